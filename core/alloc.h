@@ -1,0 +1,21 @@
+/*
+ * alloc.h - the allocator interface (Pluto's std.mem.Allocator).
+ *
+ * The core has no heap of its own: the VMM's allocation records are stored
+ * through this interface. A kernel passes its early heap, a harness an
+ * allocator that fails on demand.
+ */
+#ifndef CORE_ALLOC_H
+#define CORE_ALLOC_H
+
+#include <stddef.h>
+
+typedef struct vmm_allocator {
+    /* Returns size bytes aligned to align (a power of two), or NULL. */
+    void *(*alloc)(void *ctx, size_t size, size_t align);
+    /* Returns memory obtained from alloc with the same size. Never fails. */
+    void (*free)(void *ctx, void *ptr, size_t size);
+    void *ctx;
+} vmm_allocator_t;
+
+#endif

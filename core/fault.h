@@ -1,0 +1,62 @@
+/*
+ * fault.h - page-fault decisions, independent of the architecture.
+ *
+ * The arch decodes its fault report into a vmm_access_t (x86_64/pf.h does
+ * the x86 error code); vmm_fault then resolves the fault (demand paging of a
+ * VMM_RESERVE_LAZY reservation) or reports it fatal with a decoded reason.
+ * The kernel's #PF handler and the Unicorn harness both call it.
+ */
+#ifndef CORE_FAULT_H
+#define CORE_FAULT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "status.h"
+#include "vmm.h"
+
+/* What the faulting access was, decoded from the arch's report. */
+typedef struct vmm_access {
+    bool present;  /* the page was present (protection fault)    */
+    bool write;    /* write access (else read or fetch)          */
+    bool user;     /* access from user mode (CPL3)               */
+    bool fetch;    /* instruction fetch                          */
+    bool reserved; /* a reserved bit was set in a paging entry   */
+} vmm_access_t;
+
+typedef enum vmm_fault_kind {
+    VMM_FAULT_RESOLVED = 0,    /* demand page mapped: retry the access    */
+    VMM_FAULT_SPURIOUS,        /* already allowed now (stale TLB): retry  */
+    VMM_FAULT_NOT_PRESENT,     /* nothing mapped there, nothing to map    */
+    VMM_FAULT_WRITE_READONLY,  /* write to a read-only page               */
+    VMM_FAULT_USER_KERNEL,     /* user access to a kernel page            */
+    VMM_FAULT_NX_FETCH,        /* instruction fetch from an NX page       */
+    VMM_FAULT_RESERVED_BIT,    /* reserved bit set in a paging entry      */
+    VMM_FAULT_OUT_OF_MEMORY,   /* demand page but no frame/table memory   */
+    VMM_FAULT_KIND_COUNT
+} vmm_fault_kind_t;
+
+typedef struct vmm_fault_result {
+    vmm_fault_kind_t kind;
+    uint64_t page;       /* RESOLVED: virtual start of the page mapped   */
+    uint64_t phys;       /* RESOLVED: its frame (caller zeroes it)       */
+    uint64_t page_size;  /* RESOLVED: size of that page                  */
+    vmm_status_t status; /* OUT_OF_MEMORY: the failing status            */
+} vmm_fault_result_t;
+
+/* Decides the fault at addr for access. Returns the verdict (also stored in
+ * out->kind). Only RESOLVED changes state (one page mapped, one record
+ * frame set); every other verdict changes nothing. */
+vmm_fault_kind_t vmm_fault(vmm_t *vmm, uint64_t addr, vmm_access_t access,
+                           vmm_fault_result_t *out);
+
+/* Returns "resolved", "not present", "write to read-only", ...; never NULL. */
+const char *vmm_fault_name(vmm_fault_kind_t kind);
+
+/* True when the verdict means the access can simply be retried. */
+static inline bool vmm_fault_retry(vmm_fault_kind_t kind)
+{
+    return kind == VMM_FAULT_RESOLVED || kind == VMM_FAULT_SPURIOUS;
+}
+
+#endif

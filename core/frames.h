@@ -1,0 +1,39 @@
+/*
+ * frames.h - the frame-source interface: where physical frames come from.
+ *
+ * The VMM and the page tables never call the frame manager directly; they take
+ * a vmm_frames_t. pmm_frames() (pmm.h) binds one to a frame manager; a harness
+ * wraps that to fail on demand. Frames are 4 KiB (VMM_PAGE_SIZE).
+ *
+ * Every operation is all-or-nothing: on error nothing changed.
+ */
+#ifndef CORE_FRAMES_H
+#define CORE_FRAMES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "status.h"
+
+#define VMM_PAGE_SHIFT 12u
+#define VMM_PAGE_SIZE ((uint64_t)1 << VMM_PAGE_SHIFT) /* 4 KiB */
+#define VMM_PAGE_MASK (VMM_PAGE_SIZE - 1u)
+
+typedef struct vmm_frames {
+    /* Allocates count contiguous frames whose first frame number is a multiple
+     * of align (a power of two, in frames) and stores the physical address in
+     * *phys. Contents are unspecified. VMM_ERR_OUT_OF_FRAMES when impossible,
+     * VMM_ERR_INVALID_ARGUMENT for count == 0 or a bad align. */
+    vmm_status_t (*alloc)(void *ctx, size_t count, size_t align, uint64_t *phys);
+    /* Returns count frames from phys to the source. Frames outside managed
+     * memory (reserved, device, beyond RAM) are skipped; every managed frame
+     * of the range must be in use, else VMM_ERR_FRAME_NOT_USED. */
+    vmm_status_t (*free)(void *ctx, uint64_t phys, size_t count);
+    /* Marks the managed frames of [phys, phys + count frames) used (a fixed
+     * physical range, Pluto's set). Unmanaged frames are skipped. Fails with
+     * VMM_ERR_PHYS_ALREADY_ALLOCATED when a managed frame is in use. */
+    vmm_status_t (*claim)(void *ctx, uint64_t phys, size_t count);
+    void *ctx;
+} vmm_frames_t;
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * mapper.h - attributes of a mapping and the mapper interface.
+ *
+ * All page-table work of the VMM goes through a vmm_mapper_t (Pluto's
+ * Mapper(Payload): the ctx pointer is the payload). The x86_64 page tables
+ * (x86_64/paging.h) are one implementation; a harness's recording mapper is
+ * another. This is the small arch interface: generic code knows nothing else
+ * about page tables.
+ */
+#ifndef CORE_MAPPER_H
+#define CORE_MAPPER_H
+
+#include <stdint.h>
+
+#include "status.h"
+
+/* Attributes (Pluto's kernel/writable/cachable, plus executable). The zero
+ * value is user, read-only, uncached, not executable. */
+typedef uint32_t vmm_attrs_t;
+#define VMM_ATTR_KERNEL     ((vmm_attrs_t)1u << 0) /* not accessible from CPL3 */
+#define VMM_ATTR_WRITABLE   ((vmm_attrs_t)1u << 1)
+#define VMM_ATTR_CACHABLE   ((vmm_attrs_t)1u << 2) /* clear for device memory  */
+#define VMM_ATTR_EXECUTABLE ((vmm_attrs_t)1u << 3) /* default: not executable  */
+#define VMM_ATTR_ALL (VMM_ATTR_KERNEL | VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE | \
+                      VMM_ATTR_EXECUTABLE)
+
+/* Page sizes a mapping may use. */
+#define VMM_SIZE_4K ((uint64_t)1 << 12)
+#define VMM_SIZE_2M ((uint64_t)1 << 21)
+#define VMM_SIZE_1G ((uint64_t)1 << 30)
+
+typedef struct vmm_mapper {
+    /* Maps [virt, virt + len) to [phys, phys + len) with pages of page_size
+     * (VMM_SIZE_4K/2M/1G; virt, phys and len multiples of it). All or nothing:
+     * on error nothing is mapped and no table memory is kept. */
+    vmm_status_t (*map)(void *ctx, uint64_t virt, uint64_t phys, uint64_t len,
+                        uint64_t page_size, vmm_attrs_t attrs);
+    /* Unmaps [virt, virt + len), mapped earlier with page_size. All or
+     * nothing; VMM_ERR_NOT_MAPPED when a page of it is not mapped. */
+    vmm_status_t (*unmap)(void *ctx, uint64_t virt, uint64_t len,
+                          uint64_t page_size);
+    /* Looks up virt: on VMM_OK stores the physical address virt translates
+     * to, the attributes and the size of the page holding it; otherwise
+     * VMM_ERR_NOT_MAPPED. Any out pointer may be NULL. */
+    vmm_status_t (*query)(void *ctx, uint64_t virt, uint64_t *phys,
+                          vmm_attrs_t *attrs, uint64_t *page_size);
+    void *ctx;
+} vmm_mapper_t;
+
+#endif

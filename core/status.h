@@ -1,0 +1,49 @@
+/*
+ * status.h - the error codes of every core function.
+ *
+ * Every fallible core function returns a vmm_status_t; results travel through
+ * out-parameters (seL4 style: a status plus a value). VMM_OK is 0, every error
+ * is non-zero, and a function that returns an error has changed nothing.
+ *
+ * Codes are append-only: their numeric values appear in fuzz corpora and logs.
+ */
+#ifndef CORE_STATUS_H
+#define CORE_STATUS_H
+
+typedef enum vmm_status {
+    VMM_OK = 0,
+    /* Pluto's VmmError set */
+    VMM_ERR_NOT_ALLOCATED,          /* a range expected to be allocated is not    */
+    VMM_ERR_ALREADY_ALLOCATED,      /* a virtual range expected free is not       */
+    VMM_ERR_PHYS_ALREADY_ALLOCATED, /* a physical frame expected free is not      */
+    VMM_ERR_PHYS_VIRT_MISMATCH,     /* physical and virtual ranges differ in size */
+    VMM_ERR_INVALID_VIRT,           /* virtual range empty or start > end         */
+    VMM_ERR_INVALID_PHYS,           /* physical range empty or start > end        */
+    /* generic */
+    VMM_ERR_OUT_OF_BOUNDS,          /* index or address outside the managed range */
+    VMM_ERR_OUT_OF_MEMORY,          /* the caller's allocator returned NULL       */
+    VMM_ERR_NO_SPACE,               /* no contiguous run of the requested size    */
+    VMM_ERR_MISALIGNED,             /* address or size not aligned as required    */
+    VMM_ERR_OVERFLOW,               /* start + size wraps around                  */
+    VMM_ERR_INVALID_ARGUMENT,       /* n = 0, bad alignment, unknown flag bits... */
+    /* frames */
+    VMM_ERR_OUT_OF_FRAMES,          /* the frame source has no (contiguous) frame */
+    VMM_ERR_FRAME_RESERVED,         /* frame is reserved / not managed memory     */
+    VMM_ERR_FRAME_NOT_USED,         /* double free of a frame                     */
+    /* allocation records */
+    VMM_ERR_NOT_START,              /* address inside an allocation, not its start*/
+    VMM_ERR_NOT_IN_RESERVATION,     /* page outside the given reservation (map_to)*/
+    VMM_ERR_NOT_RESERVATION,        /* operation needs a reserve/claim record     */
+    /* page tables */
+    VMM_ERR_NON_CANONICAL,          /* x86_64 address not sign-extended from 47   */
+    VMM_ERR_ALREADY_MAPPED,         /* a page of the request is already mapped    */
+    VMM_ERR_NOT_MAPPED,             /* unmap/translate of an unmapped page        */
+    VMM_ERR_LARGE_PAGE_CONFLICT,    /* request overlaps a larger/smaller mapping  */
+    VMM_ERR_COUNT                   /* number of codes; keep last                 */
+} vmm_status_t;
+
+/* Returns a static, human-readable name for status ("VMM_ERR_NO_SPACE");
+ * never NULL, "VMM_ERR_UNKNOWN" for values outside the enum. */
+const char *vmm_strerror(vmm_status_t status);
+
+#endif

@@ -1,0 +1,153 @@
+/*
+ * vmm.h - the virtual memory manager: a window [start, end) of 4 KiB pages
+ * tracked by a bitmap, with allocation records and a mapper.
+ *
+ * Two APIs on one manager:
+ *  - Pluto's: vmm_init, vmm_is_set, vmm_set, vmm_alloc, vmm_free.
+ *  - the Rust seed's: vmm_reserve (allocate_contiguous_pages), vmm_claim
+ *    (already_allocated), vmm_map_page (map_to), vmm_release
+ *    (unmap_and_deallocate; ours returns the frames, the original leaked them).
+ *
+ * Every address is an absolute virtual address; start need not be 0 (Pluto's
+ * bugs #136, #174, #178 all came from forgetting it). Page i of the bitmap is
+ * the page at start + i * VMM_PAGE_SIZE.
+ *
+ * Atomicity: a call that returns an error has changed nothing: bitmap,
+ * records, frames and mappings are exactly as before, also when the allocator,
+ * the frame source or the mapper fails part-way. Caller mistakes are errors;
+ * only a broken internal invariant traps (VMM_ASSERT).
+ *
+ * Ownership of frames: frames from vmm_alloc and demand faults are allocated
+ * by the VMM; frames passed to vmm_map_page become the VMM's; frames of a
+ * vmm_set physical range are claimed (managed ones). Freeing a record returns
+ * all of them to the frame source.
+ */
+#ifndef CORE_VMM_H
+#define CORE_VMM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alloc.h"
+#include "bitmap.h"
+#include "frames.h"
+#include "mapper.h"
+#include "status.h"
+
+/* frames[] value of a reservation page that is not mapped. */
+#define VMM_NO_FRAME UINT64_MAX
+
+/* vmm_reserve / vmm_claim flags */
+#define VMM_RESERVE_LAZY (1u << 0) /* demand paging: faults map fresh frames */
+#define VMM_RESERVE_FLAGS_ALL VMM_RESERVE_LAZY
+
+typedef struct vmm_range {
+    uint64_t start; /* first byte            */
+    uint64_t end;   /* one past the last byte */
+} vmm_range_t;
+
+typedef enum vmm_record_kind {
+    VMM_REC_ALLOC = 1, /* vmm_alloc: one owned frame per page              */
+    VMM_REC_SET = 2,   /* vmm_set: phys == VMM_NO_FRAME when unmapped      */
+    VMM_REC_RESERVE = 3, /* vmm_reserve/vmm_claim: frames per page_size page */
+} vmm_record_kind_t;
+
+/* One allocation record, stored through the caller's allocator (one block:
+ * the header plus frames[]). Records form a list sorted by virt. */
+typedef struct vmm_record {
+    struct vmm_record *next;
+    uint64_t virt;       /* first byte, inside the window                  */
+    uint64_t pages;      /* 4 KiB pages covered                            */
+    uint64_t page_size;  /* 4K for ALLOC/SET; the reservation's page size  */
+    uint64_t phys;       /* SET: first physical byte or VMM_NO_FRAME       */
+    vmm_attrs_t attrs;
+    uint32_t kind;       /* vmm_record_kind_t                              */
+    uint32_t flags;      /* VMM_RESERVE_* for reservations                 */
+    uint32_t nframes;    /* entries in frames[]: ALLOC pages, RESERVE
+                            pages / (page_size / 4K), SET 0                */
+    uint64_t frames[];   /* physical address of each page, or VMM_NO_FRAME */
+} vmm_record_t;
+
+typedef struct vmm {
+    bitmap_t bitmap;          /* bit i = page start + i * 4K is in a record */
+    uint64_t start, end;      /* the window, 4 KiB aligned, start < end    */
+    vmm_allocator_t allocator;
+    vmm_mapper_t mapper;
+    vmm_frames_t frames;
+    vmm_record_t *records;    /* sorted by virt, non-overlapping           */
+    size_t hint;              /* next-fit search start (bitmap index)      */
+} vmm_t;
+
+/* uint64_t words of bitmap storage for the window [start, end). */
+#define VMM_BITMAP_WORDS(start, end) BITMAP_WORDS(((end) - (start)) / VMM_PAGE_SIZE)
+
+/* Initialises vmm over [start, end): all free, no records. The structures
+ * pointed to are copied. Errors: VMM_ERR_INVALID_VIRT (start >= end),
+ * VMM_ERR_MISALIGNED (start or end not 4 KiB aligned), VMM_ERR_OUT_OF_BOUNDS
+ * (storage too small), VMM_ERR_INVALID_ARGUMENT (NULL callback). */
+vmm_status_t vmm_init(vmm_t *vmm, uint64_t start, uint64_t end,
+                      uint64_t *storage, size_t storage_words,
+                      const vmm_allocator_t *allocator,
+                      const vmm_mapper_t *mapper, const vmm_frames_t *frames);
+
+/* Frees every record (unmapping, returning frames). The vmm may then be
+ * re-initialised. Cost is proportional to what the records cover. */
+void vmm_deinit(vmm_t *vmm);
+
+/* *set = the page holding virt is in a record. VMM_ERR_OUT_OF_BOUNDS when
+ * virt is outside [start, end). */
+vmm_status_t vmm_is_set(const vmm_t *vmm, uint64_t virt, bool *set);
+
+/* Records the virtual range (4 KiB aligned, non-empty) and, when phys is not
+ * NULL, maps it to the physical range of the same size, claiming its managed
+ * frames. Errors: VMM_ERR_INVALID_VIRT / VMM_ERR_INVALID_PHYS (start >= end),
+ * VMM_ERR_MISALIGNED, VMM_ERR_OUT_OF_BOUNDS (outside the window),
+ * VMM_ERR_PHYS_VIRT_MISMATCH, VMM_ERR_ALREADY_ALLOCATED,
+ * VMM_ERR_PHYS_ALREADY_ALLOCATED, VMM_ERR_INVALID_ARGUMENT (attrs),
+ * VMM_ERR_OUT_OF_MEMORY, or the mapper's error. */
+vmm_status_t vmm_set(vmm_t *vmm, vmm_range_t virt, const vmm_range_t *phys,
+                     vmm_attrs_t attrs);
+
+/* Allocates pages contiguous virtual pages, each backed by a fresh frame and
+ * mapped with attrs; stores the first address in *virt. Errors:
+ * VMM_ERR_INVALID_ARGUMENT (pages == 0, attrs), VMM_ERR_NO_SPACE,
+ * VMM_ERR_OUT_OF_FRAMES, VMM_ERR_OUT_OF_MEMORY, or the mapper's error. */
+vmm_status_t vmm_alloc(vmm_t *vmm, size_t pages, vmm_attrs_t attrs,
+                       uint64_t *virt);
+
+/* Frees the record starting at virt: unmaps what is mapped, returns owned
+ * frames, clears the range. VMM_ERR_OUT_OF_BOUNDS (outside the window),
+ * VMM_ERR_NOT_START (inside a record, not its start), VMM_ERR_NOT_ALLOCATED. */
+vmm_status_t vmm_free(vmm_t *vmm, uint64_t virt);
+
+/* Reserves count pages of page_size (4K/2M/1G), aligned to page_size, without
+ * mapping; stores the first address in *virt. attrs are used by demand
+ * faults when flags has VMM_RESERVE_LAZY. Errors: VMM_ERR_INVALID_ARGUMENT
+ * (count == 0, page_size, attrs, flags), VMM_ERR_OVERFLOW, VMM_ERR_NO_SPACE,
+ * VMM_ERR_OUT_OF_MEMORY. */
+vmm_status_t vmm_reserve(vmm_t *vmm, size_t count, uint64_t page_size,
+                         vmm_attrs_t attrs, uint32_t flags, uint64_t *virt);
+
+/* Like vmm_reserve at the fixed address virt (already_allocated): fails with
+ * VMM_ERR_MISALIGNED, VMM_ERR_OUT_OF_BOUNDS or VMM_ERR_ALREADY_ALLOCATED. */
+vmm_status_t vmm_claim(vmm_t *vmm, uint64_t virt, size_t count,
+                       uint64_t page_size, vmm_attrs_t attrs, uint32_t flags);
+
+/* Maps the page at virt of the reservation starting at reservation to the
+ * frame(s) at phys (page_size bytes, which become the VMM's). Errors:
+ * VMM_ERR_NOT_ALLOCATED / VMM_ERR_NOT_START / VMM_ERR_NOT_RESERVATION (bad
+ * reservation), VMM_ERR_NOT_IN_RESERVATION (virt outside it),
+ * VMM_ERR_MISALIGNED, VMM_ERR_ALREADY_MAPPED, VMM_ERR_INVALID_ARGUMENT
+ * (attrs), or the mapper's error. */
+vmm_status_t vmm_map_page(vmm_t *vmm, uint64_t reservation, uint64_t virt,
+                          uint64_t phys, vmm_attrs_t attrs);
+
+/* The Rust seed's unmap_and_deallocate: vmm_free restricted to reservations
+ * (VMM_ERR_NOT_RESERVATION for other records). */
+vmm_status_t vmm_release(vmm_t *vmm, uint64_t reservation);
+
+/* Returns the record containing virt, or NULL. */
+const vmm_record_t *vmm_find_record(const vmm_t *vmm, uint64_t virt);
+
+#endif

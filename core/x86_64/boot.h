@@ -1,0 +1,72 @@
+/*
+ * boot.h - boot-time initialisation (the Rust seed's init): a new PML4, the
+ * higher-half direct map, the kernel image in the top 512 GiB, and a VMM
+ * whose tracking already holds both.
+ *
+ * The caller reads CPUID (has_1g_pages) and writes CR3 itself.
+ */
+#ifndef CORE_X86_64_BOOT_H
+#define CORE_X86_64_BOOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../alloc.h"
+#include "../frames.h"
+#include "../memmap.h"
+#include "../vmm.h"
+#include "paging.h"
+
+/* One piece of the kernel image, mapped with 4 KiB pages (W^X per piece). */
+typedef struct x86_kernel_segment {
+    uint64_t virt;      /* >= X86_KERNEL_BASE, 4 KiB aligned */
+    uint64_t phys;      /* 4 KiB aligned                     */
+    uint64_t size;      /* bytes, rounded up to 4 KiB        */
+    vmm_attrs_t attrs;  /* VMM_ATTR_KERNEL is implied        */
+} x86_kernel_segment_t;
+
+typedef struct x86_boot_config {
+    const memmap_entry_t *map;   /* the boot memory map                      */
+    size_t map_len;
+    uint64_t hhdm_offset;        /* phys p appears at p + hhdm_offset; 1 GiB
+                                    aligned (2 MiB without 1 GiB pages)      */
+    bool has_1g_pages;           /* CPUID.80000001h:EDX.Page1GB              */
+    const x86_kernel_segment_t *kernel; /* kernel image pieces              */
+    size_t kernel_len;
+    uint64_t access_offset;      /* how the core reaches frames while building
+                                    (x86_paging_t.access_offset)             */
+    /* The VMM returned: window [vmm_start, vmm_end) and its storage. The
+     * parts of the direct map and kernel image inside the window are set. */
+    uint64_t vmm_start, vmm_end;
+    uint64_t *vmm_bitmap;
+    size_t vmm_bitmap_words;
+    vmm_allocator_t allocator;
+} x86_boot_config_t;
+
+/* The seed's VmmReturn. */
+typedef struct x86_boot_result {
+    uint64_t cr3;            /* value for CR3: PML4 address | cr3_flags     */
+    uint64_t cr3_flags;      /* PWT/PCD bits of CR3 (0: write-back)         */
+    uint64_t direct_map_page;/* page size used for the direct map           */
+    size_t table_frames;     /* table frames used, the PML4 included        */
+} x86_boot_result_t;
+
+/* Direct-maps every USABLE, BOOTLOADER_RECLAIMABLE, EXECUTABLE_AND_MODULES
+ * and FRAMEBUFFER region at hhdm_offset + phys with 1 GiB pages (has_1g_pages)
+ * or 2 MiB pages, rounded out to the page size, each page once even when
+ * regions overlap or share a page; kernel, writable, not executable, global.
+ * Maps each kernel segment at its virt with 4 KiB pages. Initialises *pt
+ * (tables) and *vmm (mapper = pt) and fills *result.
+ * Errors (nothing kept, every frame returned): VMM_ERR_INVALID_ARGUMENT,
+ * VMM_ERR_MISALIGNED, VMM_ERR_OUT_OF_FRAMES, VMM_ERR_OUT_OF_MEMORY, and the
+ * errors of vmm_init / x86_map. */
+vmm_status_t x86_boot_init(const x86_boot_config_t *cfg,
+                           const vmm_frames_t *frames, x86_paging_t *pt,
+                           vmm_t *vmm, x86_boot_result_t *result);
+
+/* The minimum number of table frames a direct map of cfg needs plus the
+ * kernel segments (PML4 included): what x86_boot_init must use. */
+size_t x86_boot_min_table_frames(const x86_boot_config_t *cfg);
+
+#endif

@@ -1,0 +1,24 @@
+/*
+ * pf.h - the x86 page-fault error code, and the #PF entry into fault.h.
+ */
+#ifndef CORE_X86_64_PF_H
+#define CORE_X86_64_PF_H
+
+#include <stdint.h>
+
+#include "../fault.h"
+
+#define X86_PF_P    (1u << 0) /* 1: protection violation, 0: not present */
+#define X86_PF_W    (1u << 1) /* write access                            */
+#define X86_PF_U    (1u << 2) /* user mode (CPL3)                        */
+#define X86_PF_RSVD (1u << 3) /* reserved bit set in an entry            */
+#define X86_PF_I    (1u << 4) /* instruction fetch                       */
+
+/* Decodes an x86 #PF error code. */
+vmm_access_t x86_pf_decode(uint64_t error_code);
+
+/* The #PF handler's decision: cr2 and the error code in, verdict out. */
+vmm_fault_kind_t x86_page_fault(vmm_t *vmm, uint64_t cr2, uint64_t error_code,
+                                vmm_fault_result_t *out);
+
+#endif

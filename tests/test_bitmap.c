@@ -1,0 +1,167 @@
+/* The bitmap against a bool-array model: every operation, every error. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "check.h"
+#include "core/bitmap.h"
+
+#define MAXN 700
+
+static bool model[MAXN];
+static uint64_t storage[BITMAP_WORDS(MAXN) + 1];
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+static uint64_t rnd(uint64_t bound)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return bound ? rng_state % bound : 0;
+}
+
+/* The model's answer to find_set: lowest s >= hint, (s - hint) % align == 0. */
+static bool model_find(size_t n, size_t num, size_t align, size_t hint, size_t *out)
+{
+    for (size_t s = hint; s + n <= num; s += align) {
+        bool ok = true;
+        for (size_t k = 0; k < n && ok; k++)
+            ok = !model[s + k];
+        if (ok) {
+            *out = s;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void check_same(const bitmap_t *bm, size_t num)
+{
+    size_t free_count = 0;
+    for (size_t i = 0; i < num; i++) {
+        bool b = false;
+        CHECK_OK(bitmap_test(bm, i, &b));
+        if (b != model[i]) {
+            CHECK(b == model[i]);
+            return;
+        }
+        free_count += !model[i];
+    }
+    CHECK(bm->num_free == free_count);
+    /* tail bits of the last word stay zero */
+    if (num % 64)
+        CHECK((bm->words[bm->num_words - 1] >> (num % 64)) == 0);
+}
+
+static void test_init_errors(void)
+{
+    bitmap_t bm;
+    CHECK_ERR(bitmap_init(&bm, NULL, 4, 10), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(bitmap_init(&bm, storage, 4, 0), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(bitmap_init(&bm, storage, 1, 65), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_OK(bitmap_init(&bm, storage, 2, 65));
+    CHECK(bm.num_free == 65 && bm.num_words == 2);
+}
+
+static void test_bad_input_changes_nothing(void)
+{
+    bitmap_t bm;
+    size_t out = 12345;
+    bool b;
+    CHECK_OK(bitmap_init(&bm, storage, BITMAP_WORDS(100), 100));
+    CHECK_OK(bitmap_set_range(&bm, 10, 20));
+    uint64_t before[2] = {storage[0], storage[1]};
+    size_t free_before = bm.num_free;
+    CHECK_ERR(bitmap_set(&bm, 100), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR(bitmap_clear(&bm, 100), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR(bitmap_test(&bm, 100, &b), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR(bitmap_set_range(&bm, 0, 0), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(bitmap_clear_range(&bm, 5, 0), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(bitmap_set_range(&bm, 90, 11), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR(bitmap_clear_range(&bm, 1, SIZE_MAX), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR(bitmap_find_set(&bm, 0, 1, 0, &out), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(bitmap_find_set(&bm, 1, 3, 0, &out), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(bitmap_find_set(&bm, 1, 0, 0, &out), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(bitmap_find_set(&bm, 1, 1, 101, &out), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR(bitmap_find_set(&bm, 81, 1, 0, &out), VMM_ERR_NO_SPACE);
+    CHECK_ERR(bitmap_find_set(&bm, 71, 1, 0, &out), VMM_ERR_NO_SPACE);
+    CHECK_ERR(bitmap_find_set(&bm, 1, 1, 100, &out), VMM_ERR_NO_SPACE);
+    CHECK(out == 12345);
+    CHECK(storage[0] == before[0] && storage[1] == before[1]);
+    CHECK(bm.num_free == free_before);
+}
+
+static void test_find_first_aligned_run(void)
+{
+    bitmap_t bm;
+    size_t out;
+    CHECK_OK(bitmap_init(&bm, storage, BITMAP_WORDS(512), 512));
+    CHECK_OK(bitmap_set(&bm, 0));
+    CHECK_OK(bitmap_find_set(&bm, 64, 64, 0, &out));
+    CHECK(out == 64);
+    CHECK_OK(bitmap_find_set(&bm, 3, 1, 0, &out));
+    CHECK(out == 1);
+    /* phase comes from the hint: runs start at 5 + k * 8 */
+    CHECK_OK(bitmap_find_set(&bm, 2, 8, 5, &out));
+    CHECK(out == 5);
+    CHECK_OK(bitmap_find_set(&bm, 2, 8, 5, &out));
+    CHECK(out == 13);
+    CHECK(bm.num_free == 512 - 1 - 64 - 3 - 2 - 2);
+}
+
+static void test_random_against_model(void)
+{
+    for (int round = 0; round < 300; round++) {
+        size_t num = 1 + rnd(MAXN);
+        bitmap_t bm;
+        CHECK_OK(bitmap_init(&bm, storage, BITMAP_WORDS(num), num));
+        memset(model, 0, sizeof model);
+        for (int op = 0; op < 200; op++) {
+            size_t a = rnd(num + 2), n = rnd(num / 4 + 3);
+            switch (rnd(5)) {
+            case 0:
+                CHECK_ERR(bitmap_set(&bm, a), a < num ? VMM_OK : VMM_ERR_OUT_OF_BOUNDS);
+                if (a < num) model[a] = true;
+                break;
+            case 1:
+                CHECK_ERR(bitmap_clear(&bm, a), a < num ? VMM_OK : VMM_ERR_OUT_OF_BOUNDS);
+                if (a < num) model[a] = false;
+                break;
+            case 2:
+            case 3: {
+                bool set = rnd(2);
+                vmm_status_t want = n == 0 ? VMM_ERR_INVALID_ARGUMENT
+                                  : (a < num && n <= num - a) ? VMM_OK : VMM_ERR_OUT_OF_BOUNDS;
+                CHECK_ERR(set ? bitmap_set_range(&bm, a, n) : bitmap_clear_range(&bm, a, n), want);
+                if (want == VMM_OK)
+                    for (size_t k = 0; k < n; k++) model[a + k] = set;
+                break;
+            }
+            default: {
+                size_t align = (size_t)1 << rnd(7), hint = rnd(num + 1), got = 0, want = 0;
+                if (n == 0) n = 1;
+                bool found = model_find(n, num, align, hint, &want);
+                vmm_status_t st = bitmap_find_set(&bm, n, align, hint, &got);
+                CHECK_ERR(st, found ? VMM_OK : VMM_ERR_NO_SPACE);
+                if (found && st == VMM_OK) {
+                    CHECK(got == want);
+                    for (size_t k = 0; k < n; k++) model[want + k] = true;
+                }
+            }
+            }
+            check_same(&bm, num);
+            if (check_failures) return;
+        }
+        CHECK(bitmap_range_clear(&bm, 0, num) == (bm.num_free == num));
+        CHECK(bitmap_range_set(&bm, 0, num) == (bm.num_free == 0));
+    }
+}
+
+int main(void)
+{
+    RUN(test_init_errors);
+    RUN(test_bad_input_changes_nothing);
+    RUN(test_find_first_aligned_run);
+    RUN(test_random_against_model);
+    return check_exit();
+}
