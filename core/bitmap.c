@@ -1,129 +1,428 @@
 /*
  * bitmap.c - word-at-a-time bitmap (see bitmap.h for the API).
  *
- * Scans move a whole word at a time: all-ones words are skipped when looking
- * for a clear entry, all-zero words when looking for a set one, and the bit
- * inside a word is found with count-trailing-zeros.
+ * Scans move a whole word at a time: words with nothing to find are skipped,
+ * and the bit inside a word is found with a branchy count-trailing-zeros.
+ * Range updates write whole words where a word goes from all-clear to
+ * all-set (or back) and fall back to single bits elsewhere.
+ *
+ * The ACSL contracts above each definition are proved by Frama-C/WP
+ * (proofs/prove.sh); the predicates they use (valid_bitmap, entry_set, count,
+ * BIT ...) live in proofs/bitmap.acsl, which only the prover includes.
  */
 #include "bitmap.h"
 
 #define WORD_INDEX(i) ((i) / BITMAP_WORD_BITS)
 #define BIT_INDEX(i) ((unsigned)((i) % BITMAP_WORD_BITS))
 #define BIT_MASK(i) ((uint64_t)1 << BIT_INDEX(i))
-#define ALL_ONES UINT64_MAX
-/* Mask of the low `count` bits, count in 1..64. */
-#define LOW_BITS(count) ((count) >= BITMAP_WORD_BITS ? ALL_ONES : (((uint64_t)1 << (count)) - 1u))
+#define ALL_ONES ((uint64_t)0xFFFFFFFFFFFFFFFFull)
 #define IS_POW2(x) ((x) != 0 && ((x) & ((x) - 1u)) == 0)
+/* Largest entry count: keeps every word offset (w * 64 + 63) in a size_t. */
+#define MAX_ENTRIES (SIZE_MAX - (BITMAP_WORD_BITS - 1u))
 
-/* Returns the number of set bits in x (SWAR: no libgcc call, no POPCNT). */
-static unsigned popcount64(uint64_t x)
+/* Returns the index of the lowest set bit of x, or 64 when x is 0
+ * (halving steps 32/16/8, then at most 7 single-bit steps). */
+/*@ assigns \nothing;
+    ensures 0 <= \result <= 64;
+    ensures \forall integer k; 0 <= k < \result ==> !BIT(x, k);
+    ensures \result < 64 ==> BIT(x, \result);
+*/
+static unsigned lowest_one(uint64_t x)
 {
-    x = x - ((x >> 1) & 0x5555555555555555ull);
-    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
-    return (unsigned)((x * 0x0101010101010101ull) >> 56);
+    /*@ ghost uint64_t x0 = x; */
+    unsigned n = 0;
+    if ((uint32_t)x == 0) {
+        /*@ assert \forall integer k; 0 <= k < 32 ==> !BIT(x0, k); */
+        x >>= 32;
+        n = 32;
+    }
+    /*@ assert x == x0 >> n && \forall integer k; 0 <= k < n ==> !BIT(x0, k); */
+    if ((uint16_t)x == 0) {
+        /*@ assert \forall integer k; 0 <= k < 16 ==> !BIT(x, k); */
+        x >>= 16;
+        n += 16;
+    }
+    /*@ assert x == x0 >> n && \forall integer k; 0 <= k < n ==> !BIT(x0, k); */
+    if ((uint8_t)x == 0) {
+        /*@ assert \forall integer k; 0 <= k < 8 ==> !BIT(x, k); */
+        x >>= 8;
+        n += 8;
+    }
+    /*@ loop invariant n <= 64 && x == x0 >> n;
+        loop invariant \forall integer k; 0 <= k < n ==> !BIT(x0, k);
+        loop assigns x, n;
+        loop variant 64 - n;
+    */
+    while (n < BITMAP_WORD_BITS && (x & 1u) == 0) {
+        x >>= 1;
+        n++;
+    }
+    return n;
 }
 
-/* Returns the index of the lowest set bit of x; x must not be 0. */
-static unsigned ctz64(uint64_t x)
+/* Stores value into word w, which gains n set bits, and lowers num_free by
+ * n. The caller proves the bit count (wcount) and the tail. */
+/*@ requires writable_bitmap(bm);
+    requires w < bm->num_words;
+    requires tail_ok(bm, w, value);
+    requires wcount(value, 64) == wcount(bm->words[w], 64) + n;
+    assigns bm->words[w], bm->num_free;
+    ensures writable_bitmap(bm);
+    ensures bm->words[w] == value;
+    ensures bm->num_free == \old(bm->num_free) - n;
+*/
+static void word_raise(bitmap_t *bm, size_t w, uint64_t value, size_t n)
 {
-    return (unsigned)__builtin_ctzll(x);
+    /*@ ghost uint64_t *ws = bm->words; size_t nw = bm->num_words; */
+    /*@ ghost lemma_count_bound(ws, nw, bm->num_entries, w, value); */
+    bm->num_free -= n;
+    bm->words[w] = value;
+    /*@ ghost
+      /@ loop invariant 0 <= j <= nw;
+         loop invariant count(ws, j) == count{Pre}(ws, j) + (w < j ? n : 0);
+         loop assigns j;
+         loop variant nw - j;
+      @/
+      for (size_t j = 0; j < nw; j++) {
+      }
+    */
+}
+
+/* Stores value into word w, which loses n set bits, and raises num_free by
+ * n. The caller proves the bit count (wcount) and the tail. */
+/*@ requires writable_bitmap(bm);
+    requires w < bm->num_words;
+    requires tail_ok(bm, w, value);
+    requires wcount(value, 64) + n == wcount(bm->words[w], 64);
+    assigns bm->words[w], bm->num_free;
+    ensures writable_bitmap(bm);
+    ensures bm->words[w] == value;
+    ensures bm->num_free == \old(bm->num_free) + n;
+*/
+static void word_lower(bitmap_t *bm, size_t w, uint64_t value, size_t n)
+{
+    /*@ ghost uint64_t *ws = bm->words; size_t nw = bm->num_words; */
+    /*@ ghost lemma_count_bound(ws, nw, bm->num_entries, w, value); */
+    bm->num_free += n;
+    bm->words[w] = value;
+    /*@ ghost
+      /@ loop invariant 0 <= j <= nw;
+         loop invariant count(ws, j) + (w < j ? n : 0) == count{Pre}(ws, j);
+         loop assigns j;
+         loop variant nw - j;
+      @/
+      for (size_t j = 0; j < nw; j++) {
+      }
+    */
+}
+
+/* Sets entry i (nothing to do when it is already set). */
+/*@ requires writable_bitmap(bm);
+    requires i < bm->num_entries;
+    assigns bm->words[i / 64], bm->num_free;
+    ensures writable_bitmap(bm);
+    ensures entry_set(bm->words, i);
+    ensures same_outside{Pre, Post}(bm, i, i + 1);
+*/
+static void set_one(bitmap_t *bm, size_t i)
+{
+    size_t w = WORD_INDEX(i);
+    uint64_t old = bm->words[w];
+    if ((old & BIT_MASK(i)) == 0) {
+        /*@ ghost lemma_wcount_set_bit(old, BIT_INDEX(i)); */
+        word_raise(bm, w, old | BIT_MASK(i), 1);
+    }
+}
+
+/* Clears entry i (nothing to do when it is already clear). */
+/*@ requires writable_bitmap(bm);
+    requires i < bm->num_entries;
+    assigns bm->words[i / 64], bm->num_free;
+    ensures writable_bitmap(bm);
+    ensures !entry_set(bm->words, i);
+    ensures same_outside{Pre, Post}(bm, i, i + 1);
+*/
+static void clear_one(bitmap_t *bm, size_t i)
+{
+    size_t w = WORD_INDEX(i);
+    uint64_t old = bm->words[w];
+    if ((old & BIT_MASK(i)) != 0) {
+        /*@ ghost lemma_wcount_clear_bit(old, BIT_INDEX(i)); */
+        word_lower(bm, w, old & ~BIT_MASK(i), 1);
+    }
+}
+
+/* Sets every entry of [first, end): a whole clear word at once, a whole set
+ * word is skipped, anything else bit by bit. */
+/*@ requires writable_bitmap(bm);
+    requires first < end <= bm->num_entries;
+    assigns bm->words[first / 64 .. (end - 1) / 64], bm->num_free;
+    ensures writable_bitmap(bm);
+    ensures all_set(bm->words, first, end - first);
+    ensures same_outside{Pre, Post}(bm, first, end);
+*/
+static void range_set(bitmap_t *bm, size_t first, size_t end)
+{
+    /*@ ghost uint64_t *ws = bm->words; */
+    size_t i = first;
+    /*@ loop invariant first <= i <= end;
+        loop invariant writable_bitmap(bm) && bm->words == ws;
+        loop invariant all_set(ws, first, i - first);
+        loop invariant same_outside{Pre, Here}(bm, first, i);
+        loop assigns i, ws[first / 64 .. (end - 1) / 64], bm->num_free;
+        loop variant end - i;
+    */
+    while (i < end) {
+        size_t w = WORD_INDEX(i);
+        bool whole = BIT_INDEX(i) == 0 && end - i >= BITMAP_WORD_BITS;
+        if (whole && bm->words[w] == ALL_ONES) {
+            i += BITMAP_WORD_BITS;
+        } else if (whole && bm->words[w] == 0) {
+            /*@ ghost lemma_wcount_extremes(); */
+            word_raise(bm, w, ALL_ONES, BITMAP_WORD_BITS);
+            i += BITMAP_WORD_BITS;
+        } else {
+            set_one(bm, i);
+            i++;
+        }
+    }
+}
+
+/* Clears every entry of [first, end): a whole set word at once, a whole
+ * clear word is skipped, anything else bit by bit. */
+/*@ requires writable_bitmap(bm);
+    requires first < end <= bm->num_entries;
+    assigns bm->words[first / 64 .. (end - 1) / 64], bm->num_free;
+    ensures writable_bitmap(bm);
+    ensures all_clear(bm->words, first, end - first);
+    ensures same_outside{Pre, Post}(bm, first, end);
+*/
+static void range_clear(bitmap_t *bm, size_t first, size_t end)
+{
+    /*@ ghost uint64_t *ws = bm->words; */
+    size_t i = first;
+    /*@ loop invariant first <= i <= end;
+        loop invariant writable_bitmap(bm) && bm->words == ws;
+        loop invariant all_clear(ws, first, i - first);
+        loop invariant same_outside{Pre, Here}(bm, first, i);
+        loop assigns i, ws[first / 64 .. (end - 1) / 64], bm->num_free;
+        loop variant end - i;
+    */
+    while (i < end) {
+        size_t w = WORD_INDEX(i);
+        bool whole = BIT_INDEX(i) == 0 && end - i >= BITMAP_WORD_BITS;
+        if (whole && bm->words[w] == 0) {
+            i += BITMAP_WORD_BITS;
+        } else if (whole && bm->words[w] == ALL_ONES) {
+            /*@ ghost lemma_wcount_extremes(); */
+            word_lower(bm, w, 0, BITMAP_WORD_BITS);
+            i += BITMAP_WORD_BITS;
+        } else {
+            clear_one(bm, i);
+            i++;
+        }
+    }
+}
+
+/* Returns the first entry i of [from, end) whose bit XOR flip is 1 (flip 0:
+ * a set entry, flip ALL_ONES: a clear one), or end if there is none. */
+/*@ requires valid_bitmap(bm);
+    requires from < end <= bm->num_entries;
+    requires flip == 0 || flip == ALL_ONES;
+    assigns \nothing;
+    ensures from <= \result <= end;
+    ensures \forall integer i; from <= i < \result ==> !entry_is(bm->words, i, flip);
+    ensures \result < end ==> entry_is(bm->words, \result, flip);
+*/
+static size_t next_match(const bitmap_t *bm, size_t from, size_t end, uint64_t flip)
+{
+    size_t w = WORD_INDEX(from);
+    size_t last_w = WORD_INDEX(end - 1);
+    unsigned skip = BIT_INDEX(from);
+    unsigned b = lowest_one((bm->words[w] ^ flip) >> skip);
+    size_t i = end;
+    if (b < BITMAP_WORD_BITS - skip) {
+        i = from + b;
+    } else {
+        /*@ loop invariant WORD_INDEX(from) <= w <= last_w && i == end;
+            loop invariant \forall integer j; from <= j < 64 * (w + 1) ==>
+                             !entry_is(bm->words, j, flip);
+            loop assigns w, b, i;
+            loop variant last_w - w;
+        */
+        while (w < last_w) {
+            w++;
+            uint64_t x = bm->words[w] ^ flip;
+            if (x != 0) {
+                b = lowest_one(x);
+                if (b < BITMAP_WORD_BITS) {
+                    i = w * BITMAP_WORD_BITS + b;
+                    break;
+                }
+            }
+        }
+    }
+    return i < end ? i : end;
+}
+
+/* Returns the first clear entry of [from, end), or end if there is none. */
+/*@ requires valid_bitmap(bm);
+    requires from < end <= bm->num_entries;
+    assigns \nothing;
+    ensures from <= \result <= end;
+    ensures all_set(bm->words, from, \result - from);
+    ensures \result < end ==> !entry_set(bm->words, \result);
+*/
+static size_t next_clear(const bitmap_t *bm, size_t from, size_t end)
+{
+    return next_match(bm, from, end, ALL_ONES);
+}
+
+/* Returns the first set entry of [from, end), or end if there is none. */
+/*@ requires valid_bitmap(bm);
+    requires from < end <= bm->num_entries;
+    assigns \nothing;
+    ensures from <= \result <= end;
+    ensures all_clear(bm->words, from, \result - from);
+    ensures \result < end ==> entry_set(bm->words, \result);
+*/
+static size_t next_set(const bitmap_t *bm, size_t from, size_t end)
+{
+    return next_match(bm, from, end, 0);
 }
 
 /* Returns true when [first, first + n) is a non-empty range inside bm. */
+/*@ requires valid_bitmap(bm);
+    assigns \nothing;
+    ensures \result != 0 <==> (n != 0 && first < bm->num_entries && n <= bm->num_entries - first);
+*/
 static bool range_ok(const bitmap_t *bm, size_t first, size_t n)
 {
     return n != 0 && first < bm->num_entries && n <= bm->num_entries - first;
 }
 
-/* Returns the mask of the bits of word w that lie in [first, end). */
-static uint64_t word_mask(size_t w, size_t first, size_t end)
-{
-    size_t lo = w * BITMAP_WORD_BITS;
-    size_t from = first > lo ? first - lo : 0;
-    size_t to = end - lo < BITMAP_WORD_BITS ? end - lo : BITMAP_WORD_BITS;
-    return LOW_BITS(to - from) << from;
-}
-
-/* Sets (set = true) or clears every entry of the valid range [first, end),
- * keeping num_free exact. */
-static void range_apply(bitmap_t *bm, size_t first, size_t end, bool set)
-{
-    for (size_t w = WORD_INDEX(first); w * BITMAP_WORD_BITS < end; w++) {
-        uint64_t mask = word_mask(w, first, end);
-        uint64_t old = bm->words[w];
-        if (set) {
-            bm->num_free -= popcount64(mask & ~old);
-            bm->words[w] = old | mask;
-        } else {
-            bm->num_free += popcount64(mask & old);
-            bm->words[w] = old & ~mask;
-        }
-    }
-}
-
-/* Returns the first clear entry at index >= from, or num_entries if none. */
-static size_t next_clear(const bitmap_t *bm, size_t from)
-{
-    if (from >= bm->num_entries)
-        return bm->num_entries;
-    size_t w = WORD_INDEX(from);
-    uint64_t free_bits = ~bm->words[w] & (ALL_ONES << BIT_INDEX(from));
-    while (free_bits == 0) {
-        if (++w >= bm->num_words)
-            return bm->num_entries;
-        free_bits = ~bm->words[w];
-    }
-    size_t i = w * BITMAP_WORD_BITS + ctz64(free_bits);
-    return i < bm->num_entries ? i : bm->num_entries;
-}
-
-/* Returns the first set entry in [from, end), or end if none. */
-static size_t next_set(const bitmap_t *bm, size_t from, size_t end)
-{
-    size_t w = WORD_INDEX(from);
-    uint64_t used = bm->words[w] & (ALL_ONES << BIT_INDEX(from));
-    while (used == 0) {
-        if (++w * BITMAP_WORD_BITS >= end)
-            return end;
-        used = bm->words[w];
-    }
-    size_t i = w * BITMAP_WORD_BITS + ctz64(used);
-    return i < end ? i : end;
-}
-
+/*@ requires \valid(bm);
+    requires storage != \null ==> \valid(storage + (0 .. storage_words - 1));
+    requires storage != \null ==> \separated(bm, storage + (0 .. storage_words - 1));
+    assigns *bm, storage[0 .. storage_words - 1];
+    behavior invalid_argument:
+      assumes storage == \null || num_entries == 0;
+      assigns \nothing;
+      ensures \result == VMM_ERR_INVALID_ARGUMENT;
+    behavior too_small:
+      assumes storage != \null && num_entries != 0;
+      assumes num_entries > MAX_ENTRIES || storage_words < words_for(num_entries);
+      assigns \nothing;
+      ensures \result == VMM_ERR_OUT_OF_BOUNDS;
+    behavior ok:
+      assumes storage != \null && num_entries != 0;
+      assumes num_entries <= MAX_ENTRIES && storage_words >= words_for(num_entries);
+      assigns *bm, storage[0 .. words_for(num_entries) - 1];
+      ensures \result == VMM_OK;
+      ensures writable_bitmap(bm);
+      ensures bm->words == storage && bm->num_entries == num_entries;
+      ensures bm->num_free == num_entries;
+      ensures all_clear(bm->words, 0, num_entries);
+    complete behaviors;
+    disjoint behaviors;
+*/
 vmm_status_t bitmap_init(bitmap_t *bm, uint64_t *storage, size_t storage_words,
                          size_t num_entries)
 {
     if (storage == 0 || num_entries == 0)
         return VMM_ERR_INVALID_ARGUMENT;
-    if (storage_words < BITMAP_WORDS(num_entries))
+    if (num_entries > MAX_ENTRIES || storage_words < BITMAP_WORDS(num_entries))
         return VMM_ERR_OUT_OF_BOUNDS;
+    size_t num_words = BITMAP_WORDS(num_entries);
     bm->words = storage;
-    bm->num_words = BITMAP_WORDS(num_entries);
+    bm->num_words = num_words;
     bm->num_entries = num_entries;
     bm->num_free = num_entries;
-    for (size_t w = 0; w < bm->num_words; w++)
-        bm->words[w] = 0;
+    /*@ loop invariant 0 <= w <= num_words;
+        loop invariant \forall integer j; 0 <= j < w ==> storage[j] == 0;
+        loop assigns w, storage[0 .. num_words - 1];
+        loop variant num_words - w;
+    */
+    for (size_t w = 0; w < num_words; w++)
+        storage[w] = 0;
+    /*@ ghost
+      lemma_wcount_extremes();
+      /@ loop invariant 0 <= j <= num_words;
+         loop invariant count(storage, j) == 0;
+         loop assigns j;
+         loop variant num_words - j;
+      @/
+      for (size_t j = 0; j < num_words; j++) {
+      }
+    */
     return VMM_OK;
 }
 
+/*@ requires writable_bitmap(bm);
+    assigns bm->words[0 .. bm->num_words - 1], bm->num_free;
+    behavior out_of_bounds:
+      assumes i >= bm->num_entries;
+      assigns \nothing;
+      ensures \result == VMM_ERR_OUT_OF_BOUNDS;
+    behavior ok:
+      assumes i < bm->num_entries;
+      assigns bm->words[i / 64], bm->num_free;
+      ensures \result == VMM_OK;
+      ensures writable_bitmap(bm);
+      ensures entry_set(bm->words, i);
+      ensures same_outside{Pre, Post}(bm, i, i + 1);
+    complete behaviors;
+    disjoint behaviors;
+*/
 vmm_status_t bitmap_set(bitmap_t *bm, size_t i)
 {
     if (i >= bm->num_entries)
         return VMM_ERR_OUT_OF_BOUNDS;
-    range_apply(bm, i, i + 1, true);
+    set_one(bm, i);
     return VMM_OK;
 }
 
+/*@ requires writable_bitmap(bm);
+    assigns bm->words[0 .. bm->num_words - 1], bm->num_free;
+    behavior out_of_bounds:
+      assumes i >= bm->num_entries;
+      assigns \nothing;
+      ensures \result == VMM_ERR_OUT_OF_BOUNDS;
+    behavior ok:
+      assumes i < bm->num_entries;
+      assigns bm->words[i / 64], bm->num_free;
+      ensures \result == VMM_OK;
+      ensures writable_bitmap(bm);
+      ensures !entry_set(bm->words, i);
+      ensures same_outside{Pre, Post}(bm, i, i + 1);
+    complete behaviors;
+    disjoint behaviors;
+*/
 vmm_status_t bitmap_clear(bitmap_t *bm, size_t i)
 {
     if (i >= bm->num_entries)
         return VMM_ERR_OUT_OF_BOUNDS;
-    range_apply(bm, i, i + 1, false);
+    clear_one(bm, i);
     return VMM_OK;
 }
 
+/*@ requires valid_bitmap(bm);
+    requires \valid(is_set);
+    requires \separated(is_set, bm);
+    requires \separated(is_set, bm->words + (0 .. bm->num_words - 1));
+    assigns *is_set;
+    behavior out_of_bounds:
+      assumes i >= bm->num_entries;
+      assigns \nothing;
+      ensures \result == VMM_ERR_OUT_OF_BOUNDS;
+    behavior ok:
+      assumes i < bm->num_entries;
+      assigns *is_set;
+      ensures \result == VMM_OK;
+      ensures *is_set != 0 <==> entry_set(bm->words, i);
+    complete behaviors;
+    disjoint behaviors;
+*/
 vmm_status_t bitmap_test(const bitmap_t *bm, size_t i, bool *is_set)
 {
     if (i >= bm->num_entries)
@@ -132,39 +431,123 @@ vmm_status_t bitmap_test(const bitmap_t *bm, size_t i, bool *is_set)
     return VMM_OK;
 }
 
+/*@ requires writable_bitmap(bm);
+    assigns bm->words[0 .. bm->num_words - 1], bm->num_free;
+    behavior invalid_argument:
+      assumes n == 0;
+      assigns \nothing;
+      ensures \result == VMM_ERR_INVALID_ARGUMENT;
+    behavior out_of_bounds:
+      assumes n != 0 && !(first < bm->num_entries && n <= bm->num_entries - first);
+      assigns \nothing;
+      ensures \result == VMM_ERR_OUT_OF_BOUNDS;
+    behavior ok:
+      assumes n != 0 && first < bm->num_entries && n <= bm->num_entries - first;
+      assigns bm->words[first / 64 .. (first + n - 1) / 64], bm->num_free;
+      ensures \result == VMM_OK;
+      ensures writable_bitmap(bm);
+      ensures all_set(bm->words, first, n);
+      ensures same_outside{Pre, Post}(bm, first, first + n);
+    complete behaviors;
+    disjoint behaviors;
+*/
 vmm_status_t bitmap_set_range(bitmap_t *bm, size_t first, size_t n)
 {
     if (n == 0)
         return VMM_ERR_INVALID_ARGUMENT;
     if (!range_ok(bm, first, n))
         return VMM_ERR_OUT_OF_BOUNDS;
-    range_apply(bm, first, first + n, true);
+    range_set(bm, first, first + n);
     return VMM_OK;
 }
 
+/*@ requires writable_bitmap(bm);
+    assigns bm->words[0 .. bm->num_words - 1], bm->num_free;
+    behavior invalid_argument:
+      assumes n == 0;
+      assigns \nothing;
+      ensures \result == VMM_ERR_INVALID_ARGUMENT;
+    behavior out_of_bounds:
+      assumes n != 0 && !(first < bm->num_entries && n <= bm->num_entries - first);
+      assigns \nothing;
+      ensures \result == VMM_ERR_OUT_OF_BOUNDS;
+    behavior ok:
+      assumes n != 0 && first < bm->num_entries && n <= bm->num_entries - first;
+      assigns bm->words[first / 64 .. (first + n - 1) / 64], bm->num_free;
+      ensures \result == VMM_OK;
+      ensures writable_bitmap(bm);
+      ensures all_clear(bm->words, first, n);
+      ensures same_outside{Pre, Post}(bm, first, first + n);
+    complete behaviors;
+    disjoint behaviors;
+*/
 vmm_status_t bitmap_clear_range(bitmap_t *bm, size_t first, size_t n)
 {
     if (n == 0)
         return VMM_ERR_INVALID_ARGUMENT;
     if (!range_ok(bm, first, n))
         return VMM_ERR_OUT_OF_BOUNDS;
-    range_apply(bm, first, first + n, false);
+    range_clear(bm, first, first + n);
     return VMM_OK;
 }
 
+/*@ requires valid_bitmap(bm);
+    assigns \nothing;
+    ensures \result != 0 <==> (n != 0 && first < bm->num_entries &&
+                               n <= bm->num_entries - first &&
+                               all_clear(bm->words, first, n));
+*/
 bool bitmap_range_clear(const bitmap_t *bm, size_t first, size_t n)
 {
     return range_ok(bm, first, n) && next_set(bm, first, first + n) == first + n;
 }
 
+/*@ requires valid_bitmap(bm);
+    assigns \nothing;
+    ensures \result != 0 <==> (n != 0 && first < bm->num_entries &&
+                               n <= bm->num_entries - first &&
+                               all_set(bm->words, first, n));
+*/
 bool bitmap_range_set(const bitmap_t *bm, size_t first, size_t n)
 {
-    if (!range_ok(bm, first, n))
-        return false;
-    size_t c = next_clear(bm, first);
-    return c >= first + n;
+    return range_ok(bm, first, n) && next_clear(bm, first, first + n) == first + n;
 }
 
+/*@ requires writable_bitmap(bm);
+    requires \valid(first);
+    requires \separated(first, bm);
+    requires \separated(first, bm->words + (0 .. bm->num_words - 1));
+    assigns *first, bm->words[0 .. bm->num_words - 1], bm->num_free;
+    behavior invalid_argument:
+      assumes n == 0 || !IS_POW2(align);
+      assigns \nothing;
+      ensures \result == VMM_ERR_INVALID_ARGUMENT;
+    behavior out_of_bounds:
+      assumes n != 0 && IS_POW2(align) && hint > bm->num_entries;
+      assigns \nothing;
+      ensures \result == VMM_ERR_OUT_OF_BOUNDS;
+    behavior no_space:
+      assumes n != 0 && IS_POW2(align) && hint <= bm->num_entries;
+      assumes !\exists integer s; candidate(s, n, align, hint, bm->num_entries) &&
+                                  all_clear(bm->words, s, n);
+      assigns \nothing;
+      ensures \result == VMM_ERR_NO_SPACE;
+    behavior found:
+      assumes n != 0 && IS_POW2(align) && hint <= bm->num_entries;
+      assumes \exists integer s; candidate(s, n, align, hint, bm->num_entries) &&
+                                 all_clear(bm->words, s, n);
+      assigns *first, bm->words[0 .. bm->num_words - 1], bm->num_free;
+      ensures \result == VMM_OK;
+      ensures writable_bitmap(bm);
+      ensures candidate(*first, n, align, hint, bm->num_entries);
+      ensures all_clear{Pre}(bm->words, *first, n);
+      ensures all_set(bm->words, *first, n);
+      ensures \forall integer s; candidate(s, n, align, hint, bm->num_entries) && s < *first ==>
+                !all_clear{Pre}(bm->words, s, n);
+      ensures same_outside{Pre, Post}(bm, *first, *first + n);
+    complete behaviors;
+    disjoint behaviors;
+*/
 vmm_status_t bitmap_find_set(bitmap_t *bm, size_t n, size_t align, size_t hint,
                              size_t *first)
 {
@@ -172,23 +555,29 @@ vmm_status_t bitmap_find_set(bitmap_t *bm, size_t n, size_t align, size_t hint,
         return VMM_ERR_INVALID_ARGUMENT;
     if (hint > bm->num_entries)
         return VMM_ERR_OUT_OF_BOUNDS;
-    if (n > bm->num_free)
+    if (n > bm->num_entries)
         return VMM_ERR_NO_SPACE;
     size_t last = bm->num_entries - n; /* highest start that fits */
     size_t s = hint;
+    /*@ loop invariant hint <= s <= bm->num_entries;
+        loop invariant \forall integer t; candidate(t, n, align, hint, bm->num_entries) && t < s ==>
+                         !all_clear(bm->words, t, n);
+        loop assigns s;
+        loop variant bm->num_entries - s;
+    */
     while (s <= last) {
         /* Candidate: the first clear entry from s, aligned up to the phase. */
-        size_t c = next_clear(bm, s);
+        size_t c = next_clear(bm, s, last + 1);
         if (c > last)
             break;
-        size_t off = (c - hint) & (align - 1u);
+        size_t off = (c - hint) % align;
         if (off != 0 && align - off > last - c)
             break;
         s = off != 0 ? c + (align - off) : c;
         /* The run fits when no entry of [s, s + n) is set. */
         size_t blocker = next_set(bm, s, s + n);
         if (blocker == s + n) {
-            range_apply(bm, s, s + n, true);
+            range_set(bm, s, s + n);
             *first = s;
             return VMM_OK;
         }

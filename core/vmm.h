@@ -150,4 +150,31 @@ vmm_status_t vmm_release(vmm_t *vmm, uint64_t reservation);
 /* Returns the record containing virt, or NULL. */
 const vmm_record_t *vmm_find_record(const vmm_t *vmm, uint64_t virt);
 
+/* [added] Returns the attributes page i of a reservation record was mapped
+ * with (vmm_map_page's attrs, or the reservation's for a demand page). For
+ * an unmapped page, a non-reservation or i >= nframes: rec->attrs. (They are
+ * stored after frames[]: a RESERVE record block is header + nframes * 9
+ * bytes.) */
+vmm_attrs_t vmm_record_page_attrs(const vmm_record_t *rec, size_t i);
+
+/*
+ * How vmm_free / vmm_release / vmm_deinit undo, and what traps.
+ *
+ * Only the mapper's unmap may fail while a record is released. ALLOC and
+ * mapped SET records are unmapped by one call (all or nothing). A
+ * reservation is unmapped one call per run of mapped pages; when a call
+ * fails, the runs already unmapped are mapped again with the frames and
+ * attributes the record stores, and the error is returned: nothing changed.
+ * After the unmap the frames are returned to the frame source.
+ *
+ * Broken invariants (VMM_ASSERT): that re-map failing; frames.free failing
+ * on frames the VMM owns; an undo unmap failing inside vmm_alloc; any
+ * release failing inside vmm_deinit (which cannot report an error, so a
+ * harness must disarm its failure injection before calling it).
+ * Preconditions of vmm_map_page that the VMM cannot check: phys is either
+ * in use in the frame source (allocated by the caller, handed over) or
+ * unmanaged (device memory), and is not handed over twice; otherwise the
+ * frame source's free fails at release and traps.
+ */
+
 #endif

@@ -1,0 +1,223 @@
+#!/usr/bin/env bash
+# run.sh - `./fuzz.sh bench`: builds the release preset, runs vmm_bench (the
+# core's figures against baselines measured in the same run), then the other
+# parts' figures where those parts exist, and prints one Markdown table.
+# The table (with date and machine) is also written to build/bench/latest.md.
+#
+#   bench/run.sh [--quick]    --quick: windows up to 2^20, shorter fuzz runs
+#
+# Exit 1 when a cross-check of vmm_bench failed; a failing part is shown in
+# its row. Whole run: a few minutes on 2 cores.
+set -euo pipefail
+ROOT=${VMM_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+REL=$ROOT/build/bench-release      # gcc -O2: the core's figures
+FUZZB=$ROOT/build/bench-fuzz       # clang ASan+UBSan: the fuzzers as they run
+OUT=$ROOT/build/bench
+JOBS=2
+MAX_LOG2=24
+FUZZ_SECONDS=5
+PROVE_TIMEOUT=240
+[[ ${1:-} == --quick ]] && { MAX_LOG2=20; FUZZ_SECONDS=2; }
+
+mkdir -p "$OUT"
+ROWS=$OUT/rows.md
+: >"$ROWS"
+
+log() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
+
+# row FIGURE CORE BASELINE RATIO NOTE: appends one table row.
+row() { printf '| %s | %s | %s | %s | %s |\n' "$@" >>"$ROWS"; }
+
+# now: seconds since the epoch, with nanoseconds.
+now() { date +%s.%N; }
+
+# ratio A B [FMT]: A / B, "-" when B is zero or missing.
+ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0 || a + 0 == 0) { print "-"; exit }
+    r = a / b; if (r >= 100) printf "%.0fx\n", r; else if (r >= 0.01) printf "%.2fx\n", r;
+    else printf "1/%.0f\n", 1 / r }'
+}
+
+# secs START END: elapsed seconds with two decimals.
+secs() { awk -v s="$1" -v e="$2" 'BEGIN { printf "%.2f\n", e - s }'; }
+
+# configure_build DIR PRESET TARGET...: configures DIR from PRESET (quietly)
+# and builds the targets that exist; false when configuring fails.
+configure_build() {
+  local dir=$1 preset=$2; shift 2
+  cmake --preset "$preset" -S "$ROOT" -B "$dir" >"$dir.log" 2>&1 || return 1
+  local t
+  for t in "$@"; do
+    cmake --build "$dir" -j"$JOBS" --target "$t" >>"$dir.log" 2>&1 || return 1
+  done
+}
+
+# The core: vmm_bench in the release build, and vmm_bench_emu when built.
+core_figures() {
+  log "vmm_bench (release build)"
+  mkdir -p "$REL"
+  if ! configure_build "$REL" release vmm_bench; then
+    row "core figures" "build failed" "-" "-" "see $REL.log"
+    return 1
+  fi
+  local rc=0
+  "$REL/bench/vmm_bench" --max-log2 "$MAX_LOG2" >>"$ROWS" || rc=$?
+  return $rc
+}
+
+# Unicorn: checked translations per second (bench/bench_emu.c).
+emu_figures() {
+  log "Unicorn checked translations"
+  local targets
+  targets=$(cmake --build "$REL" --target help 2>/dev/null || true)
+  if ! grep -qw vmm_bench_emu <<<"$targets"; then
+    row "Unicorn checked translations/s" "not built yet" "-" "-" \
+        "needs emu/ and Unicorn 2.1.4 (./fuzz.sh deps)"
+    return 0
+  fi
+  if ! cmake --build "$REL" -j"$JOBS" --target vmm_bench_emu >>"$REL.log" 2>&1; then
+    row "Unicorn checked translations/s" "build failed" "-" "-" "see $REL.log"
+    return 0
+  fi
+  "$REL/bench/vmm_bench_emu" >>"$ROWS" ||
+    row "Unicorn checked translations/s" "failed" "-" "-" "vmm_bench_emu exit $?"
+}
+
+# libFuzzer: exec/s of every fuzz target in a short run, against an empty
+# target built with the same flags (the engine's own ceiling).
+fuzz_figures() {
+  log "fuzz exec/s (${FUZZ_SECONDS}s per target)"
+  if [[ ! -f $ROOT/harness/CMakeLists.txt ]]; then
+    row "fuzz exec/s" "not built yet" "-" "-" "harness/ missing"
+    return 0
+  fi
+  mkdir -p "$FUZZB"
+  if ! configure_build "$FUZZB" asan-ubsan bench_empty_fuzz; then
+    row "fuzz exec/s" "not built yet" "-" "-" "no libFuzzer build (see $FUZZB.log)"
+    return 0
+  fi
+  local empty targets t
+  empty=$(fuzz_rate "$FUZZB/bench/bench_empty_fuzz" "" | cut -d' ' -f1)
+  targets=$(sed -n 's/^VMM_FUZZ_BUILT:INTERNAL=//p' "$FUZZB/CMakeCache.txt" | tr ';' ' ')
+  [[ -n $targets ]] || { row "fuzz exec/s" "not built yet" "-" "-" "no fuzz target built"; return 0; }
+  for t in $targets; do
+    if ! cmake --build "$FUZZB" -j"$JOBS" --target "fuzz_$t" >>"$FUZZB.log" 2>&1; then
+      row "fuzz exec/s, $t" "build failed" "-" "-" "see $FUZZB.log"
+      continue
+    fi
+    local rate note
+    read -r rate note < <(fuzz_rate "$FUZZB/harness/fuzz_$t" "$ROOT/corpus/$t")
+    [[ $note == ok ]] && note="${FUZZ_SECONDS}s run from corpus/$t" ||
+      note="run stopped on a crash: run ./fuzz.sh with this target"
+    row "fuzz exec/s, $t (libFuzzer, ASan+UBSan)" "$rate exec/s" \
+        "empty target $empty exec/s" "$(ratio "$rate" "$empty")" "$note"
+  done
+}
+
+# fuzz_rate BINARY CORPUS: prints "EXEC_PER_S NOTE" for a FUZZ_SECONDS run.
+# New inputs go to a scratch directory; the corpus is only read. NOTE is
+# "ok" or "crashed" (the run stopped on a finding: see the harness).
+fuzz_rate() {
+  local bin=$1 corpus=$2 scratch
+  scratch=$(mktemp -d)
+  local args=(-max_total_time="$FUZZ_SECONDS" -print_final_stats=1 -close_fd_mask=1
+              -artifact_prefix="$scratch/" "$scratch")
+  [[ -d $corpus ]] && args+=("$corpus")
+  local out rc=0
+  out=$("$bin" "${args[@]}" 2>&1) || rc=$?
+  rm -rf "$scratch"
+  local runs secs_run
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' <<<"$out" | tail -1)
+  # libFuzzer's "Done N runs in S second(s)" gives the real duration.
+  secs_run=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' <<<"$out" | tail -1)
+  awk -v r="${runs:-0}" -v s="${secs_run:-$FUZZ_SECONDS}" -v rc="$rc" \
+    'BEGIN { if (s + 0 == 0) s = 1; printf "%.0f %s\n", r / s, rc == 0 ? "ok" : "crashed" }'
+}
+
+# Frama-C: wall time of proofs/prove.sh against parsing the same core file.
+prove_figures() {
+  log "Frama-C proof time"
+  if [[ ! -x $ROOT/proofs/prove.sh ]]; then
+    row "Frama-C/WP proof time" "not built yet" "-" "-" "proofs/prove.sh missing"
+    return 0
+  fi
+  local t0 t1 t2 rc=0
+  t0=$(now)
+  frama-c -machdep x86_64 "$ROOT/core/bitmap.c" -cpp-extra-args="-I$ROOT" >/dev/null 2>&1 || true
+  t1=$(now)
+  timeout "$PROVE_TIMEOUT" "$ROOT/proofs/prove.sh" >"$OUT/prove.log" 2>&1 || rc=$?
+  t2=$(now)
+  local base proof
+  base=$(secs "$t0" "$t1"); proof=$(secs "$t1" "$t2")
+  local verdict="proved (exit 0)"
+  ((rc == 124)) && verdict="timeout after ${PROVE_TIMEOUT}s"
+  ((rc != 0 && rc != 124)) && verdict="exit $rc, see build/bench/prove.log"
+  row "Frama-C/WP proof time, proofs/prove.sh" "${proof} s" \
+      "frama-c parse of bitmap.c ${base} s" "$(ratio "$proof" "$base")" "$verdict"
+}
+
+# QEMU: boot-to-verdict of every kernel/boot.sh configuration (kernel built
+# beforehand, so only the boot is timed) against QEMU booting a kernel that
+# exits at its first instruction (bench/qemu-floor.sh).
+qemu_figures() {
+  log "QEMU boot-to-verdict"
+  if [[ ! -x $ROOT/kernel/boot.sh || ! -x $ROOT/kernel/build.sh ]]; then
+    row "QEMU boot-to-verdict" "not built yet" "-" "-" "kernel/boot.sh missing"
+    return 0
+  fi
+  if ! "$ROOT/kernel/build.sh" gcc "$OUT/kernel" >"$OUT/boot.log" 2>&1; then
+    row "QEMU boot-to-verdict" "build failed" "-" "-" "see build/bench/boot.log"
+    return 0
+  fi
+  local rc=0 k
+  for k in 1 2 3; do # every configuration three times: the best counts
+    "$ROOT/kernel/boot.sh" --kernel "$OUT/kernel/kernel.elf" --quiet >>"$OUT/boot.log" 2>&1 || rc=$?
+  done
+  if ((rc == 77)); then
+    row "QEMU boot-to-verdict" "skipped" "-" "-" "QEMU missing"
+    return 0
+  fi
+  local verdict cpu mem ms floor n=0
+  while read -r cpu mem ms verdict; do
+    n=$((n + 1))
+    floor=$("$ROOT/bench/qemu-floor.sh" "$OUT/qemu-floor" "$cpu" "$mem" 2>>"$OUT/boot.log") || floor=0
+    row "QEMU boot-to-verdict, -cpu $cpu -m $mem" "$(awk -v m="$ms" 'BEGIN { printf "%.3f s", m / 1000 }')" \
+        "QEMU exit-at-entry kernel ${floor} s" "$(ratio "$(awk -v m="$ms" 'BEGIN { print m / 1000 }')" "$floor")" \
+        "$verdict (best of 3); ratio = time / baseline"
+  done < <(sed -nE 's/^(PASS|FAIL) +-cpu +([^ ]+) +-m +([^ ]+) +boot-to-verdict +([0-9]+) ms.*/\2 \3 \4 \1/p' "$OUT/boot.log" |
+           awk '{ key = $1 " " $2; if (!(key in best) || $3 < best[key]) best[key] = $3;
+                  if ($4 == "FAIL") fail[key] = 1; order[key] = NR }
+                END { for (k in best) print order[k], k, best[k], (k in fail) ? "FAIL" : "PASS" }' |
+           sort -n | cut -d' ' -f2-)
+  ((n > 0)) || row "QEMU boot-to-verdict" "failed" "-" "-" "boot.sh exit $rc, see build/bench/boot.log"
+}
+
+# Prints the table with where and when it was measured.
+print_table() {
+  local cpu commit
+  cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+  commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "?")
+  {
+    echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores of ${cpu:-unknown CPU}," \
+         "$(. /etc/os-release && echo "$PRETTY_NAME"), $(gcc -dumpfullversion 2>/dev/null | sed 's/^/gcc /')," \
+         "commit $commit (plus working tree). Ratio > 1: core faster/better than the baseline;" \
+         "proof and boot rows: ratio = time / baseline time."
+    echo
+    echo "| Figure | Core | Baseline (same run) | Ratio | Note |"
+    echo "| --- | --- | --- | --- | --- |"
+    cat "$ROWS"
+  } >"$OUT/latest.md"
+  cat "$OUT/latest.md"
+}
+
+start=$(now)
+status=0
+core_figures || status=1
+emu_figures
+fuzz_figures
+prove_figures
+qemu_figures
+print_table
+echo
+echo "bench: $(secs "$start" "$(now)") s; table in build/bench/latest.md"
+exit $status

@@ -1,0 +1,99 @@
+/*
+ * fault.c - page-fault decisions (see fault.h).
+ *
+ * Order of the verdicts: a reserved bit is fatal whatever else holds; a page
+ * the mapper says is mapped is checked against the access (a fault that the
+ * mapping allows now is spurious); an unmapped page of a lazy reservation is
+ * checked against the reservation's attributes and then demand-mapped;
+ * anything else is not present.
+ */
+#include "fault.h"
+
+#include "vmm_assert.h"
+
+
+/* Returns the fatal verdict of access against attrs, or VMM_FAULT_SPURIOUS
+ * when attrs allow the access. */
+static vmm_fault_kind_t check_access(vmm_access_t access, vmm_attrs_t attrs)
+{
+    if (access.user && (attrs & VMM_ATTR_KERNEL))
+        return VMM_FAULT_USER_KERNEL;
+    if (access.write && !(attrs & VMM_ATTR_WRITABLE))
+        return VMM_FAULT_WRITE_READONLY;
+    if (access.fetch && !(attrs & VMM_ATTR_EXECUTABLE))
+        return VMM_FAULT_NX_FETCH;
+    return VMM_FAULT_SPURIOUS;
+}
+
+/* Returns the lazy reservation whose unmapped page holds addr, or NULL. */
+static const vmm_record_t *lazy_record(const vmm_t *vmm, uint64_t addr)
+{
+    const vmm_record_t *rec = vmm_find_record(vmm, addr);
+    if (rec == 0 || rec->kind != VMM_REC_RESERVE || !(rec->flags & VMM_RESERVE_LAZY))
+        return 0;
+    size_t k = (size_t)((addr - rec->virt) / rec->page_size);
+    return rec->frames[k] == VMM_NO_FRAME ? rec : 0;
+}
+
+/* Maps a fresh page of rec at the page holding addr. Stores the verdict
+ * (RESOLVED, or OUT_OF_MEMORY with the failing status) in out; on failure
+ * nothing changed. */
+static vmm_fault_kind_t demand_map(vmm_t *vmm, const vmm_record_t *rec, uint64_t addr,
+                                   vmm_fault_result_t *out)
+{
+    uint64_t page = addr & ~(rec->page_size - 1u);
+    size_t frames = (size_t)(rec->page_size >> VMM_PAGE_SHIFT);
+    uint64_t phys;
+    vmm_status_t st = vmm->frames.alloc(vmm->frames.ctx, frames, frames, &phys);
+    if (st == VMM_OK) {
+        st = vmm_map_page(vmm, rec->virt, page, phys, rec->attrs);
+        if (st != VMM_OK)
+            VMM_ASSERT(vmm->frames.free(vmm->frames.ctx, phys, frames) == VMM_OK);
+    }
+    if (st != VMM_OK) {
+        out->status = st;
+        return out->kind = VMM_FAULT_OUT_OF_MEMORY;
+    }
+    out->page = page;
+    out->phys = phys;
+    out->page_size = rec->page_size;
+    return out->kind = VMM_FAULT_RESOLVED;
+}
+
+vmm_fault_kind_t vmm_fault(vmm_t *vmm, uint64_t addr, vmm_access_t access,
+                           vmm_fault_result_t *out)
+{
+    out->kind = VMM_FAULT_NOT_PRESENT;
+    out->page = 0;
+    out->phys = 0;
+    out->page_size = 0;
+    out->status = VMM_OK;
+    if (access.reserved)
+        return out->kind = VMM_FAULT_RESERVED_BIT;
+    vmm_attrs_t attrs;
+    if (vmm->mapper.query(vmm->mapper.ctx, addr, 0, &attrs, 0) == VMM_OK)
+        return out->kind = check_access(access, attrs);
+    const vmm_record_t *rec = lazy_record(vmm, addr);
+    if (rec == 0)
+        return out->kind = VMM_FAULT_NOT_PRESENT;
+    vmm_fault_kind_t verdict = check_access(access, rec->attrs);
+    if (verdict != VMM_FAULT_SPURIOUS)
+        return out->kind = verdict;
+    return demand_map(vmm, rec, addr, out);
+}
+
+const char *vmm_fault_name(vmm_fault_kind_t kind)
+{
+    switch (kind) {
+    case VMM_FAULT_RESOLVED: return "resolved";
+    case VMM_FAULT_SPURIOUS: return "spurious";
+    case VMM_FAULT_NOT_PRESENT: return "not present";
+    case VMM_FAULT_WRITE_READONLY: return "write to read-only";
+    case VMM_FAULT_USER_KERNEL: return "user access to kernel page";
+    case VMM_FAULT_NX_FETCH: return "fetch from no-execute page";
+    case VMM_FAULT_RESERVED_BIT: return "reserved bit set";
+    case VMM_FAULT_OUT_OF_MEMORY: return "out of memory";
+    case VMM_FAULT_KIND_COUNT: break;
+    }
+    return "unknown fault";
+}

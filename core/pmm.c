@@ -1,0 +1,338 @@
+/*
+ * pmm.c - the physical frame manager (see pmm.h for the API).
+ *
+ * Frame f is the 4 KiB frame at f * VMM_PAGE_SIZE. Two bitmaps over the
+ * caller's storage: `used` (allocated or reserved) and `reserved` (never
+ * allocatable). A reserved frame is always also used, so "free" is simply
+ * "not used". Frames >= num_frames are outside managed memory.
+ *
+ * Every public function validates its whole input before writing anything,
+ * so an error leaves the manager exactly as it was.
+ */
+#include "pmm.h"
+
+#define FRAME_OF(addr) ((addr) >> VMM_PAGE_SHIFT)
+#define ADDR_OF(frame) ((uint64_t)(frame) << VMM_PAGE_SHIFT)
+#define IS_PAGE_ALIGNED(addr) (((addr) & VMM_PAGE_MASK) == 0)
+/* First frame wholly inside [base, ...): base rounded up to a frame. */
+#define FRAME_CEIL(addr) (((addr) >> VMM_PAGE_SHIFT) + (((addr) & VMM_PAGE_MASK) != 0))
+#define IS_POW2(x) ((x) != 0 && ((x) & ((x) - 1u)) == 0)
+
+/* Returns true when base + length wraps around 2^64. */
+static bool range_wraps(uint64_t base, uint64_t length)
+{
+    return length > UINT64_MAX - base;
+}
+
+/* Returns the number of whole frames below the end of the highest usable
+ * entry that holds at least one whole frame; 0 when there is none. Entries
+ * whose end wraps are ignored (pmm_init rejects them). */
+static uint64_t managed_frames(const memmap_entry_t *map, size_t count)
+{
+    uint64_t top = 0;
+    for (size_t i = 0; map != 0 && i < count; i++) {
+        const memmap_entry_t *e = &map[i];
+        if (e->type != MEMMAP_USABLE || e->length == 0 || range_wraps(e->base, e->length))
+            continue;
+        uint64_t first = FRAME_CEIL(e->base);
+        uint64_t end = FRAME_OF(e->base + e->length);
+        if (end > first && end > top)
+            top = end;
+    }
+    return top;
+}
+
+/* Returns the storage words for num_frames frames (two bitmaps), or 0 when
+ * that number does not fit a size_t. */
+static size_t words_for(uint64_t num_frames)
+{
+    if (num_frames == 0 || num_frames > SIZE_MAX / 2u - BITMAP_WORD_BITS)
+        return 0;
+    return 2u * BITMAP_WORDS((size_t)num_frames);
+}
+
+size_t pmm_storage_words(const memmap_entry_t *map, size_t count)
+{
+    return words_for(managed_frames(map, count));
+}
+
+/* Applies one map entry to freshly initialised bitmaps (everything reserved):
+ * a usable entry frees its whole frames, any other type reserves every frame
+ * it touches. Frames beyond num_frames are ignored. */
+static void apply_entry(pmm_t *pmm, const memmap_entry_t *e, bool usable)
+{
+    uint64_t first = usable ? FRAME_CEIL(e->base) : FRAME_OF(e->base);
+    uint64_t end = usable ? FRAME_OF(e->base + e->length)
+                          : FRAME_CEIL(e->base + e->length);
+    if (end > pmm->num_frames)
+        end = pmm->num_frames;
+    if (first >= end)
+        return;
+    size_t n = (size_t)(end - first);
+    if (usable) {
+        (void)bitmap_clear_range(&pmm->used, (size_t)first, n);
+        (void)bitmap_clear_range(&pmm->reserved, (size_t)first, n);
+    } else {
+        (void)bitmap_set_range(&pmm->used, (size_t)first, n);
+        (void)bitmap_set_range(&pmm->reserved, (size_t)first, n);
+    }
+}
+
+vmm_status_t pmm_init(pmm_t *pmm, const memmap_entry_t *map, size_t count,
+                      uint64_t *storage, size_t storage_words)
+{
+    if (pmm == 0 || map == 0 || storage == 0)
+        return VMM_ERR_INVALID_ARGUMENT;
+    for (size_t i = 0; i < count; i++)
+        if (range_wraps(map[i].base, map[i].length))
+            return VMM_ERR_OVERFLOW;
+    uint64_t frames = managed_frames(map, count);
+    size_t words = words_for(frames);
+    if (words == 0)
+        return VMM_ERR_INVALID_ARGUMENT;
+    if (storage_words < words)
+        return VMM_ERR_OUT_OF_BOUNDS;
+
+    size_t half = words / 2u;
+    pmm->num_frames = (size_t)frames;
+    pmm->hint = 0;
+    (void)bitmap_init(&pmm->used, storage, half, pmm->num_frames);
+    (void)bitmap_init(&pmm->reserved, storage + half, half, pmm->num_frames);
+    (void)bitmap_set_range(&pmm->used, 0, pmm->num_frames);
+    (void)bitmap_set_range(&pmm->reserved, 0, pmm->num_frames);
+    /* Usable first, then the rest: a frame touched by any non-usable entry
+     * stays reserved whatever the order of the map. */
+    for (size_t i = 0; i < count; i++)
+        if (map[i].length != 0 && map[i].type == MEMMAP_USABLE)
+            apply_entry(pmm, &map[i], true);
+    for (size_t i = 0; i < count; i++)
+        if (map[i].length != 0 && map[i].type != MEMMAP_USABLE)
+            apply_entry(pmm, &map[i], false);
+    return VMM_OK;
+}
+
+/* Returns true when frame f is managed and reserved. */
+static bool frame_reserved(const pmm_t *pmm, size_t f)
+{
+    bool r = false;
+    (void)bitmap_test(&pmm->reserved, f, &r);
+    return r;
+}
+
+/* Returns true when frame f (managed) is used. */
+static bool frame_used(const pmm_t *pmm, size_t f)
+{
+    bool u = false;
+    (void)bitmap_test(&pmm->used, f, &u);
+    return u;
+}
+
+/* Clips the frame range [first, first + count) to managed memory; stores the
+ * number of managed frames in *n (0 when none). */
+static void clip(const pmm_t *pmm, uint64_t first, uint64_t count, size_t *n)
+{
+    if (first >= pmm->num_frames) {
+        *n = 0;
+        return;
+    }
+    uint64_t room = pmm->num_frames - first;
+    *n = (size_t)(count < room ? count : room);
+}
+
+/* Returns true when some frame of the managed range [f, f + n) is allocated
+ * (used but not reserved). */
+static bool any_allocated(const pmm_t *pmm, size_t f, size_t n)
+{
+    if (bitmap_range_clear(&pmm->used, f, n))
+        return false;
+    for (size_t i = f; i < f + n; i++)
+        if (frame_used(pmm, i) && !frame_reserved(pmm, i))
+            return true;
+    return false;
+}
+
+vmm_status_t pmm_reserve(pmm_t *pmm, uint64_t base, uint64_t length)
+{
+    if (length == 0)
+        return VMM_ERR_INVALID_ARGUMENT;
+    if (range_wraps(base, length))
+        return VMM_ERR_OVERFLOW;
+    uint64_t first = FRAME_OF(base);
+    uint64_t end = FRAME_CEIL(base + length);
+    size_t n;
+    clip(pmm, first, end - first, &n);
+    if (n == 0)
+        return VMM_OK;
+    if (any_allocated(pmm, (size_t)first, n))
+        return VMM_ERR_PHYS_ALREADY_ALLOCATED;
+    (void)bitmap_set_range(&pmm->used, (size_t)first, n);
+    (void)bitmap_set_range(&pmm->reserved, (size_t)first, n);
+    return VMM_OK;
+}
+
+vmm_status_t pmm_alloc(pmm_t *pmm, uint64_t *phys)
+{
+    size_t f;
+    size_t hint = pmm->hint <= pmm->num_frames ? pmm->hint : 0;
+    vmm_status_t st = bitmap_find_set(&pmm->used, 1, 1, hint, &f);
+    if (st == VMM_ERR_NO_SPACE && hint != 0)
+        st = bitmap_find_set(&pmm->used, 1, 1, 0, &f);
+    if (st != VMM_OK)
+        return VMM_ERR_OUT_OF_FRAMES;
+    pmm->hint = f + 1u;
+    *phys = ADDR_OF(f);
+    return VMM_OK;
+}
+
+vmm_status_t pmm_alloc_contiguous(pmm_t *pmm, size_t count, size_t align,
+                                  uint64_t *phys)
+{
+    if (count == 0 || !IS_POW2(align))
+        return VMM_ERR_INVALID_ARGUMENT;
+    size_t f;
+    /* Hint 0 fixes the phase: frame numbers become multiples of align. */
+    if (bitmap_find_set(&pmm->used, count, align, 0, &f) != VMM_OK)
+        return VMM_ERR_OUT_OF_FRAMES;
+    *phys = ADDR_OF(f);
+    return VMM_OK;
+}
+
+/* Checks that phys names one managed, non-reserved frame; stores it in *f.
+ * Returns VMM_ERR_MISALIGNED, VMM_ERR_OUT_OF_BOUNDS or
+ * VMM_ERR_FRAME_RESERVED otherwise. */
+static vmm_status_t own_frame(const pmm_t *pmm, uint64_t phys, size_t *f)
+{
+    if (!IS_PAGE_ALIGNED(phys))
+        return VMM_ERR_MISALIGNED;
+    if (FRAME_OF(phys) >= pmm->num_frames)
+        return VMM_ERR_OUT_OF_BOUNDS;
+    *f = (size_t)FRAME_OF(phys);
+    if (frame_reserved(pmm, *f))
+        return VMM_ERR_FRAME_RESERVED;
+    return VMM_OK;
+}
+
+vmm_status_t pmm_free(pmm_t *pmm, uint64_t phys)
+{
+    size_t f;
+    vmm_status_t st = own_frame(pmm, phys, &f);
+    if (st != VMM_OK)
+        return st;
+    if (!frame_used(pmm, f))
+        return VMM_ERR_FRAME_NOT_USED;
+    (void)bitmap_clear(&pmm->used, f);
+    return VMM_OK;
+}
+
+vmm_status_t pmm_claim(pmm_t *pmm, uint64_t phys)
+{
+    size_t f;
+    vmm_status_t st = own_frame(pmm, phys, &f);
+    if (st != VMM_OK)
+        return st;
+    if (frame_used(pmm, f))
+        return VMM_ERR_PHYS_ALREADY_ALLOCATED;
+    (void)bitmap_set(&pmm->used, f);
+    return VMM_OK;
+}
+
+vmm_status_t pmm_is_used(const pmm_t *pmm, uint64_t phys, bool *used)
+{
+    if (FRAME_OF(phys) >= pmm->num_frames)
+        return VMM_ERR_OUT_OF_BOUNDS;
+    *used = frame_used(pmm, (size_t)FRAME_OF(phys));
+    return VMM_OK;
+}
+
+vmm_status_t pmm_is_reserved(const pmm_t *pmm, uint64_t phys, bool *reserved)
+{
+    if (FRAME_OF(phys) >= pmm->num_frames)
+        return VMM_ERR_OUT_OF_BOUNDS;
+    *reserved = frame_reserved(pmm, (size_t)FRAME_OF(phys));
+    return VMM_OK;
+}
+
+size_t pmm_free_count(const pmm_t *pmm)
+{
+    return pmm->used.num_free;
+}
+
+/* ---- the frame-source adapter (frames.h) ---- */
+
+/* Checks a frame-source range: phys aligned, count > 0, no wrap-around.
+ * Stores its first frame and managed length in *f and *n. */
+static vmm_status_t frames_range(const pmm_t *pmm, uint64_t phys, size_t count,
+                                 size_t *f, size_t *n)
+{
+    if (!IS_PAGE_ALIGNED(phys))
+        return VMM_ERR_MISALIGNED;
+    if (count == 0)
+        return VMM_ERR_INVALID_ARGUMENT;
+    if ((uint64_t)count - 1u > (UINT64_MAX - phys) >> VMM_PAGE_SHIFT)
+        return VMM_ERR_OVERFLOW; /* the last frame may end at 2^64 */
+    clip(pmm, FRAME_OF(phys), count, n);
+    *f = *n != 0 ? (size_t)FRAME_OF(phys) : 0;
+    return VMM_OK;
+}
+
+/* frames.alloc: next-fit for one unaligned frame, else first-fit aligned. */
+static vmm_status_t frames_alloc(void *ctx, size_t count, size_t align, uint64_t *phys)
+{
+    if (count == 1 && align == 1)
+        return pmm_alloc(ctx, phys);
+    return pmm_alloc_contiguous(ctx, count, align, phys);
+}
+
+/* frames.free: every managed, non-reserved frame must be used; all of them
+ * are freed. Reserved and unmanaged frames are skipped. */
+static vmm_status_t frames_free(void *ctx, uint64_t phys, size_t count)
+{
+    pmm_t *pmm = ctx;
+    size_t f, n;
+    vmm_status_t st = frames_range(pmm, phys, count, &f, &n);
+    if (st != VMM_OK || n == 0)
+        return st;
+    if (!bitmap_range_set(&pmm->used, f, n))
+        return VMM_ERR_FRAME_NOT_USED; /* reserved frames are used: any clear
+                                          frame is a managed free one */
+    if (bitmap_range_clear(&pmm->reserved, f, n)) {
+        (void)bitmap_clear_range(&pmm->used, f, n);
+        return VMM_OK;
+    }
+    for (size_t i = f; i < f + n; i++)
+        if (!frame_reserved(pmm, i))
+            (void)bitmap_clear(&pmm->used, i);
+    return VMM_OK;
+}
+
+/* frames.claim: every managed, non-reserved frame must be free; all of them
+ * become used. Reserved and unmanaged frames are skipped. */
+static vmm_status_t frames_claim(void *ctx, uint64_t phys, size_t count)
+{
+    pmm_t *pmm = ctx;
+    size_t f, n;
+    vmm_status_t st = frames_range(pmm, phys, count, &f, &n);
+    if (st != VMM_OK || n == 0)
+        return st;
+    if (any_allocated(pmm, f, n))
+        return VMM_ERR_PHYS_ALREADY_ALLOCATED;
+    if (bitmap_range_clear(&pmm->reserved, f, n)) {
+        (void)bitmap_set_range(&pmm->used, f, n);
+        return VMM_OK;
+    }
+    for (size_t i = f; i < f + n; i++)
+        if (!frame_reserved(pmm, i))
+            (void)bitmap_set(&pmm->used, i);
+    return VMM_OK;
+}
+
+vmm_frames_t pmm_frames(pmm_t *pmm)
+{
+    vmm_frames_t frames = {
+        .alloc = frames_alloc,
+        .free = frames_free,
+        .claim = frames_claim,
+        .ctx = pmm,
+    };
+    return frames;
+}

@@ -1,0 +1,314 @@
+/*
+ * boot.c - boot-time initialisation (the Rust seed's init); see boot.h.
+ *
+ * The direct map is built run by run: a run is a maximal stretch of
+ * direct-map pages covered by mapped memory-map regions, found by scanning
+ * the (unsorted, possibly overlapping) map without any storage, so every page
+ * is mapped exactly once. The kernel segments follow with 4 KiB pages.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/x86_64/boot.h"
+
+/* Attributes of the direct map: kernel, writable, cached, not executable. */
+#define DIRECT_MAP_ATTRS (VMM_ATTR_KERNEL | VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE)
+
+/* Returns the page size of the direct map for cfg. */
+static uint64_t direct_page_size(const x86_boot_config_t *cfg)
+{
+    return cfg->has_1g_pages ? VMM_SIZE_1G : VMM_SIZE_2M;
+}
+
+/* Returns true when memory of type is direct-mapped. */
+static bool type_is_mapped(uint32_t type)
+{
+    return type == MEMMAP_USABLE || type == MEMMAP_BOOTLOADER_RECLAIMABLE ||
+           type == MEMMAP_EXECUTABLE_AND_MODULES || type == MEMMAP_FRAMEBUFFER;
+}
+
+/* Returns true and the pages [*first, *end) of size page that entry e
+ * touches, or false when e is not direct-mapped (type, zero length). */
+static bool entry_pages(const memmap_entry_t *e, uint64_t page,
+                        uint64_t *first, uint64_t *end)
+{
+    if (e->length == 0 || !type_is_mapped(e->type))
+        return false;
+    *first = e->base / page;
+    *end = (e->base + (e->length - 1u)) / page + 1u;
+    return true;
+}
+
+/* Returns true and the next run [*start, *end) of direct-map pages at or
+ * after page index cursor; false when no mapped region reaches cursor. */
+static bool next_run(const x86_boot_config_t *cfg, uint64_t page,
+                     uint64_t cursor, uint64_t *start, uint64_t *end)
+{
+    uint64_t s = UINT64_MAX, first, stop;
+    bool found = false;
+    for (size_t i = 0; i < cfg->map_len; i++) {
+        if (!entry_pages(&cfg->map[i], page, &first, &stop) || stop <= cursor)
+            continue;
+        uint64_t candidate = first > cursor ? first : cursor;
+        if (candidate < s)
+            s = candidate;
+        found = true;
+    }
+    if (!found)
+        return false;
+    uint64_t e = s;
+    for (bool grown = true; grown;) {
+        grown = false;
+        for (size_t i = 0; i < cfg->map_len; i++) {
+            if (entry_pages(&cfg->map[i], page, &first, &stop) &&
+                first <= e && stop > e) {
+                e = stop;
+                grown = true;
+            }
+        }
+    }
+    *start = s;
+    *end = e;
+    return true;
+}
+
+/* Returns the bytes of kernel segment k, rounded up to 4 KiB. */
+static uint64_t segment_len(const x86_kernel_segment_t *k)
+{
+    return (k->size + VMM_PAGE_MASK) & ~VMM_PAGE_MASK;
+}
+
+/* Returns VMM_OK when the memory map is acceptable: VMM_ERR_OVERFLOW when an
+ * entry's base + length wraps. */
+static vmm_status_t check_map(const x86_boot_config_t *cfg)
+{
+    for (size_t i = 0; i < cfg->map_len; i++) {
+        const memmap_entry_t *e = &cfg->map[i];
+        if (e->length != 0 && e->length - 1u > UINT64_MAX - e->base)
+            return VMM_ERR_OVERFLOW;
+    }
+    return VMM_OK;
+}
+
+/* Returns VMM_OK when every kernel segment is acceptable (size 0 segments
+ * are skipped), else the first error found. */
+static vmm_status_t check_segments(const x86_boot_config_t *cfg)
+{
+    for (size_t i = 0; i < cfg->kernel_len; i++) {
+        const x86_kernel_segment_t *k = &cfg->kernel[i];
+        if (k->attrs & ~VMM_ATTR_ALL)
+            return VMM_ERR_INVALID_ARGUMENT;
+        if (k->size == 0)
+            continue;
+        if (k->virt < X86_KERNEL_BASE)
+            return VMM_ERR_INVALID_ARGUMENT;
+        if ((k->virt | k->phys) & VMM_PAGE_MASK)
+            return VMM_ERR_MISALIGNED;
+        if (k->size > UINT64_MAX - VMM_PAGE_MASK ||
+            segment_len(k) - 1u > UINT64_MAX - k->virt)
+            return VMM_ERR_OVERFLOW;
+    }
+    return VMM_OK;
+}
+
+/* Returns VMM_OK when cfg and the pointers can be used, else the error. */
+static vmm_status_t check_config(const x86_boot_config_t *cfg,
+                                 const vmm_frames_t *frames,
+                                 const x86_paging_t *pt, const vmm_t *vmm,
+                                 const x86_boot_result_t *result)
+{
+    if (cfg == NULL || frames == NULL || pt == NULL || vmm == NULL ||
+        result == NULL || (cfg->map == NULL && cfg->map_len != 0) ||
+        (cfg->kernel == NULL && cfg->kernel_len != 0))
+        return VMM_ERR_INVALID_ARGUMENT;
+    if (cfg->hhdm_offset & (direct_page_size(cfg) - 1u))
+        return VMM_ERR_MISALIGNED;
+    vmm_status_t st = check_map(cfg);
+    if (st != VMM_OK)
+        return st;
+    return check_segments(cfg);
+}
+
+/* Returns VMM_OK after direct-mapping every run, else the first error. */
+static vmm_status_t map_direct(const x86_boot_config_t *cfg, x86_paging_t *pt)
+{
+    uint64_t page = direct_page_size(cfg), start, end;
+    for (uint64_t cursor = 0; next_run(cfg, page, cursor, &start, &end);
+         cursor = end) {
+        uint64_t phys = start * page;
+        if (phys > UINT64_MAX - cfg->hhdm_offset)
+            return VMM_ERR_OVERFLOW;
+        vmm_status_t st = x86_map(pt, cfg->hhdm_offset + phys, phys,
+                                  (end - start) * page, page, DIRECT_MAP_ATTRS);
+        if (st != VMM_OK)
+            return st;
+    }
+    return VMM_OK;
+}
+
+/* Returns VMM_OK after mapping every kernel segment, else the first error. */
+static vmm_status_t map_kernel(const x86_boot_config_t *cfg, x86_paging_t *pt)
+{
+    for (size_t i = 0; i < cfg->kernel_len; i++) {
+        const x86_kernel_segment_t *k = &cfg->kernel[i];
+        if (k->size == 0)
+            continue;
+        vmm_status_t st = x86_map(pt, k->virt, k->phys, segment_len(k),
+                                  VMM_SIZE_4K, k->attrs | VMM_ATTR_KERNEL);
+        if (st != VMM_OK)
+            return st;
+    }
+    return VMM_OK;
+}
+
+/* Returns VMM_OK after recording in vmm the part of [virt, virt + len)
+ * inside its window (nothing when disjoint), else vmm_set's error. */
+static vmm_status_t set_in_window(vmm_t *vmm, uint64_t virt, uint64_t len,
+                                  vmm_attrs_t attrs)
+{
+    uint64_t last = virt + (len - 1u);
+    if (last < vmm->start || virt >= vmm->end)
+        return VMM_OK;
+    vmm_range_t r = { .start = virt > vmm->start ? virt : vmm->start,
+                      .end = last < vmm->end - 1u ? last + 1u : vmm->end };
+    return vmm_set(vmm, r, NULL, attrs);
+}
+
+/* Returns VMM_OK after recording the direct map and the kernel segments
+ * inside the window of vmm, else the first error. */
+static vmm_status_t track_mappings(const x86_boot_config_t *cfg, vmm_t *vmm)
+{
+    uint64_t page = direct_page_size(cfg), start, end;
+    vmm_status_t st = VMM_OK;
+    for (uint64_t cursor = 0;
+         st == VMM_OK && next_run(cfg, page, cursor, &start, &end);
+         cursor = end)
+        st = set_in_window(vmm, cfg->hhdm_offset + start * page,
+                           (end - start) * page, DIRECT_MAP_ATTRS);
+    for (size_t i = 0; st == VMM_OK && i < cfg->kernel_len; i++) {
+        const x86_kernel_segment_t *k = &cfg->kernel[i];
+        if (k->size != 0)
+            st = set_in_window(vmm, k->virt, segment_len(k),
+                               k->attrs | VMM_ATTR_KERNEL);
+    }
+    return st;
+}
+
+/* Returns VMM_OK with new tables, a VMM and *result; see boot.h. */
+vmm_status_t x86_boot_init(const x86_boot_config_t *cfg,
+                           const vmm_frames_t *frames, x86_paging_t *pt,
+                           vmm_t *vmm, x86_boot_result_t *result)
+{
+    vmm_status_t st = check_config(cfg, frames, pt, vmm, result);
+    if (st != VMM_OK)
+        return st;
+    x86_paging_t tables;
+    st = x86_paging_init(&tables, frames, cfg->access_offset);
+    if (st != VMM_OK)
+        return st;
+    *pt = tables;
+    bool vmm_ready = false;
+    st = map_direct(cfg, pt);
+    if (st == VMM_OK)
+        st = map_kernel(cfg, pt);
+    if (st == VMM_OK) {
+        vmm_mapper_t mapper = x86_paging_mapper(pt);
+        st = vmm_init(vmm, cfg->vmm_start, cfg->vmm_end, cfg->vmm_bitmap,
+                      cfg->vmm_bitmap_words, &cfg->allocator, &mapper, frames);
+        vmm_ready = st == VMM_OK;
+    }
+    if (st == VMM_OK)
+        st = track_mappings(cfg, vmm);
+    if (st != VMM_OK) {
+        if (vmm_ready)
+            vmm_deinit(vmm);
+        x86_paging_destroy(pt);
+        return st;
+    }
+    result->cr3_flags = 0;
+    result->cr3 = (pt->pml4 & X86_CR3_ADDR_MASK) | result->cr3_flags;
+    result->direct_map_page = direct_page_size(cfg);
+    result->table_frames = pt->table_frames;
+    return VMM_OK;
+}
+
+/*
+ * The minimum, computed independently of the mapping code: a level-L table
+ * is needed for every distinct region covered by one entry of level L + 1
+ * that some mapping with pages smaller than that entry touches. Regions are
+ * counted one by one in increasing order over the union of the intervals.
+ */
+
+/* Which intervals a count includes. */
+#define COUNT_DIRECT 1u /* the direct map             */
+#define COUNT_KERNEL 2u /* the kernel image segments  */
+
+/* Returns true and the blocks [*lo, *hi] (address >> shift) touched by
+ * interval i of the included ones (map entries first, then kernel
+ * segments); false when interval i is excluded or empty. */
+static bool interval_blocks(const x86_boot_config_t *cfg, unsigned which,
+                            size_t i, unsigned shift, uint64_t *lo,
+                            uint64_t *hi)
+{
+    if (i < cfg->map_len) {
+        const memmap_entry_t *e = &cfg->map[i];
+        if (!(which & COUNT_DIRECT) || e->length == 0 || !type_is_mapped(e->type))
+            return false;
+        *lo = (cfg->hhdm_offset + e->base) >> shift;
+        *hi = (cfg->hhdm_offset + e->base + (e->length - 1u)) >> shift;
+        return true;
+    }
+    const x86_kernel_segment_t *k = &cfg->kernel[i - cfg->map_len];
+    if (!(which & COUNT_KERNEL) || k->size == 0)
+        return false;
+    *lo = k->virt >> shift;
+    *hi = (k->virt + (segment_len(k) - 1u)) >> shift;
+    return true;
+}
+
+/* Returns the number of distinct blocks of 1 << shift bytes touched by the
+ * union of the included intervals, counted run by run in address order. */
+static size_t count_blocks(const x86_boot_config_t *cfg, unsigned shift,
+                           unsigned which)
+{
+    size_t n = cfg->map_len + cfg->kernel_len, count = 0;
+    uint64_t cursor = 0, lo, hi;
+    for (;;) {
+        /* the lowest block >= cursor that an interval touches */
+        uint64_t first = UINT64_MAX;
+        for (size_t i = 0; i < n; i++)
+            if (interval_blocks(cfg, which, i, shift, &lo, &hi) && hi >= cursor &&
+                (lo > cursor ? lo : cursor) < first)
+                first = lo > cursor ? lo : cursor;
+        if (first == UINT64_MAX)
+            return count;
+        /* the last block of the union's stretch holding first */
+        uint64_t last = first;
+        for (bool grown = true; grown;) {
+            grown = false;
+            for (size_t i = 0; i < n; i++)
+                if (interval_blocks(cfg, which, i, shift, &lo, &hi) &&
+                    lo <= last + 1u && hi > last) {
+                    last = hi;
+                    grown = true;
+                }
+        }
+        count += (size_t)(last - first + 1u);
+        if (last == UINT64_MAX >> shift)
+            return count;
+        cursor = last + 1u;
+    }
+}
+
+/* Returns the minimum number of table frames for cfg; see boot.h. */
+size_t x86_boot_min_table_frames(const x86_boot_config_t *cfg)
+{
+    if (cfg == NULL || (cfg->map == NULL && cfg->map_len != 0) ||
+        (cfg->kernel == NULL && cfg->kernel_len != 0))
+        return 0;
+    unsigned pd_users = COUNT_KERNEL | (cfg->has_1g_pages ? 0u : COUNT_DIRECT);
+    return 1u + count_blocks(cfg, X86_PX_SHIFT(X86_LEVEL_PML4), COUNT_DIRECT | COUNT_KERNEL) +
+           count_blocks(cfg, X86_PX_SHIFT(X86_LEVEL_PDPT), pd_users) +
+           count_blocks(cfg, X86_PX_SHIFT(X86_LEVEL_PD), COUNT_KERNEL);
+}

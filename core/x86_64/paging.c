@@ -1,0 +1,474 @@
+/*
+ * paging.c - x86_64 four-level page tables (see paging.h for the contract).
+ *
+ * A map runs in three phases so that it is all-or-nothing without undo:
+ *  1. check: walk every page of the request (skipping whole regions under a
+ *     non-present entry), report conflicts and count the missing tables;
+ *  2. reserve: allocate that many table frames, chained through their first
+ *     word (no heap needed); on failure return them all;
+ *  3. install: descend again, taking tables from the chain; cannot fail.
+ * An unmap checks every page first, then clears the leaves and frees each
+ * table that became empty when the walk leaves it.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/vmm_assert.h"
+#include "core/x86_64/paging.h"
+
+/* Flags of a non-leaf entry: permissive, the leaf decides. */
+#define TABLE_FLAGS (X86_PTE_P | X86_PTE_W | X86_PTE_U)
+/* End of the chain of reserved table frames. */
+#define CHAIN_END UINT64_MAX
+
+/* Returns the level whose entries map page_size (0 for 4K, 1 for 2M, 2 for
+ * 1G), or -1 for any other size. */
+static int leaf_level(uint64_t page_size)
+{
+    if (page_size == VMM_SIZE_4K)
+        return X86_LEVEL_PT;
+    if (page_size == VMM_SIZE_2M)
+        return X86_LEVEL_PD;
+    if (page_size == VMM_SIZE_1G)
+        return X86_LEVEL_PDPT;
+    return -1;
+}
+
+/* Returns the table at physical address phys as seen by the core. */
+static x86_pte_t *table_at(const x86_paging_t *pt, uint64_t phys)
+{
+    return (x86_pte_t *)(uintptr_t)(phys + pt->access_offset);
+}
+
+/* Returns true when entry e at level is a leaf (maps a page). */
+static bool is_leaf(x86_pte_t e, int level)
+{
+    return level == X86_LEVEL_PT ||
+           (level <= X86_LEVEL_PDPT && X86_PTE_LARGE(e));
+}
+
+/* Returns true when every entry of the table at phys is zero. */
+static bool table_empty(const x86_paging_t *pt, uint64_t phys)
+{
+    const x86_pte_t *t = table_at(pt, phys);
+    for (unsigned i = 0; i < X86_ENTRIES; i++)
+        if (t[i] != 0)
+            return false;
+    return true;
+}
+
+/* Zeroes the table frame at phys. */
+static void table_zero(const x86_paging_t *pt, uint64_t phys)
+{
+    x86_pte_t *t = table_at(pt, phys);
+    for (unsigned i = 0; i < X86_ENTRIES; i++)
+        t[i] = 0;
+}
+
+/* Returns true when pt holds tables (initialised and not destroyed). */
+static bool has_tables(const x86_paging_t *pt)
+{
+    return pt != NULL && pt->table_frames != 0;
+}
+
+/* Returns VMM_OK when [virt, virt + len) is a valid request range for pages
+ * of page_size, else the error paging.h lists (checked in that order). */
+static vmm_status_t check_virt_range(uint64_t virt, uint64_t len,
+                                     uint64_t page_size)
+{
+    if (leaf_level(page_size) < 0 || len == 0)
+        return VMM_ERR_INVALID_ARGUMENT;
+    if ((virt | len) & (page_size - 1u))
+        return VMM_ERR_MISALIGNED;
+    if (len - 1u > UINT64_MAX - virt)
+        return VMM_ERR_OVERFLOW;
+    uint64_t last = virt + (len - 1u);
+    if (!X86_CANONICAL(virt) || !X86_CANONICAL(last) ||
+        (virt >> (X86_VA_BITS - 1u)) != (last >> (X86_VA_BITS - 1u)))
+        return VMM_ERR_NON_CANONICAL;
+    return VMM_OK;
+}
+
+/* Returns VMM_OK when a map request is valid (arguments only, not state). */
+static vmm_status_t check_map_args(uint64_t virt, uint64_t phys, uint64_t len,
+                                   uint64_t page_size, vmm_attrs_t attrs)
+{
+    if (attrs & ~VMM_ATTR_ALL)
+        return VMM_ERR_INVALID_ARGUMENT;
+    vmm_status_t st = check_virt_range(virt, len, page_size);
+    if (st != VMM_OK)
+        return st;
+    if (phys & (page_size - 1u))
+        return VMM_ERR_MISALIGNED;
+    if (phys >= X86_PHYS_MAX || len > X86_PHYS_MAX - phys)
+        return VMM_ERR_INVALID_PHYS;
+    return VMM_OK;
+}
+
+/* Returns the number of level-`level` tables (each covering one entry of
+ * level + 1) that the pages [first, last] touch. */
+static uint64_t tables_touched(uint64_t first, uint64_t last, int level)
+{
+    unsigned shift = X86_PX_SHIFT(level + 1);
+    return (last >> shift) - (first >> shift) + 1u;
+}
+
+/* Phase 1 of a map: returns VMM_OK and the number of missing tables in
+ * *needed, or VMM_ERR_ALREADY_MAPPED / VMM_ERR_LARGE_PAGE_CONFLICT. */
+static vmm_status_t map_check(const x86_paging_t *pt, uint64_t virt,
+                              uint64_t pages, uint64_t page_size, int leaf,
+                              uint64_t *needed)
+{
+    uint64_t count = 0;
+    uint64_t i = 0;
+    while (i < pages) {
+        uint64_t va = virt + i * page_size;
+        uint64_t table = pt->pml4;
+        int level = X86_LEVEL_PML4;
+        for (;;) {
+            x86_pte_t e = table_at(pt, table)[X86_PX(level, va)];
+            if (!X86_PTE_PRESENT(e))
+                break;
+            if (level == leaf)
+                return is_leaf(e, level) ? VMM_ERR_ALREADY_MAPPED
+                                         : VMM_ERR_LARGE_PAGE_CONFLICT;
+            if (is_leaf(e, level))
+                return VMM_ERR_LARGE_PAGE_CONFLICT;
+            table = X86_PTE_ADDR(e);
+            level--;
+        }
+        /* Every page of the region under this empty entry is free. */
+        uint64_t region = X86_LEVEL_SIZE(level);
+        uint64_t run = (region - (va & (region - 1u))) / page_size;
+        if (run > pages - i)
+            run = pages - i;
+        uint64_t last = va + (run - 1u) * page_size;
+        for (int k = leaf; k < level; k++)
+            count += tables_touched(va, last, k);
+        i += run;
+    }
+    *needed = count;
+    return VMM_OK;
+}
+
+/* Returns the frames of the chain at head to the frame source. */
+static void chain_free(x86_paging_t *pt, uint64_t head)
+{
+    while (head != CHAIN_END) {
+        uint64_t next = table_at(pt, head)[0];
+        vmm_status_t st = pt->frames.free(pt->frames.ctx, head, 1);
+        VMM_ASSERT(st == VMM_OK);
+        head = next;
+    }
+}
+
+/* Phase 2 of a map: allocates n table frames chained through their first
+ * word into *head. On failure returns the frame source's error with every
+ * frame given back. */
+static vmm_status_t chain_alloc(x86_paging_t *pt, uint64_t n, uint64_t *head)
+{
+    uint64_t chain = CHAIN_END;
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t phys;
+        vmm_status_t st = pt->frames.alloc(pt->frames.ctx, 1, 1, &phys);
+        if (st != VMM_OK) {
+            chain_free(pt, chain);
+            return st;
+        }
+        table_at(pt, phys)[0] = chain;
+        chain = phys;
+    }
+    *head = chain;
+    return VMM_OK;
+}
+
+/* Returns the table below entry *e, creating it from the chain when the
+ * entry is not present. */
+static uint64_t next_table(x86_paging_t *pt, x86_pte_t *e, uint64_t *chain)
+{
+    if (X86_PTE_PRESENT(*e))
+        return X86_PTE_ADDR(*e);
+    uint64_t phys = *chain;
+    VMM_ASSERT(phys != CHAIN_END);
+    *chain = table_at(pt, phys)[0];
+    table_zero(pt, phys);
+    *e = (phys & X86_PTE_ADDR_MASK) | TABLE_FLAGS;
+    pt->table_frames++;
+    return phys;
+}
+
+/* Phase 3 of a map: writes every leaf, creating tables from the chain. */
+static void map_install(x86_paging_t *pt, uint64_t virt, uint64_t phys,
+                        uint64_t pages, uint64_t page_size, int leaf,
+                        x86_pte_t flags, uint64_t *chain)
+{
+    unsigned region_shift = X86_PX_SHIFT(leaf + 1);
+    x86_pte_t *leaf_table = NULL;
+    uint64_t leaf_region = 0;
+    for (uint64_t i = 0; i < pages; i++) {
+        uint64_t va = virt + i * page_size;
+        if (leaf_table == NULL || (va >> region_shift) != leaf_region) {
+            uint64_t table = pt->pml4;
+            for (int level = X86_LEVEL_PML4; level > leaf; level--)
+                table = next_table(pt, &table_at(pt, table)[X86_PX(level, va)],
+                                   chain);
+            leaf_table = table_at(pt, table);
+            leaf_region = va >> region_shift;
+        }
+        x86_pte_t *e = &leaf_table[X86_PX(leaf, va)];
+        VMM_ASSERT(*e == 0);
+        *e = ((phys + i * page_size) & X86_PTE_ADDR_MASK) | flags;
+    }
+}
+
+/* Returns VMM_OK and maps the request; see paging.h. */
+vmm_status_t x86_map(x86_paging_t *pt, uint64_t virt, uint64_t phys,
+                     uint64_t len, uint64_t page_size, vmm_attrs_t attrs)
+{
+    if (!has_tables(pt))
+        return VMM_ERR_INVALID_ARGUMENT;
+    vmm_status_t st = check_map_args(virt, phys, len, page_size, attrs);
+    if (st != VMM_OK)
+        return st;
+    int leaf = leaf_level(page_size);
+    uint64_t pages = len / page_size;
+    uint64_t needed = 0;
+    st = map_check(pt, virt, pages, page_size, leaf, &needed);
+    if (st != VMM_OK)
+        return st;
+    uint64_t chain = CHAIN_END;
+    st = chain_alloc(pt, needed, &chain);
+    if (st != VMM_OK)
+        return st;
+    map_install(pt, virt, phys, pages, page_size, leaf,
+                x86_attrs_to_pte(attrs, page_size), &chain);
+    VMM_ASSERT(chain == CHAIN_END);
+    return VMM_OK;
+}
+
+/* Returns VMM_OK when every page of the unmap request is mapped with
+ * page_size, else VMM_ERR_NOT_MAPPED / VMM_ERR_LARGE_PAGE_CONFLICT. */
+static vmm_status_t unmap_check(const x86_paging_t *pt, uint64_t virt,
+                                uint64_t pages, uint64_t page_size, int leaf)
+{
+    for (uint64_t i = 0; i < pages; i++) {
+        uint64_t va = virt + i * page_size;
+        uint64_t table = pt->pml4;
+        for (int level = X86_LEVEL_PML4;; level--) {
+            x86_pte_t e = table_at(pt, table)[X86_PX(level, va)];
+            if (!X86_PTE_PRESENT(e))
+                return VMM_ERR_NOT_MAPPED;
+            bool leaf_entry = is_leaf(e, level);
+            if (level == leaf) {
+                if (!leaf_entry)
+                    return VMM_ERR_LARGE_PAGE_CONFLICT;
+                break;
+            }
+            if (leaf_entry)
+                return VMM_ERR_LARGE_PAGE_CONFLICT;
+            table = X86_PTE_ADDR(e);
+        }
+    }
+    return VMM_OK;
+}
+
+/* Frees the tables on va's path (path[level] = table at level) that are
+ * empty, from the leaf table up; the PML4 is never freed. */
+static void prune_path(x86_paging_t *pt, uint64_t va,
+                       const uint64_t path[X86_LEVELS], int leaf)
+{
+    for (int level = leaf; level < X86_LEVEL_PML4; level++) {
+        if (!table_empty(pt, path[level]))
+            return;
+        table_at(pt, path[level + 1])[X86_PX(level + 1, va)] = 0;
+        vmm_status_t st = pt->frames.free(pt->frames.ctx, path[level], 1);
+        VMM_ASSERT(st == VMM_OK);
+        VMM_ASSERT(pt->table_frames > 1);
+        pt->table_frames--;
+    }
+}
+
+/* Returns VMM_OK and unmaps the request; see paging.h. */
+vmm_status_t x86_unmap(x86_paging_t *pt, uint64_t virt, uint64_t len,
+                       uint64_t page_size)
+{
+    if (!has_tables(pt))
+        return VMM_ERR_INVALID_ARGUMENT;
+    vmm_status_t st = check_virt_range(virt, len, page_size);
+    if (st != VMM_OK)
+        return st;
+    int leaf = leaf_level(page_size);
+    uint64_t pages = len / page_size;
+    st = unmap_check(pt, virt, pages, page_size, leaf);
+    if (st != VMM_OK)
+        return st;
+    unsigned region_shift = X86_PX_SHIFT(leaf + 1);
+    uint64_t path[X86_LEVELS];
+    for (uint64_t i = 0; i < pages; i++) {
+        uint64_t va = virt + i * page_size;
+        path[X86_LEVEL_PML4] = pt->pml4;
+        for (int level = X86_LEVEL_PML4; level > leaf; level--)
+            path[level - 1] =
+                X86_PTE_ADDR(table_at(pt, path[level])[X86_PX(level, va)]);
+        table_at(pt, path[leaf])[X86_PX(leaf, va)] = 0;
+        bool leaving = i + 1 == pages ||
+                       ((va + page_size) >> region_shift) != (va >> region_shift);
+        if (leaving)
+            prune_path(pt, va, path, leaf);
+    }
+    return VMM_OK;
+}
+
+/* Returns VMM_OK and fills *out for virt; see paging.h. */
+vmm_status_t x86_translate(const x86_paging_t *pt, uint64_t virt,
+                           x86_walk_t *out)
+{
+    if (!has_tables(pt) || out == NULL)
+        return VMM_ERR_INVALID_ARGUMENT;
+    x86_walk_t w = { .writable = false };
+    if (!X86_CANONICAL(virt)) {
+        *out = w;
+        return VMM_ERR_NON_CANONICAL;
+    }
+    w.writable = w.user = w.executable = true;
+    uint64_t table = pt->pml4;
+    for (int level = X86_LEVEL_PML4; level >= X86_LEVEL_PT; level--) {
+        x86_pte_t e = table_at(pt, table)[X86_PX(level, virt)];
+        w.entries[X86_LEVEL_PML4 - level] = e;
+        if (!X86_PTE_PRESENT(e))
+            break;
+        w.writable = w.writable && (e & X86_PTE_W) != 0;
+        w.user = w.user && (e & X86_PTE_U) != 0;
+        w.executable = w.executable && (e & X86_PTE_NX) == 0;
+        if (is_leaf(e, level)) {
+            uint64_t size = X86_LEVEL_SIZE(level);
+            uint64_t base = X86_PTE_ADDR(e) & ~(size - 1u);
+            w.phys = base | (virt & (size - 1u));
+            w.page_size = size;
+            w.level = level;
+            *out = w;
+            return VMM_OK;
+        }
+        table = X86_PTE_ADDR(e);
+    }
+    w.writable = w.user = w.executable = false;
+    *out = w;
+    return VMM_ERR_NOT_MAPPED;
+}
+
+/* Returns the leaf flags for attrs at page_size; see paging.h. */
+x86_pte_t x86_attrs_to_pte(vmm_attrs_t attrs, uint64_t page_size)
+{
+    x86_pte_t e = X86_PTE_P;
+    if (attrs & VMM_ATTR_WRITABLE)
+        e |= X86_PTE_W;
+    if (attrs & VMM_ATTR_KERNEL)
+        e |= X86_PTE_G;
+    else
+        e |= X86_PTE_U;
+    if (!(attrs & VMM_ATTR_CACHABLE))
+        e |= X86_PTE_PCD;
+    if (!(attrs & VMM_ATTR_EXECUTABLE))
+        e |= X86_PTE_NX;
+    if (page_size != VMM_SIZE_4K)
+        e |= X86_PTE_PS;
+    return e;
+}
+
+/* Returns the attributes of a successful walk; see paging.h. */
+vmm_attrs_t x86_walk_attrs(const x86_walk_t *walk)
+{
+    vmm_attrs_t a = 0;
+    if (!walk->user)
+        a |= VMM_ATTR_KERNEL;
+    if (walk->writable)
+        a |= VMM_ATTR_WRITABLE;
+    if (walk->executable)
+        a |= VMM_ATTR_EXECUTABLE;
+    int leaf = walk->level;
+    if (leaf >= X86_LEVEL_PT && leaf <= X86_LEVEL_PDPT &&
+        !(walk->entries[X86_LEVEL_PML4 - leaf] & X86_PTE_PCD))
+        a |= VMM_ATTR_CACHABLE;
+    return a;
+}
+
+/* Returns VMM_OK with a zeroed PML4 in pt; see paging.h. */
+vmm_status_t x86_paging_init(x86_paging_t *pt, const vmm_frames_t *frames,
+                             uint64_t access_offset)
+{
+    if (pt == NULL || frames == NULL || frames->alloc == NULL ||
+        frames->free == NULL)
+        return VMM_ERR_INVALID_ARGUMENT;
+    x86_paging_t p = { .access_offset = access_offset, .frames = *frames };
+    vmm_status_t st = p.frames.alloc(p.frames.ctx, 1, 1, &p.pml4);
+    if (st != VMM_OK)
+        return st;
+    table_zero(&p, p.pml4);
+    p.table_frames = 1;
+    *pt = p;
+    return VMM_OK;
+}
+
+/* Frees the table at phys (level) and every table below it. */
+static void destroy_table(x86_paging_t *pt, uint64_t phys, int level)
+{
+    if (level > X86_LEVEL_PT) {
+        const x86_pte_t *t = table_at(pt, phys);
+        for (unsigned i = 0; i < X86_ENTRIES; i++)
+            if (X86_PTE_PRESENT(t[i]) && !is_leaf(t[i], level))
+                destroy_table(pt, X86_PTE_ADDR(t[i]), level - 1);
+    }
+    vmm_status_t st = pt->frames.free(pt->frames.ctx, phys, 1);
+    VMM_ASSERT(st == VMM_OK);
+    pt->table_frames--;
+}
+
+/* Frees every table frame; see paging.h. */
+void x86_paging_destroy(x86_paging_t *pt)
+{
+    if (pt == NULL || pt->table_frames == 0)
+        return;
+    destroy_table(pt, pt->pml4, X86_LEVEL_PML4);
+    VMM_ASSERT(pt->table_frames == 0);
+    pt->pml4 = 0;
+}
+
+/* Mapper adapters: the core's mapper interface over x86_map & co. */
+static vmm_status_t mapper_map(void *ctx, uint64_t virt, uint64_t phys,
+                               uint64_t len, uint64_t page_size,
+                               vmm_attrs_t attrs)
+{
+    return x86_map(ctx, virt, phys, len, page_size, attrs);
+}
+
+static vmm_status_t mapper_unmap(void *ctx, uint64_t virt, uint64_t len,
+                                 uint64_t page_size)
+{
+    return x86_unmap(ctx, virt, len, page_size);
+}
+
+/* Returns VMM_OK with the translation of virt, else VMM_ERR_NOT_MAPPED
+ * (non-canonical addresses are not mapped either). */
+static vmm_status_t mapper_query(void *ctx, uint64_t virt, uint64_t *phys,
+                                 vmm_attrs_t *attrs, uint64_t *page_size)
+{
+    x86_walk_t w;
+    if (x86_translate(ctx, virt, &w) != VMM_OK)
+        return VMM_ERR_NOT_MAPPED;
+    if (phys != NULL)
+        *phys = w.phys;
+    if (attrs != NULL)
+        *attrs = x86_walk_attrs(&w);
+    if (page_size != NULL)
+        *page_size = w.page_size;
+    return VMM_OK;
+}
+
+/* Returns the mapper interface bound to pt; see paging.h. */
+vmm_mapper_t x86_paging_mapper(x86_paging_t *pt)
+{
+    vmm_mapper_t m = { .map = mapper_map, .unmap = mapper_unmap,
+                       .query = mapper_query, .ctx = pt };
+    return m;
+}

@@ -1,0 +1,29 @@
+/*
+ * pf.c - the x86 #PF error code decoded into the core's access description,
+ * and the #PF handler's decision (see pf.h and fault.h).
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/x86_64/pf.h"
+
+/* Returns the access described by error_code (bits beyond the five decoded
+ * ones, such as protection keys or SGX, are ignored). */
+vmm_access_t x86_pf_decode(uint64_t error_code)
+{
+    vmm_access_t a = {
+        .present = (error_code & X86_PF_P) != 0,
+        .write = (error_code & X86_PF_W) != 0,
+        .user = (error_code & X86_PF_U) != 0,
+        .fetch = (error_code & X86_PF_I) != 0,
+        .reserved = (error_code & X86_PF_RSVD) != 0,
+    };
+    return a;
+}
+
+/* Returns vmm_fault's verdict for a fault at cr2 with error_code. */
+vmm_fault_kind_t x86_page_fault(vmm_t *vmm, uint64_t cr2, uint64_t error_code,
+                                vmm_fault_result_t *out)
+{
+    return vmm_fault(vmm, cr2, x86_pf_decode(error_code), out);
+}

@@ -1,0 +1,49 @@
+/*
+ * emu_ops.h - input format of the `emu` fuzz target (harness conventions,
+ * harness/fuzz_ops.h: configuration bytes, then ops of one opcode byte and
+ * little-endian arguments read with harness/fuzz_data.h, zeros past the end).
+ *
+ * APPEND-ONLY: these numbers are stored in corpus/emu. Never renumber or
+ * change an op's arguments; add new ops before EMU_OP_COUNT. Opcodes >=
+ * EMU_OP_COUNT are no-ops. At most EMU_FUZZ_MAX_OPS ops run per input; after
+ * the program, probe_world checks every page three ways (probe.h).
+ *
+ * config: u8 mode  bit 0 boot (x86_boot_init), bit 1 1 GiB direct-map pages,
+ *                  bit 2 a second usable region far above the buffer,
+ *                  bit 3 probe after every op (slow, thorough)
+ * rec  = u8: the (rec % records)-th VMM record, in address order
+ * page = u16: a 4 KiB page index in the window
+ * attrs = u8: bits 0..3 as vmm_attrs_t; bit 7 set: the raw byte (invalid)
+ * size = u8: 0 4K, 1 2M, 2 1G, else the raw value (invalid)
+ * phys = u8 class, u16 n: 0 none (vmm_set without phys), 1 frame n % frames
+ *        of the buffer, 2 n GiB (not backed: translate checks only),
+ *        3 n << 40 (beyond MAXPHYADDR: reserved-bit faults)
+ * access = u8: bit 0 CPL3, bits 1..2 kind (0 read, 1 write, 2 fetch)
+ */
+#ifndef EMU_EMU_OPS_H
+#define EMU_EMU_OPS_H
+
+#define EMU_FUZZ_MAX_OPS 64u
+
+enum emu_fuzz_op {
+    EMU_OP_ALLOC = 0,    /* u8 pages (1 + v % 8), attrs                     */
+    EMU_OP_SET = 1,      /* page, u8 pages (1 + v % 8), phys, attrs          */
+    EMU_OP_FREE = 2,     /* rec                                              */
+    EMU_OP_RESERVE = 3,  /* u8 count (1 + v % 4), size, attrs, u8 lazy       */
+    EMU_OP_CLAIM = 4,    /* page, u8 count (1 + v % 4), size, attrs, u8 lazy */
+    EMU_OP_MAP_PAGE = 5, /* rec, u16 page of it, attrs (frames: owned ones
+                            from the buffer; 1 GiB: far, unmanaged)          */
+    EMU_OP_RELEASE = 6,  /* rec                                              */
+    EMU_OP_ACCESS = 7,   /* rec, u32 offset in it, access: judged, with the
+                            fault decision (demand paging) on a #PF          */
+    EMU_OP_PROBE = 8,    /* probe_world now                                  */
+    EMU_OP_FAIL = 9,     /* u8 which (bit 0: allocator, else frames), u8 n   */
+    EMU_OP_COUNT
+};
+
+#define EMU_MODE_BOOT 1u
+#define EMU_MODE_1G 2u
+#define EMU_MODE_FAR_REGION 4u
+#define EMU_MODE_PROBE_EACH 8u
+
+#endif

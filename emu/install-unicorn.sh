@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# install-unicorn.sh - installs the pinned Unicorn wheel (C library + headers)
+# into $VMM_ROOT/.tools/unicorn when it is missing; a fast no-op otherwise.
+# Debian's libunicorn 2.0.1 is not enough (it discards the translated
+# physical address): see shared/notes/toolchain.md.
+set -euo pipefail
+ROOT=${VMM_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+VERSION=2.1.4
+DEST=$ROOT/.tools/unicorn
+STAMP=$DEST/.installed-$VERSION
+
+# Succeeds when the library and the header are both in place.
+installed() {
+  [[ -f $STAMP && -f $DEST/unicorn/lib/libunicorn.so.2 &&
+     -f $DEST/unicorn/include/unicorn/unicorn.h ]]
+}
+
+installed && exit 0
+
+PY=${PYTHON:-python3}
+if ! "$PY" -m pip --version >/dev/null 2>&1; then
+  echo "install-unicorn: pip missing, installing python3-pip" >&2
+  sudo=""; [[ $(id -u) == 0 ]] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-pip >/dev/null
+  PY=/usr/bin/python3
+fi
+
+echo "install-unicorn: unicorn==$VERSION -> $DEST" >&2
+rm -rf "$DEST"
+mkdir -p "$DEST"
+pip_args=(install --quiet --disable-pip-version-check --no-deps --target "$DEST" "unicorn==$VERSION")
+# Debian's pip refuses to touch an "externally managed" Python without this
+# flag, even with --target; other pips do not know the flag.
+if ! "$PY" -m pip "${pip_args[@]}" 2>/dev/null; then
+  "$PY" -m pip "${pip_args[@]}" --break-system-packages
+fi
+installed_files=("$DEST"/unicorn/lib/libunicorn.so.2 "$DEST"/unicorn/include/unicorn/unicorn.h)
+for f in "${installed_files[@]}"; do
+  [[ -f $f ]] || { echo "install-unicorn: $f missing after install" >&2; exit 1; }
+done
+touch "$STAMP"

@@ -1,0 +1,121 @@
+/*
+ * intent.c - what an address is meant to be, read from the VMM's records,
+ * the map_page notes and the boot configuration: never from the tables.
+ */
+#include "probe.h"
+
+#include "core/x86_64/pte.h"
+
+/* Attributes of the direct map (boot.h: kernel, writable, not executable;
+ * cached). */
+#define DIRECT_MAP_ATTRS (VMM_ATTR_KERNEL | VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE)
+
+/* Sets *it to "mapped at phys with attrs in a page of page_size". */
+static void mapped(intent_t *it, uint64_t phys, uint64_t page_size,
+                   vmm_attrs_t attrs, const char *source)
+{
+    it->mapped = true;
+    it->phys = phys;
+    it->page_size = page_size;
+    it->attrs = attrs;
+    it->source = source;
+}
+
+/* True when the memory-map entry type is direct-mapped at boot. */
+static bool direct_mapped_type(uint32_t type)
+{
+    return type == MEMMAP_USABLE || type == MEMMAP_BOOTLOADER_RECLAIMABLE ||
+           type == MEMMAP_EXECUTABLE_AND_MODULES || type == MEMMAP_FRAMEBUFFER;
+}
+
+/* Fills *it from the boot configuration (direct map, kernel segments);
+ * true when va belongs to one of them. */
+static bool boot_intent(const world_t *w, uint64_t va, intent_t *it)
+{
+    const world_config_t *c = &w->cfg;
+    if (!c->boot)
+        return false;
+    for (size_t i = 0; i < c->kernel_len; i++) {
+        const x86_kernel_segment_t *k = &c->kernel[i];
+        uint64_t len = (k->size + VMM_PAGE_MASK) & ~VMM_PAGE_MASK;
+        if (va >= k->virt && va - k->virt < len) {
+            mapped(it, k->phys + (va - k->virt), VMM_SIZE_4K,
+                   k->attrs | VMM_ATTR_KERNEL, "kernel segment");
+            return true;
+        }
+    }
+    uint64_t page = c->has_1g_pages ? VMM_SIZE_1G : VMM_SIZE_2M;
+    if (va < c->hhdm_offset)
+        return false;
+    uint64_t phys = va - c->hhdm_offset, first = phys & ~(page - 1u);
+    for (size_t i = 0; i < c->map_len; i++) {
+        const memmap_entry_t *e = &c->map[i];
+        if (e->length == 0 || !direct_mapped_type(e->type))
+            continue;
+        uint64_t lo = e->base & ~(page - 1u), last = e->base + (e->length - 1u);
+        if (first >= lo && first <= last) {
+            mapped(it, phys, page, DIRECT_MAP_ATTRS, "direct map");
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Fills *it from the VMM record holding va; false when the record leaves
+ * the question to the boot configuration (a vmm_set without phys). */
+static bool record_intent(const world_t *w, const vmm_record_t *rec, uint64_t va,
+                          intent_t *it)
+{
+    uint64_t off = va - rec->virt;
+    switch (rec->kind) {
+    case VMM_REC_ALLOC:
+        mapped(it, rec->frames[off / VMM_PAGE_SIZE] + off % VMM_PAGE_SIZE,
+               VMM_SIZE_4K, rec->attrs, "alloc record");
+        return true;
+    case VMM_REC_SET:
+        if (rec->phys == VMM_NO_FRAME)
+            return false;
+        mapped(it, rec->phys + off, VMM_SIZE_4K, rec->attrs, "set record");
+        return true;
+    case VMM_REC_RESERVE: {
+        uint64_t frame = rec->frames[off / rec->page_size];
+        uint64_t page = va - off % rec->page_size;
+        vmm_attrs_t attrs = rec->attrs;
+        if (frame == VMM_NO_FRAME) {
+            it->lazy = (rec->flags & VMM_RESERVE_LAZY) != 0;
+            it->attrs = rec->attrs;
+            it->source = it->lazy ? "lazy reservation, not faulted in"
+                                  : "reservation, page not mapped";
+            return true;
+        }
+        world_override(w, page, frame, &attrs);
+        mapped(it, frame + off % rec->page_size, rec->page_size, attrs,
+               "reservation page");
+        return true;
+    }
+    default:
+        return true;
+    }
+}
+
+/* Fills *it with what va is meant to be; see probe.h. */
+void probe_intent(const world_t *w, uint64_t va, intent_t *it)
+{
+    *it = (intent_t){.canonical = X86_CANONICAL(va), .source = "nothing"};
+    if (!it->canonical) {
+        it->source = "non-canonical";
+        return;
+    }
+    if (va >= EMU_AUX_VA && va - EMU_AUX_VA < EMU_AUX_PAGES * VMM_PAGE_SIZE) {
+        emu_aux_page_t p = (emu_aux_page_t)((va - EMU_AUX_VA) / VMM_PAGE_SIZE);
+        mapped(it, emu_aux_phys(p) + va % VMM_PAGE_SIZE, VMM_SIZE_4K,
+               world_aux_attrs(p), "machine page");
+        return;
+    }
+    const vmm_record_t *rec = NULL;
+    if (va >= w->vmm.start && va < w->vmm.end)
+        rec = vmm_find_record(&w->vmm, va);
+    if (rec != NULL && record_intent(w, rec, va, it))
+        return;
+    boot_intent(w, va, it);
+}

@@ -1,0 +1,62 @@
+/*
+ * probe.h - judging a world: every probed address, at CPL0 and CPL3, for
+ * read, write and fetch, must behave the same three ways:
+ *   intent    what the VMM state means (records, map_page attributes, boot
+ *             configuration), computed here without the core's tables;
+ *   core walk what x86_translate finds in the core's tables;
+ *   emulator  what the emulated MMU does (uc_vmem_translate, and real
+ *             instructions: the physical address reached and the byte read,
+ *             or the fault with CR2 and the error code).
+ * An emulated #PF is also handed to the core's fault decision
+ * (x86_page_fault), whose verdict must follow from the intent; a demand fault
+ * it resolves is retried and must land in the new frame.
+ */
+#ifndef EMU_PROBE_H
+#define EMU_PROBE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/fault.h"
+#include "machine.h"
+#include "world.h"
+
+/* What an address is meant to be. */
+typedef struct intent {
+    bool canonical;
+    bool mapped;          /* a page is meant to be mapped there            */
+    bool lazy;            /* unmapped page of a lazy reservation           */
+    uint64_t phys;        /* mapped: physical address the byte lands at    */
+    uint64_t page_size;   /* mapped: size of that page                     */
+    vmm_attrs_t attrs;    /* mapped or lazy: its attributes                */
+    const char *source;   /* "alloc record", "direct map", ...             */
+} intent_t;
+
+/* Probe flags. */
+#define PROBE_TRANSLATE 1u /* uc_vmem_translate checks                      */
+#define PROBE_EXECUTE 2u   /* real loads, stores and fetches                */
+#define PROBE_DECIDE 4u    /* emulated #PF -> fault decision (demand paging) */
+#define PROBE_ALL (PROBE_TRANSLATE | PROBE_EXECUTE | PROBE_DECIDE)
+
+/* Fills *it with what va is meant to be in w. */
+void probe_intent(const world_t *w, uint64_t va, intent_t *it);
+
+/* Checks va at both privilege levels for every kind of access. Returns the
+ * number of mismatches (each reported on stderr). */
+unsigned probe_va(world_t *w, uint64_t va, unsigned flags);
+
+/* Checks one access; returns 1 on a mismatch, else 0. */
+unsigned probe_access(world_t *w, uint64_t va, emu_cpl_t cpl, emu_kind_t kind,
+                      unsigned flags);
+
+/* Probes every page of w: both edges of each mapped or meant-to-be-mapped
+ * page, its unmapped neighbours, large-page interiors, and fixed addresses
+ * (kernel region, direct map, non-canonical). Returns the mismatches. */
+unsigned probe_world(world_t *w, unsigned flags);
+
+/* The verdict the fault decision should give for a #PF with error_code at
+ * va, following the intent. */
+vmm_fault_kind_t probe_expected_verdict(const world_t *w, uint64_t va,
+                                        uint32_t error_code);
+
+#endif

@@ -1,0 +1,210 @@
+/* fuzz_phys.c - host memory as a frame source (see fuzz_phys.h). */
+#define _DEFAULT_SOURCE /* mmap flags, scandir, posix_memalign */
+#include "fuzz_phys.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "fuzz_check.h"
+
+#define FRAME_INDEX(fp, p) ((size_t)(((p) - (fp)->base) >> VMM_PAGE_SHIFT))
+#define FRAME_ADDR(fp, i) ((fp)->base + ((uint64_t)(i) << VMM_PAGE_SHIFT))
+#define POISON_STRIDE 512u
+#define IS_POW2(x) ((x) != 0 && ((x) & ((x) - 1u)) == 0)
+
+void fuzz_phys_create(fuzz_phys_t *fp, uint64_t base, size_t nframes)
+{
+    memset(fp, 0, sizeof *fp);
+    /* mmap: pages are committed only when first touched. */
+    void *host = mmap(NULL, nframes * VMM_PAGE_SIZE, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    fp->used = calloc(nframes, 1);
+    fp->free_stack = malloc(2u * nframes * sizeof *fp->free_stack);
+    if (host == MAP_FAILED || !fp->used || !fp->free_stack) {
+        fprintf(stderr, "fuzz_phys: out of host memory\n");
+        abort();
+    }
+    fp->host = host;
+    fp->base = base;
+    fp->nframes = nframes;
+    /* Lowest frame on top: allocation order is deterministic. */
+    for (size_t i = 0; i < nframes; i++)
+        fp->free_stack[i] = (uint32_t)(nframes - 1u - i);
+    fp->free_top = nframes;
+    fp->fail_countdown = -1;
+}
+
+void fuzz_phys_fail_after(fuzz_phys_t *fp, long n) { fp->fail_countdown = n; }
+
+void *fuzz_phys_host(const fuzz_phys_t *fp, uint64_t p)
+{
+    return fp->host + (p - fp->base);
+}
+
+uint64_t fuzz_phys_offset(const fuzz_phys_t *fp)
+{
+    return (uint64_t)(uintptr_t)fp->host - fp->base;
+}
+
+bool fuzz_phys_owns(const fuzz_phys_t *fp, uint64_t p)
+{
+    return p >= fp->base && (p & VMM_PAGE_MASK) == 0 &&
+           FRAME_INDEX(fp, p) < fp->nframes;
+}
+
+bool fuzz_phys_is_used(const fuzz_phys_t *fp, uint64_t p)
+{
+    return fuzz_phys_owns(fp, p) && fp->used[FRAME_INDEX(fp, p)];
+}
+
+size_t fuzz_phys_in_use(const fuzz_phys_t *fp) { return fp->in_use; }
+
+/* Returns true when this allocation must fail (the countdown ran out). */
+static bool inject_failure(fuzz_phys_t *fp)
+{
+    if (fp->fail_countdown < 0)
+        return false;
+    if (fp->fail_countdown-- > 0)
+        return false;
+    fp->failures++;
+    return true;
+}
+
+/* Marks frame i handed out and poisons it: one word in every 512 bytes
+ * (enough for a walk to see a table the core did not zero, at a cost that
+ * does not grow with the frames a 2M page takes). */
+static void take(fuzz_phys_t *fp, size_t i)
+{
+    fp->used[i] = 1;
+    fp->in_use++;
+    fp->allocs++;
+    uint8_t *frame = fp->host + i * VMM_PAGE_SIZE;
+    for (size_t off = 0; off < VMM_PAGE_SIZE; off += POISON_STRIDE)
+        memset(frame + off, FUZZ_PHYS_POISON, sizeof(uint64_t));
+}
+
+/* Rebuilds the free stack from used[], lowest frame on top (when stale
+ * entries fill it up). */
+static void rebuild_free_stack(fuzz_phys_t *fp)
+{
+    fp->free_top = 0;
+    for (size_t i = fp->nframes; i-- > 0;)
+        if (!fp->used[i])
+            fp->free_stack[fp->free_top++] = (uint32_t)i;
+}
+
+/* Pushes free frame i. */
+static void push_free(fuzz_phys_t *fp, size_t i)
+{
+    if (fp->free_top == 2u * fp->nframes)
+        rebuild_free_stack(fp); /* drops stale entries, then i is missing */
+    if (fp->free_top < 2u * fp->nframes)
+        fp->free_stack[fp->free_top++] = (uint32_t)i;
+}
+
+/* Pops the free stack, skipping stale entries (frames taken by a claim or a
+ * contiguous allocation, or pushed twice). Returns an index or nframes. */
+static size_t pop_free(fuzz_phys_t *fp)
+{
+    while (fp->free_top) {
+        size_t i = fp->free_stack[--fp->free_top];
+        if (!fp->used[i])
+            return i;
+    }
+    return fp->nframes;
+}
+
+/* Finds count free frames whose first frame number (physical) is a
+ * multiple of align. Returns the first index or nframes. */
+static size_t find_run(const fuzz_phys_t *fp, size_t count, size_t align)
+{
+    size_t phase = (size_t)((align - ((fp->base >> VMM_PAGE_SHIFT) & (align - 1u))) & (align - 1u));
+    for (size_t s = phase; s + count <= fp->nframes; s += align) {
+        size_t k = 0;
+        while (k < count && !fp->used[s + k])
+            k++;
+        if (k == count)
+            return s;
+    }
+    return fp->nframes;
+}
+
+/* vmm_frames_t.alloc */
+static vmm_status_t phys_alloc(void *ctx, size_t count, size_t align, uint64_t *phys)
+{
+    fuzz_phys_t *fp = ctx;
+    if (count == 0 || !IS_POW2(align))
+        return VMM_ERR_INVALID_ARGUMENT;
+    if (inject_failure(fp))
+        return VMM_ERR_OUT_OF_FRAMES;
+    return fuzz_phys_take(fp, count, align, phys) ? VMM_OK : VMM_ERR_OUT_OF_FRAMES;
+}
+
+size_t fuzz_phys_clip(const fuzz_phys_t *fp, uint64_t phys, uint64_t count, size_t *first)
+{
+    uint64_t pool_end = fp->base + (uint64_t)fp->nframes * VMM_PAGE_SIZE;
+    uint64_t end = count > (UINT64_MAX - phys) >> VMM_PAGE_SHIFT ? UINT64_MAX
+                                                                 : phys + count * VMM_PAGE_SIZE;
+    uint64_t lo = phys > fp->base ? phys : fp->base;
+    uint64_t hi = end < pool_end ? end : pool_end;
+    *first = lo < hi ? FRAME_INDEX(fp, lo) : 0;
+    return lo < hi ? (size_t)((hi - lo) >> VMM_PAGE_SHIFT) : 0;
+}
+
+/* vmm_frames_t.free: frames outside the pool are unmanaged and skipped;
+ * every pool frame of the range must be in use. */
+static vmm_status_t phys_free(void *ctx, uint64_t phys, size_t count)
+{
+    fuzz_phys_t *fp = ctx;
+    FUZZ_CHECK((phys & VMM_PAGE_MASK) == 0 && count != 0 &&
+                   count <= (UINT64_MAX - phys) / VMM_PAGE_SIZE,
+               "frames-free-args", "core freed %zu frames at 0x%llx", count,
+               (unsigned long long)phys);
+    size_t first, n = fuzz_phys_clip(fp, phys, count, &first);
+    for (size_t i = first; i < first + n; i++)
+        FUZZ_CHECK(fp->used[i], "frames-double-free", "core freed frame 0x%llx, which is not "
+                   "in use", (unsigned long long)FRAME_ADDR(fp, i));
+    for (size_t i = first; i < first + n; i++) {
+        fp->used[i] = 0;
+        fp->in_use--;
+        push_free(fp, i);
+    }
+    return VMM_OK;
+}
+
+/* vmm_frames_t.claim: marks the pool frames of the range used; frames
+ * outside the pool are unmanaged and skipped. All or nothing. */
+static vmm_status_t phys_claim(void *ctx, uint64_t phys, size_t count)
+{
+    fuzz_phys_t *fp = ctx;
+    if (count == 0 || (phys & VMM_PAGE_MASK) || count > (UINT64_MAX - phys) / VMM_PAGE_SIZE)
+        return VMM_ERR_INVALID_ARGUMENT;
+    size_t first, n = fuzz_phys_clip(fp, phys, count, &first);
+    for (size_t i = first; i < first + n; i++)
+        if (fp->used[i])
+            return VMM_ERR_PHYS_ALREADY_ALLOCATED;
+    for (size_t i = first; i < first + n; i++) {
+        fp->used[i] = 1;
+        fp->in_use++;
+    }
+    return VMM_OK;
+}
+
+bool fuzz_phys_take(fuzz_phys_t *fp, size_t count, size_t align, uint64_t *phys)
+{
+    size_t first = count == 1 && align == 1 ? pop_free(fp) : find_run(fp, count, align);
+    if (first >= fp->nframes)
+        return false;
+    for (size_t k = 0; k < count; k++)
+        take(fp, first + k);
+    *phys = FRAME_ADDR(fp, first);
+    return true;
+}
+
+vmm_frames_t fuzz_phys_frames(fuzz_phys_t *fp)
+{
+    vmm_frames_t f = { phys_alloc, phys_free, phys_claim, fp };
+    return f;
+}

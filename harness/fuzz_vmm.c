@@ -1,0 +1,1075 @@
+/*
+ * fuzz_vmm.c - fuzz target: the VMM (vmm.h, fault.h, pf.h) over the REAL
+ * x86_64 page tables in host memory, against a plain model: an array of
+ * records, each with its frames and per-page attributes.
+ *
+ * Config bytes: window class (base | offset << 3), window size, allocator
+ * failure countdown, frame failure countdown, flags (exactly 1: full check
+ * after every op). Ops: fuzz_ops.h (VMM_OP_*).
+ *
+ * After every op (cheap, proportional to what it touched):
+ *  - the status is one the model allows (frame / allocator failures only
+ *    when one was injected);
+ *  - counters: bitmap free count == model, records in the list == model,
+ *    allocator blocks live == records, frames in use == frames the records
+ *    own + table frames;
+ *  - success: the pages the op touched are (un)set in the bitmap and walk
+ *    (harness's own walker) to the model's frame with the model's flags;
+ *  - failure: the vmm_t, the bitmap words, the record list (hash), the
+ *    frame and table counts are byte-identical to before.
+ * Full check (CHECK_ALL, flag, end of input): every record equals the model,
+ * the whole bitmap equals the model's, every leaf in the tables is a model
+ * page and every model page is mapped. Then vmm_deinit must give back every
+ * block and every frame but the PML4.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/fault.h"
+#include "core/vmm.h"
+#include "core/x86_64/paging.h"
+#include "core/x86_64/pf.h"
+#include "fuzz_alloc.h"
+#include "fuzz_check.h"
+#include "fuzz_data.h"
+#include "fuzz_ops.h"
+#include "fuzz_phys.h"
+#include "fuzz_walk.h"
+
+#define POOL_BASE 0x400000ull            /* managed frames: [4 MiB, 36 MiB) */
+#define POOL_FRAMES 8192u
+#define UNMANAGED_BASE 0x100000000ull    /* device memory for map_page      */
+#define MAX_RECORDS 256u
+#define MAX_FRAMES 256u                  /* per model record                */
+#define SMALL_WINDOW_PAGES 4096u
+#define HUGE_WINDOW_PAGES (1u << 18)     /* 1 GiB (+ up to 256 MiB): 1G pages */
+#define STORAGE_WORDS (BITMAP_WORDS(HUGE_WINDOW_PAGES + 65536u) + 1u)
+#define SNAPSHOT_WORDS 256u              /* bitmaps compared in full below  */
+#define WINDOW_BASES 8u
+#define HUGE_CLASS 7u
+#define FLAG_PARANOID 0x1u
+#define ATTR_RAW_FLAG 0x80u
+#define FLAGS_RAW_FLAG 0x80u
+#define PAGES(bytes) ((bytes) >> VMM_PAGE_SHIFT)
+#define BIT(st) (1ull << (st))
+
+static const uint64_t window_base[WINDOW_BASES] = {
+    0x0000000000001000ull, 0x0000000040000000ull, 0x00007FFFFFE00000ull,
+    0xFFFF800000000000ull, X86_KERNEL_BASE,       0xFFFFFFFFFF000000ull,
+    0x000000003FE00000ull, 0x0000000080000000ull,
+};
+static const uint64_t unit_size[4] = { VMM_SIZE_4K, VMM_SIZE_2M, VMM_SIZE_1G, VMM_SIZE_4K };
+
+typedef struct model_record {
+    uint64_t virt, pages, page_size, phys;
+    vmm_attrs_t attrs;
+    uint32_t kind, flags, nframes;
+    uint64_t frames[MAX_FRAMES];
+    vmm_attrs_t page_attrs[MAX_FRAMES];
+} model_record_t;
+
+typedef struct vmm_state {
+    fuzz_phys_t pool;
+    fuzz_alloc_t alloc;
+    x86_paging_t pt;
+    vmm_t vmm;
+    uint64_t storage[STORAGE_WORDS];
+    uint64_t scratch[STORAGE_WORDS];
+    size_t storage_words;
+    uint64_t start, end, window_pages;
+    bool paranoid;
+    /* model */
+    model_record_t recs[MAX_RECORDS];
+    size_t nrecs;
+    uint64_t used_pages;
+    size_t owned_frames;      /* pool frames the records own          */
+    uint8_t *owned;           /* per pool frame: owned by a record    */
+    size_t leaves_seen;
+    /* snapshot of a failing op */
+    vmm_t snap_vmm;
+    uint64_t snap_words[SNAPSHOT_WORDS];
+    uint64_t snap_hash;
+    size_t snap_in_use, snap_tables, snap_live;
+    unsigned snap_frame_failures, snap_alloc_failures;
+} vmm_state_t;
+
+/* ================================================================ model */
+
+/* Returns true when [a, a + alen) and [b, b + blen) overlap (no wrap). */
+static bool overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+    return a < b + blen && b < a + alen;
+}
+
+/* Returns the model record holding va, or NULL. */
+static model_record_t *model_at(vmm_state_t *s, uint64_t va)
+{
+    for (size_t i = 0; i < s->nrecs; i++)
+        if (va >= s->recs[i].virt && va - s->recs[i].virt < s->recs[i].pages * VMM_PAGE_SIZE)
+            return &s->recs[i];
+    return NULL;
+}
+
+/* Returns true when [va, va + len) is inside the window. */
+static bool in_window(const vmm_state_t *s, uint64_t va, uint64_t len)
+{
+    return va >= s->start && va < s->end && len <= s->end - va;
+}
+
+/* Returns true when no model record overlaps [va, va + len). */
+static bool model_free(vmm_state_t *s, uint64_t va, uint64_t len)
+{
+    for (size_t i = 0; i < s->nrecs; i++)
+        if (overlap(va, len, s->recs[i].virt, s->recs[i].pages * VMM_PAGE_SIZE))
+            return false;
+    return true;
+}
+
+/* Returns true when the window has len free bytes at an address aligned to
+ * align (first fit over the candidate starts: window start, record ends). */
+static bool model_has_space(vmm_state_t *s, uint64_t len, uint64_t align)
+{
+    for (size_t i = 0; i <= s->nrecs; i++) {
+        uint64_t from = i < s->nrecs ? s->recs[i].virt + s->recs[i].pages * VMM_PAGE_SIZE
+                                     : s->start;
+        uint64_t va = (from + (align - 1u)) & ~(align - 1u);
+        if (va < from)
+            continue;
+        if (in_window(s, va, len) && model_free(s, va, len))
+            return true;
+    }
+    return false;
+}
+
+/* Returns true when every 4K page of [va, va + len) is canonical. */
+static bool canonical_range(uint64_t va, uint64_t len)
+{
+    return X86_CANONICAL(va) && X86_CANONICAL(va + (len - 1u)) &&
+           (va >> (X86_VA_BITS - 1u)) == ((va + (len - 1u)) >> (X86_VA_BITS - 1u));
+}
+
+/* Marks the pool frames of [phys, phys + count frames) owned (or not). */
+static void own_frames(vmm_state_t *s, uint64_t phys, uint64_t count, bool own)
+{
+    size_t first, n = fuzz_phys_clip(&s->pool, phys, count, &first);
+    for (size_t i = first; i < first + n; i++) {
+        FUZZ_CHECK(s->owned[i] != own, "vmm-frame-owner", "frame 0x%llx %s",
+                   (unsigned long long)(s->pool.base + i * VMM_PAGE_SIZE),
+                   own ? "is owned by two records" : "was not owned");
+        s->owned[i] = own;
+    }
+    s->owned_frames = own ? s->owned_frames + n : s->owned_frames - n;
+}
+
+/* Adds a model record; returns it. */
+static model_record_t *model_add(vmm_state_t *s, uint32_t kind, uint64_t virt, uint64_t pages)
+{
+    FUZZ_CHECK(s->nrecs < MAX_RECORDS, "vmm-model-full", "model record capacity");
+    model_record_t *r = &s->recs[s->nrecs++];
+    memset(r, 0, offsetof(model_record_t, frames));
+    r->kind = kind;
+    r->virt = virt;
+    r->pages = pages;
+    r->page_size = VMM_PAGE_SIZE;
+    r->phys = VMM_NO_FRAME;
+    s->used_pages += pages;
+    return r;
+}
+
+/* Removes model record r, disowning its frames. */
+static void model_remove(vmm_state_t *s, model_record_t *r)
+{
+    if (r->kind == VMM_REC_SET && r->phys != VMM_NO_FRAME)
+        own_frames(s, r->phys, r->pages, false);
+    for (uint32_t k = 0; k < r->nframes; k++)
+        if (r->frames[k] != VMM_NO_FRAME)
+            own_frames(s, r->frames[k], PAGES(r->page_size), false);
+    s->used_pages -= r->pages;
+    *r = s->recs[--s->nrecs];
+}
+
+/* Returns true when the model maps va: *phys and *attrs of its page. */
+static bool model_mapped(vmm_state_t *s, uint64_t va, uint64_t *phys, vmm_attrs_t *attrs,
+                         uint64_t *size)
+{
+    model_record_t *r = model_at(s, va);
+    if (!r)
+        return false;
+    uint64_t off = va - r->virt;
+    if (r->kind == VMM_REC_SET) {
+        if (r->phys == VMM_NO_FRAME)
+            return false;
+        *phys = r->phys + (off & ~VMM_PAGE_MASK);
+        *attrs = r->attrs;
+        *size = VMM_SIZE_4K;
+        return true;
+    }
+    size_t k = (size_t)(off / r->page_size);
+    if (r->frames[k] == VMM_NO_FRAME)
+        return false;
+    *phys = r->frames[k];
+    *attrs = r->kind == VMM_REC_ALLOC ? r->attrs : r->page_attrs[k];
+    *size = r->page_size;
+    return true;
+}
+
+/* ================================================================ checks */
+
+/* Checks the cheap global counters. */
+static void check_counters(vmm_state_t *s)
+{
+    FUZZ_CHECK(s->vmm.bitmap.num_free == s->window_pages - s->used_pages, "vmm-free-count",
+               "bitmap num_free %zu, model %llu", s->vmm.bitmap.num_free,
+               (unsigned long long)(s->window_pages - s->used_pages));
+    FUZZ_CHECK(s->alloc.live == s->nrecs, "vmm-record-blocks",
+               "%zu allocator blocks live, model has %zu records", s->alloc.live, s->nrecs);
+    FUZZ_CHECK(fuzz_phys_in_use(&s->pool) == s->owned_frames + s->pt.table_frames,
+               "vmm-frames-in-use", "%zu frames in use; records own %zu + %zu table frames",
+               fuzz_phys_in_use(&s->pool), s->owned_frames, s->pt.table_frames);
+}
+
+/* Returns a hash of the record list (headers, frames, page attributes). */
+static uint64_t records_hash(const vmm_t *vmm, size_t *count)
+{
+    uint64_t h = 1469598103934665603ull;
+    size_t n = 0;
+#define MIX(v) (h = (h ^ (uint64_t)(v)) * 1099511628211ull)
+    for (const vmm_record_t *r = vmm->records; r && n <= MAX_RECORDS + 1u; r = r->next, n++) {
+        MIX((uintptr_t)r); MIX(r->virt); MIX(r->pages); MIX(r->page_size); MIX(r->phys);
+        MIX(r->attrs); MIX(r->kind); MIX(r->flags); MIX(r->nframes);
+        for (uint32_t k = 0; k < r->nframes && k < MAX_FRAMES; k++) {
+            MIX(r->frames[k]);
+            if (r->kind == VMM_REC_RESERVE && r->frames[k] != VMM_NO_FRAME)
+                MIX(vmm_record_page_attrs(r, k));
+        }
+    }
+#undef MIX
+    *count = n;
+    return h;
+}
+
+/* Takes the snapshot a failing op must leave unchanged. */
+static void snapshot_take(vmm_state_t *s)
+{
+    size_t n;
+    s->snap_vmm = s->vmm;
+    if (s->vmm.bitmap.num_words <= SNAPSHOT_WORDS)
+        memcpy(s->snap_words, s->storage, s->vmm.bitmap.num_words * sizeof s->storage[0]);
+    s->snap_hash = records_hash(&s->vmm, &n);
+    s->snap_in_use = fuzz_phys_in_use(&s->pool);
+    s->snap_tables = s->pt.table_frames;
+    s->snap_live = s->alloc.live;
+}
+
+/* Checks that a failed op changed nothing. */
+static void snapshot_check(vmm_state_t *s)
+{
+    size_t n;
+    FUZZ_CHECK(memcmp(&s->snap_vmm, &s->vmm, sizeof s->vmm) == 0, "vmm-failed-op-changed",
+               "a failed op changed the vmm_t (hint, records head, bitmap header)");
+    FUZZ_CHECK(s->vmm.bitmap.num_words > SNAPSHOT_WORDS ||
+                   memcmp(s->snap_words, s->storage,
+                          s->vmm.bitmap.num_words * sizeof s->storage[0]) == 0,
+               "vmm-failed-op-changed", "a failed op changed the bitmap words");
+    FUZZ_CHECK(records_hash(&s->vmm, &n) == s->snap_hash, "vmm-failed-op-changed",
+               "a failed op changed the record list");
+    FUZZ_CHECK(fuzz_phys_in_use(&s->pool) == s->snap_in_use && s->pt.table_frames == s->snap_tables,
+               "vmm-failed-op-changed", "a failed op changed frames in use %zu -> %zu or table "
+               "frames %zu -> %zu", s->snap_in_use, fuzz_phys_in_use(&s->pool), s->snap_tables,
+               s->pt.table_frames);
+    FUZZ_CHECK(s->alloc.live == s->snap_live, "vmm-failed-op-changed",
+               "a failed op changed the allocator's live blocks %zu -> %zu", s->snap_live,
+               s->alloc.live);
+}
+
+/* Checks one page: bitmap bit and mapping against the model. */
+static void check_page(vmm_state_t *s, uint64_t va)
+{
+    if (in_window(s, va, 1)) {
+        size_t i = (size_t)PAGES(va - s->start);
+        bool bit = (s->storage[i / BITMAP_WORD_BITS] >> (i % BITMAP_WORD_BITS)) & 1u;
+        FUZZ_CHECK(bit == (model_at(s, va) != NULL), "vmm-bitmap-page",
+                   "page 0x%llx: bitmap bit %d, model %s", (unsigned long long)va, bit,
+                   model_at(s, va) ? "in a record" : "free");
+    }
+    if (!X86_CANONICAL(va))
+        return;
+    x86_pte_t leaf = 0;
+    uint64_t size = 0, mphys = 0, msize = 0;
+    vmm_attrs_t mattrs = 0;
+    bool mapped = fuzz_walk_va(&s->pool, s->pt.pml4, va, &leaf, &size);
+    bool want = model_mapped(s, va, &mphys, &mattrs, &msize);
+    FUZZ_CHECK(mapped == want, "vmm-mapped", "page 0x%llx is %smapped, model says %smapped",
+               (unsigned long long)va, mapped ? "" : "not ", want ? "" : "not ");
+    if (!want)
+        return;
+    FUZZ_CHECK(size == msize && X86_PTE_ADDR(leaf) == mphys &&
+                   (leaf & ~X86_PTE_ADDR_MASK) == fuzz_expected_pte(mattrs, msize),
+               "vmm-mapping", "page 0x%llx: entry 0x%llx size 0x%llx; model frame 0x%llx "
+               "size 0x%llx attrs 0x%x", (unsigned long long)va, (unsigned long long)leaf,
+               (unsigned long long)size, (unsigned long long)mphys, (unsigned long long)msize,
+               mattrs);
+}
+
+/* Checks the pages of [va, va + len) by step, and the pages around it. */
+static void check_range(vmm_state_t *s, uint64_t va, uint64_t len, uint64_t step)
+{
+    for (uint64_t off = 0; off < len; off += step)
+        check_page(s, va + off);
+    check_page(s, va - VMM_PAGE_SIZE);
+    check_page(s, va + len);
+}
+
+/* Checks a core record against its model record. */
+static void check_record(const vmm_record_t *r, const model_record_t *m)
+{
+    FUZZ_CHECK(r->virt == m->virt && r->pages == m->pages && r->kind == m->kind &&
+                   r->page_size == m->page_size && r->attrs == m->attrs &&
+                   r->flags == m->flags && r->phys == m->phys && r->nframes == m->nframes,
+               "vmm-record", "record at 0x%llx: pages %llu kind %u size 0x%llx attrs 0x%x "
+               "flags %u phys 0x%llx nframes %u; model pages %llu kind %u size 0x%llx attrs "
+               "0x%x flags %u phys 0x%llx nframes %u", (unsigned long long)r->virt,
+               (unsigned long long)r->pages, r->kind, (unsigned long long)r->page_size, r->attrs,
+               r->flags, (unsigned long long)r->phys, r->nframes, (unsigned long long)m->pages,
+               m->kind, (unsigned long long)m->page_size, m->attrs, m->flags,
+               (unsigned long long)m->phys, m->nframes);
+    for (uint32_t k = 0; k < m->nframes; k++) {
+        FUZZ_CHECK(r->frames[k] == m->frames[k], "vmm-record-frames",
+                   "record 0x%llx frame %u: 0x%llx, model 0x%llx", (unsigned long long)r->virt,
+                   k, (unsigned long long)r->frames[k], (unsigned long long)m->frames[k]);
+        if (m->kind == VMM_REC_RESERVE && m->frames[k] != VMM_NO_FRAME)
+            FUZZ_CHECK(vmm_record_page_attrs(r, k) == m->page_attrs[k], "vmm-record-attrs",
+                       "record 0x%llx page %u attrs 0x%x, model 0x%x",
+                       (unsigned long long)r->virt, k, vmm_record_page_attrs(r, k),
+                       m->page_attrs[k]);
+    }
+}
+
+/* fuzz_walk_all callback: a leaf must be a model page, exactly. */
+static void leaf_seen(void *ctx, uint64_t va, x86_pte_t leaf, uint64_t size)
+{
+    vmm_state_t *s = ctx;
+    uint64_t mphys = 0, msize = 0;
+    vmm_attrs_t mattrs = 0;
+    bool want = model_mapped(s, va, &mphys, &mattrs, &msize);
+    FUZZ_CHECK(want && msize == size && X86_PTE_ADDR(leaf) == mphys &&
+                   (leaf & ~X86_PTE_ADDR_MASK) == fuzz_expected_pte(mattrs, size),
+               "vmm-stray-mapping", "tables map 0x%llx (entry 0x%llx, size 0x%llx); model: %s "
+               "frame 0x%llx attrs 0x%x", (unsigned long long)va, (unsigned long long)leaf,
+               (unsigned long long)size, want ? "mapped" : "NOT mapped",
+               (unsigned long long)mphys, mattrs);
+    s->leaves_seen++;
+}
+
+/* Sets bits [first, first + n) of words (whole words at a time). */
+static void set_bits(uint64_t *words, size_t first, uint64_t n)
+{
+    size_t end = first + (size_t)n;
+    while (first < end) {
+        size_t bit = first % BITMAP_WORD_BITS;
+        size_t take = BITMAP_WORD_BITS - bit < end - first ? BITMAP_WORD_BITS - bit : end - first;
+        uint64_t mask = take == BITMAP_WORD_BITS ? UINT64_MAX : (((uint64_t)1 << take) - 1u) << bit;
+        words[first / BITMAP_WORD_BITS] |= mask;
+        first += take;
+    }
+}
+
+/* Full check: records, the whole bitmap, every leaf of the tables. */
+static void check_all(vmm_state_t *s)
+{
+    check_counters(s);
+    /* records: sorted, non-overlapping, each equal to its model record */
+    size_t n = 0;
+    uint64_t prev_end = 0;
+    for (const vmm_record_t *r = s->vmm.records; r; r = r->next) {
+        FUZZ_CHECK(++n <= s->nrecs, "vmm-record-count", "more records than the model's %zu",
+                   s->nrecs);
+        FUZZ_CHECK(n == 1 || r->virt >= prev_end, "vmm-record-order",
+                   "record 0x%llx overlaps or precedes the one before", (unsigned long long)r->virt);
+        prev_end = r->virt + r->pages * VMM_PAGE_SIZE;
+        model_record_t *m = model_at(s, r->virt);
+        FUZZ_CHECK(m && m->virt == r->virt, "vmm-record-unknown",
+                   "record 0x%llx is not in the model", (unsigned long long)r->virt);
+        check_record(r, m);
+        FUZZ_CHECK(vmm_find_record(&s->vmm, r->virt + (r->pages - 1u) * VMM_PAGE_SIZE) == r,
+                   "vmm-find-record", "vmm_find_record misses the last page of 0x%llx",
+                   (unsigned long long)r->virt);
+    }
+    FUZZ_CHECK(n == s->nrecs, "vmm-record-count", "%zu records, model %zu", n, s->nrecs);
+    /* the bitmap, built again from the model */
+    size_t words = s->vmm.bitmap.num_words;
+    memset(s->scratch, 0, words * sizeof s->scratch[0]);
+    for (size_t i = 0; i < s->nrecs; i++)
+        set_bits(s->scratch, (size_t)PAGES(s->recs[i].virt - s->start), s->recs[i].pages);
+    for (size_t w = 0; w < words; w++)
+        FUZZ_CHECK(s->scratch[w] == s->storage[w], "vmm-bitmap",
+                   "bitmap word %zu is 0x%016llx, model 0x%016llx", w,
+                   (unsigned long long)s->storage[w], (unsigned long long)s->scratch[w]);
+    /* every leaf is a model page; as many leaves as mapped model pages */
+    size_t mapped = 0;
+    for (size_t i = 0; i < s->nrecs; i++) {
+        const model_record_t *m = &s->recs[i];
+        if (m->kind == VMM_REC_SET)
+            mapped += m->phys != VMM_NO_FRAME ? m->pages : 0;
+        else
+            for (uint32_t k = 0; k < m->nframes; k++)
+                mapped += m->frames[k] != VMM_NO_FRAME;
+    }
+    s->leaves_seen = 0;
+    size_t tables = fuzz_walk_all(&s->pool, s->pt.pml4, leaf_seen, s);
+    FUZZ_CHECK(s->leaves_seen == mapped, "vmm-leaf-count", "%zu pages mapped, model %zu",
+               s->leaves_seen, mapped);
+    FUZZ_CHECK(tables == s->pt.table_frames, "vmm-table-count", "walk found %zu tables, pt %zu",
+               tables, s->pt.table_frames);
+}
+
+/* ================================================================ judging */
+
+/* Returns true when got is VMM_OK, which the model must allow
+ * (may_succeed). An error must be in allowed (bit per status), or be
+ * explained by a failure injected during the op when args_ok (the op got
+ * past its argument and state checks): OUT_OF_MEMORY after an allocator
+ * failure, OUT_OF_FRAMES after a frame failure or with the pool nearly
+ * empty. Aborts otherwise. */
+static bool judge(vmm_state_t *s, vmm_status_t got, bool may_succeed, uint64_t allowed,
+                  bool args_ok, const char *check)
+{
+    if (got == VMM_OK) {
+        FUZZ_CHECK(may_succeed, check, "succeeded; the model expects an error (mask 0x%llx)",
+                   (unsigned long long)allowed);
+        return true;
+    }
+    bool frames_failed = s->pool.failures != s->snap_frame_failures ||
+                         fuzz_phys_in_use(&s->pool) + 8u > s->pool.nframes;
+    bool alloc_failed = s->alloc.failures != s->snap_alloc_failures;
+    if (args_ok && ((got == VMM_ERR_OUT_OF_FRAMES && frames_failed) ||
+                    (got == VMM_ERR_OUT_OF_MEMORY && alloc_failed)))
+        return false;
+    FUZZ_CHECK(got < 64 && ((allowed >> got) & 1u), check,
+               "returned %s; model allows mask 0x%llx%s", vmm_strerror(got),
+               (unsigned long long)allowed, may_succeed ? " or success" : "");
+    return false;
+}
+
+/* Starts an op: snapshot and failure counters. */
+static void op_start(vmm_state_t *s)
+{
+    snapshot_take(s);
+    s->snap_frame_failures = s->pool.failures;
+    s->snap_alloc_failures = s->alloc.failures;
+}
+
+/* Ends an op: a failed op changed nothing; the counters hold. */
+static void op_end(vmm_state_t *s, bool ok)
+{
+    if (!ok)
+        snapshot_check(s);
+    check_counters(s);
+    if (s->paranoid)
+        check_all(s);
+}
+
+/* ================================================================ inputs */
+
+/* Reads an address near the window: mode byte (bits 0-1 base: start, start
+ * rounded up to 2M, to 1G, end; bits 2-3 unit 4K/2M/1G/4K; bit 4 below the
+ * base; bit 5 one byte off) and a u16 slot. */
+static uint64_t read_va(vmm_state_t *s, fuzz_data_t *fd)
+{
+    uint8_t mode = fd_u8(fd);
+    uint64_t slot = fd_u16(fd);
+    uint64_t base;
+    switch (mode & 3u) {
+    case 0: base = s->start; break;
+    case 1: base = (s->start + (VMM_SIZE_2M - 1u)) & ~(VMM_SIZE_2M - 1u); break;
+    case 2: base = (s->start + (VMM_SIZE_1G - 1u)) & ~(VMM_SIZE_1G - 1u); break;
+    default: base = s->end; break;
+    }
+    uint64_t off = slot * unit_size[(mode >> 2) & 3u];
+    uint64_t va = (mode & 0x10u) ? base - off : base + off;
+    return (mode & 0x20u) ? va + 1u : va;
+}
+
+/* Reads attrs: valid bits, or a raw byte (maybe invalid). */
+static vmm_attrs_t read_attrs(fuzz_data_t *fd)
+{
+    uint8_t v = fd_u8(fd);
+    return (v & ATTR_RAW_FLAG) ? (vmm_attrs_t)(v & ~ATTR_RAW_FLAG) : (v & VMM_ATTR_ALL);
+}
+
+/* Reads a page size: 0 4K, 1 2M, 2 1G, else an invalid size. */
+static uint64_t read_size(fuzz_data_t *fd)
+{
+    uint8_t v = fd_u8(fd);
+    return v < 3 ? unit_size[v] : (uint64_t)v << 12;
+}
+
+/* Reads reservation flags: LAZY bit, or raw (maybe invalid). */
+static uint32_t read_flags(fuzz_data_t *fd)
+{
+    uint8_t v = fd_u8(fd);
+    return (v & FLAGS_RAW_FLAG) ? (uint32_t)(v & ~FLAGS_RAW_FLAG) : (v & VMM_RESERVE_LAZY);
+}
+
+/* Returns the model record number idx % nrecs, or NULL when there is none. */
+static model_record_t *pick_record(vmm_state_t *s, uint8_t idx)
+{
+    return s->nrecs ? &s->recs[idx % s->nrecs] : NULL;
+}
+
+/* ================================================================ ops */
+
+/* vmm_alloc */
+static void op_alloc(vmm_state_t *s, fuzz_data_t *fd)
+{
+    size_t pages = fd_u8(fd);
+    vmm_attrs_t attrs = read_attrs(fd);
+    uint64_t allowed = 0;
+    bool ok = true;
+    if (pages == 0 || (attrs & ~VMM_ATTR_ALL)) {
+        allowed |= BIT(VMM_ERR_INVALID_ARGUMENT);
+        ok = false;
+    } else if (!model_has_space(s, pages * VMM_PAGE_SIZE, VMM_PAGE_SIZE)) {
+        allowed |= BIT(VMM_ERR_NO_SPACE);
+        ok = false;
+    }
+    op_start(s);
+    uint64_t virt = 0;
+    vmm_status_t got = vmm_alloc(&s->vmm, pages, attrs, &virt);
+    TRACE("alloc(pages=%zu, attrs=0x%x) -> %s 0x%llx", pages, attrs, fuzz_status(got),
+          (unsigned long long)virt);
+    /* the mapper refuses pages of a window that reaches non-canonical space */
+    uint64_t late = ok && !canonical_range(s->start, s->end - s->start)
+                        ? BIT(VMM_ERR_NON_CANONICAL) : 0;
+    bool done = judge(s, got, ok, ok ? late : allowed, ok, "vmm-alloc-status");
+    if (done) {
+        uint64_t len = pages * VMM_PAGE_SIZE;
+        FUZZ_CHECK(in_window(s, virt, len) && (virt & VMM_PAGE_MASK) == 0 &&
+                       model_free(s, virt, len),
+                   "vmm-alloc-range", "alloc returned 0x%llx: outside the window or in use",
+                   (unsigned long long)virt);
+        model_record_t *r = model_add(s, VMM_REC_ALLOC, virt, pages);
+        r->attrs = attrs;
+        r->nframes = (uint32_t)pages;
+        for (size_t k = 0; k < pages; k++) {
+            x86_pte_t leaf = 0;
+            uint64_t size = 0;
+            uint64_t va = virt + k * VMM_PAGE_SIZE;
+            FUZZ_CHECK(fuzz_walk_va(&s->pool, s->pt.pml4, va, &leaf, &size) &&
+                           size == VMM_SIZE_4K,
+                       "vmm-alloc-mapped", "allocated page 0x%llx is not mapped with 4K",
+                       (unsigned long long)va);
+            r->frames[k] = X86_PTE_ADDR(leaf);
+            FUZZ_CHECK(fuzz_phys_is_used(&s->pool, r->frames[k]), "vmm-alloc-frame",
+                       "page 0x%llx maps frame 0x%llx, not one from the frame source",
+                       (unsigned long long)va, (unsigned long long)r->frames[k]);
+            own_frames(s, r->frames[k], 1, true);
+        }
+        check_range(s, virt, len, VMM_PAGE_SIZE);
+    }
+    op_end(s, done);
+}
+
+/* vmm_set */
+static void op_set(vmm_state_t *s, fuzz_data_t *fd)
+{
+    uint64_t va = read_va(s, fd);
+    uint64_t pages = fd_u8(fd);
+    uint8_t pmode = fd_u8(fd);
+    uint64_t pframe = fd_u16(fd);
+    vmm_attrs_t attrs = read_attrs(fd);
+    vmm_range_t virt = { va, va + pages * VMM_PAGE_SIZE };
+    vmm_range_t phys = { pframe * VMM_PAGE_SIZE, pframe * VMM_PAGE_SIZE + pages * VMM_PAGE_SIZE };
+    if (pmode & 2u)
+        phys.end += VMM_PAGE_SIZE;          /* size mismatch */
+    if (pmode & 4u)
+        phys.start += 0x10u;                /* misaligned    */
+    if (pmode & 8u)
+        phys.end = phys.start;              /* empty         */
+    bool with_phys = pmode & 1u;
+    /* the model: errors as vmm.h lists them (any applicable one) */
+    uint64_t allowed = 0;
+    if (attrs & ~VMM_ATTR_ALL)
+        allowed |= BIT(VMM_ERR_INVALID_ARGUMENT);
+    if (virt.start >= virt.end)
+        allowed |= BIT(VMM_ERR_INVALID_VIRT);
+    if ((virt.start | virt.end) & VMM_PAGE_MASK)
+        allowed |= BIT(VMM_ERR_MISALIGNED);
+    if (virt.start < virt.end && !in_window(s, virt.start, virt.end - virt.start))
+        allowed |= BIT(VMM_ERR_OUT_OF_BOUNDS);
+    if (with_phys) {
+        if (phys.start >= phys.end)
+            allowed |= BIT(VMM_ERR_INVALID_PHYS);
+        else if (phys.end - phys.start != virt.end - virt.start)
+            allowed |= BIT(VMM_ERR_PHYS_VIRT_MISMATCH);
+        if (phys.start & VMM_PAGE_MASK)
+            allowed |= BIT(VMM_ERR_MISALIGNED);
+    }
+    if (!allowed && !model_free(s, virt.start, virt.end - virt.start))
+        allowed |= BIT(VMM_ERR_ALREADY_ALLOCATED);
+    bool args_ok = allowed == 0;
+    if (args_ok && with_phys) { /* found after the record is allocated */
+        for (uint64_t k = 0; k < pages; k++)
+            if (fuzz_phys_is_used(&s->pool, phys.start + k * VMM_PAGE_SIZE))
+                allowed |= BIT(VMM_ERR_PHYS_ALREADY_ALLOCATED);
+        if (!canonical_range(virt.start, virt.end - virt.start))
+            allowed |= BIT(VMM_ERR_NON_CANONICAL);
+    }
+    op_start(s);
+    vmm_status_t got = vmm_set(&s->vmm, virt, with_phys ? &phys : NULL, attrs);
+    TRACE("set(virt=[0x%llx, 0x%llx), phys=%s[0x%llx, 0x%llx), attrs=0x%x) -> %s",
+          (unsigned long long)virt.start, (unsigned long long)virt.end, with_phys ? "" : "NULL ",
+          (unsigned long long)phys.start, (unsigned long long)phys.end, attrs, fuzz_status(got));
+    bool done = judge(s, got, allowed == 0, allowed, args_ok, "vmm-set-status");
+    if (done) {
+        model_record_t *r = model_add(s, VMM_REC_SET, virt.start, pages);
+        r->attrs = attrs;
+        if (with_phys) {
+            r->phys = phys.start;
+            own_frames(s, phys.start, pages, true);
+        }
+        check_range(s, virt.start, virt.end - virt.start, VMM_PAGE_SIZE);
+    }
+    op_end(s, done);
+}
+
+/* The errors of record_at(va) in the model; *rec = the record starting at va. */
+static uint64_t record_errors(vmm_state_t *s, uint64_t va, model_record_t **rec)
+{
+    *rec = NULL;
+    if (!in_window(s, va, 1))
+        return BIT(VMM_ERR_OUT_OF_BOUNDS);
+    model_record_t *r = model_at(s, va);
+    if (!r)
+        return BIT(VMM_ERR_NOT_ALLOCATED);
+    if (r->virt != va)
+        return BIT(VMM_ERR_NOT_START);
+    *rec = r;
+    return 0;
+}
+
+/* vmm_free (release = false) or vmm_release at va. */
+static void op_free(vmm_state_t *s, uint64_t va, bool release)
+{
+    model_record_t *r;
+    uint64_t allowed = record_errors(s, va, &r);
+    if (!allowed && release && r->kind != VMM_REC_RESERVE)
+        allowed = BIT(VMM_ERR_NOT_RESERVATION);
+    op_start(s);
+    vmm_status_t got = release ? vmm_release(&s->vmm, va) : vmm_free(&s->vmm, va);
+    TRACE("%s(0x%llx) -> %s", release ? "release" : "free", (unsigned long long)va,
+          fuzz_status(got));
+    bool done = judge(s, got, allowed == 0, allowed, allowed == 0,
+                      release ? "vmm-release-status" : "vmm-free-status");
+    if (done) {
+        uint64_t len = r->pages * VMM_PAGE_SIZE, step = r->page_size;
+        model_remove(s, r);
+        check_range(s, va, len, step);
+    }
+    op_end(s, done);
+}
+
+/* vmm_is_set and vmm_find_record at va. */
+static void op_is_set(vmm_state_t *s, uint64_t va)
+{
+    bool set = false;
+    vmm_status_t got = vmm_is_set(&s->vmm, va, &set);
+    model_record_t *m = in_window(s, va, 1) ? model_at(s, va) : NULL;
+    TRACE("is_set(0x%llx) -> %s %s", (unsigned long long)va, fuzz_status(got),
+          got ? "" : set ? "set" : "clear");
+    FUZZ_CHECK_STATUS(got, in_window(s, va, 1) ? VMM_OK : VMM_ERR_OUT_OF_BOUNDS,
+                      "vmm-is-set-status");
+    FUZZ_CHECK(got != VMM_OK || set == (m != NULL), "vmm-is-set",
+               "is_set(0x%llx) = %d, model %d", (unsigned long long)va, set, m != NULL);
+    const vmm_record_t *r = vmm_find_record(&s->vmm, va);
+    FUZZ_CHECK((r == NULL) == (model_at(s, va) == NULL) && (!r || r->virt == model_at(s, va)->virt),
+               "vmm-find-record", "vmm_find_record(0x%llx) disagrees with the model",
+               (unsigned long long)va);
+    check_counters(s);
+}
+
+/* Adds a reservation to the model. */
+static void model_reserve(vmm_state_t *s, uint64_t virt, size_t count, uint64_t size,
+                          vmm_attrs_t attrs, uint32_t flags)
+{
+    model_record_t *r = model_add(s, VMM_REC_RESERVE, virt, count * PAGES(size));
+    r->page_size = size;
+    r->attrs = attrs;
+    r->flags = flags;
+    r->nframes = (uint32_t)count;
+    for (size_t k = 0; k < count; k++)
+        r->frames[k] = VMM_NO_FRAME;
+}
+
+/* Returns the argument errors of a reservation request. */
+static uint64_t reserve_arg_errors(size_t count, uint64_t size, vmm_attrs_t attrs, uint32_t flags)
+{
+    if (count == 0 || (attrs & ~VMM_ATTR_ALL) || (flags & ~VMM_RESERVE_FLAGS_ALL) ||
+        (size != VMM_SIZE_4K && size != VMM_SIZE_2M && size != VMM_SIZE_1G))
+        return BIT(VMM_ERR_INVALID_ARGUMENT);
+    return 0;
+}
+
+/* vmm_reserve */
+static void op_reserve(vmm_state_t *s, fuzz_data_t *fd)
+{
+    size_t count = fd_u8(fd);
+    uint64_t size = read_size(fd);
+    vmm_attrs_t attrs = read_attrs(fd);
+    uint32_t flags = read_flags(fd);
+    uint64_t allowed = reserve_arg_errors(count, size, attrs, flags);
+    if (!allowed && !model_has_space(s, count * size, size))
+        allowed = BIT(VMM_ERR_NO_SPACE);
+    op_start(s);
+    uint64_t virt = 0;
+    vmm_status_t got = vmm_reserve(&s->vmm, count, size, attrs, flags, &virt);
+    TRACE("reserve(count=%zu, size=0x%llx, attrs=0x%x, flags=0x%x) -> %s 0x%llx", count,
+          (unsigned long long)size, attrs, flags, fuzz_status(got), (unsigned long long)virt);
+    bool done = judge(s, got, allowed == 0, allowed, allowed == 0, "vmm-reserve-status");
+    if (done) {
+        FUZZ_CHECK(in_window(s, virt, count * size) && (virt & (size - 1u)) == 0 &&
+                       model_free(s, virt, count * size),
+                   "vmm-reserve-range", "reserve returned 0x%llx: misaligned, outside the "
+                   "window or in use", (unsigned long long)virt);
+        model_reserve(s, virt, count, size, attrs, flags);
+        check_range(s, virt, count * size, size);
+    }
+    op_end(s, done);
+}
+
+/* vmm_claim */
+static void op_claim(vmm_state_t *s, fuzz_data_t *fd)
+{
+    uint64_t va = read_va(s, fd);
+    size_t count = fd_u8(fd);
+    uint64_t size = read_size(fd);
+    vmm_attrs_t attrs = read_attrs(fd);
+    uint32_t flags = read_flags(fd);
+    uint64_t allowed = reserve_arg_errors(count, size, attrs, flags);
+    uint64_t len = count * size;
+    if (!allowed) {
+        if (va & (size - 1u))
+            allowed |= BIT(VMM_ERR_MISALIGNED);
+        if (len - 1u > UINT64_MAX - va)
+            allowed |= BIT(VMM_ERR_OVERFLOW);
+        else if (!in_window(s, va, len))
+            allowed |= BIT(VMM_ERR_OUT_OF_BOUNDS);
+        if (!allowed && !model_free(s, va, len))
+            allowed |= BIT(VMM_ERR_ALREADY_ALLOCATED);
+    }
+    op_start(s);
+    vmm_status_t got = vmm_claim(&s->vmm, va, count, size, attrs, flags);
+    TRACE("claim(0x%llx, count=%zu, size=0x%llx, attrs=0x%x, flags=0x%x) -> %s",
+          (unsigned long long)va, count, (unsigned long long)size, attrs, flags,
+          fuzz_status(got));
+    bool done = judge(s, got, allowed == 0, allowed, allowed == 0, "vmm-claim-status");
+    if (done) {
+        model_reserve(s, va, count, size, attrs, flags);
+        check_range(s, va, len, size);
+    }
+    op_end(s, done);
+}
+
+/* vmm_map_page: reservation from the model (or a bogus address), page of
+ * it, frames handed over (pool frames taken by the harness, or device
+ * memory outside the pool). */
+static void op_map_page(vmm_state_t *s, fuzz_data_t *fd)
+{
+    uint8_t idx = fd_u8(fd);
+    uint16_t page = fd_u16(fd);
+    uint8_t pmode = fd_u8(fd);
+    uint64_t pframe = fd_u16(fd);
+    vmm_attrs_t attrs = read_attrs(fd);
+    model_record_t *r = pick_record(s, idx);
+    uint64_t reservation = r ? r->virt : s->start;
+    if (idx & 0x80u)
+        reservation += (uint64_t)page * VMM_PAGE_SIZE;   /* maybe not a start */
+    uint64_t size = r ? r->page_size : VMM_SIZE_4K;
+    uint64_t count = r && r->kind == VMM_REC_RESERVE ? r->nframes : 1;
+    uint64_t va = (r ? r->virt : s->start) + (uint64_t)(page % (count + 1u)) * size;
+    if (pmode & 4u)
+        va += VMM_PAGE_SIZE;                               /* misaligned for 2M/1G */
+    /* the frames to hand over */
+    uint64_t phys = UNMANAGED_BASE + pframe * size;
+    bool taken = false;
+    if ((pmode & 3u) == 0 && size != VMM_SIZE_1G)
+        taken = fuzz_phys_take(&s->pool, (size_t)PAGES(size), (size_t)PAGES(size), &phys);
+    if ((pmode & 3u) == 2u)
+        phys += VMM_PAGE_SIZE;                             /* misaligned phys */
+    /* the model */
+    model_record_t *m;
+    uint64_t allowed = (attrs & ~VMM_ATTR_ALL) ? BIT(VMM_ERR_INVALID_ARGUMENT) : 0;
+    uint64_t rec_err = record_errors(s, reservation, &m);
+    if (rec_err == BIT(VMM_ERR_OUT_OF_BOUNDS))
+        rec_err = BIT(VMM_ERR_NOT_ALLOCATED);
+    allowed |= rec_err;
+    size_t k = 0;
+    if (!allowed) {
+        if (m->kind != VMM_REC_RESERVE)
+            allowed = BIT(VMM_ERR_NOT_RESERVATION);
+        else if (va < m->virt || va - m->virt >= m->pages * VMM_PAGE_SIZE)
+            allowed = BIT(VMM_ERR_NOT_IN_RESERVATION);
+        else if ((va | phys) & (m->page_size - 1u))
+            allowed = BIT(VMM_ERR_MISALIGNED);
+        else if (m->frames[k = (size_t)((va - m->virt) / m->page_size)] != VMM_NO_FRAME)
+            allowed = BIT(VMM_ERR_ALREADY_MAPPED);
+    }
+    bool args_ok = allowed == 0;
+    if (args_ok && !canonical_range(va, m->page_size))
+        allowed = BIT(VMM_ERR_NON_CANONICAL); /* the mapper's error */
+    op_start(s);
+    if (taken) /* the harness's own frames are not part of the snapshot */
+        s->snap_in_use = fuzz_phys_in_use(&s->pool);
+    vmm_status_t got = vmm_map_page(&s->vmm, reservation, va, phys, attrs);
+    TRACE("map_page(reservation=0x%llx, virt=0x%llx, phys=0x%llx%s, attrs=0x%x) -> %s",
+          (unsigned long long)reservation, (unsigned long long)va, (unsigned long long)phys,
+          taken ? " (pool)" : "", attrs, fuzz_status(got));
+    bool done = judge(s, got, allowed == 0, allowed, args_ok, "vmm-map-page-status");
+    if (done) {
+        m->frames[k] = phys;
+        m->page_attrs[k] = attrs;
+        own_frames(s, phys, PAGES(m->page_size), true);
+        check_range(s, va, m->page_size, m->page_size);
+    }
+    if (!done) {
+        snapshot_check(s);
+        if (taken) { /* the frames were not handed over: take them back */
+            vmm_frames_t f = fuzz_phys_frames(&s->pool);
+            f.free(f.ctx, phys, (size_t)PAGES(size));
+        }
+    }
+    op_end(s, true);
+}
+
+/* vmm_fault through x86_page_fault at va with a #PF error code. */
+static void op_fault(vmm_state_t *s, uint64_t va, uint8_t code)
+{
+    vmm_access_t a = x86_pf_decode(code);
+    /* the model's verdicts */
+    uint64_t allowed = 0; /* bit per vmm_fault_kind_t */
+    uint64_t mphys = 0, msize = 0;
+    vmm_attrs_t mattrs = 0;
+    model_record_t *r = model_at(s, va);
+    bool mapped = X86_CANONICAL(va) && model_mapped(s, va, &mphys, &mattrs, &msize);
+    bool lazy = !mapped && r && r->kind == VMM_REC_RESERVE && (r->flags & VMM_RESERVE_LAZY);
+    if (lazy)
+        mattrs = r->attrs;
+    if (a.reserved) {
+        allowed = BIT(VMM_FAULT_RESERVED_BIT);
+    } else if (mapped || lazy) {
+        if (a.user && (mattrs & VMM_ATTR_KERNEL))
+            allowed |= BIT(VMM_FAULT_USER_KERNEL);
+        if (a.write && !(mattrs & VMM_ATTR_WRITABLE))
+            allowed |= BIT(VMM_FAULT_WRITE_READONLY);
+        if (a.fetch && !(mattrs & VMM_ATTR_EXECUTABLE))
+            allowed |= BIT(VMM_FAULT_NX_FETCH);
+        if (!allowed)
+            allowed = mapped ? BIT(VMM_FAULT_SPURIOUS)
+                             : BIT(VMM_FAULT_RESOLVED) | BIT(VMM_FAULT_OUT_OF_MEMORY);
+    } else {
+        allowed = BIT(VMM_FAULT_NOT_PRESENT);
+    }
+    op_start(s);
+    vmm_fault_result_t out;
+    vmm_fault_kind_t kind = x86_page_fault(&s->vmm, va, code, &out);
+    TRACE("fault(0x%llx, code=0x%x) -> %s%s%s", (unsigned long long)va, code,
+          vmm_fault_name(kind), kind == VMM_FAULT_OUT_OF_MEMORY ? " status " : "",
+          kind == VMM_FAULT_OUT_OF_MEMORY ? fuzz_status(out.status) : "");
+    FUZZ_CHECK(kind < VMM_FAULT_KIND_COUNT && ((allowed >> kind) & 1u) && out.kind == kind,
+               "vmm-fault-verdict", "verdict %s; model allows mask 0x%llx",
+               vmm_fault_name(kind), (unsigned long long)allowed);
+    if (kind == VMM_FAULT_OUT_OF_MEMORY) {
+        bool explained = s->pool.failures != s->snap_frame_failures ||
+                         s->alloc.failures != s->snap_alloc_failures ||
+                         !canonical_range(va & ~(r->page_size - 1u), r->page_size) ||
+                         r->page_size == VMM_SIZE_1G ||
+                         fuzz_phys_in_use(&s->pool) + 520u > s->pool.nframes;
+        FUZZ_CHECK(explained && out.status != VMM_OK, "vmm-fault-oom",
+                   "OUT_OF_MEMORY (%s) with frames to spare", vmm_strerror(out.status));
+    }
+    bool done = kind == VMM_FAULT_RESOLVED;
+    if (done) {
+        uint64_t page = va & ~(r->page_size - 1u);
+        size_t k = (size_t)((page - r->virt) / r->page_size);
+        FUZZ_CHECK(out.page == page && out.page_size == r->page_size &&
+                       (out.phys & (r->page_size - 1u)) == 0,
+                   "vmm-fault-resolved", "resolved page 0x%llx size 0x%llx phys 0x%llx; model "
+                   "page 0x%llx size 0x%llx", (unsigned long long)out.page,
+                   (unsigned long long)out.page_size, (unsigned long long)out.phys,
+                   (unsigned long long)page, (unsigned long long)r->page_size);
+        for (uint64_t f = 0; f < PAGES(r->page_size); f++)
+            FUZZ_CHECK(fuzz_phys_is_used(&s->pool, out.phys + f * VMM_PAGE_SIZE),
+                       "vmm-fault-frame", "demand frame 0x%llx is not from the frame source",
+                       (unsigned long long)(out.phys + f * VMM_PAGE_SIZE));
+        r->frames[k] = out.phys;
+        r->page_attrs[k] = r->attrs;
+        own_frames(s, out.phys, PAGES(r->page_size), true);
+        check_range(s, page, r->page_size, r->page_size);
+    }
+    op_end(s, done);
+}
+
+/* Returns a page of record idx: the record's start + page * 4K. */
+static uint64_t record_page(vmm_state_t *s, uint8_t idx, uint16_t page)
+{
+    model_record_t *r = pick_record(s, idx);
+    if (!r)
+        return s->start + (uint64_t)page * VMM_PAGE_SIZE;
+    return r->virt + (uint64_t)(page % (r->pages + 1u)) * VMM_PAGE_SIZE + (idx >> 7);
+}
+
+/* Decodes and runs one op. */
+static void run_op(vmm_state_t *s, fuzz_data_t *fd, unsigned op)
+{
+    switch (op) {
+    case VMM_OP_ALLOC: op_alloc(s, fd); break;
+    case VMM_OP_SET: op_set(s, fd); break;
+    case VMM_OP_FREE: op_free(s, read_va(s, fd), false); break;
+    case VMM_OP_IS_SET: op_is_set(s, read_va(s, fd)); break;
+    case VMM_OP_RESERVE: op_reserve(s, fd); break;
+    case VMM_OP_CLAIM: op_claim(s, fd); break;
+    case VMM_OP_MAP_PAGE: op_map_page(s, fd); break;
+    case VMM_OP_RELEASE: op_free(s, read_va(s, fd), true); break;
+    case VMM_OP_FAULT: {
+        uint64_t va = read_va(s, fd);
+        op_fault(s, va, fd_u8(fd));
+        break;
+    }
+    case VMM_OP_FREE_RECORD:
+    case VMM_OP_RELEASE_RECORD: {
+        model_record_t *r = pick_record(s, fd_u8(fd));
+        op_free(s, r ? r->virt : s->start, op == VMM_OP_RELEASE_RECORD);
+        break;
+    }
+    case VMM_OP_FAULT_RECORD: {
+        uint8_t idx = fd_u8(fd);
+        uint64_t va = record_page(s, idx, fd_u16(fd));
+        op_fault(s, va, fd_u8(fd));
+        break;
+    }
+    case VMM_OP_FAIL: {
+        uint8_t which = fd_u8(fd), n = fd_u8(fd);
+        TRACE("fail: %s allocation %u from now fails", which & 1u ? "frame" : "record", n + 1u);
+        if (which & 1u)
+            fuzz_phys_fail_after(&s->pool, n);
+        else
+            fuzz_alloc_fail_after(&s->alloc, n);
+        break;
+    }
+    case VMM_OP_CHECK_ALL:
+        TRACE("check_all (%zu records, %llu pages used, %zu table frames)", s->nrecs,
+              (unsigned long long)s->used_pages, s->pt.table_frames);
+        check_all(s);
+        break;
+    default: TRACE("nop (opcode %u)", op); break;
+    }
+}
+
+static const char *const op_names[VMM_OP_COUNT] = {
+    "alloc", "set", "free", "is_set", "reserve", "claim", "map_page", "release", "fault",
+    "free_record", "release_record", "fault_record", "fail", "check_all",
+};
+
+/* Bad vmm_init calls: each must fail and leave *vmm untouched. */
+static void check_bad_inits(vmm_state_t *s, const vmm_allocator_t *a, const vmm_mapper_t *m,
+                            const vmm_frames_t *f)
+{
+    vmm_t before;
+    memset(&before, 0x5A, sizeof before);
+    s->vmm = before;
+    FUZZ_CHECK_STATUS(vmm_init(&s->vmm, s->start, s->start, s->storage, s->storage_words, a, m, f),
+                      VMM_ERR_INVALID_VIRT, "vmm-init-empty");
+    FUZZ_CHECK_STATUS(vmm_init(&s->vmm, s->start + 1u, s->end, s->storage, s->storage_words, a,
+                               m, f), VMM_ERR_MISALIGNED, "vmm-init-misaligned");
+    FUZZ_CHECK_STATUS(vmm_init(&s->vmm, s->start, s->end, s->storage,
+                               BITMAP_WORDS(s->window_pages) - 1u, a, m, f),
+                      VMM_ERR_OUT_OF_BOUNDS, "vmm-init-storage");
+    FUZZ_CHECK_STATUS(vmm_init(&s->vmm, s->start, s->end, NULL, s->storage_words, a, m, f),
+                      VMM_ERR_INVALID_ARGUMENT, "vmm-init-null");
+    FUZZ_CHECK(memcmp(&before, &s->vmm, sizeof before) == 0, "vmm-init-bad-unchanged",
+               "a failed vmm_init changed the vmm_t");
+}
+
+/* Reads the configuration and builds tables + VMM. */
+static void setup(vmm_state_t *s, fuzz_data_t *fd)
+{
+    uint8_t cls = fd_u8(fd);
+    uint16_t size = fd_u16(fd);
+    uint8_t alloc_fail = fd_u8(fd), frame_fail = fd_u8(fd), flags = fd_u8(fd);
+    unsigned base = cls % WINDOW_BASES;
+    s->start = window_base[base] + (uint64_t)(cls / WINDOW_BASES) * VMM_PAGE_SIZE;
+    s->window_pages = base == HUGE_CLASS ? HUGE_WINDOW_PAGES + size
+                                         : 1u + size % SMALL_WINDOW_PAGES;
+    if (s->window_pages >= PAGES(0 - s->start))
+        s->window_pages = PAGES(0 - s->start) - 1u;  /* end must not wrap */
+    s->end = s->start + s->window_pages * VMM_PAGE_SIZE;
+    s->storage_words = BITMAP_WORDS(s->window_pages);
+    s->paranoid = flags == FLAG_PARANOID;
+    s->nrecs = 0;
+    s->used_pages = 0;
+    s->owned_frames = 0;
+    fuzz_alloc_init(&s->alloc);
+    s->pool.failures = 0;
+    fuzz_phys_fail_after(&s->pool, -1);
+    vmm_frames_t frames = fuzz_phys_frames(&s->pool);
+    vmm_status_t st = x86_paging_init(&s->pt, &frames, fuzz_phys_offset(&s->pool));
+    FUZZ_CHECK_STATUS(st, VMM_OK, "vmm-paging-init");
+    vmm_allocator_t a = fuzz_alloc_allocator(&s->alloc);
+    vmm_mapper_t m = x86_paging_mapper(&s->pt);
+    check_bad_inits(s, &a, &m, &frames);
+    /* dirty storage: vmm_init must clear what it uses */
+    memset(s->storage, 0xFF, s->storage_words * sizeof s->storage[0]);
+    st = vmm_init(&s->vmm, s->start, s->end, s->storage, s->storage_words, &a, &m, &frames);
+    TRACE("config: window [0x%llx, 0x%llx) (%llu pages), record alloc %d fails, frame alloc %d "
+          "fails, paranoid=%d; vmm_init -> %s", (unsigned long long)s->start,
+          (unsigned long long)s->end, (unsigned long long)s->window_pages,
+          alloc_fail ? (int)alloc_fail : -1, frame_fail ? (int)frame_fail : -1, s->paranoid,
+          fuzz_status(st));
+    FUZZ_CHECK_STATUS(st, VMM_OK, "vmm-init");
+    fuzz_alloc_fail_after(&s->alloc, alloc_fail ? (long)alloc_fail - 1 : -1);
+    fuzz_phys_fail_after(&s->pool, frame_fail ? (long)frame_fail - 1 : -1);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static vmm_state_t *s;
+    if (!s) {
+        s = calloc(1, sizeof *s);
+        if (!s)
+            abort();
+        fuzz_phys_create(&s->pool, POOL_BASE, POOL_FRAMES);
+        s->owned = calloc(POOL_FRAMES, 1);
+        if (!s->owned)
+            abort();
+    }
+    fuzz_data_t fd;
+    fd_init(&fd, data, size);
+    fuzz_op_begin(0, "(config)");
+    setup(s, &fd);
+    check_all(s);
+    for (unsigned k = 1; k <= FUZZ_MAX_OPS && !fd_empty(&fd); k++) {
+        unsigned op = fd_u8(&fd);
+        fuzz_op_begin(k, op < VMM_OP_COUNT ? op_names[op] : "nop");
+        run_op(s, &fd, op);
+    }
+    fuzz_op_begin(0, "(end of input)");
+    check_all(s);
+    /* reset by undoing what the input did: records, then tables */
+    fuzz_phys_fail_after(&s->pool, -1);
+    fuzz_alloc_fail_after(&s->alloc, -1);
+    vmm_deinit(&s->vmm);
+    while (s->nrecs)
+        model_remove(s, &s->recs[s->nrecs - 1u]);
+    FUZZ_CHECK(s->vmm.records == NULL && s->alloc.live == 0, "vmm-deinit",
+               "vmm_deinit left %zu record blocks", s->alloc.live);
+    FUZZ_CHECK(s->pt.table_frames == 1 && fuzz_phys_in_use(&s->pool) == 1, "vmm-deinit",
+               "after vmm_deinit: %zu table frames, %zu frames in use (want the PML4 only)",
+               s->pt.table_frames, fuzz_phys_in_use(&s->pool));
+    x86_paging_destroy(&s->pt);
+    FUZZ_CHECK(fuzz_phys_in_use(&s->pool) == 0, "vmm-leak", "frames leaked");
+    return 0;
+}

@@ -1,0 +1,105 @@
+/* fuzz_walk.c - independent page-table reader (see fuzz_walk.h). */
+#include "fuzz_walk.h"
+
+#include "fuzz_check.h"
+
+#define TABLE_FLAGS (X86_PTE_P | X86_PTE_W | X86_PTE_U)
+#define SIGN_BIT ((uint64_t)1 << (X86_VA_BITS - 1u))
+#define LOW_MASK (((uint64_t)1 << X86_VA_BITS) - 1u)
+#define MAX_TABLES 4096u /* walk refuses more (a cycle or a runaway) */
+
+x86_pte_t fuzz_expected_pte(vmm_attrs_t attrs, uint64_t size)
+{
+    x86_pte_t e = X86_PTE_P;
+    e |= (attrs & VMM_ATTR_WRITABLE) ? X86_PTE_W : 0;
+    e |= (attrs & VMM_ATTR_KERNEL) ? X86_PTE_G : X86_PTE_U;
+    e |= (attrs & VMM_ATTR_CACHABLE) ? 0 : X86_PTE_PCD;
+    e |= (attrs & VMM_ATTR_EXECUTABLE) ? 0 : X86_PTE_NX;
+    e |= size == VMM_SIZE_4K ? 0 : X86_PTE_PS;
+    return e;
+}
+
+uint64_t fuzz_canonical(uint64_t va)
+{
+    va &= LOW_MASK;
+    return (va & SIGN_BIT) ? va | ~LOW_MASK : va;
+}
+
+/* Returns the table at physical t, checking it is a pool frame in use. */
+static const x86_pte_t *table(const fuzz_phys_t *fp, uint64_t t)
+{
+    FUZZ_CHECK(fuzz_phys_is_used(fp, t), "walk-table-frame",
+               "a table entry points to 0x%llx, not a table frame in use",
+               (unsigned long long)t);
+    return fuzz_phys_host(fp, t);
+}
+
+/* Returns true when e at level is a leaf. */
+static bool leaf_at(x86_pte_t e, int level)
+{
+    return level == X86_LEVEL_PT || (level <= X86_LEVEL_PDPT && X86_PTE_LARGE(e));
+}
+
+bool fuzz_walk_va(const fuzz_phys_t *fp, uint64_t pml4, uint64_t va,
+                  x86_pte_t *leaf, uint64_t *size)
+{
+    uint64_t t = pml4;
+    for (int level = X86_LEVEL_PML4; level >= X86_LEVEL_PT; level--) {
+        x86_pte_t e = table(fp, t)[X86_PX(level, va)];
+        if (!X86_PTE_PRESENT(e))
+            return false;
+        if (leaf_at(e, level)) {
+            *leaf = e;
+            *size = X86_LEVEL_SIZE(level);
+            return true;
+        }
+        t = X86_PTE_ADDR(e);
+    }
+    return false;
+}
+
+typedef struct walk_ctx {
+    const fuzz_phys_t *fp;
+    fuzz_leaf_fn fn;
+    void *ctx;
+    size_t tables;
+} walk_ctx_t;
+
+/* Visits the table t at level covering addresses from base. */
+static void walk_table(walk_ctx_t *w, uint64_t t, int level, uint64_t base)
+{
+    const x86_pte_t *tab = table(w->fp, t);
+    w->tables++;
+    FUZZ_CHECK(w->tables <= MAX_TABLES, "walk-table-count", "more than %u tables", MAX_TABLES);
+    bool any = false;
+    for (unsigned i = 0; i < X86_ENTRIES; i++) {
+        x86_pte_t e = tab[i];
+        if (e == 0)
+            continue;
+        FUZZ_CHECK(X86_PTE_PRESENT(e), "walk-stale-entry",
+                   "non-zero entry 0x%llx without P at level %d",
+                   (unsigned long long)e, level);
+        any = true;
+        uint64_t va = fuzz_canonical(base + (uint64_t)i * X86_LEVEL_SIZE(level));
+        if (leaf_at(e, level)) {
+            FUZZ_CHECK(level <= X86_LEVEL_PDPT, "walk-leaf-level", "leaf in the PML4");
+            w->fn(w->ctx, va, e, X86_LEVEL_SIZE(level));
+            continue;
+        }
+        FUZZ_CHECK((e & ~X86_PTE_ADDR_MASK) == TABLE_FLAGS, "walk-table-flags",
+                   "entry for va 0x%llx at level %d has flags 0x%llx, want P|W|U",
+                   (unsigned long long)va, level,
+                   (unsigned long long)(e & ~X86_PTE_ADDR_MASK));
+        walk_table(w, X86_PTE_ADDR(e), level - 1, va);
+    }
+    FUZZ_CHECK(any || level == X86_LEVEL_PML4, "walk-empty-table",
+               "an empty table at level %d was not freed", level);
+}
+
+size_t fuzz_walk_all(const fuzz_phys_t *fp, uint64_t pml4, fuzz_leaf_fn fn, void *ctx)
+{
+    walk_ctx_t w = { fp, fn, ctx, 0 };
+    walk_table(&w, pml4, X86_LEVEL_PML4, 0);
+    /* Tables reached twice would be counted twice: compare with the pool. */
+    return w.tables;
+}

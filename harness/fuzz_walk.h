@@ -1,0 +1,40 @@
+/*
+ * fuzz_walk.h - the harness's own reading of x86_64 page tables held in a
+ * fuzz_phys pool: an oracle independent of core/x86_64/paging.c.
+ *
+ * Written from pte.h and paging.h only: leaf flags are P, W = WRITABLE,
+ * U = !KERNEL, G = KERNEL, PCD = !CACHABLE, NX = !EXECUTABLE, PS for 2M/1G;
+ * intermediate entries are exactly P|W|U plus the table address; a table
+ * that holds nothing is freed, so every non-root table has an entry.
+ */
+#ifndef HARNESS_FUZZ_WALK_H
+#define HARNESS_FUZZ_WALK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/mapper.h"
+#include "core/x86_64/pte.h"
+#include "fuzz_phys.h"
+
+/* Called for every leaf: va (canonical), its entry and page size. */
+typedef void (*fuzz_leaf_fn)(void *ctx, uint64_t va, x86_pte_t leaf, uint64_t size);
+
+/* Returns the leaf entry the paging.h contract gives attrs at size. */
+x86_pte_t fuzz_expected_pte(vmm_attrs_t attrs, uint64_t size);
+
+/* Sign-extends a 48-bit address. */
+uint64_t fuzz_canonical(uint64_t va);
+
+/* Walks va. Returns true with the leaf entry and page size when mapped. */
+bool fuzz_walk_va(const fuzz_phys_t *fp, uint64_t pml4, uint64_t va,
+                  x86_pte_t *leaf, uint64_t *size);
+
+/* Walks every table below pml4, checking the structure (tables are pool
+ * frames in use, each reached once, intermediate flags exact, no empty
+ * non-root table), and calls fn for every leaf in address order. Returns
+ * the number of tables, the PML4 included. A broken structure aborts. */
+size_t fuzz_walk_all(const fuzz_phys_t *fp, uint64_t pml4, fuzz_leaf_fn fn, void *ctx);
+
+#endif

@@ -1,0 +1,505 @@
+/*
+ * gen_corpus.c - writes the seed corpora: small, meaningful programs in the
+ * input format of fuzz_ops.h, one directory per target.
+ *
+ *   fuzz_gen_corpus OUTDIR     writes OUTDIR/<target>/seed-<name>
+ *
+ * The fuzzers start from these and merge only inputs that add coverage
+ * (./fuzz.sh). Re-running the generator gives the same bytes.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/x86_64/pte.h"
+#include "fuzz_ops.h"
+
+#define PROG_MAX 4096u
+/* fd_index edge slots (fuzz_data.c): limit + 2 + k */
+#define IDX_SIZE_MAX(limit) ((limit) + 2u)
+
+typedef struct prog {
+    uint8_t buf[PROG_MAX];
+    size_t len;
+} prog_t;
+
+static const char *out_dir;
+
+/* Appends the low `bytes` bytes of v, little-endian. */
+static void put(prog_t *p, uint64_t v, unsigned bytes)
+{
+    for (unsigned i = 0; i < bytes; i++) {
+        if (p->len < PROG_MAX)
+            p->buf[p->len++] = (uint8_t)(v >> (8u * i));
+    }
+}
+static void u8(prog_t *p, uint64_t v) { put(p, v, 1); }
+static void u16(prog_t *p, uint64_t v) { put(p, v, 2); }
+static void u32(prog_t *p, uint64_t v) { put(p, v, 4); }
+
+/* Creates dir (and its parent) if missing. Exits on error. */
+static void make_dir(const char *dir)
+{
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        perror(dir);
+        exit(1);
+    }
+}
+
+/* Writes p as OUTDIR/target/seed-name. Exits on error. */
+static void save(const char *target, const char *name, const prog_t *p)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", out_dir, target);
+    make_dir(path);
+    snprintf(path, sizeof path, "%s/%s/seed-%s", out_dir, target, name);
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(p->buf, 1, p->len, f) != p->len || fclose(f) != 0) {
+        perror(path);
+        exit(1);
+    }
+}
+
+/* ---- bitmap ------------------------------------------------------------ */
+
+/* Starts a bitmap program over n entries (n - 1 encodes n) with slack words. */
+static void bm_config(prog_t *p, unsigned n, unsigned slack)
+{
+    p->len = 0;
+    u16(p, n - 1u);
+    u8(p, slack);
+}
+static void bm_op1(prog_t *p, unsigned op, unsigned a)
+{
+    u8(p, op);
+    u16(p, a);
+}
+static void bm_op2(prog_t *p, unsigned op, unsigned a, unsigned b)
+{
+    bm_op1(p, op, a);
+    u16(p, b);
+}
+static void bm_find(prog_t *p, unsigned cnt, unsigned align_byte, unsigned hint)
+{
+    u8(p, BITMAP_OP_FIND_SET);
+    u16(p, cnt);
+    u8(p, align_byte);
+    u16(p, hint);
+}
+
+static void gen_bitmap(void)
+{
+    prog_t p;
+    /* single entries at the edges of a small bitmap */
+    bm_config(&p, 10, 0);
+    bm_op1(&p, BITMAP_OP_SET, 0);
+    bm_op1(&p, BITMAP_OP_SET, 9);
+    bm_op1(&p, BITMAP_OP_SET, 10);
+    bm_op1(&p, BITMAP_OP_TEST, 9);
+    bm_op1(&p, BITMAP_OP_TEST, 5);
+    bm_op1(&p, BITMAP_OP_CLEAR, 9);
+    bm_op1(&p, BITMAP_OP_CLEAR, 9);
+    bm_op1(&p, BITMAP_OP_TEST, IDX_SIZE_MAX(10));
+    save("bitmap", "single", &p);
+
+    /* ranges across word boundaries, queries */
+    bm_config(&p, 130, 1);
+    bm_op2(&p, BITMAP_OP_SET_RANGE, 60, 10);
+    bm_op2(&p, BITMAP_OP_RANGE_SET, 60, 10);
+    bm_op2(&p, BITMAP_OP_RANGE_SET, 59, 10);
+    bm_op2(&p, BITMAP_OP_RANGE_CLEAR, 70, 60);
+    bm_op2(&p, BITMAP_OP_CLEAR_RANGE, 64, 2);
+    bm_op2(&p, BITMAP_OP_SET_RANGE, 120, 11);
+    bm_op2(&p, BITMAP_OP_SET_RANGE, 5, 0);
+    bm_op2(&p, BITMAP_OP_SET_RANGE, IDX_SIZE_MAX(130), 2);
+    bm_op2(&p, BITMAP_OP_CLEAR_RANGE, 1, IDX_SIZE_MAX(130));
+    save("bitmap", "ranges", &p);
+
+    /* first fit with alignment and hints, until full */
+    bm_config(&p, 200, 0);
+    bm_op2(&p, BITMAP_OP_SET_RANGE, 3, 1);
+    bm_find(&p, 4, 2, 0);     /* align 4 */
+    bm_find(&p, 64, 0, 1);    /* align 1, hint 1 */
+    bm_find(&p, 10, 3, 5);    /* align 8, phase 5 */
+    bm_find(&p, 3, 0x83, 0);  /* align 3: invalid */
+    bm_find(&p, 0, 0, 0);     /* n = 0 */
+    bm_find(&p, 1, 0, 201);   /* hint past the end */
+    bm_find(&p, 1, 0, 200);   /* hint at the end: no space */
+    bm_find(&p, 150, 0, 0);   /* too long */
+    bm_op2(&p, BITMAP_OP_SET_RANGE, 0, 200);
+    bm_find(&p, 1, 0, 0);
+    save("bitmap", "find", &p);
+
+    /* bad re-initialisation leaves everything */
+    bm_config(&p, 64, 2);
+    bm_op1(&p, BITMAP_OP_SET, 63);
+    u8(&p, BITMAP_OP_INIT_BAD); u8(&p, 0);
+    u8(&p, BITMAP_OP_INIT_BAD); u8(&p, 1);
+    u8(&p, BITMAP_OP_INIT_BAD); u8(&p, 2);
+    bm_op1(&p, BITMAP_OP_TEST, 63);
+    save("bitmap", "init-bad", &p);
+}
+
+/* ---- paging ------------------------------------------------------------ */
+
+/* region byte: base index (fuzz_paging.c region_base) | unit << 3 */
+#define PG_LOW 0u
+#define PG_1G 1u
+#define PG_TOP_LOW 2u
+#define PG_HIGH 3u
+#define PG_KERNEL 4u
+#define PG_TOP 5u
+#define PG_NONCANON 6u
+#define PG_UNIT_2M (1u << 3)
+#define PG_UNIT_1G (2u << 3)
+#define PG_S4K 0u
+#define PG_S2M 1u
+#define PG_S1G 2u
+#define PG_RW_KERNEL 0x7u /* KERNEL | WRITABLE | CACHABLE */
+
+static void pg_config(prog_t *p, unsigned fail, unsigned flags)
+{
+    p->len = 0;
+    u8(p, fail);
+    u8(p, flags);
+}
+static void pg_va(prog_t *p, unsigned region, unsigned slot)
+{
+    u8(p, region);
+    u16(p, slot);
+}
+static void pg_map(prog_t *p, unsigned op, unsigned region, unsigned slot, unsigned size,
+                   unsigned n, uint32_t phys, unsigned attrs)
+{
+    u8(p, op);
+    pg_va(p, region, slot);
+    u8(p, size);
+    u8(p, n);
+    u32(p, phys);
+    u8(p, attrs);
+}
+static void pg_unmap(prog_t *p, unsigned op, unsigned region, unsigned slot, unsigned size,
+                     unsigned n)
+{
+    u8(p, op);
+    pg_va(p, region, slot);
+    u8(p, size);
+    u8(p, n);
+}
+static void pg_query(prog_t *p, unsigned op, unsigned region, unsigned slot, unsigned off)
+{
+    u8(p, op);
+    pg_va(p, region, slot);
+    u16(p, off);
+}
+
+static void gen_paging(void)
+{
+    prog_t p;
+    /* 4K pages across a table boundary, queried, unmapped: tables freed */
+    pg_config(&p, 0, 0);
+    pg_map(&p, PAGING_OP_MAP, PG_LOW, 510, PG_S4K, 4, 0x1234, PG_RW_KERNEL);
+    pg_query(&p, PAGING_OP_TRANSLATE, PG_LOW, 511, 7);
+    pg_query(&p, PAGING_OP_MAPPER_QUERY, PG_LOW, 512, 100);
+    pg_query(&p, PAGING_OP_TRANSLATE, PG_LOW, 514, 0);
+    u8(&p, PAGING_OP_CHECK_ALL);
+    pg_unmap(&p, PAGING_OP_UNMAP, PG_LOW, 510, PG_S4K, 2);
+    pg_unmap(&p, PAGING_OP_MAPPER_UNMAP, PG_LOW, 512, PG_S4K, 2);
+    pg_unmap(&p, PAGING_OP_UNMAP, PG_LOW, 512, PG_S4K, 1);
+    u8(&p, PAGING_OP_CHECK_ALL);
+    save("paging", "4k", &p);
+
+    /* 2M pages and 4K conflicts both ways */
+    pg_config(&p, 0, 1);
+    pg_map(&p, PAGING_OP_MAP, PG_1G | PG_UNIT_2M, 1, PG_S2M, 2, 7, 0x0);
+    pg_map(&p, PAGING_OP_MAP, PG_1G | PG_UNIT_2M, 2, PG_S4K, 1, 9, 0x2);
+    pg_unmap(&p, PAGING_OP_UNMAP, PG_1G | PG_UNIT_2M, 2, PG_S4K, 1);
+    pg_map(&p, PAGING_OP_MAP, PG_1G | PG_UNIT_2M, 3, PG_S4K, 1, 9, 0x2);
+    pg_map(&p, PAGING_OP_MAP, PG_1G | PG_UNIT_2M, 3, PG_S2M, 1, 9, 0x2);
+    pg_unmap(&p, PAGING_OP_UNMAP, PG_1G | PG_UNIT_2M, 3, PG_S2M, 1);
+    pg_unmap(&p, PAGING_OP_UNMAP, PG_1G | PG_UNIT_2M, 1, PG_S2M, 3);
+    pg_unmap(&p, PAGING_OP_UNMAP, PG_1G | PG_UNIT_2M, 1, PG_S2M, 2);
+    pg_query(&p, PAGING_OP_TRANSLATE, PG_1G | PG_UNIT_2M, 3, 5);
+    save("paging", "2m", &p);
+
+    /* 1G pages in the kernel slot and at the top of the lower half */
+    pg_config(&p, 0, 0);
+    pg_map(&p, PAGING_OP_MAPPER_MAP, PG_KERNEL | PG_UNIT_1G, 0, PG_S1G, 2, 3, 0xF);
+    pg_query(&p, PAGING_OP_MAPPER_QUERY, PG_KERNEL | PG_UNIT_1G, 1, 0xFFFF);
+    pg_map(&p, PAGING_OP_MAP, PG_KERNEL | PG_UNIT_2M, 3, PG_S2M, 1, 3, 0xF);
+    pg_map(&p, PAGING_OP_MAP, PG_TOP_LOW, 0, PG_S1G, 1, 1, 0x8);
+    pg_map(&p, PAGING_OP_MAP, PG_TOP_LOW, 0, PG_S1G, 2, 1, 0x8);
+    pg_map(&p, PAGING_OP_MAP, PG_TOP, 0, PG_S1G, 1, 5, 0x1);
+    u8(&p, PAGING_OP_CHECK_ALL);
+    save("paging", "1g", &p);
+
+    /* argument errors: nothing may change */
+    pg_config(&p, 0, 1);
+    pg_map(&p, PAGING_OP_MAP, PG_NONCANON, 0, PG_S4K, 1, 1, 0);
+    pg_map(&p, PAGING_OP_MAP, PG_TOP, 0, PG_S4K, 0xFF, 1, 0);
+    pg_map(&p, PAGING_OP_MAP, PG_LOW, 1, 7, 1, 1, 0);
+    pg_map(&p, PAGING_OP_MAP, PG_LOW, 1, PG_S4K, 0, 1, 0);
+    pg_map(&p, PAGING_OP_MAP, PG_LOW, 1, PG_S4K, 1, 1, 0x90);
+    pg_map(&p, PAGING_OP_MAP, PG_LOW, 1, PG_S2M, 1, 1, 0);
+    pg_map(&p, PAGING_OP_MAP, PG_LOW | PG_UNIT_2M, 1, PG_S2M, 1, 0x80000001u, 0);
+    pg_map(&p, PAGING_OP_MAP, PG_LOW, 1, PG_S4K, 1, 0x7FFFFFFFu, 0);
+    pg_map(&p, PAGING_OP_MAP, PG_LOW, 1, PG_S4K, 2, 0x7FFFFFFFu, 0);
+    pg_unmap(&p, PAGING_OP_UNMAP, PG_NONCANON, 0, PG_S4K, 1);
+    pg_unmap(&p, PAGING_OP_UNMAP, PG_LOW, 1, PG_S4K, 1);
+    pg_query(&p, PAGING_OP_TRANSLATE, PG_NONCANON, 0, 0);
+    pg_query(&p, PAGING_OP_MAPPER_QUERY, PG_NONCANON, 0, 0);
+    save("paging", "errors", &p);
+
+    /* frame failures: at init, and part-way through a map */
+    pg_config(&p, 1, 0);
+    u8(&p, PAGING_OP_FAIL_FRAMES); u8(&p, 1);
+    pg_map(&p, PAGING_OP_MAP, PG_HIGH, 0, PG_S4K, 1, 1, 0x3);
+    pg_map(&p, PAGING_OP_MAP, PG_HIGH, 0, PG_S4K, 1, 1, 0x3);
+    u8(&p, PAGING_OP_FAIL_FRAMES); u8(&p, 0);
+    pg_map(&p, PAGING_OP_MAP, PG_HIGH | PG_UNIT_1G, 1, PG_S4K, 1, 1, 0x3);
+    u8(&p, PAGING_OP_CHECK_ALL);
+    save("paging", "fail", &p);
+}
+
+/* ---- vmm ---------------------------------------------------------------- */
+
+/* va mode bits (fuzz_vmm.c read_va) */
+#define VA_START 0u
+#define VA_2M 1u
+#define VA_1G 2u
+#define VA_END 3u
+#define VA_U2M (1u << 2)
+#define VA_U1G (2u << 2)
+#define VA_BELOW 0x10u
+#define VA_ODD 0x20u
+#define KW 0x7u   /* KERNEL | WRITABLE | CACHABLE */
+#define PF_W 0x2u
+#define PF_U 0x4u
+#define PF_RSVD 0x8u
+#define PF_I 0x10u
+
+static void vm_config(prog_t *p, unsigned cls, unsigned size, unsigned afail, unsigned ffail,
+                      unsigned flags)
+{
+    p->len = 0;
+    u8(p, cls);
+    u16(p, size);
+    u8(p, afail);
+    u8(p, ffail);
+    u8(p, flags);
+}
+static void vm_va(prog_t *p, unsigned mode, unsigned slot)
+{
+    u8(p, mode);
+    u16(p, slot);
+}
+static void vm_alloc(prog_t *p, unsigned pages, unsigned attrs)
+{
+    u8(p, VMM_OP_ALLOC); u8(p, pages); u8(p, attrs);
+}
+static void vm_set(prog_t *p, unsigned mode, unsigned slot, unsigned pages, unsigned pmode,
+                   unsigned pframe, unsigned attrs)
+{
+    u8(p, VMM_OP_SET); vm_va(p, mode, slot); u8(p, pages); u8(p, pmode); u16(p, pframe);
+    u8(p, attrs);
+}
+static void vm_at(prog_t *p, unsigned op, unsigned mode, unsigned slot)
+{
+    u8(p, op); vm_va(p, mode, slot);
+}
+static void vm_reserve(prog_t *p, unsigned count, unsigned size, unsigned attrs, unsigned flags)
+{
+    u8(p, VMM_OP_RESERVE); u8(p, count); u8(p, size); u8(p, attrs); u8(p, flags);
+}
+static void vm_claim(prog_t *p, unsigned mode, unsigned slot, unsigned count, unsigned size,
+                     unsigned attrs, unsigned flags)
+{
+    u8(p, VMM_OP_CLAIM); vm_va(p, mode, slot); u8(p, count); u8(p, size); u8(p, attrs);
+    u8(p, flags);
+}
+static void vm_map_page(prog_t *p, unsigned idx, unsigned page, unsigned pmode, unsigned pframe,
+                        unsigned attrs)
+{
+    u8(p, VMM_OP_MAP_PAGE); u8(p, idx); u16(p, page); u8(p, pmode); u16(p, pframe);
+    u8(p, attrs);
+}
+static void vm_fault(prog_t *p, unsigned mode, unsigned slot, unsigned code)
+{
+    u8(p, VMM_OP_FAULT); vm_va(p, mode, slot); u8(p, code);
+}
+static void vm_rec(prog_t *p, unsigned op, unsigned idx)
+{
+    u8(p, op); u8(p, idx);
+}
+static void vm_fault_rec(prog_t *p, unsigned idx, unsigned page, unsigned code)
+{
+    u8(p, VMM_OP_FAULT_RECORD); u8(p, idx); u16(p, page); u8(p, code);
+}
+static void vm_fail(prog_t *p, unsigned which, unsigned n)
+{
+    u8(p, VMM_OP_FAIL); u8(p, which); u8(p, n);
+}
+
+static void gen_vmm(void)
+{
+    prog_t p;
+    /* Pluto's API over a window that does not start at 0 */
+    vm_config(&p, 0 + (3u << 3), 63, 0, 0, 0);
+    vm_alloc(&p, 3, KW);
+    vm_at(&p, VMM_OP_IS_SET, VA_START, 2);
+    vm_at(&p, VMM_OP_IS_SET, VA_START, 3);
+    vm_set(&p, VA_START, 10, 2, 0, 0, 0x4);
+    vm_set(&p, VA_START, 20, 2, 1, 2000, 0x6);
+    vm_set(&p, VA_START, 21, 2, 1, 3000, 0x6);
+    vm_at(&p, VMM_OP_IS_SET, VA_START, 21);
+    vm_at(&p, VMM_OP_IS_SET, VA_END, 0);
+    vm_at(&p, VMM_OP_IS_SET, VA_START | VA_BELOW, 1);
+    vm_at(&p, VMM_OP_FREE, VA_START, 11);
+    vm_rec(&p, VMM_OP_RELEASE_RECORD, 0);
+    vm_rec(&p, VMM_OP_FREE_RECORD, 0);
+    vm_alloc(&p, 64, KW);
+    vm_alloc(&p, 30, 0x3);
+    u8(&p, VMM_OP_CHECK_ALL);
+    vm_at(&p, VMM_OP_FREE, VA_START, 20);
+    save("vmm", "pluto", &p);
+
+    /* reservations: demand faults, map_page, release (4K) */
+    vm_config(&p, 3 + (1u << 3), 200, 0, 0, 1);
+    vm_reserve(&p, 4, 0, KW, 1);
+    vm_fault_rec(&p, 0, 1, PF_W);
+    vm_fault_rec(&p, 0, 1, PF_W);
+    vm_fault_rec(&p, 0, 1, PF_U);
+    vm_fault_rec(&p, 0, 0, PF_I);
+    vm_map_page(&p, 0, 2, 0, 0, 0xB);
+    vm_map_page(&p, 0, 2, 0, 0, 0xB);
+    vm_map_page(&p, 0, 3, 1, 77, 0x0);
+    vm_fault_rec(&p, 0, 3, PF_W | PF_U);
+    vm_fault_rec(&p, 0, 2, PF_I | PF_U);
+    vm_reserve(&p, 2, 0, 0x2, 0);
+    vm_fault_rec(&p, 1, 0, PF_W);
+    vm_claim(&p, VA_START, 100, 3, 0, 0x3, 1);
+    vm_claim(&p, VA_START, 101, 3, 0, 0x3, 1);
+    vm_rec(&p, VMM_OP_RELEASE_RECORD, 0);
+    u8(&p, VMM_OP_CHECK_ALL);
+    save("vmm", "reserve-4k", &p);
+
+    /* 2M reservations in a window that starts 4K past a 1G boundary */
+    vm_config(&p, 1 + (1u << 3), 4095, 0, 0, 0);
+    vm_reserve(&p, 2, 1, KW, 1);
+    vm_fault_rec(&p, 0, 700, PF_W);
+    vm_fault_rec(&p, 0, 0, PF_W);
+    vm_claim(&p, VA_2M | VA_U2M, 4, 1, 1, 0x3, 0);
+    vm_claim(&p, VA_2M | VA_U2M | VA_ODD, 5, 1, 1, 0x3, 0);
+    vm_claim(&p, VA_START, 1, 1, 1, 0x3, 0);
+    vm_map_page(&p, 1, 0, 0, 0, 0x3);
+    vm_map_page(&p, 1, 0, 2, 0, 0x3);
+    vm_map_page(&p, 1, 0, 4, 0, 0x3);
+    vm_reserve(&p, 40, 1, 0, 0);
+    vm_at(&p, VMM_OP_RELEASE, VA_2M | VA_U2M, 4);
+    u8(&p, VMM_OP_CHECK_ALL);
+    save("vmm", "reserve-2m", &p);
+
+    /* 1G reservations in a 2 GiB window */
+    vm_config(&p, 7, 0, 0, 0, 0);
+    vm_reserve(&p, 1, 2, KW, 1);
+    vm_fault_rec(&p, 0, 5, PF_W);
+    vm_map_page(&p, 0, 0, 1, 3, 0xF);
+    vm_fault_rec(&p, 0, 5, PF_W);
+    vm_reserve(&p, 2, 2, KW, 1);
+    vm_claim(&p, VA_1G | VA_U1G, 1, 1, 2, 0x3, 0);
+    vm_alloc(&p, 5, 0x2);
+    vm_rec(&p, VMM_OP_RELEASE_RECORD, 0);
+    u8(&p, VMM_OP_CHECK_ALL);
+    save("vmm", "reserve-1g", &p);
+
+    /* allocation and frame failures part-way */
+    vm_config(&p, 4, 500, 1, 0, 0);
+    vm_alloc(&p, 4, KW);
+    vm_alloc(&p, 4, KW);
+    vm_fail(&p, 1, 2);
+    vm_alloc(&p, 4, KW);
+    vm_fail(&p, 1, 0);
+    vm_set(&p, VA_START, 100, 1, 1, 5000, KW);
+    vm_fail(&p, 0, 0);
+    vm_set(&p, VA_START, 100, 1, 1, 5000, KW);
+    vm_fail(&p, 0, 0);
+    vm_reserve(&p, 1, 0, KW, 1);
+    vm_reserve(&p, 1, 0, KW, 1);
+    vm_fail(&p, 1, 0);
+    vm_fault_rec(&p, 1, 0, PF_W);
+    vm_fault_rec(&p, 1, 0, PF_W);
+    vm_fail(&p, 1, 1);
+    vm_map_page(&p, 1, 0, 0, 0, KW);
+    u8(&p, VMM_OP_CHECK_ALL);
+    save("vmm", "failures", &p);
+
+    /* argument errors: nothing may change */
+    vm_config(&p, 6, 1000, 0, 0, 1);
+    vm_alloc(&p, 2, KW);
+    vm_set(&p, VA_START | VA_ODD, 4, 1, 0, 0, 0);
+    vm_set(&p, VA_END, 0, 1, 0, 0, 0);
+    vm_set(&p, VA_START, 4, 0, 0, 0, 0);
+    vm_set(&p, VA_START, 4, 1, 0, 0, 0x90);
+    vm_set(&p, VA_START, 4, 1, 3, 1, 0);
+    vm_set(&p, VA_START, 4, 1, 5, 1, 0);
+    vm_set(&p, VA_START, 4, 1, 9, 1, 0);
+    vm_set(&p, VA_START, 0, 1, 0, 0, 0);
+    vm_claim(&p, VA_START | VA_ODD, 8, 1, 0, 0, 0);
+    vm_claim(&p, VA_START, 0, 1, 0, 0, 0);
+    vm_claim(&p, VA_END | VA_BELOW, 1, 2, 0, 0, 0);
+    vm_reserve(&p, 1, 9, 0, 0);
+    vm_reserve(&p, 1, 0, 0, 0x82);
+    vm_reserve(&p, 0, 0, 0, 0);
+    vm_reserve(&p, 255, 2, 0, 0);
+    vm_alloc(&p, 0, 0);
+    vm_alloc(&p, 1, 0x90);
+    vm_at(&p, VMM_OP_FREE, VA_START, 1);
+    vm_at(&p, VMM_OP_FREE, VA_START, 7);
+    vm_at(&p, VMM_OP_FREE, VA_END, 0);
+    vm_at(&p, VMM_OP_RELEASE, VA_START, 0);
+    vm_fault(&p, VA_START, 9, PF_W);
+    vm_fault(&p, VA_START, 0, PF_RSVD);
+    vm_fault(&p, VA_START, 0, PF_U | PF_W);
+    vm_map_page(&p, 0, 0, 0, 0, 0);
+    vm_map_page(&p, 0x80, 1, 0, 0, 0);
+    save("vmm", "errors", &p);
+
+    /* a window that runs into non-canonical space */
+    vm_config(&p, 2, 1023, 0, 0, 0);
+    vm_reserve(&p, 255, 0, KW, 1);
+    vm_reserve(&p, 255, 0, KW, 1);
+    vm_reserve(&p, 255, 0, KW, 1);
+    vm_fault_rec(&p, 1, 254, PF_W);
+    vm_fault_rec(&p, 2, 254, PF_W);
+    vm_map_page(&p, 2, 254, 1, 5, KW);
+    vm_alloc(&p, 200, KW);
+    vm_set(&p, VA_START, 1000, 20, 1, 4000, KW);
+    u8(&p, VMM_OP_CHECK_ALL);
+    save("vmm", "noncanonical", &p);
+
+    /* the top of the address space */
+    vm_config(&p, 5 + (2u << 3), 4095, 0, 0, 0);
+    vm_alloc(&p, 8, KW);
+    vm_claim(&p, VA_END | VA_BELOW, 4, 4, 0, KW, 1);
+    vm_fault(&p, VA_END | VA_BELOW, 1, 0);
+    vm_at(&p, VMM_OP_IS_SET, VA_END | VA_BELOW, 1);
+    u8(&p, VMM_OP_CHECK_ALL);
+    save("vmm", "top", &p);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s OUTDIR\n", argv[0]);
+        return 1;
+    }
+    out_dir = argv[1];
+    make_dir(out_dir);
+    gen_bitmap();
+    gen_paging();
+    gen_vmm();
+    return 0;
+}

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# boot.sh - boots the kernel in QEMU (TCG) and judges each run.
+#
+#   boot.sh [--kernel ELF] [--cpu MODEL] [--mem SIZE] [--quiet]
+#           [--expect-panic TEXT] [--timeout S]
+#
+# Without --kernel it builds kernel/ with gcc into build/kernel-boot first.
+# Without --cpu/--mem it runs every configuration: -cpu max (1 GiB pages)
+# and -cpu qemu64 (2 MiB pages), each with -m 128M and -m 4G.
+# A run passes only with QEMU exit status 33 (isa-debug-exit, value 0x10)
+# AND the marker line on COM1 (for max / qemu64 also the direct map built
+# with 1 GiB / 2 MiB pages, as their CPUID says); a triple fault (status 0),
+# a hang (timeout) or a missing line fails. --expect-panic TEXT inverts the
+# verdict for a mutant kernel: the run must end with the failure status (3)
+# and a PANIC line containing TEXT, before the timeout. Prints the
+# boot-to-verdict time of every run. Exit 0 (all passed), 1 (a failure),
+# 77 (QEMU missing).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(dirname "$here")
+QEMU=${QEMU:-qemu-system-x86_64}
+PASS_STATUS=33
+FAIL_STATUS=3
+MARKER="VMM-KERNEL: ALL TESTS PASSED"
+# The direct-map page size each CPU model must lead to (CPUID pdpe1gb).
+declare -A DIRECT_PAGE=([max]="1 GiB" [qemu64]="2 MiB")
+
+kernel="" cpus=() mems=() quiet=0 expect_panic="" timeout_s=20
+while (($#)); do
+  case $1 in
+    --kernel) kernel=$2; shift 2 ;;
+    --cpu) cpus+=("$2"); shift 2 ;;
+    --mem) mems+=("$2"); shift 2 ;;
+    --quiet) quiet=1; shift ;;
+    --expect-panic) expect_panic=$2; shift 2 ;;
+    --timeout) timeout_s=$2; shift 2 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "boot.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+((${#cpus[@]})) || cpus=(max qemu64)
+((${#mems[@]})) || mems=(128M 4G)
+
+if ! command -v "$QEMU" >/dev/null; then
+  echo "SKIP: $QEMU not installed"
+  exit 77
+fi
+if [[ -z $kernel ]]; then
+  "$here/build.sh" gcc "$root/build/kernel-boot"
+  kernel=$root/build/kernel-boot/kernel.elf
+fi
+[[ -f $kernel ]] || { echo "FAIL: no kernel image at $kernel"; exit 1; }
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# run_one CPU MEM: boots once; prints the verdict line; returns 0 on success.
+run_one() {
+  local cpu=$1 mem=$2 status start end ms verdict
+  start=$(date +%s%N)
+  set +e
+  timeout "$timeout_s" "$QEMU" -machine pc -accel tcg -cpu "$cpu" -m "$mem" \
+    -display none -nodefaults -serial stdio -no-reboot \
+    -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$kernel" \
+    </dev/null 2>&1 | tr -d '\r' >"$log"
+  status=${PIPESTATUS[0]}
+  set -e
+  end=$(date +%s%N)
+  ms=$(((end - start) / 1000000))
+  if [[ -n $expect_panic ]]; then
+    if [[ $status == "$FAIL_STATUS" ]] && grep -q "^PANIC: .*$expect_panic" "$log"; then
+      verdict="PASS (failed as expected: $(grep -m1 '^PANIC' "$log"))"
+    else
+      verdict="FAIL (expected a PANIC with '$expect_panic' and status $FAIL_STATUS)"
+    fi
+  elif [[ $status == 124 ]]; then
+    verdict="FAIL (hang: no verdict within ${timeout_s} s)"
+  elif [[ $status == 0 ]]; then
+    verdict="FAIL (QEMU exited 0: triple fault or reset)"
+  elif [[ $status != "$PASS_STATUS" ]]; then
+    verdict="FAIL (QEMU exit status $status, want $PASS_STATUS)"
+  elif ! grep -qxF "$MARKER" "$log"; then
+    verdict="FAIL (status $status but no marker line)"
+  elif [[ -n ${DIRECT_PAGE[$cpu]:-} ]] && ! grep -q "direct map with ${DIRECT_PAGE[$cpu]} pages" "$log"; then
+    verdict="FAIL (-cpu $cpu must use ${DIRECT_PAGE[$cpu]} pages for the direct map)"
+  else
+    verdict="PASS"
+  fi
+  if [[ $quiet == 0 || $verdict != PASS* ]]; then
+    sed 's/^/    | /' "$log"
+  fi
+  local detail=${verdict#PASS}
+  detail=${detail#FAIL}
+  printf '%-4s -cpu %-7s -m %-5s boot-to-verdict %5d ms%s\n' \
+    "${verdict%% *}" "$cpu" "$mem" "$ms" "$detail"
+  [[ $verdict == PASS* ]]
+}
+
+failed=0
+echo "kernel: $kernel"
+for cpu in "${cpus[@]}"; do
+  for mem in "${mems[@]}"; do
+    run_one "$cpu" "$mem" || failed=1
+  done
+done
+exit $failed

@@ -1,0 +1,40 @@
+/*
+ * main.c - kmain: console, descriptor tables, memory, self-tests, verdict.
+ */
+#include "kernel.h"
+
+#include <stdarg.h>
+
+#include "arch.h"
+#include "cpu.h"
+#include "mm.h"
+#include "selftest.h"
+#include "serial.h"
+
+void kernel_exit(bool pass)
+{
+    kprintf("%s\n", pass ? KERNEL_PASS_MARKER : KERNEL_FAIL_MARKER);
+    outb(DEBUG_EXIT_PORT, pass ? EXIT_PASS : EXIT_FAIL);
+    halt_forever(); /* only without the isa-debug-exit device */
+}
+
+void panic(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    kprintf("PANIC: ");
+    kvprintf(fmt, ap);
+    kprintf("\n");
+    va_end(ap);
+    kernel_exit(false);
+}
+
+void kmain(uint64_t start_info_phys)
+{
+    serial_init();
+    kprintf("VMM-KERNEL: booted (PVH start info at 0x%lx)\n", start_info_phys);
+    gdt_init();
+    idt_init();
+    mm_init(start_info_phys);
+    kernel_exit(selftest_run());
+}

@@ -1,0 +1,249 @@
+/*
+ * mm.c - the kernel's memory set-up and #PF policy (see mm.h).
+ */
+#include "mm.h"
+
+#include "core/x86_64/pf.h"
+#include "kernel.h"
+#include "serial.h"
+
+#define PMM_STORAGE_WORDS (2u * BITMAP_WORDS((size_t)(MM_MAX_PHYS / VMM_PAGE_SIZE)))
+#define WINDOW_WORDS VMM_BITMAP_WORDS(MM_WINDOW_START, MM_WINDOW_END)
+#define HEAP_ARENA_BYTES (64u * 1024u)
+#define HEAP_LOW_WATER (16u * 1024u)
+#define HEAP_GROW_PAGES 16u
+/* Above this many pages an unmap flushes the whole TLB instead. */
+#define TLB_FLUSH_ALL_PAGES 64u
+
+kernel_mm_t kmm;
+
+static uint64_t pmm_storage[PMM_STORAGE_WORDS];
+static uint64_t window_storage[WINDOW_WORDS];
+static _Alignas(HEAP_GRAIN) uint8_t heap_arena[HEAP_ARENA_BYTES];
+/* Table frames must be reachable through boot.S's identity map until the
+ * CR3 switch; afterwards anything goes. */
+static uint64_t boot_frame_limit = MM_BOOT_IDENTITY_LIMIT;
+
+/* Frame source for the core: the pmm's, refusing frames the boot identity
+ * map cannot reach while it is in use. */
+static vmm_status_t frames_alloc(void *ctx, size_t count, size_t align, uint64_t *phys)
+{
+    kernel_mm_t *m = ctx;
+    uint64_t p;
+    vmm_status_t st = m->frames.alloc(m->frames.ctx, count, align, &p);
+    if (st != VMM_OK)
+        return st;
+    if (p + count * VMM_PAGE_SIZE > boot_frame_limit) {
+        (void)m->frames.free(m->frames.ctx, p, count);
+        return VMM_ERR_OUT_OF_FRAMES;
+    }
+    *phys = p;
+    return VMM_OK;
+}
+
+static vmm_status_t frames_free(void *ctx, uint64_t phys, size_t count)
+{
+    kernel_mm_t *m = ctx;
+    return m->frames.free(m->frames.ctx, phys, count);
+}
+
+static vmm_status_t frames_claim(void *ctx, uint64_t phys, size_t count)
+{
+    kernel_mm_t *m = ctx;
+    return m->frames.claim(m->frames.ctx, phys, count);
+}
+
+/* Mapper for the VMM: the core's page tables, plus the TLB invalidation
+ * the core cannot do (it has no privileged instructions). */
+static vmm_status_t tlb_map(void *ctx, uint64_t virt, uint64_t phys, uint64_t len,
+                            uint64_t page_size, vmm_attrs_t attrs)
+{
+    kernel_mm_t *m = ctx;
+    return m->table_mapper.map(m->table_mapper.ctx, virt, phys, len, page_size, attrs);
+}
+
+static vmm_status_t tlb_unmap(void *ctx, uint64_t virt, uint64_t len, uint64_t page_size)
+{
+    kernel_mm_t *m = ctx;
+    vmm_status_t st = m->table_mapper.unmap(m->table_mapper.ctx, virt, len, page_size);
+    if (st != VMM_OK || !m->ready)
+        return st;
+    if (len / page_size > TLB_FLUSH_ALL_PAGES) {
+        write_cr3(read_cr3()); /* CR4.PGE is off: this drops every entry */
+        return st;
+    }
+    for (uint64_t off = 0; off < len; off += page_size)
+        invlpg(virt + off);
+    return st;
+}
+
+static vmm_status_t tlb_query(void *ctx, uint64_t virt, uint64_t *phys,
+                              vmm_attrs_t *attrs, uint64_t *page_size)
+{
+    kernel_mm_t *m = ctx;
+    return m->table_mapper.query(m->table_mapper.ctx, virt, phys, attrs, page_size);
+}
+
+/* Drops map entries above MM_MAX_PHYS (the pmm's storage limit). */
+static void clip_map(kernel_mm_t *m)
+{
+    for (size_t i = 0; i < m->map_len; i++) {
+        memmap_entry_t *e = &m->map[i];
+        if (e->base >= MM_MAX_PHYS) {
+            e->length = 0;
+        } else if (e->length > MM_MAX_PHYS - e->base) {
+            e->length = MM_MAX_PHYS - e->base;
+        }
+    }
+}
+
+/* Prints the memory map. */
+static void print_map(const kernel_mm_t *m)
+{
+    static const char *const names[] = {
+        "usable", "reserved", "acpi reclaimable", "acpi nvs", "bad",
+        "bootloader reclaimable", "kernel and modules", "framebuffer",
+    };
+    for (size_t i = 0; i < m->map_len; i++) {
+        const memmap_entry_t *e = &m->map[i];
+        kprintf("  mem 0x%012lx-0x%012lx %s\n", e->base, e->base + e->length,
+                e->type < sizeof(names) / sizeof(names[0]) ? names[e->type] : "?");
+    }
+}
+
+/* Fills kmm.segments from the linker symbols; returns how many. */
+static size_t image_segments(kernel_mm_t *m)
+{
+    const struct { char *start, *end; vmm_attrs_t attrs; } parts[3] = {
+        { __text_start, __text_end, VMM_ATTR_EXECUTABLE | VMM_ATTR_CACHABLE },
+        { __rodata_start, __rodata_end, VMM_ATTR_CACHABLE },
+        { __data_start, __data_end, VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE },
+    };
+    size_t n = 0;
+    for (size_t i = 0; i < 3; i++) {
+        uint64_t virt = (uint64_t)(uintptr_t)parts[i].start;
+        uint64_t size = (uint64_t)(parts[i].end - parts[i].start);
+        if (size == 0)
+            continue;
+        m->segments[n].virt = virt;
+        m->segments[n].phys = virt - KERNEL_VMA;
+        m->segments[n].size = size;
+        m->segments[n].attrs = VMM_ATTR_KERNEL | parts[i].attrs;
+        n++;
+    }
+    return n;
+}
+
+/* Builds the frame manager from the PVH map and reserves the image. */
+static void init_frames(kernel_mm_t *m, uint64_t start_info_phys)
+{
+    m->map_len = pvh_memory_map(start_info_phys, 0, m->map, PVH_MAX_MAP);
+    if (m->map_len == 0)
+        panic("no PVH memory map at 0x%lx", start_info_phys);
+    print_map(m);
+    clip_map(m);
+    size_t words = pmm_storage_words(m->map, m->map_len);
+    vmm_status_t st = pmm_init(&m->pmm, m->map, m->map_len, pmm_storage, PMM_STORAGE_WORDS);
+    if (st != VMM_OK)
+        panic("pmm_init (%lu words): %s", (unsigned long)words, vmm_strerror(st));
+    uint64_t img = (uint64_t)(uintptr_t)__image_phys_start;
+    uint64_t img_end = (uint64_t)(uintptr_t)__image_phys_end;
+    st = pmm_reserve(&m->pmm, img, img_end - img);
+    if (st != VMM_OK)
+        panic("pmm_reserve(image): %s", vmm_strerror(st));
+    m->frames = pmm_frames(&m->pmm);
+    kprintf("  pmm: %lu frames tracked, %lu free, image 0x%lx-0x%lx reserved\n",
+            (unsigned long)m->pmm.num_frames, (unsigned long)pmm_free_count(&m->pmm),
+            img, img_end);
+}
+
+void mm_init(uint64_t start_info_phys)
+{
+    kernel_mm_t *m = &kmm;
+    init_frames(m, start_info_phys);
+    if (!cpuid_ext_edx(CPUID_EDX_NX))
+        panic("the CPU has no NX bit; the core's mappings need it");
+    m->has_1g_pages = cpuid_ext_edx(CPUID_EDX_PAGE1GB);
+    kheap_init(&m->heap);
+    kheap_add(&m->heap, heap_arena, sizeof(heap_arena));
+
+    vmm_frames_t boot_frames = { frames_alloc, frames_free, frames_claim, m };
+    x86_boot_config_t cfg = {
+        .map = m->map, .map_len = m->map_len, .hhdm_offset = MM_HHDM,
+        .has_1g_pages = m->has_1g_pages, .kernel = m->segments,
+        .kernel_len = image_segments(m), .access_offset = 0,
+        .vmm_start = MM_WINDOW_START, .vmm_end = MM_WINDOW_END,
+        .vmm_bitmap = window_storage, .vmm_bitmap_words = WINDOW_WORDS,
+        .allocator = kheap_allocator(&m->heap),
+    };
+    vmm_status_t st = x86_boot_init(&cfg, &boot_frames, &m->pt, &m->vmm, &m->boot);
+    if (st != VMM_OK)
+        panic("x86_boot_init: %s", vmm_strerror(st));
+    kprintf("  boot init: direct map with %s pages, %lu table frames, cr3 0x%lx\n",
+            m->boot.direct_map_page == VMM_SIZE_1G ? "1 GiB" : "2 MiB",
+            (unsigned long)m->boot.table_frames, m->boot.cr3);
+
+    write_cr3(m->boot.cr3);
+    m->pt.access_offset = MM_HHDM;
+    boot_frame_limit = UINT64_MAX;
+    m->table_mapper = x86_paging_mapper(&m->pt);
+    m->vmm.mapper = (vmm_mapper_t){ tlb_map, tlb_unmap, tlb_query, m };
+    m->ready = true;
+    kprintf("  switched to the core's tables; running at 0x%lx\n",
+            (unsigned long)(uintptr_t)&mm_init);
+}
+
+vmm_fault_kind_t mm_page_fault(uint64_t cr2, uint64_t error, vmm_fault_result_t *res)
+{
+    if (!kmm.ready) {
+        res->kind = VMM_FAULT_NOT_PRESENT;
+        return res->kind;
+    }
+#ifdef KERNEL_MUTANT_SKIP_DEMAND_MAP
+    /* Mutant (tests only, never core/): a handler that says "resolved" on a
+     * demand fault without mapping; the kernel must fail, not hang. */
+    const vmm_record_t *lazy = vmm_find_record(&kmm.vmm, cr2);
+    if (lazy != 0 && (lazy->flags & VMM_RESERVE_LAZY) != 0) {
+        res->kind = VMM_FAULT_RESOLVED;
+        return res->kind;
+    }
+#endif
+    vmm_fault_kind_t kind = x86_page_fault(&kmm.vmm, cr2, error, res);
+    if (kind == VMM_FAULT_RESOLVED) {
+        uint8_t *page = mm_phys_to_virt(res->phys);
+        for (uint64_t i = 0; i < res->page_size; i++)
+            page[i] = 0;
+        x86_walk_t walk;
+        if (x86_translate(&kmm.pt, cr2, &walk) != VMM_OK)
+            panic("demand fault at 0x%lx resolved, but the page is not mapped", cr2);
+    } else if (kind == VMM_FAULT_SPURIOUS) {
+        invlpg(cr2);
+    }
+    return kind;
+}
+
+void mm_heap_refill(void)
+{
+    if (!kmm.ready || kmm.heap.free_bytes >= HEAP_LOW_WATER)
+        return;
+    uint64_t v;
+    if (vmm_alloc(&kmm.vmm, HEAP_GROW_PAGES, MM_KERNEL_RW, &v) != VMM_OK)
+        return;
+    kheap_add(&kmm.heap, (void *)(uintptr_t)v, HEAP_GROW_PAGES * VMM_PAGE_SIZE);
+    kmm.heap_grows++;
+}
+
+uint64_t mm_alloc_pages(size_t pages, vmm_status_t *st)
+{
+    mm_heap_refill();
+    uint64_t v = 0;
+    vmm_status_t s = vmm_alloc(&kmm.vmm, pages, MM_KERNEL_RW, &v);
+    if (st != 0)
+        *st = s;
+    return s == VMM_OK ? v : 0;
+}
+
+vmm_status_t mm_free_pages(uint64_t virt)
+{
+    return vmm_free(&kmm.vmm, virt);
+}

@@ -1,0 +1,87 @@
+/*
+ * mm.h - the kernel's memory: the frame manager built from the PVH memory
+ * map, the core's boot initialisation (direct map, kernel image in the top
+ * 512 GiB), the CR3 switch, the kernel VMM window and the kernel heap.
+ *
+ * Layout: the image is loaded at KERNEL_IMAGE_PHYS and linked at
+ * KERNEL_VMA + phys; the direct map puts phys p at MM_HHDM + p; the window
+ * [MM_WINDOW_START, MM_WINDOW_END) is the VMM managed by the core: it holds
+ * the image (set at boot) and everything the kernel allocates.
+ */
+#ifndef KERNEL_MM_H
+#define KERNEL_MM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch.h"
+#include "core/fault.h"
+#include "core/memmap.h"
+#include "core/pmm.h"
+#include "core/vmm.h"
+#include "core/x86_64/boot.h"
+#include "core/x86_64/paging.h"
+#include "heap.h"
+#include "pvh.h"
+
+#define MM_HHDM 0xFFFF800000000000ull
+#define MM_WINDOW_START KERNEL_VMA
+#define MM_WINDOW_END (KERNEL_VMA + VMM_SIZE_1G)
+/* Physical memory the frame manager tracks at most (its static storage). */
+#define MM_MAX_PHYS ((uint64_t)16 << 30)
+/* The low 4 GiB are identity-mapped by boot.S until the CR3 switch. */
+#define MM_BOOT_IDENTITY_LIMIT ((uint64_t)4 << 30)
+/* Attributes of the kernel's own data pages. */
+#define MM_KERNEL_RW (VMM_ATTR_KERNEL | VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE)
+
+/* Linker symbols (kernel.ld): page-aligned segment bounds at link address. */
+extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
+extern char __data_start[], __data_end[];
+extern char __image_phys_start[], __image_phys_end[];
+
+typedef struct kernel_mm {
+    memmap_entry_t map[PVH_MAX_MAP];
+    size_t map_len;
+    pmm_t pmm;
+    vmm_frames_t frames;     /* pmm_frames(&pmm)                          */
+    x86_paging_t pt;         /* the core's tables, live after the switch  */
+    vmm_t vmm;               /* the window                                 */
+    vmm_mapper_t table_mapper; /* x86_paging_mapper(&pt), wrapped by vmm  */
+    kheap_t heap;
+    x86_boot_result_t boot;
+    x86_kernel_segment_t segments[3];
+    bool has_1g_pages;
+    bool ready;              /* CR3 switched: the #PF policy is live      */
+    size_t heap_grows;       /* times the heap took pages from the window */
+} kernel_mm_t;
+
+extern kernel_mm_t kmm;
+
+/* Builds everything from the PVH start info and switches CR3. Panics with
+ * the failing step and status on error (nothing can run without it). */
+void mm_init(uint64_t start_info_phys);
+
+/* Returns the direct-map address of physical address phys. */
+static inline void *mm_phys_to_virt(uint64_t phys)
+{
+    return (void *)(uintptr_t)(phys + MM_HHDM);
+}
+
+/* The #PF policy: the core's verdict (x86_page_fault) once the VMM is up,
+ * VMM_FAULT_NOT_PRESENT before. On RESOLVED the new page is zeroed through
+ * the direct map and checked to be mapped (panics otherwise). */
+vmm_fault_kind_t mm_page_fault(uint64_t cr2, uint64_t error,
+                               vmm_fault_result_t *res);
+
+/* Tops up the heap from the window when it runs low. Call it between core
+ * calls, never from inside one (the core is not reentrant). */
+void mm_heap_refill(void);
+
+/* The kernel's page allocator over the window: pages fresh frames mapped
+ * kernel read-write. Returns the address or 0 (status in *st if not NULL). */
+uint64_t mm_alloc_pages(size_t pages, vmm_status_t *st);
+/* Frees what mm_alloc_pages returned. */
+vmm_status_t mm_free_pages(uint64_t virt);
+
+#endif

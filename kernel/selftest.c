@@ -1,0 +1,40 @@
+/*
+ * selftest.c - the self-test runner (see selftest.h).
+ */
+#include "selftest.h"
+
+#include <stddef.h>
+
+#include "selftest_util.h"
+
+typedef struct selftest {
+    const char *name;
+    bool (*run)(void);
+} selftest_t;
+
+bool selftest_run(void)
+{
+    static const selftest_t tests[] = {
+        { "window_set_exactly_when_reserved", test_window_reserved },
+        { "core_tables_live_after_cr3_switch", test_tables_live },
+        { "alloc_free_round_trip_through_mmu", test_alloc_free },
+        { "set_round_trip_through_mmu", test_set_round_trip },
+        { "errors_and_failures_change_nothing", test_errors_change_nothing },
+        { "demand_paging_4k", test_demand_paging_4k },
+        { "demand_paging_2m", test_demand_paging_2m },
+        { "fatal_faults_reported_and_recovered", test_fatal_faults },
+        { "rare_fault_verdicts_reserved_bit_no_frame", test_rare_fault_verdicts },
+        { "user_mode_rights_through_mmu", test_user_rights },
+        { "heap_grows_through_window", test_heap_grows },
+        { "window_consistent_at_end", test_window_final },
+    };
+    size_t n = sizeof(tests) / sizeof(tests[0]), passed = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool ok = tests[i].run();
+        passed += ok;
+        kprintf("TEST %s: %s\n", tests[i].name, ok ? "ok" : "FAILED");
+    }
+    kprintf("VMM-KERNEL: %lu of %lu self-tests passed\n", (unsigned long)passed,
+            (unsigned long)n);
+    return passed == n;
+}

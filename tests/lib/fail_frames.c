@@ -1,0 +1,62 @@
+/* fail_frames.c - see fail_frames.h. */
+#include "fail_frames.h"
+
+void fail_frames_init(fail_frames_t *ff, const vmm_frames_t *inner)
+{
+    ff->inner = *inner;
+    ff->countdown = -1;
+    ff->calls = 0;
+    ff->failures = 0;
+    ff->outstanding = 0;
+}
+
+/* Returns true when this alloc/claim call must fail (and disarms). */
+static int should_fail(fail_frames_t *ff)
+{
+    ff->calls++;
+    if (ff->countdown == 0) {
+        ff->countdown = -1;
+        ff->failures++;
+        return 1;
+    }
+    if (ff->countdown > 0)
+        ff->countdown--;
+    return 0;
+}
+
+static vmm_status_t ff_alloc(void *ctx, size_t count, size_t align, uint64_t *phys)
+{
+    fail_frames_t *ff = ctx;
+    if (should_fail(ff))
+        return VMM_ERR_OUT_OF_FRAMES;
+    vmm_status_t st = ff->inner.alloc(ff->inner.ctx, count, align, phys);
+    if (st == VMM_OK)
+        ff->outstanding += (long)count;
+    return st;
+}
+
+static vmm_status_t ff_free(void *ctx, uint64_t phys, size_t count)
+{
+    fail_frames_t *ff = ctx;
+    vmm_status_t st = ff->inner.free(ff->inner.ctx, phys, count);
+    if (st == VMM_OK)
+        ff->outstanding -= (long)count;
+    return st;
+}
+
+static vmm_status_t ff_claim(void *ctx, uint64_t phys, size_t count)
+{
+    fail_frames_t *ff = ctx;
+    if (should_fail(ff))
+        return VMM_ERR_PHYS_ALREADY_ALLOCATED;
+    vmm_status_t st = ff->inner.claim(ff->inner.ctx, phys, count);
+    if (st == VMM_OK)
+        ff->outstanding += (long)count;
+    return st;
+}
+
+vmm_frames_t fail_frames_iface(fail_frames_t *ff)
+{
+    vmm_frames_t f = {.alloc = ff_alloc, .free = ff_free, .claim = ff_claim, .ctx = ff};
+    return f;
+}

@@ -1,0 +1,35 @@
+/*
+ * fail_frames.h - wraps any vmm_frames_t (frames.h) and fails the Nth
+ * alloc/claim call on demand; counts calls and frames handed out.
+ *
+ *   fail_frames_t ff; fail_frames_init(&ff, &inner);
+ *   vmm_frames_t f = fail_frames_iface(&ff);
+ *   ff.countdown = 0;   // the next alloc or claim fails (one-shot)
+ *
+ * An injected failure returns VMM_ERR_OUT_OF_FRAMES (alloc) or
+ * VMM_ERR_PHYS_ALREADY_ALLOCATED (claim) and leaves inner untouched.
+ * free is passed through (never failed) so undo paths can always run.
+ */
+#ifndef TESTS_FAIL_FRAMES_H
+#define TESTS_FAIL_FRAMES_H
+
+#include <stddef.h>
+
+#include "core/frames.h"
+
+typedef struct fail_frames {
+    vmm_frames_t inner;
+    long countdown;      /* alloc/claim calls left before the failing one;
+                            -1 = never                                       */
+    size_t calls;        /* alloc + claim calls so far                       */
+    size_t failures;     /* injected failures                                */
+    long outstanding;    /* frames allocated/claimed minus frames freed      */
+} fail_frames_t;
+
+/* Wraps inner (copied); no failure armed, counters 0. */
+void fail_frames_init(fail_frames_t *ff, const vmm_frames_t *inner);
+
+/* Returns the frame source bound to ff. */
+vmm_frames_t fail_frames_iface(fail_frames_t *ff);
+
+#endif

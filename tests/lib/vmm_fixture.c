@@ -1,0 +1,235 @@
+/* vmm_fixture.c - see vmm_fixture.h. */
+#include "vmm_fixture.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Returns calloc'd memory or aborts. */
+static void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (p == NULL) {
+        fprintf(stderr, "vmm_fixture: out of memory\n");
+        abort();
+    }
+    return p;
+}
+
+/* Aborts with a message when st is not VMM_OK. */
+static void must(vmm_status_t st, const char *what)
+{
+    if (st != VMM_OK) {
+        fprintf(stderr, "vmm_fixture: %s failed: %s\n", what, vmm_strerror(st));
+        abort();
+    }
+}
+
+void fx_init(vmm_fixture_t *fx, uint64_t start, size_t pages, uint64_t phys_bytes)
+{
+    memset(fx, 0, sizeof *fx);
+    memmap_entry_t map[] = {
+        {0, FX_LOW_RESERVED, MEMMAP_RESERVED},
+        {FX_LOW_RESERVED, phys_bytes - FX_LOW_RESERVED, MEMMAP_USABLE},
+    };
+    fx->pmm_nwords = pmm_storage_words(map, 2);
+    fx->pmm_words = xcalloc(fx->pmm_nwords, sizeof(uint64_t));
+    must(pmm_init(&fx->pmm, map, 2, fx->pmm_words, fx->pmm_nwords), "pmm_init");
+    vmm_frames_t inner = pmm_frames(&fx->pmm);
+    fail_frames_init(&fx->ff, &inner);
+    fail_alloc_init(&fx->fa);
+    rec_mapper_init(&fx->rm);
+    fx->nbits = BITMAP_WORDS(pages);
+    fx->bits = xcalloc(fx->nbits, sizeof(uint64_t));
+    vmm_allocator_t a = fail_alloc_iface(&fx->fa);
+    vmm_mapper_t m = rec_mapper_iface(&fx->rm);
+    vmm_frames_t f = fail_frames_iface(&fx->ff);
+    must(vmm_init(&fx->vmm, start, start + (uint64_t)pages * VMM_PAGE_SIZE, fx->bits,
+                  fx->nbits, &a, &m, &f),
+         "vmm_init");
+}
+
+void fx_disarm(vmm_fixture_t *fx)
+{
+    fx->fa.countdown = -1;
+    fx->ff.countdown = -1;
+    fx->rm.map_countdown = -1;
+    fx->rm.unmap_countdown = -1;
+}
+
+bool fx_destroy(vmm_fixture_t *fx)
+{
+    fx_disarm(fx);
+    vmm_deinit(&fx->vmm);
+    bool ok = true;
+    if (fx->fa.live != 0 || fx->ff.outstanding != 0 || fx->rm.count != 0 ||
+        fx->vmm.bitmap.num_free != fx->vmm.bitmap.num_entries) {
+        fprintf(stderr, "vmm_fixture: leak after deinit: %zu blocks, %ld frames, "
+                        "%zu mappings, %zu pages\n",
+                fx->fa.live, fx->ff.outstanding, fx->rm.count,
+                fx->vmm.bitmap.num_entries - fx->vmm.bitmap.num_free);
+        ok = false;
+    }
+    rec_mapper_destroy(&fx->rm);
+    free(fx->bits);
+    free(fx->pmm_words);
+    return ok;
+}
+
+size_t fx_record_bytes(const vmm_record_t *rec)
+{
+    size_t per = sizeof(uint64_t) + (rec->kind == VMM_REC_RESERVE ? 1u : 0u);
+    return sizeof(vmm_record_t) + rec->nframes * per;
+}
+
+void fx_snap(const vmm_fixture_t *fx, fx_snapshot_t *s)
+{
+    memset(s, 0, sizeof *s);
+    s->vmm = fx->vmm;
+    s->bits = xcalloc(fx->nbits, sizeof(uint64_t));
+    memcpy(s->bits, fx->bits, fx->nbits * sizeof(uint64_t));
+    s->pmm = fx->pmm;
+    s->pmm_words = xcalloc(fx->pmm_nwords, sizeof(uint64_t));
+    memcpy(s->pmm_words, fx->pmm_words, fx->pmm_nwords * sizeof(uint64_t));
+    for (const vmm_record_t *r = fx->vmm.records; r != NULL; r = r->next)
+        s->nrecords++;
+    s->rec_ptrs = xcalloc(s->nrecords, sizeof *s->rec_ptrs);
+    s->rec_bytes = xcalloc(s->nrecords, sizeof *s->rec_bytes);
+    s->rec_sizes = xcalloc(s->nrecords, sizeof *s->rec_sizes);
+    size_t i = 0;
+    for (vmm_record_t *r = fx->vmm.records; r != NULL; r = r->next, i++) {
+        s->rec_ptrs[i] = r;
+        s->rec_sizes[i] = fx_record_bytes(r);
+        s->rec_bytes[i] = xcalloc(s->rec_sizes[i], 1);
+        memcpy(s->rec_bytes[i], r, s->rec_sizes[i]);
+    }
+    rec_mapper_copy(&s->rm, &fx->rm);
+    s->fa_live = fx->fa.live;
+    s->fa_live_bytes = fx->fa.live_bytes;
+    s->ff_outstanding = fx->ff.outstanding;
+}
+
+/* Prints why and returns false. */
+static bool differ(const char *why)
+{
+    fprintf(stderr, "vmm_fixture: state changed: %s\n", why);
+    return false;
+}
+
+bool fx_same(const vmm_fixture_t *fx, const fx_snapshot_t *s)
+{
+    const vmm_t *a = &fx->vmm, *b = &s->vmm;
+    if (a->start != b->start || a->end != b->end || a->hint != b->hint ||
+        a->records != b->records || a->bitmap.num_free != b->bitmap.num_free ||
+        a->bitmap.words != b->bitmap.words || a->bitmap.num_entries != b->bitmap.num_entries)
+        return differ("vmm header (hint, records, num_free)");
+    if (memcmp(fx->bits, s->bits, fx->nbits * sizeof(uint64_t)) != 0)
+        return differ("vmm bitmap words");
+    /* the pmm's next-fit hint is a heuristic the VMM cannot restore through
+     * the frames interface: everything else must be identical */
+    pmm_t p = fx->pmm;
+    p.hint = s->pmm.hint;
+    if (memcmp(&p, &s->pmm, sizeof p) != 0 ||
+        memcmp(fx->pmm_words, s->pmm_words, fx->pmm_nwords * sizeof(uint64_t)) != 0)
+        return differ("pmm");
+    size_t i = 0;
+    for (const vmm_record_t *r = a->records; r != NULL; r = r->next, i++) {
+        if (i >= s->nrecords || r != s->rec_ptrs[i])
+            return differ("record list");
+        if (fx_record_bytes(r) != s->rec_sizes[i] ||
+            memcmp(r, s->rec_bytes[i], s->rec_sizes[i]) != 0)
+            return differ("record contents");
+    }
+    if (i != s->nrecords)
+        return differ("record count");
+    if (!rec_mapper_equal(&fx->rm, &s->rm))
+        return differ("mappings");
+    if (fx->fa.live != s->fa_live || fx->fa.live_bytes != s->fa_live_bytes)
+        return differ("allocator live blocks");
+    if (fx->ff.outstanding != s->ff_outstanding)
+        return differ("frames outstanding");
+    return true;
+}
+
+void fx_snap_free(fx_snapshot_t *s)
+{
+    for (size_t i = 0; i < s->nrecords; i++)
+        free(s->rec_bytes[i]);
+    free(s->rec_ptrs);
+    free(s->rec_bytes);
+    free(s->rec_sizes);
+    free(s->bits);
+    free(s->pmm_words);
+    rec_mapper_destroy(&s->rm);
+    memset(s, 0, sizeof *s);
+}
+
+/* Arms a failure of call n of kind k. */
+static void arm(vmm_fixture_t *fx, int k, long n)
+{
+    long *cd[FX_INJ_KINDS] = {&fx->fa.countdown, &fx->ff.countdown,
+                              &fx->rm.map_countdown, &fx->rm.unmap_countdown};
+    *cd[k] = n;
+}
+
+/* Returns true when the armed failure of kind k fired (one-shot: the
+ * countdown went back to -1). */
+static bool fired(const vmm_fixture_t *fx, int k)
+{
+    const long cd[FX_INJ_KINDS] = {fx->fa.countdown, fx->ff.countdown,
+                                   fx->rm.map_countdown, fx->rm.unmap_countdown};
+    return cd[k] == -1;
+}
+
+static const char *const kind_names[FX_INJ_KINDS] = {"allocator", "frames", "map", "unmap"};
+
+bool fx_inject_everywhere(const char *name, uint64_t start, size_t pages,
+                          uint64_t phys_bytes, fx_setup_fn setup, fx_op_fn op,
+                          void *ctx, size_t points[FX_INJ_KINDS])
+{
+    bool ok = true;
+    for (int k = 0; k < FX_INJ_KINDS; k++) {
+        vmm_fixture_t fx;
+        fx_init(&fx, start, pages, phys_bytes);
+        if (setup != NULL)
+            setup(&fx, ctx);
+        long n;
+        for (n = 0; n < 100000; n++) {
+            fx_snapshot_t s;
+            fx_snap(&fx, &s);
+            arm(&fx, k, n);
+            vmm_status_t st = op(&fx, ctx);
+            bool hit = fired(&fx, k);
+            fx_disarm(&fx);
+            if (!hit) {
+                if (st != VMM_OK) {
+                    fprintf(stderr, "%s: %s: no failure armed at call %ld but %s\n",
+                            name, kind_names[k], n, vmm_strerror(st));
+                    ok = false;
+                }
+                fx_snap_free(&s);
+                break;
+            }
+            if (st == VMM_OK) {
+                fprintf(stderr, "%s: %s call %ld failed but the operation succeeded\n",
+                        name, kind_names[k], n);
+                ok = false;
+                fx_snap_free(&s);
+                break;
+            }
+            if (!fx_same(&fx, &s)) {
+                fprintf(stderr, "%s: %s call %ld failed (%s): state changed\n", name,
+                        kind_names[k], n, vmm_strerror(st));
+                ok = false;
+            }
+            fx_snap_free(&s);
+        }
+        if (points != NULL)
+            points[k] = (size_t)n;
+        if (!fx_destroy(&fx)) {
+            fprintf(stderr, "%s: %s campaign: leak at the end\n", name, kind_names[k]);
+            ok = false;
+        }
+    }
+    return ok;
+}

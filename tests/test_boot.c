@@ -1,0 +1,604 @@
+/* Boot initialisation on synthetic memory maps (QEMU-like 128 MiB, 8 GiB
+ * with holes and overlaps, 1 TiB), with and without 1 GiB pages: coverage of
+ * the direct map, no page mapped twice or needlessly, the kernel segments,
+ * the VMM's tracking, the minimal table-frame count, every error, and
+ * frame/allocator exhaustion at every point. Only table frames need host
+ * memory: the direct-mapped "physical memory" is never touched. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "fail_alloc.h"
+#include "fail_frames.h"
+#include "hostmem.h"
+#include "core/x86_64/boot.h"
+
+#define K4 VMM_SIZE_4K
+#define M2 VMM_SIZE_2M
+#define G1 VMM_SIZE_1G
+#define TIB ((uint64_t)1 << 40)
+#define HHDM 0xFFFF800000000000ull
+#define KTEXT 0xFFFFFFFF80000000ull
+#define DIRECT_ATTRS (VMM_ATTR_KERNEL | VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE)
+#define WINDOW_PAGES 262144u /* VMM window: 1 GiB */
+
+static hostmem_t hm;
+static fail_frames_t ff;
+static fail_alloc_t fa;
+static uint64_t window_bitmap[VMM_BITMAP_WORDS(0, (uint64_t)WINDOW_PAGES * K4)];
+
+/* Kernel image: text RX, rodata R, data RW at 2 MiB physical (as a linker
+ * would lay it out at KTEXT). */
+static const x86_kernel_segment_t kernel3[] = {
+    { KTEXT, 0x200000, 0x5000, VMM_ATTR_EXECUTABLE | VMM_ATTR_CACHABLE },
+    { KTEXT + 0x5000, 0x205000, 0x1800, VMM_ATTR_CACHABLE },
+    { KTEXT + 0x7000, 0x207000, 0x3000, VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE },
+};
+
+/* QEMU -m 128M as the PVH e820 gives it, translated to memmap types, plus a
+ * framebuffer, the kernel image and bootloader data. */
+static const memmap_entry_t qemu128[] = {
+    { 0x0, 0x9FC00, MEMMAP_USABLE },
+    { 0x9FC00, 0x400, MEMMAP_RESERVED },
+    { 0xF0000, 0x10000, MEMMAP_RESERVED },
+    { 0x100000, 0x7EE0000, MEMMAP_USABLE },
+    { 0x200000, 0x10000, MEMMAP_EXECUTABLE_AND_MODULES },
+    { 0x7000000, 0x20000, MEMMAP_BOOTLOADER_RECLAIMABLE },
+    { 0x7FE0000, 0x20000, MEMMAP_ACPI_RECLAIMABLE },
+    { 0xFD000000, 0x300000, MEMMAP_FRAMEBUFFER },
+    { 0xFEFFC000, 0x4000, MEMMAP_RESERVED },
+    { 0xFFFC0000, 0x40000, MEMMAP_RESERVED },
+};
+
+/* 8 GiB with holes, duplicates, overlaps, unaligned and empty entries. */
+static const memmap_entry_t holes8g[] = {
+    { 0x100000000ull, 0x100000000ull, MEMMAP_USABLE },      /* 4G..8G    */
+    { 0x0, 0x80000000ull, MEMMAP_USABLE },                  /* 0..2G     */
+    { 0x90000000ull, 0x100000, MEMMAP_ACPI_NVS },           /* hole      */
+    { 0xC0000000ull, 0x40000000ull, MEMMAP_RESERVED },      /* hole      */
+    { 0x1FFF00000ull, 0x200000, MEMMAP_BOOTLOADER_RECLAIMABLE }, /* over 8G */
+    { 0x100000, 0x200000, MEMMAP_EXECUTABLE_AND_MODULES },  /* inside    */
+    { 0x0, 0x80000000ull, MEMMAP_USABLE },                  /* duplicate */
+    { 0x240000000ull, 0x40000000ull, MEMMAP_USABLE },       /* 9G..10G   */
+    { 0x241000000ull, 0x1000, MEMMAP_USABLE },              /* shares    */
+    { 0x280001000ull, 0x1000, MEMMAP_USABLE },              /* unaligned */
+    { 0x300000000ull, 0, MEMMAP_USABLE },                   /* empty     */
+    { 0x2C0000000ull, 0x1000, MEMMAP_BAD_MEMORY },          /* not mapped*/
+    { 0x7FFFF000ull, 0x2000, MEMMAP_FRAMEBUFFER },          /* straddles */
+};
+
+/* 1 TiB: all usable above 1 MiB, the low MiB reserved. */
+static const memmap_entry_t tib1[] = {
+    { 0x0, 0x100000, MEMMAP_RESERVED },
+    { 0x100000, TIB - 0x100000, MEMMAP_USABLE },
+};
+
+/* Sets up the table-frame source (16 MiB of host memory) and allocator. */
+static void setup(void)
+{
+    CHECK(hostmem_init(&hm, 0x1000000, 16u << 20));
+    fail_frames_init(&ff, &hm.frames);
+    fail_alloc_init(&fa);
+}
+
+static void teardown(void)
+{
+    CHECK(pmm_free_count(&hm.pmm) == hm.size / K4);
+    CHECK(ff.outstanding == 0);
+    CHECK(fa.live == 0);
+    hostmem_destroy(&hm);
+}
+
+static x86_boot_config_t config(const memmap_entry_t *map, size_t n,
+                                bool has_1g, uint64_t hhdm)
+{
+    x86_boot_config_t c = {
+        .map = map, .map_len = n, .hhdm_offset = hhdm, .has_1g_pages = has_1g,
+        .kernel = kernel3, .kernel_len = 3, .access_offset = hm.access_offset,
+        .vmm_start = KTEXT - G1 / 2, .vmm_end = KTEXT + G1 / 2,
+        .vmm_bitmap = window_bitmap,
+        .vmm_bitmap_words = sizeof(window_bitmap) / sizeof(window_bitmap[0]),
+        .allocator = fail_alloc_iface(&fa),
+    };
+    return c;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static bool is_mapped_type(uint32_t t)
+{
+    return t == MEMMAP_USABLE || t == MEMMAP_BOOTLOADER_RECLAIMABLE ||
+           t == MEMMAP_EXECUTABLE_AND_MODULES || t == MEMMAP_FRAMEBUFFER;
+}
+
+/* The model: sorted distinct direct-map page indices (page = page size). */
+static uint64_t *expected_pages(const x86_boot_config_t *c, uint64_t page,
+                                size_t *count)
+{
+    size_t n = 0, cap = 1024;
+    uint64_t *v = malloc(cap * sizeof(*v));
+    for (size_t i = 0; i < c->map_len; i++) {
+        const memmap_entry_t *e = &c->map[i];
+        if (e->length == 0 || !is_mapped_type(e->type))
+            continue;
+        for (uint64_t p = e->base / page; p <= (e->base + e->length - 1) / page; p++) {
+            if (n == cap)
+                v = realloc(v, (cap *= 2) * sizeof(*v));
+            v[n++] = p;
+        }
+    }
+    qsort(v, n, sizeof(*v), cmp_u64);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (m == 0 || v[m - 1] != v[i])
+            v[m++] = v[i];
+    *count = m;
+    return v;
+}
+
+/* Returns the number of distinct values in v[0..n) (sorts v). */
+static size_t distinct(uint64_t *v, size_t n)
+{
+    qsort(v, n, sizeof(*v), cmp_u64);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        m += i == 0 || v[i] != v[i - 1];
+    return m;
+}
+
+/* A third count of the tables needed (beside x86_boot_min_table_frames and
+ * the walk): the distinct PML4/PDPT/PD slots above every page mapped. */
+static size_t brute_force_tables(const x86_boot_config_t *c, const uint64_t *pages,
+                                 size_t npages, uint64_t page)
+{
+    size_t kpages = 0;
+    for (size_t i = 0; i < c->kernel_len; i++)
+        kpages += (c->kernel[i].size + K4 - 1) / K4;
+    size_t cap = npages + kpages + 1, n512 = 0, n1g = 0, n2m = 0;
+    uint64_t *s512 = malloc(cap * 8), *s1g = malloc(cap * 8), *s2m = malloc(cap * 8);
+    for (size_t i = 0; i < npages; i++) {
+        uint64_t v = c->hhdm_offset + pages[i] * page;
+        s512[n512++] = v >> 39;
+        if (page == M2)
+            s1g[n1g++] = v >> 30;
+    }
+    for (size_t i = 0; i < c->kernel_len; i++)
+        for (uint64_t off = 0; off < c->kernel[i].size; off += K4) {
+            uint64_t v = c->kernel[i].virt + off;
+            s512[n512++] = v >> 39;
+            s1g[n1g++] = v >> 30;
+            s2m[n2m++] = v >> 21;
+        }
+    size_t total = 1 + distinct(s512, n512) + distinct(s1g, n1g) + distinct(s2m, n2m);
+    free(s512);
+    free(s1g);
+    free(s2m);
+    return total;
+}
+
+/* Leaves found by a full walk of the tables. */
+typedef struct leaves {
+    size_t direct;        /* leaves with virt == hhdm + phys, direct size */
+    size_t kernel;        /* 4K leaves inside a kernel segment, right phys */
+    size_t other;         /* anything else: must stay 0                   */
+    size_t tables;        /* tables reached, the PML4 included            */
+    bool global_ok;       /* every leaf is global and not user            */
+} leaves_t;
+
+static const x86_kernel_segment_t *segment_of(const x86_boot_config_t *c, uint64_t virt)
+{
+    for (size_t i = 0; i < c->kernel_len; i++) {
+        const x86_kernel_segment_t *k = &c->kernel[i];
+        if (virt >= k->virt && virt - k->virt < k->size)
+            return k;
+    }
+    return NULL;
+}
+
+static void walk_table(const x86_boot_config_t *c, uint64_t phys, int level,
+                       uint64_t base, uint64_t page, leaves_t *out)
+{
+    const x86_pte_t *t = hostmem_ptr(&hm, phys);
+    CHECK(t != NULL);
+    if (t == NULL)
+        return;
+    out->tables++;
+    for (unsigned i = 0; i < X86_ENTRIES; i++) {
+        x86_pte_t e = t[i];
+        uint64_t virt = base + (uint64_t)i * X86_LEVEL_SIZE(level);
+        if (level == X86_LEVEL_PML4 && i >= 256)
+            virt |= 0xFFFF000000000000ull; /* sign extension */
+        if (!X86_PTE_PRESENT(e))
+            continue;
+        if (level > 0 && !X86_PTE_LARGE(e)) {
+            walk_table(c, X86_PTE_ADDR(e), level - 1, virt, page, out);
+            continue;
+        }
+        uint64_t size = X86_LEVEL_SIZE(level);
+        uint64_t target = X86_PTE_ADDR(e) & ~(size - 1);
+        if ((e & X86_PTE_U) || !(e & X86_PTE_G))
+            out->global_ok = false;
+        const x86_kernel_segment_t *k = segment_of(c, virt);
+        if (size == page && virt - c->hhdm_offset == target &&
+            (e & X86_PTE_W) && (e & X86_PTE_NX) && !(e & X86_PTE_PCD))
+            out->direct++;
+        else if (size == K4 && k != NULL && target == k->phys + (virt - k->virt))
+            out->kernel++;
+        else
+            out->other++;
+    }
+}
+
+/* Checks one successful x86_boot_init against the model. */
+static void check_boot(const x86_boot_config_t *c, const x86_paging_t *pt,
+                       vmm_t *vmm, const x86_boot_result_t *r)
+{
+    uint64_t page = c->has_1g_pages ? G1 : M2;
+    CHECK(r->direct_map_page == page);
+    CHECK(r->cr3 == pt->pml4 && r->cr3_flags == 0);
+    CHECK(r->table_frames == pt->table_frames);
+    CHECK(r->table_frames == x86_boot_min_table_frames(c));
+    CHECK(ff.outstanding == (long)r->table_frames);
+
+    /* coverage: every expected page translates, first and last byte */
+    size_t n = 0;
+    uint64_t *pages = expected_pages(c, page, &n);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t phys = pages[i] * page;
+        x86_walk_t w;
+        CHECK_OK(x86_translate(pt, c->hhdm_offset + phys + page - 1, &w));
+        if (w.phys != phys + page - 1 || w.page_size != page ||
+            x86_walk_attrs(&w) != DIRECT_ATTRS) {
+            CHECK(!"direct map page wrong");
+            fprintf(stderr, "  page %#llx\n", (unsigned long long)phys);
+            break;
+        }
+    }
+    /* no double or extra mapping: the leaves are exactly the model's */
+    leaves_t l = { .global_ok = true };
+    walk_table(c, pt->pml4, X86_LEVEL_PML4, 0, page, &l);
+    CHECK(l.direct == n);
+    CHECK(l.other == 0);
+    CHECK(l.global_ok);
+    CHECK(l.tables == r->table_frames);
+    CHECK(brute_force_tables(c, pages, n, page) == r->table_frames);
+    size_t kernel_pages = 0;
+    for (size_t i = 0; i < c->kernel_len; i++)
+        kernel_pages += (c->kernel[i].size + K4 - 1) / K4;
+    CHECK(l.kernel == kernel_pages);
+    /* kernel segments: attributes, W^X as given */
+    for (size_t i = 0; i < c->kernel_len; i++) {
+        const x86_kernel_segment_t *k = &c->kernel[i];
+        x86_walk_t w;
+        if (k->size == 0)
+            continue;
+        CHECK_OK(x86_translate(pt, k->virt + k->size - 1, &w));
+        CHECK(w.phys == k->phys + k->size - 1);
+        CHECK(x86_walk_attrs(&w) == (k->attrs | VMM_ATTR_KERNEL));
+    }
+    /* the VMM tracks what lies in its window, nothing else */
+    for (uint64_t v = vmm->start; v < vmm->end; v += 64 * K4) {
+        bool set = true;
+        CHECK_OK(vmm_is_set(vmm, v, &set));
+        bool want = segment_of(c, v) != NULL;
+        x86_walk_t w;
+        if (x86_translate(pt, v, &w) == VMM_OK && w.page_size == page)
+            want = true; /* direct map inside the window */
+        CHECK(set == want);
+    }
+    free(pages);
+}
+
+/* Boots cfg, checks it, tears it down and checks every frame came back. */
+static void boot_case(const x86_boot_config_t *c, size_t hand_count)
+{
+    x86_paging_t pt;
+    vmm_t vmm;
+    x86_boot_result_t r;
+    vmm_frames_t frames = fail_frames_iface(&ff);
+    hostmem_snap_t before;
+    CHECK(hostmem_snap_take(&hm, &before));
+    if (hand_count != 0)
+        CHECK(x86_boot_min_table_frames(c) == hand_count);
+    CHECK_OK(x86_boot_init(c, &frames, &pt, &vmm, &r));
+    if (hand_count != 0)
+        CHECK(r.table_frames == hand_count);
+    check_boot(c, &pt, &vmm, &r);
+    vmm_deinit(&vmm);
+    x86_paging_destroy(&pt);
+    CHECK(hostmem_snap_same(&hm, &before));
+    CHECK(fa.live == 0);
+    hostmem_snap_free(&before);
+}
+
+static void test_qemu_128m(void)
+{
+    setup();
+    /* 2M: PML4, PDPT(256), PD(0..1G), PD(3G..4G: framebuffer), kernel
+     * PDPT+PD+PT = 7. 1G: PML4, PDPT(256), kernel 3 = 5. */
+    x86_boot_config_t c = config(qemu128, 10, false, HHDM);
+    boot_case(&c, 7);
+    c = config(qemu128, 10, true, HHDM);
+    boot_case(&c, 5);
+    /* without the kernel image: 4 and 2 */
+    c = config(qemu128, 10, false, HHDM);
+    c.kernel_len = 0;
+    boot_case(&c, 4);
+    c.has_1g_pages = true;
+    boot_case(&c, 2);
+    /* the window over the start of the direct map: it gets tracked */
+    c = config(qemu128, 10, false, HHDM);
+    c.vmm_start = HHDM + 0x1000000;
+    c.vmm_end = HHDM + 0x1000000 + (uint64_t)WINDOW_PAGES * K4;
+    boot_case(&c, 7);
+    teardown();
+}
+
+static void test_8g_holes_overlaps(void)
+{
+    setup();
+    /* 2M: PDs for 1G regions 0,1,2 (framebuffer straddling 2G),4,5,6,7,
+     * 8 (reclaimable over 8G),9,10 (unaligned entry) = 10, PDPT, PML4,
+     * kernel 3 */
+    x86_boot_config_t c = config(holes8g, 13, false, HHDM);
+    boot_case(&c, 15);
+    c = config(holes8g, 13, true, HHDM);
+    boot_case(&c, 5);
+    /* a Linux-like offset in another PML4 slot */
+    c = config(holes8g, 13, true, 0xFFFF888000000000ull);
+    boot_case(&c, 5);
+    /* the same map in reverse order gives the same tables */
+    memmap_entry_t rev[13];
+    for (unsigned i = 0; i < 13; i++)
+        rev[i] = holes8g[12 - i];
+    c = config(rev, 13, false, HHDM);
+    boot_case(&c, 15);
+    teardown();
+}
+
+static void test_1tib(void)
+{
+    setup();
+    /* 1G: 1024 pages over PML4 slots 256 and 257: PML4 + 2 PDPT + kernel 3 */
+    x86_boot_config_t c = config(tib1, 2, true, HHDM);
+    boot_case(&c, 6);
+    /* 2M: + 1024 PDs */
+    c = config(tib1, 2, false, HHDM);
+    boot_case(&c, 1030);
+    /* an offset that is not 512G aligned: 1 TiB spans 3 PML4 slots */
+    c = config(tib1, 2, true, HHDM + 256 * G1);
+    boot_case(&c, 7);
+    teardown();
+}
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+static uint64_t rnd(uint64_t bound)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state % bound;
+}
+
+/* Random memory maps (overlapping, unaligned, every type) and kernel
+ * images: the boot always matches the model and uses the minimum. */
+static void test_random_maps(void)
+{
+    setup();
+    for (unsigned round = 0; round < 300; round++) {
+        memmap_entry_t map[12];
+        size_t n = 1 + rnd(12);
+        for (size_t i = 0; i < n; i++) {
+            const uint64_t grains[] = { 1, K4, M2, G1 };
+            uint64_t grain = grains[rnd(4)];
+            map[i].base = rnd(((uint64_t)64 << 30) / grain) * grain;
+            map[i].length = rnd(4) == 0 ? rnd(3) * grain : 1 + rnd((uint64_t)4 << 30);
+            map[i].type = (uint32_t)rnd(9);
+        }
+        x86_kernel_segment_t k[3];
+        uint64_t virt = KTEXT - rnd(4) * M2 - rnd(512) * K4, phys = rnd(1024) * K4;
+        for (size_t i = 0; i < 3; i++) {
+            k[i] = (x86_kernel_segment_t){ virt, phys, 1 + rnd(3 * M2),
+                                           (vmm_attrs_t)rnd(VMM_ATTR_ALL + 1) };
+            uint64_t len = (k[i].size + K4 - 1) & ~(K4 - 1);
+            virt += len + rnd(3) * K4;
+            phys += len;
+        }
+        const uint64_t hhdms[] = { HHDM, 0xFFFF888000000000ull, HHDM + 511 * G1,
+                                   0xFFFFC00000000000ull };
+        x86_boot_config_t c = config(map, n, rnd(2), hhdms[rnd(4)]);
+        c.kernel = k;
+        c.kernel_len = rnd(4);
+        if (rnd(2))
+            c.vmm_start = c.hhdm_offset, c.vmm_end = c.hhdm_offset + (uint64_t)WINDOW_PAGES * K4;
+        boot_case(&c, 0);
+    }
+    CHECK(x86_boot_min_table_frames(NULL) == 0);
+    teardown();
+}
+
+/* A boot that must fail: the error, and every frame and record returned. */
+static void boot_fails(const x86_boot_config_t *c, vmm_status_t expected)
+{
+    x86_paging_t pt;
+    vmm_t vmm;
+    x86_boot_result_t r;
+    vmm_frames_t frames = fail_frames_iface(&ff);
+    hostmem_snap_t before;
+    CHECK(hostmem_snap_take(&hm, &before));
+    CHECK_ERR(x86_boot_init(c, &frames, &pt, &vmm, &r), expected);
+    CHECK(hostmem_snap_same(&hm, &before));
+    CHECK(ff.outstanding == 0);
+    CHECK(fa.live == 0);
+    hostmem_snap_free(&before);
+}
+
+static void test_errors(void)
+{
+    setup();
+    x86_paging_t pt;
+    vmm_t vmm;
+    x86_boot_result_t r;
+    vmm_frames_t frames = fail_frames_iface(&ff);
+    x86_boot_config_t c = config(qemu128, 10, true, HHDM);
+    CHECK_ERR(x86_boot_init(NULL, &frames, &pt, &vmm, &r), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(x86_boot_init(&c, NULL, &pt, &vmm, &r), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(x86_boot_init(&c, &frames, NULL, &vmm, &r), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(x86_boot_init(&c, &frames, &pt, NULL, &r), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(x86_boot_init(&c, &frames, &pt, &vmm, NULL), VMM_ERR_INVALID_ARGUMENT);
+    c.map = NULL;
+    boot_fails(&c, VMM_ERR_INVALID_ARGUMENT);
+    c = config(qemu128, 10, true, HHDM);
+    c.kernel = NULL;
+    boot_fails(&c, VMM_ERR_INVALID_ARGUMENT);
+    /* hhdm: 1G aligned with 1G pages, 2M aligned without */
+    c = config(qemu128, 10, true, HHDM + M2);
+    boot_fails(&c, VMM_ERR_MISALIGNED);
+    c.has_1g_pages = false;
+    boot_case(&c, 7);
+    c.hhdm_offset = HHDM + K4;
+    boot_fails(&c, VMM_ERR_MISALIGNED);
+    /* kernel segments: below the top 512G, misaligned, bad attrs, wrap,
+     * overlapping each other */
+    x86_kernel_segment_t k[2] = { kernel3[0], kernel3[1] };
+    c = config(qemu128, 10, true, HHDM);
+    c.kernel = k;
+    c.kernel_len = 2;
+    k[1].virt = X86_KERNEL_BASE - K4;
+    boot_fails(&c, VMM_ERR_INVALID_ARGUMENT);
+    k[1] = kernel3[1];
+    k[1].phys += 0x800;
+    boot_fails(&c, VMM_ERR_MISALIGNED);
+    k[1] = kernel3[1];
+    k[1].virt += 0x10;
+    boot_fails(&c, VMM_ERR_MISALIGNED);
+    k[1] = kernel3[1];
+    k[1].attrs = 1u << 9;
+    boot_fails(&c, VMM_ERR_INVALID_ARGUMENT);
+    k[1] = kernel3[1];
+    k[1].virt = 0xFFFFFFFFFFFFF000ull;
+    k[1].size = 0x2000;
+    boot_fails(&c, VMM_ERR_OVERFLOW);
+    k[1].size = UINT64_MAX;
+    boot_fails(&c, VMM_ERR_OVERFLOW);
+    k[1] = kernel3[1];
+    k[1].virt = kernel3[0].virt + 0x1000;
+    boot_fails(&c, VMM_ERR_ALREADY_MAPPED);
+    /* a zero-size segment is skipped */
+    k[1] = kernel3[1];
+    k[1].size = 0;
+    boot_case(&c, 5);
+    /* memory map: wrapping entry, physical beyond 52 bits */
+    memmap_entry_t bad[2] = { { 0x100000, 0x100000, MEMMAP_USABLE },
+                              { UINT64_MAX - 0xFFF, 0x2000, MEMMAP_RESERVED } };
+    c = config(bad, 2, true, HHDM);
+    boot_fails(&c, VMM_ERR_OVERFLOW);
+    /* physical memory beyond 52 bits cannot be direct-mapped: hhdm + phys
+     * wraps (x86_map's INVALID_PHYS is unreachable with a canonical hhdm) */
+    bad[1] = (memmap_entry_t){ X86_PHYS_MAX, 0x1000, MEMMAP_USABLE };
+    boot_fails(&c, VMM_ERR_OVERFLOW);
+    /* the direct map running into the non-canonical hole / wrapping */
+    c = config(tib1, 2, true, 0x00007F0000000000ull);
+    boot_case(&c, 0 + x86_boot_min_table_frames(&c));
+    bad[1] = (memmap_entry_t){ TIB, TIB, MEMMAP_USABLE };
+    c = config(bad, 2, true, 0x00007F0000000000ull);
+    boot_fails(&c, VMM_ERR_NON_CANONICAL);
+    c = config(bad, 2, true, 0xFFFFFF0000000000ull);
+    boot_fails(&c, VMM_ERR_OVERFLOW);
+    /* the direct map colliding with the kernel image: a 1G page there */
+    bad[1] = (memmap_entry_t){ 510 * G1, G1, MEMMAP_USABLE };
+    c = config(bad, 2, true, X86_KERNEL_BASE);
+    boot_fails(&c, VMM_ERR_LARGE_PAGE_CONFLICT);
+    /* the VMM window */
+    c = config(qemu128, 10, true, HHDM);
+    c.vmm_end = c.vmm_start;
+    boot_fails(&c, VMM_ERR_INVALID_VIRT);
+    c = config(qemu128, 10, true, HHDM);
+    c.vmm_bitmap_words = 1;
+    boot_fails(&c, VMM_ERR_OUT_OF_BOUNDS);
+    teardown();
+}
+
+/* Fails the Nth frame allocation, then the Nth record allocation, for every
+ * N until the boot succeeds: each failure returns everything. */
+static void exhaust(const x86_boot_config_t *c, bool frames_fail)
+{
+    vmm_frames_t frames = fail_frames_iface(&ff);
+    hostmem_snap_t before;
+    CHECK(hostmem_snap_take(&hm, &before));
+    size_t failures = 0;
+    for (long n = 0; n < 100000; n++) {
+        x86_paging_t pt;
+        vmm_t vmm;
+        x86_boot_result_t r;
+        if (frames_fail)
+            ff.countdown = n;
+        else
+            fa.countdown = n;
+        vmm_status_t st = x86_boot_init(c, &frames, &pt, &vmm, &r);
+        ff.countdown = -1;
+        fa.countdown = -1;
+        if (st == VMM_OK) {
+            check_boot(c, &pt, &vmm, &r);
+            vmm_deinit(&vmm);
+            x86_paging_destroy(&pt);
+            break;
+        }
+        CHECK_ERR(st, frames_fail ? VMM_ERR_OUT_OF_FRAMES : VMM_ERR_OUT_OF_MEMORY);
+        CHECK(hostmem_snap_same(&hm, &before));
+        CHECK(ff.outstanding == 0 && fa.live == 0);
+        failures++;
+    }
+    if (frames_fail)
+        CHECK(failures == x86_boot_min_table_frames(c));
+    else
+        CHECK(failures >= 1);
+    CHECK(hostmem_snap_same(&hm, &before));
+    hostmem_snap_free(&before);
+}
+
+static void test_exhaustion_at_every_point(void)
+{
+    setup();
+    for (int g = 0; g < 2; g++) {
+        x86_boot_config_t c = config(holes8g, 13, g, HHDM);
+        exhaust(&c, true);
+        exhaust(&c, false);
+        c.vmm_start = HHDM;
+        c.vmm_end = HHDM + (uint64_t)WINDOW_PAGES * K4;
+        exhaust(&c, false);
+    }
+    teardown();
+}
+
+/* A pmm with too few frames for the tables: out of frames, nothing kept. */
+static void test_too_little_memory(void)
+{
+    CHECK(hostmem_init(&hm, 0x1000000, 64 * K4));
+    fail_frames_init(&ff, &hm.frames);
+    fail_alloc_init(&fa);
+    x86_boot_config_t c = config(tib1, 2, false, HHDM);
+    boot_fails(&c, VMM_ERR_OUT_OF_FRAMES);
+    c.has_1g_pages = true;
+    boot_case(&c, 6);
+    teardown();
+}
+
+int main(void)
+{
+    RUN(test_qemu_128m);
+    RUN(test_8g_holes_overlaps);
+    RUN(test_1tib);
+    RUN(test_random_maps);
+    RUN(test_errors);
+    RUN(test_exhaustion_at_every_point);
+    RUN(test_too_little_memory);
+    return check_exit();
+}

@@ -1,0 +1,200 @@
+/* The x86 #PF error code: decoding of every bit combination, and the
+ * handler's verdict for each error-code case on a VMM over real x86_64 page
+ * tables in a host buffer (demand paging included, with frame exhaustion). */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "check.h"
+#include "fail_alloc.h"
+#include "fail_frames.h"
+#include "hostmem.h"
+#include "core/x86_64/paging.h"
+#include "core/x86_64/pf.h"
+
+#define K4 VMM_SIZE_4K
+#define M2 VMM_SIZE_2M
+#define WIN_START 0x0000100000000000ull /* user-space window, 64 MiB */
+#define WIN_PAGES 16384u
+#define USER_RW (VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE)
+#define USER_RX (VMM_ATTR_EXECUTABLE | VMM_ATTR_CACHABLE)
+#define KERNEL_RW (VMM_ATTR_KERNEL | VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE)
+
+static void test_decode_every_combination(void)
+{
+    for (uint64_t ec = 0; ec < 32; ec++) {
+        vmm_access_t a = x86_pf_decode(ec);
+        CHECK(a.present == ((ec & X86_PF_P) != 0));
+        CHECK(a.write == ((ec & X86_PF_W) != 0));
+        CHECK(a.user == ((ec & X86_PF_U) != 0));
+        CHECK(a.reserved == ((ec & X86_PF_RSVD) != 0));
+        CHECK(a.fetch == ((ec & X86_PF_I) != 0));
+        /* protection-key (bit 5), shadow-stack (6), SGX (15) and high bits
+         * change nothing */
+        vmm_access_t b = x86_pf_decode(ec | (1u << 5) | (1u << 6) | (1u << 15) |
+                                       0xFFFF000000000000ull);
+        CHECK(a.present == b.present && a.write == b.write &&
+              a.user == b.user && a.reserved == b.reserved &&
+              a.fetch == b.fetch);
+    }
+    /* the codes an emulated CPU reports (shared/notes/toolchain.md) */
+    vmm_access_t a = x86_pf_decode(0x3);
+    CHECK(a.present && a.write && !a.user && !a.fetch && !a.reserved);
+    a = x86_pf_decode(0x15);
+    CHECK(a.present && !a.write && a.user && a.fetch && !a.reserved);
+    a = x86_pf_decode(0x9);
+    CHECK(a.present && a.reserved && !a.write && !a.user && !a.fetch);
+    a = x86_pf_decode(0x0);
+    CHECK(!a.present && !a.write && !a.user && !a.fetch && !a.reserved);
+}
+
+static hostmem_t hm;
+static fail_frames_t ff;
+static fail_alloc_t fa;
+static x86_paging_t pt;
+static vmm_t vmm;
+static uint64_t bitmap[VMM_BITMAP_WORDS(0, (uint64_t)WIN_PAGES * K4)];
+
+static void setup(void)
+{
+    CHECK(hostmem_init(&hm, 0x100000, 16u << 20));
+    fail_frames_init(&ff, &hm.frames);
+    fail_alloc_init(&fa);
+    vmm_frames_t frames = fail_frames_iface(&ff);
+    vmm_allocator_t alloc = fail_alloc_iface(&fa);
+    CHECK_OK(x86_paging_init(&pt, &frames, hm.access_offset));
+    vmm_mapper_t mapper = x86_paging_mapper(&pt);
+    CHECK_OK(vmm_init(&vmm, WIN_START, WIN_START + (uint64_t)WIN_PAGES * K4,
+                      bitmap, sizeof(bitmap) / sizeof(bitmap[0]), &alloc,
+                      &mapper, &frames));
+}
+
+static void teardown(void)
+{
+    vmm_deinit(&vmm);
+    CHECK(pt.table_frames == 1);
+    x86_paging_destroy(&pt);
+    CHECK(ff.outstanding == 0 && fa.live == 0);
+    CHECK(pmm_free_count(&hm.pmm) == hm.size / K4);
+    hostmem_destroy(&hm);
+}
+
+/* Expects verdict for a fault at addr with error code ec. */
+static void expect(uint64_t addr, uint64_t ec, vmm_fault_kind_t verdict)
+{
+    vmm_fault_result_t out;
+    vmm_fault_kind_t got = x86_page_fault(&vmm, addr, ec, &out);
+    CHECK(got == verdict);
+    CHECK(out.kind == got);
+    if (got != verdict)
+        fprintf(stderr, "  ec %#llx at %#llx: got \"%s\", expected \"%s\"\n",
+                (unsigned long long)ec, (unsigned long long)addr,
+                vmm_fault_name(got), vmm_fault_name(verdict));
+}
+
+/* Mapped pages: each protection case, and accesses that are allowed now
+ * (a stale TLB) are spurious. */
+static void test_protection_faults(void)
+{
+    setup();
+    uint64_t ro, rx, krw, rw;
+    CHECK_OK(vmm_alloc(&vmm, 1, VMM_ATTR_CACHABLE, &ro));
+    CHECK_OK(vmm_alloc(&vmm, 1, USER_RX, &rx));
+    CHECK_OK(vmm_alloc(&vmm, 1, KERNEL_RW, &krw));
+    CHECK_OK(vmm_alloc(&vmm, 1, USER_RW, &rw));
+    const uint64_t P = X86_PF_P, W = X86_PF_W, U = X86_PF_U, I = X86_PF_I;
+    expect(ro + 8, P | W, VMM_FAULT_WRITE_READONLY);          /* 0x3  */
+    expect(ro + 8, P | W | U, VMM_FAULT_WRITE_READONLY);      /* 0x7  */
+    expect(ro, P | I, VMM_FAULT_NX_FETCH);                    /* 0x11 */
+    expect(ro, P | U | I, VMM_FAULT_NX_FETCH);                /* 0x15 */
+    expect(ro, P | U, VMM_FAULT_SPURIOUS);                    /* 0x5  */
+    expect(rx, P | U | I, VMM_FAULT_SPURIOUS);
+    expect(rx, P | W | U, VMM_FAULT_WRITE_READONLY);
+    expect(krw, P | U, VMM_FAULT_USER_KERNEL);                /* 0x5  */
+    expect(krw, P | W | U, VMM_FAULT_USER_KERNEL);            /* 0x7  */
+    expect(krw, U, VMM_FAULT_USER_KERNEL);                    /* 0x4  */
+    expect(krw, P | W, VMM_FAULT_SPURIOUS);
+    expect(krw, P | I, VMM_FAULT_NX_FETCH);
+    expect(rw, P | W | U, VMM_FAULT_SPURIOUS);
+    expect(rw, P | U | I, VMM_FAULT_NX_FETCH);
+    /* a reserved bit is fatal whatever the rest says */
+    expect(rw, P | X86_PF_RSVD, VMM_FAULT_RESERVED_BIT);      /* 0x9  */
+    expect(rw, P | W | U | X86_PF_RSVD, VMM_FAULT_RESERVED_BIT);
+    expect(WIN_START - K4, P | X86_PF_RSVD, VMM_FAULT_RESERVED_BIT);
+    /* nothing there */
+    expect(WIN_START - K4, 0, VMM_FAULT_NOT_PRESENT);         /* 0x0  */
+    expect(rw + 64 * K4, W, VMM_FAULT_NOT_PRESENT);           /* 0x2  */
+    expect(0xFFFF800000000000ull, I, VMM_FAULT_NOT_PRESENT);
+    teardown();
+}
+
+/* Demand paging: the first touch maps a frame, the next is spurious. */
+static void test_demand_paging(void)
+{
+    setup();
+    uint64_t lazy, lazy2m, klazy;
+    CHECK_OK(vmm_reserve(&vmm, 4, K4, USER_RW, VMM_RESERVE_LAZY, &lazy));
+    CHECK_OK(vmm_reserve(&vmm, 2, M2, USER_RW, VMM_RESERVE_LAZY, &lazy2m));
+    CHECK_OK(vmm_reserve(&vmm, 1, K4, KERNEL_RW, VMM_RESERVE_LAZY, &klazy));
+    x86_walk_t w;
+    vmm_fault_result_t out;
+    CHECK(x86_page_fault(&vmm, lazy + K4 + 5, X86_PF_W | X86_PF_U, &out) ==
+          VMM_FAULT_RESOLVED);
+    CHECK(out.page == lazy + K4 && out.page_size == K4);
+    CHECK_OK(x86_translate(&pt, lazy + K4 + 5, &w));
+    CHECK(w.phys == out.phys + 5 && w.user && w.writable && !w.executable);
+    expect(lazy + K4, X86_PF_P | X86_PF_W | X86_PF_U, VMM_FAULT_SPURIOUS);
+    CHECK_ERR(x86_translate(&pt, lazy, &w), VMM_ERR_NOT_MAPPED);
+    /* a violation of the reservation's attributes maps nothing */
+    expect(lazy, X86_PF_U | X86_PF_I, VMM_FAULT_NX_FETCH);
+    expect(klazy, X86_PF_U, VMM_FAULT_USER_KERNEL);
+    CHECK_ERR(x86_translate(&pt, lazy, &w), VMM_ERR_NOT_MAPPED);
+    CHECK_ERR(x86_translate(&pt, klazy, &w), VMM_ERR_NOT_MAPPED);
+    expect(klazy, 0, VMM_FAULT_RESOLVED);
+    expect(klazy, X86_PF_P | X86_PF_W, VMM_FAULT_SPURIOUS);
+    /* a 2M reservation gets a 2M page */
+    CHECK(x86_page_fault(&vmm, lazy2m + M2 + 12345, X86_PF_U, &out) ==
+          VMM_FAULT_RESOLVED);
+    CHECK(out.page == lazy2m + M2 && out.page_size == M2);
+    CHECK_OK(x86_translate(&pt, lazy2m + M2 + 12345, &w));
+    CHECK(w.page_size == M2 && w.phys == out.phys + 12345);
+    /* the release returns the demand frames (checked by teardown) */
+    CHECK_OK(vmm_release(&vmm, lazy2m));
+    CHECK_ERR(x86_translate(&pt, lazy2m + M2, &w), VMM_ERR_NOT_MAPPED);
+    teardown();
+}
+
+/* Out of frames for the page or for a table: OUT_OF_MEMORY, nothing kept. */
+static void test_demand_out_of_memory(void)
+{
+    setup();
+    uint64_t lazy;
+    CHECK_OK(vmm_reserve(&vmm, 4, K4, USER_RW, VMM_RESERVE_LAZY, &lazy));
+    /* the first fault needs the frame, then PDPT, PD, PT: fail each */
+    for (long n = 0; n < 4; n++) {
+        hostmem_snap_t before;
+        CHECK(hostmem_snap_take(&hm, &before));
+        size_t tables = pt.table_frames;
+        ff.countdown = n;
+        vmm_fault_result_t out;
+        CHECK(x86_page_fault(&vmm, lazy, X86_PF_W | X86_PF_U, &out) ==
+              VMM_FAULT_OUT_OF_MEMORY);
+        ff.countdown = -1;
+        CHECK_ERR(out.status, VMM_ERR_OUT_OF_FRAMES);
+        CHECK(hostmem_snap_same(&hm, &before));
+        CHECK(pt.table_frames == tables);
+        x86_walk_t w;
+        CHECK_ERR(x86_translate(&pt, lazy, &w), VMM_ERR_NOT_MAPPED);
+        hostmem_snap_free(&before);
+    }
+    expect(lazy, X86_PF_W | X86_PF_U, VMM_FAULT_RESOLVED);
+    teardown();
+}
+
+int main(void)
+{
+    RUN(test_decode_every_combination);
+    RUN(test_protection_faults);
+    RUN(test_demand_paging);
+    RUN(test_demand_out_of_memory);
+    return check_exit();
+}
