@@ -43,7 +43,7 @@ static bool range_in_window(const vmm_t *vmm, uint64_t virt, uint64_t len)
     return virt >= vmm->start && virt < vmm->end && len <= vmm->end - virt;
 }
 
-/* Finds a run of pages free entries whose address is aligned to align pages,
+/* Finds a run of `pages` free entries whose address is aligned to align pages,
  * next-fit: from vmm->hint, then from the window start. Sets the bits and
  * stores the first index in *first. VMM_ERR_NO_SPACE when there is none. */
 static vmm_status_t find_pages(vmm_t *vmm, size_t pages, size_t align, size_t *first)

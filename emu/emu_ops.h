@@ -34,8 +34,9 @@ enum emu_fuzz_op {
     EMU_OP_MAP_PAGE = 5, /* rec, u16 page of it, attrs (frames: owned ones
                             from the buffer; 1 GiB: far, unmanaged)          */
     EMU_OP_RELEASE = 6,  /* rec                                              */
-    EMU_OP_ACCESS = 7,   /* rec, u32 offset in it, access: judged, with the
-                            fault decision (demand paging) on a #PF          */
+    EMU_OP_ACCESS = 7,   /* rec, u32 off, access at rec start - 4K + off %
+                            (rec size + 8K) (no record: window start + off):
+                            judged, with the fault decision (demand paging)  */
     EMU_OP_PROBE = 8,    /* probe_world now                                  */
     EMU_OP_FAIL = 9,     /* u8 which (bit 0: allocator, else frames), u8 n   */
     EMU_OP_COUNT

@@ -201,7 +201,8 @@ merge_new() {
     done
     rm -rf "$tmp"
   else
-    "$BUILD_LF/harness/fuzz_$t" -merge=1 -max_len=$MAX_LEN "$CORPUS/$t" "$OUT/work/$t" \
+    # -use_counters=0: only inputs that reach new edges (not new hit counts).
+    "$BUILD_LF/harness/fuzz_$t" -merge=1 -use_counters=0 -max_len=$MAX_LEN "$CORPUS/$t" "$OUT/work/$t" \
       >"$OUT/logs/$t.merge.log" 2>&1 || true
   fi
   after=$(find "$CORPUS/$t" -type f | wc -l)
@@ -363,7 +364,7 @@ cmd_minimize() {
     local tmp before after
     tmp=$(mktemp -d)
     before=$(find "$CORPUS/$t" -type f | wc -l)
-    "$BUILD_LF/harness/fuzz_$t" -merge=1 -max_len=$MAX_LEN "$tmp" "$CORPUS/$t" \
+    "$BUILD_LF/harness/fuzz_$t" -merge=1 -use_counters=0 -max_len=$MAX_LEN "$tmp" "$CORPUS/$t" \
       >"$OUT/minimize-$t.log" 2>&1 || die "merge of $t failed ($OUT/minimize-$t.log)"
     after=$(find "$tmp" -type f | wc -l)
     if ((after > 0)); then

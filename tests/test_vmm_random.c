@@ -15,7 +15,7 @@
 #define K4 VMM_PAGE_SIZE
 #define PAGES 4096u
 #define PHYS_BYTES (24u << 20)
-#define OPS 6000
+#define OPS 4000
 
 static uint64_t rng;
 
@@ -182,6 +182,7 @@ static void run(uint64_t start, uint64_t seed)
 {
     vmm_fixture_t fx;
     fx_init(&fx, start, PAGES, PHYS_BYTES);
+    size_t free_frames = pmm_free_count(&fx.pmm);
     rng = seed;
     size_t ok = 0, failed = 0;
     for (int i = 0; i < OPS; i++) {
@@ -211,6 +212,8 @@ static void run(uint64_t start, uint64_t seed)
         }
     }
     CHECK(ok > OPS / 10 && failed > OPS / 10); /* both paths exercised */
+    vmm_deinit(&fx.vmm); /* every frame comes back */
+    CHECK(pmm_free_count(&fx.pmm) == free_frames);
     CHECK(fx_destroy(&fx));
 }
 

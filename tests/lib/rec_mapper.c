@@ -187,14 +187,10 @@ static vmm_status_t rm_map(void *ctx, uint64_t virt, uint64_t phys, uint64_t len
             return VMM_ERR_LARGE_PAGE_CONFLICT;
         if (find(m, virt + off) != NULL)
             return VMM_ERR_ALREADY_MAPPED;
-        if (off + page_size == 0)
-            break;
     }
     for (uint64_t off = 0; off < len; off += page_size) {
         rec_page_t p = {virt + off, phys + off, page_size, attrs};
         insert(m, &p);
-        if (off + page_size == 0)
-            break;
     }
     return VMM_OK;
 }

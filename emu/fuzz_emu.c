@@ -1,0 +1,256 @@
+/*
+ * fuzz_emu.c - fuzz target `emu`: a fuzzed program of VMM operations builds a
+ * state with the unchanged core (plainly or through x86_boot_init), then the
+ * emulated CPU walks the tables: every page, edge, neighbour and interior is
+ * judged three ways (intent, core walk, emulator; probe.h), emulated #PFs go
+ * to the core's fault decision and demand faults are retried. Any mismatch
+ * is a finding. Input format: emu_ops.h.
+ *
+ * One Unicorn machine serves every input (uc_open is slow); each input gets
+ * a fresh world (hostmem, tables, VMM).
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "emu_ops.h"
+#include "fuzz_check.h"
+#include "fuzz_data.h"
+#include "probe.h"
+#include "world.h"
+
+#define PHYS_SIZE ((uint64_t)8 << 20)
+#define WINDOW_USER 0x0000100000000000ull
+#define WINDOW_KERNEL 0xFFFFC00000000000ull
+#define WINDOW_SIZE ((uint64_t)16 << 30)
+#define HHDM 0xFFFF800000000000ull
+#define KERNEL_VIRT 0xFFFFFFFF80000000ull
+#define KERNEL_PHYS 0x100000ull
+#define FAR_REGION 0x200000000ull     /* 8 GiB: usable, not backed */
+#define ATTR_RAW_FLAG 0x80u
+#define ATTR_BITS 0x0Fu
+#define MAX_PAGES 8u
+#define MAX_COUNT 4u
+
+static const char *const op_names[EMU_OP_COUNT] = {
+    "alloc", "set", "free", "reserve", "claim", "map_page", "release", "access",
+    "probe", "fail",
+};
+
+/* Returns attributes from one byte (see emu_ops.h). */
+static vmm_attrs_t attrs_of(uint8_t v)
+{
+    return (v & ATTR_RAW_FLAG) ? (vmm_attrs_t)v : (vmm_attrs_t)(v & ATTR_BITS);
+}
+
+/* Returns a page size from one byte (see emu_ops.h). */
+static uint64_t size_of(uint8_t v)
+{
+    static const uint64_t sizes[] = {VMM_SIZE_4K, VMM_SIZE_2M, VMM_SIZE_1G};
+    return v < 3 ? sizes[v] : v;
+}
+
+/* Returns the (i % n)-th record, or NULL when there is none. */
+static const vmm_record_t *record_of(const world_t *w, uint8_t i)
+{
+    size_t n = 0;
+    for (const vmm_record_t *r = w->vmm.records; r; r = r->next)
+        n++;
+    if (n == 0)
+        return NULL;
+    const vmm_record_t *r = w->vmm.records;
+    for (size_t k = i % n; k > 0; k--)
+        r = r->next;
+    return r;
+}
+
+/* Builds the world's configuration from the mode byte. */
+static void configure(world_config_t *c, uint8_t mode, emu_machine_t *machine)
+{
+    *c = (world_config_t){.phys_base = 0, .phys_size = PHYS_SIZE, .machine = machine};
+    c->window_start = (mode & EMU_MODE_BOOT) ? WINDOW_KERNEL : WINDOW_USER;
+    c->window_end = c->window_start + WINDOW_SIZE;
+    if (!(mode & EMU_MODE_BOOT))
+        return;
+    c->boot = true;
+    c->has_1g_pages = (mode & EMU_MODE_1G) != 0;
+    c->hhdm_offset = HHDM;
+    c->map[c->map_len++] = (memmap_entry_t){0, PHYS_SIZE, MEMMAP_USABLE};
+    c->map[c->map_len++] = (memmap_entry_t){PHYS_SIZE, 0x1000, MEMMAP_RESERVED};
+    if (mode & EMU_MODE_FAR_REGION)
+        c->map[c->map_len++] = (memmap_entry_t){FAR_REGION, (uint64_t)1 << 30,
+                                                MEMMAP_USABLE};
+    c->kernel[c->kernel_len++] = (x86_kernel_segment_t){
+        KERNEL_VIRT, KERNEL_PHYS, 0x2000, VMM_ATTR_EXECUTABLE | VMM_ATTR_CACHABLE};
+    c->kernel[c->kernel_len++] = (x86_kernel_segment_t){
+        KERNEL_VIRT + 0x2000, KERNEL_PHYS + 0x2000, 0x1000,
+        VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE};
+}
+
+/* Returns a physical address for vmm_set from its class and number. */
+static const uint64_t *phys_of(uint8_t cls, uint16_t n, uint64_t *buf)
+{
+    switch (cls % 4u) {
+    case 0: return NULL;
+    case 1: *buf = (uint64_t)(n % (PHYS_SIZE / VMM_PAGE_SIZE)) * VMM_PAGE_SIZE; break;
+    case 2: *buf = (uint64_t)(1u + n % 60u) << 30; break;
+    default: *buf = (uint64_t)(1u + n % 15u) << 40; break;
+    }
+    return buf;
+}
+
+/* map_page on a page of a reservation, with frames the VMM may own. */
+static void op_map_page(world_t *w, fuzz_data_t *fd)
+{
+    const vmm_record_t *r = record_of(w, fd_u8(fd));
+    uint16_t page = fd_u16(fd);
+    vmm_attrs_t attrs = attrs_of(fd_u8(fd));
+    if (r == NULL || r->kind != VMM_REC_RESERVE)
+        return;
+    uint64_t virt = r->virt + (uint64_t)(page % r->nframes) * r->page_size, phys;
+    size_t frames = (size_t)(r->page_size / VMM_PAGE_SIZE);
+    bool owned = r->page_size != VMM_SIZE_1G;
+    if (!owned)
+        phys = (uint64_t)(1u + page % 60u) << 30; /* unmanaged: never freed */
+    else if (w->frames.alloc(w->frames.ctx, frames, frames, &phys) != VMM_OK)
+        return;
+    vmm_status_t st = world_map_page(w, r->virt, virt, phys, attrs);
+    TRACE("map_page %#llx -> %#llx attrs %#x: %s", (unsigned long long)virt,
+          (unsigned long long)phys, attrs, fuzz_status(st));
+    if (st != VMM_OK && owned)
+        FUZZ_CHECK(w->frames.free(w->frames.ctx, phys, frames) == VMM_OK, "frames",
+                   "frames handed back after a failed map_page");
+}
+
+/* One judged access with the fault decision. */
+static void op_access(world_t *w, fuzz_data_t *fd)
+{
+    const vmm_record_t *r = record_of(w, fd_u8(fd));
+    uint32_t off = fd_u32(fd);
+    uint8_t a = fd_u8(fd);
+    uint64_t va = r ? r->virt + off % (r->pages * VMM_PAGE_SIZE + 2u * VMM_PAGE_SIZE)
+                      - VMM_PAGE_SIZE
+                    : w->vmm.start + off;
+    emu_cpl_t cpl = (a & 1u) ? EMU_CPL3 : EMU_CPL0;
+    emu_kind_t kind = (emu_kind_t)((a >> 1) % EMU_KINDS);
+    uint64_t demand = w->stats.demand_resolved;
+    probe_access(w, va, cpl, kind, PROBE_ALL);
+    TRACE("access %#llx %s %s%s", (unsigned long long)va, emu_cpl_name(cpl),
+          emu_kind_name(kind), w->stats.demand_resolved > demand ? ": demand fault resolved" : "");
+}
+
+/* Runs one op. */
+static void run_op(world_t *w, fuzz_data_t *fd, uint8_t op)
+{
+    uint64_t virt = 0, pbuf;
+    vmm_status_t st = VMM_OK;
+    switch (op) {
+    case EMU_OP_ALLOC: {
+        size_t pages = 1u + fd_u8(fd) % MAX_PAGES;
+        st = world_alloc(w, pages, attrs_of(fd_u8(fd)), &virt);
+        TRACE("alloc %zu: %s %#llx", pages, fuzz_status(st), (unsigned long long)virt);
+        break;
+    }
+    case EMU_OP_SET: {
+        uint64_t va = w->vmm.start + (uint64_t)fd_u16(fd) * VMM_PAGE_SIZE;
+        uint64_t len = (1u + fd_u8(fd) % MAX_PAGES) * VMM_PAGE_SIZE;
+        uint8_t cls = fd_u8(fd);
+        const uint64_t *phys = phys_of(cls, fd_u16(fd), &pbuf);
+        st = world_set(w, va, len, phys, attrs_of(fd_u8(fd)));
+        TRACE("set %#llx +%#llx phys %#llx: %s", (unsigned long long)va,
+              (unsigned long long)len, phys ? (unsigned long long)*phys : 0ull,
+              fuzz_status(st));
+        break;
+    }
+    case EMU_OP_FREE:
+    case EMU_OP_RELEASE: {
+        const vmm_record_t *r = record_of(w, fd_u8(fd));
+        if (r == NULL || (w->cfg.boot && r->kind == VMM_REC_SET && r->phys == VMM_NO_FRAME))
+            break; /* boot's own records stay */
+        virt = r->virt;
+        st = op == EMU_OP_FREE ? world_free_range(w, virt) : world_release(w, virt);
+        TRACE("%s %#llx: %s", op == EMU_OP_FREE ? "free" : "release",
+              (unsigned long long)virt, fuzz_status(st));
+        break;
+    }
+    case EMU_OP_RESERVE:
+    case EMU_OP_CLAIM: {
+        uint64_t va = op == EMU_OP_CLAIM
+                          ? w->vmm.start + (uint64_t)fd_u16(fd) * VMM_PAGE_SIZE : 0;
+        size_t count = 1u + fd_u8(fd) % MAX_COUNT;
+        uint64_t size = size_of(fd_u8(fd));
+        vmm_attrs_t attrs = attrs_of(fd_u8(fd));
+        uint32_t flags = (fd_u8(fd) & 1u) ? VMM_RESERVE_LAZY : 0;
+        if (op == EMU_OP_CLAIM && size < VMM_SIZE_1G && size > 0)
+            va &= ~(size - 1u);
+        st = op == EMU_OP_CLAIM ? world_claim(w, va, count, size, attrs, flags)
+                                : world_reserve(w, count, size, attrs, flags, &va);
+        TRACE("%s %zu x %#llx at %#llx: %s", op == EMU_OP_CLAIM ? "claim" : "reserve",
+              count, (unsigned long long)size, (unsigned long long)va, fuzz_status(st));
+        break;
+    }
+    case EMU_OP_MAP_PAGE:
+        op_map_page(w, fd);
+        break;
+    case EMU_OP_ACCESS:
+        op_access(w, fd);
+        break;
+    case EMU_OP_PROBE:
+        probe_world(w, PROBE_ALL);
+        break;
+    case EMU_OP_FAIL: {
+        uint8_t which = fd_u8(fd), n = fd_u8(fd);
+        if (which & 1u)
+            w->fa.countdown = n % 8u;
+        else
+            w->ff.countdown = n % 8u;
+        break;
+    }
+    default:
+        break;
+    }
+    (void)st;
+}
+
+/* The machine every input reuses. */
+static emu_machine_t *shared_machine(void)
+{
+    static emu_machine_t *machine;
+    static uint8_t *boot_mem;
+    if (machine == NULL) {
+        boot_mem = aligned_alloc(VMM_PAGE_SIZE, VMM_PAGE_SIZE);
+        machine = boot_mem ? emu_open(boot_mem, 0, VMM_PAGE_SIZE) : NULL;
+        FUZZ_CHECK(machine != NULL, "unicorn", "the emulator could not be opened");
+    }
+    return machine;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fuzz_data_t fd;
+    fd_init(&fd, data, size);
+    uint8_t mode = fd_u8(&fd);
+    world_config_t cfg;
+    configure(&cfg, mode, shared_machine());
+    world_t *w = world_new(&cfg);
+    FUZZ_CHECK(w != NULL, "world", "the world could not be built (mode %#x)", mode);
+    w->report_limit = 5;
+    for (unsigned i = 0; i < EMU_FUZZ_MAX_OPS && !fd_empty(&fd); i++) {
+        uint8_t op = fd_u8(&fd);
+        fuzz_op_begin(i + 1u, op < EMU_OP_COUNT ? op_names[op] : "no-op");
+        run_op(w, &fd, op);
+        if (mode & EMU_MODE_PROBE_EACH)
+            probe_world(w, PROBE_ALL);
+        FUZZ_CHECK(w->stats.mismatches == 0, "emulator", "%llu mismatch(es), see above",
+                   (unsigned long long)w->stats.mismatches);
+    }
+    w->fa.countdown = -1;
+    w->ff.countdown = -1;
+    probe_world(w, PROBE_ALL);
+    FUZZ_CHECK(w->stats.mismatches == 0, "emulator", "%llu mismatch(es) in the final probe",
+               (unsigned long long)w->stats.mismatches);
+    world_free(w);
+    return 0;
+}

@@ -1,0 +1,419 @@
+/*
+ * fuzz_boot_init.c - fuzz target: x86_boot_init on random memory maps and
+ * kernel images, tables in host memory (fuzz_phys), checked by the harness's
+ * own walker. Not a program of ops: the input is a configuration.
+ *
+ * Input: u8 flags (bit 0: 1G pages, bits 1-2: hhdm choice, bits 3-4: VMM
+ * window choice), u8 window slot, u8 frame-fail, u8 alloc-fail, u8 entries
+ * (% 9), per entry u16 base MiB, u16 base offset, u16 length 64K units,
+ * u16 length bytes, u8 type (% 9, 8 = unknown); u8 segments (% 4), per
+ * segment u16 virt page, u16 phys page, u16 size (64-byte units), u8 attrs.
+ *
+ * Success: every leaf is a direct-map page (page size per flags, phys = va -
+ * hhdm, kernel+writable+NX+global) of a USABLE / BOOTLOADER_RECLAIMABLE /
+ * EXECUTABLE_AND_MODULES / FRAMEBUFFER region, or a kernel segment page;
+ * every such page is mapped once; table frames == the minimum computed here
+ * (sort and merge) == x86_boot_min_table_frames; the VMM window's bitmap
+ * says set exactly where something is mapped. Failure: a status the input
+ * explains, and every frame and allocator block given back.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/x86_64/boot.h"
+#include "fuzz_alloc.h"
+#include "fuzz_check.h"
+#include "fuzz_data.h"
+#include "fuzz_phys.h"
+#include "fuzz_walk.h"
+
+#define POOL_BASE 0x10000000000ull       /* tables at 1 TiB (outside the map) */
+#define POOL_FRAMES 2048u
+#define MAX_ENTRIES 8u
+#define MAX_SEGMENTS 3u
+#define MAX_INTERVALS (MAX_ENTRIES + MAX_SEGMENTS)
+#define WINDOW_PAGES 4096u
+#define WINDOW_WORDS BITMAP_WORDS(WINDOW_PAGES)
+#define MIB (1ull << 20)
+#define LEN_UNIT (64ull << 10)
+#define LEN_OVERFLOW 0xFFFFu
+#define SEG_UNIT 64u
+#define TYPE_COUNT 9u
+#define BIT(st) (1ull << (st))
+
+static const uint64_t hhdm_choice[4] = {
+    0xFFFF800000000000ull, 0xFFFF888000000000ull, X86_KERNEL_BASE, 0xFFFFFFFFC0000000ull,
+};
+
+typedef struct interval {
+    uint64_t lo, hi; /* inclusive virtual bytes */
+} interval_t;
+
+typedef struct boot_state {
+    fuzz_phys_t pool;
+    fuzz_alloc_t alloc;
+    memmap_entry_t map[MAX_ENTRIES];
+    x86_kernel_segment_t seg[MAX_SEGMENTS];
+    x86_boot_config_t cfg;
+    uint64_t bitmap[WINDOW_WORDS + 1];
+    uint64_t page;              /* direct-map page size */
+    size_t direct_leaves, kernel_leaves;
+} boot_state_t;
+
+/* Returns true when type is direct-mapped (boot.h). */
+static bool mapped_type(uint32_t type)
+{
+    return type == MEMMAP_USABLE || type == MEMMAP_BOOTLOADER_RECLAIMABLE ||
+           type == MEMMAP_EXECUTABLE_AND_MODULES || type == MEMMAP_FRAMEBUFFER;
+}
+
+/* Returns the rounded-up bytes of segment k. */
+static uint64_t seg_len(const x86_kernel_segment_t *k)
+{
+    return (k->size + VMM_PAGE_MASK) & ~VMM_PAGE_MASK;
+}
+
+/* Returns true when the direct-map page holding phys belongs to a mapped
+ * region (the region touches that page). */
+static bool direct_page_wanted(const boot_state_t *s, uint64_t phys)
+{
+    uint64_t first = phys & ~(s->page - 1u), last = first + (s->page - 1u);
+    for (size_t i = 0; i < s->cfg.map_len; i++) {
+        const memmap_entry_t *e = &s->map[i];
+        if (e->length && mapped_type(e->type) && e->base <= last &&
+            e->base + (e->length - 1u) >= first)
+            return true;
+    }
+    return false;
+}
+
+/* Returns the segment holding va, or NULL. */
+static const x86_kernel_segment_t *segment_at(const boot_state_t *s, uint64_t va)
+{
+    for (size_t i = 0; i < s->cfg.kernel_len; i++) {
+        const x86_kernel_segment_t *k = &s->seg[i];
+        if (k->size && va >= k->virt && va - k->virt < seg_len(k))
+            return k;
+    }
+    return NULL;
+}
+
+/* fuzz_walk_all callback: each leaf is a wanted direct page or a segment
+ * page, with exact frame and flags. */
+static void leaf_seen(void *ctx, uint64_t va, x86_pte_t leaf, uint64_t size)
+{
+    boot_state_t *s = ctx;
+    const x86_kernel_segment_t *k = segment_at(s, va);
+    if (k && size == VMM_SIZE_4K) {
+        FUZZ_CHECK(X86_PTE_ADDR(leaf) == k->phys + (va - k->virt) &&
+                       (leaf & ~X86_PTE_ADDR_MASK) ==
+                           fuzz_expected_pte(k->attrs | VMM_ATTR_KERNEL, size),
+                   "boot-kernel-page", "kernel page 0x%llx: entry 0x%llx, segment phys 0x%llx "
+                   "attrs 0x%x", (unsigned long long)va, (unsigned long long)leaf,
+                   (unsigned long long)k->phys, k->attrs);
+        s->kernel_leaves++;
+        return;
+    }
+    uint64_t phys = va - s->cfg.hhdm_offset;
+    FUZZ_CHECK(size == s->page && va >= s->cfg.hhdm_offset && direct_page_wanted(s, phys),
+               "boot-stray-page", "0x%llx (size 0x%llx) is mapped but is neither a kernel "
+               "page nor a direct-map page of a mapped region", (unsigned long long)va,
+               (unsigned long long)size);
+    FUZZ_CHECK(X86_PTE_ADDR(leaf) == phys &&
+                   (leaf & ~X86_PTE_ADDR_MASK) ==
+                       fuzz_expected_pte(VMM_ATTR_KERNEL | VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE,
+                                         size),
+               "boot-direct-page", "direct page 0x%llx: entry 0x%llx, want phys 0x%llx",
+               (unsigned long long)va, (unsigned long long)leaf, (unsigned long long)phys);
+    s->direct_leaves++;
+}
+
+/* Sorts intervals by lo (insertion sort: a dozen at most). */
+static void sort_intervals(interval_t *iv, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && iv[j].lo < iv[j - 1].lo; j--) {
+            interval_t t = iv[j];
+            iv[j] = iv[j - 1];
+            iv[j - 1] = t;
+        }
+}
+
+/* Returns the number of distinct blocks of 1 << shift touched by the union
+ * of the intervals (sorted, then merged block-wise). */
+static uint64_t union_blocks(const interval_t *src, size_t n, unsigned shift)
+{
+    interval_t iv[MAX_INTERVALS];
+    for (size_t i = 0; i < n; i++)
+        iv[i] = (interval_t){ src[i].lo >> shift, src[i].hi >> shift };
+    sort_intervals(iv, n);
+    uint64_t count = 0;
+    for (size_t i = 0; i < n;) {
+        uint64_t lo = iv[i].lo, hi = iv[i].hi;
+        for (i++; i < n && iv[i].lo <= hi + 1u && hi != UINT64_MAX; i++)
+            hi = iv[i].hi > hi ? iv[i].hi : hi;
+        count += hi - lo + 1u;
+    }
+    return count;
+}
+
+/* Collects the direct-map intervals (rounded out to the page size, virtual)
+ * and, when with_kernel, the kernel segments. Returns how many. */
+static size_t collect(const boot_state_t *s, interval_t *iv, bool direct, bool kernel)
+{
+    size_t n = 0;
+    for (size_t i = 0; direct && i < s->cfg.map_len; i++) {
+        const memmap_entry_t *e = &s->map[i];
+        if (!e->length || !mapped_type(e->type))
+            continue;
+        uint64_t lo = e->base & ~(s->page - 1u);
+        uint64_t hi = ((e->base + (e->length - 1u)) & ~(s->page - 1u)) + (s->page - 1u);
+        iv[n++] = (interval_t){ s->cfg.hhdm_offset + lo, s->cfg.hhdm_offset + hi };
+    }
+    for (size_t i = 0; kernel && i < s->cfg.kernel_len; i++)
+        if (s->seg[i].size)
+            iv[n++] = (interval_t){ s->seg[i].virt, s->seg[i].virt + (seg_len(&s->seg[i]) - 1u) };
+    return n;
+}
+
+/* The minimum number of table frames, computed here independently. */
+static uint64_t min_tables(const boot_state_t *s)
+{
+    interval_t all[MAX_INTERVALS], pd[MAX_INTERVALS], pt[MAX_INTERVALS];
+    size_t n_all = collect(s, all, true, true);
+    size_t n_pd = collect(s, pd, s->page != VMM_SIZE_1G, true);
+    size_t n_pt = collect(s, pt, false, true);
+    return 1u + union_blocks(all, n_all, X86_PX_SHIFT(X86_LEVEL_PML4)) +
+           union_blocks(pd, n_pd, X86_PX_SHIFT(X86_LEVEL_PDPT)) +
+           union_blocks(pt, n_pt, X86_PX_SHIFT(X86_LEVEL_PD));
+}
+
+/* Returns the errors the configuration itself explains (bit per status). */
+static uint64_t config_errors(const boot_state_t *s)
+{
+    uint64_t a = 0;
+    if (s->cfg.hhdm_offset & (s->page - 1u))
+        a |= BIT(VMM_ERR_MISALIGNED);
+    for (size_t i = 0; i < s->cfg.map_len; i++)
+        if (s->map[i].length && s->map[i].length - 1u > UINT64_MAX - s->map[i].base)
+            a |= BIT(VMM_ERR_OVERFLOW);
+    for (size_t i = 0; i < s->cfg.kernel_len; i++) {
+        const x86_kernel_segment_t *k = &s->seg[i];
+        if (k->attrs & ~VMM_ATTR_ALL)
+            a |= BIT(VMM_ERR_INVALID_ARGUMENT);
+        if (!k->size)
+            continue;
+        if ((k->virt | k->phys) & VMM_PAGE_MASK)
+            a |= BIT(VMM_ERR_MISALIGNED);
+        if (seg_len(k) - 1u > UINT64_MAX - k->virt)
+            a |= BIT(VMM_ERR_OVERFLOW);
+    }
+    if (s->cfg.vmm_start >= s->cfg.vmm_end)
+        a |= BIT(VMM_ERR_INVALID_VIRT);
+    else if (s->cfg.vmm_bitmap_words <
+             BITMAP_WORDS((s->cfg.vmm_end - s->cfg.vmm_start) >> VMM_PAGE_SHIFT))
+        a |= BIT(VMM_ERR_OUT_OF_BOUNDS);
+    return a;
+}
+
+/* Returns the mapping errors the layout explains: kernel segments that
+ * overlap each other or the direct map, a direct map that wraps or leaves
+ * canonical space. */
+static uint64_t layout_errors(const boot_state_t *s)
+{
+    interval_t iv[MAX_INTERVALS];
+    uint64_t a = 0;
+    size_t n = collect(s, iv, true, false);
+    for (size_t i = 0; i < n; i++) {
+        if (iv[i].hi < iv[i].lo || !X86_CANONICAL(iv[i].lo) || !X86_CANONICAL(iv[i].hi))
+            a |= BIT(VMM_ERR_OVERFLOW) | BIT(VMM_ERR_NON_CANONICAL);
+    }
+    for (size_t i = 0; i < s->cfg.map_len; i++) {
+        const memmap_entry_t *e = &s->map[i];
+        if (e->length && mapped_type(e->type) &&
+            (e->base + (e->length - 1u)) > UINT64_MAX - s->cfg.hhdm_offset)
+            a |= BIT(VMM_ERR_OVERFLOW) | BIT(VMM_ERR_NON_CANONICAL);
+    }
+    size_t m = collect(s, iv, true, true);
+    for (size_t i = n; i < m; i++)
+        for (size_t j = 0; j < m; j++)
+            if (j != i && iv[i].lo <= iv[j].hi && iv[j].lo <= iv[i].hi)
+                a |= BIT(VMM_ERR_ALREADY_MAPPED) | BIT(VMM_ERR_LARGE_PAGE_CONFLICT);
+    return a;
+}
+
+/* Checks the VMM: its window, and a bit set exactly where a page is mapped. */
+static void check_vmm(boot_state_t *s, const fuzz_phys_t *pool, const x86_paging_t *pt,
+                      const vmm_t *vmm)
+{
+    FUZZ_CHECK(vmm->start == s->cfg.vmm_start && vmm->end == s->cfg.vmm_end, "boot-vmm-window",
+               "VMM window [0x%llx, 0x%llx)", (unsigned long long)vmm->start,
+               (unsigned long long)vmm->end);
+    size_t used = 0;
+    for (uint64_t va = vmm->start; va < vmm->end; va += VMM_PAGE_SIZE) {
+        x86_pte_t leaf;
+        uint64_t size;
+        bool mapped = fuzz_walk_va(pool, pt->pml4, va, &leaf, &size);
+        bool set = false;
+        FUZZ_CHECK_STATUS(vmm_is_set(vmm, va, &set), VMM_OK, "boot-vmm-is-set");
+        FUZZ_CHECK(set == mapped, "boot-vmm-tracking", "window page 0x%llx: %s, bitmap %s",
+                   (unsigned long long)va, mapped ? "mapped" : "not mapped",
+                   set ? "set" : "clear");
+        used += set;
+    }
+    FUZZ_CHECK(vmm->bitmap.num_free + used == (vmm->end - vmm->start) >> VMM_PAGE_SHIFT,
+               "boot-vmm-free-count", "num_free %zu, %zu pages used", vmm->bitmap.num_free, used);
+}
+
+/* Reads the input into s->cfg. */
+static void read_config(boot_state_t *s, fuzz_data_t *fd, uint8_t *frame_fail,
+                        uint8_t *alloc_fail)
+{
+    uint8_t flags = fd_u8(fd), slot = fd_u8(fd);
+    *frame_fail = fd_u8(fd);
+    *alloc_fail = fd_u8(fd);
+    memset(&s->cfg, 0, sizeof s->cfg);
+    s->cfg.has_1g_pages = flags & 1u;
+    s->page = s->cfg.has_1g_pages ? VMM_SIZE_1G : VMM_SIZE_2M;
+    s->cfg.hhdm_offset = hhdm_choice[(flags >> 1) & 3u];
+    if (flags & 0x80u)
+        s->cfg.hhdm_offset += VMM_SIZE_2M;          /* misaligned with 1G pages */
+    s->cfg.map_len = fd_u8(fd) % (MAX_ENTRIES + 1u);
+    for (size_t i = 0; i < s->cfg.map_len; i++) {
+        uint64_t base = (uint64_t)fd_u16(fd) * MIB + fd_u16(fd);
+        uint16_t units = fd_u16(fd);
+        uint64_t len = (uint64_t)units * LEN_UNIT + fd_u16(fd);
+        if (units == LEN_OVERFLOW)
+            len = UINT64_MAX - base + 2u;            /* base + length wraps */
+        s->map[i] = (memmap_entry_t){ base, len, fd_u8(fd) % TYPE_COUNT };
+    }
+    s->cfg.map = s->map;
+    s->cfg.kernel_len = fd_u8(fd) % (MAX_SEGMENTS + 1u);
+    for (size_t i = 0; i < s->cfg.kernel_len; i++) {
+        uint16_t v = fd_u16(fd), p = fd_u16(fd), size = fd_u16(fd);
+        uint8_t attrs = fd_u8(fd);
+        s->seg[i] = (x86_kernel_segment_t){
+            .virt = X86_KERNEL_BASE + (uint64_t)(v & 0x7FFFu) * VMM_PAGE_SIZE + (v >> 15),
+            .phys = (uint64_t)p * VMM_PAGE_SIZE,
+            .size = (uint64_t)size * SEG_UNIT,
+            .attrs = (attrs & 0x80u) ? (vmm_attrs_t)(attrs & 0x7Fu) : (attrs & VMM_ATTR_ALL),
+        };
+    }
+    s->cfg.kernel = s->seg;
+    s->cfg.access_offset = fuzz_phys_offset(&s->pool);
+    switch ((flags >> 3) & 3u) {
+    case 0: s->cfg.vmm_start = s->cfg.hhdm_offset + (uint64_t)slot * (256u * MIB); break;
+    case 1: s->cfg.vmm_start = X86_KERNEL_BASE + (uint64_t)slot * VMM_SIZE_2M; break;
+    case 2: s->cfg.vmm_start = X86_KERNEL_BASE + (uint64_t)slot * VMM_PAGE_SIZE; break;
+    default: s->cfg.vmm_start = X86_KERNEL_BASE; break;
+    }
+    s->cfg.vmm_end = s->cfg.vmm_start + WINDOW_PAGES * VMM_PAGE_SIZE;
+    if (((flags >> 3) & 3u) == 3u)
+        s->cfg.vmm_end = s->cfg.vmm_start;             /* empty window */
+    if (s->cfg.vmm_end < s->cfg.vmm_start)
+        s->cfg.vmm_end = 0 - VMM_PAGE_SIZE;
+    s->cfg.vmm_bitmap = s->bitmap;
+    s->cfg.vmm_bitmap_words = (flags & 0x20u) && (flags & 0x40u) ? WINDOW_WORDS - 1u
+                                                                 : WINDOW_WORDS;
+    s->cfg.allocator = fuzz_alloc_allocator(&s->alloc);
+}
+
+/* Traces the configuration (repro listing). */
+static void trace_config(const boot_state_t *s)
+{
+    TRACE("config: 1G pages %d, hhdm 0x%llx, window [0x%llx, 0x%llx) words %zu",
+          s->cfg.has_1g_pages, (unsigned long long)s->cfg.hhdm_offset,
+          (unsigned long long)s->cfg.vmm_start, (unsigned long long)s->cfg.vmm_end,
+          s->cfg.vmm_bitmap_words);
+    for (size_t i = 0; i < s->cfg.map_len; i++)
+        TRACE("map[%zu]: base 0x%llx length 0x%llx type %u", i,
+              (unsigned long long)s->map[i].base, (unsigned long long)s->map[i].length,
+              s->map[i].type);
+    for (size_t i = 0; i < s->cfg.kernel_len; i++)
+        TRACE("kernel[%zu]: virt 0x%llx phys 0x%llx size 0x%llx attrs 0x%x", i,
+              (unsigned long long)s->seg[i].virt, (unsigned long long)s->seg[i].phys,
+              (unsigned long long)s->seg[i].size, s->seg[i].attrs);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static boot_state_t *s;
+    if (!s) {
+        s = calloc(1, sizeof *s);
+        if (!s)
+            abort();
+        fuzz_phys_create(&s->pool, POOL_BASE, POOL_FRAMES);
+    }
+    fuzz_data_t fd;
+    fd_init(&fd, data, size);
+    fuzz_op_begin(0, "x86_boot_init");
+    uint8_t frame_fail, alloc_fail;
+    fuzz_alloc_init(&s->alloc);
+    read_config(s, &fd, &frame_fail, &alloc_fail);
+    trace_config(s);
+    s->pool.failures = 0;
+    fuzz_phys_fail_after(&s->pool, frame_fail ? (long)frame_fail - 1 : -1);
+    fuzz_alloc_fail_after(&s->alloc, alloc_fail ? (long)alloc_fail - 1 : -1);
+    uint64_t allowed = config_errors(s) | layout_errors(s);
+    vmm_frames_t frames = fuzz_phys_frames(&s->pool);
+    x86_paging_t pt;
+    vmm_t vmm;
+    x86_boot_result_t res;
+    vmm_status_t st = x86_boot_init(&s->cfg, &frames, &pt, &vmm, &res);
+    TRACE("x86_boot_init -> %s", fuzz_status(st));
+    fuzz_phys_fail_after(&s->pool, -1);
+    fuzz_alloc_fail_after(&s->alloc, -1);
+    if (st != VMM_OK) {
+        bool injected = (st == VMM_ERR_OUT_OF_FRAMES && s->pool.failures) ||
+                        (st == VMM_ERR_OUT_OF_MEMORY && s->alloc.failures);
+        FUZZ_CHECK(injected || (st < 64 && ((allowed >> st) & 1u)), "boot-status",
+                   "returned %s; the input explains mask 0x%llx", vmm_strerror(st),
+                   (unsigned long long)allowed);
+        FUZZ_CHECK(fuzz_phys_in_use(&s->pool) == 0 && s->alloc.live == 0, "boot-failed-leak",
+                   "failed x86_boot_init kept %zu frames, %zu blocks",
+                   fuzz_phys_in_use(&s->pool), s->alloc.live);
+        return 0;
+    }
+    FUZZ_CHECK(allowed == 0, "boot-status", "succeeded; the input should fail (mask 0x%llx)",
+               (unsigned long long)allowed);
+    s->direct_leaves = s->kernel_leaves = 0;
+    size_t tables = fuzz_walk_all(&s->pool, pt.pml4, leaf_seen, s);
+    interval_t iv[MAX_INTERVALS];
+    size_t n = collect(s, iv, true, false);
+    uint64_t direct_pages = 0, kernel_pages = 0;
+    direct_pages = union_blocks(iv, n, s->page == VMM_SIZE_1G ? 30u : 21u);
+    for (size_t i = 0; i < s->cfg.kernel_len; i++)
+        kernel_pages += seg_len(&s->seg[i]) >> VMM_PAGE_SHIFT;
+    FUZZ_CHECK(s->direct_leaves == direct_pages, "boot-direct-coverage",
+               "%zu direct-map pages mapped, the usable kinds touch %llu", s->direct_leaves,
+               (unsigned long long)direct_pages);
+    FUZZ_CHECK(s->kernel_leaves == kernel_pages, "boot-kernel-coverage",
+               "%zu kernel pages mapped, segments hold %llu", s->kernel_leaves,
+               (unsigned long long)kernel_pages);
+    uint64_t minimum = min_tables(s);
+    FUZZ_CHECK(tables == pt.table_frames && res.table_frames == pt.table_frames &&
+                   fuzz_phys_in_use(&s->pool) == tables,
+               "boot-table-count", "walk %zu tables, pt %zu, result %zu, frames in use %zu",
+               tables, pt.table_frames, res.table_frames, fuzz_phys_in_use(&s->pool));
+    FUZZ_CHECK(tables == minimum && x86_boot_min_table_frames(&s->cfg) == minimum,
+               "boot-table-minimal", "%zu table frames used, x86_boot_min_table_frames %zu, "
+               "minimum %llu", tables, x86_boot_min_table_frames(&s->cfg),
+               (unsigned long long)minimum);
+    FUZZ_CHECK(res.cr3 == pt.pml4 && res.cr3_flags == 0 && res.direct_map_page == s->page,
+               "boot-result", "cr3 0x%llx (pml4 0x%llx), page 0x%llx",
+               (unsigned long long)res.cr3, (unsigned long long)pt.pml4,
+               (unsigned long long)res.direct_map_page);
+    check_vmm(s, &s->pool, &pt, &vmm);
+    TRACE("ok: %zu direct pages, %zu kernel pages, %zu table frames", s->direct_leaves,
+          s->kernel_leaves, tables);
+    vmm_deinit(&vmm);
+    x86_paging_destroy(&pt);
+    FUZZ_CHECK(fuzz_phys_in_use(&s->pool) == 0 && s->alloc.live == 0, "boot-teardown-leak",
+               "%zu frames, %zu blocks left after teardown", fuzz_phys_in_use(&s->pool),
+               s->alloc.live);
+    return 0;
+}
