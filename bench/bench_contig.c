@@ -15,6 +15,7 @@
 #include "contig.h"
 #include "core/bitmap.h"
 #include "pluto_bitmap.h"
+#include "summary_bitmap.h"
 
 #define SEED_STATE 0x5EEDu
 #define SEED_OPS 0xC0FFEEu
@@ -69,6 +70,17 @@ static void pluto_free(void *ctx, size_t first, size_t n)
     for (size_t i = first; i < first + n; i++)
         if (!pluto_clear_entry(ctx, i))
             bench_fail("pluto clearEntry(%zu) out of bounds", i);
+}
+
+/* The summary-level prototype (summary_bitmap.h): first fit. */
+static bool sb_alloc(void *ctx, size_t n, size_t *first)
+{
+    return sb_find_set(ctx, n, first);
+}
+
+static void sb_free(void *ctx, size_t first, size_t n)
+{
+    sb_clear(ctx, first, n);
 }
 
 /* Loads state st into a core bitmap over storage (a private copy). */
@@ -142,8 +154,9 @@ static double measure_pluto(const contig_state_t *st, uint64_t *storage,
 
 /* Replays iters iterations with core first fit and compares the final words
  * with Pluto's (pluto_words): both are "lowest run from 0". */
-static void check_same_as_pluto(const contig_state_t *st, uint64_t iters,
-                                const uint64_t *pluto_words, uint64_t *storage)
+static void check_same_as(const contig_state_t *st, uint64_t iters,
+                          const uint64_t *other_words, uint64_t *storage,
+                          const char *other)
 {
     core_ctx_t c;
     contig_ops_t ops = {core_alloc_first, core_free, &c};
@@ -152,10 +165,56 @@ static void check_same_as_pluto(const contig_state_t *st, uint64_t iters,
     core_load(&c, storage, st);
     contig_run(&ops, &live, st->max_run, SEED_OPS, iters, 0);
     contig_live_free(&live);
-    if (memcmp(storage, pluto_words,
+    if (memcmp(storage, other_words,
                BITMAP_WORDS(st->num_entries) * sizeof *storage) != 0)
-        bench_fail("core first fit and Pluto differ after %llu iterations "
-                   "on %zu entries", (unsigned long long)iters, st->num_entries);
+        bench_fail("core first fit and %s differ after %llu iterations "
+                   "on %zu entries", other, (unsigned long long)iters,
+                   st->num_entries);
+}
+
+/* Runs the summary-level prototype on a copy of st (as measure_core);
+ * returns the best ns/op, and checks it against core first fit, which must
+ * place every run identically. */
+static double measure_summary(const contig_state_t *st, uint64_t *storage,
+                              uint64_t *scratch, bool smoke)
+{
+    uint64_t iters = smoke ? SMOKE_ITERS : CORE_MAX_ITERS;
+    uint64_t budget = smoke ? 0 : CORE_BUDGET_NS;
+    size_t bytes = BITMAP_WORDS(st->num_entries) * sizeof *storage;
+    double best = 0;
+    for (int rep = 0; rep < (smoke ? 1 : CORE_REPS); rep++) {
+        summary_bitmap_t sb;
+        memcpy(storage, st->words, bytes);
+        if (!sb_init(&sb, storage, st->num_entries)) {
+            bench_fail("summary bitmap: init failed");
+            return 0;
+        }
+        contig_ops_t ops = {sb_alloc, sb_free, &sb};
+        contig_live_t live;
+        contig_live_copy(&live, &st->live);
+        contig_result_t r = contig_run(&ops, &live, st->max_run, SEED_OPS, iters, budget);
+        contig_live_free(&live);
+        sb_destroy(&sb);
+        iters = r.ops / 2u;
+        budget = 0;
+        double per_op = (double)r.ns / (double)r.ops;
+        if (rep == 0 || per_op < best)
+            best = per_op;
+    }
+    /* same placements as core first fit after the same iterations */
+    uint64_t check_iters = iters < FINE_ITERS ? iters : FINE_ITERS;
+    summary_bitmap_t sb;
+    memcpy(storage, st->words, bytes);
+    if (sb_init(&sb, storage, st->num_entries)) {
+        contig_ops_t ops = {sb_alloc, sb_free, &sb};
+        contig_live_t live;
+        contig_live_copy(&live, &st->live);
+        contig_run(&ops, &live, st->max_run, SEED_OPS, check_iters, 0);
+        contig_live_free(&live);
+        sb_destroy(&sb);
+        check_same_as(st, check_iters, storage, scratch, "summary prototype");
+    }
+    return best;
 }
 
 /* On the unchanged state, single requests (including one that cannot fit)
@@ -212,8 +271,8 @@ double bench_pluto_ns(unsigned log2, bool smoke)
 }
 
 /* Measures and prints the figures of one window size; returns core first-
- * fit, next-fit and Pluto ns/op through out[0..2]. */
-static void bench_size(unsigned log2, bool smoke, double out[3])
+ * fit, next-fit, Pluto and summary-prototype ns/op through out[0..3]. */
+static void bench_size(unsigned log2, bool smoke, double out[4])
 {
     contig_state_t st;
     size_t n = (size_t)1 << log2;
@@ -229,9 +288,10 @@ static void bench_size(unsigned log2, bool smoke, double out[3])
     double pluto = measure_pluto(&st, b, smoke ? 0 : pluto_budget_ns(log2),
                                  smoke ? SMOKE_ITERS : CORE_MAX_ITERS, &iters);
     pluto_cache[log2] = pluto;
-    check_same_as_pluto(&st, iters, b, a);
+    check_same_as(&st, iters, b, a, "Pluto");
     double first = measure_core(&st, false, a, smoke);
     double next = measure_core(&st, true, a, smoke);
+    double summary = measure_summary(&st, a, b, smoke);
 
     char fig[128], v[48], base[96], pv[32];
     bench_fmt_ns(pv, sizeof pv, pluto);
@@ -243,9 +303,13 @@ static void bench_size(unsigned log2, bool smoke, double out[3])
     snprintf(fig, sizeof fig, "bitmap alloc+free, next fit, 2^%u pages", log2);
     bench_row(fig, bench_fmt_ns(v, sizeof v, next), base, pluto / next,
               log2 >= 24 ? "goal >= 1000x" : "");
+    snprintf(fig, sizeof fig, "PROTOTYPE summary-level bitmap (bench/), first fit, 2^%u pages", log2);
+    bench_row(fig, bench_fmt_ns(v, sizeof v, summary), base, pluto / summary,
+              log2 >= 24 ? "proposal, not core; goal >= 1000x" : "proposal, not core");
     out[0] = first;
     out[1] = next;
     out[2] = pluto;
+    out[3] = summary;
     free(a);
     free(b);
     contig_state_free(&st);
@@ -268,7 +332,8 @@ static void fine_cross_check(unsigned log2)
     check_single_requests(&st, a, b);
     uint64_t iters;
     (void)measure_pluto(&st, b, 0, FINE_ITERS, &iters);
-    check_same_as_pluto(&st, iters, b, a);
+    check_same_as(&st, iters, b, a, "Pluto");
+    (void)measure_summary(&st, b, a, true);
     free(a);
     free(b);
     contig_state_free(&st);
@@ -291,7 +356,7 @@ void bench_contig(const bench_opts_t *opts)
     static const unsigned smoke[] = {12, 14};
     const unsigned *sizes = opts->smoke ? smoke : full;
     size_t count = opts->smoke ? 2 : 3;
-    double res[3][3];
+    double res[3][4];
     fine_cross_check(12);
     unsigned done = 0;
     for (size_t k = 0; k < count && sizes[k] <= opts->max_log2; k++, done++)
@@ -301,6 +366,8 @@ void bench_contig(const bench_opts_t *opts)
                    res[done - 1][0], res[0][2], res[done - 1][2]);
         growth_row("bitmap next fit", sizes[0], sizes[done - 1], res[0][1],
                    res[done - 1][1], res[0][2], res[done - 1][2]);
+        growth_row("PROTOTYPE summary-level first fit", sizes[0], sizes[done - 1],
+                   res[0][3], res[done - 1][3], res[0][2], res[done - 1][2]);
     }
 }
 
@@ -308,8 +375,8 @@ void bench_contig(const bench_opts_t *opts)
 bool bench_icount_bitmap(const char *what, unsigned log2, uint64_t iters)
 {
     bool first = strcmp(what, "first") == 0, next = strcmp(what, "next") == 0;
-    bool pluto = strcmp(what, "pluto") == 0;
-    if (!first && !next && !pluto)
+    bool pluto = strcmp(what, "pluto") == 0, summary = strcmp(what, "summary") == 0;
+    if (!first && !next && !pluto && !summary)
         return false;
     contig_state_t st;
     size_t n = (size_t)1 << log2;
@@ -321,8 +388,16 @@ bool bench_icount_bitmap(const char *what, unsigned log2, uint64_t iters)
     }
     core_ctx_t c;
     pluto_bitmap_t pb;
+    summary_bitmap_t sb = {0};
     contig_ops_t ops;
-    if (pluto) {
+    if (summary) {
+        memcpy(words, st.words, BITMAP_WORDS(n) * sizeof *words);
+        if (!sb_init(&sb, words, n)) {
+            fprintf(stderr, "bench: summary bitmap init failed\n");
+            exit(2);
+        }
+        ops = (contig_ops_t){sb_alloc, sb_free, &sb};
+    } else if (pluto) {
         memcpy(words, st.words, BITMAP_WORDS(n) * sizeof *words);
         pluto_bitmap_attach(&pb, words, n, st.num_free);
         ops = (contig_ops_t){pluto_alloc, pluto_free, &pb};
@@ -335,6 +410,8 @@ bool bench_icount_bitmap(const char *what, unsigned log2, uint64_t iters)
     contig_result_t r = contig_run(&ops, &live, st.max_run, SEED_OPS, iters, 0);
     printf("ops %llu\n", (unsigned long long)r.ops);
     contig_live_free(&live);
+    if (summary)
+        sb_destroy(&sb);
     free(words);
     contig_state_free(&st);
     return true;

@@ -16,7 +16,7 @@ OUT=$ROOT/build/bench
 JOBS=2
 MAX_LOG2=24
 FUZZ_SECONDS=5
-PROVE_TIMEOUT=240
+PROVE_TIMEOUT=120
 [[ ${1:-} == --quick ]] && { MAX_LOG2=20; FUZZ_SECONDS=2; }
 
 mkdir -p "$OUT"
@@ -65,6 +65,45 @@ core_figures() {
   return $rc
 }
 
+# icount WHAT LOG2: instructions per operation of one allocator over
+# ICOUNT_ITERS iterations on the 2^LOG2 window (callgrind, inside contig_run
+# only: load-independent, unlike the times).
+ICOUNT_ITERS=500
+icount() {
+  local out
+  out=$(valgrind --tool=callgrind --toggle-collect=contig_run --callgrind-out-file=/dev/null \
+        "$REL/bench/vmm_bench" --icount "$1" "$2" "$ICOUNT_ITERS" 2>&1) || { echo 0; return; }
+  awk -v it="$ICOUNT_ITERS" '/Collected :/ { printf "%.0f\n", $NF / (2 * it) }' <<<"$out"
+}
+
+# The contiguous-allocation goals in instructions per operation.
+icount_figures() {
+  log "instruction counts (callgrind)"
+  if ! command -v valgrind >/dev/null; then
+    row "instructions/op (callgrind)" "skipped" "-" "-" "valgrind missing"
+    return 0
+  fi
+  local lo=16 hi=$MAX_LOG2 w
+  local -A n
+  for w in pluto next first summary reserve; do
+    n[$w,$lo]=$(icount "$w" "$lo"); n[$w,$hi]=$(icount "$w" "$hi")
+  done
+  local label
+  for w in next first summary reserve; do
+    case $w in
+      next) label="bitmap alloc+free, next fit" ;;
+      first) label="bitmap alloc+free, first fit" ;;
+      summary) label="PROTOTYPE summary-level first fit" ;;
+      reserve) label="vmm_reserve+vmm_release" ;;
+    esac
+    row "$label, 2^$hi pages, instructions" "${n[$w,$hi]} instr/op" \
+        "Pluto setContiguous ${n[pluto,$hi]} instr/op" "$(ratio "${n[pluto,$hi]}" "${n[$w,$hi]}")" \
+        "callgrind, $ICOUNT_ITERS allocs; goal >= 1000x"
+    row "$label, instructions growth 2^$lo -> 2^$hi" "$(ratio "${n[$w,$hi]}" "${n[$w,$lo]}")" \
+        "Pluto $(ratio "${n[pluto,$hi]}" "${n[pluto,$lo]}")" "-" "goal <= 2x"
+  done
+}
+
 # Unicorn: checked translations per second (bench/bench_emu.c).
 emu_figures() {
   log "Unicorn checked translations"
@@ -105,8 +144,13 @@ fuzz_figures() {
       row "fuzz exec/s, $t" "build failed" "-" "-" "see $FUZZB.log"
       continue
     fi
-    local rate note
-    read -r rate note < <(fuzz_rate "$FUZZB/harness/fuzz_$t" "$ROOT/corpus/$t")
+    local rate note bin
+    bin=$(find "$FUZZB" -name "fuzz_$t" -type f -perm -u+x -not -path '*/CMakeFiles/*' | head -1)
+    if [[ -z $bin ]]; then
+      row "fuzz exec/s, $t" "not built" "-" "-" "no fuzz_$t binary in $FUZZB"
+      continue
+    fi
+    read -r rate note < <(fuzz_rate "$bin" "$ROOT/corpus/$t")
     [[ $note == ok ]] && note="${FUZZ_SECONDS}s run from corpus/$t" ||
       note="run stopped on a crash: run ./fuzz.sh with this target"
     row "fuzz exec/s, $t (libFuzzer, ASan+UBSan)" "$rate exec/s" \
@@ -134,24 +178,37 @@ fuzz_rate() {
     'BEGIN { if (s + 0 == 0) s = 1; printf "%.0f %s\n", r / s, rc == 0 ? "ok" : "crashed" }'
 }
 
-# Frama-C: wall time of proofs/prove.sh against parsing the same core file.
+# Frama-C: wall time of proofs/prove.sh (on a copy of its committed WP
+# cache, as ./fuzz.sh prove runs on a fresh clone; the bench never writes
+# into proofs/) against Frama-C parsing the same file.
 prove_figures() {
-  log "Frama-C proof time"
+  log "Frama-C proof time (timeout ${PROVE_TIMEOUT}s)"
   if [[ ! -x $ROOT/proofs/prove.sh ]]; then
     row "Frama-C/WP proof time" "not built yet" "-" "-" "proofs/prove.sh missing"
     return 0
   fi
-  local t0 t1 t2 rc=0
+  if ! command -v frama-c >/dev/null; then
+    row "Frama-C/WP proof time" "skipped" "-" "-" "frama-c missing"
+    return 0
+  fi
+  local cache=$OUT/wp-cache t0 t1 t2 rc=0
+  rm -rf "$cache"
+  if [[ -d $ROOT/proofs/wp-cache ]]; then cp -r "$ROOT/proofs/wp-cache" "$cache"; else mkdir -p "$cache"; fi
   t0=$(now)
   frama-c -machdep x86_64 "$ROOT/core/bitmap.c" -cpp-extra-args="-I$ROOT" >/dev/null 2>&1 || true
   t1=$(now)
-  timeout "$PROVE_TIMEOUT" "$ROOT/proofs/prove.sh" >"$OUT/prove.log" 2>&1 || rc=$?
+  VMM_WP_CACHE=$cache timeout "$PROVE_TIMEOUT" "$ROOT/proofs/prove.sh" "$OUT/prove" \
+    >"$OUT/prove.log" 2>&1 || rc=$?
   t2=$(now)
-  local base proof
+  local base proof goals verdict
   base=$(secs "$t0" "$t1"); proof=$(secs "$t1" "$t2")
-  local verdict="proved (exit 0)"
-  ((rc == 124)) && verdict="timeout after ${PROVE_TIMEOUT}s"
-  ((rc != 0 && rc != 124)) && verdict="exit $rc, see build/bench/prove.log"
+  goals=$(awk '$1 == "TOTAL" { print $2 "/" $3 " goals" }' "$OUT/prove.log")
+  case $rc in
+    0) verdict="${goals:-all goals} proved, committed WP cache" ;;
+    77) verdict="skipped by prove.sh" ;;
+    124) verdict="timeout after ${PROVE_TIMEOUT}s (cache cold or proofs changing)" ;;
+    *) verdict="exit $rc${goals:+, $goals}, see build/bench/prove.log" ;;
+  esac
   row "Frama-C/WP proof time, proofs/prove.sh" "${proof} s" \
       "frama-c parse of bitmap.c ${base} s" "$(ratio "$proof" "$base")" "$verdict"
 }
@@ -213,6 +270,7 @@ print_table() {
 start=$(now)
 status=0
 core_figures || status=1
+icount_figures
 emu_figures
 fuzz_figures
 prove_figures

@@ -13,9 +13,9 @@
 #include "bitmap.h"
 
 #define WORD_INDEX(i) ((i) / BITMAP_WORD_BITS)
-#define BIT_INDEX(i) ((unsigned)((i) % BITMAP_WORD_BITS))
+#define BIT_INDEX(i) ((i) % BITMAP_WORD_BITS)
 #define BIT_MASK(i) ((uint64_t)1 << BIT_INDEX(i))
-#define ALL_ONES ((uint64_t)0xFFFFFFFFFFFFFFFFull)
+#define ALL_ONES (~(uint64_t)0)
 #define IS_POW2(x) ((x) != 0 && ((x) & ((x) - 1u)) == 0)
 /* Largest entry count: keeps every word offset (w * 64 + 63) in a size_t. */
 #define MAX_ENTRIES (SIZE_MAX - (BITMAP_WORD_BITS - 1u))
@@ -27,10 +27,10 @@
     ensures \forall integer k; 0 <= k < \result ==> !BIT(x, k);
     ensures \result < 64 ==> BIT(x, \result);
 */
-static unsigned lowest_one(uint64_t x)
+static size_t lowest_one(uint64_t x)
 {
     /*@ ghost uint64_t x0 = x; */
-    unsigned n = 0;
+    size_t n = 0;
     if ((uint32_t)x == 0) {
         /*@ assert \forall integer k; 0 <= k < 32 ==> !BIT(x0, k); */
         x >>= 32;
@@ -62,12 +62,12 @@ static unsigned lowest_one(uint64_t x)
 
 /* Stores value into word w, which gains n set bits, and lowers num_free by
  * n. The caller proves the bit count (wcount) and the tail. */
-/*@ requires writable_bitmap(bm);
+/*@ requires WRITABLE_BITMAP(bm);
     requires w < bm->num_words;
-    requires tail_ok(bm, w, value);
+    requires TAIL_OK(bm, w, value);
     requires wcount(value, 64) == wcount(bm->words[w], 64) + n;
     assigns bm->words[w], bm->num_free;
-    ensures writable_bitmap(bm);
+    ensures WRITABLE_BITMAP(bm);
     ensures bm->words[w] == value;
     ensures bm->num_free == \old(bm->num_free) - n;
 */
@@ -90,12 +90,12 @@ static void word_raise(bitmap_t *bm, size_t w, uint64_t value, size_t n)
 
 /* Stores value into word w, which loses n set bits, and raises num_free by
  * n. The caller proves the bit count (wcount) and the tail. */
-/*@ requires writable_bitmap(bm);
+/*@ requires WRITABLE_BITMAP(bm);
     requires w < bm->num_words;
-    requires tail_ok(bm, w, value);
+    requires TAIL_OK(bm, w, value);
     requires wcount(value, 64) + n == wcount(bm->words[w], 64);
     assigns bm->words[w], bm->num_free;
-    ensures writable_bitmap(bm);
+    ensures WRITABLE_BITMAP(bm);
     ensures bm->words[w] == value;
     ensures bm->num_free == \old(bm->num_free) + n;
 */
@@ -117,12 +117,12 @@ static void word_lower(bitmap_t *bm, size_t w, uint64_t value, size_t n)
 }
 
 /* Sets entry i (nothing to do when it is already set). */
-/*@ requires writable_bitmap(bm);
+/*@ requires WRITABLE_BITMAP(bm);
     requires i < bm->num_entries;
     assigns bm->words[i / 64], bm->num_free;
-    ensures writable_bitmap(bm);
-    ensures entry_set(bm->words, i);
-    ensures same_outside{Pre, Post}(bm, i, i + 1);
+    ensures WRITABLE_BITMAP(bm);
+    ensures ENTRY_SET(bm->words, i);
+    ensures SAME_OUTSIDE(Pre, bm, i, i + 1);
 */
 static void set_one(bitmap_t *bm, size_t i)
 {
@@ -135,12 +135,12 @@ static void set_one(bitmap_t *bm, size_t i)
 }
 
 /* Clears entry i (nothing to do when it is already clear). */
-/*@ requires writable_bitmap(bm);
+/*@ requires WRITABLE_BITMAP(bm);
     requires i < bm->num_entries;
     assigns bm->words[i / 64], bm->num_free;
-    ensures writable_bitmap(bm);
-    ensures !entry_set(bm->words, i);
-    ensures same_outside{Pre, Post}(bm, i, i + 1);
+    ensures WRITABLE_BITMAP(bm);
+    ensures !ENTRY_SET(bm->words, i);
+    ensures SAME_OUTSIDE(Pre, bm, i, i + 1);
 */
 static void clear_one(bitmap_t *bm, size_t i)
 {
@@ -154,28 +154,28 @@ static void clear_one(bitmap_t *bm, size_t i)
 
 /* Sets every entry of [first, end): a whole clear word at once, a whole set
  * word is skipped, anything else bit by bit. */
-/*@ requires writable_bitmap(bm);
+/*@ requires WRITABLE_BITMAP(bm);
     requires first < end <= bm->num_entries;
     assigns bm->words[first / 64 .. (end - 1) / 64], bm->num_free;
-    ensures writable_bitmap(bm);
-    ensures all_set(bm->words, first, end - first);
-    ensures same_outside{Pre, Post}(bm, first, end);
+    ensures WRITABLE_BITMAP(bm);
+    ensures ALL_SET(bm->words, first, end - first);
+    ensures SAME_OUTSIDE(Pre, bm, first, end);
 */
 static void range_set(bitmap_t *bm, size_t first, size_t end)
 {
     /*@ ghost uint64_t *ws = bm->words; */
     size_t i = first;
     /*@ loop invariant first <= i <= end;
-        loop invariant writable_bitmap(bm) && bm->words == ws;
-        loop invariant all_set(ws, first, i - first);
-        loop invariant same_outside{Pre, Here}(bm, first, i);
+        loop invariant WRITABLE_BITMAP(bm) && bm->words == ws;
+        loop invariant ALL_SET(ws, first, i - first);
+        loop invariant SAME_OUTSIDE(Pre, bm, first, i);
         loop assigns i, ws[first / 64 .. (end - 1) / 64], bm->num_free;
         loop variant end - i;
     */
     while (i < end) {
         size_t w = WORD_INDEX(i);
         bool whole = BIT_INDEX(i) == 0 && end - i >= BITMAP_WORD_BITS;
-        if (whole && bm->words[w] == ALL_ONES) {
+        if (whole && ~bm->words[w] == 0) {
             i += BITMAP_WORD_BITS;
         } else if (whole && bm->words[w] == 0) {
             /*@ ghost lemma_wcount_extremes(); */
@@ -190,21 +190,21 @@ static void range_set(bitmap_t *bm, size_t first, size_t end)
 
 /* Clears every entry of [first, end): a whole set word at once, a whole
  * clear word is skipped, anything else bit by bit. */
-/*@ requires writable_bitmap(bm);
+/*@ requires WRITABLE_BITMAP(bm);
     requires first < end <= bm->num_entries;
     assigns bm->words[first / 64 .. (end - 1) / 64], bm->num_free;
-    ensures writable_bitmap(bm);
-    ensures all_clear(bm->words, first, end - first);
-    ensures same_outside{Pre, Post}(bm, first, end);
+    ensures WRITABLE_BITMAP(bm);
+    ensures ALL_CLEAR(bm->words, first, end - first);
+    ensures SAME_OUTSIDE(Pre, bm, first, end);
 */
 static void range_clear(bitmap_t *bm, size_t first, size_t end)
 {
     /*@ ghost uint64_t *ws = bm->words; */
     size_t i = first;
     /*@ loop invariant first <= i <= end;
-        loop invariant writable_bitmap(bm) && bm->words == ws;
-        loop invariant all_clear(ws, first, i - first);
-        loop invariant same_outside{Pre, Here}(bm, first, i);
+        loop invariant WRITABLE_BITMAP(bm) && bm->words == ws;
+        loop invariant ALL_CLEAR(ws, first, i - first);
+        loop invariant SAME_OUTSIDE(Pre, bm, first, i);
         loop assigns i, ws[first / 64 .. (end - 1) / 64], bm->num_free;
         loop variant end - i;
     */
@@ -213,7 +213,7 @@ static void range_clear(bitmap_t *bm, size_t first, size_t end)
         bool whole = BIT_INDEX(i) == 0 && end - i >= BITMAP_WORD_BITS;
         if (whole && bm->words[w] == 0) {
             i += BITMAP_WORD_BITS;
-        } else if (whole && bm->words[w] == ALL_ONES) {
+        } else if (whole && ~bm->words[w] == 0) {
             /*@ ghost lemma_wcount_extremes(); */
             word_lower(bm, w, 0, BITMAP_WORD_BITS);
             i += BITMAP_WORD_BITS;
@@ -224,35 +224,35 @@ static void range_clear(bitmap_t *bm, size_t first, size_t end)
     }
 }
 
-/* Returns the first entry i of [from, end) whose bit XOR flip is 1 (flip 0:
- * a set entry, flip ALL_ONES: a clear one), or end if there is none. */
-/*@ requires valid_bitmap(bm);
+/* Returns the first entry of [from, end) that is set (want_set) or clear
+ * (!want_set), or end if there is none. */
+/*@ requires VALID_BITMAP(bm);
     requires from < end <= bm->num_entries;
-    requires flip == 0 || flip == ALL_ONES;
     assigns \nothing;
     ensures from <= \result <= end;
-    ensures \forall integer i; from <= i < \result ==> !entry_is(bm->words, i, flip);
-    ensures \result < end ==> entry_is(bm->words, \result, flip);
+    ensures \forall integer i; from <= i < \result ==> !ENTRY_IS(bm->words, i, want_set);
+    ensures \result < end ==> ENTRY_IS(bm->words, \result, want_set);
 */
-static size_t next_match(const bitmap_t *bm, size_t from, size_t end, uint64_t flip)
+static size_t next_match(const bitmap_t *bm, size_t from, size_t end, bool want_set)
 {
     size_t w = WORD_INDEX(from);
     size_t last_w = WORD_INDEX(end - 1);
-    unsigned skip = BIT_INDEX(from);
-    unsigned b = lowest_one((bm->words[w] ^ flip) >> skip);
+    size_t skip = BIT_INDEX(from);
+    uint64_t x = want_set ? bm->words[w] : ~bm->words[w];
+    size_t b = lowest_one(x >> skip);
     size_t i = end;
     if (b < BITMAP_WORD_BITS - skip) {
         i = from + b;
     } else {
         /*@ loop invariant WORD_INDEX(from) <= w <= last_w && i == end;
             loop invariant \forall integer j; from <= j < 64 * (w + 1) ==>
-                             !entry_is(bm->words, j, flip);
-            loop assigns w, b, i;
+                             !ENTRY_IS(bm->words, j, want_set);
+            loop assigns w, b, x, i;
             loop variant last_w - w;
         */
         while (w < last_w) {
             w++;
-            uint64_t x = bm->words[w] ^ flip;
+            x = want_set ? bm->words[w] : ~bm->words[w];
             if (x != 0) {
                 b = lowest_one(x);
                 if (b < BITMAP_WORD_BITS) {
@@ -266,33 +266,33 @@ static size_t next_match(const bitmap_t *bm, size_t from, size_t end, uint64_t f
 }
 
 /* Returns the first clear entry of [from, end), or end if there is none. */
-/*@ requires valid_bitmap(bm);
+/*@ requires VALID_BITMAP(bm);
     requires from < end <= bm->num_entries;
     assigns \nothing;
     ensures from <= \result <= end;
-    ensures all_set(bm->words, from, \result - from);
-    ensures \result < end ==> !entry_set(bm->words, \result);
+    ensures ALL_SET(bm->words, from, \result - from);
+    ensures \result < end ==> !ENTRY_SET(bm->words, \result);
 */
 static size_t next_clear(const bitmap_t *bm, size_t from, size_t end)
 {
-    return next_match(bm, from, end, ALL_ONES);
+    return next_match(bm, from, end, false);
 }
 
 /* Returns the first set entry of [from, end), or end if there is none. */
-/*@ requires valid_bitmap(bm);
+/*@ requires VALID_BITMAP(bm);
     requires from < end <= bm->num_entries;
     assigns \nothing;
     ensures from <= \result <= end;
-    ensures all_clear(bm->words, from, \result - from);
-    ensures \result < end ==> entry_set(bm->words, \result);
+    ensures ALL_CLEAR(bm->words, from, \result - from);
+    ensures \result < end ==> ENTRY_SET(bm->words, \result);
 */
 static size_t next_set(const bitmap_t *bm, size_t from, size_t end)
 {
-    return next_match(bm, from, end, 0);
+    return next_match(bm, from, end, true);
 }
 
 /* Returns true when [first, first + n) is a non-empty range inside bm. */
-/*@ requires valid_bitmap(bm);
+/*@ requires VALID_BITMAP(bm);
     assigns \nothing;
     ensures \result != 0 <==> (n != 0 && first < bm->num_entries && n <= bm->num_entries - first);
 */
@@ -311,18 +311,18 @@ static bool range_ok(const bitmap_t *bm, size_t first, size_t n)
       ensures \result == VMM_ERR_INVALID_ARGUMENT;
     behavior too_small:
       assumes storage != \null && num_entries != 0;
-      assumes num_entries > MAX_ENTRIES || storage_words < words_for(num_entries);
+      assumes num_entries > MAX_ENTRIES || storage_words < WORDS_FOR(num_entries);
       assigns \nothing;
       ensures \result == VMM_ERR_OUT_OF_BOUNDS;
     behavior ok:
       assumes storage != \null && num_entries != 0;
-      assumes num_entries <= MAX_ENTRIES && storage_words >= words_for(num_entries);
-      assigns *bm, storage[0 .. words_for(num_entries) - 1];
+      assumes num_entries <= MAX_ENTRIES && storage_words >= WORDS_FOR(num_entries);
+      assigns *bm, storage[0 .. WORDS_FOR(num_entries) - 1];
       ensures \result == VMM_OK;
-      ensures writable_bitmap(bm);
+      ensures WRITABLE_BITMAP(bm);
       ensures bm->words == storage && bm->num_entries == num_entries;
       ensures bm->num_free == num_entries;
-      ensures all_clear(bm->words, 0, num_entries);
+      ensures ALL_CLEAR(bm->words, 0, num_entries);
     complete behaviors;
     disjoint behaviors;
 */
@@ -358,7 +358,7 @@ vmm_status_t bitmap_init(bitmap_t *bm, uint64_t *storage, size_t storage_words,
     return VMM_OK;
 }
 
-/*@ requires writable_bitmap(bm);
+/*@ requires WRITABLE_BITMAP(bm);
     assigns bm->words[0 .. bm->num_words - 1], bm->num_free;
     behavior out_of_bounds:
       assumes i >= bm->num_entries;
@@ -368,9 +368,9 @@ vmm_status_t bitmap_init(bitmap_t *bm, uint64_t *storage, size_t storage_words,
       assumes i < bm->num_entries;
       assigns bm->words[i / 64], bm->num_free;
       ensures \result == VMM_OK;
-      ensures writable_bitmap(bm);
-      ensures entry_set(bm->words, i);
-      ensures same_outside{Pre, Post}(bm, i, i + 1);
+      ensures WRITABLE_BITMAP(bm);
+      ensures ENTRY_SET(bm->words, i);
+      ensures SAME_OUTSIDE(Pre, bm, i, i + 1);
     complete behaviors;
     disjoint behaviors;
 */
@@ -382,7 +382,7 @@ vmm_status_t bitmap_set(bitmap_t *bm, size_t i)
     return VMM_OK;
 }
 
-/*@ requires writable_bitmap(bm);
+/*@ requires WRITABLE_BITMAP(bm);
     assigns bm->words[0 .. bm->num_words - 1], bm->num_free;
     behavior out_of_bounds:
       assumes i >= bm->num_entries;
@@ -392,9 +392,9 @@ vmm_status_t bitmap_set(bitmap_t *bm, size_t i)
       assumes i < bm->num_entries;
       assigns bm->words[i / 64], bm->num_free;
       ensures \result == VMM_OK;
-      ensures writable_bitmap(bm);
-      ensures !entry_set(bm->words, i);
-      ensures same_outside{Pre, Post}(bm, i, i + 1);
+      ensures WRITABLE_BITMAP(bm);
+      ensures !ENTRY_SET(bm->words, i);
+      ensures SAME_OUTSIDE(Pre, bm, i, i + 1);
     complete behaviors;
     disjoint behaviors;
 */
@@ -406,7 +406,7 @@ vmm_status_t bitmap_clear(bitmap_t *bm, size_t i)
     return VMM_OK;
 }
 
-/*@ requires valid_bitmap(bm);
+/*@ requires VALID_BITMAP(bm);
     requires \valid(is_set);
     requires \separated(is_set, bm);
     requires \separated(is_set, bm->words + (0 .. bm->num_words - 1));
@@ -419,7 +419,7 @@ vmm_status_t bitmap_clear(bitmap_t *bm, size_t i)
       assumes i < bm->num_entries;
       assigns *is_set;
       ensures \result == VMM_OK;
-      ensures *is_set != 0 <==> entry_set(bm->words, i);
+      ensures *is_set != 0 <==> ENTRY_SET(bm->words, i);
     complete behaviors;
     disjoint behaviors;
 */
@@ -431,7 +431,7 @@ vmm_status_t bitmap_test(const bitmap_t *bm, size_t i, bool *is_set)
     return VMM_OK;
 }
 
-/*@ requires writable_bitmap(bm);
+/*@ requires WRITABLE_BITMAP(bm);
     assigns bm->words[0 .. bm->num_words - 1], bm->num_free;
     behavior invalid_argument:
       assumes n == 0;
@@ -445,9 +445,9 @@ vmm_status_t bitmap_test(const bitmap_t *bm, size_t i, bool *is_set)
       assumes n != 0 && first < bm->num_entries && n <= bm->num_entries - first;
       assigns bm->words[first / 64 .. (first + n - 1) / 64], bm->num_free;
       ensures \result == VMM_OK;
-      ensures writable_bitmap(bm);
-      ensures all_set(bm->words, first, n);
-      ensures same_outside{Pre, Post}(bm, first, first + n);
+      ensures WRITABLE_BITMAP(bm);
+      ensures ALL_SET(bm->words, first, n);
+      ensures SAME_OUTSIDE(Pre, bm, first, first + n);
     complete behaviors;
     disjoint behaviors;
 */
@@ -461,7 +461,7 @@ vmm_status_t bitmap_set_range(bitmap_t *bm, size_t first, size_t n)
     return VMM_OK;
 }
 
-/*@ requires writable_bitmap(bm);
+/*@ requires WRITABLE_BITMAP(bm);
     assigns bm->words[0 .. bm->num_words - 1], bm->num_free;
     behavior invalid_argument:
       assumes n == 0;
@@ -475,9 +475,9 @@ vmm_status_t bitmap_set_range(bitmap_t *bm, size_t first, size_t n)
       assumes n != 0 && first < bm->num_entries && n <= bm->num_entries - first;
       assigns bm->words[first / 64 .. (first + n - 1) / 64], bm->num_free;
       ensures \result == VMM_OK;
-      ensures writable_bitmap(bm);
-      ensures all_clear(bm->words, first, n);
-      ensures same_outside{Pre, Post}(bm, first, first + n);
+      ensures WRITABLE_BITMAP(bm);
+      ensures ALL_CLEAR(bm->words, first, n);
+      ensures SAME_OUTSIDE(Pre, bm, first, first + n);
     complete behaviors;
     disjoint behaviors;
 */
@@ -491,29 +491,29 @@ vmm_status_t bitmap_clear_range(bitmap_t *bm, size_t first, size_t n)
     return VMM_OK;
 }
 
-/*@ requires valid_bitmap(bm);
+/*@ requires VALID_BITMAP(bm);
     assigns \nothing;
     ensures \result != 0 <==> (n != 0 && first < bm->num_entries &&
                                n <= bm->num_entries - first &&
-                               all_clear(bm->words, first, n));
+                               ALL_CLEAR(bm->words, first, n));
 */
 bool bitmap_range_clear(const bitmap_t *bm, size_t first, size_t n)
 {
     return range_ok(bm, first, n) && next_set(bm, first, first + n) == first + n;
 }
 
-/*@ requires valid_bitmap(bm);
+/*@ requires VALID_BITMAP(bm);
     assigns \nothing;
     ensures \result != 0 <==> (n != 0 && first < bm->num_entries &&
                                n <= bm->num_entries - first &&
-                               all_set(bm->words, first, n));
+                               ALL_SET(bm->words, first, n));
 */
 bool bitmap_range_set(const bitmap_t *bm, size_t first, size_t n)
 {
     return range_ok(bm, first, n) && next_clear(bm, first, first + n) == first + n;
 }
 
-/*@ requires writable_bitmap(bm);
+/*@ requires WRITABLE_BITMAP(bm);
     requires \valid(first);
     requires \separated(first, bm);
     requires \separated(first, bm->words + (0 .. bm->num_words - 1));
@@ -528,23 +528,23 @@ bool bitmap_range_set(const bitmap_t *bm, size_t first, size_t n)
       ensures \result == VMM_ERR_OUT_OF_BOUNDS;
     behavior no_space:
       assumes n != 0 && IS_POW2(align) && hint <= bm->num_entries;
-      assumes !\exists integer s; candidate(s, n, align, hint, bm->num_entries) &&
-                                  all_clear(bm->words, s, n);
+      assumes !\exists integer s; CANDIDATE(s, n, align, hint, bm->num_entries) &&
+                                  ALL_CLEAR(bm->words, s, n);
       assigns \nothing;
       ensures \result == VMM_ERR_NO_SPACE;
     behavior found:
       assumes n != 0 && IS_POW2(align) && hint <= bm->num_entries;
-      assumes \exists integer s; candidate(s, n, align, hint, bm->num_entries) &&
-                                 all_clear(bm->words, s, n);
+      assumes \exists integer s; CANDIDATE(s, n, align, hint, bm->num_entries) &&
+                                 ALL_CLEAR(bm->words, s, n);
       assigns *first, bm->words[0 .. bm->num_words - 1], bm->num_free;
       ensures \result == VMM_OK;
-      ensures writable_bitmap(bm);
-      ensures candidate(*first, n, align, hint, bm->num_entries);
-      ensures all_clear{Pre}(bm->words, *first, n);
-      ensures all_set(bm->words, *first, n);
-      ensures \forall integer s; candidate(s, n, align, hint, bm->num_entries) && s < *first ==>
-                !all_clear{Pre}(bm->words, s, n);
-      ensures same_outside{Pre, Post}(bm, *first, *first + n);
+      ensures WRITABLE_BITMAP(bm);
+      ensures CANDIDATE(*first, n, align, hint, bm->num_entries);
+      ensures ALL_CLEAR_AT(Pre, bm->words, *first, n);
+      ensures ALL_SET(bm->words, *first, n);
+      ensures \forall integer s; CANDIDATE(s, n, align, hint, bm->num_entries) && s < *first ==>
+                !ALL_CLEAR_AT(Pre, bm->words, s, n);
+      ensures SAME_OUTSIDE(Pre, bm, *first, *first + n);
     complete behaviors;
     disjoint behaviors;
 */
@@ -560,8 +560,8 @@ vmm_status_t bitmap_find_set(bitmap_t *bm, size_t n, size_t align, size_t hint,
     size_t last = bm->num_entries - n; /* highest start that fits */
     size_t s = hint;
     /*@ loop invariant hint <= s <= bm->num_entries;
-        loop invariant \forall integer t; candidate(t, n, align, hint, bm->num_entries) && t < s ==>
-                         !all_clear(bm->words, t, n);
+        loop invariant \forall integer t; CANDIDATE(t, n, align, hint, bm->num_entries) && t < s ==>
+                         !ALL_CLEAR(bm->words, t, n);
         loop assigns s;
         loop variant bm->num_entries - s;
     */

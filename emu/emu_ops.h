@@ -9,8 +9,9 @@
  * the program, probe_world checks every page three ways (probe.h).
  *
  * config: u8 mode  bit 0 boot (x86_boot_init), bit 1 1 GiB direct-map pages,
- *                  bit 2 a second usable region far above the buffer,
- *                  bit 3 probe after every op (slow, thorough)
+ *                  bit 2 a second usable region far above the buffer
+ *                  (64 MiB at 8 GiB, not backed: translate checks only),
+ *                  bit 3 translate-probe every page after every op
  * rec  = u8: the (rec % records)-th VMM record, in address order
  * page = u16: a 4 KiB page index in the window
  * attrs = u8: bits 0..3 as vmm_attrs_t; bit 7 set: the raw byte (invalid)

@@ -10,9 +10,13 @@ DEST=$ROOT/.tools/unicorn
 STAMP=$DEST/.installed-$VERSION
 
 # Succeeds when the library and the header are both in place.
+installed_files_present() {
+  [[ -f $DEST/unicorn/lib/libunicorn.so.2 && -f $DEST/unicorn/include/unicorn/unicorn.h ]]
+}
+
+# Succeeds when this version was installed completely.
 installed() {
-  [[ -f $STAMP && -f $DEST/unicorn/lib/libunicorn.so.2 &&
-     -f $DEST/unicorn/include/unicorn/unicorn.h ]]
+  [[ -f $STAMP ]] && installed_files_present
 }
 
 installed && exit 0
@@ -30,13 +34,18 @@ echo "install-unicorn: unicorn==$VERSION -> $DEST" >&2
 rm -rf "$DEST"
 mkdir -p "$DEST"
 pip_args=(install --quiet --disable-pip-version-check --no-deps --target "$DEST" "unicorn==$VERSION")
-# Debian's pip refuses to touch an "externally managed" Python without this
-# flag, even with --target; other pips do not know the flag.
-if ! "$PY" -m pip "${pip_args[@]}" 2>/dev/null; then
-  "$PY" -m pip "${pip_args[@]}" --break-system-packages
+# Some pips refuse an "externally managed" Python unless told; older pips do
+# not know the flag. Without Unicorn the emu tests are reported skipped, so
+# a failed install warns instead of stopping every other part.
+if ! "$PY" -m pip "${pip_args[@]}" 2>/dev/null &&
+   ! "$PY" -m pip "${pip_args[@]}" --break-system-packages; then
+  echo "install-unicorn: WARNING: pip could not install unicorn==$VERSION;" \
+       "the emu tests will be SKIPPED" >&2
+  exit 0
 fi
-installed_files=("$DEST"/unicorn/lib/libunicorn.so.2 "$DEST"/unicorn/include/unicorn/unicorn.h)
-for f in "${installed_files[@]}"; do
-  [[ -f $f ]] || { echo "install-unicorn: $f missing after install" >&2; exit 1; }
-done
+if ! installed_files_present; then
+  echo "install-unicorn: WARNING: the wheel lacks libunicorn.so.2 or unicorn.h;" \
+       "the emu tests will be SKIPPED" >&2
+  exit 0
+fi
 touch "$STAMP"

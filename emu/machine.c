@@ -63,7 +63,7 @@ static const uint8_t code_cpuid[] = {0xB8, 0x08, 0x00, 0x00, 0x80, 0x0F, 0xA2};
 #define PAGE 4096u
 #define CPUID_PHYS_BITS_MASK 0xFFu
 /* No timeout: Unicorn would start a timer thread for every run. Every run
- * is bounded by construction (fixed snippets, or one counted instruction). */
+ * is bounded by construction (fixed snippets; a fetch asks the MMU first). */
 #define SNIPPET_TIMEOUT_US 0u
 /* CR2 in a clean context: non-canonical, so no #PF ever reports it. */
 #define CR2_SENTINEL 0xDEAD000000000000ull
@@ -80,6 +80,8 @@ struct emu_machine {
     unsigned phys_bits;
     uint64_t cr3;
     bool started;              /* ctx[] hold contexts of an earlier start */
+    bool dirty;                /* the CPU may not be clean: restore ctx[] */
+    emu_cpl_t cpl;             /* level of the clean CPU when !dirty      */
 };
 
 /* Returns the physical address of an auxiliary page. */
@@ -231,15 +233,6 @@ static int run(emu_machine_t *m, uint64_t begin, uint64_t until, size_t count)
     return err == UC_ERR_OK ? EMU_VEC_NONE : EMU_VEC_EMU_ERROR;
 }
 
-/* A run cut off by an instruction count leaves Unicorn in a state that
- * turns the next fault into a #DF; one plain run from a clean context
- * clears it. */
-static void settle(emu_machine_t *m)
-{
-    uc_context_restore(m->uc, m->ctx[EMU_CPL0]);
-    run(m, snip_va(SNIP_LANDING), snip_va(SNIP_LANDING) + 1, 0);
-}
-
 /* Enters CPL3 from the CPL0 context with an iretq frame on the kernel stack. */
 static bool enter_user(emu_machine_t *m)
 {
@@ -265,6 +258,7 @@ static bool enter_user(emu_machine_t *m)
 /* Reads MAXPHYADDR with cpuid 0x80000008 at CPL0. */
 static bool read_phys_bits(emu_machine_t *m)
 {
+    m->dirty = true; /* cpuid leaves registers changed */
     uc_context_restore(m->uc, m->ctx[EMU_CPL0]);
     int vec = run(m, snip_va(SNIP_CPUID), snip_va(SNIP_CPUID) + sizeof(code_cpuid), 0);
     uint64_t rax = 0;
@@ -280,7 +274,7 @@ static bool read_phys_bits(emu_machine_t *m)
 
 static int run_access(emu_machine_t *m, emu_cpl_t cpl, uint64_t va,
                       emu_kind_t kind, uint8_t value, uint64_t fetch_phys,
-                      uint8_t *data, bool *counted);
+                      uint8_t *data);
 
 /* One fault used to find the error code: access, and the code hardware gives. */
 typedef struct marker_fault {
@@ -295,11 +289,8 @@ typedef struct marker_fault {
 static int fault_and_save(emu_machine_t *m, const marker_fault_t *f)
 {
     uint8_t data;
-    bool counted;
-    int vec = run_access(m, f->cpl, f->va, f->kind, 0, UINT64_MAX, &data, &counted);
+    int vec = run_access(m, f->cpl, f->va, f->kind, 0, UINT64_MAX, &data);
     uc_context_save(m->uc, m->scratch);
-    if (counted)
-        settle(m);
     return vec;
 }
 
@@ -358,6 +349,7 @@ bool emu_start(emu_machine_t *m, uint64_t cr3)
     write_aux_pages(m);
     if (m->started) /* begin again from CPL0, whatever ran last */
         uc_context_restore(m->uc, m->ctx[EMU_CPL0]);
+    m->dirty = true;
     uc_ctl_flush_tlb(m->uc);
     uint64_t rip = snip_va(SNIP_LANDING);
     if (!load_system_state(m, cr3) ||
@@ -389,18 +381,29 @@ static void read_fault(emu_machine_t *m, int vector, emu_outcome_t *out)
            sizeof(out->error_code));
 }
 
+/* Brings the CPU to a clean state at cpl: restores the saved context
+ * unless the last check left it clean at that level already. */
+static void enter(emu_machine_t *m, emu_cpl_t cpl)
+{
+    if (m->dirty || m->cpl != cpl)
+        uc_context_restore(m->uc, m->ctx[cpl]);
+    m->dirty = false;
+    m->cpl = cpl;
+}
+
 /* uc_vmem_translate at cpl; see machine.h. */
 void emu_translate(emu_machine_t *m, emu_cpl_t cpl, uint64_t va,
                    emu_kind_t kind, emu_outcome_t *out)
 {
     static const uc_prot prot[EMU_KINDS] = {UC_PROT_READ, UC_PROT_WRITE, UC_PROT_EXEC};
     memset(out, 0, sizeof(*out));
-    uc_context_restore(m->uc, m->ctx[cpl]);
+    enter(m, cpl);
     uc_err err = uc_vmem_translate(m->uc, va, prot[kind], &out->phys);
     if (err == UC_ERR_OK) {
         out->vector = EMU_VEC_NONE;
         return;
     }
+    m->dirty = true;
     /* The walk failed: a #PF sets CR2, a non-canonical address (#GP)
      * leaves the sentinel. */
     uint64_t cr2 = CR2_SENTINEL;
@@ -408,39 +411,39 @@ void emu_translate(emu_machine_t *m, emu_cpl_t cpl, uint64_t va,
     read_fault(m, cr2 == CR2_SENTINEL ? EMU_VEC_GP : EMU_VEC_PF, out);
 }
 
-/* Runs a fetch of va from the current context (see emu_access); *counted
- * tells that the run was cut off by an instruction count. Returns the vector. */
-static int run_fetch(emu_machine_t *m, uint64_t va, uint64_t fetch_phys,
-                     bool *counted)
+/* Runs a fetch of va from the current context (see emu_access). Returns the
+ * vector. No run is ever cut off by an instruction count (switching count on
+ * and off makes Unicorn flush every translated block) or a timeout (a
+ * thread per run): the MMU is asked first, and code runs only when the
+ * fetch faults at va itself or lands on the planted instruction. */
+static int run_fetch(emu_machine_t *m, uint64_t va, uint64_t fetch_phys)
 {
-    uint8_t saved = 0, xchg = XCHG_EAX_ECX;
-    /* No timeout guards a run (Unicorn starts a thread per timed run): so
-     * a planted fetch only runs when the MMU really lands on the plant, and
-     * nothing else can be executed. */
     uint64_t lands = UINT64_MAX;
-    if (fetch_phys != UINT64_MAX &&
-        (uc_vmem_translate(m->uc, va, UC_PROT_EXEC, &lands) != UC_ERR_OK ||
-         lands != fetch_phys)) {
-        *counted = false;
-        return EMU_VEC_EMU_ERROR;
+    bool fetchable = uc_vmem_translate(m->uc, va, UC_PROT_EXEC, &lands) == UC_ERR_OK;
+    if (!fetchable) {
+        /* The real fault, with its error code, from a real fetch. Unicorn
+         * 2.1.4 would report a bogus #PF for an `until` that does not follow
+         * a fetchable byte: stop at the landing pad instead. */
+        m->dirty = true;
+        uc_context_restore(m->uc, m->ctx[m->cpl]);
+        return run(m, va, snip_va(SNIP_LANDING), 0);
     }
-    bool planted = fetch_phys != UINT64_MAX &&
-                   emu_phys_read(m, fetch_phys, &saved, 1) &&
-                   emu_phys_write(m, fetch_phys, &xchg, 1);
+    if (fetch_phys == UINT64_MAX || lands != fetch_phys)
+        return EMU_VEC_EMU_ERROR; /* fetchable, but not where expected */
+    uint8_t saved = 0, xchg = XCHG_EAX_ECX;
     uint64_t rax = 0, rcx = FETCH_MARK;
+    if (!emu_phys_read(m, fetch_phys, &saved, 1) || !emu_phys_write(m, fetch_phys, &xchg, 1))
+        return EMU_VEC_EMU_ERROR;
+    /* Writes to guest memory do not drop translated blocks built from it:
+     * drop them by hand, before (the plant) and after (the original). */
+    uc_ctl_remove_cache(m->uc, va, va + 1);
     uc_reg_write(m->uc, UC_X86_REG_RAX, &rax);
     uc_reg_write(m->uc, UC_X86_REG_RCX, &rcx);
-    /* One instruction. Unicorn 2.1.4 (QEMU 5) decodes on into the next page
-     * within a block unless `until` stops it at va + 1; but an `until` that
-     * does not follow a fetchable byte yields a bogus #PF. So: stop at
-     * va + 1 when va is expected to be fetchable, else run one counted
-     * instruction (the real fault at va is reported). Either way a
-     * disagreement with the expectation shows. */
-    *counted = !planted;
-    int vec = planted ? run(m, va, va + 1, 0)
-                      : run(m, va, snip_va(SNIP_LANDING), 1);
-    if (planted)
-        emu_phys_write(m, fetch_phys, &saved, 1);
+    /* Stopping at va + 1 keeps Unicorn (QEMU 5) from decoding on into the
+     * next page within the block. */
+    int vec = run(m, va, va + 1, 0);
+    emu_phys_write(m, fetch_phys, &saved, 1);
+    uc_ctl_remove_cache(m->uc, va, va + 1);
     uc_reg_read(m->uc, UC_X86_REG_RAX, &rax);
     if (vec == EMU_VEC_NONE && rax != FETCH_MARK)
         vec = EMU_VEC_EMU_ERROR; /* it ran, but not our instruction */
@@ -462,29 +465,27 @@ static int run_load_store(emu_machine_t *m, uint64_t va, emu_kind_t kind,
     return vec;
 }
 
-/* Runs the access from the clean context of cpl and leaves the CPU as the
- * access left it. Returns the vector; *counted as in run_fetch. */
+/* Runs the access from a clean state at cpl and leaves the CPU as the
+ * access left it. Returns the vector. */
 static int run_access(emu_machine_t *m, emu_cpl_t cpl, uint64_t va,
                       emu_kind_t kind, uint8_t value, uint64_t fetch_phys,
-                      uint8_t *data, bool *counted)
+                      uint8_t *data)
 {
-    uc_context_restore(m->uc, m->ctx[cpl]);
-    *counted = false;
-    if (kind == EMU_FETCH)
-        return run_fetch(m, va, fetch_phys, counted);
-    return run_load_store(m, va, kind, value, data);
+    enter(m, cpl);
+    int vec = kind == EMU_FETCH ? run_fetch(m, va, fetch_phys)
+                                : run_load_store(m, va, kind, value, data);
+    if (vec != EMU_VEC_NONE) /* "exception in progress": restore next time */
+        m->dirty = true;
+    return vec;
 }
 
 /* A real load, store or fetch at cpl; see machine.h. */
 void emu_access(emu_machine_t *m, emu_cpl_t cpl, uint64_t va, emu_kind_t kind,
                 uint8_t value, uint64_t fetch_phys, emu_outcome_t *out)
 {
-    bool counted;
     memset(out, 0, sizeof(*out));
-    int vec = run_access(m, cpl, va, kind, value, fetch_phys, &out->data, &counted);
+    int vec = run_access(m, cpl, va, kind, value, fetch_phys, &out->data);
     read_fault(m, vec, out);
-    if (counted)
-        settle(m);
 }
 
 /* Reads physical memory through Unicorn. */
@@ -493,7 +494,8 @@ bool emu_phys_read(emu_machine_t *m, uint64_t phys, void *buf, size_t len)
     return uc_mem_read(m->uc, phys, buf, len) == UC_ERR_OK;
 }
 
-/* Writes physical memory through Unicorn (which drops stale code). */
+/* Writes physical memory through Unicorn (translated code built from it is
+ * NOT dropped: see run_fetch). */
 bool emu_phys_write(emu_machine_t *m, uint64_t phys, const void *buf, size_t len)
 {
     return uc_mem_write(m->uc, phys, buf, len) == UC_ERR_OK;

@@ -89,7 +89,7 @@ void emu_translate(emu_machine_t *m, emu_cpl_t cpl, uint64_t va,
 void emu_access(emu_machine_t *m, emu_cpl_t cpl, uint64_t va, emu_kind_t kind,
                 uint8_t value, uint64_t fetch_phys, emu_outcome_t *out);
 
-/* Physical memory access through the emulator (invalidates cached code). */
+/* Physical memory access through the emulator. */
 bool emu_phys_read(emu_machine_t *m, uint64_t phys, void *buf, size_t len);
 bool emu_phys_write(emu_machine_t *m, uint64_t phys, const void *buf, size_t len);
 

@@ -175,8 +175,9 @@ static void print_intent(const intent_t *it)
 {
     fprintf(stderr, "    intent: %s", it->source);
     if (it->mapped)
-        fprintf(stderr, ", phys %#llx, %llu KiB page", (unsigned long long)it->phys,
-                (unsigned long long)(it->page_size >> 10));
+        fprintf(stderr, ", phys %#llx, %s page", (unsigned long long)it->phys,
+                it->page_size == VMM_SIZE_1G ? "1 GiB"
+                : it->page_size == VMM_SIZE_2M ? "2 MiB" : "4 KiB");
     if (it->mapped || it->lazy)
         fprintf(stderr, ", %s %s %s %s", it->attrs & VMM_ATTR_KERNEL ? "kernel" : "user",
                 it->attrs & VMM_ATTR_WRITABLE ? "writable" : "read-only",
@@ -234,7 +235,7 @@ static unsigned check_translate(world_t *w, uint64_t va, emu_cpl_t cpl, emu_kind
     emu_translate(w->machine, cpl, va, kind, &got);
     w->stats.translations++;
     if (got.vector == EMU_VEC_PF)
-        w->stats.error_bits_seen |= 1ull << (got.error_code & 0x1Fu);
+        w->stats.error_bits_seen |= PROBE_SEEN_BIT(got.error_code);
     if (same_outcome(&e.intent, &got, true) && same_outcome(&e.walk, &got, true))
         return 0;
     mismatch(w, "translate", va, cpl, kind, &e.it, &e.intent, &e.walk, &got, true);
@@ -287,7 +288,7 @@ static unsigned decide(world_t *w, uint64_t va, emu_cpl_t cpl, emu_kind_t kind,
     vmm_fault_result_t res;
     vmm_fault_kind_t v = x86_page_fault(&w->vmm, got->cr2, got->error_code, &res);
     w->stats.faults_decided++;
-    w->stats.verdicts_seen |= 1ull << v;
+    w->stats.verdicts_seen |= PROBE_SEEN_BIT(v);
     *retry = v == VMM_FAULT_RESOLVED;
     if (v == VMM_FAULT_RESOLVED) {
         zero_frame(w, res.phys, res.page_size);
@@ -332,7 +333,7 @@ static unsigned execute_once(world_t *w, uint64_t va, emu_cpl_t cpl, emu_kind_t 
     emu_access(w->machine, cpl, va, kind, value, lands ? e.intent.phys : UINT64_MAX, got);
     w->stats.accesses++;
     if (got->vector == EMU_VEC_PF)
-        w->stats.error_bits_seen |= 1ull << (got->error_code & 0x1Fu);
+        w->stats.error_bits_seen |= PROBE_SEEN_BIT(got->error_code);
     uint8_t after = before;
     if (watched)
         emu_phys_read(w->machine, watch, &after, 1);
@@ -391,10 +392,38 @@ unsigned probe_access(world_t *w, uint64_t va, emu_cpl_t cpl, emu_kind_t kind,
     return bad;
 }
 
+/* What the MMU does not show: the page size and the cache-disable bit of
+ * the leaf the core wrote must follow the intent too. Returns 1 on a
+ * mismatch. */
+static unsigned check_leaf(world_t *w, uint64_t va)
+{
+    intent_t it;
+    x86_walk_t walk;
+    probe_intent(w, va, &it);
+    memset(&walk, 0, sizeof(walk));
+    if (!it.mapped || x86_translate(&w->pt, va, &walk) != VMM_OK)
+        return 0; /* presence is the emulator checks' business */
+    x86_pte_t leaf = walk.entries[X86_LEVEL_PML4 - walk.level];
+    bool uncached = (leaf & X86_PTE_PCD) != 0;
+    if (walk.page_size == it.page_size && uncached == !(it.attrs & VMM_ATTR_CACHABLE))
+        return 0;
+    w->stats.mismatches++;
+    if (w->stats.mismatches <= w->report_limit) {
+        fprintf(stderr, "MISMATCH (leaf entry)%s%s: %#llx: %llu KiB page%s, intent "
+                "%llu KiB page%s\n", w->context ? " at " : "", w->context ? w->context : "",
+                (unsigned long long)va, (unsigned long long)(walk.page_size >> 10),
+                uncached ? " uncached (PCD)" : " cached",
+                (unsigned long long)(it.page_size >> 10),
+                (it.attrs & VMM_ATTR_CACHABLE) ? " cached" : " uncached");
+        print_walk(w, va);
+    }
+    return 1;
+}
+
 /* Checks va at both CPLs for every kind; see probe.h. */
 unsigned probe_va(world_t *w, uint64_t va, unsigned flags)
 {
-    unsigned bad = 0;
+    unsigned bad = (flags & PROBE_TRANSLATE) ? check_leaf(w, va) : 0;
     for (int cpl = 0; cpl < EMU_CPLS; cpl++)
         for (int kind = 0; kind < EMU_KINDS; kind++)
             bad += probe_access(w, va, (emu_cpl_t)cpl, (emu_kind_t)kind, flags);

@@ -32,6 +32,9 @@ typedef struct intent {
     const char *source;   /* "alloc record", "direct map", ...             */
 } intent_t;
 
+/* Bit of a #PF error code / fault verdict in world_stats_t's "seen" sets. */
+#define PROBE_SEEN_BIT(v) ((uint64_t)1 << ((v) & 0x3Fu))
+
 /* Probe flags. */
 #define PROBE_TRANSLATE 1u /* uc_vmem_translate checks                      */
 #define PROBE_EXECUTE 2u   /* real loads, stores and fetches                */

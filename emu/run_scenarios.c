@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "core/fault.h"
+#include "probe.h"
 #include "scenario.h"
 
 /* Seconds on a monotonic clock. */
@@ -22,6 +24,8 @@ static double now(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
+
+static unsigned failed_files; /* scenario files that failed */
 
 /* Runs path (a file, or the *.emu files of a directory). */
 static unsigned run_path(const char *path, scenario_totals_t *tot, unsigned *files)
@@ -47,6 +51,7 @@ static unsigned run_path(const char *path, scenario_totals_t *tot, unsigned *fil
     ++*files;
     unsigned bad = scenario_run_file(path, tot);
     fprintf(stderr, "%-50s %s\n", path, bad ? "FAILED" : "ok");
+    failed_files += bad != 0;
     return bad;
 }
 
@@ -67,8 +72,12 @@ int main(int argc, char **argv)
            (unsigned long long)s->mismatches, dt);
     printf("#PF error codes observed:");
     for (unsigned code = 0; code < 32; code++)
-        if (s->error_bits_seen & (1ull << code))
+        if (s->error_bits_seen & PROBE_SEEN_BIT(code))
             printf(" %#x", code);
-    printf("\n");
+    printf("\nfault verdicts observed:");
+    for (int v = 0; v < VMM_FAULT_KIND_COUNT; v++)
+        if (s->verdicts_seen & PROBE_SEEN_BIT(v))
+            printf(" \"%s\"", vmm_fault_name((vmm_fault_kind_t)v));
+    printf("\n%u passed, %u failed\n", files - failed_files, failed_files);
     return files == 0 || bad != 0;
 }

@@ -118,13 +118,15 @@ static bool attrs(const char *tok, vmm_attrs_t *a)
     return true;
 }
 
-/* Returns true and the CPL / kind named by tok. */
+/* Returns true and the CPL named by tok (cpl0, cpl3). */
 static bool cpl_of(const char *tok, emu_cpl_t *cpl)
 {
     if (tok && strcmp(tok, "cpl0") == 0) return *cpl = EMU_CPL0, true;
     if (tok && strcmp(tok, "cpl3") == 0) return *cpl = EMU_CPL3, true;
     return false;
 }
+
+/* Returns true and the kind of access named by tok (read, write, fetch). */
 static bool kind_of(const char *tok, emu_kind_t *k)
 {
     for (int i = 0; tok && i < EMU_KINDS; i++)
@@ -273,6 +275,7 @@ static bool verdict_command(interp_t *in, char **t, size_t n)
         return false;
     vmm_fault_result_t res;
     vmm_fault_kind_t v = x86_page_fault(&in->w->vmm, va, code, &res);
+    in->w->stats.verdicts_seen |= PROBE_SEEN_BIT(v);
     if (v == VMM_FAULT_RESOLVED)
         world_tables_changed(in->w);
     if ((unsigned)v >= VMM_FAULT_KIND_COUNT || strcmp(names[v], t[3]) != 0)
@@ -287,7 +290,7 @@ static bool require_errors(interp_t *in, char **t, size_t n)
         uint64_t code;
         if (!number(in, t[i], &code) || code > 0x1F)
             return false;
-        if (!(in->w->stats.error_bits_seen & (1ull << code)))
+        if (!(in->w->stats.error_bits_seen & PROBE_SEEN_BIT(code)))
             fail(in, "error code %s was never observed", t[i]);
     }
     return true;

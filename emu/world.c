@@ -228,6 +228,7 @@ bool world_override(const world_t *w, uint64_t page, uint64_t phys, vmm_attrs_t 
     return false;
 }
 
+/* vmm_alloc; the machine forgets cached translations. */
 vmm_status_t world_alloc(world_t *w, size_t pages, vmm_attrs_t attrs, uint64_t *virt)
 {
     vmm_status_t st = vmm_alloc(&w->vmm, pages, attrs, virt);
@@ -235,6 +236,7 @@ vmm_status_t world_alloc(world_t *w, size_t pages, vmm_attrs_t attrs, uint64_t *
     return st;
 }
 
+/* vmm_set of [virt, virt + len), mapped to [*phys, ...) when phys is set. */
 vmm_status_t world_set(world_t *w, uint64_t virt, uint64_t len, const uint64_t *phys,
                        vmm_attrs_t attrs)
 {
@@ -259,12 +261,14 @@ vmm_status_t world_free_range(world_t *w, uint64_t virt)
     return st;
 }
 
+/* vmm_reserve (maps nothing). */
 vmm_status_t world_reserve(world_t *w, size_t count, uint64_t page_size,
                            vmm_attrs_t attrs, uint32_t flags, uint64_t *virt)
 {
     return vmm_reserve(&w->vmm, count, page_size, attrs, flags, virt);
 }
 
+/* vmm_claim (maps nothing). */
 vmm_status_t world_claim(world_t *w, uint64_t virt, size_t count, uint64_t page_size,
                          vmm_attrs_t attrs, uint32_t flags)
 {

@@ -33,12 +33,12 @@ static void run_file(const char *path)
 
 int main(int argc, char **argv)
 {
+    __AFL_INIT(); /* the fork server starts here (deferred) */
     if (argc > 1) {
         for (int i = 1; i < argc; i++)
             run_file(argv[i]);
         return 0;
     }
-    __AFL_INIT();
     const uint8_t *buf = __AFL_FUZZ_TESTCASE_BUF;
     while (__AFL_LOOP(AFL_LOOP_COUNT)) {
         size_t len = (size_t)__AFL_FUZZ_TESTCASE_LEN;

@@ -38,6 +38,13 @@ configure() {
     || { cat "$dir.configure.log" >&2; die "configure of $dir failed"; }
 }
 
+# bin <build dir> <name>: path of a fuzz binary (harness/, or another part
+# that offers a target, e.g. emu/).
+bin() {
+  if [[ -x $1/harness/$2 ]]; then echo "$1/harness/$2"; return; fi
+  find "$1" -maxdepth 3 -type f -name "$2" -perm -u+x 2>/dev/null | head -1
+}
+
 # built_targets <dir>: the fuzz targets the harness CMakeLists built there.
 built_targets() {
   sed -n 's/^VMM_FUZZ_BUILT:INTERNAL=//p' "$1/CMakeCache.txt" | tr ';' ' '
@@ -153,10 +160,18 @@ run_libfuzzer() {
   echo running >"$OUT/state/$t"
   local dict=()
   [[ -f $CORPUS/$t.dict ]] && dict=(-dict="$CORPUS/$t.dict")
-  "$BUILD_LF/harness/fuzz_$t" -max_total_time="$secs" -print_final_stats=1 -max_len=$MAX_LEN \
+  "$(bin "$BUILD_LF" fuzz_$t)" -max_total_time="$secs" -print_final_stats=1 -max_len=$MAX_LEN \
     -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$OUT/crashes/$t/" "${dict[@]}" \
     "$work" "$CORPUS/$t" >"$OUT/logs/$t.log" 2>&1 || true
   echo done >"$OUT/state/$t"
+}
+
+# afl_env: the environment AFL++ wants (sanitizers abort, no symbolizing).
+afl_env() {
+  export AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
+         AFL_NO_AFFINITY=1 AFL_IMPORT_FIRST=1 AFL_QUIET=1
+  export ASAN_OPTIONS=abort_on_error=1:symbolize=0:detect_leaks=0
+  export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:symbolize=0
 }
 
 # run_afl <target> <seconds>: a -M main instance plus -S secondaries (the
@@ -167,14 +182,13 @@ run_afl() {
   echo running >"$OUT/state/$t"
   local dict=()
   [[ -f $CORPUS/$t.dict ]] && dict=(-x "$CORPUS/$t.dict")
-  export AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
-         AFL_NO_AFFINITY=1 AFL_SUPPRESS_OUTPUT=1 AFL_IMPORT_FIRST=1
+  afl_env
   for ((i = 0; i < JOBS; i++)); do
     local role=(-M main) extra=()
     ((i > 0)) && role=(-S "sec$i")
-    ((i == 1)) && extra=(-c "$BUILD_CMPLOG/harness/afl_$t")
+    ((i == 1)) && extra=(-c "$(bin "$BUILD_CMPLOG" afl_$t)")
     afl-fuzz "${role[@]}" "${extra[@]}" -i "$CORPUS/$t" -o "$out" -V "$secs" -m none -t 2000 \
-      -G $MAX_LEN "${dict[@]}" -- "$BUILD_AFL/harness/afl_$t" >"$OUT/logs/$t.afl$i.log" 2>&1 &
+      -G $MAX_LEN "${dict[@]}" -- "$(bin "$BUILD_AFL" afl_$t)" >"$OUT/logs/$t.afl$i.log" 2>&1 &
     pids+=($!)
   done
   wait "${pids[@]}" || true
@@ -186,23 +200,20 @@ merge_new() {
   local t=$1 before after
   before=$(find "$CORPUS/$t" -type f | wc -l)
   if [[ $ENGINE == afl ]]; then
-    local tmp; tmp=$(mktemp -d)
-    mkdir -p "$tmp/in"
-    cp "$CORPUS/$t"/* "$tmp/in/" 2>/dev/null || true
+    local tmp=$OUT/cmin-$t   # afl-cmin refuses to work under /tmp
+    rm -rf "$tmp" && mkdir -p "$tmp/in"
     find "$OUT/afl/$t" -path '*/queue/id:*' -type f -exec cp {} "$tmp/in/" \; 2>/dev/null || true
-    AFL_SKIP_BIN_CHECK=1 afl-cmin -i "$tmp/in" -o "$tmp/min" -m none -t 2000 -- \
-      "$BUILD_AFL/harness/afl_$t" @@ >"$OUT/logs/$t.cmin.log" 2>&1 || true
-    local f h
-    for f in "$tmp"/min/*; do
-      [[ -f $f ]] || continue
-      h=$(sha1sum "$f" | cut -c1-40)
-      cmp -s "$f" "$CORPUS/$t/$(basename "$f")" 2>/dev/null && continue
-      grep -qx "$h" <(sha1sum "$CORPUS/$t"/* 2>/dev/null | cut -c1-40) || cp "$f" "$CORPUS/$t/$h"
-    done
+    # afl-cmin shrinks AFL's queues; libFuzzer's merge then adds only the
+    # inputs that reach edges corpus/ does not (same rule as libFuzzer runs).
+    ( afl_env
+      AFL_SKIP_BIN_CHECK=1 afl-cmin -i "$tmp/in" -o "$tmp/min" -m none -t 2000 -- \
+        "$(bin "$BUILD_AFL" afl_$t)" ) >"$OUT/logs/$t.cmin.log" 2>&1 || true
+    [[ -d $tmp/min ]] && "$(bin "$BUILD_LF" fuzz_$t)" -merge=1 -use_counters=0 -max_len=$MAX_LEN \
+      "$CORPUS/$t" "$tmp/min" >"$OUT/logs/$t.merge.log" 2>&1 || true
     rm -rf "$tmp"
   else
     # -use_counters=0: only inputs that reach new edges (not new hit counts).
-    "$BUILD_LF/harness/fuzz_$t" -merge=1 -use_counters=0 -max_len=$MAX_LEN "$CORPUS/$t" "$OUT/work/$t" \
+    "$(bin "$BUILD_LF" fuzz_$t)" -merge=1 -use_counters=0 -max_len=$MAX_LEN "$CORPUS/$t" "$OUT/work/$t" \
       >"$OUT/logs/$t.merge.log" 2>&1 || true
   fi
   after=$(find "$CORPUS/$t" -type f | wc -l)
@@ -225,15 +236,15 @@ save_crashes() {
     [[ -d $dir ]] && continue
     mkdir -p "$dir"
     cp "$f" "$dir/input"
-    if [[ -x $BUILD_LF/harness/fuzz_$t ]]; then
-      "$BUILD_LF/harness/fuzz_$t" -minimize_crash=1 -runs=5000 -max_total_time=30 \
+    if [[ -x $(bin "$BUILD_LF" fuzz_$t) ]]; then
+      "$(bin "$BUILD_LF" fuzz_$t)" -minimize_crash=1 -runs=5000 -max_total_time=30 \
         -exact_artifact_path="$dir/minimized" "$dir/input" >"$dir/minimize.log" 2>&1 || true
     elif command -v afl-tmin >/dev/null; then
-      afl-tmin -i "$dir/input" -o "$dir/minimized" -m none -- "$BUILD_AFL/harness/afl_$t" @@ \
+      afl-tmin -i "$dir/input" -o "$dir/minimized" -m none -- "$(bin "$BUILD_AFL" afl_$t)" \
         >"$dir/minimize.log" 2>&1 || true
     fi
     [[ -s $dir/minimized ]] || cp "$dir/input" "$dir/minimized"
-    "$BUILD_LF/harness/replay_$t" -v "$dir/minimized" >"$dir/ops.txt" 2>&1 || true
+    "$(bin "$BUILD_LF" replay_$t)" -v "$dir/minimized" >"$dir/ops.txt" 2>&1 || true
     echo "$dir"
   done
 }
@@ -311,7 +322,7 @@ target_of() {
   local t part
   IFS=/ read -r -a parts <<<"$1"
   for part in "${parts[@]}"; do
-    for t in bitmap paging vmm boot_init; do [[ $part == "$t" ]] && { echo "$t"; return; }; done
+    for t in bitmap paging vmm boot_init emu; do [[ $part == "$t" ]] && { echo "$t"; return; }; done
   done
 }
 
@@ -320,11 +331,11 @@ cmd_repro() {
   [[ -n $file && -f $file ]] || die "usage: repro FILE [TARGET]"
   file=$(cd "$(dirname "$file")" && pwd)/$(basename "$file")
   [[ -n $t ]] || t=$(target_of "$file")
-  [[ -n $t ]] || die "cannot tell the target from the path; give it: repro FILE bitmap|paging|vmm|boot_init"
+  [[ -n $t ]] || die "cannot tell the target from the path; give it: repro FILE bitmap|paging|vmm|boot_init|emu"
   TARGETS=$t build_libfuzzer
   log "replaying $file on target $t (ASan + UBSan)"
   local rc=0
-  "$BUILD_LF/harness/replay_$t" -v "$file" || rc=$?
+  "$(bin "$BUILD_LF" replay_$t)" -v "$file" || rc=$?
   if ((rc == 0)); then echo "RESULT: no check failed, no sanitizer report"; else
     echo "RESULT: FAILED (exit $rc): the failed check is printed above, after the op listing"; fi
   return "$rc"
@@ -341,9 +352,9 @@ cmd_cov() {
     || { tail -30 "$BUILD_COV.build.log" >&2; die "coverage build failed"; }
   rm -rf "$OUT/cov" && mkdir -p "$OUT/cov/prof"
   for t in $TARGETS; do
-    LLVM_PROFILE_FILE="$OUT/cov/prof/$t.profraw" "$BUILD_COV/harness/replay_$t" "$CORPUS/$t" \
+    LLVM_PROFILE_FILE="$OUT/cov/prof/$t.profraw" "$(bin "$BUILD_COV" replay_$t)" "$CORPUS/$t" \
       >/dev/null 2>"$OUT/cov/$t.log" || echo "warning: replay of corpus/$t failed (see $OUT/cov/$t.log)"
-    bins+=(-object "$BUILD_COV/harness/replay_$t")
+    bins+=(-object "$(bin "$BUILD_COV" replay_$t)")
     profs+=("$OUT/cov/prof/$t.profraw")
   done
   llvm-profdata-14 merge -sparse "${profs[@]}" -o "$OUT/cov/all.profdata"
@@ -364,7 +375,7 @@ cmd_minimize() {
     local tmp before after
     tmp=$(mktemp -d)
     before=$(find "$CORPUS/$t" -type f | wc -l)
-    "$BUILD_LF/harness/fuzz_$t" -merge=1 -use_counters=0 -max_len=$MAX_LEN "$tmp" "$CORPUS/$t" \
+    "$(bin "$BUILD_LF" fuzz_$t)" -merge=1 -use_counters=0 -max_len=$MAX_LEN "$tmp" "$CORPUS/$t" \
       >"$OUT/minimize-$t.log" 2>&1 || die "merge of $t failed ($OUT/minimize-$t.log)"
     after=$(find "$tmp" -type f | wc -l)
     if ((after > 0)); then
@@ -378,7 +389,7 @@ cmd_minimize() {
 
 cmd_gen() {
   build_libfuzzer
-  "$BUILD_LF/harness/fuzz_gen_corpus" "$CORPUS"
+  "$(bin "$BUILD_LF" fuzz_gen_corpus)" "$CORPUS"
   echo "seeds and dictionaries written to $CORPUS"
 }
 

@@ -63,6 +63,54 @@ static void save(const char *target, const char *name, const prog_t *p)
     }
 }
 
+/* Writes OUTDIR/target.dict: one libFuzzer/AFL++ dictionary entry per
+ * program fragment (an op with typical arguments). */
+static void save_dict(const char *target, const prog_t *const *frags, size_t n)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s.dict", out_dir, target);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        perror(path);
+        exit(1);
+    }
+    fprintf(f, "# %s: op fragments (harness/fuzz_ops.h), written by harness/gen_corpus.c\n",
+            target);
+    for (size_t i = 0; i < n; i++) {
+        fprintf(f, "op_%zu=\"", i);
+        for (size_t k = 0; k < frags[i]->len; k++)
+            fprintf(f, "\\x%02x", frags[i]->buf[k]);
+        fprintf(f, "\"\n");
+    }
+    if (fclose(f) != 0) {
+        perror(path);
+        exit(1);
+    }
+}
+
+/* A dictionary being built: fragments cut out of a program as it is
+ * written (dict_mark before an op, dict_cut after it). */
+#define DICT_MAX 48u
+static prog_t dict_frags[DICT_MAX];
+static const prog_t *dict_ptrs[DICT_MAX];
+static size_t dict_n;
+static size_t dict_from;
+static void dict_mark(const prog_t *p) { dict_from = p->len; }
+static void dict_cut(const prog_t *p)
+{
+    if (dict_n == DICT_MAX || p->len <= dict_from)
+        return;
+    prog_t *f = &dict_frags[dict_n];
+    f->len = p->len - dict_from;
+    memcpy(f->buf, p->buf + dict_from, f->len);
+    dict_ptrs[dict_n++] = f;
+}
+static void dict_save(const char *target)
+{
+    save_dict(target, dict_ptrs, dict_n);
+    dict_n = 0;
+}
+
 /* ---- bitmap ------------------------------------------------------------ */
 
 /* Starts a bitmap program over n entries (n - 1 encodes n) with slack words. */
@@ -141,6 +189,14 @@ static void gen_bitmap(void)
     u8(&p, BITMAP_OP_INIT_BAD); u8(&p, 2);
     bm_op1(&p, BITMAP_OP_TEST, 63);
     save("bitmap", "init-bad", &p);
+
+    prog_t d = { .len = 0 };
+    dict_mark(&d); bm_find(&d, 1, 0, 0); dict_cut(&d);
+    dict_mark(&d); bm_find(&d, 64, 6, 0); dict_cut(&d);
+    dict_mark(&d); bm_op2(&d, BITMAP_OP_SET_RANGE, 63, 2); dict_cut(&d);
+    dict_mark(&d); bm_op2(&d, BITMAP_OP_CLEAR_RANGE, 0, 64); dict_cut(&d);
+    dict_mark(&d); bm_op1(&d, BITMAP_OP_SET, 64); dict_cut(&d);
+    dict_save("bitmap");
 }
 
 /* ---- paging ------------------------------------------------------------ */
@@ -262,6 +318,16 @@ static void gen_paging(void)
     pg_map(&p, PAGING_OP_MAP, PG_HIGH | PG_UNIT_1G, 1, PG_S4K, 1, 1, 0x3);
     u8(&p, PAGING_OP_CHECK_ALL);
     save("paging", "fail", &p);
+
+    prog_t d = { .len = 0 };
+    dict_mark(&d); pg_map(&d, PAGING_OP_MAP, PG_LOW, 511, PG_S4K, 2, 1, PG_RW_KERNEL); dict_cut(&d);
+    dict_mark(&d); pg_map(&d, PAGING_OP_MAP, PG_HIGH | PG_UNIT_2M, 1, PG_S2M, 1, 1, 0xF); dict_cut(&d);
+    dict_mark(&d); pg_map(&d, PAGING_OP_MAP, PG_KERNEL | PG_UNIT_1G, 1, PG_S1G, 1, 1, 0x3); dict_cut(&d);
+    dict_mark(&d); pg_unmap(&d, PAGING_OP_UNMAP, PG_LOW, 511, PG_S4K, 2); dict_cut(&d);
+    dict_mark(&d); pg_unmap(&d, PAGING_OP_UNMAP, PG_HIGH | PG_UNIT_2M, 1, PG_S2M, 1); dict_cut(&d);
+    dict_mark(&d); pg_query(&d, PAGING_OP_TRANSLATE, PG_LOW, 511, 1); dict_cut(&d);
+    dict_mark(&d); u8(&d, PAGING_OP_FAIL_FRAMES); u8(&d, 0); dict_cut(&d);
+    dict_save("paging");
 }
 
 /* ---- vmm ---------------------------------------------------------------- */
@@ -488,6 +554,129 @@ static void gen_vmm(void)
     vm_at(&p, VMM_OP_IS_SET, VA_END | VA_BELOW, 1);
     u8(&p, VMM_OP_CHECK_ALL);
     save("vmm", "top", &p);
+
+    prog_t d = { .len = 0 };
+    dict_mark(&d); vm_alloc(&d, 2, KW); dict_cut(&d);
+    dict_mark(&d); vm_set(&d, VA_START, 1, 1, 1, 1100, KW); dict_cut(&d);
+    dict_mark(&d); vm_reserve(&d, 2, 0, KW, 1); dict_cut(&d);
+    dict_mark(&d); vm_reserve(&d, 1, 1, KW, 1); dict_cut(&d);
+    dict_mark(&d); vm_claim(&d, VA_2M | VA_U2M, 1, 1, 1, KW, 1); dict_cut(&d);
+    dict_mark(&d); vm_map_page(&d, 0, 0, 0, 0, KW); dict_cut(&d);
+    dict_mark(&d); vm_fault_rec(&d, 0, 0, PF_W); dict_cut(&d);
+    dict_mark(&d); vm_fault_rec(&d, 0, 0, PF_U | PF_I); dict_cut(&d);
+    dict_mark(&d); vm_rec(&d, VMM_OP_FREE_RECORD, 0); dict_cut(&d);
+    dict_mark(&d); vm_rec(&d, VMM_OP_RELEASE_RECORD, 0); dict_cut(&d);
+    dict_mark(&d); vm_at(&d, VMM_OP_IS_SET, VA_START, 1); dict_cut(&d);
+    dict_mark(&d); vm_fail(&d, 1, 0); dict_cut(&d);
+    dict_mark(&d); vm_fail(&d, 0, 0); dict_cut(&d);
+    dict_save("vmm");
+}
+
+/* ---- boot_init ---------------------------------------------------------- */
+
+static void bt_config(prog_t *p, unsigned flags, unsigned slot, unsigned ffail, unsigned afail,
+                      unsigned entries)
+{
+    p->len = 0;
+    u8(p, flags); u8(p, slot); u8(p, ffail); u8(p, afail); u8(p, entries);
+}
+/* base = mib MiB + off bytes, length = units * 64 KiB + bytes */
+static void bt_entry(prog_t *p, unsigned mib, unsigned off, unsigned units, unsigned bytes,
+                     unsigned type)
+{
+    u16(p, mib); u16(p, off); u16(p, units); u16(p, bytes); u8(p, type);
+}
+/* virt page (bit 15: one byte off), phys page, size in 64-byte units */
+static void bt_seg(prog_t *p, unsigned vpage, unsigned ppage, unsigned size64, unsigned attrs)
+{
+    u16(p, vpage); u16(p, ppage); u16(p, size64); u8(p, attrs);
+}
+/* A PC-like map: low memory, a hole, RAM, ACPI, a framebuffer, modules. */
+static void bt_pc_map(prog_t *p)
+{
+    bt_entry(p, 0, 0x1000, 9, 0xE000, 0);        /* [4K, 636K) usable            */
+    bt_entry(p, 0, 0x9F000, 0, 0x61000, 1);      /* reserved up to 1 MiB         */
+    bt_entry(p, 1, 0, 2030, 0, 0);               /* 1 MiB .. ~128 MiB usable     */
+    bt_entry(p, 128, 0, 16, 0, 2);               /* ACPI reclaimable             */
+    bt_entry(p, 4032, 0, 128, 0, 7);             /* framebuffer at ~3.9 GiB      */
+    bt_entry(p, 2, 0x345, 3, 0x10, 6);           /* modules, unaligned, overlaps */
+    bt_entry(p, 4096, 0, 16384, 0, 5);           /* 1 GiB bootloader reclaimable */
+}
+static void bt_kernel(prog_t *p)
+{
+    u8(p, 3);
+    bt_seg(p, 0, 512, 0x140, 0x8);    /* text: executable            */
+    bt_seg(p, 5, 517, 0x40, 0x0);     /* rodata                      */
+    bt_seg(p, 6, 518, 0x300, 0x2);    /* data: writable              */
+}
+
+static void gen_boot_init(void)
+{
+    prog_t p;
+    bt_config(&p, 0, 0, 0, 0, 7);     /* 2M pages, window at the hhdm */
+    bt_pc_map(&p);
+    bt_kernel(&p);
+    save("boot_init", "pc-2m", &p);
+
+    bt_config(&p, 1 | (1u << 3), 0, 0, 0, 7); /* 1G pages, window at the kernel */
+    bt_pc_map(&p);
+    bt_kernel(&p);
+    save("boot_init", "pc-1g", &p);
+
+    bt_config(&p, 2 | (2u << 3), 3, 0, 0, 4); /* another hhdm, overlapping entries */
+    bt_entry(&p, 10, 0x123, 40, 7, 0);
+    bt_entry(&p, 11, 0, 40, 0, 0);
+    bt_entry(&p, 11, 0, 40, 0, 4);            /* bad memory: not mapped */
+    bt_entry(&p, 12, 0, 0, 0, 0);             /* length 0 */
+    u8(&p, 1);
+    bt_seg(&p, 100, 7, 1, 0xB);
+    save("boot_init", "overlap", &p);
+
+    bt_config(&p, 4, 0, 0, 0, 1);             /* hhdm in the kernel's slot: conflict */
+    bt_entry(&p, 0, 0, 512, 0, 0);
+    bt_kernel(&p);
+    save("boot_init", "conflict", &p);
+
+    bt_config(&p, 0, 0, 0, 0, 2);             /* errors in the input */
+    bt_entry(&p, 0, 0, 0xFFFF, 0, 0);         /* base + length wraps */
+    bt_entry(&p, 1, 0, 1, 0, 0);
+    u8(&p, 2);
+    bt_seg(&p, 0x8001, 1, 1, 0);              /* misaligned virt */
+    bt_seg(&p, 4, 1, 1, 0x90);                /* bad attrs */
+    save("boot_init", "errors", &p);
+
+    bt_config(&p, 1 | 0x80, 0, 0, 0, 1);      /* hhdm not 1G aligned */
+    bt_entry(&p, 1, 0, 1, 0, 0);
+    u8(&p, 0);
+    save("boot_init", "misaligned-hhdm", &p);
+
+    bt_config(&p, 3u << 3, 0, 0, 0, 1);       /* empty window */
+    bt_entry(&p, 1, 0, 1, 0, 0);
+    u8(&p, 0);
+    save("boot_init", "empty-window", &p);
+
+    bt_config(&p, 0x60, 0, 0, 0, 1);          /* bitmap one word short */
+    bt_entry(&p, 1, 0, 1, 0, 0);
+    u8(&p, 0);
+    save("boot_init", "small-bitmap", &p);
+
+    bt_config(&p, 0, 0, 3, 0, 7);             /* a table frame fails part-way */
+    bt_pc_map(&p);
+    bt_kernel(&p);
+    save("boot_init", "frame-fail", &p);
+
+    bt_config(&p, 0, 0, 0, 1, 7);             /* the VMM's record allocation fails */
+    bt_pc_map(&p);
+    bt_kernel(&p);
+    save("boot_init", "alloc-fail", &p);
+
+    prog_t d = { .len = 0 };
+    dict_mark(&d); bt_entry(&d, 1, 0, 16, 0, 0); dict_cut(&d);
+    dict_mark(&d); bt_entry(&d, 4096, 0, 16384, 0, 5); dict_cut(&d);
+    dict_mark(&d); bt_entry(&d, 2, 0x345, 3, 0x10, 6); dict_cut(&d);
+    dict_mark(&d); bt_entry(&d, 4032, 0, 128, 0, 7); dict_cut(&d);
+    dict_mark(&d); bt_seg(&d, 0, 512, 0x140, 0x8); dict_cut(&d);
+    dict_save("boot_init");
 }
 
 int main(int argc, char **argv)
@@ -501,5 +690,6 @@ int main(int argc, char **argv)
     gen_bitmap();
     gen_paging();
     gen_vmm();
+    gen_boot_init();
     return 0;
 }

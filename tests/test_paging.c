@@ -291,7 +291,25 @@ static void test_walk_combines_levels(void)
     CHECK_ERR(x86_translate(&pt, virt + G512, &w), VMM_ERR_NOT_MAPPED);
     CHECK(w.entries[0] == 0 && w.entries[1] == 0);
     CHECK_ERR(x86_translate(&pt, LOW_TOP, &w), VMM_ERR_NON_CANONICAL);
+    CHECK(!w.writable && !w.user && !w.executable);
     CHECK_OK(x86_unmap(&pt, virt, K4, K4));
+    /* the PAT bit of a large leaf (bit 12) is not part of the address */
+    const uint64_t sizes[] = { M2, G1 };
+    for (unsigned s = 0; s < 2; s++) {
+        CHECK_OK(x86_map(&pt, 4 * G1, 8 * G1, sizes[s], sizes[s], all_open));
+        CHECK_OK(x86_translate(&pt, 4 * G1 + 0x234, &w));
+        x86_pte_t *leaf = NULL;
+        uint64_t table = pt.pml4;
+        for (int l = X86_LEVEL_PML4; l >= w.level; l--) {
+            leaf = &((x86_pte_t *)hostmem_ptr(&hm, table))[X86_PX(l, 4 * G1)];
+            table = X86_PTE_ADDR(*leaf);
+        }
+        *leaf |= X86_PTE_PAT_LARGE;
+        CHECK_OK(x86_translate(&pt, 4 * G1 + 0x234, &w));
+        CHECK(w.phys == 8 * G1 + 0x234 && w.page_size == sizes[s]);
+        *leaf &= ~X86_PTE_PAT_LARGE;
+        CHECK_OK(x86_unmap(&pt, 4 * G1, sizes[s], sizes[s]));
+    }
     teardown();
 }
 

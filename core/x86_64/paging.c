@@ -435,6 +435,8 @@ void x86_paging_destroy(x86_paging_t *pt)
 }
 
 /* Mapper adapters: the core's mapper interface over x86_map & co. */
+
+/* Returns x86_map's status for the tables ctx (an x86_paging_t). */
 static vmm_status_t mapper_map(void *ctx, uint64_t virt, uint64_t phys,
                                uint64_t len, uint64_t page_size,
                                vmm_attrs_t attrs)
@@ -442,6 +444,7 @@ static vmm_status_t mapper_map(void *ctx, uint64_t virt, uint64_t phys,
     return x86_map(ctx, virt, phys, len, page_size, attrs);
 }
 
+/* Returns x86_unmap's status for the tables ctx (an x86_paging_t). */
 static vmm_status_t mapper_unmap(void *ctx, uint64_t virt, uint64_t len,
                                  uint64_t page_size)
 {
