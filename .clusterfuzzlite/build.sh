@@ -34,7 +34,7 @@ with zipfile.ZipFile(sys.argv[1], "w") as z:
   fi
 }
 
-for t in bitmap paging vmm boot_init; do
+for t in bitmap pmm paging vmm boot_init; do
   [[ -f $ROOT/harness/fuzz_$t.c ]] || continue
   $CC $CFLAGS -std=c11 -I"$ROOT" -I"$ROOT/harness" -c "$ROOT/harness/fuzz_$t.c" -o "$OBJ/fuzz_$t.o"
   $LINK $CFLAGS "$OBJ/fuzz_$t.o" "${objs[@]}" $LIB_FUZZING_ENGINE -o "$OUT/fuzz_$t"

@@ -15,7 +15,7 @@ FUZZB=$ROOT/build/bench-fuzz       # clang ASan+UBSan: the fuzzers as they run
 OUT=$ROOT/build/bench
 JOBS=2
 MAX_LOG2=24
-FUZZ_SECONDS=5
+FUZZ_SECONDS=4
 PROVE_TIMEOUT=120
 [[ ${1:-} == --quick ]] && { MAX_LOG2=20; FUZZ_SECONDS=2; }
 
@@ -257,8 +257,9 @@ print_table() {
   {
     echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores of ${cpu:-unknown CPU}," \
          "$(. /etc/os-release && echo "$PRETTY_NAME"), $(gcc -dumpfullversion 2>/dev/null | sed 's/^/gcc /')," \
-         "commit $commit (plus working tree). Ratio > 1: core faster/better than the baseline;" \
-         "proof and boot rows: ratio = time / baseline time."
+         "commit $commit (plus working tree), load average $LOAD_START at start and" \
+         "$(cut -d' ' -f1 /proc/loadavg) at end (times are wall-clock; instruction rows are load-independent)." \
+         "Ratio > 1: core faster/better than the baseline; proof and boot rows: ratio = time / baseline time."
     echo
     echo "| Figure | Core | Baseline (same run) | Ratio | Note |"
     echo "| --- | --- | --- | --- | --- |"
@@ -268,6 +269,7 @@ print_table() {
 }
 
 start=$(now)
+LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
 status=0
 core_figures || status=1
 icount_figures

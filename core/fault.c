@@ -11,7 +11,6 @@
 
 #include "vmm_assert.h"
 
-
 /* Returns the fatal verdict of access against attrs, or VMM_FAULT_SPURIOUS
  * when attrs allow the access. */
 static vmm_fault_kind_t check_access(vmm_access_t access, vmm_attrs_t attrs)
@@ -60,9 +59,13 @@ static vmm_fault_kind_t demand_map(vmm_t *vmm, const vmm_record_t *rec, uint64_t
     return out->kind = VMM_FAULT_RESOLVED;
 }
 
+/* Decides the fault at addr for access (see fault.h); out may be NULL. */
 vmm_fault_kind_t vmm_fault(vmm_t *vmm, uint64_t addr, vmm_access_t access,
                            vmm_fault_result_t *out)
 {
+    vmm_fault_result_t ignored;
+    if (out == 0)
+        out = &ignored;
     out->kind = VMM_FAULT_NOT_PRESENT;
     out->page = 0;
     out->phys = 0;
@@ -82,6 +85,7 @@ vmm_fault_kind_t vmm_fault(vmm_t *vmm, uint64_t addr, vmm_access_t access,
     return demand_map(vmm, rec, addr, out);
 }
 
+/* Returns the verdict's name, "unknown fault" outside the enum. */
 const char *vmm_fault_name(vmm_fault_kind_t kind)
 {
     switch (kind) {

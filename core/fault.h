@@ -45,8 +45,8 @@ typedef struct vmm_fault_result {
 } vmm_fault_result_t;
 
 /* Decides the fault at addr for access. Returns the verdict (also stored in
- * out->kind). Only RESOLVED changes state (one page mapped, one record
- * frame set); every other verdict changes nothing. */
+ * out->kind; out may be NULL). Only RESOLVED changes state (one page mapped,
+ * one record frame set); every other verdict changes nothing. */
 vmm_fault_kind_t vmm_fault(vmm_t *vmm, uint64_t addr, vmm_access_t access,
                            vmm_fault_result_t *out);
 

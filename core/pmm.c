@@ -51,6 +51,7 @@ static size_t words_for(uint64_t num_frames)
     return 2u * BITMAP_WORDS((size_t)num_frames);
 }
 
+/* Returns the storage words pmm_init needs for map (0: no usable frame). */
 size_t pmm_storage_words(const memmap_entry_t *map, size_t count)
 {
     return words_for(managed_frames(map, count));
@@ -78,6 +79,7 @@ static void apply_entry(pmm_t *pmm, const memmap_entry_t *e, bool usable)
     }
 }
 
+/* Builds the manager from map; see pmm.h for the errors. */
 vmm_status_t pmm_init(pmm_t *pmm, const memmap_entry_t *map, size_t count,
                       uint64_t *storage, size_t storage_words)
 {
@@ -151,6 +153,9 @@ static bool any_allocated(const pmm_t *pmm, size_t f, size_t n)
     return false;
 }
 
+/* Reserves the frames touched by [base, base + length). Errors:
+ * VMM_ERR_INVALID_ARGUMENT (length 0), VMM_ERR_OVERFLOW (wraps),
+ * VMM_ERR_PHYS_ALREADY_ALLOCATED (one of them is allocated). */
 vmm_status_t pmm_reserve(pmm_t *pmm, uint64_t base, uint64_t length)
 {
     if (length == 0)
@@ -170,9 +175,13 @@ vmm_status_t pmm_reserve(pmm_t *pmm, uint64_t base, uint64_t length)
     return VMM_OK;
 }
 
+/* Allocates one frame, next-fit from the hint, and stores it in *phys.
+ * VMM_ERR_INVALID_ARGUMENT (phys NULL), VMM_ERR_OUT_OF_FRAMES. */
 vmm_status_t pmm_alloc(pmm_t *pmm, uint64_t *phys)
 {
     size_t f;
+    if (phys == 0)
+        return VMM_ERR_INVALID_ARGUMENT;
     size_t hint = pmm->hint <= pmm->num_frames ? pmm->hint : 0;
     vmm_status_t st = bitmap_find_set(&pmm->used, 1, 1, hint, &f);
     if (st == VMM_ERR_NO_SPACE && hint != 0)
@@ -184,10 +193,13 @@ vmm_status_t pmm_alloc(pmm_t *pmm, uint64_t *phys)
     return VMM_OK;
 }
 
+/* Allocates count contiguous frames, the first a multiple of align frames,
+ * first-fit; stores it in *phys. VMM_ERR_INVALID_ARGUMENT (count 0, align
+ * not a power of two, phys NULL), VMM_ERR_OUT_OF_FRAMES. */
 vmm_status_t pmm_alloc_contiguous(pmm_t *pmm, size_t count, size_t align,
                                   uint64_t *phys)
 {
-    if (count == 0 || !IS_POW2(align))
+    if (count == 0 || !IS_POW2(align) || phys == 0)
         return VMM_ERR_INVALID_ARGUMENT;
     size_t f;
     /* Hint 0 fixes the phase: frame numbers become multiples of align. */
@@ -212,6 +224,7 @@ static vmm_status_t own_frame(const pmm_t *pmm, uint64_t phys, size_t *f)
     return VMM_OK;
 }
 
+/* Frees one allocated frame; own_frame's errors, VMM_ERR_FRAME_NOT_USED. */
 vmm_status_t pmm_free(pmm_t *pmm, uint64_t phys)
 {
     size_t f;
@@ -224,6 +237,8 @@ vmm_status_t pmm_free(pmm_t *pmm, uint64_t phys)
     return VMM_OK;
 }
 
+/* Marks one free frame allocated; own_frame's errors,
+ * VMM_ERR_PHYS_ALREADY_ALLOCATED. */
 vmm_status_t pmm_claim(pmm_t *pmm, uint64_t phys)
 {
     size_t f;
@@ -236,22 +251,31 @@ vmm_status_t pmm_claim(pmm_t *pmm, uint64_t phys)
     return VMM_OK;
 }
 
+/* Stores in *used whether the frame holding phys is used. Errors:
+ * VMM_ERR_INVALID_ARGUMENT (used NULL), VMM_ERR_OUT_OF_BOUNDS (unmanaged). */
 vmm_status_t pmm_is_used(const pmm_t *pmm, uint64_t phys, bool *used)
 {
+    if (used == 0)
+        return VMM_ERR_INVALID_ARGUMENT;
     if (FRAME_OF(phys) >= pmm->num_frames)
         return VMM_ERR_OUT_OF_BOUNDS;
     *used = frame_used(pmm, (size_t)FRAME_OF(phys));
     return VMM_OK;
 }
 
+/* Stores in *reserved whether the frame holding phys is reserved; the
+ * errors of pmm_is_used. */
 vmm_status_t pmm_is_reserved(const pmm_t *pmm, uint64_t phys, bool *reserved)
 {
+    if (reserved == 0)
+        return VMM_ERR_INVALID_ARGUMENT;
     if (FRAME_OF(phys) >= pmm->num_frames)
         return VMM_ERR_OUT_OF_BOUNDS;
     *reserved = frame_reserved(pmm, (size_t)FRAME_OF(phys));
     return VMM_OK;
 }
 
+/* Returns the number of free frames. */
 size_t pmm_free_count(const pmm_t *pmm)
 {
     return pmm->used.num_free;
@@ -326,6 +350,7 @@ static vmm_status_t frames_claim(void *ctx, uint64_t phys, size_t count)
     return VMM_OK;
 }
 
+/* Returns the frame source (frames.h) bound to pmm. */
 vmm_frames_t pmm_frames(pmm_t *pmm)
 {
     vmm_frames_t frames = {

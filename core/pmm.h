@@ -41,11 +41,14 @@ vmm_status_t pmm_init(pmm_t *pmm, const memmap_entry_t *map, size_t count,
 
 /* Reserves the frames touched by [base, base + length) (e.g. the kernel
  * image): they become used and reserved. Frames outside managed memory are
- * skipped. VMM_ERR_PHYS_ALREADY_ALLOCATED when one of them is allocated. */
+ * skipped. VMM_ERR_PHYS_ALREADY_ALLOCATED when one of them is allocated,
+ * VMM_ERR_INVALID_ARGUMENT when length is 0, VMM_ERR_OVERFLOW when
+ * base + length wraps. */
 vmm_status_t pmm_reserve(pmm_t *pmm, uint64_t base, uint64_t length);
 
 /* Allocates one frame / count contiguous frames aligned to align frames.
- * VMM_ERR_OUT_OF_FRAMES when none is free. */
+ * VMM_ERR_OUT_OF_FRAMES when none is free; VMM_ERR_INVALID_ARGUMENT when
+ * phys is NULL (and for count == 0 or align not a power of two). */
 vmm_status_t pmm_alloc(pmm_t *pmm, uint64_t *phys);
 vmm_status_t pmm_alloc_contiguous(pmm_t *pmm, size_t count, size_t align,
                                   uint64_t *phys);
@@ -60,7 +63,7 @@ vmm_status_t pmm_free(pmm_t *pmm, uint64_t phys);
 vmm_status_t pmm_claim(pmm_t *pmm, uint64_t phys);
 
 /* *used = frame at phys is allocated or reserved. VMM_ERR_OUT_OF_BOUNDS past
- * managed memory. */
+ * managed memory, VMM_ERR_INVALID_ARGUMENT when the out pointer is NULL. */
 vmm_status_t pmm_is_used(const pmm_t *pmm, uint64_t phys, bool *used);
 vmm_status_t pmm_is_reserved(const pmm_t *pmm, uint64_t phys, bool *reserved);
 

@@ -96,7 +96,7 @@ vmm_status_t vmm_init(vmm_t *vmm, uint64_t start, uint64_t end,
 void vmm_deinit(vmm_t *vmm);
 
 /* *set = the page holding virt is in a record. VMM_ERR_OUT_OF_BOUNDS when
- * virt is outside [start, end). */
+ * virt is outside [start, end), VMM_ERR_INVALID_ARGUMENT when set is NULL. */
 vmm_status_t vmm_is_set(const vmm_t *vmm, uint64_t virt, bool *set);
 
 /* Records the virtual range (4 KiB aligned, non-empty) and, when phys is not
@@ -118,7 +118,8 @@ vmm_status_t vmm_alloc(vmm_t *vmm, size_t pages, vmm_attrs_t attrs,
 
 /* Frees the record starting at virt: unmaps what is mapped, returns owned
  * frames, clears the range. VMM_ERR_OUT_OF_BOUNDS (outside the window),
- * VMM_ERR_NOT_START (inside a record, not its start), VMM_ERR_NOT_ALLOCATED. */
+ * VMM_ERR_NOT_START (inside a record, not its start), VMM_ERR_NOT_ALLOCATED,
+ * or the mapper's error (a page unmapped behind the VMM's back: see below). */
 vmm_status_t vmm_free(vmm_t *vmm, uint64_t virt);
 
 /* Reserves count pages of page_size (4K/2M/1G), aligned to page_size, without
@@ -162,9 +163,13 @@ vmm_attrs_t vmm_record_page_attrs(const vmm_record_t *rec, size_t i);
  *
  * Only the mapper's unmap may fail while a record is released. ALLOC and
  * mapped SET records are unmapped by one call (all or nothing). A
- * reservation is unmapped one call per run of mapped pages; when a call
- * fails, the runs already unmapped are mapped again with the frames and
- * attributes the record stores, and the error is returned: nothing changed.
+ * reservation is first checked page by page with the mapper's query: a
+ * mapped page that is no longer mapped, or is now covered by a page of
+ * another size, fails the release with the query's error or
+ * VMM_ERR_LARGE_PAGE_CONFLICT before anything is unmapped. It is then
+ * unmapped one call per run of mapped pages; when a call fails anyway, the
+ * runs already unmapped are mapped again with the frames and attributes the
+ * record stores, and the error is returned: nothing changed.
  * After the unmap the frames are returned to the frame source.
  *
  * Broken invariants (VMM_ASSERT): that re-map failing; frames.free failing

@@ -293,19 +293,37 @@ static unsigned decide(world_t *w, uint64_t va, emu_cpl_t cpl, emu_kind_t kind,
     if (v == VMM_FAULT_RESOLVED) {
         zero_frame(w, res.phys, res.page_size);
         world_tables_changed(w);
+        /* The verdict names the page and frame: the records must agree (the
+         * retry then checks that the access lands there). */
+        intent_t now;
+        probe_intent(w, got->cr2, &now);
+        if (!now.mapped || res.page > got->cr2 || got->cr2 - res.page >= res.page_size ||
+            now.phys != res.phys + (got->cr2 - res.page) || now.page_size != res.page_size) {
+            w->stats.mismatches++;
+            fprintf(stderr, "MISMATCH (demand result): %#llx: resolved as page %#llx -> "
+                    "frame %#llx (%llu KiB), records say %s phys %#llx\n",
+                    (unsigned long long)got->cr2, (unsigned long long)res.page,
+                    (unsigned long long)res.phys, (unsigned long long)(res.page_size >> 10),
+                    now.source, (unsigned long long)now.phys);
+            return 1;
+        }
     }
-    /* Out of frames is a fair answer to a demand fault. */
-    if (v == want || (want == VMM_FAULT_RESOLVED && v == VMM_FAULT_OUT_OF_MEMORY))
+    /* Out of frames (or of table frames / record memory) is a fair answer
+     * to a demand fault; any other failing status is not. */
+    bool starved = v == VMM_FAULT_OUT_OF_MEMORY && (res.status == VMM_ERR_OUT_OF_FRAMES ||
+                                                    res.status == VMM_ERR_OUT_OF_MEMORY);
+    if (v == want || (want == VMM_FAULT_RESOLVED && starved))
         return 0;
     w->stats.mismatches++;
     if (w->stats.mismatches <= w->report_limit) {
         intent_t it;
         probe_intent(w, va, &it);
         fprintf(stderr, "MISMATCH (fault decision)%s%s: %#llx %s %s, error %#x: "
-                "verdict \"%s\", intent calls for \"%s\"\n", w->context ? " at " : "",
+                "verdict \"%s\" (status %s), intent calls for \"%s\"\n",
+                w->context ? " at " : "",
                 w->context ? w->context : "", (unsigned long long)va, emu_cpl_name(cpl),
                 emu_kind_name(kind), got->error_code, vmm_fault_name(v),
-                vmm_fault_name(want));
+                vmm_strerror(res.status), vmm_fault_name(want));
         print_intent(&it);
         print_walk(w, va);
     }

@@ -20,7 +20,7 @@ mkdir -p "$SRC" "$WORK"
 bash "$ROOT/.clusterfuzzlite/build.sh"
 
 status=0
-for t in bitmap paging vmm boot_init; do
+for t in bitmap pmm paging vmm boot_init; do
   for f in "fuzz_$t" "fuzz_${t}_seed_corpus.zip" "fuzz_$t.dict" "fuzz_$t.options"; do
     [[ -s $OUT/$f ]] || { echo "FAIL: $OUT/$f missing"; status=1; }
   done

@@ -322,7 +322,7 @@ target_of() {
   local t part
   IFS=/ read -r -a parts <<<"$1"
   for part in "${parts[@]}"; do
-    for t in bitmap paging vmm boot_init emu; do [[ $part == "$t" ]] && { echo "$t"; return; }; done
+    for t in bitmap pmm paging vmm boot_init emu; do [[ $part == "$t" ]] && { echo "$t"; return; }; done
   done
 }
 
@@ -331,7 +331,7 @@ cmd_repro() {
   [[ -n $file && -f $file ]] || die "usage: repro FILE [TARGET]"
   file=$(cd "$(dirname "$file")" && pwd)/$(basename "$file")
   [[ -n $t ]] || t=$(target_of "$file")
-  [[ -n $t ]] || die "cannot tell the target from the path; give it: repro FILE bitmap|paging|vmm|boot_init|emu"
+  [[ -n $t ]] || die "cannot tell the target from the path; give it: repro FILE bitmap|pmm|paging|vmm|boot_init|emu"
   TARGETS=$t build_libfuzzer
   log "replaying $file on target $t (ASan + UBSan)"
   local rc=0
@@ -375,14 +375,18 @@ cmd_minimize() {
     local tmp before after
     tmp=$(mktemp -d)
     before=$(find "$CORPUS/$t" -type f | wc -l)
-    "$(bin "$BUILD_LF" fuzz_$t)" -merge=1 -use_counters=0 -max_len=$MAX_LEN "$tmp" "$CORPUS/$t" \
+    # Named files (generated seeds) stay; merged inputs (named by their
+    # SHA-1) stay only when they reach edges the others do not.
+    local merged=$tmp/merged
+    mkdir -p "$tmp/keep" "$merged"
+    find "$CORPUS/$t" -maxdepth 1 -type f ! -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$tmp/keep/" \;
+    find "$CORPUS/$t" -maxdepth 1 -type f -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$merged/" \;
+    "$(bin "$BUILD_LF" fuzz_$t)" -merge=1 -use_counters=0 -max_len=$MAX_LEN "$tmp/keep" "$merged" \
       >"$OUT/minimize-$t.log" 2>&1 || die "merge of $t failed ($OUT/minimize-$t.log)"
-    after=$(find "$tmp" -type f | wc -l)
-    if ((after > 0)); then
-      find "$CORPUS/$t" -type f -delete
-      cp "$tmp"/* "$CORPUS/$t/"
-    fi
+    find "$CORPUS/$t" -maxdepth 1 -type f -regex '.*/[0-9a-f]\{40\}' -delete
+    find "$tmp/keep" -type f -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$CORPUS/$t/" \;
     rm -rf "$tmp"
+    after=$(find "$CORPUS/$t" -type f | wc -l)
     echo "$t: $before -> $after inputs"
   done
 }

@@ -73,6 +73,25 @@ enum vmm_fuzz_op {
     VMM_OP_COUNT
 };
 
+/* ---- pmm ---------------------------------------------------------------
+ * config: u8 entries (% 9), per entry u16 base (x 256 B), u16 length
+ * (x 64 B), u8 type (% 9). addr = u16: frame (bits 0-14) * 4K, + 1 byte
+ * when bit 15; align byte: 1 << (v % 10), or raw bits 0-6 when bit 7.     */
+enum pmm_fuzz_op {
+    PMM_OP_ALLOC = 0,            /* -                                      */
+    PMM_OP_ALLOC_CONTIGUOUS = 1, /* u8 count, align                        */
+    PMM_OP_FREE = 2,             /* addr                                   */
+    PMM_OP_CLAIM = 3,            /* addr                                   */
+    PMM_OP_RESERVE = 4,          /* u16 base (x 256 B), u16 length (x 64 B;
+                                    0xFFFF: to 2^64, wraps)                */
+    PMM_OP_QUERY = 5,            /* addr: pmm_is_used + pmm_is_reserved    */
+    PMM_OP_FRAMES_ALLOC = 6,     /* u8 count, align (pmm_frames().alloc)   */
+    PMM_OP_FRAMES_FREE = 7,      /* addr, u8 count                         */
+    PMM_OP_FRAMES_CLAIM = 8,     /* addr, u8 count                         */
+    PMM_OP_CHECK_ALL = 9,        /* every frame against the model          */
+    PMM_OP_COUNT
+};
+
 /* ---- boot_init ---------------------------------------------------------
  * A memory map and kernel segments, not a program: see fuzz_boot_init.c. */
 

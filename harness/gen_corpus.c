@@ -679,6 +679,77 @@ static void gen_boot_init(void)
     dict_save("boot_init");
 }
 
+/* ---- pmm ------------------------------------------------------------------ */
+
+static void pm_entry(prog_t *p, unsigned base256, unsigned len64, unsigned type)
+{
+    u16(p, base256); u16(p, len64); u8(p, type);
+}
+static void pm_addr(prog_t *p, unsigned op, unsigned frame, unsigned odd)
+{
+    u8(p, op); u16(p, frame | (odd ? 0x8000u : 0));
+}
+
+static void gen_pmm(void)
+{
+    prog_t p;
+    /* a PC-like map: low RAM, a reserved hole, RAM with a module inside */
+    p.len = 0;
+    u8(&p, 5);
+    pm_entry(&p, 0x10, 0x2780, 0);       /* [4K, 636K) usable              */
+    pm_entry(&p, 0x9F0, 0x1840, 1);      /* reserved up to 1 MiB           */
+    pm_entry(&p, 0x1000, 0xC000, 0);     /* [1 MiB, 4 MiB) usable          */
+    pm_entry(&p, 0x2003, 0x20, 6);       /* module, unaligned: reserves 2  */
+    pm_entry(&p, 0x3FF8, 0x100, 0);      /* usable, partly outside frames  */
+    u8(&p, PMM_OP_ALLOC);
+    u8(&p, PMM_OP_ALLOC);
+    u8(&p, PMM_OP_ALLOC_CONTIGUOUS); u8(&p, 8); u8(&p, 3);
+    u8(&p, PMM_OP_FRAMES_ALLOC); u8(&p, 200); u8(&p, 7);
+    u8(&p, PMM_OP_FRAMES_ALLOC); u8(&p, 2); u8(&p, 0x83);
+    pm_addr(&p, PMM_OP_FREE, 1, 0);
+    pm_addr(&p, PMM_OP_FREE, 1, 0);
+    pm_addr(&p, PMM_OP_FREE, 200, 0);
+    pm_addr(&p, PMM_OP_FREE, 5, 1);
+    pm_addr(&p, PMM_OP_FREE, 0x7FFF, 0);
+    pm_addr(&p, PMM_OP_CLAIM, 300, 0);
+    pm_addr(&p, PMM_OP_CLAIM, 300, 0);
+    pm_addr(&p, PMM_OP_QUERY, 300, 0);
+    pm_addr(&p, PMM_OP_QUERY, 0x200, 0);
+    u8(&p, PMM_OP_RESERVE); u16(&p, 0x1400); u16(&p, 0x100);
+    u8(&p, PMM_OP_RESERVE); u16(&p, 0x12C0); u16(&p, 0x40);
+    u8(&p, PMM_OP_RESERVE); u16(&p, 0x10); u16(&p, 0);
+    u8(&p, PMM_OP_RESERVE); u16(&p, 0x10); u16(&p, 0xFFFF);
+    pm_addr(&p, PMM_OP_FRAMES_CLAIM, 250, 0); u8(&p, 20);
+    pm_addr(&p, PMM_OP_FRAMES_FREE, 250, 0); u8(&p, 20);
+    pm_addr(&p, PMM_OP_FRAMES_FREE, 250, 0); u8(&p, 20);
+    pm_addr(&p, PMM_OP_FRAMES_CLAIM, 150, 0); u8(&p, 100);
+    pm_addr(&p, PMM_OP_FRAMES_FREE, 150, 0); u8(&p, 0);
+    u8(&p, PMM_OP_CHECK_ALL);
+    save("pmm", "pc", &p);
+
+    /* no usable frame at all; then one frame only, allocated twice */
+    p.len = 0;
+    u8(&p, 2);
+    pm_entry(&p, 0, 0x3F, 0);            /* less than a frame */
+    pm_entry(&p, 0x100, 0x100, 2);
+    save("pmm", "empty", &p);
+    p.len = 0;
+    u8(&p, 1);
+    pm_entry(&p, 0x10, 0x40, 0);
+    u8(&p, PMM_OP_ALLOC);
+    u8(&p, PMM_OP_ALLOC);
+    pm_addr(&p, PMM_OP_FREE, 1, 0);
+    u8(&p, PMM_OP_ALLOC_CONTIGUOUS); u8(&p, 1); u8(&p, 1);
+    save("pmm", "one-frame", &p);
+
+    prog_t d = { .len = 0 };
+    dict_mark(&d); u8(&d, PMM_OP_ALLOC_CONTIGUOUS); u8(&d, 16); u8(&d, 4); dict_cut(&d);
+    dict_mark(&d); pm_addr(&d, PMM_OP_FRAMES_FREE, 256, 0); u8(&d, 4); dict_cut(&d);
+    dict_mark(&d); pm_entry(&d, 0x1000, 0xC000, 0); dict_cut(&d);
+    dict_mark(&d); u8(&d, PMM_OP_RESERVE); u16(&d, 0x1000); u16(&d, 0x40); dict_cut(&d);
+    dict_save("pmm");
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -691,5 +762,6 @@ int main(int argc, char **argv)
     gen_paging();
     gen_vmm();
     gen_boot_init();
+    gen_pmm();
     return 0;
 }

@@ -26,21 +26,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static int replay_file(const char *path)
 {
     FILE *f = fopen(path, "rb");
-    if (!f) {
+    struct stat st;
+    if (!f || fstat(fileno(f), &st) != 0 || st.st_size < 0 ||
+        (size_t)st.st_size > REPLAY_MAX_INPUT) {
         perror(path);
+        if (f)
+            fclose(f);
         return 1;
     }
-    uint8_t *buf = malloc(REPLAY_MAX_INPUT);
-    size_t n = buf ? fread(buf, 1, REPLAY_MAX_INPUT, f) : 0;
+    size_t size = (size_t)st.st_size;
+    /* Exactly the input's size, so ASan sees reads past its end. */
+    uint8_t *input = malloc(size ? size : 1);
+    size_t n = input ? fread(input, 1, size, f) : 0;
     fclose(f);
-    if (!buf)
+    if (!input || n != size) {
+        fprintf(stderr, "%s: read error\n", path);
+        free(input);
         return 1;
+    }
     if (fuzz_tracing())
         printf("=== %s (%zu bytes)\n", path, n);
-    /* An exact-size copy, so ASan sees reads past the end of the input. */
-    uint8_t *input = malloc(n ? n : 1);
-    memcpy(input, buf, n);
-    free(buf);
     LLVMFuzzerTestOneInput(input, n);
     free(input);
     return 0;

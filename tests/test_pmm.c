@@ -303,6 +303,11 @@ static void test_frames_adapter(void)
     CHECK_ERR(fr.free(fr.ctx, 0x5000, 0), VMM_ERR_INVALID_ARGUMENT);
     CHECK_ERR(fr.claim(fr.ctx, 0x5000, 0), VMM_ERR_INVALID_ARGUMENT);
     CHECK_ERR(fr.claim(fr.ctx, UINT64_MAX & ~VMM_PAGE_MASK, 2), VMM_ERR_OVERFLOW);
+    CHECK_ERR(fr.free(fr.ctx, UINT64_MAX & ~VMM_PAGE_MASK, 2), VMM_ERR_OVERFLOW);
+    CHECK_ERR(fr.claim(fr.ctx, 0x6800, 1), VMM_ERR_MISALIGNED);
+    /* the last frame of the address space: no wrap, unmanaged, skipped */
+    CHECK_OK(fr.claim(fr.ctx, UINT64_MAX & ~VMM_PAGE_MASK, 1));
+    CHECK_OK(fr.free(fr.ctx, UINT64_MAX & ~VMM_PAGE_MASK, 1));
     CHECK_ERR(fr.alloc(fr.ctx, 0, 1, &p), VMM_ERR_INVALID_ARGUMENT);
     CHECK_ERR(fr.alloc(fr.ctx, 1, 6, &p), VMM_ERR_INVALID_ARGUMENT);
     CHECK_ERR(fr.alloc(fr.ctx, 0x1000, 1, &p), VMM_ERR_OUT_OF_FRAMES);

@@ -1,0 +1,169 @@
+/*
+ * vmm_release.c - vmm_free, vmm_release, vmm_deinit: giving a record back
+ * (see "How vmm_free / vmm_release / vmm_deinit undo" in vmm.h).
+ *
+ * Order: check, unmap (the only step that may fail, undone on failure),
+ * then frames, bitmap, list and block, none of which can fail.
+ */
+#include "vmm_internal.h"
+
+#include "vmm_assert.h"
+
+/* Returns frames[from, to) of an ALLOC record, a contiguous run per call. */
+void vmm_return_single_frames(vmm_t *vmm, const vmm_record_t *rec, size_t from, size_t to)
+{
+    size_t i = from;
+    while (i < to) {
+        size_t run = 1;
+        while (i + run < to && rec->frames[i + run] == rec->frames[i] + BYTES_OF(run))
+            run++;
+        VMM_ASSERT(vmm->frames.free(vmm->frames.ctx, rec->frames[i], run) == VMM_OK);
+        i += run;
+    }
+}
+
+/* Returns the virtual address of page k of a reservation. */
+static uint64_t reservation_page(const vmm_record_t *rec, size_t k)
+{
+    return rec->virt + (uint64_t)k * rec->page_size;
+}
+
+/* Returns the end of the run of mapped reservation pages starting at k. */
+static size_t mapped_run_end(const vmm_record_t *rec, size_t k)
+{
+    while (k < rec->nframes && rec->frames[k] != VMM_NO_FRAME)
+        k++;
+    return k;
+}
+
+/* Returns VMM_OK when the mapper still maps every page the reservation
+ * mapped, with the reservation's page size. Otherwise (a page unmapped or
+ * replaced behind the VMM's back) returns what unmap would fail with: the
+ * query's error, or VMM_ERR_LARGE_PAGE_CONFLICT. Changes nothing. */
+static vmm_status_t reservation_still_mapped(const vmm_t *vmm, const vmm_record_t *rec)
+{
+    for (size_t k = 0; k < rec->nframes; k++) {
+        if (rec->frames[k] == VMM_NO_FRAME)
+            continue;
+        uint64_t size = 0;
+        vmm_status_t st = vmm->mapper.query(vmm->mapper.ctx, reservation_page(rec, k), 0, 0,
+                                            &size);
+        if (st != VMM_OK)
+            return st;
+        if (size != rec->page_size)
+            return VMM_ERR_LARGE_PAGE_CONFLICT;
+    }
+    return VMM_OK;
+}
+
+/* Re-maps the mapped pages of reservation pages [0, upto) after a failed
+ * release. A failure traps: those mappings existed a moment ago. */
+static void remap_reservation(vmm_t *vmm, vmm_record_t *rec, size_t upto)
+{
+    for (size_t k = 0; k < upto; k++)
+        if (rec->frames[k] != VMM_NO_FRAME)
+            VMM_ASSERT(vmm->mapper.map(vmm->mapper.ctx, reservation_page(rec, k),
+                                       rec->frames[k], rec->page_size, rec->page_size,
+                                       vmm_record_attr_bytes(rec)[k]) == VMM_OK);
+}
+
+/* Unmaps every mapped page of a reservation, one call per run of mapped
+ * pages, after checking they are all still there. If a call fails anyway,
+ * re-maps what was unmapped and returns the error: nothing changed. */
+static vmm_status_t unmap_reservation(vmm_t *vmm, vmm_record_t *rec)
+{
+    vmm_status_t st = reservation_still_mapped(vmm, rec);
+    if (st != VMM_OK)
+        return st;
+    size_t k = 0;
+    while (k < rec->nframes) {
+        if (rec->frames[k] == VMM_NO_FRAME) {
+            k++;
+            continue;
+        }
+        size_t end = mapped_run_end(rec, k);
+        st = vmm->mapper.unmap(vmm->mapper.ctx, reservation_page(rec, k),
+                               (uint64_t)(end - k) * rec->page_size, rec->page_size);
+        if (st != VMM_OK) {
+            remap_reservation(vmm, rec, k);
+            return st;
+        }
+        k = end;
+    }
+    return VMM_OK;
+}
+
+/* Unmaps what rec maps. Returns the mapper's error with nothing changed. */
+static vmm_status_t record_unmap(vmm_t *vmm, vmm_record_t *rec)
+{
+    if (rec->kind == VMM_REC_RESERVE)
+        return unmap_reservation(vmm, rec);
+    if (rec->kind == VMM_REC_SET && rec->phys == VMM_NO_FRAME)
+        return VMM_OK;
+    /* ALLOC and mapped SET: one call over the whole range (all or nothing) */
+    return vmm->mapper.unmap(vmm->mapper.ctx, rec->virt, BYTES_OF(rec->pages), VMM_PAGE_SIZE);
+}
+
+/* Returns every frame rec owns to the frame source; they are the VMM's, so
+ * a failure traps. */
+static void record_free_frames(vmm_t *vmm, const vmm_record_t *rec)
+{
+    if (rec->kind == VMM_REC_ALLOC) {
+        vmm_return_single_frames(vmm, rec, 0, rec->nframes);
+    } else if (rec->kind == VMM_REC_SET) {
+        if (rec->phys != VMM_NO_FRAME)
+            VMM_ASSERT(vmm->frames.free(vmm->frames.ctx, rec->phys,
+                                        (size_t)rec->pages) == VMM_OK);
+    } else {
+        for (size_t k = 0; k < rec->nframes; k++)
+            if (rec->frames[k] != VMM_NO_FRAME)
+                VMM_ASSERT(vmm->frames.free(vmm->frames.ctx, rec->frames[k],
+                                            (size_t)PAGES_OF(rec->page_size)) == VMM_OK);
+    }
+}
+
+/* Releases the record *link points to: unmap, then frames, bitmap, list and
+ * block. Returns the mapper's error with nothing changed. */
+static vmm_status_t record_release(vmm_t *vmm, vmm_record_t **link)
+{
+    vmm_record_t *rec = *link;
+    vmm_status_t st = record_unmap(vmm, rec);
+    if (st != VMM_OK)
+        return st;
+    record_free_frames(vmm, rec);
+    (void)bitmap_clear_range(&vmm->bitmap, vmm_page_index(vmm, rec->virt), (size_t)rec->pages);
+    *link = rec->next;
+    vmm_record_delete(vmm, rec);
+    return VMM_OK;
+}
+
+/* Frees the record starting at virt (see vmm.h for the errors). */
+vmm_status_t vmm_free(vmm_t *vmm, uint64_t virt)
+{
+    vmm_record_t **link;
+    vmm_status_t st = vmm_record_at(vmm, virt, &link);
+    if (st != VMM_OK)
+        return st;
+    return record_release(vmm, link);
+}
+
+/* Frees the reservation starting at reservation; VMM_ERR_NOT_RESERVATION
+ * for another kind of record, else vmm_free's errors. */
+vmm_status_t vmm_release(vmm_t *vmm, uint64_t reservation)
+{
+    vmm_record_t **link;
+    vmm_status_t st = vmm_record_at(vmm, reservation, &link);
+    if (st != VMM_OK)
+        return st;
+    if ((*link)->kind != VMM_REC_RESERVE)
+        return VMM_ERR_NOT_RESERVATION;
+    return record_release(vmm, link);
+}
+
+/* Releases every record; cannot report an error, so any failure traps. */
+void vmm_deinit(vmm_t *vmm)
+{
+    while (vmm->records != 0)
+        VMM_ASSERT(record_release(vmm, &vmm->records) == VMM_OK);
+    vmm->hint = 0;
+}

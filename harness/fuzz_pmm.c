@@ -1,0 +1,411 @@
+/*
+ * fuzz_pmm.c - fuzz target: the physical frame manager (pmm.h) and its
+ * frame-source adapter (pmm_frames) against a per-frame model (free,
+ * allocated, reserved) built from the memory map by the rules of pmm.h.
+ *
+ * Input: u8 entries (% 9), per entry u16 base (256-byte units), u16 length
+ * (64-byte units), u8 type (% 9); then ops (fuzz_ops.h, PMM_OP_*).
+ * After every op: the status is the model's, the free count matches, the
+ * frames the op named match; a failed op changed no word of either bitmap
+ * (compared in full). At the end every frame is compared with the model.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/pmm.h"
+#include "fuzz_check.h"
+#include "fuzz_data.h"
+#include "fuzz_ops.h"
+
+#define MAX_ENTRIES 8u
+#define TYPE_COUNT 9u
+#define BASE_UNIT 256u
+#define LEN_UNIT 64u
+#define MAX_FRAMES 8192u                  /* 32 MiB > largest base + length */
+#define STORAGE_WORDS (2u * BITMAP_WORDS(MAX_FRAMES) + 2u)
+#define FRAME(a) ((a) >> VMM_PAGE_SHIFT)
+#define ADDR(f) ((uint64_t)(f) << VMM_PAGE_SHIFT)
+#define IS_POW2(x) ((x) != 0 && ((x) & ((x) - 1u)) == 0)
+#define BIT(st) (1ull << (st))
+
+enum { FREE = 0, ALLOCATED = 1, RESERVED = 2 };
+
+typedef struct pmm_state {
+    pmm_t pmm;
+    memmap_entry_t map[MAX_ENTRIES];
+    size_t map_len;
+    uint64_t storage[STORAGE_WORDS];
+    uint64_t snap[STORAGE_WORDS];
+    size_t words;
+    uint8_t model[MAX_FRAMES];
+    size_t n;          /* managed frames */
+    size_t free_frames;
+} pmm_state_t;
+
+/* ---------------------------------------------------------------- model */
+
+/* Returns true when frame f lies wholly inside entry e. */
+static bool frame_inside(const memmap_entry_t *e, size_t f)
+{
+    return e->length && ADDR(f) >= e->base && ADDR(f + 1) <= e->base + e->length;
+}
+
+/* Returns true when entry e touches frame f. */
+static bool frame_touched(const memmap_entry_t *e, size_t f)
+{
+    return e->length && e->base < ADDR(f + 1) && ADDR(f) < e->base + e->length;
+}
+
+/* Builds the model from the map (pmm.h): returns the managed frame count. */
+static size_t model_init(pmm_state_t *s)
+{
+    size_t top = 0;
+    for (size_t i = 0; i < s->map_len; i++) {
+        const memmap_entry_t *e = &s->map[i];
+        if (e->type != MEMMAP_USABLE || !e->length)
+            continue;
+        size_t first = (size_t)((e->base + VMM_PAGE_MASK) >> VMM_PAGE_SHIFT);
+        size_t end = (size_t)FRAME(e->base + e->length);
+        if (end > first && end > top)
+            top = end;
+    }
+    s->free_frames = 0;
+    for (size_t f = 0; f < top; f++) {
+        bool usable = false, other = false;
+        for (size_t i = 0; i < s->map_len; i++) {
+            if (s->map[i].type == MEMMAP_USABLE)
+                usable = usable || frame_inside(&s->map[i], f);
+            else
+                other = other || frame_touched(&s->map[i], f);
+        }
+        s->model[f] = usable && !other ? FREE : RESERVED;
+        s->free_frames += s->model[f] == FREE;
+    }
+    return top;
+}
+
+/* Sets model frame f to state. */
+static void model_set(pmm_state_t *s, size_t f, uint8_t state)
+{
+    s->free_frames -= s->model[f] == FREE;
+    s->model[f] = state;
+    s->free_frames += state == FREE;
+}
+
+/* ---------------------------------------------------------------- checks */
+
+/* Reads bit f of bitmap bm. */
+static bool bit(const bitmap_t *bm, size_t f)
+{
+    return (bm->words[f / BITMAP_WORD_BITS] >> (f % BITMAP_WORD_BITS)) & 1u;
+}
+
+/* Checks frame f against the model. */
+static void check_frame(pmm_state_t *s, size_t f)
+{
+    if (f >= s->n)
+        return;
+    bool used = bit(&s->pmm.used, f), reserved = bit(&s->pmm.reserved, f);
+    FUZZ_CHECK(used == (s->model[f] != FREE) && reserved == (s->model[f] == RESERVED),
+               "pmm-frame", "frame %zu (0x%llx): used %d reserved %d, model %s", f,
+               (unsigned long long)ADDR(f), used, reserved,
+               s->model[f] == FREE ? "free" : s->model[f] == ALLOCATED ? "allocated"
+                                                                       : "reserved");
+}
+
+/* Checks frames [f, f + count) (clipped to a few) and the free count. */
+static void check_frames(pmm_state_t *s, size_t f, size_t count)
+{
+    for (size_t k = 0; k < count && k < 64u; k++)
+        check_frame(s, f + k);
+    FUZZ_CHECK(pmm_free_count(&s->pmm) == s->free_frames, "pmm-free-count",
+               "pmm_free_count %zu, model %zu", pmm_free_count(&s->pmm), s->free_frames);
+}
+
+/* Checks every frame. */
+static void check_all(pmm_state_t *s)
+{
+    FUZZ_CHECK(s->pmm.num_frames == s->n, "pmm-num-frames", "num_frames %zu, model %zu",
+               s->pmm.num_frames, s->n);
+    for (size_t f = 0; f < s->n; f++)
+        check_frame(s, f);
+    check_frames(s, 0, 0);
+}
+
+/* A failed op must leave both bitmaps and the counters as they were. */
+static void snapshot_take(pmm_state_t *s) { memcpy(s->snap, s->storage, s->words * 8u); }
+static void snapshot_check(pmm_state_t *s)
+{
+    FUZZ_CHECK(memcmp(s->snap, s->storage, s->words * 8u) == 0, "pmm-failed-op-changed",
+               "a failed op changed the bitmaps");
+}
+
+/* Judges got against allowed (0: must succeed); on failure checks the
+ * snapshot. Returns true on success. */
+static bool judge(pmm_state_t *s, vmm_status_t got, uint64_t allowed, const char *check)
+{
+    if (got == VMM_OK) {
+        FUZZ_CHECK(allowed == 0, check, "succeeded; model expects mask 0x%llx",
+                   (unsigned long long)allowed);
+        return true;
+    }
+    FUZZ_CHECK(got < 64 && ((allowed >> got) & 1u), check, "returned %s, model mask 0x%llx",
+               vmm_strerror(got), (unsigned long long)allowed);
+    snapshot_check(s);
+    return false;
+}
+
+/* ---------------------------------------------------------------- ops */
+
+/* Reads an address: u16 frame (+ one byte off when bit 15 is set). */
+static uint64_t read_addr(fuzz_data_t *fd)
+{
+    uint16_t v = fd_u16(fd);
+    return ADDR(v & 0x7FFFu) + (v >> 15);
+}
+
+/* Reads an alignment byte: 1 << (v % 10), or v & 0x7F raw when bit 7. */
+static size_t read_align(fuzz_data_t *fd)
+{
+    uint8_t v = fd_u8(fd);
+    return (v & 0x80u) ? (size_t)(v & 0x7Fu) : (size_t)1 << (v % 10u);
+}
+
+/* Returns true when the model has count free frames at a multiple of align
+ * (align a power of two). */
+static bool model_has_run(const pmm_state_t *s, size_t count, size_t align)
+{
+    for (size_t f = 0; f + count <= s->n; f += align) {
+        size_t k = 0;
+        while (k < count && s->model[f + k] == FREE)
+            k++;
+        if (k == count)
+            return true;
+    }
+    return false;
+}
+
+/* pmm_alloc / pmm_alloc_contiguous / frames.alloc. */
+static void op_alloc(pmm_state_t *s, size_t count, size_t align, int how)
+{
+    uint64_t phys = UINT64_MAX;
+    snapshot_take(s);
+    vmm_status_t got;
+    if (how == 0) {
+        count = align = 1;
+        got = pmm_alloc(&s->pmm, &phys);
+    } else if (how == 1) {
+        got = pmm_alloc_contiguous(&s->pmm, count, align, &phys);
+    } else {
+        vmm_frames_t fr = pmm_frames(&s->pmm);
+        got = fr.alloc(fr.ctx, count, align, &phys);
+    }
+    TRACE("%s(count=%zu, align=%zu) -> %s 0x%llx",
+          how == 0 ? "alloc" : how == 1 ? "alloc_contiguous" : "frames.alloc", count, align,
+          fuzz_status(got), (unsigned long long)phys);
+    uint64_t allowed = 0;
+    if (count == 0 || !IS_POW2(align))
+        allowed = BIT(VMM_ERR_INVALID_ARGUMENT);
+    else if (!model_has_run(s, count, align))
+        allowed = BIT(VMM_ERR_OUT_OF_FRAMES);
+    if (!judge(s, got, allowed, "pmm-alloc-status"))
+        return;
+    size_t f = (size_t)FRAME(phys);
+    FUZZ_CHECK((phys & VMM_PAGE_MASK) == 0 && f % align == 0 && f + count <= s->n,
+               "pmm-alloc-frame", "0x%llx: misaligned or unmanaged", (unsigned long long)phys);
+    for (size_t k = 0; k < count; k++) {
+        FUZZ_CHECK(s->model[f + k] == FREE, "pmm-alloc-frame",
+                   "frame 0x%llx handed out but not free", (unsigned long long)ADDR(f + k));
+        model_set(s, f + k, ALLOCATED);
+    }
+    check_frames(s, f, count);
+}
+
+/* The errors of own_frame-like checks of a single address. */
+static uint64_t single_errors(const pmm_state_t *s, uint64_t phys)
+{
+    if (phys & VMM_PAGE_MASK)
+        return BIT(VMM_ERR_MISALIGNED);
+    if (FRAME(phys) >= s->n)
+        return BIT(VMM_ERR_OUT_OF_BOUNDS);
+    if (s->model[FRAME(phys)] == RESERVED)
+        return BIT(VMM_ERR_FRAME_RESERVED);
+    return 0;
+}
+
+/* pmm_free (claim = false) or pmm_claim of one frame. */
+static void op_single(pmm_state_t *s, uint64_t phys, bool claim)
+{
+    snapshot_take(s);
+    vmm_status_t got = claim ? pmm_claim(&s->pmm, phys) : pmm_free(&s->pmm, phys);
+    TRACE("%s(0x%llx) -> %s", claim ? "claim" : "free", (unsigned long long)phys,
+          fuzz_status(got));
+    uint64_t allowed = single_errors(s, phys);
+    if (!allowed && claim && s->model[FRAME(phys)] == ALLOCATED)
+        allowed = BIT(VMM_ERR_PHYS_ALREADY_ALLOCATED);
+    if (!allowed && !claim && s->model[FRAME(phys)] == FREE)
+        allowed = BIT(VMM_ERR_FRAME_NOT_USED);
+    if (judge(s, got, allowed, claim ? "pmm-claim-status" : "pmm-free-status"))
+        model_set(s, (size_t)FRAME(phys), claim ? ALLOCATED : FREE);
+    check_frames(s, phys < ADDR(s->n) ? (size_t)FRAME(phys) : 0, 1);
+}
+
+/* pmm_reserve(base, length). */
+static void op_reserve(pmm_state_t *s, uint64_t base, uint64_t length)
+{
+    snapshot_take(s);
+    vmm_status_t got = pmm_reserve(&s->pmm, base, length);
+    TRACE("reserve(0x%llx, 0x%llx) -> %s", (unsigned long long)base,
+          (unsigned long long)length, fuzz_status(got));
+    uint64_t allowed = 0;
+    size_t first = 0, end = 0;
+    if (length == 0) {
+        allowed = BIT(VMM_ERR_INVALID_ARGUMENT);
+    } else if (length > UINT64_MAX - base) {
+        allowed = BIT(VMM_ERR_OVERFLOW);
+    } else {
+        first = (size_t)(FRAME(base) < s->n ? FRAME(base) : s->n);
+        uint64_t e = (base + length + VMM_PAGE_MASK) >> VMM_PAGE_SHIFT;
+        if (base + length > UINT64_MAX - VMM_PAGE_MASK)
+            e = FRAME(UINT64_MAX) + 1u;
+        end = (size_t)(e < s->n ? e : s->n);
+        for (size_t f = first; f < end; f++)
+            if (s->model[f] == ALLOCATED)
+                allowed = BIT(VMM_ERR_PHYS_ALREADY_ALLOCATED);
+    }
+    if (judge(s, got, allowed, "pmm-reserve-status"))
+        for (size_t f = first; f < end; f++)
+            model_set(s, f, RESERVED);
+    check_frames(s, first, end - first);
+}
+
+/* pmm_is_used / pmm_is_reserved. */
+static void op_query(pmm_state_t *s, uint64_t phys)
+{
+    bool used = false, reserved = false;
+    vmm_status_t a = pmm_is_used(&s->pmm, phys, &used);
+    vmm_status_t b = pmm_is_reserved(&s->pmm, phys, &reserved);
+    TRACE("is_used/is_reserved(0x%llx) -> %s %d / %s %d", (unsigned long long)phys,
+          fuzz_status(a), used, fuzz_status(b), reserved);
+    vmm_status_t want = FRAME(phys) < s->n ? VMM_OK : VMM_ERR_OUT_OF_BOUNDS;
+    FUZZ_CHECK_STATUS(a, want, "pmm-is-used-status");
+    FUZZ_CHECK_STATUS(b, want, "pmm-is-reserved-status");
+    if (want == VMM_OK)
+        FUZZ_CHECK(used == (s->model[FRAME(phys)] != FREE) &&
+                       reserved == (s->model[FRAME(phys)] == RESERVED),
+                   "pmm-query", "frame 0x%llx: used %d reserved %d, model state %u",
+                   (unsigned long long)phys, used, reserved, s->model[FRAME(phys)]);
+}
+
+/* frames.free / frames.claim over [phys, phys + count frames). */
+static void op_frames_range(pmm_state_t *s, uint64_t phys, size_t count, bool claim)
+{
+    snapshot_take(s);
+    vmm_frames_t fr = pmm_frames(&s->pmm);
+    vmm_status_t got = claim ? fr.claim(fr.ctx, phys, count) : fr.free(fr.ctx, phys, count);
+    TRACE("frames.%s(0x%llx, %zu) -> %s", claim ? "claim" : "free", (unsigned long long)phys,
+          count, fuzz_status(got));
+    uint64_t allowed = 0;
+    if (phys & VMM_PAGE_MASK)
+        allowed |= BIT(VMM_ERR_MISALIGNED);
+    if (count == 0)
+        allowed |= BIT(VMM_ERR_INVALID_ARGUMENT);
+    size_t first = (size_t)(FRAME(phys) < s->n ? FRAME(phys) : s->n);
+    size_t end = first + count < s->n ? first + count : s->n;
+    if (!allowed)
+        for (size_t f = first; f < end; f++) {
+            if (claim && s->model[f] == ALLOCATED)
+                allowed |= BIT(VMM_ERR_PHYS_ALREADY_ALLOCATED);
+            if (!claim && s->model[f] == FREE)
+                allowed |= BIT(VMM_ERR_FRAME_NOT_USED);
+        }
+    if (judge(s, got, allowed, claim ? "pmm-frames-claim-status" : "pmm-frames-free-status"))
+        for (size_t f = first; f < end; f++)
+            if (s->model[f] != RESERVED)
+                model_set(s, f, claim ? ALLOCATED : FREE);
+    check_frames(s, first, end - first);
+}
+
+/* Decodes and runs one op. */
+static void run_op(pmm_state_t *s, fuzz_data_t *fd, unsigned op)
+{
+    switch (op) {
+    case PMM_OP_ALLOC: op_alloc(s, 1, 1, 0); break;
+    case PMM_OP_ALLOC_CONTIGUOUS:
+    case PMM_OP_FRAMES_ALLOC: {
+        size_t count = fd_u8(fd);
+        op_alloc(s, count, read_align(fd), op == PMM_OP_ALLOC_CONTIGUOUS ? 1 : 2);
+        break;
+    }
+    case PMM_OP_FREE: op_single(s, read_addr(fd), false); break;
+    case PMM_OP_CLAIM: op_single(s, read_addr(fd), true); break;
+    case PMM_OP_RESERVE: {
+        uint64_t base = (uint64_t)fd_u16(fd) * BASE_UNIT;
+        uint16_t len = fd_u16(fd);
+        op_reserve(s, base, len == 0xFFFFu ? UINT64_MAX - base + 1u : (uint64_t)len * LEN_UNIT);
+        break;
+    }
+    case PMM_OP_QUERY: op_query(s, read_addr(fd)); break;
+    case PMM_OP_FRAMES_FREE:
+    case PMM_OP_FRAMES_CLAIM: {
+        uint64_t phys = read_addr(fd);
+        op_frames_range(s, phys, fd_u8(fd), op == PMM_OP_FRAMES_CLAIM);
+        break;
+    }
+    case PMM_OP_CHECK_ALL: TRACE("check_all (%zu frames)", s->n); check_all(s); break;
+    default: TRACE("nop (opcode %u)", op); break;
+    }
+}
+
+static const char *const op_names[PMM_OP_COUNT] = {
+    "alloc", "alloc_contiguous", "free", "claim", "reserve", "query", "frames.alloc",
+    "frames.free", "frames.claim", "check_all",
+};
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static pmm_state_t *s;
+    if (!s && !(s = calloc(1, sizeof *s)))
+        abort();
+    fuzz_data_t fd;
+    fd_init(&fd, data, size);
+    fuzz_op_begin(0, "(config)");
+    s->map_len = fd_u8(&fd) % (MAX_ENTRIES + 1u);
+    for (size_t i = 0; i < s->map_len; i++) {
+        uint64_t base = (uint64_t)fd_u16(&fd) * BASE_UNIT;
+        uint64_t len = (uint64_t)fd_u16(&fd) * LEN_UNIT;
+        s->map[i] = (memmap_entry_t){ base, len, fd_u8(&fd) % TYPE_COUNT };
+        TRACE("map[%zu]: base 0x%llx length 0x%llx type %u", i, (unsigned long long)base,
+              (unsigned long long)len, s->map[i].type);
+    }
+    s->n = model_init(s);
+    size_t words = pmm_storage_words(s->map, s->map_len);
+    TRACE("managed frames %zu (model), pmm_storage_words %zu", s->n, words);
+    if (s->n == 0) {
+        FUZZ_CHECK(words == 0, "pmm-storage-words", "%zu words for a map without frames", words);
+        FUZZ_CHECK_STATUS(pmm_init(&s->pmm, s->map, s->map_len, s->storage, STORAGE_WORDS),
+                          VMM_ERR_INVALID_ARGUMENT, "pmm-init-empty");
+        return 0;
+    }
+    FUZZ_CHECK(words >= 2u * BITMAP_WORDS(s->n) && words <= STORAGE_WORDS, "pmm-storage-words",
+               "%zu words for %zu frames", words, s->n);
+    s->words = words;
+    memset(s->storage, 0xA5, sizeof s->storage); /* pmm_init must set what it owns */
+    FUZZ_CHECK_STATUS(pmm_init(&s->pmm, s->map, s->map_len, s->storage, words - 1u),
+                      VMM_ERR_OUT_OF_BOUNDS, "pmm-init-small");
+    FUZZ_CHECK_STATUS(pmm_init(&s->pmm, s->map, s->map_len, s->storage, words), VMM_OK,
+                      "pmm-init");
+    check_all(s);
+    for (unsigned k = 1; k <= FUZZ_MAX_OPS && !fd_empty(&fd); k++) {
+        unsigned op = fd_u8(&fd);
+        fuzz_op_begin(k, op < PMM_OP_COUNT ? op_names[op] : "nop");
+        run_op(s, &fd, op);
+    }
+    fuzz_op_begin(0, "(end of input)");
+    check_all(s);
+    return 0;
+}
