@@ -62,7 +62,7 @@ case $cmd in
   bench) shift; deps; run_part bench/run.sh "$@" ;;
   prove) shift; deps; run_part proofs/prove.sh "$@" ;;
   boot) shift; deps; run_part kernel/boot.sh "$@" ;;
-  repro|cov|minimize) deps; run_part harness/fuzz-main.sh "$@" ;;
+  repro|cov|minimize|gen) deps; run_part harness/fuzz-main.sh "$@" ;;
   fuzz) [[ $# -gt 0 ]] && shift; deps; run_part harness/fuzz-main.sh fuzz "$@" ;;
   -*) deps; run_part harness/fuzz-main.sh fuzz "$@" ;;
   -h|--help|help) sed -n '2,8p' "$0" ;;

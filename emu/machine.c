@@ -4,8 +4,9 @@
  * Unicorn facts relied on (shared/notes/toolchain.md): uc_mem_* are physical;
  * faults reach a UC_HOOK_INTR hook (14 = #PF, 13 = #GP) instead of a guest
  * IDT; the #PF error code is only in the saved context block, at an offset
- * found once at start-up; a fault leaves "exception in progress", so every
- * check restores a clean context first.
+ * found once at start-up; a fault leaves "exception in progress" (the next
+ * fault would become #DF), so a check restores a clean saved context
+ * whenever the previous one faulted or ran at the other privilege level.
  */
 #include "machine.h"
 
@@ -56,6 +57,12 @@ static const uint8_t code_landing[] = {0x90, 0x90};
 static const uint8_t code_load[] = {0x8A, 0x03};
 static const uint8_t code_store[] = {0x88, 0x03};
 static const uint8_t code_cpuid[] = {0xB8, 0x08, 0x00, 0x00, 0x80, 0x0F, 0xA2};
+/* #PF error-code bits of the marker faults (as hardware reports them). */
+#define PF_P 0x1u
+#define PF_W 0x2u
+#define PF_U 0x4u
+#define PF_I 0x10u
+/* Fills the code page around the snippets: stray execution traps. */
 #define INT3 0xCCu
 /* A fetch probe plants this one-byte instruction and checks its effect. */
 #define XCHG_EAX_ECX 0x91u
@@ -294,52 +301,61 @@ static int fault_and_save(emu_machine_t *m, const marker_fault_t *f)
     return vec;
 }
 
+/* Clears the candidates (one flag per 32-bit slot of a saved context) whose
+ * slot in the scratch context does not hold code. */
+static void narrow(const emu_machine_t *m, uint8_t *candidate, size_t words,
+                   uint32_t code)
+{
+    const uint8_t *blob = (const uint8_t *)m->scratch;
+    for (size_t w = 0; w < words; w++) {
+        uint32_t v;
+        memcpy(&v, blob + w * sizeof(v), sizeof(v));
+        if (v != code)
+            candidate[w] = 0;
+    }
+}
+
 /* Finds the offset of the #PF error code in a saved context: the only
- * 32-bit slot holding each marker fault's code. False when not unique. */
+ * 32-bit slot holding each marker fault's code. False when not unique (or a
+ * marker access does not fault as on hardware). */
 static bool find_error_code_offset(emu_machine_t *m)
 {
     const uint64_t unmapped = EMU_AUX_VA + EMU_AUX_PAGES * PAGE;
     const uint64_t code = snip_va(0), gdt = EMU_AUX_VA + EMU_AUX_GDT * PAGE;
     const uint64_t stack = EMU_AUX_VA + EMU_AUX_STACK * PAGE;
     const marker_fault_t faults[] = {
-        {EMU_CPL0, unmapped, EMU_READ, 0x0},  {EMU_CPL3, code, EMU_WRITE, 0x7},
-        {EMU_CPL3, gdt, EMU_READ, 0x5},       {EMU_CPL3, stack, EMU_FETCH, 0x15},
-        {EMU_CPL0, code, EMU_WRITE, 0x3},     {EMU_CPL0, stack, EMU_FETCH, 0x11},
-        {EMU_CPL0, unmapped, EMU_WRITE, 0x2}, {EMU_CPL3, unmapped, EMU_FETCH, 0x14},
+        {EMU_CPL0, unmapped, EMU_READ, 0},
+        {EMU_CPL3, code, EMU_WRITE, PF_P | PF_W | PF_U},
+        {EMU_CPL3, gdt, EMU_READ, PF_P | PF_U},
+        {EMU_CPL3, stack, EMU_FETCH, PF_P | PF_U | PF_I},
+        {EMU_CPL0, code, EMU_WRITE, PF_P | PF_W},
+        {EMU_CPL0, stack, EMU_FETCH, PF_P | PF_I},
+        {EMU_CPL0, unmapped, EMU_WRITE, PF_W},
+        {EMU_CPL3, unmapped, EMU_FETCH, PF_U | PF_I},
     };
-    const size_t nfaults = sizeof(faults) / sizeof(faults[0]);
-    size_t words = m->ctx_size / sizeof(uint32_t);
+    size_t words = m->ctx_size / sizeof(uint32_t), found = 0;
     uint8_t *candidate = malloc(words);
     if (candidate == NULL)
         return false;
     memset(candidate, 1, words);
-    for (size_t i = 0; i < nfaults; i++) {
+    for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
         int vec = fault_and_save(m, &faults[i]);
         if (vec != EMU_VEC_PF) {
             fprintf(stderr, "emu: marker fault %zu gave vector %d, not #PF\n", i, vec);
-            free(candidate);
-            return false;
+            words = 0;
+            break;
         }
-        const uint8_t *blob = (const uint8_t *)m->scratch;
-        for (size_t w = 0; w < words; w++) {
-            uint32_t v;
-            memcpy(&v, blob + w * sizeof(v), sizeof(v));
-            if (v != faults[i].error_code)
-                candidate[w] = 0;
-        }
+        narrow(m, candidate, words, faults[i].error_code);
     }
-    size_t found = 0;
     for (size_t w = 0; w < words; w++)
         if (candidate[w]) {
             m->err_offset = w * sizeof(uint32_t);
             found++;
         }
     free(candidate);
-    if (found != 1) {
+    if (found != 1)
         fprintf(stderr, "emu: %zu candidate offsets for the #PF error code\n", found);
-        return false;
-    }
-    return true;
+    return found == 1;
 }
 
 /* Sets up CPU state for cr3; see machine.h. */

@@ -5,8 +5,8 @@
  * The machine knows nothing about the core: the caller builds the tables
  * (with the core, or by hand), maps the machine's three auxiliary pages
  * (code, GDT, kernel stack: emu_aux_page) into them, then calls emu_start.
- * Every check starts from a clean saved context at CPL0 or CPL3, so a fault
- * never leaks into the next check.
+ * Every check starts from a clean CPU state at CPL0 or CPL3 (a saved context
+ * is restored after a fault), so a fault never leaks into the next check.
  */
 #ifndef EMU_MACHINE_H
 #define EMU_MACHINE_H

@@ -42,6 +42,17 @@
 #define SEG_UNIT 64u
 #define TYPE_COUNT 9u
 #define BIT(st) (1ull << (st))
+/* Input encoding: flags byte and segment fields. */
+#define CFG_1G 0x1u
+#define CFG_HHDM_SHIFT 1u
+#define CFG_WINDOW_SHIFT 3u
+#define CFG_CHOICE_MASK 0x3u
+#define CFG_WINDOW_EMPTY 0x3u
+#define CFG_SHORT_BITMAP 0x60u /* both bits: bitmap one word short */
+#define CFG_HHDM_ODD 0x80u     /* hhdm + 2M */
+#define SEG_PAGE_MASK 0x7FFFu
+#define SEG_ODD_SHIFT 15u      /* bit 15: one byte off */
+#define RAW_FLAG 0x80u
 
 static const uint64_t hhdm_choice[4] = {
     0xFFFF800000000000ull, 0xFFFF888000000000ull, X86_KERNEL_BASE, 0xFFFFFFFFC0000000ull,
@@ -275,10 +286,10 @@ static void read_config(boot_state_t *s, fuzz_data_t *fd, uint8_t *frame_fail,
     *frame_fail = fd_u8(fd);
     *alloc_fail = fd_u8(fd);
     memset(&s->cfg, 0, sizeof s->cfg);
-    s->cfg.has_1g_pages = flags & 1u;
+    s->cfg.has_1g_pages = flags & CFG_1G;
     s->page = s->cfg.has_1g_pages ? VMM_SIZE_1G : VMM_SIZE_2M;
-    s->cfg.hhdm_offset = hhdm_choice[(flags >> 1) & 3u];
-    if (flags & 0x80u)
+    s->cfg.hhdm_offset = hhdm_choice[(flags >> CFG_HHDM_SHIFT) & CFG_CHOICE_MASK];
+    if (flags & CFG_HHDM_ODD)
         s->cfg.hhdm_offset += VMM_SIZE_2M;          /* misaligned with 1G pages */
     s->cfg.map_len = fd_u8(fd) % (MAX_ENTRIES + 1u);
     for (size_t i = 0; i < s->cfg.map_len; i++) {
@@ -295,27 +306,28 @@ static void read_config(boot_state_t *s, fuzz_data_t *fd, uint8_t *frame_fail,
         uint16_t v = fd_u16(fd), p = fd_u16(fd), size = fd_u16(fd);
         uint8_t attrs = fd_u8(fd);
         s->seg[i] = (x86_kernel_segment_t){
-            .virt = X86_KERNEL_BASE + (uint64_t)(v & 0x7FFFu) * VMM_PAGE_SIZE + (v >> 15),
+            .virt = X86_KERNEL_BASE + (uint64_t)(v & SEG_PAGE_MASK) * VMM_PAGE_SIZE +
+                    (v >> SEG_ODD_SHIFT),
             .phys = (uint64_t)p * VMM_PAGE_SIZE,
             .size = (uint64_t)size * SEG_UNIT,
-            .attrs = (attrs & 0x80u) ? (vmm_attrs_t)(attrs & 0x7Fu) : (attrs & VMM_ATTR_ALL),
+            .attrs = (attrs & RAW_FLAG) ? (vmm_attrs_t)(attrs & ~RAW_FLAG) : (attrs & VMM_ATTR_ALL),
         };
     }
     s->cfg.kernel = s->seg;
     s->cfg.access_offset = fuzz_phys_offset(&s->pool);
-    switch ((flags >> 3) & 3u) {
+    switch ((flags >> CFG_WINDOW_SHIFT) & CFG_CHOICE_MASK) {
     case 0: s->cfg.vmm_start = s->cfg.hhdm_offset + (uint64_t)slot * (256u * MIB); break;
     case 1: s->cfg.vmm_start = X86_KERNEL_BASE + (uint64_t)slot * VMM_SIZE_2M; break;
     case 2: s->cfg.vmm_start = X86_KERNEL_BASE + (uint64_t)slot * VMM_PAGE_SIZE; break;
     default: s->cfg.vmm_start = X86_KERNEL_BASE; break;
     }
     s->cfg.vmm_end = s->cfg.vmm_start + WINDOW_PAGES * VMM_PAGE_SIZE;
-    if (((flags >> 3) & 3u) == 3u)
+    if (((flags >> CFG_WINDOW_SHIFT) & CFG_CHOICE_MASK) == CFG_WINDOW_EMPTY)
         s->cfg.vmm_end = s->cfg.vmm_start;             /* empty window */
     if (s->cfg.vmm_end < s->cfg.vmm_start)
         s->cfg.vmm_end = 0 - VMM_PAGE_SIZE;
     s->cfg.vmm_bitmap = s->bitmap;
-    s->cfg.vmm_bitmap_words = (flags & 0x20u) && (flags & 0x40u) ? WINDOW_WORDS - 1u
+    s->cfg.vmm_bitmap_words = (flags & CFG_SHORT_BITMAP) == CFG_SHORT_BITMAP ? WINDOW_WORDS - 1u
                                                                  : WINDOW_WORDS;
     s->cfg.allocator = fuzz_alloc_allocator(&s->alloc);
 }

@@ -29,6 +29,11 @@
 #define ADDR(f) ((uint64_t)(f) << VMM_PAGE_SHIFT)
 #define IS_POW2(x) ((x) != 0 && ((x) & ((x) - 1u)) == 0)
 #define BIT(st) (1ull << (st))
+#define ADDR_FRAME_MASK 0x7FFFu
+#define ADDR_ODD_SHIFT 15u      /* bit 15: one byte off */
+#define RAW_FLAG 0x80u
+#define ALIGN_SHIFTS 10u
+#define LEN_WRAPS 0xFFFFu       /* reserve: to 2^64 and past */
 
 enum { FREE = 0, ALLOCATED = 1, RESERVED = 2 };
 
@@ -163,14 +168,14 @@ static bool judge(pmm_state_t *s, vmm_status_t got, uint64_t allowed, const char
 static uint64_t read_addr(fuzz_data_t *fd)
 {
     uint16_t v = fd_u16(fd);
-    return ADDR(v & 0x7FFFu) + (v >> 15);
+    return ADDR(v & ADDR_FRAME_MASK) + (v >> ADDR_ODD_SHIFT);
 }
 
 /* Reads an alignment byte: 1 << (v % 10), or v & 0x7F raw when bit 7. */
 static size_t read_align(fuzz_data_t *fd)
 {
     uint8_t v = fd_u8(fd);
-    return (v & 0x80u) ? (size_t)(v & 0x7Fu) : (size_t)1 << (v % 10u);
+    return (v & RAW_FLAG) ? (size_t)(v & ~RAW_FLAG) : (size_t)1 << (v % ALIGN_SHIFTS);
 }
 
 /* Returns true when the model has count free frames at a multiple of align
@@ -344,7 +349,7 @@ static void run_op(pmm_state_t *s, fuzz_data_t *fd, unsigned op)
     case PMM_OP_RESERVE: {
         uint64_t base = (uint64_t)fd_u16(fd) * BASE_UNIT;
         uint16_t len = fd_u16(fd);
-        op_reserve(s, base, len == 0xFFFFu ? UINT64_MAX - base + 1u : (uint64_t)len * LEN_UNIT);
+        op_reserve(s, base, len == LEN_WRAPS ? UINT64_MAX - base + 1u : (uint64_t)len * LEN_UNIT);
         break;
     }
     case PMM_OP_QUERY: op_query(s, read_addr(fd)); break;

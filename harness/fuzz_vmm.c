@@ -55,6 +55,24 @@
 #define FLAGS_RAW_FLAG 0x80u
 #define PAGES(bytes) ((bytes) >> VMM_PAGE_SHIFT)
 #define BIT(st) (1ull << (st))
+/* Input encoding (fuzz_ops.h): the va mode byte, set's phys byte,
+ * map_page's index and phys bytes, fail's which byte. */
+#define VA_BASE_MASK 0x3u      /* start, start up to 2M, up to 1G, end */
+#define VA_UNIT_SHIFT 2u
+#define VA_UNIT_MASK 0x3u      /* slot unit 4K, 2M, 1G, 4K */
+#define VA_BELOW 0x10u
+#define VA_ODD 0x20u
+#define SET_WITH_PHYS 0x1u
+#define SET_PHYS_LONGER 0x2u
+#define SET_PHYS_ODD 0x4u
+#define SET_PHYS_EMPTY 0x8u
+#define SET_ODD_BYTES 0x10u
+#define MAP_NOT_START 0x80u    /* reservation + page * 4K */
+#define MAP_VIRT_4K_OFF 0x4u
+#define MAP_PHYS_MASK 0x3u
+#define MAP_PHYS_POOL 0x0u     /* else device memory; 2: one frame off */
+#define MAP_PHYS_ODD 0x2u
+#define FAIL_FRAMES 0x1u
 
 static const uint64_t window_base[WINDOW_BASES] = {
     0x0000000000001000ull, 0x0000000040000000ull, 0x00007FFFFFE00000ull,
@@ -517,15 +535,15 @@ static uint64_t read_va(vmm_state_t *s, fuzz_data_t *fd)
     uint8_t mode = fd_u8(fd);
     uint64_t slot = fd_u16(fd);
     uint64_t base;
-    switch (mode & 3u) {
+    switch (mode & VA_BASE_MASK) {
     case 0: base = s->start; break;
     case 1: base = (s->start + (VMM_SIZE_2M - 1u)) & ~(VMM_SIZE_2M - 1u); break;
     case 2: base = (s->start + (VMM_SIZE_1G - 1u)) & ~(VMM_SIZE_1G - 1u); break;
     default: base = s->end; break;
     }
-    uint64_t off = slot * unit_size[(mode >> 2) & 3u];
-    uint64_t va = (mode & 0x10u) ? base - off : base + off;
-    return (mode & 0x20u) ? va + 1u : va;
+    uint64_t off = slot * unit_size[(mode >> VA_UNIT_SHIFT) & VA_UNIT_MASK];
+    uint64_t va = (mode & VA_BELOW) ? base - off : base + off;
+    return (mode & VA_ODD) ? va + 1u : va;
 }
 
 /* Reads attrs: valid bits, or a raw byte (maybe invalid). */
@@ -619,13 +637,13 @@ static void op_set(vmm_state_t *s, fuzz_data_t *fd)
     vmm_attrs_t attrs = read_attrs(fd);
     vmm_range_t virt = { va, va + pages * VMM_PAGE_SIZE };
     vmm_range_t phys = { pframe * VMM_PAGE_SIZE, pframe * VMM_PAGE_SIZE + pages * VMM_PAGE_SIZE };
-    if (pmode & 2u)
+    if (pmode & SET_PHYS_LONGER)
         phys.end += VMM_PAGE_SIZE;          /* size mismatch */
-    if (pmode & 4u)
-        phys.start += 0x10u;                /* misaligned    */
-    if (pmode & 8u)
+    if (pmode & SET_PHYS_ODD)
+        phys.start += SET_ODD_BYTES;                /* misaligned    */
+    if (pmode & SET_PHYS_EMPTY)
         phys.end = phys.start;              /* empty         */
-    bool with_phys = pmode & 1u;
+    bool with_phys = pmode & SET_WITH_PHYS;
     /* the model: errors as vmm.h lists them (any applicable one) */
     uint64_t allowed = 0;
     if (attrs & ~VMM_ATTR_ALL)
@@ -823,19 +841,19 @@ static void op_map_page(vmm_state_t *s, fuzz_data_t *fd)
     vmm_attrs_t attrs = read_attrs(fd);
     model_record_t *r = pick_record(s, idx);
     uint64_t reservation = r ? r->virt : s->start;
-    if (idx & 0x80u)
+    if (idx & MAP_NOT_START)
         reservation += (uint64_t)page * VMM_PAGE_SIZE;   /* maybe not a start */
     uint64_t size = r ? r->page_size : VMM_SIZE_4K;
     uint64_t count = r && r->kind == VMM_REC_RESERVE ? r->nframes : 1;
     uint64_t va = (r ? r->virt : s->start) + (uint64_t)(page % (count + 1u)) * size;
-    if (pmode & 4u)
+    if (pmode & MAP_VIRT_4K_OFF)
         va += VMM_PAGE_SIZE;                               /* misaligned for 2M/1G */
     /* the frames to hand over */
     uint64_t phys = UNMANAGED_BASE + pframe * size;
     bool taken = false;
-    if ((pmode & 3u) == 0 && size != VMM_SIZE_1G)
+    if ((pmode & MAP_PHYS_MASK) == MAP_PHYS_POOL && size != VMM_SIZE_1G)
         taken = fuzz_phys_take(&s->pool, (size_t)PAGES(size), (size_t)PAGES(size), &phys);
-    if ((pmode & 3u) == 2u)
+    if ((pmode & MAP_PHYS_MASK) == MAP_PHYS_ODD)
         phys += VMM_PAGE_SIZE;                             /* misaligned phys */
     /* the model */
     model_record_t *m;
@@ -994,8 +1012,8 @@ static void run_op(vmm_state_t *s, fuzz_data_t *fd, unsigned op)
     }
     case VMM_OP_FAIL: {
         uint8_t which = fd_u8(fd), n = fd_u8(fd);
-        TRACE("fail: %s allocation %u from now fails", which & 1u ? "frame" : "record", n + 1u);
-        if (which & 1u)
+        TRACE("fail: %s allocation %u from now fails", which & FAIL_FRAMES ? "frame" : "record", n + 1u);
+        if (which & FAIL_FRAMES)
             fuzz_phys_fail_after(&s->pool, n);
         else
             fuzz_alloc_fail_after(&s->alloc, n);

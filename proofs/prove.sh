@@ -10,13 +10,13 @@
 # OUTDIR/table.txt and the full log OUTDIR/wp.log.
 # Exit: 0 every goal proved, 1 a goal unproved or a Frama-C error,
 #       77 Frama-C (or Why3) missing: the test is skipped, never passed.
-# Env: VMM_WP_CACHE=<dir> (default proofs/wp-cache, committed: the cache is
-#      keyed by goal, so a changed goal is simply proved again),
+# Env: VMM_WP_CACHE=<dir> (default OUTDIR/cache; WP keys it by goal, so a
+#      changed goal is simply proved again),
 #      VMM_WP_TIMEOUT=<s> (default 10), VMM_WP_JOBS=<n> (default nproc).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=${1:-$ROOT/build/proofs-wp}
-CACHE=${VMM_WP_CACHE:-$ROOT/proofs/wp-cache}
+CACHE=${VMM_WP_CACHE:-$OUT/cache}
 TIMEOUT=${VMM_WP_TIMEOUT:-10}
 JOBS=${VMM_WP_JOBS:-$(nproc)}
 SOURCE=core/bitmap.c

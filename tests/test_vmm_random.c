@@ -219,7 +219,9 @@ static void run(uint64_t start, uint64_t seed)
 
 static void test_random(void)
 {
-    static const uint64_t starts[] = {0, 0x40001000, 0xFFFFFFFF80000000ull};
+    /* the last: a window ending at 2^64 - 4K, the highest end there is */
+    static const uint64_t starts[] = {0, 0x40001000, 0xFFFFFFFF80000000ull,
+                                      (UINT64_MAX & ~VMM_PAGE_MASK) - PAGES * K4};
     for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++)
         for (uint64_t seed = 1; seed <= 3; seed++)
             run(starts[i], seed * 0x9E3779B97F4A7C15ull + i);

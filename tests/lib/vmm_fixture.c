@@ -28,6 +28,11 @@ static void must(vmm_status_t st, const char *what)
 void fx_init(vmm_fixture_t *fx, uint64_t start, size_t pages, uint64_t phys_bytes)
 {
     memset(fx, 0, sizeof *fx);
+    if (phys_bytes < FX_LOW_RESERVED + VMM_PAGE_SIZE) {
+        fprintf(stderr, "vmm_fixture: phys_bytes %#llx leaves no usable frame\n",
+                (unsigned long long)phys_bytes);
+        abort();
+    }
     memmap_entry_t map[] = {
         {0, FX_LOW_RESERVED, MEMMAP_RESERVED},
         {FX_LOW_RESERVED, phys_bytes - FX_LOW_RESERVED, MEMMAP_USABLE},
