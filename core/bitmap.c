@@ -205,8 +205,34 @@ static void range_clear(bitmap_t *bm, size_t first, size_t end)
     }
 }
 
+/* Returns the mask of bits from .. 63 of a word (from < 64). */
+/*@ requires from < 64;
+    assigns \nothing;
+    ensures \forall integer k; 0 <= k < 64 ==> (BIT(\result, k) <==> from <= k);
+*/
+static uint64_t bits_from(size_t from)
+{
+    return ~(BIT_MASK(from) - 1u);
+}
+
+/* Returns word w of bm, inverted when the scan looks for clear entries: bit k
+ * of the result is set exactly when entry 64 * w + k is what the scan wants. */
+/*@ requires VALID_BITMAP(bm);
+    requires w < bm->num_words;
+    assigns \nothing;
+    ensures \forall integer j; 64 * w <= j < 64 * w + 64 ==>
+              (BIT(\result, j - 64 * w) <==> ENTRY_IS(bm->words, j, want_set));
+*/
+static uint64_t match_word(const bitmap_t *bm, size_t w, bool want_set)
+{
+    /*@ assert \forall integer j; 64 * w <= j < 64 * w + 64 ==>
+                 j / 64 == w && j % 64 == j - 64 * w; */
+    return want_set ? bm->words[w] : ~bm->words[w];
+}
+
 /* Returns the first entry of [from, end) that is set (want_set) or clear
- * (!want_set), or end if there is none. */
+ * (!want_set), or end if there is none. Words without a match are skipped
+ * whole; the bit inside the matching word comes from lowest_one. */
 /*@ requires VALID_BITMAP(bm);
     requires from < end <= bm->num_entries;
     assigns \nothing;
@@ -218,31 +244,23 @@ static size_t next_match(const bitmap_t *bm, size_t from, size_t end, bool want_
 {
     size_t w = WORD_INDEX(from);
     size_t last_w = WORD_INDEX(end - 1);
-    size_t skip = BIT_INDEX(from);
-    uint64_t x = want_set ? bm->words[w] : ~bm->words[w];
-    size_t b = lowest_one(x >> skip);
-    size_t i = end;
-    if (b < BITMAP_WORD_BITS - skip) {
-        i = from + b;
-    } else {
-        /*@ loop invariant WORD_INDEX(from) <= w <= last_w && i == end;
-            loop invariant \forall integer j; from <= j < 64 * (w + 1) ==>
-                             !ENTRY_IS(bm->words, j, want_set);
-            loop assigns w, b, x, i;
-            loop variant last_w - w;
-        */
-        while (w < last_w) {
-            w++;
-            x = want_set ? bm->words[w] : ~bm->words[w];
-            if (x != 0) {
-                b = lowest_one(x);
-                if (b < BITMAP_WORD_BITS) {
-                    i = w * BITMAP_WORD_BITS + b;
-                    break;
-                }
-            }
-        }
+    uint64_t x = match_word(bm, w, want_set) & bits_from(BIT_INDEX(from));
+    /*@ loop invariant from / 64 <= w <= last_w;
+        loop invariant \forall integer j; from <= j < 64 * w ==> !ENTRY_IS(bm->words, j, want_set);
+        loop invariant \forall integer j; 64 * w <= j < 64 * w + 64 ==>
+                         (BIT(x, j - 64 * w) <==> (from <= j && ENTRY_IS(bm->words, j, want_set)));
+        loop assigns w, x;
+        loop variant last_w - w;
+    */
+    while (x == 0 && w < last_w) {
+        w++;
+        x = match_word(bm, w, want_set);
     }
+    size_t b = lowest_one(x);
+    /*@ assert at_b: b < 64 ==> from <= 64 * w + b && ENTRY_IS(bm->words, 64 * w + b, want_set); */
+    /*@ assert before_b: \forall integer j; from <= j && 64 * w <= j < 64 * w + b ==>
+                           !ENTRY_IS(bm->words, j, want_set); */
+    size_t i = w * BITMAP_WORD_BITS + b;
     return i < end ? i : end;
 }
 

@@ -166,11 +166,10 @@ vmm_status_t vmm_tree_insert(vmm_tree_t *tree, vmm_tree_node_t *node)
 }
 
 /* Returns true when node is linked into tree: walking its parents from it
- * ends at tree's root. */
+ * ends at tree's root (a node out of any tree has no parent and is no
+ * root). */
 static bool in_tree(const vmm_tree_t *tree, const vmm_tree_node_t *node)
 {
-    if (node->height == 0)
-        return false;
     while (node->parent != NULL)
         node = node->parent;
     return node == tree->root;

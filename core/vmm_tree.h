@@ -38,9 +38,9 @@ typedef struct vmm_tree {
 } vmm_tree_t;
 
 /* Returns the structure of type `type` whose member `member` is the node
- * pointed to by node (node must not be NULL). */
-#define VMM_TREE_ENTRY(node, type, member) \
-    ((type *)(void *)((char *)(node) - offsetof(type, member)))
+ * ptr points to (ptr must not be NULL). */
+#define VMM_TREE_ENTRY(ptr, type, member) \
+    ((type *)(void *)((char *)(ptr) - offsetof(type, member)))
 
 /* Makes tree empty. Cannot fail. */
 void vmm_tree_init(vmm_tree_t *tree);

@@ -355,6 +355,22 @@ static void test_check_detects_corruption(void)
     CHECK(!vmm_tree_check(&tree));
     mid->right = &pool[5].node;
 
+    vmm_tree_node_t *deep = &pool[8].node; /* leftmost of the root's right */
+    CHECK(deep->parent == &pool[9].node && deep->left == NULL);
+    deep->parent = &pool[10].node;
+    CHECK(!vmm_tree_check(&tree));
+    deep->parent = &pool[9].node;
+    deep->height = 0; /* implausible heights */
+    CHECK(!vmm_tree_check(&tree));
+    deep->height = 1000;
+    CHECK(!vmm_tree_check(&tree));
+    deep->height = 1;
+    root->height = 0;
+    CHECK(!vmm_tree_check(&tree));
+    root->height = 1000;
+    CHECK(!vmm_tree_check(&tree));
+    root->height = 4;
+
     /* unbalanced but otherwise consistent: a 3-node chain */
     vmm_tree_t chain;
     item_t c[3];
@@ -367,6 +383,17 @@ static void test_check_detects_corruption(void)
     chain.root = &c[0].node;
     chain.count = 3;
     CHECK(!vmm_tree_check(&chain));
+    /* the mirror image: leaning left */
+    for (int i = 0; i < 3; i++)
+        vmm_tree_node_init(&c[i].node, (uint64_t)(2 - i));
+    c[0].node.left = &c[1].node, c[1].node.parent = &c[0].node;
+    c[1].node.left = &c[2].node, c[2].node.parent = &c[1].node;
+    c[0].node.height = 3, c[1].node.height = 2, c[2].node.height = 1;
+    CHECK(!vmm_tree_check(&chain));
+    c[0].node.left = NULL, c[0].node.height = 1; /* count 3, one node reachable */
+    CHECK(!vmm_tree_check(&chain));
+    chain.count = 1;
+    CHECK(vmm_tree_check(&chain));
 
     CHECK(vmm_tree_check(&tree)); /* all undone */
 }
