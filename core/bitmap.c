@@ -20,19 +20,21 @@
 /* Largest entry count: keeps every word offset (w * 64 + 63) in a size_t. */
 #define MAX_ENTRIES (SIZE_MAX - (BITMAP_WORD_BITS - 1u))
 
-/* Returns the index of the lowest set bit of x, or 64 when x is 0. Callers
- * skip zero words before calling, so this runs only on words with a hit.
- * (A bit loop rather than __builtin_ctzll: every step is provable.) */
-/*@ assigns \nothing;
-    ensures 0 <= \result <= 64;
-    ensures \forall integer k; 0 <= k < \result ==> !BIT(x, k);
+/* Returns the index of the lowest set bit of x at or above bit start, or 64
+ * when there is none. Scans skip words without a hit before calling, so this
+ * runs on words with a hit (a bit loop rather than __builtin_ctzll: every
+ * step is provable). */
+/*@ requires start <= 64;
+    assigns \nothing;
+    ensures start <= \result <= 64;
+    ensures \forall integer k; start <= k < \result ==> !BIT(x, k);
     ensures \result < 64 ==> BIT(x, \result);
 */
-static size_t lowest_one(uint64_t x)
+static size_t lowest_one(uint64_t x, size_t start)
 {
-    size_t n = 0;
-    /*@ loop invariant 0 <= n <= 64;
-        loop invariant \forall integer k; 0 <= k < n ==> !BIT(x, k);
+    size_t n = start;
+    /*@ loop invariant start <= n <= 64;
+        loop invariant \forall integer k; start <= k < n ==> !BIT(x, k);
         loop assigns n;
         loop variant 64 - n;
     */
@@ -205,16 +207,6 @@ static void range_clear(bitmap_t *bm, size_t first, size_t end)
     }
 }
 
-/* Returns the mask of bits from .. 63 of a word (from < 64). */
-/*@ requires from < 64;
-    assigns \nothing;
-    ensures \forall integer k; 0 <= k < 64 ==> (BIT(\result, k) <==> from <= k);
-*/
-static uint64_t bits_from(size_t from)
-{
-    return ~(BIT_MASK(from) - 1u);
-}
-
 /* Returns word w of bm, inverted when the scan looks for clear entries: bit k
  * of the result is set exactly when entry 64 * w + k is what the scan wants. */
 /*@ requires VALID_BITMAP(bm);
@@ -244,22 +236,18 @@ static size_t next_match(const bitmap_t *bm, size_t from, size_t end, bool want_
 {
     size_t w = WORD_INDEX(from);
     size_t last_w = WORD_INDEX(end - 1);
-    uint64_t x = match_word(bm, w, want_set) & bits_from(BIT_INDEX(from));
-    /*@ loop invariant from / 64 <= w <= last_w;
-        loop invariant \forall integer j; from <= j < 64 * w ==> !ENTRY_IS(bm->words, j, want_set);
-        loop invariant \forall integer j; 64 * w <= j < 64 * w + 64 ==>
-                         (BIT(x, j - 64 * w) <==> (from <= j && ENTRY_IS(bm->words, j, want_set)));
-        loop assigns w, x;
+    size_t b = lowest_one(match_word(bm, w, want_set), BIT_INDEX(from));
+    /*@ loop invariant from / 64 <= w <= last_w && 0 <= b <= 64;
+        loop invariant \forall integer j; from <= j < 64 * w + b ==> !ENTRY_IS(bm->words, j, want_set);
+        loop invariant b < 64 ==> from <= 64 * w + b && ENTRY_IS(bm->words, 64 * w + b, want_set);
+        loop assigns w, b;
         loop variant last_w - w;
     */
-    while (x == 0 && w < last_w) {
+    while (b == BITMAP_WORD_BITS && w < last_w) {
         w++;
-        x = match_word(bm, w, want_set);
+        uint64_t x = match_word(bm, w, want_set);
+        b = x == 0 ? BITMAP_WORD_BITS : lowest_one(x, 0);
     }
-    size_t b = lowest_one(x);
-    /*@ assert at_b: b < 64 ==> from <= 64 * w + b && ENTRY_IS(bm->words, 64 * w + b, want_set); */
-    /*@ assert before_b: \forall integer j; from <= j && 64 * w <= j < 64 * w + b ==>
-                           !ENTRY_IS(bm->words, j, want_set); */
     size_t i = w * BITMAP_WORD_BITS + b;
     return i < end ? i : end;
 }
@@ -344,6 +332,9 @@ vmm_status_t bitmap_init(bitmap_t *bm, uint64_t *storage, size_t storage_words,
     */
     for (size_t w = 0; w < num_words; w++)
         storage[w] = 0;
+    /*@ assert \forall integer i; 0 <= i < num_entries ==> 0 <= i / 64 < num_words; */
+    /*@ assert ALL_CLEAR(storage, 0, num_entries); */
+    /*@ assert TAIL_CLEAR(storage[num_words - 1], LAST_BITS(num_entries)); */
     /*@ ghost
       lemma_wcount_extremes();
       /@ loop invariant 0 <= j <= num_words;
