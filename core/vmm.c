@@ -67,6 +67,7 @@ vmm_status_t vmm_init(vmm_t *vmm, uint64_t start, uint64_t end,
     vmm->mapper = *mapper;
     vmm->frames = *frames;
     vmm->records = 0;
+    vmm_tree_init(&vmm->tree);
     vmm->hint = 0;
     return VMM_OK;
 }

@@ -34,6 +34,7 @@
 #include "frames.h"
 #include "mapper.h"
 #include "status.h"
+#include "vmm_tree.h"
 
 /* frames[] value of a reservation page that is not mapped. */
 #define VMM_NO_FRAME UINT64_MAX
@@ -54,9 +55,11 @@ typedef enum vmm_record_kind {
 } vmm_record_kind_t;
 
 /* One allocation record, stored through the caller's allocator (one block:
- * the header plus frames[]). Records form a list sorted by virt. */
+ * the header plus frames[]). Records form a list sorted by virt and, for
+ * O(log n) lookups, a tree (node, keyed by virt) in vmm_t.tree. */
 typedef struct vmm_record {
     struct vmm_record *next;
+    vmm_tree_node_t node; /* [added] in vmm_t.tree, key == virt          */
     uint64_t virt;       /* first byte, inside the window                  */
     uint64_t pages;      /* 4 KiB pages covered                            */
     uint64_t page_size;  /* 4K for ALLOC/SET; the reservation's page size  */
@@ -76,6 +79,7 @@ typedef struct vmm {
     vmm_mapper_t mapper;
     vmm_frames_t frames;
     vmm_record_t *records;    /* sorted by virt, non-overlapping           */
+    vmm_tree_t tree;          /* [added] the same records, by virt         */
     size_t hint;              /* next-fit search start (bitmap index)      */
 } vmm_t;
 

@@ -63,6 +63,9 @@ static inline uint8_t *vmm_record_attr_bytes(vmm_record_t *rec)
     return (uint8_t *)&rec->frames[rec->nframes];
 }
 
+/* Returns the record whose tree node is node (not NULL). */
+#define VMM_RECORD_OF(n) VMM_TREE_ENTRY(n, vmm_record_t, node)
+
 /* Allocates a record of kind for [virt, virt + pages pages) with nframes
  * frames, all VMM_NO_FRAME, attrs and flags 0, page_size 4K, not linked.
  * Returns NULL when the allocator fails or the block would not fit a

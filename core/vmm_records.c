@@ -40,6 +40,7 @@ vmm_record_t *vmm_record_new(vmm_t *vmm, uint32_t kind, uint64_t virt, uint64_t 
     if (rec == 0)
         return 0;
     rec->next = 0;
+    vmm_tree_node_init(&rec->node, virt);
     rec->virt = virt;
     rec->pages = pages;
     rec->page_size = VMM_PAGE_SIZE;
@@ -62,31 +63,32 @@ void vmm_record_delete(vmm_t *vmm, vmm_record_t *rec)
     vmm->allocator.free(vmm->allocator.ctx, rec, record_bytes(rec->kind, rec->nframes));
 }
 
-/* Returns the link pointing at the first record whose virt is >= virt (the
- * insertion point of a record starting at virt). */
-static vmm_record_t **record_link(vmm_t *vmm, uint64_t virt)
+/* Returns the list link pointing at rec (rec is in the tree): its tree
+ * predecessor's next, or the list head. O(log n). */
+static vmm_record_t **record_link(vmm_t *vmm, vmm_record_t *rec)
 {
-    vmm_record_t **link = &vmm->records;
-    while (*link != 0 && (*link)->virt < virt)
-        link = &(*link)->next;
-    return link;
+    vmm_tree_node_t *prev = vmm_tree_prev(&rec->node);
+    return prev != 0 ? &VMM_RECORD_OF(prev)->next : &vmm->records;
 }
 
-/* Inserts rec at its place in the sorted list. */
+/* Inserts rec into the tree and at its place in the sorted list. The
+ * bitmap guarantees no record starts at rec->virt: a duplicate traps. */
 void vmm_record_insert(vmm_t *vmm, vmm_record_t *rec)
 {
-    vmm_record_t **link = record_link(vmm, rec->virt);
+    VMM_ASSERT(vmm_tree_insert(&vmm->tree, &rec->node) == VMM_OK);
+    vmm_record_t **link = record_link(vmm, rec);
     rec->next = *link;
     *link = rec;
 }
 
-/* Returns the record containing virt, or NULL (see vmm.h). */
+/* Returns the record containing virt, or NULL (see vmm.h). O(log n). */
 const vmm_record_t *vmm_find_record(const vmm_t *vmm, uint64_t virt)
 {
-    for (const vmm_record_t *r = vmm->records; r != 0 && r->virt <= virt; r = r->next)
-        if (virt < vmm_record_end(r))
-            return r;
-    return 0;
+    const vmm_tree_node_t *node = vmm_tree_find_le(&vmm->tree, virt);
+    if (node == 0)
+        return 0;
+    const vmm_record_t *r = VMM_RECORD_OF(node);
+    return virt < vmm_record_end(r) ? r : 0;
 }
 
 /* Finds the record starting at virt; see vmm_internal.h for the errors. */
@@ -99,7 +101,7 @@ vmm_status_t vmm_record_at(vmm_t *vmm, uint64_t virt, vmm_record_t ***link)
         return VMM_ERR_NOT_ALLOCATED;
     if (r->virt != virt)
         return VMM_ERR_NOT_START;
-    *link = record_link(vmm, virt);
+    *link = record_link(vmm, (vmm_record_t *)r);
     VMM_ASSERT(**link == r);
     return VMM_OK;
 }

@@ -133,6 +133,7 @@ static vmm_status_t record_release(vmm_t *vmm, vmm_record_t **link)
     record_free_frames(vmm, rec);
     (void)bitmap_clear_range(&vmm->bitmap, vmm_page_index(vmm, rec->virt), (size_t)rec->pages);
     *link = rec->next;
+    VMM_ASSERT(vmm_tree_remove(&vmm->tree, &rec->node) == VMM_OK);
     vmm_record_delete(vmm, rec);
     return VMM_OK;
 }
