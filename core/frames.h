@@ -34,6 +34,11 @@ typedef struct vmm_frames {
      * VMM_ERR_PHYS_ALREADY_ALLOCATED when a managed frame is in use. */
     vmm_status_t (*claim)(void *ctx, uint64_t phys, size_t count);
     void *ctx;
+    /* Optional (may be NULL: then nothing is checked). Returns VMM_OK when
+     * every managed frame of [phys, phys + count frames) is in use (so it may
+     * be handed over to the VMM, which frees it later), VMM_ERR_FRAME_NOT_USED
+     * when one is free; unmanaged frames are skipped. Changes nothing. */
+    vmm_status_t (*in_use)(void *ctx, uint64_t phys, size_t count);
 } vmm_frames_t;
 
 #endif

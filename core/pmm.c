@@ -329,6 +329,18 @@ static vmm_status_t frames_free(void *ctx, uint64_t phys, size_t count)
     return VMM_OK;
 }
 
+/* frames.in_use: VMM_OK when every managed frame of the range is used
+ * (allocated or reserved), VMM_ERR_FRAME_NOT_USED when one is free. */
+static vmm_status_t frames_in_use(void *ctx, uint64_t phys, size_t count)
+{
+    const pmm_t *pmm = ctx;
+    size_t f, n;
+    vmm_status_t st = frames_range(pmm, phys, count, &f, &n);
+    if (st != VMM_OK || n == 0)
+        return st;
+    return bitmap_range_set(&pmm->used, f, n) ? VMM_OK : VMM_ERR_FRAME_NOT_USED;
+}
+
 /* frames.claim: every managed, non-reserved frame must be free; all of them
  * become used. Reserved and unmanaged frames are skipped. */
 static vmm_status_t frames_claim(void *ctx, uint64_t phys, size_t count)
@@ -358,6 +370,7 @@ vmm_frames_t pmm_frames(pmm_t *pmm)
         .free = frames_free,
         .claim = frames_claim,
         .ctx = pmm,
+        .in_use = frames_in_use,
     };
     return frames;
 }

@@ -323,6 +323,11 @@ vmm_status_t vmm_map_page(vmm_t *vmm, uint64_t reservation, uint64_t virt,
     size_t k = (size_t)((virt - rec->virt) / rec->page_size);
     if (rec->frames[k] != VMM_NO_FRAME)
         return VMM_ERR_ALREADY_MAPPED;
+    if (vmm->frames.in_use != 0) {
+        st = vmm->frames.in_use(vmm->frames.ctx, phys, (size_t)(rec->page_size / VMM_PAGE_SIZE));
+        if (st != VMM_OK)
+            return st; /* a free frame was handed over: release would trap */
+    }
     st = vmm->mapper.map(vmm->mapper.ctx, virt, phys, rec->page_size, rec->page_size, attrs);
     if (st != VMM_OK)
         return st;

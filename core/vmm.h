@@ -144,8 +144,10 @@ vmm_status_t vmm_claim(vmm_t *vmm, uint64_t virt, size_t count,
  * frame(s) at phys (page_size bytes, which become the VMM's). Errors:
  * VMM_ERR_NOT_ALLOCATED / VMM_ERR_NOT_START / VMM_ERR_NOT_RESERVATION (bad
  * reservation), VMM_ERR_NOT_IN_RESERVATION (virt outside it),
- * VMM_ERR_MISALIGNED, VMM_ERR_ALREADY_MAPPED, VMM_ERR_INVALID_ARGUMENT
- * (attrs), or the mapper's error. */
+ * VMM_ERR_MISALIGNED, VMM_ERR_ALREADY_MAPPED, VMM_ERR_FRAME_NOT_USED (a
+ * managed frame of phys is free: the caller never allocated it; checked when
+ * the frame source has in_use), VMM_ERR_INVALID_ARGUMENT (attrs), or the
+ * mapper's error. */
 vmm_status_t vmm_map_page(vmm_t *vmm, uint64_t reservation, uint64_t virt,
                           uint64_t phys, vmm_attrs_t attrs);
 
@@ -181,10 +183,11 @@ vmm_attrs_t vmm_record_page_attrs(const vmm_record_t *rec, size_t i);
  * on frames the VMM owns; an undo unmap failing inside vmm_alloc; any
  * release failing inside vmm_deinit (which cannot report an error, so a
  * harness must disarm its failure injection before calling it).
- * Preconditions of vmm_map_page that the VMM cannot check: phys is either
- * in use in the frame source (allocated by the caller, handed over) or
- * unmanaged (device memory), and is not handed over twice; otherwise the
- * frame source's free fails at release and traps.
+ * vmm_map_page checks, through frames.in_use when the frame source has it,
+ * that phys is in use (allocated by the caller and handed over) or unmanaged
+ * (device memory). What it cannot check: that a frame is not handed over
+ * twice (to two pages or two VMMs); that frame's second free fails at
+ * release and traps.
  */
 
 #endif

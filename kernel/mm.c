@@ -167,7 +167,7 @@ void mm_init(uint64_t start_info_phys)
     kheap_init(&m->heap);
     kheap_add(&m->heap, heap_arena, sizeof(heap_arena));
 
-    vmm_frames_t boot_frames = { frames_alloc, frames_free, frames_claim, m };
+    vmm_frames_t boot_frames = { frames_alloc, frames_free, frames_claim, m, 0 };
     x86_boot_config_t cfg = {
         .map = m->map, .map_len = m->map_len, .hhdm_offset = MM_HHDM,
         .has_1g_pages = m->has_1g_pages, .kernel = m->segments,

@@ -99,7 +99,7 @@ static vmm_status_t failing_claim(void *ctx, uint64_t phys, size_t count)
 
 vmm_frames_t failing_frames(failing_frames_t *f)
 {
-    return (vmm_frames_t){ failing_alloc, failing_free, failing_claim, f };
+    return (vmm_frames_t){ failing_alloc, failing_free, failing_claim, f, 0 };
 }
 
 /* An allocator that always fails. */
@@ -151,7 +151,7 @@ static vmm_frames_t clean_frames;
 void dirty_frames(void)
 {
     clean_frames = kmm.vmm.frames;
-    kmm.vmm.frames = (vmm_frames_t){ dirty_alloc, dirty_free, dirty_claim, &clean_frames };
+    kmm.vmm.frames = (vmm_frames_t){ dirty_alloc, dirty_free, dirty_claim, &clean_frames, 0 };
     COMPILER_BARRIER();
 }
 

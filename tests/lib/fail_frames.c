@@ -55,8 +55,16 @@ static vmm_status_t ff_claim(void *ctx, uint64_t phys, size_t count)
     return st;
 }
 
+/* Forwards in_use to the inner source (never fails on its own). */
+static vmm_status_t ff_in_use(void *ctx, uint64_t phys, size_t count)
+{
+    fail_frames_t *ff = ctx;
+    return ff->inner.in_use(ff->inner.ctx, phys, count);
+}
+
 vmm_frames_t fail_frames_iface(fail_frames_t *ff)
 {
-    vmm_frames_t f = {.alloc = ff_alloc, .free = ff_free, .claim = ff_claim, .ctx = ff};
+    vmm_frames_t f = {.alloc = ff_alloc, .free = ff_free, .claim = ff_claim, .ctx = ff,
+                      .in_use = ff->inner.in_use != 0 ? ff_in_use : 0};
     return f;
 }
