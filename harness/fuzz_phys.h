@@ -28,6 +28,8 @@ typedef struct fuzz_phys {
     uint32_t *free_stack;  /* free frame numbers, top = next handed out;
                               2 * nframes long, may hold stale entries  */
     size_t free_top;
+    size_t free_low;       /* lowest free_top since the last reset:
+                              entries below it are as created           */
     size_t in_use;
     long fail_countdown;   /* allocs left before one fails; < 0: never  */
     unsigned failures;     /* allocations failed on purpose             */
@@ -63,6 +65,16 @@ bool fuzz_phys_take(fuzz_phys_t *fp, size_t count, size_t align, uint64_t *phys)
 /* The frame-source interface bound to fp. Frames outside the pool count as
  * unmanaged (device memory): free and claim skip them. */
 vmm_frames_t fuzz_phys_frames(fuzz_phys_t *fp);
+
+/* Puts the free stack back as fuzz_phys_create left it, so the next input
+ * gets the same frames whatever ran before (reproducible findings). Costs
+ * the stack entries popped since the last reset. Call only when no frame is
+ * in use (returns false and does nothing otherwise). */
+bool fuzz_phys_reset(fuzz_phys_t *fp);
+
+/* True when count free frames aligned to align frames exist (what a
+ * contiguous allocation needs). */
+bool fuzz_phys_has_run(const fuzz_phys_t *fp, size_t count, size_t align);
 
 /* Frames not yet returned. */
 size_t fuzz_phys_in_use(const fuzz_phys_t *fp);

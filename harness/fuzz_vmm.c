@@ -15,14 +15,21 @@
  *    own + table frames;
  *  - success: the pages the op touched are (un)set in the bitmap and walk
  *    (harness's own walker) to the model's frame with the model's flags;
- *  - failure: the vmm_t, the bitmap words, the record headers (hash), the
- *    frame and table counts are byte-identical to before, and the records
- *    the op named still equal the model (frames[], page attributes).
+ *  - failure: the vmm_t (num_free, records head, hint), the bitmap words
+ *    the op could have changed (check_bitmap_unchanged says why those
+ *    suffice; against the model's own bitmap, no copy per op), every record
+ *    header (the list walked against the model's sorted records), the frame,
+ *    table and block counts are as before, the op's page is unchanged, and
+ *    the records the op named still equal the model (frames[], attributes).
  * Full check (CHECK_ALL, flag, end of input): every record equals the model,
  * the whole bitmap equals the model's, every leaf in the tables is a model
  * page and every model page is mapped. Then vmm_deinit must give back every
- * block and every frame but the PML4.
+ * block and every frame but the PML4, and the frame pool is put back as it
+ * was created (fuzz_phys_reset), so an input runs the same after any other.
+ * Per-input cost: nothing is cleared or copied per window; the model's
+ * lookups are binary searches over records sorted by address.
  */
+#include <stdalign.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -47,7 +54,9 @@
 #define SMALL_WINDOW_PAGES 4096u
 #define HUGE_WINDOW_PAGES (1u << 18)     /* 1 GiB (+ up to 256 MiB): 1G pages */
 #define STORAGE_WORDS (BITMAP_WORDS(HUGE_WINDOW_PAGES + 65536u) + 1u)
-#define SNAPSHOT_WORDS 256u              /* bitmaps compared in full below  */
+#define SNAPSHOT_WORDS 256u              /* setup dirties this much storage */
+#define FULL_COMPARE_WORDS 1024u         /* failed ops compare whole bitmaps
+                                            up to here (every small window) */
 #define WINDOW_BASES 8u
 #define HUGE_CLASS 7u
 #define FLAG_PARANOID 0x1u
@@ -55,6 +64,7 @@
 #define FLAGS_RAW_FLAG 0x80u
 #define PAGES(bytes) ((bytes) >> VMM_PAGE_SHIFT)
 #define BIT(st) (1ull << (st))
+#define DIV_POW2(x, p) ((x) >> __builtin_ctzll(p)) /* x / p, p a power of two */
 /* Input encoding (fuzz_ops.h): the va mode byte, set's phys byte,
  * map_page's index and phys bytes, fail's which byte. */
 #define VA_BASE_MASK 0x3u      /* start, start up to 2M, up to 1G, end */
@@ -85,8 +95,10 @@ typedef struct model_record {
     uint64_t virt, pages, page_size, phys;
     vmm_attrs_t attrs;
     uint32_t kind, flags, nframes;
-    uint64_t frames[MAX_FRAMES];
-    vmm_attrs_t page_attrs[MAX_FRAMES];
+    /* per page (RESERVE: per page_size page); MAX_FRAMES entries kept out
+     * of line, so the headers the lookups scan share a few cache lines */
+    uint64_t *frames;
+    vmm_attrs_t *page_attrs;
 } model_record_t;
 
 typedef struct vmm_state {
@@ -96,21 +108,26 @@ typedef struct vmm_state {
     vmm_t vmm;
     uint64_t storage[STORAGE_WORDS];
     uint64_t scratch[STORAGE_WORDS];
+    uint64_t mbits[STORAGE_WORDS]; /* the model's bitmap, kept per op; all
+                                      zero between inputs              */
     size_t storage_words;
     uint64_t start, end, window_pages;
     bool paranoid;
     /* model */
     model_record_t recs[MAX_RECORDS];
+    uint64_t frame_store[MAX_RECORDS][MAX_FRAMES];   /* recs[i].frames ...  */
+    vmm_attrs_t attr_store[MAX_RECORDS][MAX_FRAMES]; /* ... .page_attrs     */
     size_t nrecs;
+    uint16_t order[MAX_RECORDS]; /* indices into recs, sorted by virt  */
     uint64_t used_pages;
     size_t owned_frames;      /* pool frames the records own          */
     uint8_t *owned;           /* per pool frame: owned by a record    */
     size_t leaves_seen;
     model_record_t *last;     /* model_at's cache                    */
-    uint64_t headers_hash;    /* sum of header_hash over the model   */
     /* snapshot of a failing op */
     vmm_t snap_vmm;
-    uint64_t snap_words[SNAPSHOT_WORDS];
+    uint64_t touch_va, touch_len;  /* the op's argument range (bitmap)  */
+    bool rolled_back;              /* failed after an injected failure  */
     size_t snap_in_use, snap_tables, snap_live;
     unsigned snap_frame_failures, snap_alloc_failures;
 } vmm_state_t;
@@ -129,16 +146,61 @@ static bool model_holds(const model_record_t *r, uint64_t va)
     return va >= r->virt && va - r->virt < r->pages * VMM_PAGE_SIZE;
 }
 
+/* Returns the end (first byte after) of model record r. */
+static uint64_t model_end(const model_record_t *r)
+{
+    return r->virt + r->pages * VMM_PAGE_SIZE;
+}
+
+/* Returns the number of model records whose start is below va (binary
+ * search of order[]: records never overlap, so ends are sorted too). */
+static size_t model_below(const vmm_state_t *s, uint64_t va)
+{
+    size_t lo = 0, hi = s->nrecs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2u;
+        if (s->recs[s->order[mid]].virt < va)
+            lo = mid + 1u;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* Returns the model record holding va, or NULL (the last hit first: checks
  * walk a record page by page). */
 static model_record_t *model_at(vmm_state_t *s, uint64_t va)
 {
     if (s->last && model_holds(s->last, va))
         return s->last;
-    for (size_t i = 0; i < s->nrecs; i++)
-        if (model_holds(&s->recs[i], va))
-            return s->last = &s->recs[i];
+    if (va == UINT64_MAX)
+        return NULL;
+    size_t n = model_below(s, va + 1u); /* records starting at or below va */
+    if (n && model_holds(&s->recs[s->order[n - 1u]], va))
+        return s->last = &s->recs[s->order[n - 1u]];
     return NULL;
+}
+
+/* Sets (on) or clears bits [first, first + n) of words, a word at a time. */
+static void set_bits(uint64_t *words, size_t first, uint64_t n, bool on)
+{
+    size_t end = first + (size_t)n;
+    while (first < end) {
+        size_t bit = first % BITMAP_WORD_BITS;
+        size_t take = BITMAP_WORD_BITS - bit < end - first ? BITMAP_WORD_BITS - bit : end - first;
+        uint64_t mask = take == BITMAP_WORD_BITS ? UINT64_MAX : (((uint64_t)1 << take) - 1u) << bit;
+        if (on)
+            words[first / BITMAP_WORD_BITS] |= mask;
+        else
+            words[first / BITMAP_WORD_BITS] &= ~mask;
+        first += take;
+    }
+}
+
+/* Returns bit i of words. */
+static bool bit_of(const uint64_t *words, size_t i)
+{
+    return (words[i / BITMAP_WORD_BITS] >> (i % BITMAP_WORD_BITS)) & 1u;
 }
 
 /* Returns true when [va, va + len) is inside the window. */
@@ -147,27 +209,27 @@ static bool in_window(const vmm_state_t *s, uint64_t va, uint64_t len)
     return va >= s->start && va < s->end && len <= s->end - va;
 }
 
-/* Returns true when no model record overlaps [va, va + len). */
+/* Returns true when no model record overlaps [va, va + len) (len > 0, no
+ * wrap): the last record starting below va + len must end by va. */
 static bool model_free(vmm_state_t *s, uint64_t va, uint64_t len)
 {
-    for (size_t i = 0; i < s->nrecs; i++)
-        if (overlap(va, len, s->recs[i].virt, s->recs[i].pages * VMM_PAGE_SIZE))
-            return false;
-    return true;
+    size_t n = model_below(s, va + len);
+    const model_record_t *r = n ? &s->recs[s->order[n - 1u]] : NULL;
+    return !r || !overlap(va, len, r->virt, r->pages * VMM_PAGE_SIZE);
 }
 
 /* Returns true when the window has len free bytes at an address aligned to
- * align (first fit over the candidate starts: window start, record ends). */
+ * align: some gap between records (or the window's ends) holds them. */
 static bool model_has_space(vmm_state_t *s, uint64_t len, uint64_t align)
 {
+    uint64_t from = s->start;
     for (size_t i = 0; i <= s->nrecs; i++) {
-        uint64_t from = i < s->nrecs ? s->recs[i].virt + s->recs[i].pages * VMM_PAGE_SIZE
-                                     : s->start;
+        uint64_t to = i < s->nrecs ? s->recs[s->order[i]].virt : s->end;
         uint64_t va = (from + (align - 1u)) & ~(align - 1u);
-        if (va < from)
-            continue;
-        if (in_window(s, va, len) && model_free(s, va, len))
+        if (va >= from && va < to && len <= to - va)
             return true;
+        if (i < s->nrecs)
+            from = model_end(&s->recs[s->order[i]]);
     }
     return false;
 }
@@ -192,31 +254,19 @@ static void own_frames(vmm_state_t *s, uint64_t phys, uint64_t count, bool own)
     s->owned_frames = own ? s->owned_frames + n : s->owned_frames - n;
 }
 
-/* Returns the hash of one record header (its fields, not its block). */
-static uint64_t header_hash(uint64_t virt, uint64_t pages, uint64_t size, uint64_t phys,
-                            uint32_t attrs, uint32_t kind, uint32_t flags, uint32_t nframes)
-{
-    uint64_t v[8] = { virt, pages, size, phys, attrs, kind, flags, nframes };
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < 8; i++)
-        h = (h ^ v[i]) * 1099511628211ull;
-    return h;
-}
-
-/* Adds model record r's header to the model's header sum (call once its
- * fields are final). */
-static void model_commit(vmm_state_t *s, const model_record_t *r)
-{
-    s->headers_hash += header_hash(r->virt, r->pages, r->page_size, r->phys, r->attrs, r->kind,
-                                   r->flags, r->nframes);
-}
-
 /* Adds a model record; returns it. */
 static model_record_t *model_add(vmm_state_t *s, uint32_t kind, uint64_t virt, uint64_t pages)
 {
     FUZZ_CHECK(s->nrecs < MAX_RECORDS, "vmm-model-full", "model record capacity");
+    size_t pos = model_below(s, virt);
+    memmove(&s->order[pos + 1u], &s->order[pos], (s->nrecs - pos) * sizeof s->order[0]);
+    s->order[pos] = (uint16_t)s->nrecs;
     model_record_t *r = &s->recs[s->nrecs++];
-    memset(r, 0, offsetof(model_record_t, frames));
+    uint64_t *frames = r->frames;
+    vmm_attrs_t *page_attrs = r->page_attrs;
+    memset(r, 0, sizeof *r);
+    r->frames = frames;
+    r->page_attrs = page_attrs;
     r->kind = kind;
     r->virt = virt;
     r->pages = pages;
@@ -224,6 +274,7 @@ static model_record_t *model_add(vmm_state_t *s, uint32_t kind, uint64_t virt, u
     r->phys = VMM_NO_FRAME;
     s->used_pages += pages;
     s->last = NULL;
+    set_bits(s->mbits, (size_t)PAGES(virt - s->start), pages, true);
     return r;
 }
 
@@ -236,9 +287,19 @@ static void model_remove(vmm_state_t *s, model_record_t *r)
         if (r->frames[k] != VMM_NO_FRAME)
             own_frames(s, r->frames[k], PAGES(r->page_size), false);
     s->used_pages -= r->pages;
-    s->headers_hash -= header_hash(r->virt, r->pages, r->page_size, r->phys, r->attrs, r->kind,
-                                   r->flags, r->nframes);
-    *r = s->recs[--s->nrecs];
+    set_bits(s->mbits, (size_t)PAGES(r->virt - s->start), r->pages, false);
+    /* drop r from order[]; the last record moves into r's slot */
+    size_t pos = model_below(s, r->virt), idx = (size_t)(r - s->recs);
+    memmove(&s->order[pos], &s->order[pos + 1u], (s->nrecs - 1u - pos) * sizeof s->order[0]);
+    model_record_t *last = &s->recs[--s->nrecs];
+    if (last != r) {
+        s->order[model_below(s, last->virt)] = (uint16_t)idx;
+        /* the slots trade places: r's arrays go to the free slot */
+        model_record_t gone = *r;
+        *r = *last;
+        last->frames = gone.frames;
+        last->page_attrs = gone.page_attrs;
+    }
     s->last = NULL;
 }
 
@@ -246,6 +307,9 @@ static void model_remove(vmm_state_t *s, model_record_t *r)
 static bool model_mapped(vmm_state_t *s, uint64_t va, uint64_t *phys, vmm_attrs_t *attrs,
                          uint64_t *size)
 {
+    /* no record outside the window, none where the model's bitmap is clear */
+    if (!in_window(s, va, 1) || !bit_of(s->mbits, (size_t)PAGES(va - s->start)))
+        return false;
     model_record_t *r = model_at(s, va);
     if (!r)
         return false;
@@ -258,7 +322,7 @@ static bool model_mapped(vmm_state_t *s, uint64_t va, uint64_t *phys, vmm_attrs_
         *size = VMM_SIZE_4K;
         return true;
     }
-    size_t k = (size_t)(off / r->page_size);
+    size_t k = (size_t)DIV_POW2(off, r->page_size);
     if (r->frames[k] == VMM_NO_FRAME)
         return false;
     *phys = r->frames[k];
@@ -282,41 +346,120 @@ static void check_counters(vmm_state_t *s)
                fuzz_phys_in_use(&s->pool), s->owned_frames, s->pt.table_frames);
 }
 
-/* Returns the sum of header_hash over the core's record list and stores
- * its length in *count: equal to the model's sum when every header is. */
-static uint64_t records_hash(const vmm_t *vmm, size_t *count)
+/* Returns true when the core's record list has exactly the model's records
+ * in address order, every header field equal (frames[] are compared where an
+ * op names a record and at the end); *count = records walked. */
+static bool records_match(const vmm_state_t *s, size_t *count)
 {
-    uint64_t h = 0;
     size_t n = 0;
-    for (const vmm_record_t *r = vmm->records; r && n <= MAX_RECORDS + 1u; r = r->next, n++)
-        h += header_hash(r->virt, r->pages, r->page_size, r->phys, r->attrs, r->kind, r->flags,
-                         r->nframes);
+    bool same = true;
+    for (const vmm_record_t *r = s->vmm.records; r && n <= s->nrecs; r = r->next, n++) {
+        if (n == s->nrecs)
+            return *count = n + 1u, false;
+        const model_record_t *m = &s->recs[s->order[n]];
+        same &= r->virt == m->virt && r->pages == m->pages && r->page_size == m->page_size &&
+                r->phys == m->phys && r->attrs == m->attrs && r->kind == m->kind &&
+                r->flags == m->flags && r->nframes == m->nframes;
+    }
     *count = n;
-    return h;
+    return same && n == s->nrecs;
 }
 
-/* Takes the snapshot a failing op must leave unchanged. */
+/* Copies the vmm_t word by word (no memcpy: ASan's interceptor checks
+ * both ranges in its runtime on every op). */
+static void copy_vmm(vmm_t *dst, const vmm_t *src)
+{
+    uint64_t *d = (uint64_t *)(void *)dst;
+    const uint64_t *p = (const uint64_t *)(const void *)src;
+    for (size_t i = 0; i < sizeof *dst / sizeof *d; i++)
+        d[i] = p[i];
+}
+
+/* Returns true when two vmm_t are equal word by word (padding included:
+ * the snapshot is a copy). */
+static bool same_vmm(const vmm_t *a, const vmm_t *b)
+{
+    const uint64_t *x = (const uint64_t *)(const void *)a;
+    const uint64_t *y = (const uint64_t *)(const void *)b;
+    uint64_t diff = 0;
+    for (size_t i = 0; i < sizeof *a / sizeof *x; i++)
+        diff |= x[i] ^ y[i];
+    return diff == 0;
+}
+
+_Static_assert(sizeof(vmm_t) % sizeof(uint64_t) == 0 && alignof(vmm_t) >= alignof(uint64_t),
+               "vmm_t is compared as words");
+
+/* Takes the snapshot a failing op must leave unchanged: the vmm_t and the
+ * counters (O(1)). The bitmap needs no copy: the model keeps its own
+ * (mbits), equal to the core's before every op. */
 static void snapshot_take(vmm_state_t *s)
 {
-    s->snap_vmm = s->vmm;
-    if (s->vmm.bitmap.num_words <= SNAPSHOT_WORDS)
-        memcpy(s->snap_words, s->storage, s->vmm.bitmap.num_words * sizeof s->storage[0]);
+    copy_vmm(&s->snap_vmm, &s->vmm);
+    s->rolled_back = false;
     s->snap_in_use = fuzz_phys_in_use(&s->pool);
     s->snap_tables = s->pt.table_frames;
     s->snap_live = s->alloc.live;
 }
 
-/* Checks that a failed op changed nothing. */
+/* Compares bitmap words [from, to) with the model's; names the first that
+ * differs. */
+static void compare_words(vmm_state_t *s, size_t from, size_t to)
+{
+    if (to > s->vmm.bitmap.num_words)
+        to = s->vmm.bitmap.num_words;
+    while (from < to && s->storage[from] == s->mbits[from])
+        from++;
+    if (from == to)
+        return;
+    FUZZ_CHECK(false, "vmm-failed-op-changed", "a failed op changed bitmap word %zu: 0x%016llx, "
+               "before 0x%016llx", from, (unsigned long long)s->storage[from],
+               (unsigned long long)s->mbits[from]);
+}
+
+/* Compares the bitmap words a failed op could have changed with the model's
+ * (equal to the core's before the op). Why these suffice: the core writes the
+ * bitmap only through bitmap.c, whose every write moves num_free by the bits
+ * it flips, and num_free is compared (in the vmm_t). So a failed op that
+ * changed bits without moving num_free set some and cleared others: only a
+ * rollback does that (alloc / reserve set a run, then clear it after an
+ * injected failure), and then the whole bitmap is compared. Otherwise the
+ * words of the op's argument range (+ a word each side) are compared, and
+ * every bitmap of a small window (<= FULL_COMPARE_WORDS words) in full. */
+static void check_bitmap_unchanged(vmm_state_t *s)
+{
+    size_t words = s->vmm.bitmap.num_words;
+    if (words <= FULL_COMPARE_WORDS || s->rolled_back) {
+        compare_words(s, 0, words);
+        return;
+    }
+    uint64_t lo = s->touch_va, hi = s->touch_va + s->touch_len;
+    if (hi < lo)
+        hi = s->end; /* wraps: up to the window's end */
+    if (s->touch_len == 0 || hi <= s->start || lo >= s->end)
+        return;
+    lo = lo < s->start ? s->start : lo;
+    hi = hi > s->end ? s->end : hi;
+    size_t first = (size_t)(PAGES(lo - s->start) / BITMAP_WORD_BITS);
+    size_t last = (size_t)(PAGES(hi - s->start - 1u) / BITMAP_WORD_BITS);
+    compare_words(s, first ? first - 1u : 0, last + 2u);
+}
+
+/* Checks that a failed op changed nothing: the vmm_t (bitmap header with
+ * num_free, records head, hint), the bitmap words it could have touched,
+ * every record header (hash over the list, O(records)), frames in use,
+ * table frames and allocator blocks (counters). The records it named are
+ * compared in full by the op (check_named_record). Page tables: a table
+ * left behind shows in table_frames / frames in use (compared here); a leaf
+ * left behind at the op's page in check_page (op_end), anywhere else in the
+ * end-of-input walk (vmm-stray-mapping). */
 static void snapshot_check(vmm_state_t *s)
 {
     size_t n;
-    FUZZ_CHECK(memcmp(&s->snap_vmm, &s->vmm, sizeof s->vmm) == 0, "vmm-failed-op-changed",
+    FUZZ_CHECK(same_vmm(&s->snap_vmm, &s->vmm), "vmm-failed-op-changed",
                "a failed op changed the vmm_t (hint, records head, bitmap header)");
-    FUZZ_CHECK(s->vmm.bitmap.num_words > SNAPSHOT_WORDS ||
-                   memcmp(s->snap_words, s->storage,
-                          s->vmm.bitmap.num_words * sizeof s->storage[0]) == 0,
-               "vmm-failed-op-changed", "a failed op changed the bitmap words");
-    FUZZ_CHECK(records_hash(&s->vmm, &n) == s->headers_hash && n == s->nrecs,
+    check_bitmap_unchanged(s);
+    FUZZ_CHECK(records_match(s, &n),
                "vmm-failed-op-changed", "a failed op changed the record list (%zu records, "
                "model %zu, or a header)", n, s->nrecs);
     FUZZ_CHECK(fuzz_phys_in_use(&s->pool) == s->snap_in_use && s->pt.table_frames == s->snap_tables,
@@ -328,22 +471,23 @@ static void snapshot_check(vmm_state_t *s)
                s->alloc.live);
 }
 
-/* Checks one page: bitmap bit and mapping against the model. */
-static void check_page(vmm_state_t *s, uint64_t va)
+/* Checks one page: bitmap bit and mapping against the model (walks through
+ * *cache: pages checked together share their page table). */
+static void check_page_cached(vmm_state_t *s, uint64_t va, fuzz_walk_cache_t *cache)
 {
     if (in_window(s, va, 1)) {
         size_t i = (size_t)PAGES(va - s->start);
-        bool bit = (s->storage[i / BITMAP_WORD_BITS] >> (i % BITMAP_WORD_BITS)) & 1u;
-        FUZZ_CHECK(bit == (model_at(s, va) != NULL), "vmm-bitmap-page",
+        bool bit = bit_of(s->storage, i);
+        FUZZ_CHECK(bit == bit_of(s->mbits, i), "vmm-bitmap-page",
                    "page 0x%llx: bitmap bit %d, model %s", (unsigned long long)va, bit,
-                   model_at(s, va) ? "in a record" : "free");
+                   bit_of(s->mbits, i) ? "in a record" : "free");
     }
     if (!X86_CANONICAL(va))
         return;
     x86_pte_t leaf = 0;
     uint64_t size = 0, mphys = 0, msize = 0;
     vmm_attrs_t mattrs = 0;
-    bool mapped = fuzz_walk_va(&s->pool, s->pt.pml4, va, &leaf, &size);
+    bool mapped = fuzz_walk_va_cached(&s->pool, s->pt.pml4, va, &leaf, &size, cache);
     bool want = model_mapped(s, va, &mphys, &mattrs, &msize);
     FUZZ_CHECK(mapped == want, "vmm-mapped", "page 0x%llx is %smapped, model says %smapped",
                (unsigned long long)va, mapped ? "" : "not ", want ? "" : "not ");
@@ -357,13 +501,21 @@ static void check_page(vmm_state_t *s, uint64_t va)
                mattrs);
 }
 
+/* Checks one page on its own. */
+static void check_page(vmm_state_t *s, uint64_t va)
+{
+    fuzz_walk_cache_t cache = { 0, NULL };
+    check_page_cached(s, va, &cache);
+}
+
 /* Checks the pages of [va, va + len) by step, and the pages around it. */
 static void check_range(vmm_state_t *s, uint64_t va, uint64_t len, uint64_t step)
 {
+    fuzz_walk_cache_t cache = { 0, NULL };
+    check_page_cached(s, va - VMM_PAGE_SIZE, &cache);
     for (uint64_t off = 0; off < len; off += step)
-        check_page(s, va + off);
-    check_page(s, va - VMM_PAGE_SIZE);
-    check_page(s, va + len);
+        check_page_cached(s, va + off, &cache);
+    check_page_cached(s, va + len, &cache);
 }
 
 /* Checks a core record against its model record. */
@@ -417,19 +569,6 @@ static void leaf_seen(void *ctx, uint64_t va, x86_pte_t leaf, uint64_t size)
     s->leaves_seen++;
 }
 
-/* Sets bits [first, first + n) of words (whole words at a time). */
-static void set_bits(uint64_t *words, size_t first, uint64_t n)
-{
-    size_t end = first + (size_t)n;
-    while (first < end) {
-        size_t bit = first % BITMAP_WORD_BITS;
-        size_t take = BITMAP_WORD_BITS - bit < end - first ? BITMAP_WORD_BITS - bit : end - first;
-        uint64_t mask = take == BITMAP_WORD_BITS ? UINT64_MAX : (((uint64_t)1 << take) - 1u) << bit;
-        words[first / BITMAP_WORD_BITS] |= mask;
-        first += take;
-    }
-}
-
 /* Full check: records, the whole bitmap, every leaf of the tables. */
 static void check_all(vmm_state_t *s)
 {
@@ -456,11 +595,15 @@ static void check_all(vmm_state_t *s)
     size_t words = s->vmm.bitmap.num_words;
     memset(s->scratch, 0, words * sizeof s->scratch[0]);
     for (size_t i = 0; i < s->nrecs; i++)
-        set_bits(s->scratch, (size_t)PAGES(s->recs[i].virt - s->start), s->recs[i].pages);
-    for (size_t w = 0; w < words; w++)
+        set_bits(s->scratch, (size_t)PAGES(s->recs[i].virt - s->start), s->recs[i].pages, true);
+    for (size_t w = 0; w < words; w++) {
         FUZZ_CHECK(s->scratch[w] == s->storage[w], "vmm-bitmap",
                    "bitmap word %zu is 0x%016llx, model 0x%016llx", w,
                    (unsigned long long)s->storage[w], (unsigned long long)s->scratch[w]);
+        FUZZ_CHECK(s->mbits[w] == s->scratch[w], "vmm-model-bitmap",
+                   "harness bug: kept model bitmap word %zu is 0x%016llx, records say 0x%016llx",
+                   w, (unsigned long long)s->mbits[w], (unsigned long long)s->scratch[w]);
+    }
     /* every leaf is a model page; as many leaves as mapped model pages */
     size_t mapped = 0;
     for (size_t i = 0; i < s->nrecs; i++) {
@@ -499,27 +642,38 @@ static bool judge(vmm_state_t *s, vmm_status_t got, bool may_succeed, uint64_t a
                          fuzz_phys_in_use(&s->pool) + 8u > s->pool.nframes;
     bool alloc_failed = s->alloc.failures != s->snap_alloc_failures;
     if (args_ok && ((got == VMM_ERR_OUT_OF_FRAMES && frames_failed) ||
-                    (got == VMM_ERR_OUT_OF_MEMORY && alloc_failed)))
+                    (got == VMM_ERR_OUT_OF_MEMORY && alloc_failed))) {
+        s->rolled_back = true; /* past its checks: compare everything */
         return false;
+    }
     FUZZ_CHECK(got < 64 && ((allowed >> got) & 1u), check,
                "returned %s; model allows mask 0x%llx%s", vmm_strerror(got),
                (unsigned long long)allowed, may_succeed ? " or success" : "");
     return false;
 }
 
-/* Starts an op: snapshot and failure counters. */
-static void op_start(vmm_state_t *s)
+/* Starts an op whose arguments name [va, va + len) (len 0: none): snapshot
+ * and failure counters. */
+static void op_start_range(vmm_state_t *s, uint64_t va, uint64_t len)
 {
+    s->touch_va = va;
+    s->touch_len = len;
     snapshot_take(s);
     s->snap_frame_failures = s->pool.failures;
     s->snap_alloc_failures = s->alloc.failures;
 }
 
+/* Starts an op that names no address range (alloc, reserve). */
+static void op_start(vmm_state_t *s) { op_start_range(s, 0, 0); }
+
 /* Ends an op: a failed op changed nothing; the counters hold. */
 static void op_end(vmm_state_t *s, bool ok)
 {
-    if (!ok)
+    if (!ok) {
         snapshot_check(s);
+        if (s->touch_len)
+            check_page(s, s->touch_va & ~VMM_PAGE_MASK);
+    }
     check_counters(s);
     if (s->paranoid)
         check_all(s);
@@ -607,16 +761,15 @@ static void op_alloc(vmm_state_t *s, fuzz_data_t *fd)
         model_record_t *r = model_add(s, VMM_REC_ALLOC, virt, pages);
         r->attrs = attrs;
         r->nframes = (uint32_t)pages;
-        model_commit(s, r);
+        /* the frames the core chose (its record); check_range then checks
+         * every page maps to them with the model's flags */
+        const vmm_record_t *core = vmm_find_record(&s->vmm, virt);
+        FUZZ_CHECK(core && core->virt == virt && core->nframes == pages, "vmm-alloc-mapped",
+                   "no record of %zu frames at the allocated 0x%llx", pages,
+                   (unsigned long long)virt);
         for (size_t k = 0; k < pages; k++) {
-            x86_pte_t leaf = 0;
-            uint64_t size = 0;
             uint64_t va = virt + k * VMM_PAGE_SIZE;
-            FUZZ_CHECK(fuzz_walk_va(&s->pool, s->pt.pml4, va, &leaf, &size) &&
-                           size == VMM_SIZE_4K,
-                       "vmm-alloc-mapped", "allocated page 0x%llx is not mapped with 4K",
-                       (unsigned long long)va);
-            r->frames[k] = X86_PTE_ADDR(leaf);
+            r->frames[k] = core->frames[k];
             FUZZ_CHECK(fuzz_phys_is_used(&s->pool, r->frames[k]), "vmm-alloc-frame",
                        "page 0x%llx maps frame 0x%llx, not one from the frame source",
                        (unsigned long long)va, (unsigned long long)r->frames[k]);
@@ -672,7 +825,7 @@ static void op_set(vmm_state_t *s, fuzz_data_t *fd)
         if (!canonical_range(virt.start, virt.end - virt.start))
             allowed |= BIT(VMM_ERR_NON_CANONICAL);
     }
-    op_start(s);
+    op_start_range(s, virt.start, virt.end > virt.start ? virt.end - virt.start : 0);
     vmm_status_t got = vmm_set(&s->vmm, virt, with_phys ? &phys : NULL, attrs);
     TRACE("set(virt=[0x%llx, 0x%llx), phys=%s[0x%llx, 0x%llx), attrs=0x%x) -> %s",
           (unsigned long long)virt.start, (unsigned long long)virt.end, with_phys ? "" : "NULL ",
@@ -685,7 +838,6 @@ static void op_set(vmm_state_t *s, fuzz_data_t *fd)
             r->phys = phys.start;
             own_frames(s, phys.start, pages, true);
         }
-        model_commit(s, r);
         check_range(s, virt.start, virt.end - virt.start, VMM_PAGE_SIZE);
     }
     op_end(s, done);
@@ -713,7 +865,9 @@ static void op_free(vmm_state_t *s, uint64_t va, bool release)
     uint64_t allowed = record_errors(s, va, &r);
     if (!allowed && release && r->kind != VMM_REC_RESERVE)
         allowed = BIT(VMM_ERR_NOT_RESERVATION);
-    op_start(s);
+    model_record_t *holder = model_at(s, va);
+    op_start_range(s, holder ? holder->virt : va,
+                   holder ? holder->pages * VMM_PAGE_SIZE : VMM_PAGE_SIZE);
     vmm_status_t got = release ? vmm_release(&s->vmm, va) : vmm_free(&s->vmm, va);
     TRACE("%s(0x%llx) -> %s", release ? "release" : "free", (unsigned long long)va,
           fuzz_status(got));
@@ -757,7 +911,6 @@ static void model_reserve(vmm_state_t *s, uint64_t virt, size_t count, uint64_t 
     r->nframes = (uint32_t)count;
     for (size_t k = 0; k < count; k++)
         r->frames[k] = VMM_NO_FRAME;
-    model_commit(s, r);
 }
 
 /* Returns the argument errors of a reservation request. */
@@ -816,7 +969,7 @@ static void op_claim(vmm_state_t *s, fuzz_data_t *fd)
         if (!allowed && !model_free(s, va, len))
             allowed |= BIT(VMM_ERR_ALREADY_ALLOCATED);
     }
-    op_start(s);
+    op_start_range(s, va, len);
     vmm_status_t got = vmm_claim(&s->vmm, va, count, size, attrs, flags);
     TRACE("claim(0x%llx, count=%zu, size=0x%llx, attrs=0x%x, flags=0x%x) -> %s",
           (unsigned long long)va, count, (unsigned long long)size, attrs, flags,
@@ -876,7 +1029,7 @@ static void op_map_page(vmm_state_t *s, fuzz_data_t *fd)
     bool args_ok = allowed == 0;
     if (args_ok && !canonical_range(va, m->page_size))
         allowed = BIT(VMM_ERR_NON_CANONICAL); /* the mapper's error */
-    op_start(s);
+    op_start_range(s, va, VMM_PAGE_SIZE);
     if (taken) /* the harness's own frames are not part of the snapshot */
         s->snap_in_use = fuzz_phys_in_use(&s->pool);
     vmm_status_t got = vmm_map_page(&s->vmm, reservation, va, phys, attrs);
@@ -930,7 +1083,7 @@ static void op_fault(vmm_state_t *s, uint64_t va, uint8_t code)
     } else {
         allowed = BIT(VMM_FAULT_NOT_PRESENT);
     }
-    op_start(s);
+    op_start_range(s, va, VMM_PAGE_SIZE);
     vmm_fault_result_t out;
     vmm_fault_kind_t kind = x86_page_fault(&s->vmm, va, code, &out);
     TRACE("fault(0x%llx, code=0x%x) -> %s%s%s", (unsigned long long)va, code,
@@ -944,7 +1097,9 @@ static void op_fault(vmm_state_t *s, uint64_t va, uint8_t code)
                          s->alloc.failures != s->snap_alloc_failures ||
                          !canonical_range(va & ~(r->page_size - 1u), r->page_size) ||
                          r->page_size == VMM_SIZE_1G ||
-                         fuzz_phys_in_use(&s->pool) + 520u > s->pool.nframes;
+                         fuzz_phys_in_use(&s->pool) + 520u > s->pool.nframes ||
+                         !fuzz_phys_has_run(&s->pool, (size_t)PAGES(r->page_size),
+                                            (size_t)PAGES(r->page_size));
         FUZZ_CHECK(explained && out.status != VMM_OK, "vmm-fault-oom",
                    "OUT_OF_MEMORY (%s) with frames to spare", vmm_strerror(out.status));
     }
@@ -1070,7 +1225,6 @@ static void setup(vmm_state_t *s, fuzz_data_t *fd)
     s->paranoid = flags == FLAG_PARANOID;
     s->nrecs = 0;
     s->last = NULL;
-    s->headers_hash = 0;
     s->used_pages = 0;
     s->owned_frames = 0;
     fuzz_alloc_init(&s->alloc);
@@ -1112,6 +1266,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!s)
             abort();
         fuzz_phys_create(&s->pool, POOL_BASE, POOL_FRAMES);
+        for (size_t i = 0; i < MAX_RECORDS; i++) {
+            s->recs[i].frames = s->frame_store[i];
+            s->recs[i].page_attrs = s->attr_store[i];
+        }
         s->owned = calloc(POOL_FRAMES, 1);
         if (!s->owned)
             abort();
@@ -1140,6 +1298,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                "after vmm_deinit: %zu table frames, %zu frames in use (want the PML4 only)",
                s->pt.table_frames, fuzz_phys_in_use(&s->pool));
     x86_paging_destroy(&s->pt);
-    FUZZ_CHECK(fuzz_phys_in_use(&s->pool) == 0, "vmm-leak", "frames leaked");
+    FUZZ_CHECK(fuzz_phys_reset(&s->pool), "vmm-leak", "frames leaked");
     return 0;
 }

@@ -31,6 +31,19 @@ uint64_t fuzz_canonical(uint64_t va);
 bool fuzz_walk_va(const fuzz_phys_t *fp, uint64_t pml4, uint64_t va,
                   x86_pte_t *leaf, uint64_t *size);
 
+/* A page table reached by the last cached walk (see fuzz_walk_va_cached). */
+typedef struct fuzz_walk_cache {
+    uint64_t region;      /* va >> 21 of the pages pt maps              */
+    const x86_pte_t *pt;  /* NULL: nothing cached                       */
+} fuzz_walk_cache_t;
+
+/* As fuzz_walk_va, but a page of the same 2 MiB region as the last walk
+ * that reached a page table reads one entry of it. Valid only while the
+ * tables do not change (the pages one check looks at): start each such
+ * check with a zeroed cache. */
+bool fuzz_walk_va_cached(const fuzz_phys_t *fp, uint64_t pml4, uint64_t va,
+                         x86_pte_t *leaf, uint64_t *size, fuzz_walk_cache_t *cache);
+
 /* Walks every table below pml4, checking the structure (tables are pool
  * frames in use, each reached once, intermediate flags exact, no empty
  * non-root table), and calls fn for every leaf in address order. Returns

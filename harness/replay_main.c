@@ -4,7 +4,10 @@
  * fuzzing engine (ctest label regress, ./fuzz.sh repro).
  *
  *   replay_<target> [-v] FILE|DIR...
+ *   replay_<target> -b ROUNDS FILE|DIR...
  *   -v   print the decoded op listing of every input
+ *   -b   benchmark: load the inputs, run them all ROUNDS times, print the
+ *        CPU time per input (getrusage, user + system; file I/O excluded)
  * Exits 0 when every input ran (a failed check aborts), 1 on a usage or I/O
  * error or when no input was found.
  */
@@ -14,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "fuzz_check.h"
@@ -21,6 +25,16 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define REPLAY_MAX_INPUT (1u << 20) /* larger files are not fuzz inputs */
+#define BENCH_MAX_INPUTS 100000u
+
+typedef struct input {
+    uint8_t *data;
+    size_t size;
+} input_t;
+
+/* Inputs loaded by -b (bench mode); NULL: run each file as it is read. */
+static input_t *bench_inputs;
+static unsigned bench_count;
 
 /* Runs the target on one file. Returns 0, or 1 when it cannot be read. */
 static int replay_file(const char *path)
@@ -44,11 +58,47 @@ static int replay_file(const char *path)
         free(input);
         return 1;
     }
+    if (bench_inputs) {
+        if (bench_count == BENCH_MAX_INPUTS) {
+            fprintf(stderr, "%s: more than %u inputs\n", path, BENCH_MAX_INPUTS);
+            free(input);
+            return 1;
+        }
+        bench_inputs[bench_count++] = (input_t){ input, n };
+        return 0;
+    }
     if (fuzz_tracing())
         printf("=== %s (%zu bytes)\n", path, n);
     LLVMFuzzerTestOneInput(input, n);
     free(input);
     return 0;
+}
+
+/* Returns the CPU time (user + system) of the process so far, in us. */
+static double cpu_us(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+}
+
+/* Runs the loaded inputs rounds times (one warm-up round first, not
+ * counted) and prints the CPU time per input. */
+static void bench_run(unsigned rounds)
+{
+    for (unsigned i = 0; i < bench_count; i++)
+        LLVMFuzzerTestOneInput(bench_inputs[i].data, bench_inputs[i].size);
+    double start = cpu_us();
+    for (unsigned r = 0; r < rounds; r++)
+        for (unsigned i = 0; i < bench_count; i++)
+            LLVMFuzzerTestOneInput(bench_inputs[i].data, bench_inputs[i].size);
+    double per = (cpu_us() - start) / ((double)rounds * bench_count);
+    printf("bench: %u inputs x %u rounds: %.1f us CPU/input (%.0f inputs/s per core)\n",
+           bench_count, rounds, per, per > 0 ? 1e6 / per : 0.0);
+    for (unsigned i = 0; i < bench_count; i++)
+        free(bench_inputs[i].data);
+    free(bench_inputs);
 }
 
 /* Replays path (file or directory, not recursive). Adds the inputs run to
@@ -86,19 +136,28 @@ static int replay_path(const char *path, unsigned *count)
 
 int main(int argc, char **argv)
 {
-    unsigned count = 0;
+    unsigned count = 0, rounds = 0;
     int rc = 0;
     int first = 1;
     if (argc > 1 && strcmp(argv[1], "-v") == 0) {
         fuzz_set_trace(true);
         first = 2;
+    } else if (argc > 2 && strcmp(argv[1], "-b") == 0) {
+        rounds = (unsigned)strtoul(argv[2], NULL, 10);
+        bench_inputs = calloc(BENCH_MAX_INPUTS, sizeof *bench_inputs);
+        if (!bench_inputs || rounds == 0)
+            first = argc; /* usage */
+        else
+            first = 3;
     }
     if (first >= argc) {
-        fprintf(stderr, "usage: %s [-v] FILE|DIR...\n", argv[0]);
+        fprintf(stderr, "usage: %s [-v | -b ROUNDS] FILE|DIR...\n", argv[0]);
         return 1;
     }
     for (int i = first; i < argc; i++)
         rc |= replay_path(argv[i], &count);
+    if (bench_inputs && !rc && count)
+        bench_run(rounds);
     fprintf(stderr, "replayed %u input(s): %s\n", count,
             rc ? "I/O errors" : count ? "all checks passed" : "none found");
     return rc || count == 0;
