@@ -127,6 +127,7 @@ typedef struct vmm_state {
     /* snapshot of a failing op */
     vmm_t snap_vmm;
     uint64_t touch_va, touch_len;  /* the op's argument range (bitmap)  */
+    size_t op_frames;              /* most frames the op may take       */
     bool rolled_back;              /* failed after an injected failure  */
     size_t snap_in_use, snap_tables, snap_live;
     unsigned snap_frame_failures, snap_alloc_failures;
@@ -624,6 +625,13 @@ static void check_all(vmm_state_t *s)
 
 /* ================================================================ judging */
 
+/* An upper bound on the table frames a 4 KiB range of n pages may need:
+ * n / 512 + 2 PTs, n / 2^18 + 2 PDs, 2 PDPTs (n / 256 + 8 covers them). An
+ * op that takes no data frame may still need 8 (the old fixed margin).
+ * OUT_OF_FRAMES is a legal answer when fewer frames than that are free. */
+#define OP_TABLE_FRAMES(n) ((size_t)(n) / 256u + 8u)
+#define OP_FRAMES_DEFAULT OP_TABLE_FRAMES(0)
+
 /* Returns true when got is VMM_OK, which the model must allow
  * (may_succeed). An error must be in allowed (bit per status), or be
  * explained by a failure injected during the op when args_ok (the op got
@@ -639,7 +647,7 @@ static bool judge(vmm_state_t *s, vmm_status_t got, bool may_succeed, uint64_t a
         return true;
     }
     bool frames_failed = s->pool.failures != s->snap_frame_failures ||
-                         fuzz_phys_in_use(&s->pool) + 8u > s->pool.nframes;
+                         fuzz_phys_in_use(&s->pool) + s->op_frames > s->pool.nframes;
     bool alloc_failed = s->alloc.failures != s->snap_alloc_failures;
     if (args_ok && ((got == VMM_ERR_OUT_OF_FRAMES && frames_failed) ||
                     (got == VMM_ERR_OUT_OF_MEMORY && alloc_failed))) {
@@ -658,6 +666,7 @@ static void op_start_range(vmm_state_t *s, uint64_t va, uint64_t len)
 {
     s->touch_va = va;
     s->touch_len = len;
+    s->op_frames = OP_FRAMES_DEFAULT;
     snapshot_take(s);
     s->snap_frame_failures = s->pool.failures;
     s->snap_alloc_failures = s->alloc.failures;
@@ -744,6 +753,7 @@ static void op_alloc(vmm_state_t *s, fuzz_data_t *fd)
         ok = false;
     }
     op_start(s);
+    s->op_frames = pages + OP_TABLE_FRAMES(pages);
     uint64_t virt = 0;
     vmm_status_t got = vmm_alloc(&s->vmm, pages, attrs, &virt);
     TRACE("alloc(pages=%zu, attrs=0x%x) -> %s 0x%llx", pages, attrs, fuzz_status(got),
@@ -826,6 +836,7 @@ static void op_set(vmm_state_t *s, fuzz_data_t *fd)
             allowed |= BIT(VMM_ERR_NON_CANONICAL);
     }
     op_start_range(s, virt.start, virt.end > virt.start ? virt.end - virt.start : 0);
+    s->op_frames = OP_TABLE_FRAMES((virt.end > virt.start ? virt.end - virt.start : 0) / VMM_PAGE_SIZE);
     vmm_status_t got = vmm_set(&s->vmm, virt, with_phys ? &phys : NULL, attrs);
     TRACE("set(virt=[0x%llx, 0x%llx), phys=%s[0x%llx, 0x%llx), attrs=0x%x) -> %s",
           (unsigned long long)virt.start, (unsigned long long)virt.end, with_phys ? "" : "NULL ",

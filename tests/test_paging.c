@@ -434,6 +434,79 @@ static void test_state_errors(void)
     teardown();
 }
 
+/* Unmaps spanning several leaf tables: an error in any table (a missing
+ * page, a missing table, a large page) leaves everything unchanged, and the
+ * first bad page decides the error. */
+static void test_unmap_across_tables(void)
+{
+    setup();
+    const uint64_t base = 8 * M2; /* PTs 8, 9, 10 of the first PD */
+    CHECK_OK(x86_map(&pt, base, 0, 3 * M2 - K4, K4, 0)); /* last missing */
+    CHECK(pt.table_frames == 6);
+    check_unmap_fails(base, 3 * M2, K4, VMM_ERR_NOT_MAPPED);
+    check_unmap_fails(base + K4, 3 * M2 - K4, K4, VMM_ERR_NOT_MAPPED);
+    CHECK_OK(x86_map(&pt, base + 3 * M2 - K4, 0, K4, K4, 0));
+    /* the fourth PT does not exist at all */
+    check_unmap_fails(base, 4 * M2, K4, VMM_ERR_NOT_MAPPED);
+    check_unmap_fails(base + 2 * M2 + 5 * K4, M2, K4, VMM_ERR_NOT_MAPPED);
+    /* PT 11 full, then a 2M page at 12 * M2: 4K pages there conflict */
+    CHECK_OK(x86_map(&pt, 11 * M2, 0, M2, K4, 0));
+    CHECK_OK(x86_map(&pt, 12 * M2, 0, M2, M2, 0));
+    CHECK(pt.table_frames == 7);
+    check_unmap_fails(base, 5 * M2, K4, VMM_ERR_LARGE_PAGE_CONFLICT);
+    /* a hole before the conflict decides */
+    CHECK_OK(x86_unmap(&pt, 9 * M2 + 7 * K4, K4, K4));
+    check_unmap_fails(base, 5 * M2, K4, VMM_ERR_NOT_MAPPED);
+    CHECK_OK(x86_map(&pt, 9 * M2 + 7 * K4, 0, K4, K4, 0));
+    /* 2M pages: a PT in the way conflicts, a missing page is not mapped */
+    check_unmap_fails(11 * M2, 2 * M2, M2, VMM_ERR_LARGE_PAGE_CONFLICT);
+    check_unmap_fails(12 * M2, 2 * M2, M2, VMM_ERR_NOT_MAPPED);
+    /* all four PTs in one call: each freed, the PD stays for the 2M page */
+    CHECK_OK(x86_unmap(&pt, base, 4 * M2, K4));
+    CHECK(pt.table_frames == 3);
+    CHECK_OK(x86_unmap(&pt, 12 * M2, M2, M2));
+    CHECK(pt.table_frames == 1);
+    teardown();
+}
+
+/* Emptiness is judged on the whole table, whichever side of the cleared
+ * entries the survivors sit: the table stays while any entry is left and
+ * goes with the last one, wherever it is. */
+static void test_unmap_frees_when_last_goes(void)
+{
+    setup();
+    const uint64_t pt_base = 0x7F0000000000ull;
+    const unsigned order[][3] = { { 0, 511, 300 }, { 511, 0, 300 },
+                                  { 300, 0, 511 }, { 300, 511, 0 },
+                                  { 1, 510, 2 },   { 510, 1, 509 } };
+    for (unsigned o = 0; o < sizeof order / sizeof order[0]; o++) {
+        for (unsigned k = 0; k < 3; k++)
+            CHECK_OK(x86_map(&pt, pt_base + order[o][k] * K4, 0, K4, K4, 0));
+        CHECK(pt.table_frames == 4);
+        for (unsigned k = 0; k < 3; k++) {
+            CHECK_OK(x86_unmap(&pt, pt_base + order[o][k] * K4, K4, K4));
+            CHECK(pt.table_frames == (k == 2 ? 1u : 4u));
+        }
+    }
+    /* a run in the middle, survivors at both ends */
+    CHECK_OK(x86_map(&pt, pt_base, 0, M2, K4, 0));
+    CHECK_OK(x86_unmap(&pt, pt_base + K4, M2 - 2 * K4, K4));
+    CHECK(pt.table_frames == 4);
+    CHECK_OK(x86_unmap(&pt, pt_base + M2 - K4, K4, K4));
+    CHECK(pt.table_frames == 4);
+    CHECK_OK(x86_unmap(&pt, pt_base, K4, K4));
+    CHECK(pt.table_frames == 1);
+    /* parents too: two PTs in one PD, two PDs in one PDPT */
+    CHECK_OK(x86_map(&pt, pt_base + G1 - K4, 0, 2 * K4, K4, 0));
+    CHECK_OK(x86_map(&pt, pt_base, 0, K4, K4, 0));
+    CHECK(pt.table_frames == 7);
+    CHECK_OK(x86_unmap(&pt, pt_base + G1 - K4, 2 * K4, K4)); /* PT, PT, PD */
+    CHECK(pt.table_frames == 4);
+    CHECK_OK(x86_unmap(&pt, pt_base, K4, K4));
+    CHECK(pt.table_frames == 1);
+    teardown();
+}
+
 /* Fails the Nth table allocation for every N: the state is unchanged, then
  * the map succeeds; unmap brings everything back. */
 static void rollback_case(uint64_t virt, uint64_t len, uint64_t size,
@@ -595,6 +668,38 @@ static void check_model(uint64_t base)
     }
 }
 
+/* Adds the level-`level` tables (keys virt >> shift of the entry above) that
+ * [virt, virt + len) needs to the set keys[0..*n). */
+static void add_table_keys(uint64_t *keys, unsigned *n, unsigned cap,
+                           uint64_t virt, uint64_t len, int level)
+{
+    unsigned shift = X86_PX_SHIFT(level + 1);
+    for (uint64_t k = virt >> shift; k <= (virt + len - 1) >> shift; k++) {
+        unsigned i = 0;
+        while (i < *n && keys[i] != k)
+            i++;
+        if (i == *n && *n < cap)
+            keys[(*n)++] = k;
+    }
+}
+
+/* Table frames the model's mappings need: the PML4 plus one table per
+ * distinct region of each level (tables are freed as soon as empty). */
+static size_t model_tables(void)
+{
+    size_t total = 1;
+    for (int level = X86_LEVEL_PT; level < X86_LEVEL_PML4; level++) {
+        uint64_t keys[64];
+        unsigned n = 0;
+        for (unsigned i = 0; i < nmaps; i++)
+            if (X86_LEVEL_SIZE(level) >= maps[i].size) /* level >= leaf */
+                add_table_keys(keys, &n, 64, maps[i].virt, maps[i].len, level);
+        CHECK(n < 64);
+        total += n;
+    }
+    return total;
+}
+
 static void test_random_against_model(void)
 {
     setup();
@@ -628,6 +733,7 @@ static void test_random_against_model(void)
             maps[i] = maps[--nmaps];
         }
         check_model(base);
+        CHECK(pt.table_frames == model_tables());
     }
     while (nmaps > 0) {
         nmaps--;
@@ -646,6 +752,8 @@ int main(void)
     RUN(test_walk_combines_levels);
     RUN(test_argument_errors);
     RUN(test_state_errors);
+    RUN(test_unmap_across_tables);
+    RUN(test_unmap_frees_when_last_goes);
     RUN(test_rollback_at_every_point);
     RUN(test_init_and_destroy);
     RUN(test_mapper_interface);

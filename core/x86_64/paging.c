@@ -7,8 +7,9 @@
  *  2. reserve: allocate that many table frames, chained through their first
  *     word (no heap needed); on failure return them all;
  *  3. install: descend again, taking tables from the chain; cannot fail.
- * An unmap checks every page first, then clears the leaves and frees each
- * table that became empty when the walk leaves it.
+ * An unmap checks every page first (one walk per leaf table), then clears
+ * the entries of each leaf table in one loop and tests that table (and its
+ * parents) for emptiness once, scanning outward from the cleared entries.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -46,16 +47,6 @@ static bool is_leaf(x86_pte_t e, int level)
 {
     return level == X86_LEVEL_PT ||
            (level <= X86_LEVEL_PDPT && X86_PTE_LARGE(e));
-}
-
-/* Returns true when every entry of the table at phys is zero. */
-static bool table_empty(const x86_paging_t *pt, uint64_t phys)
-{
-    const x86_pte_t *t = table_at(pt, phys);
-    for (unsigned i = 0; i < X86_ENTRIES; i++)
-        if (t[i] != 0)
-            return false;
-    return true;
 }
 
 /* Zeroes the table frame at phys. */
@@ -247,41 +238,104 @@ vmm_status_t x86_map(x86_paging_t *pt, uint64_t virt, uint64_t phys,
     return VMM_OK;
 }
 
-/* Returns VMM_OK when every page of the unmap request is mapped with
- * page_size, else VMM_ERR_NOT_MAPPED / VMM_ERR_LARGE_PAGE_CONFLICT. */
-static vmm_status_t unmap_check(const x86_paging_t *pt, uint64_t virt,
-                                uint64_t pages, uint64_t page_size, int leaf)
+/* Returns how many of the `pages` pages of level `leaf` from va lie in the
+ * same level-`leaf` table as va (at least 1). Shifts, not divisions: this runs
+ * on every unmap. */
+static uint64_t pages_in_table(uint64_t va, uint64_t pages, int leaf)
 {
-    for (uint64_t i = 0; i < pages; i++) {
-        uint64_t va = virt + i * page_size;
-        uint64_t table = pt->pml4;
-        for (int level = X86_LEVEL_PML4;; level--) {
-            x86_pte_t e = table_at(pt, table)[X86_PX(level, va)];
-            if (!X86_PTE_PRESENT(e))
-                return VMM_ERR_NOT_MAPPED;
-            bool leaf_entry = is_leaf(e, level);
-            if (level == leaf) {
-                if (!leaf_entry)
-                    return VMM_ERR_LARGE_PAGE_CONFLICT;
-                break;
-            }
-            if (leaf_entry)
-                return VMM_ERR_LARGE_PAGE_CONFLICT;
-            table = X86_PTE_ADDR(e);
-        }
+    uint64_t region = X86_LEVEL_SIZE(leaf + 1);
+    uint64_t run = (region - (va & (region - 1u))) >> X86_PX_SHIFT(leaf);
+    return run < pages ? run : pages;
+}
+
+/* Walks from the PML4 to the level-`leaf` table holding va's entry, storing
+ * the table of each level in path[level]. Returns VMM_OK, else
+ * VMM_ERR_NOT_MAPPED (an entry on the way is not present) or
+ * VMM_ERR_LARGE_PAGE_CONFLICT (a larger page covers va). */
+static vmm_status_t leaf_table_path(const x86_paging_t *pt, uint64_t va,
+                                    int leaf, uint64_t path[X86_LEVELS])
+{
+    path[X86_LEVEL_PML4] = pt->pml4;
+    for (int level = X86_LEVEL_PML4; level > leaf; level--) {
+        x86_pte_t e = table_at(pt, path[level])[X86_PX(level, va)];
+        if (!X86_PTE_PRESENT(e))
+            return VMM_ERR_NOT_MAPPED;
+        if (is_leaf(e, level))
+            return VMM_ERR_LARGE_PAGE_CONFLICT;
+        path[level - 1] = X86_PTE_ADDR(e);
     }
     return VMM_OK;
 }
 
+/* Returns VMM_OK when the n entries from index first of the level-`leaf`
+ * table t all map pages of that level, else, for the first that does not,
+ * VMM_ERR_NOT_MAPPED or VMM_ERR_LARGE_PAGE_CONFLICT (it points to a table of
+ * smaller pages). */
+static vmm_status_t check_leaves(const x86_pte_t *t, unsigned first,
+                                 uint64_t n, int leaf)
+{
+    for (uint64_t i = 0; i < n; i++) {
+        x86_pte_t e = t[first + i];
+        if (!X86_PTE_PRESENT(e))
+            return VMM_ERR_NOT_MAPPED;
+        if (!is_leaf(e, leaf))
+            return VMM_ERR_LARGE_PAGE_CONFLICT;
+    }
+    return VMM_OK;
+}
+
+/* Returns VMM_OK when every page of the unmap request is mapped with
+ * page_size, else VMM_ERR_NOT_MAPPED / VMM_ERR_LARGE_PAGE_CONFLICT for the
+ * first page that is not. Walks once per leaf table; on success path holds
+ * the tables of the request's last leaf table. */
+static vmm_status_t unmap_check(const x86_paging_t *pt, uint64_t virt,
+                                uint64_t pages, uint64_t page_size, int leaf,
+                                uint64_t path[X86_LEVELS])
+{
+    uint64_t va = virt;
+    while (pages > 0) {
+        uint64_t run = pages_in_table(va, pages, leaf);
+        vmm_status_t st = leaf_table_path(pt, va, leaf, path);
+        if (st == VMM_OK)
+            st = check_leaves(table_at(pt, path[leaf]), X86_PX(leaf, va), run,
+                              leaf);
+        if (st != VMM_OK)
+            return st;
+        va += run * page_size;
+        pages -= run;
+    }
+    return VMM_OK;
+}
+
+/* Returns true when table t has no non-zero entry outside [first, first + n)
+ * (those are known to be zero). Looks at the nearest entries first and stops
+ * at the first non-zero one. */
+static bool table_empty_around(const x86_pte_t *t, unsigned first, unsigned n)
+{
+    unsigned lo = first;
+    unsigned hi = first + n;
+    while (lo > 0 || hi < X86_ENTRIES) {
+        if (hi < X86_ENTRIES && t[hi++] != 0)
+            return false;
+        if (lo > 0 && t[--lo] != 0)
+            return false;
+    }
+    return true;
+}
+
 /* Frees the tables on va's path (path[level] = table at level) that are
- * empty, from the leaf table up; the PML4 is never freed. */
+ * empty, from the leaf table up; entries [first, first + n) of the leaf
+ * table are known to be zero. The PML4 is never freed. */
 static void prune_path(x86_paging_t *pt, uint64_t va,
-                       const uint64_t path[X86_LEVELS], int leaf)
+                       const uint64_t path[X86_LEVELS], int leaf,
+                       unsigned first, unsigned n)
 {
     for (int level = leaf; level < X86_LEVEL_PML4; level++) {
-        if (!table_empty(pt, path[level]))
+        if (!table_empty_around(table_at(pt, path[level]), first, n))
             return;
-        table_at(pt, path[level + 1])[X86_PX(level + 1, va)] = 0;
+        first = X86_PX(level + 1, va);
+        n = 1;
+        table_at(pt, path[level + 1])[first] = 0;
         vmm_status_t st = pt->frames.free(pt->frames.ctx, path[level], 1);
         VMM_ASSERT(st == VMM_OK);
         VMM_ASSERT(pt->table_frames > 1);
@@ -289,7 +343,45 @@ static void prune_path(x86_paging_t *pt, uint64_t va,
     }
 }
 
-/* Returns VMM_OK and unmaps the request; see paging.h. */
+/* Clears the run pages from va, all in the leaf table path[leaf], then frees
+ * the tables of the path that became empty. Cannot fail (the check phase saw
+ * every entry present; traps if one is not). The per-entry test also keeps
+ * compilers from turning the loop into a costly `rep stos` for short runs. */
+static void unmap_run(x86_paging_t *pt, uint64_t va, uint64_t run, int leaf,
+                      const uint64_t path[X86_LEVELS])
+{
+    x86_pte_t *t = table_at(pt, path[leaf]);
+    unsigned first = X86_PX(leaf, va);
+    VMM_ASSERT(run >= 1 && run <= X86_ENTRIES - first);
+    for (unsigned i = first; i < first + (unsigned)run; i++) {
+        VMM_ASSERT(X86_PTE_PRESENT(t[i]));
+        t[i] = 0;
+    }
+    prune_path(pt, va, path, leaf, first, (unsigned)run);
+}
+
+/* Clears the checked request one leaf table at a time; path holds the tables
+ * unmap_check saw last, reused when the request lies in one leaf table, else
+ * walked again per table. Cannot fail. */
+static void unmap_clear(x86_paging_t *pt, uint64_t virt, uint64_t pages,
+                        uint64_t page_size, int leaf, uint64_t path[X86_LEVELS])
+{
+    bool one_table = pages_in_table(virt, pages, leaf) == pages;
+    uint64_t va = virt;
+    while (pages > 0) {
+        uint64_t run = pages_in_table(va, pages, leaf);
+        if (!one_table) {
+            vmm_status_t st = leaf_table_path(pt, va, leaf, path);
+            VMM_ASSERT(st == VMM_OK);
+        }
+        unmap_run(pt, va, run, leaf, path);
+        va += run * page_size;
+        pages -= run;
+    }
+}
+
+/* Returns VMM_OK and unmaps the request; see paging.h. Checks every page,
+ * then clears one leaf table's run of entries at a time. */
 vmm_status_t x86_unmap(x86_paging_t *pt, uint64_t virt, uint64_t len,
                        uint64_t page_size)
 {
@@ -299,24 +391,12 @@ vmm_status_t x86_unmap(x86_paging_t *pt, uint64_t virt, uint64_t len,
     if (st != VMM_OK)
         return st;
     int leaf = leaf_level(page_size);
-    uint64_t pages = len / page_size;
-    st = unmap_check(pt, virt, pages, page_size, leaf);
+    uint64_t pages = len >> X86_PX_SHIFT(leaf);
+    uint64_t path[X86_LEVELS];
+    st = unmap_check(pt, virt, pages, page_size, leaf, path);
     if (st != VMM_OK)
         return st;
-    unsigned region_shift = X86_PX_SHIFT(leaf + 1);
-    uint64_t path[X86_LEVELS];
-    for (uint64_t i = 0; i < pages; i++) {
-        uint64_t va = virt + i * page_size;
-        path[X86_LEVEL_PML4] = pt->pml4;
-        for (int level = X86_LEVEL_PML4; level > leaf; level--)
-            path[level - 1] =
-                X86_PTE_ADDR(table_at(pt, path[level])[X86_PX(level, va)]);
-        table_at(pt, path[leaf])[X86_PX(leaf, va)] = 0;
-        bool leaving = i + 1 == pages ||
-                       ((va + page_size) >> region_shift) != (va >> region_shift);
-        if (leaving)
-            prune_path(pt, va, path, leaf);
-    }
+    unmap_clear(pt, virt, pages, page_size, leaf, path);
     return VMM_OK;
 }
 
