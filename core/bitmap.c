@@ -19,6 +19,8 @@
 #define IS_POW2(x) ((x) != 0 && ((x) & ((x) - 1u)) == 0)
 /* Largest entry count: keeps every word offset (w * 64 + 63) in a size_t. */
 #define MAX_ENTRIES (SIZE_MAX - (BITMAP_WORD_BITS - 1u))
+/* find_run's "no run": never a start, since starts are below MAX_ENTRIES. */
+#define NO_RUN SIZE_MAX
 
 /* Returns the index of the lowest set bit of x at or above bit start, or 64
  * when there is none. Scans skip words without a hit before calling, so this
@@ -503,6 +505,79 @@ bool bitmap_range_set(const bitmap_t *bm, size_t first, size_t n)
     return range_ok(bm, first, n) && next_clear(bm, first, first + n) == first + n;
 }
 
+/* Returns the distance d from s to the last start in phase with hint that is
+ * at most t: the starts in phase in [s, t] are s, s + align, ..., s + d and
+ * the next one is s + d + align. */
+/*@ requires hint <= s <= t && 0 < align;
+    requires (s - hint) % align == 0;
+    assigns \nothing;
+    ensures \result <= t - s;
+    ensures (s + \result - hint) % align == 0;
+    ensures (s + \result + align - hint) % align == 0;
+    ensures \forall integer u; s <= u && (u - hint) % align == 0 ==>
+              u <= s + \result || s + \result + align <= u;
+*/
+static size_t phase_span(size_t s, size_t t, size_t align) /*@ ghost (size_t hint) */
+{
+    size_t d = ((t - s) / align) * align;
+    /*@ assert d <= t - s; */
+    /*@ assert s - hint == ((s - hint) / align) * align; */
+    /*@ assert s + d - hint == ((s - hint) / align + (t - s) / align) * align; */
+    /*@ assert (s + d - hint) % align == 0; */
+    /*@ ghost lemma_mod_add(s + d - hint, align); */
+    return d;
+}
+
+/* Returns the lowest start s >= hint in phase with hint ((s - hint) % align
+ * == 0) whose n entries are all clear, or NO_RUN when there is none. Each
+ * candidate costs two word-at-a-time scans and one division: from a blocker
+ * b, every start up to the end t of the set run at b overlaps [b, t]. */
+/*@ requires VALID_BITMAP(bm);
+    requires 0 < n && 0 < align && hint <= bm->num_entries && n <= bm->num_entries - hint;
+    assigns \nothing;
+    ensures \result == NO_RUN ==>
+              !has_clear_run(bm->words, n, align, hint, bm->num_entries);
+    ensures \result != NO_RUN ==> CANDIDATE(\result, n, align, hint, bm->num_entries) &&
+              clear_run(bm->words, \result, n);
+    ensures \result != NO_RUN ==> \forall integer u;
+              CANDIDATE(u, n, align, hint, bm->num_entries) && u < \result ==>
+              !clear_run(bm->words, u, n);
+*/
+static size_t find_run(const bitmap_t *bm, size_t n, size_t align, size_t hint)
+{
+    size_t last = bm->num_entries - n; /* highest start that fits */
+    size_t s = hint;
+    /*@ loop invariant hint <= s <= last;
+        loop invariant (s - hint) % align == 0;
+        loop invariant \forall integer u; hint <= u < s && (u - hint) % align == 0 ==>
+                         !clear_run(bm->words, u, n);
+        loop assigns s;
+        loop variant last - s;
+    */
+    for (;;) {
+        size_t b = next_set(bm, s, s + n);
+        if (b == s + n) {
+            /*@ assert ALL_CLEAR(bm->words, s, n); */
+            /*@ assert clear_run(bm->words, s, n); */
+            return s;
+        }
+        size_t t = next_clear(bm, b, bm->num_entries) - 1;
+        /*@ assert b_in_run: \forall integer u; s <= u <= b ==> u <= b < u + n && ENTRY_SET(bm->words, b); */
+        /*@ assert blocked_to_b: \forall integer u; s <= u <= b ==> !clear_run(bm->words, u, n); */
+        /*@ assert set_to_t: \forall integer u; b <= u <= t ==> ENTRY_SET(bm->words, u); */
+        /*@ assert blocked_to_t: \forall integer u; b <= u <= t ==>
+                                   ENTRY_SET(bm->words, u) && !clear_run(bm->words, u, n); */
+        size_t d = phase_span(s, t, align) /*@ ghost (hint) */;
+        /*@ assert blocked_to_d: \forall integer u; s <= u <= s + d ==> !clear_run(bm->words, u, n); */
+        if (d > last - s || align > last - s - d) {
+            /*@ assert \forall integer u; CANDIDATE(u, n, align, hint, bm->num_entries) ==>
+                         !clear_run(bm->words, u, n); */
+            return NO_RUN;
+        }
+        s += d + align;
+    }
+}
+
 /*@ requires WRITABLE_BITMAP(bm);
     requires \valid(first);
     requires \separated(first, bm);
@@ -518,14 +593,12 @@ bool bitmap_range_set(const bitmap_t *bm, size_t first, size_t n)
       ensures \result == VMM_ERR_OUT_OF_BOUNDS;
     behavior no_space:
       assumes n != 0 && IS_POW2(align) && hint <= bm->num_entries;
-      assumes !\exists integer s; CANDIDATE(s, n, align, hint, bm->num_entries) &&
-                                  ALL_CLEAR(bm->words, s, n);
+      assumes !has_clear_run(bm->words, n, align, hint, bm->num_entries);
       assigns \nothing;
       ensures \result == VMM_ERR_NO_SPACE;
     behavior found:
       assumes n != 0 && IS_POW2(align) && hint <= bm->num_entries;
-      assumes \exists integer s; CANDIDATE(s, n, align, hint, bm->num_entries) &&
-                                 ALL_CLEAR(bm->words, s, n);
+      assumes has_clear_run(bm->words, n, align, hint, bm->num_entries);
       assigns *first, bm->words[0 .. bm->num_words - 1], bm->num_free;
       ensures \result == VMM_OK;
       ensures WRITABLE_BITMAP(bm);
@@ -533,7 +606,7 @@ bool bitmap_range_set(const bitmap_t *bm, size_t first, size_t n)
       ensures ALL_CLEAR_AT(Pre, bm->words, *first, n);
       ensures ALL_SET(bm->words, *first, n);
       ensures \forall integer s; CANDIDATE(s, n, align, hint, bm->num_entries) && s < *first ==>
-                !ALL_CLEAR_AT(Pre, bm->words, s, n);
+                !\at(clear_run(bm->words, s, n), Pre);
       ensures SAME_OUTSIDE(Pre, bm, *first, *first + n);
     complete behaviors;
     disjoint behaviors;
@@ -545,38 +618,17 @@ vmm_status_t bitmap_find_set(bitmap_t *bm, size_t n, size_t align, size_t hint,
         return VMM_ERR_INVALID_ARGUMENT;
     if (hint > bm->num_entries)
         return VMM_ERR_OUT_OF_BOUNDS;
-    if (n > bm->num_entries)
+    if (n > bm->num_entries - hint) {
+        /*@ assert !has_clear_run(bm->words, n, align, hint, bm->num_entries); */
         return VMM_ERR_NO_SPACE;
-    size_t last = bm->num_entries - n; /* highest start that fits */
-    size_t s = hint;
-    /*@ loop invariant hint <= s <= bm->num_entries;
-        loop invariant \forall integer t; CANDIDATE(t, n, align, hint, bm->num_entries) && t < s ==>
-                         !ALL_CLEAR(bm->words, t, n);
-        loop assigns s;
-        loop variant bm->num_entries - s;
-    */
-    while (s <= last) {
-        /* Candidate: the first clear entry from s, aligned up to the phase. */
-        size_t c = next_clear(bm, s, last + 1);
-        if (c > last)
-            break;
-        size_t off = (c - hint) % align;
-        /*@ assert c - hint == ((c - hint) / align) * align + off; */
-        /*@ assert in_gap: \forall integer t; c <= t < c + (align - off) && off != 0 ==>
-                     t - hint == ((c - hint) / align) * align + (off + (t - c)) &&
-                     0 < off + (t - c) < align; */
-        if (off != 0 && align - off > last - c)
-            break;
-        s = off != 0 ? c + (align - off) : c;
-        /*@ assert s - hint == ((c - hint) / align + (off != 0 ? 1 : 0)) * align; */
-        /* The run fits when no entry of [s, s + n) is set. */
-        size_t blocker = next_set(bm, s, s + n);
-        if (blocker == s + n) {
-            range_set(bm, s, s + n);
-            *first = s;
-            return VMM_OK;
-        }
-        s = blocker + 1;
     }
-    return VMM_ERR_NO_SPACE;
+    size_t s = find_run(bm, n, align, hint);
+    if (s == NO_RUN) {
+        return VMM_ERR_NO_SPACE;
+    }
+    /*@ assert clear_run_at(bm->words, s, n, align, hint, bm->num_entries); */
+    /*@ assert has_clear_run(bm->words, n, align, hint, bm->num_entries); */
+    range_set(bm, s, s + n);
+    *first = s;
+    return VMM_OK;
 }
