@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # prove.sh - Frama-C/WP proof of the production bitmap (core/bitmap.c).
 #
-#   proofs/prove.sh [OUTDIR]     (./fuzz.sh prove, ctest -L proof)
+#   proofs/prove.sh [--ratchet] [OUTDIR]   (./fuzz.sh prove, ctest -L proof)
+#
+# Strict by default: exit 1 unless EVERY goal is proved. --ratchet (what the
+# ctest test runs while the proof is unfinished): the goals named in
+# proofs/open-goals.txt may stay unproved, and are printed as OPEN; any other
+# unproved goal (a regression, a mutation of bitmap.c) still fails.
 #
 # Proves every goal of core/bitmap.c - contracts, loop invariants and
 # variants, assigns, and the -wp-rte runtime-error goals - with CVC4
@@ -21,6 +26,8 @@
 # splits only a goal the prover failed on, wp:range does bit positions.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+OPEN_LIST=""
+if [[ ${1:-} == --ratchet ]]; then OPEN_LIST=$ROOT/proofs/open-goals.txt; shift; fi
 OUT=${1:-$ROOT/build/proofs-wp}
 CACHE=${VMM_WP_CACHE:-$ROOT/proofs/wp-cache}
 CACHE_MODE=${VMM_WP_CACHE_MODE:-replay}
@@ -56,6 +63,7 @@ run_wp() {
 }
 
 start=$(date +%s)
+rm -f "$OUT/report.json"
 rc=0
 run_wp >"$OUT/wp.log" 2>&1 || rc=$?
 secs=$(($(date +%s) - start))
@@ -63,9 +71,13 @@ secs=$(($(date +%s) - start))
 # Prints "function proved/total" per function and the total line; returns 1
 # unless every goal is proved.
 summarize() {
-  python3 - "$OUT/report.json" <<'EOF'
+  python3 - "$OUT/report.json" "$OPEN_LIST" <<'EOF'
 import json, sys
 report = json.load(open(sys.argv[1]))
+known_open = set()
+if sys.argv[2]:
+    known_open = {l.split("#")[0].strip() for l in open(sys.argv[2])} - {""}
+unproved = []
 # Each goal counts once, under the first function section that lists it (a
 # call's precondition is listed under the caller); lemmas under "(lemmas)".
 # Keys starting with "wp:" are section summaries, not goals.
@@ -79,6 +91,8 @@ for owner, gs in sections:
         seen.add(name)
         m = g.get("wp:main", {})
         ok = m.get("total", 0) > 0 and m.get("valid", 0) == m.get("total", 0)
+        if not ok:
+            unproved.append(name)
         v, t = per.get(owner, (0, 0))
         per[owner] = (v + ok, t + 1)
 rows, proved, total = [], 0, 0
@@ -94,7 +108,20 @@ print("%-28s %8d %6d" % ("TOTAL", proved, total))
 g = report.get("wp:global", {})
 print("provers: " + ", ".join("%s %d" % (p, s.get("valid", 0)) for p, s in sorted(g.items())
                                if p != "wp:main"))
-sys.exit(0 if total > 0 and proved == total else 1)
+if total == 0:
+    sys.exit(1)
+for name in sorted(set(unproved) & known_open):
+    print("OPEN (known, proofs/open-goals.txt): " + name)
+for name in sorted(known_open - set(unproved)):
+    print("now proved, remove from proofs/open-goals.txt: " + name)
+regressions = sorted(set(unproved) - known_open)
+for name in regressions:
+    print("UNPROVED: " + name)
+if unproved and not regressions:
+    print("RATCHET: %d of %d goals proved; the %d open goals are the known ones"
+          % (proved, total, len(unproved)))
+    sys.exit(2)
+sys.exit(0 if proved == total else 1)
 EOF
 }
 
@@ -105,6 +132,11 @@ if [[ -s $OUT/report.json ]]; then
   cat "$OUT/table.txt"
 fi
 echo "time: ${secs}s on $JOBS jobs (timeout ${TIMEOUT}s per goal, cache $CACHE)"
+# Ratchet: only known-open goals are unproved (frama-c's exit 1 is theirs).
+if ((table_rc == 2)) && grep -q 'wp:main' "$OUT/report.json"; then
+  echo "prove.sh: PASSED AS RATCHET ONLY: not every goal is proved (see OPEN above)"
+  exit 0
+fi
 if ((rc != 0 || table_rc != 0)); then
   grep -E '\[Failed\]|Timeout|Unknown|rror' "$OUT/wp.log" | grep -v 'Valid' | head -40 || true
   echo "prove.sh: FAILED (frama-c exit $rc; full log $OUT/wp.log)"
