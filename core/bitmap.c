@@ -160,11 +160,18 @@ static void range_set(bitmap_t *bm, size_t first, size_t end)
     while (i < end) {
         size_t w = WORD_INDEX(i);
         bool whole = BIT_INDEX(i) == 0 && end - i >= BITMAP_WORD_BITS;
-        if (whole && ~bm->words[w] == 0) {
+        /*@ assert whole ==> \forall integer j; i <= j < i + 64 ==>
+                     j / 64 == w && j % 64 == j - i; */
+        if (whole && bm->words[w] == ALL_ONES) {
+            /*@ assert ALL_SET(ws, i, 64); */
             i += BITMAP_WORD_BITS;
         } else if (whole && bm->words[w] == 0) {
             /*@ ghost lemma_wcount_extremes(); */
+            /*@ assert rs_zero: wcount(bm->words[w], 64) == 0; */
+            /*@ assert rs_word: i == 64 * w && 64 * w + 64 <= bm->num_entries; */
+            /*@ assert rs_tail: w < bm->num_words - 1 || bm->num_entries == 64 * w + 64; */
             word_raise(bm, w, ALL_ONES, BITMAP_WORD_BITS);
+            /*@ assert rs_set: ALL_SET(ws, i, 64); */
             i += BITMAP_WORD_BITS;
         } else {
             set_one(bm, i);
@@ -196,11 +203,17 @@ static void range_clear(bitmap_t *bm, size_t first, size_t end)
     while (i < end) {
         size_t w = WORD_INDEX(i);
         bool whole = BIT_INDEX(i) == 0 && end - i >= BITMAP_WORD_BITS;
+        /*@ assert whole ==> \forall integer j; i <= j < i + 64 ==>
+                     j / 64 == w && j % 64 == j - i; */
         if (whole && bm->words[w] == 0) {
+            /*@ assert ALL_CLEAR(ws, i, 64); */
             i += BITMAP_WORD_BITS;
-        } else if (whole && ~bm->words[w] == 0) {
+        } else if (whole && bm->words[w] == ALL_ONES) {
             /*@ ghost lemma_wcount_extremes(); */
+            /*@ assert rc_count: wcount(bm->words[w], 64) == 64; */
+            /*@ assert rc_sum: wcount(0, 64) + 64 == wcount(bm->words[w], 64); */
             word_lower(bm, w, 0, BITMAP_WORD_BITS);
+            /*@ assert rc_clear: ALL_CLEAR(ws, i, 64); */
             i += BITMAP_WORD_BITS;
         } else {
             clear_one(bm, i);
@@ -558,13 +571,16 @@ static size_t find_run(const bitmap_t *bm, size_t n, size_t align, size_t hint)
         size_t b = next_set(bm, s, s + n);
         if (b == s + n) {
             /*@ assert ALL_CLEAR(bm->words, s, n); */
+            /*@ ghost lemma_clear_run_intro(bm->words, s, n); */
             /*@ assert clear_run(bm->words, s, n); */
             return s;
         }
         size_t t = next_clear(bm, b, bm->num_entries) - 1;
         /*@ assert b_in_run: \forall integer u; s <= u <= b ==> u <= b < u + n && ENTRY_SET(bm->words, b); */
+        /*@ ghost lemma_set_blocks_before(bm->words, b, n); */
         /*@ assert blocked_to_b: \forall integer u; s <= u <= b ==> !clear_run(bm->words, u, n); */
         /*@ assert set_to_t: \forall integer u; b <= u <= t ==> ENTRY_SET(bm->words, u); */
+        /*@ ghost lemma_set_blocks_at(bm->words, b, t, n); */
         /*@ assert blocked_to_t: \forall integer u; b <= u <= t ==>
                                    ENTRY_SET(bm->words, u) && !clear_run(bm->words, u, n); */
         size_t d = phase_span(s, t, align) /*@ ghost (hint) */;
@@ -628,7 +644,19 @@ vmm_status_t bitmap_find_set(bitmap_t *bm, size_t n, size_t align, size_t hint,
     }
     /*@ assert clear_run_at(bm->words, s, n, align, hint, bm->num_entries); */
     /*@ assert has_clear_run(bm->words, n, align, hint, bm->num_entries); */
-    range_set(bm, s, s + n);
+    /*@ ghost lemma_clear_run_elim(bm->words, s, n); */
+    /*@ assert ALL_CLEAR(bm->words, s, n); */
+    /* Stored before the set: the proof shows count() unchanged by this store. */
     *first = s;
+    /*@ ghost
+      /@ loop invariant 0 <= j <= bm->num_words;
+         loop invariant count(bm->words, j) == count{Pre}(bm->words, j);
+         loop assigns j;
+         loop variant bm->num_words - j;
+      @/
+      for (size_t j = 0; j < bm->num_words; j++) {
+      }
+    */
+    range_set(bm, s, s + n);
     return VMM_OK;
 }
