@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "xorshift.h"
 #include "core/bitmap.h"
 
 #define MAXN 700
@@ -12,13 +13,8 @@ static bool model[MAXN];
 static uint64_t storage[BITMAP_WORDS(MAXN) + 1];
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
-static uint64_t rnd(uint64_t bound)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return bound ? rng_state % bound : 0;
-}
+/* Returns a pseudo-random number below bound (tests/lib/xorshift.h). */
+static uint64_t rnd(uint64_t bound) { return xorshift_below(&rng_state, bound); }
 
 /* The model's answer to find_set: lowest s >= hint, (s - hint) % align == 0. */
 static bool model_find(size_t n, size_t num, size_t align, size_t hint, size_t *out)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "xorshift.h"
 #include "fail_alloc.h"
 #include "fail_frames.h"
 #include "hostmem.h"
@@ -379,13 +380,8 @@ static void test_1tib(void)
 }
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
-static uint64_t rnd(uint64_t bound)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state % bound;
-}
+/* Returns a pseudo-random number below bound (tests/lib/xorshift.h). */
+static uint64_t rnd(uint64_t bound) { return xorshift_below(&rng_state, bound); }
 
 /* Random memory maps (overlapping, unaligned, every type) and kernel
  * images: the boot always matches the model and uses the minimum. */

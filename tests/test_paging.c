@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "xorshift.h"
 #include "hostmem.h"
 #include "core/x86_64/paging.h"
 
@@ -619,13 +620,8 @@ typedef struct model_map { uint64_t virt, phys, len, size; vmm_attrs_t attrs; } 
 static model_map_t maps[256];
 static unsigned nmaps;
 static uint64_t rng_state = 0x2545F4914F6CDD1Dull;
-static uint64_t rnd(uint64_t bound)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state % bound;
-}
+/* Returns a pseudo-random number below bound (tests/lib/xorshift.h). */
+static uint64_t rnd(uint64_t bound) { return xorshift_below(&rng_state, bound); }
 
 static const model_map_t *model_find(uint64_t virt)
 {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "xorshift.h"
 #include "core/fault.h"
 #include "core/vmm.h"
 #include "vmm_fixture.h"
@@ -19,13 +20,8 @@
 
 static uint64_t rng;
 
-static uint64_t rnd(uint64_t bound)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return bound ? rng % bound : rng;
-}
+/* Returns a pseudo-random number below bound (tests/lib/xorshift.h). */
+static uint64_t rnd(uint64_t bound) { return xorshift_below(&rng, bound); }
 
 
 /* Checks that bitmap, records, mappings, frames and allocator agree. */

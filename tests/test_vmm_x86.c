@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "xorshift.h"
 #include "core/fault.h"
 #include "core/vmm.h"
 #include "core/x86_64/paging.h"
@@ -23,14 +24,8 @@
 
 static uint64_t rng;
 
-/* Returns a pseudo-random number below bound (any when bound is 0). */
-static uint64_t rnd(uint64_t bound)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return bound ? rng % bound : rng;
-}
+/* Returns a pseudo-random number below bound (tests/lib/xorshift.h). */
+static uint64_t rnd(uint64_t bound) { return xorshift_below(&rng, bound); }
 
 /* A mapper wrapper that fails the Nth map / unmap call (one-shot). */
 typedef struct fail_mapper {
