@@ -45,6 +45,13 @@ typedef struct vmm_mapper {
     vmm_status_t (*query)(void *ctx, uint64_t virt, uint64_t *phys,
                           vmm_attrs_t *attrs, uint64_t *page_size);
     void *ctx;
+    /* Optional (NULL: every range is mappable). Returns VMM_OK when every
+     * address of [virt, virt + len) (len > 0, no wrap) is one the
+     * architecture can map, else why not (x86_64: VMM_ERR_NON_CANONICAL for
+     * a range that touches or straddles the canonical hole). The VMM refuses
+     * a window that is not wholly mappable, so no VMM call can succeed on an
+     * address the hardware would answer with #GP instead of #PF. */
+    vmm_status_t (*mappable)(void *ctx, uint64_t virt, uint64_t len);
 } vmm_mapper_t;
 
 #endif

@@ -57,6 +57,11 @@ vmm_status_t vmm_init(vmm_t *vmm, uint64_t start, uint64_t end,
         return VMM_ERR_INVALID_VIRT;
     if (!IS_ALIGNED(start, VMM_PAGE_SIZE) || !IS_ALIGNED(end, VMM_PAGE_SIZE))
         return VMM_ERR_MISALIGNED;
+    if (mapper->mappable != 0) {
+        vmm_status_t st = mapper->mappable(mapper->ctx, start, end - start);
+        if (st != VMM_OK)
+            return st; /* e.g. VMM_ERR_NON_CANONICAL: the CPU would #GP there */
+    }
     uint64_t pages = PAGES_OF(end - start);
     if (pages > SIZE_MAX - BITMAP_WORD_BITS || storage_words < BITMAP_WORDS((size_t)pages))
         return VMM_ERR_OUT_OF_BOUNDS;

@@ -89,8 +89,12 @@ typedef struct vmm {
 /* Initialises vmm over [start, end): all free, no records. The structures
  * pointed to are copied. Errors: VMM_ERR_INVALID_VIRT (start >= end),
  * VMM_ERR_MISALIGNED (start or end not 4 KiB aligned), VMM_ERR_OUT_OF_BOUNDS
- * (storage too small), VMM_ERR_INVALID_ARGUMENT (NULL callback). The last
- * page of the address space, [2^64 - 4K, 2^64), can never be in a window. */
+ * (storage too small), VMM_ERR_INVALID_ARGUMENT (NULL callback), or the
+ * mapper's `mappable` error when the architecture cannot map every page of
+ * the window (x86_64: VMM_ERR_NON_CANONICAL for a window touching the
+ * canonical hole). Since every other call stays inside the window, no call
+ * can then succeed on an address the hardware cannot map. The last page of
+ * the address space, [2^64 - 4K, 2^64), can never be in a window. */
 vmm_status_t vmm_init(vmm_t *vmm, uint64_t start, uint64_t end,
                       uint64_t *storage, size_t storage_words,
                       const vmm_allocator_t *allocator,

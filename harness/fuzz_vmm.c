@@ -113,6 +113,7 @@ typedef struct vmm_state {
     size_t storage_words;
     uint64_t start, end, window_pages;
     bool paranoid;
+    bool mappable;      /* the model's verdict: the window avoids the canonical hole */
     /* model */
     model_record_t recs[MAX_RECORDS];
     uint64_t frame_store[MAX_RECORDS][MAX_FRAMES];   /* recs[i].frames ...  */
@@ -1199,6 +1200,16 @@ static const char *const op_names[VMM_OP_COUNT] = {
     "free_record", "release_record", "fault_record", "fail", "check_all",
 };
 
+/* The model's own canonical rule (not the core's): an x86_64 address is
+ * mappable when it lies in the low half [0, 2^47) or the high half
+ * [2^64 - 2^47, 2^64); a window is mappable when both of its ends are in the
+ * same half. */
+static bool model_window_mappable(uint64_t start, uint64_t end)
+{
+    const uint64_t low_end = (uint64_t)1 << 47, high_start = 0 - ((uint64_t)1 << 47);
+    return end <= low_end || start >= high_start;
+}
+
 /* Bad vmm_init calls: each must fail and leave *vmm untouched. */
 static void check_bad_inits(vmm_state_t *s, const vmm_allocator_t *a, const vmm_mapper_t *m,
                             const vmm_frames_t *f)
@@ -1212,7 +1223,8 @@ static void check_bad_inits(vmm_state_t *s, const vmm_allocator_t *a, const vmm_
                                m, f), VMM_ERR_MISALIGNED, "vmm-init-misaligned");
     FUZZ_CHECK_STATUS(vmm_init(&s->vmm, s->start, s->end, s->storage,
                                BITMAP_WORDS(s->window_pages) - 1u, a, m, f),
-                      VMM_ERR_OUT_OF_BOUNDS, "vmm-init-storage");
+                      s->mappable ? VMM_ERR_OUT_OF_BOUNDS : VMM_ERR_NON_CANONICAL,
+                      "vmm-init-storage");
     FUZZ_CHECK_STATUS(vmm_init(&s->vmm, s->start, s->end, NULL, s->storage_words, a, m, f),
                       VMM_ERR_INVALID_ARGUMENT, "vmm-init-null");
     FUZZ_CHECK(memcmp(&before, &s->vmm, sizeof before) == 0, "vmm-init-bad-unchanged",
@@ -1234,6 +1246,7 @@ static void setup(vmm_state_t *s, fuzz_data_t *fd)
     s->end = s->start + s->window_pages * VMM_PAGE_SIZE;
     s->storage_words = BITMAP_WORDS(s->window_pages);
     s->paranoid = flags == FLAG_PARANOID;
+    s->mappable = model_window_mappable(s->start, s->end);
     s->nrecs = 0;
     s->last = NULL;
     s->used_pages = 0;
@@ -1262,7 +1275,7 @@ static void setup(vmm_state_t *s, fuzz_data_t *fd)
           (unsigned long long)s->end, (unsigned long long)s->window_pages,
           alloc_fail ? (int)alloc_fail : -1, frame_fail ? (int)frame_fail : -1, s->paranoid,
           fuzz_status(st));
-    FUZZ_CHECK_STATUS(st, VMM_OK, "vmm-init");
+    FUZZ_CHECK_STATUS(st, s->mappable ? VMM_OK : VMM_ERR_NON_CANONICAL, "vmm-init");
     fuzz_alloc_fail_after(&s->alloc, alloc_fail ? (long)alloc_fail - 1 : -1);
     fuzz_phys_fail_after(&s->pool, frame_fail ? (long)frame_fail - 1 : -1);
 }
@@ -1289,6 +1302,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fd_init(&fd, data, size);
     fuzz_op_begin(0, "(config)");
     setup(s, &fd);
+    if (!s->mappable) { /* vmm_init refused the window, as it must */
+        x86_paging_destroy(&s->pt);
+        FUZZ_CHECK(fuzz_phys_reset(&s->pool), "vmm-leak", "frames leaked");
+        return 0;
+    }
     check_counters(s);
     for (unsigned k = 1; k <= FUZZ_MAX_OPS && !fd_empty(&fd); k++) {
         unsigned op = fd_u8(&fd);

@@ -84,6 +84,12 @@ static vmm_status_t tlb_query(void *ctx, uint64_t virt, uint64_t *phys,
     return m->table_mapper.query(m->table_mapper.ctx, virt, phys, attrs, page_size);
 }
 
+static vmm_status_t tlb_mappable(void *ctx, uint64_t virt, uint64_t len)
+{
+    (void)ctx;
+    return x86_range_mappable(virt, len);
+}
+
 /* Drops map entries above MM_MAX_PHYS (the pmm's storage limit). */
 static void clip_map(kernel_mm_t *m)
 {
@@ -187,7 +193,7 @@ void mm_init(uint64_t start_info_phys)
     m->pt.access_offset = MM_HHDM;
     boot_frame_limit = UINT64_MAX;
     m->table_mapper = x86_paging_mapper(&m->pt);
-    m->vmm.mapper = (vmm_mapper_t){ tlb_map, tlb_unmap, tlb_query, m };
+    m->vmm.mapper = (vmm_mapper_t){ tlb_map, tlb_unmap, tlb_query, m, tlb_mappable };
     m->ready = true;
     kprintf("  switched to the core's tables; running at 0x%lx\n",
             (unsigned long)(uintptr_t)&mm_init);

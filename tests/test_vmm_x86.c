@@ -190,7 +190,7 @@ static void run(world_t *w, uint64_t start, uint64_t seed)
     w->frames = fail_frames_iface(&w->ff);
     CHECK_OK(x86_paging_init(&w->pt, &w->frames, w->hm.access_offset));
     w->fm = (fail_mapper_t){x86_paging_mapper(&w->pt), -1, -1};
-    vmm_mapper_t m = {fm_map, fm_unmap, fm_query, &w->fm};
+    vmm_mapper_t m = {fm_map, fm_unmap, fm_query, &w->fm, w->fm.inner.mappable};
     fail_alloc_init(&w->fa);
     vmm_allocator_t a = fail_alloc_iface(&w->fa);
     CHECK_OK(vmm_init(&w->vmm, start, start + PAGES * K4, w->bits, BITMAP_WORDS(PAGES), &a, &m,

@@ -72,13 +72,7 @@ static vmm_status_t check_virt_range(uint64_t virt, uint64_t len,
         return VMM_ERR_INVALID_ARGUMENT;
     if ((virt | len) & (page_size - 1u))
         return VMM_ERR_MISALIGNED;
-    if (len - 1u > UINT64_MAX - virt)
-        return VMM_ERR_OVERFLOW;
-    uint64_t last = virt + (len - 1u);
-    if (!X86_CANONICAL(virt) || !X86_CANONICAL(last) ||
-        (virt >> (X86_VA_BITS - 1u)) != (last >> (X86_VA_BITS - 1u)))
-        return VMM_ERR_NON_CANONICAL;
-    return VMM_OK;
+    return x86_range_mappable(virt, len);
 }
 
 /* Returns VMM_OK when a map request is valid (arguments only, not state). */
@@ -548,10 +542,35 @@ static vmm_status_t mapper_query(void *ctx, uint64_t virt, uint64_t *phys,
     return VMM_OK;
 }
 
+/* Returns VMM_OK when [virt, virt + len) is canonical and on one side of
+ * the hole, else VMM_ERR_NON_CANONICAL (VMM_ERR_OVERFLOW when it wraps). */
+static vmm_status_t mapper_mappable(void *ctx, uint64_t virt, uint64_t len)
+{
+    (void)ctx;
+    return x86_range_mappable(virt, len);
+}
+
+/* Returns VMM_OK when every byte of [virt, virt + len) is canonical, on one
+ * side of the hole: VMM_ERR_INVALID_ARGUMENT (len == 0), VMM_ERR_OVERFLOW
+ * (wraps), VMM_ERR_NON_CANONICAL. */
+vmm_status_t x86_range_mappable(uint64_t virt, uint64_t len)
+{
+    if (len == 0)
+        return VMM_ERR_INVALID_ARGUMENT;
+    if (len - 1u > UINT64_MAX - virt)
+        return VMM_ERR_OVERFLOW;
+    uint64_t last = virt + (len - 1u);
+    if (!X86_CANONICAL(virt) || !X86_CANONICAL(last) ||
+        (virt >> (X86_VA_BITS - 1u)) != (last >> (X86_VA_BITS - 1u)))
+        return VMM_ERR_NON_CANONICAL;
+    return VMM_OK;
+}
+
 /* Returns the mapper interface bound to pt; see paging.h. */
 vmm_mapper_t x86_paging_mapper(x86_paging_t *pt)
 {
     vmm_mapper_t m = { .map = mapper_map, .unmap = mapper_unmap,
-                       .query = mapper_query, .ctx = pt };
+                       .query = mapper_query, .ctx = pt,
+                       .mappable = mapper_mappable };
     return m;
 }

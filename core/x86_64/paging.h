@@ -79,6 +79,11 @@ x86_pte_t x86_attrs_to_pte(vmm_attrs_t attrs, uint64_t page_size);
 /* Attributes of an effective walk (inverse of x86_attrs_to_pte). */
 vmm_attrs_t x86_walk_attrs(const x86_walk_t *walk);
 
+/* VMM_OK when every byte of [virt, virt + len) is canonical and on one side
+ * of the hole; VMM_ERR_INVALID_ARGUMENT (len == 0), VMM_ERR_OVERFLOW,
+ * VMM_ERR_NON_CANONICAL. The mapper's `mappable`. */
+vmm_status_t x86_range_mappable(uint64_t virt, uint64_t len);
+
 /* The core's mapper interface bound to pt (pt must outlive its users). */
 vmm_mapper_t x86_paging_mapper(x86_paging_t *pt);
 
