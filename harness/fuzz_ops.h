@@ -29,6 +29,8 @@ enum bitmap_fuzz_op {
     BITMAP_OP_FIND_SET = 7,     /* cnt align hint(idx)                     */
     BITMAP_OP_INIT_BAD = 8,     /* u8 kind: 0 NULL storage, 1 zero entries,
                                    2 storage one word short                */
+    BITMAP_OP_NULL_ARG = 9,     /* u8 kind (% 11): a public call with a NULL
+                                   bm or out-pointer; idx cnt              */
     BITMAP_OP_COUNT
 };
 #define BITMAP_FUZZ_MAX 1100u

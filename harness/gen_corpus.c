@@ -190,12 +190,22 @@ static void gen_bitmap(void)
     bm_op1(&p, BITMAP_OP_TEST, 63);
     save("bitmap", "init-bad", &p);
 
+    /* a NULL bm or out-pointer in every public call changes nothing */
+    bm_config(&p, 100, 1);
+    bm_op2(&p, BITMAP_OP_SET_RANGE, 10, 20);
+    for (uint8_t kind = 0; kind < 11; kind++) {
+        u8(&p, BITMAP_OP_NULL_ARG); u8(&p, kind); u16(&p, 10); u16(&p, 5);
+    }
+    bm_op1(&p, BITMAP_OP_TEST, 10);
+    save("bitmap", "null-arg", &p);
+
     prog_t d = { .len = 0 };
     dict_mark(&d); bm_find(&d, 1, 0, 0); dict_cut(&d);
     dict_mark(&d); bm_find(&d, 64, 6, 0); dict_cut(&d);
     dict_mark(&d); bm_op2(&d, BITMAP_OP_SET_RANGE, 63, 2); dict_cut(&d);
     dict_mark(&d); bm_op2(&d, BITMAP_OP_CLEAR_RANGE, 0, 64); dict_cut(&d);
     dict_mark(&d); bm_op1(&d, BITMAP_OP_SET, 64); dict_cut(&d);
+    dict_mark(&d); u8(&d, BITMAP_OP_NULL_ARG); u8(&d, 1); dict_cut(&d);
     dict_save("bitmap");
 }
 
