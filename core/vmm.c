@@ -81,7 +81,7 @@ vmm_status_t vmm_init(vmm_t *vmm, uint64_t start, uint64_t end,
  * VMM_ERR_INVALID_ARGUMENT (set NULL), VMM_ERR_OUT_OF_BOUNDS (outside). */
 vmm_status_t vmm_is_set(const vmm_t *vmm, uint64_t virt, bool *set)
 {
-    if (set == 0)
+    if (vmm == 0 || set == 0)
         return VMM_ERR_INVALID_ARGUMENT;
     if (!vmm_in_window(vmm, virt))
         return VMM_ERR_OUT_OF_BOUNDS;
@@ -94,7 +94,7 @@ vmm_status_t vmm_is_set(const vmm_t *vmm, uint64_t virt, bool *set)
 static vmm_status_t set_check(const vmm_t *vmm, vmm_range_t virt,
                               const vmm_range_t *phys, vmm_attrs_t attrs)
 {
-    if (!ATTRS_VALID(attrs))
+    if (vmm == 0 || !ATTRS_VALID(attrs))
         return VMM_ERR_INVALID_ARGUMENT;
     if (virt.start >= virt.end)
         return VMM_ERR_INVALID_VIRT;
@@ -181,7 +181,7 @@ static vmm_status_t map_single_frames(vmm_t *vmm, const vmm_record_t *rec)
 vmm_status_t vmm_alloc(vmm_t *vmm, size_t pages, vmm_attrs_t attrs,
                        uint64_t *virt)
 {
-    if (pages == 0 || !ATTRS_VALID(attrs) || virt == 0)
+    if (vmm == 0 || pages == 0 || !ATTRS_VALID(attrs) || virt == 0)
         return VMM_ERR_INVALID_ARGUMENT;
     if (pages > vmm->bitmap.num_free || pages > UINT32_MAX)
         return VMM_ERR_NO_SPACE;
@@ -255,7 +255,7 @@ vmm_status_t vmm_reserve(vmm_t *vmm, size_t count, uint64_t page_size,
 {
     size_t pages, first;
     vmm_status_t st = reserve_check(count, page_size, attrs, flags, &pages);
-    if (st == VMM_OK && virt == 0)
+    if (st == VMM_OK && (vmm == 0 || virt == 0))
         st = VMM_ERR_INVALID_ARGUMENT;
     if (st != VMM_OK)
         return st;
@@ -284,6 +284,8 @@ vmm_status_t vmm_claim(vmm_t *vmm, uint64_t virt, size_t count,
 {
     size_t pages;
     vmm_status_t st = reserve_check(count, page_size, attrs, flags, &pages);
+    if (st == VMM_OK && vmm == 0)
+        st = VMM_ERR_INVALID_ARGUMENT;
     if (st != VMM_OK)
         return st;
     if (!IS_ALIGNED(virt, page_size))

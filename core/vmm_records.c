@@ -23,6 +23,8 @@ static size_t record_bytes(uint32_t kind, size_t nframes)
 /* Returns the attributes page i of rec was mapped with (see vmm.h). */
 vmm_attrs_t vmm_record_page_attrs(const vmm_record_t *rec, size_t i)
 {
+    if (rec == 0)
+        return 0;
     if (rec->kind != VMM_REC_RESERVE || i >= rec->nframes || rec->frames[i] == VMM_NO_FRAME)
         return rec->attrs;
     return ((const uint8_t *)&rec->frames[rec->nframes])[i];
@@ -84,6 +86,8 @@ void vmm_record_insert(vmm_t *vmm, vmm_record_t *rec)
 /* Returns the record containing virt, or NULL (see vmm.h). O(log n). */
 const vmm_record_t *vmm_find_record(const vmm_t *vmm, uint64_t virt)
 {
+    if (vmm == 0)
+        return 0;
     const vmm_tree_node_t *node = vmm_tree_find_le(&vmm->tree, virt);
     if (node == 0)
         return 0;
@@ -94,6 +98,8 @@ const vmm_record_t *vmm_find_record(const vmm_t *vmm, uint64_t virt)
 /* Finds the record starting at virt; see vmm_internal.h for the errors. */
 vmm_status_t vmm_record_at(vmm_t *vmm, uint64_t virt, vmm_record_t ***link)
 {
+    if (vmm == 0)
+        return VMM_ERR_INVALID_ARGUMENT;
     if (!vmm_in_window(vmm, virt))
         return VMM_ERR_OUT_OF_BOUNDS;
     const vmm_record_t *r = vmm_find_record(vmm, virt);

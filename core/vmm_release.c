@@ -164,6 +164,8 @@ vmm_status_t vmm_release(vmm_t *vmm, uint64_t reservation)
 /* Releases every record; cannot report an error, so any failure traps. */
 void vmm_deinit(vmm_t *vmm)
 {
+    if (vmm == 0)
+        return;
     while (vmm->records != 0)
         VMM_ASSERT(record_release(vmm, &vmm->records) == VMM_OK);
     vmm->hint = 0;

@@ -130,11 +130,8 @@ bool fx_same(const vmm_fixture_t *fx, const fx_snapshot_t *s)
         return differ("vmm header (hint, records, num_free)");
     if (memcmp(fx->bits, s->bits, fx->nbits * sizeof(uint64_t)) != 0)
         return differ("vmm bitmap words");
-    /* the pmm's next-fit hint is a heuristic the VMM cannot restore through
-     * the frames interface: everything else must be identical */
-    pmm_t p = fx->pmm;
-    p.hint = s->pmm.hint;
-    if (memcmp(&p, &s->pmm, sizeof p) != 0 ||
+    /* the whole pmm_t, its hint included */
+    if (memcmp(&fx->pmm, &s->pmm, sizeof fx->pmm) != 0 ||
         memcmp(fx->pmm_words, s->pmm_words, fx->pmm_nwords * sizeof(uint64_t)) != 0)
         return differ("pmm");
     size_t i = 0;
