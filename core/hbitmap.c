@@ -31,11 +31,22 @@
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 
+/* Alignment asked of the allocator: every member of a node or leaf is a
+ * 64-bit word or a pointer (Frama-C 25 has no _Alignof). */
+#define NODE_ALIGN sizeof(uint64_t)
+
 _Static_assert(sizeof(size_t) == 8, "hbitmap needs a 64-bit size_t");
+_Static_assert(sizeof(void *) == sizeof(uint64_t), "hbitmap needs 64-bit pointers");
 
 /* ---- bit helpers (loop-free, no libgcc) ---- */
 
 /* Returns the number of trailing zero bits of x (64 when x == 0). */
+/*@ assigns \nothing;
+    ensures 0 <= \result <= 64;
+    ensures \result == 64 <==> x == 0;
+    ensures \forall integer k; 0 <= k < \result ==> !BIT(x, k);
+    ensures \result < 64 ==> BIT(x, \result);
+*/
 static unsigned ctz64(uint64_t x)
 {
     if (x == 0)
@@ -51,15 +62,25 @@ static unsigned ctz64(uint64_t x)
 }
 
 /* Returns the number of set bits of x. */
+/*@ assigns \nothing;
+    ensures \result <= 127;
+*/
 static unsigned popcount64(uint64_t x)
 {
     x = x - ((x >> 1) & 0x5555555555555555ull);
     x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
     x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
-    return (unsigned)((x * 0x0101010101010101ull) >> 56);
+    x += x >> 8; /* byte sums without a wrapping multiply */
+    x += x >> 16;
+    x += x >> 32;
+    return (unsigned)(x & 0x7Fu);
 }
 
 /* Returns the mask of bits [a, b) of a word, 0 <= a < b <= 64. */
+/*@ requires a < b <= 64;
+    assigns \nothing;
+    ensures \forall integer k; 0 <= k < 64 ==> (BIT(\result, k) <==> a <= k < b);
+*/
 static uint64_t bits_between(unsigned a, unsigned b)
 {
     uint64_t hi = b == WORD_BITS ? ALL_ONES : ((uint64_t)1 << b) - 1u;
@@ -69,9 +90,17 @@ static uint64_t bits_between(unsigned a, unsigned b)
 /* ---- leaves ---- */
 
 /* Returns the number of used entries of lf. */
+/*@ requires \valid_read(lf);
+    assigns \nothing;
+    ensures \result <= 64 * 127;
+*/
 static size_t leaf_used(const hb_leaf_t *lf)
 {
     size_t used = 0;
+    /*@ loop invariant 0 <= w <= 64 && used <= 127 * w;
+        loop assigns w, used;
+        loop variant 64 - w;
+    */
     for (unsigned w = 0; w < HBITMAP_LEAF_WORDS; w++)
         used += popcount64(lf->bits[w]);
     return used;
@@ -80,6 +109,10 @@ static size_t leaf_used(const hb_leaf_t *lf)
 /* Returns the free entries at offset i of lf (stopping at the end of i's
  * word), and stores in *used_after the used entries that follow them in the
  * same word (0 when the free ones reach the word's end). */
+/*@ requires \valid_read(lf) && \valid(used_after) && i < 4096;
+    assigns *used_after;
+    ensures \result + *used_after <= 64 - i % 64;
+*/
 static unsigned leaf_free_at(const hb_leaf_t *lf, size_t i, unsigned *used_after)
 {
     unsigned b = (unsigned)(i % WORD_BITS);
@@ -173,12 +206,27 @@ static size_t leaf_apply(hb_leaf_t *lf, size_t a, size_t b, bool set)
 
 /* Returns the first entry of [a, b) (offsets) of lf that is used (want_set)
  * or free, or b. */
+/*@ requires \valid_read(lf);
+    requires a <= b <= 4096;
+    assigns \nothing;
+    ensures a <= \result <= b;
+    ensures \forall integer j; a <= j < \result ==> (LEAF_USED(lf, j) <==> want_set == 0);
+    ensures \result < b ==> (LEAF_USED(lf, \result) <==> want_set != 0);
+*/
 static size_t leaf_scan(const hb_leaf_t *lf, size_t a, size_t b, bool want_set)
 {
     size_t i = a;
+    /*@ loop invariant a <= i <= 4096;
+        loop invariant \forall integer j; a <= j < i && j < b ==>
+                         (LEAF_USED(lf, j) <==> want_set == 0);
+        loop assigns i;
+        loop variant 4096 - i;
+    */
     while (i < b) {
         size_t w = i / WORD_BITS;
         unsigned lo = (unsigned)(i % WORD_BITS);
+        /*@ assert \forall integer j; 64 * w <= j < 64 * w + 64 ==>
+                     j / 64 == w && j % 64 == j - 64 * w; */
         uint64_t x = want_set ? lf->bits[w] : ~lf->bits[w];
         unsigned t = ctz64(x & bits_between(lo, WORD_BITS));
         if (t < WORD_BITS)
@@ -191,6 +239,12 @@ static size_t leaf_scan(const hb_leaf_t *lf, size_t a, size_t b, bool want_set)
 /* ---- slots and nodes ---- */
 
 /* Returns the runs of a uniform slot of level l: all of it when EMPTY. */
+/*@ requires l < HBITMAP_MAX_HEIGHT;
+    assigns \nothing;
+    ensures full != 0 ==> \result.pre == 0 && \result.suf == 0 && \result.max == 0;
+    ensures full == 0 ==> \result.pre == hb_span(l) && \result.suf == hb_span(l) &&
+                          \result.max == hb_span(l);
+*/
 static hb_runs_t uniform_runs(bool full, unsigned l)
 {
     size_t v = full ? 0 : SPAN(l);
@@ -199,6 +253,10 @@ static hb_runs_t uniform_runs(bool full, unsigned l)
 }
 
 /* Stores runs r as the summary of slot k of node. */
+/*@ requires \valid(node) && k < 64;
+    assigns node->pre[k], node->suf[k], node->max[k];
+    ensures node->pre[k] == r.pre && node->suf[k] == r.suf && node->max[k] == r.max;
+*/
 static void store_runs(hb_node_t *node, unsigned k, hb_runs_t r)
 {
     node->pre[k] = r.pre;
@@ -232,9 +290,26 @@ static hb_runs_t node_runs(const hb_node_t *node, unsigned l)
 }
 
 /* Makes every slot of node uniform: FULL when full, else EMPTY. */
+/*@ requires \valid(node) && 1 <= l <= HBITMAP_MAX_HEIGHT;
+    assigns node->child[0 .. 63], node->pre[0 .. 63], node->suf[0 .. 63],
+            node->max[0 .. 63], node->full;
+    ensures \forall integer k; 0 <= k < 64 ==> node->child[k].node == \null;
+    ensures full != 0 ==> node->full == 0xFFFFFFFFFFFFFFFF;
+    ensures full == 0 ==> node->full == 0;
+    ensures \forall integer k; 0 <= k < 64 ==>
+              node->pre[k] == node->suf[k] == node->max[k] == (full != 0 ? 0 : hb_span(l - 1));
+*/
 static void node_fill(hb_node_t *node, bool full, unsigned l)
 {
     hb_runs_t r = uniform_runs(full, l - 1u);
+    /*@ loop invariant 0 <= k <= 64;
+        loop invariant \forall integer j; 0 <= j < k ==> node->child[j].node == \null;
+        loop invariant \forall integer j; 0 <= j < k ==>
+                         node->pre[j] == r.pre && node->suf[j] == r.suf && node->max[j] == r.max;
+        loop assigns k, node->child[0 .. 63], node->pre[0 .. 63], node->suf[0 .. 63],
+                     node->max[0 .. 63];
+        loop variant 64 - k;
+    */
     for (unsigned k = 0; k < HBITMAP_FANOUT; k++) {
         node->child[k].node = 0;
         store_runs(node, k, r);
@@ -244,6 +319,11 @@ static void node_fill(hb_node_t *node, bool full, unsigned l)
 
 /* Returns true when slot k of node is uniform with the entries used
  * (full) or free. */
+/*@ requires \valid_read(node) && k < 64;
+    assigns \nothing;
+    ensures \result != 0 <==> (node->child[k].node == \null &&
+                               (BIT(node->full, k) <==> full != 0));
+*/
 static bool slot_is(const hb_node_t *node, unsigned k, bool full)
 {
     return node->child[k].node == 0 && ((node->full & SLOT_BIT(k)) != 0) == full;
@@ -298,13 +378,13 @@ static vmm_status_t pool_fill(hbitmap_t *hb, size_t nodes, size_t leaves)
 {
     size_t had_nodes = hb->num_spare_nodes, had_leaves = hb->num_spare_leaves;
     while (hb->num_spare_nodes < nodes) {
-        void *p = hb->allocator.alloc(hb->allocator.ctx, sizeof(hb_node_t), _Alignof(hb_node_t));
+        void *p = hb->allocator.alloc(hb->allocator.ctx, sizeof(hb_node_t), NODE_ALIGN);
         if (p == 0)
             goto fail;
         hb->spare_node[hb->num_spare_nodes++] = p;
     }
     while (hb->num_spare_leaves < leaves) {
-        void *p = hb->allocator.alloc(hb->allocator.ctx, sizeof(hb_leaf_t), _Alignof(hb_leaf_t));
+        void *p = hb->allocator.alloc(hb->allocator.ctx, sizeof(hb_leaf_t), NODE_ALIGN);
         if (p == 0)
             goto fail;
         hb->spare_leaf[hb->num_spare_leaves++] = p;
@@ -362,6 +442,35 @@ static size_t free_subtree(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned 
 /* ---- init / destroy ---- */
 
 /* Initialises hb over num_entries free entries (see hbitmap.h). */
+/*@ requires hb != \null ==> \valid(hb);
+    requires allocator != \null ==> \valid_read(allocator);
+    requires hb != \null && allocator != \null ==> \separated(hb, allocator);
+    assigns *hb;
+    behavior invalid_argument:
+      assumes hb == \null || allocator == \null || allocator->alloc == \null ||
+              allocator->free == \null || num_entries == 0;
+      assigns \nothing;
+      ensures \result == VMM_ERR_INVALID_ARGUMENT;
+    behavior out_of_bounds:
+      assumes hb != \null && allocator != \null && allocator->alloc != \null &&
+              allocator->free != \null && num_entries != 0;
+      assumes num_entries > HBITMAP_MAX_ENTRIES;
+      assigns \nothing;
+      ensures \result == VMM_ERR_OUT_OF_BOUNDS;
+    behavior ok:
+      assumes hb != \null && allocator != \null && allocator->alloc != \null &&
+              allocator->free != \null && num_entries != 0;
+      assumes num_entries <= HBITMAP_MAX_ENTRIES;
+      assigns *hb;
+      ensures \result == VMM_OK;
+      ensures HB_READABLE(hb);
+      ensures hb->num_free == hb->num_entries == num_entries;
+      ensures hb->nodes == 0 && hb->leaves == 0;
+      ensures hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0;
+      ensures \forall integer i; 0 <= i < num_entries ==> !HB_USED(hb, i);
+    complete behaviors;
+    disjoint behaviors;
+*/
 vmm_status_t hbitmap_init(hbitmap_t *hb, size_t num_entries, const vmm_allocator_t *allocator)
 {
     if (hb == 0 || allocator == 0 || allocator->alloc == 0 || allocator->free == 0 ||
@@ -370,8 +479,14 @@ vmm_status_t hbitmap_init(hbitmap_t *hb, size_t num_entries, const vmm_allocator
     if (num_entries > HBITMAP_MAX_ENTRIES)
         return VMM_ERR_OUT_OF_BOUNDS;
     unsigned height = 1;
+    /*@ loop invariant 1 <= height <= HBITMAP_MAX_HEIGHT;
+        loop invariant \forall integer h; 1 <= h < height ==> hb_span(h) < num_entries;
+        loop assigns height;
+        loop variant HBITMAP_MAX_HEIGHT - height;
+    */
     while (SHIFT(height) < 64 && SPAN(height) < num_entries)
         height++;
+    /*@ assert num_entries <= hb_span(height); */
     hb->height = height;
     hb->num_entries = num_entries;
     hb->num_free = num_entries;
@@ -400,12 +515,36 @@ void hbitmap_destroy(hbitmap_t *hb)
 /* ---- queries ---- */
 
 /* Returns true when [first, first + n) is a non-empty range inside hb. */
+/*@ requires \valid_read(hb);
+    assigns \nothing;
+    ensures \result != 0 <==> (n != 0 && first < hb->num_entries &&
+                               n <= hb->num_entries - first);
+*/
 static bool range_ok(const hbitmap_t *hb, size_t first, size_t n)
 {
     return n != 0 && first < hb->num_entries && n <= hb->num_entries - first;
 }
 
 /* Stores in *is_set whether entry i is used. */
+/*@ requires HB_READABLE(hb);
+    requires is_set != \null ==> \valid(is_set) && \separated(is_set, hb);
+    assigns *is_set;
+    behavior null_argument:
+      assumes is_set == \null;
+      assigns \nothing;
+      ensures \result == VMM_ERR_INVALID_ARGUMENT;
+    behavior out_of_bounds:
+      assumes is_set != \null && i >= hb->num_entries;
+      assigns \nothing;
+      ensures \result == VMM_ERR_OUT_OF_BOUNDS;
+    behavior ok:
+      assumes is_set != \null && i < hb->num_entries;
+      assigns *is_set;
+      ensures \result == VMM_OK;
+      ensures *is_set != 0 <==> HB_USED(hb, i);
+    complete behaviors;
+    disjoint behaviors;
+*/
 vmm_status_t hbitmap_test(const hbitmap_t *hb, size_t i, bool *is_set)
 {
     if (is_set == 0)
@@ -414,9 +553,18 @@ vmm_status_t hbitmap_test(const hbitmap_t *hb, size_t i, bool *is_set)
         return VMM_ERR_OUT_OF_BOUNDS;
     const hb_node_t *node = &hb->root;
     size_t base = 0;
+    /*@ loop invariant 0 <= l < hb->height;
+        loop invariant hb_tree(node, l);
+        loop invariant base <= i < base + 64 * hb_span(l);
+        loop invariant HB_USED(hb, i) <==> hb_used(node, l, i - base);
+        loop assigns l, node, base;
+        loop variant l;
+    */
     for (unsigned l = hb->height - 1u;; l--) {
         unsigned k = SLOT_OF(i, base, l);
+        /*@ assert k == (i - base) / hb_span(l) && k < 64; */
         base += (size_t)k << SHIFT(l);
+        /*@ assert (i - \at(base, LoopCurrent)) % hb_span(l) == i - base; */
         if (node->child[k].node == 0) {
             *is_set = (node->full & SLOT_BIT(k)) != 0;
             return VMM_OK;
@@ -474,6 +622,10 @@ bool hbitmap_range_set(const hbitmap_t *hb, size_t first, size_t n)
 }
 
 /* Returns the number of free entries. */
+/*@ requires \valid_read(hb);
+    assigns \nothing;
+    ensures \result == hb->num_free;
+*/
 size_t hbitmap_num_free(const hbitmap_t *hb)
 {
     return hb->num_free;
@@ -754,6 +906,14 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
 }
 
 /* Checks a range operation's arguments. */
+/*@ requires \valid_read(hb);
+    assigns \nothing;
+    ensures n == 0 ==> \result == VMM_ERR_INVALID_ARGUMENT;
+    ensures n != 0 && !(first < hb->num_entries && n <= hb->num_entries - first) ==>
+              \result == VMM_ERR_OUT_OF_BOUNDS;
+    ensures n != 0 && first < hb->num_entries && n <= hb->num_entries - first ==>
+              \result == VMM_OK;
+*/
 static vmm_status_t range_check(const hbitmap_t *hb, size_t first, size_t n)
 {
     if (n == 0)

@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# prove.sh - Frama-C/WP proof of the production bitmap (core/bitmap.c).
+# prove.sh - Frama-C/WP proof of the production bitmaps: the flat bitmap
+# (unit `bitmap`: core/bitmap.c with proofs/bitmap.acsl) and the hierarchical
+# bitmap (unit `hbitmap`: core/hbitmap.c with proofs/hbitmap.acsl).
 #
-#   proofs/prove.sh [--ratchet] [OUTDIR]   (./fuzz.sh prove, ctest -L proof)
+#   proofs/prove.sh [--ratchet] [--unit NAME] [OUTDIR]
+#     (./fuzz.sh prove: every unit, strict; ctest -L proof: one test a unit)
 #
 # Strict by default: exit 1 unless EVERY goal is proved. --ratchet (what the
 # ctest test runs while the proof is unfinished): the goals named in
 # proofs/open-goals.txt may stay unproved, and are printed as OPEN; any other
 # unproved goal (a regression, a mutation of bitmap.c) still fails.
 #
-# Proves every goal of core/bitmap.c - contracts, loop invariants and
+# Proves every goal of each unit's file - contracts, loop invariants and
 # variants, assigns, and the -wp-rte runtime-error goals - with CVC4
-# through Why3, the shared logic coming from proofs/bitmap.acsl. Prints a
-# table of goals proved per function and writes OUTDIR/report.json,
-# OUTDIR/table.txt and the full log OUTDIR/wp.log.
+# through Why3, the shared logic coming from the unit's .acsl file. Prints a
+# table of goals proved per function and writes OUTDIR/<unit>/report.json,
+# OUTDIR/<unit>/wp.log and OUTDIR/table.txt. Goal names in the table and in
+# proofs/open-goals.txt are "<unit>:<WP goal name>".
 # Exit: 0 every goal proved, 1 a goal unproved or a Frama-C error,
 #       77 Frama-C (or Why3) missing: the test is skipped, never passed.
 # Env: VMM_WP_CACHE=<dir> (default proofs/wp-cache, committed: WP keys it by
@@ -27,14 +31,42 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OPEN_LIST=""
-if [[ ${1:-} == --ratchet ]]; then OPEN_LIST=$ROOT/proofs/open-goals.txt; shift; fi
+UNITS="bitmap hbitmap"
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --ratchet) OPEN_LIST=$ROOT/proofs/open-goals.txt; shift ;;
+    --unit) UNITS=${2:?--unit needs a name (bitmap, hbitmap)}; shift 2 ;;
+    *) break ;;
+  esac
+done
 OUT=${1:-$ROOT/build/proofs-wp}
 CACHE=${VMM_WP_CACHE:-$ROOT/proofs/wp-cache}
 CACHE_MODE=${VMM_WP_CACHE_MODE:-replay}
 TIMEOUT=${VMM_WP_TIMEOUT:-10}
 JOBS=${VMM_WP_JOBS:-$(nproc)}
-SOURCE=core/bitmap.c
-LOGIC=$ROOT/proofs/bitmap.acsl
+
+# unit_source/unit_flags NAME: the file a unit proves, and its extra flags
+# (hbitmap.c uses _Static_assert: C11).
+unit_source() { echo "core/$1.c"; }
+unit_flags() { [[ $1 == hbitmap ]] && echo "-c11" || true; }
+# unit_fcts NAME: -wp-skip-fct with the functions listed in proofs/NAME.skip
+# when that file exists (functions without a contract yet, not handed to WP;
+# every other function is), else nothing.
+unit_fcts() {
+  local list=$ROOT/proofs/$1.skip
+  [[ -f $list ]] || return 0
+  echo "-wp-skip-fct $(sed 's/#.*//' "$list" | tr -s ' \n' ',' | sed 's/^,//; s/,$//')"
+}
+# unit_lemmas NAME: with a skip list WP leaves the lemmas out, so a second
+# WP pass proves them (-wp-prop=@lemma); nothing for a whole-file unit.
+unit_lemmas() {
+  [[ -f $ROOT/proofs/$1.skip ]] || return 0
+  echo "-then -wp-skip-fct= -wp-prop=@lemma -wp"
+}
+for unit in $UNITS; do
+  [[ -f $ROOT/$(unit_source "$unit") && -f $ROOT/proofs/$unit.acsl ]] ||
+    { echo "prove.sh: unknown unit $unit"; exit 1; }
+done
 
 for tool in frama-c why3; do
   if ! command -v "$tool" >/dev/null 2>&1; then
@@ -46,68 +78,84 @@ export WHY3CONFIG=${WHY3CONFIG:-$ROOT/.tools/why3.conf}
 "$ROOT/proofs/setup.sh"
 mkdir -p "$OUT" "$CACHE"
 
-# Runs WP over the production file; the report plug-in turns any goal left
-# unknown into an error, so frama-c itself exits non-zero then.
+# run_wp UNIT: runs WP over the unit's production file; the report plug-in
+# turns any goal left unknown into an error, so frama-c exits non-zero then.
 run_wp() {
   cd "$ROOT"
-  frama-c -machdep x86_64 \
-    -cpp-extra-args="-I$ROOT -include $LOGIC" \
+  # shellcheck disable=SC2046
+  frama-c -machdep x86_64 $(unit_flags "$1") \
+    -cpp-extra-args="-I$ROOT -include $ROOT/proofs/$1.acsl" \
     -warn-unsigned-overflow \
-    "$SOURCE" \
-    -wp -wp-rte -wp-prover cvc4 -wp-timeout "$TIMEOUT" -wp-par "$JOBS" \
+    "$(unit_source "$1")" \
+    -wp -wp-rte $(unit_fcts "$1") -wp-prover cvc4 -wp-timeout "$TIMEOUT" -wp-par "$JOBS" \
     -wp-auto wp:split,wp:range \
     -wp-cache "$CACHE_MODE" -wp-cache-dir "$CACHE" \
-    -wp-report-json "$OUT/report.json" \
+    $(unit_lemmas "$1") \
+    -wp-report-json "$OUT/$1/report.json" \
     -then -report-classify -report-unclassified-unknown ERROR \
     -report-unclassified-invalid ERROR
 }
 
 start=$(date +%s)
-rm -f "$OUT/report.json"
 rc=0
-run_wp >"$OUT/wp.log" 2>&1 || rc=$?
+reports=()
+for unit in $UNITS; do
+  mkdir -p "$OUT/$unit"
+  rm -f "$OUT/$unit/report.json"
+  run_wp "$unit" >"$OUT/$unit/wp.log" 2>&1 || rc=$?
+  reports+=("$unit=$OUT/$unit/report.json")
+done
 secs=$(($(date +%s) - start))
 
 # Prints "function proved/total" per function and the total line; returns 1
 # unless every goal is proved.
 summarize() {
-  python3 - "$OUT/report.json" "$OPEN_LIST" <<'EOF'
-import json, sys
-report = json.load(open(sys.argv[1]))
+  python3 - "$OPEN_LIST" "${reports[@]}" <<'EOF'
+import json, os, sys
 known_open = set()
-if sys.argv[2]:
-    known_open = {l.split("#")[0].strip() for l in open(sys.argv[2])} - {""}
-unproved = []
-# Each goal counts once, under the first function section that lists it (a
-# call's precondition is listed under the caller); lemmas under "(lemmas)".
-# Keys starting with "wp:" are section summaries, not goals.
-per, seen = {}, set()
-sections = [("(lemmas)", gs) for gs in report.get("wp:axiomatics", {}).values()]
-sections += list(report.get("wp:functions", {}).items())
-for owner, gs in sections:
-    for name, g in gs.items():
-        if name.startswith("wp:") or name in seen:
-            continue
-        seen.add(name)
-        m = g.get("wp:main", {})
-        ok = m.get("total", 0) > 0 and m.get("valid", 0) == m.get("total", 0)
-        if not ok:
-            unproved.append(name)
-        v, t = per.get(owner, (0, 0))
-        per[owner] = (v + ok, t + 1)
-rows, proved, total = [], 0, 0
-for fct in sorted(per):
-    v, t = per[fct]
-    rows.append((fct, v, t))
+if sys.argv[1]:
+    known_open = {l.split("#")[0].strip() for l in open(sys.argv[1])} - {""}
+units = [a.split("=", 1) for a in sys.argv[2:]]
+unproved, per, seen, provers = [], {}, set(), {}
+for unit, path in units:
+    if not os.path.exists(path) or os.path.getsize(path) == 0:
+        print("%s: no report (frama-c failed, see its wp.log)" % unit)
+        sys.exit(1)
+    report = json.load(open(path))
+    # Each goal counts once, under the first function section that lists it
+    # (a call's precondition is listed under the caller); lemmas under
+    # "(lemmas)". Keys starting with "wp:" are section summaries, not goals.
+    sections = [("(lemmas)", gs) for gs in report.get("wp:axiomatics", {}).values()]
+    sections += list(report.get("wp:functions", {}).items())
+    for owner, gs in sections:
+        for name, g in gs.items():
+            name = unit + ":" + name
+            if name.split(":", 1)[1].startswith("wp:") or name in seen:
+                continue
+            seen.add(name)
+            m = g.get("wp:main", {})
+            ok = m.get("total", 0) > 0 and m.get("valid", 0) == m.get("total", 0)
+            if not ok:
+                unproved.append(name)
+            key = (unit, owner)
+            v, t = per.get(key, (0, 0))
+            per[key] = (v + ok, t + 1)
+    for p, st in report.get("wp:global", {}).items():
+        if p != "wp:main":
+            provers[p] = provers.get(p, 0) + st.get("valid", 0)
+proved = total = 0
+print("%-36s %8s %6s" % ("unit:function", "proved", "total"))
+for key in sorted(per):
+    v, t = per[key]
     proved += v
     total += t
-print("%-28s %8s %6s" % ("function", "proved", "total"))
-for fct, v, t in rows:
-    print("%-28s %8d %6d%s" % (fct, v, t, "" if v == t else "   <-- UNPROVED"))
-print("%-28s %8d %6d" % ("TOTAL", proved, total))
-g = report.get("wp:global", {})
-print("provers: " + ", ".join("%s %d" % (p, s.get("valid", 0)) for p, s in sorted(g.items())
-                               if p != "wp:main"))
+    print("%-36s %8d %6d%s" % ("%s:%s" % key, v, t, "" if v == t else "   <-- UNPROVED"))
+for unit, _ in units:
+    uv = sum(v for (u, _f), (v, _t) in per.items() if u == unit)
+    ut = sum(t for (u, _f), (_v, t) in per.items() if u == unit)
+    print("%-36s %8d %6d" % ("TOTAL:" + unit, uv, ut))
+print("%-36s %8d %6d" % ("TOTAL", proved, total))
+print("provers: " + ", ".join("%s %d" % (p, n) for p, n in sorted(provers.items())))
 if total == 0:
     sys.exit(1)
 for name in sorted(set(unproved) & known_open):
@@ -125,21 +173,20 @@ sys.exit(0 if proved == total else 1)
 EOF
 }
 
-table_rc=1
-if [[ -s $OUT/report.json ]]; then
-  table_rc=0
-  summarize >"$OUT/table.txt" || table_rc=$?
-  cat "$OUT/table.txt"
-fi
+table_rc=0
+summarize >"$OUT/table.txt" || table_rc=$?
+cat "$OUT/table.txt"
 echo "time: ${secs}s on $JOBS jobs (timeout ${TIMEOUT}s per goal, cache $CACHE)"
 # Ratchet: only known-open goals are unproved (frama-c's exit 1 is theirs).
-if ((table_rc == 2)) && grep -q 'wp:main' "$OUT/report.json"; then
+if ((table_rc == 2)); then
   echo "prove.sh: PASSED AS RATCHET ONLY: not every goal is proved (see OPEN above)"
   exit 0
 fi
 if ((rc != 0 || table_rc != 0)); then
-  grep -E '\[Failed\]|Timeout|Unknown|rror' "$OUT/wp.log" | grep -v 'Valid' | head -40 || true
-  echo "prove.sh: FAILED (frama-c exit $rc; full log $OUT/wp.log)"
+  for unit in $UNITS; do
+    grep -E '\[Failed\]|Timeout|Unknown|rror' "$OUT/$unit/wp.log" | grep -v 'Valid' | head -40 || true
+  done
+  echo "prove.sh: FAILED (frama-c exit $rc; full logs $OUT/<unit>/wp.log)"
   exit 1
 fi
 echo "prove.sh: all goals proved"
