@@ -177,9 +177,10 @@ fmt_s() { S="$(( $1 / 1000 )).$(( ($1 % 1000) / 100 ))"; }   # S = ms as seconds
 pause() { read -r -t "$1" -u "$SLEEP_FD" _ || true; }        # sleep without a process
 
 # Per target and run: A_* totals in state/<t>.acc (one slot writes them at a
-# time); across runs: S_cost_us (loading cost per input, written by jobs) in
-# stats/<t>.cost and S_yield (features per kilosecond, moving average,
-# written between rounds) in stats/<t>.yield.
+# time); across runs, in stats/: S_cost_us (libFuzzer's cost per input when
+# loading or merging, measured by jobs; <t>.cost), S_afl_us (AFL++'s, when
+# calibrating; <t>.afl.cost), S_load_us (the running engine's) and S_yield
+# (features per kilosecond, moving average, written between rounds; <t>.yield).
 ACC_KEYS="load_ms fuzz_ms merge_ms crash_ms jobs execs gained merged bugs"
 acc_read() {
   local k
@@ -196,6 +197,10 @@ acc_write() {
 stats_read() {
   S_cost_us=2000 S_yield=""
   [[ -f $OUT/stats/$1.cost ]] && source "$OUT/stats/$1.cost"
+  S_afl_us=2000
+  [[ -f $OUT/stats/$1.afl.cost ]] && source "$OUT/stats/$1.afl.cost"
+  S_load_us=$S_cost_us
+  [[ $ENGINE == afl ]] && S_load_us=$S_afl_us
   [[ -f $OUT/stats/$1.yield ]] && source "$OUT/stats/$1.yield"
   return 0
 }
@@ -223,11 +228,13 @@ signature() {
 # take_crashes <target> <minimize seconds>: files each new crash artifact of
 # the target under crashes/<t>/<bug>/ (one folder per signature: input,
 # minimized, ops.txt, signature, count = times found) and removes the
-# artifact. Adds the new bugs to A_bugs.
+# artifact. Adds the new bugs to A_bugs; TOOK = artifacts taken.
 take_crashes() {
   local t=$1 min_s=$2 f
+  TOOK=0
   for f in "$OUT/crashes/$t"/{crash,leak,timeout,oom}-*; do
     [[ -f $f ]] || continue
+    TOOK=$((TOOK + 1))
     local sig id dir fz
     sig=$(signature "$t" "$f")
     id=$(printf '%s\n' "$sig" | sha1sum | cut -c1-12)
@@ -302,7 +309,7 @@ start_fuzzer() {
   : >"$LOG"
   if [[ $ENGINE == afl ]]; then
     local in=$OUT/afl-in/$t
-    rm -rf "$in" "$OUT/afl/$t" && mkdir -p "$in"
+    rm -rf "$in" "$OUT/afl/$t" && mkdir -p "$in" "$OUT/afl"
     find "$@" -maxdepth 1 -type f -exec cp -t "$in" {} + 2>/dev/null || true
     [[ -n $(ls -A "$in") ]] || printf '\0' >"$in/empty"
     [[ -f $CORPUS/$t.dict ]] && dict=(-x "$CORPUS/$t.dict")
@@ -322,7 +329,7 @@ start_fuzzer() {
 watch() {
   local end=$1 fd line partial="" marker=INITED
   [[ $ENGINE == afl ]] && marker="ing queue cycle"
-  INITED=0
+  INITED=0 KILLED=0
   exec {fd}<"$LOG"
   while kill -0 "$PID" 2>/dev/null; do
     now
@@ -332,50 +339,26 @@ watch() {
         [[ $line == *"$marker"* ]] && INITED=$NOW
       else partial+=$line; break; fi
     done
-    if ((NOW >= end)) || [[ -f $OUT/state/.stop ]]; then kill -TERM "$PID" 2>/dev/null || true; break; fi
+    if ((NOW >= end)) || [[ -f $OUT/state/.stop ]]; then KILLED=1; kill -TERM "$PID" 2>/dev/null || true; break; fi
     pause 0.05
   done
   exec {fd}<&-
   wait "$PID" 2>/dev/null || true
 }
 
-# job <target> <end ms>: one slice of a target on this slot: load, fuzz,
-# take crashes and merge the new inputs into the corpus, all before <end>.
-# When loading everything would eat the slice, it starts from a random
-# sample of the corpus and leaves the merge pending (work/<t>) for a job,
-# an interval or an end of run that can afford it.
-job() {
-  local t=$1 end=$2 stop=$OUT/state/.stop
-  now
-  local start=$NOW slice=$((end - NOW))
-  ((slice > 300)) && [[ ! -f $stop ]] || return 0
-  local work=$OUT/work/$t dest sample="" seeds ncorp nwork load_est merge_est fuzz_end
-  LOG=$OUT/logs/$t.log
-  acc_read "$t"; stats_read "$t"
-  nfiles "$CORPUS/$t"; ncorp=$N; nfiles "$work"; nwork=$N
-  load_est=$(( STARTUP_MS + (ncorp + nwork) * S_cost_us / 1000 ))
-  merge_est=$(( STARTUP_MS + load_est ))
-  dest=$work seeds=("$CORPUS/$t")
-  if ((load_est > slice * 2 / 5)); then
-    local k=$(( slice * 250 / (S_cost_us > 0 ? S_cost_us : 1) ))
-    ((k >= 1)) || k=1
-    sample=$OUT/sample/$t dest=$OUT/new/$t
-    rm -rf "$sample" "$dest" && mkdir -p "$sample" "$dest"
-    find "$CORPUS/$t" "$work" -maxdepth 1 -type f | shuf -n "$k" | xargs -r cp -t "$sample"
-    seeds=("$sample")
-    merge_est=$((slice + 1))
-  fi
-  fuzz_end=$end
-  ((merge_est * 5 < slice * 2)) && fuzz_end=$((end - merge_est))
-  echo running >"$OUT/state/$t.run"
+# fuzz_once <target> <dest> <fuzz end> <slice end> <seeds...>: one fuzzer
+# process until <fuzz end> (or its crash), its figures added to A_*, its
+# crashes filed; KILLED = 1 when it was stopped rather than crashed.
+fuzz_once() {
+  local t=$1 dest=$2 fuzz_end=$3 end=$4 work=$OUT/work/$1; shift 4
   now
   local t0=$NOW
-  start_fuzzer "$t" "$dest" $(( (fuzz_end - t0) / 1000 + 60 )) "${seeds[@]}"
+  start_fuzzer "$t" "$dest" $(( (fuzz_end - t0) / 1000 + 60 )) "$@"
   watch "$fuzz_end"
   now
   local loaded=$(( INITED ? INITED - t0 : NOW - t0 ))
   A_load_ms=$((A_load_ms + loaded)) A_fuzz_ms=$((A_fuzz_ms + NOW - t0 - loaded)) A_jobs=$((A_jobs + 1))
-  # What the job did (one parse of the log or of AFL++'s stats).
+  # What it did (one parse of the log or of AFL++'s stats).
   local execs gained ft0 nload lastn
   if [[ $ENGINE == afl ]]; then
     read -r execs gained A_cov A_corp < <(awk -F: '{ gsub(/ /, "", $1); gsub(/ /, "", $2); v[$1] = $2 }
@@ -402,20 +385,63 @@ job() {
   fi
   A_execs=$((A_execs + execs)) A_gained=$((A_gained + gained))
   # The loading cost per input, measured (a lower bound when it was cut short).
-  local per=$(( INITED ? nload : lastn ))
-  ((per > 0)) || per=1
-  per=$(( (loaded - STARTUP_MS) * 1000 / per ))
-  ((per >= 10)) || per=10
-  ((INITED || per > S_cost_us)) && echo "S_cost_us=$per" >"$OUT/stats/$t.cost"
-  [[ -n $sample ]] && find "$dest" -maxdepth 1 -type f -exec mv -t "$work" {} + 2>/dev/null
-  # Crashes (deduplicated; minimizing gets what is left of the slice), then
-  # the merge when it fits.
+  if ((INITED || KILLED)); then
+    local per=$(( INITED ? nload : lastn ))
+    ((per > 0)) || per=1
+    per=$(( (loaded - STARTUP_MS) * 1000 / per ))
+    ((per >= 10)) || per=10
+    if ((INITED || per > S_load_us)); then
+      if [[ $ENGINE == afl ]]; then echo "S_afl_us=$per" >"$OUT/stats/$t.afl.cost"
+      else echo "S_cost_us=$per" >"$OUT/stats/$t.cost"; fi
+    fi
+  fi
+  # Crashes: deduplicated; minimizing gets what is left of the slice.
   now
   local t1=$NOW left=$(( (end - NOW) / 1000 ))
   ((left <= 30)) || left=30
-  [[ -f $stop ]] && left=0
+  [[ -f $OUT/state/.stop ]] && left=0
   take_crashes "$t" "$left"
   now; A_crash_ms=$((A_crash_ms + NOW - t1))
+}
+
+# job <target> <end ms>: one slice of a target on this slot: load, fuzz,
+# take crashes and merge the new inputs into the corpus, all before <end>.
+# When loading everything would eat the slice, it starts from a random
+# sample of the corpus and leaves the merge pending (work/<t>) for a job,
+# an interval or an end of run that can afford it.
+job() {
+  local t=$1 end=$2 stop=$OUT/state/.stop
+  now
+  local start=$NOW slice=$((end - NOW))
+  ((slice > 300)) && [[ ! -f $stop ]] || return 0
+  local work=$OUT/work/$t dest sample="" seeds ncorp nwork load_est merge_est fuzz_end
+  LOG=$OUT/logs/$t.log
+  acc_read "$t"; stats_read "$t"
+  nfiles "$CORPUS/$t"; ncorp=$N; nfiles "$work"; nwork=$N
+  load_est=$(( STARTUP_MS + (ncorp + nwork) * S_load_us / 1000 ))
+  merge_est=$(( 2 * STARTUP_MS + (ncorp + nwork) * S_cost_us / 1000 ))
+  dest=$work seeds=("$CORPUS/$t")
+  if ((load_est > slice * 2 / 5)); then
+    local k=$(( slice * 250 / (S_load_us > 0 ? S_load_us : 1) ))
+    ((k >= 1)) || k=1
+    sample=$OUT/sample/$t dest=$OUT/new/$t
+    rm -rf "$sample" "$dest" && mkdir -p "$sample" "$dest"
+    find "$CORPUS/$t" "$work" -maxdepth 1 -type f | shuf -n "$k" | xargs -r cp -t "$sample"
+    seeds=("$sample")
+    merge_est=$((slice + 1))
+  fi
+  fuzz_end=$end
+  ((merge_est * 5 < slice * 2)) && fuzz_end=$((end - merge_est))
+  echo running >"$OUT/state/$t.run"
+  # Fuzz until the slice's end; after a crash, start again while a reload fits.
+  while :; do
+    fuzz_once "$t" "$dest" "$fuzz_end" "$end" "${seeds[@]}"
+    ((KILLED || !TOOK)) || [[ -f $stop ]] && break
+    now; ((NOW + load_est + 500 < fuzz_end)) || break
+  done
+  [[ -n $sample ]] && find "$dest" -maxdepth 1 -type f -exec mv -t "$work" {} + 2>/dev/null
+  now
+  nfiles "$work"; merge_est=$(( 2 * STARTUP_MS + (ncorp + N) * S_cost_us / 1000 ))
   if [[ -z $sample && ! -f $stop ]] && ((NOW + merge_est <= end + 500)); then
     merge_into_corpus "$t"
   fi
@@ -435,8 +461,8 @@ weights() {
           w = (s > 0) ? 500 / n + 500 * y[i] / s : 1000 / n; printf "%s %d\n", t[i], w } }'
 }
 
-# plan <round ms>: one line per slot, "target:end_offset_ms ..." (longest
-# slices first onto the least loaded slot, then each slot scaled to the round).
+# plan <round ms>: one line per slot, "target:slice_ms ..." (longest slices
+# first onto the least loaded slot, then each slot scaled to the round).
 plan() {
   weights | awk -v R="$1" -v J="$JOBS" '{ t[NR] = $1; w[NR] = $2; W += $2 } END {
       n = NR; slots = (J < n) ? J : n;
@@ -446,19 +472,26 @@ plan() {
       for (i = 1; i <= n; i++) { b = 1; for (k = 2; k <= slots; k++) if (load[k] < load[b]) b = k
         load[b] += s[i]; m[b] = m[b] " " t[i] ":" s[i] }
       for (k = 1; k <= slots; k++) { c = 0; line = ""; split(substr(m[k], 2), a, " ")
-        for (q = 1; q in a; q++) { split(a[q], p, ":"); c += p[2] * R / load[k]
-          line = line " " p[1] ":" int(c) }
+        for (q = 1; q in a; q++) { split(a[q], p, ":"); line = line " " p[1] ":" int(p[2] * R / load[k]) }
         print substr(line, 2) } }'
 }
 
-# run_round <round ms>: runs the plan's jobs on the slots in parallel.
+# run_round <round ms>: runs the plan's jobs on the slots in parallel. Each
+# job ends at its share of what is left of its slot, so a job that ran over
+# (or ended early) shifts the others in proportion, never only the last.
 run_round() {
   local start line pids=() e p
   now; start=$NOW
   while read -r line; do
     (
       trap 'touch "$OUT/state/.stop"' TERM
-      for e in $line; do job "${e%%:*}" $((start + ${e##*:})) || true; done
+      local rest=0 slot_end=$((start + $1)) s
+      for e in $line; do rest=$((rest + ${e##*:})); done
+      for e in $line; do
+        s=${e##*:}; now
+        ((rest > 0)) && job "${e%%:*}" $((NOW + (slot_end - NOW) * s / rest)) || true
+        rest=$((rest - s))
+      done
     ) &
     pids+=($!)
   done < <(plan "$1")
@@ -490,7 +523,7 @@ summary() {
   local t elapsed total=0 out
   now; elapsed=$((NOW - $1))
   fmt_s "$elapsed"; out=$'\n'"Summary after $S s"
-  if ((FOREVER)); then out+=" (continuous"; else out+=" of --time $TIME (${TIME}.0 s"; fi
+  if ((FOREVER)); then out+=" (continuous"; else out+=" (--time $TIME"; fi
   fmt_s "$BUILD_MS"; out+="; engine $ENGINE, $JOBS slot(s); build $S s before, not counted)"$'\n'
   for t in $TARGETS; do acc_read "$t"; total=$((total + A_load_ms + A_fuzz_ms + A_merge_ms + A_crash_ms)); done
   ((total > 0)) || total=1

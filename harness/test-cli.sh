@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# test-cli.sh CASE ROOT BUILD MUTANT - ctest label cli: ./fuzz.sh as a new
-# user meets it. BUILD is a configured build dir with the libFuzzer binaries
-# (fuzz-targets.txt); MUTANT is replay_bitmap linked with a broken
-# bitmap_test (or "-"). Cases:
+# test-cli.sh CASE ROOT BUILD MUTANT_REPLAY MUTANT_FUZZ - ctest label cli:
+# ./fuzz.sh as a new user meets it. BUILD is a configured build dir with the
+# libFuzzer binaries (fuzz-targets.txt); the mutants are replay_bitmap and
+# fuzz_bitmap linked with a broken bitmap_test (or "-"). Cases:
 #   help           help, -h, --help: exit 0, list every command and option,
 #                  install nothing (apt-get, dpkg-query, pip... are traps here)
 #   bad_options    unknown commands/options and options without their value:
@@ -14,9 +14,11 @@
 #   repro_dir      repro of a directory replays each file in it
 #   forever        --forever, SIGTERM after a few seconds: exit 0, summary,
 #                  corpus merged, no process left behind
+#   dedup          two short runs over the mutant: the bug is filed once
+#                  (one folder, count >= 2), listed once, exit 1
 # Exit 77 (skipped) when the case needs binaries this build lacks.
 set -uo pipefail
-CASE=$1 ROOT=$2 BUILD=$3 MUTANT=${4:--}
+CASE=$1 ROOT=$2 BUILD=$3 MUTANT=${4:--} MUTANT_FUZZ=${5:--}
 TMP=$(mktemp -d /tmp/vmm-cli.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 FAILS=0
@@ -105,11 +107,11 @@ case_repro_missing() {
   no_installs "repro of a missing file"
 }
 
-# fake_build: a prebuilt dir whose bitmap replayer is the mutant.
+# fake_build: a prebuilt dir whose bitmap replayer and fuzzer are the mutants.
 fake_build() {
-  [[ $MUTANT != - && -x $MUTANT ]] || { echo "SKIP: no mutant replayer"; exit 77; }
+  [[ $MUTANT != - && -x $MUTANT && $MUTANT_FUZZ != - ]] || { echo "SKIP: no mutant binaries"; exit 77; }
   mkdir -p "$TMP/fake"
-  awk -F'\t' -v OFS='\t' -v m="$MUTANT" '$1 == "bitmap" { $3 = m } { print }' \
+  awk -F'\t' -v OFS='\t' -v m="$MUTANT" -v f="$MUTANT_FUZZ" '$1 == "bitmap" { $3 = m; $4 = f } { print }' \
     "$BUILD/fuzz-targets.txt" >"$TMP/fake/fuzz-targets.txt"
 }
 
@@ -173,6 +175,31 @@ case_forever() {
   [[ -z $(find "$TMP/out/work" -type f) ]] && ok "nothing left pending" || fail "inputs left unmerged"
   sleep 0.5
   if pgrep -f "$TMP/" >/dev/null; then fail "processes left: $(pgrep -af "$TMP/")"; else ok "no process left"; fi
+}
+
+case_dedup() {
+  need_build; fake_build
+  mkdir -p "$TMP/corpus/bitmap"
+  cp "$ROOT/corpus/bitmap.dict" "$TMP/corpus/" 2>/dev/null
+  crash_file "$TMP/corpus/bitmap/seed"
+  local run rc
+  for run in 1 2; do
+    (cd "$TMP" && exec "$ROOT/fuzz.sh" --time 4 --targets bitmap --prebuilt "$TMP/fake" \
+       --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log$run" 2>&1)
+    rc=$?
+    ((rc == 1)) && ok "run $run: exit 1 (a bug is recorded)" || { fail "run $run: exit $rc"; cat "$TMP/log$run"; }
+  done
+  cat "$TMP/log2"
+  local dirs count
+  dirs=$(find "$TMP/out/crashes/bitmap" -mindepth 1 -maxdepth 1 -type d | wc -l)
+  ((dirs == 1)) && ok "one folder for the bug" || fail "$dirs folders for one bug"
+  count=$(cat "$TMP/out/crashes/bitmap"/*/count 2>/dev/null | head -1)
+  ((${count:-0} >= 2)) && ok "found $count times, counted" || fail "count ${count:-none}"
+  grep -q 'check ' "$TMP/out/crashes/bitmap"/*/signature && ok "signature: $(cat "$TMP/out/crashes/bitmap"/*/signature)" \
+    || fail "signature lacks the failed check"
+  [[ $(grep -c '^  bitmap x' "$TMP/log2") == 1 ]] && ok "listed once in the summary" || fail "not listed once"
+  grep -q 'FUZZ CHECK FAILED' "$TMP/out/crashes/bitmap"/*/ops.txt && ok "ops.txt has the failed check" \
+    || fail "ops.txt lacks the failed check"
 }
 
 "case_$CASE"
