@@ -256,7 +256,10 @@ static hb_node_t *take_node(hbitmap_t *hb)
 {
     VMM_ASSERT(hb->num_spare_nodes > 0);
     hb->nodes++;
-    return hb->spare_node[--hb->num_spare_nodes];
+    size_t i = --hb->num_spare_nodes;
+    hb_node_t *node = hb->spare_node[i];
+    hb->spare_node[i] = 0;
+    return node;
 }
 
 /* Returns a leaf from the spare pool (the caller counted it). */
@@ -264,7 +267,10 @@ static hb_leaf_t *take_leaf(hbitmap_t *hb)
 {
     VMM_ASSERT(hb->num_spare_leaves > 0);
     hb->leaves++;
-    return hb->spare_leaf[--hb->num_spare_leaves];
+    size_t i = --hb->num_spare_leaves;
+    hb_leaf_t *lf = hb->spare_leaf[i];
+    hb->spare_leaf[i] = 0;
+    return lf;
 }
 
 /* Returns a node of the tree to the allocator. */
@@ -281,15 +287,21 @@ static void put_leaf(hbitmap_t *hb, hb_leaf_t *lf)
     hb->allocator.free(hb->allocator.ctx, lf, sizeof *lf);
 }
 
-/* Returns the pool to the allocator down to nodes / leaves entries. */
+/* Returns the pool to the allocator down to nodes / leaves entries; the
+ * emptied pool slots are cleared (a failed call leaves hbitmap_t as it was,
+ * byte for byte). */
 static void pool_trim(hbitmap_t *hb, size_t nodes, size_t leaves)
 {
-    while (hb->num_spare_nodes > nodes)
-        hb->allocator.free(hb->allocator.ctx, hb->spare_node[--hb->num_spare_nodes],
-                           sizeof(hb_node_t));
-    while (hb->num_spare_leaves > leaves)
-        hb->allocator.free(hb->allocator.ctx, hb->spare_leaf[--hb->num_spare_leaves],
-                           sizeof(hb_leaf_t));
+    while (hb->num_spare_nodes > nodes) {
+        size_t i = --hb->num_spare_nodes;
+        hb->allocator.free(hb->allocator.ctx, hb->spare_node[i], sizeof(hb_node_t));
+        hb->spare_node[i] = 0;
+    }
+    while (hb->num_spare_leaves > leaves) {
+        size_t i = --hb->num_spare_leaves;
+        hb->allocator.free(hb->allocator.ctx, hb->spare_leaf[i], sizeof(hb_leaf_t));
+        hb->spare_leaf[i] = 0;
+    }
 }
 
 /* Fills the pool up to nodes / leaves entries. VMM_ERR_OUT_OF_MEMORY with
@@ -380,6 +392,10 @@ vmm_status_t hbitmap_init(hbitmap_t *hb, size_t num_entries, const vmm_allocator
     hb->leaves = 0;
     hb->num_spare_nodes = 0;
     hb->num_spare_leaves = 0;
+    for (unsigned i = 0; i < HBITMAP_SPARE_NODES; i++)
+        hb->spare_node[i] = 0;
+    for (unsigned i = 0; i < HBITMAP_SPARE_LEAVES; i++)
+        hb->spare_leaf[i] = 0;
     node_fill(&hb->root, false, height);
     return VMM_OK;
 }

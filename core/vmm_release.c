@@ -2,8 +2,9 @@
  * vmm_release.c - vmm_free, vmm_release, vmm_deinit: giving a record back
  * (see "How vmm_free / vmm_release / vmm_deinit undo" in vmm.h).
  *
- * Order: check, unmap (the only step that may fail, undone on failure),
- * then frames, bitmap, list and block, none of which can fail.
+ * Order: check, take the bitmap nodes the clear needs (may fail: nothing
+ * done yet), unmap (may fail, undone on failure), then frames, bitmap, list
+ * and block, none of which can fail.
  */
 #include "vmm_internal.h"
 
@@ -122,16 +123,27 @@ static void record_free_frames(vmm_t *vmm, const vmm_record_t *rec)
     }
 }
 
-/* Releases the record *link points to: unmap, then frames, bitmap, list and
- * block. Returns the mapper's error with nothing changed. */
-static vmm_status_t record_release(vmm_t *vmm, vmm_record_t **link)
+/* Releases the record *link points to: bitmap nodes, unmap, then frames,
+ * bitmap (unless clear is false: vmm_deinit drops the whole bitmap), list
+ * and block. Returns VMM_ERR_OUT_OF_MEMORY or the mapper's error with
+ * nothing changed. */
+static vmm_status_t record_release(vmm_t *vmm, vmm_record_t **link, bool clear)
 {
     vmm_record_t *rec = *link;
-    vmm_status_t st = record_unmap(vmm, rec);
+    size_t first = vmm_page_index(vmm, rec->virt);
+    vmm_status_t st = VMM_OK;
+    if (clear)
+        st = hbitmap_prepare(&vmm->bitmap, first, (size_t)rec->pages, false);
     if (st != VMM_OK)
         return st;
+    st = record_unmap(vmm, rec);
+    if (st != VMM_OK) {
+        hbitmap_unprepare(&vmm->bitmap);
+        return st;
+    }
     record_free_frames(vmm, rec);
-    (void)bitmap_clear_range(&vmm->bitmap, vmm_page_index(vmm, rec->virt), (size_t)rec->pages);
+    if (clear)
+        VMM_ASSERT(hbitmap_clear_range(&vmm->bitmap, first, (size_t)rec->pages) == VMM_OK);
     *link = rec->next;
     VMM_ASSERT(vmm_tree_remove(&vmm->tree, &rec->node) == VMM_OK);
     vmm_record_delete(vmm, rec);
@@ -145,7 +157,7 @@ vmm_status_t vmm_free(vmm_t *vmm, uint64_t virt)
     vmm_status_t st = vmm_record_at(vmm, virt, &link);
     if (st != VMM_OK)
         return st;
-    return record_release(vmm, link);
+    return record_release(vmm, link, true);
 }
 
 /* Frees the reservation starting at reservation; VMM_ERR_NOT_RESERVATION
@@ -158,7 +170,7 @@ vmm_status_t vmm_release(vmm_t *vmm, uint64_t reservation)
         return st;
     if ((*link)->kind != VMM_REC_RESERVE)
         return VMM_ERR_NOT_RESERVATION;
-    return record_release(vmm, link);
+    return record_release(vmm, link, true);
 }
 
 /* Releases every record; cannot report an error, so any failure traps. */
@@ -167,6 +179,7 @@ void vmm_deinit(vmm_t *vmm)
     if (vmm == 0)
         return;
     while (vmm->records != 0)
-        VMM_ASSERT(record_release(vmm, &vmm->records) == VMM_OK);
+        VMM_ASSERT(record_release(vmm, &vmm->records, false) == VMM_OK);
+    hbitmap_destroy(&vmm->bitmap); /* every node back; all free again */
     vmm->hint = 0;
 }
