@@ -322,7 +322,7 @@ target_of() {
   local t part
   IFS=/ read -r -a parts <<<"$1"
   for part in "${parts[@]}"; do
-    for t in bitmap pmm paging vmm boot_init emu; do [[ $part == "$t" ]] && { echo "$t"; return; }; done
+    for t in bitmap hbitmap pmm paging vmm boot_init emu; do [[ $part == "$t" ]] && { echo "$t"; return; }; done
   done
 }
 
@@ -331,7 +331,7 @@ cmd_repro() {
   [[ -n $file && -f $file ]] || die "usage: repro FILE [TARGET]"
   file=$(cd "$(dirname "$file")" && pwd)/$(basename "$file")
   [[ -n $t ]] || t=$(target_of "$file")
-  [[ -n $t ]] || die "cannot tell the target from the path; give it: repro FILE bitmap|pmm|paging|vmm|boot_init|emu"
+  [[ -n $t ]] || die "cannot tell the target from the path; give it: repro FILE bitmap|hbitmap|pmm|paging|vmm|boot_init|emu"
   TARGETS=$t build_libfuzzer
   log "replaying $file on target $t (ASan + UBSan)"
   local rc=0
