@@ -745,12 +745,16 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
 }
 
 /* Recomputes the summary of slot k of node (level l) after a change below
- * it; a child that became uniform is freed and the slot made EMPTY/FULL. */
-static void slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
+ * it; a child that became uniform is freed and the slot made EMPTY/FULL.
+ * Returns false when the summary is what it was (the levels above, which
+ * see the slot only through it, need no update). */
+static bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
 {
     if (node->child[k].node == 0)
-        return; /* slot_fill stored its summary */
+        return true; /* slot_fill stored its summary */
     hb_runs_t r = l == 0 ? leaf_runs(node->child[k].leaf) : node_runs(node->child[k].node, l);
+    if (node->pre[k] == r.pre && node->suf[k] == r.suf && node->max[k] == r.max)
+        return false;
     if (r.max == 0 || r.pre == SPAN(l)) {
         bool full = r.max == 0;
         if (l == 0)
@@ -763,6 +767,7 @@ static void slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
         r = uniform_runs(full, l);
     }
     store_runs(node, k, r);
+    return true;
 }
 
 /* Sets (set) or clears [first, end) using the pool for splits; cannot fail
@@ -805,10 +810,8 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
             node = node->child[k].node;
             base = s;
         }
-        while (d > 0) {
+        while (d > 0 && slot_update(hb, path[d - 1u], slot[d - 1u], hb->height - d))
             d--;
-            slot_update(hb, path[d], slot[d], hb->height - 1u - d);
-        }
     }
 }
 
