@@ -11,7 +11,7 @@
  * (hbitmap_prepare) before any step that would have to be undone, and the
  * marking itself comes last and cannot fail.
  */
-#include "vmm_internal.h"
+#include "vmm_records.h"
 
 #include "vmm_assert.h"
 
@@ -79,7 +79,6 @@ vmm_status_t vmm_init(vmm_t *vmm, uint64_t start, uint64_t end,
     vmm->allocator = *allocator;
     vmm->mapper = *mapper;
     vmm->frames = *frames;
-    vmm->records = 0;
     vmm_tree_init(&vmm->tree);
     vmm->hint = 0;
     vmm->fit = VMM_FIT_NEXT;
@@ -177,29 +176,6 @@ undo_record:
 
 /* ---- alloc ---- */
 
-/* Maps the pages of an ALLOC record, one mapper call per run of physically
- * contiguous frames. On failure unmaps what it mapped and returns the error. */
-static vmm_status_t map_single_frames(vmm_t *vmm, const vmm_record_t *rec)
-{
-    size_t i = 0;
-    while (i < rec->nframes) {
-        size_t run = 1;
-        while (i + run < rec->nframes && rec->frames[i + run] == rec->frames[i] + BYTES_OF(run))
-            run++;
-        vmm_status_t st = vmm->mapper.map(vmm->mapper.ctx, rec->virt + BYTES_OF(i),
-                                          rec->frames[i], BYTES_OF(run),
-                                          VMM_PAGE_SIZE, rec->attrs);
-        if (st != VMM_OK) {
-            if (i != 0)
-                VMM_ASSERT(vmm->mapper.unmap(vmm->mapper.ctx, rec->virt, BYTES_OF(i),
-                                             VMM_PAGE_SIZE) == VMM_OK);
-            return st;
-        }
-        i += run;
-    }
-    return VMM_OK;
-}
-
 /* Allocates pages pages, each on a fresh frame, and maps them; returns the
  * first address in *virt, or an error with nothing changed (vmm.h). */
 vmm_status_t vmm_alloc(vmm_t *vmm, size_t pages, vmm_attrs_t attrs,
@@ -227,7 +203,7 @@ vmm_status_t vmm_alloc(vmm_t *vmm, size_t pages, vmm_attrs_t attrs,
         if (st != VMM_OK)
             goto undo_frames;
     }
-    st = map_single_frames(vmm, rec);
+    st = vmm_map_single_frames(vmm, rec);
     if (st != VMM_OK)
         goto undo_frames;
     mark_pages(vmm, first, pages);
@@ -347,15 +323,14 @@ vmm_status_t vmm_claim(vmm_t *vmm, uint64_t virt, size_t count,
 vmm_status_t vmm_map_page(vmm_t *vmm, uint64_t reservation, uint64_t virt,
                           uint64_t phys, vmm_attrs_t attrs)
 {
-    vmm_record_t **link;
+    vmm_record_t *rec;
     if (!ATTRS_VALID(attrs))
         return VMM_ERR_INVALID_ARGUMENT;
-    vmm_status_t st = vmm_record_at(vmm, reservation, &link);
+    vmm_status_t st = vmm_record_at(vmm, reservation, &rec);
     if (st == VMM_ERR_OUT_OF_BOUNDS)
         st = VMM_ERR_NOT_ALLOCATED;
     if (st != VMM_OK)
         return st;
-    vmm_record_t *rec = *link;
     if (rec->kind != VMM_REC_RESERVE)
         return VMM_ERR_NOT_RESERVATION;
     if (virt < rec->virt || virt >= vmm_record_end(rec))

@@ -3,25 +3,12 @@
  * (see "How vmm_free / vmm_release / vmm_deinit undo" in vmm.h).
  *
  * Order: check, take the bitmap nodes the clear needs (may fail: nothing
- * done yet), unmap (may fail, undone on failure), then frames, bitmap, list
- * and block, none of which can fail.
+ * done yet), unmap (may fail, undone on failure), then frames, bitmap,
+ * index and block, none of which can fail.
  */
-#include "vmm_internal.h"
+#include "vmm_records.h"
 
 #include "vmm_assert.h"
-
-/* Returns frames[from, to) of an ALLOC record, a contiguous run per call. */
-void vmm_return_single_frames(vmm_t *vmm, const vmm_record_t *rec, size_t from, size_t to)
-{
-    size_t i = from;
-    while (i < to) {
-        size_t run = 1;
-        while (i + run < to && rec->frames[i + run] == rec->frames[i] + BYTES_OF(run))
-            run++;
-        VMM_ASSERT(vmm->frames.free(vmm->frames.ctx, rec->frames[i], run) == VMM_OK);
-        i += run;
-    }
-}
 
 /* Returns the virtual address of page k of a reservation. */
 static uint64_t reservation_page(const vmm_record_t *rec, size_t k)
@@ -123,13 +110,11 @@ static void record_free_frames(vmm_t *vmm, const vmm_record_t *rec)
     }
 }
 
-/* Releases the record *link points to: bitmap nodes, unmap, then frames,
- * bitmap (unless clear is false: vmm_deinit drops the whole bitmap), list
- * and block. Returns VMM_ERR_OUT_OF_MEMORY or the mapper's error with
- * nothing changed. */
-static vmm_status_t record_release(vmm_t *vmm, vmm_record_t **link, bool clear)
+/* Releases rec: bitmap nodes, unmap, then frames, bitmap (unless clear is
+ * false: vmm_deinit drops the whole bitmap), index and block. Returns
+ * VMM_ERR_OUT_OF_MEMORY or the mapper's error with nothing changed. */
+static vmm_status_t record_release(vmm_t *vmm, vmm_record_t *rec, bool clear)
 {
-    vmm_record_t *rec = *link;
     size_t first = vmm_page_index(vmm, rec->virt);
     vmm_status_t st = VMM_OK;
     if (clear)
@@ -144,8 +129,7 @@ static vmm_status_t record_release(vmm_t *vmm, vmm_record_t **link, bool clear)
     record_free_frames(vmm, rec);
     if (clear)
         VMM_ASSERT(hbitmap_clear_range(&vmm->bitmap, first, (size_t)rec->pages) == VMM_OK);
-    *link = rec->next;
-    VMM_ASSERT(vmm_tree_remove(&vmm->tree, &rec->node) == VMM_OK);
+    vmm_record_remove(vmm, rec);
     vmm_record_delete(vmm, rec);
     return VMM_OK;
 }
@@ -153,33 +137,35 @@ static vmm_status_t record_release(vmm_t *vmm, vmm_record_t **link, bool clear)
 /* Frees the record starting at virt (see vmm.h for the errors). */
 vmm_status_t vmm_free(vmm_t *vmm, uint64_t virt)
 {
-    vmm_record_t **link;
-    vmm_status_t st = vmm_record_at(vmm, virt, &link);
+    vmm_record_t *rec;
+    vmm_status_t st = vmm_record_at(vmm, virt, &rec);
     if (st != VMM_OK)
         return st;
-    return record_release(vmm, link, true);
+    return record_release(vmm, rec, true);
 }
 
 /* Frees the reservation starting at reservation; VMM_ERR_NOT_RESERVATION
  * for another kind of record, else vmm_free's errors. */
 vmm_status_t vmm_release(vmm_t *vmm, uint64_t reservation)
 {
-    vmm_record_t **link;
-    vmm_status_t st = vmm_record_at(vmm, reservation, &link);
+    vmm_record_t *rec;
+    vmm_status_t st = vmm_record_at(vmm, reservation, &rec);
     if (st != VMM_OK)
         return st;
-    if ((*link)->kind != VMM_REC_RESERVE)
+    if (rec->kind != VMM_REC_RESERVE)
         return VMM_ERR_NOT_RESERVATION;
-    return record_release(vmm, link, true);
+    return record_release(vmm, rec, true);
 }
 
-/* Releases every record; cannot report an error, so any failure traps. */
+/* Releases every record and bitmap node; cannot report an error, so any
+ * failure traps. */
 void vmm_deinit(vmm_t *vmm)
 {
     if (vmm == 0)
         return;
-    while (vmm->records != 0)
-        VMM_ASSERT(record_release(vmm, &vmm->records, false) == VMM_OK);
+    vmm_tree_node_t *first;
+    while ((first = vmm_tree_first(&vmm->tree)) != 0)
+        VMM_ASSERT(record_release(vmm, VMM_RECORD_OF(first), false) == VMM_OK);
     hbitmap_destroy(&vmm->bitmap); /* every node back; all free again */
     vmm->hint = 0;
 }

@@ -277,7 +277,7 @@ static void check_samples(const fuzz_phys_t *pool, const x86_paging_t *pt, const
 static void check_big_vmm(const fuzz_phys_t *pool, const x86_paging_t *pt, const vmm_t *vmm)
 {
     uint64_t used = 0, prev = vmm->start;
-    for (const vmm_record_t *r = vmm->records; r; r = r->next) {
+    for (const vmm_record_t *r = vmm_first_record(vmm); r; r = vmm_next_record(r)) {
         uint64_t end = r->virt + r->pages * VMM_PAGE_SIZE;
         FUZZ_CHECK(r->virt >= prev && end <= vmm->end, "boot-vmm-records",
                    "record 0x%llx out of order or outside the window", (unsigned long long)r->virt);

@@ -54,7 +54,7 @@ static bool window_matches_records(size_t *used, size_t *set_pages)
     uint64_t prev = MM_WINDOW_START;
     *used = 0;
     *set_pages = 0;
-    for (const vmm_record_t *r = kmm.vmm.records; r != 0; r = r->next) {
+    for (const vmm_record_t *r = vmm_first_record(&kmm.vmm); r != 0; r = vmm_next_record(r)) {
         uint64_t end = r->virt + r->pages * PAGE;
         EXPECT(r->virt >= prev && end <= MM_WINDOW_END && end > r->virt);
         if (!run_is(prev, r->virt, false) || !run_is(r->virt, end, true))
@@ -80,7 +80,8 @@ bool test_window_reserved(void)
     if (!window_matches_records(&used, &boot_pages))
         return false;
     EXPECT(used == boot_pages);
-    for (const vmm_record_t *r = kmm.vmm.records; r != 0; r = r->next, records++)
+    records = vmm_record_count(&kmm.vmm);
+    for (const vmm_record_t *r = vmm_first_record(&kmm.vmm); r != 0; r = vmm_next_record(r))
         if (in_image(r->virt))
             image += r->pages;
     EXPECT(image == image_pages());
@@ -326,7 +327,7 @@ bool test_window_final(void)
     if (!window_matches_records(&used, &set_pages))
         return false;
     EXPECT(set_pages == boot_pages);
-    for (const vmm_record_t *r = kmm.vmm.records; r != 0; r = r->next) {
+    for (const vmm_record_t *r = vmm_first_record(&kmm.vmm); r != 0; r = vmm_next_record(r)) {
         if (r->kind != VMM_REC_SET && (r->kind != VMM_REC_ALLOC || r->pages != 16)) {
             kprintf("    record 0x%lx is neither boot's nor heap (kind %u)\n", r->virt, r->kind);
             return false;

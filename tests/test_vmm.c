@@ -74,7 +74,7 @@ static void test_init_errors(void)
     CHECK_ERR(vmm_init(&vmm, s, s + 0x10001, &a, &m, &f), VMM_ERR_MISALIGNED);
     CHECK(memcmp(&vmm, &before, sizeof vmm) == 0);
     CHECK_OK(vmm_init(&vmm, s, s + 256 * K4, &a, &m, &f));
-    CHECK(vmm.start == s && vmm.end == s + 256 * K4 && vmm.records == NULL);
+    CHECK(vmm.start == s && vmm.end == s + 256 * K4 && vmm_first_record(&vmm) == NULL);
     CHECK(vmm.bitmap.num_free == 256 && fa.live == 0); /* no node until a page is used */
     vmm_deinit(&vmm);
     /* the whole address space but its last page: the largest window */
@@ -222,8 +222,9 @@ static void test_alloc_frames_and_attrs(void)
         }
     }
     /* records are sorted by address */
-    for (const vmm_record_t *r = fx.vmm.records; r && r->next; r = r->next)
-        CHECK(r->virt + r->pages * K4 <= r->next->virt);
+    for (const vmm_record_t *r = vmm_first_record(&fx.vmm); r && vmm_next_record(r);
+         r = vmm_next_record(r))
+        CHECK(r->virt + r->pages * K4 <= vmm_next_record(r)->virt);
     CHECK(fx_destroy(&fx));
 }
 
@@ -472,7 +473,7 @@ static void test_deinit_frees_everything(void)
     CHECK_OK(vmm_map_page(&fx.vmm, res, res + 2 * K4, f, RW));
     vmm_deinit(&fx.vmm);
     CHECK(pmm_free_count(&fx.pmm) == free_before);
-    CHECK(fx.rm.count == 0 && fx.fa.live == 0 && fx.vmm.records == NULL);
+    CHECK(fx.rm.count == 0 && fx.fa.live == 0 && vmm_first_record(&fx.vmm) == NULL);
     CHECK(fx.vmm.bitmap.num_free == fx.vmm.bitmap.num_entries);
     CHECK(fx_destroy(&fx));
 }
