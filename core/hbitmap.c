@@ -40,7 +40,8 @@ _Static_assert(sizeof(void *) == sizeof(uint64_t), "hbitmap needs 64-bit pointer
 
 /* ---- bit helpers (loop-free, no libgcc) ---- */
 
-/* Returns the number of trailing zero bits of x (64 when x == 0). */
+/* Returns the number of trailing zero bits of x (64 when x == 0). The
+ * compiler's builtin is one instruction on x86_64 (no libgcc call). */
 /*@ assigns \nothing;
     ensures 0 <= \result <= 64;
     ensures \result == 64 <==> x == 0;
@@ -49,16 +50,13 @@ _Static_assert(sizeof(void *) == sizeof(uint64_t), "hbitmap needs 64-bit pointer
 */
 static unsigned ctz64(uint64_t x)
 {
-    if (x == 0)
-        return 64;
-    unsigned n = 0;
-    if ((x & 0xFFFFFFFFu) == 0) { n += 32; x >>= 32; }
-    if ((x & 0xFFFFu) == 0) { n += 16; x >>= 16; }
-    if ((x & 0xFFu) == 0) { n += 8; x >>= 8; }
-    if ((x & 0xFu) == 0) { n += 4; x >>= 4; }
-    if ((x & 0x3u) == 0) { n += 2; x >>= 2; }
-    if ((x & 0x1u) == 0) n += 1;
-    return n;
+    return x == 0 ? 64u : (unsigned)__builtin_ctzll(x);
+}
+
+/* Returns the number of leading zero bits of x (64 when x == 0). */
+static unsigned clz64(uint64_t x)
+{
+    return x == 0 ? 64u : (unsigned)__builtin_clzll(x);
 }
 
 /* Returns the number of set bits of x. */
@@ -106,46 +104,74 @@ static size_t leaf_used(const hb_leaf_t *lf)
     return used;
 }
 
-/* Returns the free entries at offset i of lf (stopping at the end of i's
- * word), and stores in *used_after the used entries that follow them in the
- * same word (0 when the free ones reach the word's end). */
-/*@ requires \valid_read(lf) && \valid(used_after) && i < 4096;
-    assigns *used_after;
-    ensures \result + *used_after <= 64 - i % 64;
-*/
-static unsigned leaf_free_at(const hb_leaf_t *lf, size_t i, unsigned *used_after)
+/* Returns the start (bit offset) of the first run of n free bits lying
+ * inside word x between bits from and 64 - suffix, or 64 when there is none
+ * (runs touching the word's end are the caller's: they may go on). */
+static unsigned word_inner_fit(uint64_t x, unsigned from, size_t n)
 {
-    unsigned b = (unsigned)(i % WORD_BITS);
-    unsigned avail = WORD_BITS - b;
-    uint64_t w = lf->bits[i / WORD_BITS] >> b;
-    unsigned z = MIN(ctz64(w), avail);
-    *used_after = 0;
-    if (z < avail) {
-        uint64_t u = ~(w >> z); /* ones above the word's end come in as free */
-        *used_after = MIN(ctz64(u), avail - z);
+    unsigned i = from;
+    while (i < WORD_BITS) {
+        uint64_t w = x >> i;
+        unsigned z = MIN(ctz64(w), WORD_BITS - i);
+        if (i + z == WORD_BITS)
+            return WORD_BITS; /* reaches the end: a suffix */
+        if (z >= n)
+            return i;
+        i += z;
+        i += MIN(ctz64(~(x >> i)), WORD_BITS - i); /* the used bits */
     }
-    return z;
+    return WORD_BITS;
+}
+
+/* Returns the longest run of free bits of x that touches neither end. */
+static unsigned word_inner_max(uint64_t x)
+{
+    unsigned best = 0, i = ctz64(~x);
+    while (i < WORD_BITS) {
+        unsigned z = MIN(ctz64(x >> i), WORD_BITS - i);
+        if (i + z == WORD_BITS)
+            break;
+        best = MAX(best, z);
+        i += z;
+        i += MIN(ctz64(~(x >> i)), WORD_BITS - i);
+    }
+    return best;
 }
 
 /* Scans lf from offset from for the first free run of n entries, where
  * *run free entries end right before from. Returns the run's first entry,
  * absolute (leaf starts at s), or NONE; *run becomes the free entries at the
- * leaf's end (counted from before from). */
+ * leaf's end (counted from before from). A word at a time: its free
+ * prefix extends the run, its free suffix starts the next one, and its
+ * inner runs are looked at only when n fits in a word. */
 static size_t leaf_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t n, size_t *run)
 {
-    size_t i = from, r = *run;
-    while (i < LEAF_ENTRIES) {
-        unsigned used;
-        unsigned z = leaf_free_at(lf, i, &used);
-        r += z;
+    size_t r = *run;
+    unsigned b = (unsigned)(from % WORD_BITS);
+    for (size_t w = from / WORD_BITS; w < HBITMAP_LEAF_WORDS; w++, b = 0) {
+        uint64_t x = lf->bits[w] >> b; /* bits from b on, as bits from 0 */
+        unsigned avail = WORD_BITS - b;
+        size_t base = w * WORD_BITS + b;
+        unsigned pre = MIN(ctz64(x), avail);
+        if (r + pre >= n) {
+            *run = r + pre;
+            return s + base + pre - (r + pre);
+        }
+        if (pre == avail) {
+            r += avail;
+            continue;
+        }
+        if (n < WORD_BITS) {
+            unsigned at = word_inner_fit(lf->bits[w], b + pre, n);
+            if (at < WORD_BITS) {
+                *run = n;
+                return s + w * WORD_BITS + at;
+            }
+        }
+        r = clz64(lf->bits[w]); /* the free suffix starts a new run */
         if (r >= n) {
             *run = r;
-            return s + i + z - r;
-        }
-        i += z;
-        if (used != 0) {
-            i += used;
-            r = 0;
+            return s + (w + 1u) * WORD_BITS - r;
         }
     }
     *run = r;
@@ -157,30 +183,37 @@ typedef struct hb_runs {
     size_t pre, suf, max;
 } hb_runs_t;
 
-/* Returns the free runs of lf. */
+/* Returns the free runs of lf, a word at a time: runs across words from
+ * each word's free prefix and suffix; a word's inner runs (< 63) only
+ * matter when no longer run exists. */
 static hb_runs_t leaf_runs(const hb_leaf_t *lf)
 {
     hb_runs_t r = {0, 0, 0};
-    size_t i = 0, run = 0;
-    bool in_prefix = true;
-    while (i < LEAF_ENTRIES) {
-        unsigned used;
-        unsigned z = leaf_free_at(lf, i, &used);
-        run += z;
-        i += z;
-        if (used != 0) {
-            if (in_prefix)
-                r.pre = run;
-            in_prefix = false;
-            r.max = MAX(r.max, run);
-            run = 0;
-            i += used;
+    size_t run = 0;
+    bool in_prefix = true, mixed = false;
+    for (unsigned w = 0; w < HBITMAP_LEAF_WORDS; w++) {
+        uint64_t x = lf->bits[w];
+        if (x == 0) {
+            run += WORD_BITS;
+            continue;
         }
+        run += ctz64(x);
+        if (in_prefix)
+            r.pre = run;
+        in_prefix = false;
+        r.max = MAX(r.max, run);
+        run = clz64(x);
+        mixed = true;
     }
     if (in_prefix)
         r.pre = run;
     r.max = MAX(r.max, run);
     r.suf = run;
+    if (mixed && r.max < WORD_BITS - 2u) {
+        for (unsigned w = 0; w < HBITMAP_LEAF_WORDS; w++)
+            if (lf->bits[w] != 0)
+                r.max = MAX(r.max, word_inner_max(lf->bits[w]));
+    }
     return r;
 }
 
@@ -336,7 +369,10 @@ static hb_node_t *take_node(hbitmap_t *hb)
 {
     VMM_ASSERT(hb->num_spare_nodes > 0);
     hb->nodes++;
-    return hb->spare_node[--hb->num_spare_nodes];
+    size_t i = --hb->num_spare_nodes;
+    hb_node_t *node = hb->spare_node[i];
+    hb->spare_node[i] = 0;
+    return node;
 }
 
 /* Returns a leaf from the spare pool (the caller counted it). */
@@ -344,7 +380,10 @@ static hb_leaf_t *take_leaf(hbitmap_t *hb)
 {
     VMM_ASSERT(hb->num_spare_leaves > 0);
     hb->leaves++;
-    return hb->spare_leaf[--hb->num_spare_leaves];
+    size_t i = --hb->num_spare_leaves;
+    hb_leaf_t *lf = hb->spare_leaf[i];
+    hb->spare_leaf[i] = 0;
+    return lf;
 }
 
 /* Returns a node of the tree to the allocator. */
@@ -361,15 +400,21 @@ static void put_leaf(hbitmap_t *hb, hb_leaf_t *lf)
     hb->allocator.free(hb->allocator.ctx, lf, sizeof *lf);
 }
 
-/* Returns the pool to the allocator down to nodes / leaves entries. */
+/* Returns the pool to the allocator down to nodes / leaves entries; the
+ * emptied pool slots are cleared (a failed call leaves hbitmap_t as it was,
+ * byte for byte). */
 static void pool_trim(hbitmap_t *hb, size_t nodes, size_t leaves)
 {
-    while (hb->num_spare_nodes > nodes)
-        hb->allocator.free(hb->allocator.ctx, hb->spare_node[--hb->num_spare_nodes],
-                           sizeof(hb_node_t));
-    while (hb->num_spare_leaves > leaves)
-        hb->allocator.free(hb->allocator.ctx, hb->spare_leaf[--hb->num_spare_leaves],
-                           sizeof(hb_leaf_t));
+    while (hb->num_spare_nodes > nodes) {
+        size_t i = --hb->num_spare_nodes;
+        hb->allocator.free(hb->allocator.ctx, hb->spare_node[i], sizeof(hb_node_t));
+        hb->spare_node[i] = 0;
+    }
+    while (hb->num_spare_leaves > leaves) {
+        size_t i = --hb->num_spare_leaves;
+        hb->allocator.free(hb->allocator.ctx, hb->spare_leaf[i], sizeof(hb_leaf_t));
+        hb->spare_leaf[i] = 0;
+    }
 }
 
 /* Fills the pool up to nodes / leaves entries. VMM_ERR_OUT_OF_MEMORY with
@@ -495,6 +540,18 @@ vmm_status_t hbitmap_init(hbitmap_t *hb, size_t num_entries, const vmm_allocator
     hb->leaves = 0;
     hb->num_spare_nodes = 0;
     hb->num_spare_leaves = 0;
+    /*@ loop invariant 0 <= i <= HBITMAP_SPARE_NODES;
+        loop assigns i, hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1];
+        loop variant HBITMAP_SPARE_NODES - i;
+    */
+    for (unsigned i = 0; i < HBITMAP_SPARE_NODES; i++)
+        hb->spare_node[i] = 0;
+    /*@ loop invariant 0 <= i <= HBITMAP_SPARE_LEAVES;
+        loop assigns i, hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1];
+        loop variant HBITMAP_SPARE_LEAVES - i;
+    */
+    for (unsigned i = 0; i < HBITMAP_SPARE_LEAVES; i++)
+        hb->spare_leaf[i] = 0;
     node_fill(&hb->root, false, height);
     return VMM_OK;
 }
@@ -670,7 +727,8 @@ static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t 
 }
 
 /* Returns the lowest p >= x such that [p, p + n) is free in the tree
- * (padding above num_entries counts as free), or NONE. Descends along x,
+ * (padding above num_entries counts as free), or NONE. Descends along x
+ * (stopping at the first slot that starts at x: its summary covers it),
  * then climbs, reading each later sibling's summary with the free run
  * carried from its left, and enters only a sibling whose longest run fits. */
 static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
@@ -684,10 +742,14 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
     for (unsigned l = hb->height - 1u;; l--) {
         unsigned k = SLOT_OF(x, base, l);
         path[d] = node;
-        slot[d] = k;
+        slot[d] = k + 1u; /* where the climb goes on at this level */
         bases[d] = base;
         d++;
         size_t s = base + ((size_t)k << SHIFT(l));
+        if (s == x) {
+            slot[d - 1u] = k; /* the summary of slot k starts at x: use it */
+            break;
+        }
         if (node->child[k].node == 0) {
             if ((node->full & SLOT_BIT(k)) == 0) {
                 run = s + SPAN(l) - x;
@@ -710,7 +772,7 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
         node = path[d];
         unsigned l = hb->height - 1u - d;
         size_t cs = SPAN(l);
-        for (unsigned k = slot[d] + 1u; k < HBITMAP_FANOUT; k++) {
+        for (unsigned k = slot[d]; k < HBITMAP_FANOUT; k++) {
             size_t s = bases[d] + k * cs;
             if (run + node->pre[k] >= n)
                 return s - run;
@@ -743,7 +805,8 @@ vmm_status_t hbitmap_find(const hbitmap_t *hb, size_t n, size_t align, size_t hi
         if (off != 0 && align - off > last - p)
             return VMM_ERR_NO_SPACE;
         size_t s = off == 0 ? p : p + (align - off);
-        size_t b = range_scan(hb, s, s + n, true);
+        /* p starts a free run of n: only a moved start needs a look */
+        size_t b = off == 0 ? s + n : range_scan(hb, s, s + n, true);
         if (b == s + n) {
             *first = s;
             return VMM_OK;
@@ -838,12 +901,16 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
 }
 
 /* Recomputes the summary of slot k of node (level l) after a change below
- * it; a child that became uniform is freed and the slot made EMPTY/FULL. */
-static void slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
+ * it; a child that became uniform is freed and the slot made EMPTY/FULL.
+ * Returns false when the summary is what it was (the levels above, which
+ * see the slot only through it, need no update). */
+static bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
 {
     if (node->child[k].node == 0)
-        return; /* slot_fill stored its summary */
+        return true; /* slot_fill stored its summary */
     hb_runs_t r = l == 0 ? leaf_runs(node->child[k].leaf) : node_runs(node->child[k].node, l);
+    if (node->pre[k] == r.pre && node->suf[k] == r.suf && node->max[k] == r.max)
+        return false;
     if (r.max == 0 || r.pre == SPAN(l)) {
         bool full = r.max == 0;
         if (l == 0)
@@ -856,6 +923,7 @@ static void slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
         r = uniform_runs(full, l);
     }
     store_runs(node, k, r);
+    return true;
 }
 
 /* Sets (set) or clears [first, end) using the pool for splits; cannot fail
@@ -898,10 +966,8 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
             node = node->child[k].node;
             base = s;
         }
-        while (d > 0) {
+        while (d > 0 && slot_update(hb, path[d - 1u], slot[d - 1u], hb->height - d))
             d--;
-            slot_update(hb, path[d], slot[d], hb->height - 1u - d);
-        }
     }
 }
 

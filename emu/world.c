@@ -42,9 +42,8 @@ static bool build_plain(world_t *w)
     if (st != VMM_OK)
         return report_status("x86_paging_init", st);
     vmm_mapper_t mapper = x86_paging_mapper(&w->pt);
-    st = vmm_init(&w->vmm, w->cfg.window_start, w->cfg.window_end, w->bitmap,
-                  VMM_BITMAP_WORDS(w->cfg.window_start, w->cfg.window_end),
-                  &w->allocator, &mapper, &w->frames);
+    st = vmm_init(&w->vmm, w->cfg.window_start, w->cfg.window_end, &w->allocator, &mapper,
+                  &w->frames);
     if (st != VMM_OK)
         return report_status("vmm_init", st);
     w->boot.cr3 = w->pt.pml4;
@@ -64,8 +63,6 @@ static bool build_boot(world_t *w)
         .has_1g_pages = c->has_1g_pages, .kernel = c->kernel,
         .kernel_len = c->kernel_len, .access_offset = w->hm.access_offset,
         .vmm_start = c->window_start, .vmm_end = c->window_end,
-        .vmm_bitmap = w->bitmap,
-        .vmm_bitmap_words = VMM_BITMAP_WORDS(c->window_start, c->window_end),
         .allocator = w->allocator,
     };
     vmm_status_t st = x86_boot_init(&bc, &w->frames, &w->pt, &w->vmm, &w->boot);
@@ -141,9 +138,7 @@ world_t *world_new(const world_config_t *cfg)
     w->allocator = fail_alloc_iface(&w->fa);
     fail_frames_init(&w->ff, &w->hm.frames);
     w->frames = fail_frames_iface(&w->ff);
-    size_t words = VMM_BITMAP_WORDS(cfg->window_start, cfg->window_end);
-    w->bitmap = calloc(words ? words : 1, sizeof(uint64_t));
-    bool ok = w->bitmap != NULL && (cfg->boot ? build_boot(w) : build_plain(w)) &&
+    bool ok = (cfg->boot ? build_boot(w) : build_plain(w)) &&
               map_aux(w);
     if (ok && cfg->machine != NULL) {
         w->machine = cfg->machine;
@@ -171,7 +166,6 @@ void world_free(world_t *w)
         x86_paging_destroy(&w->pt);
     if (w->machine != w->cfg.machine)
         emu_close(w->machine);
-    free(w->bitmap);
     hostmem_destroy(&w->hm);
     free(w);
 }

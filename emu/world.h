@@ -72,7 +72,6 @@ typedef struct world {
     vmm_allocator_t allocator;  /* fa                                  */
     x86_paging_t pt;
     vmm_t vmm;
-    uint64_t *bitmap;
     x86_boot_result_t boot;
     world_override_t overrides[WORLD_MAX_OVERRIDES];
     size_t noverrides;
