@@ -17,10 +17,12 @@ for src in "$ROOT"/core/*.c "$ROOT"/core/x86_64/*.c; do
   $CC $CFLAGS -std=c11 -I"$ROOT" -c "$src" -o "$o"
   objs+=("$o")
 done
-for src in fuzz_data fuzz_check fuzz_phys fuzz_alloc fuzz_walk; do
-  $CC $CFLAGS -std=c11 -I"$ROOT" -I"$ROOT/harness" -c "$ROOT/harness/$src.c" -o "$OBJ/$src.o"
-  objs+=("$OBJ/$src.o")
-done
+INC=(-I"$ROOT" -I"$ROOT/harness" -I"$ROOT/tests/lib")
+while read -r src; do
+  o=$OBJ/support_$(basename "$src" .c).o
+  $CC $CFLAGS -std=c11 "${INC[@]}" -c "$ROOT/$src" -o "$o"
+  objs+=("$o")
+done <"$ROOT/harness/fuzz_support.list"
 
 zip_dir() { # zip_dir <zip> <dir>: the files of dir, flat
   rm -f "$1"
@@ -36,7 +38,7 @@ with zipfile.ZipFile(sys.argv[1], "w") as z:
 
 for t in bitmap pmm paging vmm boot_init; do
   [[ -f $ROOT/harness/fuzz_$t.c ]] || continue
-  $CC $CFLAGS -std=c11 -I"$ROOT" -I"$ROOT/harness" -c "$ROOT/harness/fuzz_$t.c" -o "$OBJ/fuzz_$t.o"
+  $CC $CFLAGS -std=c11 "${INC[@]}" -c "$ROOT/harness/fuzz_$t.c" -o "$OBJ/fuzz_$t.o"
   $LINK $CFLAGS "$OBJ/fuzz_$t.o" "${objs[@]}" $LIB_FUZZING_ENGINE -o "$OUT/fuzz_$t"
   zip_dir "$OUT/fuzz_${t}_seed_corpus.zip" "$ROOT/corpus/$t"
   cp "$ROOT/corpus/$t.dict" "$OUT/fuzz_$t.dict"
