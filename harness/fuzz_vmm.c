@@ -134,7 +134,7 @@ typedef struct vmm_state {
     uint64_t touch_va, touch_len;  /* the op's argument range (bitmap)  */
     size_t op_frames;              /* most frames the op may take       */
     bool rolled_back;              /* failed after an injected failure  */
-    size_t snap_in_use, snap_tables, snap_live;
+    size_t snap_in_use, snap_tables, snap_live, snap_live_bytes;
     size_t snap_frame_failures, snap_alloc_failures;
 } vmm_state_t;
 
@@ -473,6 +473,7 @@ static void snapshot_take(vmm_state_t *s)
     s->snap_in_use = frame_pool_in_use(&s->pool);
     s->snap_tables = s->pt.table_frames;
     s->snap_live = s->alloc.live;
+    s->snap_live_bytes = s->alloc.live_bytes;
 }
 
 /* Compares bitmap words [from, to) with the model's; names the first that
@@ -539,9 +540,10 @@ static void snapshot_check(vmm_state_t *s)
                "vmm-failed-op-changed", "a failed op changed frames in use %zu -> %zu or table "
                "frames %zu -> %zu", s->snap_in_use, frame_pool_in_use(&s->pool), s->snap_tables,
                s->pt.table_frames);
-    FUZZ_CHECK(s->alloc.live == s->snap_live, "vmm-failed-op-changed",
-               "a failed op changed the allocator's live blocks %zu -> %zu", s->snap_live,
-               s->alloc.live);
+    FUZZ_CHECK(s->alloc.live == s->snap_live && s->alloc.live_bytes == s->snap_live_bytes,
+               "vmm-failed-op-changed", "a failed op changed the allocator's live blocks %zu "
+               "-> %zu (bytes %zu -> %zu)", s->snap_live, s->alloc.live, s->snap_live_bytes,
+               s->alloc.live_bytes);
 }
 
 /* Checks one page: bitmap bit and mapping against the model (walks through
@@ -668,6 +670,21 @@ static void check_all(vmm_state_t *s)
                    (unsigned long long)r->virt);
     }
     FUZZ_CHECK(n == s->nrecs, "vmm-record-count", "%zu records, model %zu", n, s->nrecs);
+    /* the tree backwards: the model's order reversed */
+    const vmm_tree_node_t *back = vmm_tree_last(&s->vmm.tree);
+    for (size_t i = s->nrecs; i-- > 0; back = vmm_tree_prev(back))
+        FUZZ_CHECK(back && rec_of(back)->virt == s->recs[s->order[i]].virt, "vmm-tree-order",
+                   "walking the tree backwards, record %zu is not the model's 0x%llx", i,
+                   (unsigned long long)s->recs[s->order[i]].virt);
+    FUZZ_CHECK(back == NULL, "vmm-tree-order", "the tree has a record before the first");
+    /* the record blocks: a header and, per frame, its address (and, for a
+     * reservation, its attributes byte) */
+    size_t bytes = 0;
+    for (size_t i = 0; i < s->nrecs; i++)
+        bytes += sizeof(vmm_record_t) +
+                 s->recs[i].nframes * (sizeof(uint64_t) + (s->recs[i].kind == VMM_REC_RESERVE));
+    FUZZ_CHECK(s->alloc.live_bytes == bytes, "vmm-record-bytes",
+               "%zu bytes in record blocks, model %zu", s->alloc.live_bytes, bytes);
     /* the bitmap, built again from the model */
     size_t words = s->vmm.bitmap.num_words;
     memset(s->scratch, 0, words * sizeof s->scratch[0]);

@@ -8,6 +8,8 @@
 #ifndef TESTS_DOUBLE_REPORT_H
 #define TESTS_DOUBLE_REPORT_H
 
+#include <stdbool.h>
+
 /* A reporter: must not return. */
 typedef void (*double_reporter_t)(const char *check, const char *msg);
 
@@ -17,6 +19,11 @@ void double_set_reporter(double_reporter_t fn);
 /* Reports a broken check through the reporter and aborts. Never returns. */
 _Noreturn void double_fail(const char *check, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* The one-shot countdown every double arms: returns true when this call
+ * must fail (*countdown was 0; it becomes -1), else counts down (-1: never
+ * fails). */
+bool double_countdown(long *countdown);
 
 /* DOUBLE_CHECK(cond, "check-name", "printf message", ...). */
 #define DOUBLE_CHECK(cond, check, ...)       \

@@ -118,13 +118,10 @@ static void *fa_alloc(void *ctx, size_t size, size_t align)
     fail_alloc_t *fa = ctx;
     DOUBLE_CHECK(IS_POW2(align), "alloc-align", "asked for alignment %zu", align);
     fa->calls++;
-    if (fa->countdown == 0) {
-        fa->countdown = -1;
+    if (double_countdown(&fa->countdown)) {
         fa->failures++;
         return NULL;
     }
-    if (fa->countdown > 0)
-        fa->countdown--;
     if (align < MIN_ALIGN)
         align = MIN_ALIGN;
     uint8_t *block = arena_alloc(fa, size, align);

@@ -1,6 +1,8 @@
 /* fail_frames.c - see fail_frames.h. */
 #include "fail_frames.h"
 
+#include "double_report.h"
+
 void fail_frames_init(fail_frames_t *ff, const vmm_frames_t *inner)
 {
     ff->inner = *inner;
@@ -25,14 +27,10 @@ static int should_fail(fail_frames_t *ff, unsigned kind)
     if (!(ff->fail_on & kind))
         return 0;
     ff->calls++;
-    if (ff->countdown == 0) {
-        ff->countdown = -1;
-        ff->failures++;
-        return 1;
-    }
-    if (ff->countdown > 0)
-        ff->countdown--;
-    return 0;
+    if (!double_countdown(&ff->countdown))
+        return 0;
+    ff->failures++;
+    return 1;
 }
 
 static vmm_status_t ff_alloc(void *ctx, size_t count, size_t align, uint64_t *phys)
