@@ -80,6 +80,7 @@ typedef struct boot_state {
     x86_kernel_segment_t seg[MAX_SEGMENTS];
     x86_boot_config_t cfg;
     uint64_t bitmap[WINDOW_WORDS + 1];
+    uint64_t mapped[WINDOW_WORDS]; /* window pages the walk found mapped */
     uint64_t page;              /* direct-map page size */
     size_t direct_leaves, kernel_leaves;
 } boot_state_t;
@@ -122,11 +123,24 @@ static const x86_kernel_segment_t *segment_at(const boot_state_t *s, uint64_t va
     return NULL;
 }
 
+/* Marks the pages of the window that [va, va + size) covers in s->mapped
+ * (what the VMM's bitmap must say). */
+static void mark_window(boot_state_t *s, uint64_t va, uint64_t size)
+{
+    uint64_t lo = va > s->cfg.vmm_start ? va : s->cfg.vmm_start;
+    uint64_t hi = va + (size - 1u) < s->cfg.vmm_end - 1u ? va + (size - 1u) : s->cfg.vmm_end - 1u;
+    for (uint64_t p = lo; p <= hi && p >= lo; p += VMM_PAGE_SIZE) {
+        size_t i = (size_t)((p - s->cfg.vmm_start) >> VMM_PAGE_SHIFT);
+        s->mapped[i / 64u] |= 1ull << (i % 64u);
+    }
+}
+
 /* fuzz_walk_all callback: each leaf is a wanted direct page or a segment
  * page, with exact frame and flags. */
 static void leaf_seen(void *ctx, uint64_t va, x86_pte_t leaf, uint64_t size)
 {
     boot_state_t *s = ctx;
+    mark_window(s, va, size);
     const x86_kernel_segment_t *k = segment_at(s, va);
     if (k && size == VMM_SIZE_4K) {
         FUZZ_CHECK(X86_PTE_ADDR(leaf) == k->phys + (va - k->virt) &&
@@ -276,18 +290,17 @@ static uint64_t layout_errors(const boot_state_t *s)
     return a;
 }
 
-/* Checks the VMM: its window, and a bit set exactly where a page is mapped. */
-static void check_vmm(boot_state_t *s, const frame_pool_t *pool, const x86_paging_t *pt,
-                      const vmm_t *vmm)
+/* Checks the VMM: its window, and a bit set exactly where the walk found a
+ * page mapped (s->mapped, marked by leaf_seen). */
+static void check_vmm(boot_state_t *s, const vmm_t *vmm)
 {
     FUZZ_CHECK(vmm->start == s->cfg.vmm_start && vmm->end == s->cfg.vmm_end, "boot-vmm-window",
                "VMM window [0x%llx, 0x%llx)", (unsigned long long)vmm->start,
                (unsigned long long)vmm->end);
     size_t used = 0;
     for (uint64_t va = vmm->start; va < vmm->end; va += VMM_PAGE_SIZE) {
-        x86_pte_t leaf;
-        uint64_t size;
-        bool mapped = fuzz_walk_va(pool, pt->pml4, va, &leaf, &size);
+        size_t i = (size_t)((va - vmm->start) >> VMM_PAGE_SHIFT);
+        bool mapped = (s->mapped[i / 64u] >> (i % 64u)) & 1u;
         bool set = false;
         FUZZ_CHECK_STATUS(vmm_is_set(vmm, va, &set), VMM_OK, "boot-vmm-is-set");
         FUZZ_CHECK(set == mapped, "boot-vmm-tracking", "window page 0x%llx: %s, bitmap %s",
@@ -446,6 +459,7 @@ static void final_check(void *state)
 {
     boot_state_t *s = state;
     s->direct_leaves = s->kernel_leaves = 0;
+    memset(s->mapped, 0, sizeof s->mapped);
     size_t tables = fuzz_walk_all(&s->pool, s->pt.pml4, leaf_seen, s);
     interval_t iv[MAX_INTERVALS];
     size_t n = collect(s, iv, true, false);
@@ -467,7 +481,7 @@ static void final_check(void *state)
                "boot-table-minimal", "%zu table frames used, x86_boot_min_table_frames %zu, "
                "minimum %llu", tables, x86_boot_min_table_frames(&s->cfg),
                (unsigned long long)minimum);
-    check_vmm(s, &s->pool, &s->pt, &s->vmm);
+    check_vmm(s, &s->vmm);
     TRACE("ok: %zu direct pages, %zu kernel pages, %zu table frames", s->direct_leaves,
           s->kernel_leaves, tables);
 }
