@@ -26,10 +26,12 @@
 
 #include <stdint.h>
 
-/* Ops run per input at most. Coverage stops growing well below this (see
- * harness/README.md); the scripts' -max_len is FUZZ_MAX_LEN. */
+/* Ops run per input at most, and the input length the fuzzers are given
+ * (-max_len; `fuzz_gen_corpus --ops` prints it per target), unless a
+ * target sets its own below where longer programs measurably stop finding
+ * anything (harness/README.md, "Program length"). */
 #define FUZZ_MAX_OPS 256u
-#define FUZZ_MAX_LEN 1024u
+#define FUZZ_MAX_LEN 2048u
 
 /* ---- bitmap ------------------------------------------------------------
  * config: u16 entries (1 + v % BITMAP_FUZZ_MAX), u8 slack words (v % 3)
@@ -71,6 +73,8 @@
  * u8 flags (exactly 1: full check after every op); see fuzz_vmm.c.
  * va = u8 mode, u16 slot (fuzz_vmm.c read_va).                           */
 #define VMM_CONFIG "12111"
+#define VMM_MAX_OPS 96u   /* every edge and feature of a 2108-input corpus */
+#define VMM_MAX_LEN 256u  /* survive truncation to 192 bytes             */
 #define VMM_OPS(X)                                                                        \
     X(VMM_OP_ALLOC, 0, "alloc", "11", 2, 7)                       /* u8 pages, u8 attrs */ \
     X(VMM_OP_SET, 1, "set", "121121", 0, 1, 1, 1, 1100, 7) /* va pages with_phys frame attrs */ \
@@ -156,6 +160,8 @@ typedef struct fuzz_format {
     const fuzz_op_desc_t *ops;
     unsigned nops;
     int has_opcode;                    /* 0: parts of a configuration    */
+    unsigned max_ops;                  /* ops run per input at most      */
+    unsigned max_len;                  /* bytes the fuzzers give an input */
 } fuzz_format_t;
 
 extern const fuzz_op_desc_t bitmap_op_desc[BITMAP_OP_COUNT];

@@ -1442,7 +1442,7 @@ static void reset(void *state)
 }
 
 static const fuzz_target_t target = {
-    .ops = vmm_op_desc, .nops = VMM_OP_COUNT, .max_ops = FUZZ_MAX_OPS,
+    .ops = vmm_op_desc, .nops = VMM_OP_COUNT, .max_ops = VMM_MAX_OPS,
     .create = create, .setup = setup, .run_op = run, .check_op = NULL,
     .check_final = final_check, .reset = reset,
 };

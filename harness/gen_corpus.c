@@ -163,8 +163,9 @@ static void print_tables(void)
 {
     for (unsigned i = 0; i < fuzz_format_count; i++) {
         const fuzz_format_t *f = &fuzz_formats[i];
-        printf("target %s config %s opcodes %s\n", f->target, f->config[0] ? f->config : "-",
-               f->has_opcode ? "yes" : "no");
+        printf("target %s config %s opcodes %s max_ops %u max_len %u\n", f->target,
+               f->config[0] ? f->config : "-", f->has_opcode ? "yes" : "no", f->max_ops,
+               f->max_len);
         for (unsigned op = 0; op < f->nops; op++)
             printf("op %s %u %s %s\n", f->target, op, f->ops[op].name,
                    f->ops[op].args[0] ? f->ops[op].args : "-");
@@ -770,10 +771,14 @@ int main(int argc, char **argv)
         print_tables();
         return 0;
     }
+    if (argc == 3 && strcmp(argv[1], "--max-len") == 0) {
+        printf("%u\n", format(argv[2])->max_len);
+        return 0;
+    }
     if (argc == 3 && strcmp(argv[1], "--check-dicts") == 0)
         return check_dicts(argv[2]);
     if (argc != 2 || argv[1][0] == '-') {
-        fprintf(stderr, "usage: %s OUTDIR | --check-dicts CORPUSDIR | --ops\n", argv[0]);
+        fprintf(stderr, "usage: %s OUTDIR | --check-dicts CORPUSDIR | --ops | --max-len TARGET\n", argv[0]);
         return 1;
     }
     out_dir = argv[1];
