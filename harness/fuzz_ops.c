@@ -1,6 +1,8 @@
 /* fuzz_ops.c - the op descriptors, built from the tables of fuzz_ops.h. */
 #include "fuzz_ops.h"
 
+#include <string.h>
+
 #define FUZZ_OP_DESC(e, v, n, a, ...)                                              \
     [v] = { n, a, { 0, __VA_ARGS__ },                                              \
             (unsigned)(sizeof((const uint64_t[]){ 0, __VA_ARGS__ }) / sizeof(uint64_t) - 1u) },
@@ -23,4 +25,40 @@ const unsigned fuzz_format_count = sizeof fuzz_formats / sizeof fuzz_formats[0];
 const char *fuzz_op_name(const fuzz_op_desc_t *ops, unsigned n, unsigned op)
 {
     return op < n ? ops[op].name : "nop";
+}
+
+const fuzz_format_t *fuzz_format(const char *target)
+{
+    for (unsigned i = 0; i < fuzz_format_count; i++)
+        if (strcmp(fuzz_formats[i].target, target) == 0)
+            return &fuzz_formats[i];
+    return NULL;
+}
+
+int fuzz_encode(const char *widths, const uint64_t *v, unsigned n, uint8_t *buf, size_t *len,
+                size_t cap)
+{
+    size_t bytes = 0;
+    for (const char *w = widths; *w; w++)
+        bytes += (size_t)(*w - '0');
+    if (strlen(widths) != n || bytes > cap - *len)
+        return 0;
+    for (unsigned i = 0; i < n; i++)
+        for (unsigned b = 0; b < (unsigned)(widths[i] - '0'); b++)
+            buf[(*len)++] = (uint8_t)(v[i] >> (8u * b));
+    return 1;
+}
+
+int fuzz_op_encode(const fuzz_format_t *f, unsigned op, const uint64_t *v, unsigned n,
+                   uint8_t *buf, size_t *len, size_t cap)
+{
+    if (op >= f->nops || *len + (f->has_opcode ? 1u : 0u) > cap)
+        return 0;
+    size_t at = *len;
+    if (f->has_opcode)
+        buf[(*len)++] = (uint8_t)op;
+    if (fuzz_encode(f->ops[op].args, v, n, buf, len, cap))
+        return 1;
+    *len = at;
+    return 0;
 }

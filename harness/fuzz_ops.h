@@ -24,6 +24,7 @@
 #ifndef HARNESS_FUZZ_OPS_H
 #define HARNESS_FUZZ_OPS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Ops run per input at most, and the input length the fuzzers are given
@@ -173,6 +174,22 @@ extern const fuzz_op_desc_t boot_init_part_desc[BOOT_PART_COUNT];
 /* Every target's format, in build order; fuzz_format_count entries. */
 extern const fuzz_format_t fuzz_formats[];
 extern const unsigned fuzz_format_count;
+
+/* Returns the format of target, or NULL. */
+const fuzz_format_t *fuzz_format(const char *target);
+
+/* The seed encoder: appends op (its opcode byte when f has opcodes) and
+ * its arguments v[0 .. n) with the widths of its table row to buf[*len ..
+ * cap). Returns false, appending nothing, when op is not in the table, n is
+ * not its argument count or the bytes do not fit. */
+int fuzz_op_encode(const fuzz_format_t *f, unsigned op, const uint64_t *v, unsigned n,
+                   uint8_t *buf, size_t *len, size_t cap);
+
+/* Appends values v[0 .. n) with the widths in widths (one digit, the bytes,
+ * per value) to buf[*len .. cap). Returns false, appending nothing, when n
+ * is not the number of widths or the bytes do not fit. */
+int fuzz_encode(const char *widths, const uint64_t *v, unsigned n, uint8_t *buf, size_t *len,
+                size_t cap);
 
 /* Returns the name of op in a table of n ops ("nop" past the end). */
 const char *fuzz_op_name(const fuzz_op_desc_t *ops, unsigned n, unsigned op);

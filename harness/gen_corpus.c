@@ -65,41 +65,36 @@ static void save(const char *target, const char *name, const prog_t *p)
 /* Returns the format (fuzz_ops.h) of target. Exits when there is none. */
 static const fuzz_format_t *format(const char *target)
 {
-    for (unsigned i = 0; i < fuzz_format_count; i++)
-        if (strcmp(fuzz_formats[i].target, target) == 0)
-            return &fuzz_formats[i];
+    const fuzz_format_t *f = fuzz_format(target);
+    if (f)
+        return f;
     fprintf(stderr, "gen_corpus: no format for %s\n", target);
     exit(1);
 }
 
-/* Appends values v[0 .. n) with the widths in widths (one digit each).
- * Exits when n is not the number of widths: the seed encoders are the
- * tables of fuzz_ops.h, and a call that disagrees with its table is a bug
- * of this file. */
+/* Exits naming what: a call of the seed encoders that disagrees with its
+ * table (fuzz_ops.h) is a bug of this file. */
+static void encode_failed(const char *what, const char *widths, unsigned n)
+{
+    fprintf(stderr, "gen_corpus: %s takes %zu values (\"%s\"), given %u (or no room)\n", what,
+            strlen(widths), widths, n);
+    exit(1);
+}
+
+/* Appends values v[0 .. n) with the widths in widths. */
 static void put_widths(prog_t *p, const char *what, const char *widths, const uint64_t *v,
                        unsigned n)
 {
-    if (strlen(widths) != n) {
-        fprintf(stderr, "gen_corpus: %s takes %zu values (\"%s\"), given %u\n", what,
-                strlen(widths), widths, n);
-        exit(1);
-    }
-    for (unsigned i = 0; i < n; i++)
-        put(p, v[i], (unsigned)(widths[i] - '0'));
+    if (!fuzz_encode(widths, v, n, p->buf, &p->len, PROG_MAX))
+        encode_failed(what, widths, n);
 }
 
-/* Appends op (its opcode byte when the target has opcodes) and its
- * arguments v[1 .. n), as the table of f says. */
+/* Appends op v[0] and its arguments v[1 .. n) as the table of f says. */
 static void put_op(prog_t *p, const fuzz_format_t *f, const uint64_t *v, unsigned n)
 {
-    if (v[0] >= f->nops) {
-        fprintf(stderr, "gen_corpus: %s has no op %llu\n", f->target, (unsigned long long)v[0]);
-        exit(1);
-    }
-    const fuzz_op_desc_t *d = &f->ops[v[0]];
-    if (f->has_opcode)
-        u8(p, v[0]);
-    put_widths(p, d->name, d->args, v + 1, n - 1u);
+    if (!fuzz_op_encode(f, (unsigned)v[0], v + 1, n - 1u, p->buf, &p->len, PROG_MAX))
+        encode_failed(v[0] < f->nops ? f->ops[v[0]].name : "an op out of the table",
+                      v[0] < f->nops ? f->ops[v[0]].args : "", n - 1u);
 }
 
 /* Starts program p with f's configuration bytes v[0 .. n). */
