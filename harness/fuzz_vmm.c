@@ -343,13 +343,11 @@ static bool model_mapped(vmm_state_t *s, uint64_t va, uint64_t *phys, vmm_attrs_
 
 /* ================================================================ checks */
 
-/* The core's records in address order, read through its record tree. */
+/* The record of a node of the core's record tree (NULL for NULL). */
 static const vmm_record_t *rec_of(const vmm_tree_node_t *n)
 {
     return n ? VMM_TREE_ENTRY(n, const vmm_record_t, node) : NULL;
 }
-static const vmm_record_t *rec_first(const vmm_t *v) { return rec_of(vmm_tree_first(&v->tree)); }
-static const vmm_record_t *rec_next(const vmm_record_t *r) { return rec_of(vmm_tree_next(&r->node)); }
 
 /* The height the harness computes for a subtree root: its stored height,
  * trusted only after the node itself was checked (0 for NULL). */
@@ -426,7 +424,8 @@ static bool records_match(const vmm_state_t *s, size_t *count)
 {
     size_t n = 0;
     bool same = true;
-    for (const vmm_record_t *r = rec_first(&s->vmm); r && n <= s->nrecs; r = rec_next(r), n++) {
+    for (const vmm_record_t *r = vmm_first_record(&s->vmm); r && n <= s->nrecs;
+         r = vmm_next_record(r), n++) {
         if (n == s->nrecs)
             return *count = n + 1u, false;
         const model_record_t *m = &s->recs[s->order[n]];
@@ -655,7 +654,7 @@ static void check_all(vmm_state_t *s)
     FUZZ_CHECK(vmm_tree_check(&s->vmm.tree) && s->vmm.tree.count == s->nrecs, "vmm-tree",
                "the record tree breaks an invariant of vmm_tree.h (count %zu, model %zu)",
                s->vmm.tree.count, s->nrecs);
-    for (const vmm_record_t *r = rec_first(&s->vmm); r; r = rec_next(r)) {
+    for (const vmm_record_t *r = vmm_first_record(&s->vmm); r; r = vmm_next_record(r)) {
         FUZZ_CHECK(++n <= s->nrecs, "vmm-record-count", "more records than the model's %zu",
                    s->nrecs);
         FUZZ_CHECK(n == 1 || r->virt >= prev_end, "vmm-record-order",
