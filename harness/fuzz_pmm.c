@@ -49,6 +49,8 @@ typedef struct pmm_state {
     uint8_t model[MAX_FRAMES];
     size_t n;          /* managed frames */
     size_t free_frames;
+    size_t lowest_free; /* the model's lowest free frame (n: none): what
+                           pmm.h says the hint is, and pmm_alloc returns */
 } pmm_state_t;
 
 /* ---------------------------------------------------------------- model */
@@ -90,6 +92,8 @@ static size_t model_init(pmm_state_t *s)
         s->model[f] = usable && !other ? FREE : RESERVED;
         s->free_frames += s->model[f] == FREE;
     }
+    for (s->lowest_free = 0; s->lowest_free < top && s->model[s->lowest_free] != FREE;)
+        s->lowest_free++;
     return top;
 }
 
@@ -99,6 +103,10 @@ static void model_set(pmm_state_t *s, size_t f, uint8_t state)
     s->free_frames -= s->model[f] == FREE;
     s->model[f] = state;
     s->free_frames += state == FREE;
+    if (state == FREE && f < s->lowest_free)
+        s->lowest_free = f;
+    while (s->lowest_free < s->n && s->model[s->lowest_free] != FREE)
+        s->lowest_free++; /* amortised: each frame passed once per time it was freed */
 }
 
 /* ---------------------------------------------------------------- checks */
@@ -129,6 +137,8 @@ static void check_frames(pmm_state_t *s, size_t f, size_t count)
         check_frame(s, f + k);
     FUZZ_CHECK(pmm_free_count(&s->pmm) == s->free_frames, "pmm-free-count",
                "pmm_free_count %zu, model %zu", pmm_free_count(&s->pmm), s->free_frames);
+    FUZZ_CHECK(s->pmm.hint == s->lowest_free, "pmm-hint",
+               "hint %zu, the lowest free frame is %zu", s->pmm.hint, s->lowest_free);
 }
 
 /* Checks every frame. */
@@ -188,18 +198,19 @@ static size_t read_align(fuzz_data_t *fd)
     return (v & RAW_FLAG) ? (size_t)(v & ~RAW_FLAG) : (size_t)1 << (v % ALIGN_SHIFTS);
 }
 
-/* Returns true when the model has count free frames at a multiple of align
- * (align a power of two). */
-static bool model_has_run(const pmm_state_t *s, size_t count, size_t align)
+/* Returns the lowest frame starting count free frames at a multiple of
+ * align (align a power of two): first fit, what pmm.h promises; s->n when
+ * there is none. */
+static size_t model_first_fit(const pmm_state_t *s, size_t count, size_t align)
 {
     for (size_t f = 0; f + count <= s->n; f += align) {
         size_t k = 0;
         while (k < count && s->model[f + k] == FREE)
             k++;
         if (k == count)
-            return true;
+            return f;
     }
-    return false;
+    return s->n;
 }
 
 /* pmm_alloc / pmm_alloc_contiguous / frames.alloc. */
@@ -221,13 +232,16 @@ static void op_alloc(pmm_state_t *s, size_t count, size_t align, int how)
           how == 0 ? "alloc" : how == 1 ? "alloc_contiguous" : "frames.alloc", count, align,
           fuzz_status(got), (unsigned long long)phys);
     uint64_t allowed = 0;
+    size_t fit = s->n;
     if (count == 0 || !IS_POW2(align))
         allowed = BIT(VMM_ERR_INVALID_ARGUMENT);
-    else if (!model_has_run(s, count, align))
+    else if ((fit = model_first_fit(s, count, align)) == s->n)
         allowed = BIT(VMM_ERR_OUT_OF_FRAMES);
     if (!judge(s, got, allowed, "pmm-alloc-status"))
         return;
     size_t f = (size_t)FRAME(phys);
+    FUZZ_CHECK(f == fit, "pmm-alloc-first-fit", "handed out frame %zu, the lowest fit is %zu",
+               f, fit);
     FUZZ_CHECK((phys & VMM_PAGE_MASK) == 0 && f % align == 0 && f + count <= s->n,
                "pmm-alloc-frame", "0x%llx: misaligned or unmanaged", (unsigned long long)phys);
     for (size_t k = 0; k < count; k++) {
