@@ -7,7 +7,6 @@
 #include "kernel.h"
 #include "serial.h"
 
-#define PMM_STORAGE_WORDS (2u * BITMAP_WORDS((size_t)(MM_MAX_PHYS / VMM_PAGE_SIZE)))
 #define WINDOW_WORDS VMM_BITMAP_WORDS(MM_WINDOW_START, MM_WINDOW_END)
 #define HEAP_ARENA_BYTES (64u * 1024u)
 #define HEAP_LOW_WATER (16u * 1024u)
@@ -17,7 +16,6 @@
 
 kernel_mm_t kmm;
 
-static uint64_t pmm_storage[PMM_STORAGE_WORDS];
 static uint64_t window_storage[WINDOW_WORDS];
 static _Alignas(HEAP_GRAIN) uint8_t heap_arena[HEAP_ARENA_BYTES];
 /* Table frames must be reachable through boot.S's identity map until the
@@ -90,17 +88,53 @@ static vmm_status_t tlb_mappable(void *ctx, uint64_t virt, uint64_t len)
     return x86_range_mappable(virt, len);
 }
 
-/* Drops map entries above MM_MAX_PHYS (the pmm's storage limit). */
-static void clip_map(kernel_mm_t *m)
+/* Returns the number of whole 4 KiB frames inside the map's usable entries
+ * (the e820 total the pmm must track; QEMU's entries do not overlap). */
+static uint64_t usable_frames(const kernel_mm_t *m)
 {
+    uint64_t n = 0;
     for (size_t i = 0; i < m->map_len; i++) {
-        memmap_entry_t *e = &m->map[i];
-        if (e->base >= MM_MAX_PHYS) {
-            e->length = 0;
-        } else if (e->length > MM_MAX_PHYS - e->base) {
-            e->length = MM_MAX_PHYS - e->base;
-        }
+        const memmap_entry_t *e = &m->map[i];
+        if (e->type != MEMMAP_USABLE)
+            continue;
+        uint64_t first = (e->base + VMM_PAGE_MASK) >> VMM_PAGE_SHIFT;
+        uint64_t end = (e->base + e->length) >> VMM_PAGE_SHIFT;
+        n += end > first ? end - first : 0;
     }
+    return n;
+}
+
+/* Returns the physical address of `bytes` (a multiple of 4 KiB) of usable
+ * RAM for the pmm's bitmaps: the first place in a usable entry at or above
+ * MM_PMM_STORAGE_MIN, clear of the image, below the boot identity map's
+ * limit (the storage is reached at phys until the CR3 switch). Panics when
+ * none fits: the pmm cannot exist without it. */
+static uint64_t place_pmm_storage(const kernel_mm_t *m, uint64_t bytes)
+{
+    uint64_t img = (uint64_t)(uintptr_t)__image_phys_start;
+    uint64_t img_end = ((uint64_t)(uintptr_t)__image_phys_end + VMM_PAGE_MASK) & ~VMM_PAGE_MASK;
+    for (size_t i = 0; i < m->map_len; i++) {
+        const memmap_entry_t *e = &m->map[i];
+        if (e->type != MEMMAP_USABLE)
+            continue;
+        uint64_t end = e->base + e->length;
+        uint64_t p = (e->base + VMM_PAGE_MASK) & ~VMM_PAGE_MASK;
+        if (p < MM_PMM_STORAGE_MIN)
+            p = MM_PMM_STORAGE_MIN;
+        if (p < img_end && p + bytes > img)
+            p = img_end;
+        if (p < end && bytes <= end - p && p + bytes <= MM_BOOT_IDENTITY_LIMIT)
+            return p;
+    }
+    panic("no usable region below 4 GiB holds the pmm's %lu bytes", (unsigned long)bytes);
+}
+
+/* Moves the pmm's bitmap pointers from the boot identity map to the direct
+ * map (the identity map is gone after the CR3 switch). */
+static void rebase_pmm_storage(kernel_mm_t *m)
+{
+    m->pmm.used.words = mm_phys_to_virt((uint64_t)(uintptr_t)m->pmm.used.words);
+    m->pmm.reserved.words = mm_phys_to_virt((uint64_t)(uintptr_t)m->pmm.reserved.words);
 }
 
 /* Prints the memory map. */
@@ -140,27 +174,40 @@ static size_t image_segments(kernel_mm_t *m)
     return n;
 }
 
-/* Builds the frame manager from the PVH map and reserves the image. */
+/* Builds the frame manager from the PVH map, its bitmaps sized from the map
+ * and carved out of usable RAM (so every usable frame is tracked, whatever
+ * the RAM size), and reserves the image and that storage. Panics unless the
+ * free count equals the map's usable total. */
 static void init_frames(kernel_mm_t *m, uint64_t start_info_phys)
 {
     m->map_len = pvh_memory_map(start_info_phys, 0, m->map, PVH_MAX_MAP);
     if (m->map_len == 0)
         panic("no PVH memory map at 0x%lx", start_info_phys);
     print_map(m);
-    clip_map(m);
     size_t words = pmm_storage_words(m->map, m->map_len);
-    vmm_status_t st = pmm_init(&m->pmm, m->map, m->map_len, pmm_storage, PMM_STORAGE_WORDS);
+    uint64_t bytes = ((uint64_t)words * sizeof(uint64_t) + VMM_PAGE_MASK) & ~VMM_PAGE_MASK;
+    uint64_t storage = place_pmm_storage(m, bytes);
+    vmm_status_t st = pmm_init(&m->pmm, m->map, m->map_len,
+                               (uint64_t *)(uintptr_t)storage, words);
     if (st != VMM_OK)
         panic("pmm_init (%lu words): %s", (unsigned long)words, vmm_strerror(st));
+    uint64_t usable = usable_frames(m);
+    if (pmm_free_count(&m->pmm) != usable)
+        panic("pmm: %lu frames free, the map has %lu usable",
+              (unsigned long)pmm_free_count(&m->pmm), (unsigned long)usable);
     uint64_t img = (uint64_t)(uintptr_t)__image_phys_start;
     uint64_t img_end = (uint64_t)(uintptr_t)__image_phys_end;
     st = pmm_reserve(&m->pmm, img, img_end - img);
+    if (st == VMM_OK)
+        st = pmm_reserve(&m->pmm, storage, bytes);
     if (st != VMM_OK)
-        panic("pmm_reserve(image): %s", vmm_strerror(st));
+        panic("pmm_reserve(image, storage): %s", vmm_strerror(st));
     m->frames = pmm_frames(&m->pmm);
-    kprintf("  pmm: %lu frames tracked, %lu free, image 0x%lx-0x%lx reserved\n",
-            (unsigned long)m->pmm.num_frames, (unsigned long)pmm_free_count(&m->pmm),
-            img, img_end);
+    m->usable_frames = usable;
+    kprintf("  pmm: all %lu usable frames tracked (%lu MiB), %lu free; image 0x%lx-0x%lx "
+            "and bitmaps 0x%lx-0x%lx reserved\n",
+            (unsigned long)usable, (unsigned long)(usable >> 8),
+            (unsigned long)pmm_free_count(&m->pmm), img, img_end, storage, storage + bytes);
 }
 
 void mm_init(uint64_t start_info_phys)
@@ -190,6 +237,7 @@ void mm_init(uint64_t start_info_phys)
             (unsigned long)m->boot.table_frames, m->boot.cr3);
 
     write_cr3(m->boot.cr3);
+    rebase_pmm_storage(m);
     m->pt.access_offset = MM_HHDM;
     boot_frame_limit = UINT64_MAX;
     m->table_mapper = x86_paging_mapper(&m->pt);

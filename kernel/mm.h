@@ -28,8 +28,9 @@
 #define MM_HHDM 0xFFFF800000000000ull
 #define MM_WINDOW_START KERNEL_VMA
 #define MM_WINDOW_END (KERNEL_VMA + VMM_SIZE_1G)
-/* Physical memory the frame manager tracks at most (its static storage). */
-#define MM_MAX_PHYS ((uint64_t)16 << 30)
+/* The pmm's bitmaps are sized from the memory map at boot and carved out of
+ * the first usable RAM at or above this address (see mm.c). */
+#define MM_PMM_STORAGE_MIN ((uint64_t)1 << 20)
 /* The low 4 GiB are identity-mapped by boot.S until the CR3 switch. */
 #define MM_BOOT_IDENTITY_LIMIT ((uint64_t)4 << 30)
 /* Attributes of the kernel's own data pages. */
@@ -54,6 +55,7 @@ typedef struct kernel_mm {
     bool has_1g_pages;
     bool ready;              /* CR3 switched: the #PF policy is live      */
     size_t heap_grows;       /* times the heap took pages from the window */
+    uint64_t usable_frames;  /* whole frames in the map's usable entries  */
 } kernel_mm_t;
 
 extern kernel_mm_t kmm;
