@@ -3,6 +3,7 @@
  */
 #include "mm.h"
 
+#include "aspace.h"
 #include "core/x86_64/pf.h"
 #include "kernel.h"
 #include "serial.h"
@@ -51,6 +52,16 @@ static vmm_status_t frames_claim(void *ctx, uint64_t phys, size_t count)
     return m->frames.claim(m->frames.ctx, phys, count);
 }
 
+/* Zeroes frames for the core (zero-before-visible): through the direct map
+ * once it is live, through boot.S's identity map before. */
+static void frames_zero(void *ctx, uint64_t phys, size_t count)
+{
+    kernel_mm_t *m = ctx;
+    uint64_t *p = (uint64_t *)(uintptr_t)(m->ready ? phys + MM_HHDM : phys);
+    for (uint64_t i = 0; i < count * (VMM_PAGE_SIZE / sizeof(uint64_t)); i++)
+        p[i] = 0;
+}
+
 /* Mapper for the VMM: the core's page tables, plus the TLB invalidation
  * the core cannot do (it has no privileged instructions). */
 static vmm_status_t tlb_map(void *ctx, uint64_t virt, uint64_t phys, uint64_t len,
@@ -60,18 +71,34 @@ static vmm_status_t tlb_map(void *ctx, uint64_t virt, uint64_t phys, uint64_t le
     return m->table_mapper.map(m->table_mapper.ctx, virt, phys, len, page_size, attrs);
 }
 
+void mm_invalidate(uint64_t virt, uint64_t len, uint64_t page_size)
+{
+#ifndef KERNEL_MUTANT_NO_INVLPG
+    if (len / page_size > TLB_FLUSH_ALL_PAGES) {
+        uint64_t cr4 = read_cr4();
+        write_cr4(cr4 & ~CR4_PGE); /* drops every entry, global ones too */
+        write_cr4(cr4);
+    } else {
+        for (uint64_t off = 0; off < len; off += page_size)
+            invlpg(virt + off);
+    }
+#else
+    /* Mutant (tests only, never core/): the wrapper forgets to invalidate
+     * after an unmap; the unmap self-tests must catch the stale entries. */
+    (void)virt, (void)len, (void)page_size;
+#endif
+    (void)x86_table_queue_flush(&kmm.table_queue);
+}
+
+/* The kernel window's unmap: the core's, then the invalidation (the kernel
+ * half is in every address space, so always) and only then the release of
+ * the emptied table frames. */
 static vmm_status_t tlb_unmap(void *ctx, uint64_t virt, uint64_t len, uint64_t page_size)
 {
     kernel_mm_t *m = ctx;
     vmm_status_t st = m->table_mapper.unmap(m->table_mapper.ctx, virt, len, page_size);
-    if (st != VMM_OK || !m->ready)
-        return st;
-    if (len / page_size > TLB_FLUSH_ALL_PAGES) {
-        write_cr3(read_cr3()); /* CR4.PGE is off: this drops every entry */
-        return st;
-    }
-    for (uint64_t off = 0; off < len; off += page_size)
-        invlpg(virt + off);
+    if (st == VMM_OK && m->ready)
+        mm_invalidate(virt, len, page_size);
     return st;
 }
 
@@ -220,7 +247,8 @@ void mm_init(uint64_t start_info_phys)
     kheap_init(&m->heap);
     kheap_add(&m->heap, heap_arena, sizeof(heap_arena));
 
-    vmm_frames_t boot_frames = { frames_alloc, frames_free, frames_claim, m, 0 };
+    vmm_frames_t boot_frames = { frames_alloc, frames_free, frames_claim, m, 0,
+                                 frames_zero };
     x86_boot_config_t cfg = {
         .map = m->map, .map_len = m->map_len, .hhdm_offset = MM_HHDM,
         .has_1g_pages = m->has_1g_pages, .kernel = m->segments,
@@ -240,11 +268,19 @@ void mm_init(uint64_t start_info_phys)
     rebase_pmm_storage(m);
     m->pt.access_offset = MM_HHDM;
     boot_frame_limit = UINT64_MAX;
+    write_cr4(read_cr4() | CR4_PGE); /* the core's kernel leaves carry G */
+    st = x86_paging_pin_kernel_half(&m->pt);
+    if (st != VMM_OK)
+        panic("x86_paging_pin_kernel_half: %s", vmm_strerror(st));
+    m->core_frames = boot_frames;
+    x86_table_queue_init(&m->table_queue, &m->core_frames, MM_HHDM);
+    m->pt.release = x86_table_queue_release(&m->table_queue);
     m->table_mapper = x86_paging_mapper(&m->pt);
     m->vmm.mapper = (vmm_mapper_t){ tlb_map, tlb_unmap, tlb_query, m, tlb_mappable };
     m->ready = true;
-    kprintf("  switched to the core's tables; running at 0x%lx\n",
-            (unsigned long)(uintptr_t)&mm_init);
+    kprintf("  switched to the core's tables; running at 0x%lx; CR4.PGE on, "
+            "kernel half pinned (%lu table frames)\n",
+            (unsigned long)(uintptr_t)&mm_init, (unsigned long)m->pt.table_frames);
 }
 
 vmm_fault_kind_t mm_page_fault(uint64_t cr2, uint64_t error, vmm_fault_result_t *res)
@@ -262,13 +298,18 @@ vmm_fault_kind_t mm_page_fault(uint64_t cr2, uint64_t error, vmm_fault_result_t 
         return res->kind;
     }
 #endif
-    vmm_fault_kind_t kind = x86_page_fault(&kmm.vmm, cr2, error, res);
+    /* The user half belongs to the address space loaded, if any. */
+    vmm_t *vmm = &kmm.vmm;
+    const x86_paging_t *pt = &kmm.pt;
+    if (kmm.current != 0 && cr2 < X86_USER_END) {
+        vmm = &kmm.current->as.vmm;
+        pt = &kmm.current->as.pt;
+    }
+    vmm_fault_kind_t kind = x86_page_fault(vmm, cr2, error, res);
     if (kind == VMM_FAULT_RESOLVED) {
-        uint8_t *page = mm_phys_to_virt(res->phys);
-        for (uint64_t i = 0; i < res->page_size; i++)
-            page[i] = 0;
+        /* The core zeroed the frame before mapping it (frames_zero). */
         x86_walk_t walk;
-        if (x86_translate(&kmm.pt, cr2, &walk) != VMM_OK)
+        if (x86_translate(pt, cr2, &walk) != VMM_OK)
             panic("demand fault at 0x%lx resolved, but the page is not mapped", cr2);
     } else if (kind == VMM_FAULT_SPURIOUS) {
         invlpg(cr2);
