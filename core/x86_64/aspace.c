@@ -81,5 +81,7 @@ void x86_aspace_destroy(x86_aspace_t *as)
 /* Returns the CR3 value of *as; see aspace.h. */
 uint64_t x86_aspace_cr3(const x86_aspace_t *as)
 {
+    if (as == NULL)
+        return 0;
     return as->pt.pml4 & X86_CR3_ADDR_MASK;
 }

@@ -70,7 +70,8 @@ vmm_status_t x86_aspace_create(x86_aspace_t *as, const x86_aspace_config_t *cfg)
  * proportional to what its records cover. */
 void x86_aspace_destroy(x86_aspace_t *as);
 
-/* Returns the value to load into CR3 to run in *as (no PCID, write-back). */
+/* Returns the value to load into CR3 to run in *as (no PCID, write-back);
+ * 0 for as == NULL. */
 uint64_t x86_aspace_cr3(const x86_aspace_t *as);
 
 #endif

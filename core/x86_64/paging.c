@@ -67,7 +67,7 @@ static bool has_tables(const x86_paging_t *pt)
 /* Returns true when virt lies in a kernel half that pt borrows. */
 static bool in_borrowed_half(const x86_paging_t *pt, uint64_t virt)
 {
-    return (pt->flags & X86_PAGING_KERNEL_HALF_BORROWED) &&
+    return pt != NULL && (pt->flags & X86_PAGING_KERNEL_HALF_BORROWED) &&
            X86_PX(X86_LEVEL_PML4, virt) >= X86_KERNEL_HALF_SLOT;
 }
 
@@ -575,6 +575,8 @@ vmm_status_t x86_paging_pin_kernel_half(x86_paging_t *pt)
 void x86_table_queue_init(x86_table_queue_t *q, const vmm_frames_t *frames,
                           uint64_t access_offset)
 {
+    if (q == NULL || frames == NULL || frames->free == NULL)
+        return;
     q->head = X86_TABLE_QUEUE_END;
     q->count = 0;
     q->access_offset = access_offset;
@@ -593,13 +595,15 @@ static void queue_push(void *ctx, uint64_t phys)
 /* Returns the release hook bound to q; see paging.h. */
 x86_table_release_t x86_table_queue_release(x86_table_queue_t *q)
 {
-    x86_table_release_t r = { .release = queue_push, .ctx = q };
+    x86_table_release_t r = { .release = q != NULL ? queue_push : NULL, .ctx = q };
     return r;
 }
 
 /* Returns the queued frames to the frame source; returns how many. */
 size_t x86_table_queue_flush(x86_table_queue_t *q)
 {
+    if (q == NULL)
+        return 0;
     size_t n = 0;
     while (q->head != X86_TABLE_QUEUE_END) {
         uint64_t phys = q->head;

@@ -114,12 +114,15 @@ void x86_paging_destroy(x86_paging_t *pt);
 vmm_status_t x86_paging_pin_kernel_half(x86_paging_t *pt);
 
 /* Empties q, to return released frames to frames (reached at
- * access_offset). */
+ * access_offset). Does nothing when q or frames is NULL or frames has no
+ * free. */
 void x86_table_queue_init(x86_table_queue_t *q, const vmm_frames_t *frames,
                           uint64_t access_offset);
-/* The release hook that queues into q (q must outlive the tables). */
+/* The release hook that queues into q (q must outlive the tables); the
+ * default hook (release NULL) for q == NULL. */
 x86_table_release_t x86_table_queue_release(x86_table_queue_t *q);
-/* Returns every queued frame to the frame source; returns how many. Call it
+/* Returns every queued frame to the frame source; returns how many (0 for
+ * q == NULL). Call it
  * only once the invalidation covering every unmap that queued them has
  * completed on every CPU. */
 size_t x86_table_queue_flush(x86_table_queue_t *q);
