@@ -222,6 +222,6 @@ bool frame_pool_has_run(const frame_pool_t *fp, size_t count, size_t align)
 
 vmm_frames_t frame_pool_frames(frame_pool_t *fp)
 {
-    vmm_frames_t f = { phys_alloc, phys_free, phys_claim, fp, 0 };
+    vmm_frames_t f = { phys_alloc, phys_free, phys_claim, fp, 0, 0 };
     return f;
 }
