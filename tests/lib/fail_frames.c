@@ -71,9 +71,17 @@ static vmm_status_t ff_in_use(void *ctx, uint64_t phys, size_t count)
     return ff->inner.in_use(ff->inner.ctx, phys, count);
 }
 
+/* Forwards zero to the inner source (never fails). */
+static void ff_zero(void *ctx, uint64_t phys, size_t count)
+{
+    fail_frames_t *ff = ctx;
+    ff->inner.zero(ff->inner.ctx, phys, count);
+}
+
 vmm_frames_t fail_frames_iface(fail_frames_t *ff)
 {
     vmm_frames_t f = {.alloc = ff_alloc, .free = ff_free, .claim = ff_claim, .ctx = ff,
-                      .in_use = ff->inner.in_use != 0 ? ff_in_use : 0};
+                      .in_use = ff->inner.in_use != 0 ? ff_in_use : 0,
+                      .zero = ff->inner.zero != 0 ? ff_zero : 0};
     return f;
 }

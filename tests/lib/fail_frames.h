@@ -8,7 +8,8 @@
  *
  * An injected failure returns VMM_ERR_OUT_OF_FRAMES (alloc) or
  * VMM_ERR_PHYS_ALREADY_ALLOCATED (claim) and leaves inner untouched.
- * free is passed through (never failed) so undo paths can always run.
+ * free, in_use and zero are passed through (never failed) so undo paths
+ * can always run.
  * fail_on chooses which calls the countdown counts and fails (both by
  * default; a fuzz target that judges claims by the model sets
  * FAIL_FRAMES_ALLOC only). Over a frame_pool (frame_pool.h) this is the
