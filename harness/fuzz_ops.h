@@ -90,7 +90,8 @@
     X(VMM_OP_RELEASE_RECORD, 10, "release_record", "1", 0) /* record: vmm_release        */ \
     X(VMM_OP_FAULT_RECORD, 11, "fault_record", "121", 0, 0, 2) /* record, u16 page, code */ \
     X(VMM_OP_FAIL, 12, "fail", "11", 1, 0)          /* which (0 alloc, 1 frames), u8 n  */ \
-    X(VMM_OP_CHECK_ALL, 13, "check_all", "")                       /* full check         */
+    X(VMM_OP_CHECK_ALL, 13, "check_all", "")                       /* full check         */ \
+    X(VMM_OP_NULL_ARG, 14, "null_arg", "12", 0, 1) /* call, va: one NULL pointer argument */
 
 /* ---- pmm ---------------------------------------------------------------
  * config: u8 entries (% 9), per entry u16 base (x 256 B), u16 length

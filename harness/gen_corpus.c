@@ -564,6 +564,13 @@ static void gen_vmm(void)
     vm_alloc(&p, 1, KW);
     save("vmm", "hole-high", &p);
 
+    /* every public call with one NULL pointer argument (status.h's rule) */
+    vm_config(&p, 0 + (3u << 3), 63, 0, 0, 0);
+    vm_alloc(&p, 3, KW);
+    for (unsigned call = 0; call < 15; call++)
+        OP(&p, "vmm", VMM_OP_NULL_ARG, call, VA_START | 1u);
+    OP(&p, "vmm", VMM_OP_CHECK_ALL);
+    save("vmm", "null-args", &p);
 }
 
 /* ---- boot_init ---------------------------------------------------------- */
