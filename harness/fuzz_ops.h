@@ -49,7 +49,9 @@
     X(BITMAP_OP_RANGE_SET, 6, "range_set", "22", 60, 10)       /* bitmap_range_set   */ \
     X(BITMAP_OP_FIND_SET, 7, "find_set", "212", 64, 6, 0)      /* cnt align hint(idx) */ \
     X(BITMAP_OP_INIT_BAD, 8, "init_bad", "1", 2) /* kind: 0 NULL storage, 1 zero
-                                                    entries, 2 one word short */
+                                                    entries, 2 one word short */ \
+    X(BITMAP_OP_NULL_ARG, 9, "null_arg", "122", 1, 10, 5) /* kind (% 11): a call with a
+                                                NULL bm or out-pointer; idx cnt */
 #define BITMAP_FUZZ_MAX 1100u
 
 /* ---- paging ------------------------------------------------------------

@@ -239,6 +239,14 @@ static void gen_bitmap(void)
     bm_op1(&p, BITMAP_OP_TEST, 63);
     save("bitmap", "init-bad", &p);
 
+    /* every public call with a NULL bm or out-pointer (status.h's rule) */
+    bm_config(&p, 99, 1);
+    bm_op2(&p, BITMAP_OP_SET_RANGE, 10, 20);
+    for (unsigned kind = 0; kind < 11; kind++)
+        OP(&p, "bitmap", BITMAP_OP_NULL_ARG, kind, 10, 5);
+    bm_op1(&p, BITMAP_OP_TEST, 10);
+    save("bitmap", "null-arg", &p);
+
 }
 
 /* ---- paging ------------------------------------------------------------ */
