@@ -388,6 +388,12 @@ bool emu_switch(emu_machine_t *m, uint64_t cr3)
     return true;
 }
 
+/* Drops translated blocks; see machine.h. */
+void emu_flush_code(emu_machine_t *m)
+{
+    uc_ctl_flush_tb(m->uc);
+}
+
 /* Drops cached translations and translated code. */
 void emu_flush(emu_machine_t *m)
 {

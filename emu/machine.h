@@ -75,6 +75,10 @@ bool emu_start(emu_machine_t *m, uint64_t cr3);
  * physical address, and fetch checks drop the blocks they plant). */
 bool emu_switch(emu_machine_t *m, uint64_t cr3);
 
+/* Drops every translated block (and the emulator's bookkeeping of them:
+ * what block generation allocated is freed). */
+void emu_flush_code(emu_machine_t *m);
+
 /* Forgets cached translations and code (call after the tables change). */
 void emu_flush(emu_machine_t *m);
 

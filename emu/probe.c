@@ -293,12 +293,20 @@ vmm_fault_kind_t probe_expected_verdict(const world_t *w, uint64_t va,
     return v == VMM_FAULT_SPURIOUS ? VMM_FAULT_RESOLVED : v;
 }
 
-/* Zeroes a frame the fault decision mapped (the caller's duty, fault.h). */
-static void zero_frame(world_t *w, uint64_t phys, uint64_t size)
+/* Zeroes what the retry of a resolved demand fault at cr2 can read (the
+ * caller's duty, fault.h): the 4 KiB frame of the page [phys, + size) that
+ * cr2 lands in (page is the page's virtual start). Zeroing all of a 2 MiB
+ * page would cost more than the rest of a fuzz input; no check reads
+ * beyond that frame as zeroes. */
+static void zero_frame(world_t *w, uint64_t page, uint64_t phys, uint64_t size,
+                       uint64_t cr2)
 {
-    uint8_t *p = hostmem_ptr(&w->hm, phys);
-    if (p != NULL && hostmem_ptr(&w->hm, phys + size - 1u) != NULL)
-        memset(p, 0, (size_t)size);
+    uint64_t frame = phys + ((cr2 - page) & (size - 1u) & ~VMM_PAGE_MASK);
+    uint8_t *p = hostmem_ptr(&w->hm, frame);
+    if (p != NULL && hostmem_ptr(&w->hm, frame + VMM_PAGE_MASK) != NULL) {
+        memset(p, 0, VMM_PAGE_SIZE);
+        world_note_written(w, frame, 1);
+    }
 }
 
 /* Hands an emulated #PF to the core's fault decision. Returns 1 on a wrong
@@ -314,7 +322,7 @@ static unsigned decide(world_t *w, uint64_t va, emu_cpl_t cpl, emu_kind_t kind,
     w->stats.verdicts_seen |= PROBE_SEEN_BIT(v);
     *retry = v == VMM_FAULT_RESOLVED;
     if (v == VMM_FAULT_RESOLVED) {
-        zero_frame(w, res.phys, res.page_size);
+        zero_frame(w, res.page, res.phys, res.page_size, got->cr2);
         world_tables_changed(w);
         /* The verdict names the page and frame: the records must agree (the
          * retry then checks that the access lands there). */

@@ -40,7 +40,7 @@ static bool window_ok(const world_config_t *cfg)
 #define DIRTY_BIT(w, phys) ((uint64_t)1 << (((phys) - (w)->hm.base) / VMM_PAGE_SIZE % 64u))
 
 /* Notes count frames from phys (those inside the buffer) as dirty. */
-static void note_dirty(world_t *w, uint64_t phys, size_t count)
+void world_note_written(world_t *w, uint64_t phys, size_t count)
 {
     for (size_t i = 0; i < count; i++, phys += VMM_PAGE_SIZE)
         if (phys >= w->hm.base && phys - w->hm.base < w->hm.size)
@@ -52,8 +52,8 @@ static vmm_status_t tracked_alloc(void *ctx, size_t count, size_t align, uint64_
 {
     world_t *w = ctx;
     vmm_status_t st = w->hm.frames.alloc(w->hm.frames.ctx, count, align, phys);
-    if (st == VMM_OK)
-        note_dirty(w, *phys, count);
+    if (st == VMM_OK && count == 1)
+        world_note_written(w, *phys, count); /* a table frame (or a 4K page) */
     return st;
 }
 
@@ -66,10 +66,7 @@ static vmm_status_t tracked_free(void *ctx, uint64_t phys, size_t count)
 static vmm_status_t tracked_claim(void *ctx, uint64_t phys, size_t count)
 {
     world_t *w = ctx;
-    vmm_status_t st = w->hm.frames.claim(w->hm.frames.ctx, phys, count);
-    if (st == VMM_OK)
-        note_dirty(w, phys, count);
-    return st;
+    return w->hm.frames.claim(w->hm.frames.ctx, phys, count);
 }
 
 static vmm_status_t tracked_in_use(void *ctx, uint64_t phys, size_t count)
@@ -213,6 +210,12 @@ void world_clear(world_t *w)
     w->failed_init_changed = false;
     w->signature_epoch++;
     w->signatures_used = 0;
+    /* Unicorn invalidates the block holding `until` at every start, so the
+     * snippets are translated again each time anyway; dropping all blocks
+     * frees the bookkeeping each translation allocated (no memory kept
+     * from one fuzz input to the next). */
+    if (w->machine != NULL)
+        emu_flush_code(w->machine);
     world_touch(w);
 }
 

@@ -74,9 +74,11 @@ typedef struct world {
     pmm_t pmm_clean;            /* hm.pmm as hostmem_init left it      */
     uint64_t *pmm_clean_words;  /* ... and its storage                 */
     size_t pmm_words;
-    uint64_t *dirty;            /* frames handed out since the last
-                                   rebuild (poisoned again by it)      */
-    vmm_frames_t tracked;       /* hm.frames, noting frames in dirty   */
+    uint64_t *dirty;            /* frames written since the last build
+                                   (poisoned again by the next)        */
+    vmm_frames_t tracked;       /* hm.frames, noting single frames in
+                                   dirty (tables are written; large
+                                   pages only where zero_frame wrote)  */
     fail_alloc_t fa;
     fail_frames_t ff;
     vmm_frames_t frames;        /* ff over tracked                     */
@@ -111,7 +113,7 @@ void world_free(world_t *w);
 
 /* Builds w again for cfg (same phys_base and phys_size as before) at the
  * cost of what the last state touched: releases the VMM (vmm_deinit), fills
- * every frame handed out since the last build with HOSTMEM_POISON again,
+ * every frame written since the last build with HOSTMEM_POISON again,
  * puts the frame manager back as hostmem_init left it, reuses the bitmap and
  * points the started machine at the new tables (TLB flushed). Returns false
  * (and prints why) when the harness failed; else true with *core the
@@ -139,6 +141,12 @@ vmm_status_t world_claim(world_t *w, uint64_t virt, size_t count, uint64_t page_
 vmm_status_t world_map_page(world_t *w, uint64_t reservation, uint64_t virt,
                             uint64_t phys, vmm_attrs_t attrs);
 vmm_status_t world_release(world_t *w, uint64_t reservation);
+
+/* Notes that the harness wrote count frames from phys: the next build
+ * poisons them again. (Single frames the core allocates, its tables among
+ * them, are noted by the world's frame source itself; probes put back
+ * every byte they store.) */
+void world_note_written(world_t *w, uint64_t phys, size_t count);
 
 /* Tells the machine that the tables changed (and world_touch). */
 void world_tables_changed(world_t *w);
