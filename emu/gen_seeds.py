@@ -63,6 +63,10 @@ SEEDS = {
                  + access(0, 0xFFF, CPL3 | FETCH) + probe(),
     'high_edge_boot': u8(HIGH_EDGE | BOOT) + alloc(1, K | W) + set_(0, 2, 0, 0, K)
                       + probe(),
+    # more than 64 frames in use below the pmm's hint: its word-skipping
+    # search, within the op limit (EMU_FUZZ_MAX_OPS)
+    'many_frames': u8(0) + b''.join(alloc(8, W) for _ in range(12)) + free(2)
+                   + alloc(1, W) + alloc(8, W | C) + alloc(8, W),
     'paranoid': u8(PROBE_EACH) + alloc(1, W) + reserve(1, S2M, W | X, 1)
                 + access(1, 0x1fffff, CPL3 | FETCH) + release(1),
 }
