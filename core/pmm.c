@@ -56,6 +56,8 @@ static size_t words_for(uint64_t num_frames)
 /* Returns the storage words pmm_init needs for map (0: no usable frame). */
 size_t pmm_storage_words(const memmap_entry_t *map, size_t count)
 {
+    if (map == 0)
+        return 0;
     return words_for(managed_frames(map, count));
 }
 
@@ -197,7 +199,7 @@ static bool any_allocated(const pmm_t *pmm, size_t f, size_t n)
  * VMM_ERR_PHYS_ALREADY_ALLOCATED (one of them is allocated). */
 vmm_status_t pmm_reserve(pmm_t *pmm, uint64_t base, uint64_t length)
 {
-    if (length == 0)
+    if (pmm == 0 || length == 0)
         return VMM_ERR_INVALID_ARGUMENT;
     if (range_wraps(base, length))
         return VMM_ERR_OVERFLOW;
@@ -270,6 +272,8 @@ static vmm_status_t own_frame(const pmm_t *pmm, uint64_t phys, size_t *f)
 vmm_status_t pmm_free(pmm_t *pmm, uint64_t phys)
 {
     size_t f;
+    if (pmm == 0)
+        return VMM_ERR_INVALID_ARGUMENT;
     vmm_status_t st = own_frame(pmm, phys, &f);
     if (st != VMM_OK)
         return st;
@@ -285,6 +289,8 @@ vmm_status_t pmm_free(pmm_t *pmm, uint64_t phys)
 vmm_status_t pmm_claim(pmm_t *pmm, uint64_t phys)
 {
     size_t f;
+    if (pmm == 0)
+        return VMM_ERR_INVALID_ARGUMENT;
     vmm_status_t st = own_frame(pmm, phys, &f);
     if (st != VMM_OK)
         return st;
@@ -299,7 +305,7 @@ vmm_status_t pmm_claim(pmm_t *pmm, uint64_t phys)
  * VMM_ERR_INVALID_ARGUMENT (used NULL), VMM_ERR_OUT_OF_BOUNDS (unmanaged). */
 vmm_status_t pmm_is_used(const pmm_t *pmm, uint64_t phys, bool *used)
 {
-    if (used == 0)
+    if (pmm == 0 || used == 0)
         return VMM_ERR_INVALID_ARGUMENT;
     if (FRAME_OF(phys) >= pmm->num_frames)
         return VMM_ERR_OUT_OF_BOUNDS;
@@ -311,7 +317,7 @@ vmm_status_t pmm_is_used(const pmm_t *pmm, uint64_t phys, bool *used)
  * errors of pmm_is_used. */
 vmm_status_t pmm_is_reserved(const pmm_t *pmm, uint64_t phys, bool *reserved)
 {
-    if (reserved == 0)
+    if (pmm == 0 || reserved == 0)
         return VMM_ERR_INVALID_ARGUMENT;
     if (FRAME_OF(phys) >= pmm->num_frames)
         return VMM_ERR_OUT_OF_BOUNDS;
@@ -322,7 +328,7 @@ vmm_status_t pmm_is_reserved(const pmm_t *pmm, uint64_t phys, bool *reserved)
 /* Returns the number of free frames. */
 size_t pmm_free_count(const pmm_t *pmm)
 {
-    return pmm->used.num_free;
+    return pmm != 0 ? pmm->used.num_free : 0;
 }
 
 /* ---- the frame-source adapter (frames.h) ---- */
@@ -332,6 +338,8 @@ size_t pmm_free_count(const pmm_t *pmm)
 static vmm_status_t frames_range(const pmm_t *pmm, uint64_t phys, size_t count,
                                  size_t *f, size_t *n)
 {
+    if (pmm == 0)
+        return VMM_ERR_INVALID_ARGUMENT;
     if (!IS_PAGE_ALIGNED(phys))
         return VMM_ERR_MISALIGNED;
     if (count == 0)

@@ -95,7 +95,7 @@ static void add_leaves(const world_t *w, points_t *p, uint64_t phys, int level,
  * direct map with 1 GiB-long vmm_set records when the window covers it). */
 static void add_records(const world_t *w, points_t *p)
 {
-    for (const vmm_record_t *r = w->vmm.records; r != NULL; r = r->next) {
+    for (const vmm_record_t *r = vmm_first_record(&w->vmm); r != NULL; r = vmm_next_record(r)) {
         uint64_t size = r->kind == VMM_REC_RESERVE ? r->page_size : VMM_PAGE_SIZE;
         uint64_t n = r->pages * VMM_PAGE_SIZE / size;
         for (uint64_t i = 0; i < n; i++) {
