@@ -222,9 +222,10 @@ unsigned probe_world(world_t *w, unsigned flags)
 
 /* What a translate check saw: completed, #PF, #GP (the sample's classes). */
 #define SAMPLE_CLASSES 3
+#define SAMPLE_GP 2
 static int sample_class(int vector)
 {
-    return vector == EMU_VEC_NONE ? 0 : vector == EMU_VEC_PF ? 1 : 2;
+    return vector == EMU_VEC_NONE ? 0 : vector == EMU_VEC_PF ? 1 : SAMPLE_GP;
 }
 
 /* One sampled access per class: the chosen point and how many competed. */
@@ -254,10 +255,14 @@ unsigned probe_world_sampled(world_t *w, uint64_t seed)
             }
         }
     give_back(w, &p);
+    /* #GP (no CR2, no error code) is executed for one privilege and kind
+     * per call, chosen by seed; completed accesses and #PFs for all. */
+    unsigned gp_turn = (unsigned)(xorshift_below(&rng, EMU_CPLS * EMU_KINDS));
     for (int cpl = 0; cpl < EMU_CPLS; cpl++)
         for (int kind = 0; kind < EMU_KINDS; kind++)
             for (int c = 0; c < SAMPLE_CLASSES; c++)
-                if (pick[cpl][kind][c].seen != 0)
+                if (pick[cpl][kind][c].seen != 0 &&
+                    (c != SAMPLE_GP || gp_turn == (unsigned)(cpl * EMU_KINDS + kind)))
                     bad += probe_access(w, pick[cpl][kind][c].va, (emu_cpl_t)cpl,
                                         (emu_kind_t)kind, PROBE_EXECUTE | PROBE_DECIDE);
     return bad;

@@ -71,9 +71,10 @@ unsigned probe_world(world_t *w, unsigned flags);
 
 /* Probes every point like probe_world, with translate checks and the fault
  * decision on their #PFs, then executes a sample: for each privilege and
- * kind of access, one point where the translate check completed, one where
- * it raised #PF and one where it raised #GP (when there is such a point),
- * chosen by seed. Returns the mismatches. */
+ * kind of access, one point where the translate check completed and one
+ * where it raised #PF, and for one privilege and kind one where it raised
+ * #GP (when there are such points), all chosen by seed. Returns the
+ * mismatches. */
 unsigned probe_world_sampled(world_t *w, uint64_t seed);
 
 /* A hash of what decides every check of va: the intent and the entries
