@@ -276,8 +276,11 @@ world_t *world_new(const world_config_t *cfg)
     w->pmm_clean_words = malloc(w->pmm_words * sizeof(uint64_t));
     w->snap_words = malloc(w->pmm_words * sizeof(uint64_t));
     w->dirty = calloc((size_t)(w->hm.size / VMM_PAGE_SIZE + 63u) / 64u, sizeof(uint64_t));
-    w->tracked = (vmm_frames_t){tracked_alloc, tracked_free, tracked_claim, w,
-                                w->hm.frames.in_use ? tracked_in_use : NULL};
+    /* No zero hook: hostmem's frames have none (demand frames are zeroed
+     * by the probes, world_note_written). */
+    w->tracked = (vmm_frames_t){.alloc = tracked_alloc, .free = tracked_free,
+                                .claim = tracked_claim, .ctx = w,
+                                .in_use = w->hm.frames.in_use ? tracked_in_use : NULL};
     fail_frames_init(&w->ff, &w->tracked);
     w->allocator = fail_alloc_iface(&w->fa);
     w->frames = fail_frames_iface(&w->ff);
