@@ -555,6 +555,10 @@ summary() {
   done
   if ((any)); then out+="Reproduce: ./fuzz.sh repro <folder>/minimized   (see harness/REPRODUCING.md)"$'\n'
   else out+="no crashes"$'\n'; fi
+  if ((FOREVER)) && [[ ! -f $OUT/state/.stop ]]; then
+    out+="next round's shares (floor half an even share, the rest by recent yield):"
+    out+=$(weights | awk '{ printf " %s %.0f%%", $1, $2 / 10 }')$'\n'
+  fi
   printf '%s' "$out"
 }
 

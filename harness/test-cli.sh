@@ -55,8 +55,9 @@ need_build() {
 
 case_help() {
   local form word
-  for form in help -h --help; do
-    run "$form"
+  for form in help -h --help "repro --help" "fuzz -h"; do
+    # shellcheck disable=SC2086
+    run $form
     ((RC == 0)) && ok "$form exits 0" || fail "$form exit $RC"
     for word in fuzz test repro cov minimize gen bench prove boot build deps help \
                 --time --forever --interval --engine --targets --jobs --corpus --out --prebuilt; do
@@ -101,6 +102,13 @@ EOF
 }
 
 case_repro_missing() {
+  # What each command would install: never Frama-C for repro or fuzzing.
+  local groups
+  touch "$TMP/some-file"
+  groups=$(VMM_FUZZ_PREBUILT= "$ROOT/harness/fuzz-main.sh" needs repro "$TMP/some-file")
+  [[ $groups != *prove* && $groups == *base* ]] && ok "repro needs: $groups" || fail "repro needs: $groups"
+  groups=$(VMM_FUZZ_PREBUILT= "$ROOT/harness/fuzz-main.sh" needs fuzz --time 5)
+  [[ $groups != *prove* ]] && ok "fuzz needs: $groups" || fail "fuzz needs: $groups"
   run repro no-such-crash-file
   if ((RC != 0)) && grep -q 'no-such-crash-file: no such file' <<<"$OUT"; then ok "missing file: $OUT"
   else fail "missing file: exit $RC: $OUT"; fi
@@ -173,6 +181,10 @@ case_forever() {
   grep -q 'stopping' "$TMP/log" && ok "the stop was announced" || fail "no stop message"
   ((after > before)) && ok "corpus merged: $before -> $after inputs" || fail "corpus not merged ($before -> $after)"
   [[ -z $(find "$TMP/out/work" -type f) ]] && ok "nothing left pending" || fail "inputs left unmerged"
+  [[ -s $TMP/out/stats/bitmap.yield && -s $TMP/out/stats/pmm.yield ]] && ok "yields measured" \
+    || fail "no yield measured"
+  grep -q "next round's shares" "$TMP/log" && ok "shares shown: $(grep -m1 "next round's shares" "$TMP/log")" \
+    || fail "no shares shown"
   sleep 0.5
   if pgrep -f "$TMP/" >/dev/null; then fail "processes left: $(pgrep -af "$TMP/")"; else ok "no process left"; fi
 }
