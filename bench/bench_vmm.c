@@ -145,7 +145,7 @@ static void vmm_unload(vmm_ctx_t *c, const contig_live_t *live)
     size_t used = 0, records = 0;
     for (size_t k = 0; k < live->count; k++)
         used += live->runs[k].n;
-    for (const vmm_record_t *r = c->vmm.records; r; r = r->next)
+    for (const vmm_record_t *r = vmm_first_record(&c->vmm); r; r = vmm_next_record(r))
         records++;
     if (c->vmm.bitmap.num_free != c->vmm.bitmap.num_entries - used)
         bench_fail("vmm free count %zu, live runs say %zu", c->vmm.bitmap.num_free,

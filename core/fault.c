@@ -71,6 +71,10 @@ vmm_fault_kind_t vmm_fault(vmm_t *vmm, uint64_t addr, vmm_access_t access,
     out->phys = 0;
     out->page_size = 0;
     out->status = VMM_OK;
+    if (vmm == 0) {
+        out->status = VMM_ERR_INVALID_ARGUMENT;
+        return out->kind; /* nothing to resolve against: fatal */
+    }
     if (access.reserved)
         return out->kind = VMM_FAULT_RESERVED_BIT;
     vmm_attrs_t attrs;

@@ -355,7 +355,7 @@ static bool records_match(const vmm_state_t *s, size_t *count)
 {
     size_t n = 0;
     bool same = true;
-    for (const vmm_record_t *r = s->vmm.records; r && n <= s->nrecs; r = r->next, n++) {
+    for (const vmm_record_t *r = vmm_first_record(&s->vmm); r && n <= s->nrecs; r = vmm_next_record(r), n++) {
         if (n == s->nrecs)
             return *count = n + 1u, false;
         const model_record_t *m = &s->recs[s->order[n]];
@@ -578,7 +578,7 @@ static void check_all(vmm_state_t *s)
     /* records: sorted, non-overlapping, each equal to its model record */
     size_t n = 0;
     uint64_t prev_end = 0;
-    for (const vmm_record_t *r = s->vmm.records; r; r = r->next) {
+    for (const vmm_record_t *r = vmm_first_record(&s->vmm); r; r = vmm_next_record(r)) {
         FUZZ_CHECK(++n <= s->nrecs, "vmm-record-count", "more records than the model's %zu",
                    s->nrecs);
         FUZZ_CHECK(n == 1 || r->virt >= prev_end, "vmm-record-order",
@@ -1321,7 +1321,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vmm_deinit(&s->vmm);
     while (s->nrecs)
         model_remove(s, &s->recs[s->nrecs - 1u]);
-    FUZZ_CHECK(s->vmm.records == NULL && s->alloc.live == 0, "vmm-deinit",
+    FUZZ_CHECK(vmm_first_record(&s->vmm) == NULL && s->alloc.live == 0, "vmm-deinit",
                "vmm_deinit left %zu record blocks", s->alloc.live);
     FUZZ_CHECK(s->pt.table_frames == 1 && fuzz_phys_in_use(&s->pool) == 1, "vmm-deinit",
                "after vmm_deinit: %zu table frames, %zu frames in use (want the PML4 only)",

@@ -97,7 +97,7 @@ static bool page_agrees(const world_t *w, const vmm_record_t *r, uint64_t k)
 /* Returns true when every page of every record translates as recorded. */
 static bool tables_agree(const world_t *w)
 {
-    for (const vmm_record_t *r = w->vmm.records; r != NULL; r = r->next)
+    for (const vmm_record_t *r = vmm_first_record(&w->vmm); r != NULL; r = vmm_next_record(r))
         for (uint64_t k = 0; k < r->pages; k += (r->pages > 64 ? 7 : 1))
             if (!page_agrees(w, r, k))
                 return false;
@@ -108,11 +108,11 @@ static bool tables_agree(const world_t *w)
 static uint64_t pick_record(const world_t *w, const vmm_record_t **rec)
 {
     size_t n = 0;
-    for (const vmm_record_t *r = w->vmm.records; r != NULL; r = r->next)
+    for (const vmm_record_t *r = vmm_first_record(&w->vmm); r != NULL; r = vmm_next_record(r))
         n++;
-    *rec = w->vmm.records;
+    *rec = vmm_first_record(&w->vmm);
     for (uint64_t i = n ? rnd(n) : 0; i > 0; i--)
-        *rec = (*rec)->next;
+        *rec = vmm_next_record(*rec);
     return *rec != NULL ? (*rec)->virt : 0;
 }
 
@@ -210,7 +210,7 @@ static void run(world_t *w, uint64_t start, uint64_t seed)
         if (st != VMM_OK) {
             failed++;
             bool same = hostmem_snap_same(&w->hm, &s) && memcmp(bits, w->bits, sizeof bits) == 0 &&
-                        w->fa.live == live && w->vmm.records == before.records &&
+                        w->fa.live == live && w->vmm.tree.root == before.tree.root &&
                         w->vmm.hint == before.hint;
             if (!same)
                 fprintf(stderr, "start %#llx op %d: %s changed the state\n",

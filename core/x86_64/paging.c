@@ -454,6 +454,8 @@ x86_pte_t x86_attrs_to_pte(vmm_attrs_t attrs, uint64_t page_size)
 vmm_attrs_t x86_walk_attrs(const x86_walk_t *walk)
 {
     vmm_attrs_t a = 0;
+    if (walk == NULL)
+        return 0;
     if (!walk->user)
         a |= VMM_ATTR_KERNEL;
     if (walk->writable)
