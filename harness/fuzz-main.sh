@@ -656,11 +656,16 @@ target_of() {
   done
 }
 
-# repro_one <file> [target]: replays one file with the op listing; tries
-# every target when none is known. Returns 1 when a replay failed.
+# repro_one <file> [target] [brief]: replays one file with the op listing;
+# tries every target when none is known. brief: a clean replay prints one
+# line, without the listing. Returns 1 when a replay failed.
 repro_one() {
   local file=$1 t=${2:-} rc=0
   [[ -n $t ]] || t=$(target_of "$file")
+  if [[ -n $t && -n ${3:-} ]] && timeout 300 "$(tbin "$LF" replay "$t")" "$file" >/dev/null 2>&1; then
+    echo "RESULT: $file: no check failed, no sanitizer report (target $t)"
+    return 0
+  fi
   if [[ -n $t ]]; then
     log "replaying $file on target $t (ASan + UBSan)"
     timeout 300 "$(tbin "$LF" replay "$t")" -v "$file" || rc=$?
@@ -699,7 +704,7 @@ cmd_repro() {
     local files=()
     mapfile -t files < <(find "$path" -type f ! -name '.*' | sort)
     ((${#files[@]})) || { echo "repro: $path: no files in it" >&2; return 1; }
-    for f in "${files[@]}"; do repro_one "$f" "$t" || status=1; done
+    for f in "${files[@]}"; do repro_one "$f" "$t" brief || status=1; done
     echo "replayed ${#files[@]} file(s) from $path: $([[ $status == 0 ]] && echo 'no failure' || echo 'FAILURES above')"
   else
     repro_one "$path" "$t" || status=1
@@ -764,6 +769,7 @@ cmd_gen() {
   echo "seeds and dictionaries written to $CORPUS"
 }
 
+[[ -n $PREBUILT ]] && { PREBUILT=$(abs "$PREBUILT"); LF=$PREBUILT; }
 cmd=${1:-fuzz}
 [[ $# -gt 0 ]] && shift
 case $cmd in
