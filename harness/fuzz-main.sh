@@ -293,8 +293,11 @@ merge_into_corpus() {
     rm -rf "$OUT/work/$t" && mkdir -p "$OUT/work/$t"
     echo "S_merge_us=$per" >"$OUT/stats/$t.merge"
   elif ((rc == 124 || rc == 137)); then
-    # Cut short: it costs at least twice what this attempt saw.
-    echo "S_merge_us=$(( 2 * per > ${S_merge_us:-0} ? 2 * per : ${S_merge_us:-0} ))" >"$OUT/stats/$t.merge"
+    # Cut short: it costs more than this attempt saw, and at least a load.
+    per=$(( (NOW - t0) * 2000 / (before + n) ))
+    ((per > ${S_merge_us:-0})) || per=${S_merge_us:-0}
+    ((per > S_cost_us)) || per=$S_cost_us
+    echo "S_merge_us=$per" >"$OUT/stats/$t.merge"
   fi
   nfiles "$CORPUS/$t"
   A_merged=$((A_merged + N - before))
@@ -304,6 +307,8 @@ merge_into_corpus() {
 # merge_est <target> <corpus files> <pending files>: MERGE_MS, the expected
 # duration of a merge.
 merge_est() { MERGE_MS=$(( 2 * STARTUP_MS + ($2 + $3) * ${S_merge_us:-$S_cost_us} / 1000 )); }
+# (S_merge_us is measured by merges; before the first, a merge costs what a
+# load costs: every input runs once.)
 
 # merge_pending <start ms>: merges what jobs left in work/: all of it in a
 # continuous run (at each interval and at the end, also after a signal);
@@ -406,7 +411,8 @@ fuzz_once() {
   else
     read -r execs A_cov A_ft ft0 A_corp nload lastn < <(awk '
       /^#[0-9]+/ { n = substr($1, 2); for (i = 2; i < NF; i++) {
-                     if ($i == "cov:") cov = $(i + 1); if ($i == "ft:") ft = $(i + 1); if ($i == "corp:") corp = $(i + 1) }
+                     v = $(i + 1); sub(/[^0-9\/a-zA-Z].*/, "", v)   # a status line cut by the interrupt
+                     if ($i == "cov:") cov = v; if ($i == "ft:") ft = v; if ($i == "corp:") corp = v }
                    if ($2 == "INITED") ft0 = ft }
       /^stat::number_of_executed_units:/ { ex = $2 }
       /INFO: seed corpus: files:/ { nl = $5 }
@@ -454,6 +460,14 @@ job() {
   LOG=$OUT/logs/$t.log
   acc_read "$t"; stats_read "$t"
   nfiles "$CORPUS/$t"; ncorp=$N; nfiles "$work"; nwork=$N
+  # Pending inputs that outnumber the corpus slow every load: merge them
+  # first when that fits in most of the slice.
+  merge_est "$t" "$ncorp" "$nwork"
+  if ((nwork > ncorp && MERGE_MS * 5 < slice * 4)); then
+    merge_into_corpus "$t" $((start + slice * 4 / 5))
+    nfiles "$CORPUS/$t"; ncorp=$N; nfiles "$work"; nwork=$N
+    now; slice=$((end - NOW))
+  fi
   load_est=$(( STARTUP_MS + (ncorp + nwork) * S_load_us / 1000 ))
   merge_est "$t" "$ncorp" "$nwork"; reserve=$MERGE_MS
   dest=$work seeds=("$CORPUS/$t")
