@@ -120,7 +120,7 @@ static void vmm_load(vmm_ctx_t *c, const contig_state_t *st, contig_live_t *live
 {
     vmm_allocator_t heap = bench_heap_allocator();
     static const vmm_mapper_t noop = {noop_map, noop_unmap, noop_query, NULL, NULL};
-    vmm_frames_t frames = {endless_alloc, endless_free, endless_claim, &c->next_frame, 0};
+    vmm_frames_t frames = {endless_alloc, endless_free, endless_claim, &c->next_frame, 0, 0};
     size_t words = BITMAP_WORDS(st->num_entries);
     c->next_frame = 0x100000;
     c->storage = malloc(words * sizeof *c->storage);
