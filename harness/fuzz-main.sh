@@ -116,6 +116,15 @@ tbin() {
     if ($c != "-") print $c }' "$(list_file "$1")"
 }
 
+# max_len <dir> <target>: the target's input bound (harness/fuzz_ops.h's
+# format table, printed by fuzz_gen_corpus), MAX_LEN for targets without one.
+max_len() {
+  local gen=$1/harness/fuzz_gen_corpus n
+  n=$("$gen" --max-len "$2" 2>/dev/null) || n=$MAX_LEN
+  [[ $n =~ ^[0-9]+$ ]] || n=$MAX_LEN
+  echo "$n"
+}
+
 # pick_targets <dir>: TARGETS = the requested ones (all when none); exit 2
 # on a name the build does not offer.
 pick_targets() {
@@ -284,7 +293,7 @@ merge_into_corpus() {
   fi
   nfiles "$CORPUS/$t"; before=$N
   local rc=0
-  "${limit[@]}" "$(tbin "$LF" fuzz "$t")" -merge=1 -use_counters=0 -max_len=$MAX_LEN \
+  "${limit[@]}" "$(tbin "$LF" fuzz "$t")" -merge=1 -use_counters=0 -max_len="$(max_len "$LF" "$t")" \
     "$CORPUS/$t" "$OUT/work/$t" >"$OUT/logs/$t.merge.log" 2>&1 || rc=$?
   now
   local per=$(( (NOW - t0 - 2 * STARTUP_MS) * 1000 / (before + n) ))
@@ -353,7 +362,7 @@ start_fuzzer() {
         -c "$(tbin "$BUILD_CMPLOG" afl "$t")" -- "$(tbin "$BUILD_AFL" afl "$t")" ) >"$LOG" 2>&1 &
   else
     [[ -f $CORPUS/$t.dict ]] && dict=(-dict="$CORPUS/$t.dict")
-    "$(tbin "$LF" fuzz "$t")" -max_total_time="$cap" -print_final_stats=1 -max_len=$MAX_LEN \
+    "$(tbin "$LF" fuzz "$t")" -max_total_time="$cap" -print_final_stats=1 -max_len="$(max_len "$LF" "$t")" \
       -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$OUT/crashes/$t/" "${dict[@]}" \
       "$dest" "$@" >"$LOG" 2>&1 &
   fi
@@ -808,7 +817,7 @@ cmd_minimize() {
     mkdir -p "$tmp/keep" "$merged"
     find "$CORPUS/$t" -maxdepth 1 -type f ! -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$tmp/keep/" \;
     find "$CORPUS/$t" -maxdepth 1 -type f -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$merged/" \;
-    "$(tbin "$LF" fuzz "$t")" -merge=1 -use_counters=0 -max_len=$MAX_LEN "$tmp/keep" "$merged" \
+    "$(tbin "$LF" fuzz "$t")" -merge=1 -use_counters=0 -max_len="$(max_len "$LF" "$t")" "$tmp/keep" "$merged" \
       >"$OUT/minimize-$t.log" 2>&1 || die "merge of $t failed ($OUT/minimize-$t.log)"
     find "$CORPUS/$t" -maxdepth 1 -type f -regex '.*/[0-9a-f]\{40\}' -delete
     find "$tmp/keep" -type f -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$CORPUS/$t/" \;
