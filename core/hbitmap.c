@@ -655,7 +655,9 @@ vmm_status_t hbitmap_find(const hbitmap_t *hb, size_t n, size_t align, size_t hi
             *first = s;
             return VMM_OK;
         }
-        x = b + 1u; /* every start in phase up to b overlaps b */
+        if (b >= last)
+            return VMM_ERR_NO_SPACE; /* every start in phase up to b overlaps b */
+        x = b + 1u; /* (<= last < num <= the root's span: a valid slot) */
     }
 }
 
