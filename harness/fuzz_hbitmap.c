@@ -140,15 +140,17 @@ static size_t model_next(const hb_state_t *s, size_t from, size_t to, bool want)
 {
     size_t i = from;
     while (i < to) {
-        if (zone_of(s, i) < 0) {
+        int z = zone_of(s, i);
+        if (z < 0) {
             if (model_get(s, i) == want)
                 return i;
             i = segment_end(s, i);
             continue;
         }
-        if (model_get(s, i) == want)
-            return i;
-        i++;
+        size_t zs = s->zstart[z], end = zs + s->zlen[z] < to ? zs + s->zlen[z] : to;
+        for (; i < end; i++)
+            if (s->zbits[z][i - zs] == want)
+                return i;
     }
     return to;
 }
