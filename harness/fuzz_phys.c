@@ -235,6 +235,6 @@ bool fuzz_phys_has_run(const fuzz_phys_t *fp, size_t count, size_t align)
 
 vmm_frames_t fuzz_phys_frames(fuzz_phys_t *fp)
 {
-    vmm_frames_t f = { phys_alloc, phys_free, phys_claim, fp, 0 };
+    vmm_frames_t f = { phys_alloc, phys_free, phys_claim, fp, 0, 0 };
     return f;
 }

@@ -17,6 +17,7 @@
 #include "core/fault.h"
 #include "core/pmm.h"
 #include "core/vmm.h"
+#include "core/x86_64/aspace.h"
 #include "core/x86_64/boot.h"
 #include "core/x86_64/paging.h"
 #include "core/x86_64/pf.h"
@@ -175,6 +176,32 @@ static void test_x86_null(void)
     bad.kernel_len = 1; /* kernel NULL */
     CHECK_ERR(x86_boot_init(&bad, &hm.frames, &bpt, &bvmm, &res), INV);
     CHECK(x86_boot_min_table_frames(NULL) == 0);
+
+    /* Table release queue, pinning, address spaces. */
+    CHECK_ERR(x86_paging_pin_kernel_half(NULL), INV);
+    x86_table_queue_t q;
+    memset(&q, 0x5A, sizeof(q));
+    x86_table_queue_init(NULL, &hm.frames, hm.access_offset);
+    x86_table_queue_init(&q, NULL, hm.access_offset);
+    CHECK(q.count == 0x5A5A5A5A5A5A5A5Aull); /* untouched */
+    CHECK(x86_table_queue_release(NULL).release == NULL);
+    CHECK(x86_table_queue_flush(NULL) == 0);
+    CHECK(m.mappable(m.ctx, 0x1000, K4) == VMM_OK);
+    x86_aspace_t as;
+    x86_aspace_config_t acfg = {
+        .kernel = &pt, .frames = hm.frames, .allocator = alloc_if,
+        .user_start = 0x1000, .user_end = 0x1000 + 64 * K4,
+    };
+    CHECK_ERR(x86_aspace_create(NULL, &acfg), INV);
+    CHECK_ERR(x86_aspace_create(&as, NULL), INV);
+    x86_aspace_config_t abad = acfg;
+    abad.kernel = NULL;
+    CHECK_ERR(x86_aspace_create(&as, &abad), INV);
+    abad = acfg;
+    abad.frames.alloc = NULL;
+    CHECK_ERR(x86_aspace_create(&as, &abad), INV);
+    x86_aspace_destroy(NULL);
+    CHECK(x86_aspace_cr3(NULL) == 0);
     CHECK(pmm_free_count(&hm.pmm) == frames_before && fa.live == 0);
 }
 
