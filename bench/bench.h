@@ -61,9 +61,9 @@ double bench_pluto_ns(unsigned log2, bool smoke);
 /* Instruction-count mode (run under callgrind with
  * --toggle-collect=contig_run): builds the fragmented window of 2^log2
  * pages and runs iters iterations of one allocator ("first", "next",
- * "pluto", "summary" in bench_contig.c; "reserve", "alloc" in bench_vmm.c) without
- * timing; prints "ops N". Returns false for an unknown allocator.
- * ("summary" is the summary-level prototype, summary_bitmap.h.) */
+ * "pluto", "hbitmap" (core/hbitmap.c, first fit) in bench_contig.c;
+ * "reserve", "alloc" in bench_vmm.c) without timing; prints "ops N".
+ * Returns false for an unknown allocator. */
 bool bench_icount_bitmap(const char *what, unsigned log2, uint64_t iters);
 bool bench_icount_vmm(const char *what, unsigned log2, uint64_t iters);
 

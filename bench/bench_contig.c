@@ -3,9 +3,14 @@
  * bitmap_find_set + bitmap_clear_range (first fit from 0, and next fit with
  * a moving hint) against Pluto's setContiguous + clearEntry loop.
  *
- * Cross-checks: core first fit and Pluto's port are both "lowest run from
- * entry 0", so from the same state and request sequence they must end in
- * identical words; any difference is a failure (exit 1).
+ * The same workload on the hierarchical bitmap (core/hbitmap.h), first and
+ * next fit, also in a 2^35-page window whose start holds the 2^24-page
+ * state; and its memory after a first-fit workload on 2^35 pages.
+ *
+ * Cross-checks: core first fit, the hierarchical bitmap's first fit and
+ * Pluto's port are all "lowest run from entry 0", so from the same state
+ * and request sequence they must end in identical words; any difference is
+ * a failure (exit 1).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +20,7 @@
 #include "contig.h"
 #include "core/bitmap.h"
 #include "pluto_bitmap.h"
-#include "summary_bitmap.h"
+#include "core/hbitmap.h"
 
 #define SEED_STATE 0x5EEDu
 #define SEED_OPS 0xC0FFEEu
@@ -72,15 +77,69 @@ static void pluto_free(void *ctx, size_t first, size_t n)
             bench_fail("pluto clearEntry(%zu) out of bounds", i);
 }
 
-/* The summary-level prototype (summary_bitmap.h): first fit. */
-static bool sb_alloc(void *ctx, size_t n, size_t *first)
+/* The hierarchical bitmap with a next-fit hint (unused for first fit). */
+typedef struct hb_ctx {
+    hbitmap_t hb;
+    size_t hint;
+} hb_ctx_t;
+
+/* First fit: lowest run from entry 0. */
+static bool hb_alloc_first(void *ctx, size_t n, size_t *first)
 {
-    return sb_find_set(ctx, n, first);
+    hb_ctx_t *c = ctx;
+    return hbitmap_find_set(&c->hb, n, 1, 0, first) == VMM_OK;
 }
 
-static void sb_free(void *ctx, size_t first, size_t n)
+/* Next fit: from the end of the previous allocation, wrapping once. */
+static bool hb_alloc_next(void *ctx, size_t n, size_t *first)
 {
-    sb_clear(ctx, first, n);
+    hb_ctx_t *c = ctx;
+    if (hbitmap_find_set(&c->hb, n, 1, c->hint, first) != VMM_OK &&
+        (c->hint == 0 || hbitmap_find_set(&c->hb, n, 1, 0, first) != VMM_OK))
+        return false;
+    c->hint = *first + n;
+    return true;
+}
+
+static void hb_free(void *ctx, size_t first, size_t n)
+{
+    hb_ctx_t *c = ctx;
+    if (hbitmap_clear_range(&c->hb, first, n) != VMM_OK)
+        bench_fail("hbitmap_clear_range(%zu, %zu) failed", first, n);
+}
+
+/* Loads state st into c->hb over a window of window >= st->num_entries
+ * entries (the state at its start, the rest free). */
+static void hb_load(hb_ctx_t *c, const contig_state_t *st, size_t window)
+{
+    vmm_allocator_t heap = bench_heap_allocator();
+    if (hbitmap_init(&c->hb, window, &heap) != VMM_OK)
+        bench_fail("hbitmap_init(%zu) failed", window);
+    for (size_t k = 0; k < st->live.count; k++)
+        if (hbitmap_set_range(&c->hb, st->live.runs[k].first, st->live.runs[k].n) != VMM_OK)
+            bench_fail("hbitmap_set_range failed");
+    if (hbitmap_num_free(&c->hb) != window - (st->num_entries - st->num_free))
+        bench_fail("hbitmap load: %zu free", hbitmap_num_free(&c->hb));
+    c->hint = 0;
+}
+
+/* Reads entries [0, n) of hb into words (the flat layout). */
+static void hb_words(const hbitmap_t *hb, uint64_t *words, size_t n)
+{
+    for (size_t w = 0; w < BITMAP_WORDS(n); w++) {
+        size_t first = w * 64u, cnt = n - first < 64u ? n - first : 64u;
+        uint64_t word = 0;
+        if (hbitmap_range_set(hb, first, cnt)) {
+            word = cnt == 64u ? ~(uint64_t)0 : ((uint64_t)1 << cnt) - 1u;
+        } else if (!hbitmap_range_clear(hb, first, cnt)) {
+            for (size_t k = 0; k < cnt; k++) {
+                bool b = false;
+                (void)hbitmap_test(hb, first + k, &b);
+                word |= (uint64_t)b << k;
+            }
+        }
+        words[w] = word;
+    }
 }
 
 /* Loads state st into a core bitmap over storage (a private copy). */
@@ -172,48 +231,48 @@ static void check_same_as(const contig_state_t *st, uint64_t iters,
                    st->num_entries);
 }
 
-/* Runs the summary-level prototype on a copy of st (as measure_core);
- * returns the best ns/op, and checks it against core first fit, which must
- * place every run identically. */
-static double measure_summary(const contig_state_t *st, uint64_t *storage,
-                              uint64_t *scratch, bool smoke)
+/* Runs the hierarchical bitmap (first or next fit) on st loaded into a
+ * window of window entries (as measure_core); returns the best ns/op. First
+ * fit is then checked against core first fit: same placements. */
+static double measure_hb(const contig_state_t *st, size_t window, bool next_fit,
+                         uint64_t *storage, uint64_t *scratch, bool smoke)
 {
+    static hb_ctx_t c;
     uint64_t iters = smoke ? SMOKE_ITERS : CORE_MAX_ITERS;
     uint64_t budget = smoke ? 0 : CORE_BUDGET_NS;
-    size_t bytes = BITMAP_WORDS(st->num_entries) * sizeof *storage;
+    contig_ops_t ops = {next_fit ? hb_alloc_next : hb_alloc_first, hb_free, &c};
     double best = 0;
     for (int rep = 0; rep < (smoke ? 1 : CORE_REPS); rep++) {
-        summary_bitmap_t sb;
-        memcpy(storage, st->words, bytes);
-        if (!sb_init(&sb, storage, st->num_entries)) {
-            bench_fail("summary bitmap: init failed");
-            return 0;
-        }
-        contig_ops_t ops = {sb_alloc, sb_free, &sb};
         contig_live_t live;
         contig_live_copy(&live, &st->live);
+        hb_load(&c, st, window);
         contig_result_t r = contig_run(&ops, &live, st->max_run, SEED_OPS, iters, budget);
         contig_live_free(&live);
-        sb_destroy(&sb);
+        if (!hbitmap_check(&c.hb))
+            bench_fail("hbitmap structure broken after the workload");
+        hbitmap_destroy(&c.hb);
         iters = r.ops / 2u;
         budget = 0;
         double per_op = (double)r.ns / (double)r.ops;
         if (rep == 0 || per_op < best)
             best = per_op;
     }
+    if (next_fit)
+        return best;
     /* same placements as core first fit after the same iterations */
     uint64_t check_iters = iters < FINE_ITERS ? iters : FINE_ITERS;
-    summary_bitmap_t sb;
-    memcpy(storage, st->words, bytes);
-    if (sb_init(&sb, storage, st->num_entries)) {
-        contig_ops_t ops = {sb_alloc, sb_free, &sb};
-        contig_live_t live;
-        contig_live_copy(&live, &st->live);
-        contig_run(&ops, &live, st->max_run, SEED_OPS, check_iters, 0);
-        contig_live_free(&live);
-        sb_destroy(&sb);
-        check_same_as(st, check_iters, storage, scratch, "summary prototype");
+    contig_live_t live;
+    contig_live_copy(&live, &st->live);
+    hb_load(&c, st, window);
+    contig_run(&ops, &live, st->max_run, SEED_OPS, check_iters, 0);
+    contig_live_free(&live);
+    if (window == st->num_entries) {
+        hb_words(&c.hb, storage, st->num_entries);
+        check_same_as(st, check_iters, storage, scratch, "hbitmap first fit");
+    } else if (!hbitmap_range_clear(&c.hb, st->num_entries, window - st->num_entries)) {
+        bench_fail("hbitmap first fit left the 2^24-entry state in a 2^35 window");
     }
+    hbitmap_destroy(&c.hb);
     return best;
 }
 
@@ -271,8 +330,9 @@ double bench_pluto_ns(unsigned log2, bool smoke)
 }
 
 /* Measures and prints the figures of one window size; returns core first-
- * fit, next-fit, Pluto and summary-prototype ns/op through out[0..3]. */
-static void bench_size(unsigned log2, bool smoke, double out[4])
+ * fit, next-fit, Pluto, hbitmap first-fit and next-fit ns/op through
+ * out[0..4], and hbitmap first fit in a 2^35 window (2^24 only) in out[5]. */
+static void bench_size(unsigned log2, bool smoke, double out[6])
 {
     contig_state_t st;
     size_t n = (size_t)1 << log2;
@@ -291,7 +351,9 @@ static void bench_size(unsigned log2, bool smoke, double out[4])
     check_same_as(&st, iters, b, a, "Pluto");
     double first = measure_core(&st, false, a, smoke);
     double next = measure_core(&st, true, a, smoke);
-    double summary = measure_summary(&st, a, b, smoke);
+    double hfirst = measure_hb(&st, n, false, b, a, smoke);
+    double hnext = measure_hb(&st, n, true, b, a, smoke);
+    double hbig = log2 == 24 ? measure_hb(&st, (size_t)1 << 35, false, b, a, smoke) : 0;
 
     char fig[128], v[48], base[96], pv[32];
     bench_fmt_ns(pv, sizeof pv, pluto);
@@ -303,13 +365,21 @@ static void bench_size(unsigned log2, bool smoke, double out[4])
     snprintf(fig, sizeof fig, "bitmap alloc+free, next fit, 2^%u pages", log2);
     bench_row(fig, bench_fmt_ns(v, sizeof v, next), base, pluto / next,
               log2 >= 24 ? "goal >= 1000x" : "");
-    snprintf(fig, sizeof fig, "PROTOTYPE summary-level bitmap (bench/), first fit, 2^%u pages", log2);
-    bench_row(fig, bench_fmt_ns(v, sizeof v, summary), base, pluto / summary,
-              log2 >= 24 ? "proposal, not core; goal >= 1000x" : "proposal, not core");
+    snprintf(fig, sizeof fig, "hbitmap alloc+free, first fit, 2^%u pages", log2);
+    bench_row(fig, bench_fmt_ns(v, sizeof v, hfirst), base, pluto / hfirst,
+              log2 >= 24 ? "core/hbitmap.c; goal >= 1000x" : "core/hbitmap.c");
+    snprintf(fig, sizeof fig, "hbitmap alloc+free, next fit, 2^%u pages", log2);
+    bench_row(fig, bench_fmt_ns(v, sizeof v, hnext), base, pluto / hnext, "core/hbitmap.c");
+    if (hbig > 0) {
+        bench_row("hbitmap alloc+free, first fit, 2^35-page window (the 2^24 state at its start)",
+                  bench_fmt_ns(v, sizeof v, hbig), base, pluto / hbig, "height 4 instead of 2");
+    }
     out[0] = first;
     out[1] = next;
     out[2] = pluto;
-    out[3] = summary;
+    out[3] = hfirst;
+    out[4] = hnext;
+    out[5] = hbig;
     free(a);
     free(b);
     contig_state_free(&st);
@@ -333,7 +403,16 @@ static void fine_cross_check(unsigned log2)
     uint64_t iters;
     (void)measure_pluto(&st, b, 0, FINE_ITERS, &iters);
     check_same_as(&st, iters, b, a, "Pluto");
-    (void)measure_summary(&st, b, a, true);
+    static hb_ctx_t c;
+    contig_ops_t ops = {hb_alloc_first, hb_free, &c};
+    contig_live_t live;
+    contig_live_copy(&live, &st.live);
+    hb_load(&c, &st, n);
+    contig_run(&ops, &live, st.max_run, SEED_OPS, FINE_ITERS, 0);
+    contig_live_free(&live);
+    hb_words(&c.hb, a, n);
+    hbitmap_destroy(&c.hb);
+    check_same_as(&st, FINE_ITERS, a, b, "hbitmap first fit (fine)");
     free(a);
     free(b);
     contig_state_free(&st);
@@ -347,7 +426,54 @@ static void growth_row(const char *what, unsigned lo, unsigned hi, double core_l
     snprintf(fig, sizeof fig, "%s per-op growth 2^%u -> 2^%u", what, lo, hi);
     snprintf(v, sizeof v, "%.2fx", core_hi / core_lo);
     snprintf(base, sizeof base, "Pluto %.0fx", pluto_hi / pluto_lo);
-    bench_row(fig, v, base, 0, "goal <= 2x");
+    bench_row(fig, v, base, 0, hi > 24 ? "goal <= 3x" : "goal <= 2x");
+}
+
+/* Tracking memory: a 2^35-page window after 10^5 first-fit allocations of
+ * 1-64 pages and 5 * 10^4 random frees, against a flat bitmap over the
+ * span actually used ([0, highest used page]). */
+static void memory_row(bool smoke)
+{
+    static hb_ctx_t c;
+    size_t allocs = smoke ? 2000u : 100000u, frees = allocs / 2u;
+    vmm_allocator_t heap = bench_heap_allocator();
+    if (hbitmap_init(&c.hb, (size_t)1 << 35, &heap) != VMM_OK) {
+        bench_fail("hbitmap_init(2^35) failed");
+        return;
+    }
+    contig_run_t *runs = malloc(allocs * sizeof *runs);
+    if (!runs) {
+        fprintf(stderr, "bench: out of host memory\n");
+        exit(2);
+    }
+    bench_rng_t rng;
+    bench_rng_seed(&rng, SEED_OPS);
+    size_t top = 0;
+    for (size_t k = 0; k < allocs; k++) {
+        runs[k].n = (size_t)bench_rng_range(&rng, 1, 64);
+        if (hbitmap_find_set(&c.hb, runs[k].n, 1, 0, &runs[k].first) != VMM_OK)
+            bench_fail("first fit of %zu pages failed", runs[k].n);
+        if (runs[k].first + runs[k].n > top)
+            top = runs[k].first + runs[k].n;
+    }
+    for (size_t k = 0, live = allocs; k < frees; k++, live--) {
+        size_t i = (size_t)bench_rng_range(&rng, 0, live - 1u);
+        if (hbitmap_clear_range(&c.hb, runs[i].first, runs[i].n) != VMM_OK)
+            bench_fail("hbitmap_clear_range failed");
+        runs[i] = runs[live - 1u];
+    }
+    if (!hbitmap_check(&c.hb))
+        bench_fail("hbitmap structure broken after the memory workload");
+    size_t bytes = hbitmap_bytes(&c.hb) + sizeof c.hb, flat = BITMAP_WORDS(top) * 8u;
+    char fig[128], v[48], base[96], note[96];
+    snprintf(fig, sizeof fig, "hbitmap tracking memory, 2^35 pages, %zu first-fit allocs of 1-64 "
+             "pages, %zu random frees", allocs, frees);
+    snprintf(v, sizeof v, "%zu bytes", bytes);
+    snprintf(base, sizeof base, "flat bitmap over the %zu pages used: %zu bytes", top, flat);
+    snprintf(note, sizeof note, "%zu nodes, %zu leaves; goal <= 2x", c.hb.nodes, c.hb.leaves);
+    bench_row(fig, v, base, (double)bytes / (double)flat, note);
+    hbitmap_destroy(&c.hb);
+    free(runs);
 }
 
 void bench_contig(const bench_opts_t *opts)
@@ -356,7 +482,7 @@ void bench_contig(const bench_opts_t *opts)
     static const unsigned smoke[] = {12, 14};
     const unsigned *sizes = opts->smoke ? smoke : full;
     size_t count = opts->smoke ? 2 : 3;
-    double res[3][4];
+    double res[3][6];
     fine_cross_check(12);
     unsigned done = 0;
     for (size_t k = 0; k < count && sizes[k] <= opts->max_log2; k++, done++)
@@ -366,17 +492,23 @@ void bench_contig(const bench_opts_t *opts)
                    res[done - 1][0], res[0][2], res[done - 1][2]);
         growth_row("bitmap next fit", sizes[0], sizes[done - 1], res[0][1],
                    res[done - 1][1], res[0][2], res[done - 1][2]);
-        growth_row("PROTOTYPE summary-level first fit", sizes[0], sizes[done - 1],
+        growth_row("hbitmap first fit", sizes[0], sizes[done - 1],
                    res[0][3], res[done - 1][3], res[0][2], res[done - 1][2]);
+        growth_row("hbitmap next fit", sizes[0], sizes[done - 1],
+                   res[0][4], res[done - 1][4], res[0][2], res[done - 1][2]);
+        if (res[done - 1][5] > 0)
+            growth_row("hbitmap first fit", sizes[0], 35, res[0][3], res[done - 1][5],
+                       res[0][2], res[done - 1][2]);
     }
+    memory_row(opts->smoke);
 }
 
 /* See bench.h: one allocator, iters iterations, no clock. */
 bool bench_icount_bitmap(const char *what, unsigned log2, uint64_t iters)
 {
     bool first = strcmp(what, "first") == 0, next = strcmp(what, "next") == 0;
-    bool pluto = strcmp(what, "pluto") == 0, summary = strcmp(what, "summary") == 0;
-    if (!first && !next && !pluto && !summary)
+    bool pluto = strcmp(what, "pluto") == 0, hier = strcmp(what, "hbitmap") == 0;
+    if (!first && !next && !pluto && !hier)
         return false;
     contig_state_t st;
     size_t n = (size_t)1 << log2;
@@ -388,15 +520,11 @@ bool bench_icount_bitmap(const char *what, unsigned log2, uint64_t iters)
     }
     core_ctx_t c;
     pluto_bitmap_t pb;
-    summary_bitmap_t sb = {0};
+    static hb_ctx_t hc;
     contig_ops_t ops;
-    if (summary) {
-        memcpy(words, st.words, BITMAP_WORDS(n) * sizeof *words);
-        if (!sb_init(&sb, words, n)) {
-            fprintf(stderr, "bench: summary bitmap init failed\n");
-            exit(2);
-        }
-        ops = (contig_ops_t){sb_alloc, sb_free, &sb};
+    if (hier) {
+        hb_load(&hc, &st, n);
+        ops = (contig_ops_t){hb_alloc_first, hb_free, &hc};
     } else if (pluto) {
         memcpy(words, st.words, BITMAP_WORDS(n) * sizeof *words);
         pluto_bitmap_attach(&pb, words, n, st.num_free);
@@ -410,8 +538,8 @@ bool bench_icount_bitmap(const char *what, unsigned log2, uint64_t iters)
     contig_result_t r = contig_run(&ops, &live, st.max_run, SEED_OPS, iters, 0);
     printf("ops %llu\n", (unsigned long long)r.ops);
     contig_live_free(&live);
-    if (summary)
-        sb_destroy(&sb);
+    if (hier)
+        hbitmap_destroy(&hc.hb);
     free(words);
     contig_state_free(&st);
     return true;

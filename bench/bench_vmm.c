@@ -75,7 +75,6 @@ static vmm_status_t endless_claim(void *ctx, uint64_t phys, size_t count)
 
 typedef struct vmm_ctx {
     vmm_t vmm;
-    uint64_t *storage;
     uint64_t next_frame;
 } vmm_ctx_t;
 
@@ -121,12 +120,9 @@ static void vmm_load(vmm_ctx_t *c, const contig_state_t *st, contig_live_t *live
     vmm_allocator_t heap = bench_heap_allocator();
     static const vmm_mapper_t noop = {noop_map, noop_unmap, noop_query, NULL, NULL};
     vmm_frames_t frames = {endless_alloc, endless_free, endless_claim, &c->next_frame, 0, 0};
-    size_t words = BITMAP_WORDS(st->num_entries);
     c->next_frame = 0x100000;
-    c->storage = malloc(words * sizeof *c->storage);
-    if (!c->storage ||
-        vmm_init(&c->vmm, WINDOW_START, WINDOW_START + st->num_entries * VMM_PAGE_SIZE,
-                 c->storage, words, &heap, &noop, &frames) != VMM_OK) {
+    if (vmm_init(&c->vmm, WINDOW_START, WINDOW_START + st->num_entries * VMM_PAGE_SIZE,
+                 &heap, &noop, &frames) != VMM_OK) {
         fprintf(stderr, "bench: vmm_init failed\n");
         exit(2);
     }
@@ -153,7 +149,6 @@ static void vmm_unload(vmm_ctx_t *c, const contig_live_t *live)
     if (records != live->count)
         bench_fail("vmm holds %zu records, %zu live", records, live->count);
     vmm_deinit(&c->vmm);
-    free(c->storage);
 }
 
 /* Runs one VMM workload on st; returns the best ns/op over REPS. */

@@ -3,7 +3,7 @@
  *
  *   vmm_bench [--smoke] [--max-log2 N] [--only contig|vmm|paging|boot]
  *             [--header]
- *   vmm_bench --icount first|next|pluto|summary|reserve|alloc LOG2 ITERS
+ *   vmm_bench --icount first|next|pluto|hbitmap|reserve|alloc LOG2 ITERS
  *
  * --icount runs one allocator without timing, for callgrind (bench.h).
  * --smoke runs tiny sizes with every cross-check (what ctest runs). Exit 1
@@ -32,7 +32,7 @@ static int usage(void)
 {
     fprintf(stderr, "usage: vmm_bench [--smoke] [--max-log2 N] "
                     "[--only contig|vmm|paging|boot] [--header]\n"
-                    "       vmm_bench --icount first|next|pluto|summary|reserve|alloc "
+                    "       vmm_bench --icount first|next|pluto|hbitmap|reserve|alloc "
                     "LOG2 ITERS\n");
     return 2;
 }

@@ -86,15 +86,15 @@ icount_figures() {
   fi
   local lo=16 hi=$MAX_LOG2 w
   local -A n
-  for w in pluto next first summary reserve; do
+  for w in pluto next first hbitmap reserve; do
     n[$w,$lo]=$(icount "$w" "$lo"); n[$w,$hi]=$(icount "$w" "$hi")
   done
   local label
-  for w in next first summary reserve; do
+  for w in next first hbitmap reserve; do
     case $w in
       next) label="bitmap alloc+free, next fit" ;;
       first) label="bitmap alloc+free, first fit" ;;
-      summary) label="PROTOTYPE summary-level first fit" ;;
+      hbitmap) label="hbitmap alloc+free, first fit" ;;
       reserve) label="vmm_reserve+vmm_release" ;;
     esac
     row "$label, 2^$hi pages, instructions" "${n[$w,$hi]} instr/op" \

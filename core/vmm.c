@@ -6,7 +6,10 @@
  * Every public function first validates its whole input, then performs its
  * steps in an order that can be undone, and on a failure jumps to one exit
  * path that undoes the partial work in reverse (ANSSI style). The bitmap is
- * the last word on which pages are taken; the records say by whom.
+ * the last word on which pages are taken; the records say by whom. The
+ * bitmap may need nodes from the allocator to mark a run: they are taken
+ * (hbitmap_prepare) before any step that would have to be undone, and the
+ * marking itself comes last and cannot fail.
  */
 #include "vmm_records.h"
 
@@ -14,24 +17,32 @@
 
 /* ---- the bitmap ---- */
 
-/* Finds a run of `pages` free entries whose address is aligned to align pages,
- * next-fit: from vmm->hint, then from the window start. Sets the bits and
- * stores the first index in *first. VMM_ERR_NO_SPACE when there is none. */
-static vmm_status_t find_pages(vmm_t *vmm, size_t pages, size_t align, size_t *first)
+/* Finds a run of `pages` free entries whose address is aligned to align pages
+ * and stores its first index in *first; sets nothing. Next fit: from
+ * vmm->hint, then from the window start; first fit: from the window start.
+ * VMM_ERR_NO_SPACE when there is none. */
+static vmm_status_t find_pages(const vmm_t *vmm, size_t pages, size_t align, size_t *first)
 {
     size_t num = vmm->bitmap.num_entries;
     /* phase: the first index whose address is a multiple of align pages */
     size_t phase = (size_t)((align - (PAGES_OF(vmm->start) & (align - 1u))) & (align - 1u));
     if (phase >= num)
         return VMM_ERR_NO_SPACE;
-    size_t hint = vmm->hint > phase ? vmm->hint : phase;
+    size_t hint = vmm->fit == VMM_FIT_NEXT && vmm->hint > phase ? vmm->hint : phase;
     size_t from = phase + ((hint - phase + align - 1u) & ~(align - 1u));
     if (from < hint || from > num) /* wrapped or beyond: start over */
         from = phase;
-    vmm_status_t st = bitmap_find_set(&vmm->bitmap, pages, align, from, first);
+    vmm_status_t st = hbitmap_find(&vmm->bitmap, pages, align, from, first);
     if (st == VMM_ERR_NO_SPACE && from != phase)
-        st = bitmap_find_set(&vmm->bitmap, pages, align, phase, first);
+        st = hbitmap_find(&vmm->bitmap, pages, align, phase, first);
     return st == VMM_OK ? VMM_OK : VMM_ERR_NO_SPACE;
+}
+
+/* Sets the pages [first, first + pages) after hbitmap_prepare of the same
+ * range: cannot fail. */
+static void mark_pages(vmm_t *vmm, size_t first, size_t pages)
+{
+    VMM_ASSERT(hbitmap_set_range(&vmm->bitmap, first, pages) == VMM_OK);
 }
 
 /* ---- init ---- */
@@ -47,11 +58,10 @@ static bool interfaces_ok(const vmm_allocator_t *a, const vmm_mapper_t *m,
 
 /* Initialises vmm over [start, end); see vmm.h for the errors. */
 vmm_status_t vmm_init(vmm_t *vmm, uint64_t start, uint64_t end,
-                      uint64_t *storage, size_t storage_words,
                       const vmm_allocator_t *allocator,
                       const vmm_mapper_t *mapper, const vmm_frames_t *frames)
 {
-    if (vmm == 0 || storage == 0 || !interfaces_ok(allocator, mapper, frames))
+    if (vmm == 0 || !interfaces_ok(allocator, mapper, frames))
         return VMM_ERR_INVALID_ARGUMENT;
     if (start >= end)
         return VMM_ERR_INVALID_VIRT;
@@ -62,10 +72,8 @@ vmm_status_t vmm_init(vmm_t *vmm, uint64_t start, uint64_t end,
         if (st != VMM_OK)
             return st; /* e.g. VMM_ERR_NON_CANONICAL: the CPU would #GP there */
     }
-    uint64_t pages = PAGES_OF(end - start);
-    if (pages > SIZE_MAX - BITMAP_WORD_BITS || storage_words < BITMAP_WORDS((size_t)pages))
-        return VMM_ERR_OUT_OF_BOUNDS;
-    (void)bitmap_init(&vmm->bitmap, storage, storage_words, (size_t)pages);
+    /* at most 2^52 - 1 pages: within HBITMAP_MAX_ENTRIES, cannot fail */
+    VMM_ASSERT(hbitmap_init(&vmm->bitmap, (size_t)PAGES_OF(end - start), allocator) == VMM_OK);
     vmm->start = start;
     vmm->end = end;
     vmm->allocator = *allocator;
@@ -73,6 +81,16 @@ vmm_status_t vmm_init(vmm_t *vmm, uint64_t start, uint64_t end,
     vmm->frames = *frames;
     vmm_tree_init(&vmm->tree);
     vmm->hint = 0;
+    vmm->fit = VMM_FIT_NEXT;
+    return VMM_OK;
+}
+
+/* Chooses the placement of vmm_alloc / vmm_reserve. */
+vmm_status_t vmm_set_fit(vmm_t *vmm, vmm_fit_t fit)
+{
+    if (vmm == 0 || (fit != VMM_FIT_NEXT && fit != VMM_FIT_FIRST))
+        return VMM_ERR_INVALID_ARGUMENT;
+    vmm->fit = fit;
     return VMM_OK;
 }
 
@@ -84,7 +102,7 @@ vmm_status_t vmm_is_set(const vmm_t *vmm, uint64_t virt, bool *set)
         return VMM_ERR_INVALID_ARGUMENT;
     if (!vmm_in_window(vmm, virt))
         return VMM_ERR_OUT_OF_BOUNDS;
-    return bitmap_test(&vmm->bitmap, vmm_page_index(vmm, virt), set);
+    return hbitmap_test(&vmm->bitmap, vmm_page_index(vmm, virt), set);
 }
 
 /* ---- set ---- */
@@ -110,7 +128,7 @@ static vmm_status_t set_check(const vmm_t *vmm, vmm_range_t virt,
             return VMM_ERR_MISALIGNED;
     }
     uint64_t pages = PAGES_OF(virt.end - virt.start);
-    if (!bitmap_range_clear(&vmm->bitmap, vmm_page_index(vmm, virt.start), (size_t)pages))
+    if (!hbitmap_range_clear(&vmm->bitmap, vmm_page_index(vmm, virt.start), (size_t)pages))
         return VMM_ERR_ALREADY_ALLOCATED;
     return VMM_OK;
 }
@@ -125,26 +143,32 @@ vmm_status_t vmm_set(vmm_t *vmm, vmm_range_t virt, const vmm_range_t *phys,
         return st;
     uint64_t len = virt.end - virt.start;
     size_t pages = (size_t)PAGES_OF(len);
+    size_t first = vmm_page_index(vmm, virt.start);
     vmm_record_t *rec = vmm_record_new(vmm, VMM_REC_SET, virt.start, pages, 0);
     if (rec == 0)
         return VMM_ERR_OUT_OF_MEMORY;
     rec->attrs = attrs;
+    st = hbitmap_prepare(&vmm->bitmap, first, pages, true);
+    if (st != VMM_OK)
+        goto undo_record;
     if (phys != 0) {
         st = vmm->frames.claim(vmm->frames.ctx, phys->start, pages);
         if (st != VMM_OK)
-            goto undo_record;
+            goto undo_prepare;
         st = vmm->mapper.map(vmm->mapper.ctx, virt.start, phys->start, len,
                              VMM_PAGE_SIZE, attrs);
         if (st != VMM_OK)
             goto undo_claim;
         rec->phys = phys->start;
     }
-    (void)bitmap_set_range(&vmm->bitmap, vmm_page_index(vmm, virt.start), pages);
+    mark_pages(vmm, first, pages);
     vmm_record_insert(vmm, rec);
     return VMM_OK;
 
 undo_claim:
     VMM_ASSERT(vmm->frames.free(vmm->frames.ctx, phys->start, pages) == VMM_OK);
+undo_prepare:
+    hbitmap_unprepare(&vmm->bitmap);
 undo_record:
     vmm_record_delete(vmm, rec);
     return st;
@@ -163,13 +187,15 @@ vmm_status_t vmm_alloc(vmm_t *vmm, size_t pages, vmm_attrs_t attrs,
         return VMM_ERR_NO_SPACE;
     size_t first, done = 0;
     vmm_status_t st = find_pages(vmm, pages, 1, &first);
+    if (st == VMM_OK)
+        st = hbitmap_prepare(&vmm->bitmap, first, pages, true);
     if (st != VMM_OK)
         return st;
     vmm_record_t *rec = vmm_record_new(vmm, VMM_REC_ALLOC, vmm_page_addr(vmm, first), pages,
                                        pages);
     if (rec == 0) {
         st = VMM_ERR_OUT_OF_MEMORY;
-        goto undo_bitmap;
+        goto undo_prepare;
     }
     rec->attrs = attrs;
     for (; done < pages; done++) {
@@ -182,6 +208,7 @@ vmm_status_t vmm_alloc(vmm_t *vmm, size_t pages, vmm_attrs_t attrs,
     st = vmm_map_single_frames(vmm, rec);
     if (st != VMM_OK)
         goto undo_frames;
+    mark_pages(vmm, first, pages);
     vmm_record_insert(vmm, rec);
     vmm->hint = first + pages;
     *virt = rec->virt;
@@ -190,8 +217,8 @@ vmm_status_t vmm_alloc(vmm_t *vmm, size_t pages, vmm_attrs_t attrs,
 undo_frames:
     vmm_return_single_frames(vmm, rec, 0, done);
     vmm_record_delete(vmm, rec);
-undo_bitmap:
-    (void)bitmap_clear_range(&vmm->bitmap, first, pages);
+undo_prepare:
+    hbitmap_unprepare(&vmm->bitmap);
     return st;
 }
 
@@ -240,14 +267,17 @@ vmm_status_t vmm_reserve(vmm_t *vmm, size_t count, uint64_t page_size,
     if (pages > vmm->bitmap.num_free)
         return VMM_ERR_NO_SPACE;
     st = find_pages(vmm, pages, (size_t)PAGES_OF(page_size), &first);
+    if (st == VMM_OK)
+        st = hbitmap_prepare(&vmm->bitmap, first, pages, true);
     if (st != VMM_OK)
         return st;
     vmm_record_t *rec = reservation_new(vmm, vmm_page_addr(vmm, first), pages, count,
                                         page_size, attrs, flags);
     if (rec == 0) {
-        (void)bitmap_clear_range(&vmm->bitmap, first, pages);
+        hbitmap_unprepare(&vmm->bitmap);
         return VMM_ERR_OUT_OF_MEMORY;
     }
+    mark_pages(vmm, first, pages);
     vmm_record_insert(vmm, rec);
     vmm->hint = first + pages;
     *virt = rec->virt;
@@ -273,12 +303,17 @@ vmm_status_t vmm_claim(vmm_t *vmm, uint64_t virt, size_t count,
     if (!vmm_range_in_window(vmm, virt, BYTES_OF(pages)))
         return VMM_ERR_OUT_OF_BOUNDS;
     size_t first = vmm_page_index(vmm, virt);
-    if (!bitmap_range_clear(&vmm->bitmap, first, pages))
+    if (!hbitmap_range_clear(&vmm->bitmap, first, pages))
         return VMM_ERR_ALREADY_ALLOCATED;
     vmm_record_t *rec = reservation_new(vmm, virt, pages, count, page_size, attrs, flags);
     if (rec == 0)
         return VMM_ERR_OUT_OF_MEMORY;
-    (void)bitmap_set_range(&vmm->bitmap, first, pages);
+    st = hbitmap_prepare(&vmm->bitmap, first, pages, true);
+    if (st != VMM_OK) {
+        vmm_record_delete(vmm, rec);
+        return st;
+    }
+    mark_pages(vmm, first, pages);
     vmm_record_insert(vmm, rec);
     return VMM_OK;
 }

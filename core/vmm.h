@@ -1,6 +1,8 @@
 /*
  * vmm.h - the virtual memory manager: a window [start, end) of 4 KiB pages
- * tracked by a bitmap, with allocation records and a mapper.
+ * tracked by a hierarchical bitmap (hbitmap.h: its memory grows with the
+ * partly used regions, not with the window, so a window may be the whole
+ * 128 TiB higher half), with allocation records and a mapper.
  *
  * Two APIs on one manager:
  *  - Pluto's: vmm_init, vmm_is_set, vmm_set, vmm_alloc, vmm_free.
@@ -36,8 +38,8 @@
 #include <stdint.h>
 
 #include "alloc.h"
-#include "bitmap.h"
 #include "frames.h"
+#include "hbitmap.h"
 #include "mapper.h"
 #include "status.h"
 #include "vmm_tree.h"
@@ -78,36 +80,49 @@ typedef struct vmm_record {
     uint64_t frames[];   /* physical address of each page, or VMM_NO_FRAME */
 } vmm_record_t;
 
+/* Where vmm_alloc / vmm_reserve place a run (vmm_set_fit). */
+typedef enum vmm_fit {
+    VMM_FIT_NEXT = 0,  /* from the end of the last allocation, then from the
+                          window start (the default)                        */
+    VMM_FIT_FIRST = 1, /* the lowest fitting address (Linux's vmalloc)      */
+} vmm_fit_t;
+
 typedef struct vmm {
-    bitmap_t bitmap;          /* bit i = page start + i * 4K is in a record */
+    hbitmap_t bitmap;         /* entry i = page start + i * 4K is in a record;
+                                 nodes come from `allocator`               */
     uint64_t start, end;      /* the window, 4 KiB aligned, start < end    */
     vmm_allocator_t allocator;
     vmm_mapper_t mapper;
     vmm_frames_t frames;
     vmm_tree_t tree;          /* the records by virt, non-overlapping      */
     size_t hint;              /* next-fit search start (bitmap index)      */
+    vmm_fit_t fit;
 } vmm_t;
 
-/* uint64_t words of bitmap storage for the window [start, end). */
-#define VMM_BITMAP_WORDS(start, end) BITMAP_WORDS(((end) - (start)) / VMM_PAGE_SIZE)
-
-/* Initialises vmm over [start, end): all free, no records. The structures
- * pointed to are copied. Errors: VMM_ERR_INVALID_VIRT (start >= end),
- * VMM_ERR_MISALIGNED (start or end not 4 KiB aligned), VMM_ERR_OUT_OF_BOUNDS
- * (storage too small), VMM_ERR_INVALID_ARGUMENT (NULL callback), or the
+/* Initialises vmm over [start, end): all free, no records, next fit. The
+ * structures pointed to are copied. The page bitmap takes its nodes from the
+ * allocator as pages get used (nothing at init), like the records. (Before
+ * the hierarchical bitmap, vmm_init took a flat storage array and its size
+ * in words: those two parameters are gone.) Errors: VMM_ERR_INVALID_VIRT
+ * (start >= end), VMM_ERR_MISALIGNED (start or end not 4 KiB aligned),
+ * VMM_ERR_INVALID_ARGUMENT (NULL pointer or callback), or the
  * mapper's `mappable` error when the architecture cannot map every page of
  * the window (x86_64: VMM_ERR_NON_CANONICAL for a window touching the
  * canonical hole). Since every other call stays inside the window, no call
  * can then succeed on an address the hardware cannot map. The last page of
  * the address space, [2^64 - 4K, 2^64), can never be in a window. */
 vmm_status_t vmm_init(vmm_t *vmm, uint64_t start, uint64_t end,
-                      uint64_t *storage, size_t storage_words,
                       const vmm_allocator_t *allocator,
                       const vmm_mapper_t *mapper, const vmm_frames_t *frames);
 
-/* Frees every record (unmapping, returning frames). The vmm may then be
- * re-initialised. Cost is proportional to what the records cover. */
+/* Frees every record (unmapping, returning frames) and every bitmap node:
+ * the window is all free again and the allocator holds nothing of the vmm.
+ * Cost is proportional to what the records cover. */
 void vmm_deinit(vmm_t *vmm);
+
+/* Chooses where vmm_alloc and vmm_reserve place runs from now on.
+ * VMM_ERR_INVALID_ARGUMENT for an unknown fit. */
+vmm_status_t vmm_set_fit(vmm_t *vmm, vmm_fit_t fit);
 
 /* *set = the page holding virt is in a record. VMM_ERR_OUT_OF_BOUNDS when
  * virt is outside [start, end), VMM_ERR_INVALID_ARGUMENT when set is NULL. */
@@ -134,7 +149,10 @@ vmm_status_t vmm_alloc(vmm_t *vmm, size_t pages, vmm_attrs_t attrs,
 /* Frees the record starting at virt: unmaps what is mapped, returns owned
  * frames, clears the range. VMM_ERR_OUT_OF_BOUNDS (outside the window),
  * VMM_ERR_NOT_START (inside a record, not its start), VMM_ERR_NOT_ALLOCATED,
- * or the mapper's error (a page unmapped behind the VMM's back: see below). */
+ * the mapper's error (a page unmapped behind the VMM's back: see below), or
+ * VMM_ERR_OUT_OF_MEMORY: freeing part of a wholly used region of the bitmap
+ * splits it, which may need a node from the allocator (taken before
+ * anything is unmapped). */
 vmm_status_t vmm_free(vmm_t *vmm, uint64_t virt);
 
 /* Reserves count pages of page_size (4K/2M/1G), aligned to page_size, without

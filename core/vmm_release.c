@@ -2,8 +2,9 @@
  * vmm_release.c - vmm_free, vmm_release, vmm_deinit: giving a record back
  * (see "How vmm_free / vmm_release / vmm_deinit undo" in vmm.h).
  *
- * Order: check, unmap (the only step that may fail, undone on failure),
- * then frames, bitmap, index and block, none of which can fail.
+ * Order: check, take the bitmap nodes the clear needs (may fail: nothing
+ * done yet), unmap (may fail, undone on failure), then frames, bitmap,
+ * index and block, none of which can fail.
  */
 #include "vmm_records.h"
 
@@ -109,15 +110,25 @@ static void record_free_frames(vmm_t *vmm, const vmm_record_t *rec)
     }
 }
 
-/* Releases rec: unmap, then frames, bitmap, index and block. Returns the
- * mapper's error with nothing changed. */
-static vmm_status_t record_release(vmm_t *vmm, vmm_record_t *rec)
+/* Releases rec: bitmap nodes, unmap, then frames, bitmap (unless clear is
+ * false: vmm_deinit drops the whole bitmap), index and block. Returns
+ * VMM_ERR_OUT_OF_MEMORY or the mapper's error with nothing changed. */
+static vmm_status_t record_release(vmm_t *vmm, vmm_record_t *rec, bool clear)
 {
-    vmm_status_t st = record_unmap(vmm, rec);
+    size_t first = vmm_page_index(vmm, rec->virt);
+    vmm_status_t st = VMM_OK;
+    if (clear)
+        st = hbitmap_prepare(&vmm->bitmap, first, (size_t)rec->pages, false);
     if (st != VMM_OK)
         return st;
+    st = record_unmap(vmm, rec);
+    if (st != VMM_OK) {
+        hbitmap_unprepare(&vmm->bitmap);
+        return st;
+    }
     record_free_frames(vmm, rec);
-    (void)bitmap_clear_range(&vmm->bitmap, vmm_page_index(vmm, rec->virt), (size_t)rec->pages);
+    if (clear)
+        VMM_ASSERT(hbitmap_clear_range(&vmm->bitmap, first, (size_t)rec->pages) == VMM_OK);
     vmm_record_remove(vmm, rec);
     vmm_record_delete(vmm, rec);
     return VMM_OK;
@@ -130,7 +141,7 @@ vmm_status_t vmm_free(vmm_t *vmm, uint64_t virt)
     vmm_status_t st = vmm_record_at(vmm, virt, &rec);
     if (st != VMM_OK)
         return st;
-    return record_release(vmm, rec);
+    return record_release(vmm, rec, true);
 }
 
 /* Frees the reservation starting at reservation; VMM_ERR_NOT_RESERVATION
@@ -143,16 +154,18 @@ vmm_status_t vmm_release(vmm_t *vmm, uint64_t reservation)
         return st;
     if (rec->kind != VMM_REC_RESERVE)
         return VMM_ERR_NOT_RESERVATION;
-    return record_release(vmm, rec);
+    return record_release(vmm, rec, true);
 }
 
-/* Releases every record; cannot report an error, so any failure traps. */
+/* Releases every record and bitmap node; cannot report an error, so any
+ * failure traps. */
 void vmm_deinit(vmm_t *vmm)
 {
     if (vmm == 0)
         return;
     vmm_tree_node_t *first;
     while ((first = vmm_tree_first(&vmm->tree)) != 0)
-        VMM_ASSERT(record_release(vmm, VMM_RECORD_OF(first)) == VMM_OK);
+        VMM_ASSERT(record_release(vmm, VMM_RECORD_OF(first), false) == VMM_OK);
+    hbitmap_destroy(&vmm->bitmap); /* every node back; all free again */
     vmm->hint = 0;
 }

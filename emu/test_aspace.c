@@ -27,7 +27,6 @@
 #define KLATE 0xFFFFC00000000000ull    /* mapped after the spaces exist */
 #define UVIRT 0x0000000000400000ull    /* the same user address in both */
 #define UWIN_END (64ull << 20)
-#define UWORDS VMM_BITMAP_WORDS(X86_USER_START, UWIN_END)
 #define KRW (VMM_ATTR_KERNEL | VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE)
 #define URW (VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE)
 #define NO_PHYS UINT64_MAX
@@ -157,15 +156,12 @@ static void test_two_spaces_share_kernel_half(void)
     CHECK_OK(x86_paging_pin_kernel_half(&kpt));
     check_kernel_leaves_global(&kpt);
 
-    static uint64_t bits_a[UWORDS], bits_b[UWORDS];
     x86_aspace_config_t c = {
         .kernel = &kpt, .frames = f, .allocator = {heap_alloc, heap_free, NULL},
         .user_start = X86_USER_START, .user_end = UWIN_END,
-        .bitmap = bits_a, .bitmap_words = UWORDS,
     };
     x86_aspace_t a, b;
     CHECK_OK(x86_aspace_create(&a, &c));
-    c.bitmap = bits_b;
     CHECK_OK(x86_aspace_create(&b, &c));
     check_shared_half(&kpt, &a);
     check_shared_half(&kpt, &b);

@@ -100,9 +100,8 @@ static vmm_status_t build_plain(world_t *w, uint64_t *snap_words, bool *harness_
     pmm_t snap;
     pmm_copy(w, &snap, snap_words);
     vmm_mapper_t mapper = x86_paging_mapper(&w->pt);
-    st = vmm_init(&w->vmm, w->cfg.window_start, w->cfg.window_end, w->bitmap,
-                  VMM_BITMAP_WORDS(w->cfg.window_start, w->cfg.window_end),
-                  &w->allocator, &mapper, &w->frames);
+    st = vmm_init(&w->vmm, w->cfg.window_start, w->cfg.window_end, &w->allocator, &mapper,
+                  &w->frames);
     if (st != VMM_OK) {
         w->failed_init_changed = !pmm_same(w, &snap, snap_words);
         x86_paging_destroy(&w->pt);
@@ -125,8 +124,6 @@ static vmm_status_t build_boot(world_t *w, uint64_t *snap_words)
         .has_1g_pages = c->has_1g_pages, .kernel = c->kernel,
         .kernel_len = c->kernel_len, .access_offset = w->hm.access_offset,
         .vmm_start = c->window_start, .vmm_end = c->window_end,
-        .vmm_bitmap = w->bitmap,
-        .vmm_bitmap_words = VMM_BITMAP_WORDS(c->window_start, c->window_end),
         .allocator = w->allocator,
     };
     pmm_t snap;
@@ -219,19 +216,6 @@ void world_clear(world_t *w)
     world_touch(w);
 }
 
-/* Makes the bitmap hold words words; false when the host is out of memory. */
-static bool bitmap_room(world_t *w, size_t words)
-{
-    if (words <= w->bitmap_cap && w->bitmap != NULL)
-        return true;
-    uint64_t *grown = realloc(w->bitmap, (words ? words : 1) * sizeof(uint64_t));
-    if (grown == NULL)
-        return false;
-    w->bitmap = grown;
-    w->bitmap_cap = words;
-    return true;
-}
-
 /* Builds w again for cfg; see world.h. */
 bool world_rebuild(world_t *w, const world_config_t *cfg, vmm_status_t *core)
 {
@@ -245,10 +229,6 @@ bool world_rebuild(world_t *w, const world_config_t *cfg, vmm_status_t *core)
     w->cfg = *cfg;
     fail_alloc_init(&w->fa);
     fail_frames_init(&w->ff, &w->tracked);
-    if (!bitmap_room(w, VMM_BITMAP_WORDS(cfg->window_start, cfg->window_end))) {
-        fprintf(stderr, "emu world: out of host memory for the window's bitmap\n");
-        return false;
-    }
     bool harness_ok = true;
     *core = cfg->boot ? build_boot(w, w->snap_words)
                       : build_plain(w, w->snap_words, &harness_ok);
@@ -306,7 +286,6 @@ void world_free(world_t *w)
     if (w->built)
         vmm_deinit(&w->vmm);
     emu_close(w->machine);
-    free(w->bitmap);
     free(w->dirty);
     free(w->pmm_clean_words);
     free(w->snap_words);

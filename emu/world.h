@@ -85,8 +85,6 @@ typedef struct world {
     vmm_allocator_t allocator;  /* fa                                  */
     x86_paging_t pt;
     vmm_t vmm;
-    uint64_t *bitmap;
-    size_t bitmap_cap;          /* words allocated for bitmap          */
     bool built;                 /* tables and VMM exist                */
     bool failed_init_changed;   /* the failed vmm_init / x86_boot_init
                                    left the frame manager changed      */
@@ -114,7 +112,7 @@ void world_free(world_t *w);
 /* Builds w again for cfg (same phys_base and phys_size as before) at the
  * cost of what the last state touched: releases the VMM (vmm_deinit), fills
  * every frame written since the last build with HOSTMEM_POISON again,
- * puts the frame manager back as hostmem_init left it, reuses the bitmap and
+ * puts the frame manager back as hostmem_init left it, and
  * points the started machine at the new tables (TLB flushed). Returns false
  * (and prints why) when the harness failed; else true with *core the
  * status of vmm_init / x86_boot_init: on an error w->built is false and

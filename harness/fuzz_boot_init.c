@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bitmap.h"
 #include "core/x86_64/boot.h"
 #include "fail_alloc.h"
 #include "fuzz_check.h"
@@ -55,7 +56,9 @@
 #define CANONICAL_LOW_END (1ull << 47)
 #define CANONICAL_HIGH_START (0ull - (1ull << 47))
 #define TOP_PAGE (0ull - VMM_PAGE_SIZE) /* a window's end cannot wrap   */
-#define CFG_SHORT_BITMAP 0x60u /* both bits: bitmap one word short */
+#define CFG_BIG_WINDOW 0x60u   /* both bits: the whole higher half */
+#define HIGHER_HALF 0xFFFF800000000000ull
+#define SAMPLES_PER_RUN 3u
 #define CFG_HHDM_ODD 0x80u     /* hhdm + 2M */
 #define SEG_PAGE_MASK 0x7FFFu
 #define SEG_ODD_SHIFT 15u      /* bit 15: one byte off */
@@ -79,7 +82,6 @@ typedef struct boot_state {
     memmap_entry_t map[MAX_ENTRIES];
     x86_kernel_segment_t seg[MAX_SEGMENTS];
     x86_boot_config_t cfg;
-    uint64_t bitmap[WINDOW_WORDS + 1];
     uint64_t mapped[WINDOW_WORDS]; /* window pages the walk found mapped */
     uint64_t page;              /* direct-map page size */
     size_t direct_leaves, kernel_leaves;
@@ -127,6 +129,8 @@ static const x86_kernel_segment_t *segment_at(const boot_state_t *s, uint64_t va
  * (what the VMM's bitmap must say). */
 static void mark_window(boot_state_t *s, uint64_t va, uint64_t size)
 {
+    if (s->cfg.vmm_end - s->cfg.vmm_start > (uint64_t)WINDOW_PAGES * VMM_PAGE_SIZE)
+        return; /* a big window is checked by sampling its records (check_big_vmm) */
     uint64_t lo = va > s->cfg.vmm_start ? va : s->cfg.vmm_start;
     uint64_t hi = va + (size - 1u) < s->cfg.vmm_end - 1u ? va + (size - 1u) : s->cfg.vmm_end - 1u;
     for (uint64_t p = lo; p <= hi && p >= lo; p += VMM_PAGE_SIZE) {
@@ -258,9 +262,6 @@ static uint64_t config_errors(const boot_state_t *s)
         a |= BIT(VMM_ERR_INVALID_VIRT);
     else if (!window_mappable(s->cfg.vmm_start, s->cfg.vmm_end))
         a |= BIT(VMM_ERR_NON_CANONICAL);
-    else if (s->cfg.vmm_bitmap_words <
-             BITMAP_WORDS((s->cfg.vmm_end - s->cfg.vmm_start) >> VMM_PAGE_SHIFT))
-        a |= BIT(VMM_ERR_OUT_OF_BOUNDS);
     return a;
 }
 
@@ -290,6 +291,46 @@ static uint64_t layout_errors(const boot_state_t *s)
     return a;
 }
 
+/* Checks pages [lo, hi) of a big window at its ends and middle: set iff
+ * mapped, and set == want (in a record or not). */
+static void check_samples(const boot_state_t *s, const vmm_t *vmm, uint64_t lo, uint64_t hi,
+                          bool want)
+{
+    uint64_t pages = (hi - lo) >> VMM_PAGE_SHIFT;
+    for (unsigned k = 0; k < SAMPLES_PER_RUN && pages != 0; k++) {
+        uint64_t va = lo + (k == 0 ? 0 : k == 1 ? pages - 1u : pages / 2u) * VMM_PAGE_SIZE;
+        x86_pte_t leaf;
+        uint64_t size;
+        bool mapped = fuzz_walk_va(&s->pool, s->pt.pml4, va, &leaf, &size);
+        bool set = false;
+        FUZZ_CHECK_STATUS(vmm_is_set(vmm, va, &set), VMM_OK, "boot-vmm-is-set");
+        FUZZ_CHECK(set == mapped && set == want, "boot-vmm-tracking",
+                   "window page 0x%llx: %s, bitmap %s, %s a record", (unsigned long long)va,
+                   mapped ? "mapped" : "not mapped", set ? "set" : "clear", want ? "in" : "not in");
+    }
+}
+
+/* A window too big to walk page by page (the higher half): the records
+ * cover exactly the used pages; each record and each gap between records
+ * is sampled at both ends and its middle. */
+static void check_big_vmm(const boot_state_t *s, const vmm_t *vmm)
+{
+    uint64_t used = 0, prev = vmm->start;
+    for (const vmm_record_t *r = vmm_first_record(vmm); r; r = vmm_next_record(r)) {
+        uint64_t end = r->virt + r->pages * VMM_PAGE_SIZE;
+        FUZZ_CHECK(r->virt >= prev && end <= vmm->end, "boot-vmm-records",
+                   "record 0x%llx out of order or outside the window", (unsigned long long)r->virt);
+        check_samples(s, vmm, prev, r->virt, false);
+        check_samples(s, vmm, r->virt, end, true);
+        used += r->pages;
+        prev = end;
+    }
+    check_samples(s, vmm, prev, vmm->end, false);
+    FUZZ_CHECK(vmm->bitmap.num_free + used == (vmm->end - vmm->start) >> VMM_PAGE_SHIFT,
+               "boot-vmm-free-count", "num_free %zu, %llu pages in records", vmm->bitmap.num_free,
+               (unsigned long long)used);
+}
+
 /* Checks the VMM: its window, and a bit set exactly where the walk found a
  * page mapped (s->mapped, marked by leaf_seen). */
 static void check_vmm(boot_state_t *s, const vmm_t *vmm)
@@ -297,6 +338,12 @@ static void check_vmm(boot_state_t *s, const vmm_t *vmm)
     FUZZ_CHECK(vmm->start == s->cfg.vmm_start && vmm->end == s->cfg.vmm_end, "boot-vmm-window",
                "VMM window [0x%llx, 0x%llx)", (unsigned long long)vmm->start,
                (unsigned long long)vmm->end);
+    FUZZ_CHECK(hbitmap_check(&vmm->bitmap), "boot-vmm-hbitmap",
+               "the VMM's hbitmap summaries, counts or canonical form are broken");
+    if (vmm->end - vmm->start > (uint64_t)WINDOW_PAGES * VMM_PAGE_SIZE) {
+        check_big_vmm(s, vmm);
+        return;
+    }
     size_t used = 0;
     for (uint64_t va = vmm->start; va < vmm->end; va += VMM_PAGE_SIZE) {
         size_t i = (size_t)((va - vmm->start) >> VMM_PAGE_SHIFT);
@@ -371,19 +418,19 @@ static void read_config(boot_state_t *s, fuzz_data_t *fd, uint8_t *frame_fail,
     }
     if (s->cfg.vmm_end < s->cfg.vmm_start)
         s->cfg.vmm_end = TOP_PAGE;
-    s->cfg.vmm_bitmap = s->bitmap;
-    s->cfg.vmm_bitmap_words = (flags & CFG_SHORT_BITMAP) == CFG_SHORT_BITMAP ? WINDOW_WORDS - 1u
-                                                                 : WINDOW_WORDS;
+    if ((flags & CFG_BIG_WINDOW) == CFG_BIG_WINDOW) { /* the kernel's: whole higher half */
+        s->cfg.vmm_start = HIGHER_HALF;
+        s->cfg.vmm_end = TOP_PAGE;
+    }
     s->cfg.allocator = fail_alloc_iface(&s->alloc);
 }
 
 /* Traces the configuration (repro listing). */
 static void trace_config(const boot_state_t *s)
 {
-    TRACE("config: 1G pages %d, hhdm 0x%llx, window [0x%llx, 0x%llx) words %zu",
+    TRACE("config: 1G pages %d, hhdm 0x%llx, window [0x%llx, 0x%llx)",
           s->cfg.has_1g_pages, (unsigned long long)s->cfg.hhdm_offset,
-          (unsigned long long)s->cfg.vmm_start, (unsigned long long)s->cfg.vmm_end,
-          s->cfg.vmm_bitmap_words);
+          (unsigned long long)s->cfg.vmm_start, (unsigned long long)s->cfg.vmm_end);
     for (size_t i = 0; i < s->cfg.map_len; i++)
         TRACE("map[%zu]: base 0x%llx length 0x%llx type %u", i,
               (unsigned long long)s->map[i].base, (unsigned long long)s->map[i].length,

@@ -37,6 +37,8 @@
 
 #include "core/fault.h"
 #include "core/vmm.h"
+#include "core/bitmap.h"
+#include "core/hbitmap.h"
 #include "core/x86_64/paging.h"
 #include "core/x86_64/pf.h"
 #include "fail_alloc.h"
@@ -53,7 +55,6 @@
 #define SMALL_WINDOW_PAGES 4096u
 #define HUGE_WINDOW_PAGES (1u << 18)     /* 1 GiB (+ up to 256 MiB): 1G pages */
 #define STORAGE_WORDS (BITMAP_WORDS(HUGE_WINDOW_PAGES + 65536u) + 1u)
-#define SNAPSHOT_WORDS 256u              /* setup dirties this much storage */
 #define FULL_COMPARE_WORDS 1024u         /* failed ops compare whole bitmaps
                                             up to here (every small window) */
 #define WINDOW_BASES 8u
@@ -108,7 +109,7 @@ typedef struct vmm_state {
     fail_alloc_t alloc;
     x86_paging_t pt;
     vmm_t vmm;
-    uint64_t storage[STORAGE_WORDS];
+    uint64_t storage[STORAGE_WORDS]; /* words read from the VMM's hbitmap */
     uint64_t scratch[STORAGE_WORDS];
     uint64_t mbits[STORAGE_WORDS]; /* the model's bitmap, kept per op; all
                                       zero between inputs              */
@@ -207,6 +208,29 @@ static void set_bits(uint64_t *words, size_t first, uint64_t n, bool on)
 static bool bit_of(const uint64_t *words, size_t i)
 {
     return (words[i / BITMAP_WORD_BITS] >> (i % BITMAP_WORD_BITS)) & 1u;
+}
+
+/* Reads words [from, to) of the VMM's hierarchical bitmap into s->storage
+ * (the flat layout), a uniform word by one range query. */
+static void read_words(vmm_state_t *s, size_t from, size_t to)
+{
+    const hbitmap_t *hb = &s->vmm.bitmap;
+    for (size_t w = from; w < to; w++) {
+        size_t first = w * BITMAP_WORD_BITS;
+        size_t n = hb->num_entries - first < BITMAP_WORD_BITS ? hb->num_entries - first
+                                                               : BITMAP_WORD_BITS;
+        uint64_t word = 0;
+        if (hbitmap_range_set(hb, first, n)) {
+            word = n == BITMAP_WORD_BITS ? UINT64_MAX : ((uint64_t)1 << n) - 1u;
+        } else if (!hbitmap_range_clear(hb, first, n)) {
+            for (size_t k = 0; k < n; k++) {
+                bool b = false;
+                (void)hbitmap_test(hb, first + k, &b);
+                word |= (uint64_t)b << k;
+            }
+        }
+        s->storage[w] = word;
+    }
 }
 
 /* Returns true when [va, va + len) is inside the window. */
@@ -410,8 +434,10 @@ static void check_counters(vmm_state_t *s)
     FUZZ_CHECK(s->vmm.bitmap.num_free == s->window_pages - s->used_pages, "vmm-free-count",
                "bitmap num_free %zu, model %llu", s->vmm.bitmap.num_free,
                (unsigned long long)(s->window_pages - s->used_pages));
-    FUZZ_CHECK(s->alloc.live == s->nrecs, "vmm-record-blocks",
-               "%zu allocator blocks live, model has %zu records", s->alloc.live, s->nrecs);
+    size_t nodes = s->vmm.bitmap.nodes + s->vmm.bitmap.leaves;
+    FUZZ_CHECK(s->alloc.live == s->nrecs + nodes, "vmm-record-blocks",
+               "%zu allocator blocks live, model has %zu records + %zu bitmap nodes",
+               s->alloc.live, s->nrecs, nodes);
     FUZZ_CHECK(frame_pool_in_use(&s->pool) == s->owned_frames + s->pt.table_frames,
                "vmm-frames-in-use", "%zu frames in use; records own %zu + %zu table frames",
                frame_pool_in_use(&s->pool), s->owned_frames, s->pt.table_frames);
@@ -479,8 +505,10 @@ static void snapshot_take(vmm_state_t *s)
  * differs. */
 static void compare_words(vmm_state_t *s, size_t from, size_t to)
 {
-    if (to > s->vmm.bitmap.num_words)
-        to = s->vmm.bitmap.num_words;
+    if (to > s->storage_words)
+        to = s->storage_words;
+    if (from < to)
+        read_words(s, from, to);
     while (from < to && s->storage[from] == s->mbits[from])
         from++;
     if (from == to)
@@ -492,16 +520,17 @@ static void compare_words(vmm_state_t *s, size_t from, size_t to)
 
 /* Compares the bitmap words a failed op could have changed with the model's
  * (equal to the core's before the op). Why these suffice: the core writes the
- * bitmap only through bitmap.c, whose every write moves num_free by the bits
+ * bitmap only through hbitmap.c, whose every write moves num_free by the bits
  * it flips, and num_free is compared (in the vmm_t). So a failed op that
  * changed bits without moving num_free set some and cleared others: only a
- * rollback does that (alloc / reserve set a run, then clear it after an
- * injected failure), and then the whole bitmap is compared. Otherwise the
- * words of the op's argument range (+ a word each side) are compared, and
- * every bitmap of a small window (<= FULL_COMPARE_WORDS words) in full. */
+ * rollback would do that, and then the whole bitmap is compared. Otherwise
+ * the words of the op's argument range (+ a word each side) are compared,
+ * and every bitmap of a small window (<= FULL_COMPARE_WORDS words) in full.
+ * The hbitmap's structure on the op's range is checked too (its nodes are
+ * counted in the allocator's live blocks, compared by snapshot_check). */
 static void check_bitmap_unchanged(vmm_state_t *s)
 {
-    size_t words = s->vmm.bitmap.num_words;
+    size_t words = s->storage_words;
     if (words <= FULL_COMPARE_WORDS || s->rolled_back) {
         compare_words(s, 0, words);
         return;
@@ -516,6 +545,10 @@ static void check_bitmap_unchanged(vmm_state_t *s)
     size_t first = (size_t)(PAGES(lo - s->start) / BITMAP_WORD_BITS);
     size_t last = (size_t)(PAGES(hi - s->start - 1u) / BITMAP_WORD_BITS);
     compare_words(s, first ? first - 1u : 0, last + 2u);
+    size_t lo_page = (size_t)PAGES(lo - s->start), hi_page = (size_t)PAGES(hi - s->start - 1u);
+    FUZZ_CHECK(hbitmap_check_at(&s->vmm.bitmap, lo_page) &&
+               hbitmap_check_at(&s->vmm.bitmap, hi_page), "vmm-hbitmap-structure",
+               "the hbitmap's path to page %zu or %zu is broken", lo_page, hi_page);
 }
 
 /* Checks that a failed op changed nothing: the vmm_t (bitmap header with
@@ -551,7 +584,8 @@ static void check_page_cached(vmm_state_t *s, uint64_t va, fuzz_walk_cache_t *ca
 {
     if (in_window(s, va, 1)) {
         size_t i = (size_t)PAGES(va - s->start);
-        bool bit = bit_of(s->storage, i);
+        bool bit = false;
+        (void)hbitmap_test(&s->vmm.bitmap, i, &bit);
         FUZZ_CHECK(bit == bit_of(s->mbits, i), "vmm-bitmap-page",
                    "page 0x%llx: bitmap bit %d, model %s", (unsigned long long)va, bit,
                    bit_of(s->mbits, i) ? "in a record" : "free");
@@ -682,10 +716,14 @@ static void check_all(vmm_state_t *s)
     for (size_t i = 0; i < s->nrecs; i++)
         bytes += sizeof(vmm_record_t) +
                  s->recs[i].nframes * (sizeof(uint64_t) + (s->recs[i].kind == VMM_REC_RESERVE));
+    bytes += hbitmap_bytes(&s->vmm.bitmap); /* and the bitmap's nodes */
     FUZZ_CHECK(s->alloc.live_bytes == bytes, "vmm-record-bytes",
-               "%zu bytes in record blocks, model %zu", s->alloc.live_bytes, bytes);
+               "%zu bytes in record and bitmap blocks, model %zu", s->alloc.live_bytes, bytes);
     /* the bitmap, built again from the model */
-    size_t words = s->vmm.bitmap.num_words;
+    size_t words = s->storage_words;
+    FUZZ_CHECK(hbitmap_check(&s->vmm.bitmap), "vmm-hbitmap-structure",
+               "the hbitmap's summaries, counts or canonical form are broken");
+    read_words(s, 0, words);
     memset(s->scratch, 0, words * sizeof s->scratch[0]);
     for (size_t i = 0; i < s->nrecs; i++)
         set_bits(s->scratch, (size_t)PAGES(s->recs[i].virt - s->start), s->recs[i].pages, true);
@@ -1371,15 +1409,11 @@ static void check_bad_inits(vmm_state_t *s, const vmm_allocator_t *a, const vmm_
     vmm_t before;
     memset(&before, 0x5A, sizeof before);
     s->vmm = before;
-    FUZZ_CHECK_STATUS(vmm_init(&s->vmm, s->start, s->start, s->storage, s->storage_words, a, m, f),
+    FUZZ_CHECK_STATUS(vmm_init(&s->vmm, s->start, s->start, a, m, f),
                       VMM_ERR_INVALID_VIRT, "vmm-init-empty");
-    FUZZ_CHECK_STATUS(vmm_init(&s->vmm, s->start + 1u, s->end, s->storage, s->storage_words, a,
-                               m, f), VMM_ERR_MISALIGNED, "vmm-init-misaligned");
-    FUZZ_CHECK_STATUS(vmm_init(&s->vmm, s->start, s->end, s->storage,
-                               BITMAP_WORDS(s->window_pages) - 1u, a, m, f),
-                      s->mappable ? VMM_ERR_OUT_OF_BOUNDS : VMM_ERR_NON_CANONICAL,
-                      "vmm-init-storage");
-    FUZZ_CHECK_STATUS(vmm_init(&s->vmm, s->start, s->end, NULL, s->storage_words, a, m, f),
+    FUZZ_CHECK_STATUS(vmm_init(&s->vmm, s->start + 1u, s->end, a, m, f), VMM_ERR_MISALIGNED,
+                      "vmm-init-misaligned");
+    FUZZ_CHECK_STATUS(vmm_init(&s->vmm, s->start, s->end, NULL, m, f),
                       VMM_ERR_INVALID_ARGUMENT, "vmm-init-null");
     FUZZ_CHECK(memcmp(&before, &s->vmm, sizeof before) == 0, "vmm-init-bad-unchanged",
                "a failed vmm_init changed the vmm_t");
@@ -1421,16 +1455,9 @@ static bool setup(void *state, fuzz_data_t *fd)
     vmm_allocator_t a = fail_alloc_iface(&s->alloc);
     vmm_mapper_t m = x86_paging_mapper(&s->pt);
     check_bad_inits(s, &a, &m, &frames);
-    /* dirty storage: vmm_init must clear what it uses (both ends only for a
-     * huge window: reset costs stay proportional to what inputs touch) */
-    if (s->storage_words <= 2u * SNAPSHOT_WORDS) {
-        memset(s->storage, 0xFF, s->storage_words * sizeof s->storage[0]);
-    } else {
-        memset(s->storage, 0xFF, SNAPSHOT_WORDS * sizeof s->storage[0]);
-        memset(s->storage + s->storage_words - SNAPSHOT_WORDS, 0xFF,
-               SNAPSHOT_WORDS * sizeof s->storage[0]);
-    }
-    st = vmm_init(&s->vmm, s->start, s->end, s->storage, s->storage_words, &a, &m, &frames);
+    /* a dirty vmm_t: vmm_init must set everything it uses */
+    memset(&s->vmm, 0xFF, sizeof s->vmm);
+    st = vmm_init(&s->vmm, s->start, s->end, &a, &m, &frames);
     TRACE("config: window [0x%llx, 0x%llx) (%llu pages), record alloc %d fails, frame alloc %d "
           "fails, paranoid=%d; vmm_init -> %s", (unsigned long long)s->start,
           (unsigned long long)s->end, (unsigned long long)s->window_pages,

@@ -51,25 +51,15 @@ static vmm_status_t as_mappable(void *ctx, uint64_t virt, uint64_t len)
 
 vmm_status_t mm_aspace_create(mm_aspace_t *a)
 {
-    size_t words = VMM_BITMAP_WORDS(MM_USER_START, MM_USER_END);
-    a->bitmap_frames = (words * sizeof(uint64_t) + VMM_PAGE_MASK) >> VMM_PAGE_SHIFT;
-    vmm_status_t st = kmm.core_frames.alloc(kmm.core_frames.ctx, a->bitmap_frames, 1,
-                                            &a->bitmap_phys);
-    if (st != VMM_OK)
-        return st;
     a->tables = x86_paging_mapper(&a->as.pt);
     x86_aspace_config_t cfg = {
         .kernel = &kmm.pt, .frames = kmm.core_frames,
         .allocator = kheap_allocator(&kmm.heap),
         .user_start = MM_USER_START, .user_end = MM_USER_END,
-        .bitmap = mm_phys_to_virt(a->bitmap_phys), .bitmap_words = words,
         .release = x86_table_queue_release(&kmm.table_queue),
         .mapper = { as_map, as_unmap, as_query, a, as_mappable },
     };
-    st = x86_aspace_create(&a->as, &cfg);
-    if (st != VMM_OK)
-        (void)kmm.core_frames.free(kmm.core_frames.ctx, a->bitmap_phys, a->bitmap_frames);
-    return st;
+    return x86_aspace_create(&a->as, &cfg);
 }
 
 void mm_aspace_destroy(mm_aspace_t *a)
@@ -77,10 +67,6 @@ void mm_aspace_destroy(mm_aspace_t *a)
     if (is_loaded(a))
         mm_aspace_switch(0);
     x86_aspace_destroy(&a->as);
-    vmm_status_t st = kmm.core_frames.free(kmm.core_frames.ctx, a->bitmap_phys,
-                                           a->bitmap_frames);
-    if (st != VMM_OK)
-        panic("mm_aspace_destroy: bitmap frames: %s", vmm_strerror(st));
 }
 
 void mm_aspace_switch(mm_aspace_t *a)

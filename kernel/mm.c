@@ -8,7 +8,6 @@
 #include "kernel.h"
 #include "serial.h"
 
-#define WINDOW_WORDS VMM_BITMAP_WORDS(MM_WINDOW_START, MM_WINDOW_END)
 #define HEAP_ARENA_BYTES (64u * 1024u)
 #define HEAP_LOW_WATER (16u * 1024u)
 #define HEAP_GROW_PAGES 16u
@@ -17,7 +16,6 @@
 
 kernel_mm_t kmm;
 
-static uint64_t window_storage[WINDOW_WORDS];
 static _Alignas(HEAP_GRAIN) uint8_t heap_arena[HEAP_ARENA_BYTES];
 /* Table frames must be reachable through boot.S's identity map until the
  * CR3 switch; afterwards anything goes. */
@@ -254,7 +252,6 @@ void mm_init(uint64_t start_info_phys)
         .has_1g_pages = m->has_1g_pages, .kernel = m->segments,
         .kernel_len = image_segments(m), .access_offset = 0,
         .vmm_start = MM_WINDOW_START, .vmm_end = MM_WINDOW_END,
-        .vmm_bitmap = window_storage, .vmm_bitmap_words = WINDOW_WORDS,
         .allocator = kheap_allocator(&m->heap),
     };
     vmm_status_t st = x86_boot_init(&cfg, &boot_frames, &m->pt, &m->vmm, &m->boot);

@@ -5,8 +5,9 @@
  *
  * Layout: the image is loaded at KERNEL_IMAGE_PHYS and linked at
  * KERNEL_VMA + phys; the direct map puts phys p at MM_HHDM + p; the window
- * [MM_WINDOW_START, MM_WINDOW_END) is the VMM managed by the core: it holds
- * the image (set at boot) and everything the kernel allocates.
+ * [MM_WINDOW_START, MM_WINDOW_END) is the VMM managed by the core: the
+ * whole higher half, holding the direct map and the image (recorded at
+ * boot) and everything the kernel allocates.
  */
 #ifndef KERNEL_MM_H
 #define KERNEL_MM_H
@@ -27,8 +28,11 @@
 #include "pvh.h"
 
 #define MM_HHDM 0xFFFF800000000000ull
-#define MM_WINDOW_START KERNEL_VMA
-#define MM_WINDOW_END (KERNEL_VMA + VMM_SIZE_1G)
+/* The VMM tracks the whole higher half, as the Rust seed does: the direct
+ * map and the image are recorded at boot, allocations land anywhere free.
+ * (The last page of the address space can never be in a window.) */
+#define MM_WINDOW_START MM_HHDM
+#define MM_WINDOW_END (0 - VMM_PAGE_SIZE)
 /* The pmm's bitmaps are sized from the memory map at boot and carved out of
  * the first usable RAM at or above this address (see mm.c). */
 #define MM_PMM_STORAGE_MIN ((uint64_t)1 << 20)

@@ -4,22 +4,109 @@
  */
 #include "selftest_util.h"
 
-/* Pluto's runtime test: every page of the window is set exactly when it
- * is reserved (here: the kernel image, the only thing in it at boot). */
-bool test_window_reserved(void)
+/* Pages recorded at boot (direct map and image), for test_window_final. */
+static size_t boot_pages;
+static uint64_t sample_state = 0x9E3779B97F4A7C15ull;
+
+/* Returns a pseudo-random number below bound (xorshift64). */
+static uint64_t sample_below(uint64_t bound)
 {
-    bool set;
-    for (uint64_t v = MM_WINDOW_START; v < MM_WINDOW_END; v += PAGE) {
+    uint64_t x = sample_state;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    sample_state = x;
+    return x % bound;
+}
+
+/* Checks pages of [lo, hi) (its ends, middle and two random ones): set
+ * exactly when want, and a page that is not set is not mapped. */
+static bool run_is(uint64_t lo, uint64_t hi, bool want)
+{
+    uint64_t pages = (hi - lo) / PAGE;
+    if (pages == 0)
+        return true;
+    uint64_t picks[5] = {0, pages - 1u, pages / 2u, sample_below(pages), sample_below(pages)};
+    for (int k = 0; k < 5; k++) {
+        uint64_t v = lo + picks[k] * PAGE;
+        bool set = !want;
+        x86_walk_t w;
         EXPECT_ST(vmm_is_set(&kmm.vmm, v, &set), VMM_OK);
-        if (set != in_image(v)) {
+        if (set != want) {
             kprintf("    page 0x%lx is %s but should %sbe\n", v, set ? "set" : "clear",
-                    in_image(v) ? "" : "not ");
+                    want ? "" : "not ");
+            return false;
+        }
+        if (!set && x86_translate(&kmm.pt, v, &w) != VMM_ERR_NOT_MAPPED) {
+            kprintf("    page 0x%lx is free in the window but mapped\n", v);
             return false;
         }
     }
+    return true;
+}
+
+/* Pluto's runtime test, for a window of 2^35 pages: walks the records
+ * (sorted, disjoint), samples each record and each gap between them, and
+ * checks that the free count is the window minus the recorded pages.
+ * Stores the pages of SET records (boot's) in *set_pages. */
+static bool window_matches_records(size_t *used, size_t *set_pages)
+{
+    uint64_t prev = MM_WINDOW_START;
+    *used = 0;
+    *set_pages = 0;
+    for (const vmm_record_t *r = vmm_first_record(&kmm.vmm); r != 0; r = vmm_next_record(r)) {
+        uint64_t end = r->virt + r->pages * PAGE;
+        EXPECT(r->virt >= prev && end <= MM_WINDOW_END && end > r->virt);
+        if (!run_is(prev, r->virt, false) || !run_is(r->virt, end, true))
+            return false;
+        *used += r->pages;
+        if (r->kind == VMM_REC_SET)
+            *set_pages += r->pages;
+        prev = end;
+    }
+    if (!run_is(prev, MM_WINDOW_END, false))
+        return false;
+    EXPECT(kmm.vmm.bitmap.num_free == WINDOW_PAGES - *used);
+    EXPECT(hbitmap_check(&kmm.vmm.bitmap));
+    return true;
+}
+
+/* At boot the window holds the direct map and the image, nothing else:
+ * every record is a SET record, the image's pages are all recorded. */
+bool test_window_reserved(void)
+{
+    bool set;
+    size_t used, image = 0, records = 0;
+    if (!window_matches_records(&used, &boot_pages))
+        return false;
+    EXPECT(used == boot_pages);
+    records = vmm_record_count(&kmm.vmm);
+    for (const vmm_record_t *r = vmm_first_record(&kmm.vmm); r != 0; r = vmm_next_record(r))
+        if (in_image(r->virt))
+            image += r->pages;
+    EXPECT(image == image_pages());
+    for (uint64_t v = (uint64_t)(uintptr_t)__text_start; v < (uint64_t)(uintptr_t)__data_end;
+         v += PAGE) {
+        EXPECT_ST(vmm_is_set(&kmm.vmm, v, &set), VMM_OK);
+        EXPECT(set);
+    }
+    /* the direct map of every usable region is recorded */
+    for (size_t i = 0; i < kmm.map_len; i++) {
+        const memmap_entry_t *e = &kmm.map[i];
+        uint64_t first = (e->base + PAGE - 1) & ~(PAGE - 1);
+        uint64_t end = (e->base + e->length) & ~(PAGE - 1);
+        if (e->type != MEMMAP_USABLE || end <= first)
+            continue;
+        EXPECT_ST(vmm_is_set(&kmm.vmm, MM_HHDM + first, &set), VMM_OK);
+        EXPECT(set);
+        EXPECT_ST(vmm_is_set(&kmm.vmm, MM_HHDM + end - PAGE, &set), VMM_OK);
+        EXPECT(set);
+    }
     EXPECT_ST(vmm_is_set(&kmm.vmm, MM_WINDOW_END, &set), VMM_ERR_OUT_OF_BOUNDS);
     EXPECT_ST(vmm_is_set(&kmm.vmm, MM_WINDOW_START - PAGE, &set), VMM_ERR_OUT_OF_BOUNDS);
-    EXPECT(kmm.vmm.bitmap.num_free == WINDOW_PAGES - image_pages());
+    kprintf("    window: %lu records, %lu pages, bitmap %lu bytes of nodes\n",
+            (unsigned long)records, (unsigned long)used,
+            (unsigned long)hbitmap_bytes(&kmm.vmm.bitmap));
     return true;
 }
 
@@ -232,29 +319,20 @@ bool test_heap_grows(void)
     return true;
 }
 
-/* At the end: every window page is set exactly when it is the image or a
- * heap page, and no unset page is mapped. */
+/* At the end: the window holds boot's records and heap pages only (ALLOC
+ * records of 16 pages), sampled record by record and gap by gap. */
 bool test_window_final(void)
 {
-    bool set;
-    size_t set_pages = 0;
-    x86_walk_t w;
-    for (uint64_t v = MM_WINDOW_START; v < MM_WINDOW_END; v += PAGE) {
-        EXPECT_ST(vmm_is_set(&kmm.vmm, v, &set), VMM_OK);
-        set_pages += set;
-        if (set && !in_image(v)) {
-            const vmm_record_t *rec = vmm_find_record(&kmm.vmm, v);
-            if (rec == 0 || rec->kind != VMM_REC_ALLOC || rec->pages != 16) {
-                kprintf("    page 0x%lx is set but neither image nor heap (record kind %u)\n",
-                        v, rec != 0 ? rec->kind : 0u);
-                return false;
-            }
-        }
-        if (!set && x86_translate(&kmm.pt, v, &w) != VMM_ERR_NOT_MAPPED) {
-            kprintf("    page 0x%lx is free in the window but mapped\n", v);
+    size_t used, set_pages;
+    if (!window_matches_records(&used, &set_pages))
+        return false;
+    EXPECT(set_pages == boot_pages);
+    for (const vmm_record_t *r = vmm_first_record(&kmm.vmm); r != 0; r = vmm_next_record(r)) {
+        if (r->kind != VMM_REC_SET && (r->kind != VMM_REC_ALLOC || r->pages != 16)) {
+            kprintf("    record 0x%lx is neither boot's nor heap (kind %u)\n", r->virt, r->kind);
             return false;
         }
     }
-    EXPECT(set_pages == image_pages() + kmm.heap_grows * 16u);
+    EXPECT(used == boot_pages + kmm.heap_grows * 16u);
     return true;
 }

@@ -20,7 +20,6 @@
 #define UVIRT 0x0000000000400000ull  /* a user page                     */
 #define UWIN_START X86_USER_START
 #define UWIN_END (X86_USER_START + (64ull << 20))
-#define UWORDS VMM_BITMAP_WORDS(UWIN_START, UWIN_END)
 #define KRW (VMM_ATTR_KERNEL | VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE)
 #define URW (VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE)
 
@@ -155,7 +154,7 @@ static void test_pin_kernel_half(void)
 /* ---- address spaces ---- */
 
 static x86_paging_t kpt;
-static uint64_t bitmap_a[UWORDS], bitmap_b[UWORDS];
+static uint64_t bitmap_a[1], bitmap_b[1]; /* (names only: no bitmap storage any more) */
 
 /* Kernel tables: one kernel page mapped, the kernel half pinned. */
 static vmm_frames_t setup_kernel(void)
@@ -169,10 +168,10 @@ static vmm_frames_t setup_kernel(void)
 
 static x86_aspace_config_t config(const vmm_frames_t *f, uint64_t *bitmap)
 {
+    (void)bitmap;
     x86_aspace_config_t c = {
         .kernel = &kpt, .frames = *f, .allocator = fail_alloc_iface(&fa),
         .user_start = UWIN_START, .user_end = UWIN_END,
-        .bitmap = bitmap, .bitmap_words = UWORDS,
     };
     return c;
 }
@@ -301,8 +300,8 @@ static void test_aspace_create_errors_keep_nothing(void)
     check_create_fails(&c, VMM_ERR_OUT_OF_FRAMES);
     ff.countdown = -1;
     /* vmm_init fails after the PML4 exists: the PML4 goes back. */
-    c.bitmap_words = UWORDS - 1;
-    check_create_fails(&c, VMM_ERR_OUT_OF_BOUNDS);
+    c.user_end = UWIN_END - 1;
+    check_create_fails(&c, VMM_ERR_MISALIGNED);
     c = config(&f, bitmap_a);
     c.user_start = UWIN_START + 1;
     check_create_fails(&c, VMM_ERR_MISALIGNED);
@@ -376,9 +375,8 @@ static void test_fresh_frames_zeroed_before_mapped(void)
     vmm_mapper_t m = x86_paging_mapper(&zpt);
     m.map = zero_checking_map;
     vmm_allocator_t al = fail_alloc_iface(&fa);
-    static uint64_t bits[UWORDS];
     vmm_t vmm;
-    CHECK_OK(vmm_init(&vmm, UWIN_START, UWIN_END, bits, UWORDS, &al, &m, &f));
+    CHECK_OK(vmm_init(&vmm, UWIN_START, UWIN_END, &al, &m, &f));
     dirty_maps = checked_maps = zero_calls = 0;
     uint64_t v, lazy;
     CHECK_OK(vmm_alloc(&vmm, 3, URW, &v));

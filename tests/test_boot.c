@@ -29,7 +29,6 @@
 static hostmem_t hm;
 static fail_frames_t ff;
 static fail_alloc_t fa;
-static uint64_t window_bitmap[VMM_BITMAP_WORDS(0, (uint64_t)WINDOW_PAGES * K4)];
 
 /* Kernel image: text RX, rodata R, data RW at 2 MiB physical (as a linker
  * would lay it out at KTEXT). */
@@ -100,8 +99,6 @@ static x86_boot_config_t config(const memmap_entry_t *map, size_t n,
         .map = map, .map_len = n, .hhdm_offset = hhdm, .has_1g_pages = has_1g,
         .kernel = kernel3, .kernel_len = 3, .access_offset = hm.access_offset,
         .vmm_start = KTEXT - G1 / 2, .vmm_end = KTEXT + G1 / 2,
-        .vmm_bitmap = window_bitmap,
-        .vmm_bitmap_words = sizeof(window_bitmap) / sizeof(window_bitmap[0]),
         .allocator = fail_alloc_iface(&fa),
     };
     return c;
@@ -454,9 +451,6 @@ static void test_errors(void)
     c = config(qemu128, 10, true, HHDM);
     c.kernel = NULL;
     boot_fails(&c, VMM_ERR_INVALID_ARGUMENT);
-    c = config(qemu128, 10, true, HHDM);
-    c.vmm_bitmap = NULL;
-    boot_fails(&c, VMM_ERR_INVALID_ARGUMENT);
     /* a VMM window the CPU cannot map: touching or straddling the canonical
      * hole (issue: [0x00007FFFFFF00000, 0x0000800000100000) was accepted) */
     static const uint64_t bad_windows[][2] = {
@@ -534,9 +528,6 @@ static void test_errors(void)
     c = config(qemu128, 10, true, HHDM);
     c.vmm_end = c.vmm_start;
     boot_fails(&c, VMM_ERR_INVALID_VIRT);
-    c = config(qemu128, 10, true, HHDM);
-    c.vmm_bitmap_words = 1;
-    boot_fails(&c, VMM_ERR_OUT_OF_BOUNDS);
     teardown();
 }
 

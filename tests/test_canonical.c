@@ -25,7 +25,6 @@ static x86_paging_t pt;
 static fail_alloc_t fa;
 static vmm_allocator_t alloc_if;
 static vmm_mapper_t mapper;
-static uint64_t bits[BITMAP_WORDS(4096)];
 
 /* The model's own rule: canonical when bits 63..47 are all equal. */
 static bool canonical(uint64_t va)
@@ -48,7 +47,7 @@ static void test_bad_windows_refused(void)
         memset(&vmm, 0x5A, sizeof vmm);
         vmm_t before = vmm;
         size_t free_before = pmm_free_count(&hm.pmm);
-        CHECK_ERR(vmm_init(&vmm, bad[i][0], bad[i][1], bits, BITMAP_WORDS(4096), &alloc_if,
+        CHECK_ERR(vmm_init(&vmm, bad[i][0], bad[i][1], &alloc_if,
                            &mapper, &hm.frames),
                   VMM_ERR_NON_CANONICAL);
         CHECK(memcmp(&vmm, &before, sizeof vmm) == 0);
@@ -69,7 +68,7 @@ static void fill_window_ending_at(uint64_t end)
     const uint64_t pages = 1024;
     uint64_t start = end - pages * K4, va;
     vmm_t vmm;
-    CHECK_OK(vmm_init(&vmm, start, end, bits, BITMAP_WORDS(4096), &alloc_if, &mapper,
+    CHECK_OK(vmm_init(&vmm, start, end, &alloc_if, &mapper,
                       &hm.frames));
     vmm_range_t r = {end - 2 * K4, end}; /* the last two pages */
     CHECK_OK(vmm_set(&vmm, r, NULL, VMM_ATTR_KERNEL));
@@ -118,7 +117,7 @@ static void test_mapper_without_limits(void)
 {
     vmm_mapper_t any = {any_map, any_unmap, any_query, NULL, NULL};
     vmm_t vmm;
-    CHECK_OK(vmm_init(&vmm, LOW_END - K4, LOW_END + K4, bits, BITMAP_WORDS(4096), &alloc_if,
+    CHECK_OK(vmm_init(&vmm, LOW_END - K4, LOW_END + K4, &alloc_if,
                       &any, &hm.frames));
     vmm_deinit(&vmm);
 }

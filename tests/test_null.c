@@ -30,7 +30,6 @@
 static hostmem_t hm;
 static x86_paging_t pt;
 static vmm_t vmm;
-static uint64_t vmm_bits[64];
 static fail_alloc_t fa;
 static vmm_allocator_t alloc_if;
 static vmm_mapper_t mapper;
@@ -42,7 +41,7 @@ static void setup(void)
     fail_alloc_init(&fa);
     alloc_if = fail_alloc_iface(&fa);
     mapper = x86_paging_mapper(&pt);
-    CHECK_OK(vmm_init(&vmm, 0x40000000, 0x40000000 + 1024 * K4, vmm_bits, 64, &alloc_if, &mapper,
+    CHECK_OK(vmm_init(&vmm, 0x40000000, 0x40000000 + 1024 * K4, &alloc_if, &mapper,
                       &hm.frames));
 }
 
@@ -89,11 +88,10 @@ static void test_vmm_null(void)
     vmm_t v2;
     vmm_range_t r = {0x40000000, 0x40000000 + K4};
     vmm_frames_t frames = hm.frames;
-    CHECK_ERR(vmm_init(NULL, 0, K4, vmm_bits, 64, &alloc_if, &mapper, &frames), INV);
-    CHECK_ERR(vmm_init(&v2, 0, K4, NULL, 64, &alloc_if, &mapper, &frames), INV);
-    CHECK_ERR(vmm_init(&v2, 0, K4, vmm_bits, 64, NULL, &mapper, &frames), INV);
-    CHECK_ERR(vmm_init(&v2, 0, K4, vmm_bits, 64, &alloc_if, NULL, &frames), INV);
-    CHECK_ERR(vmm_init(&v2, 0, K4, vmm_bits, 64, &alloc_if, &mapper, NULL), INV);
+    CHECK_ERR(vmm_init(NULL, 0, K4, &alloc_if, &mapper, &frames), INV);
+    CHECK_ERR(vmm_init(&v2, 0, K4, NULL, &mapper, &frames), INV);
+    CHECK_ERR(vmm_init(&v2, 0, K4, &alloc_if, NULL, &frames), INV);
+    CHECK_ERR(vmm_init(&v2, 0, K4, &alloc_if, &mapper, NULL), INV);
     vmm_deinit(NULL);
     CHECK_ERR(vmm_is_set(NULL, 0x40000000, &b), INV);
     CHECK_ERR(vmm_is_set(&vmm, 0x40000000, NULL), INV);
@@ -161,8 +159,7 @@ static void test_x86_null(void)
     x86_boot_config_t cfg = {
         .map = map, .map_len = 1, .hhdm_offset = 0xFFFF800000000000ull, .has_1g_pages = true,
         .access_offset = hm.access_offset, .vmm_start = 0xFFFFFFFF80000000ull,
-        .vmm_end = 0xFFFFFFFF80000000ull + 1024 * K4, .vmm_bitmap = vmm_bits,
-        .vmm_bitmap_words = 64, .allocator = alloc_if,
+        .vmm_end = 0xFFFFFFFF80000000ull + 1024 * K4, .allocator = alloc_if,
     };
     x86_paging_t bpt;
     vmm_t bvmm;
@@ -174,9 +171,6 @@ static void test_x86_null(void)
     CHECK_ERR(x86_boot_init(&cfg, &hm.frames, &bpt, &bvmm, NULL), INV);
     x86_boot_config_t bad = cfg;
     bad.map = NULL;
-    CHECK_ERR(x86_boot_init(&bad, &hm.frames, &bpt, &bvmm, &res), INV);
-    bad = cfg;
-    bad.vmm_bitmap = NULL;
     CHECK_ERR(x86_boot_init(&bad, &hm.frames, &bpt, &bvmm, &res), INV);
     bad = cfg;
     bad.kernel_len = 1; /* kernel NULL */
@@ -196,8 +190,7 @@ static void test_x86_null(void)
     x86_aspace_t as;
     x86_aspace_config_t acfg = {
         .kernel = &pt, .frames = hm.frames, .allocator = alloc_if,
-        .user_start = 0x1000, .user_end = 0x1000 + 64 * K4, .bitmap = vmm_bits,
-        .bitmap_words = 64,
+        .user_start = 0x1000, .user_end = 0x1000 + 64 * K4,
     };
     CHECK_ERR(x86_aspace_create(NULL, &acfg), INV);
     CHECK_ERR(x86_aspace_create(&as, NULL), INV);

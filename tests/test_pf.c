@@ -52,7 +52,6 @@ static fail_frames_t ff;
 static fail_alloc_t fa;
 static x86_paging_t pt;
 static vmm_t vmm;
-static uint64_t bitmap[VMM_BITMAP_WORDS(0, (uint64_t)WIN_PAGES * K4)];
 
 static void setup(void)
 {
@@ -64,8 +63,7 @@ static void setup(void)
     CHECK_OK(x86_paging_init(&pt, &frames, hm.access_offset));
     vmm_mapper_t mapper = x86_paging_mapper(&pt);
     CHECK_OK(vmm_init(&vmm, WIN_START, WIN_START + (uint64_t)WIN_PAGES * K4,
-                      bitmap, sizeof(bitmap) / sizeof(bitmap[0]), &alloc,
-                      &mapper, &frames));
+                      &alloc, &mapper, &frames));
 }
 
 static void teardown(void)

@@ -170,7 +170,7 @@ static void start_honoured(uint64_t start)
     /* set page 2 of the window: bit 2 of the bitmap, nothing else */
     vmm_range_t r = {start + 2 * K4, start + 3 * K4};
     CHECK_OK(vmm_set(&fx.vmm, r, NULL, ATTRS));
-    CHECK(fx.bits[0] == (uint64_t)1 << 2);
+    CHECK(fx_bits(&fx)[0] == (uint64_t)1 << 2);
     CHECK(vmm_set_at(&fx.vmm, start + 2 * K4) && !vmm_set_at(&fx.vmm, start + 3 * K4));
     /* a range below the window is out of bounds, not index 0.. */
     vmm_range_t low = {0, K4};
@@ -181,22 +181,22 @@ static void start_honoured(uint64_t start)
     CHECK_OK(vmm_alloc(&fx.vmm, 2, ATTRS, &v));
     CHECK(v == start);
     CHECK(rec_mapper_lookup(&fx.rm, start, NULL) && rec_mapper_lookup(&fx.rm, start + K4, NULL));
-    CHECK(fx.bits[0] == 0x7);
+    CHECK(fx_bits(&fx)[0] == 0x7);
     CHECK_OK(vmm_alloc(&fx.vmm, 1, ATTRS, &v));
     CHECK(v == start + 3 * K4);
     /* free clears the right bits and unmaps the right pages */
     CHECK_OK(vmm_free(&fx.vmm, start));
-    CHECK(fx.bits[0] == 0xC);
+    CHECK(fx_bits(&fx)[0] == 0xC);
     CHECK(!rec_mapper_lookup(&fx.rm, start, NULL) && rec_mapper_lookup(&fx.rm, start + 3 * K4, NULL));
     if (start != 0)
         CHECK_ERR(vmm_free(&fx.vmm, 0), VMM_ERR_OUT_OF_BOUNDS);
     CHECK_OK(vmm_free(&fx.vmm, start + 2 * K4));
     CHECK_OK(vmm_free(&fx.vmm, start + 3 * K4));
-    CHECK(fx.bits[0] == 0);
+    CHECK(fx_bits(&fx)[0] == 0);
     /* the last page of the window is usable, one past it is not */
     vmm_range_t last = {end - K4, end};
     CHECK_OK(vmm_set(&fx.vmm, last, NULL, ATTRS));
-    CHECK(fx.bits[BITMAP_WORDS(NUM_ENTRIES) - 1] == (uint64_t)1 << 63);
+    CHECK(fx_bits(&fx)[BITMAP_WORDS(NUM_ENTRIES) - 1] == (uint64_t)1 << 63);
     vmm_range_t past = {end - K4, end + K4};
     CHECK_ERR(vmm_set(&fx.vmm, past, NULL, ATTRS), VMM_ERR_OUT_OF_BOUNDS);
     CHECK(fx_destroy(&fx));

@@ -51,37 +51,38 @@ static void test_init_errors(void)
     vmm_allocator_t a = fail_alloc_iface(&fa);
     vmm_mapper_t m = rec_mapper_iface(&rm);
     vmm_frames_t f = pmm_frames(&pmm);
-    uint64_t bits[4];
     vmm_t vmm;
     memset(&vmm, 0x5A, sizeof vmm);
     vmm_t before = vmm;
     uint64_t s = 0x1000;
-    CHECK_ERR(vmm_init(&vmm, s, s + 0x10000, NULL, 4, &a, &m, &f), VMM_ERR_INVALID_ARGUMENT);
-    CHECK_ERR(vmm_init(&vmm, s, s + 0x10000, bits, 4, NULL, &m, &f), VMM_ERR_INVALID_ARGUMENT);
-    CHECK_ERR(vmm_init(&vmm, s, s + 0x10000, bits, 4, &a, NULL, &f), VMM_ERR_INVALID_ARGUMENT);
-    CHECK_ERR(vmm_init(&vmm, s, s + 0x10000, bits, 4, &a, &m, NULL), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(vmm_init(NULL, s, s + 0x10000, &a, &m, &f), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(vmm_init(&vmm, s, s + 0x10000, NULL, &m, &f), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(vmm_init(&vmm, s, s + 0x10000, &a, NULL, &f), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(vmm_init(&vmm, s, s + 0x10000, &a, &m, NULL), VMM_ERR_INVALID_ARGUMENT);
     vmm_allocator_t a2 = a;
     a2.free = NULL;
-    CHECK_ERR(vmm_init(&vmm, s, s + 0x10000, bits, 4, &a2, &m, &f), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(vmm_init(&vmm, s, s + 0x10000, &a2, &m, &f), VMM_ERR_INVALID_ARGUMENT);
     vmm_mapper_t m2 = m;
     m2.query = NULL;
-    CHECK_ERR(vmm_init(&vmm, s, s + 0x10000, bits, 4, &a, &m2, &f), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(vmm_init(&vmm, s, s + 0x10000, &a, &m2, &f), VMM_ERR_INVALID_ARGUMENT);
     vmm_frames_t f2 = f;
     f2.claim = NULL;
-    CHECK_ERR(vmm_init(&vmm, s, s + 0x10000, bits, 4, &a, &m, &f2), VMM_ERR_INVALID_ARGUMENT);
-    CHECK_ERR(vmm_init(&vmm, s, s, bits, 4, &a, &m, &f), VMM_ERR_INVALID_VIRT);
-    CHECK_ERR(vmm_init(&vmm, s + 0x1000, s, bits, 4, &a, &m, &f), VMM_ERR_INVALID_VIRT);
-    CHECK_ERR(vmm_init(&vmm, s + 1, s + 0x10000, bits, 4, &a, &m, &f), VMM_ERR_MISALIGNED);
-    CHECK_ERR(vmm_init(&vmm, s, s + 0x10001, bits, 4, &a, &m, &f), VMM_ERR_MISALIGNED);
-    /* 257 pages need 5 words */
-    CHECK_ERR(vmm_init(&vmm, s, s + 257 * K4, bits, 4, &a, &m, &f), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR(vmm_init(&vmm, s, s + 0x10000, &a, &m, &f2), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(vmm_init(&vmm, s, s, &a, &m, &f), VMM_ERR_INVALID_VIRT);
+    CHECK_ERR(vmm_init(&vmm, s + 0x1000, s, &a, &m, &f), VMM_ERR_INVALID_VIRT);
+    CHECK_ERR(vmm_init(&vmm, s + 1, s + 0x10000, &a, &m, &f), VMM_ERR_MISALIGNED);
+    CHECK_ERR(vmm_init(&vmm, s, s + 0x10001, &a, &m, &f), VMM_ERR_MISALIGNED);
     CHECK(memcmp(&vmm, &before, sizeof vmm) == 0);
-    CHECK_OK(vmm_init(&vmm, s, s + 256 * K4, bits, 4, &a, &m, &f));
+    CHECK_OK(vmm_init(&vmm, s, s + 256 * K4, &a, &m, &f));
     CHECK(vmm.start == s && vmm.end == s + 256 * K4 && vmm_first_record(&vmm) == NULL);
-    CHECK(vmm.bitmap.num_free == 256);
+    CHECK(vmm.bitmap.num_free == 256 && fa.live == 0); /* no node until a page is used */
+    vmm_deinit(&vmm);
+    /* the whole address space but its last page: the largest window */
+    CHECK_OK(vmm_init(&vmm, 0, UINT64_MAX & ~VMM_PAGE_MASK, &a, &m, &f));
+    CHECK(vmm.bitmap.num_entries == ((size_t)1 << 52) - 1u && fa.live == 0);
+    vmm_deinit(&vmm);
     /* the top of the address space is a valid window */
-    CHECK_OK(vmm_init(&vmm, UINT64_MAX - 256 * K4 + 1, UINT64_MAX & ~VMM_PAGE_MASK, bits, 4,
-                      &a, &m, &f));
+    CHECK_OK(vmm_init(&vmm, UINT64_MAX - 256 * K4 + 1, UINT64_MAX & ~VMM_PAGE_MASK, &a, &m, &f));
     CHECK(vmm.bitmap.num_entries == 255);
     vmm_deinit(&vmm);
     rec_mapper_destroy(&rm);
@@ -618,15 +619,43 @@ static void test_inject_everywhere(void)
 {
     /* 5 frames not contiguous: 5 frame calls, 5 map calls (one per run) */
     campaign("alloc", setup_fragmented, op_alloc5, 1, 5, 5, 0);
-    campaign("set phys", NULL, op_set_phys, 1, 1, 1, 0);
-    campaign("set no phys", NULL, op_set_nophys, 1, 0, 0, 0);
-    campaign("reserve", NULL, op_reserve, 1, 0, 0, 0);
-    campaign("claim", NULL, op_claim, 1, 0, 0, 0);
+    /* on an empty window: the bitmap's first leaf, then the record */
+    campaign("set phys", NULL, op_set_phys, 2, 1, 1, 0);
+    campaign("set no phys", NULL, op_set_nophys, 2, 0, 0, 0);
+    campaign("reserve", NULL, op_reserve, 2, 0, 0, 0);
+    campaign("claim", NULL, op_claim, 2, 0, 0, 0);
     campaign("map_page", setup_reservation, op_map_page, 0, 0, 1, 0);
     /* three runs: failing the 2nd or 3rd unmap re-maps the earlier runs */
     campaign("release", setup_mapped_reservation, op_release, 0, 0, 0, 3);
     campaign("free alloc", setup_records, op_free_alloc, 0, 0, 0, 1);
     campaign("free set", setup_records, op_free_set, 0, 0, 0, 1);
+}
+
+/* Freeing part of a wholly used leaf splits it: the node comes from the
+ * allocator before anything is unmapped, and its failure changes nothing. */
+static void test_free_needs_node(void)
+{
+    vmm_fixture_t fx;
+    uint64_t start = 0x40000000ull;
+    fx_init(&fx, start, 3 * 4096, PHYS_BYTES);
+    uint64_t mid = start + 2048 * K4;
+    CHECK_OK(vmm_alloc(&fx.vmm, 16, RW, &(uint64_t){0})); /* pages 0-15, mapped */
+    CHECK_OK(vmm_set(&fx.vmm, (vmm_range_t){start + 16 * K4, mid}, NULL, RW));
+    CHECK_OK(vmm_set(&fx.vmm, (vmm_range_t){mid, start + 4096 * K4}, NULL, RW));
+    CHECK(fx.fa.live == 3 && fx.vmm.bitmap.leaves == 0); /* the leaf merged into FULL */
+    size_t maps = fx.rm.count;
+    fx_snapshot_t snap;
+    fx_snap(&fx, &snap);
+    fx.fa.countdown = 0;
+    CHECK_ERR(vmm_free(&fx.vmm, start), VMM_ERR_OUT_OF_MEMORY);
+    CHECK_ERR(vmm_release(&fx.vmm, start), VMM_ERR_NOT_RESERVATION);
+    CHECK(fx_same(&fx, &snap) && fx.rm.count == maps && maps == 16);
+    fx_snap_free(&snap);
+    fx_disarm(&fx);
+    CHECK_OK(vmm_free(&fx.vmm, start));
+    CHECK(fx.fa.live == 3 && fx.vmm.bitmap.leaves == 1 && fx.rm.count == 0);
+    CHECK(hbitmap_check(&fx.vmm.bitmap));
+    CHECK(fx_destroy(&fx));
 }
 
 /* After a failed release the re-mapped pages have their own attributes
@@ -671,6 +700,7 @@ int main(void)
     RUN(test_1g_pages);
     RUN(test_deinit_frees_everything);
     RUN(test_inject_everywhere);
+    RUN(test_free_needs_node);
     RUN(test_release_remap_attrs);
     return check_exit();
 }

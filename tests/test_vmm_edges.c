@@ -296,8 +296,7 @@ static void test_null_objects(void)
     vmm_allocator_t a = fail_alloc_iface(&fa);
     vmm_mapper_t m = rec_mapper_iface(&rm);
     vmm_frames_t f = pmm_frames(&pmm);
-    uint64_t bits[1];
-    CHECK_ERR(vmm_init(NULL, 0, 64 * K4, bits, 1, &a, &m, &f), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(vmm_init(NULL, 0, 64 * K4, &a, &m, &f), VMM_ERR_INVALID_ARGUMENT);
     rec_mapper_destroy(&rm);
 }
 

@@ -35,7 +35,7 @@ static bool consistent(const vmm_fixture_t *fx)
         if (r->virt < prev_end || r->pages == 0 || r->virt + r->pages * K4 > v->end)
             return false;
         size_t first = (size_t)((r->virt - v->start) / K4);
-        if (!bitmap_range_set(&v->bitmap, first, (size_t)r->pages))
+        if (!hbitmap_range_set(&v->bitmap, first, (size_t)r->pages))
             return false;
         prev_end = r->virt + r->pages * K4;
         pages += r->pages;
@@ -71,8 +71,11 @@ static bool consistent(const vmm_fixture_t *fx)
             }
         }
     }
+    /* the allocator also holds the bitmap's nodes */
+    blocks += v->bitmap.nodes + v->bitmap.leaves;
+    bytes += hbitmap_bytes(&v->bitmap);
     return v->bitmap.num_entries - v->bitmap.num_free == pages && fx->rm.count == mappings &&
-           fx->fa.live == blocks && fx->fa.live_bytes == bytes &&
+           hbitmap_check(&v->bitmap) && fx->fa.live == blocks && fx->fa.live_bytes == bytes &&
            fx->ff.outstanding == frames;
 }
 

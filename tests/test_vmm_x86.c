@@ -153,7 +153,7 @@ static void run(world_t *w, uint64_t start, uint64_t seed)
     vmm_mapper_t m = fail_mapper_iface(&w->fm);
     fail_alloc_init(&w->fa);
     vmm_allocator_t a = fail_alloc_iface(&w->fa);
-    CHECK_OK(vmm_init(&w->vmm, start, start + PAGES * K4, w->bits, BITMAP_WORDS(PAGES), &a, &m,
+    CHECK_OK(vmm_init(&w->vmm, start, start + PAGES * K4, &a, &m,
                       &w->frames));
     size_t free_after_pml4 = pmm_free_count(&w->hm.pmm);
     size_t failed = 0;

@@ -56,8 +56,8 @@ vmm_status_t x86_aspace_create(x86_aspace_t *as, const x86_aspace_config_t *cfg)
     pt.release = cfg->release;
     as->pt = pt;
     vmm_mapper_t mapper = cfg->mapper.map != NULL ? cfg->mapper : x86_paging_mapper(&as->pt);
-    st = vmm_init(&as->vmm, cfg->user_start, cfg->user_end, cfg->bitmap, cfg->bitmap_words,
-                  &cfg->allocator, &mapper, &cfg->frames);
+    st = vmm_init(&as->vmm, cfg->user_start, cfg->user_end, &cfg->allocator, &mapper,
+                  &cfg->frames);
     if (st != VMM_OK)
         goto undo_tables;
     return VMM_OK;

@@ -37,11 +37,9 @@
 typedef struct x86_aspace_config {
     const x86_paging_t *kernel; /* pinned kernel tables, whose half is shared */
     vmm_frames_t frames;        /* user frames and this space's table frames */
-    vmm_allocator_t allocator;  /* the VMM's records                          */
+    vmm_allocator_t allocator;  /* the VMM's records and bitmap nodes         */
     uint64_t user_start;        /* the user VMM window, 4 KiB aligned, inside */
     uint64_t user_end;          /* [X86_USER_START, X86_USER_END)             */
-    uint64_t *bitmap;           /* its bitmap storage                         */
-    size_t bitmap_words;        /* >= VMM_BITMAP_WORDS(user_start, user_end)  */
     x86_table_release_t release; /* emptied user tables (NULL: freed at once) */
     /* The VMM's mapper. map == NULL: x86_paging_mapper(&as->pt) itself.
      * Else a wrapper (TLB invalidation after unmap) whose calls act on
@@ -59,8 +57,8 @@ typedef struct x86_aspace {
  * over the window. Errors, with nothing kept: VMM_ERR_INVALID_ARGUMENT (NULL,
  * kernel tables not pinned, NULL callbacks), VMM_ERR_OUT_OF_BOUNDS (window
  * outside the user half), VMM_ERR_OUT_OF_FRAMES (no frame for the PML4), and
- * vmm_init's errors. Cost: one frame, 256 entries copied, the bitmap
- * cleared. */
+ * vmm_init's errors. Cost: one frame, 256 entries copied (the VMM's bitmap
+ * takes nodes from the allocator only as pages get used). */
 vmm_status_t x86_aspace_create(x86_aspace_t *as, const x86_aspace_config_t *cfg);
 
 /* Destroys *as: frees every record of its VMM (unmapping, returning every

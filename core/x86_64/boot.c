@@ -120,7 +120,7 @@ static vmm_status_t check_config(const x86_boot_config_t *cfg,
 {
     if (cfg == NULL || frames == NULL || pt == NULL || vmm == NULL ||
         result == NULL || (cfg->map == NULL && cfg->map_len != 0) ||
-        (cfg->kernel == NULL && cfg->kernel_len != 0) || cfg->vmm_bitmap == NULL)
+        (cfg->kernel == NULL && cfg->kernel_len != 0))
         return VMM_ERR_INVALID_ARGUMENT;
     if (cfg->vmm_start < cfg->vmm_end &&
         x86_range_mappable(cfg->vmm_start, cfg->vmm_end - cfg->vmm_start) != VMM_OK)
@@ -217,8 +217,7 @@ vmm_status_t x86_boot_init(const x86_boot_config_t *cfg,
         st = map_kernel(cfg, pt);
     if (st == VMM_OK) {
         vmm_mapper_t mapper = x86_paging_mapper(pt);
-        st = vmm_init(vmm, cfg->vmm_start, cfg->vmm_end, cfg->vmm_bitmap,
-                      cfg->vmm_bitmap_words, &cfg->allocator, &mapper, frames);
+        st = vmm_init(vmm, cfg->vmm_start, cfg->vmm_end, &cfg->allocator, &mapper, frames);
         vmm_ready = st == VMM_OK;
     }
     if (st == VMM_OK)

@@ -36,11 +36,11 @@ typedef struct x86_boot_config {
     size_t kernel_len;
     uint64_t access_offset;      /* how the core reaches frames while building
                                     (x86_paging_t.access_offset)             */
-    /* The VMM returned: window [vmm_start, vmm_end) and its storage. The
-     * parts of the direct map and kernel image inside the window are set. */
+    /* The VMM returned: window [vmm_start, vmm_end) (e.g. the whole higher
+     * half, [0xFFFF800000000000, 2^64 - 4K)). The parts of the direct map
+     * and kernel image inside the window are set. The allocator stores the
+     * VMM's records and bitmap nodes. */
     uint64_t vmm_start, vmm_end;
-    uint64_t *vmm_bitmap;
-    size_t vmm_bitmap_words;
     vmm_allocator_t allocator;
 } x86_boot_config_t;
 

@@ -25,6 +25,27 @@ static void must(vmm_status_t st, const char *what)
     }
 }
 
+/* Reads the VMM's hierarchical bitmap into out (nwords words, the flat
+ * layout): a uniform word by one range query, a mixed one bit by bit. */
+static void read_bits(const hbitmap_t *hb, uint64_t *out, size_t nwords)
+{
+    for (size_t w = 0; w < nwords; w++) {
+        size_t first = w * 64u;
+        size_t n = hb->num_entries - first < 64u ? hb->num_entries - first : 64u;
+        uint64_t word = 0;
+        if (hbitmap_range_set(hb, first, n)) {
+            word = n == 64u ? UINT64_MAX : ((uint64_t)1 << n) - 1u;
+        } else if (!hbitmap_range_clear(hb, first, n)) {
+            for (size_t k = 0; k < n; k++) {
+                bool b = false;
+                (void)hbitmap_test(hb, first + k, &b);
+                word |= (uint64_t)b << k;
+            }
+        }
+        out[w] = word;
+    }
+}
+
 void fx_init(vmm_fixture_t *fx, uint64_t start, size_t pages, uint64_t phys_bytes)
 {
     memset(fx, 0, sizeof *fx);
@@ -49,8 +70,7 @@ void fx_init(vmm_fixture_t *fx, uint64_t start, size_t pages, uint64_t phys_byte
     vmm_allocator_t a = fail_alloc_iface(&fx->fa);
     vmm_mapper_t m = rec_mapper_iface(&fx->rm);
     vmm_frames_t f = fail_frames_iface(&fx->ff);
-    must(vmm_init(&fx->vmm, start, start + (uint64_t)pages * VMM_PAGE_SIZE, fx->bits,
-                  fx->nbits, &a, &m, &f),
+    must(vmm_init(&fx->vmm, start, start + (uint64_t)pages * VMM_PAGE_SIZE, &a, &m, &f),
          "vmm_init");
 }
 
@@ -60,6 +80,12 @@ void fx_disarm(vmm_fixture_t *fx)
     fx->ff.countdown = -1;
     fx->rm.map_countdown = -1;
     fx->rm.unmap_countdown = -1;
+}
+
+const uint64_t *fx_bits(vmm_fixture_t *fx)
+{
+    read_bits(&fx->vmm.bitmap, fx->bits, fx->nbits);
+    return fx->bits;
 }
 
 bool fx_destroy(vmm_fixture_t *fx)
@@ -92,7 +118,7 @@ void fx_snap(const vmm_fixture_t *fx, fx_snapshot_t *s)
     memset(s, 0, sizeof *s);
     s->vmm = fx->vmm;
     s->bits = xcalloc(fx->nbits, sizeof(uint64_t));
-    memcpy(s->bits, fx->bits, fx->nbits * sizeof(uint64_t));
+    read_bits(&fx->vmm.bitmap, s->bits, fx->nbits);
     s->pmm = fx->pmm;
     s->pmm_words = xcalloc(fx->pmm_nwords, sizeof(uint64_t));
     memcpy(s->pmm_words, fx->pmm_words, fx->pmm_nwords * sizeof(uint64_t));
@@ -125,13 +151,22 @@ static bool differ(const char *why)
 bool fx_same(const vmm_fixture_t *fx, const fx_snapshot_t *s)
 {
     const vmm_t *a = &fx->vmm, *b = &s->vmm;
-    if (a->start != b->start || a->end != b->end || a->hint != b->hint ||
+    if (a->start != b->start || a->end != b->end || a->hint != b->hint || a->fit != b->fit ||
         a->tree.root != b->tree.root || a->tree.count != b->tree.count ||
         a->bitmap.num_free != b->bitmap.num_free ||
-        a->bitmap.words != b->bitmap.words || a->bitmap.num_entries != b->bitmap.num_entries)
+        a->bitmap.num_entries != b->bitmap.num_entries)
         return differ("vmm header (hint, records, num_free)");
+    /* the hbitmap's embedded root, node counts and spare pool, then content */
+    if (memcmp(&a->bitmap.root, &b->bitmap.root, sizeof a->bitmap.root) != 0 ||
+        a->bitmap.nodes != b->bitmap.nodes || a->bitmap.leaves != b->bitmap.leaves ||
+        a->bitmap.num_spare_nodes != b->bitmap.num_spare_nodes ||
+        a->bitmap.num_spare_leaves != b->bitmap.num_spare_leaves)
+        return differ("vmm hbitmap root, counts or spare pool");
+    read_bits(&fx->vmm.bitmap, fx->bits, fx->nbits);
     if (memcmp(fx->bits, s->bits, fx->nbits * sizeof(uint64_t)) != 0)
         return differ("vmm bitmap words");
+    if (!hbitmap_check(&fx->vmm.bitmap))
+        return differ("vmm hbitmap structure");
     /* the whole pmm_t, its hint included */
     if (memcmp(&fx->pmm, &s->pmm, sizeof fx->pmm) != 0 ||
         memcmp(fx->pmm_words, s->pmm_words, fx->pmm_nwords * sizeof(uint64_t)) != 0)

@@ -33,7 +33,7 @@ typedef struct vmm_fixture {
     fail_alloc_t fa;    /* the VMM's allocator                           */
     rec_mapper_t rm;    /* the VMM's mapper                              */
     vmm_t vmm;
-    uint64_t *bits;
+    uint64_t *bits;     /* the VMM's bitmap in the flat layout (fx_bits) */
     size_t nbits;
 } vmm_fixture_t;
 
@@ -63,6 +63,10 @@ typedef struct fx_snapshot {
  * difference to stderr. */
 void fx_snap(const vmm_fixture_t *fx, fx_snapshot_t *s);
 bool fx_same(const vmm_fixture_t *fx, const fx_snapshot_t *s);
+
+/* Returns the VMM's bitmap in the flat layout (fx->bits, nbits words),
+ * read from its hierarchical bitmap now. */
+const uint64_t *fx_bits(vmm_fixture_t *fx);
 void fx_snap_free(fx_snapshot_t *s);
 
 /* Failure injection "at every point". For each kind of failure (allocator,

@@ -1,0 +1,981 @@
+/*
+ * hbitmap.c - the hierarchical bitmap (see hbitmap.h for the design).
+ *
+ * Levels: a leaf is level 0; a node at level l >= 1 has 64 child slots of
+ * level l - 1, each covering SPAN(l - 1) entries; the root is at level
+ * hb->height. Slot k of a node whose first entry is base covers
+ * [base + k * SPAN(l - 1), base + (k + 1) * SPAN(l - 1)).
+ *
+ * Range operations walk the range in steps: each step descends from the root
+ * to the largest slot that the rest of the range covers whole (made EMPTY or
+ * FULL at once, freeing what was below) or to the leaf holding its first
+ * entry (bits changed), splitting EMPTY / FULL slots on the way from the
+ * spare pool, then walks back up the same path recomputing the summaries and
+ * merging uniform children. Searches never modify; nothing recurses.
+ */
+#include "hbitmap.h"
+
+#include "vmm_assert.h"
+
+#define LEAF_ENTRIES ((size_t)1 << HBITMAP_LEAF_SHIFT)
+#define WORD_BITS 64u
+#define ALL_ONES (~(uint64_t)0)
+#define IS_POW2(x) ((x) != 0 && ((x) & ((x) - 1u)) == 0)
+#define NONE SIZE_MAX
+/* log2 of the entries a slot of level l covers, and that number. */
+#define SHIFT(l) (HBITMAP_LEAF_SHIFT + HBITMAP_FAN_SHIFT * (size_t)(l))
+#define SPAN(l) ((size_t)1 << SHIFT(l))
+/* Index of the slot of level l holding entry i in the node starting at base. */
+#define SLOT_OF(i, base, l) ((unsigned)(((i) - (base)) >> SHIFT(l)))
+#define SLOT_BIT(k) ((uint64_t)1 << (k))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
+_Static_assert(sizeof(size_t) == 8, "hbitmap needs a 64-bit size_t");
+
+/* ---- bit helpers (loop-free, no libgcc) ---- */
+
+/* Returns the number of trailing zero bits of x (64 when x == 0). The
+ * compiler's builtin is one instruction on x86_64 (no libgcc call). */
+static unsigned ctz64(uint64_t x)
+{
+    return x == 0 ? 64u : (unsigned)__builtin_ctzll(x);
+}
+
+/* Returns the number of leading zero bits of x (64 when x == 0). */
+static unsigned clz64(uint64_t x)
+{
+    return x == 0 ? 64u : (unsigned)__builtin_clzll(x);
+}
+
+/* Returns the number of set bits of x. */
+static unsigned popcount64(uint64_t x)
+{
+    x = x - ((x >> 1) & 0x5555555555555555ull);
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+    return (unsigned)((x * 0x0101010101010101ull) >> 56);
+}
+
+/* Returns the mask of bits [a, b) of a word, 0 <= a < b <= 64. */
+static uint64_t bits_between(unsigned a, unsigned b)
+{
+    uint64_t hi = b == WORD_BITS ? ALL_ONES : ((uint64_t)1 << b) - 1u;
+    return hi & ~(((uint64_t)1 << a) - 1u);
+}
+
+/* ---- leaves ---- */
+
+/* Returns the number of used entries of lf. */
+static size_t leaf_used(const hb_leaf_t *lf)
+{
+    size_t used = 0;
+    for (unsigned w = 0; w < HBITMAP_LEAF_WORDS; w++)
+        used += popcount64(lf->bits[w]);
+    return used;
+}
+
+/* Returns the start (bit offset) of the first run of n free bits lying
+ * inside word x between bits from and 64 - suffix, or 64 when there is none
+ * (runs touching the word's end are the caller's: they may go on). */
+static unsigned word_inner_fit(uint64_t x, unsigned from, size_t n)
+{
+    unsigned i = from;
+    while (i < WORD_BITS) {
+        uint64_t w = x >> i;
+        unsigned z = MIN(ctz64(w), WORD_BITS - i);
+        if (i + z == WORD_BITS)
+            return WORD_BITS; /* reaches the end: a suffix */
+        if (z >= n)
+            return i;
+        i += z;
+        i += MIN(ctz64(~(x >> i)), WORD_BITS - i); /* the used bits */
+    }
+    return WORD_BITS;
+}
+
+/* Returns the longest run of free bits of x that touches neither end. */
+static unsigned word_inner_max(uint64_t x)
+{
+    unsigned best = 0, i = ctz64(~x);
+    while (i < WORD_BITS) {
+        unsigned z = MIN(ctz64(x >> i), WORD_BITS - i);
+        if (i + z == WORD_BITS)
+            break;
+        best = MAX(best, z);
+        i += z;
+        i += MIN(ctz64(~(x >> i)), WORD_BITS - i);
+    }
+    return best;
+}
+
+/* Scans lf from offset from for the first free run of n entries, where
+ * *run free entries end right before from. Returns the run's first entry,
+ * absolute (leaf starts at s), or NONE; *run becomes the free entries at the
+ * leaf's end (counted from before from). A word at a time: its free
+ * prefix extends the run, its free suffix starts the next one, and its
+ * inner runs are looked at only when n fits in a word. */
+static size_t leaf_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t n, size_t *run)
+{
+    size_t r = *run;
+    unsigned b = (unsigned)(from % WORD_BITS);
+    for (size_t w = from / WORD_BITS; w < HBITMAP_LEAF_WORDS; w++, b = 0) {
+        uint64_t x = lf->bits[w] >> b; /* bits from b on, as bits from 0 */
+        unsigned avail = WORD_BITS - b;
+        size_t base = w * WORD_BITS + b;
+        unsigned pre = MIN(ctz64(x), avail);
+        if (r + pre >= n) {
+            *run = r + pre;
+            return s + base + pre - (r + pre);
+        }
+        if (pre == avail) {
+            r += avail;
+            continue;
+        }
+        if (n < WORD_BITS) {
+            unsigned at = word_inner_fit(lf->bits[w], b + pre, n);
+            if (at < WORD_BITS) {
+                *run = n;
+                return s + w * WORD_BITS + at;
+            }
+        }
+        r = clz64(lf->bits[w]); /* the free suffix starts a new run */
+        if (r >= n) {
+            *run = r;
+            return s + (w + 1u) * WORD_BITS - r;
+        }
+    }
+    *run = r;
+    return NONE;
+}
+
+/* The free runs of a slot: first, last and longest. */
+typedef struct hb_runs {
+    size_t pre, suf, max;
+} hb_runs_t;
+
+/* Returns the free runs of lf, a word at a time: runs across words from
+ * each word's free prefix and suffix; a word's inner runs (< 63) only
+ * matter when no longer run exists. */
+static hb_runs_t leaf_runs(const hb_leaf_t *lf)
+{
+    hb_runs_t r = {0, 0, 0};
+    size_t run = 0;
+    bool in_prefix = true, mixed = false;
+    for (unsigned w = 0; w < HBITMAP_LEAF_WORDS; w++) {
+        uint64_t x = lf->bits[w];
+        if (x == 0) {
+            run += WORD_BITS;
+            continue;
+        }
+        run += ctz64(x);
+        if (in_prefix)
+            r.pre = run;
+        in_prefix = false;
+        r.max = MAX(r.max, run);
+        run = clz64(x);
+        mixed = true;
+    }
+    if (in_prefix)
+        r.pre = run;
+    r.max = MAX(r.max, run);
+    r.suf = run;
+    if (mixed && r.max < WORD_BITS - 2u) {
+        for (unsigned w = 0; w < HBITMAP_LEAF_WORDS; w++)
+            if (lf->bits[w] != 0)
+                r.max = MAX(r.max, word_inner_max(lf->bits[w]));
+    }
+    return r;
+}
+
+/* Sets (set) or clears entries [a, b) of lf (offsets); returns how many
+ * changed. */
+static size_t leaf_apply(hb_leaf_t *lf, size_t a, size_t b, bool set)
+{
+    size_t changed = 0;
+    size_t i = a;
+    while (i < b) {
+        size_t w = i / WORD_BITS;
+        unsigned lo = (unsigned)(i % WORD_BITS);
+        unsigned hi = (unsigned)MIN(WORD_BITS, b - w * WORD_BITS);
+        uint64_t mask = bits_between(lo, hi);
+        uint64_t old = lf->bits[w];
+        uint64_t val = set ? (old | mask) : (old & ~mask);
+        changed += popcount64(old ^ val);
+        lf->bits[w] = val;
+        i = w * WORD_BITS + hi;
+    }
+    return changed;
+}
+
+/* Returns the first entry of [a, b) (offsets) of lf that is used (want_set)
+ * or free, or b. */
+static size_t leaf_scan(const hb_leaf_t *lf, size_t a, size_t b, bool want_set)
+{
+    size_t i = a;
+    while (i < b) {
+        size_t w = i / WORD_BITS;
+        unsigned lo = (unsigned)(i % WORD_BITS);
+        uint64_t x = want_set ? lf->bits[w] : ~lf->bits[w];
+        unsigned t = ctz64(x & bits_between(lo, WORD_BITS));
+        if (t < WORD_BITS)
+            return MIN(w * WORD_BITS + t, b);
+        i = (w + 1) * WORD_BITS;
+    }
+    return b;
+}
+
+/* ---- slots and nodes ---- */
+
+/* Returns the runs of a uniform slot of level l: all of it when EMPTY. */
+static hb_runs_t uniform_runs(bool full, unsigned l)
+{
+    size_t v = full ? 0 : SPAN(l);
+    hb_runs_t r = {v, v, v};
+    return r;
+}
+
+/* Stores runs r as the summary of slot k of node. */
+static void store_runs(hb_node_t *node, unsigned k, hb_runs_t r)
+{
+    node->pre[k] = r.pre;
+    node->suf[k] = r.suf;
+    node->max[k] = r.max;
+}
+
+/* Returns the free runs of a node of level l from its children's summaries. */
+static hb_runs_t node_runs(const hb_node_t *node, unsigned l)
+{
+    size_t cs = SPAN(l - 1u);
+    hb_runs_t r = {0, 0, 0};
+    size_t run = 0;
+    bool in_prefix = true;
+    for (unsigned k = 0; k < HBITMAP_FANOUT; k++) {
+        if (node->pre[k] == cs) {
+            run += cs;
+            continue;
+        }
+        if (in_prefix)
+            r.pre = run + node->pre[k];
+        in_prefix = false;
+        r.max = MAX(r.max, MAX(run + node->pre[k], node->max[k]));
+        run = node->suf[k];
+    }
+    if (in_prefix)
+        r.pre = run;
+    r.max = MAX(r.max, run);
+    r.suf = run;
+    return r;
+}
+
+/* Makes every slot of node uniform: FULL when full, else EMPTY. */
+static void node_fill(hb_node_t *node, bool full, unsigned l)
+{
+    hb_runs_t r = uniform_runs(full, l - 1u);
+    for (unsigned k = 0; k < HBITMAP_FANOUT; k++) {
+        node->child[k].node = 0;
+        store_runs(node, k, r);
+    }
+    node->full = full ? ALL_ONES : 0;
+}
+
+/* Returns true when slot k of node is uniform with the entries used
+ * (full) or free. */
+static bool slot_is(const hb_node_t *node, unsigned k, bool full)
+{
+    return node->child[k].node == 0 && ((node->full & SLOT_BIT(k)) != 0) == full;
+}
+
+/* ---- the allocator and the spare pool ---- */
+
+/* Returns a node from the spare pool (the caller counted it). */
+static hb_node_t *take_node(hbitmap_t *hb)
+{
+    VMM_ASSERT(hb->num_spare_nodes > 0);
+    hb->nodes++;
+    size_t i = --hb->num_spare_nodes;
+    hb_node_t *node = hb->spare_node[i];
+    hb->spare_node[i] = 0;
+    return node;
+}
+
+/* Returns a leaf from the spare pool (the caller counted it). */
+static hb_leaf_t *take_leaf(hbitmap_t *hb)
+{
+    VMM_ASSERT(hb->num_spare_leaves > 0);
+    hb->leaves++;
+    size_t i = --hb->num_spare_leaves;
+    hb_leaf_t *lf = hb->spare_leaf[i];
+    hb->spare_leaf[i] = 0;
+    return lf;
+}
+
+/* Returns a node of the tree to the allocator. */
+static void put_node(hbitmap_t *hb, hb_node_t *node)
+{
+    hb->nodes--;
+    hb->allocator.free(hb->allocator.ctx, node, sizeof *node);
+}
+
+/* Returns a leaf of the tree to the allocator. */
+static void put_leaf(hbitmap_t *hb, hb_leaf_t *lf)
+{
+    hb->leaves--;
+    hb->allocator.free(hb->allocator.ctx, lf, sizeof *lf);
+}
+
+/* Returns the pool to the allocator down to nodes / leaves entries; the
+ * emptied pool slots are cleared (a failed call leaves hbitmap_t as it was,
+ * byte for byte). */
+static void pool_trim(hbitmap_t *hb, size_t nodes, size_t leaves)
+{
+    while (hb->num_spare_nodes > nodes) {
+        size_t i = --hb->num_spare_nodes;
+        hb->allocator.free(hb->allocator.ctx, hb->spare_node[i], sizeof(hb_node_t));
+        hb->spare_node[i] = 0;
+    }
+    while (hb->num_spare_leaves > leaves) {
+        size_t i = --hb->num_spare_leaves;
+        hb->allocator.free(hb->allocator.ctx, hb->spare_leaf[i], sizeof(hb_leaf_t));
+        hb->spare_leaf[i] = 0;
+    }
+}
+
+/* Fills the pool up to nodes / leaves entries. VMM_ERR_OUT_OF_MEMORY with
+ * the pool as it was when the allocator fails. */
+static vmm_status_t pool_fill(hbitmap_t *hb, size_t nodes, size_t leaves)
+{
+    size_t had_nodes = hb->num_spare_nodes, had_leaves = hb->num_spare_leaves;
+    while (hb->num_spare_nodes < nodes) {
+        void *p = hb->allocator.alloc(hb->allocator.ctx, sizeof(hb_node_t), _Alignof(hb_node_t));
+        if (p == 0)
+            goto fail;
+        hb->spare_node[hb->num_spare_nodes++] = p;
+    }
+    while (hb->num_spare_leaves < leaves) {
+        void *p = hb->allocator.alloc(hb->allocator.ctx, sizeof(hb_leaf_t), _Alignof(hb_leaf_t));
+        if (p == 0)
+            goto fail;
+        hb->spare_leaf[hb->num_spare_leaves++] = p;
+    }
+    return VMM_OK;
+
+fail:
+    pool_trim(hb, had_nodes, had_leaves);
+    return VMM_ERR_OUT_OF_MEMORY;
+}
+
+/* Frees the subtree below slot k of node (level l, a pointer slot) and
+ * returns how many entries in it were used. Walks with an explicit stack. */
+static size_t free_subtree(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
+{
+    if (l == 0) {
+        size_t used = leaf_used(node->child[k].leaf);
+        put_leaf(hb, node->child[k].leaf);
+        return used;
+    }
+    hb_node_t *stack[HBITMAP_MAX_HEIGHT];
+    unsigned next[HBITMAP_MAX_HEIGHT];
+    size_t used = 0;
+    unsigned d = 0;
+    stack[0] = node->child[k].node;
+    next[0] = 0;
+    for (;;) {
+        hb_node_t *n = stack[d];
+        unsigned lvl = l - d; /* level of n */
+        unsigned j = next[d];
+        if (j == HBITMAP_FANOUT) {
+            put_node(hb, n);
+            if (d == 0)
+                return used;
+            d--;
+            next[d]++;
+            continue;
+        }
+        if (n->child[j].node == 0) {
+            if ((n->full & SLOT_BIT(j)) != 0)
+                used += SPAN(lvl - 1u);
+            next[d]++;
+        } else if (lvl == 1) {
+            used += leaf_used(n->child[j].leaf);
+            put_leaf(hb, n->child[j].leaf);
+            next[d]++;
+        } else {
+            d++;
+            stack[d] = n->child[j].node;
+            next[d] = 0;
+        }
+    }
+}
+
+/* ---- init / destroy ---- */
+
+/* Initialises hb over num_entries free entries (see hbitmap.h). */
+vmm_status_t hbitmap_init(hbitmap_t *hb, size_t num_entries, const vmm_allocator_t *allocator)
+{
+    if (hb == 0 || allocator == 0 || allocator->alloc == 0 || allocator->free == 0 ||
+        num_entries == 0)
+        return VMM_ERR_INVALID_ARGUMENT;
+    if (num_entries > HBITMAP_MAX_ENTRIES)
+        return VMM_ERR_OUT_OF_BOUNDS;
+    unsigned height = 1;
+    while (SHIFT(height) < 64 && SPAN(height) < num_entries)
+        height++;
+    hb->height = height;
+    hb->num_entries = num_entries;
+    hb->num_free = num_entries;
+    hb->allocator = *allocator;
+    hb->nodes = 0;
+    hb->leaves = 0;
+    hb->num_spare_nodes = 0;
+    hb->num_spare_leaves = 0;
+    for (unsigned i = 0; i < HBITMAP_SPARE_NODES; i++)
+        hb->spare_node[i] = 0;
+    for (unsigned i = 0; i < HBITMAP_SPARE_LEAVES; i++)
+        hb->spare_leaf[i] = 0;
+    node_fill(&hb->root, false, height);
+    return VMM_OK;
+}
+
+/* Returns every node, leaf and spare to the allocator. */
+void hbitmap_destroy(hbitmap_t *hb)
+{
+    unsigned l = hb->height - 1u;
+    for (unsigned k = 0; k < HBITMAP_FANOUT; k++) {
+        if (hb->root.child[k].node != 0)
+            (void)free_subtree(hb, &hb->root, k, l);
+    }
+    node_fill(&hb->root, false, hb->height);
+    pool_trim(hb, 0, 0);
+    hb->num_free = hb->num_entries;
+}
+
+/* ---- queries ---- */
+
+/* Returns true when [first, first + n) is a non-empty range inside hb. */
+static bool range_ok(const hbitmap_t *hb, size_t first, size_t n)
+{
+    return n != 0 && first < hb->num_entries && n <= hb->num_entries - first;
+}
+
+/* Stores in *is_set whether entry i is used. */
+vmm_status_t hbitmap_test(const hbitmap_t *hb, size_t i, bool *is_set)
+{
+    if (is_set == 0)
+        return VMM_ERR_INVALID_ARGUMENT;
+    if (i >= hb->num_entries)
+        return VMM_ERR_OUT_OF_BOUNDS;
+    const hb_node_t *node = &hb->root;
+    size_t base = 0;
+    for (unsigned l = hb->height - 1u;; l--) {
+        unsigned k = SLOT_OF(i, base, l);
+        base += (size_t)k << SHIFT(l);
+        if (node->child[k].node == 0) {
+            *is_set = (node->full & SLOT_BIT(k)) != 0;
+            return VMM_OK;
+        }
+        if (l == 0) {
+            size_t j = i - base;
+            *is_set = (node->child[k].leaf->bits[j / WORD_BITS] >> (j % WORD_BITS) & 1u) != 0;
+            return VMM_OK;
+        }
+        node = node->child[k].node;
+    }
+}
+
+/* Returns the first entry of [first, end) that is used (want_set) or free,
+ * or end. One step per uniform slot or leaf piece met. */
+static size_t range_scan(const hbitmap_t *hb, size_t first, size_t end, bool want_set)
+{
+    size_t p = first;
+    while (p < end) {
+        const hb_node_t *node = &hb->root;
+        size_t base = 0;
+        for (unsigned l = hb->height - 1u;; l--) {
+            unsigned k = SLOT_OF(p, base, l);
+            base += (size_t)k << SHIFT(l);
+            size_t stop = MIN(end, base + SPAN(l));
+            if (node->child[k].node == 0) {
+                if (((node->full & SLOT_BIT(k)) != 0) == want_set)
+                    return p;
+                p = stop;
+                break;
+            }
+            if (l == 0) {
+                size_t q = leaf_scan(node->child[k].leaf, p - base, stop - base, want_set);
+                if (q < stop - base)
+                    return base + q;
+                p = stop;
+                break;
+            }
+            node = node->child[k].node;
+        }
+    }
+    return end;
+}
+
+/* True when [first, first + n) is in bounds and all free. */
+bool hbitmap_range_clear(const hbitmap_t *hb, size_t first, size_t n)
+{
+    return range_ok(hb, first, n) && range_scan(hb, first, first + n, true) == first + n;
+}
+
+/* True when [first, first + n) is in bounds and all used. */
+bool hbitmap_range_set(const hbitmap_t *hb, size_t first, size_t n)
+{
+    return range_ok(hb, first, n) && range_scan(hb, first, first + n, false) == first + n;
+}
+
+/* Returns the number of free entries. */
+size_t hbitmap_num_free(const hbitmap_t *hb)
+{
+    return hb->num_free;
+}
+
+/* Returns the bytes of node and leaf storage taken from the allocator. */
+size_t hbitmap_bytes(const hbitmap_t *hb)
+{
+    return (hb->nodes + hb->num_spare_nodes) * sizeof(hb_node_t) +
+           (hb->leaves + hb->num_spare_leaves) * sizeof(hb_leaf_t);
+}
+
+/* ---- first fit ---- */
+
+/* Returns the lowest entry of the pointer slot k of node (level l, first
+ * entry s) that starts a free run of n inside it; the slot's max >= n
+ * guarantees one. Descends without backtracking. */
+static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t s, size_t n)
+{
+    while (l > 0) {
+        const hb_node_t *c = node->child[k].node;
+        size_t cs = SPAN(l - 1u), run = 0;
+        unsigned j = 0;
+        for (; j < HBITMAP_FANOUT; j++) {
+            size_t cstart = s + j * cs;
+            if (run + c->pre[j] >= n)
+                return cstart - run;
+            if (c->max[j] >= n)
+                break;
+            run = c->pre[j] == cs ? run + cs : c->suf[j];
+        }
+        VMM_ASSERT(j < HBITMAP_FANOUT && c->child[j].node != 0);
+        node = c;
+        k = j;
+        s += j * cs;
+        l--;
+    }
+    size_t run = 0;
+    size_t r = leaf_fit(node->child[k].leaf, s, 0, n, &run);
+    VMM_ASSERT(r != NONE);
+    return r;
+}
+
+/* Returns the lowest p >= x such that [p, p + n) is free in the tree
+ * (padding above num_entries counts as free), or NONE. Descends along x
+ * (stopping at the first slot that starts at x: its summary covers it),
+ * then climbs, reading each later sibling's summary with the free run
+ * carried from its left, and enters only a sibling whose longest run fits. */
+static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
+{
+    const hb_node_t *path[HBITMAP_MAX_HEIGHT];
+    unsigned slot[HBITMAP_MAX_HEIGHT];
+    size_t bases[HBITMAP_MAX_HEIGHT];
+    const hb_node_t *node = &hb->root;
+    size_t base = 0, run = 0;
+    unsigned d = 0;
+    for (unsigned l = hb->height - 1u;; l--) {
+        unsigned k = SLOT_OF(x, base, l);
+        path[d] = node;
+        slot[d] = k + 1u; /* where the climb goes on at this level */
+        bases[d] = base;
+        d++;
+        size_t s = base + ((size_t)k << SHIFT(l));
+        if (s == x) {
+            slot[d - 1u] = k; /* the summary of slot k starts at x: use it */
+            break;
+        }
+        if (node->child[k].node == 0) {
+            if ((node->full & SLOT_BIT(k)) == 0) {
+                run = s + SPAN(l) - x;
+                if (run >= n)
+                    return x;
+            }
+            break;
+        }
+        if (l == 0) {
+            size_t r = leaf_fit(node->child[k].leaf, s, x - s, n, &run);
+            if (r != NONE)
+                return r;
+            break;
+        }
+        node = node->child[k].node;
+        base = s;
+    }
+    while (d > 0) {
+        d--;
+        node = path[d];
+        unsigned l = hb->height - 1u - d;
+        size_t cs = SPAN(l);
+        for (unsigned k = slot[d]; k < HBITMAP_FANOUT; k++) {
+            size_t s = bases[d] + k * cs;
+            if (run + node->pre[k] >= n)
+                return s - run;
+            if (node->max[k] >= n)
+                return descend_fit(node, k, l, s, n);
+            run = node->pre[k] == cs ? run + cs : node->suf[k];
+        }
+    }
+    return NONE;
+}
+
+/* Finds the lowest aligned free run (see hbitmap.h); changes nothing. */
+vmm_status_t hbitmap_find(const hbitmap_t *hb, size_t n, size_t align, size_t hint,
+                          size_t *first)
+{
+    if (n == 0 || !IS_POW2(align) || first == 0)
+        return VMM_ERR_INVALID_ARGUMENT;
+    if (hint > hb->num_entries)
+        return VMM_ERR_OUT_OF_BOUNDS;
+    size_t num = hb->num_entries;
+    if (n > num - hint)
+        return VMM_ERR_NO_SPACE;
+    size_t last = num - n; /* highest start that fits */
+    size_t x = hint;
+    for (;;) {
+        size_t p = first_fit(hb, x, n);
+        if (p == NONE || p > last)
+            return VMM_ERR_NO_SPACE;
+        size_t off = (p - hint) & (align - 1u);
+        if (off != 0 && align - off > last - p)
+            return VMM_ERR_NO_SPACE;
+        size_t s = off == 0 ? p : p + (align - off);
+        /* p starts a free run of n: only a moved start needs a look */
+        size_t b = off == 0 ? s + n : range_scan(hb, s, s + n, true);
+        if (b == s + n) {
+            *first = s;
+            return VMM_OK;
+        }
+        if (b >= last)
+            return VMM_ERR_NO_SPACE; /* every start in phase up to b overlaps b */
+        x = b + 1u; /* (<= last < num <= the root's span: a valid slot) */
+    }
+}
+
+/* ---- range updates ---- */
+
+/* Counts in *nodes / *leaves the splits that setting (set) or clearing
+ * [first, end) needs: on the paths to first and to end - 1, each slot the
+ * range covers only in part that is uniform with the other state, or lies
+ * below such a slot. Slots on both paths count once. */
+static void count_splits(const hbitmap_t *hb, size_t first, size_t end, bool set,
+                         size_t *nodes, size_t *leaves)
+{
+    size_t seen[HBITMAP_MAX_HEIGHT]; /* slot starts on first's path, per level */
+    for (unsigned l = 0; l < HBITMAP_MAX_HEIGHT; l++)
+        seen[l] = NONE;
+    *nodes = 0;
+    *leaves = 0;
+    for (unsigned pass = 0; pass < 2; pass++) {
+        size_t x = pass == 0 ? first : end - 1u;
+        const hb_node_t *node = &hb->root;
+        size_t base = 0;
+        bool split = false; /* below a slot that will be split */
+        for (unsigned l = hb->height - 1u;; l--) {
+            unsigned k = SLOT_OF(x, base, l);
+            size_t s = base + ((size_t)k << SHIFT(l));
+            bool whole = first <= s && SPAN(l) <= end - s;
+            bool shared = pass == 1 && seen[l] == s;
+            if (pass == 0)
+                seen[l] = s;
+            if (whole)
+                break;
+            if (!split) {
+                if (node->child[k].node != 0) {
+                    if (l == 0)
+                        break;
+                    node = node->child[k].node;
+                    base = s;
+                    continue;
+                }
+                if (slot_is(node, k, set))
+                    break;
+                split = true;
+            }
+            if (!shared)
+                *(l == 0 ? leaves : nodes) += 1u;
+            if (l == 0)
+                break;
+            base = s;
+        }
+    }
+}
+
+/* Makes pointer-or-uniform slot k of node (level l) uniform: FULL when set.
+ * Returns how many entries changed state. */
+static size_t slot_fill(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, bool set)
+{
+    size_t used;
+    if (node->child[k].node != 0)
+        used = free_subtree(hb, node, k, l);
+    else
+        used = (node->full & SLOT_BIT(k)) != 0 ? SPAN(l) : 0;
+    node->child[k].node = 0;
+    if (set)
+        node->full |= SLOT_BIT(k);
+    else
+        node->full &= ~SLOT_BIT(k);
+    store_runs(node, k, uniform_runs(set, l));
+    return set ? SPAN(l) - used : used;
+}
+
+/* Replaces uniform slot k of node (level l) by a node or leaf of the same
+ * content, taken from the pool. */
+static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
+{
+    bool full = (node->full & SLOT_BIT(k)) != 0;
+    if (l == 0) {
+        hb_leaf_t *lf = take_leaf(hb);
+        for (unsigned w = 0; w < HBITMAP_LEAF_WORDS; w++)
+            lf->bits[w] = full ? ALL_ONES : 0;
+        node->child[k].leaf = lf;
+    } else {
+        hb_node_t *c = take_node(hb);
+        node_fill(c, full, l);
+        node->child[k].node = c;
+    }
+    node->full &= ~SLOT_BIT(k);
+}
+
+/* Recomputes the summary of slot k of node (level l) after a change below
+ * it; a child that became uniform is freed and the slot made EMPTY/FULL.
+ * Returns false when the summary is what it was (the levels above, which
+ * see the slot only through it, need no update). */
+static bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
+{
+    if (node->child[k].node == 0)
+        return true; /* slot_fill stored its summary */
+    hb_runs_t r = l == 0 ? leaf_runs(node->child[k].leaf) : node_runs(node->child[k].node, l);
+    if (node->pre[k] == r.pre && node->suf[k] == r.suf && node->max[k] == r.max)
+        return false;
+    if (r.max == 0 || r.pre == SPAN(l)) {
+        bool full = r.max == 0;
+        if (l == 0)
+            put_leaf(hb, node->child[k].leaf);
+        else
+            put_node(hb, node->child[k].node); /* its slots are all uniform */
+        node->child[k].node = 0;
+        if (full)
+            node->full |= SLOT_BIT(k);
+        r = uniform_runs(full, l);
+    }
+    store_runs(node, k, r);
+    return true;
+}
+
+/* Sets (set) or clears [first, end) using the pool for splits; cannot fail
+ * (the caller filled the pool with count_splits' figures). */
+static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
+{
+    size_t p = first;
+    while (p < end) {
+        hb_node_t *path[HBITMAP_MAX_HEIGHT];
+        unsigned slot[HBITMAP_MAX_HEIGHT];
+        hb_node_t *node = &hb->root;
+        size_t base = 0;
+        unsigned d = 0;
+        for (unsigned l = hb->height - 1u;; l--) {
+            unsigned k = SLOT_OF(p, base, l);
+            size_t s = base + ((size_t)k << SHIFT(l));
+            size_t stop = MIN(end, s + SPAN(l));
+            path[d] = node;
+            slot[d] = k;
+            d++;
+            if (p == s && stop == s + SPAN(l)) {
+                size_t changed = slot_fill(hb, node, k, l, set);
+                hb->num_free = set ? hb->num_free - changed : hb->num_free + changed;
+                p = stop;
+                break;
+            }
+            if (node->child[k].node == 0) {
+                if (slot_is(node, k, set)) {
+                    p = stop;
+                    break;
+                }
+                slot_split(hb, node, k, l);
+            }
+            if (l == 0) {
+                size_t changed = leaf_apply(node->child[k].leaf, p - s, stop - s, set);
+                hb->num_free = set ? hb->num_free - changed : hb->num_free + changed;
+                p = stop;
+                break;
+            }
+            node = node->child[k].node;
+            base = s;
+        }
+        while (d > 0 && slot_update(hb, path[d - 1u], slot[d - 1u], hb->height - d))
+            d--;
+    }
+}
+
+/* Checks a range operation's arguments. */
+static vmm_status_t range_check(const hbitmap_t *hb, size_t first, size_t n)
+{
+    if (n == 0)
+        return VMM_ERR_INVALID_ARGUMENT;
+    if (!range_ok(hb, first, n))
+        return VMM_ERR_OUT_OF_BOUNDS;
+    return VMM_OK;
+}
+
+/* Fills the pool for setting (set) or clearing [first, first + n). */
+vmm_status_t hbitmap_prepare(hbitmap_t *hb, size_t first, size_t n, bool set)
+{
+    vmm_status_t st = range_check(hb, first, n);
+    if (st != VMM_OK)
+        return st;
+    size_t nodes, leaves;
+    count_splits(hb, first, first + n, set, &nodes, &leaves);
+    return pool_fill(hb, nodes, leaves);
+}
+
+/* Returns the pool to the allocator. */
+void hbitmap_unprepare(hbitmap_t *hb)
+{
+    pool_trim(hb, 0, 0);
+}
+
+/* Sets or clears [first, first + n): prepare, apply, empty the pool. */
+static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set)
+{
+    vmm_status_t st = hbitmap_prepare(hb, first, n, set);
+    if (st != VMM_OK)
+        return st;
+    range_apply(hb, first, first + n, set);
+    pool_trim(hb, 0, 0);
+    return VMM_OK;
+}
+
+/* Sets [first, first + n) (see hbitmap.h). */
+vmm_status_t hbitmap_set_range(hbitmap_t *hb, size_t first, size_t n)
+{
+    return range_update(hb, first, n, true);
+}
+
+/* Clears [first, first + n) (see hbitmap.h). */
+vmm_status_t hbitmap_clear_range(hbitmap_t *hb, size_t first, size_t n)
+{
+    return range_update(hb, first, n, false);
+}
+
+/* Finds the lowest aligned free run and sets it (see hbitmap.h). */
+vmm_status_t hbitmap_find_set(hbitmap_t *hb, size_t n, size_t align, size_t hint,
+                              size_t *first)
+{
+    size_t s;
+    if (first == 0)
+        return VMM_ERR_INVALID_ARGUMENT;
+    vmm_status_t st = hbitmap_find(hb, n, align, hint, &s);
+    if (st != VMM_OK)
+        return st;
+    st = hbitmap_set_range(hb, s, n);
+    if (st != VMM_OK)
+        return st;
+    *first = s;
+    return VMM_OK;
+}
+
+/* ---- structural checks ---- */
+
+/* Returns true when the summary of slot k of node (level l, first entry s)
+ * matches the child and the slot respects the canonical form and the
+ * padding rule (nothing used at or above num_entries). */
+static bool slot_ok(const hbitmap_t *hb, const hb_node_t *node, unsigned k, unsigned l, size_t s)
+{
+    hb_runs_t r;
+    bool ptr = node->child[k].node != 0;
+    bool full = (node->full & SLOT_BIT(k)) != 0;
+    if (ptr && full)
+        return false;
+    if (!ptr) {
+        if (full && s + SPAN(l) > hb->num_entries)
+            return false; /* FULL over padding */
+        r = uniform_runs(full, l);
+    } else {
+        if (s >= hb->num_entries)
+            return false; /* a node entirely in the padding */
+        r = l == 0 ? leaf_runs(node->child[k].leaf) : node_runs(node->child[k].node, l);
+        if (r.max == 0 || r.pre == SPAN(l))
+            return false; /* uniform node not merged */
+        if (l == 0 && hb->num_entries - s < LEAF_ENTRIES &&
+            leaf_scan(node->child[k].leaf, hb->num_entries - s, LEAF_ENTRIES, true) !=
+                LEAF_ENTRIES)
+            return false; /* used padding */
+    }
+    return node->pre[k] == r.pre && node->suf[k] == r.suf && node->max[k] == r.max;
+}
+
+/* Checks the path from the root to entry i (see hbitmap.h). */
+bool hbitmap_check_at(const hbitmap_t *hb, size_t i)
+{
+    if (i >= hb->num_entries)
+        return false;
+    const hb_node_t *node = &hb->root;
+    size_t base = 0;
+    for (unsigned l = hb->height - 1u;; l--) {
+        for (unsigned k = 0; k < HBITMAP_FANOUT; k++)
+            if (!slot_ok(hb, node, k, l, base + ((size_t)k << SHIFT(l))))
+                return false;
+        unsigned k = SLOT_OF(i, base, l);
+        if (node->child[k].node == 0 || l == 0)
+            return true;
+        base += (size_t)k << SHIFT(l);
+        node = node->child[k].node;
+    }
+}
+
+/* Checks the whole tree (see hbitmap.h); walks with an explicit stack. */
+bool hbitmap_check(const hbitmap_t *hb)
+{
+    if (hb->num_spare_nodes != 0 || hb->num_spare_leaves != 0 ||
+        hb->num_free > hb->num_entries)
+        return false;
+    const hb_node_t *stack[HBITMAP_MAX_HEIGHT];
+    unsigned next[HBITMAP_MAX_HEIGHT];
+    size_t base[HBITMAP_MAX_HEIGHT];
+    size_t used = 0, nodes = 0, leaves = 0;
+    unsigned d = 0;
+    stack[0] = &hb->root;
+    next[0] = 0;
+    base[0] = 0;
+    for (;;) {
+        const hb_node_t *n = stack[d];
+        unsigned l = hb->height - 1u - d; /* level of n's slots */
+        unsigned k = next[d];
+        if (k == HBITMAP_FANOUT) {
+            if (d == 0)
+                break;
+            d--;
+            next[d]++;
+            continue;
+        }
+        size_t s = base[d] + ((size_t)k << SHIFT(l));
+        if (!slot_ok(hb, n, k, l, s))
+            return false;
+        if (n->child[k].node == 0) {
+            if ((n->full & SLOT_BIT(k)) != 0)
+                used += SPAN(l);
+            next[d]++;
+        } else if (l == 0) {
+            used += leaf_used(n->child[k].leaf);
+            leaves++;
+            next[d]++;
+        } else {
+            nodes++;
+            d++;
+            stack[d] = n->child[k].node;
+            next[d] = 0;
+            base[d] = s;
+        }
+    }
+    return nodes == hb->nodes && leaves == hb->leaves && used == hb->num_entries - hb->num_free;
+}

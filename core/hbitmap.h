@@ -1,0 +1,154 @@
+/*
+ * hbitmap.h - a hierarchical bitmap whose storage grows with the number of
+ * partly used regions, not with the number of entries.
+ *
+ * Entry i is "used" (set) or "free" (clear), as in bitmap.h; num_free counts
+ * the free entries. The entries form a radix tree:
+ *
+ *   - a leaf holds 4096 entries as 64 words of bits (the flat layout of
+ *     bitmap.h: entry j of the leaf is bit j % 64 of word j / 64);
+ *   - a node has 64 child slots; a slot is EMPTY (every entry below it is
+ *     free), FULL (every entry used) or points to a node or, one level
+ *     above the leaves, to a leaf. A node at level l >= 1 covers
+ *     2^(12 + 6 l) entries; the root (level height) is embedded in
+ *     hbitmap_t, every other node and every leaf comes from the caller's
+ *     allocator.
+ *   - each node keeps, for each child slot k, the free runs of the child:
+ *     pre[k] (free entries at its start), suf[k] (at its end) and max[k]
+ *     (its longest free run). First fit reads them to enter only a child
+ *     where a run of n can start, so a search visits O(height x 64) slots
+ *     plus at most two leaf scans, whatever the window.
+ *
+ * Canonical form: a pointer slot is never uniform. A node or leaf that
+ * becomes all free or all used is returned to the allocator and its slot
+ * becomes EMPTY or FULL, so memory tracks the partly used regions. Entries
+ * at or above num_entries (the padding of the last leaf and node) are always
+ * free and never reported by a search.
+ *
+ * Failure atomicity: set_range / clear_range (and find_set) first count the
+ * nodes their splits of EMPTY / FULL slots need (at most two per level: the
+ * slots holding the range's first and last entry), allocate them into a
+ * spare pool, then commit, which cannot fail. An allocator failure returns
+ * VMM_ERR_OUT_OF_MEMORY with the pool as it was: nothing changed.
+ * hbitmap_prepare fills the pool for a later range operation, so that a
+ * caller (the VMM's free, after unmapping) can perform it without a way to
+ * fail; hbitmap_unprepare returns the pool. Every range operation empties
+ * the pool when it ends.
+ *
+ * Limits: at most HBITMAP_MAX_ENTRIES (2^60) entries, so that every slot
+ * start and end fits a size_t; no function recurses (explicit path stacks of
+ * at most HBITMAP_MAX_HEIGHT entries).
+ */
+#ifndef CORE_HBITMAP_H
+#define CORE_HBITMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alloc.h"
+#include "status.h"
+
+#define HBITMAP_FANOUT 64u
+#define HBITMAP_LEAF_SHIFT 12u /* entries per leaf: 4096      */
+#define HBITMAP_FAN_SHIFT 6u   /* log2(HBITMAP_FANOUT)        */
+#define HBITMAP_LEAF_WORDS 64u
+#define HBITMAP_MAX_HEIGHT 8u  /* root level: 12 + 6 * 8 = 60 */
+#define HBITMAP_MAX_ENTRIES ((size_t)1 << 60)
+/* Spare pool: splits of one range operation (two paths below the root). */
+#define HBITMAP_SPARE_NODES (2u * (HBITMAP_MAX_HEIGHT - 1u))
+#define HBITMAP_SPARE_LEAVES 2u
+
+typedef struct hb_leaf {
+    uint64_t bits[HBITMAP_LEAF_WORDS]; /* 1 = used */
+} hb_leaf_t;
+
+struct hb_node;
+
+/* A child slot: NULL is EMPTY or FULL (see hb_node.full). */
+typedef union hb_child {
+    struct hb_node *node; /* level >= 2: the child node */
+    hb_leaf_t *leaf;      /* level 1: the child leaf    */
+} hb_child_t;
+
+typedef struct hb_node {
+    hb_child_t child[HBITMAP_FANOUT];
+    uint64_t full;                /* bit k: slot k is FULL (child NULL)  */
+    uint64_t pre[HBITMAP_FANOUT]; /* free entries at the start of child k */
+    uint64_t suf[HBITMAP_FANOUT]; /* free entries at the end of child k   */
+    uint64_t max[HBITMAP_FANOUT]; /* longest free run inside child k      */
+} hb_node_t;
+
+typedef struct hbitmap {
+    hb_node_t root;        /* level height, never freed                  */
+    unsigned height;       /* >= 1; root covers 2^(12 + 6 height) entries */
+    size_t num_entries;
+    size_t num_free;
+    vmm_allocator_t allocator;
+    size_t nodes, leaves;  /* allocated and in the tree (not the pool)  */
+    hb_node_t *spare_node[HBITMAP_SPARE_NODES];
+    hb_leaf_t *spare_leaf[HBITMAP_SPARE_LEAVES];
+    size_t num_spare_nodes, num_spare_leaves;
+} hbitmap_t;
+
+/* Initialises hb over num_entries entries, all free; allocates nothing.
+ * VMM_ERR_INVALID_ARGUMENT (hb or allocator NULL, a NULL callback,
+ * num_entries 0), VMM_ERR_OUT_OF_BOUNDS (num_entries > HBITMAP_MAX_ENTRIES). */
+vmm_status_t hbitmap_init(hbitmap_t *hb, size_t num_entries, const vmm_allocator_t *allocator);
+
+/* Returns every node, leaf and spare to the allocator. hb must be
+ * initialised again before any other use. */
+void hbitmap_destroy(hbitmap_t *hb);
+
+/* Stores in *is_set whether entry i is used. VMM_ERR_OUT_OF_BOUNDS when
+ * i >= num_entries, VMM_ERR_INVALID_ARGUMENT when is_set is NULL. */
+vmm_status_t hbitmap_test(const hbitmap_t *hb, size_t i, bool *is_set);
+
+/* Sets / clears [first, first + n). VMM_ERR_INVALID_ARGUMENT (n == 0),
+ * VMM_ERR_OUT_OF_BOUNDS (the range does not fit, overflow-safe),
+ * VMM_ERR_OUT_OF_MEMORY (a split found the allocator empty); nothing
+ * changed on error. Cannot fail with OUT_OF_MEMORY right after a successful
+ * hbitmap_prepare of the same range and operation. */
+vmm_status_t hbitmap_set_range(hbitmap_t *hb, size_t first, size_t n);
+vmm_status_t hbitmap_clear_range(hbitmap_t *hb, size_t first, size_t n);
+
+/* Allocates into the spare pool what set_range (set) or clear_range (!set)
+ * of [first, first + n) will need. Errors as set_range; nothing changed. */
+vmm_status_t hbitmap_prepare(hbitmap_t *hb, size_t first, size_t n, bool set);
+
+/* Returns the spare pool to the allocator (after a prepare not followed by
+ * its range operation). */
+void hbitmap_unprepare(hbitmap_t *hb);
+
+/* True when every entry of [first, first + n) is free / used; false when
+ * the range is empty or out of bounds. */
+bool hbitmap_range_clear(const hbitmap_t *hb, size_t first, size_t n);
+bool hbitmap_range_set(const hbitmap_t *hb, size_t first, size_t n);
+
+/* Finds the lowest s >= hint with (s - hint) % align == 0 whose n entries
+ * are free and stores it in *first (hbitmap_find changes nothing,
+ * hbitmap_find_set also sets the run). Errors (nothing changed):
+ * VMM_ERR_INVALID_ARGUMENT (n == 0, align not a power of two, first NULL),
+ * VMM_ERR_OUT_OF_BOUNDS (hint > num_entries), VMM_ERR_NO_SPACE (no run),
+ * VMM_ERR_OUT_OF_MEMORY (find_set only: the set's split failed). */
+vmm_status_t hbitmap_find(const hbitmap_t *hb, size_t n, size_t align, size_t hint,
+                          size_t *first);
+vmm_status_t hbitmap_find_set(hbitmap_t *hb, size_t n, size_t align, size_t hint,
+                              size_t *first);
+
+/* Returns the number of free entries. */
+size_t hbitmap_num_free(const hbitmap_t *hb);
+
+/* Returns the bytes of node and leaf storage taken from the allocator. */
+size_t hbitmap_bytes(const hbitmap_t *hb);
+
+/* Structural checks, for tests and fuzz targets (never needed in
+ * production). hbitmap_check walks the whole tree: summaries equal what
+ * the children hold, no pointer slot is uniform, no FULL slot or used entry
+ * lies at or above num_entries, node / leaf counts and num_free match, the
+ * spare pool is empty. hbitmap_check_at checks the same on the path from
+ * the root to entry i only (cost O(height x 64 + one leaf)). */
+bool hbitmap_check(const hbitmap_t *hb);
+bool hbitmap_check_at(const hbitmap_t *hb, size_t i);
+
+#endif

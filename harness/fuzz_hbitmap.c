@@ -1,0 +1,543 @@
+/*
+ * fuzz_hbitmap.c - fuzz target: the hierarchical bitmap (core/hbitmap.c)
+ * against a flat model, on windows of 1 entry up to 2^52 - 1 (a VMM window
+ * [0, 2^64 - 4K)), with the allocator failing at any point of any op.
+ *
+ * The model: up to three zones (the window's start, a stretch around a big
+ * power-of-two boundary in its middle, its end), each a flat bool array, and
+ * the gaps between them, each uniform. Every index the input names is a zone
+ * offset (or a zone edge), so an op covers a gap whole or not at all; a
+ * find whose answer would cover a gap in part is run as a query only.
+ *
+ * Checks after every op, in what the op touched: status, the entries of its
+ * range (zones entry by entry, gaps by range queries), num_free, the tree's
+ * structure on the paths to the range's ends (hbitmap_check_at). A failed op
+ * (injected allocator failure) must leave num_free, the embedded root,
+ * the node counts, the pool and the allocator's live blocks as they were; it
+ * is then run again without the failure. At the end: hbitmap_check over the
+ * whole tree, every zone and gap, and hbitmap_destroy returns every block.
+ *
+ * Input (append-only, like fuzz_ops.h; the ops are this file's own):
+ * config: u8 window class, u16 tweak; then ops, one opcode byte each.
+ * pos = u8 zone selector, u16 offset (offset % (zone length + 1)).
+ * fail = u8: 0 no failure, else allocation number fail - 1 of the op fails.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/hbitmap.h"
+#include "fail_alloc.h"
+#include "fuzz_check.h"
+#include "fuzz_data.h"
+#include "fuzz_ops.h"
+
+enum hbitmap_fuzz_op {
+    HB_OP_SET_RANGE = 0,   /* pos pos fail                                */
+    HB_OP_CLEAR_RANGE = 1, /* pos pos fail                                */
+    HB_OP_FIND_SET = 2,    /* u16 n, u8 align, pos hint, fail             */
+    HB_OP_FIND = 3,        /* u16 n, u8 align, pos hint                   */
+    HB_OP_TEST = 4,        /* pos                                         */
+    HB_OP_RANGE_CLEAR = 5, /* pos pos                                     */
+    HB_OP_RANGE_SET = 6,   /* pos pos                                     */
+    HB_OP_PREPARE = 7,     /* pos pos, u8 mode (bit 0 set, bit 1 commit), fail */
+    HB_OP_CHECK_ALL = 8,   /* (full check)                                */
+    HB_OP_BAD = 9,         /* u8 kind: bad arguments, nothing changes     */
+    HB_OP_COUNT
+};
+
+#define ZONE_MAX 9000u  /* entries per zone: two leaves and a bit */
+#define MAX_ZONES 3
+#define CLASSES 10u
+#define FAIL_RETRIES 64
+#define N_LARGE_FLAG 0x8000u
+#define IS_POW2(x) ((x) != 0 && ((x) & ((x) - 1u)) == 0)
+
+/* Window sizes: small, around a leaf, 2^18..2^24, the higher half
+ * (2^35 - 1), 2^35, a whole VMM window, the largest hbitmap. */
+static const size_t class_size[CLASSES] = {
+    1, 63, 64, 4097, (size_t)1 << 18, (size_t)1 << 24, ((size_t)1 << 35) - 1u,
+    (size_t)1 << 35, ((size_t)1 << 52) - 1u, HBITMAP_MAX_ENTRIES,
+};
+
+typedef struct hb_state {
+    fail_alloc_t alloc;
+    hbitmap_t hb;
+    size_t num;
+    int zones;
+    size_t zstart[MAX_ZONES], zlen[MAX_ZONES];
+    bool zbits[MAX_ZONES][ZONE_MAX];
+    bool gap_used[MAX_ZONES - 1];
+    size_t model_free;
+    /* snapshot of a failing op */
+    hb_node_t snap_root;
+    size_t snap_free, snap_nodes, snap_leaves, snap_live, snap_bytes;
+} hb_state_t;
+
+/* ---- the model ---- */
+
+/* Returns the zone holding i, or -1 (a gap). */
+static int zone_of(const hb_state_t *s, size_t i)
+{
+    for (int z = 0; z < s->zones; z++)
+        if (i >= s->zstart[z] && i - s->zstart[z] < s->zlen[z])
+            return z;
+    return -1;
+}
+
+/* Returns the gap holding i (i in no zone). */
+static int gap_of(const hb_state_t *s, size_t i)
+{
+    for (int g = 0; g + 1 < s->zones; g++)
+        if (i >= s->zstart[g] + s->zlen[g] && i < s->zstart[g + 1])
+            return g;
+    return -1;
+}
+
+static bool model_get(const hb_state_t *s, size_t i)
+{
+    int z = zone_of(s, i);
+    return z >= 0 ? s->zbits[z][i - s->zstart[z]] : s->gap_used[gap_of(s, i)];
+}
+
+/* Returns the end of the zone or gap holding i. */
+static size_t segment_end(const hb_state_t *s, size_t i)
+{
+    int z = zone_of(s, i);
+    if (z >= 0)
+        return s->zstart[z] + s->zlen[z];
+    return s->zstart[gap_of(s, i) + 1];
+}
+
+/* Applies set / clear of [a, b) to the model. */
+static void model_apply(hb_state_t *s, size_t a, size_t b, bool set)
+{
+    size_t i = a;
+    while (i < b) {
+        size_t end = segment_end(s, i);
+        end = end < b ? end : b;
+        int z = zone_of(s, i);
+        if (z < 0) {
+            int g = gap_of(s, i);
+            if (s->gap_used[g] != set)
+                s->model_free = set ? s->model_free - (end - i) : s->model_free + (end - i);
+            s->gap_used[g] = set;
+        } else {
+            for (size_t k = i; k < end; k++) {
+                bool *e = &s->zbits[z][k - s->zstart[z]];
+                if (*e != set)
+                    s->model_free += set ? (size_t)-1 : 1u;
+                *e = set;
+            }
+        }
+        i = end;
+    }
+}
+
+/* Returns the first i in [from, to) whose state is want, or to. */
+static size_t model_next(const hb_state_t *s, size_t from, size_t to, bool want)
+{
+    size_t i = from;
+    while (i < to) {
+        int z = zone_of(s, i);
+        if (z < 0) {
+            if (model_get(s, i) == want)
+                return i;
+            i = segment_end(s, i);
+            continue;
+        }
+        size_t zs = s->zstart[z], end = zs + s->zlen[z] < to ? zs + s->zlen[z] : to;
+        for (; i < end; i++)
+            if (s->zbits[z][i - zs] == want)
+                return i;
+    }
+    return to;
+}
+
+/* The model's find: lowest s >= hint in phase whose n entries are free. */
+static bool model_find(const hb_state_t *s, size_t n, size_t align, size_t hint, size_t *out)
+{
+    size_t x = hint;
+    while (x < s->num) {
+        size_t a = model_next(s, x, s->num, false);
+        if (a >= s->num)
+            return false;
+        size_t b = model_next(s, a, s->num, true);
+        size_t off = (a - hint) & (align - 1u);
+        if (off == 0 || align - off <= b - a) {
+            size_t st = off == 0 ? a : a + (align - off);
+            if (b - st >= n) {
+                *out = st;
+                return true;
+            }
+        }
+        x = b;
+    }
+    return false;
+}
+
+/* Returns true when [a, b) covers a gap in part. */
+static bool splits_gap(const hb_state_t *s, size_t a, size_t b)
+{
+    for (int g = 0; g + 1 < s->zones; g++) {
+        size_t gs = s->zstart[g] + s->zlen[g], ge = s->zstart[g + 1];
+        if (a < ge && b > gs && !(a <= gs && b >= ge))
+            return true;
+    }
+    return false;
+}
+
+/* ---- checks ---- */
+
+/* Checks [a, b) of the tree against the model (zones entry by entry, gaps
+ * by one range query each). */
+static void check_range(hb_state_t *s, size_t a, size_t b)
+{
+    size_t i = a;
+    while (i < b) {
+        size_t end = segment_end(s, i);
+        end = end < b ? end : b;
+        if (zone_of(s, i) < 0) {
+            bool used = model_get(s, i);
+            bool ok = used ? hbitmap_range_set(&s->hb, i, end - i)
+                           : hbitmap_range_clear(&s->hb, i, end - i);
+            FUZZ_CHECK(ok, "hbitmap-gap", "gap [%zu, %zu) is not all %s", i, end,
+                       used ? "used" : "free");
+            i = end;
+            continue;
+        }
+        /* one range query per run of equal model entries, plus a test of
+         * the run's first entry */
+        int z = zone_of(s, i);
+        const bool *zb = s->zbits[z];
+        size_t base = s->zstart[z];
+        while (i < end) {
+            bool v = zb[i - base];
+            size_t j = i + 1u;
+            while (j < end && zb[j - base] == v)
+                j++;
+            bool got = !v;
+            FUZZ_CHECK_STATUS(hbitmap_test(&s->hb, i, &got), VMM_OK, "hbitmap-test-status");
+            bool ok = got == v && (v ? hbitmap_range_set(&s->hb, i, j - i)
+                                     : hbitmap_range_clear(&s->hb, i, j - i));
+            FUZZ_CHECK(ok, "hbitmap-entry", "entries [%zu, %zu) are not all %s", i, j,
+                       v ? "used" : "free");
+            i = j;
+        }
+    }
+}
+
+/* Checks num_free and the structure on the paths to a and b - 1. */
+static void check_op(hb_state_t *s, size_t a, size_t b)
+{
+    FUZZ_CHECK(hbitmap_num_free(&s->hb) == s->model_free, "hbitmap-free-count",
+               "num_free %zu, model %zu", hbitmap_num_free(&s->hb), s->model_free);
+    FUZZ_CHECK(s->hb.num_spare_nodes == 0 && s->hb.num_spare_leaves == 0, "hbitmap-pool",
+               "%zu nodes, %zu leaves left in the pool", s->hb.num_spare_nodes,
+               s->hb.num_spare_leaves);
+    FUZZ_CHECK(s->alloc.live == s->hb.nodes + s->hb.leaves, "hbitmap-live-blocks",
+               "%zu blocks live, tree holds %zu", s->alloc.live, s->hb.nodes + s->hb.leaves);
+    if (a < b && b <= s->num)
+        FUZZ_CHECK(hbitmap_check_at(&s->hb, a) && hbitmap_check_at(&s->hb, b - 1u),
+                   "hbitmap-structure", "the path to %zu or %zu is broken", a, b - 1u);
+}
+
+static void snapshot_take(hb_state_t *s)
+{
+    memcpy(&s->snap_root, &s->hb.root, sizeof s->snap_root);
+    s->snap_free = s->hb.num_free;
+    s->snap_nodes = s->hb.nodes;
+    s->snap_leaves = s->hb.leaves;
+    s->snap_live = s->alloc.live;
+    s->snap_bytes = hbitmap_bytes(&s->hb);
+}
+
+/* A failed op changed nothing (the range's entries: check_range). */
+static void snapshot_check(hb_state_t *s, size_t a, size_t b)
+{
+    FUZZ_CHECK(memcmp(&s->snap_root, &s->hb.root, sizeof s->snap_root) == 0 &&
+                   s->snap_free == s->hb.num_free && s->snap_nodes == s->hb.nodes &&
+                   s->snap_leaves == s->hb.leaves && s->snap_live == s->alloc.live &&
+                   s->snap_bytes == hbitmap_bytes(&s->hb),
+               "hbitmap-failed-op-changed", "a failed op changed the root, num_free, counts "
+               "or the allocator (%zu -> %zu blocks)", s->snap_live, s->alloc.live);
+    check_op(s, a, b);
+    check_range(s, a, b);
+}
+
+/* ---- input ---- */
+
+/* Reads a position: a zone offset or a zone's end. */
+static size_t read_pos(hb_state_t *s, fuzz_data_t *fd)
+{
+    int z = (int)(fd_u8(fd) % (unsigned)s->zones);
+    size_t off = fd_u16(fd) % (s->zlen[z] + 1u);
+    return s->zstart[z] + off;
+}
+
+/* Reads a range [*a, *b), ordered. */
+static void read_range(hb_state_t *s, fuzz_data_t *fd, size_t *a, size_t *b)
+{
+    size_t p = read_pos(s, fd), q = read_pos(s, fd);
+    *a = p < q ? p : q;
+    *b = p < q ? q : p;
+}
+
+/* Reads an alignment: a power of two up to 2^15, or raw. */
+static size_t read_align(fuzz_data_t *fd)
+{
+    uint8_t v = fd_u8(fd);
+    if (v & 0x80u)
+        return v & 0x7Fu;
+    return (size_t)1 << (v % 16u);
+}
+
+/* Reads a run length: up to 4096, or (flag) up to the window. */
+static size_t read_count(hb_state_t *s, fuzz_data_t *fd)
+{
+    uint16_t v = fd_u16(fd);
+    if (v & N_LARGE_FLAG)
+        return (size_t)(((uint64_t)(v & ~N_LARGE_FLAG) * s->num) >> 15) + 1u;
+    return (size_t)(v % 4096u) + 1u;
+}
+
+/* Runs set / clear / find_set once with the allocator failing at fail
+ * (0: never); returns its status. */
+static vmm_status_t run_update(hb_state_t *s, unsigned op, size_t a, size_t n, size_t align,
+                               bool set, size_t *found, uint8_t fail)
+{
+    s->alloc.countdown = fail ? (long)fail - 1 : -1;
+    size_t failures = s->alloc.failures;
+    vmm_status_t st;
+    if (op == HB_OP_FIND_SET)
+        st = hbitmap_find_set(&s->hb, n, align, a, found);
+    else if (op == HB_OP_PREPARE)
+        st = hbitmap_prepare(&s->hb, a, n, set);
+    else
+        st = set ? hbitmap_set_range(&s->hb, a, n) : hbitmap_clear_range(&s->hb, a, n);
+    bool injected = s->alloc.failures != failures;
+    s->alloc.countdown = -1;
+    FUZZ_CHECK(st != VMM_ERR_OUT_OF_MEMORY || injected, "hbitmap-oom",
+               "OUT_OF_MEMORY without an allocator failure");
+    return st;
+}
+
+/* set_range / clear_range / prepare(+ commit or unprepare) of [a, b). */
+static void op_update(hb_state_t *s, unsigned op, size_t a, size_t b, bool set, bool commit,
+                      uint8_t fail)
+{
+    size_t n = b - a;
+    snapshot_take(s);
+    vmm_status_t st = run_update(s, op, a, n, 1, set, 0, fail);
+    TRACE("%s(%zu, %zu)%s fail@%d -> %s", op == HB_OP_PREPARE ? (set ? "prepare_set" : "prepare_clear")
+          : set ? "set_range" : "clear_range", a, n, op == HB_OP_PREPARE && commit ? "+commit" : "",
+          fail ? fail - 1 : -1, fuzz_status(st));
+    if (n == 0) {
+        FUZZ_CHECK_STATUS(st, VMM_ERR_INVALID_ARGUMENT, "hbitmap-range-status");
+        snapshot_check(s, a, a);
+        return;
+    }
+    if (st == VMM_ERR_OUT_OF_MEMORY) {
+        snapshot_check(s, a, b);
+        st = run_update(s, op, a, n, 1, set, 0, 0);
+    }
+    FUZZ_CHECK_STATUS(st, VMM_OK, "hbitmap-range-status");
+    if (op == HB_OP_PREPARE) {
+        size_t live = s->alloc.live;
+        FUZZ_CHECK(s->hb.nodes + s->hb.leaves + s->hb.num_spare_nodes + s->hb.num_spare_leaves ==
+                       live, "hbitmap-pool", "pool and tree do not add up to the live blocks");
+        if (!commit) {
+            hbitmap_unprepare(&s->hb);
+            snapshot_check(s, a, b);
+            return;
+        }
+        /* the prepared op cannot fail and allocates nothing: the next
+         * allocation would fail */
+        size_t failures = s->alloc.failures;
+        s->alloc.countdown = 0;
+        st = set ? hbitmap_set_range(&s->hb, a, n) : hbitmap_clear_range(&s->hb, a, n);
+        bool allocated = s->alloc.failures != failures;
+        s->alloc.countdown = -1;
+        FUZZ_CHECK_STATUS(st, VMM_OK, "hbitmap-prepared-op");
+        FUZZ_CHECK(!allocated, "hbitmap-prepared-op", "a prepared op allocated");
+    }
+    model_apply(s, a, b, set);
+    check_op(s, a, b);
+    check_range(s, a, b);
+}
+
+/* find_set (or find: query only) against the model's first fit. */
+static void op_find(hb_state_t *s, bool do_set, size_t n, size_t align, size_t hint, uint8_t fail)
+{
+    size_t got = SIZE_MAX, want = 0;
+    bool exists = IS_POW2(align) && model_find(s, n, align, hint, &want);
+    if (exists && splits_gap(s, want, want + n))
+        do_set = false; /* the model cannot hold that run */
+    snapshot_take(s);
+    vmm_status_t st = do_set ? run_update(s, HB_OP_FIND_SET, hint, n, align, true, &got, fail)
+                             : hbitmap_find(&s->hb, n, align, hint, &got);
+    TRACE("find%s(n=%zu, align=%zu, hint=%zu) fail@%d -> %s %zu", do_set ? "_set" : "", n, align,
+          hint, fail ? fail - 1 : -1, fuzz_status(st), st ? 0 : got);
+    if (st == VMM_ERR_OUT_OF_MEMORY) {
+        snapshot_check(s, hint, n <= s->num - hint ? hint + n : s->num);
+        st = run_update(s, HB_OP_FIND_SET, hint, n, align, true, &got, 0);
+    }
+    if (!IS_POW2(align)) {
+        FUZZ_CHECK_STATUS(st, VMM_ERR_INVALID_ARGUMENT, "hbitmap-find-status");
+        return;
+    }
+    if (!exists) {
+        FUZZ_CHECK_STATUS(st, VMM_ERR_NO_SPACE, "hbitmap-find-status");
+        snapshot_check(s, hint, hint);
+        return;
+    }
+    FUZZ_CHECK_STATUS(st, VMM_OK, "hbitmap-find-status");
+    FUZZ_CHECK(got == want, "hbitmap-find-first", "found %zu, the model's first fit is %zu", got,
+               want);
+    if (do_set)
+        model_apply(s, got, got + n, true);
+    check_op(s, got, got + n);
+    check_range(s, got, got + n);
+}
+
+/* Bad arguments: each fails and changes nothing. */
+static void op_bad(hb_state_t *s, uint8_t kind)
+{
+    size_t first = 0;
+    bool b = false;
+    vmm_status_t st, want;
+    snapshot_take(s);
+    switch (kind % 6u) {
+    case 0: st = hbitmap_set_range(&s->hb, s->num, 1); want = VMM_ERR_OUT_OF_BOUNDS; break;
+    case 1: st = hbitmap_clear_range(&s->hb, 1, SIZE_MAX); want = VMM_ERR_OUT_OF_BOUNDS; break;
+    case 2: st = hbitmap_find_set(&s->hb, 1, 1, s->num + 1u, &first); want = VMM_ERR_OUT_OF_BOUNDS; break;
+    case 3: st = hbitmap_find_set(&s->hb, 0, 1, 0, &first); want = VMM_ERR_INVALID_ARGUMENT; break;
+    case 4: st = hbitmap_test(&s->hb, s->num, &b); want = VMM_ERR_OUT_OF_BOUNDS; break;
+    default: st = hbitmap_prepare(&s->hb, SIZE_MAX, 2, true); want = VMM_ERR_OUT_OF_BOUNDS; break;
+    }
+    TRACE("bad(kind %u) -> %s", kind % 6u, fuzz_status(st));
+    FUZZ_CHECK_STATUS(st, want, "hbitmap-bad-status");
+    snapshot_check(s, 0, 0);
+}
+
+/* The whole tree against the model. */
+static void check_all(hb_state_t *s)
+{
+    FUZZ_CHECK(hbitmap_check(&s->hb), "hbitmap-structure",
+               "summaries, counts, padding or canonical form broken");
+    check_op(s, 0, 0);
+    check_range(s, 0, s->num);
+}
+
+/* Reads the configuration and builds the window and its zones. */
+static void setup(hb_state_t *s, fuzz_data_t *fd)
+{
+    uint8_t cls = fd_u8(fd) % CLASSES;
+    uint16_t tweak = fd_u16(fd);
+    s->num = class_size[cls];
+    if (cls >= 3 && s->num > tweak)
+        s->num -= tweak % 64u; /* ends off a leaf boundary too */
+    fail_alloc_reset(&s->alloc);
+    vmm_allocator_t a = fail_alloc_iface(&s->alloc);
+    FUZZ_CHECK_STATUS(hbitmap_init(&s->hb, s->num, &a), VMM_OK, "hbitmap-init");
+    memset(s->zbits, 0, sizeof s->zbits);
+    memset(s->gap_used, 0, sizeof s->gap_used);
+    s->model_free = s->num;
+    if (s->num <= 3u * ZONE_MAX) {
+        s->zones = 1;
+        s->zstart[0] = 0;
+        s->zlen[0] = s->num;
+    } else {
+        /* the middle zone straddles the highest power-of-two boundary */
+        size_t mid = (size_t)1 << (63 - __builtin_clzll((unsigned long long)s->num - 1u));
+        s->zones = 3;
+        s->zstart[0] = 0;
+        s->zstart[1] = mid - ZONE_MAX / 2u - (tweak % 4096u);
+        s->zstart[2] = s->num - ZONE_MAX;
+        for (int z = 0; z < 3; z++)
+            s->zlen[z] = ZONE_MAX;
+        if (s->zstart[1] < ZONE_MAX || s->zstart[1] + ZONE_MAX > s->zstart[2]) {
+            s->zones = 1;
+            s->zlen[0] = s->num < ZONE_MAX ? s->num : ZONE_MAX;
+        }
+    }
+    TRACE("config: %zu entries (height %u), %d zone(s)", s->num, s->hb.height, s->zones);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static hb_state_t *s;
+    if (!s) {
+        s = calloc(1, sizeof *s);
+        if (!s)
+            abort();
+        fail_alloc_init(&s->alloc);
+    }
+    fuzz_data_t fd;
+    fd_init(&fd, data, size);
+    fuzz_op_begin(0, "(config)");
+    setup(s, &fd);
+    for (unsigned k = 1; k <= FUZZ_MAX_OPS && !fd_empty(&fd); k++) {
+        unsigned op = fd_u8(&fd);
+        static const char *const names[HB_OP_COUNT] = {
+            "set_range", "clear_range", "find_set", "find", "test", "range_clear",
+            "range_set", "prepare", "check_all", "bad"};
+        fuzz_op_begin(k, op < HB_OP_COUNT ? names[op] : "nop");
+        size_t a, b;
+        switch (op) {
+        case HB_OP_SET_RANGE:
+        case HB_OP_CLEAR_RANGE:
+            read_range(s, &fd, &a, &b);
+            op_update(s, op, a, b, op == HB_OP_SET_RANGE, false, fd_u8(&fd));
+            break;
+        case HB_OP_FIND_SET:
+        case HB_OP_FIND: {
+            size_t n = read_count(s, &fd), align = read_align(&fd), hint = read_pos(s, &fd);
+            op_find(s, op == HB_OP_FIND_SET, n, align, hint, op == HB_OP_FIND_SET ? fd_u8(&fd) : 0);
+            break;
+        }
+        case HB_OP_TEST: {
+            a = read_pos(s, &fd);
+            bool got = false;
+            vmm_status_t st = hbitmap_test(&s->hb, a, &got);
+            TRACE("test(%zu) -> %s %d", a, fuzz_status(st), got);
+            FUZZ_CHECK_STATUS(st, a < s->num ? VMM_OK : VMM_ERR_OUT_OF_BOUNDS, "hbitmap-test-status");
+            if (a < s->num)
+                FUZZ_CHECK(got == model_get(s, a), "hbitmap-entry", "entry %zu is %d", a, got);
+            break;
+        }
+        case HB_OP_RANGE_CLEAR:
+        case HB_OP_RANGE_SET: {
+            read_range(s, &fd, &a, &b);
+            bool set = op == HB_OP_RANGE_SET;
+            bool got = set ? hbitmap_range_set(&s->hb, a, b - a) : hbitmap_range_clear(&s->hb, a, b - a);
+            bool want = a < b && model_next(s, a, b, !set) == b;
+            TRACE("range_%s(%zu, %zu) -> %d", set ? "set" : "clear", a, b - a, got);
+            FUZZ_CHECK(got == want, "hbitmap-range-query", "returned %d, model %d", got, want);
+            break;
+        }
+        case HB_OP_PREPARE: {
+            read_range(s, &fd, &a, &b);
+            uint8_t mode = fd_u8(&fd);
+            op_update(s, HB_OP_PREPARE, a, b, (mode & 1u) != 0, (mode & 2u) != 0, fd_u8(&fd));
+            break;
+        }
+        case HB_OP_CHECK_ALL:
+            check_all(s);
+            break;
+        case HB_OP_BAD:
+            op_bad(s, fd_u8(&fd));
+            break;
+        default:
+            break;
+        }
+    }
+    fuzz_op_begin(0, "(end of input)");
+    check_all(s);
+    hbitmap_destroy(&s->hb);
+    FUZZ_CHECK(s->alloc.live == 0, "hbitmap-leak", "%zu blocks live after destroy", s->alloc.live);
+    return 0;
+}
