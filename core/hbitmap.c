@@ -440,6 +440,8 @@ vmm_status_t hbitmap_init(hbitmap_t *hb, size_t num_entries, const vmm_allocator
 /* Returns every node, leaf and spare to the allocator. */
 void hbitmap_destroy(hbitmap_t *hb)
 {
+    if (hb == 0)
+        return;
     unsigned l = hb->height - 1u;
     for (unsigned k = 0; k < HBITMAP_FANOUT; k++) {
         if (hb->root.child[k].node != 0)
@@ -455,13 +457,13 @@ void hbitmap_destroy(hbitmap_t *hb)
 /* Returns true when [first, first + n) is a non-empty range inside hb. */
 static bool range_ok(const hbitmap_t *hb, size_t first, size_t n)
 {
-    return n != 0 && first < hb->num_entries && n <= hb->num_entries - first;
+    return hb != 0 && n != 0 && first < hb->num_entries && n <= hb->num_entries - first;
 }
 
 /* Stores in *is_set whether entry i is used. */
 vmm_status_t hbitmap_test(const hbitmap_t *hb, size_t i, bool *is_set)
 {
-    if (is_set == 0)
+    if (hb == 0 || is_set == 0)
         return VMM_ERR_INVALID_ARGUMENT;
     if (i >= hb->num_entries)
         return VMM_ERR_OUT_OF_BOUNDS;
@@ -529,12 +531,14 @@ bool hbitmap_range_set(const hbitmap_t *hb, size_t first, size_t n)
 /* Returns the number of free entries. */
 size_t hbitmap_num_free(const hbitmap_t *hb)
 {
-    return hb->num_free;
+    return hb != 0 ? hb->num_free : 0;
 }
 
 /* Returns the bytes of node and leaf storage taken from the allocator. */
 size_t hbitmap_bytes(const hbitmap_t *hb)
 {
+    if (hb == 0)
+        return 0;
     return (hb->nodes + hb->num_spare_nodes) * sizeof(hb_node_t) +
            (hb->leaves + hb->num_spare_leaves) * sizeof(hb_leaf_t);
 }
@@ -632,7 +636,7 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
 vmm_status_t hbitmap_find(const hbitmap_t *hb, size_t n, size_t align, size_t hint,
                           size_t *first)
 {
-    if (n == 0 || !IS_POW2(align) || first == 0)
+    if (hb == 0 || n == 0 || !IS_POW2(align) || first == 0)
         return VMM_ERR_INVALID_ARGUMENT;
     if (hint > hb->num_entries)
         return VMM_ERR_OUT_OF_BOUNDS;
@@ -820,7 +824,7 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
 /* Checks a range operation's arguments. */
 static vmm_status_t range_check(const hbitmap_t *hb, size_t first, size_t n)
 {
-    if (n == 0)
+    if (hb == 0 || n == 0)
         return VMM_ERR_INVALID_ARGUMENT;
     if (!range_ok(hb, first, n))
         return VMM_ERR_OUT_OF_BOUNDS;
@@ -841,6 +845,8 @@ vmm_status_t hbitmap_prepare(hbitmap_t *hb, size_t first, size_t n, bool set)
 /* Returns the pool to the allocator. */
 void hbitmap_unprepare(hbitmap_t *hb)
 {
+    if (hb == 0)
+        return;
     pool_trim(hb, 0, 0);
 }
 
@@ -917,7 +923,7 @@ static bool slot_ok(const hbitmap_t *hb, const hb_node_t *node, unsigned k, unsi
 /* Checks the path from the root to entry i (see hbitmap.h). */
 bool hbitmap_check_at(const hbitmap_t *hb, size_t i)
 {
-    if (i >= hb->num_entries)
+    if (hb == 0 || i >= hb->num_entries)
         return false;
     const hb_node_t *node = &hb->root;
     size_t base = 0;
@@ -936,6 +942,8 @@ bool hbitmap_check_at(const hbitmap_t *hb, size_t i)
 /* Checks the whole tree (see hbitmap.h); walks with an explicit stack. */
 bool hbitmap_check(const hbitmap_t *hb)
 {
+    if (hb == 0)
+        return false;
     if (hb->num_spare_nodes != 0 || hb->num_spare_leaves != 0 ||
         hb->num_free > hb->num_entries)
         return false;

@@ -15,6 +15,7 @@
 #include "check.h"
 #include "core/bitmap.h"
 #include "core/fault.h"
+#include "core/hbitmap.h"
 #include "core/pmm.h"
 #include "core/vmm.h"
 #include "core/x86_64/aspace.h"
@@ -46,6 +47,33 @@ static void setup(void)
 }
 
 /* bitmap.c's NULL behaviour is part of its proved contracts: test_bitmap. */
+
+static void test_hbitmap_null(void)
+{
+    hbitmap_t hb;
+    bool b;
+    size_t first;
+    CHECK_ERR(hbitmap_init(NULL, 100, &alloc_if), INV);
+    CHECK_ERR(hbitmap_init(&hb, 100, NULL), INV);
+    CHECK_OK(hbitmap_init(&hb, 100, &alloc_if));
+    CHECK_OK(hbitmap_set_range(&hb, 10, 5));
+    hbitmap_destroy(NULL);
+    hbitmap_unprepare(NULL);
+    CHECK_ERR(hbitmap_test(NULL, 1, &b), INV);
+    CHECK_ERR(hbitmap_test(&hb, 1, NULL), INV);
+    CHECK_ERR(hbitmap_set_range(NULL, 1, 2), INV);
+    CHECK_ERR(hbitmap_clear_range(NULL, 1, 2), INV);
+    CHECK_ERR(hbitmap_prepare(NULL, 1, 2, true), INV);
+    CHECK(!hbitmap_range_clear(NULL, 1, 2) && !hbitmap_range_set(NULL, 1, 2));
+    CHECK_ERR(hbitmap_find(NULL, 1, 1, 0, &first), INV);
+    CHECK_ERR(hbitmap_find(&hb, 1, 1, 0, NULL), INV);
+    CHECK_ERR(hbitmap_find_set(NULL, 1, 1, 0, &first), INV);
+    CHECK_ERR(hbitmap_find_set(&hb, 1, 1, 0, NULL), INV);
+    CHECK(hbitmap_num_free(NULL) == 0 && hbitmap_bytes(NULL) == 0);
+    CHECK(!hbitmap_check(NULL) && !hbitmap_check_at(NULL, 0));
+    CHECK(hbitmap_num_free(&hb) == 95 && hbitmap_check(&hb));
+    hbitmap_destroy(&hb);
+}
 
 static void test_pmm_null(void)
 {
@@ -208,6 +236,7 @@ static void test_x86_null(void)
 int main(void)
 {
     setup();
+    RUN(test_hbitmap_null);
     RUN(test_pmm_null);
     RUN(test_vmm_null);
     RUN(test_tree_null);
