@@ -4,6 +4,7 @@
 #   ./fuzz.sh test                                  install what is missing, build, run every test
 #   ./fuzz.sh bench                                 print the performance figures
 #   ./fuzz.sh prove | boot | repro FILE | cov | minimize | deps
+#   ./fuzz.sh mutate [--sample N --seed S --time T --jobs J]   mutation score of the harness
 # Each command installs what it needs (Debian packages, the pinned Unicorn wheel).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -65,6 +66,7 @@ case $cmd in
   repro|cov|minimize|gen) deps; run_part harness/fuzz-main.sh "$@" ;;
   fuzz) [[ $# -gt 0 ]] && shift; deps; run_part harness/fuzz-main.sh fuzz "$@" ;;
   -*) deps; run_part harness/fuzz-main.sh fuzz "$@" ;;
-  -h|--help|help) sed -n '2,8p' "$0" ;;
+  mutate) shift; deps; "$ROOT/harness/mutate/install.sh"; run_part harness/mutate/mutate.sh "$@" ;;
+  -h|--help|help) sed -n '2,9p' "$0" ;;
   *) echo "unknown command: $cmd (see ./fuzz.sh help)" >&2; exit 2 ;;
 esac
