@@ -210,11 +210,15 @@ setup_slot() {
     { tail -30 "$s/build.log" >&2; die "build of slot $1 failed"; }
 }
 
-# fuzz_targets BUILD: the fuzz targets CMake built there (VMM_FUZZ_BUILT),
-# less those of --exclude.
+# fuzz_targets BUILD: the fuzz targets with a libFuzzer binary in CMake's
+# one target list (BUILD/fuzz-targets.txt: name, needs, replayer, libFuzzer,
+# AFL++; else the cache's VMM_FUZZ_BUILT), less those of --exclude.
 fuzz_targets() {
-  sed -n 's/^VMM_FUZZ_BUILT:INTERNAL=//p' "$1/CMakeCache.txt" | tr ';' '\n' | sed '/^$/d' |
-    grep -vxF -f <(tr ' ' '\n' <<<"$EXCLUDE" | sed '/^$/d'; echo "#none#")
+  if [[ -f $1/fuzz-targets.txt ]]; then
+    awk -F'\t' '!/^#/ && $4 != "-" && $4 != "" { print $1 }' "$1/fuzz-targets.txt"
+  else
+    sed -n 's/^VMM_FUZZ_BUILT:INTERNAL=//p' "$1/CMakeCache.txt" | tr ';' '\n' | sed '/^$/d'
+  fi | grep -vxF -f <(tr ' ' '\n' <<<"$EXCLUDE" | sed '/^$/d'; echo "#none#")
 }
 
 # unit_targets BUILD: the executables of the ctest -L unit tests (not the
@@ -227,6 +231,10 @@ unit_targets() {
 
 # fuzz_bin BUILD T: the libFuzzer binary of target T.
 fuzz_bin() {
+  if [[ -f $1/fuzz-targets.txt ]]; then
+    awk -F'\t' -v t="$2" '$1 == t { print $4 }' "$1/fuzz-targets.txt"
+    return
+  fi
   exe_path "$1" "fuzz_$2"
 }
 
