@@ -1,11 +1,8 @@
 #!/usr/bin/env bash
-# fuzz.sh - the project's one entry point.
-#   ./fuzz.sh [--time S] [--engine libfuzzer|afl]   build, fuzz every target, summary
-#   ./fuzz.sh test                                  install what is missing, build, run every test
-#   ./fuzz.sh bench                                 print the performance figures
-#   ./fuzz.sh prove | boot | repro FILE | cov | minimize | deps
-#   ./fuzz.sh mutate [--sample N --seed S --time T --jobs J]   mutation score of the harness
-# Each command installs what it needs (Debian packages, the pinned Unicorn wheel).
+# fuzz.sh - the project's one entry point (./fuzz.sh help lists everything).
+# Each command checks its arguments first, then installs only what it needs
+# (Debian packages, the pinned Unicorn wheel), then runs. help installs
+# nothing; bad arguments exit 2 before anything is installed.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 export VMM_ROOT=$ROOT
@@ -13,15 +10,69 @@ PRESET=${VMM_PRESET:-asan-ubsan}
 BUILD=$ROOT/build/$PRESET
 JOBS=$(nproc)
 
-APT_PACKAGES=(cmake gcc clang-14 libclang-rt-14-dev llvm-14 lld-14 afl++ lcov zip
-              frama-c-base why3 z3 cvc4 cvc5 qemu-system-x86 valgrind python3-pip)
+usage() {
+  cat <<'EOF'
+usage: ./fuzz.sh [COMMAND] [OPTIONS]
 
+The two main commands:
+  ./fuzz.sh [fuzz] [OPTIONS]   build, then fuzz every target (live table, summary,
+                               new coverage merged into corpus/, crashes saved
+                               and deduplicated under out/fuzz/crashes/)
+  ./fuzz.sh test               build and run every test (ctest, preset asan-ubsan)
+
+Fuzzing options:
+  --time S          wall-clock seconds for loading, fuzzing and merging (default 240;
+                    the build comes first and is timed separately)
+  --forever         run until stopped (same as --time 0): Ctrl-C or SIGTERM ends it
+                    cleanly with a corpus merge and the summary
+  --interval S      --forever: merge and print the summary every S seconds (default 600)
+  --engine E        libfuzzer (default) or afl
+  --targets "A B"   fuzz only these targets (default: every target the build offers)
+  --jobs N          parallel fuzzers (default: number of cores)
+  --corpus DIR      corpus to load and merge into (default corpus/)
+  --out DIR         results (default out/fuzz/)
+  --prebuilt DIR    use the binaries of an existing build dir, build nothing
+
+Other commands:
+  repro FILE|DIR [TARGET]   replay a crash (any file, anywhere) under ASan+UBSan: finds
+                            the target, prints the op listing and the failed check
+  cov                       core/ line and branch coverage of corpus/ (HTML in out/fuzz/cov)
+  minimize                  shrink corpus/<target> to the inputs that add coverage
+  gen                       rewrite the generated seeds and dictionaries
+  bench [--quick]           performance figures (bench/README.md)
+  prove [--ratchet]         Frama-C/WP proofs of core/bitmap.c
+  boot [boot.sh options]    boot the kernel in QEMU and watch (kernel/boot.sh --help)
+  mutate [--sample N --seed S --time T --jobs J]
+                            mutation score of the harness (harness/mutate/mutate.sh --help)
+  build                     configure and build the preset (VMM_PRESET, default asan-ubsan)
+  deps                      install everything any command needs
+  help, -h, --help          this text (installs nothing)
+
+Exit status: 0 success, 1 a failure (a test, a crash found, a failed replay), 2 bad usage.
+EOF
+}
+
+die_usage() { echo "fuzz.sh: $*" >&2; echo "Run ./fuzz.sh help for the commands and options." >&2; exit 2; }
 log() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
 
-# Installs the Debian packages that are missing, then project-local tools.
+# The Debian packages of each dependency group.
+declare -A GROUP_PACKAGES=(
+  [base]="cmake gcc clang-14 libclang-rt-14-dev llvm-14 lld-14"
+  [unicorn]="python3-pip"
+  [afl]="afl++"
+  [prove]="frama-c-base why3 z3 cvc4 cvc5"
+  [qemu]="qemu-system-x86"
+  [cov]="lcov zip"
+  [bench]="valgrind"
+)
+ALL_GROUPS="base unicorn afl prove qemu cov bench"
+
+# deps <group>...: installs the missing Debian packages of the groups, then
+# the project-local tools they need (Unicorn wheel, Why3 configuration).
 deps() {
-  local missing=()
-  for p in "${APT_PACKAGES[@]}"; do
+  local g p missing=() pkgs=()
+  for g in "$@"; do read -r -a p <<<"${GROUP_PACKAGES[$g]}"; pkgs+=("${p[@]}"); done
+  for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
   done
   if ((${#missing[@]})); then
@@ -30,43 +81,63 @@ deps() {
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
-  local part
-  for part in emu/install-unicorn.sh proofs/setup.sh; do
-    [[ -x $ROOT/$part ]] && "$ROOT/$part"
-  done
+  [[ " $* " == *" unicorn "* ]] && "$ROOT/emu/install-unicorn.sh"
+  [[ " $* " == *" prove "* ]] && "$ROOT/proofs/setup.sh"
   return 0
 }
 
-configure() {
-  cmake --preset "$PRESET" -S "$ROOT" >/dev/null
-}
-
 build() {
-  configure
+  cmake --preset "$PRESET" -S "$ROOT" >/dev/null
   cmake --build "$BUILD" -j"$JOBS"
 }
 
-run_part() { # run_part <script> <args...>: a part's own driver
-  local script=$ROOT/$1; shift
-  [[ -x $script ]] || { echo "not built yet: $script"; exit 1; }
-  "$script" "$@"
+# check_opts <allowed> <args...>: every argument is one of the allowed
+# options ("--opt" a flag, "--opt=" one taking a value), else exit 2.
+check_opts() {
+  local allowed=" $1 "; shift
+  while (($#)); do
+    if [[ $allowed == *" $1= "* ]]; then
+      (($# >= 2)) && [[ $2 != -* ]] || die_usage "option $1 needs a value"
+      shift 2
+    elif [[ $allowed == *" $1 "* ]]; then
+      shift
+    else
+      die_usage "unknown option: $1"
+    fi
+  done
+}
+
+# fuzz_job <command> <args...>: checks the arguments with fuzz-main.sh (which
+# prints the dependency groups the run needs), installs those, runs it.
+fuzz_job() {
+  local groups
+  groups=$("$ROOT/harness/fuzz-main.sh" needs "$@") || exit $?
+  # shellcheck disable=SC2086
+  [[ -z $groups ]] || deps $groups
+  exec "$ROOT/harness/fuzz-main.sh" "$@"
 }
 
 cmd=${1:-fuzz}
+[[ $cmd == -* && $cmd != -h && $cmd != --help ]] && cmd=fuzz || { (($#)) && shift; }
 case $cmd in
-  deps) deps ;;
-  build) deps; build ;;
+  help|-h|--help) usage ;;
+  fuzz|repro|cov|minimize|gen) fuzz_job "$cmd" "$@" ;;
+  deps) check_opts "" "$@"; deps $ALL_GROUPS ;;
+  build) check_opts "" "$@"; deps base unicorn; build ;;
   test)
-    deps; build
+    check_opts "" "$@"
+    deps base unicorn prove qemu cov
+    build
     log "ctest ($PRESET)"
     ctest --test-dir "$BUILD" --output-on-failure -j"$JOBS" ;;
-  bench) shift; deps; run_part bench/run.sh "$@" ;;
-  prove) shift; deps; run_part proofs/prove.sh "$@" ;;
-  boot) shift; deps; run_part kernel/boot.sh "$@" ;;
-  repro|cov|minimize|gen) deps; run_part harness/fuzz-main.sh "$@" ;;
-  fuzz) [[ $# -gt 0 ]] && shift; deps; run_part harness/fuzz-main.sh fuzz "$@" ;;
-  -*) deps; run_part harness/fuzz-main.sh fuzz "$@" ;;
-  mutate) shift; deps; "$ROOT/harness/mutate/install.sh"; run_part harness/mutate/mutate.sh "$@" ;;
-  -h|--help|help) sed -n '2,9p' "$0" ;;
-  *) echo "unknown command: $cmd (see ./fuzz.sh help)" >&2; exit 2 ;;
+  bench) check_opts "--quick" "$@"; deps $ALL_GROUPS; exec "$ROOT/bench/run.sh" "$@" ;;
+  prove)
+    p=("$@"); [[ ${p[0]:-} == --ratchet ]] && p=("${p[@]:1}")
+    [[ ${#p[@]} -le 1 && ${p[0]:-x} != -* ]] || die_usage "prove takes [--ratchet] [OUTDIR]"
+    deps base prove; exec "$ROOT/proofs/prove.sh" "$@" ;;
+  mutate) deps base unicorn; "$ROOT/harness/mutate/install.sh"; exec "$ROOT/harness/mutate/mutate.sh" "$@" ;;
+  boot)
+    check_opts "--kernel= --cpu= --mem= --quiet --expect-panic= --timeout=" "$@"
+    deps base qemu; exec "$ROOT/kernel/boot.sh" "$@" ;;
+  *) die_usage "unknown command: $cmd" ;;
 esac

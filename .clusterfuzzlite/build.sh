@@ -1,26 +1,37 @@
 #!/bin/bash -eu
-# ClusterFuzzLite / OSS-Fuzz build of the fuzz targets (harness/fuzz_*.c)
-# over the unchanged core. Uses only the conventional variables: $CC,
-# $CFLAGS, $LIB_FUZZING_ENGINE, $OUT (and $SRC, $WORK). Writes, per target
-# t: $OUT/fuzz_<t>, fuzz_<t>_seed_corpus.zip, fuzz_<t>.dict, fuzz_<t>.options.
-# VMM_SRC overrides where the repository is (default $SRC/vmm).
+# ClusterFuzzLite / OSS-Fuzz build of the fuzz targets over the unchanged
+# core. Uses only the conventional variables: $CC, $CFLAGS,
+# $LIB_FUZZING_ENGINE, $OUT (and $SRC, $WORK). CMake configures the
+# repository with them and writes the one list of fuzz targets
+# (fuzz-targets.txt, harness/CMakeLists.txt); every listed libFuzzer target
+# that needs nothing beyond the compiler is built and written to $OUT as
+# fuzz_<t>, fuzz_<t>_seed_corpus.zip, fuzz_<t>.dict, fuzz_<t>.options.
+# Targets that need Unicorn (emu) are skipped: the runner image has no
+# libunicorn. VMM_SRC overrides where the repository is (default $SRC/vmm).
 ROOT=${VMM_SRC:-$SRC/vmm}
 WORK=${WORK:-$(mktemp -d)}
-OBJ=$WORK/vmm-obj
-mkdir -p "$OBJ" "$OUT"
-LINK=${CXX:-$CC}
+BUILD=$WORK/vmm-build
+mkdir -p "$OUT"
 
-# The core (instrumented by $CFLAGS) and the harness support code.
-objs=()
-for src in "$ROOT"/core/*.c "$ROOT"/core/x86_64/*.c; do
-  o=$OBJ/core_$(basename "$(dirname "$src")")_$(basename "$src" .c).o
-  $CC $CFLAGS -std=c11 -I"$ROOT" -c "$src" -o "$o"
-  objs+=("$o")
-done
-for src in fuzz_data fuzz_check fuzz_phys fuzz_alloc fuzz_walk; do
-  $CC $CFLAGS -std=c11 -I"$ROOT" -I"$ROOT/harness" -c "$ROOT/harness/$src.c" -o "$OBJ/$src.o"
-  objs+=("$OBJ/$src.o")
-done
+# The CMake targets link libFuzzer with -fsanitize=fuzzer (what
+# ClusterFuzzLite's libFuzzer builds pass as $LIB_FUZZING_ENGINE).
+if [[ $LIB_FUZZING_ENGINE != "-fsanitize=fuzzer" ]]; then
+  echo "build.sh: only libFuzzer builds are supported (LIB_FUZZING_ENGINE=$LIB_FUZZING_ENGINE)" >&2
+  exit 1
+fi
+cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE= -DCMAKE_C_COMPILER="$CC" -DCMAKE_C_FLAGS="$CFLAGS" \
+  -DVMM_FUZZ_ENGINE=libfuzzer >"$WORK/vmm-configure.log" 2>&1 \
+  || { cat "$WORK/vmm-configure.log" >&2; exit 1; }
+
+LIST=$BUILD/fuzz-targets.txt     # name, needs, replayer, libFuzzer, AFL++ (tab-separated)
+targets=()
+while IFS=$'\t' read -r name needs _ fuzz _; do
+  [[ $name == \#* || -z $name ]] && continue
+  if [[ $needs != - ]]; then echo "build.sh: skipping $name (needs $needs)"; continue; fi
+  [[ $fuzz != - ]] && targets+=("$name")
+done <"$LIST"
+((${#targets[@]})) || { echo "build.sh: no libFuzzer target in $LIST" >&2; exit 1; }
+cmake --build "$BUILD" -j"$(nproc)" --target "${targets[@]/#/fuzz_}"
 
 zip_dir() { # zip_dir <zip> <dir>: the files of dir, flat
   rm -f "$1"
@@ -34,11 +45,10 @@ with zipfile.ZipFile(sys.argv[1], "w") as z:
   fi
 }
 
-for t in bitmap pmm paging vmm boot_init; do
-  [[ -f $ROOT/harness/fuzz_$t.c ]] || continue
-  $CC $CFLAGS -std=c11 -I"$ROOT" -I"$ROOT/harness" -c "$ROOT/harness/fuzz_$t.c" -o "$OBJ/fuzz_$t.o"
-  $LINK $CFLAGS "$OBJ/fuzz_$t.o" "${objs[@]}" $LIB_FUZZING_ENGINE -o "$OUT/fuzz_$t"
+for t in "${targets[@]}"; do
+  cp "$(awk -F'\t' -v t="$t" '$1 == t { print $4 }' "$LIST")" "$OUT/fuzz_$t"
   zip_dir "$OUT/fuzz_${t}_seed_corpus.zip" "$ROOT/corpus/$t"
   cp "$ROOT/corpus/$t.dict" "$OUT/fuzz_$t.dict"
   printf '[libfuzzer]\nmax_len = 2048\ndict = fuzz_%s.dict\n' "$t" >"$OUT/fuzz_$t.options"
+  echo "build.sh: fuzz_$t"
 done

@@ -120,7 +120,7 @@ static void vmm_load(vmm_ctx_t *c, const contig_state_t *st, contig_live_t *live
 {
     vmm_allocator_t heap = bench_heap_allocator();
     static const vmm_mapper_t noop = {noop_map, noop_unmap, noop_query, NULL, NULL};
-    vmm_frames_t frames = {endless_alloc, endless_free, endless_claim, &c->next_frame, 0};
+    vmm_frames_t frames = {endless_alloc, endless_free, endless_claim, &c->next_frame, 0, 0};
     size_t words = BITMAP_WORDS(st->num_entries);
     c->next_frame = 0x100000;
     c->storage = malloc(words * sizeof *c->storage);
@@ -145,7 +145,7 @@ static void vmm_unload(vmm_ctx_t *c, const contig_live_t *live)
     size_t used = 0, records = 0;
     for (size_t k = 0; k < live->count; k++)
         used += live->runs[k].n;
-    for (const vmm_record_t *r = c->vmm.records; r; r = r->next)
+    for (const vmm_record_t *r = vmm_first_record(&c->vmm); r; r = vmm_next_record(r))
         records++;
     if (c->vmm.bitmap.num_free != c->vmm.bitmap.num_entries - used)
         bench_fail("vmm free count %zu, live runs say %zu", c->vmm.bitmap.num_free,

@@ -11,6 +11,8 @@
  */
 #include "pmm.h"
 
+#include "vmm_assert.h"
+
 #define FRAME_OF(addr) ((addr) >> VMM_PAGE_SHIFT)
 #define ADDR_OF(frame) ((uint64_t)(frame) << VMM_PAGE_SHIFT)
 #define IS_PAGE_ALIGNED(addr) (((addr) & VMM_PAGE_MASK) == 0)
@@ -54,7 +56,45 @@ static size_t words_for(uint64_t num_frames)
 /* Returns the storage words pmm_init needs for map (0: no usable frame). */
 size_t pmm_storage_words(const memmap_entry_t *map, size_t count)
 {
+    if (map == 0)
+        return 0;
     return words_for(managed_frames(map, count));
+}
+
+/* Returns the lowest free frame >= from, or num_frames when there is none.
+ * Skips whole used words. */
+static size_t next_free(const pmm_t *pmm, size_t from)
+{
+    const bitmap_t *bm = &pmm->used;
+    if (from >= pmm->num_frames)
+        return pmm->num_frames;
+    size_t w = from / BITMAP_WORD_BITS;
+    uint64_t free_bits = ~bm->words[w] & (UINT64_MAX << (from % BITMAP_WORD_BITS));
+    while (free_bits == 0) {
+        if (++w >= bm->num_words)
+            return pmm->num_frames;
+        free_bits = ~bm->words[w];
+    }
+    size_t f = w * BITMAP_WORD_BITS;
+    while ((free_bits & 1u) == 0) {
+        free_bits >>= 1;
+        f++;
+    }
+    return f < pmm->num_frames ? f : pmm->num_frames; /* tail bits are 0 */
+}
+
+/* Keeps the hint the lowest free frame after frames [f, f + n) became used. */
+static void hint_after_use(pmm_t *pmm, size_t f, size_t n)
+{
+    if (pmm->hint >= f && pmm->hint < f + n)
+        pmm->hint = next_free(pmm, f + n);
+}
+
+/* Keeps the hint the lowest free frame after frame f became free. */
+static void hint_after_free(pmm_t *pmm, size_t f)
+{
+    if (f < pmm->hint)
+        pmm->hint = f;
 }
 
 /* Applies one map entry to freshly initialised bitmaps (everything reserved):
@@ -110,6 +150,7 @@ vmm_status_t pmm_init(pmm_t *pmm, const memmap_entry_t *map, size_t count,
     for (size_t i = 0; i < count; i++)
         if (map[i].length != 0 && map[i].type != MEMMAP_USABLE)
             apply_entry(pmm, &map[i], false);
+    pmm->hint = next_free(pmm, 0);
     return VMM_OK;
 }
 
@@ -158,7 +199,7 @@ static bool any_allocated(const pmm_t *pmm, size_t f, size_t n)
  * VMM_ERR_PHYS_ALREADY_ALLOCATED (one of them is allocated). */
 vmm_status_t pmm_reserve(pmm_t *pmm, uint64_t base, uint64_t length)
 {
-    if (length == 0)
+    if (pmm == 0 || length == 0)
         return VMM_ERR_INVALID_ARGUMENT;
     if (range_wraps(base, length))
         return VMM_ERR_OVERFLOW;
@@ -172,23 +213,22 @@ vmm_status_t pmm_reserve(pmm_t *pmm, uint64_t base, uint64_t length)
         return VMM_ERR_PHYS_ALREADY_ALLOCATED;
     (void)bitmap_set_range(&pmm->used, (size_t)first, n);
     (void)bitmap_set_range(&pmm->reserved, (size_t)first, n);
+    hint_after_use(pmm, (size_t)first, n);
     return VMM_OK;
 }
 
-/* Allocates one frame, next-fit from the hint, and stores it in *phys.
- * VMM_ERR_INVALID_ARGUMENT (phys NULL), VMM_ERR_OUT_OF_FRAMES. */
+/* Allocates the lowest free frame (the hint) and stores it in *phys.
+ * VMM_ERR_INVALID_ARGUMENT (pmm or phys NULL), VMM_ERR_OUT_OF_FRAMES. */
 vmm_status_t pmm_alloc(pmm_t *pmm, uint64_t *phys)
 {
-    size_t f;
-    if (phys == 0)
+    if (pmm == 0 || phys == 0)
         return VMM_ERR_INVALID_ARGUMENT;
-    size_t hint = pmm->hint <= pmm->num_frames ? pmm->hint : 0;
-    vmm_status_t st = bitmap_find_set(&pmm->used, 1, 1, hint, &f);
-    if (st == VMM_ERR_NO_SPACE && hint != 0)
-        st = bitmap_find_set(&pmm->used, 1, 1, 0, &f);
-    if (st != VMM_OK)
+    size_t f = pmm->hint;
+    if (f >= pmm->num_frames)
         return VMM_ERR_OUT_OF_FRAMES;
-    pmm->hint = f + 1u;
+    VMM_ASSERT(!frame_used(pmm, f)); /* the hint is the lowest free frame */
+    (void)bitmap_set(&pmm->used, f);
+    pmm->hint = next_free(pmm, f + 1u);
     *phys = ADDR_OF(f);
     return VMM_OK;
 }
@@ -199,12 +239,16 @@ vmm_status_t pmm_alloc(pmm_t *pmm, uint64_t *phys)
 vmm_status_t pmm_alloc_contiguous(pmm_t *pmm, size_t count, size_t align,
                                   uint64_t *phys)
 {
-    if (count == 0 || !IS_POW2(align) || phys == 0)
+    if (pmm == 0 || count == 0 || !IS_POW2(align) || phys == 0)
         return VMM_ERR_INVALID_ARGUMENT;
     size_t f;
-    /* Hint 0 fixes the phase: frame numbers become multiples of align. */
-    if (bitmap_find_set(&pmm->used, count, align, 0, &f) != VMM_OK)
+    /* No free frame lies below the hint. Starting from a multiple of align
+     * fixes the phase: frame numbers become multiples of align. */
+    size_t from = pmm->hint + (align - 1u - (pmm->hint + align - 1u) % align);
+    if (from < pmm->hint || from > pmm->num_frames ||
+        bitmap_find_set(&pmm->used, count, align, from, &f) != VMM_OK)
         return VMM_ERR_OUT_OF_FRAMES;
+    hint_after_use(pmm, f, count);
     *phys = ADDR_OF(f);
     return VMM_OK;
 }
@@ -228,12 +272,15 @@ static vmm_status_t own_frame(const pmm_t *pmm, uint64_t phys, size_t *f)
 vmm_status_t pmm_free(pmm_t *pmm, uint64_t phys)
 {
     size_t f;
+    if (pmm == 0)
+        return VMM_ERR_INVALID_ARGUMENT;
     vmm_status_t st = own_frame(pmm, phys, &f);
     if (st != VMM_OK)
         return st;
     if (!frame_used(pmm, f))
         return VMM_ERR_FRAME_NOT_USED;
     (void)bitmap_clear(&pmm->used, f);
+    hint_after_free(pmm, f);
     return VMM_OK;
 }
 
@@ -242,12 +289,15 @@ vmm_status_t pmm_free(pmm_t *pmm, uint64_t phys)
 vmm_status_t pmm_claim(pmm_t *pmm, uint64_t phys)
 {
     size_t f;
+    if (pmm == 0)
+        return VMM_ERR_INVALID_ARGUMENT;
     vmm_status_t st = own_frame(pmm, phys, &f);
     if (st != VMM_OK)
         return st;
     if (frame_used(pmm, f))
         return VMM_ERR_PHYS_ALREADY_ALLOCATED;
     (void)bitmap_set(&pmm->used, f);
+    hint_after_use(pmm, f, 1);
     return VMM_OK;
 }
 
@@ -255,7 +305,7 @@ vmm_status_t pmm_claim(pmm_t *pmm, uint64_t phys)
  * VMM_ERR_INVALID_ARGUMENT (used NULL), VMM_ERR_OUT_OF_BOUNDS (unmanaged). */
 vmm_status_t pmm_is_used(const pmm_t *pmm, uint64_t phys, bool *used)
 {
-    if (used == 0)
+    if (pmm == 0 || used == 0)
         return VMM_ERR_INVALID_ARGUMENT;
     if (FRAME_OF(phys) >= pmm->num_frames)
         return VMM_ERR_OUT_OF_BOUNDS;
@@ -267,7 +317,7 @@ vmm_status_t pmm_is_used(const pmm_t *pmm, uint64_t phys, bool *used)
  * errors of pmm_is_used. */
 vmm_status_t pmm_is_reserved(const pmm_t *pmm, uint64_t phys, bool *reserved)
 {
-    if (reserved == 0)
+    if (pmm == 0 || reserved == 0)
         return VMM_ERR_INVALID_ARGUMENT;
     if (FRAME_OF(phys) >= pmm->num_frames)
         return VMM_ERR_OUT_OF_BOUNDS;
@@ -278,7 +328,7 @@ vmm_status_t pmm_is_reserved(const pmm_t *pmm, uint64_t phys, bool *reserved)
 /* Returns the number of free frames. */
 size_t pmm_free_count(const pmm_t *pmm)
 {
-    return pmm->used.num_free;
+    return pmm != 0 ? pmm->used.num_free : 0;
 }
 
 /* ---- the frame-source adapter (frames.h) ---- */
@@ -288,6 +338,8 @@ size_t pmm_free_count(const pmm_t *pmm)
 static vmm_status_t frames_range(const pmm_t *pmm, uint64_t phys, size_t count,
                                  size_t *f, size_t *n)
 {
+    if (pmm == 0)
+        return VMM_ERR_INVALID_ARGUMENT;
     if (!IS_PAGE_ALIGNED(phys))
         return VMM_ERR_MISALIGNED;
     if (count == 0)
@@ -321,11 +373,14 @@ static vmm_status_t frames_free(void *ctx, uint64_t phys, size_t count)
                                           frame is a managed free one */
     if (bitmap_range_clear(&pmm->reserved, f, n)) {
         (void)bitmap_clear_range(&pmm->used, f, n);
+        hint_after_free(pmm, f);
         return VMM_OK;
     }
     for (size_t i = f; i < f + n; i++)
-        if (!frame_reserved(pmm, i))
+        if (!frame_reserved(pmm, i)) {
             (void)bitmap_clear(&pmm->used, i);
+            hint_after_free(pmm, i);
+        }
     return VMM_OK;
 }
 
@@ -354,11 +409,13 @@ static vmm_status_t frames_claim(void *ctx, uint64_t phys, size_t count)
         return VMM_ERR_PHYS_ALREADY_ALLOCATED;
     if (bitmap_range_clear(&pmm->reserved, f, n)) {
         (void)bitmap_set_range(&pmm->used, f, n);
+        hint_after_use(pmm, f, n);
         return VMM_OK;
     }
     for (size_t i = f; i < f + n; i++)
         if (!frame_reserved(pmm, i))
             (void)bitmap_set(&pmm->used, i);
+    hint_after_use(pmm, f, n);
     return VMM_OK;
 }
 

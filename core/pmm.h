@@ -25,7 +25,9 @@ typedef struct pmm {
     bitmap_t used;      /* 1 = allocated or reserved                   */
     bitmap_t reserved;  /* 1 = never allocatable (not usable memory)   */
     size_t num_frames;  /* frames tracked: [0, num_frames * 4 KiB)     */
-    size_t hint;        /* next-fit start for single-frame allocation  */
+    size_t hint;        /* the lowest free frame (num_frames: none). A
+                           function of the bitmaps, so undoing a change
+                           restores it: a failed call changes nothing. */
 } pmm_t;
 
 /* Returns the number of uint64_t words of storage pmm_init needs for map
@@ -46,9 +48,10 @@ vmm_status_t pmm_init(pmm_t *pmm, const memmap_entry_t *map, size_t count,
  * base + length wraps. */
 vmm_status_t pmm_reserve(pmm_t *pmm, uint64_t base, uint64_t length);
 
-/* Allocates one frame / count contiguous frames aligned to align frames.
- * VMM_ERR_OUT_OF_FRAMES when none is free; VMM_ERR_INVALID_ARGUMENT when
- * phys is NULL (and for count == 0 or align not a power of two). */
+/* Allocates the lowest free frame / the lowest count contiguous free frames
+ * aligned to align frames (first fit). VMM_ERR_OUT_OF_FRAMES when none is
+ * free; VMM_ERR_INVALID_ARGUMENT when pmm or phys is NULL (and for
+ * count == 0 or align not a power of two). */
 vmm_status_t pmm_alloc(pmm_t *pmm, uint64_t *phys);
 vmm_status_t pmm_alloc_contiguous(pmm_t *pmm, size_t count, size_t align,
                                   uint64_t *phys);

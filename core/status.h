@@ -6,6 +6,15 @@
  * is non-zero, and a function that returns an error has changed nothing.
  *
  * Codes are append-only: their numeric values appear in fuzz corpora and logs.
+ *
+ * The NULL rule, the same for every public function of core/ (tests/
+ * test_null.c checks each pointer parameter of each one): a NULL pointer
+ * argument (object, out-pointer, configuration) makes a function returning
+ * vmm_status_t return VMM_ERR_INVALID_ARGUMENT and change nothing; a query
+ * returning bool / size_t / a pointer / attributes returns false / 0 / NULL
+ * / 0; a void function does nothing; vmm_fault reports VMM_FAULT_NOT_PRESENT
+ * with status VMM_ERR_INVALID_ARGUMENT. Interface structs passed by value
+ * (vmm_frames_t, vmm_mapper_t) are checked for their required callbacks.
  */
 #ifndef CORE_STATUS_H
 #define CORE_STATUS_H

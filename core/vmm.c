@@ -8,7 +8,7 @@
  * path that undoes the partial work in reverse (ANSSI style). The bitmap is
  * the last word on which pages are taken; the records say by whom.
  */
-#include "vmm_internal.h"
+#include "vmm_records.h"
 
 #include "vmm_assert.h"
 
@@ -71,7 +71,6 @@ vmm_status_t vmm_init(vmm_t *vmm, uint64_t start, uint64_t end,
     vmm->allocator = *allocator;
     vmm->mapper = *mapper;
     vmm->frames = *frames;
-    vmm->records = 0;
     vmm_tree_init(&vmm->tree);
     vmm->hint = 0;
     return VMM_OK;
@@ -81,7 +80,7 @@ vmm_status_t vmm_init(vmm_t *vmm, uint64_t start, uint64_t end,
  * VMM_ERR_INVALID_ARGUMENT (set NULL), VMM_ERR_OUT_OF_BOUNDS (outside). */
 vmm_status_t vmm_is_set(const vmm_t *vmm, uint64_t virt, bool *set)
 {
-    if (set == 0)
+    if (vmm == 0 || set == 0)
         return VMM_ERR_INVALID_ARGUMENT;
     if (!vmm_in_window(vmm, virt))
         return VMM_ERR_OUT_OF_BOUNDS;
@@ -94,7 +93,7 @@ vmm_status_t vmm_is_set(const vmm_t *vmm, uint64_t virt, bool *set)
 static vmm_status_t set_check(const vmm_t *vmm, vmm_range_t virt,
                               const vmm_range_t *phys, vmm_attrs_t attrs)
 {
-    if (!ATTRS_VALID(attrs))
+    if (vmm == 0 || !ATTRS_VALID(attrs))
         return VMM_ERR_INVALID_ARGUMENT;
     if (virt.start >= virt.end)
         return VMM_ERR_INVALID_VIRT;
@@ -153,35 +152,12 @@ undo_record:
 
 /* ---- alloc ---- */
 
-/* Maps the pages of an ALLOC record, one mapper call per run of physically
- * contiguous frames. On failure unmaps what it mapped and returns the error. */
-static vmm_status_t map_single_frames(vmm_t *vmm, const vmm_record_t *rec)
-{
-    size_t i = 0;
-    while (i < rec->nframes) {
-        size_t run = 1;
-        while (i + run < rec->nframes && rec->frames[i + run] == rec->frames[i] + BYTES_OF(run))
-            run++;
-        vmm_status_t st = vmm->mapper.map(vmm->mapper.ctx, rec->virt + BYTES_OF(i),
-                                          rec->frames[i], BYTES_OF(run),
-                                          VMM_PAGE_SIZE, rec->attrs);
-        if (st != VMM_OK) {
-            if (i != 0)
-                VMM_ASSERT(vmm->mapper.unmap(vmm->mapper.ctx, rec->virt, BYTES_OF(i),
-                                             VMM_PAGE_SIZE) == VMM_OK);
-            return st;
-        }
-        i += run;
-    }
-    return VMM_OK;
-}
-
 /* Allocates pages pages, each on a fresh frame, and maps them; returns the
  * first address in *virt, or an error with nothing changed (vmm.h). */
 vmm_status_t vmm_alloc(vmm_t *vmm, size_t pages, vmm_attrs_t attrs,
                        uint64_t *virt)
 {
-    if (pages == 0 || !ATTRS_VALID(attrs) || virt == 0)
+    if (vmm == 0 || pages == 0 || !ATTRS_VALID(attrs) || virt == 0)
         return VMM_ERR_INVALID_ARGUMENT;
     if (pages > vmm->bitmap.num_free || pages > UINT32_MAX)
         return VMM_ERR_NO_SPACE;
@@ -200,8 +176,10 @@ vmm_status_t vmm_alloc(vmm_t *vmm, size_t pages, vmm_attrs_t attrs,
         st = vmm->frames.alloc(vmm->frames.ctx, 1, 1, &rec->frames[done]);
         if (st != VMM_OK)
             goto undo_frames;
+        if (vmm->frames.zero != 0) /* zero-before-visible (frames.h) */
+            vmm->frames.zero(vmm->frames.ctx, rec->frames[done], 1);
     }
-    st = map_single_frames(vmm, rec);
+    st = vmm_map_single_frames(vmm, rec);
     if (st != VMM_OK)
         goto undo_frames;
     vmm_record_insert(vmm, rec);
@@ -255,7 +233,7 @@ vmm_status_t vmm_reserve(vmm_t *vmm, size_t count, uint64_t page_size,
 {
     size_t pages, first;
     vmm_status_t st = reserve_check(count, page_size, attrs, flags, &pages);
-    if (st == VMM_OK && virt == 0)
+    if (st == VMM_OK && (vmm == 0 || virt == 0))
         st = VMM_ERR_INVALID_ARGUMENT;
     if (st != VMM_OK)
         return st;
@@ -284,6 +262,8 @@ vmm_status_t vmm_claim(vmm_t *vmm, uint64_t virt, size_t count,
 {
     size_t pages;
     vmm_status_t st = reserve_check(count, page_size, attrs, flags, &pages);
+    if (st == VMM_OK && vmm == 0)
+        st = VMM_ERR_INVALID_ARGUMENT;
     if (st != VMM_OK)
         return st;
     if (!IS_ALIGNED(virt, page_size))
@@ -310,15 +290,14 @@ vmm_status_t vmm_claim(vmm_t *vmm, uint64_t virt, size_t count,
 vmm_status_t vmm_map_page(vmm_t *vmm, uint64_t reservation, uint64_t virt,
                           uint64_t phys, vmm_attrs_t attrs)
 {
-    vmm_record_t **link;
+    vmm_record_t *rec;
     if (!ATTRS_VALID(attrs))
         return VMM_ERR_INVALID_ARGUMENT;
-    vmm_status_t st = vmm_record_at(vmm, reservation, &link);
+    vmm_status_t st = vmm_record_at(vmm, reservation, &rec);
     if (st == VMM_ERR_OUT_OF_BOUNDS)
         st = VMM_ERR_NOT_ALLOCATED;
     if (st != VMM_OK)
         return st;
-    vmm_record_t *rec = *link;
     if (rec->kind != VMM_REC_RESERVE)
         return VMM_ERR_NOT_RESERVATION;
     if (virt < rec->virt || virt >= vmm_record_end(rec))

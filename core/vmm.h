@@ -17,6 +17,12 @@
  * the frame source or the mapper fails part-way. Caller mistakes are errors;
  * only a broken internal invariant traps (VMM_ASSERT).
  *
+ * Locking and reentrancy (INTEGRATION.md): a vmm_t is not thread-safe and
+ * not reentrant. One lock per vmm_t serialises every call on it, vmm_fault
+ * included; the callbacks it makes (frames, allocator, mapper) run under that
+ * lock and must not call back into the same vmm_t nor fault on one of its
+ * lazy pages. Fresh frames are zeroed (frames.zero) before they are mapped.
+ *
  * Ownership of frames: frames from vmm_alloc and demand faults are allocated
  * by the VMM; frames passed to vmm_map_page become the VMM's; frames of a
  * vmm_set physical range are claimed (managed ones). Freeing a record returns
@@ -55,10 +61,10 @@ typedef enum vmm_record_kind {
 } vmm_record_kind_t;
 
 /* One allocation record, stored through the caller's allocator (one block:
- * the header plus frames[]). Records form a list sorted by virt and, for
- * O(log n) lookups, a tree (node, keyed by virt) in vmm_t.tree. */
+ * the header plus frames[]). The records are indexed once, by an AVL tree
+ * keyed by virt (vmm_t.tree): O(log n) lookups, in-order iteration with
+ * vmm_first_record / vmm_next_record. */
 typedef struct vmm_record {
-    struct vmm_record *next;
     vmm_tree_node_t node; /* [added] in vmm_t.tree, key == virt          */
     uint64_t virt;       /* first byte, inside the window                  */
     uint64_t pages;      /* 4 KiB pages covered                            */
@@ -78,8 +84,7 @@ typedef struct vmm {
     vmm_allocator_t allocator;
     vmm_mapper_t mapper;
     vmm_frames_t frames;
-    vmm_record_t *records;    /* sorted by virt, non-overlapping           */
-    vmm_tree_t tree;          /* [added] the same records, by virt         */
+    vmm_tree_t tree;          /* the records by virt, non-overlapping      */
     size_t hint;              /* next-fit search start (bitmap index)      */
 } vmm_t;
 
@@ -118,8 +123,9 @@ vmm_status_t vmm_is_set(const vmm_t *vmm, uint64_t virt, bool *set);
 vmm_status_t vmm_set(vmm_t *vmm, vmm_range_t virt, const vmm_range_t *phys,
                      vmm_attrs_t attrs);
 
-/* Allocates pages contiguous virtual pages, each backed by a fresh frame and
- * mapped with attrs; stores the first address in *virt. Errors:
+/* Allocates pages contiguous virtual pages, each backed by a fresh frame
+ * (zeroed through frames.zero before it is mapped) and mapped with attrs;
+ * stores the first address in *virt. Errors:
  * VMM_ERR_INVALID_ARGUMENT (pages == 0, attrs), VMM_ERR_NO_SPACE,
  * VMM_ERR_OUT_OF_FRAMES, VMM_ERR_OUT_OF_MEMORY, or the mapper's error. */
 vmm_status_t vmm_alloc(vmm_t *vmm, size_t pages, vmm_attrs_t attrs,
@@ -159,8 +165,16 @@ vmm_status_t vmm_map_page(vmm_t *vmm, uint64_t reservation, uint64_t virt,
  * (VMM_ERR_NOT_RESERVATION for other records). */
 vmm_status_t vmm_release(vmm_t *vmm, uint64_t reservation);
 
-/* Returns the record containing virt, or NULL. */
+/* Returns the record containing virt, or NULL. O(log n). */
 const vmm_record_t *vmm_find_record(const vmm_t *vmm, uint64_t virt);
+
+/* Iteration in address order: the lowest record / the one after rec, or
+ * NULL at the end (or for NULL). O(1) amortised per step. */
+const vmm_record_t *vmm_first_record(const vmm_t *vmm);
+const vmm_record_t *vmm_next_record(const vmm_record_t *rec);
+
+/* Number of records (0 for NULL). */
+size_t vmm_record_count(const vmm_t *vmm);
 
 /* [added] Returns the attributes page i of a reservation record was mapped
  * with (vmm_map_page's attrs, or the reservation's for a demand page). For

@@ -1,12 +1,12 @@
 /*
- * vmm_records.c - the VMM's allocation records (see vmm.h, vmm_internal.h).
+ * vmm_records.c - the VMM's allocation records (see vmm.h, vmm_records.h).
  *
  * A record is ONE block from the caller's allocator: the header, frames[]
  * and, for reservations, one attribute byte per frame after frames[]. The
- * records form a singly linked list sorted by virt, non-overlapping; the
- * bitmap has exactly their pages set.
+ * records are indexed once, by the AVL tree in vmm_t.tree keyed by virt;
+ * they do not overlap, and the bitmap has exactly their pages set.
  */
-#include "vmm_internal.h"
+#include "vmm_records.h"
 
 #include "vmm_assert.h"
 
@@ -23,6 +23,8 @@ static size_t record_bytes(uint32_t kind, size_t nframes)
 /* Returns the attributes page i of rec was mapped with (see vmm.h). */
 vmm_attrs_t vmm_record_page_attrs(const vmm_record_t *rec, size_t i)
 {
+    if (rec == 0)
+        return 0;
     if (rec->kind != VMM_REC_RESERVE || i >= rec->nframes || rec->frames[i] == VMM_NO_FRAME)
         return rec->attrs;
     return ((const uint8_t *)&rec->frames[rec->nframes])[i];
@@ -39,7 +41,6 @@ vmm_record_t *vmm_record_new(vmm_t *vmm, uint32_t kind, uint64_t virt, uint64_t 
                                              _Alignof(vmm_record_t));
     if (rec == 0)
         return 0;
-    rec->next = 0;
     vmm_tree_node_init(&rec->node, virt);
     rec->virt = virt;
     rec->pages = pages;
@@ -63,27 +64,24 @@ void vmm_record_delete(vmm_t *vmm, vmm_record_t *rec)
     vmm->allocator.free(vmm->allocator.ctx, rec, record_bytes(rec->kind, rec->nframes));
 }
 
-/* Returns the list link pointing at rec (rec is in the tree): its tree
- * predecessor's next, or the list head. O(log n). */
-static vmm_record_t **record_link(vmm_t *vmm, vmm_record_t *rec)
-{
-    vmm_tree_node_t *prev = vmm_tree_prev(&rec->node);
-    return prev != 0 ? &VMM_RECORD_OF(prev)->next : &vmm->records;
-}
-
-/* Inserts rec into the tree and at its place in the sorted list. The
- * bitmap guarantees no record starts at rec->virt: a duplicate traps. */
+/* Indexes rec. The bitmap guarantees no record starts at rec->virt: a
+ * duplicate traps. */
 void vmm_record_insert(vmm_t *vmm, vmm_record_t *rec)
 {
     VMM_ASSERT(vmm_tree_insert(&vmm->tree, &rec->node) == VMM_OK);
-    vmm_record_t **link = record_link(vmm, rec);
-    rec->next = *link;
-    *link = rec;
+}
+
+/* Removes rec from the index; it must be there. */
+void vmm_record_remove(vmm_t *vmm, vmm_record_t *rec)
+{
+    VMM_ASSERT(vmm_tree_remove(&vmm->tree, &rec->node) == VMM_OK);
 }
 
 /* Returns the record containing virt, or NULL (see vmm.h). O(log n). */
 const vmm_record_t *vmm_find_record(const vmm_t *vmm, uint64_t virt)
 {
+    if (vmm == 0)
+        return 0;
     const vmm_tree_node_t *node = vmm_tree_find_le(&vmm->tree, virt);
     if (node == 0)
         return 0;
@@ -91,9 +89,11 @@ const vmm_record_t *vmm_find_record(const vmm_t *vmm, uint64_t virt)
     return virt < vmm_record_end(r) ? r : 0;
 }
 
-/* Finds the record starting at virt; see vmm_internal.h for the errors. */
-vmm_status_t vmm_record_at(vmm_t *vmm, uint64_t virt, vmm_record_t ***link)
+/* Finds the record starting at virt; see vmm_records.h for the errors. */
+vmm_status_t vmm_record_at(vmm_t *vmm, uint64_t virt, vmm_record_t **rec)
 {
+    if (vmm == 0)
+        return VMM_ERR_INVALID_ARGUMENT;
     if (!vmm_in_window(vmm, virt))
         return VMM_ERR_OUT_OF_BOUNDS;
     const vmm_record_t *r = vmm_find_record(vmm, virt);
@@ -101,7 +101,63 @@ vmm_status_t vmm_record_at(vmm_t *vmm, uint64_t virt, vmm_record_t ***link)
         return VMM_ERR_NOT_ALLOCATED;
     if (r->virt != virt)
         return VMM_ERR_NOT_START;
-    *link = record_link(vmm, (vmm_record_t *)r);
-    VMM_ASSERT(**link == r);
+    *rec = (vmm_record_t *)r; /* the vmm is the caller's to change */
     return VMM_OK;
+}
+
+/* Returns the lowest record, or NULL. */
+const vmm_record_t *vmm_first_record(const vmm_t *vmm)
+{
+    const vmm_tree_node_t *n = vmm != 0 ? vmm_tree_first(&vmm->tree) : 0;
+    return n != 0 ? VMM_RECORD_OF(n) : 0;
+}
+
+/* Returns the record after rec in address order, or NULL. */
+const vmm_record_t *vmm_next_record(const vmm_record_t *rec)
+{
+    const vmm_tree_node_t *n = rec != 0 ? vmm_tree_next(&rec->node) : 0;
+    return n != 0 ? VMM_RECORD_OF(n) : 0;
+}
+
+/* Returns the number of records. */
+size_t vmm_record_count(const vmm_t *vmm)
+{
+    return vmm != 0 ? vmm->tree.count : 0;
+}
+
+/* Maps an ALLOC record's frames, a contiguous run per call (see
+ * vmm_records.h). */
+vmm_status_t vmm_map_single_frames(vmm_t *vmm, const vmm_record_t *rec)
+{
+    size_t i = 0;
+    while (i < rec->nframes) {
+        size_t run = 1;
+        while (i + run < rec->nframes && rec->frames[i + run] == rec->frames[i] + BYTES_OF(run))
+            run++;
+        vmm_status_t st = vmm->mapper.map(vmm->mapper.ctx, rec->virt + BYTES_OF(i),
+                                          rec->frames[i], BYTES_OF(run),
+                                          VMM_PAGE_SIZE, rec->attrs);
+        if (st != VMM_OK) {
+            if (i != 0)
+                VMM_ASSERT(vmm->mapper.unmap(vmm->mapper.ctx, rec->virt, BYTES_OF(i),
+                                             VMM_PAGE_SIZE) == VMM_OK);
+            return st;
+        }
+        i += run;
+    }
+    return VMM_OK;
+}
+
+/* Returns an ALLOC record's frames[from, to), a contiguous run per call
+ * (see vmm_records.h). */
+void vmm_return_single_frames(vmm_t *vmm, const vmm_record_t *rec, size_t from, size_t to)
+{
+    size_t i = from;
+    while (i < to) {
+        size_t run = 1;
+        while (i + run < to && rec->frames[i + run] == rec->frames[i] + BYTES_OF(run))
+            run++;
+        VMM_ASSERT(vmm->frames.free(vmm->frames.ctx, rec->frames[i], run) == VMM_OK);
+        i += run;
+    }
 }

@@ -3,24 +3,11 @@
  * (see "How vmm_free / vmm_release / vmm_deinit undo" in vmm.h).
  *
  * Order: check, unmap (the only step that may fail, undone on failure),
- * then frames, bitmap, list and block, none of which can fail.
+ * then frames, bitmap, index and block, none of which can fail.
  */
-#include "vmm_internal.h"
+#include "vmm_records.h"
 
 #include "vmm_assert.h"
-
-/* Returns frames[from, to) of an ALLOC record, a contiguous run per call. */
-void vmm_return_single_frames(vmm_t *vmm, const vmm_record_t *rec, size_t from, size_t to)
-{
-    size_t i = from;
-    while (i < to) {
-        size_t run = 1;
-        while (i + run < to && rec->frames[i + run] == rec->frames[i] + BYTES_OF(run))
-            run++;
-        VMM_ASSERT(vmm->frames.free(vmm->frames.ctx, rec->frames[i], run) == VMM_OK);
-        i += run;
-    }
-}
 
 /* Returns the virtual address of page k of a reservation. */
 static uint64_t reservation_page(const vmm_record_t *rec, size_t k)
@@ -122,18 +109,16 @@ static void record_free_frames(vmm_t *vmm, const vmm_record_t *rec)
     }
 }
 
-/* Releases the record *link points to: unmap, then frames, bitmap, list and
- * block. Returns the mapper's error with nothing changed. */
-static vmm_status_t record_release(vmm_t *vmm, vmm_record_t **link)
+/* Releases rec: unmap, then frames, bitmap, index and block. Returns the
+ * mapper's error with nothing changed. */
+static vmm_status_t record_release(vmm_t *vmm, vmm_record_t *rec)
 {
-    vmm_record_t *rec = *link;
     vmm_status_t st = record_unmap(vmm, rec);
     if (st != VMM_OK)
         return st;
     record_free_frames(vmm, rec);
     (void)bitmap_clear_range(&vmm->bitmap, vmm_page_index(vmm, rec->virt), (size_t)rec->pages);
-    *link = rec->next;
-    VMM_ASSERT(vmm_tree_remove(&vmm->tree, &rec->node) == VMM_OK);
+    vmm_record_remove(vmm, rec);
     vmm_record_delete(vmm, rec);
     return VMM_OK;
 }
@@ -141,30 +126,33 @@ static vmm_status_t record_release(vmm_t *vmm, vmm_record_t **link)
 /* Frees the record starting at virt (see vmm.h for the errors). */
 vmm_status_t vmm_free(vmm_t *vmm, uint64_t virt)
 {
-    vmm_record_t **link;
-    vmm_status_t st = vmm_record_at(vmm, virt, &link);
+    vmm_record_t *rec;
+    vmm_status_t st = vmm_record_at(vmm, virt, &rec);
     if (st != VMM_OK)
         return st;
-    return record_release(vmm, link);
+    return record_release(vmm, rec);
 }
 
 /* Frees the reservation starting at reservation; VMM_ERR_NOT_RESERVATION
  * for another kind of record, else vmm_free's errors. */
 vmm_status_t vmm_release(vmm_t *vmm, uint64_t reservation)
 {
-    vmm_record_t **link;
-    vmm_status_t st = vmm_record_at(vmm, reservation, &link);
+    vmm_record_t *rec;
+    vmm_status_t st = vmm_record_at(vmm, reservation, &rec);
     if (st != VMM_OK)
         return st;
-    if ((*link)->kind != VMM_REC_RESERVE)
+    if (rec->kind != VMM_REC_RESERVE)
         return VMM_ERR_NOT_RESERVATION;
-    return record_release(vmm, link);
+    return record_release(vmm, rec);
 }
 
 /* Releases every record; cannot report an error, so any failure traps. */
 void vmm_deinit(vmm_t *vmm)
 {
-    while (vmm->records != 0)
-        VMM_ASSERT(record_release(vmm, &vmm->records) == VMM_OK);
+    if (vmm == 0)
+        return;
+    vmm_tree_node_t *first;
+    while ((first = vmm_tree_first(&vmm->tree)) != 0)
+        VMM_ASSERT(record_release(vmm, VMM_RECORD_OF(first)) == VMM_OK);
     vmm->hint = 0;
 }

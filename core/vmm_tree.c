@@ -127,6 +127,8 @@ static vmm_tree_node_t *rightmost(vmm_tree_node_t *node)
 /* Empties tree. */
 void vmm_tree_init(vmm_tree_t *tree)
 {
+    if (tree == NULL)
+        return;
     tree->root = NULL;
     tree->count = 0;
 }
@@ -134,6 +136,8 @@ void vmm_tree_init(vmm_tree_t *tree)
 /* Resets node's links and gives it key. */
 void vmm_tree_node_init(vmm_tree_node_t *node, uint64_t key)
 {
+    if (node == NULL)
+        return;
     node->left = NULL;
     node->right = NULL;
     node->parent = NULL;
@@ -145,7 +149,7 @@ void vmm_tree_node_init(vmm_tree_node_t *node, uint64_t key)
  * key, INVALID_ARGUMENT for NULL or a node already in a tree. */
 vmm_status_t vmm_tree_insert(vmm_tree_t *tree, vmm_tree_node_t *node)
 {
-    if (node == NULL || node->height != 0)
+    if (tree == NULL || node == NULL || node->height != 0)
         return VMM_ERR_INVALID_ARGUMENT;
     vmm_tree_node_t *parent = NULL;
     vmm_tree_node_t **link = &tree->root;
@@ -199,7 +203,9 @@ static vmm_tree_node_t *splice_successor(vmm_tree_t *tree, vmm_tree_node_t *node
 /* Unlinks node and re-balances; NOT_ALLOCATED when node is not in tree. */
 vmm_status_t vmm_tree_remove(vmm_tree_t *tree, vmm_tree_node_t *node)
 {
-    if (node == NULL || !in_tree(tree, node))
+    if (tree == NULL || node == NULL)
+        return VMM_ERR_INVALID_ARGUMENT;
+    if (!in_tree(tree, node))
         return VMM_ERR_NOT_ALLOCATED;
     vmm_tree_node_t *fix;
     if (node->left != NULL && node->right != NULL) {
@@ -221,7 +227,7 @@ vmm_status_t vmm_tree_remove(vmm_tree_t *tree, vmm_tree_node_t *node)
 vmm_tree_node_t *vmm_tree_find_le(const vmm_tree_t *tree, uint64_t key)
 {
     vmm_tree_node_t *best = NULL;
-    vmm_tree_node_t *node = tree->root;
+    vmm_tree_node_t *node = tree != NULL ? tree->root : NULL;
     while (node != NULL) {
         if (node->key > key) {
             node = node->left;
@@ -245,18 +251,20 @@ vmm_tree_node_t *vmm_tree_find(const vmm_tree_t *tree, uint64_t key)
 /* Returns the smallest node, or NULL when tree is empty. */
 vmm_tree_node_t *vmm_tree_first(const vmm_tree_t *tree)
 {
-    return tree->root != NULL ? leftmost(tree->root) : NULL;
+    return tree != NULL && tree->root != NULL ? leftmost(tree->root) : NULL;
 }
 
 /* Returns the greatest node, or NULL when tree is empty. */
 vmm_tree_node_t *vmm_tree_last(const vmm_tree_t *tree)
 {
-    return tree->root != NULL ? rightmost(tree->root) : NULL;
+    return tree != NULL && tree->root != NULL ? rightmost(tree->root) : NULL;
 }
 
 /* Returns node's in-order successor, or NULL for the last node. */
 vmm_tree_node_t *vmm_tree_next(const vmm_tree_node_t *node)
 {
+    if (node == NULL)
+        return NULL;
     if (node->right != NULL)
         return leftmost(node->right);
     vmm_tree_node_t *parent = node->parent;
@@ -270,6 +278,8 @@ vmm_tree_node_t *vmm_tree_next(const vmm_tree_node_t *node)
 /* Returns node's in-order predecessor, or NULL for the first node. */
 vmm_tree_node_t *vmm_tree_prev(const vmm_tree_node_t *node)
 {
+    if (node == NULL)
+        return NULL;
     if (node->left != NULL)
         return rightmost(node->left);
     vmm_tree_node_t *parent = node->parent;
@@ -283,7 +293,7 @@ vmm_tree_node_t *vmm_tree_prev(const vmm_tree_node_t *node)
 /* Returns the root's height, 0 when empty. */
 int32_t vmm_tree_height(const vmm_tree_t *tree)
 {
-    return height_of(tree->root);
+    return tree != NULL ? height_of(tree->root) : 0;
 }
 
 /* Returns true when each child of node points back at node and has a
@@ -324,6 +334,8 @@ static const vmm_tree_node_t *checked_leftmost(const vmm_tree_node_t *node)
  * checks keys, heights and count; see vmm_tree.h. */
 bool vmm_tree_check(const vmm_tree_t *tree)
 {
+    if (tree == NULL)
+        return false;
     if (tree->root == NULL)
         return tree->count == 0;
     if (tree->root->parent != NULL || tree->root->height < 1 ||

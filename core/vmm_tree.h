@@ -56,8 +56,8 @@ void vmm_tree_node_init(vmm_tree_node_t *node, uint64_t key);
 vmm_status_t vmm_tree_insert(vmm_tree_t *tree, vmm_tree_node_t *node);
 
 /* Removes node from tree and resets it as vmm_tree_node_init does (the key
- * stays). Returns VMM_ERR_NOT_ALLOCATED, changing nothing, when node is NULL
- * or not in this tree (found by walking its parents up to the root: node
+ * stays). Returns VMM_ERR_INVALID_ARGUMENT when tree or node is NULL, and
+ * VMM_ERR_NOT_ALLOCATED, changing nothing, when node is not in this tree (found by walking its parents up to the root: node
  * must have been prepared by vmm_tree_node_init at some point). */
 vmm_status_t vmm_tree_remove(vmm_tree_t *tree, vmm_tree_node_t *node);
 

@@ -75,7 +75,7 @@ static void add_leaves(const world_t *w, points_t *p, uint64_t phys, int level,
 /* Adds the pages the VMM's records stand for. */
 static void add_records(const world_t *w, points_t *p)
 {
-    for (const vmm_record_t *r = w->vmm.records; r != NULL; r = r->next) {
+    for (const vmm_record_t *r = vmm_first_record(&w->vmm); r != NULL; r = vmm_next_record(r)) {
         uint64_t size = r->kind == VMM_REC_RESERVE ? r->page_size : VMM_PAGE_SIZE;
         uint64_t end = r->virt + r->pages * VMM_PAGE_SIZE;
         for (uint64_t va = r->virt; va < end; va += size)

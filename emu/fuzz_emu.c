@@ -56,13 +56,13 @@ static uint64_t size_of(uint8_t v)
 static const vmm_record_t *record_of(const world_t *w, uint8_t i)
 {
     size_t n = 0;
-    for (const vmm_record_t *r = w->vmm.records; r; r = r->next)
+    for (const vmm_record_t *r = vmm_first_record(&w->vmm); r; r = vmm_next_record(r))
         n++;
     if (n == 0)
         return NULL;
-    const vmm_record_t *r = w->vmm.records;
+    const vmm_record_t *r = vmm_first_record(&w->vmm);
     for (size_t k = i % n; k > 0; k--)
-        r = r->next;
+        r = vmm_next_record(r);
     return r;
 }
 

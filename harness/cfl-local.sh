@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # cfl-local.sh ROOT - runs .clusterfuzzlite/build.sh locally the way
 # OSS-Fuzz would (clang-14, libFuzzer, ASan+UBSan), then checks that every
-# expected file is in $OUT and that each fuzzer runs its seed corpus
-# (-runs=0). Exit 77 (skipped) without clang-14 or libFuzzer.
+# target of the build's list (fuzz-targets.txt, needing nothing beyond the
+# compiler) has its files in $OUT and runs its seed corpus (-runs=0).
+# Exit 77 (skipped) without clang-14 or libFuzzer.
 set -euo pipefail
 ROOT=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 command -v clang-14 >/dev/null || { echo "SKIP: clang-14 missing"; exit 77; }
@@ -20,7 +21,9 @@ mkdir -p "$SRC" "$WORK"
 bash "$ROOT/.clusterfuzzlite/build.sh"
 
 status=0
-for t in bitmap pmm paging vmm boot_init; do
+targets=$(awk -F'\t' '!/^#/ && $2 == "-" && $4 != "-" { print $1 }' "$WORK/vmm-build/fuzz-targets.txt")
+[[ -n $targets ]] || { echo "FAIL: no target in $WORK/vmm-build/fuzz-targets.txt"; exit 1; }
+for t in $targets; do
   for f in "fuzz_$t" "fuzz_${t}_seed_corpus.zip" "fuzz_$t.dict" "fuzz_$t.options"; do
     [[ -s $OUT/$f ]] || { echo "FAIL: $OUT/$f missing"; status=1; }
   done

@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
-# fuzz-main.sh - the fuzzing job behind ./fuzz.sh (which installs packages
-# first and exports VMM_ROOT).
-#   fuzz-main.sh fuzz [--time S] [--engine libfuzzer|afl] [--targets "a b"]
-#       build, fuzz every target on all cores for S seconds in total (default
-#       240), live progress, summary table, merge new coverage into corpus/,
-#       save each crash with a minimized reproducer and its op listing.
-#       Exits 1 when a crash was found.
-#   fuzz-main.sh repro FILE [TARGET]   replay FILE under ASan+UBSan, op listing
-#   fuzz-main.sh cov                   core/ coverage of corpus/ (HTML + totals)
-#   fuzz-main.sh minimize              shrink corpus/<t> to inputs that add coverage
-#   fuzz-main.sh gen                   rewrite the generated seeds and dictionaries
-# Build dirs: build/fuzz-*; results: out/fuzz/ (crashes/, logs/, cov/).
+# fuzz-main.sh - the fuzzing job behind ./fuzz.sh (./fuzz.sh help lists the
+# options; fuzz.sh installs what `needs` prints first and exports VMM_ROOT).
+#   fuzz-main.sh fuzz [--time S | --forever] [--interval S] [--engine libfuzzer|afl]
+#                [--targets "a b"] [--jobs N] [--corpus DIR] [--out DIR] [--prebuilt DIR]
+#       Builds (timed apart), then fuzzes in rounds. In a round every target
+#       gets a time slice on one of N slots (cores); the slice pays for loading
+#       its corpus, fuzzing, merging the new coverage into the corpus and
+#       saving crashes, so the whole run fits in S seconds. Slices follow each
+#       target's recent yield (new features and crashes per second, a moving
+#       average kept in out/fuzz/stats/), never below half an even share.
+#       --forever (--time 0) repeats rounds of --interval seconds, printing
+#       the summary after each, until SIGINT/SIGTERM, which ends the round
+#       early, merges and prints the summary. Crashes are deduplicated by
+#       failed check + top stack frames: one folder per bug, with a count.
+#       Exits 1 when a crash was found, 0 otherwise (also after a signal).
+#   fuzz-main.sh repro FILE|DIR [TARGET]   replay under ASan+UBSan with the op listing
+#   fuzz-main.sh cov | minimize | gen      coverage report | shrink corpus | rewrite seeds
+#   fuzz-main.sh needs CMD ARGS...         check the arguments (exit 2 when bad, 1 for a
+#                                          missing file) and print the dependency groups
+# The fuzz targets come from the build's fuzz-targets.txt (harness/CMakeLists.txt).
+# Build dirs: build/fuzz-*; results: out/fuzz/ (crashes/, logs/, cov/, stats/).
 set -euo pipefail
 ROOT=${VMM_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
-OUT=$ROOT/out/fuzz
-CORPUS=$ROOT/corpus
 CC_CLANG=${VMM_FUZZ_CC:-clang-14}
 WARN="-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
@@ -22,39 +29,122 @@ BUILD_LF=$ROOT/build/fuzz-libfuzzer
 BUILD_AFL=$ROOT/build/fuzz-afl
 BUILD_CMPLOG=$ROOT/build/fuzz-afl-cmplog
 BUILD_COV=$ROOT/build/fuzz-cov
-JOBS=$(nproc)
 MAX_LEN=2048          # bytes per input: 64-op programs need ~600
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+command -v llvm-symbolizer-14 >/dev/null && export ASAN_SYMBOLIZER_PATH=${ASAN_SYMBOLIZER_PATH:-$(command -v llvm-symbolizer-14)}
+
+# Options (cmd_fuzz's defaults; parse_fuzz_opts sets them).
+TIME=240 FOREVER=0 INTERVAL=600 ENGINE=libfuzzer TARGETS=${VMM_FUZZ_TARGETS:-}
+JOBS=$(nproc) CORPUS=$ROOT/corpus OUT=$ROOT/out/fuzz PREBUILT=${VMM_FUZZ_PREBUILT:-}
+LF=${PREBUILT:-$BUILD_LF}   # the build dir whose binaries run (libFuzzer + replayers)
 
 log() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
 die() { echo "fuzz-main.sh: $*" >&2; exit 2; }
+now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
+secs() { awk -v ms="$1" 'BEGIN { printf "%.1f", ms / 1000 }'; }
+count_files() { find "$1" -maxdepth 1 -type f 2>/dev/null | wc -l; }
 
+# ---------------------------------------------------------------- options
+# need_value <option> <args...>: the option has a value, else exit 2.
+need_value() {
+  [[ $# -ge 2 && -n $2 && $2 != --* ]] || die "option $1 needs a value (see ./fuzz.sh help)"
+}
+
+# abs <path>: the path made absolute against the directory we started in.
+abs() { [[ $1 == /* ]] && echo "$1" || echo "$PWD/$1"; }
+
+# parse_fuzz_opts <args...>: sets the options; exit 2 on any bad one.
+parse_fuzz_opts() {
+  while (($#)); do
+    local opt=$1 val=""
+    if [[ $opt == --*=* ]]; then val=${opt#*=}; opt=${opt%%=*}; set -- "$opt" "$val" "${@:2}"; fi
+    case $opt in
+      --time|--interval|--engine|--targets|--jobs|--corpus|--out|--prebuilt)
+        need_value "$@"; val=$2; shift 2 ;;
+      --forever) FOREVER=1; shift; continue ;;
+      *) die "unknown option: $1 (see ./fuzz.sh help)" ;;
+    esac
+    case $opt in
+      --time) [[ $val =~ ^[0-9]+$ ]] || die "--time takes whole seconds (0 = forever), not '$val'"
+              TIME=$((10#$val)) ;;
+      --interval) [[ $val =~ ^[0-9]+$ && $((10#$val)) -ge 2 ]] || die "--interval takes seconds (>= 2), not '$val'"
+                  INTERVAL=$((10#$val)) ;;
+      --engine) [[ $val == libfuzzer || $val == afl ]] || die "--engine is libfuzzer or afl, not '$val'"
+                ENGINE=$val ;;
+      --targets) TARGETS=$val ;;
+      --jobs) [[ $val =~ ^[1-9][0-9]*$ ]] || die "--jobs takes a number >= 1, not '$val'"; JOBS=$val ;;
+      --corpus) CORPUS=$(abs "$val") ;;
+      --out) OUT=$(abs "$val") ;;
+      --prebuilt) PREBUILT=$(abs "$val")
+                  [[ -f $PREBUILT/fuzz-targets.txt ]] || die "--prebuilt $val: no fuzz-targets.txt there (configure that build first)"
+                  LF=$PREBUILT ;;
+    esac
+  done
+  ((TIME == 0)) && FOREVER=1
+  ((FOREVER)) || ((TIME >= 1)) || die "--time takes seconds >= 1"
+  [[ $ENGINE == afl && -n $PREBUILT ]] && die "--prebuilt works with --engine libfuzzer only"
+  return 0
+}
+
+# cmd_needs <command> <args...>: validates, prints the dependency groups.
+cmd_needs() {
+  local cmd=${1:-}; shift || true
+  case $cmd in
+    fuzz)
+      parse_fuzz_opts "$@"
+      [[ -n $PREBUILT ]] && return 0
+      if [[ $ENGINE == afl ]]; then echo "base unicorn afl"; else echo "base unicorn"; fi ;;
+    repro) repro_args "$@" >/dev/null; [[ -n $PREBUILT ]] || echo "base unicorn" ;;
+    cov) (($# == 0)) || die "cov takes no arguments"; echo "base unicorn cov" ;;
+    minimize|gen) (($# == 0)) || die "$cmd takes no arguments"; echo "base unicorn" ;;
+    *) die "unknown command: $cmd" ;;
+  esac
+}
+
+# ---------------------------------------------------------------- targets
+# The build's target list (fuzz-targets.txt, written by harness/CMakeLists.txt):
+# name, needs, replayer, libFuzzer binary, AFL++ binary.
+list_file() { echo "$1/fuzz-targets.txt"; }
+
+# built_targets <dir>: the target names of a build dir.
+built_targets() { awk -F'\t' '!/^#/ && NF >= 5 { printf "%s ", $1 }' "$(list_file "$1")"; }
+
+# tbin <dir> <replay|fuzz|afl> <target>: a binary's path, empty when not built.
+tbin() {
+  awk -F'\t' -v t="$3" -v k="$2" '$1 == t { c = (k == "replay") ? 3 : (k == "fuzz") ? 4 : 5;
+    if ($c != "-") print $c }' "$(list_file "$1")"
+}
+
+# pick_targets <dir>: TARGETS = the requested ones (all when none); exit 2
+# on a name the build does not offer.
+pick_targets() {
+  local all t
+  all=$(built_targets "$1")
+  [[ -n $all ]] || die "no fuzz target is built in $1"
+  all=${all% }
+  [[ -n $TARGETS ]] || { TARGETS=$all; return 0; }
+  for t in $TARGETS; do
+    [[ " $all " == *" $t "* ]] || die "unknown target '$t' (targets: $all)"
+  done
+}
+
+# ---------------------------------------------------------------- builds
 # configure <dir> <cc> <engine> <cflags>: a preset-free configure of the repo.
 configure() {
   local dir=$1 cc=$2 engine=$3 cflags=$4
+  mkdir -p "$(dirname "$dir")"
   cmake -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER="$cc" \
     -DCMAKE_C_FLAGS="$cflags" -DVMM_FUZZ_ENGINE="$engine" >"$dir.configure.log" 2>&1 \
     || { cat "$dir.configure.log" >&2; die "configure of $dir failed"; }
 }
 
-# bin <build dir> <name>: path of a fuzz binary (harness/, or another part
-# that offers a target, e.g. emu/).
-bin() {
-  if [[ -x $1/harness/$2 ]]; then echo "$1/harness/$2"; return; fi
-  find "$1" -maxdepth 3 -type f -name "$2" -perm -u+x 2>/dev/null | head -1
-}
-
-# built_targets <dir>: the fuzz targets the harness CMakeLists built there.
-built_targets() {
-  sed -n 's/^VMM_FUZZ_BUILT:INTERNAL=//p' "$1/CMakeCache.txt" | tr ';' ' '
-}
-
-# build_libfuzzer: fuzz_<t> (libFuzzer) and replay_<t> (ASan+UBSan) binaries.
+# build_libfuzzer: fuzz_<t> (libFuzzer) and replay_<t> (ASan+UBSan) of
+# every target (nothing with --prebuilt).
 build_libfuzzer() {
-  mkdir -p "$ROOT/build"
+  if [[ -n $PREBUILT ]]; then pick_targets "$LF"; return 0; fi
   configure "$BUILD_LF" "$CC_CLANG" libfuzzer "$WARN -O1 -g $SAN"
-  TARGETS=${TARGETS:-$(built_targets "$BUILD_LF")}
+  pick_targets "$BUILD_LF"
   local t list=(fuzz_gen_corpus)
   for t in $TARGETS; do list+=("fuzz_$t" "replay_$t"); done
   cmake --build "$BUILD_LF" -j"$JOBS" --target "${list[@]}" >"$BUILD_LF.build.log" 2>&1 \
@@ -78,283 +168,556 @@ build_afl() {
   done
 }
 
-# ---------------------------------------------------------------- progress
-# lf_stats <log>: "execs exec/s cov ft corp" from libFuzzer's last status line.
-lf_stats() {
-  awk '/^#[0-9]+/ {
-         n=substr($1,2); cov=ft=eps=corp="-";
-         for (i=2;i<=NF;i++) { if ($i=="cov:") cov=$(i+1); if ($i=="ft:") ft=$(i+1);
-                               if ($i=="exec/s:") eps=$(i+1); if ($i=="corp:") corp=$(i+1) }
-         last=n" "eps" "cov" "ft" "corp }
-       /^stat::average_exec_per_sec:/ { avg=$2 }
-       END { if (last=="") last="0 - - - -";
-             if (avg!="") { split(last,a," "); last=a[1]" "avg" "a[3]" "a[4]" "a[5] }
-             print last }' "$1" 2>/dev/null || echo "0 - - - -"
-}
+# ---------------------------------------------------------------- helpers
+# The run's bookkeeping avoids forks: a process start costs tens of ms on a
+# loaded machine, and --time counts every one.
+now() { NOW=$(( ${EPOCHREALTIME/./} / 1000 )); }          # NOW = ms since the epoch
+nfiles() { local f; N=0; for f in "$1"/*; do [[ -f $f ]] && N=$((N + 1)); done; return 0; }
+fmt_s() { S="$(( $1 / 1000 )).$(( ($1 % 1000) / 100 ))"; }   # S = ms as seconds
+pause() { read -r -t "$1" -u "$SLEEP_FD" _ || true; }        # sleep without a process
 
-# afl_stats <outdir>: the same columns summed over AFL++ instances.
-afl_stats() {
-  local f execs=0 eps=0 cov="-" paths=0
-  for f in "$1"/*/fuzzer_stats; do
-    [[ -f $f ]] || continue
-    execs=$((execs + $(awk -F: '/^execs_done/ {gsub(/ /,"",$2); print $2}' "$f")))
-    eps=$(awk -v a="$eps" -F: '/^execs_per_sec/ {gsub(/ /,"",$2); printf "%d", a+$2}' "$f")
-    cov=$(awk -F: '/^bitmap_cvg/ {gsub(/ /,"",$2); print $2}' "$f")
-    paths=$((paths + $(awk -F: '/^corpus_count/ {gsub(/ /,"",$2); print $2}' "$f")))
-  done
-  echo "$execs $eps $cov - $paths"
+# Per target and run: A_* totals in state/<t>.acc (one slot writes them at a
+# time); across runs, in stats/: S_cost_us (libFuzzer's cost per input when
+# loading or merging, measured by jobs; <t>.cost), S_afl_us (AFL++'s, when
+# calibrating; <t>.afl.cost), S_load_us (the running engine's) and S_yield
+# (features per kilosecond, moving average, written between rounds; <t>.yield).
+ACC_KEYS="load_ms fuzz_ms merge_ms crash_ms jobs execs gained merged bugs"
+acc_read() {
+  local k
+  for k in $ACC_KEYS; do printf -v "A_$k" 0; done
+  A_cov=- A_ft=- A_corp=-
+  [[ -f $OUT/state/$1.acc ]] && source "$OUT/state/$1.acc"
+  return 0
 }
+acc_write() {
+  local k v text=""
+  for k in $ACC_KEYS cov ft corp; do v=A_$k; printf -v v '%q' "${!v}"; text+="A_$k=$v"$'\n'; done
+  printf '%s' "$text" >"$OUT/state/$1.acc"
+}
+stats_read() {
+  S_cost_us=2000 S_yield=""
+  [[ -f $OUT/stats/$1.cost ]] && source "$OUT/stats/$1.cost"
+  S_afl_us=2000
+  [[ -f $OUT/stats/$1.afl.cost ]] && source "$OUT/stats/$1.afl.cost"
+  S_load_us=$S_cost_us
+  [[ $ENGINE == afl ]] && S_load_us=$S_afl_us
+  [[ -f $OUT/stats/$1.yield ]] && source "$OUT/stats/$1.yield"
+  return 0
+}
+STARTUP_MS=250        # a fuzzer process start (ASan), before its first input
 
-# crash_count <target>
-crash_count() {
-  local n=0
-  if [[ $ENGINE == afl ]]; then
-    n=$(find "$OUT/afl/$1" -path '*/crashes/id:*' 2>/dev/null | wc -l)
-  else
-    n=$(find "$OUT/crashes/$1" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) 2>/dev/null | wc -l)
+# ---------------------------------------------------------------- crashes
+# signature <target> <file>: "<failed check or sanitizer report> @ <top
+# frames>" of a crash, from a replay with a stack trace on abort.
+signature() {
+  local out rc=0 kind frames
+  out=$(ASAN_OPTIONS=handle_abort=1:abort_on_error=1:detect_leaks=1:symbolize=1 \
+        timeout 60 "$(tbin "$LF" replay "$1")" "$2" 2>&1) || rc=$?
+  kind=$(grep -m1 -oE 'FUZZ CHECK FAILED: [^ ]+|ERROR: (AddressSanitizer|LeakSanitizer): [a-z-]+|runtime error: .*' <<<"$out" \
+         | sed -E 's/FUZZ CHECK FAILED: /check /; s/ERROR: //; s/0x[0-9a-f]+/N/g; s/[0-9]+/N/g' || true)
+  if [[ -z $kind ]]; then
+    if ((rc == 0)); then kind="no failure on replay (${2##*/})"; kind=${kind%%-*}
+    elif ((rc == 124)); then kind="timeout on replay"; else kind="exit $rc"; fi
   fi
-  echo "$n"
+  frames=$(grep -E '^ +#[0-9]+ 0x[0-9a-f]+ in ' <<<"$out" | awk '{ print $4 }' \
+    | grep -vE '^(abort|raise|gsignal|__GI_|__pthread_kill|pthread_kill|__sanitizer|__asan|__ubsan|__interceptor|__lsan|fuzz_fail|_start|__libc_|main$|replay_|malloc|calloc|free$|fuzzer::)' \
+    | head -3 | paste -sd' ' - || true)
+  echo "$kind @ ${frames:-no stack}"
 }
 
-# stats_of <target>: the progress columns of one target.
-stats_of() {
-  if [[ $ENGINE == afl ]]; then afl_stats "$OUT/afl/$1"; else lf_stats "$OUT/logs/$1.log"; fi
-}
-
-# table [final]: the per-target table (execs, exec/s, coverage, crashes).
-table() {
-  printf '%-10s %12s %9s %8s %8s %10s %8s  %s\n' target execs exec/s cov ft corpus crashes state
-  local t
-  for t in $TARGETS; do
-    local s state=waiting
-    read -r -a s <<<"$(stats_of "$t")"
-    [[ -f $OUT/state/$t ]] && state=$(cat "$OUT/state/$t")
-    printf '%-10s %12s %9s %8s %8s %10s %8s  %s\n' "$t" "${s[0]}" "${s[1]}" "${s[2]}" "${s[3]}" \
-      "${s[4]}" "$(crash_count "$t")" "$state"
+# take_crashes <target> <minimize seconds>: files each new crash artifact of
+# the target under crashes/<t>/<bug>/ (one folder per signature: input,
+# minimized, ops.txt, signature, count = times found) and removes the
+# artifact. Adds the new bugs to A_bugs; TOOK = artifacts taken.
+take_crashes() {
+  local t=$1 min_s=$2 f
+  TOOK=0
+  for f in "$OUT/crashes/$t"/{crash,leak,timeout,oom}-*; do
+    [[ -f $f ]] || continue
+    TOOK=$((TOOK + 1))
+    local sig id dir fz
+    sig=$(signature "$t" "$f")
+    id=$(printf '%s\n' "$sig" | sha1sum | cut -c1-12)
+    dir=$OUT/crashes/$t/$id
+    if [[ -d $dir ]]; then
+      echo $(( $(<"$dir/count") + 1 )) >"$dir/count"
+      rm -f "$f"
+      continue
+    fi
+    mkdir -p "$dir"
+    mv "$f" "$dir/input"
+    echo "$sig" >"$dir/signature"
+    echo 1 >"$dir/count"
+    fz=$(tbin "$LF" fuzz "$t")
+    if [[ -n $fz ]] && ((min_s > 0)); then
+      "$fz" -minimize_crash=1 -runs=5000 -max_total_time="$min_s" \
+        -exact_artifact_path="$dir/minimized" "$dir/input" >"$dir/minimize.log" 2>&1 || true
+    fi
+    [[ -s $dir/minimized ]] || cp "$dir/input" "$dir/minimized"
+    timeout 60 "$(tbin "$LF" replay "$t")" -v "$dir/minimized" >"$dir/ops.txt" 2>&1 || true
+    A_bugs=$((A_bugs + 1))
   done
 }
 
-# progress_loop: redraws the table every 2 s on a terminal, else prints
-# plain lines every 10 s, until the file $OUT/state/.done exists.
-progress_loop() {
-  local start=$SECONDS lines=$(( $(wc -w <<<"$TARGETS") + 1 )) drawn=0
-  while [[ ! -f $OUT/state/.done ]]; do
-    if [[ -t 1 ]]; then
-      ((drawn)) && printf '\033[%dA' "$((lines + 1))"
-      printf '\033[K[%4ds of %ss, engine %s]\n' "$((SECONDS - start))" "$TIME" "$ENGINE"
-      table | sed 's/^/\x1b[K/'
-      drawn=1
-      sleep 2
-    else
-      table | tail -n +2 | sed "s/^/[$((SECONDS - start))s] /"
-      sleep 10
+# merge_into_corpus <target>: adds the pending inputs (work/<t>) that reach
+# new edges to the corpus (libFuzzer -merge=1 -use_counters=0), then
+# empties work/<t>. Updates A_merged and A_merge_ms.
+merge_into_corpus() {
+  local t=$1 t0 before
+  nfiles "$OUT/work/$t"; ((N)) || return 0
+  now; t0=$NOW
+  nfiles "$CORPUS/$t"; before=$N
+  if "$(tbin "$LF" fuzz "$t")" -merge=1 -use_counters=0 -max_len=$MAX_LEN \
+       "$CORPUS/$t" "$OUT/work/$t" >"$OUT/logs/$t.merge.log" 2>&1; then
+    rm -rf "$OUT/work/$t" && mkdir -p "$OUT/work/$t"
+  fi
+  nfiles "$CORPUS/$t"
+  A_merged=$((A_merged + N - before))
+  now; A_merge_ms=$((A_merge_ms + NOW - t0))
+}
+
+# merge_pending <start ms>: merges what jobs left in work/: all of it in a
+# continuous run (at each interval and at the end, also after a signal);
+# with --time S what still fits in S.
+merge_pending() {
+  local t est
+  for t in $TARGETS; do
+    nfiles "$OUT/work/$t"; ((N)) || continue
+    stats_read "$t"; est=$N
+    nfiles "$CORPUS/$t"; est=$(( 2 * STARTUP_MS + (est + N) * S_cost_us / 1000 ))
+    now
+    if ((FOREVER || NOW + est <= $1 + TIME * 1000)); then
+      acc_read "$t"; merge_into_corpus "$t"; acc_write "$t"
     fi
   done
-}
-
-# ---------------------------------------------------------------- engines
-# run_libfuzzer <target> <seconds>
-run_libfuzzer() {
-  local t=$1 secs=$2 work=$OUT/work/$1
-  mkdir -p "$work" "$OUT/crashes/$t" "$CORPUS/$t"
-  echo running >"$OUT/state/$t"
-  local dict=()
-  [[ -f $CORPUS/$t.dict ]] && dict=(-dict="$CORPUS/$t.dict")
-  "$(bin "$BUILD_LF" fuzz_$t)" -max_total_time="$secs" -print_final_stats=1 -max_len=$MAX_LEN \
-    -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$OUT/crashes/$t/" "${dict[@]}" \
-    "$work" "$CORPUS/$t" >"$OUT/logs/$t.log" 2>&1 || true
-  echo done >"$OUT/state/$t"
 }
 
 # afl_env: the environment AFL++ wants (sanitizers abort, no symbolizing).
 afl_env() {
   export AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
-         AFL_NO_AFFINITY=1 AFL_IMPORT_FIRST=1 AFL_QUIET=1
+         AFL_NO_AFFINITY=1 AFL_FAST_CAL=1 AFL_CMPLOG_ONLY_NEW=1 AFL_SKIP_CRASHES=1
   export ASAN_OPTIONS=abort_on_error=1:symbolize=0:detect_leaks=0
   export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:symbolize=0
 }
 
-# run_afl <target> <seconds>: a -M main instance plus -S secondaries (the
-# first one with the CMPLOG binary) on the other cores.
-run_afl() {
-  local t=$1 secs=$2 out=$OUT/afl/$1 i pids=()
-  mkdir -p "$out"
-  echo running >"$OUT/state/$t"
+# ---------------------------------------------------------------- one job
+# start_fuzzer <target> <output dir> <seconds cap> <seed dirs...>: starts
+# the engine in the background (PID), its output in LOG.
+start_fuzzer() {
+  local t=$1 dest=$2 cap=$3; shift 3
   local dict=()
-  [[ -f $CORPUS/$t.dict ]] && dict=(-x "$CORPUS/$t.dict")
-  afl_env
-  for ((i = 0; i < JOBS; i++)); do
-    local role=(-M main) extra=()
-    ((i > 0)) && role=(-S "sec$i")
-    ((i == 1)) && extra=(-c "$(bin "$BUILD_CMPLOG" afl_$t)")
-    afl-fuzz "${role[@]}" "${extra[@]}" -i "$CORPUS/$t" -o "$out" -V "$secs" -m none -t 2000 \
-      -G $MAX_LEN "${dict[@]}" -- "$(bin "$BUILD_AFL" afl_$t)" >"$OUT/logs/$t.afl$i.log" 2>&1 &
-    pids+=($!)
+  : >"$LOG"
+  if [[ $ENGINE == afl ]]; then
+    local in=$OUT/afl-in/$t
+    rm -rf "$in" "$OUT/afl/$t" && mkdir -p "$in" "$OUT/afl"
+    find "$@" -maxdepth 1 -type f -exec cp -t "$in" {} + 2>/dev/null || true
+    [[ -n $(ls -A "$in") ]] || printf '\0' >"$in/empty"
+    [[ -f $CORPUS/$t.dict ]] && dict=(-x "$CORPUS/$t.dict")
+    ( afl_env; exec afl-fuzz -i "$in" -o "$OUT/afl/$t" -m none -t 2000 -G $MAX_LEN -V "$cap" "${dict[@]}" \
+        -c "$(tbin "$BUILD_CMPLOG" afl "$t")" -- "$(tbin "$BUILD_AFL" afl "$t")" ) >"$LOG" 2>&1 &
+  else
+    [[ -f $CORPUS/$t.dict ]] && dict=(-dict="$CORPUS/$t.dict")
+    "$(tbin "$LF" fuzz "$t")" -max_total_time="$cap" -print_final_stats=1 -max_len=$MAX_LEN \
+      -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$OUT/crashes/$t/" "${dict[@]}" \
+      "$dest" "$@" >"$LOG" 2>&1 &
+  fi
+  PID=$!
+}
+
+# watch <end ms>: waits for the fuzzer PID, noting in INITED when it had
+# loaded its corpus; stops it at <end> or on a stop request.
+watch() {
+  local end=$1 fd line partial="" marker=INITED
+  [[ $ENGINE == afl ]] && marker="ing queue cycle"
+  INITED=0 KILLED=0
+  exec {fd}<"$LOG"
+  while kill -0 "$PID" 2>/dev/null; do
+    now
+    while ((!INITED)); do
+      if IFS= read -r -u "$fd" line; then
+        line=$partial$line partial=""
+        [[ $line == *"$marker"* ]] && INITED=$NOW
+      else partial+=$line; break; fi
+    done
+    if ((NOW >= end)) || [[ -f $OUT/state/.stop ]]; then KILLED=1; kill -TERM "$PID" 2>/dev/null || true; break; fi
+    pause 0.05
   done
-  wait "${pids[@]}" || true
-  echo done >"$OUT/state/$t"
+  exec {fd}<&-
+  wait "$PID" 2>/dev/null || true
 }
 
-# merge_new <target>: add the inputs that increase coverage to corpus/<t>.
-merge_new() {
-  local t=$1 before after
-  before=$(find "$CORPUS/$t" -type f | wc -l)
+# fuzz_once <target> <dest> <fuzz end> <slice end> <seeds...>: one fuzzer
+# process until <fuzz end> (or its crash), its figures added to A_*, its
+# crashes filed; KILLED = 1 when it was stopped rather than crashed.
+fuzz_once() {
+  local t=$1 dest=$2 fuzz_end=$3 end=$4 work=$OUT/work/$1; shift 4
+  now
+  local t0=$NOW
+  start_fuzzer "$t" "$dest" $(( (fuzz_end - t0) / 1000 + 60 )) "$@"
+  watch "$fuzz_end"
+  now
+  local loaded=$(( INITED ? INITED - t0 : NOW - t0 ))
+  A_load_ms=$((A_load_ms + loaded)) A_fuzz_ms=$((A_fuzz_ms + NOW - t0 - loaded)) A_jobs=$((A_jobs + 1))
+  # What it did (one parse of the log or of AFL++'s stats).
+  local execs gained ft0 nload lastn
   if [[ $ENGINE == afl ]]; then
-    local tmp=$OUT/cmin-$t   # afl-cmin refuses to work under /tmp
-    rm -rf "$tmp" && mkdir -p "$tmp/in"
-    find "$OUT/afl/$t" -path '*/queue/id:*' -type f -exec cp {} "$tmp/in/" \; 2>/dev/null || true
-    # afl-cmin shrinks AFL's queues; libFuzzer's merge then adds only the
-    # inputs that reach edges corpus/ does not (same rule as libFuzzer runs).
-    ( afl_env
-      AFL_SKIP_BIN_CHECK=1 afl-cmin -i "$tmp/in" -o "$tmp/min" -m none -t 2000 -- \
-        "$(bin "$BUILD_AFL" afl_$t)" ) >"$OUT/logs/$t.cmin.log" 2>&1 || true
-    [[ -d $tmp/min ]] && "$(bin "$BUILD_LF" fuzz_$t)" -merge=1 -use_counters=0 -max_len=$MAX_LEN \
-      "$CORPUS/$t" "$tmp/min" >"$OUT/logs/$t.merge.log" 2>&1 || true
-    rm -rf "$tmp"
+    read -r execs gained A_cov A_corp < <(awk -F: '{ gsub(/ /, "", $1); gsub(/ /, "", $2); v[$1] = $2 }
+      END { printf "%d %d %s %s\n", v["execs_done"], v["corpus_found"], v["bitmap_cvg"] == "" ? "-" : v["bitmap_cvg"],
+            v["corpus_count"] == "" ? "-" : v["corpus_count"] }' "$OUT/afl/$t/default/fuzzer_stats" 2>/dev/null || echo "0 0 - -")
+    find "$OUT/afl/$t/default/queue" -maxdepth 1 -type f -name 'id:*' ! -name '*orig:*' \
+      -exec cp -t "$work" {} + 2>/dev/null || true
+    local c
+    for c in "$OUT/afl/$t/default/crashes"/id:*; do
+      [[ -f $c ]] && cp "$c" "$OUT/crashes/$t/crash-$(sha1sum "$c" | cut -c1-40)"
+    done
+    nfiles "$OUT/afl-in/$t"; nload=$N lastn=$N
   else
-    # -use_counters=0: only inputs that reach new edges (not new hit counts).
-    "$(bin "$BUILD_LF" fuzz_$t)" -merge=1 -use_counters=0 -max_len=$MAX_LEN "$CORPUS/$t" "$OUT/work/$t" \
-      >"$OUT/logs/$t.merge.log" 2>&1 || true
+    read -r execs A_cov A_ft ft0 A_corp nload lastn < <(awk '
+      /^#[0-9]+/ { n = substr($1, 2); for (i = 2; i < NF; i++) {
+                     if ($i == "cov:") cov = $(i + 1); if ($i == "ft:") ft = $(i + 1); if ($i == "corp:") corp = $(i + 1) }
+                   if ($2 == "INITED") ft0 = ft }
+      /^stat::number_of_executed_units:/ { ex = $2 }
+      /INFO: seed corpus: files:/ { nl = $5 }
+      END { if (ex == "") ex = n + 0; printf "%d %s %s %d %s %d %d\n", ex, cov == "" ? "-" : cov,
+            ft == "" ? "-" : ft, ft0, corp == "" ? "-" : corp, nl, n }' "$LOG")
+    gained=0
+    [[ $A_ft =~ ^[0-9]+$ ]] && ((ft0 > 0)) && gained=$((A_ft - ft0))
   fi
-  after=$(find "$CORPUS/$t" -type f | wc -l)
-  echo $((after - before))
-}
-
-# save_crashes <target>: minimize each crash, write its op listing.
-save_crashes() {
-  local t=$1 f files=()
-  if [[ $ENGINE == afl ]]; then
-    mapfile -t files < <(find "$OUT/afl/$t" -path '*/crashes/id:*' -type f 2>/dev/null)
-  else
-    mapfile -t files < <(find "$OUT/crashes/$t" -maxdepth 1 -type f \
-      \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) 2>/dev/null)
-  fi
-  for f in "${files[@]}"; do
-    local id dir
-    id=$(sha1sum "$f" | cut -c1-12)
-    dir=$OUT/crashes/$t/$id
-    [[ -d $dir ]] && continue
-    mkdir -p "$dir"
-    cp "$f" "$dir/input"
-    if [[ -x $(bin "$BUILD_LF" fuzz_$t) ]]; then
-      "$(bin "$BUILD_LF" fuzz_$t)" -minimize_crash=1 -runs=5000 -max_total_time=30 \
-        -exact_artifact_path="$dir/minimized" "$dir/input" >"$dir/minimize.log" 2>&1 || true
-    elif command -v afl-tmin >/dev/null; then
-      afl-tmin -i "$dir/input" -o "$dir/minimized" -m none -- "$(bin "$BUILD_AFL" afl_$t)" \
-        >"$dir/minimize.log" 2>&1 || true
+  A_execs=$((A_execs + execs)) A_gained=$((A_gained + gained))
+  # The loading cost per input, measured (a lower bound when it was cut short).
+  if ((INITED || KILLED)); then
+    local per=$(( INITED ? nload : lastn ))
+    ((per > 0)) || per=1
+    per=$(( (loaded - STARTUP_MS) * 1000 / per ))
+    ((per >= 10)) || per=10
+    if ((INITED || per > S_load_us)); then
+      if [[ $ENGINE == afl ]]; then echo "S_afl_us=$per" >"$OUT/stats/$t.afl.cost"
+      else echo "S_cost_us=$per" >"$OUT/stats/$t.cost"; fi
     fi
-    [[ -s $dir/minimized ]] || cp "$dir/input" "$dir/minimized"
-    "$(bin "$BUILD_LF" replay_$t)" -v "$dir/minimized" >"$dir/ops.txt" 2>&1 || true
-    echo "$dir"
+  fi
+  # Crashes: deduplicated; minimizing gets what is left of the slice.
+  now
+  local t1=$NOW left=$(( (end - NOW) / 1000 ))
+  ((left <= 30)) || left=30
+  [[ -f $OUT/state/.stop ]] && left=0
+  take_crashes "$t" "$left"
+  now; A_crash_ms=$((A_crash_ms + NOW - t1))
+}
+
+# job <target> <end ms>: one slice of a target on this slot: load, fuzz,
+# take crashes and merge the new inputs into the corpus, all before <end>.
+# When loading everything would eat the slice, it starts from a random
+# sample of the corpus and leaves the merge pending (work/<t>) for a job,
+# an interval or an end of run that can afford it.
+job() {
+  local t=$1 end=$2 stop=$OUT/state/.stop
+  now
+  local start=$NOW slice=$((end - NOW))
+  ((slice > 300)) && [[ ! -f $stop ]] || return 0
+  local work=$OUT/work/$t dest sample="" seeds ncorp nwork load_est merge_est fuzz_end
+  LOG=$OUT/logs/$t.log
+  acc_read "$t"; stats_read "$t"
+  nfiles "$CORPUS/$t"; ncorp=$N; nfiles "$work"; nwork=$N
+  load_est=$(( STARTUP_MS + (ncorp + nwork) * S_load_us / 1000 ))
+  merge_est=$(( 2 * STARTUP_MS + (ncorp + nwork) * S_cost_us / 1000 ))
+  dest=$work seeds=("$CORPUS/$t")
+  if ((load_est > slice * 2 / 5)); then
+    local k=$(( slice * 250 / (S_load_us > 0 ? S_load_us : 1) ))
+    ((k >= 1)) || k=1
+    sample=$OUT/sample/$t dest=$OUT/new/$t
+    rm -rf "$sample" "$dest" && mkdir -p "$sample" "$dest"
+    find "$CORPUS/$t" "$work" -maxdepth 1 -type f | shuf -n "$k" | xargs -r cp -t "$sample"
+    seeds=("$sample")
+    merge_est=$((slice + 1))
+  fi
+  fuzz_end=$end
+  ((merge_est * 5 < slice * 2)) && fuzz_end=$((end - merge_est))
+  echo running >"$OUT/state/$t.run"
+  # Fuzz until the slice's end; after a crash, start again while a reload fits.
+  while :; do
+    fuzz_once "$t" "$dest" "$fuzz_end" "$end" "${seeds[@]}"
+    ((KILLED || !TOOK)) || [[ -f $stop ]] && break
+    now; ((NOW + load_est + 500 < fuzz_end)) || break
+  done
+  [[ -n $sample ]] && find "$dest" -maxdepth 1 -type f -exec mv -t "$work" {} + 2>/dev/null
+  now
+  nfiles "$work"; merge_est=$(( 2 * STARTUP_MS + (ncorp + N) * S_cost_us / 1000 ))
+  if [[ -z $sample && ! -f $stop ]] && ((NOW + merge_est <= end + 500)); then
+    merge_into_corpus "$t"
+  fi
+  acc_write "$t"
+  echo done >"$OUT/state/$t.run"
+}
+
+# ---------------------------------------------------------------- rounds
+# weights: "target permille" per target: an even share for the first
+# round, then half an even share each (the floor: no target starves) plus
+# the other half split by recent yield (S_yield).
+weights() {
+  local t
+  for t in $TARGETS; do stats_read "$t"; echo "$t ${S_yield:-0}"; done \
+    | awk '{ t[NR] = $1; y[NR] = $2; s += $2 } END {
+        n = NR; for (i = 1; i <= n; i++) {
+          w = (s > 0) ? 500 / n + 500 * y[i] / s : 1000 / n; printf "%s %d\n", t[i], w } }'
+}
+
+# plan <round ms>: one line per slot, "target:slice_ms ..." (longest slices
+# first onto the least loaded slot, then each slot scaled to the round).
+plan() {
+  weights | awk -v R="$1" -v J="$JOBS" '{ t[NR] = $1; w[NR] = $2; W += $2 } END {
+      n = NR; slots = (J < n) ? J : n;
+      for (i = 1; i <= n; i++) { s[i] = w[i] * R * slots / W; if (s[i] > R) s[i] = R }
+      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (s[j] > s[i]) {
+        x = s[i]; s[i] = s[j]; s[j] = x; x = t[i]; t[i] = t[j]; t[j] = x }
+      for (i = 1; i <= n; i++) { b = 1; for (k = 2; k <= slots; k++) if (load[k] < load[b]) b = k
+        load[b] += s[i]; m[b] = m[b] " " t[i] ":" s[i] }
+      for (k = 1; k <= slots; k++) { c = 0; line = ""; split(substr(m[k], 2), a, " ")
+        for (q = 1; q in a; q++) { split(a[q], p, ":"); line = line " " p[1] ":" int(p[2] * R / load[k]) }
+        print substr(line, 2) } }'
+}
+
+# run_round <round ms>: runs the plan's jobs on the slots in parallel. Each
+# job ends at its share of what is left of its slot, so a job that ran over
+# (or ended early) shifts the others in proportion, never only the last.
+run_round() {
+  local start line pids=() e p
+  now; start=$NOW
+  while read -r line; do
+    (
+      trap 'touch "$OUT/state/.stop"' TERM
+      local rest=0 slot_end=$((start + $1)) s
+      for e in $line; do rest=$((rest + ${e##*:})); done
+      for e in $line; do
+        s=${e##*:}; now
+        ((rest > 0)) && job "${e%%:*}" $((NOW + (slot_end - NOW) * s / rest)) || true
+        rest=$((rest - s))
+      done
+    ) &
+    pids+=($!)
+  done < <(plan "$1")
+  SLOT_PIDS=("${pids[@]}")
+  for p in "${pids[@]}"; do
+    while kill -0 "$p" 2>/dev/null; do wait "$p" 2>/dev/null || true; done
+  done
+  SLOT_PIDS=()
+}
+
+declare -A PREV_G PREV_F PREV_B   # the totals at the end of the last round
+# update_yields: each target's yield in this round (features gained plus
+# 100 per new bug, per kilosecond of fuzzing), averaged with the past.
+update_yields() {
+  local t
+  for t in $TARGETS; do
+    acc_read "$t"; stats_read "$t"
+    local dg=$((A_gained - ${PREV_G[$t]:-0} + 100 * (A_bugs - ${PREV_B[$t]:-0}))) y
+    local dms=$((A_fuzz_ms - ${PREV_F[$t]:-0}))
+    y=$(( dms > 0 ? dg * 1000000 / dms : 0 ))
+    [[ -n $S_yield ]] && y=$(( (y + S_yield) / 2 ))
+    echo "S_yield=$y" >"$OUT/stats/$t.yield"
+    PREV_G[$t]=$A_gained PREV_F[$t]=$A_fuzz_ms PREV_B[$t]=$A_bugs
   done
 }
 
-# ---------------------------------------------------------------- commands
-cmd_fuzz() {
-  TIME=240 ENGINE=libfuzzer TARGETS=${VMM_FUZZ_TARGETS:-}
-  while (($#)); do
-    case $1 in
-      --time) TIME=$2; shift 2 ;;
-      --time=*) TIME=${1#*=}; shift ;;
-      --engine) ENGINE=$2; shift 2 ;;
-      --engine=*) ENGINE=${1#*=}; shift ;;
-      --targets) TARGETS=$2; shift 2 ;;
-      *) die "unknown option $1 (fuzz [--time S] [--engine libfuzzer|afl] [--targets \"a b\"])" ;;
-    esac
+# summary <start ms>: how each target's time was spent, what it found.
+summary() {
+  local t elapsed total=0 out
+  now; elapsed=$((NOW - $1))
+  fmt_s "$elapsed"; out=$'\n'"Summary after $S s"
+  if ((FOREVER)); then out+=" (continuous"; else out+=" (--time $TIME"; fi
+  fmt_s "$BUILD_MS"; out+="; engine $ENGINE, $JOBS slot(s); build $S s before, not counted)"$'\n'
+  for t in $TARGETS; do acc_read "$t"; total=$((total + A_load_ms + A_fuzz_ms + A_merge_ms + A_crash_ms)); done
+  ((total > 0)) || total=1
+  printf -v line '%-10s %7s %6s %6s %7s %6s %6s %11s %8s %6s %6s %8s %8s %5s\n' target time share load fuzz \
+    merge crash execs exec/s cov ft +corpus pending bugs
+  out+=$line
+  for t in $TARGETS; do
+    acc_read "$t"
+    local all=$((A_load_ms + A_fuzz_ms + A_merge_ms + A_crash_ms)) f bugs=0 c=() d
+    for d in "$OUT/crashes/$t"/*/; do [[ -f $d/count ]] && bugs=$((bugs + 1)); done
+    for f in all A_load_ms A_fuzz_ms A_merge_ms A_crash_ms; do fmt_s "${!f}"; c+=("$S"); done
+    nfiles "$OUT/work/$t"
+    printf -v line '%-10s %7s %5s%% %6s %7s %6s %6s %11s %8s %6s %6s %8s %8s %5s\n' "$t" "${c[0]}" \
+      $((all * 100 / total)) "${c[1]}" "${c[2]}" "${c[3]}" "${c[4]}" "$A_execs" \
+      $(( (A_load_ms + A_fuzz_ms) > 0 ? A_execs * 1000 / (A_load_ms + A_fuzz_ms) : 0 )) "$A_cov" "$A_ft" \
+      "+$A_merged" "$N" "$bugs"
+    out+=$line
   done
-  [[ $TIME =~ ^[0-9]+$ && $TIME -ge 4 ]] || die "--time takes seconds (>= 4)"
-  [[ $ENGINE == libfuzzer || $ENGINE == afl ]] || die "--engine is libfuzzer or afl"
+  out+="(time: seconds of one slot spent loading + fuzzing + merging + handling crashes; exec/s over"$'\n'
+  out+=" load + fuzz; +corpus: inputs merged into $CORPUS; pending: new inputs whose merge did not fit)"$'\n'
+  local d any=0 sig n
+  for d in "$OUT"/crashes/*/*/; do
+    [[ -f $d/signature ]] || continue
+    ((any)) || out+="BUGS, each once (folder with input, minimized, ops.txt; xN = times found):"$'\n'
+    any=1
+    sig=$(<"$d/signature") n=$(<"$d/count")
+    t=${d%/*/}; t=${t##*/}
+    out+="  $t x$n  ${d%/}"$'\n'"    $sig"$'\n'
+  done
+  if ((any)); then out+="Reproduce: ./fuzz.sh repro <folder>/minimized   (see harness/REPRODUCING.md)"$'\n'
+  else out+="no crashes"$'\n'; fi
+  printf '%s' "$out"
+}
+
+# progress: on a terminal, redraws one line per target every 2 s.
+progress() {
+  [[ -t 1 ]] || return 0
+  local t drawn=0 n=0
+  for t in $TARGETS; do n=$((n + 1)); done
+  while :; do
+    ((drawn)) && printf '\033[%dA' "$n"
+    for t in $TARGETS; do
+      local st=waiting
+      [[ -f $OUT/state/$t.run ]] && st=$(<"$OUT/state/$t.run")
+      printf '\033[K%-10s %-8s %s\n' "$t" "$st" "$(tail -n 1 "$OUT/logs/$t.log" 2>/dev/null | cut -c1-100)"
+    done
+    drawn=1
+    sleep 2
+  done
+}
+
+# on_signal: the first SIGINT/SIGTERM ends the run cleanly (slices stop,
+# merge, summary); a second one stops at once.
+on_signal() {
+  if [[ -f $OUT/state/.stop ]]; then
+    local p
+    for p in "${SLOT_PIDS[@]}" ${PROGRESS_PID:-}; do pkill -TERM -P "$p" 2>/dev/null || true; kill -TERM "$p" 2>/dev/null || true; done
+    echo "fuzz-main.sh: stopped at once (second signal); corpus not merged" >&2
+    exit 130
+  fi
+  touch "$OUT/state/.stop"
+  log "stopping: ending the current slices, then merge and summary (signal again to abort)"
+}
+
+cmd_fuzz() {
+  parse_fuzz_opts "$@"
+  local b0 t start round
+  now; b0=$NOW
   log "building ($ENGINE)"
   build_libfuzzer            # replayers and minimizers, also for AFL
   [[ $ENGINE == afl ]] && build_afl
-  [[ -n $TARGETS ]] || die "no fuzz target is built yet"
-  rm -rf "$OUT/state" "$OUT/logs" "$OUT/work" "$OUT/afl"
-  mkdir -p "$OUT/state" "$OUT/logs" "$OUT/crashes"
-  local ntargets rounds per slots
-  ntargets=$(wc -w <<<"$TARGETS")
-  if [[ $ENGINE == afl ]]; then slots=1; else slots=$JOBS; fi   # AFL: all cores per target
-  rounds=$(( (ntargets + slots - 1) / slots ))
-  per=$(( TIME / rounds )); ((per >= 2)) || per=2
-  log "fuzzing $TARGETS: $rounds round(s) of ${per}s on $JOBS core(s)"
-  progress_loop &
-  local progress_pid=$! t running=0 pids=()
-  for t in $TARGETS; do
-    if [[ $ENGINE == afl ]]; then run_afl "$t" "$per" & else run_libfuzzer "$t" "$per" & fi
-    pids+=($!)
-    running=$((running + 1))
-    if ((running >= slots)); then wait "${pids[@]}"; pids=(); running=0; fi
-  done
-  ((${#pids[@]})) && wait "${pids[@]}"
-  touch "$OUT/state/.done"
-  wait "$progress_pid" 2>/dev/null || true
-  log "merging coverage-increasing inputs into corpus/"
-  local merged=() crashes=0 saved=()
-  for t in $TARGETS; do
-    merged+=("$t +$(merge_new "$t")")
-    mapfile -t -O "${#saved[@]}" saved < <(save_crashes "$t")
-  done
-  echo
-  echo "Summary (engine $ENGINE, ${per}s per target; exec/s = average)"
-  table | sed 's/ state$//; s/ done$//'
-  printf 'new corpus inputs: %s\n' "${merged[*]}"
-  crashes=${#saved[@]}
-  if ((crashes)); then
-    echo "CRASHES ($crashes new), each with input, minimized, ops.txt (op listing + failed check):"
-    local d
-    for d in "${saved[@]}"; do
-      echo "  $d"
-      grep -m1 -E 'FUZZ CHECK FAILED|ERROR: (Address|Undefined|Leak)Sanitizer|runtime error' "$d/ops.txt" \
-        | sed 's/^/    /' || true
-    done
-    echo "Reproduce: ./fuzz.sh repro <dir>/minimized   (see harness/REPRODUCING.md)"
-    return 1
+  now; BUILD_MS=$((NOW - b0)) start=$NOW
+  fmt_s "$BUILD_MS"; log "build: $S s (not counted in --time)"
+  rm -rf "$OUT/state" "$OUT/logs" "$OUT/new" "$OUT/sample" "$OUT/afl" "$OUT/afl-in"
+  mkdir -p "$OUT/state" "$OUT/logs" "$OUT/crashes" "$OUT/stats"
+  for t in $TARGETS; do mkdir -p "$CORPUS/$t" "$OUT/work/$t" "$OUT/crashes/$t"; done
+  exec {SLEEP_FD}<> <(:)
+  SLOT_PIDS=()
+  trap on_signal INT TERM
+  if ((FOREVER)); then
+    log "fuzzing $TARGETS until stopped (Ctrl-C or SIGTERM); merge and summary every $INTERVAL s; $JOBS slot(s)"
+  else
+    log "fuzzing $TARGETS for $TIME s on $JOBS slot(s), loading and merging included"
   fi
-  # A crash already saved in an earlier run is still a crash.
-  for t in $TARGETS; do
-    [[ $(crash_count "$t") -eq 0 ]] || { echo "crash files remain in $OUT/crashes/$t"; return 1; }
+  progress & PROGRESS_PID=$!
+  while :; do
+    if ((FOREVER)); then round=$((INTERVAL * 1000)); else now; round=$((start + TIME * 1000 - NOW - 150)); fi
+    run_round "$round"
+    update_yields
+    merge_pending "$start"
+    ((FOREVER)) && [[ ! -f $OUT/state/.stop ]] || break
+    summary "$start"
   done
-  echo "no crashes"
+  kill "$PROGRESS_PID" 2>/dev/null || true
+  wait "$PROGRESS_PID" 2>/dev/null || true
+  summary "$start"
+  trap - INT TERM
+  # A bug found now or in an earlier run (still under crashes/) fails the run.
+  for t in $TARGETS; do
+    for b in "$OUT/crashes/$t"/*/; do [[ -f $b/count ]] && return 1; done
+  done
+  return 0
 }
 
-# target_of <file>: the target named by a path component (corpus/vmm/x,
-# out/fuzz/crashes/vmm/...), else empty.
+# ---------------------------------------------------------------- repro
+# repro_args FILE|DIR [TARGET]: checks the arguments, prints the absolute path.
+repro_args() {
+  (($# >= 1 && $# <= 2)) || die "usage: repro FILE|DIR [TARGET]"
+  [[ $1 != -* ]] || die "unknown option: $1 (usage: repro FILE|DIR [TARGET])"
+  local path
+  path=$(abs "$1")
+  if [[ ! -e $path ]]; then
+    echo "fuzz-main.sh: repro: $1: no such file or directory" >&2
+    exit 1
+  fi
+  echo "$path"
+}
+
+# target_of <file>: the target named by a path component (corpus/<t>/x,
+# out/fuzz/crashes/<t>/...), else empty.
 target_of() {
-  local t part
+  local t part parts
   IFS=/ read -r -a parts <<<"$1"
   for part in "${parts[@]}"; do
-    for t in bitmap pmm paging vmm boot_init emu; do [[ $part == "$t" ]] && { echo "$t"; return; }; done
+    for t in $TARGETS; do [[ $part == "$t" ]] && { echo "$t"; return; }; done
   done
+}
+
+# repro_one <file> [target]: replays one file with the op listing; tries
+# every target when none is known. Returns 1 when a replay failed.
+repro_one() {
+  local file=$1 t=${2:-} rc=0
+  [[ -n $t ]] || t=$(target_of "$file")
+  if [[ -n $t ]]; then
+    log "replaying $file on target $t (ASan + UBSan)"
+    timeout 300 "$(tbin "$LF" replay "$t")" -v "$file" || rc=$?
+    if ((rc == 0)); then echo "RESULT: $file: no check failed, no sanitizer report (target $t)"
+    else echo "RESULT: $file: FAILED on target $t (exit $rc): the failed check is printed above, after the op listing"; fi
+    return $((rc != 0))
+  fi
+  # No target in the path: the one(s) whose replayer fails on the file.
+  local failing=()
+  for t in $TARGETS; do
+    timeout 300 "$(tbin "$LF" replay "$t")" "$file" >/dev/null 2>&1 || failing+=("$t")
+  done
+  if ((${#failing[@]} == 0)); then
+    echo "RESULT: $file replays clean on every target ($TARGETS): no check failed, no sanitizer report"
+    return 0
+  fi
+  for t in "${failing[@]}"; do
+    log "$file fails on target $t: replaying with the op listing (ASan + UBSan)"
+    rc=0
+    timeout 300 "$(tbin "$LF" replay "$t")" -v "$file" || rc=$?
+    echo "RESULT: $file: FAILED on target $t (exit $rc): the failed check is printed above, after the op listing"
+  done
+  return 1
 }
 
 cmd_repro() {
-  local file=${1:-} t=${2:-}
-  [[ -n $file && -f $file ]] || die "usage: repro FILE [TARGET]"
-  file=$(cd "$(dirname "$file")" && pwd)/$(basename "$file")
-  [[ -n $t ]] || t=$(target_of "$file")
-  [[ -n $t ]] || die "cannot tell the target from the path; give it: repro FILE bitmap|pmm|paging|vmm|boot_init|emu"
-  TARGETS=$t build_libfuzzer
-  log "replaying $file on target $t (ASan + UBSan)"
-  local rc=0
-  "$(bin "$BUILD_LF" replay_$t)" -v "$file" || rc=$?
-  if ((rc == 0)); then echo "RESULT: no check failed, no sanitizer report"; else
-    echo "RESULT: FAILED (exit $rc): the failed check is printed above, after the op listing"; fi
-  return "$rc"
+  local path t=${2:-} status=0 f
+  path=$(repro_args "$@")
+  local saved=$TARGETS
+  build_libfuzzer
+  if [[ -n $t ]]; then
+    [[ " $TARGETS " == *" $t "* ]] || die "unknown target '$t' (targets: $TARGETS)"
+  fi
+  TARGETS=${saved:-$TARGETS}
+  if [[ -d $path ]]; then
+    local files=()
+    mapfile -t files < <(find "$path" -type f ! -name '.*' | sort)
+    ((${#files[@]})) || { echo "repro: $path: no files in it" >&2; return 1; }
+    for f in "${files[@]}"; do repro_one "$f" "$t" || status=1; done
+    echo "replayed ${#files[@]} file(s) from $path: $([[ $status == 0 ]] && echo 'no failure' || echo 'FAILURES above')"
+  else
+    repro_one "$path" "$t" || status=1
+  fi
+  return $status
 }
 
+# ---------------------------------------------------------------- corpus tools
 cmd_cov() {
   command -v llvm-cov-14 >/dev/null || die "llvm-cov-14 missing (apt-get install llvm-14)"
   log "building with source-based coverage"
   configure "$BUILD_COV" "$CC_CLANG" none "$WARN -O0 -g -fprofile-instr-generate -fcoverage-mapping"
   local t list=() bins=() profs=()
-  TARGETS=$(built_targets "$BUILD_COV")
+  pick_targets "$BUILD_COV"
   for t in $TARGETS; do list+=("replay_$t"); done
   cmake --build "$BUILD_COV" -j"$JOBS" --target "${list[@]}" >"$BUILD_COV.build.log" 2>&1 \
     || { tail -30 "$BUILD_COV.build.log" >&2; die "coverage build failed"; }
   rm -rf "$OUT/cov" && mkdir -p "$OUT/cov/prof"
   for t in $TARGETS; do
-    LLVM_PROFILE_FILE="$OUT/cov/prof/$t.profraw" "$(bin "$BUILD_COV" replay_$t)" "$CORPUS/$t" \
+    LLVM_PROFILE_FILE="$OUT/cov/prof/$t.profraw" "$(tbin "$BUILD_COV" replay "$t")" "$CORPUS/$t" \
       >/dev/null 2>"$OUT/cov/$t.log" || echo "warning: replay of corpus/$t failed (see $OUT/cov/$t.log)"
-    bins+=(-object "$(bin "$BUILD_COV" replay_$t)")
+    bins+=(-object "$(tbin "$BUILD_COV" replay "$t")")
     profs+=("$OUT/cov/prof/$t.profraw")
   done
   llvm-profdata-14 merge -sparse "${profs[@]}" -o "$OUT/cov/all.profdata"
@@ -374,37 +737,37 @@ cmd_minimize() {
   for t in $TARGETS; do
     local tmp before after
     tmp=$(mktemp -d)
-    before=$(find "$CORPUS/$t" -type f | wc -l)
+    before=$(count_files "$CORPUS/$t")
     # Named files (generated seeds) stay; merged inputs (named by their
     # SHA-1) stay only when they reach edges the others do not.
     local merged=$tmp/merged
     mkdir -p "$tmp/keep" "$merged"
     find "$CORPUS/$t" -maxdepth 1 -type f ! -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$tmp/keep/" \;
     find "$CORPUS/$t" -maxdepth 1 -type f -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$merged/" \;
-    "$(bin "$BUILD_LF" fuzz_$t)" -merge=1 -use_counters=0 -max_len=$MAX_LEN "$tmp/keep" "$merged" \
+    "$(tbin "$LF" fuzz "$t")" -merge=1 -use_counters=0 -max_len=$MAX_LEN "$tmp/keep" "$merged" \
       >"$OUT/minimize-$t.log" 2>&1 || die "merge of $t failed ($OUT/minimize-$t.log)"
     find "$CORPUS/$t" -maxdepth 1 -type f -regex '.*/[0-9a-f]\{40\}' -delete
     find "$tmp/keep" -type f -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$CORPUS/$t/" \;
     rm -rf "$tmp"
-    after=$(find "$CORPUS/$t" -type f | wc -l)
+    after=$(count_files "$CORPUS/$t")
     echo "$t: $before -> $after inputs"
   done
 }
 
 cmd_gen() {
   build_libfuzzer
-  "$(bin "$BUILD_LF" fuzz_gen_corpus)" "$CORPUS"
+  "$BUILD_LF/harness/fuzz_gen_corpus" "$CORPUS"
   echo "seeds and dictionaries written to $CORPUS"
 }
 
-mkdir -p "$OUT"
 cmd=${1:-fuzz}
 [[ $# -gt 0 ]] && shift
 case $cmd in
-  fuzz) cmd_fuzz "$@" ;;
+  needs) cmd_needs "$@" ;;
+  fuzz) mkdir -p "$OUT"; cmd_fuzz "$@" ;;
   repro) cmd_repro "$@" ;;
-  cov) cmd_cov ;;
-  minimize) cmd_minimize ;;
+  cov) mkdir -p "$OUT"; cmd_cov ;;
+  minimize) mkdir -p "$OUT"; cmd_minimize ;;
   gen) cmd_gen ;;
-  *) die "unknown subcommand $cmd (fuzz, repro, cov, minimize, gen)" ;;
+  *) die "unknown command: $cmd (fuzz, repro, cov, minimize, gen, needs)" ;;
 esac

@@ -454,6 +454,24 @@ static void test_errors(void)
     c = config(qemu128, 10, true, HHDM);
     c.kernel = NULL;
     boot_fails(&c, VMM_ERR_INVALID_ARGUMENT);
+    c = config(qemu128, 10, true, HHDM);
+    c.vmm_bitmap = NULL;
+    boot_fails(&c, VMM_ERR_INVALID_ARGUMENT);
+    /* a VMM window the CPU cannot map: touching or straddling the canonical
+     * hole (issue: [0x00007FFFFFF00000, 0x0000800000100000) was accepted) */
+    static const uint64_t bad_windows[][2] = {
+        {0x00007FFFFFF00000ull, 0x0000800000100000ull},
+        {0x00007FFFFFFFF000ull, 0x0000800000001000ull},
+        {0x0000800000000000ull, 0x0000800000002000ull},
+        {0xFFFF7FFFFFFFE000ull, 0xFFFF800000001000ull},
+        {0x1000ull, 0xFFFF800000001000ull},
+    };
+    for (size_t i = 0; i < sizeof bad_windows / sizeof bad_windows[0]; i++) {
+        c = config(qemu128, 10, true, HHDM);
+        c.vmm_start = bad_windows[i][0];
+        c.vmm_end = bad_windows[i][1];
+        boot_fails(&c, VMM_ERR_NON_CANONICAL);
+    }
     /* hhdm: 1G aligned with 1G pages, 2M aligned without */
     c = config(qemu128, 10, true, HHDM + M2);
     boot_fails(&c, VMM_ERR_MISALIGNED);

@@ -158,24 +158,35 @@ static void test_alloc_free_all(void)
     CHECK(pmm_free_count(&pmm) == total);
 }
 
-static void test_alloc_next_fit(void)
+/* The hint is the lowest free frame: allocation is first fit, and any
+ * sequence of calls that restores the bitmaps restores the whole pmm_t. */
+static void test_alloc_lowest_first(void)
 {
     pmm_t pmm;
     init_pc(&pmm);
-    uint64_t a, b, c;
+    uint64_t a, b, c, d;
+    pmm_t fresh = pmm;
     CHECK_OK(pmm_alloc(&pmm, &a));
     CHECK_OK(pmm_alloc(&pmm, &b));
     CHECK(b == a + K4);
     CHECK_OK(pmm_free(&pmm, a));
     CHECK_OK(pmm_alloc(&pmm, &c));
-    CHECK(c == b + K4); /* next-fit: not the just-freed frame */
-    /* wrap-around: exhaust the top, then the freed low frame comes back */
-    uint64_t p;
-    size_t left = pmm_free_count(&pmm);
-    for (size_t i = 0; i + 1 < left; i++)
-        CHECK_OK(pmm_alloc(&pmm, &p));
-    CHECK_OK(pmm_alloc(&pmm, &p));
-    CHECK(p == a);
+    CHECK(c == a); /* first fit: the lowest free frame comes back */
+    CHECK_OK(pmm_alloc_contiguous(&pmm, 4, 4, &d));
+    CHECK(d % (4 * K4) == 0 && d > b);
+    vmm_frames_t f = pmm_frames(&pmm);
+    CHECK_OK(f.free(f.ctx, d, 4));
+    CHECK_OK(pmm_free(&pmm, b));
+    CHECK_OK(pmm_free(&pmm, c));
+    CHECK(memcmp(&pmm, &fresh, sizeof pmm) == 0); /* hint included */
+    /* frames interface: alloc / claim / free in any order restore it too */
+    CHECK_OK(f.alloc(f.ctx, 1, 1, &a));
+    CHECK_OK(f.alloc(f.ctx, 1, 1, &b));
+    CHECK_OK(f.free(f.ctx, a, 1));
+    CHECK_OK(f.claim(f.ctx, a, 1));
+    CHECK_OK(f.free(f.ctx, b, 1));
+    CHECK_OK(f.free(f.ctx, a, 1));
+    CHECK(memcmp(&pmm, &fresh, sizeof pmm) == 0);
 }
 
 static void test_alloc_contiguous(void)
@@ -338,7 +349,7 @@ int main(void)
     RUN(test_init_order_independent);
     RUN(test_init_errors);
     RUN(test_alloc_free_all);
-    RUN(test_alloc_next_fit);
+    RUN(test_alloc_lowest_first);
     RUN(test_alloc_contiguous);
     RUN(test_free_claim_errors);
     RUN(test_reserve);

@@ -77,7 +77,7 @@ static void test_init_errors(void)
     CHECK_ERR(vmm_init(&vmm, s, s + 257 * K4, bits, 4, &a, &m, &f), VMM_ERR_OUT_OF_BOUNDS);
     CHECK(memcmp(&vmm, &before, sizeof vmm) == 0);
     CHECK_OK(vmm_init(&vmm, s, s + 256 * K4, bits, 4, &a, &m, &f));
-    CHECK(vmm.start == s && vmm.end == s + 256 * K4 && vmm.records == NULL);
+    CHECK(vmm.start == s && vmm.end == s + 256 * K4 && vmm_first_record(&vmm) == NULL);
     CHECK(vmm.bitmap.num_free == 256);
     /* the top of the address space is a valid window */
     CHECK_OK(vmm_init(&vmm, UINT64_MAX - 256 * K4 + 1, UINT64_MAX & ~VMM_PAGE_MASK, bits, 4,
@@ -221,8 +221,9 @@ static void test_alloc_frames_and_attrs(void)
         }
     }
     /* records are sorted by address */
-    for (const vmm_record_t *r = fx.vmm.records; r && r->next; r = r->next)
-        CHECK(r->virt + r->pages * K4 <= r->next->virt);
+    for (const vmm_record_t *r = vmm_first_record(&fx.vmm); r && vmm_next_record(r);
+         r = vmm_next_record(r))
+        CHECK(r->virt + r->pages * K4 <= vmm_next_record(r)->virt);
     CHECK(fx_destroy(&fx));
 }
 
@@ -471,7 +472,7 @@ static void test_deinit_frees_everything(void)
     CHECK_OK(vmm_map_page(&fx.vmm, res, res + 2 * K4, f, RW));
     vmm_deinit(&fx.vmm);
     CHECK(pmm_free_count(&fx.pmm) == free_before);
-    CHECK(fx.rm.count == 0 && fx.fa.live == 0 && fx.vmm.records == NULL);
+    CHECK(fx.rm.count == 0 && fx.fa.live == 0 && vmm_first_record(&fx.vmm) == NULL);
     CHECK(fx.vmm.bitmap.num_free == fx.vmm.bitmap.num_entries);
     CHECK(fx_destroy(&fx));
 }

@@ -31,7 +31,7 @@ static bool consistent(const vmm_fixture_t *fx)
     size_t pages = 0, blocks = 0, bytes = 0, mappings = 0;
     long frames = 0;
     uint64_t prev_end = v->start;
-    for (const vmm_record_t *r = v->records; r != NULL; r = r->next) {
+    for (const vmm_record_t *r = vmm_first_record(v); r != NULL; r = vmm_next_record(r)) {
         if (r->virt < prev_end || r->pages == 0 || r->virt + r->pages * K4 > v->end)
             return false;
         size_t first = (size_t)((r->virt - v->start) / K4);
@@ -82,13 +82,13 @@ static uint64_t pick_addr(const vmm_fixture_t *fx)
 {
     const vmm_t *v = &fx->vmm;
     size_t n = 0;
-    for (const vmm_record_t *r = v->records; r != NULL; r = r->next)
+    for (const vmm_record_t *r = vmm_first_record(v); r != NULL; r = vmm_next_record(r))
         n++;
     uint64_t choice = rnd(8);
     if (n != 0 && choice < 5) {
-        const vmm_record_t *r = v->records;
+        const vmm_record_t *r = vmm_first_record(v);
         for (uint64_t i = rnd(n); i > 0; i--)
-            r = r->next;
+            r = vmm_next_record(r);
         return choice < 4 ? r->virt : r->virt + rnd(r->pages) * K4;
     }
     uint64_t a = v->start - 8 * K4 + rnd(PAGES + 16) * K4;

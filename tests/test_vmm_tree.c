@@ -247,7 +247,7 @@ static void test_failures_change_nothing(void)
     }
     CHECK_ERR(vmm_tree_insert(&tree, NULL), VMM_ERR_INVALID_ARGUMENT);
     CHECK_ERR(vmm_tree_insert(&tree, &other[1].node), VMM_ERR_INVALID_ARGUMENT);
-    CHECK_ERR(vmm_tree_remove(&tree, NULL), VMM_ERR_NOT_ALLOCATED);
+    CHECK_ERR(vmm_tree_remove(&tree, NULL), VMM_ERR_INVALID_ARGUMENT);
     for (size_t i = 0; i < 3; i++)
         CHECK_ERR(vmm_tree_remove(&tree, &other[i].node), VMM_ERR_NOT_ALLOCATED);
     item_t loose;

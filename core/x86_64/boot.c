@@ -120,8 +120,11 @@ static vmm_status_t check_config(const x86_boot_config_t *cfg,
 {
     if (cfg == NULL || frames == NULL || pt == NULL || vmm == NULL ||
         result == NULL || (cfg->map == NULL && cfg->map_len != 0) ||
-        (cfg->kernel == NULL && cfg->kernel_len != 0))
+        (cfg->kernel == NULL && cfg->kernel_len != 0) || cfg->vmm_bitmap == NULL)
         return VMM_ERR_INVALID_ARGUMENT;
+    if (cfg->vmm_start < cfg->vmm_end &&
+        x86_range_mappable(cfg->vmm_start, cfg->vmm_end - cfg->vmm_start) != VMM_OK)
+        return VMM_ERR_NON_CANONICAL; /* checked again by vmm_init; fail early */
     if (cfg->hhdm_offset & (direct_page_size(cfg) - 1u))
         return VMM_ERR_MISALIGNED;
     vmm_status_t st = check_map(cfg);

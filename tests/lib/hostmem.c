@@ -51,22 +51,27 @@ void *hostmem_ptr(const hostmem_t *hm, uint64_t phys)
 /* Returns true with a copy of the pmm's used bitmap and free count. */
 bool hostmem_snap_take(const hostmem_t *hm, hostmem_snap_t *snap)
 {
-    snap->words = hm->pmm.used.num_words;
+    snap->words = hm->pmm.used.num_words + hm->pmm.reserved.num_words;
     snap->free_frames = pmm_free_count(&hm->pmm);
+    snap->pmm = hm->pmm;
     snap->used = malloc(snap->words * sizeof(uint64_t));
     if (snap->used == NULL)
         return false;
-    memcpy(snap->used, hm->pmm.used.words, snap->words * sizeof(uint64_t));
+    memcpy(snap->used, hm->pmm.used.words, hm->pmm.used.num_words * sizeof(uint64_t));
+    memcpy(snap->used + hm->pmm.used.num_words, hm->pmm.reserved.words,
+           hm->pmm.reserved.num_words * sizeof(uint64_t));
     return true;
 }
 
 /* Returns true when the pmm matches the snapshot exactly. */
 bool hostmem_snap_same(const hostmem_t *hm, const hostmem_snap_t *snap)
 {
-    return snap->used != NULL && hm->pmm.used.num_words == snap->words &&
+    size_t uw = hm->pmm.used.num_words;
+    return snap->used != NULL && memcmp(&hm->pmm, &snap->pmm, sizeof snap->pmm) == 0 &&
            pmm_free_count(&hm->pmm) == snap->free_frames &&
-           memcmp(hm->pmm.used.words, snap->used,
-                  snap->words * sizeof(uint64_t)) == 0;
+           memcmp(hm->pmm.used.words, snap->used, uw * sizeof(uint64_t)) == 0 &&
+           memcmp(hm->pmm.reserved.words, snap->used + uw,
+                  hm->pmm.reserved.num_words * sizeof(uint64_t)) == 0;
 }
 
 /* Releases the snapshot's copy. */

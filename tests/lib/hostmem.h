@@ -50,12 +50,14 @@ void hostmem_destroy(hostmem_t *hm);
 /* Returns the host pointer for physical address phys, NULL outside. */
 void *hostmem_ptr(const hostmem_t *hm, uint64_t phys);
 
-/* A copy of the pmm's state (used bitmap and free count), to check that an
- * operation left the frame manager exactly as it was. */
+/* A copy of the pmm's whole state (the pmm_t, its hint included, and both
+ * bitmaps), to check that an operation left the frame manager exactly as it
+ * was. */
 typedef struct hostmem_snap {
-    uint64_t *used;
+    uint64_t *used;   /* both bitmaps' words (the pmm's storage) */
     size_t words;
     size_t free_frames;
+    pmm_t pmm;
 } hostmem_snap_t;
 
 /* Takes a snapshot (heap); false when out of memory. */

@@ -96,13 +96,14 @@ void fx_snap(const vmm_fixture_t *fx, fx_snapshot_t *s)
     s->pmm = fx->pmm;
     s->pmm_words = xcalloc(fx->pmm_nwords, sizeof(uint64_t));
     memcpy(s->pmm_words, fx->pmm_words, fx->pmm_nwords * sizeof(uint64_t));
-    for (const vmm_record_t *r = fx->vmm.records; r != NULL; r = r->next)
+    for (const vmm_record_t *r = vmm_first_record(&fx->vmm); r != NULL; r = vmm_next_record(r))
         s->nrecords++;
     s->rec_ptrs = xcalloc(s->nrecords, sizeof *s->rec_ptrs);
     s->rec_bytes = xcalloc(s->nrecords, sizeof *s->rec_bytes);
     s->rec_sizes = xcalloc(s->nrecords, sizeof *s->rec_sizes);
     size_t i = 0;
-    for (vmm_record_t *r = fx->vmm.records; r != NULL; r = r->next, i++) {
+    for (const vmm_record_t *r = vmm_first_record(&fx->vmm); r != NULL;
+         r = vmm_next_record(r), i++) {
         s->rec_ptrs[i] = r;
         s->rec_sizes[i] = fx_record_bytes(r);
         s->rec_bytes[i] = xcalloc(s->rec_sizes[i], 1);
@@ -125,20 +126,18 @@ bool fx_same(const vmm_fixture_t *fx, const fx_snapshot_t *s)
 {
     const vmm_t *a = &fx->vmm, *b = &s->vmm;
     if (a->start != b->start || a->end != b->end || a->hint != b->hint ||
-        a->records != b->records || a->bitmap.num_free != b->bitmap.num_free ||
+        a->tree.root != b->tree.root || a->tree.count != b->tree.count ||
+        a->bitmap.num_free != b->bitmap.num_free ||
         a->bitmap.words != b->bitmap.words || a->bitmap.num_entries != b->bitmap.num_entries)
         return differ("vmm header (hint, records, num_free)");
     if (memcmp(fx->bits, s->bits, fx->nbits * sizeof(uint64_t)) != 0)
         return differ("vmm bitmap words");
-    /* the pmm's next-fit hint is a heuristic the VMM cannot restore through
-     * the frames interface: everything else must be identical */
-    pmm_t p = fx->pmm;
-    p.hint = s->pmm.hint;
-    if (memcmp(&p, &s->pmm, sizeof p) != 0 ||
+    /* the whole pmm_t, its hint included */
+    if (memcmp(&fx->pmm, &s->pmm, sizeof fx->pmm) != 0 ||
         memcmp(fx->pmm_words, s->pmm_words, fx->pmm_nwords * sizeof(uint64_t)) != 0)
         return differ("pmm");
     size_t i = 0;
-    for (const vmm_record_t *r = a->records; r != NULL; r = r->next, i++) {
+    for (const vmm_record_t *r = vmm_first_record(a); r != NULL; r = vmm_next_record(r), i++) {
         if (i >= s->nrecords || r != s->rec_ptrs[i])
             return differ("record list");
         if (fx_record_bytes(r) != s->rec_sizes[i] ||

@@ -51,7 +51,7 @@ typedef struct fx_snapshot {
     pmm_t pmm;
     uint64_t *pmm_words;
     size_t nrecords;
-    vmm_record_t **rec_ptrs;   /* the record blocks, in list order     */
+    const vmm_record_t **rec_ptrs; /* the record blocks, in address order */
     unsigned char **rec_bytes; /* their contents                       */
     size_t *rec_sizes;
     rec_mapper_t rm;           /* deep copy                            */

@@ -1,0 +1,62 @@
+/*
+ * vmm_records.h - the VMM's allocation records (vmm_records.c): their
+ * blocks, their one index (the tree in vmm_t.tree), and the pair that maps
+ * an ALLOC record's single frames and gives them back. Not part of the API.
+ */
+#ifndef CORE_VMM_RECORDS_H
+#define CORE_VMM_RECORDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vmm_internal.h"
+
+/* Returns the address one past the record's last byte (never wraps: a
+ * record lies in the window, whose end is at most 2^64 - 4K). */
+static inline uint64_t vmm_record_end(const vmm_record_t *rec)
+{
+    return rec->virt + BYTES_OF(rec->pages);
+}
+
+/* Returns the per-page attribute bytes stored after a reservation's
+ * frames[] (vmm_record_page_attrs reads them). */
+static inline uint8_t *vmm_record_attr_bytes(vmm_record_t *rec)
+{
+    return (uint8_t *)&rec->frames[rec->nframes];
+}
+
+/* Returns the record whose tree node is node (not NULL). */
+#define VMM_RECORD_OF(n) VMM_TREE_ENTRY(n, vmm_record_t, node)
+
+/* Allocates a record of kind for [virt, virt + pages pages) with nframes
+ * frames, all VMM_NO_FRAME, attrs and flags 0, page_size 4K, not indexed.
+ * Returns NULL when the allocator fails or the block would not fit a
+ * size_t. */
+vmm_record_t *vmm_record_new(vmm_t *vmm, uint32_t kind, uint64_t virt, uint64_t pages,
+                             size_t nframes);
+
+/* Returns a record's block (not indexed) to the allocator; cannot fail. */
+void vmm_record_delete(vmm_t *vmm, vmm_record_t *rec);
+
+/* Indexes rec (the bitmap guarantees its range is free); cannot fail. */
+void vmm_record_insert(vmm_t *vmm, vmm_record_t *rec);
+
+/* Removes rec from the index; cannot fail. */
+void vmm_record_remove(vmm_t *vmm, vmm_record_t *rec);
+
+/* Looks up the record starting at virt and stores it in *rec. Returns
+ * VMM_ERR_INVALID_ARGUMENT (vmm NULL), VMM_ERR_OUT_OF_BOUNDS (outside the
+ * window), VMM_ERR_NOT_START (inside a record, not its start) or
+ * VMM_ERR_NOT_ALLOCATED (no record there). */
+vmm_status_t vmm_record_at(vmm_t *vmm, uint64_t virt, vmm_record_t **rec);
+
+/* Maps the pages of an ALLOC record, one mapper call per run of physically
+ * contiguous frames. On failure unmaps what it mapped (a failure of that
+ * undo traps) and returns the mapper's error: nothing changed. */
+vmm_status_t vmm_map_single_frames(vmm_t *vmm, const vmm_record_t *rec);
+
+/* Returns frames[from, to) of an ALLOC record to the frame source, one call
+ * per physically contiguous run. They are the VMM's: a failure traps. */
+void vmm_return_single_frames(vmm_t *vmm, const vmm_record_t *rec, size_t from, size_t to);
+
+#endif

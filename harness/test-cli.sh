@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# test-cli.sh CASE ROOT BUILD MUTANT_REPLAY MUTANT_FUZZ - ctest label cli:
+# ./fuzz.sh as a new user meets it. BUILD is a configured build dir with the
+# libFuzzer binaries (fuzz-targets.txt); the mutants are replay_bitmap and
+# fuzz_bitmap linked with a broken bitmap_test (or "-"). Cases:
+#   help           help, -h, --help: exit 0, list every command and option,
+#                  install nothing (apt-get, dpkg-query, pip... are traps here)
+#   bad_options    unknown commands/options and options without their value:
+#                  exit 2 with a message, before installing anything
+#   repro_missing  repro of a missing file says so and fails, installs nothing
+#   repro_outside  a crash file in the current directory (outside corpus/):
+#                  repro finds the target, prints the op listing and the
+#                  failed check; a clean file replays clean on every target
+#   repro_dir      repro of a directory replays each file in it
+#   forever        --forever, SIGTERM after a few seconds: exit 0, summary,
+#                  corpus merged, no process left behind
+#   dedup          two short runs over the mutant: the bug is filed once
+#                  (one folder, count >= 2), listed once, exit 1
+# Exit 77 (skipped) when the case needs binaries this build lacks.
+set -uo pipefail
+CASE=$1 ROOT=$2 BUILD=$3 MUTANT=${4:--} MUTANT_FUZZ=${5:--}
+TMP=$(mktemp -d /tmp/vmm-cli.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+FAILS=0
+
+fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
+ok() { echo "ok: $*"; }
+
+# Traps: any installer or package query writes to $TMP/installs and fails.
+mkdir -p "$TMP/trap"
+for tool in apt-get apt dpkg dpkg-query pip pip3 python3 sudo why3 frama-c; do
+  printf '#!/bin/sh\necho "%s $*" >>"%s/installs"\nexit 1\n' "$tool" "$TMP" >"$TMP/trap/$tool"
+  chmod +x "$TMP/trap/$tool"
+done
+
+# run <args...>: ./fuzz.sh with the traps first on PATH, from $TMP/cwd;
+# sets OUT (stdout + stderr) and RC.
+run() {
+  mkdir -p "$TMP/cwd"
+  OUT=$(cd "$TMP/cwd" && PATH="$TMP/trap:$PATH" VMM_FUZZ_PREBUILT="${PREBUILT:-}" \
+        timeout 50 "$ROOT/fuzz.sh" "$@" 2>&1)
+  RC=$?
+}
+
+no_installs() {
+  if [[ -s $TMP/installs ]]; then fail "$1 ran installers: $(tr '\n' ';' <"$TMP/installs")"; rm -f "$TMP/installs"
+  else ok "$1 installed nothing"; fi
+}
+
+need_build() {
+  grep -q $'^bitmap\t' "$BUILD/fuzz-targets.txt" 2>/dev/null \
+    && awk -F'\t' '$1 == "bitmap" && $4 != "-"' "$BUILD/fuzz-targets.txt" | grep -q . \
+    || { echo "SKIP: no libFuzzer targets in $BUILD"; exit 77; }
+}
+
+case_help() {
+  local form word
+  for form in help -h --help; do
+    run "$form"
+    ((RC == 0)) && ok "$form exits 0" || fail "$form exit $RC"
+    for word in fuzz test repro cov minimize gen bench prove boot build deps help \
+                --time --forever --interval --engine --targets --jobs --corpus --out --prebuilt; do
+      grep -qe "$word" <<<"$OUT" || fail "$form does not mention $word"
+    done
+    no_installs "$form"
+  done
+}
+
+case_bad_options() {
+  local args
+  while IFS= read -r args; do
+    # shellcheck disable=SC2086
+    run $args
+    if ((RC == 2)) && grep -qiE 'unknown|needs a value|takes|usage|is libfuzzer' <<<"$OUT" \
+       && ! grep -q 'unbound variable' <<<"$OUT"; then ok "'$args' -> exit 2: $(head -1 <<<"$OUT")"
+    else fail "'$args' -> exit $RC: $OUT"; fi
+  done <<'EOF'
+--bogus
+frobnicate
+--time
+--time abc
+--time --engine afl
+--engine
+--engine gcc
+--targets
+--interval
+--jobs
+--jobs 0
+--corpus
+--out
+--prebuilt
+fuzz --nope
+repro
+repro --bogus
+test --bogus
+bench --bogus
+boot --cpu
+cov extra
+EOF
+  no_installs "bad options"
+}
+
+case_repro_missing() {
+  run repro no-such-crash-file
+  if ((RC != 0)) && grep -q 'no-such-crash-file: no such file' <<<"$OUT"; then ok "missing file: $OUT"
+  else fail "missing file: exit $RC: $OUT"; fi
+  no_installs "repro of a missing file"
+}
+
+# fake_build: a prebuilt dir whose bitmap replayer and fuzzer are the mutants.
+fake_build() {
+  [[ $MUTANT != - && -x $MUTANT && $MUTANT_FUZZ != - ]] || { echo "SKIP: no mutant binaries"; exit 77; }
+  mkdir -p "$TMP/fake"
+  awk -F'\t' -v OFS='\t' -v m="$MUTANT" -v f="$MUTANT_FUZZ" '$1 == "bitmap" { $3 = m; $4 = f } { print }' \
+    "$BUILD/fuzz-targets.txt" >"$TMP/fake/fuzz-targets.txt"
+}
+
+# crash_file <dest>: a corpus/bitmap input that the mutant fails on.
+crash_file() {
+  local f
+  for f in "$ROOT"/corpus/bitmap/*; do
+    if ! "$MUTANT" "$f" >/dev/null 2>&1; then cp "$f" "$1"; return 0; fi
+  done
+  echo "no corpus/bitmap input fails on the mutant"; exit 1
+}
+
+case_repro_outside() {
+  need_build; fake_build
+  mkdir -p "$TMP/cwd"
+  crash_file "$TMP/cwd/crash-0123abcd"
+  PREBUILT=$TMP/fake run repro crash-0123abcd
+  if ((RC == 1)) && grep -q 'FUZZ CHECK FAILED' <<<"$OUT" && grep -qE '^#[0-9]+ ' <<<"$OUT" \
+     && grep -q 'FAILED on target bitmap' <<<"$OUT"; then ok "crash file outside corpus/: target bitmap, op listing, failed check"
+  else fail "crash file outside corpus/: exit $RC: $OUT"; fi
+  grep -qE 'FAILED on target (pmm|paging|vmm|boot_init|emu)' <<<"$OUT" && fail "other targets blamed: $OUT"
+  cp "$ROOT"/corpus/pmm/"$(ls "$ROOT/corpus/pmm" | head -1)" "$TMP/cwd/clean-input"
+  PREBUILT=$BUILD run repro clean-input
+  if ((RC == 0)) && grep -q 'replays clean on every target' <<<"$OUT"; then ok "clean file: $(tail -1 <<<"$OUT")"
+  else fail "clean file: exit $RC: $OUT"; fi
+}
+
+case_repro_dir() {
+  need_build; fake_build
+  mkdir -p "$TMP/cwd/found"
+  crash_file "$TMP/cwd/found/crash-1"
+  cp "$ROOT"/corpus/bitmap/"$(ls "$ROOT/corpus/bitmap" | head -1)" "$TMP/cwd/found/other"
+  PREBUILT=$TMP/fake run repro found
+  if ((RC == 1)) && grep -q 'crash-1: FAILED on target bitmap' <<<"$OUT" && grep -q 'replayed 2 file' <<<"$OUT"
+  then ok "directory: each file replayed"; else fail "directory: exit $RC: $OUT"; fi
+}
+
+case_forever() {
+  need_build
+  local t
+  mkdir -p "$TMP/corpus"
+  for t in bitmap pmm; do
+    mkdir -p "$TMP/corpus/$t"
+    ls "$ROOT/corpus/$t" | head -3 | while read -r f; do cp "$ROOT/corpus/$t/$f" "$TMP/corpus/$t/"; done
+  done
+  local before after
+  before=$(find "$TMP/corpus" -type f | wc -l)
+  (cd "$TMP" && exec "$ROOT/fuzz.sh" --forever --interval 3 --targets "bitmap pmm" --prebuilt "$BUILD" \
+     --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log" 2>&1) &
+  local pid=$! rc
+  sleep 7
+  kill -TERM "$pid"
+  wait "$pid"; rc=$?
+  cat "$TMP/log"
+  after=$(find "$TMP/corpus" -type f | wc -l)
+  ((rc == 0)) && ok "exit 0 after SIGTERM" || fail "exit $rc after SIGTERM"
+  [[ $(grep -c '^Summary after' "$TMP/log") -ge 2 ]] && ok "a summary per interval and at the end" \
+    || fail "fewer than 2 summaries"
+  grep -q 'stopping' "$TMP/log" && ok "the stop was announced" || fail "no stop message"
+  ((after > before)) && ok "corpus merged: $before -> $after inputs" || fail "corpus not merged ($before -> $after)"
+  [[ -z $(find "$TMP/out/work" -type f) ]] && ok "nothing left pending" || fail "inputs left unmerged"
+  sleep 0.5
+  if pgrep -f "$TMP/" >/dev/null; then fail "processes left: $(pgrep -af "$TMP/")"; else ok "no process left"; fi
+}
+
+case_dedup() {
+  need_build; fake_build
+  mkdir -p "$TMP/corpus/bitmap"
+  cp "$ROOT/corpus/bitmap.dict" "$TMP/corpus/" 2>/dev/null
+  crash_file "$TMP/corpus/bitmap/seed"
+  local run rc
+  for run in 1 2; do
+    (cd "$TMP" && exec "$ROOT/fuzz.sh" --time 4 --targets bitmap --prebuilt "$TMP/fake" \
+       --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log$run" 2>&1)
+    rc=$?
+    ((rc == 1)) && ok "run $run: exit 1 (a bug is recorded)" || { fail "run $run: exit $rc"; cat "$TMP/log$run"; }
+  done
+  cat "$TMP/log2"
+  local dirs count
+  dirs=$(find "$TMP/out/crashes/bitmap" -mindepth 1 -maxdepth 1 -type d | wc -l)
+  ((dirs == 1)) && ok "one folder for the bug" || fail "$dirs folders for one bug"
+  count=$(cat "$TMP/out/crashes/bitmap"/*/count 2>/dev/null | head -1)
+  ((${count:-0} >= 2)) && ok "found $count times, counted" || fail "count ${count:-none}"
+  grep -q 'check ' "$TMP/out/crashes/bitmap"/*/signature && ok "signature: $(cat "$TMP/out/crashes/bitmap"/*/signature)" \
+    || fail "signature lacks the failed check"
+  [[ $(grep -c '^  bitmap x' "$TMP/log2") == 1 ]] && ok "listed once in the summary" || fail "not listed once"
+  grep -q 'FUZZ CHECK FAILED' "$TMP/out/crashes/bitmap"/*/ops.txt && ok "ops.txt has the failed check" \
+    || fail "ops.txt lacks the failed check"
+}
+
+"case_$CASE"
+((FAILS == 0)) || { echo "$FAILS failure(s)"; exit 1; }
+echo "all checks passed"

@@ -1,0 +1,41 @@
+/*
+ * aspace.h - the kernel's user address spaces: the core's x86_aspace_t
+ * (kernel half shared, user-half VMM) with the kernel's TLB-invalidating
+ * mapper, bitmap storage from the pmm, and the CR3 switch.
+ *
+ * The user window is [MM_USER_START, MM_USER_END): the biggest window whose
+ * flat bitmap (2 MiB) is cheap to take from the pmm per address space; it
+ * becomes the whole user half [0x1000, 0x0000800000000000) once the VMM's
+ * bitmap no longer grows with the window.
+ */
+#ifndef KERNEL_ASPACE_H
+#define KERNEL_ASPACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/x86_64/aspace.h"
+
+#define MM_USER_START X86_USER_START
+#define MM_USER_END ((uint64_t)64 << 30)
+
+typedef struct mm_aspace {
+    x86_aspace_t as;       /* tables and the user VMM                   */
+    vmm_mapper_t tables;   /* x86_paging_mapper(&as.pt), wrapped below  */
+    uint64_t bitmap_phys;  /* the VMM's bitmap frames (direct-mapped)   */
+    size_t bitmap_frames;
+} mm_aspace_t;
+
+/* Creates a user address space in *a (which must not move). Returns the
+ * core's error (nothing kept) or VMM_ERR_OUT_OF_FRAMES for the bitmap. */
+vmm_status_t mm_aspace_create(mm_aspace_t *a);
+
+/* Destroys *a, switching to the kernel's tables first if *a is loaded;
+ * every frame it held goes back to the pmm. */
+void mm_aspace_destroy(mm_aspace_t *a);
+
+/* Loads a's tables into CR3 (NULL: the kernel's own). Kernel mappings are
+ * global and shared: they stay valid and cached across the switch. */
+void mm_aspace_switch(mm_aspace_t *a);
+
+#endif

@@ -1,0 +1,226 @@
+/*
+ * test_null.c - the one NULL rule of core/ (status.h), for every public
+ * function and every pointer parameter:
+ *  - a function returning vmm_status_t returns VMM_ERR_INVALID_ARGUMENT and
+ *    changes nothing;
+ *  - a query returning bool / size_t / a pointer / attributes returns
+ *    false / 0 / NULL / 0;
+ *  - a void function does nothing.
+ * Each call below passes NULL for one pointer and valid values for the rest,
+ * under ASan + UBSan: a dereference crashes the test.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "check.h"
+#include "core/bitmap.h"
+#include "core/fault.h"
+#include "core/pmm.h"
+#include "core/vmm.h"
+#include "core/x86_64/aspace.h"
+#include "core/x86_64/boot.h"
+#include "core/x86_64/paging.h"
+#include "core/x86_64/pf.h"
+#include "fail_alloc.h"
+#include "hostmem.h"
+
+#define K4 ((uint64_t)4096)
+#define INV VMM_ERR_INVALID_ARGUMENT
+
+static hostmem_t hm;
+static x86_paging_t pt;
+static vmm_t vmm;
+static uint64_t vmm_bits[64];
+static fail_alloc_t fa;
+static vmm_allocator_t alloc_if;
+static vmm_mapper_t mapper;
+
+static void setup(void)
+{
+    CHECK(hostmem_init(&hm, 0x100000, 8u << 20));
+    CHECK_OK(x86_paging_init(&pt, &hm.frames, hm.access_offset));
+    fail_alloc_init(&fa);
+    alloc_if = fail_alloc_iface(&fa);
+    mapper = x86_paging_mapper(&pt);
+    CHECK_OK(vmm_init(&vmm, 0x40000000, 0x40000000 + 1024 * K4, vmm_bits, 64, &alloc_if, &mapper,
+                      &hm.frames));
+}
+
+/* bitmap.c's NULL behaviour is part of its proved contracts: test_bitmap. */
+
+static void test_pmm_null(void)
+{
+    memmap_entry_t map[1] = {{0x100000, 64 * K4, MEMMAP_USABLE}};
+    uint64_t storage[64], phys;
+    bool b;
+    pmm_t pmm;
+    CHECK(pmm_storage_words(NULL, 1) == 0);
+    CHECK_ERR(pmm_init(NULL, map, 1, storage, 64), INV);
+    CHECK_ERR(pmm_init(&pmm, NULL, 1, storage, 64), INV);
+    CHECK_ERR(pmm_init(&pmm, map, 1, NULL, 64), INV);
+    CHECK_OK(pmm_init(&pmm, map, 1, storage, 64));
+    pmm_t before = pmm;
+    CHECK_ERR(pmm_reserve(NULL, 0x100000, K4), INV);
+    CHECK_ERR(pmm_alloc(NULL, &phys), INV);
+    CHECK_ERR(pmm_alloc(&pmm, NULL), INV);
+    CHECK_ERR(pmm_alloc_contiguous(NULL, 1, 1, &phys), INV);
+    CHECK_ERR(pmm_alloc_contiguous(&pmm, 1, 1, NULL), INV);
+    CHECK_ERR(pmm_free(NULL, 0x100000), INV);
+    CHECK_ERR(pmm_claim(NULL, 0x100000), INV);
+    CHECK_ERR(pmm_is_used(NULL, 0x100000, &b), INV);
+    CHECK_ERR(pmm_is_used(&pmm, 0x100000, NULL), INV);
+    CHECK_ERR(pmm_is_reserved(NULL, 0x100000, &b), INV);
+    CHECK_ERR(pmm_is_reserved(&pmm, 0x100000, NULL), INV);
+    CHECK(pmm_free_count(NULL) == 0);
+    vmm_frames_t f = pmm_frames(NULL); /* a source bound to nothing */
+    CHECK_ERR(f.alloc(f.ctx, 1, 1, &phys), INV);
+    CHECK_ERR(f.free(f.ctx, 0x100000, 1), INV);
+    CHECK_ERR(f.claim(f.ctx, 0x100000, 1), INV);
+    CHECK_ERR(f.in_use(f.ctx, 0x100000, 1), INV);
+    f = pmm_frames(&pmm);
+    CHECK_ERR(f.alloc(f.ctx, 1, 1, NULL), INV);
+    CHECK(memcmp(&pmm, &before, sizeof pmm) == 0);
+}
+
+static void test_vmm_null(void)
+{
+    uint64_t va;
+    bool b;
+    vmm_t v2;
+    vmm_range_t r = {0x40000000, 0x40000000 + K4};
+    vmm_frames_t frames = hm.frames;
+    CHECK_ERR(vmm_init(NULL, 0, K4, vmm_bits, 64, &alloc_if, &mapper, &frames), INV);
+    CHECK_ERR(vmm_init(&v2, 0, K4, NULL, 64, &alloc_if, &mapper, &frames), INV);
+    CHECK_ERR(vmm_init(&v2, 0, K4, vmm_bits, 64, NULL, &mapper, &frames), INV);
+    CHECK_ERR(vmm_init(&v2, 0, K4, vmm_bits, 64, &alloc_if, NULL, &frames), INV);
+    CHECK_ERR(vmm_init(&v2, 0, K4, vmm_bits, 64, &alloc_if, &mapper, NULL), INV);
+    vmm_deinit(NULL);
+    CHECK_ERR(vmm_is_set(NULL, 0x40000000, &b), INV);
+    CHECK_ERR(vmm_is_set(&vmm, 0x40000000, NULL), INV);
+    CHECK_ERR(vmm_set(NULL, r, NULL, 0), INV);
+    CHECK_ERR(vmm_alloc(NULL, 1, 0, &va), INV);
+    CHECK_ERR(vmm_alloc(&vmm, 1, 0, NULL), INV);
+    CHECK_ERR(vmm_free(NULL, 0x40000000), INV);
+    CHECK_ERR(vmm_reserve(NULL, 1, K4, 0, 0, &va), INV);
+    CHECK_ERR(vmm_reserve(&vmm, 1, K4, 0, 0, NULL), INV);
+    CHECK_ERR(vmm_claim(NULL, 0x40000000, 1, K4, 0, 0), INV);
+    CHECK_ERR(vmm_map_page(NULL, 0x40000000, 0x40000000, 0x100000, 0), INV);
+    CHECK_ERR(vmm_release(NULL, 0x40000000), INV);
+    CHECK(vmm_find_record(NULL, 0x40000000) == NULL);
+    CHECK(vmm_record_page_attrs(NULL, 0) == 0);
+    vmm_fault_result_t res;
+    vmm_access_t acc = {0};
+    /* a fault the VMM cannot decide: fatal, nothing changed */
+    CHECK(vmm_fault(NULL, 0x40000000, acc, &res) == VMM_FAULT_NOT_PRESENT);
+    CHECK(res.kind == VMM_FAULT_NOT_PRESENT && res.status == INV);
+    CHECK(vmm_fault(&vmm, 0x40000000, acc, NULL) == VMM_FAULT_NOT_PRESENT);
+    CHECK(x86_page_fault(NULL, 0x40000000, 0, &res) == VMM_FAULT_NOT_PRESENT);
+    CHECK(vmm.bitmap.num_free == 1024 && fa.live == 0);
+}
+
+static void test_tree_null(void)
+{
+    vmm_tree_t t;
+    vmm_tree_node_t n;
+    vmm_tree_init(NULL);
+    vmm_tree_node_init(NULL, 1);
+    vmm_tree_init(&t);
+    vmm_tree_node_init(&n, 1);
+    CHECK_ERR(vmm_tree_insert(NULL, &n), INV);
+    CHECK_ERR(vmm_tree_insert(&t, NULL), INV);
+    CHECK_ERR(vmm_tree_remove(NULL, &n), INV);
+    CHECK_ERR(vmm_tree_remove(&t, NULL), INV);
+    CHECK(vmm_tree_find_le(NULL, 1) == NULL);
+    CHECK(vmm_tree_find(NULL, 1) == NULL);
+    CHECK(vmm_tree_first(NULL) == NULL && vmm_tree_last(NULL) == NULL);
+    CHECK(vmm_tree_next(NULL) == NULL && vmm_tree_prev(NULL) == NULL);
+    CHECK(vmm_tree_height(NULL) == 0);
+    CHECK(!vmm_tree_check(NULL));
+    CHECK(vmm_tree_check(&t) && vmm_tree_first(&t) == NULL);
+}
+
+static void test_x86_null(void)
+{
+    x86_paging_t p2;
+    x86_walk_t w;
+    size_t frames_before = pmm_free_count(&hm.pmm);
+    CHECK_ERR(x86_paging_init(NULL, &hm.frames, hm.access_offset), INV);
+    CHECK_ERR(x86_paging_init(&p2, NULL, hm.access_offset), INV);
+    x86_paging_destroy(NULL);
+    CHECK_ERR(x86_map(NULL, 0x1000, 0x100000, K4, K4, 0), INV);
+    CHECK_ERR(x86_unmap(NULL, 0x1000, K4, K4), INV);
+    CHECK_ERR(x86_translate(NULL, 0x1000, &w), INV);
+    CHECK_ERR(x86_translate(&pt, 0x1000, NULL), INV);
+    CHECK(x86_walk_attrs(NULL) == 0);
+    vmm_mapper_t m = x86_paging_mapper(NULL);
+    CHECK_ERR(m.map(m.ctx, 0x1000, 0x100000, K4, K4, 0), INV);
+    CHECK_ERR(m.unmap(m.ctx, 0x1000, K4, K4), INV);
+    CHECK(m.query(m.ctx, 0x1000, NULL, NULL, NULL) != VMM_OK);
+
+    memmap_entry_t map[1] = {{0, 64u << 20, MEMMAP_USABLE}};
+    x86_boot_config_t cfg = {
+        .map = map, .map_len = 1, .hhdm_offset = 0xFFFF800000000000ull, .has_1g_pages = true,
+        .access_offset = hm.access_offset, .vmm_start = 0xFFFFFFFF80000000ull,
+        .vmm_end = 0xFFFFFFFF80000000ull + 1024 * K4, .vmm_bitmap = vmm_bits,
+        .vmm_bitmap_words = 64, .allocator = alloc_if,
+    };
+    x86_paging_t bpt;
+    vmm_t bvmm;
+    x86_boot_result_t res;
+    CHECK_ERR(x86_boot_init(NULL, &hm.frames, &bpt, &bvmm, &res), INV);
+    CHECK_ERR(x86_boot_init(&cfg, NULL, &bpt, &bvmm, &res), INV);
+    CHECK_ERR(x86_boot_init(&cfg, &hm.frames, NULL, &bvmm, &res), INV);
+    CHECK_ERR(x86_boot_init(&cfg, &hm.frames, &bpt, NULL, &res), INV);
+    CHECK_ERR(x86_boot_init(&cfg, &hm.frames, &bpt, &bvmm, NULL), INV);
+    x86_boot_config_t bad = cfg;
+    bad.map = NULL;
+    CHECK_ERR(x86_boot_init(&bad, &hm.frames, &bpt, &bvmm, &res), INV);
+    bad = cfg;
+    bad.vmm_bitmap = NULL;
+    CHECK_ERR(x86_boot_init(&bad, &hm.frames, &bpt, &bvmm, &res), INV);
+    bad = cfg;
+    bad.kernel_len = 1; /* kernel NULL */
+    CHECK_ERR(x86_boot_init(&bad, &hm.frames, &bpt, &bvmm, &res), INV);
+    CHECK(x86_boot_min_table_frames(NULL) == 0);
+
+    /* Table release queue, pinning, address spaces. */
+    CHECK_ERR(x86_paging_pin_kernel_half(NULL), INV);
+    x86_table_queue_t q;
+    memset(&q, 0x5A, sizeof(q));
+    x86_table_queue_init(NULL, &hm.frames, hm.access_offset);
+    x86_table_queue_init(&q, NULL, hm.access_offset);
+    CHECK(q.count == 0x5A5A5A5A5A5A5A5Aull); /* untouched */
+    CHECK(x86_table_queue_release(NULL).release == NULL);
+    CHECK(x86_table_queue_flush(NULL) == 0);
+    CHECK(m.mappable(m.ctx, 0x1000, K4) == VMM_OK);
+    x86_aspace_t as;
+    x86_aspace_config_t acfg = {
+        .kernel = &pt, .frames = hm.frames, .allocator = alloc_if,
+        .user_start = 0x1000, .user_end = 0x1000 + 64 * K4, .bitmap = vmm_bits,
+        .bitmap_words = 64,
+    };
+    CHECK_ERR(x86_aspace_create(NULL, &acfg), INV);
+    CHECK_ERR(x86_aspace_create(&as, NULL), INV);
+    x86_aspace_config_t abad = acfg;
+    abad.kernel = NULL;
+    CHECK_ERR(x86_aspace_create(&as, &abad), INV);
+    abad = acfg;
+    abad.frames.alloc = NULL;
+    CHECK_ERR(x86_aspace_create(&as, &abad), INV);
+    x86_aspace_destroy(NULL);
+    CHECK(x86_aspace_cr3(NULL) == 0);
+    CHECK(pmm_free_count(&hm.pmm) == frames_before && fa.live == 0);
+}
+
+int main(void)
+{
+    setup();
+    RUN(test_pmm_null);
+    RUN(test_vmm_null);
+    RUN(test_tree_null);
+    RUN(test_x86_null);
+    vmm_deinit(&vmm);
+    x86_paging_destroy(&pt);
+    hostmem_destroy(&hm);
+    return check_exit();
+}
