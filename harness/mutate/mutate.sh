@@ -57,7 +57,7 @@ parse_options() {
       --exclude) EXCLUDE=$2; shift 2 ;;
       --ctest) CTEST=1; OUT=$2/mutate-ctest; SAMPLE=20; SEED=7; TIME=5; MODES=corpus; EXCLUDE=emu
                shift 2 ;;
-      -h|--help) sed -n '2,/^set -euo/p' "$0" | sed -n 's/^# {0,1}//p'; exit 0 ;;
+      -h|--help) sed -n '2,/^set -euo/p' "$0" | sed -n 's/^# \?//p'; exit 0 ;;
       *) die "unknown option $1 (see --help)" ;;
     esac
   done
