@@ -117,8 +117,9 @@ fuzz_job() {
   exec "$ROOT/harness/fuzz-main.sh" "$@"
 }
 
+for arg in "$@"; do [[ $arg == -h || $arg == --help ]] && { usage; exit 0; }; done
 cmd=${1:-fuzz}
-[[ $cmd == -* && $cmd != -h && $cmd != --help ]] && cmd=fuzz || { (($#)) && shift; }
+[[ $cmd == -* ]] && cmd=fuzz || { (($#)) && shift; }
 case $cmd in
   help|-h|--help) usage ;;
   fuzz|repro|cov|minimize|gen) fuzz_job "$cmd" "$@" ;;

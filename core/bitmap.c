@@ -303,21 +303,22 @@ static bool range_ok(const bitmap_t *bm, size_t first, size_t n)
     return n != 0 && first < bm->num_entries && n <= bm->num_entries - first;
 }
 
-/*@ requires \valid(bm);
+/*@ requires bm != \null ==> \valid(bm);
     requires storage != \null ==> \valid(storage + (0 .. storage_words - 1));
-    requires storage != \null ==> \separated(bm, storage + (0 .. storage_words - 1));
+    requires bm != \null && storage != \null ==>
+               \separated(bm, storage + (0 .. storage_words - 1));
     assigns *bm, storage[0 .. storage_words - 1];
     behavior invalid_argument:
-      assumes storage == \null || num_entries == 0;
+      assumes bm == \null || storage == \null || num_entries == 0;
       assigns \nothing;
       ensures \result == VMM_ERR_INVALID_ARGUMENT;
     behavior too_small:
-      assumes storage != \null && num_entries != 0;
+      assumes bm != \null && storage != \null && num_entries != 0;
       assumes num_entries > MAX_ENTRIES || storage_words < WORDS_FOR(num_entries);
       assigns \nothing;
       ensures \result == VMM_ERR_OUT_OF_BOUNDS;
     behavior ok:
-      assumes storage != \null && num_entries != 0;
+      assumes bm != \null && storage != \null && num_entries != 0;
       assumes num_entries <= MAX_ENTRIES && storage_words >= WORDS_FOR(num_entries);
       assigns *bm, storage[0 .. WORDS_FOR(num_entries) - 1];
       ensures \result == VMM_OK;
@@ -331,7 +332,7 @@ static bool range_ok(const bitmap_t *bm, size_t first, size_t n)
 vmm_status_t bitmap_init(bitmap_t *bm, uint64_t *storage, size_t storage_words,
                          size_t num_entries)
 {
-    if (storage == 0 || num_entries == 0)
+    if (bm == 0 || storage == 0 || num_entries == 0)
         return VMM_ERR_INVALID_ARGUMENT;
     if (num_entries > MAX_ENTRIES || storage_words < BITMAP_WORDS(num_entries))
         return VMM_ERR_OUT_OF_BOUNDS;
@@ -363,14 +364,18 @@ vmm_status_t bitmap_init(bitmap_t *bm, uint64_t *storage, size_t storage_words,
     return VMM_OK;
 }
 
-/*@ requires WRITABLE_BITMAP(bm);
+/*@ requires bm != \null ==> WRITABLE_BITMAP(bm);
     assigns bm->words[0 .. bm->num_words - 1], bm->num_free;
+    behavior null_bitmap:
+      assumes bm == \null;
+      assigns \nothing;
+      ensures \result == VMM_ERR_INVALID_ARGUMENT;
     behavior out_of_bounds:
-      assumes i >= bm->num_entries;
+      assumes bm != \null && i >= bm->num_entries;
       assigns \nothing;
       ensures \result == VMM_ERR_OUT_OF_BOUNDS;
     behavior ok:
-      assumes i < bm->num_entries;
+      assumes bm != \null && i < bm->num_entries;
       assigns bm->words[i / 64], bm->num_free;
       ensures \result == VMM_OK;
       ensures WRITABLE_BITMAP(bm);
@@ -381,20 +386,26 @@ vmm_status_t bitmap_init(bitmap_t *bm, uint64_t *storage, size_t storage_words,
 */
 vmm_status_t bitmap_set(bitmap_t *bm, size_t i)
 {
+    if (bm == 0)
+        return VMM_ERR_INVALID_ARGUMENT;
     if (i >= bm->num_entries)
         return VMM_ERR_OUT_OF_BOUNDS;
     set_one(bm, i);
     return VMM_OK;
 }
 
-/*@ requires WRITABLE_BITMAP(bm);
+/*@ requires bm != \null ==> WRITABLE_BITMAP(bm);
     assigns bm->words[0 .. bm->num_words - 1], bm->num_free;
+    behavior null_bitmap:
+      assumes bm == \null;
+      assigns \nothing;
+      ensures \result == VMM_ERR_INVALID_ARGUMENT;
     behavior out_of_bounds:
-      assumes i >= bm->num_entries;
+      assumes bm != \null && i >= bm->num_entries;
       assigns \nothing;
       ensures \result == VMM_ERR_OUT_OF_BOUNDS;
     behavior ok:
-      assumes i < bm->num_entries;
+      assumes bm != \null && i < bm->num_entries;
       assigns bm->words[i / 64], bm->num_free;
       ensures \result == VMM_OK;
       ensures WRITABLE_BITMAP(bm);
@@ -405,23 +416,29 @@ vmm_status_t bitmap_set(bitmap_t *bm, size_t i)
 */
 vmm_status_t bitmap_clear(bitmap_t *bm, size_t i)
 {
+    if (bm == 0)
+        return VMM_ERR_INVALID_ARGUMENT;
     if (i >= bm->num_entries)
         return VMM_ERR_OUT_OF_BOUNDS;
     clear_one(bm, i);
     return VMM_OK;
 }
 
-/*@ requires VALID_BITMAP(bm);
-    requires \valid(is_set);
-    requires \separated(is_set, bm);
-    requires \separated(is_set, bm->words + (0 .. bm->num_words - 1));
+/*@ requires bm != \null ==> VALID_BITMAP(bm);
+    requires is_set != \null ==> \valid(is_set);
+    requires bm != \null && is_set != \null ==> \separated(is_set, bm) &&
+               \separated(is_set, bm->words + (0 .. bm->num_words - 1));
     assigns *is_set;
+    behavior null_argument:
+      assumes bm == \null || is_set == \null;
+      assigns \nothing;
+      ensures \result == VMM_ERR_INVALID_ARGUMENT;
     behavior out_of_bounds:
-      assumes i >= bm->num_entries;
+      assumes bm != \null && is_set != \null && i >= bm->num_entries;
       assigns \nothing;
       ensures \result == VMM_ERR_OUT_OF_BOUNDS;
     behavior ok:
-      assumes i < bm->num_entries;
+      assumes bm != \null && is_set != \null && i < bm->num_entries;
       assigns *is_set;
       ensures \result == VMM_OK;
       ensures *is_set != 0 <==> ENTRY_SET(bm->words, i);
@@ -430,24 +447,27 @@ vmm_status_t bitmap_clear(bitmap_t *bm, size_t i)
 */
 vmm_status_t bitmap_test(const bitmap_t *bm, size_t i, bool *is_set)
 {
+    if (bm == 0 || is_set == 0)
+        return VMM_ERR_INVALID_ARGUMENT;
     if (i >= bm->num_entries)
         return VMM_ERR_OUT_OF_BOUNDS;
     *is_set = (bm->words[WORD_INDEX(i)] & BIT_MASK(i)) != 0;
     return VMM_OK;
 }
 
-/*@ requires WRITABLE_BITMAP(bm);
+/*@ requires bm != \null ==> WRITABLE_BITMAP(bm);
     assigns bm->words[0 .. bm->num_words - 1], bm->num_free;
     behavior invalid_argument:
-      assumes n == 0;
+      assumes bm == \null || n == 0;
       assigns \nothing;
       ensures \result == VMM_ERR_INVALID_ARGUMENT;
     behavior out_of_bounds:
-      assumes n != 0 && !(first < bm->num_entries && n <= bm->num_entries - first);
+      assumes bm != \null && n != 0 &&
+              !(first < bm->num_entries && n <= bm->num_entries - first);
       assigns \nothing;
       ensures \result == VMM_ERR_OUT_OF_BOUNDS;
     behavior ok:
-      assumes n != 0 && first < bm->num_entries && n <= bm->num_entries - first;
+      assumes bm != \null && n != 0 && first < bm->num_entries && n <= bm->num_entries - first;
       assigns bm->words[first / 64 .. (first + n - 1) / 64], bm->num_free;
       ensures \result == VMM_OK;
       ensures WRITABLE_BITMAP(bm);
@@ -458,7 +478,7 @@ vmm_status_t bitmap_test(const bitmap_t *bm, size_t i, bool *is_set)
 */
 vmm_status_t bitmap_set_range(bitmap_t *bm, size_t first, size_t n)
 {
-    if (n == 0)
+    if (bm == 0 || n == 0)
         return VMM_ERR_INVALID_ARGUMENT;
     if (!range_ok(bm, first, n))
         return VMM_ERR_OUT_OF_BOUNDS;
@@ -466,18 +486,19 @@ vmm_status_t bitmap_set_range(bitmap_t *bm, size_t first, size_t n)
     return VMM_OK;
 }
 
-/*@ requires WRITABLE_BITMAP(bm);
+/*@ requires bm != \null ==> WRITABLE_BITMAP(bm);
     assigns bm->words[0 .. bm->num_words - 1], bm->num_free;
     behavior invalid_argument:
-      assumes n == 0;
+      assumes bm == \null || n == 0;
       assigns \nothing;
       ensures \result == VMM_ERR_INVALID_ARGUMENT;
     behavior out_of_bounds:
-      assumes n != 0 && !(first < bm->num_entries && n <= bm->num_entries - first);
+      assumes bm != \null && n != 0 &&
+              !(first < bm->num_entries && n <= bm->num_entries - first);
       assigns \nothing;
       ensures \result == VMM_ERR_OUT_OF_BOUNDS;
     behavior ok:
-      assumes n != 0 && first < bm->num_entries && n <= bm->num_entries - first;
+      assumes bm != \null && n != 0 && first < bm->num_entries && n <= bm->num_entries - first;
       assigns bm->words[first / 64 .. (first + n - 1) / 64], bm->num_free;
       ensures \result == VMM_OK;
       ensures WRITABLE_BITMAP(bm);
@@ -488,7 +509,7 @@ vmm_status_t bitmap_set_range(bitmap_t *bm, size_t first, size_t n)
 */
 vmm_status_t bitmap_clear_range(bitmap_t *bm, size_t first, size_t n)
 {
-    if (n == 0)
+    if (bm == 0 || n == 0)
         return VMM_ERR_INVALID_ARGUMENT;
     if (!range_ok(bm, first, n))
         return VMM_ERR_OUT_OF_BOUNDS;
@@ -496,26 +517,40 @@ vmm_status_t bitmap_clear_range(bitmap_t *bm, size_t first, size_t n)
     return VMM_OK;
 }
 
-/*@ requires VALID_BITMAP(bm);
+/*@ requires bm != \null ==> VALID_BITMAP(bm);
     assigns \nothing;
-    ensures \result != 0 <==> (n != 0 && first < bm->num_entries &&
-                               n <= bm->num_entries - first &&
-                               ALL_CLEAR(bm->words, first, n));
+    behavior null_bitmap:
+      assumes bm == \null;
+      ensures \result == 0;
+    behavior valid_bitmap:
+      assumes bm != \null;
+      ensures \result != 0 <==> (n != 0 && first < bm->num_entries &&
+                                 n <= bm->num_entries - first &&
+                                 ALL_CLEAR(bm->words, first, n));
+    complete behaviors;
+    disjoint behaviors;
 */
 bool bitmap_range_clear(const bitmap_t *bm, size_t first, size_t n)
 {
-    return range_ok(bm, first, n) && next_set(bm, first, first + n) == first + n;
+    return bm != 0 && range_ok(bm, first, n) && next_set(bm, first, first + n) == first + n;
 }
 
-/*@ requires VALID_BITMAP(bm);
+/*@ requires bm != \null ==> VALID_BITMAP(bm);
     assigns \nothing;
-    ensures \result != 0 <==> (n != 0 && first < bm->num_entries &&
-                               n <= bm->num_entries - first &&
-                               ALL_SET(bm->words, first, n));
+    behavior null_bitmap:
+      assumes bm == \null;
+      ensures \result == 0;
+    behavior valid_bitmap:
+      assumes bm != \null;
+      ensures \result != 0 <==> (n != 0 && first < bm->num_entries &&
+                                 n <= bm->num_entries - first &&
+                                 ALL_SET(bm->words, first, n));
+    complete behaviors;
+    disjoint behaviors;
 */
 bool bitmap_range_set(const bitmap_t *bm, size_t first, size_t n)
 {
-    return range_ok(bm, first, n) && next_clear(bm, first, first + n) == first + n;
+    return bm != 0 && range_ok(bm, first, n) && next_clear(bm, first, first + n) == first + n;
 }
 
 /* Returns the distance d from s to the last start in phase with hint that is
@@ -594,26 +629,29 @@ static size_t find_run(const bitmap_t *bm, size_t n, size_t align, size_t hint)
     }
 }
 
-/*@ requires WRITABLE_BITMAP(bm);
-    requires \valid(first);
-    requires \separated(first, bm);
-    requires \separated(first, bm->words + (0 .. bm->num_words - 1));
+/*@ requires bm != \null ==> WRITABLE_BITMAP(bm);
+    requires first != \null ==> \valid(first);
+    requires bm != \null && first != \null ==> \separated(first, bm) &&
+               \separated(first, bm->words + (0 .. bm->num_words - 1));
     assigns *first, bm->words[0 .. bm->num_words - 1], bm->num_free;
     behavior invalid_argument:
-      assumes n == 0 || !IS_POW2(align);
+      assumes bm == \null || first == \null || n == 0 || !IS_POW2(align);
       assigns \nothing;
       ensures \result == VMM_ERR_INVALID_ARGUMENT;
     behavior out_of_bounds:
-      assumes n != 0 && IS_POW2(align) && hint > bm->num_entries;
+      assumes bm != \null && first != \null && n != 0 && IS_POW2(align);
+      assumes hint > bm->num_entries;
       assigns \nothing;
       ensures \result == VMM_ERR_OUT_OF_BOUNDS;
     behavior no_space:
-      assumes n != 0 && IS_POW2(align) && hint <= bm->num_entries;
+      assumes bm != \null && first != \null && n != 0 && IS_POW2(align);
+      assumes hint <= bm->num_entries;
       assumes !has_clear_run(bm->words, n, align, hint, bm->num_entries);
       assigns \nothing;
       ensures \result == VMM_ERR_NO_SPACE;
     behavior found:
-      assumes n != 0 && IS_POW2(align) && hint <= bm->num_entries;
+      assumes bm != \null && first != \null && n != 0 && IS_POW2(align);
+      assumes hint <= bm->num_entries;
       assumes has_clear_run(bm->words, n, align, hint, bm->num_entries);
       assigns *first, bm->words[0 .. bm->num_words - 1], bm->num_free;
       ensures \result == VMM_OK;
@@ -630,7 +668,7 @@ static size_t find_run(const bitmap_t *bm, size_t n, size_t align, size_t hint)
 vmm_status_t bitmap_find_set(bitmap_t *bm, size_t n, size_t align, size_t hint,
                              size_t *first)
 {
-    if (n == 0 || !IS_POW2(align))
+    if (bm == 0 || first == 0 || n == 0 || !IS_POW2(align))
         return VMM_ERR_INVALID_ARGUMENT;
     if (hint > bm->num_entries)
         return VMM_ERR_OUT_OF_BOUNDS;

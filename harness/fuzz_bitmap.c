@@ -201,6 +201,34 @@ static void op_init_bad(bitmap_state_t *s, uint8_t kind)
                "failed bitmap_init changed the bitmap_t");
 }
 
+/* Calls one public function with a NULL bm or out-pointer, the other
+ * arguments valid where possible: it must return VMM_ERR_INVALID_ARGUMENT
+ * (false for the queries) and change nothing (verify() after the op). */
+static void op_null_arg(bitmap_state_t *s, uint8_t kind, size_t i, size_t cnt)
+{
+    size_t first = SIZE_MAX;
+    bool value = false;
+    vmm_status_t got = VMM_ERR_INVALID_ARGUMENT;
+    cnt = cnt == 0 ? 1 : cnt;
+    switch (kind % 11u) {
+    case 0: got = bitmap_test(&s->bm, i, NULL); break;
+    case 1: got = bitmap_find_set(&s->bm, cnt, 1, 0, NULL); break;
+    case 2: got = bitmap_find_set(NULL, cnt, 1, 0, &first); break;
+    case 3: got = bitmap_test(NULL, i, &value); break;
+    case 4: got = bitmap_set(NULL, i); break;
+    case 5: got = bitmap_clear(NULL, i); break;
+    case 6: got = bitmap_set_range(NULL, i, cnt); break;
+    case 7: got = bitmap_clear_range(NULL, i, cnt); break;
+    case 8: got = bitmap_init(NULL, s->storage, s->storage_words, s->n); break;
+    case 9: value = bitmap_range_clear(NULL, i, cnt); break;
+    default: value = bitmap_range_set(NULL, i, cnt); break;
+    }
+    TRACE("null_arg(kind %u, %zu, %zu) -> %s", kind % 11u, i, cnt, fuzz_status(got));
+    FUZZ_CHECK_STATUS(got, VMM_ERR_INVALID_ARGUMENT, "bitmap-null-status");
+    FUZZ_CHECK(!value && first == SIZE_MAX, "bitmap-null-out",
+               "a call with a NULL argument wrote an answer");
+}
+
 /* Decodes and runs one op. */
 static void run_op(bitmap_state_t *s, fuzz_data_t *fd, unsigned op)
 {
@@ -231,6 +259,12 @@ static void run_op(bitmap_state_t *s, fuzz_data_t *fd, unsigned op)
     case BITMAP_OP_INIT_BAD:
         op_init_bad(s, fd_u8(fd));
         break;
+    case BITMAP_OP_NULL_ARG: {
+        uint8_t kind = fd_u8(fd);
+        size_t i = fd_index(fd, s->n);
+        op_null_arg(s, kind, i, fd_index(fd, s->n));
+        break;
+    }
     default:
         TRACE("nop (opcode %u)", op);
         break;

@@ -49,7 +49,9 @@
     X(BITMAP_OP_RANGE_SET, 6, "range_set", "22", 60, 10)       /* bitmap_range_set   */ \
     X(BITMAP_OP_FIND_SET, 7, "find_set", "212", 64, 6, 0)      /* cnt align hint(idx) */ \
     X(BITMAP_OP_INIT_BAD, 8, "init_bad", "1", 2) /* kind: 0 NULL storage, 1 zero
-                                                    entries, 2 one word short */
+                                                    entries, 2 one word short */ \
+    X(BITMAP_OP_NULL_ARG, 9, "null_arg", "122", 1, 10, 5) /* kind (% 11): a call with a
+                                                NULL bm or out-pointer; idx cnt */
 #define BITMAP_FUZZ_MAX 1100u
 
 /* ---- paging ------------------------------------------------------------
@@ -90,7 +92,8 @@
     X(VMM_OP_RELEASE_RECORD, 10, "release_record", "1", 0) /* record: vmm_release        */ \
     X(VMM_OP_FAULT_RECORD, 11, "fault_record", "121", 0, 0, 2) /* record, u16 page, code */ \
     X(VMM_OP_FAIL, 12, "fail", "11", 1, 0)          /* which (0 alloc, 1 frames), u8 n  */ \
-    X(VMM_OP_CHECK_ALL, 13, "check_all", "")                       /* full check         */
+    X(VMM_OP_CHECK_ALL, 13, "check_all", "")                       /* full check         */ \
+    X(VMM_OP_NULL_ARG, 14, "null_arg", "12", 0, 1) /* call, va: one NULL pointer argument */
 
 /* ---- pmm ---------------------------------------------------------------
  * config: u8 entries (% 9), per entry u16 base (x 256 B), u16 length

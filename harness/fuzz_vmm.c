@@ -1261,6 +1261,48 @@ static uint64_t record_page(vmm_state_t *s, uint8_t idx, uint16_t page)
 }
 
 /* Decodes and runs one op. */
+/* One public call with one NULL pointer argument (status.h's NULL rule):
+ * VMM_ERR_INVALID_ARGUMENT (false / NULL / 0 for queries) and nothing
+ * changed, which the per-op checks then confirm against the model. */
+static void op_null_arg(vmm_state_t *s, unsigned call, uint64_t va)
+{
+    enum { CALLS = 15 };
+    uint64_t out = 0;
+    bool b = false;
+    vmm_range_t r = {va, va + VMM_PAGE_SIZE};
+    vmm_access_t acc = {0};
+    vmm_fault_result_t res;
+    vmm_status_t got = VMM_ERR_INVALID_ARGUMENT;
+    call %= CALLS;
+    switch (call) {
+    case 0: got = vmm_is_set(&s->vmm, va, NULL); break;
+    case 1: got = vmm_alloc(&s->vmm, 1, 0, NULL); break;
+    case 2: got = vmm_reserve(&s->vmm, 1, VMM_SIZE_4K, 0, VMM_RESERVE_LAZY, NULL); break;
+    case 3: got = vmm_is_set(NULL, va, &b); break;
+    case 4: got = vmm_set(NULL, r, NULL, 0); break;
+    case 5: got = vmm_free(NULL, va); break;
+    case 6: got = vmm_claim(NULL, va, 1, VMM_SIZE_4K, 0, 0); break;
+    case 7: got = vmm_map_page(NULL, va, va, POOL_BASE, 0); break;
+    case 8: got = vmm_release(NULL, va); break;
+    case 9: got = vmm_alloc(NULL, 1, 0, &out); break;
+    case 10: got = vmm_reserve(NULL, 1, VMM_SIZE_4K, 0, 0, &out); break;
+    case 11: got = x86_translate(&s->pt, va, NULL); break;
+    case 12: got = x86_map(NULL, va, POOL_BASE, VMM_PAGE_SIZE, VMM_PAGE_SIZE, 0); break;
+    case 13:
+        FUZZ_CHECK(vmm_find_record(NULL, va) == NULL && vmm_first_record(NULL) == NULL &&
+                   vmm_record_page_attrs(NULL, 0) == 0, "vmm-null-arg", "a NULL query answered");
+        break;
+    default:
+        FUZZ_CHECK(vmm_fault(NULL, va, acc, &res) == VMM_FAULT_NOT_PRESENT &&
+                   res.status == VMM_ERR_INVALID_ARGUMENT, "vmm-null-arg",
+                   "vmm_fault(NULL) was not fatal");
+        break;
+    }
+    TRACE("null_arg(call %u, va 0x%llx) -> %s", call, (unsigned long long)va, fuzz_status(got));
+    FUZZ_CHECK_STATUS(got, VMM_ERR_INVALID_ARGUMENT, "vmm-null-arg");
+    FUZZ_CHECK(out == 0, "vmm-null-arg", "a failed call wrote its out-pointer");
+}
+
 static void run_op(vmm_state_t *s, fuzz_data_t *fd, unsigned op)
 {
     switch (op) {
@@ -1296,6 +1338,11 @@ static void run_op(vmm_state_t *s, fuzz_data_t *fd, unsigned op)
             s->ff.countdown = n;
         else
             s->alloc.countdown = n;
+        break;
+    }
+    case VMM_OP_NULL_ARG: {
+        unsigned call = fd_u8(fd);
+        op_null_arg(s, call, read_va(s, fd));
         break;
     }
     case VMM_OP_CHECK_ALL:

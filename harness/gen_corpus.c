@@ -239,6 +239,14 @@ static void gen_bitmap(void)
     bm_op1(&p, BITMAP_OP_TEST, 63);
     save("bitmap", "init-bad", &p);
 
+    /* every public call with a NULL bm or out-pointer (status.h's rule) */
+    bm_config(&p, 99, 1);
+    bm_op2(&p, BITMAP_OP_SET_RANGE, 10, 20);
+    for (unsigned kind = 0; kind < 11; kind++)
+        OP(&p, "bitmap", BITMAP_OP_NULL_ARG, kind, 10, 5);
+    bm_op1(&p, BITMAP_OP_TEST, 10);
+    save("bitmap", "null-arg", &p);
+
 }
 
 /* ---- paging ------------------------------------------------------------ */
@@ -564,6 +572,13 @@ static void gen_vmm(void)
     vm_alloc(&p, 1, KW);
     save("vmm", "hole-high", &p);
 
+    /* every public call with one NULL pointer argument (status.h's rule) */
+    vm_config(&p, 0 + (3u << 3), 63, 0, 0, 0);
+    vm_alloc(&p, 3, KW);
+    for (unsigned call = 0; call < 15; call++)
+        OP(&p, "vmm", VMM_OP_NULL_ARG, call, VA_START | 1u);
+    OP(&p, "vmm", VMM_OP_CHECK_ALL);
+    save("vmm", "null-args", &p);
 }
 
 /* ---- boot_init ---------------------------------------------------------- */

@@ -94,6 +94,43 @@ static void test_bad_input_changes_nothing(void)
     CHECK(bm.num_free == free_before);
 }
 
+/* One rule for NULL (issue 12): a NULL bitmap or out-pointer makes every
+ * status-returning function return VMM_ERR_INVALID_ARGUMENT before any other
+ * check, and the bool queries answer false; nothing changes, not even the
+ * storage a NULL bm would have been initialised over. */
+static void test_null_pointers_change_nothing(void)
+{
+    bitmap_t bm;
+    size_t out = 12345;
+    bool b = true;
+    CHECK_OK(bitmap_init(&bm, storage, BITMAP_WORDS(100), 100));
+    CHECK_OK(bitmap_set_range(&bm, 10, 20));
+    const bitmap_t header = bm;
+    uint64_t before[2] = {storage[0], storage[1]};
+    /* every other argument valid: only the NULL is wrong */
+    CHECK_ERR(bitmap_test(&bm, 10, NULL), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(bitmap_find_set(&bm, 1, 1, 0, NULL), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(bitmap_find_set(&bm, 4, 4, 0, NULL), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(bitmap_init(NULL, storage, BITMAP_WORDS(100), 100), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(bitmap_set(NULL, 0), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(bitmap_clear(NULL, 10), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(bitmap_test(NULL, 10, &b), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(bitmap_set_range(NULL, 0, 5), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(bitmap_clear_range(NULL, 10, 5), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(bitmap_find_set(NULL, 1, 1, 0, &out), VMM_ERR_INVALID_ARGUMENT);
+    CHECK(!bitmap_range_clear(NULL, 0, 5));
+    CHECK(!bitmap_range_set(NULL, 10, 5));
+    /* the NULL is reported first, whatever else is wrong */
+    CHECK_ERR(bitmap_test(&bm, 100, NULL), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(bitmap_find_set(&bm, 1, 1, 101, NULL), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(bitmap_find_set(&bm, 81, 1, 0, NULL), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(bitmap_set(NULL, SIZE_MAX), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(bitmap_init(NULL, storage, 0, 100), VMM_ERR_INVALID_ARGUMENT);
+    CHECK(out == 12345 && b);
+    CHECK(memcmp(&header, &bm, sizeof bm) == 0);
+    CHECK(storage[0] == before[0] && storage[1] == before[1]);
+}
+
 static void test_find_first_aligned_run(void)
 {
     bitmap_t bm;
@@ -164,6 +201,7 @@ int main(void)
 {
     RUN(test_init_errors);
     RUN(test_bad_input_changes_nothing);
+    RUN(test_null_pointers_change_nothing);
     RUN(test_find_first_aligned_run);
     RUN(test_random_against_model);
     return check_exit();
