@@ -42,6 +42,8 @@ Other commands:
   bench [--quick]           performance figures (bench/README.md)
   prove [--ratchet]         Frama-C/WP proofs of core/bitmap.c
   boot [boot.sh options]    boot the kernel in QEMU and watch (kernel/boot.sh --help)
+  mutate [--sample N --seed S --time T --jobs J]
+                            mutation score of the harness (harness/mutate/mutate.sh --help)
   build                     configure and build the preset (VMM_PRESET, default asan-ubsan)
   deps                      install everything any command needs
   help, -h, --help          this text (installs nothing)
@@ -134,6 +136,7 @@ case $cmd in
     p=("$@"); [[ ${p[0]:-} == --ratchet ]] && p=("${p[@]:1}")
     [[ ${#p[@]} -le 1 && ${p[0]:-x} != -* ]] || die_usage "prove takes [--ratchet] [OUTDIR]"
     deps base prove; exec "$ROOT/proofs/prove.sh" "$@" ;;
+  mutate) deps base unicorn; "$ROOT/harness/mutate/install.sh"; exec "$ROOT/harness/mutate/mutate.sh" "$@" ;;
   boot)
     check_opts "--kernel= --cpu= --mem= --quiet --expect-panic= --timeout=" "$@"
     deps base qemu; exec "$ROOT/kernel/boot.sh" "$@" ;;

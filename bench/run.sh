@@ -281,6 +281,8 @@ emu_figures
 fuzz_figures
 prove_figures
 qemu_figures
+# Mutation scores of the harness: read from the last ./fuzz.sh mutate run.
+"$ROOT/bench/mutate-rows.sh" >>"$ROWS" || true
 print_table
 echo
 echo "bench: $(secs "$start" "$(now)") s; table in build/bench/latest.md"
