@@ -42,6 +42,8 @@ Other commands:
   bench [--quick]           performance figures (bench/README.md)
   prove [--ratchet]         Frama-C/WP proofs of core/bitmap.c
   boot [boot.sh options]    boot the kernel in QEMU and watch (kernel/boot.sh --help)
+  mutate [--sample N --seed S --time T --jobs J]
+                            mutation score of the harness (harness/mutate/mutate.sh --help)
   build                     configure and build the preset (VMM_PRESET, default asan-ubsan)
   deps                      install everything any command needs
   help, -h, --help          this text (installs nothing)
@@ -115,8 +117,9 @@ fuzz_job() {
   exec "$ROOT/harness/fuzz-main.sh" "$@"
 }
 
+for arg in "$@"; do [[ $arg == -h || $arg == --help ]] && { usage; exit 0; }; done
 cmd=${1:-fuzz}
-[[ $cmd == -* && $cmd != -h && $cmd != --help ]] && cmd=fuzz || { (($#)) && shift; }
+[[ $cmd == -* ]] && cmd=fuzz || { (($#)) && shift; }
 case $cmd in
   help|-h|--help) usage ;;
   fuzz|repro|cov|minimize|gen) fuzz_job "$cmd" "$@" ;;
@@ -125,6 +128,7 @@ case $cmd in
   test)
     check_opts "" "$@"
     deps base unicorn prove qemu cov
+    "$ROOT/harness/mutate/install.sh"   # the mutant generator (ctest label mutate)
     build
     log "ctest ($PRESET)"
     ctest --test-dir "$BUILD" --output-on-failure -j"$JOBS" ;;
@@ -133,6 +137,7 @@ case $cmd in
     p=("$@"); [[ ${p[0]:-} == --ratchet ]] && p=("${p[@]:1}")
     [[ ${#p[@]} -le 1 && ${p[0]:-x} != -* ]] || die_usage "prove takes [--ratchet] [OUTDIR]"
     deps base prove; exec "$ROOT/proofs/prove.sh" "$@" ;;
+  mutate) deps base unicorn; "$ROOT/harness/mutate/install.sh"; exec "$ROOT/harness/mutate/mutate.sh" "$@" ;;
   boot)
     check_opts "--kernel= --cpu= --mem= --quiet --expect-panic= --timeout=" "$@"
     deps base qemu; exec "$ROOT/kernel/boot.sh" "$@" ;;

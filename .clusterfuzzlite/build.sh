@@ -31,7 +31,16 @@ while IFS=$'\t' read -r name needs _ fuzz _; do
   [[ $fuzz != - ]] && targets+=("$name")
 done <"$LIST"
 ((${#targets[@]})) || { echo "build.sh: no libFuzzer target in $LIST" >&2; exit 1; }
-cmake --build "$BUILD" -j"$(nproc)" --target "${targets[@]/#/fuzz_}"
+cmake --build "$BUILD" -j"$(nproc)" --target "${targets[@]/#/fuzz_}" fuzz_gen_corpus
+
+# max_len <target>: the input bound of harness/fuzz_ops.h's format table
+# (fuzz_gen_corpus --max-len), 2048 for a target without one.
+max_len() {
+  local n
+  n=$("$BUILD/harness/fuzz_gen_corpus" --max-len "$1" 2>/dev/null) || n=2048
+  [[ $n =~ ^[0-9]+$ ]] || n=2048
+  echo "$n"
+}
 
 zip_dir() { # zip_dir <zip> <dir>: the files of dir, flat
   rm -f "$1"
@@ -49,6 +58,6 @@ for t in "${targets[@]}"; do
   cp "$(awk -F'\t' -v t="$t" '$1 == t { print $4 }' "$LIST")" "$OUT/fuzz_$t"
   zip_dir "$OUT/fuzz_${t}_seed_corpus.zip" "$ROOT/corpus/$t"
   cp "$ROOT/corpus/$t.dict" "$OUT/fuzz_$t.dict"
-  printf '[libfuzzer]\nmax_len = 2048\ndict = fuzz_%s.dict\n' "$t" >"$OUT/fuzz_$t.options"
+  printf '[libfuzzer]\nmax_len = %s\ndict = fuzz_%s.dict\n' "$(max_len "$t")" "$t" >"$OUT/fuzz_$t.options"
   echo "build.sh: fuzz_$t"
 done

@@ -4,6 +4,10 @@
  * The core has no heap of its own: the VMM's allocation records are stored
  * through this interface. A kernel passes its early heap, a harness an
  * allocator that fails on demand.
+ *
+ * It is called with the caller's vmm_t lock held (INTEGRATION.md): it must
+ * not call back into that vmm_t, nor touch one of its lazy pages; grow it
+ * between core calls, not from inside one.
  */
 #ifndef CORE_ALLOC_H
 #define CORE_ALLOC_H

@@ -6,7 +6,7 @@
  * equal to num_entries minus the number of set bits by every function.
  *
  * Every function either succeeds or returns an error and changes nothing.
- * NULL pointers (the rule of status.h for all of core/): a function that returns a
+ * NULL pointers (one rule for every function): a function that returns a
  * status returns VMM_ERR_INVALID_ARGUMENT when bm or an out-pointer (is_set,
  * first) or the storage is NULL, before any other check, and changes
  * nothing. The bool queries (bitmap_range_clear/_set) answer false for a

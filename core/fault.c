@@ -34,9 +34,10 @@ static const vmm_record_t *lazy_record(const vmm_t *vmm, uint64_t addr)
     return rec->frames[k] == VMM_NO_FRAME ? rec : 0;
 }
 
-/* Maps a fresh page of rec at the page holding addr. Stores the verdict
- * (RESOLVED, or OUT_OF_MEMORY with the failing status) in out; on failure
- * nothing changed. */
+/* Maps a fresh page of rec at the page holding addr, its frames zeroed
+ * through frames.zero before the entry is written (zero-before-visible).
+ * Stores the verdict (RESOLVED, or OUT_OF_MEMORY with the failing status) in
+ * out; on failure nothing changed. */
 static vmm_fault_kind_t demand_map(vmm_t *vmm, const vmm_record_t *rec, uint64_t addr,
                                    vmm_fault_result_t *out)
 {
@@ -45,6 +46,8 @@ static vmm_fault_kind_t demand_map(vmm_t *vmm, const vmm_record_t *rec, uint64_t
     uint64_t phys;
     vmm_status_t st = vmm->frames.alloc(vmm->frames.ctx, frames, frames, &phys);
     if (st == VMM_OK) {
+        if (vmm->frames.zero != 0)
+            vmm->frames.zero(vmm->frames.ctx, phys, frames);
         st = vmm_map_page(vmm, rec->virt, page, phys, rec->attrs);
         if (st != VMM_OK)
             VMM_ASSERT(vmm->frames.free(vmm->frames.ctx, phys, frames) == VMM_OK);

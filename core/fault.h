@@ -5,6 +5,20 @@
  * the x86 error code); vmm_fault then resolves the fault (demand paging of a
  * VMM_RESERVE_LAZY reservation) or reports it fatal with a decoded reason.
  * The kernel's #PF handler and the Unicorn harness both call it.
+ *
+ * Demand pages are zero-before-visible: the fresh frame is zeroed through
+ * vmm_frames_t.zero before its entry becomes present; the caller has nothing
+ * to zero (and must not: another thread may already use the page).
+ *
+ * Reentrancy (INTEGRATION.md): vmm_fault runs under the lock of the vmm_t it
+ * is given, like every other call on it. The #PF handler takes that lock; so
+ * a fault raised while the same vmm_t's lock is held (by the core itself
+ * touching an unmapped lazy page, or by the allocator, frame source or mapper
+ * callbacks of this vmm_t) is a kernel bug, not something to resolve: those
+ * callbacks must only touch memory that is already mapped (a direct map).
+ * A fault on another vmm_t (user space while the kernel's lock is held) is
+ * fine. Cost: one mapper query, one record lookup (O(log n)), and for a
+ * demand page one frame allocation, one zeroing and one map.
  */
 #ifndef CORE_FAULT_H
 #define CORE_FAULT_H
@@ -39,7 +53,8 @@ typedef enum vmm_fault_kind {
 typedef struct vmm_fault_result {
     vmm_fault_kind_t kind;
     uint64_t page;       /* RESOLVED: virtual start of the page mapped   */
-    uint64_t phys;       /* RESOLVED: its frame (caller zeroes it)       */
+    uint64_t phys;       /* RESOLVED: its frame, zeroed before it was
+                            mapped (vmm_frames_t.zero)                  */
     uint64_t page_size;  /* RESOLVED: size of that page                  */
     vmm_status_t status; /* OUT_OF_MEMORY: the failing status            */
 } vmm_fault_result_t;

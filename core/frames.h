@@ -39,6 +39,14 @@ typedef struct vmm_frames {
      * be handed over to the VMM, which frees it later), VMM_ERR_FRAME_NOT_USED
      * when one is free; unmanaged frames are skipped. Changes nothing. */
     vmm_status_t (*in_use)(void *ctx, uint64_t phys, size_t count);
+    /* Optional (may be NULL). Fills the count frames from phys with zeros
+     * (the source knows how to reach them: a kernel's direct map). Cannot
+     * fail. Zero-before-visible: the VMM calls it for every fresh frame it
+     * maps (vmm_alloc, demand faults) BEFORE the page-table entry becomes
+     * present, so no CPU and no other thread can ever read a frame's previous
+     * contents. NULL: frames are mapped as they come (only for sources whose
+     * frames are zero already, or test doubles): a kernel must provide it. */
+    void (*zero)(void *ctx, uint64_t phys, size_t count);
 } vmm_frames_t;
 
 #endif

@@ -559,6 +559,8 @@ vmm_status_t hbitmap_init(hbitmap_t *hb, size_t num_entries, const vmm_allocator
 /* Returns every node, leaf and spare to the allocator. */
 void hbitmap_destroy(hbitmap_t *hb)
 {
+    if (hb == 0)
+        return;
     unsigned l = hb->height - 1u;
     for (unsigned k = 0; k < HBITMAP_FANOUT; k++) {
         if (hb->root.child[k].node != 0)
@@ -572,30 +574,30 @@ void hbitmap_destroy(hbitmap_t *hb)
 /* ---- queries ---- */
 
 /* Returns true when [first, first + n) is a non-empty range inside hb. */
-/*@ requires \valid_read(hb);
+/*@ requires hb != \null ==> \valid_read(hb);
     assigns \nothing;
-    ensures \result != 0 <==> (n != 0 && first < hb->num_entries &&
+    ensures \result != 0 <==> (hb != \null && n != 0 && first < hb->num_entries &&
                                n <= hb->num_entries - first);
 */
 static bool range_ok(const hbitmap_t *hb, size_t first, size_t n)
 {
-    return n != 0 && first < hb->num_entries && n <= hb->num_entries - first;
+    return hb != 0 && n != 0 && first < hb->num_entries && n <= hb->num_entries - first;
 }
 
 /* Stores in *is_set whether entry i is used. */
-/*@ requires HB_READABLE(hb);
+/*@ requires hb != \null ==> HB_READABLE(hb);
     requires is_set != \null ==> \valid(is_set) && \separated(is_set, hb);
     assigns *is_set;
     behavior null_argument:
-      assumes is_set == \null;
+      assumes hb == \null || is_set == \null;
       assigns \nothing;
       ensures \result == VMM_ERR_INVALID_ARGUMENT;
     behavior out_of_bounds:
-      assumes is_set != \null && i >= hb->num_entries;
+      assumes hb != \null && is_set != \null && i >= hb->num_entries;
       assigns \nothing;
       ensures \result == VMM_ERR_OUT_OF_BOUNDS;
     behavior ok:
-      assumes is_set != \null && i < hb->num_entries;
+      assumes hb != \null && is_set != \null && i < hb->num_entries;
       assigns *is_set;
       ensures \result == VMM_OK;
       ensures *is_set != 0 <==> HB_USED(hb, i);
@@ -604,7 +606,7 @@ static bool range_ok(const hbitmap_t *hb, size_t first, size_t n)
 */
 vmm_status_t hbitmap_test(const hbitmap_t *hb, size_t i, bool *is_set)
 {
-    if (is_set == 0)
+    if (hb == 0 || is_set == 0)
         return VMM_ERR_INVALID_ARGUMENT;
     if (i >= hb->num_entries)
         return VMM_ERR_OUT_OF_BOUNDS;
@@ -679,18 +681,21 @@ bool hbitmap_range_set(const hbitmap_t *hb, size_t first, size_t n)
 }
 
 /* Returns the number of free entries. */
-/*@ requires \valid_read(hb);
+/*@ requires hb != \null ==> \valid_read(hb);
     assigns \nothing;
-    ensures \result == hb->num_free;
+    ensures hb != \null ==> \result == hb->num_free;
+    ensures hb == \null ==> \result == 0;
 */
 size_t hbitmap_num_free(const hbitmap_t *hb)
 {
-    return hb->num_free;
+    return hb != 0 ? hb->num_free : 0;
 }
 
 /* Returns the bytes of node and leaf storage taken from the allocator. */
 size_t hbitmap_bytes(const hbitmap_t *hb)
 {
+    if (hb == 0)
+        return 0;
     return (hb->nodes + hb->num_spare_nodes) * sizeof(hb_node_t) +
            (hb->leaves + hb->num_spare_leaves) * sizeof(hb_leaf_t);
 }
@@ -788,7 +793,7 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
 vmm_status_t hbitmap_find(const hbitmap_t *hb, size_t n, size_t align, size_t hint,
                           size_t *first)
 {
-    if (n == 0 || !IS_POW2(align) || first == 0)
+    if (hb == 0 || n == 0 || !IS_POW2(align) || first == 0)
         return VMM_ERR_INVALID_ARGUMENT;
     if (hint > hb->num_entries)
         return VMM_ERR_OUT_OF_BOUNDS;
@@ -811,7 +816,9 @@ vmm_status_t hbitmap_find(const hbitmap_t *hb, size_t n, size_t align, size_t hi
             *first = s;
             return VMM_OK;
         }
-        x = b + 1u; /* every start in phase up to b overlaps b */
+        if (b >= last)
+            return VMM_ERR_NO_SPACE; /* every start in phase up to b overlaps b */
+        x = b + 1u; /* (<= last < num <= the root's span: a valid slot) */
     }
 }
 
@@ -972,17 +979,18 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
 }
 
 /* Checks a range operation's arguments. */
-/*@ requires \valid_read(hb);
+/*@ requires hb != \null ==> \valid_read(hb);
     assigns \nothing;
-    ensures n == 0 ==> \result == VMM_ERR_INVALID_ARGUMENT;
-    ensures n != 0 && !(first < hb->num_entries && n <= hb->num_entries - first) ==>
+    ensures hb == \null || n == 0 ==> \result == VMM_ERR_INVALID_ARGUMENT;
+    ensures hb != \null && n != 0 &&
+            !(first < hb->num_entries && n <= hb->num_entries - first) ==>
               \result == VMM_ERR_OUT_OF_BOUNDS;
-    ensures n != 0 && first < hb->num_entries && n <= hb->num_entries - first ==>
-              \result == VMM_OK;
+    ensures hb != \null && n != 0 && first < hb->num_entries &&
+            n <= hb->num_entries - first ==> \result == VMM_OK;
 */
 static vmm_status_t range_check(const hbitmap_t *hb, size_t first, size_t n)
 {
-    if (n == 0)
+    if (hb == 0 || n == 0)
         return VMM_ERR_INVALID_ARGUMENT;
     if (!range_ok(hb, first, n))
         return VMM_ERR_OUT_OF_BOUNDS;
@@ -1003,6 +1011,8 @@ vmm_status_t hbitmap_prepare(hbitmap_t *hb, size_t first, size_t n, bool set)
 /* Returns the pool to the allocator. */
 void hbitmap_unprepare(hbitmap_t *hb)
 {
+    if (hb == 0)
+        return;
     pool_trim(hb, 0, 0);
 }
 
@@ -1079,7 +1089,7 @@ static bool slot_ok(const hbitmap_t *hb, const hb_node_t *node, unsigned k, unsi
 /* Checks the path from the root to entry i (see hbitmap.h). */
 bool hbitmap_check_at(const hbitmap_t *hb, size_t i)
 {
-    if (i >= hb->num_entries)
+    if (hb == 0 || i >= hb->num_entries)
         return false;
     const hb_node_t *node = &hb->root;
     size_t base = 0;
@@ -1098,6 +1108,8 @@ bool hbitmap_check_at(const hbitmap_t *hb, size_t i)
 /* Checks the whole tree (see hbitmap.h); walks with an explicit stack. */
 bool hbitmap_check(const hbitmap_t *hb)
 {
+    if (hb == 0)
+        return false;
     if (hb->num_spare_nodes != 0 || hb->num_spare_leaves != 0 ||
         hb->num_free > hb->num_entries)
         return false;

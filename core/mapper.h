@@ -36,7 +36,12 @@ typedef struct vmm_mapper {
     vmm_status_t (*map)(void *ctx, uint64_t virt, uint64_t phys, uint64_t len,
                         uint64_t page_size, vmm_attrs_t attrs);
     /* Unmaps [virt, virt + len), mapped earlier with page_size. All or
-     * nothing; VMM_ERR_NOT_MAPPED when a page of it is not mapped. */
+     * nothing; VMM_ERR_NOT_MAPPED when a page of it is not mapped.
+     * TLB contract (INTEGRATION.md): when it returns VMM_OK, no CPU may still
+     * translate the range (invlpg, or a full flush that drops global entries
+     * too, plus a shootdown on SMP), because the VMM frees the frames right
+     * after; page-table frames emptied by the unmap are freed only after
+     * that invalidation (x86_64/paging.h: the release hook). */
     vmm_status_t (*unmap)(void *ctx, uint64_t virt, uint64_t len,
                           uint64_t page_size);
     /* Looks up virt: on VMM_OK stores the physical address virt translates

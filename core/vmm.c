@@ -202,6 +202,8 @@ vmm_status_t vmm_alloc(vmm_t *vmm, size_t pages, vmm_attrs_t attrs,
         st = vmm->frames.alloc(vmm->frames.ctx, 1, 1, &rec->frames[done]);
         if (st != VMM_OK)
             goto undo_frames;
+        if (vmm->frames.zero != 0) /* zero-before-visible (frames.h) */
+            vmm->frames.zero(vmm->frames.ctx, rec->frames[done], 1);
     }
     st = vmm_map_single_frames(vmm, rec);
     if (st != VMM_OK)

@@ -19,6 +19,12 @@
  * the frame source or the mapper fails part-way. Caller mistakes are errors;
  * only a broken internal invariant traps (VMM_ASSERT).
  *
+ * Locking and reentrancy (INTEGRATION.md): a vmm_t is not thread-safe and
+ * not reentrant. One lock per vmm_t serialises every call on it, vmm_fault
+ * included; the callbacks it makes (frames, allocator, mapper) run under that
+ * lock and must not call back into the same vmm_t nor fault on one of its
+ * lazy pages. Fresh frames are zeroed (frames.zero) before they are mapped.
+ *
  * Ownership of frames: frames from vmm_alloc and demand faults are allocated
  * by the VMM; frames passed to vmm_map_page become the VMM's; frames of a
  * vmm_set physical range are claimed (managed ones). Freeing a record returns
@@ -132,8 +138,9 @@ vmm_status_t vmm_is_set(const vmm_t *vmm, uint64_t virt, bool *set);
 vmm_status_t vmm_set(vmm_t *vmm, vmm_range_t virt, const vmm_range_t *phys,
                      vmm_attrs_t attrs);
 
-/* Allocates pages contiguous virtual pages, each backed by a fresh frame and
- * mapped with attrs; stores the first address in *virt. Errors:
+/* Allocates pages contiguous virtual pages, each backed by a fresh frame
+ * (zeroed through frames.zero before it is mapped) and mapped with attrs;
+ * stores the first address in *virt. Errors:
  * VMM_ERR_INVALID_ARGUMENT (pages == 0, attrs), VMM_ERR_NO_SPACE,
  * VMM_ERR_OUT_OF_FRAMES, VMM_ERR_OUT_OF_MEMORY, or the mapper's error. */
 vmm_status_t vmm_alloc(vmm_t *vmm, size_t pages, vmm_attrs_t attrs,

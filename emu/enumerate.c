@@ -8,12 +8,27 @@
 
 #include "core/x86_64/pte.h"
 #include "probe.h"
+#include "xorshift.h"
 
-/* A growable list of addresses. */
+/* A growable list of addresses (its storage is the world's scratch list,
+ * kept from one probe to the next). */
 typedef struct points {
     uint64_t *va;
     size_t len, cap;
 } points_t;
+
+/* Borrows the world's scratch list, empty. */
+static points_t borrow(const world_t *w)
+{
+    return (points_t){w->points, 0, w->points_cap};
+}
+
+/* Gives the (possibly grown) storage back to the world. */
+static void give_back(world_t *w, const points_t *p)
+{
+    w->points = p->va;
+    w->points_cap = p->cap;
+}
 
 /* Appends va (silently drops it when the host is out of memory). */
 static void add(points_t *p, uint64_t va)
@@ -72,14 +87,24 @@ static void add_leaves(const world_t *w, points_t *p, uint64_t phys, int level,
     }
 }
 
-/* Adds the pages the VMM's records stand for. */
+/* Pages probed at each end of a long record (and one in the middle). */
+#define RECORD_END_PAGES 4u
+
+/* Adds the pages the VMM's records stand for: all of them, or the first
+ * and last few and the middle one of a long record (boot records the
+ * direct map with 1 GiB-long vmm_set records when the window covers it). */
 static void add_records(const world_t *w, points_t *p)
 {
     for (const vmm_record_t *r = vmm_first_record(&w->vmm); r != NULL; r = vmm_next_record(r)) {
         uint64_t size = r->kind == VMM_REC_RESERVE ? r->page_size : VMM_PAGE_SIZE;
-        uint64_t end = r->virt + r->pages * VMM_PAGE_SIZE;
-        for (uint64_t va = r->virt; va < end; va += size)
-            add_page(p, va, size);
+        uint64_t n = r->pages * VMM_PAGE_SIZE / size;
+        for (uint64_t i = 0; i < n; i++) {
+            if (n > 2u * RECORD_END_PAGES + 1u && i == RECORD_END_PAGES)
+                i = n - RECORD_END_PAGES; /* skip to the last pages */
+            add_page(p, r->virt + i * size, size);
+        }
+        if (n > 2u * RECORD_END_PAGES + 1u)
+            add_page(p, r->virt + n / 2u * size, size);
     }
 }
 
@@ -133,19 +158,112 @@ static int by_address(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Collects the probe points of w, sorted, each once. */
+static void collect(const world_t *w, points_t *p)
+{
+    add_leaves(w, p, w->pt.pml4, X86_LEVEL_PML4, 0);
+    add_records(w, p);
+    add_boot(w, p);
+    add_fixed(w, p);
+    qsort(p->va, p->len, sizeof(uint64_t), by_address);
+    size_t kept = 0;
+    for (size_t i = 0; i < p->len; i++)
+        if (i == 0 || p->va[i] != p->va[i - 1])
+            p->va[kept++] = p->va[i];
+    p->len = kept;
+}
+
+/* Returns true when va looked different (walk entries or intent) at its
+ * last PROBE_CHANGED probe, or was not probed then; notes how it looks now.
+ * A full table of signatures answers true. */
+static bool changed(world_t *w, uint64_t va)
+{
+    uint64_t sig = probe_signature(w, va);
+    size_t mask = WORLD_SIGNATURES - 1u;
+    size_t i = (size_t)((va * 0x9E3779B97F4A7C15ull) >> 40) & mask;
+    for (size_t n = 0; n < WORLD_SIGNATURES; n++, i = (i + 1u) & mask) {
+        world_signature_t *e = &w->signatures[i];
+        if (e->epoch != w->signature_epoch) {
+            if (w->signatures_used >= WORLD_SIGNATURES / 2u)
+                return true; /* too full: probe, remember nothing */
+            w->signatures_used++;
+            *e = (world_signature_t){va, sig, w->signature_epoch};
+            return true;
+        }
+        if (e->va == va) {
+            bool differs = e->signature != sig;
+            e->signature = sig;
+            return differs;
+        }
+    }
+    return true;
+}
+
 /* Probes every point once; see probe.h. */
 unsigned probe_world(world_t *w, unsigned flags)
 {
-    points_t p = {0};
-    add_leaves(w, &p, w->pt.pml4, X86_LEVEL_PML4, 0);
-    add_records(w, &p);
-    add_boot(w, &p);
-    add_fixed(w, &p);
-    qsort(p.va, p.len, sizeof(uint64_t), by_address);
+    points_t p = borrow(w);
+    collect(w, &p);
+    if (flags & PROBE_CHANGED) {
+        size_t kept = 0;
+        for (size_t i = 0; i < p.len; i++)
+            if (changed(w, p.va[i]))
+                p.va[kept++] = p.va[i];
+        p.len = kept;
+    }
     unsigned bad = 0;
-    for (size_t i = 0; i < p.len; i++)
-        if (i == 0 || p.va[i] != p.va[i - 1])
-            bad += probe_va(w, p.va[i], flags);
-    free(p.va);
+    int seen[EMU_KINDS];
+    for (int cpl = 0; cpl < EMU_CPLS; cpl++)
+        for (size_t i = 0; i < p.len; i++)
+            bad += probe_va_at(w, p.va[i], (emu_cpl_t)cpl, flags, seen);
+    give_back(w, &p);
+    return bad;
+}
+
+/* What a translate check saw: completed, #PF, #GP (the sample's classes). */
+#define SAMPLE_CLASSES 3
+#define SAMPLE_GP 2
+static int sample_class(int vector)
+{
+    return vector == EMU_VEC_NONE ? 0 : vector == EMU_VEC_PF ? 1 : SAMPLE_GP;
+}
+
+/* One sampled access per class: the chosen point and how many competed. */
+typedef struct sample {
+    uint64_t va;
+    uint64_t seen;
+} sample_t;
+
+/* Translate checks everywhere, real accesses on a sample; see probe.h. */
+unsigned probe_world_sampled(world_t *w, uint64_t seed)
+{
+    points_t p = borrow(w);
+    sample_t pick[EMU_CPLS][EMU_KINDS][SAMPLE_CLASSES] = {0};
+    uint64_t rng = seed | 1u;
+    int seen[EMU_KINDS];
+    unsigned bad = 0;
+    collect(w, &p);
+    for (int cpl = 0; cpl < EMU_CPLS; cpl++)
+        for (size_t i = 0; i < p.len; i++) {
+            bad += probe_va_at(w, p.va[i], (emu_cpl_t)cpl, PROBE_TRANSLATE | PROBE_DECIDE,
+                               seen);
+            for (int kind = 0; kind < EMU_KINDS; kind++) {
+                /* reservoir sampling: each point of a class equally likely */
+                sample_t *s = &pick[cpl][kind][sample_class(seen[kind])];
+                if (xorshift_below(&rng, ++s->seen) == 0)
+                    s->va = p.va[i];
+            }
+        }
+    give_back(w, &p);
+    /* #GP (no CR2, no error code) is executed for one privilege and kind
+     * per call, chosen by seed; completed accesses and #PFs for all. */
+    unsigned gp_turn = (unsigned)(xorshift_below(&rng, EMU_CPLS * EMU_KINDS));
+    for (int cpl = 0; cpl < EMU_CPLS; cpl++)
+        for (int kind = 0; kind < EMU_KINDS; kind++)
+            for (int c = 0; c < SAMPLE_CLASSES; c++)
+                if (pick[cpl][kind][c].seen != 0 &&
+                    (c != SAMPLE_GP || gp_turn == (unsigned)(cpl * EMU_KINDS + kind)))
+                    bad += probe_access(w, pick[cpl][kind][c].va, (emu_cpl_t)cpl,
+                                        (emu_kind_t)kind, PROBE_EXECUTE | PROBE_DECIDE);
     return bad;
 }

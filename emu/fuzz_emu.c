@@ -6,8 +6,18 @@
  * to the core's fault decision and demand faults are retried. Any mismatch
  * is a finding. Input format: emu_ops.h.
  *
- * One Unicorn machine serves every input (uc_open is slow); each input gets
- * a fresh world (hostmem, tables, VMM).
+ * One world serves every input: Unicorn is opened once, the host buffer
+ * standing for physical memory is mapped once, and each input rebuilds the
+ * tables and VMM in it at the cost of what the last input touched
+ * (world_rebuild). The final probe translates every point and executes a
+ * sample (probe_world_sampled, seeded by the input); ACCESS ops and scenario
+ * tests execute everything they probe.
+ *
+ * Windows (mode bits 4..6, emu_ops.h) include ones that straddle the
+ * canonical hole, lie inside it, end at it, and end at 2^64 - 4 KiB: the
+ * target's own canonical rule (probe_canonical) says whether vmm_init /
+ * x86_boot_init must succeed or fail with VMM_ERR_NON_CANONICAL, and a
+ * failed init must leave the frame manager exactly as it was.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -23,7 +33,7 @@
 #define PHYS_SIZE ((uint64_t)8 << 20)
 #define WINDOW_USER 0x0000100000000000ull
 #define WINDOW_KERNEL 0xFFFFC00000000000ull
-#define WINDOW_SIZE ((uint64_t)16 << 30)
+#define WINDOW_SIZE ((uint64_t)4 << 30) /* 4 x 1 GiB fit; bitmap 128 KiB */
 #define HHDM 0xFFFF800000000000ull
 #define KERNEL_VIRT 0xFFFFFFFF80000000ull
 #define KERNEL_PHYS 0x100000ull
@@ -66,12 +76,33 @@ static const vmm_record_t *record_of(const world_t *w, uint8_t i)
     return r;
 }
 
+/* The VMM windows mode bits 4..6 pick (emu_ops.h); 0 is the default window
+ * of the plain or boot world. */
+#define TOP_END 0xFFFFFFFFFFFFF000ull /* 2^64 - 4 KiB                        */
+static const struct window {
+    uint64_t start, end;
+} windows[EMU_WINDOWS] = {
+    [EMU_WINDOW_DEFAULT] = {0, 0},
+    [EMU_WINDOW_STRADDLE_LOW] = {0x00007FFFFFF00000ull, 0x0000800000100000ull},
+    [EMU_WINDOW_STRADDLE_HIGH] = {0xFFFF7FFFFFF00000ull, 0xFFFF800000100000ull},
+    [EMU_WINDOW_IN_HOLE] = {0x0000800000000000ull, 0x0000800000000000ull + WINDOW_SIZE},
+    [EMU_WINDOW_TOP] = {TOP_END - WINDOW_SIZE, TOP_END},
+    [EMU_WINDOW_TOP_SMALL] = {TOP_END - ((uint64_t)4 << 20), TOP_END},
+    [EMU_WINDOW_HOLE_EDGE] = {EMU_AUX_VA + EMU_AUX_REGION, 0x0000800000000000ull},
+    [EMU_WINDOW_HIGH_EDGE] = {0xFFFF800000000000ull, 0xFFFF800000000000ull + WINDOW_SIZE},
+};
+
 /* Builds the world's configuration from the mode byte. */
-static void configure(world_config_t *c, uint8_t mode, emu_machine_t *machine)
+static void configure(world_config_t *c, uint8_t mode)
 {
-    *c = (world_config_t){.phys_base = 0, .phys_size = PHYS_SIZE, .machine = machine};
+    *c = (world_config_t){.phys_base = 0, .phys_size = PHYS_SIZE};
+    const struct window *win = &windows[EMU_MODE_WINDOW(mode)];
     c->window_start = (mode & EMU_MODE_BOOT) ? WINDOW_KERNEL : WINDOW_USER;
     c->window_end = c->window_start + WINDOW_SIZE;
+    if (win->end != 0) {
+        c->window_start = win->start;
+        c->window_end = win->end;
+    }
     if (!(mode & EMU_MODE_BOOT))
         return;
     c->boot = true;
@@ -87,6 +118,14 @@ static void configure(world_config_t *c, uint8_t mode, emu_machine_t *machine)
     c->kernel[c->kernel_len++] = (x86_kernel_segment_t){
         KERNEL_VIRT + 0x2000, KERNEL_PHYS + 0x2000, 0x1000,
         VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE};
+}
+
+/* True when every address of [start, end) is canonical: both ends are, on
+ * the same side of the hole (each side is one interval). */
+static bool window_canonical(uint64_t start, uint64_t end)
+{
+    return probe_canonical(start) && probe_canonical(end - 1u) &&
+           (start >> 63) == ((end - 1u) >> 63);
 }
 
 /* Returns a physical address for vmm_set from its class and number. */
@@ -141,8 +180,8 @@ static void op_access(world_t *w, fuzz_data_t *fd)
           emu_kind_name(kind), w->stats.demand_resolved > demand ? ": demand fault resolved" : "");
 }
 
-/* Runs one op. */
-static void run_op(world_t *w, fuzz_data_t *fd, uint8_t op)
+/* Runs one op (seed: for the PROBE op's sample). */
+static void run_op(world_t *w, fuzz_data_t *fd, uint8_t op, uint64_t seed)
 {
     uint64_t virt = 0, pbuf;
     vmm_status_t st = VMM_OK;
@@ -197,8 +236,8 @@ static void run_op(world_t *w, fuzz_data_t *fd, uint8_t op)
     case EMU_OP_ACCESS:
         op_access(w, fd);
         break;
-    case EMU_OP_PROBE:
-        probe_world(w, PROBE_ALL);
+    case EMU_OP_PROBE: /* translate everything, execute a sample */
+        probe_world_sampled(w, seed);
         break;
     case EMU_OP_FAIL: {
         uint8_t which = fd_u8(fd), n = fd_u8(fd);
@@ -214,17 +253,52 @@ static void run_op(world_t *w, fuzz_data_t *fd, uint8_t op)
     (void)st;
 }
 
-/* The machine every input reuses. */
-static emu_machine_t *shared_machine(void)
+/* The world every input rebuilds (opened at the first input). */
+static world_t *shared_world(const world_config_t *cfg)
 {
-    static emu_machine_t *machine;
-    static uint8_t *boot_mem;
-    if (machine == NULL) {
-        boot_mem = aligned_alloc(VMM_PAGE_SIZE, VMM_PAGE_SIZE);
-        machine = boot_mem ? emu_open(boot_mem, 0, VMM_PAGE_SIZE) : NULL;
-        FUZZ_CHECK(machine != NULL, "unicorn", "the emulator could not be opened");
+    static world_t *world;
+    if (world == NULL) {
+        world_config_t first = *cfg;
+        first.window_start = WINDOW_USER;
+        first.window_end = WINDOW_USER + WINDOW_SIZE;
+        first.boot = false;
+        world = world_new(&first);
+        FUZZ_CHECK(world != NULL, "world", "the emulated machine could not be set up");
     }
-    return machine;
+    return world;
+}
+
+/* Returns a seed for the probe sample: FNV-1a of the input. */
+static uint64_t input_seed(const uint8_t *data, size_t size)
+{
+    uint64_t h = 0xCBF29CE484222325ull;
+    for (size_t i = 0; i < size; i++)
+        h = (h ^ data[i]) * 0x100000001B3ull;
+    return h;
+}
+
+/* Builds the world for cfg; false (after checking the failure) when the
+ * window cannot be mapped and init had to refuse it. */
+static bool build(world_t *w, const world_config_t *cfg, uint8_t mode)
+{
+    vmm_status_t st;
+    bool canonical = window_canonical(cfg->window_start, cfg->window_end);
+    const char *init = cfg->boot ? "x86_boot_init" : "vmm_init";
+    FUZZ_CHECK(world_rebuild(w, cfg, &st), "world", "the world could not be rebuilt");
+    TRACE("%s [%#llx, %#llx): %s", init, (unsigned long long)cfg->window_start,
+          (unsigned long long)cfg->window_end, fuzz_status(st));
+    if (canonical) {
+        FUZZ_CHECK(st == VMM_OK, "init", "%s of a canonical window failed: %s (mode %#x)",
+                   init, fuzz_status(st), mode);
+        return true;
+    }
+    FUZZ_CHECK(st == VMM_ERR_NON_CANONICAL, "init-non-canonical",
+               "%s of [%#llx, %#llx) returned %s, not VMM_ERR_NON_CANONICAL", init,
+               (unsigned long long)cfg->window_start, (unsigned long long)cfg->window_end,
+               fuzz_status(st));
+    FUZZ_CHECK(!w->failed_init_changed, "init-unchanged",
+               "the failed %s left the frame manager changed (hint or bitmap)", init);
+    return false;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -233,25 +307,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_data_t fd;
     fd_init(&fd, data, size);
     uint8_t mode = fd_u8(&fd);
+    uint64_t seed = input_seed(data, size);
     world_config_t cfg;
-    configure(&cfg, mode, shared_machine());
-    world_t *w = world_new(&cfg);
-    FUZZ_CHECK(w != NULL, "world", "the world could not be built (mode %#x)", mode);
+    configure(&cfg, mode);
+    world_t *w = shared_world(&cfg);
     w->report_limit = 5;
+    fuzz_op_begin(0, "init");
+    if (!build(w, &cfg, mode))
+        return 0;
     for (unsigned i = 0; i < EMU_FUZZ_MAX_OPS && !fd_empty(&fd); i++) {
         uint8_t op = fd_u8(&fd);
         fuzz_op_begin(i + 1u, op < EMU_OP_COUNT ? op_names[op] : "no-op");
-        run_op(w, &fd, op);
+        run_op(w, &fd, op, seed + i);
         if (mode & EMU_MODE_PROBE_EACH)
-            probe_world(w, PROBE_TRANSLATE);
+            probe_world(w, PROBE_TRANSLATE | PROBE_CHANGED);
         FUZZ_CHECK(w->stats.mismatches == 0, "emulator", "%llu mismatch(es), see above",
                    (unsigned long long)w->stats.mismatches);
     }
     w->fa.countdown = -1;
     w->ff.countdown = -1;
-    probe_world(w, PROBE_ALL);
+    probe_world_sampled(w, seed);
     FUZZ_CHECK(w->stats.mismatches == 0, "emulator", "%llu mismatch(es) in the final probe",
                (unsigned long long)w->stats.mismatches);
-    world_free(w);
+    world_clear(w);
+    FUZZ_CHECK(w->fa.live == 0, "records-freed",
+               "vmm_deinit left %zu allocation(s) (%zu bytes) unfreed", w->fa.live,
+               w->fa.live_bytes);
     return 0;
 }

@@ -6,6 +6,10 @@ import struct
 
 ALLOC, SET, FREE, RESERVE, CLAIM, MAP_PAGE, RELEASE, ACCESS, PROBE, FAIL = range(10)
 BOOT, ONE_G, FAR, PROBE_EACH = 1, 2, 4, 8
+# VMM windows (mode bits 4..6, enum emu_window): the straddling ones and the
+# one inside the hole must be refused with VMM_ERR_NON_CANONICAL.
+STRADDLE_LOW, STRADDLE_HIGH, IN_HOLE, TOP, TOP_SMALL, HOLE_EDGE, HIGH_EDGE = (
+    w << 4 for w in range(1, 8))
 K, W, C, X = 1, 2, 4, 8          # vmm_attrs_t bits
 S4K, S2M, S1G = 0, 1, 2
 READ, WRITE, FETCH = 0, 2, 4      # access byte: kind << 1
@@ -48,6 +52,21 @@ SEEDS = {
     'boot_2m': u8(BOOT) + alloc(1, K | X) + set_(8, 2, 1, 2000, K | W) + free(0) + probe(),
     'invalid': u8(0) + alloc(1, 0x90) + reserve(1, 7, W, 0) + claim(3, 1, S2M, W, 0)
                + fail(1, 0) + alloc(1, W) + fail(0, 0) + alloc(2, W) + probe(),
+    'straddle_low': u8(STRADDLE_LOW) + alloc(1, W) + probe(),
+    'straddle_high_boot': u8(STRADDLE_HIGH | BOOT) + alloc(1, W) + probe(),
+    'in_hole_boot': u8(IN_HOLE | BOOT | ONE_G) + alloc(1, W),
+    'top': u8(TOP) + reserve(3, S1G, W, 1) + access(0, 0xFFFFF000, WRITE)
+           + claim(0xFFFF, 1, S4K, K | W, 0) + alloc(8, W | C) + probe(),
+    'top_small_boot': u8(TOP_SMALL | BOOT) + reserve(1, S2M, K | W, 1)
+                      + access(0, 0x1FFFFF, WRITE) + alloc(2, K) + probe(),
+    'hole_edge': u8(HOLE_EDGE) + claim(0xDFF, 1, S4K, W | X, 1)
+                 + access(0, 0xFFF, CPL3 | FETCH) + probe(),
+    'high_edge_boot': u8(HIGH_EDGE | BOOT) + alloc(1, K | W) + set_(0, 2, 0, 0, K)
+                      + probe(),
+    # more than 64 frames in use below the pmm's hint: its word-skipping
+    # search, within the op limit (EMU_FUZZ_MAX_OPS)
+    'many_frames': u8(0) + b''.join(alloc(8, W) for _ in range(12)) + free(2)
+                   + alloc(1, W) + alloc(8, W | C) + alloc(8, W),
     'paranoid': u8(PROBE_EACH) + alloc(1, W) + reserve(1, S2M, W | X, 1)
                 + access(1, 0x1fffff, CPL3 | FETCH) + release(1),
 }

@@ -101,7 +101,7 @@ static bool record_intent(const world_t *w, const vmm_record_t *rec, uint64_t va
 /* Fills *it with what va is meant to be; see probe.h. */
 void probe_intent(const world_t *w, uint64_t va, intent_t *it)
 {
-    *it = (intent_t){.canonical = X86_CANONICAL(va), .source = "nothing"};
+    *it = (intent_t){.canonical = probe_canonical(va), .source = "nothing"};
     if (!it->canonical) {
         it->source = "non-canonical";
         return;

@@ -88,6 +88,9 @@ struct emu_machine {
     uint64_t cr3;
     bool started;              /* ctx[] hold contexts of an earlier start */
     bool dirty;                /* the CPU may not be clean: restore ctx[] */
+    bool walk_faulted;         /* a translate failed since the last restore:
+                                  CR2 and the error code changed (nothing
+                                  runs until ctx[] is restored)         */
     emu_cpl_t cpl;             /* level of the clean CPU when !dirty      */
 };
 
@@ -159,20 +162,6 @@ emu_machine_t *emu_open(void *host, uint64_t phys_base, uint64_t phys_size)
     m->phys_base = phys_base;
     m->phys_size = phys_size;
     return m;
-}
-
-/* Maps new physical memory in place of the old; see machine.h. */
-bool emu_remap(emu_machine_t *m, void *host, uint64_t phys_base, uint64_t phys_size)
-{
-    if (!uc_ok(uc_mem_unmap(m->uc, m->phys_base, m->phys_size), "unmap physical memory") ||
-        !uc_ok(uc_mem_map_ptr(m->uc, phys_base, phys_size, UC_PROT_ALL, host),
-               "map physical memory"))
-        return false;
-    m->phys_base = phys_base;
-    m->phys_size = phys_size;
-    uc_ctl_flush_tb(m->uc);
-    uc_ctl_flush_tlb(m->uc);
-    return true;
 }
 
 /* Frees everything emu_open made. */
@@ -379,6 +368,32 @@ bool emu_start(emu_machine_t *m, uint64_t cr3)
     return m->started;
 }
 
+/* Rewrites CR3 in the clean contexts; see machine.h. */
+bool emu_switch(emu_machine_t *m, uint64_t cr3)
+{
+    if (!m->started)
+        return emu_start(m, cr3);
+    write_aux_pages(m);
+    m->cr3 = cr3;
+    for (int cpl = 0; cpl < EMU_CPLS; cpl++) {
+        uc_context_restore(m->uc, m->ctx[cpl]);
+        if (!uc_ok(uc_reg_write(m->uc, UC_X86_REG_CR3, &cr3), "CR3") ||
+            !uc_ok(uc_context_save(m->uc, m->ctx[cpl]), "save context"))
+            return false;
+    }
+    uc_ctl_flush_tlb(m->uc);
+    m->dirty = false;
+    m->walk_faulted = false;
+    m->cpl = EMU_CPL3;
+    return true;
+}
+
+/* Drops translated blocks; see machine.h. */
+void emu_flush_code(emu_machine_t *m)
+{
+    uc_ctl_flush_tb(m->uc);
+}
+
 /* Drops cached translations and translated code. */
 void emu_flush(emu_machine_t *m)
 {
@@ -401,10 +416,27 @@ static void read_fault(emu_machine_t *m, int vector, emu_outcome_t *out)
  * unless the last check left it clean at that level already. */
 static void enter(emu_machine_t *m, emu_cpl_t cpl)
 {
-    if (m->dirty || m->cpl != cpl)
+    if (m->dirty || m->walk_faulted || m->cpl != cpl)
         uc_context_restore(m->uc, m->ctx[cpl]);
     m->dirty = false;
+    m->walk_faulted = false;
     m->cpl = cpl;
+}
+
+/* Brings the CPU to a state at cpl in which a translate walk behaves as
+ * from a clean one: a failed walk changed only CR2 and the error code
+ * (uc_vmem_translate executes nothing), so CR2 gets its sentinel back
+ * instead of a whole context being restored. */
+static void enter_walk(emu_machine_t *m, emu_cpl_t cpl)
+{
+    if (m->dirty || m->cpl != cpl) {
+        enter(m, cpl);
+        return;
+    }
+    if (m->walk_faulted) {
+        uint64_t cr2 = CR2_SENTINEL;
+        uc_reg_write(m->uc, UC_X86_REG_CR2, &cr2);
+    }
 }
 
 /* uc_vmem_translate at cpl; see machine.h. */
@@ -413,13 +445,13 @@ void emu_translate(emu_machine_t *m, emu_cpl_t cpl, uint64_t va,
 {
     static const uc_prot prot[EMU_KINDS] = {UC_PROT_READ, UC_PROT_WRITE, UC_PROT_EXEC};
     memset(out, 0, sizeof(*out));
-    enter(m, cpl);
+    enter_walk(m, cpl);
     uc_err err = uc_vmem_translate(m->uc, va, prot[kind], &out->phys);
     if (err == UC_ERR_OK) {
         out->vector = EMU_VEC_NONE;
         return;
     }
-    m->dirty = true;
+    m->walk_faulted = true;
     /* The walk failed: a #PF sets CR2, a non-canonical address (#GP)
      * leaves the sentinel. */
     uint64_t cr2 = CR2_SENTINEL;

@@ -60,11 +60,6 @@ typedef struct emu_machine emu_machine_t;
 emu_machine_t *emu_open(void *host, uint64_t phys_base, uint64_t phys_size);
 void emu_close(emu_machine_t *m);
 
-/* Replaces the physical memory of m (as emu_open maps it) and drops every
- * cached translation and translated block: lets one machine serve many
- * worlds (uc_open is the slow part). Call emu_start afterwards. */
-bool emu_remap(emu_machine_t *m, void *host, uint64_t phys_base, uint64_t phys_size);
-
 /* Physical address of an auxiliary page (what the caller maps). */
 uint64_t emu_aux_phys(emu_aux_page_t page);
 
@@ -73,6 +68,16 @@ uint64_t emu_aux_phys(emu_aux_page_t page);
  * keeps the #PF error code by faulting on the auxiliary pages. False (and a
  * message) when any of it does not behave as on hardware. */
 bool emu_start(emu_machine_t *m, uint64_t cr3);
+
+/* Points the machine at other tables (cr3) in the same physical memory:
+ * emu_start the first time, afterwards only CR3 in both clean contexts is
+ * rewritten and the TLB flushed (translated blocks stay: they are keyed by
+ * physical address, and fetch checks drop the blocks they plant). */
+bool emu_switch(emu_machine_t *m, uint64_t cr3);
+
+/* Drops every translated block (and the emulator's bookkeeping of them:
+ * what block generation allocated is freed). */
+void emu_flush_code(emu_machine_t *m);
 
 /* Forgets cached translations and code (call after the tables change). */
 void emu_flush(emu_machine_t *m);

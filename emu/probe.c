@@ -214,31 +214,53 @@ typedef struct expectation {
     emu_outcome_t intent, walk;
 } expectation_t;
 
+/* What va is meant to be and what the core's walk finds: the same for
+ * every access to va, so computed once per address and state (the world's
+ * generation changes whenever its records or tables may have). */
+static struct judged_va {
+    uint64_t va, generation; /* generation 0: empty */
+    intent_t it;
+    vmm_status_t st;
+    x86_walk_t walk;
+} memo;
+
+/* Returns the intent and the core walk of va in w's current state. */
+static const struct judged_va *judge_va(const world_t *w, uint64_t va)
+{
+    if (memo.generation == w->generation && memo.va == va && w->generation != 0)
+        return &memo;
+    memset(&memo.walk, 0, sizeof(memo.walk));
+    probe_intent(w, va, &memo.it);
+    memo.st = x86_translate(&w->pt, va, &memo.walk);
+    memo.va = va;
+    memo.generation = w->generation;
+    return &memo;
+}
+
 /* Computes both expectations for an access. */
 static void expect(const world_t *w, uint64_t va, emu_cpl_t cpl, emu_kind_t kind,
                    expectation_t *e)
 {
-    x86_walk_t walk;
-    memset(&walk, 0, sizeof(walk));
-    probe_intent(w, va, &e->it);
+    const struct judged_va *j = judge_va(w, va);
+    e->it = j->it;
     expect_from_intent(w, &e->it, va, cpl, kind, &e->intent);
-    vmm_status_t st = x86_translate(&w->pt, va, &walk);
-    expect_from_walk(w, st, &walk, va, cpl, kind, &e->walk);
+    expect_from_walk(w, j->st, &j->walk, va, cpl, kind, &e->walk);
 }
 
-/* uc_vmem_translate check of one access; returns 1 on a mismatch. */
-static unsigned check_translate(world_t *w, uint64_t va, emu_cpl_t cpl, emu_kind_t kind)
+/* uc_vmem_translate check of one access; returns 1 on a mismatch. *got
+ * receives the emulator's outcome. */
+static unsigned check_translate(world_t *w, uint64_t va, emu_cpl_t cpl, emu_kind_t kind,
+                                emu_outcome_t *got)
 {
     expectation_t e;
-    emu_outcome_t got;
     expect(w, va, cpl, kind, &e);
-    emu_translate(w->machine, cpl, va, kind, &got);
+    emu_translate(w->machine, cpl, va, kind, got);
     w->stats.translations++;
-    if (got.vector == EMU_VEC_PF)
-        w->stats.error_bits_seen |= PROBE_SEEN_BIT(got.error_code);
-    if (same_outcome(&e.intent, &got, true) && same_outcome(&e.walk, &got, true))
+    if (got->vector == EMU_VEC_PF)
+        w->stats.error_bits_seen |= PROBE_SEEN_BIT(got->error_code);
+    if (same_outcome(&e.intent, got, true) && same_outcome(&e.walk, got, true))
         return 0;
-    mismatch(w, "translate", va, cpl, kind, &e.it, &e.intent, &e.walk, &got, true);
+    mismatch(w, "translate", va, cpl, kind, &e.it, &e.intent, &e.walk, got, true);
     return 1;
 }
 
@@ -271,12 +293,20 @@ vmm_fault_kind_t probe_expected_verdict(const world_t *w, uint64_t va,
     return v == VMM_FAULT_SPURIOUS ? VMM_FAULT_RESOLVED : v;
 }
 
-/* Zeroes a frame the fault decision mapped (the caller's duty, fault.h). */
-static void zero_frame(world_t *w, uint64_t phys, uint64_t size)
+/* Zeroes what the retry of a resolved demand fault at cr2 can read (the
+ * caller's duty, fault.h): the 4 KiB frame of the page [phys, + size) that
+ * cr2 lands in (page is the page's virtual start). Zeroing all of a 2 MiB
+ * page would cost more than the rest of a fuzz input; no check reads
+ * beyond that frame as zeroes. */
+static void zero_frame(world_t *w, uint64_t page, uint64_t phys, uint64_t size,
+                       uint64_t cr2)
 {
-    uint8_t *p = hostmem_ptr(&w->hm, phys);
-    if (p != NULL && hostmem_ptr(&w->hm, phys + size - 1u) != NULL)
-        memset(p, 0, (size_t)size);
+    uint64_t frame = phys + ((cr2 - page) & (size - 1u) & ~VMM_PAGE_MASK);
+    uint8_t *p = hostmem_ptr(&w->hm, frame);
+    if (p != NULL && hostmem_ptr(&w->hm, frame + VMM_PAGE_MASK) != NULL) {
+        memset(p, 0, VMM_PAGE_SIZE);
+        world_note_written(w, frame, 1);
+    }
 }
 
 /* Hands an emulated #PF to the core's fault decision. Returns 1 on a wrong
@@ -287,11 +317,12 @@ static unsigned decide(world_t *w, uint64_t va, emu_cpl_t cpl, emu_kind_t kind,
     vmm_fault_kind_t want = probe_expected_verdict(w, got->cr2, got->error_code);
     vmm_fault_result_t res;
     vmm_fault_kind_t v = x86_page_fault(&w->vmm, got->cr2, got->error_code, &res);
+    world_touch(w); /* whatever the verdict, judge the next access afresh */
     w->stats.faults_decided++;
     w->stats.verdicts_seen |= PROBE_SEEN_BIT(v);
     *retry = v == VMM_FAULT_RESOLVED;
     if (v == VMM_FAULT_RESOLVED) {
-        zero_frame(w, res.phys, res.page_size);
+        zero_frame(w, res.page, res.phys, res.page_size, got->cr2);
         world_tables_changed(w);
         /* The verdict names the page and frame: the records must agree (the
          * retry then checks that the access lands there). */
@@ -398,16 +429,57 @@ static unsigned check_execute(world_t *w, uint64_t va, emu_cpl_t cpl, emu_kind_t
     return bad;
 }
 
+/* A translate check whose #PF goes to the fault decision; a resolved
+ * demand fault is translated again and must now complete. Returns the
+ * mismatches; *seen receives the first translate's vector. */
+static unsigned check_translate_decide(world_t *w, uint64_t va, emu_cpl_t cpl,
+                                       emu_kind_t kind, int *seen)
+{
+    emu_outcome_t got;
+    bool retry = false;
+    unsigned bad = check_translate(w, va, cpl, kind, &got);
+    *seen = got.vector;
+    if (bad || got.vector != EMU_VEC_PF)
+        return bad;
+    bad += decide(w, va, cpl, kind, &got, &retry);
+    if (!retry || bad)
+        return bad;
+    w->stats.demand_resolved++;
+    bad += check_translate(w, va, cpl, kind, &got);
+    if (!bad && got.vector != EMU_VEC_NONE) {
+        w->stats.mismatches++;
+        fprintf(stderr, "MISMATCH (demand retry): %#llx %s %s still faults (translate)\n",
+                (unsigned long long)va, emu_cpl_name(cpl), emu_kind_name(kind));
+        bad++;
+    }
+    return bad;
+}
+
+/* Checks one access; *seen receives the translate check's vector
+ * (EMU_VEC_NONE without one). Returns the mismatches. */
+static unsigned probe_access_seen(world_t *w, uint64_t va, emu_cpl_t cpl, emu_kind_t kind,
+                                  unsigned flags, int *seen)
+{
+    unsigned bad = 0;
+    emu_outcome_t got;
+    *seen = EMU_VEC_NONE;
+    if ((flags & PROBE_TRANSLATE) && (flags & PROBE_DECIDE) && !(flags & PROBE_EXECUTE))
+        bad += check_translate_decide(w, va, cpl, kind, seen);
+    else if (flags & PROBE_TRANSLATE) {
+        bad += check_translate(w, va, cpl, kind, &got);
+        *seen = got.vector;
+    }
+    if (flags & PROBE_EXECUTE)
+        bad += check_execute(w, va, cpl, kind, flags);
+    return bad;
+}
+
 /* Checks one access; see probe.h. */
 unsigned probe_access(world_t *w, uint64_t va, emu_cpl_t cpl, emu_kind_t kind,
                       unsigned flags)
 {
-    unsigned bad = 0;
-    if (flags & PROBE_TRANSLATE)
-        bad += check_translate(w, va, cpl, kind);
-    if (flags & PROBE_EXECUTE)
-        bad += check_execute(w, va, cpl, kind, flags);
-    return bad;
+    int seen;
+    return probe_access_seen(w, va, cpl, kind, flags, &seen);
 }
 
 /* What the MMU does not show: the page size and the cache-disable bit of
@@ -415,12 +487,12 @@ unsigned probe_access(world_t *w, uint64_t va, emu_cpl_t cpl, emu_kind_t kind,
  * mismatch. */
 static unsigned check_leaf(world_t *w, uint64_t va)
 {
-    intent_t it;
-    x86_walk_t walk;
-    probe_intent(w, va, &it);
-    memset(&walk, 0, sizeof(walk));
-    if (!it.mapped || x86_translate(&w->pt, va, &walk) != VMM_OK)
+    const struct judged_va *j = judge_va(w, va);
+    const intent_t *itp = &j->it;
+    if (!itp->mapped || j->st != VMM_OK)
         return 0; /* presence is the emulator checks' business */
+    intent_t it = *itp;
+    x86_walk_t walk = j->walk;
     x86_pte_t leaf = walk.entries[X86_LEVEL_PML4 - walk.level];
     bool uncached = (leaf & X86_PTE_PCD) != 0;
     if (walk.page_size == it.page_size && uncached == !(it.attrs & VMM_ATTR_CACHABLE))
@@ -438,12 +510,54 @@ static unsigned check_leaf(world_t *w, uint64_t va)
     return 1;
 }
 
+/* Checks va at one CPL for every kind, noting vectors; see probe.h. */
+unsigned probe_va_at(world_t *w, uint64_t va, emu_cpl_t cpl, unsigned flags,
+                     int seen[EMU_KINDS])
+{
+    unsigned bad = (flags & PROBE_TRANSLATE) && cpl == EMU_CPL0 ? check_leaf(w, va) : 0;
+    for (int kind = 0; kind < EMU_KINDS; kind++)
+        bad += probe_access_seen(w, va, cpl, (emu_kind_t)kind, flags, &seen[kind]);
+    return bad;
+}
+
 /* Checks va at both CPLs for every kind; see probe.h. */
 unsigned probe_va(world_t *w, uint64_t va, unsigned flags)
 {
-    unsigned bad = (flags & PROBE_TRANSLATE) ? check_leaf(w, va) : 0;
+    int seen[EMU_KINDS];
+    unsigned bad = 0;
     for (int cpl = 0; cpl < EMU_CPLS; cpl++)
-        for (int kind = 0; kind < EMU_KINDS; kind++)
-            bad += probe_access(w, va, (emu_cpl_t)cpl, (emu_kind_t)kind, flags);
+        bad += probe_va_at(w, va, (emu_cpl_t)cpl, flags, seen);
     return bad;
+}
+
+/* FNV-1a step over one 64-bit value. */
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    for (int i = 0; i < 8; i++, v >>= 8)
+        h = (h ^ (v & 0xFFu)) * 0x100000001B3ull;
+    return h;
+}
+
+/* Hash of the intent and the walk of va; see probe.h. */
+uint64_t probe_signature(const world_t *w, uint64_t va)
+{
+    const struct judged_va *j = judge_va(w, va);
+    const intent_t *it = &j->it;
+    uint64_t h = 0xCBF29CE484222325ull;
+    h = mix(h, (uint64_t)it->canonical | (uint64_t)it->mapped << 1 | (uint64_t)it->lazy << 2);
+    h = mix(h, it->phys);
+    h = mix(h, it->page_size);
+    h = mix(h, it->attrs);
+    h = mix(h, (uint64_t)j->st);
+    for (int i = 0; i < X86_LEVELS; i++)
+        h = mix(h, j->walk.entries[i] & ~X86_PTE_HW_BITS);
+    return h;
+}
+
+/* True when va is canonical for 48-bit virtual addresses: bits 63..47 all
+ * equal (the emulator checks' own rule, not the core's). */
+bool probe_canonical(uint64_t va)
+{
+    uint64_t top = va >> (PROBE_VA_BITS - 1u);
+    return top == 0 || top == (UINT64_MAX >> (PROBE_VA_BITS - 1u));
 }

@@ -40,6 +40,10 @@ typedef struct intent {
 #define PROBE_EXECUTE 2u   /* real loads, stores and fetches                */
 #define PROBE_DECIDE 4u    /* emulated #PF -> fault decision (demand paging) */
 #define PROBE_ALL (PROBE_TRANSLATE | PROBE_EXECUTE | PROBE_DECIDE)
+#define PROBE_CHANGED 8u   /* probe_world: skip a point whose walk entries
+                              (A/D aside) and intent are as at its last
+                              PROBE_CHANGED probe (the emulated MMU is a
+                              function of them: same answers again)      */
 
 /* Fills *it with what va is meant to be in w. */
 void probe_intent(const world_t *w, uint64_t va, intent_t *it);
@@ -48,14 +52,41 @@ void probe_intent(const world_t *w, uint64_t va, intent_t *it);
  * number of mismatches (each reported on stderr). */
 unsigned probe_va(world_t *w, uint64_t va, unsigned flags);
 
-/* Checks one access; returns 1 on a mismatch, else 0. */
+/* probe_va at one CPL (the leaf check with CPL0), noting in seen[kind] the
+ * vector the translate check got (EMU_VEC_NONE when there was none). */
+unsigned probe_va_at(world_t *w, uint64_t va, emu_cpl_t cpl, unsigned flags,
+                     int seen[EMU_KINDS]);
+
+/* Checks one access; returns 1 on a mismatch, else 0. PROBE_TRANSLATE |
+ * PROBE_DECIDE without PROBE_EXECUTE: a translate #PF goes to the fault
+ * decision, and a resolved demand fault is translated again. */
 unsigned probe_access(world_t *w, uint64_t va, emu_cpl_t cpl, emu_kind_t kind,
                       unsigned flags);
 
 /* Probes every page of w: both edges of each mapped or meant-to-be-mapped
  * page, its unmapped neighbours, large-page interiors, and fixed addresses
- * (kernel region, direct map, non-canonical). Returns the mismatches. */
+ * (kernel region, direct map, non-canonical); every point at CPL0 first,
+ * then at CPL3 (one context switch per level). Returns the mismatches. */
 unsigned probe_world(world_t *w, unsigned flags);
+
+/* Probes every point like probe_world, with translate checks and the fault
+ * decision on their #PFs, then executes a sample: for each privilege and
+ * kind of access, one point where the translate check completed and one
+ * where it raised #PF, and for one privilege and kind one where it raised
+ * #GP (when there are such points), all chosen by seed. Returns the
+ * mismatches. */
+unsigned probe_world_sampled(world_t *w, uint64_t seed);
+
+/* A hash of what decides every check of va: the intent and the entries
+ * the core's walk reads (A/D bits masked), with the walk's status. */
+uint64_t probe_signature(const world_t *w, uint64_t va);
+
+/* Virtual address width of the emulated CPU (4-level paging). */
+#define PROBE_VA_BITS 48u
+
+/* True when va is canonical (the checks' own rule, independent of the
+ * core's X86_CANONICAL). */
+bool probe_canonical(uint64_t va);
 
 /* The verdict the fault decision should give for a #PF with error_code at
  * va, following the intent. */

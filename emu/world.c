@@ -35,23 +35,84 @@ static bool window_ok(const world_config_t *cfg)
     return cfg->window_end <= EMU_AUX_VA || cfg->window_start >= aux_end;
 }
 
-/* Builds tables and VMM without boot: a fresh PML4 and a window. */
-static bool build_plain(world_t *w)
+/* Bit of frame phys in the dirty set. */
+#define DIRTY_WORD(w, phys) ((w)->dirty[((phys) - (w)->hm.base) / VMM_PAGE_SIZE / 64u])
+#define DIRTY_BIT(w, phys) ((uint64_t)1 << (((phys) - (w)->hm.base) / VMM_PAGE_SIZE % 64u))
+
+/* Notes count frames from phys (those inside the buffer) as dirty. */
+void world_note_written(world_t *w, uint64_t phys, size_t count)
+{
+    for (size_t i = 0; i < count; i++, phys += VMM_PAGE_SIZE)
+        if (phys >= w->hm.base && phys - w->hm.base < w->hm.size)
+            DIRTY_WORD(w, phys) |= DIRTY_BIT(w, phys);
+}
+
+/* Frame source of the world: the hostmem pmm, noting what it hands out. */
+static vmm_status_t tracked_alloc(void *ctx, size_t count, size_t align, uint64_t *phys)
+{
+    world_t *w = ctx;
+    vmm_status_t st = w->hm.frames.alloc(w->hm.frames.ctx, count, align, phys);
+    if (st == VMM_OK && count == 1)
+        world_note_written(w, *phys, count); /* a table frame (or a 4K page) */
+    return st;
+}
+
+static vmm_status_t tracked_free(void *ctx, uint64_t phys, size_t count)
+{
+    world_t *w = ctx;
+    return w->hm.frames.free(w->hm.frames.ctx, phys, count);
+}
+
+static vmm_status_t tracked_claim(void *ctx, uint64_t phys, size_t count)
+{
+    world_t *w = ctx;
+    return w->hm.frames.claim(w->hm.frames.ctx, phys, count);
+}
+
+static vmm_status_t tracked_in_use(void *ctx, uint64_t phys, size_t count)
+{
+    world_t *w = ctx;
+    return w->hm.frames.in_use(w->hm.frames.ctx, phys, count);
+}
+
+/* Returns true when the frame manager is exactly as snap (struct, hint
+ * included, and storage). */
+static bool pmm_same(const world_t *w, const pmm_t *snap, const uint64_t *words)
+{
+    return memcmp(&w->hm.pmm, snap, sizeof(*snap)) == 0 &&
+           memcmp(w->hm.pmm_storage, words, w->pmm_words * sizeof(uint64_t)) == 0;
+}
+
+/* Copies the frame manager into snap and words. */
+static void pmm_copy(const world_t *w, pmm_t *snap, uint64_t *words)
+{
+    *snap = w->hm.pmm;
+    memcpy(words, w->hm.pmm_storage, w->pmm_words * sizeof(uint64_t));
+}
+
+/* Builds tables and VMM without boot: a fresh PML4 and a window. Returns
+ * the core's status; *harness_ok false when the harness failed. */
+static vmm_status_t build_plain(world_t *w, uint64_t *snap_words, bool *harness_ok)
 {
     vmm_status_t st = x86_paging_init(&w->pt, &w->frames, w->hm.access_offset);
     if (st != VMM_OK)
-        return report_status("x86_paging_init", st);
+        return *harness_ok = report_status("x86_paging_init", st), st;
+    pmm_t snap;
+    pmm_copy(w, &snap, snap_words);
     vmm_mapper_t mapper = x86_paging_mapper(&w->pt);
     st = vmm_init(&w->vmm, w->cfg.window_start, w->cfg.window_end, &w->allocator, &mapper,
                   &w->frames);
-    if (st != VMM_OK)
-        return report_status("vmm_init", st);
+    if (st != VMM_OK) {
+        w->failed_init_changed = !pmm_same(w, &snap, snap_words);
+        x86_paging_destroy(&w->pt);
+        return st;
+    }
     w->boot.cr3 = w->pt.pml4;
-    return true;
+    return VMM_OK;
 }
 
-/* Builds tables and VMM with x86_boot_init. */
-static bool build_boot(world_t *w)
+/* Builds tables and VMM with x86_boot_init; returns its status. */
+static vmm_status_t build_boot(world_t *w, uint64_t *snap_words)
 {
     world_config_t *c = &w->cfg;
     if (c->map_len == 0) {
@@ -65,10 +126,12 @@ static bool build_boot(world_t *w)
         .vmm_start = c->window_start, .vmm_end = c->window_end,
         .allocator = w->allocator,
     };
+    pmm_t snap;
+    pmm_copy(w, &snap, snap_words);
     vmm_status_t st = x86_boot_init(&bc, &w->frames, &w->pt, &w->vmm, &w->boot);
     if (st != VMM_OK)
-        return report_status("x86_boot_init", st);
-    return true;
+        w->failed_init_changed = !pmm_same(w, &snap, snap_words);
+    return st;
 }
 
 /* Hand-written leaf entries of the machine's pages: the machine must run
@@ -119,60 +182,131 @@ static bool map_aux(world_t *w)
     return true;
 }
 
+/* Releases the state and puts the buffer back; see world.h. */
+void world_clear(world_t *w)
+{
+    w->fa.countdown = -1;
+    w->ff.countdown = -1;
+    if (w->built)
+        vmm_deinit(&w->vmm);
+    w->built = false;
+    size_t words = (size_t)(w->hm.size / VMM_PAGE_SIZE + 63u) / 64u;
+    for (size_t i = 0; i < words; i++)
+        for (uint64_t bits = w->dirty[i]; bits != 0; bits &= bits - 1u) {
+            uint64_t frame = (uint64_t)i * 64u + (uint64_t)__builtin_ctzll(bits);
+            memset(w->hm.buf + frame * VMM_PAGE_SIZE, HOSTMEM_POISON, VMM_PAGE_SIZE);
+        }
+    memset(w->dirty, 0, words * sizeof(uint64_t));
+    w->hm.pmm = w->pmm_clean;
+    memcpy(w->hm.pmm_storage, w->pmm_clean_words, w->pmm_words * sizeof(uint64_t));
+    memset(&w->pt, 0, sizeof(w->pt));
+    memset(&w->vmm, 0, sizeof(w->vmm));
+    memset(&w->boot, 0, sizeof(w->boot));
+    memset(&w->stats, 0, sizeof(w->stats));
+    w->noverrides = 0;
+    w->failed_init_changed = false;
+    w->signature_epoch++;
+    w->signatures_used = 0;
+    /* Unicorn invalidates the block holding `until` at every start, so the
+     * snippets are translated again each time anyway; dropping all blocks
+     * frees the bookkeeping each translation allocated (no memory kept
+     * from one fuzz input to the next). */
+    if (w->machine != NULL)
+        emu_flush_code(w->machine);
+    world_touch(w);
+}
+
+/* Builds w again for cfg; see world.h. */
+bool world_rebuild(world_t *w, const world_config_t *cfg, vmm_status_t *core)
+{
+    *core = VMM_ERR_INVALID_ARGUMENT;
+    if (cfg->phys_base != w->hm.base || cfg->phys_size != w->hm.size || !window_ok(cfg) ||
+        cfg->window_start >= cfg->window_end) {
+        fprintf(stderr, "emu world: bad window, or not the world's buffer\n");
+        return false;
+    }
+    world_clear(w);
+    w->cfg = *cfg;
+    fail_alloc_init(&w->fa);
+    fail_frames_init(&w->ff, &w->tracked);
+    bool harness_ok = true;
+    *core = cfg->boot ? build_boot(w, w->snap_words)
+                      : build_plain(w, w->snap_words, &harness_ok);
+    if (*core != VMM_OK)
+        return harness_ok;
+    w->built = true;
+    world_touch(w);
+    return map_aux(w) && emu_switch(w->machine, w->boot.cr3);
+}
+
 /* Builds the world; see world.h. */
 world_t *world_new(const world_config_t *cfg)
 {
     world_t *w = calloc(1, sizeof(*w));
     if (w == NULL)
         return NULL;
-    w->cfg = *cfg;
     w->report_limit = 10;
-    if (!window_ok(cfg) || cfg->window_start >= cfg->window_end ||
-        !hostmem_init(&w->hm, cfg->phys_base, cfg->phys_size)) {
-        fprintf(stderr, "emu world: bad window or hostmem [%#llx, +%#llx)\n",
+    if (!hostmem_init(&w->hm, cfg->phys_base, cfg->phys_size)) {
+        fprintf(stderr, "emu world: bad hostmem [%#llx, +%#llx)\n",
                 (unsigned long long)cfg->phys_base, (unsigned long long)cfg->phys_size);
         free(w);
         return NULL;
     }
-    fail_alloc_init(&w->fa);
+    w->pmm_words = pmm_storage_words(w->hm.map, 1);
+    w->pmm_clean_words = malloc(w->pmm_words * sizeof(uint64_t));
+    w->snap_words = malloc(w->pmm_words * sizeof(uint64_t));
+    w->dirty = calloc((size_t)(w->hm.size / VMM_PAGE_SIZE + 63u) / 64u, sizeof(uint64_t));
+    /* No zero hook: hostmem's frames have none (demand frames are zeroed
+     * by the probes, world_note_written). */
+    w->tracked = (vmm_frames_t){.alloc = tracked_alloc, .free = tracked_free,
+                                .claim = tracked_claim, .ctx = w,
+                                .in_use = w->hm.frames.in_use ? tracked_in_use : NULL};
+    fail_frames_init(&w->ff, &w->tracked);
     w->allocator = fail_alloc_iface(&w->fa);
-    fail_frames_init(&w->ff, &w->hm.frames);
     w->frames = fail_frames_iface(&w->ff);
-    bool ok = (cfg->boot ? build_boot(w) : build_plain(w)) &&
-              map_aux(w);
-    if (ok && cfg->machine != NULL) {
-        w->machine = cfg->machine;
-        ok = emu_remap(w->machine, w->hm.buf, w->hm.base, w->hm.size);
-    } else if (ok) {
-        w->machine = emu_open(w->hm.buf, w->hm.base, w->hm.size);
-        ok = w->machine != NULL;
-    }
-    ok = ok && emu_start(w->machine, w->boot.cr3);
-    if (!ok) {
+    if (w->pmm_clean_words != NULL)
+        pmm_copy(w, &w->pmm_clean, w->pmm_clean_words);
+    w->machine = w->pmm_clean_words && w->snap_words && w->dirty
+                     ? emu_open(w->hm.buf, w->hm.base, w->hm.size) : NULL;
+    vmm_status_t st = VMM_OK;
+    if (w->machine == NULL || !world_rebuild(w, cfg, &st) || st != VMM_OK) {
+        if (st != VMM_OK)
+            report_status(cfg->boot ? "x86_boot_init" : "vmm_init", st);
         world_free(w);
         return NULL;
     }
     return w;
 }
 
-/* Frees the world: VMM records, tables, machine, buffers. */
+/* Frees the world: VMM records, machine, buffers. */
 void world_free(world_t *w)
 {
     if (w == NULL)
         return;
-    if (w->vmm.mapper.map != NULL)
+    if (w->built)
         vmm_deinit(&w->vmm);
-    if (w->pt.table_frames != 0)
-        x86_paging_destroy(&w->pt);
-    if (w->machine != w->cfg.machine)
-        emu_close(w->machine);
+    emu_close(w->machine);
+    free(w->dirty);
+    free(w->pmm_clean_words);
+    free(w->snap_words);
+    free(w->points);
     hostmem_destroy(&w->hm);
     free(w);
+}
+
+/* Generations handed out so far, over all worlds. */
+static uint64_t generations;
+
+/* Gives w a fresh generation; see world.h. */
+void world_touch(world_t *w)
+{
+    w->generation = ++generations;
 }
 
 /* Drops cached translations after the tables changed. */
 void world_tables_changed(world_t *w)
 {
+    world_touch(w);
     emu_flush(w->machine);
 }
 
@@ -259,6 +393,7 @@ vmm_status_t world_free_range(world_t *w, uint64_t virt)
 vmm_status_t world_reserve(world_t *w, size_t count, uint64_t page_size,
                            vmm_attrs_t attrs, uint32_t flags, uint64_t *virt)
 {
+    world_touch(w);
     return vmm_reserve(&w->vmm, count, page_size, attrs, flags, virt);
 }
 
@@ -266,6 +401,7 @@ vmm_status_t world_reserve(world_t *w, size_t count, uint64_t page_size,
 vmm_status_t world_claim(world_t *w, uint64_t virt, size_t count, uint64_t page_size,
                          vmm_attrs_t attrs, uint32_t flags)
 {
+    world_touch(w);
     return vmm_claim(&w->vmm, virt, count, page_size, attrs, flags);
 }
 

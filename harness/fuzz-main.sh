@@ -116,6 +116,15 @@ tbin() {
     if ($c != "-") print $c }' "$(list_file "$1")"
 }
 
+# max_len <dir> <target>: the target's input bound (harness/fuzz_ops.h's
+# format table, printed by fuzz_gen_corpus), MAX_LEN for targets without one.
+max_len() {
+  local gen=$1/harness/fuzz_gen_corpus n
+  n=$("$gen" --max-len "$2" 2>/dev/null) || n=$MAX_LEN
+  [[ $n =~ ^[0-9]+$ ]] || n=$MAX_LEN
+  echo "$n"
+}
+
 # pick_targets <dir>: TARGETS = the requested ones (all when none); exit 2
 # on a name the build does not offer.
 pick_targets() {
@@ -130,10 +139,17 @@ pick_targets() {
 }
 
 # ---------------------------------------------------------------- builds
-# configure <dir> <cc> <engine> <cflags>: a preset-free configure of the repo.
+# configure <dir> <cc> <engine> <cflags>: a preset-free configure of the
+# repo; skipped when the dir is configured so already (the build re-runs
+# CMake by itself when a CMakeLists.txt changed).
 configure() {
   local dir=$1 cc=$2 engine=$3 cflags=$4
   mkdir -p "$(dirname "$dir")"
+  if [[ -f $dir/CMakeCache.txt && -f $dir/fuzz-targets.txt ]] \
+     && grep -qxF "CMAKE_C_FLAGS:STRING=$cflags" "$dir/CMakeCache.txt" \
+     && grep -qxF "VMM_FUZZ_ENGINE:STRING=$engine" "$dir/CMakeCache.txt"; then
+    return 0
+  fi
   cmake -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER="$cc" \
     -DCMAKE_C_FLAGS="$cflags" -DVMM_FUZZ_ENGINE="$engine" >"$dir.configure.log" 2>&1 \
     || { cat "$dir.configure.log" >&2; die "configure of $dir failed"; }
@@ -197,14 +213,16 @@ acc_write() {
 stats_read() {
   S_cost_us=2000 S_yield=""
   [[ -f $OUT/stats/$1.cost ]] && source "$OUT/stats/$1.cost"
-  S_afl_us=2000
+  S_afl_us=2000 S_merge_us=""
   [[ -f $OUT/stats/$1.afl.cost ]] && source "$OUT/stats/$1.afl.cost"
+  [[ -f $OUT/stats/$1.merge ]] && source "$OUT/stats/$1.merge"
   S_load_us=$S_cost_us
   [[ $ENGINE == afl ]] && S_load_us=$S_afl_us
   [[ -f $OUT/stats/$1.yield ]] && source "$OUT/stats/$1.yield"
   return 0
 }
 STARTUP_MS=250        # a fuzzer process start (ASan), before its first input
+POST_MS=150           # a job's bookkeeping after its fuzzer stopped
 
 # ---------------------------------------------------------------- crashes
 # signature <target> <file>: "<failed check or sanitizer report> @ <top
@@ -259,35 +277,62 @@ take_crashes() {
   done
 }
 
-# merge_into_corpus <target>: adds the pending inputs (work/<t>) that reach
-# new edges to the corpus (libFuzzer -merge=1 -use_counters=0), then
-# empties work/<t>. Updates A_merged and A_merge_ms.
+# merge_into_corpus <target> [deadline ms]: adds the pending inputs
+# (work/<t>) that reach new edges to the corpus (libFuzzer -merge=1
+# -use_counters=0), then empties work/<t>. A merge still running at the
+# deadline is stopped (timeout kills its process group); the corpus is then
+# unchanged and the inputs stay pending. Updates A_merged, A_merge_ms and the
+# measured merge cost per input (S_merge_us in stats/<t>.merge).
 merge_into_corpus() {
-  local t=$1 t0 before
-  nfiles "$OUT/work/$t"; ((N)) || return 0
+  local t=$1 t0 before n limit=()
+  nfiles "$OUT/work/$t"; n=$N; ((n)) || return 0
   now; t0=$NOW
+  if [[ -n ${2:-} ]]; then
+    ((${2} - NOW > 200)) || return 0
+    limit=(timeout -k 1 "$(( (${2} - NOW) / 1000 )).$(( (${2} - NOW) % 1000 / 100 ))")
+  fi
   nfiles "$CORPUS/$t"; before=$N
-  if "$(tbin "$LF" fuzz "$t")" -merge=1 -use_counters=0 -max_len=$MAX_LEN \
-       "$CORPUS/$t" "$OUT/work/$t" >"$OUT/logs/$t.merge.log" 2>&1; then
+  local rc=0
+  "${limit[@]}" "$(tbin "$LF" fuzz "$t")" -merge=1 -use_counters=0 -max_len="$(max_len "$LF" "$t")" \
+    "$CORPUS/$t" "$OUT/work/$t" >"$OUT/logs/$t.merge.log" 2>&1 || rc=$?
+  now
+  local per=$(( (NOW - t0 - 2 * STARTUP_MS) * 1000 / (before + n) ))
+  ((per > 10)) || per=10
+  if ((rc == 0)); then
     rm -rf "$OUT/work/$t" && mkdir -p "$OUT/work/$t"
+    echo "S_merge_us=$per" >"$OUT/stats/$t.merge"
+  elif ((rc == 124 || rc == 137)); then
+    # Cut short: it costs more than this attempt saw, and at least a load.
+    per=$(( (NOW - t0) * 2000 / (before + n) ))
+    ((per > ${S_merge_us:-0})) || per=${S_merge_us:-0}
+    ((per > S_cost_us)) || per=$S_cost_us
+    echo "S_merge_us=$per" >"$OUT/stats/$t.merge"
   fi
   nfiles "$CORPUS/$t"
   A_merged=$((A_merged + N - before))
   now; A_merge_ms=$((A_merge_ms + NOW - t0))
 }
 
+# merge_est <target> <corpus files> <pending files>: MERGE_MS, the expected
+# duration of a merge.
+merge_est() { MERGE_MS=$(( 2 * STARTUP_MS + ($2 + $3) * ${S_merge_us:-$S_cost_us} / 1000 )); }
+# (S_merge_us is measured by merges; before the first, a merge costs what a
+# load costs: every input runs once.)
+
 # merge_pending <start ms>: merges what jobs left in work/: all of it in a
 # continuous run (at each interval and at the end, also after a signal);
 # with --time S what still fits in S.
 merge_pending() {
-  local t est
+  local t np
   for t in $TARGETS; do
     nfiles "$OUT/work/$t"; ((N)) || continue
-    stats_read "$t"; est=$N
-    nfiles "$CORPUS/$t"; est=$(( 2 * STARTUP_MS + (est + N) * S_cost_us / 1000 ))
+    stats_read "$t"; np=$N
+    nfiles "$CORPUS/$t"; merge_est "$t" "$N" "$np"
     now
-    if ((FOREVER || NOW + est <= $1 + TIME * 1000)); then
+    if ((FOREVER)); then
       acc_read "$t"; merge_into_corpus "$t"; acc_write "$t"
+    elif ((NOW + MERGE_MS <= $1 + TIME * 1000)); then
+      acc_read "$t"; merge_into_corpus "$t" $(($1 + TIME * 1000)); acc_write "$t"
     fi
   done
 }
@@ -317,7 +362,7 @@ start_fuzzer() {
         -c "$(tbin "$BUILD_CMPLOG" afl "$t")" -- "$(tbin "$BUILD_AFL" afl "$t")" ) >"$LOG" 2>&1 &
   else
     [[ -f $CORPUS/$t.dict ]] && dict=(-dict="$CORPUS/$t.dict")
-    "$(tbin "$LF" fuzz "$t")" -max_total_time="$cap" -print_final_stats=1 -max_len=$MAX_LEN \
+    "$(tbin "$LF" fuzz "$t")" -max_total_time="$cap" -print_final_stats=1 -max_len="$(max_len "$LF" "$t")" \
       -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$OUT/crashes/$t/" "${dict[@]}" \
       "$dest" "$@" >"$LOG" 2>&1 &
   fi
@@ -356,6 +401,7 @@ fuzz_once() {
   start_fuzzer "$t" "$dest" $(( (fuzz_end - t0) / 1000 + 60 )) "$@"
   watch "$fuzz_end"
   now
+  [[ -z ${VMM_FUZZ_DEBUG:-} ]] || echo "debug: $t fuzzer from $t0 ended $NOW (fuzz_end $fuzz_end)" >&2
   local loaded=$(( INITED ? INITED - t0 : NOW - t0 ))
   A_load_ms=$((A_load_ms + loaded)) A_fuzz_ms=$((A_fuzz_ms + NOW - t0 - loaded)) A_jobs=$((A_jobs + 1))
   # What it did (one parse of the log or of AFL++'s stats).
@@ -374,15 +420,19 @@ fuzz_once() {
   else
     read -r execs A_cov A_ft ft0 A_corp nload lastn < <(awk '
       /^#[0-9]+/ { n = substr($1, 2); for (i = 2; i < NF; i++) {
-                     if ($i == "cov:") cov = $(i + 1); if ($i == "ft:") ft = $(i + 1); if ($i == "corp:") corp = $(i + 1) }
+                     v = $(i + 1); sub(/[^0-9\/a-zA-Z].*/, "", v)   # a status line cut by the interrupt
+                     if ($i == "cov:") cov = v; if ($i == "ft:") ft = v; if ($i == "corp:") corp = v }
                    if ($2 == "INITED") ft0 = ft }
       /^stat::number_of_executed_units:/ { ex = $2 }
       /INFO: seed corpus: files:/ { nl = $5 }
       END { if (ex == "") ex = n + 0; printf "%d %s %s %d %s %d %d\n", ex, cov == "" ? "-" : cov,
             ft == "" ? "-" : ft, ft0, corp == "" ? "-" : corp, nl, n }' "$LOG")
+    # Features gained over the loaded corpus; after a sample of it they are
+    # mostly rediscoveries, so a sampled run reports none.
     gained=0
-    [[ $A_ft =~ ^[0-9]+$ ]] && ((ft0 > 0)) && gained=$((A_ft - ft0))
+    [[ $A_ft =~ ^[0-9]+$ && -z $SAMPLED ]] && ((ft0 > 0)) && gained=$((A_ft - ft0))
   fi
+  [[ -z $SAMPLED ]] || gained=0
   A_execs=$((A_execs + execs)) A_gained=$((A_gained + gained))
   # The loading cost per input, measured (a lower bound when it was cut short).
   if ((INITED || KILLED)); then
@@ -402,6 +452,7 @@ fuzz_once() {
   [[ -f $OUT/state/.stop ]] && left=0
   take_crashes "$t" "$left"
   now; A_crash_ms=$((A_crash_ms + NOW - t1))
+  [[ -z ${VMM_FUZZ_DEBUG:-} ]] || echo "debug: $t parsed+crashes from $t1 to $NOW" >&2
 }
 
 # job <target> <end ms>: one slice of a target on this slot: load, fuzz,
@@ -414,24 +465,36 @@ job() {
   now
   local start=$NOW slice=$((end - NOW))
   ((slice > 300)) && [[ ! -f $stop ]] || return 0
-  local work=$OUT/work/$t dest sample="" seeds ncorp nwork load_est merge_est fuzz_end
+  local work=$OUT/work/$t dest sample="" seeds ncorp nwork load_est reserve fuzz_end
   LOG=$OUT/logs/$t.log
   acc_read "$t"; stats_read "$t"
   nfiles "$CORPUS/$t"; ncorp=$N; nfiles "$work"; nwork=$N
+  # Pending inputs that outnumber the corpus slow every load: merge them
+  # first when that fits in most of the slice.
+  merge_est "$t" "$ncorp" "$nwork"
+  if ((nwork > ncorp && MERGE_MS * 5 < slice * 4)); then
+    merge_into_corpus "$t" $((start + slice * 4 / 5))
+    nfiles "$CORPUS/$t"; ncorp=$N; nfiles "$work"; nwork=$N
+    now; slice=$((end - NOW))
+  fi
   load_est=$(( STARTUP_MS + (ncorp + nwork) * S_load_us / 1000 ))
-  merge_est=$(( 2 * STARTUP_MS + (ncorp + nwork) * S_cost_us / 1000 ))
+  merge_est "$t" "$ncorp" "$nwork"; reserve=$MERGE_MS
   dest=$work seeds=("$CORPUS/$t")
-  if ((load_est > slice * 2 / 5)); then
-    local k=$(( slice * 250 / (S_load_us > 0 ? S_load_us : 1) ))
+  local k=$(( slice * 250 / (S_load_us > 0 ? S_load_us : 1) ))
+  if ((load_est > slice * 2 / 5 && k < ncorp + nwork)); then
     ((k >= 1)) || k=1
     sample=$OUT/sample/$t dest=$OUT/new/$t
     rm -rf "$sample" "$dest" && mkdir -p "$sample" "$dest"
-    find "$CORPUS/$t" "$work" -maxdepth 1 -type f | shuf -n "$k" | xargs -r cp -t "$sample"
+    find "$CORPUS/$t" "$work" -maxdepth 1 -type f | shuf -n "$k" >"$OUT/state/$t.sample"
+    xargs -r -a "$OUT/state/$t.sample" cp -l -t "$sample" 2>/dev/null \
+      || xargs -r -a "$OUT/state/$t.sample" cp -t "$sample"
     seeds=("$sample")
-    merge_est=$((slice + 1))
+    reserve=$((slice + 1))
   fi
-  fuzz_end=$end
-  ((merge_est * 5 < slice * 2)) && fuzz_end=$((end - merge_est))
+  # The fuzzer stops early enough for the merge and the bookkeeping after it.
+  fuzz_end=$((end - POST_MS))
+  ((reserve * 5 < slice * 2)) && fuzz_end=$((fuzz_end - reserve))
+  SAMPLED=${sample:+1}
   echo running >"$OUT/state/$t.run"
   # Fuzz until the slice's end; after a crash, start again while a reload fits.
   while :; do
@@ -441,12 +504,13 @@ job() {
   done
   [[ -n $sample ]] && find "$dest" -maxdepth 1 -type f -exec mv -t "$work" {} + 2>/dev/null
   now
-  nfiles "$work"; merge_est=$(( 2 * STARTUP_MS + (ncorp + N) * S_cost_us / 1000 ))
-  if [[ -z $sample && ! -f $stop ]] && ((NOW + merge_est <= end + 500)); then
-    merge_into_corpus "$t"
+  nfiles "$work"; merge_est "$t" "$ncorp" "$N"
+  if [[ -z $sample && ! -f $stop ]] && ((NOW + MERGE_MS <= end + 300)); then
+    merge_into_corpus "$t" "$end"
   fi
   acc_write "$t"
   echo done >"$OUT/state/$t.run"
+  [[ -z ${VMM_FUZZ_DEBUG:-} ]] || { now; echo "debug: job $t $start..$end ended $NOW (+$((NOW - end)) ms)" >&2; }
 }
 
 # ---------------------------------------------------------------- rounds
@@ -555,6 +619,10 @@ summary() {
   done
   if ((any)); then out+="Reproduce: ./fuzz.sh repro <folder>/minimized   (see harness/REPRODUCING.md)"$'\n'
   else out+="no crashes"$'\n'; fi
+  if ((FOREVER)) && [[ ! -f $OUT/state/.stop ]]; then
+    out+="next round's shares (floor half an even share, the rest by recent yield):"
+    out+=$(weights | awk '{ printf " %s %.0f%%", $1, $2 / 10 }')$'\n'
+  fi
   printf '%s' "$out"
 }
 
@@ -652,11 +720,16 @@ target_of() {
   done
 }
 
-# repro_one <file> [target]: replays one file with the op listing; tries
-# every target when none is known. Returns 1 when a replay failed.
+# repro_one <file> [target] [brief]: replays one file with the op listing;
+# tries every target when none is known. brief: a clean replay prints one
+# line, without the listing. Returns 1 when a replay failed.
 repro_one() {
   local file=$1 t=${2:-} rc=0
   [[ -n $t ]] || t=$(target_of "$file")
+  if [[ -n $t && -n ${3:-} ]] && timeout 300 "$(tbin "$LF" replay "$t")" "$file" >/dev/null 2>&1; then
+    echo "RESULT: $file: no check failed, no sanitizer report (target $t)"
+    return 0
+  fi
   if [[ -n $t ]]; then
     log "replaying $file on target $t (ASan + UBSan)"
     timeout 300 "$(tbin "$LF" replay "$t")" -v "$file" || rc=$?
@@ -695,7 +768,7 @@ cmd_repro() {
     local files=()
     mapfile -t files < <(find "$path" -type f ! -name '.*' | sort)
     ((${#files[@]})) || { echo "repro: $path: no files in it" >&2; return 1; }
-    for f in "${files[@]}"; do repro_one "$f" "$t" || status=1; done
+    for f in "${files[@]}"; do repro_one "$f" "$t" brief || status=1; done
     echo "replayed ${#files[@]} file(s) from $path: $([[ $status == 0 ]] && echo 'no failure' || echo 'FAILURES above')"
   else
     repro_one "$path" "$t" || status=1
@@ -744,7 +817,7 @@ cmd_minimize() {
     mkdir -p "$tmp/keep" "$merged"
     find "$CORPUS/$t" -maxdepth 1 -type f ! -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$tmp/keep/" \;
     find "$CORPUS/$t" -maxdepth 1 -type f -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$merged/" \;
-    "$(tbin "$LF" fuzz "$t")" -merge=1 -use_counters=0 -max_len=$MAX_LEN "$tmp/keep" "$merged" \
+    "$(tbin "$LF" fuzz "$t")" -merge=1 -use_counters=0 -max_len="$(max_len "$LF" "$t")" "$tmp/keep" "$merged" \
       >"$OUT/minimize-$t.log" 2>&1 || die "merge of $t failed ($OUT/minimize-$t.log)"
     find "$CORPUS/$t" -maxdepth 1 -type f -regex '.*/[0-9a-f]\{40\}' -delete
     find "$tmp/keep" -type f -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$CORPUS/$t/" \;
@@ -760,6 +833,7 @@ cmd_gen() {
   echo "seeds and dictionaries written to $CORPUS"
 }
 
+[[ -n $PREBUILT ]] && { PREBUILT=$(abs "$PREBUILT"); LF=$PREBUILT; }
 cmd=${1:-fuzz}
 [[ $# -gt 0 ]] && shift
 case $cmd in

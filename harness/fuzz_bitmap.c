@@ -11,7 +11,7 @@
 #include "core/bitmap.h"
 #include "fuzz_check.h"
 #include "fuzz_data.h"
-#include "fuzz_ops.h"
+#include "fuzz_driver.h"
 
 #define MAX_WORDS (BITMAP_WORDS(BITMAP_FUZZ_MAX) + 3u)
 #define CANARY 0xC0FFEE0DDBA11ull
@@ -271,38 +271,41 @@ static void run_op(bitmap_state_t *s, fuzz_data_t *fd, unsigned op)
     }
 }
 
-static const char *const op_names[BITMAP_OP_COUNT] = {
-    "set", "clear", "test", "set_range", "clear_range", "range_clear",
-    "range_set", "find_set", "init_bad", "null_arg",
-};
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* fuzz_target_t hooks (fuzz_driver.h). */
+static void *create(void)
 {
-    static bitmap_state_t s; /* large: not on the stack; reset below */
-    fuzz_data_t fd;
-    fd_init(&fd, data, size);
-    fuzz_op_begin(0, "(config)");
-    s.n = 1u + fd_u16(&fd) % BITMAP_FUZZ_MAX;
-    s.storage_words = BITMAP_WORDS(s.n) + fd_u8(&fd) % 3u;
+    static bitmap_state_t s; /* large: not on the stack; setup resets it */
+    return &s;
+}
+
+/* Reads the configuration and builds the bitmap over dirty storage. */
+static bool setup(void *state, fuzz_data_t *fd)
+{
+    bitmap_state_t *s = state;
+    s->n = 1u + fd_u16(fd) % BITMAP_FUZZ_MAX;
+    s->storage_words = BITMAP_WORDS(s->n) + fd_u8(fd) % 3u;
     /* Dirty storage: bitmap_init must clear what it owns. */
-    memset(s.storage, 0xFF, s.storage_words * sizeof s.storage[0]);
-    s.storage[s.storage_words] = CANARY;
-    memset(s.model, 0, s.n * sizeof s.model[0]);
-    s.model_free = s.n;
-    TRACE("config: entries=%zu storage_words=%zu", s.n, s.storage_words);
-    vmm_status_t st = bitmap_init(&s.bm, s.storage, s.storage_words, s.n);
+    memset(s->storage, 0xFF, s->storage_words * sizeof s->storage[0]);
+    s->storage[s->storage_words] = CANARY;
+    memset(s->model, 0, s->n * sizeof s->model[0]);
+    s->model_free = s->n;
+    TRACE("config: entries=%zu storage_words=%zu", s->n, s->storage_words);
+    vmm_status_t st = bitmap_init(&s->bm, s->storage, s->storage_words, s->n);
     FUZZ_CHECK_STATUS(st, VMM_OK, "bitmap-init");
     /* Slack words past num_words are the caller's: zero them for verify. */
-    for (size_t w = BITMAP_WORDS(s.n); w < s.storage_words; w++)
-        s.storage[w] = 0;
-    verify(&s);
-    for (unsigned k = 1; k <= FUZZ_MAX_OPS && !fd_empty(&fd); k++) {
-        unsigned op = fd_u8(&fd);
-        fuzz_op_begin(k, op < BITMAP_OP_COUNT ? op_names[op] : "nop");
-        run_op(&s, &fd, op);
-        verify(&s);
-    }
-    return 0;
+    for (size_t w = BITMAP_WORDS(s->n); w < s->storage_words; w++)
+        s->storage[w] = 0;
+    verify(s);
+    return true;
 }
+
+static void run(void *state, fuzz_data_t *fd, unsigned op) { run_op(state, fd, op); }
+static void check(void *state) { verify(state); }
+static void reset(void *state) { (void)state; }
+
+static const fuzz_target_t target = {
+    .ops = bitmap_op_desc, .nops = BITMAP_OP_COUNT, .max_ops = FUZZ_MAX_OPS,
+    .create = create, .setup = setup, .run_op = run, .check_op = check,
+    .check_final = check, .reset = reset,
+};
+FUZZ_TARGET(target)

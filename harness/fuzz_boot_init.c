@@ -1,6 +1,6 @@
 /*
  * fuzz_boot_init.c - fuzz target: x86_boot_init on random memory maps and
- * kernel images, tables in host memory (fuzz_phys), checked by the harness's
+ * kernel images, tables in host memory (frame_pool), checked by the harness's
  * own walker. Not a program of ops: the input is a configuration.
  *
  * Input: u8 flags (bit 0: 1G pages, bits 1-2: hhdm choice, bits 3-4: VMM
@@ -22,21 +22,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bitmap.h"
 #include "core/x86_64/boot.h"
-#include "fuzz_alloc.h"
+#include "fail_alloc.h"
 #include "fuzz_check.h"
 #include "fuzz_data.h"
-#include "fuzz_phys.h"
+#include "fuzz_driver.h"
 #include "fuzz_walk.h"
 
 #define POOL_BASE 0x10000000000ull       /* tables at 1 TiB (outside the map) */
 #define POOL_FRAMES 2048u
+#define ARENA_BYTES (1u << 20)           /* the VMM allocates one record at most */
 #define MAX_ENTRIES 8u
 #define MAX_SEGMENTS 3u
 #define MAX_INTERVALS (MAX_ENTRIES + MAX_SEGMENTS)
 #define WINDOW_PAGES 4096u
-#define HIGHER_HALF 0xFFFF800000000000ull
-#define SAMPLES_PER_RUN 3u
+#define WINDOW_WORDS BITMAP_WORDS(WINDOW_PAGES)
 #define MIB (1ull << 20)
 #define LEN_UNIT (64ull << 10)
 #define LEN_OVERFLOW 0xFFFFu
@@ -48,8 +49,16 @@
 #define CFG_HHDM_SHIFT 1u
 #define CFG_WINDOW_SHIFT 3u
 #define CFG_CHOICE_MASK 0x3u
-#define CFG_WINDOW_EMPTY 0x3u
+#define CFG_WINDOW_EMPTY 0x3u  /* empty, or by slot: */
+#define WINDOW_SLOT_HOLE_LOW 1u /* across 2^47                      */
+#define WINDOW_SLOT_HOLE_HIGH 2u /* across 2^64 - 2^47              */
+#define WINDOW_SLOT_TOP 3u      /* ends at 2^64 - 4K                */
+#define CANONICAL_LOW_END (1ull << 47)
+#define CANONICAL_HIGH_START (0ull - (1ull << 47))
+#define TOP_PAGE (0ull - VMM_PAGE_SIZE) /* a window's end cannot wrap   */
 #define CFG_BIG_WINDOW 0x60u   /* both bits: the whole higher half */
+#define HIGHER_HALF 0xFFFF800000000000ull
+#define SAMPLES_PER_RUN 3u
 #define CFG_HHDM_ODD 0x80u     /* hhdm + 2M */
 #define SEG_PAGE_MASK 0x7FFFu
 #define SEG_ODD_SHIFT 15u      /* bit 15: one byte off */
@@ -64,11 +73,16 @@ typedef struct interval {
 } interval_t;
 
 typedef struct boot_state {
-    fuzz_phys_t pool;
-    fuzz_alloc_t alloc;
+    frame_pool_t pool;
+    fail_frames_t ff;           /* the core's frame source: pool, failing on demand */
+    fail_alloc_t alloc;
+    x86_paging_t pt;
+    vmm_t vmm;
+    bool built;                 /* x86_boot_init succeeded: reset tears down */
     memmap_entry_t map[MAX_ENTRIES];
     x86_kernel_segment_t seg[MAX_SEGMENTS];
     x86_boot_config_t cfg;
+    uint64_t mapped[WINDOW_WORDS]; /* window pages the walk found mapped */
     uint64_t page;              /* direct-map page size */
     size_t direct_leaves, kernel_leaves;
 } boot_state_t;
@@ -111,11 +125,26 @@ static const x86_kernel_segment_t *segment_at(const boot_state_t *s, uint64_t va
     return NULL;
 }
 
+/* Marks the pages of the window that [va, va + size) covers in s->mapped
+ * (what the VMM's bitmap must say). */
+static void mark_window(boot_state_t *s, uint64_t va, uint64_t size)
+{
+    if (s->cfg.vmm_end - s->cfg.vmm_start > (uint64_t)WINDOW_PAGES * VMM_PAGE_SIZE)
+        return; /* a big window is checked by sampling its records (check_big_vmm) */
+    uint64_t lo = va > s->cfg.vmm_start ? va : s->cfg.vmm_start;
+    uint64_t hi = va + (size - 1u) < s->cfg.vmm_end - 1u ? va + (size - 1u) : s->cfg.vmm_end - 1u;
+    for (uint64_t p = lo; p <= hi && p >= lo; p += VMM_PAGE_SIZE) {
+        size_t i = (size_t)((p - s->cfg.vmm_start) >> VMM_PAGE_SHIFT);
+        s->mapped[i / 64u] |= 1ull << (i % 64u);
+    }
+}
+
 /* fuzz_walk_all callback: each leaf is a wanted direct page or a segment
  * page, with exact frame and flags. */
 static void leaf_seen(void *ctx, uint64_t va, x86_pte_t leaf, uint64_t size)
 {
     boot_state_t *s = ctx;
+    mark_window(s, va, size);
     const x86_kernel_segment_t *k = segment_at(s, va);
     if (k && size == VMM_SIZE_4K) {
         FUZZ_CHECK(X86_PTE_ADDR(leaf) == k->phys + (va - k->virt) &&
@@ -201,6 +230,14 @@ static uint64_t min_tables(const boot_state_t *s)
            union_blocks(pt, n_pt, X86_PX_SHIFT(X86_LEVEL_PD));
 }
 
+/* The model's own canonical rule (not the core's): a window is mappable
+ * when it lies wholly in the low half [0, 2^47) or the high half
+ * [2^64 - 2^47, 2^64). */
+static bool window_mappable(uint64_t start, uint64_t end)
+{
+    return end <= CANONICAL_LOW_END || start >= CANONICAL_HIGH_START;
+}
+
 /* Returns the errors the configuration itself explains (bit per status). */
 static uint64_t config_errors(const boot_state_t *s)
 {
@@ -223,6 +260,8 @@ static uint64_t config_errors(const boot_state_t *s)
     }
     if (s->cfg.vmm_start >= s->cfg.vmm_end)
         a |= BIT(VMM_ERR_INVALID_VIRT);
+    else if (!window_mappable(s->cfg.vmm_start, s->cfg.vmm_end))
+        a |= BIT(VMM_ERR_NON_CANONICAL);
     return a;
 }
 
@@ -254,15 +293,15 @@ static uint64_t layout_errors(const boot_state_t *s)
 
 /* Checks pages [lo, hi) of a big window at its ends and middle: set iff
  * mapped, and set == want (in a record or not). */
-static void check_samples(const fuzz_phys_t *pool, const x86_paging_t *pt, const vmm_t *vmm,
-                          uint64_t lo, uint64_t hi, bool want)
+static void check_samples(const boot_state_t *s, const vmm_t *vmm, uint64_t lo, uint64_t hi,
+                          bool want)
 {
     uint64_t pages = (hi - lo) >> VMM_PAGE_SHIFT;
     for (unsigned k = 0; k < SAMPLES_PER_RUN && pages != 0; k++) {
         uint64_t va = lo + (k == 0 ? 0 : k == 1 ? pages - 1u : pages / 2u) * VMM_PAGE_SIZE;
         x86_pte_t leaf;
         uint64_t size;
-        bool mapped = fuzz_walk_va(pool, pt->pml4, va, &leaf, &size);
+        bool mapped = fuzz_walk_va(&s->pool, s->pt.pml4, va, &leaf, &size);
         bool set = false;
         FUZZ_CHECK_STATUS(vmm_is_set(vmm, va, &set), VMM_OK, "boot-vmm-is-set");
         FUZZ_CHECK(set == mapped && set == want, "boot-vmm-tracking",
@@ -274,27 +313,27 @@ static void check_samples(const fuzz_phys_t *pool, const x86_paging_t *pt, const
 /* A window too big to walk page by page (the higher half): the records
  * cover exactly the used pages; each record and each gap between records
  * is sampled at both ends and its middle. */
-static void check_big_vmm(const fuzz_phys_t *pool, const x86_paging_t *pt, const vmm_t *vmm)
+static void check_big_vmm(const boot_state_t *s, const vmm_t *vmm)
 {
     uint64_t used = 0, prev = vmm->start;
     for (const vmm_record_t *r = vmm_first_record(vmm); r; r = vmm_next_record(r)) {
         uint64_t end = r->virt + r->pages * VMM_PAGE_SIZE;
         FUZZ_CHECK(r->virt >= prev && end <= vmm->end, "boot-vmm-records",
                    "record 0x%llx out of order or outside the window", (unsigned long long)r->virt);
-        check_samples(pool, pt, vmm, prev, r->virt, false);
-        check_samples(pool, pt, vmm, r->virt, end, true);
+        check_samples(s, vmm, prev, r->virt, false);
+        check_samples(s, vmm, r->virt, end, true);
         used += r->pages;
         prev = end;
     }
-    check_samples(pool, pt, vmm, prev, vmm->end, false);
+    check_samples(s, vmm, prev, vmm->end, false);
     FUZZ_CHECK(vmm->bitmap.num_free + used == (vmm->end - vmm->start) >> VMM_PAGE_SHIFT,
                "boot-vmm-free-count", "num_free %zu, %llu pages in records", vmm->bitmap.num_free,
                (unsigned long long)used);
 }
 
-/* Checks the VMM: its window, and a bit set exactly where a page is mapped. */
-static void check_vmm(boot_state_t *s, const fuzz_phys_t *pool, const x86_paging_t *pt,
-                      const vmm_t *vmm)
+/* Checks the VMM: its window, and a bit set exactly where the walk found a
+ * page mapped (s->mapped, marked by leaf_seen). */
+static void check_vmm(boot_state_t *s, const vmm_t *vmm)
 {
     FUZZ_CHECK(vmm->start == s->cfg.vmm_start && vmm->end == s->cfg.vmm_end, "boot-vmm-window",
                "VMM window [0x%llx, 0x%llx)", (unsigned long long)vmm->start,
@@ -302,14 +341,13 @@ static void check_vmm(boot_state_t *s, const fuzz_phys_t *pool, const x86_paging
     FUZZ_CHECK(hbitmap_check(&vmm->bitmap), "boot-vmm-hbitmap",
                "the VMM's hbitmap summaries, counts or canonical form are broken");
     if (vmm->end - vmm->start > (uint64_t)WINDOW_PAGES * VMM_PAGE_SIZE) {
-        check_big_vmm(pool, pt, vmm);
+        check_big_vmm(s, vmm);
         return;
     }
     size_t used = 0;
     for (uint64_t va = vmm->start; va < vmm->end; va += VMM_PAGE_SIZE) {
-        x86_pte_t leaf;
-        uint64_t size;
-        bool mapped = fuzz_walk_va(pool, pt->pml4, va, &leaf, &size);
+        size_t i = (size_t)((va - vmm->start) >> VMM_PAGE_SHIFT);
+        bool mapped = (s->mapped[i / 64u] >> (i % 64u)) & 1u;
         bool set = false;
         FUZZ_CHECK_STATUS(vmm_is_set(vmm, va, &set), VMM_OK, "boot-vmm-is-set");
         FUZZ_CHECK(set == mapped, "boot-vmm-tracking", "window page 0x%llx: %s, bitmap %s",
@@ -357,7 +395,7 @@ static void read_config(boot_state_t *s, fuzz_data_t *fd, uint8_t *frame_fail,
         };
     }
     s->cfg.kernel = s->seg;
-    s->cfg.access_offset = fuzz_phys_offset(&s->pool);
+    s->cfg.access_offset = frame_pool_offset(&s->pool);
     switch ((flags >> CFG_WINDOW_SHIFT) & CFG_CHOICE_MASK) {
     case 0: s->cfg.vmm_start = s->cfg.hhdm_offset + (uint64_t)slot * (256u * MIB); break;
     case 1: s->cfg.vmm_start = X86_KERNEL_BASE + (uint64_t)slot * VMM_SIZE_2M; break;
@@ -365,15 +403,26 @@ static void read_config(boot_state_t *s, fuzz_data_t *fd, uint8_t *frame_fail,
     default: s->cfg.vmm_start = X86_KERNEL_BASE; break;
     }
     s->cfg.vmm_end = s->cfg.vmm_start + WINDOW_PAGES * VMM_PAGE_SIZE;
-    if (((flags >> CFG_WINDOW_SHIFT) & CFG_CHOICE_MASK) == CFG_WINDOW_EMPTY)
-        s->cfg.vmm_end = s->cfg.vmm_start;             /* empty window */
+    if (((flags >> CFG_WINDOW_SHIFT) & CFG_CHOICE_MASK) == CFG_WINDOW_EMPTY) {
+        /* slot 1 / 2: across the canonical hole's low / high edge; 3: up
+         * to the top page of the address space; else empty */
+        uint64_t half = WINDOW_PAGES / 2u * VMM_PAGE_SIZE;
+        if (slot == WINDOW_SLOT_HOLE_LOW || slot == WINDOW_SLOT_HOLE_HIGH)
+            s->cfg.vmm_start = (slot == WINDOW_SLOT_HOLE_LOW ? CANONICAL_LOW_END
+                                                             : CANONICAL_HIGH_START) - half;
+        else if (slot == WINDOW_SLOT_TOP)
+            s->cfg.vmm_start = TOP_PAGE - WINDOW_PAGES * VMM_PAGE_SIZE;
+        s->cfg.vmm_end = slot >= WINDOW_SLOT_HOLE_LOW && slot <= WINDOW_SLOT_TOP
+                             ? s->cfg.vmm_start + WINDOW_PAGES * VMM_PAGE_SIZE
+                             : s->cfg.vmm_start;
+    }
     if (s->cfg.vmm_end < s->cfg.vmm_start)
-        s->cfg.vmm_end = 0 - VMM_PAGE_SIZE;
+        s->cfg.vmm_end = TOP_PAGE;
     if ((flags & CFG_BIG_WINDOW) == CFG_BIG_WINDOW) { /* the kernel's: whole higher half */
         s->cfg.vmm_start = HIGHER_HALF;
-        s->cfg.vmm_end = 0 - VMM_PAGE_SIZE;
+        s->cfg.vmm_end = TOP_PAGE;
     }
-    s->cfg.allocator = fuzz_alloc_allocator(&s->alloc);
+    s->cfg.allocator = fail_alloc_iface(&s->alloc);
 }
 
 /* Traces the configuration (repro listing). */
@@ -392,51 +441,73 @@ static void trace_config(const boot_state_t *s)
               (unsigned long long)s->seg[i].size, s->seg[i].attrs);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* fuzz_target_t hooks (fuzz_driver.h). */
+static void *create(void)
 {
-    static boot_state_t *s;
-    if (!s) {
-        s = calloc(1, sizeof *s);
-        if (!s)
-            abort();
-        fuzz_phys_create(&s->pool, POOL_BASE, POOL_FRAMES);
-    }
-    fuzz_data_t fd;
-    fd_init(&fd, data, size);
-    fuzz_op_begin(0, "x86_boot_init");
+    boot_state_t *s = calloc(1, sizeof *s);
+    if (!s)
+        abort();
+    fuzz_frames_create(&s->pool, &s->ff, POOL_BASE, POOL_FRAMES);
+    fail_alloc_init(&s->alloc);
+    fail_alloc_use_arena(&s->alloc, ARENA_BYTES);
+    return s;
+}
+
+/* Reads the configuration and runs x86_boot_init, judged by what the input
+ * explains. Returns true when it succeeded (the final check follows). */
+static bool setup(void *state, fuzz_data_t *fd)
+{
+    boot_state_t *s = state;
     uint8_t frame_fail, alloc_fail;
-    fuzz_alloc_init(&s->alloc);
-    read_config(s, &fd, &frame_fail, &alloc_fail);
+    fail_alloc_reset(&s->alloc);
+    fail_frames_reset(&s->ff);
+    read_config(s, fd, &frame_fail, &alloc_fail);
     trace_config(s);
-    s->pool.failures = 0;
-    fuzz_phys_fail_after(&s->pool, frame_fail ? (long)frame_fail - 1 : -1);
-    fuzz_alloc_fail_after(&s->alloc, alloc_fail ? (long)alloc_fail - 1 : -1);
+    s->ff.countdown = fuzz_fail_countdown(frame_fail);
+    s->alloc.countdown = fuzz_fail_countdown(alloc_fail);
     uint64_t allowed = config_errors(s) | layout_errors(s);
-    vmm_frames_t frames = fuzz_phys_frames(&s->pool);
-    x86_paging_t pt;
-    vmm_t vmm;
+    vmm_frames_t frames = fail_frames_iface(&s->ff);
     x86_boot_result_t res;
-    vmm_status_t st = x86_boot_init(&s->cfg, &frames, &pt, &vmm, &res);
+    vmm_status_t st = x86_boot_init(&s->cfg, &frames, &s->pt, &s->vmm, &res);
     TRACE("x86_boot_init -> %s", fuzz_status(st));
-    fuzz_phys_fail_after(&s->pool, -1);
-    fuzz_alloc_fail_after(&s->alloc, -1);
+    s->ff.countdown = -1;
+    s->alloc.countdown = -1;
+    s->built = st == VMM_OK;
     if (st != VMM_OK) {
-        bool injected = (st == VMM_ERR_OUT_OF_FRAMES && s->pool.failures) ||
+        bool injected = (st == VMM_ERR_OUT_OF_FRAMES && s->ff.failures) ||
                         (st == VMM_ERR_OUT_OF_MEMORY && s->alloc.failures);
         FUZZ_CHECK(injected || (st < 64 && ((allowed >> st) & 1u)), "boot-status",
                    "returned %s; the input explains mask 0x%llx", vmm_strerror(st),
                    (unsigned long long)allowed);
-        FUZZ_CHECK(fuzz_phys_in_use(&s->pool) == 0 && s->alloc.live == 0, "boot-failed-leak",
+        FUZZ_CHECK(frame_pool_in_use(&s->pool) == 0 && s->alloc.live == 0, "boot-failed-leak",
                    "failed x86_boot_init kept %zu frames, %zu blocks",
-                   fuzz_phys_in_use(&s->pool), s->alloc.live);
-        return 0;
+                   frame_pool_in_use(&s->pool), s->alloc.live);
+        return false;
     }
     FUZZ_CHECK(allowed == 0, "boot-status", "succeeded; the input should fail (mask 0x%llx)",
                (unsigned long long)allowed);
+    FUZZ_CHECK(res.cr3 == s->pt.pml4 && res.cr3_flags == 0 && res.direct_map_page == s->page,
+               "boot-result", "cr3 0x%llx (pml4 0x%llx), page 0x%llx",
+               (unsigned long long)res.cr3, (unsigned long long)s->pt.pml4,
+               (unsigned long long)res.direct_map_page);
+    FUZZ_CHECK(res.table_frames == s->pt.table_frames, "boot-table-count",
+               "result %zu table frames, pt %zu", res.table_frames, s->pt.table_frames);
+    return true;
+}
+
+/* Unused: boot_init runs no program (max_ops 0). */
+static void run(void *state, fuzz_data_t *fd, unsigned op)
+{
+    (void)state, (void)fd, (void)op;
+}
+
+/* The tables, the table count and the VMM against the input. */
+static void final_check(void *state)
+{
+    boot_state_t *s = state;
     s->direct_leaves = s->kernel_leaves = 0;
-    size_t tables = fuzz_walk_all(&s->pool, pt.pml4, leaf_seen, s);
+    memset(s->mapped, 0, sizeof s->mapped);
+    size_t tables = fuzz_walk_all(&s->pool, s->pt.pml4, leaf_seen, s);
     interval_t iv[MAX_INTERVALS];
     size_t n = collect(s, iv, true, false);
     uint64_t direct_pages = 0, kernel_pages = 0;
@@ -450,25 +521,36 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                "%zu kernel pages mapped, segments hold %llu", s->kernel_leaves,
                (unsigned long long)kernel_pages);
     uint64_t minimum = min_tables(s);
-    FUZZ_CHECK(tables == pt.table_frames && res.table_frames == pt.table_frames &&
-                   fuzz_phys_in_use(&s->pool) == tables,
-               "boot-table-count", "walk %zu tables, pt %zu, result %zu, frames in use %zu",
-               tables, pt.table_frames, res.table_frames, fuzz_phys_in_use(&s->pool));
+    FUZZ_CHECK(tables == s->pt.table_frames && frame_pool_in_use(&s->pool) == tables,
+               "boot-table-count", "walk %zu tables, pt %zu, frames in use %zu",
+               tables, s->pt.table_frames, frame_pool_in_use(&s->pool));
     FUZZ_CHECK(tables == minimum && x86_boot_min_table_frames(&s->cfg) == minimum,
                "boot-table-minimal", "%zu table frames used, x86_boot_min_table_frames %zu, "
                "minimum %llu", tables, x86_boot_min_table_frames(&s->cfg),
                (unsigned long long)minimum);
-    FUZZ_CHECK(res.cr3 == pt.pml4 && res.cr3_flags == 0 && res.direct_map_page == s->page,
-               "boot-result", "cr3 0x%llx (pml4 0x%llx), page 0x%llx",
-               (unsigned long long)res.cr3, (unsigned long long)pt.pml4,
-               (unsigned long long)res.direct_map_page);
-    check_vmm(s, &s->pool, &pt, &vmm);
+    check_vmm(s, &s->vmm);
     TRACE("ok: %zu direct pages, %zu kernel pages, %zu table frames", s->direct_leaves,
           s->kernel_leaves, tables);
-    vmm_deinit(&vmm);
-    x86_paging_destroy(&pt);
-    FUZZ_CHECK(fuzz_phys_in_use(&s->pool) == 0 && s->alloc.live == 0, "boot-teardown-leak",
-               "%zu frames, %zu blocks left after teardown", fuzz_phys_in_use(&s->pool),
-               s->alloc.live);
-    return 0;
 }
+
+/* Tears down what x86_boot_init built: every frame and block back. */
+static void reset(void *state)
+{
+    boot_state_t *s = state;
+    if (s->built) {
+        vmm_deinit(&s->vmm);
+        x86_paging_destroy(&s->pt);
+        s->built = false;
+    }
+    FUZZ_CHECK(frame_pool_in_use(&s->pool) == 0 && s->alloc.live == 0, "boot-teardown-leak",
+               "%zu frames, %zu blocks left after teardown", frame_pool_in_use(&s->pool),
+               s->alloc.live);
+    FUZZ_CHECK(frame_pool_reset(&s->pool), "boot-teardown-leak", "frames leaked");
+}
+
+static const fuzz_target_t target = {
+    .ops = boot_init_part_desc, .nops = BOOT_PART_COUNT, .max_ops = 0,
+    .create = create, .setup = setup, .run_op = run, .check_op = NULL,
+    .check_final = final_check, .reset = reset,
+};
+FUZZ_TARGET(target)

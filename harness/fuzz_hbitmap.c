@@ -28,7 +28,7 @@
 #include <string.h>
 
 #include "core/hbitmap.h"
-#include "fuzz_alloc.h"
+#include "fail_alloc.h"
 #include "fuzz_check.h"
 #include "fuzz_data.h"
 #include "fuzz_ops.h"
@@ -62,7 +62,7 @@ static const size_t class_size[CLASSES] = {
 };
 
 typedef struct hb_state {
-    fuzz_alloc_t alloc;
+    fail_alloc_t alloc;
     hbitmap_t hb;
     size_t num;
     int zones;
@@ -140,15 +140,17 @@ static size_t model_next(const hb_state_t *s, size_t from, size_t to, bool want)
 {
     size_t i = from;
     while (i < to) {
-        if (zone_of(s, i) < 0) {
+        int z = zone_of(s, i);
+        if (z < 0) {
             if (model_get(s, i) == want)
                 return i;
             i = segment_end(s, i);
             continue;
         }
-        if (model_get(s, i) == want)
-            return i;
-        i++;
+        size_t zs = s->zstart[z], end = zs + s->zlen[z] < to ? zs + s->zlen[z] : to;
+        for (; i < end; i++)
+            if (s->zbits[z][i - zs] == want)
+                return i;
     }
     return to;
 }
@@ -305,8 +307,8 @@ static size_t read_count(hb_state_t *s, fuzz_data_t *fd)
 static vmm_status_t run_update(hb_state_t *s, unsigned op, size_t a, size_t n, size_t align,
                                bool set, size_t *found, uint8_t fail)
 {
-    fuzz_alloc_fail_after(&s->alloc, fail ? (long)fail - 1 : -1);
-    unsigned failures = s->alloc.failures;
+    s->alloc.countdown = fail ? (long)fail - 1 : -1;
+    size_t failures = s->alloc.failures;
     vmm_status_t st;
     if (op == HB_OP_FIND_SET)
         st = hbitmap_find_set(&s->hb, n, align, a, found);
@@ -315,7 +317,7 @@ static vmm_status_t run_update(hb_state_t *s, unsigned op, size_t a, size_t n, s
     else
         st = set ? hbitmap_set_range(&s->hb, a, n) : hbitmap_clear_range(&s->hb, a, n);
     bool injected = s->alloc.failures != failures;
-    fuzz_alloc_fail_after(&s->alloc, -1);
+    s->alloc.countdown = -1;
     FUZZ_CHECK(st != VMM_ERR_OUT_OF_MEMORY || injected, "hbitmap-oom",
                "OUT_OF_MEMORY without an allocator failure");
     return st;
@@ -352,11 +354,11 @@ static void op_update(hb_state_t *s, unsigned op, size_t a, size_t b, bool set, 
         }
         /* the prepared op cannot fail and allocates nothing: the next
          * allocation would fail */
-        unsigned failures = s->alloc.failures;
-        fuzz_alloc_fail_after(&s->alloc, 0);
+        size_t failures = s->alloc.failures;
+        s->alloc.countdown = 0;
         st = set ? hbitmap_set_range(&s->hb, a, n) : hbitmap_clear_range(&s->hb, a, n);
         bool allocated = s->alloc.failures != failures;
-        fuzz_alloc_fail_after(&s->alloc, -1);
+        s->alloc.countdown = -1;
         FUZZ_CHECK_STATUS(st, VMM_OK, "hbitmap-prepared-op");
         FUZZ_CHECK(!allocated, "hbitmap-prepared-op", "a prepared op allocated");
     }
@@ -436,8 +438,8 @@ static void setup(hb_state_t *s, fuzz_data_t *fd)
     s->num = class_size[cls];
     if (cls >= 3 && s->num > tweak)
         s->num -= tweak % 64u; /* ends off a leaf boundary too */
-    fuzz_alloc_init(&s->alloc);
-    vmm_allocator_t a = fuzz_alloc_allocator(&s->alloc);
+    fail_alloc_reset(&s->alloc);
+    vmm_allocator_t a = fail_alloc_iface(&s->alloc);
     FUZZ_CHECK_STATUS(hbitmap_init(&s->hb, s->num, &a), VMM_OK, "hbitmap-init");
     memset(s->zbits, 0, sizeof s->zbits);
     memset(s->gap_used, 0, sizeof s->gap_used);
@@ -472,6 +474,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         s = calloc(1, sizeof *s);
         if (!s)
             abort();
+        fail_alloc_init(&s->alloc);
     }
     fuzz_data_t fd;
     fd_init(&fd, data, size);

@@ -1,38 +1,57 @@
 /*
- * fuzz_ops.h - the input format of every fuzz target: configuration bytes,
- * then a program of operations, one opcode byte followed by its arguments
- * (read with fuzz_data.h: little-endian, zeros past the end).
+ * fuzz_ops.h - the input format of every fuzz target, one table per target:
+ * configuration bytes, then a program of operations, one opcode byte
+ * followed by its arguments (read with fuzz_data.h: little-endian, zeros
+ * past the end).
  *
- * APPEND-ONLY: the numbers below are stored in corpus files. Never renumber,
- * never change an existing op's arguments; add new ops at the end. An opcode
- * byte with no op (>= *_OP_COUNT) is a no-op, so old files stay valid.
- * corpus/<target>.dict lists the opcode bytes for the fuzzers.
- * At most FUZZ_MAX_OPS ops run per input.
+ * Each table is an X-macro, the ONE place an op is described:
+ *     X(ENUM, value, "name", "argument widths", example arguments...)
+ * The widths are one digit per argument, its bytes (1, 2, 4 or 8); the
+ * example is one typical call. From the table come the opcode enum, the op
+ * names the targets trace, the seed encoder of gen_corpus.c (fuzz_op_put
+ * checks the argument count against the widths) and the dictionary
+ * corpus/<target>.dict (one entry per op: opcode byte + example; ctest
+ * dict_current fails when the committed file differs from the table).
+ * emu/ can describe its ops the same way and print them with
+ * `fuzz_gen_corpus --ops`.
+ *
+ * APPEND-ONLY: the values are stored in corpus files. Never renumber, never
+ * change an existing op's arguments; add new ops at the end (values must
+ * stay 0 .. COUNT - 1: the enum's count and the descriptor table check it).
+ * An opcode byte with no op (>= *_OP_COUNT) is a no-op, so old files stay
+ * valid. At most FUZZ_MAX_OPS ops run per input.
  */
 #ifndef HARNESS_FUZZ_OPS_H
 #define HARNESS_FUZZ_OPS_H
 
+#include <stddef.h>
+#include <stdint.h>
+
+/* Ops run per input at most, and the input length the fuzzers are given
+ * (-max_len; `fuzz_gen_corpus --ops` prints it per target), unless a
+ * target sets its own below where longer programs measurably stop finding
+ * anything (harness/README.md, "Program length"). */
 #define FUZZ_MAX_OPS 256u
+#define FUZZ_MAX_LEN 2048u
 
 /* ---- bitmap ------------------------------------------------------------
  * config: u16 entries (1 + v % BITMAP_FUZZ_MAX), u8 slack words (v % 3)
  * idx = fd_index (u16), cnt = fd_index (u16), align byte: bit 7 set -> raw
  * value (bits 0..6, may be no power of two), else 1 << (v % 8).          */
-enum bitmap_fuzz_op {
-    BITMAP_OP_SET = 0,          /* idx                                     */
-    BITMAP_OP_CLEAR = 1,        /* idx                                     */
-    BITMAP_OP_TEST = 2,         /* idx                                     */
-    BITMAP_OP_SET_RANGE = 3,    /* idx cnt                                 */
-    BITMAP_OP_CLEAR_RANGE = 4,  /* idx cnt                                 */
-    BITMAP_OP_RANGE_CLEAR = 5,  /* idx cnt  (bitmap_range_clear)           */
-    BITMAP_OP_RANGE_SET = 6,    /* idx cnt  (bitmap_range_set)             */
-    BITMAP_OP_FIND_SET = 7,     /* cnt align hint(idx)                     */
-    BITMAP_OP_INIT_BAD = 8,     /* u8 kind: 0 NULL storage, 1 zero entries,
-                                   2 storage one word short                */
-    BITMAP_OP_NULL_ARG = 9,     /* u8 kind (% 11): a public call with a NULL
-                                   bm or out-pointer; idx cnt              */
-    BITMAP_OP_COUNT
-};
+#define BITMAP_CONFIG "21"
+#define BITMAP_OPS(X)                                                        \
+    X(BITMAP_OP_SET, 0, "set", "2", 64)                        /* idx     */ \
+    X(BITMAP_OP_CLEAR, 1, "clear", "2", 63)                    /* idx     */ \
+    X(BITMAP_OP_TEST, 2, "test", "2", 63)                      /* idx     */ \
+    X(BITMAP_OP_SET_RANGE, 3, "set_range", "22", 63, 2)        /* idx cnt */ \
+    X(BITMAP_OP_CLEAR_RANGE, 4, "clear_range", "22", 0, 64)    /* idx cnt */ \
+    X(BITMAP_OP_RANGE_CLEAR, 5, "range_clear", "22", 60, 10)   /* bitmap_range_clear */ \
+    X(BITMAP_OP_RANGE_SET, 6, "range_set", "22", 60, 10)       /* bitmap_range_set   */ \
+    X(BITMAP_OP_FIND_SET, 7, "find_set", "212", 64, 6, 0)      /* cnt align hint(idx) */ \
+    X(BITMAP_OP_INIT_BAD, 8, "init_bad", "1", 2) /* kind: 0 NULL storage, 1 zero
+                                                    entries, 2 one word short */ \
+    X(BITMAP_OP_NULL_ARG, 9, "null_arg", "122", 1, 10, 5) /* kind (% 11): a call with a
+                                                NULL bm or out-pointer; idx cnt */
 #define BITMAP_FUZZ_MAX 1100u
 
 /* ---- paging ------------------------------------------------------------
@@ -41,60 +60,141 @@ enum bitmap_fuzz_op {
  * va = u8 region, u16 slot: region base + slot * 4K (see fuzz_paging.c);
  * size = u8 (0 4K, 1 2M, 2 1G, else raw invalid); n = u8 pages (v % 9);
  * phys = u32 frame number * 4K; attrs = u8.                              */
-enum paging_fuzz_op {
-    PAGING_OP_MAP = 0,        /* va size n phys attrs                      */
-    PAGING_OP_UNMAP = 1,      /* va size n                                 */
-    PAGING_OP_TRANSLATE = 2,  /* va u16 offset                             */
-    PAGING_OP_CHECK_ALL = 3,  /* (full table walk against the model)       */
-    PAGING_OP_MAPPER_MAP = 4, /* as MAP, through vmm_mapper_t              */
-    PAGING_OP_MAPPER_UNMAP = 5, /* as UNMAP, through vmm_mapper_t          */
-    PAGING_OP_MAPPER_QUERY = 6, /* va u16 offset, through vmm_mapper_t     */
-    PAGING_OP_FAIL_FRAMES = 7,  /* u8 n: the (n+1)-th next frame alloc fails */
-    PAGING_OP_COUNT
-};
+#define PAGING_CONFIG "11"
+#define PAGING_OPS(X)                                                                  \
+    X(PAGING_OP_MAP, 0, "map", "121141", 0, 511, 0, 2, 1, 7)     /* va size n phys attrs */ \
+    X(PAGING_OP_UNMAP, 1, "unmap", "1211", 0, 511, 0, 2)          /* va size n            */ \
+    X(PAGING_OP_TRANSLATE, 2, "translate", "122", 0, 511, 1)       /* va u16 offset        */ \
+    X(PAGING_OP_CHECK_ALL, 3, "check_all", "")          /* full table walk against the model */ \
+    X(PAGING_OP_MAPPER_MAP, 4, "mapper.map", "121141", 9, 1, 1, 1, 1, 15) /* as MAP      */ \
+    X(PAGING_OP_MAPPER_UNMAP, 5, "mapper.unmap", "1211", 9, 1, 1, 1)      /* as UNMAP    */ \
+    X(PAGING_OP_MAPPER_QUERY, 6, "mapper.query", "122", 0, 511, 1)  /* va u16 offset      */ \
+    X(PAGING_OP_FAIL_FRAMES, 7, "fail_frames", "1", 0) /* n: the (n+1)-th next alloc fails */
 
 /* ---- vmm ---------------------------------------------------------------
- * config: u8 window start class, u16 window pages, u8 alloc-fail,
- * u8 frame-fail, u8 flags (exactly 1: full check after every op); see
- * fuzz_vmm.c.                              */
-enum vmm_fuzz_op {
-    VMM_OP_ALLOC = 0,      /* u8 pages, u8 attrs                           */
-    VMM_OP_SET = 1,        /* va u8 pages, u8 with_phys, u16 phys frame, attrs */
-    VMM_OP_FREE = 2,       /* va                                           */
-    VMM_OP_IS_SET = 3,     /* va                                           */
-    VMM_OP_RESERVE = 4,    /* u8 count, u8 size, u8 attrs, u8 flags        */
-    VMM_OP_CLAIM = 5,      /* va u8 count, u8 size, u8 attrs, u8 flags     */
-    VMM_OP_MAP_PAGE = 6,   /* u8 record, u16 page, u16 phys frame, u8 attrs */
-    VMM_OP_RELEASE = 7,    /* va                                           */
-    VMM_OP_FAULT = 8,      /* va u8 access bits (pf error code)            */
-    VMM_OP_FREE_RECORD = 9,   /* u8 record: vmm_free of a live record      */
-    VMM_OP_RELEASE_RECORD = 10, /* u8 record: vmm_release of a live record */
-    VMM_OP_FAULT_RECORD = 11, /* u8 record, u16 page, u8 access           */
-    VMM_OP_FAIL = 12,      /* u8 which (0 alloc, 1 frames), u8 n           */
-    VMM_OP_CHECK_ALL = 13, /* full check                                   */
-    VMM_OP_COUNT
-};
+ * config: u8 window class, u16 window pages, u8 alloc-fail, u8 frame-fail,
+ * u8 flags (exactly 1: full check after every op); see fuzz_vmm.c.
+ * va = u8 mode, u16 slot (fuzz_vmm.c read_va).                           */
+#define VMM_CONFIG "12111"
+#define VMM_MAX_OPS 96u   /* every edge and feature of a 2108-input corpus */
+#define VMM_MAX_LEN 256u  /* survive truncation to 192 bytes             */
+#define VMM_OPS(X)                                                                        \
+    X(VMM_OP_ALLOC, 0, "alloc", "11", 2, 7)                       /* u8 pages, u8 attrs */ \
+    X(VMM_OP_SET, 1, "set", "121121", 0, 1, 1, 1, 1100, 7) /* va pages with_phys frame attrs */ \
+    X(VMM_OP_FREE, 2, "free", "12", 0, 1)                          /* va                 */ \
+    X(VMM_OP_IS_SET, 3, "is_set", "12", 0, 1)                      /* va                 */ \
+    X(VMM_OP_RESERVE, 4, "reserve", "1111", 2, 0, 7, 1)      /* count size attrs flags   */ \
+    X(VMM_OP_CLAIM, 5, "claim", "121111", 5, 1, 1, 1, 7, 1)  /* va count size attrs flags */ \
+    X(VMM_OP_MAP_PAGE, 6, "map_page", "12121", 0, 0, 0, 0, 7) /* record page phys frame attrs */ \
+    X(VMM_OP_RELEASE, 7, "release", "12", 0, 1)                    /* va                 */ \
+    X(VMM_OP_FAULT, 8, "fault", "121", 0, 1, 2)              /* va, u8 #PF error code    */ \
+    X(VMM_OP_FREE_RECORD, 9, "free_record", "1", 0)       /* record: vmm_free of a live one */ \
+    X(VMM_OP_RELEASE_RECORD, 10, "release_record", "1", 0) /* record: vmm_release        */ \
+    X(VMM_OP_FAULT_RECORD, 11, "fault_record", "121", 0, 0, 2) /* record, u16 page, code */ \
+    X(VMM_OP_FAIL, 12, "fail", "11", 1, 0)          /* which (0 alloc, 1 frames), u8 n  */ \
+    X(VMM_OP_CHECK_ALL, 13, "check_all", "")                       /* full check         */ \
+    X(VMM_OP_NULL_ARG, 14, "null_arg", "12", 0, 1) /* call, va: one NULL pointer argument */
 
 /* ---- pmm ---------------------------------------------------------------
  * config: u8 entries (% 9), per entry u16 base (x 256 B), u16 length
  * (x 64 B), u8 type (% 9). addr = u16: frame (bits 0-14) * 4K, + 1 byte
  * when bit 15; align byte: 1 << (v % 10), or raw bits 0-6 when bit 7.     */
-enum pmm_fuzz_op {
-    PMM_OP_ALLOC = 0,            /* -                                      */
-    PMM_OP_ALLOC_CONTIGUOUS = 1, /* u8 count, align                        */
-    PMM_OP_FREE = 2,             /* addr                                   */
-    PMM_OP_CLAIM = 3,            /* addr                                   */
-    PMM_OP_RESERVE = 4,          /* u16 base (x 256 B), u16 length (x 64 B;
-                                    0xFFFF: to 2^64, wraps)                */
-    PMM_OP_QUERY = 5,            /* addr: pmm_is_used + pmm_is_reserved    */
-    PMM_OP_FRAMES_ALLOC = 6,     /* u8 count, align (pmm_frames().alloc)   */
-    PMM_OP_FRAMES_FREE = 7,      /* addr, u8 count                         */
-    PMM_OP_FRAMES_CLAIM = 8,     /* addr, u8 count                         */
-    PMM_OP_CHECK_ALL = 9,        /* every frame against the model          */
-    PMM_OP_COUNT
-};
+#define PMM_CONFIG "1"
+#define PMM_OPS(X)                                                                      \
+    X(PMM_OP_ALLOC, 0, "alloc", "")                                                     \
+    X(PMM_OP_ALLOC_CONTIGUOUS, 1, "alloc_contiguous", "11", 16, 4)    /* count, align  */ \
+    X(PMM_OP_FREE, 2, "free", "2", 256)                               /* addr          */ \
+    X(PMM_OP_CLAIM, 3, "claim", "2", 256)                             /* addr          */ \
+    X(PMM_OP_RESERVE, 4, "reserve", "22", 0x1000, 0x40) /* base x 256 B, length x 64 B
+                                                           (0xFFFF: to 2^64, wraps)    */ \
+    X(PMM_OP_QUERY, 5, "query", "2", 256)             /* pmm_is_used + pmm_is_reserved */ \
+    X(PMM_OP_FRAMES_ALLOC, 6, "frames.alloc", "11", 2, 0x83) /* count, align (frames) */ \
+    X(PMM_OP_FRAMES_FREE, 7, "frames.free", "21", 256, 4)     /* addr, u8 count       */ \
+    X(PMM_OP_FRAMES_CLAIM, 8, "frames.claim", "21", 256, 4)   /* addr, u8 count       */ \
+    X(PMM_OP_CHECK_ALL, 9, "check_all", "")               /* every frame against the model */
+/* Not an op: one memory map entry of the configuration. */
+#define PMM_ENTRY "221"
 
 /* ---- boot_init ---------------------------------------------------------
- * A memory map and kernel segments, not a program: see fuzz_boot_init.c. */
+ * A configuration, not a program (fuzz_boot_init.c): u8 flags, u8 window
+ * slot, u8 frame-fail, u8 alloc-fail, u8 entries, the entries, u8
+ * segments, the segments. Its table lists the parts (no opcode byte is
+ * stored); the dictionary holds the examples.                            */
+#define BOOT_INIT_CONFIG "11111"
+#define BOOT_INIT_PARTS(X)                                                              \
+    X(BOOT_PART_ENTRY, 0, "entry", "22221", 1, 0, 16, 0, 0) /* base MiB, base offset,
+                                                  length 64K units, length bytes, type */ \
+    X(BOOT_PART_ENTRY_RECLAIM, 1, "entry_reclaim", "22221", 4096, 0, 16384, 0, 5)      \
+    X(BOOT_PART_ENTRY_MODULES, 2, "entry_modules", "22221", 2, 0x345, 3, 0x10, 6)      \
+    X(BOOT_PART_ENTRY_FRAMEBUFFER, 3, "entry_framebuffer", "22221", 4032, 0, 128, 0, 7) \
+    X(BOOT_PART_SEGMENT, 4, "segment", "2221", 0, 512, 0x140, 0x8) /* virt page (bit 15:
+                                                  +1 byte), phys page, size x 64 B, attrs */
+
+/* ---- generated from the tables ------------------------------------------ */
+
+#define FUZZ_OP_ENUM(e, v, ...) e = v,
+#define FUZZ_OP_ONE(e, v, ...) +1
+enum bitmap_fuzz_op { BITMAP_OPS(FUZZ_OP_ENUM) BITMAP_OP_COUNT };
+enum paging_fuzz_op { PAGING_OPS(FUZZ_OP_ENUM) PAGING_OP_COUNT };
+enum vmm_fuzz_op { VMM_OPS(FUZZ_OP_ENUM) VMM_OP_COUNT };
+enum pmm_fuzz_op { PMM_OPS(FUZZ_OP_ENUM) PMM_OP_COUNT };
+enum boot_init_fuzz_part { BOOT_INIT_PARTS(FUZZ_OP_ENUM) BOOT_PART_COUNT };
+/* Values 0 .. COUNT - 1 with none twice (the descriptor tables' designated
+ * initialisers are errors when a value repeats): an append-only enum. */
+_Static_assert(BITMAP_OP_COUNT == 0 BITMAP_OPS(FUZZ_OP_ONE), "bitmap ops: 0 .. COUNT - 1");
+_Static_assert(PAGING_OP_COUNT == 0 PAGING_OPS(FUZZ_OP_ONE), "paging ops: 0 .. COUNT - 1");
+_Static_assert(VMM_OP_COUNT == 0 VMM_OPS(FUZZ_OP_ONE), "vmm ops: 0 .. COUNT - 1");
+_Static_assert(PMM_OP_COUNT == 0 PMM_OPS(FUZZ_OP_ONE), "pmm ops: 0 .. COUNT - 1");
+_Static_assert(BOOT_PART_COUNT == 0 BOOT_INIT_PARTS(FUZZ_OP_ONE), "boot parts: 0 .. COUNT - 1");
+
+#define FUZZ_OP_MAX_ARGS 8u
+
+/* One op of a table. */
+typedef struct fuzz_op_desc {
+    const char *name;
+    const char *args;                  /* widths, one digit per argument */
+    uint64_t example[FUZZ_OP_MAX_ARGS + 1u]; /* [0] unused            */
+    unsigned nexample;                 /* arguments in example           */
+} fuzz_op_desc_t;
+
+/* One target's input format. */
+typedef struct fuzz_format {
+    const char *target;
+    const char *config;                /* widths of the fixed config bytes */
+    const fuzz_op_desc_t *ops;
+    unsigned nops;
+    int has_opcode;                    /* 0: parts of a configuration    */
+    unsigned max_ops;                  /* ops run per input at most      */
+    unsigned max_len;                  /* bytes the fuzzers give an input */
+} fuzz_format_t;
+
+extern const fuzz_op_desc_t bitmap_op_desc[BITMAP_OP_COUNT];
+extern const fuzz_op_desc_t paging_op_desc[PAGING_OP_COUNT];
+extern const fuzz_op_desc_t vmm_op_desc[VMM_OP_COUNT];
+extern const fuzz_op_desc_t pmm_op_desc[PMM_OP_COUNT];
+extern const fuzz_op_desc_t boot_init_part_desc[BOOT_PART_COUNT];
+
+/* Every target's format, in build order; fuzz_format_count entries. */
+extern const fuzz_format_t fuzz_formats[];
+extern const unsigned fuzz_format_count;
+
+/* Returns the format of target, or NULL. */
+const fuzz_format_t *fuzz_format(const char *target);
+
+/* The seed encoder: appends op (its opcode byte when f has opcodes) and
+ * its arguments v[0 .. n) with the widths of its table row to buf[*len ..
+ * cap). Returns false, appending nothing, when op is not in the table, n is
+ * not its argument count or the bytes do not fit. */
+int fuzz_op_encode(const fuzz_format_t *f, unsigned op, const uint64_t *v, unsigned n,
+                   uint8_t *buf, size_t *len, size_t cap);
+
+/* Appends values v[0 .. n) with the widths in widths (one digit, the bytes,
+ * per value) to buf[*len .. cap). Returns false, appending nothing, when n
+ * is not the number of widths or the bytes do not fit. */
+int fuzz_encode(const char *widths, const uint64_t *v, unsigned n, uint8_t *buf, size_t *len,
+                size_t cap);
+
+/* Returns the name of op in a table of n ops ("nop" past the end). */
+const char *fuzz_op_name(const fuzz_op_desc_t *ops, unsigned n, unsigned op);
 
 #endif

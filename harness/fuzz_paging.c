@@ -1,7 +1,7 @@
 /*
  * fuzz_paging.c - fuzz target: x86_64 map / unmap / translate at 4K, 2M and
  * 1G against a model of the address space (a list of mappings), with the
- * tables in host memory (fuzz_phys) read back by an independent walker
+ * tables in host memory (frame_pool) read back by an independent walker
  * (fuzz_walk). Opcodes: fuzz_ops.h.
  *
  * After every op: the status is one the model allows, the op's pages walk to
@@ -18,8 +18,7 @@
 #include "core/x86_64/paging.h"
 #include "fuzz_check.h"
 #include "fuzz_data.h"
-#include "fuzz_ops.h"
-#include "fuzz_phys.h"
+#include "fuzz_driver.h"
 #include "fuzz_walk.h"
 
 #define POOL_FRAMES 512u
@@ -51,7 +50,8 @@ typedef struct mapping {
 } mapping_t;
 
 typedef struct paging_state {
-    fuzz_phys_t pool;
+    frame_pool_t pool;
+    fail_frames_t ff;      /* the core's frame source: pool, failing on demand */
     x86_paging_t pt;
     bool paranoid;
     mapping_t maps[MAX_MAPS];
@@ -192,9 +192,9 @@ static void check_va(paging_state_t *s, uint64_t va)
  * neighbours) and the frame accounting. */
 static void check_touched(paging_state_t *s, const request_t *r)
 {
-    FUZZ_CHECK(s->pt.table_frames == fuzz_phys_in_use(&s->pool), "paging-table-frames",
+    FUZZ_CHECK(s->pt.table_frames == frame_pool_in_use(&s->pool), "paging-table-frames",
                "pt.table_frames %zu, frames in use %zu", s->pt.table_frames,
-               fuzz_phys_in_use(&s->pool));
+               frame_pool_in_use(&s->pool));
     if (!size_ok(r->size) || r->len == 0 || r->len > MAX_RUN * r->size)
         return;
     for (uint64_t off = 0; off <= r->len; off += r->size) {
@@ -227,9 +227,9 @@ static void check_all(paging_state_t *s)
     size_t tables = fuzz_walk_all(&s->pool, s->pt.pml4, leaf_seen, s);
     FUZZ_CHECK(s->leaves_seen == s->nmaps, "paging-leaf-count",
                "%zu leaves in the tables, %zu pages in the model", s->leaves_seen, s->nmaps);
-    FUZZ_CHECK(tables == s->pt.table_frames && tables == fuzz_phys_in_use(&s->pool),
+    FUZZ_CHECK(tables == s->pt.table_frames && tables == frame_pool_in_use(&s->pool),
                "paging-table-count", "walk found %zu tables, pt says %zu, frames in use %zu",
-               tables, s->pt.table_frames, fuzz_phys_in_use(&s->pool));
+               tables, s->pt.table_frames, frame_pool_in_use(&s->pool));
 }
 
 /* Copies every in-use pool frame (paranoid snapshots of failed ops). */
@@ -307,16 +307,16 @@ static vmm_attrs_t read_attrs(fuzz_data_t *fd)
 /* Checks got against the allowed set; frame failure allowed when the pool
  * failed during the op. Returns true when the op succeeded. */
 static bool judge(paging_state_t *s, vmm_status_t got, uint64_t allowed,
-                  unsigned failures_before, const char *check)
+                  size_t failures_before, const char *check)
 {
-    bool frames_failed = s->pool.failures != failures_before;
+    bool frames_failed = s->ff.failures != failures_before;
     if (got == VMM_OK) {
         FUZZ_CHECK(allowed == 0, check, "succeeded; model expects an error (mask 0x%llx)",
                    (unsigned long long)allowed);
         return true;
     }
     if (got == VMM_ERR_OUT_OF_FRAMES && allowed == 0) {
-        FUZZ_CHECK(frames_failed || fuzz_phys_in_use(&s->pool) + 4 > s->pool.nframes, check,
+        FUZZ_CHECK(frames_failed || frame_pool_in_use(&s->pool) + 4 > s->pool.nframes, check,
                    "OUT_OF_FRAMES but the frame source never failed");
         return false;
     }
@@ -335,7 +335,7 @@ static void op_map(paging_state_t *s, fuzz_data_t *fd, bool via_mapper)
     r.phys = read_phys(fd, r.size);
     r.attrs = read_attrs(fd);
     uint64_t allowed = map_expect(s, &r);
-    unsigned failures = s->pool.failures;
+    size_t failures = s->ff.failures;
     size_t tables = s->pt.table_frames;
     if (s->paranoid)
         snapshot_take(s);
@@ -383,7 +383,7 @@ static void op_unmap(paging_state_t *s, fuzz_data_t *fd, bool via_mapper)
     r.size = read_size(fd);
     r.len = read_len(fd, r.size);
     uint64_t allowed = unmap_expect(s, &r);
-    unsigned failures = s->pool.failures;
+    size_t failures = s->ff.failures;
     size_t tables = s->pt.table_frames;
     if (s->paranoid)
         snapshot_take(s);
@@ -460,65 +460,76 @@ static void run_op(paging_state_t *s, fuzz_data_t *fd, unsigned op)
     case PAGING_OP_FAIL_FRAMES: {
         uint8_t n = fd_u8(fd);
         TRACE("fail_frames: allocation %u from now fails", n + 1u);
-        fuzz_phys_fail_after(&s->pool, n);
+        s->ff.countdown = n;
         break;
     }
     default: TRACE("nop (opcode %u)", op); break;
     }
 }
 
-static const char *const op_names[PAGING_OP_COUNT] = {
-    "map", "unmap", "translate", "check_all", "mapper.map", "mapper.unmap",
-    "mapper.query", "fail_frames",
-};
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* fuzz_target_t hooks (fuzz_driver.h). */
+static void *create(void)
 {
-    static paging_state_t *s;
-    if (!s) {
-        s = calloc(1, sizeof *s);
-        s->snapshot = malloc((size_t)POOL_FRAMES * VMM_PAGE_SIZE);
-        if (!s || !s->snapshot)
-            abort();
-        fuzz_phys_create(&s->pool, POOL_BASE, POOL_FRAMES);
-    }
-    fuzz_data_t fd;
-    fd_init(&fd, data, size);
-    fuzz_op_begin(0, "(config)");
-    uint8_t fail = fd_u8(&fd);
-    s->paranoid = fd_u8(&fd) == FLAG_PARANOID;
+    paging_state_t *s = calloc(1, sizeof *s);
+    if (!s || !(s->snapshot = malloc((size_t)POOL_FRAMES * VMM_PAGE_SIZE)))
+        abort();
+    fuzz_frames_create(&s->pool, &s->ff, POOL_BASE, POOL_FRAMES);
+    return s;
+}
+
+/* Reads the configuration; builds the tables (again when the armed frame
+ * failure hit x86_paging_init, which must then keep nothing). */
+static bool setup(void *state, fuzz_data_t *fd)
+{
+    paging_state_t *s = state;
+    uint8_t fail = fd_u8(fd);
+    s->paranoid = fd_u8(fd) == FLAG_PARANOID;
     s->nmaps = 0;
-    s->pool.failures = 0;
-    fuzz_phys_fail_after(&s->pool, fail ? (long)fail - 1 : -1);
-    vmm_frames_t frames = fuzz_phys_frames(&s->pool);
-    vmm_status_t st = x86_paging_init(&s->pt, &frames, fuzz_phys_offset(&s->pool));
+    fail_frames_reset(&s->ff);
+    s->ff.countdown = fuzz_fail_countdown(fail);
+    vmm_frames_t frames = fail_frames_iface(&s->ff);
+    vmm_status_t st = x86_paging_init(&s->pt, &frames, frame_pool_offset(&s->pool));
     TRACE("config: frame alloc %d fails, paranoid=%d; x86_paging_init -> %s",
           fail ? (int)fail : -1, s->paranoid, fuzz_status(st));
     if (st != VMM_OK) {
-        FUZZ_CHECK(st == VMM_ERR_OUT_OF_FRAMES && s->pool.failures == 1, "paging-init",
+        FUZZ_CHECK(st == VMM_ERR_OUT_OF_FRAMES && s->ff.failures == 1, "paging-init",
                    "x86_paging_init returned %s", vmm_strerror(st));
-        FUZZ_CHECK(fuzz_phys_in_use(&s->pool) == 0, "paging-init-leak",
+        FUZZ_CHECK(frame_pool_in_use(&s->pool) == 0, "paging-init-leak",
                    "failed init kept a frame");
-        st = x86_paging_init(&s->pt, &frames, fuzz_phys_offset(&s->pool));
+        st = x86_paging_init(&s->pt, &frames, frame_pool_offset(&s->pool));
     }
     FUZZ_CHECK_STATUS(st, VMM_OK, "paging-init");
     FUZZ_CHECK(s->pt.table_frames == 1, "paging-init", "fresh tables hold %zu frames",
                s->pt.table_frames);
     check_all(s);
-    for (unsigned k = 1; k <= FUZZ_MAX_OPS && !fd_empty(&fd); k++) {
-        unsigned op = fd_u8(&fd);
-        fuzz_op_begin(k, op < PAGING_OP_COUNT ? op_names[op] : "nop");
-        run_op(s, &fd, op);
-        if (s->paranoid)
-            check_all(s);
-    }
-    fuzz_op_begin(0, "(end of input)");
-    check_all(s);
-    fuzz_phys_fail_after(&s->pool, -1);
-    x86_paging_destroy(&s->pt);
-    FUZZ_CHECK(fuzz_phys_in_use(&s->pool) == 0, "paging-destroy-leak",
-               "%zu frames still in use after x86_paging_destroy", fuzz_phys_in_use(&s->pool));
-    return 0;
+    return true;
 }
+
+static void run(void *state, fuzz_data_t *fd, unsigned op) { run_op(state, fd, op); }
+
+/* The full check after every op when the configuration asks for it. */
+static void check_op(void *state)
+{
+    paging_state_t *s = state;
+    if (s->paranoid)
+        check_all(s);
+}
+
+static void final_check(void *state) { check_all(state); }
+
+/* Gives every table frame back: the pool is as created. */
+static void reset(void *state)
+{
+    paging_state_t *s = state;
+    s->ff.countdown = -1;
+    x86_paging_destroy(&s->pt);
+    FUZZ_CHECK(frame_pool_in_use(&s->pool) == 0, "paging-destroy-leak",
+               "%zu frames still in use after x86_paging_destroy", frame_pool_in_use(&s->pool));
+}
+
+static const fuzz_target_t target = {
+    .ops = paging_op_desc, .nops = PAGING_OP_COUNT, .max_ops = FUZZ_MAX_OPS,
+    .create = create, .setup = setup, .run_op = run, .check_op = check_op,
+    .check_final = final_check, .reset = reset,
+};
+FUZZ_TARGET(target)

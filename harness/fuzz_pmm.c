@@ -7,7 +7,8 @@
  * (64-byte units), u8 type (% 9); then ops (fuzz_ops.h, PMM_OP_*).
  * After every op: the status is the model's, the free count matches, the
  * frames the op named match; a failed op changed no word of either bitmap
- * (compared in full). At the end every frame is compared with the model.
+ * (compared in full) and no field of the pmm_t (the next-fit hint
+ * included). At the end every frame is compared with the model.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -17,7 +18,7 @@
 #include "core/pmm.h"
 #include "fuzz_check.h"
 #include "fuzz_data.h"
-#include "fuzz_ops.h"
+#include "fuzz_driver.h"
 
 #define MAX_ENTRIES 8u
 #define TYPE_COUNT 9u
@@ -43,10 +44,13 @@ typedef struct pmm_state {
     size_t map_len;
     uint64_t storage[STORAGE_WORDS];
     uint64_t snap[STORAGE_WORDS];
+    pmm_t snap_pmm;
     size_t words;
     uint8_t model[MAX_FRAMES];
     size_t n;          /* managed frames */
     size_t free_frames;
+    size_t lowest_free; /* the model's lowest free frame (n: none): what
+                           pmm.h says the hint is, and pmm_alloc returns */
 } pmm_state_t;
 
 /* ---------------------------------------------------------------- model */
@@ -88,6 +92,8 @@ static size_t model_init(pmm_state_t *s)
         s->model[f] = usable && !other ? FREE : RESERVED;
         s->free_frames += s->model[f] == FREE;
     }
+    for (s->lowest_free = 0; s->lowest_free < top && s->model[s->lowest_free] != FREE;)
+        s->lowest_free++;
     return top;
 }
 
@@ -97,6 +103,10 @@ static void model_set(pmm_state_t *s, size_t f, uint8_t state)
     s->free_frames -= s->model[f] == FREE;
     s->model[f] = state;
     s->free_frames += state == FREE;
+    if (state == FREE && f < s->lowest_free)
+        s->lowest_free = f;
+    while (s->lowest_free < s->n && s->model[s->lowest_free] != FREE)
+        s->lowest_free++; /* amortised: each frame passed once per time it was freed */
 }
 
 /* ---------------------------------------------------------------- checks */
@@ -127,6 +137,8 @@ static void check_frames(pmm_state_t *s, size_t f, size_t count)
         check_frame(s, f + k);
     FUZZ_CHECK(pmm_free_count(&s->pmm) == s->free_frames, "pmm-free-count",
                "pmm_free_count %zu, model %zu", pmm_free_count(&s->pmm), s->free_frames);
+    FUZZ_CHECK(s->pmm.hint == s->lowest_free, "pmm-hint",
+               "hint %zu, the lowest free frame is %zu", s->pmm.hint, s->lowest_free);
 }
 
 /* Checks every frame. */
@@ -139,12 +151,20 @@ static void check_all(pmm_state_t *s)
     check_frames(s, 0, 0);
 }
 
-/* A failed op must leave both bitmaps and the counters as they were. */
-static void snapshot_take(pmm_state_t *s) { memcpy(s->snap, s->storage, s->words * 8u); }
+/* A failed op must leave both bitmaps and the pmm_t (counters, next-fit
+ * hint) as they were. */
+static void snapshot_take(pmm_state_t *s)
+{
+    memcpy(s->snap, s->storage, s->words * 8u);
+    s->snap_pmm = s->pmm;
+}
 static void snapshot_check(pmm_state_t *s)
 {
     FUZZ_CHECK(memcmp(s->snap, s->storage, s->words * 8u) == 0, "pmm-failed-op-changed",
                "a failed op changed the bitmaps");
+    FUZZ_CHECK(memcmp(&s->snap_pmm, &s->pmm, sizeof s->pmm) == 0, "pmm-failed-op-changed",
+               "a failed op changed the pmm_t (hint %zu -> %zu, free %zu -> %zu)",
+               s->snap_pmm.hint, s->pmm.hint, s->snap_pmm.used.num_free, s->pmm.used.num_free);
 }
 
 /* Judges got against allowed (0: must succeed); on failure checks the
@@ -178,18 +198,19 @@ static size_t read_align(fuzz_data_t *fd)
     return (v & RAW_FLAG) ? (size_t)(v & ~RAW_FLAG) : (size_t)1 << (v % ALIGN_SHIFTS);
 }
 
-/* Returns true when the model has count free frames at a multiple of align
- * (align a power of two). */
-static bool model_has_run(const pmm_state_t *s, size_t count, size_t align)
+/* Returns the lowest frame starting count free frames at a multiple of
+ * align (align a power of two): first fit, what pmm.h promises; s->n when
+ * there is none. */
+static size_t model_first_fit(const pmm_state_t *s, size_t count, size_t align)
 {
     for (size_t f = 0; f + count <= s->n; f += align) {
         size_t k = 0;
         while (k < count && s->model[f + k] == FREE)
             k++;
         if (k == count)
-            return true;
+            return f;
     }
-    return false;
+    return s->n;
 }
 
 /* pmm_alloc / pmm_alloc_contiguous / frames.alloc. */
@@ -211,13 +232,16 @@ static void op_alloc(pmm_state_t *s, size_t count, size_t align, int how)
           how == 0 ? "alloc" : how == 1 ? "alloc_contiguous" : "frames.alloc", count, align,
           fuzz_status(got), (unsigned long long)phys);
     uint64_t allowed = 0;
+    size_t fit = s->n;
     if (count == 0 || !IS_POW2(align))
         allowed = BIT(VMM_ERR_INVALID_ARGUMENT);
-    else if (!model_has_run(s, count, align))
+    else if ((fit = model_first_fit(s, count, align)) == s->n)
         allowed = BIT(VMM_ERR_OUT_OF_FRAMES);
     if (!judge(s, got, allowed, "pmm-alloc-status"))
         return;
     size_t f = (size_t)FRAME(phys);
+    FUZZ_CHECK(f == fit, "pmm-alloc-first-fit", "handed out frame %zu, the lowest fit is %zu",
+               f, fit);
     FUZZ_CHECK((phys & VMM_PAGE_MASK) == 0 && f % align == 0 && f + count <= s->n,
                "pmm-alloc-frame", "0x%llx: misaligned or unmanaged", (unsigned long long)phys);
     for (size_t k = 0; k < count; k++) {
@@ -364,26 +388,19 @@ static void run_op(pmm_state_t *s, fuzz_data_t *fd, unsigned op)
     }
 }
 
-static const char *const op_names[PMM_OP_COUNT] = {
-    "alloc", "alloc_contiguous", "free", "claim", "reserve", "query", "frames.alloc",
-    "frames.free", "frames.claim", "check_all",
-};
+/* fuzz_target_t hooks (fuzz_driver.h). */
+static void *create(void) { return calloc(1, sizeof(pmm_state_t)); }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* Reads the memory map, builds the model and the pmm; false when the map
+ * has no frame (pmm_init must refuse it). */
+static bool setup(void *state, fuzz_data_t *fd)
 {
-    static pmm_state_t *s;
-    if (!s && !(s = calloc(1, sizeof *s)))
-        abort();
-    fuzz_data_t fd;
-    fd_init(&fd, data, size);
-    fuzz_op_begin(0, "(config)");
-    s->map_len = fd_u8(&fd) % (MAX_ENTRIES + 1u);
+    pmm_state_t *s = state;
+    s->map_len = fd_u8(fd) % (MAX_ENTRIES + 1u);
     for (size_t i = 0; i < s->map_len; i++) {
-        uint64_t base = (uint64_t)fd_u16(&fd) * BASE_UNIT;
-        uint64_t len = (uint64_t)fd_u16(&fd) * LEN_UNIT;
-        s->map[i] = (memmap_entry_t){ base, len, fd_u8(&fd) % TYPE_COUNT };
+        uint64_t base = (uint64_t)fd_u16(fd) * BASE_UNIT;
+        uint64_t len = (uint64_t)fd_u16(fd) * LEN_UNIT;
+        s->map[i] = (memmap_entry_t){ base, len, fd_u8(fd) % TYPE_COUNT };
         TRACE("map[%zu]: base 0x%llx length 0x%llx type %u", i, (unsigned long long)base,
               (unsigned long long)len, s->map[i].type);
     }
@@ -394,7 +411,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(words == 0, "pmm-storage-words", "%zu words for a map without frames", words);
         FUZZ_CHECK_STATUS(pmm_init(&s->pmm, s->map, s->map_len, s->storage, STORAGE_WORDS),
                           VMM_ERR_INVALID_ARGUMENT, "pmm-init-empty");
-        return 0;
+        return false;
     }
     FUZZ_CHECK(words >= 2u * BITMAP_WORDS(s->n) && words <= STORAGE_WORDS, "pmm-storage-words",
                "%zu words for %zu frames", words, s->n);
@@ -405,12 +422,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK_STATUS(pmm_init(&s->pmm, s->map, s->map_len, s->storage, words), VMM_OK,
                       "pmm-init");
     check_all(s);
-    for (unsigned k = 1; k <= FUZZ_MAX_OPS && !fd_empty(&fd); k++) {
-        unsigned op = fd_u8(&fd);
-        fuzz_op_begin(k, op < PMM_OP_COUNT ? op_names[op] : "nop");
-        run_op(s, &fd, op);
-    }
-    fuzz_op_begin(0, "(end of input)");
-    check_all(s);
-    return 0;
+    return true;
 }
+
+static void run(void *state, fuzz_data_t *fd, unsigned op) { run_op(state, fd, op); }
+static void final_check(void *state) { check_all(state); }
+static void reset(void *state) { (void)state; }
+
+static const fuzz_target_t target = {
+    .ops = pmm_op_desc, .nops = PMM_OP_COUNT, .max_ops = FUZZ_MAX_OPS,
+    .create = create, .setup = setup, .run_op = run, .check_op = NULL,
+    .check_final = final_check, .reset = reset,
+};
+FUZZ_TARGET(target)

@@ -25,7 +25,7 @@
  * the whole bitmap equals the model's, every leaf in the tables is a model
  * page and every model page is mapped. Then vmm_deinit must give back every
  * block and every frame but the PML4, and the frame pool is put back as it
- * was created (fuzz_phys_reset), so an input runs the same after any other.
+ * was created (frame_pool_reset), so an input runs the same after any other.
  * Per-input cost: nothing is cleared or copied per window; the model's
  * lookups are binary searches over records sorted by address.
  */
@@ -41,11 +41,10 @@
 #include "core/hbitmap.h"
 #include "core/x86_64/paging.h"
 #include "core/x86_64/pf.h"
-#include "fuzz_alloc.h"
+#include "fail_alloc.h"
 #include "fuzz_check.h"
 #include "fuzz_data.h"
-#include "fuzz_ops.h"
-#include "fuzz_phys.h"
+#include "fuzz_driver.h"
 #include "fuzz_walk.h"
 
 #define POOL_BASE 0x400000ull            /* managed frames: [4 MiB, 36 MiB) */
@@ -83,7 +82,9 @@
 #define MAP_PHYS_MASK 0x3u
 #define MAP_PHYS_POOL 0x0u     /* else device memory; 2: one frame off */
 #define MAP_PHYS_ODD 0x2u
-#define FAIL_FRAMES 0x1u
+#define FAIL_WHICH_FRAMES 0x1u
+#define SIZE_STRADDLE 0x8000u  /* config: small window across its base */
+#define ARENA_BYTES (8u << 20) /* record blocks: 256 ops x the largest, with room */
 
 static const uint64_t window_base[WINDOW_BASES] = {
     0x0000000000001000ull, 0x0000000040000000ull, 0x00007FFFFFE00000ull,
@@ -103,8 +104,9 @@ typedef struct model_record {
 } model_record_t;
 
 typedef struct vmm_state {
-    fuzz_phys_t pool;
-    fuzz_alloc_t alloc;
+    frame_pool_t pool;
+    fail_frames_t ff;   /* the core's frame source: pool, failing on demand */
+    fail_alloc_t alloc;
     x86_paging_t pt;
     vmm_t vmm;
     uint64_t storage[STORAGE_WORDS]; /* words read from the VMM's hbitmap */
@@ -126,13 +128,15 @@ typedef struct vmm_state {
     uint8_t *owned;           /* per pool frame: owned by a record    */
     size_t leaves_seen;
     model_record_t *last;     /* model_at's cache                    */
+    uint64_t tree_key;        /* the last record added or removed:   */
+    bool tree_touched;        /* the tree paths check_op checks      */
     /* snapshot of a failing op */
     vmm_t snap_vmm;
     uint64_t touch_va, touch_len;  /* the op's argument range (bitmap)  */
     size_t op_frames;              /* most frames the op may take       */
     bool rolled_back;              /* failed after an injected failure  */
-    size_t snap_in_use, snap_tables, snap_live;
-    unsigned snap_frame_failures, snap_alloc_failures;
+    size_t snap_in_use, snap_tables, snap_live, snap_live_bytes;
+    size_t snap_frame_failures, snap_alloc_failures;
 } vmm_state_t;
 
 /* ================================================================ model */
@@ -270,7 +274,7 @@ static bool canonical_range(uint64_t va, uint64_t len)
 /* Marks the pool frames of [phys, phys + count frames) owned (or not). */
 static void own_frames(vmm_state_t *s, uint64_t phys, uint64_t count, bool own)
 {
-    size_t first, n = fuzz_phys_clip(&s->pool, phys, count, &first);
+    size_t first, n = frame_pool_clip(&s->pool, phys, count, &first);
     for (size_t i = first; i < first + n; i++) {
         FUZZ_CHECK(s->owned[i] != own, "vmm-frame-owner", "frame 0x%llx %s",
                    (unsigned long long)(s->pool.base + i * VMM_PAGE_SIZE),
@@ -300,6 +304,8 @@ static model_record_t *model_add(vmm_state_t *s, uint32_t kind, uint64_t virt, u
     r->phys = VMM_NO_FRAME;
     s->used_pages += pages;
     s->last = NULL;
+    s->tree_key = virt;
+    s->tree_touched = true;
     set_bits(s->mbits, (size_t)PAGES(virt - s->start), pages, true);
     return r;
 }
@@ -313,6 +319,8 @@ static void model_remove(vmm_state_t *s, model_record_t *r)
         if (r->frames[k] != VMM_NO_FRAME)
             own_frames(s, r->frames[k], PAGES(r->page_size), false);
     s->used_pages -= r->pages;
+    s->tree_key = r->virt;
+    s->tree_touched = true;
     set_bits(s->mbits, (size_t)PAGES(r->virt - s->start), r->pages, false);
     /* drop r from order[]; the last record moves into r's slot */
     size_t pos = model_below(s, r->virt), idx = (size_t)(r - s->recs);
@@ -359,6 +367,67 @@ static bool model_mapped(vmm_state_t *s, uint64_t va, uint64_t *phys, vmm_attrs_
 
 /* ================================================================ checks */
 
+/* The record of a node of the core's record tree (NULL for NULL). */
+static const vmm_record_t *rec_of(const vmm_tree_node_t *n)
+{
+    return n ? VMM_TREE_ENTRY(n, const vmm_record_t, node) : NULL;
+}
+
+/* The height the harness computes for a subtree root: its stored height,
+ * trusted only after the node itself was checked (0 for NULL). */
+static int32_t tree_h(const vmm_tree_node_t *n) { return n ? n->height : 0; }
+
+/* Checks node n of the record tree on its own (the AVL invariants of
+ * vmm_tree.h, computed here): its children point back at it, their keys
+ * are on the right sides, its height is 1 + the larger child's, the two
+ * differ by at most 1, its key is its record's start. */
+static void check_tree_node(const vmm_tree_node_t *n)
+{
+    const vmm_tree_node_t *l = n->left, *r = n->right;
+    int32_t hl = tree_h(l), hr = tree_h(r);
+    FUZZ_CHECK((!l || (l->parent == n && l->key < n->key)) &&
+                   (!r || (r->parent == n && r->key > n->key)),
+               "vmm-tree-links", "tree node 0x%llx: a child does not point back or is on the "
+               "wrong side", (unsigned long long)n->key);
+    FUZZ_CHECK(n->height == 1 + (hl > hr ? hl : hr) && hl - hr <= 1 && hr - hl <= 1,
+               "vmm-tree-balance", "tree node 0x%llx: height %d, children %d and %d",
+               (unsigned long long)n->key, n->height, hl, hr);
+    FUZZ_CHECK(rec_of(n)->virt == n->key, "vmm-tree-key", "tree key 0x%llx, record 0x%llx",
+               (unsigned long long)n->key, (unsigned long long)rec_of(n)->virt);
+}
+
+/* Checks every node from n up to the root (the path an insert or remove
+ * rebalances), and that the root is the tree's. O(log n). */
+static void check_tree_path(const vmm_t *v, const vmm_tree_node_t *n)
+{
+    unsigned depth = 0;
+    if (!n)
+        return;
+    for (; n->parent; n = n->parent) {
+        FUZZ_CHECK(++depth < 64u, "vmm-tree-links", "a path of 64 nodes (a cycle?)");
+        check_tree_node(n);
+    }
+    FUZZ_CHECK(n == v->tree.root, "vmm-tree-links", "a path ends at 0x%llx, not at the root",
+               (unsigned long long)n->key);
+    check_tree_node(n);
+}
+
+/* After an op: the tree holds the model's record count, and the paths
+ * around the record the op added or removed (else around the op's address)
+ * keep the AVL invariants. The whole tree: check_all. */
+static void check_tree_near(vmm_state_t *s, uint64_t key)
+{
+    const vmm_t *v = &s->vmm;
+    FUZZ_CHECK(v->tree.count == s->nrecs, "vmm-tree-count", "tree count %zu, model %zu",
+               v->tree.count, s->nrecs);
+    if (!v->tree.root)
+        return;
+    const vmm_tree_node_t *below = vmm_tree_find_le(&v->tree, key);
+    const vmm_tree_node_t *above = below ? vmm_tree_next(below) : vmm_tree_first(&v->tree);
+    check_tree_path(v, below);
+    check_tree_path(v, above);
+}
+
 /* Checks the cheap global counters. */
 static void check_counters(vmm_state_t *s)
 {
@@ -369,9 +438,9 @@ static void check_counters(vmm_state_t *s)
     FUZZ_CHECK(s->alloc.live == s->nrecs + nodes, "vmm-record-blocks",
                "%zu allocator blocks live, model has %zu records + %zu bitmap nodes",
                s->alloc.live, s->nrecs, nodes);
-    FUZZ_CHECK(fuzz_phys_in_use(&s->pool) == s->owned_frames + s->pt.table_frames,
+    FUZZ_CHECK(frame_pool_in_use(&s->pool) == s->owned_frames + s->pt.table_frames,
                "vmm-frames-in-use", "%zu frames in use; records own %zu + %zu table frames",
-               fuzz_phys_in_use(&s->pool), s->owned_frames, s->pt.table_frames);
+               frame_pool_in_use(&s->pool), s->owned_frames, s->pt.table_frames);
 }
 
 /* Returns true when the core's record list has exactly the model's records
@@ -381,7 +450,8 @@ static bool records_match(const vmm_state_t *s, size_t *count)
 {
     size_t n = 0;
     bool same = true;
-    for (const vmm_record_t *r = vmm_first_record(&s->vmm); r && n <= s->nrecs; r = vmm_next_record(r), n++) {
+    for (const vmm_record_t *r = vmm_first_record(&s->vmm); r && n <= s->nrecs;
+         r = vmm_next_record(r), n++) {
         if (n == s->nrecs)
             return *count = n + 1u, false;
         const model_record_t *m = &s->recs[s->order[n]];
@@ -425,9 +495,10 @@ static void snapshot_take(vmm_state_t *s)
 {
     copy_vmm(&s->snap_vmm, &s->vmm);
     s->rolled_back = false;
-    s->snap_in_use = fuzz_phys_in_use(&s->pool);
+    s->snap_in_use = frame_pool_in_use(&s->pool);
     s->snap_tables = s->pt.table_frames;
     s->snap_live = s->alloc.live;
+    s->snap_live_bytes = s->alloc.live_bytes;
 }
 
 /* Compares bitmap words [from, to) with the model's; names the first that
@@ -497,13 +568,14 @@ static void snapshot_check(vmm_state_t *s)
     FUZZ_CHECK(records_match(s, &n),
                "vmm-failed-op-changed", "a failed op changed the record list (%zu records, "
                "model %zu, or a header)", n, s->nrecs);
-    FUZZ_CHECK(fuzz_phys_in_use(&s->pool) == s->snap_in_use && s->pt.table_frames == s->snap_tables,
+    FUZZ_CHECK(frame_pool_in_use(&s->pool) == s->snap_in_use && s->pt.table_frames == s->snap_tables,
                "vmm-failed-op-changed", "a failed op changed frames in use %zu -> %zu or table "
-               "frames %zu -> %zu", s->snap_in_use, fuzz_phys_in_use(&s->pool), s->snap_tables,
+               "frames %zu -> %zu", s->snap_in_use, frame_pool_in_use(&s->pool), s->snap_tables,
                s->pt.table_frames);
-    FUZZ_CHECK(s->alloc.live == s->snap_live, "vmm-failed-op-changed",
-               "a failed op changed the allocator's live blocks %zu -> %zu", s->snap_live,
-               s->alloc.live);
+    FUZZ_CHECK(s->alloc.live == s->snap_live && s->alloc.live_bytes == s->snap_live_bytes,
+               "vmm-failed-op-changed", "a failed op changed the allocator's live blocks %zu "
+               "-> %zu (bytes %zu -> %zu)", s->snap_live, s->alloc.live, s->snap_live_bytes,
+               s->alloc.live_bytes);
 }
 
 /* Checks one page: bitmap bit and mapping against the model (walks through
@@ -605,13 +677,17 @@ static void leaf_seen(void *ctx, uint64_t va, x86_pte_t leaf, uint64_t size)
     s->leaves_seen++;
 }
 
-/* Full check: records, the whole bitmap, every leaf of the tables. */
+/* Full check: the record tree (vmm_tree_check) and every record, the whole
+ * bitmap, every leaf of the tables. */
 static void check_all(vmm_state_t *s)
 {
     check_counters(s);
     /* records: sorted, non-overlapping, each equal to its model record */
     size_t n = 0;
     uint64_t prev_end = 0;
+    FUZZ_CHECK(vmm_tree_check(&s->vmm.tree) && s->vmm.tree.count == s->nrecs, "vmm-tree",
+               "the record tree breaks an invariant of vmm_tree.h (count %zu, model %zu)",
+               s->vmm.tree.count, s->nrecs);
     for (const vmm_record_t *r = vmm_first_record(&s->vmm); r; r = vmm_next_record(r)) {
         FUZZ_CHECK(++n <= s->nrecs, "vmm-record-count", "more records than the model's %zu",
                    s->nrecs);
@@ -627,6 +703,22 @@ static void check_all(vmm_state_t *s)
                    (unsigned long long)r->virt);
     }
     FUZZ_CHECK(n == s->nrecs, "vmm-record-count", "%zu records, model %zu", n, s->nrecs);
+    /* the tree backwards: the model's order reversed */
+    const vmm_tree_node_t *back = vmm_tree_last(&s->vmm.tree);
+    for (size_t i = s->nrecs; i-- > 0; back = vmm_tree_prev(back))
+        FUZZ_CHECK(back && rec_of(back)->virt == s->recs[s->order[i]].virt, "vmm-tree-order",
+                   "walking the tree backwards, record %zu is not the model's 0x%llx", i,
+                   (unsigned long long)s->recs[s->order[i]].virt);
+    FUZZ_CHECK(back == NULL, "vmm-tree-order", "the tree has a record before the first");
+    /* the record blocks: a header and, per frame, its address (and, for a
+     * reservation, its attributes byte) */
+    size_t bytes = 0;
+    for (size_t i = 0; i < s->nrecs; i++)
+        bytes += sizeof(vmm_record_t) +
+                 s->recs[i].nframes * (sizeof(uint64_t) + (s->recs[i].kind == VMM_REC_RESERVE));
+    bytes += hbitmap_bytes(&s->vmm.bitmap); /* and the bitmap's nodes */
+    FUZZ_CHECK(s->alloc.live_bytes == bytes, "vmm-record-bytes",
+               "%zu bytes in record and bitmap blocks, model %zu", s->alloc.live_bytes, bytes);
     /* the bitmap, built again from the model */
     size_t words = s->storage_words;
     FUZZ_CHECK(hbitmap_check(&s->vmm.bitmap), "vmm-hbitmap-structure",
@@ -684,8 +776,8 @@ static bool judge(vmm_state_t *s, vmm_status_t got, bool may_succeed, uint64_t a
                    (unsigned long long)allowed);
         return true;
     }
-    bool frames_failed = s->pool.failures != s->snap_frame_failures ||
-                         fuzz_phys_in_use(&s->pool) + s->op_frames > s->pool.nframes;
+    bool frames_failed = s->ff.failures != s->snap_frame_failures ||
+                         frame_pool_in_use(&s->pool) + s->op_frames > s->pool.nframes;
     bool alloc_failed = s->alloc.failures != s->snap_alloc_failures;
     if (args_ok && ((got == VMM_ERR_OUT_OF_FRAMES && frames_failed) ||
                     (got == VMM_ERR_OUT_OF_MEMORY && alloc_failed))) {
@@ -706,7 +798,7 @@ static void op_start_range(vmm_state_t *s, uint64_t va, uint64_t len)
     s->touch_len = len;
     s->op_frames = OP_FRAMES_DEFAULT;
     snapshot_take(s);
-    s->snap_frame_failures = s->pool.failures;
+    s->snap_frame_failures = s->ff.failures;
     s->snap_alloc_failures = s->alloc.failures;
 }
 
@@ -722,6 +814,8 @@ static void op_end(vmm_state_t *s, bool ok)
             check_page(s, s->touch_va & ~VMM_PAGE_MASK);
     }
     check_counters(s);
+    check_tree_near(s, s->tree_touched ? s->tree_key : s->touch_va);
+    s->tree_touched = false;
     if (s->paranoid)
         check_all(s);
 }
@@ -818,7 +912,7 @@ static void op_alloc(vmm_state_t *s, fuzz_data_t *fd)
         for (size_t k = 0; k < pages; k++) {
             uint64_t va = virt + k * VMM_PAGE_SIZE;
             r->frames[k] = core->frames[k];
-            FUZZ_CHECK(fuzz_phys_is_used(&s->pool, r->frames[k]), "vmm-alloc-frame",
+            FUZZ_CHECK(frame_pool_is_used(&s->pool, r->frames[k]), "vmm-alloc-frame",
                        "page 0x%llx maps frame 0x%llx, not one from the frame source",
                        (unsigned long long)va, (unsigned long long)r->frames[k]);
             own_frames(s, r->frames[k], 1, true);
@@ -868,7 +962,7 @@ static void op_set(vmm_state_t *s, fuzz_data_t *fd)
     bool args_ok = allowed == 0;
     if (args_ok && with_phys) { /* found after the record is allocated */
         for (uint64_t k = 0; k < pages; k++)
-            if (fuzz_phys_is_used(&s->pool, phys.start + k * VMM_PAGE_SIZE))
+            if (frame_pool_is_used(&s->pool, phys.start + k * VMM_PAGE_SIZE))
                 allowed |= BIT(VMM_ERR_PHYS_ALREADY_ALLOCATED);
         if (!canonical_range(virt.start, virt.end - virt.start))
             allowed |= BIT(VMM_ERR_NON_CANONICAL);
@@ -1054,7 +1148,7 @@ static void op_map_page(vmm_state_t *s, fuzz_data_t *fd)
     uint64_t phys = UNMANAGED_BASE + pframe * size;
     bool taken = false;
     if ((pmode & MAP_PHYS_MASK) == MAP_PHYS_POOL && size != VMM_SIZE_1G)
-        taken = fuzz_phys_take(&s->pool, (size_t)PAGES(size), (size_t)PAGES(size), &phys);
+        taken = frame_pool_take(&s->pool, (size_t)PAGES(size), (size_t)PAGES(size), &phys);
     if ((pmode & MAP_PHYS_MASK) == MAP_PHYS_ODD)
         phys += VMM_PAGE_SIZE;                             /* misaligned phys */
     /* the model */
@@ -1080,7 +1174,7 @@ static void op_map_page(vmm_state_t *s, fuzz_data_t *fd)
         allowed = BIT(VMM_ERR_NON_CANONICAL); /* the mapper's error */
     op_start_range(s, va, VMM_PAGE_SIZE);
     if (taken) /* the harness's own frames are not part of the snapshot */
-        s->snap_in_use = fuzz_phys_in_use(&s->pool);
+        s->snap_in_use = frame_pool_in_use(&s->pool);
     vmm_status_t got = vmm_map_page(&s->vmm, reservation, va, phys, attrs);
     TRACE("map_page(reservation=0x%llx, virt=0x%llx, phys=0x%llx%s, attrs=0x%x) -> %s",
           (unsigned long long)reservation, (unsigned long long)va, (unsigned long long)phys,
@@ -1097,17 +1191,36 @@ static void op_map_page(vmm_state_t *s, fuzz_data_t *fd)
         if (r)
             check_named_record(s, r);
         if (taken) { /* the frames were not handed over: take them back */
-            vmm_frames_t f = fuzz_phys_frames(&s->pool);
+            vmm_frames_t f = frame_pool_frames(&s->pool);
             f.free(f.ctx, phys, (size_t)PAGES(size));
         }
     }
     op_end(s, true);
 }
 
+/* The model's own reading of a #PF error code (Intel SDM vol. 3, 4.7),
+ * not the core's x86_pf_decode: bit 0 present, 1 write, 2 user, 3 reserved
+ * bit, 4 instruction fetch. */
+#define PF_CODE_P 0x01u
+#define PF_CODE_W 0x02u
+#define PF_CODE_U 0x04u
+#define PF_CODE_RSVD 0x08u
+#define PF_CODE_I 0x10u
+typedef struct model_access {
+    bool present, write, user, reserved, fetch;
+} model_access_t;
+
+static model_access_t model_pf_decode(uint8_t code)
+{
+    return (model_access_t){ .present = code & PF_CODE_P, .write = code & PF_CODE_W,
+                             .user = code & PF_CODE_U, .reserved = code & PF_CODE_RSVD,
+                             .fetch = code & PF_CODE_I };
+}
+
 /* vmm_fault through x86_page_fault at va with a #PF error code. */
 static void op_fault(vmm_state_t *s, uint64_t va, uint8_t code)
 {
-    vmm_access_t a = x86_pf_decode(code);
+    model_access_t a = model_pf_decode(code);
     /* the model's verdicts */
     uint64_t allowed = 0; /* bit per vmm_fault_kind_t */
     uint64_t mphys = 0, msize = 0;
@@ -1142,12 +1255,12 @@ static void op_fault(vmm_state_t *s, uint64_t va, uint8_t code)
                "vmm-fault-verdict", "verdict %s; model allows mask 0x%llx",
                vmm_fault_name(kind), (unsigned long long)allowed);
     if (kind == VMM_FAULT_OUT_OF_MEMORY) {
-        bool explained = s->pool.failures != s->snap_frame_failures ||
+        bool explained = s->ff.failures != s->snap_frame_failures ||
                          s->alloc.failures != s->snap_alloc_failures ||
                          !canonical_range(va & ~(r->page_size - 1u), r->page_size) ||
                          r->page_size == VMM_SIZE_1G ||
-                         fuzz_phys_in_use(&s->pool) + 520u > s->pool.nframes ||
-                         !fuzz_phys_has_run(&s->pool, (size_t)PAGES(r->page_size),
+                         frame_pool_in_use(&s->pool) + 520u > s->pool.nframes ||
+                         !frame_pool_has_run(&s->pool, (size_t)PAGES(r->page_size),
                                             (size_t)PAGES(r->page_size));
         FUZZ_CHECK(explained && out.status != VMM_OK, "vmm-fault-oom",
                    "OUT_OF_MEMORY (%s) with frames to spare", vmm_strerror(out.status));
@@ -1165,7 +1278,7 @@ static void op_fault(vmm_state_t *s, uint64_t va, uint8_t code)
                    (unsigned long long)out.page_size, (unsigned long long)out.phys,
                    (unsigned long long)page, (unsigned long long)r->page_size);
         for (uint64_t f = 0; f < PAGES(r->page_size); f++)
-            FUZZ_CHECK(fuzz_phys_is_used(&s->pool, out.phys + f * VMM_PAGE_SIZE),
+            FUZZ_CHECK(frame_pool_is_used(&s->pool, out.phys + f * VMM_PAGE_SIZE),
                        "vmm-fault-frame", "demand frame 0x%llx is not from the frame source",
                        (unsigned long long)(out.phys + f * VMM_PAGE_SIZE));
         r->frames[k] = out.phys;
@@ -1186,6 +1299,48 @@ static uint64_t record_page(vmm_state_t *s, uint8_t idx, uint16_t page)
 }
 
 /* Decodes and runs one op. */
+/* One public call with one NULL pointer argument (status.h's NULL rule):
+ * VMM_ERR_INVALID_ARGUMENT (false / NULL / 0 for queries) and nothing
+ * changed, which the per-op checks then confirm against the model. */
+static void op_null_arg(vmm_state_t *s, unsigned call, uint64_t va)
+{
+    enum { CALLS = 15 };
+    uint64_t out = 0;
+    bool b = false;
+    vmm_range_t r = {va, va + VMM_PAGE_SIZE};
+    vmm_access_t acc = {0};
+    vmm_fault_result_t res;
+    vmm_status_t got = VMM_ERR_INVALID_ARGUMENT;
+    call %= CALLS;
+    switch (call) {
+    case 0: got = vmm_is_set(&s->vmm, va, NULL); break;
+    case 1: got = vmm_alloc(&s->vmm, 1, 0, NULL); break;
+    case 2: got = vmm_reserve(&s->vmm, 1, VMM_SIZE_4K, 0, VMM_RESERVE_LAZY, NULL); break;
+    case 3: got = vmm_is_set(NULL, va, &b); break;
+    case 4: got = vmm_set(NULL, r, NULL, 0); break;
+    case 5: got = vmm_free(NULL, va); break;
+    case 6: got = vmm_claim(NULL, va, 1, VMM_SIZE_4K, 0, 0); break;
+    case 7: got = vmm_map_page(NULL, va, va, POOL_BASE, 0); break;
+    case 8: got = vmm_release(NULL, va); break;
+    case 9: got = vmm_alloc(NULL, 1, 0, &out); break;
+    case 10: got = vmm_reserve(NULL, 1, VMM_SIZE_4K, 0, 0, &out); break;
+    case 11: got = x86_translate(&s->pt, va, NULL); break;
+    case 12: got = x86_map(NULL, va, POOL_BASE, VMM_PAGE_SIZE, VMM_PAGE_SIZE, 0); break;
+    case 13:
+        FUZZ_CHECK(vmm_find_record(NULL, va) == NULL && vmm_first_record(NULL) == NULL &&
+                   vmm_record_page_attrs(NULL, 0) == 0, "vmm-null-arg", "a NULL query answered");
+        break;
+    default:
+        FUZZ_CHECK(vmm_fault(NULL, va, acc, &res) == VMM_FAULT_NOT_PRESENT &&
+                   res.status == VMM_ERR_INVALID_ARGUMENT, "vmm-null-arg",
+                   "vmm_fault(NULL) was not fatal");
+        break;
+    }
+    TRACE("null_arg(call %u, va 0x%llx) -> %s", call, (unsigned long long)va, fuzz_status(got));
+    FUZZ_CHECK_STATUS(got, VMM_ERR_INVALID_ARGUMENT, "vmm-null-arg");
+    FUZZ_CHECK(out == 0, "vmm-null-arg", "a failed call wrote its out-pointer");
+}
+
 static void run_op(vmm_state_t *s, fuzz_data_t *fd, unsigned op)
 {
     switch (op) {
@@ -1216,11 +1371,16 @@ static void run_op(vmm_state_t *s, fuzz_data_t *fd, unsigned op)
     }
     case VMM_OP_FAIL: {
         uint8_t which = fd_u8(fd), n = fd_u8(fd);
-        TRACE("fail: %s allocation %u from now fails", which & FAIL_FRAMES ? "frame" : "record", n + 1u);
-        if (which & FAIL_FRAMES)
-            fuzz_phys_fail_after(&s->pool, n);
+        TRACE("fail: %s allocation %u from now fails", which & FAIL_WHICH_FRAMES ? "frame" : "record", n + 1u);
+        if (which & FAIL_WHICH_FRAMES)
+            s->ff.countdown = n;
         else
-            fuzz_alloc_fail_after(&s->alloc, n);
+            s->alloc.countdown = n;
+        break;
+    }
+    case VMM_OP_NULL_ARG: {
+        unsigned call = fd_u8(fd);
+        op_null_arg(s, call, read_va(s, fd));
         break;
     }
     case VMM_OP_CHECK_ALL:
@@ -1231,11 +1391,6 @@ static void run_op(vmm_state_t *s, fuzz_data_t *fd, unsigned op)
     default: TRACE("nop (opcode %u)", op); break;
     }
 }
-
-static const char *const op_names[VMM_OP_COUNT] = {
-    "alloc", "set", "free", "is_set", "reserve", "claim", "map_page", "release", "fault",
-    "free_record", "release_record", "fault_record", "fail", "check_all",
-};
 
 /* The model's own canonical rule (not the core's): an x86_64 address is
  * mappable when it lies in the low half [0, 2^47) or the high half
@@ -1264,9 +1419,11 @@ static void check_bad_inits(vmm_state_t *s, const vmm_allocator_t *a, const vmm_
                "a failed vmm_init changed the vmm_t");
 }
 
-/* Reads the configuration and builds tables + VMM. */
-static void setup(vmm_state_t *s, fuzz_data_t *fd)
+/* Reads the configuration and builds tables + VMM. Returns false when the
+ * model says the window cannot be mapped (vmm_init refused it, as it must). */
+static bool setup(void *state, fuzz_data_t *fd)
 {
+    vmm_state_t *s = state;
     uint8_t cls = fd_u8(fd);
     uint16_t size = fd_u16(fd);
     uint8_t alloc_fail = fd_u8(fd), frame_fail = fd_u8(fd), flags = fd_u8(fd);
@@ -1274,6 +1431,11 @@ static void setup(vmm_state_t *s, fuzz_data_t *fd)
     s->start = window_base[base] + (uint64_t)(cls / WINDOW_BASES) * VMM_PAGE_SIZE;
     s->window_pages = base == HUGE_CLASS ? HUGE_WINDOW_PAGES + size
                                          : 1u + size % SMALL_WINDOW_PAGES;
+    /* size bit 15 (small windows): the window straddles its base, so base
+     * 3 runs across the canonical hole's high edge */
+    if (base != HUGE_CLASS && (size & SIZE_STRADDLE) &&
+        s->start >= (s->window_pages / 2u) * VMM_PAGE_SIZE)
+        s->start -= (s->window_pages / 2u) * VMM_PAGE_SIZE;
     if (s->window_pages >= PAGES(0 - s->start))
         s->window_pages = PAGES(0 - s->start) - 1u;  /* end must not wrap */
     s->end = s->start + s->window_pages * VMM_PAGE_SIZE;
@@ -1284,13 +1446,13 @@ static void setup(vmm_state_t *s, fuzz_data_t *fd)
     s->last = NULL;
     s->used_pages = 0;
     s->owned_frames = 0;
-    fuzz_alloc_init(&s->alloc);
-    s->pool.failures = 0;
-    fuzz_phys_fail_after(&s->pool, -1);
-    vmm_frames_t frames = fuzz_phys_frames(&s->pool);
-    vmm_status_t st = x86_paging_init(&s->pt, &frames, fuzz_phys_offset(&s->pool));
+    s->tree_touched = false;
+    fail_alloc_reset(&s->alloc);
+    fail_frames_reset(&s->ff);
+    vmm_frames_t frames = fail_frames_iface(&s->ff);
+    vmm_status_t st = x86_paging_init(&s->pt, &frames, frame_pool_offset(&s->pool));
     FUZZ_CHECK_STATUS(st, VMM_OK, "vmm-paging-init");
-    vmm_allocator_t a = fuzz_alloc_allocator(&s->alloc);
+    vmm_allocator_t a = fail_alloc_iface(&s->alloc);
     vmm_mapper_t m = x86_paging_mapper(&s->pt);
     check_bad_inits(s, &a, &m, &frames);
     /* a dirty vmm_t: vmm_init must set everything it uses */
@@ -1302,57 +1464,59 @@ static void setup(vmm_state_t *s, fuzz_data_t *fd)
           alloc_fail ? (int)alloc_fail : -1, frame_fail ? (int)frame_fail : -1, s->paranoid,
           fuzz_status(st));
     FUZZ_CHECK_STATUS(st, s->mappable ? VMM_OK : VMM_ERR_NON_CANONICAL, "vmm-init");
-    fuzz_alloc_fail_after(&s->alloc, alloc_fail ? (long)alloc_fail - 1 : -1);
-    fuzz_phys_fail_after(&s->pool, frame_fail ? (long)frame_fail - 1 : -1);
-}
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-    static vmm_state_t *s;
-    if (!s) {
-        s = calloc(1, sizeof *s);
-        if (!s)
-            abort();
-        fuzz_phys_create(&s->pool, POOL_BASE, POOL_FRAMES);
-        for (size_t i = 0; i < MAX_RECORDS; i++) {
-            s->recs[i].frames = s->frame_store[i];
-            s->recs[i].page_attrs = s->attr_store[i];
-        }
-        s->owned = calloc(POOL_FRAMES, 1);
-        if (!s->owned)
-            abort();
-    }
-    fuzz_data_t fd;
-    fd_init(&fd, data, size);
-    fuzz_op_begin(0, "(config)");
-    setup(s, &fd);
-    if (!s->mappable) { /* vmm_init refused the window, as it must */
-        x86_paging_destroy(&s->pt);
-        FUZZ_CHECK(fuzz_phys_reset(&s->pool), "vmm-leak", "frames leaked");
-        return 0;
-    }
+    if (!s->mappable)
+        return false;
+    s->alloc.countdown = fuzz_fail_countdown(alloc_fail);
+    s->ff.countdown = fuzz_fail_countdown(frame_fail);
     check_counters(s);
-    for (unsigned k = 1; k <= FUZZ_MAX_OPS && !fd_empty(&fd); k++) {
-        unsigned op = fd_u8(&fd);
-        fuzz_op_begin(k, op < VMM_OP_COUNT ? op_names[op] : "nop");
-        run_op(s, &fd, op);
-    }
-    fuzz_op_begin(0, "(end of input)");
-    check_all(s);
-    /* reset by undoing what the input did: records, then tables */
-    fuzz_phys_fail_after(&s->pool, -1);
-    fuzz_alloc_fail_after(&s->alloc, -1);
-    vmm_deinit(&s->vmm);
-    while (s->nrecs)
-        model_remove(s, &s->recs[s->nrecs - 1u]);
-    FUZZ_CHECK(vmm_first_record(&s->vmm) == NULL && s->alloc.live == 0, "vmm-deinit",
-               "vmm_deinit left %zu record blocks", s->alloc.live);
-    FUZZ_CHECK(s->pt.table_frames == 1 && fuzz_phys_in_use(&s->pool) == 1, "vmm-deinit",
-               "after vmm_deinit: %zu table frames, %zu frames in use (want the PML4 only)",
-               s->pt.table_frames, fuzz_phys_in_use(&s->pool));
-    x86_paging_destroy(&s->pt);
-    FUZZ_CHECK(fuzz_phys_reset(&s->pool), "vmm-leak", "frames leaked");
-    return 0;
+    return true;
 }
+
+/* fuzz_target_t hooks (fuzz_driver.h). */
+static void *create(void)
+{
+    vmm_state_t *s = calloc(1, sizeof *s);
+    if (!s || !(s->owned = calloc(POOL_FRAMES, 1)))
+        abort();
+    fuzz_frames_create(&s->pool, &s->ff, POOL_BASE, POOL_FRAMES);
+    fail_alloc_init(&s->alloc);
+    fail_alloc_use_arena(&s->alloc, ARENA_BYTES);
+    for (size_t i = 0; i < MAX_RECORDS; i++) {
+        s->recs[i].frames = s->frame_store[i];
+        s->recs[i].page_attrs = s->attr_store[i];
+    }
+    return s;
+}
+
+static void run(void *state, fuzz_data_t *fd, unsigned op) { run_op(state, fd, op); }
+static void final_check(void *state) { check_all(state); }
+
+/* Undoes what the input did (records, then tables): the pool and the arena
+ * are as created, so the next input runs as if it were the first. */
+static void reset(void *state)
+{
+    vmm_state_t *s = state;
+    s->ff.countdown = -1;
+    s->alloc.countdown = -1;
+    if (s->mappable) {
+        vmm_deinit(&s->vmm);
+        while (s->nrecs)
+            model_remove(s, &s->recs[s->nrecs - 1u]);
+        FUZZ_CHECK(s->vmm.tree.root == NULL && s->vmm.tree.count == 0 && s->alloc.live == 0,
+                   "vmm-deinit", "vmm_deinit left %zu record blocks, tree count %zu",
+                   s->alloc.live, s->vmm.tree.count);
+        FUZZ_CHECK(s->pt.table_frames == 1 && frame_pool_in_use(&s->pool) == 1, "vmm-deinit",
+                   "after vmm_deinit: %zu table frames, %zu frames in use (want the PML4 only)",
+                   s->pt.table_frames, frame_pool_in_use(&s->pool));
+    }
+    x86_paging_destroy(&s->pt);
+    FUZZ_CHECK(frame_pool_reset(&s->pool), "vmm-leak", "frames leaked");
+    fail_alloc_reset(&s->alloc);
+}
+
+static const fuzz_target_t target = {
+    .ops = vmm_op_desc, .nops = VMM_OP_COUNT, .max_ops = VMM_MAX_OPS,
+    .create = create, .setup = setup, .run_op = run, .check_op = NULL,
+    .check_final = final_check, .reset = reset,
+};
+FUZZ_TARGET(target)

@@ -34,8 +34,8 @@ uint64_t fuzz_canonical(uint64_t va)
 }
 
 /* Returns the table at physical t, checking it is a pool frame in use
- * (fuzz_phys_is_used, inline: every step of every walk comes here). */
-NO_ASAN static const x86_pte_t *table(const fuzz_phys_t *fp, uint64_t t)
+ * (frame_pool_is_used, inline: every step of every walk comes here). */
+NO_ASAN static const x86_pte_t *table(const frame_pool_t *fp, uint64_t t)
 {
     uint64_t i = (t - fp->base) >> VMM_PAGE_SHIFT;
     bool used = t >= fp->base && (t & VMM_PAGE_MASK) == 0 && i < fp->nframes && fp->used[i];
@@ -54,7 +54,7 @@ static bool leaf_at(x86_pte_t e, int level)
 #define REGION_SHIFT 21u /* a page table maps 2 MiB */
 
 /* Walks va; remembers the page table it reaches in *cache (may be NULL). */
-NO_ASAN static bool walk(const fuzz_phys_t *fp, uint64_t pml4, uint64_t va, x86_pte_t *leaf,
+NO_ASAN static bool walk(const frame_pool_t *fp, uint64_t pml4, uint64_t va, x86_pte_t *leaf,
                          uint64_t *size, fuzz_walk_cache_t *cache)
 {
     uint64_t t = pml4;
@@ -77,13 +77,13 @@ NO_ASAN static bool walk(const fuzz_phys_t *fp, uint64_t pml4, uint64_t va, x86_
     return false;
 }
 
-bool fuzz_walk_va(const fuzz_phys_t *fp, uint64_t pml4, uint64_t va,
+bool fuzz_walk_va(const frame_pool_t *fp, uint64_t pml4, uint64_t va,
                   x86_pte_t *leaf, uint64_t *size)
 {
     return walk(fp, pml4, va, leaf, size, NULL);
 }
 
-NO_ASAN bool fuzz_walk_va_cached(const fuzz_phys_t *fp, uint64_t pml4, uint64_t va,
+NO_ASAN bool fuzz_walk_va_cached(const frame_pool_t *fp, uint64_t pml4, uint64_t va,
                                  x86_pte_t *leaf, uint64_t *size, fuzz_walk_cache_t *cache)
 {
     if (!cache->pt || cache->region != va >> REGION_SHIFT)
@@ -97,7 +97,7 @@ NO_ASAN bool fuzz_walk_va_cached(const fuzz_phys_t *fp, uint64_t pml4, uint64_t 
 }
 
 typedef struct walk_ctx {
-    const fuzz_phys_t *fp;
+    const frame_pool_t *fp;
     fuzz_leaf_fn fn;
     void *ctx;
     size_t tables;
@@ -134,7 +134,7 @@ NO_ASAN static void walk_table(walk_ctx_t *w, uint64_t t, int level, uint64_t ba
                "an empty table at level %d was not freed", level);
 }
 
-size_t fuzz_walk_all(const fuzz_phys_t *fp, uint64_t pml4, fuzz_leaf_fn fn, void *ctx)
+size_t fuzz_walk_all(const frame_pool_t *fp, uint64_t pml4, fuzz_leaf_fn fn, void *ctx)
 {
     walk_ctx_t w = { fp, fn, ctx, 0 };
     walk_table(&w, pml4, X86_LEVEL_PML4, 0);

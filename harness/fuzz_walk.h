@@ -1,6 +1,6 @@
 /*
  * fuzz_walk.h - the harness's own reading of x86_64 page tables held in a
- * fuzz_phys pool: an oracle independent of core/x86_64/paging.c.
+ * frame_pool: an oracle independent of core/x86_64/paging.c.
  *
  * Written from pte.h and paging.h only: leaf flags are P, W = WRITABLE,
  * U = !KERNEL, G = KERNEL, PCD = !CACHABLE, NX = !EXECUTABLE, PS for 2M/1G;
@@ -16,7 +16,7 @@
 
 #include "core/mapper.h"
 #include "core/x86_64/pte.h"
-#include "fuzz_phys.h"
+#include "frame_pool.h"
 
 /* Called for every leaf: va (canonical), its entry and page size. */
 typedef void (*fuzz_leaf_fn)(void *ctx, uint64_t va, x86_pte_t leaf, uint64_t size);
@@ -28,7 +28,7 @@ x86_pte_t fuzz_expected_pte(vmm_attrs_t attrs, uint64_t size);
 uint64_t fuzz_canonical(uint64_t va);
 
 /* Walks va. Returns true with the leaf entry and page size when mapped. */
-bool fuzz_walk_va(const fuzz_phys_t *fp, uint64_t pml4, uint64_t va,
+bool fuzz_walk_va(const frame_pool_t *fp, uint64_t pml4, uint64_t va,
                   x86_pte_t *leaf, uint64_t *size);
 
 /* A page table reached by the last cached walk (see fuzz_walk_va_cached). */
@@ -41,13 +41,13 @@ typedef struct fuzz_walk_cache {
  * that reached a page table reads one entry of it. Valid only while the
  * tables do not change (the pages one check looks at): start each such
  * check with a zeroed cache. */
-bool fuzz_walk_va_cached(const fuzz_phys_t *fp, uint64_t pml4, uint64_t va,
+bool fuzz_walk_va_cached(const frame_pool_t *fp, uint64_t pml4, uint64_t va,
                          x86_pte_t *leaf, uint64_t *size, fuzz_walk_cache_t *cache);
 
 /* Walks every table below pml4, checking the structure (tables are pool
  * frames in use, each reached once, intermediate flags exact, no empty
  * non-root table), and calls fn for every leaf in address order. Returns
  * the number of tables, the PML4 included. A broken structure aborts. */
-size_t fuzz_walk_all(const fuzz_phys_t *fp, uint64_t pml4, fuzz_leaf_fn fn, void *ctx);
+size_t fuzz_walk_all(const frame_pool_t *fp, uint64_t pml4, fuzz_leaf_fn fn, void *ctx);
 
 #endif

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "fuzz_ops.h"
+#include "xorshift.h"
 
 #define BENCH_OPS 64u
 #define BENCH_MAX 1024u
@@ -34,38 +35,24 @@ typedef struct prog {
     size_t len;
 } prog_t;
 
-/* Returns the next xorshift64 value. */
-static uint64_t next(uint64_t *rng)
+/* Returns the next pseudo-random number (tests/lib/xorshift.h). */
+static uint64_t next(uint64_t *rng) { return xorshift_below(rng, 0); }
+
+/* A read_va argument (2 values): mostly the window start + a small slot. */
+static unsigned va(uint64_t *v, uint64_t *rng)
 {
-    uint64_t x = *rng;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return *rng = x;
+    v[0] = PERCENT(rng, 85) ? 0 : (uint8_t)(next(rng) & VA_MODE_STRAY);
+    v[1] = next(rng) % 600u;
+    return 2;
 }
 
-/* Appends the low `bytes` bytes of v, little-endian. */
-static void put(prog_t *p, uint64_t v, unsigned bytes)
+/* attrs: valid bits, rarely a raw (maybe invalid) byte. */
+static uint64_t attrs(uint64_t *rng)
 {
-    for (unsigned i = 0; i < bytes && p->len < BENCH_MAX; i++)
-        p->buf[p->len++] = (uint8_t)(v >> (8u * i));
+    return PERCENT(rng, 3) ? next(rng) & 0xFFu : next(rng) & ATTR_VALID_BITS;
 }
 
-/* Appends a read_va argument: mostly the window start + a small slot. */
-static void va(prog_t *p, uint64_t *rng)
-{
-    uint8_t mode = PERCENT(rng, 85) ? 0 : (uint8_t)(next(rng) & VA_MODE_STRAY);
-    put(p, mode, 1);
-    put(p, next(rng) % 600u, 2);
-}
-
-/* Appends attrs: valid bits, rarely a raw (maybe invalid) byte. */
-static void attrs(prog_t *p, uint64_t *rng)
-{
-    put(p, PERCENT(rng, 3) ? next(rng) & 0xFFu : next(rng) & ATTR_VALID_BITS, 1);
-}
-
-/* Appends one op with its arguments. */
+/* Appends one op with its arguments, encoded by the vmm table (fuzz_ops.h). */
 static void op(prog_t *p, uint64_t *rng)
 {
     static const uint8_t mix[] = {
@@ -80,41 +67,46 @@ static void op(prog_t *p, uint64_t *rng)
         code = VMM_OP_CHECK_ALL;
     else if (PERCENT(rng, 2))
         code = VMM_OP_FAIL;
-    put(p, code, 1);
+    uint64_t v[FUZZ_OP_MAX_ARGS];
+    unsigned n = 0;
     switch (code) {
-    case VMM_OP_ALLOC: put(p, 1u + next(rng) % 16u, 1); attrs(p, rng); break;
+    case VMM_OP_ALLOC: v[n++] = 1u + next(rng) % 16u; v[n++] = attrs(rng); break;
     case VMM_OP_SET:
-        va(p, rng);
-        put(p, 1u + next(rng) % 16u, 1);
-        put(p, next(rng) & 0x1u, 1);            /* with phys, well formed */
-        put(p, 1024u + next(rng) % 16384u, 2);
-        attrs(p, rng);
+        n += va(v, rng);
+        v[n++] = 1u + next(rng) % 16u;
+        v[n++] = next(rng) & 0x1u;                 /* with phys, well formed */
+        v[n++] = 1024u + next(rng) % 16384u;
+        v[n++] = attrs(rng);
         break;
-    case VMM_OP_FREE: case VMM_OP_IS_SET: case VMM_OP_RELEASE: va(p, rng); break;
+    case VMM_OP_FREE: case VMM_OP_IS_SET: case VMM_OP_RELEASE: n += va(v, rng); break;
     case VMM_OP_RESERVE: case VMM_OP_CLAIM:
         if (code == VMM_OP_CLAIM)
-            va(p, rng);
-        put(p, 1u + next(rng) % 8u, 1);
-        put(p, PERCENT(rng, 80) ? 0 : PERCENT(rng, 90) ? 1 : 2, 1); /* 4K, 2M, 1G */
-        attrs(p, rng);
-        put(p, next(rng) & 0x1u, 1);            /* LAZY */
+            n += va(v, rng);
+        v[n++] = 1u + next(rng) % 8u;
+        v[n++] = PERCENT(rng, 80) ? 0 : PERCENT(rng, 90) ? 1 : 2; /* 4K, 2M, 1G */
+        v[n++] = attrs(rng);
+        v[n++] = next(rng) & 0x1u;                 /* LAZY */
         break;
     case VMM_OP_MAP_PAGE:
-        put(p, next(rng) & 0x7Fu, 1);
-        put(p, next(rng) % 8u, 2);
-        put(p, PERCENT(rng, 70) ? 0 : 1, 1);    /* pool or device frames */
-        put(p, next(rng) % 4096u, 2);
-        attrs(p, rng);
+        v[n++] = next(rng) & 0x7Fu;
+        v[n++] = next(rng) % 8u;
+        v[n++] = PERCENT(rng, 70) ? 0 : 1;         /* pool or device frames */
+        v[n++] = next(rng) % 4096u;
+        v[n++] = attrs(rng);
         break;
-    case VMM_OP_FAULT: va(p, rng); put(p, next(rng) & 0x1Fu, 1); break;
-    case VMM_OP_FREE_RECORD: case VMM_OP_RELEASE_RECORD: put(p, next(rng), 1); break;
+    case VMM_OP_FAULT: n += va(v, rng); v[n++] = next(rng) & 0x1Fu; break;
+    case VMM_OP_FREE_RECORD: case VMM_OP_RELEASE_RECORD: v[n++] = next(rng) & 0xFFu; break;
     case VMM_OP_FAULT_RECORD:
-        put(p, next(rng) & 0x7Fu, 1);
-        put(p, next(rng) % 16u, 2);
-        put(p, next(rng) & 0x7u, 1);            /* P W U, no reserved bit */
+        v[n++] = next(rng) & 0x7Fu;
+        v[n++] = next(rng) % 16u;
+        v[n++] = next(rng) & 0x7u;                 /* P W U, no reserved bit */
         break;
-    case VMM_OP_FAIL: put(p, next(rng) & FAIL_FRAMES, 1); put(p, next(rng) % 8u, 1); break;
+    case VMM_OP_FAIL: v[n++] = next(rng) & FAIL_FRAMES; v[n++] = next(rng) % 8u; break;
     default: break;
+    }
+    if (!fuzz_op_encode(fuzz_format("vmm"), code, v, n, p->buf, &p->len, BENCH_MAX)) {
+        fprintf(stderr, "gen_bench: op %u disagrees with its table\n", code);
+        exit(1);
     }
 }
 
@@ -122,11 +114,12 @@ static void op(prog_t *p, uint64_t *rng)
 static void program(prog_t *p, uint64_t *rng)
 {
     p->len = 0;
-    put(p, next(rng) & 0xFFu, 1);               /* window class + offset */
-    put(p, 64u + next(rng) % 4000u, 2);         /* window pages          */
-    put(p, 0, 1);                               /* no alloc failure      */
-    put(p, 0, 1);                               /* no frame failure      */
-    put(p, 0, 1);                               /* flags: not paranoid   */
+    uint64_t config[] = {
+        next(rng) & 0xFFu,       /* window class + offset */
+        64u + next(rng) % 4000u, /* window pages          */
+        0, 0, 0,                 /* no alloc or frame failure, not paranoid */
+    };
+    fuzz_encode(VMM_CONFIG, config, 5, p->buf, &p->len, BENCH_MAX);
     for (unsigned i = 0; i < BENCH_OPS; i++)
         op(p, rng);
 }

@@ -7,6 +7,7 @@
  * The fuzzers start from these and merge only inputs that add coverage
  * (./fuzz.sh). Re-running the generator gives the same bytes.
  */
+#define _DEFAULT_SOURCE /* fmemopen */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -37,8 +38,6 @@ static void put(prog_t *p, uint64_t v, unsigned bytes)
     }
 }
 static void u8(prog_t *p, uint64_t v) { put(p, v, 1); }
-static void u16(prog_t *p, uint64_t v) { put(p, v, 2); }
-static void u32(prog_t *p, uint64_t v) { put(p, v, 4); }
 
 /* Creates dir (and its parent) if missing. Exits on error. */
 static void make_dir(const char *dir)
@@ -63,52 +62,109 @@ static void save(const char *target, const char *name, const prog_t *p)
     }
 }
 
-/* Writes OUTDIR/target.dict: one libFuzzer/AFL++ dictionary entry per
- * program fragment (an op with typical arguments). */
-static void save_dict(const char *target, const prog_t *const *frags, size_t n)
+/* Returns the format (fuzz_ops.h) of target. Exits when there is none. */
+static const fuzz_format_t *format(const char *target)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s.dict", out_dir, target);
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        perror(path);
-        exit(1);
-    }
-    fprintf(f, "# %s: op fragments (harness/fuzz_ops.h), written by harness/gen_corpus.c\n",
-            target);
-    for (size_t i = 0; i < n; i++) {
-        fprintf(f, "op_%zu=\"", i);
-        for (size_t k = 0; k < frags[i]->len; k++)
-            fprintf(f, "\\x%02x", frags[i]->buf[k]);
-        fprintf(f, "\"\n");
-    }
-    if (fclose(f) != 0) {
-        perror(path);
-        exit(1);
+    const fuzz_format_t *f = fuzz_format(target);
+    if (f)
+        return f;
+    fprintf(stderr, "gen_corpus: no format for %s\n", target);
+    exit(1);
+}
+
+/* Exits naming what: a call of the seed encoders that disagrees with its
+ * table (fuzz_ops.h) is a bug of this file. */
+static void encode_failed(const char *what, const char *widths, unsigned n)
+{
+    fprintf(stderr, "gen_corpus: %s takes %zu values (\"%s\"), given %u (or no room)\n", what,
+            strlen(widths), widths, n);
+    exit(1);
+}
+
+/* Appends values v[0 .. n) with the widths in widths. */
+static void put_widths(prog_t *p, const char *what, const char *widths, const uint64_t *v,
+                       unsigned n)
+{
+    if (!fuzz_encode(widths, v, n, p->buf, &p->len, PROG_MAX))
+        encode_failed(what, widths, n);
+}
+
+/* Appends op v[0] and its arguments v[1 .. n) as the table of f says. */
+static void put_op(prog_t *p, const fuzz_format_t *f, const uint64_t *v, unsigned n)
+{
+    if (!fuzz_op_encode(f, (unsigned)v[0], v + 1, n - 1u, p->buf, &p->len, PROG_MAX))
+        encode_failed(v[0] < f->nops ? f->ops[v[0]].name : "an op out of the table",
+                      v[0] < f->nops ? f->ops[v[0]].args : "", n - 1u);
+}
+
+/* Starts program p with f's configuration bytes v[0 .. n). */
+static void put_config(prog_t *p, const fuzz_format_t *f, const uint64_t *v, unsigned n)
+{
+    p->len = 0;
+    put_widths(p, "config", f->config, v, n);
+}
+
+#define VALUES(...) (const uint64_t[]){ __VA_ARGS__ }, \
+    (unsigned)(sizeof((const uint64_t[]){ __VA_ARGS__ }) / sizeof(uint64_t))
+/* OP(p, "target", OPCODE, args...) / CONFIG(p, "target", values...) */
+#define OP(p, t, ...) put_op((p), format(t), VALUES(__VA_ARGS__))
+#define CONFIG(p, t, ...) put_config((p), format(t), VALUES(__VA_ARGS__))
+
+/* Writes f's dictionary to out: one entry per op, its opcode byte (when
+ * the target has opcodes) and the example arguments of its table row. */
+static void write_dict(FILE *out, const fuzz_format_t *f)
+{
+    fprintf(out, "# %s: one entry per op of its table in harness/fuzz_ops.h (opcode, example\n"
+                 "# arguments), written by harness/gen_corpus.c; ctest dict_current checks it\n",
+            f->target);
+    for (unsigned op = 0; op < f->nops; op++) {
+        const fuzz_op_desc_t *d = &f->ops[op];
+        prog_t e = { .len = 0 };
+        if (f->has_opcode)
+            u8(&e, op);
+        put_widths(&e, d->name, d->args, d->example + 1, d->nexample);
+        fprintf(out, "%s_", f->target);
+        for (const char *c = d->name; *c; c++)
+            fputc(*c == '.' ? '_' : *c, out);
+        fprintf(out, "=\"");
+        for (size_t k = 0; k < e.len; k++)
+            fprintf(out, "\\x%02x", e.buf[k]);
+        fprintf(out, "\"\n");
     }
 }
 
-/* A dictionary being built: fragments cut out of a program as it is
- * written (dict_mark before an op, dict_cut after it). */
-#define DICT_MAX 48u
-static prog_t dict_frags[DICT_MAX];
-static const prog_t *dict_ptrs[DICT_MAX];
-static size_t dict_n;
-static size_t dict_from;
-static void dict_mark(const prog_t *p) { dict_from = p->len; }
-static void dict_cut(const prog_t *p)
+/* Writes OUTDIR/<target>.dict for every target. Exits on error. */
+static void save_dicts(void)
 {
-    if (dict_n == DICT_MAX || p->len <= dict_from)
-        return;
-    prog_t *f = &dict_frags[dict_n];
-    f->len = p->len - dict_from;
-    memcpy(f->buf, p->buf + dict_from, f->len);
-    dict_ptrs[dict_n++] = f;
+    for (unsigned i = 0; i < fuzz_format_count; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s.dict", out_dir, fuzz_formats[i].target);
+        FILE *f = fopen(path, "w");
+        if (!f) {
+            perror(path);
+            exit(1);
+        }
+        write_dict(f, &fuzz_formats[i]);
+        if (fclose(f) != 0) {
+            perror(path);
+            exit(1);
+        }
+    }
 }
-static void dict_save(const char *target)
+
+/* Prints every table (emu/gen_seeds.py and people read it): per target
+ * its config widths, then per op: value, name, argument widths. */
+static void print_tables(void)
 {
-    save_dict(target, dict_ptrs, dict_n);
-    dict_n = 0;
+    for (unsigned i = 0; i < fuzz_format_count; i++) {
+        const fuzz_format_t *f = &fuzz_formats[i];
+        printf("target %s config %s opcodes %s max_ops %u max_len %u\n", f->target,
+               f->config[0] ? f->config : "-", f->has_opcode ? "yes" : "no", f->max_ops,
+               f->max_len);
+        for (unsigned op = 0; op < f->nops; op++)
+            printf("op %s %u %s %s\n", f->target, op, f->ops[op].name,
+                   f->ops[op].args[0] ? f->ops[op].args : "-");
+    }
 }
 
 /* ---- bitmap ------------------------------------------------------------ */
@@ -116,26 +172,19 @@ static void dict_save(const char *target)
 /* Starts a bitmap program over n entries (n - 1 encodes n) with slack words. */
 static void bm_config(prog_t *p, unsigned n, unsigned slack)
 {
-    p->len = 0;
-    u16(p, n - 1u);
-    u8(p, slack);
+    CONFIG(p, "bitmap", n - 1u, slack);
 }
 static void bm_op1(prog_t *p, unsigned op, unsigned a)
 {
-    u8(p, op);
-    u16(p, a);
+    OP(p, "bitmap", op, a);
 }
 static void bm_op2(prog_t *p, unsigned op, unsigned a, unsigned b)
 {
-    bm_op1(p, op, a);
-    u16(p, b);
+    OP(p, "bitmap", op, a, b);
 }
 static void bm_find(prog_t *p, unsigned cnt, unsigned align_byte, unsigned hint)
 {
-    u8(p, BITMAP_OP_FIND_SET);
-    u16(p, cnt);
-    u8(p, align_byte);
-    u16(p, hint);
+    OP(p, "bitmap", BITMAP_OP_FIND_SET, cnt, align_byte, hint);
 }
 
 static void gen_bitmap(void)
@@ -184,29 +233,20 @@ static void gen_bitmap(void)
     /* bad re-initialisation leaves everything */
     bm_config(&p, 64, 2);
     bm_op1(&p, BITMAP_OP_SET, 63);
-    u8(&p, BITMAP_OP_INIT_BAD); u8(&p, 0);
-    u8(&p, BITMAP_OP_INIT_BAD); u8(&p, 1);
-    u8(&p, BITMAP_OP_INIT_BAD); u8(&p, 2);
+    OP(&p, "bitmap", BITMAP_OP_INIT_BAD, 0);
+    OP(&p, "bitmap", BITMAP_OP_INIT_BAD, 1);
+    OP(&p, "bitmap", BITMAP_OP_INIT_BAD, 2);
     bm_op1(&p, BITMAP_OP_TEST, 63);
     save("bitmap", "init-bad", &p);
 
-    /* a NULL bm or out-pointer in every public call changes nothing */
-    bm_config(&p, 100, 1);
+    /* every public call with a NULL bm or out-pointer (status.h's rule) */
+    bm_config(&p, 99, 1);
     bm_op2(&p, BITMAP_OP_SET_RANGE, 10, 20);
-    for (uint8_t kind = 0; kind < 11; kind++) {
-        u8(&p, BITMAP_OP_NULL_ARG); u8(&p, kind); u16(&p, 10); u16(&p, 5);
-    }
+    for (unsigned kind = 0; kind < 11; kind++)
+        OP(&p, "bitmap", BITMAP_OP_NULL_ARG, kind, 10, 5);
     bm_op1(&p, BITMAP_OP_TEST, 10);
     save("bitmap", "null-arg", &p);
 
-    prog_t d = { .len = 0 };
-    dict_mark(&d); bm_find(&d, 1, 0, 0); dict_cut(&d);
-    dict_mark(&d); bm_find(&d, 64, 6, 0); dict_cut(&d);
-    dict_mark(&d); bm_op2(&d, BITMAP_OP_SET_RANGE, 63, 2); dict_cut(&d);
-    dict_mark(&d); bm_op2(&d, BITMAP_OP_CLEAR_RANGE, 0, 64); dict_cut(&d);
-    dict_mark(&d); bm_op1(&d, BITMAP_OP_SET, 64); dict_cut(&d);
-    dict_mark(&d); u8(&d, BITMAP_OP_NULL_ARG); u8(&d, 1); dict_cut(&d);
-    dict_save("bitmap");
 }
 
 /* ---- paging ------------------------------------------------------------ */
@@ -228,38 +268,21 @@ static void gen_bitmap(void)
 
 static void pg_config(prog_t *p, unsigned fail, unsigned flags)
 {
-    p->len = 0;
-    u8(p, fail);
-    u8(p, flags);
-}
-static void pg_va(prog_t *p, unsigned region, unsigned slot)
-{
-    u8(p, region);
-    u16(p, slot);
+    CONFIG(p, "paging", fail, flags);
 }
 static void pg_map(prog_t *p, unsigned op, unsigned region, unsigned slot, unsigned size,
                    unsigned n, uint32_t phys, unsigned attrs)
 {
-    u8(p, op);
-    pg_va(p, region, slot);
-    u8(p, size);
-    u8(p, n);
-    u32(p, phys);
-    u8(p, attrs);
+    OP(p, "paging", op, region, slot, size, n, phys, attrs);
 }
 static void pg_unmap(prog_t *p, unsigned op, unsigned region, unsigned slot, unsigned size,
                      unsigned n)
 {
-    u8(p, op);
-    pg_va(p, region, slot);
-    u8(p, size);
-    u8(p, n);
+    OP(p, "paging", op, region, slot, size, n);
 }
 static void pg_query(prog_t *p, unsigned op, unsigned region, unsigned slot, unsigned off)
 {
-    u8(p, op);
-    pg_va(p, region, slot);
-    u16(p, off);
+    OP(p, "paging", op, region, slot, off);
 }
 
 static void gen_paging(void)
@@ -271,11 +294,11 @@ static void gen_paging(void)
     pg_query(&p, PAGING_OP_TRANSLATE, PG_LOW, 511, 7);
     pg_query(&p, PAGING_OP_MAPPER_QUERY, PG_LOW, 512, 100);
     pg_query(&p, PAGING_OP_TRANSLATE, PG_LOW, 514, 0);
-    u8(&p, PAGING_OP_CHECK_ALL);
+    OP(&p, "paging", PAGING_OP_CHECK_ALL);
     pg_unmap(&p, PAGING_OP_UNMAP, PG_LOW, 510, PG_S4K, 2);
     pg_unmap(&p, PAGING_OP_MAPPER_UNMAP, PG_LOW, 512, PG_S4K, 2);
     pg_unmap(&p, PAGING_OP_UNMAP, PG_LOW, 512, PG_S4K, 1);
-    u8(&p, PAGING_OP_CHECK_ALL);
+    OP(&p, "paging", PAGING_OP_CHECK_ALL);
     save("paging", "4k", &p);
 
     /* 2M pages and 4K conflicts both ways */
@@ -299,7 +322,7 @@ static void gen_paging(void)
     pg_map(&p, PAGING_OP_MAP, PG_TOP_LOW, 0, PG_S1G, 1, 1, 0x8);
     pg_map(&p, PAGING_OP_MAP, PG_TOP_LOW, 0, PG_S1G, 2, 1, 0x8);
     pg_map(&p, PAGING_OP_MAP, PG_TOP, 0, PG_S1G, 1, 5, 0x1);
-    u8(&p, PAGING_OP_CHECK_ALL);
+    OP(&p, "paging", PAGING_OP_CHECK_ALL);
     save("paging", "1g", &p);
 
     /* argument errors: nothing may change */
@@ -321,23 +344,14 @@ static void gen_paging(void)
 
     /* frame failures: at init, and part-way through a map */
     pg_config(&p, 1, 0);
-    u8(&p, PAGING_OP_FAIL_FRAMES); u8(&p, 1);
+    OP(&p, "paging", PAGING_OP_FAIL_FRAMES, 1);
     pg_map(&p, PAGING_OP_MAP, PG_HIGH, 0, PG_S4K, 1, 1, 0x3);
     pg_map(&p, PAGING_OP_MAP, PG_HIGH, 0, PG_S4K, 1, 1, 0x3);
-    u8(&p, PAGING_OP_FAIL_FRAMES); u8(&p, 0);
+    OP(&p, "paging", PAGING_OP_FAIL_FRAMES, 0);
     pg_map(&p, PAGING_OP_MAP, PG_HIGH | PG_UNIT_1G, 1, PG_S4K, 1, 1, 0x3);
-    u8(&p, PAGING_OP_CHECK_ALL);
+    OP(&p, "paging", PAGING_OP_CHECK_ALL);
     save("paging", "fail", &p);
 
-    prog_t d = { .len = 0 };
-    dict_mark(&d); pg_map(&d, PAGING_OP_MAP, PG_LOW, 511, PG_S4K, 2, 1, PG_RW_KERNEL); dict_cut(&d);
-    dict_mark(&d); pg_map(&d, PAGING_OP_MAP, PG_HIGH | PG_UNIT_2M, 1, PG_S2M, 1, 1, 0xF); dict_cut(&d);
-    dict_mark(&d); pg_map(&d, PAGING_OP_MAP, PG_KERNEL | PG_UNIT_1G, 1, PG_S1G, 1, 1, 0x3); dict_cut(&d);
-    dict_mark(&d); pg_unmap(&d, PAGING_OP_UNMAP, PG_LOW, 511, PG_S4K, 2); dict_cut(&d);
-    dict_mark(&d); pg_unmap(&d, PAGING_OP_UNMAP, PG_HIGH | PG_UNIT_2M, 1, PG_S2M, 1); dict_cut(&d);
-    dict_mark(&d); pg_query(&d, PAGING_OP_TRANSLATE, PG_LOW, 511, 1); dict_cut(&d);
-    dict_mark(&d); u8(&d, PAGING_OP_FAIL_FRAMES); u8(&d, 0); dict_cut(&d);
-    dict_save("paging");
 }
 
 /* ---- vmm ---------------------------------------------------------------- */
@@ -360,63 +374,50 @@ static void gen_paging(void)
 static void vm_config(prog_t *p, unsigned cls, unsigned size, unsigned afail, unsigned ffail,
                       unsigned flags)
 {
-    p->len = 0;
-    u8(p, cls);
-    u16(p, size);
-    u8(p, afail);
-    u8(p, ffail);
-    u8(p, flags);
-}
-static void vm_va(prog_t *p, unsigned mode, unsigned slot)
-{
-    u8(p, mode);
-    u16(p, slot);
+    CONFIG(p, "vmm", cls, size, afail, ffail, flags);
 }
 static void vm_alloc(prog_t *p, unsigned pages, unsigned attrs)
 {
-    u8(p, VMM_OP_ALLOC); u8(p, pages); u8(p, attrs);
+    OP(p, "vmm", VMM_OP_ALLOC, pages, attrs);
 }
 static void vm_set(prog_t *p, unsigned mode, unsigned slot, unsigned pages, unsigned pmode,
                    unsigned pframe, unsigned attrs)
 {
-    u8(p, VMM_OP_SET); vm_va(p, mode, slot); u8(p, pages); u8(p, pmode); u16(p, pframe);
-    u8(p, attrs);
+    OP(p, "vmm", VMM_OP_SET, mode, slot, pages, pmode, pframe, attrs);
 }
 static void vm_at(prog_t *p, unsigned op, unsigned mode, unsigned slot)
 {
-    u8(p, op); vm_va(p, mode, slot);
+    OP(p, "vmm", op, mode, slot);
 }
 static void vm_reserve(prog_t *p, unsigned count, unsigned size, unsigned attrs, unsigned flags)
 {
-    u8(p, VMM_OP_RESERVE); u8(p, count); u8(p, size); u8(p, attrs); u8(p, flags);
+    OP(p, "vmm", VMM_OP_RESERVE, count, size, attrs, flags);
 }
 static void vm_claim(prog_t *p, unsigned mode, unsigned slot, unsigned count, unsigned size,
                      unsigned attrs, unsigned flags)
 {
-    u8(p, VMM_OP_CLAIM); vm_va(p, mode, slot); u8(p, count); u8(p, size); u8(p, attrs);
-    u8(p, flags);
+    OP(p, "vmm", VMM_OP_CLAIM, mode, slot, count, size, attrs, flags);
 }
 static void vm_map_page(prog_t *p, unsigned idx, unsigned page, unsigned pmode, unsigned pframe,
                         unsigned attrs)
 {
-    u8(p, VMM_OP_MAP_PAGE); u8(p, idx); u16(p, page); u8(p, pmode); u16(p, pframe);
-    u8(p, attrs);
+    OP(p, "vmm", VMM_OP_MAP_PAGE, idx, page, pmode, pframe, attrs);
 }
 static void vm_fault(prog_t *p, unsigned mode, unsigned slot, unsigned code)
 {
-    u8(p, VMM_OP_FAULT); vm_va(p, mode, slot); u8(p, code);
+    OP(p, "vmm", VMM_OP_FAULT, mode, slot, code);
 }
 static void vm_rec(prog_t *p, unsigned op, unsigned idx)
 {
-    u8(p, op); u8(p, idx);
+    OP(p, "vmm", op, idx);
 }
 static void vm_fault_rec(prog_t *p, unsigned idx, unsigned page, unsigned code)
 {
-    u8(p, VMM_OP_FAULT_RECORD); u8(p, idx); u16(p, page); u8(p, code);
+    OP(p, "vmm", VMM_OP_FAULT_RECORD, idx, page, code);
 }
 static void vm_fail(prog_t *p, unsigned which, unsigned n)
 {
-    u8(p, VMM_OP_FAIL); u8(p, which); u8(p, n);
+    OP(p, "vmm", VMM_OP_FAIL, which, n);
 }
 
 static void gen_vmm(void)
@@ -438,7 +439,7 @@ static void gen_vmm(void)
     vm_rec(&p, VMM_OP_FREE_RECORD, 0);
     vm_alloc(&p, 64, KW);
     vm_alloc(&p, 30, 0x3);
-    u8(&p, VMM_OP_CHECK_ALL);
+    OP(&p, "vmm", VMM_OP_CHECK_ALL);
     vm_at(&p, VMM_OP_FREE, VA_START, 20);
     save("vmm", "pluto", &p);
 
@@ -459,7 +460,7 @@ static void gen_vmm(void)
     vm_claim(&p, VA_START, 100, 3, 0, 0x3, 1);
     vm_claim(&p, VA_START, 101, 3, 0, 0x3, 1);
     vm_rec(&p, VMM_OP_RELEASE_RECORD, 0);
-    u8(&p, VMM_OP_CHECK_ALL);
+    OP(&p, "vmm", VMM_OP_CHECK_ALL);
     save("vmm", "reserve-4k", &p);
 
     /* 2M reservations in a window that starts 4K past a 1G boundary */
@@ -475,7 +476,7 @@ static void gen_vmm(void)
     vm_map_page(&p, 1, 0, 4, 0, 0x3);
     vm_reserve(&p, 40, 1, 0, 0);
     vm_at(&p, VMM_OP_RELEASE, VA_2M | VA_U2M, 4);
-    u8(&p, VMM_OP_CHECK_ALL);
+    OP(&p, "vmm", VMM_OP_CHECK_ALL);
     save("vmm", "reserve-2m", &p);
 
     /* 1G reservations in a 2 GiB window */
@@ -488,7 +489,7 @@ static void gen_vmm(void)
     vm_claim(&p, VA_1G | VA_U1G, 1, 1, 2, 0x3, 0);
     vm_alloc(&p, 5, 0x2);
     vm_rec(&p, VMM_OP_RELEASE_RECORD, 0);
-    u8(&p, VMM_OP_CHECK_ALL);
+    OP(&p, "vmm", VMM_OP_CHECK_ALL);
     save("vmm", "reserve-1g", &p);
 
     /* allocation and frame failures part-way */
@@ -509,7 +510,7 @@ static void gen_vmm(void)
     vm_fault_rec(&p, 1, 0, PF_W);
     vm_fail(&p, 1, 1);
     vm_map_page(&p, 1, 0, 0, 0, KW);
-    u8(&p, VMM_OP_CHECK_ALL);
+    OP(&p, "vmm", VMM_OP_CHECK_ALL);
     save("vmm", "failures", &p);
 
     /* argument errors: nothing may change */
@@ -553,7 +554,7 @@ static void gen_vmm(void)
     vm_map_page(&p, 2, 254, 1, 5, KW);
     vm_alloc(&p, 200, KW);
     vm_set(&p, VA_START, 1000, 20, 1, 4000, KW);
-    u8(&p, VMM_OP_CHECK_ALL);
+    OP(&p, "vmm", VMM_OP_CHECK_ALL);
     save("vmm", "noncanonical", &p);
 
     /* the top of the address space */
@@ -562,24 +563,22 @@ static void gen_vmm(void)
     vm_claim(&p, VA_END | VA_BELOW, 4, 4, 0, KW, 1);
     vm_fault(&p, VA_END | VA_BELOW, 1, 0);
     vm_at(&p, VMM_OP_IS_SET, VA_END | VA_BELOW, 1);
-    u8(&p, VMM_OP_CHECK_ALL);
+    OP(&p, "vmm", VMM_OP_CHECK_ALL);
     save("vmm", "top", &p);
 
-    prog_t d = { .len = 0 };
-    dict_mark(&d); vm_alloc(&d, 2, KW); dict_cut(&d);
-    dict_mark(&d); vm_set(&d, VA_START, 1, 1, 1, 1100, KW); dict_cut(&d);
-    dict_mark(&d); vm_reserve(&d, 2, 0, KW, 1); dict_cut(&d);
-    dict_mark(&d); vm_reserve(&d, 1, 1, KW, 1); dict_cut(&d);
-    dict_mark(&d); vm_claim(&d, VA_2M | VA_U2M, 1, 1, 1, KW, 1); dict_cut(&d);
-    dict_mark(&d); vm_map_page(&d, 0, 0, 0, 0, KW); dict_cut(&d);
-    dict_mark(&d); vm_fault_rec(&d, 0, 0, PF_W); dict_cut(&d);
-    dict_mark(&d); vm_fault_rec(&d, 0, 0, PF_U | PF_I); dict_cut(&d);
-    dict_mark(&d); vm_rec(&d, VMM_OP_FREE_RECORD, 0); dict_cut(&d);
-    dict_mark(&d); vm_rec(&d, VMM_OP_RELEASE_RECORD, 0); dict_cut(&d);
-    dict_mark(&d); vm_at(&d, VMM_OP_IS_SET, VA_START, 1); dict_cut(&d);
-    dict_mark(&d); vm_fail(&d, 1, 0); dict_cut(&d);
-    dict_mark(&d); vm_fail(&d, 0, 0); dict_cut(&d);
-    dict_save("vmm");
+    /* a window across the canonical hole's high edge (size bit 15: the
+     * window straddles its base): vmm_init must refuse it */
+    vm_config(&p, 3, 0x8000u | 200u, 0, 0, 0);
+    vm_alloc(&p, 1, KW);
+    save("vmm", "hole-high", &p);
+
+    /* every public call with one NULL pointer argument (status.h's rule) */
+    vm_config(&p, 0 + (3u << 3), 63, 0, 0, 0);
+    vm_alloc(&p, 3, KW);
+    for (unsigned call = 0; call < 15; call++)
+        OP(&p, "vmm", VMM_OP_NULL_ARG, call, VA_START | 1u);
+    OP(&p, "vmm", VMM_OP_CHECK_ALL);
+    save("vmm", "null-args", &p);
 }
 
 /* ---- boot_init ---------------------------------------------------------- */
@@ -587,19 +586,18 @@ static void gen_vmm(void)
 static void bt_config(prog_t *p, unsigned flags, unsigned slot, unsigned ffail, unsigned afail,
                       unsigned entries)
 {
-    p->len = 0;
-    u8(p, flags); u8(p, slot); u8(p, ffail); u8(p, afail); u8(p, entries);
+    CONFIG(p, "boot_init", flags, slot, ffail, afail, entries);
 }
 /* base = mib MiB + off bytes, length = units * 64 KiB + bytes */
 static void bt_entry(prog_t *p, unsigned mib, unsigned off, unsigned units, unsigned bytes,
                      unsigned type)
 {
-    u16(p, mib); u16(p, off); u16(p, units); u16(p, bytes); u8(p, type);
+    OP(p, "boot_init", BOOT_PART_ENTRY, mib, off, units, bytes, type);
 }
 /* virt page (bit 15: one byte off), phys page, size in 64-byte units */
 static void bt_seg(prog_t *p, unsigned vpage, unsigned ppage, unsigned size64, unsigned attrs)
 {
-    u16(p, vpage); u16(p, ppage); u16(p, size64); u8(p, attrs);
+    OP(p, "boot_init", BOOT_PART_SEGMENT, vpage, ppage, size64, attrs);
 }
 /* A PC-like map: low memory, a hole, RAM, ACPI, a framebuffer, modules. */
 static void bt_pc_map(prog_t *p)
@@ -680,90 +678,117 @@ static void gen_boot_init(void)
     bt_kernel(&p);
     save("boot_init", "alloc-fail", &p);
 
-    prog_t d = { .len = 0 };
-    dict_mark(&d); bt_entry(&d, 1, 0, 16, 0, 0); dict_cut(&d);
-    dict_mark(&d); bt_entry(&d, 4096, 0, 16384, 0, 5); dict_cut(&d);
-    dict_mark(&d); bt_entry(&d, 2, 0x345, 3, 0x10, 6); dict_cut(&d);
-    dict_mark(&d); bt_entry(&d, 4032, 0, 128, 0, 7); dict_cut(&d);
-    dict_mark(&d); bt_seg(&d, 0, 512, 0x140, 0x8); dict_cut(&d);
-    dict_save("boot_init");
+    /* windows across the canonical hole's low and high edges (vmm_init
+     * must refuse them: VMM_ERR_NON_CANONICAL), and one ending at the top
+     * page of the address space */
+    static const char *const edge[] = { "window-hole-low", "window-hole-high", "window-top" };
+    for (unsigned slot = 1; slot <= 3; slot++) {
+        bt_config(&p, 3u << 3, slot, 0, 0, 7);
+        bt_pc_map(&p);
+        bt_kernel(&p);
+        save("boot_init", edge[slot - 1u], &p);
+    }
 }
 
 /* ---- pmm ------------------------------------------------------------------ */
 
 static void pm_entry(prog_t *p, unsigned base256, unsigned len64, unsigned type)
 {
-    u16(p, base256); u16(p, len64); u8(p, type);
+    put_widths(p, "pmm entry", PMM_ENTRY, VALUES(base256, len64, type));
 }
-static void pm_addr(prog_t *p, unsigned op, unsigned frame, unsigned odd)
-{
-    u8(p, op); u16(p, frame | (odd ? 0x8000u : 0));
-}
+#define PM_ADDR(frame, odd) ((frame) | ((odd) ? 0x8000u : 0))
 
 static void gen_pmm(void)
 {
     prog_t p;
     /* a PC-like map: low RAM, a reserved hole, RAM with a module inside */
-    p.len = 0;
-    u8(&p, 5);
+    CONFIG(&p, "pmm", 5);
     pm_entry(&p, 0x10, 0x2780, 0);       /* [4K, 636K) usable              */
     pm_entry(&p, 0x9F0, 0x1840, 1);      /* reserved up to 1 MiB           */
     pm_entry(&p, 0x1000, 0xC000, 0);     /* [1 MiB, 4 MiB) usable          */
     pm_entry(&p, 0x2003, 0x20, 6);       /* module, unaligned: reserves 2  */
     pm_entry(&p, 0x3FF8, 0x100, 0);      /* usable, partly outside frames  */
-    u8(&p, PMM_OP_ALLOC);
-    u8(&p, PMM_OP_ALLOC);
-    u8(&p, PMM_OP_ALLOC_CONTIGUOUS); u8(&p, 8); u8(&p, 3);
-    u8(&p, PMM_OP_FRAMES_ALLOC); u8(&p, 200); u8(&p, 7);
-    u8(&p, PMM_OP_FRAMES_ALLOC); u8(&p, 2); u8(&p, 0x83);
-    pm_addr(&p, PMM_OP_FREE, 1, 0);
-    pm_addr(&p, PMM_OP_FREE, 1, 0);
-    pm_addr(&p, PMM_OP_FREE, 200, 0);
-    pm_addr(&p, PMM_OP_FREE, 5, 1);
-    pm_addr(&p, PMM_OP_FREE, 0x7FFF, 0);
-    pm_addr(&p, PMM_OP_CLAIM, 300, 0);
-    pm_addr(&p, PMM_OP_CLAIM, 300, 0);
-    pm_addr(&p, PMM_OP_QUERY, 300, 0);
-    pm_addr(&p, PMM_OP_QUERY, 0x200, 0);
-    u8(&p, PMM_OP_RESERVE); u16(&p, 0x1400); u16(&p, 0x100);
-    u8(&p, PMM_OP_RESERVE); u16(&p, 0x12C0); u16(&p, 0x40);
-    u8(&p, PMM_OP_RESERVE); u16(&p, 0x10); u16(&p, 0);
-    u8(&p, PMM_OP_RESERVE); u16(&p, 0x10); u16(&p, 0xFFFF);
-    pm_addr(&p, PMM_OP_FRAMES_CLAIM, 250, 0); u8(&p, 20);
-    pm_addr(&p, PMM_OP_FRAMES_FREE, 250, 0); u8(&p, 20);
-    pm_addr(&p, PMM_OP_FRAMES_FREE, 250, 0); u8(&p, 20);
-    pm_addr(&p, PMM_OP_FRAMES_CLAIM, 150, 0); u8(&p, 100);
-    pm_addr(&p, PMM_OP_FRAMES_FREE, 150, 0); u8(&p, 0);
-    u8(&p, PMM_OP_CHECK_ALL);
+    OP(&p, "pmm", PMM_OP_ALLOC);
+    OP(&p, "pmm", PMM_OP_ALLOC);
+    OP(&p, "pmm", PMM_OP_ALLOC_CONTIGUOUS, 8, 3);
+    OP(&p, "pmm", PMM_OP_FRAMES_ALLOC, 200, 7);
+    OP(&p, "pmm", PMM_OP_FRAMES_ALLOC, 2, 0x83);
+    OP(&p, "pmm", PMM_OP_FREE, PM_ADDR(1, 0));
+    OP(&p, "pmm", PMM_OP_FREE, PM_ADDR(1, 0));
+    OP(&p, "pmm", PMM_OP_FREE, PM_ADDR(200, 0));
+    OP(&p, "pmm", PMM_OP_FREE, PM_ADDR(5, 1));
+    OP(&p, "pmm", PMM_OP_FREE, PM_ADDR(0x7FFF, 0));
+    OP(&p, "pmm", PMM_OP_CLAIM, PM_ADDR(300, 0));
+    OP(&p, "pmm", PMM_OP_CLAIM, PM_ADDR(300, 0));
+    OP(&p, "pmm", PMM_OP_QUERY, PM_ADDR(300, 0));
+    OP(&p, "pmm", PMM_OP_QUERY, PM_ADDR(0x200, 0));
+    OP(&p, "pmm", PMM_OP_RESERVE, 0x1400, 0x100);
+    OP(&p, "pmm", PMM_OP_RESERVE, 0x12C0, 0x40);
+    OP(&p, "pmm", PMM_OP_RESERVE, 0x10, 0);
+    OP(&p, "pmm", PMM_OP_RESERVE, 0x10, 0xFFFF);
+    OP(&p, "pmm", PMM_OP_FRAMES_CLAIM, PM_ADDR(250, 0), 20);
+    OP(&p, "pmm", PMM_OP_FRAMES_FREE, PM_ADDR(250, 0), 20);
+    OP(&p, "pmm", PMM_OP_FRAMES_FREE, PM_ADDR(250, 0), 20);
+    OP(&p, "pmm", PMM_OP_FRAMES_CLAIM, PM_ADDR(150, 0), 100);
+    OP(&p, "pmm", PMM_OP_FRAMES_FREE, PM_ADDR(150, 0), 0);
+    OP(&p, "pmm", PMM_OP_CHECK_ALL);
     save("pmm", "pc", &p);
 
     /* no usable frame at all; then one frame only, allocated twice */
-    p.len = 0;
-    u8(&p, 2);
+    CONFIG(&p, "pmm", 2);
     pm_entry(&p, 0, 0x3F, 0);            /* less than a frame */
     pm_entry(&p, 0x100, 0x100, 2);
     save("pmm", "empty", &p);
-    p.len = 0;
-    u8(&p, 1);
+    CONFIG(&p, "pmm", 1);
     pm_entry(&p, 0x10, 0x40, 0);
-    u8(&p, PMM_OP_ALLOC);
-    u8(&p, PMM_OP_ALLOC);
-    pm_addr(&p, PMM_OP_FREE, 1, 0);
-    u8(&p, PMM_OP_ALLOC_CONTIGUOUS); u8(&p, 1); u8(&p, 1);
+    OP(&p, "pmm", PMM_OP_ALLOC);
+    OP(&p, "pmm", PMM_OP_ALLOC);
+    OP(&p, "pmm", PMM_OP_FREE, PM_ADDR(1, 0));
+    OP(&p, "pmm", PMM_OP_ALLOC_CONTIGUOUS, 1, 1);
     save("pmm", "one-frame", &p);
+}
 
-    prog_t d = { .len = 0 };
-    dict_mark(&d); u8(&d, PMM_OP_ALLOC_CONTIGUOUS); u8(&d, 16); u8(&d, 4); dict_cut(&d);
-    dict_mark(&d); pm_addr(&d, PMM_OP_FRAMES_FREE, 256, 0); u8(&d, 4); dict_cut(&d);
-    dict_mark(&d); pm_entry(&d, 0x1000, 0xC000, 0); dict_cut(&d);
-    dict_mark(&d); u8(&d, PMM_OP_RESERVE); u16(&d, 0x1000); u16(&d, 0x40); dict_cut(&d);
-    dict_save("pmm");
+/* Compares the dictionaries the tables give with dir/<target>.dict.
+ * Returns 0 when all match, 1 (naming each) otherwise. */
+static int check_dicts(const char *dir)
+{
+    int rc = 0;
+    for (unsigned i = 0; i < fuzz_format_count; i++) {
+        char path[4096], want[16384], have[16384];
+        FILE *mem = fmemopen(want, sizeof want, "w");
+        if (!mem)
+            return 1;
+        write_dict(mem, &fuzz_formats[i]);
+        long wn = ftell(mem);
+        fclose(mem);
+        snprintf(path, sizeof path, "%s/%s.dict", dir, fuzz_formats[i].target);
+        FILE *f = fopen(path, "r");
+        size_t hn = f ? fread(have, 1, sizeof have, f) : 0;
+        if (f)
+            fclose(f);
+        if (wn < 0 || hn != (size_t)wn || memcmp(want, have, hn) != 0) {
+            fprintf(stderr, "%s differs from the table in harness/fuzz_ops.h: run "
+                            "./fuzz.sh gen\n", path);
+            rc = 1;
+        }
+    }
+    return rc;
 }
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s OUTDIR\n", argv[0]);
+    if (argc == 2 && strcmp(argv[1], "--ops") == 0) {
+        print_tables();
+        return 0;
+    }
+    if (argc == 3 && strcmp(argv[1], "--max-len") == 0) {
+        printf("%u\n", format(argv[2])->max_len);
+        return 0;
+    }
+    if (argc == 3 && strcmp(argv[1], "--check-dicts") == 0)
+        return check_dicts(argv[2]);
+    if (argc != 2 || argv[1][0] == '-') {
+        fprintf(stderr, "usage: %s OUTDIR | --check-dicts CORPUSDIR | --ops | --max-len TARGET\n", argv[0]);
         return 1;
     }
     out_dir = argv[1];
@@ -773,5 +798,6 @@ int main(int argc, char **argv)
     gen_vmm();
     gen_boot_init();
     gen_pmm();
+    save_dicts();
     return 0;
 }

@@ -14,6 +14,9 @@
 #   repro_dir      repro of a directory replays each file in it
 #   forever        --forever, SIGTERM after a few seconds: exit 0, summary,
 #                  corpus merged, no process left behind
+#   time           --time 4: the summary comes within 4 s + 20% (and not before
+#                  60% of it; the build is
+#                  timed apart), every target got time
 #   dedup          two short runs over the mutant: the bug is filed once
 #                  (one folder, count >= 2), listed once, exit 1
 # Exit 77 (skipped) when the case needs binaries this build lacks.
@@ -55,8 +58,9 @@ need_build() {
 
 case_help() {
   local form word
-  for form in help -h --help; do
-    run "$form"
+  for form in help -h --help "repro --help" "fuzz -h"; do
+    # shellcheck disable=SC2086
+    run $form
     ((RC == 0)) && ok "$form exits 0" || fail "$form exit $RC"
     for word in fuzz test repro cov minimize gen bench prove boot build deps help \
                 --time --forever --interval --engine --targets --jobs --corpus --out --prebuilt; do
@@ -101,6 +105,13 @@ EOF
 }
 
 case_repro_missing() {
+  # What each command would install: never Frama-C for repro or fuzzing.
+  local groups
+  touch "$TMP/some-file"
+  groups=$(VMM_FUZZ_PREBUILT= "$ROOT/harness/fuzz-main.sh" needs repro "$TMP/some-file")
+  [[ $groups != *prove* && $groups == *base* ]] && ok "repro needs: $groups" || fail "repro needs: $groups"
+  groups=$(VMM_FUZZ_PREBUILT= "$ROOT/harness/fuzz-main.sh" needs fuzz --time 5)
+  [[ $groups != *prove* ]] && ok "fuzz needs: $groups" || fail "fuzz needs: $groups"
   run repro no-such-crash-file
   if ((RC != 0)) && grep -q 'no-such-crash-file: no such file' <<<"$OUT"; then ok "missing file: $OUT"
   else fail "missing file: exit $RC: $OUT"; fi
@@ -173,8 +184,34 @@ case_forever() {
   grep -q 'stopping' "$TMP/log" && ok "the stop was announced" || fail "no stop message"
   ((after > before)) && ok "corpus merged: $before -> $after inputs" || fail "corpus not merged ($before -> $after)"
   [[ -z $(find "$TMP/out/work" -type f) ]] && ok "nothing left pending" || fail "inputs left unmerged"
+  [[ -s $TMP/out/stats/bitmap.yield && -s $TMP/out/stats/pmm.yield ]] && ok "yields measured" \
+    || fail "no yield measured"
+  grep -q "next round's shares" "$TMP/log" && ok "shares shown: $(grep -m1 "next round's shares" "$TMP/log")" \
+    || fail "no shares shown"
   sleep 0.5
   if pgrep -f "$TMP/" >/dev/null; then fail "processes left: $(pgrep -af "$TMP/")"; else ok "no process left"; fi
+}
+
+case_time() {
+  need_build
+  local t t0 t1 took
+  for t in bitmap pmm paging; do
+    mkdir -p "$TMP/corpus/$t"
+    cp "$ROOT/corpus/$t"/* "$TMP/corpus/$t/"
+  done
+  t0=$(date +%s%N)
+  (cd "$TMP" && exec "$ROOT/fuzz.sh" --time 4 --targets "bitmap pmm paging" --prebuilt "$BUILD" \
+     --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log" 2>&1)
+  t1=$(date +%s%N)
+  cat "$TMP/log"
+  took=$(sed -n 's/^Summary after \([0-9.]*\) s.*/\1/p' "$TMP/log")
+  if [[ -n $took ]] && awk -v s="$took" 'BEGIN { exit !(s >= 2.4 && s <= 4.8) }'; then ok "summary after $took s of --time 4"
+  else fail "summary after ${took:-?} s of --time 4"; fi
+  awk -v ns=$((t1 - t0)) 'BEGIN { exit !(ns / 1e9 <= 4.8 + 1.5) }' \
+    && ok "wall time $(( (t1 - t0) / 1000000 )) ms (startup included)" || fail "wall time $(( (t1 - t0) / 1000000 )) ms"
+  for t in bitmap pmm paging; do
+    grep -qE "^$t +[1-9]" "$TMP/log" && ok "$t got time" || fail "$t got no time"
+  done
 }
 
 case_dedup() {

@@ -71,13 +71,32 @@ static inline uint64_t read_cr3(void)
     return v;
 }
 
-/* Loads CR3 (switches address space, flushes non-global TLB entries). */
+/* Loads CR3 (switches address space, flushes non-global TLB entries only:
+ * with CR4.PGE on, global kernel entries stay). */
 static inline void write_cr3(uint64_t v)
 {
     __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
 }
 
-/* Drops the TLB entry of the page holding virt. */
+/* CR4 bits the kernel sets after boot.S. */
+#define CR4_PGE BIT64(7) /* global pages: G entries survive a CR3 load */
+
+/* Returns CR4. */
+static inline uint64_t read_cr4(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%cr4, %0" : "=r"(v));
+    return v;
+}
+
+/* Loads CR4 (toggling PGE flushes the whole TLB, global entries too). */
+static inline void write_cr4(uint64_t v)
+{
+    __asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+}
+
+/* Drops the TLB entry of the page holding virt (global or not) and every
+ * paging-structure cache entry. */
 static inline void invlpg(uint64_t virt)
 {
     __asm__ volatile("invlpg (%0)" : : "r"(virt) : "memory");

@@ -2,7 +2,7 @@
 # boot.sh - boots the kernel in QEMU (TCG) and judges each run.
 #
 #   boot.sh [--kernel ELF] [--cpu MODEL] [--mem SIZE] [--quiet]
-#           [--expect-panic TEXT] [--timeout S]
+#           [--expect-panic TEXT] [--expect-fail TEXT] [--timeout S]
 #
 # Without --kernel it builds kernel/ with gcc into build/kernel-boot first.
 # Without --cpu/--mem it runs every configuration: -cpu max (1 GiB pages)
@@ -12,7 +12,9 @@
 # with 1 GiB / 2 MiB pages, as their CPUID says); a triple fault (status 0),
 # a hang (timeout) or a missing line fails. --expect-panic TEXT inverts the
 # verdict for a mutant kernel: the run must end with the failure status (3)
-# and a PANIC line containing TEXT, before the timeout. Prints the
+# and a PANIC line containing TEXT, before the timeout; --expect-fail TEXT
+# likewise with any line containing TEXT (e.g. a failed self-test). The pmm
+# must report every usable frame of the e820 map tracked. Prints the
 # boot-to-verdict time of every run. Exit 0 (all passed), 1 (a failure),
 # 77 (QEMU missing).
 set -euo pipefail
@@ -25,7 +27,7 @@ MARKER="VMM-KERNEL: ALL TESTS PASSED"
 # The direct-map page size each CPU model must lead to (CPUID pdpe1gb).
 declare -A DIRECT_PAGE=([max]="1 GiB" [qemu64]="2 MiB")
 
-kernel="" cpus=() mems=() quiet=0 expect_panic="" timeout_s=20
+kernel="" cpus=() mems=() quiet=0 expect_panic="" expect_fail="" timeout_s=20
 while (($#)); do
   case $1 in
     --kernel) kernel=$2; shift 2 ;;
@@ -33,8 +35,9 @@ while (($#)); do
     --mem) mems+=("$2"); shift 2 ;;
     --quiet) quiet=1; shift ;;
     --expect-panic) expect_panic=$2; shift 2 ;;
+    --expect-fail) expect_fail=$2; shift 2 ;;
     --timeout) timeout_s=$2; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "boot.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -59,7 +62,11 @@ run_one() {
   local cpu=$1 mem=$2 status start end ms verdict
   start=$(date +%s%N)
   set +e
-  timeout "$timeout_s" "$QEMU" -machine pc -accel tcg -cpu "$cpu" -m "$mem" \
+  # Guest RAM without reservation (MAP_NORESERVE): -m 64G boots on a host
+  # with less RAM, as TCG touches only the pages the guest writes.
+  timeout "$timeout_s" "$QEMU" -machine pc,memory-backend=ram0 \
+    -object memory-backend-ram,id=ram0,size="$mem",reserve=off \
+    -accel tcg -cpu "$cpu" -m "$mem" \
     -display none -nodefaults -serial stdio -no-reboot \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$kernel" \
     </dev/null 2>&1 | tr -d '\r' >"$log"
@@ -73,6 +80,12 @@ run_one() {
     else
       verdict="FAIL (expected a PANIC with '$expect_panic' and status $FAIL_STATUS)"
     fi
+  elif [[ -n $expect_fail ]]; then
+    if [[ $status == "$FAIL_STATUS" ]] && grep -qF "$expect_fail" "$log"; then
+      verdict="PASS (failed as expected: $(grep -m1 -F "$expect_fail" "$log"))"
+    else
+      verdict="FAIL (expected a line with '$expect_fail' and status $FAIL_STATUS)"
+    fi
   elif [[ $status == 124 ]]; then
     verdict="FAIL (hang: no verdict within ${timeout_s} s)"
   elif [[ $status == 0 ]]; then
@@ -81,6 +94,8 @@ run_one() {
     verdict="FAIL (QEMU exit status $status, want $PASS_STATUS)"
   elif ! grep -qxF "$MARKER" "$log"; then
     verdict="FAIL (status $status but no marker line)"
+  elif [[ -z $expect_fail ]] && ! grep -q "^  pmm: all [0-9]* usable frames tracked" "$log"; then
+    verdict="FAIL (the pmm does not track every usable frame of the map)"
   elif [[ -n ${DIRECT_PAGE[$cpu]:-} ]] && ! grep -q "direct map with ${DIRECT_PAGE[$cpu]} pages" "$log"; then
     verdict="FAIL (-cpu $cpu must use ${DIRECT_PAGE[$cpu]} pages for the direct map)"
   else

@@ -18,7 +18,8 @@ cflags=(-std=c11 -O2 -g -ffreestanding -fno-builtin -fno-stack-protector
         -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only -mcmodel=kernel
         -fno-asynchronous-unwind-tables -fno-omit-frame-pointer
         -fcf-protection=none -Wall -Wextra -Werror -Wshadow
-        -Wstrict-prototypes -I"$root" "${defines[@]}")
+        -Wstrict-prototypes -I"$root" -DVMM_ASSERT_HOOK=kernel_vmm_assert
+        "${defines[@]}")
 ldflags=(-nostdlib -static -T "$here/kernel.ld"
          -Wl,-z,max-page-size=0x1000 -Wl,--build-id=none)
 case $("$cc" --version | head -1) in

@@ -21,6 +21,10 @@ __attribute__((noreturn)) void kernel_exit(bool pass);
 /* Prints "PANIC: <message>" and ends the run as failed. */
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
 
+/* The core's assert hook (core/vmm_assert.h): panics naming the invariant. */
+__attribute__((noreturn)) void kernel_vmm_assert(const char *file, int line,
+                                                 const char *cond);
+
 /* Entry from boot.S: the physical address of hvm_start_info. */
 void kmain(uint64_t start_info_phys);
 

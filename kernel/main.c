@@ -29,6 +29,23 @@ void panic(const char *fmt, ...)
     kernel_exit(false);
 }
 
+/* The core's assert hook (core/vmm_assert.h, -DVMM_ASSERT_HOOK): a broken
+ * invariant of the core becomes a kernel panic naming it. */
+void kernel_vmm_assert(const char *file, int line, const char *cond)
+{
+    panic("core invariant broken at %s:%d: %s", file, line, cond);
+}
+
+#ifdef KERNEL_MUTANT_BROKEN_INVARIANT
+/* Mutant (tests only): breaks the table queue's count so that the core's
+ * VMM_ASSERT fires; the hook must turn it into a panic. */
+static void break_invariant(void)
+{
+    kmm.table_queue.count++;
+    (void)x86_table_queue_flush(&kmm.table_queue);
+}
+#endif
+
 void kmain(uint64_t start_info_phys)
 {
     serial_init();
@@ -36,5 +53,8 @@ void kmain(uint64_t start_info_phys)
     gdt_init();
     idt_init();
     mm_init(start_info_phys);
+#ifdef KERNEL_MUTANT_BROKEN_INVARIANT
+    break_invariant();
+#endif
     kernel_exit(selftest_run());
 }

@@ -3,11 +3,11 @@
  */
 #include "mm.h"
 
+#include "aspace.h"
 #include "core/x86_64/pf.h"
 #include "kernel.h"
 #include "serial.h"
 
-#define PMM_STORAGE_WORDS (2u * BITMAP_WORDS((size_t)(MM_MAX_PHYS / VMM_PAGE_SIZE)))
 #define HEAP_ARENA_BYTES (64u * 1024u)
 #define HEAP_LOW_WATER (16u * 1024u)
 #define HEAP_GROW_PAGES 16u
@@ -16,7 +16,6 @@
 
 kernel_mm_t kmm;
 
-static uint64_t pmm_storage[PMM_STORAGE_WORDS];
 static _Alignas(HEAP_GRAIN) uint8_t heap_arena[HEAP_ARENA_BYTES];
 /* Table frames must be reachable through boot.S's identity map until the
  * CR3 switch; afterwards anything goes. */
@@ -51,6 +50,16 @@ static vmm_status_t frames_claim(void *ctx, uint64_t phys, size_t count)
     return m->frames.claim(m->frames.ctx, phys, count);
 }
 
+/* Zeroes frames for the core (zero-before-visible): through the direct map
+ * once it is live, through boot.S's identity map before. */
+static void frames_zero(void *ctx, uint64_t phys, size_t count)
+{
+    kernel_mm_t *m = ctx;
+    uint64_t *p = (uint64_t *)(uintptr_t)(m->ready ? phys + MM_HHDM : phys);
+    for (uint64_t i = 0; i < count * (VMM_PAGE_SIZE / sizeof(uint64_t)); i++)
+        p[i] = 0;
+}
+
 /* Mapper for the VMM: the core's page tables, plus the TLB invalidation
  * the core cannot do (it has no privileged instructions). */
 static vmm_status_t tlb_map(void *ctx, uint64_t virt, uint64_t phys, uint64_t len,
@@ -60,18 +69,34 @@ static vmm_status_t tlb_map(void *ctx, uint64_t virt, uint64_t phys, uint64_t le
     return m->table_mapper.map(m->table_mapper.ctx, virt, phys, len, page_size, attrs);
 }
 
+void mm_invalidate(uint64_t virt, uint64_t len, uint64_t page_size)
+{
+#ifndef KERNEL_MUTANT_NO_INVLPG
+    if (len / page_size > TLB_FLUSH_ALL_PAGES) {
+        uint64_t cr4 = read_cr4();
+        write_cr4(cr4 & ~CR4_PGE); /* drops every entry, global ones too */
+        write_cr4(cr4);
+    } else {
+        for (uint64_t off = 0; off < len; off += page_size)
+            invlpg(virt + off);
+    }
+#else
+    /* Mutant (tests only, never core/): the wrapper forgets to invalidate
+     * after an unmap; the unmap self-tests must catch the stale entries. */
+    (void)virt, (void)len, (void)page_size;
+#endif
+    (void)x86_table_queue_flush(&kmm.table_queue);
+}
+
+/* The kernel window's unmap: the core's, then the invalidation (the kernel
+ * half is in every address space, so always) and only then the release of
+ * the emptied table frames. */
 static vmm_status_t tlb_unmap(void *ctx, uint64_t virt, uint64_t len, uint64_t page_size)
 {
     kernel_mm_t *m = ctx;
     vmm_status_t st = m->table_mapper.unmap(m->table_mapper.ctx, virt, len, page_size);
-    if (st != VMM_OK || !m->ready)
-        return st;
-    if (len / page_size > TLB_FLUSH_ALL_PAGES) {
-        write_cr3(read_cr3()); /* CR4.PGE is off: this drops every entry */
-        return st;
-    }
-    for (uint64_t off = 0; off < len; off += page_size)
-        invlpg(virt + off);
+    if (st == VMM_OK && m->ready)
+        mm_invalidate(virt, len, page_size);
     return st;
 }
 
@@ -88,17 +113,53 @@ static vmm_status_t tlb_mappable(void *ctx, uint64_t virt, uint64_t len)
     return x86_range_mappable(virt, len);
 }
 
-/* Drops map entries above MM_MAX_PHYS (the pmm's storage limit). */
-static void clip_map(kernel_mm_t *m)
+/* Returns the number of whole 4 KiB frames inside the map's usable entries
+ * (the e820 total the pmm must track; QEMU's entries do not overlap). */
+static uint64_t usable_frames(const kernel_mm_t *m)
 {
+    uint64_t n = 0;
     for (size_t i = 0; i < m->map_len; i++) {
-        memmap_entry_t *e = &m->map[i];
-        if (e->base >= MM_MAX_PHYS) {
-            e->length = 0;
-        } else if (e->length > MM_MAX_PHYS - e->base) {
-            e->length = MM_MAX_PHYS - e->base;
-        }
+        const memmap_entry_t *e = &m->map[i];
+        if (e->type != MEMMAP_USABLE)
+            continue;
+        uint64_t first = (e->base + VMM_PAGE_MASK) >> VMM_PAGE_SHIFT;
+        uint64_t end = (e->base + e->length) >> VMM_PAGE_SHIFT;
+        n += end > first ? end - first : 0;
     }
+    return n;
+}
+
+/* Returns the physical address of `bytes` (a multiple of 4 KiB) of usable
+ * RAM for the pmm's bitmaps: the first place in a usable entry at or above
+ * MM_PMM_STORAGE_MIN, clear of the image, below the boot identity map's
+ * limit (the storage is reached at phys until the CR3 switch). Panics when
+ * none fits: the pmm cannot exist without it. */
+static uint64_t place_pmm_storage(const kernel_mm_t *m, uint64_t bytes)
+{
+    uint64_t img = (uint64_t)(uintptr_t)__image_phys_start;
+    uint64_t img_end = ((uint64_t)(uintptr_t)__image_phys_end + VMM_PAGE_MASK) & ~VMM_PAGE_MASK;
+    for (size_t i = 0; i < m->map_len; i++) {
+        const memmap_entry_t *e = &m->map[i];
+        if (e->type != MEMMAP_USABLE)
+            continue;
+        uint64_t end = e->base + e->length;
+        uint64_t p = (e->base + VMM_PAGE_MASK) & ~VMM_PAGE_MASK;
+        if (p < MM_PMM_STORAGE_MIN)
+            p = MM_PMM_STORAGE_MIN;
+        if (p < img_end && p + bytes > img)
+            p = img_end;
+        if (p < end && bytes <= end - p && p + bytes <= MM_BOOT_IDENTITY_LIMIT)
+            return p;
+    }
+    panic("no usable region below 4 GiB holds the pmm's %lu bytes", (unsigned long)bytes);
+}
+
+/* Moves the pmm's bitmap pointers from the boot identity map to the direct
+ * map (the identity map is gone after the CR3 switch). */
+static void rebase_pmm_storage(kernel_mm_t *m)
+{
+    m->pmm.used.words = mm_phys_to_virt((uint64_t)(uintptr_t)m->pmm.used.words);
+    m->pmm.reserved.words = mm_phys_to_virt((uint64_t)(uintptr_t)m->pmm.reserved.words);
 }
 
 /* Prints the memory map. */
@@ -138,27 +199,40 @@ static size_t image_segments(kernel_mm_t *m)
     return n;
 }
 
-/* Builds the frame manager from the PVH map and reserves the image. */
+/* Builds the frame manager from the PVH map, its bitmaps sized from the map
+ * and carved out of usable RAM (so every usable frame is tracked, whatever
+ * the RAM size), and reserves the image and that storage. Panics unless the
+ * free count equals the map's usable total. */
 static void init_frames(kernel_mm_t *m, uint64_t start_info_phys)
 {
     m->map_len = pvh_memory_map(start_info_phys, 0, m->map, PVH_MAX_MAP);
     if (m->map_len == 0)
         panic("no PVH memory map at 0x%lx", start_info_phys);
     print_map(m);
-    clip_map(m);
     size_t words = pmm_storage_words(m->map, m->map_len);
-    vmm_status_t st = pmm_init(&m->pmm, m->map, m->map_len, pmm_storage, PMM_STORAGE_WORDS);
+    uint64_t bytes = ((uint64_t)words * sizeof(uint64_t) + VMM_PAGE_MASK) & ~VMM_PAGE_MASK;
+    uint64_t storage = place_pmm_storage(m, bytes);
+    vmm_status_t st = pmm_init(&m->pmm, m->map, m->map_len,
+                               (uint64_t *)(uintptr_t)storage, words);
     if (st != VMM_OK)
         panic("pmm_init (%lu words): %s", (unsigned long)words, vmm_strerror(st));
+    uint64_t usable = usable_frames(m);
+    if (pmm_free_count(&m->pmm) != usable)
+        panic("pmm: %lu frames free, the map has %lu usable",
+              (unsigned long)pmm_free_count(&m->pmm), (unsigned long)usable);
     uint64_t img = (uint64_t)(uintptr_t)__image_phys_start;
     uint64_t img_end = (uint64_t)(uintptr_t)__image_phys_end;
     st = pmm_reserve(&m->pmm, img, img_end - img);
+    if (st == VMM_OK)
+        st = pmm_reserve(&m->pmm, storage, bytes);
     if (st != VMM_OK)
-        panic("pmm_reserve(image): %s", vmm_strerror(st));
+        panic("pmm_reserve(image, storage): %s", vmm_strerror(st));
     m->frames = pmm_frames(&m->pmm);
-    kprintf("  pmm: %lu frames tracked, %lu free, image 0x%lx-0x%lx reserved\n",
-            (unsigned long)m->pmm.num_frames, (unsigned long)pmm_free_count(&m->pmm),
-            img, img_end);
+    m->usable_frames = usable;
+    kprintf("  pmm: all %lu usable frames tracked (%lu MiB), %lu free; image 0x%lx-0x%lx "
+            "and bitmaps 0x%lx-0x%lx reserved\n",
+            (unsigned long)usable, (unsigned long)(usable >> 8),
+            (unsigned long)pmm_free_count(&m->pmm), img, img_end, storage, storage + bytes);
 }
 
 void mm_init(uint64_t start_info_phys)
@@ -171,7 +245,8 @@ void mm_init(uint64_t start_info_phys)
     kheap_init(&m->heap);
     kheap_add(&m->heap, heap_arena, sizeof(heap_arena));
 
-    vmm_frames_t boot_frames = { frames_alloc, frames_free, frames_claim, m, 0 };
+    vmm_frames_t boot_frames = { frames_alloc, frames_free, frames_claim, m, 0,
+                                 frames_zero };
     x86_boot_config_t cfg = {
         .map = m->map, .map_len = m->map_len, .hhdm_offset = MM_HHDM,
         .has_1g_pages = m->has_1g_pages, .kernel = m->segments,
@@ -187,13 +262,22 @@ void mm_init(uint64_t start_info_phys)
             (unsigned long)m->boot.table_frames, m->boot.cr3);
 
     write_cr3(m->boot.cr3);
+    rebase_pmm_storage(m);
     m->pt.access_offset = MM_HHDM;
     boot_frame_limit = UINT64_MAX;
+    write_cr4(read_cr4() | CR4_PGE); /* the core's kernel leaves carry G */
+    st = x86_paging_pin_kernel_half(&m->pt);
+    if (st != VMM_OK)
+        panic("x86_paging_pin_kernel_half: %s", vmm_strerror(st));
+    m->core_frames = boot_frames;
+    x86_table_queue_init(&m->table_queue, &m->core_frames, MM_HHDM);
+    m->pt.release = x86_table_queue_release(&m->table_queue);
     m->table_mapper = x86_paging_mapper(&m->pt);
     m->vmm.mapper = (vmm_mapper_t){ tlb_map, tlb_unmap, tlb_query, m, tlb_mappable };
     m->ready = true;
-    kprintf("  switched to the core's tables; running at 0x%lx\n",
-            (unsigned long)(uintptr_t)&mm_init);
+    kprintf("  switched to the core's tables; running at 0x%lx; CR4.PGE on, "
+            "kernel half pinned (%lu table frames)\n",
+            (unsigned long)(uintptr_t)&mm_init, (unsigned long)m->pt.table_frames);
 }
 
 vmm_fault_kind_t mm_page_fault(uint64_t cr2, uint64_t error, vmm_fault_result_t *res)
@@ -211,13 +295,18 @@ vmm_fault_kind_t mm_page_fault(uint64_t cr2, uint64_t error, vmm_fault_result_t 
         return res->kind;
     }
 #endif
-    vmm_fault_kind_t kind = x86_page_fault(&kmm.vmm, cr2, error, res);
+    /* The user half belongs to the address space loaded, if any. */
+    vmm_t *vmm = &kmm.vmm;
+    const x86_paging_t *pt = &kmm.pt;
+    if (kmm.current != 0 && cr2 < X86_USER_END) {
+        vmm = &kmm.current->as.vmm;
+        pt = &kmm.current->as.pt;
+    }
+    vmm_fault_kind_t kind = x86_page_fault(vmm, cr2, error, res);
     if (kind == VMM_FAULT_RESOLVED) {
-        uint8_t *page = mm_phys_to_virt(res->phys);
-        for (uint64_t i = 0; i < res->page_size; i++)
-            page[i] = 0;
+        /* The core zeroed the frame before mapping it (frames_zero). */
         x86_walk_t walk;
-        if (x86_translate(&kmm.pt, cr2, &walk) != VMM_OK)
+        if (x86_translate(pt, cr2, &walk) != VMM_OK)
             panic("demand fault at 0x%lx resolved, but the page is not mapped", cr2);
     } else if (kind == VMM_FAULT_SPURIOUS) {
         invlpg(cr2);

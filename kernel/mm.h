@@ -21,6 +21,7 @@
 #include "core/memmap.h"
 #include "core/pmm.h"
 #include "core/vmm.h"
+#include "core/x86_64/aspace.h"
 #include "core/x86_64/boot.h"
 #include "core/x86_64/paging.h"
 #include "heap.h"
@@ -32,8 +33,9 @@
  * (The last page of the address space can never be in a window.) */
 #define MM_WINDOW_START MM_HHDM
 #define MM_WINDOW_END (0 - VMM_PAGE_SIZE)
-/* Physical memory the frame manager tracks at most (its static storage). */
-#define MM_MAX_PHYS ((uint64_t)16 << 30)
+/* The pmm's bitmaps are sized from the memory map at boot and carved out of
+ * the first usable RAM at or above this address (see mm.c). */
+#define MM_PMM_STORAGE_MIN ((uint64_t)1 << 20)
 /* The low 4 GiB are identity-mapped by boot.S until the CR3 switch. */
 #define MM_BOOT_IDENTITY_LIMIT ((uint64_t)4 << 30)
 /* Attributes of the kernel's own data pages. */
@@ -58,6 +60,10 @@ typedef struct kernel_mm {
     bool has_1g_pages;
     bool ready;              /* CR3 switched: the #PF policy is live      */
     size_t heap_grows;       /* times the heap took pages from the window */
+    uint64_t usable_frames;  /* whole frames in the map's usable entries  */
+    vmm_frames_t core_frames; /* the frame source given to the core       */
+    x86_table_queue_t table_queue; /* released table frames until flushed */
+    struct mm_aspace *current; /* the user address space loaded, or NULL  */
 } kernel_mm_t;
 
 extern kernel_mm_t kmm;
@@ -73,10 +79,18 @@ static inline void *mm_phys_to_virt(uint64_t phys)
 }
 
 /* The #PF policy: the core's verdict (x86_page_fault) once the VMM is up,
- * VMM_FAULT_NOT_PRESENT before. On RESOLVED the new page is zeroed through
- * the direct map and checked to be mapped (panics otherwise). */
+ * VMM_FAULT_NOT_PRESENT before. On RESOLVED the new page (zeroed by the core
+ * through frames_zero before it was mapped) is checked to be mapped (panics
+ * otherwise). */
 vmm_fault_kind_t mm_page_fault(uint64_t cr2, uint64_t error,
                                vmm_fault_result_t *res);
+
+/* Invalidates the TLB for [virt, virt + len) mapped with page_size pages
+ * (INTEGRATION.md): invlpg per page (global entries included), or for a large
+ * range a full flush by toggling CR4.PGE (a CR3 reload would keep global
+ * entries). Then returns the released table frames to the pmm (single CPU:
+ * no shootdown to wait for). */
+void mm_invalidate(uint64_t virt, uint64_t len, uint64_t page_size);
 
 /* Tops up the heap from the window when it runs low. Call it between core
  * calls, never from inside one (the core is not reentrant). */

@@ -97,9 +97,15 @@ static vmm_status_t failing_claim(void *ctx, uint64_t phys, size_t count)
     return f->inner.claim(f->inner.ctx, phys, count);
 }
 
+static void failing_zero(void *ctx, uint64_t phys, size_t count)
+{
+    failing_frames_t *f = ctx;
+    f->inner.zero(f->inner.ctx, phys, count);
+}
+
 vmm_frames_t failing_frames(failing_frames_t *f)
 {
-    return (vmm_frames_t){ failing_alloc, failing_free, failing_claim, f, 0 };
+    return (vmm_frames_t){ failing_alloc, failing_free, failing_claim, f, 0, failing_zero };
 }
 
 /* An allocator that always fails. */
@@ -146,12 +152,19 @@ static vmm_status_t dirty_claim(void *ctx, uint64_t phys, size_t count)
     return inner->claim(inner->ctx, phys, count);
 }
 
+static void dirty_zero(void *ctx, uint64_t phys, size_t count)
+{
+    const vmm_frames_t *inner = ctx;
+    inner->zero(inner->ctx, phys, count);
+}
+
 static vmm_frames_t clean_frames;
 /* Makes the VMM's data frames dirty until undirty_frames(). */
 void dirty_frames(void)
 {
     clean_frames = kmm.vmm.frames;
-    kmm.vmm.frames = (vmm_frames_t){ dirty_alloc, dirty_free, dirty_claim, &clean_frames, 0 };
+    kmm.vmm.frames = (vmm_frames_t){ dirty_alloc, dirty_free, dirty_claim, &clean_frames, 0,
+                                     dirty_zero };
     COMPILER_BARRIER();
 }
 

@@ -80,7 +80,8 @@ vmm_allocator_t null_allocator(void);
 void dirty_frames(void);
 void undirty_frames(void);
 
-/* The tests (selftest_vmm.c, selftest_fault.c, selftest_user.c): true
+/* The tests (selftest_vmm.c, selftest_fault.c, selftest_user.c,
+ * selftest_aspace.c): true
  * when passed. */
 bool test_window_reserved(void);
 bool test_tables_live(void);
@@ -92,6 +93,12 @@ bool test_demand_paging_2m(void);
 bool test_fatal_faults(void);
 bool test_rare_fault_verdicts(void);
 bool test_user_rights(void);
+/* selftest_aspace.c */
+bool test_two_aspaces_same_va(void);
+bool test_unmap_then_access_faults(void);
+bool test_remap_reads_new_frame(void);
+bool test_global_kernel_mapping_survives_cr3_switch(void);
+bool test_aspace_destroy_returns_frames(void);
 bool test_heap_grows(void);
 bool test_window_final(void);
 

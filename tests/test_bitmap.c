@@ -83,6 +83,13 @@ static void test_bad_input_changes_nothing(void)
     CHECK_ERR(bitmap_find_set(&bm, 71, 1, 0, &out), VMM_ERR_NO_SPACE);
     CHECK_ERR(bitmap_find_set(&bm, 1, 1, 100, &out), VMM_ERR_NO_SPACE);
     CHECK(out == 12345);
+    /* range queries: an empty or out-of-range run is neither all set nor
+     * all clear (bits 10..29 are set) */
+    CHECK(bitmap_range_set(&bm, 10, 20) && !bitmap_range_clear(&bm, 10, 20));
+    CHECK(bitmap_range_clear(&bm, 30, 70) && !bitmap_range_set(&bm, 30, 70));
+    CHECK(!bitmap_range_set(&bm, 10, 0) && !bitmap_range_clear(&bm, 40, 0));
+    CHECK(!bitmap_range_set(&bm, 100, 1) && !bitmap_range_clear(&bm, 100, 1));
+    CHECK(!bitmap_range_clear(&bm, 90, 11) && !bitmap_range_clear(&bm, 31, SIZE_MAX));
     CHECK(storage[0] == before[0] && storage[1] == before[1]);
     CHECK(bm.num_free == free_before);
 }

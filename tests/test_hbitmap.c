@@ -417,6 +417,29 @@ static void test_errors(void)
     CHECK(fa.live == 0);
 }
 
+/* A window exactly as big as its root (2^18, 2^24 entries): a search whose
+ * last candidate is blocked by the last entry stops there (it once went on
+ * from num, one slot past the root's last). */
+static void test_search_ends_at_root_span(void)
+{
+    fail_alloc_t fa;
+    fail_alloc_init(&fa);
+    vmm_allocator_t a = fail_alloc_iface(&fa);
+    static hbitmap_t hb;
+    for (unsigned shift = 18; shift <= 24; shift += 6) {
+        size_t num = (size_t)1 << shift, first = 0;
+        CHECK_OK(hbitmap_init(&hb, num, &a));
+        CHECK_OK(hbitmap_set_range(&hb, num - 3u, 1));
+        CHECK_OK(hbitmap_set_range(&hb, num - 1u, 1));
+        CHECK_ERR(hbitmap_find_set(&hb, 1, 2, num - 3u, &first), VMM_ERR_NO_SPACE);
+        CHECK_ERR(hbitmap_find_set(&hb, 2, 1, num - 3u, &first), VMM_ERR_NO_SPACE);
+        CHECK_OK(hbitmap_find_set(&hb, 1, 1, num - 3u, &first));
+        CHECK(first == num - 2u && hbitmap_num_free(&hb) == num - 3u && hbitmap_check(&hb));
+        hbitmap_destroy(&hb);
+        CHECK(fa.live == 0);
+    }
+}
+
 /* A FULL window cleared in the middle: the splits of both paths, failing
  * at every allocation, then a prepared clear that cannot fail. */
 static void test_split_failures(void)
@@ -515,6 +538,7 @@ int main(void)
 {
     RUN(test_errors);
     RUN(test_split_failures);
+    RUN(test_search_ends_at_root_span);
     RUN(test_first_fit_vs_flat);
     RUN(test_window_1);
     RUN(test_window_63);

@@ -15,8 +15,10 @@
 #include "check.h"
 #include "core/bitmap.h"
 #include "core/fault.h"
+#include "core/hbitmap.h"
 #include "core/pmm.h"
 #include "core/vmm.h"
+#include "core/x86_64/aspace.h"
 #include "core/x86_64/boot.h"
 #include "core/x86_64/paging.h"
 #include "core/x86_64/pf.h"
@@ -45,6 +47,33 @@ static void setup(void)
 }
 
 /* bitmap.c's NULL behaviour is part of its proved contracts: test_bitmap. */
+
+static void test_hbitmap_null(void)
+{
+    hbitmap_t hb;
+    bool b;
+    size_t first;
+    CHECK_ERR(hbitmap_init(NULL, 100, &alloc_if), INV);
+    CHECK_ERR(hbitmap_init(&hb, 100, NULL), INV);
+    CHECK_OK(hbitmap_init(&hb, 100, &alloc_if));
+    CHECK_OK(hbitmap_set_range(&hb, 10, 5));
+    hbitmap_destroy(NULL);
+    hbitmap_unprepare(NULL);
+    CHECK_ERR(hbitmap_test(NULL, 1, &b), INV);
+    CHECK_ERR(hbitmap_test(&hb, 1, NULL), INV);
+    CHECK_ERR(hbitmap_set_range(NULL, 1, 2), INV);
+    CHECK_ERR(hbitmap_clear_range(NULL, 1, 2), INV);
+    CHECK_ERR(hbitmap_prepare(NULL, 1, 2, true), INV);
+    CHECK(!hbitmap_range_clear(NULL, 1, 2) && !hbitmap_range_set(NULL, 1, 2));
+    CHECK_ERR(hbitmap_find(NULL, 1, 1, 0, &first), INV);
+    CHECK_ERR(hbitmap_find(&hb, 1, 1, 0, NULL), INV);
+    CHECK_ERR(hbitmap_find_set(NULL, 1, 1, 0, &first), INV);
+    CHECK_ERR(hbitmap_find_set(&hb, 1, 1, 0, NULL), INV);
+    CHECK(hbitmap_num_free(NULL) == 0 && hbitmap_bytes(NULL) == 0);
+    CHECK(!hbitmap_check(NULL) && !hbitmap_check_at(NULL, 0));
+    CHECK(hbitmap_num_free(&hb) == 95 && hbitmap_check(&hb));
+    hbitmap_destroy(&hb);
+}
 
 static void test_pmm_null(void)
 {
@@ -175,12 +204,39 @@ static void test_x86_null(void)
     bad.kernel_len = 1; /* kernel NULL */
     CHECK_ERR(x86_boot_init(&bad, &hm.frames, &bpt, &bvmm, &res), INV);
     CHECK(x86_boot_min_table_frames(NULL) == 0);
+
+    /* Table release queue, pinning, address spaces. */
+    CHECK_ERR(x86_paging_pin_kernel_half(NULL), INV);
+    x86_table_queue_t q;
+    memset(&q, 0x5A, sizeof(q));
+    x86_table_queue_init(NULL, &hm.frames, hm.access_offset);
+    x86_table_queue_init(&q, NULL, hm.access_offset);
+    CHECK(q.count == 0x5A5A5A5A5A5A5A5Aull); /* untouched */
+    CHECK(x86_table_queue_release(NULL).release == NULL);
+    CHECK(x86_table_queue_flush(NULL) == 0);
+    CHECK(m.mappable(m.ctx, 0x1000, K4) == VMM_OK);
+    x86_aspace_t as;
+    x86_aspace_config_t acfg = {
+        .kernel = &pt, .frames = hm.frames, .allocator = alloc_if,
+        .user_start = 0x1000, .user_end = 0x1000 + 64 * K4,
+    };
+    CHECK_ERR(x86_aspace_create(NULL, &acfg), INV);
+    CHECK_ERR(x86_aspace_create(&as, NULL), INV);
+    x86_aspace_config_t abad = acfg;
+    abad.kernel = NULL;
+    CHECK_ERR(x86_aspace_create(&as, &abad), INV);
+    abad = acfg;
+    abad.frames.alloc = NULL;
+    CHECK_ERR(x86_aspace_create(&as, &abad), INV);
+    x86_aspace_destroy(NULL);
+    CHECK(x86_aspace_cr3(NULL) == 0);
     CHECK(pmm_free_count(&hm.pmm) == frames_before && fa.live == 0);
 }
 
 int main(void)
 {
     setup();
+    RUN(test_hbitmap_null);
     RUN(test_pmm_null);
     RUN(test_vmm_null);
     RUN(test_tree_null);

@@ -16,6 +16,7 @@
 #include "core/x86_64/paging.h"
 #include "fail_alloc.h"
 #include "fail_frames.h"
+#include "fail_mapper.h"
 #include "hostmem.h"
 
 #define K4 VMM_PAGE_SIZE
@@ -26,48 +27,6 @@ static uint64_t rng;
 
 /* Returns a pseudo-random number below bound (tests/lib/xorshift.h). */
 static uint64_t rnd(uint64_t bound) { return xorshift_below(&rng, bound); }
-
-/* A mapper wrapper that fails the Nth map / unmap call (one-shot). */
-typedef struct fail_mapper {
-    vmm_mapper_t inner;
-    long map_countdown, unmap_countdown;
-} fail_mapper_t;
-
-/* Returns true when the armed countdown reaches this call (and disarms). */
-static bool fires(long *countdown)
-{
-    if (*countdown == 0) {
-        *countdown = -1;
-        return true;
-    }
-    if (*countdown > 0)
-        (*countdown)--;
-    return false;
-}
-
-static vmm_status_t fm_map(void *ctx, uint64_t virt, uint64_t phys, uint64_t len,
-                           uint64_t page_size, vmm_attrs_t attrs)
-{
-    fail_mapper_t *m = ctx;
-    if (fires(&m->map_countdown))
-        return VMM_ERR_OUT_OF_FRAMES;
-    return m->inner.map(m->inner.ctx, virt, phys, len, page_size, attrs);
-}
-
-static vmm_status_t fm_unmap(void *ctx, uint64_t virt, uint64_t len, uint64_t page_size)
-{
-    fail_mapper_t *m = ctx;
-    if (fires(&m->unmap_countdown))
-        return VMM_ERR_NOT_MAPPED;
-    return m->inner.unmap(m->inner.ctx, virt, len, page_size);
-}
-
-static vmm_status_t fm_query(void *ctx, uint64_t virt, uint64_t *phys, vmm_attrs_t *attrs,
-                             uint64_t *page_size)
-{
-    fail_mapper_t *m = ctx;
-    return m->inner.query(m->inner.ctx, virt, phys, attrs, page_size);
-}
 
 typedef struct world {
     hostmem_t hm;
@@ -189,8 +148,9 @@ static void run(world_t *w, uint64_t start, uint64_t seed)
     fail_frames_init(&w->ff, &w->hm.frames);
     w->frames = fail_frames_iface(&w->ff);
     CHECK_OK(x86_paging_init(&w->pt, &w->frames, w->hm.access_offset));
-    w->fm = (fail_mapper_t){x86_paging_mapper(&w->pt), -1, -1};
-    vmm_mapper_t m = {fm_map, fm_unmap, fm_query, &w->fm, w->fm.inner.mappable};
+    vmm_mapper_t inner = x86_paging_mapper(&w->pt);
+    fail_mapper_init(&w->fm, &inner);
+    vmm_mapper_t m = fail_mapper_iface(&w->fm);
     fail_alloc_init(&w->fa);
     vmm_allocator_t a = fail_alloc_iface(&w->fa);
     CHECK_OK(vmm_init(&w->vmm, start, start + PAGES * K4, &a, &m,

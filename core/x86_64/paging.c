@@ -9,7 +9,8 @@
  *  3. install: descend again, taking tables from the chain; cannot fail.
  * An unmap checks every page first (one walk per leaf table), then clears
  * the entries of each leaf table in one loop and tests that table (and its
- * parents) for emptiness once, scanning outward from the cleared entries.
+ * parents) for emptiness once, scanning outward from the cleared entries;
+ * an emptied table is unlinked, then released (pt->release, else freed).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -61,6 +62,35 @@ static void table_zero(const x86_paging_t *pt, uint64_t phys)
 static bool has_tables(const x86_paging_t *pt)
 {
     return pt != NULL && pt->table_frames != 0;
+}
+
+/* Returns true when virt lies in a kernel half that pt borrows. */
+static bool in_borrowed_half(const x86_paging_t *pt, uint64_t virt)
+{
+    return pt != NULL && (pt->flags & X86_PAGING_KERNEL_HALF_BORROWED) &&
+           X86_PX(X86_LEVEL_PML4, virt) >= X86_KERNEL_HALF_SLOT;
+}
+
+/* Returns true when the table at path level `level` (a PDPT under a pinned
+ * kernel-half PML4 slot) must never be freed. */
+static bool pinned_table(const x86_paging_t *pt, uint64_t va, int level)
+{
+    return level == X86_LEVEL_PDPT && (pt->flags & X86_PAGING_KERNEL_HALF_PINNED) &&
+           X86_PX(X86_LEVEL_PML4, va) >= X86_KERNEL_HALF_SLOT;
+}
+
+/* Hands the emptied, unlinked table frame at phys to pt's release hook, or
+ * to the frame source when there is none. */
+static void table_release(x86_paging_t *pt, uint64_t phys)
+{
+    VMM_ASSERT(pt->table_frames > 1);
+    pt->table_frames--;
+    if (pt->release.release != NULL) {
+        pt->release.release(pt->release.ctx, phys);
+        return;
+    }
+    vmm_status_t st = pt->frames.free(pt->frames.ctx, phys, 1);
+    VMM_ASSERT(st == VMM_OK);
 }
 
 /* Returns VMM_OK when [virt, virt + len) is a valid request range for pages
@@ -216,6 +246,8 @@ vmm_status_t x86_map(x86_paging_t *pt, uint64_t virt, uint64_t phys,
     vmm_status_t st = check_map_args(virt, phys, len, page_size, attrs);
     if (st != VMM_OK)
         return st;
+    if (in_borrowed_half(pt, virt))
+        return VMM_ERR_OUT_OF_BOUNDS;
     int leaf = leaf_level(page_size);
     uint64_t pages = len / page_size;
     uint64_t needed = 0;
@@ -317,23 +349,22 @@ static bool table_empty_around(const x86_pte_t *t, unsigned first, unsigned n)
     return true;
 }
 
-/* Frees the tables on va's path (path[level] = table at level) that are
- * empty, from the leaf table up; entries [first, first + n) of the leaf
- * table are known to be zero. The PML4 is never freed. */
+/* Releases the tables on va's path (path[level] = table at level) that are
+ * empty, from the leaf table up, each unlinked from its parent first;
+ * entries [first, first + n) of the leaf table are known to be zero. The
+ * PML4 and pinned kernel-half PDPTs are never released. */
 static void prune_path(x86_paging_t *pt, uint64_t va,
                        const uint64_t path[X86_LEVELS], int leaf,
                        unsigned first, unsigned n)
 {
     for (int level = leaf; level < X86_LEVEL_PML4; level++) {
-        if (!table_empty_around(table_at(pt, path[level]), first, n))
+        if (pinned_table(pt, va, level) ||
+            !table_empty_around(table_at(pt, path[level]), first, n))
             return;
         first = X86_PX(level + 1, va);
         n = 1;
         table_at(pt, path[level + 1])[first] = 0;
-        vmm_status_t st = pt->frames.free(pt->frames.ctx, path[level], 1);
-        VMM_ASSERT(st == VMM_OK);
-        VMM_ASSERT(pt->table_frames > 1);
-        pt->table_frames--;
+        table_release(pt, path[level]);
     }
 }
 
@@ -384,6 +415,8 @@ vmm_status_t x86_unmap(x86_paging_t *pt, uint64_t virt, uint64_t len,
     vmm_status_t st = check_virt_range(virt, len, page_size);
     if (st != VMM_OK)
         return st;
+    if (in_borrowed_half(pt, virt))
+        return VMM_ERR_OUT_OF_BOUNDS;
     int leaf = leaf_level(page_size);
     uint64_t pages = len >> X86_PX_SHIFT(leaf);
     uint64_t path[X86_LEVELS];
@@ -486,12 +519,17 @@ vmm_status_t x86_paging_init(x86_paging_t *pt, const vmm_frames_t *frames,
     return VMM_OK;
 }
 
-/* Frees the table at phys (level) and every table below it. */
+/* Frees the table at phys (level) and every table below it (at the PML4,
+ * not a borrowed kernel half). */
 static void destroy_table(x86_paging_t *pt, uint64_t phys, int level)
 {
     if (level > X86_LEVEL_PT) {
         const x86_pte_t *t = table_at(pt, phys);
-        for (unsigned i = 0; i < X86_ENTRIES; i++)
+        unsigned end = level == X86_LEVEL_PML4 &&
+                               (pt->flags & X86_PAGING_KERNEL_HALF_BORROWED)
+                           ? X86_KERNEL_HALF_SLOT
+                           : X86_ENTRIES;
+        for (unsigned i = 0; i < end; i++)
             if (X86_PTE_PRESENT(t[i]) && !is_leaf(t[i], level))
                 destroy_table(pt, X86_PTE_ADDR(t[i]), level - 1);
     }
@@ -508,6 +546,77 @@ void x86_paging_destroy(x86_paging_t *pt)
     destroy_table(pt, pt->pml4, X86_LEVEL_PML4);
     VMM_ASSERT(pt->table_frames == 0);
     pt->pml4 = 0;
+}
+
+/* Returns VMM_OK with a PDPT in every kernel-half PML4 slot; see paging.h.
+ * Allocates all missing PDPTs first, so a failure keeps nothing. */
+vmm_status_t x86_paging_pin_kernel_half(x86_paging_t *pt)
+{
+    if (!has_tables(pt) || (pt->flags & X86_PAGING_KERNEL_HALF_BORROWED))
+        return VMM_ERR_INVALID_ARGUMENT;
+    x86_pte_t *pml4 = table_at(pt, pt->pml4);
+    uint64_t missing = 0;
+    for (unsigned i = X86_KERNEL_HALF_SLOT; i < X86_ENTRIES; i++)
+        missing += !X86_PTE_PRESENT(pml4[i]);
+    uint64_t chain = CHAIN_END;
+    vmm_status_t st = chain_alloc(pt, missing, &chain);
+    if (st != VMM_OK)
+        return st;
+    for (unsigned i = X86_KERNEL_HALF_SLOT; i < X86_ENTRIES; i++)
+        (void)next_table(pt, &pml4[i], &chain);
+    VMM_ASSERT(chain == CHAIN_END);
+    pt->flags |= X86_PAGING_KERNEL_HALF_PINNED;
+    return VMM_OK;
+}
+
+/* The table queue: released frames chained through entry 0. */
+
+/* Empties q; see paging.h. */
+void x86_table_queue_init(x86_table_queue_t *q, const vmm_frames_t *frames,
+                          uint64_t access_offset)
+{
+    if (q == NULL || frames == NULL || frames->free == NULL)
+        return;
+    q->head = X86_TABLE_QUEUE_END;
+    q->count = 0;
+    q->access_offset = access_offset;
+    q->frames = *frames;
+}
+
+/* Queues the released table frame phys (ctx: the queue). */
+static void queue_push(void *ctx, uint64_t phys)
+{
+    x86_table_queue_t *q = ctx;
+    *(x86_pte_t *)(uintptr_t)(phys + q->access_offset) = q->head;
+    q->head = phys;
+    q->count++;
+}
+
+/* Returns the release hook bound to q; see paging.h. */
+x86_table_release_t x86_table_queue_release(x86_table_queue_t *q)
+{
+    x86_table_release_t r = { .release = q != NULL ? queue_push : NULL, .ctx = q };
+    return r;
+}
+
+/* Returns the queued frames to the frame source; returns how many. */
+size_t x86_table_queue_flush(x86_table_queue_t *q)
+{
+    if (q == NULL)
+        return 0;
+    size_t n = 0;
+    while (q->head != X86_TABLE_QUEUE_END) {
+        uint64_t phys = q->head;
+        x86_pte_t *link = (x86_pte_t *)(uintptr_t)(phys + q->access_offset);
+        q->head = *link;
+        *link = 0;
+        vmm_status_t st = q->frames.free(q->frames.ctx, phys, 1);
+        VMM_ASSERT(st == VMM_OK);
+        n++;
+    }
+    VMM_ASSERT(n == q->count);
+    q->count = 0;
+    return n;
 }
 
 /* Mapper adapters: the core's mapper interface over x86_map & co. */
@@ -548,8 +657,10 @@ static vmm_status_t mapper_query(void *ctx, uint64_t virt, uint64_t *phys,
  * the hole, else VMM_ERR_NON_CANONICAL (VMM_ERR_OVERFLOW when it wraps). */
 static vmm_status_t mapper_mappable(void *ctx, uint64_t virt, uint64_t len)
 {
-    (void)ctx;
-    return x86_range_mappable(virt, len);
+    vmm_status_t st = x86_range_mappable(virt, len);
+    if (st == VMM_OK && in_borrowed_half(ctx, virt))
+        return VMM_ERR_OUT_OF_BOUNDS;
+    return st;
 }
 
 /* Returns VMM_OK when every byte of [virt, virt + len) is canonical, on one

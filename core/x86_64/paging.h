@@ -12,8 +12,21 @@
  * (permissive); the leaf decides, as the hardware combines levels.
  *
  * Every map/unmap is all-or-nothing: on error no entry changed, no table frame
- * kept. Tables that become empty after an unmap are freed at once, so map then
+ * kept. A table that becomes empty after an unmap is unlinked from its parent
+ * and handed to the table-release hook (x86_table_release_t below): by
+ * default (no hook) it goes back to the frame source at once, so map then
  * unmap returns the frame source to exactly its previous state.
+ *
+ * TLB contract (INTEGRATION.md): nothing here touches the TLB or CR3 (the
+ * core has no privileged instruction). After x86_unmap the caller invalidates
+ * every unmapped page (invlpg per page, or a full flush: a CR3 reload drops
+ * only non-global entries, so with CR4.PGE on use invlpg or toggle PGE) on
+ * every CPU that may cache it, BEFORE the data frames or the released table
+ * frames are reused. x86_map of a not-present entry needs no invalidation
+ * (a stale "not present" answer is a spurious #PF, vmm_fault says so).
+ *
+ * Locking: an x86_paging_t is not thread-safe; its owner (one lock per vmm_t)
+ * serialises every call on it. x86_translate only reads.
  */
 #ifndef CORE_X86_64_PAGING_H
 #define CORE_X86_64_PAGING_H
@@ -27,12 +40,51 @@
 #include "../status.h"
 #include "pte.h"
 
+/* Where x86_unmap puts a page-table frame it emptied and unlinked. Until
+ * the invalidation of the unmapped range has completed on every CPU, a TLB
+ * or paging-structure cache may still walk through that frame, so it must
+ * not be reused before then. release(ctx, phys) takes ownership: queue it
+ * (x86_table_queue_t below) and free it after the invalidation (after the
+ * TLB shootdown on SMP). release == NULL (the default, for single-CPU
+ * kernels): frames.free at once, safe only when nothing can allocate a frame
+ * between the unmap and the caller's invalidation (one CPU; no frame
+ * allocation in interrupt handlers, or interrupts off across both). Called
+ * under the caller's lock; it must not call back into these tables. */
+typedef struct x86_table_release {
+    void (*release)(void *ctx, uint64_t phys);
+    void *ctx;
+} x86_table_release_t;
+
+/* x86_paging_t.flags */
+/* PML4 slots 256-511 (the kernel half) always point to a PDPT, which unmap
+ * never frees: address spaces copy these slots once and stay in sync. Set
+ * by x86_paging_pin_kernel_half. */
+#define X86_PAGING_KERNEL_HALF_PINNED (1u << 0)
+/* PML4 slots 256-511 are borrowed from another x86_paging_t (an address
+ * space, aspace.h): map/unmap refuse the kernel half (VMM_ERR_OUT_OF_BOUNDS),
+ * translate reads through it, destroy leaves it alone. */
+#define X86_PAGING_KERNEL_HALF_BORROWED (1u << 1)
+/* First PML4 slot of the kernel half (0xFFFF800000000000). */
+#define X86_KERNEL_HALF_SLOT 256u
+
 typedef struct x86_paging {
     uint64_t pml4;          /* physical address of the PML4 (CR3's address) */
     uint64_t access_offset; /* table at phys p is at virtual p + offset     */
     vmm_frames_t frames;    /* where table frames come from                  */
     size_t table_frames;    /* frames held by tables, the PML4 included      */
+    x86_table_release_t release; /* emptied tables go here (NULL: free)   */
+    uint32_t flags;         /* X86_PAGING_*                                  */
 } x86_paging_t;
+
+/* A queue of released table frames, chained through their first entry
+ * (written not present, so a stale walk still sees an empty table). */
+typedef struct x86_table_queue {
+    uint64_t head;          /* first queued frame, X86_TABLE_QUEUE_END if none */
+    size_t count;           /* frames queued                                 */
+    uint64_t access_offset; /* frame at phys p is at virtual p + offset      */
+    vmm_frames_t frames;    /* where x86_table_queue_flush returns them      */
+} x86_table_queue_t;
+#define X86_TABLE_QUEUE_END ((uint64_t)X86_PTE_W) /* not a frame, not present */
 
 /* Result of a software walk (same semantics as the hardware). */
 typedef struct x86_walk {
@@ -50,22 +102,47 @@ typedef struct x86_walk {
 vmm_status_t x86_paging_init(x86_paging_t *pt, const vmm_frames_t *frames,
                              uint64_t access_offset);
 
-/* Frees every table frame (not the frames mappings point to). */
+/* Frees every table frame it owns (not the frames mappings point to, not a
+ * borrowed kernel half) straight to the frame source: call it only when no
+ * CPU has these tables loaded or cached (switched away, TLB flushed). */
 void x86_paging_destroy(x86_paging_t *pt);
+
+/* Gives every empty PML4 slot of the kernel half (256-511) a zeroed PDPT and
+ * sets X86_PAGING_KERNEL_HALF_PINNED, so the kernel half's PML4 entries never
+ * change again. Call once, before creating address spaces. Costs up to 256
+ * frames. VMM_ERR_INVALID_ARGUMENT, VMM_ERR_OUT_OF_FRAMES (nothing kept). */
+vmm_status_t x86_paging_pin_kernel_half(x86_paging_t *pt);
+
+/* Empties q, to return released frames to frames (reached at
+ * access_offset). Does nothing when q or frames is NULL or frames has no
+ * free. */
+void x86_table_queue_init(x86_table_queue_t *q, const vmm_frames_t *frames,
+                          uint64_t access_offset);
+/* The release hook that queues into q (q must outlive the tables); the
+ * default hook (release NULL) for q == NULL. */
+x86_table_release_t x86_table_queue_release(x86_table_queue_t *q);
+/* Returns every queued frame to the frame source; returns how many (0 for
+ * q == NULL). Call it
+ * only once the invalidation covering every unmap that queued them has
+ * completed on every CPU. */
+size_t x86_table_queue_flush(x86_table_queue_t *q);
 
 /* Maps [virt, virt + len) to [phys, phys + len) with page_size pages.
  * Errors: VMM_ERR_INVALID_ARGUMENT (page_size, len == 0, attrs),
  * VMM_ERR_MISALIGNED, VMM_ERR_NON_CANONICAL, VMM_ERR_OVERFLOW,
  * VMM_ERR_INVALID_PHYS (beyond 52 bits), VMM_ERR_ALREADY_MAPPED,
  * VMM_ERR_LARGE_PAGE_CONFLICT (a larger page covers it, or a smaller
- * mapping lies under a requested large page), VMM_ERR_OUT_OF_FRAMES. */
+ * mapping lies under a requested large page), VMM_ERR_OUT_OF_FRAMES,
+ * VMM_ERR_OUT_OF_BOUNDS (the kernel half of tables that borrow it). */
 vmm_status_t x86_map(x86_paging_t *pt, uint64_t virt, uint64_t phys,
                      uint64_t len, uint64_t page_size, vmm_attrs_t attrs);
 
-/* Unmaps [virt, virt + len), mapped with page_size pages. Errors:
+/* Unmaps [virt, virt + len), mapped with page_size pages; emptied tables go
+ * to pt->release (the PML4, and a pinned kernel half's PDPTs, stay). The
+ * caller then invalidates the TLB (see above). Errors:
  * VMM_ERR_INVALID_ARGUMENT, VMM_ERR_MISALIGNED, VMM_ERR_NON_CANONICAL,
  * VMM_ERR_NOT_MAPPED (a page not mapped), VMM_ERR_LARGE_PAGE_CONFLICT (mapped
- * with another page size). */
+ * with another page size), VMM_ERR_OUT_OF_BOUNDS (a borrowed kernel half). */
 vmm_status_t x86_unmap(x86_paging_t *pt, uint64_t virt, uint64_t len,
                        uint64_t page_size);
 
@@ -81,7 +158,8 @@ vmm_attrs_t x86_walk_attrs(const x86_walk_t *walk);
 
 /* VMM_OK when every byte of [virt, virt + len) is canonical and on one side
  * of the hole; VMM_ERR_INVALID_ARGUMENT (len == 0), VMM_ERR_OVERFLOW,
- * VMM_ERR_NON_CANONICAL. The mapper's `mappable`. */
+ * VMM_ERR_NON_CANONICAL. The mapper's `mappable` (which also answers
+ * VMM_ERR_OUT_OF_BOUNDS for the kernel half of tables that borrow it). */
 vmm_status_t x86_range_mappable(uint64_t virt, uint64_t len);
 
 /* The core's mapper interface bound to pt (pt must outlive its users). */

@@ -1,6 +1,8 @@
 /* rec_mapper.c - see rec_mapper.h. */
 #include "rec_mapper.h"
 
+#include "double_report.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,18 +145,6 @@ static const rec_slot_t *other_size_overlap(const rec_mapper_t *m, uint64_t virt
     return NULL;
 }
 
-/* Returns true when this call must fail (one-shot countdown). */
-static bool injected(long *countdown)
-{
-    if (*countdown == 0) {
-        *countdown = -1;
-        return true;
-    }
-    if (*countdown > 0)
-        (*countdown)--;
-    return false;
-}
-
 /* Checks page_size, len and alignment of a request. */
 static vmm_status_t check_request(uint64_t virt, uint64_t phys, uint64_t len,
                                   uint64_t page_size)
@@ -175,7 +165,7 @@ static vmm_status_t rm_map(void *ctx, uint64_t virt, uint64_t phys, uint64_t len
 {
     rec_mapper_t *m = ctx;
     m->map_calls++;
-    if (injected(&m->map_countdown))
+    if (double_countdown(&m->map_countdown))
         return m->map_error;
     if (attrs & ~VMM_ATTR_ALL)
         return VMM_ERR_INVALID_ARGUMENT;
@@ -199,7 +189,7 @@ static vmm_status_t rm_unmap(void *ctx, uint64_t virt, uint64_t len, uint64_t pa
 {
     rec_mapper_t *m = ctx;
     m->unmap_calls++;
-    if (injected(&m->unmap_countdown))
+    if (double_countdown(&m->unmap_countdown))
         return m->unmap_error;
     vmm_status_t st = check_request(virt, 0, len, page_size);
     if (st != VMM_OK)

@@ -1,0 +1,87 @@
+/*
+ * aspace.c - address spaces sharing the kernel half (see aspace.h).
+ */
+#include "core/x86_64/aspace.h"
+
+#include <stdbool.h>
+
+#include "core/vmm_assert.h"
+
+/* Returns true when the callbacks of frames and allocator are all set. */
+static bool sources_valid(const x86_aspace_config_t *cfg)
+{
+    return cfg->frames.alloc != NULL && cfg->frames.free != NULL &&
+           cfg->allocator.alloc != NULL && cfg->allocator.free != NULL;
+}
+
+/* Returns VMM_OK when cfg describes a valid address space, else the error
+ * aspace.h lists (the window's own errors are left to vmm_init). */
+static vmm_status_t check_config(const x86_aspace_config_t *cfg)
+{
+    if (cfg->kernel == NULL || cfg->kernel->table_frames == 0 ||
+        !(cfg->kernel->flags & X86_PAGING_KERNEL_HALF_PINNED) || !sources_valid(cfg))
+        return VMM_ERR_INVALID_ARGUMENT;
+    if (cfg->mapper.map != NULL &&
+        (cfg->mapper.unmap == NULL || cfg->mapper.query == NULL))
+        return VMM_ERR_INVALID_ARGUMENT;
+    if (cfg->user_start < X86_USER_START || cfg->user_end > X86_USER_END)
+        return VMM_ERR_OUT_OF_BOUNDS;
+    return VMM_OK;
+}
+
+/* Copies the kernel half of the kernel's PML4 into the PML4 of pt. */
+static void share_kernel_half(x86_paging_t *pt, const x86_paging_t *kernel)
+{
+    const x86_pte_t *from =
+        (const x86_pte_t *)(uintptr_t)(kernel->pml4 + kernel->access_offset);
+    x86_pte_t *to = (x86_pte_t *)(uintptr_t)(pt->pml4 + pt->access_offset);
+    for (unsigned i = X86_KERNEL_HALF_SLOT; i < X86_ENTRIES; i++)
+        to[i] = from[i];
+}
+
+/* Returns VMM_OK with *as created; see aspace.h. */
+vmm_status_t x86_aspace_create(x86_aspace_t *as, const x86_aspace_config_t *cfg)
+{
+    if (as == NULL || cfg == NULL)
+        return VMM_ERR_INVALID_ARGUMENT;
+    vmm_status_t st = check_config(cfg);
+    if (st != VMM_OK)
+        return st;
+    x86_paging_t pt;
+    st = x86_paging_init(&pt, &cfg->frames, cfg->kernel->access_offset);
+    if (st != VMM_OK)
+        return st;
+    share_kernel_half(&pt, cfg->kernel);
+    pt.flags = X86_PAGING_KERNEL_HALF_BORROWED;
+    pt.release = cfg->release;
+    as->pt = pt;
+    vmm_mapper_t mapper = cfg->mapper.map != NULL ? cfg->mapper : x86_paging_mapper(&as->pt);
+    st = vmm_init(&as->vmm, cfg->user_start, cfg->user_end, &cfg->allocator, &mapper,
+                  &cfg->frames);
+    if (st != VMM_OK)
+        goto undo_tables;
+    return VMM_OK;
+
+undo_tables:
+    x86_paging_destroy(&as->pt);
+    return st;
+}
+
+/* Destroys *as; see aspace.h. Its tables are loaded nowhere, so emptied
+ * tables go straight back to the frame source. */
+void x86_aspace_destroy(x86_aspace_t *as)
+{
+    if (as == NULL || as->pt.table_frames == 0)
+        return;
+    as->pt.release.release = NULL;
+    vmm_deinit(&as->vmm);
+    x86_paging_destroy(&as->pt);
+}
+
+/* Returns the CR3 value of *as; see aspace.h. */
+uint64_t x86_aspace_cr3(const x86_aspace_t *as)
+{
+    if (as == NULL)
+        return 0;
+    return as->pt.pml4 & X86_CR3_ADDR_MASK;
+}

@@ -1,0 +1,51 @@
+/* fuzz_driver.c - the loop every fuzz target runs (see fuzz_driver.h). */
+#include "fuzz_driver.h"
+
+#include <stdlib.h>
+
+#include "double_report.h"
+#include "fuzz_check.h"
+
+/* The test doubles' reporter: a failed double check is a finding, named
+ * with the op being run like every other check. */
+static void report_double(const char *check, const char *msg)
+{
+    fuzz_fail(check, "test double", 0, "%s", msg);
+}
+
+int fuzz_drive(const fuzz_target_t *t, const uint8_t *data, size_t size)
+{
+    static void *state; /* one target per binary */
+    if (!state) {
+        double_set_reporter(report_double);
+        state = t->create();
+        if (!state)
+            abort();
+    }
+    fuzz_data_t fd;
+    fd_init(&fd, data, size);
+    fuzz_op_begin(0, "(config)");
+    if (t->setup(state, &fd)) {
+        for (unsigned k = 1; k <= t->max_ops && !fd_empty(&fd); k++) {
+            unsigned op = fd_u8(&fd);
+            fuzz_op_begin(k, fuzz_op_name(t->ops, t->nops, op));
+            t->run_op(state, &fd, op);
+            if (t->check_op)
+                t->check_op(state);
+        }
+        fuzz_op_begin(0, "(end of input)");
+        t->check_final(state);
+    }
+    t->reset(state);
+    return 0;
+}
+
+long fuzz_fail_countdown(uint8_t v) { return v ? (long)v - 1 : -1; }
+
+void fuzz_frames_create(frame_pool_t *pool, fail_frames_t *ff, uint64_t base, size_t nframes)
+{
+    frame_pool_create(pool, base, nframes);
+    vmm_frames_t inner = frame_pool_frames(pool);
+    fail_frames_init(ff, &inner);
+    ff->fail_on = FAIL_FRAMES_ALLOC;
+}

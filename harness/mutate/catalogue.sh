@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# catalogue.sh OUT_TSV FILE... - every mutant universalmutator's regexp mode
+# makes of each core FILE (paths relative to $VMM_ROOT), one per line:
+#   file <TAB> line <TAB> base64(replacement text) <TAB> original <TAB> mutant
+# original and mutant are the lines with blanks squeezed (a mutant that adds
+# a line shows it as "\n"): the text of a stable mutant id. The rules are the
+# ones its `mutate FILE c` command uses (universal, c, c_like); lines inside
+# block comments (ACSL contracts included) and #include lines are skipped by
+# the generator itself. Fails when the generator does not import.
+set -euo pipefail
+ROOT=${VMM_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+out=$1; shift
+cd "$ROOT"
+PYTHONPATH=$ROOT/.tools/universalmutator python3 -c '
+import base64, re, sys
+from universalmutator import mutator
+rules = ["universal.rules", "c.rules", "c_like.rules"]
+squeeze = lambda s: re.sub(r"\s+", " ", s.rstrip("\n").replace("\n", " \\n ")).strip()
+for path in sys.argv[1:]:
+    with open(path) as f:
+        src = f.readlines()
+    out, sys.stdout = sys.stdout, sys.stderr  # the generator talks on stdout
+    mutants = mutator.mutants_regexp(src, ruleFiles=rules, ignorePatterns=[],
+                                      ignoreStringOnly=True)
+    sys.stdout = out
+    for m in mutants:
+        line, text = m[0], m[1]
+        if squeeze(text) == squeeze(src[line - 1]):
+            continue  # only blanks changed
+        print(path, line, base64.b64encode(text.encode()).decode(),
+              squeeze(src[line - 1]), squeeze(text), sep="\t")
+' "$@" >"$out" 2>"$out.log"

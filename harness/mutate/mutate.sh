@@ -1,0 +1,415 @@
+#!/usr/bin/env bash
+# mutate.sh - mutation testing of the harness (./fuzz.sh mutate): how many
+# mutants of core/ the unit tests kill, and how many the fuzz targets kill
+# within T seconds, from the committed corpus and from an empty one.
+#
+#   mutate.sh [--sample N] [--seed S] [--time T] [--jobs J] [--files "core/a.c ..."]
+#             [--modes "unit corpus empty"] [--out DIR] [--max-minutes M]
+#             [--exclude "fuzz targets"]
+#       N mutants (default 200) drawn with seed S (default 1) from every mutant
+#       universalmutator makes of core/*.c and core/x86_64/*.c; those that do
+#       not compile are dropped, and so are duplicates (same -O2 object as the
+#       original: trivially equivalent; same object as an earlier mutant).
+#       Each mutant runs against ctest -L unit (mode unit) and, separately,
+#       against every fuzz target that links its file, up to T seconds
+#       (default 30) each (modes corpus, empty). J mutants at a time (default 2).
+#       --max-minutes: no mutant starts after M minutes (the run then covers
+#       a prefix of the drawn order: still a random sample, reported as such).
+#       Results: OUT/results.tsv (default out/mutate/), summary printed by
+#       report.sh (per file, per layer, survivors).
+#   mutate.sh --ctest BUILD_DIR
+#       the ctest (label mutate): a fixed sample (seed 7, 20 mutants, 5 s per
+#       target, from the corpus only, without the emu target whose corpus
+#       alone takes longer than the test's budget); exit 1 when a mutant that
+#       equivalent.txt does not list survives, 77 (skipped) when
+#       universalmutator or libFuzzer is missing.
+# Each slot builds a copy of the tree whose core/ is a real copy (everything
+# else symlinked) in OUT/slot<j>; a mutant costs the rebuild of its file's
+# objects and the relinking of the binaries that use it.
+set -euo pipefail
+ROOT=${VMM_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+export VMM_ROOT=$ROOT
+HERE=$ROOT/harness/mutate
+SELF=$(readlink -f "${BASH_SOURCE[0]}")
+CC=${VMM_FUZZ_CC:-clang-14}
+WARN="-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes"
+SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+MAX_LEN=2048
+SKIP=77
+
+log() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
+die() { echo "mutate.sh: $*" >&2; exit 2; }
+
+# ---------------------------------------------------------------- options
+SAMPLE=200 SEED=1 TIME=30 JOBS=2 MODES="unit corpus empty" FILES="" OUT=$ROOT/out/mutate CTEST=0
+MINUTES=0 EXCLUDE=""
+parse_options() {
+  while (($#)); do
+    case $1 in
+      --sample) SAMPLE=$2; shift 2 ;;
+      --seed) SEED=$2; shift 2 ;;
+      --time) TIME=$2; shift 2 ;;
+      --jobs) JOBS=$2; shift 2 ;;
+      --files) FILES=$2; shift 2 ;;
+      --modes) MODES=$2; shift 2 ;;
+      --out) OUT=$2; shift 2 ;;
+      --max-minutes) MINUTES=$2; shift 2 ;;
+      --exclude) EXCLUDE=$2; shift 2 ;;
+      --ctest) CTEST=1; OUT=$2/mutate-ctest; SAMPLE=20; SEED=7; TIME=5; MODES=corpus; EXCLUDE=emu
+               shift 2 ;;
+      -h|--help) sed -n '2,/^set -euo/p' "$0" | sed -n 's/^# \?//p'; exit 0 ;;
+      *) die "unknown option $1 (see --help)" ;;
+    esac
+  done
+  local v
+  for v in "$SAMPLE" "$SEED" "$TIME" "$JOBS"; do
+    [[ $v =~ ^[0-9]+$ && $v -ge 1 ]] || die "--sample, --seed, --time, --jobs take positive integers"
+  done
+  [[ $MINUTES =~ ^[0-9]+$ ]] || die "--max-minutes takes minutes"
+  for v in $MODES; do [[ $v == unit || $v == corpus || $v == empty ]] || die "unknown mode $v"; done
+  [[ -n $FILES ]] || FILES=$(cd "$ROOT" && ls core/*.c core/x86_64/*.c)
+}
+
+# missing WHAT: a tool is missing; the ctest is then skipped, never passed.
+missing() {
+  echo "mutate.sh: SKIPPED: $1" >&2
+  ((CTEST)) && exit $SKIP
+  exit 1
+}
+
+# check_tools: the generator imports and the compiler links libFuzzer.
+check_tools() {
+  PYTHONPATH=$ROOT/.tools/universalmutator python3 -c 'import universalmutator.mutator' 2>/dev/null ||
+    missing "universalmutator not installed (harness/mutate/install.sh, or ./fuzz.sh mutate)"
+  local t; t=$(mktemp -d)
+  printf '#include <stdint.h>\n#include <stddef.h>\nint LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { (void)d; (void)n; return 0; }\n' >"$t/f.c"
+  "$CC" -fsanitize=fuzzer "$t/f.c" -o "$t/f" 2>/dev/null || { rm -rf "$t"; missing "$CC cannot link libFuzzer"; }
+  rm -rf "$t"
+}
+
+# ---------------------------------------------------------------- mutants
+# row IDX: the catalogue row IDX (1-based).
+row() { sed -n "$1p" "$OUT/catalogue.tsv"; }
+
+# materialize IDX DEST: writes the mutant IDX of its file to DEST.
+materialize() {
+  local file line b64 rest
+  IFS=$'\t' read -r file line b64 rest <<<"$(row "$1")"
+  { head -n $((line - 1)) "$ROOT/$file"; base64 -d <<<"$b64"; tail -n +$((line + 1)) "$ROOT/$file"; } >"$2"
+}
+
+# object_hash SRC REL: sha1 of SRC compiled -O2 (no debug info) as if it were
+# core file REL, or "invalid" when it does not compile under the project's
+# warnings. The same name in the same kind of directory makes equal code give
+# equal objects.
+object_hash() {
+  local src=$1 rel=$2 d
+  d=$(dirname "$src")
+  if (cd "$d" && "$CC" -std=c11 $WARN -O2 -I"$ROOT" -iquote "$ROOT/$(dirname "$rel")" \
+        -c "$(basename "$src")" -o obj.o) >/dev/null 2>&1; then
+    sha1sum <"$d/obj.o" | cut -c1-40
+  else
+    echo invalid
+  fi
+}
+
+# tce IDX: writes OUT/tce/IDX with the mutant's object hash (run in parallel).
+tce() {
+  local idx=$1 file d
+  file=$(row "$idx" | cut -f1)
+  d=$OUT/cand/$idx
+  mkdir -p "$d"
+  materialize "$idx" "$d/$(basename "$file")"
+  object_hash "$d/$(basename "$file")" "$file" >"$OUT/tce/$idx.tmp"
+  mv "$OUT/tce/$idx.tmp" "$OUT/tce/$idx"
+  rm -rf "$d"
+}
+
+# draw_order: every catalogue row index of the chosen files, sorted by a
+# key that mixes SEED and the index through a few rounds of x*x + c modulo a
+# prime below 2^26.5 (products exact in any awk's doubles, so every awk
+# draws the same order).
+draw_order() {
+  local files_re
+  files_re=$(tr ' \n' '||' <<<"$FILES" | sed 's/|*$//; s/||*/|/g; s/\./\\./g')
+  awk -F'\t' -v seed="$SEED" -v re="^($files_re)\$" '
+    BEGIN { p = 94906249 }
+    $1 ~ re { x = (NR * 7919 + seed * 104729 + 12345) % p
+              for (r = 0; r < 4; r++) x = (x * x + 12345 + seed) % p
+              print x "\t" NR }' "$OUT/catalogue.tsv" |
+    sort -n -k1,1 -k2,2 | cut -f2
+}
+
+# select_sample: OUT/sample.txt, the first SAMPLE mutants of the drawn order
+# that compile and differ (as -O2 objects) from the original and from every
+# mutant taken before; counts the others in OUT/selection.txt.
+select_sample() {
+  mkdir -p "$OUT/tce" "$OUT/orig"
+  local f h
+  declare -A orig seen
+  for f in $FILES; do
+    mkdir -p "$OUT/orig/$f.d"
+    cp "$ROOT/$f" "$OUT/orig/$f.d/$(basename "$f")"
+    h=$(object_hash "$OUT/orig/$f.d/$(basename "$f")" "$f")
+    [[ $h != invalid ]] || die "$f does not compile on its own"
+    orig[$f]=$h
+  done
+  draw_order >"$OUT/order.txt"
+  local taken=0 invalid=0 same=0 dup=0 pos=0 total batch idx file
+  total=$(wc -l <"$OUT/order.txt")
+  : >"$OUT/sample.txt"; : >"$OUT/tce-equivalent.tsv"
+  while ((taken < SAMPLE && pos < total)); do
+    batch=$(( (SAMPLE - taken) * 3 / 2 + 4 ))
+    sed -n "$((pos + 1)),$((pos + batch))p" "$OUT/order.txt" |
+      xargs -P "$JOBS" -I{} "$SELF" --internal-tce "$OUT" {}
+    while read -r idx; do
+      pos=$((pos + 1))
+      ((taken < SAMPLE)) || break
+      file=$(row "$idx" | cut -f1)
+      h=$(cat "$OUT/tce/$idx" 2>/dev/null || echo invalid)
+      if [[ $h == invalid ]]; then invalid=$((invalid + 1))
+      elif [[ $h == "${orig[$file]}" ]]; then same=$((same + 1)); row "$idx" | cut -f1,2,4,5 >>"$OUT/tce-equivalent.tsv"
+      elif [[ -n ${seen[$h]:-} ]]; then dup=$((dup + 1))
+      else seen[$h]=1; taken=$((taken + 1)); echo "$idx" >>"$OUT/sample.txt"; fi
+    done < <(sed -n "$((pos + 1)),$((pos + batch))p" "$OUT/order.txt")
+  done
+  printf 'drawn %d of %d mutants: %d taken, %d do not compile, %d same object as the original (trivially equivalent), %d same object as an earlier mutant\n' \
+    "$pos" "$total" "$taken" "$invalid" "$same" "$dup" | tee "$OUT/selection.txt" >&2
+  rm -rf "$OUT/tce"
+}
+
+# ---------------------------------------------------------------- slots
+# setup_slot J: OUT/slotJ/src (core/ a copy, the rest symlinked) configured
+# and built in OUT/slotJ/build: the fuzz targets, and the unit tests when
+# mode unit is on.
+setup_slot() {
+  local s=$OUT/slot$1 e name f
+  rm -rf "$s/src"; mkdir -p "$s/src" "$s/core"
+  for e in "$ROOT"/* "$ROOT"/.[!.]*; do
+    name=$(basename "$e")
+    case $name in
+      core) ln -s ../core "$s/src/core" ;;
+      build|out|.git) ;;
+      *) ln -s "$e" "$s/src/$name" ;;
+    esac
+  done
+  # The core copy outlives the run (its objects stay valid): only the files
+  # that differ from core/ are copied, so a rerun rebuilds nothing else.
+  (cd "$ROOT" && find core -type f) | while read -r f; do
+    mkdir -p "$(dirname "$s/$f")"
+    cmp -s "$ROOT/$f" "$s/$f" || cp "$ROOT/$f" "$s/$f"
+  done
+  cmake -S "$s/src" -B "$s/build" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER="$CC" \
+    -DCMAKE_C_FLAGS="$WARN -O1 $SAN" -DVMM_FUZZ_ENGINE=libfuzzer >"$s/configure.log" 2>&1 ||
+    { cat "$s/configure.log" >&2; die "configure of slot $1 failed"; }
+  local targets=() t
+  for t in $(fuzz_targets "$s/build"); do targets+=("fuzz_$t"); done
+  [[ " $MODES " == *" unit "* ]] && mapfile -t -O "${#targets[@]}" targets < <(unit_targets "$s/build")
+  printf '%s\n' "${targets[@]}" >"$s/targets.txt"
+  cmake --build "$s/build" -j"$2" --target "${targets[@]}" >"$s/build.log" 2>&1 ||
+    { tail -30 "$s/build.log" >&2; die "build of slot $1 failed"; }
+}
+
+# fuzz_targets BUILD: the fuzz targets with a libFuzzer binary in CMake's
+# one target list (BUILD/fuzz-targets.txt: name, needs, replayer, libFuzzer,
+# AFL++; else the cache's VMM_FUZZ_BUILT), less those of --exclude.
+fuzz_targets() {
+  if [[ -f $1/fuzz-targets.txt ]]; then
+    awk -F'\t' '!/^#/ && $4 != "-" && $4 != "" { print $1 }' "$1/fuzz-targets.txt"
+  else
+    sed -n 's/^VMM_FUZZ_BUILT:INTERNAL=//p' "$1/CMakeCache.txt" | tr ';' '\n' | sed '/^$/d'
+  fi | grep -vxF -f <(tr ' ' '\n' <<<"$EXCLUDE" | sed '/^$/d'; echo "#none#")
+}
+
+# unit_targets BUILD: the executables of the ctest -L unit tests (not the
+# label build ones: they check how the core compiles, not what it does): the
+# test names that are also build targets (vmm_unit_test names both alike).
+unit_targets() {
+  comm -12 <(ctest --test-dir "$1" -N -L unit -LE build | sed -n 's/^ *Test *#[0-9]*: *//p' | sort -u) \
+           <(cmake --build "$1" --target help | sed -n 's/^\.\.\. \([^ ]*\).*/\1/p' | sort -u)
+}
+
+# fuzz_bin BUILD T: the libFuzzer binary of target T.
+fuzz_bin() {
+  if [[ -f $1/fuzz-targets.txt ]]; then
+    awk -F'\t' -v t="$2" '$1 == t { print $4 }' "$1/fuzz-targets.txt"
+    return
+  fi
+  exe_path "$1" "fuzz_$2"
+}
+
+# exe_path BUILD NAME: the executable NAME built there.
+exe_path() {
+  find "$1" -name "$2" -type f -perm -u+x -not -path '*/CMakeFiles/*' | head -1
+}
+
+# links FILE...: "file<TAB>binary" for each core file and each built binary
+# of slot 0 (fuzz_* and unit tests) that links it: one of the file's global
+# symbols is defined in the binary.
+links() {
+  local b=$OUT/slot0/build f t syms
+  mkdir -p "$OUT/syms"
+  for t in $(cat "$OUT/slot0/targets.txt"); do
+    nm --defined-only "$(exe_path "$b" "$t")" | awk '{ print $3 }' | sort -u >"$OUT/syms/$t"
+  done
+  for f in $FILES; do
+    syms=$(nm --defined-only -g "$OUT/orig/$f.d/obj.o" | awk '$2 ~ /[TDRB]/ { print $3 }' | sort -u)
+    for t in $(cat "$OUT/slot0/targets.txt"); do
+      [[ -n $(comm -12 <(echo "$syms") "$OUT/syms/$t") ]] && printf '%s\t%s\n' "$f" "$t"
+    done
+  done
+  return 0
+}
+
+# relevance: OUT/relevant.tsv, "file<TAB>fuzz targets<TAB>unit tests" that
+# link the file; the most focused fuzz targets (fewest core files linked)
+# first.
+relevance() {
+  links >"$OUT/links.tsv"
+  awk -F'\t' '{ n[$2]++; f[NR] = $1; b[NR] = $2 }
+       END { for (i = 1; i <= NR; i++) print f[i] "\t" n[b[i]] "\t" b[i] }' "$OUT/links.tsv" |
+    sort -t$'\t' -k1,1 -k2,2n -k3,3 |
+    awk -F'\t' '{ if (!($1 in fz)) { fz[$1] = ""; ut[$1] = "" }
+                  if ($3 ~ /^fuzz_/) fz[$1] = fz[$1] (fz[$1] == "" ? "" : " ") substr($3, 6)
+                  else ut[$1] = ut[$1] (ut[$1] == "" ? "" : " ") $3 }
+                END { for (f in fz) print f "\t" (fz[f] == "" ? "-" : fz[f]) "\t" (ut[f] == "" ? "-" : ut[f]) }' |
+    sort >"$OUT/relevant.tsv"
+}
+
+# ---------------------------------------------------------------- one mutant
+# run_fuzz SLOT IDX T FROM: runs target T on the mutant of the slot for
+# TIME s, FROM "corpus" (the committed corpus, only read) or "empty".
+# Prints "killed REASON" or "survived".
+run_fuzz() {
+  local s=$OUT/slot$1 idx=$2 t=$3 from=$4 rc=0
+  local w=$s/fuzz-$t-$from
+  rm -rf "$w"; mkdir -p "$w/new"
+  local args=(-max_total_time="$TIME" -timeout=10 -rss_limit_mb=2048 -max_len=$MAX_LEN
+              -seed="$idx" -artifact_prefix="$w/" -close_fd_mask=1)
+  [[ -f $ROOT/corpus/$t.dict ]] && args+=(-dict="$ROOT/corpus/$t.dict")
+  args+=("$w/new")
+  [[ $from == corpus ]] && args+=("$ROOT/corpus/$t")
+  ASAN_OPTIONS=detect_leaks=1:symbolize=0:abort_on_error=0:handle_abort=1 \
+  UBSAN_OPTIONS=halt_on_error=1:symbolize=0 \
+    timeout -k 5 $((TIME * 4 + 60)) "$(fuzz_bin "$s/build" "$t")" "${args[@]}" >"$w.log" 2>&1 || rc=$?
+  if ((rc == 0)); then echo survived; return; fi
+  local why
+  why=$(grep -m1 -oE 'FUZZ CHECK FAILED.*|ERROR: [A-Za-z]+Sanitizer: [a-z-]+|runtime error: .*|ERROR: libFuzzer: [a-z-]+|VMM_ASSERT.*|deadly signal' "$w.log" | cut -c1-100 | tr '\t' ' ')
+  # Killed from outside: the fuzzer never reached its time limit (a slow
+  # start under load, e.g. a large corpus): no finding, so no kill.
+  if ((rc == 124 || rc == 137)); then echo "survived (no end within $((TIME * 4 + 60)) s)"; return; fi
+  echo "killed ${why:-exit $rc}"
+}
+
+# run_unit SLOT "TEST...": those unit tests (ctest -L unit) on the slot's
+# build: "killed TEST" or "survived".
+run_unit() {
+  local b=$OUT/slot$1/build rc=0 out
+  [[ -n $2 ]] || { echo "survived (no unit test links the file)"; return; }
+  out=$(ctest --test-dir "$b" -L unit -LE build -R "^($(tr ' ' '|' <<<"$2"))\$" --timeout 120 \
+        --stop-on-failure 2>&1) || rc=$?
+  if ((rc == 0)); then echo survived; return; fi
+  grep -q "(Not Run)" <<<"$out" && { echo "error: a unit test did not run (not built?)"; return; }
+  echo "killed $(sed -n 's/^ *[0-9]* - \([^ ]*\) (.*/\1/p' <<<"$out" | head -1)"
+}
+
+# run_mutant SLOT IDX: applies mutant IDX in the slot, rebuilds, runs the
+# modes; appends one line to OUT/results.SLOT.tsv:
+#   idx file line unit corpus empty original mutant
+# (each mode column: "killed <by>", "survived", or "-" when not run).
+run_mutant() {
+  local j=$1 idx=$2 s=$OUT/slot$1 file line b64 orig mut
+  IFS=$'\t' read -r file line b64 orig mut <<<"$(row "$idx")"
+  local cur=$s/current
+  if [[ -f $cur && $(cat "$cur") != "$file" ]]; then cp "$ROOT/$(cat "$cur")" "$s/$(cat "$cur")"; fi
+  echo "$file" >"$cur"
+  materialize "$idx" "$s/$file"
+  local unit=- corpus=- empty=- t r fuzz tests
+  IFS=$'\t' read -r _ fuzz tests <<<"$(awk -F'\t' -v f="$file" '$1 == f' "$OUT/relevant.tsv")"
+  [[ $fuzz == - ]] && fuzz=""
+  [[ $tests == - ]] && tests=""
+  local targets=() build=() tl=()
+  read -r -a targets <<<"$fuzz"
+  if [[ " $MODES " == *" corpus "* || " $MODES " == *" empty "* ]]; then
+    for t in "${targets[@]}"; do build+=("fuzz_$t"); done
+  fi
+  if [[ " $MODES " == *" unit "* ]]; then read -r -a tl <<<"$tests"; build+=("${tl[@]}"); fi
+  ((${#build[@]})) || build=(vmmcore)
+  if ! cmake --build "$s/build" -j1 --target "${build[@]}" >"$s/mutant.log" 2>&1; then
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$idx" "$file" "$line" "nobuild" "nobuild" "nobuild" \
+      "$orig" "$mut" >>"$OUT/results.$j.tsv"
+    return
+  fi
+  if [[ " $MODES " == *" unit "* ]]; then unit=$(run_unit "$j" "$tests"); fi
+  local from
+  for from in corpus empty; do
+    [[ " $MODES " == *" $from "* ]] || continue
+    r="survived (no fuzz target links $file)"
+    for t in "${targets[@]}"; do
+      r=$(run_fuzz "$j" "$idx" "$t" "$from")
+      if [[ $r == killed* ]]; then r="killed $t: ${r#killed }"; break; fi
+    done
+    [[ $from == corpus ]] && corpus=$r || empty=$r
+  done
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$idx" "$file" "$line" "$unit" "$corpus" "$empty" \
+    "$orig" "$mut" >>"$OUT/results.$j.tsv"
+  printf '[slot %s] %s:%s %s | unit %s | corpus %s | empty %s\n' "$j" "$file" "$line" "$mut" \
+    "${unit%% *}" "${corpus%% *}" "${empty%% *}" >&2
+}
+
+# next_mutant: the next index of OUT/sample.txt to run, or false when done
+# (or when the --max-minutes budget is spent).
+next_mutant() {
+  local n
+  ((MINUTES == 0 || SECONDS < MINUTES * 60)) || return 1
+  n=$(flock "$OUT/queue.lock" sh -c 'n=$(cat "$1"); echo $((n + 1)) >"$1"; echo "$n"' _ "$OUT/queue")
+  sed -n "${n}p" "$OUT/sample.txt" | grep .
+}
+
+# worker J: runs mutants in slot J until the sample is done, then restores
+# the slot's core copy.
+worker() {
+  local j=$1 idx
+  : >"$OUT/results.$j.tsv"
+  while idx=$(next_mutant); do run_mutant "$j" "$idx"; done
+  [[ -f $OUT/slot$j/current ]] && cp "$ROOT/$(cat "$OUT/slot$j/current")" "$OUT/slot$j/$(cat "$OUT/slot$j/current")"
+  rm -f "$OUT/slot$j/current"
+}
+
+# ---------------------------------------------------------------- main
+main() {
+  parse_options "$@"
+  check_tools
+  local start=$SECONDS j
+  mkdir -p "$OUT"
+  rm -f "$OUT"/results*.tsv
+  log "mutants of: $(tr '\n' ' ' <<<"$FILES")"
+  # shellcheck disable=SC2086
+  "$HERE/catalogue.sh" "$OUT/catalogue.tsv" $FILES
+  select_sample
+  log "building $JOBS slot(s) (core copies, libFuzzer + ASan/UBSan)"
+  local pids=()
+  for ((j = 0; j < JOBS; j++)); do setup_slot "$j" 1 & pids+=($!); done
+  for j in "${pids[@]}"; do wait "$j" || die "a slot did not build"; done
+  relevance
+  log "running $(wc -l <"$OUT/sample.txt") mutants, $JOBS at a time, modes: $MODES, ${TIME}s per fuzz target"
+  echo 1 >"$OUT/queue"
+  pids=()
+  for ((j = 0; j < JOBS; j++)); do worker "$j" & pids+=($!); done
+  wait "${pids[@]}"
+  sort -n "$OUT"/results.[0-9]*.tsv >"$OUT/results.tsv"
+  rm -f "$OUT"/results.[0-9]*.tsv
+  {
+    echo "# mutate run $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo ?)," \
+         "$(wc -l <"$OUT/results.tsv") mutants run (--sample $SAMPLE --seed $SEED), ${TIME}s per fuzz target," \
+         "jobs $JOBS, modes $MODES," \
+         "$((SECONDS - start)) s, load $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "# $(cat "$OUT/selection.txt")"
+  } >"$OUT/run.txt"
+  if ((CTEST)); then "$HERE/report.sh" "$OUT" --strict; else "$HERE/report.sh" "$OUT"; fi
+}
+
+case ${1:-} in
+  --internal-tce) OUT=$2; tce "$3" ;;
+  *) main "$@" ;;
+esac

@@ -1,0 +1,76 @@
+/*
+ * aspace.c - the kernel's user address spaces (see aspace.h).
+ */
+#include "aspace.h"
+
+#include "kernel.h"
+#include "mm.h"
+
+/* Returns true when a is the address space loaded in CR3. */
+static bool is_loaded(const mm_aspace_t *a)
+{
+    return kmm.current == a;
+}
+
+static vmm_status_t as_map(void *ctx, uint64_t virt, uint64_t phys, uint64_t len,
+                           uint64_t page_size, vmm_attrs_t attrs)
+{
+    mm_aspace_t *a = ctx;
+    return a->tables.map(a->tables.ctx, virt, phys, len, page_size, attrs);
+}
+
+/* The core's unmap, then (INTEGRATION.md) the invalidation where the
+ * tables are loaded (one CPU: here or nowhere; an address space not loaded
+ * has no TLB entries since the CR3 load that left it), then the emptied
+ * table frames go back. */
+static vmm_status_t as_unmap(void *ctx, uint64_t virt, uint64_t len, uint64_t page_size)
+{
+    mm_aspace_t *a = ctx;
+    vmm_status_t st = a->tables.unmap(a->tables.ctx, virt, len, page_size);
+    if (st != VMM_OK)
+        return st;
+    if (is_loaded(a))
+        mm_invalidate(virt, len, page_size);
+    else
+        (void)x86_table_queue_flush(&kmm.table_queue);
+    return st;
+}
+
+static vmm_status_t as_query(void *ctx, uint64_t virt, uint64_t *phys, vmm_attrs_t *attrs,
+                             uint64_t *page_size)
+{
+    mm_aspace_t *a = ctx;
+    return a->tables.query(a->tables.ctx, virt, phys, attrs, page_size);
+}
+
+static vmm_status_t as_mappable(void *ctx, uint64_t virt, uint64_t len)
+{
+    mm_aspace_t *a = ctx;
+    return a->tables.mappable(a->tables.ctx, virt, len);
+}
+
+vmm_status_t mm_aspace_create(mm_aspace_t *a)
+{
+    a->tables = x86_paging_mapper(&a->as.pt);
+    x86_aspace_config_t cfg = {
+        .kernel = &kmm.pt, .frames = kmm.core_frames,
+        .allocator = kheap_allocator(&kmm.heap),
+        .user_start = MM_USER_START, .user_end = MM_USER_END,
+        .release = x86_table_queue_release(&kmm.table_queue),
+        .mapper = { as_map, as_unmap, as_query, a, as_mappable },
+    };
+    return x86_aspace_create(&a->as, &cfg);
+}
+
+void mm_aspace_destroy(mm_aspace_t *a)
+{
+    if (is_loaded(a))
+        mm_aspace_switch(0);
+    x86_aspace_destroy(&a->as);
+}
+
+void mm_aspace_switch(mm_aspace_t *a)
+{
+    kmm.current = a;
+    write_cr3(a != 0 ? x86_aspace_cr3(&a->as) : kmm.boot.cr3);
+}
