@@ -128,6 +128,7 @@ case $cmd in
   test)
     check_opts "" "$@"
     deps base unicorn prove qemu cov
+    "$ROOT/harness/mutate/install.sh"   # the mutant generator (ctest label mutate)
     build
     log "ctest ($PRESET)"
     ctest --test-dir "$BUILD" --output-on-failure -j"$JOBS" ;;
