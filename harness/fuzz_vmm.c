@@ -210,12 +210,28 @@ static bool bit_of(const uint64_t *words, size_t i)
     return (words[i / BITMAP_WORD_BITS] >> (i % BITMAP_WORD_BITS)) & 1u;
 }
 
+#define READ_BLOCK_WORDS 64u /* a leaf of the hierarchical bitmap */
+
 /* Reads words [from, to) of the VMM's hierarchical bitmap into s->storage
  * (the flat layout), a uniform word by one range query. */
 static void read_words(vmm_state_t *s, size_t from, size_t to)
 {
     const hbitmap_t *hb = &s->vmm.bitmap;
     for (size_t w = from; w < to; w++) {
+        /* a uniform block of up to READ_BLOCK_WORDS words: one query each way */
+        size_t bw = to - w < READ_BLOCK_WORDS ? to - w : READ_BLOCK_WORDS;
+        size_t bfirst = w * BITMAP_WORD_BITS;
+        size_t bn = hb->num_entries - bfirst < bw * BITMAP_WORD_BITS ? hb->num_entries - bfirst
+                                                                    : bw * BITMAP_WORD_BITS;
+        if (bw > 1 && bn == bw * BITMAP_WORD_BITS) {
+            bool clear = hbitmap_range_clear(hb, bfirst, bn);
+            if (clear || hbitmap_range_set(hb, bfirst, bn)) {
+                for (size_t k = 0; k < bw; k++)
+                    s->storage[w + k] = clear ? 0 : UINT64_MAX;
+                w += bw - 1u;
+                continue;
+            }
+        }
         size_t first = w * BITMAP_WORD_BITS;
         size_t n = hb->num_entries - first < BITMAP_WORD_BITS ? hb->num_entries - first
                                                                : BITMAP_WORD_BITS;
