@@ -53,8 +53,6 @@
 #define WINDOW_SLOT_HOLE_LOW 1u /* across 2^47                      */
 #define WINDOW_SLOT_HOLE_HIGH 2u /* across 2^64 - 2^47              */
 #define WINDOW_SLOT_TOP 3u      /* ends at 2^64 - 4K                */
-#define CANONICAL_LOW_END (1ull << 47)
-#define CANONICAL_HIGH_START (0ull - (1ull << 47))
 #define TOP_PAGE (0ull - VMM_PAGE_SIZE) /* a window's end cannot wrap   */
 #define CFG_BIG_WINDOW 0x60u   /* both bits: the whole higher half */
 #define HIGHER_HALF 0xFFFF800000000000ull
@@ -230,14 +228,6 @@ static uint64_t min_tables(const boot_state_t *s)
            union_blocks(pt, n_pt, X86_PX_SHIFT(X86_LEVEL_PD));
 }
 
-/* The model's own canonical rule (not the core's): a window is mappable
- * when it lies wholly in the low half [0, 2^47) or the high half
- * [2^64 - 2^47, 2^64). */
-static bool window_mappable(uint64_t start, uint64_t end)
-{
-    return end <= CANONICAL_LOW_END || start >= CANONICAL_HIGH_START;
-}
-
 /* Returns the errors the configuration itself explains (bit per status). */
 static uint64_t config_errors(const boot_state_t *s)
 {
@@ -260,7 +250,7 @@ static uint64_t config_errors(const boot_state_t *s)
     }
     if (s->cfg.vmm_start >= s->cfg.vmm_end)
         a |= BIT(VMM_ERR_INVALID_VIRT);
-    else if (!window_mappable(s->cfg.vmm_start, s->cfg.vmm_end))
+    else if (!fuzz_window_mappable(s->cfg.vmm_start, s->cfg.vmm_end))
         a |= BIT(VMM_ERR_NON_CANONICAL);
     return a;
 }
@@ -408,8 +398,8 @@ static void read_config(boot_state_t *s, fuzz_data_t *fd, uint8_t *frame_fail,
          * to the top page of the address space; else empty */
         uint64_t half = WINDOW_PAGES / 2u * VMM_PAGE_SIZE;
         if (slot == WINDOW_SLOT_HOLE_LOW || slot == WINDOW_SLOT_HOLE_HIGH)
-            s->cfg.vmm_start = (slot == WINDOW_SLOT_HOLE_LOW ? CANONICAL_LOW_END
-                                                             : CANONICAL_HIGH_START) - half;
+            s->cfg.vmm_start = (slot == WINDOW_SLOT_HOLE_LOW ? FUZZ_CANONICAL_LOW_END
+                                                             : FUZZ_CANONICAL_HIGH_START) - half;
         else if (slot == WINDOW_SLOT_TOP)
             s->cfg.vmm_start = TOP_PAGE - WINDOW_PAGES * VMM_PAGE_SIZE;
         s->cfg.vmm_end = slot >= WINDOW_SLOT_HOLE_LOW && slot <= WINDOW_SLOT_TOP

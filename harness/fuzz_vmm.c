@@ -1408,16 +1408,6 @@ static void run_op(vmm_state_t *s, fuzz_data_t *fd, unsigned op)
     }
 }
 
-/* The model's own canonical rule (not the core's): an x86_64 address is
- * mappable when it lies in the low half [0, 2^47) or the high half
- * [2^64 - 2^47, 2^64); a window is mappable when both of its ends are in the
- * same half. */
-static bool model_window_mappable(uint64_t start, uint64_t end)
-{
-    const uint64_t low_end = (uint64_t)1 << 47, high_start = 0 - ((uint64_t)1 << 47);
-    return end <= low_end || start >= high_start;
-}
-
 /* Bad vmm_init calls: each must fail and leave *vmm untouched. */
 static void check_bad_inits(vmm_state_t *s, const vmm_allocator_t *a, const vmm_mapper_t *m,
                             const vmm_frames_t *f)
@@ -1457,7 +1447,7 @@ static bool setup(void *state, fuzz_data_t *fd)
     s->end = s->start + s->window_pages * VMM_PAGE_SIZE;
     s->storage_words = BITMAP_WORDS(s->window_pages);
     s->paranoid = flags == FLAG_PARANOID;
-    s->mappable = model_window_mappable(s->start, s->end);
+    s->mappable = fuzz_window_mappable(s->start, s->end);
     s->nrecs = 0;
     s->last = NULL;
     s->used_pages = 0;

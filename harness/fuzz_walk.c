@@ -33,6 +33,12 @@ uint64_t fuzz_canonical(uint64_t va)
     return (va & SIGN_BIT) ? va | ~LOW_MASK : va;
 }
 
+/* True when [start, end) lies wholly in one canonical half. */
+bool fuzz_window_mappable(uint64_t start, uint64_t end)
+{
+    return end <= FUZZ_CANONICAL_LOW_END || start >= FUZZ_CANONICAL_HIGH_START;
+}
+
 /* Returns the table at physical t, checking it is a pool frame in use
  * (frame_pool_is_used, inline: every step of every walk comes here). */
 NO_ASAN static const x86_pte_t *table(const frame_pool_t *fp, uint64_t t)

@@ -27,6 +27,13 @@ x86_pte_t fuzz_expected_pte(vmm_attrs_t attrs, uint64_t size);
 /* Sign-extends a 48-bit address. */
 uint64_t fuzz_canonical(uint64_t va);
 
+/* The harness's own canonical rule (not the core's): the low half ends and
+ * the high half starts here. A window [start, end) is mappable when it lies
+ * wholly in [0, FUZZ_CANONICAL_LOW_END) or [FUZZ_CANONICAL_HIGH_START, 2^64). */
+#define FUZZ_CANONICAL_LOW_END ((uint64_t)1 << 47)
+#define FUZZ_CANONICAL_HIGH_START (0 - ((uint64_t)1 << 47))
+bool fuzz_window_mappable(uint64_t start, uint64_t end);
+
 /* Walks va. Returns true with the leaf entry and page size when mapped. */
 bool fuzz_walk_va(const frame_pool_t *fp, uint64_t pml4, uint64_t va,
                   x86_pte_t *leaf, uint64_t *size);
