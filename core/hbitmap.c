@@ -907,15 +907,12 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
     node->full &= ~SLOT_BIT(k);
 }
 
-/* Recomputes the summary of slot k of node (level l) after a change below
- * it; a child that became uniform is freed and the slot made EMPTY/FULL.
+/* Stores runs r as the new summary of pointer slot k of node (level l);
+ * a child that became uniform is freed and the slot made EMPTY/FULL.
  * Returns false when the summary is what it was (the levels above, which
  * see the slot only through it, need no update). */
-static bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
+static bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, hb_runs_t r)
 {
-    if (node->child[k].node == 0)
-        return true; /* slot_fill stored its summary */
-    hb_runs_t r = l == 0 ? leaf_runs(node->child[k].leaf) : node_runs(node->child[k].node, l);
     if (node->pre[k] == r.pre && node->suf[k] == r.suf && node->max[k] == r.max)
         return false;
     if (r.max == 0 || r.pre == SPAN(l)) {
@@ -933,8 +930,124 @@ static bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
     return true;
 }
 
+/* Returns the number of free entries of lf that end right before offset a
+ * (the free run reaching a from below). */
+static size_t leaf_free_before(const hb_leaf_t *lf, size_t a)
+{
+    size_t run = 0;
+    while (a > 0) {
+        size_t w = (a - 1u) / WORD_BITS;
+        unsigned hi = (unsigned)(a - w * WORD_BITS); /* bits [0, hi) of word w */
+        uint64_t x = lf->bits[w] & bits_between(0, hi);
+        if (x != 0)
+            return run + (hi - 1u - (WORD_BITS - 1u - clz64(x)));
+        run += hi;
+        a = w * WORD_BITS;
+    }
+    return run;
+}
+
+/* Returns the runs of lf after entries [a, b) (offsets) were set (set) or
+ * cleared, from o, its runs before. Only the free run around [a, b) is
+ * looked at; the whole leaf is scanned again only when a set may have
+ * shortened its longest run. */
+static hb_runs_t leaf_runs_after(const hb_leaf_t *lf, size_t a, size_t b, bool set,
+                                 hb_runs_t o)
+{
+    size_t left = leaf_free_before(lf, a);
+    size_t right = leaf_scan(lf, b, LEAF_ENTRIES, true) - b;
+    size_t around = left + (b - a) + right; /* bounds every run touching [a, b) */
+    hb_runs_t r = o;
+    if (set) {
+        if (o.max <= around)
+            return leaf_runs(lf);
+        r.pre = MIN(o.pre, a);
+        r.suf = MIN(o.suf, LEAF_ENTRIES - b);
+        return r;
+    }
+    r.max = MAX(o.max, around);
+    if (a == left)
+        r.pre = around;
+    if (b + right == LEAF_ENTRIES)
+        r.suf = around;
+    return r;
+}
+
+/* Returns the free entries of node (slots of span cs) that end right
+ * before slot k: the suffix of the nearest slot below k that is not all
+ * free, plus the all-free slots after it. */
+static size_t node_free_before(const hb_node_t *node, unsigned k, size_t cs)
+{
+    size_t run = 0;
+    while (k > 0) {
+        k--;
+        if (node->pre[k] != cs)
+            return run + node->suf[k];
+        run += cs;
+    }
+    return run;
+}
+
+/* Returns the free entries of node (slots of span cs) that start right
+ * after slot k. */
+static size_t node_free_after(const hb_node_t *node, unsigned k, size_t cs)
+{
+    size_t run = 0;
+    for (unsigned j = k + 1u; j < HBITMAP_FANOUT; j++) {
+        if (node->pre[j] != cs)
+            return run + node->pre[j];
+        run += cs;
+    }
+    return run;
+}
+
+/* Returns the longest free run touching a slot with runs c, between left
+ * free entries before it and right after it (cs: the slot's span). */
+static size_t runs_through(hb_runs_t c, size_t left, size_t right, size_t cs)
+{
+    if (c.pre == cs)
+        return left + cs + right;
+    return MAX(c.max, MAX(left + c.pre, c.suf + right));
+}
+
+/* Returns the runs of node (level l) after the summary of its slot k went
+ * from o to what it holds now, every other slot unchanged, free entries
+ * only lost (set) or only gained; was: the node's runs before. The node's
+ * 64 slots are read again only when a set may have shortened its longest
+ * run. */
+static hb_runs_t node_runs_after(const hb_node_t *node, unsigned l, unsigned k, bool set,
+                                 hb_runs_t o, hb_runs_t was)
+{
+    size_t cs = SPAN(l - 1u);
+    hb_runs_t c = {node->pre[k], node->suf[k], node->max[k]};
+    size_t left = node_free_before(node, k, cs);
+    size_t right = node_free_after(node, k, cs);
+    hb_runs_t r = was;
+    if (set) {
+        if (was.max <= runs_through(o, left, right, cs))
+            return node_runs(node, l);
+    } else {
+        r.max = MAX(was.max, runs_through(c, left, right, cs));
+    }
+    if (left == (size_t)k * cs)
+        r.pre = c.pre == cs ? left + cs + right : left + c.pre;
+    if (right == (size_t)(HBITMAP_FANOUT - 1u - k) * cs)
+        r.suf = c.pre == cs ? left + cs + right : c.suf + right;
+    return r;
+}
+
+/* Returns the summary of slot k of node. */
+static hb_runs_t slot_runs(const hb_node_t *node, unsigned k)
+{
+    hb_runs_t r = {node->pre[k], node->suf[k], node->max[k]};
+    return r;
+}
+
 /* Sets (set) or clears [first, end) using the pool for splits; cannot fail
- * (the caller filled the pool with count_splits' figures). */
+ * (the caller filled the pool with count_splits' figures). Each step
+ * changes one slot per level on its path; the summaries above are updated
+ * from that one slot's old and new runs, bottom up, until one is
+ * unchanged. */
 static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
 {
     size_t p = first;
@@ -944,6 +1057,8 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
         hb_node_t *node = &hb->root;
         size_t base = 0;
         unsigned d = 0;
+        hb_runs_t old; /* runs of the changed slot path[d - 1] / slot[d - 1] before */
+        bool changed_any = true;
         for (unsigned l = hb->height - 1u;; l--) {
             unsigned k = SLOT_OF(p, base, l);
             size_t s = base + ((size_t)k << SHIFT(l));
@@ -951,6 +1066,7 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
             path[d] = node;
             slot[d] = k;
             d++;
+            old = slot_runs(node, k);
             if (p == s && stop == s + SPAN(l)) {
                 size_t changed = slot_fill(hb, node, k, l, set);
                 hb->num_free = set ? hb->num_free - changed : hb->num_free + changed;
@@ -960,21 +1076,33 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
             if (node->child[k].node == 0) {
                 if (slot_is(node, k, set)) {
                     p = stop;
+                    changed_any = false;
                     break;
                 }
                 slot_split(hb, node, k, l);
             }
             if (l == 0) {
-                size_t changed = leaf_apply(node->child[k].leaf, p - s, stop - s, set);
+                hb_leaf_t *lf = node->child[k].leaf;
+                size_t changed = leaf_apply(lf, p - s, stop - s, set);
                 hb->num_free = set ? hb->num_free - changed : hb->num_free + changed;
+                changed_any = slot_update(hb, node, k, 0,
+                                          leaf_runs_after(lf, p - s, stop - s, set, old));
                 p = stop;
                 break;
             }
             node = node->child[k].node;
             base = s;
         }
-        while (d > 0 && slot_update(hb, path[d - 1u], slot[d - 1u], hb->height - d))
+        /* path[d - 1] slot[d - 1] went from old to its summary now */
+        while (changed_any && d > 1) {
             d--;
+            hb_node_t *child = path[d], *parent = path[d - 1u];
+            unsigned l = hb->height - d; /* child's level */
+            hb_runs_t was = slot_runs(parent, slot[d - 1u]);
+            hb_runs_t r = node_runs_after(child, l, slot[d], set, old, was);
+            old = was;
+            changed_any = slot_update(hb, parent, slot[d - 1u], l, r);
+        }
     }
 }
 
