@@ -18,6 +18,7 @@
 #include "vmm_assert.h"
 
 #define LEAF_ENTRIES ((size_t)1 << HBITMAP_LEAF_SHIFT)
+#define GROUP_ENTRIES ((size_t)HBITMAP_GROUP_WORDS * 64u)
 #define WORD_BITS 64u
 #define ALL_ONES (~(uint64_t)0)
 #define IS_POW2(x) ((x) != 0 && ((x) & ((x) - 1u)) == 0)
@@ -138,41 +139,63 @@ static unsigned word_inner_max(uint64_t x)
     return best;
 }
 
-/* Scans lf from offset from for the first free run of n entries, where
- * *run free entries end right before from. Returns the run's first entry,
- * absolute (leaf starts at s), or NONE; *run becomes the free entries at the
- * leaf's end (counted from before from). A word at a time: its free
- * prefix extends the run, its free suffix starts the next one, and its
- * inner runs are looked at only when n fits in a word. */
-static size_t leaf_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t n, size_t *run)
+/* Scans words [from / 64, to / 64) of lf from offset from for the first
+ * free run of n entries, where *run free entries end right before from.
+ * Returns the run's first entry, absolute (leaf starts at s), or NONE; then
+ * *run becomes the free entries at to (counted from before from). A word
+ * at a time: its free prefix extends the run, its free suffix starts the
+ * next one, and its inner runs are looked at only when n fits in a word. */
+static size_t words_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t to, size_t n,
+                        size_t *run)
 {
     size_t r = *run;
     unsigned b = (unsigned)(from % WORD_BITS);
-    for (size_t w = from / WORD_BITS; w < HBITMAP_LEAF_WORDS; w++, b = 0) {
+    for (size_t w = from / WORD_BITS; w < to / WORD_BITS; w++, b = 0) {
         uint64_t x = lf->bits[w] >> b; /* bits from b on, as bits from 0 */
         unsigned avail = WORD_BITS - b;
         size_t base = w * WORD_BITS + b;
         unsigned pre = MIN(ctz64(x), avail);
-        if (r + pre >= n) {
-            *run = r + pre;
+        if (r + pre >= n)
             return s + base + pre - (r + pre);
-        }
         if (pre == avail) {
             r += avail;
             continue;
         }
         if (n < WORD_BITS) {
             unsigned at = word_inner_fit(lf->bits[w], b + pre, n);
-            if (at < WORD_BITS) {
-                *run = n;
+            if (at < WORD_BITS)
                 return s + w * WORD_BITS + at;
-            }
         }
         r = clz64(lf->bits[w]); /* the free suffix starts a new run */
-        if (r >= n) {
-            *run = r;
+        if (r >= n)
             return s + (w + 1u) * WORD_BITS - r;
+    }
+    *run = r;
+    return NONE;
+}
+
+/* Scans lf from offset from for the first free run of n entries, where
+ * *run free entries end right before from. Returns the run's first entry,
+ * absolute (leaf starts at s), or NONE; then *run becomes the free entries
+ * at the leaf's end. Words of from's group, then the group runs: a later
+ * group's words are read only when a run of n starts inside it. */
+static size_t leaf_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t n, size_t *run)
+{
+    unsigned g = (unsigned)(from / GROUP_ENTRIES);
+    size_t at = words_fit(lf, s, from, (g + 1u) * GROUP_ENTRIES, n, run);
+    if (at != NONE)
+        return at;
+    size_t r = *run;
+    for (g++; g < HBITMAP_LEAF_GROUPS; g++) {
+        size_t gs = g * GROUP_ENTRIES;
+        if (r + lf->gpre[g] >= n)
+            return s + gs - r;
+        if (lf->gmax[g] >= n) {
+            at = words_fit(lf, s, gs, gs + GROUP_ENTRIES, n, &r);
+            VMM_ASSERT(at != NONE);
+            return at;
         }
+        r = lf->gpre[g] == GROUP_ENTRIES ? r + GROUP_ENTRIES : lf->gsuf[g];
     }
     *run = r;
     return NONE;
@@ -183,15 +206,15 @@ typedef struct hb_runs {
     size_t pre, suf, max;
 } hb_runs_t;
 
-/* Returns the free runs of lf, a word at a time: runs across words from
- * each word's free prefix and suffix; a word's inner runs (< 63) only
- * matter when no longer run exists. */
-static hb_runs_t leaf_runs(const hb_leaf_t *lf)
+/* Returns the free runs of words [w0, w1) of lf, a word at a time: runs
+ * across words from each word's free prefix and suffix; a word's inner runs
+ * (< 63) only matter when no longer run exists. */
+static hb_runs_t words_runs(const hb_leaf_t *lf, unsigned w0, unsigned w1)
 {
     hb_runs_t r = {0, 0, 0};
     size_t run = 0;
     bool in_prefix = true, mixed = false;
-    for (unsigned w = 0; w < HBITMAP_LEAF_WORDS; w++) {
+    for (unsigned w = w0; w < w1; w++) {
         uint64_t x = lf->bits[w];
         if (x == 0) {
             run += WORD_BITS;
@@ -210,11 +233,70 @@ static hb_runs_t leaf_runs(const hb_leaf_t *lf)
     r.max = MAX(r.max, run);
     r.suf = run;
     if (mixed && r.max < WORD_BITS - 2u) {
-        for (unsigned w = 0; w < HBITMAP_LEAF_WORDS; w++)
+        for (unsigned w = w0; w < w1; w++)
             if (lf->bits[w] != 0)
                 r.max = MAX(r.max, word_inner_max(lf->bits[w]));
     }
     return r;
+}
+
+/* Returns the free runs of lf from its words (what the group runs and
+ * the parent's summary must agree with). */
+static hb_runs_t leaf_runs(const hb_leaf_t *lf)
+{
+    return words_runs(lf, 0, HBITMAP_LEAF_WORDS);
+}
+
+/* Returns the free runs of group g of lf from its words. */
+static hb_runs_t group_runs(const hb_leaf_t *lf, unsigned g)
+{
+    return words_runs(lf, g * HBITMAP_GROUP_WORDS, (g + 1u) * HBITMAP_GROUP_WORDS);
+}
+
+/* Recomputes the runs of the groups of lf holding offsets [a, b). */
+static void groups_update(hb_leaf_t *lf, size_t a, size_t b)
+{
+    for (unsigned g = (unsigned)(a / GROUP_ENTRIES); g <= (b - 1u) / GROUP_ENTRIES; g++) {
+        hb_runs_t r = group_runs(lf, g);
+        lf->gpre[g] = (uint16_t)r.pre;
+        lf->gsuf[g] = (uint16_t)r.suf;
+        lf->gmax[g] = (uint16_t)r.max;
+    }
+}
+
+/* Returns the free runs of lf from its group runs. */
+static hb_runs_t leaf_group_runs(const hb_leaf_t *lf)
+{
+    hb_runs_t r = {0, 0, 0};
+    size_t run = 0;
+    bool in_prefix = true;
+    for (unsigned g = 0; g < HBITMAP_LEAF_GROUPS; g++) {
+        if (lf->gpre[g] == GROUP_ENTRIES) {
+            run += GROUP_ENTRIES;
+            continue;
+        }
+        if (in_prefix)
+            r.pre = run + lf->gpre[g];
+        in_prefix = false;
+        r.max = MAX(r.max, MAX(run + lf->gpre[g], lf->gmax[g]));
+        run = lf->gsuf[g];
+    }
+    if (in_prefix)
+        r.pre = run;
+    r.max = MAX(r.max, run);
+    r.suf = run;
+    return r;
+}
+
+/* Returns true when the group runs of lf are those of its words. */
+static bool groups_ok(const hb_leaf_t *lf)
+{
+    for (unsigned g = 0; g < HBITMAP_LEAF_GROUPS; g++) {
+        hb_runs_t r = group_runs(lf, g);
+        if (lf->gpre[g] != r.pre || lf->gsuf[g] != r.suf || lf->gmax[g] != r.max)
+            return false;
+    }
+    return true;
 }
 
 /* Sets (set) or clears entries [a, b) of lf (offsets); returns how many
@@ -898,6 +980,12 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
         hb_leaf_t *lf = take_leaf(hb);
         for (unsigned w = 0; w < HBITMAP_LEAF_WORDS; w++)
             lf->bits[w] = full ? ALL_ONES : 0;
+        for (unsigned g = 0; g < HBITMAP_LEAF_GROUPS; g++) {
+            uint16_t v = full ? 0 : (uint16_t)GROUP_ENTRIES;
+            lf->gpre[g] = v;
+            lf->gsuf[g] = v;
+            lf->gmax[g] = v;
+        }
         node->child[k].leaf = lf;
     } else {
         hb_node_t *c = take_node(hb);
@@ -928,49 +1016,6 @@ static bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     }
     store_runs(node, k, r);
     return true;
-}
-
-/* Returns the number of free entries of lf that end right before offset a
- * (the free run reaching a from below). */
-static size_t leaf_free_before(const hb_leaf_t *lf, size_t a)
-{
-    size_t run = 0;
-    while (a > 0) {
-        size_t w = (a - 1u) / WORD_BITS;
-        unsigned hi = (unsigned)(a - w * WORD_BITS); /* bits [0, hi) of word w */
-        uint64_t x = lf->bits[w] & bits_between(0, hi);
-        if (x != 0)
-            return run + (hi - 1u - (WORD_BITS - 1u - clz64(x)));
-        run += hi;
-        a = w * WORD_BITS;
-    }
-    return run;
-}
-
-/* Returns the runs of lf after entries [a, b) (offsets) were set (set) or
- * cleared, from o, its runs before. Only the free run around [a, b) is
- * looked at; the whole leaf is scanned again only when a set may have
- * shortened its longest run. */
-static hb_runs_t leaf_runs_after(const hb_leaf_t *lf, size_t a, size_t b, bool set,
-                                 hb_runs_t o)
-{
-    size_t left = leaf_free_before(lf, a);
-    size_t right = leaf_scan(lf, b, LEAF_ENTRIES, true) - b;
-    size_t around = left + (b - a) + right; /* bounds every run touching [a, b) */
-    hb_runs_t r = o;
-    if (set) {
-        if (o.max <= around)
-            return leaf_runs(lf);
-        r.pre = MIN(o.pre, a);
-        r.suf = MIN(o.suf, LEAF_ENTRIES - b);
-        return r;
-    }
-    r.max = MAX(o.max, around);
-    if (a == left)
-        r.pre = around;
-    if (b + right == LEAF_ENTRIES)
-        r.suf = around;
-    return r;
 }
 
 /* Returns the free entries of node (slots of span cs) that end right
@@ -1085,8 +1130,8 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
                 hb_leaf_t *lf = node->child[k].leaf;
                 size_t changed = leaf_apply(lf, p - s, stop - s, set);
                 hb->num_free = set ? hb->num_free - changed : hb->num_free + changed;
-                changed_any = slot_update(hb, node, k, 0,
-                                          leaf_runs_after(lf, p - s, stop - s, set, old));
+                groups_update(lf, p - s, stop - s);
+                changed_any = slot_update(hb, node, k, 0, leaf_group_runs(lf));
                 p = stop;
                 break;
             }
@@ -1206,6 +1251,8 @@ static bool slot_ok(const hbitmap_t *hb, const hb_node_t *node, unsigned k, unsi
         r = l == 0 ? leaf_runs(node->child[k].leaf) : node_runs(node->child[k].node, l);
         if (r.max == 0 || r.pre == SPAN(l))
             return false; /* uniform node not merged */
+        if (l == 0 && !groups_ok(node->child[k].leaf))
+            return false; /* group runs not those of the words */
         if (l == 0 && hb->num_entries - s < LEAF_ENTRIES &&
             leaf_scan(node->child[k].leaf, hb->num_entries - s, LEAF_ENTRIES, true) !=
                 LEAF_ENTRIES)
