@@ -177,16 +177,21 @@ static size_t words_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t to, s
 /* Scans lf from offset from for the first free run of n entries, where
  * *run free entries end right before from. Returns the run's first entry,
  * absolute (leaf starts at s), or NONE; then *run becomes the free entries
- * at the leaf's end. Words of from's group, then the group runs: a later
- * group's words are read only when a run of n starts inside it. */
+ * at the leaf's end. The words of from's group when from lies inside it,
+ * then the group runs: a group's words are read only when a run of n
+ * starts inside it. */
 static size_t leaf_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t n, size_t *run)
 {
     unsigned g = (unsigned)(from / GROUP_ENTRIES);
-    size_t at = words_fit(lf, s, from, (g + 1u) * GROUP_ENTRIES, n, run);
-    if (at != NONE)
-        return at;
+    size_t at;
+    if (from % GROUP_ENTRIES != 0) { /* inside a group: its words */
+        at = words_fit(lf, s, from, (g + 1u) * GROUP_ENTRIES, n, run);
+        if (at != NONE)
+            return at;
+        g++;
+    }
     size_t r = *run;
-    for (g++; g < HBITMAP_LEAF_GROUPS; g++) {
+    for (; g < HBITMAP_LEAF_GROUPS; g++) {
         size_t gs = g * GROUP_ENTRIES;
         if (r + lf->gpre[g] >= n)
             return s + gs - r;
