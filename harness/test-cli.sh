@@ -14,6 +14,9 @@
 #   repro_dir      repro of a directory replays each file in it
 #   forever        --forever, SIGTERM after a few seconds: exit 0, summary,
 #                  corpus merged, no process left behind
+#   forever_group  --forever under `timeout` (SIGTERM to the process, then
+#                  to its whole group, as Ctrl-C or `kill -- -PGID` reach
+#                  the slots too): still one clean stop, merged, exit 0
 #   time           --time 4: the summary comes within 4 s + 20% (and not before
 #                  60% of it; the build is
 #                  timed apart), every target got time
@@ -188,6 +191,25 @@ case_forever() {
     || fail "no yield measured"
   grep -q "next round's shares" "$TMP/log" && ok "shares shown: $(grep -m1 "next round's shares" "$TMP/log")" \
     || fail "no shares shown"
+  sleep 0.5
+  if pgrep -f "$TMP/" >/dev/null; then fail "processes left: $(pgrep -af "$TMP/")"; else ok "no process left"; fi
+}
+
+case_forever_group() {
+  need_build
+  mkdir -p "$TMP/corpus/bitmap"
+  ls "$ROOT/corpus/bitmap" | head -3 | while read -r f; do cp "$ROOT/corpus/bitmap/$f" "$TMP/corpus/bitmap/"; done
+  local before after rc
+  before=$(find "$TMP/corpus" -type f | wc -l)
+  (cd "$TMP" && exec timeout --preserve-status -s TERM 6 "$ROOT/fuzz.sh" --forever --targets bitmap \
+     --prebuilt "$BUILD" --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log" 2>&1)
+  rc=$?
+  cat "$TMP/log"
+  after=$(find "$TMP/corpus" -type f | wc -l)
+  ((rc == 0)) && ok "exit 0 after timeout's SIGTERMs" || fail "exit $rc after timeout's SIGTERMs"
+  grep -q 'stopped at once' "$TMP/log" && fail "one stop request taken for two" || ok "one stop request"
+  grep -q '^Summary after' "$TMP/log" && ok "summary printed" || fail "no summary"
+  ((after > before)) && ok "corpus merged: $before -> $after inputs" || fail "corpus not merged ($before -> $after)"
   sleep 0.5
   if pgrep -f "$TMP/" >/dev/null; then fail "processes left: $(pgrep -af "$TMP/")"; else ok "no process left"; fi
 }
