@@ -40,7 +40,7 @@ Other commands:
   minimize                  shrink corpus/<target> to the inputs that add coverage
   gen                       rewrite the generated seeds and dictionaries
   bench [--quick]           performance figures (bench/README.md)
-  prove [--ratchet]         Frama-C/WP proofs of core/bitmap.c
+  prove [--ratchet]         Frama-C/WP proofs of core/bitmap.c and core/hbitmap.c
   boot [boot.sh options]    boot the kernel in QEMU and watch (kernel/boot.sh --help)
   mutate [--sample N --seed S --time T --jobs J]
                             mutation score of the harness (harness/mutate/mutate.sh --help)
