@@ -717,14 +717,22 @@ repro_args() {
   echo "$path"
 }
 
-# target_of <file>: the target named by a path component (corpus/<t>/x,
-# out/fuzz/crashes/<t>/...), else empty.
+# target_of <file>: the target named by the layouts this script writes
+# (corpus/<t>/x, out/fuzz/crashes/<t>/..., work/, new/, sample/, afl/,
+# afl-in/ <t>/...; the deepest one wins), else empty. Only there: a folder
+# that merely happens to be called like a target (a clone in ~/vmm, a
+# ~/pmm/crashes folder) names nothing, and the file is tried on every target.
 target_of() {
-  local t part parts
+  local t part prev="" found="" parts
   IFS=/ read -r -a parts <<<"$1"
   for part in "${parts[@]}"; do
-    for t in $TARGETS; do [[ $part == "$t" ]] && { echo "$t"; return; }; done
+    case $prev in
+      corpus|crashes|work|new|sample|afl|afl-in)
+        for t in $TARGETS; do [[ $part == "$t" ]] && found=$t; done ;;
+    esac
+    prev=$part
   done
+  echo "$found"
 }
 
 # repro_one <file> [target] [brief]: replays one file with the op listing;

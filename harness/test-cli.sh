@@ -8,9 +8,10 @@
 #   bad_options    unknown commands/options and options without their value:
 #                  exit 2 with a message, before installing anything
 #   repro_missing  repro of a missing file says so and fails, installs nothing
-#   repro_outside  a crash file in the current directory (outside corpus/):
-#                  repro finds the target, prints the op listing and the
-#                  failed check; a clean file replays clean on every target
+#   repro_outside  a crash file in the current directory (outside corpus/),
+#                  also in a folder called like another target: repro finds
+#                  the target, prints the op listing and the failed check; a
+#                  clean file replays clean on every target
 #   repro_dir      repro of a directory replays each file in it
 #   forever        --forever, SIGTERM after a few seconds: exit 0, summary,
 #                  corpus merged, no process left behind
@@ -147,6 +148,12 @@ case_repro_outside() {
      && grep -q 'FAILED on target bitmap' <<<"$OUT"; then ok "crash file outside corpus/: target bitmap, op listing, failed check"
   else fail "crash file outside corpus/: exit $RC: $OUT"; fi
   grep -qE 'FAILED on target (pmm|paging|vmm|boot_init|emu)' <<<"$OUT" && fail "other targets blamed: $OUT"
+  # a folder that is merely called like another target (a clone in ~/vmm)
+  mkdir -p "$TMP/cwd/vmm"
+  crash_file "$TMP/cwd/vmm/crash-0123abcd"
+  PREBUILT=$TMP/fake run repro vmm/crash-0123abcd
+  if ((RC == 1)) && grep -q 'FAILED on target bitmap' <<<"$OUT"; then ok "in a folder called vmm: target bitmap"
+  else fail "in a folder called vmm: exit $RC: $OUT"; fi
   cp "$ROOT"/corpus/pmm/"$(ls "$ROOT/corpus/pmm" | head -1)" "$TMP/cwd/clean-input"
   PREBUILT=$BUILD run repro clean-input
   if ((RC == 0)) && grep -q 'replays clean on every target' <<<"$OUT"; then ok "clean file: $(tail -1 <<<"$OUT")"
