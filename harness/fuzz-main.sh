@@ -160,8 +160,12 @@ configure() {
 build_libfuzzer() {
   if [[ -n $PREBUILT ]]; then pick_targets "$LF"; return 0; fi
   configure "$BUILD_LF" "$CC_CLANG" libfuzzer "$WARN -O1 -g $SAN"
+  # First the generator: that build re-runs CMake when a CMakeLists.txt
+  # changed (a target added since the last run), which rewrites the list.
+  cmake --build "$BUILD_LF" -j"$JOBS" --target fuzz_gen_corpus >"$BUILD_LF.build.log" 2>&1 \
+    || { tail -40 "$BUILD_LF.build.log" >&2; die "build failed (log: $BUILD_LF.build.log)"; }
   pick_targets "$BUILD_LF"
-  local t list=(fuzz_gen_corpus)
+  local t list=()
   for t in $TARGETS; do list+=("fuzz_$t" "replay_$t"); done
   cmake --build "$BUILD_LF" -j"$JOBS" --target "${list[@]}" >"$BUILD_LF.build.log" 2>&1 \
     || { tail -40 "$BUILD_LF.build.log" >&2; die "build failed (log: $BUILD_LF.build.log)"; }
