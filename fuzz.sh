@@ -137,7 +137,9 @@ case $cmd in
     p=("$@"); [[ ${p[0]:-} == --ratchet ]] && p=("${p[@]:1}")
     [[ ${#p[@]} -le 1 && ${p[0]:-x} != -* ]] || die_usage "prove takes [--ratchet] [OUTDIR]"
     deps base prove; exec "$ROOT/proofs/prove.sh" "$@" ;;
-  mutate) deps base unicorn; "$ROOT/harness/mutate/install.sh"; exec "$ROOT/harness/mutate/mutate.sh" "$@" ;;
+  mutate)
+    "$ROOT/harness/mutate/mutate.sh" --check-options "$@" || exit $?
+    deps base unicorn; "$ROOT/harness/mutate/install.sh"; exec "$ROOT/harness/mutate/mutate.sh" "$@" ;;
   boot)
     check_opts "--kernel= --cpu= --mem= --quiet --expect-panic= --timeout=" "$@"
     deps base qemu; exec "$ROOT/kernel/boot.sh" "$@" ;;

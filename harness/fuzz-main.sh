@@ -30,6 +30,7 @@ BUILD_AFL=$ROOT/build/fuzz-afl
 BUILD_CMPLOG=$ROOT/build/fuzz-afl-cmplog
 BUILD_COV=$ROOT/build/fuzz-cov
 MAX_LEN=2048          # bytes per input: 64-op programs need ~600
+MAX_JOBS=1024         # --jobs bound (make's jobserver hangs near -j100000)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 command -v llvm-symbolizer-14 >/dev/null && export ASAN_SYMBOLIZER_PATH=${ASAN_SYMBOLIZER_PATH:-$(command -v llvm-symbolizer-14)}
@@ -66,14 +67,18 @@ parse_fuzz_opts() {
       *) die "unknown option: $1 (see ./fuzz.sh help)" ;;
     esac
     case $opt in
-      --time) [[ $val =~ ^[0-9]+$ ]] || die "--time takes whole seconds (0 = forever), not '$val'"
-              TIME=$((10#$val)) ;;
-      --interval) [[ $val =~ ^[0-9]+$ && $((10#$val)) -ge 2 ]] || die "--interval takes seconds (>= 2), not '$val'"
-                  INTERVAL=$((10#$val)) ;;
+      # Numbers are bounded before bash's 64-bit arithmetic sees them: a
+      # wrapped --time ran nothing and passed; make hangs on -j100000.
+      --time) [[ $val =~ ^0*([0-9]{1,9})$ ]] || die "--time takes whole seconds up to 999999999 (0 = forever), not '$val'"
+              TIME=$((10#${BASH_REMATCH[1]})) ;;
+      --interval) INTERVAL=0
+                  [[ $val =~ ^0*([0-9]{1,9})$ ]] && INTERVAL=$((10#${BASH_REMATCH[1]}))
+                  ((INTERVAL >= 2)) || die "--interval takes seconds (2 to 999999999), not '$val'" ;;
       --engine) [[ $val == libfuzzer || $val == afl ]] || die "--engine is libfuzzer or afl, not '$val'"
                 ENGINE=$val ;;
       --targets) TARGETS=$val ;;
-      --jobs) [[ $val =~ ^[1-9][0-9]*$ ]] || die "--jobs takes a number >= 1, not '$val'"; JOBS=$val ;;
+      --jobs) [[ $val =~ ^[1-9][0-9]{0,3}$ ]] && ((val <= MAX_JOBS)) \
+                || die "--jobs takes a number from 1 to $MAX_JOBS, not '$val'"; JOBS=$val ;;
       --corpus) CORPUS=$(abs "$val") ;;
       --out) OUT=$(abs "$val") ;;
       --prebuilt) PREBUILT=$(abs "$val")

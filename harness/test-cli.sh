@@ -79,7 +79,7 @@ case_bad_options() {
   while IFS= read -r args; do
     # shellcheck disable=SC2086
     run $args
-    if ((RC == 2)) && grep -qiE 'unknown|needs a value|takes|usage|is libfuzzer' <<<"$OUT" \
+    if ((RC == 2)) && grep -qiE 'unknown|needs a value|take|usage|is libfuzzer' <<<"$OUT" \
        && ! grep -q 'unbound variable' <<<"$OUT"; then ok "'$args' -> exit 2: $(head -1 <<<"$OUT")"
     else fail "'$args' -> exit $RC: $OUT"; fi
   done <<'EOF'
@@ -104,6 +104,12 @@ test --bogus
 bench --bogus
 boot --cpu
 cov extra
+--time 99999999999999999999
+--interval 99999999999999999999
+--jobs 100000
+mutate --bogus
+mutate --sample
+mutate --sample x
 EOF
   no_installs "bad options"
 }
