@@ -92,11 +92,15 @@ build() {
 }
 
 # check_opts <allowed> <args...>: every argument is one of the allowed
-# options ("--opt" a flag, "--opt=" one taking a value), else exit 2.
+# options ("--opt" a flag, "--opt=" one taking a value, "--opt=#" one taking
+# a whole number from 1 to 999999999), else exit 2.
 check_opts() {
   local allowed=" $1 "; shift
   while (($#)); do
-    if [[ $allowed == *" $1= "* ]]; then
+    if [[ $allowed == *" $1=# "* ]]; then
+      (($# >= 2)) && [[ $2 =~ ^[1-9][0-9]{0,8}$ ]] || die_usage "option $1 takes a whole number from 1 to 999999999"
+      shift 2
+    elif [[ $allowed == *" $1= "* ]]; then
       (($# >= 2)) && [[ $2 != -* ]] || die_usage "option $1 needs a value"
       shift 2
     elif [[ $allowed == *" $1 "* ]]; then
@@ -141,7 +145,7 @@ case $cmd in
     "$ROOT/harness/mutate/mutate.sh" --check-options "$@" || exit $?
     deps base unicorn; "$ROOT/harness/mutate/install.sh"; exec "$ROOT/harness/mutate/mutate.sh" "$@" ;;
   boot)
-    check_opts "--kernel= --cpu= --mem= --quiet --expect-panic= --timeout=" "$@"
+    check_opts "--kernel= --cpu= --mem= --quiet --expect-panic= --expect-fail= --timeout=#" "$@"
     deps base qemu; exec "$ROOT/kernel/boot.sh" "$@" ;;
   *) die_usage "unknown command: $cmd" ;;
 esac

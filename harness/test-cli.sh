@@ -110,6 +110,7 @@ cov extra
 mutate --bogus
 mutate --sample
 mutate --sample x
+boot --timeout abc
 EOF
   no_installs "bad options"
 }
