@@ -73,10 +73,13 @@
 
 /* ---- vmm ---------------------------------------------------------------
  * config: u8 window class, u16 window pages, u8 alloc-fail, u8 frame-fail,
- * u8 flags (exactly 1: full check after every op); see fuzz_vmm.c.
+ * u8 flags (unused; was: exactly 1, full check after every op, now
+ * VMM_FUZZ_PARANOID=1); see fuzz_vmm.c.
  * va = u8 mode, u16 slot (fuzz_vmm.c read_va).                           */
 #define VMM_CONFIG "12111"
 #define VMM_MAX_OPS 96u   /* every edge and feature of a 2108-input corpus */
+#define VMM_WORK_BUDGET 4096u /* pages mapped, unmapped and checked per input
+                                 (fuzz_vmm.c): the program ends past it */
 #define VMM_MAX_LEN 256u  /* survive truncation to 192 bytes             */
 #define VMM_OPS(X)                                                                        \
     X(VMM_OP_ALLOC, 0, "alloc", "11", 2, 7)                       /* u8 pages, u8 attrs */ \
