@@ -84,6 +84,7 @@ typedef struct boot_state {
     uint64_t mapped[WINDOW_WORDS]; /* window pages the walk found mapped */
     uint64_t page;              /* direct-map page size */
     size_t direct_leaves, kernel_leaves;
+    size_t last_hit;    /* the map entry of the last direct page (< map_len) */
 } boot_state_t;
 
 /* Returns true when type is direct-mapped (boot.h). */
@@ -100,15 +101,18 @@ static uint64_t seg_len(const x86_kernel_segment_t *k)
 }
 
 /* Returns true when the direct-map page holding phys belongs to a mapped
- * region (the region touches that page). */
-static bool direct_page_wanted(const boot_state_t *s, uint64_t phys)
+ * region (the region touches that page). Every entry is tried, the one that
+ * held the last page first (the walk meets a region's pages in a row). */
+static bool direct_page_wanted(boot_state_t *s, uint64_t phys)
 {
     uint64_t first = phys & ~(s->page - 1u), last = first + (s->page - 1u);
-    for (size_t i = 0; i < s->cfg.map_len; i++) {
+    size_t n = s->cfg.map_len;
+    size_t i = s->last_hit < n ? s->last_hit : 0;
+    for (size_t j = 0; j < n; j++, i = i + 1u < n ? i + 1u : 0) {
         const memmap_entry_t *e = &s->map[i];
         if (e->length && mapped_type(e->type) && e->base <= last &&
             e->base + (e->length - 1u) >= first)
-            return true;
+            return s->last_hit = i, true;
     }
     return false;
 }
@@ -514,7 +518,7 @@ static void run(void *state, fuzz_data_t *fd, unsigned op)
 static void final_check(void *state)
 {
     boot_state_t *s = state;
-    s->direct_leaves = s->kernel_leaves = 0;
+    s->direct_leaves = s->kernel_leaves = s->last_hit = 0;
     memset(s->mapped, 0, sizeof s->mapped);
     size_t tables = fuzz_walk_all(&s->pool, s->pt.pml4, leaf_seen, s);
     interval_t iv[MAX_INTERVALS];
