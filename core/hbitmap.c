@@ -177,16 +177,21 @@ static size_t words_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t to, s
 /* Scans lf from offset from for the first free run of n entries, where
  * *run free entries end right before from. Returns the run's first entry,
  * absolute (leaf starts at s), or NONE; then *run becomes the free entries
- * at the leaf's end. Words of from's group, then the group runs: a later
- * group's words are read only when a run of n starts inside it. */
+ * at the leaf's end. The words of from's group when from lies inside it,
+ * then the group runs: a group's words are read only when a run of n
+ * starts inside it. */
 static size_t leaf_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t n, size_t *run)
 {
     unsigned g = (unsigned)(from / GROUP_ENTRIES);
-    size_t at = words_fit(lf, s, from, (g + 1u) * GROUP_ENTRIES, n, run);
-    if (at != NONE)
-        return at;
+    size_t at;
+    if (from % GROUP_ENTRIES != 0) { /* inside a group: its words */
+        at = words_fit(lf, s, from, (g + 1u) * GROUP_ENTRIES, n, run);
+        if (at != NONE)
+            return at;
+        g++;
+    }
     size_t r = *run;
-    for (g++; g < HBITMAP_LEAF_GROUPS; g++) {
+    for (; g < HBITMAP_LEAF_GROUPS; g++) {
         size_t gs = g * GROUP_ENTRIES;
         if (r + lf->gpre[g] >= n)
             return s + gs - r;
@@ -312,7 +317,8 @@ static size_t leaf_apply(hb_leaf_t *lf, size_t a, size_t b, bool set)
         uint64_t mask = bits_between(lo, hi);
         uint64_t old = lf->bits[w];
         uint64_t val = set ? (old | mask) : (old & ~mask);
-        changed += popcount64(old ^ val);
+        uint64_t flip = old ^ val;
+        changed += flip == mask ? hi - lo : popcount64(flip); /* all changed: no count */
         lf->bits[w] = val;
         i = w * WORD_BITS + hi;
     }
@@ -794,9 +800,8 @@ static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t 
         size_t cs = SPAN(l - 1u), run = 0;
         unsigned j = 0;
         for (; j < HBITMAP_FANOUT; j++) {
-            size_t cstart = s + j * cs;
             if (run + c->pre[j] >= n)
-                return cstart - run;
+                return s + j * cs - run;
             if (c->max[j] >= n)
                 break;
             run = c->pre[j] == cs ? run + cs : c->suf[j];
@@ -918,7 +923,9 @@ static void count_splits(const hbitmap_t *hb, size_t first, size_t end, bool set
         seen[l] = NONE;
     *nodes = 0;
     *leaves = 0;
-    for (unsigned pass = 0; pass < 2; pass++) {
+    /* when first and end - 1 share their leaf, the second path is the first */
+    unsigned passes = first >> HBITMAP_LEAF_SHIFT == (end - 1u) >> HBITMAP_LEAF_SHIFT ? 1u : 2u;
+    for (unsigned pass = 0; pass < passes; pass++) {
         size_t x = pass == 0 ? first : end - 1u;
         const hb_node_t *node = &hb->root;
         size_t base = 0;
