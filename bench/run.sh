@@ -141,9 +141,9 @@ fuzz_figures() {
     row "fuzz exec/s" "not built yet" "-" "-" "no libFuzzer build (see $FUZZB.log)"
     return 0
   fi
-  local empty targets t gen=$FUZZB/harness/fuzz_gen_corpus
+  local empty empty_cpu targets t gen=$FUZZB/harness/fuzz_gen_corpus
   cmake --build "$FUZZB" -j"$JOBS" --target fuzz_gen_corpus >>"$FUZZB.log" 2>&1 || true
-  empty=$(fuzz_rate "$FUZZB/bench/bench_empty_fuzz" "" "$EMPTY_FUZZ_SECONDS" | cut -d' ' -f1)
+  read -r empty _ _ empty_cpu < <(fuzz_rate "$FUZZB/bench/bench_empty_fuzz" "" "$EMPTY_FUZZ_SECONDS")
   targets=$(sed -n 's/^VMM_FUZZ_BUILT:INTERNAL=//p' "$FUZZB/CMakeCache.txt" | tr ';' ' ')
   [[ -n $targets ]] || { row "fuzz exec/s" "not built yet" "-" "-" "no fuzz target built"; return 0; }
   for t in $targets; do
@@ -168,7 +168,7 @@ fuzz_figures() {
       note="${ran}s from corpus/$t (-max_len=$maxlen), load $load0..$(cut -d' ' -f1 /proc/loadavg), $cpu_rate exec per CPU-second; empty target ${EMPTY_FUZZ_SECONDS}s" ||
       note="run stopped on a crash after ${ran}s: run ./fuzz.sh with this target"
     row "fuzz exec/s, $t (libFuzzer, ASan+UBSan)" "$rate exec/s" \
-        "empty target $empty exec/s" "$(ratio "$rate" "$empty")" "$note"
+        "empty target $empty exec/s ($empty_cpu per CPU-second)" "$(ratio "$rate" "$empty")" "$note"
   done
 }
 
