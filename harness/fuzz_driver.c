@@ -32,6 +32,10 @@ int fuzz_drive(const fuzz_target_t *t, const uint8_t *data, size_t size)
             t->run_op(state, &fd, op);
             if (t->check_op)
                 t->check_op(state);
+            if (t->spent && t->spent(state)) {
+                TRACE("(work budget spent: the rest of the input is not run)");
+                break;
+            }
         }
         fuzz_op_begin(0, "(end of input)");
         t->check_final(state);
