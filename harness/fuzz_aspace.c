@@ -471,12 +471,13 @@ static void op_create(aspace_state_t *s, fuzz_data_t *fd)
         check_va(s, sp, s->kpages[k]);
 }
 
-/* A create with one bad argument (kind % 11): INVALID_ARGUMENT, nothing
- * written, nothing kept. */
+/* A create with one bad argument (kind % 14; 11-13: x86_paging_init, which
+ * create calls, with a NULL pt, frames or frames.alloc): INVALID_ARGUMENT,
+ * nothing written, nothing kept. */
 static void op_create_bad(aspace_state_t *s, fuzz_data_t *fd)
 {
     space_t *sp = space_of(s, fd_u8(fd));
-    unsigned kind = fd_u8(fd) % 11u;
+    unsigned kind = fd_u8(fd) % 14u;
     x86_aspace_config_t cfg = config_of(s, sp, 0);
     x86_paging_t kernel = s->kpt;
     x86_aspace_t *as = &s->scratch;
@@ -491,11 +492,14 @@ static void op_create_bad(aspace_state_t *s, fuzz_data_t *fd)
     case 7: cfg.allocator.alloc = NULL; break;
     case 8: cfg.allocator.free = NULL; break;
     case 9: cfg.mapper = (vmm_mapper_t){ .map = wrap_map, .query = wrap_query, .ctx = sp }; break;
-    default: cfg.mapper = (vmm_mapper_t){ .map = wrap_map, .unmap = wrap_unmap, .ctx = sp }; break;
+    case 10: cfg.mapper = (vmm_mapper_t){ .map = wrap_map, .unmap = wrap_unmap, .ctx = sp }; break;
+    default: cfg.frames.alloc = kind == 13 ? NULL : cfg.frames.alloc; break;
     }
     memset(&s->scratch, 0x5A, sizeof s->scratch);
     size_t in_use = frame_pool_in_use(&s->pool), live = sp->alloc.live;
-    vmm_status_t st = x86_aspace_create(as, kind == 1 ? NULL : &cfg);
+    vmm_status_t st = kind < 11 ? x86_aspace_create(as, kind == 1 ? NULL : &cfg)
+                                : x86_paging_init(kind == 11 ? NULL : &s->scratch.pt,
+                                                  kind == 12 ? NULL : &cfg.frames, 0);
     TRACE("create_bad(kind %u) -> %s", kind, fuzz_status(st));
     FUZZ_CHECK_STATUS(st, VMM_ERR_INVALID_ARGUMENT, "aspace-create-bad");
     FUZZ_CHECK(frame_pool_in_use(&s->pool) == in_use && sp->alloc.live == live,
@@ -675,8 +679,17 @@ static void op_kernel_via_space(aspace_state_t *s, fuzz_data_t *fd)
     space_t *sp = space_of(s, fd_u8(fd));
     unsigned kind = fd_u8(fd) % 3u;
     uint64_t va = kernel_va(fd_u8(fd), fd_u16(fd));
-    if (!sp->live)
+    if (!sp->live) {
+        /* a space never created or destroyed holds no tables: refused */
+        uint64_t user = windows[0].start;
+        vmm_status_t st = kind == 0 ? x86_map(&sp->as.pt, user, KPHYS_BASE, PAGE_BYTES,
+                                              PAGE_BYTES, VMM_ATTR_WRITABLE)
+                                    : x86_unmap(&sp->as.pt, user, PAGE_BYTES, PAGE_BYTES);
+        TRACE("kernel_via_space(space %u dead, %s) -> %s", (unsigned)(sp - s->spaces),
+              kind == 0 ? "map" : "unmap", fuzz_status(st));
+        FUZZ_CHECK_STATUS(st, VMM_ERR_INVALID_ARGUMENT, "aspace-dead-space");
         return;
+    }
     vmm_mapper_t m = x86_paging_mapper(&sp->as.pt);
     vmm_status_t st;
     if (kind == 0)

@@ -148,7 +148,7 @@
                                                        (map unmap mappable) region page */ \
     X(ASPACE_OP_FLUSH, 8, "flush", "")                 /* drain the table release queue */ \
     X(ASPACE_OP_FAIL, 9, "fail", "111", 0, 0, 1)  /* which (0 allocator, 1 frames) slot n */ \
-    X(ASPACE_OP_CREATE_BAD, 10, "create_bad", "11", 0, 3)         /* slot kind (% 11)   */ \
+    X(ASPACE_OP_CREATE_BAD, 10, "create_bad", "11", 0, 3)         /* slot kind (% 14)   */ \
     X(ASPACE_OP_CHECK_ALL, 11, "check_all", "")                   /* full check         */
 
 /* ---- generated from the tables ------------------------------------------ */

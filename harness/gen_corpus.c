@@ -812,8 +812,10 @@ static void gen_aspace(void)
     OP(&p, "aspace", ASPACE_OP_CREATE, 0, AS_EMPTY);
     OP(&p, "aspace", ASPACE_OP_CREATE, 0, AS_MISALIGNED);
     OP(&p, "aspace", ASPACE_OP_CREATE, 0, AS_KERNEL);
-    for (unsigned k = 0; k < 11; k++)
+    for (unsigned k = 0; k < 14; k++)
         OP(&p, "aspace", ASPACE_OP_CREATE_BAD, 1, k);
+    OP(&p, "aspace", ASPACE_OP_KERNEL_VIA_SPACE, 2, 0, 0, 0);
+    OP(&p, "aspace", ASPACE_OP_KERNEL_VIA_SPACE, 2, 1, 0, 0);
     OP(&p, "aspace", ASPACE_OP_CREATE, 0, AS_WHOLE);
     OP(&p, "aspace", ASPACE_OP_KMAP, 0, 7, 3);
     OP(&p, "aspace", ASPACE_OP_KMAP, 0, 7, 3);
