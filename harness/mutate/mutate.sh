@@ -204,10 +204,16 @@ select_sample() {
 # of the current core/, or one that no longer compiles or compiles to the
 # original's object, goes to OUT/stale.txt with the reason.
 resolve_sample() {
-  local f="$1" file orig mut k idx h n=0
+  local f="$1" file orig mut k idx h n=0 ctx
   mkdir -p "$OUT/orig"
   : >"$OUT/sample.txt"; : >"$OUT/stale.txt"; : >"$OUT/tce-equivalent.tsv"
   declare -A orig_hash
+  for file in $FILES; do   # every file's original object (links() reads them)
+    mkdir -p "$OUT/orig/$file.d"
+    cp "$ROOT/$file" "$OUT/orig/$file.d/$(basename "$file")"
+    orig_hash[$file]=$(object_hash "$OUT/orig/$file.d/$(basename "$file")" "$file")
+    [[ ${orig_hash[$file]} != invalid ]] || die "$file does not compile on its own"
+  done
   while IFS=$'\t' read -r file orig mut ctx k; do
     [[ -z $file || $file == \#* ]] && continue
     n=$((n + 1))
@@ -224,11 +230,6 @@ resolve_sample() {
       [[ $idx == -* && $idx != -0 ]] && why="the line now occurs ${idx#-} times in $file (ambiguous)"
       printf '%s\t%s\t%s\t%s\t%s\n' "$file" "$orig" "$mut" "${ctx:--}" "$why" >>"$OUT/stale.txt"
       continue
-    fi
-    if [[ -z ${orig_hash[$file]:-} ]]; then
-      mkdir -p "$OUT/orig/$file.d"
-      cp "$ROOT/$file" "$OUT/orig/$file.d/$(basename "$file")"
-      orig_hash[$file]=$(object_hash "$OUT/orig/$file.d/$(basename "$file")" "$file")
     fi
     mkdir -p "$OUT/tce"
     tce "$idx"
