@@ -366,6 +366,7 @@ static void gen_paging(void)
 #define VA_BELOW 0x10u
 #define VA_ODD 0x20u
 #define KW 0x7u   /* KERNEL | WRITABLE | CACHABLE */
+#define SIZE_STRADDLE_BIT 0x8000u /* config size: small window across its base (fuzz_vmm.c) */
 #define PF_W 0x2u
 #define PF_U 0x4u
 #define PF_RSVD 0x8u
@@ -579,6 +580,13 @@ static void gen_vmm(void)
         OP(&p, "vmm", VMM_OP_NULL_ARG, call, VA_START | 1u);
     OP(&p, "vmm", VMM_OP_CHECK_ALL);
     save("vmm", "null-args", &p);
+    /* a 2-page window straddling 0x1000 starts at address 0: a record keyed 0
+     * is the tree's first (vmm_tree_check must not compare it with nothing) */
+    vm_config(&p, 0, SIZE_STRADDLE_BIT | 1u, 0, 0, 0);
+    vm_alloc(&p, 1, KW);
+    vm_alloc(&p, 1, KW);
+    OP(&p, "vmm", VMM_OP_CHECK_ALL);
+    save("vmm", "window-at-zero", &p);
 }
 
 /* ---- boot_init ---------------------------------------------------------- */
