@@ -65,6 +65,10 @@ COMMITTED_SAMPLE=$HERE/sample.txt
 parse_options() {
   while (($#)); do
     case $1 in
+      --sample|--seed|--time|--jobs|--files|--modes|--out|--max-minutes|--exclude|--ctest)
+        (($# >= 2)) || die "option $1 needs a value" ;;
+    esac
+    case $1 in
       --sample) SAMPLE=$2; shift 2 ;;
       --seed) SEED=$2; shift 2 ;;
       --time) TIME=$2; shift 2 ;;
@@ -526,5 +530,6 @@ main() {
 
 case ${1:-} in
   --internal-tce) OUT=$2; tce "$3" ;;
+  --check-options) shift; parse_options "$@" ;; # fuzz.sh: before installing anything
   *) main "$@" ;;
 esac
