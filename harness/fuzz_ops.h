@@ -153,6 +153,27 @@
     X(HB_OP_CHECK_ALL, 8, "check_all", "")                            /* full check */ \
     X(HB_OP_BAD, 9, "bad", "1", 5)            /* kind: bad arguments, nothing changes */
 
+/* ---- aspace ------------------------------------------------------------
+ * config: u8 frame-fail, u8 allocator-fail (every space's); see
+ * fuzz_aspace.c. slot = u8 (% 4 spaces); window byte: bits 0-3 the window
+ * table index, bit 6 the wrapper mapper (no mappable), bit 7 emptied tables
+ * to the queue; region = u8 kernel-half base, page = u16.                  */
+#define ASPACE_CONFIG "11"
+#define ASPACE_OPS(X)                                                                     \
+    X(ASPACE_OP_CREATE, 0, "create", "11", 0, 0x81)               /* slot window        */ \
+    X(ASPACE_OP_DESTROY, 1, "destroy", "1", 0)                    /* slot               */ \
+    X(ASPACE_OP_ALLOC, 2, "alloc", "111", 0, 3, 3)                /* slot pages attrs   */ \
+    X(ASPACE_OP_FREE, 3, "free", "11", 0, 0)                      /* slot record        */ \
+    X(ASPACE_OP_SWITCH, 4, "switch", "1", 1)                      /* slot               */ \
+    X(ASPACE_OP_KMAP, 5, "kmap", "121", 1, 511, 3)                /* region page attrs  */ \
+    X(ASPACE_OP_KUNMAP, 6, "kunmap", "1", 0)                      /* kernel page        */ \
+    X(ASPACE_OP_KERNEL_VIA_SPACE, 7, "kernel_via_space", "1112", 0, 0, 1, 0) /* slot kind
+                                                       (map unmap mappable) region page */ \
+    X(ASPACE_OP_FLUSH, 8, "flush", "")                 /* drain the table release queue */ \
+    X(ASPACE_OP_FAIL, 9, "fail", "111", 0, 0, 1)  /* which (0 allocator, 1 frames) slot n */ \
+    X(ASPACE_OP_CREATE_BAD, 10, "create_bad", "11", 0, 3)         /* slot kind (% 14)   */ \
+    X(ASPACE_OP_CHECK_ALL, 11, "check_all", "")                   /* full check         */
+
 /* ---- generated from the tables ------------------------------------------ */
 
 #define FUZZ_OP_ENUM(e, v, ...) e = v,
@@ -163,6 +184,7 @@ enum vmm_fuzz_op { VMM_OPS(FUZZ_OP_ENUM) VMM_OP_COUNT };
 enum pmm_fuzz_op { PMM_OPS(FUZZ_OP_ENUM) PMM_OP_COUNT };
 enum boot_init_fuzz_part { BOOT_INIT_PARTS(FUZZ_OP_ENUM) BOOT_PART_COUNT };
 enum hbitmap_fuzz_op { HBITMAP_OPS(FUZZ_OP_ENUM) HB_OP_COUNT };
+enum aspace_fuzz_op { ASPACE_OPS(FUZZ_OP_ENUM) ASPACE_OP_COUNT };
 /* Values 0 .. COUNT - 1 with none twice (the descriptor tables' designated
  * initialisers are errors when a value repeats): an append-only enum. */
 _Static_assert(BITMAP_OP_COUNT == 0 BITMAP_OPS(FUZZ_OP_ONE), "bitmap ops: 0 .. COUNT - 1");
@@ -171,6 +193,7 @@ _Static_assert(VMM_OP_COUNT == 0 VMM_OPS(FUZZ_OP_ONE), "vmm ops: 0 .. COUNT - 1"
 _Static_assert(PMM_OP_COUNT == 0 PMM_OPS(FUZZ_OP_ONE), "pmm ops: 0 .. COUNT - 1");
 _Static_assert(BOOT_PART_COUNT == 0 BOOT_INIT_PARTS(FUZZ_OP_ONE), "boot parts: 0 .. COUNT - 1");
 _Static_assert(HB_OP_COUNT == 0 HBITMAP_OPS(FUZZ_OP_ONE), "hbitmap ops: 0 .. COUNT - 1");
+_Static_assert(ASPACE_OP_COUNT == 0 ASPACE_OPS(FUZZ_OP_ONE), "aspace ops: 0 .. COUNT - 1");
 
 #define FUZZ_OP_MAX_ARGS 8u
 
@@ -199,6 +222,7 @@ extern const fuzz_op_desc_t vmm_op_desc[VMM_OP_COUNT];
 extern const fuzz_op_desc_t pmm_op_desc[PMM_OP_COUNT];
 extern const fuzz_op_desc_t boot_init_part_desc[BOOT_PART_COUNT];
 extern const fuzz_op_desc_t hbitmap_op_desc[HB_OP_COUNT];
+extern const fuzz_op_desc_t aspace_op_desc[ASPACE_OP_COUNT];
 
 /* Every target's format, in build order; fuzz_format_count entries. */
 extern const fuzz_format_t fuzz_formats[];

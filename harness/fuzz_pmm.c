@@ -483,6 +483,13 @@ static bool setup(void *state, fuzz_data_t *fd)
     FUZZ_CHECK(words >= 2u * BITMAP_WORDS(s->n) && words <= STORAGE_WORDS, "pmm-storage-words",
                "%zu words for %zu frames", words, s->n);
     s->words = words;
+    /* The same map with an entry whose end wraps past 2^64 last: refused. */
+    memmap_entry_t wrapped[MAX_ENTRIES + 1u];
+    memcpy(wrapped, s->map, s->map_len * sizeof wrapped[0]);
+    wrapped[s->map_len] = (memmap_entry_t){ UINT64_MAX - VMM_PAGE_MASK, 2u * VMM_PAGE_SIZE,
+                                            MEMMAP_USABLE };
+    FUZZ_CHECK_STATUS(pmm_init(&s->pmm, wrapped, s->map_len + 1u, s->storage, words),
+                      VMM_ERR_OVERFLOW, "pmm-init-wraps");
     memset(s->storage, 0xA5, sizeof s->storage); /* pmm_init must set what it owns */
     FUZZ_CHECK_STATUS(pmm_init(&s->pmm, s->map, s->map_len, s->storage, words - 1u),
                       VMM_ERR_OUT_OF_BOUNDS, "pmm-init-small");

@@ -1549,7 +1549,7 @@ static bool setup(void *state, fuzz_data_t *fd)
     if (base != HUGE_CLASS && (size & SIZE_STRADDLE) &&
         s->start >= (s->window_pages / 2u) * VMM_PAGE_SIZE)
         s->start -= (s->window_pages / 2u) * VMM_PAGE_SIZE;
-    if (s->window_pages >= PAGES(0 - s->start))
+    if (s->start != 0 && s->window_pages >= PAGES(0 - s->start))
         s->window_pages = PAGES(0 - s->start) - 1u;  /* end must not wrap */
     s->end = s->start + s->window_pages * VMM_PAGE_SIZE;
     s->storage_words = BITMAP_WORDS(s->window_pages);
