@@ -38,9 +38,10 @@
 # (blanks squeezed), never a line number: sample.txt, equivalent.txt and
 # known-gaps.txt name mutants that way, so edits elsewhere in core/ leave
 # them valid. sample.txt: file <TAB> original <TAB> mutant <TAB> context
-# <TAB> k: context "-" when that original/mutant pair is unique in the file
-# (the entry goes stale if it stops being unique), else the nearest
-# non-blank line above the original, and k picks the k-th such mutant.
+# <TAB> k/n: context "-" when that original/mutant pair is unique in the
+# file (the entry goes stale if it stops being unique), else the nearest
+# line above the original with a letter or digit, and k/n picks the k-th of
+# the n such mutants (the entry goes stale when n changes).
 # Each slot builds a copy of the tree whose core/ is a real copy (everything
 # else symlinked) in OUT/slot<j>; a mutant costs the rebuild of its file's
 # objects and the relinking of the binaries that use it.
@@ -226,12 +227,17 @@ resolve_sample() {
     idx=$(F=$file O=$orig M=$mut C=${ctx:--} K=${k:-1} awk -F'\t' '
             $1 != ENVIRON["F"] || $4 != ENVIRON["O"] || $5 != ENVIRON["M"] { next }
             ENVIRON["C"] == "-" { hits++; first = first ? first : NR; next }
-            $6 == ENVIRON["C"] && ++seen == ENVIRON["K"] + 0 { print NR; exit }
-            END { if (ENVIRON["C"] == "-") print hits == 1 ? first : "-" hits + 0 }' \
+            $6 == ENVIRON["C"] && ++seen == want { pick = NR }
+            $6 == ENVIRON["C"] { hits++ }
+            BEGIN { split(ENVIRON["K"], kn, "/"); want = kn[1] + 0; total = kn[2] + 0 }
+            END { if (ENVIRON["C"] == "-") print hits == 1 ? first : "-" hits + 0
+                  else if (total && hits != total) print "-" hits + 0
+                  else if (pick) print pick }' \
             "$OUT/catalogue.tsv")
     if [[ -z $idx || $idx == -* ]]; then
       local why="no such mutant in the current $file (the line changed or is gone)"
       [[ $idx == -* && $idx != -0 ]] && why="the line now occurs ${idx#-} times in $file (ambiguous)"
+      [[ $idx == -* && $idx != -0 && $ctx != - ]] && why="the line now occurs ${idx#-} times below that context in $file (was ${k#*/})"
       printf '%s\t%s\t%s\t%s\t%s\n' "$file" "$orig" "$mut" "${ctx:--}" "$why" >>"$OUT/stale.txt"
       continue
     fi
@@ -258,9 +264,9 @@ write_sample() {
     echo "# The ctest's sample (ctest -L mutate): $SAMPLE mutants of core/ drawn with seed $SEED by"
     echo "# harness/mutate/mutate.sh --redraw-sample on commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')."
     echo "# One mutant a line: file <TAB> original line <TAB> mutated line <TAB> context <TAB> k"
-    echo "# (context: - when the pair is unique in the file, else the nearest non-blank line"
-    echo "# above; k: the k-th mutant with that text and context). Redraw when the ctest"
-    echo "# reports a stale entry."
+    echo "# (context: - when the pair is unique in the file, else the nearest line above with"
+    echo "# a letter or digit; k/n: the k-th of the n mutants with that text and context)."
+    echo "# Redraw when the ctest reports a stale entry."
     local idx
     while read -r idx; do
       awk -F'\t' -v want="$idx" '
@@ -270,7 +276,7 @@ write_sample() {
               # k of row want: the rows with the same pair and context up to it
               m = 0; for (i = 1; i <= want; i++) { split(r[i], g, "\t")
                 if (g[1] == f[1] && g[4] == f[4] && g[5] == f[5] && g[6] == f[6]) m++ }
-              print f[1] "\t" f[4] "\t" f[5] "\t" (n[pair] == 1 ? "-\t1" : f[6] "\t" m) }' \
+              print f[1] "\t" f[4] "\t" f[5] "\t" (n[pair] == 1 ? "-\t1" : f[6] "\t" m "/" k[c]) }' \
         "$OUT/catalogue.tsv"
     done <"$OUT/sample.txt"
   } >"$1"
