@@ -29,6 +29,10 @@
 #       than the test's budget; exit 1 when a mutant that neither list names
 #       survives or a sample entry is stale, 77 (skipped) when
 #       universalmutator or libFuzzer is missing.
+#   mutate.sh --check-sample [--sample-file FILE] [--out DIR]
+#       only resolves the sample (default the committed one) against the
+#       current core/, in about 30 s: exit 1, naming every stale entry and
+#       how to redraw, when one no longer names a mutant that compiles.
 #   mutate.sh --redraw-sample
 #       draws the ctest's sample again from the current core/ (seed 7, 20
 #       mutants, same rules as a run) and writes harness/mutate/sample.txt;
@@ -61,7 +65,7 @@ die() { echo "mutate.sh: $*" >&2; exit 2; }
 
 # ---------------------------------------------------------------- options
 SAMPLE=200 SEED=1 TIME=30 JOBS=2 MODES="unit corpus empty" FILES="" OUT=$ROOT/out/mutate CTEST=0
-MINUTES=0 EXCLUDE="" SAMPLE_FILE="" REDRAW=0
+MINUTES=0 EXCLUDE="" SAMPLE_FILE="" REDRAW=0 CHECK_SAMPLE=0
 COMMITTED_SAMPLE=$HERE/sample.txt
 parse_options() {
   while (($#)); do
@@ -83,6 +87,8 @@ parse_options() {
       --ctest) CTEST=1; OUT=$2/mutate-ctest; SAMPLE_FILE=$COMMITTED_SAMPLE; TIME=5; MODES=corpus
                EXCLUDE=emu; shift 2 ;;
       --redraw-sample) REDRAW=1; OUT=$ROOT/out/mutate-redraw; SAMPLE=20; SEED=7; shift ;;
+      --check-sample) CHECK_SAMPLE=1; OUT=$ROOT/out/mutate-check
+                      [[ -n $SAMPLE_FILE ]] || SAMPLE_FILE=$COMMITTED_SAMPLE; shift ;;
       -h|--help) sed -n '2,/^set -euo/p' "$0" | sed -n 's/^# \?//p'; exit 0 ;;
       *) die "unknown option $1 (see --help)" ;;
     esac
@@ -496,6 +502,11 @@ main() {
   else
     select_sample
   fi
+  if ((CHECK_SAMPLE)); then
+    [[ -s $OUT/stale.txt ]] || { log "every sample entry names a mutant of the current core"; return 0; }
+    report_stale
+    return 1
+  fi
   if ((REDRAW)); then
     write_sample "$COMMITTED_SAMPLE"
     log "wrote ${COMMITTED_SAMPLE#"$ROOT"/} ($(wc -l <"$OUT/sample.txt") mutants, seed $SEED)"
@@ -523,15 +534,22 @@ main() {
   local rc=0
   if ((CTEST)); then "$HERE/report.sh" "$OUT" --strict || rc=$?; else "$HERE/report.sh" "$OUT" || rc=$?; fi
   if [[ -s $OUT/stale.txt ]]; then
-    echo >&2
-    echo "STALE sample entries (the core changed under them; nothing was run for these):" >&2
-    awk -F'\t' '{ printf "  %s  %s  ==>  %s%s: %s\n", $1, $2, $3,
-                   $4 == "-" ? "" : "  (below \"" $4 "\")", $5 }' "$OUT/stale.txt" >&2
-    echo "Redraw the sample: harness/mutate/mutate.sh --redraw-sample, then classify its" \
-         "survivors (ctest -L mutate lists them)." >&2
+    report_stale
     rc=1
   fi
   return $rc
+}
+
+# report_stale: the stale sample entries (OUT/stale.txt) and what to do.
+report_stale() {
+  {
+    echo
+    echo "STALE sample entries (the core changed under them; nothing was run for these):"
+    awk -F'\t' '{ printf "  %s  %s  ==>  %s%s: %s\n", $1, $2, $3,
+                   ($4 == "-" ? "" : "  (below \"" $4 "\")"), $5 }' "$OUT/stale.txt"
+    echo "Redraw the sample: harness/mutate/mutate.sh --redraw-sample, then classify its" \
+         "survivors (ctest -L mutate lists them)."
+  } >&2
 }
 
 case ${1:-} in
