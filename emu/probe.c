@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "answers.h"
 #include "core/x86_64/pf.h"
 #include "core/x86_64/pte.h"
 
@@ -216,25 +217,30 @@ typedef struct expectation {
 
 /* What va is meant to be and what the core's walk finds: the same for
  * every access to va, so computed once per address and state (the world's
- * generation changes whenever its records or tables may have). */
+ * generation changes whenever its records or tables may have) and kept in
+ * a slot per address hash (probe_world judges every point at CPL0, then
+ * at CPL3). */
+#define JUDGED_SLOTS 1024u /* a power of 2 */
 static struct judged_va {
     uint64_t va, generation; /* generation 0: empty */
     intent_t it;
     vmm_status_t st;
     x86_walk_t walk;
-} memo;
+} judged[JUDGED_SLOTS];
 
-/* Returns the intent and the core walk of va in w's current state. */
+/* Returns the intent and the core walk of va in w's current state (valid
+ * until the next call). */
 static const struct judged_va *judge_va(const world_t *w, uint64_t va)
 {
-    if (memo.generation == w->generation && memo.va == va && w->generation != 0)
-        return &memo;
-    memset(&memo.walk, 0, sizeof(memo.walk));
-    probe_intent(w, va, &memo.it);
-    memo.st = x86_translate(&w->pt, va, &memo.walk);
-    memo.va = va;
-    memo.generation = w->generation;
-    return &memo;
+    struct judged_va *j = &judged[((va * 0x9E3779B97F4A7C15ull) >> 40) & (JUDGED_SLOTS - 1u)];
+    if (j->generation == w->generation && j->va == va && w->generation != 0)
+        return j;
+    memset(&j->walk, 0, sizeof(j->walk));
+    probe_intent(w, va, &j->it);
+    j->st = x86_translate(&w->pt, va, &j->walk);
+    j->va = va;
+    j->generation = w->generation;
+    return j;
 }
 
 /* Computes both expectations for an access. */
@@ -253,8 +259,13 @@ static unsigned check_translate(world_t *w, uint64_t va, emu_cpl_t cpl, emu_kind
                                 emu_outcome_t *got)
 {
     expectation_t e;
+    answer_key_t key;
     expect(w, va, cpl, kind, &e);
-    emu_translate(w->machine, cpl, va, kind, got);
+    if (!answer_find(w, va, cpl, kind, &key, got)) {
+        emu_translate(w->machine, cpl, va, kind, got);
+        answer_keep(&key, va, got);
+        w->stats.walks++;
+    }
     w->stats.translations++;
     if (got->vector == EMU_VEC_PF)
         w->stats.error_bits_seen |= PROBE_SEEN_BIT(got->error_code);
@@ -317,7 +328,8 @@ static unsigned decide(world_t *w, uint64_t va, emu_cpl_t cpl, emu_kind_t kind,
     vmm_fault_kind_t want = probe_expected_verdict(w, got->cr2, got->error_code);
     vmm_fault_result_t res;
     vmm_fault_kind_t v = x86_page_fault(&w->vmm, got->cr2, got->error_code, &res);
-    world_touch(w); /* whatever the verdict, judge the next access afresh */
+    if (v == VMM_FAULT_RESOLVED || v == VMM_FAULT_OUT_OF_MEMORY)
+        world_touch(w); /* the state may have changed: judge afresh */
     w->stats.faults_decided++;
     w->stats.verdicts_seen |= PROBE_SEEN_BIT(v);
     *retry = v == VMM_FAULT_RESOLVED;
@@ -375,6 +387,10 @@ static unsigned execute_once(world_t *w, uint64_t va, emu_cpl_t cpl, emu_kind_t 
      * core's tables point, in case the emulator writes although it must not). */
     uint64_t watch = lands ? e.intent.phys
                    : e.walk.vector == EMU_VEC_NONE ? e.walk.phys : UINT64_MAX;
+    /* The access's walk sets accessed and dirty bits, which may lie in the
+     * watched byte (a table read through the direct map): walk first. */
+    emu_outcome_t walked;
+    emu_translate(w->machine, cpl, va, kind, &walked);
     uint8_t before = 0;
     bool watched = watch != UINT64_MAX && world_backed(w, watch) &&
                    emu_phys_read(w->machine, watch, &before, 1);
