@@ -1,6 +1,6 @@
 /*
  * answers.c - the emulator's translate answers remembered by walk (see
- * answers.h): a direct-mapped table, a slot per hash of the walk.
+ * answers.h): a direct-mapped table, a slot per hash of walk and access.
  */
 #include "answers.h"
 
@@ -9,10 +9,12 @@
 #include "probe.h"
 
 #define ANSWER_SLOTS 4096u /* a power of 2 */
+#define HASH_MUL 0x9E3779B97F4A7C15ull
 
 /* One remembered answer. */
 typedef struct answer {
-    answer_key_t key;
+    x86_pte_t entries[X86_LEVELS];
+    uint8_t levels, cpl, kind;
     bool used;
     int vector;
     uint32_t error_code;
@@ -20,91 +22,78 @@ typedef struct answer {
 
 static answer_t answers[ANSWER_SLOTS];
 
-/* Returns the bytes of a leaf entry at level: 4K, 2M, 1G. */
-static uint64_t leaf_size(int level)
+/* Returns h with v mixed in. */
+static uint64_t mix(uint64_t h, uint64_t v)
 {
-    return X86_LEVEL_SIZE(level);
+    h = (h ^ v) * HASH_MUL;
+    return h ^ (h >> 32);
 }
 
-/* Reads the walk of va into key (the entries the MMU reads: up to the
- * first not-present entry or the leaf). */
-static void read_walk(const world_t *w, uint64_t va, answer_key_t *key)
+void answer_read_walk(const world_t *w, uint64_t va, answer_walk_t *walk)
 {
-    key->usable = true;
-    if (!probe_canonical(va))
-        return; /* #GP before any walk: levels stays 0 */
-    uint64_t table = w->pt.pml4;
-    for (int level = X86_LEVEL_PML4; level >= X86_LEVEL_PT; level--) {
-        const x86_pte_t *t = hostmem_ptr(&w->hm, table);
-        if (t == NULL) {
-            key->usable = false;
-            return;
+    *walk = (answer_walk_t){.usable = true};
+    if (probe_canonical(va)) {
+        uint64_t table = w->pt.pml4;
+        for (int level = X86_LEVEL_PML4; level >= X86_LEVEL_PT; level--) {
+            const x86_pte_t *t = hostmem_ptr(&w->hm, table);
+            if (t == NULL) {
+                walk->usable = false;
+                break;
+            }
+            x86_pte_t e = t[X86_PX(level, va)];
+            walk->entries[walk->levels++] = e & ~X86_PTE_HW_BITS;
+            if (!X86_PTE_PRESENT(e))
+                break;
+            if (level == X86_LEVEL_PT || X86_PTE_LARGE(e)) {
+                uint64_t size = X86_LEVEL_SIZE(level);
+                walk->leaf_phys = (X86_PTE_ADDR(e) & ~(size - 1u)) + (va & (size - 1u));
+                break;
+            }
+            table = X86_PTE_ADDR(e);
         }
-        x86_pte_t e = t[X86_PX(level, va)];
-        key->entries[key->levels++] = e & ~X86_PTE_HW_BITS;
-        if (!X86_PTE_PRESENT(e))
-            return;
-        if (level == X86_LEVEL_PT || X86_PTE_LARGE(e)) {
-            uint64_t size = leaf_size(level);
-            key->leaf_phys = (X86_PTE_ADDR(e) & ~(size - 1u)) + (va & (size - 1u));
-            return;
-        }
-        table = X86_PTE_ADDR(e);
     }
+    uint64_t h = mix(0, walk->levels);
+    for (unsigned i = 0; i < walk->levels; i++)
+        h = mix(h, walk->entries[i]);
+    walk->hash = h;
 }
 
-/* Returns the slot of a walk (FNV-1a over what the answer depends on). */
-static answer_t *slot_of(const answer_key_t *key)
+/* Returns the slot of an access with walk. */
+static answer_t *slot_of(const answer_walk_t *walk, emu_cpl_t cpl, emu_kind_t kind)
 {
-    uint64_t h = 0xCBF29CE484222325ull;
-    h = (h ^ key->levels) * 0x100000001B3ull;
-    h = (h ^ key->cpl) * 0x100000001B3ull;
-    h = (h ^ key->kind) * 0x100000001B3ull;
-    for (unsigned i = 0; i < key->levels; i++)
-        h = (h ^ key->entries[i] ^ (key->entries[i] >> 32)) * 0x100000001B3ull;
-    return &answers[(h ^ (h >> 29)) & (ANSWER_SLOTS - 1u)];
+    uint64_t h = mix(walk->hash, (uint64_t)cpl * EMU_KINDS + (uint64_t)kind);
+    return &answers[h & (ANSWER_SLOTS - 1u)];
 }
 
-/* True when a and b are the same walk and access (the leaf's landing
- * aside: it follows from the entries and va). */
-static bool same_walk(const answer_key_t *a, const answer_key_t *b)
+bool answer_find(const answer_walk_t *walk, uint64_t va, emu_cpl_t cpl, emu_kind_t kind,
+                 emu_outcome_t *out)
 {
-    return a->levels == b->levels && a->cpl == b->cpl && a->kind == b->kind &&
-           memcmp(a->entries, b->entries, sizeof(a->entries)) == 0;
-}
-
-bool answer_find(const world_t *w, uint64_t va, emu_cpl_t cpl, emu_kind_t kind,
-                 answer_key_t *key, emu_outcome_t *out)
-{
-    memset(key, 0, sizeof(*key));
-    key->cpl = (uint8_t)cpl;
-    key->kind = (uint8_t)kind;
-    read_walk(w, va, key);
-    const answer_t *a = slot_of(key);
-    if (!key->usable || !a->used || !same_walk(&a->key, key))
+    const answer_t *a = slot_of(walk, cpl, kind);
+    if (!walk->usable || !a->used || a->levels != walk->levels || a->cpl != cpl ||
+        a->kind != kind)
         return false;
+    for (unsigned i = 0; i < walk->levels; i++)
+        if (a->entries[i] != walk->entries[i])
+            return false;
     *out = (emu_outcome_t){.vector = a->vector};
     if (a->vector == EMU_VEC_NONE)
-        out->phys = key->leaf_phys;
+        out->phys = walk->leaf_phys;
     else if (a->vector == EMU_VEC_PF)
         *out = (emu_outcome_t){.vector = EMU_VEC_PF, .cr2 = va, .error_code = a->error_code};
     return true;
 }
 
-void answer_keep(const answer_key_t *key, uint64_t va, const emu_outcome_t *got)
+void answer_keep(const answer_walk_t *walk, uint64_t va, emu_cpl_t cpl, emu_kind_t kind,
+                 const emu_outcome_t *got)
 {
-    if (!key->usable || got->vector == EMU_VEC_EMU_ERROR)
+    if (!walk->usable || got->vector == EMU_VEC_EMU_ERROR)
         return;
-    if (got->vector == EMU_VEC_NONE && (key->levels == 0 || got->phys != key->leaf_phys))
+    if (got->vector == EMU_VEC_NONE && (walk->levels == 0 || got->phys != walk->leaf_phys))
         return;
     if (got->vector == EMU_VEC_PF && got->cr2 != va)
         return;
-    answer_t *a = slot_of(key);
-    *a = (answer_t){.key = *key, .used = true, .vector = got->vector,
-                    .error_code = got->error_code};
-}
-
-void answer_forget_all(void)
-{
-    memset(answers, 0, sizeof(answers));
+    answer_t *a = slot_of(walk, cpl, kind);
+    *a = (answer_t){.levels = walk->levels, .cpl = (uint8_t)cpl, .kind = (uint8_t)kind,
+                    .used = true, .vector = got->vector, .error_code = got->error_code};
+    memcpy(a->entries, walk->entries, sizeof(a->entries));
 }

@@ -11,7 +11,7 @@
  * interior, the unmapped neighbours in one table. The checks ask the
  * emulator once per distinct walk and access and reuse its answer, after
  * checking it against the walk (a completed translate must land where the
- * leaf says, or nothing is remembered).
+ * leaf says, a #PF must report va in CR2, or nothing is remembered).
  *
  * The entries are read here from the buffer standing for physical memory,
  * by the architecture's rules, never through the core.
@@ -26,27 +26,28 @@
 #include "machine.h"
 #include "world.h"
 
-/* The walk of one access: what an answer is remembered by. */
-typedef struct answer_key {
+/* The walk of one address: what its answers are remembered by. */
+typedef struct answer_walk {
     x86_pte_t entries[X86_LEVELS]; /* read, PML4 first, A/D masked; 0 below */
     uint8_t levels;                /* entries read (0: non-canonical)      */
-    uint8_t cpl, kind;
     bool usable;                   /* every table read was in the buffer   */
     uint64_t leaf_phys;            /* present leaf: where va lands by it   */
-} answer_key_t;
+    uint64_t hash;                 /* of levels and entries                */
+} answer_walk_t;
 
-/* Fills *key with the walk of an access to va at cpl of kind in w's
- * tables. Returns true and the emulator's earlier answer in *out when
- * there is one. */
-bool answer_find(const world_t *w, uint64_t va, emu_cpl_t cpl, emu_kind_t kind,
-                 answer_key_t *key, emu_outcome_t *out);
+/* Reads the walk of va in w's tables: the entries the MMU reads, up to the
+ * first not-present entry or the leaf. */
+void answer_read_walk(const world_t *w, uint64_t va, answer_walk_t *walk);
 
-/* Remembers the emulator's answer got for the walk key of va: nothing when
- * the walk read memory outside the buffer, got completed somewhere else
- * than the leaf says, or got is a #PF with CR2 other than va. */
-void answer_keep(const answer_key_t *key, uint64_t va, const emu_outcome_t *got);
+/* Returns true and in *out the emulator's earlier answer to an access of
+ * kind at cpl to va, whose walk is walk, when there is one. */
+bool answer_find(const answer_walk_t *walk, uint64_t va, emu_cpl_t cpl, emu_kind_t kind,
+                 emu_outcome_t *out);
 
-/* Forgets every answer (a machine of another configuration). */
-void answer_forget_all(void);
+/* Remembers the emulator's answer got to that access: nothing when the
+ * walk read memory outside the buffer, got completed somewhere else than
+ * the leaf says, or got is a #PF with CR2 other than va. */
+void answer_keep(const answer_walk_t *walk, uint64_t va, emu_cpl_t cpl, emu_kind_t kind,
+                 const emu_outcome_t *got);
 
 #endif

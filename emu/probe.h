@@ -78,7 +78,8 @@ unsigned probe_world(world_t *w, unsigned flags);
 unsigned probe_world_sampled(world_t *w, uint64_t seed);
 
 /* A hash of what decides every check of va: the intent and the entries
- * the core's walk reads (A/D bits masked), with the walk's status. */
+ * a walk reads (A/D bits masked; the core's walk and the emulator's are
+ * functions of them), read from the buffer (answers.h). */
 uint64_t probe_signature(const world_t *w, uint64_t va);
 
 /* Virtual address width of the emulated CPU (4-level paging). */

@@ -232,7 +232,10 @@ bool world_rebuild(world_t *w, const world_config_t *cfg, vmm_status_t *core)
         return harness_ok;
     w->built = true;
     world_touch(w);
-    return map_aux(w) && emu_switch(w->machine, w->boot.cr3);
+    if (!map_aux(w) || !emu_switch(w->machine, w->boot.cr3))
+        return false;
+    w->phys_bits = emu_phys_bits(w->machine);
+    return true;
 }
 
 /* Builds the world; see world.h. */

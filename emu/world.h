@@ -94,6 +94,7 @@ typedef struct world {
     world_override_t overrides[WORLD_MAX_OVERRIDES];
     size_t noverrides;
     emu_machine_t *machine;
+    unsigned phys_bits;         /* the machine's MAXPHYADDR            */
     world_stats_t stats;
     uint64_t generation;        /* changes with every state (world_touch) */
     world_signature_t signatures[WORLD_SIGNATURES];
