@@ -46,6 +46,10 @@ MINUTES=0 EXCLUDE=""
 parse_options() {
   while (($#)); do
     case $1 in
+      --sample|--seed|--time|--jobs|--files|--modes|--out|--max-minutes|--exclude|--ctest)
+        (($# >= 2)) || die "option $1 needs a value" ;;
+    esac
+    case $1 in
       --sample) SAMPLE=$2; shift 2 ;;
       --seed) SEED=$2; shift 2 ;;
       --time) TIME=$2; shift 2 ;;
@@ -411,5 +415,6 @@ main() {
 
 case ${1:-} in
   --internal-tce) OUT=$2; tce "$3" ;;
+  --check-options) shift; parse_options "$@" ;; # fuzz.sh: before installing anything
   *) main "$@" ;;
 esac
