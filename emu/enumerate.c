@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "core/x86_64/pte.h"
+#include "fuzz_walk.h"
 #include "probe.h"
 #include "xorshift.h"
 
@@ -92,13 +93,6 @@ static void add_page(points_t *p, uint64_t va, uint64_t size)
     }
 }
 
-/* Sign-extends a 48-bit address. */
-static uint64_t canonical(uint64_t va)
-{
-    return (va & ((uint64_t)1 << (X86_VA_BITS - 1u))) ? va | ~(((uint64_t)1 << X86_VA_BITS) - 1u)
-                                                      : va;
-}
-
 /* Adds every present leaf below the table at phys (level), raw reads. */
 static void add_leaves(const world_t *w, points_t *p, uint64_t phys, int level,
                        uint64_t base)
@@ -110,7 +104,7 @@ static void add_leaves(const world_t *w, points_t *p, uint64_t phys, int level,
         x86_pte_t e = table[i];
         if (!X86_PTE_PRESENT(e))
             continue;
-        uint64_t va = canonical(base + ((uint64_t)i << X86_PX_SHIFT(level)));
+        uint64_t va = fuzz_canonical(base + ((uint64_t)i << X86_PX_SHIFT(level)));
         if (level == X86_LEVEL_PT || (level < X86_LEVEL_PML4 && X86_PTE_LARGE(e)))
             add_page(p, va, X86_LEVEL_SIZE(level));
         else

@@ -11,6 +11,7 @@
 #include "answers.h"
 #include "core/x86_64/pf.h"
 #include "core/x86_64/pte.h"
+#include "fuzz_walk.h"
 
 /* Value stored by write probes: the old byte with these bits flipped. */
 #define WRITE_FLIP 0x5Au
@@ -571,10 +572,9 @@ uint64_t probe_signature(const world_t *w, uint64_t va)
     return mix(h, raw.hash);
 }
 
-/* True when va is canonical for 48-bit virtual addresses: bits 63..47 all
- * equal (the emulator checks' own rule, not the core's). */
+/* True when va is canonical for 48-bit virtual addresses: its own sign
+ * extension (the harness's rule, fuzz_walk.h, not the core's). */
 bool probe_canonical(uint64_t va)
 {
-    uint64_t top = va >> (PROBE_VA_BITS - 1u);
-    return top == 0 || top == (UINT64_MAX >> (PROBE_VA_BITS - 1u));
+    return fuzz_canonical(va) == va;
 }

@@ -82,11 +82,8 @@ unsigned probe_world_sampled(world_t *w, uint64_t seed);
  * functions of them), read from the buffer (answers.h). */
 uint64_t probe_signature(const world_t *w, uint64_t va);
 
-/* Virtual address width of the emulated CPU (4-level paging). */
-#define PROBE_VA_BITS 48u
-
-/* True when va is canonical (the checks' own rule, independent of the
- * core's X86_CANONICAL). */
+/* True when va is canonical for 4-level paging (the harness's rule,
+ * fuzz_canonical, independent of the core's X86_CANONICAL). */
 bool probe_canonical(uint64_t va);
 
 /* The verdict the fault decision should give for a #PF with error_code at
