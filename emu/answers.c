@@ -29,7 +29,7 @@ static uint64_t mix(uint64_t h, uint64_t v)
     return h ^ (h >> 32);
 }
 
-void answer_read_walk(const world_t *w, uint64_t va, answer_walk_t *walk)
+NO_ASAN void answer_read_walk(const world_t *w, uint64_t va, answer_walk_t *walk)
 {
     *walk = (answer_walk_t){.usable = true};
     if (probe_canonical(va)) {
@@ -65,7 +65,7 @@ static answer_t *slot_of(const answer_walk_t *walk, emu_cpl_t cpl, emu_kind_t ki
     return &answers[h & (ANSWER_SLOTS - 1u)];
 }
 
-bool answer_find(const answer_walk_t *walk, uint64_t va, emu_cpl_t cpl, emu_kind_t kind,
+NO_ASAN bool answer_find(const answer_walk_t *walk, uint64_t va, emu_cpl_t cpl, emu_kind_t kind,
                  emu_outcome_t *out)
 {
     const answer_t *a = slot_of(walk, cpl, kind);

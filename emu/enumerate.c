@@ -35,7 +35,7 @@ static points_t borrow(const world_t *w)
 }
 
 /* True when va was listed before (and notes it now). */
-static bool seen_before(points_t *p, uint64_t va)
+NO_ASAN static bool seen_before(points_t *p, uint64_t va)
 {
     if (p->len >= SET_SLOTS / 2u) {
         p->spilled = true;
@@ -94,7 +94,7 @@ static void add_page(points_t *p, uint64_t va, uint64_t size)
 }
 
 /* Adds every present leaf below the table at phys (level), raw reads. */
-static void add_leaves(const world_t *w, points_t *p, uint64_t phys, int level,
+NO_ASAN static void add_leaves(const world_t *w, points_t *p, uint64_t phys, int level,
                        uint64_t base)
 {
     const x86_pte_t *table = hostmem_ptr(&w->hm, phys);
