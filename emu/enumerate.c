@@ -277,14 +277,6 @@ static int sample_class(int vector)
     return vector == EMU_VEC_NONE ? 0 : vector == EMU_VEC_PF ? 1 : SAMPLE_GP;
 }
 
-/* Returns va scrambled (a fixed bijection: an order unrelated to addresses). */
-static uint64_t scramble(uint64_t va)
-{
-    va ^= va >> 31;
-    va *= 0x9E3779B97F4A7C15ull;
-    return va ^ (va >> 29);
-}
-
 /* One sampled access per class: the chosen point and how many competed. */
 typedef struct sample {
     uint64_t va;
@@ -311,9 +303,10 @@ unsigned probe_world_sampled(world_t *w, uint64_t seed)
                 if (kind == EMU_FETCH && c == 0) {
                     /* a completed fetch runs code at the point, translated
                      * once per address, frame and level and then kept:
-                     * the point with the least scrambled address, so that
-                     * states sharing pages share the block */
-                    if (s->seen == 1 || scramble(p.va[i]) < scramble(s->va))
+                     * the lowest point, so that states sharing their first
+                     * pages share the block (a new block makes libFuzzer
+                     * run the input again) */
+                    if (s->seen == 1 || p.va[i] < s->va)
                         s->va = p.va[i];
                 } else if (xorshift_below(&rng, s->seen) == 0) {
                     s->va = p.va[i]; /* reservoir: each point equally likely */

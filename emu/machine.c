@@ -119,6 +119,8 @@ struct emu_machine {
     emu_cpl_t cpl;             /* level of the clean CPU when !dirty      */
     plant_t plants[PLANTS_MAX]; /* blocks kept since the last trim        */
     size_t nplants;
+    bool tlb_stale;            /* the tables changed since the last TLB
+                                  flush (flushed before the next check) */
     bool code_dead;            /* blocks were dropped since the last trim:
                                   what they hold is freed by a flush only
                                   (emu_trim_code)                       */
@@ -415,6 +417,7 @@ bool emu_switch(emu_machine_t *m, uint64_t cr3)
             return false;
     }
     uc_ctl_flush_tlb(m->uc);
+    m->tlb_stale = false;
     m->dirty = false;
     m->walk_faulted = false;
     m->cpl = EMU_CPL3;
@@ -440,10 +443,21 @@ static void read_fault(emu_machine_t *m, int vector, emu_outcome_t *out)
            sizeof(out->error_code));
 }
 
+/* Flushes the TLB when the tables changed since the last flush (most
+ * table changes are followed by checks answered without the emulator:
+ * answers.h). */
+static void settle_tlb(emu_machine_t *m)
+{
+    if (m->tlb_stale)
+        uc_ctl_flush_tlb(m->uc);
+    m->tlb_stale = false;
+}
+
 /* Brings the CPU to a clean state at cpl: restores the saved context
  * unless the last check left it clean at that level already. */
 static void enter(emu_machine_t *m, emu_cpl_t cpl)
 {
+    settle_tlb(m);
     if (m->dirty || m->walk_faulted || m->cpl != cpl)
         uc_context_restore(m->uc, m->ctx[cpl]);
     m->dirty = false;
@@ -457,6 +471,7 @@ static void enter(emu_machine_t *m, emu_cpl_t cpl)
  * instead of a whole context being restored. */
 static void enter_walk(emu_machine_t *m, emu_cpl_t cpl)
 {
+    settle_tlb(m);
     if (m->dirty || m->cpl != cpl) {
         enter(m, cpl);
         return;
@@ -676,8 +691,8 @@ void emu_trim_code(emu_machine_t *m)
     m->code_dead = false;
 }
 
-/* Drops cached translations and translated code. */
+/* Drops cached translations (before the next check). */
 void emu_flush(emu_machine_t *m)
 {
-    uc_ctl_flush_tlb(m->uc);
+    m->tlb_stale = true;
 }

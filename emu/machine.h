@@ -89,7 +89,8 @@ void emu_flush_code(emu_machine_t *m);
  * nothing). Call while the tables map the machine's pages. */
 void emu_trim_code(emu_machine_t *m);
 
-/* Forgets cached translations and code (call after the tables change). */
+/* Forgets cached translations (call after the tables change): the TLB is
+ * flushed before the next check that asks the emulator. */
 void emu_flush(emu_machine_t *m);
 
 /* Walks the tables for va as an access of kind at cpl would, without
