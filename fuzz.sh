@@ -43,7 +43,8 @@ Other commands:
   prove [--ratchet]         Frama-C/WP proofs of core/bitmap.c and core/hbitmap.c
   boot [boot.sh options]    boot the kernel in QEMU and watch (kernel/boot.sh --help)
   mutate [--sample N --seed S --time T --jobs J]
-                            mutation score of the harness (harness/mutate/mutate.sh --help)
+                            mutation score of the harness (harness/mutate/mutate.sh --help;
+                            --redraw-sample rewrites the ctest's sample when the core moved)
   build                     configure and build the preset (VMM_PRESET, default asan-ubsan)
   deps                      install everything any command needs
   help, -h, --help          this text (installs nothing)

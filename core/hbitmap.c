@@ -304,25 +304,25 @@ static bool groups_ok(const hb_leaf_t *lf)
     return true;
 }
 
-/* Sets (set) or clears entries [a, b) of lf (offsets); returns how many
- * changed. */
+/* Sets (set) or clears entries [a, b) of lf (offsets, a < b); returns how
+ * many changed: b - a less those already in that state (counted only in
+ * words that have some). */
 static size_t leaf_apply(hb_leaf_t *lf, size_t a, size_t b, bool set)
 {
-    size_t changed = 0;
-    size_t i = a;
-    while (i < b) {
-        size_t w = i / WORD_BITS;
-        unsigned lo = (unsigned)(i % WORD_BITS);
-        unsigned hi = (unsigned)MIN(WORD_BITS, b - w * WORD_BITS);
-        uint64_t mask = bits_between(lo, hi);
+    size_t same = 0;
+    size_t w = a / WORD_BITS, last = (b - 1u) / WORD_BITS;
+    uint64_t mask = ALL_ONES << (a % WORD_BITS);
+    for (;; w++, mask = ALL_ONES) {
+        if (w == last)
+            mask &= ALL_ONES >> (WORD_BITS - 1u - (b - 1u) % WORD_BITS);
         uint64_t old = lf->bits[w];
-        uint64_t val = set ? (old | mask) : (old & ~mask);
-        uint64_t flip = old ^ val;
-        changed += flip == mask ? hi - lo : popcount64(flip); /* all changed: no count */
-        lf->bits[w] = val;
-        i = w * WORD_BITS + hi;
+        uint64_t keep = (set ? old : ~old) & mask; /* already in that state */
+        if (keep != 0)
+            same += popcount64(keep);
+        lf->bits[w] = set ? (old | mask) : (old & ~mask);
+        if (w == last)
+            return (b - a) - same;
     }
-    return changed;
 }
 
 /* Returns the first entry of [a, b) (offsets) of lf that is used (want_set)

@@ -138,9 +138,12 @@ pick_targets() {
   [[ -n $all ]] || die "no fuzz target is built in $1"
   all=${all% }
   [[ -n $TARGETS ]] || { TARGETS=$all; return 0; }
+  local once=""
   for t in $TARGETS; do
     [[ " $all " == *" $t "* ]] || die "unknown target '$t' (targets: $all)"
+    [[ " $once " == *" $t "* ]] || once+="$t "   # named twice: fuzzed once
   done
+  TARGETS=${once% }
 }
 
 # ---------------------------------------------------------------- builds

@@ -18,7 +18,7 @@
 #   forever_group  --forever under `timeout` (SIGTERM to the process, then
 #                  to its whole group, as Ctrl-C or `kill -- -PGID` reach
 #                  the slots too): still one clean stop, merged, exit 0
-#   time           --time 4: the summary comes within 4 s + 20% (and not before
+#   time           --time 4 (bitmap named twice: fuzzed once): the summary comes within 4 s + 20% (and not before
 #                  60% of it; the build is
 #                  timed apart), every target got time
 #   dedup          two short runs over the mutant: the bug is filed once
@@ -236,7 +236,7 @@ case_time() {
     cp "$ROOT/corpus/$t"/* "$TMP/corpus/$t/"
   done
   t0=$(date +%s%N)
-  (cd "$TMP" && exec "$ROOT/fuzz.sh" --time 4 --targets "bitmap pmm paging" --prebuilt "$BUILD" \
+  (cd "$TMP" && exec "$ROOT/fuzz.sh" --time 4 --targets "bitmap pmm paging bitmap" --prebuilt "$BUILD" \
      --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log" 2>&1)
   t1=$(date +%s%N)
   cat "$TMP/log"
@@ -248,6 +248,9 @@ case_time() {
   for t in bitmap pmm paging; do
     grep -qE "^$t +[1-9]" "$TMP/log" && ok "$t got time" || fail "$t got no time"
   done
+  # a target named twice is fuzzed once (one slot, one row)
+  [[ $(grep -cE "^bitmap +[0-9]" "$TMP/log") == 1 ]] && ok "bitmap named twice, one row" \
+    || fail "bitmap named twice: $(grep -cE "^bitmap +[0-9]" "$TMP/log") rows"
 }
 
 case_dedup() {
