@@ -40,10 +40,11 @@ Other commands:
   minimize                  shrink corpus/<target> to the inputs that add coverage
   gen                       rewrite the generated seeds and dictionaries
   bench [--quick]           performance figures (bench/README.md)
-  prove [--ratchet]         Frama-C/WP proofs of core/bitmap.c
+  prove [--ratchet]         Frama-C/WP proofs of core/bitmap.c and core/hbitmap.c
   boot [boot.sh options]    boot the kernel in QEMU and watch (kernel/boot.sh --help)
   mutate [--sample N --seed S --time T --jobs J]
-                            mutation score of the harness (harness/mutate/mutate.sh --help)
+                            mutation score of the harness (harness/mutate/mutate.sh --help;
+                            --redraw-sample rewrites the ctest's sample when the core moved)
   build                     configure and build the preset (VMM_PRESET, default asan-ubsan)
   deps                      install everything any command needs
   help, -h, --help          this text (installs nothing)
@@ -92,11 +93,15 @@ build() {
 }
 
 # check_opts <allowed> <args...>: every argument is one of the allowed
-# options ("--opt" a flag, "--opt=" one taking a value), else exit 2.
+# options ("--opt" a flag, "--opt=" one taking a value, "--opt=#" one taking
+# a whole number from 1 to 999999999), else exit 2.
 check_opts() {
   local allowed=" $1 "; shift
   while (($#)); do
-    if [[ $allowed == *" $1= "* ]]; then
+    if [[ $allowed == *" $1=# "* ]]; then
+      (($# >= 2)) && [[ $2 =~ ^[1-9][0-9]{0,8}$ ]] || die_usage "option $1 takes a whole number from 1 to 999999999"
+      shift 2
+    elif [[ $allowed == *" $1= "* ]]; then
       (($# >= 2)) && [[ $2 != -* ]] || die_usage "option $1 needs a value"
       shift 2
     elif [[ $allowed == *" $1 "* ]]; then
@@ -137,9 +142,11 @@ case $cmd in
     p=("$@"); [[ ${p[0]:-} == --ratchet ]] && p=("${p[@]:1}")
     [[ ${#p[@]} -le 1 && ${p[0]:-x} != -* ]] || die_usage "prove takes [--ratchet] [OUTDIR]"
     deps base prove; exec "$ROOT/proofs/prove.sh" "$@" ;;
-  mutate) deps base unicorn; "$ROOT/harness/mutate/install.sh"; exec "$ROOT/harness/mutate/mutate.sh" "$@" ;;
+  mutate)
+    "$ROOT/harness/mutate/mutate.sh" --check-options "$@" || exit $?
+    deps base unicorn; "$ROOT/harness/mutate/install.sh"; exec "$ROOT/harness/mutate/mutate.sh" "$@" ;;
   boot)
-    check_opts "--kernel= --cpu= --mem= --quiet --expect-panic= --timeout=" "$@"
+    check_opts "--kernel= --cpu= --mem= --quiet --expect-panic= --expect-fail= --timeout=#" "$@"
     deps base qemu; exec "$ROOT/kernel/boot.sh" "$@" ;;
   *) die_usage "unknown command: $cmd" ;;
 esac

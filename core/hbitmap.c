@@ -18,6 +18,7 @@
 #include "vmm_assert.h"
 
 #define LEAF_ENTRIES ((size_t)1 << HBITMAP_LEAF_SHIFT)
+#define GROUP_ENTRIES ((size_t)HBITMAP_GROUP_WORDS * 64u)
 #define WORD_BITS 64u
 #define ALL_ONES (~(uint64_t)0)
 #define IS_POW2(x) ((x) != 0 && ((x) & ((x) - 1u)) == 0)
@@ -138,41 +139,68 @@ static unsigned word_inner_max(uint64_t x)
     return best;
 }
 
-/* Scans lf from offset from for the first free run of n entries, where
- * *run free entries end right before from. Returns the run's first entry,
- * absolute (leaf starts at s), or NONE; *run becomes the free entries at the
- * leaf's end (counted from before from). A word at a time: its free
- * prefix extends the run, its free suffix starts the next one, and its
- * inner runs are looked at only when n fits in a word. */
-static size_t leaf_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t n, size_t *run)
+/* Scans words [from / 64, to / 64) of lf from offset from for the first
+ * free run of n entries, where *run free entries end right before from.
+ * Returns the run's first entry, absolute (leaf starts at s), or NONE; then
+ * *run becomes the free entries at to (counted from before from). A word
+ * at a time: its free prefix extends the run, its free suffix starts the
+ * next one, and its inner runs are looked at only when n fits in a word. */
+static size_t words_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t to, size_t n,
+                        size_t *run)
 {
     size_t r = *run;
     unsigned b = (unsigned)(from % WORD_BITS);
-    for (size_t w = from / WORD_BITS; w < HBITMAP_LEAF_WORDS; w++, b = 0) {
+    for (size_t w = from / WORD_BITS; w < to / WORD_BITS; w++, b = 0) {
         uint64_t x = lf->bits[w] >> b; /* bits from b on, as bits from 0 */
         unsigned avail = WORD_BITS - b;
         size_t base = w * WORD_BITS + b;
         unsigned pre = MIN(ctz64(x), avail);
-        if (r + pre >= n) {
-            *run = r + pre;
+        if (r + pre >= n)
             return s + base + pre - (r + pre);
-        }
         if (pre == avail) {
             r += avail;
             continue;
         }
         if (n < WORD_BITS) {
             unsigned at = word_inner_fit(lf->bits[w], b + pre, n);
-            if (at < WORD_BITS) {
-                *run = n;
+            if (at < WORD_BITS)
                 return s + w * WORD_BITS + at;
-            }
         }
         r = clz64(lf->bits[w]); /* the free suffix starts a new run */
-        if (r >= n) {
-            *run = r;
+        if (r >= n)
             return s + (w + 1u) * WORD_BITS - r;
+    }
+    *run = r;
+    return NONE;
+}
+
+/* Scans lf from offset from for the first free run of n entries, where
+ * *run free entries end right before from. Returns the run's first entry,
+ * absolute (leaf starts at s), or NONE; then *run becomes the free entries
+ * at the leaf's end. The words of from's group when from lies inside it,
+ * then the group runs: a group's words are read only when a run of n
+ * starts inside it. */
+static size_t leaf_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t n, size_t *run)
+{
+    unsigned g = (unsigned)(from / GROUP_ENTRIES);
+    size_t at;
+    if (from % GROUP_ENTRIES != 0) { /* inside a group: its words */
+        at = words_fit(lf, s, from, (g + 1u) * GROUP_ENTRIES, n, run);
+        if (at != NONE)
+            return at;
+        g++;
+    }
+    size_t r = *run;
+    for (; g < HBITMAP_LEAF_GROUPS; g++) {
+        size_t gs = g * GROUP_ENTRIES;
+        if (r + lf->gpre[g] >= n)
+            return s + gs - r;
+        if (lf->gmax[g] >= n) {
+            at = words_fit(lf, s, gs, gs + GROUP_ENTRIES, n, &r);
+            VMM_ASSERT(at != NONE);
+            return at;
         }
+        r = lf->gpre[g] == GROUP_ENTRIES ? r + GROUP_ENTRIES : lf->gsuf[g];
     }
     *run = r;
     return NONE;
@@ -183,15 +211,15 @@ typedef struct hb_runs {
     size_t pre, suf, max;
 } hb_runs_t;
 
-/* Returns the free runs of lf, a word at a time: runs across words from
- * each word's free prefix and suffix; a word's inner runs (< 63) only
- * matter when no longer run exists. */
-static hb_runs_t leaf_runs(const hb_leaf_t *lf)
+/* Returns the free runs of words [w0, w1) of lf, a word at a time: runs
+ * across words from each word's free prefix and suffix; a word's inner runs
+ * (< 63) only matter when no longer run exists. */
+static hb_runs_t words_runs(const hb_leaf_t *lf, unsigned w0, unsigned w1)
 {
     hb_runs_t r = {0, 0, 0};
     size_t run = 0;
     bool in_prefix = true, mixed = false;
-    for (unsigned w = 0; w < HBITMAP_LEAF_WORDS; w++) {
+    for (unsigned w = w0; w < w1; w++) {
         uint64_t x = lf->bits[w];
         if (x == 0) {
             run += WORD_BITS;
@@ -210,31 +238,91 @@ static hb_runs_t leaf_runs(const hb_leaf_t *lf)
     r.max = MAX(r.max, run);
     r.suf = run;
     if (mixed && r.max < WORD_BITS - 2u) {
-        for (unsigned w = 0; w < HBITMAP_LEAF_WORDS; w++)
+        for (unsigned w = w0; w < w1; w++)
             if (lf->bits[w] != 0)
                 r.max = MAX(r.max, word_inner_max(lf->bits[w]));
     }
     return r;
 }
 
-/* Sets (set) or clears entries [a, b) of lf (offsets); returns how many
- * changed. */
+/* Returns the free runs of lf from its words (what the group runs and
+ * the parent's summary must agree with). */
+static hb_runs_t leaf_runs(const hb_leaf_t *lf)
+{
+    return words_runs(lf, 0, HBITMAP_LEAF_WORDS);
+}
+
+/* Returns the free runs of group g of lf from its words. */
+static hb_runs_t group_runs(const hb_leaf_t *lf, unsigned g)
+{
+    return words_runs(lf, g * HBITMAP_GROUP_WORDS, (g + 1u) * HBITMAP_GROUP_WORDS);
+}
+
+/* Recomputes the runs of the groups of lf holding offsets [a, b). */
+static void groups_update(hb_leaf_t *lf, size_t a, size_t b)
+{
+    for (unsigned g = (unsigned)(a / GROUP_ENTRIES); g <= (b - 1u) / GROUP_ENTRIES; g++) {
+        hb_runs_t r = group_runs(lf, g);
+        lf->gpre[g] = (uint16_t)r.pre;
+        lf->gsuf[g] = (uint16_t)r.suf;
+        lf->gmax[g] = (uint16_t)r.max;
+    }
+}
+
+/* Returns the free runs of lf from its group runs. */
+static hb_runs_t leaf_group_runs(const hb_leaf_t *lf)
+{
+    hb_runs_t r = {0, 0, 0};
+    size_t run = 0;
+    bool in_prefix = true;
+    for (unsigned g = 0; g < HBITMAP_LEAF_GROUPS; g++) {
+        if (lf->gpre[g] == GROUP_ENTRIES) {
+            run += GROUP_ENTRIES;
+            continue;
+        }
+        if (in_prefix)
+            r.pre = run + lf->gpre[g];
+        in_prefix = false;
+        r.max = MAX(r.max, MAX(run + lf->gpre[g], lf->gmax[g]));
+        run = lf->gsuf[g];
+    }
+    if (in_prefix)
+        r.pre = run;
+    r.max = MAX(r.max, run);
+    r.suf = run;
+    return r;
+}
+
+/* Returns true when the group runs of lf are those of its words. */
+static bool groups_ok(const hb_leaf_t *lf)
+{
+    for (unsigned g = 0; g < HBITMAP_LEAF_GROUPS; g++) {
+        hb_runs_t r = group_runs(lf, g);
+        if (lf->gpre[g] != r.pre || lf->gsuf[g] != r.suf || lf->gmax[g] != r.max)
+            return false;
+    }
+    return true;
+}
+
+/* Sets (set) or clears entries [a, b) of lf (offsets, a < b); returns how
+ * many changed: b - a less those already in that state (counted only in
+ * words that have some). */
 static size_t leaf_apply(hb_leaf_t *lf, size_t a, size_t b, bool set)
 {
-    size_t changed = 0;
-    size_t i = a;
-    while (i < b) {
-        size_t w = i / WORD_BITS;
-        unsigned lo = (unsigned)(i % WORD_BITS);
-        unsigned hi = (unsigned)MIN(WORD_BITS, b - w * WORD_BITS);
-        uint64_t mask = bits_between(lo, hi);
+    size_t same = 0;
+    size_t w = a / WORD_BITS, last = (b - 1u) / WORD_BITS;
+    uint64_t mask = ALL_ONES << (a % WORD_BITS);
+    for (;; w++, mask = ALL_ONES) {
+        if (w == last)
+            mask &= ALL_ONES >> (WORD_BITS - 1u - (b - 1u) % WORD_BITS);
         uint64_t old = lf->bits[w];
-        uint64_t val = set ? (old | mask) : (old & ~mask);
-        changed += popcount64(old ^ val);
-        lf->bits[w] = val;
-        i = w * WORD_BITS + hi;
+        uint64_t keep = (set ? old : ~old) & mask; /* already in that state */
+        if (keep != 0)
+            same += popcount64(keep);
+        lf->bits[w] = set ? (old | mask) : (old & ~mask);
+        if (w == last)
+            return (b - a) - same;
     }
-    return changed;
 }
 
 /* Returns the first entry of [a, b) (offsets) of lf that is used (want_set)
@@ -712,9 +800,8 @@ static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t 
         size_t cs = SPAN(l - 1u), run = 0;
         unsigned j = 0;
         for (; j < HBITMAP_FANOUT; j++) {
-            size_t cstart = s + j * cs;
             if (run + c->pre[j] >= n)
-                return cstart - run;
+                return s + j * cs - run;
             if (c->max[j] >= n)
                 break;
             run = c->pre[j] == cs ? run + cs : c->suf[j];
@@ -836,7 +923,9 @@ static void count_splits(const hbitmap_t *hb, size_t first, size_t end, bool set
         seen[l] = NONE;
     *nodes = 0;
     *leaves = 0;
-    for (unsigned pass = 0; pass < 2; pass++) {
+    /* when first and end - 1 share their leaf, the second path is the first */
+    unsigned passes = first >> HBITMAP_LEAF_SHIFT == (end - 1u) >> HBITMAP_LEAF_SHIFT ? 1u : 2u;
+    for (unsigned pass = 0; pass < passes; pass++) {
         size_t x = pass == 0 ? first : end - 1u;
         const hb_node_t *node = &hb->root;
         size_t base = 0;
@@ -898,6 +987,12 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
         hb_leaf_t *lf = take_leaf(hb);
         for (unsigned w = 0; w < HBITMAP_LEAF_WORDS; w++)
             lf->bits[w] = full ? ALL_ONES : 0;
+        for (unsigned g = 0; g < HBITMAP_LEAF_GROUPS; g++) {
+            uint16_t v = full ? 0 : (uint16_t)GROUP_ENTRIES;
+            lf->gpre[g] = v;
+            lf->gsuf[g] = v;
+            lf->gmax[g] = v;
+        }
         node->child[k].leaf = lf;
     } else {
         hb_node_t *c = take_node(hb);
@@ -907,15 +1002,12 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
     node->full &= ~SLOT_BIT(k);
 }
 
-/* Recomputes the summary of slot k of node (level l) after a change below
- * it; a child that became uniform is freed and the slot made EMPTY/FULL.
+/* Stores runs r as the new summary of pointer slot k of node (level l);
+ * a child that became uniform is freed and the slot made EMPTY/FULL.
  * Returns false when the summary is what it was (the levels above, which
  * see the slot only through it, need no update). */
-static bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
+static bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, hb_runs_t r)
 {
-    if (node->child[k].node == 0)
-        return true; /* slot_fill stored its summary */
-    hb_runs_t r = l == 0 ? leaf_runs(node->child[k].leaf) : node_runs(node->child[k].node, l);
     if (node->pre[k] == r.pre && node->suf[k] == r.suf && node->max[k] == r.max)
         return false;
     if (r.max == 0 || r.pre == SPAN(l)) {
@@ -933,8 +1025,81 @@ static bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
     return true;
 }
 
+/* Returns the free entries of node (slots of span cs) that end right
+ * before slot k: the suffix of the nearest slot below k that is not all
+ * free, plus the all-free slots after it. */
+static size_t node_free_before(const hb_node_t *node, unsigned k, size_t cs)
+{
+    size_t run = 0;
+    while (k > 0) {
+        k--;
+        if (node->pre[k] != cs)
+            return run + node->suf[k];
+        run += cs;
+    }
+    return run;
+}
+
+/* Returns the free entries of node (slots of span cs) that start right
+ * after slot k. */
+static size_t node_free_after(const hb_node_t *node, unsigned k, size_t cs)
+{
+    size_t run = 0;
+    for (unsigned j = k + 1u; j < HBITMAP_FANOUT; j++) {
+        if (node->pre[j] != cs)
+            return run + node->pre[j];
+        run += cs;
+    }
+    return run;
+}
+
+/* Returns the longest free run touching a slot with runs c, between left
+ * free entries before it and right after it (cs: the slot's span). */
+static size_t runs_through(hb_runs_t c, size_t left, size_t right, size_t cs)
+{
+    if (c.pre == cs)
+        return left + cs + right;
+    return MAX(c.max, MAX(left + c.pre, c.suf + right));
+}
+
+/* Returns the runs of node (level l) after the summary of its slot k went
+ * from o to what it holds now, every other slot unchanged, free entries
+ * only lost (set) or only gained; was: the node's runs before. The node's
+ * 64 slots are read again only when a set may have shortened its longest
+ * run. */
+static hb_runs_t node_runs_after(const hb_node_t *node, unsigned l, unsigned k, bool set,
+                                 hb_runs_t o, hb_runs_t was)
+{
+    size_t cs = SPAN(l - 1u);
+    hb_runs_t c = {node->pre[k], node->suf[k], node->max[k]};
+    size_t left = node_free_before(node, k, cs);
+    size_t right = node_free_after(node, k, cs);
+    hb_runs_t r = was;
+    if (set) {
+        if (was.max <= runs_through(o, left, right, cs))
+            return node_runs(node, l);
+    } else {
+        r.max = MAX(was.max, runs_through(c, left, right, cs));
+    }
+    if (left == (size_t)k * cs)
+        r.pre = c.pre == cs ? left + cs + right : left + c.pre;
+    if (right == (size_t)(HBITMAP_FANOUT - 1u - k) * cs)
+        r.suf = c.pre == cs ? left + cs + right : c.suf + right;
+    return r;
+}
+
+/* Returns the summary of slot k of node. */
+static hb_runs_t slot_runs(const hb_node_t *node, unsigned k)
+{
+    hb_runs_t r = {node->pre[k], node->suf[k], node->max[k]};
+    return r;
+}
+
 /* Sets (set) or clears [first, end) using the pool for splits; cannot fail
- * (the caller filled the pool with count_splits' figures). */
+ * (the caller filled the pool with count_splits' figures). Each step
+ * changes one slot per level on its path; the summaries above are updated
+ * from that one slot's old and new runs, bottom up, until one is
+ * unchanged. */
 static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
 {
     size_t p = first;
@@ -944,6 +1109,8 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
         hb_node_t *node = &hb->root;
         size_t base = 0;
         unsigned d = 0;
+        hb_runs_t old; /* runs of the changed slot path[d - 1] / slot[d - 1] before */
+        bool changed_any = true;
         for (unsigned l = hb->height - 1u;; l--) {
             unsigned k = SLOT_OF(p, base, l);
             size_t s = base + ((size_t)k << SHIFT(l));
@@ -951,6 +1118,7 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
             path[d] = node;
             slot[d] = k;
             d++;
+            old = slot_runs(node, k);
             if (p == s && stop == s + SPAN(l)) {
                 size_t changed = slot_fill(hb, node, k, l, set);
                 hb->num_free = set ? hb->num_free - changed : hb->num_free + changed;
@@ -960,21 +1128,33 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
             if (node->child[k].node == 0) {
                 if (slot_is(node, k, set)) {
                     p = stop;
+                    changed_any = false;
                     break;
                 }
                 slot_split(hb, node, k, l);
             }
             if (l == 0) {
-                size_t changed = leaf_apply(node->child[k].leaf, p - s, stop - s, set);
+                hb_leaf_t *lf = node->child[k].leaf;
+                size_t changed = leaf_apply(lf, p - s, stop - s, set);
                 hb->num_free = set ? hb->num_free - changed : hb->num_free + changed;
+                groups_update(lf, p - s, stop - s);
+                changed_any = slot_update(hb, node, k, 0, leaf_group_runs(lf));
                 p = stop;
                 break;
             }
             node = node->child[k].node;
             base = s;
         }
-        while (d > 0 && slot_update(hb, path[d - 1u], slot[d - 1u], hb->height - d))
+        /* path[d - 1] slot[d - 1] went from old to its summary now */
+        while (changed_any && d > 1) {
             d--;
+            hb_node_t *child = path[d], *parent = path[d - 1u];
+            unsigned l = hb->height - d; /* child's level */
+            hb_runs_t was = slot_runs(parent, slot[d - 1u]);
+            hb_runs_t r = node_runs_after(child, l, slot[d], set, old, was);
+            old = was;
+            changed_any = slot_update(hb, parent, slot[d - 1u], l, r);
+        }
     }
 }
 
@@ -1078,6 +1258,8 @@ static bool slot_ok(const hbitmap_t *hb, const hb_node_t *node, unsigned k, unsi
         r = l == 0 ? leaf_runs(node->child[k].leaf) : node_runs(node->child[k].node, l);
         if (r.max == 0 || r.pre == SPAN(l))
             return false; /* uniform node not merged */
+        if (l == 0 && !groups_ok(node->child[k].leaf))
+            return false; /* group runs not those of the words */
         if (l == 0 && hb->num_entries - s < LEAF_ENTRIES &&
             leaf_scan(node->child[k].leaf, hb->num_entries - s, LEAF_ENTRIES, true) !=
                 LEAF_ENTRIES)

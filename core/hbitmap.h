@@ -6,7 +6,8 @@
  * the free entries. The entries form a radix tree:
  *
  *   - a leaf holds 4096 entries as 64 words of bits (the flat layout of
- *     bitmap.h: entry j of the leaf is bit j % 64 of word j / 64);
+ *     bitmap.h: entry j of the leaf is bit j % 64 of word j / 64), and the
+ *     free runs (first, last, longest) of each group of 8 words;
  *   - a node has 64 child slots; a slot is EMPTY (every entry below it is
  *     free), FULL (every entry used) or points to a node or, one level
  *     above the leaves, to a leaf. A node at level l >= 1 covers
@@ -53,14 +54,21 @@
 #define HBITMAP_LEAF_SHIFT 12u /* entries per leaf: 4096      */
 #define HBITMAP_FAN_SHIFT 6u   /* log2(HBITMAP_FANOUT)        */
 #define HBITMAP_LEAF_WORDS 64u
+#define HBITMAP_GROUP_WORDS 8u  /* a leaf group: 8 words, 512 entries */
+#define HBITMAP_LEAF_GROUPS 8u  /* HBITMAP_LEAF_WORDS / HBITMAP_GROUP_WORDS */
 #define HBITMAP_MAX_HEIGHT 8u  /* root level: 12 + 6 * 8 = 60 */
 #define HBITMAP_MAX_ENTRIES ((size_t)1 << 60)
 /* Spare pool: splits of one range operation (two paths below the root). */
 #define HBITMAP_SPARE_NODES (2u * (HBITMAP_MAX_HEIGHT - 1u))
 #define HBITMAP_SPARE_LEAVES 2u
 
+/* The group runs summarise the leaf as a node summarises its slots: first
+ * fit and the leaf's own runs read 8 groups, then at most 8 words. */
 typedef struct hb_leaf {
-    uint64_t bits[HBITMAP_LEAF_WORDS]; /* 1 = used */
+    uint64_t bits[HBITMAP_LEAF_WORDS];   /* 1 = used */
+    uint16_t gpre[HBITMAP_LEAF_GROUPS];  /* free entries at the start of group g */
+    uint16_t gsuf[HBITMAP_LEAF_GROUPS];  /* free entries at the end of group g   */
+    uint16_t gmax[HBITMAP_LEAF_GROUPS];  /* longest free run inside group g      */
 } hb_leaf_t;
 
 struct hb_node;
@@ -144,7 +152,7 @@ size_t hbitmap_bytes(const hbitmap_t *hb);
 
 /* Structural checks, for tests and fuzz targets (never needed in
  * production). hbitmap_check walks the whole tree: summaries equal what
- * the children hold, no pointer slot is uniform, no FULL slot or used entry
+ * the children hold (a leaf's group runs too), no pointer slot is uniform, no FULL slot or used entry
  * lies at or above num_entries, node / leaf counts and num_free match, the
  * spare pool is empty. hbitmap_check_at checks the same on the path from
  * the root to entry i only (cost O(height x 64 + one leaf)). */

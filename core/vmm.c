@@ -351,6 +351,7 @@ vmm_status_t vmm_map_page(vmm_t *vmm, uint64_t reservation, uint64_t virt,
     if (st != VMM_OK)
         return st;
     rec->frames[k] = phys;
+    rec->mapped++;
     vmm_record_attr_bytes(rec)[k] = (uint8_t)attrs;
     return VMM_OK;
 }

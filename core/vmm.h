@@ -77,6 +77,8 @@ typedef struct vmm_record {
     uint32_t flags;      /* VMM_RESERVE_* for reservations                 */
     uint32_t nframes;    /* entries in frames[]: ALLOC pages, RESERVE
                             pages / (page_size / 4K), SET 0                */
+    uint32_t mapped;     /* RESERVE: entries of frames[] that are mapped
+                            (release skips frames[] when 0), else 0        */
     uint64_t frames[];   /* physical address of each page, or VMM_NO_FRAME */
 } vmm_record_t;
 

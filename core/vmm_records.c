@@ -50,11 +50,11 @@ vmm_record_t *vmm_record_new(vmm_t *vmm, uint32_t kind, uint64_t virt, uint64_t 
     rec->kind = kind;
     rec->flags = 0;
     rec->nframes = (uint32_t)nframes;
+    rec->mapped = 0;
     for (size_t i = 0; i < nframes; i++)
         rec->frames[i] = VMM_NO_FRAME;
-    if (kind == VMM_REC_RESERVE)
-        for (size_t i = 0; i < nframes; i++)
-            vmm_record_attr_bytes(rec)[i] = 0;
+    /* a reservation's attribute bytes are left as they are: byte i is read
+     * only while frames[i] is mapped, and vmm_map_page wrote it */
     return rec;
 }
 

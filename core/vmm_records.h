@@ -19,7 +19,8 @@ static inline uint64_t vmm_record_end(const vmm_record_t *rec)
 }
 
 /* Returns the per-page attribute bytes stored after a reservation's
- * frames[] (vmm_record_page_attrs reads them). */
+ * frames[] (vmm_record_page_attrs reads them). Byte i is set by
+ * vmm_map_page and means something only while frames[i] is mapped. */
 static inline uint8_t *vmm_record_attr_bytes(vmm_record_t *rec)
 {
     return (uint8_t *)&rec->frames[rec->nframes];

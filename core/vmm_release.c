@@ -60,6 +60,8 @@ static void remap_reservation(vmm_t *vmm, vmm_record_t *rec, size_t upto)
  * re-maps what was unmapped and returns the error: nothing changed. */
 static vmm_status_t unmap_reservation(vmm_t *vmm, vmm_record_t *rec)
 {
+    if (rec->mapped == 0)
+        return VMM_OK; /* nothing mapped: no page to look at */
     vmm_status_t st = reservation_still_mapped(vmm, rec);
     if (st != VMM_OK)
         return st;
@@ -102,7 +104,7 @@ static void record_free_frames(vmm_t *vmm, const vmm_record_t *rec)
         if (rec->phys != VMM_NO_FRAME)
             VMM_ASSERT(vmm->frames.free(vmm->frames.ctx, rec->phys,
                                         (size_t)rec->pages) == VMM_OK);
-    } else {
+    } else if (rec->mapped != 0) {
         for (size_t k = 0; k < rec->nframes; k++)
             if (rec->frames[k] != VMM_NO_FRAME)
                 VMM_ASSERT(vmm->frames.free(vmm->frames.ctx, rec->frames[k],

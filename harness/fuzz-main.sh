@@ -30,6 +30,7 @@ BUILD_AFL=$ROOT/build/fuzz-afl
 BUILD_CMPLOG=$ROOT/build/fuzz-afl-cmplog
 BUILD_COV=$ROOT/build/fuzz-cov
 MAX_LEN=2048          # bytes per input: 64-op programs need ~600
+MAX_JOBS=1024         # --jobs bound (make's jobserver hangs near -j100000)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 command -v llvm-symbolizer-14 >/dev/null && export ASAN_SYMBOLIZER_PATH=${ASAN_SYMBOLIZER_PATH:-$(command -v llvm-symbolizer-14)}
@@ -66,14 +67,18 @@ parse_fuzz_opts() {
       *) die "unknown option: $1 (see ./fuzz.sh help)" ;;
     esac
     case $opt in
-      --time) [[ $val =~ ^[0-9]+$ ]] || die "--time takes whole seconds (0 = forever), not '$val'"
-              TIME=$((10#$val)) ;;
-      --interval) [[ $val =~ ^[0-9]+$ && $((10#$val)) -ge 2 ]] || die "--interval takes seconds (>= 2), not '$val'"
-                  INTERVAL=$((10#$val)) ;;
+      # Numbers are bounded before bash's 64-bit arithmetic sees them: a
+      # wrapped --time ran nothing and passed; make hangs on -j100000.
+      --time) [[ $val =~ ^0*([0-9]{1,9})$ ]] || die "--time takes whole seconds up to 999999999 (0 = forever), not '$val'"
+              TIME=$((10#${BASH_REMATCH[1]})) ;;
+      --interval) INTERVAL=0
+                  [[ $val =~ ^0*([0-9]{1,9})$ ]] && INTERVAL=$((10#${BASH_REMATCH[1]}))
+                  ((INTERVAL >= 2)) || die "--interval takes seconds (2 to 999999999), not '$val'" ;;
       --engine) [[ $val == libfuzzer || $val == afl ]] || die "--engine is libfuzzer or afl, not '$val'"
                 ENGINE=$val ;;
       --targets) TARGETS=$val ;;
-      --jobs) [[ $val =~ ^[1-9][0-9]*$ ]] || die "--jobs takes a number >= 1, not '$val'"; JOBS=$val ;;
+      --jobs) [[ $val =~ ^[1-9][0-9]{0,3}$ ]] && ((val <= MAX_JOBS)) \
+                || die "--jobs takes a number from 1 to $MAX_JOBS, not '$val'"; JOBS=$val ;;
       --corpus) CORPUS=$(abs "$val") ;;
       --out) OUT=$(abs "$val") ;;
       --prebuilt) PREBUILT=$(abs "$val")
@@ -133,9 +138,12 @@ pick_targets() {
   [[ -n $all ]] || die "no fuzz target is built in $1"
   all=${all% }
   [[ -n $TARGETS ]] || { TARGETS=$all; return 0; }
+  local once=""
   for t in $TARGETS; do
     [[ " $all " == *" $t "* ]] || die "unknown target '$t' (targets: $all)"
+    [[ " $once " == *" $t "* ]] || once+="$t "   # named twice: fuzzed once
   done
+  TARGETS=${once% }
 }
 
 # ---------------------------------------------------------------- builds
@@ -160,8 +168,12 @@ configure() {
 build_libfuzzer() {
   if [[ -n $PREBUILT ]]; then pick_targets "$LF"; return 0; fi
   configure "$BUILD_LF" "$CC_CLANG" libfuzzer "$WARN -O1 -g $SAN"
+  # First the generator: that build re-runs CMake when a CMakeLists.txt
+  # changed (a target added since the last run), which rewrites the list.
+  cmake --build "$BUILD_LF" -j"$JOBS" --target fuzz_gen_corpus >"$BUILD_LF.build.log" 2>&1 \
+    || { tail -40 "$BUILD_LF.build.log" >&2; die "build failed (log: $BUILD_LF.build.log)"; }
   pick_targets "$BUILD_LF"
-  local t list=(fuzz_gen_corpus)
+  local t list=()
   for t in $TARGETS; do list+=("fuzz_$t" "replay_$t"); done
   cmake --build "$BUILD_LF" -j"$JOBS" --target "${list[@]}" >"$BUILD_LF.build.log" 2>&1 \
     || { tail -40 "$BUILD_LF.build.log" >&2; die "build failed (log: $BUILD_LF.build.log)"; }
@@ -644,14 +656,21 @@ progress() {
 }
 
 # on_signal: the first SIGINT/SIGTERM ends the run cleanly (slices stop,
-# merge, summary); a second one stops at once.
+# merge, summary); another one at least a second later stops at once. A
+# signal to the whole process group (Ctrl-C, `timeout`, `kill -- -PGID`)
+# also reaches the slots, whose own trap creates state/.stop first, and
+# `timeout` signals this process twice: still one request, so the first
+# signal is the one this function saw first (STOP_MS), not state/.stop.
 on_signal() {
-  if [[ -f $OUT/state/.stop ]]; then
+  now
+  if [[ -n $STOP_MS ]]; then
+    ((NOW - STOP_MS < 1000)) && return 0
     local p
     for p in "${SLOT_PIDS[@]}" ${PROGRESS_PID:-}; do pkill -TERM -P "$p" 2>/dev/null || true; kill -TERM "$p" 2>/dev/null || true; done
     echo "fuzz-main.sh: stopped at once (second signal); corpus not merged" >&2
     exit 130
   fi
+  STOP_MS=$NOW
   touch "$OUT/state/.stop"
   log "stopping: ending the current slices, then merge and summary (signal again to abort)"
 }
@@ -669,7 +688,7 @@ cmd_fuzz() {
   mkdir -p "$OUT/state" "$OUT/logs" "$OUT/crashes" "$OUT/stats"
   for t in $TARGETS; do mkdir -p "$CORPUS/$t" "$OUT/work/$t" "$OUT/crashes/$t"; done
   exec {SLEEP_FD}<> <(:)
-  SLOT_PIDS=()
+  SLOT_PIDS=() STOP_MS=""
   trap on_signal INT TERM
   if ((FOREVER)); then
     log "fuzzing $TARGETS until stopped (Ctrl-C or SIGTERM); merge and summary every $INTERVAL s; $JOBS slot(s)"
@@ -710,14 +729,22 @@ repro_args() {
   echo "$path"
 }
 
-# target_of <file>: the target named by a path component (corpus/<t>/x,
-# out/fuzz/crashes/<t>/...), else empty.
+# target_of <file>: the target named by the layouts this script writes
+# (corpus/<t>/x, out/fuzz/crashes/<t>/..., work/, new/, sample/, afl/,
+# afl-in/ <t>/...; the deepest one wins), else empty. Only there: a folder
+# that merely happens to be called like a target (a clone in ~/vmm, a
+# ~/pmm/crashes folder) names nothing, and the file is tried on every target.
 target_of() {
-  local t part parts
+  local t part prev="" found="" parts
   IFS=/ read -r -a parts <<<"$1"
   for part in "${parts[@]}"; do
-    for t in $TARGETS; do [[ $part == "$t" ]] && { echo "$t"; return; }; done
+    case $prev in
+      corpus|crashes|work|new|sample|afl|afl-in)
+        for t in $TARGETS; do [[ $part == "$t" ]] && found=$t; done ;;
+    esac
+    prev=$part
   done
+  echo "$found"
 }
 
 # repro_one <file> [target] [brief]: replays one file with the op listing;

@@ -25,6 +25,7 @@
 #include "core/bitmap.h"
 #include "core/x86_64/boot.h"
 #include "fail_alloc.h"
+#include "fuzz_bits.h"
 #include "fuzz_check.h"
 #include "fuzz_data.h"
 #include "fuzz_driver.h"
@@ -83,6 +84,7 @@ typedef struct boot_state {
     uint64_t mapped[WINDOW_WORDS]; /* window pages the walk found mapped */
     uint64_t page;              /* direct-map page size */
     size_t direct_leaves, kernel_leaves;
+    size_t last_hit;    /* the map entry of the last direct page (< map_len) */
 } boot_state_t;
 
 /* Returns true when type is direct-mapped (boot.h). */
@@ -99,15 +101,18 @@ static uint64_t seg_len(const x86_kernel_segment_t *k)
 }
 
 /* Returns true when the direct-map page holding phys belongs to a mapped
- * region (the region touches that page). */
-static bool direct_page_wanted(const boot_state_t *s, uint64_t phys)
+ * region (the region touches that page). Every entry is tried, the one that
+ * held the last page first (the walk meets a region's pages in a row). */
+static bool direct_page_wanted(boot_state_t *s, uint64_t phys)
 {
     uint64_t first = phys & ~(s->page - 1u), last = first + (s->page - 1u);
-    for (size_t i = 0; i < s->cfg.map_len; i++) {
+    size_t n = s->cfg.map_len;
+    size_t i = s->last_hit < n ? s->last_hit : 0;
+    for (size_t j = 0; j < n; j++, i = i + 1u < n ? i + 1u : 0) {
         const memmap_entry_t *e = &s->map[i];
         if (e->length && mapped_type(e->type) && e->base <= last &&
             e->base + (e->length - 1u) >= first)
-            return true;
+            return s->last_hit = i, true;
     }
     return false;
 }
@@ -131,9 +136,16 @@ static void mark_window(boot_state_t *s, uint64_t va, uint64_t size)
         return; /* a big window is checked by sampling its records (check_big_vmm) */
     uint64_t lo = va > s->cfg.vmm_start ? va : s->cfg.vmm_start;
     uint64_t hi = va + (size - 1u) < s->cfg.vmm_end - 1u ? va + (size - 1u) : s->cfg.vmm_end - 1u;
-    for (uint64_t p = lo; p <= hi && p >= lo; p += VMM_PAGE_SIZE) {
-        size_t i = (size_t)((p - s->cfg.vmm_start) >> VMM_PAGE_SHIFT);
-        s->mapped[i / 64u] |= 1ull << (i % 64u);
+    if (hi < lo)
+        return;
+    size_t i = (size_t)((lo - s->cfg.vmm_start) >> VMM_PAGE_SHIFT);
+    size_t end = (size_t)((hi - s->cfg.vmm_start) >> VMM_PAGE_SHIFT) + 1u;
+    while (i < end) { /* a word at a time */
+        size_t room = FUZZ_WORD_BITS - i % FUZZ_WORD_BITS;
+        size_t take = room < end - i ? room : end - i;
+        uint64_t ones = take == FUZZ_WORD_BITS ? UINT64_MAX : ((uint64_t)1 << take) - 1u;
+        s->mapped[i / FUZZ_WORD_BITS] |= ones << (i % FUZZ_WORD_BITS);
+        i += take;
     }
 }
 
@@ -334,16 +346,27 @@ static void check_vmm(boot_state_t *s, const vmm_t *vmm)
         check_big_vmm(s, vmm);
         return;
     }
-    size_t used = 0;
-    for (uint64_t va = vmm->start; va < vmm->end; va += VMM_PAGE_SIZE) {
-        size_t i = (size_t)((va - vmm->start) >> VMM_PAGE_SHIFT);
+    /* per run of pages the walk found (not) mapped: vmm_is_set at its ends,
+     * one range query of the bitmap for all of it */
+    size_t used = 0, pages = (size_t)((vmm->end - vmm->start) >> VMM_PAGE_SHIFT);
+    for (size_t i = 0, next; i < pages; i = next) {
         bool mapped = (s->mapped[i / 64u] >> (i % 64u)) & 1u;
-        bool set = false;
-        FUZZ_CHECK_STATUS(vmm_is_set(vmm, va, &set), VMM_OK, "boot-vmm-is-set");
-        FUZZ_CHECK(set == mapped, "boot-vmm-tracking", "window page 0x%llx: %s, bitmap %s",
-                   (unsigned long long)va, mapped ? "mapped" : "not mapped",
-                   set ? "set" : "clear");
-        used += set;
+        next = fuzz_run_end(s->mapped, i, pages, mapped);
+        bool whole = mapped ? hbitmap_range_set(&vmm->bitmap, i, next - i)
+                            : hbitmap_range_clear(&vmm->bitmap, i, next - i);
+        FUZZ_CHECK(whole, "boot-vmm-tracking", "window pages [0x%llx, 0x%llx): %s, the bitmap "
+                   "is not all %s", (unsigned long long)(vmm->start + i * VMM_PAGE_SIZE),
+                   (unsigned long long)(vmm->start + next * VMM_PAGE_SIZE),
+                   mapped ? "mapped" : "not mapped", mapped ? "set" : "clear");
+        for (size_t k = i; k < next; k = k + 1u < next - 1u ? next - 1u : k + 1u) {
+            uint64_t va = vmm->start + k * VMM_PAGE_SIZE;
+            bool set = !mapped;
+            FUZZ_CHECK_STATUS(vmm_is_set(vmm, va, &set), VMM_OK, "boot-vmm-is-set");
+            FUZZ_CHECK(set == mapped, "boot-vmm-tracking", "window page 0x%llx: %s, "
+                       "vmm_is_set %s", (unsigned long long)va,
+                       mapped ? "mapped" : "not mapped", set ? "set" : "clear");
+        }
+        used += mapped ? next - i : 0;
     }
     FUZZ_CHECK(vmm->bitmap.num_free + used == (vmm->end - vmm->start) >> VMM_PAGE_SHIFT,
                "boot-vmm-free-count", "num_free %zu, %zu pages used", vmm->bitmap.num_free, used);
@@ -495,7 +518,7 @@ static void run(void *state, fuzz_data_t *fd, unsigned op)
 static void final_check(void *state)
 {
     boot_state_t *s = state;
-    s->direct_leaves = s->kernel_leaves = 0;
+    s->direct_leaves = s->kernel_leaves = s->last_hit = 0;
     memset(s->mapped, 0, sizeof s->mapped);
     size_t tables = fuzz_walk_all(&s->pool, s->pt.pml4, leaf_seen, s);
     interval_t iv[MAX_INTERVALS];

@@ -1,7 +1,9 @@
 /* fuzz_driver.c - the loop every fuzz target runs (see fuzz_driver.h). */
 #include "fuzz_driver.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "double_report.h"
 #include "fuzz_check.h"
@@ -13,11 +15,31 @@ static void report_double(const char *check, const char *msg)
     fuzz_fail(check, "test double", 0, "%s", msg);
 }
 
+/* Every status the core can return has its own name (status.h's rule, not
+ * the core's table: "VMM_OK", else "VMM_ERR_" and a distinct rest), and a
+ * value past the end answers VMM_ERR_UNKNOWN: the names the op listings and
+ * every failed check print. Once per process (the table is constant). */
+static void check_status_names(void)
+{
+    for (int s = 0; s <= VMM_ERR_COUNT; s++) {
+        const char *name = vmm_strerror((vmm_status_t)s);
+        bool unknown = strcmp(name, "VMM_ERR_UNKNOWN") == 0;
+        FUZZ_CHECK(s == VMM_ERR_COUNT ? unknown
+                   : s == VMM_OK      ? strcmp(name, "VMM_OK") == 0
+                                      : strncmp(name, "VMM_ERR_", 8) == 0 && !unknown,
+                   "status-names", "vmm_strerror(%d) = %s", s, name);
+        for (int o = 0; o < s && s < VMM_ERR_COUNT; o++)
+            FUZZ_CHECK(strcmp(name, vmm_strerror((vmm_status_t)o)) != 0, "status-names",
+                       "statuses %d and %d are both %s", o, s, name);
+    }
+}
+
 int fuzz_drive(const fuzz_target_t *t, const uint8_t *data, size_t size)
 {
     static void *state; /* one target per binary */
     if (!state) {
         double_set_reporter(report_double);
+        check_status_names();
         state = t->create();
         if (!state)
             abort();
@@ -32,6 +54,10 @@ int fuzz_drive(const fuzz_target_t *t, const uint8_t *data, size_t size)
             t->run_op(state, &fd, op);
             if (t->check_op)
                 t->check_op(state);
+            if (t->spent && t->spent(state)) {
+                TRACE("(work budget spent: the rest of the input is not run)");
+                break;
+            }
         }
         fuzz_op_begin(0, "(end of input)");
         t->check_final(state);

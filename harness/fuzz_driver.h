@@ -15,7 +15,10 @@
  *   check_op     after every op, at a cost proportional to what the op
  *                touched (NULL: none);
  *   check_final  at the end of the input: every structure in full;
- *   reset        undoes the input (after setup, whatever it returned).
+ *   reset        undoes the input (after setup, whatever it returned);
+ *   spent        true when the ops so far used up the target's work budget
+ *                (pages mapped, frames taken...): the program ends there,
+ *                like at max_ops (NULL: no budget).
  * At most max_ops ops run (FUZZ_MAX_OPS; 0: a configuration, no program).
  */
 #ifndef HARNESS_FUZZ_DRIVER_H
@@ -40,6 +43,7 @@ typedef struct fuzz_target {
     void (*check_op)(void *state);
     void (*check_final)(void *state);
     void (*reset)(void *state);
+    bool (*spent)(const void *state);
 } fuzz_target_t;
 
 /* Runs one input through target t. Returns 0 (a failed check aborts). */

@@ -17,10 +17,11 @@
  * is then run again without the failure. At the end: hbitmap_check over the
  * whole tree, every zone and gap, and hbitmap_destroy returns every block.
  *
- * Input (append-only, like fuzz_ops.h; the ops are this file's own):
- * config: u8 window class, u16 tweak; then ops, one opcode byte each.
- * pos = u8 zone selector, u16 offset (offset % (zone length + 1)).
- * fail = u8: 0 no failure, else allocation number fail - 1 of the op fails.
+ * Input (append-only): the HBITMAP_OPS table of fuzz_ops.h (config: u8
+ * window class, u16 tweak; then ops, one opcode byte each, at most
+ * HBITMAP_MAX_OPS). pos = u8 zone selector, u16 offset (offset % (zone
+ * length + 1)). fail = u8: 0 no failure, else allocation number fail - 1
+ * of the op fails.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -33,19 +34,6 @@
 #include "fuzz_data.h"
 #include "fuzz_ops.h"
 
-enum hbitmap_fuzz_op {
-    HB_OP_SET_RANGE = 0,   /* pos pos fail                                */
-    HB_OP_CLEAR_RANGE = 1, /* pos pos fail                                */
-    HB_OP_FIND_SET = 2,    /* u16 n, u8 align, pos hint, fail             */
-    HB_OP_FIND = 3,        /* u16 n, u8 align, pos hint                   */
-    HB_OP_TEST = 4,        /* pos                                         */
-    HB_OP_RANGE_CLEAR = 5, /* pos pos                                     */
-    HB_OP_RANGE_SET = 6,   /* pos pos                                     */
-    HB_OP_PREPARE = 7,     /* pos pos, u8 mode (bit 0 set, bit 1 commit), fail */
-    HB_OP_CHECK_ALL = 8,   /* (full check)                                */
-    HB_OP_BAD = 9,         /* u8 kind: bad arguments, nothing changes     */
-    HB_OP_COUNT
-};
 
 #define ZONE_MAX 9000u  /* entries per zone: two leaves and a bit */
 #define MAX_ZONES 3
@@ -480,12 +468,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fd_init(&fd, data, size);
     fuzz_op_begin(0, "(config)");
     setup(s, &fd);
-    for (unsigned k = 1; k <= FUZZ_MAX_OPS && !fd_empty(&fd); k++) {
+    for (unsigned k = 1; k <= HBITMAP_MAX_OPS && !fd_empty(&fd); k++) {
         unsigned op = fd_u8(&fd);
-        static const char *const names[HB_OP_COUNT] = {
-            "set_range", "clear_range", "find_set", "find", "test", "range_clear",
-            "range_set", "prepare", "check_all", "bad"};
-        fuzz_op_begin(k, op < HB_OP_COUNT ? names[op] : "nop");
+        fuzz_op_begin(k, fuzz_op_name(hbitmap_op_desc, HB_OP_COUNT, op));
         size_t a, b;
         switch (op) {
         case HB_OP_SET_RANGE:

@@ -73,10 +73,13 @@
 
 /* ---- vmm ---------------------------------------------------------------
  * config: u8 window class, u16 window pages, u8 alloc-fail, u8 frame-fail,
- * u8 flags (exactly 1: full check after every op); see fuzz_vmm.c.
+ * u8 flags (unused; was: exactly 1, full check after every op, now
+ * VMM_FUZZ_PARANOID=1); see fuzz_vmm.c.
  * va = u8 mode, u16 slot (fuzz_vmm.c read_va).                           */
 #define VMM_CONFIG "12111"
 #define VMM_MAX_OPS 96u   /* every edge and feature of a 2108-input corpus */
+#define VMM_WORK_BUDGET 4096u /* pages mapped, unmapped and checked per input
+                                 (fuzz_vmm.c): the program ends past it */
 #define VMM_MAX_LEN 256u  /* survive truncation to 192 bytes             */
 #define VMM_OPS(X)                                                                        \
     X(VMM_OP_ALLOC, 0, "alloc", "11", 2, 7)                       /* u8 pages, u8 attrs */ \
@@ -130,6 +133,47 @@
     X(BOOT_PART_SEGMENT, 4, "segment", "2221", 0, 512, 0x140, 0x8) /* virt page (bit 15:
                                                   +1 byte), phys page, size x 64 B, attrs */
 
+/* ---- hbitmap -----------------------------------------------------------
+ * config: u8 window class, u16 tweak; see fuzz_hbitmap.c (which runs its
+ * own loop). pos = u8 zone selector, u16 offset; fail = u8 (0 none, else
+ * allocation number fail - 1 of the op fails); n = u16 run length (bit 15:
+ * a fraction of the window); align = u8; mode = u8 (bit 0 set, bit 1 commit). */
+#define HBITMAP_CONFIG "12"
+#define HBITMAP_MAX_OPS 64u   /* edges of corpus + a 60 s run: all by 256 bytes */
+#define HBITMAP_MAX_LEN 256u
+#define HBITMAP_OPS(X)                                                                    \
+    X(HB_OP_SET_RANGE, 0, "set_range", "12121", 0, 3, 1, 5000, 0)      /* pos pos fail */ \
+    X(HB_OP_CLEAR_RANGE, 1, "clear_range", "12121", 1, 10, 2, 8000, 1) /* pos pos fail */ \
+    X(HB_OP_FIND_SET, 2, "find_set", "21121", 7, 3, 0, 0, 1)  /* n align pos(hint) fail */ \
+    X(HB_OP_FIND, 3, "find", "2112", 0x8064, 0, 0, 0)              /* n align pos(hint) */ \
+    X(HB_OP_TEST, 4, "test", "12", 1, 4596)                                    /* pos */ \
+    X(HB_OP_RANGE_CLEAR, 5, "range_clear", "1212", 0, 0, 2, 9000)           /* pos pos */ \
+    X(HB_OP_RANGE_SET, 6, "range_set", "1212", 1, 0, 1, 8)                  /* pos pos */ \
+    X(HB_OP_PREPARE, 7, "prepare", "121211", 1, 1, 1, 9000, 3, 1) /* pos pos mode fail */ \
+    X(HB_OP_CHECK_ALL, 8, "check_all", "")                            /* full check */ \
+    X(HB_OP_BAD, 9, "bad", "1", 5)            /* kind: bad arguments, nothing changes */
+
+/* ---- aspace ------------------------------------------------------------
+ * config: u8 frame-fail, u8 allocator-fail (every space's); see
+ * fuzz_aspace.c. slot = u8 (% 4 spaces); window byte: bits 0-3 the window
+ * table index, bit 6 the wrapper mapper (no mappable), bit 7 emptied tables
+ * to the queue; region = u8 kernel-half base, page = u16.                  */
+#define ASPACE_CONFIG "11"
+#define ASPACE_OPS(X)                                                                     \
+    X(ASPACE_OP_CREATE, 0, "create", "11", 0, 0x81)               /* slot window        */ \
+    X(ASPACE_OP_DESTROY, 1, "destroy", "1", 0)                    /* slot               */ \
+    X(ASPACE_OP_ALLOC, 2, "alloc", "111", 0, 3, 3)                /* slot pages attrs   */ \
+    X(ASPACE_OP_FREE, 3, "free", "11", 0, 0)                      /* slot record        */ \
+    X(ASPACE_OP_SWITCH, 4, "switch", "1", 1)                      /* slot               */ \
+    X(ASPACE_OP_KMAP, 5, "kmap", "121", 1, 511, 3)                /* region page attrs  */ \
+    X(ASPACE_OP_KUNMAP, 6, "kunmap", "1", 0)                      /* kernel page        */ \
+    X(ASPACE_OP_KERNEL_VIA_SPACE, 7, "kernel_via_space", "1112", 0, 0, 1, 0) /* slot kind
+                                                       (map unmap mappable) region page */ \
+    X(ASPACE_OP_FLUSH, 8, "flush", "")                 /* drain the table release queue */ \
+    X(ASPACE_OP_FAIL, 9, "fail", "111", 0, 0, 1)  /* which (0 allocator, 1 frames) slot n */ \
+    X(ASPACE_OP_CREATE_BAD, 10, "create_bad", "11", 0, 3)         /* slot kind (% 14)   */ \
+    X(ASPACE_OP_CHECK_ALL, 11, "check_all", "")                   /* full check         */
+
 /* ---- generated from the tables ------------------------------------------ */
 
 #define FUZZ_OP_ENUM(e, v, ...) e = v,
@@ -139,6 +183,8 @@ enum paging_fuzz_op { PAGING_OPS(FUZZ_OP_ENUM) PAGING_OP_COUNT };
 enum vmm_fuzz_op { VMM_OPS(FUZZ_OP_ENUM) VMM_OP_COUNT };
 enum pmm_fuzz_op { PMM_OPS(FUZZ_OP_ENUM) PMM_OP_COUNT };
 enum boot_init_fuzz_part { BOOT_INIT_PARTS(FUZZ_OP_ENUM) BOOT_PART_COUNT };
+enum hbitmap_fuzz_op { HBITMAP_OPS(FUZZ_OP_ENUM) HB_OP_COUNT };
+enum aspace_fuzz_op { ASPACE_OPS(FUZZ_OP_ENUM) ASPACE_OP_COUNT };
 /* Values 0 .. COUNT - 1 with none twice (the descriptor tables' designated
  * initialisers are errors when a value repeats): an append-only enum. */
 _Static_assert(BITMAP_OP_COUNT == 0 BITMAP_OPS(FUZZ_OP_ONE), "bitmap ops: 0 .. COUNT - 1");
@@ -146,6 +192,8 @@ _Static_assert(PAGING_OP_COUNT == 0 PAGING_OPS(FUZZ_OP_ONE), "paging ops: 0 .. C
 _Static_assert(VMM_OP_COUNT == 0 VMM_OPS(FUZZ_OP_ONE), "vmm ops: 0 .. COUNT - 1");
 _Static_assert(PMM_OP_COUNT == 0 PMM_OPS(FUZZ_OP_ONE), "pmm ops: 0 .. COUNT - 1");
 _Static_assert(BOOT_PART_COUNT == 0 BOOT_INIT_PARTS(FUZZ_OP_ONE), "boot parts: 0 .. COUNT - 1");
+_Static_assert(HB_OP_COUNT == 0 HBITMAP_OPS(FUZZ_OP_ONE), "hbitmap ops: 0 .. COUNT - 1");
+_Static_assert(ASPACE_OP_COUNT == 0 ASPACE_OPS(FUZZ_OP_ONE), "aspace ops: 0 .. COUNT - 1");
 
 #define FUZZ_OP_MAX_ARGS 8u
 
@@ -173,6 +221,8 @@ extern const fuzz_op_desc_t paging_op_desc[PAGING_OP_COUNT];
 extern const fuzz_op_desc_t vmm_op_desc[VMM_OP_COUNT];
 extern const fuzz_op_desc_t pmm_op_desc[PMM_OP_COUNT];
 extern const fuzz_op_desc_t boot_init_part_desc[BOOT_PART_COUNT];
+extern const fuzz_op_desc_t hbitmap_op_desc[HB_OP_COUNT];
+extern const fuzz_op_desc_t aspace_op_desc[ASPACE_OP_COUNT];
 
 /* Every target's format, in build order; fuzz_format_count entries. */
 extern const fuzz_format_t fuzz_formats[];

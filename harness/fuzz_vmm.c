@@ -4,8 +4,11 @@
  * records, each with its frames and per-page attributes.
  *
  * Config bytes: window class (base | offset << 3), window size, allocator
- * failure countdown, frame failure countdown, flags (exactly 1: full check
- * after every op). Ops: fuzz_ops.h (VMM_OP_*).
+ * failure countdown, frame failure countdown, flags (unused: it once asked
+ * for the full check after every op, which VMM_FUZZ_PARANOID=1 in the
+ * environment now does). Ops: fuzz_ops.h (VMM_OP_*). A program ends after
+ * VMM_MAX_OPS ops or once its ops mapped, unmapped and checked
+ * VMM_WORK_BUDGET pages (harness/README.md, "Program length").
  *
  * After every op (cheap, proportional to what it touched):
  *  - the status is one the model allows (frame / allocator failures only
@@ -13,17 +16,21 @@
  *  - counters: bitmap free count == model, records in the list == model,
  *    allocator blocks live == records, frames in use == frames the records
  *    own + table frames;
- *  - success: the pages the op touched are (un)set in the bitmap and walk
+ *  - success: the pages the op touched and their neighbours are (un)set in
+ *    the bitmap (one range query per run of the model's bits) and walk
  *    (harness's own walker) to the model's frame with the model's flags;
  *  - failure: the vmm_t (num_free, records head, hint), the bitmap words
  *    the op could have changed (check_bitmap_unchanged says why those
- *    suffice; against the model's own bitmap, no copy per op), every record
- *    header (the list walked against the model's sorted records), the frame,
+ *    suffice; against the model's own bitmap, no copy per op), the record
+ *    headers around the op's range (every one after alloc, reserve or a
+ *    rollback; the list walked against the model's sorted records), the frame,
  *    table and block counts are as before, the op's page is unchanged, and
  *    the records the op named still equal the model (frames[], attributes).
- * Full check (CHECK_ALL, flag, end of input): every record equals the model,
- * the whole bitmap equals the model's, every leaf in the tables is a model
- * page and every model page is mapped. Then vmm_deinit must give back every
+ * Full check (end of input; after every op with VMM_FUZZ_PARANOID=1; the
+ * CHECK_ALL op runs its O(records) part: counters and record headers): every
+ * record equals the model, the whole bitmap equals the model's (a range
+ * query per record and per gap), every leaf in the tables is a model page
+ * and every model page is mapped. Then vmm_deinit must give back every
  * block and every frame but the PML4, and the frame pool is put back as it
  * was created (frame_pool_reset), so an input runs the same after any other.
  * Per-input cost: nothing is cleared or copied per window; the model's
@@ -42,6 +49,7 @@
 #include "core/x86_64/paging.h"
 #include "core/x86_64/pf.h"
 #include "fail_alloc.h"
+#include "fuzz_bits.h"
 #include "fuzz_check.h"
 #include "fuzz_data.h"
 #include "fuzz_driver.h"
@@ -59,7 +67,7 @@
                                             up to here (every small window) */
 #define WINDOW_BASES 8u
 #define HUGE_CLASS 7u
-#define FLAG_PARANOID 0x1u
+static uint64_t work_budget; /* VMM_WORK_BUDGET (VMM_FUZZ_WORK=N to measure another) */
 #define ATTR_RAW_FLAG 0x80u
 #define FLAGS_RAW_FLAG 0x80u
 #define PAGES(bytes) ((bytes) >> VMM_PAGE_SHIFT)
@@ -110,12 +118,12 @@ typedef struct vmm_state {
     x86_paging_t pt;
     vmm_t vmm;
     uint64_t storage[STORAGE_WORDS]; /* words read from the VMM's hbitmap */
-    uint64_t scratch[STORAGE_WORDS];
     uint64_t mbits[STORAGE_WORDS]; /* the model's bitmap, kept per op; all
                                       zero between inputs              */
     size_t storage_words;
     uint64_t start, end, window_pages;
-    bool paranoid;
+    bool paranoid;      /* VMM_FUZZ_PARANOID=1: full check after every op */
+    uint64_t work;      /* pages the ops mapped, unmapped or checked      */
     bool mappable;      /* the model's verdict: the window avoids the canonical hole */
     /* model */
     model_record_t recs[MAX_RECORDS];
@@ -208,6 +216,24 @@ static void set_bits(uint64_t *words, size_t first, uint64_t n, bool on)
 static bool bit_of(const uint64_t *words, size_t i)
 {
     return (words[i / BITMAP_WORD_BITS] >> (i % BITMAP_WORD_BITS)) & 1u;
+}
+
+/* Returns true when entries [first, end) of the VMM's hierarchical bitmap
+ * equal the model's bits (words): one range query of the core per run of
+ * equal model bits, so the cost is the runs the model has there, not the
+ * pages. */
+static bool bitmap_equal(const vmm_state_t *s, const uint64_t *words, size_t first, size_t end)
+{
+    const hbitmap_t *hb = &s->vmm.bitmap;
+    while (first < end) {
+        bool v = bit_of(words, first);
+        size_t next = fuzz_run_end(words, first, end, v);
+        if (!(v ? hbitmap_range_set(hb, first, next - first)
+                : hbitmap_range_clear(hb, first, next - first)))
+            return false;
+        first = next;
+    }
+    return true;
 }
 
 #define READ_BLOCK_WORDS 64u /* a leaf of the hierarchical bitmap */
@@ -462,26 +488,75 @@ static void check_counters(vmm_state_t *s)
 /* Returns true when the core's record list has exactly the model's records
  * in address order, every header field equal (frames[] are compared where an
  * op names a record and at the end); *count = records walked. */
-static bool records_match(const vmm_state_t *s, size_t *count)
+/* Returns true when core record r has model record m's header. */
+static bool same_header(const vmm_record_t *r, const model_record_t *m)
 {
-    size_t n = 0;
+    return r->virt == m->virt && r->pages == m->pages && r->page_size == m->page_size &&
+           r->phys == m->phys && r->attrs == m->attrs && r->kind == m->kind &&
+           r->flags == m->flags && r->nframes == m->nframes;
+}
+
+/* Returns true when the core's record list, from its record at index first
+ * of the model's order (r, or the first record when first is 0 and r is
+ * NULL), holds the model's records first .. last - 1 in address order with
+ * their headers; last == nrecs: and nothing after. *count = records walked
+ * (past last: last + 1). */
+static bool records_from(const vmm_state_t *s, const vmm_record_t *r, size_t first, size_t last,
+                         size_t *count)
+{
+    size_t n = first;
     bool same = true;
-    for (const vmm_record_t *r = vmm_first_record(&s->vmm); r && n <= s->nrecs;
-         r = vmm_next_record(r), n++) {
-        if (n == s->nrecs)
-            return *count = n + 1u, false;
-        const model_record_t *m = &s->recs[s->order[n]];
-        same &= r->virt == m->virt && r->pages == m->pages && r->page_size == m->page_size &&
-                r->phys == m->phys && r->attrs == m->attrs && r->kind == m->kind &&
-                r->flags == m->flags && r->nframes == m->nframes;
+    for (; r && n <= last; r = vmm_next_record(r), n++) {
+        if (n == last)
+            return *count = n + (last == s->nrecs), last != s->nrecs && same;
+        same &= same_header(r, &s->recs[s->order[n]]);
     }
     *count = n;
-    return same && n == s->nrecs;
+    return same && n == last;
 }
+
+/* Returns true when the core's record list has exactly the model's records
+ * in address order, every header field equal (frames[] are compared where an
+ * op names a record and at the end); *count = records walked. */
+static bool records_match(const vmm_state_t *s, size_t *count)
+{
+    return records_from(s, vmm_first_record(&s->vmm), 0, s->nrecs, count);
+}
+
+/* As records_match, for the records an op on [va, va + len) could reach:
+ * the last one starting at or below va, those starting in the range and the
+ * one after (O(records the op touched); records_match: at the end). The
+ * tree's count must be the model's. */
+static bool records_near(vmm_state_t *s, uint64_t va, uint64_t len, size_t *count)
+{
+    *count = s->vmm.tree.count;
+    if (s->vmm.tree.count != s->nrecs)
+        return false;
+    size_t first = model_below(s, va + 1u);   /* records starting at or below va */
+    first = first ? first - 1u : 0;
+    uint64_t hi = len == 0 ? va : len - 1u > UINT64_MAX - va ? UINT64_MAX : va + (len - 1u);
+    size_t last = model_below(s, hi == UINT64_MAX ? hi : hi + 1u) + 1u;
+    last = last < s->nrecs ? last : s->nrecs;
+    if (first >= last)
+        return true; /* no records */
+    const vmm_record_t *r = vmm_find_record(&s->vmm, s->recs[s->order[first]].virt);
+    if (!r || r->virt != s->recs[s->order[first]].virt)
+        return false;
+    return records_from(s, r, first, last, count);
+}
+
+/* The snapshot's copy and compare of the vmm_t (2 KiB with the bitmap's
+ * root node) run on every op: without ASan's check of each word (both are
+ * the harness's own objects, whole), they cost a tenth. */
+#if defined(__clang__) || defined(__GNUC__)
+#define NO_ASAN __attribute__((no_sanitize("address")))
+#else
+#define NO_ASAN
+#endif
 
 /* Copies the vmm_t word by word (no memcpy: ASan's interceptor checks
  * both ranges in its runtime on every op). */
-static void copy_vmm(vmm_t *dst, const vmm_t *src)
+NO_ASAN static void copy_vmm(vmm_t *dst, const vmm_t *src)
 {
     uint64_t *d = (uint64_t *)(void *)dst;
     const uint64_t *p = (const uint64_t *)(const void *)src;
@@ -491,7 +566,7 @@ static void copy_vmm(vmm_t *dst, const vmm_t *src)
 
 /* Returns true when two vmm_t are equal word by word (padding included:
  * the snapshot is a copy). */
-static bool same_vmm(const vmm_t *a, const vmm_t *b)
+NO_ASAN static bool same_vmm(const vmm_t *a, const vmm_t *b)
 {
     const uint64_t *x = (const uint64_t *)(const void *)a;
     const uint64_t *y = (const uint64_t *)(const void *)b;
@@ -523,12 +598,13 @@ static void compare_words(vmm_state_t *s, size_t from, size_t to)
 {
     if (to > s->storage_words)
         to = s->storage_words;
-    if (from < to)
-        read_words(s, from, to);
-    while (from < to && s->storage[from] == s->mbits[from])
-        from++;
-    if (from == to)
+    size_t last = to * BITMAP_WORD_BITS < s->window_pages ? to * BITMAP_WORD_BITS
+                                                          : (size_t)s->window_pages;
+    if (from >= to || bitmap_equal(s, s->mbits, from * BITMAP_WORD_BITS, last))
         return;
+    read_words(s, from, to); /* they differ: find the word */
+    while (from + 1u < to && s->storage[from] == s->mbits[from])
+        from++;
     FUZZ_CHECK(false, "vmm-failed-op-changed", "a failed op changed bitmap word %zu: 0x%016llx, "
                "before 0x%016llx", from, (unsigned long long)s->storage[from],
                (unsigned long long)s->mbits[from]);
@@ -581,9 +657,11 @@ static void snapshot_check(vmm_state_t *s)
     FUZZ_CHECK(same_vmm(&s->snap_vmm, &s->vmm), "vmm-failed-op-changed",
                "a failed op changed the vmm_t (hint, records head, bitmap header)");
     check_bitmap_unchanged(s);
-    FUZZ_CHECK(records_match(s, &n),
-               "vmm-failed-op-changed", "a failed op changed the record list (%zu records, "
-               "model %zu, or a header)", n, s->nrecs);
+    /* an op with no range (alloc, reserve) or rolled back: every record */
+    bool near = s->touch_len != 0 && !s->rolled_back;
+    FUZZ_CHECK(near ? records_near(s, s->touch_va, s->touch_len, &n) : records_match(s, &n),
+               "vmm-failed-op-changed", "a failed op changed the record list near 0x%llx (%zu "
+               "records, model %zu, or a header)", (unsigned long long)s->touch_va, n, s->nrecs);
     FUZZ_CHECK(frame_pool_in_use(&s->pool) == s->snap_in_use && s->pt.table_frames == s->snap_tables,
                "vmm-failed-op-changed", "a failed op changed frames in use %zu -> %zu or table "
                "frames %zu -> %zu", s->snap_in_use, frame_pool_in_use(&s->pool), s->snap_tables,
@@ -594,11 +672,11 @@ static void snapshot_check(vmm_state_t *s)
                s->alloc.live_bytes);
 }
 
-/* Checks one page: bitmap bit and mapping against the model (walks through
- * *cache: pages checked together share their page table). */
-static void check_page_cached(vmm_state_t *s, uint64_t va, fuzz_walk_cache_t *cache)
+/* Checks one page: bitmap bit (when test_bit) and mapping against the model (walks
+ * through *cache: pages checked together share their page table). */
+static void check_page_cached(vmm_state_t *s, uint64_t va, fuzz_walk_cache_t *cache, bool test_bit)
 {
-    if (in_window(s, va, 1)) {
+    if (test_bit && in_window(s, va, 1)) {
         size_t i = (size_t)PAGES(va - s->start);
         bool bit = false;
         (void)hbitmap_test(&s->vmm.bitmap, i, &bit);
@@ -629,17 +707,26 @@ static void check_page_cached(vmm_state_t *s, uint64_t va, fuzz_walk_cache_t *ca
 static void check_page(vmm_state_t *s, uint64_t va)
 {
     fuzz_walk_cache_t cache = { 0, NULL };
-    check_page_cached(s, va, &cache);
+    check_page_cached(s, va, &cache, true);
 }
 
-/* Checks the pages of [va, va + len) by step, and the pages around it. */
+/* Checks the pages of [va, va + len) (inside the window) by step, and the
+ * pages around it: every bitmap bit of the range and its neighbours, one
+ * query per run of equal model bits, then each page's mapping. */
 static void check_range(vmm_state_t *s, uint64_t va, uint64_t len, uint64_t step)
 {
     fuzz_walk_cache_t cache = { 0, NULL };
-    check_page_cached(s, va - VMM_PAGE_SIZE, &cache);
+    s->work += len / step;
+    FUZZ_CHECK(in_window(s, va, len), "vmm-harness", "check_range outside the window");
+    uint64_t lo = va - s->start >= VMM_PAGE_SIZE ? va - VMM_PAGE_SIZE : s->start;
+    uint64_t hi = s->end - (va + len) >= VMM_PAGE_SIZE ? va + len + VMM_PAGE_SIZE : s->end;
+    FUZZ_CHECK(bitmap_equal(s, s->mbits, (size_t)PAGES(lo - s->start), (size_t)PAGES(hi - s->start)),
+               "vmm-bitmap-page", "a bitmap bit of [0x%llx, 0x%llx) is not the model's",
+               (unsigned long long)lo, (unsigned long long)hi);
+    check_page_cached(s, va - VMM_PAGE_SIZE, &cache, false);
     for (uint64_t off = 0; off < len; off += step)
-        check_page_cached(s, va + off, &cache);
-    check_page_cached(s, va + len, &cache);
+        check_page_cached(s, va + off, &cache, false);
+    check_page_cached(s, va + len, &cache, false);
 }
 
 /* Checks a core record against its model record. */
@@ -739,18 +826,27 @@ static void check_all(vmm_state_t *s)
     size_t words = s->storage_words;
     FUZZ_CHECK(hbitmap_check(&s->vmm.bitmap), "vmm-hbitmap-structure",
                "the hbitmap's summaries, counts or canonical form are broken");
-    read_words(s, 0, words);
-    memset(s->scratch, 0, words * sizeof s->scratch[0]);
-    for (size_t i = 0; i < s->nrecs; i++)
-        set_bits(s->scratch, (size_t)PAGES(s->recs[i].virt - s->start), s->recs[i].pages, true);
-    for (size_t w = 0; w < words; w++) {
-        FUZZ_CHECK(s->scratch[w] == s->storage[w], "vmm-bitmap",
-                   "bitmap word %zu is 0x%016llx, model 0x%016llx", w,
-                   (unsigned long long)s->storage[w], (unsigned long long)s->scratch[w]);
-        FUZZ_CHECK(s->mbits[w] == s->scratch[w], "vmm-model-bitmap",
-                   "harness bug: kept model bitmap word %zu is 0x%016llx, records say 0x%016llx",
-                   w, (unsigned long long)s->mbits[w], (unsigned long long)s->scratch[w]);
+    /* each gap between records clear, each record set: one range query of
+     * the core per gap and per record; the kept model bitmap must agree */
+    size_t prev = 0, pages = (size_t)s->window_pages;
+    for (size_t i = 0; i <= s->nrecs; i++) {
+        const model_record_t *m = i < s->nrecs ? &s->recs[s->order[i]] : NULL;
+        size_t lo = m ? (size_t)PAGES(m->virt - s->start) : pages;
+        size_t hi = m ? lo + (size_t)m->pages : pages;
+        FUZZ_CHECK(lo == prev || hbitmap_range_clear(&s->vmm.bitmap, prev, lo - prev),
+                   "vmm-bitmap", "bitmap pages [%zu, %zu) (a gap) are not all clear", prev, lo);
+        FUZZ_CHECK(lo == hi || hbitmap_range_set(&s->vmm.bitmap, lo, hi - lo), "vmm-bitmap",
+                   "bitmap pages [%zu, %zu) (record 0x%llx) are not all set", lo, hi,
+                   (unsigned long long)(m ? m->virt : 0));
+        FUZZ_CHECK(fuzz_run_end(s->mbits, prev, lo, false) == lo &&
+                       fuzz_run_end(s->mbits, lo, hi, true) == hi,
+                   "vmm-model-bitmap", "harness bug: kept model bitmap disagrees with the "
+                   "records in pages [%zu, %zu)", prev, hi);
+        prev = hi;
     }
+    FUZZ_CHECK(pages % BITMAP_WORD_BITS == 0 ||
+                   s->mbits[words - 1u] >> (pages % BITMAP_WORD_BITS) == 0,
+               "vmm-model-bitmap", "harness bug: kept model bitmap has bits past the window");
     /* every leaf is a model page; as many leaves as mapped model pages */
     size_t mapped = 0;
     for (size_t i = 0; i < s->nrecs; i++) {
@@ -893,6 +989,7 @@ static void op_alloc(vmm_state_t *s, fuzz_data_t *fd)
     vmm_attrs_t attrs = read_attrs(fd);
     uint64_t allowed = 0;
     bool ok = true;
+    s->work += pages;
     if (pages == 0 || (attrs & ~VMM_ATTR_ALL)) {
         allowed |= BIT(VMM_ERR_INVALID_ARGUMENT);
         ok = false;
@@ -955,6 +1052,7 @@ static void op_set(vmm_state_t *s, fuzz_data_t *fd)
     if (pmode & SET_PHYS_EMPTY)
         phys.end = phys.start;              /* empty         */
     bool with_phys = pmode & SET_WITH_PHYS;
+    s->work += pages;
     /* the model: errors as vmm.h lists them (any applicable one) */
     uint64_t allowed = 0;
     if (attrs & ~VMM_ATTR_ALL)
@@ -1399,11 +1497,20 @@ static void run_op(vmm_state_t *s, fuzz_data_t *fd, unsigned op)
         op_null_arg(s, call, read_va(s, fd));
         break;
     }
-    case VMM_OP_CHECK_ALL:
-        TRACE("check_all (%zu records, %llu pages used, %zu table frames)", s->nrecs,
-              (unsigned long long)s->used_pages, s->pt.table_frames);
-        check_all(s);
+    case VMM_OP_CHECK_ALL: {
+        /* the full check runs at the end of every input (and after every op
+         * with VMM_FUZZ_PARANOID=1): here the O(records) part of it */
+        size_t n;
+        TRACE("check_all (%zu records, %llu pages used, %zu table frames)%s", s->nrecs,
+              (unsigned long long)s->used_pages, s->pt.table_frames,
+              s->paranoid ? "" : ": counters and records now, the rest at the end");
+        check_counters(s);
+        FUZZ_CHECK(records_match(s, &n), "vmm-record", "the record list (%zu records) is not "
+                   "the model's %zu", n, s->nrecs);
+        if (s->paranoid)
+            check_all(s);
         break;
+    }
     default: TRACE("nop (opcode %u)", op); break;
     }
 }
@@ -1442,11 +1549,12 @@ static bool setup(void *state, fuzz_data_t *fd)
     if (base != HUGE_CLASS && (size & SIZE_STRADDLE) &&
         s->start >= (s->window_pages / 2u) * VMM_PAGE_SIZE)
         s->start -= (s->window_pages / 2u) * VMM_PAGE_SIZE;
-    if (s->window_pages >= PAGES(0 - s->start))
+    if (s->start != 0 && s->window_pages >= PAGES(0 - s->start))
         s->window_pages = PAGES(0 - s->start) - 1u;  /* end must not wrap */
     s->end = s->start + s->window_pages * VMM_PAGE_SIZE;
     s->storage_words = BITMAP_WORDS(s->window_pages);
-    s->paranoid = flags == FLAG_PARANOID;
+    (void)flags; /* was: 1 = full check after every op (now VMM_FUZZ_PARANOID) */
+    s->work = 0;
     s->mappable = fuzz_window_mappable(s->start, s->end);
     s->nrecs = 0;
     s->last = NULL;
@@ -1484,6 +1592,10 @@ static void *create(void)
     vmm_state_t *s = calloc(1, sizeof *s);
     if (!s || !(s->owned = calloc(POOL_FRAMES, 1)))
         abort();
+    const char *paranoid = getenv("VMM_FUZZ_PARANOID");
+    s->paranoid = paranoid && strcmp(paranoid, "1") == 0;
+    const char *wb = getenv("VMM_FUZZ_WORK");
+    work_budget = wb ? strtoull(wb, NULL, 0) : VMM_WORK_BUDGET;
     fuzz_frames_create(&s->pool, &s->ff, POOL_BASE, POOL_FRAMES);
     fail_alloc_init(&s->alloc);
     fail_alloc_use_arena(&s->alloc, ARENA_BYTES);
@@ -1495,6 +1607,14 @@ static void *create(void)
 }
 
 static void run(void *state, fuzz_data_t *fd, unsigned op) { run_op(state, fd, op); }
+
+/* Returns true when the input's ops mapped, unmapped and checked more pages
+ * than the budget (VMM_WORK_BUDGET): its program ends there. */
+static bool spent(const void *state)
+{
+    const vmm_state_t *s = state;
+    return s->work > work_budget;
+}
 static void final_check(void *state) { check_all(state); }
 
 /* Undoes what the input did (records, then tables): the pool and the arena
@@ -1523,6 +1643,6 @@ static void reset(void *state)
 static const fuzz_target_t target = {
     .ops = vmm_op_desc, .nops = VMM_OP_COUNT, .max_ops = VMM_MAX_OPS,
     .create = create, .setup = setup, .run_op = run, .check_op = NULL,
-    .check_final = final_check, .reset = reset,
+    .check_final = final_check, .reset = reset, .spent = spent,
 };
 FUZZ_TARGET(target)

@@ -366,6 +366,7 @@ static void gen_paging(void)
 #define VA_BELOW 0x10u
 #define VA_ODD 0x20u
 #define KW 0x7u   /* KERNEL | WRITABLE | CACHABLE */
+#define SIZE_STRADDLE_BIT 0x8000u /* config size: small window across its base (fuzz_vmm.c) */
 #define PF_W 0x2u
 #define PF_U 0x4u
 #define PF_RSVD 0x8u
@@ -579,6 +580,13 @@ static void gen_vmm(void)
         OP(&p, "vmm", VMM_OP_NULL_ARG, call, VA_START | 1u);
     OP(&p, "vmm", VMM_OP_CHECK_ALL);
     save("vmm", "null-args", &p);
+    /* a 2-page window straddling 0x1000 starts at address 0: a record keyed 0
+     * is the tree's first (vmm_tree_check must not compare it with nothing) */
+    vm_config(&p, 0, SIZE_STRADDLE_BIT | 1u, 0, 0, 0);
+    vm_alloc(&p, 1, KW);
+    vm_alloc(&p, 1, KW);
+    OP(&p, "vmm", VMM_OP_CHECK_ALL);
+    save("vmm", "window-at-zero", &p);
 }
 
 /* ---- boot_init ---------------------------------------------------------- */
@@ -748,6 +756,107 @@ static void gen_pmm(void)
     save("pmm", "one-frame", &p);
 }
 
+/* ---- aspace ------------------------------------------------------------ */
+
+/* window bytes (fuzz_aspace.c windows[]) and their flags */
+#define AS_BOTTOM 0u
+#define AS_MID 1u
+#define AS_TOP 2u
+#define AS_WHOLE 3u
+#define AS_SMALL 4u
+#define AS_ACROSS 5u
+#define AS_BELOW 6u
+#define AS_ABOVE 7u
+#define AS_EMPTY 8u
+#define AS_MISALIGNED 9u
+#define AS_KERNEL 10u
+#define AS_WRAPPER 0x40u
+#define AS_QUEUE 0x80u
+#define AS_RW 0x3u /* WRITABLE | CACHABLE: a user page */
+
+static void gen_aspace(void)
+{
+    prog_t p;
+    /* two spaces over one kernel: kernel pages seen by both, user pages by
+     * their own only; switch; destroy returns everything */
+    CONFIG(&p, "aspace", 0, 0);
+    OP(&p, "aspace", ASPACE_OP_KMAP, 1, 0, 3);
+    OP(&p, "aspace", ASPACE_OP_CREATE, 0, AS_MID);
+    OP(&p, "aspace", ASPACE_OP_CREATE, 1, AS_BOTTOM);
+    OP(&p, "aspace", ASPACE_OP_ALLOC, 0, 3, AS_RW);
+    OP(&p, "aspace", ASPACE_OP_ALLOC, 1, 5, 0x1);
+    OP(&p, "aspace", ASPACE_OP_KMAP, 2, 3, 1);
+    OP(&p, "aspace", ASPACE_OP_SWITCH, 0);
+    OP(&p, "aspace", ASPACE_OP_SWITCH, 1);
+    OP(&p, "aspace", ASPACE_OP_KUNMAP, 0);
+    OP(&p, "aspace", ASPACE_OP_CHECK_ALL);
+    OP(&p, "aspace", ASPACE_OP_FREE, 0, 0);
+    OP(&p, "aspace", ASPACE_OP_DESTROY, 1);
+    OP(&p, "aspace", ASPACE_OP_DESTROY, 1);
+    OP(&p, "aspace", ASPACE_OP_CHECK_ALL);
+    save("aspace", "two-spaces", &p);
+    /* the release queue: emptied tables wait until flush; a space across a
+     * PML4 slot frees two PDPTs; destroy bypasses the queue */
+    CONFIG(&p, "aspace", 0, 0);
+    OP(&p, "aspace", ASPACE_OP_CREATE, 0, AS_ACROSS | AS_QUEUE);
+    OP(&p, "aspace", ASPACE_OP_ALLOC, 0, 15, AS_RW);
+    OP(&p, "aspace", ASPACE_OP_ALLOC, 0, 4, AS_RW);
+    OP(&p, "aspace", ASPACE_OP_FREE, 0, 0);
+    OP(&p, "aspace", ASPACE_OP_CHECK_ALL);
+    OP(&p, "aspace", ASPACE_OP_FLUSH);
+    OP(&p, "aspace", ASPACE_OP_FREE, 0, 0);
+    OP(&p, "aspace", ASPACE_OP_CREATE, 2, AS_TOP | AS_QUEUE | AS_WRAPPER);
+    OP(&p, "aspace", ASPACE_OP_ALLOC, 2, 15, AS_RW);
+    OP(&p, "aspace", ASPACE_OP_ALLOC, 2, 0, AS_RW);
+    OP(&p, "aspace", ASPACE_OP_FREE, 2, 1);
+    OP(&p, "aspace", ASPACE_OP_DESTROY, 2);
+    OP(&p, "aspace", ASPACE_OP_FLUSH);
+    save("aspace", "queue", &p);
+    /* windows the core must refuse, every bad argument, the kernel half
+     * through a space's own tables */
+    CONFIG(&p, "aspace", 0, 0);
+    OP(&p, "aspace", ASPACE_OP_CREATE, 0, AS_BELOW);
+    OP(&p, "aspace", ASPACE_OP_CREATE, 0, AS_ABOVE);
+    OP(&p, "aspace", ASPACE_OP_CREATE, 0, AS_EMPTY);
+    OP(&p, "aspace", ASPACE_OP_CREATE, 0, AS_MISALIGNED);
+    OP(&p, "aspace", ASPACE_OP_CREATE, 0, AS_KERNEL);
+    for (unsigned k = 0; k < 14; k++)
+        OP(&p, "aspace", ASPACE_OP_CREATE_BAD, 1, k);
+    OP(&p, "aspace", ASPACE_OP_KERNEL_VIA_SPACE, 2, 0, 0, 0);
+    OP(&p, "aspace", ASPACE_OP_KERNEL_VIA_SPACE, 2, 1, 0, 0);
+    OP(&p, "aspace", ASPACE_OP_CREATE, 0, AS_WHOLE);
+    OP(&p, "aspace", ASPACE_OP_KMAP, 0, 7, 3);
+    OP(&p, "aspace", ASPACE_OP_KMAP, 0, 7, 3);
+    for (unsigned k = 0; k < 3; k++)
+        OP(&p, "aspace", ASPACE_OP_KERNEL_VIA_SPACE, 0, k, 0, 7);
+    OP(&p, "aspace", ASPACE_OP_ALLOC, 0, 2, 0x83);
+    OP(&p, "aspace", ASPACE_OP_ALLOC, 0, 2, 0xC0);
+    OP(&p, "aspace", ASPACE_OP_CHECK_ALL);
+    save("aspace", "refused", &p);
+    /* small window filled up (NO_SPACE), allocator and frame failures part-way */
+    CONFIG(&p, "aspace", 0, 0);
+    OP(&p, "aspace", ASPACE_OP_CREATE, 3, AS_SMALL | AS_WRAPPER);
+    OP(&p, "aspace", ASPACE_OP_ALLOC, 3, 4, AS_RW);
+    OP(&p, "aspace", ASPACE_OP_ALLOC, 3, 4, AS_RW);
+    OP(&p, "aspace", ASPACE_OP_ALLOC, 3, 0, AS_RW);
+    OP(&p, "aspace", ASPACE_OP_FREE, 3, 0);
+    OP(&p, "aspace", ASPACE_OP_FAIL, 0, 3, 0);
+    OP(&p, "aspace", ASPACE_OP_ALLOC, 3, 1, AS_RW);
+    OP(&p, "aspace", ASPACE_OP_FAIL, 1, 0, 1);
+    OP(&p, "aspace", ASPACE_OP_ALLOC, 3, 3, AS_RW);
+    OP(&p, "aspace", ASPACE_OP_FAIL, 1, 0, 0);
+    OP(&p, "aspace", ASPACE_OP_CREATE, 1, AS_MID);
+    OP(&p, "aspace", ASPACE_OP_FAIL, 0, 3, 0);
+    OP(&p, "aspace", ASPACE_OP_FREE, 3, 0);
+    OP(&p, "aspace", ASPACE_OP_CHECK_ALL);
+    save("aspace", "failures", &p);
+    CONFIG(&p, "aspace", 1, 1);
+    OP(&p, "aspace", ASPACE_OP_CREATE, 0, AS_MID);
+    OP(&p, "aspace", ASPACE_OP_CREATE, 0, AS_MID);
+    OP(&p, "aspace", ASPACE_OP_ALLOC, 0, 1, AS_RW);
+    save("aspace", "fail-first", &p);
+}
+
 /* Compares the dictionaries the tables give with dir/<target>.dict.
  * Returns 0 when all match, 1 (naming each) otherwise. */
 static int check_dicts(const char *dir)
@@ -798,6 +907,7 @@ int main(int argc, char **argv)
     gen_vmm();
     gen_boot_init();
     gen_pmm();
+    gen_aspace();
     save_dicts();
     return 0;
 }

@@ -8,13 +8,17 @@
 #   bad_options    unknown commands/options and options without their value:
 #                  exit 2 with a message, before installing anything
 #   repro_missing  repro of a missing file says so and fails, installs nothing
-#   repro_outside  a crash file in the current directory (outside corpus/):
-#                  repro finds the target, prints the op listing and the
-#                  failed check; a clean file replays clean on every target
+#   repro_outside  a crash file in the current directory (outside corpus/),
+#                  also in a folder called like another target: repro finds
+#                  the target, prints the op listing and the failed check; a
+#                  clean file replays clean on every target
 #   repro_dir      repro of a directory replays each file in it
 #   forever        --forever, SIGTERM after a few seconds: exit 0, summary,
 #                  corpus merged, no process left behind
-#   time           --time 4: the summary comes within 4 s + 20% (and not before
+#   forever_group  --forever under `timeout` (SIGTERM to the process, then
+#                  to its whole group, as Ctrl-C or `kill -- -PGID` reach
+#                  the slots too): still one clean stop, merged, exit 0
+#   time           --time 4 (bitmap named twice: fuzzed once): the summary comes within 4 s + 20% (and not before
 #                  60% of it; the build is
 #                  timed apart), every target got time
 #   dedup          two short runs over the mutant: the bug is filed once
@@ -75,7 +79,7 @@ case_bad_options() {
   while IFS= read -r args; do
     # shellcheck disable=SC2086
     run $args
-    if ((RC == 2)) && grep -qiE 'unknown|needs a value|takes|usage|is libfuzzer' <<<"$OUT" \
+    if ((RC == 2)) && grep -qiE 'unknown|needs a value|take|usage|is libfuzzer' <<<"$OUT" \
        && ! grep -q 'unbound variable' <<<"$OUT"; then ok "'$args' -> exit 2: $(head -1 <<<"$OUT")"
     else fail "'$args' -> exit $RC: $OUT"; fi
   done <<'EOF'
@@ -100,6 +104,13 @@ test --bogus
 bench --bogus
 boot --cpu
 cov extra
+--time 99999999999999999999
+--interval 99999999999999999999
+--jobs 100000
+mutate --bogus
+mutate --sample
+mutate --sample x
+boot --timeout abc
 EOF
   no_installs "bad options"
 }
@@ -144,6 +155,12 @@ case_repro_outside() {
      && grep -q 'FAILED on target bitmap' <<<"$OUT"; then ok "crash file outside corpus/: target bitmap, op listing, failed check"
   else fail "crash file outside corpus/: exit $RC: $OUT"; fi
   grep -qE 'FAILED on target (pmm|paging|vmm|boot_init|emu)' <<<"$OUT" && fail "other targets blamed: $OUT"
+  # a folder that is merely called like another target (a clone in ~/vmm)
+  mkdir -p "$TMP/cwd/vmm"
+  crash_file "$TMP/cwd/vmm/crash-0123abcd"
+  PREBUILT=$TMP/fake run repro vmm/crash-0123abcd
+  if ((RC == 1)) && grep -q 'FAILED on target bitmap' <<<"$OUT"; then ok "in a folder called vmm: target bitmap"
+  else fail "in a folder called vmm: exit $RC: $OUT"; fi
   cp "$ROOT"/corpus/pmm/"$(ls "$ROOT/corpus/pmm" | head -1)" "$TMP/cwd/clean-input"
   PREBUILT=$BUILD run repro clean-input
   if ((RC == 0)) && grep -q 'replays clean on every target' <<<"$OUT"; then ok "clean file: $(tail -1 <<<"$OUT")"
@@ -192,6 +209,25 @@ case_forever() {
   if pgrep -f "$TMP/" >/dev/null; then fail "processes left: $(pgrep -af "$TMP/")"; else ok "no process left"; fi
 }
 
+case_forever_group() {
+  need_build
+  mkdir -p "$TMP/corpus/bitmap"
+  ls "$ROOT/corpus/bitmap" | head -3 | while read -r f; do cp "$ROOT/corpus/bitmap/$f" "$TMP/corpus/bitmap/"; done
+  local before after rc
+  before=$(find "$TMP/corpus" -type f | wc -l)
+  (cd "$TMP" && exec timeout --preserve-status -s TERM 6 "$ROOT/fuzz.sh" --forever --targets bitmap \
+     --prebuilt "$BUILD" --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log" 2>&1)
+  rc=$?
+  cat "$TMP/log"
+  after=$(find "$TMP/corpus" -type f | wc -l)
+  ((rc == 0)) && ok "exit 0 after timeout's SIGTERMs" || fail "exit $rc after timeout's SIGTERMs"
+  grep -q 'stopped at once' "$TMP/log" && fail "one stop request taken for two" || ok "one stop request"
+  grep -q '^Summary after' "$TMP/log" && ok "summary printed" || fail "no summary"
+  ((after > before)) && ok "corpus merged: $before -> $after inputs" || fail "corpus not merged ($before -> $after)"
+  sleep 0.5
+  if pgrep -f "$TMP/" >/dev/null; then fail "processes left: $(pgrep -af "$TMP/")"; else ok "no process left"; fi
+}
+
 case_time() {
   need_build
   local t t0 t1 took
@@ -200,7 +236,7 @@ case_time() {
     cp "$ROOT/corpus/$t"/* "$TMP/corpus/$t/"
   done
   t0=$(date +%s%N)
-  (cd "$TMP" && exec "$ROOT/fuzz.sh" --time 4 --targets "bitmap pmm paging" --prebuilt "$BUILD" \
+  (cd "$TMP" && exec "$ROOT/fuzz.sh" --time 4 --targets "bitmap pmm paging bitmap" --prebuilt "$BUILD" \
      --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log" 2>&1)
   t1=$(date +%s%N)
   cat "$TMP/log"
@@ -212,6 +248,9 @@ case_time() {
   for t in bitmap pmm paging; do
     grep -qE "^$t +[1-9]" "$TMP/log" && ok "$t got time" || fail "$t got no time"
   done
+  # a target named twice is fuzzed once (one slot, one row)
+  [[ $(grep -cE "^bitmap +[0-9]" "$TMP/log") == 1 ]] && ok "bitmap named twice, one row" \
+    || fail "bitmap named twice: $(grep -cE "^bitmap +[0-9]" "$TMP/log") rows"
 }
 
 case_dedup() {

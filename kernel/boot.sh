@@ -36,7 +36,8 @@ while (($#)); do
     --quiet) quiet=1; shift ;;
     --expect-panic) expect_panic=$2; shift 2 ;;
     --expect-fail) expect_fail=$2; shift 2 ;;
-    --timeout) timeout_s=$2; shift 2 ;;
+    --timeout) [[ ${2:-} =~ ^[1-9][0-9]{0,8}$ ]] || { echo "boot.sh: --timeout takes whole seconds >= 1" >&2; exit 2; }
+               timeout_s=$2; shift 2 ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "boot.sh: unknown argument $1" >&2; exit 2 ;;
   esac

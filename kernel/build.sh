@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # build.sh CC OUTDIR [-DDEFINE...] - builds OUTDIR/kernel.elf with compiler CC
-# (gcc or clang-14) from kernel/ and the UNCHANGED core/*.c and core/x86_64/*.c.
+# (gcc or clang-14) from kernel/, the UNCHANGED core/*.c and core/x86_64/*.c,
+# and the tests/lib doubles of kernel/doubles.list.
 # Extra -D arguments select a kernel mutant (KERNEL_MUTANT_*, see mm.c/trap.c)
 # for the tests that show a broken fault handler fails; never for core/.
 # The flags are set here only, so no host flag (sanitizers, PIE, coverage)
@@ -33,7 +34,13 @@ esac
 mkdir -p "$out/obj"
 objs=()
 pids=()
-for src in "$here"/*.S "$here"/*.c "$root"/core/*.c "$root"/core/x86_64/*.c; do
+# The test doubles the self-tests share with tests/ and the harness
+# (kernel/doubles.list): they must build freestanding too.
+doubles=()
+while read -r d; do
+  [[ -z $d || $d == \#* ]] || doubles+=("$root/$d")
+done <"$here/doubles.list"
+for src in "$here"/*.S "$here"/*.c "$root"/core/*.c "$root"/core/x86_64/*.c "${doubles[@]}"; do
   [[ -e $src ]] || continue
   rel=${src#"$root"/}
   obj=$out/obj/${rel//\//_}.o

@@ -125,10 +125,13 @@ bool test_rare_fault_verdicts(void)
     mm_heap_refill();
     EXPECT_ST(vmm_reserve(&kmm.vmm, 1, VMM_SIZE_4K, MM_KERNEL_RW, VMM_RESERVE_LAZY, &v), VMM_OK);
     size_t frames0 = free_frames();
-    failing_frames_t failing = { kmm.vmm.frames, 0 };
-    kmm.vmm.frames = failing_frames(&failing);
+    fail_frames_t failing;
+    vmm_frames_t frames = kmm.vmm.frames;
+    failing_frames_init(&failing, &frames, 0);
+    kmm.vmm.frames = fail_frames_iface(&failing);
     caught = faults_with(v, true, VMM_FAULT_OUT_OF_MEMORY);
-    kmm.vmm.frames = failing.inner;
+    kmm.vmm.frames = frames;
+    EXPECT(failing.failures == 1);
     EXPECT(caught);
     EXPECT(free_frames() == frames0);
     x86_walk_t w;

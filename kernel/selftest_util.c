@@ -75,37 +75,12 @@ volatile x86_pte_t *leaf_entry(uint64_t virt)
     return (volatile x86_pte_t *)mm_phys_to_virt(table) + X86_PX(X86_LEVEL_PT, virt);
 }
 
-/* The failing frame source: alloc fails once f->allow is used up. */
-static vmm_status_t failing_alloc(void *ctx, size_t count, size_t align, uint64_t *phys)
+/* Arms ff over inner: allocation number allow fails (claims never). */
+void failing_frames_init(fail_frames_t *ff, const vmm_frames_t *inner, long allow)
 {
-    failing_frames_t *f = ctx;
-    if (f->allow == 0)
-        return VMM_ERR_OUT_OF_FRAMES;
-    f->allow--;
-    return f->inner.alloc(f->inner.ctx, count, align, phys);
-}
-
-static vmm_status_t failing_free(void *ctx, uint64_t phys, size_t count)
-{
-    failing_frames_t *f = ctx;
-    return f->inner.free(f->inner.ctx, phys, count);
-}
-
-static vmm_status_t failing_claim(void *ctx, uint64_t phys, size_t count)
-{
-    failing_frames_t *f = ctx;
-    return f->inner.claim(f->inner.ctx, phys, count);
-}
-
-static void failing_zero(void *ctx, uint64_t phys, size_t count)
-{
-    failing_frames_t *f = ctx;
-    f->inner.zero(f->inner.ctx, phys, count);
-}
-
-vmm_frames_t failing_frames(failing_frames_t *f)
-{
-    return (vmm_frames_t){ failing_alloc, failing_free, failing_claim, f, 0, failing_zero };
+    fail_frames_init(ff, inner);
+    ff->fail_on = FAIL_FRAMES_ALLOC;
+    ff->countdown = allow;
 }
 
 /* An allocator that always fails. */

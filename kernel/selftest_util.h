@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "core/x86_64/pf.h"
+#include "tests/lib/fail_frames.h"
 #include "cpu.h"
 #include "mm.h"
 #include "serial.h"
@@ -67,14 +68,12 @@ bool walk_is(uint64_t virt, uint64_t phys, bool writable, bool executable);
  * mapping virt, or NULL when a level on the way is missing or large. */
 volatile x86_pte_t *leaf_entry(uint64_t virt);
 
-/* A frame source that fails after `allow` more allocations. */
-typedef struct failing_frames {
-    vmm_frames_t inner;
-    size_t allow;
-} failing_frames_t;
-/* Returns a frame source over f (f->inner must be set). */
-vmm_frames_t failing_frames(failing_frames_t *f);
-/* Returns an allocator that always fails. */
+/* A frame source over inner whose allocation number allow (from 0) fails:
+ * the tests' and the harness's double (tests/lib/fail_frames.h, listed in
+ * kernel/doubles.list), failing allocations only. */
+void failing_frames_init(fail_frames_t *ff, const vmm_frames_t *inner, long allow);
+/* Returns an allocator that always fails (tests/lib's fail_alloc takes its
+ * blocks from malloc or mmap: it does not fit the freestanding kernel). */
 vmm_allocator_t null_allocator(void);
 /* Makes the VMM's data frames dirty (DIRTY_BYTE) until undirty_frames(). */
 void dirty_frames(void);

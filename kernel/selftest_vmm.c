@@ -266,11 +266,14 @@ bool test_errors_change_nothing(void)
     EXPECT_ST(vmm_reserve(&kmm.vmm, 1, 12345, MM_KERNEL_RW, 0, &v), VMM_ERR_INVALID_ARGUMENT);
 
     /* Frames run out after 5 of 8 pages: the 5 are unmapped and returned. */
-    failing_frames_t failing = { kmm.vmm.frames, 5 };
-    kmm.vmm.frames = failing_frames(&failing);
+    fail_frames_t failing;
+    vmm_frames_t frames = kmm.vmm.frames;
+    failing_frames_init(&failing, &frames, 5);
+    kmm.vmm.frames = fail_frames_iface(&failing);
     vmm_status_t st = vmm_alloc(&kmm.vmm, 8, MM_KERNEL_RW, &v);
-    kmm.vmm.frames = failing.inner;
+    kmm.vmm.frames = frames;
     EXPECT_ST(st, VMM_ERR_OUT_OF_FRAMES);
+    EXPECT(failing.failures == 1 && failing.outstanding == 0);
 
     /* The allocator fails: no record, nothing mapped. */
     vmm_allocator_t heap = kmm.vmm.allocator;

@@ -17,12 +17,30 @@
 #       a prefix of the drawn order: still a random sample, reported as such).
 #       Results: OUT/results.tsv (default out/mutate/), summary printed by
 #       report.sh (per file, per layer, survivors).
+#   mutate.sh --sample-file FILE [options]
+#       runs exactly the mutants FILE lists (format of sample.txt below)
+#       instead of drawing; an entry whose mutant no longer exists (its line
+#       changed), no longer compiles or became the original's object is
+#       reported STALE and makes the run fail (exit 1).
 #   mutate.sh --ctest BUILD_DIR
-#       the ctest (label mutate): a fixed sample (seed 7, 20 mutants, 5 s per
-#       target, from the corpus only, without the emu target whose corpus
-#       alone takes longer than the test's budget); exit 1 when a mutant that
-#       equivalent.txt does not list survives, 77 (skipped) when
+#       the ctest (label mutate): the committed sample harness/mutate/
+#       sample.txt (20 mutants drawn with seed 7), 5 s per target, from the
+#       corpus only, without the emu target whose corpus alone takes longer
+#       than the test's budget; exit 1 when a mutant that neither list names
+#       survives or a sample entry is stale, 77 (skipped) when
 #       universalmutator or libFuzzer is missing.
+#   mutate.sh --redraw-sample
+#       draws the ctest's sample again from the current core/ (seed 7, 20
+#       mutants, same rules as a run) and writes harness/mutate/sample.txt;
+#       run it when the ctest reports stale entries, then classify the new
+#       sample's survivors (equivalent.txt, known-gaps.txt).
+# A mutant's identity is its file, the original line and the mutated line
+# (blanks squeezed), never a line number: sample.txt, equivalent.txt and
+# known-gaps.txt name mutants that way, so edits elsewhere in core/ leave
+# them valid. sample.txt: file <TAB> original <TAB> mutant <TAB> context
+# <TAB> k: context "-" when that original/mutant pair is unique in the file
+# (the entry goes stale if it stops being unique), else the nearest
+# non-blank line above the original, and k picks the k-th such mutant.
 # Each slot builds a copy of the tree whose core/ is a real copy (everything
 # else symlinked) in OUT/slot<j>; a mutant costs the rebuild of its file's
 # objects and the relinking of the binaries that use it.
@@ -42,9 +60,14 @@ die() { echo "mutate.sh: $*" >&2; exit 2; }
 
 # ---------------------------------------------------------------- options
 SAMPLE=200 SEED=1 TIME=30 JOBS=2 MODES="unit corpus empty" FILES="" OUT=$ROOT/out/mutate CTEST=0
-MINUTES=0 EXCLUDE=""
+MINUTES=0 EXCLUDE="" SAMPLE_FILE="" REDRAW=0
+COMMITTED_SAMPLE=$HERE/sample.txt
 parse_options() {
   while (($#)); do
+    case $1 in
+      --sample|--seed|--time|--jobs|--files|--modes|--out|--max-minutes|--exclude|--ctest)
+        (($# >= 2)) || die "option $1 needs a value" ;;
+    esac
     case $1 in
       --sample) SAMPLE=$2; shift 2 ;;
       --seed) SEED=$2; shift 2 ;;
@@ -55,8 +78,10 @@ parse_options() {
       --out) OUT=$2; shift 2 ;;
       --max-minutes) MINUTES=$2; shift 2 ;;
       --exclude) EXCLUDE=$2; shift 2 ;;
-      --ctest) CTEST=1; OUT=$2/mutate-ctest; SAMPLE=20; SEED=7; TIME=5; MODES=corpus; EXCLUDE=emu
-               shift 2 ;;
+      --sample-file) SAMPLE_FILE=$(readlink -f "$2"); shift 2 ;;
+      --ctest) CTEST=1; OUT=$2/mutate-ctest; SAMPLE_FILE=$COMMITTED_SAMPLE; TIME=5; MODES=corpus
+               EXCLUDE=emu; shift 2 ;;
+      --redraw-sample) REDRAW=1; OUT=$ROOT/out/mutate-redraw; SAMPLE=20; SEED=7; shift ;;
       -h|--help) sed -n '2,/^set -euo/p' "$0" | sed -n 's/^# \?//p'; exit 0 ;;
       *) die "unknown option $1 (see --help)" ;;
     esac
@@ -176,6 +201,79 @@ select_sample() {
   printf 'drawn %d of %d mutants: %d taken, %d do not compile, %d same object as the original (trivially equivalent), %d same object as an earlier mutant\n' \
     "$pos" "$total" "$taken" "$invalid" "$same" "$dup" | tee "$OUT/selection.txt" >&2
   rm -rf "$OUT/tce"
+}
+
+# resolve_sample FILE: OUT/sample.txt, the catalogue rows of the mutants
+# FILE names (file, original, mutant, k); every entry that names no mutant
+# of the current core/, or one that no longer compiles or compiles to the
+# original's object, goes to OUT/stale.txt with the reason.
+resolve_sample() {
+  local f="$1" file orig mut k idx h n=0 ctx
+  mkdir -p "$OUT/orig"
+  : >"$OUT/sample.txt"; : >"$OUT/stale.txt"; : >"$OUT/tce-equivalent.tsv"
+  declare -A orig_hash
+  for file in $FILES; do   # every file's original object (links() reads them)
+    mkdir -p "$OUT/orig/$file.d"
+    cp "$ROOT/$file" "$OUT/orig/$file.d/$(basename "$file")"
+    orig_hash[$file]=$(object_hash "$OUT/orig/$file.d/$(basename "$file")" "$file")
+    [[ ${orig_hash[$file]} != invalid ]] || die "$file does not compile on its own"
+  done
+  while IFS=$'\t' read -r file orig mut ctx k; do
+    [[ -z $file || $file == \#* ]] && continue
+    n=$((n + 1))
+    # "idx" or "-N": N mutants match where one was meant. Texts go through
+    # ENVIRON: awk -v would expand their backslashes.
+    idx=$(F=$file O=$orig M=$mut C=${ctx:--} K=${k:-1} awk -F'\t' '
+            $1 != ENVIRON["F"] || $4 != ENVIRON["O"] || $5 != ENVIRON["M"] { next }
+            ENVIRON["C"] == "-" { hits++; first = first ? first : NR; next }
+            $6 == ENVIRON["C"] && ++seen == ENVIRON["K"] + 0 { print NR; exit }
+            END { if (ENVIRON["C"] == "-") print hits == 1 ? first : "-" hits + 0 }' \
+            "$OUT/catalogue.tsv")
+    if [[ -z $idx || $idx == -* ]]; then
+      local why="no such mutant in the current $file (the line changed or is gone)"
+      [[ $idx == -* && $idx != -0 ]] && why="the line now occurs ${idx#-} times in $file (ambiguous)"
+      printf '%s\t%s\t%s\t%s\t%s\n' "$file" "$orig" "$mut" "${ctx:--}" "$why" >>"$OUT/stale.txt"
+      continue
+    fi
+    mkdir -p "$OUT/tce"
+    tce "$idx"
+    h=$(cat "$OUT/tce/$idx")
+    if [[ $h == invalid ]]; then
+      printf '%s\t%s\t%s\t%s\t%s\n' "$file" "$orig" "$mut" "${ctx:--}" "no longer compiles" >>"$OUT/stale.txt"
+    elif [[ $h == "${orig_hash[$file]}" ]]; then
+      printf '%s\t%s\t%s\t%s\t%s\n' "$file" "$orig" "$mut" "${ctx:--}" \
+        "now the same object as the original (trivially equivalent)" >>"$OUT/stale.txt"
+    else
+      echo "$idx" >>"$OUT/sample.txt"
+    fi
+  done <"$f"
+  rm -rf "$OUT/tce"
+  printf 'sample file %s: %d entries, %d run, %d stale\n' "${f#"$ROOT"/}" "$n" \
+    "$(wc -l <"$OUT/sample.txt")" "$(wc -l <"$OUT/stale.txt")" | tee "$OUT/selection.txt" >&2
+}
+
+# write_sample DEST: the drawn sample (OUT/sample.txt) as stable mutant ids.
+write_sample() {
+  {
+    echo "# The ctest's sample (ctest -L mutate): $SAMPLE mutants of core/ drawn with seed $SEED by"
+    echo "# harness/mutate/mutate.sh --redraw-sample on commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')."
+    echo "# One mutant a line: file <TAB> original line <TAB> mutated line <TAB> context <TAB> k"
+    echo "# (context: - when the pair is unique in the file, else the nearest non-blank line"
+    echo "# above; k: the k-th mutant with that text and context). Redraw when the ctest"
+    echo "# reports a stale entry."
+    local idx
+    while read -r idx; do
+      awk -F'\t' -v want="$idx" '
+        { pair = $1 SUBSEP $4 SUBSEP $5; n[pair]++; c = pair SUBSEP $6; k[c]++; r[NR] = $0 }
+        END { split(r[want], f, "\t"); pair = f[1] SUBSEP f[4] SUBSEP f[5]
+              c = pair SUBSEP f[6]
+              # k of row want: the rows with the same pair and context up to it
+              m = 0; for (i = 1; i <= want; i++) { split(r[i], g, "\t")
+                if (g[1] == f[1] && g[4] == f[4] && g[5] == f[5] && g[6] == f[6]) m++ }
+              print f[1] "\t" f[4] "\t" f[5] "\t" (n[pair] == 1 ? "-\t1" : f[6] "\t" m) }' \
+        "$OUT/catalogue.tsv"
+    done <"$OUT/sample.txt"
+  } >"$1"
 }
 
 # ---------------------------------------------------------------- slots
@@ -319,7 +417,7 @@ run_unit() {
 # (each mode column: "killed <by>", "survived", or "-" when not run).
 run_mutant() {
   local j=$1 idx=$2 s=$OUT/slot$1 file line b64 orig mut
-  IFS=$'\t' read -r file line b64 orig mut <<<"$(row "$idx")"
+  IFS=$'\t' read -r file line b64 orig mut _ctx <<<"$(row "$idx")"
   local cur=$s/current
   if [[ -f $cur && $(cat "$cur") != "$file" ]]; then cp "$ROOT/$(cat "$cur")" "$s/$(cat "$cur")"; fi
   echo "$file" >"$cur"
@@ -382,11 +480,21 @@ main() {
   check_tools
   local start=$SECONDS j
   mkdir -p "$OUT"
-  rm -f "$OUT"/results*.tsv
+  rm -f "$OUT"/results*.tsv "$OUT/stale.txt"
   log "mutants of: $(tr '\n' ' ' <<<"$FILES")"
   # shellcheck disable=SC2086
   "$HERE/catalogue.sh" "$OUT/catalogue.tsv" $FILES
-  select_sample
+  if [[ -n $SAMPLE_FILE ]]; then
+    [[ -f $SAMPLE_FILE ]] || die "no sample file $SAMPLE_FILE"
+    resolve_sample "$SAMPLE_FILE"
+  else
+    select_sample
+  fi
+  if ((REDRAW)); then
+    write_sample "$COMMITTED_SAMPLE"
+    log "wrote ${COMMITTED_SAMPLE#"$ROOT"/} ($(wc -l <"$OUT/sample.txt") mutants, seed $SEED)"
+    return 0
+  fi
   log "building $JOBS slot(s) (core copies, libFuzzer + ASan/UBSan)"
   local pids=()
   for ((j = 0; j < JOBS; j++)); do setup_slot "$j" 1 & pids+=($!); done
@@ -406,10 +514,22 @@ main() {
          "$((SECONDS - start)) s, load $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "# $(cat "$OUT/selection.txt")"
   } >"$OUT/run.txt"
-  if ((CTEST)); then "$HERE/report.sh" "$OUT" --strict; else "$HERE/report.sh" "$OUT"; fi
+  local rc=0
+  if ((CTEST)); then "$HERE/report.sh" "$OUT" --strict || rc=$?; else "$HERE/report.sh" "$OUT" || rc=$?; fi
+  if [[ -s $OUT/stale.txt ]]; then
+    echo >&2
+    echo "STALE sample entries (the core changed under them; nothing was run for these):" >&2
+    awk -F'\t' '{ printf "  %s  %s  ==>  %s%s: %s\n", $1, $2, $3,
+                   $4 == "-" ? "" : "  (below \"" $4 "\")", $5 }' "$OUT/stale.txt" >&2
+    echo "Redraw the sample: harness/mutate/mutate.sh --redraw-sample, then classify its" \
+         "survivors (ctest -L mutate lists them)." >&2
+    rc=1
+  fi
+  return $rc
 }
 
 case ${1:-} in
   --internal-tce) OUT=$2; tce "$3" ;;
+  --check-options) shift; parse_options "$@" ;; # fuzz.sh: before installing anything
   *) main "$@" ;;
 esac

@@ -3,7 +3,11 @@
 # per file, per layer (core generic, core/x86_64) and in all, for the unit
 # tests, fuzzing from the committed corpus and fuzzing from an empty corpus,
 # then the survivors (file:line, original ==> mutant). Mutants listed in
-# harness/mutate/equivalent.txt are equivalent: out of every score.
+# harness/mutate/equivalent.txt are equivalent: out of every score. Both
+# lists name a mutant by its identity, never by line number: file, original
+# line, mutated line (blanks squeezed), context (the nearest non-blank line
+# above, or "-" when the pair is on one line of the file only); entries
+# naming no one mutant of the current core are printed as stale.
 # Writes OUT/summary.tsv (key<TAB>value) for bench/mutate-rows.sh.
 # harness/mutate/known-gaps.txt lists survivors that are missing checks
 # still open (same format): they count as survivors in every score, and
@@ -19,22 +23,27 @@ GAPS=${VMM_MUTATE_GAPS:-$ROOT/harness/mutate/known-gaps.txt}
 [[ -f $OUT/results.tsv ]] || { echo "report.sh: no $OUT/results.tsv" >&2; exit 2; }
 
 [[ -f $OUT/run.txt ]] && sed 's/^# //' "$OUT/run.txt"
-# One awk: equivalent.txt, the catalogue (to tell whether a listed line is
-# unique in its file when its line number moved), then the results.
+# One awk: the two lists, the catalogue (to find stale entries), then the
+# results.
 awk -F'\t' -v strict="$STRICT" -v summary="$OUT/summary.tsv" '
   function pct(k, n) { return n ? sprintf("%d/%d %5.1f%%", k, n, 100 * k / n) : "-" }
   function layer(f) { return f ~ /^core\/x86_64\// ? "core/x86_64" : "core (generic)" }
   FILENAME == ARGV[1] || FILENAME == ARGV[2] {   # equivalent.txt, known-gaps.txt
-    if ($0 ~ /^#/ || NF < 3) next
-    split($1, fl, ":"); key = fl[1] SUBSEP $2 SUBSEP $3; w = FILENAME == ARGV[1] ? "eq" : "gap"
-    list[w, key] = 1; listline[w, key, fl[2]] = 1; next
+    if ($0 ~ /^#/ || NF < 5) next
+    key = $1 SUBSEP $2 SUBSEP $3 SUBSEP $4; w = FILENAME == ARGV[1] ? "eq" : "gap"
+    list[w, key] = 1
+    entry[w, key] = $1 "  " $2 "  ==>  " $3 ($4 == "-" ? "" : "  (below \"" $4 "\")"); next
   }
-  FILENAME == ARGV[3] { same[$1 SUBSEP $4 SUBSEP $5]++; next }   # catalogue
+  FILENAME == ARGV[3] {                         # catalogue: file line b64 orig mut context
+    pair = $1 SUBSEP $4 SUBSEP $5; ctx[FNR] = $6; catfile[$1] = 1
+    if (!((pair, $2) in line_of)) { line_of[pair, $2] = 1; lines[pair]++ }
+    exists[pair SUBSEP $6] = 1; next
+  }
   {                                             # results: idx file line unit corpus empty orig mut
-    f = $2; key = f SUBSEP $7 SUBSEP $8
+    f = $2; pair = f SUBSEP $7 SUBSEP $8
     files[f] = 1; L = layer(f); layers[L] = 1
     if ($4 == "nobuild") { nobuild++; next }
-    listed = on("eq", key, $3); gap = on("gap", key, $3)
+    listed = on("eq", pair, $1); gap = on("gap", pair, $1)
     n[f]++; n[L]++; n["all"]++
     if (listed) { equiv[f]++; equiv[L]++; equiv["all"]++ }
     for (m = 1; m <= 3; m++) {
@@ -66,10 +75,20 @@ awk -F'\t' -v strict="$STRICT" -v summary="$OUT/summary.tsv" '
       printf "%s_killed\t%d\n%s_total\t%d\n", key, k[m, "all"], key, tot[m, "all"] > summary
     }
     printf "mutants\t%d\nequivalent\t%d\n", n["all"], equiv["all"] > summary
+    for (wk in entry) {                          # list entries naming no one mutant
+      split(wk, p, SUBSEP); pair = p[2] SUBSEP p[3] SUBSEP p[4]
+      if (!(p[2] in catfile)) continue
+      bad = p[5] == "-" ? lines[pair] != 1 : !((pair SUBSEP p[5]) in exists)
+      if (bad)
+        stale = stale sprintf("  %s: %s%s\n", p[1] == "eq" ? "equivalent.txt" : "known-gaps.txt",
+                              entry[wk], p[5] == "-" && lines[pair] > 1 ?
+                              sprintf(" (now on %d lines: add the line above as context)", lines[pair]) : "")
+    }
+    if (stale != "") printf "\nStale list entries (no such mutant in the current core):\n%s", stale
     if (strict && surv[2] != "") exit 1
   }
-  function on(w, key, ln) {      # listed in w; the line may have moved when the pair is unique
-    return ((w, key) in list) && (((w, key, ln) in listline) || same[key] == 1)
+  function on(w, pair, idx) {   # listed in w: by its context, or by "-" when the pair is unique
+    return ((w, pair SUBSEP ctx[idx]) in list) || (((w, pair SUBSEP "-") in list) && lines[pair] == 1)
   }
   function line(f) {
     printf "%-24s %7d %5d  %-16s %-16s %-16s\n", f, n[f], equiv[f],

@@ -21,14 +21,3 @@ _Noreturn void double_fail(const char *check, const char *fmt, ...)
     fprintf(stderr, "test double: %s: %s\n", check, msg);
     abort();
 }
-
-bool double_countdown(long *countdown)
-{
-    if (*countdown == 0) {
-        *countdown = -1;
-        return true;
-    }
-    if (*countdown > 0)
-        (*countdown)--;
-    return false;
-}

@@ -3,6 +3,7 @@
 #include "fail_alloc.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include "double_report.h"
@@ -129,6 +130,7 @@ static void *fa_alloc(void *ctx, size_t size, size_t align)
         block = heap_alloc(size, align);
     if (!block)
         return NULL;
+    memset(block, FAIL_ALLOC_FRESH, size); /* never the zeroes of a fresh mapping */
     block_header_t *h = (block_header_t *)(void *)(block - sizeof(block_header_t));
     h->size = size;
     h->magic = BLOCK_MAGIC;

@@ -17,6 +17,10 @@
  * freed block is not reused before fail_alloc_reset rewinds the arena (only
  * when nothing is live). Blocks that do not fit the arena come from malloc.
  *
+ * Every block is handed out filled with FAIL_ALLOC_FRESH bytes, never the
+ * zeroes of a fresh mapping: a field the code under test forgets to set
+ * reads as garbage (a record whose tree links were never initialised).
+ *
  * A free of NULL, of a foreign or freed pointer, or with the wrong size is
  * reported through double_report.h (never something to continue from).
  */
@@ -28,6 +32,8 @@
 #include <stdint.h>
 
 #include "core/alloc.h"
+
+#define FAIL_ALLOC_FRESH 0xA5u /* the byte every fresh block is filled with */
 
 typedef struct fail_alloc {
     long countdown;    /* calls left before the failing one; -1 = never fail */

@@ -42,6 +42,7 @@ void frame_pool_create(frame_pool_t *fp, uint64_t base, size_t nframes)
         fp->free_stack[i] = (uint32_t)(nframes - 1u - i);
     fp->free_top = nframes;
     fp->free_low = nframes;
+    fp->kept_top = nframes;
 }
 
 void *frame_pool_host(const frame_pool_t *fp, uint64_t p)
@@ -205,13 +206,29 @@ bool frame_pool_take(frame_pool_t *fp, size_t count, size_t align, uint64_t *phy
     return true;
 }
 
+bool frame_pool_keep(frame_pool_t *fp)
+{
+    if (fp->free_low != fp->free_top || fp->in_use != fp->nframes - fp->free_top)
+        return false;
+    for (size_t k = fp->free_top; k < fp->nframes; k++)
+        if (fp->free_stack[k] != (uint32_t)(fp->nframes - 1u - k) ||
+            !fp->used[fp->nframes - 1u - k])
+            return false;
+    fp->kept = fp->in_use;
+    fp->kept_top = fp->free_top;
+    return true;
+}
+
 bool frame_pool_reset(frame_pool_t *fp)
 {
-    if (fp->in_use != 0)
+    if (fp->in_use != fp->kept)
         return false;
-    for (size_t k = fp->free_low; k < fp->nframes; k++)
+    for (size_t k = fp->kept_top; k < fp->nframes; k++)
+        if (!fp->used[fp->nframes - 1u - k])
+            return false; /* a kept frame was freed, another one leaked */
+    for (size_t k = fp->free_low; k < fp->kept_top; k++)
         fp->free_stack[k] = (uint32_t)(fp->nframes - 1u - k);
-    fp->free_top = fp->free_low = fp->nframes;
+    fp->free_top = fp->free_low = fp->kept_top;
     return true;
 }
 

@@ -35,6 +35,8 @@ typedef struct frame_pool {
                               entries below it are as created           */
     size_t in_use;
     unsigned allocs;       /* successful allocations                    */
+    size_t kept;           /* frames kept across resets (frame_pool_keep) */
+    size_t kept_top;       /* free_top right after frame_pool_keep        */
 } frame_pool_t;
 
 /* Creates a pool of nframes frames at physical base (4K aligned). Aborts if
@@ -66,8 +68,15 @@ vmm_frames_t frame_pool_frames(frame_pool_t *fp);
 /* Puts the free stack back as frame_pool_create left it, so the next input
  * gets the same frames whatever ran before (reproducible findings). Costs
  * the stack entries popped since the last reset. Call only when no frame is
- * in use (returns false and does nothing otherwise). */
+ * in use but the kept ones (returns false and does nothing otherwise). */
 bool frame_pool_reset(frame_pool_t *fp);
+
+/* Keeps the frames in use now (single frames taken from a fresh pool, e.g.
+ * kernel tables built once per process) across resets: frame_pool_reset
+ * then expects exactly these in use and puts the free stack back as it was
+ * right after this call. Returns false, keeping nothing, when frames were
+ * freed or taken as runs since the pool was created or last reset. */
+bool frame_pool_keep(frame_pool_t *fp);
 
 /* True when count free frames aligned to align frames exist (what a
  * contiguous allocation needs). */

@@ -1,0 +1,36 @@
+/*
+ * fuzz_bits.h - the models' flat bitmaps (64-bit words, bit i of word
+ * i / 64): the runs of equal bits a check compares with one range query of
+ * the core's bitmap each.
+ */
+#ifndef HARNESS_FUZZ_BITS_H
+#define HARNESS_FUZZ_BITS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define FUZZ_WORD_BITS 64u
+
+/* Returns bit i of words. */
+static inline bool fuzz_bit(const uint64_t *words, size_t i)
+{
+    return (words[i / FUZZ_WORD_BITS] >> (i % FUZZ_WORD_BITS)) & 1u;
+}
+
+/* Returns the first index in [i, end) whose bit in words is not v, or end
+ * (a word at a time): the end of the run of v starting at i. */
+static inline size_t fuzz_run_end(const uint64_t *words, size_t i, size_t end, bool v)
+{
+    while (i < end) {
+        uint64_t w = (words[i / FUZZ_WORD_BITS] ^ (v ? UINT64_MAX : 0)) >> (i % FUZZ_WORD_BITS);
+        if (w) {
+            size_t at = i + (size_t)__builtin_ctzll(w);
+            return at < end ? at : end;
+        }
+        i += FUZZ_WORD_BITS - i % FUZZ_WORD_BITS;
+    }
+    return end;
+}
+
+#endif
