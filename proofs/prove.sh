@@ -148,6 +148,7 @@ secs=$(($(date +%s) - start))
 rc=0
 reports=()
 for spec in "${shards[@]}"; do
+  # shellcheck disable=SC2086
   set -- $spec
   r=$(cat "$OUT/$1/$2/rc" 2>/dev/null || echo 1)
   ((r == 0)) || rc=$r
@@ -239,6 +240,7 @@ if ((table_rc == 2)); then
 fi
 if ((rc != 0 || table_rc != 0)); then
   for spec in "${shards[@]}"; do
+    # shellcheck disable=SC2086
     set -- $spec
     grep -E '\[Failed\]|Timeout|Unknown|rror' "$OUT/$1/$2/wp.log" | grep -v 'Valid' | head -40 || true
   done
