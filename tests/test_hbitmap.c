@@ -534,12 +534,65 @@ static void test_first_fit_vs_flat(void)
     free(words);
 }
 
+/* The incremental summaries (a leaf's group runs, a node's runs from its
+ * one changed slot) against the flat bitmap: ranges that start or end near
+ * the edges of groups (512 entries), leaves (4096) and level-1 slots
+ * (2^18), sets and clears that lengthen, cut or end the longest run of a
+ * group, leaf or node, each followed by first fit from 0 and from the
+ * range (hbitmap_find against bitmap_find_set) and the structural check
+ * (which recomputes every summary from the bits). */
+static void test_summaries_at_edges(void)
+{
+    fail_alloc_t fa;
+    fail_alloc_init(&fa);
+    vmm_allocator_t a = fail_alloc_iface(&fa);
+    static hbitmap_t hb;
+    size_t num = ((size_t)3 << 18) + 777u; /* height 2, a partial last leaf */
+    uint64_t *words = calloc(BITMAP_WORDS(num), 8);
+    bitmap_t bm;
+    static const size_t edge[] = {512, 4096, (size_t)1 << 18};
+    CHECK_OK(bitmap_init(&bm, words, BITMAP_WORDS(num), num));
+    CHECK_OK(hbitmap_init(&hb, num, &a));
+    for (int i = 0; i < 3000; i++) {
+        size_t e = edge[rnd(3)];
+        size_t p = (size_t)rnd(num / e + 1u) * e;
+        p = p + 40u > (size_t)rnd(81) ? p + 40u - (size_t)rnd(81) : p;
+        if (p >= num)
+            p = num - 1u;
+        static const size_t lens[] = {8, 600, 5000, 300000};
+        size_t n = 1u + (size_t)rnd(lens[rnd(4)]);
+        if (n > num - p)
+            n = num - p;
+        bool set = rnd(2) == 0;
+        CHECK_OK(set ? bitmap_set_range(&bm, p, n) : bitmap_clear_range(&bm, p, n));
+        CHECK_OK(set ? hbitmap_set_range(&hb, p, n) : hbitmap_clear_range(&hb, p, n));
+        CHECK(bm.num_free == hbitmap_num_free(&hb));
+        CHECK(hbitmap_check_at(&hb, p) && hbitmap_check_at(&hb, p + n - 1u));
+        for (int f = 0; f < 2; f++) {
+            size_t want = 1u + (size_t)rnd(rnd(2) ? 700 : 9000), hint = f == 0 ? 0 : p;
+            size_t f1 = 0, f2 = 0;
+            vmm_status_t s1 = bitmap_find_set(&bm, want, 1, hint, &f1);
+            vmm_status_t s2 = hbitmap_find(&hb, want, 1, hint, &f2);
+            CHECK(s1 == s2 && (s1 != VMM_OK || f1 == f2));
+            if (s1 == VMM_OK)
+                CHECK_OK(bitmap_clear_range(&bm, f1, want));
+        }
+        if (i % 100 == 99)
+            CHECK(hbitmap_check(&hb));
+    }
+    CHECK(hbitmap_check(&hb));
+    hbitmap_destroy(&hb);
+    CHECK(fa.live == 0);
+    free(words);
+}
+
 int main(void)
 {
     RUN(test_errors);
     RUN(test_split_failures);
     RUN(test_search_ends_at_root_span);
     RUN(test_first_fit_vs_flat);
+    RUN(test_summaries_at_edges);
     RUN(test_window_1);
     RUN(test_window_63);
     RUN(test_window_64);
