@@ -27,7 +27,7 @@
 #define SHIFT(l) (HBITMAP_LEAF_SHIFT + HBITMAP_FAN_SHIFT * (size_t)(l))
 #define SPAN(l) ((size_t)1 << SHIFT(l))
 /* Index of the slot of level l holding entry i in the node starting at base. */
-#define SLOT_OF(i, base, l) ((unsigned)(((i) - (base)) >> SHIFT(l)))
+#define SLOT_OF(i, base, l) ((unsigned)span_div((i) - (base), l))
 #define SLOT_BIT(k) ((uint64_t)1 << (k))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
@@ -38,6 +38,28 @@
 
 _Static_assert(sizeof(size_t) == 8, "hbitmap needs a 64-bit size_t");
 _Static_assert(sizeof(void *) == sizeof(uint64_t), "hbitmap needs 64-bit pointers");
+
+/* ---- spans: the shifts by SHIFT(l), stated as what they compute ---- */
+
+/* Returns x / SPAN(l): the slot of level l holding offset x of a node. */
+/*@ requires l < HBITMAP_MAX_HEIGHT;
+    assigns \nothing;
+    ensures \result == x / hb_span(l);
+*/
+static size_t span_div(size_t x, unsigned l)
+{
+    return x >> SHIFT(l);
+}
+
+/* Returns k * SPAN(l): the offset of slot k of level l in its node. */
+/*@ requires l < HBITMAP_MAX_HEIGHT && k < 64;
+    assigns \nothing;
+    ensures \result == k * hb_span(l);
+*/
+static size_t span_mul(size_t k, unsigned l)
+{
+    return k * SPAN(l);
+}
 
 /* ---- bit helpers (loop-free, no libgcc) ---- */
 
@@ -724,7 +746,7 @@ vmm_status_t hbitmap_test(const hbitmap_t *hb, size_t i, bool *is_set)
     for (unsigned l = hb->height - 1u;; l--) {
         unsigned k = SLOT_OF(i, base, l);
         /*@ assert k == (i - base) / hb_span(l) && k < 64; */
-        base += (size_t)k << SHIFT(l);
+        base += span_mul(k, l);
         /*@ assert (i - \at(base, LoopCurrent)) % hb_span(l) == i - base; */
         if (node->child[k].node == 0) {
             *is_set = (node->full & SLOT_BIT(k)) != 0;
@@ -732,7 +754,7 @@ vmm_status_t hbitmap_test(const hbitmap_t *hb, size_t i, bool *is_set)
         }
         if (l == 0) {
             size_t j = i - base;
-            *is_set = (node->child[k].leaf->bits[j / WORD_BITS] >> (j % WORD_BITS) & 1u) != 0;
+            *is_set = (node->child[k].leaf->bits[j / WORD_BITS] & SLOT_BIT(j % WORD_BITS)) != 0;
             return VMM_OK;
         }
         node = node->child[k].node;

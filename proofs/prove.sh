@@ -14,9 +14,13 @@
 # Proves every goal of each unit's file - contracts, loop invariants and
 # variants, assigns, and the -wp-rte runtime-error goals - with CVC4
 # through Why3, the shared logic coming from the unit's .acsl file. Prints a
-# table of goals proved per function and writes OUTDIR/<unit>/report.json,
-# OUTDIR/<unit>/wp.log and OUTDIR/table.txt. Goal names in the table and in
-# proofs/open-goals.txt are "<unit>:<WP goal name>".
+# table of goals proved per function and writes OUTDIR/<unit>/<shard>/
+# report.json, .../wp.log and OUTDIR/table.txt. Goal names in the table and
+# in proofs/open-goals.txt are "<unit>:<WP goal name>" (a call's
+# precondition: "<unit>:<caller>@<callee>_requires_<n>").
+# A unit may be shared out between parallel frama-c runs (proofs/<unit>.shards):
+# with the cache, generating and simplifying the goals is nearly all the
+# work, and WP does it on one core per run.
 # Exit: 0 every goal proved, 1 a goal unproved or a Frama-C error,
 #       77 Frama-C (or Why3) missing: the test is skipped, never passed.
 # Env: VMM_WP_CACHE=<dir> (default proofs/wp-cache, committed: WP keys it by
@@ -49,19 +53,37 @@ JOBS=${VMM_WP_JOBS:-$(nproc)}
 # (hbitmap.c uses _Static_assert: C11).
 unit_source() { echo "core/$1.c"; }
 unit_flags() { [[ $1 == hbitmap ]] && echo "-c11" || true; }
-# unit_fcts NAME: -wp-skip-fct with the functions listed in proofs/NAME.skip
-# when that file exists (functions without a contract yet, not handed to WP;
-# every other function is), else nothing.
-unit_fcts() {
-  local list=$ROOT/proofs/$1.skip
-  [[ -f $list ]] || return 0
-  echo "-wp-skip-fct $(sed 's/#.*//' "$list" | tr -s ' \n' ',' | sed 's/^,//; s/,$//')"
+# names FILE: the function names listed in FILE (comments dropped), comma-
+# separated.
+names() { sed 's/#.*//' "$1" | tr -s ' \n' ',' | sed 's/^,//; s/,$//'; }
+# unit_shards NAME: how many frama-c runs prove the unit: one per line of
+# proofs/NAME.shards (if any) plus one for the rest. Shards only share out
+# the work (WP generates and simplifies the goals of one run on one core,
+# and the warm run is all that: the provers' answers come from the cache).
+unit_shards() {
+  local list=$ROOT/proofs/$1.shards n=0
+  [[ -f $list ]] && n=$(sed 's/#.*//' "$list" | grep -c '[a-z]' || true)
+  echo $((n + 1))
 }
-# unit_lemmas NAME: with a skip list WP leaves the lemmas out, so a second
-# WP pass proves them (-wp-prop=@lemma); nothing for a whole-file unit.
-unit_lemmas() {
-  [[ -f $ROOT/proofs/$1.skip ]] || return 0
-  echo "-then -wp-skip-fct= -wp-prop=@lemma -wp"
+# shard_fcts NAME N: frama-c's function selection for shard N of the unit.
+# Shard N >= 1 is line N of proofs/NAME.shards (-wp-fct). Shard 0 is the
+# rest: every function in no shard line and not in proofs/NAME.skip (the
+# functions without a contract yet, not handed to WP), so a new function
+# is always proved somewhere; then a second WP pass proves the lemmas
+# (-wp-prop=@lemma), which WP leaves out of a run that skips functions.
+shard_fcts() {
+  local shards=$ROOT/proofs/$1.shards skip=$ROOT/proofs/$1.skip
+  if (($2 > 0)); then
+    echo "-wp-fct $(sed 's/#.*//' "$shards" | grep '[a-z]' | sed -n "$2p" | tr -s ' ' ',' |
+      sed 's/^,//; s/,$//')"
+    return
+  fi
+  local skipped=""
+  [[ -f $skip ]] && skipped=$(names "$skip")
+  [[ -f $shards ]] && skipped="$skipped,$(names "$shards")"
+  skipped=$(echo "$skipped" | sed 's/^,//; s/,$//')
+  [[ -n $skipped ]] || return 0
+  echo "-wp-skip-fct $skipped -then -wp-skip-fct= -wp-prop=@lemma -wp"
 }
 for unit in $UNITS; do
   [[ -f $ROOT/$(unit_source "$unit") && -f $ROOT/proofs/$unit.acsl ]] ||
@@ -78,34 +100,60 @@ export WHY3CONFIG=${WHY3CONFIG:-$ROOT/.tools/why3.conf}
 "$ROOT/proofs/setup.sh"
 mkdir -p "$OUT" "$CACHE"
 
-# run_wp UNIT: runs WP over the unit's production file; the report plug-in
-# turns any goal left unknown into an error, so frama-c exits non-zero then.
+# classify UNIT: a unit proved in one run also has the report plug-in turn
+# any property left unknown into an error (frama-c exits non-zero). Not with
+# shards: a callee's requires stays unknown in a run that misses some of
+# its callers; the table below checks every goal of every shard's report.
+classify() {
+  (($(unit_shards "$1") == 1)) || return 0
+  echo "-then -report-classify -report-unclassified-unknown ERROR -report-unclassified-invalid ERROR"
+}
+
+# run_wp UNIT N: runs WP over shard N of the unit's production file into
+# $OUT/UNIT/N/ (report.json, wp.log, rc); the report plug-in turns any goal
+# left unknown into an error, so frama-c exits non-zero then.
 run_wp() {
+  local dir=$OUT/$1/$2 rc=0
+  mkdir -p "$dir"
   cd "$ROOT"
   # shellcheck disable=SC2046
   frama-c -machdep x86_64 $(unit_flags "$1") \
     -cpp-extra-args="-I$ROOT -include $ROOT/proofs/$1.acsl" \
     -warn-unsigned-overflow \
     "$(unit_source "$1")" \
-    -wp -wp-rte $(unit_fcts "$1") -wp-prover cvc4 -wp-timeout "$TIMEOUT" -wp-par "$JOBS" \
+    -wp -wp-rte -wp-prover cvc4 -wp-timeout "$TIMEOUT" -wp-par "$WP_PAR" \
     -wp-auto wp:split,wp:range \
     -wp-cache "$CACHE_MODE" -wp-cache-dir "$CACHE" \
-    $(unit_lemmas "$1") \
-    -wp-report-json "$OUT/$1/report.json" \
-    -then -report-classify -report-unclassified-unknown ERROR \
-    -report-unclassified-invalid ERROR
+    $(shard_fcts "$1" "$2") \
+    -wp-report-json "$dir/report.json" $(classify "$1") >"$dir/wp.log" 2>&1 || rc=$?
+  echo "$rc" >"$dir/rc"
 }
 
+# Every shard of every unit, at most JOBS frama-c runs at a time (each with
+# JOBS / shards prover processes, at least 1), the unit's rest first.
+shards=()
+for unit in $UNITS; do
+  rm -rf "${OUT:?}/$unit"
+  for ((n = 0; n < $(unit_shards "$unit"); n++)); do shards+=("$unit $n"); done
+done
+WP_PAR=$((JOBS / ${#shards[@]} > 1 ? JOBS / ${#shards[@]} : 1))
 start=$(date +%s)
+for spec in "${shards[@]}"; do
+  while (($(jobs -rp | wc -l) >= JOBS)); do wait -n || true; done
+  # shellcheck disable=SC2086
+  run_wp $spec &
+done
+wait
+secs=$(($(date +%s) - start))
 rc=0
 reports=()
-for unit in $UNITS; do
-  mkdir -p "$OUT/$unit"
-  rm -f "$OUT/$unit/report.json"
-  run_wp "$unit" >"$OUT/$unit/wp.log" 2>&1 || rc=$?
-  reports+=("$unit=$OUT/$unit/report.json")
+for spec in "${shards[@]}"; do
+  # shellcheck disable=SC2086
+  set -- $spec
+  r=$(cat "$OUT/$1/$2/rc" 2>/dev/null || echo 1)
+  ((r == 0)) || rc=$r
+  reports+=("$1=$OUT/$1/$2/report.json")
 done
-secs=$(($(date +%s) - start))
 
 # Prints "function proved/total" per function and the total line; returns 1
 # unless every goal is proved.
@@ -122,16 +170,24 @@ for unit, path in units:
         print("%s: no report (frama-c failed, see its wp.log)" % unit)
         sys.exit(1)
     report = json.load(open(path))
-    # Each goal counts once, under the first function section that lists it
-    # (a call's precondition is listed under the caller); lemmas under
-    # "(lemmas)". Keys starting with "wp:" are section summaries, not goals.
+    # Each goal counts once, under the function section that lists it (a
+    # call's precondition is listed under the caller, named after the
+    # callee's requires and numbered per frama-c run: it is named
+    # "caller@callee_requires_N" here, since shards of a unit are separate
+    # runs); lemmas under "(lemmas)". Keys starting with "wp:" are section
+    # summaries, not goals.
     sections = [("(lemmas)", gs) for gs in report.get("wp:axiomatics", {}).values()]
     sections += list(report.get("wp:functions", {}).items())
     for owner, gs in sections:
         for name, g in gs.items():
-            name = unit + ":" + name
-            if name.split(":", 1)[1].startswith("wp:") or name in seen:
+            if name.startswith("wp:"):
                 continue
+            if owner != "(lemmas)" and not name.startswith(owner + "_"):
+                name = owner + "@" + name
+            name = unit + ":" + name
+            if name in seen:
+                print("duplicate goal name in the reports: " + name)
+                sys.exit(1)
             seen.add(name)
             m = g.get("wp:main", {})
             ok = m.get("total", 0) > 0 and m.get("valid", 0) == m.get("total", 0)
@@ -150,7 +206,7 @@ for key in sorted(per):
     proved += v
     total += t
     print("%-36s %8d %6d%s" % ("%s:%s" % key, v, t, "" if v == t else "   <-- UNPROVED"))
-for unit, _ in units:
+for unit in dict.fromkeys(u for u, _ in units):
     uv = sum(v for (u, _f), (v, _t) in per.items() if u == unit)
     ut = sum(t for (u, _f), (_v, t) in per.items() if u == unit)
     print("%-36s %8d %6d" % ("TOTAL:" + unit, uv, ut))
@@ -183,10 +239,12 @@ if ((table_rc == 2)); then
   exit 0
 fi
 if ((rc != 0 || table_rc != 0)); then
-  for unit in $UNITS; do
-    grep -E '\[Failed\]|Timeout|Unknown|rror' "$OUT/$unit/wp.log" | grep -v 'Valid' | head -40 || true
+  for spec in "${shards[@]}"; do
+    # shellcheck disable=SC2086
+    set -- $spec
+    grep -E '\[Failed\]|Timeout|Unknown|rror' "$OUT/$1/$2/wp.log" | grep -v 'Valid' | head -40 || true
   done
-  echo "prove.sh: FAILED (frama-c exit $rc; full logs $OUT/<unit>/wp.log)"
+  echo "prove.sh: FAILED (frama-c exit $rc; full logs $OUT/<unit>/<shard>/wp.log)"
   exit 1
 fi
 echo "prove.sh: all goals proved"

@@ -29,6 +29,10 @@
 #       than the test's budget; exit 1 when a mutant that neither list names
 #       survives or a sample entry is stale, 77 (skipped) when
 #       universalmutator or libFuzzer is missing.
+#   mutate.sh --check-sample [--sample-file FILE] [--out DIR]
+#       only resolves the sample (default the committed one) against the
+#       current core/, in about 30 s: exit 1, naming every stale entry and
+#       how to redraw, when one no longer names a mutant that compiles.
 #   mutate.sh --redraw-sample
 #       draws the ctest's sample again from the current core/ (seed 7, 20
 #       mutants, same rules as a run) and writes harness/mutate/sample.txt;
@@ -38,9 +42,10 @@
 # (blanks squeezed), never a line number: sample.txt, equivalent.txt and
 # known-gaps.txt name mutants that way, so edits elsewhere in core/ leave
 # them valid. sample.txt: file <TAB> original <TAB> mutant <TAB> context
-# <TAB> k: context "-" when that original/mutant pair is unique in the file
-# (the entry goes stale if it stops being unique), else the nearest
-# non-blank line above the original, and k picks the k-th such mutant.
+# <TAB> k/n: context "-" when that original/mutant pair is unique in the
+# file (the entry goes stale if it stops being unique), else the nearest
+# line above the original with a letter or digit, and k/n picks the k-th of
+# the n such mutants (the entry goes stale when n changes).
 # Each slot builds a copy of the tree whose core/ is a real copy (everything
 # else symlinked) in OUT/slot<j>; a mutant costs the rebuild of its file's
 # objects and the relinking of the binaries that use it.
@@ -60,7 +65,7 @@ die() { echo "mutate.sh: $*" >&2; exit 2; }
 
 # ---------------------------------------------------------------- options
 SAMPLE=200 SEED=1 TIME=30 JOBS=2 MODES="unit corpus empty" FILES="" OUT=$ROOT/out/mutate CTEST=0
-MINUTES=0 EXCLUDE="" SAMPLE_FILE="" REDRAW=0
+MINUTES=0 EXCLUDE="" SAMPLE_FILE="" REDRAW=0 CHECK_SAMPLE=0
 COMMITTED_SAMPLE=$HERE/sample.txt
 parse_options() {
   while (($#)); do
@@ -82,6 +87,8 @@ parse_options() {
       --ctest) CTEST=1; OUT=$2/mutate-ctest; SAMPLE_FILE=$COMMITTED_SAMPLE; TIME=5; MODES=corpus
                EXCLUDE=emu; shift 2 ;;
       --redraw-sample) REDRAW=1; OUT=$ROOT/out/mutate-redraw; SAMPLE=20; SEED=7; shift ;;
+      --check-sample) CHECK_SAMPLE=1; OUT=$ROOT/out/mutate-check
+                      [[ -n $SAMPLE_FILE ]] || SAMPLE_FILE=$COMMITTED_SAMPLE; shift ;;
       -h|--help) sed -n '2,/^set -euo/p' "$0" | sed -n 's/^# \?//p'; exit 0 ;;
       *) die "unknown option $1 (see --help)" ;;
     esac
@@ -226,12 +233,17 @@ resolve_sample() {
     idx=$(F=$file O=$orig M=$mut C=${ctx:--} K=${k:-1} awk -F'\t' '
             $1 != ENVIRON["F"] || $4 != ENVIRON["O"] || $5 != ENVIRON["M"] { next }
             ENVIRON["C"] == "-" { hits++; first = first ? first : NR; next }
-            $6 == ENVIRON["C"] && ++seen == ENVIRON["K"] + 0 { print NR; exit }
-            END { if (ENVIRON["C"] == "-") print hits == 1 ? first : "-" hits + 0 }' \
+            $6 == ENVIRON["C"] && ++seen == want { pick = NR }
+            $6 == ENVIRON["C"] { hits++ }
+            BEGIN { split(ENVIRON["K"], kn, "/"); want = kn[1] + 0; total = kn[2] + 0 }
+            END { if (ENVIRON["C"] == "-") print hits == 1 ? first : "-" hits + 0
+                  else if (total && hits != total) print "-" hits + 0
+                  else if (pick) print pick }' \
             "$OUT/catalogue.tsv")
     if [[ -z $idx || $idx == -* ]]; then
       local why="no such mutant in the current $file (the line changed or is gone)"
       [[ $idx == -* && $idx != -0 ]] && why="the line now occurs ${idx#-} times in $file (ambiguous)"
+      [[ $idx == -* && $idx != -0 && $ctx != - ]] && why="the line now occurs ${idx#-} times below that context in $file (was ${k#*/})"
       printf '%s\t%s\t%s\t%s\t%s\n' "$file" "$orig" "$mut" "${ctx:--}" "$why" >>"$OUT/stale.txt"
       continue
     fi
@@ -258,9 +270,9 @@ write_sample() {
     echo "# The ctest's sample (ctest -L mutate): $SAMPLE mutants of core/ drawn with seed $SEED by"
     echo "# harness/mutate/mutate.sh --redraw-sample on commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')."
     echo "# One mutant a line: file <TAB> original line <TAB> mutated line <TAB> context <TAB> k"
-    echo "# (context: - when the pair is unique in the file, else the nearest non-blank line"
-    echo "# above; k: the k-th mutant with that text and context). Redraw when the ctest"
-    echo "# reports a stale entry."
+    echo "# (context: - when the pair is unique in the file, else the nearest line above with"
+    echo "# a letter or digit; k/n: the k-th of the n mutants with that text and context)."
+    echo "# Redraw when the ctest reports a stale entry."
     local idx
     while read -r idx; do
       awk -F'\t' -v want="$idx" '
@@ -270,7 +282,7 @@ write_sample() {
               # k of row want: the rows with the same pair and context up to it
               m = 0; for (i = 1; i <= want; i++) { split(r[i], g, "\t")
                 if (g[1] == f[1] && g[4] == f[4] && g[5] == f[5] && g[6] == f[6]) m++ }
-              print f[1] "\t" f[4] "\t" f[5] "\t" (n[pair] == 1 ? "-\t1" : f[6] "\t" m) }' \
+              print f[1] "\t" f[4] "\t" f[5] "\t" (n[pair] == 1 ? "-\t1" : f[6] "\t" m "/" k[c]) }' \
         "$OUT/catalogue.tsv"
     done <"$OUT/sample.txt"
   } >"$1"
@@ -490,6 +502,11 @@ main() {
   else
     select_sample
   fi
+  if ((CHECK_SAMPLE)); then
+    [[ -s $OUT/stale.txt ]] || { log "every sample entry names a mutant of the current core"; return 0; }
+    report_stale
+    return 1
+  fi
   if ((REDRAW)); then
     write_sample "$COMMITTED_SAMPLE"
     log "wrote ${COMMITTED_SAMPLE#"$ROOT"/} ($(wc -l <"$OUT/sample.txt") mutants, seed $SEED)"
@@ -517,15 +534,22 @@ main() {
   local rc=0
   if ((CTEST)); then "$HERE/report.sh" "$OUT" --strict || rc=$?; else "$HERE/report.sh" "$OUT" || rc=$?; fi
   if [[ -s $OUT/stale.txt ]]; then
-    echo >&2
-    echo "STALE sample entries (the core changed under them; nothing was run for these):" >&2
-    awk -F'\t' '{ printf "  %s  %s  ==>  %s%s: %s\n", $1, $2, $3,
-                   $4 == "-" ? "" : "  (below \"" $4 "\")", $5 }' "$OUT/stale.txt" >&2
-    echo "Redraw the sample: harness/mutate/mutate.sh --redraw-sample, then classify its" \
-         "survivors (ctest -L mutate lists them)." >&2
+    report_stale
     rc=1
   fi
   return $rc
+}
+
+# report_stale: the stale sample entries (OUT/stale.txt) and what to do.
+report_stale() {
+  {
+    echo
+    echo "STALE sample entries (the core changed under them; nothing was run for these):"
+    awk -F'\t' '{ printf "  %s  %s  ==>  %s%s: %s\n", $1, $2, $3,
+                   ($4 == "-" ? "" : "  (below \"" $4 "\")"), $5 }' "$OUT/stale.txt"
+    echo "Redraw the sample: harness/mutate/mutate.sh --redraw-sample, then classify its" \
+         "survivors (ctest -L mutate lists them)."
+  } >&2
 }
 
 case ${1:-} in

@@ -79,10 +79,12 @@ awk -F'\t' -v strict="$STRICT" -v summary="$OUT/summary.tsv" '
       split(wk, p, SUBSEP); pair = p[2] SUBSEP p[3] SUBSEP p[4]
       if (!(p[2] in catfile)) continue
       bad = p[5] == "-" ? lines[pair] != 1 : !((pair SUBSEP p[5]) in exists)
-      if (bad)
-        stale = stale sprintf("  %s: %s%s\n", p[1] == "eq" ? "equivalent.txt" : "known-gaps.txt",
-                              entry[wk], p[5] == "-" && lines[pair] > 1 ?
-                              sprintf(" (now on %d lines: add the line above as context)", lines[pair]) : "")
+      if (!bad) continue
+      why = ""
+      if (p[5] == "-" && lines[pair] > 1)
+        why = sprintf(" (now on %d lines: add the line above as context)", lines[pair])
+      stale = stale sprintf("  %s: %s%s\n", (p[1] == "eq" ? "equivalent.txt" : "known-gaps.txt"),
+                            entry[wk], why)
     }
     if (stale != "") printf "\nStale list entries (no such mutant in the current core):\n%s", stale
     if (strict && surv[2] != "") exit 1
