@@ -105,7 +105,7 @@ parse_options() {
 # missing WHAT: a tool is missing; the ctest is then skipped, never passed.
 missing() {
   echo "mutate.sh: SKIPPED: $1" >&2
-  ((CTEST)) && exit $SKIP
+  ((CTEST || CHECK_SAMPLE)) && exit $SKIP
   exit 1
 }
 
