@@ -20,11 +20,20 @@
 #define FRAME_CEIL(addr) (((addr) >> VMM_PAGE_SHIFT) + (((addr) & VMM_PAGE_MASK) != 0))
 #define IS_POW2(x) ((x) != 0 && ((x) & ((x) - 1u)) == 0)
 
-/* Returns true when base + length wraps around 2^64. */
+/* Returns true when [base, base + length) runs past the last byte of the
+ * address space. A range may end exactly at 2^64, as x86_boot_init allows. */
 static bool range_wraps(uint64_t base, uint64_t length)
 {
-    return length > UINT64_MAX - base;
+    return length != 0 && length - 1u > UINT64_MAX - base;
 }
+
+/* The frame numbers just past a non-empty range that does not wrap:
+ * floor and ceiling of (base + length) / 4 KiB, exact when the range ends
+ * at 2^64 (where base + length itself would be 0). */
+#define LAST_BYTE(base, len) ((base) + ((len) - 1u))
+#define END_FRAME_FLOOR(base, len) \
+    (FRAME_OF(LAST_BYTE(base, len)) + ((LAST_BYTE(base, len) & VMM_PAGE_MASK) == VMM_PAGE_MASK))
+#define END_FRAME_CEIL(base, len) (FRAME_OF(LAST_BYTE(base, len)) + 1u)
 
 /* Returns the number of whole frames below the end of the highest usable
  * entry that holds at least one whole frame; 0 when there is none. Entries
@@ -37,7 +46,7 @@ static uint64_t managed_frames(const memmap_entry_t *map, size_t count)
         if (e->type != MEMMAP_USABLE || e->length == 0 || range_wraps(e->base, e->length))
             continue;
         uint64_t first = FRAME_CEIL(e->base);
-        uint64_t end = FRAME_OF(e->base + e->length);
+        uint64_t end = END_FRAME_FLOOR(e->base, e->length);
         if (end > first && end > top)
             top = end;
     }
@@ -103,8 +112,8 @@ static void hint_after_free(pmm_t *pmm, size_t f)
 static void apply_entry(pmm_t *pmm, const memmap_entry_t *e, bool usable)
 {
     uint64_t first = usable ? FRAME_CEIL(e->base) : FRAME_OF(e->base);
-    uint64_t end = usable ? FRAME_OF(e->base + e->length)
-                          : FRAME_CEIL(e->base + e->length);
+    uint64_t end = usable ? END_FRAME_FLOOR(e->base, e->length)
+                          : END_FRAME_CEIL(e->base, e->length);
     if (end > pmm->num_frames)
         end = pmm->num_frames;
     if (first >= end)
@@ -204,7 +213,7 @@ vmm_status_t pmm_reserve(pmm_t *pmm, uint64_t base, uint64_t length)
     if (range_wraps(base, length))
         return VMM_ERR_OVERFLOW;
     uint64_t first = FRAME_OF(base);
-    uint64_t end = FRAME_CEIL(base + length);
+    uint64_t end = END_FRAME_CEIL(base, length);
     size_t n;
     clip(pmm, first, end - first, &n);
     if (n == 0)

@@ -36,7 +36,8 @@ size_t pmm_storage_words(const memmap_entry_t *map, size_t count);
 
 /* Builds the frame manager from map. VMM_ERR_INVALID_ARGUMENT when the map has
  * no usable frame, VMM_ERR_OUT_OF_BOUNDS when storage_words is too small,
- * VMM_ERR_OVERFLOW when an entry's base + length wraps. Overlapping entries:
+ * VMM_ERR_OVERFLOW when an entry runs past 2^64 (it may end exactly there, as
+ * in x86_boot_init). Overlapping entries:
  * a frame is free only if no non-usable entry touches it. */
 vmm_status_t pmm_init(pmm_t *pmm, const memmap_entry_t *map, size_t count,
                       uint64_t *storage, size_t storage_words);
@@ -45,7 +46,7 @@ vmm_status_t pmm_init(pmm_t *pmm, const memmap_entry_t *map, size_t count,
  * image): they become used and reserved. Frames outside managed memory are
  * skipped. VMM_ERR_PHYS_ALREADY_ALLOCATED when one of them is allocated,
  * VMM_ERR_INVALID_ARGUMENT when length is 0, VMM_ERR_OVERFLOW when
- * base + length wraps. */
+ * the range runs past 2^64 (it may end exactly there). */
 vmm_status_t pmm_reserve(pmm_t *pmm, uint64_t base, uint64_t length);
 
 /* Allocates the lowest free frame / the lowest count contiguous free frames

@@ -35,7 +35,8 @@
 #define ADDR_ODD_SHIFT 15u      /* bit 15: one byte off */
 #define RAW_FLAG 0x80u
 #define ALIGN_SHIFTS 10u
-#define LEN_WRAPS 0xFFFFu       /* reserve: to 2^64 and past */
+#define LEN_WRAPS 0xFFFFu       /* reserve: one byte past 2^64 */
+#define LEN_TO_TOP 0xFFFEu      /* reserve: to exactly 2^64 */
 
 enum { FREE = 0, ALLOCATED = 1, RESERVED = 2 };
 
@@ -359,13 +360,11 @@ static void op_reserve(pmm_state_t *s, uint64_t base, uint64_t length)
     size_t first = 0, end = 0;
     if (length == 0) {
         allowed = BIT(VMM_ERR_INVALID_ARGUMENT);
-    } else if (length > UINT64_MAX - base) {
+    } else if (length - 1u > UINT64_MAX - base) { /* may end exactly at 2^64 */
         allowed = BIT(VMM_ERR_OVERFLOW);
     } else {
         first = (size_t)(FRAME(base) < s->n ? FRAME(base) : s->n);
-        uint64_t e = (base + length + VMM_PAGE_MASK) >> VMM_PAGE_SHIFT;
-        if (base + length > UINT64_MAX - VMM_PAGE_MASK)
-            e = FRAME(UINT64_MAX) + 1u;
+        uint64_t e = FRAME(base + (length - 1u)) + 1u; /* past the last byte's frame */
         end = (size_t)(e < s->n ? e : s->n);
         for (size_t f = first; f < end; f++)
             if (s->model[f] == ALLOCATED)
@@ -440,7 +439,10 @@ static void run_op(pmm_state_t *s, fuzz_data_t *fd, unsigned op)
     case PMM_OP_RESERVE: {
         uint64_t base = (uint64_t)fd_u16(fd) * BASE_UNIT;
         uint16_t len = fd_u16(fd);
-        op_reserve(s, base, len == LEN_WRAPS ? UINT64_MAX - base + 1u : (uint64_t)len * LEN_UNIT);
+        uint64_t length = len == LEN_WRAPS    ? UINT64_MAX - base + 2u
+                          : len == LEN_TO_TOP ? UINT64_MAX - base + 1u
+                                              : (uint64_t)len * LEN_UNIT;
+        op_reserve(s, base, length);
         break;
     }
     case PMM_OP_QUERY: op_query(s, read_addr(fd)); break;

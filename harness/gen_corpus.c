@@ -921,6 +921,7 @@ static void gen_pmm(void)
     OP(&p, "pmm", PMM_OP_RESERVE, 0x12C0, 0x40);
     OP(&p, "pmm", PMM_OP_RESERVE, 0x10, 0);
     OP(&p, "pmm", PMM_OP_RESERVE, 0x10, 0xFFFF);
+    OP(&p, "pmm", PMM_OP_RESERVE, 0x3000, 0xFFFE); /* to exactly 2^64 */
     OP(&p, "pmm", PMM_OP_FRAMES_CLAIM, PM_ADDR(250, 0), 20);
     OP(&p, "pmm", PMM_OP_FRAMES_FREE, PM_ADDR(250, 0), 20);
     OP(&p, "pmm", PMM_OP_FRAMES_FREE, PM_ADDR(250, 0), 20);
