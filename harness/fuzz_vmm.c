@@ -1440,10 +1440,19 @@ static void op_null_arg(vmm_state_t *s, unsigned call, uint64_t va)
     case 10: got = vmm_reserve(NULL, 1, VMM_SIZE_4K, 0, 0, &out); break;
     case 11: got = x86_translate(&s->pt, va, NULL); break;
     case 12: got = x86_map(NULL, va, POOL_BASE, VMM_PAGE_SIZE, VMM_PAGE_SIZE, 0); break;
-    case 13:
+    case 13: {
+        /* the queries, and the record tree's own NULL rules (vmm_tree.h) */
+        vmm_tree_node_t node;
+        vmm_tree_node_init(&node, va);
         FUZZ_CHECK(vmm_find_record(NULL, va) == NULL && vmm_first_record(NULL) == NULL &&
-                   vmm_record_page_attrs(NULL, 0) == 0, "vmm-null-arg", "a NULL query answered");
+                   vmm_record_page_attrs(NULL, 0) == 0 && vmm_tree_height(NULL) == 0,
+                   "vmm-null-arg", "a NULL query answered");
+        FUZZ_CHECK_STATUS(vmm_tree_insert(NULL, &node), VMM_ERR_INVALID_ARGUMENT,
+                          "vmm-null-arg");
+        FUZZ_CHECK_STATUS(vmm_tree_insert(&s->vmm.tree, NULL), VMM_ERR_INVALID_ARGUMENT,
+                          "vmm-null-arg");
         break;
+    }
     default:
         FUZZ_CHECK(vmm_fault(NULL, va, acc, &res) == VMM_FAULT_NOT_PRESENT &&
                    res.status == VMM_ERR_INVALID_ARGUMENT, "vmm-null-arg",
