@@ -746,12 +746,16 @@ static void check_record(const vmm_record_t *r, const model_record_t *m)
         FUZZ_CHECK(r->frames[k] == m->frames[k], "vmm-record-frames",
                    "record 0x%llx frame %u: 0x%llx, model 0x%llx", (unsigned long long)r->virt,
                    k, (unsigned long long)r->frames[k], (unsigned long long)m->frames[k]);
-        if (m->kind == VMM_REC_RESERVE && m->frames[k] != VMM_NO_FRAME)
-            FUZZ_CHECK(vmm_record_page_attrs(r, k) == m->page_attrs[k], "vmm-record-attrs",
-                       "record 0x%llx page %u attrs 0x%x, model 0x%x",
-                       (unsigned long long)r->virt, k, vmm_record_page_attrs(r, k),
-                       m->page_attrs[k]);
+        /* vmm.h: a mapped page's own attrs, an unmapped one's rec->attrs */
+        vmm_attrs_t want = m->kind == VMM_REC_RESERVE && m->frames[k] != VMM_NO_FRAME
+                               ? m->page_attrs[k] : m->attrs;
+        FUZZ_CHECK(vmm_record_page_attrs(r, k) == want, "vmm-record-attrs",
+                   "record 0x%llx page %u attrs 0x%x, model 0x%x",
+                   (unsigned long long)r->virt, k, vmm_record_page_attrs(r, k), want);
     }
+    FUZZ_CHECK(vmm_record_page_attrs(r, m->nframes) == m->attrs, "vmm-record-attrs",
+               "record 0x%llx past its last frame: attrs 0x%x, model 0x%x",
+               (unsigned long long)r->virt, vmm_record_page_attrs(r, m->nframes), m->attrs);
 }
 
 /* Checks the core's record for model record m (an op that named it failed
