@@ -247,6 +247,14 @@ static hb_runs_t words_runs(const hb_leaf_t *lf, unsigned w0, unsigned w1)
             run += WORD_BITS;
             continue;
         }
+        if (x == ALL_ONES) { /* ends the run, has no inner run */
+            if (in_prefix)
+                r.pre = run;
+            in_prefix = false;
+            r.max = MAX(r.max, run);
+            run = 0;
+            continue;
+        }
         run += ctz64(x);
         if (in_prefix)
             r.pre = run;
@@ -261,7 +269,7 @@ static hb_runs_t words_runs(const hb_leaf_t *lf, unsigned w0, unsigned w1)
     r.suf = run;
     if (mixed && r.max < WORD_BITS - 2u) {
         for (unsigned w = w0; w < w1; w++)
-            if (lf->bits[w] != 0)
+            if (lf->bits[w] != 0 && lf->bits[w] != ALL_ONES)
                 r.max = MAX(r.max, word_inner_max(lf->bits[w]));
     }
     return r;
@@ -280,11 +288,17 @@ static hb_runs_t group_runs(const hb_leaf_t *lf, unsigned g)
     return words_runs(lf, g * HBITMAP_GROUP_WORDS, (g + 1u) * HBITMAP_GROUP_WORDS);
 }
 
-/* Recomputes the runs of the groups of lf holding offsets [a, b). */
-static void groups_update(hb_leaf_t *lf, size_t a, size_t b)
+/* Recomputes the runs of the groups of lf holding offsets [a, b), just
+ * made used (set) or free: a group inside [a, b) is uniform, its words
+ * are not read. */
+static void groups_update(hb_leaf_t *lf, size_t a, size_t b, bool set)
 {
     for (unsigned g = (unsigned)(a / GROUP_ENTRIES); g <= (b - 1u) / GROUP_ENTRIES; g++) {
-        hb_runs_t r = group_runs(lf, g);
+        size_t gs = g * GROUP_ENTRIES;
+        size_t v = set ? 0 : GROUP_ENTRIES;
+        hb_runs_t r = {v, v, v};
+        if (a > gs || b < gs + GROUP_ENTRIES)
+            r = group_runs(lf, g);
         lf->gpre[g] = (uint16_t)r.pre;
         lf->gsuf[g] = (uint16_t)r.suf;
         lf->gmax[g] = (uint16_t)r.max;
@@ -1159,7 +1173,7 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
                 hb_leaf_t *lf = node->child[k].leaf;
                 size_t changed = leaf_apply(lf, p - s, stop - s, set);
                 hb->num_free = set ? hb->num_free - changed : hb->num_free + changed;
-                groups_update(lf, p - s, stop - s);
+                groups_update(lf, p - s, stop - s, set);
                 changed_any = slot_update(hb, node, k, 0, leaf_group_runs(lf));
                 p = stop;
                 break;

@@ -7,20 +7,49 @@
 #include <stdlib.h>
 
 #include "core/x86_64/pte.h"
+#include "fuzz_walk.h"
 #include "probe.h"
 #include "xorshift.h"
 
-/* A growable list of addresses (its storage is the world's scratch list,
- * kept from one probe to the next). */
+/* A growable list of addresses, each once (its storage is the world's
+ * scratch list, kept from one probe to the next). */
 typedef struct points {
     uint64_t *va;
     size_t len, cap;
+    bool spilled; /* the set below was full: duplicates may be listed */
 } points_t;
+
+/* The addresses listed so far, as an open-addressing set whose slots count
+ * as empty unless tagged with the current list's number (no clearing). */
+#define SET_SLOTS 8192u /* a power of 2; lists beyond half of it spill */
+static struct set_slot {
+    uint64_t va, tag;
+} listed[SET_SLOTS];
+static uint64_t list_tag;
 
 /* Borrows the world's scratch list, empty. */
 static points_t borrow(const world_t *w)
 {
-    return (points_t){w->points, 0, w->points_cap};
+    list_tag++;
+    return (points_t){w->points, 0, w->points_cap, false};
+}
+
+/* True when va was listed before (and notes it now). */
+NO_ASAN static bool seen_before(points_t *p, uint64_t va)
+{
+    if (p->len >= SET_SLOTS / 2u) {
+        p->spilled = true;
+        return false;
+    }
+    size_t i = (size_t)((va * 0x9E3779B97F4A7C15ull) >> 40) & (SET_SLOTS - 1u);
+    for (;; i = (i + 1u) & (SET_SLOTS - 1u)) {
+        if (listed[i].tag != list_tag) {
+            listed[i] = (struct set_slot){va, list_tag};
+            return false;
+        }
+        if (listed[i].va == va)
+            return true;
+    }
 }
 
 /* Gives the (possibly grown) storage back to the world. */
@@ -30,9 +59,12 @@ static void give_back(world_t *w, const points_t *p)
     w->points_cap = p->cap;
 }
 
-/* Appends va (silently drops it when the host is out of memory). */
+/* Appends va unless listed (silently drops it when the host is out of
+ * memory). */
 static void add(points_t *p, uint64_t va)
 {
+    if (seen_before(p, va))
+        return;
     if (p->len == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 1024;
         uint64_t *grown = realloc(p->va, cap * sizeof(uint64_t));
@@ -61,15 +93,8 @@ static void add_page(points_t *p, uint64_t va, uint64_t size)
     }
 }
 
-/* Sign-extends a 48-bit address. */
-static uint64_t canonical(uint64_t va)
-{
-    return (va & ((uint64_t)1 << (X86_VA_BITS - 1u))) ? va | ~(((uint64_t)1 << X86_VA_BITS) - 1u)
-                                                      : va;
-}
-
 /* Adds every present leaf below the table at phys (level), raw reads. */
-static void add_leaves(const world_t *w, points_t *p, uint64_t phys, int level,
+NO_ASAN static void add_leaves(const world_t *w, points_t *p, uint64_t phys, int level,
                        uint64_t base)
 {
     const x86_pte_t *table = hostmem_ptr(&w->hm, phys);
@@ -79,7 +104,7 @@ static void add_leaves(const world_t *w, points_t *p, uint64_t phys, int level,
         x86_pte_t e = table[i];
         if (!X86_PTE_PRESENT(e))
             continue;
-        uint64_t va = canonical(base + ((uint64_t)i << X86_PX_SHIFT(level)));
+        uint64_t va = fuzz_canonical(base + ((uint64_t)i << X86_PX_SHIFT(level)));
         if (level == X86_LEVEL_PT || (level < X86_LEVEL_PML4 && X86_PTE_LARGE(e)))
             add_page(p, va, X86_LEVEL_SIZE(level));
         else
@@ -151,21 +176,45 @@ static void add_fixed(const world_t *w, points_t *p)
     }
 }
 
-/* qsort order of addresses. */
-static int by_address(const void *a, const void *b)
+/* Moves va[i] down the max-heap va[0 .. n) to its place. */
+static void sift_down(uint64_t *va, size_t i, size_t n)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
+    uint64_t v = va[i];
+    for (size_t c; (c = 2u * i + 1u) < n; i = c) {
+        if (c + 1u < n && va[c + 1u] > va[c])
+            c++;
+        if (va[c] <= v)
+            break;
+        va[i] = va[c];
+    }
+    va[i] = v;
 }
 
-/* Collects the probe points of w, sorted, each once. */
+/* Sorts va[0 .. n) in place (heapsort: thousands of points at most, no
+ * comparison callback, no recursion). */
+static void sort_addresses(uint64_t *va, size_t n)
+{
+    for (size_t i = n / 2u; i-- > 0;)
+        sift_down(va, i, n);
+    for (size_t end = n; end > 1u; end--) {
+        uint64_t top = va[0];
+        va[0] = va[end - 1u];
+        va[end - 1u] = top;
+        sift_down(va, 0, end - 1u);
+    }
+}
+
+/* Collects the probe points of w, each once (in the order found; sorted
+ * when there are too many to tell duplicates by the set). */
 static void collect(const world_t *w, points_t *p)
 {
     add_leaves(w, p, w->pt.pml4, X86_LEVEL_PML4, 0);
     add_records(w, p);
     add_boot(w, p);
     add_fixed(w, p);
-    qsort(p->va, p->len, sizeof(uint64_t), by_address);
+    if (!p->spilled)
+        return;
+    sort_addresses(p->va, p->len);
     size_t kept = 0;
     for (size_t i = 0; i < p->len; i++)
         if (i == 0 || p->va[i] != p->va[i - 1])
@@ -248,10 +297,20 @@ unsigned probe_world_sampled(world_t *w, uint64_t seed)
             bad += probe_va_at(w, p.va[i], (emu_cpl_t)cpl, PROBE_TRANSLATE | PROBE_DECIDE,
                                seen);
             for (int kind = 0; kind < EMU_KINDS; kind++) {
-                /* reservoir sampling: each point of a class equally likely */
-                sample_t *s = &pick[cpl][kind][sample_class(seen[kind])];
-                if (xorshift_below(&rng, ++s->seen) == 0)
-                    s->va = p.va[i];
+                int c = sample_class(seen[kind]);
+                sample_t *s = &pick[cpl][kind][c];
+                s->seen++;
+                if (kind == EMU_FETCH && c == 0) {
+                    /* a completed fetch runs code at the point, translated
+                     * once per address, frame and level and then kept:
+                     * the lowest point, so that states sharing their first
+                     * pages share the block (a new block makes libFuzzer
+                     * run the input again) */
+                    if (s->seen == 1 || p.va[i] < s->va)
+                        s->va = p.va[i];
+                } else if (xorshift_below(&rng, s->seen) == 0) {
+                    s->va = p.va[i]; /* reservoir: each point equally likely */
+                }
             }
         }
     give_back(w, &p);

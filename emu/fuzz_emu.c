@@ -4,7 +4,8 @@
  * emulated CPU walks the tables: every page, edge, neighbour and interior is
  * judged three ways (intent, core walk, emulator; probe.h), emulated #PFs go
  * to the core's fault decision and demand faults are retried. Any mismatch
- * is a finding. Input format: emu_ops.h.
+ * is a finding. Input format and ops: harness/fuzz_ops.h (EMU_OPS); the
+ * loop: harness/fuzz_driver.h.
  *
  * One world serves every input: Unicorn is opened once, the host buffer
  * standing for physical memory is mapped once, and each input rebuilds the
@@ -13,9 +14,9 @@
  * sample (probe_world_sampled, seeded by the input); ACCESS ops and scenario
  * tests execute everything they probe.
  *
- * Windows (mode bits 4..6, emu_ops.h) include ones that straddle the
- * canonical hole, lie inside it, end at it, and end at 2^64 - 4 KiB: the
- * target's own canonical rule (probe_canonical) says whether vmm_init /
+ * Windows (mode bits 4..6) include ones that straddle the canonical hole,
+ * lie inside it, end at it, and end at 2^64 - 4 KiB: the harness's own
+ * canonical rule (fuzz_window_mappable) says whether vmm_init /
  * x86_boot_init must succeed or fail with VMM_ERR_NON_CANONICAL, and a
  * failed init must leave the frame manager exactly as it was.
  */
@@ -24,9 +25,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "emu_ops.h"
 #include "fuzz_check.h"
-#include "fuzz_data.h"
+#include "fuzz_driver.h"
+#include "fuzz_walk.h"
 #include "probe.h"
 #include "world.h"
 
@@ -44,18 +45,13 @@
 #define MAX_PAGES 8u
 #define MAX_COUNT 4u
 
-static const char *const op_names[EMU_OP_COUNT] = {
-    "alloc", "set", "free", "reserve", "claim", "map_page", "release", "access",
-    "probe", "fail",
-};
-
-/* Returns attributes from one byte (see emu_ops.h). */
+/* Returns attributes from one byte (see fuzz_ops.h). */
 static vmm_attrs_t attrs_of(uint8_t v)
 {
     return (v & ATTR_RAW_FLAG) ? (vmm_attrs_t)v : (vmm_attrs_t)(v & ATTR_BITS);
 }
 
-/* Returns a page size from one byte (see emu_ops.h). */
+/* Returns a page size from one byte (see fuzz_ops.h). */
 static uint64_t size_of(uint8_t v)
 {
     static const uint64_t sizes[] = {VMM_SIZE_4K, VMM_SIZE_2M, VMM_SIZE_1G};
@@ -76,7 +72,7 @@ static const vmm_record_t *record_of(const world_t *w, uint8_t i)
     return r;
 }
 
-/* The VMM windows mode bits 4..6 pick (emu_ops.h); 0 is the default window
+/* The VMM windows mode bits 4..6 pick (fuzz_ops.h); 0 is the default window
  * of the plain or boot world. */
 #define TOP_END 0xFFFFFFFFFFFFF000ull /* 2^64 - 4 KiB                        */
 static const struct window {
@@ -118,14 +114,6 @@ static void configure(world_config_t *c, uint8_t mode)
     c->kernel[c->kernel_len++] = (x86_kernel_segment_t){
         KERNEL_VIRT + 0x2000, KERNEL_PHYS + 0x2000, 0x1000,
         VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE};
-}
-
-/* True when every address of [start, end) is canonical: both ends are, on
- * the same side of the hole (each side is one interval). */
-static bool window_canonical(uint64_t start, uint64_t end)
-{
-    return probe_canonical(start) && probe_canonical(end - 1u) &&
-           (start >> 63) == ((end - 1u) >> 63);
 }
 
 /* Returns a physical address for vmm_set from its class and number. */
@@ -253,36 +241,12 @@ static void run_op(world_t *w, fuzz_data_t *fd, uint8_t op, uint64_t seed)
     (void)st;
 }
 
-/* The world every input rebuilds (opened at the first input). */
-static world_t *shared_world(const world_config_t *cfg)
-{
-    static world_t *world;
-    if (world == NULL) {
-        world_config_t first = *cfg;
-        first.window_start = WINDOW_USER;
-        first.window_end = WINDOW_USER + WINDOW_SIZE;
-        first.boot = false;
-        world = world_new(&first);
-        FUZZ_CHECK(world != NULL, "world", "the emulated machine could not be set up");
-    }
-    return world;
-}
-
-/* Returns a seed for the probe sample: FNV-1a of the input. */
-static uint64_t input_seed(const uint8_t *data, size_t size)
-{
-    uint64_t h = 0xCBF29CE484222325ull;
-    for (size_t i = 0; i < size; i++)
-        h = (h ^ data[i]) * 0x100000001B3ull;
-    return h;
-}
-
 /* Builds the world for cfg; false (after checking the failure) when the
  * window cannot be mapped and init had to refuse it. */
 static bool build(world_t *w, const world_config_t *cfg, uint8_t mode)
 {
     vmm_status_t st;
-    bool canonical = window_canonical(cfg->window_start, cfg->window_end);
+    bool canonical = fuzz_window_mappable(cfg->window_start, cfg->window_end);
     const char *init = cfg->boot ? "x86_boot_init" : "vmm_init";
     FUZZ_CHECK(world_rebuild(w, cfg, &st), "world", "the world could not be rebuilt");
     TRACE("%s [%#llx, %#llx): %s", init, (unsigned long long)cfg->window_start,
@@ -301,37 +265,100 @@ static bool build(world_t *w, const world_config_t *cfg, uint8_t mode)
     return false;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* The target's state: the world every input rebuilds, and the input's. */
+typedef struct emu_fuzz {
+    world_t *world;    /* opened at the first input                 */
+    uint8_t mode;
+    uint64_t seed;     /* FNV-1a of the input: the probes' samples  */
+    unsigned ops_run;
+} emu_fuzz_t;
+
+static void *emu_create(void)
 {
-    fuzz_data_t fd;
-    fd_init(&fd, data, size);
-    uint8_t mode = fd_u8(&fd);
-    uint64_t seed = input_seed(data, size);
+    static emu_fuzz_t state;
+    return &state;
+}
+
+/* Returns a seed for the probe sample: FNV-1a of the input. */
+static uint64_t input_seed(const fuzz_data_t *fd)
+{
+    uint64_t h = 0xCBF29CE484222325ull;
+    for (size_t i = 0; i < fd->left; i++)
+        h = (h ^ fd->next[i]) * 0x100000001B3ull;
+    return h;
+}
+
+/* Reads the mode, builds the world; false when init refused the window. */
+static bool emu_setup(void *state, fuzz_data_t *fd)
+{
+    emu_fuzz_t *s = state;
+    s->seed = input_seed(fd);
+    s->mode = fd_u8(fd);
+    s->ops_run = 0;
     world_config_t cfg;
-    configure(&cfg, mode);
-    world_t *w = shared_world(&cfg);
-    w->report_limit = 5;
-    fuzz_op_begin(0, "init");
-    if (!build(w, &cfg, mode))
-        return 0;
-    for (unsigned i = 0; i < EMU_FUZZ_MAX_OPS && !fd_empty(&fd); i++) {
-        uint8_t op = fd_u8(&fd);
-        fuzz_op_begin(i + 1u, op < EMU_OP_COUNT ? op_names[op] : "no-op");
-        run_op(w, &fd, op, seed + i);
-        if (mode & EMU_MODE_PROBE_EACH)
-            probe_world(w, PROBE_TRANSLATE | PROBE_CHANGED);
-        FUZZ_CHECK(w->stats.mismatches == 0, "emulator", "%llu mismatch(es), see above",
-                   (unsigned long long)w->stats.mismatches);
+    configure(&cfg, s->mode);
+    if (s->world == NULL) {
+        world_config_t first = cfg;
+        first.window_start = WINDOW_USER;
+        first.window_end = WINDOW_USER + WINDOW_SIZE;
+        first.boot = false;
+        s->world = world_new(&first);
+        FUZZ_CHECK(s->world != NULL, "world", "the emulated machine could not be set up");
     }
+    s->world->report_limit = 5;
+    return build(s->world, &cfg, s->mode);
+}
+
+static void emu_run_op(void *state, fuzz_data_t *fd, unsigned op)
+{
+    emu_fuzz_t *s = state;
+    run_op(s->world, fd, (uint8_t)op, s->seed + s->ops_run++);
+}
+
+/* After every op: the changed points translated (mode bit 3), no mismatch. */
+static void emu_check_op(void *state)
+{
+    emu_fuzz_t *s = state;
+    world_t *w = s->world;
+    if (s->mode & EMU_MODE_PROBE_EACH)
+        probe_world(w, PROBE_TRANSLATE | PROBE_CHANGED);
+    FUZZ_CHECK(w->stats.mismatches == 0, "emulator", "%llu mismatch(es), see above",
+               (unsigned long long)w->stats.mismatches);
+}
+
+/* At the end: every point translated, a sample executed (no failures). */
+static void emu_check_final(void *state)
+{
+    emu_fuzz_t *s = state;
+    world_t *w = s->world;
     w->fa.countdown = -1;
     w->ff.countdown = -1;
-    probe_world_sampled(w, seed);
+    probe_world_sampled(w, s->seed);
     FUZZ_CHECK(w->stats.mismatches == 0, "emulator", "%llu mismatch(es) in the final probe",
                (unsigned long long)w->stats.mismatches);
+}
+
+/* Releases the state: vmm_deinit must free every record. */
+static void emu_reset(void *state)
+{
+    emu_fuzz_t *s = state;
+    world_t *w = s->world;
     world_clear(w);
     FUZZ_CHECK(w->fa.live == 0, "records-freed",
                "vmm_deinit left %zu allocation(s) (%zu bytes) unfreed", w->fa.live,
                w->fa.live_bytes);
-    return 0;
 }
+
+static const fuzz_target_t emu_target = {
+    .ops = emu_op_desc,
+    .nops = EMU_OP_COUNT,
+    .max_ops = EMU_MAX_OPS,
+    .create = emu_create,
+    .setup = emu_setup,
+    .run_op = emu_run_op,
+    .check_op = emu_check_op,
+    .check_final = emu_check_final,
+    .reset = emu_reset,
+};
+
+FUZZ_TARGET(emu_target)

@@ -47,11 +47,19 @@ static const uint64_t gdt_entries[] = {
 };
 
 /* Snippets in the code page: offset and bytes; each ends where `until` is. */
-#define SNIP_IRETQ 0x000u   /* iretq                                     */
-#define SNIP_LANDING 0x010u /* where iretq lands at CPL3                 */
+#define SNIP_IRETQ 0x020u   /* iretq                                     */
+#define SNIP_LANDING 0x030u /* where iretq lands at CPL3                 */
 #define SNIP_LOAD 0x100u    /* mov al, [rbx]                             */
 #define SNIP_STORE 0x120u   /* mov [rbx], al                             */
 #define SNIP_CPUID 0x140u   /* mov eax, 0x80000008; cpuid                */
+#define SNIP_UNTIL 0x180u   /* the `until` of checks: never reached     */
+#define SNIP_STOP 0x1C0u    /* int3: where a fetch's `ret` returns      */
+#define SNIP_RET_SLOT 0x200u /* 8 bytes: SNIP_STOP's address (a fetch's
+                                return address)                         */
+/* The snippets lie in [SNIP_FIRST, SNIP_END): clear of the page's edges,
+ * which probes fetch from. */
+#define SNIP_FIRST SNIP_IRETQ
+#define SNIP_END (SNIP_RET_SLOT + 8u)
 static const uint8_t code_iretq[] = {0x48, 0xCF};
 static const uint8_t code_landing[] = {0x90, 0x90};
 static const uint8_t code_load[] = {0x8A, 0x03};
@@ -62,11 +70,18 @@ static const uint8_t code_cpuid[] = {0xB8, 0x08, 0x00, 0x00, 0x80, 0x0F, 0xA2};
 #define PF_W 0x2u
 #define PF_U 0x4u
 #define PF_I 0x10u
-/* Fills the code page around the snippets: stray execution traps. */
+/* Fills the code page around the snippets: stray execution traps, and a
+ * completed check stops at the int3 after its snippet (vector 3, which the
+ * interrupt hook catches at both levels). Checks never reach their `until`:
+ * Unicorn translates the block at `until` anew at every run and drops the
+ * block holding the byte before it after every run, so a check that
+ * stopped there would translate code (and allocate) every time. Stopped by
+ * int3, a check runs blocks translated once and kept. */
 #define INT3 0xCCu
-/* A fetch probe plants this one-byte instruction and checks its effect. */
-#define XCHG_EAX_ECX 0x91u
-#define FETCH_MARK 0x5Au
+#define VEC_BREAKPOINT 3
+/* A fetch probe plants this one-byte instruction and checks its effect
+ * (RSP moved past the return address at SNIP_RET_SLOT). */
+#define RET_NEAR 0xC3u
 #define PAGE 4096u
 #define CPUID_PHYS_BITS_MASK 0xFFu
 /* No timeout: Unicorn would start a timer thread for every run. Every run
@@ -74,6 +89,15 @@ static const uint8_t code_cpuid[] = {0xB8, 0x08, 0x00, 0x00, 0x80, 0x0F, 0xA2};
 #define SNIPPET_TIMEOUT_US 0u
 /* CR2 in a clean context: non-canonical, so no #PF ever reports it. */
 #define CR2_SENTINEL 0xDEAD000000000000ull
+/* Fetch plants whose translated blocks are known to be kept. */
+#define PLANTS_MAX 512u
+#define PAGE_OF(phys) ((phys) & ~(uint64_t)(PAGE - 1u))
+
+/* A fetch plant Unicorn translated: address, frame, level. */
+typedef struct plant {
+    uint64_t va, phys;
+    emu_cpl_t cpl;
+} plant_t;
 
 struct emu_machine {
     uc_engine *uc;
@@ -83,6 +107,7 @@ struct emu_machine {
     size_t ctx_size;           /* bytes of a context block                */
     size_t err_offset;         /* offset of the #PF error code in it      */
     uint8_t *aux;              /* EMU_AUX_PAGES pages, host side           */
+    uint8_t *host;             /* the caller's physical memory, host side  */
     int last_vector;           /* set by the interrupt hook               */
     unsigned phys_bits;
     uint64_t cr3;
@@ -92,6 +117,13 @@ struct emu_machine {
                                   CR2 and the error code changed (nothing
                                   runs until ctx[] is restored)         */
     emu_cpl_t cpl;             /* level of the clean CPU when !dirty      */
+    plant_t plants[PLANTS_MAX]; /* blocks kept since the last trim        */
+    size_t nplants;
+    bool tlb_stale;            /* the tables changed since the last TLB
+                                  flush (flushed before the next check) */
+    bool code_dead;            /* blocks were dropped since the last trim:
+                                  what they hold is freed by a flush only
+                                  (emu_trim_code)                       */
 };
 
 /* Returns the physical address of an auxiliary page. */
@@ -160,6 +192,7 @@ emu_machine_t *emu_open(void *host, uint64_t phys_base, uint64_t phys_size)
     }
     m->ctx_size = uc_context_size(m->uc);
     m->phys_base = phys_base;
+    m->host = host;
     m->phys_size = phys_size;
     return m;
 }
@@ -180,6 +213,12 @@ void emu_close(emu_machine_t *m)
     free(m);
 }
 
+/* Returns the virtual address of a snippet. */
+static uint64_t snip_va(unsigned offset)
+{
+    return EMU_AUX_VA + EMU_AUX_CODE * PAGE + offset;
+}
+
 /* Writes the snippets and the GDT into the auxiliary pages. */
 static void write_aux_pages(emu_machine_t *m)
 {
@@ -187,17 +226,13 @@ static void write_aux_pages(emu_machine_t *m)
     memset(code, INT3, PAGE);
     memcpy(code + SNIP_IRETQ, code_iretq, sizeof(code_iretq));
     memcpy(code + SNIP_LANDING, code_landing, sizeof(code_landing));
-    memcpy(code + SNIP_LOAD, code_load, sizeof(code_load));
-    memcpy(code + SNIP_STORE, code_store, sizeof(code_store));
+    memcpy(code + SNIP_LOAD, code_load, sizeof(code_load));   /* int3 follows */
+    memcpy(code + SNIP_STORE, code_store, sizeof(code_store)); /* int3 follows */
     memcpy(code + SNIP_CPUID, code_cpuid, sizeof(code_cpuid));
+    uint64_t stop_va = snip_va(SNIP_STOP);
+    memcpy(code + SNIP_RET_SLOT, &stop_va, sizeof(stop_va));
     memcpy(m->aux + EMU_AUX_GDT * PAGE, gdt_entries, sizeof(gdt_entries));
     memset(m->aux + EMU_AUX_STACK * PAGE, 0, PAGE);
-}
-
-/* Returns the virtual address of a snippet. */
-static uint64_t snip_va(unsigned offset)
-{
-    return EMU_AUX_VA + EMU_AUX_CODE * PAGE + offset;
 }
 
 /* Loads control registers, EFER and GDTR at CPL0. */
@@ -382,6 +417,7 @@ bool emu_switch(emu_machine_t *m, uint64_t cr3)
             return false;
     }
     uc_ctl_flush_tlb(m->uc);
+    m->tlb_stale = false;
     m->dirty = false;
     m->walk_faulted = false;
     m->cpl = EMU_CPL3;
@@ -392,12 +428,7 @@ bool emu_switch(emu_machine_t *m, uint64_t cr3)
 void emu_flush_code(emu_machine_t *m)
 {
     uc_ctl_flush_tb(m->uc);
-}
-
-/* Drops cached translations and translated code. */
-void emu_flush(emu_machine_t *m)
-{
-    uc_ctl_flush_tlb(m->uc);
+    m->nplants = 0;
 }
 
 /* Fills the fault fields of out from the current (faulted) CPU state. */
@@ -412,10 +443,21 @@ static void read_fault(emu_machine_t *m, int vector, emu_outcome_t *out)
            sizeof(out->error_code));
 }
 
+/* Flushes the TLB when the tables changed since the last flush (most
+ * table changes are followed by checks answered without the emulator:
+ * answers.h). */
+static void settle_tlb(emu_machine_t *m)
+{
+    if (m->tlb_stale)
+        uc_ctl_flush_tlb(m->uc);
+    m->tlb_stale = false;
+}
+
 /* Brings the CPU to a clean state at cpl: restores the saved context
  * unless the last check left it clean at that level already. */
 static void enter(emu_machine_t *m, emu_cpl_t cpl)
 {
+    settle_tlb(m);
     if (m->dirty || m->walk_faulted || m->cpl != cpl)
         uc_context_restore(m->uc, m->ctx[cpl]);
     m->dirty = false;
@@ -429,6 +471,7 @@ static void enter(emu_machine_t *m, emu_cpl_t cpl)
  * instead of a whole context being restored. */
 static void enter_walk(emu_machine_t *m, emu_cpl_t cpl)
 {
+    settle_tlb(m);
     if (m->dirty || m->cpl != cpl) {
         enter(m, cpl);
         return;
@@ -459,42 +502,101 @@ void emu_translate(emu_machine_t *m, emu_cpl_t cpl, uint64_t va,
     read_fault(m, cr2 == CR2_SENTINEL ? EMU_VEC_GP : EMU_VEC_PF, out);
 }
 
+/* Notes that a fetch ran the plant at va (frame phys) at the current level,
+ * its block dropped after the run when dropped. A block not noted before
+ * was translated, and kept (fetches of va landing there run it again). */
+static void note_plant(emu_machine_t *m, uint64_t va, uint64_t phys, bool dropped)
+{
+    if (dropped) {
+        m->code_dead = true;
+        return;
+    }
+    for (size_t i = 0; i < m->nplants; i++)
+        if (m->plants[i].va == va && m->plants[i].phys == phys && m->plants[i].cpl == m->cpl)
+            return;
+    if (m->nplants == PLANTS_MAX)
+        m->code_dead = true; /* untracked: a write could drop it unnoticed */
+    else
+        m->plants[m->nplants++] = (plant_t){va, phys, m->cpl};
+}
+
+/* Forgets the plants on the 4 KiB frame of phys: a write there through the
+ * emulator dropped their blocks (Unicorn's self-modifying-code check). */
+static void forget_plants(emu_machine_t *m, uint64_t phys)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < m->nplants; i++)
+        if (PAGE_OF(m->plants[i].phys) != PAGE_OF(phys))
+            m->plants[kept++] = m->plants[i];
+    m->code_dead |= kept != m->nplants;
+    m->nplants = kept;
+}
+
+/* Returns the vector of a check's run: EMU_VEC_NONE when it stopped at the
+ * int3 after its access, an emulator error when it reached `until`. */
+static int completed(int vec)
+{
+    if (vec == VEC_BREAKPOINT)
+        return EMU_VEC_NONE;
+    return vec == EMU_VEC_NONE ? EMU_VEC_EMU_ERROR : vec;
+}
+
+/* Returns the host address of physical byte phys, or NULL when no memory
+ * of the machine is there. */
+static uint8_t *host_byte(emu_machine_t *m, uint64_t phys)
+{
+    if (phys - m->phys_base < m->phys_size)
+        return m->host + (phys - m->phys_base);
+    if (phys - EMU_AUX_PHYS < EMU_AUX_PAGES * PAGE)
+        return m->aux + (phys - EMU_AUX_PHYS);
+    return NULL;
+}
+
 /* Runs a fetch of va from the current context (see emu_access). Returns the
  * vector. No run is ever cut off by an instruction count (switching count on
  * and off makes Unicorn flush every translated block) or a timeout (a
  * thread per run): the MMU is asked first, and code runs only when the
- * fetch faults at va itself or lands on the planted instruction. */
+ * fetch faults at va itself or lands on the planted instruction.
+ *
+ * The planted instruction is a `ret` to SNIP_STOP through a return address
+ * kept in the code page (readable at both levels): its block ends there,
+ * away from `until`, so the next fetch of va landing on the same frame at
+ * the same level runs it from the cache (it is the same instruction again)
+ * instead of translating it anew. The plant is written on the host side: a
+ * write through Unicorn would drop the frame's blocks. Only a plant among
+ * the snippets (which have blocks of their own) drops the blocks it
+ * shares, before and after. */
 static int run_fetch(emu_machine_t *m, uint64_t va, uint64_t fetch_phys)
 {
     uint64_t lands = UINT64_MAX;
     bool fetchable = uc_vmem_translate(m->uc, va, UC_PROT_EXEC, &lands) == UC_ERR_OK;
+    m->dirty = true; /* RIP and RSP moved, or a fault is in progress */
     if (!fetchable) {
-        /* The real fault, with its error code, from a real fetch. Unicorn
-         * 2.1.4 would report a bogus #PF for an `until` that does not follow
-         * a fetchable byte: stop at the landing pad instead. */
-        m->dirty = true;
+        /* The real fault, with its error code, from a real fetch. */
         uc_context_restore(m->uc, m->ctx[m->cpl]);
-        return run(m, va, snip_va(SNIP_LANDING), 0);
+        return run(m, va, snip_va(SNIP_UNTIL), 0);
     }
     if (fetch_phys == UINT64_MAX || lands != fetch_phys)
         return EMU_VEC_EMU_ERROR; /* fetchable, but not where expected */
-    uint8_t saved = 0, xchg = XCHG_EAX_ECX;
-    uint64_t rax = 0, rcx = FETCH_MARK;
-    if (!emu_phys_read(m, fetch_phys, &saved, 1) || !emu_phys_write(m, fetch_phys, &xchg, 1))
+    uint8_t *byte = host_byte(m, fetch_phys);
+    if (byte == NULL)
         return EMU_VEC_EMU_ERROR;
-    /* Writes to guest memory do not drop translated blocks built from it:
-     * drop them by hand, before (the plant) and after (the original). */
-    uc_ctl_remove_cache(m->uc, va, va + 1);
-    uc_reg_write(m->uc, UC_X86_REG_RAX, &rax);
-    uc_reg_write(m->uc, UC_X86_REG_RCX, &rcx);
-    /* Stopping at va + 1 keeps Unicorn (QEMU 5) from decoding on into the
-     * next page within the block. */
-    int vec = run(m, va, va + 1, 0);
-    emu_phys_write(m, fetch_phys, &saved, 1);
-    uc_ctl_remove_cache(m->uc, va, va + 1);
-    uc_reg_read(m->uc, UC_X86_REG_RAX, &rax);
-    if (vec == EMU_VEC_NONE && rax != FETCH_MARK)
+    uint8_t saved = *byte;
+    uint64_t rsp = snip_va(SNIP_RET_SLOT);
+    uint64_t code_off = fetch_phys - emu_aux_phys(EMU_AUX_CODE);
+    bool in_code = code_off >= SNIP_FIRST && code_off < SNIP_END;
+    *byte = RET_NEAR;
+    if (in_code)
+        uc_ctl_remove_cache(m->uc, va, va + 1);
+    uc_reg_write(m->uc, UC_X86_REG_RSP, &rsp);
+    int vec = completed(run(m, va, snip_va(SNIP_UNTIL), 0));
+    *byte = saved;
+    if (in_code)
+        uc_ctl_remove_cache(m->uc, va, va + 1);
+    uc_reg_read(m->uc, UC_X86_REG_RSP, &rsp);
+    if (vec == EMU_VEC_NONE && rsp != snip_va(SNIP_RET_SLOT) + sizeof(uint64_t))
         vec = EMU_VEC_EMU_ERROR; /* it ran, but not our instruction */
+    note_plant(m, va, fetch_phys, in_code);
     return vec;
 }
 
@@ -507,9 +609,13 @@ static int run_load_store(emu_machine_t *m, uint64_t va, emu_kind_t kind,
     uc_reg_write(m->uc, UC_X86_REG_RBX, &rbx);
     uc_reg_write(m->uc, UC_X86_REG_RAX, &rax);
     unsigned snip = kind == EMU_READ ? SNIP_LOAD : SNIP_STORE;
-    int vec = run(m, snip_va(snip), snip_va(snip) + sizeof(code_load), 0);
+    int vec = completed(run(m, snip_va(snip), snip_va(SNIP_UNTIL), 0));
     uc_reg_read(m->uc, UC_X86_REG_RAX, &rax);
     *data = (uint8_t)rax;
+    uint64_t phys;
+    if (kind == EMU_WRITE && vec == EMU_VEC_NONE && m->nplants != 0 &&
+        uc_vmem_translate(m->uc, va, UC_PROT_WRITE, &phys) == UC_ERR_OK)
+        forget_plants(m, phys);
     return vec;
 }
 
@@ -546,6 +652,10 @@ bool emu_phys_read(emu_machine_t *m, uint64_t phys, void *buf, size_t len)
  * NOT dropped: see run_fetch). */
 bool emu_phys_write(emu_machine_t *m, uint64_t phys, const void *buf, size_t len)
 {
+    if (len != 0) {
+        forget_plants(m, phys);
+        forget_plants(m, phys + len - 1u);
+    }
     return uc_mem_write(m->uc, phys, buf, len) == UC_ERR_OK;
 }
 
@@ -553,4 +663,36 @@ bool emu_phys_write(emu_machine_t *m, uint64_t phys, const void *buf, size_t len
 unsigned emu_phys_bits(const emu_machine_t *m)
 {
     return m->phys_bits;
+}
+
+/* Translates the blocks every check runs (load, store, the fetch's stop) at
+ * both levels, from the code page (a store there faults: its block is
+ * translated all the same). */
+static void warm_up(emu_machine_t *m)
+{
+    uint8_t data;
+    for (int cpl = 0; cpl < EMU_CPLS; cpl++) {
+        run_access(m, (emu_cpl_t)cpl, snip_va(0), EMU_READ, 0, UINT64_MAX, &data);
+        run_access(m, (emu_cpl_t)cpl, snip_va(0), EMU_WRITE, 0, UINT64_MAX, &data);
+        enter(m, (emu_cpl_t)cpl);
+        run(m, snip_va(SNIP_STOP), snip_va(SNIP_UNTIL), 0);
+        m->dirty = true;
+    }
+}
+
+/* Drops the blocks when some were translated since the last trim; see
+ * machine.h. */
+void emu_trim_code(emu_machine_t *m)
+{
+    if (!m->started || !m->code_dead)
+        return;
+    emu_flush_code(m);
+    warm_up(m);
+    m->code_dead = false;
+}
+
+/* Drops cached translations (before the next check). */
+void emu_flush(emu_machine_t *m)
+{
+    m->tlb_stale = true;
 }

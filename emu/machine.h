@@ -79,7 +79,18 @@ bool emu_switch(emu_machine_t *m, uint64_t cr3);
  * what block generation allocated is freed). */
 void emu_flush_code(emu_machine_t *m);
 
-/* Forgets cached translations and code (call after the tables change). */
+/* Blocks Unicorn translates keep memory until every block is dropped: the
+ * snippets' blocks and those of fetch plants are translated once and kept.
+ * When blocks were dropped since the last call (a store into a frame with
+ * a plant, a plant among the snippets), drops every block and translates
+ * the snippets' blocks again, so that each fuzz input that ends with this
+ * call frees at least what it translated (a later input that translates a
+ * new plant is the only one to allocate, and running it again allocates
+ * nothing). Call while the tables map the machine's pages. */
+void emu_trim_code(emu_machine_t *m);
+
+/* Forgets cached translations (call after the tables change): the TLB is
+ * flushed before the next check that asks the emulator. */
 void emu_flush(emu_machine_t *m);
 
 /* Walks the tables for va as an access of kind at cpl would, without

@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "answers.h"
 #include "core/x86_64/pf.h"
 #include "core/x86_64/pte.h"
+#include "fuzz_walk.h"
 
 /* Value stored by write probes: the old byte with these bits flipped. */
 #define WRITE_FLIP 0x5Au
@@ -45,7 +47,7 @@ static void page_fault(emu_outcome_t *o, uint64_t va, uint32_t error_code)
 /* True when phys has bits the CPU reserves (at or above MAXPHYADDR). */
 static bool phys_reserved(const world_t *w, uint64_t phys)
 {
-    return (phys >> emu_phys_bits(w->machine)) != 0;
+    return (phys >> w->phys_bits) != 0;
 }
 
 /* The outcome the intent predicts. */
@@ -210,41 +212,50 @@ static void mismatch(world_t *w, const char *what, uint64_t va, emu_cpl_t cpl,
 
 /* The expectations for one access. */
 typedef struct expectation {
-    intent_t it;
+    const intent_t *it; /* the judged address's (valid until the next judge_va) */
     emu_outcome_t intent, walk;
 } expectation_t;
 
 /* What va is meant to be and what the core's walk finds: the same for
  * every access to va, so computed once per address and state (the world's
- * generation changes whenever its records or tables may have). */
+ * generation changes whenever its records or tables may have) and kept in
+ * a slot per address hash (probe_world judges every point at CPL0, then
+ * at CPL3). */
+#define JUDGED_SLOTS 1024u /* a power of 2 */
 static struct judged_va {
     uint64_t va, generation; /* generation 0: empty */
     intent_t it;
     vmm_status_t st;
     x86_walk_t walk;
-} memo;
+    answer_walk_t raw; /* the emulator's walk, read from the buffer */
+} judged[JUDGED_SLOTS];
 
-/* Returns the intent and the core walk of va in w's current state. */
+/* Returns the intent and the core walk of va in w's current state (valid
+ * until the next call). */
 static const struct judged_va *judge_va(const world_t *w, uint64_t va)
 {
-    if (memo.generation == w->generation && memo.va == va && w->generation != 0)
-        return &memo;
-    memset(&memo.walk, 0, sizeof(memo.walk));
-    probe_intent(w, va, &memo.it);
-    memo.st = x86_translate(&w->pt, va, &memo.walk);
-    memo.va = va;
-    memo.generation = w->generation;
-    return &memo;
+    struct judged_va *j = &judged[((va * 0x9E3779B97F4A7C15ull) >> 40) & (JUDGED_SLOTS - 1u)];
+    if (j->generation == w->generation && j->va == va && w->generation != 0)
+        return j;
+    memset(&j->walk, 0, sizeof(j->walk));
+    probe_intent(w, va, &j->it);
+    j->st = x86_translate(&w->pt, va, &j->walk);
+    answer_read_walk(w, va, &j->raw);
+    j->va = va;
+    j->generation = w->generation;
+    return j;
 }
 
-/* Computes both expectations for an access. */
-static void expect(const world_t *w, uint64_t va, emu_cpl_t cpl, emu_kind_t kind,
-                   expectation_t *e)
+/* Computes both expectations for an access; returns what they came from
+ * (valid until the next judge_va). */
+static const struct judged_va *expect(const world_t *w, uint64_t va, emu_cpl_t cpl,
+                                      emu_kind_t kind, expectation_t *e)
 {
     const struct judged_va *j = judge_va(w, va);
-    e->it = j->it;
-    expect_from_intent(w, &e->it, va, cpl, kind, &e->intent);
+    e->it = &j->it;
+    expect_from_intent(w, e->it, va, cpl, kind, &e->intent);
     expect_from_walk(w, j->st, &j->walk, va, cpl, kind, &e->walk);
+    return j;
 }
 
 /* uc_vmem_translate check of one access; returns 1 on a mismatch. *got
@@ -253,14 +264,18 @@ static unsigned check_translate(world_t *w, uint64_t va, emu_cpl_t cpl, emu_kind
                                 emu_outcome_t *got)
 {
     expectation_t e;
-    expect(w, va, cpl, kind, &e);
-    emu_translate(w->machine, cpl, va, kind, got);
+    const answer_walk_t *raw = &expect(w, va, cpl, kind, &e)->raw;
+    if (!answer_find(raw, va, cpl, kind, got)) {
+        emu_translate(w->machine, cpl, va, kind, got);
+        answer_keep(raw, va, cpl, kind, got);
+        w->stats.walks++;
+    }
     w->stats.translations++;
     if (got->vector == EMU_VEC_PF)
         w->stats.error_bits_seen |= PROBE_SEEN_BIT(got->error_code);
     if (same_outcome(&e.intent, got, true) && same_outcome(&e.walk, got, true))
         return 0;
-    mismatch(w, "translate", va, cpl, kind, &e.it, &e.intent, &e.walk, got, true);
+    mismatch(w, "translate", va, cpl, kind, e.it, &e.intent, &e.walk, got, true);
     return 1;
 }
 
@@ -281,8 +296,7 @@ static vmm_fault_kind_t verdict_for(uint32_t error_code, vmm_attrs_t attrs)
 vmm_fault_kind_t probe_expected_verdict(const world_t *w, uint64_t va,
                                         uint32_t error_code)
 {
-    intent_t it;
-    probe_intent(w, va, &it);
+    const intent_t it = judge_va(w, va)->it;
     if (error_code & X86_PF_RSVD)
         return VMM_FAULT_RESERVED_BIT;
     if (it.mapped)
@@ -317,7 +331,8 @@ static unsigned decide(world_t *w, uint64_t va, emu_cpl_t cpl, emu_kind_t kind,
     vmm_fault_kind_t want = probe_expected_verdict(w, got->cr2, got->error_code);
     vmm_fault_result_t res;
     vmm_fault_kind_t v = x86_page_fault(&w->vmm, got->cr2, got->error_code, &res);
-    world_touch(w); /* whatever the verdict, judge the next access afresh */
+    if (v == VMM_FAULT_RESOLVED || v == VMM_FAULT_OUT_OF_MEMORY)
+        world_touch(w); /* the state may have changed: judge afresh */
     w->stats.faults_decided++;
     w->stats.verdicts_seen |= PROBE_SEEN_BIT(v);
     *retry = v == VMM_FAULT_RESOLVED;
@@ -375,6 +390,10 @@ static unsigned execute_once(world_t *w, uint64_t va, emu_cpl_t cpl, emu_kind_t 
      * core's tables point, in case the emulator writes although it must not). */
     uint64_t watch = lands ? e.intent.phys
                    : e.walk.vector == EMU_VEC_NONE ? e.walk.phys : UINT64_MAX;
+    /* The access's walk sets accessed and dirty bits, which may lie in the
+     * watched byte (a table read through the direct map): walk first. */
+    emu_outcome_t walked;
+    emu_translate(w->machine, cpl, va, kind, &walked);
     uint8_t before = 0;
     bool watched = watch != UINT64_MAX && world_backed(w, watch) &&
                    emu_phys_read(w->machine, watch, &before, 1);
@@ -397,7 +416,7 @@ static unsigned execute_once(world_t *w, uint64_t va, emu_cpl_t cpl, emu_kind_t 
         emu_phys_write(w->machine, watch, &before, 1);
     if (same_outcome(&e.intent, got, false) && same_outcome(&e.walk, got, false) && data_ok)
         return 0;
-    mismatch(w, data_ok ? "instruction" : "instruction data", va, cpl, kind, &e.it,
+    mismatch(w, data_ok ? "instruction" : "instruction data", va, cpl, kind, e.it,
              &e.intent, &e.walk, got, false);
     if (!data_ok && w->stats.mismatches <= w->report_limit)
         fprintf(stderr, "    data: byte before %#x, loaded %#x, after %#x, stored %#x\n",
@@ -530,34 +549,32 @@ unsigned probe_va(world_t *w, uint64_t va, unsigned flags)
     return bad;
 }
 
-/* FNV-1a step over one 64-bit value. */
+/* Returns h with the 64-bit value v mixed in. */
 static uint64_t mix(uint64_t h, uint64_t v)
 {
-    for (int i = 0; i < 8; i++, v >>= 8)
-        h = (h ^ (v & 0xFFu)) * 0x100000001B3ull;
-    return h;
+    h = (h ^ v) * 0x9E3779B97F4A7C15ull;
+    return h ^ (h >> 32);
 }
 
 /* Hash of the intent and the walk of va; see probe.h. */
 uint64_t probe_signature(const world_t *w, uint64_t va)
 {
-    const struct judged_va *j = judge_va(w, va);
-    const intent_t *it = &j->it;
+    intent_t it;
+    answer_walk_t raw;
+    probe_intent(w, va, &it);
+    answer_read_walk(w, va, &raw);
     uint64_t h = 0xCBF29CE484222325ull;
-    h = mix(h, (uint64_t)it->canonical | (uint64_t)it->mapped << 1 | (uint64_t)it->lazy << 2);
-    h = mix(h, it->phys);
-    h = mix(h, it->page_size);
-    h = mix(h, it->attrs);
-    h = mix(h, (uint64_t)j->st);
-    for (int i = 0; i < X86_LEVELS; i++)
-        h = mix(h, j->walk.entries[i] & ~X86_PTE_HW_BITS);
-    return h;
+    h = mix(h, (uint64_t)it.canonical | (uint64_t)it.mapped << 1 | (uint64_t)it.lazy << 2 |
+                   (uint64_t)raw.usable << 3);
+    h = mix(h, it.phys);
+    h = mix(h, it.page_size);
+    h = mix(h, it.attrs);
+    return mix(h, raw.hash);
 }
 
-/* True when va is canonical for 48-bit virtual addresses: bits 63..47 all
- * equal (the emulator checks' own rule, not the core's). */
+/* True when va is canonical for 48-bit virtual addresses: its own sign
+ * extension (the harness's rule, fuzz_walk.h, not the core's). */
 bool probe_canonical(uint64_t va)
 {
-    uint64_t top = va >> (PROBE_VA_BITS - 1u);
-    return top == 0 || top == (UINT64_MAX >> (PROBE_VA_BITS - 1u));
+    return fuzz_canonical(va) == va;
 }

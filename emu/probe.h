@@ -35,6 +35,16 @@ typedef struct intent {
 /* Bit of a #PF error code / fault verdict in world_stats_t's "seen" sets. */
 #define PROBE_SEEN_BIT(v) ((uint64_t)1 << ((v) & 0x3Fu))
 
+/* For the hot readers of the buffer and of the checks' own tables: each
+ * read is of a 4 KiB table hostmem_ptr returned (the buffer is a multiple
+ * of 4 KiB) or of a masked slot, where ASan's checks can find nothing and
+ * cost a third of the time (as in harness/fuzz_walk.c). */
+#if defined(__clang__) || defined(__GNUC__)
+#define NO_ASAN __attribute__((no_sanitize("address")))
+#else
+#define NO_ASAN
+#endif
+
 /* Probe flags. */
 #define PROBE_TRANSLATE 1u /* uc_vmem_translate checks                      */
 #define PROBE_EXECUTE 2u   /* real loads, stores and fetches                */
@@ -78,14 +88,12 @@ unsigned probe_world(world_t *w, unsigned flags);
 unsigned probe_world_sampled(world_t *w, uint64_t seed);
 
 /* A hash of what decides every check of va: the intent and the entries
- * the core's walk reads (A/D bits masked), with the walk's status. */
+ * a walk reads (A/D bits masked; the core's walk and the emulator's are
+ * functions of them), read from the buffer (answers.h). */
 uint64_t probe_signature(const world_t *w, uint64_t va);
 
-/* Virtual address width of the emulated CPU (4-level paging). */
-#define PROBE_VA_BITS 48u
-
-/* True when va is canonical (the checks' own rule, independent of the
- * core's X86_CANONICAL). */
+/* True when va is canonical for 4-level paging (the harness's rule,
+ * fuzz_canonical, independent of the core's X86_CANONICAL). */
 bool probe_canonical(uint64_t va);
 
 /* The verdict the fault decision should give for a #PF with error_code at

@@ -187,6 +187,8 @@ void world_clear(world_t *w)
 {
     w->fa.countdown = -1;
     w->ff.countdown = -1;
+    if (w->built && w->machine != NULL)
+        emu_trim_code(w->machine); /* the tables still map its pages */
     if (w->built)
         vmm_deinit(&w->vmm);
     w->built = false;
@@ -207,12 +209,6 @@ void world_clear(world_t *w)
     w->failed_init_changed = false;
     w->signature_epoch++;
     w->signatures_used = 0;
-    /* Unicorn invalidates the block holding `until` at every start, so the
-     * snippets are translated again each time anyway; dropping all blocks
-     * frees the bookkeeping each translation allocated (no memory kept
-     * from one fuzz input to the next). */
-    if (w->machine != NULL)
-        emu_flush_code(w->machine);
     world_touch(w);
 }
 
@@ -236,7 +232,10 @@ bool world_rebuild(world_t *w, const world_config_t *cfg, vmm_status_t *core)
         return harness_ok;
     w->built = true;
     world_touch(w);
-    return map_aux(w) && emu_switch(w->machine, w->boot.cr3);
+    if (!map_aux(w) || !emu_switch(w->machine, w->boot.cr3))
+        return false;
+    w->phys_bits = emu_phys_bits(w->machine);
+    return true;
 }
 
 /* Builds the world; see world.h. */

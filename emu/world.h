@@ -59,7 +59,9 @@ typedef struct world_config {
 
 /* Counters of one world's checks. */
 typedef struct world_stats {
-    uint64_t translations;  /* uc_vmem_translate checks            */
+    uint64_t translations;  /* translate checks                    */
+    uint64_t walks;         /* ... of them, uc_vmem_translate calls
+                               (the others reused an answer: answers.h) */
     uint64_t accesses;      /* executed loads/stores/fetches        */
     uint64_t faults_decided;/* #PF handed to the core's fault decision */
     uint64_t demand_resolved; /* demand faults resolved and retried */
@@ -92,6 +94,7 @@ typedef struct world {
     world_override_t overrides[WORLD_MAX_OVERRIDES];
     size_t noverrides;
     emu_machine_t *machine;
+    unsigned phys_bits;         /* the machine's MAXPHYADDR            */
     world_stats_t stats;
     uint64_t generation;        /* changes with every state (world_touch) */
     world_signature_t signatures[WORLD_SIGNATURES];

@@ -656,23 +656,25 @@ progress() {
 }
 
 # on_signal: the first SIGINT/SIGTERM ends the run cleanly (slices stop,
-# merge, summary); another one at least a second later stops at once. A
-# signal to the whole process group (Ctrl-C, `timeout`, `kill -- -PGID`)
-# also reaches the slots, whose own trap creates state/.stop first, and
-# `timeout` signals this process twice: still one request, so the first
-# signal is the one this function saw first (STOP_MS), not state/.stop.
+# merge, summary); another one 2 s or more later stops at once. A signal to
+# the whole process group (Ctrl-C, `timeout`, `kill -- -PGID`) also reaches
+# the slots, whose own trap creates state/.stop first, and `timeout` signals
+# this process twice: still one request, so the first signal is the one this
+# function saw first (STOP_S), not state/.stop. Bash 5.2 runs a trap in the
+# middle of a command substitution of the main loop, where `local`, `return`
+# and ${var/...} expansions in the handler break its parser (a syntax error,
+# exit 2): plain variables and (( )) only.
 on_signal() {
-  now
-  if [[ -n $STOP_MS ]]; then
-    ((NOW - STOP_MS < 1000)) && return 0
-    local p
-    for p in "${SLOT_PIDS[@]}" ${PROGRESS_PID:-}; do pkill -TERM -P "$p" 2>/dev/null || true; kill -TERM "$p" 2>/dev/null || true; done
+  SIG_S=$EPOCHSECONDS
+  if ((STOP_S == 0)); then
+    STOP_S=$SIG_S
+    touch "$OUT/state/.stop"
+    log "stopping: ending the current slices, then merge and summary (signal again to abort)"
+  elif ((SIG_S - STOP_S >= 2)); then
+    for p in "${SLOT_PIDS[@]}" $PROGRESS_PID; do pkill -TERM -P "$p" 2>/dev/null || true; kill -TERM "$p" 2>/dev/null || true; done
     echo "fuzz-main.sh: stopped at once (second signal); corpus not merged" >&2
     exit 130
   fi
-  STOP_MS=$NOW
-  touch "$OUT/state/.stop"
-  log "stopping: ending the current slices, then merge and summary (signal again to abort)"
 }
 
 cmd_fuzz() {
@@ -688,7 +690,7 @@ cmd_fuzz() {
   mkdir -p "$OUT/state" "$OUT/logs" "$OUT/crashes" "$OUT/stats"
   for t in $TARGETS; do mkdir -p "$CORPUS/$t" "$OUT/work/$t" "$OUT/crashes/$t"; done
   exec {SLEEP_FD}<> <(:)
-  SLOT_PIDS=() STOP_MS=""
+  SLOT_PIDS=() STOP_S=0 PROGRESS_PID=""
   trap on_signal INT TERM
   if ((FOREVER)); then
     log "fuzzing $TARGETS until stopped (Ctrl-C or SIGTERM); merge and summary every $INTERVAL s; $JOBS slot(s)"

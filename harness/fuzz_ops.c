@@ -14,6 +14,7 @@ const fuzz_op_desc_t pmm_op_desc[PMM_OP_COUNT] = { PMM_OPS(FUZZ_OP_DESC) };
 const fuzz_op_desc_t boot_init_part_desc[BOOT_PART_COUNT] = { BOOT_INIT_PARTS(FUZZ_OP_DESC) };
 const fuzz_op_desc_t hbitmap_op_desc[HB_OP_COUNT] = { HBITMAP_OPS(FUZZ_OP_DESC) };
 const fuzz_op_desc_t aspace_op_desc[ASPACE_OP_COUNT] = { ASPACE_OPS(FUZZ_OP_DESC) };
+const fuzz_op_desc_t emu_op_desc[EMU_OP_COUNT] = { EMU_OPS(FUZZ_OP_DESC) };
 
 const fuzz_format_t fuzz_formats[] = {
     { "bitmap", BITMAP_CONFIG, bitmap_op_desc, BITMAP_OP_COUNT, 1, FUZZ_MAX_OPS, FUZZ_MAX_LEN },
@@ -23,6 +24,7 @@ const fuzz_format_t fuzz_formats[] = {
     { "boot_init", BOOT_INIT_CONFIG, boot_init_part_desc, BOOT_PART_COUNT, 0, 0, FUZZ_MAX_LEN },
     { "hbitmap", HBITMAP_CONFIG, hbitmap_op_desc, HB_OP_COUNT, 1, HBITMAP_MAX_OPS, HBITMAP_MAX_LEN },
     { "aspace", ASPACE_CONFIG, aspace_op_desc, ASPACE_OP_COUNT, 1, FUZZ_MAX_OPS, FUZZ_MAX_LEN },
+    { "emu", EMU_CONFIG, emu_op_desc, EMU_OP_COUNT, 1, EMU_MAX_OPS, EMU_MAX_LEN },
 };
 const unsigned fuzz_format_count = sizeof fuzz_formats / sizeof fuzz_formats[0];
 

@@ -12,8 +12,8 @@
  * checks the argument count against the widths) and the dictionary
  * corpus/<target>.dict (one entry per op: opcode byte + example; ctest
  * dict_current fails when the committed file differs from the table).
- * emu/ can describe its ops the same way and print them with
- * `fuzz_gen_corpus --ops`.
+ * emu/'s target is described here too (its seeds and dictionary come from
+ * the same generator; Unicorn is needed to run it, not to encode it).
  *
  * APPEND-ONLY: the values are stored in corpus files. Never renumber, never
  * change an existing op's arguments; add new ops at the end (values must
@@ -174,6 +174,68 @@
     X(ASPACE_OP_FAIL, 9, "fail", "111", 0, 0, 1)  /* which (0 allocator, 1 frames) slot n */ \
     X(ASPACE_OP_CREATE_BAD, 10, "create_bad", "11", 0, 3)         /* slot kind (% 14)   */ \
     X(ASPACE_OP_CHECK_ALL, 11, "check_all", "")                   /* full check         */
+/* ---- emu (emu/fuzz_emu.c: the unchanged core walked by Unicorn) ---------
+ * config: u8 mode (EMU_MODE_*, below). After the program, every probe
+ * point is checked three ways (emu/probe.h).
+ * rec = u8: the (rec % records)-th VMM record, in address order;
+ * page = u16: a 4 KiB page index in the window; attrs = u8: bits 0..3 as
+ * vmm_attrs_t, bit 7 set: the raw byte (invalid); size = u8: 0 4K, 1 2M,
+ * 2 1G, else raw (invalid); phys = u8 class, u16 n: 0 none (vmm_set
+ * without phys), 1 frame n % frames of the buffer, 2 n GiB (not backed:
+ * translate checks only), 3 n << 40 (beyond MAXPHYADDR: reserved-bit
+ * faults); access = u8: bit 0 CPL3, bits 1..2 kind (0 read, 1 write,
+ * 2 fetch).                                                              */
+#define EMU_CONFIG "1"
+/* 32, measured: over the old corpus and four libFuzzer runs (about 1,400
+ * inputs, up to 64 ops), programs cut at 32 ops reach the same core/ lines
+ * and branches with one seed (seed-many-frames) for the pmm's word skip.
+ * The longest op takes 8 bytes: 32 of them and the mode fit EMU_MAX_LEN. */
+#define EMU_MAX_OPS 32u
+#define EMU_MAX_LEN 264u
+#define EMU_OPS(X)                                                                       \
+    X(EMU_OP_ALLOC, 0, "alloc", "11", 2, 3)               /* u8 pages (1 + v % 8), attrs */ \
+    X(EMU_OP_SET, 1, "set", "21121", 16, 3, 1, 1024, 3)   /* page, u8 pages (1 + v % 8),
+                                                             phys (class, n), attrs     */ \
+    X(EMU_OP_FREE, 2, "free", "1", 0)                     /* rec                         */ \
+    X(EMU_OP_RESERVE, 3, "reserve", "1111", 1, 1, 3, 1)   /* u8 count (1 + v % 4), size,
+                                                             attrs, u8 lazy (bit 0)      */ \
+    X(EMU_OP_CLAIM, 4, "claim", "21111", 512, 1, 1, 3, 1) /* page, then as RESERVE       */ \
+    X(EMU_OP_MAP_PAGE, 5, "map_page", "121", 0, 1, 7)     /* rec, u16 page of it, attrs
+                                                             (frames: owned ones from the
+                                                             buffer; 1 GiB: far, unmanaged) */ \
+    X(EMU_OP_RELEASE, 6, "release", "1", 0)               /* rec                         */ \
+    X(EMU_OP_ACCESS, 7, "access", "141", 0, 0x1000, 3)    /* rec, u32 off, access at rec
+                                                             start - 4K + off % (rec size
+                                                             + 8K) (no record: window
+                                                             start + off): judged, with
+                                                             the fault decision          */ \
+    X(EMU_OP_PROBE, 8, "probe", "")                       /* every point now             */ \
+    X(EMU_OP_FAIL, 9, "fail", "11", 1, 0)                 /* u8 which (bit 0: allocator,
+                                                             else frames), u8 n (% 8)    */
+/* Mode bits: x86_boot_init instead of vmm_init; 1 GiB direct-map pages; a
+ * second usable region far above the buffer (64 MiB at 8 GiB, not backed:
+ * translate checks only); translate-probe every changed point after every
+ * op; bits 4..6 the VMM window (enum emu_window); bit 7 unused. */
+#define EMU_MODE_BOOT 1u
+#define EMU_MODE_1G 2u
+#define EMU_MODE_FAR_REGION 4u
+#define EMU_MODE_PROBE_EACH 8u
+#define EMU_MODE_WINDOW(mode) (((mode) >> 4) & 7u)
+#define EMU_MODE_OF_WINDOW(window) ((unsigned)(window) << 4)
+/* VMM windows (mode bits 4..6). Non-canonical ones must be refused by
+ * vmm_init / x86_boot_init with VMM_ERR_NON_CANONICAL. */
+enum emu_window {
+    EMU_WINDOW_DEFAULT = 0,       /* 4 GiB at 2^44 (boot: at -64 TiB)       */
+    EMU_WINDOW_STRADDLE_LOW = 1,  /* [2^47 - 1 MiB, 2^47 + 1 MiB): refused  */
+    EMU_WINDOW_STRADDLE_HIGH = 2, /* the hole's upper edge +- 1 MiB: refused */
+    EMU_WINDOW_IN_HOLE = 3,       /* 4 GiB from 2^47: refused               */
+    EMU_WINDOW_TOP = 4,           /* 4 GiB ending at 2^64 - 4 KiB           */
+    EMU_WINDOW_TOP_SMALL = 5,     /* 4 MiB ending at 2^64 - 4 KiB           */
+    EMU_WINDOW_HOLE_EDGE = 6,     /* lower half up to 2^47 (after the
+                                     machine's pages)                      */
+    EMU_WINDOW_HIGH_EDGE = 7,     /* 4 GiB from the upper half's start      */
+    EMU_WINDOWS
+};
 
 /* ---- generated from the tables ------------------------------------------ */
 
@@ -186,6 +248,7 @@ enum pmm_fuzz_op { PMM_OPS(FUZZ_OP_ENUM) PMM_OP_COUNT };
 enum boot_init_fuzz_part { BOOT_INIT_PARTS(FUZZ_OP_ENUM) BOOT_PART_COUNT };
 enum hbitmap_fuzz_op { HBITMAP_OPS(FUZZ_OP_ENUM) HB_OP_COUNT };
 enum aspace_fuzz_op { ASPACE_OPS(FUZZ_OP_ENUM) ASPACE_OP_COUNT };
+enum emu_fuzz_op { EMU_OPS(FUZZ_OP_ENUM) EMU_OP_COUNT };
 /* Values 0 .. COUNT - 1 with none twice (the descriptor tables' designated
  * initialisers are errors when a value repeats): an append-only enum. */
 _Static_assert(BITMAP_OP_COUNT == 0 BITMAP_OPS(FUZZ_OP_ONE), "bitmap ops: 0 .. COUNT - 1");
@@ -195,6 +258,7 @@ _Static_assert(PMM_OP_COUNT == 0 PMM_OPS(FUZZ_OP_ONE), "pmm ops: 0 .. COUNT - 1"
 _Static_assert(BOOT_PART_COUNT == 0 BOOT_INIT_PARTS(FUZZ_OP_ONE), "boot parts: 0 .. COUNT - 1");
 _Static_assert(HB_OP_COUNT == 0 HBITMAP_OPS(FUZZ_OP_ONE), "hbitmap ops: 0 .. COUNT - 1");
 _Static_assert(ASPACE_OP_COUNT == 0 ASPACE_OPS(FUZZ_OP_ONE), "aspace ops: 0 .. COUNT - 1");
+_Static_assert(EMU_OP_COUNT == 0 EMU_OPS(FUZZ_OP_ONE), "emu ops: 0 .. COUNT - 1");
 
 #define FUZZ_OP_MAX_ARGS 8u
 
@@ -224,6 +288,7 @@ extern const fuzz_op_desc_t pmm_op_desc[PMM_OP_COUNT];
 extern const fuzz_op_desc_t boot_init_part_desc[BOOT_PART_COUNT];
 extern const fuzz_op_desc_t hbitmap_op_desc[HB_OP_COUNT];
 extern const fuzz_op_desc_t aspace_op_desc[ASPACE_OP_COUNT];
+extern const fuzz_op_desc_t emu_op_desc[EMU_OP_COUNT];
 
 /* Every target's format, in build order; fuzz_format_count entries. */
 extern const fuzz_format_t fuzz_formats[];

@@ -152,7 +152,7 @@ static void save_dicts(void)
     }
 }
 
-/* Prints every table (emu/gen_seeds.py and people read it): per target
+/* Prints every table (for people and scripts): per target
  * its config widths, then per op: value, name, argument widths. */
 static void print_tables(void)
 {
@@ -698,6 +698,193 @@ static void gen_boot_init(void)
     }
 }
 
+/* ---- emu --------------------------------------------------------------- */
+
+/* vmm_attrs_t bits, page sizes and access bytes as the emu table encodes
+ * them (fuzz_ops.h). */
+#define EK 1u /* kernel     */
+#define EW 2u /* writable   */
+#define EC 4u /* cachable   */
+#define EX 8u /* executable */
+#define S4K 0u
+#define S2M 1u
+#define S1G 2u
+#define AREAD 0u
+#define AWRITE 2u
+#define AFETCH 4u
+#define ACPL3 1u
+#define WIN(w) EMU_MODE_OF_WINDOW(EMU_WINDOW_##w)
+
+static void emu_start(prog_t *p, unsigned mode) { CONFIG(p, "emu", mode); }
+static void emu_alloc(prog_t *p, unsigned pages, unsigned attrs)
+{
+    OP(p, "emu", EMU_OP_ALLOC, pages - 1u, attrs);
+}
+static void emu_set(prog_t *p, unsigned page, unsigned pages, unsigned cls, unsigned n,
+                    unsigned attrs)
+{
+    OP(p, "emu", EMU_OP_SET, page, pages - 1u, cls, n, attrs);
+}
+static void emu_rec(prog_t *p, unsigned op, unsigned rec) { OP(p, "emu", op, rec); }
+static void emu_reserve(prog_t *p, unsigned count, unsigned size, unsigned attrs, unsigned lazy)
+{
+    OP(p, "emu", EMU_OP_RESERVE, count - 1u, size, attrs, lazy);
+}
+static void emu_claim(prog_t *p, unsigned page, unsigned count, unsigned size, unsigned attrs,
+                      unsigned lazy)
+{
+    OP(p, "emu", EMU_OP_CLAIM, page, count - 1u, size, attrs, lazy);
+}
+static void emu_map_page(prog_t *p, unsigned rec, unsigned page, unsigned attrs)
+{
+    OP(p, "emu", EMU_OP_MAP_PAGE, rec, page, attrs);
+}
+static void emu_access(prog_t *p, unsigned rec, unsigned off, unsigned access)
+{
+    OP(p, "emu", EMU_OP_ACCESS, rec, off, access);
+}
+static void emu_probe(prog_t *p) { OP(p, "emu", EMU_OP_PROBE); }
+static void emu_fail(prog_t *p, unsigned which, unsigned n) { OP(p, "emu", EMU_OP_FAIL, which, n); }
+
+static void gen_emu(void)
+{
+    prog_t p;
+    emu_start(&p, 0); /* every attribute combination on 4K pages */
+    for (unsigned a = 0; a < 16; a++)
+        emu_alloc(&p, 1u + a % 3u, a);
+    save("emu", "attrs-4k", &p);
+
+    emu_start(&p, 0);
+    emu_alloc(&p, 3, EW | EC);
+    emu_alloc(&p, 2, EK | EX);
+    emu_probe(&p);
+    emu_rec(&p, EMU_OP_FREE, 0);
+    emu_rec(&p, EMU_OP_FREE, 0);
+    save("emu", "free-unmaps", &p);
+
+    emu_start(&p, 0);
+    emu_set(&p, 16, 4, 1, 1024, EW | EC);
+    emu_set(&p, 64, 2, 2, 3, EK | EW);
+    emu_set(&p, 128, 1, 3, 1, EW | EX);
+    emu_set(&p, 256, 2, 0, 0, EW);
+    emu_probe(&p);
+    emu_rec(&p, EMU_OP_FREE, 1);
+    save("emu", "set-phys", &p);
+
+    emu_start(&p, 0);
+    emu_reserve(&p, 2, S2M, EK | EW, 0);
+    emu_map_page(&p, 0, 0, EK | EW | EC);
+    emu_map_page(&p, 0, 1, EX);
+    emu_reserve(&p, 2, S1G, EW, 0);
+    emu_map_page(&p, 1, 1, EK | EX);
+    emu_probe(&p);
+    emu_rec(&p, EMU_OP_RELEASE, 0);
+    save("emu", "large-pages", &p);
+
+    emu_start(&p, 0); /* demand faults, the last one out of frames */
+    emu_reserve(&p, 4, S4K, EW | EC, 1);
+    emu_access(&p, 0, 0x1000, ACPL3 | AREAD);
+    emu_access(&p, 0, 0x2000, AWRITE);
+    emu_access(&p, 0, 0x2fff, ACPL3 | AFETCH);
+    emu_reserve(&p, 1, S2M, EK | EX, 1);
+    emu_access(&p, 1, 0x1234, AFETCH);
+    emu_access(&p, 1, 0x10, ACPL3 | AREAD);
+    emu_fail(&p, 0, 0);
+    emu_access(&p, 0, 0x3000, AWRITE);
+    save("emu", "demand", &p);
+
+    emu_start(&p, 0);
+    emu_claim(&p, 512, 2, S2M, EW, 1);
+    emu_claim(&p, 0x10, 3, S4K, EK, 0);
+    emu_access(&p, 0, 0x200010, ACPL3 | AWRITE);
+    emu_map_page(&p, 1, 1, EK | EW);
+    emu_probe(&p);
+    save("emu", "claim", &p);
+
+    emu_start(&p, EMU_MODE_BOOT | EMU_MODE_1G | EMU_MODE_FAR_REGION);
+    emu_alloc(&p, 2, EK | EW | EC);
+    emu_reserve(&p, 2, S4K, EK | EW, 1);
+    emu_access(&p, 1, 0x1000, AWRITE);
+    emu_probe(&p);
+    save("emu", "boot-1g", &p);
+
+    emu_start(&p, EMU_MODE_BOOT);
+    emu_alloc(&p, 1, EK | EX);
+    emu_set(&p, 8, 2, 1, 2000, EK | EW);
+    emu_rec(&p, EMU_OP_FREE, 0);
+    emu_probe(&p);
+    save("emu", "boot-2m", &p);
+
+    emu_start(&p, 0); /* invalid arguments, allocation failures */
+    emu_alloc(&p, 1, 0x90);
+    emu_reserve(&p, 1, 7, EW, 0);
+    emu_claim(&p, 3, 1, S2M, EW, 0);
+    emu_fail(&p, 1, 0);
+    emu_alloc(&p, 1, EW);
+    emu_fail(&p, 0, 0);
+    emu_alloc(&p, 2, EW);
+    emu_probe(&p);
+    save("emu", "invalid", &p);
+
+    /* windows across the canonical hole: init must refuse them */
+    emu_start(&p, WIN(STRADDLE_LOW));
+    emu_alloc(&p, 1, EW);
+    emu_probe(&p);
+    save("emu", "straddle-low", &p);
+    emu_start(&p, WIN(STRADDLE_HIGH) | EMU_MODE_BOOT);
+    emu_alloc(&p, 1, EW);
+    emu_probe(&p);
+    save("emu", "straddle-high-boot", &p);
+    emu_start(&p, WIN(IN_HOLE) | EMU_MODE_BOOT | EMU_MODE_1G);
+    emu_alloc(&p, 1, EW);
+    save("emu", "in-hole-boot", &p);
+
+    emu_start(&p, WIN(TOP));
+    emu_reserve(&p, 3, S1G, EW, 1);
+    emu_access(&p, 0, 0xFFFFF000u, AWRITE);
+    emu_claim(&p, 0xFFFF, 1, S4K, EK | EW, 0);
+    emu_alloc(&p, 8, EW | EC);
+    emu_probe(&p);
+    save("emu", "top", &p);
+
+    emu_start(&p, WIN(TOP_SMALL) | EMU_MODE_BOOT);
+    emu_reserve(&p, 1, S2M, EK | EW, 1);
+    emu_access(&p, 0, 0x1FFFFF, AWRITE);
+    emu_alloc(&p, 2, EK);
+    emu_probe(&p);
+    save("emu", "top-small-boot", &p);
+
+    emu_start(&p, WIN(HOLE_EDGE));
+    emu_claim(&p, 0xDFF, 1, S4K, EW | EX, 1);
+    emu_access(&p, 0, 0xFFF, ACPL3 | AFETCH);
+    emu_probe(&p);
+    save("emu", "hole-edge", &p);
+
+    emu_start(&p, WIN(HIGH_EDGE) | EMU_MODE_BOOT);
+    emu_alloc(&p, 1, EK | EW);
+    emu_set(&p, 0, 2, 0, 0, EK);
+    emu_probe(&p);
+    save("emu", "high-edge-boot", &p);
+
+    /* more than 64 frames in use below the pmm's hint: its word-skipping
+     * search, within the op limit (EMU_MAX_OPS) */
+    emu_start(&p, 0);
+    for (unsigned i = 0; i < 12; i++)
+        emu_alloc(&p, 8, EW);
+    emu_rec(&p, EMU_OP_FREE, 2);
+    emu_alloc(&p, 1, EW);
+    emu_alloc(&p, 8, EW | EC);
+    emu_alloc(&p, 8, EW);
+    save("emu", "many-frames", &p);
+
+    emu_start(&p, EMU_MODE_PROBE_EACH);
+    emu_alloc(&p, 1, EW);
+    emu_reserve(&p, 1, S2M, EW | EX, 1);
+    emu_access(&p, 1, 0x1fffff, ACPL3 | AFETCH);
+    emu_rec(&p, EMU_OP_RELEASE, 1);
+    save("emu", "paranoid", &p);
+}
+
 /* ---- pmm ------------------------------------------------------------------ */
 
 static void pm_entry(prog_t *p, unsigned base256, unsigned len64, unsigned type)
@@ -917,6 +1104,7 @@ int main(int argc, char **argv)
     gen_boot_init();
     gen_pmm();
     gen_aspace();
+    gen_emu();
     save_dicts();
     return 0;
 }
