@@ -394,6 +394,37 @@ static void op_query(pmm_state_t *s, uint64_t phys)
                    (unsigned long long)phys, used, reserved, s->model[FRAME(phys)]);
 }
 
+/* One call with a NULL pmm or out-pointer (call % 11): each must fail with
+ * VMM_ERR_INVALID_ARGUMENT (pmm_free_count(NULL) answers 0), write no
+ * out-pointer and leave the pmm as it was. */
+static void op_null_arg(pmm_state_t *s, unsigned call, uint64_t phys)
+{
+    uint64_t out = 0;
+    bool b = false;
+    vmm_status_t got = VMM_ERR_INVALID_ARGUMENT;
+    snapshot_take(s);
+    call %= 11u;
+    switch (call) {
+    case 0: got = pmm_alloc(NULL, &out); break;
+    case 1: got = pmm_alloc(&s->pmm, NULL); break;
+    case 2: got = pmm_alloc_contiguous(NULL, 1, 1, &out); break;
+    case 3: got = pmm_alloc_contiguous(&s->pmm, 1, 1, NULL); break;
+    case 4: got = pmm_free(NULL, phys); break;
+    case 5: got = pmm_claim(NULL, phys); break;
+    case 6: got = pmm_reserve(NULL, phys, VMM_PAGE_SIZE); break;
+    case 7: got = pmm_is_used(NULL, phys, &b); break;
+    case 8: got = pmm_is_used(&s->pmm, phys, NULL); break;
+    case 9: got = pmm_is_reserved(&s->pmm, phys, NULL); break;
+    default:
+        FUZZ_CHECK(pmm_free_count(NULL) == 0, "pmm-null-arg", "pmm_free_count(NULL) != 0");
+        break;
+    }
+    TRACE("null_arg(call %u, 0x%llx) -> %s", call, (unsigned long long)phys, fuzz_status(got));
+    FUZZ_CHECK_STATUS(got, VMM_ERR_INVALID_ARGUMENT, "pmm-null-arg");
+    FUZZ_CHECK(out == 0 && !b, "pmm-null-arg", "a failed call wrote its out-pointer");
+    snapshot_check(s);
+}
+
 /* frames.free / frames.claim over [phys, phys + count frames). */
 static void op_frames_range(pmm_state_t *s, uint64_t phys, size_t count, bool claim)
 {
@@ -453,6 +484,11 @@ static void run_op(pmm_state_t *s, fuzz_data_t *fd, unsigned op)
         break;
     }
     case PMM_OP_CHECK_ALL: TRACE("check_all (%zu frames)", s->n); check_all(s); break;
+    case PMM_OP_NULL_ARG: {
+        unsigned call = fd_u8(fd);
+        op_null_arg(s, call, read_addr(fd));
+        break;
+    }
     default: TRACE("nop (opcode %u)", op); break;
     }
 }

@@ -746,12 +746,16 @@ static void check_record(const vmm_record_t *r, const model_record_t *m)
         FUZZ_CHECK(r->frames[k] == m->frames[k], "vmm-record-frames",
                    "record 0x%llx frame %u: 0x%llx, model 0x%llx", (unsigned long long)r->virt,
                    k, (unsigned long long)r->frames[k], (unsigned long long)m->frames[k]);
-        if (m->kind == VMM_REC_RESERVE && m->frames[k] != VMM_NO_FRAME)
-            FUZZ_CHECK(vmm_record_page_attrs(r, k) == m->page_attrs[k], "vmm-record-attrs",
-                       "record 0x%llx page %u attrs 0x%x, model 0x%x",
-                       (unsigned long long)r->virt, k, vmm_record_page_attrs(r, k),
-                       m->page_attrs[k]);
+        /* vmm.h: a mapped page's own attrs, an unmapped one's rec->attrs */
+        vmm_attrs_t want = m->kind == VMM_REC_RESERVE && m->frames[k] != VMM_NO_FRAME
+                               ? m->page_attrs[k] : m->attrs;
+        FUZZ_CHECK(vmm_record_page_attrs(r, k) == want, "vmm-record-attrs",
+                   "record 0x%llx page %u attrs 0x%x, model 0x%x",
+                   (unsigned long long)r->virt, k, vmm_record_page_attrs(r, k), want);
     }
+    FUZZ_CHECK(vmm_record_page_attrs(r, m->nframes) == m->attrs, "vmm-record-attrs",
+               "record 0x%llx past its last frame: attrs 0x%x, model 0x%x",
+               (unsigned long long)r->virt, vmm_record_page_attrs(r, m->nframes), m->attrs);
 }
 
 /* Checks the core's record for model record m (an op that named it failed
@@ -1440,10 +1444,19 @@ static void op_null_arg(vmm_state_t *s, unsigned call, uint64_t va)
     case 10: got = vmm_reserve(NULL, 1, VMM_SIZE_4K, 0, 0, &out); break;
     case 11: got = x86_translate(&s->pt, va, NULL); break;
     case 12: got = x86_map(NULL, va, POOL_BASE, VMM_PAGE_SIZE, VMM_PAGE_SIZE, 0); break;
-    case 13:
+    case 13: {
+        /* the queries, and the record tree's own NULL rules (vmm_tree.h) */
+        vmm_tree_node_t node;
+        vmm_tree_node_init(&node, va);
         FUZZ_CHECK(vmm_find_record(NULL, va) == NULL && vmm_first_record(NULL) == NULL &&
-                   vmm_record_page_attrs(NULL, 0) == 0, "vmm-null-arg", "a NULL query answered");
+                   vmm_record_page_attrs(NULL, 0) == 0 && vmm_tree_height(NULL) == 0,
+                   "vmm-null-arg", "a NULL query answered");
+        FUZZ_CHECK_STATUS(vmm_tree_insert(NULL, &node), VMM_ERR_INVALID_ARGUMENT,
+                          "vmm-null-arg");
+        FUZZ_CHECK_STATUS(vmm_tree_insert(&s->vmm.tree, NULL), VMM_ERR_INVALID_ARGUMENT,
+                          "vmm-null-arg");
         break;
+    }
     default:
         FUZZ_CHECK(vmm_fault(NULL, va, acc, &res) == VMM_FAULT_NOT_PRESENT &&
                    res.status == VMM_ERR_INVALID_ARGUMENT, "vmm-null-arg",

@@ -942,6 +942,15 @@ static void gen_pmm(void)
     OP(&p, "pmm", PMM_OP_FREE, PM_ADDR(1, 0));
     OP(&p, "pmm", PMM_OP_ALLOC_CONTIGUOUS, 1, 1);
     save("pmm", "one-frame", &p);
+
+    /* every public call with one NULL pointer argument (status.h's rule) */
+    CONFIG(&p, "pmm", 1);
+    pm_entry(&p, 0x10, 0x400, 0);
+    OP(&p, "pmm", PMM_OP_ALLOC);
+    for (unsigned call = 0; call < 11; call++)
+        OP(&p, "pmm", PMM_OP_NULL_ARG, call, PM_ADDR(2, 0));
+    OP(&p, "pmm", PMM_OP_CHECK_ALL);
+    save("pmm", "null-args", &p);
 }
 
 /* ---- aspace ------------------------------------------------------------ */

@@ -195,6 +195,24 @@ static vmm_status_t phys_claim(void *ctx, uint64_t phys, size_t count)
     return VMM_OK;
 }
 
+/* vmm_frames_t.in_use: VMM_OK when every pool frame of the range is in use,
+ * VMM_ERR_FRAME_NOT_USED when one is free; frames outside the pool are
+ * unmanaged and skipped. A count of 0 or a range that wraps is a caller bug
+ * (the VMM asks about one whole page). */
+static vmm_status_t phys_in_use(void *ctx, uint64_t phys, size_t count)
+{
+    const frame_pool_t *fp = ctx;
+    DOUBLE_CHECK((phys & VMM_PAGE_MASK) == 0 && count != 0 &&
+                   count <= (UINT64_MAX - phys) / VMM_PAGE_SIZE,
+               "frames-in-use-args", "asked about %zu frames at 0x%llx", count,
+               (unsigned long long)phys);
+    size_t first, n = frame_pool_clip(fp, phys, count, &first);
+    for (size_t i = first; i < first + n; i++)
+        if (!fp->used[i])
+            return VMM_ERR_FRAME_NOT_USED;
+    return VMM_OK;
+}
+
 bool frame_pool_take(frame_pool_t *fp, size_t count, size_t align, uint64_t *phys)
 {
     size_t first = count == 1 && align == 1 ? pop_free(fp) : find_run(fp, count, align);
@@ -239,6 +257,6 @@ bool frame_pool_has_run(const frame_pool_t *fp, size_t count, size_t align)
 
 vmm_frames_t frame_pool_frames(frame_pool_t *fp)
 {
-    vmm_frames_t f = { phys_alloc, phys_free, phys_claim, fp, 0, 0 };
+    vmm_frames_t f = { phys_alloc, phys_free, phys_claim, fp, phys_in_use, 0 };
     return f;
 }

@@ -62,7 +62,8 @@ size_t frame_pool_clip(const frame_pool_t *fp, uint64_t phys, uint64_t count, si
 bool frame_pool_take(frame_pool_t *fp, size_t count, size_t align, uint64_t *phys);
 
 /* The frame-source interface bound to fp. Frames outside the pool count as
- * unmanaged (device memory): free and claim skip them. */
+ * unmanaged (device memory): free, claim and in_use skip them; in_use checks
+ * the frame count it is given (every pool frame of the range in use). */
 vmm_frames_t frame_pool_frames(frame_pool_t *fp);
 
 /* Puts the free stack back as frame_pool_create left it, so the next input
