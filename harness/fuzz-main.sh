@@ -560,7 +560,7 @@ run_round() {
   now; start=$NOW
   while read -r line; do
     (
-      trap 'touch "$OUT/state/.stop"' TERM
+      trap ': >"$OUT/state/.stop"' TERM
       local rest=0 slot_end=$((start + $1)) s
       for e in $line; do rest=$((rest + ${e##*:})); done
       for e in $line; do
@@ -668,7 +668,7 @@ on_signal() {
   SIG_S=$EPOCHSECONDS
   if ((STOP_S == 0)); then
     STOP_S=$SIG_S
-    touch "$OUT/state/.stop"
+    : >"$OUT/state/.stop" # no fork: a child of this handler would die of the group's next TERM (timeout sends two) and errexit would end the run unmerged
     log "stopping: ending the current slices, then merge and summary (signal again to abort)"
   elif ((SIG_S - STOP_S >= 2)); then
     for p in "${SLOT_PIDS[@]}" $PROGRESS_PID; do pkill -TERM -P "$p" 2>/dev/null || true; kill -TERM "$p" 2>/dev/null || true; done
