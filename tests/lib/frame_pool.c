@@ -156,15 +156,21 @@ size_t frame_pool_clip(const frame_pool_t *fp, uint64_t phys, uint64_t count, si
     return lo < hi ? (size_t)((hi - lo) >> VMM_PAGE_SHIFT) : 0;
 }
 
+/* Returns true when [phys, phys + count frames) is a valid frame-source
+ * range: phys aligned, count > 0, no wrap-around. */
+static bool range_args_ok(uint64_t phys, size_t count)
+{
+    return (phys & VMM_PAGE_MASK) == 0 && count != 0 &&
+           count <= (UINT64_MAX - phys) / VMM_PAGE_SIZE;
+}
+
 /* vmm_frames_t.free: frames outside the pool are unmanaged and skipped;
  * every pool frame of the range must be in use. */
 static vmm_status_t phys_free(void *ctx, uint64_t phys, size_t count)
 {
     frame_pool_t *fp = ctx;
-    DOUBLE_CHECK((phys & VMM_PAGE_MASK) == 0 && count != 0 &&
-                   count <= (UINT64_MAX - phys) / VMM_PAGE_SIZE,
-               "frames-free-args", "freed %zu frames at 0x%llx", count,
-               (unsigned long long)phys);
+    DOUBLE_CHECK(range_args_ok(phys, count), "frames-free-args",
+                 "freed %zu frames at 0x%llx", count, (unsigned long long)phys);
     size_t first, n = frame_pool_clip(fp, phys, count, &first);
     for (size_t i = first; i < first + n; i++)
         DOUBLE_CHECK(fp->used[i], "frames-double-free", "freed frame 0x%llx, which is not "
@@ -182,7 +188,7 @@ static vmm_status_t phys_free(void *ctx, uint64_t phys, size_t count)
 static vmm_status_t phys_claim(void *ctx, uint64_t phys, size_t count)
 {
     frame_pool_t *fp = ctx;
-    if (count == 0 || (phys & VMM_PAGE_MASK) || count > (UINT64_MAX - phys) / VMM_PAGE_SIZE)
+    if (!range_args_ok(phys, count))
         return VMM_ERR_INVALID_ARGUMENT;
     size_t first, n = frame_pool_clip(fp, phys, count, &first);
     for (size_t i = first; i < first + n; i++)
@@ -202,10 +208,8 @@ static vmm_status_t phys_claim(void *ctx, uint64_t phys, size_t count)
 static vmm_status_t phys_in_use(void *ctx, uint64_t phys, size_t count)
 {
     const frame_pool_t *fp = ctx;
-    DOUBLE_CHECK((phys & VMM_PAGE_MASK) == 0 && count != 0 &&
-                   count <= (UINT64_MAX - phys) / VMM_PAGE_SIZE,
-               "frames-in-use-args", "asked about %zu frames at 0x%llx", count,
-               (unsigned long long)phys);
+    DOUBLE_CHECK(range_args_ok(phys, count), "frames-in-use-args",
+                 "asked about %zu frames at 0x%llx", count, (unsigned long long)phys);
     size_t first, n = frame_pool_clip(fp, phys, count, &first);
     for (size_t i = first; i < first + n; i++)
         if (!fp->used[i])
