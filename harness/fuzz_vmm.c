@@ -132,6 +132,7 @@ typedef struct vmm_state {
     size_t nrecs;
     uint16_t order[MAX_RECORDS]; /* indices into recs, sorted by virt  */
     uint64_t used_pages;
+    uint64_t hint;            /* next fit: the page after the last alloc / reserve */
     size_t owned_frames;      /* pool frames the records own          */
     uint8_t *owned;           /* per pool frame: owned by a record    */
     size_t leaves_seen;
@@ -306,6 +307,49 @@ static bool model_has_space(vmm_state_t *s, uint64_t len, uint64_t align)
     return false;
 }
 
+/* Returns the lowest page index >= from, in phase with phase modulo align
+ * (pages), where pages free pages start in the model's window, or
+ * UINT64_MAX: one pass over the gaps between the model's records. */
+static uint64_t model_fit_from(vmm_state_t *s, uint64_t pages, uint64_t align, uint64_t phase,
+                               uint64_t from)
+{
+    uint64_t gap = 0;
+    for (size_t i = 0; i <= s->nrecs; i++) {
+        const model_record_t *r = i < s->nrecs ? &s->recs[s->order[i]] : NULL;
+        uint64_t end = r ? PAGES(r->virt - s->start) : s->window_pages;
+        uint64_t c = gap > from ? gap : from;
+        c = phase + ((c - phase + align - 1u) / align) * align;
+        if (c < end && pages <= end - c)
+            return c;
+        if (r)
+            gap = end + r->pages;
+    }
+    return UINT64_MAX;
+}
+
+/* The model's placement of vmm_alloc / vmm_reserve (vmm.h, next fit):
+ * returns the address of the lowest run of pages free pages aligned to
+ * align pages at or after the page after the last alloc or reserve (s->hint,
+ * rounded up to the alignment), else the lowest from the window's first
+ * aligned page; false when there is none. */
+static bool model_next_fit(vmm_state_t *s, uint64_t pages, uint64_t align, uint64_t *va)
+{
+    uint64_t base = PAGES(s->start);
+    uint64_t phase = (align - (base % align)) % align; /* first aligned page */
+    if (phase >= s->window_pages)
+        return false;
+    uint64_t from = s->hint > phase ? phase + ((s->hint - phase + align - 1u) / align) * align
+                                    : phase;
+    uint64_t first = from <= s->window_pages ? model_fit_from(s, pages, align, phase, from)
+                                             : UINT64_MAX;
+    if (first == UINT64_MAX)
+        first = model_fit_from(s, pages, align, phase, phase);
+    if (first == UINT64_MAX)
+        return false;
+    *va = s->start + first * VMM_PAGE_SIZE;
+    return true;
+}
+
 /* Returns true when every 4K page of [va, va + len) is canonical. */
 static bool canonical_range(uint64_t va, uint64_t len)
 {
@@ -438,8 +482,34 @@ static void check_tree_node(const vmm_tree_node_t *n)
                (unsigned long long)n->key, (unsigned long long)rec_of(n)->virt);
 }
 
+/* Checks node n and its children (a rotation on a rebalanced path moves a
+ * node off the path, to a child of the node that took its place). */
+static void check_tree_family(const vmm_tree_node_t *n)
+{
+    check_tree_node(n);
+    if (n->left)
+        check_tree_node(n->left);
+    if (n->right)
+        check_tree_node(n->right);
+}
+
+/* Returns the least nodes an AVL tree of height h holds (fib(h + 2) - 1). */
+static uint64_t avl_min_nodes(int32_t h)
+{
+    uint64_t a = 0, b = 1; /* min nodes of heights h - 2 and h - 1 */
+    if (h <= 0)
+        return 0;
+    for (int32_t i = 1; i < h && b < UINT64_MAX / 2u; i++) {
+        uint64_t c = a + b + 1u;
+        a = b;
+        b = c;
+    }
+    return b;
+}
+
 /* Checks every node from n up to the root (the path an insert or remove
- * rebalances), and that the root is the tree's. O(log n). */
+ * rebalances) with its children, and that the root is the tree's.
+ * O(log n). */
 static void check_tree_path(const vmm_t *v, const vmm_tree_node_t *n)
 {
     unsigned depth = 0;
@@ -447,16 +517,20 @@ static void check_tree_path(const vmm_t *v, const vmm_tree_node_t *n)
         return;
     for (; n->parent; n = n->parent) {
         FUZZ_CHECK(++depth < 64u, "vmm-tree-links", "a path of 64 nodes (a cycle?)");
-        check_tree_node(n);
+        check_tree_family(n);
     }
     FUZZ_CHECK(n == v->tree.root, "vmm-tree-links", "a path ends at 0x%llx, not at the root",
                (unsigned long long)n->key);
-    check_tree_node(n);
+    check_tree_family(n);
 }
 
-/* After an op: the tree holds the model's record count, and the paths
- * around the record the op added or removed (else around the op's address)
- * keep the AVL invariants. The whole tree: check_all. */
+/* After an op: the tree holds the model's record count within the AVL
+ * height bound, and the paths around the record the op added or removed
+ * (else around the op's address) keep the AVL invariants, with their
+ * children: an insert rebalances the path of its node (below), a remove the
+ * path of its successor (above) or, when the removed node had two children,
+ * of the successor's successor, which lies below the node the splice changed.
+ * The whole tree: check_all. */
 static void check_tree_near(vmm_state_t *s, uint64_t key)
 {
     const vmm_t *v = &s->vmm;
@@ -464,10 +538,15 @@ static void check_tree_near(vmm_state_t *s, uint64_t key)
                v->tree.count, s->nrecs);
     if (!v->tree.root)
         return;
+    FUZZ_CHECK(avl_min_nodes(vmm_tree_height(&v->tree)) <= v->tree.count, "vmm-tree-height",
+               "tree of %zu records is %d high: above the AVL bound", v->tree.count,
+               (int)vmm_tree_height(&v->tree));
     const vmm_tree_node_t *below = vmm_tree_find_le(&v->tree, key);
     const vmm_tree_node_t *above = below ? vmm_tree_next(below) : vmm_tree_first(&v->tree);
     check_tree_path(v, below);
     check_tree_path(v, above);
+    if (above)
+        check_tree_path(v, vmm_tree_next(above));
 }
 
 /* Checks the cheap global counters. */
@@ -1013,10 +1092,16 @@ static void op_alloc(vmm_state_t *s, fuzz_data_t *fd)
     bool done = judge(s, got, ok, ok ? late : allowed, ok, "vmm-alloc-status");
     if (done) {
         uint64_t len = pages * VMM_PAGE_SIZE;
+        uint64_t want = 0;
         FUZZ_CHECK(in_window(s, virt, len) && (virt & VMM_PAGE_MASK) == 0 &&
                        model_free(s, virt, len),
                    "vmm-alloc-range", "alloc returned 0x%llx: outside the window or in use",
                    (unsigned long long)virt);
+        FUZZ_CHECK(model_next_fit(s, pages, 1, &want) && virt == want, "vmm-alloc-next-fit",
+                   "alloc returned 0x%llx; next fit from page %llu gives 0x%llx",
+                   (unsigned long long)virt, (unsigned long long)s->hint,
+                   (unsigned long long)want);
+        s->hint = PAGES(virt - s->start) + pages;
         model_record_t *r = model_add(s, VMM_REC_ALLOC, virt, pages);
         r->attrs = attrs;
         r->nframes = (uint32_t)pages;
@@ -1204,6 +1289,12 @@ static void op_reserve(vmm_state_t *s, fuzz_data_t *fd)
                        model_free(s, virt, count * size),
                    "vmm-reserve-range", "reserve returned 0x%llx: misaligned, outside the "
                    "window or in use", (unsigned long long)virt);
+        uint64_t want = 0;
+        FUZZ_CHECK(model_next_fit(s, count * PAGES(size), PAGES(size), &want) && virt == want,
+                   "vmm-reserve-next-fit", "reserve returned 0x%llx; next fit from page %llu "
+                   "gives 0x%llx", (unsigned long long)virt, (unsigned long long)s->hint,
+                   (unsigned long long)want);
+        s->hint = PAGES(virt - s->start) + count * PAGES(size);
         model_reserve(s, virt, count, size, attrs, flags);
         check_range(s, virt, count * size, size);
     }
@@ -1572,6 +1663,7 @@ static bool setup(void *state, fuzz_data_t *fd)
     s->nrecs = 0;
     s->last = NULL;
     s->used_pages = 0;
+    s->hint = 0;
     s->owned_frames = 0;
     s->tree_touched = false;
     fail_alloc_reset(&s->alloc);
