@@ -1214,9 +1214,12 @@ static void op_free(vmm_state_t *s, uint64_t va, bool release)
     model_record_t *holder = model_at(s, va);
     op_start_range(s, holder ? holder->virt : va,
                    holder ? holder->pages * VMM_PAGE_SIZE : VMM_PAGE_SIZE);
+    size_t calls = s->ff.calls;
     vmm_status_t got = release ? vmm_release(&s->vmm, va) : vmm_free(&s->vmm, va);
     TRACE("%s(0x%llx) -> %s", release ? "release" : "free", (unsigned long long)va,
           fuzz_status(got));
+    FUZZ_CHECK(s->ff.calls == calls, "vmm-free-frames", "%s took %zu frame(s)",
+               release ? "release" : "free", s->ff.calls - calls);
     bool done = judge(s, got, allowed == 0, allowed, allowed == 0,
                       release ? "vmm-release-status" : "vmm-free-status");
     if (done) {
@@ -1498,6 +1501,103 @@ static void op_fault(vmm_state_t *s, uint64_t va, uint8_t code)
     op_end(s, done);
 }
 
+/* Returns true and the page of model record r that mapped page number k
+ * (of r's mapped pages, from the page k % (r's pages) on, cyclic) is: its
+ * address, frame, size and attributes; false when r maps nothing. */
+static bool model_mapped_page(const model_record_t *r, uint8_t k, uint64_t *va, uint64_t *phys,
+                              uint64_t *size, vmm_attrs_t *attrs)
+{
+    if (r->kind == VMM_REC_SET) {
+        if (r->phys == VMM_NO_FRAME)
+            return false;
+        uint64_t off = (uint64_t)(k % r->pages) * VMM_PAGE_SIZE;
+        *va = r->virt + off, *phys = r->phys + off, *size = VMM_SIZE_4K, *attrs = r->attrs;
+        return true;
+    }
+    for (uint32_t i = 0; i < r->nframes; i++) {
+        uint32_t j = (uint32_t)((k + i) % r->nframes);
+        if (r->frames[j] == VMM_NO_FRAME)
+            continue;
+        *va = r->virt + (uint64_t)j * r->page_size, *phys = r->frames[j], *size = r->page_size;
+        *attrs = r->kind == VMM_REC_RESERVE ? r->page_attrs[j] : r->attrs;
+        return true;
+    }
+    return false;
+}
+
+/* vmm_release (mode BEHIND_FREE: vmm_free) of a record one of whose mapped
+ * pages was unmapped behind the VMM's back through the mapper and, with
+ * BEHIND_REMAP, mapped again one page size smaller (4K pages stay
+ * unmapped). The model: the call refuses with the error of the first page
+ * that changed (vmm.h: a reservation is queried page by page before
+ * anything is unmapped: NOT_MAPPED, or LARGE_PAGE_CONFLICT for a page of
+ * another size; ALLOC and SET: the one unmap call's NOT_MAPPED), or
+ * NOT_RESERVATION, or OUT_OF_MEMORY after an injected allocator failure;
+ * nothing changed and no frame was taken or given back (a release that
+ * unmapped part and mapped it again would take table frames: with a frame
+ * failure armed, its re-map traps). The harness's own re-map may fail only
+ * after an injected frame failure (then the page is just unmapped). Then the
+ * page is put back as it was, and checked. */
+#define BEHIND_REMAP 0x1u
+#define BEHIND_FREE 0x2u
+static void op_release_behind(vmm_state_t *s, fuzz_data_t *fd)
+{
+    model_record_t *r = pick_record(s, fd_u8(fd));
+    uint8_t k = fd_u8(fd), mode = fd_u8(fd);
+    uint64_t va, phys, size;
+    vmm_attrs_t attrs;
+    if (!r || !model_mapped_page(r, k, &va, &phys, &size, &attrs)) {
+        TRACE("release_behind: no mapped page (nop)");
+        return;
+    }
+    bool release = !(mode & BEHIND_FREE);
+    s->work += 1u;
+    vmm_status_t st = x86_unmap(&s->pt, va, size, size);
+    FUZZ_CHECK_STATUS(st, VMM_OK, "vmm-behind-unmap");
+    uint64_t small = size == VMM_SIZE_1G ? VMM_SIZE_2M : VMM_SIZE_4K;
+    bool remapped = false;
+    if ((mode & BEHIND_REMAP) && size != VMM_SIZE_4K) {
+        size_t failures = s->ff.failures;
+        st = x86_map(&s->pt, va, phys, small, small, attrs);
+        remapped = st == VMM_OK;
+        FUZZ_CHECK(remapped || (st == VMM_ERR_OUT_OF_FRAMES &&
+                                (s->ff.failures != failures ||
+                                 frame_pool_in_use(&s->pool) + 4u > s->pool.nframes)),
+                   "vmm-behind-remap", "mapping 0x%llx again with 0x%llx pages: %s",
+                   (unsigned long long)va, (unsigned long long)small, vmm_strerror(st));
+    }
+    vmm_status_t want = remapped ? VMM_ERR_LARGE_PAGE_CONFLICT : VMM_ERR_NOT_MAPPED;
+    if (release && r->kind != VMM_REC_RESERVE)
+        want = VMM_ERR_NOT_RESERVATION;
+    op_start_range(s, r->virt, r->pages * VMM_PAGE_SIZE);
+    size_t calls = s->ff.calls;
+    long outstanding = s->ff.outstanding;
+    st = release ? vmm_release(&s->vmm, r->virt) : vmm_free(&s->vmm, r->virt);
+    TRACE("release_behind: page 0x%llx (0x%llx) unmapped%s, %s(0x%llx) -> %s",
+          (unsigned long long)va, (unsigned long long)size,
+          remapped ? " and mapped again smaller" : "", release ? "release" : "free",
+          (unsigned long long)r->virt, fuzz_status(st));
+    bool oom = st == VMM_ERR_OUT_OF_MEMORY && s->alloc.failures != s->snap_alloc_failures;
+    FUZZ_CHECK(st == want || oom, "vmm-release-behind-status", "returned %s; the model "
+               "expects %s", vmm_strerror(st), vmm_strerror(want));
+    snapshot_check(s);
+    FUZZ_CHECK(s->ff.calls == calls && s->ff.outstanding == outstanding,
+               "vmm-release-behind-frames", "a refused release took %zu frame(s) and gave "
+               "back %ld", s->ff.calls - calls, outstanding + (long)(s->ff.calls - calls) -
+               s->ff.outstanding);
+    check_named_record(s, r);
+    /* put the page back, no failure injected */
+    long countdown = s->ff.countdown;
+    s->ff.countdown = -1;
+    if (remapped)
+        FUZZ_CHECK_STATUS(x86_unmap(&s->pt, va, small, small), VMM_OK, "vmm-behind-restore");
+    FUZZ_CHECK_STATUS(x86_map(&s->pt, va, phys, size, size, attrs), VMM_OK,
+                      "vmm-behind-restore");
+    s->ff.countdown = countdown;
+    check_range(s, va, size, size);
+    op_end(s, true);
+}
+
 /* Returns a page of record idx: the record's start + page * 4K. */
 static uint64_t record_page(vmm_state_t *s, uint8_t idx, uint16_t page)
 {
@@ -1601,6 +1701,7 @@ static void run_op(vmm_state_t *s, fuzz_data_t *fd, unsigned op)
         op_null_arg(s, call, read_va(s, fd));
         break;
     }
+    case VMM_OP_RELEASE_BEHIND: op_release_behind(s, fd); break;
     case VMM_OP_CHECK_ALL: {
         /* the full check runs at the end of every input (and after every op
          * with VMM_FUZZ_PARANOID=1): here the O(records) part of it */

@@ -587,6 +587,52 @@ static void gen_vmm(void)
     vm_alloc(&p, 1, KW);
     OP(&p, "vmm", VMM_OP_CHECK_ALL);
     save("vmm", "window-at-zero", &p);
+    /* pages unmapped (and mapped again one size smaller) behind the VMM:
+     * vmm_release / vmm_free must refuse before unmapping anything; a 2M
+     * reservation whose second page alone changed, the first page alone in
+     * its tables (a release that unmapped it first would take table frames
+     * to map it again: with a frame failure armed, that traps) */
+    vm_config(&p, 1 + (1u << 3), 4095, 0, 0, 0);
+    vm_reserve(&p, 3, 1, KW, 1);
+    vm_fault_rec(&p, 0, 0, PF_W);
+    vm_fault_rec(&p, 0, 512, PF_W);
+    vm_fault_rec(&p, 0, 1024, PF_W);
+    OP(&p, "vmm", VMM_OP_RELEASE_BEHIND, 0, 1, 0);
+    OP(&p, "vmm", VMM_OP_RELEASE_BEHIND, 0, 1, 1);
+    vm_fail(&p, 1, 0);
+    OP(&p, "vmm", VMM_OP_RELEASE_BEHIND, 0, 2, 1);
+    vm_fail(&p, 1, 0);
+    OP(&p, "vmm", VMM_OP_RELEASE_BEHIND, 0, 2, 0);
+    OP(&p, "vmm", VMM_OP_RELEASE_BEHIND, 0, 2, 3);
+    vm_alloc(&p, 3, KW);
+    OP(&p, "vmm", VMM_OP_RELEASE_BEHIND, 1, 2, 2);
+    OP(&p, "vmm", VMM_OP_RELEASE_BEHIND, 1, 1, 0);
+    vm_set(&p, VA_START, 3000, 2, 1, 100, KW);
+    OP(&p, "vmm", VMM_OP_RELEASE_BEHIND, 2, 1, 2);
+    vm_rec(&p, VMM_OP_RELEASE_RECORD, 0);
+    OP(&p, "vmm", VMM_OP_CHECK_ALL);
+    save("vmm", "release-behind", &p);
+    /* 4K reservation pages across a 2M boundary: the second run changed */
+    vm_config(&p, 1 + (1u << 3), 4095, 0, 0, 0);
+    vm_claim(&p, VA_START, 510, 4, 0, KW, 1);
+    vm_fault_rec(&p, 0, 0, PF_W);
+    vm_fault_rec(&p, 0, 3, PF_W);
+    OP(&p, "vmm", VMM_OP_RELEASE_BEHIND, 0, 3, 0);
+    vm_fail(&p, 1, 0);
+    OP(&p, "vmm", VMM_OP_RELEASE_BEHIND, 0, 3, 0);
+    vm_rec(&p, VMM_OP_RELEASE_RECORD, 0);
+    OP(&p, "vmm", VMM_OP_CHECK_ALL);
+    save("vmm", "release-behind-4k", &p);
+    /* descending claims and frees from both ends: left-heavy record trees */
+    vm_config(&p, 1 + (1u << 3), 4095, 0, 0, 0);
+    for (unsigned i = 0; i < 24; i++)
+        vm_claim(&p, VA_START, 2000 - 20 * i, 1, 0, KW, 0);
+    for (unsigned i = 0; i < 6; i++) {
+        vm_at(&p, VMM_OP_FREE, VA_START, 2000 - 60 * i);
+        vm_claim(&p, VA_START, 2005 - 80 * i, 1, 0, KW, 0);
+    }
+    OP(&p, "vmm", VMM_OP_CHECK_ALL);
+    save("vmm", "tree-descending", &p);
 }
 
 /* ---- boot_init ---------------------------------------------------------- */
