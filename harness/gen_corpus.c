@@ -742,6 +742,30 @@ static void gen_boot_init(void)
         bt_kernel(&p);
         save("boot_init", edge[slot - 1u], &p);
     }
+
+    /* kernel segments ending exactly at 2^64 (the last byte of the address
+     * space): accepted and mapped; one more byte would wrap (OVERFLOW) */
+    bt_config(&p, 1, 0, 0, 0, 2);            /* 1G pages */
+    bt_entry(&p, 0, 0x1000, 9, 0xE000, 0);
+    bt_entry(&p, 1, 0, 16, 0, 0);
+    bt_kernel(&p);
+    OP(&p, "boot_init", BOOT_PART_TOP, 1);   /* text at the top; the others below */
+    save("boot_init", "segment-top", &p);
+    bt_config(&p, 0x60, 0, 0, 0, 1);          /* the higher half's window */
+    bt_entry(&p, 1, 0, 16, 0, 0);
+    u8(&p, 1);
+    bt_seg(&p, 0, 512, 0x41, 0x2);            /* 4160 bytes: 2 pages */
+    OP(&p, "boot_init", BOOT_PART_TOP, 1);
+    save("boot_init", "segment-top-window", &p);
+    /* direct-map runs made of several regions, each touching the next one
+     * only after the first has grown the run (one record per run) */
+    bt_config(&p, 0, 0, 0, 0, 4);             /* 2M pages, window at the hhdm */
+    bt_entry(&p, 6, 0, 32, 0, 0);             /* [6, 8) MiB                   */
+    bt_entry(&p, 4, 0, 32, 0, 0);             /* [4, 6) MiB                   */
+    bt_entry(&p, 2, 0, 32, 0, 0);             /* [2, 4) MiB                   */
+    bt_entry(&p, 0, 0, 16, 0, 0);             /* [0, 1) MiB                   */
+    u8(&p, 0);
+    save("boot_init", "chained-runs", &p);
 }
 
 /* ---- emu --------------------------------------------------------------- */
