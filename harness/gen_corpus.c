@@ -633,6 +633,18 @@ static void gen_vmm(void)
     }
     OP(&p, "vmm", VMM_OP_CHECK_ALL);
     save("vmm", "tree-descending", &p);
+    /* the shortest insert/remove order (of random ones over 16 keys) after
+     * which a rotation at balance 1 leaves a node two out of balance */
+    static const int tree_order[] = { 1, 16, 6, 8, 14, 15, 7, 11, 10, 12, -6, -15 };
+    vm_config(&p, 1 + (1u << 3), 4095, 0, 0, 0);
+    for (unsigned i = 0; i < sizeof tree_order / sizeof tree_order[0]; i++) {
+        int k = tree_order[i];
+        if (k > 0)
+            vm_claim(&p, VA_START, 2u * (unsigned)k, 1, 0, KW, 0);
+        else
+            vm_at(&p, VMM_OP_FREE, VA_START, 2u * (unsigned)-k);
+    }
+    save("vmm", "tree-rotations", &p);
 }
 
 /* ---- boot_init ---------------------------------------------------------- */
