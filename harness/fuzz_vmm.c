@@ -19,6 +19,17 @@
  *  - success: the pages the op touched and their neighbours are (un)set in
  *    the bitmap (one range query per run of the model's bits) and walk
  *    (harness's own walker) to the model's frame with the model's flags;
+ *    alloc and reserve return the model's next-fit address (from the page
+ *    after the last alloc or reserve, rounded up to the alignment, then
+ *    from the window's first aligned page: one pass over the model's gaps);
+ *  - the record tree: the model's count, the AVL height bound, and the
+ *    AVL invariants on the paths an insert or remove rebalances (the
+ *    changed key's neighbours, and the successor's successor) with each
+ *    path node's children (O(log n));
+ *  - free / release never take a frame; release_behind (a mapped page
+ *    unmapped, or mapped again smaller, behind the VMM through the mapper)
+ *    must be refused with the first changed page's error, taking or giving
+ *    back no frame, before the page is put back;
  *  - failure: the vmm_t (num_free, records head, hint), the bitmap words
  *    the op could have changed (check_bitmap_unchanged says why those
  *    suffice; against the model's own bitmap, no copy per op), the record
