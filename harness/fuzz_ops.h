@@ -97,7 +97,7 @@
     X(VMM_OP_FAULT_RECORD, 11, "fault_record", "121", 0, 0, 2) /* record, u16 page, code */ \
     X(VMM_OP_FAIL, 12, "fail", "11", 1, 0)          /* which (0 alloc, 1 frames), u8 n  */ \
     X(VMM_OP_CHECK_ALL, 13, "check_all", "")                       /* full check         */ \
-    X(VMM_OP_NULL_ARG, 14, "null_arg", "12", 0, 1) /* call, va: one NULL pointer argument */
+    X(VMM_OP_NULL_ARG, 14, "null_arg", "112", 0, 0, 1) /* call, va: one NULL pointer argument */
 
 /* ---- pmm ---------------------------------------------------------------
  * config: u8 entries (% 9), per entry u16 base (x 256 B), u16 length
