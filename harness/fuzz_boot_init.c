@@ -7,14 +7,18 @@
  * window choice), u8 window slot, u8 frame-fail, u8 alloc-fail, u8 entries
  * (% 9), per entry u16 base MiB, u16 base offset, u16 length 64K units,
  * u16 length bytes, u8 type (% 9, 8 = unknown); u8 segments (% 4), per
- * segment u16 virt page, u16 phys page, u16 size (64-byte units), u8 attrs.
+ * segment u16 virt page, u16 phys page, u16 size (64-byte units), u8 attrs;
+ * u8 top (bit k: segment k ends exactly at 2^64).
  *
  * Success: every leaf is a direct-map page (page size per flags, phys = va -
  * hhdm, kernel+writable+NX+global) of a USABLE / BOOTLOADER_RECLAIMABLE /
  * EXECUTABLE_AND_MODULES / FRAMEBUFFER region, or a kernel segment page;
  * every such page is mapped once; table frames == the minimum computed here
- * (sort and merge) == x86_boot_min_table_frames; the VMM window's bitmap
- * says set exactly where something is mapped. Failure: a status the input
+ * (sort and merge) == x86_boot_min_table_frames == the frames x86_boot_init
+ * took (no table frame taken and given back); the VMM window's bitmap says
+ * set exactly where something is mapped, and its records are one SET record
+ * per maximal run of the direct map and one per kernel segment, each
+ * clipped to the window. Failure: a status the input
  * explains, and every frame and allocator block given back.
  */
 #include <stdbool.h>
@@ -382,6 +386,54 @@ static void check_vmm(boot_state_t *s, const vmm_t *vmm)
                "boot-vmm-free-count", "num_free %zu, %zu pages used", vmm->bitmap.num_free, used);
 }
 
+/* Checks the VMM's records: one SET record per maximal run of direct-map
+ * pages (touching or overlapping regions merged, as the walk's pages) and
+ * one per kernel segment, each clipped to the window (boot.c's
+ * track_mappings: one vmm_set per run), in address order. */
+static void check_records(const boot_state_t *s, const vmm_t *vmm)
+{
+    interval_t iv[MAX_INTERVALS], want[MAX_INTERVALS];
+    vmm_attrs_t attrs[MAX_INTERVALS];
+    size_t n = collect(s, iv, true, false), m = 0;
+    sort_intervals(iv, n);
+    for (size_t i = 0; i < n;) { /* direct runs, merged */
+        uint64_t lo = iv[i].lo, hi = iv[i].hi;
+        for (i++; i < n && (hi == UINT64_MAX || iv[i].lo <= hi + 1u); i++)
+            hi = iv[i].hi > hi ? iv[i].hi : hi;
+        want[m] = (interval_t){ lo, hi };
+        attrs[m++] = VMM_ATTR_KERNEL | VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE;
+    }
+    for (size_t i = 0; i < s->cfg.kernel_len; i++)
+        if (s->seg[i].size) {
+            want[m] = (interval_t){ s->seg[i].virt, s->seg[i].virt + (seg_len(&s->seg[i]) - 1u) };
+            attrs[m++] = s->seg[i].attrs | VMM_ATTR_KERNEL;
+        }
+    for (size_t i = 1; i < m; i++) /* by address (they do not overlap) */
+        for (size_t j = i; j > 0 && want[j].lo < want[j - 1].lo; j--) {
+            interval_t t = want[j];
+            vmm_attrs_t a = attrs[j];
+            want[j] = want[j - 1], attrs[j] = attrs[j - 1];
+            want[j - 1] = t, attrs[j - 1] = a;
+        }
+    const vmm_record_t *r = vmm_first_record(vmm);
+    for (size_t i = 0; i < m; i++) {
+        if (want[i].hi < vmm->start || want[i].lo >= vmm->end)
+            continue; /* outside the window */
+        uint64_t lo = want[i].lo > vmm->start ? want[i].lo : vmm->start;
+        uint64_t end = want[i].hi < vmm->end - 1u ? want[i].hi + 1u : vmm->end;
+        FUZZ_CHECK(r && r->virt == lo && r->pages == (end - lo) >> VMM_PAGE_SHIFT &&
+                       r->kind == VMM_REC_SET && r->phys == VMM_NO_FRAME && r->attrs == attrs[i],
+                   "boot-vmm-records", "want a SET record [0x%llx, 0x%llx) attrs 0x%x; the VMM "
+                   "has %s0x%llx, %llu pages, kind %u, attrs 0x%x", (unsigned long long)lo,
+                   (unsigned long long)end, attrs[i], r ? "" : "none: ",
+                   (unsigned long long)(r ? r->virt : 0), (unsigned long long)(r ? r->pages : 0),
+                   r ? r->kind : 0, r ? r->attrs : 0);
+        r = vmm_next_record(r);
+    }
+    FUZZ_CHECK(r == NULL, "boot-vmm-records", "the VMM has a record at 0x%llx the model does "
+               "not", (unsigned long long)(r ? r->virt : 0));
+}
+
 /* Reads the input into s->cfg. */
 static void read_config(boot_state_t *s, fuzz_data_t *fd, uint8_t *frame_fail,
                         uint8_t *alloc_fail)
@@ -417,6 +469,12 @@ static void read_config(boot_state_t *s, fuzz_data_t *fd, uint8_t *frame_fail,
             .attrs = (attrs & RAW_FLAG) ? (vmm_attrs_t)(attrs & ~RAW_FLAG) : (attrs & VMM_ATTR_ALL),
         };
     }
+    /* segments_top (appended to the format: 0 past an older input's end):
+     * bit k moves segment k to end exactly at 2^64 */
+    uint8_t top = fd_u8(fd);
+    for (size_t i = 0; i < s->cfg.kernel_len; i++)
+        if ((top >> i) & 1u)
+            s->seg[i].virt = 0u - seg_len(&s->seg[i]);
     s->cfg.kernel = s->seg;
     s->cfg.access_offset = frame_pool_offset(&s->pool);
     switch ((flags >> CFG_WINDOW_SHIFT) & CFG_CHOICE_MASK) {
@@ -551,7 +609,10 @@ static void final_check(void *state)
                "boot-table-minimal", "%zu table frames used, x86_boot_min_table_frames %zu, "
                "minimum %llu", tables, x86_boot_min_table_frames(&s->cfg),
                (unsigned long long)minimum);
+    FUZZ_CHECK(s->ff.calls == tables, "boot-table-frames-taken", "x86_boot_init asked for "
+               "%zu frames and uses %zu tables", s->ff.calls, tables);
     check_vmm(s, &s->vmm);
+    check_records(s, &s->vmm);
     TRACE("ok: %zu direct pages, %zu kernel pages, %zu table frames", s->direct_leaves,
           s->kernel_leaves, tables);
 }

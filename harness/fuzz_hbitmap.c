@@ -11,7 +11,10 @@
  *
  * Checks after every op, in what the op touched: status, the entries of its
  * range (zones entry by entry, gaps by range queries), num_free, the tree's
- * structure on the paths to the range's ends (hbitmap_check_at). A failed op
+ * structure on the paths to the range's ends (hbitmap_check_at); after a
+ * successful update, that it freed none of the blocks it allocated (no
+ * split prepared that it did not make: the allocator the hbitmap gets notes
+ * the blocks of the current update) and left the pool empty. A failed op
  * (injected allocator failure) must leave num_free, the embedded root,
  * the node counts, the pool and the allocator's live blocks as they were; it
  * is then run again without the failure. At the end: hbitmap_check over the
@@ -41,6 +44,7 @@
 #define FAIL_RETRIES 64
 #define N_LARGE_FLAG 0x8000u
 #define IS_POW2(x) ((x) != 0 && ((x) & ((x) - 1u)) == 0)
+#define FRESH_MAX 64u   /* blocks one update may allocate (the pool: 16) */
 
 /* Window sizes: small, around a leaf, 2^18..2^24, the higher half
  * (2^35 - 1), 2^35, a whole VMM window, the largest hbitmap. */
@@ -58,6 +62,10 @@ typedef struct hb_state {
     bool zbits[MAX_ZONES][ZONE_MAX];
     bool gap_used[MAX_ZONES - 1];
     size_t model_free;
+    /* the blocks an update allocated (fresh_alloc): none may be freed by it */
+    vmm_allocator_t inner;   /* fail_alloc's interface */
+    void *fresh[FRESH_MAX];
+    size_t nfresh, fresh_freed;
     /* snapshot of a failing op */
     hb_node_t snap_root;
     size_t snap_free, snap_nodes, snap_leaves, snap_live, snap_bytes;
@@ -174,6 +182,49 @@ static bool splits_gap(const hb_state_t *s, size_t a, size_t b)
             return true;
     }
     return false;
+}
+
+/* ---- the allocator the hbitmap gets: fail_alloc, plus a note of the
+ * blocks allocated since fresh_start ---- */
+
+static void *fresh_alloc(void *ctx, size_t size, size_t align)
+{
+    hb_state_t *s = ctx;
+    void *p = s->inner.alloc(s->inner.ctx, size, align);
+    if (p && s->nfresh < FRESH_MAX)
+        s->fresh[s->nfresh++] = p;
+    return p;
+}
+
+static void fresh_free(void *ctx, void *p, size_t size)
+{
+    hb_state_t *s = ctx;
+    for (size_t i = 0; i < s->nfresh; i++)
+        if (s->fresh[i] == p) {
+            s->fresh[i] = s->fresh[--s->nfresh];
+            s->fresh_freed++;
+            break;
+        }
+    s->inner.free(s->inner.ctx, p, size);
+}
+
+/* Forgets the blocks allocated so far (an update starts). */
+static void fresh_start(hb_state_t *s)
+{
+    s->nfresh = 0;
+    s->fresh_freed = 0;
+}
+
+/* After a successful update (set, clear, find_set, a prepare and its
+ * commit): it took from the allocator only the nodes and leaves it keeps
+ * (the splits its range needs): none of the blocks it allocated was
+ * freed again (a prepare that counted a slot twice would fill the pool with
+ * a node the update never uses, then trim it), and, once the update
+ * returned, the pool is empty (check_op). */
+static void check_no_over_reserve(const hb_state_t *s, const char *what)
+{
+    FUZZ_CHECK(s->fresh_freed == 0, "hbitmap-over-reserve", "%s allocated %zu block(s) it "
+               "freed again (prepared more splits than it made)", what, s->fresh_freed);
 }
 
 /* ---- checks ---- */
@@ -297,6 +348,8 @@ static vmm_status_t run_update(hb_state_t *s, unsigned op, size_t a, size_t n, s
 {
     s->alloc.countdown = fail ? (long)fail - 1 : -1;
     size_t failures = s->alloc.failures;
+    if (op != HB_OP_PREPARE)
+        fresh_start(s); /* a prepare's blocks are counted up to its commit */
     vmm_status_t st;
     if (op == HB_OP_FIND_SET)
         st = hbitmap_find_set(&s->hb, n, align, a, found);
@@ -317,6 +370,7 @@ static void op_update(hb_state_t *s, unsigned op, size_t a, size_t b, bool set, 
 {
     size_t n = b - a;
     snapshot_take(s);
+    fresh_start(s);
     vmm_status_t st = run_update(s, op, a, n, 1, set, 0, fail);
     TRACE("%s(%zu, %zu)%s fail@%d -> %s", op == HB_OP_PREPARE ? (set ? "prepare_set" : "prepare_clear")
           : set ? "set_range" : "clear_range", a, n, op == HB_OP_PREPARE && commit ? "+commit" : "",
@@ -328,6 +382,7 @@ static void op_update(hb_state_t *s, unsigned op, size_t a, size_t b, bool set, 
     }
     if (st == VMM_ERR_OUT_OF_MEMORY) {
         snapshot_check(s, a, b);
+        fresh_start(s);
         st = run_update(s, op, a, n, 1, set, 0, 0);
     }
     FUZZ_CHECK_STATUS(st, VMM_OK, "hbitmap-range-status");
@@ -350,6 +405,8 @@ static void op_update(hb_state_t *s, unsigned op, size_t a, size_t b, bool set, 
         FUZZ_CHECK_STATUS(st, VMM_OK, "hbitmap-prepared-op");
         FUZZ_CHECK(!allocated, "hbitmap-prepared-op", "a prepared op allocated");
     }
+    check_no_over_reserve(s, op == HB_OP_PREPARE ? "prepare + commit"
+                             : set ? "set_range" : "clear_range");
     model_apply(s, a, b, set);
     check_op(s, a, b);
     check_range(s, a, b);
@@ -383,8 +440,10 @@ static void op_find(hb_state_t *s, bool do_set, size_t n, size_t align, size_t h
     FUZZ_CHECK_STATUS(st, VMM_OK, "hbitmap-find-status");
     FUZZ_CHECK(got == want, "hbitmap-find-first", "found %zu, the model's first fit is %zu", got,
                want);
-    if (do_set)
+    if (do_set) {
+        check_no_over_reserve(s, "find_set");
         model_apply(s, got, got + n, true);
+    }
     check_op(s, got, got + n);
     check_range(s, got, got + n);
 }
@@ -427,7 +486,8 @@ static void setup(hb_state_t *s, fuzz_data_t *fd)
     if (cls >= 3 && s->num > tweak)
         s->num -= tweak % 64u; /* ends off a leaf boundary too */
     fail_alloc_reset(&s->alloc);
-    vmm_allocator_t a = fail_alloc_iface(&s->alloc);
+    s->inner = fail_alloc_iface(&s->alloc);
+    vmm_allocator_t a = { .alloc = fresh_alloc, .free = fresh_free, .ctx = s };
     FUZZ_CHECK_STATUS(hbitmap_init(&s->hb, s->num, &a), VMM_OK, "hbitmap-init");
     memset(s->zbits, 0, sizeof s->zbits);
     memset(s->gap_used, 0, sizeof s->gap_used);

@@ -97,7 +97,10 @@
     X(VMM_OP_FAULT_RECORD, 11, "fault_record", "121", 0, 0, 2) /* record, u16 page, code */ \
     X(VMM_OP_FAIL, 12, "fail", "11", 1, 0)          /* which (0 alloc, 1 frames), u8 n  */ \
     X(VMM_OP_CHECK_ALL, 13, "check_all", "")                       /* full check         */ \
-    X(VMM_OP_NULL_ARG, 14, "null_arg", "112", 0, 0, 1) /* call, va: one NULL pointer argument */
+    X(VMM_OP_NULL_ARG, 14, "null_arg", "112", 0, 0, 1) /* call, va: one NULL pointer argument */ \
+    X(VMM_OP_RELEASE_BEHIND, 15, "release_behind", "111", 0, 1, 1) /* record, page, mode:
+        a mapped page unmapped (bit 0: and mapped one size smaller) behind the VMM, then
+        vmm_release (bit 1: vmm_free) must refuse; the page is put back */
 
 /* ---- pmm ---------------------------------------------------------------
  * config: u8 entries (% 9), per entry u16 base (x 256 B), u16 length
@@ -123,7 +126,7 @@
 /* ---- boot_init ---------------------------------------------------------
  * A configuration, not a program (fuzz_boot_init.c): u8 flags, u8 window
  * slot, u8 frame-fail, u8 alloc-fail, u8 entries, the entries, u8
- * segments, the segments. Its table lists the parts (no opcode byte is
+ * segments, the segments, u8 segments_top (appended: 0 in older inputs). Its table lists the parts (no opcode byte is
  * stored); the dictionary holds the examples.                            */
 #define BOOT_INIT_CONFIG "11111"
 #define BOOT_INIT_PARTS(X)                                                              \
@@ -133,7 +136,9 @@
     X(BOOT_PART_ENTRY_MODULES, 2, "entry_modules", "22221", 2, 0x345, 3, 0x10, 6)      \
     X(BOOT_PART_ENTRY_FRAMEBUFFER, 3, "entry_framebuffer", "22221", 4032, 0, 128, 0, 7) \
     X(BOOT_PART_SEGMENT, 4, "segment", "2221", 0, 512, 0x140, 0x8) /* virt page (bit 15:
-                                                  +1 byte), phys page, size x 64 B, attrs */
+                                                  +1 byte), phys page, size x 64 B, attrs */ \
+    X(BOOT_PART_TOP, 5, "segments_top", "1", 1) /* after the segments (0 past the end): bit k
+                                       moves segment k to end exactly at 2^64             */
 
 /* ---- hbitmap -----------------------------------------------------------
  * config: u8 window class, u16 tweak; see fuzz_hbitmap.c (which runs its

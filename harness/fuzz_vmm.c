@@ -19,6 +19,17 @@
  *  - success: the pages the op touched and their neighbours are (un)set in
  *    the bitmap (one range query per run of the model's bits) and walk
  *    (harness's own walker) to the model's frame with the model's flags;
+ *    alloc and reserve return the model's next-fit address (from the page
+ *    after the last alloc or reserve, rounded up to the alignment, then
+ *    from the window's first aligned page: one pass over the model's gaps);
+ *  - the record tree: the model's count, the AVL height bound, and the
+ *    AVL invariants on the paths an insert or remove rebalances (the
+ *    changed key's neighbours, and the successor's successor) with each
+ *    path node's children (O(log n));
+ *  - free / release never take a frame; release_behind (a mapped page
+ *    unmapped, or mapped again smaller, behind the VMM through the mapper)
+ *    must be refused with the first changed page's error, taking or giving
+ *    back no frame, before the page is put back;
  *  - failure: the vmm_t (num_free, records head, hint), the bitmap words
  *    the op could have changed (check_bitmap_unchanged says why those
  *    suffice; against the model's own bitmap, no copy per op), the record
@@ -150,6 +161,7 @@ typedef struct vmm_state {
     size_t nrecs;
     uint16_t order[MAX_RECORDS]; /* indices into recs, sorted by virt  */
     uint64_t used_pages;
+    uint64_t hint;            /* next fit: the page after the last alloc / reserve */
     size_t owned_frames;      /* pool frames the records own          */
     uint8_t *owned;           /* per pool frame: owned by a record    */
     size_t owned_hi;          /* owned[] is 0 from here on            */
@@ -354,6 +366,49 @@ static bool model_has_space(vmm_state_t *s, uint64_t len, uint64_t align)
     return false;
 }
 
+/* Returns the lowest page index >= from, in phase with phase modulo align
+ * (pages), where pages free pages start in the model's window, or
+ * UINT64_MAX: one pass over the gaps between the model's records. */
+static uint64_t model_fit_from(vmm_state_t *s, uint64_t pages, uint64_t align, uint64_t phase,
+                               uint64_t from)
+{
+    uint64_t gap = 0;
+    for (size_t i = 0; i <= s->nrecs; i++) {
+        const model_record_t *r = i < s->nrecs ? &s->recs[s->order[i]] : NULL;
+        uint64_t end = r ? PAGES(r->virt - s->start) : s->window_pages;
+        uint64_t c = gap > from ? gap : from;
+        c = phase + ((c - phase + align - 1u) / align) * align;
+        if (c < end && pages <= end - c)
+            return c;
+        if (r)
+            gap = end + r->pages;
+    }
+    return UINT64_MAX;
+}
+
+/* The model's placement of vmm_alloc / vmm_reserve (vmm.h, next fit):
+ * returns the address of the lowest run of pages free pages aligned to
+ * align pages at or after the page after the last alloc or reserve (s->hint,
+ * rounded up to the alignment), else the lowest from the window's first
+ * aligned page; false when there is none. */
+static bool model_next_fit(vmm_state_t *s, uint64_t pages, uint64_t align, uint64_t *va)
+{
+    uint64_t base = PAGES(s->start);
+    uint64_t phase = (align - (base % align)) % align; /* first aligned page */
+    if (phase >= s->window_pages)
+        return false;
+    uint64_t from = s->hint > phase ? phase + ((s->hint - phase + align - 1u) / align) * align
+                                    : phase;
+    uint64_t first = from <= s->window_pages ? model_fit_from(s, pages, align, phase, from)
+                                             : UINT64_MAX;
+    if (first == UINT64_MAX)
+        first = model_fit_from(s, pages, align, phase, phase);
+    if (first == UINT64_MAX)
+        return false;
+    *va = s->start + first * VMM_PAGE_SIZE;
+    return true;
+}
+
 /* Returns true when every 4K page of [va, va + len) is canonical. */
 static bool canonical_range(uint64_t va, uint64_t len)
 {
@@ -512,8 +567,34 @@ static void check_tree_node(const vmm_tree_node_t *n)
                (unsigned long long)n->key, (unsigned long long)rec_of(n)->virt);
 }
 
+/* Checks node n and its children (a rotation on a rebalanced path moves a
+ * node off the path, to a child of the node that took its place). */
+static void check_tree_family(const vmm_tree_node_t *n)
+{
+    check_tree_node(n);
+    if (n->left)
+        check_tree_node(n->left);
+    if (n->right)
+        check_tree_node(n->right);
+}
+
+/* Returns the least nodes an AVL tree of height h holds (fib(h + 2) - 1). */
+static uint64_t avl_min_nodes(int32_t h)
+{
+    uint64_t a = 0, b = 1; /* min nodes of heights h - 2 and h - 1 */
+    if (h <= 0)
+        return 0;
+    for (int32_t i = 1; i < h && b < UINT64_MAX / 2u; i++) {
+        uint64_t c = a + b + 1u;
+        a = b;
+        b = c;
+    }
+    return b;
+}
+
 /* Checks every node from n up to the root (the path an insert or remove
- * rebalances), and that the root is the tree's. O(log n). */
+ * rebalances) with its children, and that the root is the tree's.
+ * O(log n). */
 static void check_tree_path(const vmm_t *v, const vmm_tree_node_t *n)
 {
     unsigned depth = 0;
@@ -521,16 +602,20 @@ static void check_tree_path(const vmm_t *v, const vmm_tree_node_t *n)
         return;
     for (; n->parent; n = n->parent) {
         FUZZ_CHECK(++depth < 64u, "vmm-tree-links", "a path of 64 nodes (a cycle?)");
-        check_tree_node(n);
+        check_tree_family(n);
     }
     FUZZ_CHECK(n == v->tree.root, "vmm-tree-links", "a path ends at 0x%llx, not at the root",
                (unsigned long long)n->key);
-    check_tree_node(n);
+    check_tree_family(n);
 }
 
-/* After an op: the tree holds the model's record count, and the paths
- * around the record the op added or removed (else around the op's address)
- * keep the AVL invariants. The whole tree: check_all. */
+/* After an op: the tree holds the model's record count within the AVL
+ * height bound, and the paths around the record the op added or removed
+ * (else around the op's address) keep the AVL invariants, with their
+ * children: an insert rebalances the path of its node (below), a remove the
+ * path of its successor (above) or, when the removed node had two children,
+ * of the successor's successor, which lies below the node the splice changed.
+ * The whole tree: check_all. */
 static void check_tree_near(vmm_state_t *s, uint64_t key)
 {
     const vmm_t *v = &s->vmm;
@@ -538,10 +623,15 @@ static void check_tree_near(vmm_state_t *s, uint64_t key)
                v->tree.count, s->nrecs);
     if (!v->tree.root)
         return;
+    FUZZ_CHECK(avl_min_nodes(vmm_tree_height(&v->tree)) <= v->tree.count, "vmm-tree-height",
+               "tree of %zu records is %d high: above the AVL bound", v->tree.count,
+               (int)vmm_tree_height(&v->tree));
     const vmm_tree_node_t *below = vmm_tree_find_le(&v->tree, key);
     const vmm_tree_node_t *above = below ? vmm_tree_next(below) : vmm_tree_first(&v->tree);
     check_tree_path(v, below);
     check_tree_path(v, above);
+    if (above)
+        check_tree_path(v, vmm_tree_next(above));
 }
 
 /* Checks the cheap global counters. */
@@ -1092,10 +1182,16 @@ static void op_alloc(vmm_state_t *s, fuzz_data_t *fd)
     bool done = judge(s, got, ok, ok ? late : allowed, ok, "vmm-alloc-status");
     if (done) {
         uint64_t len = pages * VMM_PAGE_SIZE;
+        uint64_t want = 0;
         FUZZ_CHECK(in_window(s, virt, len) && (virt & VMM_PAGE_MASK) == 0 &&
                        model_free(s, virt, len),
                    "vmm-alloc-range", "alloc returned 0x%llx: outside the window or in use",
                    (unsigned long long)virt);
+        FUZZ_CHECK(model_next_fit(s, pages, 1, &want) && virt == want, "vmm-alloc-next-fit",
+                   "alloc returned 0x%llx; next fit from page %llu gives 0x%llx",
+                   (unsigned long long)virt, (unsigned long long)s->hint,
+                   (unsigned long long)want);
+        s->hint = PAGES(virt - s->start) + pages;
         model_record_t *r = model_add(s, VMM_REC_ALLOC, virt, pages);
         r->attrs = attrs;
         r->nframes = (uint32_t)pages;
@@ -1208,9 +1304,12 @@ static void op_free(vmm_state_t *s, uint64_t va, bool release)
     model_record_t *holder = model_at(s, va);
     op_start_range(s, holder ? holder->virt : va,
                    holder ? holder->pages * VMM_PAGE_SIZE : VMM_PAGE_SIZE);
+    size_t calls = s->ff.calls;
     vmm_status_t got = release ? vmm_release(&s->vmm, va) : vmm_free(&s->vmm, va);
     TRACE("%s(0x%llx) -> %s", release ? "release" : "free", (unsigned long long)va,
           fuzz_status(got));
+    FUZZ_CHECK(s->ff.calls == calls, "vmm-free-frames", "%s took %zu frame(s)",
+               release ? "release" : "free", s->ff.calls - calls);
     bool done = judge(s, got, allowed == 0, allowed, allowed == 0,
                       release ? "vmm-release-status" : "vmm-free-status");
     if (done) {
@@ -1283,6 +1382,12 @@ static void op_reserve(vmm_state_t *s, fuzz_data_t *fd)
                        model_free(s, virt, count * size),
                    "vmm-reserve-range", "reserve returned 0x%llx: misaligned, outside the "
                    "window or in use", (unsigned long long)virt);
+        uint64_t want = 0;
+        FUZZ_CHECK(model_next_fit(s, count * PAGES(size), PAGES(size), &want) && virt == want,
+                   "vmm-reserve-next-fit", "reserve returned 0x%llx; next fit from page %llu "
+                   "gives 0x%llx", (unsigned long long)virt, (unsigned long long)s->hint,
+                   (unsigned long long)want);
+        s->hint = PAGES(virt - s->start) + count * PAGES(size);
         model_reserve(s, virt, count, size, attrs, flags);
         check_range(s, virt, count * size, size);
     }
@@ -1486,6 +1591,103 @@ static void op_fault(vmm_state_t *s, uint64_t va, uint8_t code)
     op_end(s, done);
 }
 
+/* Returns true and the page of model record r that mapped page number k
+ * (of r's mapped pages, from the page k % (r's pages) on, cyclic) is: its
+ * address, frame, size and attributes; false when r maps nothing. */
+static bool model_mapped_page(const model_record_t *r, uint8_t k, uint64_t *va, uint64_t *phys,
+                              uint64_t *size, vmm_attrs_t *attrs)
+{
+    if (r->kind == VMM_REC_SET) {
+        if (r->phys == VMM_NO_FRAME)
+            return false;
+        uint64_t off = (uint64_t)(k % r->pages) * VMM_PAGE_SIZE;
+        *va = r->virt + off, *phys = r->phys + off, *size = VMM_SIZE_4K, *attrs = r->attrs;
+        return true;
+    }
+    for (uint32_t i = 0; i < r->nframes; i++) {
+        uint32_t j = (uint32_t)((k + i) % r->nframes);
+        if (r->frames[j] == VMM_NO_FRAME)
+            continue;
+        *va = r->virt + (uint64_t)j * r->page_size, *phys = r->frames[j], *size = r->page_size;
+        *attrs = r->kind == VMM_REC_RESERVE ? r->page_attrs[j] : r->attrs;
+        return true;
+    }
+    return false;
+}
+
+/* vmm_release (mode BEHIND_FREE: vmm_free) of a record one of whose mapped
+ * pages was unmapped behind the VMM's back through the mapper and, with
+ * BEHIND_REMAP, mapped again one page size smaller (4K pages stay
+ * unmapped). The model: the call refuses with the error of the first page
+ * that changed (vmm.h: a reservation is queried page by page before
+ * anything is unmapped: NOT_MAPPED, or LARGE_PAGE_CONFLICT for a page of
+ * another size; ALLOC and SET: the one unmap call's NOT_MAPPED), or
+ * NOT_RESERVATION, or OUT_OF_MEMORY after an injected allocator failure;
+ * nothing changed and no frame was taken or given back (a release that
+ * unmapped part and mapped it again would take table frames: with a frame
+ * failure armed, its re-map traps). The harness's own re-map may fail only
+ * after an injected frame failure (then the page is just unmapped). Then the
+ * page is put back as it was, and checked. */
+#define BEHIND_REMAP 0x1u
+#define BEHIND_FREE 0x2u
+static void op_release_behind(vmm_state_t *s, fuzz_data_t *fd)
+{
+    model_record_t *r = pick_record(s, fd_u8(fd));
+    uint8_t k = fd_u8(fd), mode = fd_u8(fd);
+    uint64_t va, phys, size;
+    vmm_attrs_t attrs;
+    if (!r || !model_mapped_page(r, k, &va, &phys, &size, &attrs)) {
+        TRACE("release_behind: no mapped page (nop)");
+        return;
+    }
+    bool release = !(mode & BEHIND_FREE);
+    s->work += 1u;
+    vmm_status_t st = x86_unmap(&s->pt, va, size, size);
+    FUZZ_CHECK_STATUS(st, VMM_OK, "vmm-behind-unmap");
+    uint64_t small = size == VMM_SIZE_1G ? VMM_SIZE_2M : VMM_SIZE_4K;
+    bool remapped = false;
+    if ((mode & BEHIND_REMAP) && size != VMM_SIZE_4K) {
+        size_t failures = s->ff.failures;
+        st = x86_map(&s->pt, va, phys, small, small, attrs);
+        remapped = st == VMM_OK;
+        FUZZ_CHECK(remapped || (st == VMM_ERR_OUT_OF_FRAMES &&
+                                (s->ff.failures != failures ||
+                                 frame_pool_in_use(&s->pool) + 4u > s->pool.nframes)),
+                   "vmm-behind-remap", "mapping 0x%llx again with 0x%llx pages: %s",
+                   (unsigned long long)va, (unsigned long long)small, vmm_strerror(st));
+    }
+    vmm_status_t want = remapped ? VMM_ERR_LARGE_PAGE_CONFLICT : VMM_ERR_NOT_MAPPED;
+    if (release && r->kind != VMM_REC_RESERVE)
+        want = VMM_ERR_NOT_RESERVATION;
+    op_start_range(s, r->virt, r->pages * VMM_PAGE_SIZE);
+    size_t calls = s->ff.calls;
+    long outstanding = s->ff.outstanding;
+    st = release ? vmm_release(&s->vmm, r->virt) : vmm_free(&s->vmm, r->virt);
+    TRACE("release_behind: page 0x%llx (0x%llx) unmapped%s, %s(0x%llx) -> %s",
+          (unsigned long long)va, (unsigned long long)size,
+          remapped ? " and mapped again smaller" : "", release ? "release" : "free",
+          (unsigned long long)r->virt, fuzz_status(st));
+    bool oom = st == VMM_ERR_OUT_OF_MEMORY && s->alloc.failures != s->snap_alloc_failures;
+    FUZZ_CHECK(st == want || oom, "vmm-release-behind-status", "returned %s; the model "
+               "expects %s", vmm_strerror(st), vmm_strerror(want));
+    snapshot_check(s);
+    FUZZ_CHECK(s->ff.calls == calls && s->ff.outstanding == outstanding,
+               "vmm-release-behind-frames", "a refused release took %zu frame(s) and gave "
+               "back %ld", s->ff.calls - calls, outstanding + (long)(s->ff.calls - calls) -
+               s->ff.outstanding);
+    check_named_record(s, r);
+    /* put the page back, no failure injected */
+    long countdown = s->ff.countdown;
+    s->ff.countdown = -1;
+    if (remapped)
+        FUZZ_CHECK_STATUS(x86_unmap(&s->pt, va, small, small), VMM_OK, "vmm-behind-restore");
+    FUZZ_CHECK_STATUS(x86_map(&s->pt, va, phys, size, size, attrs), VMM_OK,
+                      "vmm-behind-restore");
+    s->ff.countdown = countdown;
+    check_range(s, va, size, size);
+    op_end(s, true);
+}
+
 /* Returns a page of record idx: the record's start + page * 4K. */
 static uint64_t record_page(vmm_state_t *s, uint8_t idx, uint16_t page)
 {
@@ -1589,6 +1791,7 @@ static void run_op(vmm_state_t *s, fuzz_data_t *fd, unsigned op)
         op_null_arg(s, call, read_va(s, fd));
         break;
     }
+    case VMM_OP_RELEASE_BEHIND: op_release_behind(s, fd); break;
     case VMM_OP_CHECK_ALL: {
         /* the full check runs at the end of every input (and after every op
          * with VMM_FUZZ_PARANOID=1): here the O(records) part of it */
@@ -1651,6 +1854,7 @@ static bool setup(void *state, fuzz_data_t *fd)
     s->nrecs = 0;
     s->last = NULL;
     s->used_pages = 0;
+    s->hint = 0;
     s->owned_frames = 0;
     s->tree_touched = false;
     fail_alloc_reset(&s->alloc);

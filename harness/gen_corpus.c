@@ -587,6 +587,64 @@ static void gen_vmm(void)
     vm_alloc(&p, 1, KW);
     OP(&p, "vmm", VMM_OP_CHECK_ALL);
     save("vmm", "window-at-zero", &p);
+    /* pages unmapped (and mapped again one size smaller) behind the VMM:
+     * vmm_release / vmm_free must refuse before unmapping anything; a 2M
+     * reservation whose second page alone changed, the first page alone in
+     * its tables (a release that unmapped it first would take table frames
+     * to map it again: with a frame failure armed, that traps) */
+    vm_config(&p, 1 + (1u << 3), 4095, 0, 0, 0);
+    vm_reserve(&p, 3, 1, KW, 1);
+    vm_fault_rec(&p, 0, 0, PF_W);
+    vm_fault_rec(&p, 0, 512, PF_W);
+    vm_fault_rec(&p, 0, 1024, PF_W);
+    OP(&p, "vmm", VMM_OP_RELEASE_BEHIND, 0, 1, 0);
+    OP(&p, "vmm", VMM_OP_RELEASE_BEHIND, 0, 1, 1);
+    vm_fail(&p, 1, 0);
+    OP(&p, "vmm", VMM_OP_RELEASE_BEHIND, 0, 2, 1);
+    vm_fail(&p, 1, 0);
+    OP(&p, "vmm", VMM_OP_RELEASE_BEHIND, 0, 2, 0);
+    OP(&p, "vmm", VMM_OP_RELEASE_BEHIND, 0, 2, 3);
+    vm_alloc(&p, 3, KW);
+    OP(&p, "vmm", VMM_OP_RELEASE_BEHIND, 1, 2, 2);
+    OP(&p, "vmm", VMM_OP_RELEASE_BEHIND, 1, 1, 0);
+    vm_set(&p, VA_START, 3000, 2, 1, 100, KW);
+    OP(&p, "vmm", VMM_OP_RELEASE_BEHIND, 2, 1, 2);
+    vm_rec(&p, VMM_OP_RELEASE_RECORD, 0);
+    OP(&p, "vmm", VMM_OP_CHECK_ALL);
+    save("vmm", "release-behind", &p);
+    /* 4K reservation pages across a 2M boundary: the second run changed */
+    vm_config(&p, 1 + (1u << 3), 4095, 0, 0, 0);
+    vm_claim(&p, VA_START, 510, 4, 0, KW, 1);
+    vm_fault_rec(&p, 0, 0, PF_W);
+    vm_fault_rec(&p, 0, 3, PF_W);
+    OP(&p, "vmm", VMM_OP_RELEASE_BEHIND, 0, 3, 0);
+    vm_fail(&p, 1, 0);
+    OP(&p, "vmm", VMM_OP_RELEASE_BEHIND, 0, 3, 0);
+    vm_rec(&p, VMM_OP_RELEASE_RECORD, 0);
+    OP(&p, "vmm", VMM_OP_CHECK_ALL);
+    save("vmm", "release-behind-4k", &p);
+    /* descending claims and frees from both ends: left-heavy record trees */
+    vm_config(&p, 1 + (1u << 3), 4095, 0, 0, 0);
+    for (unsigned i = 0; i < 24; i++)
+        vm_claim(&p, VA_START, 2000 - 20 * i, 1, 0, KW, 0);
+    for (unsigned i = 0; i < 6; i++) {
+        vm_at(&p, VMM_OP_FREE, VA_START, 2000 - 60 * i);
+        vm_claim(&p, VA_START, 2005 - 80 * i, 1, 0, KW, 0);
+    }
+    OP(&p, "vmm", VMM_OP_CHECK_ALL);
+    save("vmm", "tree-descending", &p);
+    /* the shortest insert/remove order (of random ones over 16 keys) after
+     * which a rotation at balance 1 leaves a node two out of balance */
+    static const int tree_order[] = { 1, 16, 6, 8, 14, 15, 7, 11, 10, 12, -6, -15 };
+    vm_config(&p, 1 + (1u << 3), 4095, 0, 0, 0);
+    for (unsigned i = 0; i < sizeof tree_order / sizeof tree_order[0]; i++) {
+        int k = tree_order[i];
+        if (k > 0)
+            vm_claim(&p, VA_START, 2u * (unsigned)k, 1, 0, KW, 0);
+        else
+            vm_at(&p, VMM_OP_FREE, VA_START, 2u * (unsigned)-k);
+    }
+    save("vmm", "tree-rotations", &p);
 }
 
 /* ---- boot_init ---------------------------------------------------------- */
@@ -696,6 +754,30 @@ static void gen_boot_init(void)
         bt_kernel(&p);
         save("boot_init", edge[slot - 1u], &p);
     }
+
+    /* kernel segments ending exactly at 2^64 (the last byte of the address
+     * space): accepted and mapped; one more byte would wrap (OVERFLOW) */
+    bt_config(&p, 1, 0, 0, 0, 2);            /* 1G pages */
+    bt_entry(&p, 0, 0x1000, 9, 0xE000, 0);
+    bt_entry(&p, 1, 0, 16, 0, 0);
+    bt_kernel(&p);
+    OP(&p, "boot_init", BOOT_PART_TOP, 1);   /* text at the top; the others below */
+    save("boot_init", "segment-top", &p);
+    bt_config(&p, 0x60, 0, 0, 0, 1);          /* the higher half's window */
+    bt_entry(&p, 1, 0, 16, 0, 0);
+    u8(&p, 1);
+    bt_seg(&p, 0, 512, 0x41, 0x2);            /* 4160 bytes: 2 pages */
+    OP(&p, "boot_init", BOOT_PART_TOP, 1);
+    save("boot_init", "segment-top-window", &p);
+    /* direct-map runs made of several regions, each touching the next one
+     * only after the first has grown the run (one record per run) */
+    bt_config(&p, 0, 0, 0, 0, 4);             /* 2M pages, window at the hhdm */
+    bt_entry(&p, 6, 0, 32, 0, 0);             /* [6, 8) MiB                   */
+    bt_entry(&p, 4, 0, 32, 0, 0);             /* [4, 6) MiB                   */
+    bt_entry(&p, 2, 0, 32, 0, 0);             /* [2, 4) MiB                   */
+    bt_entry(&p, 0, 0, 16, 0, 0);             /* [0, 1) MiB                   */
+    u8(&p, 0);
+    save("boot_init", "chained-runs", &p);
 }
 
 /* ---- emu --------------------------------------------------------------- */
