@@ -12,7 +12,10 @@
  * and last entry are entered (split from the spare pool when uniform), so
  * the walk descends at most two paths below the node where they part. Each
  * touched node's summary is updated once, bottom up, merging uniform
- * children. Searches never modify; nothing recurses.
+ * children, from the old and new runs of the few slots it touched (all 64
+ * read only when many were). A range inside one leaf's span (most of them)
+ * takes one descent and a climb instead (leaf_range_apply). Searches never
+ * modify; nothing recurses.
  */
 #include "hbitmap.h"
 
@@ -32,6 +35,9 @@
 #define SLOT_BIT(k) ((uint64_t)1 << (k))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
+/* A node of which at most this many slots a range update touched gets its
+ * summary incrementally (node_runs_after), else from its 64 slots. */
+#define INCR_SLOTS 8u
 
 /* Alignment asked of the allocator: every member of a node or leaf is a
  * 64-bit word or a pointer (Frama-C 25 has no _Alignof). */
@@ -344,7 +350,7 @@ static bool groups_ok(const hb_leaf_t *lf)
 /* Sets (set) or clears entries [a, b) of lf (offsets, a < b); returns how
  * many changed: b - a less those already in that state (counted only in
  * words that have some). */
-static size_t leaf_apply(hb_leaf_t *lf, size_t a, size_t b, bool set)
+static inline size_t leaf_apply(hb_leaf_t *lf, size_t a, size_t b, bool set)
 {
     size_t same = 0;
     size_t w = a / WORD_BITS, last = (b - 1u) / WORD_BITS;
@@ -1062,7 +1068,7 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
  * a child that became uniform is freed and the slot made EMPTY/FULL.
  * Returns false when the summary is what it was (the levels above, which
  * see the slot only through it, need no update). */
-static bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, hb_runs_t r)
+static inline bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, hb_runs_t r)
 {
     if (node->pre[k] == r.pre && node->suf[k] == r.suf && node->max[k] == r.max)
         return false;
@@ -1109,39 +1115,14 @@ static size_t node_free_after(const hb_node_t *node, unsigned k, size_t cs)
     return run;
 }
 
-/* Returns the longest free run touching a slot with runs c, between left
- * free entries before it and right after it (cs: the slot's span). */
+/* Returns the longest free run touching a slot (or section of slots) with
+ * runs c, between left free entries before it and right after it (cs: its
+ * span). */
 static size_t runs_through(hb_runs_t c, size_t left, size_t right, size_t cs)
 {
     if (c.pre == cs)
         return left + cs + right;
     return MAX(c.max, MAX(left + c.pre, c.suf + right));
-}
-
-/* Returns the runs of node (level l) after the summary of its slot k went
- * from o to what it holds now, every other slot unchanged, free entries
- * only lost (set) or only gained; was: the node's runs before. The node's
- * 64 slots are read again only when a set may have shortened its longest
- * run. */
-static hb_runs_t node_runs_after(const hb_node_t *node, unsigned l, unsigned k, bool set,
-                                 hb_runs_t o, hb_runs_t was)
-{
-    size_t cs = SPAN(l - 1u);
-    hb_runs_t c = {node->pre[k], node->suf[k], node->max[k]};
-    size_t left = node_free_before(node, k, cs);
-    size_t right = node_free_after(node, k, cs);
-    hb_runs_t r = was;
-    if (set) {
-        if (was.max <= runs_through(o, left, right, cs))
-            return node_runs(node, l);
-    } else {
-        r.max = MAX(was.max, runs_through(c, left, right, cs));
-    }
-    if (left == (size_t)k * cs)
-        r.pre = c.pre == cs ? left + cs + right : left + c.pre;
-    if (right == (size_t)(HBITMAP_FANOUT - 1u - k) * cs)
-        r.suf = c.pre == cs ? left + cs + right : c.suf + right;
-    return r;
 }
 
 /* Returns the summary of slot k of node. */
@@ -1151,10 +1132,57 @@ static hb_runs_t slot_runs(const hb_node_t *node, unsigned k)
     return r;
 }
 
+/* Returns the runs of a slot of span sb placed right after a section of
+ * span sa with runs a: the runs of the two together. */
+static hb_runs_t runs_cat(hb_runs_t a, size_t sa, hb_runs_t b, size_t sb)
+{
+    hb_runs_t r;
+    r.pre = a.pre == sa ? sa + b.pre : a.pre;
+    r.suf = b.suf == sb ? sb + a.suf : b.suf;
+    r.max = MAX(MAX(a.max, b.max), a.suf + b.pre);
+    return r;
+}
+
+/* Returns the runs of slots [k0, k1] of node (slots of span cs) together. */
+static hb_runs_t section_runs(const hb_node_t *node, unsigned k0, unsigned k1, size_t cs)
+{
+    hb_runs_t r = slot_runs(node, k0);
+    for (unsigned k = k0 + 1u; k <= k1; k++)
+        r = runs_cat(r, (size_t)(k - k0) * cs, slot_runs(node, k), cs);
+    return r;
+}
+
+/* Returns the runs of node (level l) after the summaries of its slots
+ * [k0, k1] went from runs o (of the section, all together) to what they
+ * hold now, every other slot unchanged, free entries only lost (set) or
+ * only gained; was: the node's runs before. The node's 64 slots are read
+ * again only when a set may have shortened its longest run. */
+static inline hb_runs_t node_runs_after(const hb_node_t *node, unsigned l, unsigned k0, unsigned k1,
+                                 bool set, hb_runs_t o, hb_runs_t was)
+{
+    size_t cs = SPAN(l - 1u);
+    size_t ss = (size_t)(k1 - k0 + 1u) * cs;
+    hb_runs_t c = section_runs(node, k0, k1, cs);
+    size_t left = node_free_before(node, k0, cs);
+    size_t right = node_free_after(node, k1, cs);
+    hb_runs_t r = was;
+    if (set) {
+        if (was.max <= runs_through(o, left, right, ss))
+            return node_runs(node, l);
+    } else {
+        r.max = MAX(was.max, runs_through(c, left, right, ss));
+    }
+    if (left == (size_t)k0 * cs)
+        r.pre = c.pre == ss ? left + ss + right : left + c.pre;
+    if (right == (size_t)(HBITMAP_FANOUT - 1u - k1) * cs)
+        r.suf = c.pre == ss ? left + ss + right : c.suf + right;
+    return r;
+}
+
 /* One node of the walk of a range update: node (the root or the child of
  * the frame above), its first entry, the slots [k0, k1] the range touches,
  * the next slot to do, whether some slot's summary changed, and the runs
- * slot k0 had before (the only touched slot when k0 == k1). */
+ * slots [k0, k - 1] had before, together. */
 typedef struct hb_frame {
     hb_node_t *node;
     size_t base;
@@ -1178,19 +1206,73 @@ static void frame_open(hb_frame_t *f, hb_node_t *node, unsigned l, size_t base, 
 
 /* Closes frame f (its node at level l + 1) into slot up->k of the frame
  * above: the node's new runs become that slot's summary (the node is freed
- * when it became uniform). A node of which one slot changed gets its runs
- * incrementally from that slot's old and new runs; one of which several
- * changed, from its 64 slots. Nothing when no summary of f changed. */
+ * when it became uniform). A node of which at most INCR_SLOTS slots were
+ * touched gets its runs incrementally from their old and new runs; one of
+ * which more were, from its 64 slots. Nothing when no summary of f
+ * changed. */
 static void frame_close(hbitmap_t *hb, const hb_frame_t *f, hb_frame_t *up, unsigned l,
                         bool set)
 {
     if (!f->dirty)
         return;
     hb_runs_t was = slot_runs(up->node, up->k);
-    hb_runs_t r = f->k0 == f->k1 ? node_runs_after(f->node, l + 1u, f->k0, set, f->old, was)
-                                 : node_runs(f->node, l + 1u);
+    hb_runs_t r = f->k1 - f->k0 < INCR_SLOTS
+                      ? node_runs_after(f->node, l + 1u, f->k0, f->k1, set, f->old, was)
+                      : node_runs(f->node, l + 1u);
     if (slot_update(hb, up->node, up->k, l + 1u, r))
         up->dirty = true;
+}
+
+/* Sets (set) or clears [first, end), which lies in one leaf's span, using
+ * the pool for splits: one descent to the slot holding it, then a climb
+ * that updates each node's summary from its one changed slot, stopping at
+ * the first summary that did not change. What range_apply's walk does for
+ * such a range, without its frames (most updates are of this kind). */
+static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
+{
+    hb_node_t *path[HBITMAP_MAX_HEIGHT];
+    unsigned slot[HBITMAP_MAX_HEIGHT];
+    hb_node_t *node = &hb->root;
+    size_t base = 0;
+    unsigned d = 0;
+    hb_runs_t old; /* runs of slot[d - 1] of path[d - 1] before */
+    bool changed;
+    for (unsigned l = hb->height - 1u;; l--) {
+        unsigned k = SLOT_OF(first, base, l);
+        size_t s = base + span_mul(k, l);
+        path[d] = node;
+        slot[d] = k;
+        d++;
+        old = slot_runs(node, k);
+        if (first == s && end - s == SPAN(l)) {
+            size_t n = slot_fill(hb, node, k, l, set);
+            hb->num_free = set ? hb->num_free - n : hb->num_free + n;
+            changed = n != 0;
+            break;
+        }
+        if (node->child[k].node == 0) {
+            if (slot_is(node, k, set))
+                return;
+            slot_split(hb, node, k, l);
+        }
+        if (l == 0) {
+            hb_leaf_t *lf = node->child[k].leaf;
+            size_t n = leaf_apply(lf, first - s, end - s, set);
+            hb->num_free = set ? hb->num_free - n : hb->num_free + n;
+            groups_update(lf, first - s, end - s, set);
+            changed = slot_update(hb, node, k, 0, leaf_group_runs(lf));
+            break;
+        }
+        node = node->child[k].node;
+        base = s;
+    }
+    for (unsigned l = hb->height - d + 1u; changed && d > 1u; l++) {
+        d--; /* path[d] (level l) went from old to its runs now */
+        hb_runs_t was = slot_runs(path[d - 1u], slot[d - 1u]);
+        hb_runs_t r = node_runs_after(path[d], l, slot[d], slot[d], set, old, was);
+        old = was;
+        changed = slot_update(hb, path[d - 1u], slot[d - 1u], l, r);
+    }
 }
 
 /* Sets (set) or clears [first, end) using the pool for splits; cannot fail
@@ -1203,6 +1285,10 @@ static void frame_close(hbitmap_t *hb, const hb_frame_t *f, hb_frame_t *up, unsi
  * bottom up, when the node is left. */
 static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
 {
+    if (first >> HBITMAP_LEAF_SHIFT == (end - 1u) >> HBITMAP_LEAF_SHIFT) {
+        leaf_range_apply(hb, first, end, set);
+        return;
+    }
     hb_frame_t fr[HBITMAP_MAX_HEIGHT];
     unsigned d = 0;
     frame_open(&fr[0], &hb->root, hb->height - 1u, 0, first, end);
@@ -1221,7 +1307,8 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
         unsigned k = f->k;
         size_t s = f->base + span_mul(k, l);
         size_t a = MAX(first, s), b = MIN(end, s + SPAN(l));
-        f->old = slot_runs(node, k);
+        f->old = k == f->k0 ? slot_runs(node, k)
+                            : runs_cat(f->old, span_mul(k - f->k0, l), slot_runs(node, k), SPAN(l));
         if (a == s && b - s == SPAN(l)) {
             size_t changed = slot_fill(hb, node, k, l, set);
             hb->num_free = set ? hb->num_free - changed : hb->num_free + changed;
