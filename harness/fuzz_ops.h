@@ -99,7 +99,9 @@
     X(VMM_OP_NULL_ARG, 14, "null_arg", "12", 0, 1) /* call, va: one NULL pointer argument */ \
     X(VMM_OP_RELEASE_BEHIND, 15, "release_behind", "111", 0, 1, 1) /* record, page, mode:
         a mapped page unmapped (bit 0: and mapped one size smaller) behind the VMM, then
-        vmm_release (bit 1: vmm_free) must refuse; the page is put back */
+        vmm_release (bit 1: vmm_free) must refuse; the page is put back */ \
+    X(VMM_OP_FAIL_UNMAP, 16, "fail_unmap", "1", 0) /* n: the mapper's (n+1)-th unmap from now,
+        inside vmm_free / vmm_release, fails once (with no frame failure armed) */
 
 /* ---- pmm ---------------------------------------------------------------
  * config: u8 entries (% 9), per entry u16 base (x 256 B), u16 length

@@ -26,7 +26,9 @@
  *    AVL invariants on the paths an insert or remove rebalances (the
  *    changed key's neighbours, and the successor's successor) with each
  *    path node's children (O(log n));
- *  - free / release never take a frame; release_behind (a mapped page
+ *  - free / release never take a frame, and fail (changing nothing) when
+ *    an unmap fails (fail_unmap: the VMM's mapper is the tables' one with
+ *    an unmap that fails on demand); release_behind (a mapped page
  *    unmapped, or mapped again smaller, behind the VMM through the mapper)
  *    must be refused with the first changed page's error, taking or giving
  *    back no frame, before the page is put back;
@@ -157,6 +159,12 @@ typedef struct vmm_state {
     bool rolled_back;              /* failed after an injected failure  */
     size_t snap_in_use, snap_tables, snap_live, snap_live_bytes;
     size_t snap_frame_failures, snap_alloc_failures;
+    /* the mapper the VMM gets: the tables' (xmapper), whose unmap fails
+     * once on demand (VMM_OP_FAIL_UNMAP) while unmap_may_fail */
+    vmm_mapper_t xmapper;
+    long unmap_countdown;     /* unmap calls left before the failing one; -1 never */
+    size_t unmap_failures, snap_unmap_failures;
+    bool unmap_may_fail;
 } vmm_state_t;
 
 /* ================================================================ model */
@@ -460,6 +468,45 @@ static bool model_mapped(vmm_state_t *s, uint64_t va, uint64_t *phys, vmm_attrs_
     *attrs = r->kind == VMM_REC_ALLOC ? r->attrs : r->page_attrs[k];
     *size = r->page_size;
     return true;
+}
+
+/* ================================================================ mapper */
+
+/* The VMM's mapper: the x86 tables' mapper, passed through, except that an
+ * unmap fails (VMM_ERR_NOT_MAPPED, nothing unmapped) when the countdown of
+ * VMM_OP_FAIL_UNMAP reaches it while unmap_may_fail: inside vmm_free /
+ * vmm_release only (an unmap failing in vmm_alloc's undo or in vmm_deinit
+ * traps by contract), and only with no frame failure armed and frames to
+ * spare (the release then maps the pages it unmapped again: a failure
+ * there traps by contract too). */
+static vmm_status_t fm_map(void *ctx, uint64_t virt, uint64_t phys, uint64_t len,
+                           uint64_t page_size, vmm_attrs_t attrs)
+{
+    vmm_state_t *s = ctx;
+    return s->xmapper.map(s->xmapper.ctx, virt, phys, len, page_size, attrs);
+}
+
+static vmm_status_t fm_unmap(void *ctx, uint64_t virt, uint64_t len, uint64_t page_size)
+{
+    vmm_state_t *s = ctx;
+    if (s->unmap_may_fail && s->unmap_countdown >= 0 && s->unmap_countdown-- == 0) {
+        s->unmap_failures++;
+        return VMM_ERR_NOT_MAPPED;
+    }
+    return s->xmapper.unmap(s->xmapper.ctx, virt, len, page_size);
+}
+
+static vmm_status_t fm_query(void *ctx, uint64_t virt, uint64_t *phys, vmm_attrs_t *attrs,
+                             uint64_t *page_size)
+{
+    vmm_state_t *s = ctx;
+    return s->xmapper.query(s->xmapper.ctx, virt, phys, attrs, page_size);
+}
+
+static vmm_status_t fm_mappable(void *ctx, uint64_t virt, uint64_t len)
+{
+    vmm_state_t *s = ctx;
+    return s->xmapper.mappable(s->xmapper.ctx, virt, len);
 }
 
 /* ================================================================ checks */
@@ -985,8 +1032,10 @@ static bool judge(vmm_state_t *s, vmm_status_t got, bool may_succeed, uint64_t a
     bool frames_failed = s->ff.failures != s->snap_frame_failures ||
                          frame_pool_in_use(&s->pool) + s->op_frames > s->pool.nframes;
     bool alloc_failed = s->alloc.failures != s->snap_alloc_failures;
+    bool unmap_failed = s->unmap_failures != s->snap_unmap_failures;
     if (args_ok && ((got == VMM_ERR_OUT_OF_FRAMES && frames_failed) ||
-                    (got == VMM_ERR_OUT_OF_MEMORY && alloc_failed))) {
+                    (got == VMM_ERR_OUT_OF_MEMORY && alloc_failed) ||
+                    (got == VMM_ERR_NOT_MAPPED && unmap_failed))) {
         s->rolled_back = true; /* past its checks: compare everything */
         return false;
     }
@@ -1006,6 +1055,7 @@ static void op_start_range(vmm_state_t *s, uint64_t va, uint64_t len)
     snapshot_take(s);
     s->snap_frame_failures = s->ff.failures;
     s->snap_alloc_failures = s->alloc.failures;
+    s->snap_unmap_failures = s->unmap_failures;
 }
 
 /* Starts an op that names no address range (alloc, reserve). */
@@ -1226,11 +1276,18 @@ static void op_free(vmm_state_t *s, uint64_t va, bool release)
     op_start_range(s, holder ? holder->virt : va,
                    holder ? holder->pages * VMM_PAGE_SIZE : VMM_PAGE_SIZE);
     size_t calls = s->ff.calls;
+    s->unmap_may_fail = s->ff.countdown < 0 && frame_pool_in_use(&s->pool) + 1024u < s->pool.nframes;
     vmm_status_t got = release ? vmm_release(&s->vmm, va) : vmm_free(&s->vmm, va);
-    TRACE("%s(0x%llx) -> %s", release ? "release" : "free", (unsigned long long)va,
-          fuzz_status(got));
-    FUZZ_CHECK(s->ff.calls == calls, "vmm-free-frames", "%s took %zu frame(s)",
-               release ? "release" : "free", s->ff.calls - calls);
+    s->unmap_may_fail = false;
+    TRACE("%s(0x%llx) -> %s%s", release ? "release" : "free", (unsigned long long)va,
+          fuzz_status(got), s->unmap_failures != s->snap_unmap_failures ? " (an unmap failed)" : "");
+    /* only mapping again what a failed unmap call had unmapped takes frames */
+    FUZZ_CHECK(s->ff.calls == calls || (got != VMM_OK && s->unmap_failures != s->snap_unmap_failures),
+               "vmm-free-frames", "%s took %zu frame(s)", release ? "release" : "free",
+               s->ff.calls - calls);
+    FUZZ_CHECK(got != VMM_OK || s->unmap_failures == s->snap_unmap_failures, "vmm-free-unmap-failed",
+               "%s succeeded though an unmap failed (vmm.h: the error is returned, nothing "
+               "changed)", release ? "release" : "free");
     bool done = judge(s, got, allowed == 0, allowed, allowed == 0,
                       release ? "vmm-release-status" : "vmm-free-status");
     if (done) {
@@ -1713,6 +1770,10 @@ static void run_op(vmm_state_t *s, fuzz_data_t *fd, unsigned op)
         break;
     }
     case VMM_OP_RELEASE_BEHIND: op_release_behind(s, fd); break;
+    case VMM_OP_FAIL_UNMAP:
+        s->unmap_countdown = fd_u8(fd);
+        TRACE("fail_unmap: unmap %ld from now fails (inside free / release)", s->unmap_countdown + 1);
+        break;
     case VMM_OP_CHECK_ALL: {
         /* the full check runs at the end of every input (and after every op
          * with VMM_FUZZ_PARANOID=1): here the O(records) part of it */
@@ -1784,7 +1845,11 @@ static bool setup(void *state, fuzz_data_t *fd)
     vmm_status_t st = x86_paging_init(&s->pt, &frames, frame_pool_offset(&s->pool));
     FUZZ_CHECK_STATUS(st, VMM_OK, "vmm-paging-init");
     vmm_allocator_t a = fail_alloc_iface(&s->alloc);
-    vmm_mapper_t m = x86_paging_mapper(&s->pt);
+    s->xmapper = x86_paging_mapper(&s->pt);
+    s->unmap_countdown = -1;
+    s->unmap_may_fail = false;
+    vmm_mapper_t m = { .map = fm_map, .unmap = fm_unmap, .query = fm_query, .ctx = s,
+                       .mappable = fm_mappable };
     check_bad_inits(s, &a, &m, &frames);
     /* a dirty vmm_t: vmm_init must set everything it uses */
     memset(&s->vmm, 0xFF, sizeof s->vmm);
@@ -1841,6 +1906,7 @@ static void reset(void *state)
     vmm_state_t *s = state;
     s->ff.countdown = -1;
     s->alloc.countdown = -1;
+    s->unmap_countdown = -1;
     if (s->mappable) {
         vmm_deinit(&s->vmm);
         while (s->nrecs)

@@ -623,6 +623,27 @@ static void gen_vmm(void)
     vm_rec(&p, VMM_OP_RELEASE_RECORD, 0);
     OP(&p, "vmm", VMM_OP_CHECK_ALL);
     save("vmm", "release-behind-4k", &p);
+    /* an unmap failing inside vmm_release / vmm_free: the runs already
+     * unmapped are mapped again, the error returned, nothing changed */
+    vm_config(&p, 1 + (1u << 3), 4095, 0, 0, 0);
+    vm_claim(&p, VA_START, 510, 4, 0, KW, 1);
+    vm_fault_rec(&p, 0, 0, PF_W);
+    vm_fault_rec(&p, 0, 3, PF_W);
+    OP(&p, "vmm", VMM_OP_FAIL_UNMAP, 1);
+    vm_rec(&p, VMM_OP_RELEASE_RECORD, 0);
+    OP(&p, "vmm", VMM_OP_FAIL_UNMAP, 0);
+    vm_rec(&p, VMM_OP_RELEASE_RECORD, 0);
+    vm_reserve(&p, 3, 1, KW, 1);
+    vm_fault_rec(&p, 1, 0, PF_W);
+    vm_fault_rec(&p, 1, 1024, PF_W);
+    OP(&p, "vmm", VMM_OP_FAIL_UNMAP, 1);
+    vm_rec(&p, VMM_OP_FREE_RECORD, 1);
+    vm_alloc(&p, 3, KW);
+    OP(&p, "vmm", VMM_OP_FAIL_UNMAP, 0);
+    vm_rec(&p, VMM_OP_FREE_RECORD, 2);
+    vm_rec(&p, VMM_OP_FREE_RECORD, 2);
+    OP(&p, "vmm", VMM_OP_CHECK_ALL);
+    save("vmm", "unmap-fails", &p);
     /* descending claims and frees from both ends: left-heavy record trees */
     vm_config(&p, 1 + (1u << 3), 4095, 0, 0, 0);
     for (unsigned i = 0; i < 24; i++)
