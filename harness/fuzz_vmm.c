@@ -19,10 +19,12 @@
  *  - success: the pages the op touched and their neighbours are (un)set in
  *    the bitmap (one range query per run of the model's bits) and walk
  *    (harness's own walker) to the model's frame with the model's flags;
+ *    the core's #PF decode equals the model's (fault ops);
  *    alloc and reserve return the model's next-fit address (from the page
  *    after the last alloc or reserve, rounded up to the alignment, then
  *    from the window's first aligned page: one pass over the model's gaps);
- *  - the record tree: the model's count, the AVL height bound, and the
+ *  - the record tree: the model's count, vmm_tree_find at the op's key,
+ *    the AVL height bound, and the
  *    AVL invariants on the paths an insert or remove rebalances (the
  *    changed key's neighbours, and the successor's successor) with each
  *    path node's children (O(log n));
@@ -601,6 +603,13 @@ static void check_tree_near(vmm_state_t *s, uint64_t key)
                (int)vmm_tree_height(&v->tree));
     const vmm_tree_node_t *below = vmm_tree_find_le(&v->tree, key);
     const vmm_tree_node_t *above = below ? vmm_tree_next(below) : vmm_tree_first(&v->tree);
+    /* vmm_tree_find: the node of a record starting at key, else NULL */
+    const model_record_t *m = in_window(s, key, 1) ? model_at(s, key) : NULL;
+    bool starts = m && m->virt == key;
+    const vmm_tree_node_t *exact = vmm_tree_find(&v->tree, key);
+    FUZZ_CHECK(starts ? exact == below && exact && exact->key == key : exact == NULL,
+               "vmm-tree-find", "vmm_tree_find(0x%llx): %s; the model has %s record there",
+               (unsigned long long)key, exact ? "a node" : "NULL", starts ? "a" : "no");
     check_tree_path(v, below);
     check_tree_path(v, above);
     if (above)
@@ -1525,6 +1534,13 @@ static void op_fault(vmm_state_t *s, uint64_t va, uint8_t code)
     } else {
         allowed = BIT(VMM_FAULT_NOT_PRESENT);
     }
+    /* the core's decode of the same code, against the model's */
+    vmm_access_t core_a = x86_pf_decode(code);
+    FUZZ_CHECK(core_a.present == a.present && core_a.write == a.write && core_a.user == a.user &&
+                   core_a.reserved == a.reserved && core_a.fetch == a.fetch,
+               "vmm-pf-decode", "x86_pf_decode(0x%x): present %d write %d user %d reserved %d "
+               "fetch %d", code, core_a.present, core_a.write, core_a.user, core_a.reserved,
+               core_a.fetch);
     op_start_range(s, va, VMM_PAGE_SIZE);
     vmm_fault_result_t out;
     vmm_fault_kind_t kind = x86_page_fault(&s->vmm, va, code, &out);
