@@ -1730,6 +1730,12 @@ static void op_null_arg(vmm_state_t *s, unsigned call, uint64_t va)
                           "vmm-null-arg");
         FUZZ_CHECK_STATUS(vmm_tree_insert(&s->vmm.tree, NULL), VMM_ERR_INVALID_ARGUMENT,
                           "vmm-null-arg");
+        FUZZ_CHECK_STATUS(vmm_tree_remove(NULL, &node), VMM_ERR_INVALID_ARGUMENT,
+                          "vmm-null-arg");
+        FUZZ_CHECK_STATUS(vmm_tree_remove(&s->vmm.tree, NULL), VMM_ERR_INVALID_ARGUMENT,
+                          "vmm-null-arg");
+        FUZZ_CHECK(vmm_tree_find(NULL, va) == NULL && vmm_tree_find_le(NULL, va) == NULL,
+                   "vmm-null-arg", "a NULL tree answered");
         break;
     }
     default:

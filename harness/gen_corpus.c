@@ -799,6 +799,20 @@ static void gen_boot_init(void)
     bt_entry(&p, 0, 0, 16, 0, 0);             /* [0, 1) MiB                   */
     u8(&p, 0);
     save("boot_init", "chained-runs", &p);
+    /* NULL map / segment arrays with entries: INVALID_ARGUMENT (none with
+     * zero entries: accepted) */
+    static const char *const nulls[] = { "null-map", "null-kernel", "null-both-empty" };
+    for (unsigned k = 0; k < 3; k++) {
+        bt_config(&p, 0, 0, 0, 0, k == 2 ? 0 : 1);
+        if (k != 2)
+            bt_entry(&p, 1, 0, 16, 0, 0);
+        u8(&p, k == 2 ? 0 : 1);
+        if (k != 2)
+            bt_seg(&p, 0, 512, 0x40, 0x2);
+        OP(&p, "boot_init", BOOT_PART_TOP, 0);
+        OP(&p, "boot_init", BOOT_PART_NULLS, k == 0 ? 1 : k == 1 ? 2 : 3);
+        save("boot_init", nulls[k], &p);
+    }
 }
 
 /* ---- emu --------------------------------------------------------------- */
