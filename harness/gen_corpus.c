@@ -577,7 +577,7 @@ static void gen_vmm(void)
     vm_config(&p, 0 + (3u << 3), 63, 0, 0, 0);
     vm_alloc(&p, 3, KW);
     for (unsigned call = 0; call < 15; call++)
-        OP(&p, "vmm", VMM_OP_NULL_ARG, call, VA_START | 1u);
+        OP(&p, "vmm", VMM_OP_NULL_ARG, call, VA_START, 1u);
     OP(&p, "vmm", VMM_OP_CHECK_ALL);
     save("vmm", "null-args", &p);
     /* a 2-page window straddling 0x1000 starts at address 0: a record keyed 0
