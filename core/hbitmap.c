@@ -6,12 +6,13 @@
  * hb->height. Slot k of a node whose first entry is base covers
  * [base + k * SPAN(l - 1), base + (k + 1) * SPAN(l - 1)).
  *
- * Range operations walk the range in steps: each step descends from the root
- * to the largest slot that the rest of the range covers whole (made EMPTY or
- * FULL at once, freeing what was below) or to the leaf holding its first
- * entry (bits changed), splitting EMPTY / FULL slots on the way from the
- * spare pool, then walks back up the same path recomputing the summaries and
- * merging uniform children. Searches never modify; nothing recurses.
+ * A range operation is one walk over the nodes the range touches (explicit
+ * stack, range_apply): a slot the range covers whole becomes EMPTY or FULL
+ * at once (freeing what was below); only the slots holding the range's first
+ * and last entry are entered (split from the spare pool when uniform), so
+ * the walk descends at most two paths below the node where they part. Each
+ * touched node's summary is updated once, bottom up, merging uniform
+ * children. Searches never modify; nothing recurses.
  */
 #include "hbitmap.h"
 
@@ -762,34 +763,53 @@ vmm_status_t hbitmap_test(const hbitmap_t *hb, size_t i, bool *is_set)
 }
 
 /* Returns the first entry of [first, end) that is used (want_set) or free,
- * or end. One step per uniform slot or leaf piece met. */
+ * or end. One walk over the slots the range touches (explicit stack of at
+ * most height nodes): a uniform slot is answered at once, a leaf piece by
+ * its words, a node entered. */
 static size_t range_scan(const hbitmap_t *hb, size_t first, size_t end, bool want_set)
 {
-    size_t p = first;
-    while (p < end) {
-        const hb_node_t *node = &hb->root;
-        size_t base = 0;
-        for (unsigned l = hb->height - 1u;; l--) {
-            unsigned k = SLOT_OF(p, base, l);
-            base += (size_t)k << SHIFT(l);
-            size_t stop = MIN(end, base + SPAN(l));
-            if (node->child[k].node == 0) {
-                if (((node->full & SLOT_BIT(k)) != 0) == want_set)
-                    return p;
-                p = stop;
-                break;
-            }
-            if (l == 0) {
-                size_t q = leaf_scan(node->child[k].leaf, p - base, stop - base, want_set);
-                if (q < stop - base)
-                    return base + q;
-                p = stop;
-                break;
-            }
-            node = node->child[k].node;
+    const hb_node_t *stack[HBITMAP_MAX_HEIGHT];
+    size_t base[HBITMAP_MAX_HEIGHT];
+    unsigned next[HBITMAP_MAX_HEIGHT], last[HBITMAP_MAX_HEIGHT];
+    unsigned d = 0;
+    if (first >= end)
+        return end;
+    stack[0] = &hb->root;
+    base[0] = 0;
+    next[0] = SLOT_OF(first, 0, hb->height - 1u);
+    last[0] = SLOT_OF(end - 1u, 0, hb->height - 1u);
+    for (;;) {
+        unsigned l = hb->height - 1u - d; /* level of the slots of stack[d] */
+        if (next[d] > last[d]) {
+            if (d == 0)
+                return end;
+            d--;
+            next[d]++;
+            continue;
         }
+        const hb_node_t *node = stack[d];
+        unsigned k = next[d];
+        size_t s = base[d] + span_mul(k, l);
+        size_t a = MAX(first, s), b = MIN(end, s + SPAN(l));
+        if (node->child[k].node == 0) {
+            if (((node->full & SLOT_BIT(k)) != 0) == want_set)
+                return a;
+            next[d]++;
+            continue;
+        }
+        if (l == 0) {
+            size_t q = leaf_scan(node->child[k].leaf, a - s, b - s, want_set);
+            if (q < b - s)
+                return s + q;
+            next[d]++;
+            continue;
+        }
+        d++;
+        stack[d] = node->child[k].node;
+        base[d] = s;
+        next[d] = SLOT_OF(a, s, l - 1u);
+        last[d] = SLOT_OF(b - 1u, s, l - 1u);
     }
-    return end;
 }
 
 /* True when [first, first + n) is in bounds and all free. */
@@ -1131,66 +1151,102 @@ static hb_runs_t slot_runs(const hb_node_t *node, unsigned k)
     return r;
 }
 
+/* One node of the walk of a range update: node (the root or the child of
+ * the frame above), its first entry, the slots [k0, k1] the range touches,
+ * the next slot to do, whether some slot's summary changed, and the runs
+ * slot k0 had before (the only touched slot when k0 == k1). */
+typedef struct hb_frame {
+    hb_node_t *node;
+    size_t base;
+    unsigned k0, k1, k;
+    bool dirty;
+    hb_runs_t old;
+} hb_frame_t;
+
+/* Opens the walk's frame for node (its slots of level l, first entry base)
+ * and the part [a, b) of the range inside it. */
+static void frame_open(hb_frame_t *f, hb_node_t *node, unsigned l, size_t base, size_t a,
+                       size_t b)
+{
+    f->node = node;
+    f->base = base;
+    f->k0 = SLOT_OF(a, base, l);
+    f->k1 = SLOT_OF(b - 1u, base, l);
+    f->k = f->k0;
+    f->dirty = false;
+}
+
+/* Closes frame f (its node at level l + 1) into slot up->k of the frame
+ * above: the node's new runs become that slot's summary (the node is freed
+ * when it became uniform). A node of which one slot changed gets its runs
+ * incrementally from that slot's old and new runs; one of which several
+ * changed, from its 64 slots. Nothing when no summary of f changed. */
+static void frame_close(hbitmap_t *hb, const hb_frame_t *f, hb_frame_t *up, unsigned l,
+                        bool set)
+{
+    if (!f->dirty)
+        return;
+    hb_runs_t was = slot_runs(up->node, up->k);
+    hb_runs_t r = f->k0 == f->k1 ? node_runs_after(f->node, l + 1u, f->k0, set, f->old, was)
+                                 : node_runs(f->node, l + 1u);
+    if (slot_update(hb, up->node, up->k, l + 1u, r))
+        up->dirty = true;
+}
+
 /* Sets (set) or clears [first, end) using the pool for splits; cannot fail
- * (the caller filled the pool with count_splits' figures). Each step
- * changes one slot per level on its path; the summaries above are updated
- * from that one slot's old and new runs, bottom up, until one is
- * unchanged. */
+ * (the caller filled the pool with count_splits' figures). One walk over
+ * the nodes the range touches, with an explicit stack of at most height
+ * frames: a slot the range covers whole becomes FULL / EMPTY at once
+ * (freeing what was below), a slot covered in part (only those holding
+ * first or end - 1) is split when uniform with the other state and
+ * entered; each touched node's summary in its parent is updated once,
+ * bottom up, when the node is left. */
 static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
 {
-    size_t p = first;
-    while (p < end) {
-        hb_node_t *path[HBITMAP_MAX_HEIGHT];
-        unsigned slot[HBITMAP_MAX_HEIGHT];
-        hb_node_t *node = &hb->root;
-        size_t base = 0;
-        unsigned d = 0;
-        hb_runs_t old; /* runs of the changed slot path[d - 1] / slot[d - 1] before */
-        bool changed_any = true;
-        for (unsigned l = hb->height - 1u;; l--) {
-            unsigned k = SLOT_OF(p, base, l);
-            size_t s = base + ((size_t)k << SHIFT(l));
-            size_t stop = MIN(end, s + SPAN(l));
-            path[d] = node;
-            slot[d] = k;
-            d++;
-            old = slot_runs(node, k);
-            if (p == s && stop == s + SPAN(l)) {
-                size_t changed = slot_fill(hb, node, k, l, set);
-                hb->num_free = set ? hb->num_free - changed : hb->num_free + changed;
-                p = stop;
-                break;
-            }
-            if (node->child[k].node == 0) {
-                if (slot_is(node, k, set)) {
-                    p = stop;
-                    changed_any = false;
-                    break;
-                }
-                slot_split(hb, node, k, l);
-            }
-            if (l == 0) {
-                hb_leaf_t *lf = node->child[k].leaf;
-                size_t changed = leaf_apply(lf, p - s, stop - s, set);
-                hb->num_free = set ? hb->num_free - changed : hb->num_free + changed;
-                groups_update(lf, p - s, stop - s, set);
-                changed_any = slot_update(hb, node, k, 0, leaf_group_runs(lf));
-                p = stop;
-                break;
-            }
-            node = node->child[k].node;
-            base = s;
-        }
-        /* path[d - 1] slot[d - 1] went from old to its summary now */
-        while (changed_any && d > 1) {
+    hb_frame_t fr[HBITMAP_MAX_HEIGHT];
+    unsigned d = 0;
+    frame_open(&fr[0], &hb->root, hb->height - 1u, 0, first, end);
+    for (;;) {
+        hb_frame_t *f = &fr[d];
+        unsigned l = hb->height - 1u - d; /* level of f's slots */
+        if (f->k > f->k1) {
+            if (d == 0)
+                return;
+            frame_close(hb, f, &fr[d - 1u], l, set);
             d--;
-            hb_node_t *child = path[d], *parent = path[d - 1u];
-            unsigned l = hb->height - d; /* child's level */
-            hb_runs_t was = slot_runs(parent, slot[d - 1u]);
-            hb_runs_t r = node_runs_after(child, l, slot[d], set, old, was);
-            old = was;
-            changed_any = slot_update(hb, parent, slot[d - 1u], l, r);
+            fr[d].k++;
+            continue;
         }
+        hb_node_t *node = f->node;
+        unsigned k = f->k;
+        size_t s = f->base + span_mul(k, l);
+        size_t a = MAX(first, s), b = MIN(end, s + SPAN(l));
+        f->old = slot_runs(node, k);
+        if (a == s && b - s == SPAN(l)) {
+            size_t changed = slot_fill(hb, node, k, l, set);
+            hb->num_free = set ? hb->num_free - changed : hb->num_free + changed;
+            f->dirty |= changed != 0;
+            f->k++;
+            continue;
+        }
+        if (node->child[k].node == 0) {
+            if (slot_is(node, k, set)) {
+                f->k++;
+                continue;
+            }
+            slot_split(hb, node, k, l);
+        }
+        if (l == 0) {
+            hb_leaf_t *lf = node->child[k].leaf;
+            size_t changed = leaf_apply(lf, a - s, b - s, set);
+            hb->num_free = set ? hb->num_free - changed : hb->num_free + changed;
+            groups_update(lf, a - s, b - s, set);
+            f->dirty |= slot_update(hb, node, k, 0, leaf_group_runs(lf));
+            f->k++;
+            continue;
+        }
+        d++;
+        frame_open(&fr[d], node->child[k].node, l - 1u, s, a, b);
     }
 }
 
@@ -1304,7 +1360,8 @@ static bool slot_ok(const hbitmap_t *hb, const hb_node_t *node, unsigned k, unsi
     return node->pre[k] == r.pre && node->suf[k] == r.suf && node->max[k] == r.max;
 }
 
-/* Checks the path from the root to entry i (see hbitmap.h). */
+/* Checks the path from the root to entry i (see hbitmap.h): every slot of
+ * its nodes; a pointer slot off the path is not entered. */
 bool hbitmap_check_at(const hbitmap_t *hb, size_t i)
 {
     if (hb == 0 || i >= hb->num_entries)
@@ -1312,10 +1369,24 @@ bool hbitmap_check_at(const hbitmap_t *hb, size_t i)
     const hb_node_t *node = &hb->root;
     size_t base = 0;
     for (unsigned l = hb->height - 1u;; l--) {
-        for (unsigned k = 0; k < HBITMAP_FANOUT; k++)
-            if (!slot_ok(hb, node, k, l, base + ((size_t)k << SHIFT(l))))
-                return false;
         unsigned k = SLOT_OF(i, base, l);
+        for (unsigned j = 0; j < HBITMAP_FANOUT; j++) {
+            size_t s = base + ((size_t)j << SHIFT(l));
+            bool full = (node->full & SLOT_BIT(j)) != 0;
+            if (j == k)
+                continue; /* slot_ok below */
+            if (node->child[j].node != 0) {
+                if (full || s >= hb->num_entries)
+                    return false;
+                continue;
+            }
+            size_t v = full ? 0 : SPAN(l); /* slot_ok of a uniform slot, inline */
+            if ((full && s + SPAN(l) > hb->num_entries) || node->pre[j] != v ||
+                node->suf[j] != v || node->max[j] != v)
+                return false;
+        }
+        if (!slot_ok(hb, node, k, l, base + ((size_t)k << SHIFT(l))))
+            return false;
         if (node->child[k].node == 0 || l == 0)
             return true;
         base += (size_t)k << SHIFT(l);

@@ -155,7 +155,9 @@ size_t hbitmap_bytes(const hbitmap_t *hb);
  * the children hold (a leaf's group runs too), no pointer slot is uniform, no FULL slot or used entry
  * lies at or above num_entries, node / leaf counts and num_free match, the
  * spare pool is empty. hbitmap_check_at checks the same on the path from
- * the root to entry i only (cost O(height x 64 + one leaf)). */
+ * the root to entry i only: each slot of the nodes on it (a pointer slot
+ * off the path only for its flags and bounds, its child is not read) and
+ * the leaf (cost O(height x 64 + one leaf)). */
 bool hbitmap_check(const hbitmap_t *hb);
 bool hbitmap_check_at(const hbitmap_t *hb, size_t i);
 

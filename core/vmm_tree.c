@@ -2,8 +2,8 @@
  * vmm_tree.c - the intrusive AVL tree of vmm_tree.h.
  *
  * Heights are stored in the nodes; after every structural change the path
- * from the lowest changed node up to the root is re-balanced (rebalance_up),
- * which is at most height (O(log n)) steps. Nodes are never moved in memory:
+ * from the lowest changed node up is re-balanced (rebalance_up) until a
+ * subtree keeps its height: at most height (O(log n)) steps, O(1) amortised. Nodes are never moved in memory:
  * removing a node with two children splices its in-order successor into its
  * place by relinking, not by copying keys.
  */
@@ -101,11 +101,18 @@ static vmm_tree_node_t *rebalance_node(vmm_tree_t *tree, vmm_tree_node_t *node)
     return node;
 }
 
-/* Re-balances every node from node (may be NULL) up to the root. */
+/* Re-balances from node (may be NULL) up towards the root, stopping at the
+ * first subtree whose height is what it was: the heights and balances above
+ * it depend on nothing below but that height. */
 static void rebalance_up(vmm_tree_t *tree, vmm_tree_node_t *node)
 {
-    while (node != NULL)
-        node = rebalance_node(tree, node)->parent;
+    while (node != NULL) {
+        int32_t was = node->height;
+        vmm_tree_node_t *top = rebalance_node(tree, node);
+        if (top->height == was)
+            return;
+        node = top->parent;
+    }
 }
 
 /* Returns the node of the smallest key in the subtree of node (not NULL). */
@@ -196,6 +203,8 @@ static vmm_tree_node_t *splice_successor(vmm_tree_t *tree, vmm_tree_node_t *node
     succ->left = node->left;
     node->left->parent = succ;
     succ->parent = node->parent;
+    succ->height = node->height; /* the height of the subtree it now roots, before the
+                                    removal (rebalance_up stops on an unchanged height) */
     replace_child(tree, node->parent, node, succ);
     return fix;
 }

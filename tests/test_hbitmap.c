@@ -586,6 +586,109 @@ static void test_summaries_at_edges(void)
     free(words);
 }
 
+/* Returns true when hb holds the flat bits words on [a, b): one range query
+ * per run of equal flat bits (a word of all-equal bits is skipped whole). */
+static bool same_as_flat(const hbitmap_t *hb, const uint64_t *words, size_t a, size_t b)
+{
+    size_t i = a;
+    while (i < b) {
+        bool v = (words[i / 64u] >> (i % 64u)) & 1u;
+        size_t j = i + 1u;
+        while (j < b) {
+            uint64_t w = v ? ~words[j / 64u] : words[j / 64u];
+            w &= ~(uint64_t)0 << (j % 64u);
+            if (w != 0) {
+                j = j / 64u * 64u + (size_t)__builtin_ctzll(w);
+                break;
+            }
+            j = (j / 64u + 1u) * 64u;
+        }
+        if (j > b)
+            j = b;
+        if (v ? !hbitmap_range_set(hb, i, j - i) : !hbitmap_range_clear(hb, i, j - i))
+            return false;
+        i = j;
+    }
+    return true;
+}
+
+/* Returns a position at an edge of a leaf (2^12), a level-1 slot (2^18) or
+ * a level-2 slot (2^24), or one entry before or after it, in [0, num]. */
+static size_t edge_pos(size_t num)
+{
+    static const unsigned shift[] = {12, 18, 24};
+    size_t e = (size_t)1 << shift[rnd(3)];
+    size_t p = (size_t)rnd(num / e + 1u) * e;
+    p += (size_t)rnd(3);
+    p = p > 0 ? p - 1u : 0;
+    return p > num ? num : p;
+}
+
+/* The range walk (one pass over the nodes a range touches, whole slots
+ * filled at once, the two edge paths entered, each touched node's summary
+ * once, bottom up) against the flat bitmap, on a height-3 window with a
+ * partial last leaf: sets and clears between leaf / level-1 / level-2 slot
+ * edges (and one entry off them), each run with the allocator failing at
+ * every allocation first (nothing changed, the tree still valid), then
+ * compared on the whole range and its neighbourhood, with the full
+ * structural check (summaries recomputed from the bits). */
+static void test_range_walk_vs_flat(void)
+{
+    fail_alloc_t fa;
+    fail_alloc_init(&fa);
+    vmm_allocator_t a = fail_alloc_iface(&fa);
+    static hbitmap_t hb, before;
+    size_t num = ((size_t)1 << 25) + 3000u; /* height 3 */
+    uint64_t *words = calloc(BITMAP_WORDS(num), 8);
+    bitmap_t bm;
+    CHECK_OK(bitmap_init(&bm, words, BITMAP_WORDS(num), num));
+    CHECK_OK(hbitmap_init(&hb, num, &a));
+    CHECK(hb.height == 3);
+    for (int i = 0; i < 300; i++) {
+        size_t p = edge_pos(num), q = edge_pos(num);
+        if (p > q) {
+            size_t t = p;
+            p = q;
+            q = t;
+        }
+        if (p == q)
+            continue;
+        bool set = rnd(2) == 0;
+        vmm_status_t st;
+        for (long k = 0;; k++) {
+            snapshot_t s0 = snap(&hb, &fa);
+            memcpy(&before, &hb, sizeof hb);
+            fa.countdown = k;
+            st = set ? hbitmap_set_range(&hb, p, q - p) : hbitmap_clear_range(&hb, p, q - p);
+            fa.countdown = -1;
+            if (st != VMM_ERR_OUT_OF_MEMORY)
+                break;
+            CHECK(same_snap(s0, snap(&hb, &fa)));
+            CHECK(memcmp(&before, &hb, sizeof hb) == 0);
+            CHECK(hbitmap_check(&hb));
+            CHECK(same_as_flat(&hb, words, p > 4096u ? p - 4096u : 0,
+                               q + 4096u < num ? q + 4096u : num));
+            if (k > 64) {
+                CHECK(!"op keeps failing");
+                break;
+            }
+        }
+        CHECK_OK(st);
+        CHECK_OK(set ? bitmap_set_range(&bm, p, q - p) : bitmap_clear_range(&bm, p, q - p));
+        CHECK(bm.num_free == hbitmap_num_free(&hb));
+        CHECK(fa.live == hb.nodes + hb.leaves);
+        CHECK(hbitmap_check(&hb));
+        CHECK(same_as_flat(&hb, words, p > 70000u ? p - 70000u : 0,
+                           q + 70000u < num ? q + 70000u : num));
+        if (i % 50 == 49)
+            CHECK(same_as_flat(&hb, words, 0, num));
+    }
+    CHECK(same_as_flat(&hb, words, 0, num));
+    hbitmap_destroy(&hb);
+    CHECK(fa.live == 0);
+    free(words);
+}
+
 int main(void)
 {
     RUN(test_errors);
@@ -593,6 +696,7 @@ int main(void)
     RUN(test_search_ends_at_root_span);
     RUN(test_first_fit_vs_flat);
     RUN(test_summaries_at_edges);
+    RUN(test_range_walk_vs_flat);
     RUN(test_window_1);
     RUN(test_window_63);
     RUN(test_window_64);
