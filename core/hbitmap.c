@@ -30,6 +30,13 @@
 /* Index of the slot of level l holding entry i in the node starting at base. */
 #define SLOT_OF(i, base, l) ((unsigned)span_div((i) - (base), l))
 #define SLOT_BIT(k) ((uint64_t)1 << (k))
+/* The mask of bits [0, n) of a word, 0 <= n <= 64 (shifts right: ALL_ONES
+ * shifted left would wrap). */
+#define BELOW_BIT(n) ((n) == 0 ? (uint64_t)0 : ALL_ONES >> (WORD_BITS - (n)))
+/* popcount64's masks: every other bit, pair of bits, nibble. */
+#define POP_M1 0x5555555555555555ull
+#define POP_M2 0x3333333333333333ull
+#define POP_M4 0x0F0F0F0F0F0F0F0Full
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 
@@ -83,16 +90,29 @@ static unsigned clz64(uint64_t x)
     return x == 0 ? 64u : (unsigned)__builtin_clzll(x);
 }
 
-/* Returns the number of set bits of x. */
+/* Returns the bits of x that one of popcount64's masks m keeps (at most m:
+ * what keeps the SWAR sums below 2^64). */
+/*@ assigns \nothing;
+    ensures m == POP_M1 ==> \result <= POP_M1;
+    ensures m == POP_M2 ==> \result <= POP_M2;
+    ensures m == POP_M4 ==> \result <= POP_M4;
+*/
+static uint64_t pop_field(uint64_t x, uint64_t m)
+{
+    return x & m;
+}
+
+/* Returns the number of set bits of x: SWAR sums of 2, 4 and 8 bits, then
+ * the byte sums without a wrapping multiply. */
 /*@ assigns \nothing;
     ensures \result <= 127;
 */
 static unsigned popcount64(uint64_t x)
 {
-    x = x - ((x >> 1) & 0x5555555555555555ull);
-    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
-    x += x >> 8; /* byte sums without a wrapping multiply */
+    x = pop_field(x, POP_M1) + pop_field(x >> 1, POP_M1);
+    x = pop_field(x, POP_M2) + pop_field(x >> 2, POP_M2);
+    x = pop_field(x + (x >> 4), POP_M4);
+    x += x >> 8;
     x += x >> 16;
     x += x >> 32;
     return (unsigned)(x & 0x7Fu);
@@ -105,8 +125,7 @@ static unsigned popcount64(uint64_t x)
 */
 static uint64_t bits_between(unsigned a, unsigned b)
 {
-    uint64_t hi = b == WORD_BITS ? ALL_ONES : ((uint64_t)1 << b) - 1u;
-    return hi & ~(((uint64_t)1 << a) - 1u);
+    return BELOW_BIT(b) & ~BELOW_BIT(a);
 }
 
 /* ---- leaves ---- */
@@ -131,9 +150,18 @@ static size_t leaf_used(const hb_leaf_t *lf)
 /* Returns the start (bit offset) of the first run of n free bits lying
  * inside word x between bits from and 64 - suffix, or 64 when there is none
  * (runs touching the word's end are the caller's: they may go on). */
+/*@ requires from <= 64;
+    assigns \nothing;
+    ensures \result <= 64;
+    ensures \result < 64 ==> from <= \result && \result + n < 64;
+*/
 static unsigned word_inner_fit(uint64_t x, unsigned from, size_t n)
 {
     unsigned i = from;
+    /*@ loop invariant from <= i <= 64;
+        loop assigns i;
+        loop variant 64 - i;
+    */
     while (i < WORD_BITS) {
         uint64_t w = x >> i;
         unsigned z = MIN(ctz64(w), WORD_BITS - i);
@@ -148,9 +176,16 @@ static unsigned word_inner_fit(uint64_t x, unsigned from, size_t n)
 }
 
 /* Returns the longest run of free bits of x that touches neither end. */
+/*@ assigns \nothing;
+    ensures \result < 64;
+*/
 static unsigned word_inner_max(uint64_t x)
 {
     unsigned best = 0, i = ctz64(~x);
+    /*@ loop invariant i <= 64 && best < 64;
+        loop assigns i, best;
+        loop variant 64 - i;
+    */
     while (i < WORD_BITS) {
         unsigned z = MIN(ctz64(x >> i), WORD_BITS - i);
         if (i + z == WORD_BITS)
@@ -307,11 +342,23 @@ static void groups_update(hb_leaf_t *lf, size_t a, size_t b, bool set)
 }
 
 /* Returns the free runs of lf from its group runs. */
+/*@ requires \valid_read(lf);
+    requires \forall integer g; 0 <= g < 8 ==>
+               lf->gpre[g] <= 512 && lf->gsuf[g] <= 512 && lf->gmax[g] <= 512;
+    assigns \nothing;
+    ensures RUNS_OK(\result, 4096);
+*/
 static hb_runs_t leaf_group_runs(const hb_leaf_t *lf)
 {
     hb_runs_t r = {0, 0, 0};
     size_t run = 0;
     bool in_prefix = true;
+    /*@ loop invariant 0 <= g <= 8;
+        loop invariant run <= 512 * g && r.pre <= 512 * g && r.max <= 512 * g;
+        loop invariant r.suf == 0;
+        loop assigns g, run, r, in_prefix;
+        loop variant 8 - g;
+    */
     for (unsigned g = 0; g < HBITMAP_LEAF_GROUPS; g++) {
         if (lf->gpre[g] == GROUP_ENTRIES) {
             run += GROUP_ENTRIES;
@@ -387,6 +434,9 @@ static size_t leaf_scan(const hb_leaf_t *lf, size_t a, size_t b, bool want_set)
                      j / 64 == w && j % 64 == j - 64 * w; */
         uint64_t x = want_set ? lf->bits[w] : ~lf->bits[w];
         unsigned t = ctz64(x & bits_between(lo, WORD_BITS));
+        /*@ assert \forall integer p; lo <= p < t ==> !BIT(x, p); */
+        /*@ assert \forall integer j; i <= j < 64 * w + t && j < b ==>
+                     (LEAF_USED(lf, j) <==> want_set == 0); */
         if (t < WORD_BITS)
             return MIN(w * WORD_BITS + t, b);
         i = (w + 1) * WORD_BITS;
@@ -678,6 +728,7 @@ vmm_status_t hbitmap_init(hbitmap_t *hb, size_t num_entries, const vmm_allocator
     for (unsigned i = 0; i < HBITMAP_SPARE_LEAVES; i++)
         hb->spare_leaf[i] = 0;
     node_fill(&hb->root, false, height);
+    /*@ assert num_entries <= 64 * hb_span(height - 1); */
     return VMM_OK;
 }
 
@@ -758,6 +809,8 @@ vmm_status_t hbitmap_test(const hbitmap_t *hb, size_t i, bool *is_set)
             *is_set = (node->child[k].leaf->bits[j / WORD_BITS] & SLOT_BIT(j % WORD_BITS)) != 0;
             return VMM_OK;
         }
+        /*@ assert hb_used(node, l, i - \at(base, LoopCurrent)) <==>
+                   hb_used(node->child[k].node, l - 1, i - base); */
         node = node->child[k].node;
     }
 }
@@ -836,6 +889,14 @@ size_t hbitmap_num_free(const hbitmap_t *hb)
 }
 
 /* Returns the bytes of node and leaf storage taken from the allocator. */
+/*@ requires hb != \null ==> \valid_read(hb);
+    requires hb != \null ==> hb->nodes + hb->num_spare_nodes <= HB_MAX_STORE &&
+                             hb->leaves + hb->num_spare_leaves <= HB_MAX_STORE;
+    assigns \nothing;
+    ensures hb == \null ==> \result == 0;
+    ensures hb != \null ==> \result == (hb->nodes + hb->num_spare_nodes) * sizeof(hb_node_t) +
+                                       (hb->leaves + hb->num_spare_leaves) * sizeof(hb_leaf_t);
+*/
 size_t hbitmap_bytes(const hbitmap_t *hb)
 {
     if (hb == 0)
