@@ -8,7 +8,8 @@
  * (% 9), per entry u16 base MiB, u16 base offset, u16 length 64K units,
  * u16 length bytes, u8 type (% 9, 8 = unknown); u8 segments (% 4), per
  * segment u16 virt page, u16 phys page, u16 size (64-byte units), u8 attrs;
- * u8 top (bit k: segment k ends exactly at 2^64).
+ * u8 top (bit k: segment k ends exactly at 2^64); u8 nulls (bit 0: map
+ * NULL, bit 1: segments NULL, their counts kept).
  *
  * Success: every leaf is a direct-map page (page size per flags, phys = va -
  * hhdm, kernel+writable+NX+global) of a USABLE / BOOTLOADER_RECLAIMABLE /
@@ -274,6 +275,8 @@ static uint64_t config_errors(const boot_state_t *s)
         if (seg_len(k) - 1u > UINT64_MAX - k->virt)
             a |= BIT(VMM_ERR_OVERFLOW);
     }
+    if ((!s->cfg.map && s->cfg.map_len) || (!s->cfg.kernel && s->cfg.kernel_len))
+        a |= BIT(VMM_ERR_INVALID_ARGUMENT); /* a NULL array with entries */
     if (s->cfg.vmm_start >= s->cfg.vmm_end)
         a |= BIT(VMM_ERR_INVALID_VIRT);
     else if (!fuzz_window_mappable(s->cfg.vmm_start, s->cfg.vmm_end))
@@ -476,6 +479,12 @@ static void read_config(boot_state_t *s, fuzz_data_t *fd, uint8_t *frame_fail,
         if ((top >> i) & 1u)
             s->seg[i].virt = 0u - seg_len(&s->seg[i]);
     s->cfg.kernel = s->seg;
+    /* nulls (appended too): bit 0 the map, bit 1 the segments NULL */
+    uint8_t nulls = fd_u8(fd);
+    if (nulls & 1u)
+        s->cfg.map = NULL;
+    if (nulls & 2u)
+        s->cfg.kernel = NULL;
     s->cfg.access_offset = frame_pool_offset(&s->pool);
     switch ((flags >> CFG_WINDOW_SHIFT) & CFG_CHOICE_MASK) {
     case 0: s->cfg.vmm_start = s->cfg.hhdm_offset + (uint64_t)slot * (256u * MIB); break;

@@ -100,7 +100,9 @@
     X(VMM_OP_NULL_ARG, 14, "null_arg", "112", 0, 0, 1) /* call, va: one NULL pointer argument */ \
     X(VMM_OP_RELEASE_BEHIND, 15, "release_behind", "111", 0, 1, 1) /* record, page, mode:
         a mapped page unmapped (bit 0: and mapped one size smaller) behind the VMM, then
-        vmm_release (bit 1: vmm_free) must refuse; the page is put back */
+        vmm_release (bit 1: vmm_free) must refuse; the page is put back */ \
+    X(VMM_OP_FAIL_UNMAP, 16, "fail_unmap", "1", 0) /* n: the mapper's (n+1)-th unmap from now,
+        inside vmm_free / vmm_release, fails once (with no frame failure armed) */
 
 /* ---- pmm ---------------------------------------------------------------
  * config: u8 entries (% 9), per entry u16 base (x 256 B), u16 length
@@ -126,7 +128,8 @@
 /* ---- boot_init ---------------------------------------------------------
  * A configuration, not a program (fuzz_boot_init.c): u8 flags, u8 window
  * slot, u8 frame-fail, u8 alloc-fail, u8 entries, the entries, u8
- * segments, the segments, u8 segments_top (appended: 0 in older inputs). Its table lists the parts (no opcode byte is
+ * segments, the segments, u8 segments_top, u8 nulls (appended: 0 in older
+ * inputs). Its table lists the parts (no opcode byte is
  * stored); the dictionary holds the examples.                            */
 #define BOOT_INIT_CONFIG "11111"
 #define BOOT_INIT_PARTS(X)                                                              \
@@ -138,7 +141,9 @@
     X(BOOT_PART_SEGMENT, 4, "segment", "2221", 0, 512, 0x140, 0x8) /* virt page (bit 15:
                                                   +1 byte), phys page, size x 64 B, attrs */ \
     X(BOOT_PART_TOP, 5, "segments_top", "1", 1) /* after the segments (0 past the end): bit k
-                                       moves segment k to end exactly at 2^64             */
+                                       moves segment k to end exactly at 2^64             */ \
+    X(BOOT_PART_NULLS, 6, "nulls", "1", 1) /* after segments_top (0 past the end): bit 0 map
+                                       NULL, bit 1 kernel NULL (their lengths kept)        */
 
 /* ---- hbitmap -----------------------------------------------------------
  * config: u8 window class, u16 tweak; see fuzz_hbitmap.c (which runs its

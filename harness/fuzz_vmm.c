@@ -19,14 +19,18 @@
  *  - success: the pages the op touched and their neighbours are (un)set in
  *    the bitmap (one range query per run of the model's bits) and walk
  *    (harness's own walker) to the model's frame with the model's flags;
+ *    the core's #PF decode equals the model's (fault ops);
  *    alloc and reserve return the model's next-fit address (from the page
  *    after the last alloc or reserve, rounded up to the alignment, then
  *    from the window's first aligned page: one pass over the model's gaps);
- *  - the record tree: the model's count, the AVL height bound, and the
+ *  - the record tree: the model's count, vmm_tree_find at the op's key,
+ *    the AVL height bound, and the
  *    AVL invariants on the paths an insert or remove rebalances (the
  *    changed key's neighbours, and the successor's successor) with each
  *    path node's children (O(log n));
- *  - free / release never take a frame; release_behind (a mapped page
+ *  - free / release never take a frame, and fail (changing nothing) when
+ *    an unmap fails (fail_unmap: the VMM's mapper is the tables' one with
+ *    an unmap that fails on demand); release_behind (a mapped page
  *    unmapped, or mapped again smaller, behind the VMM through the mapper)
  *    must be refused with the first changed page's error, taking or giving
  *    back no frame, before the page is put back;
@@ -176,6 +180,12 @@ typedef struct vmm_state {
     bool rolled_back;              /* failed after an injected failure  */
     size_t snap_in_use, snap_tables, snap_live, snap_live_bytes;
     size_t snap_frame_failures, snap_alloc_failures;
+    /* the mapper the VMM gets: the tables' (xmapper), whose unmap fails
+     * once on demand (VMM_OP_FAIL_UNMAP) while unmap_may_fail */
+    vmm_mapper_t xmapper;
+    long unmap_countdown;     /* unmap calls left before the failing one; -1 never */
+    size_t unmap_failures, snap_unmap_failures;
+    bool unmap_may_fail;
 } vmm_state_t;
 
 /* ================================================================ model */
@@ -536,6 +546,45 @@ NO_ASAN static bool model_mapped(vmm_state_t *s, uint64_t va, uint64_t *phys,
     return true;
 }
 
+/* ================================================================ mapper */
+
+/* The VMM's mapper: the x86 tables' mapper, passed through, except that an
+ * unmap fails (VMM_ERR_NOT_MAPPED, nothing unmapped) when the countdown of
+ * VMM_OP_FAIL_UNMAP reaches it while unmap_may_fail: inside vmm_free /
+ * vmm_release only (an unmap failing in vmm_alloc's undo or in vmm_deinit
+ * traps by contract), and only with no frame failure armed and frames to
+ * spare (the release then maps the pages it unmapped again: a failure
+ * there traps by contract too). */
+static vmm_status_t fm_map(void *ctx, uint64_t virt, uint64_t phys, uint64_t len,
+                           uint64_t page_size, vmm_attrs_t attrs)
+{
+    vmm_state_t *s = ctx;
+    return s->xmapper.map(s->xmapper.ctx, virt, phys, len, page_size, attrs);
+}
+
+static vmm_status_t fm_unmap(void *ctx, uint64_t virt, uint64_t len, uint64_t page_size)
+{
+    vmm_state_t *s = ctx;
+    if (s->unmap_may_fail && s->unmap_countdown >= 0 && s->unmap_countdown-- == 0) {
+        s->unmap_failures++;
+        return VMM_ERR_NOT_MAPPED;
+    }
+    return s->xmapper.unmap(s->xmapper.ctx, virt, len, page_size);
+}
+
+static vmm_status_t fm_query(void *ctx, uint64_t virt, uint64_t *phys, vmm_attrs_t *attrs,
+                             uint64_t *page_size)
+{
+    vmm_state_t *s = ctx;
+    return s->xmapper.query(s->xmapper.ctx, virt, phys, attrs, page_size);
+}
+
+static vmm_status_t fm_mappable(void *ctx, uint64_t virt, uint64_t len)
+{
+    vmm_state_t *s = ctx;
+    return s->xmapper.mappable(s->xmapper.ctx, virt, len);
+}
+
 /* ================================================================ checks */
 
 /* The record of a node of the core's record tree (NULL for NULL). */
@@ -628,6 +677,13 @@ static void check_tree_near(vmm_state_t *s, uint64_t key)
                (int)vmm_tree_height(&v->tree));
     const vmm_tree_node_t *below = vmm_tree_find_le(&v->tree, key);
     const vmm_tree_node_t *above = below ? vmm_tree_next(below) : vmm_tree_first(&v->tree);
+    /* vmm_tree_find: the node of a record starting at key, else NULL */
+    const model_record_t *m = in_window(s, key, 1) ? model_at(s, key) : NULL;
+    bool starts = m && m->virt == key;
+    const vmm_tree_node_t *exact = vmm_tree_find(&v->tree, key);
+    FUZZ_CHECK(starts ? exact == below && exact && exact->key == key : exact == NULL,
+               "vmm-tree-find", "vmm_tree_find(0x%llx): %s; the model has %s record there",
+               (unsigned long long)key, exact ? "a node" : "NULL", starts ? "a" : "no");
     check_tree_path(v, below);
     check_tree_path(v, above);
     if (above)
@@ -1069,8 +1125,10 @@ static bool judge(vmm_state_t *s, vmm_status_t got, bool may_succeed, uint64_t a
     bool frames_failed = s->ff.failures != s->snap_frame_failures ||
                          frame_pool_in_use(&s->pool) + s->op_frames > s->pool.nframes;
     bool alloc_failed = s->alloc.failures != s->snap_alloc_failures;
+    bool unmap_failed = s->unmap_failures != s->snap_unmap_failures;
     if (args_ok && ((got == VMM_ERR_OUT_OF_FRAMES && frames_failed) ||
-                    (got == VMM_ERR_OUT_OF_MEMORY && alloc_failed))) {
+                    (got == VMM_ERR_OUT_OF_MEMORY && alloc_failed) ||
+                    (got == VMM_ERR_NOT_MAPPED && unmap_failed))) {
         s->rolled_back = true; /* past its checks: compare everything */
         return false;
     }
@@ -1090,6 +1148,7 @@ static void op_start_range(vmm_state_t *s, uint64_t va, uint64_t len)
     snapshot_take(s);
     s->snap_frame_failures = s->ff.failures;
     s->snap_alloc_failures = s->alloc.failures;
+    s->snap_unmap_failures = s->unmap_failures;
 }
 
 /* Starts an op that names no address range (alloc, reserve). */
@@ -1310,11 +1369,18 @@ static void op_free(vmm_state_t *s, uint64_t va, bool release)
     op_start_range(s, holder ? holder->virt : va,
                    holder ? holder->pages * VMM_PAGE_SIZE : VMM_PAGE_SIZE);
     size_t calls = s->ff.calls;
+    s->unmap_may_fail = s->ff.countdown < 0 && frame_pool_in_use(&s->pool) + 1024u < s->pool.nframes;
     vmm_status_t got = release ? vmm_release(&s->vmm, va) : vmm_free(&s->vmm, va);
-    TRACE("%s(0x%llx) -> %s", release ? "release" : "free", (unsigned long long)va,
-          fuzz_status(got));
-    FUZZ_CHECK(s->ff.calls == calls, "vmm-free-frames", "%s took %zu frame(s)",
-               release ? "release" : "free", s->ff.calls - calls);
+    s->unmap_may_fail = false;
+    TRACE("%s(0x%llx) -> %s%s", release ? "release" : "free", (unsigned long long)va,
+          fuzz_status(got), s->unmap_failures != s->snap_unmap_failures ? " (an unmap failed)" : "");
+    /* only mapping again what a failed unmap call had unmapped takes frames */
+    FUZZ_CHECK(s->ff.calls == calls || (got != VMM_OK && s->unmap_failures != s->snap_unmap_failures),
+               "vmm-free-frames", "%s took %zu frame(s)", release ? "release" : "free",
+               s->ff.calls - calls);
+    FUZZ_CHECK(got != VMM_OK || s->unmap_failures == s->snap_unmap_failures, "vmm-free-unmap-failed",
+               "%s succeeded though an unmap failed (vmm.h: the error is returned, nothing "
+               "changed)", release ? "release" : "free");
     bool done = judge(s, got, allowed == 0, allowed, allowed == 0,
                       release ? "vmm-release-status" : "vmm-free-status");
     if (done) {
@@ -1552,6 +1618,13 @@ static void op_fault(vmm_state_t *s, uint64_t va, uint8_t code)
     } else {
         allowed = BIT(VMM_FAULT_NOT_PRESENT);
     }
+    /* the core's decode of the same code, against the model's */
+    vmm_access_t core_a = x86_pf_decode(code);
+    FUZZ_CHECK(core_a.present == a.present && core_a.write == a.write && core_a.user == a.user &&
+                   core_a.reserved == a.reserved && core_a.fetch == a.fetch,
+               "vmm-pf-decode", "x86_pf_decode(0x%x): present %d write %d user %d reserved %d "
+               "fetch %d", code, core_a.present, core_a.write, core_a.user, core_a.reserved,
+               core_a.fetch);
     op_start_range(s, va, VMM_PAGE_SIZE);
     vmm_fault_result_t out;
     vmm_fault_kind_t kind = x86_page_fault(&s->vmm, va, code, &out);
@@ -1741,6 +1814,12 @@ static void op_null_arg(vmm_state_t *s, unsigned call, uint64_t va)
                           "vmm-null-arg");
         FUZZ_CHECK_STATUS(vmm_tree_insert(&s->vmm.tree, NULL), VMM_ERR_INVALID_ARGUMENT,
                           "vmm-null-arg");
+        FUZZ_CHECK_STATUS(vmm_tree_remove(NULL, &node), VMM_ERR_INVALID_ARGUMENT,
+                          "vmm-null-arg");
+        FUZZ_CHECK_STATUS(vmm_tree_remove(&s->vmm.tree, NULL), VMM_ERR_INVALID_ARGUMENT,
+                          "vmm-null-arg");
+        FUZZ_CHECK(vmm_tree_find(NULL, va) == NULL && vmm_tree_find_le(NULL, va) == NULL,
+                   "vmm-null-arg", "a NULL tree answered");
         break;
     }
     default:
@@ -1797,6 +1876,10 @@ static void run_op(vmm_state_t *s, fuzz_data_t *fd, unsigned op)
         break;
     }
     case VMM_OP_RELEASE_BEHIND: op_release_behind(s, fd); break;
+    case VMM_OP_FAIL_UNMAP:
+        s->unmap_countdown = fd_u8(fd);
+        TRACE("fail_unmap: unmap %ld from now fails (inside free / release)", s->unmap_countdown + 1);
+        break;
     case VMM_OP_CHECK_ALL: {
         /* the full check runs at the end of every input (and after every op
          * with VMM_FUZZ_PARANOID=1): here the O(records) part of it */
@@ -1868,7 +1951,11 @@ static bool setup(void *state, fuzz_data_t *fd)
     vmm_status_t st = x86_paging_init(&s->pt, &frames, frame_pool_offset(&s->pool));
     FUZZ_CHECK_STATUS(st, VMM_OK, "vmm-paging-init");
     vmm_allocator_t a = fail_alloc_iface(&s->alloc);
-    vmm_mapper_t m = x86_paging_mapper(&s->pt);
+    s->xmapper = x86_paging_mapper(&s->pt);
+    s->unmap_countdown = -1;
+    s->unmap_may_fail = false;
+    vmm_mapper_t m = { .map = fm_map, .unmap = fm_unmap, .query = fm_query, .ctx = s,
+                       .mappable = fm_mappable };
     check_bad_inits(s, &a, &m, &frames);
     /* a dirty vmm_t: vmm_init must set everything it uses */
     memset(&s->vmm, 0xFF, sizeof s->vmm);
@@ -1926,6 +2013,7 @@ static void reset(void *state)
     vmm_state_t *s = state;
     s->ff.countdown = -1;
     s->alloc.countdown = -1;
+    s->unmap_countdown = -1;
     if (s->mappable) {
         vmm_deinit(&s->vmm);
         model_clear(s);

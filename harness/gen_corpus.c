@@ -623,6 +623,27 @@ static void gen_vmm(void)
     vm_rec(&p, VMM_OP_RELEASE_RECORD, 0);
     OP(&p, "vmm", VMM_OP_CHECK_ALL);
     save("vmm", "release-behind-4k", &p);
+    /* an unmap failing inside vmm_release / vmm_free: the runs already
+     * unmapped are mapped again, the error returned, nothing changed */
+    vm_config(&p, 1 + (1u << 3), 4095, 0, 0, 0);
+    vm_claim(&p, VA_START, 510, 4, 0, KW, 1);
+    vm_fault_rec(&p, 0, 0, PF_W);
+    vm_fault_rec(&p, 0, 3, PF_W);
+    OP(&p, "vmm", VMM_OP_FAIL_UNMAP, 1);
+    vm_rec(&p, VMM_OP_RELEASE_RECORD, 0);
+    OP(&p, "vmm", VMM_OP_FAIL_UNMAP, 0);
+    vm_rec(&p, VMM_OP_RELEASE_RECORD, 0);
+    vm_reserve(&p, 3, 1, KW, 1);
+    vm_fault_rec(&p, 1, 0, PF_W);
+    vm_fault_rec(&p, 1, 1024, PF_W);
+    OP(&p, "vmm", VMM_OP_FAIL_UNMAP, 1);
+    vm_rec(&p, VMM_OP_FREE_RECORD, 1);
+    vm_alloc(&p, 3, KW);
+    OP(&p, "vmm", VMM_OP_FAIL_UNMAP, 0);
+    vm_rec(&p, VMM_OP_FREE_RECORD, 2);
+    vm_rec(&p, VMM_OP_FREE_RECORD, 2);
+    OP(&p, "vmm", VMM_OP_CHECK_ALL);
+    save("vmm", "unmap-fails", &p);
     /* descending claims and frees from both ends: left-heavy record trees */
     vm_config(&p, 1 + (1u << 3), 4095, 0, 0, 0);
     for (unsigned i = 0; i < 24; i++)
@@ -778,6 +799,20 @@ static void gen_boot_init(void)
     bt_entry(&p, 0, 0, 16, 0, 0);             /* [0, 1) MiB                   */
     u8(&p, 0);
     save("boot_init", "chained-runs", &p);
+    /* NULL map / segment arrays with entries: INVALID_ARGUMENT (none with
+     * zero entries: accepted) */
+    static const char *const nulls[] = { "null-map", "null-kernel", "null-both-empty" };
+    for (unsigned k = 0; k < 3; k++) {
+        bt_config(&p, 0, 0, 0, 0, k == 2 ? 0 : 1);
+        if (k != 2)
+            bt_entry(&p, 1, 0, 16, 0, 0);
+        u8(&p, k == 2 ? 0 : 1);
+        if (k != 2)
+            bt_seg(&p, 0, 512, 0x40, 0x2);
+        OP(&p, "boot_init", BOOT_PART_TOP, 0);
+        OP(&p, "boot_init", BOOT_PART_NULLS, k == 0 ? 1 : k == 1 ? 2 : 3);
+        save("boot_init", nulls[k], &p);
+    }
 }
 
 /* ---- emu --------------------------------------------------------------- */

@@ -596,6 +596,51 @@ static void test_too_little_memory(void)
     teardown();
 }
 
+/* The VMM holds one record per maximal run of direct-map pages, however
+ * the regions that make it up are ordered in the map (each touching the
+ * next only once the run has grown), and one per kernel segment; a
+ * segment may end exactly at 2^64. */
+static void test_records_per_run(void)
+{
+    setup();
+    static const memmap_entry_t chained[] = {
+        { 0x600000, 0x200000, MEMMAP_USABLE }, { 0x400000, 0x200000, MEMMAP_USABLE },
+        { 0x200000, 0x200000, MEMMAP_USABLE }, { 0x0, 0x100000, MEMMAP_USABLE },
+        { 0x2000000, 0x1000, MEMMAP_FRAMEBUFFER },
+    };
+    x86_boot_config_t c = config(chained, 5, false, HHDM);
+    c.vmm_start = HHDM;
+    c.vmm_end = HHDM + G1;
+    x86_paging_t pt;
+    vmm_t vmm;
+    x86_boot_result_t r;
+    vmm_frames_t frames = fail_frames_iface(&ff);
+    CHECK_OK(x86_boot_init(&c, &frames, &pt, &vmm, &r));
+    CHECK(vmm_record_count(&vmm) == 2);
+    const vmm_record_t *rec = vmm_first_record(&vmm);
+    CHECK(rec && rec->virt == HHDM && rec->pages == 0x800000 / K4 && rec->attrs == DIRECT_ATTRS);
+    rec = vmm_next_record(rec);
+    CHECK(rec && rec->virt == HHDM + 0x2000000 && rec->pages == M2 / K4);
+    vmm_deinit(&vmm);
+    x86_paging_destroy(&pt);
+    /* the kernel's data segment ending at the last byte of the address space */
+    x86_kernel_segment_t k[3] = { kernel3[0], kernel3[1], kernel3[2] };
+    k[2].virt = 0 - 0x3000;
+    c = config(qemu128, 10, false, HHDM);
+    c.kernel = k;
+    c.vmm_start = KTEXT;
+    c.vmm_end = 0 - K4;
+    CHECK_OK(x86_boot_init(&c, &frames, &pt, &vmm, &r));
+    CHECK(vmm_record_count(&vmm) == 3);
+    bool set = false;
+    CHECK_OK(vmm_is_set(&vmm, 0 - 2 * K4, &set));
+    CHECK(set);
+    vmm_deinit(&vmm);
+    x86_paging_destroy(&pt);
+    CHECK(fa.live == 0 && ff.outstanding == 0);
+    teardown();
+}
+
 int main(void)
 {
     RUN(test_qemu_128m);
@@ -605,5 +650,6 @@ int main(void)
     RUN(test_errors);
     RUN(test_exhaustion_at_every_point);
     RUN(test_too_little_memory);
+    RUN(test_records_per_run);
     return check_exit();
 }
