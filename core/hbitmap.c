@@ -1148,6 +1148,25 @@ static inline bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsig
     return true;
 }
 
+/* Takes n entries off the free count (set) or gives them back (clear). */
+static inline void free_count_update(hbitmap_t *hb, size_t n, bool set)
+{
+    hb->num_free = set ? hb->num_free - n : hb->num_free + n;
+}
+
+/* Sets (set) or clears entries [a, b) (offsets in the leaf) of the leaf in
+ * pointer slot k of a level-0 node, keeping the free count and the leaf's
+ * group runs. Returns slot_update's answer: false when slot k's summary is
+ * what it was. */
+static inline bool leaf_slot_apply(hbitmap_t *hb, hb_node_t *node, unsigned k, size_t a,
+                                   size_t b, bool set)
+{
+    hb_leaf_t *lf = node->child[k].leaf;
+    free_count_update(hb, leaf_apply(lf, a, b, set), set);
+    groups_update(lf, a, b, set);
+    return slot_update(hb, node, k, 0, leaf_group_runs(lf));
+}
+
 /* Returns the free entries of node (slots of span cs) that end right
  * before slot k: the suffix of the nearest slot below k that is not all
  * free, plus the all-free slots after it. */
@@ -1307,7 +1326,7 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
         old = slot_runs(node, k);
         if (first == s && end - s == SPAN(l)) {
             size_t n = slot_fill(hb, node, k, l, set);
-            hb->num_free = set ? hb->num_free - n : hb->num_free + n;
+            free_count_update(hb, n, set);
             changed = n != 0;
             break;
         }
@@ -1317,11 +1336,7 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
             slot_split(hb, node, k, l);
         }
         if (l == 0) {
-            hb_leaf_t *lf = node->child[k].leaf;
-            size_t n = leaf_apply(lf, first - s, end - s, set);
-            hb->num_free = set ? hb->num_free - n : hb->num_free + n;
-            groups_update(lf, first - s, end - s, set);
-            changed = slot_update(hb, node, k, 0, leaf_group_runs(lf));
+            changed = leaf_slot_apply(hb, node, k, first - s, end - s, set);
             break;
         }
         node = node->child[k].node;
@@ -1372,7 +1387,7 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
                             : runs_cat(f->old, span_mul(k - f->k0, l), slot_runs(node, k), SPAN(l));
         if (a == s && b - s == SPAN(l)) {
             size_t changed = slot_fill(hb, node, k, l, set);
-            hb->num_free = set ? hb->num_free - changed : hb->num_free + changed;
+            free_count_update(hb, changed, set);
             f->dirty |= changed != 0;
             f->k++;
             continue;
@@ -1385,11 +1400,7 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
             slot_split(hb, node, k, l);
         }
         if (l == 0) {
-            hb_leaf_t *lf = node->child[k].leaf;
-            size_t changed = leaf_apply(lf, a - s, b - s, set);
-            hb->num_free = set ? hb->num_free - changed : hb->num_free + changed;
-            groups_update(lf, a - s, b - s, set);
-            f->dirty |= slot_update(hb, node, k, 0, leaf_group_runs(lf));
+            f->dirty |= leaf_slot_apply(hb, node, k, a - s, b - s, set);
             f->k++;
             continue;
         }
