@@ -35,6 +35,7 @@
 #include "fuzz_check.h"
 #include "fuzz_data.h"
 #include "fuzz_driver.h"
+#include "fuzz_nosan.h"
 #include "fuzz_walk.h"
 
 #define POOL_FRAMES 1024u
@@ -222,20 +223,13 @@ static size_t kpage_index(const aspace_state_t *s, uint64_t va)
 
 /* ---------------------------------------------------------------- checks */
 
-#if defined(__clang__) || defined(__GNUC__)
-#define NO_SAN __attribute__((no_sanitize("address", "undefined")))
-#define NO_ASAN __attribute__((no_sanitize("address")))
-#else
-#define NO_SAN
-#define NO_ASAN
-#endif
 
 /* Returns true when entries a[0, n) equal b[0, n). Run after every op on
  * every live space's kernel half (2 KiB): without ASan's memcmp interceptor
  * (it checked both ranges' shadow, 9% of the target's time) and the
  * sanitizers' per-word checks, which could find nothing here: both are
  * table frames in the pool's mmap, which ASan never poisons. */
-NO_SAN static bool same_entries(const x86_pte_t *a, const x86_pte_t *b, size_t n)
+FUZZ_NO_SAN static bool same_entries(const x86_pte_t *a, const x86_pte_t *b, size_t n)
 {
     x86_pte_t d0 = 0, d1 = 0, d2 = 0, d3 = 0; /* n % 4 == 0: four chains */
     for (size_t i = 0; i + 3u < n; i += 4u) {
@@ -250,7 +244,7 @@ _Static_assert(KERNEL_PDPTS % 4u == 0, "same_entries compares 4 at a time");
 
 /* Returns true when the n bytes at p are all v (the harness's own object,
  * whole: read without the sanitizers' per-byte checks). */
-NO_SAN static bool all_bytes(const void *p, size_t n, uint8_t v)
+FUZZ_NO_SAN static bool all_bytes(const void *p, size_t n, uint8_t v)
 {
     const uint8_t *b = p;
     uint8_t diff = 0;
@@ -357,7 +351,7 @@ static void check_run(aspace_state_t *s, uint64_t va, size_t pages)
 #define SKIP_ZERO8(tab, i) ((i) % 8u == 0 && zero8(&(tab)[i]) && ((i) += 7u, true))
 
 /* Returns true when the 8 entries from e are all zero. */
-NO_ASAN static inline bool zero8(const x86_pte_t *e)
+FUZZ_NO_ASAN static inline bool zero8(const x86_pte_t *e)
 {
     return (e[0] | e[1] | e[2] | e[3] | e[4] | e[5] | e[6] | e[7]) == 0;
 }
@@ -367,7 +361,7 @@ NO_ASAN static inline bool zero8(const x86_pte_t *e)
  * the tables below the PML4 and counts the leaves in *leaves. It reads only
  * table frames in the pool (an mmap ASan never poisons): without ASan's
  * check of every entry, as fuzz_walk.c's walks. */
-NO_ASAN static size_t walk_user(aspace_state_t *s, const space_t *sp, size_t *leaves)
+FUZZ_NO_ASAN static size_t walk_user(aspace_state_t *s, const space_t *sp, size_t *leaves)
 {
     size_t tables = 0;
     const x86_pte_t *l4 = frame_pool_host(&s->pool, x86_aspace_cr3(&sp->as));

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fuzz_nosan.h"
+
 #define FUZZ_WORD_BITS 64u
 
 /* Returns bit i of words. */
@@ -22,11 +24,6 @@ static inline bool fuzz_bit(const uint64_t *words, size_t i)
  * see a read past one (it would land in the next field), so its check of
  * every word found nothing and cost most of the vmm target's end-of-input
  * bitmap check; UBSan's shift and index checks go too (i % 64 < 64). */
-#if defined(__clang__) || defined(__GNUC__)
-#define FUZZ_NO_SAN __attribute__((no_sanitize("address", "undefined")))
-#else
-#define FUZZ_NO_SAN
-#endif
 
 /* Returns the first index in [i, end) whose bit in words is not v, or end
  * (a word at a time): the end of the run of v starting at i. */

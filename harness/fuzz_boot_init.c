@@ -109,16 +109,11 @@ static uint64_t seg_len(const x86_kernel_segment_t *k)
  * the target's state, whose arrays lie inside one object: ASan could not see
  * an index past one (it lands in the next field), so its check of every
  * read found nothing and cost a fifth of the target's time. */
-#if defined(__clang__) || defined(__GNUC__)
-#define NO_ASAN __attribute__((no_sanitize("address")))
-#else
-#define NO_ASAN
-#endif
 
 /* Returns true when the direct-map page holding phys belongs to a mapped
  * region (the region touches that page). Every entry is tried, the one that
  * held the last page first (the walk meets a region's pages in a row). */
-NO_ASAN static bool direct_page_wanted(boot_state_t *s, uint64_t phys)
+FUZZ_NO_ASAN static bool direct_page_wanted(boot_state_t *s, uint64_t phys)
 {
     uint64_t first = phys & ~(s->page - 1u), last = first + (s->page - 1u);
     size_t n = s->cfg.map_len;
@@ -133,7 +128,7 @@ NO_ASAN static bool direct_page_wanted(boot_state_t *s, uint64_t phys)
 }
 
 /* Returns the segment holding va, or NULL. */
-NO_ASAN static const x86_kernel_segment_t *segment_at(const boot_state_t *s, uint64_t va)
+FUZZ_NO_ASAN static const x86_kernel_segment_t *segment_at(const boot_state_t *s, uint64_t va)
 {
     for (size_t i = 0; i < s->cfg.kernel_len; i++) {
         const x86_kernel_segment_t *k = &s->seg[i];
@@ -145,7 +140,7 @@ NO_ASAN static const x86_kernel_segment_t *segment_at(const boot_state_t *s, uin
 
 /* Marks the pages of the window that [va, va + size) covers in s->mapped
  * (what the VMM's bitmap must say). */
-NO_ASAN static void mark_window(boot_state_t *s, uint64_t va, uint64_t size)
+FUZZ_NO_ASAN static void mark_window(boot_state_t *s, uint64_t va, uint64_t size)
 {
     if (s->cfg.vmm_end - s->cfg.vmm_start > (uint64_t)WINDOW_PAGES * VMM_PAGE_SIZE)
         return; /* a big window is checked by sampling its records (check_big_vmm) */
@@ -166,7 +161,7 @@ NO_ASAN static void mark_window(boot_state_t *s, uint64_t va, uint64_t size)
 
 /* fuzz_walk_all callback: each leaf is a wanted direct page or a segment
  * page, with exact frame and flags. */
-NO_ASAN static void leaf_seen(void *ctx, uint64_t va, x86_pte_t leaf, uint64_t size)
+FUZZ_NO_ASAN static void leaf_seen(void *ctx, uint64_t va, x86_pte_t leaf, uint64_t size)
 {
     boot_state_t *s = ctx;
     mark_window(s, va, size);

@@ -191,21 +191,16 @@ static void check_all(pmm_state_t *s)
 /* The snapshot copies and compares the bitmaps' words before and after
  * every op: plain loops over the harness's own arrays, without ASan's
  * checks of the memcpy / memcmp ranges (a tenth of the time per input). */
-#if defined(__clang__) || defined(__GNUC__)
-#define NO_ASAN __attribute__((no_sanitize("address")))
-#else
-#define NO_ASAN
-#endif
 
 /* Copies n words from src to dst. */
-NO_ASAN static void copy_words(uint64_t *dst, const uint64_t *src, size_t n)
+FUZZ_NO_ASAN static void copy_words(uint64_t *dst, const uint64_t *src, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         dst[i] = src[i];
 }
 
 /* Returns true when n words of a and b are equal. */
-NO_ASAN static bool same_words(const uint64_t *a, const uint64_t *b, size_t n)
+FUZZ_NO_ASAN static bool same_words(const uint64_t *a, const uint64_t *b, size_t n)
 {
     uint64_t diff = 0;
     for (size_t i = 0; i < n; i++)

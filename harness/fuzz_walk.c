@@ -2,6 +2,7 @@
 #include "fuzz_walk.h"
 
 #include "fuzz_check.h"
+#include "fuzz_nosan.h"
 
 #define TABLE_FLAGS (X86_PTE_P | X86_PTE_W | X86_PTE_U)
 #define SIGN_BIT ((uint64_t)1 << (X86_VA_BITS - 1u))
@@ -10,11 +11,6 @@
 /* The walks read only the pool (an mmap ASan never poisons), after table()
  * checked the frame is a pool frame in use: ASan's checks there can find
  * nothing and cost a third of a walk. */
-#if defined(__clang__) || defined(__GNUC__)
-#define NO_ASAN __attribute__((no_sanitize("address")))
-#else
-#define NO_ASAN
-#endif
 
 x86_pte_t fuzz_expected_pte(vmm_attrs_t attrs, uint64_t size)
 {
@@ -41,7 +37,7 @@ bool fuzz_window_mappable(uint64_t start, uint64_t end)
 
 /* Returns the table at physical t, checking it is a pool frame in use
  * (frame_pool_is_used, inline: every step of every walk comes here). */
-NO_ASAN static const x86_pte_t *table(const frame_pool_t *fp, uint64_t t)
+FUZZ_NO_ASAN static const x86_pte_t *table(const frame_pool_t *fp, uint64_t t)
 {
     uint64_t i = (t - fp->base) >> VMM_PAGE_SHIFT;
     bool used = t >= fp->base && (t & VMM_PAGE_MASK) == 0 && i < fp->nframes && fp->used[i];
@@ -60,7 +56,7 @@ static bool leaf_at(x86_pte_t e, int level)
 #define REGION_SHIFT 21u /* a page table maps 2 MiB */
 
 /* Walks va; remembers the page table it reaches in *cache (may be NULL). */
-NO_ASAN static bool walk(const frame_pool_t *fp, uint64_t pml4, uint64_t va, x86_pte_t *leaf,
+FUZZ_NO_ASAN static bool walk(const frame_pool_t *fp, uint64_t pml4, uint64_t va, x86_pte_t *leaf,
                          uint64_t *size, fuzz_walk_cache_t *cache)
 {
     uint64_t t = pml4;
@@ -89,7 +85,7 @@ bool fuzz_walk_va(const frame_pool_t *fp, uint64_t pml4, uint64_t va,
     return walk(fp, pml4, va, leaf, size, NULL);
 }
 
-NO_ASAN bool fuzz_walk_va_cached(const frame_pool_t *fp, uint64_t pml4, uint64_t va,
+FUZZ_NO_ASAN bool fuzz_walk_va_cached(const frame_pool_t *fp, uint64_t pml4, uint64_t va,
                                  x86_pte_t *leaf, uint64_t *size, fuzz_walk_cache_t *cache)
 {
     if (!cache->pt || cache->region != va >> REGION_SHIFT)
@@ -110,7 +106,7 @@ typedef struct walk_ctx {
 } walk_ctx_t;
 
 /* Visits the table t at level covering addresses from base. */
-NO_ASAN static void walk_table(walk_ctx_t *w, uint64_t t, int level, uint64_t base)
+FUZZ_NO_ASAN static void walk_table(walk_ctx_t *w, uint64_t t, int level, uint64_t base)
 {
     const x86_pte_t *tab = table(w->fp, t);
     w->tables++;
