@@ -64,27 +64,21 @@
 #include "core/x86_64/paging.h"
 #include "core/x86_64/pf.h"
 #include "fail_alloc.h"
+#include "fail_mapper.h"
 #include "fuzz_bits.h"
 #include "fuzz_check.h"
 #include "fuzz_data.h"
 #include "fuzz_driver.h"
 #include "fuzz_walk.h"
 
-/* Sanitizer-free harness code: NO_SAN for the vmm_t snapshot (below);
- * NO_ASAN for the model lookups run once per page an op touched and per
+/* Sanitizer-free harness code: FUZZ_NO_SAN for the vmm_t snapshot (below);
+ * FUZZ_NO_ASAN for the model lookups run once per page an op touched and per
  * leaf of the end-of-input walk (model_at, model_mapped, check_page_cached,
  * leaf_seen...). They read only this target's state, one object whose
  * arrays (records, frames, attributes, the model's bitmap) lie side by
  * side: ASan cannot see an index past one of them (it lands in the next
  * field), so its check of every read found nothing; it cost a third of
  * those functions' time. The core they call stays fully checked. */
-#if defined(__clang__) || defined(__GNUC__)
-#define NO_SAN __attribute__((no_sanitize("address", "undefined")))
-#define NO_ASAN __attribute__((no_sanitize("address")))
-#else
-#define NO_SAN
-#define NO_ASAN
-#endif
 
 #define POOL_BASE 0x400000ull            /* managed frames: [4 MiB, 36 MiB) */
 #define POOL_FRAMES 8192u
@@ -180,12 +174,12 @@ typedef struct vmm_state {
     bool rolled_back;              /* failed after an injected failure  */
     size_t snap_in_use, snap_tables, snap_live, snap_live_bytes;
     size_t snap_frame_failures, snap_alloc_failures;
-    /* the mapper the VMM gets: the tables' (xmapper), whose unmap fails
-     * once on demand (VMM_OP_FAIL_UNMAP) while unmap_may_fail */
-    vmm_mapper_t xmapper;
-    long unmap_countdown;     /* unmap calls left before the failing one; -1 never */
-    size_t unmap_failures, snap_unmap_failures;
-    bool unmap_may_fail;
+    /* the mapper the VMM gets: the tables' mapper behind a fail_mapper
+     * (tests/lib), armed only inside vmm_free / vmm_release (op_free) */
+    fail_mapper_t fm;
+    long unmap_countdown;     /* VMM_OP_FAIL_UNMAP: unmap calls inside free /
+                                 release left before the failing one; -1 never */
+    size_t snap_unmap_failures;
 } vmm_state_t;
 
 /* ================================================================ model */
@@ -197,7 +191,7 @@ static bool overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 }
 
 /* Returns true when model record r holds va. */
-NO_ASAN static bool model_holds(const model_record_t *r, uint64_t va)
+FUZZ_NO_ASAN static bool model_holds(const model_record_t *r, uint64_t va)
 {
     return va >= r->virt && va - r->virt < r->pages * VMM_PAGE_SIZE;
 }
@@ -210,7 +204,7 @@ static uint64_t model_end(const model_record_t *r)
 
 /* Returns the number of model records whose start is below va (binary
  * search of order[]: records never overlap, so ends are sorted too). */
-NO_ASAN static size_t model_below(const vmm_state_t *s, uint64_t va)
+FUZZ_NO_ASAN static size_t model_below(const vmm_state_t *s, uint64_t va)
 {
     size_t lo = 0, hi = s->nrecs;
     while (lo < hi) {
@@ -225,7 +219,7 @@ NO_ASAN static size_t model_below(const vmm_state_t *s, uint64_t va)
 
 /* Returns the model record holding va, or NULL (the last hit first: checks
  * walk a record page by page). */
-NO_ASAN static model_record_t *model_at(vmm_state_t *s, uint64_t va)
+FUZZ_NO_ASAN static model_record_t *model_at(vmm_state_t *s, uint64_t va)
 {
     if (s->last && model_holds(s->last, va))
         return s->last;
@@ -284,7 +278,7 @@ static size_t model_run_end(const vmm_state_t *s, size_t i, size_t end, bool v)
 }
 
 /* Returns bit i of words. */
-NO_ASAN static bool bit_of(const uint64_t *words, size_t i)
+FUZZ_NO_ASAN static bool bit_of(const uint64_t *words, size_t i)
 {
     return (words[i / BITMAP_WORD_BITS] >> (i % BITMAP_WORD_BITS)) & 1u;
 }
@@ -346,7 +340,7 @@ static void read_words(vmm_state_t *s, size_t from, size_t to)
 }
 
 /* Returns true when [va, va + len) is inside the window. */
-NO_ASAN static bool in_window(const vmm_state_t *s, uint64_t va, uint64_t len)
+FUZZ_NO_ASAN static bool in_window(const vmm_state_t *s, uint64_t va, uint64_t len)
 {
     return va >= s->start && va < s->end && len <= s->end - va;
 }
@@ -519,7 +513,7 @@ static void model_clear(vmm_state_t *s)
 }
 
 /* Returns true when the model maps va: *phys and *attrs of its page. */
-NO_ASAN static bool model_mapped(vmm_state_t *s, uint64_t va, uint64_t *phys,
+FUZZ_NO_ASAN static bool model_mapped(vmm_state_t *s, uint64_t va, uint64_t *phys,
                                  vmm_attrs_t *attrs, uint64_t *size)
 {
     /* no record outside the window, none where the model's bitmap is clear */
@@ -544,45 +538,6 @@ NO_ASAN static bool model_mapped(vmm_state_t *s, uint64_t va, uint64_t *phys,
     *attrs = r->kind == VMM_REC_ALLOC ? r->attrs : r->page_attrs[k];
     *size = r->page_size;
     return true;
-}
-
-/* ================================================================ mapper */
-
-/* The VMM's mapper: the x86 tables' mapper, passed through, except that an
- * unmap fails (VMM_ERR_NOT_MAPPED, nothing unmapped) when the countdown of
- * VMM_OP_FAIL_UNMAP reaches it while unmap_may_fail: inside vmm_free /
- * vmm_release only (an unmap failing in vmm_alloc's undo or in vmm_deinit
- * traps by contract), and only with no frame failure armed and frames to
- * spare (the release then maps the pages it unmapped again: a failure
- * there traps by contract too). */
-static vmm_status_t fm_map(void *ctx, uint64_t virt, uint64_t phys, uint64_t len,
-                           uint64_t page_size, vmm_attrs_t attrs)
-{
-    vmm_state_t *s = ctx;
-    return s->xmapper.map(s->xmapper.ctx, virt, phys, len, page_size, attrs);
-}
-
-static vmm_status_t fm_unmap(void *ctx, uint64_t virt, uint64_t len, uint64_t page_size)
-{
-    vmm_state_t *s = ctx;
-    if (s->unmap_may_fail && s->unmap_countdown >= 0 && s->unmap_countdown-- == 0) {
-        s->unmap_failures++;
-        return VMM_ERR_NOT_MAPPED;
-    }
-    return s->xmapper.unmap(s->xmapper.ctx, virt, len, page_size);
-}
-
-static vmm_status_t fm_query(void *ctx, uint64_t virt, uint64_t *phys, vmm_attrs_t *attrs,
-                             uint64_t *page_size)
-{
-    vmm_state_t *s = ctx;
-    return s->xmapper.query(s->xmapper.ctx, virt, phys, attrs, page_size);
-}
-
-static vmm_status_t fm_mappable(void *ctx, uint64_t virt, uint64_t len)
-{
-    vmm_state_t *s = ctx;
-    return s->xmapper.mappable(s->xmapper.ctx, virt, len);
 }
 
 /* ================================================================ checks */
@@ -774,7 +729,7 @@ static bool records_near(vmm_state_t *s, uint64_t va, uint64_t len, size_t *coun
 /* Copies the vmm_t: clang inlines it as one rep movsq (no memcpy call:
  * ASan's interceptor checked both ranges in its runtime on every op; a
  * word loop took 4x as long). */
-NO_SAN static void copy_vmm(vmm_t *dst, const vmm_t *src)
+FUZZ_NO_SAN static void copy_vmm(vmm_t *dst, const vmm_t *src)
 {
 #if defined(__clang__) && __clang_major__ >= 11
     __builtin_memcpy_inline(dst, src, sizeof *dst); /* inline, no call */
@@ -788,19 +743,21 @@ NO_SAN static void copy_vmm(vmm_t *dst, const vmm_t *src)
 
 /* Returns true when two vmm_t are equal word by word (padding included:
  * the snapshot is a copy). */
-NO_SAN static bool same_vmm(const vmm_t *a, const vmm_t *b)
+FUZZ_NO_SAN static bool same_vmm(const vmm_t *a, const vmm_t *b)
 {
     const uint64_t *x = (const uint64_t *)(const void *)a;
     const uint64_t *y = (const uint64_t *)(const void *)b;
     uint64_t d0 = 0, d1 = 0, d2 = 0; /* three independent chains, then the rest */
-    size_t n = sizeof *a / sizeof *x, i = 0;
-    for (; i + 2u < n; i += 3u) {
+    const size_t n = sizeof *a / sizeof *x, whole = n - n % 3u;
+    for (size_t i = 0; i < whole; i += 3u) {
         d0 |= x[i] ^ y[i];
         d1 |= x[i + 1u] ^ y[i + 1u];
         d2 |= x[i + 2u] ^ y[i + 2u];
     }
-    for (; i < n; i++)
-        d0 |= x[i] ^ y[i];
+    if (n % 3u > 0u) /* the one or two words left (n is a constant) */
+        d0 |= x[whole] ^ y[whole];
+    if (n % 3u > 1u)
+        d1 |= x[whole + 1u] ^ y[whole + 1u];
     return (d0 | d1 | d2) == 0;
 }
 
@@ -904,7 +861,7 @@ static void snapshot_check(vmm_state_t *s)
 
 /* Checks one page: bitmap bit (when test_bit) and mapping against the model (walks
  * through *cache: pages checked together share their page table). */
-NO_ASAN static void check_page_cached(vmm_state_t *s, uint64_t va, fuzz_walk_cache_t *cache,
+FUZZ_NO_ASAN static void check_page_cached(vmm_state_t *s, uint64_t va, fuzz_walk_cache_t *cache,
                                       bool test_bit)
 {
     if (test_bit && in_window(s, va, 1)) {
@@ -1000,7 +957,7 @@ static void check_named_record(vmm_state_t *s, const model_record_t *m)
 }
 
 /* fuzz_walk_all callback: a leaf must be a model page, exactly. */
-NO_ASAN static void leaf_seen(void *ctx, uint64_t va, x86_pte_t leaf, uint64_t size)
+FUZZ_NO_ASAN static void leaf_seen(void *ctx, uint64_t va, x86_pte_t leaf, uint64_t size)
 {
     vmm_state_t *s = ctx;
     uint64_t mphys = 0, msize = 0;
@@ -1125,7 +1082,7 @@ static bool judge(vmm_state_t *s, vmm_status_t got, bool may_succeed, uint64_t a
     bool frames_failed = s->ff.failures != s->snap_frame_failures ||
                          frame_pool_in_use(&s->pool) + s->op_frames > s->pool.nframes;
     bool alloc_failed = s->alloc.failures != s->snap_alloc_failures;
-    bool unmap_failed = s->unmap_failures != s->snap_unmap_failures;
+    bool unmap_failed = s->fm.failures != s->snap_unmap_failures;
     if (args_ok && ((got == VMM_ERR_OUT_OF_FRAMES && frames_failed) ||
                     (got == VMM_ERR_OUT_OF_MEMORY && alloc_failed) ||
                     (got == VMM_ERR_NOT_MAPPED && unmap_failed))) {
@@ -1148,7 +1105,7 @@ static void op_start_range(vmm_state_t *s, uint64_t va, uint64_t len)
     snapshot_take(s);
     s->snap_frame_failures = s->ff.failures;
     s->snap_alloc_failures = s->alloc.failures;
-    s->snap_unmap_failures = s->unmap_failures;
+    s->snap_unmap_failures = s->fm.failures;
 }
 
 /* Starts an op that names no address range (alloc, reserve). */
@@ -1369,16 +1326,24 @@ static void op_free(vmm_state_t *s, uint64_t va, bool release)
     op_start_range(s, holder ? holder->virt : va,
                    holder ? holder->pages * VMM_PAGE_SIZE : VMM_PAGE_SIZE);
     size_t calls = s->ff.calls;
-    s->unmap_may_fail = s->ff.countdown < 0 && frame_pool_in_use(&s->pool) + 1024u < s->pool.nframes;
+    /* An unmap fails (VMM_ERR_NOT_MAPPED, nothing unmapped) when the
+     * countdown of VMM_OP_FAIL_UNMAP reaches it: here only (an unmap failing
+     * in vmm_alloc's undo or in vmm_deinit traps by contract), and only with
+     * no frame failure armed and frames to spare (the release then maps the
+     * pages it unmapped again: a failure there traps by contract too). */
+    bool may_fail = s->ff.countdown < 0 && frame_pool_in_use(&s->pool) + 1024u < s->pool.nframes;
+    s->fm.unmap_countdown = may_fail ? s->unmap_countdown : -1;
     vmm_status_t got = release ? vmm_release(&s->vmm, va) : vmm_free(&s->vmm, va);
-    s->unmap_may_fail = false;
+    if (may_fail)
+        s->unmap_countdown = s->fm.unmap_countdown;
+    s->fm.unmap_countdown = -1;
     TRACE("%s(0x%llx) -> %s%s", release ? "release" : "free", (unsigned long long)va,
-          fuzz_status(got), s->unmap_failures != s->snap_unmap_failures ? " (an unmap failed)" : "");
+          fuzz_status(got), s->fm.failures != s->snap_unmap_failures ? " (an unmap failed)" : "");
     /* only mapping again what a failed unmap call had unmapped takes frames */
-    FUZZ_CHECK(s->ff.calls == calls || (got != VMM_OK && s->unmap_failures != s->snap_unmap_failures),
+    FUZZ_CHECK(s->ff.calls == calls || (got != VMM_OK && s->fm.failures != s->snap_unmap_failures),
                "vmm-free-frames", "%s took %zu frame(s)", release ? "release" : "free",
                s->ff.calls - calls);
-    FUZZ_CHECK(got != VMM_OK || s->unmap_failures == s->snap_unmap_failures, "vmm-free-unmap-failed",
+    FUZZ_CHECK(got != VMM_OK || s->fm.failures == s->snap_unmap_failures, "vmm-free-unmap-failed",
                "%s succeeded though an unmap failed (vmm.h: the error is returned, nothing "
                "changed)", release ? "release" : "free");
     bool done = judge(s, got, allowed == 0, allowed, allowed == 0,
@@ -1951,11 +1916,10 @@ static bool setup(void *state, fuzz_data_t *fd)
     vmm_status_t st = x86_paging_init(&s->pt, &frames, frame_pool_offset(&s->pool));
     FUZZ_CHECK_STATUS(st, VMM_OK, "vmm-paging-init");
     vmm_allocator_t a = fail_alloc_iface(&s->alloc);
-    s->xmapper = x86_paging_mapper(&s->pt);
+    vmm_mapper_t x = x86_paging_mapper(&s->pt);
+    fail_mapper_init(&s->fm, &x);
     s->unmap_countdown = -1;
-    s->unmap_may_fail = false;
-    vmm_mapper_t m = { .map = fm_map, .unmap = fm_unmap, .query = fm_query, .ctx = s,
-                       .mappable = fm_mappable };
+    vmm_mapper_t m = fail_mapper_iface(&s->fm);
     check_bad_inits(s, &a, &m, &frames);
     /* a dirty vmm_t: vmm_init must set everything it uses */
     memset(&s->vmm, 0xFF, sizeof s->vmm);
