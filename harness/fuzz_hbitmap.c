@@ -24,7 +24,8 @@
  * window class, u16 tweak; then ops, one opcode byte each, at most
  * HBITMAP_MAX_OPS). pos = u8 zone selector, u16 offset (offset % (zone
  * length + 1)). fail = u8: 0 no failure, else allocation number fail - 1
- * of the op fails.
+ * of the op fails. bad_init: hbitmap_init refused (its own scratch
+ * hbitmap; the window's is not touched).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -72,6 +73,8 @@ typedef struct hb_state {
     vmm_allocator_t inner;   /* fail_alloc's interface */
     void *fresh[FRESH_MAX];
     size_t nfresh, fresh_freed;
+    /* bad_init's target: 0xA5 bytes that a refused init must leave alone */
+    hbitmap_t scratch;
     /* snapshot of a failing op */
     hb_node_t snap_root;
     size_t snap_free, snap_nodes, snap_leaves, snap_live, snap_bytes;
@@ -506,6 +509,41 @@ static void op_bad(hb_state_t *s, uint8_t kind)
     snapshot_check(s, 0, 0);
 }
 
+/* hbitmap_init with one bad argument (kind % 6: hb NULL, allocator NULL,
+ * alloc NULL, free NULL, no entries, more than HBITMAP_MAX_ENTRIES): the
+ * status hbitmap.h names, the scratch hbitmap byte for byte as it was, no
+ * allocator call. The other arguments are good ones. */
+static void op_bad_init(hb_state_t *s, uint8_t kind)
+{
+    vmm_allocator_t a = { .alloc = fresh_alloc, .free = fresh_free, .ctx = s };
+    const vmm_allocator_t *ap = &a;
+    hbitmap_t *hb = &s->scratch;
+    size_t num = s->num;
+    vmm_status_t want = VMM_ERR_INVALID_ARGUMENT;
+    switch (kind % 6u) {
+    case 0: hb = 0; break;
+    case 1: ap = 0; break;
+    case 2: a.alloc = 0; break;
+    case 3: a.free = 0; break;
+    case 4: num = 0; break;
+    default: num = HBITMAP_MAX_ENTRIES + 1u + kind / 6u; want = VMM_ERR_OUT_OF_BOUNDS; break;
+    }
+    memset(&s->scratch, FAIL_ALLOC_FRESH, sizeof s->scratch);
+    size_t calls = s->alloc.calls, live = s->alloc.live;
+    vmm_status_t st = hbitmap_init(hb, num, ap);
+    TRACE("bad_init(kind %u, %zu entries) -> %s", kind % 6u, num, fuzz_status(st));
+    FUZZ_CHECK_STATUS(st, want, "hbitmap-bad-init-status");
+    const uint8_t *b = (const uint8_t *)&s->scratch;
+    size_t k = 0;
+    while (k < sizeof s->scratch && b[k] == FAIL_ALLOC_FRESH)
+        k++;
+    FUZZ_CHECK(k == sizeof s->scratch, "hbitmap-bad-init-wrote",
+               "a refused init wrote byte %zu of the hbitmap", k);
+    FUZZ_CHECK(s->alloc.calls == calls && s->alloc.live == live, "hbitmap-bad-init-alloc",
+               "a refused init called the allocator (%zu calls, %zu -> %zu live)",
+               s->alloc.calls - calls, live, s->alloc.live);
+}
+
 /* The whole tree against the model. */
 static void check_all(hb_state_t *s)
 {
@@ -573,7 +611,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_op_begin(k, fuzz_op_name(hbitmap_op_desc, HB_OP_COUNT, op));
         size_t a, b;
         s->unchecked |= op != HB_OP_CHECK_ALL && op != HB_OP_TEST && op != HB_OP_FIND &&
-                        op != HB_OP_RANGE_CLEAR && op != HB_OP_RANGE_SET;
+                        op != HB_OP_RANGE_CLEAR && op != HB_OP_RANGE_SET &&
+                        op != HB_OP_BAD_INIT;
         switch (op) {
         case HB_OP_SET_RANGE:
         case HB_OP_CLEAR_RANGE:
@@ -618,6 +657,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         case HB_OP_BAD:
             op_bad(s, fd_u8(&fd));
+            break;
+        case HB_OP_BAD_INIT:
+            op_bad_init(s, fd_u8(&fd));
             break;
         default:
             break;
