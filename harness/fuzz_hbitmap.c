@@ -410,7 +410,8 @@ static void op_update(hb_state_t *s, unsigned op, size_t a, size_t b, bool set, 
                       uint8_t fail)
 {
     size_t n = b - a;
-    snapshot_take(s);
+    if (n == 0 || fail != 0 || (op == HB_OP_PREPARE && !commit))
+        snapshot_take(s); /* (only an op that may fail or undo is compared) */
     fresh_start(s);
     vmm_status_t st = run_update(s, op, a, n, 1, set, 0, fail);
     TRACE("%s(%zu, %zu)%s fail@%d -> %s", op == HB_OP_PREPARE ? (set ? "prepare_set" : "prepare_clear")
@@ -460,7 +461,8 @@ static void op_find(hb_state_t *s, bool do_set, size_t n, size_t align, size_t h
     bool exists = IS_POW2(align) && model_find(s, n, align, hint, &want);
     if (exists && splits_gap(s, want, want + n))
         do_set = false; /* the model cannot hold that run */
-    snapshot_take(s);
+    if (!exists || (do_set && fail != 0))
+        snapshot_take(s); /* (only an op that may fail is compared) */
     vmm_status_t st = do_set ? run_update(s, HB_OP_FIND_SET, hint, n, align, true, &got, fail)
                              : hbitmap_find(&s->hb, n, align, hint, &got);
     TRACE("find%s(n=%zu, align=%zu, hint=%zu) fail@%d -> %s %zu", do_set ? "_set" : "", n, align,
@@ -566,7 +568,6 @@ static void setup(hb_state_t *s, fuzz_data_t *fd)
     s->inner = fail_alloc_iface(&s->alloc);
     vmm_allocator_t a = { .alloc = fresh_alloc, .free = fresh_free, .ctx = s };
     FUZZ_CHECK_STATUS(hbitmap_init(&s->hb, s->num, &a), VMM_OK, "hbitmap-init");
-    memset(s->zbits, 0, sizeof s->zbits);
     memset(s->gap_used, 0, sizeof s->gap_used);
     s->model_free = s->num;
     if (s->num <= 3u * ZONE_MAX) {
@@ -587,6 +588,8 @@ static void setup(hb_state_t *s, fuzz_data_t *fd)
             s->zlen[0] = s->num < ZONE_MAX ? s->num : ZONE_MAX;
         }
     }
+    for (int z = 0; z < s->zones; z++) /* (only the words the zones use) */
+        memset(s->zbits[z], 0, (s->zlen[z] + 63u) / 64u * sizeof s->zbits[z][0]);
     TRACE("config: %zu entries (height %u), %d zone(s)", s->num, s->hb.height, s->zones);
 }
 
