@@ -48,7 +48,11 @@
 # the n such mutants (the entry goes stale when n changes).
 # Each slot builds a copy of the tree whose core/ is a real copy (everything
 # else symlinked) in OUT/slot<j>; a mutant costs the rebuild of its file's
-# objects and the relinking of the binaries that use it.
+# objects and the relinking of the binaries that use it. So nothing may
+# edit the tree during a run (a merge broke every later build of a run,
+# which then scored the few mutants before it): a mutant that does not
+# build is tried again as the original, and when that fails too the run
+# stops with exit 2 and says why.
 set -euo pipefail
 ROOT=${VMM_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 export VMM_ROOT=$ROOT
@@ -423,6 +427,23 @@ run_unit() {
   echo "killed $(sed -n 's/^ *[0-9]* - \([^ ]*\) (.*/\1/p' <<<"$out" | head -1)"
 }
 
+# slot_sound SLOT FILE TARGET...: after a mutant of FILE did not build,
+# true when the slot builds TARGETs with the original FILE (the mutant
+# alone is at fault); else the tree changed under the run (the slot's src/
+# links everything but core/ to ROOT: a merge or an edit during the run
+# breaks every later build): OUT/broken says so and every worker stops.
+slot_sound() {
+  local j=$1 file=$2 s=$OUT/slot$1
+  shift 2
+  cp "$ROOT/$file" "$s/$file"
+  if ! cmp -s "$ROOT/$file" "$OUT/orig/$file.d/$(basename "$file")" ||
+     ! cmake --build "$s/build" -j1 --target "$@" >"$s/original.log" 2>&1; then
+    echo "slot $j does not build without the mutant either ($s/original.log): the tree" \
+         "under $ROOT changed during the run (run from a copy that nothing edits)" >>"$OUT/broken"
+    return 1
+  fi
+}
+
 # run_mutant SLOT IDX: applies mutant IDX in the slot, rebuilds, runs the
 # modes; appends one line to OUT/results.SLOT.tsv:
 #   idx file line unit corpus empty original mutant
@@ -446,6 +467,7 @@ run_mutant() {
   if [[ " $MODES " == *" unit "* ]]; then read -r -a tl <<<"$tests"; build+=("${tl[@]}"); fi
   ((${#build[@]})) || build=(vmmcore)
   if ! cmake --build "$s/build" -j1 --target "${build[@]}" >"$s/mutant.log" 2>&1; then
+    slot_sound "$j" "$file" "${build[@]}" || return 0
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$idx" "$file" "$line" "nobuild" "nobuild" "nobuild" \
       "$orig" "$mut" >>"$OUT/results.$j.tsv"
     return
@@ -471,6 +493,7 @@ run_mutant() {
 # (or when the --max-minutes budget is spent).
 next_mutant() {
   local n
+  [[ ! -e $OUT/broken ]] || return 1
   ((MINUTES == 0 || SECONDS < MINUTES * 60)) || return 1
   n=$(flock "$OUT/queue.lock" sh -c 'n=$(cat "$1"); echo $((n + 1)) >"$1"; echo "$n"' _ "$OUT/queue")
   sed -n "${n}p" "$OUT/sample.txt" | grep .
@@ -492,7 +515,7 @@ main() {
   check_tools
   local start=$SECONDS j
   mkdir -p "$OUT"
-  rm -f "$OUT"/results*.tsv "$OUT/stale.txt"
+  rm -f "$OUT"/results*.tsv "$OUT/stale.txt" "$OUT/broken"
   log "mutants of: $(tr '\n' ' ' <<<"$FILES")"
   # shellcheck disable=SC2086
   "$HERE/catalogue.sh" "$OUT/catalogue.tsv" $FILES
@@ -522,6 +545,7 @@ main() {
   pids=()
   for ((j = 0; j < JOBS; j++)); do worker "$j" & pids+=($!); done
   wait "${pids[@]}"
+  [[ ! -e $OUT/broken ]] || die "$(cat "$OUT/broken")"
   sort -n "$OUT"/results.[0-9]*.tsv >"$OUT/results.tsv"
   rm -f "$OUT"/results.[0-9]*.tsv
   {
