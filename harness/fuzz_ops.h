@@ -121,7 +121,8 @@
     X(PMM_OP_FRAMES_FREE, 7, "frames.free", "21", 256, 4)     /* addr, u8 count       */ \
     X(PMM_OP_FRAMES_CLAIM, 8, "frames.claim", "21", 256, 4)   /* addr, u8 count       */ \
     X(PMM_OP_CHECK_ALL, 9, "check_all", "")               /* every frame against the model */ \
-    X(PMM_OP_NULL_ARG, 10, "null_arg", "12", 10, 256)    /* call, addr: one NULL argument */
+    X(PMM_OP_NULL_ARG, 10, "null_arg", "12", 10, 256)    /* call, addr: one NULL argument */ \
+    X(PMM_OP_FRAMES_IN_USE, 11, "frames.in_use", "21", 0x4000, 4) /* addr, u8 count       */
 /* Not an op: one memory map entry of the configuration. */
 #define PMM_ENTRY "221"
 

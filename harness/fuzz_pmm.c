@@ -449,6 +449,32 @@ static void op_frames_range(pmm_state_t *s, uint64_t phys, size_t count, bool cl
     check_frames(s, first, end - first);
 }
 
+/* frames.in_use over [phys, phys + count frames): exactly the status of
+ * frames.h (misaligned, count 0; FRAME_NOT_USED when a managed frame of
+ * the range is free, else VMM_OK, also when none is managed); changes
+ * nothing. */
+static void op_frames_in_use(pmm_state_t *s, uint64_t phys, size_t count)
+{
+    snapshot_take(s);
+    vmm_frames_t fr = pmm_frames(&s->pmm);
+    FUZZ_CHECK(fr.in_use != NULL, "pmm-frames-in-use", "the adapter has no in_use");
+    vmm_status_t got = fr.in_use(fr.ctx, phys, count), want = VMM_OK;
+    size_t first = (size_t)(FRAME(phys) < s->n ? FRAME(phys) : s->n);
+    size_t end = first + count < s->n ? first + count : s->n;
+    if (phys & VMM_PAGE_MASK)
+        want = VMM_ERR_MISALIGNED;
+    else if (count == 0)
+        want = VMM_ERR_INVALID_ARGUMENT;
+    else
+        for (size_t f = first; f < end && want == VMM_OK; f++)
+            if (s->model[f] == FREE)
+                want = VMM_ERR_FRAME_NOT_USED;
+    TRACE("frames.in_use(0x%llx, %zu) -> %s (%zu managed)", (unsigned long long)phys, count,
+          fuzz_status(got), end - first);
+    FUZZ_CHECK_STATUS(got, want, "pmm-frames-in-use");
+    snapshot_check(s);
+}
+
 /* Decodes and runs one op. */
 static void run_op(pmm_state_t *s, fuzz_data_t *fd, unsigned op)
 {
@@ -479,6 +505,11 @@ static void run_op(pmm_state_t *s, fuzz_data_t *fd, unsigned op)
         break;
     }
     case PMM_OP_CHECK_ALL: TRACE("check_all (%zu frames)", s->n); check_all(s); break;
+    case PMM_OP_FRAMES_IN_USE: {
+        uint64_t phys = read_addr(fd);
+        op_frames_in_use(s, phys, fd_u8(fd));
+        break;
+    }
     case PMM_OP_NULL_ARG: {
         unsigned call = fd_u8(fd);
         op_null_arg(s, call, read_addr(fd));

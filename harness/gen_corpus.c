@@ -1068,6 +1068,24 @@ static void gen_pmm(void)
         OP(&p, "pmm", PMM_OP_NULL_ARG, call, PM_ADDR(2, 0));
     OP(&p, "pmm", PMM_OP_CHECK_ALL);
     save("pmm", "null-args", &p);
+
+    /* frames.in_use: allocated, free, reserved, unmanaged (none of the
+     * range managed: VMM_OK), across the managed end, misaligned, count 0 */
+    CONFIG(&p, "pmm", 2);
+    pm_entry(&p, 0x10, 0x2780, 0);       /* [4K, 636K) usable              */
+    pm_entry(&p, 0x9F0, 0x1840, 1);      /* reserved up to 1 MiB           */
+    OP(&p, "pmm", PMM_OP_FRAMES_ALLOC, 4, 0);
+    OP(&p, "pmm", PMM_OP_FRAMES_IN_USE, PM_ADDR(1, 0), 4);
+    OP(&p, "pmm", PMM_OP_FRAMES_IN_USE, PM_ADDR(1, 0), 5);
+    OP(&p, "pmm", PMM_OP_FRAMES_IN_USE, PM_ADDR(0, 0), 1);
+    OP(&p, "pmm", PMM_OP_FRAMES_IN_USE, PM_ADDR(200, 0), 50);
+    OP(&p, "pmm", PMM_OP_FRAMES_IN_USE, PM_ADDR(0x7000, 0), 4);
+    OP(&p, "pmm", PMM_OP_FRAMES_IN_USE, PM_ADDR(250, 0), 255);
+    OP(&p, "pmm", PMM_OP_FRAMES_IN_USE, PM_ADDR(150, 0), 255);
+    OP(&p, "pmm", PMM_OP_FRAMES_IN_USE, PM_ADDR(1, 1), 1);
+    OP(&p, "pmm", PMM_OP_FRAMES_IN_USE, PM_ADDR(1, 0), 0);
+    OP(&p, "pmm", PMM_OP_CHECK_ALL);
+    save("pmm", "frames-in-use", &p);
 }
 
 /* ---- aspace ------------------------------------------------------------ */
