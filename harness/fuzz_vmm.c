@@ -545,7 +545,7 @@ FUZZ_NO_ASAN static bool model_mapped(vmm_state_t *s, uint64_t va, uint64_t *phy
 /* The record of a node of the core's record tree (NULL for NULL). */
 static const vmm_record_t *rec_of(const vmm_tree_node_t *n)
 {
-    return n ? VMM_TREE_ENTRY(n, const vmm_record_t, node) : NULL;
+    return vmm_record_of_node(n);
 }
 
 /* The height the harness computes for a subtree root: its stored height,
@@ -651,10 +651,15 @@ static void check_counters(vmm_state_t *s)
     FUZZ_CHECK(s->vmm.bitmap.num_free == s->window_pages - s->used_pages, "vmm-free-count",
                "bitmap num_free %zu, model %llu", s->vmm.bitmap.num_free,
                (unsigned long long)(s->window_pages - s->used_pages));
-    size_t nodes = s->vmm.bitmap.nodes + s->vmm.bitmap.leaves;
-    FUZZ_CHECK(s->alloc.live == s->nrecs + nodes, "vmm-record-blocks",
-               "%zu allocator blocks live, model has %zu records + %zu bitmap nodes",
-               s->alloc.live, s->nrecs, nodes);
+    size_t nodes = s->vmm.bitmap.nodes + s->vmm.bitmap.leaves, chunks = s->vmm.index.chunks;
+    FUZZ_CHECK(s->alloc.live == s->nrecs + nodes + chunks, "vmm-record-blocks",
+               "%zu allocator blocks live, model has %zu records + %zu bitmap nodes + %zu "
+               "index chunks", s->alloc.live, s->nrecs, nodes, chunks);
+    /* every chunk holds a record's node (an empty one goes back), and the
+     * records' nodes fit in them */
+    FUZZ_CHECK(chunks <= s->nrecs && chunks * VMM_INDEX_CHUNK_NODES >= s->nrecs &&
+                   s->vmm.index.spare == NULL,
+               "vmm-index-chunks", "%zu index chunks for %zu records", chunks, s->nrecs);
     FUZZ_CHECK(frame_pool_in_use(&s->pool) == s->owned_frames + s->pt.table_frames,
                "vmm-frames-in-use", "%zu frames in use; records own %zu + %zu table frames",
                frame_pool_in_use(&s->pool), s->owned_frames, s->pt.table_frames);
@@ -983,6 +988,8 @@ static void check_all(vmm_state_t *s)
     FUZZ_CHECK(vmm_tree_check(&s->vmm.tree) && s->vmm.tree.count == s->nrecs, "vmm-tree",
                "the record tree breaks an invariant of vmm_tree.h (count %zu, model %zu)",
                s->vmm.tree.count, s->nrecs);
+    FUZZ_CHECK(vmm_index_check(&s->vmm), "vmm-index",
+               "the record index breaks an invariant of vmm_index_check (vmm.h)");
     for (const vmm_record_t *r = vmm_first_record(&s->vmm); r; r = vmm_next_record(r)) {
         FUZZ_CHECK(++n <= s->nrecs, "vmm-record-count", "more records than the model's %zu",
                    s->nrecs);
@@ -1012,6 +1019,7 @@ static void check_all(vmm_state_t *s)
         bytes += sizeof(vmm_record_t) +
                  s->recs[i].nframes * (sizeof(uint64_t) + (s->recs[i].kind == VMM_REC_RESERVE));
     bytes += hbitmap_bytes(&s->vmm.bitmap); /* and the bitmap's nodes */
+    bytes += s->vmm.index.chunks * sizeof(vmm_index_chunk_t); /* and the index's chunks */
     FUZZ_CHECK(s->alloc.live_bytes == bytes, "vmm-record-bytes",
                "%zu bytes in record and bitmap blocks, model %zu", s->alloc.live_bytes, bytes);
     /* the bitmap, built again from the model */
