@@ -730,6 +730,51 @@ static void test_free_needs_node(void)
     CHECK(fx_destroy(&fx));
 }
 
+/* vmm_index_check, the oracle of the index, fails on each corruption of a
+ * sound index of two chunks (one full, one partial), and holds again once
+ * it is undone. */
+static void test_index_check_rejects(void)
+{
+    vmm_fixture_t fx;
+    inj_ctx_t c;
+    fx_init(&fx, INJ_START, INJ_PAGES, PHYS_BYTES);
+    setup_last_of_chunk(&fx, &c);
+    CHECK(vmm_index_check(&fx.vmm));
+    vmm_t *v = &fx.vmm;
+    vmm_record_t *rec = (vmm_record_t *)vmm_find_record(v, c.a);
+    vmm_record_t *other = (vmm_record_t *)vmm_find_record(v, INJ_START + 1024 * K4);
+    vmm_index_chunk_t *part = v->index.partial;
+    CHECK(rec != NULL && other != NULL && rec != other && part != NULL && part->used == 1);
+    vmm_index_node_t *node = rec->index; /* record -> node link */
+    rec->index = other->index;
+    CHECK(!vmm_index_check(v));
+    rec->index = node;
+    node->u.rec = other; /* node -> record link */
+    CHECK(!vmm_index_check(v));
+    node->u.rec = rec;
+    part->used++; /* a chunk's count */
+    CHECK(!vmm_index_check(v));
+    part->used--;
+    vmm_index_node_t *top = part->free; /* the free stack loses a node */
+    part->free = top->u.next_free;
+    CHECK(!vmm_index_check(v));
+    part->free = node; /* a node in the tree on the free stack */
+    CHECK(!vmm_index_check(v));
+    part->free = top;
+    v->index.chunks++; /* one chunk too many */
+    CHECK(!vmm_index_check(v));
+    v->index.chunks--;
+    part->prev = part; /* the partial list's back link */
+    CHECK(!vmm_index_check(v));
+    part->prev = NULL;
+    v->index.spare = part; /* a spare kept between calls */
+    CHECK(!vmm_index_check(v));
+    v->index.spare = NULL;
+    CHECK(!vmm_index_check(NULL));
+    CHECK(vmm_index_check(v)); /* all undone */
+    CHECK(fx_destroy(&fx));
+}
+
 /* After a failed release the re-mapped pages have their own attributes
  * back, and a later release works. */
 static void test_release_remap_attrs(void)
@@ -774,6 +819,7 @@ int main(void)
     RUN(test_inject_everywhere);
     RUN(test_free_needs_node);
     RUN(test_index_chunks);
+    RUN(test_index_check_rejects);
     RUN(test_release_remap_attrs);
     return check_exit();
 }
