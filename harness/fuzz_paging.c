@@ -9,6 +9,10 @@
  * must leave the model's view, the table count and (config flag) every table
  * byte unchanged. CHECK_ALL and the end of every input walk all tables: the
  * leaves are exactly the model's, nothing else is mapped, no frame leaks.
+ * The flag also walks all tables after every op that may have changed them:
+ * not after an op that never called the core (nop, fail_frames, check_all),
+ * nor after a failed op whose snapshot proved every table frame unchanged
+ * (same tables, same model: the last walk's verdict stands).
  */
 #include <stdbool.h>
 #include <stdint.h>
