@@ -113,11 +113,11 @@ classify() {
 # $OUT/UNIT/N/ (report.json, wp.log, rc); the report plug-in turns any goal
 # left unknown into an error, so frama-c exits non-zero then.
 run_wp() {
-  local dir=$OUT/$1/$2 rc=0
+  local dir=$OUT/$1/$2 rc=0 TIMEFORMAT="%R %U %S"
   mkdir -p "$dir"
   cd "$ROOT"
   # shellcheck disable=SC2046
-  frama-c -machdep x86_64 $(unit_flags "$1") \
+  { time frama-c -machdep x86_64 $(unit_flags "$1") \
     -cpp-extra-args="-I$ROOT -include $ROOT/proofs/$1.acsl" \
     -warn-unsigned-overflow \
     "$(unit_source "$1")" \
@@ -126,6 +126,7 @@ run_wp() {
     -wp-cache "$CACHE_MODE" -wp-cache-dir "$CACHE" \
     $(shard_fcts "$1" "$2") \
     -wp-report-json "$dir/report.json" $(classify "$1") >"$dir/wp.log" 2>&1 || rc=$?
+  } 2>"$dir/time"
   echo "$rc" >"$dir/rc"
 }
 
@@ -232,7 +233,17 @@ EOF
 table_rc=0
 summarize >"$OUT/table.txt" || table_rc=$?
 cat "$OUT/table.txt"
-echo "time: ${secs}s on $JOBS jobs (timeout ${TIMEOUT}s per goal, cache $CACHE)"
+echo "time: ${secs}s on $JOBS jobs (timeout ${TIMEOUT}s per goal, cache $CACHE), load $(cut -d' ' -f1-3 /proc/loadavg)"
+# Per shard: wall and CPU seconds of its frama-c run, and how many prover
+# answers came from the cache (a warm run should call no prover).
+for spec in "${shards[@]}"; do
+  # shellcheck disable=SC2086
+  set -- $spec
+  read -r w u s <"$OUT/$1/$2/time" 2>/dev/null || { w=?; u=?; s=?; }
+  printf 'shard %s/%s: wall %ss cpu %ss+%ss, %s\n' "$1" "$2" "$w" "$u" "$s" \
+    "$(grep -ohE '\(cached: [0-9]+\)|\(unknown: [0-9]+\)|\(interrupted: [0-9]+\)' "$OUT/$1/$2/wp.log" |
+      tr -d '()' | awk -F': ' '{n[$1] += $2} END {for (k in n) printf "%s %d ", k, n[k]}')"
+done
 # Ratchet: only known-open goals are unproved (frama-c's exit 1 is theirs).
 if ((table_rc == 2)); then
   echo "prove.sh: PASSED AS RATCHET ONLY: not every goal is proved (see OPEN above)"
