@@ -1,7 +1,11 @@
 /*
  * fault.c - page-fault decisions (see fault.h).
  *
- * Order of the verdicts: a reserved bit is fatal whatever else holds; a page
+ * Order of the verdicts: a reserved bit is fatal whatever else holds; then a
+ * protection-key, shadow-stack or enclave fault is fatal whatever the tables
+ * say (the VMM gives every page key 0, maps no shadow stack and no enclave
+ * page, so the tables alone would call such a fault spurious, and retrying
+ * it would fault forever); a page
  * the mapper says is mapped is checked against the access (a fault that the
  * mapping allows now is spurious); an unmapped page of a lazy reservation is
  * checked against the reservation's attributes and then demand-mapped;
@@ -80,6 +84,12 @@ vmm_fault_kind_t vmm_fault(vmm_t *vmm, uint64_t addr, vmm_access_t access,
     }
     if (access.reserved)
         return out->kind = VMM_FAULT_RESERVED_BIT;
+    if (access.pkey)
+        return out->kind = VMM_FAULT_PROTECTION_KEY;
+    if (access.shadow_stack)
+        return out->kind = VMM_FAULT_SHADOW_STACK;
+    if (access.enclave)
+        return out->kind = VMM_FAULT_ENCLAVE;
     vmm_attrs_t attrs;
     if (vmm->mapper.query(vmm->mapper.ctx, addr, 0, &attrs, 0) == VMM_OK)
         return out->kind = check_access(access, attrs);
@@ -104,6 +114,9 @@ const char *vmm_fault_name(vmm_fault_kind_t kind)
     case VMM_FAULT_NX_FETCH: return "fetch from no-execute page";
     case VMM_FAULT_RESERVED_BIT: return "reserved bit set";
     case VMM_FAULT_OUT_OF_MEMORY: return "out of memory";
+    case VMM_FAULT_PROTECTION_KEY: return "protection-key violation";
+    case VMM_FAULT_SHADOW_STACK: return "shadow-stack access";
+    case VMM_FAULT_ENCLAVE: return "enclave (SGX) violation";
     case VMM_FAULT_KIND_COUNT: break;
     }
     return "unknown fault";

@@ -36,6 +36,9 @@ typedef struct vmm_access {
     bool user;     /* access from user mode (CPL3)               */
     bool fetch;    /* instruction fetch                          */
     bool reserved; /* a reserved bit was set in a paging entry   */
+    bool pkey;     /* denied by a protection key (x86 PKU/PKS)   */
+    bool shadow_stack; /* a shadow-stack access (x86 CET)        */
+    bool enclave;  /* enclave access-control violation (x86 SGX) */
 } vmm_access_t;
 
 typedef enum vmm_fault_kind {
@@ -47,6 +50,9 @@ typedef enum vmm_fault_kind {
     VMM_FAULT_NX_FETCH,        /* instruction fetch from an NX page       */
     VMM_FAULT_RESERVED_BIT,    /* reserved bit set in a paging entry      */
     VMM_FAULT_OUT_OF_MEMORY,   /* demand page but no frame/table memory   */
+    VMM_FAULT_PROTECTION_KEY,  /* a protection key denied the access      */
+    VMM_FAULT_SHADOW_STACK,    /* shadow-stack access (the VMM maps none) */
+    VMM_FAULT_ENCLAVE,         /* enclave (SGX) access-control violation  */
     VMM_FAULT_KIND_COUNT
 } vmm_fault_kind_t;
 

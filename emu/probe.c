@@ -299,6 +299,12 @@ vmm_fault_kind_t probe_expected_verdict(const world_t *w, uint64_t va,
     const intent_t it = judge_va(w, va)->it;
     if (error_code & X86_PF_RSVD)
         return VMM_FAULT_RESERVED_BIT;
+    if (error_code & X86_PF_PK)
+        return VMM_FAULT_PROTECTION_KEY;
+    if (error_code & X86_PF_SS)
+        return VMM_FAULT_SHADOW_STACK;
+    if (error_code & X86_PF_SGX)
+        return VMM_FAULT_ENCLAVE;
     if (it.mapped)
         return verdict_for(error_code, it.attrs);
     if (!it.lazy)

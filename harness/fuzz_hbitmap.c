@@ -24,7 +24,8 @@
  * window class, u16 tweak; then ops, one opcode byte each, at most
  * HBITMAP_MAX_OPS). pos = u8 zone selector, u16 offset (offset % (zone
  * length + 1)). fail = u8: 0 no failure, else allocation number fail - 1
- * of the op fails.
+ * of the op fails. bad_init: hbitmap_init refused (its own scratch
+ * hbitmap; the window's is not touched).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -35,6 +36,7 @@
 #include "fail_alloc.h"
 #include "fuzz_check.h"
 #include "fuzz_data.h"
+#include "fuzz_nosan.h"
 #include "fuzz_ops.h"
 
 
@@ -72,6 +74,8 @@ typedef struct hb_state {
     vmm_allocator_t inner;   /* fail_alloc's interface */
     void *fresh[FRESH_MAX];
     size_t nfresh, fresh_freed;
+    /* bad_init's target: 0xA5 bytes that a refused init must leave alone */
+    hbitmap_t scratch;
     /* snapshot of a failing op */
     hb_node_t snap_root;
     size_t snap_free, snap_nodes, snap_leaves, snap_live, snap_bytes;
@@ -86,8 +90,10 @@ typedef struct hb_state {
 #define WORD_MASK(a, b) \
     (((b) == 64u ? ~(uint64_t)0 : ((uint64_t)1 << (b)) - 1u) & ~(((uint64_t)1 << (a)) - 1u))
 
-/* Sets (set) or clears bits [a, b) of w; returns how many changed. */
-static size_t zone_apply(uint64_t *w, size_t a, size_t b, bool set)
+/* Sets (set) or clears bits [a, b) of w; returns how many changed.
+ * (zone_apply, zone_next: unsanitized, w is a row of hb_state_t's zbits,
+ * where ASan sees no index past the row.) */
+FUZZ_NO_SAN static size_t zone_apply(uint64_t *w, size_t a, size_t b, bool set)
 {
     size_t changed = 0;
     while (a < b) {
@@ -102,7 +108,7 @@ static size_t zone_apply(uint64_t *w, size_t a, size_t b, bool set)
 }
 
 /* Returns the first j in [a, b) whose bit of w is want, or b. */
-static size_t zone_next(const uint64_t *w, size_t a, size_t b, bool want)
+FUZZ_NO_SAN static size_t zone_next(const uint64_t *w, size_t a, size_t b, bool want)
 {
     while (a < b) {
         size_t k = a / 64u, hi = (k + 1u) * 64u < b ? 64u : b - k * 64u;
@@ -407,7 +413,8 @@ static void op_update(hb_state_t *s, unsigned op, size_t a, size_t b, bool set, 
                       uint8_t fail)
 {
     size_t n = b - a;
-    snapshot_take(s);
+    if (n == 0 || fail != 0 || (op == HB_OP_PREPARE && !commit))
+        snapshot_take(s); /* (only an op that may fail or undo is compared) */
     fresh_start(s);
     vmm_status_t st = run_update(s, op, a, n, 1, set, 0, fail);
     TRACE("%s(%zu, %zu)%s fail@%d -> %s", op == HB_OP_PREPARE ? (set ? "prepare_set" : "prepare_clear")
@@ -457,7 +464,8 @@ static void op_find(hb_state_t *s, bool do_set, size_t n, size_t align, size_t h
     bool exists = IS_POW2(align) && model_find(s, n, align, hint, &want);
     if (exists && splits_gap(s, want, want + n))
         do_set = false; /* the model cannot hold that run */
-    snapshot_take(s);
+    if (!exists || (do_set && fail != 0))
+        snapshot_take(s); /* (only an op that may fail is compared) */
     vmm_status_t st = do_set ? run_update(s, HB_OP_FIND_SET, hint, n, align, true, &got, fail)
                              : hbitmap_find(&s->hb, n, align, hint, &got);
     TRACE("find%s(n=%zu, align=%zu, hint=%zu) fail@%d -> %s %zu", do_set ? "_set" : "", n, align,
@@ -506,6 +514,41 @@ static void op_bad(hb_state_t *s, uint8_t kind)
     snapshot_check(s, 0, 0);
 }
 
+/* hbitmap_init with one bad argument (kind % 6: hb NULL, allocator NULL,
+ * alloc NULL, free NULL, no entries, more than HBITMAP_MAX_ENTRIES): the
+ * status hbitmap.h names, the scratch hbitmap byte for byte as it was, no
+ * allocator call. The other arguments are good ones. */
+static void op_bad_init(hb_state_t *s, uint8_t kind)
+{
+    vmm_allocator_t a = { .alloc = fresh_alloc, .free = fresh_free, .ctx = s };
+    const vmm_allocator_t *ap = &a;
+    hbitmap_t *hb = &s->scratch;
+    size_t num = s->num;
+    vmm_status_t want = VMM_ERR_INVALID_ARGUMENT;
+    switch (kind % 6u) {
+    case 0: hb = 0; break;
+    case 1: ap = 0; break;
+    case 2: a.alloc = 0; break;
+    case 3: a.free = 0; break;
+    case 4: num = 0; break;
+    default: num = HBITMAP_MAX_ENTRIES + 1u + kind / 6u; want = VMM_ERR_OUT_OF_BOUNDS; break;
+    }
+    memset(&s->scratch, FAIL_ALLOC_FRESH, sizeof s->scratch);
+    size_t calls = s->alloc.calls, live = s->alloc.live;
+    vmm_status_t st = hbitmap_init(hb, num, ap);
+    TRACE("bad_init(kind %u, %zu entries) -> %s", kind % 6u, num, fuzz_status(st));
+    FUZZ_CHECK_STATUS(st, want, "hbitmap-bad-init-status");
+    const uint8_t *b = (const uint8_t *)&s->scratch;
+    size_t k = 0;
+    while (k < sizeof s->scratch && b[k] == FAIL_ALLOC_FRESH)
+        k++;
+    FUZZ_CHECK(k == sizeof s->scratch, "hbitmap-bad-init-wrote",
+               "a refused init wrote byte %zu of the hbitmap", k);
+    FUZZ_CHECK(s->alloc.calls == calls && s->alloc.live == live, "hbitmap-bad-init-alloc",
+               "a refused init called the allocator (%zu calls, %zu -> %zu live)",
+               s->alloc.calls - calls, live, s->alloc.live);
+}
+
 /* The whole tree against the model. */
 static void check_all(hb_state_t *s)
 {
@@ -528,7 +571,6 @@ static void setup(hb_state_t *s, fuzz_data_t *fd)
     s->inner = fail_alloc_iface(&s->alloc);
     vmm_allocator_t a = { .alloc = fresh_alloc, .free = fresh_free, .ctx = s };
     FUZZ_CHECK_STATUS(hbitmap_init(&s->hb, s->num, &a), VMM_OK, "hbitmap-init");
-    memset(s->zbits, 0, sizeof s->zbits);
     memset(s->gap_used, 0, sizeof s->gap_used);
     s->model_free = s->num;
     if (s->num <= 3u * ZONE_MAX) {
@@ -549,6 +591,8 @@ static void setup(hb_state_t *s, fuzz_data_t *fd)
             s->zlen[0] = s->num < ZONE_MAX ? s->num : ZONE_MAX;
         }
     }
+    for (int z = 0; z < s->zones; z++) /* (only the words the zones use) */
+        memset(s->zbits[z], 0, (s->zlen[z] + 63u) / 64u * sizeof s->zbits[z][0]);
     TRACE("config: %zu entries (height %u), %d zone(s)", s->num, s->hb.height, s->zones);
 }
 
@@ -573,7 +617,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_op_begin(k, fuzz_op_name(hbitmap_op_desc, HB_OP_COUNT, op));
         size_t a, b;
         s->unchecked |= op != HB_OP_CHECK_ALL && op != HB_OP_TEST && op != HB_OP_FIND &&
-                        op != HB_OP_RANGE_CLEAR && op != HB_OP_RANGE_SET;
+                        op != HB_OP_RANGE_CLEAR && op != HB_OP_RANGE_SET &&
+                        op != HB_OP_BAD_INIT;
         switch (op) {
         case HB_OP_SET_RANGE:
         case HB_OP_CLEAR_RANGE:
@@ -618,6 +663,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         case HB_OP_BAD:
             op_bad(s, fd_u8(&fd));
+            break;
+        case HB_OP_BAD_INIT:
+            op_bad_init(s, fd_u8(&fd));
             break;
         default:
             break;

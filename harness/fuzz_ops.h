@@ -163,7 +163,8 @@
     X(HB_OP_RANGE_SET, 6, "range_set", "1212", 1, 0, 1, 8)                  /* pos pos */ \
     X(HB_OP_PREPARE, 7, "prepare", "121211", 1, 1, 1, 9000, 3, 1) /* pos pos mode fail */ \
     X(HB_OP_CHECK_ALL, 8, "check_all", "")                            /* full check */ \
-    X(HB_OP_BAD, 9, "bad", "1", 5)            /* kind: bad arguments, nothing changes */
+    X(HB_OP_BAD, 9, "bad", "1", 5)            /* kind: bad arguments, nothing changes */ \
+    X(HB_OP_BAD_INIT, 10, "bad_init", "1", 3)  /* kind: hbitmap_init refuses, writes none */
 
 /* ---- aspace ------------------------------------------------------------
  * config: u8 frame-fail, u8 allocator-fail (every space's); see

@@ -1538,26 +1538,36 @@ static void op_map_page(vmm_state_t *s, fuzz_data_t *fd)
 
 /* The model's own reading of a #PF error code (Intel SDM vol. 3, 4.7),
  * not the core's x86_pf_decode: bit 0 present, 1 write, 2 user, 3 reserved
- * bit, 4 instruction fetch. */
+ * bit, 4 instruction fetch, 5 protection key, 6 shadow stack, 15 SGX. */
 #define PF_CODE_P 0x01u
 #define PF_CODE_W 0x02u
 #define PF_CODE_U 0x04u
 #define PF_CODE_RSVD 0x08u
 #define PF_CODE_I 0x10u
+#define PF_CODE_PK 0x20u
+#define PF_CODE_SS 0x40u
+#define PF_CODE_SGX 0x8000u
+/* The op's byte holds bits 0-6 of the error code; its bit 7 stands for SGX
+ * (bit 15). */
+#define PF_CODE_FROM_BYTE(b) (((uint32_t)(b) & 0x7Fu) | (((uint32_t)(b) & 0x80u) << 8))
 typedef struct model_access {
-    bool present, write, user, reserved, fetch;
+    bool present, write, user, reserved, fetch, pkey, shadow_stack, enclave;
 } model_access_t;
 
-static model_access_t model_pf_decode(uint8_t code)
+static model_access_t model_pf_decode(uint32_t code)
 {
     return (model_access_t){ .present = code & PF_CODE_P, .write = code & PF_CODE_W,
                              .user = code & PF_CODE_U, .reserved = code & PF_CODE_RSVD,
-                             .fetch = code & PF_CODE_I };
+                             .fetch = code & PF_CODE_I, .pkey = code & PF_CODE_PK,
+                             .shadow_stack = code & PF_CODE_SS,
+                             .enclave = code & PF_CODE_SGX };
 }
 
-/* vmm_fault through x86_page_fault at va with a #PF error code. */
-static void op_fault(vmm_state_t *s, uint64_t va, uint8_t code)
+/* vmm_fault through x86_page_fault at va with a #PF error code built from
+ * the op's byte (PF_CODE_FROM_BYTE). */
+static void op_fault(vmm_state_t *s, uint64_t va, uint8_t byte)
 {
+    uint32_t code = PF_CODE_FROM_BYTE(byte);
     model_access_t a = model_pf_decode(code);
     /* the model's verdicts */
     uint64_t allowed = 0; /* bit per vmm_fault_kind_t */
@@ -1570,6 +1580,12 @@ static void op_fault(vmm_state_t *s, uint64_t va, uint8_t code)
         mattrs = r->attrs;
     if (a.reserved) {
         allowed = BIT(VMM_FAULT_RESERVED_BIT);
+    } else if (a.pkey) {
+        allowed = BIT(VMM_FAULT_PROTECTION_KEY);
+    } else if (a.shadow_stack) {
+        allowed = BIT(VMM_FAULT_SHADOW_STACK);
+    } else if (a.enclave) {
+        allowed = BIT(VMM_FAULT_ENCLAVE);
     } else if (mapped || lazy) {
         if (a.user && (mattrs & VMM_ATTR_KERNEL))
             allowed |= BIT(VMM_FAULT_USER_KERNEL);
@@ -1586,10 +1602,13 @@ static void op_fault(vmm_state_t *s, uint64_t va, uint8_t code)
     /* the core's decode of the same code, against the model's */
     vmm_access_t core_a = x86_pf_decode(code);
     FUZZ_CHECK(core_a.present == a.present && core_a.write == a.write && core_a.user == a.user &&
-                   core_a.reserved == a.reserved && core_a.fetch == a.fetch,
+                   core_a.reserved == a.reserved && core_a.fetch == a.fetch &&
+                   core_a.pkey == a.pkey && core_a.shadow_stack == a.shadow_stack &&
+                   core_a.enclave == a.enclave,
                "vmm-pf-decode", "x86_pf_decode(0x%x): present %d write %d user %d reserved %d "
-               "fetch %d", code, core_a.present, core_a.write, core_a.user, core_a.reserved,
-               core_a.fetch);
+               "fetch %d pkey %d shadow_stack %d enclave %d", code, core_a.present,
+               core_a.write, core_a.user, core_a.reserved, core_a.fetch, core_a.pkey,
+               core_a.shadow_stack, core_a.enclave);
     op_start_range(s, va, VMM_PAGE_SIZE);
     vmm_fault_result_t out;
     vmm_fault_kind_t kind = x86_page_fault(&s->vmm, va, code, &out);

@@ -1171,6 +1171,28 @@ static void gen_aspace(void)
     save("aspace", "fail-first", &p);
 }
 
+/* ---- hbitmap ------------------------------------------------------------ */
+
+/* The hbitmap corpus is the fuzzers' (merged runs); the seeds here reach
+ * what a run does not. */
+static void gen_hbitmap(void)
+{
+    prog_t p;
+    /* every refusal of hbitmap_init (fuzz_hbitmap.c op_bad_init: kind % 6;
+     * kind 11: one more past HBITMAP_MAX_ENTRIES), on the smallest window
+     * and on the largest, between updates of the window */
+    static const unsigned window[2] = { 0, 9 };
+    for (unsigned w = 0; w < 2; w++) {
+        CONFIG(&p, "hbitmap", window[w], 0);
+        OP(&p, "hbitmap", HB_OP_SET_RANGE, 0, 0, 0, 1, 0);
+        for (unsigned kind = 0; kind < 6; kind++)
+            OP(&p, "hbitmap", HB_OP_BAD_INIT, kind);
+        OP(&p, "hbitmap", HB_OP_BAD_INIT, 11);
+        OP(&p, "hbitmap", HB_OP_CHECK_ALL);
+        save("hbitmap", w == 0 ? "bad-init-small" : "bad-init-largest", &p);
+    }
+}
+
 /* Compares the dictionaries the tables give with dir/<target>.dict.
  * Returns 0 when all match, 1 (naming each) otherwise. */
 static int check_dicts(const char *dir)
@@ -1223,6 +1245,7 @@ int main(int argc, char **argv)
     gen_pmm();
     gen_aspace();
     gen_emu();
+    gen_hbitmap();
     save_dicts();
     return 0;
 }

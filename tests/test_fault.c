@@ -77,8 +77,18 @@ static void test_mapped_pages(void)
     check_fatal(&fx, urw, (vmm_access_t){.user = true, .fetch = true}, VMM_FAULT_NX_FETCH);
     check_fatal(&fx, kx, FETCH, VMM_FAULT_SPURIOUS);
     check_fatal(&fx, kx, (vmm_access_t){.user = true, .fetch = true}, VMM_FAULT_USER_KERNEL);
+    /* protection key, shadow stack, enclave: fatal whatever the page allows */
+    check_fatal(&fx, urw, (vmm_access_t){.present = true, .user = true, .pkey = true},
+                VMM_FAULT_PROTECTION_KEY);
+    check_fatal(&fx, kx, (vmm_access_t){.present = true, .shadow_stack = true},
+                VMM_FAULT_SHADOW_STACK);
+    check_fatal(&fx, kro, (vmm_access_t){.present = true, .enclave = true}, VMM_FAULT_ENCLAVE);
+    check_fatal(&fx, kx + K4, (vmm_access_t){.pkey = true, .enclave = true},
+                VMM_FAULT_PROTECTION_KEY);
     /* reserved bit wins over everything */
     check_fatal(&fx, kro, RSVD, VMM_FAULT_RESERVED_BIT);
+    check_fatal(&fx, kro, (vmm_access_t){.reserved = true, .pkey = true, .shadow_stack = true,
+                                         .enclave = true}, VMM_FAULT_RESERVED_BIT);
     check_fatal(&fx, 0, RSVD, VMM_FAULT_RESERVED_BIT);
     /* nothing there */
     check_fatal(&fx, kx + K4, READ, VMM_FAULT_NOT_PRESENT);

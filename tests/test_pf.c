@@ -21,20 +21,25 @@
 
 static void test_decode_every_combination(void)
 {
-    for (uint64_t ec = 0; ec < 32; ec++) {
+    for (uint64_t i = 0; i < 256; i++) {
+        /* bits 0-6 as they are, bit 7 of i stands for SGX (bit 15) */
+        uint64_t ec = (i & 0x7Fu) | ((i & 0x80u) << 8);
         vmm_access_t a = x86_pf_decode(ec);
         CHECK(a.present == ((ec & X86_PF_P) != 0));
         CHECK(a.write == ((ec & X86_PF_W) != 0));
         CHECK(a.user == ((ec & X86_PF_U) != 0));
         CHECK(a.reserved == ((ec & X86_PF_RSVD) != 0));
         CHECK(a.fetch == ((ec & X86_PF_I) != 0));
-        /* protection-key (bit 5), shadow-stack (6), SGX (15) and high bits
-         * change nothing */
-        vmm_access_t b = x86_pf_decode(ec | (1u << 5) | (1u << 6) | (1u << 15) |
-                                       0xFFFF000000000000ull);
+        CHECK(a.pkey == ((ec & X86_PF_PK) != 0));
+        CHECK(a.shadow_stack == ((ec & X86_PF_SS) != 0));
+        CHECK(a.enclave == ((ec & X86_PF_SGX) != 0));
+        /* HLAT (bit 7), the other bits up to 14 and the high bits change
+         * nothing */
+        vmm_access_t b = x86_pf_decode(ec | (1u << 7) | 0x7F00u | 0xFFFF000000000000ull);
         CHECK(a.present == b.present && a.write == b.write &&
               a.user == b.user && a.reserved == b.reserved &&
-              a.fetch == b.fetch);
+              a.fetch == b.fetch && a.pkey == b.pkey &&
+              a.shadow_stack == b.shadow_stack && a.enclave == b.enclave);
     }
     /* the codes an emulated CPU reports (shared/notes/toolchain.md) */
     vmm_access_t a = x86_pf_decode(0x3);
@@ -125,6 +130,37 @@ static void test_protection_faults(void)
     teardown();
 }
 
+/* Protection-key, shadow-stack and SGX faults are fatal whatever the tables
+ * allow (the VMM gives every page key 0, maps no shadow stack and no enclave
+ * page): a spurious verdict would make the handler retry forever. A reserved
+ * bit still comes first; a lazy page is not demand-mapped for them. */
+static void test_arch_denied_faults(void)
+{
+    setup();
+    uint64_t rw, lazy;
+    CHECK_OK(vmm_alloc(&vmm, 1, USER_RW, &rw));
+    CHECK_OK(vmm_reserve(&vmm, 1, K4, USER_RW, VMM_RESERVE_LAZY, &lazy));
+    const uint64_t P = X86_PF_P, W = X86_PF_W, U = X86_PF_U;
+    expect(rw, P | U | X86_PF_PK, VMM_FAULT_PROTECTION_KEY);       /* 0x25 */
+    expect(rw, P | W | X86_PF_PK, VMM_FAULT_PROTECTION_KEY);       /* 0x23 */
+    expect(rw, P | W | U | X86_PF_SS, VMM_FAULT_SHADOW_STACK);     /* 0x47 */
+    expect(rw, W | U | X86_PF_SS, VMM_FAULT_SHADOW_STACK);
+    expect(rw, P | W | U | X86_PF_SGX, VMM_FAULT_ENCLAVE);         /* 0x8007 */
+    expect(rw, P | X86_PF_RSVD | X86_PF_PK | X86_PF_SS | X86_PF_SGX,
+           VMM_FAULT_RESERVED_BIT);
+    expect(rw, P | U | X86_PF_PK | X86_PF_SS | X86_PF_SGX, VMM_FAULT_PROTECTION_KEY);
+    expect(rw, P | U | X86_PF_SS | X86_PF_SGX, VMM_FAULT_SHADOW_STACK);
+    /* nothing mapped there: still fatal, with the same verdicts */
+    expect(rw + 64 * K4, U | X86_PF_SS, VMM_FAULT_SHADOW_STACK);
+    expect(lazy, W | U | X86_PF_SS, VMM_FAULT_SHADOW_STACK);
+    expect(lazy, U | X86_PF_PK, VMM_FAULT_PROTECTION_KEY);
+    expect(lazy, U | X86_PF_SGX, VMM_FAULT_ENCLAVE);
+    x86_walk_t w;
+    CHECK_ERR(x86_translate(&pt, lazy, &w), VMM_ERR_NOT_MAPPED);
+    expect(lazy, W | U, VMM_FAULT_RESOLVED);
+    teardown();
+}
+
 /* Demand paging: the first touch maps a frame, the next is spurious. */
 static void test_demand_paging(void)
 {
@@ -192,6 +228,7 @@ int main(void)
 {
     RUN(test_decode_every_combination);
     RUN(test_protection_faults);
+    RUN(test_arch_denied_faults);
     RUN(test_demand_paging);
     RUN(test_demand_out_of_memory);
     return check_exit();

@@ -7,8 +7,8 @@
 
 #include "core/x86_64/pf.h"
 
-/* Returns the access described by error_code (bits beyond the five decoded
- * ones, such as protection keys or SGX, are ignored). */
+/* Returns the access described by error_code (the eight bits of pf.h; HLAT
+ * (bit 7) and the other bits are ignored). */
 vmm_access_t x86_pf_decode(uint64_t error_code)
 {
     vmm_access_t a = {
@@ -17,6 +17,9 @@ vmm_access_t x86_pf_decode(uint64_t error_code)
         .user = (error_code & X86_PF_U) != 0,
         .fetch = (error_code & X86_PF_I) != 0,
         .reserved = (error_code & X86_PF_RSVD) != 0,
+        .pkey = (error_code & X86_PF_PK) != 0,
+        .shadow_stack = (error_code & X86_PF_SS) != 0,
+        .enclave = (error_code & X86_PF_SGX) != 0,
     };
     return a;
 }

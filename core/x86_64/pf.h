@@ -13,6 +13,9 @@
 #define X86_PF_U    (1u << 2) /* user mode (CPL3)                        */
 #define X86_PF_RSVD (1u << 3) /* reserved bit set in an entry            */
 #define X86_PF_I    (1u << 4) /* instruction fetch                       */
+#define X86_PF_PK   (1u << 5) /* denied by a protection key (PKRU/PKRS)  */
+#define X86_PF_SS   (1u << 6) /* shadow-stack access                     */
+#define X86_PF_SGX  (1u << 15) /* SGX access-control violation (EPCM)    */
 
 /* Decodes an x86 #PF error code. */
 vmm_access_t x86_pf_decode(uint64_t error_code);
