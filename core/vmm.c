@@ -7,9 +7,10 @@
  * steps in an order that can be undone, and on a failure jumps to one exit
  * path that undoes the partial work in reverse (ANSSI style). The bitmap is
  * the last word on which pages are taken; the records say by whom. The
- * bitmap may need nodes from the allocator to mark a run: they are taken
- * (hbitmap_prepare) before any step that would have to be undone, and the
- * marking itself comes last and cannot fail.
+ * bitmap may need nodes from the allocator to mark a run, the record index
+ * a chunk for one more node: both are taken (prepare_pages) before any step
+ * that would have to be undone, and the marking and indexing come last and
+ * cannot fail.
  */
 #include "vmm_records.h"
 
@@ -38,11 +39,34 @@ static vmm_status_t find_pages(const vmm_t *vmm, size_t pages, size_t align, siz
     return st == VMM_OK ? VMM_OK : VMM_ERR_NO_SPACE;
 }
 
-/* Sets the pages [first, first + pages) after hbitmap_prepare of the same
- * range: cannot fail. */
-static void mark_pages(vmm_t *vmm, size_t first, size_t pages)
+/* Takes from the allocator what setting the pages [first, first + pages)
+ * and indexing one more record need (bitmap nodes, an index chunk), so
+ * that commit_record cannot fail. Returns hbitmap_prepare's error or
+ * VMM_ERR_OUT_OF_MEMORY with nothing taken. */
+static vmm_status_t prepare_pages(vmm_t *vmm, size_t first, size_t pages)
+{
+    vmm_status_t st = hbitmap_prepare(&vmm->bitmap, first, pages, true);
+    if (st != VMM_OK)
+        return st;
+    st = vmm_index_prepare(vmm);
+    if (st != VMM_OK)
+        hbitmap_unprepare(&vmm->bitmap);
+    return st;
+}
+
+/* Gives back what prepare_pages took, when no commit_record followed. */
+static void unprepare_pages(vmm_t *vmm)
+{
+    vmm_index_unprepare(vmm);
+    hbitmap_unprepare(&vmm->bitmap);
+}
+
+/* Sets the pages [first, first + pages) and indexes rec, after
+ * prepare_pages of the same range: cannot fail. */
+static void commit_record(vmm_t *vmm, size_t first, size_t pages, vmm_record_t *rec)
 {
     VMM_ASSERT(hbitmap_set_range(&vmm->bitmap, first, pages) == VMM_OK);
+    vmm_index_insert(vmm, rec);
 }
 
 /* ---- init ---- */
@@ -79,7 +103,7 @@ vmm_status_t vmm_init(vmm_t *vmm, uint64_t start, uint64_t end,
     vmm->allocator = *allocator;
     vmm->mapper = *mapper;
     vmm->frames = *frames;
-    vmm_tree_init(&vmm->tree);
+    vmm_index_init(vmm);
     vmm->hint = 0;
     vmm->fit = VMM_FIT_NEXT;
     return VMM_OK;
@@ -148,7 +172,7 @@ vmm_status_t vmm_set(vmm_t *vmm, vmm_range_t virt, const vmm_range_t *phys,
     if (rec == 0)
         return VMM_ERR_OUT_OF_MEMORY;
     rec->attrs = attrs;
-    st = hbitmap_prepare(&vmm->bitmap, first, pages, true);
+    st = prepare_pages(vmm, first, pages);
     if (st != VMM_OK)
         goto undo_record;
     if (phys != 0) {
@@ -161,14 +185,13 @@ vmm_status_t vmm_set(vmm_t *vmm, vmm_range_t virt, const vmm_range_t *phys,
             goto undo_claim;
         rec->phys = phys->start;
     }
-    mark_pages(vmm, first, pages);
-    vmm_record_insert(vmm, rec);
+    commit_record(vmm, first, pages, rec);
     return VMM_OK;
 
 undo_claim:
     VMM_ASSERT(vmm->frames.free(vmm->frames.ctx, phys->start, pages) == VMM_OK);
 undo_prepare:
-    hbitmap_unprepare(&vmm->bitmap);
+    unprepare_pages(vmm);
 undo_record:
     vmm_record_delete(vmm, rec);
     return st;
@@ -188,7 +211,7 @@ vmm_status_t vmm_alloc(vmm_t *vmm, size_t pages, vmm_attrs_t attrs,
     size_t first, done = 0;
     vmm_status_t st = find_pages(vmm, pages, 1, &first);
     if (st == VMM_OK)
-        st = hbitmap_prepare(&vmm->bitmap, first, pages, true);
+        st = prepare_pages(vmm, first, pages);
     if (st != VMM_OK)
         return st;
     vmm_record_t *rec = vmm_record_new(vmm, VMM_REC_ALLOC, vmm_page_addr(vmm, first), pages,
@@ -208,8 +231,7 @@ vmm_status_t vmm_alloc(vmm_t *vmm, size_t pages, vmm_attrs_t attrs,
     st = vmm_map_single_frames(vmm, rec);
     if (st != VMM_OK)
         goto undo_frames;
-    mark_pages(vmm, first, pages);
-    vmm_record_insert(vmm, rec);
+    commit_record(vmm, first, pages, rec);
     vmm->hint = first + pages;
     *virt = rec->virt;
     return VMM_OK;
@@ -218,7 +240,7 @@ undo_frames:
     vmm_return_single_frames(vmm, rec, 0, done);
     vmm_record_delete(vmm, rec);
 undo_prepare:
-    hbitmap_unprepare(&vmm->bitmap);
+    unprepare_pages(vmm);
     return st;
 }
 
@@ -268,17 +290,16 @@ vmm_status_t vmm_reserve(vmm_t *vmm, size_t count, uint64_t page_size,
         return VMM_ERR_NO_SPACE;
     st = find_pages(vmm, pages, (size_t)PAGES_OF(page_size), &first);
     if (st == VMM_OK)
-        st = hbitmap_prepare(&vmm->bitmap, first, pages, true);
+        st = prepare_pages(vmm, first, pages);
     if (st != VMM_OK)
         return st;
     vmm_record_t *rec = reservation_new(vmm, vmm_page_addr(vmm, first), pages, count,
                                         page_size, attrs, flags);
     if (rec == 0) {
-        hbitmap_unprepare(&vmm->bitmap);
+        unprepare_pages(vmm);
         return VMM_ERR_OUT_OF_MEMORY;
     }
-    mark_pages(vmm, first, pages);
-    vmm_record_insert(vmm, rec);
+    commit_record(vmm, first, pages, rec);
     vmm->hint = first + pages;
     *virt = rec->virt;
     return VMM_OK;
@@ -308,13 +329,12 @@ vmm_status_t vmm_claim(vmm_t *vmm, uint64_t virt, size_t count,
     vmm_record_t *rec = reservation_new(vmm, virt, pages, count, page_size, attrs, flags);
     if (rec == 0)
         return VMM_ERR_OUT_OF_MEMORY;
-    st = hbitmap_prepare(&vmm->bitmap, first, pages, true);
+    st = prepare_pages(vmm, first, pages);
     if (st != VMM_OK) {
         vmm_record_delete(vmm, rec);
         return st;
     }
-    mark_pages(vmm, first, pages);
-    vmm_record_insert(vmm, rec);
+    commit_record(vmm, first, pages, rec);
     return VMM_OK;
 }
 

@@ -62,12 +62,55 @@ typedef enum vmm_record_kind {
     VMM_REC_RESERVE = 3, /* vmm_reserve/vmm_claim: frames per page_size page */
 } vmm_record_kind_t;
 
+/* The record index: an AVL tree (vmm_t.tree) keyed by record start whose
+ * nodes live outside the records, packed VMM_INDEX_CHUNK_NODES to a chunk:
+ * one block of VMM_INDEX_CHUNK_BYTES from the caller's allocator, aligned
+ * to its size (a node finds its chunk by masking its address). A node is
+ * one cache line, 63 to a 4 KiB page. A lookup walks these dense nodes and
+ * touches one record, the one it finds (record blocks are 100 bytes to
+ * 36 KiB each: with the nodes inside them, every step of a descent was a
+ * TLB miss of its own). */
+#define VMM_INDEX_CHUNK_BYTES 4096u
+
+struct vmm_record;
+
+typedef struct vmm_index_node {
+    /* in vmm_t.tree, key == rec->virt; height 0 while free */
+    _Alignas(64) vmm_tree_node_t tree;
+    union {
+        struct vmm_record *rec;            /* in the tree: the record    */
+        struct vmm_index_node *next_free;  /* free: the chunk's next one */
+    } u;
+} vmm_index_node_t;
+
+/* 63: the chunk's header (four words) takes the first node's line */
+#define VMM_INDEX_CHUNK_NODES \
+    ((VMM_INDEX_CHUNK_BYTES - 4u * sizeof(void *)) / sizeof(vmm_index_node_t))
+
+typedef struct vmm_index_chunk {
+    struct vmm_index_chunk *prev, *next; /* in vmm_index_t.partial        */
+    vmm_index_node_t *free;              /* its free nodes, a stack       */
+    size_t used;                         /* nodes in the tree             */
+    vmm_index_node_t nodes[VMM_INDEX_CHUNK_NODES];
+} vmm_index_chunk_t;
+
+_Static_assert(sizeof(vmm_index_chunk_t) <= VMM_INDEX_CHUNK_BYTES, "index chunk too big");
+
+typedef struct vmm_index {
+    vmm_index_chunk_t *partial; /* the chunks with a free node, a list;
+                                   full chunks are reached from their nodes */
+    vmm_index_chunk_t *spare;   /* a chunk taken for the next insert (only
+                                   inside a call, NULL between calls)       */
+    size_t chunks;              /* chunks held from the allocator: each
+                                   has at least one record's node           */
+} vmm_index_t;
+
 /* One allocation record, stored through the caller's allocator (one block:
- * the header plus frames[]). The records are indexed once, by an AVL tree
- * keyed by virt (vmm_t.tree): O(log n) lookups, in-order iteration with
- * vmm_first_record / vmm_next_record. */
+ * the header plus frames[]). The records are indexed once, by the AVL tree
+ * of vmm_index_node_t keyed by virt (vmm_t.tree): O(log n) lookups,
+ * in-order iteration with vmm_first_record / vmm_next_record. */
 typedef struct vmm_record {
-    vmm_tree_node_t node; /* [added] in vmm_t.tree, key == virt          */
+    vmm_index_node_t *index; /* [added] its node in vmm_t.tree            */
     uint64_t virt;       /* first byte, inside the window                  */
     uint64_t pages;      /* 4 KiB pages covered                            */
     uint64_t page_size;  /* 4K for ALLOC/SET; the reservation's page size  */
@@ -96,7 +139,9 @@ typedef struct vmm {
     vmm_allocator_t allocator;
     vmm_mapper_t mapper;
     vmm_frames_t frames;
-    vmm_tree_t tree;          /* the records by virt, non-overlapping      */
+    vmm_tree_t tree;          /* the records by virt, non-overlapping:
+                                 vmm_index_node_t nodes                    */
+    vmm_index_t index;        /* the chunks those nodes live in            */
     size_t hint;              /* next-fit search start (bitmap index)      */
     vmm_fit_t fit;
 } vmm_t;
@@ -195,6 +240,17 @@ const vmm_record_t *vmm_next_record(const vmm_record_t *rec);
 
 /* Number of records (0 for NULL). */
 size_t vmm_record_count(const vmm_t *vmm);
+
+/* Returns the record of a node of vmm_t.tree (NULL for NULL). */
+const vmm_record_t *vmm_record_of_node(const vmm_tree_node_t *node);
+
+/* [added] Returns true when the record index is sound: vmm_tree_check
+ * holds; every node names its record, which names the node back and starts
+ * at the node's key; the partial chunks are a proper list of chunks with
+ * 1 .. VMM_INDEX_CHUNK_NODES - 1 nodes in use and a free stack of the
+ * others; the chunks hold exactly the tree's nodes; no spare chunk is held.
+ * For tests and fuzz harnesses: O(records). */
+bool vmm_index_check(const vmm_t *vmm);
 
 /* [added] Returns the attributes page i of a reservation record was mapped
  * with (vmm_map_page's attrs, or the reservation's for a demand page). For

@@ -3,8 +3,9 @@
  *
  * A record is ONE block from the caller's allocator: the header, frames[]
  * and, for reservations, one attribute byte per frame after frames[]. The
- * records are indexed once, by the AVL tree in vmm_t.tree keyed by virt;
- * they do not overlap, and the bitmap has exactly their pages set.
+ * records are indexed once, by the AVL tree in vmm_t.tree keyed by virt
+ * (vmm_index.c); they do not overlap, and the bitmap has exactly their
+ * pages set.
  */
 #include "vmm_records.h"
 
@@ -41,7 +42,7 @@ vmm_record_t *vmm_record_new(vmm_t *vmm, uint32_t kind, uint64_t virt, uint64_t 
                                              _Alignof(vmm_record_t));
     if (rec == 0)
         return 0;
-    vmm_tree_node_init(&rec->node, virt);
+    rec->index = 0;
     rec->virt = virt;
     rec->pages = pages;
     rec->page_size = VMM_PAGE_SIZE;
@@ -64,19 +65,6 @@ void vmm_record_delete(vmm_t *vmm, vmm_record_t *rec)
     vmm->allocator.free(vmm->allocator.ctx, rec, record_bytes(rec->kind, rec->nframes));
 }
 
-/* Indexes rec. The bitmap guarantees no record starts at rec->virt: a
- * duplicate traps. */
-void vmm_record_insert(vmm_t *vmm, vmm_record_t *rec)
-{
-    VMM_ASSERT(vmm_tree_insert(&vmm->tree, &rec->node) == VMM_OK);
-}
-
-/* Removes rec from the index; it must be there. */
-void vmm_record_remove(vmm_t *vmm, vmm_record_t *rec)
-{
-    VMM_ASSERT(vmm_tree_remove(&vmm->tree, &rec->node) == VMM_OK);
-}
-
 /* Returns the record containing virt, or NULL (see vmm.h). O(log n). */
 const vmm_record_t *vmm_find_record(const vmm_t *vmm, uint64_t virt)
 {
@@ -85,7 +73,7 @@ const vmm_record_t *vmm_find_record(const vmm_t *vmm, uint64_t virt)
     const vmm_tree_node_t *node = vmm_tree_find_le(&vmm->tree, virt);
     if (node == 0)
         return 0;
-    const vmm_record_t *r = VMM_RECORD_OF(node);
+    const vmm_record_t *r = vmm_index_record(node);
     return virt < vmm_record_end(r) ? r : 0;
 }
 
@@ -109,14 +97,14 @@ vmm_status_t vmm_record_at(vmm_t *vmm, uint64_t virt, vmm_record_t **rec)
 const vmm_record_t *vmm_first_record(const vmm_t *vmm)
 {
     const vmm_tree_node_t *n = vmm != 0 ? vmm_tree_first(&vmm->tree) : 0;
-    return n != 0 ? VMM_RECORD_OF(n) : 0;
+    return n != 0 ? vmm_index_record(n) : 0;
 }
 
 /* Returns the record after rec in address order, or NULL. */
 const vmm_record_t *vmm_next_record(const vmm_record_t *rec)
 {
-    const vmm_tree_node_t *n = rec != 0 ? vmm_tree_next(&rec->node) : 0;
-    return n != 0 ? VMM_RECORD_OF(n) : 0;
+    const vmm_tree_node_t *n = rec != 0 ? vmm_tree_next(&rec->index->tree) : 0;
+    return n != 0 ? vmm_index_record(n) : 0;
 }
 
 /* Returns the number of records. */

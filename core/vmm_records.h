@@ -1,7 +1,8 @@
 /*
  * vmm_records.h - the VMM's allocation records (vmm_records.c): their
- * blocks, their one index (the tree in vmm_t.tree), and the pair that maps
- * an ALLOC record's single frames and gives them back. Not part of the API.
+ * blocks, their one index (the tree in vmm_t.tree, vmm_index.h), and the
+ * pair that maps an ALLOC record's single frames and gives them back. Not
+ * part of the API.
  */
 #ifndef CORE_VMM_RECORDS_H
 #define CORE_VMM_RECORDS_H
@@ -9,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vmm_index.h"
 #include "vmm_internal.h"
 
 /* Returns the address one past the record's last byte (never wraps: a
@@ -26,9 +28,6 @@ static inline uint8_t *vmm_record_attr_bytes(vmm_record_t *rec)
     return (uint8_t *)&rec->frames[rec->nframes];
 }
 
-/* Returns the record whose tree node is node (not NULL). */
-#define VMM_RECORD_OF(n) VMM_TREE_ENTRY(n, vmm_record_t, node)
-
 /* Allocates a record of kind for [virt, virt + pages pages) with nframes
  * frames, all VMM_NO_FRAME, attrs and flags 0, page_size 4K, not indexed.
  * Returns NULL when the allocator fails or the block would not fit a
@@ -38,12 +37,6 @@ vmm_record_t *vmm_record_new(vmm_t *vmm, uint32_t kind, uint64_t virt, uint64_t 
 
 /* Returns a record's block (not indexed) to the allocator; cannot fail. */
 void vmm_record_delete(vmm_t *vmm, vmm_record_t *rec);
-
-/* Indexes rec (the bitmap guarantees its range is free); cannot fail. */
-void vmm_record_insert(vmm_t *vmm, vmm_record_t *rec);
-
-/* Removes rec from the index; cannot fail. */
-void vmm_record_remove(vmm_t *vmm, vmm_record_t *rec);
 
 /* Looks up the record starting at virt and stores it in *rec. Returns
  * VMM_ERR_INVALID_ARGUMENT (vmm NULL), VMM_ERR_OUT_OF_BOUNDS (outside the

@@ -131,7 +131,7 @@ static vmm_status_t record_release(vmm_t *vmm, vmm_record_t *rec, bool clear)
     record_free_frames(vmm, rec);
     if (clear)
         VMM_ASSERT(hbitmap_clear_range(&vmm->bitmap, first, (size_t)rec->pages) == VMM_OK);
-    vmm_record_remove(vmm, rec);
+    vmm_index_remove(vmm, rec);
     vmm_record_delete(vmm, rec);
     return VMM_OK;
 }
@@ -167,7 +167,8 @@ void vmm_deinit(vmm_t *vmm)
         return;
     vmm_tree_node_t *first;
     while ((first = vmm_tree_first(&vmm->tree)) != 0)
-        VMM_ASSERT(record_release(vmm, VMM_RECORD_OF(first), false) == VMM_OK);
+        VMM_ASSERT(record_release(vmm, vmm_index_record(first), false) == VMM_OK);
+    VMM_ASSERT(vmm->index.chunks == 0); /* an empty chunk is given back at once */
     hbitmap_destroy(&vmm->bitmap); /* every node back; all free again */
     vmm->hint = 0;
 }

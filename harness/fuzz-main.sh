@@ -29,7 +29,10 @@ BUILD_LF=$ROOT/build/fuzz-libfuzzer
 BUILD_AFL=$ROOT/build/fuzz-afl
 BUILD_CMPLOG=$ROOT/build/fuzz-afl-cmplog
 BUILD_COV=$ROOT/build/fuzz-cov
-MAX_LEN=2048          # bytes per input: 64-op programs need ~600
+MAX_LEN=2048          # bytes per input: 64-op programs need ~600; merges and
+                      # minimize judge every input whole at this length (a
+                      # target fuzzed with a lower bound, fuzz_ops.h, still
+                      # keeps its longer seeds' coverage)
 MAX_JOBS=1024         # --jobs bound (make's jobserver hangs near -j100000)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
@@ -305,7 +308,7 @@ merge_into_corpus() {
   fi
   nfiles "$CORPUS/$t"; before=$N
   local rc=0
-  "${limit[@]}" "$(tbin "$LF" fuzz "$t")" -merge=1 -use_counters=0 -max_len="$(max_len "$LF" "$t")" \
+  "${limit[@]}" "$(tbin "$LF" fuzz "$t")" -merge=1 -use_counters=0 -max_len="$MAX_LEN" \
     "$CORPUS/$t" "$OUT/work/$t" >"$OUT/logs/$t.merge.log" 2>&1 || rc=$?
   now
   local per=$(( (NOW - t0 - 2 * STARTUP_MS) * 1000 / (before + n) ))
@@ -846,7 +849,7 @@ cmd_minimize() {
     mkdir -p "$tmp/keep" "$merged"
     find "$CORPUS/$t" -maxdepth 1 -type f ! -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$tmp/keep/" \;
     find "$CORPUS/$t" -maxdepth 1 -type f -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$merged/" \;
-    "$(tbin "$LF" fuzz "$t")" -merge=1 -use_counters=0 -max_len="$(max_len "$LF" "$t")" "$tmp/keep" "$merged" \
+    "$(tbin "$LF" fuzz "$t")" -merge=1 -use_counters=0 -max_len="$MAX_LEN" "$tmp/keep" "$merged" \
       >"$OUT/minimize-$t.log" 2>&1 || die "merge of $t failed ($OUT/minimize-$t.log)"
     find "$CORPUS/$t" -maxdepth 1 -type f -regex '.*/[0-9a-f]\{40\}' -delete
     find "$tmp/keep" -type f -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$CORPUS/$t/" \;

@@ -247,8 +247,14 @@ _Static_assert(KERNEL_PDPTS % 4u == 0, "same_entries compares 4 at a time");
 FUZZ_NO_SAN static bool all_bytes(const void *p, size_t n, uint8_t v)
 {
     const uint8_t *b = p;
-    uint8_t diff = 0;
-    for (size_t i = 0; i < n; i++)
+    uint64_t want = (uint64_t)v * 0x0101010101010101ull, diff = 0;
+    size_t i = 0;
+    for (; i + 8u <= n; i += 8u) { /* a word at a time (memcpy: any alignment) */
+        uint64_t w;
+        memcpy(&w, b + i, sizeof w);
+        diff |= w ^ want;
+    }
+    for (; i < n; i++)
         diff |= (uint8_t)(b[i] ^ v);
     return diff == 0;
 }

@@ -90,6 +90,10 @@ typedef struct boot_state {
     uint64_t page;              /* direct-map page size */
     size_t direct_leaves, kernel_leaves;
     size_t last_hit;    /* the map entry of the last direct page (< map_len) */
+    /* per input, before the walk: what every leaf is compared with */
+    x86_pte_t direct_pte;            /* flags of a direct-map page   */
+    x86_pte_t seg_pte[MAX_SEGMENTS]; /* flags of segment k's pages   */
+    bool small_window;               /* s->mapped tracks the window  */
 } boot_state_t;
 
 /* Returns true when type is direct-mapped (boot.h). */
@@ -142,7 +146,7 @@ FUZZ_NO_ASAN static const x86_kernel_segment_t *segment_at(const boot_state_t *s
  * (what the VMM's bitmap must say). */
 FUZZ_NO_ASAN static void mark_window(boot_state_t *s, uint64_t va, uint64_t size)
 {
-    if (s->cfg.vmm_end - s->cfg.vmm_start > (uint64_t)WINDOW_PAGES * VMM_PAGE_SIZE)
+    if (!s->small_window)
         return; /* a big window is checked by sampling its records (check_big_vmm) */
     uint64_t lo = va > s->cfg.vmm_start ? va : s->cfg.vmm_start;
     uint64_t hi = va + (size - 1u) < s->cfg.vmm_end - 1u ? va + (size - 1u) : s->cfg.vmm_end - 1u;
@@ -165,11 +169,10 @@ FUZZ_NO_ASAN static void leaf_seen(void *ctx, uint64_t va, x86_pte_t leaf, uint6
 {
     boot_state_t *s = ctx;
     mark_window(s, va, size);
-    const x86_kernel_segment_t *k = segment_at(s, va);
-    if (k && size == VMM_SIZE_4K) {
+    const x86_kernel_segment_t *k = size == VMM_SIZE_4K ? segment_at(s, va) : NULL;
+    if (k) {
         FUZZ_CHECK(X86_PTE_ADDR(leaf) == k->phys + (va - k->virt) &&
-                       (leaf & ~X86_PTE_ADDR_MASK) ==
-                           fuzz_expected_pte(k->attrs | VMM_ATTR_KERNEL, size),
+                       (leaf & ~X86_PTE_ADDR_MASK) == s->seg_pte[k - s->seg],
                    "boot-kernel-page", "kernel page 0x%llx: entry 0x%llx, segment phys 0x%llx "
                    "attrs 0x%x", (unsigned long long)va, (unsigned long long)leaf,
                    (unsigned long long)k->phys, k->attrs);
@@ -181,13 +184,22 @@ FUZZ_NO_ASAN static void leaf_seen(void *ctx, uint64_t va, x86_pte_t leaf, uint6
                "boot-stray-page", "0x%llx (size 0x%llx) is mapped but is neither a kernel "
                "page nor a direct-map page of a mapped region", (unsigned long long)va,
                (unsigned long long)size);
-    FUZZ_CHECK(X86_PTE_ADDR(leaf) == phys &&
-                   (leaf & ~X86_PTE_ADDR_MASK) ==
-                       fuzz_expected_pte(VMM_ATTR_KERNEL | VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE,
-                                         size),
+    FUZZ_CHECK(X86_PTE_ADDR(leaf) == phys && (leaf & ~X86_PTE_ADDR_MASK) == s->direct_pte,
                "boot-direct-page", "direct page 0x%llx: entry 0x%llx, want phys 0x%llx",
                (unsigned long long)va, (unsigned long long)leaf, (unsigned long long)phys);
     s->direct_leaves++;
+}
+
+/* Computes once per input what leaf_seen compares every leaf with: the
+ * direct map's flags (every direct page has size s->page), each segment's
+ * (4K pages), and whether the window is small enough to track. */
+static void leaf_expect(boot_state_t *s)
+{
+    s->direct_pte = fuzz_expected_pte(VMM_ATTR_KERNEL | VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE,
+                                      s->page);
+    for (size_t i = 0; i < MAX_SEGMENTS; i++)
+        s->seg_pte[i] = fuzz_expected_pte(s->seg[i].attrs | VMM_ATTR_KERNEL, VMM_SIZE_4K);
+    s->small_window = s->cfg.vmm_end - s->cfg.vmm_start <= (uint64_t)WINDOW_PAGES * VMM_PAGE_SIZE;
 }
 
 /* Sorts intervals by lo (insertion sort: a dozen at most). */
@@ -592,6 +604,7 @@ static void final_check(void *state)
     boot_state_t *s = state;
     s->direct_leaves = s->kernel_leaves = s->last_hit = 0;
     memset(s->mapped, 0, sizeof s->mapped);
+    leaf_expect(s);
     size_t tables = fuzz_walk_all(&s->pool, s->pt.pml4, leaf_seen, s);
     interval_t iv[MAX_INTERVALS];
     size_t n = collect(s, iv, true, false);

@@ -81,7 +81,8 @@
 #define VMM_WORK_BUDGET 1024u /* pages mapped, unmapped and checked per input
                                  (fuzz_vmm.c): the program ends past it;
                                  4096 found no more (harness/README.md) */
-#define VMM_MAX_LEN 256u  /* survive truncation to 192 bytes             */
+#define VMM_MAX_LEN 64u   /* as many edges per CPU second as 128..256,
+                             1.5-2x the execs (harness/README.md) */
 #define VMM_OPS(X)                                                                        \
     X(VMM_OP_ALLOC, 0, "alloc", "11", 2, 7)                       /* u8 pages, u8 attrs */ \
     X(VMM_OP_SET, 1, "set", "121121", 0, 1, 1, 1, 1100, 7) /* va pages with_phys frame attrs */ \

@@ -9,6 +9,10 @@
  * must leave the model's view, the table count and (config flag) every table
  * byte unchanged. CHECK_ALL and the end of every input walk all tables: the
  * leaves are exactly the model's, nothing else is mapped, no frame leaks.
+ * The flag also walks all tables after every op that may have changed them:
+ * not after an op that never called the core (nop, fail_frames, check_all),
+ * nor after a failed op whose snapshot proved every table frame unchanged
+ * (same tables, same model: the last walk's verdict stands).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -54,11 +58,13 @@ typedef struct paging_state {
     fail_frames_t ff;      /* the core's frame source: pool, failing on demand */
     x86_paging_t pt;
     bool paranoid;
+    bool full_check_due;   /* paranoid: the last op may have changed a table */
     mapping_t maps[MAX_MAPS];
     size_t nmaps;
     /* full-check scratch */
     size_t leaves_seen;
     uint8_t *snapshot;
+    uint16_t snapshot_frame[POOL_FRAMES]; /* pool index of each copied frame */
     size_t snapshot_tables;
 } paging_state_t;
 
@@ -69,21 +75,56 @@ typedef struct request {
 
 /* ---------------------------------------------------------------- model */
 
-/* Returns the model mapping overlapping [va, va + size), or NULL. */
+/* The model's pages are kept sorted by virt (they never overlap), so every
+ * lookup is a binary search: the per-op checks look up ~20 addresses and
+ * the full check every leaf, and a linear scan made both grow with the
+ * model (quadratic full check, ~1 ms per input near MAX_MAPS pages). */
+
+/* Returns the number of model pages whose virt is <= va. */
+static size_t model_rank(const paging_state_t *s, uint64_t va)
+{
+    size_t lo = 0, hi = s->nmaps;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2u;
+        if (s->maps[mid].virt <= va)
+            lo = mid + 1u;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Returns the model mapping overlapping [va, va + size), or NULL: the last
+ * page starting at or below the range's last byte is the only candidate
+ * (pages are disjoint and sorted, so their ends are sorted too). */
 static mapping_t *model_overlap(paging_state_t *s, uint64_t va, uint64_t size)
 {
-    for (size_t i = 0; i < s->nmaps; i++) {
-        mapping_t *m = &s->maps[i];
-        if (va <= m->virt + (m->size - 1u) && m->virt <= va + (size - 1u))
-            return m;
-    }
-    return NULL;
+    uint64_t last = va + (size - 1u) < va ? UINT64_MAX : va + (size - 1u);
+    size_t i = model_rank(s, last);
+    if (i == 0)
+        return NULL;
+    mapping_t *m = &s->maps[i - 1u];
+    return va <= m->virt + (m->size - 1u) ? m : NULL;
 }
 
 /* Returns the model mapping holding va, or NULL. */
 static mapping_t *model_find(paging_state_t *s, uint64_t va)
 {
     return model_overlap(s, va, 1);
+}
+
+/* Adds the pages of a successful map (n pages of size from virt, phys):
+ * one block at their sorted place (the model found no overlap). */
+static void model_add(paging_state_t *s, const request_t *r)
+{
+    size_t n = (size_t)(r->len / r->size);
+    FUZZ_CHECK(n <= MAX_MAPS - s->nmaps, "paging-model-full", "model capacity");
+    size_t at = model_rank(s, r->virt);
+    memmove(&s->maps[at + n], &s->maps[at], (s->nmaps - at) * sizeof s->maps[0]);
+    for (size_t k = 0; k < n; k++)
+        s->maps[at + k] = (mapping_t){ r->virt + k * r->size, r->phys + k * r->size, r->size,
+                                       r->attrs };
+    s->nmaps += n;
 }
 
 /* Returns true when page_size is one of the three. */
@@ -232,32 +273,58 @@ static void check_all(paging_state_t *s)
                tables, s->pt.table_frames, frame_pool_in_use(&s->pool));
 }
 
-/* Copies every in-use pool frame (paranoid snapshots of failed ops). */
+/* Copies every in-use pool frame and its index (paranoid snapshots of ops
+ * that may fail); stops at the last frame in use. */
 static void snapshot_take(paging_state_t *s)
 {
-    size_t k = 0;
-    for (size_t i = 0; i < s->pool.nframes; i++)
-        if (s->pool.used[i])
-            memcpy(s->snapshot + k++ * VMM_PAGE_SIZE, s->pool.host + i * VMM_PAGE_SIZE,
-                   VMM_PAGE_SIZE);
+    size_t k = 0, in_use = frame_pool_in_use(&s->pool);
+    for (size_t i = 0; i < s->pool.nframes && k < in_use; i++) {
+        if (!s->pool.used[i])
+            continue;
+        s->snapshot_frame[k] = (uint16_t)i;
+        memcpy(s->snapshot + k++ * VMM_PAGE_SIZE, s->pool.host + i * VMM_PAGE_SIZE,
+               VMM_PAGE_SIZE);
+    }
     s->snapshot_tables = k;
 }
 
-/* Compares the pool with the snapshot: same frames, same bytes. */
+/* Compares the pool with the snapshot: same frames in use, same bytes. */
 static void snapshot_check(paging_state_t *s)
 {
+    FUZZ_CHECK(frame_pool_in_use(&s->pool) == s->snapshot_tables, "paging-failed-op-changed",
+               "a failed op changed the number of table frames (%zu -> %zu)",
+               s->snapshot_tables, frame_pool_in_use(&s->pool));
     size_t k = 0;
-    for (size_t i = 0; i < s->pool.nframes; i++) {
+    for (size_t i = 0; i < s->pool.nframes && k < s->snapshot_tables; i++) {
         if (!s->pool.used[i])
             continue;
-        FUZZ_CHECK(k < s->snapshot_tables &&
+        FUZZ_CHECK(s->snapshot_frame[k] == i &&
                        memcmp(s->snapshot + k * VMM_PAGE_SIZE,
                               s->pool.host + i * VMM_PAGE_SIZE, VMM_PAGE_SIZE) == 0,
                    "paging-failed-op-changed", "a failed op changed table frame %zu", i);
         k++;
     }
-    FUZZ_CHECK(k == s->snapshot_tables, "paging-failed-op-changed",
-               "a failed op changed the number of table frames");
+}
+
+/* Returns true when a map/unmap the model judged (allowed) may fail: an
+ * argument error, an armed frame failure, or a pool about to run out (what
+ * judge accepts). Paranoid runs snapshot exactly these ops. */
+static bool may_fail(paging_state_t *s, uint64_t allowed)
+{
+    return allowed != 0 || s->ff.countdown >= 0 ||
+           frame_pool_in_use(&s->pool) + 4 > s->pool.nframes;
+}
+
+/* Paranoid check of a failed op: it was foreseen (snapshot taken) and left
+ * every table frame as it was. The model is unchanged too, so the last full
+ * check's verdict stands: the full check after this op is not due. */
+static void failed_op_paranoid(paging_state_t *s, bool snapped)
+{
+    FUZZ_CHECK(snapped, "paging-failed-op-changed",
+               "an op failed that could not (frames in use %zu, no failure armed)",
+               frame_pool_in_use(&s->pool));
+    snapshot_check(s);
+    s->full_check_due = false;
 }
 
 /* ---------------------------------------------------------------- ops */
@@ -337,7 +404,8 @@ static void op_map(paging_state_t *s, fuzz_data_t *fd, bool via_mapper)
     uint64_t allowed = map_expect(s, &r);
     size_t failures = s->ff.failures;
     size_t tables = s->pt.table_frames;
-    if (s->paranoid)
+    bool snapped = s->paranoid && may_fail(s, allowed);
+    if (snapped)
         snapshot_take(s);
     vmm_status_t got;
     if (via_mapper) {
@@ -350,15 +418,12 @@ static void op_map(paging_state_t *s, fuzz_data_t *fd, bool via_mapper)
           via_mapper ? "mapper." : "", (unsigned long long)r.virt, (unsigned long long)r.phys,
           (unsigned long long)r.len, (unsigned long long)r.size, r.attrs, fuzz_status(got));
     if (judge(s, got, allowed, failures, "paging-map-status")) {
-        for (uint64_t off = 0; off < r.len; off += r.size) {
-            FUZZ_CHECK(s->nmaps < MAX_MAPS, "paging-model-full", "model capacity");
-            s->maps[s->nmaps++] = (mapping_t){ r.virt + off, r.phys + off, r.size, r.attrs };
-        }
+        model_add(s, &r);
     } else {
         FUZZ_CHECK(s->pt.table_frames == tables, "paging-failed-op-changed",
                    "failed map changed table_frames %zu -> %zu", tables, s->pt.table_frames);
         if (s->paranoid)
-            snapshot_check(s);
+            failed_op_paranoid(s, snapped);
     }
     check_touched(s, &r);
 }
@@ -366,13 +431,11 @@ static void op_map(paging_state_t *s, fuzz_data_t *fd, bool via_mapper)
 /* Removes the model page at va (must exist). */
 static void model_remove(paging_state_t *s, uint64_t va)
 {
-    for (size_t i = 0; i < s->nmaps; i++) {
-        if (s->maps[i].virt == va) {
-            s->maps[i] = s->maps[--s->nmaps];
-            return;
-        }
-    }
-    FUZZ_CHECK(false, "paging-model", "model lost page 0x%llx", (unsigned long long)va);
+    size_t i = model_rank(s, va);
+    FUZZ_CHECK(i > 0 && s->maps[i - 1u].virt == va, "paging-model", "model lost page 0x%llx",
+               (unsigned long long)va);
+    memmove(&s->maps[i - 1u], &s->maps[i], (s->nmaps - i) * sizeof s->maps[0]);
+    s->nmaps--;
 }
 
 /* Runs an unmap. */
@@ -385,7 +448,8 @@ static void op_unmap(paging_state_t *s, fuzz_data_t *fd, bool via_mapper)
     uint64_t allowed = unmap_expect(s, &r);
     size_t failures = s->ff.failures;
     size_t tables = s->pt.table_frames;
-    if (s->paranoid)
+    bool snapped = s->paranoid && may_fail(s, allowed);
+    if (snapped)
         snapshot_take(s);
     vmm_status_t got;
     if (via_mapper) {
@@ -404,7 +468,7 @@ static void op_unmap(paging_state_t *s, fuzz_data_t *fd, bool via_mapper)
         FUZZ_CHECK(s->pt.table_frames == tables, "paging-failed-op-changed",
                    "failed unmap changed table_frames %zu -> %zu", tables, s->pt.table_frames);
         if (s->paranoid)
-            snapshot_check(s);
+            failed_op_paranoid(s, snapped);
     }
     check_touched(s, &r);
 }
@@ -505,13 +569,30 @@ static bool setup(void *state, fuzz_data_t *fd)
     return true;
 }
 
-static void run(void *state, fuzz_data_t *fd, unsigned op) { run_op(state, fd, op); }
+/* Returns true when op calls the core: the tables can change only then
+ * (a nop, fail_frames or check_all leaves them as the last check saw them;
+ * nops are most ops of a mutated input). */
+static bool calls_core(unsigned op)
+{
+    return op == PAGING_OP_MAP || op == PAGING_OP_UNMAP || op == PAGING_OP_TRANSLATE ||
+           op == PAGING_OP_MAPPER_MAP || op == PAGING_OP_MAPPER_UNMAP ||
+           op == PAGING_OP_MAPPER_QUERY;
+}
 
-/* The full check after every op when the configuration asks for it. */
+static void run(void *state, fuzz_data_t *fd, unsigned op)
+{
+    paging_state_t *s = state;
+    s->full_check_due = calls_core(op);
+    run_op(s, fd, op);
+}
+
+/* The full check after every op that may have changed the tables (called
+ * the core and did not fail with its tables proved unchanged) when the
+ * configuration asks for it. */
 static void check_op(void *state)
 {
     paging_state_t *s = state;
-    if (s->paranoid)
+    if (s->paranoid && s->full_check_due)
         check_all(s);
 }
 

@@ -599,6 +599,39 @@ static vmm_status_t op_free_set(vmm_fixture_t *fx, void *ctx)
     return vmm_free(&fx->vmm, ((inj_ctx_t *)ctx)->b);
 }
 
+/* Claims 1-page reservations high in the window until the record index's
+ * first chunk is full: the next record needs a new chunk. */
+static void fill_index_chunk(vmm_fixture_t *fx)
+{
+    for (uint64_t i = 0; fx->vmm.tree.count < VMM_INDEX_CHUNK_NODES; i++)
+        CHECK_OK(vmm_claim(&fx->vmm, INJ_START + (1024 + 2 * i) * K4, 1, K4, RW, 0));
+    CHECK(fx->vmm.index.chunks == 1 && fx->vmm.index.partial == NULL);
+}
+
+/* Setup: setup_fragmented, then a full index chunk. */
+static void setup_fragmented_full_index(vmm_fixture_t *fx, void *ctx)
+{
+    setup_fragmented(fx, ctx);
+    fill_index_chunk(fx);
+}
+
+/* Setup: a full index chunk, then a reservation at ctx->a alone in a second
+ * chunk, with mapped runs {0,1}, {3}, {5,6,7}. */
+static void setup_last_of_chunk(vmm_fixture_t *fx, void *ctx)
+{
+    inj_ctx_t *c = ctx;
+    vmm_frames_t fr = fail_frames_iface(&fx->ff);
+    fill_index_chunk(fx);
+    CHECK_OK(vmm_reserve(&fx->vmm, 8, K4, RW, 0, &c->a));
+    CHECK(fx->vmm.index.chunks == 2);
+    static const int mapped[] = {0, 1, 3, 5, 6, 7};
+    for (size_t i = 0; i < sizeof mapped / sizeof mapped[0]; i++) {
+        uint64_t f;
+        CHECK_OK(fr.alloc(fr.ctx, 1, 1, &f));
+        CHECK_OK(vmm_map_page(&fx->vmm, c->a, c->a + (uint64_t)mapped[i] * K4, f, RW));
+    }
+}
+
 /* Runs one injection campaign and checks the number of failure points found
  * per kind (allocator, frames, map, unmap). */
 static void campaign(const char *name, fx_setup_fn setup, fx_op_fn op, size_t alloc_pts,
@@ -619,16 +652,54 @@ static void test_inject_everywhere(void)
 {
     /* 5 frames not contiguous: 5 frame calls, 5 map calls (one per run) */
     campaign("alloc", setup_fragmented, op_alloc5, 1, 5, 5, 0);
-    /* on an empty window: the bitmap's first leaf, then the record */
-    campaign("set phys", NULL, op_set_phys, 2, 1, 1, 0);
-    campaign("set no phys", NULL, op_set_nophys, 2, 0, 0, 0);
-    campaign("reserve", NULL, op_reserve, 2, 0, 0, 0);
-    campaign("claim", NULL, op_claim, 2, 0, 0, 0);
+    /* on an empty window: the bitmap's first leaf, the index's first chunk
+     * and the record */
+    campaign("set phys", NULL, op_set_phys, 3, 1, 1, 0);
+    campaign("set no phys", NULL, op_set_nophys, 3, 0, 0, 0);
+    campaign("reserve", NULL, op_reserve, 3, 0, 0, 0);
+    campaign("claim", NULL, op_claim, 3, 0, 0, 0);
     campaign("map_page", setup_reservation, op_map_page, 0, 0, 1, 0);
     /* three runs: failing the 2nd or 3rd unmap re-maps the earlier runs */
     campaign("release", setup_mapped_reservation, op_release, 0, 0, 0, 3);
     campaign("free alloc", setup_records, op_free_alloc, 0, 0, 0, 1);
     campaign("free set", setup_records, op_free_set, 0, 0, 0, 1);
+    /* the index's first chunk is full: the record's node needs a second */
+    campaign("alloc, new index chunk", setup_fragmented_full_index, op_alloc5, 2, 5, 5, 0);
+    /* the release empties the second chunk, given back only on success */
+    campaign("release, last of its chunk", setup_last_of_chunk, op_release, 0, 0, 0, 3);
+}
+
+/* The record index takes a chunk for every VMM_INDEX_CHUNK_NODES records
+ * and gives back a chunk whose last record goes; a failed take changes
+ * nothing. */
+static void test_index_chunks(void)
+{
+    vmm_fixture_t fx;
+    inj_ctx_t c;
+    fx_init(&fx, INJ_START, INJ_PAGES, PHYS_BYTES);
+    setup_last_of_chunk(&fx, &c);
+    CHECK(fx.fa.live == VMM_INDEX_CHUNK_NODES + 1 + 2 + fx.vmm.bitmap.leaves);
+    CHECK_OK(vmm_release(&fx.vmm, c.a));
+    CHECK(fx.vmm.index.chunks == 1 && fx.vmm.index.partial == NULL && vmm_index_check(&fx.vmm));
+    /* the next record's chunk fails: nothing changes */
+    fx_snapshot_t snap;
+    fx_snap(&fx, &snap);
+    fx.fa.countdown = 0;
+    CHECK_ERR(vmm_reserve(&fx.vmm, 1, K4, RW, 0, &c.a), VMM_ERR_OUT_OF_MEMORY);
+    CHECK(fx_same(&fx, &snap) && fx.vmm.index.chunks == 1);
+    fx_snap_free(&snap);
+    fx_disarm(&fx);
+    /* free one node of the full chunk: it is partial again and takes the
+     * next record without a new chunk */
+    uint64_t first = vmm_first_record(&fx.vmm)->virt;
+    CHECK_OK(vmm_release(&fx.vmm, first));
+    CHECK(fx.vmm.index.partial != NULL && fx.vmm.index.partial->used == VMM_INDEX_CHUNK_NODES - 1);
+    fx.fa.countdown = 0; /* the record block: the only allocation */
+    CHECK_ERR(vmm_reserve(&fx.vmm, 1, K4, RW, 0, &c.a), VMM_ERR_OUT_OF_MEMORY);
+    fx_disarm(&fx);
+    CHECK_OK(vmm_reserve(&fx.vmm, 1, K4, RW, 0, &c.a));
+    CHECK(fx.vmm.index.chunks == 1 && fx.vmm.index.partial == NULL && vmm_index_check(&fx.vmm));
+    CHECK(fx_destroy(&fx));
 }
 
 /* Freeing part of a wholly used leaf splits it: the node comes from the
@@ -642,7 +713,8 @@ static void test_free_needs_node(void)
     CHECK_OK(vmm_alloc(&fx.vmm, 16, RW, &(uint64_t){0})); /* pages 0-15, mapped */
     CHECK_OK(vmm_set(&fx.vmm, (vmm_range_t){start + 16 * K4, mid}, NULL, RW));
     CHECK_OK(vmm_set(&fx.vmm, (vmm_range_t){mid, start + 4096 * K4}, NULL, RW));
-    CHECK(fx.fa.live == 3 && fx.vmm.bitmap.leaves == 0); /* the leaf merged into FULL */
+    /* 3 records, the index's chunk; the leaf merged into FULL */
+    CHECK(fx.fa.live == 4 && fx.vmm.index.chunks == 1 && fx.vmm.bitmap.leaves == 0);
     size_t maps = fx.rm.count;
     fx_snapshot_t snap;
     fx_snap(&fx, &snap);
@@ -653,8 +725,53 @@ static void test_free_needs_node(void)
     fx_snap_free(&snap);
     fx_disarm(&fx);
     CHECK_OK(vmm_free(&fx.vmm, start));
-    CHECK(fx.fa.live == 3 && fx.vmm.bitmap.leaves == 1 && fx.rm.count == 0);
+    CHECK(fx.fa.live == 4 && fx.vmm.bitmap.leaves == 1 && fx.rm.count == 0);
     CHECK(hbitmap_check(&fx.vmm.bitmap));
+    CHECK(fx_destroy(&fx));
+}
+
+/* vmm_index_check, the oracle of the index, fails on each corruption of a
+ * sound index of two chunks (one full, one partial), and holds again once
+ * it is undone. */
+static void test_index_check_rejects(void)
+{
+    vmm_fixture_t fx;
+    inj_ctx_t c;
+    fx_init(&fx, INJ_START, INJ_PAGES, PHYS_BYTES);
+    setup_last_of_chunk(&fx, &c);
+    CHECK(vmm_index_check(&fx.vmm));
+    vmm_t *v = &fx.vmm;
+    vmm_record_t *rec = (vmm_record_t *)vmm_find_record(v, c.a);
+    vmm_record_t *other = (vmm_record_t *)vmm_find_record(v, INJ_START + 1024 * K4);
+    vmm_index_chunk_t *part = v->index.partial;
+    CHECK(rec != NULL && other != NULL && rec != other && part != NULL && part->used == 1);
+    vmm_index_node_t *node = rec->index; /* record -> node link */
+    rec->index = other->index;
+    CHECK(!vmm_index_check(v));
+    rec->index = node;
+    node->u.rec = other; /* node -> record link */
+    CHECK(!vmm_index_check(v));
+    node->u.rec = rec;
+    part->used++; /* a chunk's count */
+    CHECK(!vmm_index_check(v));
+    part->used--;
+    vmm_index_node_t *top = part->free; /* the free stack loses a node */
+    part->free = top->u.next_free;
+    CHECK(!vmm_index_check(v));
+    part->free = node; /* a node in the tree on the free stack */
+    CHECK(!vmm_index_check(v));
+    part->free = top;
+    v->index.chunks++; /* one chunk too many */
+    CHECK(!vmm_index_check(v));
+    v->index.chunks--;
+    part->prev = part; /* the partial list's back link */
+    CHECK(!vmm_index_check(v));
+    part->prev = NULL;
+    v->index.spare = part; /* a spare kept between calls */
+    CHECK(!vmm_index_check(v));
+    v->index.spare = NULL;
+    CHECK(!vmm_index_check(NULL));
+    CHECK(vmm_index_check(v)); /* all undone */
     CHECK(fx_destroy(&fx));
 }
 
@@ -701,6 +818,8 @@ int main(void)
     RUN(test_deinit_frees_everything);
     RUN(test_inject_everywhere);
     RUN(test_free_needs_node);
+    RUN(test_index_chunks);
+    RUN(test_index_check_rejects);
     RUN(test_release_remap_attrs);
     return check_exit();
 }

@@ -71,9 +71,12 @@ static bool consistent(const vmm_fixture_t *fx)
             }
         }
     }
-    /* the allocator also holds the bitmap's nodes */
-    blocks += v->bitmap.nodes + v->bitmap.leaves;
-    bytes += hbitmap_bytes(&v->bitmap);
+    /* the allocator also holds the bitmap's nodes and the index's chunks */
+    blocks += v->bitmap.nodes + v->bitmap.leaves + v->index.chunks;
+    bytes += hbitmap_bytes(&v->bitmap) + v->index.chunks * sizeof(vmm_index_chunk_t);
+    if (!vmm_index_check(v) || v->index.chunks > v->tree.count ||
+        v->index.chunks * VMM_INDEX_CHUNK_NODES < v->tree.count)
+        return false;
     return v->bitmap.num_entries - v->bitmap.num_free == pages && fx->rm.count == mappings &&
            hbitmap_check(&v->bitmap) && fx->fa.live == blocks && fx->fa.live_bytes == bytes &&
            fx->ff.outstanding == frames;

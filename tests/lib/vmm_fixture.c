@@ -156,6 +156,11 @@ bool fx_same(const vmm_fixture_t *fx, const fx_snapshot_t *s)
         a->bitmap.num_free != b->bitmap.num_free ||
         a->bitmap.num_entries != b->bitmap.num_entries)
         return differ("vmm header (hint, records, num_free)");
+    /* the record index: its chunk list, spare and chunk count, and sound */
+    if (memcmp(&a->index, &b->index, sizeof a->index) != 0)
+        return differ("vmm record index chunks");
+    if (!vmm_index_check(a))
+        return differ("vmm record index structure");
     /* the hbitmap's embedded root, node counts and spare pool, then content */
     if (memcmp(&a->bitmap.root, &b->bitmap.root, sizeof a->bitmap.root) != 0 ||
         a->bitmap.nodes != b->bitmap.nodes || a->bitmap.leaves != b->bitmap.leaves ||
