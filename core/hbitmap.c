@@ -479,12 +479,27 @@ static void store_runs(hb_node_t *node, unsigned k, hb_runs_t r)
 }
 
 /* Returns the free runs of a node of level l from its children's summaries. */
+/*@ requires \valid_read(node) && 1 <= l <= HBITMAP_MAX_HEIGHT;
+    requires \forall integer k; 0 <= k < 64 ==> node->pre[k] <= hb_span(l - 1) &&
+               node->suf[k] <= hb_span(l - 1) && node->max[k] <= hb_span(l - 1);
+    assigns \nothing;
+    ensures RUNS_OK(\result, 64 * hb_span(l - 1));
+*/
 static hb_runs_t node_runs(const hb_node_t *node, unsigned l)
 {
     size_t cs = SPAN(l - 1u);
+    /*@ assert cs == hb_span(l - 1) && cs <= 18014398509481984; */
     hb_runs_t r = {0, 0, 0};
     size_t run = 0;
     bool in_prefix = true;
+    /*@ loop invariant 0 <= k <= 64;
+        loop invariant run <= cs * k && r.pre <= cs * k && r.max <= cs * k;
+        loop invariant run <= 18014398509481984 * k && r.pre <= 18014398509481984 * k &&
+                       r.max <= 18014398509481984 * k;
+        loop invariant r.suf == 0;
+        loop assigns k, run, r, in_prefix;
+        loop variant 64 - k;
+    */
     for (unsigned k = 0; k < HBITMAP_FANOUT; k++) {
         if (node->pre[k] == cs) {
             run += cs;
@@ -546,6 +561,15 @@ static bool slot_is(const hb_node_t *node, unsigned k, bool full)
 /* ---- the allocator and the spare pool ---- */
 
 /* Returns a node from the spare pool (the caller counted it). */
+/*@ requires \valid(hb);
+    requires 0 < hb->num_spare_nodes <= HBITMAP_SPARE_NODES;
+    requires hb->nodes < SIZE_MAX;
+    assigns hb->nodes, hb->num_spare_nodes, hb->spare_node[hb->num_spare_nodes - 1];
+    ensures hb->num_spare_nodes == \old(hb->num_spare_nodes) - 1;
+    ensures hb->nodes == \old(hb->nodes) + 1;
+    ensures \result == \old(hb->spare_node[hb->num_spare_nodes - 1]);
+    ensures hb->spare_node[hb->num_spare_nodes] == \null;
+*/
 static hb_node_t *take_node(hbitmap_t *hb)
 {
     VMM_ASSERT(hb->num_spare_nodes > 0);
@@ -557,6 +581,15 @@ static hb_node_t *take_node(hbitmap_t *hb)
 }
 
 /* Returns a leaf from the spare pool (the caller counted it). */
+/*@ requires \valid(hb);
+    requires 0 < hb->num_spare_leaves <= HBITMAP_SPARE_LEAVES;
+    requires hb->leaves < SIZE_MAX;
+    assigns hb->leaves, hb->num_spare_leaves, hb->spare_leaf[hb->num_spare_leaves - 1];
+    ensures hb->num_spare_leaves == \old(hb->num_spare_leaves) - 1;
+    ensures hb->leaves == \old(hb->leaves) + 1;
+    ensures \result == \old(hb->spare_leaf[hb->num_spare_leaves - 1]);
+    ensures hb->spare_leaf[hb->num_spare_leaves] == \null;
+*/
 static hb_leaf_t *take_leaf(hbitmap_t *hb)
 {
     VMM_ASSERT(hb->num_spare_leaves > 0);
@@ -568,31 +601,67 @@ static hb_leaf_t *take_leaf(hbitmap_t *hb)
 }
 
 /* Returns a node of the tree to the allocator. */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && hb->nodes > 0;
+    assigns hb->nodes;
+    ensures hb->nodes == \old(hb->nodes) - 1;
+*/
 static void put_node(hbitmap_t *hb, hb_node_t *node)
 {
     hb->nodes--;
+    /*@ calls hb_spec_free; */
     hb->allocator.free(hb->allocator.ctx, node, sizeof *node);
 }
 
 /* Returns a leaf of the tree to the allocator. */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && hb->leaves > 0;
+    assigns hb->leaves;
+    ensures hb->leaves == \old(hb->leaves) - 1;
+*/
 static void put_leaf(hbitmap_t *hb, hb_leaf_t *lf)
 {
     hb->leaves--;
+    /*@ calls hb_spec_free; */
     hb->allocator.free(hb->allocator.ctx, lf, sizeof *lf);
 }
 
 /* Returns the pool to the allocator down to nodes / leaves entries; the
  * emptied pool slots are cleared (a failed call leaves hbitmap_t as it was,
  * byte for byte). */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && HB_POOL_OK(hb);
+    assigns hb->num_spare_nodes, hb->num_spare_leaves,
+            hb->spare_node[nodes .. HBITMAP_SPARE_NODES - 1],
+            hb->spare_leaf[leaves .. HBITMAP_SPARE_LEAVES - 1];
+    ensures HB_POOL_OK(hb);
+    ensures hb->num_spare_nodes == \min(\old(hb->num_spare_nodes), nodes);
+    ensures hb->num_spare_leaves == \min(\old(hb->num_spare_leaves), leaves);
+    ensures \forall integer i; nodes <= i < \old(hb->num_spare_nodes) ==>
+              hb->spare_node[i] == \null;
+    ensures \forall integer i; leaves <= i < \old(hb->num_spare_leaves) ==>
+              hb->spare_leaf[i] == \null;
+*/
 static void pool_trim(hbitmap_t *hb, size_t nodes, size_t leaves)
 {
+    /*@ loop invariant \min(\at(hb->num_spare_nodes, Pre), nodes) <= hb->num_spare_nodes
+                         <= \at(hb->num_spare_nodes, Pre);
+        loop invariant HB_POOL_OK(hb) && hb->num_spare_leaves == \at(hb->num_spare_leaves, Pre);
+        loop assigns hb->num_spare_nodes, hb->spare_node[nodes .. HBITMAP_SPARE_NODES - 1];
+        loop variant hb->num_spare_nodes;
+    */
     while (hb->num_spare_nodes > nodes) {
         size_t i = --hb->num_spare_nodes;
+        /*@ calls hb_spec_free; */
         hb->allocator.free(hb->allocator.ctx, hb->spare_node[i], sizeof(hb_node_t));
         hb->spare_node[i] = 0;
     }
+    /*@ loop invariant \min(\at(hb->num_spare_leaves, Pre), leaves) <= hb->num_spare_leaves
+                         <= \at(hb->num_spare_leaves, Pre);
+        loop invariant HB_POOL_OK(hb);
+        loop assigns hb->num_spare_leaves, hb->spare_leaf[leaves .. HBITMAP_SPARE_LEAVES - 1];
+        loop variant hb->num_spare_leaves;
+    */
     while (hb->num_spare_leaves > leaves) {
         size_t i = --hb->num_spare_leaves;
+        /*@ calls hb_spec_free; */
         hb->allocator.free(hb->allocator.ctx, hb->spare_leaf[i], sizeof(hb_leaf_t));
         hb->spare_leaf[i] = 0;
     }
@@ -600,17 +669,55 @@ static void pool_trim(hbitmap_t *hb, size_t nodes, size_t leaves)
 
 /* Fills the pool up to nodes / leaves entries. VMM_ERR_OUT_OF_MEMORY with
  * the pool as it was when the allocator fails. */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && HB_POOL_OK(hb);
+    requires nodes <= HBITMAP_SPARE_NODES && leaves <= HBITMAP_SPARE_LEAVES;
+    assigns hb->num_spare_nodes, hb->num_spare_leaves,
+            hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1],
+            hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1];
+    ensures HB_POOL_OK(hb);
+    ensures \result == VMM_OK || \result == VMM_ERR_OUT_OF_MEMORY;
+    ensures \result == VMM_OK ==>
+              hb->num_spare_nodes == \max(\old(hb->num_spare_nodes), nodes) &&
+              hb->num_spare_leaves == \max(\old(hb->num_spare_leaves), leaves);
+    ensures \forall integer i; 0 <= i < \old(hb->num_spare_nodes) ==>
+              hb->spare_node[i] == \old(hb->spare_node[i]);
+    ensures \forall integer i; 0 <= i < \old(hb->num_spare_leaves) ==>
+              hb->spare_leaf[i] == \old(hb->spare_leaf[i]);
+    ensures \result != VMM_OK ==>
+              hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
+              hb->num_spare_leaves == \old(hb->num_spare_leaves);
+*/
 static vmm_status_t pool_fill(hbitmap_t *hb, size_t nodes, size_t leaves)
 {
     size_t had_nodes = hb->num_spare_nodes, had_leaves = hb->num_spare_leaves;
+    /*@ loop invariant HB_POOL_OK(hb) && hb->num_spare_leaves == had_leaves;
+        loop invariant had_nodes <= hb->num_spare_nodes <= \max(had_nodes, nodes);
+        loop invariant \forall integer i; 0 <= i < had_nodes ==>
+                         hb->spare_node[i] == \at(hb->spare_node[i], Pre);
+        loop assigns hb->num_spare_nodes, hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1];
+        loop variant HBITMAP_SPARE_NODES - hb->num_spare_nodes;
+    */
     while (hb->num_spare_nodes < nodes) {
-        void *p = hb->allocator.alloc(hb->allocator.ctx, sizeof(hb_node_t), NODE_ALIGN);
+        void *p;
+        /*@ calls hb_spec_alloc; */
+        p = hb->allocator.alloc(hb->allocator.ctx, sizeof(hb_node_t), NODE_ALIGN);
         if (p == 0)
             goto fail;
         hb->spare_node[hb->num_spare_nodes++] = p;
     }
+    /*@ loop invariant HB_POOL_OK(hb) && hb->num_spare_nodes == \max(had_nodes, nodes);
+        loop invariant had_leaves <= hb->num_spare_leaves <= \max(had_leaves, leaves);
+        loop invariant \forall integer i; 0 <= i < had_nodes ==>
+                         hb->spare_node[i] == \at(hb->spare_node[i], Pre);
+        loop invariant \forall integer i; 0 <= i < had_leaves ==>
+                         hb->spare_leaf[i] == \at(hb->spare_leaf[i], Pre);
+        loop assigns hb->num_spare_leaves, hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1];
+        loop variant HBITMAP_SPARE_LEAVES - hb->num_spare_leaves;
+    */
     while (hb->num_spare_leaves < leaves) {
-        void *p = hb->allocator.alloc(hb->allocator.ctx, sizeof(hb_leaf_t), NODE_ALIGN);
+        void *p;
+        /*@ calls hb_spec_alloc; */
+        p = hb->allocator.alloc(hb->allocator.ctx, sizeof(hb_leaf_t), NODE_ALIGN);
         if (p == 0)
             goto fail;
         hb->spare_leaf[hb->num_spare_leaves++] = p;
@@ -1149,6 +1256,13 @@ static inline bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsig
 }
 
 /* Takes n entries off the free count (set) or gives them back (clear). */
+/*@ requires \valid(hb);
+    requires set != 0 ==> n <= hb->num_free;
+    requires set == 0 ==> hb->num_free + n <= SIZE_MAX;
+    assigns hb->num_free;
+    ensures set != 0 ==> hb->num_free == \old(hb->num_free) - n;
+    ensures set == 0 ==> hb->num_free == \old(hb->num_free) + n;
+*/
 static inline void free_count_update(hbitmap_t *hb, size_t n, bool set)
 {
     hb->num_free = set ? hb->num_free - n : hb->num_free + n;
@@ -1170,9 +1284,19 @@ static inline bool leaf_slot_apply(hbitmap_t *hb, hb_node_t *node, unsigned k, s
 /* Returns the free entries of node (slots of span cs) that end right
  * before slot k: the suffix of the nearest slot below k that is not all
  * free, plus the all-free slots after it. */
+/*@ requires \valid_read(node) && k <= 64 && cs <= 18014398509481984;
+    requires \forall integer j; 0 <= j < 64 ==> node->suf[j] <= cs;
+    assigns \nothing;
+    ensures \result <= 18014398509481984 * \old(k);
+*/
 static size_t node_free_before(const hb_node_t *node, unsigned k, size_t cs)
 {
     size_t run = 0;
+    /*@ loop invariant 0 <= k <= \at(k, Pre);
+        loop invariant run <= 18014398509481984 * (\at(k, Pre) - k);
+        loop assigns k, run;
+        loop variant k;
+    */
     while (k > 0) {
         k--;
         if (node->pre[k] != cs)
@@ -1184,9 +1308,19 @@ static size_t node_free_before(const hb_node_t *node, unsigned k, size_t cs)
 
 /* Returns the free entries of node (slots of span cs) that start right
  * after slot k. */
+/*@ requires \valid_read(node) && k < 64 && cs <= 18014398509481984;
+    requires \forall integer j; 0 <= j < 64 ==> node->pre[j] <= cs;
+    assigns \nothing;
+    ensures \result <= 18014398509481984 * (63 - k);
+*/
 static size_t node_free_after(const hb_node_t *node, unsigned k, size_t cs)
 {
     size_t run = 0;
+    /*@ loop invariant k + 1 <= j <= 64;
+        loop invariant run <= 18014398509481984 * (j - k - 1);
+        loop assigns j, run;
+        loop variant 64 - j;
+    */
     for (unsigned j = k + 1u; j < HBITMAP_FANOUT; j++) {
         if (node->pre[j] != cs)
             return run + node->pre[j];
@@ -1198,6 +1332,12 @@ static size_t node_free_after(const hb_node_t *node, unsigned k, size_t cs)
 /* Returns the longest free run touching a slot (or section of slots) with
  * runs c, between left free entries before it and right after it (cs: its
  * span). */
+/*@ requires RUNS_OK(c, cs) && cs <= HBITMAP_MAX_ENTRIES;
+    requires left <= HBITMAP_MAX_ENTRIES && right <= HBITMAP_MAX_ENTRIES;
+    assigns \nothing;
+    ensures c.pre == cs ==> \result == left + cs + right;
+    ensures c.pre != cs ==> \result == \max(c.max, \max(left + c.pre, c.suf + right));
+*/
 static size_t runs_through(hb_runs_t c, size_t left, size_t right, size_t cs)
 {
     if (c.pre == cs)
@@ -1206,6 +1346,11 @@ static size_t runs_through(hb_runs_t c, size_t left, size_t right, size_t cs)
 }
 
 /* Returns the summary of slot k of node. */
+/*@ requires \valid_read(node) && k < 64;
+    assigns \nothing;
+    ensures \result.pre == node->pre[k] && \result.suf == node->suf[k] &&
+            \result.max == node->max[k];
+*/
 static hb_runs_t slot_runs(const hb_node_t *node, unsigned k)
 {
     hb_runs_t r = {node->pre[k], node->suf[k], node->max[k]};
@@ -1214,6 +1359,14 @@ static hb_runs_t slot_runs(const hb_node_t *node, unsigned k)
 
 /* Returns the runs of a slot of span sb placed right after a section of
  * span sa with runs a: the runs of the two together. */
+/*@ requires RUNS_OK(a, sa) && RUNS_OK(b, sb);
+    requires sa + sb <= HBITMAP_MAX_ENTRIES;
+    assigns \nothing;
+    ensures RUNS_OK(\result, sa + sb);
+    ensures \result.pre == (a.pre == sa ? sa + b.pre : a.pre);
+    ensures \result.suf == (b.suf == sb ? sb + a.suf : b.suf);
+    ensures \result.max == \max(\max(a.max, b.max), a.suf + b.pre);
+*/
 static hb_runs_t runs_cat(hb_runs_t a, size_t sa, hb_runs_t b, size_t sb)
 {
     hb_runs_t r;
@@ -1440,6 +1593,20 @@ vmm_status_t hbitmap_prepare(hbitmap_t *hb, size_t first, size_t n, bool set)
 }
 
 /* Returns the pool to the allocator. */
+/*@ requires hb != \null ==> \valid(hb) && HB_ALLOCATOR(hb) && HB_POOL_OK(hb);
+    behavior null_bitmap:
+      assumes hb == \null;
+      assigns \nothing;
+    behavior ok:
+      assumes hb != \null;
+      assigns hb->num_spare_nodes, hb->num_spare_leaves,
+              hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1],
+              hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1];
+      ensures HB_POOL_OK(hb);
+      ensures hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0;
+    complete behaviors;
+    disjoint behaviors;
+*/
 void hbitmap_unprepare(hbitmap_t *hb)
 {
     if (hb == 0)
