@@ -1806,6 +1806,16 @@ static void op_null_arg(vmm_state_t *s, unsigned call, uint64_t va)
                           "vmm-null-arg");
         FUZZ_CHECK_STATUS(vmm_tree_insert(&s->vmm.tree, NULL), VMM_ERR_INVALID_ARGUMENT,
                           "vmm-null-arg");
+        /* a node that says it is in a tree already (height != 0) is refused
+         * before the walk, whatever its key; the live root likewise */
+        vmm_tree_node_t linked;
+        vmm_tree_node_init(&linked, va);
+        linked.height = 1;
+        FUZZ_CHECK_STATUS(vmm_tree_insert(&s->vmm.tree, &linked), VMM_ERR_INVALID_ARGUMENT,
+                          "vmm-tree-insert-linked");
+        if (s->vmm.tree.root != NULL)
+            FUZZ_CHECK_STATUS(vmm_tree_insert(&s->vmm.tree, s->vmm.tree.root),
+                              VMM_ERR_INVALID_ARGUMENT, "vmm-tree-insert-linked");
         FUZZ_CHECK_STATUS(vmm_tree_remove(NULL, &node), VMM_ERR_INVALID_ARGUMENT,
                           "vmm-null-arg");
         FUZZ_CHECK_STATUS(vmm_tree_remove(&s->vmm.tree, NULL), VMM_ERR_INVALID_ARGUMENT,
