@@ -339,6 +339,20 @@ static void test_frames_adapter(void)
     CHECK_ERR(fr.alloc(fr.ctx, 0, 1, &p), VMM_ERR_INVALID_ARGUMENT);
     CHECK_ERR(fr.alloc(fr.ctx, 1, 6, &p), VMM_ERR_INVALID_ARGUMENT);
     CHECK_ERR(fr.alloc(fr.ctx, 0x1000, 1, &p), VMM_ERR_OUT_OF_FRAMES);
+    /* in_use: every managed frame used (allocated or reserved); unmanaged
+     * frames count as used, a range of none of them too */
+    CHECK(fr.in_use != NULL);
+    CHECK_OK(fr.in_use(fr.ctx, 0x5000, 1));
+    CHECK_OK(fr.in_use(fr.ctx, 0x9F000, 2));          /* reserved */
+    CHECK_OK(fr.in_use(fr.ctx, 0xFEE00000, 1));       /* unmanaged */
+    CHECK_OK(fr.in_use(fr.ctx, UINT64_MAX & ~VMM_PAGE_MASK, 1));
+    CHECK_ERR(fr.in_use(fr.ctx, 0x4000, 2), VMM_ERR_FRAME_NOT_USED);
+    CHECK_ERR(fr.in_use(fr.ctx, 0x5000, 2), VMM_ERR_FRAME_NOT_USED); /* 0x6000 free */
+    CHECK_ERR(fr.in_use(fr.ctx, 0x3FE000, 8), VMM_ERR_FRAME_NOT_USED); /* 0x3FE free */
+    CHECK_ERR(fr.in_use(fr.ctx, 0x5800, 1), VMM_ERR_MISALIGNED);
+    CHECK_ERR(fr.in_use(fr.ctx, 0x5000, 0), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(fr.in_use(fr.ctx, UINT64_MAX & ~VMM_PAGE_MASK, 2), VMM_ERR_OVERFLOW);
+    CHECK_ERR(fr.in_use(NULL, 0x5000, 1), VMM_ERR_INVALID_ARGUMENT);
     CHECK(same(&s, &pmm));
     CHECK(!used(&pmm, 0x3000) && !used(&pmm, 0x4000));
 }
