@@ -19,6 +19,7 @@ MAX_LOG2=24
 FUZZ_SECONDS=60       # every fuzz row: a >= 60 s average (issue 13)
 EMU_FUZZ_SECONDS=60
 EMPTY_FUZZ_SECONDS=10 # the empty target's rate is steady after a second
+BENCH_FUZZ_SEED=${BENCH_FUZZ_SEED:-1} # libFuzzer -seed of every fuzz row (fuzz_rate)
 PROVE_TIMEOUT=120
 [[ ${1:-} == --quick ]] && { MAX_LOG2=20; FUZZ_SECONDS=2; EMU_FUZZ_SECONDS=2; EMPTY_FUZZ_SECONDS=2; }
 
@@ -165,7 +166,7 @@ fuzz_figures() {
     load0=$(cut -d' ' -f1 /proc/loadavg)
     read -r rate note ran cpu_rate < <(fuzz_rate "$bin" "$ROOT/corpus/$t" "$secs" "$maxlen")
     [[ $note == ok ]] &&
-      note="${ran}s from corpus/$t (-max_len=$maxlen), load $load0..$(cut -d' ' -f1 /proc/loadavg), $cpu_rate exec per CPU-second; empty target ${EMPTY_FUZZ_SECONDS}s" ||
+      note="${ran}s from corpus/$t (-max_len=$maxlen, -seed=$BENCH_FUZZ_SEED), load $load0..$(cut -d' ' -f1 /proc/loadavg), $cpu_rate exec per CPU-second; empty target ${EMPTY_FUZZ_SECONDS}s" ||
       note="run stopped on a crash after ${ran}s: run ./fuzz.sh with this target"
     row "fuzz exec/s, $t (libFuzzer, ASan+UBSan)" "$rate exec/s" \
         "empty target $empty exec/s ($empty_cpu per CPU-second)" "$(ratio "$rate" "$empty")" "$note"
@@ -182,8 +183,10 @@ fuzz_figures() {
 fuzz_rate() {
   local bin=$1 corpus=$2 secs=${3:-$FUZZ_SECONDS} maxlen=${4:-} scratch
   scratch=$(mktemp -d)
+  # a fixed libFuzzer seed: one 60 s campaign's rate depends on its seed
+  # (paging: 16-24k exec/s over seeds 1-5), so runs compare only seed to seed
   local args=(-max_total_time="$secs" -print_final_stats=1 -close_fd_mask=1
-              -artifact_prefix="$scratch/")
+              -seed="$BENCH_FUZZ_SEED" -artifact_prefix="$scratch/")
   [[ -n $maxlen ]] && args+=(-max_len="$maxlen")
   [[ -f $corpus.dict ]] && args+=(-dict="$corpus.dict")
   args+=("$scratch")
