@@ -508,6 +508,99 @@ static void test_unmap_frees_when_last_goes(void)
     teardown();
 }
 
+/* The emptiness test reads a table a block of 8 entries at a time: a run
+ * cleared next to (or in the same block as) one surviving entry keeps the
+ * table, and the survivor's own unmap then frees it, for survivors and runs
+ * at every block edge. */
+static void test_unmap_keeps_table_with_block_neighbour(void)
+{
+    setup();
+    const uint64_t base = 0x7F0000000000ull;
+    const unsigned survivors[] = { 0, 1, 6, 7, 8, 9, 15, 16, 255, 256, 263, 264, 504, 510, 511 };
+    const unsigned runs[][2] = { /* first entry, entries */
+        { 0, 1 }, { 1, 1 }, { 1, 6 }, { 0, 7 }, { 0, 8 }, { 1, 7 }, { 7, 2 }, { 8, 8 },
+        { 9, 6 }, { 2, 14 }, { 17, 200 }, { 100, 156 }, { 256, 7 }, { 257, 7 },
+        { 265, 239 }, { 505, 5 }, { 505, 7 }, { 511, 1 }, { 2, 500 }, { 1, 510 },
+    };
+    for (unsigned a = 0; a < sizeof survivors / sizeof survivors[0]; a++) {
+        for (unsigned r = 0; r < sizeof runs / sizeof runs[0]; r++) {
+            unsigned s = survivors[a], first = runs[r][0], n = runs[r][1];
+            if (s >= first && s < first + n)
+                continue;
+            CHECK_OK(x86_map(&pt, base + s * K4, 0, K4, K4, 0));
+            CHECK_OK(x86_map(&pt, base + first * K4, 0, n * K4, K4, 0));
+            CHECK(pt.table_frames == 4);
+            CHECK_OK(x86_unmap(&pt, base + first * K4, n * K4, K4));
+            CHECK(pt.table_frames == 4);
+            check_unmapped(base + first * K4);
+            check_translates(base + s * K4, 0, K4, 0);
+            CHECK_OK(x86_unmap(&pt, base + s * K4, K4, K4));
+            CHECK(pt.table_frames == 1);
+        }
+    }
+    /* the parent levels too: a PD kept by a PT in the same block, a PDPT by
+     * a PD in the next block */
+    CHECK_OK(x86_map(&pt, base + 3 * M2, 0, K4, K4, 0));
+    CHECK_OK(x86_map(&pt, base + 4 * M2, 0, K4, K4, 0));
+    CHECK_OK(x86_map(&pt, base + 8 * G1, 0, K4, K4, 0));
+    CHECK(pt.table_frames == 1 + 1 + 2 + 3);
+    CHECK_OK(x86_unmap(&pt, base + 4 * M2, K4, K4)); /* its PT only */
+    CHECK(pt.table_frames == 6);
+    CHECK_OK(x86_unmap(&pt, base + 3 * M2, K4, K4)); /* PT and PD */
+    CHECK(pt.table_frames == 4);
+    CHECK_OK(x86_unmap(&pt, base + 8 * G1, K4, K4)); /* PT, PD, PDPT */
+    CHECK(pt.table_frames == 1);
+    teardown();
+}
+
+/* X86_PAGING_TEARDOWN: unmap checks and clears as always (all or nothing),
+ * but leaves emptied tables linked; destroy then frees every table. */
+static void test_teardown_unmap_keeps_tables(void)
+{
+    setup();
+    const uint64_t base = 0x7F0000000000ull;
+    CHECK_OK(x86_map(&pt, base, 0x200000, 3 * K4, K4, VMM_ATTR_WRITABLE));
+    CHECK_OK(x86_map(&pt, base + G1, 0, M2, M2, 0));
+    CHECK(pt.table_frames == 1 + 1 + 2 + 1);
+    pt.flags |= X86_PAGING_TEARDOWN;
+    state_t before;
+    state_take(&before);
+    CHECK_ERR(x86_unmap(&pt, base, 4 * K4, K4), VMM_ERR_NOT_MAPPED);
+    CHECK_ERR(x86_unmap(&pt, base + G1, K4, K4), VMM_ERR_LARGE_PAGE_CONFLICT);
+    CHECK(state_same(&before));
+    state_free(&before);
+    size_t free0 = pmm_free_count(&hm.pmm);
+    CHECK_OK(x86_unmap(&pt, base, 3 * K4, K4));
+    CHECK_OK(x86_unmap(&pt, base + G1, M2, M2));
+    check_unmapped(base);
+    check_unmapped(base + G1);
+    CHECK(pt.table_frames == 5); /* nothing pruned, nothing freed */
+    CHECK(pmm_free_count(&hm.pmm) == free0);
+    const x86_pte_t *pml4 = hostmem_ptr(&hm, pt.pml4);
+    CHECK(X86_PTE_PRESENT(pml4[X86_PX(X86_LEVEL_PML4, base)]));
+    teardown(); /* destroy frees the five tables: every frame back */
+}
+
+/* destroy tells tables from large pages inside one block of entries: a PD
+ * whose entries 0 and 2 map 2 MiB pages and 1 and 3 point to PTs, a PDPT
+ * mixing 1 GiB pages and PDs the same way. */
+static void test_destroy_mixed_block(void)
+{
+    setup();
+    const uint64_t base = 0x7F0000000000ull;
+    for (unsigned i = 0; i < 4; i++) {
+        if (i % 2 == 0) {
+            CHECK_OK(x86_map(&pt, base + i * M2, 0x40000000ull, M2, M2, 0));
+            CHECK_OK(x86_map(&pt, base + (i + 8) * G1, 0x40000000ull, G1, G1, 0));
+        } else {
+            CHECK_OK(x86_map(&pt, base + i * M2, 0x40000000ull, K4, K4, 0));
+            CHECK_OK(x86_map(&pt, base + (i + 8) * G1, 0x40000000ull, K4, K4, 0));
+        }
+    }
+    CHECK(pt.table_frames == 1 + 1 + 1 + 2 + 2 * 2);
+    teardown(); /* every table back, the mapped frames untouched */
+}
+
 /* Fails the Nth table allocation for every N: the state is unchanged, then
  * the map succeeds; unmap brings everything back. */
 static void rollback_case(uint64_t virt, uint64_t len, uint64_t size,
@@ -750,6 +843,9 @@ int main(void)
     RUN(test_state_errors);
     RUN(test_unmap_across_tables);
     RUN(test_unmap_frees_when_last_goes);
+    RUN(test_unmap_keeps_table_with_block_neighbour);
+    RUN(test_teardown_unmap_keeps_tables);
+    RUN(test_destroy_mixed_block);
     RUN(test_rollback_at_every_point);
     RUN(test_init_and_destroy);
     RUN(test_mapper_interface);

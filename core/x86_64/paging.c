@@ -50,12 +50,48 @@ static bool is_leaf(x86_pte_t e, int level)
            (level <= X86_LEVEL_PDPT && X86_PTE_LARGE(e));
 }
 
+/* Entries per block of a table scan: a block is tested with one OR. */
+#define SCAN_BLOCK 8u
+#define SCAN_BLOCKS (X86_ENTRIES / SCAN_BLOCK)
+_Static_assert(X86_KERNEL_HALF_SLOT % SCAN_BLOCK == 0, "the kernel half starts a block");
+
+typedef struct table_block {
+    x86_pte_t e[SCAN_BLOCK];
+} table_block_t;
+
+/* A whole table as one object: assigning it zeroes the table in one block
+ * operation (memset), not 512 single stores; scans read it block by block. */
+typedef struct table_image {
+    table_block_t block[SCAN_BLOCKS];
+} table_image_t;
+_Static_assert(sizeof(table_image_t) == X86_ENTRIES * sizeof(x86_pte_t), "one table");
+
+/* Returns the table at phys as blocks. */
+static table_image_t *image_at(const x86_paging_t *pt, uint64_t phys)
+{
+    return (table_image_t *)table_at(pt, phys);
+}
+
 /* Zeroes the table frame at phys. */
 static void table_zero(const x86_paging_t *pt, uint64_t phys)
 {
-    x86_pte_t *t = table_at(pt, phys);
-    for (unsigned i = 0; i < X86_ENTRIES; i++)
-        t[i] = 0;
+    *image_at(pt, phys) = (table_image_t){ { { { 0 } } } };
+}
+
+/* Returns the OR of the entries of block blk (zero when none of them is
+ * present or holds anything). */
+static x86_pte_t block_bits(const table_block_t *blk)
+{
+    return blk->e[0] | blk->e[1] | blk->e[2] | blk->e[3] | blk->e[4] | blk->e[5] |
+           blk->e[6] | blk->e[7];
+}
+
+/* Returns true when entry e at level (above the PT level) points to a table:
+ * present, not a large page. */
+static bool is_table(x86_pte_t e, int level)
+{
+    x86_pte_t large = level == X86_LEVEL_PDPT || level == X86_LEVEL_PD ? X86_PTE_PS : 0;
+    return (e & (X86_PTE_P | large)) == X86_PTE_P;
 }
 
 /* Returns true when pt holds tables (initialised and not destroyed). */
@@ -213,27 +249,46 @@ static uint64_t next_table(x86_paging_t *pt, x86_pte_t *e, uint64_t *chain)
     return phys;
 }
 
-/* Phase 3 of a map: writes every leaf, creating tables from the chain. */
+/* Returns how many of the `pages` pages of level `leaf` from va lie in the
+ * same level-`leaf` table as va (at least 1). Shifts, not divisions: this runs
+ * on every map and unmap. */
+static uint64_t pages_in_table(uint64_t va, uint64_t pages, int leaf)
+{
+    uint64_t region = X86_LEVEL_SIZE(leaf + 1);
+    uint64_t run = (region - (va & (region - 1u))) >> X86_PX_SHIFT(leaf);
+    return run < pages ? run : pages;
+}
+
+/* Writes the n leaves from index first of table t (all zero), mapping
+ * consecutive pages of page_size from phys with flags. */
+static void fill_leaves(x86_pte_t *t, unsigned first, uint64_t n,
+                        uint64_t phys, uint64_t page_size, x86_pte_t flags)
+{
+    VMM_ASSERT(n >= 1 && n <= X86_ENTRIES - first && !(phys & (page_size - 1u)));
+    for (unsigned i = 0; i < (unsigned)n; i++) {
+        x86_pte_t *e = &t[first + i];
+        VMM_ASSERT(*e == 0);
+        *e = ((phys + i * page_size) & X86_PTE_ADDR_MASK) | flags;
+    }
+}
+
+/* Phase 3 of a map: writes every leaf, one leaf table's run at a time,
+ * creating tables from the chain. */
 static void map_install(x86_paging_t *pt, uint64_t virt, uint64_t phys,
                         uint64_t pages, uint64_t page_size, int leaf,
                         x86_pte_t flags, uint64_t *chain)
 {
-    unsigned region_shift = X86_PX_SHIFT(leaf + 1);
-    x86_pte_t *leaf_table = NULL;
-    uint64_t leaf_region = 0;
-    for (uint64_t i = 0; i < pages; i++) {
-        uint64_t va = virt + i * page_size;
-        if (leaf_table == NULL || (va >> region_shift) != leaf_region) {
-            uint64_t table = pt->pml4;
-            for (int level = X86_LEVEL_PML4; level > leaf; level--)
-                table = next_table(pt, &table_at(pt, table)[X86_PX(level, va)],
-                                   chain);
-            leaf_table = table_at(pt, table);
-            leaf_region = va >> region_shift;
-        }
-        x86_pte_t *e = &leaf_table[X86_PX(leaf, va)];
-        VMM_ASSERT(*e == 0);
-        *e = ((phys + i * page_size) & X86_PTE_ADDR_MASK) | flags;
+    uint64_t done = 0;
+    while (done < pages) {
+        uint64_t va = virt + done * page_size;
+        uint64_t table = pt->pml4;
+        for (int level = X86_LEVEL_PML4; level > leaf; level--)
+            table = next_table(pt, &table_at(pt, table)[X86_PX(level, va)],
+                               chain);
+        uint64_t run = pages_in_table(va, pages - done, leaf);
+        fill_leaves(table_at(pt, table), X86_PX(leaf, va), run,
+                    phys + done * page_size, page_size, flags);
+        done += run;
     }
 }
 
@@ -262,16 +317,6 @@ vmm_status_t x86_map(x86_paging_t *pt, uint64_t virt, uint64_t phys,
                 x86_attrs_to_pte(attrs, page_size), &chain);
     VMM_ASSERT(chain == CHAIN_END);
     return VMM_OK;
-}
-
-/* Returns how many of the `pages` pages of level `leaf` from va lie in the
- * same level-`leaf` table as va (at least 1). Shifts, not divisions: this runs
- * on every unmap. */
-static uint64_t pages_in_table(uint64_t va, uint64_t pages, int leaf)
-{
-    uint64_t region = X86_LEVEL_SIZE(leaf + 1);
-    uint64_t run = (region - (va & (region - 1u))) >> X86_PX_SHIFT(leaf);
-    return run < pages ? run : pages;
 }
 
 /* Walks from the PML4 to the level-`leaf` table holding va's entry, storing
@@ -334,16 +379,21 @@ static vmm_status_t unmap_check(const x86_paging_t *pt, uint64_t virt,
 }
 
 /* Returns true when table t has no non-zero entry outside [first, first + n)
- * (those are known to be zero). Looks at the nearest entries first and stops
- * at the first non-zero one. */
-static bool table_empty_around(const x86_pte_t *t, unsigned first, unsigned n)
+ * (n >= 1; those are known to be zero). Tests a block of SCAN_BLOCK entries
+ * at a time: the blocks holding the range's ends, then outward, nearest
+ * first, stopping at the first block with a non-zero entry. The blocks
+ * between the ends lie inside the range. */
+static bool table_empty_around(const table_image_t *t, unsigned first, unsigned n)
 {
-    unsigned lo = first;
-    unsigned hi = first + n;
-    while (lo > 0 || hi < X86_ENTRIES) {
-        if (hi < X86_ENTRIES && t[hi++] != 0)
+    unsigned lo = first / SCAN_BLOCK;
+    unsigned hi = (first + n - 1u) / SCAN_BLOCK;
+    if ((block_bits(&t->block[lo]) | block_bits(&t->block[hi])) != 0)
+        return false;
+    hi++;
+    while (lo > 0 || hi < SCAN_BLOCKS) {
+        if (hi < SCAN_BLOCKS && block_bits(&t->block[hi++]) != 0)
             return false;
-        if (lo > 0 && t[--lo] != 0)
+        if (lo > 0 && block_bits(&t->block[--lo]) != 0)
             return false;
     }
     return true;
@@ -352,14 +402,17 @@ static bool table_empty_around(const x86_pte_t *t, unsigned first, unsigned n)
 /* Releases the tables on va's path (path[level] = table at level) that are
  * empty, from the leaf table up, each unlinked from its parent first;
  * entries [first, first + n) of the leaf table are known to be zero. The
- * PML4 and pinned kernel-half PDPTs are never released. */
+ * PML4 and pinned kernel-half PDPTs are never released, nor anything while
+ * pt is torn down (x86_paging_destroy frees it all). */
 static void prune_path(x86_paging_t *pt, uint64_t va,
                        const uint64_t path[X86_LEVELS], int leaf,
                        unsigned first, unsigned n)
 {
+    if (pt->flags & X86_PAGING_TEARDOWN)
+        return;
     for (int level = leaf; level < X86_LEVEL_PML4; level++) {
         if (pinned_table(pt, va, level) ||
-            !table_empty_around(table_at(pt, path[level]), first, n))
+            !table_empty_around(image_at(pt, path[level]), first, n))
             return;
         first = X86_PX(level + 1, va);
         n = 1;
@@ -524,14 +577,19 @@ vmm_status_t x86_paging_init(x86_paging_t *pt, const vmm_frames_t *frames,
 static void destroy_table(x86_paging_t *pt, uint64_t phys, int level)
 {
     if (level > X86_LEVEL_PT) {
-        const x86_pte_t *t = table_at(pt, phys);
+        const table_image_t *t = image_at(pt, phys);
         unsigned end = level == X86_LEVEL_PML4 &&
                                (pt->flags & X86_PAGING_KERNEL_HALF_BORROWED)
                            ? X86_KERNEL_HALF_SLOT
                            : X86_ENTRIES;
-        for (unsigned i = 0; i < end; i++)
-            if (X86_PTE_PRESENT(t[i]) && !is_leaf(t[i], level))
-                destroy_table(pt, X86_PTE_ADDR(t[i]), level - 1);
+        for (unsigned b = 0; b < end / SCAN_BLOCK; b++) {
+            const table_block_t *blk = &t->block[b];
+            if (block_bits(blk) == 0)
+                continue; /* nothing below these entries */
+            for (unsigned i = 0; i < SCAN_BLOCK; i++)
+                if (is_table(blk->e[i], level))
+                    destroy_table(pt, X86_PTE_ADDR(blk->e[i]), level - 1);
+        }
     }
     vmm_status_t st = pt->frames.free(pt->frames.ctx, phys, 1);
     VMM_ASSERT(st == VMM_OK);

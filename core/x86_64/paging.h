@@ -64,6 +64,11 @@ typedef struct x86_table_release {
  * space, aspace.h): map/unmap refuse the kernel half (VMM_ERR_OUT_OF_BOUNDS),
  * translate reads through it, destroy leaves it alone. */
 #define X86_PAGING_KERNEL_HALF_BORROWED (1u << 1)
+/* The tables are being torn down (set right before x86_paging_destroy, as
+ * x86_aspace_destroy does around vmm_deinit): x86_unmap still checks and
+ * clears every entry but leaves emptied tables linked, without scanning them
+ * for emptiness, since x86_paging_destroy frees every table next. */
+#define X86_PAGING_TEARDOWN (1u << 2)
 /* First PML4 slot of the kernel half (0xFFFF800000000000). */
 #define X86_KERNEL_HALF_SLOT 256u
 
