@@ -86,12 +86,28 @@ static x86_pte_t block_bits(const table_block_t *blk)
            blk->e[6] | blk->e[7];
 }
 
+/* The PS bits that make an entry at level a leaf (none in the PML4). */
+#define LEAF_PS(level) ((level) == X86_LEVEL_PML4 ? 0 : X86_PTE_PS)
+/* Bit 0 set when entry e, whose PS bits that count are ps, points to a
+ * table: P set and PS (bit 7, shifted down to bit 0) clear. */
+#define TABLE_BIT(e, ps) ((e) & ~(((e) & (ps)) >> 7) & X86_PTE_P)
+_Static_assert(X86_PTE_PS >> 7 == X86_PTE_P, "TABLE_BIT shifts PS onto P");
+
 /* Returns true when entry e at level (above the PT level) points to a table:
  * present, not a large page. */
 static bool is_table(x86_pte_t e, int level)
 {
-    x86_pte_t large = level == X86_LEVEL_PDPT || level == X86_LEVEL_PD ? X86_PTE_PS : 0;
-    return (e & (X86_PTE_P | large)) == X86_PTE_P;
+    return TABLE_BIT(e, LEAF_PS(level)) != 0;
+}
+
+/* Returns non-zero when an entry of block blk of a level-`level` table
+ * (above the PT level) points to a table. */
+static x86_pte_t block_tables(const table_block_t *blk, int level)
+{
+    x86_pte_t ps = LEAF_PS(level);
+    return TABLE_BIT(blk->e[0], ps) | TABLE_BIT(blk->e[1], ps) | TABLE_BIT(blk->e[2], ps) |
+           TABLE_BIT(blk->e[3], ps) | TABLE_BIT(blk->e[4], ps) | TABLE_BIT(blk->e[5], ps) |
+           TABLE_BIT(blk->e[6], ps) | TABLE_BIT(blk->e[7], ps);
 }
 
 /* Returns true when pt holds tables (initialised and not destroyed). */
@@ -584,8 +600,8 @@ static void destroy_table(x86_paging_t *pt, uint64_t phys, int level)
                            : X86_ENTRIES;
         for (unsigned b = 0; b < end / SCAN_BLOCK; b++) {
             const table_block_t *blk = &t->block[b];
-            if (block_bits(blk) == 0)
-                continue; /* nothing below these entries */
+            if (block_tables(blk, level) == 0)
+                continue; /* no table below these entries */
             for (unsigned i = 0; i < SCAN_BLOCK; i++)
                 if (is_table(blk->e[i], level))
                     destroy_table(pt, X86_PTE_ADDR(blk->e[i]), level - 1);
