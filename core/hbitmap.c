@@ -91,6 +91,12 @@ static unsigned ctz64(uint64_t x)
 }
 
 /* Returns the number of leading zero bits of x (64 when x == 0). */
+/*@ assigns \nothing;
+    ensures 0 <= \result <= 64;
+    ensures \result == 64 <==> x == 0;
+    ensures \forall integer k; 64 - \result <= k < 64 ==> !BIT(x, k);
+    ensures \result < 64 ==> BIT(x, 63 - \result);
+*/
 static unsigned clz64(uint64_t x)
 {
     return x == 0 ? 64u : (unsigned)__builtin_clzll(x);
@@ -278,11 +284,22 @@ typedef struct hb_runs {
 /* Returns the free runs of words [w0, w1) of lf, a word at a time: runs
  * across words from each word's free prefix and suffix; a word's inner runs
  * (< 63) only matter when no longer run exists. */
+/*@ requires \valid_read(lf) && w0 <= w1 <= 64;
+    assigns \nothing;
+    ensures RUNS_OK(\result, 64 * (w1 - w0));
+*/
 static hb_runs_t words_runs(const hb_leaf_t *lf, unsigned w0, unsigned w1)
 {
     hb_runs_t r = {0, 0, 0};
     size_t run = 0;
     bool in_prefix = true, mixed = false;
+    /*@ loop invariant w0 <= w <= w1;
+        loop invariant run <= 64 * (w - w0) && r.pre <= 64 * (w - w0) &&
+                       r.max <= 64 * (w - w0) && r.suf == 0;
+        loop invariant mixed ==> w0 < w;
+        loop assigns w, run, r, in_prefix, mixed;
+        loop variant w1 - w;
+    */
     for (unsigned w = w0; w < w1; w++) {
         uint64_t x = lf->bits[w];
         if (x == 0) {
@@ -310,6 +327,11 @@ static hb_runs_t words_runs(const hb_leaf_t *lf, unsigned w0, unsigned w1)
     r.max = MAX(r.max, run);
     r.suf = run;
     if (mixed && r.max < WORD_BITS - 2u) {
+        /*@ loop invariant w0 <= w <= w1 && r.max <= 64 * (w1 - w0);
+            loop invariant RUNS_OK(r, 64 * (w1 - w0));
+            loop assigns w, r.max;
+            loop variant w1 - w;
+        */
         for (unsigned w = w0; w < w1; w++)
             if (lf->bits[w] != 0 && lf->bits[w] != ALL_ONES)
                 r.max = MAX(r.max, word_inner_max(lf->bits[w]));
@@ -319,12 +341,20 @@ static hb_runs_t words_runs(const hb_leaf_t *lf, unsigned w0, unsigned w1)
 
 /* Returns the free runs of lf from its words (what the group runs and
  * the parent's summary must agree with). */
+/*@ requires \valid_read(lf);
+    assigns \nothing;
+    ensures RUNS_OK(\result, 4096);
+*/
 static hb_runs_t leaf_runs(const hb_leaf_t *lf)
 {
     return words_runs(lf, 0, HBITMAP_LEAF_WORDS);
 }
 
 /* Returns the free runs of group g of lf from its words. */
+/*@ requires \valid_read(lf) && g < 8;
+    assigns \nothing;
+    ensures RUNS_OK(\result, 512);
+*/
 static hb_runs_t group_runs(const hb_leaf_t *lf, unsigned g)
 {
     return words_runs(lf, g * HBITMAP_GROUP_WORDS, (g + 1u) * HBITMAP_GROUP_WORDS);
@@ -333,8 +363,25 @@ static hb_runs_t group_runs(const hb_leaf_t *lf, unsigned g)
 /* Recomputes the runs of the groups of lf holding offsets [a, b), just
  * made used (set) or free: a group inside [a, b) is uniform, its words
  * are not read. */
+/*@ requires \valid(lf) && a < b <= 4096;
+    assigns lf->gpre[a / 512 .. (b - 1) / 512], lf->gsuf[a / 512 .. (b - 1) / 512],
+            lf->gmax[a / 512 .. (b - 1) / 512];
+    ensures \forall integer g; a / 512 <= g <= (b - 1) / 512 ==>
+              lf->gpre[g] <= 512 && lf->gsuf[g] <= 512 && lf->gmax[g] <= 512;
+    ensures \forall integer g; a <= 512 * g && 512 * g + 512 <= b ==>
+              lf->gpre[g] == lf->gsuf[g] == lf->gmax[g] == (set ? 0 : 512);
+*/
 static void groups_update(hb_leaf_t *lf, size_t a, size_t b, bool set)
 {
+    /*@ loop invariant a / 512 <= g <= (b - 1) / 512 + 1;
+        loop invariant \forall integer h; a / 512 <= h < g ==>
+                         lf->gpre[h] <= 512 && lf->gsuf[h] <= 512 && lf->gmax[h] <= 512;
+        loop invariant \forall integer h; a / 512 <= h < g && a <= 512 * h && 512 * h + 512 <= b ==>
+                         lf->gpre[h] == lf->gsuf[h] == lf->gmax[h] == (set ? 0 : 512);
+        loop assigns g, lf->gpre[a / 512 .. (b - 1) / 512], lf->gsuf[a / 512 .. (b - 1) / 512],
+                     lf->gmax[a / 512 .. (b - 1) / 512];
+        loop variant (b - 1) / 512 + 1 - g;
+    */
     for (unsigned g = (unsigned)(a / GROUP_ENTRIES); g <= (b - 1u) / GROUP_ENTRIES; g++) {
         size_t gs = g * GROUP_ENTRIES;
         size_t v = set ? 0 : GROUP_ENTRIES;
@@ -384,8 +431,15 @@ static hb_runs_t leaf_group_runs(const hb_leaf_t *lf)
 }
 
 /* Returns true when the group runs of lf are those of its words. */
+/*@ requires \valid_read(lf);
+    assigns \nothing;
+*/
 static bool groups_ok(const hb_leaf_t *lf)
 {
+    /*@ loop invariant 0 <= g <= 8;
+        loop assigns g;
+        loop variant 8 - g;
+    */
     for (unsigned g = 0; g < HBITMAP_LEAF_GROUPS; g++) {
         hb_runs_t r = group_runs(lf, g);
         if (lf->gpre[g] != r.pre || lf->gsuf[g] != r.suf || lf->gmax[g] != r.max)
