@@ -1034,12 +1034,24 @@ static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t 
         const hb_node_t *c = node->child[k].node;
         size_t cs = SPAN(l - 1u), run = 0;
         unsigned j = 0;
-        for (; j < HBITMAP_FANOUT; j++) {
-            if (run + c->pre[j] >= n)
-                return s + j * cs - run;
-            if (c->max[j] >= n)
-                break;
-            run = c->pre[j] == cs ? run + cs : c->suf[j];
+        if (n <= cs) {
+            /* a run of n crosses at most one slot boundary (an all-free
+             * slot fits it alone): the run into slot j is suf[j - 1] */
+            for (; j < HBITMAP_FANOUT; j++) {
+                if (run + c->pre[j] >= n)
+                    return s + j * cs - run;
+                if (c->max[j] >= n)
+                    break;
+                run = c->suf[j];
+            }
+        } else {
+            for (; j < HBITMAP_FANOUT; j++) {
+                if (run + c->pre[j] >= n)
+                    return s + j * cs - run;
+                if (c->max[j] >= n)
+                    break;
+                run = c->pre[j] == cs ? run + cs : c->suf[j];
+            }
         }
         VMM_ASSERT(j < HBITMAP_FANOUT && c->child[j].node != 0);
         node = c;
@@ -1257,7 +1269,16 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
         node->child[k].leaf = lf;
     } else {
         hb_node_t *c = take_node(hb);
-        node_fill(c, full, l);
+        size_t v = full ? 0 : SPAN(l - 1u); /* node_fill, a stretch at a time */
+        for (unsigned j = 0; j < HBITMAP_FANOUT; j++)
+            c->child[j].node = 0;
+        for (unsigned j = 0; j < HBITMAP_FANOUT; j++)
+            c->pre[j] = v;
+        for (unsigned j = 0; j < HBITMAP_FANOUT; j++)
+            c->suf[j] = v;
+        for (unsigned j = 0; j < HBITMAP_FANOUT; j++)
+            c->max[j] = v;
+        c->full = full ? ALL_ONES : 0;
         node->child[k].node = c;
     }
     node->full &= ~SLOT_BIT(k);
@@ -1736,18 +1757,22 @@ static bool node_slots_ok(const hbitmap_t *hb, const hb_node_t *node, unsigned l
     size_t cs = SPAN(l), run = 0;
     hb_runs_t r = {0, 0, 0};
     bool in_prefix = true;
+    /* slots [0, whole) end at or below num_entries, [0, some) start below */
+    size_t below = hb->num_entries > base ? hb->num_entries - base : 0;
+    unsigned whole = (unsigned)MIN(below >> SHIFT(l), HBITMAP_FANOUT);
+    unsigned some = whole < HBITMAP_FANOUT && (below & (cs - 1u)) != 0 ? whole + 1u : whole;
+    if (whole < HBITMAP_FANOUT && (node->full >> whole) != 0)
+        return false; /* FULL over padding */
     for (unsigned j = 0; j < HBITMAP_FANOUT; j++) {
-        size_t s = base + ((size_t)j << SHIFT(l));
         bool full = (node->full & SLOT_BIT(j)) != 0;
         size_t pre = node->pre[j];
         if (node->child[j].node != 0) {
-            if (full || s >= hb->num_entries)
+            if (full || j >= some)
                 return false; /* FULL pointer slot, node in the padding */
         } else {
             size_t v = full ? 0 : cs;
-            if ((full && s + cs > hb->num_entries) || pre != v || node->suf[j] != v ||
-                node->max[j] != v)
-                return false; /* FULL over padding, uniform summary wrong */
+            if (pre != v || node->suf[j] != v || node->max[j] != v)
+                return false; /* uniform summary wrong */
         }
         if (pre == cs) {
             run += cs;

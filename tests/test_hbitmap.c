@@ -779,6 +779,21 @@ static void test_checks_reject_corruption(void)
     CHECK(hbitmap_check(&hb) && hbitmap_check_range(&hb, p2 - 5u, 30));
     hbitmap_destroy(&hb);
     CHECK(fa.live == 0);
+    /* a uniform slot over the padding made FULL, its summary to match */
+    CHECK_OK(hbitmap_init(&hb, num, &a));
+    CHECK(hbitmap_check(&hb) && hbitmap_check_range(&hb, 0, num));
+    hb.root.full |= (uint64_t)1 << 63;
+    hb.root.pre[63] = hb.root.suf[63] = hb.root.max[63] = 0;
+    CHECK(!hbitmap_check(&hb) && !hbitmap_check_range(&hb, 0, num) &&
+          !hbitmap_check_at(&hb, 0) && !hbitmap_check_range(&hb, 7, 1));
+    /* the slot below it made FULL so is fine */
+    hb.root.full = (uint64_t)1 << 62;
+    hb.root.pre[63] = hb.root.suf[63] = hb.root.max[63] = (size_t)1 << 24;
+    hb.root.pre[62] = hb.root.suf[62] = hb.root.max[62] = 0;
+    hb.num_free -= (size_t)1 << 24;
+    CHECK(hbitmap_check(&hb) && hbitmap_check_range(&hb, 0, num));
+    hbitmap_destroy(&hb);
+    CHECK(fa.live == 0);
 }
 
 int main(void)
