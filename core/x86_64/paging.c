@@ -93,17 +93,19 @@ static x86_pte_t block_bits(const table_block_t *blk)
 #define TABLE_BIT(e, ps) ((e) & ~(((e) & (ps)) >> 7) & X86_PTE_P)
 _Static_assert(X86_PTE_PS >> 7 == X86_PTE_P, "TABLE_BIT shifts PS onto P");
 
-/* Returns true when entry e at level (above the PT level) points to a table:
- * present, not a large page. */
+/* Returns true when entry e at level points to a table: present, not a
+ * large page, not in a page table (whose entries are all leaves). */
 static bool is_table(x86_pte_t e, int level)
 {
-    return TABLE_BIT(e, LEAF_PS(level)) != 0;
+    return level != X86_LEVEL_PT && TABLE_BIT(e, LEAF_PS(level)) != 0;
 }
 
 /* Returns non-zero when an entry of block blk of a level-`level` table
- * (above the PT level) points to a table. */
+ * points to a table (never in a page table). */
 static x86_pte_t block_tables(const table_block_t *blk, int level)
 {
+    if (level == X86_LEVEL_PT)
+        return 0;
     x86_pte_t ps = LEAF_PS(level);
     return TABLE_BIT(blk->e[0], ps) | TABLE_BIT(blk->e[1], ps) | TABLE_BIT(blk->e[2], ps) |
            TABLE_BIT(blk->e[3], ps) | TABLE_BIT(blk->e[4], ps) | TABLE_BIT(blk->e[5], ps) |
