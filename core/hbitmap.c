@@ -1038,6 +1038,11 @@ static size_t range_scan(const hbitmap_t *hb, size_t first, size_t end, bool wan
         }
         const hb_node_t *node = stack[d];
         unsigned k = next[d];
+        /* uniform slots of the other state before the last: skipped together */
+        uint64_t other = want_set ? ~node->full : node->full;
+        while (k < last[d] && node->child[k].node == 0 && (other & SLOT_BIT(k)) != 0)
+            k++;
+        next[d] = k;
         size_t s = base[d] + span_mul(k, l);
         size_t a = MAX(first, s), b = MIN(end, s + SPAN(l));
         if (node->child[k].node == 0) {
@@ -1112,12 +1117,24 @@ static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t 
         const hb_node_t *c = node->child[k].node;
         size_t cs = SPAN(l - 1u), run = 0;
         unsigned j = 0;
-        for (; j < HBITMAP_FANOUT; j++) {
-            if (run + c->pre[j] >= n)
-                return s + j * cs - run;
-            if (c->max[j] >= n)
-                break;
-            run = c->pre[j] == cs ? run + cs : c->suf[j];
+        if (n <= cs) {
+            /* a run of n crosses at most one slot boundary (an all-free
+             * slot fits it alone): the run into slot j is suf[j - 1] */
+            for (; j < HBITMAP_FANOUT; j++) {
+                if (run + c->pre[j] >= n)
+                    return s + j * cs - run;
+                if (c->max[j] >= n)
+                    break;
+                run = c->suf[j];
+            }
+        } else {
+            for (; j < HBITMAP_FANOUT; j++) {
+                if (run + c->pre[j] >= n)
+                    return s + j * cs - run;
+                if (c->max[j] >= n)
+                    break;
+                run = c->pre[j] == cs ? run + cs : c->suf[j];
+            }
         }
         VMM_ASSERT(j < HBITMAP_FANOUT && c->child[j].node != 0);
         node = c;
@@ -1318,6 +1335,32 @@ static size_t slot_fill(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     return set ? SPAN(l) - used : used;
 }
 
+/* Makes slots [ka, kb] of node (level l, pointer or uniform) uniform: FULL
+ * when set, in one pass (the FULL bits at once, the summaries as three
+ * stretches). Returns how many entries changed state. */
+static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned kb, unsigned l,
+                         bool set)
+{
+    uint64_t mask = bits_between(ka, kb + 1u);
+    size_t used = (size_t)popcount64(node->full & mask) << SHIFT(l); /* FULL slots */
+    for (unsigned k = ka; k <= kb; k++) {
+        if (node->child[k].node != 0) {
+            used += free_subtree(hb, node, k, l);
+            node->child[k].node = 0;
+        }
+    }
+    node->full = set ? node->full | mask : node->full & ~mask;
+    size_t v = set ? 0 : SPAN(l);
+    for (unsigned k = ka; k <= kb; k++)
+        node->pre[k] = v;
+    for (unsigned k = ka; k <= kb; k++)
+        node->suf[k] = v;
+    for (unsigned k = ka; k <= kb; k++)
+        node->max[k] = v;
+    size_t all = (size_t)(kb - ka + 1u) << SHIFT(l);
+    return set ? all - used : used;
+}
+
 /* Replaces uniform slot k of node (level l) by a node or leaf of the same
  * content, taken from the pool. */
 static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
@@ -1336,7 +1379,16 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
         node->child[k].leaf = lf;
     } else {
         hb_node_t *c = take_node(hb);
-        node_fill(c, full, l);
+        size_t v = full ? 0 : SPAN(l - 1u); /* node_fill, a stretch at a time */
+        for (unsigned j = 0; j < HBITMAP_FANOUT; j++)
+            c->child[j].node = 0;
+        for (unsigned j = 0; j < HBITMAP_FANOUT; j++)
+            c->pre[j] = v;
+        for (unsigned j = 0; j < HBITMAP_FANOUT; j++)
+            c->suf[j] = v;
+        for (unsigned j = 0; j < HBITMAP_FANOUT; j++)
+            c->max[j] = v;
+        c->full = full ? ALL_ONES : 0;
         node->child[k].node = c;
     }
     node->full &= ~SLOT_BIT(k);
@@ -1646,13 +1698,21 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
         unsigned k = f->k;
         size_t s = f->base + span_mul(k, l);
         size_t a = MAX(first, s), b = MIN(end, s + SPAN(l));
-        f->old = k == f->k0 ? slot_runs(node, k)
-                            : runs_cat(f->old, span_mul(k - f->k0, l), slot_runs(node, k), SPAN(l));
+        /* the slots covered whole: k up to kb (only k1 may end past end) */
+        unsigned kb = end - (f->base + span_mul(f->k1, l)) >= SPAN(l) ? f->k1 : f->k1 - 1u;
+        if (a != s || b - s != SPAN(l))
+            kb = k; /* k covered in part: alone */
+        if (f->k1 - f->k0 < INCR_SLOTS) { /* frame_close's incremental update needs them */
+            hb_runs_t o = section_runs(node, k, kb, SPAN(l));
+            f->old = k == f->k0 ? o
+                                : runs_cat(f->old, span_mul(k - f->k0, l), o,
+                                           (size_t)(kb - k + 1u) << SHIFT(l));
+        }
         if (a == s && b - s == SPAN(l)) {
-            size_t changed = slot_fill(hb, node, k, l, set);
+            size_t changed = slots_fill(hb, node, k, kb, l, set);
             free_count_update(hb, changed, set);
             f->dirty |= changed != 0;
-            f->k++;
+            f->k = kb + 1u;
             continue;
         }
         if (node->child[k].node == 0) {
@@ -1825,38 +1885,101 @@ static bool slot_ok(const hbitmap_t *hb, const hb_node_t *node, unsigned k, unsi
     return node->pre[k] == r.pre && node->suf[k] == r.suf && node->max[k] == r.max;
 }
 
-/* Checks the path from the root to entry i (see hbitmap.h): every slot of
- * its nodes; a pointer slot off the path is not entered. */
-bool hbitmap_check_at(const hbitmap_t *hb, size_t i)
+/* Returns true when every slot of node (its slots of level l, first entry
+ * base) respects the flags and the padding rule, and a uniform slot its
+ * summary (a pointer slot's child is not read); stores in *runs the node's
+ * runs from its slots' summaries (what node_runs computes), in the same
+ * pass. */
+static bool node_slots_ok(const hbitmap_t *hb, const hb_node_t *node, unsigned l, size_t base,
+                          hb_runs_t *runs)
 {
-    if (hb == 0 || i >= hb->num_entries)
-        return false;
-    const hb_node_t *node = &hb->root;
-    size_t base = 0;
-    for (unsigned l = hb->height - 1u;; l--) {
-        unsigned k = SLOT_OF(i, base, l);
-        for (unsigned j = 0; j < HBITMAP_FANOUT; j++) {
-            size_t s = base + ((size_t)j << SHIFT(l));
-            bool full = (node->full & SLOT_BIT(j)) != 0;
-            if (j == k)
-                continue; /* slot_ok below */
-            if (node->child[j].node != 0) {
-                if (full || s >= hb->num_entries)
-                    return false;
-                continue;
-            }
-            size_t v = full ? 0 : SPAN(l); /* slot_ok of a uniform slot, inline */
-            if ((full && s + SPAN(l) > hb->num_entries) || node->pre[j] != v ||
-                node->suf[j] != v || node->max[j] != v)
-                return false;
+    size_t cs = SPAN(l), run = 0;
+    hb_runs_t r = {0, 0, 0};
+    bool in_prefix = true;
+    /* slots [0, whole) end at or below num_entries, [0, some) start below */
+    size_t below = hb->num_entries > base ? hb->num_entries - base : 0;
+    unsigned whole = (unsigned)MIN(below >> SHIFT(l), HBITMAP_FANOUT);
+    unsigned some = whole < HBITMAP_FANOUT && (below & (cs - 1u)) != 0 ? whole + 1u : whole;
+    if (whole < HBITMAP_FANOUT && (node->full >> whole) != 0)
+        return false; /* FULL over padding */
+    for (unsigned j = 0; j < HBITMAP_FANOUT; j++) {
+        bool full = (node->full & SLOT_BIT(j)) != 0;
+        size_t pre = node->pre[j];
+        if (node->child[j].node != 0) {
+            if (full || j >= some)
+                return false; /* FULL pointer slot, node in the padding */
+        } else {
+            size_t v = full ? 0 : cs;
+            if (pre != v || node->suf[j] != v || node->max[j] != v)
+                return false; /* uniform summary wrong */
         }
-        if (!slot_ok(hb, node, k, l, base + ((size_t)k << SHIFT(l))))
-            return false;
-        if (node->child[k].node == 0 || l == 0)
+        if (pre == cs) {
+            run += cs;
+            continue;
+        }
+        if (in_prefix)
+            r.pre = run + pre;
+        in_prefix = false;
+        r.max = MAX(r.max, MAX(run + pre, node->max[j]));
+        run = node->suf[j];
+    }
+    if (in_prefix)
+        r.pre = run;
+    r.max = MAX(r.max, run);
+    r.suf = run;
+    *runs = r;
+    return true;
+}
+
+/* Checks the path from the root to entry i (see hbitmap.h): every slot of
+ * its nodes, each node's runs against its slot's summary above, the leaf.
+ * A node or leaf already in seen (per depth: the path to the other end of
+ * a range) is not checked again; the path's are stored there. */
+static bool path_ok(const hbitmap_t *hb, size_t i, const void **seen)
+{
+    const hb_node_t *node = &hb->root, *up = 0;
+    size_t base = 0;
+    unsigned uk = 0;
+    for (unsigned l = hb->height - 1u, d = 0;; l--, d++) {
+        if (seen[d] != node) {
+            hb_runs_t r;
+            seen[d] = node;
+            if (!node_slots_ok(hb, node, l, base, &r))
+                return false;
+            if (up != 0 && (r.max == 0 || r.pre == SPAN(l + 1u) || up->pre[uk] != r.pre ||
+                            up->suf[uk] != r.suf || up->max[uk] != r.max))
+                return false; /* uniform node not merged, summary wrong */
+        }
+        unsigned k = SLOT_OF(i, base, l);
+        size_t s = base + ((size_t)k << SHIFT(l));
+        if (node->child[k].node == 0)
             return true;
-        base += (size_t)k << SHIFT(l);
+        if (l == 0) {
+            if (seen[d + 1u] == node->child[k].leaf)
+                return true;
+            seen[d + 1u] = node->child[k].leaf;
+            return slot_ok(hb, node, k, 0, s);
+        }
+        up = node;
+        uk = k;
+        base = s;
         node = node->child[k].node;
     }
+}
+
+/* Checks the paths from the root to first and to first + n - 1 (see
+ * hbitmap.h); the nodes they share once. */
+bool hbitmap_check_range(const hbitmap_t *hb, size_t first, size_t n)
+{
+    const void *seen[HBITMAP_MAX_HEIGHT + 1u] = {0};
+    return range_ok(hb, first, n) && path_ok(hb, first, seen) &&
+           path_ok(hb, first + n - 1u, seen);
+}
+
+/* Checks the path from the root to entry i (see hbitmap.h). */
+bool hbitmap_check_at(const hbitmap_t *hb, size_t i)
+{
+    return hbitmap_check_range(hb, i, 1);
 }
 
 /* Checks the whole tree (see hbitmap.h); walks with an explicit stack. */
