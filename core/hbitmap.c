@@ -91,6 +91,12 @@ static unsigned ctz64(uint64_t x)
 }
 
 /* Returns the number of leading zero bits of x (64 when x == 0). */
+/*@ assigns \nothing;
+    ensures 0 <= \result <= 64;
+    ensures \result == 64 <==> x == 0;
+    ensures \forall integer k; 64 - \result <= k < 64 ==> !BIT(x, k);
+    ensures \result < 64 ==> BIT(x, 63 - \result);
+*/
 static unsigned clz64(uint64_t x)
 {
     return x == 0 ? 64u : (unsigned)__builtin_clzll(x);
@@ -209,11 +215,25 @@ static unsigned word_inner_max(uint64_t x)
  * *run becomes the free entries at to (counted from before from). A word
  * at a time: its free prefix extends the run, its free suffix starts the
  * next one, and its inner runs are looked at only when n fits in a word. */
+/*@ requires \valid_read(lf) && \valid(run) && \separated(run, lf);
+    requires from <= to <= 4096 && to % 64 == 0 && 0 < n;
+    requires s <= HBITMAP_MAX_ENTRIES && *run <= s + from;
+    assigns *run;
+    ensures \result == NONE || \result + n <= s + to;
+    ensures \result == NONE ==> *run <= s + to;
+*/
 static size_t words_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t to, size_t n,
                         size_t *run)
 {
     size_t r = *run;
     unsigned b = (unsigned)(from % WORD_BITS);
+    /*@ loop invariant from / 64 <= w <= to / 64 || (from == to && w == from / 64);
+        loop invariant w == from / 64 ==> b == from % 64;
+        loop invariant w != from / 64 ==> b == 0;
+        loop invariant r <= s + 64 * w + b;
+        loop assigns w, b, r;
+        loop variant to / 64 - w;
+    */
     for (size_t w = from / WORD_BITS; w < to / WORD_BITS; w++, b = 0) {
         uint64_t x = lf->bits[w] >> b; /* bits from b on, as bits from 0 */
         unsigned avail = WORD_BITS - b;
@@ -278,11 +298,22 @@ typedef struct hb_runs {
 /* Returns the free runs of words [w0, w1) of lf, a word at a time: runs
  * across words from each word's free prefix and suffix; a word's inner runs
  * (< 63) only matter when no longer run exists. */
+/*@ requires \valid_read(lf) && w0 <= w1 <= 64;
+    assigns \nothing;
+    ensures RUNS_OK(\result, 64 * (w1 - w0));
+*/
 static hb_runs_t words_runs(const hb_leaf_t *lf, unsigned w0, unsigned w1)
 {
     hb_runs_t r = {0, 0, 0};
     size_t run = 0;
     bool in_prefix = true, mixed = false;
+    /*@ loop invariant w0 <= w <= w1;
+        loop invariant run <= 64 * (w - w0) && r.pre <= 64 * (w - w0) &&
+                       r.max <= 64 * (w - w0) && r.suf == 0;
+        loop invariant mixed ==> w0 < w;
+        loop assigns w, run, r, in_prefix, mixed;
+        loop variant w1 - w;
+    */
     for (unsigned w = w0; w < w1; w++) {
         uint64_t x = lf->bits[w];
         if (x == 0) {
@@ -310,6 +341,11 @@ static hb_runs_t words_runs(const hb_leaf_t *lf, unsigned w0, unsigned w1)
     r.max = MAX(r.max, run);
     r.suf = run;
     if (mixed && r.max < WORD_BITS - 2u) {
+        /*@ loop invariant w0 <= w <= w1 && r.max <= 64 * (w1 - w0);
+            loop invariant RUNS_OK(r, 64 * (w1 - w0));
+            loop assigns w, r.max;
+            loop variant w1 - w;
+        */
         for (unsigned w = w0; w < w1; w++)
             if (lf->bits[w] != 0 && lf->bits[w] != ALL_ONES)
                 r.max = MAX(r.max, word_inner_max(lf->bits[w]));
@@ -319,12 +355,20 @@ static hb_runs_t words_runs(const hb_leaf_t *lf, unsigned w0, unsigned w1)
 
 /* Returns the free runs of lf from its words (what the group runs and
  * the parent's summary must agree with). */
+/*@ requires \valid_read(lf);
+    assigns \nothing;
+    ensures RUNS_OK(\result, 4096);
+*/
 static hb_runs_t leaf_runs(const hb_leaf_t *lf)
 {
     return words_runs(lf, 0, HBITMAP_LEAF_WORDS);
 }
 
 /* Returns the free runs of group g of lf from its words. */
+/*@ requires \valid_read(lf) && g < 8;
+    assigns \nothing;
+    ensures RUNS_OK(\result, 512);
+*/
 static hb_runs_t group_runs(const hb_leaf_t *lf, unsigned g)
 {
     return words_runs(lf, g * HBITMAP_GROUP_WORDS, (g + 1u) * HBITMAP_GROUP_WORDS);
@@ -333,8 +377,25 @@ static hb_runs_t group_runs(const hb_leaf_t *lf, unsigned g)
 /* Recomputes the runs of the groups of lf holding offsets [a, b), just
  * made used (set) or free: a group inside [a, b) is uniform, its words
  * are not read. */
+/*@ requires \valid(lf) && a < b <= 4096;
+    assigns lf->gpre[a / 512 .. (b - 1) / 512], lf->gsuf[a / 512 .. (b - 1) / 512],
+            lf->gmax[a / 512 .. (b - 1) / 512];
+    ensures \forall integer g; a / 512 <= g <= (b - 1) / 512 ==>
+              lf->gpre[g] <= 512 && lf->gsuf[g] <= 512 && lf->gmax[g] <= 512;
+    ensures \forall integer g; a <= 512 * g && 512 * g + 512 <= b ==>
+              lf->gpre[g] == lf->gsuf[g] == lf->gmax[g] == (set ? 0 : 512);
+*/
 static void groups_update(hb_leaf_t *lf, size_t a, size_t b, bool set)
 {
+    /*@ loop invariant a / 512 <= g <= (b - 1) / 512 + 1;
+        loop invariant \forall integer h; a / 512 <= h < g ==>
+                         lf->gpre[h] <= 512 && lf->gsuf[h] <= 512 && lf->gmax[h] <= 512;
+        loop invariant \forall integer h; a / 512 <= h < g && a <= 512 * h && 512 * h + 512 <= b ==>
+                         lf->gpre[h] == lf->gsuf[h] == lf->gmax[h] == (set ? 0 : 512);
+        loop assigns g, lf->gpre[a / 512 .. (b - 1) / 512], lf->gsuf[a / 512 .. (b - 1) / 512],
+                     lf->gmax[a / 512 .. (b - 1) / 512];
+        loop variant (b - 1) / 512 + 1 - g;
+    */
     for (unsigned g = (unsigned)(a / GROUP_ENTRIES); g <= (b - 1u) / GROUP_ENTRIES; g++) {
         size_t gs = g * GROUP_ENTRIES;
         size_t v = set ? 0 : GROUP_ENTRIES;
@@ -384,8 +445,15 @@ static hb_runs_t leaf_group_runs(const hb_leaf_t *lf)
 }
 
 /* Returns true when the group runs of lf are those of its words. */
+/*@ requires \valid_read(lf);
+    assigns \nothing;
+*/
 static bool groups_ok(const hb_leaf_t *lf)
 {
+    /*@ loop invariant 0 <= g <= 8;
+        loop assigns g;
+        loop variant 8 - g;
+    */
     for (unsigned g = 0; g < HBITMAP_LEAF_GROUPS; g++) {
         hb_runs_t r = group_runs(lf, g);
         if (lf->gpre[g] != r.pre || lf->gsuf[g] != r.suf || lf->gmax[g] != r.max)
@@ -1162,24 +1230,51 @@ vmm_status_t hbitmap_find(const hbitmap_t *hb, size_t n, size_t align, size_t hi
  * [first, end) needs: on the paths to first and to end - 1, each slot the
  * range covers only in part that is uniform with the other state, or lies
  * below such a slot. Slots on both paths count once. */
+/*@ requires HB_READABLE(hb);
+    requires first < end <= hb->num_entries;
+    requires \valid(nodes) && \valid(leaves) && \separated(nodes, leaves, hb);
+    assigns *nodes, *leaves;
+    ensures *nodes <= 2 * (hb->height - 1) && *leaves <= 2;
+*/
 static void count_splits(const hbitmap_t *hb, size_t first, size_t end, bool set,
                          size_t *nodes, size_t *leaves)
 {
     size_t seen[HBITMAP_MAX_HEIGHT]; /* slot starts on first's path, per level */
+    /*@ loop invariant 0 <= l <= HBITMAP_MAX_HEIGHT;
+        loop assigns l, seen[0 .. HBITMAP_MAX_HEIGHT - 1];
+        loop variant HBITMAP_MAX_HEIGHT - l;
+    */
     for (unsigned l = 0; l < HBITMAP_MAX_HEIGHT; l++)
         seen[l] = NONE;
     *nodes = 0;
     *leaves = 0;
     /* when first and end - 1 share their leaf, the second path is the first */
     unsigned passes = first >> HBITMAP_LEAF_SHIFT == (end - 1u) >> HBITMAP_LEAF_SHIFT ? 1u : 2u;
+    /*@ loop invariant 0 <= pass <= passes <= 2;
+        loop invariant *nodes <= (hb->height - 1) * pass && *leaves <= pass;
+        loop assigns pass, *nodes, *leaves, seen[0 .. HBITMAP_MAX_HEIGHT - 1];
+        loop variant passes - pass;
+    */
     for (unsigned pass = 0; pass < passes; pass++) {
         size_t x = pass == 0 ? first : end - 1u;
         const hb_node_t *node = &hb->root;
         size_t base = 0;
         bool split = false; /* below a slot that will be split */
+        /*@ loop invariant 0 <= l < hb->height;
+            loop invariant !split ==> hb_tree(node, l);
+            loop invariant base <= x < base + 64 * hb_span(l);
+            loop invariant *nodes <= (hb->height - 1) * pass + (hb->height - 1 - l);
+            loop invariant *leaves <= pass;
+            loop assigns l, node, base, split, *nodes, *leaves,
+                         seen[0 .. HBITMAP_MAX_HEIGHT - 1];
+            loop variant l;
+        */
         for (unsigned l = hb->height - 1u;; l--) {
             unsigned k = SLOT_OF(x, base, l);
-            size_t s = base + ((size_t)k << SHIFT(l));
+            /*@ assert k == (x - base) / hb_span(l) && k < 64; */
+            size_t s = base + span_mul(k, l);
+            /*@ assert s == base + k * hb_span(l) && 0 < hb_span(l); */
+            /*@ assert s <= x < s + hb_span(l); */
             bool whole = first <= s && SPAN(l) <= end - s;
             bool shared = pass == 1 && seen[l] == s;
             if (pass == 0)
@@ -1642,6 +1737,35 @@ static vmm_status_t range_check(const hbitmap_t *hb, size_t first, size_t n)
 }
 
 /* Fills the pool for setting (set) or clearing [first, first + n). */
+/*@ requires hb != \null ==> HB_READABLE(hb) && \valid(hb) && HB_ALLOCATOR(hb) &&
+                             HB_POOL_OK(hb);
+    behavior invalid_argument:
+      assumes hb == \null || n == 0;
+      assigns \nothing;
+      ensures \result == VMM_ERR_INVALID_ARGUMENT;
+    behavior out_of_bounds:
+      assumes hb != \null && n != 0 && (first >= hb->num_entries || n > hb->num_entries - first);
+      assigns \nothing;
+      ensures \result == VMM_ERR_OUT_OF_BOUNDS;
+    behavior in_range:
+      assumes hb != \null && n != 0 && first < hb->num_entries && n <= hb->num_entries - first;
+      assigns hb->num_spare_nodes, hb->num_spare_leaves,
+              hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1],
+              hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1];
+      ensures HB_POOL_OK(hb);
+      ensures \result == VMM_OK || \result == VMM_ERR_OUT_OF_MEMORY;
+      ensures \forall integer i; 0 <= i < \old(hb->num_spare_nodes) ==>
+                hb->spare_node[i] == \old(hb->spare_node[i]);
+      ensures \forall integer i; 0 <= i < \old(hb->num_spare_leaves) ==>
+                hb->spare_leaf[i] == \old(hb->spare_leaf[i]);
+      ensures \result == VMM_OK ==> hb->num_spare_nodes >= \old(hb->num_spare_nodes) &&
+                hb->num_spare_leaves >= \old(hb->num_spare_leaves);
+      ensures \result != VMM_OK ==>
+                hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
+                hb->num_spare_leaves == \old(hb->num_spare_leaves);
+    complete behaviors;
+    disjoint behaviors;
+*/
 vmm_status_t hbitmap_prepare(hbitmap_t *hb, size_t first, size_t n, bool set)
 {
     vmm_status_t st = range_check(hb, first, n);
