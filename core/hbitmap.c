@@ -1102,24 +1102,12 @@ static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t 
         const hb_node_t *c = node->child[k].node;
         size_t cs = SPAN(l - 1u), run = 0;
         unsigned j = 0;
-        if (n <= cs) {
-            /* a run of n crosses at most one slot boundary (an all-free
-             * slot fits it alone): the run into slot j is suf[j - 1] */
-            for (; j < HBITMAP_FANOUT; j++) {
-                if (run + c->pre[j] >= n)
-                    return s + j * cs - run;
-                if (c->max[j] >= n)
-                    break;
-                run = c->suf[j];
-            }
-        } else {
-            for (; j < HBITMAP_FANOUT; j++) {
-                if (run + c->pre[j] >= n)
-                    return s + j * cs - run;
-                if (c->max[j] >= n)
-                    break;
-                run = c->pre[j] == cs ? run + cs : c->suf[j];
-            }
+        for (; j < HBITMAP_FANOUT; j++) {
+            if (run + c->pre[j] >= n)
+                return s + j * cs - run;
+            if (c->max[j] >= n)
+                break;
+            run = c->pre[j] == cs ? run + cs : c->suf[j];
         }
         VMM_ASSERT(j < HBITMAP_FANOUT && c->child[j].node != 0);
         node = c;
@@ -1838,7 +1826,7 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
     st = hbitmap_prepare(hb, first, n, set);
     if (st != VMM_OK)
         return st;
-    range_apply(hb, first, end, set);
+    range_apply(hb, first, first + n, set);
     pool_trim(hb, 0, 0);
     return VMM_OK;
 }
