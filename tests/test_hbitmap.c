@@ -689,6 +689,33 @@ static void test_range_walk_vs_flat(void)
     free(words);
 }
 
+/* The trusted contracts of __builtin_ctzll / __builtin_clzll in
+ * proofs/hbitmap.acsl (the proof of ctz64 / clz64 rests on them): for every
+ * word with one or two bits set, and random words, the result is the
+ * lowest (highest) set bit as a bit loop finds it. */
+static void test_bit_scan_builtins(void)
+{
+    for (unsigned a = 0; a < 64; a++) {
+        for (unsigned b = 0; b <= a; b++) {
+            uint64_t x = ((uint64_t)1 << a) | ((uint64_t)1 << b);
+            CHECK((unsigned)__builtin_ctzll(x) == b);
+            CHECK((unsigned)__builtin_clzll(x) == 63u - a);
+        }
+    }
+    for (int t = 0; t < 100000; t++) {
+        uint64_t x = rnd(UINT64_MAX) >> rnd(64);
+        if (x == 0)
+            continue;
+        unsigned lo = 0, hi = 63;
+        while (!((x >> lo) & 1u))
+            lo++;
+        while (!((x >> hi) & 1u))
+            hi--;
+        CHECK((unsigned)__builtin_ctzll(x) == lo);
+        CHECK((unsigned)__builtin_clzll(x) == 63u - hi);
+    }
+}
+
 /* ---- the structural checks reject corruption ---- */
 
 /* The checks' verdicts on hb: the whole tree, the path to p1 alone, the
@@ -796,37 +823,10 @@ static void test_checks_reject_corruption(void)
     CHECK(fa.live == 0);
 }
 
-/* The trusted contracts of __builtin_ctzll / __builtin_clzll in
- * proofs/hbitmap.acsl (the proof of ctz64 / clz64 rests on them): for every
- * word with one or two bits set, and random words, the result is the
- * lowest (highest) set bit as a bit loop finds it. */
-static void test_bit_scan_builtins(void)
-{
-    for (unsigned a = 0; a < 64; a++) {
-        for (unsigned b = 0; b <= a; b++) {
-            uint64_t x = ((uint64_t)1 << a) | ((uint64_t)1 << b);
-            CHECK((unsigned)__builtin_ctzll(x) == b);
-            CHECK((unsigned)__builtin_clzll(x) == 63u - a);
-        }
-    }
-    for (int t = 0; t < 100000; t++) {
-        uint64_t x = rnd(UINT64_MAX) >> rnd(64);
-        if (x == 0)
-            continue;
-        unsigned lo = 0, hi = 63;
-        while (!((x >> lo) & 1u))
-            lo++;
-        while (!((x >> hi) & 1u))
-            hi--;
-        CHECK((unsigned)__builtin_ctzll(x) == lo);
-        CHECK((unsigned)__builtin_clzll(x) == 63u - hi);
-    }
-}
-
 int main(void)
 {
-    RUN(test_checks_reject_corruption);
     RUN(test_bit_scan_builtins);
+    RUN(test_checks_reject_corruption);
     RUN(test_errors);
     RUN(test_split_failures);
     RUN(test_search_ends_at_root_span);
