@@ -1117,24 +1117,12 @@ static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t 
         const hb_node_t *c = node->child[k].node;
         size_t cs = SPAN(l - 1u), run = 0;
         unsigned j = 0;
-        if (n <= cs) {
-            /* a run of n crosses at most one slot boundary (an all-free
-             * slot fits it alone): the run into slot j is suf[j - 1] */
-            for (; j < HBITMAP_FANOUT; j++) {
-                if (run + c->pre[j] >= n)
-                    return s + j * cs - run;
-                if (c->max[j] >= n)
-                    break;
-                run = c->suf[j];
-            }
-        } else {
-            for (; j < HBITMAP_FANOUT; j++) {
-                if (run + c->pre[j] >= n)
-                    return s + j * cs - run;
-                if (c->max[j] >= n)
-                    break;
-                run = c->pre[j] == cs ? run + cs : c->suf[j];
-            }
+        for (; j < HBITMAP_FANOUT; j++) {
+            if (run + c->pre[j] >= n)
+                return s + j * cs - run;
+            if (c->max[j] >= n)
+                break;
+            run = c->pre[j] == cs ? run + cs : c->suf[j];
         }
         VMM_ASSERT(j < HBITMAP_FANOUT && c->child[j].node != 0);
         node = c;
@@ -1813,10 +1801,44 @@ void hbitmap_unprepare(hbitmap_t *hb)
     pool_trim(hb, 0, 0);
 }
 
-/* Sets or clears [first, first + n): prepare, apply, empty the pool. */
+/* Returns true when setting (set) or clearing [first, end), which lies in
+ * one leaf's span, splits no slot: the descent to first meets a slot the
+ * range covers whole, a uniform slot already in that state, or the leaf
+ * (what count_splits answers 0, 0 for). */
+static bool leaf_range_fits(const hbitmap_t *hb, size_t first, size_t end, bool set)
+{
+    const hb_node_t *node = &hb->root;
+    size_t base = 0;
+    for (unsigned l = hb->height - 1u;; l--) {
+        unsigned k = SLOT_OF(first, base, l);
+        size_t s = base + span_mul(k, l);
+        if (first == s && end - s == SPAN(l))
+            return true;
+        if (node->child[k].node == 0)
+            return slot_is(node, k, set);
+        if (l == 0)
+            return true;
+        node = node->child[k].node;
+        base = s;
+    }
+}
+
+/* Sets or clears [first, first + n): prepare, apply, empty the pool. A
+ * range in one leaf's span that splits nothing (most of them) is applied
+ * at once: it needs no node from the pool. */
 static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set)
 {
-    vmm_status_t st = hbitmap_prepare(hb, first, n, set);
+    vmm_status_t st = range_check(hb, first, n);
+    if (st != VMM_OK)
+        return st;
+    size_t end = first + n;
+    if (first >> HBITMAP_LEAF_SHIFT == (end - 1u) >> HBITMAP_LEAF_SHIFT &&
+        leaf_range_fits(hb, first, end, set)) {
+        leaf_range_apply(hb, first, end, set);
+        pool_trim(hb, 0, 0);
+        return VMM_OK;
+    }
+    st = hbitmap_prepare(hb, first, n, set);
     if (st != VMM_OK)
         return st;
     range_apply(hb, first, first + n, set);
@@ -1931,6 +1953,14 @@ static bool node_slots_ok(const hbitmap_t *hb, const hb_node_t *node, unsigned l
     return true;
 }
 
+/* Returns true when runs r of the node in pointer slot k of up (level l)
+ * are that slot's summary and not uniform (a uniform node is merged). */
+static bool child_runs_ok(const hb_node_t *up, unsigned k, unsigned l, hb_runs_t r)
+{
+    return r.max != 0 && r.pre != SPAN(l) && up->pre[k] == r.pre && up->suf[k] == r.suf &&
+           up->max[k] == r.max;
+}
+
 /* Checks the path from the root to entry i (see hbitmap.h): every slot of
  * its nodes, each node's runs against its slot's summary above, the leaf.
  * A node or leaf already in seen (per depth: the path to the other end of
@@ -1946,8 +1976,7 @@ static bool path_ok(const hbitmap_t *hb, size_t i, const void **seen)
             seen[d] = node;
             if (!node_slots_ok(hb, node, l, base, &r))
                 return false;
-            if (up != 0 && (r.max == 0 || r.pre == SPAN(l + 1u) || up->pre[uk] != r.pre ||
-                            up->suf[uk] != r.suf || up->max[uk] != r.max))
+            if (up != 0 && !child_runs_ok(up, uk, l + 1u, r))
                 return false; /* uniform node not merged, summary wrong */
         }
         unsigned k = SLOT_OF(i, base, l);
@@ -1982,7 +2011,9 @@ bool hbitmap_check_at(const hbitmap_t *hb, size_t i)
     return hbitmap_check_range(hb, i, 1);
 }
 
-/* Checks the whole tree (see hbitmap.h); walks with an explicit stack. */
+/* Checks the whole tree (see hbitmap.h); walks with an explicit stack. Each
+ * node's slots and runs in one pass when it is entered (node_slots_ok), each
+ * leaf by slot_ok. */
 bool hbitmap_check(const hbitmap_t *hb)
 {
     if (hb == 0)
@@ -1995,9 +2026,12 @@ bool hbitmap_check(const hbitmap_t *hb)
     size_t base[HBITMAP_MAX_HEIGHT];
     size_t used = 0, nodes = 0, leaves = 0;
     unsigned d = 0;
+    hb_runs_t r;
     stack[0] = &hb->root;
     next[0] = 0;
     base[0] = 0;
+    if (!node_slots_ok(hb, &hb->root, hb->height - 1u, 0, &r))
+        return false;
     for (;;) {
         const hb_node_t *n = stack[d];
         unsigned l = hb->height - 1u - d; /* level of n's slots */
@@ -2010,20 +2044,23 @@ bool hbitmap_check(const hbitmap_t *hb)
             continue;
         }
         size_t s = base[d] + ((size_t)k << SHIFT(l));
-        if (!slot_ok(hb, n, k, l, s))
-            return false;
         if (n->child[k].node == 0) {
             if ((n->full & SLOT_BIT(k)) != 0)
                 used += SPAN(l);
             next[d]++;
         } else if (l == 0) {
+            if (!slot_ok(hb, n, k, 0, s))
+                return false;
             used += leaf_used(n->child[k].leaf);
             leaves++;
             next[d]++;
         } else {
+            const hb_node_t *c = n->child[k].node;
+            if (!node_slots_ok(hb, c, l - 1u, s, &r) || !child_runs_ok(n, k, l, r))
+                return false;
             nodes++;
             d++;
-            stack[d] = n->child[k].node;
+            stack[d] = c;
             next[d] = 0;
             base[d] = s;
         }
