@@ -62,68 +62,63 @@ typedef enum vmm_record_kind {
     VMM_REC_RESERVE = 3, /* vmm_reserve/vmm_claim: frames per page_size page */
 } vmm_record_kind_t;
 
-/* The record index: an AVL tree (vmm_t.tree) keyed by record start whose
- * nodes live outside the records, packed VMM_INDEX_CHUNK_NODES to a chunk:
- * one block of VMM_INDEX_CHUNK_BYTES from the caller's allocator, aligned
- * to its size (a node finds its chunk by masking its address). A node is
- * one cache line, 63 to a 4 KiB page. A lookup walks these dense nodes and
- * touches one record, the one it finds (record blocks are 100 bytes to
- * 36 KiB each: with the nodes inside them, every step of a descent was a
- * TLB miss of its own). */
+/* One allocation record. Records are fixed-size slab objects: chunks of
+ * VMM_INDEX_CHUNK_BYTES from the caller's allocator, aligned to their size
+ * (a record finds its chunk by masking its address), VMM_INDEX_CHUNK_NODES
+ * records each. A record is indexed once, by the AVL tree vmm_t.tree keyed
+ * by virt, through the node at its head: O(log n) lookups, in-order
+ * iteration with vmm_first_record / vmm_next_record. A lookup reads only
+ * the first cache line of each record it passes (node, virt, pages).
+ *
+ * Per-page data lives in one separate block, `frames`: an ALLOC record's
+ * frames (nframes addresses, taken with the record); a reservation's
+ * frames and, after them, one attribute byte per frame, taken when its
+ * first page is mapped (vmm_map_page, a demand fault) and NULL until then,
+ * so that reserving costs nothing per page; SET records have none. Read a
+ * frame with vmm_record_frame, which answers VMM_NO_FRAME for a
+ * reservation that maps nothing. */
+typedef struct vmm_record {
+    /* [added] in vmm_t.tree, key == virt; height 0 while the record is free */
+    _Alignas(64) vmm_tree_node_t node;
+    uint64_t virt;       /* first byte, inside the window                  */
+    uint64_t pages;      /* 4 KiB pages covered                            */
+    /* -- the first cache line ends here: lookups read no further -- */
+    uint64_t page_size;  /* 4K for ALLOC/SET; the reservation's page size  */
+    uint64_t phys;       /* SET: first physical byte or VMM_NO_FRAME       */
+    uint64_t *frames;    /* [added] see above; NULL when none              */
+    struct vmm_record *next_free; /* [added] free: the chunk's next one    */
+    vmm_attrs_t attrs;
+    uint32_t kind;       /* vmm_record_kind_t                              */
+    uint32_t flags;      /* VMM_RESERVE_* for reservations                 */
+    uint32_t nframes;    /* pages of frames[]: ALLOC pages, RESERVE
+                            pages / (page_size / 4K), SET 0                */
+    uint32_t mapped;     /* RESERVE: entries of frames[] that are mapped
+                            (frames is NULL exactly when 0), else 0        */
+} vmm_record_t;
+
 #define VMM_INDEX_CHUNK_BYTES 4096u
 
-struct vmm_record;
-
-typedef struct vmm_index_node {
-    /* in vmm_t.tree, key == rec->virt; height 0 while free */
-    _Alignas(64) vmm_tree_node_t tree;
-    union {
-        struct vmm_record *rec;            /* in the tree: the record    */
-        struct vmm_index_node *next_free;  /* free: the chunk's next one */
-    } u;
-} vmm_index_node_t;
-
-/* 63: the chunk's header (four words) takes the first node's line */
+/* 31: the chunk's header (four words) takes the first record's place */
 #define VMM_INDEX_CHUNK_NODES \
-    ((VMM_INDEX_CHUNK_BYTES - 4u * sizeof(void *)) / sizeof(vmm_index_node_t))
+    ((VMM_INDEX_CHUNK_BYTES - sizeof(vmm_record_t)) / sizeof(vmm_record_t))
 
 typedef struct vmm_index_chunk {
     struct vmm_index_chunk *prev, *next; /* in vmm_index_t.partial        */
-    vmm_index_node_t *free;              /* its free nodes, a stack       */
-    size_t used;                         /* nodes in the tree             */
-    vmm_index_node_t nodes[VMM_INDEX_CHUNK_NODES];
+    vmm_record_t *free;                  /* its free records, a stack     */
+    size_t used;                         /* records in the tree           */
+    vmm_record_t records[VMM_INDEX_CHUNK_NODES];
 } vmm_index_chunk_t;
 
 _Static_assert(sizeof(vmm_index_chunk_t) <= VMM_INDEX_CHUNK_BYTES, "index chunk too big");
 
 typedef struct vmm_index {
-    vmm_index_chunk_t *partial; /* the chunks with a free node, a list;
-                                   full chunks are reached from their nodes */
-    vmm_index_chunk_t *spare;   /* a chunk taken for the next insert (only
+    vmm_index_chunk_t *partial; /* the chunks with a free record, a list;
+                                   full chunks are reached from their records */
+    vmm_index_chunk_t *spare;   /* a chunk taken for the next record (only
                                    inside a call, NULL between calls)       */
     size_t chunks;              /* chunks held from the allocator: each
-                                   has at least one record's node           */
+                                   has at least one record in use           */
 } vmm_index_t;
-
-/* One allocation record, stored through the caller's allocator (one block:
- * the header plus frames[]). The records are indexed once, by the AVL tree
- * of vmm_index_node_t keyed by virt (vmm_t.tree): O(log n) lookups,
- * in-order iteration with vmm_first_record / vmm_next_record. */
-typedef struct vmm_record {
-    vmm_index_node_t *index; /* [added] its node in vmm_t.tree            */
-    uint64_t virt;       /* first byte, inside the window                  */
-    uint64_t pages;      /* 4 KiB pages covered                            */
-    uint64_t page_size;  /* 4K for ALLOC/SET; the reservation's page size  */
-    uint64_t phys;       /* SET: first physical byte or VMM_NO_FRAME       */
-    vmm_attrs_t attrs;
-    uint32_t kind;       /* vmm_record_kind_t                              */
-    uint32_t flags;      /* VMM_RESERVE_* for reservations                 */
-    uint32_t nframes;    /* entries in frames[]: ALLOC pages, RESERVE
-                            pages / (page_size / 4K), SET 0                */
-    uint32_t mapped;     /* RESERVE: entries of frames[] that are mapped
-                            (release skips frames[] when 0), else 0        */
-    uint64_t frames[];   /* physical address of each page, or VMM_NO_FRAME */
-} vmm_record_t;
 
 /* Where vmm_alloc / vmm_reserve place a run (vmm_set_fit). */
 typedef enum vmm_fit {
@@ -221,8 +216,9 @@ vmm_status_t vmm_claim(vmm_t *vmm, uint64_t virt, size_t count,
  * reservation), VMM_ERR_NOT_IN_RESERVATION (virt outside it),
  * VMM_ERR_MISALIGNED, VMM_ERR_ALREADY_MAPPED, VMM_ERR_FRAME_NOT_USED (a
  * managed frame of phys is free: the caller never allocated it; checked when
- * the frame source has in_use), VMM_ERR_INVALID_ARGUMENT (attrs), or the
- * mapper's error. */
+ * the frame source has in_use), VMM_ERR_INVALID_ARGUMENT (attrs),
+ * VMM_ERR_OUT_OF_MEMORY (the reservation's first mapped page: its frames
+ * block, vmm.h's vmm_record_t), or the mapper's error. */
 vmm_status_t vmm_map_page(vmm_t *vmm, uint64_t reservation, uint64_t virt,
                           uint64_t phys, vmm_attrs_t attrs);
 
@@ -244,18 +240,25 @@ size_t vmm_record_count(const vmm_t *vmm);
 /* Returns the record of a node of vmm_t.tree (NULL for NULL). */
 const vmm_record_t *vmm_record_of_node(const vmm_tree_node_t *node);
 
+/* [added] Returns the frame page k of rec is mapped to (the first frame of
+ * a page_size page), or VMM_NO_FRAME: an unmapped page, a reservation that
+ * maps nothing (no frames block), a SET record, k >= nframes, rec NULL. */
+uint64_t vmm_record_frame(const vmm_record_t *rec, size_t k);
+
 /* [added] Returns true when the record index is sound: vmm_tree_check
- * holds; every node names its record, which names the node back and starts
- * at the node's key; the partial chunks are a proper list of chunks with
- * 1 .. VMM_INDEX_CHUNK_NODES - 1 nodes in use and a free stack of the
- * others; the chunks hold exactly the tree's nodes; no spare chunk is held.
- * For tests and fuzz harnesses: O(records). */
+ * holds; every node of the tree is a record of its chunk, keyed by its
+ * virt, whose frames block agrees with its kind (ALLOC: one; SET: none;
+ * RESERVE: one exactly when mapped != 0, mapped <= nframes); the partial
+ * chunks are a proper list of chunks with 1 .. VMM_INDEX_CHUNK_NODES - 1
+ * records in use and a free stack of the others; the chunks hold exactly
+ * the tree's records; no spare chunk is held. For tests and fuzz
+ * harnesses: O(records). */
 bool vmm_index_check(const vmm_t *vmm);
 
 /* [added] Returns the attributes page i of a reservation record was mapped
  * with (vmm_map_page's attrs, or the reservation's for a demand page). For
  * an unmapped page, a non-reservation or i >= nframes: rec->attrs. (They are
- * stored after frames[]: a RESERVE record block is header + nframes * 9
+ * stored after frames[] in the reservation's frames block: nframes * 9
  * bytes.) */
 vmm_attrs_t vmm_record_page_attrs(const vmm_record_t *rec, size_t i);
 

@@ -1,18 +1,19 @@
 /*
- * vmm_index.c - the record index (vmm_index.h): tree nodes packed
- * VMM_INDEX_CHUNK_NODES to a chunk, a slab in Bonwick's sense. The chunks
- * with a free node form the list vmm_index_t.partial; a full chunk is on no
- * list (its nodes find it by masking their address); an empty one goes back
- * to the allocator. Nodes never move, so a record keeps its node
- * (rec->index) for its lifetime.
+ * vmm_index.c - the records and their index (vmm_index.h): record slots
+ * packed VMM_INDEX_CHUNK_NODES to a chunk, a slab in Bonwick's sense, and
+ * the AVL tree of vmm_t.tree through the node at each record's head. The
+ * chunks with a free slot form the list vmm_index_t.partial; a full chunk
+ * is on no list (its records find it by masking their address); an empty
+ * one goes back to the allocator. Records never move, so a record pointer
+ * stays valid for the record's lifetime.
  */
 #include "vmm_index.h"
 
 #include "vmm_assert.h"
 
-/* Returns the chunk holding node n. */
-#define CHUNK_OF(n) \
-    ((vmm_index_chunk_t *)((uintptr_t)(n) & ~(uintptr_t)(VMM_INDEX_CHUNK_BYTES - 1u)))
+/* Returns the chunk holding record r. */
+#define CHUNK_OF(r) \
+    ((vmm_index_chunk_t *)((uintptr_t)(r) & ~(uintptr_t)(VMM_INDEX_CHUNK_BYTES - 1u)))
 
 /* Makes the index empty. */
 void vmm_index_init(vmm_t *vmm)
@@ -44,7 +45,7 @@ static void partial_unlink(vmm_index_t *ix, vmm_index_chunk_t *c)
         c->next->prev = c->prev;
 }
 
-/* Takes a chunk from the allocator with every node free; NULL when the
+/* Takes a chunk from the allocator with every record free; NULL when the
  * allocator fails. */
 static vmm_index_chunk_t *chunk_new(vmm_t *vmm)
 {
@@ -57,9 +58,9 @@ static vmm_index_chunk_t *chunk_new(vmm_t *vmm)
     c->used = 0;
     c->free = 0;
     for (size_t i = VMM_INDEX_CHUNK_NODES; i-- > 0;) {
-        vmm_tree_node_init(&c->nodes[i].tree, 0);
-        c->nodes[i].u.next_free = c->free;
-        c->free = &c->nodes[i];
+        vmm_tree_node_init(&c->records[i].node, 0);
+        c->records[i].next_free = c->free;
+        c->free = &c->records[i];
     }
     return c;
 }
@@ -71,7 +72,7 @@ static void chunk_delete(vmm_t *vmm, vmm_index_chunk_t *c)
     vmm->index.chunks--;
 }
 
-/* Takes a spare chunk when no chunk has a free node; see vmm_index.h. */
+/* Takes a spare chunk when no chunk has a free record; see vmm_index.h. */
 vmm_status_t vmm_index_prepare(vmm_t *vmm)
 {
     if (vmm->index.partial != 0 || vmm->index.spare != 0)
@@ -91,9 +92,9 @@ void vmm_index_unprepare(vmm_t *vmm)
     vmm->index.spare = 0;
 }
 
-/* Pops a free node of the first partial chunk (the spare when there is
- * none) and ties it to rec, then inserts it. */
-void vmm_index_insert(vmm_t *vmm, vmm_record_t *rec)
+/* Pops a free record of the first partial chunk (the spare when there is
+ * none). */
+vmm_record_t *vmm_index_take(vmm_t *vmm)
 {
     vmm_index_t *ix = &vmm->index;
     if (ix->partial == 0) {
@@ -102,26 +103,22 @@ void vmm_index_insert(vmm_t *vmm, vmm_record_t *rec)
         ix->spare = 0;
     }
     vmm_index_chunk_t *c = ix->partial;
-    vmm_index_node_t *n = c->free;
-    c->free = n->u.next_free;
+    vmm_record_t *rec = c->free;
+    c->free = rec->next_free;
     if (++c->used == VMM_INDEX_CHUNK_NODES)
         partial_unlink(ix, c);
-    n->u.rec = rec;
-    rec->index = n;
-    vmm_tree_node_init(&n->tree, rec->virt);
-    VMM_ASSERT(vmm_tree_insert(&vmm->tree, &n->tree) == VMM_OK);
+    rec->next_free = 0;
+    return rec;
 }
 
-/* Removes rec's node from the tree and frees it; its chunk goes back to
- * the allocator when that was its last node. */
-void vmm_index_remove(vmm_t *vmm, vmm_record_t *rec)
+/* Pushes rec on its chunk's free stack; the chunk goes back to the
+ * allocator when that was its last record. */
+void vmm_index_put(vmm_t *vmm, vmm_record_t *rec)
 {
-    vmm_index_node_t *n = rec->index;
-    vmm_index_chunk_t *c = CHUNK_OF(n);
-    VMM_ASSERT(vmm_tree_remove(&vmm->tree, &n->tree) == VMM_OK); /* height 0 now */
-    rec->index = 0;
-    n->u.next_free = c->free;
-    c->free = n;
+    vmm_index_chunk_t *c = CHUNK_OF(rec);
+    vmm_tree_node_init(&rec->node, 0);
+    rec->next_free = c->free;
+    c->free = rec;
     if (c->used-- == VMM_INDEX_CHUNK_NODES)
         partial_push(&vmm->index, c);
     if (c->used == 0) {
@@ -130,40 +127,64 @@ void vmm_index_remove(vmm_t *vmm, vmm_record_t *rec)
     }
 }
 
+/* Inserts rec's node under rec->virt. */
+void vmm_index_insert(vmm_t *vmm, vmm_record_t *rec)
+{
+    vmm_tree_node_init(&rec->node, rec->virt);
+    VMM_ASSERT(vmm_tree_insert(&vmm->tree, &rec->node) == VMM_OK);
+}
+
+/* Removes rec's node from the tree (height 0 after). */
+void vmm_index_remove(vmm_t *vmm, vmm_record_t *rec)
+{
+    VMM_ASSERT(vmm_tree_remove(&vmm->tree, &rec->node) == VMM_OK);
+}
+
 /* Returns the record of a tree node, or NULL. */
 const vmm_record_t *vmm_record_of_node(const vmm_tree_node_t *node)
 {
     return node != 0 ? vmm_index_record(node) : 0;
 }
 
-/* Returns true when node n is one of chunk c's nodes (not just inside it). */
-static bool node_of_chunk(const vmm_index_node_t *n, const vmm_index_chunk_t *c)
+/* Returns true when r is one of chunk c's record slots (not just inside
+ * it). */
+static bool record_of_chunk(const vmm_record_t *r, const vmm_index_chunk_t *c)
 {
-    uintptr_t off = (uintptr_t)n - (uintptr_t)&c->nodes[0];
-    return (uintptr_t)n >= (uintptr_t)&c->nodes[0] &&
-           off < VMM_INDEX_CHUNK_NODES * sizeof *n && off % sizeof *n == 0;
+    uintptr_t off = (uintptr_t)r - (uintptr_t)&c->records[0];
+    return (uintptr_t)r >= (uintptr_t)&c->records[0] &&
+           off < VMM_INDEX_CHUNK_NODES * sizeof *r && off % sizeof *r == 0;
 }
 
-/* Returns true when every node of the tree names its record, which names
- * it back and starts at its key, and is a node of its chunk. */
-static bool nodes_ok(const vmm_t *vmm)
+/* Returns true when rec's frames block agrees with its kind (vmm.h). */
+static bool frames_ok(const vmm_record_t *r)
+{
+    if (r->kind == VMM_REC_ALLOC)
+        return r->frames != 0 && r->mapped == 0 && r->nframes == r->pages;
+    if (r->kind == VMM_REC_SET)
+        return r->frames == 0 && r->mapped == 0 && r->nframes == 0;
+    return r->kind == VMM_REC_RESERVE && (r->frames == 0) == (r->mapped == 0) &&
+           r->mapped <= r->nframes;
+}
+
+/* Returns true when every node of the tree is a record of its chunk, keyed
+ * by its virt, with a frames block that agrees with its kind. */
+static bool records_ok(const vmm_t *vmm)
 {
     for (const vmm_tree_node_t *t = vmm_tree_first(&vmm->tree); t != 0; t = vmm_tree_next(t)) {
-        const vmm_index_node_t *n = VMM_TREE_ENTRY(t, const vmm_index_node_t, tree);
-        if (n->u.rec == 0 || n->u.rec->index != n || n->u.rec->virt != t->key ||
-            !node_of_chunk(n, CHUNK_OF(n)))
+        const vmm_record_t *r = vmm_index_record(t);
+        if (r->virt != t->key || !record_of_chunk(r, CHUNK_OF(r)) || !frames_ok(r))
             return false;
     }
     return true;
 }
 
-/* Returns true when chunk c's free stack holds exactly its unused nodes:
- * VMM_INDEX_CHUNK_NODES - used of its own nodes, each out of the tree. */
+/* Returns true when chunk c's free stack holds exactly its unused records:
+ * VMM_INDEX_CHUNK_NODES - used of its own slots, each out of the tree. */
 static bool free_stack_ok(const vmm_index_chunk_t *c)
 {
     size_t n = 0;
-    for (const vmm_index_node_t *f = c->free; f != 0; f = f->u.next_free)
-        if (++n > VMM_INDEX_CHUNK_NODES || !node_of_chunk(f, c) || f->tree.height != 0)
+    for (const vmm_record_t *f = c->free; f != 0; f = f->next_free)
+        if (++n > VMM_INDEX_CHUNK_NODES || !record_of_chunk(f, c) || f->node.height != 0)
             return false;
     return n == VMM_INDEX_CHUNK_NODES - c->used;
 }
@@ -171,7 +192,7 @@ static bool free_stack_ok(const vmm_index_chunk_t *c)
 /* Checks the index (see vmm.h). */
 bool vmm_index_check(const vmm_t *vmm)
 {
-    if (vmm == 0 || !vmm_tree_check(&vmm->tree) || vmm->index.spare != 0 || !nodes_ok(vmm))
+    if (vmm == 0 || !vmm_tree_check(&vmm->tree) || vmm->index.spare != 0 || !records_ok(vmm))
         return false;
     size_t partial = 0, used = 0;
     const vmm_index_chunk_t *prev = 0;

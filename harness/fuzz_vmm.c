@@ -158,6 +158,7 @@ typedef struct vmm_state {
     uint64_t frame_store[MAX_RECORDS][MAX_FRAMES];   /* recs[i].frames ...  */
     vmm_attrs_t attr_store[MAX_RECORDS][MAX_FRAMES]; /* ... .page_attrs     */
     size_t nrecs;
+    size_t frame_blocks; /* model records whose core record has a frames block */
     uint16_t order[MAX_RECORDS]; /* indices into recs, sorted by virt  */
     uint64_t used_pages;
     uint64_t hint;            /* next fit: the page after the last alloc / reserve */
@@ -441,6 +442,8 @@ static void own_frames(vmm_state_t *s, uint64_t phys, uint64_t count, bool own)
     s->owned_frames = own ? s->owned_frames + n : s->owned_frames - n;
 }
 
+static size_t model_frames_bytes(const model_record_t *m);
+
 /* Adds a model record; returns it. */
 static model_record_t *model_add(vmm_state_t *s, uint32_t kind, uint64_t virt, uint64_t pages)
 {
@@ -470,6 +473,7 @@ static model_record_t *model_add(vmm_state_t *s, uint32_t kind, uint64_t virt, u
 /* Removes model record r, disowning its frames. */
 static void model_remove(vmm_state_t *s, model_record_t *r)
 {
+    s->frame_blocks -= model_frames_bytes(r) != 0;
     if (r->kind == VMM_REC_SET && r->phys != VMM_NO_FRAME)
         own_frames(s, r->phys, r->pages, false);
     for (uint32_t k = 0; k < r->nframes; k++)
@@ -508,6 +512,7 @@ static void model_clear(vmm_state_t *s)
     s->owned_hi = 0;
     s->owned_frames = 0;
     s->nrecs = 0;
+    s->frame_blocks = 0;
     s->used_pages = 0;
     s->last = NULL;
 }
@@ -645,6 +650,22 @@ static void check_tree_near(vmm_state_t *s, uint64_t key)
         check_tree_path(v, vmm_tree_next(above));
 }
 
+/* Returns the bytes of the frames block the core holds for model record m
+ * (vmm.h): an ALLOC record's frames; a reservation's frames and attribute
+ * bytes once one of its pages is mapped (no page is ever unmapped on its
+ * own: a block once taken stays until the release); 0 otherwise. */
+static size_t model_frames_bytes(const model_record_t *m)
+{
+    if (m->kind == VMM_REC_ALLOC)
+        return m->nframes * sizeof(uint64_t);
+    if (m->kind != VMM_REC_RESERVE)
+        return 0;
+    for (uint32_t k = 0; k < m->nframes; k++)
+        if (m->frames[k] != VMM_NO_FRAME)
+            return m->nframes * (sizeof(uint64_t) + 1u);
+    return 0;
+}
+
 /* Checks the cheap global counters. */
 static void check_counters(vmm_state_t *s)
 {
@@ -652,9 +673,9 @@ static void check_counters(vmm_state_t *s)
                "bitmap num_free %zu, model %llu", s->vmm.bitmap.num_free,
                (unsigned long long)(s->window_pages - s->used_pages));
     size_t nodes = s->vmm.bitmap.nodes + s->vmm.bitmap.leaves, chunks = s->vmm.index.chunks;
-    FUZZ_CHECK(s->alloc.live == s->nrecs + nodes + chunks, "vmm-record-blocks",
-               "%zu allocator blocks live, model has %zu records + %zu bitmap nodes + %zu "
-               "index chunks", s->alloc.live, s->nrecs, nodes, chunks);
+    FUZZ_CHECK(s->alloc.live == s->frame_blocks + nodes + chunks, "vmm-record-blocks",
+               "%zu allocator blocks live, model has %zu frames blocks + %zu bitmap nodes + "
+               "%zu index chunks", s->alloc.live, s->frame_blocks, nodes, chunks);
     /* every chunk holds a record's node (an empty one goes back), and the
      * records' nodes fit in them */
     FUZZ_CHECK(chunks <= s->nrecs && chunks * VMM_INDEX_CHUNK_NODES >= s->nrecs &&
@@ -936,9 +957,10 @@ static void check_record(const vmm_record_t *r, const model_record_t *m)
                m->kind, (unsigned long long)m->page_size, m->attrs, m->flags,
                (unsigned long long)m->phys, m->nframes);
     for (uint32_t k = 0; k < m->nframes; k++) {
-        FUZZ_CHECK(r->frames[k] == m->frames[k], "vmm-record-frames",
+        FUZZ_CHECK(vmm_record_frame(r, k) == m->frames[k], "vmm-record-frames",
                    "record 0x%llx frame %u: 0x%llx, model 0x%llx", (unsigned long long)r->virt,
-                   k, (unsigned long long)r->frames[k], (unsigned long long)m->frames[k]);
+                   k, (unsigned long long)vmm_record_frame(r, k),
+                   (unsigned long long)m->frames[k]);
         /* vmm.h: a mapped page's own attrs, an unmapped one's rec->attrs */
         vmm_attrs_t want = m->kind == VMM_REC_RESERVE && m->frames[k] != VMM_NO_FRAME
                                ? m->page_attrs[k] : m->attrs;
@@ -1012,12 +1034,16 @@ static void check_all(vmm_state_t *s)
                    "walking the tree backwards, record %zu is not the model's 0x%llx", i,
                    (unsigned long long)s->recs[s->order[i]].virt);
     FUZZ_CHECK(back == NULL, "vmm-tree-order", "the tree has a record before the first");
-    /* the record blocks: a header and, per frame, its address (and, for a
-     * reservation, its attributes byte) */
-    size_t bytes = 0;
-    for (size_t i = 0; i < s->nrecs; i++)
-        bytes += sizeof(vmm_record_t) +
-                 s->recs[i].nframes * (sizeof(uint64_t) + (s->recs[i].kind == VMM_REC_RESERVE));
+    /* the frames blocks: per frame, its address (and, for a reservation,
+     * its attributes byte); the records are slots of the index's chunks */
+    size_t bytes = 0, blocks = 0;
+    for (size_t i = 0; i < s->nrecs; i++) {
+        bytes += model_frames_bytes(&s->recs[i]);
+        blocks += model_frames_bytes(&s->recs[i]) != 0;
+    }
+    FUZZ_CHECK(blocks == s->frame_blocks, "vmm-model-blocks",
+               "harness bug: %zu records with a frames block, counted %zu", blocks,
+               s->frame_blocks);
     bytes += hbitmap_bytes(&s->vmm.bitmap); /* and the bitmap's nodes */
     bytes += s->vmm.index.chunks * sizeof(vmm_index_chunk_t); /* and the index's chunks */
     FUZZ_CHECK(s->alloc.live_bytes == bytes, "vmm-record-bytes",
@@ -1224,6 +1250,7 @@ static void op_alloc(vmm_state_t *s, fuzz_data_t *fd)
         model_record_t *r = model_add(s, VMM_REC_ALLOC, virt, pages);
         r->attrs = attrs;
         r->nframes = (uint32_t)pages;
+        s->frame_blocks++;
         /* the frames the core chose (its record); check_range then checks
          * every page maps to them with the model's flags */
         const vmm_record_t *core = vmm_find_record(&s->vmm, virt);
@@ -1527,6 +1554,7 @@ static void op_map_page(vmm_state_t *s, fuzz_data_t *fd)
           taken ? " (pool)" : "", attrs, fuzz_status(got));
     bool done = judge(s, got, allowed == 0, allowed, args_ok, "vmm-map-page-status");
     if (done) {
+        s->frame_blocks += model_frames_bytes(m) == 0; /* its first mapped page */
         m->frames[k] = phys;
         m->page_attrs[k] = attrs;
         own_frames(s, phys, PAGES(m->page_size), true);
@@ -1653,6 +1681,7 @@ static void op_fault(vmm_state_t *s, uint64_t va, uint8_t byte)
             FUZZ_CHECK(frame_pool_is_used(&s->pool, out.phys + f * VMM_PAGE_SIZE),
                        "vmm-fault-frame", "demand frame 0x%llx is not from the frame source",
                        (unsigned long long)(out.phys + f * VMM_PAGE_SIZE));
+        s->frame_blocks += model_frames_bytes(r) == 0; /* its first mapped page */
         r->frames[k] = out.phys;
         r->page_attrs[k] = r->attrs;
         own_frames(s, out.phys, PAGES(r->page_size), true);
@@ -1942,6 +1971,7 @@ static bool setup(void *state, fuzz_data_t *fd)
     s->work = 0;
     s->mappable = fuzz_window_mappable(s->start, s->end);
     s->nrecs = 0;
+    s->frame_blocks = 0;
     s->last = NULL;
     s->used_pages = 0;
     s->hint = 0;
