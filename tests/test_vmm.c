@@ -295,6 +295,38 @@ static void test_reserve_errors(void)
 
 /* Reservations are aligned in VIRTUAL address, whatever the window start,
  * nothing is mapped, and the hint moves on. */
+/* A reservation takes nothing per page: reserving 2^20 pages costs the
+ * allocator no byte beyond the bitmap's nodes (a record slot of a partial
+ * chunk, no frames block); its first mapped page takes the frames block
+ * (frames + attribute bytes), the second nothing; the release gives all of
+ * it back. */
+static void test_reserve_nothing_per_page(void)
+{
+    vmm_fixture_t fx;
+    uint64_t start = 0x100000000ull, big, small, f;
+    size_t count = (size_t)1 << 20;
+    fx_init(&fx, start, 2 * count, PHYS_BYTES);
+    vmm_frames_t fr = fail_frames_iface(&fx.ff);
+    CHECK_OK(vmm_reserve(&fx.vmm, 1, K4, RW, 0, &small)); /* the index's chunk */
+    size_t bytes = fx.fa.live_bytes - hbitmap_bytes(&fx.vmm.bitmap);
+    CHECK_OK(vmm_reserve(&fx.vmm, count, K4, RW, 0, &big));
+    CHECK(fx.fa.live_bytes - hbitmap_bytes(&fx.vmm.bitmap) == bytes);
+    const vmm_record_t *r = vmm_find_record(&fx.vmm, big);
+    CHECK(r != NULL && r->nframes == count && r->frames == NULL && r->mapped == 0);
+    CHECK(vmm_record_frame(r, count - 1) == VMM_NO_FRAME && vmm_record_frame(r, count) == VMM_NO_FRAME);
+    CHECK_OK(fr.alloc(fr.ctx, 1, 1, &f));
+    CHECK_OK(vmm_map_page(&fx.vmm, big, big + (count - 1) * K4, f, RW));
+    CHECK(r->frames != NULL && r->mapped == 1 && vmm_record_frame(r, count - 1) == f);
+    CHECK(fx.fa.live_bytes - hbitmap_bytes(&fx.vmm.bitmap) == bytes + count * 9);
+    size_t with_block = fx.fa.live;
+    CHECK_OK(fr.alloc(fr.ctx, 1, 1, &f));
+    CHECK_OK(vmm_map_page(&fx.vmm, big, big, f, RW));
+    CHECK(fx.fa.live == with_block && r->mapped == 2 && vmm_index_check(&fx.vmm));
+    CHECK_OK(vmm_release(&fx.vmm, big));
+    CHECK(fx.fa.live_bytes - hbitmap_bytes(&fx.vmm.bitmap) == bytes && fx.ff.outstanding == 0);
+    CHECK(fx_destroy(&fx));
+}
+
 static void test_reserve_alignment(void)
 {
     for (size_t i = 0; i < NUM_STARTS; i++) {
@@ -846,6 +878,7 @@ int main(void)
     RUN(test_free_errors);
     RUN(test_reserve_errors);
     RUN(test_reserve_alignment);
+    RUN(test_reserve_nothing_per_page);
     RUN(test_claim_errors);
     RUN(test_map_page_errors);
     RUN(test_release_returns_frames);
