@@ -49,7 +49,7 @@ static vmm_status_t prepare_pages(vmm_t *vmm, size_t first, size_t pages)
     vmm_status_t st = hbitmap_prepare(&vmm->bitmap, first, pages, true);
     if (st != VMM_OK)
         return st;
-    st = vmm_index_prepare(vmm);
+    st = vmm_index_prepare(vmm, vmm_page_addr(vmm, first));
     if (st != VMM_OK)
         hbitmap_unprepare(&vmm->bitmap);
     return st;

@@ -42,7 +42,7 @@
 #include "hbitmap.h"
 #include "mapper.h"
 #include "status.h"
-#include "vmm_tree.h"
+#include "vmm_btree.h"
 
 /* frames[] value of a reservation page that is not mapped. */
 #define VMM_NO_FRAME UINT64_MAX
@@ -62,13 +62,12 @@ typedef enum vmm_record_kind {
     VMM_REC_RESERVE = 3, /* vmm_reserve/vmm_claim: frames per page_size page */
 } vmm_record_kind_t;
 
-/* One allocation record. Records are fixed-size slab objects: chunks of
- * VMM_INDEX_CHUNK_BYTES from the caller's allocator, aligned to their size
- * (a record finds its chunk by masking its address), VMM_INDEX_CHUNK_NODES
- * records each. A record is indexed once, by the AVL tree vmm_t.tree keyed
- * by virt, through the node at its head: O(log n) lookups, in-order
- * iteration with vmm_first_record / vmm_next_record. A lookup reads only
- * the first cache line of each record it passes (node, virt, pages).
+/* One allocation record. Records are fixed-size slab objects, one cache
+ * line each: chunks of VMM_INDEX_CHUNK_BYTES from the caller's allocator,
+ * aligned to their size (a record finds its chunk by masking its address),
+ * VMM_INDEX_CHUNK_NODES records each. They are indexed once, by the B+ tree
+ * vmm_t.tree (vmm_btree.h) from virt to record: O(log n) lookups and
+ * in-order iteration with vmm_first_record / vmm_next_record.
  *
  * Per-page data lives in one separate block, `frames`: an ALLOC record's
  * frames (nframes addresses, taken with the record); a reservation's
@@ -78,17 +77,17 @@ typedef enum vmm_record_kind {
  * frame with vmm_record_frame, which answers VMM_NO_FRAME for a
  * reservation that maps nothing. */
 typedef struct vmm_record {
-    /* [added] in vmm_t.tree, key == virt; height 0 while the record is free */
-    _Alignas(64) vmm_tree_node_t node;
-    uint64_t virt;       /* first byte, inside the window                  */
+    _Alignas(64) uint64_t virt; /* first byte, inside the window           */
     uint64_t pages;      /* 4 KiB pages covered                            */
-    /* -- the first cache line ends here: lookups read no further -- */
     uint64_t page_size;  /* 4K for ALLOC/SET; the reservation's page size  */
     uint64_t phys;       /* SET: first physical byte or VMM_NO_FRAME       */
-    uint64_t *frames;    /* [added] see above; NULL when none              */
-    struct vmm_record *next_free; /* [added] free: the chunk's next one    */
+    union {
+        uint64_t *frames;             /* [added] see above; NULL when none */
+        struct vmm_record *next_free; /* [added] a free slot: the chunk's
+                                         next free one                     */
+    };
     vmm_attrs_t attrs;
-    uint32_t kind;       /* vmm_record_kind_t                              */
+    uint32_t kind;       /* vmm_record_kind_t; 0 while the slot is free    */
     uint32_t flags;      /* VMM_RESERVE_* for reservations                 */
     uint32_t nframes;    /* pages of frames[]: ALLOC pages, RESERVE
                             pages / (page_size / 4K), SET 0                */
@@ -96,16 +95,22 @@ typedef struct vmm_record {
                             (frames is NULL exactly when 0), else 0        */
 } vmm_record_t;
 
+_Static_assert(sizeof(vmm_record_t) == 64, "a record is one cache line");
+
 #define VMM_INDEX_CHUNK_BYTES 4096u
 
-/* 31: the chunk's header (four words) takes the first record's place */
+/* 63: the chunk's header takes the first record's place */
 #define VMM_INDEX_CHUNK_NODES \
     ((VMM_INDEX_CHUNK_BYTES - sizeof(vmm_record_t)) / sizeof(vmm_record_t))
+
+struct vmm;
 
 typedef struct vmm_index_chunk {
     struct vmm_index_chunk *prev, *next; /* in vmm_index_t.partial        */
     vmm_record_t *free;                  /* its free records, a stack     */
     size_t used;                         /* records in the tree           */
+    struct vmm *owner;                   /* the vmm_t whose records these
+                                            are (vmm_next_record)         */
     vmm_record_t records[VMM_INDEX_CHUNK_NODES];
 } vmm_index_chunk_t;
 
@@ -134,8 +139,8 @@ typedef struct vmm {
     vmm_allocator_t allocator;
     vmm_mapper_t mapper;
     vmm_frames_t frames;
-    vmm_tree_t tree;          /* the records by virt, non-overlapping:
-                                 vmm_index_node_t nodes                    */
+    vmm_btree_t tree;         /* the records by virt, non-overlapping;
+                                 nodes come from `allocator`               */
     vmm_index_t index;        /* the chunks those nodes live in            */
     size_t hint;              /* next-fit search start (bitmap index)      */
     vmm_fit_t fit;
@@ -230,24 +235,22 @@ vmm_status_t vmm_release(vmm_t *vmm, uint64_t reservation);
 const vmm_record_t *vmm_find_record(const vmm_t *vmm, uint64_t virt);
 
 /* Iteration in address order: the lowest record / the one after rec, or
- * NULL at the end (or for NULL). O(1) amortised per step. */
+ * NULL at the end (or for NULL). O(log n) per step (a lookup in the index:
+ * a vmm_t holding records must not be moved in memory). */
 const vmm_record_t *vmm_first_record(const vmm_t *vmm);
 const vmm_record_t *vmm_next_record(const vmm_record_t *rec);
 
 /* Number of records (0 for NULL). */
 size_t vmm_record_count(const vmm_t *vmm);
 
-/* Returns the record of a node of vmm_t.tree (NULL for NULL). */
-const vmm_record_t *vmm_record_of_node(const vmm_tree_node_t *node);
-
 /* [added] Returns the frame page k of rec is mapped to (the first frame of
  * a page_size page), or VMM_NO_FRAME: an unmapped page, a reservation that
  * maps nothing (no frames block), a SET record, k >= nframes, rec NULL. */
 uint64_t vmm_record_frame(const vmm_record_t *rec, size_t k);
 
-/* [added] Returns true when the record index is sound: vmm_tree_check
- * holds; every node of the tree is a record of its chunk, keyed by its
- * virt, whose frames block agrees with its kind (ALLOC: one; SET: none;
+/* [added] Returns true when the record index is sound: vmm_btree_check
+ * holds; every value of the tree is a record of its chunk, keyed by its
+ * virt, in use, owned by vmm, whose frames block agrees with its kind (ALLOC: one; SET: none;
  * RESERVE: one exactly when mapped != 0, mapped <= nframes); the partial
  * chunks are a proper list of chunks with 1 .. VMM_INDEX_CHUNK_NODES - 1
  * records in use and a free stack of the others; the chunks hold exactly

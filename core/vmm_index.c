@@ -1,7 +1,7 @@
 /*
  * vmm_index.c - the records and their index (vmm_index.h): record slots
  * packed VMM_INDEX_CHUNK_NODES to a chunk, a slab in Bonwick's sense, and
- * the AVL tree of vmm_t.tree through the node at each record's head. The
+ * the B+ tree vmm_t.tree from record start to record. The
  * chunks with a free slot form the list vmm_index_t.partial; a full chunk
  * is on no list (its records find it by masking their address); an empty
  * one goes back to the allocator. Records never move, so a record pointer
@@ -18,7 +18,7 @@
 /* Makes the index empty. */
 void vmm_index_init(vmm_t *vmm)
 {
-    vmm_tree_init(&vmm->tree);
+    vmm_btree_init(&vmm->tree);
     vmm->index.partial = 0;
     vmm->index.spare = 0;
     vmm->index.chunks = 0;
@@ -57,8 +57,9 @@ static vmm_index_chunk_t *chunk_new(vmm_t *vmm)
     c->prev = c->next = 0;
     c->used = 0;
     c->free = 0;
+    c->owner = vmm;
     for (size_t i = VMM_INDEX_CHUNK_NODES; i-- > 0;) {
-        vmm_tree_node_init(&c->records[i].node, 0);
+        c->records[i].kind = 0;
         c->records[i].next_free = c->free;
         c->free = &c->records[i];
     }
@@ -72,21 +73,26 @@ static void chunk_delete(vmm_t *vmm, vmm_index_chunk_t *c)
     vmm->index.chunks--;
 }
 
-/* Takes a spare chunk when no chunk has a free record; see vmm_index.h. */
-vmm_status_t vmm_index_prepare(vmm_t *vmm)
+/* Takes a spare chunk when no chunk has a free record, and the tree nodes
+ * indexing virt needs; see vmm_index.h. */
+vmm_status_t vmm_index_prepare(vmm_t *vmm, uint64_t virt)
 {
-    if (vmm->index.partial != 0 || vmm->index.spare != 0)
-        return VMM_OK;
-    vmm->index.spare = chunk_new(vmm);
-    if (vmm->index.spare == 0)
-        return VMM_ERR_OUT_OF_MEMORY;
-    vmm->index.chunks++;
-    return VMM_OK;
+    if (vmm->index.partial == 0 && vmm->index.spare == 0) {
+        vmm->index.spare = chunk_new(vmm);
+        if (vmm->index.spare == 0)
+            return VMM_ERR_OUT_OF_MEMORY;
+        vmm->index.chunks++;
+    }
+    vmm_status_t st = vmm_btree_prepare(&vmm->tree, &vmm->allocator, virt);
+    if (st != VMM_OK)
+        vmm_index_unprepare(vmm);
+    return st;
 }
 
-/* Gives back the spare chunk prepare took. */
+/* Gives back the spare chunk and nodes prepare took. */
 void vmm_index_unprepare(vmm_t *vmm)
 {
+    vmm_btree_unprepare(&vmm->tree, &vmm->allocator);
     if (vmm->index.spare != 0)
         chunk_delete(vmm, vmm->index.spare);
     vmm->index.spare = 0;
@@ -107,7 +113,7 @@ vmm_record_t *vmm_index_take(vmm_t *vmm)
     c->free = rec->next_free;
     if (++c->used == VMM_INDEX_CHUNK_NODES)
         partial_unlink(ix, c);
-    rec->next_free = 0;
+    rec->frames = 0;
     return rec;
 }
 
@@ -116,7 +122,7 @@ vmm_record_t *vmm_index_take(vmm_t *vmm)
 void vmm_index_put(vmm_t *vmm, vmm_record_t *rec)
 {
     vmm_index_chunk_t *c = CHUNK_OF(rec);
-    vmm_tree_node_init(&rec->node, 0);
+    rec->kind = 0;
     rec->next_free = c->free;
     c->free = rec;
     if (c->used-- == VMM_INDEX_CHUNK_NODES)
@@ -127,23 +133,22 @@ void vmm_index_put(vmm_t *vmm, vmm_record_t *rec)
     }
 }
 
-/* Inserts rec's node under rec->virt. */
+/* Inserts rec under rec->virt. */
 void vmm_index_insert(vmm_t *vmm, vmm_record_t *rec)
 {
-    vmm_tree_node_init(&rec->node, rec->virt);
-    VMM_ASSERT(vmm_tree_insert(&vmm->tree, &rec->node) == VMM_OK);
+    vmm_btree_insert(&vmm->tree, rec->virt, rec);
 }
 
-/* Removes rec's node from the tree (height 0 after). */
+/* Removes rec from the tree. */
 void vmm_index_remove(vmm_t *vmm, vmm_record_t *rec)
 {
-    VMM_ASSERT(vmm_tree_remove(&vmm->tree, &rec->node) == VMM_OK);
+    vmm_btree_remove(&vmm->tree, &vmm->allocator, rec->virt);
 }
 
-/* Returns the record of a tree node, or NULL. */
-const vmm_record_t *vmm_record_of_node(const vmm_tree_node_t *node)
+/* Returns the vmm_t whose chunk holds rec. */
+const vmm_t *vmm_index_owner(const vmm_record_t *rec)
 {
-    return node != 0 ? vmm_index_record(node) : 0;
+    return CHUNK_OF(rec)->owner;
 }
 
 /* Returns true when r is one of chunk c's record slots (not just inside
@@ -166,15 +171,21 @@ static bool frames_ok(const vmm_record_t *r)
            r->mapped <= r->nframes;
 }
 
-/* Returns true when every node of the tree is a record of its chunk, keyed
- * by its virt, with a frames block that agrees with its kind. */
+/* Returns true when every value of the tree is a record of a chunk of
+ * vmm's, keyed by its virt, with a frames block that agrees with its kind
+ * (the leaves walked in order: vmm_btree_check checked their chain). */
 static bool records_ok(const vmm_t *vmm)
 {
-    for (const vmm_tree_node_t *t = vmm_tree_first(&vmm->tree); t != 0; t = vmm_tree_next(t)) {
-        const vmm_record_t *r = vmm_index_record(t);
-        if (r->virt != t->key || !record_of_chunk(r, CHUNK_OF(r)) || !frames_ok(r))
-            return false;
-    }
+    const vmm_bnode_t *b = vmm->tree.root;
+    while (b != 0 && !b->leaf)
+        b = b->ptr[0];
+    for (; b != 0; b = b->next)
+        for (unsigned i = 0; i < b->n; i++) {
+            const vmm_record_t *r = b->ptr[i];
+            if (r->virt != b->key[i] || !record_of_chunk(r, CHUNK_OF(r)) ||
+                CHUNK_OF(r)->owner != vmm || !frames_ok(r))
+                return false;
+        }
     return true;
 }
 
@@ -184,7 +195,7 @@ static bool free_stack_ok(const vmm_index_chunk_t *c)
 {
     size_t n = 0;
     for (const vmm_record_t *f = c->free; f != 0; f = f->next_free)
-        if (++n > VMM_INDEX_CHUNK_NODES || !record_of_chunk(f, c) || f->node.height != 0)
+        if (++n > VMM_INDEX_CHUNK_NODES || !record_of_chunk(f, c) || f->kind != 0)
             return false;
     return n == VMM_INDEX_CHUNK_NODES - c->used;
 }
@@ -192,7 +203,7 @@ static bool free_stack_ok(const vmm_index_chunk_t *c)
 /* Checks the index (see vmm.h). */
 bool vmm_index_check(const vmm_t *vmm)
 {
-    if (vmm == 0 || !vmm_tree_check(&vmm->tree) || vmm->index.spare != 0 || !records_ok(vmm))
+    if (vmm == 0 || !vmm_btree_check(&vmm->tree) || vmm->index.spare != 0 || !records_ok(vmm))
         return false;
     size_t partial = 0, used = 0;
     const vmm_index_chunk_t *prev = 0;

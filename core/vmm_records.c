@@ -4,7 +4,7 @@
  * A record is a slot of a chunk (vmm_index.c) plus, when it has per-page
  * data, one frames block from the caller's allocator: frames[] and, for
  * reservations, one attribute byte per frame after it (vmm.h). The records
- * are indexed once, by the AVL tree in vmm_t.tree keyed by virt; they do
+ * are indexed once, by the B+ tree vmm_t.tree keyed by virt; they do
  * not overlap, and the bitmap has exactly their pages set.
  */
 #include "vmm_records.h"
@@ -100,11 +100,8 @@ const vmm_record_t *vmm_find_record(const vmm_t *vmm, uint64_t virt)
 {
     if (vmm == 0)
         return 0;
-    const vmm_tree_node_t *node = vmm_tree_find_le(&vmm->tree, virt);
-    if (node == 0)
-        return 0;
-    const vmm_record_t *r = vmm_index_record(node);
-    return virt < vmm_record_end(r) ? r : 0;
+    const vmm_record_t *r = vmm_btree_find_le(&vmm->tree, virt, 0);
+    return r != 0 && virt < vmm_record_end(r) ? r : 0;
 }
 
 /* Finds the record starting at virt; see vmm_records.h for the errors. */
@@ -126,15 +123,13 @@ vmm_status_t vmm_record_at(vmm_t *vmm, uint64_t virt, vmm_record_t **rec)
 /* Returns the lowest record, or NULL. */
 const vmm_record_t *vmm_first_record(const vmm_t *vmm)
 {
-    const vmm_tree_node_t *n = vmm != 0 ? vmm_tree_first(&vmm->tree) : 0;
-    return n != 0 ? vmm_index_record(n) : 0;
+    return vmm != 0 ? vmm_btree_next(&vmm->tree, 0, true) : 0;
 }
 
 /* Returns the record after rec in address order, or NULL. */
 const vmm_record_t *vmm_next_record(const vmm_record_t *rec)
 {
-    const vmm_tree_node_t *n = rec != 0 ? vmm_tree_next(&rec->node) : 0;
-    return n != 0 ? vmm_index_record(n) : 0;
+    return rec != 0 ? vmm_btree_next(&vmm_index_owner(rec)->tree, rec->virt, false) : 0;
 }
 
 /* Returns the number of records. */

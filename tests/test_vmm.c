@@ -701,13 +701,13 @@ static void test_inject_everywhere(void)
 {
     /* 5 frames not contiguous: 5 frame calls, 5 map calls (one per run) */
     campaign("alloc", setup_fragmented, op_alloc5, 1, 5, 5, 0);
-    /* on an empty window: the bitmap's first leaf and the index's first
-     * chunk (the record is a slot of it; a reservation has no frames block
-     * until a page is mapped) */
-    campaign("set phys", NULL, op_set_phys, 2, 1, 1, 0);
-    campaign("set no phys", NULL, op_set_nophys, 2, 0, 0, 0);
-    campaign("reserve", NULL, op_reserve, 2, 0, 0, 0);
-    campaign("claim", NULL, op_claim, 2, 0, 0, 0);
+    /* on an empty window: the bitmap's first leaf, the index's first chunk
+     * (the record is a slot of it; a reservation has no frames block until
+     * a page is mapped) and the record tree's root */
+    campaign("set phys", NULL, op_set_phys, 3, 1, 1, 0);
+    campaign("set no phys", NULL, op_set_nophys, 3, 0, 0, 0);
+    campaign("reserve", NULL, op_reserve, 3, 0, 0, 0);
+    campaign("claim", NULL, op_claim, 3, 0, 0, 0);
     /* the reservation's first mapped page: its frames block */
     campaign("map_page", setup_reservation, op_map_page, 1, 0, 1, 0);
     /* a second page: the block is there, no allocation */
@@ -732,9 +732,9 @@ static void test_index_chunks(void)
     inj_ctx_t c;
     fx_init(&fx, INJ_START, INJ_PAGES, PHYS_BYTES);
     setup_last_of_chunk(&fx, &c);
-    /* two chunks, the mapped reservation's frames block, the leaves; the
-     * unmapped reservations have no block */
-    CHECK(fx.fa.live == 1 + 2 + fx.vmm.bitmap.leaves);
+    /* two chunks, the mapped reservation's frames block, the bitmap's
+     * leaves, the tree's nodes; the unmapped reservations have no block */
+    CHECK(fx.fa.live == 1 + 2 + fx.vmm.bitmap.leaves + fx.vmm.tree.nodes);
     CHECK_OK(vmm_release(&fx.vmm, c.a));
     CHECK(fx.vmm.index.chunks == 1 && fx.vmm.index.partial == NULL && vmm_index_check(&fx.vmm));
     /* the next record's chunk fails: nothing changes */
@@ -771,9 +771,10 @@ static void test_free_needs_node(void)
     CHECK_OK(vmm_alloc(&fx.vmm, 16, RW, &(uint64_t){0})); /* pages 0-15, mapped */
     CHECK_OK(vmm_set(&fx.vmm, (vmm_range_t){start + 16 * K4, mid}, NULL, RW));
     CHECK_OK(vmm_set(&fx.vmm, (vmm_range_t){mid, start + 4096 * K4}, NULL, RW));
-    /* the alloc's frames block, the index's chunk (3 records); the leaf
-     * merged into FULL */
-    CHECK(fx.fa.live == 2 && fx.vmm.index.chunks == 1 && fx.vmm.bitmap.leaves == 0);
+    /* the alloc's frames block, the index's chunk (3 records), the tree's
+     * root; the leaf merged into FULL */
+    CHECK(fx.fa.live == 3 && fx.vmm.index.chunks == 1 && fx.vmm.bitmap.leaves == 0 &&
+          fx.vmm.tree.nodes == 1);
     size_t maps = fx.rm.count;
     fx_snapshot_t snap;
     fx_snap(&fx, &snap);
@@ -784,7 +785,7 @@ static void test_free_needs_node(void)
     fx_snap_free(&snap);
     fx_disarm(&fx);
     CHECK_OK(vmm_free(&fx.vmm, start));
-    CHECK(fx.fa.live == 2 && fx.vmm.bitmap.leaves == 1 && fx.rm.count == 0);
+    CHECK(fx.fa.live == 3 && fx.vmm.bitmap.leaves == 1 && fx.rm.count == 0);
     CHECK(hbitmap_check(&fx.vmm.bitmap));
     CHECK(fx_destroy(&fx));
 }

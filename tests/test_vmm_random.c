@@ -71,9 +71,11 @@ static bool consistent(const vmm_fixture_t *fx)
             }
         }
     }
-    /* the allocator also holds the bitmap's nodes and the index's chunks */
-    blocks += v->bitmap.nodes + v->bitmap.leaves + v->index.chunks;
-    bytes += hbitmap_bytes(&v->bitmap) + v->index.chunks * sizeof(vmm_index_chunk_t);
+    /* the allocator also holds the bitmap's nodes, the index's chunks and
+     * the record tree's nodes */
+    blocks += v->bitmap.nodes + v->bitmap.leaves + v->index.chunks + v->tree.nodes;
+    bytes += hbitmap_bytes(&v->bitmap) + v->index.chunks * sizeof(vmm_index_chunk_t) +
+             v->tree.nodes * sizeof(vmm_bnode_t);
     if (!vmm_index_check(v) || v->index.chunks > v->tree.count ||
         v->index.chunks * VMM_INDEX_CHUNK_NODES < v->tree.count)
         return false;
