@@ -95,7 +95,7 @@ static void boot_case(hostmem_t *hm, uint64_t ram, bool has_1g, int reps)
         if (r == 0) {
             check_direct_map(&pt, ram);
             track = hbitmap_bytes(&vmm.bitmap) + sizeof vmm.bitmap +
-                    vmm.index.chunks * VMM_INDEX_CHUNK_BYTES;
+                    vmm.index.chunks * VMM_INDEX_CHUNK_BYTES + vmm.tree.nodes * sizeof(vmm_bnode_t);
             for (const vmm_record_t *rec = vmm_first_record(&vmm); rec; rec = vmm_next_record(rec))
                 records++;
         }

@@ -212,7 +212,7 @@ static void lookup_row(const contig_state_t *st, unsigned log2, bool smoke)
     char fig[96], v[48], base[64], b[32], note[64];
     snprintf(fig, sizeof fig, "vmm_find_record, 2^%u pages", log2);
     snprintf(base, sizeof base, "vmm_is_set %s", bench_fmt_ns(b, sizeof b, set_ns));
-    snprintf(note, sizeof note, "%zu live records (AVL tree)", live.count);
+    snprintf(note, sizeof note, "%zu live records (B+ tree)", live.count);
     bench_row(fig, bench_fmt_ns(v, sizeof v, find_ns), base, set_ns / find_ns, note);
     free(addrs);
     vmm_unload(&c, &live);

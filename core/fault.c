@@ -35,7 +35,7 @@ static const vmm_record_t *lazy_record(const vmm_t *vmm, uint64_t addr)
     if (rec == 0 || rec->kind != VMM_REC_RESERVE || !(rec->flags & VMM_RESERVE_LAZY))
         return 0;
     size_t k = (size_t)((addr - rec->virt) / rec->page_size);
-    return rec->frames[k] == VMM_NO_FRAME ? rec : 0;
+    return vmm_record_frame(rec, k) == VMM_NO_FRAME ? rec : 0;
 }
 
 /* Maps a fresh page of rec at the page holding addr, its frames zeroed

@@ -7,10 +7,11 @@
  * steps in an order that can be undone, and on a failure jumps to one exit
  * path that undoes the partial work in reverse (ANSSI style). The bitmap is
  * the last word on which pages are taken; the records say by whom. The
- * bitmap may need nodes from the allocator to mark a run, the record index
- * a chunk for one more node: both are taken (prepare_pages) before any step
- * that would have to be undone, and the marking and indexing come last and
- * cannot fail.
+ * bitmap may need nodes from the allocator to mark a run, the records a
+ * chunk for one more record slot: both are taken (prepare_pages) before any
+ * step that would have to be undone, and the marking and indexing come last
+ * and cannot fail. A reservation takes nothing per page: its frames block
+ * comes with its first mapped page (vmm_map_page).
  */
 #include "vmm_records.h"
 
@@ -48,7 +49,7 @@ static vmm_status_t prepare_pages(vmm_t *vmm, size_t first, size_t pages)
     vmm_status_t st = hbitmap_prepare(&vmm->bitmap, first, pages, true);
     if (st != VMM_OK)
         return st;
-    st = vmm_index_prepare(vmm);
+    st = vmm_index_prepare(vmm, vmm_page_addr(vmm, first));
     if (st != VMM_OK)
         hbitmap_unprepare(&vmm->bitmap);
     return st;
@@ -168,17 +169,15 @@ vmm_status_t vmm_set(vmm_t *vmm, vmm_range_t virt, const vmm_range_t *phys,
     uint64_t len = virt.end - virt.start;
     size_t pages = (size_t)PAGES_OF(len);
     size_t first = vmm_page_index(vmm, virt.start);
-    vmm_record_t *rec = vmm_record_new(vmm, VMM_REC_SET, virt.start, pages, 0);
-    if (rec == 0)
-        return VMM_ERR_OUT_OF_MEMORY;
-    rec->attrs = attrs;
     st = prepare_pages(vmm, first, pages);
     if (st != VMM_OK)
-        goto undo_record;
+        return st;
+    vmm_record_t *rec = vmm_record_new(vmm, VMM_REC_SET, virt.start, pages, 0); /* no block */
+    rec->attrs = attrs;
     if (phys != 0) {
         st = vmm->frames.claim(vmm->frames.ctx, phys->start, pages);
         if (st != VMM_OK)
-            goto undo_prepare;
+            goto undo_record;
         st = vmm->mapper.map(vmm->mapper.ctx, virt.start, phys->start, len,
                              VMM_PAGE_SIZE, attrs);
         if (st != VMM_OK)
@@ -190,10 +189,9 @@ vmm_status_t vmm_set(vmm_t *vmm, vmm_range_t virt, const vmm_range_t *phys,
 
 undo_claim:
     VMM_ASSERT(vmm->frames.free(vmm->frames.ctx, phys->start, pages) == VMM_OK);
-undo_prepare:
-    unprepare_pages(vmm);
 undo_record:
     vmm_record_delete(vmm, rec);
+    unprepare_pages(vmm);
     return st;
 }
 
@@ -261,17 +259,16 @@ static vmm_status_t reserve_check(size_t count, uint64_t page_size, vmm_attrs_t 
     return VMM_OK;
 }
 
-/* Allocates a reservation record for [virt, virt + pages) of count pages of
- * page_size. NULL when the allocator fails. */
+/* Takes a reservation record for [virt, virt + pages) of count pages of
+ * page_size, after prepare_pages: cannot fail (no frames block until a
+ * page is mapped). */
 static vmm_record_t *reservation_new(vmm_t *vmm, uint64_t virt, size_t pages, size_t count,
                                      uint64_t page_size, vmm_attrs_t attrs, uint32_t flags)
 {
     vmm_record_t *rec = vmm_record_new(vmm, VMM_REC_RESERVE, virt, pages, count);
-    if (rec != 0) {
-        rec->page_size = page_size;
-        rec->attrs = attrs;
-        rec->flags = flags;
-    }
+    rec->page_size = page_size;
+    rec->attrs = attrs;
+    rec->flags = flags;
     return rec;
 }
 
@@ -295,10 +292,6 @@ vmm_status_t vmm_reserve(vmm_t *vmm, size_t count, uint64_t page_size,
         return st;
     vmm_record_t *rec = reservation_new(vmm, vmm_page_addr(vmm, first), pages, count,
                                         page_size, attrs, flags);
-    if (rec == 0) {
-        unprepare_pages(vmm);
-        return VMM_ERR_OUT_OF_MEMORY;
-    }
     commit_record(vmm, first, pages, rec);
     vmm->hint = first + pages;
     *virt = rec->virt;
@@ -326,15 +319,11 @@ vmm_status_t vmm_claim(vmm_t *vmm, uint64_t virt, size_t count,
     size_t first = vmm_page_index(vmm, virt);
     if (!hbitmap_range_clear(&vmm->bitmap, first, pages))
         return VMM_ERR_ALREADY_ALLOCATED;
-    vmm_record_t *rec = reservation_new(vmm, virt, pages, count, page_size, attrs, flags);
-    if (rec == 0)
-        return VMM_ERR_OUT_OF_MEMORY;
     st = prepare_pages(vmm, first, pages);
-    if (st != VMM_OK) {
-        vmm_record_delete(vmm, rec);
+    if (st != VMM_OK)
         return st;
-    }
-    commit_record(vmm, first, pages, rec);
+    commit_record(vmm, first, pages,
+                  reservation_new(vmm, virt, pages, count, page_size, attrs, flags));
     return VMM_OK;
 }
 
@@ -360,16 +349,21 @@ vmm_status_t vmm_map_page(vmm_t *vmm, uint64_t reservation, uint64_t virt,
     if (!IS_ALIGNED(virt, rec->page_size) || !IS_ALIGNED(phys, rec->page_size))
         return VMM_ERR_MISALIGNED;
     size_t k = (size_t)((virt - rec->virt) / rec->page_size);
-    if (rec->frames[k] != VMM_NO_FRAME)
+    if (vmm_record_frame(rec, k) != VMM_NO_FRAME)
         return VMM_ERR_ALREADY_MAPPED;
     if (vmm->frames.in_use != 0) {
         st = vmm->frames.in_use(vmm->frames.ctx, phys, (size_t)(rec->page_size / VMM_PAGE_SIZE));
         if (st != VMM_OK)
             return st; /* a free frame was handed over: release would trap */
     }
+    if (rec->mapped == 0 && (st = vmm_record_frames_new(vmm, rec)) != VMM_OK)
+        return st; /* the first page mapped: the frames block */
     st = vmm->mapper.map(vmm->mapper.ctx, virt, phys, rec->page_size, rec->page_size, attrs);
-    if (st != VMM_OK)
+    if (st != VMM_OK) {
+        if (rec->mapped == 0)
+            vmm_record_frames_delete(vmm, rec);
         return st;
+    }
     rec->frames[k] = phys;
     rec->mapped++;
     vmm_record_attr_bytes(rec)[k] = (uint8_t)attrs;

@@ -42,7 +42,7 @@
 #include "hbitmap.h"
 #include "mapper.h"
 #include "status.h"
-#include "vmm_tree.h"
+#include "vmm_btree.h"
 
 /* frames[] value of a reservation page that is not mapped. */
 #define VMM_NO_FRAME UINT64_MAX
@@ -62,68 +62,68 @@ typedef enum vmm_record_kind {
     VMM_REC_RESERVE = 3, /* vmm_reserve/vmm_claim: frames per page_size page */
 } vmm_record_kind_t;
 
-/* The record index: an AVL tree (vmm_t.tree) keyed by record start whose
- * nodes live outside the records, packed VMM_INDEX_CHUNK_NODES to a chunk:
- * one block of VMM_INDEX_CHUNK_BYTES from the caller's allocator, aligned
- * to its size (a node finds its chunk by masking its address). A node is
- * one cache line, 63 to a 4 KiB page. A lookup walks these dense nodes and
- * touches one record, the one it finds (record blocks are 100 bytes to
- * 36 KiB each: with the nodes inside them, every step of a descent was a
- * TLB miss of its own). */
+/* One allocation record. Records are fixed-size slab objects, one cache
+ * line each: chunks of VMM_INDEX_CHUNK_BYTES from the caller's allocator,
+ * aligned to their size (a record finds its chunk by masking its address),
+ * VMM_INDEX_CHUNK_NODES records each. They are indexed once, by the B+ tree
+ * vmm_t.tree (vmm_btree.h) from virt to record: O(log n) lookups and
+ * in-order iteration with vmm_first_record / vmm_next_record.
+ *
+ * Per-page data lives in one separate block, `frames`: an ALLOC record's
+ * frames (nframes addresses, taken with the record); a reservation's
+ * frames and, after them, one attribute byte per frame, taken when its
+ * first page is mapped (vmm_map_page, a demand fault) and NULL until then,
+ * so that reserving costs nothing per page; SET records have none. Read a
+ * frame with vmm_record_frame, which answers VMM_NO_FRAME for a
+ * reservation that maps nothing. */
+typedef struct vmm_record {
+    _Alignas(64) uint64_t virt; /* first byte, inside the window           */
+    uint64_t pages;      /* 4 KiB pages covered                            */
+    uint64_t page_size;  /* 4K for ALLOC/SET; the reservation's page size  */
+    uint64_t phys;       /* SET: first physical byte or VMM_NO_FRAME       */
+    union {
+        uint64_t *frames;             /* [added] see above; NULL when none */
+        struct vmm_record *next_free; /* [added] a free slot: the chunk's
+                                         next free one                     */
+    };
+    vmm_attrs_t attrs;
+    uint32_t kind;       /* vmm_record_kind_t; 0 while the slot is free    */
+    uint32_t flags;      /* VMM_RESERVE_* for reservations                 */
+    uint32_t nframes;    /* pages of frames[]: ALLOC pages, RESERVE
+                            pages / (page_size / 4K), SET 0                */
+    uint32_t mapped;     /* RESERVE: entries of frames[] that are mapped
+                            (frames is NULL exactly when 0), else 0        */
+} vmm_record_t;
+
+_Static_assert(sizeof(vmm_record_t) == 64, "a record is one cache line");
+
 #define VMM_INDEX_CHUNK_BYTES 4096u
 
-struct vmm_record;
-
-typedef struct vmm_index_node {
-    /* in vmm_t.tree, key == rec->virt; height 0 while free */
-    _Alignas(64) vmm_tree_node_t tree;
-    union {
-        struct vmm_record *rec;            /* in the tree: the record    */
-        struct vmm_index_node *next_free;  /* free: the chunk's next one */
-    } u;
-} vmm_index_node_t;
-
-/* 63: the chunk's header (four words) takes the first node's line */
+/* 63: the chunk's header takes the first record's place */
 #define VMM_INDEX_CHUNK_NODES \
-    ((VMM_INDEX_CHUNK_BYTES - 4u * sizeof(void *)) / sizeof(vmm_index_node_t))
+    ((VMM_INDEX_CHUNK_BYTES - sizeof(vmm_record_t)) / sizeof(vmm_record_t))
+
+struct vmm;
 
 typedef struct vmm_index_chunk {
     struct vmm_index_chunk *prev, *next; /* in vmm_index_t.partial        */
-    vmm_index_node_t *free;              /* its free nodes, a stack       */
-    size_t used;                         /* nodes in the tree             */
-    vmm_index_node_t nodes[VMM_INDEX_CHUNK_NODES];
+    vmm_record_t *free;                  /* its free records, a stack     */
+    size_t used;                         /* records in the tree           */
+    struct vmm *owner;                   /* the vmm_t whose records these
+                                            are (vmm_next_record)         */
+    vmm_record_t records[VMM_INDEX_CHUNK_NODES];
 } vmm_index_chunk_t;
 
 _Static_assert(sizeof(vmm_index_chunk_t) <= VMM_INDEX_CHUNK_BYTES, "index chunk too big");
 
 typedef struct vmm_index {
-    vmm_index_chunk_t *partial; /* the chunks with a free node, a list;
-                                   full chunks are reached from their nodes */
-    vmm_index_chunk_t *spare;   /* a chunk taken for the next insert (only
+    vmm_index_chunk_t *partial; /* the chunks with a free record, a list;
+                                   full chunks are reached from their records */
+    vmm_index_chunk_t *spare;   /* a chunk taken for the next record (only
                                    inside a call, NULL between calls)       */
     size_t chunks;              /* chunks held from the allocator: each
-                                   has at least one record's node           */
+                                   has at least one record in use           */
 } vmm_index_t;
-
-/* One allocation record, stored through the caller's allocator (one block:
- * the header plus frames[]). The records are indexed once, by the AVL tree
- * of vmm_index_node_t keyed by virt (vmm_t.tree): O(log n) lookups,
- * in-order iteration with vmm_first_record / vmm_next_record. */
-typedef struct vmm_record {
-    vmm_index_node_t *index; /* [added] its node in vmm_t.tree            */
-    uint64_t virt;       /* first byte, inside the window                  */
-    uint64_t pages;      /* 4 KiB pages covered                            */
-    uint64_t page_size;  /* 4K for ALLOC/SET; the reservation's page size  */
-    uint64_t phys;       /* SET: first physical byte or VMM_NO_FRAME       */
-    vmm_attrs_t attrs;
-    uint32_t kind;       /* vmm_record_kind_t                              */
-    uint32_t flags;      /* VMM_RESERVE_* for reservations                 */
-    uint32_t nframes;    /* entries in frames[]: ALLOC pages, RESERVE
-                            pages / (page_size / 4K), SET 0                */
-    uint32_t mapped;     /* RESERVE: entries of frames[] that are mapped
-                            (release skips frames[] when 0), else 0        */
-    uint64_t frames[];   /* physical address of each page, or VMM_NO_FRAME */
-} vmm_record_t;
 
 /* Where vmm_alloc / vmm_reserve place a run (vmm_set_fit). */
 typedef enum vmm_fit {
@@ -139,8 +139,8 @@ typedef struct vmm {
     vmm_allocator_t allocator;
     vmm_mapper_t mapper;
     vmm_frames_t frames;
-    vmm_tree_t tree;          /* the records by virt, non-overlapping:
-                                 vmm_index_node_t nodes                    */
+    vmm_btree_t tree;         /* the records by virt, non-overlapping;
+                                 nodes come from `allocator`               */
     vmm_index_t index;        /* the chunks those nodes live in            */
     size_t hint;              /* next-fit search start (bitmap index)      */
     vmm_fit_t fit;
@@ -221,8 +221,9 @@ vmm_status_t vmm_claim(vmm_t *vmm, uint64_t virt, size_t count,
  * reservation), VMM_ERR_NOT_IN_RESERVATION (virt outside it),
  * VMM_ERR_MISALIGNED, VMM_ERR_ALREADY_MAPPED, VMM_ERR_FRAME_NOT_USED (a
  * managed frame of phys is free: the caller never allocated it; checked when
- * the frame source has in_use), VMM_ERR_INVALID_ARGUMENT (attrs), or the
- * mapper's error. */
+ * the frame source has in_use), VMM_ERR_INVALID_ARGUMENT (attrs),
+ * VMM_ERR_OUT_OF_MEMORY (the reservation's first mapped page: its frames
+ * block, vmm.h's vmm_record_t), or the mapper's error. */
 vmm_status_t vmm_map_page(vmm_t *vmm, uint64_t reservation, uint64_t virt,
                           uint64_t phys, vmm_attrs_t attrs);
 
@@ -234,28 +235,33 @@ vmm_status_t vmm_release(vmm_t *vmm, uint64_t reservation);
 const vmm_record_t *vmm_find_record(const vmm_t *vmm, uint64_t virt);
 
 /* Iteration in address order: the lowest record / the one after rec, or
- * NULL at the end (or for NULL). O(1) amortised per step. */
+ * NULL at the end (or for NULL). O(log n) per step (a lookup in the index:
+ * a vmm_t holding records must not be moved in memory). */
 const vmm_record_t *vmm_first_record(const vmm_t *vmm);
 const vmm_record_t *vmm_next_record(const vmm_record_t *rec);
 
 /* Number of records (0 for NULL). */
 size_t vmm_record_count(const vmm_t *vmm);
 
-/* Returns the record of a node of vmm_t.tree (NULL for NULL). */
-const vmm_record_t *vmm_record_of_node(const vmm_tree_node_t *node);
+/* [added] Returns the frame page k of rec is mapped to (the first frame of
+ * a page_size page), or VMM_NO_FRAME: an unmapped page, a reservation that
+ * maps nothing (no frames block), a SET record, k >= nframes, rec NULL. */
+uint64_t vmm_record_frame(const vmm_record_t *rec, size_t k);
 
-/* [added] Returns true when the record index is sound: vmm_tree_check
- * holds; every node names its record, which names the node back and starts
- * at the node's key; the partial chunks are a proper list of chunks with
- * 1 .. VMM_INDEX_CHUNK_NODES - 1 nodes in use and a free stack of the
- * others; the chunks hold exactly the tree's nodes; no spare chunk is held.
- * For tests and fuzz harnesses: O(records). */
+/* [added] Returns true when the record index is sound: vmm_btree_check
+ * holds; every value of the tree is a record of its chunk, keyed by its
+ * virt, in use, owned by vmm, whose frames block agrees with its kind (ALLOC: one; SET: none;
+ * RESERVE: one exactly when mapped != 0, mapped <= nframes); the partial
+ * chunks are a proper list of chunks with 1 .. VMM_INDEX_CHUNK_NODES - 1
+ * records in use and a free stack of the others; the chunks hold exactly
+ * the tree's records; no spare chunk is held. For tests and fuzz
+ * harnesses: O(records). */
 bool vmm_index_check(const vmm_t *vmm);
 
 /* [added] Returns the attributes page i of a reservation record was mapped
  * with (vmm_map_page's attrs, or the reservation's for a demand page). For
  * an unmapped page, a non-reservation or i >= nframes: rec->attrs. (They are
- * stored after frames[]: a RESERVE record block is header + nframes * 9
+ * stored after frames[] in the reservation's frames block: nframes * 9
  * bytes.) */
 vmm_attrs_t vmm_record_page_attrs(const vmm_record_t *rec, size_t i);
 

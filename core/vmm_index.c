@@ -1,23 +1,24 @@
 /*
- * vmm_index.c - the record index (vmm_index.h): tree nodes packed
- * VMM_INDEX_CHUNK_NODES to a chunk, a slab in Bonwick's sense. The chunks
- * with a free node form the list vmm_index_t.partial; a full chunk is on no
- * list (its nodes find it by masking their address); an empty one goes back
- * to the allocator. Nodes never move, so a record keeps its node
- * (rec->index) for its lifetime.
+ * vmm_index.c - the records and their index (vmm_index.h): record slots
+ * packed VMM_INDEX_CHUNK_NODES to a chunk, a slab in Bonwick's sense, and
+ * the B+ tree vmm_t.tree from record start to record. The
+ * chunks with a free slot form the list vmm_index_t.partial; a full chunk
+ * is on no list (its records find it by masking their address); an empty
+ * one goes back to the allocator. Records never move, so a record pointer
+ * stays valid for the record's lifetime.
  */
 #include "vmm_index.h"
 
 #include "vmm_assert.h"
 
-/* Returns the chunk holding node n. */
-#define CHUNK_OF(n) \
-    ((vmm_index_chunk_t *)((uintptr_t)(n) & ~(uintptr_t)(VMM_INDEX_CHUNK_BYTES - 1u)))
+/* Returns the chunk holding record r. */
+#define CHUNK_OF(r) \
+    ((vmm_index_chunk_t *)((uintptr_t)(r) & ~(uintptr_t)(VMM_INDEX_CHUNK_BYTES - 1u)))
 
 /* Makes the index empty. */
 void vmm_index_init(vmm_t *vmm)
 {
-    vmm_tree_init(&vmm->tree);
+    vmm_btree_init(&vmm->tree);
     vmm->index.partial = 0;
     vmm->index.spare = 0;
     vmm->index.chunks = 0;
@@ -44,7 +45,7 @@ static void partial_unlink(vmm_index_t *ix, vmm_index_chunk_t *c)
         c->next->prev = c->prev;
 }
 
-/* Takes a chunk from the allocator with every node free; NULL when the
+/* Takes a chunk from the allocator with every record free; NULL when the
  * allocator fails. */
 static vmm_index_chunk_t *chunk_new(vmm_t *vmm)
 {
@@ -56,10 +57,11 @@ static vmm_index_chunk_t *chunk_new(vmm_t *vmm)
     c->prev = c->next = 0;
     c->used = 0;
     c->free = 0;
+    c->owner = vmm;
     for (size_t i = VMM_INDEX_CHUNK_NODES; i-- > 0;) {
-        vmm_tree_node_init(&c->nodes[i].tree, 0);
-        c->nodes[i].u.next_free = c->free;
-        c->free = &c->nodes[i];
+        c->records[i].kind = 0;
+        c->records[i].next_free = c->free;
+        c->free = &c->records[i];
     }
     return c;
 }
@@ -71,29 +73,34 @@ static void chunk_delete(vmm_t *vmm, vmm_index_chunk_t *c)
     vmm->index.chunks--;
 }
 
-/* Takes a spare chunk when no chunk has a free node; see vmm_index.h. */
-vmm_status_t vmm_index_prepare(vmm_t *vmm)
+/* Takes a spare chunk when no chunk has a free record, and the tree nodes
+ * indexing virt needs; see vmm_index.h. */
+vmm_status_t vmm_index_prepare(vmm_t *vmm, uint64_t virt)
 {
-    if (vmm->index.partial != 0 || vmm->index.spare != 0)
-        return VMM_OK;
-    vmm->index.spare = chunk_new(vmm);
-    if (vmm->index.spare == 0)
-        return VMM_ERR_OUT_OF_MEMORY;
-    vmm->index.chunks++;
-    return VMM_OK;
+    if (vmm->index.partial == 0 && vmm->index.spare == 0) {
+        vmm->index.spare = chunk_new(vmm);
+        if (vmm->index.spare == 0)
+            return VMM_ERR_OUT_OF_MEMORY;
+        vmm->index.chunks++;
+    }
+    vmm_status_t st = vmm_btree_prepare(&vmm->tree, &vmm->allocator, virt);
+    if (st != VMM_OK)
+        vmm_index_unprepare(vmm);
+    return st;
 }
 
-/* Gives back the spare chunk prepare took. */
+/* Gives back the spare chunk and nodes prepare took. */
 void vmm_index_unprepare(vmm_t *vmm)
 {
+    vmm_btree_unprepare(&vmm->tree, &vmm->allocator);
     if (vmm->index.spare != 0)
         chunk_delete(vmm, vmm->index.spare);
     vmm->index.spare = 0;
 }
 
-/* Pops a free node of the first partial chunk (the spare when there is
- * none) and ties it to rec, then inserts it. */
-void vmm_index_insert(vmm_t *vmm, vmm_record_t *rec)
+/* Pops a free record of the first partial chunk (the spare when there is
+ * none). */
+vmm_record_t *vmm_index_take(vmm_t *vmm)
 {
     vmm_index_t *ix = &vmm->index;
     if (ix->partial == 0) {
@@ -102,26 +109,22 @@ void vmm_index_insert(vmm_t *vmm, vmm_record_t *rec)
         ix->spare = 0;
     }
     vmm_index_chunk_t *c = ix->partial;
-    vmm_index_node_t *n = c->free;
-    c->free = n->u.next_free;
+    vmm_record_t *rec = c->free;
+    c->free = rec->next_free;
     if (++c->used == VMM_INDEX_CHUNK_NODES)
         partial_unlink(ix, c);
-    n->u.rec = rec;
-    rec->index = n;
-    vmm_tree_node_init(&n->tree, rec->virt);
-    VMM_ASSERT(vmm_tree_insert(&vmm->tree, &n->tree) == VMM_OK);
+    rec->frames = 0;
+    return rec;
 }
 
-/* Removes rec's node from the tree and frees it; its chunk goes back to
- * the allocator when that was its last node. */
-void vmm_index_remove(vmm_t *vmm, vmm_record_t *rec)
+/* Pushes rec on its chunk's free stack; the chunk goes back to the
+ * allocator when that was its last record. */
+void vmm_index_put(vmm_t *vmm, vmm_record_t *rec)
 {
-    vmm_index_node_t *n = rec->index;
-    vmm_index_chunk_t *c = CHUNK_OF(n);
-    VMM_ASSERT(vmm_tree_remove(&vmm->tree, &n->tree) == VMM_OK); /* height 0 now */
-    rec->index = 0;
-    n->u.next_free = c->free;
-    c->free = n;
+    vmm_index_chunk_t *c = CHUNK_OF(rec);
+    rec->kind = 0;
+    rec->next_free = c->free;
+    c->free = rec;
     if (c->used-- == VMM_INDEX_CHUNK_NODES)
         partial_push(&vmm->index, c);
     if (c->used == 0) {
@@ -130,40 +133,69 @@ void vmm_index_remove(vmm_t *vmm, vmm_record_t *rec)
     }
 }
 
-/* Returns the record of a tree node, or NULL. */
-const vmm_record_t *vmm_record_of_node(const vmm_tree_node_t *node)
+/* Inserts rec under rec->virt. */
+void vmm_index_insert(vmm_t *vmm, vmm_record_t *rec)
 {
-    return node != 0 ? vmm_index_record(node) : 0;
+    vmm_btree_insert(&vmm->tree, rec->virt, rec);
 }
 
-/* Returns true when node n is one of chunk c's nodes (not just inside it). */
-static bool node_of_chunk(const vmm_index_node_t *n, const vmm_index_chunk_t *c)
+/* Removes rec from the tree. */
+void vmm_index_remove(vmm_t *vmm, vmm_record_t *rec)
 {
-    uintptr_t off = (uintptr_t)n - (uintptr_t)&c->nodes[0];
-    return (uintptr_t)n >= (uintptr_t)&c->nodes[0] &&
-           off < VMM_INDEX_CHUNK_NODES * sizeof *n && off % sizeof *n == 0;
+    vmm_btree_remove(&vmm->tree, &vmm->allocator, rec->virt);
 }
 
-/* Returns true when every node of the tree names its record, which names
- * it back and starts at its key, and is a node of its chunk. */
-static bool nodes_ok(const vmm_t *vmm)
+/* Returns the vmm_t whose chunk holds rec. */
+const vmm_t *vmm_index_owner(const vmm_record_t *rec)
 {
-    for (const vmm_tree_node_t *t = vmm_tree_first(&vmm->tree); t != 0; t = vmm_tree_next(t)) {
-        const vmm_index_node_t *n = VMM_TREE_ENTRY(t, const vmm_index_node_t, tree);
-        if (n->u.rec == 0 || n->u.rec->index != n || n->u.rec->virt != t->key ||
-            !node_of_chunk(n, CHUNK_OF(n)))
-            return false;
-    }
+    return CHUNK_OF(rec)->owner;
+}
+
+/* Returns true when r is one of chunk c's record slots (not just inside
+ * it). */
+static bool record_of_chunk(const vmm_record_t *r, const vmm_index_chunk_t *c)
+{
+    uintptr_t off = (uintptr_t)r - (uintptr_t)&c->records[0];
+    return (uintptr_t)r >= (uintptr_t)&c->records[0] &&
+           off < VMM_INDEX_CHUNK_NODES * sizeof *r && off % sizeof *r == 0;
+}
+
+/* Returns true when rec's frames block agrees with its kind (vmm.h). */
+static bool frames_ok(const vmm_record_t *r)
+{
+    if (r->kind == VMM_REC_ALLOC)
+        return r->frames != 0 && r->mapped == 0 && r->nframes == r->pages;
+    if (r->kind == VMM_REC_SET)
+        return r->frames == 0 && r->mapped == 0 && r->nframes == 0;
+    return r->kind == VMM_REC_RESERVE && (r->frames == 0) == (r->mapped == 0) &&
+           r->mapped <= r->nframes;
+}
+
+/* Returns true when every value of the tree is a record of a chunk of
+ * vmm's, keyed by its virt, with a frames block that agrees with its kind
+ * (the leaves walked in order: vmm_btree_check checked their chain). */
+static bool records_ok(const vmm_t *vmm)
+{
+    const vmm_bnode_t *b = vmm->tree.root;
+    while (b != 0 && !b->leaf)
+        b = b->ptr[0];
+    for (; b != 0; b = b->next)
+        for (unsigned i = 0; i < b->n; i++) {
+            const vmm_record_t *r = b->ptr[i];
+            if (r->virt != b->key[i] || !record_of_chunk(r, CHUNK_OF(r)) ||
+                CHUNK_OF(r)->owner != vmm || !frames_ok(r))
+                return false;
+        }
     return true;
 }
 
-/* Returns true when chunk c's free stack holds exactly its unused nodes:
- * VMM_INDEX_CHUNK_NODES - used of its own nodes, each out of the tree. */
+/* Returns true when chunk c's free stack holds exactly its unused records:
+ * VMM_INDEX_CHUNK_NODES - used of its own slots, each out of the tree. */
 static bool free_stack_ok(const vmm_index_chunk_t *c)
 {
     size_t n = 0;
-    for (const vmm_index_node_t *f = c->free; f != 0; f = f->u.next_free)
-        if (++n > VMM_INDEX_CHUNK_NODES || !node_of_chunk(f, c) || f->tree.height != 0)
+    for (const vmm_record_t *f = c->free; f != 0; f = f->next_free)
+        if (++n > VMM_INDEX_CHUNK_NODES || !record_of_chunk(f, c) || f->kind != 0)
             return false;
     return n == VMM_INDEX_CHUNK_NODES - c->used;
 }
@@ -171,7 +203,7 @@ static bool free_stack_ok(const vmm_index_chunk_t *c)
 /* Checks the index (see vmm.h). */
 bool vmm_index_check(const vmm_t *vmm)
 {
-    if (vmm == 0 || !vmm_tree_check(&vmm->tree) || vmm->index.spare != 0 || !nodes_ok(vmm))
+    if (vmm == 0 || !vmm_btree_check(&vmm->tree) || vmm->index.spare != 0 || !records_ok(vmm))
         return false;
     size_t partial = 0, used = 0;
     const vmm_index_chunk_t *prev = 0;

@@ -1,24 +1,31 @@
 /*
  * vmm_records.c - the VMM's allocation records (see vmm.h, vmm_records.h).
  *
- * A record is ONE block from the caller's allocator: the header, frames[]
- * and, for reservations, one attribute byte per frame after frames[]. The
- * records are indexed once, by the AVL tree in vmm_t.tree keyed by virt
- * (vmm_index.c); they do not overlap, and the bitmap has exactly their
- * pages set.
+ * A record is a slot of a chunk (vmm_index.c) plus, when it has per-page
+ * data, one frames block from the caller's allocator: frames[] and, for
+ * reservations, one attribute byte per frame after it (vmm.h). The records
+ * are indexed once, by the B+ tree vmm_t.tree keyed by virt; they do
+ * not overlap, and the bitmap has exactly their pages set.
  */
 #include "vmm_records.h"
 
 #include "vmm_assert.h"
 
-/* Returns the bytes of a record block of kind with nframes frames, or 0 when
- * that would not fit a size_t. */
-static size_t record_bytes(uint32_t kind, size_t nframes)
+_Static_assert(SIZE_MAX / 9u >= UINT32_MAX, "a frames block of UINT32_MAX frames fits");
+
+/* Returns the bytes of a frames block of kind with nframes (<= UINT32_MAX)
+ * frames: a reservation's has an attribute byte per frame after them. */
+static size_t frames_bytes(uint32_t kind, size_t nframes)
 {
-    size_t per = sizeof(uint64_t) + (kind == VMM_REC_RESERVE ? 1u : 0u);
-    if (nframes > (SIZE_MAX - sizeof(vmm_record_t)) / per)
-        return 0;
-    return sizeof(vmm_record_t) + nframes * per;
+    return nframes * (sizeof(uint64_t) + (kind == VMM_REC_RESERVE ? 1u : 0u));
+}
+
+/* Returns the frame of page k of rec, or VMM_NO_FRAME (see vmm.h). */
+uint64_t vmm_record_frame(const vmm_record_t *rec, size_t k)
+{
+    if (rec == 0 || rec->frames == 0 || k >= rec->nframes)
+        return VMM_NO_FRAME;
+    return rec->frames[k];
 }
 
 /* Returns the attributes page i of rec was mapped with (see vmm.h). */
@@ -26,43 +33,66 @@ vmm_attrs_t vmm_record_page_attrs(const vmm_record_t *rec, size_t i)
 {
     if (rec == 0)
         return 0;
-    if (rec->kind != VMM_REC_RESERVE || i >= rec->nframes || rec->frames[i] == VMM_NO_FRAME)
+    if (rec->kind != VMM_REC_RESERVE || vmm_record_frame(rec, i) == VMM_NO_FRAME)
         return rec->attrs;
-    return ((const uint8_t *)&rec->frames[rec->nframes])[i];
+    return vmm_record_attr_bytes(rec)[i];
 }
 
-/* Allocates and fills a record block; NULL when the allocator fails. */
+/* Allocates rec's frames block, every frame VMM_NO_FRAME (a reservation's
+ * attribute bytes are left as they are: byte i is read only while frames[i]
+ * is mapped, and vmm_map_page wrote it). VMM_ERR_OUT_OF_MEMORY when the
+ * allocator fails, with nothing changed. */
+vmm_status_t vmm_record_frames_new(vmm_t *vmm, vmm_record_t *rec)
+{
+    uint64_t *frames = vmm->allocator.alloc(vmm->allocator.ctx,
+                                            frames_bytes(rec->kind, rec->nframes),
+                                            _Alignof(uint64_t));
+    if (frames == 0)
+        return VMM_ERR_OUT_OF_MEMORY;
+    for (size_t i = 0; i < rec->nframes; i++)
+        frames[i] = VMM_NO_FRAME;
+    rec->frames = frames;
+    return VMM_OK;
+}
+
+/* Gives rec's frames block back, if it has one. */
+void vmm_record_frames_delete(vmm_t *vmm, vmm_record_t *rec)
+{
+    if (rec->frames != 0)
+        vmm->allocator.free(vmm->allocator.ctx, rec->frames,
+                            frames_bytes(rec->kind, rec->nframes));
+    rec->frames = 0;
+}
+
+/* Takes a record slot (after vmm_index_prepare) and fills it; an ALLOC
+ * record gets its frames block. NULL when the allocator fails, with
+ * nothing changed. */
 vmm_record_t *vmm_record_new(vmm_t *vmm, uint32_t kind, uint64_t virt, uint64_t pages,
                              size_t nframes)
 {
-    size_t bytes = record_bytes(kind, nframes);
-    if (bytes == 0)
-        return 0;
-    vmm_record_t *rec = vmm->allocator.alloc(vmm->allocator.ctx, bytes,
-                                             _Alignof(vmm_record_t));
-    if (rec == 0)
-        return 0;
-    rec->index = 0;
+    vmm_record_t *rec = vmm_index_take(vmm);
     rec->virt = virt;
     rec->pages = pages;
     rec->page_size = VMM_PAGE_SIZE;
     rec->phys = VMM_NO_FRAME;
+    rec->frames = 0;
     rec->attrs = 0;
     rec->kind = kind;
     rec->flags = 0;
     rec->nframes = (uint32_t)nframes;
     rec->mapped = 0;
-    for (size_t i = 0; i < nframes; i++)
-        rec->frames[i] = VMM_NO_FRAME;
-    /* a reservation's attribute bytes are left as they are: byte i is read
-     * only while frames[i] is mapped, and vmm_map_page wrote it */
+    if (kind == VMM_REC_ALLOC && vmm_record_frames_new(vmm, rec) != VMM_OK) {
+        vmm_index_put(vmm, rec);
+        return 0;
+    }
     return rec;
 }
 
-/* Returns the block to the allocator with the size it was allocated with. */
+/* Gives back the record's frames block and its slot. */
 void vmm_record_delete(vmm_t *vmm, vmm_record_t *rec)
 {
-    vmm->allocator.free(vmm->allocator.ctx, rec, record_bytes(rec->kind, rec->nframes));
+    vmm_record_frames_delete(vmm, rec);
+    vmm_index_put(vmm, rec);
 }
 
 /* Returns the record containing virt, or NULL (see vmm.h). O(log n). */
@@ -70,11 +100,8 @@ const vmm_record_t *vmm_find_record(const vmm_t *vmm, uint64_t virt)
 {
     if (vmm == 0)
         return 0;
-    const vmm_tree_node_t *node = vmm_tree_find_le(&vmm->tree, virt);
-    if (node == 0)
-        return 0;
-    const vmm_record_t *r = vmm_index_record(node);
-    return virt < vmm_record_end(r) ? r : 0;
+    const vmm_record_t *r = vmm_btree_find_le(&vmm->tree, virt, 0);
+    return r != 0 && virt < vmm_record_end(r) ? r : 0;
 }
 
 /* Finds the record starting at virt; see vmm_records.h for the errors. */
@@ -96,15 +123,13 @@ vmm_status_t vmm_record_at(vmm_t *vmm, uint64_t virt, vmm_record_t **rec)
 /* Returns the lowest record, or NULL. */
 const vmm_record_t *vmm_first_record(const vmm_t *vmm)
 {
-    const vmm_tree_node_t *n = vmm != 0 ? vmm_tree_first(&vmm->tree) : 0;
-    return n != 0 ? vmm_index_record(n) : 0;
+    return vmm != 0 ? vmm_btree_next(&vmm->tree, 0, true) : 0;
 }
 
 /* Returns the record after rec in address order, or NULL. */
 const vmm_record_t *vmm_next_record(const vmm_record_t *rec)
 {
-    const vmm_tree_node_t *n = rec != 0 ? vmm_tree_next(&rec->index->tree) : 0;
-    return n != 0 ? vmm_index_record(n) : 0;
+    return rec != 0 ? vmm_btree_next(&vmm_index_owner(rec)->tree, rec->virt, false) : 0;
 }
 
 /* Returns the number of records. */

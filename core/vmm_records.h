@@ -21,22 +21,32 @@ static inline uint64_t vmm_record_end(const vmm_record_t *rec)
 }
 
 /* Returns the per-page attribute bytes stored after a reservation's
- * frames[] (vmm_record_page_attrs reads them). Byte i is set by
- * vmm_map_page and means something only while frames[i] is mapped. */
-static inline uint8_t *vmm_record_attr_bytes(vmm_record_t *rec)
+ * frames[] in its frames block (vmm_record_page_attrs reads them). Byte i
+ * is set by vmm_map_page and means something only while frames[i] is
+ * mapped. */
+static inline uint8_t *vmm_record_attr_bytes(const vmm_record_t *rec)
 {
     return (uint8_t *)&rec->frames[rec->nframes];
 }
 
-/* Allocates a record of kind for [virt, virt + pages pages) with nframes
- * frames, all VMM_NO_FRAME, attrs and flags 0, page_size 4K, not indexed.
- * Returns NULL when the allocator fails or the block would not fit a
- * size_t. */
+/* Takes a record slot (after vmm_index_prepare) for [virt, virt + pages
+ * pages) of kind with nframes frames, attrs and flags 0, page_size 4K, not
+ * indexed; an ALLOC record gets its frames block, all VMM_NO_FRAME (a
+ * reservation gets it at its first map: vmm_record_frames_new). Returns
+ * NULL, with nothing changed, when the allocator fails. */
 vmm_record_t *vmm_record_new(vmm_t *vmm, uint32_t kind, uint64_t virt, uint64_t pages,
                              size_t nframes);
 
-/* Returns a record's block (not indexed) to the allocator; cannot fail. */
+/* Gives back a record (not indexed): its frames block and its slot. Cannot
+ * fail. */
 void vmm_record_delete(vmm_t *vmm, vmm_record_t *rec);
+
+/* Gives rec (which has none) its frames block, every frame VMM_NO_FRAME.
+ * VMM_ERR_OUT_OF_MEMORY, with nothing changed, when the allocator fails. */
+vmm_status_t vmm_record_frames_new(vmm_t *vmm, vmm_record_t *rec);
+
+/* Gives rec's frames block back (if any) and leaves rec without one. */
+void vmm_record_frames_delete(vmm_t *vmm, vmm_record_t *rec);
 
 /* Looks up the record starting at virt and stores it in *rec. Returns
  * VMM_ERR_INVALID_ARGUMENT (vmm NULL), VMM_ERR_OUT_OF_BOUNDS (outside the

@@ -165,10 +165,11 @@ void vmm_deinit(vmm_t *vmm)
 {
     if (vmm == 0)
         return;
-    vmm_tree_node_t *first;
-    while ((first = vmm_tree_first(&vmm->tree)) != 0)
-        VMM_ASSERT(record_release(vmm, vmm_index_record(first), false) == VMM_OK);
-    VMM_ASSERT(vmm->index.chunks == 0); /* an empty chunk is given back at once */
+    vmm_record_t *first;
+    while ((first = vmm_btree_next(&vmm->tree, 0, true)) != 0)
+        VMM_ASSERT(record_release(vmm, first, false) == VMM_OK);
+    /* an empty chunk is given back at once, the tree's last node too */
+    VMM_ASSERT(vmm->index.chunks == 0 && vmm->tree.nodes == 0);
     hbitmap_destroy(&vmm->bitmap); /* every node back; all free again */
     vmm->hint = 0;
 }

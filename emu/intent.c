@@ -78,7 +78,7 @@ static bool record_intent(const world_t *w, const vmm_record_t *rec, uint64_t va
         mapped(it, rec->phys + off, VMM_SIZE_4K, rec->attrs, "set record");
         return true;
     case VMM_REC_RESERVE: {
-        uint64_t frame = rec->frames[off / rec->page_size];
+        uint64_t frame = vmm_record_frame(rec, (size_t)(off / rec->page_size));
         uint64_t page = va - off % rec->page_size;
         vmm_attrs_t attrs = rec->attrs;
         if (frame == VMM_NO_FRAME) {

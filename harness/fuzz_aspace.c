@@ -29,7 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/vmm_tree.h"
 #include "core/x86_64/aspace.h"
 #include "fail_alloc.h"
 #include "fuzz_check.h"
@@ -436,7 +435,7 @@ static void check_all(aspace_state_t *s)
         FUZZ_CHECK(tables == user_tables(sp) && leaves == user_pages(sp), "aspace-walk-all",
                    "space %u: %zu tables %zu leaves, model %zu tables %zu pages", i, tables,
                    leaves, user_tables(sp), user_pages(sp));
-        FUZZ_CHECK(vmm_tree_check(&sp->as.vmm.tree) && sp->as.vmm.tree.count == sp->nrecs,
+        FUZZ_CHECK(vmm_index_check(&sp->as.vmm) && sp->as.vmm.tree.count == sp->nrecs,
                    "aspace-tree", "space %u: record tree broken or %zu records, model %zu", i,
                    sp->as.vmm.tree.count, sp->nrecs);
     }

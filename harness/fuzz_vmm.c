@@ -23,11 +23,9 @@
  *    alloc and reserve return the model's next-fit address (from the page
  *    after the last alloc or reserve, rounded up to the alignment, then
  *    from the window's first aligned page: one pass over the model's gaps);
- *  - the record tree: the model's count, vmm_tree_find at the op's key,
- *    the AVL height bound, and the
- *    AVL invariants on the paths an insert or remove rebalances (the
- *    changed key's neighbours, and the successor's successor) with each
- *    path node's children (O(log n));
+ *  - the record tree: the model's count, the B+ tree's height bound, no
+ *    spare node, and vmm_btree_find_le / vmm_btree_next at the op's key
+ *    against the model's records around it (O(log n));
  *  - free / release never take a frame, and fail (changing nothing) when
  *    an unmap fails (fail_unmap: the VMM's mapper is the tables' one with
  *    an unmap that fails on demand); release_behind (a mapped page
@@ -158,6 +156,7 @@ typedef struct vmm_state {
     uint64_t frame_store[MAX_RECORDS][MAX_FRAMES];   /* recs[i].frames ...  */
     vmm_attrs_t attr_store[MAX_RECORDS][MAX_FRAMES]; /* ... .page_attrs     */
     size_t nrecs;
+    size_t frame_blocks; /* model records whose core record has a frames block */
     uint16_t order[MAX_RECORDS]; /* indices into recs, sorted by virt  */
     uint64_t used_pages;
     uint64_t hint;            /* next fit: the page after the last alloc / reserve */
@@ -441,6 +440,8 @@ static void own_frames(vmm_state_t *s, uint64_t phys, uint64_t count, bool own)
     s->owned_frames = own ? s->owned_frames + n : s->owned_frames - n;
 }
 
+static size_t model_frames_bytes(const model_record_t *m);
+
 /* Adds a model record; returns it. */
 static model_record_t *model_add(vmm_state_t *s, uint32_t kind, uint64_t virt, uint64_t pages)
 {
@@ -470,6 +471,7 @@ static model_record_t *model_add(vmm_state_t *s, uint32_t kind, uint64_t virt, u
 /* Removes model record r, disowning its frames. */
 static void model_remove(vmm_state_t *s, model_record_t *r)
 {
+    s->frame_blocks -= model_frames_bytes(r) != 0;
     if (r->kind == VMM_REC_SET && r->phys != VMM_NO_FRAME)
         own_frames(s, r->phys, r->pages, false);
     for (uint32_t k = 0; k < r->nframes; k++)
@@ -508,6 +510,7 @@ static void model_clear(vmm_state_t *s)
     s->owned_hi = 0;
     s->owned_frames = 0;
     s->nrecs = 0;
+    s->frame_blocks = 0;
     s->used_pages = 0;
     s->last = NULL;
 }
@@ -542,107 +545,63 @@ FUZZ_NO_ASAN static bool model_mapped(vmm_state_t *s, uint64_t va, uint64_t *phy
 
 /* ================================================================ checks */
 
-/* The record of a node of the core's record tree (NULL for NULL). */
-static const vmm_record_t *rec_of(const vmm_tree_node_t *n)
+/* Returns the fewest entries a B+ tree of height h holds (vmm_btree.h: a
+ * root of 1 entry (leaf) or 2 children, every other node VMM_BTREE_MIN). */
+static uint64_t btree_min_entries(unsigned h)
 {
-    return vmm_record_of_node(n);
+    if (h <= 1)
+        return h;
+    uint64_t n = 2;
+    for (unsigned d = 2; d < h && n < UINT64_MAX / VMM_BTREE_MIN; d++)
+        n *= VMM_BTREE_MIN;
+    return n * VMM_BTREE_MIN;
 }
 
-/* The height the harness computes for a subtree root: its stored height,
- * trusted only after the node itself was checked (0 for NULL). */
-static int32_t tree_h(const vmm_tree_node_t *n) { return n ? n->height : 0; }
-
-/* Checks node n of the record tree on its own (the AVL invariants of
- * vmm_tree.h, computed here): its children point back at it, their keys
- * are on the right sides, its height is 1 + the larger child's, the two
- * differ by at most 1, its key is its record's start. */
-static void check_tree_node(const vmm_tree_node_t *n)
-{
-    const vmm_tree_node_t *l = n->left, *r = n->right;
-    int32_t hl = tree_h(l), hr = tree_h(r);
-    FUZZ_CHECK((!l || (l->parent == n && l->key < n->key)) &&
-                   (!r || (r->parent == n && r->key > n->key)),
-               "vmm-tree-links", "tree node 0x%llx: a child does not point back or is on the "
-               "wrong side", (unsigned long long)n->key);
-    FUZZ_CHECK(n->height == 1 + (hl > hr ? hl : hr) && hl - hr <= 1 && hr - hl <= 1,
-               "vmm-tree-balance", "tree node 0x%llx: height %d, children %d and %d",
-               (unsigned long long)n->key, n->height, hl, hr);
-    FUZZ_CHECK(rec_of(n)->virt == n->key, "vmm-tree-key", "tree key 0x%llx, record 0x%llx",
-               (unsigned long long)n->key, (unsigned long long)rec_of(n)->virt);
-}
-
-/* Checks node n and its children (a rotation on a rebalanced path moves a
- * node off the path, to a child of the node that took its place). */
-static void check_tree_family(const vmm_tree_node_t *n)
-{
-    check_tree_node(n);
-    if (n->left)
-        check_tree_node(n->left);
-    if (n->right)
-        check_tree_node(n->right);
-}
-
-/* Returns the least nodes an AVL tree of height h holds (fib(h + 2) - 1). */
-static uint64_t avl_min_nodes(int32_t h)
-{
-    uint64_t a = 0, b = 1; /* min nodes of heights h - 2 and h - 1 */
-    if (h <= 0)
-        return 0;
-    for (int32_t i = 1; i < h && b < UINT64_MAX / 2u; i++) {
-        uint64_t c = a + b + 1u;
-        a = b;
-        b = c;
-    }
-    return b;
-}
-
-/* Checks every node from n up to the root (the path an insert or remove
- * rebalances) with its children, and that the root is the tree's.
- * O(log n). */
-static void check_tree_path(const vmm_t *v, const vmm_tree_node_t *n)
-{
-    unsigned depth = 0;
-    if (!n)
-        return;
-    for (; n->parent; n = n->parent) {
-        FUZZ_CHECK(++depth < 64u, "vmm-tree-links", "a path of 64 nodes (a cycle?)");
-        check_tree_family(n);
-    }
-    FUZZ_CHECK(n == v->tree.root, "vmm-tree-links", "a path ends at 0x%llx, not at the root",
-               (unsigned long long)n->key);
-    check_tree_family(n);
-}
-
-/* After an op: the tree holds the model's record count within the AVL
- * height bound, and the paths around the record the op added or removed
- * (else around the op's address) keep the AVL invariants, with their
- * children: an insert rebalances the path of its node (below), a remove the
- * path of its successor (above) or, when the removed node had two children,
- * of the successor's successor, which lies below the node the splice changed.
- * The whole tree: check_all. */
+/* After an op: the record tree holds the model's count within the B+
+ * tree's height bound with no spare node, and around the key the op added
+ * or removed (else the op's address) vmm_btree_find_le and vmm_btree_next
+ * give the model's records: the last starting at or below key and the
+ * first above it (O(log n)). The whole tree: check_all. */
 static void check_tree_near(vmm_state_t *s, uint64_t key)
 {
     const vmm_t *v = &s->vmm;
-    FUZZ_CHECK(v->tree.count == s->nrecs, "vmm-tree-count", "tree count %zu, model %zu",
-               v->tree.count, s->nrecs);
-    if (!v->tree.root)
-        return;
-    FUZZ_CHECK(avl_min_nodes(vmm_tree_height(&v->tree)) <= v->tree.count, "vmm-tree-height",
-               "tree of %zu records is %d high: above the AVL bound", v->tree.count,
-               (int)vmm_tree_height(&v->tree));
-    const vmm_tree_node_t *below = vmm_tree_find_le(&v->tree, key);
-    const vmm_tree_node_t *above = below ? vmm_tree_next(below) : vmm_tree_first(&v->tree);
-    /* vmm_tree_find: the node of a record starting at key, else NULL */
-    const model_record_t *m = in_window(s, key, 1) ? model_at(s, key) : NULL;
-    bool starts = m && m->virt == key;
-    const vmm_tree_node_t *exact = vmm_tree_find(&v->tree, key);
-    FUZZ_CHECK(starts ? exact == below && exact && exact->key == key : exact == NULL,
-               "vmm-tree-find", "vmm_tree_find(0x%llx): %s; the model has %s record there",
-               (unsigned long long)key, exact ? "a node" : "NULL", starts ? "a" : "no");
-    check_tree_path(v, below);
-    check_tree_path(v, above);
-    if (above)
-        check_tree_path(v, vmm_tree_next(above));
+    FUZZ_CHECK(v->tree.count == s->nrecs && v->tree.nspare == 0, "vmm-tree-count",
+               "tree count %zu (%u spare nodes), model %zu", v->tree.count, v->tree.nspare,
+               s->nrecs);
+    FUZZ_CHECK(btree_min_entries(v->tree.height) <= v->tree.count &&
+                   v->tree.height <= VMM_BTREE_MAX_HEIGHT && (v->tree.root == NULL) == (v->tree.count == 0),
+               "vmm-tree-height", "tree of %zu records is %u high: above the B+ tree bound",
+               v->tree.count, v->tree.height);
+    size_t le = key == UINT64_MAX ? s->nrecs : model_below(s, key + 1u);
+    const model_record_t *below = le != 0 ? &s->recs[s->order[le - 1u]] : NULL;
+    const model_record_t *above = le < s->nrecs ? &s->recs[s->order[le]] : NULL;
+    uint64_t found = 0;
+    const vmm_record_t *b = vmm_btree_find_le(&v->tree, key, &found);
+    const vmm_record_t *n = vmm_btree_next(&v->tree, key, false);
+    FUZZ_CHECK(below ? b && b->virt == below->virt && found == below->virt : b == NULL,
+               "vmm-tree-find", "vmm_btree_find_le(0x%llx): %s 0x%llx; the model has %s 0x%llx",
+               (unsigned long long)key, b ? "record" : "NULL", (unsigned long long)(b ? b->virt : 0),
+               below ? "record" : "none", (unsigned long long)(below ? below->virt : 0));
+    FUZZ_CHECK(above ? n && n->virt == above->virt : n == NULL, "vmm-tree-next",
+               "vmm_btree_next(0x%llx): %s 0x%llx; the model has %s 0x%llx",
+               (unsigned long long)key, n ? "record" : "NULL", (unsigned long long)(n ? n->virt : 0),
+               above ? "record" : "none", (unsigned long long)(above ? above->virt : 0));
+}
+
+/* Returns the bytes of the frames block the core holds for model record m
+ * (vmm.h): an ALLOC record's frames; a reservation's frames and attribute
+ * bytes once one of its pages is mapped (no page is ever unmapped on its
+ * own: a block once taken stays until the release); 0 otherwise. */
+static size_t model_frames_bytes(const model_record_t *m)
+{
+    if (m->kind == VMM_REC_ALLOC)
+        return m->nframes * sizeof(uint64_t);
+    if (m->kind != VMM_REC_RESERVE)
+        return 0;
+    for (uint32_t k = 0; k < m->nframes; k++)
+        if (m->frames[k] != VMM_NO_FRAME)
+            return m->nframes * (sizeof(uint64_t) + 1u);
+    return 0;
 }
 
 /* Checks the cheap global counters. */
@@ -652,9 +611,10 @@ static void check_counters(vmm_state_t *s)
                "bitmap num_free %zu, model %llu", s->vmm.bitmap.num_free,
                (unsigned long long)(s->window_pages - s->used_pages));
     size_t nodes = s->vmm.bitmap.nodes + s->vmm.bitmap.leaves, chunks = s->vmm.index.chunks;
-    FUZZ_CHECK(s->alloc.live == s->nrecs + nodes + chunks, "vmm-record-blocks",
-               "%zu allocator blocks live, model has %zu records + %zu bitmap nodes + %zu "
-               "index chunks", s->alloc.live, s->nrecs, nodes, chunks);
+    FUZZ_CHECK(s->alloc.live == s->frame_blocks + nodes + chunks + s->vmm.tree.nodes,
+               "vmm-record-blocks", "%zu allocator blocks live, model has %zu frames blocks + "
+               "%zu bitmap nodes + %zu index chunks + %zu tree nodes", s->alloc.live,
+               s->frame_blocks, nodes, chunks, s->vmm.tree.nodes);
     /* every chunk holds a record's node (an empty one goes back), and the
      * records' nodes fit in them */
     FUZZ_CHECK(chunks <= s->nrecs && chunks * VMM_INDEX_CHUNK_NODES >= s->nrecs &&
@@ -935,9 +895,10 @@ static void check_record(const vmm_record_t *r, const model_record_t *m)
                m->kind, (unsigned long long)m->page_size, m->attrs, m->flags,
                (unsigned long long)m->phys, m->nframes);
     for (uint32_t k = 0; k < m->nframes; k++) {
-        FUZZ_CHECK(r->frames[k] == m->frames[k], "vmm-record-frames",
+        FUZZ_CHECK(vmm_record_frame(r, k) == m->frames[k], "vmm-record-frames",
                    "record 0x%llx frame %u: 0x%llx, model 0x%llx", (unsigned long long)r->virt,
-                   k, (unsigned long long)r->frames[k], (unsigned long long)m->frames[k]);
+                   k, (unsigned long long)vmm_record_frame(r, k),
+                   (unsigned long long)m->frames[k]);
         /* vmm.h: a mapped page's own attrs, an unmapped one's rec->attrs */
         vmm_attrs_t want = m->kind == VMM_REC_RESERVE && m->frames[k] != VMM_NO_FRAME
                                ? m->page_attrs[k] : m->attrs;
@@ -976,7 +937,7 @@ FUZZ_NO_ASAN static void leaf_seen(void *ctx, uint64_t va, x86_pte_t leaf, uint6
     s->leaves_seen++;
 }
 
-/* Full check: the record tree (vmm_tree_check) and every record, the whole
+/* Full check: the record tree (vmm_btree_check) and every record, the whole
  * bitmap, every leaf of the tables. */
 static void check_all(vmm_state_t *s)
 {
@@ -984,8 +945,8 @@ static void check_all(vmm_state_t *s)
     /* records: sorted, non-overlapping, each equal to its model record */
     size_t n = 0;
     uint64_t prev_end = 0;
-    FUZZ_CHECK(vmm_tree_check(&s->vmm.tree) && s->vmm.tree.count == s->nrecs, "vmm-tree",
-               "the record tree breaks an invariant of vmm_tree.h (count %zu, model %zu)",
+    FUZZ_CHECK(vmm_btree_check(&s->vmm.tree) && s->vmm.tree.count == s->nrecs, "vmm-tree",
+               "the record tree breaks an invariant of vmm_btree.h (count %zu, model %zu)",
                s->vmm.tree.count, s->nrecs);
     FUZZ_CHECK(vmm_index_check(&s->vmm), "vmm-index",
                "the record index breaks an invariant of vmm_index_check (vmm.h)");
@@ -1004,21 +965,19 @@ static void check_all(vmm_state_t *s)
                    (unsigned long long)r->virt);
     }
     FUZZ_CHECK(n == s->nrecs, "vmm-record-count", "%zu records, model %zu", n, s->nrecs);
-    /* the tree backwards: the model's order reversed */
-    const vmm_tree_node_t *back = vmm_tree_last(&s->vmm.tree);
-    for (size_t i = s->nrecs; i-- > 0; back = vmm_tree_prev(back))
-        FUZZ_CHECK(back && rec_of(back)->virt == s->recs[s->order[i]].virt, "vmm-tree-order",
-                   "walking the tree backwards, record %zu is not the model's 0x%llx", i,
-                   (unsigned long long)s->recs[s->order[i]].virt);
-    FUZZ_CHECK(back == NULL, "vmm-tree-order", "the tree has a record before the first");
-    /* the record blocks: a header and, per frame, its address (and, for a
-     * reservation, its attributes byte) */
-    size_t bytes = 0;
-    for (size_t i = 0; i < s->nrecs; i++)
-        bytes += sizeof(vmm_record_t) +
-                 s->recs[i].nframes * (sizeof(uint64_t) + (s->recs[i].kind == VMM_REC_RESERVE));
+    /* the frames blocks: per frame, its address (and, for a reservation,
+     * its attributes byte); the records are slots of the index's chunks */
+    size_t bytes = 0, blocks = 0;
+    for (size_t i = 0; i < s->nrecs; i++) {
+        bytes += model_frames_bytes(&s->recs[i]);
+        blocks += model_frames_bytes(&s->recs[i]) != 0;
+    }
+    FUZZ_CHECK(blocks == s->frame_blocks, "vmm-model-blocks",
+               "harness bug: %zu records with a frames block, counted %zu", blocks,
+               s->frame_blocks);
     bytes += hbitmap_bytes(&s->vmm.bitmap); /* and the bitmap's nodes */
     bytes += s->vmm.index.chunks * sizeof(vmm_index_chunk_t); /* and the index's chunks */
+    bytes += s->vmm.tree.nodes * sizeof(vmm_bnode_t);          /* and the tree's nodes */
     FUZZ_CHECK(s->alloc.live_bytes == bytes, "vmm-record-bytes",
                "%zu bytes in record and bitmap blocks, model %zu", s->alloc.live_bytes, bytes);
     /* the bitmap, built again from the model */
@@ -1223,6 +1182,7 @@ static void op_alloc(vmm_state_t *s, fuzz_data_t *fd)
         model_record_t *r = model_add(s, VMM_REC_ALLOC, virt, pages);
         r->attrs = attrs;
         r->nframes = (uint32_t)pages;
+        s->frame_blocks++;
         /* the frames the core chose (its record); check_range then checks
          * every page maps to them with the model's flags */
         const vmm_record_t *core = vmm_find_record(&s->vmm, virt);
@@ -1526,6 +1486,7 @@ static void op_map_page(vmm_state_t *s, fuzz_data_t *fd)
           taken ? " (pool)" : "", attrs, fuzz_status(got));
     bool done = judge(s, got, allowed == 0, allowed, args_ok, "vmm-map-page-status");
     if (done) {
+        s->frame_blocks += model_frames_bytes(m) == 0; /* its first mapped page */
         m->frames[k] = phys;
         m->page_attrs[k] = attrs;
         own_frames(s, phys, PAGES(m->page_size), true);
@@ -1652,6 +1613,7 @@ static void op_fault(vmm_state_t *s, uint64_t va, uint8_t byte)
             FUZZ_CHECK(frame_pool_is_used(&s->pool, out.phys + f * VMM_PAGE_SIZE),
                        "vmm-fault-frame", "demand frame 0x%llx is not from the frame source",
                        (unsigned long long)(out.phys + f * VMM_PAGE_SIZE));
+        s->frame_blocks += model_frames_bytes(r) == 0; /* its first mapped page */
         r->frames[k] = out.phys;
         r->page_attrs[k] = r->attrs;
         own_frames(s, out.phys, PAGES(r->page_size), true);
@@ -1795,31 +1757,14 @@ static void op_null_arg(vmm_state_t *s, unsigned call, uint64_t va)
     case 11: got = x86_translate(&s->pt, va, NULL); break;
     case 12: got = x86_map(NULL, va, POOL_BASE, VMM_PAGE_SIZE, VMM_PAGE_SIZE, 0); break;
     case 13: {
-        /* the queries, and the record tree's own NULL rules (vmm_tree.h) */
-        vmm_tree_node_t node;
-        vmm_tree_node_init(&node, va);
+        /* the queries, and the record tree's own NULL rules (vmm_btree.h) */
+        uint64_t found = 1;
         FUZZ_CHECK(vmm_find_record(NULL, va) == NULL && vmm_first_record(NULL) == NULL &&
-                   vmm_record_page_attrs(NULL, 0) == 0 && vmm_tree_height(NULL) == 0,
+                   vmm_next_record(NULL) == NULL && vmm_record_page_attrs(NULL, 0) == 0 &&
+                   vmm_record_frame(NULL, 0) == VMM_NO_FRAME,
                    "vmm-null-arg", "a NULL query answered");
-        FUZZ_CHECK_STATUS(vmm_tree_insert(NULL, &node), VMM_ERR_INVALID_ARGUMENT,
-                          "vmm-null-arg");
-        FUZZ_CHECK_STATUS(vmm_tree_insert(&s->vmm.tree, NULL), VMM_ERR_INVALID_ARGUMENT,
-                          "vmm-null-arg");
-        /* a node that says it is in a tree already (height != 0) is refused
-         * before the walk, whatever its key; the live root likewise */
-        vmm_tree_node_t linked;
-        vmm_tree_node_init(&linked, va);
-        linked.height = 1;
-        FUZZ_CHECK_STATUS(vmm_tree_insert(&s->vmm.tree, &linked), VMM_ERR_INVALID_ARGUMENT,
-                          "vmm-tree-insert-linked");
-        if (s->vmm.tree.root != NULL)
-            FUZZ_CHECK_STATUS(vmm_tree_insert(&s->vmm.tree, s->vmm.tree.root),
-                              VMM_ERR_INVALID_ARGUMENT, "vmm-tree-insert-linked");
-        FUZZ_CHECK_STATUS(vmm_tree_remove(NULL, &node), VMM_ERR_INVALID_ARGUMENT,
-                          "vmm-null-arg");
-        FUZZ_CHECK_STATUS(vmm_tree_remove(&s->vmm.tree, NULL), VMM_ERR_INVALID_ARGUMENT,
-                          "vmm-null-arg");
-        FUZZ_CHECK(vmm_tree_find(NULL, va) == NULL && vmm_tree_find_le(NULL, va) == NULL,
+        FUZZ_CHECK(vmm_btree_find_le(NULL, va, &found) == NULL && found == 1 &&
+                   vmm_btree_next(NULL, va, false) == NULL && !vmm_btree_check(NULL),
                    "vmm-null-arg", "a NULL tree answered");
         break;
     }
@@ -1941,6 +1886,7 @@ static bool setup(void *state, fuzz_data_t *fd)
     s->work = 0;
     s->mappable = fuzz_window_mappable(s->start, s->end);
     s->nrecs = 0;
+    s->frame_blocks = 0;
     s->last = NULL;
     s->used_pages = 0;
     s->hint = 0;

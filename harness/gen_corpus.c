@@ -581,7 +581,7 @@ static void gen_vmm(void)
     OP(&p, "vmm", VMM_OP_CHECK_ALL);
     save("vmm", "null-args", &p);
     /* a 2-page window straddling 0x1000 starts at address 0: a record keyed 0
-     * is the tree's first (vmm_tree_check must not compare it with nothing) */
+     * is the tree's first (vmm_btree_check's lowest bound is 0) */
     vm_config(&p, 0, SIZE_STRADDLE_BIT | 1u, 0, 0, 0);
     vm_alloc(&p, 1, KW);
     vm_alloc(&p, 1, KW);

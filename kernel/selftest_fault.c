@@ -29,7 +29,7 @@ bool test_demand_paging_4k(void)
         EXPECT(*word_at(page + 32) == 0); /* demand pages are zeroed */
         EXPECT(*word_at(page + PAGE - 8) == 0);
         EXPECT_ST(x86_translate(&kmm.pt, page, &w), VMM_OK);
-        EXPECT(w.phys == rec->frames[i] && w.writable && !w.executable);
+        EXPECT(w.phys == vmm_record_frame(rec, i) && w.writable && !w.executable);
         EXPECT(((volatile uint64_t *)mm_phys_to_virt(w.phys))[3] == PATTERN(page));
     }
     EXPECT(trap_resolved_faults() == faults0 + n); /* no second fault */

@@ -121,7 +121,7 @@ static void test_demand_4k(void)
     CHECK_OK(pmm_is_used(&fx.pmm, out.phys, &used));
     CHECK(used);
     const vmm_record_t *r = vmm_find_record(&fx.vmm, res);
-    CHECK(r->frames[2] == out.phys && r->frames[0] == VMM_NO_FRAME);
+    CHECK(vmm_record_frame(r, 2) == out.phys && vmm_record_frame(r, 0) == VMM_NO_FRAME);
     /* the same access again is spurious (stale TLB), other pages still lazy */
     check_fatal(&fx, res + 2 * K4, WRITE, VMM_FAULT_SPURIOUS);
     CHECK(fault(&fx, res, READ, &out) == VMM_FAULT_RESOLVED && out.page == res);
@@ -208,6 +208,24 @@ static void test_fault_inject(void)
     size_t pts[FX_INJ_KINDS];
     CHECK(fx_inject_everywhere("fault", START, PAGES, PHYS_BYTES, setup_lazy, op_fault, NULL,
                                pts));
+    /* the allocator: the reservation's frames block, with its first page */
+    CHECK(pts[FX_INJ_ALLOC] == 1 && pts[FX_INJ_FRAMES] == 1 && pts[FX_INJ_MAP] == 1 &&
+          pts[FX_INJ_UNMAP] == 0);
+}
+
+/* Setup: setup_lazy with its page 0 faulted in (the frames block taken). */
+static void setup_lazy_page0(vmm_fixture_t *fx, void *ctx)
+{
+    setup_lazy(fx, ctx);
+    CHECK(vmm_fault(&fx->vmm, lazy_res, WRITE, NULL) == VMM_FAULT_RESOLVED);
+}
+
+/* A second demand page needs no allocation: the block is there. */
+static void test_fault_inject_second_page(void)
+{
+    size_t pts[FX_INJ_KINDS];
+    CHECK(fx_inject_everywhere("fault, second page", START, PAGES, PHYS_BYTES, setup_lazy_page0,
+                               op_fault, NULL, pts));
     CHECK(pts[FX_INJ_ALLOC] == 0 && pts[FX_INJ_FRAMES] == 1 && pts[FX_INJ_MAP] == 1 &&
           pts[FX_INJ_UNMAP] == 0);
 }
@@ -220,5 +238,6 @@ int main(void)
     RUN(test_demand_2m);
     RUN(test_demand_failures);
     RUN(test_fault_inject);
+    RUN(test_fault_inject_second_page);
     return check_exit();
 }

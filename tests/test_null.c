@@ -146,23 +146,15 @@ static void test_vmm_null(void)
 
 static void test_tree_null(void)
 {
-    vmm_tree_t t;
-    vmm_tree_node_t n;
-    vmm_tree_init(NULL);
-    vmm_tree_node_init(NULL, 1);
-    vmm_tree_init(&t);
-    vmm_tree_node_init(&n, 1);
-    CHECK_ERR(vmm_tree_insert(NULL, &n), INV);
-    CHECK_ERR(vmm_tree_insert(&t, NULL), INV);
-    CHECK_ERR(vmm_tree_remove(NULL, &n), INV);
-    CHECK_ERR(vmm_tree_remove(&t, NULL), INV);
-    CHECK(vmm_tree_find_le(NULL, 1) == NULL);
-    CHECK(vmm_tree_find(NULL, 1) == NULL);
-    CHECK(vmm_tree_first(NULL) == NULL && vmm_tree_last(NULL) == NULL);
-    CHECK(vmm_tree_next(NULL) == NULL && vmm_tree_prev(NULL) == NULL);
-    CHECK(vmm_tree_height(NULL) == 0);
-    CHECK(!vmm_tree_check(NULL));
-    CHECK(vmm_tree_check(&t) && vmm_tree_first(&t) == NULL);
+    vmm_btree_t t;
+    uint64_t found = 7;
+    vmm_btree_init(&t);
+    CHECK(vmm_btree_find_le(NULL, 1, &found) == NULL && found == 7);
+    CHECK(vmm_btree_next(NULL, 1, false) == NULL && vmm_btree_next(NULL, 0, true) == NULL);
+    CHECK(!vmm_btree_check(NULL));
+    CHECK(vmm_btree_check(&t) && vmm_btree_next(&t, 0, true) == NULL);
+    CHECK(vmm_btree_find_le(&t, UINT64_MAX, &found) == NULL && found == 7);
+    CHECK(vmm_first_record(NULL) == NULL && vmm_next_record(NULL) == NULL);
 }
 
 static void test_x86_null(void)

@@ -132,9 +132,12 @@ static void set_errors(uint64_t start)
     CHECK_ERR_SAME(&fx, vmm_set(v, r2, &(vmm_range_t){0x310000, 0x311000}, RW),
                    VMM_ERR_ALREADY_MAPPED);
     CHECK_OK(m.unmap(m.ctx, r2.start, K4, K4));
+    /* a record slot of a partial chunk, the bitmap's leaf there: no
+     * allocation (the armed failure does not fire) */
     fx.fa.countdown = 0;
-    CHECK_ERR_SAME(&fx, vmm_set(v, r2, NULL, RW), VMM_ERR_OUT_OF_MEMORY);
     CHECK_OK(vmm_set(v, r2, NULL, RW));
+    CHECK(fx.fa.countdown == 0);
+    fx_disarm(&fx);
     CHECK(fx_destroy(&fx));
 }
 
@@ -292,6 +295,38 @@ static void test_reserve_errors(void)
 
 /* Reservations are aligned in VIRTUAL address, whatever the window start,
  * nothing is mapped, and the hint moves on. */
+/* A reservation takes nothing per page: reserving 2^20 pages costs the
+ * allocator no byte beyond the bitmap's nodes (a record slot of a partial
+ * chunk, no frames block); its first mapped page takes the frames block
+ * (frames + attribute bytes), the second nothing; the release gives all of
+ * it back. */
+static void test_reserve_nothing_per_page(void)
+{
+    vmm_fixture_t fx;
+    uint64_t start = 0x100000000ull, big, small, f;
+    size_t count = (size_t)1 << 20;
+    fx_init(&fx, start, 2 * count, PHYS_BYTES);
+    vmm_frames_t fr = fail_frames_iface(&fx.ff);
+    CHECK_OK(vmm_reserve(&fx.vmm, 1, K4, RW, 0, &small)); /* the index's chunk */
+    size_t bytes = fx.fa.live_bytes - hbitmap_bytes(&fx.vmm.bitmap);
+    CHECK_OK(vmm_reserve(&fx.vmm, count, K4, RW, 0, &big));
+    CHECK(fx.fa.live_bytes - hbitmap_bytes(&fx.vmm.bitmap) == bytes);
+    const vmm_record_t *r = vmm_find_record(&fx.vmm, big);
+    CHECK(r != NULL && r->nframes == count && r->frames == NULL && r->mapped == 0);
+    CHECK(vmm_record_frame(r, count - 1) == VMM_NO_FRAME && vmm_record_frame(r, count) == VMM_NO_FRAME);
+    CHECK_OK(fr.alloc(fr.ctx, 1, 1, &f));
+    CHECK_OK(vmm_map_page(&fx.vmm, big, big + (count - 1) * K4, f, RW));
+    CHECK(r->frames != NULL && r->mapped == 1 && vmm_record_frame(r, count - 1) == f);
+    CHECK(fx.fa.live_bytes - hbitmap_bytes(&fx.vmm.bitmap) == bytes + count * 9);
+    size_t with_block = fx.fa.live;
+    CHECK_OK(fr.alloc(fr.ctx, 1, 1, &f));
+    CHECK_OK(vmm_map_page(&fx.vmm, big, big, f, RW));
+    CHECK(fx.fa.live == with_block && r->mapped == 2 && vmm_index_check(&fx.vmm));
+    CHECK_OK(vmm_release(&fx.vmm, big));
+    CHECK(fx.fa.live_bytes - hbitmap_bytes(&fx.vmm.bitmap) == bytes && fx.ff.outstanding == 0);
+    CHECK(fx_destroy(&fx));
+}
+
 static void test_reserve_alignment(void)
 {
     for (size_t i = 0; i < NUM_STARTS; i++) {
@@ -308,7 +343,7 @@ static void test_reserve_alignment(void)
         CHECK(c == b + M2); /* next-fit after the 2M page */
         const vmm_record_t *r = vmm_find_record(&fx.vmm, b + 12345);
         CHECK(r != NULL && r->virt == b && r->kind == VMM_REC_RESERVE && r->page_size == M2 &&
-              r->nframes == 1 && r->frames[0] == VMM_NO_FRAME && r->pages == 512 &&
+              r->nframes == 1 && r->frames == NULL && vmm_record_frame(r, 0) == VMM_NO_FRAME && r->pages == 512 &&
               r->flags == 0 && r->attrs == RW);
         r = vmm_find_record(&fx.vmm, c);
         CHECK(r != NULL && r->flags == VMM_RESERVE_LAZY && r->nframes == 2);
@@ -338,9 +373,10 @@ static void claim_errors(uint64_t start)
     CHECK_OK(vmm_claim(v, a, 4, K4, RW, 0));
     CHECK_ERR_SAME(&fx, vmm_claim(v, a + 3 * K4, 1, K4, RW, 0), VMM_ERR_ALREADY_ALLOCATED);
     CHECK_ERR_SAME(&fx, vmm_claim(v, a - K4, 2, K4, RW, 0), VMM_ERR_ALREADY_ALLOCATED);
-    fx.fa.countdown = 0;
-    CHECK_ERR_SAME(&fx, vmm_claim(v, a + 4 * K4, 1, K4, RW, 0), VMM_ERR_OUT_OF_MEMORY);
+    fx.fa.countdown = 0; /* no allocation: a slot of a partial chunk, no frames block */
     CHECK_OK(vmm_claim(v, a + 4 * K4, 1, K4, RW, 0));
+    CHECK(fx.fa.countdown == 0);
+    fx_disarm(&fx);
     const vmm_record_t *r = vmm_find_record(v, a + 4 * K4);
     CHECK(r != NULL && r->virt == a + 4 * K4 && r->kind == VMM_REC_RESERVE);
     CHECK(fx_destroy(&fx));
@@ -388,7 +424,7 @@ static void map_page_errors(uint64_t start)
     CHECK(rec_mapper_lookup(&fx.rm, big + 0x1234, &p) && p.page_size == M2 && p.phys == f2);
     CHECK(rec_mapper_lookup(&fx.rm, res + K4, &p) && p.attrs == VMM_ATTR_WRITABLE);
     const vmm_record_t *r = vmm_find_record(v, res);
-    CHECK(r->frames[1] == f1 && r->frames[0] == VMM_NO_FRAME);
+    CHECK(vmm_record_frame(r, 1) == f1 && vmm_record_frame(r, 0) == VMM_NO_FRAME);
     CHECK(vmm_record_page_attrs(r, 1) == VMM_ATTR_WRITABLE && vmm_record_page_attrs(r, 0) == RW);
     CHECK(fx_destroy(&fx)); /* releases return f1 and f2: nothing outstanding */
 }
@@ -552,6 +588,19 @@ static vmm_status_t op_map_page(vmm_fixture_t *fx, void *ctx)
     return vmm_map_page(&fx->vmm, c->a, c->a + 3 * K4, c->b, RW);
 }
 
+/* Setup: setup_reservation with its page 0 mapped (it has its frames
+ * block). */
+static void setup_reservation_page0(vmm_fixture_t *fx, void *ctx)
+{
+    inj_ctx_t *c = ctx;
+    vmm_frames_t fr = fail_frames_iface(&fx->ff);
+    uint64_t f;
+    setup_reservation(fx, ctx);
+    CHECK_OK(fr.alloc(fr.ctx, 1, 1, &f));
+    CHECK_OK(vmm_map_page(&fx->vmm, c->a, c->a, f, RW));
+    CHECK(vmm_find_record(&fx->vmm, c->a)->frames != NULL);
+}
+
 /* Setup: a reservation with mapped runs {0,1}, {3}, {5,6,7} (three unmap
  * calls, different attributes), the rest unmapped; records around it. */
 static void setup_mapped_reservation(vmm_fixture_t *fx, void *ctx)
@@ -653,17 +702,22 @@ static void test_inject_everywhere(void)
     /* 5 frames not contiguous: 5 frame calls, 5 map calls (one per run) */
     campaign("alloc", setup_fragmented, op_alloc5, 1, 5, 5, 0);
     /* on an empty window: the bitmap's first leaf, the index's first chunk
-     * and the record */
+     * (the record is a slot of it; a reservation has no frames block until
+     * a page is mapped) and the record tree's root */
     campaign("set phys", NULL, op_set_phys, 3, 1, 1, 0);
     campaign("set no phys", NULL, op_set_nophys, 3, 0, 0, 0);
     campaign("reserve", NULL, op_reserve, 3, 0, 0, 0);
     campaign("claim", NULL, op_claim, 3, 0, 0, 0);
-    campaign("map_page", setup_reservation, op_map_page, 0, 0, 1, 0);
+    /* the reservation's first mapped page: its frames block */
+    campaign("map_page", setup_reservation, op_map_page, 1, 0, 1, 0);
+    /* a second page: the block is there, no allocation */
+    campaign("map_page, second page", setup_reservation_page0, op_map_page, 0, 0, 1, 0);
     /* three runs: failing the 2nd or 3rd unmap re-maps the earlier runs */
     campaign("release", setup_mapped_reservation, op_release, 0, 0, 0, 3);
     campaign("free alloc", setup_records, op_free_alloc, 0, 0, 0, 1);
     campaign("free set", setup_records, op_free_set, 0, 0, 0, 1);
-    /* the index's first chunk is full: the record's node needs a second */
+    /* the index's first chunk is full: the record needs a second (and its
+     * frames block) */
     campaign("alloc, new index chunk", setup_fragmented_full_index, op_alloc5, 2, 5, 5, 0);
     /* the release empties the second chunk, given back only on success */
     campaign("release, last of its chunk", setup_last_of_chunk, op_release, 0, 0, 0, 3);
@@ -678,7 +732,9 @@ static void test_index_chunks(void)
     inj_ctx_t c;
     fx_init(&fx, INJ_START, INJ_PAGES, PHYS_BYTES);
     setup_last_of_chunk(&fx, &c);
-    CHECK(fx.fa.live == VMM_INDEX_CHUNK_NODES + 1 + 2 + fx.vmm.bitmap.leaves);
+    /* two chunks, the mapped reservation's frames block, the bitmap's
+     * leaves, the tree's nodes; the unmapped reservations have no block */
+    CHECK(fx.fa.live == 1 + 2 + fx.vmm.bitmap.leaves + fx.vmm.tree.nodes);
     CHECK_OK(vmm_release(&fx.vmm, c.a));
     CHECK(fx.vmm.index.chunks == 1 && fx.vmm.index.partial == NULL && vmm_index_check(&fx.vmm));
     /* the next record's chunk fails: nothing changes */
@@ -689,15 +745,17 @@ static void test_index_chunks(void)
     CHECK(fx_same(&fx, &snap) && fx.vmm.index.chunks == 1);
     fx_snap_free(&snap);
     fx_disarm(&fx);
-    /* free one node of the full chunk: it is partial again and takes the
-     * next record without a new chunk */
+    /* free one record of the full chunk: it is partial again and takes the
+     * next record without a new chunk: reserving there allocates nothing
+     * (an armed allocator failure does not fire) */
     uint64_t first = vmm_first_record(&fx.vmm)->virt;
     CHECK_OK(vmm_release(&fx.vmm, first));
     CHECK(fx.vmm.index.partial != NULL && fx.vmm.index.partial->used == VMM_INDEX_CHUNK_NODES - 1);
-    fx.fa.countdown = 0; /* the record block: the only allocation */
-    CHECK_ERR(vmm_reserve(&fx.vmm, 1, K4, RW, 0, &c.a), VMM_ERR_OUT_OF_MEMORY);
+    size_t live = fx.fa.live;
+    fx.fa.countdown = 0;
+    CHECK_OK(vmm_claim(&fx.vmm, first, 1, K4, RW, 0));
+    CHECK(fx.fa.countdown == 0 && fx.fa.live == live);
     fx_disarm(&fx);
-    CHECK_OK(vmm_reserve(&fx.vmm, 1, K4, RW, 0, &c.a));
     CHECK(fx.vmm.index.chunks == 1 && fx.vmm.index.partial == NULL && vmm_index_check(&fx.vmm));
     CHECK(fx_destroy(&fx));
 }
@@ -713,8 +771,10 @@ static void test_free_needs_node(void)
     CHECK_OK(vmm_alloc(&fx.vmm, 16, RW, &(uint64_t){0})); /* pages 0-15, mapped */
     CHECK_OK(vmm_set(&fx.vmm, (vmm_range_t){start + 16 * K4, mid}, NULL, RW));
     CHECK_OK(vmm_set(&fx.vmm, (vmm_range_t){mid, start + 4096 * K4}, NULL, RW));
-    /* 3 records, the index's chunk; the leaf merged into FULL */
-    CHECK(fx.fa.live == 4 && fx.vmm.index.chunks == 1 && fx.vmm.bitmap.leaves == 0);
+    /* the alloc's frames block, the index's chunk (3 records), the tree's
+     * root; the leaf merged into FULL */
+    CHECK(fx.fa.live == 3 && fx.vmm.index.chunks == 1 && fx.vmm.bitmap.leaves == 0 &&
+          fx.vmm.tree.nodes == 1);
     size_t maps = fx.rm.count;
     fx_snapshot_t snap;
     fx_snap(&fx, &snap);
@@ -725,7 +785,7 @@ static void test_free_needs_node(void)
     fx_snap_free(&snap);
     fx_disarm(&fx);
     CHECK_OK(vmm_free(&fx.vmm, start));
-    CHECK(fx.fa.live == 4 && fx.vmm.bitmap.leaves == 1 && fx.rm.count == 0);
+    CHECK(fx.fa.live == 3 && fx.vmm.bitmap.leaves == 1 && fx.rm.count == 0);
     CHECK(hbitmap_check(&fx.vmm.bitmap));
     CHECK(fx_destroy(&fx));
 }
@@ -745,20 +805,28 @@ static void test_index_check_rejects(void)
     vmm_record_t *other = (vmm_record_t *)vmm_find_record(v, INJ_START + 1024 * K4);
     vmm_index_chunk_t *part = v->index.partial;
     CHECK(rec != NULL && other != NULL && rec != other && part != NULL && part->used == 1);
-    vmm_index_node_t *node = rec->index; /* record -> node link */
-    rec->index = other->index;
+    rec->virt += K4; /* a record's start is not its key */
     CHECK(!vmm_index_check(v));
-    rec->index = node;
-    node->u.rec = other; /* node -> record link */
+    rec->virt -= K4;
+    uint64_t *frames = rec->frames; /* a mapped reservation without its block */
+    rec->frames = NULL;
     CHECK(!vmm_index_check(v));
-    node->u.rec = rec;
+    rec->frames = frames;
+    rec->mapped = 0; /* a block, nothing mapped */
+    CHECK(!vmm_index_check(v));
+    rec->mapped = rec->nframes + 1u; /* more mapped than it has */
+    CHECK(!vmm_index_check(v));
+    rec->mapped = 6;
+    other->frames = frames; /* an unmapped reservation with a block */
+    CHECK(!vmm_index_check(v));
+    other->frames = NULL;
     part->used++; /* a chunk's count */
     CHECK(!vmm_index_check(v));
     part->used--;
-    vmm_index_node_t *top = part->free; /* the free stack loses a node */
-    part->free = top->u.next_free;
+    vmm_record_t *top = part->free; /* the free stack loses a record */
+    part->free = top->next_free;
     CHECK(!vmm_index_check(v));
-    part->free = node; /* a node in the tree on the free stack */
+    part->free = rec; /* a record in the tree on the free stack */
     CHECK(!vmm_index_check(v));
     part->free = top;
     v->index.chunks++; /* one chunk too many */
@@ -811,6 +879,7 @@ int main(void)
     RUN(test_free_errors);
     RUN(test_reserve_errors);
     RUN(test_reserve_alignment);
+    RUN(test_reserve_nothing_per_page);
     RUN(test_claim_errors);
     RUN(test_map_page_errors);
     RUN(test_release_returns_frames);

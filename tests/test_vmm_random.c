@@ -39,7 +39,7 @@ static bool consistent(const vmm_fixture_t *fx)
             return false;
         prev_end = r->virt + r->pages * K4;
         pages += r->pages;
-        blocks++;
+        blocks += r->frames != NULL; /* its frames block; the record is a chunk slot */
         bytes += fx_record_bytes(r);
         rec_page_t p;
         if (r->kind == VMM_REC_ALLOC) {
@@ -60,10 +60,10 @@ static bool consistent(const vmm_fixture_t *fx)
         } else {
             for (size_t k = 0; k < r->nframes; k++) {
                 uint64_t va = r->virt + k * r->page_size;
-                bool mapped = r->frames[k] != VMM_NO_FRAME;
+                bool mapped = vmm_record_frame(r, k) != VMM_NO_FRAME;
                 if (rec_mapper_lookup(&fx->rm, va, &p) != mapped)
                     return false;
-                if (mapped && (p.phys != r->frames[k] || p.page_size != r->page_size ||
+                if (mapped && (p.phys != vmm_record_frame(r, k) || p.page_size != r->page_size ||
                                p.attrs != vmm_record_page_attrs(r, k)))
                     return false;
                 mappings += mapped;
@@ -71,9 +71,11 @@ static bool consistent(const vmm_fixture_t *fx)
             }
         }
     }
-    /* the allocator also holds the bitmap's nodes and the index's chunks */
-    blocks += v->bitmap.nodes + v->bitmap.leaves + v->index.chunks;
-    bytes += hbitmap_bytes(&v->bitmap) + v->index.chunks * sizeof(vmm_index_chunk_t);
+    /* the allocator also holds the bitmap's nodes, the index's chunks and
+     * the record tree's nodes */
+    blocks += v->bitmap.nodes + v->bitmap.leaves + v->index.chunks + v->tree.nodes;
+    bytes += hbitmap_bytes(&v->bitmap) + v->index.chunks * sizeof(vmm_index_chunk_t) +
+             v->tree.nodes * sizeof(vmm_bnode_t);
     if (!vmm_index_check(v) || v->index.chunks > v->tree.count ||
         v->index.chunks * VMM_INDEX_CHUNK_NODES < v->tree.count)
         return false;

@@ -48,7 +48,7 @@ static bool page_agrees(const world_t *w, const vmm_record_t *r, uint64_t k)
         return mapped && walk.phys == r->frames[k];
     if (r->kind == VMM_REC_SET)
         return mapped == (r->phys != VMM_NO_FRAME) && (!mapped || walk.phys == r->phys + k * K4);
-    uint64_t per = r->page_size / K4, f = r->frames[k / per];
+    uint64_t per = r->page_size / K4, f = vmm_record_frame(r, (size_t)(k / per));
     return mapped == (f != VMM_NO_FRAME) &&
            (!mapped || (walk.phys == f + (k % per) * K4 && walk.page_size == r->page_size));
 }

@@ -110,7 +110,7 @@ bool fx_destroy(vmm_fixture_t *fx)
 size_t fx_record_bytes(const vmm_record_t *rec)
 {
     size_t per = sizeof(uint64_t) + (rec->kind == VMM_REC_RESERVE ? 1u : 0u);
-    return sizeof(vmm_record_t) + rec->nframes * per;
+    return rec->frames != NULL ? rec->nframes * per : 0;
 }
 
 void fx_snap(const vmm_fixture_t *fx, fx_snapshot_t *s)
@@ -131,9 +131,11 @@ void fx_snap(const vmm_fixture_t *fx, fx_snapshot_t *s)
     for (const vmm_record_t *r = vmm_first_record(&fx->vmm); r != NULL;
          r = vmm_next_record(r), i++) {
         s->rec_ptrs[i] = r;
-        s->rec_sizes[i] = fx_record_bytes(r);
+        s->rec_sizes[i] = sizeof *r + fx_record_bytes(r);
         s->rec_bytes[i] = xcalloc(s->rec_sizes[i], 1);
-        memcpy(s->rec_bytes[i], r, s->rec_sizes[i]);
+        memcpy(s->rec_bytes[i], r, sizeof *r); /* the slot, then its frames block */
+        if (r->frames != NULL)
+            memcpy(s->rec_bytes[i] + sizeof *r, r->frames, fx_record_bytes(r));
     }
     rec_mapper_copy(&s->rm, &fx->rm);
     s->fa_live = fx->fa.live;
@@ -180,8 +182,10 @@ bool fx_same(const vmm_fixture_t *fx, const fx_snapshot_t *s)
     for (const vmm_record_t *r = vmm_first_record(a); r != NULL; r = vmm_next_record(r), i++) {
         if (i >= s->nrecords || r != s->rec_ptrs[i])
             return differ("record list");
-        if (fx_record_bytes(r) != s->rec_sizes[i] ||
-            memcmp(r, s->rec_bytes[i], s->rec_sizes[i]) != 0)
+        if (sizeof *r + fx_record_bytes(r) != s->rec_sizes[i] ||
+            memcmp(r, s->rec_bytes[i], sizeof *r) != 0 ||
+            (r->frames != NULL &&
+             memcmp(r->frames, s->rec_bytes[i] + sizeof *r, fx_record_bytes(r)) != 0))
             return differ("record contents");
     }
     if (i != s->nrecords)
