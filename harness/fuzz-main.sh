@@ -212,7 +212,7 @@ pause() { read -r -t "$1" -u "$SLEEP_FD" _ || true; }        # sleep without a p
 # loading or merging, measured by jobs; <t>.cost), S_afl_us (AFL++'s, when
 # calibrating; <t>.afl.cost), S_load_us (the running engine's) and S_yield
 # (features per kilosecond, moving average, written between rounds; <t>.yield).
-ACC_KEYS="load_ms fuzz_ms merge_ms crash_ms jobs execs gained merged bugs"
+ACC_KEYS="load_ms fuzz_ms merge_ms crash_ms cpu_ms jobs execs gained merged bugs"
 acc_read() {
   local k
   for k in $ACC_KEYS; do printf -v "A_$k" 0; done
@@ -384,15 +384,24 @@ start_fuzzer() {
   PID=$!
 }
 
+# ticks_of <fields of /proc/PID/stat after "(comm) ">: CPU_TICKS = its user
+# + system time (fields 14 and 15 of the whole line), in clock ticks.
+ticks_of() { CPU_TICKS=$(( ${12:-0} + ${13:-0} )); }
+CLK_TCK=100           # clock ticks per second (cmd_fuzz asks getconf)
+
 # watch <end ms>: waits for the fuzzer PID, noting in INITED when it had
-# loaded its corpus; stops it at <end> or on a stop request.
+# loaded its corpus and in CPU_TICKS the CPU time it used (read from /proc
+# while it runs: a wall-clock rate on a shared machine says how much of a
+# core it got, not how fast it is); stops it at <end> or on a stop request.
 watch() {
-  local end=$1 fd line partial="" marker=INITED
+  local end=$1 fd line partial="" marker=INITED stat
   [[ $ENGINE == afl ]] && marker="ing queue cycle"
-  INITED=0 KILLED=0
+  INITED=0 KILLED=0 CPU_TICKS=0
   exec {fd}<"$LOG"
   while kill -0 "$PID" 2>/dev/null; do
     now
+    # shellcheck disable=SC2086 # the fields are numbers and a state letter
+    { IFS= read -r stat <"/proc/$PID/stat" && ticks_of ${stat##*) }; } 2>/dev/null || true
     while ((!INITED)); do
       if IFS= read -r -u "$fd" line; then
         line=$partial$line partial=""
@@ -449,6 +458,7 @@ fuzz_once() {
   fi
   [[ -z $SAMPLED ]] || gained=0
   A_execs=$((A_execs + execs)) A_gained=$((A_gained + gained))
+  A_cpu_ms=$((A_cpu_ms + CPU_TICKS * 1000 / CLK_TCK))
   # The loading cost per input, measured (a lower bound when it was cut short).
   if ((INITED || KILLED)); then
     local per=$(( INITED ? nload : lastn ))
@@ -493,7 +503,9 @@ job() {
     now; slice=$((end - NOW))
   fi
   load_est=$(( STARTUP_MS + (ncorp + nwork) * S_load_us / 1000 ))
-  merge_est "$t" "$ncorp" "$nwork"; reserve=$MERGE_MS
+  # The merge at the end: the corpus and pending inputs, and 1% of the slice
+  # for the inputs this job adds (a 600 s vmm job adds about a thousand).
+  merge_est "$t" "$ncorp" "$nwork"; reserve=$((MERGE_MS + slice / 100))
   dest=$work seeds=("$CORPUS/$t")
   local k=$(( slice * 250 / (S_load_us > 0 ? S_load_us : 1) ))
   if ((load_est > slice * 2 / 5 && k < ncorp + nwork)); then
@@ -519,6 +531,11 @@ job() {
   done
   [[ -n $sample ]] && find "$dest" -maxdepth 1 -type f -exec mv -t "$work" {} + 2>/dev/null
   now
+  # The estimate from what this job measured: before any merge was timed, a
+  # merge costs a load, and the loads it just timed are in stats/ now (the
+  # 2 ms guess read at its start left a 600 s vmm run's 1,148 new inputs
+  # unmerged, "pending", when 10 us each was the truth).
+  stats_read "$t"
   nfiles "$work"; merge_est "$t" "$ncorp" "$N"
   if [[ -z $sample && ! -f $stop ]] && ((NOW + MERGE_MS <= end + 300)); then
     merge_into_corpus "$t" "$end"
@@ -606,8 +623,8 @@ summary() {
   fmt_s "$BUILD_MS"; out+="; engine $ENGINE, $JOBS slot(s); build $S s before, not counted)"$'\n'
   for t in $TARGETS; do acc_read "$t"; total=$((total + A_load_ms + A_fuzz_ms + A_merge_ms + A_crash_ms)); done
   ((total > 0)) || total=1
-  printf -v line '%-10s %7s %6s %6s %7s %6s %6s %11s %8s %6s %6s %8s %8s %5s\n' target time share load fuzz \
-    merge crash execs exec/s cov ft +corpus pending bugs
+  printf -v line '%-10s %7s %6s %6s %7s %6s %6s %11s %8s %8s %6s %6s %8s %8s %5s\n' target time share load fuzz \
+    merge crash execs exec/s exec/cpu cov ft +corpus pending bugs
   out+=$line
   for t in $TARGETS; do
     acc_read "$t"
@@ -615,14 +632,18 @@ summary() {
     for d in "$OUT/crashes/$t"/*/; do [[ -f $d/count ]] && bugs=$((bugs + 1)); done
     for f in all A_load_ms A_fuzz_ms A_merge_ms A_crash_ms; do fmt_s "${!f}"; c+=("$S"); done
     nfiles "$OUT/work/$t"
-    printf -v line '%-10s %7s %5s%% %6s %7s %6s %6s %11s %8s %6s %6s %8s %8s %5s\n' "$t" "${c[0]}" \
+    local per_cpu=-   # AFL++'s target runs in a child the fuzzer's own time leaves out
+    [[ $ENGINE == libfuzzer ]] && ((A_cpu_ms > 0)) && per_cpu=$((A_execs * 1000 / A_cpu_ms))
+    printf -v line '%-10s %7s %5s%% %6s %7s %6s %6s %11s %8s %8s %6s %6s %8s %8s %5s\n' "$t" "${c[0]}" \
       $((all * 100 / total)) "${c[1]}" "${c[2]}" "${c[3]}" "${c[4]}" "$A_execs" \
-      $(( (A_load_ms + A_fuzz_ms) > 0 ? A_execs * 1000 / (A_load_ms + A_fuzz_ms) : 0 )) "$A_cov" "$A_ft" \
-      "+$A_merged" "$N" "$bugs"
+      $(( (A_load_ms + A_fuzz_ms) > 0 ? A_execs * 1000 / (A_load_ms + A_fuzz_ms) : 0 )) "$per_cpu" \
+      "$A_cov" "$A_ft" "+$A_merged" "$N" "$bugs"
     out+=$line
   done
   out+="(time: seconds of one slot spent loading + fuzzing + merging + handling crashes; exec/s over"$'\n'
-  out+=" load + fuzz; +corpus: inputs merged into $CORPUS; pending: new inputs whose merge did not fit)"$'\n'
+  out+=" load + fuzz (wall clock); exec/cpu: per CPU second the fuzzer processes used (user + system),"$'\n'
+  out+=" what one free core would give; +corpus: inputs merged into $CORPUS; pending: new inputs"$'\n'
+  out+=" whose merge did not fit)"$'\n'
   local d any=0 sig n
   for d in "$OUT"/crashes/*/*/; do
     [[ -f $d/signature ]] || continue
@@ -683,6 +704,7 @@ on_signal() {
 cmd_fuzz() {
   parse_fuzz_opts "$@"
   local b0 t start round
+  CLK_TCK=$(getconf CLK_TCK 2>/dev/null) && ((CLK_TCK > 0)) || CLK_TCK=100
   now; b0=$NOW
   log "building ($ENGINE)"
   build_libfuzzer            # replayers and minimizers, also for AFL
