@@ -91,6 +91,12 @@ static unsigned ctz64(uint64_t x)
 }
 
 /* Returns the number of leading zero bits of x (64 when x == 0). */
+/*@ assigns \nothing;
+    ensures 0 <= \result <= 64;
+    ensures \result == 64 <==> x == 0;
+    ensures \forall integer k; 64 - \result <= k < 64 ==> !BIT(x, k);
+    ensures \result < 64 ==> BIT(x, 63 - \result);
+*/
 static unsigned clz64(uint64_t x)
 {
     return x == 0 ? 64u : (unsigned)__builtin_clzll(x);
@@ -209,11 +215,25 @@ static unsigned word_inner_max(uint64_t x)
  * *run becomes the free entries at to (counted from before from). A word
  * at a time: its free prefix extends the run, its free suffix starts the
  * next one, and its inner runs are looked at only when n fits in a word. */
+/*@ requires \valid_read(lf) && \valid(run) && \separated(run, lf);
+    requires from <= to <= 4096 && to % 64 == 0 && 0 < n;
+    requires s <= HBITMAP_MAX_ENTRIES && *run <= s + from;
+    assigns *run;
+    ensures \result == NONE || \result + n <= s + to;
+    ensures \result == NONE ==> *run <= s + to;
+*/
 static size_t words_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t to, size_t n,
                         size_t *run)
 {
     size_t r = *run;
     unsigned b = (unsigned)(from % WORD_BITS);
+    /*@ loop invariant from / 64 <= w <= to / 64 || (from == to && w == from / 64);
+        loop invariant w == from / 64 ==> b == from % 64;
+        loop invariant w != from / 64 ==> b == 0;
+        loop invariant r <= s + 64 * w + b;
+        loop assigns w, b, r;
+        loop variant to / 64 - w;
+    */
     for (size_t w = from / WORD_BITS; w < to / WORD_BITS; w++, b = 0) {
         uint64_t x = lf->bits[w] >> b; /* bits from b on, as bits from 0 */
         unsigned avail = WORD_BITS - b;
@@ -278,11 +298,22 @@ typedef struct hb_runs {
 /* Returns the free runs of words [w0, w1) of lf, a word at a time: runs
  * across words from each word's free prefix and suffix; a word's inner runs
  * (< 63) only matter when no longer run exists. */
+/*@ requires \valid_read(lf) && w0 <= w1 <= 64;
+    assigns \nothing;
+    ensures RUNS_OK(\result, 64 * (w1 - w0));
+*/
 static hb_runs_t words_runs(const hb_leaf_t *lf, unsigned w0, unsigned w1)
 {
     hb_runs_t r = {0, 0, 0};
     size_t run = 0;
     bool in_prefix = true, mixed = false;
+    /*@ loop invariant w0 <= w <= w1;
+        loop invariant run <= 64 * (w - w0) && r.pre <= 64 * (w - w0) &&
+                       r.max <= 64 * (w - w0) && r.suf == 0;
+        loop invariant mixed ==> w0 < w;
+        loop assigns w, run, r, in_prefix, mixed;
+        loop variant w1 - w;
+    */
     for (unsigned w = w0; w < w1; w++) {
         uint64_t x = lf->bits[w];
         if (x == 0) {
@@ -310,6 +341,11 @@ static hb_runs_t words_runs(const hb_leaf_t *lf, unsigned w0, unsigned w1)
     r.max = MAX(r.max, run);
     r.suf = run;
     if (mixed && r.max < WORD_BITS - 2u) {
+        /*@ loop invariant w0 <= w <= w1 && r.max <= 64 * (w1 - w0);
+            loop invariant RUNS_OK(r, 64 * (w1 - w0));
+            loop assigns w, r.max;
+            loop variant w1 - w;
+        */
         for (unsigned w = w0; w < w1; w++)
             if (lf->bits[w] != 0 && lf->bits[w] != ALL_ONES)
                 r.max = MAX(r.max, word_inner_max(lf->bits[w]));
@@ -319,12 +355,20 @@ static hb_runs_t words_runs(const hb_leaf_t *lf, unsigned w0, unsigned w1)
 
 /* Returns the free runs of lf from its words (what the group runs and
  * the parent's summary must agree with). */
+/*@ requires \valid_read(lf);
+    assigns \nothing;
+    ensures RUNS_OK(\result, 4096);
+*/
 static hb_runs_t leaf_runs(const hb_leaf_t *lf)
 {
     return words_runs(lf, 0, HBITMAP_LEAF_WORDS);
 }
 
 /* Returns the free runs of group g of lf from its words. */
+/*@ requires \valid_read(lf) && g < 8;
+    assigns \nothing;
+    ensures RUNS_OK(\result, 512);
+*/
 static hb_runs_t group_runs(const hb_leaf_t *lf, unsigned g)
 {
     return words_runs(lf, g * HBITMAP_GROUP_WORDS, (g + 1u) * HBITMAP_GROUP_WORDS);
@@ -333,8 +377,25 @@ static hb_runs_t group_runs(const hb_leaf_t *lf, unsigned g)
 /* Recomputes the runs of the groups of lf holding offsets [a, b), just
  * made used (set) or free: a group inside [a, b) is uniform, its words
  * are not read. */
+/*@ requires \valid(lf) && a < b <= 4096;
+    assigns lf->gpre[a / 512 .. (b - 1) / 512], lf->gsuf[a / 512 .. (b - 1) / 512],
+            lf->gmax[a / 512 .. (b - 1) / 512];
+    ensures \forall integer g; a / 512 <= g <= (b - 1) / 512 ==>
+              lf->gpre[g] <= 512 && lf->gsuf[g] <= 512 && lf->gmax[g] <= 512;
+    ensures \forall integer g; a <= 512 * g && 512 * g + 512 <= b ==>
+              lf->gpre[g] == lf->gsuf[g] == lf->gmax[g] == (set ? 0 : 512);
+*/
 static void groups_update(hb_leaf_t *lf, size_t a, size_t b, bool set)
 {
+    /*@ loop invariant a / 512 <= g <= (b - 1) / 512 + 1;
+        loop invariant \forall integer h; a / 512 <= h < g ==>
+                         lf->gpre[h] <= 512 && lf->gsuf[h] <= 512 && lf->gmax[h] <= 512;
+        loop invariant \forall integer h; a / 512 <= h < g && a <= 512 * h && 512 * h + 512 <= b ==>
+                         lf->gpre[h] == lf->gsuf[h] == lf->gmax[h] == (set ? 0 : 512);
+        loop assigns g, lf->gpre[a / 512 .. (b - 1) / 512], lf->gsuf[a / 512 .. (b - 1) / 512],
+                     lf->gmax[a / 512 .. (b - 1) / 512];
+        loop variant (b - 1) / 512 + 1 - g;
+    */
     for (unsigned g = (unsigned)(a / GROUP_ENTRIES); g <= (b - 1u) / GROUP_ENTRIES; g++) {
         size_t gs = g * GROUP_ENTRIES;
         size_t v = set ? 0 : GROUP_ENTRIES;
@@ -384,8 +445,15 @@ static hb_runs_t leaf_group_runs(const hb_leaf_t *lf)
 }
 
 /* Returns true when the group runs of lf are those of its words. */
+/*@ requires \valid_read(lf);
+    assigns \nothing;
+*/
 static bool groups_ok(const hb_leaf_t *lf)
 {
+    /*@ loop invariant 0 <= g <= 8;
+        loop assigns g;
+        loop variant 8 - g;
+    */
     for (unsigned g = 0; g < HBITMAP_LEAF_GROUPS; g++) {
         hb_runs_t r = group_runs(lf, g);
         if (lf->gpre[g] != r.pre || lf->gsuf[g] != r.suf || lf->gmax[g] != r.max)
@@ -955,6 +1023,11 @@ static size_t range_scan(const hbitmap_t *hb, size_t first, size_t end, bool wan
         }
         const hb_node_t *node = stack[d];
         unsigned k = next[d];
+        /* uniform slots of the other state before the last: skipped together */
+        uint64_t other = want_set ? ~node->full : node->full;
+        while (k < last[d] && node->child[k].node == 0 && (other & SLOT_BIT(k)) != 0)
+            k++;
+        next[d] = k;
         size_t s = base[d] + span_mul(k, l);
         size_t a = MAX(first, s), b = MIN(end, s + SPAN(l));
         if (node->child[k].node == 0) {
@@ -1029,12 +1102,24 @@ static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t 
         const hb_node_t *c = node->child[k].node;
         size_t cs = SPAN(l - 1u), run = 0;
         unsigned j = 0;
-        for (; j < HBITMAP_FANOUT; j++) {
-            if (run + c->pre[j] >= n)
-                return s + j * cs - run;
-            if (c->max[j] >= n)
-                break;
-            run = c->pre[j] == cs ? run + cs : c->suf[j];
+        if (n <= cs) {
+            /* a run of n crosses at most one slot boundary (an all-free
+             * slot fits it alone): the run into slot j is suf[j - 1] */
+            for (; j < HBITMAP_FANOUT; j++) {
+                if (run + c->pre[j] >= n)
+                    return s + j * cs - run;
+                if (c->max[j] >= n)
+                    break;
+                run = c->suf[j];
+            }
+        } else {
+            for (; j < HBITMAP_FANOUT; j++) {
+                if (run + c->pre[j] >= n)
+                    return s + j * cs - run;
+                if (c->max[j] >= n)
+                    break;
+                run = c->pre[j] == cs ? run + cs : c->suf[j];
+            }
         }
         VMM_ASSERT(j < HBITMAP_FANOUT && c->child[j].node != 0);
         node = c;
@@ -1145,24 +1230,51 @@ vmm_status_t hbitmap_find(const hbitmap_t *hb, size_t n, size_t align, size_t hi
  * [first, end) needs: on the paths to first and to end - 1, each slot the
  * range covers only in part that is uniform with the other state, or lies
  * below such a slot. Slots on both paths count once. */
+/*@ requires HB_READABLE(hb);
+    requires first < end <= hb->num_entries;
+    requires \valid(nodes) && \valid(leaves) && \separated(nodes, leaves, hb);
+    assigns *nodes, *leaves;
+    ensures *nodes <= 2 * (hb->height - 1) && *leaves <= 2;
+*/
 static void count_splits(const hbitmap_t *hb, size_t first, size_t end, bool set,
                          size_t *nodes, size_t *leaves)
 {
     size_t seen[HBITMAP_MAX_HEIGHT]; /* slot starts on first's path, per level */
+    /*@ loop invariant 0 <= l <= HBITMAP_MAX_HEIGHT;
+        loop assigns l, seen[0 .. HBITMAP_MAX_HEIGHT - 1];
+        loop variant HBITMAP_MAX_HEIGHT - l;
+    */
     for (unsigned l = 0; l < HBITMAP_MAX_HEIGHT; l++)
         seen[l] = NONE;
     *nodes = 0;
     *leaves = 0;
     /* when first and end - 1 share their leaf, the second path is the first */
     unsigned passes = first >> HBITMAP_LEAF_SHIFT == (end - 1u) >> HBITMAP_LEAF_SHIFT ? 1u : 2u;
+    /*@ loop invariant 0 <= pass <= passes <= 2;
+        loop invariant *nodes <= (hb->height - 1) * pass && *leaves <= pass;
+        loop assigns pass, *nodes, *leaves, seen[0 .. HBITMAP_MAX_HEIGHT - 1];
+        loop variant passes - pass;
+    */
     for (unsigned pass = 0; pass < passes; pass++) {
         size_t x = pass == 0 ? first : end - 1u;
         const hb_node_t *node = &hb->root;
         size_t base = 0;
         bool split = false; /* below a slot that will be split */
+        /*@ loop invariant 0 <= l < hb->height;
+            loop invariant !split ==> hb_tree(node, l);
+            loop invariant base <= x < base + 64 * hb_span(l);
+            loop invariant *nodes <= (hb->height - 1) * pass + (hb->height - 1 - l);
+            loop invariant *leaves <= pass;
+            loop assigns l, node, base, split, *nodes, *leaves,
+                         seen[0 .. HBITMAP_MAX_HEIGHT - 1];
+            loop variant l;
+        */
         for (unsigned l = hb->height - 1u;; l--) {
             unsigned k = SLOT_OF(x, base, l);
-            size_t s = base + ((size_t)k << SHIFT(l));
+            /*@ assert k == (x - base) / hb_span(l) && k < 64; */
+            size_t s = base + span_mul(k, l);
+            /*@ assert s == base + k * hb_span(l) && 0 < hb_span(l); */
+            /*@ assert s <= x < s + hb_span(l); */
             bool whole = first <= s && SPAN(l) <= end - s;
             bool shared = pass == 1 && seen[l] == s;
             if (pass == 0)
@@ -1208,6 +1320,32 @@ static size_t slot_fill(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     return set ? SPAN(l) - used : used;
 }
 
+/* Makes slots [ka, kb] of node (level l, pointer or uniform) uniform: FULL
+ * when set, in one pass (the FULL bits at once, the summaries as three
+ * stretches). Returns how many entries changed state. */
+static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned kb, unsigned l,
+                         bool set)
+{
+    uint64_t mask = bits_between(ka, kb + 1u);
+    size_t used = (size_t)popcount64(node->full & mask) << SHIFT(l); /* FULL slots */
+    for (unsigned k = ka; k <= kb; k++) {
+        if (node->child[k].node != 0) {
+            used += free_subtree(hb, node, k, l);
+            node->child[k].node = 0;
+        }
+    }
+    node->full = set ? node->full | mask : node->full & ~mask;
+    size_t v = set ? 0 : SPAN(l);
+    for (unsigned k = ka; k <= kb; k++)
+        node->pre[k] = v;
+    for (unsigned k = ka; k <= kb; k++)
+        node->suf[k] = v;
+    for (unsigned k = ka; k <= kb; k++)
+        node->max[k] = v;
+    size_t all = (size_t)(kb - ka + 1u) << SHIFT(l);
+    return set ? all - used : used;
+}
+
 /* Replaces uniform slot k of node (level l) by a node or leaf of the same
  * content, taken from the pool. */
 static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
@@ -1226,7 +1364,16 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
         node->child[k].leaf = lf;
     } else {
         hb_node_t *c = take_node(hb);
-        node_fill(c, full, l);
+        size_t v = full ? 0 : SPAN(l - 1u); /* node_fill, a stretch at a time */
+        for (unsigned j = 0; j < HBITMAP_FANOUT; j++)
+            c->child[j].node = 0;
+        for (unsigned j = 0; j < HBITMAP_FANOUT; j++)
+            c->pre[j] = v;
+        for (unsigned j = 0; j < HBITMAP_FANOUT; j++)
+            c->suf[j] = v;
+        for (unsigned j = 0; j < HBITMAP_FANOUT; j++)
+            c->max[j] = v;
+        c->full = full ? ALL_ONES : 0;
         node->child[k].node = c;
     }
     node->full &= ~SLOT_BIT(k);
@@ -1536,13 +1683,21 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
         unsigned k = f->k;
         size_t s = f->base + span_mul(k, l);
         size_t a = MAX(first, s), b = MIN(end, s + SPAN(l));
-        f->old = k == f->k0 ? slot_runs(node, k)
-                            : runs_cat(f->old, span_mul(k - f->k0, l), slot_runs(node, k), SPAN(l));
+        /* the slots covered whole: k up to kb (only k1 may end past end) */
+        unsigned kb = end - (f->base + span_mul(f->k1, l)) >= SPAN(l) ? f->k1 : f->k1 - 1u;
+        if (a != s || b - s != SPAN(l))
+            kb = k; /* k covered in part: alone */
+        if (f->k1 - f->k0 < INCR_SLOTS) { /* frame_close's incremental update needs them */
+            hb_runs_t o = section_runs(node, k, kb, SPAN(l));
+            f->old = k == f->k0 ? o
+                                : runs_cat(f->old, span_mul(k - f->k0, l), o,
+                                           (size_t)(kb - k + 1u) << SHIFT(l));
+        }
         if (a == s && b - s == SPAN(l)) {
-            size_t changed = slot_fill(hb, node, k, l, set);
+            size_t changed = slots_fill(hb, node, k, kb, l, set);
             free_count_update(hb, changed, set);
             f->dirty |= changed != 0;
-            f->k++;
+            f->k = kb + 1u;
             continue;
         }
         if (node->child[k].node == 0) {
@@ -1582,6 +1737,35 @@ static vmm_status_t range_check(const hbitmap_t *hb, size_t first, size_t n)
 }
 
 /* Fills the pool for setting (set) or clearing [first, first + n). */
+/*@ requires hb != \null ==> HB_READABLE(hb) && \valid(hb) && HB_ALLOCATOR(hb) &&
+                             HB_POOL_OK(hb);
+    behavior invalid_argument:
+      assumes hb == \null || n == 0;
+      assigns \nothing;
+      ensures \result == VMM_ERR_INVALID_ARGUMENT;
+    behavior out_of_bounds:
+      assumes hb != \null && n != 0 && (first >= hb->num_entries || n > hb->num_entries - first);
+      assigns \nothing;
+      ensures \result == VMM_ERR_OUT_OF_BOUNDS;
+    behavior in_range:
+      assumes hb != \null && n != 0 && first < hb->num_entries && n <= hb->num_entries - first;
+      assigns hb->num_spare_nodes, hb->num_spare_leaves,
+              hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1],
+              hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1];
+      ensures HB_POOL_OK(hb);
+      ensures \result == VMM_OK || \result == VMM_ERR_OUT_OF_MEMORY;
+      ensures \forall integer i; 0 <= i < \old(hb->num_spare_nodes) ==>
+                hb->spare_node[i] == \old(hb->spare_node[i]);
+      ensures \forall integer i; 0 <= i < \old(hb->num_spare_leaves) ==>
+                hb->spare_leaf[i] == \old(hb->spare_leaf[i]);
+      ensures \result == VMM_OK ==> hb->num_spare_nodes >= \old(hb->num_spare_nodes) &&
+                hb->num_spare_leaves >= \old(hb->num_spare_leaves);
+      ensures \result != VMM_OK ==>
+                hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
+                hb->num_spare_leaves == \old(hb->num_spare_leaves);
+    complete behaviors;
+    disjoint behaviors;
+*/
 vmm_status_t hbitmap_prepare(hbitmap_t *hb, size_t first, size_t n, bool set)
 {
     vmm_status_t st = range_check(hb, first, n);
@@ -1686,38 +1870,101 @@ static bool slot_ok(const hbitmap_t *hb, const hb_node_t *node, unsigned k, unsi
     return node->pre[k] == r.pre && node->suf[k] == r.suf && node->max[k] == r.max;
 }
 
-/* Checks the path from the root to entry i (see hbitmap.h): every slot of
- * its nodes; a pointer slot off the path is not entered. */
-bool hbitmap_check_at(const hbitmap_t *hb, size_t i)
+/* Returns true when every slot of node (its slots of level l, first entry
+ * base) respects the flags and the padding rule, and a uniform slot its
+ * summary (a pointer slot's child is not read); stores in *runs the node's
+ * runs from its slots' summaries (what node_runs computes), in the same
+ * pass. */
+static bool node_slots_ok(const hbitmap_t *hb, const hb_node_t *node, unsigned l, size_t base,
+                          hb_runs_t *runs)
 {
-    if (hb == 0 || i >= hb->num_entries)
-        return false;
-    const hb_node_t *node = &hb->root;
-    size_t base = 0;
-    for (unsigned l = hb->height - 1u;; l--) {
-        unsigned k = SLOT_OF(i, base, l);
-        for (unsigned j = 0; j < HBITMAP_FANOUT; j++) {
-            size_t s = base + ((size_t)j << SHIFT(l));
-            bool full = (node->full & SLOT_BIT(j)) != 0;
-            if (j == k)
-                continue; /* slot_ok below */
-            if (node->child[j].node != 0) {
-                if (full || s >= hb->num_entries)
-                    return false;
-                continue;
-            }
-            size_t v = full ? 0 : SPAN(l); /* slot_ok of a uniform slot, inline */
-            if ((full && s + SPAN(l) > hb->num_entries) || node->pre[j] != v ||
-                node->suf[j] != v || node->max[j] != v)
-                return false;
+    size_t cs = SPAN(l), run = 0;
+    hb_runs_t r = {0, 0, 0};
+    bool in_prefix = true;
+    /* slots [0, whole) end at or below num_entries, [0, some) start below */
+    size_t below = hb->num_entries > base ? hb->num_entries - base : 0;
+    unsigned whole = (unsigned)MIN(below >> SHIFT(l), HBITMAP_FANOUT);
+    unsigned some = whole < HBITMAP_FANOUT && (below & (cs - 1u)) != 0 ? whole + 1u : whole;
+    if (whole < HBITMAP_FANOUT && (node->full >> whole) != 0)
+        return false; /* FULL over padding */
+    for (unsigned j = 0; j < HBITMAP_FANOUT; j++) {
+        bool full = (node->full & SLOT_BIT(j)) != 0;
+        size_t pre = node->pre[j];
+        if (node->child[j].node != 0) {
+            if (full || j >= some)
+                return false; /* FULL pointer slot, node in the padding */
+        } else {
+            size_t v = full ? 0 : cs;
+            if (pre != v || node->suf[j] != v || node->max[j] != v)
+                return false; /* uniform summary wrong */
         }
-        if (!slot_ok(hb, node, k, l, base + ((size_t)k << SHIFT(l))))
-            return false;
-        if (node->child[k].node == 0 || l == 0)
+        if (pre == cs) {
+            run += cs;
+            continue;
+        }
+        if (in_prefix)
+            r.pre = run + pre;
+        in_prefix = false;
+        r.max = MAX(r.max, MAX(run + pre, node->max[j]));
+        run = node->suf[j];
+    }
+    if (in_prefix)
+        r.pre = run;
+    r.max = MAX(r.max, run);
+    r.suf = run;
+    *runs = r;
+    return true;
+}
+
+/* Checks the path from the root to entry i (see hbitmap.h): every slot of
+ * its nodes, each node's runs against its slot's summary above, the leaf.
+ * A node or leaf already in seen (per depth: the path to the other end of
+ * a range) is not checked again; the path's are stored there. */
+static bool path_ok(const hbitmap_t *hb, size_t i, const void **seen)
+{
+    const hb_node_t *node = &hb->root, *up = 0;
+    size_t base = 0;
+    unsigned uk = 0;
+    for (unsigned l = hb->height - 1u, d = 0;; l--, d++) {
+        if (seen[d] != node) {
+            hb_runs_t r;
+            seen[d] = node;
+            if (!node_slots_ok(hb, node, l, base, &r))
+                return false;
+            if (up != 0 && (r.max == 0 || r.pre == SPAN(l + 1u) || up->pre[uk] != r.pre ||
+                            up->suf[uk] != r.suf || up->max[uk] != r.max))
+                return false; /* uniform node not merged, summary wrong */
+        }
+        unsigned k = SLOT_OF(i, base, l);
+        size_t s = base + ((size_t)k << SHIFT(l));
+        if (node->child[k].node == 0)
             return true;
-        base += (size_t)k << SHIFT(l);
+        if (l == 0) {
+            if (seen[d + 1u] == node->child[k].leaf)
+                return true;
+            seen[d + 1u] = node->child[k].leaf;
+            return slot_ok(hb, node, k, 0, s);
+        }
+        up = node;
+        uk = k;
+        base = s;
         node = node->child[k].node;
     }
+}
+
+/* Checks the paths from the root to first and to first + n - 1 (see
+ * hbitmap.h); the nodes they share once. */
+bool hbitmap_check_range(const hbitmap_t *hb, size_t first, size_t n)
+{
+    const void *seen[HBITMAP_MAX_HEIGHT + 1u] = {0};
+    return range_ok(hb, first, n) && path_ok(hb, first, seen) &&
+           path_ok(hb, first + n - 1u, seen);
+}
+
+/* Checks the path from the root to entry i (see hbitmap.h). */
+bool hbitmap_check_at(const hbitmap_t *hb, size_t i)
+{
+    return hbitmap_check_range(hb, i, 1);
 }
 
 /* Checks the whole tree (see hbitmap.h); walks with an explicit stack. */

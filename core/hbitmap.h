@@ -157,8 +157,12 @@ size_t hbitmap_bytes(const hbitmap_t *hb);
  * spare pool is empty. hbitmap_check_at checks the same on the path from
  * the root to entry i only: each slot of the nodes on it (a pointer slot
  * off the path only for its flags and bounds, its child is not read) and
- * the leaf (cost O(height x 64 + one leaf)). */
+ * the leaf (cost O(height x 64 + one leaf)). hbitmap_check_range checks the
+ * paths to first and to first + n - 1 so (the nodes they share once, one
+ * leaf when both ends lie in it); false when the range is empty or out of
+ * bounds. */
 bool hbitmap_check(const hbitmap_t *hb);
 bool hbitmap_check_at(const hbitmap_t *hb, size_t i);
+bool hbitmap_check_range(const hbitmap_t *hb, size_t first, size_t n);
 
 #endif

@@ -303,7 +303,7 @@ static void exercise(size_t num, int ops)
             CHECK_OK(st);
             model_apply(&m, p, q, set);
             CHECK(same_range(hb, &m, p, q) && hbitmap_num_free(hb) == m.num_free);
-            CHECK(hbitmap_check_at(hb, p) && hbitmap_check_at(hb, q - 1u));
+            CHECK(hbitmap_check_range(hb, p, q - p));
         } else if (kind < 7) {
             size_t n = rnd(4) == 0 ? 1u + (size_t)rnd(num) : 1u + (size_t)rnd(300);
             size_t align = (size_t)1 << rnd(rnd(2) ? 4 : 14);
@@ -323,7 +323,7 @@ static void exercise(size_t num, int ops)
                 CHECK(got == want);
                 if (st == VMM_OK && got == want) {
                     model_apply(&m, got, got + n, true);
-                    CHECK(hbitmap_check_at(hb, got) && hbitmap_check_at(hb, got + n - 1u));
+                    CHECK(hbitmap_check_range(hb, got, n));
                 }
             }
             CHECK(hbitmap_num_free(hb) == m.num_free);
@@ -689,8 +689,144 @@ static void test_range_walk_vs_flat(void)
     free(words);
 }
 
+/* The trusted contracts of __builtin_ctzll / __builtin_clzll in
+ * proofs/hbitmap.acsl (the proof of ctz64 / clz64 rests on them): for every
+ * word with one or two bits set, and random words, the result is the
+ * lowest (highest) set bit as a bit loop finds it. */
+static void test_bit_scan_builtins(void)
+{
+    for (unsigned a = 0; a < 64; a++) {
+        for (unsigned b = 0; b <= a; b++) {
+            uint64_t x = ((uint64_t)1 << a) | ((uint64_t)1 << b);
+            CHECK((unsigned)__builtin_ctzll(x) == b);
+            CHECK((unsigned)__builtin_clzll(x) == 63u - a);
+        }
+    }
+    for (int t = 0; t < 100000; t++) {
+        uint64_t x = rnd(UINT64_MAX) >> rnd(64);
+        if (x == 0)
+            continue;
+        unsigned lo = 0, hi = 63;
+        while (!((x >> lo) & 1u))
+            lo++;
+        while (!((x >> hi) & 1u))
+            hi--;
+        CHECK((unsigned)__builtin_ctzll(x) == lo);
+        CHECK((unsigned)__builtin_clzll(x) == 63u - hi);
+    }
+}
+
+/* ---- the structural checks reject corruption ---- */
+
+/* The checks' verdicts on hb: the whole tree, the path to p1 alone, the
+ * paths to p2, and the range [p1, p2] (both paths). */
+typedef struct verdicts {
+    bool all, at1, at2, range;
+} verdicts_t;
+
+static verdicts_t verdicts(const hbitmap_t *hb, size_t p1, size_t p2)
+{
+    verdicts_t v = {hbitmap_check(hb), hbitmap_check_at(hb, p1), hbitmap_check_at(hb, p2),
+                    hbitmap_check_range(hb, p1, p2 - p1 + 1u)};
+    return v;
+}
+
+/* Each corruption of a healthy tree (height 3: root, nodes, leaf)
+ * makes hbitmap_check, hbitmap_check_range and the check_at of the path it
+ * lies on fail; one on the path to the range's last entry only is missed by
+ * the check_at of its first entry (what check_range must not miss: it
+ * checks both paths, the root they share once). Argument errors answer
+ * false. */
+static void test_checks_reject_corruption(void)
+{
+    fail_alloc_t fa;
+    fail_alloc_init(&fa);
+    vmm_allocator_t a = fail_alloc_iface(&fa);
+    static hbitmap_t hb;
+    size_t num = ((size_t)1 << 30) - 5u; /* height 3, padding in the last leaf */
+    size_t p1 = 1000, p2 = ((size_t)5 << 24) + ((size_t)3 << 18) + 77u;
+    CHECK_OK(hbitmap_init(&hb, num, &a));
+    CHECK(hb.height == 3);
+    CHECK_OK(hbitmap_set_range(&hb, p1, 10));
+    CHECK_OK(hbitmap_set_range(&hb, p2, 10));
+    CHECK_OK(hbitmap_set_range(&hb, num - 3u, 3));
+    verdicts_t v = verdicts(&hb, p1, p2);
+    CHECK(v.all && v.at1 && v.at2 && v.range);
+    /* argument errors */
+    CHECK(!hbitmap_check_range(NULL, 0, 1) && !hbitmap_check_range(&hb, 0, 0));
+    CHECK(!hbitmap_check_range(&hb, num, 1) && !hbitmap_check_range(&hb, num - 1u, 2));
+    CHECK(!hbitmap_check_range(&hb, 1, SIZE_MAX) && !hbitmap_check_at(&hb, num));
+    CHECK(hbitmap_check_range(&hb, 0, num) && hbitmap_check_range(&hb, num - 1u, 1));
+
+    hb_node_t *n2 = hb.root.child[5].node;   /* level 2, on p2's path only */
+    CHECK(n2 != NULL && n2->child[3].node != NULL && hb.root.child[0].node != NULL &&
+          hb.root.child[63].node != NULL && hb.root.child[63].node->child[63].node != NULL);
+    hb_node_t *m2 = n2->child[3].node;       /* level 1, on p2's path only */
+    hb_leaf_t *l2 = m2->child[0].leaf;       /* p2's leaf */
+    hb_node_t *n1 = hb.root.child[0].node;   /* on p1's path only */
+    hb_leaf_t *last = hb.root.child[63].node->child[63].node->child[63].leaf;
+    CHECK(l2 != NULL && last != NULL);
+    size_t w2 = (p2 % 4096u + 10u) / 64u;    /* the word after p2's run */
+    uint64_t b2 = (uint64_t)1 << ((p2 % 4096u + 10u) % 64u);
+    uint64_t *words[] = {
+        &l2->bits[w2],          /* a used bit the summaries do not know */
+        &m2->pre[0],            /* a pointer slot's summary (of the leaf) */
+        &n2->max[9],            /* an EMPTY slot's summary */
+        &m2->full,              /* FULL flag on a pointer slot */
+        &hb.root.suf[5],        /* the root's summary of p2's node */
+        &hb.root.full,          /* the shared root: a FULL slot over padding */
+        &n1->max[0],            /* p1's path: its level-1 node's summary */
+        &last->bits[63],        /* a used entry in the padding */
+    };
+    uint64_t flips[] = {b2, 1, 1, 1, 1, (uint64_t)1 << 63, 1,
+                        (uint64_t)1 << 62};
+    for (unsigned i = 0; i < sizeof words / sizeof words[0]; i++) {
+        *words[i] ^= flips[i];
+        v = verdicts(&hb, p1, p2);
+        bool on_p2 = i < 5, shared = i == 5, on_p1 = i == 6;
+        CHECK(!v.all);
+        if (on_p2)
+            CHECK(v.at1 && !v.at2 && !v.range);
+        if (shared)
+            CHECK(!v.at1 && !v.at2 && !v.range);
+        if (on_p1)
+            CHECK(!v.at1 && v.at2 && !v.range);
+        if (i == 7) /* the last leaf's path only */
+            CHECK(v.at1 && v.at2 && v.range && !hbitmap_check_range(&hb, p1, num - p1) &&
+                  !hbitmap_check_at(&hb, num - 1u));
+        *words[i] ^= flips[i];
+        v = verdicts(&hb, p1, p2);
+        CHECK(v.all && v.at1 && v.at2 && v.range);
+    }
+    /* a group run of p2's leaf; both ends in that leaf: one leaf check */
+    l2->gmax[(p2 % 4096u) / 512u]++;
+    CHECK(!hbitmap_check(&hb) && !hbitmap_check_range(&hb, p2 - 5u, 30) &&
+          !hbitmap_check_at(&hb, p2) && hbitmap_check_at(&hb, p1));
+    l2->gmax[(p2 % 4096u) / 512u]--;
+    CHECK(hbitmap_check(&hb) && hbitmap_check_range(&hb, p2 - 5u, 30));
+    hbitmap_destroy(&hb);
+    CHECK(fa.live == 0);
+    /* a uniform slot over the padding made FULL, its summary to match */
+    CHECK_OK(hbitmap_init(&hb, num, &a));
+    CHECK(hbitmap_check(&hb) && hbitmap_check_range(&hb, 0, num));
+    hb.root.full |= (uint64_t)1 << 63;
+    hb.root.pre[63] = hb.root.suf[63] = hb.root.max[63] = 0;
+    CHECK(!hbitmap_check(&hb) && !hbitmap_check_range(&hb, 0, num) &&
+          !hbitmap_check_at(&hb, 0) && !hbitmap_check_range(&hb, 7, 1));
+    /* the slot below it made FULL so is fine */
+    hb.root.full = (uint64_t)1 << 62;
+    hb.root.pre[63] = hb.root.suf[63] = hb.root.max[63] = (size_t)1 << 24;
+    hb.root.pre[62] = hb.root.suf[62] = hb.root.max[62] = 0;
+    hb.num_free -= (size_t)1 << 24;
+    CHECK(hbitmap_check(&hb) && hbitmap_check_range(&hb, 0, num));
+    hbitmap_destroy(&hb);
+    CHECK(fa.live == 0);
+}
+
 int main(void)
 {
+    RUN(test_bit_scan_builtins);
+    RUN(test_checks_reject_corruption);
     RUN(test_errors);
     RUN(test_split_failures);
     RUN(test_search_ends_at_root_span);
