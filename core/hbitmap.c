@@ -301,6 +301,8 @@ typedef struct hb_runs {
 /*@ requires \valid_read(lf) && w0 <= w1 <= 64;
     assigns \nothing;
     ensures RUNS_OK(\result, 64 * (w1 - w0));
+    ensures pre: LEAF_PRE_IS(lf, 64 * w0, 64 * w1, \result.pre);
+    ensures suf: LEAF_SUF_IS(lf, 64 * w0, 64 * w1, \result.suf);
 */
 static hb_runs_t words_runs(const hb_leaf_t *lf, unsigned w0, unsigned w1)
 {
@@ -311,11 +313,20 @@ static hb_runs_t words_runs(const hb_leaf_t *lf, unsigned w0, unsigned w1)
         loop invariant run <= 64 * (w - w0) && r.pre <= 64 * (w - w0) &&
                        r.max <= 64 * (w - w0) && r.suf == 0;
         loop invariant mixed ==> w0 < w;
+        loop invariant in_prefix ==> run == 64 * (w - w0);
+        loop invariant !in_prefix ==> r.pre < 64 * (w - w0) &&
+                         LEAF_PRE_IS(lf, 64 * w0, 64 * w1, r.pre);
+        loop invariant LEAF_FREE(lf, 64 * w - run, 64 * w);
+        loop invariant 64 * w - run == 64 * w0 || LEAF_USED(lf, 64 * w - run - 1);
         loop assigns w, run, r, in_prefix, mixed;
         loop variant w1 - w;
     */
     for (unsigned w = w0; w < w1; w++) {
         uint64_t x = lf->bits[w];
+        /*@ assert \forall integer j; 64 * w <= j < 64 * w + 64 ==>
+                     j / 64 == w && j % 64 == j - 64 * w; */
+        /*@ assert \forall integer k; 0 <= k < 64 ==>
+                     (LEAF_USED(lf, 64 * w + k) <==> BIT(x, k)); */
         if (x == 0) {
             run += WORD_BITS;
             continue;
@@ -358,6 +369,8 @@ static hb_runs_t words_runs(const hb_leaf_t *lf, unsigned w0, unsigned w1)
 /*@ requires \valid_read(lf);
     assigns \nothing;
     ensures RUNS_OK(\result, 4096);
+    ensures pre: LEAF_PRE_IS(lf, 0, 4096, \result.pre);
+    ensures suf: LEAF_SUF_IS(lf, 0, 4096, \result.suf);
 */
 static hb_runs_t leaf_runs(const hb_leaf_t *lf)
 {
@@ -368,6 +381,8 @@ static hb_runs_t leaf_runs(const hb_leaf_t *lf)
 /*@ requires \valid_read(lf) && g < 8;
     assigns \nothing;
     ensures RUNS_OK(\result, 512);
+    ensures pre: LEAF_PRE_IS(lf, 512 * g, 512 * g + 512, \result.pre);
+    ensures suf: LEAF_SUF_IS(lf, 512 * g, 512 * g + 512, \result.suf);
 */
 static hb_runs_t group_runs(const hb_leaf_t *lf, unsigned g)
 {
