@@ -121,7 +121,7 @@ export WHY3CONFIG=${WHY3CONFIG:-$ROOT/.tools/why3.conf}
 mkdir -p "$OUT" "$CACHE"
 
 # gc_module: frama-c's option to load proofs/wp_gc.ml (a larger minor heap:
-# about 12% less CPU, nothing else changes), compiled once into $OUT with
+# about 19% less CPU, nothing else changes), compiled once into $OUT with
 # the OCaml compiler Frama-C's packages bring (ocamlopt -shared). Empty, and
 # the run simply slower, when there is no ocamlopt or when the module does
 # not load into this frama-c (another OCaml version).
