@@ -580,7 +580,7 @@ run_round() {
   now; start=$NOW
   while read -r line; do
     (
-      trap ': >"$OUT/state/.stop"' TERM
+      trap ': >"$OUT/state/.stop"' TERM INT
       local rest=0 slot_end=$((start + $1)) s
       for e in $line; do rest=$((rest + ${e##*:})); done
       for e in $line; do
@@ -695,14 +695,41 @@ on_signal() {
     : >"$OUT/state/.stop" # no fork: a child of this handler would die of the group's next TERM (timeout sends two) and errexit would end the run unmerged
     log "stopping: ending the current slices, then merge and summary (signal again to abort)"
   elif ((SIG_S - STOP_S >= 2)); then
-    for p in "${SLOT_PIDS[@]}" $PROGRESS_PID; do pkill -TERM -P "$p" 2>/dev/null || true; kill -TERM "$p" 2>/dev/null || true; done
     echo "fuzz-main.sh: stopped at once (second signal); corpus not merged" >&2
-    exit 130
+    exit 130 # the EXIT trap (kill_tree) ends the slots and all they started
   fi
+}
+
+# kill_tree: SIGTERM to every process below this one, then SIGKILL to those
+# still there after 2 s (the EXIT trap of a fuzzing run, whatever ended it:
+# the end, a second signal, an error). The tree is read from /proc in one
+# pass before any is signalled, so a child whose parent dies first is still
+# reached; it spans process groups (`timeout` runs a merge in a group of
+# its own, which Ctrl-C or `kill -- -PGID` does not reach) and grandchildren
+# (libFuzzer's -merge and -minimize_crash run their work in child processes).
+kill_tree() {
+  local pids p i
+  pids=$(ps -e -o pid= -o ppid= -o stat= 2>/dev/null | awk -v root="$$" '
+    $3 !~ /^Z/ { kids[$2] = kids[$2] " " $1 }
+    END { q[1] = root; n = 1; for (i = 1; i <= n; i++) { m = split(kids[q[i]], k, " ")
+            for (j = 1; j <= m; j++) { q[++n] = k[j]; print k[j] } } }') || true
+  [[ -n $pids ]] || return 0
+  # shellcheck disable=SC2086
+  kill -TERM $pids 2>/dev/null || true
+  for ((i = 0; i < 20; i++)); do
+    local alive=""
+    for p in $pids; do kill -0 "$p" 2>/dev/null && alive+=" $p"; done
+    [[ -n $alive ]] || return 0
+    pids=$alive
+    read -r -t 0.1 -u "${SLEEP_FD:-0}" _ 2>/dev/null || sleep 0.1
+  done
+  # shellcheck disable=SC2086
+  kill -KILL $pids 2>/dev/null || true
 }
 
 cmd_fuzz() {
   parse_fuzz_opts "$@"
+  trap kill_tree EXIT
   local b0 t start round
   CLK_TCK=$(getconf CLK_TCK 2>/dev/null) && ((CLK_TCK > 0)) || CLK_TCK=100
   now; b0=$NOW

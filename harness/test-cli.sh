@@ -18,6 +18,10 @@
 #   forever_group  --forever under `timeout` (SIGTERM to the process, then
 #                  to its whole group, as Ctrl-C or `kill -- -PGID` reach
 #                  the slots too): still one clean stop, merged, exit 0
+#   orphans        the main job ends by an error in the middle of a round
+#                  (its state/ folder removed, then SIGTERM: the stop request
+#                  cannot be written): whatever its exit status, no slot,
+#                  fuzzer or merge it started is left running
 #   time           --time 4 (bitmap named twice: fuzzed once): the summary comes within 4 s + 20% (and not before
 #                  60% of it; the build is
 #                  timed apart), every target got time
@@ -226,6 +230,30 @@ case_forever_group() {
   ((after > before)) && ok "corpus merged: $before -> $after inputs" || fail "corpus not merged ($before -> $after)"
   sleep 0.5
   if pgrep -f "$TMP/" >/dev/null; then fail "processes left: $(pgrep -af "$TMP/")"; else ok "no process left"; fi
+}
+
+case_orphans() {
+  need_build
+  local t rc
+  for t in bitmap pmm; do
+    mkdir -p "$TMP/corpus/$t"
+    ls "$ROOT/corpus/$t" | head -3 | while read -r f; do cp "$ROOT/corpus/$t/$f" "$TMP/corpus/$t/"; done
+  done
+  (cd "$TMP" && exec "$ROOT/fuzz.sh" --forever --interval 30 --targets "bitmap pmm" --prebuilt "$BUILD" \
+     --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log" 2>&1) &
+  local pid=$!
+  for ((t = 0; t < 100; t++)); do   # both fuzzers running
+    [[ $(pgrep -f "$TMP/out/crashes/" | wc -l) -ge 2 ]] && break
+    sleep 0.1
+  done
+  rm -rf "$TMP/out/state"
+  kill -TERM "$pid"
+  wait "$pid"; rc=$?
+  cat "$TMP/log"
+  echo "exit $rc"
+  sleep 0.5
+  if pgrep -f "$TMP/" >/dev/null; then fail "processes left: $(pgrep -af "$TMP/")"; pkill -KILL -f "$TMP/"
+  else ok "no process left"; fi
 }
 
 case_time() {
