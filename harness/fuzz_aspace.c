@@ -318,13 +318,15 @@ static void check_counts(aspace_state_t *s, unsigned mask, unsigned khalf)
  * tables and the frame bytes lie in the pool's mmap, which ASan never
  * poisons. */
 FUZZ_NO_ASAN static void check_page(aspace_state_t *s, const space_t *sp, uint64_t va,
-                                    bool fresh)
+                                    bool fresh, fuzz_walk_cache_t *cache)
 {
     if (!X86_CANONICAL(va))
         return;
     x86_pte_t leaf = 0;
     uint64_t size = 0;
-    bool mapped = fuzz_walk_va(&s->pool, x86_aspace_cr3(&sp->as), va, &leaf, &size);
+    uint64_t cr3 = x86_aspace_cr3(&sp->as);
+    bool mapped = cache ? fuzz_walk_va_cached(&s->pool, cr3, va, &leaf, &size, cache)
+                        : fuzz_walk_va(&s->pool, cr3, va, &leaf, &size);
     const urec_t *r = va < X86_USER_END ? rec_at(sp, va) : NULL;
     size_t k = va >= X86_USER_END ? kpage_index(s, va & ~(uint64_t)(PAGE_BYTES - 1u))
                                   : s->nkpages;
@@ -356,7 +358,7 @@ FUZZ_NO_ASAN static void check_page(aspace_state_t *s, const space_t *sp, uint64
 /* Checks va in live space sp (no page in it is fresh). */
 static void check_va(aspace_state_t *s, const space_t *sp, uint64_t va)
 {
-    check_page(s, sp, va, false);
+    check_page(s, sp, va, false, NULL);
 }
 
 /* Checks va (and its neighbours) in every live space. */
@@ -372,16 +374,18 @@ static void check_everywhere(aspace_state_t *s, uint64_t va)
 }
 
 /* Checks the pages of [va, va + pages) and the page either side in every
- * live space (pages > 0; each page walked once: pages + 2 walks a space);
+ * live space (pages > 0; each page walked once: pages + 2 walks a space,
+ * from the PML4 only on entering a 2 MiB region);
  * the run's pages are fresh in space fresh (NULL: none). */
 static void check_run(aspace_state_t *s, uint64_t va, size_t pages, const space_t *fresh)
 {
     for (unsigned i = 0; i < MAX_SPACES && pages > 0; i++) {
         if (!s->spaces[i].live)
             continue;
+        fuzz_walk_cache_t cache = { 0 }; /* the tables stay as they are */
         for (size_t p = 0; p < pages + 2u; p++)
             check_page(s, &s->spaces[i], va + (p - 1u) * PAGE_BYTES,
-                       &s->spaces[i] == fresh && p >= 1u && p <= pages);
+                       &s->spaces[i] == fresh && p >= 1u && p <= pages, &cache);
     }
 }
 
