@@ -17,9 +17,10 @@
  * (distinct 512 GiB / 1 GiB / 2 MiB regions), so after every op the pool's
  * frames in use must equal kernel tables + every space's PML4, tables and
  * user frames + the queued frames (O(spaces + records)), and the kernel
- * half of every live space the op touched (every space after kmap, kunmap
- * and flush; all of them at the end) must equal the kernel's (256 entries
- * each). Pages an
+ * half of every live space whose PML4 the op wrote (created, the kernel
+ * half tried, a PDPT added or removed; every space after kmap, kunmap and
+ * flush; a space before it is destroyed; all of them at the end) must equal
+ * the kernel's (256 entries each). Pages an
  * op touched are walked by the harness's walker (fuzz_walk) in every live
  * space: user pages only in their own, kernel pages in all. A failed op
  * changes nothing. The end of the input walks every user half in full.
@@ -53,6 +54,8 @@
 #define TABLE_FLAGS (X86_PTE_P | X86_PTE_W | X86_PTE_U) /* intermediate   */
 #define PAGE_BYTES VMM_PAGE_SIZE
 #define POISON_STRIDE 512u        /* frame_pool poisons a word per 512 B  */
+#define FRAME_CLEAN 1u   /* fstate: zero but for the pool's poison words   */
+#define FRAME_HANDED 2u  /*   handed out since pool_zero last zeroed it    */
 
 /* User windows create picks from: the user half's edges, all of it, a
  * window across a PML4 slot, then windows the core must refuse. */
@@ -110,28 +113,46 @@ typedef struct aspace_state {
     vmm_attrs_t kattrs[MAX_KPAGES];
     size_t nkpages;
     x86_aspace_t scratch;    /* what a refused create must leave alone     */
+    vmm_frames_t pool_iface; /* the pool's own frame source (alloc_tracked) */
+    uint8_t fstate[POOL_FRAMES]; /* FRAME_* bits of every pool frame       */
+    unsigned khalf;          /* spaces whose PML4 the op wrote (bit per
+                                space): check_op compares their kernel half */
     unsigned touched;        /* spaces the op named (bit per space), whose
-                                kernel half check_op compares              */
+                                frames check_op counts again               */
 } aspace_state_t;
 
 #define ALL_SPACES ((1u << MAX_SPACES) - 1u)
 
-static aspace_state_t *the_state; /* frames.zero's pool (one per process) */
+static aspace_state_t *the_state; /* the frame doubles' state (one per process) */
 
 /* ---------------------------------------------------------------- model */
 
-/* Returns the number of distinct 2^shift regions n sorted runs touch. */
-static size_t regions(const uint64_t *va, const size_t *pages, size_t n, unsigned shift)
+/* The model's reads below (records, kernel pages: arrays inside the state
+ * object, indices below their counts) run without ASan: an index past an
+ * array lands in the next field, where ASan sees nothing; its checks and
+ * stack redzones only cost time. */
+
+/* Returns the number of distinct 2^shift regions sp's sorted records touch. */
+FUZZ_NO_ASAN static size_t rec_regions(const space_t *sp, unsigned shift)
 {
     size_t count = 0;
     uint64_t last = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t first = va[i] >> shift, end = (va[i] + pages[i] * PAGE_BYTES - 1u) >> shift;
-        count += (size_t)(end - first) + 1u;
-        if (i > 0 && first == last)
-            count--;
+    for (size_t i = 0; i < sp->nrecs; i++) {
+        uint64_t first = sp->recs[i].va >> shift;
+        uint64_t end = (sp->recs[i].va + sp->recs[i].pages * PAGE_BYTES - 1u) >> shift;
+        count += (size_t)(end - first) + 1u - (i > 0 && first == last);
         last = end;
     }
+    return count;
+}
+
+/* Returns the number of distinct 2^shift regions the sorted kernel pages
+ * touch. */
+FUZZ_NO_ASAN static size_t kpage_regions(const aspace_state_t *s, unsigned shift)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < s->nkpages; i++)
+        count += i == 0 || s->kpages[i] >> shift != s->kpages[i - 1u] >> shift;
     return count;
 }
 
@@ -139,18 +160,15 @@ static size_t regions(const uint64_t *va, const size_t *pages, size_t n, unsigne
  * PML4: a PDPT per 512 GiB, a PD per 1 GiB, a PT per 2 MiB region used. */
 static size_t user_tables(const space_t *sp)
 {
-    uint64_t va[MAX_RECS];
-    size_t pages[MAX_RECS];
-    for (size_t i = 0; i < sp->nrecs; i++) {
-        va[i] = sp->recs[i].va;
-        pages[i] = sp->recs[i].pages;
-    }
-    return regions(va, pages, sp->nrecs, 39) + regions(va, pages, sp->nrecs, 30) +
-           regions(va, pages, sp->nrecs, 21);
+    return rec_regions(sp, 39) + rec_regions(sp, 30) + rec_regions(sp, 21);
 }
 
+/* Returns the PDPTs the model says sp's user half has: one per 512 GiB
+ * region used (the PML4 user slots in use). */
+static size_t user_pdpts(const space_t *sp) { return rec_regions(sp, 39); }
+
 /* Returns the user pages the model has in sp. */
-static size_t user_pages(const space_t *sp)
+FUZZ_NO_ASAN static size_t user_pages(const space_t *sp)
 {
     size_t n = 0;
     for (size_t i = 0; i < sp->nrecs; i++)
@@ -162,11 +180,7 @@ static size_t user_pages(const space_t *sp)
  * a PT per 2 MiB region of its pages. */
 static size_t kernel_tables(const aspace_state_t *s)
 {
-    size_t ones[MAX_KPAGES];
-    for (size_t i = 0; i < s->nkpages; i++)
-        ones[i] = 1;
-    return 1u + KERNEL_PDPTS + regions(s->kpages, ones, s->nkpages, 30) +
-           regions(s->kpages, ones, s->nkpages, 21);
+    return 1u + KERNEL_PDPTS + kpage_regions(s, 30) + kpage_regions(s, 21);
 }
 
 /* Returns every frame a live space holds: PML4, tables, user frames. */
@@ -176,7 +190,7 @@ static size_t space_frames(const space_t *sp)
 }
 
 /* Returns the record of sp holding va, or NULL. */
-static const urec_t *rec_at(const space_t *sp, uint64_t va)
+FUZZ_NO_ASAN static const urec_t *rec_at(const space_t *sp, uint64_t va)
 {
     for (size_t i = 0; i < sp->nrecs; i++)
         if (va >= sp->recs[i].va && va - sp->recs[i].va < sp->recs[i].pages * PAGE_BYTES)
@@ -212,7 +226,7 @@ static void rec_insert(space_t *sp, urec_t r)
 }
 
 /* Returns the index of kernel page va, or nkpages. */
-static size_t kpage_index(const aspace_state_t *s, uint64_t va)
+FUZZ_NO_ASAN static size_t kpage_index(const aspace_state_t *s, uint64_t va)
 {
     for (size_t i = 0; i < s->nkpages; i++)
         if (s->kpages[i] == va)
@@ -258,12 +272,22 @@ FUZZ_NO_SAN static bool all_bytes(const void *p, size_t n, uint8_t v)
     return diff == 0;
 }
 
+/* Checks that the kernel half of live space sp's PML4 equals the kernel's
+ * (k: the kernel's PML4). */
+static void check_kernel_half(aspace_state_t *s, const space_t *sp, const x86_pte_t *k)
+{
+    const x86_pte_t *u = frame_pool_host(&s->pool, x86_aspace_cr3(&sp->as));
+    FUZZ_CHECK(same_entries(u + X86_KERNEL_HALF_SLOT, k + X86_KERNEL_HALF_SLOT, KERNEL_PDPTS),
+               "aspace-kernel-half", "space %u's kernel half differs from the kernel's",
+               (unsigned)(sp - s->spaces));
+}
+
 /* Frames in use == the model's count; every dead space's allocator empty;
- * the kernel half of every live space in mask (bit per space) == the
- * kernel's. A space's model changes only in ops that touch it: the others'
- * frame counts are those computed last. O(spaces + records and 256 entries
- * per space in mask). */
-static void check_counts(aspace_state_t *s, unsigned mask)
+ * the kernel half of every live space in khalf (bit per space) == the
+ * kernel's. A space's model changes only in ops that touch it (mask): the
+ * others' frame counts are those computed last. O(spaces + records and 256
+ * entries per space in khalf). */
+static void check_counts(aspace_state_t *s, unsigned mask, unsigned khalf)
 {
     size_t want = kernel_tables(s) + s->queued;
     const x86_pte_t *k = frame_pool_host(&s->pool, s->kpt.pml4);
@@ -279,9 +303,8 @@ static void check_counts(aspace_state_t *s, unsigned mask)
             continue;
         }
         want += sp->frames = space_frames(sp);
-        const x86_pte_t *u = frame_pool_host(&s->pool, x86_aspace_cr3(&sp->as));
-            FUZZ_CHECK(same_entries(u + X86_KERNEL_HALF_SLOT, k + X86_KERNEL_HALF_SLOT, KERNEL_PDPTS),
-                   "aspace-kernel-half", "space %u's kernel half differs from the kernel's", i);
+        if (khalf & (1u << i))
+            check_kernel_half(s, sp, k);
     }
     FUZZ_CHECK(frame_pool_in_use(&s->pool) == want, "aspace-frames",
                "%zu frames in use, model %zu (kernel %zu, queued %zu)",
@@ -289,15 +312,21 @@ static void check_counts(aspace_state_t *s, unsigned mask)
 }
 
 /* Checks that va in live space sp walks (harness walker) to the model's
- * answer: a user record page (zeroed, own flags), a kernel page, or
- * nothing. */
-static void check_va(aspace_state_t *s, const space_t *sp, uint64_t va)
+ * answer: a user record page (own flags, a frame in use; zeroed when fresh:
+ * just handed out by the op, and nothing writes a user frame after), a
+ * kernel page, or nothing. Without ASan, as the model's reads: the walked
+ * tables and the frame bytes lie in the pool's mmap, which ASan never
+ * poisons. */
+FUZZ_NO_ASAN static void check_page(aspace_state_t *s, const space_t *sp, uint64_t va,
+                                    bool fresh, fuzz_walk_cache_t *cache)
 {
     if (!X86_CANONICAL(va))
         return;
     x86_pte_t leaf = 0;
     uint64_t size = 0;
-    bool mapped = fuzz_walk_va(&s->pool, x86_aspace_cr3(&sp->as), va, &leaf, &size);
+    uint64_t cr3 = x86_aspace_cr3(&sp->as);
+    bool mapped = cache ? fuzz_walk_va_cached(&s->pool, cr3, va, &leaf, &size, cache)
+                        : fuzz_walk_va(&s->pool, cr3, va, &leaf, &size);
     const urec_t *r = va < X86_USER_END ? rec_at(sp, va) : NULL;
     size_t k = va >= X86_USER_END ? kpage_index(s, va & ~(uint64_t)(PAGE_BYTES - 1u))
                                   : s->nkpages;
@@ -316,7 +345,7 @@ static void check_va(aspace_state_t *s, const space_t *sp, uint64_t va)
                    "va 0x%llx maps 0x%llx, not a frame in use", (unsigned long long)va,
                    (unsigned long long)phys);
         const uint8_t *b = frame_pool_host(&s->pool, phys);
-        for (size_t off = 0; off < PAGE_BYTES; off += POISON_STRIDE)
+        for (size_t off = 0; fresh && off < PAGE_BYTES; off += POISON_STRIDE)
             FUZZ_CHECK(b[off] == 0, "aspace-zero", "va 0x%llx: byte %zu not zeroed",
                        (unsigned long long)va, off);
     } else {
@@ -324,6 +353,12 @@ static void check_va(aspace_state_t *s, const space_t *sp, uint64_t va)
                    "aspace-kernel-frame", "va 0x%llx maps 0x%llx", (unsigned long long)va,
                    (unsigned long long)phys);
     }
+}
+
+/* Checks va in live space sp (no page in it is fresh). */
+static void check_va(aspace_state_t *s, const space_t *sp, uint64_t va)
+{
+    check_page(s, sp, va, false, NULL);
 }
 
 /* Checks va (and its neighbours) in every live space. */
@@ -339,14 +374,18 @@ static void check_everywhere(aspace_state_t *s, uint64_t va)
 }
 
 /* Checks the pages of [va, va + pages) and the page either side in every
- * live space (pages > 0; each page walked once: pages + 2 walks a space). */
-static void check_run(aspace_state_t *s, uint64_t va, size_t pages)
+ * live space (pages > 0; each page walked once: pages + 2 walks a space,
+ * from the PML4 only on entering a 2 MiB region);
+ * the run's pages are fresh in space fresh (NULL: none). */
+static void check_run(aspace_state_t *s, uint64_t va, size_t pages, const space_t *fresh)
 {
     for (unsigned i = 0; i < MAX_SPACES && pages > 0; i++) {
         if (!s->spaces[i].live)
             continue;
+        fuzz_walk_cache_t cache = { 0 }; /* the tables stay as they are */
         for (size_t p = 0; p < pages + 2u; p++)
-            check_va(s, &s->spaces[i], va + (p - 1u) * PAGE_BYTES);
+            check_page(s, &s->spaces[i], va + (p - 1u) * PAGE_BYTES,
+                       &s->spaces[i] == fresh && p >= 1u && p <= pages, &cache);
     }
 }
 
@@ -425,7 +464,7 @@ FUZZ_NO_ASAN static size_t walk_user(aspace_state_t *s, const space_t *sp, size_
 /* The full check: every live space walked against its model. */
 static void check_all(aspace_state_t *s)
 {
-    check_counts(s, ALL_SPACES);
+    check_counts(s, ALL_SPACES, ALL_SPACES);
     for (unsigned i = 0; i < MAX_SPACES; i++) {
         space_t *sp = &s->spaces[i];
         if (!sp->live)
@@ -443,11 +482,60 @@ static void check_all(aspace_state_t *s)
 
 /* ---------------------------------------------------------------- doubles */
 
-/* frames.zero of the spaces' frame source: zeroes pool frames. */
+/* Returns the fstate of the pool frame at phys, or NULL outside the pool. */
+static uint8_t *fstate_of(aspace_state_t *s, uint64_t phys)
+{
+    if (!frame_pool_owns(&s->pool, phys))
+        return NULL;
+    return &s->fstate[(phys - POOL_BASE) / PAGE_BYTES];
+}
+
+/* Zeroes the pool's poison words of the frame at b (all it may hold
+ * besides zeros when FRAME_CLEAN). */
+FUZZ_NO_ASAN static void unpoison(uint8_t *b)
+{
+    for (size_t off = 0; off < PAGE_BYTES; off += POISON_STRIDE)
+        *(volatile uint64_t *)(void *)(b + off) = 0;
+}
+
+/* frames.zero of the spaces' frame source: zeroes pool frames. Lazily: a
+ * frame zeroed here and not handed out since (it went back after serving
+ * as a user page, which nothing writes) holds only the poison words the
+ * pool wrote when it handed the frame out again: those are cleared, the
+ * rest is already zero. Any other frame (a table: written by the core,
+ * never zeroed here) is zeroed whole. */
 static void pool_zero(void *ctx, uint64_t phys, size_t count)
 {
+    aspace_state_t *s = the_state;
     (void)ctx;
-    memset(frame_pool_host(&the_state->pool, phys), 0, count * PAGE_BYTES);
+    for (size_t i = 0; i < count; i++, phys += PAGE_BYTES) {
+        uint8_t *st = fstate_of(s, phys), *b = frame_pool_host(&s->pool, phys);
+        if (st && (*st & FRAME_CLEAN))
+            unpoison(b);
+        else
+            memset(b, 0, PAGE_BYTES);
+        if (st)
+            *st = FRAME_CLEAN;
+    }
+}
+
+/* frames.alloc of every frame source (the kernel's, the spaces'): the
+ * pool's, noting each frame handed out. A frame handed out twice without a
+ * pool_zero between was used as something else (a table) and may hold
+ * anything: it is no longer clean. */
+static vmm_status_t alloc_tracked(void *ctx, size_t count, size_t align, uint64_t *phys)
+{
+    aspace_state_t *s = the_state;
+    (void)ctx; /* the pool's */
+    vmm_status_t st = s->pool_iface.alloc(s->pool_iface.ctx, count, align, phys);
+    if (st != VMM_OK)
+        return st;
+    for (size_t i = 0; i < count; i++) {
+        uint8_t *f = fstate_of(s, *phys + i * PAGE_BYTES);
+        if (f)
+            *f = (*f & FRAME_HANDED) ? FRAME_HANDED : (uint8_t)(*f | FRAME_HANDED);
+    }
+    return VMM_OK;
 }
 
 /* The wrapper mapper (ctx: the space): the space's own tables, counting
@@ -506,9 +594,16 @@ static vmm_status_t window_status(uint64_t start, uint64_t end)
 /* Returns the space of a slot byte. */
 static space_t *space_of(aspace_state_t *s, uint8_t v) { return &s->spaces[v % MAX_SPACES]; }
 
-/* Returns the space of a slot byte, noted as touched by the op: its kernel
- * half is compared after the op. The kernel's own ops (kmap, kunmap, flush)
- * touch every space; the end of the input compares them all. */
+/* Returns the bit of space sp in the touched and khalf masks. */
+static unsigned bit_of(const aspace_state_t *s, const space_t *sp)
+{
+    return 1u << (unsigned)(sp - s->spaces);
+}
+
+/* Returns the space of a slot byte, noted as touched by the op: its frames
+ * are counted again after the op. The kernel's own ops (kmap, kunmap,
+ * flush) touch every space and compare every kernel half; the end of the
+ * input compares them all. */
 static space_t *touch_space(aspace_state_t *s, uint8_t v)
 {
     s->touched |= 1u << (v % MAX_SPACES);
@@ -543,6 +638,7 @@ static void op_create(aspace_state_t *s, fuzz_data_t *fd)
         return;
     }
     sp->live = true;
+    s->khalf |= bit_of(s, sp);
     sp->queued = (w & WIN_QUEUE) != 0;
     sp->wrapper = (w & WIN_WRAPPER) != 0;
     sp->start = cfg.user_start;
@@ -597,6 +693,8 @@ static void op_destroy(aspace_state_t *s, fuzz_data_t *fd)
     space_t *sp = touch_space(s, fd_u8(fd));
     size_t in_use = frame_pool_in_use(&s->pool);
     size_t gone = sp->live ? space_frames(sp) : 0;
+    if (sp->live) /* its last chance: check_op skips dead spaces */
+        check_kernel_half(s, sp, frame_pool_host(&s->pool, s->kpt.pml4));
     x86_aspace_destroy(&sp->as);
     x86_aspace_destroy(NULL);
     TRACE("destroy(space %u, %s) -> %zu frames back", (unsigned)(sp - s->spaces),
@@ -608,7 +706,7 @@ static void op_destroy(aspace_state_t *s, fuzz_data_t *fd)
     size_t old_pages = sp->nrecs ? sp->recs[0].pages : 0;
     sp->live = false;
     sp->nrecs = 0;
-    check_run(s, old_first, old_pages);
+    check_run(s, old_first, old_pages, NULL);
 }
 
 static void op_alloc(aspace_state_t *s, fuzz_data_t *fd)
@@ -649,8 +747,11 @@ static void op_alloc(aspace_state_t *s, fuzz_data_t *fd)
         FUZZ_CHECK(va + pages * PAGE_BYTES <= sp->recs[i].va ||
                        va >= sp->recs[i].va + sp->recs[i].pages * PAGE_BYTES,
                    "aspace-alloc-place", "0x%llx overlaps a record", (unsigned long long)va);
+    size_t pdpts = user_pdpts(sp);
     rec_insert(sp, (urec_t){ va, pages, attrs });
-    check_run(s, va, pages);
+    if (user_pdpts(sp) != pdpts) /* a PML4 entry written */
+        s->khalf |= bit_of(s, sp);
+    check_run(s, va, pages, sp);
 }
 
 static void op_free(aspace_state_t *s, fuzz_data_t *fd)
@@ -672,13 +773,16 @@ static void op_free(aspace_state_t *s, fuzz_data_t *fd)
         return;
     }
     FUZZ_CHECK_STATUS(st, VMM_OK, "aspace-free");
+    size_t pdpts = user_pdpts(sp);
     memmove(&sp->recs[i], &sp->recs[i + 1u], (sp->nrecs - i - 1u) * sizeof sp->recs[0]);
     sp->nrecs--;
+    if (user_pdpts(sp) != pdpts) /* a PML4 entry cleared */
+        s->khalf |= bit_of(s, sp);
     if (sp->queued)
         s->queued += tables - user_tables(sp);
     FUZZ_CHECK(!sp->wrapper || sp->unmaps > unmaps, "aspace-free-unmap",
                "free unmapped nothing through the space's mapper");
-    check_run(s, r.va, r.pages);
+    check_run(s, r.va, r.pages, NULL);
 }
 
 /* Switches to a live space: its CR3 is its own PML4 (a frame in use, no
@@ -762,6 +866,7 @@ static void op_kernel_via_space(aspace_state_t *s, fuzz_data_t *fd)
     space_t *sp = touch_space(s, fd_u8(fd));
     unsigned kind = fd_u8(fd) % 3u;
     uint64_t va = kernel_va(fd_u8(fd), fd_u16(fd));
+    s->khalf |= bit_of(s, sp);
     if (!sp->live) {
         /* a space never created or destroyed holds no tables: refused */
         uint64_t user = windows[0].start;
@@ -826,10 +931,10 @@ static void run_op(void *state, fuzz_data_t *fd, unsigned op)
     case ASPACE_OP_ALLOC: op_alloc(s, fd); break;
     case ASPACE_OP_FREE: op_free(s, fd); break;
     case ASPACE_OP_SWITCH: op_switch(s, fd); break;
-    case ASPACE_OP_KMAP: s->touched = ALL_SPACES; op_kmap(s, fd); break;
-    case ASPACE_OP_KUNMAP: s->touched = ALL_SPACES; op_kunmap(s, fd); break;
+    case ASPACE_OP_KMAP: s->touched = s->khalf = ALL_SPACES; op_kmap(s, fd); break;
+    case ASPACE_OP_KUNMAP: s->touched = s->khalf = ALL_SPACES; op_kunmap(s, fd); break;
     case ASPACE_OP_KERNEL_VIA_SPACE: op_kernel_via_space(s, fd); break;
-    case ASPACE_OP_FLUSH: s->touched = ALL_SPACES; op_flush(s); break;
+    case ASPACE_OP_FLUSH: s->touched = s->khalf = ALL_SPACES; op_flush(s); break;
     case ASPACE_OP_FAIL: op_fail(s, fd); break;
     case ASPACE_OP_CREATE_BAD: op_create_bad(s, fd); break;
     case ASPACE_OP_CHECK_ALL: check_all(s); break;
@@ -846,7 +951,9 @@ static void *create(void)
         abort();
     the_state = s;
     frame_pool_create(&s->pool, POOL_BASE, POOL_FRAMES);
-    s->raw = frame_pool_frames(&s->pool);
+    s->pool_iface = frame_pool_frames(&s->pool);
+    s->raw = s->pool_iface; /* same ctx: free, claim, in_use are the pool's */
+    s->raw.alloc = alloc_tracked;
     vmm_frames_t inner = s->raw;
     inner.zero = pool_zero;
     fail_frames_init(&s->ff, &inner);
@@ -884,8 +991,8 @@ static bool setup(void *state, fuzz_data_t *fd)
     s->ff.countdown = fuzz_fail_countdown(ffail);
     TRACE("config: frame alloc %d fails, allocator call %d fails", ffail ? (int)ffail : -1,
           afail ? (int)afail : -1);
-    s->touched = 0;
-    check_counts(s, ALL_SPACES);
+    s->touched = s->khalf = 0;
+    check_counts(s, ALL_SPACES, ALL_SPACES);
     return true;
 }
 
@@ -893,8 +1000,8 @@ static bool setup(void *state, fuzz_data_t *fd)
 static void check_op(void *state)
 {
     aspace_state_t *s = state;
-    check_counts(s, s->touched);
-    s->touched = 0;
+    check_counts(s, s->touched, s->khalf);
+    s->touched = s->khalf = 0;
 }
 static void final_check(void *state) { check_all(state); }
 

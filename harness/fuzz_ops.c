@@ -23,7 +23,7 @@ const fuzz_format_t fuzz_formats[] = {
     { "vmm", VMM_CONFIG, vmm_op_desc, VMM_OP_COUNT, 1, VMM_MAX_OPS, VMM_MAX_LEN },
     { "boot_init", BOOT_INIT_CONFIG, boot_init_part_desc, BOOT_PART_COUNT, 0, 0, FUZZ_MAX_LEN },
     { "hbitmap", HBITMAP_CONFIG, hbitmap_op_desc, HB_OP_COUNT, 1, HBITMAP_MAX_OPS, HBITMAP_MAX_LEN },
-    { "aspace", ASPACE_CONFIG, aspace_op_desc, ASPACE_OP_COUNT, 1, FUZZ_MAX_OPS, FUZZ_MAX_LEN },
+    { "aspace", ASPACE_CONFIG, aspace_op_desc, ASPACE_OP_COUNT, 1, FUZZ_MAX_OPS, ASPACE_MAX_LEN },
     { "emu", EMU_CONFIG, emu_op_desc, EMU_OP_COUNT, 1, EMU_MAX_OPS, EMU_MAX_LEN },
 };
 const unsigned fuzz_format_count = sizeof fuzz_formats / sizeof fuzz_formats[0];

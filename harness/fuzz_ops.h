@@ -174,6 +174,8 @@
  * table index, bit 6 the wrapper mapper (no mappable), bit 7 emptied tables
  * to the queue; region = u8 kernel-half base, page = u16.                  */
 #define ASPACE_CONFIG "11"
+#define ASPACE_MAX_LEN 512u /* the edges of 2048 at equal CPU time (256 lost
+                               some): harness/README.md, "Program length" */
 #define ASPACE_OPS(X)                                                                     \
     X(ASPACE_OP_CREATE, 0, "create", "11", 0, 0x81)               /* slot window        */ \
     X(ASPACE_OP_DESTROY, 1, "destroy", "1", 0)                    /* slot               */ \

@@ -590,8 +590,13 @@ vmm_status_t x86_paging_init(x86_paging_t *pt, const vmm_frames_t *frames,
     return VMM_OK;
 }
 
+/* Tables on the path from the PML4 down to a table at level (itself
+ * included): still counted in table_frames while destroy_table is below. */
+#define PATH_TABLES(level) ((size_t)(X86_LEVEL_PML4 - (level) + 1))
+
 /* Frees the table at phys (level) and every table below it (at the PML4,
- * not a borrowed kernel half). */
+ * not a borrowed kernel half). The scan stops once table_frames counts
+ * only the tables on the path: none is left below. */
 static void destroy_table(x86_paging_t *pt, uint64_t phys, int level)
 {
     if (level > X86_LEVEL_PT) {
@@ -600,7 +605,8 @@ static void destroy_table(x86_paging_t *pt, uint64_t phys, int level)
                                (pt->flags & X86_PAGING_KERNEL_HALF_BORROWED)
                            ? X86_KERNEL_HALF_SLOT
                            : X86_ENTRIES;
-        for (unsigned b = 0; b < end / SCAN_BLOCK; b++) {
+        for (unsigned b = 0; b < end / SCAN_BLOCK && pt->table_frames > PATH_TABLES(level);
+             b++) {
             const table_block_t *blk = &t->block[b];
             if (block_tables(blk, level) == 0)
                 continue; /* no table below these entries */
