@@ -41,7 +41,8 @@
 
 
 #define ZONE_MAX 9000u  /* entries per zone: two leaves and a bit */
-#define ZONE_WORDS ((ZONE_MAX + 63u) / 64u)
+/* a zone row starts at the word holding the zone's first entry */
+#define ZONE_WORDS ((ZONE_MAX + 127u) / 64u)
 #define MAX_ZONES 3
 #define CLASSES 10u
 #define FAIL_RETRIES 64
@@ -66,7 +67,10 @@ typedef struct hb_state {
     size_t num;
     int zones;
     size_t zstart[MAX_ZONES], zlen[MAX_ZONES];
-    uint64_t zbits[MAX_ZONES][ZONE_WORDS]; /* bit j % 64 of word j / 64: entry j */
+    /* bit j % 64 of word j / 64: entry zword[z] + j, the row aligned as
+     * the leaves' words are (zword: zstart rounded down to 64) */
+    size_t zword[MAX_ZONES];
+    uint64_t zbits[MAX_ZONES][ZONE_WORDS];
     bool gap_used[MAX_ZONES - 1];
     size_t model_free;
     bool unchecked; /* an op that may change the tree ran since check_all */
@@ -86,23 +90,28 @@ typedef struct hb_state {
 /* The zones' flat bits, a word at a time (the model's own code, not the
  * core's). */
 #define ZBIT(w, j) (((w)[(j) / 64u] >> ((j) % 64u)) & 1u)
-/* Bits [a, b) of one word, 0 <= a < b <= 64. */
-#define WORD_MASK(a, b) \
-    (((b) == 64u ? ~(uint64_t)0 : ((uint64_t)1 << (b)) - 1u) & ~(((uint64_t)1 << (a)) - 1u))
+/* Returns the number of bits set in x (the popcnt instruction where there
+ * is one: the model's counts run on every update). */
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#define MODEL_POPCNT __attribute__((target("popcnt")))
+#else
+#define MODEL_POPCNT
+#endif
 
 /* Sets (set) or clears bits [a, b) of w; returns how many changed.
- * (zone_apply, zone_next: unsanitized, w is a row of hb_state_t's zbits,
- * where ASan sees no index past the row.) */
-FUZZ_NO_SAN static size_t zone_apply(uint64_t *w, size_t a, size_t b, bool set)
+ * (zone_apply, zone_next, zone_bits: unsanitized, w is a row of
+ * hb_state_t's zbits, where ASan sees no index past the row.) */
+FUZZ_NO_SAN MODEL_POPCNT static size_t zone_apply(uint64_t *w, size_t a, size_t b, bool set)
 {
-    size_t changed = 0;
-    while (a < b) {
-        size_t k = a / 64u, hi = (k + 1u) * 64u < b ? 64u : b - k * 64u;
-        uint64_t m = WORD_MASK((unsigned)(a % 64u), (unsigned)hi);
-        uint64_t flip = (set ? ~w[k] : w[k]) & m;
-        changed += (size_t)__builtin_popcountll(flip);
+    if (a >= b)
+        return 0;
+    size_t k = a / 64u, last = (b - 1u) / 64u, changed = 0;
+    uint64_t m = ~(uint64_t)0 << (a % 64u);
+    for (; k <= last; k++, m = ~(uint64_t)0) {
+        if (k == last)
+            m &= ~(uint64_t)0 >> (63u - (b - 1u) % 64u);
+        changed += (size_t)__builtin_popcountll((set ? ~w[k] : w[k]) & m);
         w[k] = set ? w[k] | m : w[k] & ~m;
-        a = k * 64u + hi;
     }
     return changed;
 }
@@ -110,14 +119,17 @@ FUZZ_NO_SAN static size_t zone_apply(uint64_t *w, size_t a, size_t b, bool set)
 /* Returns the first j in [a, b) whose bit of w is want, or b. */
 FUZZ_NO_SAN static size_t zone_next(const uint64_t *w, size_t a, size_t b, bool want)
 {
-    while (a < b) {
-        size_t k = a / 64u, hi = (k + 1u) * 64u < b ? 64u : b - k * 64u;
-        uint64_t x = (want ? w[k] : ~w[k]) & WORD_MASK((unsigned)(a % 64u), (unsigned)hi);
-        if (x != 0)
-            return k * 64u + (size_t)__builtin_ctzll(x);
-        a = k * 64u + hi;
+    if (a >= b)
+        return b;
+    size_t k = a / 64u, last = (b - 1u) / 64u;
+    uint64_t flip = want ? 0 : ~(uint64_t)0, x = (w[k] ^ flip) & (~(uint64_t)0 << (a % 64u));
+    while (x == 0) {
+        if (++k > last)
+            return b;
+        x = w[k] ^ flip;
     }
-    return b;
+    size_t j = k * 64u + (size_t)__builtin_ctzll(x);
+    return j < b ? j : b;
 }
 
 /* Returns the zone holding i, or -1 (a gap). */
@@ -141,7 +153,7 @@ static int gap_of(const hb_state_t *s, size_t i)
 static bool model_get(const hb_state_t *s, size_t i)
 {
     int z = zone_of(s, i);
-    return z >= 0 ? ZBIT(s->zbits[z], i - s->zstart[z]) != 0 : s->gap_used[gap_of(s, i)];
+    return z >= 0 ? ZBIT(s->zbits[z], i - s->zword[z]) != 0 : s->gap_used[gap_of(s, i)];
 }
 
 /* Returns the end of the zone or gap holding i. */
@@ -167,7 +179,7 @@ static void model_apply(hb_state_t *s, size_t a, size_t b, bool set)
                 s->model_free = set ? s->model_free - (end - i) : s->model_free + (end - i);
             s->gap_used[g] = set;
         } else {
-            size_t changed = zone_apply(s->zbits[z], i - s->zstart[z], end - s->zstart[z], set);
+            size_t changed = zone_apply(s->zbits[z], i - s->zword[z], end - s->zword[z], set);
             s->model_free = set ? s->model_free - changed : s->model_free + changed;
         }
         i = end;
@@ -187,7 +199,8 @@ static size_t model_next(const hb_state_t *s, size_t from, size_t to, bool want)
             continue;
         }
         size_t zs = s->zstart[z], end = zs + s->zlen[z] < to ? zs + s->zlen[z] : to;
-        i = zs + zone_next(s->zbits[z], i - zs, end - zs, want);
+        size_t zw = s->zword[z];
+        i = zw + zone_next(s->zbits[z], i - zw, end - zw, want);
         if (i < end)
             return i;
     }
@@ -272,39 +285,107 @@ static void check_no_over_reserve(const hb_state_t *s, const char *what)
 
 /* ---- checks ---- */
 
-/* Checks [a, b) of the tree against the model (zones entry by entry, gaps
- * by one range query each). */
+/* Entries per leaf word and per leaf (hbitmap.h's layout). */
+#define LEAF_SPAN ((size_t)1 << HBITMAP_LEAF_SHIFT)
+/* Bit offset of level l's slots: a slot of a level-l node spans 2^it. */
+#define LEVEL_SHIFT(l) (HBITMAP_LEAF_SHIFT + HBITMAP_FAN_SHIFT * (l))
+
+/* Returns the leaf holding entry i, read from the tree's public layout
+ * (hbitmap.h), or NULL when a uniform slot covers i (*full: FULL). */
+static const hb_leaf_t *leaf_of(const hbitmap_t *hb, size_t i, bool *full)
+{
+    const hb_node_t *node = &hb->root;
+    for (unsigned l = hb->height - 1u;; l--) {
+        unsigned k = (unsigned)(i >> LEVEL_SHIFT(l)) & (HBITMAP_FANOUT - 1u);
+        if (node->child[k].node == 0) {
+            *full = ((node->full >> k) & 1u) != 0;
+            return 0;
+        }
+        if (l == 0)
+            return node->child[k].leaf;
+        node = node->child[k].node;
+    }
+}
+
+/* Returns the first entry of [i, end) (one leaf) where the leaf's words
+ * (got: NULL, the uniform slot's state) differ from zone row zb, whose word
+ * 0 holds entries zw.., or end. */
+FUZZ_NO_SAN static size_t zone_diff(const uint64_t *zb, size_t zw, const hb_leaf_t *got, bool full,
+                                    size_t i, size_t end)
+{
+    size_t k0 = i / 64u, k1 = (end - 1u) / 64u;
+    const uint64_t *leaf = got ? got->bits : 0;
+    uint64_t u = full ? ~(uint64_t)0 : 0, head = ~(uint64_t)0 << (i % 64u);
+    uint64_t tail = ~(uint64_t)0 >> (63u - (end - 1u) % 64u), diff = 0;
+    size_t k = k0;
+    for (; k <= k1; k++) {
+        diff = (leaf ? leaf[k % HBITMAP_LEAF_WORDS] : u) ^ zb[k - zw / 64u];
+        diff &= (k == k0 ? head : ~(uint64_t)0) & (k == k1 ? tail : ~(uint64_t)0);
+        if (diff != 0)
+            return k * 64u + (size_t)__builtin_ctzll(diff);
+    }
+    return end;
+}
+
+/* Checks [i, end) of zone z against the tree's words, a leaf at a time (the
+ * core's own reads are checked by check_witness and by the test /
+ * range_set / range_clear ops). */
+static void check_zone_words(hb_state_t *s, int z, size_t i, size_t end)
+{
+    while (i < end) {
+        size_t leaf = i & ~(LEAF_SPAN - 1u), leaf_end = leaf + LEAF_SPAN < end ? leaf + LEAF_SPAN : end;
+        bool full = false;
+        const hb_leaf_t *lf = leaf_of(&s->hb, i, &full);
+        size_t bad = zone_diff(s->zbits[z], s->zword[z], lf, full, i, leaf_end);
+        FUZZ_CHECK(bad == leaf_end, "hbitmap-entry", "entry %zu is %s, the model's %s (%s)",
+                   bad, model_get(s, bad) ? "free" : "used", model_get(s, bad) ? "used" : "free",
+                   lf ? "leaf" : full ? "FULL slot" : "EMPTY slot");
+        i = leaf_end;
+    }
+}
+
+/* The core's own reads on [a, b): test of both ends, the model's run at a
+ * by a range query, and (when it ends inside the range) that one more
+ * entry breaks it. */
+static void check_witness(hb_state_t *s, size_t a, size_t b)
+{
+    bool v = model_get(s, a), got = !v;
+    size_t seg = segment_end(s, a), j = model_next(s, a, seg < b ? seg : b, !v);
+    FUZZ_CHECK_STATUS(hbitmap_test(&s->hb, a, &got), VMM_OK, "hbitmap-test-status");
+    FUZZ_CHECK(got == v, "hbitmap-entry", "test(%zu) is %d, the model's %d", a, got, v);
+    bool run = v ? hbitmap_range_set(&s->hb, a, j - a) : hbitmap_range_clear(&s->hb, a, j - a);
+    bool past = j < seg && j < b && (v ? hbitmap_range_set(&s->hb, a, j + 1u - a)
+                            : hbitmap_range_clear(&s->hb, a, j + 1u - a));
+    FUZZ_CHECK(run && !past, "hbitmap-range-query", "range_%s(%zu, %zu) is %d, (%zu, %zu) %d: "
+               "the model's run is [%zu, %zu)", v ? "set" : "clear", a, j - a, run, a,
+               j + 1u - a, past, a, j);
+    v = model_get(s, b - 1u);
+    FUZZ_CHECK_STATUS(hbitmap_test(&s->hb, b - 1u, &got), VMM_OK, "hbitmap-test-status");
+    FUZZ_CHECK(got == v, "hbitmap-entry", "test(%zu) is %d, the model's %d", b - 1u, got, v);
+}
+
+/* Checks [a, b) of the tree against the model: zones word by word against
+ * the leaves, each gap by one range query, plus check_witness. */
 static void check_range(hb_state_t *s, size_t a, size_t b)
 {
+    if (a >= b)
+        return;
+    check_witness(s, a, b);
     size_t i = a;
     while (i < b) {
         size_t end = segment_end(s, i);
         end = end < b ? end : b;
-        if (zone_of(s, i) < 0) {
+        int z = zone_of(s, i);
+        if (z >= 0) {
+            check_zone_words(s, z, i, end);
+        } else {
             bool used = model_get(s, i);
             bool ok = used ? hbitmap_range_set(&s->hb, i, end - i)
                            : hbitmap_range_clear(&s->hb, i, end - i);
             FUZZ_CHECK(ok, "hbitmap-gap", "gap [%zu, %zu) is not all %s", i, end,
                        used ? "used" : "free");
-            i = end;
-            continue;
         }
-        /* one range query per run of equal model entries, plus a test of
-         * the run's first entry */
-        int z = zone_of(s, i);
-        const uint64_t *zb = s->zbits[z];
-        size_t base = s->zstart[z];
-        while (i < end) {
-            bool v = ZBIT(zb, i - base) != 0;
-            size_t j = base + zone_next(zb, i - base, end - base, !v);
-            bool got = !v;
-            FUZZ_CHECK_STATUS(hbitmap_test(&s->hb, i, &got), VMM_OK, "hbitmap-test-status");
-            bool ok = got == v && (v ? hbitmap_range_set(&s->hb, i, j - i)
-                                     : hbitmap_range_clear(&s->hb, i, j - i));
-            FUZZ_CHECK(ok, "hbitmap-entry", "entries [%zu, %zu) are not all %s", i, j,
-                       v ? "used" : "free");
-            i = j;
-        }
+        i = end;
     }
 }
 
@@ -589,8 +670,11 @@ static void setup(hb_state_t *s, fuzz_data_t *fd)
             s->zlen[0] = s->num < ZONE_MAX ? s->num : ZONE_MAX;
         }
     }
-    for (int z = 0; z < s->zones; z++) /* (only the words the zones use) */
-        memset(s->zbits[z], 0, (s->zlen[z] + 63u) / 64u * sizeof s->zbits[z][0]);
+    for (int z = 0; z < s->zones; z++) { /* (only the words the zones use) */
+        s->zword[z] = s->zstart[z] & ~(size_t)63u;
+        memset(s->zbits[z], 0, (s->zstart[z] + s->zlen[z] - s->zword[z] + 63u) / 64u *
+                                   sizeof s->zbits[z][0]);
+    }
     TRACE("config: %zu entries (height %u), %d zone(s)", s->num, s->hb.height, s->zones);
 }
 
