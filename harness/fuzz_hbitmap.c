@@ -90,8 +90,8 @@ typedef struct hb_state {
 /* The zones' flat bits, a word at a time (the model's own code, not the
  * core's). */
 #define ZBIT(w, j) (((w)[(j) / 64u] >> ((j) % 64u)) & 1u)
-/* Returns the number of bits set in x (the popcnt instruction where there
- * is one: the model's counts run on every update). */
+/* zone_apply counts with the popcnt instruction where the target has it
+ * (it runs on every update). */
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #define MODEL_POPCNT __attribute__((target("popcnt")))
 #else
@@ -99,8 +99,8 @@ typedef struct hb_state {
 #endif
 
 /* Sets (set) or clears bits [a, b) of w; returns how many changed.
- * (zone_apply, zone_next, zone_bits: unsanitized, w is a row of
- * hb_state_t's zbits, where ASan sees no index past the row.) */
+ * (zone_apply, zone_next: unsanitized, w is a row of hb_state_t's zbits,
+ * where ASan sees no index past the row.) */
 FUZZ_NO_SAN MODEL_POPCNT static size_t zone_apply(uint64_t *w, size_t a, size_t b, bool set)
 {
     if (a >= b)
