@@ -41,7 +41,8 @@
 
 
 #define ZONE_MAX 9000u  /* entries per zone: two leaves and a bit */
-#define ZONE_WORDS ((ZONE_MAX + 63u) / 64u)
+/* a zone row starts at the word holding the zone's first entry */
+#define ZONE_WORDS ((ZONE_MAX + 127u) / 64u)
 #define MAX_ZONES 3
 #define CLASSES 10u
 #define FAIL_RETRIES 64
@@ -66,7 +67,10 @@ typedef struct hb_state {
     size_t num;
     int zones;
     size_t zstart[MAX_ZONES], zlen[MAX_ZONES];
-    uint64_t zbits[MAX_ZONES][ZONE_WORDS]; /* bit j % 64 of word j / 64: entry j */
+    /* bit j % 64 of word j / 64: entry zword[z] + j, the row aligned as
+     * the leaves' words are (zword: zstart rounded down to 64) */
+    size_t zword[MAX_ZONES];
+    uint64_t zbits[MAX_ZONES][ZONE_WORDS];
     bool gap_used[MAX_ZONES - 1];
     size_t model_free;
     bool unchecked; /* an op that may change the tree ran since check_all */
@@ -86,23 +90,28 @@ typedef struct hb_state {
 /* The zones' flat bits, a word at a time (the model's own code, not the
  * core's). */
 #define ZBIT(w, j) (((w)[(j) / 64u] >> ((j) % 64u)) & 1u)
-/* Bits [a, b) of one word, 0 <= a < b <= 64. */
-#define WORD_MASK(a, b) \
-    (((b) == 64u ? ~(uint64_t)0 : ((uint64_t)1 << (b)) - 1u) & ~(((uint64_t)1 << (a)) - 1u))
+/* zone_apply counts with the popcnt instruction where the target has it
+ * (it runs on every update). */
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#define MODEL_POPCNT __attribute__((target("popcnt")))
+#else
+#define MODEL_POPCNT
+#endif
 
 /* Sets (set) or clears bits [a, b) of w; returns how many changed.
  * (zone_apply, zone_next: unsanitized, w is a row of hb_state_t's zbits,
  * where ASan sees no index past the row.) */
-FUZZ_NO_SAN static size_t zone_apply(uint64_t *w, size_t a, size_t b, bool set)
+FUZZ_NO_SAN MODEL_POPCNT static size_t zone_apply(uint64_t *w, size_t a, size_t b, bool set)
 {
-    size_t changed = 0;
-    while (a < b) {
-        size_t k = a / 64u, hi = (k + 1u) * 64u < b ? 64u : b - k * 64u;
-        uint64_t m = WORD_MASK((unsigned)(a % 64u), (unsigned)hi);
-        uint64_t flip = (set ? ~w[k] : w[k]) & m;
-        changed += (size_t)__builtin_popcountll(flip);
+    if (a >= b)
+        return 0;
+    size_t k = a / 64u, last = (b - 1u) / 64u, changed = 0;
+    uint64_t m = ~(uint64_t)0 << (a % 64u);
+    for (; k <= last; k++, m = ~(uint64_t)0) {
+        if (k == last)
+            m &= ~(uint64_t)0 >> (63u - (b - 1u) % 64u);
+        changed += (size_t)__builtin_popcountll((set ? ~w[k] : w[k]) & m);
         w[k] = set ? w[k] | m : w[k] & ~m;
-        a = k * 64u + hi;
     }
     return changed;
 }
@@ -110,14 +119,17 @@ FUZZ_NO_SAN static size_t zone_apply(uint64_t *w, size_t a, size_t b, bool set)
 /* Returns the first j in [a, b) whose bit of w is want, or b. */
 FUZZ_NO_SAN static size_t zone_next(const uint64_t *w, size_t a, size_t b, bool want)
 {
-    while (a < b) {
-        size_t k = a / 64u, hi = (k + 1u) * 64u < b ? 64u : b - k * 64u;
-        uint64_t x = (want ? w[k] : ~w[k]) & WORD_MASK((unsigned)(a % 64u), (unsigned)hi);
-        if (x != 0)
-            return k * 64u + (size_t)__builtin_ctzll(x);
-        a = k * 64u + hi;
+    if (a >= b)
+        return b;
+    size_t k = a / 64u, last = (b - 1u) / 64u;
+    uint64_t flip = want ? 0 : ~(uint64_t)0, x = (w[k] ^ flip) & (~(uint64_t)0 << (a % 64u));
+    while (x == 0) {
+        if (++k > last)
+            return b;
+        x = w[k] ^ flip;
     }
-    return b;
+    size_t j = k * 64u + (size_t)__builtin_ctzll(x);
+    return j < b ? j : b;
 }
 
 /* Returns the zone holding i, or -1 (a gap). */
@@ -141,7 +153,7 @@ static int gap_of(const hb_state_t *s, size_t i)
 static bool model_get(const hb_state_t *s, size_t i)
 {
     int z = zone_of(s, i);
-    return z >= 0 ? ZBIT(s->zbits[z], i - s->zstart[z]) != 0 : s->gap_used[gap_of(s, i)];
+    return z >= 0 ? ZBIT(s->zbits[z], i - s->zword[z]) != 0 : s->gap_used[gap_of(s, i)];
 }
 
 /* Returns the end of the zone or gap holding i. */
@@ -167,7 +179,7 @@ static void model_apply(hb_state_t *s, size_t a, size_t b, bool set)
                 s->model_free = set ? s->model_free - (end - i) : s->model_free + (end - i);
             s->gap_used[g] = set;
         } else {
-            size_t changed = zone_apply(s->zbits[z], i - s->zstart[z], end - s->zstart[z], set);
+            size_t changed = zone_apply(s->zbits[z], i - s->zword[z], end - s->zword[z], set);
             s->model_free = set ? s->model_free - changed : s->model_free + changed;
         }
         i = end;
@@ -187,7 +199,8 @@ static size_t model_next(const hb_state_t *s, size_t from, size_t to, bool want)
             continue;
         }
         size_t zs = s->zstart[z], end = zs + s->zlen[z] < to ? zs + s->zlen[z] : to;
-        i = zs + zone_next(s->zbits[z], i - zs, end - zs, want);
+        size_t zw = s->zword[z];
+        i = zw + zone_next(s->zbits[z], i - zw, end - zw, want);
         if (i < end)
             return i;
     }
@@ -272,8 +285,11 @@ static void check_no_over_reserve(const hb_state_t *s, const char *what)
 
 /* ---- checks ---- */
 
-/* Checks [a, b) of the tree against the model (zones entry by entry, gaps
- * by one range query each). */
+/* Checks [a, b) of the tree against the model: zones by one range query
+ * per run of equal model entries plus a test of the run's first entry,
+ * gaps by one range query each. The first run is also queried one entry
+ * longer, which must fail (a query that misses the last entry of a range
+ * would pass every run exactly, the runs being maximal). */
 static void check_range(hb_state_t *s, size_t a, size_t b)
 {
     size_t i = a;
@@ -289,11 +305,9 @@ static void check_range(hb_state_t *s, size_t a, size_t b)
             i = end;
             continue;
         }
-        /* one range query per run of equal model entries, plus a test of
-         * the run's first entry */
         int z = zone_of(s, i);
         const uint64_t *zb = s->zbits[z];
-        size_t base = s->zstart[z];
+        size_t base = s->zword[z];
         while (i < end) {
             bool v = ZBIT(zb, i - base) != 0;
             size_t j = base + zone_next(zb, i - base, end - base, !v);
@@ -303,6 +317,13 @@ static void check_range(hb_state_t *s, size_t a, size_t b)
                                      : hbitmap_range_clear(&s->hb, i, j - i));
             FUZZ_CHECK(ok, "hbitmap-entry", "entries [%zu, %zu) are not all %s", i, j,
                        v ? "used" : "free");
+            if (i == a && j < end) {
+                bool past = v ? hbitmap_range_set(&s->hb, i, j + 1u - i)
+                              : hbitmap_range_clear(&s->hb, i, j + 1u - i);
+                FUZZ_CHECK(!past, "hbitmap-range-query", "range_%s(%zu, %zu) holds, but "
+                           "entry %zu is %s", v ? "set" : "clear", i, j + 1u - i, j,
+                           v ? "free" : "used");
+            }
             i = j;
         }
     }
@@ -571,6 +592,7 @@ static void setup(hb_state_t *s, fuzz_data_t *fd)
     FUZZ_CHECK_STATUS(hbitmap_init(&s->hb, s->num, &a), VMM_OK, "hbitmap-init");
     memset(s->gap_used, 0, sizeof s->gap_used);
     s->model_free = s->num;
+    s->unchecked = true; /* (the fresh window too) */
     if (s->num <= 3u * ZONE_MAX) {
         s->zones = 1;
         s->zstart[0] = 0;
@@ -589,8 +611,11 @@ static void setup(hb_state_t *s, fuzz_data_t *fd)
             s->zlen[0] = s->num < ZONE_MAX ? s->num : ZONE_MAX;
         }
     }
-    for (int z = 0; z < s->zones; z++) /* (only the words the zones use) */
-        memset(s->zbits[z], 0, (s->zlen[z] + 63u) / 64u * sizeof s->zbits[z][0]);
+    for (int z = 0; z < s->zones; z++) { /* (only the words the zones use) */
+        s->zword[z] = s->zstart[z] & ~(size_t)63u;
+        memset(s->zbits[z], 0, (s->zstart[z] + s->zlen[z] - s->zword[z] + 63u) / 64u *
+                                   sizeof s->zbits[z][0]);
+    }
     TRACE("config: %zu entries (height %u), %d zone(s)", s->num, s->hb.height, s->zones);
 }
 
@@ -670,7 +695,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     fuzz_op_begin(0, "(end of input)");
-    check_all(s);
+    if (s->unchecked) /* (after a check_all and queries only: its verdict stands) */
+        check_all(s);
     hbitmap_destroy(&s->hb);
     FUZZ_CHECK(s->alloc.live == 0, "hbitmap-leak", "%zu blocks live after destroy", s->alloc.live);
     return 0;
