@@ -168,15 +168,31 @@ run_wp() {
   echo "$rc" >"$dir/rc"
 }
 
+# shard_hint UNIT N: the warm CPU seconds written on shard N's line of
+# proofs/UNIT.shards ("... # 37 CPU-s"; the rest shard: a comment line
+# "# rest: 31 CPU-s"), empty when there is none.
+shard_hint() {
+  local list=$ROOT/proofs/$1.shards line
+  [[ -f $list ]] || return 0
+  if (($2 > 0)); then
+    line=$(grep -v '^[[:space:]]*#' "$list" | grep '[a-z]' | sed -n "$2p")
+  else
+    line=$(grep -E '^# rest: ' "$list" | head -1)
+  fi
+  sed -nE 's/.*# (rest: )?([0-9.]+) CPU-s.*/\2/p' <<<"$line"
+}
+
 # Every shard of every unit, at most JOBS frama-c runs at a time (each with
 # JOBS / shards prover processes, at least 1), the longest first: ordered by
-# the CPU seconds the shard took in the previous run into OUT (a shard never
-# run comes first, then the unit's rest), so no long shard starts last while
-# the other cores idle. The order changes only the wall time.
+# the CPU seconds the shard took in the previous run into OUT, else by the
+# figure its line in proofs/<unit>.shards gives (a fresh clone), else first
+# (a new shard), so no long shard starts last while the other cores idle.
+# The order changes only the wall time.
 shards=()
 for unit in $UNITS; do
   for ((n = 0; n < $(unit_shards "$unit"); n++)); do
     cost=$(awk '{print $2 + $3; exit}' "$OUT/$unit/$n/time" 2>/dev/null || true)
+    [[ -n $cost ]] || cost=$(shard_hint "$unit" "$n")
     shards+=("${cost:-1e9} $unit $n")
   done
   rm -rf "${OUT:?}/$unit"
