@@ -73,9 +73,9 @@ JOBS=${VMM_WP_JOBS:-$(nproc)}
 # specified callback, proofs/hbitmap.acsl) WP proves.)
 unit_source() { echo "core/$1.c"; }
 unit_flags() { [[ $1 == hbitmap ]] && echo "-c11 -rte-no-pointer-call" || true; }
-# names FILE: the function names listed in FILE (comments dropped), comma-
-# separated.
-names() { sed 's/#.*//' "$1" | tr -s ' \n' ',' | sed 's/^,//; s/,$//'; }
+# names FILE: the function names listed in FILE (comments and a shard line's
+# options dropped), comma-separated.
+names() { sed 's/#.*//' "$1" | tr -s ' \n' '\n' | grep -v '^-' | tr '\n' ',' | sed 's/^,*//; s/,*$//'; }
 # unit_shards NAME: how many frama-c runs prove the unit: one per line of
 # proofs/NAME.shards (if any) plus one for the rest. Shards only share out
 # the work (WP generates and simplifies the goals of one run on one core,
@@ -86,7 +86,10 @@ unit_shards() {
   echo $((n + 1))
 }
 # shard_fcts NAME N: frama-c's function selection for shard N of the unit.
-# Shard N >= 1 is line N of proofs/NAME.shards (-wp-fct). Shard 0 is the
+# Shard N >= 1 is line N of proofs/NAME.shards (-wp-fct; a word starting with
+# "-" on the line is a frama-c option of that run only: -wp-no-pruning, for a
+# shard whose every goal a cold run proves without Qed's pruning, which is
+# 2-5x slower there, see proofs/RESULTS.md, "Shards"). Shard 0 is the
 # rest: every function in no shard line and not in proofs/NAME.skip (the
 # functions without a contract yet, not handed to WP), so a new function
 # is always proved somewhere; then a second WP pass proves the lemmas
@@ -94,8 +97,9 @@ unit_shards() {
 shard_fcts() {
   local shards=$ROOT/proofs/$1.shards skip=$ROOT/proofs/$1.skip
   if (($2 > 0)); then
-    echo "-wp-fct $(sed 's/#.*//' "$shards" | grep '[a-z]' | sed -n "$2p" | tr -s ' ' ',' |
-      sed 's/^,//; s/,$//')"
+    local line
+    line=$(sed 's/#.*//' "$shards" | grep '[a-z]' | sed -n "$2p" | tr -s ' ' '\n' | grep .)
+    echo "-wp-fct $(grep -v '^-' <<<"$line" | paste -sd,) $(grep '^-' <<<"$line" | paste -sd' ')"
     return
   fi
   local skipped=""
@@ -168,15 +172,31 @@ run_wp() {
   echo "$rc" >"$dir/rc"
 }
 
+# shard_hint UNIT N: the warm CPU seconds written on shard N's line of
+# proofs/UNIT.shards ("... # 37 CPU-s"; the rest shard: a comment line
+# "# rest: 31 CPU-s"), empty when there is none.
+shard_hint() {
+  local list=$ROOT/proofs/$1.shards line
+  [[ -f $list ]] || return 0
+  if (($2 > 0)); then
+    line=$(grep -v '^[[:space:]]*#' "$list" | grep '[a-z]' | sed -n "$2p")
+  else
+    line=$(grep -E '^# rest: ' "$list" | head -1)
+  fi
+  sed -nE 's/.*# (rest: )?([0-9.]+) CPU-s.*/\2/p' <<<"$line"
+}
+
 # Every shard of every unit, at most JOBS frama-c runs at a time (each with
 # JOBS / shards prover processes, at least 1), the longest first: ordered by
-# the CPU seconds the shard took in the previous run into OUT (a shard never
-# run comes first, then the unit's rest), so no long shard starts last while
-# the other cores idle. The order changes only the wall time.
+# the CPU seconds the shard took in the previous run into OUT, else by the
+# figure its line in proofs/<unit>.shards gives (a fresh clone), else first
+# (a new shard), so no long shard starts last while the other cores idle.
+# The order changes only the wall time.
 shards=()
 for unit in $UNITS; do
   for ((n = 0; n < $(unit_shards "$unit"); n++)); do
     cost=$(awk '{print $2 + $3; exit}' "$OUT/$unit/$n/time" 2>/dev/null || true)
+    [[ -n $cost ]] || cost=$(shard_hint "$unit" "$n")
     shards+=("${cost:-1e9} $unit $n")
   done
   rm -rf "${OUT:?}/$unit"
