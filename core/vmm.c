@@ -11,7 +11,11 @@
  * chunk for one more record slot: both are taken (prepare_pages) before any
  * step that would have to be undone, and the marking and indexing come last
  * and cannot fail. A reservation takes nothing per page: its frames block
- * comes with its first mapped page (vmm_map_page).
+ * comes with its first mapped page (vmm_map_page); nothing after its
+ * marking can fail, so it prepares only the index and lets the marking
+ * (which changes nothing when it fails) take its own bitmap nodes. The
+ * index is descended once per new record: vmm_index_prepare fills the
+ * path at which vmm_index_insert inserts.
  */
 #include "vmm_records.h"
 
@@ -41,15 +45,15 @@ static vmm_status_t find_pages(const vmm_t *vmm, size_t pages, size_t align, siz
 }
 
 /* Takes from the allocator what setting the pages [first, first + pages)
- * and indexing one more record need (bitmap nodes, an index chunk), so
- * that commit_record cannot fail. Returns hbitmap_prepare's error or
- * VMM_ERR_OUT_OF_MEMORY with nothing taken. */
-static vmm_status_t prepare_pages(vmm_t *vmm, size_t first, size_t pages)
+ * and indexing one more record need (bitmap nodes, an index chunk, tree
+ * nodes), so that commit_record cannot fail; fills *path for it. Returns
+ * hbitmap_prepare's error or VMM_ERR_OUT_OF_MEMORY with nothing taken. */
+static vmm_status_t prepare_pages(vmm_t *vmm, size_t first, size_t pages, vmm_bpath_t *path)
 {
     vmm_status_t st = hbitmap_prepare(&vmm->bitmap, first, pages, true);
     if (st != VMM_OK)
         return st;
-    st = vmm_index_prepare(vmm, vmm_page_addr(vmm, first));
+    st = vmm_index_prepare(vmm, vmm_page_addr(vmm, first), path);
     if (st != VMM_OK)
         hbitmap_unprepare(&vmm->bitmap);
     return st;
@@ -62,12 +66,13 @@ static void unprepare_pages(vmm_t *vmm)
     hbitmap_unprepare(&vmm->bitmap);
 }
 
-/* Sets the pages [first, first + pages) and indexes rec, after
+/* Sets the pages [first, first + pages) and indexes rec at path, after
  * prepare_pages of the same range: cannot fail. */
-static void commit_record(vmm_t *vmm, size_t first, size_t pages, vmm_record_t *rec)
+static void commit_record(vmm_t *vmm, size_t first, size_t pages, vmm_record_t *rec,
+                          const vmm_bpath_t *path)
 {
     VMM_ASSERT(hbitmap_set_range(&vmm->bitmap, first, pages) == VMM_OK);
-    vmm_index_insert(vmm, rec);
+    vmm_index_insert(vmm, rec, path);
 }
 
 /* ---- init ---- */
@@ -169,7 +174,8 @@ vmm_status_t vmm_set(vmm_t *vmm, vmm_range_t virt, const vmm_range_t *phys,
     uint64_t len = virt.end - virt.start;
     size_t pages = (size_t)PAGES_OF(len);
     size_t first = vmm_page_index(vmm, virt.start);
-    st = prepare_pages(vmm, first, pages);
+    vmm_bpath_t path;
+    st = prepare_pages(vmm, first, pages, &path);
     if (st != VMM_OK)
         return st;
     vmm_record_t *rec = vmm_record_new(vmm, VMM_REC_SET, virt.start, pages, 0); /* no block */
@@ -184,7 +190,7 @@ vmm_status_t vmm_set(vmm_t *vmm, vmm_range_t virt, const vmm_range_t *phys,
             goto undo_claim;
         rec->phys = phys->start;
     }
-    commit_record(vmm, first, pages, rec);
+    commit_record(vmm, first, pages, rec, &path);
     return VMM_OK;
 
 undo_claim:
@@ -207,9 +213,10 @@ vmm_status_t vmm_alloc(vmm_t *vmm, size_t pages, vmm_attrs_t attrs,
     if (pages > vmm->bitmap.num_free || pages > UINT32_MAX)
         return VMM_ERR_NO_SPACE;
     size_t first, done = 0;
+    vmm_bpath_t path;
     vmm_status_t st = find_pages(vmm, pages, 1, &first);
     if (st == VMM_OK)
-        st = prepare_pages(vmm, first, pages);
+        st = prepare_pages(vmm, first, pages, &path);
     if (st != VMM_OK)
         return st;
     vmm_record_t *rec = vmm_record_new(vmm, VMM_REC_ALLOC, vmm_page_addr(vmm, first), pages,
@@ -229,7 +236,7 @@ vmm_status_t vmm_alloc(vmm_t *vmm, size_t pages, vmm_attrs_t attrs,
     st = vmm_map_single_frames(vmm, rec);
     if (st != VMM_OK)
         goto undo_frames;
-    commit_record(vmm, first, pages, rec);
+    commit_record(vmm, first, pages, rec, &path);
     vmm->hint = first + pages;
     *virt = rec->virt;
     return VMM_OK;
@@ -259,17 +266,30 @@ static vmm_status_t reserve_check(size_t count, uint64_t page_size, vmm_attrs_t 
     return VMM_OK;
 }
 
-/* Takes a reservation record for [virt, virt + pages) of count pages of
- * page_size, after prepare_pages: cannot fail (no frames block until a
- * page is mapped). */
-static vmm_record_t *reservation_new(vmm_t *vmm, uint64_t virt, size_t pages, size_t count,
-                                     uint64_t page_size, vmm_attrs_t attrs, uint32_t flags)
+/* Records the reservation [virt, virt + pages) of count pages of
+ * page_size: takes an index slot and tree nodes, then sets the pages (the
+ * one step that may fail once the index is prepared: hbitmap_set_range
+ * changes nothing when it fails), then indexes the record, which cannot
+ * fail. A reservation takes no frames block until a page is mapped.
+ * Returns VMM_ERR_OUT_OF_MEMORY with nothing changed. */
+static vmm_status_t reservation_add(vmm_t *vmm, uint64_t virt, size_t pages, size_t count,
+                                    uint64_t page_size, vmm_attrs_t attrs, uint32_t flags)
 {
+    vmm_bpath_t path;
+    vmm_status_t st = vmm_index_prepare(vmm, virt, &path);
+    if (st != VMM_OK)
+        return st;
+    st = hbitmap_set_range(&vmm->bitmap, vmm_page_index(vmm, virt), pages);
+    if (st != VMM_OK) {
+        vmm_index_unprepare(vmm);
+        return st;
+    }
     vmm_record_t *rec = vmm_record_new(vmm, VMM_REC_RESERVE, virt, pages, count);
     rec->page_size = page_size;
     rec->attrs = attrs;
     rec->flags = flags;
-    return rec;
+    vmm_index_insert(vmm, rec, &path);
+    return VMM_OK;
 }
 
 /* Reserves count aligned pages of page_size anywhere in the window (next-fit);
@@ -287,14 +307,12 @@ vmm_status_t vmm_reserve(vmm_t *vmm, size_t count, uint64_t page_size,
         return VMM_ERR_NO_SPACE;
     st = find_pages(vmm, pages, (size_t)PAGES_OF(page_size), &first);
     if (st == VMM_OK)
-        st = prepare_pages(vmm, first, pages);
+        st = reservation_add(vmm, vmm_page_addr(vmm, first), pages, count, page_size, attrs,
+                             flags);
     if (st != VMM_OK)
         return st;
-    vmm_record_t *rec = reservation_new(vmm, vmm_page_addr(vmm, first), pages, count,
-                                        page_size, attrs, flags);
-    commit_record(vmm, first, pages, rec);
     vmm->hint = first + pages;
-    *virt = rec->virt;
+    *virt = vmm_page_addr(vmm, first);
     return VMM_OK;
 }
 
@@ -319,12 +337,7 @@ vmm_status_t vmm_claim(vmm_t *vmm, uint64_t virt, size_t count,
     size_t first = vmm_page_index(vmm, virt);
     if (!hbitmap_range_clear(&vmm->bitmap, first, pages))
         return VMM_ERR_ALREADY_ALLOCATED;
-    st = prepare_pages(vmm, first, pages);
-    if (st != VMM_OK)
-        return st;
-    commit_record(vmm, first, pages,
-                  reservation_new(vmm, virt, pages, count, page_size, attrs, flags));
-    return VMM_OK;
+    return reservation_add(vmm, virt, pages, count, page_size, attrs, flags);
 }
 
 /* ---- map_page ---- */
@@ -337,7 +350,8 @@ vmm_status_t vmm_map_page(vmm_t *vmm, uint64_t reservation, uint64_t virt,
     vmm_record_t *rec;
     if (!ATTRS_VALID(attrs))
         return VMM_ERR_INVALID_ARGUMENT;
-    vmm_status_t st = vmm_record_at(vmm, reservation, &rec);
+    vmm_bpath_t path;
+    vmm_status_t st = vmm_record_at(vmm, reservation, &rec, &path);
     if (st == VMM_ERR_OUT_OF_BOUNDS)
         st = VMM_ERR_NOT_ALLOCATED;
     if (st != VMM_OK)

@@ -12,11 +12,7 @@
 
 #include "vmm_assert.h"
 
-/* A descent's path: the inner nodes above the leaf and the child taken. */
-typedef struct path {
-    vmm_bnode_t *node[VMM_BTREE_MAX_HEIGHT];
-    unsigned child[VMM_BTREE_MAX_HEIGHT];
-} path_t;
+typedef vmm_bpath_t path_t;
 
 /* Makes tree empty. */
 void vmm_btree_init(vmm_btree_t *tree)
@@ -30,41 +26,80 @@ void vmm_btree_init(vmm_btree_t *tree)
         tree->spare[i] = 0;
 }
 
-/* Returns how many of b's keys are <= key (binary search). */
+/* Returns from plus how many of b's keys from index from on are <= key
+ * (from <= b->n): a binary search whose steps depend on the count only,
+ * the keys choosing by a conditional move (no branch to mispredict). */
+static unsigned count_le_from(const vmm_bnode_t *b, unsigned from, uint64_t key)
+{
+    unsigned lo = from, n = b->n - from;
+    if (n == 0)
+        return lo;
+    while (n > 1) { /* keys[from, lo) are <= key, keys[lo + n, b->n) above */
+        unsigned half = n / 2u;
+        lo = b->key[lo + half - 1u] <= key ? lo + half : lo;
+        n -= half;
+    }
+    return lo + (b->key[lo] <= key);
+}
+
+/* Returns how many of b's keys are <= key (b a leaf). */
 static unsigned count_le(const vmm_bnode_t *b, uint64_t key)
 {
-    unsigned lo = 0, hi = b->n;
-    while (lo < hi) {
-        unsigned mid = (lo + hi) / 2u;
-        if (b->key[mid] <= key)
-            lo = mid + 1u;
-        else
-            hi = mid;
-    }
-    return lo;
+    return count_le_from(b, 0, key);
 }
 
-/* Returns the child of inner node b whose keys may hold key. */
+/* Returns the child of inner node b whose keys may hold key: the last
+ * whose separator is <= key (key[0] is not used: child 0 has none). */
 static unsigned child_of(const vmm_bnode_t *b, uint64_t key)
 {
-    unsigned i = count_le(b, key);
-    return i != 0 ? i - 1u : 0;
+    return count_le_from(b, 1, key) - 1u;
 }
 
-/* Returns the leaf where key is or would be (tree not empty), filling p
- * with the inner nodes above it when p is not NULL. */
-static vmm_bnode_t *descend(const vmm_btree_t *tree, uint64_t key, path_t *p)
+/* Starts loading the cache lines of node b's header and keys (five of a
+ * 512-byte node), so that its binary search waits for one miss, not one
+ * per step. A hint: it changes nothing. */
+#define PREFETCH_KEYS(b)                                     \
+    do {                                                     \
+        const char *at_ = (const char *)(b);                 \
+        for (unsigned l_ = 0; l_ < KEY_LINES; l_++)          \
+            __builtin_prefetch(at_ + 64u * l_);              \
+    } while (0)
+#define KEY_LINES ((__builtin_offsetof(vmm_bnode_t, key) + sizeof(uint64_t) * VMM_BTREE_MAX + 63u) / 64u)
+
+/* Descends to where key is or would be; see vmm_btree.h. */
+void vmm_btree_seek(const vmm_btree_t *tree, uint64_t key, path_t *p)
 {
     vmm_bnode_t *b = tree->root;
+    p->leaf = 0;
+    p->pos = 0;
+    if (b == 0)
+        return;
     for (unsigned d = 0; !b->leaf; d++) {
         unsigned c = child_of(b, key);
-        if (p != 0) {
-            p->node[d] = b;
-            p->child[d] = c;
-        }
+        p->node[d] = b;
+        p->child[d] = c;
         b = b->ptr[c];
+        PREFETCH_KEYS(b);
     }
-    return b;
+    p->leaf = b;
+    p->pos = count_le(b, key);
+}
+
+/* Returns the value of the greatest key <= the sought key; see
+ * vmm_btree.h. */
+void *vmm_btree_path_le(const path_t *p, uint64_t *found)
+{
+    const vmm_bnode_t *b = p->leaf;
+    unsigned i = p->pos;
+    if (b != 0 && i == 0) { /* every key of this leaf is above: the previous leaf's last */
+        b = b->prev;
+        i = b != 0 ? b->n : 0;
+    }
+    if (b == 0)
+        return 0;
+    if (found != 0)
+        *found = b->key[i - 1u];
+    return b->ptr[i - 1u];
 }
 
 /* Puts (key, ptr) at position i of b (b not full). */
@@ -99,29 +134,28 @@ static void node_append(vmm_bnode_t *dst, const vmm_bnode_t *src)
     dst->n += src->n;
 }
 
-/* Returns the number of nodes inserting key needs: the full nodes on its
+/* Returns the number of nodes inserting at p needs: the full nodes on its
  * path from the leaf up, one more when the root splits too (or the tree is
  * empty). */
-static unsigned nodes_needed(const vmm_btree_t *tree, uint64_t key)
+static unsigned nodes_needed(const vmm_btree_t *tree, const path_t *p)
 {
-    if (tree->root == 0)
+    const vmm_bnode_t *b = p->leaf;
+    if (b == 0)
         return 1;
-    path_t p;
-    const vmm_bnode_t *b = descend(tree, key, &p);
     unsigned need = 0, d = tree->height - 1u;
     while (b->n == VMM_BTREE_MAX) {
         need++;
         if (d == 0)
             return need + 1u; /* the root splits: a new root */
-        b = p.node[--d];
+        b = p->node[--d];
     }
     return need;
 }
 
-/* Takes the nodes inserting key needs; see vmm_btree.h. */
-vmm_status_t vmm_btree_prepare(vmm_btree_t *tree, const vmm_allocator_t *a, uint64_t key)
+/* Takes the nodes inserting at p needs; see vmm_btree.h. */
+vmm_status_t vmm_btree_prepare_at(vmm_btree_t *tree, const vmm_allocator_t *a, const path_t *p)
 {
-    unsigned need = nodes_needed(tree, key);
+    unsigned need = nodes_needed(tree, p);
     while (tree->nspare < need) {
         vmm_bnode_t *b = a->alloc(a->ctx, sizeof *b, _Alignof(vmm_bnode_t));
         if (b == 0) {
@@ -131,6 +165,14 @@ vmm_status_t vmm_btree_prepare(vmm_btree_t *tree, const vmm_allocator_t *a, uint
         tree->spare[tree->nspare++] = b;
     }
     return VMM_OK;
+}
+
+/* Takes the nodes inserting key needs; see vmm_btree.h. */
+vmm_status_t vmm_btree_prepare(vmm_btree_t *tree, const vmm_allocator_t *a, uint64_t key)
+{
+    path_t p;
+    vmm_btree_seek(tree, key, &p);
+    return vmm_btree_prepare_at(tree, a, &p);
 }
 
 /* Gives back the spare nodes (their slots cleared: a failed call leaves
@@ -176,18 +218,20 @@ static void split(vmm_bnode_t *b, vmm_bnode_t *r)
     }
 }
 
-/* Inserts key -> value after prepare; see vmm_btree.h. */
-void vmm_btree_insert(vmm_btree_t *tree, uint64_t key, void *value)
+/* Inserts key -> value at p after prepare; see vmm_btree.h. */
+void vmm_btree_insert_at(vmm_btree_t *tree, const path_t *p, uint64_t key, void *value)
 {
     VMM_ASSERT(value != 0);
-    if (tree->root == 0) {
-        tree->root = spare_node(tree, 1);
+    vmm_bnode_t *b = p->leaf;
+    unsigned i = p->pos, d = tree->height - 1u;
+    if (b == 0) { /* an empty tree: the root leaf */
+        VMM_ASSERT(tree->root == 0);
+        b = tree->root = spare_node(tree, 1);
         tree->height = 1;
+        d = 0;
     }
-    path_t p;
-    vmm_bnode_t *b = descend(tree, key, &p);
-    unsigned i = count_le(b, key), d = tree->height - 1u;
-    VMM_ASSERT(i == 0 || b->key[i - 1u] != key); /* a duplicate */
+    VMM_ASSERT(i == 0 || b->key[i - 1u] < key); /* a duplicate, or not key's place */
+    VMM_ASSERT(i == b->n || b->key[i] > key);   /* not key's place */
     void *ptr = value;
     while (b->n == VMM_BTREE_MAX) {
         vmm_bnode_t *r = spare_node(tree, b->leaf);
@@ -207,11 +251,19 @@ void vmm_btree_insert(vmm_btree_t *tree, uint64_t key, void *value)
             tree->count++;
             return;
         }
-        b = p.node[--d];
-        i = p.child[d] + 1u;
+        b = p->node[--d];
+        i = p->child[d] + 1u;
     }
     node_insert_at(b, i, key, ptr);
     tree->count++;
+}
+
+/* Inserts key -> value after prepare; see vmm_btree.h. */
+void vmm_btree_insert(vmm_btree_t *tree, uint64_t key, void *value)
+{
+    path_t p;
+    vmm_btree_seek(tree, key, &p);
+    vmm_btree_insert_at(tree, &p, key, value);
 }
 
 /* Frees node b (out of the tree). */
@@ -258,19 +310,17 @@ static void merge(vmm_btree_t *tree, const vmm_allocator_t *a, vmm_bnode_t *pare
     node_free(tree, a, right);
 }
 
-/* Removes key; see vmm_btree.h. */
-void vmm_btree_remove(vmm_btree_t *tree, const vmm_allocator_t *a, uint64_t key)
+/* Removes the key p was sought for; see vmm_btree.h. */
+void vmm_btree_remove_at(vmm_btree_t *tree, const vmm_allocator_t *a, const path_t *p)
 {
-    VMM_ASSERT(tree->root != 0);
-    path_t p;
-    vmm_bnode_t *b = descend(tree, key, &p);
-    unsigned i = count_le(b, key), d = tree->height - 1u;
-    VMM_ASSERT(i != 0 && b->key[i - 1u] == key); /* key is in the tree */
+    vmm_bnode_t *b = p->leaf;
+    unsigned i = p->pos, d = tree->height - 1u;
+    VMM_ASSERT(b != 0 && i != 0); /* the key is in the tree */
     node_remove_at(b, i - 1u);
     tree->count--;
     while (d != 0 && b->n < VMM_BTREE_MIN) {
-        vmm_bnode_t *parent = p.node[--d];
-        unsigned c = p.child[d];
+        vmm_bnode_t *parent = p->node[--d];
+        unsigned c = p->child[d];
         vmm_bnode_t *left = c != 0 ? parent->ptr[c - 1u] : 0;
         vmm_bnode_t *right = c + 1u < parent->n ? parent->ptr[c + 1u] : 0;
         if (left != 0 && left->n > VMM_BTREE_MIN)
@@ -295,22 +345,23 @@ void vmm_btree_remove(vmm_btree_t *tree, const vmm_allocator_t *a, uint64_t key)
     }
 }
 
+/* Removes key; see vmm_btree.h. */
+void vmm_btree_remove(vmm_btree_t *tree, const vmm_allocator_t *a, uint64_t key)
+{
+    path_t p;
+    vmm_btree_seek(tree, key, &p);
+    VMM_ASSERT(p.leaf != 0 && p.pos != 0 && p.leaf->key[p.pos - 1u] == key); /* in the tree */
+    vmm_btree_remove_at(tree, a, &p);
+}
+
 /* Returns the value of the greatest key <= key; see vmm_btree.h. */
 void *vmm_btree_find_le(const vmm_btree_t *tree, uint64_t key, uint64_t *found)
 {
-    if (tree == 0 || tree->root == 0)
+    if (tree == 0)
         return 0;
-    const vmm_bnode_t *b = descend(tree, key, 0);
-    unsigned i = count_le(b, key);
-    if (i == 0) { /* every key of this leaf is above: the previous leaf's last */
-        b = b->prev;
-        if (b == 0)
-            return 0;
-        i = b->n;
-    }
-    if (found != 0)
-        *found = b->key[i - 1u];
-    return b->ptr[i - 1u];
+    path_t p;
+    vmm_btree_seek(tree, key, &p);
+    return vmm_btree_path_le(&p, found);
 }
 
 /* Returns the value of the smallest key > key (or of all); see
@@ -319,8 +370,15 @@ void *vmm_btree_next(const vmm_btree_t *tree, uint64_t key, bool first)
 {
     if (tree == 0 || tree->root == 0)
         return 0;
-    const vmm_bnode_t *b = descend(tree, first ? 0 : key, 0);
-    unsigned i = first ? 0 : count_le(b, key);
+    const vmm_bnode_t *b = tree->root;
+    if (first) {
+        while (!b->leaf)
+            b = b->ptr[0];
+        return b->ptr[0];
+    }
+    while (!b->leaf)
+        b = b->ptr[child_of(b, key)];
+    unsigned i = count_le(b, key);
     if (i == b->n) {
         b = b->next;
         i = 0;

@@ -13,7 +13,10 @@
  * insert of a given key will need before the caller does anything it would
  * have to undo, so that vmm_btree_insert cannot fail; vmm_btree_unprepare
  * gives back what no insert used. Removing never allocates: it merges
- * nodes and gives them back at once.
+ * nodes and gives them back at once. A caller that looks a key up and
+ * then inserts or removes it descends once: vmm_btree_seek fills a path
+ * (vmm_bpath_t) that vmm_btree_prepare_at, vmm_btree_insert_at and
+ * vmm_btree_remove_at use while the tree is unchanged.
  *
  * Invariants (vmm_btree_check verifies all of them): every leaf is at depth
  * height; a node holds VMM_BTREE_MIN .. VMM_BTREE_MAX entries (the root: a
@@ -59,6 +62,17 @@ typedef struct vmm_btree {
     vmm_bnode_t *spare[VMM_BTREE_MAX_HEIGHT + 1u]; /* NULL when not taken */
 } vmm_btree_t;
 
+/* Where a key is or would be (vmm_btree_seek): the inner nodes above its
+ * leaf and the child taken in each, the leaf and how many of the leaf's
+ * keys are <= the key. Valid until the tree next changes: an insert or a
+ * remove at a path then needs no second descent. */
+typedef struct vmm_bpath {
+    vmm_bnode_t *node[VMM_BTREE_MAX_HEIGHT];
+    unsigned child[VMM_BTREE_MAX_HEIGHT];
+    vmm_bnode_t *leaf; /* NULL when the tree is empty */
+    unsigned pos;      /* leaf keys <= the key        */
+} vmm_bpath_t;
+
 /* Makes tree empty. Cannot fail. */
 void vmm_btree_init(vmm_btree_t *tree);
 
@@ -67,6 +81,18 @@ void vmm_btree_init(vmm_btree_t *tree);
  * nothing taken. */
 vmm_status_t vmm_btree_prepare(vmm_btree_t *tree, const vmm_allocator_t *a, uint64_t key);
 
+/* Descends to where key is or would be and fills *path. Cannot fail. */
+void vmm_btree_seek(const vmm_btree_t *tree, uint64_t key, vmm_bpath_t *path);
+
+/* Returns the value of the greatest key <= the key path was sought for, or
+ * NULL when there is none; stores that key in *found when found is not
+ * NULL. */
+void *vmm_btree_path_le(const vmm_bpath_t *path, uint64_t *found);
+
+/* vmm_btree_prepare for the key path was sought for (no second descent). */
+vmm_status_t vmm_btree_prepare_at(vmm_btree_t *tree, const vmm_allocator_t *a,
+                                  const vmm_bpath_t *path);
+
 /* Gives back to a every node prepare took and no insert used. */
 void vmm_btree_unprepare(vmm_btree_t *tree, const vmm_allocator_t *a);
 
@@ -74,9 +100,17 @@ void vmm_btree_unprepare(vmm_btree_t *tree, const vmm_allocator_t *a);
  * traps) after vmm_btree_prepare of the same key. Cannot fail. */
 void vmm_btree_insert(vmm_btree_t *tree, uint64_t key, void *value);
 
+/* vmm_btree_insert at path, which vmm_btree_seek filled for key since the
+ * tree last changed (a leaf position where key does not belong traps). */
+void vmm_btree_insert_at(vmm_btree_t *tree, const vmm_bpath_t *path, uint64_t key, void *value);
+
 /* Removes key (it must be in the tree: else it traps), giving nodes that
  * merges free back to a. Cannot fail. */
 void vmm_btree_remove(vmm_btree_t *tree, const vmm_allocator_t *a, uint64_t key);
+
+/* vmm_btree_remove of the key path was sought for since the tree last
+ * changed (it must be in the tree: else it traps). */
+void vmm_btree_remove_at(vmm_btree_t *tree, const vmm_allocator_t *a, const vmm_bpath_t *path);
 
 /* Returns the value of the greatest key <= key, or NULL when there is none;
  * stores that key in *found when found is not NULL. */

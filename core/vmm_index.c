@@ -75,7 +75,7 @@ static void chunk_delete(vmm_t *vmm, vmm_index_chunk_t *c)
 
 /* Takes a spare chunk when no chunk has a free record, and the tree nodes
  * indexing virt needs; see vmm_index.h. */
-vmm_status_t vmm_index_prepare(vmm_t *vmm, uint64_t virt)
+vmm_status_t vmm_index_prepare(vmm_t *vmm, uint64_t virt, vmm_bpath_t *path)
 {
     if (vmm->index.partial == 0 && vmm->index.spare == 0) {
         vmm->index.spare = chunk_new(vmm);
@@ -83,7 +83,8 @@ vmm_status_t vmm_index_prepare(vmm_t *vmm, uint64_t virt)
             return VMM_ERR_OUT_OF_MEMORY;
         vmm->index.chunks++;
     }
-    vmm_status_t st = vmm_btree_prepare(&vmm->tree, &vmm->allocator, virt);
+    vmm_btree_seek(&vmm->tree, virt, path);
+    vmm_status_t st = vmm_btree_prepare_at(&vmm->tree, &vmm->allocator, path);
     if (st != VMM_OK)
         vmm_index_unprepare(vmm);
     return st;
@@ -133,16 +134,17 @@ void vmm_index_put(vmm_t *vmm, vmm_record_t *rec)
     }
 }
 
-/* Inserts rec under rec->virt. */
-void vmm_index_insert(vmm_t *vmm, vmm_record_t *rec)
+/* Inserts rec under rec->virt at path. */
+void vmm_index_insert(vmm_t *vmm, vmm_record_t *rec, const vmm_bpath_t *path)
 {
-    vmm_btree_insert(&vmm->tree, rec->virt, rec);
+    vmm_btree_insert_at(&vmm->tree, path, rec->virt, rec);
 }
 
-/* Removes rec from the tree. */
-void vmm_index_remove(vmm_t *vmm, vmm_record_t *rec)
+/* Removes rec, found at path, from the tree. */
+void vmm_index_remove(vmm_t *vmm, vmm_record_t *rec, const vmm_bpath_t *path)
 {
-    vmm_btree_remove(&vmm->tree, &vmm->allocator, rec->virt);
+    VMM_ASSERT(path->leaf != 0 && path->pos != 0 && path->leaf->ptr[path->pos - 1u] == rec);
+    vmm_btree_remove_at(&vmm->tree, &vmm->allocator, path);
 }
 
 /* Returns the vmm_t whose chunk holds rec. */

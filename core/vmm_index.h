@@ -20,9 +20,9 @@ void vmm_index_init(vmm_t *vmm);
 /* Makes sure the next vmm_index_take has a free record (takes a chunk from
  * the allocator when no chunk has one) and that indexing a record starting
  * at virt next needs no allocation (takes the tree nodes its insert will
- * split into). VMM_ERR_OUT_OF_MEMORY when the allocator fails, with
- * nothing changed. */
-vmm_status_t vmm_index_prepare(vmm_t *vmm, uint64_t virt);
+ * split into); fills *path with where virt goes, for vmm_index_insert.
+ * VMM_ERR_OUT_OF_MEMORY when the allocator fails, with nothing changed. */
+vmm_status_t vmm_index_prepare(vmm_t *vmm, uint64_t virt, vmm_bpath_t *path);
 
 /* Undoes vmm_index_prepare when no insert followed (and the record taken,
  * if any, was put back): gives back the chunk and nodes it took. Cannot
@@ -38,13 +38,15 @@ vmm_record_t *vmm_index_take(vmm_t *vmm);
  * leaves the index exactly as it was. */
 void vmm_index_put(vmm_t *vmm, vmm_record_t *rec);
 
-/* Indexes rec under rec->virt, after vmm_index_prepare of that address
- * (the bitmap guarantees no record starts there: a duplicate traps). */
-void vmm_index_insert(vmm_t *vmm, vmm_record_t *rec);
+/* Indexes rec under rec->virt at the path vmm_index_prepare of that
+ * address filled, the tree unchanged since (the bitmap guarantees no
+ * record starts there: a duplicate traps). */
+void vmm_index_insert(vmm_t *vmm, vmm_record_t *rec, const vmm_bpath_t *path);
 
-/* Removes rec from the index (it must be there); its slot stays taken
- * (vmm_index_put gives it back). Cannot fail. */
-void vmm_index_remove(vmm_t *vmm, vmm_record_t *rec);
+/* Removes rec from the index, path being where vmm_record_at found it, the
+ * tree unchanged since; its slot stays taken (vmm_index_put gives it
+ * back). Cannot fail. */
+void vmm_index_remove(vmm_t *vmm, vmm_record_t *rec, const vmm_bpath_t *path);
 
 /* Returns the vmm_t whose chunk holds rec. */
 const vmm_t *vmm_index_owner(const vmm_record_t *rec);

@@ -105,14 +105,15 @@ const vmm_record_t *vmm_find_record(const vmm_t *vmm, uint64_t virt)
 }
 
 /* Finds the record starting at virt; see vmm_records.h for the errors. */
-vmm_status_t vmm_record_at(vmm_t *vmm, uint64_t virt, vmm_record_t **rec)
+vmm_status_t vmm_record_at(vmm_t *vmm, uint64_t virt, vmm_record_t **rec, vmm_bpath_t *path)
 {
     if (vmm == 0)
         return VMM_ERR_INVALID_ARGUMENT;
     if (!vmm_in_window(vmm, virt))
         return VMM_ERR_OUT_OF_BOUNDS;
-    const vmm_record_t *r = vmm_find_record(vmm, virt);
-    if (r == 0)
+    vmm_btree_seek(&vmm->tree, virt, path);
+    const vmm_record_t *r = vmm_btree_path_le(path, 0);
+    if (r == 0 || virt >= vmm_record_end(r))
         return VMM_ERR_NOT_ALLOCATED;
     if (r->virt != virt)
         return VMM_ERR_NOT_START;

@@ -48,11 +48,12 @@ vmm_status_t vmm_record_frames_new(vmm_t *vmm, vmm_record_t *rec);
 /* Gives rec's frames block back (if any) and leaves rec without one. */
 void vmm_record_frames_delete(vmm_t *vmm, vmm_record_t *rec);
 
-/* Looks up the record starting at virt and stores it in *rec. Returns
+/* Looks up the record starting at virt and stores it in *rec, and where
+ * the tree holds it in *path (for vmm_index_remove). Returns
  * VMM_ERR_INVALID_ARGUMENT (vmm NULL), VMM_ERR_OUT_OF_BOUNDS (outside the
  * window), VMM_ERR_NOT_START (inside a record, not its start) or
  * VMM_ERR_NOT_ALLOCATED (no record there). */
-vmm_status_t vmm_record_at(vmm_t *vmm, uint64_t virt, vmm_record_t **rec);
+vmm_status_t vmm_record_at(vmm_t *vmm, uint64_t virt, vmm_record_t **rec, vmm_bpath_t *path);
 
 /* Maps the pages of an ALLOC record, one mapper call per run of physically
  * contiguous frames. On failure unmaps what it mapped (a failure of that

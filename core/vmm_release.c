@@ -2,9 +2,11 @@
  * vmm_release.c - vmm_free, vmm_release, vmm_deinit: giving a record back
  * (see "How vmm_free / vmm_release / vmm_deinit undo" in vmm.h).
  *
- * Order: check, take the bitmap nodes the clear needs (may fail: nothing
- * done yet), unmap (may fail, undone on failure), then frames, bitmap,
- * index and block, none of which can fail.
+ * Order: check (the lookup keeps the record's tree path for the removal),
+ * take the bitmap nodes the clear needs (may fail: nothing done yet),
+ * unmap (may fail, undone on failure), then frames, bitmap, index and
+ * block, none of which can fail. A record that maps nothing is cleared
+ * first instead (a failed clear changes nothing), with no separate take.
  */
 #include "vmm_records.h"
 
@@ -112,17 +114,35 @@ static void record_free_frames(vmm_t *vmm, const vmm_record_t *rec)
     }
 }
 
-/* Releases rec: bitmap nodes, unmap, then frames, bitmap (unless clear is
- * false: vmm_deinit drops the whole bitmap), index and block. Returns
- * VMM_ERR_OUT_OF_MEMORY or the mapper's error with nothing changed. */
-static vmm_status_t record_release(vmm_t *vmm, vmm_record_t *rec, bool clear)
+/* Returns true when rec maps nothing, so releasing it calls no mapper:
+ * a reservation with no page mapped, a SET record without frames. */
+static bool record_maps_nothing(const vmm_record_t *rec)
+{
+    return rec->kind == VMM_REC_RESERVE ? rec->mapped == 0
+                                        : rec->kind == VMM_REC_SET && rec->phys == VMM_NO_FRAME;
+}
+
+/* Releases rec, found at path: bitmap nodes, unmap, then frames, bitmap
+ * (unless clear is false: vmm_deinit drops the whole bitmap), index and
+ * block. A record that maps nothing has no step that may fail but the
+ * clear, which changes nothing when it fails: it is cleared at once,
+ * without taking its nodes first. Returns VMM_ERR_OUT_OF_MEMORY or the
+ * mapper's error with nothing changed. */
+static vmm_status_t record_release(vmm_t *vmm, vmm_record_t *rec, const vmm_bpath_t *path,
+                                   bool clear)
 {
     size_t first = vmm_page_index(vmm, rec->virt);
     vmm_status_t st = VMM_OK;
-    if (clear)
+    if (clear && record_maps_nothing(rec)) {
+        st = hbitmap_clear_range(&vmm->bitmap, first, (size_t)rec->pages);
+        if (st != VMM_OK)
+            return st;
+        clear = false; /* done */
+    } else if (clear) {
         st = hbitmap_prepare(&vmm->bitmap, first, (size_t)rec->pages, false);
-    if (st != VMM_OK)
-        return st;
+        if (st != VMM_OK)
+            return st;
+    }
     st = record_unmap(vmm, rec);
     if (st != VMM_OK) {
         hbitmap_unprepare(&vmm->bitmap);
@@ -131,7 +151,7 @@ static vmm_status_t record_release(vmm_t *vmm, vmm_record_t *rec, bool clear)
     record_free_frames(vmm, rec);
     if (clear)
         VMM_ASSERT(hbitmap_clear_range(&vmm->bitmap, first, (size_t)rec->pages) == VMM_OK);
-    vmm_index_remove(vmm, rec);
+    vmm_index_remove(vmm, rec, path);
     vmm_record_delete(vmm, rec);
     return VMM_OK;
 }
@@ -140,10 +160,11 @@ static vmm_status_t record_release(vmm_t *vmm, vmm_record_t *rec, bool clear)
 vmm_status_t vmm_free(vmm_t *vmm, uint64_t virt)
 {
     vmm_record_t *rec;
-    vmm_status_t st = vmm_record_at(vmm, virt, &rec);
+    vmm_bpath_t path;
+    vmm_status_t st = vmm_record_at(vmm, virt, &rec, &path);
     if (st != VMM_OK)
         return st;
-    return record_release(vmm, rec, true);
+    return record_release(vmm, rec, &path, true);
 }
 
 /* Frees the reservation starting at reservation; VMM_ERR_NOT_RESERVATION
@@ -151,12 +172,13 @@ vmm_status_t vmm_free(vmm_t *vmm, uint64_t virt)
 vmm_status_t vmm_release(vmm_t *vmm, uint64_t reservation)
 {
     vmm_record_t *rec;
-    vmm_status_t st = vmm_record_at(vmm, reservation, &rec);
+    vmm_bpath_t path;
+    vmm_status_t st = vmm_record_at(vmm, reservation, &rec, &path);
     if (st != VMM_OK)
         return st;
     if (rec->kind != VMM_REC_RESERVE)
         return VMM_ERR_NOT_RESERVATION;
-    return record_release(vmm, rec, true);
+    return record_release(vmm, rec, &path, true);
 }
 
 /* Releases every record and bitmap node; cannot report an error, so any
@@ -165,9 +187,12 @@ void vmm_deinit(vmm_t *vmm)
 {
     if (vmm == 0)
         return;
+    vmm_bpath_t path;
     vmm_record_t *first;
-    while ((first = vmm_btree_next(&vmm->tree, 0, true)) != 0)
-        VMM_ASSERT(record_release(vmm, first, false) == VMM_OK);
+    while ((first = vmm_btree_next(&vmm->tree, 0, true)) != 0) {
+        vmm_btree_seek(&vmm->tree, first->virt, &path);
+        VMM_ASSERT(record_release(vmm, first, &path, false) == VMM_OK);
+    }
     /* an empty chunk is given back at once, the tree's last node too */
     VMM_ASSERT(vmm->index.chunks == 0 && vmm->tree.nodes == 0);
     hbitmap_destroy(&vmm->bitmap); /* every node back; all free again */

@@ -666,6 +666,22 @@ static void gen_vmm(void)
             vm_at(&p, VMM_OP_FREE, VA_START, 2u * (unsigned)-k);
     }
     save("vmm", "tree-rotations", &p);
+    /* 31 one-page reservations in ascending order: the B+ tree's root leaf
+     * splits into 15 + 16 records; releasing the top 6 leaves the second
+     * leaf at VMM_BTREE_MIN, then releasing the lowest 6 leaves the first
+     * leaf below it with no left sibling and a right one that cannot lend:
+     * the first child merges with its right sibling (vmm_btree.c) */
+    vm_config(&p, 1 + (1u << 3), 4095, 0, 0, 0);
+    for (unsigned i = 0; i < 31; i++)
+        vm_reserve(&p, 1, 0, KW, 0);
+    OP(&p, "vmm", VMM_OP_CHECK_ALL);
+    for (unsigned i = 0; i < 6; i++)
+        vm_at(&p, VMM_OP_RELEASE, VA_START, 30 - i);
+    for (unsigned i = 0; i < 6; i++)
+        vm_at(&p, VMM_OP_RELEASE, VA_START, i);
+    OP(&p, "vmm", VMM_OP_CHECK_ALL);
+    vm_reserve(&p, 3, 0, KW, 0);
+    save("vmm", "tree-merge-first-child", &p);
 }
 
 /* ---- boot_init ---------------------------------------------------------- */

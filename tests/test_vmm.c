@@ -681,6 +681,45 @@ static void setup_last_of_chunk(vmm_fixture_t *fx, void *ctx)
     }
 }
 
+/* A window of three hbitmap leaves, for records that fill one whole leaf
+ * (its slot becomes FULL and the leaf goes back to the allocator). */
+#define LEAF_PAGES ((size_t)1 << HBITMAP_LEAF_SHIFT)
+#define FULL_LEAF_PAGES (3u * LEAF_PAGES)
+
+/* Setup: the middle leaf's pages used whole by three records that map
+ * nothing: an unmapped reservation of 10 pages at ctx->a, a SET record
+ * without frames of 6 pages at ctx->b and a reservation of the rest.
+ * Releasing either of the first two clears part of a FULL slot: the
+ * bitmap needs a leaf back. */
+static void setup_full_leaf(vmm_fixture_t *fx, void *ctx)
+{
+    inj_ctx_t *c = ctx;
+    c->a = INJ_START + LEAF_PAGES * K4;
+    c->b = c->a + 10 * K4;
+    CHECK_OK(vmm_claim(&fx->vmm, c->a, 10, K4, RW, 0));
+    CHECK_OK(vmm_set(&fx->vmm, (vmm_range_t){c->b, c->b + 6 * K4}, NULL, RW));
+    CHECK_OK(vmm_claim(&fx->vmm, c->b + 6 * K4, LEAF_PAGES - 16u, K4, RW, 0));
+    CHECK(fx->vmm.bitmap.leaves == 0); /* the slot is FULL, no leaf */
+}
+
+/* Releasing a record that maps nothing skips the mapper: the bitmap's
+ * clear is its one step that may fail, and when its leaf allocation fails
+ * the release changes nothing (one failure point each, no other call). */
+static void test_inject_unmapped_release(void)
+{
+    inj_ctx_t c = {0, 0};
+    size_t pts[FX_INJ_KINDS];
+    CHECK(fx_inject_everywhere("release, unmapped, FULL leaf", INJ_START, FULL_LEAF_PAGES,
+                               PHYS_BYTES, setup_full_leaf, op_release, &c, pts));
+    CHECK(pts[FX_INJ_ALLOC] == 1 && pts[FX_INJ_FRAMES] == 0 && pts[FX_INJ_MAP] == 0 &&
+          pts[FX_INJ_UNMAP] == 0);
+    CHECK(fx_inject_everywhere("free set without frames, FULL leaf", INJ_START,
+                               FULL_LEAF_PAGES, PHYS_BYTES, setup_full_leaf, op_free_set, &c,
+                               pts));
+    CHECK(pts[FX_INJ_ALLOC] == 1 && pts[FX_INJ_FRAMES] == 0 && pts[FX_INJ_MAP] == 0 &&
+          pts[FX_INJ_UNMAP] == 0);
+}
+
 /* Runs one injection campaign and checks the number of failure points found
  * per kind (allocator, frames, map, unmap). */
 static void campaign(const char *name, fx_setup_fn setup, fx_op_fn op, size_t alloc_pts,
@@ -886,6 +925,7 @@ int main(void)
     RUN(test_1g_pages);
     RUN(test_deinit_frees_everything);
     RUN(test_inject_everywhere);
+    RUN(test_inject_unmapped_release);
     RUN(test_free_needs_node);
     RUN(test_index_chunks);
     RUN(test_index_check_rejects);

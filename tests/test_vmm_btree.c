@@ -73,22 +73,43 @@ static void check_same(const vmm_btree_t *t, const model_t *m)
 }
 
 /* Inserts key (not in the model) through prepare, checking that the
- * insert uses every node prepare took. */
+ * insert uses every node prepare took: by key, or (odd keys) at
+ * the path one descent filled, which must find no key equal to key. */
 static void insert(vmm_btree_t *t, const vmm_allocator_t *a, model_t *m, uint64_t key)
 {
-    CHECK_OK(vmm_btree_prepare(t, a, key));
-    vmm_btree_insert(t, key, value_of(key));
-    CHECK(t->nspare == 0);
     size_t i = model_le(m, key);
+    if (key % 2 == 0) {
+        CHECK_OK(vmm_btree_prepare(t, a, key));
+        vmm_btree_insert(t, key, value_of(key));
+    } else { /* the path's greatest key below is the model's */
+        vmm_bpath_t p;
+        uint64_t found = key;
+        vmm_btree_seek(t, key, &p);
+        void *below = vmm_btree_path_le(&p, &found);
+        CHECK(i == 0 ? below == NULL && found == key
+                     : below == value_of(m->key[i - 1]) && found == m->key[i - 1]);
+        CHECK_OK(vmm_btree_prepare_at(t, a, &p));
+        vmm_btree_insert_at(t, &p, key, value_of(key));
+    }
+    CHECK(t->nspare == 0);
     memmove(&m->key[i + 1], &m->key[i], (m->n - i) * sizeof m->key[0]);
     m->key[i] = key;
     m->n++;
 }
 
-/* Removes the model's i-th key. */
+/* Removes the model's i-th key: by key, or (odd keys) at the path one
+ * descent filled, where the key must be found. */
 static void remove_at(vmm_btree_t *t, const vmm_allocator_t *a, model_t *m, size_t i)
 {
-    vmm_btree_remove(t, a, m->key[i]);
+    if (m->key[i] % 2 == 0) {
+        vmm_btree_remove(t, a, m->key[i]);
+    } else {
+        vmm_bpath_t p;
+        uint64_t found = ~m->key[i];
+        vmm_btree_seek(t, m->key[i], &p);
+        CHECK(vmm_btree_path_le(&p, &found) == value_of(m->key[i]) && found == m->key[i]);
+        vmm_btree_remove_at(t, a, &p);
+    }
     memmove(&m->key[i], &m->key[i + 1], (m->n - i - 1) * sizeof m->key[0]);
     m->n--;
 }
