@@ -41,14 +41,18 @@
 #define POP_M2 0x3333333333333333ull
 #define POP_M4 0x0F0F0F0F0F0F0F0Full
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
+/* A node group's gmax when its runs are unknown (see node_groups_stale). */
+#define GROUP_STALE SIZE_MAX
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 /* A node of which at most this many slots a range update touched gets its
  * summary incrementally (node_runs_after), else from its 64 slots. */
 #define INCR_SLOTS 8u
 
-/* Alignment asked of the allocator: every member of a node or leaf is a
- * 64-bit word or a pointer (Frama-C 25 has no _Alignof). */
-#define NODE_ALIGN sizeof(uint64_t)
+/* Alignment asked of the allocator: a cache line, so that a group's words
+ * (a leaf) or slot summaries (a node) share one line and a leaf's group
+ * runs another (every member is a 64-bit word or a pointer, so 8 would do
+ * for correctness). */
+#define NODE_ALIGN 64u
 
 _Static_assert(sizeof(size_t) == 8, "hbitmap needs a 64-bit size_t");
 _Static_assert(sizeof(void *) == sizeof(uint64_t), "hbitmap needs 64-bit pointers");
@@ -604,29 +608,191 @@ static hb_runs_t node_runs(const hb_node_t *node, unsigned l)
 /* Makes every slot of node uniform: FULL when full, else EMPTY. */
 /*@ requires \valid(node) && 1 <= l <= HBITMAP_MAX_HEIGHT;
     assigns node->child[0 .. 63], node->pre[0 .. 63], node->suf[0 .. 63],
-            node->max[0 .. 63], node->full;
+            node->max[0 .. 63], node->full, node->gpre[0 .. 7], node->gsuf[0 .. 7],
+            node->gmax[0 .. 7];
     ensures \forall integer k; 0 <= k < 64 ==> node->child[k].node == \null;
     ensures full != 0 ==> node->full == 0xFFFFFFFFFFFFFFFF;
     ensures full == 0 ==> node->full == 0;
     ensures \forall integer k; 0 <= k < 64 ==>
               node->pre[k] == node->suf[k] == node->max[k] == (full != 0 ? 0 : hb_span(l - 1));
+    ensures \forall integer g; 0 <= g < 8 ==> node->gpre[g] == node->gsuf[g] ==
+              node->gmax[g] == (full != 0 ? 0 : 8 * hb_span(l - 1));
 */
 static void node_fill(hb_node_t *node, bool full, unsigned l)
 {
-    hb_runs_t r = uniform_runs(full, l - 1u);
+    size_t v = uniform_runs(full, l - 1u).pre;
+    /* one array at a time: each loop is a plain fill the compiler vectorises */
     /*@ loop invariant 0 <= k <= 64;
         loop invariant \forall integer j; 0 <= j < k ==> node->child[j].node == \null;
-        loop invariant \forall integer j; 0 <= j < k ==>
-                         node->pre[j] == r.pre && node->suf[j] == r.suf && node->max[j] == r.max;
-        loop assigns k, node->child[0 .. 63], node->pre[0 .. 63], node->suf[0 .. 63],
-                     node->max[0 .. 63];
+        loop assigns k, node->child[0 .. 63];
         loop variant 64 - k;
     */
-    for (unsigned k = 0; k < HBITMAP_FANOUT; k++) {
+    for (unsigned k = 0; k < HBITMAP_FANOUT; k++)
         node->child[k].node = 0;
-        store_runs(node, k, r);
+    /*@ loop invariant 0 <= k <= 64;
+        loop invariant \forall integer j; 0 <= j < k ==> node->pre[j] == v;
+        loop assigns k, node->pre[0 .. 63];
+        loop variant 64 - k;
+    */
+    for (unsigned k = 0; k < HBITMAP_FANOUT; k++)
+        node->pre[k] = v;
+    /*@ loop invariant 0 <= k <= 64;
+        loop invariant \forall integer j; 0 <= j < k ==> node->suf[j] == v;
+        loop assigns k, node->suf[0 .. 63];
+        loop variant 64 - k;
+    */
+    for (unsigned k = 0; k < HBITMAP_FANOUT; k++)
+        node->suf[k] = v;
+    /*@ loop invariant 0 <= k <= 64;
+        loop invariant \forall integer j; 0 <= j < k ==> node->max[j] == v;
+        loop assigns k, node->max[0 .. 63];
+        loop variant 64 - k;
+    */
+    for (unsigned k = 0; k < HBITMAP_FANOUT; k++)
+        node->max[k] = v;
+    size_t gv = v * HBITMAP_GROUP_SLOTS;
+    /*@ loop invariant 0 <= g <= 8;
+        loop invariant \forall integer j; 0 <= j < g ==>
+                         node->gpre[j] == gv && node->gsuf[j] == gv && node->gmax[j] == gv;
+        loop assigns g, node->gpre[0 .. 7], node->gsuf[0 .. 7], node->gmax[0 .. 7];
+        loop variant 8 - g;
+    */
+    for (unsigned g = 0; g < HBITMAP_NODE_GROUPS; g++) {
+        node->gpre[g] = gv;
+        node->gsuf[g] = gv;
+        node->gmax[g] = gv;
     }
     node->full = full ? ALL_ONES : 0;
+}
+
+/* Returns the longest free run touching a slot (or section of slots) with
+ * runs c, between left free entries before it and right after it (cs: its
+ * span). */
+/*@ requires RUNS_OK(c, cs) && cs <= HBITMAP_MAX_ENTRIES;
+    requires left <= HBITMAP_MAX_ENTRIES && right <= HBITMAP_MAX_ENTRIES;
+    assigns \nothing;
+    ensures c.pre == cs ==> \result == left + cs + right;
+    ensures c.pre != cs ==> \result == \max(c.max, \max(left + c.pre, c.suf + right));
+*/
+static size_t runs_through(hb_runs_t c, size_t left, size_t right, size_t cs)
+{
+    if (c.pre == cs)
+        return left + cs + right;
+    return MAX(c.max, MAX(left + c.pre, c.suf + right));
+}
+
+/* Returns the summary of slot k of node. */
+/*@ requires \valid_read(node) && k < 64;
+    assigns \nothing;
+    ensures \result.pre == node->pre[k] && \result.suf == node->suf[k] &&
+            \result.max == node->max[k];
+*/
+static hb_runs_t slot_runs(const hb_node_t *node, unsigned k)
+{
+    hb_runs_t r = {node->pre[k], node->suf[k], node->max[k]};
+    return r;
+}
+
+/* Returns the free runs of group g of node (slots of span cs) from its
+ * slots' summaries (what node_runs computes, over 8 slots). */
+static hb_runs_t slot_group_runs(const hb_node_t *node, unsigned g, size_t cs)
+{
+    hb_runs_t r = {0, 0, 0};
+    size_t run = 0;
+    bool in_prefix = true;
+    for (unsigned k = g * HBITMAP_GROUP_SLOTS; k < (g + 1u) * HBITMAP_GROUP_SLOTS; k++) {
+        if (node->pre[k] == cs) {
+            run += cs;
+            continue;
+        }
+        if (in_prefix)
+            r.pre = run + node->pre[k];
+        in_prefix = false;
+        r.max = MAX(r.max, MAX(run + node->pre[k], node->max[k]));
+        run = node->suf[k];
+    }
+    if (in_prefix)
+        r.pre = run;
+    r.max = MAX(r.max, run);
+    r.suf = run;
+    return r;
+}
+
+/* Marks the runs of the groups of node holding slots [ka, kb] unknown
+ * (their slots' summaries changed): node_group_runs recomputes them when
+ * it needs them, node_scan reads such a group's slots. */
+static void node_groups_stale(hb_node_t *node, unsigned ka, unsigned kb)
+{
+    for (unsigned g = ka / HBITMAP_GROUP_SLOTS; g <= kb / HBITMAP_GROUP_SLOTS; g++)
+        node->gmax[g] = GROUP_STALE;
+}
+
+/* Returns the free runs of a node of level l from its group runs (what
+ * node_runs computes from its slots), first recomputing the unknown ones. */
+static hb_runs_t node_group_runs(hb_node_t *node, unsigned l)
+{
+    size_t gs = SPAN(l - 1u) * HBITMAP_GROUP_SLOTS;
+    hb_runs_t r = {0, 0, 0};
+    size_t run = 0;
+    bool in_prefix = true;
+    for (unsigned g = 0; g < HBITMAP_NODE_GROUPS; g++) {
+        if (node->gmax[g] == GROUP_STALE) {
+            hb_runs_t c = slot_group_runs(node, g, SPAN(l - 1u));
+            node->gpre[g] = c.pre;
+            node->gsuf[g] = c.suf;
+            node->gmax[g] = c.max;
+        }
+        if (node->gpre[g] == gs) {
+            run += gs;
+            continue;
+        }
+        if (in_prefix)
+            r.pre = run + node->gpre[g];
+        in_prefix = false;
+        r.max = MAX(r.max, MAX(run + node->gpre[g], node->gmax[g]));
+        run = node->gsuf[g];
+    }
+    if (in_prefix)
+        r.pre = run;
+    r.max = MAX(r.max, run);
+    r.suf = run;
+    return r;
+}
+
+/* Scans the slots of node (span cs) from slot k for the first slot j where
+ * a free run of n ends in j's prefix, counting the *run free entries that
+ * end right before j (run + pre[j] >= n), or lies inside j (max[j] >= n).
+ * Returns j with *run the free entries right before it, or 64 with *run
+ * the free entries at the node's end. The slots up to the end of k's
+ * group one by one, then the group runs: a group's slots are read only
+ * when such a j may lie in it (always when its runs are unknown). */
+static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n, size_t *run)
+{
+    size_t r = *run, gs = cs * HBITMAP_GROUP_SLOTS;
+    unsigned end = k % HBITMAP_GROUP_SLOTS == 0 ? k : (k | (HBITMAP_GROUP_SLOTS - 1u)) + 1u;
+    for (; k < end; k++) {
+        if (r + node->pre[k] >= n || node->max[k] >= n) {
+            *run = r;
+            return k;
+        }
+        r = node->pre[k] == cs ? r + cs : node->suf[k];
+    }
+    for (unsigned g = k / HBITMAP_GROUP_SLOTS; g < HBITMAP_NODE_GROUPS; g++) {
+        if (node->gmax[g] >= n || r + node->gpre[g] >= n) { /* GROUP_STALE >= n */
+            for (k = g * HBITMAP_GROUP_SLOTS; k < (g + 1u) * HBITMAP_GROUP_SLOTS; k++) {
+                if (r + node->pre[k] >= n || node->max[k] >= n) {
+                    *run = r;
+                    return k;
+                }
+                r = node->pre[k] == cs ? r + cs : node->suf[k];
+            }
+            VMM_ASSERT(node->gmax[g] == GROUP_STALE); /* else the group promised a slot */
+            continue;
+        }
+        r = node->gpre[g] == gs ? r + gs : node->gsuf[g];
+    }
+    *run = r;
+    return HBITMAP_FANOUT;
 }
 
 /* Returns true when slot k of node is uniform with the entries used
@@ -928,17 +1094,33 @@ vmm_status_t hbitmap_init(hbitmap_t *hb, size_t num_entries, const vmm_allocator
     return VMM_OK;
 }
 
-/* Returns every node, leaf and spare to the allocator. */
+/* Returns every node, leaf and spare to the allocator; the root's slots
+ * that were not EMPTY become EMPTY (the others are not rewritten). */
 void hbitmap_destroy(hbitmap_t *hb)
 {
     if (hb == 0)
         return;
     unsigned l = hb->height - 1u;
+    hb_node_t *root = &hb->root;
+    uint64_t touched = root->full;
     for (unsigned k = 0; k < HBITMAP_FANOUT; k++) {
-        if (hb->root.child[k].node != 0)
-            (void)free_subtree(hb, &hb->root, k, l);
+        if (root->child[k].node != 0) {
+            (void)free_subtree(hb, root, k, l);
+            root->child[k].node = 0;
+            touched |= SLOT_BIT(k);
+        }
     }
-    node_fill(&hb->root, false, hb->height);
+    root->full = 0;
+    hb_runs_t empty = uniform_runs(false, l);
+    for (uint64_t m = touched; m != 0; m &= m - 1u)
+        store_runs(root, ctz64(m), empty);
+    for (unsigned g = 0; g < HBITMAP_NODE_GROUPS; g++) {
+        if (((touched >> (g * HBITMAP_GROUP_SLOTS)) & 0xFFu) != 0) {
+            root->gpre[g] = empty.pre * HBITMAP_GROUP_SLOTS;
+            root->gsuf[g] = empty.pre * HBITMAP_GROUP_SLOTS;
+            root->gmax[g] = empty.pre * HBITMAP_GROUP_SLOTS;
+        }
+    }
     pool_trim(hb, 0, 0);
     hb->num_free = hb->num_entries;
 }
@@ -1116,15 +1298,11 @@ static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t 
     while (l > 0) {
         const hb_node_t *c = node->child[k].node;
         size_t cs = SPAN(l - 1u), run = 0;
-        unsigned j = 0;
-        for (; j < HBITMAP_FANOUT; j++) {
-            if (run + c->pre[j] >= n)
-                return s + j * cs - run;
-            if (c->max[j] >= n)
-                break;
-            run = c->pre[j] == cs ? run + cs : c->suf[j];
-        }
-        VMM_ASSERT(j < HBITMAP_FANOUT && c->child[j].node != 0);
+        unsigned j = node_scan(c, 0, cs, n, &run);
+        VMM_ASSERT(j < HBITMAP_FANOUT);
+        if (run + c->pre[j] >= n)
+            return s + j * cs - run;
+        VMM_ASSERT(c->child[j].node != 0); /* max[j] >= n */
         node = c;
         k = j;
         s += j * cs;
@@ -1182,13 +1360,12 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
         node = path[d];
         unsigned l = hb->height - 1u - d;
         size_t cs = SPAN(l);
-        for (unsigned k = slot[d]; k < HBITMAP_FANOUT; k++) {
+        unsigned k = node_scan(node, slot[d], cs, n, &run);
+        if (k < HBITMAP_FANOUT) {
             size_t s = bases[d] + k * cs;
             if (run + node->pre[k] >= n)
                 return s - run;
-            if (node->max[k] >= n)
-                return descend_fit(node, k, l, s, n);
-            run = node->pre[k] == cs ? run + cs : node->suf[k];
+            return descend_fit(node, k, l, s, n);
         }
     }
     return NONE;
@@ -1320,6 +1497,7 @@ static size_t slot_fill(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     else
         node->full &= ~SLOT_BIT(k);
     store_runs(node, k, uniform_runs(set, l));
+    node_groups_stale(node, k, k);
     return set ? SPAN(l) - used : used;
 }
 
@@ -1345,6 +1523,7 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
         node->suf[k] = v;
     for (unsigned k = ka; k <= kb; k++)
         node->max[k] = v;
+    node_groups_stale(node, ka, kb);
     size_t all = (size_t)(kb - ka + 1u) << SHIFT(l);
     return set ? all - used : used;
 }
@@ -1376,6 +1555,11 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
             c->suf[j] = v;
         for (unsigned j = 0; j < HBITMAP_FANOUT; j++)
             c->max[j] = v;
+        for (unsigned g = 0; g < HBITMAP_NODE_GROUPS; g++) {
+            c->gpre[g] = v * HBITMAP_GROUP_SLOTS;
+            c->gsuf[g] = v * HBITMAP_GROUP_SLOTS;
+            c->gmax[g] = v * HBITMAP_GROUP_SLOTS;
+        }
         c->full = full ? ALL_ONES : 0;
         node->child[k].node = c;
     }
@@ -1402,6 +1586,7 @@ static inline bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsig
         r = uniform_runs(full, l);
     }
     store_runs(node, k, r);
+    node_groups_stale(node, k, k);
     return true;
 }
 
@@ -1479,34 +1664,6 @@ static size_t node_free_after(const hb_node_t *node, unsigned k, size_t cs)
     return run;
 }
 
-/* Returns the longest free run touching a slot (or section of slots) with
- * runs c, between left free entries before it and right after it (cs: its
- * span). */
-/*@ requires RUNS_OK(c, cs) && cs <= HBITMAP_MAX_ENTRIES;
-    requires left <= HBITMAP_MAX_ENTRIES && right <= HBITMAP_MAX_ENTRIES;
-    assigns \nothing;
-    ensures c.pre == cs ==> \result == left + cs + right;
-    ensures c.pre != cs ==> \result == \max(c.max, \max(left + c.pre, c.suf + right));
-*/
-static size_t runs_through(hb_runs_t c, size_t left, size_t right, size_t cs)
-{
-    if (c.pre == cs)
-        return left + cs + right;
-    return MAX(c.max, MAX(left + c.pre, c.suf + right));
-}
-
-/* Returns the summary of slot k of node. */
-/*@ requires \valid_read(node) && k < 64;
-    assigns \nothing;
-    ensures \result.pre == node->pre[k] && \result.suf == node->suf[k] &&
-            \result.max == node->max[k];
-*/
-static hb_runs_t slot_runs(const hb_node_t *node, unsigned k)
-{
-    hb_runs_t r = {node->pre[k], node->suf[k], node->max[k]};
-    return r;
-}
-
 /* Returns the runs of a slot of span sb placed right after a section of
  * span sa with runs a: the runs of the two together. */
 /*@ requires RUNS_OK(a, sa) && RUNS_OK(b, sb);
@@ -1536,25 +1693,23 @@ static hb_runs_t section_runs(const hb_node_t *node, unsigned k0, unsigned k1, s
 }
 
 /* Returns the runs of node (level l) after the summaries of its slots
- * [k0, k1] went from runs o (of the section, all together) to what they
- * hold now, every other slot unchanged, free entries only lost (set) or
- * only gained; was: the node's runs before. The node's 64 slots are read
- * again only when a set may have shortened its longest run. */
-static inline hb_runs_t node_runs_after(const hb_node_t *node, unsigned l, unsigned k0, unsigned k1,
-                                 bool set, hb_runs_t o, hb_runs_t was)
+ * [k0, k1] changed, every other slot unchanged, free entries only lost
+ * (set) or only gained; was: the node's runs before. A set takes them from
+ * the group runs (recomputing the unknown ones, so that first fit then
+ * finds the groups known); a clear from the section's runs now and the
+ * free entries around it. */
+static inline hb_runs_t node_runs_after(hb_node_t *node, unsigned l, unsigned k0, unsigned k1,
+                                        bool set, hb_runs_t was)
 {
+    if (set)
+        return node_group_runs(node, l);
     size_t cs = SPAN(l - 1u);
     size_t ss = (size_t)(k1 - k0 + 1u) * cs;
     hb_runs_t c = section_runs(node, k0, k1, cs);
     size_t left = node_free_before(node, k0, cs);
     size_t right = node_free_after(node, k1, cs);
     hb_runs_t r = was;
-    if (set) {
-        if (was.max <= runs_through(o, left, right, ss))
-            return node_runs(node, l);
-    } else {
-        r.max = MAX(was.max, runs_through(c, left, right, ss));
-    }
+    r.max = MAX(was.max, runs_through(c, left, right, ss));
     if (left == (size_t)k0 * cs)
         r.pre = c.pre == ss ? left + ss + right : left + c.pre;
     if (right == (size_t)(HBITMAP_FANOUT - 1u - k1) * cs)
@@ -1564,14 +1719,12 @@ static inline hb_runs_t node_runs_after(const hb_node_t *node, unsigned l, unsig
 
 /* One node of the walk of a range update: node (the root or the child of
  * the frame above), its first entry, the slots [k0, k1] the range touches,
- * the next slot to do, whether some slot's summary changed, and the runs
- * slots [k0, k - 1] had before, together. */
+ * the next slot to do, and whether some slot's summary changed. */
 typedef struct hb_frame {
     hb_node_t *node;
     size_t base;
     unsigned k0, k1, k;
     bool dirty;
-    hb_runs_t old;
 } hb_frame_t;
 
 /* Opens the walk's frame for node (its slots of level l, first entry base)
@@ -1590,9 +1743,8 @@ static void frame_open(hb_frame_t *f, hb_node_t *node, unsigned l, size_t base, 
 /* Closes frame f (its node at level l + 1) into slot up->k of the frame
  * above: the node's new runs become that slot's summary (the node is freed
  * when it became uniform). A node of which at most INCR_SLOTS slots were
- * touched gets its runs incrementally from their old and new runs; one of
- * which more were, from its 64 slots. Nothing when no summary of f
- * changed. */
+ * touched gets its runs by node_runs_after; one of which more were, from
+ * its group runs. Nothing when no summary of f changed. */
 static void frame_close(hbitmap_t *hb, const hb_frame_t *f, hb_frame_t *up, unsigned l,
                         bool set)
 {
@@ -1600,8 +1752,8 @@ static void frame_close(hbitmap_t *hb, const hb_frame_t *f, hb_frame_t *up, unsi
         return;
     hb_runs_t was = slot_runs(up->node, up->k);
     hb_runs_t r = f->k1 - f->k0 < INCR_SLOTS
-                      ? node_runs_after(f->node, l + 1u, f->k0, f->k1, set, f->old, was)
-                      : node_runs(f->node, l + 1u);
+                      ? node_runs_after(f->node, l + 1u, f->k0, f->k1, set, was)
+                      : node_group_runs(f->node, l + 1u);
     if (slot_update(hb, up->node, up->k, l + 1u, r))
         up->dirty = true;
 }
@@ -1618,7 +1770,6 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
     hb_node_t *node = &hb->root;
     size_t base = 0;
     unsigned d = 0;
-    hb_runs_t old; /* runs of slot[d - 1] of path[d - 1] before */
     bool changed;
     for (unsigned l = hb->height - 1u;; l--) {
         unsigned k = SLOT_OF(first, base, l);
@@ -1626,7 +1777,6 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
         path[d] = node;
         slot[d] = k;
         d++;
-        old = slot_runs(node, k);
         if (first == s && end - s == SPAN(l)) {
             size_t n = slot_fill(hb, node, k, l, set);
             free_count_update(hb, n, set);
@@ -1646,10 +1796,9 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
         base = s;
     }
     for (unsigned l = hb->height - d + 1u; changed && d > 1u; l++) {
-        d--; /* path[d] (level l) went from old to its runs now */
+        d--; /* path[d] (level l): slot[d] changed */
         hb_runs_t was = slot_runs(path[d - 1u], slot[d - 1u]);
-        hb_runs_t r = node_runs_after(path[d], l, slot[d], slot[d], set, old, was);
-        old = was;
+        hb_runs_t r = node_runs_after(path[d], l, slot[d], slot[d], set, was);
         changed = slot_update(hb, path[d - 1u], slot[d - 1u], l, r);
     }
 }
@@ -1690,12 +1839,6 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
         unsigned kb = end - (f->base + span_mul(f->k1, l)) >= SPAN(l) ? f->k1 : f->k1 - 1u;
         if (a != s || b - s != SPAN(l))
             kb = k; /* k covered in part: alone */
-        if (f->k1 - f->k0 < INCR_SLOTS) { /* frame_close's incremental update needs them */
-            hb_runs_t o = section_runs(node, k, kb, SPAN(l));
-            f->old = k == f->k0 ? o
-                                : runs_cat(f->old, span_mul(k - f->k0, l), o,
-                                           (size_t)(kb - k + 1u) << SHIFT(l));
-        }
         if (a == s && b - s == SPAN(l)) {
             size_t changed = slots_fill(hb, node, k, kb, l, set);
             free_count_update(hb, changed, set);
@@ -1924,6 +2067,12 @@ static bool node_slots_ok(const hbitmap_t *hb, const hb_node_t *node, unsigned l
     unsigned some = whole < HBITMAP_FANOUT && (below & (cs - 1u)) != 0 ? whole + 1u : whole;
     if (whole < HBITMAP_FANOUT && (node->full >> whole) != 0)
         return false; /* FULL over padding */
+    for (unsigned g = 0; g < HBITMAP_NODE_GROUPS; g++) {
+        hb_runs_t gr = slot_group_runs(node, g, cs);
+        if (node->gmax[g] != GROUP_STALE &&
+            (node->gpre[g] != gr.pre || node->gsuf[g] != gr.suf || node->gmax[g] != gr.max))
+            return false; /* group runs known but not those of the slots */
+    }
     for (unsigned j = 0; j < HBITMAP_FANOUT; j++) {
         bool full = (node->full & SLOT_BIT(j)) != 0;
         size_t pre = node->pre[j];

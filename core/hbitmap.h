@@ -16,9 +16,12 @@
  *     allocator.
  *   - each node keeps, for each child slot k, the free runs of the child:
  *     pre[k] (free entries at its start), suf[k] (at its end) and max[k]
- *     (its longest free run). First fit reads them to enter only a child
- *     where a run of n can start, so a search visits O(height x 64) slots
- *     plus at most two leaf scans, whatever the window.
+ *     (its longest free run), and the same runs of each group of 8 slots
+ *     (gmax = SIZE_MAX: not known since a slot of the group changed; a set
+ *     below the node recomputes them). First fit reads them to enter only
+ *     a group and a child where a run of n can start, so a search visits
+ *     O(height x 64) slots at worst, O(height x 16) when the groups are
+ *     known, plus at most two leaf scans, whatever the window.
  *
  * Canonical form: a pointer slot is never uniform. A node or leaf that
  * becomes all free or all used is returned to the allocator and its slot
@@ -56,6 +59,8 @@
 #define HBITMAP_LEAF_WORDS 64u
 #define HBITMAP_GROUP_WORDS 8u  /* a leaf group: 8 words, 512 entries */
 #define HBITMAP_LEAF_GROUPS 8u  /* HBITMAP_LEAF_WORDS / HBITMAP_GROUP_WORDS */
+#define HBITMAP_NODE_GROUPS 8u  /* a node group: 8 slots */
+#define HBITMAP_GROUP_SLOTS 8u
 #define HBITMAP_MAX_HEIGHT 8u  /* root level: 12 + 6 * 8 = 60 */
 #define HBITMAP_MAX_ENTRIES ((size_t)1 << 60)
 /* Spare pool: splits of one range operation (two paths below the root). */
@@ -79,12 +84,24 @@ typedef union hb_child {
     hb_leaf_t *leaf;      /* level 1: the child leaf    */
 } hb_child_t;
 
+/* The group runs summarise the node's slots 8 at a time, as a leaf's
+ * group runs its words: first fit reads 8 groups, then at most 8 slots,
+ * and a node's longest run is recomputed from 8 groups, not 64 slots. A
+ * change of a slot only marks its group unknown (gmax = SIZE_MAX); the
+ * node's runs, when a set needs them, recompute the unknown groups; first
+ * fit reads an unknown group's slots; the root's groups (no summary
+ * above) stay unknown once changed.
+ * Nodes and leaves are asked of the allocator on a cache line (64 bytes):
+ * then the 8 words or 8 slot summaries of a group lie in one line each. */
 typedef struct hb_node {
     hb_child_t child[HBITMAP_FANOUT];
-    uint64_t full;                /* bit k: slot k is FULL (child NULL)  */
     uint64_t pre[HBITMAP_FANOUT]; /* free entries at the start of child k */
     uint64_t suf[HBITMAP_FANOUT]; /* free entries at the end of child k   */
     uint64_t max[HBITMAP_FANOUT]; /* longest free run inside child k      */
+    uint64_t gpre[HBITMAP_NODE_GROUPS]; /* the runs of slots [8 g, 8 g + 8) */
+    uint64_t gsuf[HBITMAP_NODE_GROUPS]; /* together: at the start, at the end, */
+    uint64_t gmax[HBITMAP_NODE_GROUPS]; /* longest                             */
+    uint64_t full;                /* bit k: slot k is FULL (child NULL)  */
 } hb_node_t;
 
 typedef struct hbitmap {
@@ -104,8 +121,9 @@ typedef struct hbitmap {
  * num_entries 0), VMM_ERR_OUT_OF_BOUNDS (num_entries > HBITMAP_MAX_ENTRIES). */
 vmm_status_t hbitmap_init(hbitmap_t *hb, size_t num_entries, const vmm_allocator_t *allocator);
 
-/* Returns every node, leaf and spare to the allocator. hb must be
- * initialised again before any other use. */
+/* Returns every node, leaf and spare to the allocator; hb is then all free
+ * (what vmm_deinit relies on). hb must be initialised again before any
+ * other use. */
 void hbitmap_destroy(hbitmap_t *hb);
 
 /* Stores in *is_set whether entry i is used. VMM_ERR_OUT_OF_BOUNDS when

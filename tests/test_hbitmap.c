@@ -349,10 +349,13 @@ static void exercise(size_t num, int ops)
     CHECK_OK(hbitmap_set_range(hb, 0, num));
     CHECK(fa.live <= hb->height && hbitmap_num_free(hb) == 0 && hbitmap_check(hb));
     CHECK_OK(hbitmap_clear_range(hb, 0, num));
-    /* destroy returns everything */
+    /* destroy returns everything and leaves hb all free (FULL root slots
+     * and pointer slots made EMPTY, with their summaries) */
     CHECK_OK(hbitmap_set_range(hb, num / 3u, num - num / 3u > 5u ? 5u : 1u));
+    CHECK_OK(hbitmap_set_range(hb, 0, num / 2u + 1u));
     hbitmap_destroy(hb);
-    CHECK(fa.live == 0);
+    CHECK(fa.live == 0 && hbitmap_num_free(hb) == num && hbitmap_bytes(hb) == 0);
+    CHECK(hbitmap_check(hb) && hbitmap_range_clear(hb, 0, num));
     model_fini(&m);
     free(hb);
 }
@@ -773,17 +776,19 @@ static void test_checks_reject_corruption(void)
         &m2->pre[0],            /* a pointer slot's summary (of the leaf) */
         &n2->max[9],            /* an EMPTY slot's summary */
         &m2->full,              /* FULL flag on a pointer slot */
-        &hb.root.suf[5],        /* the root's summary of p2's node */
+        &n2->gpre[1],           /* a group run of a node (of EMPTY slots) */
+        &hb.root.suf[5],        /* the root's summary of p2's node (its group
+                                   runs are unknown since the set: p2 only) */
         &hb.root.full,          /* the shared root: a FULL slot over padding */
         &n1->max[0],            /* p1's path: its level-1 node's summary */
         &last->bits[63],        /* a used entry in the padding */
     };
-    uint64_t flips[] = {b2, 1, 1, 1, 1, (uint64_t)1 << 63, 1,
+    uint64_t flips[] = {b2, 1, 1, 1, 1, 1, (uint64_t)1 << 63, 1,
                         (uint64_t)1 << 62};
     for (unsigned i = 0; i < sizeof words / sizeof words[0]; i++) {
         *words[i] ^= flips[i];
         v = verdicts(&hb, p1, p2);
-        bool on_p2 = i < 5, shared = i == 5, on_p1 = i == 6;
+        bool on_p2 = i < 6, shared = i == 6, on_p1 = i == 7;
         CHECK(!v.all);
         if (on_p2)
             CHECK(v.at1 && !v.at2 && !v.range);
@@ -791,7 +796,7 @@ static void test_checks_reject_corruption(void)
             CHECK(!v.at1 && !v.at2 && !v.range);
         if (on_p1)
             CHECK(!v.at1 && v.at2 && !v.range);
-        if (i == 7) /* the last leaf's path only */
+        if (i == 8) /* the last leaf's path only */
             CHECK(v.at1 && v.at2 && v.range && !hbitmap_check_range(&hb, p1, num - p1) &&
                   !hbitmap_check_at(&hb, num - 1u));
         *words[i] ^= flips[i];
@@ -817,6 +822,8 @@ static void test_checks_reject_corruption(void)
     hb.root.full = (uint64_t)1 << 62;
     hb.root.pre[63] = hb.root.suf[63] = hb.root.max[63] = (size_t)1 << 24;
     hb.root.pre[62] = hb.root.suf[62] = hb.root.max[62] = 0;
+    hb.root.gpre[7] = hb.root.gmax[7] = (size_t)6 << 24; /* slots 56..61 EMPTY */
+    hb.root.gsuf[7] = (size_t)1 << 24;
     hb.num_free -= (size_t)1 << 24;
     CHECK(hbitmap_check(&hb) && hbitmap_check_range(&hb, 0, num));
     hbitmap_destroy(&hb);
