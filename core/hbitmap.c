@@ -1805,13 +1805,25 @@ void hbitmap_unprepare(hbitmap_t *hb)
  * one leaf's span, splits no slot: the descent to first meets a slot the
  * range covers whole, a uniform slot already in that state, or the leaf
  * (what count_splits answers 0, 0 for). */
+/*@ requires HB_READABLE(hb);
+    requires first < end <= hb->num_entries && first / 4096 == (end - 1) / 4096;
+    assigns \nothing;
+*/
 static bool leaf_range_fits(const hbitmap_t *hb, size_t first, size_t end, bool set)
 {
     const hb_node_t *node = &hb->root;
     size_t base = 0;
+    /*@ loop invariant 0 <= l < hb->height;
+        loop invariant hb_tree(node, l);
+        loop invariant base <= first < base + 64 * hb_span(l);
+        loop assigns l, node, base;
+        loop variant l;
+    */
     for (unsigned l = hb->height - 1u;; l--) {
         unsigned k = SLOT_OF(first, base, l);
+        /*@ assert k == (first - base) / hb_span(l) && k < 64; */
         size_t s = base + span_mul(k, l);
+        /*@ assert s <= first < s + hb_span(l); */
         if (first == s && end - s == SPAN(l))
             return true;
         if (node->child[k].node == 0)
@@ -1880,6 +1892,25 @@ vmm_status_t hbitmap_find_set(hbitmap_t *hb, size_t n, size_t align, size_t hint
 /* Returns true when the summary of slot k of node (level l, first entry s)
  * matches the child and the slot respects the canonical form and the
  * padding rule (nothing used at or above num_entries). */
+/*@ requires \valid_read(hb) && l < HBITMAP_MAX_HEIGHT && k < 64;
+    requires hb_tree(node, l) && s <= HBITMAP_MAX_ENTRIES;
+    requires l > 0 && node->child[k].node != \null ==>
+               \forall integer j; 0 <= j < 64 ==> node->child[k].node->pre[j] <= hb_span(l - 1) &&
+                 node->child[k].node->suf[j] <= hb_span(l - 1) &&
+                 node->child[k].node->max[j] <= hb_span(l - 1);
+    assigns \nothing;
+    ensures flags: \result != 0 ==> !(node->child[k].node != \null && BIT(node->full, k));
+    ensures uniform: \result != 0 && node->child[k].node == \null ==>
+              node->pre[k] == node->suf[k] == node->max[k] == (BIT(node->full, k) ? 0 : hb_span(l));
+    ensures padding: \result != 0 && node->child[k].node == \null && BIT(node->full, k) ==>
+              s + hb_span(l) <= hb->num_entries;
+    ensures leaf: \result != 0 && node->child[k].node != \null && l == 0 ==>
+              s < hb->num_entries &&
+              LEAF_PRE_IS(node->child[k].leaf, 0, 4096, node->pre[k]) &&
+              LEAF_SUF_IS(node->child[k].leaf, 0, 4096, node->suf[k]) &&
+              (hb->num_entries - s < 4096 ==>
+                 LEAF_FREE(node->child[k].leaf, hb->num_entries - s, 4096));
+*/
 static bool slot_ok(const hbitmap_t *hb, const hb_node_t *node, unsigned k, unsigned l, size_t s)
 {
     hb_runs_t r;
@@ -1912,6 +1943,17 @@ static bool slot_ok(const hbitmap_t *hb, const hb_node_t *node, unsigned k, unsi
  * summary (a pointer slot's child is not read); stores in *runs the node's
  * runs from its slots' summaries (what node_runs computes), in the same
  * pass. */
+/*@ requires \valid_read(hb) && \valid_read(node) && \valid(runs) && l < HBITMAP_MAX_HEIGHT;
+    requires \separated(runs, node) && \separated(runs, hb);
+    assigns *runs;
+    ensures \result != 0 ==> RUNS_OK(*runs, 64 * hb_span(l));
+    ensures \result != 0 ==> \forall integer j; 0 <= j < 64 ==>
+              node->pre[j] <= hb_span(l) && node->suf[j] <= hb_span(l) &&
+              node->max[j] <= hb_span(l) &&
+              (node->child[j].node != \null ==> !BIT(node->full, j)) &&
+              (node->child[j].node == \null ==>
+                 node->pre[j] == node->suf[j] == node->max[j] == (BIT(node->full, j) ? 0 : hb_span(l)));
+*/
 static bool node_slots_ok(const hbitmap_t *hb, const hb_node_t *node, unsigned l, size_t base,
                           hb_runs_t *runs)
 {
@@ -1924,9 +1966,25 @@ static bool node_slots_ok(const hbitmap_t *hb, const hb_node_t *node, unsigned l
     unsigned some = whole < HBITMAP_FANOUT && (below & (cs - 1u)) != 0 ? whole + 1u : whole;
     if (whole < HBITMAP_FANOUT && (node->full >> whole) != 0)
         return false; /* FULL over padding */
+    /*@ assert cs == hb_span(l) && cs <= 18014398509481984; */
+    /*@ loop invariant 0 <= j <= 64;
+        loop invariant run <= cs * j && r.pre <= cs * j && r.max <= cs * j;
+        loop invariant run <= 18014398509481984 * j && r.pre <= 18014398509481984 * j &&
+                       r.max <= 18014398509481984 * j;
+        loop invariant r.suf == 0;
+        loop invariant \forall integer i; 0 <= i < j ==>
+              node->pre[i] <= cs && node->suf[i] <= cs && node->max[i] <= cs &&
+              (node->child[i].node != \null ==> !BIT(node->full, i)) &&
+              (node->child[i].node == \null ==>
+                 node->pre[i] == node->suf[i] == node->max[i] == (BIT(node->full, i) ? 0 : cs));
+        loop assigns j, run, r, in_prefix;
+        loop variant 64 - j;
+    */
     for (unsigned j = 0; j < HBITMAP_FANOUT; j++) {
         bool full = (node->full & SLOT_BIT(j)) != 0;
         size_t pre = node->pre[j];
+        if (pre > cs || node->suf[j] > cs || node->max[j] > cs)
+            return false; /* a summary larger than its slot */
         if (node->child[j].node != 0) {
             if (full || j >= some)
                 return false; /* FULL pointer slot, node in the padding */
@@ -1955,6 +2013,11 @@ static bool node_slots_ok(const hbitmap_t *hb, const hb_node_t *node, unsigned l
 
 /* Returns true when runs r of the node in pointer slot k of up (level l)
  * are that slot's summary and not uniform (a uniform node is merged). */
+/*@ requires \valid_read(up) && k < 64 && l <= HBITMAP_MAX_HEIGHT;
+    assigns \nothing;
+    ensures \result != 0 <==> (r.max != 0 && r.pre != hb_span(l) && up->pre[k] == r.pre &&
+                               up->suf[k] == r.suf && up->max[k] == r.max);
+*/
 static bool child_runs_ok(const hb_node_t *up, unsigned k, unsigned l, hb_runs_t r)
 {
     return r.max != 0 && r.pre != SPAN(l) && up->pre[k] == r.pre && up->suf[k] == r.suf &&
