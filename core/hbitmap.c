@@ -2026,32 +2026,40 @@ static bool child_runs_ok(const hb_node_t *up, unsigned k, unsigned l, hb_runs_t
 
 /* Checks the path from the root to entry i (see hbitmap.h): every slot of
  * its nodes, each node's runs against its slot's summary above, the leaf.
- * A node or leaf already in seen (per depth: the path to the other end of
- * a range) is not checked again; the path's are stored there. */
-static bool path_ok(const hbitmap_t *hb, size_t i, const void **seen)
+ * A node or leaf also on the path to entry done (checked already: the
+ * other end of a range; NONE for none) is not checked again: the paths
+ * share the nodes whose span holds both entries. */
+/*@ requires HB_READABLE(hb) && i < hb->num_entries;
+    assigns \nothing;
+*/
+static bool path_ok(const hbitmap_t *hb, size_t i, size_t done)
 {
     const hb_node_t *node = &hb->root, *up = 0;
     size_t base = 0;
     unsigned uk = 0;
-    for (unsigned l = hb->height - 1u, d = 0;; l--, d++) {
-        if (seen[d] != node) {
+    /*@ loop invariant 0 <= l < hb->height;
+        loop invariant hb_tree(node, l);
+        loop invariant base <= i < base + 64 * hb_span(l);
+        loop invariant up != \null ==> \valid_read(up) && uk < 64;
+        loop assigns l, node, base, up, uk;
+        loop variant l;
+    */
+    for (unsigned l = hb->height - 1u;; l--) {
+        if ((i ^ done) >> SHIFT(l + 1u) != 0) { /* not on done's path */
             hb_runs_t r;
-            seen[d] = node;
             if (!node_slots_ok(hb, node, l, base, &r))
                 return false;
             if (up != 0 && !child_runs_ok(up, uk, l + 1u, r))
                 return false; /* uniform node not merged, summary wrong */
         }
         unsigned k = SLOT_OF(i, base, l);
-        size_t s = base + ((size_t)k << SHIFT(l));
+        /*@ assert k == (i - base) / hb_span(l) && k < 64; */
+        size_t s = base + span_mul(k, l);
+        /*@ assert s <= i < s + hb_span(l); */
         if (node->child[k].node == 0)
             return true;
-        if (l == 0) {
-            if (seen[d + 1u] == node->child[k].leaf)
-                return true;
-            seen[d + 1u] = node->child[k].leaf;
-            return slot_ok(hb, node, k, 0, s);
-        }
+        if (l == 0)
+            return (i ^ done) >> HBITMAP_LEAF_SHIFT == 0 || slot_ok(hb, node, k, 0, s);
         up = node;
         uk = k;
         base = s;
@@ -2061,14 +2069,22 @@ static bool path_ok(const hbitmap_t *hb, size_t i, const void **seen)
 
 /* Checks the paths from the root to first and to first + n - 1 (see
  * hbitmap.h); the nodes they share once. */
+/*@ requires hb != \null ==> HB_READABLE(hb);
+    assigns \nothing;
+    ensures \result != 0 ==> hb != \null && n != 0 && first < hb->num_entries &&
+                             n <= hb->num_entries - first;
+*/
 bool hbitmap_check_range(const hbitmap_t *hb, size_t first, size_t n)
 {
-    const void *seen[HBITMAP_MAX_HEIGHT + 1u] = {0};
-    return range_ok(hb, first, n) && path_ok(hb, first, seen) &&
-           path_ok(hb, first + n - 1u, seen);
+    return range_ok(hb, first, n) && path_ok(hb, first, NONE) &&
+           path_ok(hb, first + n - 1u, first);
 }
 
 /* Checks the path from the root to entry i (see hbitmap.h). */
+/*@ requires hb != \null ==> HB_READABLE(hb);
+    assigns \nothing;
+    ensures \result != 0 ==> hb != \null && i < hb->num_entries;
+*/
 bool hbitmap_check_at(const hbitmap_t *hb, size_t i)
 {
     return hbitmap_check_range(hb, i, 1);
