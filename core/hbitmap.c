@@ -695,11 +695,27 @@ static hb_runs_t slot_runs(const hb_node_t *node, unsigned k)
 
 /* Returns the free runs of group g of node (slots of span cs) from its
  * slots' summaries (what node_runs computes, over 8 slots). */
+/*@ requires \valid_read(node) && g < 8 && cs <= 18014398509481984;
+    requires \forall integer j; 8 * g <= j < 8 * g + 8 ==>
+               node->pre[j] <= cs && node->suf[j] <= cs && node->max[j] <= cs;
+    assigns \nothing;
+    ensures \result.pre <= 8 * cs && \result.suf <= 8 * cs && \result.max <= 8 * cs;
+*/
 static hb_runs_t slot_group_runs(const hb_node_t *node, unsigned g, size_t cs)
 {
     hb_runs_t r = {0, 0, 0};
     size_t run = 0;
     bool in_prefix = true;
+    /*@ loop invariant 8 * g <= k <= 8 * g + 8;
+        loop invariant run <= cs * (k - 8 * g) && r.pre <= cs * (k - 8 * g) &&
+                       r.max <= cs * (k - 8 * g);
+        loop invariant run <= 18014398509481984 * (k - 8 * g) &&
+                       r.pre <= 18014398509481984 * (k - 8 * g) &&
+                       r.max <= 18014398509481984 * (k - 8 * g);
+        loop invariant r.suf == 0;
+        loop assigns k, run, r, in_prefix;
+        loop variant 8 * g + 8 - k;
+    */
     for (unsigned k = g * HBITMAP_GROUP_SLOTS; k < (g + 1u) * HBITMAP_GROUP_SLOTS; k++) {
         if (node->pre[k] == cs) {
             run += cs;
@@ -1948,13 +1964,25 @@ void hbitmap_unprepare(hbitmap_t *hb)
  * one leaf's span, splits no slot: the descent to first meets a slot the
  * range covers whole, a uniform slot already in that state, or the leaf
  * (what count_splits answers 0, 0 for). */
+/*@ requires HB_READABLE(hb);
+    requires first < end <= hb->num_entries && first / 4096 == (end - 1) / 4096;
+    assigns \nothing;
+*/
 static bool leaf_range_fits(const hbitmap_t *hb, size_t first, size_t end, bool set)
 {
     const hb_node_t *node = &hb->root;
     size_t base = 0;
+    /*@ loop invariant 0 <= l < hb->height;
+        loop invariant hb_tree(node, l);
+        loop invariant base <= first < base + 64 * hb_span(l);
+        loop assigns l, node, base;
+        loop variant l;
+    */
     for (unsigned l = hb->height - 1u;; l--) {
         unsigned k = SLOT_OF(first, base, l);
+        /*@ assert k == (first - base) / hb_span(l) && k < 64; */
         size_t s = base + span_mul(k, l);
+        /*@ assert s <= first < s + hb_span(l); */
         if (first == s && end - s == SPAN(l))
             return true;
         if (node->child[k].node == 0)
@@ -2023,6 +2051,25 @@ vmm_status_t hbitmap_find_set(hbitmap_t *hb, size_t n, size_t align, size_t hint
 /* Returns true when the summary of slot k of node (level l, first entry s)
  * matches the child and the slot respects the canonical form and the
  * padding rule (nothing used at or above num_entries). */
+/*@ requires \valid_read(hb) && l < HBITMAP_MAX_HEIGHT && k < 64;
+    requires hb_tree(node, l) && s <= HBITMAP_MAX_ENTRIES;
+    requires l > 0 && node->child[k].node != \null ==>
+               \forall integer j; 0 <= j < 64 ==> node->child[k].node->pre[j] <= hb_span(l - 1) &&
+                 node->child[k].node->suf[j] <= hb_span(l - 1) &&
+                 node->child[k].node->max[j] <= hb_span(l - 1);
+    assigns \nothing;
+    ensures flags: \result != 0 ==> !(node->child[k].node != \null && BIT(node->full, k));
+    ensures uniform: \result != 0 && node->child[k].node == \null ==>
+              node->pre[k] == node->suf[k] == node->max[k] == (BIT(node->full, k) ? 0 : hb_span(l));
+    ensures padding: \result != 0 && node->child[k].node == \null && BIT(node->full, k) ==>
+              s + hb_span(l) <= hb->num_entries;
+    ensures leaf: \result != 0 && node->child[k].node != \null && l == 0 ==>
+              s < hb->num_entries &&
+              LEAF_PRE_IS(node->child[k].leaf, 0, 4096, node->pre[k]) &&
+              LEAF_SUF_IS(node->child[k].leaf, 0, 4096, node->suf[k]) &&
+              (hb->num_entries - s < 4096 ==>
+                 LEAF_FREE(node->child[k].leaf, hb->num_entries - s, 4096));
+*/
 static bool slot_ok(const hbitmap_t *hb, const hb_node_t *node, unsigned k, unsigned l, size_t s)
 {
     hb_runs_t r;
@@ -2050,11 +2097,44 @@ static bool slot_ok(const hbitmap_t *hb, const hb_node_t *node, unsigned k, unsi
     return node->pre[k] == r.pre && node->suf[k] == r.suf && node->max[k] == r.max;
 }
 
+/* Returns true when every group of node whose runs are known (not
+ * GROUP_STALE) holds the runs of its slots' summaries (slots of span cs). */
+/*@ requires \valid_read(node) && cs <= 18014398509481984;
+    requires \forall integer j; 0 <= j < 64 ==>
+               node->pre[j] <= cs && node->suf[j] <= cs && node->max[j] <= cs;
+    assigns \nothing;
+*/
+static bool node_groups_ok(const hb_node_t *node, size_t cs)
+{
+    /*@ loop invariant 0 <= g <= 8;
+        loop assigns g;
+        loop variant 8 - g;
+    */
+    for (unsigned g = 0; g < HBITMAP_NODE_GROUPS; g++) {
+        hb_runs_t gr = slot_group_runs(node, g, cs);
+        if (node->gmax[g] != GROUP_STALE &&
+            (node->gpre[g] != gr.pre || node->gsuf[g] != gr.suf || node->gmax[g] != gr.max))
+            return false; /* group runs known but not those of the slots */
+    }
+    return true;
+}
+
 /* Returns true when every slot of node (its slots of level l, first entry
  * base) respects the flags and the padding rule, and a uniform slot its
  * summary (a pointer slot's child is not read); stores in *runs the node's
  * runs from its slots' summaries (what node_runs computes), in the same
  * pass. */
+/*@ requires \valid_read(hb) && \valid_read(node) && \valid(runs) && l < HBITMAP_MAX_HEIGHT;
+    requires \separated(runs, node) && \separated(runs, hb);
+    assigns *runs;
+    ensures \result != 0 ==> RUNS_OK(*runs, 64 * hb_span(l));
+    ensures \result != 0 ==> \forall integer j; 0 <= j < 64 ==>
+              node->pre[j] <= hb_span(l) && node->suf[j] <= hb_span(l) &&
+              node->max[j] <= hb_span(l) &&
+              (node->child[j].node != \null ==> !BIT(node->full, j)) &&
+              (node->child[j].node == \null ==>
+                 node->pre[j] == node->suf[j] == node->max[j] == (BIT(node->full, j) ? 0 : hb_span(l)));
+*/
 static bool node_slots_ok(const hbitmap_t *hb, const hb_node_t *node, unsigned l, size_t base,
                           hb_runs_t *runs)
 {
@@ -2067,15 +2147,25 @@ static bool node_slots_ok(const hbitmap_t *hb, const hb_node_t *node, unsigned l
     unsigned some = whole < HBITMAP_FANOUT && (below & (cs - 1u)) != 0 ? whole + 1u : whole;
     if (whole < HBITMAP_FANOUT && (node->full >> whole) != 0)
         return false; /* FULL over padding */
-    for (unsigned g = 0; g < HBITMAP_NODE_GROUPS; g++) {
-        hb_runs_t gr = slot_group_runs(node, g, cs);
-        if (node->gmax[g] != GROUP_STALE &&
-            (node->gpre[g] != gr.pre || node->gsuf[g] != gr.suf || node->gmax[g] != gr.max))
-            return false; /* group runs known but not those of the slots */
-    }
+    /*@ assert cs == hb_span(l) && cs <= 18014398509481984; */
+    /*@ loop invariant 0 <= j <= 64;
+        loop invariant run <= cs * j && r.pre <= cs * j && r.max <= cs * j;
+        loop invariant run <= 18014398509481984 * j && r.pre <= 18014398509481984 * j &&
+                       r.max <= 18014398509481984 * j;
+        loop invariant r.suf == 0;
+        loop invariant \forall integer i; 0 <= i < j ==>
+              node->pre[i] <= cs && node->suf[i] <= cs && node->max[i] <= cs &&
+              (node->child[i].node != \null ==> !BIT(node->full, i)) &&
+              (node->child[i].node == \null ==>
+                 node->pre[i] == node->suf[i] == node->max[i] == (BIT(node->full, i) ? 0 : cs));
+        loop assigns j, run, r, in_prefix;
+        loop variant 64 - j;
+    */
     for (unsigned j = 0; j < HBITMAP_FANOUT; j++) {
         bool full = (node->full & SLOT_BIT(j)) != 0;
         size_t pre = node->pre[j];
+        if (pre > cs || node->suf[j] > cs || node->max[j] > cs)
+            return false; /* a summary larger than its slot */
         if (node->child[j].node != 0) {
             if (full || j >= some)
                 return false; /* FULL pointer slot, node in the padding */
@@ -2099,11 +2189,16 @@ static bool node_slots_ok(const hbitmap_t *hb, const hb_node_t *node, unsigned l
     r.max = MAX(r.max, run);
     r.suf = run;
     *runs = r;
-    return true;
+    return node_groups_ok(node, cs);
 }
 
 /* Returns true when runs r of the node in pointer slot k of up (level l)
  * are that slot's summary and not uniform (a uniform node is merged). */
+/*@ requires \valid_read(up) && k < 64 && l <= HBITMAP_MAX_HEIGHT;
+    assigns \nothing;
+    ensures \result != 0 <==> (r.max != 0 && r.pre != hb_span(l) && up->pre[k] == r.pre &&
+                               up->suf[k] == r.suf && up->max[k] == r.max);
+*/
 static bool child_runs_ok(const hb_node_t *up, unsigned k, unsigned l, hb_runs_t r)
 {
     return r.max != 0 && r.pre != SPAN(l) && up->pre[k] == r.pre && up->suf[k] == r.suf &&
@@ -2112,32 +2207,40 @@ static bool child_runs_ok(const hb_node_t *up, unsigned k, unsigned l, hb_runs_t
 
 /* Checks the path from the root to entry i (see hbitmap.h): every slot of
  * its nodes, each node's runs against its slot's summary above, the leaf.
- * A node or leaf already in seen (per depth: the path to the other end of
- * a range) is not checked again; the path's are stored there. */
-static bool path_ok(const hbitmap_t *hb, size_t i, const void **seen)
+ * A node or leaf also on the path to entry done (checked already: the
+ * other end of a range; NONE for none) is not checked again: the paths
+ * share the nodes whose span holds both entries. */
+/*@ requires HB_READABLE(hb) && i < hb->num_entries;
+    assigns \nothing;
+*/
+static bool path_ok(const hbitmap_t *hb, size_t i, size_t done)
 {
     const hb_node_t *node = &hb->root, *up = 0;
     size_t base = 0;
     unsigned uk = 0;
-    for (unsigned l = hb->height - 1u, d = 0;; l--, d++) {
-        if (seen[d] != node) {
+    /*@ loop invariant 0 <= l < hb->height;
+        loop invariant hb_tree(node, l);
+        loop invariant base <= i < base + 64 * hb_span(l);
+        loop invariant up != \null ==> \valid_read(up) && uk < 64;
+        loop assigns l, node, base, up, uk;
+        loop variant l;
+    */
+    for (unsigned l = hb->height - 1u;; l--) {
+        if ((i ^ done) >> SHIFT(l + 1u) != 0) { /* not on done's path */
             hb_runs_t r;
-            seen[d] = node;
             if (!node_slots_ok(hb, node, l, base, &r))
                 return false;
             if (up != 0 && !child_runs_ok(up, uk, l + 1u, r))
                 return false; /* uniform node not merged, summary wrong */
         }
         unsigned k = SLOT_OF(i, base, l);
-        size_t s = base + ((size_t)k << SHIFT(l));
+        /*@ assert k == (i - base) / hb_span(l) && k < 64; */
+        size_t s = base + span_mul(k, l);
+        /*@ assert s <= i < s + hb_span(l); */
         if (node->child[k].node == 0)
             return true;
-        if (l == 0) {
-            if (seen[d + 1u] == node->child[k].leaf)
-                return true;
-            seen[d + 1u] = node->child[k].leaf;
-            return slot_ok(hb, node, k, 0, s);
-        }
+        if (l == 0)
+            return (i ^ done) >> HBITMAP_LEAF_SHIFT == 0 || slot_ok(hb, node, k, 0, s);
         up = node;
         uk = k;
         base = s;
@@ -2147,14 +2250,22 @@ static bool path_ok(const hbitmap_t *hb, size_t i, const void **seen)
 
 /* Checks the paths from the root to first and to first + n - 1 (see
  * hbitmap.h); the nodes they share once. */
+/*@ requires hb != \null ==> HB_READABLE(hb);
+    assigns \nothing;
+    ensures \result != 0 ==> hb != \null && n != 0 && first < hb->num_entries &&
+                             n <= hb->num_entries - first;
+*/
 bool hbitmap_check_range(const hbitmap_t *hb, size_t first, size_t n)
 {
-    const void *seen[HBITMAP_MAX_HEIGHT + 1u] = {0};
-    return range_ok(hb, first, n) && path_ok(hb, first, seen) &&
-           path_ok(hb, first + n - 1u, seen);
+    return range_ok(hb, first, n) && path_ok(hb, first, NONE) &&
+           path_ok(hb, first + n - 1u, first);
 }
 
 /* Checks the path from the root to entry i (see hbitmap.h). */
+/*@ requires hb != \null ==> HB_READABLE(hb);
+    assigns \nothing;
+    ensures \result != 0 ==> hb != \null && i < hb->num_entries;
+*/
 bool hbitmap_check_at(const hbitmap_t *hb, size_t i)
 {
     return hbitmap_check_range(hb, i, 1);
