@@ -203,6 +203,7 @@ for unit in $UNITS; do
 done
 mapfile -t shards < <(printf '%s\n' "${shards[@]}" | sort -s -k1,1gr | cut -d' ' -f2-)
 WP_PAR=$((JOBS / ${#shards[@]} > 1 ? JOBS / ${#shards[@]} : 1))
+WP_PAR=${VMM_WP_PAR:-$WP_PAR}
 start=$(date +%s)
 for spec in "${shards[@]}"; do
   while (($(jobs -rp | wc -l) >= JOBS)); do wait -n || true; done
