@@ -737,20 +737,52 @@ static hb_runs_t slot_group_runs(const hb_node_t *node, unsigned g, size_t cs)
 /* Marks the runs of the groups of node holding slots [ka, kb] unknown
  * (their slots' summaries changed): node_group_runs recomputes them when
  * it needs them, node_scan reads such a group's slots. */
+/*@ requires \valid(node) && ka <= kb < 64;
+    assigns node->gmax[ka / 8 .. kb / 8];
+    ensures \forall integer g; ka / 8 <= g <= kb / 8 ==> node->gmax[g] == GROUP_STALE;
+*/
 static void node_groups_stale(hb_node_t *node, unsigned ka, unsigned kb)
 {
+    /*@ loop invariant ka / 8 <= g <= kb / 8 + 1;
+        loop invariant \forall integer j; ka / 8 <= j < g ==> node->gmax[j] == GROUP_STALE;
+        loop assigns g, node->gmax[ka / 8 .. kb / 8];
+        loop variant kb / 8 + 1 - g;
+    */
     for (unsigned g = ka / HBITMAP_GROUP_SLOTS; g <= kb / HBITMAP_GROUP_SLOTS; g++)
         node->gmax[g] = GROUP_STALE;
 }
 
 /* Returns the free runs of a node of level l from its group runs (what
  * node_runs computes from its slots), first recomputing the unknown ones. */
+/*@ requires \valid(node) && 1 <= l <= HBITMAP_MAX_HEIGHT;
+    requires HB_SLOTS_RUNS_OK(node, hb_span(l - 1));
+    requires HB_GROUPS_RUNS_OK(node, hb_span(l - 1));
+    assigns node->gpre[0 .. 7], node->gsuf[0 .. 7], node->gmax[0 .. 7];
+    ensures RUNS_OK(\result, 64 * hb_span(l - 1));
+    ensures \forall integer g; 0 <= g < 8 ==> node->gpre[g] <= 8 * hb_span(l - 1) &&
+              node->gsuf[g] <= 8 * hb_span(l - 1) && node->gmax[g] <= 8 * hb_span(l - 1);
+*/
 static hb_runs_t node_group_runs(hb_node_t *node, unsigned l)
 {
     size_t gs = SPAN(l - 1u) * HBITMAP_GROUP_SLOTS;
+    /*@ assert SPAN(l - 1u) == hb_span(l - 1) && hb_span(l - 1) <= 18014398509481984; */
+    /*@ assert gs == 8 * hb_span(l - 1) <= 144115188075855872; */
     hb_runs_t r = {0, 0, 0};
     size_t run = 0;
     bool in_prefix = true;
+    /*@ loop invariant 0 <= g <= 8;
+        loop invariant run <= gs * g && r.pre <= gs * g && r.max <= gs * g;
+        loop invariant run <= 144115188075855872 * g && r.pre <= 144115188075855872 * g &&
+                       r.max <= 144115188075855872 * g;
+        loop invariant r.suf == 0;
+        loop invariant \forall integer j; 0 <= j < g ==> node->gpre[j] <= gs &&
+                         node->gsuf[j] <= gs && node->gmax[j] <= gs;
+        loop invariant \forall integer j; g <= j < 8 ==> node->gmax[j] != GROUP_STALE ==>
+                         node->gpre[j] <= gs && node->gsuf[j] <= gs && node->gmax[j] <= gs;
+        loop assigns g, run, r, in_prefix, node->gpre[0 .. 7], node->gsuf[0 .. 7],
+                     node->gmax[0 .. 7];
+        loop variant 8 - g;
+    */
     for (unsigned g = 0; g < HBITMAP_NODE_GROUPS; g++) {
         if (node->gmax[g] == GROUP_STALE) {
             hb_runs_t c = slot_group_runs(node, g, SPAN(l - 1u));
@@ -1639,12 +1671,14 @@ static inline bool leaf_slot_apply(hbitmap_t *hb, hb_node_t *node, unsigned k, s
     requires \forall integer j; 0 <= j < 64 ==> node->suf[j] <= cs;
     assigns \nothing;
     ensures \result <= 18014398509481984 * \old(k);
+    ensures \result <= cs * \old(k);
 */
 static size_t node_free_before(const hb_node_t *node, unsigned k, size_t cs)
 {
     size_t run = 0;
     /*@ loop invariant 0 <= k <= \at(k, Pre);
         loop invariant run <= 18014398509481984 * (\at(k, Pre) - k);
+        loop invariant run == cs * (\at(k, Pre) - k);
         loop assigns k, run;
         loop variant k;
     */
@@ -1663,16 +1697,19 @@ static size_t node_free_before(const hb_node_t *node, unsigned k, size_t cs)
     requires \forall integer j; 0 <= j < 64 ==> node->pre[j] <= cs;
     assigns \nothing;
     ensures \result <= 18014398509481984 * (63 - k);
+    ensures \result <= cs * (63 - k);
 */
 static size_t node_free_after(const hb_node_t *node, unsigned k, size_t cs)
 {
     size_t run = 0;
     /*@ loop invariant k + 1 <= j <= 64;
         loop invariant run <= 18014398509481984 * (j - k - 1);
+        loop invariant run == cs * (j - k - 1);
         loop assigns j, run;
         loop variant 64 - j;
     */
     for (unsigned j = k + 1u; j < HBITMAP_FANOUT; j++) {
+        /*@ assert run + cs == cs * (j - k) && (j - k) * cs <= (63 - k) * cs; */
         if (node->pre[j] != cs)
             return run + node->pre[j];
         run += cs;
@@ -1700,9 +1737,21 @@ static hb_runs_t runs_cat(hb_runs_t a, size_t sa, hb_runs_t b, size_t sb)
 }
 
 /* Returns the runs of slots [k0, k1] of node (slots of span cs) together. */
+/*@ requires \valid_read(node) && k0 <= k1 < 64 && cs <= 18014398509481984;
+    requires \forall integer j; k0 <= j <= k1 ==>
+               node->pre[j] <= cs && node->suf[j] <= cs && node->max[j] <= cs;
+    assigns \nothing;
+    ensures RUNS_OK(\result, (k1 - k0 + 1) * cs);
+*/
 static hb_runs_t section_runs(const hb_node_t *node, unsigned k0, unsigned k1, size_t cs)
 {
     hb_runs_t r = slot_runs(node, k0);
+    /*@ loop invariant k0 + 1 <= k <= k1 + 1;
+        loop invariant RUNS_OK(r, (k - k0) * cs);
+        loop invariant (k - k0) * cs <= 64 * 18014398509481984;
+        loop assigns k, r;
+        loop variant k1 + 1 - k;
+    */
     for (unsigned k = k0 + 1u; k <= k1; k++)
         r = runs_cat(r, (size_t)(k - k0) * cs, slot_runs(node, k), cs);
     return r;
@@ -1714,16 +1763,26 @@ static hb_runs_t section_runs(const hb_node_t *node, unsigned k0, unsigned k1, s
  * the group runs (recomputing the unknown ones, so that first fit then
  * finds the groups known); a clear from the section's runs now and the
  * free entries around it. */
+/*@ requires \valid(node) && 1 <= l <= HBITMAP_MAX_HEIGHT && k0 <= k1 < 64;
+    requires HB_SLOTS_RUNS_OK(node, hb_span(l - 1));
+    requires HB_GROUPS_RUNS_OK(node, hb_span(l - 1));
+    requires RUNS_OK(was, 64 * hb_span(l - 1));
+    assigns node->gpre[0 .. 7], node->gsuf[0 .. 7], node->gmax[0 .. 7];
+    ensures RUNS_OK(\result, 64 * hb_span(l - 1));
+*/
 static inline hb_runs_t node_runs_after(hb_node_t *node, unsigned l, unsigned k0, unsigned k1,
                                         bool set, hb_runs_t was)
 {
     if (set)
         return node_group_runs(node, l);
     size_t cs = SPAN(l - 1u);
+    /*@ assert cs == hb_span(l - 1) && cs <= 18014398509481984; */
     size_t ss = (size_t)(k1 - k0 + 1u) * cs;
+    /*@ assert ss == (k1 - k0 + 1) * cs <= 64 * cs; */
     hb_runs_t c = section_runs(node, k0, k1, cs);
     size_t left = node_free_before(node, k0, cs);
     size_t right = node_free_after(node, k1, cs);
+    /*@ assert left + ss + right <= 64 * cs; */
     hb_runs_t r = was;
     r.max = MAX(was.max, runs_through(c, left, right, ss));
     if (left == (size_t)k0 * cs)
@@ -1745,6 +1804,13 @@ typedef struct hb_frame {
 
 /* Opens the walk's frame for node (its slots of level l, first entry base)
  * and the part [a, b) of the range inside it. */
+/*@ requires \valid(f) && l < HBITMAP_MAX_HEIGHT;
+    requires base <= a < b && b - base <= 64 * hb_span(l);
+    assigns *f;
+    ensures f->node == node && f->base == base && f->dirty == 0;
+    ensures f->k0 == (a - base) / hb_span(l) && f->k1 == (b - 1 - base) / hb_span(l);
+    ensures f->k == f->k0 && f->k0 <= f->k1 < 64;
+*/
 static void frame_open(hb_frame_t *f, hb_node_t *node, unsigned l, size_t base, size_t a,
                        size_t b)
 {
@@ -1752,6 +1818,7 @@ static void frame_open(hb_frame_t *f, hb_node_t *node, unsigned l, size_t base, 
     f->base = base;
     f->k0 = SLOT_OF(a, base, l);
     f->k1 = SLOT_OF(b - 1u, base, l);
+    /*@ assert (a - base) / hb_span(l) <= (b - 1 - base) / hb_span(l) < 64; */
     f->k = f->k0;
     f->dirty = false;
 }
