@@ -1618,6 +1618,22 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
  * a child that became uniform is freed and the slot made EMPTY/FULL.
  * Returns false when the summary is what it was (the levels above, which
  * see the slot only through it, need no update). */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && \valid(node);
+    requires l < HBITMAP_MAX_HEIGHT && k < 64 && node->child[k].node != \null;
+    requires l == 0 ==> hb->leaves > 0;
+    requires l > 0 ==> hb->nodes > 0;
+    requires RUNS_OK(r, hb_span(l));
+    assigns hb->nodes, hb->leaves, node->child[k].node, node->full, node->pre[k],
+            node->suf[k], node->max[k], node->gmax[k / 8];
+    ensures node->pre[k] <= hb_span(l) && node->suf[k] <= hb_span(l) &&
+            node->max[k] <= hb_span(l);
+    ensures \result == 0 ==> node->child[k].node == \old(node->child[k].node) &&
+              node->full == \old(node->full) && hb->nodes == \old(hb->nodes) &&
+              hb->leaves == \old(hb->leaves) && node->pre[k] == \old(node->pre[k]) &&
+              node->suf[k] == \old(node->suf[k]) && node->max[k] == \old(node->max[k]) &&
+              node->gmax[k / 8] == \old(node->gmax[k / 8]);
+    ensures \result != 0 ==> node->gmax[k / 8] == GROUP_STALE;
+*/
 static inline bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, hb_runs_t r)
 {
     if (node->pre[k] == r.pre && node->suf[k] == r.suf && node->max[k] == r.max)
@@ -1828,9 +1844,25 @@ static void frame_open(hb_frame_t *f, hb_node_t *node, unsigned l, size_t base, 
  * when it became uniform). A node of which at most INCR_SLOTS slots were
  * touched gets its runs by node_runs_after; one of which more were, from
  * its group runs. Nothing when no summary of f changed. */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && \valid_read(f) && \valid(up);
+    requires \valid(f->node) && \valid(up->node) && l < HBITMAP_MAX_HEIGHT - 1;
+    requires f->k0 <= f->k1 < 64 && up->k < 64 && up->node->child[up->k].node != \null;
+    requires HB_SLOTS_RUNS_OK(f->node, hb_span(l)) && HB_GROUPS_RUNS_OK(f->node, hb_span(l));
+    requires HB_SLOTS_RUNS_OK(up->node, hb_span(l + 1));
+    requires hb->nodes > 0;
+    requires \separated(f, up, f->node, up->node, &hb->nodes, &hb->leaves);
+    assigns hb->nodes, hb->leaves, up->dirty, f->node->gpre[0 .. 7], f->node->gsuf[0 .. 7],
+            f->node->gmax[0 .. 7], up->node->child[up->k].node, up->node->full,
+            up->node->pre[up->k], up->node->suf[up->k], up->node->max[up->k],
+            up->node->gmax[up->k / 8];
+    ensures up->node->pre[up->k] <= hb_span(l + 1) && up->node->suf[up->k] <= hb_span(l + 1) &&
+            up->node->max[up->k] <= hb_span(l + 1);
+    ensures \old(up->dirty) != 0 ==> up->dirty != 0;
+*/
 static void frame_close(hbitmap_t *hb, const hb_frame_t *f, hb_frame_t *up, unsigned l,
                         bool set)
 {
+    /*@ assert hb_span(l + 1) == 64 * hb_span(l); */
     if (!f->dirty)
         return;
     hb_runs_t was = slot_runs(up->node, up->k);
