@@ -32,7 +32,11 @@
 #      replace proofs/wp-cache by that dir),
 #      VMM_WP_SESSION=<dir> (default proofs/wp-session, committed: the
 #      split scripts, replayed; written in `update` mode only),
-#      VMM_WP_TIMEOUT=<s> (default 10), VMM_WP_JOBS=<n> (default nproc).
+#      VMM_WP_TIMEOUT=<s> (default 10), VMM_WP_JOBS=<n> frama-c runs at once
+#      (default 2 x nproc when replaying, nproc in `update` mode),
+#      VMM_WP_PAR=<n> WP's -wp-par per run (default 8 when replaying, else
+#      JOBS / shards), VMM_WP_FLAGS=<options> (extra frama-c options of
+#      every run, for experiments).
 # No global -wp-split (it made 3443 goals): the auto-search strategy wp:split
 # splits only a goal the prover failed on, wp:range does bit positions.
 set -euo pipefail
@@ -63,7 +67,18 @@ else
   PROVERS=tip,cvc4
 fi
 TIMEOUT=${VMM_WP_TIMEOUT:-10}
-JOBS=${VMM_WP_JOBS:-$(nproc)}
+# A replay is mostly cache look-ups: WP passes each cached answer through
+# its prover queue and idles between them with a small -wp-par, so a
+# replay runs twice as many frama-c as cores, each with -wp-par 8 (warm:
+# 118 -> 66 s wall, same CPU; cold, empty cache: every goal still proved,
+# CVC4's limit is CPU time; proofs/RESULTS.md, "Round 11").
+if [[ $CACHE_MODE == replay || $CACHE_MODE == offline ]]; then
+  JOBS=${VMM_WP_JOBS:-$(($(nproc) * 2))}
+  REPLAY_PAR=8
+else
+  JOBS=${VMM_WP_JOBS:-$(nproc)}
+  REPLAY_PAR=
+fi
 
 # unit_source/unit_flags NAME: the file a unit proves, and its extra flags
 # (hbitmap.c uses _Static_assert: C11; its allocator calls go through
@@ -87,9 +102,7 @@ unit_shards() {
 }
 # shard_fcts NAME N: frama-c's function selection for shard N of the unit.
 # Shard N >= 1 is line N of proofs/NAME.shards (-wp-fct; a word starting with
-# "-" on the line is a frama-c option of that run only: -wp-no-pruning, for a
-# shard whose every goal a cold run proves without Qed's pruning, which is
-# 2-5x slower there, see proofs/RESULTS.md, "Shards"). Shard 0 is the
+# "-" on the line is a frama-c option of that run only). Shard 0 is the
 # rest: every function in no shard line and not in proofs/NAME.skip (the
 # functions without a contract yet, not handed to WP), so a new function
 # is always proved somewhere; then a second WP pass proves the lemmas
@@ -154,6 +167,10 @@ classify() {
 # run_wp UNIT N: runs WP over shard N of the unit's production file into
 # $OUT/UNIT/N/ (report.json, wp.log, rc); the report plug-in turns any goal
 # left unknown into an error, so frama-c exits non-zero then.
+# -wp-no-pruning: Qed's branch pruning was half of a warm run's CPU and
+# proves nothing a prover does not (a cold run without it proves every
+# goal, proofs/RESULTS.md, "Round 11"); it changes the tasks, so the cache
+# holds the unpruned ones.
 run_wp() {
   local dir=$OUT/$1/$2 rc=0 TIMEFORMAT="%R %U %S"
   mkdir -p "$dir"
@@ -164,9 +181,9 @@ run_wp() {
     -warn-unsigned-overflow \
     "$(unit_source "$1")" \
     -wp -wp-rte -wp-prover "$PROVERS" -wp-timeout "$TIMEOUT" -wp-par "$WP_PAR" \
-    -wp-auto wp:split,wp:range -wp-session "$SESSION/$1" \
+    -wp-auto wp:split,wp:range -wp-no-pruning -wp-session "$SESSION/$1" \
     -wp-cache "$CACHE_MODE" -wp-cache-dir "$CACHE" \
-    $(shard_fcts "$1" "$2") \
+    ${VMM_WP_FLAGS:-} $(shard_fcts "$1" "$2") \
     -wp-report-json "$dir/report.json" $(classify "$1") >"$dir/wp.log" 2>&1 || rc=$?
   } 2>"$dir/time"
   echo "$rc" >"$dir/rc"
@@ -202,7 +219,7 @@ for unit in $UNITS; do
   rm -rf "${OUT:?}/$unit"
 done
 mapfile -t shards < <(printf '%s\n' "${shards[@]}" | sort -s -k1,1gr | cut -d' ' -f2-)
-WP_PAR=$((JOBS / ${#shards[@]} > 1 ? JOBS / ${#shards[@]} : 1))
+WP_PAR=${REPLAY_PAR:-$((JOBS / ${#shards[@]} > 1 ? JOBS / ${#shards[@]} : 1))}
 WP_PAR=${VMM_WP_PAR:-$WP_PAR}
 start=$(date +%s)
 for spec in "${shards[@]}"; do
@@ -211,6 +228,27 @@ for spec in "${shards[@]}"; do
   run_wp $spec &
 done
 wait
+# shard_open UNIT N: true when shard N's run left a goal unproved (its
+# log's "Proved goals: X / Y" with X < Y, or no such line).
+shard_open() {
+  awk '/Proved goals:/ {seen = 1; if ($4 != $6) bad = 1} END {exit !(bad || !seen)}' \
+    "$OUT/$1/$2/wp.log" 2>/dev/null
+}
+# A replay runs 2 x nproc frama-c with -wp-par 8: when the cache misses
+# (a changed goal, a cold run) that is up to 16 provers a core, and CVC4's
+# 10 s limit may then cut a goal that proves alone in 1 s. So a shard that
+# left a goal unproved is run again, alone, with -wp-par 1; its second
+# report is the verdict (a goal that does not prove fails both runs).
+if [[ -n $REPLAY_PAR && -z ${VMM_WP_PAR:-} ]]; then
+  for spec in "${shards[@]}"; do
+    # shellcheck disable=SC2086
+    if shard_open $spec; then
+      echo "prove.sh: shard ${spec/ //} left goals unproved under $JOBS runs x -wp-par $WP_PAR; again alone with -wp-par 1"
+      # shellcheck disable=SC2086
+      WP_PAR=1 run_wp $spec
+    fi
+  done
+fi
 secs=$(($(date +%s) - start))
 rc=0
 reports=()
