@@ -11,7 +11,10 @@
  *
  * Checks after every op, in what the op touched: status, the entries of its
  * range (zones entry by entry, gaps by range queries), num_free, the tree's
- * structure on the paths to the range's ends (hbitmap_check_range); after a
+ * structure on the paths to the range's ends (hbitmap_check_range: an
+ * update's paths sorted with the next update's, shared ones once, checked
+ * at the latest at the end of the next op; a failed op's at once; none after
+ * a query, which cannot change a node); after a
  * successful update, that it freed none of the blocks it allocated (no
  * split prepared that it did not make: the allocator the hbitmap gets notes
  * the blocks of the current update) and left the pool empty. A failed op
@@ -74,6 +77,12 @@ typedef struct hb_state {
     bool gap_used[MAX_ZONES - 1];
     size_t model_free;
     bool unchecked; /* an op that may change the tree ran since check_all */
+    unsigned op;    /* the op running (1..), 0 outside ops */
+    /* the ends of an update's range whose paths are not checked yet (npend:
+     * 0 or 2), noted by op pend_op: checked with the next update's, at the
+     * latest at the end of the next op (check_paths_of, paths_flush) */
+    size_t pend[2];
+    unsigned npend, pend_op;
     /* the blocks an update allocated (fresh_alloc): none may be freed by it */
     vmm_allocator_t inner;   /* fail_alloc's interface */
     void *fresh[FRESH_MAX];
@@ -329,8 +338,63 @@ static void check_range(hb_state_t *s, size_t a, size_t b)
     }
 }
 
-/* Checks num_free and the structure on the paths to a and b - 1. */
-static void check_op(hb_state_t *s, size_t a, size_t b)
+/* Checks the tree's structure on the paths to the n entries p[0..n)
+ * (n <= 4), each path once: sorted, an entry in the leaf of the one before
+ * dropped (same path), then two at a time (hbitmap_check_range checks the
+ * nodes two paths share once; neighbours share the most). */
+static void check_paths(hb_state_t *s, size_t *p, unsigned n)
+{
+    for (unsigned i = 1; i < n; i++)
+        for (unsigned j = i; j > 0 && p[j - 1u] > p[j]; j--) {
+            size_t t = p[j];
+            p[j] = p[j - 1u];
+            p[j - 1u] = t;
+        }
+    unsigned m = 0;
+    for (unsigned i = 0; i < n; i++)
+        if (m == 0 || p[i] >> HBITMAP_LEAF_SHIFT != p[m - 1u] >> HBITMAP_LEAF_SHIFT)
+            p[m++] = p[i];
+    for (unsigned i = 0; i < m; i += 2u) {
+        size_t x = p[i], y = i + 1u < m ? p[i + 1u] : x;
+        FUZZ_CHECK(hbitmap_check_range(&s->hb, x, y - x + 1u), "hbitmap-structure",
+                   "the path to %zu or %zu is broken", x, y);
+    }
+}
+
+/* Checks the paths to the ends of [a, b) (a < b <= num) with those still
+ * pending, or (defer, none pending) notes them to be checked with the next
+ * update's: a path an op broke is found by that op's check or the next
+ * op's (paths_flush at its end). */
+static void check_paths_of(hb_state_t *s, size_t a, size_t b, bool defer)
+{
+    size_t p[4] = { a, b - 1u, 0, 0 };
+    unsigned n = 2;
+    if (s->npend != 0) {
+        p[2] = s->pend[0];
+        p[3] = s->pend[1];
+        n = 4;
+        s->npend = 0;
+    } else if (defer) {
+        s->pend[0] = a;
+        s->pend[1] = b - 1u;
+        s->npend = 2;
+        s->pend_op = s->op;
+        return;
+    }
+    check_paths(s, p, n);
+}
+
+/* Checks the pending paths (an earlier update's), if any. */
+static void paths_flush(hb_state_t *s)
+{
+    if (s->npend != 0)
+        check_paths(s, s->pend, s->npend);
+    s->npend = 0;
+}
+
+/* Checks num_free and the structure on the paths to a and b - 1 (defer:
+ * possibly with the next update's, check_paths_of). */
+static void check_op(hb_state_t *s, size_t a, size_t b, bool defer)
 {
     FUZZ_CHECK(hbitmap_num_free(&s->hb) == s->model_free, "hbitmap-free-count",
                "num_free %zu, model %zu", hbitmap_num_free(&s->hb), s->model_free);
@@ -339,10 +403,8 @@ static void check_op(hb_state_t *s, size_t a, size_t b)
                s->hb.num_spare_leaves);
     FUZZ_CHECK(s->alloc.live == s->hb.nodes + s->hb.leaves, "hbitmap-live-blocks",
                "%zu blocks live, tree holds %zu", s->alloc.live, s->hb.nodes + s->hb.leaves);
-    /* (the two paths' shared nodes are checked once) */
     if (a < b && b <= s->num)
-        FUZZ_CHECK(hbitmap_check_range(&s->hb, a, b - a), "hbitmap-structure",
-                   "the path to %zu or %zu is broken", a, b - 1u);
+        check_paths_of(s, a, b, defer);
 }
 
 static void snapshot_take(hb_state_t *s)
@@ -364,7 +426,7 @@ static void snapshot_check(hb_state_t *s, size_t a, size_t b)
                    s->snap_bytes == hbitmap_bytes(&s->hb),
                "hbitmap-failed-op-changed", "a failed op changed the root, num_free, counts "
                "or the allocator (%zu -> %zu blocks)", s->snap_live, s->alloc.live);
-    check_op(s, a, b);
+    check_op(s, a, b, false); /* (a failed op's paths at once) */
     check_range(s, a, b);
 }
 
@@ -472,7 +534,7 @@ static void op_update(hb_state_t *s, unsigned op, size_t a, size_t b, bool set, 
     check_no_over_reserve(s, op == HB_OP_PREPARE ? "prepare + commit"
                              : set ? "set_range" : "clear_range");
     model_apply(s, a, b, set);
-    check_op(s, a, b);
+    check_op(s, a, b, true);
     check_range(s, a, b);
 }
 
@@ -509,7 +571,9 @@ static void op_find(hb_state_t *s, bool do_set, size_t n, size_t align, size_t h
         check_no_over_reserve(s, "find_set");
         model_apply(s, got, got + n, true);
     }
-    check_op(s, got, got + n);
+    /* a query (hbitmap_find takes a const hbitmap_t) changes no node: the
+     * paths stand as the last update's check left them */
+    check_op(s, got, do_set ? got + n : got, true);
     check_range(s, got, got + n);
 }
 
@@ -574,7 +638,8 @@ static void check_all(hb_state_t *s)
     s->unchecked = false;
     FUZZ_CHECK(hbitmap_check(&s->hb), "hbitmap-structure",
                "summaries, counts, padding or canonical form broken");
-    check_op(s, 0, 0);
+    s->npend = 0; /* (every path checked) */
+    check_op(s, 0, 0, false);
     check_range(s, 0, s->num);
 }
 
@@ -591,6 +656,7 @@ static void setup(hb_state_t *s, fuzz_data_t *fd)
     vmm_allocator_t a = { .alloc = fresh_alloc, .free = fresh_free, .ctx = s };
     FUZZ_CHECK_STATUS(hbitmap_init(&s->hb, s->num, &a), VMM_OK, "hbitmap-init");
     memset(s->gap_used, 0, sizeof s->gap_used);
+    s->npend = 0;
     s->model_free = s->num;
     s->unchecked = true; /* (the fresh window too) */
     if (s->num <= 3u * ZONE_MAX) {
@@ -637,6 +703,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     setup(s, &fd);
     for (unsigned k = 1; k <= HBITMAP_MAX_OPS && !fd_empty(&fd); k++) {
         unsigned op = fd_u8(&fd);
+        s->op = k;
         fuzz_op_begin(k, fuzz_op_name(hbitmap_op_desc, HB_OP_COUNT, op));
         size_t a, b;
         s->unchecked |= op != HB_OP_CHECK_ALL && op != HB_OP_TEST && op != HB_OP_FIND &&
@@ -693,8 +760,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         default:
             break;
         }
+        if (s->npend != 0 && s->pend_op != k)
+            paths_flush(s); /* (an earlier op's: checked by the next op at the latest) */
     }
     fuzz_op_begin(0, "(end of input)");
+    paths_flush(s);
     if (s->unchecked) /* (after a check_all and queries only: its verdict stands) */
         check_all(s);
     hbitmap_destroy(&s->hb);
