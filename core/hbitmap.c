@@ -2210,9 +2210,10 @@ static bool node_groups_ok(const hb_node_t *node, size_t cs)
         loop variant 8 - g;
     */
     for (unsigned g = 0; g < HBITMAP_NODE_GROUPS; g++) {
+        if (node->gmax[g] == GROUP_STALE)
+            continue; /* recomputed from the slots when needed */
         hb_runs_t gr = slot_group_runs(node, g, cs);
-        if (node->gmax[g] != GROUP_STALE &&
-            (node->gpre[g] != gr.pre || node->gsuf[g] != gr.suf || node->gmax[g] != gr.max))
+        if (node->gpre[g] != gr.pre || node->gsuf[g] != gr.suf || node->gmax[g] != gr.max)
             return false; /* group runs known but not those of the slots */
     }
     return true;

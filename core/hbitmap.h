@@ -167,6 +167,9 @@ size_t hbitmap_num_free(const hbitmap_t *hb);
 
 /* Returns the bytes of node and leaf storage taken from the allocator. */
 size_t hbitmap_bytes(const hbitmap_t *hb);
+/* Starts loading what a range update from entry i reads first (a hint:
+ * changes nothing; nothing when i is out of bounds). */
+void hbitmap_prefetch(const hbitmap_t *hb, size_t i);
 
 /* Structural checks, for tests and fuzz targets (never needed in
  * production). hbitmap_check walks the whole tree: summaries equal what

@@ -830,11 +830,47 @@ static void test_checks_reject_corruption(void)
     CHECK(fa.live == 0);
 }
 
+/* hbitmap_prefetch is a hint: on every kind of slot (EMPTY, FULL, a
+ * pointer to a node or a leaf), every height, out of bounds and with no
+ * bitmap, it changes nothing (the bitmap compared byte for byte, the
+ * allocator untouched) and reads only what the tree holds (ASan). */
+static void test_prefetch_changes_nothing(void)
+{
+    static const size_t sizes[] = {1, 5000, (size_t)1 << 24, (size_t)1 << 35,
+                                   HBITMAP_MAX_ENTRIES};
+    fail_alloc_t fa;
+    fail_alloc_init(&fa);
+    vmm_allocator_t a = fail_alloc_iface(&fa);
+    static hbitmap_t hb, copy;
+    hbitmap_prefetch(0, 0);
+    for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+        size_t num = sizes[z];
+        CHECK_OK(hbitmap_init(&hb, num, &a));
+        if (num > 8192u) { /* a FULL leaf slot, a leaf, a FULL node slot */
+            CHECK_OK(hbitmap_set_range(&hb, 4096, 4096));
+            CHECK_OK(hbitmap_set_range(&hb, 8192 + 7, 100));
+            CHECK_OK(hbitmap_set_range(&hb, num - ((size_t)1 << 18), (size_t)1 << 18));
+        } else {
+            CHECK_OK(hbitmap_set_range(&hb, 0, 1));
+        }
+        size_t live = fa.live;
+        memcpy(&copy, &hb, sizeof hb);
+        const size_t at[] = {0, 4096, 8192 + 7, 8192 + 200, num / 2u, num - 1u, num,
+                             num + 1u, SIZE_MAX};
+        for (size_t i = 0; i < sizeof at / sizeof at[0]; i++)
+            hbitmap_prefetch(&hb, at[i]);
+        CHECK(memcmp(&copy, &hb, sizeof hb) == 0 && fa.live == live && hbitmap_check(&hb));
+        hbitmap_destroy(&hb);
+        CHECK(fa.live == 0);
+    }
+}
+
 int main(void)
 {
     RUN(test_bit_scan_builtins);
     RUN(test_checks_reject_corruption);
     RUN(test_errors);
+    RUN(test_prefetch_changes_nothing);
     RUN(test_split_failures);
     RUN(test_search_ends_at_root_span);
     RUN(test_first_fit_vs_flat);
