@@ -427,6 +427,25 @@ static void groups_update(hb_leaf_t *lf, size_t a, size_t b, bool set)
     }
 }
 
+/* Returns the runs of a slot of span sb placed right after a section of
+ * span sa with runs a: the runs of the two together. */
+/*@ requires RUNS_OK(a, sa) && RUNS_OK(b, sb);
+    requires sa + sb <= HBITMAP_MAX_ENTRIES;
+    assigns \nothing;
+    ensures RUNS_OK(\result, sa + sb);
+    ensures \result.pre == (a.pre == sa ? sa + b.pre : a.pre);
+    ensures \result.suf == (b.suf == sb ? sb + a.suf : b.suf);
+    ensures \result.max == \max(\max(a.max, b.max), a.suf + b.pre);
+*/
+static hb_runs_t runs_cat(hb_runs_t a, size_t sa, hb_runs_t b, size_t sb)
+{
+    hb_runs_t r;
+    r.pre = a.pre == sa ? sa + b.pre : a.pre;
+    r.suf = b.suf == sb ? sb + a.suf : b.suf;
+    r.max = MAX(MAX(a.max, b.max), a.suf + b.pre);
+    return r;
+}
+
 /* Returns the free runs of lf from its group runs. */
 /*@ requires \valid_read(lf);
     requires \forall integer g; 0 <= g < 8 ==>
@@ -437,29 +456,14 @@ static void groups_update(hb_leaf_t *lf, size_t a, size_t b, bool set)
 static hb_runs_t leaf_group_runs(const hb_leaf_t *lf)
 {
     hb_runs_t r = {0, 0, 0};
-    size_t run = 0;
-    bool in_prefix = true;
-    /*@ loop invariant 0 <= g <= 8;
-        loop invariant run <= 512 * g && r.pre <= 512 * g && r.max <= 512 * g;
-        loop invariant r.suf == 0;
-        loop assigns g, run, r, in_prefix;
+    /*@ loop invariant 0 <= g <= 8 && RUNS_OK(r, 512 * g);
+        loop assigns g, r;
         loop variant 8 - g;
     */
     for (unsigned g = 0; g < HBITMAP_LEAF_GROUPS; g++) {
-        if (lf->gpre[g] == GROUP_ENTRIES) {
-            run += GROUP_ENTRIES;
-            continue;
-        }
-        if (in_prefix)
-            r.pre = run + lf->gpre[g];
-        in_prefix = false;
-        r.max = MAX(r.max, MAX(run + lf->gpre[g], lf->gmax[g]));
-        run = lf->gsuf[g];
+        hb_runs_t c = {lf->gpre[g], lf->gsuf[g], lf->gmax[g]};
+        r = runs_cat(r, g * GROUP_ENTRIES, c, GROUP_ENTRIES);
     }
-    if (in_prefix)
-        r.pre = run;
-    r.max = MAX(r.max, run);
-    r.suf = run;
     return r;
 }
 
@@ -565,6 +569,39 @@ static void store_runs(hb_node_t *node, unsigned k, hb_runs_t r)
     node->max[k] = r.max;
 }
 
+/* Returns the summary of slot k of node. */
+/*@ requires \valid_read(node) && k < 64;
+    assigns \nothing;
+    ensures \result.pre == node->pre[k] && \result.suf == node->suf[k] &&
+            \result.max == node->max[k];
+*/
+static hb_runs_t slot_runs(const hb_node_t *node, unsigned k)
+{
+    hb_runs_t r = {node->pre[k], node->suf[k], node->max[k]};
+    return r;
+}
+
+/* Returns the runs of slots [k0, k1] of node (slots of span cs) together. */
+/*@ requires \valid_read(node) && k0 <= k1 < 64 && cs <= 18014398509481984;
+    requires \forall integer j; k0 <= j <= k1 ==>
+               node->pre[j] <= cs && node->suf[j] <= cs && node->max[j] <= cs;
+    assigns \nothing;
+    ensures RUNS_OK(\result, (k1 - k0 + 1) * cs);
+*/
+static hb_runs_t section_runs(const hb_node_t *node, unsigned k0, unsigned k1, size_t cs)
+{
+    hb_runs_t r = slot_runs(node, k0);
+    /*@ loop invariant k0 + 1 <= k <= k1 + 1;
+        loop invariant RUNS_OK(r, (k - k0) * cs);
+        loop invariant (k - k0) * cs <= 64 * 18014398509481984;
+        loop assigns k, r;
+        loop variant k1 + 1 - k;
+    */
+    for (unsigned k = k0 + 1u; k <= k1; k++)
+        r = runs_cat(r, (size_t)(k - k0) * cs, slot_runs(node, k), cs);
+    return r;
+}
+
 /* Returns the free runs of a node of level l from its children's summaries. */
 /*@ requires \valid_read(node) && 1 <= l <= HBITMAP_MAX_HEIGHT;
     requires \forall integer k; 0 <= k < 64 ==> node->pre[k] <= hb_span(l - 1) &&
@@ -574,35 +611,8 @@ static void store_runs(hb_node_t *node, unsigned k, hb_runs_t r)
 */
 static hb_runs_t node_runs(const hb_node_t *node, unsigned l)
 {
-    size_t cs = SPAN(l - 1u);
-    /*@ assert cs == hb_span(l - 1) && cs <= 18014398509481984; */
-    hb_runs_t r = {0, 0, 0};
-    size_t run = 0;
-    bool in_prefix = true;
-    /*@ loop invariant 0 <= k <= 64;
-        loop invariant run <= cs * k && r.pre <= cs * k && r.max <= cs * k;
-        loop invariant run <= 18014398509481984 * k && r.pre <= 18014398509481984 * k &&
-                       r.max <= 18014398509481984 * k;
-        loop invariant r.suf == 0;
-        loop assigns k, run, r, in_prefix;
-        loop variant 64 - k;
-    */
-    for (unsigned k = 0; k < HBITMAP_FANOUT; k++) {
-        if (node->pre[k] == cs) {
-            run += cs;
-            continue;
-        }
-        if (in_prefix)
-            r.pre = run + node->pre[k];
-        in_prefix = false;
-        r.max = MAX(r.max, MAX(run + node->pre[k], node->max[k]));
-        run = node->suf[k];
-    }
-    if (in_prefix)
-        r.pre = run;
-    r.max = MAX(r.max, run);
-    r.suf = run;
-    return r;
+    /*@ assert SPAN(l - 1u) == hb_span(l - 1) && hb_span(l - 1) <= 18014398509481984; */
+    return section_runs(node, 0, HBITMAP_FANOUT - 1u, SPAN(l - 1u));
 }
 
 /* Makes every slot of node uniform: FULL when full, else EMPTY. */
@@ -681,59 +691,6 @@ static size_t runs_through(hb_runs_t c, size_t left, size_t right, size_t cs)
     return MAX(c.max, MAX(left + c.pre, c.suf + right));
 }
 
-/* Returns the summary of slot k of node. */
-/*@ requires \valid_read(node) && k < 64;
-    assigns \nothing;
-    ensures \result.pre == node->pre[k] && \result.suf == node->suf[k] &&
-            \result.max == node->max[k];
-*/
-static hb_runs_t slot_runs(const hb_node_t *node, unsigned k)
-{
-    hb_runs_t r = {node->pre[k], node->suf[k], node->max[k]};
-    return r;
-}
-
-/* Returns the free runs of group g of node (slots of span cs) from its
- * slots' summaries (what node_runs computes, over 8 slots). */
-/*@ requires \valid_read(node) && g < 8 && cs <= 18014398509481984;
-    requires \forall integer j; 8 * g <= j < 8 * g + 8 ==>
-               node->pre[j] <= cs && node->suf[j] <= cs && node->max[j] <= cs;
-    assigns \nothing;
-    ensures \result.pre <= 8 * cs && \result.suf <= 8 * cs && \result.max <= 8 * cs;
-*/
-static hb_runs_t slot_group_runs(const hb_node_t *node, unsigned g, size_t cs)
-{
-    hb_runs_t r = {0, 0, 0};
-    size_t run = 0;
-    bool in_prefix = true;
-    /*@ loop invariant 8 * g <= k <= 8 * g + 8;
-        loop invariant run <= cs * (k - 8 * g) && r.pre <= cs * (k - 8 * g) &&
-                       r.max <= cs * (k - 8 * g);
-        loop invariant run <= 18014398509481984 * (k - 8 * g) &&
-                       r.pre <= 18014398509481984 * (k - 8 * g) &&
-                       r.max <= 18014398509481984 * (k - 8 * g);
-        loop invariant r.suf == 0;
-        loop assigns k, run, r, in_prefix;
-        loop variant 8 * g + 8 - k;
-    */
-    for (unsigned k = g * HBITMAP_GROUP_SLOTS; k < (g + 1u) * HBITMAP_GROUP_SLOTS; k++) {
-        if (node->pre[k] == cs) {
-            run += cs;
-            continue;
-        }
-        if (in_prefix)
-            r.pre = run + node->pre[k];
-        in_prefix = false;
-        r.max = MAX(r.max, MAX(run + node->pre[k], node->max[k]));
-        run = node->suf[k];
-    }
-    if (in_prefix)
-        r.pre = run;
-    r.max = MAX(r.max, run);
-    r.suf = run;
-    return r;
-}
-
 /* Marks the runs of the groups of node holding slots [ka, kb] unknown
  * (their slots' summaries changed): node_group_runs recomputes them when
  * it needs them, node_scan reads such a group's slots. */
@@ -764,46 +721,30 @@ static void node_groups_stale(hb_node_t *node, unsigned ka, unsigned kb)
 */
 static hb_runs_t node_group_runs(hb_node_t *node, unsigned l)
 {
-    size_t gs = SPAN(l - 1u) * HBITMAP_GROUP_SLOTS;
-    /*@ assert SPAN(l - 1u) == hb_span(l - 1) && hb_span(l - 1) <= 18014398509481984; */
-    /*@ assert gs == 8 * hb_span(l - 1) <= 144115188075855872; */
+    size_t cs = SPAN(l - 1u), gs = cs * HBITMAP_GROUP_SLOTS;
+    /*@ assert cs == hb_span(l - 1) && cs <= 18014398509481984; */
+    /*@ assert gs == 8 * cs <= 144115188075855872; */
     hb_runs_t r = {0, 0, 0};
-    size_t run = 0;
-    bool in_prefix = true;
-    /*@ loop invariant 0 <= g <= 8;
-        loop invariant run <= gs * g && r.pre <= gs * g && r.max <= gs * g;
-        loop invariant run <= 144115188075855872 * g && r.pre <= 144115188075855872 * g &&
-                       r.max <= 144115188075855872 * g;
-        loop invariant r.suf == 0;
+    /*@ loop invariant 0 <= g <= 8 && RUNS_OK(r, gs * g);
+        loop invariant gs * g <= 8 * 144115188075855872;
         loop invariant \forall integer j; 0 <= j < g ==> node->gpre[j] <= gs &&
                          node->gsuf[j] <= gs && node->gmax[j] <= gs;
         loop invariant \forall integer j; g <= j < 8 ==> node->gmax[j] != GROUP_STALE ==>
                          node->gpre[j] <= gs && node->gsuf[j] <= gs && node->gmax[j] <= gs;
-        loop assigns g, run, r, in_prefix, node->gpre[0 .. 7], node->gsuf[0 .. 7],
-                     node->gmax[0 .. 7];
+        loop assigns g, r, node->gpre[0 .. 7], node->gsuf[0 .. 7], node->gmax[0 .. 7];
         loop variant 8 - g;
     */
     for (unsigned g = 0; g < HBITMAP_NODE_GROUPS; g++) {
+        unsigned k0 = g * HBITMAP_GROUP_SLOTS;
         if (node->gmax[g] == GROUP_STALE) {
-            hb_runs_t c = slot_group_runs(node, g, SPAN(l - 1u));
+            hb_runs_t c = section_runs(node, k0, k0 + HBITMAP_GROUP_SLOTS - 1u, cs);
             node->gpre[g] = c.pre;
             node->gsuf[g] = c.suf;
             node->gmax[g] = c.max;
         }
-        if (node->gpre[g] == gs) {
-            run += gs;
-            continue;
-        }
-        if (in_prefix)
-            r.pre = run + node->gpre[g];
-        in_prefix = false;
-        r.max = MAX(r.max, MAX(run + node->gpre[g], node->gmax[g]));
-        run = node->gsuf[g];
+        hb_runs_t c = {node->gpre[g], node->gsuf[g], node->gmax[g]};
+        r = runs_cat(r, gs * g, c, gs);
     }
-    if (in_prefix)
-        r.pre = run;
-    r.max = MAX(r.max, run);
-    r.suf = run;
     return r;
 }
 
@@ -1733,46 +1674,6 @@ static size_t node_free_after(const hb_node_t *node, unsigned k, size_t cs)
     return run;
 }
 
-/* Returns the runs of a slot of span sb placed right after a section of
- * span sa with runs a: the runs of the two together. */
-/*@ requires RUNS_OK(a, sa) && RUNS_OK(b, sb);
-    requires sa + sb <= HBITMAP_MAX_ENTRIES;
-    assigns \nothing;
-    ensures RUNS_OK(\result, sa + sb);
-    ensures \result.pre == (a.pre == sa ? sa + b.pre : a.pre);
-    ensures \result.suf == (b.suf == sb ? sb + a.suf : b.suf);
-    ensures \result.max == \max(\max(a.max, b.max), a.suf + b.pre);
-*/
-static hb_runs_t runs_cat(hb_runs_t a, size_t sa, hb_runs_t b, size_t sb)
-{
-    hb_runs_t r;
-    r.pre = a.pre == sa ? sa + b.pre : a.pre;
-    r.suf = b.suf == sb ? sb + a.suf : b.suf;
-    r.max = MAX(MAX(a.max, b.max), a.suf + b.pre);
-    return r;
-}
-
-/* Returns the runs of slots [k0, k1] of node (slots of span cs) together. */
-/*@ requires \valid_read(node) && k0 <= k1 < 64 && cs <= 18014398509481984;
-    requires \forall integer j; k0 <= j <= k1 ==>
-               node->pre[j] <= cs && node->suf[j] <= cs && node->max[j] <= cs;
-    assigns \nothing;
-    ensures RUNS_OK(\result, (k1 - k0 + 1) * cs);
-*/
-static hb_runs_t section_runs(const hb_node_t *node, unsigned k0, unsigned k1, size_t cs)
-{
-    hb_runs_t r = slot_runs(node, k0);
-    /*@ loop invariant k0 + 1 <= k <= k1 + 1;
-        loop invariant RUNS_OK(r, (k - k0) * cs);
-        loop invariant (k - k0) * cs <= 64 * 18014398509481984;
-        loop assigns k, r;
-        loop variant k1 + 1 - k;
-    */
-    for (unsigned k = k0 + 1u; k <= k1; k++)
-        r = runs_cat(r, (size_t)(k - k0) * cs, slot_runs(node, k), cs);
-    return r;
-}
-
 /* Returns the runs of node (level l) after the summaries of its slots
  * [k0, k1] changed, every other slot unchanged, free entries only lost
  * (set) or only gained; was: the node's runs before. A set takes them from
@@ -2196,34 +2097,41 @@ static bool slot_ok(const hbitmap_t *hb, const hb_node_t *node, unsigned k, unsi
     return node->pre[k] == r.pre && node->suf[k] == r.suf && node->max[k] == r.max;
 }
 
-/* Returns true when every group of node whose runs are known (not
- * GROUP_STALE) holds the runs of its slots' summaries (slots of span cs). */
-/*@ requires \valid_read(node) && cs <= 18014398509481984;
-    requires \forall integer j; 0 <= j < 64 ==>
-               node->pre[j] <= cs && node->suf[j] <= cs && node->max[j] <= cs;
+/* Returns true when the runs of group g of node are unknown (GROUP_STALE:
+ * recomputed from the slots when needed) or are gr, its slots' runs. */
+/*@ requires \valid_read(node) && g < 8;
     assigns \nothing;
 */
-static bool node_groups_ok(const hb_node_t *node, size_t cs)
+static bool group_runs_ok(const hb_node_t *node, unsigned g, hb_runs_t gr)
 {
-    /*@ loop invariant 0 <= g <= 8;
-        loop assigns g;
-        loop variant 8 - g;
-    */
-    for (unsigned g = 0; g < HBITMAP_NODE_GROUPS; g++) {
-        if (node->gmax[g] == GROUP_STALE)
-            continue; /* recomputed from the slots when needed */
-        hb_runs_t gr = slot_group_runs(node, g, cs);
-        if (node->gpre[g] != gr.pre || node->gsuf[g] != gr.suf || node->gmax[g] != gr.max)
-            return false; /* group runs known but not those of the slots */
-    }
-    return true;
+    return node->gmax[g] == GROUP_STALE ||
+           (node->gpre[g] == gr.pre && node->gsuf[g] == gr.suf && node->gmax[g] == gr.max);
+}
+
+/* Returns true when slot j of node (span cs; slots [0, some) start below
+ * num_entries) respects the flags and the padding rule: its summary fits
+ * the slot, a pointer slot is not FULL nor in the padding, a uniform slot's
+ * summary is its flag's (a pointer slot's child is not read). */
+/*@ requires \valid_read(node) && j < 64;
+    assigns \nothing;
+    ensures \result != 0 ==> HB_SLOT_FLAGS_OK(node, j, cs);
+*/
+static bool slot_flags_ok(const hb_node_t *node, unsigned j, size_t cs, unsigned some)
+{
+    bool full = (node->full & SLOT_BIT(j)) != 0;
+    size_t pre = node->pre[j];
+    if (pre > cs || node->suf[j] > cs || node->max[j] > cs)
+        return false; /* a summary larger than its slot */
+    if (node->child[j].node != 0)
+        return !full && j < some; /* FULL pointer slot, node in the padding */
+    size_t v = full ? 0 : cs;
+    return pre == v && node->suf[j] == v && node->max[j] == v; /* uniform summary */
 }
 
 /* Returns true when every slot of node (its slots of level l, first entry
- * base) respects the flags and the padding rule, and a uniform slot its
- * summary (a pointer slot's child is not read); stores in *runs the node's
- * runs from its slots' summaries (what node_runs computes), in the same
- * pass. */
+ * base) passes slot_flags_ok and every known group run is its slots' runs;
+ * stores in *runs the node's runs from its slots' summaries (what node_runs
+ * computes), in the same pass. */
 /*@ requires \valid_read(hb) && \valid_read(node) && \valid(runs) && l < HBITMAP_MAX_HEIGHT;
     requires \separated(runs, node) && \separated(runs, hb);
     assigns *runs;
@@ -2238,58 +2146,39 @@ static bool node_groups_ok(const hb_node_t *node, size_t cs)
 static bool node_slots_ok(const hbitmap_t *hb, const hb_node_t *node, unsigned l, size_t base,
                           hb_runs_t *runs)
 {
-    size_t cs = SPAN(l), run = 0;
+    size_t cs = SPAN(l), gs = cs * HBITMAP_GROUP_SLOTS;
     hb_runs_t r = {0, 0, 0};
-    bool in_prefix = true;
     /* slots [0, whole) end at or below num_entries, [0, some) start below */
     size_t below = hb->num_entries > base ? hb->num_entries - base : 0;
     unsigned whole = (unsigned)MIN(below >> SHIFT(l), HBITMAP_FANOUT);
     unsigned some = whole < HBITMAP_FANOUT && (below & (cs - 1u)) != 0 ? whole + 1u : whole;
     if (whole < HBITMAP_FANOUT && (node->full >> whole) != 0)
         return false; /* FULL over padding */
-    /*@ assert cs == hb_span(l) && cs <= 18014398509481984; */
-    /*@ loop invariant 0 <= j <= 64;
-        loop invariant run <= cs * j && r.pre <= cs * j && r.max <= cs * j;
-        loop invariant run <= 18014398509481984 * j && r.pre <= 18014398509481984 * j &&
-                       r.max <= 18014398509481984 * j;
-        loop invariant r.suf == 0;
-        loop invariant \forall integer i; 0 <= i < j ==>
-              node->pre[i] <= cs && node->suf[i] <= cs && node->max[i] <= cs &&
-              (node->child[i].node != \null ==> !BIT(node->full, i)) &&
-              (node->child[i].node == \null ==>
-                 node->pre[i] == node->suf[i] == node->max[i] == (BIT(node->full, i) ? 0 : cs));
-        loop assigns j, run, r, in_prefix;
-        loop variant 64 - j;
+    /*@ assert cs == hb_span(l) && cs <= 18014398509481984 && gs == 8 * cs; */
+    /*@ loop invariant 0 <= g <= 8 && RUNS_OK(r, gs * g) && gs * g <= 64 * 18014398509481984;
+        loop invariant \forall integer h; 0 <= h < 8 * g ==> HB_SLOT_FLAGS_OK(node, h, cs);
+        loop assigns g, r;
+        loop variant 8 - g;
     */
-    for (unsigned j = 0; j < HBITMAP_FANOUT; j++) {
-        bool full = (node->full & SLOT_BIT(j)) != 0;
-        size_t pre = node->pre[j];
-        if (pre > cs || node->suf[j] > cs || node->max[j] > cs)
-            return false; /* a summary larger than its slot */
-        if (node->child[j].node != 0) {
-            if (full || j >= some)
-                return false; /* FULL pointer slot, node in the padding */
-        } else {
-            size_t v = full ? 0 : cs;
-            if (pre != v || node->suf[j] != v || node->max[j] != v)
-                return false; /* uniform summary wrong */
+    for (unsigned g = 0; g < HBITMAP_NODE_GROUPS; g++) {
+        hb_runs_t gr = {0, 0, 0};
+        /*@ loop invariant 0 <= i <= 8 && RUNS_OK(gr, cs * i) && cs * i <= 8 * 18014398509481984;
+            loop invariant \forall integer h; 0 <= h < 8 * g + i ==> HB_SLOT_FLAGS_OK(node, h, cs);
+            loop assigns i, gr;
+            loop variant 8 - i;
+        */
+        for (unsigned i = 0; i < HBITMAP_GROUP_SLOTS; i++) {
+            unsigned j = g * HBITMAP_GROUP_SLOTS + i;
+            if (!slot_flags_ok(node, j, cs, some))
+                return false;
+            gr = runs_cat(gr, cs * i, slot_runs(node, j), cs);
         }
-        if (pre == cs) {
-            run += cs;
-            continue;
-        }
-        if (in_prefix)
-            r.pre = run + pre;
-        in_prefix = false;
-        r.max = MAX(r.max, MAX(run + pre, node->max[j]));
-        run = node->suf[j];
+        if (!group_runs_ok(node, g, gr))
+            return false; /* group runs known but not those of the slots */
+        r = runs_cat(r, gs * g, gr, gs);
     }
-    if (in_prefix)
-        r.pre = run;
-    r.max = MAX(r.max, run);
-    r.suf = run;
     *runs = r;
-    return node_groups_ok(node, cs);
+    return true;
 }
 
 /* Returns true when runs r of the node in pointer slot k of up (level l)
