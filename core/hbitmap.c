@@ -590,15 +590,17 @@ static hb_runs_t slot_runs(const hb_node_t *node, unsigned k)
 */
 static hb_runs_t section_runs(const hb_node_t *node, unsigned k0, unsigned k1, size_t cs)
 {
-    hb_runs_t r = slot_runs(node, k0);
-    /*@ loop invariant k0 + 1 <= k <= k1 + 1;
+    hb_runs_t r = {0, 0, 0};
+    /*@ loop invariant k0 <= k <= k1 + 1;
         loop invariant RUNS_OK(r, (k - k0) * cs);
         loop invariant (k - k0) * cs <= 64 * 18014398509481984;
         loop assigns k, r;
         loop variant k1 + 1 - k;
     */
-    for (unsigned k = k0 + 1u; k <= k1; k++)
-        r = runs_cat(r, (size_t)(k - k0) * cs, slot_runs(node, k), cs);
+    for (unsigned k = k0; k <= k1; k++) {
+        hb_runs_t c = {node->pre[k], node->suf[k], node->max[k]};
+        r = runs_cat(r, (size_t)(k - k0) * cs, c, cs);
+    }
     return r;
 }
 
@@ -2108,24 +2110,25 @@ static bool group_runs_ok(const hb_node_t *node, unsigned g, hb_runs_t gr)
            (node->gpre[g] == gr.pre && node->gsuf[g] == gr.suf && node->gmax[g] == gr.max);
 }
 
-/* Returns true when slot j of node (span cs; slots [0, some) start below
- * num_entries) respects the flags and the padding rule: its summary fits
- * the slot, a pointer slot is not FULL nor in the padding, a uniform slot's
- * summary is its flag's (a pointer slot's child is not read). */
+/* Returns true when slot j of node, of summary s (span cs; slots [0, some)
+ * start below num_entries), respects the flags and the padding rule: its
+ * summary fits the slot, a pointer slot is not FULL nor in the padding, a
+ * uniform slot's summary is its flag's (a pointer slot's child is not read). */
 /*@ requires \valid_read(node) && j < 64;
+    requires s.pre == node->pre[j] && s.suf == node->suf[j] && s.max == node->max[j];
     assigns \nothing;
     ensures \result != 0 ==> HB_SLOT_FLAGS_OK(node, j, cs);
 */
-static bool slot_flags_ok(const hb_node_t *node, unsigned j, size_t cs, unsigned some)
+static bool slot_flags_ok(const hb_node_t *node, unsigned j, hb_runs_t s, size_t cs,
+                          unsigned some)
 {
     bool full = (node->full & SLOT_BIT(j)) != 0;
-    size_t pre = node->pre[j];
-    if (pre > cs || node->suf[j] > cs || node->max[j] > cs)
+    if (s.pre > cs || s.suf > cs || s.max > cs)
         return false; /* a summary larger than its slot */
     if (node->child[j].node != 0)
         return !full && j < some; /* FULL pointer slot, node in the padding */
     size_t v = full ? 0 : cs;
-    return pre == v && node->suf[j] == v && node->max[j] == v; /* uniform summary */
+    return s.pre == v && s.suf == v && s.max == v; /* uniform summary */
 }
 
 /* Returns true when every slot of node (its slots of level l, first entry
@@ -2169,9 +2172,10 @@ static bool node_slots_ok(const hbitmap_t *hb, const hb_node_t *node, unsigned l
         */
         for (unsigned i = 0; i < HBITMAP_GROUP_SLOTS; i++) {
             unsigned j = g * HBITMAP_GROUP_SLOTS + i;
-            if (!slot_flags_ok(node, j, cs, some))
+            hb_runs_t s = {node->pre[j], node->suf[j], node->max[j]};
+            if (!slot_flags_ok(node, j, s, cs, some))
                 return false;
-            gr = runs_cat(gr, cs * i, slot_runs(node, j), cs);
+            gr = runs_cat(gr, cs * i, s, cs);
         }
         if (!group_runs_ok(node, g, gr))
             return false; /* group runs known but not those of the slots */
