@@ -762,7 +762,7 @@ static hb_runs_t node_group_runs(hb_node_t *node, unsigned l)
     assigns *run;
     ensures k <= \result <= 64;
     ensures \result < 64 ==> *run + node->pre[\result] >= n || node->max[\result] >= n;
-    ensures *run <= \old(*run) + \result * HB_SPAN_MAX;
+    ensures *run <= \old(*run) + \result * cs;
 */
 static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n, size_t *run)
 {
@@ -770,8 +770,10 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
     unsigned end = k % HBITMAP_GROUP_SLOTS == 0 ? k
                                                 : (k / HBITMAP_GROUP_SLOTS + 1u) * HBITMAP_GROUP_SLOTS;
     /*@ assert end % 8 == 0 && k <= end <= 64; */
+    /*@ assert 0 <= k <= 64 ==> 0 <= k * cs <= 64 * cs; */
     /*@ loop invariant \at(k, Pre) <= k <= end;
-        loop invariant r <= \at(*run, Pre) + k * HB_SPAN_MAX;
+        loop invariant r <= \at(*run, Pre) + k * cs;
+        loop invariant 0 <= k <= 64 ==> 0 <= k * cs <= 64 * cs;
         loop assigns k, r;
         loop variant end - k;
     */
@@ -782,8 +784,11 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
         }
         r = node->pre[k] == cs ? r + cs : node->suf[k];
     }
+    /*@ assert k == 8 * (k / 8); */
+    /*@ assert 0 <= k <= 64 ==> 8 * (k / 8) * cs == k * cs; */
     /*@ loop invariant \at(k, Pre) <= 8 * g && g <= 8;
-        loop invariant r <= \at(*run, Pre) + 8 * g * HB_SPAN_MAX;
+        loop invariant r <= \at(*run, Pre) + 8 * g * cs;
+        loop invariant 0 <= g <= 8 ==> 0 <= 8 * g * cs <= 64 * cs;
         loop assigns g, k, r;
         loop variant 8 - g;
     */
@@ -791,7 +796,8 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
         if (node->gmax[g] >= n || r + node->gpre[g] >= n) { /* GROUP_STALE >= n */
             /*@ ghost size_t rg = r; */
             /*@ loop invariant 8 * g <= k <= 8 * g + 8;
-                loop invariant r <= \at(*run, Pre) + k * HB_SPAN_MAX;
+                loop invariant r <= \at(*run, Pre) + k * cs;
+                loop invariant 0 <= k <= 64 ==> 0 <= k * cs <= 64 * cs;
                 loop invariant k == 8 * g || rg + hb_sec_pre(node, 8 * g, k, cs) < n;
                 loop invariant hb_sec_whole(node, 8 * g, k, cs) == 1 ==>
                                  r == rg + hb_sec_pre(node, 8 * g, k, cs);
