@@ -758,9 +758,10 @@ static hb_runs_t node_group_runs(hb_node_t *node, unsigned l)
 /*@ requires \valid_read(node) && \valid(run) && \separated(run, node);
     requires k <= 64 && 0 < cs <= HB_SPAN_MAX && *run <= HBITMAP_MAX_ENTRIES;
     requires HB_SLOTS_RUNS_OK(node, cs) && HB_GROUPS_RUNS_OK(node, cs);
-    requires HB_GROUPS_WITHIN(node, cs);
+    requires HB_GROUPS_WITHIN(node, cs) && HB_GROUPS_COVER(node);
     assigns *run;
     ensures k <= \result <= 64;
+    ensures \forall integer j; k <= j < \result ==> node->max[j] < n;
     ensures \result < 64 ==> *run + node->pre[\result] >= n || node->max[\result] >= n;
     ensures *run <= \old(*run) + \result * cs;
 */
@@ -774,6 +775,7 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
     /*@ loop invariant \at(k, Pre) <= k <= end;
         loop invariant r <= \at(*run, Pre) + k * cs;
         loop invariant 0 <= k <= 64 ==> 0 <= k * cs <= 64 * cs;
+        loop invariant \forall integer j; \at(k, Pre) <= j < k ==> node->max[j] < n;
         loop assigns k, r;
         loop variant end - k;
     */
@@ -789,6 +791,7 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
     /*@ loop invariant \at(k, Pre) <= 8 * g && g <= 8;
         loop invariant r <= \at(*run, Pre) + 8 * g * cs;
         loop invariant 0 <= g <= 8 ==> 0 <= 8 * g * cs <= 64 * cs;
+        loop invariant \forall integer j; \at(k, Pre) <= j < 8 * g ==> node->max[j] < n;
         loop assigns g, k, r;
         loop variant 8 - g;
     */
@@ -798,6 +801,7 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
             /*@ loop invariant 8 * g <= k <= 8 * g + 8;
                 loop invariant r <= \at(*run, Pre) + k * cs;
                 loop invariant 0 <= k <= 64 ==> 0 <= k * cs <= 64 * cs;
+                loop invariant \forall integer j; \at(k, Pre) <= j < k ==> node->max[j] < n;
                 loop invariant k == 8 * g || rg + hb_sec_pre(node, 8 * g, k, cs) < n;
                 loop invariant hb_sec_whole(node, 8 * g, k, cs) == 1 ==>
                                  r == rg + hb_sec_pre(node, 8 * g, k, cs);
