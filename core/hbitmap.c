@@ -757,10 +757,30 @@ static hb_runs_t node_group_runs(hb_node_t *node, unsigned l)
  * the free entries at the node's end. The slots up to the end of k's
  * group one by one, then the group runs: a group's slots are read only
  * when such a j may lie in it (always when its runs are unknown). */
+/*@ requires \valid_read(node) && \valid(run) && \separated(run, node);
+    requires k <= 64 && 0 < cs <= HB_SPAN_MAX && *run <= HBITMAP_MAX_ENTRIES;
+    requires HB_SLOTS_RUNS_OK(node, cs) && HB_GROUPS_RUNS_OK(node, cs);
+    requires HB_GROUPS_WITHIN(node, cs) && HB_GROUPS_COVER(node);
+    assigns *run;
+    ensures k <= \result <= 64;
+    ensures \forall integer j; k <= j < \result ==> node->max[j] < n;
+    ensures \result < 64 ==> *run + node->pre[\result] >= n || node->max[\result] >= n;
+    ensures *run <= \old(*run) + \result * cs;
+*/
 static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n, size_t *run)
 {
     size_t r = *run, gs = cs * HBITMAP_GROUP_SLOTS;
-    unsigned end = k % HBITMAP_GROUP_SLOTS == 0 ? k : (k | (HBITMAP_GROUP_SLOTS - 1u)) + 1u;
+    unsigned end = k % HBITMAP_GROUP_SLOTS == 0 ? k
+                                                : (k / HBITMAP_GROUP_SLOTS + 1u) * HBITMAP_GROUP_SLOTS;
+    /*@ assert end % 8 == 0 && k <= end <= 64; */
+    /*@ assert 0 <= k <= 64 ==> 0 <= k * cs <= 64 * cs; */
+    /*@ loop invariant \at(k, Pre) <= k <= end;
+        loop invariant r <= \at(*run, Pre) + k * cs;
+        loop invariant 0 <= k <= 64 ==> 0 <= k * cs <= 64 * cs;
+        loop invariant \forall integer j; \at(k, Pre) <= j < k ==> node->max[j] < n;
+        loop assigns k, r;
+        loop variant end - k;
+    */
     for (; k < end; k++) {
         if (r + node->pre[k] >= n || node->max[k] >= n) {
             *run = r;
@@ -768,8 +788,30 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
         }
         r = node->pre[k] == cs ? r + cs : node->suf[k];
     }
+    /*@ assert k == 8 * (k / 8); */
+    /*@ assert 0 <= k <= 64 ==> 8 * (k / 8) * cs == k * cs; */
+    /*@ loop invariant \at(k, Pre) <= 8 * g && g <= 8;
+        loop invariant r <= \at(*run, Pre) + 8 * g * cs;
+        loop invariant 0 <= g <= 8 ==> 0 <= 8 * g * cs <= 64 * cs;
+        loop invariant \forall integer j; \at(k, Pre) <= j < 8 * g ==> node->max[j] < n;
+        loop assigns g, k, r;
+        loop variant 8 - g;
+    */
     for (unsigned g = k / HBITMAP_GROUP_SLOTS; g < HBITMAP_NODE_GROUPS; g++) {
         if (node->gmax[g] >= n || r + node->gpre[g] >= n) { /* GROUP_STALE >= n */
+            /*@ ghost size_t rg = r; */
+            /*@ loop invariant 8 * g <= k <= 8 * g + 8;
+                loop invariant r <= \at(*run, Pre) + k * cs;
+                loop invariant 0 <= k <= 64 ==> 0 <= k * cs <= 64 * cs;
+                loop invariant \forall integer j; \at(k, Pre) <= j < k ==> node->max[j] < n;
+                loop invariant k == 8 * g || rg + hb_sec_pre(node, 8 * g, k, cs) < n;
+                loop invariant hb_sec_whole(node, 8 * g, k, cs) == 1 ==>
+                                 r == rg + hb_sec_pre(node, 8 * g, k, cs);
+                loop invariant k == 8 * g || hb_sec_max(node, 8 * g, k, cs) < n;
+                loop invariant hb_sec_suf(node, 8 * g, k, cs) <= r;
+                loop assigns k, r;
+                loop variant 8 * g + 8 - k;
+            */
             for (k = g * HBITMAP_GROUP_SLOTS; k < (g + 1u) * HBITMAP_GROUP_SLOTS; k++) {
                 if (r + node->pre[k] >= n || node->max[k] >= n) {
                     *run = r;
