@@ -1656,6 +1656,8 @@ static inline void free_count_update(hbitmap_t *hb, size_t n, bool set)
     ensures \forall integer j; 0 <= j < 4096 && (j < a || b <= j) ==>
               (LEAF_USED(\old(node->child[k].leaf), j) <==>
                \old(LEAF_USED(node->child[k].leaf, j)));
+    ensures \forall integer g; 0 <= g < 8 ==> \old(node->child[k].leaf)->gpre[g] <= 512 &&
+              \old(node->child[k].leaf)->gsuf[g] <= 512 && \old(node->child[k].leaf)->gmax[g] <= 512;
     ensures node->pre[k] <= 4096 && node->suf[k] <= 4096 && node->max[k] <= 4096;
     ensures \result == 0 ==> node->child[k].node == \old(node->child[k].node) &&
               node->full == \old(node->full) && hb->leaves == \old(hb->leaves) &&
