@@ -487,22 +487,44 @@ static bool groups_ok(const hb_leaf_t *lf)
 
 /* Sets (set) or clears entries [a, b) of lf (offsets, a < b); returns how
  * many changed: b - a less those already in that state (counted only in
- * words that have some). */
+ * words that have some; never more than b - a, the MIN only says so). */
+/*@ requires \valid(lf) && a < b <= 4096;
+    assigns lf->bits[a / 64 .. (b - 1) / 64];
+    ensures \result <= b - a;
+    ensures \forall integer j; a <= j < b ==> (LEAF_USED(lf, j) <==> set != 0);
+    ensures \forall integer j; 0 <= j < 4096 && (j < a || b <= j) ==>
+              (LEAF_USED(lf, j) <==> \old(LEAF_USED(lf, j)));
+*/
 static inline size_t leaf_apply(hb_leaf_t *lf, size_t a, size_t b, bool set)
 {
     size_t same = 0;
     size_t w = a / WORD_BITS, last = (b - 1u) / WORD_BITS;
-    uint64_t mask = ALL_ONES << (a % WORD_BITS);
+    uint64_t mask = ~BELOW_BIT(a % WORD_BITS);
+    /*@ loop invariant a / 64 <= w <= last && last < 64;
+        loop invariant same <= 127 * (w - a / 64);
+        loop invariant \forall integer k; 0 <= k < 64 ==>
+                         (BIT(mask, k) <==> (w == a / 64 ==> a % 64 <= k));
+        loop invariant \forall integer i; w <= i < 64 ==> lf->bits[i] == \at(lf->bits[i], Pre);
+        loop invariant \forall integer i; 0 <= i < a / 64 ==> lf->bits[i] == \at(lf->bits[i], Pre);
+        loop invariant \forall integer j; a <= j < 64 * w ==> (LEAF_USED(lf, j) <==> set != 0);
+        loop invariant \forall integer j; 64 * (a / 64) <= j < a ==>
+                         (LEAF_USED(lf, j) <==> \at(LEAF_USED(lf, j), Pre));
+        loop assigns w, mask, same, lf->bits[a / 64 .. (b - 1) / 64];
+        loop variant last - w;
+    */
     for (;; w++, mask = ALL_ONES) {
         if (w == last)
             mask &= ALL_ONES >> (WORD_BITS - 1u - (b - 1u) % WORD_BITS);
+        /*@ assert \forall integer k; 0 <= k < 64 ==>
+              (BIT(mask, k) <==> (w == a / 64 ==> a % 64 <= k) && (w == last ==> k <= (b - 1) % 64));
+        */
         uint64_t old = lf->bits[w];
         uint64_t keep = (set ? old : ~old) & mask; /* already in that state */
         if (keep != 0)
             same += popcount64(keep);
         lf->bits[w] = set ? (old | mask) : (old & ~mask);
         if (w == last)
-            return (b - a) - same;
+            return (b - a) - MIN(same, b - a);
     }
 }
 
@@ -1656,6 +1678,37 @@ static inline void free_count_update(hbitmap_t *hb, size_t n, bool set)
  * pointer slot k of a level-0 node, keeping the free count and the leaf's
  * group runs. Returns slot_update's answer: false when slot k's summary is
  * what it was. */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && \valid(node) && hb->leaves > 0;
+    requires k < 64 && node->child[k].node != \null && \valid(node->child[k].leaf);
+    requires \separated(node->child[k].leaf, hb) && \separated(node->child[k].leaf, node);
+    requires \separated(&hb->num_free, node);
+    requires a < b <= 4096;
+    requires \forall integer g; 0 <= g < 8 ==> node->child[k].leaf->gpre[g] <= 512 &&
+               node->child[k].leaf->gsuf[g] <= 512 && node->child[k].leaf->gmax[g] <= 512;
+    requires set != 0 ==> b - a <= hb->num_free;
+    requires set == 0 ==> hb->num_free + (b - a) <= SIZE_MAX;
+    assigns hb->num_free, hb->nodes, hb->leaves, node->child[k].node, node->full,
+            node->pre[k], node->suf[k], node->max[k], node->gmax[k / 8],
+            node->child[k].leaf->bits[a / 64 .. (b - 1) / 64],
+            node->child[k].leaf->gpre[a / 512 .. (b - 1) / 512],
+            node->child[k].leaf->gsuf[a / 512 .. (b - 1) / 512],
+            node->child[k].leaf->gmax[a / 512 .. (b - 1) / 512];
+    ensures set != 0 ==> \old(hb->num_free) - (b - a) <= hb->num_free <= \old(hb->num_free);
+    ensures set == 0 ==> \old(hb->num_free) <= hb->num_free <= \old(hb->num_free) + (b - a);
+    ensures \forall integer j; a <= j < b ==>
+              (LEAF_USED(\old(node->child[k].leaf), j) <==> set != 0);
+    ensures \forall integer j; 0 <= j < 4096 && (j < a || b <= j) ==>
+              (LEAF_USED(\old(node->child[k].leaf), j) <==>
+               \old(LEAF_USED(node->child[k].leaf, j)));
+    ensures \forall integer g; 0 <= g < 8 ==> \old(node->child[k].leaf)->gpre[g] <= 512 &&
+              \old(node->child[k].leaf)->gsuf[g] <= 512 && \old(node->child[k].leaf)->gmax[g] <= 512;
+    ensures node->pre[k] <= 4096 && node->suf[k] <= 4096 && node->max[k] <= 4096;
+    ensures \result == 0 ==> node->child[k].node == \old(node->child[k].node) &&
+              node->full == \old(node->full) && hb->leaves == \old(hb->leaves) &&
+              node->pre[k] == \old(node->pre[k]) && node->suf[k] == \old(node->suf[k]) &&
+              node->max[k] == \old(node->max[k]) && node->gmax[k / 8] == \old(node->gmax[k / 8]);
+    ensures \result != 0 ==> node->gmax[k / 8] == GROUP_STALE;
+*/
 static inline bool leaf_slot_apply(hbitmap_t *hb, hb_node_t *node, unsigned k, size_t a,
                                    size_t b, bool set)
 {
