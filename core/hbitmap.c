@@ -523,7 +523,8 @@ static inline size_t leaf_apply(hb_leaf_t *lf, size_t a, size_t b, bool set)
         if (keep != 0)
             same += popcount64(keep);
         lf->bits[w] = set ? (old | mask) : (old & ~mask);
-        if (w == last)
+        if (w == last) /* same <= b - a always; the MIN states it for WP, which cannot
+                          yet see popcount64's exact value (proofs/RESULTS.md) */
             return (b - a) - MIN(same, b - a);
     }
 }
