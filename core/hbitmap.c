@@ -2236,11 +2236,7 @@ static bool slot_flags_ok(const hb_node_t *node, unsigned j, hb_runs_t s, size_t
     assigns *runs;
     ensures \result != 0 ==> RUNS_OK(*runs, 64 * hb_span(l));
     ensures \result != 0 ==> \forall integer j; 0 <= j < 64 ==>
-              node->pre[j] <= hb_span(l) && node->suf[j] <= hb_span(l) &&
-              node->max[j] <= hb_span(l) &&
-              (node->child[j].node != \null ==> !BIT(node->full, j)) &&
-              (node->child[j].node == \null ==>
-                 node->pre[j] == node->suf[j] == node->max[j] == (BIT(node->full, j) ? 0 : hb_span(l)));
+              HB_SLOT_FLAGS_OK(node, j, hb_span(l));
 */
 static bool node_slots_ok(const hbitmap_t *hb, const hb_node_t *node, unsigned l, size_t base,
                           hb_runs_t *runs)
