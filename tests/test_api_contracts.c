@@ -1,0 +1,1455 @@
+/*
+ * The public API as an outsider reads it: every header's promises (return
+ * codes, "nothing changed on failure", bounds) tried at the edges an
+ * adversarial kernel developer would pick, without looking at the code:
+ * zero counts, lengths that wrap past 2^64 or end exactly there, windows
+ * ending at the top of the address space, windows of one page and of 2^35
+ * pages and more, double frees, frees of what was never allocated, partial
+ * overlaps, and the allocator / frame source / mapper failing at every call
+ * on big windows (the fixture of vmm_fixture.h has a flat copy of the
+ * bitmap, so it stops at small windows; here the state is compared through
+ * the API: free counts, node counts, probes of every recorded range and of
+ * its edges, and the next allocation each would make). Plus the seeds'
+ * own tests, ported: Pluto's "alloc and free" and "set", the Rust seed's
+ * allocate_contiguous_pages / already_allocated / map_to /
+ * unmap_and_deallocate.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "fail_alloc.h"
+#include "fail_frames.h"
+#include "hostmem.h"
+#include "rec_mapper.h"
+#include "vmm_fixture.h"
+#include "core/bitmap.h"
+#include "core/fault.h"
+#include "core/hbitmap.h"
+#include "core/pmm.h"
+#include "core/status.h"
+#include "core/vmm.h"
+#include "core/x86_64/paging.h"
+
+#define K4 VMM_SIZE_4K
+#define M2 VMM_SIZE_2M
+#define G1 VMM_SIZE_1G
+#define RW (VMM_ATTR_KERNEL | VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE)
+#define TOP_END (UINT64_MAX & ~VMM_PAGE_MASK) /* 2^64 - 4K: the highest window end */
+#define PHYS_BYTES (32u << 20)
+
+/* ------------------------------------------------------------------ */
+/* A VMM over any window (2^52 - 1 pages included), its state compared */
+/* through the API                                                    */
+/* ------------------------------------------------------------------ */
+
+typedef struct big {
+    pmm_t pmm;
+    uint64_t *pmm_words;
+    size_t pmm_nwords;
+    fail_frames_t ff;
+    fail_alloc_t fa;
+    rec_mapper_t rm;
+    vmm_t vmm;
+} big_t;
+
+static void big_init(big_t *b, uint64_t start, uint64_t end)
+{
+    memset(b, 0, sizeof *b);
+    memmap_entry_t map[] = {
+        {0, 0x100000, MEMMAP_RESERVED},
+        {0x100000, PHYS_BYTES - 0x100000, MEMMAP_USABLE},
+    };
+    b->pmm_nwords = pmm_storage_words(map, 2);
+    b->pmm_words = calloc(b->pmm_nwords, sizeof(uint64_t));
+    CHECK_OK(pmm_init(&b->pmm, map, 2, b->pmm_words, b->pmm_nwords));
+    vmm_frames_t inner = pmm_frames(&b->pmm);
+    fail_frames_init(&b->ff, &inner);
+    fail_alloc_init(&b->fa);
+    rec_mapper_init(&b->rm);
+    vmm_allocator_t a = fail_alloc_iface(&b->fa);
+    vmm_mapper_t m = rec_mapper_iface(&b->rm);
+    vmm_frames_t f = fail_frames_iface(&b->ff);
+    CHECK_OK(vmm_init(&b->vmm, start, end, &a, &m, &f));
+}
+
+static void big_disarm(big_t *b)
+{
+    b->fa.countdown = -1;
+    b->ff.countdown = -1;
+    b->rm.map_countdown = -1;
+    b->rm.unmap_countdown = -1;
+}
+
+static void big_fini(big_t *b)
+{
+    big_disarm(b);
+    vmm_deinit(&b->vmm);
+    CHECK(b->fa.live == 0 && b->ff.outstanding == 0 && b->rm.count == 0);
+    CHECK(b->vmm.bitmap.num_free == b->vmm.bitmap.num_entries);
+    rec_mapper_destroy(&b->rm);
+    free(b->pmm_words);
+}
+
+#define MAX_PROBES 256
+
+/* What the API says about a VMM: counts, the next placements, and the
+ * answer of vmm_is_set / vmm_find_record at probe addresses (every record's
+ * first and last page and the pages around them, the window's edges). */
+typedef struct view {
+    size_t num_free, nodes, leaves, bytes, records, fa_live, fa_bytes, rm_count;
+    long outstanding;
+    size_t pmm_free;
+    size_t hint;
+    uint64_t next_alloc_first; /* hbitmap_find(1 page) from the hint        */
+    uint64_t next_fit_2m;      /* hbitmap_find of a 2M run from 0           */
+    vmm_status_t next_st, next2m_st;
+    size_t nprobes;
+    uint64_t probe[MAX_PROBES];
+    vmm_status_t probe_st[MAX_PROBES];
+    bool probe_set[MAX_PROBES];
+    const vmm_record_t *probe_rec[MAX_PROBES];
+    vmm_record_t rec_copy[MAX_PROBES];
+    size_t nrec_copies;
+    uint64_t pmm_hash;
+    hb_node_t root;
+} view_t;
+
+static void add_probe(view_t *v, uint64_t a)
+{
+    if (v->nprobes < MAX_PROBES)
+        v->probe[v->nprobes++] = a;
+}
+
+static uint64_t hash_words(const uint64_t *w, size_t n)
+{
+    uint64_t h = 0xCBF29CE484222325ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ w[i]) * 0x100000001B3ull;
+    return h;
+}
+
+static void take_view(const big_t *b, view_t *v)
+{
+    memset(v, 0, sizeof *v);
+    const vmm_t *m = &b->vmm;
+    v->num_free = hbitmap_num_free(&m->bitmap);
+    v->nodes = m->bitmap.nodes;
+    v->leaves = m->bitmap.leaves;
+    v->bytes = hbitmap_bytes(&m->bitmap);
+    v->records = vmm_record_count(m);
+    v->fa_live = b->fa.live;
+    v->fa_bytes = b->fa.live_bytes;
+    v->rm_count = b->rm.count;
+    v->outstanding = b->ff.outstanding;
+    v->pmm_free = pmm_free_count(&b->pmm);
+    v->pmm_hash = hash_words(b->pmm_words, b->pmm_nwords) ^ b->pmm.hint;
+    v->hint = m->hint;
+    v->root = m->bitmap.root;
+    size_t first = 0;
+    v->next_st = hbitmap_find(&m->bitmap, 1, 1, m->hint <= m->bitmap.num_entries ? m->hint : 0,
+                              &first);
+    v->next_alloc_first = first;
+    v->next2m_st = hbitmap_find(&m->bitmap, 512, 512, 0, &first);
+    v->next_fit_2m = first;
+    add_probe(v, m->start);
+    add_probe(v, m->end - K4);
+    add_probe(v, m->end);
+    add_probe(v, m->start - K4);
+    for (const vmm_record_t *r = vmm_first_record(m); r != NULL; r = vmm_next_record(r)) {
+        uint64_t end = r->virt + r->pages * K4;
+        add_probe(v, r->virt - K4);
+        add_probe(v, r->virt);
+        add_probe(v, end - K4);
+        add_probe(v, end);
+        if (v->nrec_copies < MAX_PROBES)
+            v->rec_copy[v->nrec_copies++] = *r;
+    }
+    for (size_t i = 0; i < v->nprobes; i++) {
+        v->probe_set[i] = false;
+        v->probe_st[i] = vmm_is_set(m, v->probe[i], &v->probe_set[i]);
+        v->probe_rec[i] = vmm_find_record(m, v->probe[i]);
+    }
+}
+
+/* True when b still shows view v; prints the first difference. */
+static bool same_view(const big_t *b, const view_t *v, const char *what)
+{
+    view_t now;
+    take_view(b, &now);
+    const char *why = NULL;
+    if (now.num_free != v->num_free) why = "num_free";
+    else if (now.nodes != v->nodes || now.leaves != v->leaves) why = "bitmap nodes";
+    else if (now.bytes != v->bytes) why = "bitmap bytes";
+    else if (now.records != v->records) why = "record count";
+    else if (now.fa_live != v->fa_live || now.fa_bytes != v->fa_bytes) why = "allocator";
+    else if (now.rm_count != v->rm_count) why = "mappings";
+    else if (now.outstanding != v->outstanding || now.pmm_free != v->pmm_free ||
+             now.pmm_hash != v->pmm_hash) why = "frames";
+    else if (now.hint != v->hint) why = "hint";
+    else if (memcmp(&now.root, &v->root, sizeof now.root) != 0) why = "bitmap root";
+    else if (now.next_st != v->next_st || now.next_alloc_first != v->next_alloc_first)
+        why = "next allocation";
+    else if (now.next2m_st != v->next2m_st || now.next_fit_2m != v->next_fit_2m)
+        why = "next 2M placement";
+    else if (now.nprobes != v->nprobes || now.nrec_copies != v->nrec_copies) why = "probes";
+    else if (memcmp(now.rec_copy, v->rec_copy, now.nrec_copies * sizeof now.rec_copy[0]) != 0)
+        why = "record contents";
+    else if (!hbitmap_check(&b->vmm.bitmap)) why = "bitmap structure";
+    else if (!vmm_index_check(&b->vmm)) why = "record index structure";
+    else if (b->vmm.bitmap.num_spare_nodes != 0 || b->vmm.bitmap.num_spare_leaves != 0)
+        why = "spare pool kept";
+    else
+        for (size_t i = 0; i < now.nprobes && why == NULL; i++)
+            if (now.probe[i] != v->probe[i] || now.probe_st[i] != v->probe_st[i] ||
+                now.probe_set[i] != v->probe_set[i] || now.probe_rec[i] != v->probe_rec[i])
+                why = "a probe";
+    if (why != NULL)
+        fprintf(stderr, "%s: state changed: %s\n", what, why);
+    return why == NULL;
+}
+
+/* Checks that expr returns code and leaves b as it was. */
+#define BIG_ERR_SAME(b, expr, code)                  \
+    do {                                             \
+        view_t v_;                                   \
+        take_view((b), &v_);                         \
+        CHECK_ERR((expr), (code));                   \
+        CHECK(same_view((b), &v_, #expr));           \
+    } while (0)
+
+/* An operation on a big_t, for inject_all. */
+typedef vmm_status_t (*big_op_fn)(big_t *b, void *ctx);
+
+/* Fails the allocator, then the frame source, then map, then unmap, at
+ * call 0, 1, 2, ... 64 of op and then a growing stride (every 8th call of
+ * the remaining ones, roughly); every failing run must return an error and leave
+ * b as it was; the first run with no failure must succeed. Between two
+ * kinds, undo takes the success back so that op can run again; after the
+ * last kind op's effect stays. Returns the number of failure points. */
+static size_t inject_all(big_t *b, const char *name, big_op_fn op, big_op_fn undo, void *ctx)
+{
+    size_t points = 0;
+    long *cd[4] = {&b->fa.countdown, &b->ff.countdown, &b->rm.map_countdown,
+                   &b->rm.unmap_countdown};
+    for (int k = 0; k < 4; k++) {
+        /* every call up to 64, then a sample (a 5000-page alloc has 5000
+         * frame calls); past the last failure point op must succeed */
+        for (long n = 0;; n += n < 64 ? 1 : n / 8) {
+            view_t v;
+            take_view(b, &v);
+            *cd[k] = n;
+            vmm_status_t st = op(b, ctx);
+            bool fired = *cd[k] == -1;
+            big_disarm(b);
+            if (!fired) {
+                if (st != VMM_OK)
+                    fprintf(stderr, "%s: kind %d: no failure at call %ld, but %s\n", name, k, n,
+                            vmm_strerror(st));
+                CHECK(st == VMM_OK);
+                break;
+            }
+            points++;
+            if (st == VMM_OK) {
+                fprintf(stderr, "%s: kind %d call %ld failed, but the call succeeded\n", name, k,
+                        n);
+                CHECK(st != VMM_OK);
+                break;
+            }
+            char what[160];
+            snprintf(what, sizeof what, "%s (kind %d, call %ld, %s)", name, k, n,
+                     vmm_strerror(st));
+            CHECK(same_view(b, &v, what));
+        }
+        if (k < 3) {
+            vmm_status_t ust = undo(b, ctx);
+            if (ust != VMM_OK)
+                fprintf(stderr, "%s: undo after kind %d: %s\n", name, k, vmm_strerror(ust));
+            CHECK_OK(ust);
+        }
+    }
+    return points;
+}
+
+/* ------------------------------------------------------------------ */
+/* status.h                                                           */
+/* ------------------------------------------------------------------ */
+
+static void test_status_names(void)
+{
+    for (int i = 0; i < VMM_ERR_COUNT; i++) {
+        const char *s = vmm_strerror((vmm_status_t)i);
+        CHECK(s != NULL && strncmp(s, "VMM_", 4) == 0 && strcmp(s, "VMM_ERR_UNKNOWN") != 0);
+        for (int j = 0; j < i; j++)
+            CHECK(strcmp(s, vmm_strerror((vmm_status_t)j)) != 0);
+    }
+    CHECK(strcmp(vmm_strerror(VMM_OK), "VMM_OK") == 0);
+    CHECK(strcmp(vmm_strerror(VMM_ERR_COUNT), "VMM_ERR_UNKNOWN") == 0);
+    CHECK(strcmp(vmm_strerror((vmm_status_t)-1), "VMM_ERR_UNKNOWN") == 0);
+    CHECK(strcmp(vmm_strerror((vmm_status_t)0x7FFFFFFF), "VMM_ERR_UNKNOWN") == 0);
+    for (int k = 0; k <= VMM_FAULT_KIND_COUNT + 1; k++)
+        CHECK(vmm_fault_name((vmm_fault_kind_t)k) != NULL);
+    CHECK(vmm_fault_name((vmm_fault_kind_t)-1) != NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* bitmap.h                                                           */
+/* ------------------------------------------------------------------ */
+
+static void test_bitmap_contracts(void)
+{
+    uint64_t w[3] = {~0ull, ~0ull, ~0ull};
+    bitmap_t bm;
+    size_t first;
+    bool b;
+    CHECK(BITMAP_WORDS(1) == 1 && BITMAP_WORDS(64) == 1 && BITMAP_WORDS(65) == 2);
+    CHECK_ERR(bitmap_init(&bm, w, 1, 65), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR(bitmap_init(&bm, w, 3, SIZE_MAX), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR(bitmap_init(&bm, w, 3, 0), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_OK(bitmap_init(&bm, w, 2, 65)); /* exactly enough storage */
+    CHECK(w[2] == ~0ull);                 /* untouched beyond */
+    CHECK(bm.num_free == 65);
+    /* idempotent set / clear */
+    CHECK_OK(bitmap_set(&bm, 64));
+    CHECK_OK(bitmap_set(&bm, 64));
+    CHECK(bm.num_free == 64);
+    CHECK_OK(bitmap_clear(&bm, 3));
+    CHECK(bm.num_free == 64);
+    CHECK_ERR(bitmap_set(&bm, 65), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR(bitmap_test(&bm, SIZE_MAX, &b), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR(bitmap_set_range(&bm, 1, SIZE_MAX), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR(bitmap_set_range(&bm, SIZE_MAX, 2), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR(bitmap_clear_range(&bm, 65, 1), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR(bitmap_set_range(&bm, 0, 0), VMM_ERR_INVALID_ARGUMENT);
+    CHECK(bm.num_free == 64);
+    CHECK(!bitmap_range_clear(&bm, 0, 0) && !bitmap_range_clear(&bm, 60, SIZE_MAX));
+    CHECK(bitmap_range_set(&bm, 64, 1) && !bitmap_range_set(&bm, 64, 2));
+    /* find: the hint at the end finds nothing; n past the end neither */
+    CHECK_ERR(bitmap_find_set(&bm, 1, 1, 65, &first), VMM_ERR_NO_SPACE);
+    CHECK_ERR(bitmap_find_set(&bm, 1, 1, 66, &first), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR(bitmap_find_set(&bm, 65, 1, 0, &first), VMM_ERR_NO_SPACE);
+    CHECK_ERR(bitmap_find_set(&bm, SIZE_MAX, 1, 0, &first), VMM_ERR_NO_SPACE);
+    CHECK_ERR(bitmap_find_set(&bm, 1, (size_t)1 << 63, 64, &first), VMM_ERR_NO_SPACE);
+    CHECK_OK(bitmap_find_set(&bm, 1, (size_t)1 << 63, 63, &first));
+    CHECK(first == 63 && bm.num_free == 63);
+    CHECK_OK(bitmap_find_set(&bm, 62, 2, 0, &first)); /* 0..61 minus 3? 3 is clear */
+    CHECK(first == 0 && bm.num_free == 1);
+}
+
+/* ------------------------------------------------------------------ */
+/* hbitmap.h                                                          */
+/* ------------------------------------------------------------------ */
+
+/* An hbitmap with a snapshot through its API (and its allocator). */
+typedef struct hb_view {
+    size_t num_free, bytes, live, live_bytes, nodes, leaves;
+    size_t find1, find_big, find_aligned;
+    vmm_status_t st1, st_big, st_aligned;
+    bool probes[64];
+    hb_node_t root;
+} hb_view_t;
+
+static const size_t *hb_probe_at;
+static size_t hb_nprobe;
+
+static void hb_take(const hbitmap_t *hb, const fail_alloc_t *fa, hb_view_t *v)
+{
+    memset(v, 0, sizeof *v);
+    v->num_free = hbitmap_num_free(hb);
+    v->bytes = hbitmap_bytes(hb);
+    v->live = fa->live;
+    v->live_bytes = fa->live_bytes;
+    v->nodes = hb->nodes;
+    v->leaves = hb->leaves;
+    v->root = hb->root;
+    v->st1 = hbitmap_find(hb, 1, 1, 0, &v->find1);
+    v->st_big = hbitmap_find(hb, 5000, 1, 0, &v->find_big);
+    v->st_aligned = hbitmap_find(hb, 3, 4096, 0, &v->find_aligned);
+    for (size_t i = 0; i < hb_nprobe && i < 64; i++)
+        (void)hbitmap_test(hb, hb_probe_at[i], &v->probes[i]);
+}
+
+static bool hb_same(const hbitmap_t *hb, const fail_alloc_t *fa, const hb_view_t *v)
+{
+    hb_view_t now;
+    hb_take(hb, fa, &now);
+    return memcmp(&now, v, sizeof now) == 0 && hbitmap_check(hb) &&
+           hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0;
+}
+
+/* Operations on an hbitmap for the failure campaign. */
+enum hb_opk { HB_SET, HB_CLEAR, HB_FIND_SET, HB_PREPARE_SET, HB_PREPARE_CLEAR };
+
+/* Runs op on [first, first + n) with the allocator failing at call 0, 1,
+ * ...; every failure must leave hb as it was, and the first run without
+ * failure must succeed. */
+static void hb_fail_everywhere(hbitmap_t *hb, fail_alloc_t *fa, enum hb_opk op, size_t first,
+                               size_t n, const char *name)
+{
+    for (long c = 0; c < 100; c++) {
+        hb_view_t v;
+        hb_take(hb, fa, &v);
+        fa->countdown = c;
+        size_t got = 0;
+        vmm_status_t st;
+        switch (op) {
+        case HB_SET: st = hbitmap_set_range(hb, first, n); break;
+        case HB_CLEAR: st = hbitmap_clear_range(hb, first, n); break;
+        case HB_FIND_SET: st = hbitmap_find_set(hb, n, 1, first, &got); break;
+        case HB_PREPARE_SET: st = hbitmap_prepare(hb, first, n, true); break;
+        default: st = hbitmap_prepare(hb, first, n, false); break;
+        }
+        bool fired = fa->countdown == -1;
+        fa->countdown = -1;
+        if (!fired) {
+            if (st != VMM_OK)
+                fprintf(stderr, "%s: no failure at call %ld, but %s\n", name, c,
+                        vmm_strerror(st));
+            CHECK_OK(st);
+            if (op == HB_PREPARE_SET || op == HB_PREPARE_CLEAR) {
+                /* the prepared operation cannot fail now, with the allocator dead */
+                fa->countdown = 0;
+                CHECK_OK(op == HB_PREPARE_SET ? hbitmap_set_range(hb, first, n)
+                                              : hbitmap_clear_range(hb, first, n));
+                CHECK(fa->countdown == 0); /* nothing asked */
+                fa->countdown = -1;
+                CHECK(hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0);
+            }
+            CHECK(hbitmap_check(hb));
+            return;
+        }
+        if (st != VMM_ERR_OUT_OF_MEMORY)
+            fprintf(stderr, "%s: allocator call %ld failed, got %s\n", name, c,
+                    vmm_strerror(st));
+        CHECK_ERR(st, VMM_ERR_OUT_OF_MEMORY);
+        if (!hb_same(hb, fa, &v)) {
+            fprintf(stderr, "%s: allocator call %ld failed: state changed\n", name, c);
+            CHECK(false);
+        }
+    }
+    CHECK(false); /* never stopped failing */
+}
+
+/* The biggest bitmap (2^60 entries): the very last entry, ranges that end
+ * exactly at num_entries or one past, or wrap; finds with the hint at the
+ * end; the allocator failing at every call of deep splits. */
+static void test_hbitmap_max(void)
+{
+    static hbitmap_t hb;
+    fail_alloc_t fa;
+    fail_alloc_init(&fa);
+    vmm_allocator_t a = fail_alloc_iface(&fa);
+    const size_t N = HBITMAP_MAX_ENTRIES;
+    size_t probes[] = {0, 1, 4095, 4096, N / 2, N / 2 + 1, N - 4097, N - 4096, N - 2, N - 1};
+    hb_probe_at = probes;
+    hb_nprobe = sizeof probes / sizeof probes[0];
+    CHECK_OK(hbitmap_init(&hb, N, &a));
+    size_t first;
+    bool b;
+    CHECK(hbitmap_num_free(&hb) == N && hbitmap_bytes(&hb) == 0 && fa.live == 0);
+    CHECK_ERR(hbitmap_set_range(&hb, N - 1, 2), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR(hbitmap_set_range(&hb, N, 1), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR(hbitmap_set_range(&hb, SIZE_MAX, 1), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR(hbitmap_set_range(&hb, 2, SIZE_MAX - 1), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR(hbitmap_test(&hb, N, &b), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR(hbitmap_find(&hb, 1, 1, N + 1, &first), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR(hbitmap_find(&hb, 1, 1, N, &first), VMM_ERR_NO_SPACE);
+    CHECK_ERR(hbitmap_find(&hb, N + 1, 1, 0, &first), VMM_ERR_NO_SPACE);
+    CHECK_OK(hbitmap_find(&hb, N, 1, 0, &first));
+    CHECK(first == 0);
+    CHECK_OK(hbitmap_find(&hb, 1, 1, N - 1, &first));
+    CHECK(first == N - 1);
+    CHECK_OK(hbitmap_find(&hb, 2, (size_t)1 << 59, 1, &first));
+    CHECK(first == 1);
+    CHECK_ERR(hbitmap_find(&hb, 2, (size_t)1 << 59, ((size_t)1 << 60) - 1, &first),
+              VMM_ERR_NO_SPACE); /* only the hint is in phase, and 2 do not fit */
+    CHECK_OK(hbitmap_find(&hb, 2, (size_t)1 << 59, ((size_t)1 << 59) + 1, &first));
+    CHECK(first == ((size_t)1 << 59) + 1);
+    CHECK(!hbitmap_range_set(&hb, N - 1, 1) && hbitmap_range_clear(&hb, N - 1, 1));
+    CHECK(!hbitmap_range_clear(&hb, N - 1, 2) && !hbitmap_range_clear(&hb, N, 1));
+    CHECK(fa.live == 0);
+    /* the last entry alone, with the allocator failing at each split */
+    hb_fail_everywhere(&hb, &fa, HB_SET, N - 1, 1, "set last entry");
+    CHECK(hbitmap_range_set(&hb, N - 1, 1) && hbitmap_num_free(&hb) == N - 1);
+    CHECK_ERR(hbitmap_find(&hb, 1, 1, N - 1, &first), VMM_ERR_NO_SPACE);
+    CHECK_ERR(hbitmap_find(&hb, N, 1, 0, &first), VMM_ERR_NO_SPACE);
+    CHECK_OK(hbitmap_find(&hb, N - 1, 1, 0, &first));
+    CHECK(first == 0);
+    /* set again (idempotent), clear something never set */
+    hb_view_t v;
+    hb_take(&hb, &fa, &v);
+    CHECK_OK(hbitmap_set_range(&hb, N - 1, 1));
+    CHECK_OK(hbitmap_clear_range(&hb, 5, 100));
+    CHECK(hb_same(&hb, &fa, &v));
+    /* a run across the middle: both paths split; find_set from the middle */
+    hb_fail_everywhere(&hb, &fa, HB_SET, N / 2 - 3, 7, "set middle");
+    hb_fail_everywhere(&hb, &fa, HB_FIND_SET, N / 2 - 5, 9, "find_set before middle");
+    CHECK(hbitmap_range_set(&hb, N / 2 - 3, 7) && hbitmap_range_set(&hb, N / 2 + 4, 9));
+    CHECK(hbitmap_range_clear(&hb, N / 2 - 5, 2) && hbitmap_range_clear(&hb, N / 2 + 13, 1));
+    /* clear a piece of a full region: a split of a FULL slot at every level */
+    hb_fail_everywhere(&hb, &fa, HB_SET, 0, N / 4, "set a quarter");
+    hb_fail_everywhere(&hb, &fa, HB_CLEAR, 12345678901ull, 3, "clear inside the quarter");
+    hb_fail_everywhere(&hb, &fa, HB_PREPARE_CLEAR, 4096ull * 4096 * 64 + 17, 5000,
+                       "prepare clear");
+    hb_fail_everywhere(&hb, &fa, HB_PREPARE_SET, N - 4096 * 3 - 1, 4096 * 2 + 2, "prepare set");
+    CHECK(hbitmap_range_set(&hb, N - 4096 * 3 - 1, 4096 * 2 + 2));
+    CHECK(hbitmap_range_clear(&hb, N - 4096 + 1, 4096 - 2));
+    /* partial overlap: set a range half set already, clear half clear */
+    size_t before = hbitmap_num_free(&hb);
+    CHECK_OK(hbitmap_set_range(&hb, N / 4 - 10, 20));
+    CHECK(hbitmap_num_free(&hb) == before - 10);
+    CHECK_OK(hbitmap_clear_range(&hb, N / 4 - 15, 10));
+    CHECK(hbitmap_num_free(&hb) == before);
+    /* everything: the whole map set, then cleared; no node stays */
+    CHECK_OK(hbitmap_set_range(&hb, 0, N));
+    CHECK(hbitmap_num_free(&hb) == 0 && hbitmap_bytes(&hb) == 0 && fa.live == 0);
+    CHECK_ERR(hbitmap_find(&hb, 1, 1, 0, &first), VMM_ERR_NO_SPACE);
+    hb_fail_everywhere(&hb, &fa, HB_CLEAR, N - 1, 1, "clear last of a full map");
+    CHECK_OK(hbitmap_find(&hb, 1, 1, 0, &first));
+    CHECK(first == N - 1);
+    CHECK_OK(hbitmap_clear_range(&hb, 0, N));
+    CHECK(hbitmap_num_free(&hb) == N && hbitmap_bytes(&hb) == 0 && fa.live == 0);
+    CHECK(hbitmap_check(&hb));
+    hbitmap_destroy(&hb);
+    CHECK(fa.live == 0);
+}
+
+/* Windows of one entry and of every height's edge: n == num_entries,
+ * the only entry, a find whose aligned candidate lies past the end. */
+static void test_hbitmap_small_and_edges(void)
+{
+    static hbitmap_t hb;
+    fail_alloc_t fa;
+    fail_alloc_init(&fa);
+    vmm_allocator_t a = fail_alloc_iface(&fa);
+    hb_probe_at = NULL;
+    hb_nprobe = 0;
+    const size_t sizes[] = {1, 2, 63, 64, 65, 4095, 4096, 4097, (size_t)1 << 18,
+                            ((size_t)1 << 18) + 1, ((size_t)1 << 24) - 1, (size_t)1 << 35,
+                            ((size_t)1 << 35) + 1, ((size_t)1 << 52) - 1};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        size_t N = sizes[i], first = 99;
+        CHECK_OK(hbitmap_init(&hb, N, &a));
+        CHECK_ERR(hbitmap_find(&hb, N + 1, 1, 0, &first), VMM_ERR_NO_SPACE);
+        CHECK_ERR(hbitmap_find(&hb, 1, 1, N, &first), VMM_ERR_NO_SPACE);
+        CHECK_OK(hbitmap_find(&hb, N, 1, 0, &first));
+        CHECK(first == 0);
+        hb_fail_everywhere(&hb, &fa, HB_FIND_SET, 0, N, "find_set everything");
+        /* full: no node unless the last slot has padding (never uniform) */
+        CHECK(hbitmap_num_free(&hb) == 0 && (N % 4096 != 0 || hbitmap_bytes(&hb) == 0));
+        CHECK_ERR(hbitmap_find(&hb, 1, 1, 0, &first), VMM_ERR_NO_SPACE);
+        hb_fail_everywhere(&hb, &fa, HB_CLEAR, N - 1, 1, "clear the last");
+        CHECK_OK(hbitmap_find(&hb, 1, 1, 0, &first));
+        CHECK(first == N - 1);
+        if (N > 1) {
+            hb_fail_everywhere(&hb, &fa, HB_CLEAR, 0, 1, "clear the first");
+            CHECK_ERR(hbitmap_find(&hb, 2, 1, 0, &first), N > 2 ? VMM_ERR_NO_SPACE : VMM_OK);
+            CHECK_ERR(hbitmap_find(&hb, 1, 2, 1, &first), N % 2 == 0 ? VMM_OK : VMM_ERR_NO_SPACE);
+            CHECK(N % 2 != 0 || first == N - 1);
+        }
+        CHECK(hbitmap_num_free(&hb) == (N > 1 ? 2u : 1u));
+        hbitmap_destroy(&hb);
+        CHECK(fa.live == 0);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* pmm.h and the frame source                                         */
+/* ------------------------------------------------------------------ */
+
+static void test_pmm_contracts(void)
+{
+    static uint64_t words[64];
+    pmm_t pmm;
+    uint64_t p;
+    bool b;
+    /* an entry ending exactly at 2^64 is fine; one byte more wraps */
+    memmap_entry_t wrap[] = {{0x100000, 0x100000, MEMMAP_USABLE},
+                             {0xFFFFFFFFFFFFF000ull, 0x1001, MEMMAP_RESERVED}};
+    CHECK_ERR(pmm_init(&pmm, wrap, 2, words, 64), VMM_ERR_OVERFLOW);
+    wrap[1].length = 0x1000;
+    CHECK_OK(pmm_init(&pmm, wrap, 2, words, 64));
+    /* no usable frame: a usable entry smaller than a frame, or none */
+    memmap_entry_t tiny[] = {{0x1001, 0xFFF, MEMMAP_USABLE}, {0x3000, 0x1000, MEMMAP_RESERVED}};
+    CHECK(pmm_storage_words(tiny, 2) == 0);
+    CHECK_ERR(pmm_init(&pmm, tiny, 2, words, 64), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(pmm_init(&pmm, tiny, 0, words, 64), VMM_ERR_INVALID_ARGUMENT);
+    /* storage: exactly pmm_storage_words is enough, one less is not */
+    memmap_entry_t map[] = {{0x1800, 0x80000, MEMMAP_USABLE}}; /* frames 2 .. 0x80 */
+    size_t need = pmm_storage_words(map, 1);
+    CHECK(need == 2 * BITMAP_WORDS(0x81));
+    CHECK_ERR(pmm_init(&pmm, map, 1, words, need - 1), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_OK(pmm_init(&pmm, map, 1, words, need));
+    CHECK(pmm_free_count(&pmm) == 0x80 - 1);
+    CHECK_OK(pmm_is_reserved(&pmm, 0x1000, &b));
+    CHECK(b); /* partly usable frame: reserved */
+    CHECK_ERR(pmm_is_used(&pmm, 0x81000, &b), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR(pmm_is_used(&pmm, UINT64_MAX, &b), VMM_ERR_OUT_OF_BOUNDS);
+    /* reserve: length 0, wrap, exactly to 2^64 (outside: nothing to do) */
+    size_t fc = pmm_free_count(&pmm);
+    CHECK_ERR(pmm_reserve(&pmm, 0x2000, 0), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(pmm_reserve(&pmm, 0xFFFFFFFFFFFFF000ull, 0x1001), VMM_ERR_OVERFLOW);
+    CHECK_ERR(pmm_reserve(&pmm, 2, UINT64_MAX), VMM_ERR_OVERFLOW);
+    CHECK_OK(pmm_reserve(&pmm, 0xFFFFFFFFFFFFF000ull, 0x1000));
+    CHECK(pmm_free_count(&pmm) == fc);
+    /* a reservation touching 2 frames with 2 bytes */
+    CHECK_OK(pmm_reserve(&pmm, 0x3FFF, 2));
+    CHECK(pmm_free_count(&pmm) == fc - 2);
+    CHECK_ERR(pmm_free(&pmm, 0x3000), VMM_ERR_FRAME_RESERVED);
+    CHECK_ERR(pmm_claim(&pmm, 0x4000), VMM_ERR_FRAME_RESERVED);
+    /* alloc / free / double free / free never allocated / claim twice */
+    CHECK_OK(pmm_alloc(&pmm, &p));
+    CHECK(p == 0x2000);
+    CHECK_OK(pmm_free(&pmm, p));
+    CHECK_ERR(pmm_free(&pmm, p), VMM_ERR_FRAME_NOT_USED);
+    CHECK_ERR(pmm_free(&pmm, 0x10000), VMM_ERR_FRAME_NOT_USED);
+    CHECK_ERR(pmm_free(&pmm, 0x10001), VMM_ERR_MISALIGNED);
+    CHECK_ERR(pmm_free(&pmm, 0x81000), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR(pmm_free(&pmm, 0xFFFFFFFFFFFFF000ull), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_OK(pmm_claim(&pmm, 0x10000));
+    CHECK_ERR(pmm_claim(&pmm, 0x10000), VMM_ERR_PHYS_ALREADY_ALLOCATED);
+    CHECK_ERR(pmm_reserve(&pmm, 0xF000, 0x2000), VMM_ERR_PHYS_ALREADY_ALLOCATED);
+    CHECK_OK(pmm_free(&pmm, 0x10000));
+    CHECK(pmm_free_count(&pmm) == fc - 2);
+    /* contiguous: count 0, align 0 / 3, count too big, huge align */
+    CHECK_ERR(pmm_alloc_contiguous(&pmm, 0, 1, &p), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(pmm_alloc_contiguous(&pmm, 1, 0, &p), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(pmm_alloc_contiguous(&pmm, 1, 3, &p), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(pmm_alloc_contiguous(&pmm, 0x81, 1, &p), VMM_ERR_OUT_OF_FRAMES);
+    CHECK_ERR(pmm_alloc_contiguous(&pmm, SIZE_MAX, 1, &p), VMM_ERR_OUT_OF_FRAMES);
+    CHECK_ERR(pmm_alloc_contiguous(&pmm, 1, (size_t)1 << 63, &p), VMM_ERR_OUT_OF_FRAMES);
+    CHECK(pmm_free_count(&pmm) == fc - 2);
+    CHECK_OK(pmm_alloc_contiguous(&pmm, 0x40, 0x40, &p));
+    CHECK(p == 0x40000);
+    /* the frame source: ranges that wrap, end at 2^64, lie outside */
+    vmm_frames_t f = pmm_frames(&pmm);
+    CHECK_ERR(f.free(f.ctx, p, 0), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(f.free(f.ctx, p + 1, 1), VMM_ERR_MISALIGNED);
+    CHECK_ERR(f.free(f.ctx, 0xFFFFFFFFFFFFF000ull, 2), VMM_ERR_OVERFLOW);
+    CHECK_OK(f.free(f.ctx, 0xFFFFFFFFFFFFF000ull, 1)); /* unmanaged: skipped */
+    CHECK_ERR(f.claim(f.ctx, 0, SIZE_MAX), VMM_ERR_OVERFLOW);
+    CHECK_ERR(f.in_use(f.ctx, 0x2000, 1), VMM_ERR_FRAME_NOT_USED);
+    CHECK_OK(f.in_use(f.ctx, p, 0x40));
+    CHECK_ERR(f.in_use(f.ctx, p, 0x41), VMM_ERR_FRAME_NOT_USED);
+    CHECK_ERR(f.free(f.ctx, p, 0x41), VMM_ERR_FRAME_NOT_USED); /* one past: free */
+    CHECK(pmm_free_count(&pmm) == fc - 2 - 0x40);
+    CHECK_OK(f.free(f.ctx, p, 0x40));
+    CHECK_ERR(f.free(f.ctx, p, 0x40), VMM_ERR_FRAME_NOT_USED);
+    CHECK_ERR(f.alloc(f.ctx, 0, 1, &p), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(f.alloc(f.ctx, 1, 0, &p), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(f.alloc(f.ctx, 2, 3, &p), VMM_ERR_INVALID_ARGUMENT);
+    CHECK(pmm_free_count(&pmm) == fc - 2);
+    /* claim a range straddling the end of managed memory */
+    CHECK_OK(f.claim(f.ctx, 0x7F000, 4));
+    CHECK(pmm_free_count(&pmm) == fc - 4);
+    CHECK_ERR(f.claim(f.ctx, 0x7E000, 2), VMM_ERR_PHYS_ALREADY_ALLOCATED);
+    CHECK_OK(f.free(f.ctx, 0x7F000, 4));
+    CHECK(pmm_free_count(&pmm) == fc - 2);
+    /* every frame: alloc until empty, then OUT_OF_FRAMES, all back */
+    size_t n = 0;
+    while (pmm_alloc(&pmm, &p) == VMM_OK)
+        n++;
+    CHECK(n == fc - 2 && pmm_free_count(&pmm) == 0);
+    CHECK_ERR(pmm_alloc(&pmm, &p), VMM_ERR_OUT_OF_FRAMES);
+    CHECK_ERR(pmm_alloc_contiguous(&pmm, 1, 1, &p), VMM_ERR_OUT_OF_FRAMES);
+}
+
+/* ------------------------------------------------------------------ */
+/* vmm.h: init                                                        */
+/* ------------------------------------------------------------------ */
+
+static void test_vmm_init_contracts(void)
+{
+    fail_alloc_t fa;
+    rec_mapper_t rm;
+    fail_alloc_init(&fa);
+    rec_mapper_init(&rm);
+    memmap_entry_t map[] = {{0x100000, 0x100000, MEMMAP_USABLE}};
+    uint64_t words[64];
+    pmm_t pmm;
+    CHECK_OK(pmm_init(&pmm, map, 1, words, 64));
+    vmm_allocator_t a = fail_alloc_iface(&fa);
+    vmm_mapper_t m = rec_mapper_iface(&rm);
+    vmm_frames_t f = pmm_frames(&pmm);
+    static vmm_t v;
+    CHECK_ERR(vmm_init(&v, 0x2000, 0x2000, &a, &m, &f), VMM_ERR_INVALID_VIRT);
+    CHECK_ERR(vmm_init(&v, 0x3000, 0x2000, &a, &m, &f), VMM_ERR_INVALID_VIRT);
+    CHECK_ERR(vmm_init(&v, 0x2001, 0x4000, &a, &m, &f), VMM_ERR_MISALIGNED);
+    CHECK_ERR(vmm_init(&v, 0x2000, 0x4001, &a, &m, &f), VMM_ERR_MISALIGNED);
+    CHECK_ERR(vmm_init(&v, 0x2000, UINT64_MAX, &a, &m, &f), VMM_ERR_MISALIGNED);
+    vmm_frames_t nof = f;
+    nof.claim = NULL;
+    CHECK_ERR(vmm_init(&v, 0x2000, 0x4000, &a, &m, &nof), VMM_ERR_INVALID_ARGUMENT);
+    vmm_mapper_t noq = m;
+    noq.query = NULL;
+    CHECK_ERR(vmm_init(&v, 0x2000, 0x4000, &a, &noq, &f), VMM_ERR_INVALID_ARGUMENT);
+    /* start 0 (Pluto's tests), a single page, the largest window */
+    CHECK_OK(vmm_init(&v, 0, K4, &a, &m, &f));
+    bool set;
+    CHECK_OK(vmm_is_set(&v, 0, &set));
+    CHECK(!set);
+    CHECK_ERR(vmm_is_set(&v, K4, &set), VMM_ERR_OUT_OF_BOUNDS);
+    uint64_t va;
+    CHECK_OK(vmm_alloc(&v, 1, RW, &va));
+    CHECK(va == 0);
+    CHECK_ERR(vmm_alloc(&v, 1, RW, &va), VMM_ERR_NO_SPACE);
+    vmm_deinit(&v);
+    CHECK(fa.live == 0 && rm.count == 0);
+    /* the vmm is usable again after deinit (vmm.h: all free again) */
+    CHECK_OK(vmm_alloc(&v, 1, RW, &va));
+    CHECK(va == 0);
+    CHECK_OK(vmm_free(&v, 0));
+    vmm_deinit(&v);
+    CHECK(fa.live == 0);
+    CHECK_OK(vmm_init(&v, 0, TOP_END, &a, &m, &f));
+    CHECK(v.bitmap.num_entries == ((size_t)1 << 52) - 1);
+    CHECK_ERR(vmm_is_set(&v, TOP_END, &set), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR(vmm_is_set(&v, UINT64_MAX, &set), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_OK(vmm_is_set(&v, TOP_END - 1, &set));
+    vmm_deinit(&v);
+    rec_mapper_destroy(&rm);
+}
+
+/* ------------------------------------------------------------------ */
+/* vmm.h on the largest window: [0, 2^64 - 4K)                         */
+/* ------------------------------------------------------------------ */
+
+struct op_ctx {
+    uint64_t virt, phys, va, res, off;
+    size_t count, pages, premapped;
+    uint64_t page_size;
+    uint32_t flags;
+    vmm_range_t vr, pr;
+    bool with_phys;
+};
+
+static vmm_status_t op_alloc(big_t *b, void *c)
+{
+    struct op_ctx *o = c;
+    return vmm_alloc(&b->vmm, o->pages, RW, &o->va);
+}
+static vmm_status_t op_free_va(big_t *b, void *c)
+{
+    return vmm_free(&b->vmm, ((struct op_ctx *)c)->va);
+}
+static vmm_status_t op_reserve(big_t *b, void *c)
+{
+    struct op_ctx *o = c;
+    return vmm_reserve(&b->vmm, o->count, o->page_size, RW, o->flags, &o->va);
+}
+static vmm_status_t op_release_va(big_t *b, void *c)
+{
+    return vmm_release(&b->vmm, ((struct op_ctx *)c)->va);
+}
+static vmm_status_t op_claim(big_t *b, void *c)
+{
+    struct op_ctx *o = c;
+    o->va = o->virt;
+    return vmm_claim(&b->vmm, o->virt, o->count, o->page_size, RW, o->flags);
+}
+static vmm_status_t op_set(big_t *b, void *c)
+{
+    struct op_ctx *o = c;
+    o->va = o->vr.start;
+    return vmm_set(&b->vmm, o->vr, o->with_phys ? &o->pr : NULL, RW);
+}
+static vmm_status_t op_map_page(big_t *b, void *c)
+{
+    struct op_ctx *o = c;
+    return vmm_map_page(&b->vmm, o->res, o->res + o->off, o->phys, RW);
+}
+static vmm_status_t op_fault(big_t *b, void *c)
+{
+    struct op_ctx *o = c;
+    vmm_fault_result_t r;
+    vmm_fault_kind_t k = vmm_fault(&b->vmm, o->res + o->off, (vmm_access_t){.write = true}, &r);
+    if (k == VMM_FAULT_RESOLVED)
+        return VMM_OK;
+    return k == VMM_FAULT_OUT_OF_MEMORY ? r.status : VMM_ERR_INVALID_ARGUMENT;
+}
+
+/* A fresh reservation of o->count pages of o->page_size in o->res (and
+ * o->va) whose first o->premapped pages are mapped. */
+static vmm_status_t premapped_reservation(big_t *b, void *c)
+{
+    struct op_ctx *o = c;
+    vmm_frames_t fr = fail_frames_iface(&b->ff);
+    size_t per = (size_t)(o->page_size / K4);
+    vmm_status_t st = vmm_reserve(&b->vmm, o->count, o->page_size, RW, o->flags, &o->res);
+    for (size_t i = 0; st == VMM_OK && i < o->premapped; i++) {
+        uint64_t f;
+        st = fr.alloc(fr.ctx, per, per, &f);
+        if (st == VMM_OK)
+            st = vmm_map_page(&b->vmm, o->res, o->res + i * o->page_size, f, RW);
+    }
+    o->va = o->res;
+    return st;
+}
+/* premapped_reservation, and a frame for the next page in o->phys (none
+ * for a lazy one: the fault takes it). */
+static vmm_status_t fresh_reservation(big_t *b, void *c)
+{
+    struct op_ctx *o = c;
+    vmm_frames_t fr = fail_frames_iface(&b->ff);
+    size_t per = (size_t)(o->page_size / K4);
+    vmm_status_t st = premapped_reservation(b, c);
+    if (st != VMM_OK || (o->flags & VMM_RESERVE_LAZY))
+        return st;
+    return fr.alloc(fr.ctx, per, per, &o->phys);
+}
+/* Undoes op_map_page / op_fault: a new reservation as before. */
+static vmm_status_t redo_reservation(big_t *b, void *c)
+{
+    struct op_ctx *o = c;
+    vmm_status_t st = vmm_release(&b->vmm, o->res);
+    return st != VMM_OK ? st : fresh_reservation(b, c);
+}
+
+/* Every VMM call on the whole address space but its last page, with every
+ * failure injected at every call, state compared through the API. */
+static void test_vmm_whole_space(void)
+{
+    static big_t b;
+    big_init(&b, 0, TOP_END);
+    vmm_t *v = &b.vmm;
+    struct op_ctx o = {0};
+    uint64_t va;
+    const uint64_t top2m = 0 - 2 * M2; /* the highest 2M page of the window */
+    /* alloc of 1, 3, 600 and 5000 pages (frames, records, nodes, one mapper
+     * call per contiguous run), then free them, failing everywhere */
+    size_t sizes[] = {1, 3, 600, 5000};
+    for (size_t i = 0; i < 4; i++) {
+        o.pages = sizes[i];
+        CHECK(inject_all(&b, "alloc", op_alloc, op_free_va, &o) > 0);
+        inject_all(&b, "free alloc", op_free_va, op_alloc, &o);
+    }
+    /* reservations of each page size, lazy ones faulted in */
+    uint64_t ps[] = {K4, M2, G1};
+    for (size_t i = 0; i < 3; i++) {
+        o.count = 2;
+        o.page_size = ps[i];
+        o.flags = VMM_RESERVE_LAZY;
+        o.premapped = 0;
+        inject_all(&b, "reserve", op_reserve, op_release_va, &o);
+        CHECK(o.va % ps[i] == 0);
+        o.res = o.va;
+        if (ps[i] != G1) {
+            o.off = ps[i] + 5;
+            inject_all(&b, "demand fault", op_fault, redo_reservation, &o);
+        }
+        o.va = o.res;
+        inject_all(&b, "release", op_release_va, op_reserve, &o);
+    }
+    /* claims at the very top and at 0, sets with and without phys */
+    o.virt = TOP_END - K4;
+    o.count = 1;
+    o.page_size = K4;
+    o.flags = 0;
+    inject_all(&b, "claim top page", op_claim, op_release_va, &o);
+    CHECK_OK(vmm_release(v, TOP_END - K4));
+    o.virt = top2m;
+    o.page_size = M2;
+    inject_all(&b, "claim top 2M", op_claim, op_release_va, &o);
+    BIG_ERR_SAME(&b, vmm_claim(v, 0 - M2, 1, M2, RW, 0), VMM_ERR_OUT_OF_BOUNDS);
+    BIG_ERR_SAME(&b, vmm_claim(v, top2m, 1, M2, RW, 0), VMM_ERR_ALREADY_ALLOCATED);
+    BIG_ERR_SAME(&b, vmm_claim(v, top2m - 2 * M2, 3, M2, RW, 0), VMM_ERR_ALREADY_ALLOCATED);
+    BIG_ERR_SAME(&b, vmm_claim(v, 0 - G1, 1, G1, RW, 0), VMM_ERR_OUT_OF_BOUNDS);
+    BIG_ERR_SAME(&b, vmm_claim(v, 0 - G1, 2, G1, RW, 0), VMM_ERR_OVERFLOW);
+    o.virt = 0;
+    o.page_size = G1;
+    inject_all(&b, "claim 1G at 0", op_claim, op_release_va, &o);
+    /* set: below the top 2M page, with phys; the largest set (no phys) */
+    o.vr = (vmm_range_t){top2m - M2, top2m};
+    o.pr = (vmm_range_t){0x200000, 0x400000};
+    o.with_phys = true;
+    inject_all(&b, "set with phys", op_set, op_free_va, &o);
+    CHECK_OK(vmm_free(v, top2m - M2));
+    o.with_phys = false;
+    o.vr = (vmm_range_t){G1, top2m - M2};
+    inject_all(&b, "set the rest but a gap", op_set, op_free_va, &o);
+    CHECK_OK(vmm_alloc(v, 1, RW, &va));
+    CHECK(va == top2m - M2 || va == top2m + M2);
+    CHECK_OK(vmm_free(v, va));
+    BIG_ERR_SAME(&b, vmm_set(v, (vmm_range_t){G1 - K4, G1 + K4}, NULL, RW),
+                 VMM_ERR_ALREADY_ALLOCATED);
+    /* free / release of everything wrong */
+    BIG_ERR_SAME(&b, vmm_free(v, G1 + K4), VMM_ERR_NOT_START);
+    BIG_ERR_SAME(&b, vmm_free(v, TOP_END), VMM_ERR_OUT_OF_BOUNDS);
+    BIG_ERR_SAME(&b, vmm_free(v, top2m - M2 - K4), VMM_ERR_NOT_START);
+    BIG_ERR_SAME(&b, vmm_free(v, top2m - M2), VMM_ERR_NOT_ALLOCATED);
+    BIG_ERR_SAME(&b, vmm_release(v, G1), VMM_ERR_NOT_RESERVATION);
+    /* free the middle set: a FULL region split on both sides */
+    o.va = G1;
+    inject_all(&b, "free the big set", op_free_va, op_set, &o);
+    BIG_ERR_SAME(&b, vmm_free(v, G1), VMM_ERR_NOT_ALLOCATED);
+    big_fini(&b);
+}
+
+/* ------------------------------------------------------------------ */
+/* vmm.h: map_page, release, fault on a small window                  */
+/* ------------------------------------------------------------------ */
+
+/* Checks that expr returns code and leaves the fixture exactly as before. */
+#define FX_ERR_SAME(fx, expr, code)         \
+    do {                                    \
+        fx_snapshot_t s_;                   \
+        fx_snap((fx), &s_);                 \
+        CHECK_ERR((expr), (code));          \
+        CHECK(fx_same((fx), &s_));          \
+        fx_snap_free(&s_);                  \
+    } while (0)
+
+static void test_map_page_contracts(void)
+{
+    vmm_fixture_t fx;
+    const uint64_t start = 0x40000000;
+    fx_init(&fx, start, 2048, PHYS_BYTES);
+    vmm_t *v = &fx.vmm;
+    vmm_frames_t fr = fail_frames_iface(&fx.ff);
+    uint64_t res, big, al, f, f2;
+    CHECK_OK(vmm_reserve(v, 4, K4, RW, 0, &res));
+    CHECK_OK(vmm_reserve(v, 1, M2, RW, 0, &big));
+    CHECK_OK(vmm_alloc(v, 2, RW, &al));
+    CHECK_OK(fr.alloc(fr.ctx, 1, 1, &f));
+    CHECK_OK(fr.alloc(fr.ctx, 1, 1, &f2));
+    FX_ERR_SAME(&fx, vmm_map_page(v, res + K4, res + K4, f, RW), VMM_ERR_NOT_START);
+    FX_ERR_SAME(&fx, vmm_map_page(v, start + 1500 * K4, start + 1500 * K4, f, RW),
+                VMM_ERR_NOT_ALLOCATED);
+    FX_ERR_SAME(&fx, vmm_map_page(v, start - K4, start - K4, f, RW), VMM_ERR_NOT_ALLOCATED);
+    FX_ERR_SAME(&fx, vmm_map_page(v, UINT64_MAX, 0, f, RW), VMM_ERR_NOT_ALLOCATED);
+    FX_ERR_SAME(&fx, vmm_map_page(v, al, al, f, RW), VMM_ERR_NOT_RESERVATION);
+    FX_ERR_SAME(&fx, vmm_map_page(v, res, res + 4 * K4, f, RW), VMM_ERR_NOT_IN_RESERVATION);
+    FX_ERR_SAME(&fx, vmm_map_page(v, res, res - 1, f, RW), VMM_ERR_NOT_IN_RESERVATION);
+    FX_ERR_SAME(&fx, vmm_map_page(v, res, res + 1, f, RW), VMM_ERR_MISALIGNED);
+    FX_ERR_SAME(&fx, vmm_map_page(v, res, res, f + 1, RW), VMM_ERR_MISALIGNED);
+    FX_ERR_SAME(&fx, vmm_map_page(v, big, big, f, RW), VMM_ERR_MISALIGNED); /* 4K frame */
+    FX_ERR_SAME(&fx, vmm_map_page(v, big, big + K4, 0x200000, RW), VMM_ERR_MISALIGNED);
+    FX_ERR_SAME(&fx, vmm_map_page(v, res, res, f, 0x10), VMM_ERR_INVALID_ARGUMENT);
+    FX_ERR_SAME(&fx, vmm_map_page(NULL, res, res, f, RW), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_OK(vmm_map_page(v, res, res + 3 * K4, f, RW));
+    FX_ERR_SAME(&fx, vmm_map_page(v, res, res + 3 * K4, f2, RW), VMM_ERR_ALREADY_MAPPED);
+    FX_ERR_SAME(&fx, vmm_map_page(v, res, res + 3 * K4 + 8, f2, RW), VMM_ERR_MISALIGNED);
+    CHECK(vmm_record_frame(vmm_find_record(v, res), 3) == f);
+    CHECK(vmm_record_frame(vmm_find_record(v, res), 4) == VMM_NO_FRAME);
+    CHECK(vmm_record_frame(vmm_find_record(v, res), SIZE_MAX) == VMM_NO_FRAME);
+    CHECK(vmm_record_page_attrs(vmm_find_record(v, res), 3) == RW);
+    CHECK(vmm_record_page_attrs(vmm_find_record(v, res), SIZE_MAX) == RW);
+    /* a frame above every managed frame (device memory) is accepted */
+    CHECK_OK(vmm_map_page(v, res, res, 0x1000000000ull, VMM_ATTR_KERNEL | VMM_ATTR_WRITABLE));
+    /* release, then everything about it is gone; double release */
+    size_t free_frames = pmm_free_count(&fx.pmm);
+    CHECK_OK(vmm_release(v, res));
+    CHECK(pmm_free_count(&fx.pmm) == free_frames + 1); /* f back; the device frame skipped */
+    fx.ff.outstanding++; /* the device frame went back through ff, never taken from it */
+    FX_ERR_SAME(&fx, vmm_release(v, res), VMM_ERR_NOT_ALLOCATED);
+    FX_ERR_SAME(&fx, vmm_free(v, res), VMM_ERR_NOT_ALLOCATED);
+    FX_ERR_SAME(&fx, vmm_map_page(v, res, res, f2, RW), VMM_ERR_NOT_ALLOCATED);
+    FX_ERR_SAME(&fx, vmm_release(v, al), VMM_ERR_NOT_RESERVATION);
+    FX_ERR_SAME(&fx, vmm_release(v, big + K4), VMM_ERR_NOT_START);
+    FX_ERR_SAME(&fx, vmm_release(v, start + 2048 * K4), VMM_ERR_OUT_OF_BOUNDS);
+    FX_ERR_SAME(&fx, vmm_free(NULL, al), VMM_ERR_INVALID_ARGUMENT);
+    FX_ERR_SAME(&fx, vmm_release(NULL, al), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_OK(fr.free(fr.ctx, f2, 1));
+    CHECK(fx_destroy(&fx));
+}
+
+/* map_page with every failure at every call: the first page of a
+ * reservation (its frames block), a later one, a 2M one. */
+static void test_map_page_inject(void)
+{
+    static big_t b;
+    big_init(&b, 0xFFFF800000000000ull, TOP_END);
+    struct op_ctx o = {0};
+    o.count = 8;
+    o.page_size = K4;
+    o.premapped = 0;
+    o.off = 7 * K4;
+    CHECK_OK(fresh_reservation(&b, &o));
+    CHECK(inject_all(&b, "map_page first", op_map_page, redo_reservation, &o) > 0);
+    o.premapped = 1;
+    o.off = 1 * K4;
+    CHECK_OK(redo_reservation(&b, &o));
+    inject_all(&b, "map_page second", op_map_page, redo_reservation, &o);
+    o.va = o.res;
+    inject_all(&b, "release mapped", op_release_va, premapped_reservation, &o);
+    o.count = 1;
+    o.page_size = M2;
+    o.premapped = 0;
+    o.off = 0;
+    CHECK_OK(fresh_reservation(&b, &o));
+    inject_all(&b, "map_page 2M", op_map_page, redo_reservation, &o);
+    o.va = o.res;
+    inject_all(&b, "release 2M", op_release_va, premapped_reservation, &o);
+    big_fini(&b);
+}
+
+/* vmm_fault's promises: RESOLVED changes one page, nothing else changes
+ * anything; outside the window or on a non-lazy record: not present. */
+static void test_fault_contracts(void)
+{
+    vmm_fixture_t fx;
+    const uint64_t start = 0x40000000;
+    fx_init(&fx, start, 2048, PHYS_BYTES);
+    vmm_t *v = &fx.vmm;
+    uint64_t lazy, eager, big, al;
+    CHECK_OK(vmm_reserve(v, 2, K4, RW, VMM_RESERVE_LAZY, &lazy));
+    CHECK_OK(vmm_reserve(v, 2, K4, RW, 0, &eager));
+    CHECK_OK(vmm_reserve(v, 1, M2, VMM_ATTR_WRITABLE, VMM_RESERVE_LAZY, &big));
+    CHECK_OK(vmm_alloc(v, 1, VMM_ATTR_KERNEL, &al));
+    const struct {
+        uint64_t addr;
+        vmm_access_t acc;
+        vmm_fault_kind_t kind;
+    } cases[] = {
+        {start - 1, {.write = true}, VMM_FAULT_NOT_PRESENT},
+        {start + 2048 * K4, {0}, VMM_FAULT_NOT_PRESENT},
+        {UINT64_MAX, {0}, VMM_FAULT_NOT_PRESENT},
+        {eager, {0}, VMM_FAULT_NOT_PRESENT},
+        {eager + 2 * K4 - 1, {.write = true}, VMM_FAULT_NOT_PRESENT},
+        {lazy, {.user = true}, VMM_FAULT_USER_KERNEL},
+        {lazy, {.fetch = true}, VMM_FAULT_NX_FETCH},
+        {lazy, {.reserved = true, .write = true}, VMM_FAULT_RESERVED_BIT},
+        {lazy, {.pkey = true}, VMM_FAULT_PROTECTION_KEY},
+        {lazy, {.shadow_stack = true}, VMM_FAULT_SHADOW_STACK},
+        {lazy, {.enclave = true}, VMM_FAULT_ENCLAVE},
+        {big + 5, {.fetch = true, .user = true}, VMM_FAULT_NX_FETCH},
+        {al, {.present = true}, VMM_FAULT_SPURIOUS},
+        {al + 8, {.present = true, .write = true}, VMM_FAULT_WRITE_READONLY},
+        {al, {.present = true, .user = true}, VMM_FAULT_USER_KERNEL},
+        {al, {.present = true, .fetch = true}, VMM_FAULT_NX_FETCH},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fx_snapshot_t s;
+        fx_snap(&fx, &s);
+        vmm_fault_result_t out;
+        memset(&out, 0x5A, sizeof out);
+        vmm_fault_kind_t k = vmm_fault(v, cases[i].addr, cases[i].acc, &out);
+        if (k != cases[i].kind)
+            fprintf(stderr, "fault case %zu: %s, expected %s\n", i, vmm_fault_name(k),
+                    vmm_fault_name(cases[i].kind));
+        CHECK(k == cases[i].kind && out.kind == k && out.status == VMM_OK);
+        CHECK(fx_same(&fx, &s));
+        fx_snap_free(&s);
+    }
+    /* NULL vmm: NOT_PRESENT with INVALID_ARGUMENT */
+    vmm_fault_result_t out;
+    CHECK(vmm_fault(NULL, lazy, (vmm_access_t){0}, &out) == VMM_FAULT_NOT_PRESENT);
+    CHECK(out.status == VMM_ERR_INVALID_ARGUMENT);
+    /* resolve a 2M page, at its last byte; then the same fault is spurious */
+    size_t free_frames = pmm_free_count(&fx.pmm);
+    CHECK(vmm_fault(v, big + M2 - 1, (vmm_access_t){.write = true}, &out) ==
+          VMM_FAULT_RESOLVED);
+    CHECK(out.page == big && out.page_size == M2 && out.phys % M2 == 0);
+    CHECK(pmm_free_count(&fx.pmm) == free_frames - 512);
+    CHECK(vmm_fault(v, big, (vmm_access_t){.write = true}, &out) == VMM_FAULT_SPURIOUS);
+    /* out of frames: OUT_OF_MEMORY with the frame source's status, nothing changed */
+    fx_snapshot_t s;
+    fx_snap(&fx, &s);
+    fx.ff.countdown = 0;
+    CHECK(vmm_fault(v, lazy + K4, (vmm_access_t){0}, &out) == VMM_FAULT_OUT_OF_MEMORY);
+    CHECK(out.status == VMM_ERR_OUT_OF_FRAMES);
+    fx_disarm(&fx);
+    CHECK(fx_same(&fx, &s));
+    fx_snap_free(&s);
+    fx_snap(&fx, &s);
+    fx.fa.countdown = 0; /* the frames block of the reservation's first page */
+    CHECK(vmm_fault(v, lazy + K4, (vmm_access_t){0}, &out) == VMM_FAULT_OUT_OF_MEMORY);
+    CHECK(out.status == VMM_ERR_OUT_OF_MEMORY);
+    fx_disarm(&fx);
+    CHECK(fx_same(&fx, &s));
+    fx_snap_free(&s);
+    CHECK(fx_destroy(&fx));
+}
+
+/* ------------------------------------------------------------------ */
+/* vmm.h: set / alloc / reserve / claim argument edges                */
+/* ------------------------------------------------------------------ */
+
+static void test_vmm_argument_edges(void)
+{
+    vmm_fixture_t fx;
+    const uint64_t start = 0x40000000;
+    fx_init(&fx, start, 1024, PHYS_BYTES);
+    vmm_t *v = &fx.vmm;
+    uint64_t va;
+    const uint64_t end = start + 1024 * K4;
+    vmm_range_t p1 = {0x200000, 0x201000};
+    /* set */
+    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start, start}, NULL, RW), VMM_ERR_INVALID_VIRT);
+    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start + K4, start}, NULL, RW),
+                VMM_ERR_INVALID_VIRT);
+    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start + 1, start + K4}, NULL, RW),
+                VMM_ERR_MISALIGNED);
+    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start - K4, start + K4}, NULL, RW),
+                VMM_ERR_OUT_OF_BOUNDS);
+    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){end - K4, end + K4}, NULL, RW),
+                VMM_ERR_OUT_OF_BOUNDS);
+    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){end, end + K4}, NULL, RW), VMM_ERR_OUT_OF_BOUNDS);
+    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start, start + K4}, NULL, 0xFF),
+                VMM_ERR_INVALID_ARGUMENT);
+    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start, start + K4},
+                             &(vmm_range_t){0x201000, 0x200000}, RW),
+                VMM_ERR_INVALID_PHYS);
+    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start, start + K4},
+                             &(vmm_range_t){0x200000, 0x200000}, RW),
+                VMM_ERR_INVALID_PHYS);
+    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start, start + 2 * K4}, &p1, RW),
+                VMM_ERR_PHYS_VIRT_MISMATCH);
+    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start, start + K4},
+                             &(vmm_range_t){0x200001, 0x201001}, RW),
+                VMM_ERR_MISALIGNED);
+    /* a physical range below 1 MiB (reserved) and above RAM: skipped */
+    size_t free_frames = pmm_free_count(&fx.pmm);
+    CHECK_OK(vmm_set(v, (vmm_range_t){start, start + 2 * K4}, &(vmm_range_t){0xFF000, 0x101000},
+                     RW));
+    CHECK(pmm_free_count(&fx.pmm) == free_frames - 1);
+    CHECK_OK(vmm_set(v, (vmm_range_t){end - K4, end},
+                     &(vmm_range_t){0xFFFFFFFFFFFFE000ull, 0xFFFFFFFFFFFFF000ull}, RW));
+    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start + 4 * K4, start + 5 * K4},
+                             &(vmm_range_t){0x100000, 0x101000}, RW),
+                VMM_ERR_PHYS_ALREADY_ALLOCATED);
+    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start + K4, start + 3 * K4}, NULL, RW),
+                VMM_ERR_ALREADY_ALLOCATED); /* partial overlap */
+    FX_ERR_SAME(&fx, vmm_free(v, start + K4), VMM_ERR_NOT_START);
+    CHECK_OK(vmm_free(v, start));
+    CHECK(pmm_free_count(&fx.pmm) == free_frames);
+    CHECK_OK(vmm_free(v, end - K4));
+    /* alloc */
+    FX_ERR_SAME(&fx, vmm_alloc(v, 0, RW, &va), VMM_ERR_INVALID_ARGUMENT);
+    FX_ERR_SAME(&fx, vmm_alloc(v, 1, RW, NULL), VMM_ERR_INVALID_ARGUMENT);
+    FX_ERR_SAME(&fx, vmm_alloc(v, 1, VMM_ATTR_ALL + 1, &va), VMM_ERR_INVALID_ARGUMENT);
+    FX_ERR_SAME(&fx, vmm_alloc(v, 1025, RW, &va), VMM_ERR_NO_SPACE);
+    FX_ERR_SAME(&fx, vmm_alloc(v, SIZE_MAX, RW, &va), VMM_ERR_NO_SPACE);
+    CHECK_OK(vmm_alloc(v, 1024, RW, &va)); /* the whole window */
+    CHECK(va == start);
+    FX_ERR_SAME(&fx, vmm_alloc(v, 1, RW, &va), VMM_ERR_NO_SPACE);
+    CHECK_OK(vmm_free(v, start));
+    /* reserve */
+    FX_ERR_SAME(&fx, vmm_reserve(v, 0, K4, RW, 0, &va), VMM_ERR_INVALID_ARGUMENT);
+    FX_ERR_SAME(&fx, vmm_reserve(v, 1, 8192, RW, 0, &va), VMM_ERR_INVALID_ARGUMENT);
+    FX_ERR_SAME(&fx, vmm_reserve(v, 1, 0, RW, 0, &va), VMM_ERR_INVALID_ARGUMENT);
+    FX_ERR_SAME(&fx, vmm_reserve(v, 1, K4, RW, 2, &va), VMM_ERR_INVALID_ARGUMENT);
+    FX_ERR_SAME(&fx, vmm_reserve(v, 1, K4, RW, 0, NULL), VMM_ERR_INVALID_ARGUMENT);
+    FX_ERR_SAME(&fx, vmm_reserve(v, 1, K4, 0x100, 0, &va), VMM_ERR_INVALID_ARGUMENT);
+    FX_ERR_SAME(&fx, vmm_reserve(v, 1025, K4, RW, 0, &va), VMM_ERR_NO_SPACE);
+    FX_ERR_SAME(&fx, vmm_reserve(v, 3, M2, RW, 0, &va), VMM_ERR_NO_SPACE);
+    FX_ERR_SAME(&fx, vmm_reserve(v, 1, G1, RW, 0, &va), VMM_ERR_NO_SPACE);
+    FX_ERR_SAME(&fx, vmm_reserve(v, SIZE_MAX, G1, RW, 0, &va), VMM_ERR_OVERFLOW);
+    FX_ERR_SAME(&fx, vmm_reserve(v, SIZE_MAX, K4, RW, 0, &va), VMM_ERR_OVERFLOW);
+    /* claim */
+    FX_ERR_SAME(&fx, vmm_claim(v, start + 1, 1, K4, RW, 0), VMM_ERR_MISALIGNED);
+    FX_ERR_SAME(&fx, vmm_claim(v, start + K4, 1, M2, RW, 0), VMM_ERR_MISALIGNED);
+    FX_ERR_SAME(&fx, vmm_claim(v, start, 0, K4, RW, 0), VMM_ERR_INVALID_ARGUMENT);
+    FX_ERR_SAME(&fx, vmm_claim(v, start, 1, 3, RW, 0), VMM_ERR_INVALID_ARGUMENT);
+    FX_ERR_SAME(&fx, vmm_claim(v, start, 1, K4, RW, 4), VMM_ERR_INVALID_ARGUMENT);
+    FX_ERR_SAME(&fx, vmm_claim(NULL, start, 1, K4, RW, 0), VMM_ERR_INVALID_ARGUMENT);
+    FX_ERR_SAME(&fx, vmm_claim(v, end, 1, K4, RW, 0), VMM_ERR_OUT_OF_BOUNDS);
+    FX_ERR_SAME(&fx, vmm_claim(v, end - K4, 2, K4, RW, 0), VMM_ERR_OUT_OF_BOUNDS);
+    FX_ERR_SAME(&fx, vmm_claim(v, start - K4, 2, K4, RW, 0), VMM_ERR_OUT_OF_BOUNDS);
+    FX_ERR_SAME(&fx, vmm_claim(v, 0, 1, K4, RW, 0), VMM_ERR_OUT_OF_BOUNDS);
+    FX_ERR_SAME(&fx, vmm_claim(v, TOP_END, 2, K4, RW, 0), VMM_ERR_OVERFLOW);
+    FX_ERR_SAME(&fx, vmm_claim(v, 0 - G1, 1, G1, RW, 0), VMM_ERR_OUT_OF_BOUNDS);
+    FX_ERR_SAME(&fx, vmm_claim(v, 0 - G1, 2, G1, RW, 0), VMM_ERR_OVERFLOW);
+    CHECK_OK(vmm_claim(v, start + M2, 1, M2, RW, 0));
+    FX_ERR_SAME(&fx, vmm_claim(v, start + M2 - K4, 2, K4, RW, 0), VMM_ERR_ALREADY_ALLOCATED);
+    FX_ERR_SAME(&fx, vmm_claim(v, start + M2, 1, M2, RW, 0), VMM_ERR_ALREADY_ALLOCATED);
+    /* fit */
+    FX_ERR_SAME(&fx, vmm_set_fit(v, (vmm_fit_t)2), VMM_ERR_INVALID_ARGUMENT);
+    FX_ERR_SAME(&fx, vmm_set_fit(v, (vmm_fit_t)-1), VMM_ERR_INVALID_ARGUMENT);
+    FX_ERR_SAME(&fx, vmm_set_fit(NULL, VMM_FIT_FIRST), VMM_ERR_INVALID_ARGUMENT);
+    /* queries */
+    CHECK(vmm_find_record(v, start + M2 - 1) == NULL);
+    CHECK(vmm_find_record(v, start + 2 * M2) == NULL);
+    CHECK(vmm_find_record(v, start + 2 * M2 - 1) != NULL);
+    CHECK(vmm_find_record(NULL, start) == NULL);
+    CHECK(vmm_next_record(NULL) == NULL && vmm_first_record(NULL) == NULL);
+    CHECK(vmm_record_count(NULL) == 0 && vmm_record_count(v) == 1);
+    CHECK(vmm_record_frame(NULL, 0) == VMM_NO_FRAME && vmm_record_page_attrs(NULL, 0) == 0);
+    bool set;
+    FX_ERR_SAME(&fx, vmm_is_set(v, start - 1, &set), VMM_ERR_OUT_OF_BOUNDS);
+    FX_ERR_SAME(&fx, vmm_is_set(NULL, start, &set), VMM_ERR_INVALID_ARGUMENT);
+    CHECK(fx_destroy(&fx));
+}
+
+/* More pages than frames: OUT_OF_FRAMES with nothing kept, at any size. */
+static void test_alloc_out_of_frames(void)
+{
+    vmm_fixture_t fx;
+    fx_init(&fx, 0x40000000, 1024, 0x100000 + 10 * K4);
+    uint64_t va;
+    FX_ERR_SAME(&fx, vmm_alloc(&fx.vmm, 11, RW, &va), VMM_ERR_OUT_OF_FRAMES);
+    FX_ERR_SAME(&fx, vmm_alloc(&fx.vmm, 1000, RW, &va), VMM_ERR_OUT_OF_FRAMES);
+    CHECK_OK(vmm_alloc(&fx.vmm, 10, RW, &va));
+    FX_ERR_SAME(&fx, vmm_alloc(&fx.vmm, 1, RW, &va), VMM_ERR_OUT_OF_FRAMES);
+    uint64_t lazy;
+    CHECK_OK(vmm_reserve(&fx.vmm, 1, K4, RW, VMM_RESERVE_LAZY, &lazy));
+    fx_snapshot_t s;
+    fx_snap(&fx, &s);
+    vmm_fault_result_t out;
+    CHECK(vmm_fault(&fx.vmm, lazy, (vmm_access_t){0}, &out) == VMM_FAULT_OUT_OF_MEMORY);
+    CHECK(out.status == VMM_ERR_OUT_OF_FRAMES);
+    CHECK(fx_same(&fx, &s));
+    fx_snap_free(&s);
+    CHECK(fx_destroy(&fx));
+}
+
+/* ------------------------------------------------------------------ */
+/* The seeds' own tests, ported                                        */
+/* ------------------------------------------------------------------ */
+
+/* Pluto's test "alloc and free" (vmm.zig): 512 entries from address 0,
+ * allocations of 1, 26, 9, 14, 8 blocks until one does not fit, each at
+ * start + entry * BLOCK_SIZE; the rest stays free; every free returns the
+ * frames. */
+static void test_pluto_alloc_and_free(void)
+{
+    vmm_fixture_t fx;
+    const size_t num_entries = 512;
+    fx_init(&fx, 0, num_entries, PHYS_BYTES);
+    vmm_t *v = &fx.vmm;
+    uint64_t allocs[512];
+    size_t nallocs = 0, entry = 0;
+    while (entry < num_entries) {
+        size_t num = entry > 400 ? 8 : entry > 320 ? 14 : entry > 270 ? 9 : entry > 150 ? 26 : 1;
+        uint64_t va = 0;
+        vmm_status_t st = vmm_alloc(v, num, RW, &va);
+        bool should_be_set = entry + num <= num_entries;
+        if (should_be_set) {
+            CHECK_OK(st);
+            CHECK(va == v->start + entry * K4);
+            allocs[nallocs++] = va;
+        } else {
+            CHECK_ERR(st, VMM_ERR_NO_SPACE);
+        }
+        for (uint64_t a = entry * K4; a < (entry + num) * K4; a += K4) {
+            bool set = false;
+            rec_page_t pg;
+            if (a >= num_entries * K4) {
+                CHECK_ERR(vmm_is_set(v, a, &set), VMM_ERR_OUT_OF_BOUNDS);
+            } else {
+                CHECK_OK(vmm_is_set(v, a, &set));
+                CHECK(set == should_be_set);
+                CHECK(rec_mapper_lookup(&fx.rm, a, &pg) == should_be_set);
+            }
+        }
+        entry += num;
+    }
+    for (size_t i = 0; i < nallocs; i++) {
+        const vmm_record_t *r = vmm_find_record(v, allocs[i]);
+        CHECK(r != NULL && r->virt == allocs[i]);
+        uint64_t frames[32];
+        size_t n = r->nframes;
+        CHECK(n <= 32);
+        for (size_t k = 0; k < n && k < 32; k++) {
+            bool used;
+            frames[k] = vmm_record_frame(r, k);
+            CHECK_OK(pmm_is_used(&fx.pmm, frames[k], &used));
+            CHECK(used);
+        }
+        CHECK_OK(vmm_free(v, allocs[i]));
+        CHECK(vmm_find_record(v, allocs[i]) == NULL);
+        bool set;
+        CHECK_OK(vmm_is_set(v, allocs[i], &set));
+        CHECK(!set);
+        for (size_t k = 0; k < n && k < 32; k++) {
+            bool used;
+            CHECK_OK(pmm_is_used(&fx.pmm, frames[k], &used));
+            CHECK(!used);
+        }
+    }
+    CHECK(fx.rm.count == 0 && vmm_record_count(v) == 0);
+    CHECK(fx_destroy(&fx));
+}
+
+/* Pluto's test "set": [37, 46) blocks mapped to a physical range of the
+ * same size; only those entries set and mapped. (Pluto's physical start is
+ * vstart + 123; ours must be 4 KiB aligned: VMM_ERR_MISALIGNED, unchanged.) */
+static void test_pluto_set(void)
+{
+    vmm_fixture_t fx;
+    const size_t num_entries = 512;
+    fx_init(&fx, 0, num_entries, PHYS_BYTES);
+    vmm_t *v = &fx.vmm;
+    const uint64_t vstart = K4 * 37, vend = K4 * 46;
+    const uint64_t pstart = vstart + 0x400000, pend = vend + 0x400000;
+    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){vstart, vend},
+                             &(vmm_range_t){vstart + 123, vend + 123}, RW),
+                VMM_ERR_MISALIGNED);
+    CHECK_OK(vmm_set(v, (vmm_range_t){vstart, vend}, &(vmm_range_t){pstart, pend}, RW));
+    for (uint64_t a = v->start; a < v->end; a += K4) {
+        rec_page_t pg;
+        bool mapped = rec_mapper_lookup(&fx.rm, a, &pg), set;
+        bool inside = a >= vstart && a < vend;
+        CHECK_OK(vmm_is_set(v, a, &set));
+        CHECK(mapped == inside && set == inside);
+        if (inside) {
+            CHECK(pg.phys == pstart + (a - vstart));
+            bool used;
+            CHECK_OK(pmm_is_used(&fx.pmm, pg.phys, &used));
+            CHECK(used);
+        }
+    }
+    /* Pluto's errors for set */
+    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){vstart, vend}, NULL, RW),
+                VMM_ERR_ALREADY_ALLOCATED);
+    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){vend, vend + K4},
+                             &(vmm_range_t){pstart, pstart + K4}, RW),
+                VMM_ERR_PHYS_ALREADY_ALLOCATED);
+    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){vend, vend + K4},
+                             &(vmm_range_t){pend, pend + 2 * K4}, RW),
+                VMM_ERR_PHYS_VIRT_MISMATCH);
+    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){vend + K4, vend}, NULL, RW),
+                VMM_ERR_INVALID_VIRT);
+    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){vend, vend + K4},
+                             &(vmm_range_t){pend + K4, pend}, RW),
+                VMM_ERR_INVALID_PHYS);
+    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){num_entries * K4, (num_entries + 1) * K4}, NULL,
+                             RW),
+                VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_OK(vmm_free(v, vstart));
+    bool used;
+    CHECK_OK(pmm_is_used(&fx.pmm, pstart, &used));
+    CHECK(!used);
+    CHECK(fx_destroy(&fx));
+}
+
+/* The Rust seed's AllocatedPages: allocate_contiguous_pages (aligned to
+ * the page size), already_allocated at a fixed address, map_to (a page
+ * outside the range is refused: the seed panicked), unmap_and_deallocate
+ * (the range is free again; ours returns the frames). */
+static void test_rust_seed_pages(void)
+{
+    vmm_fixture_t fx;
+    const uint64_t start = 0xFFFF800000000000ull;
+    fx_init(&fx, start, 4096, PHYS_BYTES);
+    vmm_t *v = &fx.vmm;
+    vmm_frames_t fr = fail_frames_iface(&fx.ff);
+    size_t free_frames = pmm_free_count(&fx.pmm);
+    uint64_t a, b, f;
+    CHECK_OK(vmm_reserve(v, 3, K4, RW, 0, &a));
+    CHECK_OK(vmm_reserve(v, 2, M2, RW, 0, &b));
+    CHECK(a == start && b % M2 == 0 && b >= a + 3 * K4);
+    CHECK_OK(vmm_claim(v, a + 3 * K4, 1, K4, RW, 0)); /* already_allocated */
+    FX_ERR_SAME(&fx, vmm_claim(v, a + 2 * K4, 1, K4, RW, 0), VMM_ERR_ALREADY_ALLOCATED);
+    for (int i = 0; i < 3; i++) {
+        CHECK_OK(fr.alloc(fr.ctx, 1, 1, &f));
+        CHECK_OK(vmm_map_page(v, a, a + (uint64_t)i * K4, f, RW));
+    }
+    CHECK_OK(fr.alloc(fr.ctx, 1, 1, &f));
+    FX_ERR_SAME(&fx, vmm_map_page(v, a, a + 3 * K4, f, RW), VMM_ERR_NOT_IN_RESERVATION);
+    CHECK_OK(vmm_map_page(v, a + 3 * K4, a + 3 * K4, f, RW));
+    CHECK_OK(fr.alloc(fr.ctx, 512, 512, &f));
+    CHECK_OK(vmm_map_page(v, b, b + M2, f, RW));
+    CHECK(pmm_free_count(&fx.pmm) == free_frames - 4 - 512);
+    CHECK_OK(vmm_release(v, a));
+    CHECK_OK(vmm_release(v, a + 3 * K4));
+    CHECK_OK(vmm_release(v, b));
+    CHECK(pmm_free_count(&fx.pmm) == free_frames && fx.rm.count == 0);
+    bool set;
+    for (uint64_t x = a; x < b + 2 * M2; x += K4) {
+        CHECK_OK(vmm_is_set(v, x, &set));
+        CHECK(!set);
+    }
+    /* the space is reused: the same placement again, first fit */
+    CHECK_OK(vmm_set_fit(v, VMM_FIT_FIRST));
+    uint64_t again;
+    CHECK_OK(vmm_reserve(v, 3, K4, RW, 0, &again));
+    CHECK(again == a);
+    CHECK(fx_destroy(&fx));
+}
+
+/* ------------------------------------------------------------------ */
+/* x86_64 tables at the top of the address space                       */
+/* ------------------------------------------------------------------ */
+
+static void test_x86_top_of_space(void)
+{
+    hostmem_t hm;
+    x86_paging_t pt;
+    CHECK(hostmem_init(&hm, 0x100000, 4u << 20));
+    CHECK_OK(x86_paging_init(&pt, &hm.frames, hm.access_offset));
+    const uint64_t top4k = 0xFFFFFFFFFFFFF000ull, top2m = 0xFFFFFFFFFFE00000ull;
+    CHECK_OK(x86_range_mappable(top4k, K4));
+    CHECK_OK(x86_range_mappable(0xFFFF800000000000ull, 0x0000800000000000ull));
+    CHECK_OK(x86_range_mappable(0, 0x0000800000000000ull));
+    CHECK_ERR(x86_range_mappable(0, 0x0000800000001000ull), VMM_ERR_NON_CANONICAL);
+    CHECK_ERR(x86_range_mappable(top4k, 2 * K4), VMM_ERR_OVERFLOW);
+    CHECK_ERR(x86_range_mappable(top4k, 0), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(x86_range_mappable(2, UINT64_MAX), VMM_ERR_OVERFLOW);
+    CHECK_ERR(x86_range_mappable(0x0000800000000000ull, K4), VMM_ERR_NON_CANONICAL);
+    size_t tables = pt.table_frames, free_frames = pmm_free_count(&hm.pmm);
+    CHECK_OK(x86_map(&pt, top4k, 0x300000, K4, K4, RW));
+    x86_walk_t w;
+    CHECK_OK(x86_translate(&pt, UINT64_MAX, &w));
+    CHECK(w.phys == 0x300FFF && w.page_size == K4);
+    CHECK_ERR(x86_map(&pt, top4k, 0x300000, 2 * K4, K4, RW), VMM_ERR_OVERFLOW);
+    CHECK_ERR(x86_map(&pt, top2m, 0x400000, M2, M2, RW), VMM_ERR_LARGE_PAGE_CONFLICT);
+    CHECK_ERR(x86_unmap(&pt, top4k, 2 * K4, K4), VMM_ERR_OVERFLOW);
+    CHECK_ERR(x86_unmap(&pt, top4k - K4, 2 * K4, K4), VMM_ERR_NOT_MAPPED);
+    CHECK_OK(x86_unmap(&pt, top4k, K4, K4));
+    CHECK(pt.table_frames == tables && pmm_free_count(&hm.pmm) == free_frames);
+    CHECK_OK(x86_map(&pt, top2m, 0x400000, M2, M2, RW));
+    CHECK_OK(x86_translate(&pt, UINT64_MAX, &w));
+    CHECK(w.phys == 0x400000 + M2 - 1 && w.page_size == M2);
+    CHECK_ERR(x86_unmap(&pt, top4k, K4, K4), VMM_ERR_LARGE_PAGE_CONFLICT);
+    CHECK_OK(x86_unmap(&pt, top2m, M2, M2));
+    CHECK_OK(x86_map(&pt, 0xFFFFFFFFC0000000ull, 0x40000000, G1, G1, RW));
+    CHECK_OK(x86_unmap(&pt, 0xFFFFFFFFC0000000ull, G1, G1));
+    CHECK(pt.table_frames == tables && pmm_free_count(&hm.pmm) == free_frames);
+    /* phys: beyond 52 bits, or wrapping */
+    CHECK_ERR(x86_map(&pt, 0x1000, 0xFFFFFFFFFFFFF000ull, K4, K4, RW), VMM_ERR_INVALID_PHYS);
+    CHECK_ERR(x86_map(&pt, 0x1000, (1ull << 52) - K4, 2 * K4, K4, RW), VMM_ERR_INVALID_PHYS);
+    CHECK_OK(x86_map(&pt, 0x1000, (1ull << 52) - K4, K4, K4, RW));
+    CHECK_OK(x86_unmap(&pt, 0x1000, K4, K4));
+    /* a VMM over these tables, window up to the top: the last page of the
+     * window maps, the window cannot hold the last page of the space */
+    fail_alloc_t fa;
+    fail_alloc_init(&fa);
+    vmm_allocator_t a = fail_alloc_iface(&fa);
+    vmm_mapper_t m = x86_paging_mapper(&pt);
+    static vmm_t v;
+    CHECK_ERR(vmm_init(&v, 0x00007FFFFFFFF000ull, 0x0000800000001000ull, &a, &m, &hm.frames),
+              VMM_ERR_NON_CANONICAL);
+    CHECK_ERR(vmm_init(&v, 0x0000800000000000ull, 0xFFFF800000000000ull, &a, &m, &hm.frames),
+              VMM_ERR_NON_CANONICAL);
+    CHECK_OK(vmm_init(&v, 0xFFFF800000000000ull, TOP_END, &a, &m, &hm.frames));
+    CHECK_OK(vmm_claim(&v, TOP_END - K4, 1, K4, RW, VMM_RESERVE_LAZY));
+    vmm_fault_result_t out;
+    CHECK(vmm_fault(&v, TOP_END - 1, (vmm_access_t){.write = true}, &out) == VMM_FAULT_RESOLVED);
+    CHECK(vmm_fault(&v, TOP_END - 1, (vmm_access_t){.write = true}, &out) == VMM_FAULT_SPURIOUS);
+    CHECK(vmm_fault(&v, TOP_END, (vmm_access_t){.write = true}, &out) == VMM_FAULT_NOT_PRESENT);
+    uint64_t va;
+    CHECK_OK(vmm_alloc(&v, 3, RW, &va));
+    CHECK_OK(x86_translate(&pt, va + 2 * K4, &w));
+    CHECK_OK(vmm_free(&v, va));
+    CHECK_OK(vmm_release(&v, TOP_END - K4));
+    vmm_deinit(&v);
+    CHECK(fa.live == 0);
+    CHECK(pt.table_frames == tables && pmm_free_count(&hm.pmm) == free_frames);
+    x86_paging_destroy(&pt);
+    hostmem_destroy(&hm);
+}
+
+int main(void)
+{
+    RUN(test_status_names);
+    RUN(test_bitmap_contracts);
+    RUN(test_hbitmap_small_and_edges);
+    RUN(test_hbitmap_max);
+    RUN(test_pmm_contracts);
+    RUN(test_vmm_init_contracts);
+    RUN(test_vmm_argument_edges);
+    RUN(test_alloc_out_of_frames);
+    RUN(test_map_page_contracts);
+    RUN(test_map_page_inject);
+    RUN(test_fault_contracts);
+    RUN(test_pluto_alloc_and_free);
+    RUN(test_pluto_set);
+    RUN(test_rust_seed_pages);
+    RUN(test_x86_top_of_space);
+    RUN(test_vmm_whole_space);
+    return check_exit();
+}
