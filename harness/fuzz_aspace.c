@@ -340,7 +340,7 @@ FUZZ_NO_ASAN static void check_page(aspace_state_t *s, const space_t *sp, uint64
     if (!mapped)
         return;
     vmm_attrs_t attrs = r ? r->attrs : s->kattrs[k];
-    FUZZ_CHECK(size == VMM_SIZE_4K && (leaf & ~X86_PTE_ADDR_MASK) == fuzz_expected_pte(attrs, size),
+    FUZZ_CHECK(size == VMM_SIZE_4K && (leaf & ~X86_PTE_ADDR_MASK) == fuzz_expected_pte(attrs, size, va),
                "aspace-leaf", "va 0x%llx: entry 0x%llx, attrs 0x%x", (unsigned long long)va,
                (unsigned long long)leaf, attrs);
     uint64_t phys = X86_PTE_ADDR(leaf);
@@ -444,7 +444,7 @@ FUZZ_NO_ASAN static size_t walk_user(aspace_state_t *s, const space_t *sp, size_
                                   ((uint64_t)c << 21) | ((uint64_t)d << 12);
                     const urec_t *r = rec_at(sp, va);
                     FUZZ_CHECK(r && (l1[d] & ~X86_PTE_ADDR_MASK) ==
-                                        fuzz_expected_pte(r->attrs, VMM_SIZE_4K),
+                                        fuzz_expected_pte(r->attrs, VMM_SIZE_4K, va),
                                "aspace-stray-leaf", "va 0x%llx: entry 0x%llx, model %s",
                                (unsigned long long)va, (unsigned long long)l1[d],
                                r ? "other flags" : "nothing");

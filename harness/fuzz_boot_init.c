@@ -196,9 +196,10 @@ FUZZ_NO_ASAN static void leaf_seen(void *ctx, uint64_t va, x86_pte_t leaf, uint6
 static void leaf_expect(boot_state_t *s)
 {
     s->direct_pte = fuzz_expected_pte(VMM_ATTR_KERNEL | VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE,
-                                      s->page);
+                                      s->page, s->cfg.hhdm_offset);
     for (size_t i = 0; i < MAX_SEGMENTS; i++)
-        s->seg_pte[i] = fuzz_expected_pte(s->seg[i].attrs | VMM_ATTR_KERNEL, VMM_SIZE_4K);
+        s->seg_pte[i] = fuzz_expected_pte(s->seg[i].attrs | VMM_ATTR_KERNEL, VMM_SIZE_4K,
+                                          s->seg[i].virt);
     s->small_window = s->cfg.vmm_end - s->cfg.vmm_start <= (uint64_t)WINDOW_PAGES * VMM_PAGE_SIZE;
 }
 

@@ -217,7 +217,7 @@ static void check_va(paging_state_t *s, uint64_t va)
                m ? "mapped" : "not mapped");
     if (!m)
         return;
-    x86_pte_t want = fuzz_expected_pte(m->attrs, m->size);
+    x86_pte_t want = fuzz_expected_pte(m->attrs, m->size, va);
     FUZZ_CHECK(size == m->size, "paging-page-size", "va 0x%llx: size 0x%llx, model 0x%llx",
                (unsigned long long)va, (unsigned long long)size, (unsigned long long)m->size);
     FUZZ_CHECK(X86_PTE_ADDR(leaf) == m->phys, "paging-frame",
@@ -254,7 +254,7 @@ static void leaf_seen(void *ctx, uint64_t va, x86_pte_t leaf, uint64_t size)
                "va 0x%llx (size 0x%llx) is mapped, the model has no such page",
                (unsigned long long)va, (unsigned long long)size);
     FUZZ_CHECK(X86_PTE_ADDR(leaf) == m->phys &&
-                   (leaf & ~X86_PTE_ADDR_MASK) == fuzz_expected_pte(m->attrs, size),
+                   (leaf & ~X86_PTE_ADDR_MASK) == fuzz_expected_pte(m->attrs, size, va),
                "paging-leaf", "va 0x%llx: entry 0x%llx, model phys 0x%llx attrs 0x%x",
                (unsigned long long)va, (unsigned long long)leaf,
                (unsigned long long)m->phys, m->attrs);

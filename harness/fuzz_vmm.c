@@ -872,7 +872,7 @@ FUZZ_NO_ASAN static void check_page_cached(vmm_state_t *s, uint64_t va, fuzz_wal
     if (!want)
         return;
     FUZZ_CHECK(size == msize && X86_PTE_ADDR(leaf) == mphys &&
-                   (leaf & ~X86_PTE_ADDR_MASK) == fuzz_expected_pte(mattrs, msize),
+                   (leaf & ~X86_PTE_ADDR_MASK) == fuzz_expected_pte(mattrs, msize, va),
                "vmm-mapping", "page 0x%llx: entry 0x%llx size 0x%llx; model frame 0x%llx "
                "size 0x%llx attrs 0x%x", (unsigned long long)va, (unsigned long long)leaf,
                (unsigned long long)size, (unsigned long long)mphys, (unsigned long long)msize,
@@ -953,7 +953,7 @@ FUZZ_NO_ASAN static void leaf_seen(void *ctx, uint64_t va, x86_pte_t leaf, uint6
     vmm_attrs_t mattrs = 0;
     bool want = model_mapped(s, va, &mphys, &mattrs, &msize);
     FUZZ_CHECK(want && msize == size && X86_PTE_ADDR(leaf) == mphys &&
-                   (leaf & ~X86_PTE_ADDR_MASK) == fuzz_expected_pte(mattrs, size),
+                   (leaf & ~X86_PTE_ADDR_MASK) == fuzz_expected_pte(mattrs, size, va),
                "vmm-stray-mapping", "tables map 0x%llx (entry 0x%llx, size 0x%llx); model: %s "
                "frame 0x%llx attrs 0x%x", (unsigned long long)va, (unsigned long long)leaf,
                (unsigned long long)size, want ? "mapped" : "NOT mapped",

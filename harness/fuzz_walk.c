@@ -12,11 +12,12 @@
  * checked the frame is a pool frame in use: ASan's checks there can find
  * nothing and cost a third of a walk. */
 
-x86_pte_t fuzz_expected_pte(vmm_attrs_t attrs, uint64_t size)
+x86_pte_t fuzz_expected_pte(vmm_attrs_t attrs, uint64_t size, uint64_t va)
 {
     x86_pte_t e = X86_PTE_P;
+    bool kernel_half = (va & SIGN_BIT) != 0;
     e |= (attrs & VMM_ATTR_WRITABLE) ? X86_PTE_W : 0;
-    e |= (attrs & VMM_ATTR_KERNEL) ? X86_PTE_G : X86_PTE_U;
+    e |= (attrs & VMM_ATTR_KERNEL) ? (kernel_half ? X86_PTE_G : 0) : X86_PTE_U;
     e |= (attrs & VMM_ATTR_CACHABLE) ? 0 : X86_PTE_PCD;
     e |= (attrs & VMM_ATTR_EXECUTABLE) ? 0 : X86_PTE_NX;
     e |= size == VMM_SIZE_4K ? 0 : X86_PTE_PS;

@@ -21,8 +21,9 @@
 /* Called for every leaf: va (canonical), its entry and page size. */
 typedef void (*fuzz_leaf_fn)(void *ctx, uint64_t va, x86_pte_t leaf, uint64_t size);
 
-/* Returns the leaf entry the paging.h contract gives attrs at size. */
-x86_pte_t fuzz_expected_pte(vmm_attrs_t attrs, uint64_t size);
+/* Returns the leaf entry the paging.h contract gives attrs at size for a
+ * page at va (G only for kernel pages in the kernel half). */
+x86_pte_t fuzz_expected_pte(vmm_attrs_t attrs, uint64_t size, uint64_t va);
 
 /* Sign-extends a 48-bit address. */
 uint64_t fuzz_canonical(uint64_t va);

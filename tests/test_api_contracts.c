@@ -1433,6 +1433,46 @@ static void test_x86_top_of_space(void)
     hostmem_destroy(&hm);
 }
 
+/* A global entry survives a CR3 switch (INTEGRATION.md: that is what G is
+ * for), so an address space's user-half page must never be global, even a
+ * kernel-only one (VMM_ATTR_KERNEL: a per-process kernel area): it would
+ * outlive the switch away from its address space, and once unmapped there
+ * without invalidation (aspace.h: an address space loaded nowhere has
+ * nothing to invalidate) a CPU running another address space would still
+ * reach the freed frame through it. Kernel-half pages stay global. */
+static void test_x86_user_half_never_global(void)
+{
+    hostmem_t hm;
+    x86_paging_t pt;
+    CHECK(hostmem_init(&hm, 0x100000, 4u << 20));
+    CHECK_OK(x86_paging_init(&pt, &hm.frames, hm.access_offset));
+    const uint64_t sizes[] = {K4, M2, G1};
+    const uint64_t low[] = {0x1000, 0x0000700000000000ull, 0x00007FFFC0000000ull};
+    const uint64_t high[] = {0xFFFF800000000000ull, 0xFFFFFFFF80000000ull,
+                             0xFFFFFFFFC0000000ull};
+    for (int s = 0; s < 3; s++) {
+        for (int half = 0; half < 2; half++) {
+            uint64_t z = sizes[s], virt = (half ? high : low)[s] & ~(z - 1u);
+            for (vmm_attrs_t a = 0; a <= VMM_ATTR_ALL; a++) {
+                CHECK_OK(x86_map(&pt, virt, G1, z, z, a));
+                x86_walk_t w;
+                CHECK_OK(x86_translate(&pt, virt, &w));
+                x86_pte_t leaf = w.entries[X86_LEVEL_PML4 - w.level];
+                bool global = (leaf & X86_PTE_G) != 0;
+                bool want = half == 1 && (a & VMM_ATTR_KERNEL) != 0;
+                if (global != want)
+                    fprintf(stderr, "%#llx size %#llx attrs %#x: G %d, expected %d\n",
+                            (unsigned long long)virt, (unsigned long long)z, a, global, want);
+                CHECK(global == want);
+                CHECK(x86_walk_attrs(&w) == a);
+                CHECK_OK(x86_unmap(&pt, virt, z, z));
+            }
+        }
+    }
+    x86_paging_destroy(&pt);
+    hostmem_destroy(&hm);
+}
+
 int main(void)
 {
     RUN(test_status_names);
@@ -1450,6 +1490,7 @@ int main(void)
     RUN(test_pluto_set);
     RUN(test_rust_seed_pages);
     RUN(test_x86_top_of_space);
+    RUN(test_x86_user_half_never_global);
     RUN(test_vmm_whole_space);
     return check_exit();
 }

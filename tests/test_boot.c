@@ -221,7 +221,8 @@ static void walk_table(const x86_boot_config_t *c, uint64_t phys, int level,
         }
         uint64_t size = X86_LEVEL_SIZE(level);
         uint64_t target = X86_PTE_ADDR(e) & ~(size - 1);
-        if ((e & X86_PTE_U) || !(e & X86_PTE_G))
+        /* kernel-only; global in the kernel half only (paging.h) */
+        if ((e & X86_PTE_U) || ((e & X86_PTE_G) != 0) != ((virt >> 63) != 0))
             out->global_ok = false;
         const x86_kernel_segment_t *k = segment_of(c, virt);
         if (size == page && virt - c->hhdm_offset == target &&

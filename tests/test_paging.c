@@ -116,8 +116,12 @@ static void check_translates(uint64_t virt, uint64_t phys, uint64_t size,
     CHECK(w.page_size == size);
     CHECK(X86_LEVEL_SIZE(w.level) == size);
     CHECK(x86_walk_attrs(&w) == attrs);
+    /* x86_attrs_to_pte's flags; no G below the kernel half (paging.h) */
+    x86_pte_t flags = x86_attrs_to_pte(attrs, size);
+    if (X86_PX(X86_LEVEL_PML4, virt) < X86_KERNEL_HALF_SLOT)
+        flags &= ~X86_PTE_G;
     CHECK(w.entries[X86_LEVEL_PML4 - w.level] ==
-          (((phys & ~(size - 1)) & X86_PTE_ADDR_MASK) | x86_attrs_to_pte(attrs, size)));
+          (((phys & ~(size - 1)) & X86_PTE_ADDR_MASK) | flags));
 }
 
 static void check_unmapped(uint64_t virt)

@@ -55,7 +55,8 @@ typedef struct x86_boot_result {
 /* Direct-maps every USABLE, BOOTLOADER_RECLAIMABLE, EXECUTABLE_AND_MODULES
  * and FRAMEBUFFER region at hhdm_offset + phys with 1 GiB pages (has_1g_pages)
  * or 2 MiB pages, rounded out to the page size, each page once even when
- * regions overlap or share a page; kernel, writable, not executable, global.
+ * regions overlap or share a page; kernel, writable, not executable, global
+ * (in the kernel half: paging.h).
  * Maps each kernel segment at its virt with 4 KiB pages. Initialises *pt
  * (tables) and *vmm (mapper = pt) and fills *result.
  * Errors (nothing kept, every frame returned): VMM_ERR_INVALID_ARGUMENT,

@@ -310,6 +310,16 @@ static void map_install(x86_paging_t *pt, uint64_t virt, uint64_t phys,
     }
 }
 
+/* Returns the leaf flags of attrs at page_size for a mapping at virt:
+ * x86_attrs_to_pte's, without G below the kernel half. A global entry
+ * survives a CR3 switch, so a user-half page (kernel-only ones included)
+ * would outlive the switch away from its address space. */
+static x86_pte_t leaf_flags(uint64_t virt, vmm_attrs_t attrs, uint64_t page_size)
+{
+    x86_pte_t e = x86_attrs_to_pte(attrs, page_size);
+    return X86_PX(X86_LEVEL_PML4, virt) >= X86_KERNEL_HALF_SLOT ? e : e & ~X86_PTE_G;
+}
+
 /* Returns VMM_OK and maps the request; see paging.h. */
 vmm_status_t x86_map(x86_paging_t *pt, uint64_t virt, uint64_t phys,
                      uint64_t len, uint64_t page_size, vmm_attrs_t attrs)
@@ -332,7 +342,7 @@ vmm_status_t x86_map(x86_paging_t *pt, uint64_t virt, uint64_t phys,
     if (st != VMM_OK)
         return st;
     map_install(pt, virt, phys, pages, page_size, leaf,
-                x86_attrs_to_pte(attrs, page_size), &chain);
+                leaf_flags(virt, attrs, page_size), &chain);
     VMM_ASSERT(chain == CHAIN_END);
     return VMM_OK;
 }

@@ -8,7 +8,10 @@
  * which.
  *
  * Attributes become flags: user = !KERNEL, W = WRITABLE, PCD = !CACHABLE,
- * NX = !EXECUTABLE, G for kernel mappings. Intermediate entries are P|W|U
+ * NX = !EXECUTABLE, G for kernel mappings in the kernel half (PML4 slots
+ * 256-511) only: a global entry survives a CR3 switch, so a user-half page,
+ * a kernel-only one included, is never global (it would outlive the switch
+ * away from its address space). Intermediate entries are P|W|U
  * (permissive); the leaf decides, as the hardware combines levels.
  *
  * Every map/unmap is all-or-nothing: on error no entry changed, no table frame
@@ -156,7 +159,8 @@ vmm_status_t x86_unmap(x86_paging_t *pt, uint64_t virt, uint64_t len,
 vmm_status_t x86_translate(const x86_paging_t *pt, uint64_t virt,
                            x86_walk_t *out);
 
-/* Leaf flags for attrs at page_size (PS added for 2M/1G). */
+/* Leaf flags for attrs at page_size (PS added for 2M/1G), as x86_map
+ * writes them in the kernel half; below it x86_map leaves G out. */
 x86_pte_t x86_attrs_to_pte(vmm_attrs_t attrs, uint64_t page_size);
 /* Attributes of an effective walk (inverse of x86_attrs_to_pte). */
 vmm_attrs_t x86_walk_attrs(const x86_walk_t *walk);
