@@ -94,12 +94,16 @@ build() {
 
 # check_opts <allowed> <args...>: every argument is one of the allowed
 # options ("--opt" a flag, "--opt=" one taking a value, "--opt=#" one taking
-# a whole number from 1 to 999999999), else exit 2.
+# a whole number from 1 to 999999999, "--opt=M" a memory size as QEMU's -m
+# takes it: a whole number of MiB, or with a K/M/G/T suffix), else exit 2.
 check_opts() {
   local allowed=" $1 "; shift
   while (($#)); do
     if [[ $allowed == *" $1=# "* ]]; then
       (($# >= 2)) && [[ $2 =~ ^[1-9][0-9]{0,8}$ ]] || die_usage "option $1 takes a whole number from 1 to 999999999"
+      shift 2
+    elif [[ $allowed == *" $1=M "* ]]; then
+      (($# >= 2)) && [[ $2 =~ ^[1-9][0-9]{0,8}[KMGT]?$ ]] || die_usage "option $1 takes a memory size (128M, 4G, ...), not '${2:-}'"
       shift 2
     elif [[ $allowed == *" $1= "* ]]; then
       (($# >= 2)) && [[ $2 != -* ]] || die_usage "option $1 needs a value"
@@ -146,7 +150,7 @@ case $cmd in
     "$ROOT/harness/mutate/mutate.sh" --check-options "$@" || exit $?
     deps base unicorn; "$ROOT/harness/mutate/install.sh"; exec "$ROOT/harness/mutate/mutate.sh" "$@" ;;
   boot)
-    check_opts "--kernel= --cpu= --mem= --quiet --expect-panic= --expect-fail= --timeout=#" "$@"
+    check_opts "--kernel= --cpu= --mem=M --quiet --expect-panic= --expect-fail= --timeout=#" "$@"
     deps base qemu; exec "$ROOT/kernel/boot.sh" "$@" ;;
   *) die_usage "unknown command: $cmd" ;;
 esac

@@ -115,6 +115,9 @@ mutate --bogus
 mutate --sample
 mutate --sample x
 boot --timeout abc
+boot --mem foo
+boot --mem 0
+boot --mem 4X
 EOF
   no_installs "bad options"
 }

@@ -32,7 +32,8 @@ while (($#)); do
   case $1 in
     --kernel) kernel=$2; shift 2 ;;
     --cpu) cpus+=("$2"); shift 2 ;;
-    --mem) mems+=("$2"); shift 2 ;;
+    --mem) [[ ${2:-} =~ ^[1-9][0-9]{0,8}[KMGT]?$ ]] || { echo "boot.sh: --mem takes a memory size (128M, 4G, ...), not '${2:-}'" >&2; exit 2; }
+           mems+=("$2"); shift 2 ;;
     --quiet) quiet=1; shift ;;
     --expect-panic) expect_panic=$2; shift 2 ;;
     --expect-fail) expect_fail=$2; shift 2 ;;
