@@ -18,7 +18,10 @@
  * callbacks must only touch memory that is already mapped (a direct map).
  * A fault on another vmm_t (user space while the kernel's lock is held) is
  * fine. Cost: one mapper query, one record lookup (O(log n)), and for a
- * demand page one frame allocation, one zeroing and one map.
+ * demand page one frame allocation, one zeroing and one map; the first
+ * page of a reservation also takes its frames block from the allocator (9
+ * bytes per page of the whole reservation, vmm.h: VMM_FAULT_OUT_OF_MEMORY
+ * with VMM_ERR_OUT_OF_MEMORY when the allocator has none).
  */
 #ifndef CORE_FAULT_H
 #define CORE_FAULT_H

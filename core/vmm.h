@@ -73,7 +73,9 @@ typedef enum vmm_record_kind {
  * frames (nframes addresses, taken with the record); a reservation's
  * frames and, after them, one attribute byte per frame, taken when its
  * first page is mapped (vmm_map_page, a demand fault) and NULL until then,
- * so that reserving costs nothing per page; SET records have none. Read a
+ * so that reserving costs nothing per page (the first map then costs 9
+ * bytes and a store per page of the whole reservation: INTEGRATION.md,
+ * section 10); SET records have none. Read a
  * frame with vmm_record_frame, which answers VMM_NO_FRAME for a
  * reservation that maps nothing. */
 typedef struct vmm_record {
