@@ -704,6 +704,9 @@ static void test_vmm_init_contracts(void)
     CHECK_OK(vmm_free(&v, 0));
     vmm_deinit(&v);
     CHECK(fa.live == 0);
+    /* a window cannot end at 2^64 (end would be 0), nor hold its last page */
+    CHECK_ERR(vmm_init(&v, TOP_END - K4, 0, &a, &m, &f), VMM_ERR_INVALID_VIRT);
+    CHECK_ERR(vmm_init(&v, TOP_END, UINT64_MAX, &a, &m, &f), VMM_ERR_MISALIGNED);
     CHECK_OK(vmm_init(&v, 0, TOP_END, &a, &m, &f));
     CHECK(v.bitmap.num_entries == ((size_t)1 << 52) - 1);
     CHECK_ERR(vmm_is_set(&v, TOP_END, &set), VMM_ERR_OUT_OF_BOUNDS);
@@ -1473,6 +1476,38 @@ static void test_x86_user_half_never_global(void)
     hostmem_destroy(&hm);
 }
 
+/* What a reservation's first mapped page costs (vmm.h, INTEGRATION.md
+ * sections 7 and 10): reserving takes no per-page memory, the first page
+ * mapped (a demand fault here) takes the frames block, 9 bytes per page of
+ * the whole reservation, later pages take nothing from the allocator; the
+ * allocator failing there is VMM_FAULT_OUT_OF_MEMORY with
+ * VMM_ERR_OUT_OF_MEMORY and nothing changed. */
+static void test_lazy_reservation_costs(void)
+{
+    static big_t b;
+    big_init(&b, 0x0000100000000000ull, 0x0000500000000000ull);
+    const size_t count = (size_t)1 << 20;
+    struct op_ctx o = {0};
+    size_t before = b.fa.live_bytes;
+    CHECK_OK(vmm_reserve(&b.vmm, count, K4, RW, VMM_RESERVE_LAZY, &o.res));
+    size_t reserved = b.fa.live_bytes;
+    CHECK(reserved - before < 64 * 1024); /* a record, tree and bitmap nodes */
+    o.count = count;
+    o.page_size = K4;
+    o.flags = VMM_RESERVE_LAZY;
+    o.off = 12345 * K4 + 7;
+    CHECK(inject_all(&b, "first demand page", op_fault, redo_reservation, &o) > 0);
+    size_t first = b.fa.live_bytes;
+    CHECK(first - reserved >= count * 9 && first - reserved < count * 9 + 64 * 1024);
+    vmm_fault_result_t out;
+    CHECK(vmm_fault(&b.vmm, o.res + 99 * K4, (vmm_access_t){.write = true}, &out) ==
+          VMM_FAULT_RESOLVED);
+    CHECK(b.fa.live_bytes == first);
+    CHECK_OK(vmm_release(&b.vmm, o.res));
+    CHECK(b.fa.live_bytes == before);
+    big_fini(&b);
+}
+
 int main(void)
 {
     RUN(test_status_names);
@@ -1492,5 +1527,6 @@ int main(void)
     RUN(test_x86_top_of_space);
     RUN(test_x86_user_half_never_global);
     RUN(test_vmm_whole_space);
+    RUN(test_lazy_reservation_costs);
     return check_exit();
 }
