@@ -1418,6 +1418,17 @@ static void test_x86_top_of_space(void)
               VMM_ERR_NON_CANONICAL);
     CHECK_ERR(vmm_init(&v, 0x0000800000000000ull, 0xFFFF800000000000ull, &a, &m, &hm.frames),
               VMM_ERR_NON_CANONICAL);
+    /* the last pages of the low half */
+    CHECK_OK(vmm_init(&v, 0x0000800000000000ull - 4 * K4, 0x0000800000000000ull, &a, &m,
+                      &hm.frames));
+    uint64_t low;
+    CHECK_OK(vmm_alloc(&v, 4, RW, &low));
+    CHECK_OK(x86_translate(&pt, 0x00007FFFFFFFFFFFull, &w));
+    CHECK(w.page_size == K4 && !w.user);
+    CHECK(!(w.entries[X86_LEVEL_PML4 - w.level] & X86_PTE_G)); /* user half */
+    CHECK_OK(vmm_free(&v, low));
+    vmm_deinit(&v);
+    CHECK(pt.table_frames == tables && pmm_free_count(&hm.pmm) == free_frames);
     CHECK_OK(vmm_init(&v, 0xFFFF800000000000ull, TOP_END, &a, &m, &hm.frames));
     CHECK_OK(vmm_claim(&v, TOP_END - K4, 1, K4, RW, VMM_RESERVE_LAZY));
     vmm_fault_result_t out;
