@@ -60,6 +60,7 @@ abs() { [[ $1 == /* ]] && echo "$1" || echo "$PWD/$1"; }
 
 # parse_fuzz_opts <args...>: sets the options; exit 2 on any bad one.
 parse_fuzz_opts() {
+  local interval_given=0
   while (($#)); do
     local opt=$1 val=""
     if [[ $opt == --*=* ]]; then val=${opt#*=}; opt=${opt%%=*}; set -- "$opt" "$val" "${@:2}"; fi
@@ -74,7 +75,7 @@ parse_fuzz_opts() {
       # wrapped --time ran nothing and passed; make hangs on -j100000.
       --time) [[ $val =~ ^0*([0-9]{1,9})$ ]] || die "--time takes whole seconds up to 999999999 (0 = forever), not '$val'"
               TIME=$((10#${BASH_REMATCH[1]})) ;;
-      --interval) INTERVAL=0
+      --interval) INTERVAL=0 interval_given=1
                   [[ $val =~ ^0*([0-9]{1,9})$ ]] && INTERVAL=$((10#${BASH_REMATCH[1]}))
                   ((INTERVAL >= 2)) || die "--interval takes seconds (2 to 999999999), not '$val'" ;;
       --engine) [[ $val == libfuzzer || $val == afl ]] || die "--engine is libfuzzer or afl, not '$val'"
@@ -91,6 +92,8 @@ parse_fuzz_opts() {
   done
   ((TIME == 0)) && FOREVER=1
   ((FOREVER)) || ((TIME >= 1)) || die "--time takes seconds >= 1"
+  # --interval paces --forever's summaries; alone it would be ignored silently
+  ((FOREVER || !interval_given)) || die "--interval takes effect with --forever (or --time 0) only"
   [[ $ENGINE == afl && -n $PREBUILT ]] && die "--prebuilt works with --engine libfuzzer only"
   return 0
 }

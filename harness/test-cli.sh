@@ -116,6 +116,8 @@ mutate --sample
 mutate --sample x
 boot --timeout abc
 boot --mem foo
+--interval 5 --time 3
+--time 3 --interval=5
 boot --mem 0
 boot --mem 4X
 EOF
