@@ -58,6 +58,12 @@ need_value() {
 # abs <path>: the path made absolute against the directory we started in.
 abs() { [[ $1 == /* ]] && echo "$1" || echo "$PWD/$1"; }
 
+# creatable <option> <dir>: makes dir (the run would), else exit 2: a bad
+# --out or --corpus fails here, not with a mkdir error per target.
+creatable() {
+  mkdir -p "$2" 2>/dev/null && [[ -w $2 ]] || die "$1 takes a directory that can be written or created, not '$2'"
+}
+
 # parse_fuzz_opts <args...>: sets the options; exit 2 on any bad one.
 parse_fuzz_opts() {
   local interval_given=0
@@ -83,8 +89,8 @@ parse_fuzz_opts() {
       --targets) TARGETS=$val ;;
       --jobs) [[ $val =~ ^[1-9][0-9]{0,3}$ ]] && ((val <= MAX_JOBS)) \
                 || die "--jobs takes a number from 1 to $MAX_JOBS, not '$val'"; JOBS=$val ;;
-      --corpus) CORPUS=$(abs "$val") ;;
-      --out) OUT=$(abs "$val") ;;
+      --corpus) CORPUS=$(abs "$val"); creatable --corpus "$CORPUS" ;;
+      --out) OUT=$(abs "$val"); creatable --out "$OUT" ;;
       --prebuilt) PREBUILT=$(abs "$val")
                   [[ -f $PREBUILT/fuzz-targets.txt ]] || die "--prebuilt $val: no fuzz-targets.txt there (configure that build first)"
                   LF=$PREBUILT ;;

@@ -118,6 +118,8 @@ boot --timeout abc
 boot --mem foo
 --interval 5 --time 3
 --time 3 --interval=5
+--out /proc/no-such-dir --time 3
+--corpus /etc/passwd --time 3
 boot --mem 0
 boot --mem 4X
 EOF
