@@ -884,6 +884,21 @@ static void test_vmm_whole_space(void)
     BIG_ERR_SAME(&b, vmm_free(v, top2m - M2 - K4), VMM_ERR_NOT_START);
     BIG_ERR_SAME(&b, vmm_free(v, top2m - M2), VMM_ERR_NOT_ALLOCATED);
     BIG_ERR_SAME(&b, vmm_release(v, G1), VMM_ERR_NOT_RESERVATION);
+    /* iteration from the record at 0 to the one at the top; lookups at
+     * the extremes */
+    CHECK_OK(vmm_claim(v, TOP_END - K4, 1, K4, RW, 0));
+    const vmm_record_t *r = vmm_first_record(v);
+    CHECK(r != NULL && r->virt == 0 && vmm_find_record(v, 0) == r);
+    size_t n = 0;
+    uint64_t last = 0;
+    for (; r != NULL; r = vmm_next_record(r), n++) {
+        CHECK(n == 0 || r->virt > last);
+        last = r->virt;
+    }
+    CHECK(n == vmm_record_count(v) && last == TOP_END - K4);
+    CHECK(vmm_find_record(v, UINT64_MAX) == NULL && vmm_find_record(v, TOP_END) == NULL);
+    CHECK(vmm_find_record(v, TOP_END - 1) != NULL);
+    CHECK_OK(vmm_release(v, TOP_END - K4));
     /* free the middle set: a FULL region split on both sides */
     o.va = G1;
     inject_all(&b, "free the big set", op_free_va, op_set, &o);
