@@ -36,10 +36,8 @@
 /* The mask of bits [0, n) of a word, 0 <= n <= 64 (shifts right: ALL_ONES
  * shifted left would wrap). */
 #define BELOW_BIT(n) ((n) == 0 ? (uint64_t)0 : ALL_ONES >> (WORD_BITS - (n)))
-/* popcount64's masks: every other bit, pair of bits, nibble. */
-#define POP_M1 0x5555555555555555ull
-#define POP_M2 0x3333333333333333ull
-#define POP_M4 0x0F0F0F0F0F0F0F0Full
+/* Byte i (0 = lowest) of word x: popcount64's table index. */
+#define BYTE_OF(x, i) ((uint8_t)((x) >> (8u * (i))))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 /* A node group's gmax when its runs are unknown (see node_groups_stale). */
 #define GROUP_STALE SIZE_MAX
@@ -106,32 +104,53 @@ static unsigned clz64(uint64_t x)
     return x == 0 ? 64u : (unsigned)__builtin_clzll(x);
 }
 
-/* Returns the bits of x that one of popcount64's masks m keeps (at most m:
- * what keeps the SWAR sums below 2^64). */
-/*@ assigns \nothing;
-    ensures m == POP_M1 ==> \result <= POP_M1;
-    ensures m == POP_M2 ==> \result <= POP_M2;
-    ensures m == POP_M4 ==> \result <= POP_M4;
+/* The number of set bits of each byte value (popcount64's table: row r
+ * holds the bytes 16 r .. 16 r + 15). */
+static const uint8_t pop_byte[256] = {
+    0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+    1, 2, 2, 3, 2, 3, 3, 4, 2, 3, 3, 4, 3, 4, 4, 5,
+    1, 2, 2, 3, 2, 3, 3, 4, 2, 3, 3, 4, 3, 4, 4, 5,
+    2, 3, 3, 4, 3, 4, 4, 5, 3, 4, 4, 5, 4, 5, 5, 6,
+    1, 2, 2, 3, 2, 3, 3, 4, 2, 3, 3, 4, 3, 4, 4, 5,
+    2, 3, 3, 4, 3, 4, 4, 5, 3, 4, 4, 5, 4, 5, 5, 6,
+    2, 3, 3, 4, 3, 4, 4, 5, 3, 4, 4, 5, 4, 5, 5, 6,
+    3, 4, 4, 5, 4, 5, 5, 6, 4, 5, 5, 6, 5, 6, 6, 7,
+    1, 2, 2, 3, 2, 3, 3, 4, 2, 3, 3, 4, 3, 4, 4, 5,
+    2, 3, 3, 4, 3, 4, 4, 5, 3, 4, 4, 5, 4, 5, 5, 6,
+    2, 3, 3, 4, 3, 4, 4, 5, 3, 4, 4, 5, 4, 5, 5, 6,
+    3, 4, 4, 5, 4, 5, 5, 6, 4, 5, 5, 6, 5, 6, 6, 7,
+    2, 3, 3, 4, 3, 4, 4, 5, 3, 4, 4, 5, 4, 5, 5, 6,
+    3, 4, 4, 5, 4, 5, 5, 6, 4, 5, 5, 6, 5, 6, 6, 7,
+    3, 4, 4, 5, 4, 5, 5, 6, 4, 5, 5, 6, 5, 6, 6, 7,
+    4, 5, 5, 6, 5, 6, 6, 7, 5, 6, 6, 7, 6, 7, 7, 8,
+};
+
+/* Returns the number of set bits of byte b (0 <= b <= 255). WP checks the
+ * table entry against the 8 bit tests, b split into its 256 values. */
+/*@ requires 0 <= b <= 255;
+    assigns \nothing;
+    ensures \result == hb_wcount(b, 8);
+    ensures \result <= 8;
 */
-static uint64_t pop_field(uint64_t x, uint64_t m)
+static inline unsigned byte_popcount(unsigned b)
 {
-    return x & m;
+    /*@ assert pop_byte[b] == HB_WCOUNT8(b); */
+    return pop_byte[b];
 }
 
-/* Returns the number of set bits of x: SWAR sums of 2, 4 and 8 bits, then
- * the byte sums without a wrapping multiply. */
+/* Returns the number of set bits of x: the sum of its 8 bytes' counts
+ * (table look-ups: loop-free, no libgcc, no multiply). */
 /*@ assigns \nothing;
-    ensures \result <= 127;
+    ensures \result == hb_wcount(x, 64);
+    ensures \result <= 64;
 */
 static unsigned popcount64(uint64_t x)
 {
-    x = pop_field(x, POP_M1) + pop_field(x >> 1, POP_M1);
-    x = pop_field(x, POP_M2) + pop_field(x >> 2, POP_M2);
-    x = pop_field(x + (x >> 4), POP_M4);
-    x += x >> 8;
-    x += x >> 16;
-    x += x >> 32;
-    return (unsigned)(x & 0x7Fu);
+    /*@ ghost lemma_hb_wcount_bytes(x); */
+    return byte_popcount(BYTE_OF(x, 0)) + byte_popcount(BYTE_OF(x, 1)) +
+           byte_popcount(BYTE_OF(x, 2)) + byte_popcount(BYTE_OF(x, 3)) +
+           byte_popcount(BYTE_OF(x, 4)) + byte_popcount(BYTE_OF(x, 5)) +
+           byte_popcount(BYTE_OF(x, 6)) + byte_popcount(BYTE_OF(x, 7));
 }
 
 /* Returns the mask of bits [a, b) of a word, 0 <= a < b <= 64. */
@@ -149,12 +168,12 @@ static uint64_t bits_between(unsigned a, unsigned b)
 /* Returns the number of used entries of lf. */
 /*@ requires \valid_read(lf);
     assigns \nothing;
-    ensures \result <= 64 * 127;
+    ensures \result <= 4096;
 */
 static size_t leaf_used(const hb_leaf_t *lf)
 {
     size_t used = 0;
-    /*@ loop invariant 0 <= w <= 64 && used <= 127 * w;
+    /*@ loop invariant 0 <= w <= 64 && used <= 64 * w;
         loop assigns w, used;
         loop variant 64 - w;
     */
