@@ -506,9 +506,10 @@ static bool groups_ok(const hb_leaf_t *lf)
 
 /* Sets (set) or clears entries [a, b) of lf (offsets, a < b); returns how
  * many changed: b - a less those already in that state (counted only in
- * words that have some; never more than b - a, the MIN only says so). */
+ * words that have some). */
 /*@ requires \valid(lf) && a < b <= 4096;
     assigns lf->bits[a / 64 .. (b - 1) / 64];
+    ensures \result == (b - a) - hb_leaf_same{Pre}(lf, a, b, (integer)set);
     ensures \result <= b - a;
     ensures \forall integer j; a <= j < b ==> (LEAF_USED(lf, j) <==> set != 0);
     ensures \forall integer j; 0 <= j < 4096 && (j < a || b <= j) ==>
@@ -520,7 +521,8 @@ static inline size_t leaf_apply(hb_leaf_t *lf, size_t a, size_t b, bool set)
     size_t w = a / WORD_BITS, last = (b - 1u) / WORD_BITS;
     uint64_t mask = ~BELOW_BIT(a % WORD_BITS);
     /*@ loop invariant a / 64 <= w <= last && last < 64;
-        loop invariant same <= 127 * (w - a / 64);
+        loop invariant same == hb_leaf_same{Pre}(lf, a, \max(a, 64 * w), (integer)set);
+        loop invariant same <= \max(a, 64 * w) - a;
         loop invariant \forall integer k; 0 <= k < 64 ==>
                          (BIT(mask, k) <==> (w == a / 64 ==> a % 64 <= k));
         loop invariant \forall integer i; w <= i < 64 ==> lf->bits[i] == \at(lf->bits[i], Pre);
@@ -539,12 +541,26 @@ static inline size_t leaf_apply(hb_leaf_t *lf, size_t a, size_t b, bool set)
         */
         uint64_t old = lf->bits[w];
         uint64_t keep = (set ? old : ~old) & mask; /* already in that state */
+        /*@ ghost
+            size_t lo = w == a / WORD_BITS ? a % WORD_BITS : 0;
+            size_t hi = w == last ? (b - 1u) % WORD_BITS + 1u : WORD_BITS;
+            lemma_hb_wcount_and(set ? old : ~old, mask);
+            lemma_hb_wcount_between(mask, lo, hi);
+            lemma_hb_wcount_keep(old, keep, lo, hi, set);
+            lemma_hb_wcount_bound(keep);
+        */
+        /*@ assert w < last ==> (64 * w + 63) / 64 == w && (64 * w + 63) % 64 + 1 == hi &&
+                     \max(a, 64 * w) % 64 == lo && \max(a, 64 * w + 64) == 64 * w + 64;
+        */
+        /*@ assert w < last ==> hb_leaf_same{Pre}(lf, a, 64 * w + 64, (integer)set) ==
+                     hb_leaf_same{Pre}(lf, a, \max(a, 64 * w), (integer)set) +
+                     hb_wsame(old, lo, hi, (integer)set);
+        */
         if (keep != 0)
             same += popcount64(keep);
         lf->bits[w] = set ? (old | mask) : (old & ~mask);
-        if (w == last) /* same <= b - a always; the MIN states it for WP, which cannot
-                          yet see popcount64's exact value (proofs/RESULTS.md) */
-            return (b - a) - MIN(same, b - a);
+        if (w == last)
+            return (b - a) - same;
     }
 }
 
