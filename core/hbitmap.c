@@ -168,17 +168,27 @@ static uint64_t bits_between(unsigned a, unsigned b)
 /* Returns the number of used entries of lf. */
 /*@ requires \valid_read(lf);
     assigns \nothing;
+    ensures \result == hb_leaf_same(lf, 0, 4096, 1);
     ensures \result <= 4096;
 */
 static size_t leaf_used(const hb_leaf_t *lf)
 {
     size_t used = 0;
     /*@ loop invariant 0 <= w <= 64 && used <= 64 * w;
+        loop invariant used == hb_leaf_same(lf, 0, 64 * w, 1);
         loop assigns w, used;
         loop variant 64 - w;
     */
-    for (unsigned w = 0; w < HBITMAP_LEAF_WORDS; w++)
+    for (unsigned w = 0; w < HBITMAP_LEAF_WORDS; w++) {
+        /*@ ghost lemma_hb_wcount_keep(lf->bits[w], lf->bits[w], 0, 64, 1); */
+        /*@ assert (64 * w + 63) / 64 == w && (64 * w + 63) % 64 == 63 &&
+                   \max(0, 64 * w) % 64 == 0;
+        */
+        /*@ assert hb_leaf_same(lf, 0, 64 * w + 64, 1) ==
+                   hb_leaf_same(lf, 0, 64 * w, 1) + hb_wsame(lf->bits[w], 0, 64, 1);
+        */
         used += popcount64(lf->bits[w]);
+    }
     return used;
 }
 
