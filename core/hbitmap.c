@@ -1609,7 +1609,12 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
                          bool set)
 {
     uint64_t mask = bits_between(ka, kb + 1u);
-    size_t used = (size_t)popcount64(node->full & mask) << SHIFT(l); /* FULL slots */
+    /*@ ghost lemma_hb_wcount_and(node->full, mask);
+              lemma_hb_wcount_between(mask, ka, kb + 1u);
+    */
+    /*@ assert hb_wcount(node->full & mask, 64) <= kb - ka + 1; */
+    size_t used = (size_t)popcount64(node->full & mask) * SPAN(l); /* FULL slots */
+    /*@ assert used <= (kb - ka + 1) * hb_span(l); */
     for (unsigned k = ka; k <= kb; k++) {
         if (node->child[k].node != 0) {
             used += free_subtree(hb, node, k, l);
