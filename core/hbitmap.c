@@ -36,10 +36,8 @@
 /* The mask of bits [0, n) of a word, 0 <= n <= 64 (shifts right: ALL_ONES
  * shifted left would wrap). */
 #define BELOW_BIT(n) ((n) == 0 ? (uint64_t)0 : ALL_ONES >> (WORD_BITS - (n)))
-/* popcount64's masks: every other bit, pair of bits, nibble. */
-#define POP_M1 0x5555555555555555ull
-#define POP_M2 0x3333333333333333ull
-#define POP_M4 0x0F0F0F0F0F0F0F0Full
+/* Byte i (0 = lowest) of word x: popcount64's table index. */
+#define BYTE_OF(x, i) ((uint8_t)((x) >> (8u * (i))))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 /* A node group's gmax when its runs are unknown (see node_groups_stale). */
 #define GROUP_STALE SIZE_MAX
@@ -106,32 +104,53 @@ static unsigned clz64(uint64_t x)
     return x == 0 ? 64u : (unsigned)__builtin_clzll(x);
 }
 
-/* Returns the bits of x that one of popcount64's masks m keeps (at most m:
- * what keeps the SWAR sums below 2^64). */
-/*@ assigns \nothing;
-    ensures m == POP_M1 ==> \result <= POP_M1;
-    ensures m == POP_M2 ==> \result <= POP_M2;
-    ensures m == POP_M4 ==> \result <= POP_M4;
+/* The number of set bits of each byte value (popcount64's table: row r
+ * holds the bytes 16 r .. 16 r + 15). */
+static const uint8_t pop_byte[256] = {
+    0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+    1, 2, 2, 3, 2, 3, 3, 4, 2, 3, 3, 4, 3, 4, 4, 5,
+    1, 2, 2, 3, 2, 3, 3, 4, 2, 3, 3, 4, 3, 4, 4, 5,
+    2, 3, 3, 4, 3, 4, 4, 5, 3, 4, 4, 5, 4, 5, 5, 6,
+    1, 2, 2, 3, 2, 3, 3, 4, 2, 3, 3, 4, 3, 4, 4, 5,
+    2, 3, 3, 4, 3, 4, 4, 5, 3, 4, 4, 5, 4, 5, 5, 6,
+    2, 3, 3, 4, 3, 4, 4, 5, 3, 4, 4, 5, 4, 5, 5, 6,
+    3, 4, 4, 5, 4, 5, 5, 6, 4, 5, 5, 6, 5, 6, 6, 7,
+    1, 2, 2, 3, 2, 3, 3, 4, 2, 3, 3, 4, 3, 4, 4, 5,
+    2, 3, 3, 4, 3, 4, 4, 5, 3, 4, 4, 5, 4, 5, 5, 6,
+    2, 3, 3, 4, 3, 4, 4, 5, 3, 4, 4, 5, 4, 5, 5, 6,
+    3, 4, 4, 5, 4, 5, 5, 6, 4, 5, 5, 6, 5, 6, 6, 7,
+    2, 3, 3, 4, 3, 4, 4, 5, 3, 4, 4, 5, 4, 5, 5, 6,
+    3, 4, 4, 5, 4, 5, 5, 6, 4, 5, 5, 6, 5, 6, 6, 7,
+    3, 4, 4, 5, 4, 5, 5, 6, 4, 5, 5, 6, 5, 6, 6, 7,
+    4, 5, 5, 6, 5, 6, 6, 7, 5, 6, 6, 7, 6, 7, 7, 8,
+};
+
+/* Returns the number of set bits of byte b (0 <= b <= 255). WP checks the
+ * table entry against the 8 bit tests, b split into its 256 values. */
+/*@ requires 0 <= b <= 255;
+    assigns \nothing;
+    ensures \result == hb_wcount(b, 8);
+    ensures \result <= 8;
 */
-static uint64_t pop_field(uint64_t x, uint64_t m)
+static inline unsigned byte_popcount(unsigned b)
 {
-    return x & m;
+    /*@ assert pop_byte[b] == HB_WCOUNT8(b); */
+    return pop_byte[b];
 }
 
-/* Returns the number of set bits of x: SWAR sums of 2, 4 and 8 bits, then
- * the byte sums without a wrapping multiply. */
+/* Returns the number of set bits of x: the sum of its 8 bytes' counts
+ * (table look-ups: loop-free, no libgcc, no multiply). */
 /*@ assigns \nothing;
-    ensures \result <= 127;
+    ensures \result == hb_wcount(x, 64);
+    ensures \result <= 64;
 */
 static unsigned popcount64(uint64_t x)
 {
-    x = pop_field(x, POP_M1) + pop_field(x >> 1, POP_M1);
-    x = pop_field(x, POP_M2) + pop_field(x >> 2, POP_M2);
-    x = pop_field(x + (x >> 4), POP_M4);
-    x += x >> 8;
-    x += x >> 16;
-    x += x >> 32;
-    return (unsigned)(x & 0x7Fu);
+    /*@ ghost lemma_hb_wcount_bytes(x); */
+    return byte_popcount(BYTE_OF(x, 0)) + byte_popcount(BYTE_OF(x, 1)) +
+           byte_popcount(BYTE_OF(x, 2)) + byte_popcount(BYTE_OF(x, 3)) +
+           byte_popcount(BYTE_OF(x, 4)) + byte_popcount(BYTE_OF(x, 5)) +
+           byte_popcount(BYTE_OF(x, 6)) + byte_popcount(BYTE_OF(x, 7));
 }
 
 /* Returns the mask of bits [a, b) of a word, 0 <= a < b <= 64. */
@@ -149,17 +168,27 @@ static uint64_t bits_between(unsigned a, unsigned b)
 /* Returns the number of used entries of lf. */
 /*@ requires \valid_read(lf);
     assigns \nothing;
-    ensures \result <= 64 * 127;
+    ensures \result == hb_leaf_same(lf, 0, 4096, 1);
+    ensures \result <= 4096;
 */
 static size_t leaf_used(const hb_leaf_t *lf)
 {
     size_t used = 0;
-    /*@ loop invariant 0 <= w <= 64 && used <= 127 * w;
+    /*@ loop invariant 0 <= w <= 64 && used <= 64 * w;
+        loop invariant used == hb_leaf_same(lf, 0, 64 * w, 1);
         loop assigns w, used;
         loop variant 64 - w;
     */
-    for (unsigned w = 0; w < HBITMAP_LEAF_WORDS; w++)
+    for (unsigned w = 0; w < HBITMAP_LEAF_WORDS; w++) {
+        /*@ ghost lemma_hb_wcount_keep(lf->bits[w], lf->bits[w], 0, 64, 1); */
+        /*@ assert (64 * w + 63) / 64 == w && (64 * w + 63) % 64 == 63 &&
+                   \max(0, 64 * w) % 64 == 0;
+        */
+        /*@ assert hb_leaf_same(lf, 0, 64 * w + 64, 1) ==
+                   hb_leaf_same(lf, 0, 64 * w, 1) + hb_wsame(lf->bits[w], 0, 64, 1);
+        */
         used += popcount64(lf->bits[w]);
+    }
     return used;
 }
 
@@ -487,9 +516,10 @@ static bool groups_ok(const hb_leaf_t *lf)
 
 /* Sets (set) or clears entries [a, b) of lf (offsets, a < b); returns how
  * many changed: b - a less those already in that state (counted only in
- * words that have some; never more than b - a, the MIN only says so). */
+ * words that have some). */
 /*@ requires \valid(lf) && a < b <= 4096;
     assigns lf->bits[a / 64 .. (b - 1) / 64];
+    ensures \result == (b - a) - hb_leaf_same{Pre}(lf, a, b, (integer)set);
     ensures \result <= b - a;
     ensures \forall integer j; a <= j < b ==> (LEAF_USED(lf, j) <==> set != 0);
     ensures \forall integer j; 0 <= j < 4096 && (j < a || b <= j) ==>
@@ -501,7 +531,8 @@ static inline size_t leaf_apply(hb_leaf_t *lf, size_t a, size_t b, bool set)
     size_t w = a / WORD_BITS, last = (b - 1u) / WORD_BITS;
     uint64_t mask = ~BELOW_BIT(a % WORD_BITS);
     /*@ loop invariant a / 64 <= w <= last && last < 64;
-        loop invariant same <= 127 * (w - a / 64);
+        loop invariant same == hb_leaf_same{Pre}(lf, a, \max(a, 64 * w), (integer)set);
+        loop invariant same <= \max(a, 64 * w) - a;
         loop invariant \forall integer k; 0 <= k < 64 ==>
                          (BIT(mask, k) <==> (w == a / 64 ==> a % 64 <= k));
         loop invariant \forall integer i; w <= i < 64 ==> lf->bits[i] == \at(lf->bits[i], Pre);
@@ -520,12 +551,26 @@ static inline size_t leaf_apply(hb_leaf_t *lf, size_t a, size_t b, bool set)
         */
         uint64_t old = lf->bits[w];
         uint64_t keep = (set ? old : ~old) & mask; /* already in that state */
+        /*@ ghost
+            size_t lo = w == a / WORD_BITS ? a % WORD_BITS : 0;
+            size_t hi = w == last ? (b - 1u) % WORD_BITS + 1u : WORD_BITS;
+            lemma_hb_wcount_and(set ? old : ~old, mask);
+            lemma_hb_wcount_between(mask, lo, hi);
+            lemma_hb_wcount_keep(old, keep, lo, hi, set);
+            lemma_hb_wcount_bound(keep);
+        */
+        /*@ assert w < last ==> (64 * w + 63) / 64 == w && (64 * w + 63) % 64 + 1 == hi &&
+                     \max(a, 64 * w) % 64 == lo && \max(a, 64 * w + 64) == 64 * w + 64;
+        */
+        /*@ assert w < last ==> hb_leaf_same{Pre}(lf, a, 64 * w + 64, (integer)set) ==
+                     hb_leaf_same{Pre}(lf, a, \max(a, 64 * w), (integer)set) +
+                     hb_wsame(old, lo, hi, (integer)set);
+        */
         if (keep != 0)
             same += popcount64(keep);
         lf->bits[w] = set ? (old | mask) : (old & ~mask);
-        if (w == last) /* same <= b - a always; the MIN states it for WP, which cannot
-                          yet see popcount64's exact value (proofs/RESULTS.md) */
-            return (b - a) - MIN(same, b - a);
+        if (w == last)
+            return (b - a) - same;
     }
 }
 
@@ -1564,7 +1609,12 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
                          bool set)
 {
     uint64_t mask = bits_between(ka, kb + 1u);
-    size_t used = (size_t)popcount64(node->full & mask) << SHIFT(l); /* FULL slots */
+    /*@ ghost lemma_hb_wcount_and(node->full, mask);
+              lemma_hb_wcount_between(mask, ka, kb + 1u);
+    */
+    /*@ assert hb_wcount(node->full & mask, 64) <= kb - ka + 1; */
+    size_t used = (size_t)popcount64(node->full & mask) * SPAN(l); /* FULL slots */
+    /*@ assert used <= (kb - ka + 1) * hb_span(l); */
     for (unsigned k = ka; k <= kb; k++) {
         if (node->child[k].node != 0) {
             used += free_subtree(hb, node, k, l);
