@@ -82,7 +82,7 @@
 #define POOL_FRAMES 8192u
 #define UNMANAGED_BASE 0x100000000ull    /* device memory for map_page      */
 #define MAX_RECORDS 256u
-#define MAX_FRAMES 256u                  /* per model record                */
+#define MAX_FRAMES 1024u                 /* per model record: big_counts     */
 #define SMALL_WINDOW_PAGES 4096u
 #define HUGE_WINDOW_PAGES (1u << 18)     /* 1 GiB (+ up to 256 MiB): 1G pages */
 #define STORAGE_WORDS (BITMAP_WORDS(HUGE_WINDOW_PAGES + 65536u) + 1u)
@@ -663,7 +663,7 @@ static void check_counters(vmm_state_t *s)
                (unsigned long long)(s->window_pages - s->used_pages));
     size_t nodes = s->vmm.bitmap.nodes + s->vmm.bitmap.leaves, chunks = s->vmm.index.chunks;
     FUZZ_CHECK(s->alloc.live == s->frame_blocks + nodes + chunks + s->vmm.tree.nodes,
-               "vmm-record-blocks", "%zu allocator blocks live, model has %zu frames blocks + "
+               "vmm-record-blocks", "%zu allocator blocks live, model has %zu per-page blocks + "
                "%zu bitmap nodes + %zu index chunks + %zu tree nodes", s->alloc.live,
                s->frame_blocks, nodes, chunks, s->vmm.tree.nodes);
     /* every chunk holds a record's node (an empty one goes back), and the
@@ -967,6 +967,22 @@ static void check_record(const vmm_record_t *r, const model_record_t *m)
     FUZZ_CHECK(vmm_record_page_attrs(r, m->nframes) == m->attrs, "vmm-record-attrs",
                "record 0x%llx past its last frame: attrs 0x%x, model 0x%x",
                (unsigned long long)r->virt, vmm_record_page_attrs(r, m->nframes), m->attrs);
+    /* the walk over the mapped pages (skipping absent chunks) meets the
+     * model's mapped pages, in order, and nothing else */
+    uint32_t want = 0;
+    for (size_t k = vmm_record_next_mapped(r, 0); k < m->nframes;
+         k = vmm_record_next_mapped(r, k + 1), want++) {
+        while (want < m->nframes && m->frames[want] == VMM_NO_FRAME)
+            want++;
+        FUZZ_CHECK(k == want, "vmm-record-next-mapped",
+                   "record 0x%llx: next mapped page %zu, model %u", (unsigned long long)r->virt,
+                   k, want);
+    }
+    while (want < m->nframes && m->frames[want] == VMM_NO_FRAME)
+        want++;
+    FUZZ_CHECK(want == m->nframes, "vmm-record-next-mapped",
+               "record 0x%llx: the walk ends before mapped page %u", (unsigned long long)r->virt,
+               want);
 }
 
 /* Checks the core's record for model record m (an op that named it failed
@@ -1423,10 +1439,27 @@ static uint64_t reserve_arg_errors(size_t count, uint64_t size, vmm_attrs_t attr
     return 0;
 }
 
+/* Reservation sizes past a byte (pages of page_size): a store of one
+ * chunk of exactly 256 pages, and stores of two levels (the top and 2 to
+ * 4 chunks of 256 pages), whose first map in a chunk takes the top and
+ * the chunk: an allocator failure may fire between them. */
+#define BIG_COUNT_FIRST 251u
+static const size_t big_counts[] = {256, 257, 511, 768, MAX_FRAMES};
+_Static_assert(BIG_COUNT_FIRST + sizeof big_counts / sizeof big_counts[0] == 256u,
+               "byte values BIG_COUNT_FIRST .. 255 name big_counts");
+
+/* Reads a reservation's count of pages: a byte, its top values meaning
+ * big_counts. */
+static size_t read_count(fuzz_data_t *fd)
+{
+    uint8_t v = fd_u8(fd);
+    return v < BIG_COUNT_FIRST ? v : big_counts[v - BIG_COUNT_FIRST];
+}
+
 /* vmm_reserve */
 static void op_reserve(vmm_state_t *s, fuzz_data_t *fd)
 {
-    size_t count = fd_u8(fd);
+    size_t count = read_count(fd);
     uint64_t size = read_size(fd);
     vmm_attrs_t attrs = read_attrs(fd);
     uint32_t flags = read_flags(fd);
@@ -1460,7 +1493,7 @@ static void op_reserve(vmm_state_t *s, fuzz_data_t *fd)
 static void op_claim(vmm_state_t *s, fuzz_data_t *fd)
 {
     uint64_t va = read_va(s, fd);
-    size_t count = fd_u8(fd);
+    size_t count = read_count(fd);
     uint64_t size = read_size(fd);
     vmm_attrs_t attrs = read_attrs(fd);
     uint32_t flags = read_flags(fd);
