@@ -99,7 +99,7 @@ static uint64_t *store_chunk(const vmm_record_t *rec, size_t k)
 uint64_t vmm_record_frame(const vmm_record_t *rec, size_t k)
 {
     if (rec == 0 || rec->frames == 0 || k >= rec->nframes)
-        return VMM_NO_FRAME;
+        return VMM_NO_FRAME; /* frames and store share their place: neither */
     if (rec->kind == VMM_REC_ALLOC)
         return rec->frames[k];
     const uint64_t *chunk = store_chunk(rec, k);

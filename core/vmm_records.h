@@ -39,6 +39,9 @@ vmm_record_t *vmm_record_new(vmm_t *vmm, uint32_t kind, uint64_t virt, uint64_t 
  * slot. Cannot fail. */
 void vmm_record_delete(vmm_t *vmm, vmm_record_t *rec);
 
+/* vmm_record_page_prepare's *fresh when it took nothing (levels are 0..3) */
+#define VMM_STORE_NONE_FRESH 0xFFu
+
 /* Makes sure the chunk of a reservation's store holding page k (< nframes)
  * exists, taking it and the missing nodes above it from the allocator (a
  * new chunk's frames are VMM_NO_FRAME). Stores in *fresh the level of the
@@ -46,7 +49,6 @@ void vmm_record_delete(vmm_t *vmm, vmm_record_t *rec);
  * everything existed: vmm_record_page_unprepare undoes it. Returns
  * VMM_ERR_OUT_OF_MEMORY, with nothing changed (what it took is given
  * back), when the allocator fails. O(store height). */
-#define VMM_STORE_NONE_FRESH 0xFFu
 vmm_status_t vmm_record_page_prepare(vmm_t *vmm, vmm_record_t *rec, size_t k,
                                      unsigned *fresh);
 
