@@ -19,9 +19,11 @@
  * A fault on another vmm_t (user space while the kernel's lock is held) is
  * fine. Cost: one mapper query, one record lookup (O(log n)), and for a
  * demand page one frame allocation, one zeroing and one map; the first
- * page of a reservation also takes its frames block from the allocator (9
- * bytes per page of the whole reservation, vmm.h: VMM_FAULT_OUT_OF_MEMORY
- * with VMM_ERR_OUT_OF_MEMORY when the allocator has none).
+ * page faulted in a chunk of 256 pages of a reservation also takes that
+ * chunk of the reservation's store from the allocator (2304 bytes) and the
+ * missing nodes above it (at most 3 of at most 4 KiB), whatever the
+ * reservation's size (vmm.h: VMM_FAULT_OUT_OF_MEMORY with
+ * VMM_ERR_OUT_OF_MEMORY when the allocator has none, nothing taken).
  */
 #ifndef CORE_FAULT_H
 #define CORE_FAULT_H

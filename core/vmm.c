@@ -10,8 +10,8 @@
  * bitmap may need nodes from the allocator to mark a run, the records a
  * chunk for one more record slot: both are taken (prepare_pages) before any
  * step that would have to be undone, and the marking and indexing come last
- * and cannot fail. A reservation takes nothing per page: its frames block
- * comes with its first mapped page (vmm_map_page); nothing after its
+ * and cannot fail. A reservation takes nothing per page: each chunk of
+ * its store comes with the first page mapped in it (vmm_map_page); nothing after its
  * marking can fail, so it prepares only the index and lets the marking
  * (which changes nothing when it fails) take its own bitmap nodes. The
  * index is descended once per new record: vmm_index_prepare fills the
@@ -227,11 +227,11 @@ vmm_status_t vmm_alloc(vmm_t *vmm, size_t pages, vmm_attrs_t attrs,
     }
     rec->attrs = attrs;
     for (; done < pages; done++) {
-        st = vmm->frames.alloc(vmm->frames.ctx, 1, 1, &rec->frames[done]);
+        st = vmm->frames.alloc(vmm->frames.ctx, 1, 1, vmm_record_alloc_frame(rec, done));
         if (st != VMM_OK)
             goto undo_frames;
         if (vmm->frames.zero != 0) /* zero-before-visible (frames.h) */
-            vmm->frames.zero(vmm->frames.ctx, rec->frames[done], 1);
+            vmm->frames.zero(vmm->frames.ctx, *vmm_record_alloc_frame(rec, done), 1);
     }
     st = vmm_map_single_frames(vmm, rec);
     if (st != VMM_OK)
@@ -270,7 +270,7 @@ static vmm_status_t reserve_check(size_t count, uint64_t page_size, vmm_attrs_t 
  * page_size: takes an index slot and tree nodes, then sets the pages (the
  * one step that may fail once the index is prepared: hbitmap_set_range
  * changes nothing when it fails), then indexes the record, which cannot
- * fail. A reservation takes no frames block until a page is mapped.
+ * fail. A reservation takes no store until a page is mapped.
  * Returns VMM_ERR_OUT_OF_MEMORY with nothing changed. */
 static vmm_status_t reservation_add(vmm_t *vmm, uint64_t virt, size_t pages, size_t count,
                                     uint64_t page_size, vmm_attrs_t attrs, uint32_t flags)
@@ -370,16 +370,14 @@ vmm_status_t vmm_map_page(vmm_t *vmm, uint64_t reservation, uint64_t virt,
         if (st != VMM_OK)
             return st; /* a free frame was handed over: release would trap */
     }
-    if (rec->mapped == 0 && (st = vmm_record_frames_new(vmm, rec)) != VMM_OK)
-        return st; /* the first page mapped: the frames block */
+    unsigned fresh;
+    if ((st = vmm_record_page_prepare(vmm, rec, k, &fresh)) != VMM_OK)
+        return st; /* the first page mapped in its chunk: the chunk and its path */
     st = vmm->mapper.map(vmm->mapper.ctx, virt, phys, rec->page_size, rec->page_size, attrs);
     if (st != VMM_OK) {
-        if (rec->mapped == 0)
-            vmm_record_frames_delete(vmm, rec);
+        vmm_record_page_unprepare(vmm, rec, k, fresh);
         return st;
     }
-    rec->frames[k] = phys;
-    rec->mapped++;
-    vmm_record_attr_bytes(rec)[k] = (uint8_t)attrs;
+    vmm_record_page_set(rec, k, phys, attrs);
     return VMM_OK;
 }

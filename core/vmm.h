@@ -44,8 +44,15 @@
 #include "status.h"
 #include "vmm_btree.h"
 
-/* frames[] value of a reservation page that is not mapped. */
+/* The frame of a reservation page that is not mapped. */
 #define VMM_NO_FRAME UINT64_MAX
+
+/* A reservation's sparse store (vmm_record_t): 2^8 frames per leaf chunk,
+ * 2^9 pointers per node above the leaves. */
+#define VMM_STORE_LEAF_SHIFT 8u
+#define VMM_STORE_NODE_SHIFT 9u
+#define VMM_STORE_LEAF_PAGES (1u << VMM_STORE_LEAF_SHIFT)
+#define VMM_STORE_NODE_SLOTS (1u << VMM_STORE_NODE_SHIFT)
 
 /* vmm_reserve / vmm_claim flags */
 #define VMM_RESERVE_LAZY (1u << 0) /* demand paging: faults map fresh frames */
@@ -69,32 +76,40 @@ typedef enum vmm_record_kind {
  * vmm_t.tree (vmm_btree.h) from virt to record: O(log n) lookups and
  * in-order iteration with vmm_first_record / vmm_next_record.
  *
- * Per-page data lives in one separate block, `frames`: an ALLOC record's
- * frames (nframes addresses, taken with the record); a reservation's
- * frames and, after them, one attribute byte per frame, taken when its
- * first page is mapped (vmm_map_page, a demand fault) and NULL until then,
- * so that reserving costs nothing per page (the first map then costs 9
- * bytes and a store per page of the whole reservation: INTEGRATION.md,
- * section 10); SET records have none. Read a
- * frame with vmm_record_frame, which answers VMM_NO_FRAME for a
- * reservation that maps nothing. */
+ * Per-page data lives outside the slot, from the caller's allocator. An
+ * ALLOC record has one flat block `frames` of nframes addresses, taken with
+ * the record. A reservation has a sparse store `store` (vmm_records.c): a
+ * radix tree whose leaves are chunks of VMM_STORE_LEAF_PAGES frames, each
+ * followed by one attribute byte per frame; a chunk (and the path of
+ * nodes of VMM_STORE_NODE_SLOTS pointers above it) is taken when the first
+ * page in it is mapped (vmm_map_page, a demand fault), and everything is
+ * given back with the record. The store is NULL until the first map, so
+ * reserving costs nothing per page, and a map costs at most one chunk
+ * (2304 bytes) plus one 4 KiB node per level (at most 3) whatever the
+ * reservation's size: memory grows with the pages mapped, not with the
+ * reservation (INTEGRATION.md, section 10). A reservation of at most
+ * VMM_STORE_LEAF_PAGES pages has a single leaf of 9 bytes per page. SET
+ * records have none. Read a frame with vmm_record_frame, walk the mapped
+ * pages with vmm_record_next_mapped. */
 typedef struct vmm_record {
     _Alignas(64) uint64_t virt; /* first byte, inside the window           */
     uint64_t pages;      /* 4 KiB pages covered                            */
     uint64_t page_size;  /* 4K for ALLOC/SET; the reservation's page size  */
     uint64_t phys;       /* SET: first physical byte or VMM_NO_FRAME       */
     union {
-        uint64_t *frames;             /* [added] see above; NULL when none */
+        uint64_t *frames;             /* [added] ALLOC: its frames block   */
+        void *store;                  /* [added] RESERVE: its sparse store,
+                                         NULL exactly when mapped == 0    */
         struct vmm_record *next_free; /* [added] a free slot: the chunk's
                                          next free one                     */
     };
     vmm_attrs_t attrs;
     uint32_t kind;       /* vmm_record_kind_t; 0 while the slot is free    */
     uint32_t flags;      /* VMM_RESERVE_* for reservations                 */
-    uint32_t nframes;    /* pages of frames[]: ALLOC pages, RESERVE
+    uint32_t nframes;    /* page_size pages: ALLOC pages, RESERVE
                             pages / (page_size / 4K), SET 0                */
-    uint32_t mapped;     /* RESERVE: entries of frames[] that are mapped
-                            (frames is NULL exactly when 0), else 0        */
+    uint32_t mapped;     /* RESERVE: pages of the store that are mapped
+                            (store is NULL exactly when 0), else 0         */
 } vmm_record_t;
 
 _Static_assert(sizeof(vmm_record_t) == 64, "a record is one cache line");
@@ -224,8 +239,9 @@ vmm_status_t vmm_claim(vmm_t *vmm, uint64_t virt, size_t count,
  * VMM_ERR_MISALIGNED, VMM_ERR_ALREADY_MAPPED, VMM_ERR_FRAME_NOT_USED (a
  * managed frame of phys is free: the caller never allocated it; checked when
  * the frame source has in_use), VMM_ERR_INVALID_ARGUMENT (attrs),
- * VMM_ERR_OUT_OF_MEMORY (the reservation's first mapped page: its frames
- * block, vmm.h's vmm_record_t), or the mapper's error. */
+ * VMM_ERR_OUT_OF_MEMORY (the first mapped page of a chunk of the
+ * reservation's store: the chunk and its path, vmm_record_t), or the
+ * mapper's error. */
 vmm_status_t vmm_map_page(vmm_t *vmm, uint64_t reservation, uint64_t virt,
                           uint64_t phys, vmm_attrs_t attrs);
 
@@ -247,24 +263,40 @@ size_t vmm_record_count(const vmm_t *vmm);
 
 /* [added] Returns the frame page k of rec is mapped to (the first frame of
  * a page_size page), or VMM_NO_FRAME: an unmapped page, a reservation that
- * maps nothing (no frames block), a SET record, k >= nframes, rec NULL. */
+ * maps nothing (no store), a SET record, k >= nframes, rec NULL.
+ * O(1) for ALLOC, O(store height) (at most 4 steps) for a reservation. */
 uint64_t vmm_record_frame(const vmm_record_t *rec, size_t k);
+
+/* [added] Returns the lowest page j >= k of rec that is mapped (its frame is
+ * not VMM_NO_FRAME), or rec->nframes when there is none (also for a SET
+ * record, k >= nframes; 0 for rec NULL). Walking a reservation's mapped
+ * pages with it costs O(pages mapped + chunks): absent chunks are skipped
+ * whole. */
+size_t vmm_record_next_mapped(const vmm_record_t *rec, size_t k);
+
+/* [added] Returns the bytes rec's per-page data holds from the allocator
+ * (ALLOC: its frames block; RESERVE: every node and chunk of its store; SET
+ * and rec NULL: 0) and stores in *blocks (if not NULL) how many allocator
+ * blocks those are. For tests and harnesses: O(chunks). */
+size_t vmm_record_store_bytes(const vmm_record_t *rec, size_t *blocks);
 
 /* [added] Returns true when the record index is sound: vmm_btree_check
  * holds; every value of the tree is a record of its chunk, keyed by its
- * virt, in use, owned by vmm, whose frames block agrees with its kind (ALLOC: one; SET: none;
- * RESERVE: one exactly when mapped != 0, mapped <= nframes); the partial
+ * virt, in use, owned by vmm, whose per-page data agrees with its kind
+ * (ALLOC: a frames block; SET: none; RESERVE: a store exactly when
+ * mapped != 0, holding exactly mapped mapped pages, with no empty node or
+ * chunk); the partial
  * chunks are a proper list of chunks with 1 .. VMM_INDEX_CHUNK_NODES - 1
  * records in use and a free stack of the others; the chunks hold exactly
  * the tree's records; no spare chunk is held. For tests and fuzz
- * harnesses: O(records). */
+ * harnesses: O(records + chunks of the stores). */
 bool vmm_index_check(const vmm_t *vmm);
 
 /* [added] Returns the attributes page i of a reservation record was mapped
  * with (vmm_map_page's attrs, or the reservation's for a demand page). For
  * an unmapped page, a non-reservation or i >= nframes: rec->attrs. (They are
- * stored after frames[] in the reservation's frames block: nframes * 9
- * bytes.) */
+ * stored in the reservation's store, one byte after the frames of each
+ * chunk.) O(store height). */
 vmm_attrs_t vmm_record_page_attrs(const vmm_record_t *rec, size_t i);
 
 /*

@@ -7,7 +7,7 @@
  * one goes back to the allocator. Records never move, so a record pointer
  * stays valid for the record's lifetime.
  */
-#include "vmm_index.h"
+#include "vmm_records.h"
 
 #include "vmm_assert.h"
 
@@ -162,19 +162,19 @@ static bool record_of_chunk(const vmm_record_t *r, const vmm_index_chunk_t *c)
            off < VMM_INDEX_CHUNK_NODES * sizeof *r && off % sizeof *r == 0;
 }
 
-/* Returns true when rec's frames block agrees with its kind (vmm.h). */
+/* Returns true when rec's per-page data agrees with its kind (vmm.h). */
 static bool frames_ok(const vmm_record_t *r)
 {
     if (r->kind == VMM_REC_ALLOC)
         return r->frames != 0 && r->mapped == 0 && r->nframes == r->pages;
     if (r->kind == VMM_REC_SET)
         return r->frames == 0 && r->mapped == 0 && r->nframes == 0;
-    return r->kind == VMM_REC_RESERVE && (r->frames == 0) == (r->mapped == 0) &&
-           r->mapped <= r->nframes;
+    return r->kind == VMM_REC_RESERVE && r->mapped <= r->nframes &&
+           vmm_record_store_check(r);
 }
 
 /* Returns true when every value of the tree is a record of a chunk of
- * vmm's, keyed by its virt, with a frames block that agrees with its kind
+ * vmm's, keyed by its virt, with per-page data that agrees with its kind
  * (the leaves walked in order: vmm_btree_check checked their chain). */
 static bool records_ok(const vmm_t *vmm)
 {

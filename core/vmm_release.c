@@ -21,7 +21,7 @@ static uint64_t reservation_page(const vmm_record_t *rec, size_t k)
 /* Returns the end of the run of mapped reservation pages starting at k. */
 static size_t mapped_run_end(const vmm_record_t *rec, size_t k)
 {
-    while (k < rec->nframes && rec->frames[k] != VMM_NO_FRAME)
+    while (k < rec->nframes && vmm_record_next_mapped(rec, k) == k)
         k++;
     return k;
 }
@@ -32,9 +32,8 @@ static size_t mapped_run_end(const vmm_record_t *rec, size_t k)
  * query's error, or VMM_ERR_LARGE_PAGE_CONFLICT. Changes nothing. */
 static vmm_status_t reservation_still_mapped(const vmm_t *vmm, const vmm_record_t *rec)
 {
-    for (size_t k = 0; k < rec->nframes; k++) {
-        if (rec->frames[k] == VMM_NO_FRAME)
-            continue;
+    for (size_t k = vmm_record_next_mapped(rec, 0); k < rec->nframes;
+         k = vmm_record_next_mapped(rec, k + 1)) {
         uint64_t size = 0;
         vmm_status_t st = vmm->mapper.query(vmm->mapper.ctx, reservation_page(rec, k), 0, 0,
                                             &size);
@@ -50,11 +49,11 @@ static vmm_status_t reservation_still_mapped(const vmm_t *vmm, const vmm_record_
  * release. A failure traps: those mappings existed a moment ago. */
 static void remap_reservation(vmm_t *vmm, vmm_record_t *rec, size_t upto)
 {
-    for (size_t k = 0; k < upto; k++)
-        if (rec->frames[k] != VMM_NO_FRAME)
-            VMM_ASSERT(vmm->mapper.map(vmm->mapper.ctx, reservation_page(rec, k),
-                                       rec->frames[k], rec->page_size, rec->page_size,
-                                       vmm_record_attr_bytes(rec)[k]) == VMM_OK);
+    for (size_t k = vmm_record_next_mapped(rec, 0); k < upto;
+         k = vmm_record_next_mapped(rec, k + 1))
+        VMM_ASSERT(vmm->mapper.map(vmm->mapper.ctx, reservation_page(rec, k),
+                                   vmm_record_frame(rec, k), rec->page_size, rec->page_size,
+                                   vmm_record_page_attrs(rec, k)) == VMM_OK);
 }
 
 /* Unmaps every mapped page of a reservation, one call per run of mapped
@@ -67,12 +66,8 @@ static vmm_status_t unmap_reservation(vmm_t *vmm, vmm_record_t *rec)
     vmm_status_t st = reservation_still_mapped(vmm, rec);
     if (st != VMM_OK)
         return st;
-    size_t k = 0;
+    size_t k = vmm_record_next_mapped(rec, 0);
     while (k < rec->nframes) {
-        if (rec->frames[k] == VMM_NO_FRAME) {
-            k++;
-            continue;
-        }
         size_t end = mapped_run_end(rec, k);
         st = vmm->mapper.unmap(vmm->mapper.ctx, reservation_page(rec, k),
                                (uint64_t)(end - k) * rec->page_size, rec->page_size);
@@ -80,7 +75,7 @@ static vmm_status_t unmap_reservation(vmm_t *vmm, vmm_record_t *rec)
             remap_reservation(vmm, rec, k);
             return st;
         }
-        k = end;
+        k = vmm_record_next_mapped(rec, end);
     }
     return VMM_OK;
 }
@@ -107,10 +102,10 @@ static void record_free_frames(vmm_t *vmm, const vmm_record_t *rec)
             VMM_ASSERT(vmm->frames.free(vmm->frames.ctx, rec->phys,
                                         (size_t)rec->pages) == VMM_OK);
     } else if (rec->mapped != 0) {
-        for (size_t k = 0; k < rec->nframes; k++)
-            if (rec->frames[k] != VMM_NO_FRAME)
-                VMM_ASSERT(vmm->frames.free(vmm->frames.ctx, rec->frames[k],
-                                            (size_t)PAGES_OF(rec->page_size)) == VMM_OK);
+        for (size_t k = vmm_record_next_mapped(rec, 0); k < rec->nframes;
+             k = vmm_record_next_mapped(rec, k + 1))
+            VMM_ASSERT(vmm->frames.free(vmm->frames.ctx, vmm_record_frame(rec, k),
+                                        (size_t)PAGES_OF(rec->page_size)) == VMM_OK);
     }
 }
 

@@ -69,7 +69,7 @@ static bool record_intent(const world_t *w, const vmm_record_t *rec, uint64_t va
     uint64_t off = va - rec->virt;
     switch (rec->kind) {
     case VMM_REC_ALLOC:
-        mapped(it, rec->frames[off / VMM_PAGE_SIZE] + off % VMM_PAGE_SIZE,
+        mapped(it, vmm_record_frame(rec, off / VMM_PAGE_SIZE) + off % VMM_PAGE_SIZE,
                VMM_SIZE_4K, rec->attrs, "alloc record");
         return true;
     case VMM_REC_SET:

@@ -82,7 +82,7 @@
 #define POOL_FRAMES 8192u
 #define UNMANAGED_BASE 0x100000000ull    /* device memory for map_page      */
 #define MAX_RECORDS 256u
-#define MAX_FRAMES 256u                  /* per model record                */
+#define MAX_FRAMES 1024u                 /* per model record: big_counts     */
 #define SMALL_WINDOW_PAGES 4096u
 #define HUGE_WINDOW_PAGES (1u << 18)     /* 1 GiB (+ up to 256 MiB): 1G pages */
 #define STORAGE_WORDS (BITMAP_WORDS(HUGE_WINDOW_PAGES + 65536u) + 1u)
@@ -159,7 +159,7 @@ typedef struct vmm_state {
     uint64_t frame_store[MAX_RECORDS][MAX_FRAMES];   /* recs[i].frames ...  */
     vmm_attrs_t attr_store[MAX_RECORDS][MAX_FRAMES]; /* ... .page_attrs     */
     size_t nrecs;
-    size_t frame_blocks; /* model records whose core record has a frames block */
+    size_t frame_blocks; /* allocator blocks of the core records' per-page data */
     uint16_t order[MAX_RECORDS]; /* indices into recs, sorted by virt  */
     uint64_t used_pages;
     uint64_t hint;            /* next fit: the page after the last alloc / reserve */
@@ -457,7 +457,7 @@ FUZZ_NO_ASAN static void own_frames(vmm_state_t *s, uint64_t phys, uint64_t coun
     s->owned_frames = own ? s->owned_frames + n : s->owned_frames - n;
 }
 
-static size_t model_frames_bytes(const model_record_t *m);
+static size_t model_store_blocks(const model_record_t *m);
 
 /* Adds a model record; returns it. */
 static model_record_t *model_add(vmm_state_t *s, uint32_t kind, uint64_t virt, uint64_t pages)
@@ -488,7 +488,7 @@ static model_record_t *model_add(vmm_state_t *s, uint32_t kind, uint64_t virt, u
 /* Removes model record r, disowning its frames. */
 static void model_remove(vmm_state_t *s, model_record_t *r)
 {
-    s->frame_blocks -= model_frames_bytes(r) != 0;
+    s->frame_blocks -= model_store_blocks(r);
     if (r->kind == VMM_REC_SET && r->phys != VMM_NO_FRAME)
         own_frames(s, r->phys, r->pages, false);
     for (uint32_t k = 0; k < r->nframes; k++)
@@ -605,20 +605,54 @@ static void check_tree_near(vmm_state_t *s, uint64_t key)
                above ? "record" : "none", (unsigned long long)(above ? above->virt : 0));
 }
 
-/* Returns the bytes of the frames block the core holds for model record m
- * (vmm.h): an ALLOC record's frames; a reservation's frames and attribute
- * bytes once one of its pages is mapped (no page is ever unmapped on its
- * own: a block once taken stays until the release); 0 otherwise. */
-static size_t model_frames_bytes(const model_record_t *m)
+/* Returns the bytes of per-page data the core holds for model record m
+ * (vmm.h) and stores in *blocks (if not NULL) how many allocator blocks:
+ * an ALLOC record's frames block; a reservation's sparse store, built
+ * from the pages the model has mapped (no page is ever unmapped on its
+ * own: what a map took stays until the release): chunks of 256 frames
+ * (+ an attribute byte each) under levels of 512-pointer nodes, as many
+ * levels as nframes needs, the top one sized by nframes (a single chunk
+ * of nframes frames when 256 cover them); 0 otherwise. Computed from the
+ * model's pages, not the core's: per level, the distinct page prefixes. */
+static size_t model_store_bytes(const model_record_t *m, size_t *blocks)
 {
-    if (m->kind == VMM_REC_ALLOC)
-        return m->nframes * sizeof(uint64_t);
-    if (m->kind != VMM_REC_RESERVE)
-        return 0;
-    for (uint32_t k = 0; k < m->nframes; k++)
-        if (m->frames[k] != VMM_NO_FRAME)
-            return m->nframes * (sizeof(uint64_t) + 1u);
-    return 0;
+    size_t bytes = 0, n = 0;
+    if (m->kind == VMM_REC_ALLOC) {
+        bytes = m->nframes * sizeof(uint64_t), n = 1;
+    } else if (m->kind == VMM_REC_RESERVE) {
+        unsigned h = 0;
+        while ((uint64_t)m->nframes > (uint64_t)1 << (8u + 9u * h))
+            h++;
+        for (unsigned l = 0; l <= h; l++) {
+            unsigned shift = l == 0 ? 8u : 8u + 9u * l; /* pages under one level-l node */
+            size_t nodes = 0;
+            uint64_t last = UINT64_MAX;
+            for (uint32_t k = 0; k < m->nframes; k++) {
+                if (m->frames[k] == VMM_NO_FRAME || (uint64_t)k >> shift == last)
+                    continue;
+                last = (uint64_t)k >> shift;
+                nodes++;
+            }
+            size_t each = l == 0 ? 256u * 9u : 512u * sizeof(void *);
+            if (l == h && h == 0)
+                each = m->nframes * 9u;
+            else if (l == h)
+                each = (size_t)(((uint64_t)m->nframes + ((uint64_t)1 << (8u + 9u * (h - 1u))) -
+                                 1u) >> (8u + 9u * (h - 1u))) * sizeof(void *);
+            bytes += nodes * each, n += nodes;
+        }
+    }
+    if (blocks != NULL)
+        *blocks = n;
+    return bytes;
+}
+
+/* Returns the allocator blocks of model record m's per-page data. */
+static size_t model_store_blocks(const model_record_t *m)
+{
+    size_t blocks;
+    model_store_bytes(m, &blocks);
+    return blocks;
 }
 
 /* Checks the cheap global counters. */
@@ -629,7 +663,7 @@ static void check_counters(vmm_state_t *s)
                (unsigned long long)(s->window_pages - s->used_pages));
     size_t nodes = s->vmm.bitmap.nodes + s->vmm.bitmap.leaves, chunks = s->vmm.index.chunks;
     FUZZ_CHECK(s->alloc.live == s->frame_blocks + nodes + chunks + s->vmm.tree.nodes,
-               "vmm-record-blocks", "%zu allocator blocks live, model has %zu frames blocks + "
+               "vmm-record-blocks", "%zu allocator blocks live, model has %zu per-page blocks + "
                "%zu bitmap nodes + %zu index chunks + %zu tree nodes", s->alloc.live,
                s->frame_blocks, nodes, chunks, s->vmm.tree.nodes);
     /* every chunk holds a record's node (an empty one goes back), and the
@@ -933,6 +967,22 @@ static void check_record(const vmm_record_t *r, const model_record_t *m)
     FUZZ_CHECK(vmm_record_page_attrs(r, m->nframes) == m->attrs, "vmm-record-attrs",
                "record 0x%llx past its last frame: attrs 0x%x, model 0x%x",
                (unsigned long long)r->virt, vmm_record_page_attrs(r, m->nframes), m->attrs);
+    /* the walk over the mapped pages (skipping absent chunks) meets the
+     * model's mapped pages, in order, and nothing else */
+    uint32_t want = 0;
+    for (size_t k = vmm_record_next_mapped(r, 0); k < m->nframes;
+         k = vmm_record_next_mapped(r, k + 1), want++) {
+        while (want < m->nframes && m->frames[want] == VMM_NO_FRAME)
+            want++;
+        FUZZ_CHECK(k == want, "vmm-record-next-mapped",
+                   "record 0x%llx: next mapped page %zu, model %u", (unsigned long long)r->virt,
+                   k, want);
+    }
+    while (want < m->nframes && m->frames[want] == VMM_NO_FRAME)
+        want++;
+    FUZZ_CHECK(want == m->nframes, "vmm-record-next-mapped",
+               "record 0x%llx: the walk ends before mapped page %u", (unsigned long long)r->virt,
+               want);
 }
 
 /* Checks the core's record for model record m (an op that named it failed
@@ -993,11 +1043,12 @@ static void check_all(vmm_state_t *s)
      * its attributes byte); the records are slots of the index's chunks */
     size_t bytes = 0, blocks = 0;
     for (size_t i = 0; i < s->nrecs; i++) {
-        bytes += model_frames_bytes(&s->recs[i]);
-        blocks += model_frames_bytes(&s->recs[i]) != 0;
+        size_t nb;
+        bytes += model_store_bytes(&s->recs[i], &nb);
+        blocks += nb;
     }
     FUZZ_CHECK(blocks == s->frame_blocks, "vmm-model-blocks",
-               "harness bug: %zu records with a frames block, counted %zu", blocks,
+               "harness bug: %zu per-page blocks, counted %zu", blocks,
                s->frame_blocks);
     bytes += hbitmap_bytes(&s->vmm.bitmap); /* and the bitmap's nodes */
     bytes += s->vmm.index.chunks * sizeof(vmm_index_chunk_t); /* and the index's chunks */
@@ -1215,7 +1266,7 @@ static void op_alloc(vmm_state_t *s, fuzz_data_t *fd)
                    (unsigned long long)virt);
         for (size_t k = 0; k < pages; k++) {
             uint64_t va = virt + k * VMM_PAGE_SIZE;
-            r->frames[k] = core->frames[k];
+            r->frames[k] = vmm_record_frame(core, k);
             FUZZ_CHECK(frame_pool_is_used(&s->pool, r->frames[k]), "vmm-alloc-frame",
                        "page 0x%llx maps frame 0x%llx, not one from the frame source",
                        (unsigned long long)va, (unsigned long long)r->frames[k]);
@@ -1388,10 +1439,27 @@ static uint64_t reserve_arg_errors(size_t count, uint64_t size, vmm_attrs_t attr
     return 0;
 }
 
+/* Reservation sizes past a byte (pages of page_size): a store of one
+ * chunk of exactly 256 pages, and stores of two levels (the top and 2 to
+ * 4 chunks of 256 pages), whose first map in a chunk takes the top and
+ * the chunk: an allocator failure may fire between them. */
+#define BIG_COUNT_FIRST 251u
+static const size_t big_counts[] = {256, 257, 511, 768, MAX_FRAMES};
+_Static_assert(BIG_COUNT_FIRST + sizeof big_counts / sizeof big_counts[0] == 256u,
+               "byte values BIG_COUNT_FIRST .. 255 name big_counts");
+
+/* Reads a reservation's count of pages: a byte, its top values meaning
+ * big_counts. */
+static size_t read_count(fuzz_data_t *fd)
+{
+    uint8_t v = fd_u8(fd);
+    return v < BIG_COUNT_FIRST ? v : big_counts[v - BIG_COUNT_FIRST];
+}
+
 /* vmm_reserve */
 static void op_reserve(vmm_state_t *s, fuzz_data_t *fd)
 {
-    size_t count = fd_u8(fd);
+    size_t count = read_count(fd);
     uint64_t size = read_size(fd);
     vmm_attrs_t attrs = read_attrs(fd);
     uint32_t flags = read_flags(fd);
@@ -1425,7 +1493,7 @@ static void op_reserve(vmm_state_t *s, fuzz_data_t *fd)
 static void op_claim(vmm_state_t *s, fuzz_data_t *fd)
 {
     uint64_t va = read_va(s, fd);
-    size_t count = fd_u8(fd);
+    size_t count = read_count(fd);
     uint64_t size = read_size(fd);
     vmm_attrs_t attrs = read_attrs(fd);
     uint32_t flags = read_flags(fd);
@@ -1510,8 +1578,9 @@ static void op_map_page(vmm_state_t *s, fuzz_data_t *fd)
           taken ? " (pool)" : "", attrs, fuzz_status(got));
     bool done = judge(s, got, allowed == 0, allowed, args_ok, "vmm-map-page-status");
     if (done) {
-        s->frame_blocks += model_frames_bytes(m) == 0; /* its first mapped page */
+        s->frame_blocks -= model_store_blocks(m); /* the chunk and path it took */
         m->frames[k] = phys;
+        s->frame_blocks += model_store_blocks(m);
         m->page_attrs[k] = attrs;
         own_frames(s, phys, PAGES(m->page_size), true);
         check_range(s, va, m->page_size, m->page_size);
@@ -1637,8 +1706,9 @@ static void op_fault(vmm_state_t *s, uint64_t va, uint8_t byte)
             FUZZ_CHECK(frame_pool_is_used(&s->pool, out.phys + f * VMM_PAGE_SIZE),
                        "vmm-fault-frame", "demand frame 0x%llx is not from the frame source",
                        (unsigned long long)(out.phys + f * VMM_PAGE_SIZE));
-        s->frame_blocks += model_frames_bytes(r) == 0; /* its first mapped page */
+        s->frame_blocks -= model_store_blocks(r); /* the chunk and path it took */
         r->frames[k] = out.phys;
+        s->frame_blocks += model_store_blocks(r);
         r->page_attrs[k] = r->attrs;
         own_frames(s, out.phys, PAGES(r->page_size), true);
         check_range(s, page, r->page_size, r->page_size);

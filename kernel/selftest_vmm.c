@@ -278,7 +278,7 @@ bool test_errors_change_nothing(void)
     /* The allocator fails: no record, nothing mapped. A reservation may
      * still succeed (it allocates nothing when a record slot and the
      * bitmap's nodes are there), but its first demand page needs the
-     * reservation's frames block: that fault fails, changing nothing. */
+     * first chunk of the reservation's store: that fault fails, changing nothing. */
     vmm_allocator_t heap = kmm.vmm.allocator;
     kmm.vmm.allocator = null_allocator();
     vmm_status_t st_alloc = vmm_alloc(&kmm.vmm, 2, MM_KERNEL_RW, &v);

@@ -1502,35 +1502,121 @@ static void test_x86_user_half_never_global(void)
     hostmem_destroy(&hm);
 }
 
-/* What a reservation's first mapped page costs (vmm.h, INTEGRATION.md
- * sections 7 and 10): reserving takes no per-page memory, the first page
- * mapped (a demand fault here) takes the frames block, 9 bytes per page of
- * the whole reservation, later pages take nothing from the allocator; the
- * allocator failing there is VMM_FAULT_OUT_OF_MEMORY with
- * VMM_ERR_OUT_OF_MEMORY and nothing changed. */
+/* A fresh lazy reservation (redo_reservation) whose pages o->pre[0 ..
+ * o->npre) are faulted in: the state before op_fault of page o->off. */
+struct sparse_ctx {
+    struct op_ctx o;
+    uint64_t pre[4];
+    size_t npre;
+};
+static vmm_status_t fresh_sparse(big_t *b, struct sparse_ctx *x)
+{
+    vmm_status_t st = fresh_reservation(b, &x->o);
+    for (size_t i = 0; st == VMM_OK && i < x->npre; i++) {
+        vmm_fault_result_t r;
+        if (vmm_fault(&b->vmm, x->o.res + x->pre[i] * K4, (vmm_access_t){.write = true}, &r) !=
+            VMM_FAULT_RESOLVED)
+            st = VMM_ERR_OUT_OF_MEMORY;
+    }
+    return st;
+}
+/* Undoes op_sparse_fault: that state again. */
+static vmm_status_t redo_sparse(big_t *b, void *c)
+{
+    struct sparse_ctx *x = c;
+    vmm_status_t st = vmm_release(&b->vmm, x->o.res);
+    return st != VMM_OK ? st : fresh_sparse(b, x);
+}
+static vmm_status_t op_sparse_fault(big_t *b, void *c)
+{
+    return op_fault(b, &((struct sparse_ctx *)c)->o);
+}
+
+/* What a reservation's mapped pages cost (vmm.h, INTEGRATION.md sections 7
+ * and 10): reserving takes no per-page memory; a page mapped (a demand
+ * fault here) takes at most the chunk of its store holding it and the
+ * nodes above that chunk that do not exist yet, whatever the reservation's
+ * size: a 2^27-page (512 GiB) lazy reservation's first fault takes under
+ * 16 KiB (two levels of 4 KiB nodes under a top of 2 slots, one chunk of
+ * 256 frames + attribute bytes), a page of the same chunk nothing. The
+ * allocator failing at any call of that path (the top, a node, the chunk)
+ * is VMM_FAULT_OUT_OF_MEMORY with VMM_ERR_OUT_OF_MEMORY and nothing
+ * changed: what the fault took of the path is given back. */
 static void test_lazy_reservation_costs(void)
 {
     static big_t b;
     big_init(&b, 0x0000100000000000ull, 0x0000500000000000ull);
-    const size_t count = (size_t)1 << 20;
+    const size_t count = (size_t)1 << 27;
     struct op_ctx o = {0};
-    size_t before = b.fa.live_bytes;
+    size_t before = b.fa.live_bytes, blocks = b.fa.live;
     CHECK_OK(vmm_reserve(&b.vmm, count, K4, RW, VMM_RESERVE_LAZY, &o.res));
     size_t reserved = b.fa.live_bytes;
     CHECK(reserved - before < 64 * 1024); /* a record, tree and bitmap nodes */
+    blocks = b.fa.live;
     o.count = count;
     o.page_size = K4;
     o.flags = VMM_RESERVE_LAZY;
     o.off = 12345 * K4 + 7;
-    CHECK(inject_all(&b, "first demand page", op_fault, redo_reservation, &o) > 0);
+    /* allocator: the top, two nodes, the chunk: 4 points; frames 1; map 1 */
+    CHECK(inject_all(&b, "first demand page", op_fault, redo_reservation, &o) >= 6);
     size_t first = b.fa.live_bytes;
-    CHECK(first - reserved >= count * 9 && first - reserved < count * 9 + 64 * 1024);
+    CHECK(first - reserved > 0 && first - reserved < 16 * 1024);
+    CHECK(b.fa.live == blocks + 4);
+    const vmm_record_t *r = vmm_find_record(&b.vmm, o.res);
+    CHECK(r != NULL && r->mapped == 1 && vmm_record_next_mapped(r, 0) == 12345 &&
+          vmm_record_next_mapped(r, 12346) == count);
     vmm_fault_result_t out;
-    CHECK(vmm_fault(&b.vmm, o.res + 99 * K4, (vmm_access_t){.write = true}, &out) ==
-          VMM_FAULT_RESOLVED);
+    CHECK(vmm_fault(&b.vmm, o.res + 12300 * K4, (vmm_access_t){.write = true}, &out) ==
+          VMM_FAULT_RESOLVED); /* the same chunk: nothing */
     CHECK(b.fa.live_bytes == first);
+    /* the far end: another slot of the top, a new path of 3 blocks */
+    CHECK(vmm_fault(&b.vmm, o.res + (count - 1) * K4, (vmm_access_t){.write = true}, &out) ==
+          VMM_FAULT_RESOLVED);
+    CHECK(b.fa.live == blocks + 7 && b.fa.live_bytes - first < 16 * 1024);
+    CHECK(vmm_record_next_mapped(r, 12346) == count - 1 && vmm_index_check(&b.vmm));
     CHECK_OK(vmm_release(&b.vmm, o.res));
     CHECK(b.fa.live_bytes == before);
+    big_fini(&b);
+}
+
+/* A fault whose chunk's path exists in part: the allocator failing at
+ * each missing level gives back exactly the levels that fault took, never
+ * one that existed (pages under it stay mapped, vmm_index_check: no empty
+ * node). A 2^27-page reservation: pages 12345 and 12345 + 2^26 mapped
+ * first; then a page in a new chunk under the first's level-1 node (1 block
+ * missing), under a new level-1 node of the first's level-2 node (2), and
+ * under the top's second slot with its path there (mapped already) but in
+ * a new level-1 node again. */
+static void test_sparse_partial_paths(void)
+{
+    static big_t b;
+    big_init(&b, 0x0000100000000000ull, 0x0000500000000000ull);
+    struct sparse_ctx x = {0};
+    x.o.count = (size_t)1 << 27;
+    x.o.page_size = K4;
+    x.o.flags = VMM_RESERVE_LAZY;
+    x.pre[0] = 12345;
+    x.pre[1] = 12345 + ((uint64_t)1 << 26);
+    x.npre = 2;
+    size_t before = b.fa.live_bytes;
+    const uint64_t target[] = {12345 + 3 * 256, 12345 + ((uint64_t)1 << 17) + 5,
+                               ((uint64_t)1 << 26) + ((uint64_t)5 << 17)};
+    const size_t taken[] = {1, 2, 2};
+    for (size_t t = 0; t < 3; t++) {
+        CHECK_OK(fresh_sparse(&b, &x));
+        size_t live = b.fa.live;
+        x.o.off = target[t] * K4;
+        size_t points = inject_all(&b, "partial path", op_sparse_fault, redo_sparse, &x);
+        CHECK(points >= taken[t] + 2); /* every missing block, the frame, the map */
+        CHECK(b.fa.live == live + taken[t] && vmm_index_check(&b.vmm));
+        const vmm_record_t *r = vmm_find_record(&b.vmm, x.o.res);
+        CHECK(r != NULL && r->mapped == 3 && vmm_record_frame(r, target[t]) != VMM_NO_FRAME &&
+              vmm_record_frame(r, x.pre[0]) != VMM_NO_FRAME &&
+              vmm_record_frame(r, x.pre[1]) != VMM_NO_FRAME);
+        CHECK(vmm_record_next_mapped(r, 0) == x.pre[0]);
+        CHECK_OK(vmm_release(&b.vmm, x.o.res));
+        CHECK(b.fa.live_bytes == before);
+    }
     big_fini(&b);
 }
 
@@ -1554,5 +1640,6 @@ int main(void)
     RUN(test_x86_user_half_never_global);
     RUN(test_vmm_whole_space);
     RUN(test_lazy_reservation_costs);
+    RUN(test_sparse_partial_paths);
     return check_exit();
 }

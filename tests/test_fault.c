@@ -208,12 +208,12 @@ static void test_fault_inject(void)
     size_t pts[FX_INJ_KINDS];
     CHECK(fx_inject_everywhere("fault", START, PAGES, PHYS_BYTES, setup_lazy, op_fault, NULL,
                                pts));
-    /* the allocator: the reservation's frames block, with its first page */
+    /* the allocator: the first chunk of the reservation's store, with its first page */
     CHECK(pts[FX_INJ_ALLOC] == 1 && pts[FX_INJ_FRAMES] == 1 && pts[FX_INJ_MAP] == 1 &&
           pts[FX_INJ_UNMAP] == 0);
 }
 
-/* Setup: setup_lazy with its page 0 faulted in (the frames block taken). */
+/* Setup: setup_lazy with its page 0 faulted in (its store's chunk taken). */
 static void setup_lazy_page0(vmm_fixture_t *fx, void *ctx)
 {
     setup_lazy(fx, ctx);

@@ -80,7 +80,7 @@ static void alloc_and_free(uint64_t start)
         uint64_t frames[32];
         size_t nf = r->nframes;
         for (size_t k = 0; k < nf; k++) {
-            frames[k] = r->frames[k];
+            frames[k] = vmm_record_frame(r, k);
             CHECK(pmm_used(&fx.pmm, frames[k]));
         }
         CHECK_OK(vmm_free(&fx.vmm, allocs[i]));

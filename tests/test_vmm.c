@@ -221,7 +221,7 @@ static void test_alloc_frames_and_attrs(void)
         for (int k = 0; r != NULL && k < 3; k++) {
             rec_page_t p;
             CHECK(rec_mapper_lookup(&fx.rm, va + (uint64_t)k * K4, &p));
-            CHECK(p.phys == r->frames[k] && p.attrs == attrs[i] && p.page_size == K4);
+            CHECK(p.phys == vmm_record_frame(r, k) && p.attrs == attrs[i] && p.page_size == K4);
         }
     }
     /* records are sorted by address */
@@ -297,9 +297,13 @@ static void test_reserve_errors(void)
  * nothing is mapped, and the hint moves on. */
 /* A reservation takes nothing per page: reserving 2^20 pages costs the
  * allocator no byte beyond the bitmap's nodes (a record slot of a partial
- * chunk, no frames block); its first mapped page takes the frames block
- * (frames + attribute bytes), the second nothing; the release gives all of
- * it back. */
+ * chunk, no store); its first mapped page takes one chunk of its store and
+ * the path above it (vmm.h: 2^20 pages need two levels above the chunks,
+ * the top one of 2^20 / 2^17 = 8 slots), a page of the same chunk nothing,
+ * a page under another node of the first level that node and its chunk;
+ * the release gives all of it back. */
+#define CHUNK_BYTES (256u * 9u)
+#define NODE_BYTES (512u * sizeof(void *))
 static void test_reserve_nothing_per_page(void)
 {
     vmm_fixture_t fx;
@@ -312,16 +316,27 @@ static void test_reserve_nothing_per_page(void)
     CHECK_OK(vmm_reserve(&fx.vmm, count, K4, RW, 0, &big));
     CHECK(fx.fa.live_bytes - hbitmap_bytes(&fx.vmm.bitmap) == bytes);
     const vmm_record_t *r = vmm_find_record(&fx.vmm, big);
-    CHECK(r != NULL && r->nframes == count && r->frames == NULL && r->mapped == 0);
+    CHECK(r != NULL && r->nframes == count && r->store == NULL && r->mapped == 0);
     CHECK(vmm_record_frame(r, count - 1) == VMM_NO_FRAME && vmm_record_frame(r, count) == VMM_NO_FRAME);
+    CHECK(vmm_record_next_mapped(r, 0) == count);
+    size_t blocks = fx.fa.live;
     CHECK_OK(fr.alloc(fr.ctx, 1, 1, &f));
     CHECK_OK(vmm_map_page(&fx.vmm, big, big + (count - 1) * K4, f, RW));
-    CHECK(r->frames != NULL && r->mapped == 1 && vmm_record_frame(r, count - 1) == f);
-    CHECK(fx.fa.live_bytes - hbitmap_bytes(&fx.vmm.bitmap) == bytes + count * 9);
-    size_t with_block = fx.fa.live;
+    CHECK(r->store != NULL && r->mapped == 1 && vmm_record_frame(r, count - 1) == f);
+    CHECK(fx.fa.live_bytes - hbitmap_bytes(&fx.vmm.bitmap) ==
+          bytes + 8 * sizeof(void *) + NODE_BYTES + CHUNK_BYTES);
+    CHECK(fx.fa.live == blocks + 3);
+    CHECK(vmm_record_next_mapped(r, 0) == count - 1 && vmm_record_next_mapped(r, count) == count);
+    CHECK_OK(fr.alloc(fr.ctx, 1, 1, &f));
+    CHECK_OK(vmm_map_page(&fx.vmm, big, big + (count - 2) * K4, f, VMM_ATTR_WRITABLE));
+    CHECK(fx.fa.live == blocks + 3 && vmm_record_page_attrs(r, count - 2) == VMM_ATTR_WRITABLE);
     CHECK_OK(fr.alloc(fr.ctx, 1, 1, &f));
     CHECK_OK(vmm_map_page(&fx.vmm, big, big, f, RW));
-    CHECK(fx.fa.live == with_block && r->mapped == 2 && vmm_index_check(&fx.vmm));
+    CHECK(fx.fa.live == blocks + 5 && r->mapped == 3 && vmm_index_check(&fx.vmm));
+    CHECK(fx.fa.live_bytes - hbitmap_bytes(&fx.vmm.bitmap) ==
+          bytes + 8 * sizeof(void *) + 2 * (NODE_BYTES + CHUNK_BYTES));
+    CHECK(vmm_record_store_bytes(r, NULL) == 8 * sizeof(void *) + 2 * (NODE_BYTES + CHUNK_BYTES));
+    CHECK(vmm_record_next_mapped(r, 0) == 0 && vmm_record_next_mapped(r, 1) == count - 2);
     CHECK_OK(vmm_release(&fx.vmm, big));
     CHECK(fx.fa.live_bytes - hbitmap_bytes(&fx.vmm.bitmap) == bytes && fx.ff.outstanding == 0);
     CHECK(fx_destroy(&fx));

@@ -210,7 +210,7 @@ static void test_release_checks_before_unmapping(void)
     CHECK_ERR_SAME(&fx, vmm_release(&fx.vmm, res), VMM_ERR_NOT_MAPPED);
     CHECK_ERR_SAME(&fx, vmm_free(&fx.vmm, res), VMM_ERR_NOT_MAPPED);
     CHECK(fx.rm.unmap_calls == unmaps && fx.rm.map_calls == maps);
-    CHECK_OK(m.map(m.ctx, res + 6 * K4, r->frames[6], K4, K4, RW));
+    CHECK_OK(m.map(m.ctx, res + 6 * K4, vmm_record_frame(r, 6), K4, K4, RW));
     CHECK_OK(vmm_release(&fx.vmm, res));
     CHECK(fx_destroy(&fx));
 

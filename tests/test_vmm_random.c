@@ -39,13 +39,14 @@ static bool consistent(const vmm_fixture_t *fx)
             return false;
         prev_end = r->virt + r->pages * K4;
         pages += r->pages;
-        blocks += r->frames != NULL; /* its frames block; the record is a chunk slot */
-        bytes += fx_record_bytes(r);
+        size_t nb; /* its frames block or store; the record is a chunk slot */
+        bytes += vmm_record_store_bytes(r, &nb);
+        blocks += nb;
         rec_page_t p;
         if (r->kind == VMM_REC_ALLOC) {
             for (size_t k = 0; k < r->nframes; k++)
                 if (!rec_mapper_lookup(&fx->rm, r->virt + k * K4, &p) ||
-                    p.phys != r->frames[k] || p.attrs != r->attrs)
+                    p.phys != vmm_record_frame(r, k) || p.attrs != r->attrs)
                     return false;
             mappings += r->nframes;
             frames += r->nframes;

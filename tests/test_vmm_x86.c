@@ -45,7 +45,7 @@ static bool page_agrees(const world_t *w, const vmm_record_t *r, uint64_t k)
     x86_walk_t walk;
     bool mapped = x86_translate(&w->pt, r->virt + k * K4, &walk) == VMM_OK;
     if (r->kind == VMM_REC_ALLOC)
-        return mapped && walk.phys == r->frames[k];
+        return mapped && walk.phys == vmm_record_frame(r, k);
     if (r->kind == VMM_REC_SET)
         return mapped == (r->phys != VMM_NO_FRAME) && (!mapped || walk.phys == r->phys + k * K4);
     uint64_t per = r->page_size / K4, f = vmm_record_frame(r, (size_t)(k / per));

@@ -109,8 +109,34 @@ bool fx_destroy(vmm_fixture_t *fx)
 
 size_t fx_record_bytes(const vmm_record_t *rec)
 {
-    size_t per = sizeof(uint64_t) + (rec->kind == VMM_REC_RESERVE ? 1u : 0u);
-    return rec->frames != NULL ? rec->nframes * per : 0;
+    return vmm_record_store_bytes(rec, NULL);
+}
+
+/* One mapped page of a record, as the snapshot keeps it. */
+typedef struct fx_page {
+    uint64_t k, frame;
+    uint64_t attrs;
+} fx_page_t;
+
+/* Returns the mapped pages of rec (through the accessors: the store's
+ * layout is the core's) in a new array, their number in *n, plus one
+ * last entry holding the store's bytes and blocks. */
+static fx_page_t *record_pages(const vmm_record_t *r, size_t *n)
+{
+    size_t count = 0;
+    for (size_t k = vmm_record_next_mapped(r, 0); k < r->nframes;
+         k = vmm_record_next_mapped(r, k + 1))
+        count++;
+    fx_page_t *p = xcalloc(count + 1u, sizeof *p);
+    size_t i = 0;
+    for (size_t k = vmm_record_next_mapped(r, 0); k < r->nframes;
+         k = vmm_record_next_mapped(r, k + 1), i++)
+        p[i] = (fx_page_t){k, vmm_record_frame(r, k), vmm_record_page_attrs(r, k)};
+    size_t blocks;
+    p[i].frame = vmm_record_store_bytes(r, &blocks);
+    p[i].k = blocks;
+    *n = count + 1u;
+    return p;
 }
 
 void fx_snap(const vmm_fixture_t *fx, fx_snapshot_t *s)
@@ -131,11 +157,13 @@ void fx_snap(const vmm_fixture_t *fx, fx_snapshot_t *s)
     for (const vmm_record_t *r = vmm_first_record(&fx->vmm); r != NULL;
          r = vmm_next_record(r), i++) {
         s->rec_ptrs[i] = r;
-        s->rec_sizes[i] = sizeof *r + fx_record_bytes(r);
+        size_t n;
+        fx_page_t *pages = record_pages(r, &n);
+        s->rec_sizes[i] = sizeof *r + n * sizeof *pages;
         s->rec_bytes[i] = xcalloc(s->rec_sizes[i], 1);
-        memcpy(s->rec_bytes[i], r, sizeof *r); /* the slot, then its frames block */
-        if (r->frames != NULL)
-            memcpy(s->rec_bytes[i] + sizeof *r, r->frames, fx_record_bytes(r));
+        memcpy(s->rec_bytes[i], r, sizeof *r); /* the slot, then its mapped pages */
+        memcpy(s->rec_bytes[i] + sizeof *r, pages, n * sizeof *pages);
+        free(pages);
     }
     rec_mapper_copy(&s->rm, &fx->rm);
     s->fa_live = fx->fa.live;
@@ -182,10 +210,13 @@ bool fx_same(const vmm_fixture_t *fx, const fx_snapshot_t *s)
     for (const vmm_record_t *r = vmm_first_record(a); r != NULL; r = vmm_next_record(r), i++) {
         if (i >= s->nrecords || r != s->rec_ptrs[i])
             return differ("record list");
-        if (sizeof *r + fx_record_bytes(r) != s->rec_sizes[i] ||
-            memcmp(r, s->rec_bytes[i], sizeof *r) != 0 ||
-            (r->frames != NULL &&
-             memcmp(r->frames, s->rec_bytes[i] + sizeof *r, fx_record_bytes(r)) != 0))
+        size_t n;
+        fx_page_t *pages = record_pages(r, &n);
+        bool same = sizeof *r + n * sizeof *pages == s->rec_sizes[i] &&
+                    memcmp(r, s->rec_bytes[i], sizeof *r) == 0 &&
+                    memcmp(pages, s->rec_bytes[i] + sizeof *r, n * sizeof *pages) == 0;
+        free(pages);
+        if (!same)
             return differ("record contents");
     }
     if (i != s->nrecords)

@@ -84,9 +84,10 @@ bool fx_inject_everywhere(const char *name, uint64_t start, size_t pages,
                           uint64_t phys_bytes, fx_setup_fn setup, fx_op_fn op,
                           void *ctx, size_t points[FX_INJ_KINDS]);
 
-/* Bytes of a record's frames block (frames[] + a reservation's attribute
- * bytes), 0 when it has none (vmm.h: SET, and reservations mapping
- * nothing). The record itself is a slot of an index chunk. */
+/* Bytes of a record's per-page data (vmm_record_store_bytes: an ALLOC
+ * record's frames block, a reservation's store), 0 when it has none
+ * (vmm.h: SET, and reservations mapping nothing). The record itself is a
+ * slot of an index chunk. */
 size_t fx_record_bytes(const vmm_record_t *rec);
 
 #endif
