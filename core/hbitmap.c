@@ -1036,6 +1036,19 @@ fail:
 
 /* Frees the subtree below slot k of node (level l, a pointer slot) and
  * returns how many entries in it were used. Walks with an explicit stack. */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && \valid_read(node);
+    requires l < HBITMAP_MAX_HEIGHT && k < 64 && node->child[k].node != \null;
+    requires l == 0 ==> \valid_read(node->child[k].leaf) && hb->leaves > 0;
+    requires l > 0 ==> hb_tree(node->child[k].node, l - 1) &&
+               hb->nodes >= 1 + hb_nodes_from(node->child[k].node, l - 1, 0) &&
+               hb->leaves >= hb_leaves_from(node->child[k].node, l - 1, 0);
+    assigns hb->nodes, hb->leaves;
+    ensures \result <= 2 * hb_span(l);
+    ensures l == 0 ==> hb->leaves == \old(hb->leaves) - 1 && hb->nodes == \old(hb->nodes);
+    ensures l > 0 ==>
+              hb->nodes == \old(hb->nodes) - 1 - hb_nodes_from(\old(node->child[k].node), l - 1, 0) &&
+              hb->leaves == \old(hb->leaves) - hb_leaves_from(\old(node->child[k].node), l - 1, 0);
+*/
 static size_t free_subtree(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
 {
     if (l == 0) {
@@ -1049,6 +1062,19 @@ static size_t free_subtree(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned 
     unsigned d = 0;
     stack[0] = node->child[k].node;
     next[0] = 0;
+    /*@ loop invariant 0 <= d < l;
+        loop invariant \forall integer i; 0 <= i <= d ==> next[i] <= 64;
+        loop invariant \forall integer i; 0 <= i < d ==> next[i] < 64;
+        loop invariant \forall integer i; 0 <= i <= d ==> hb_tree(stack[i], l - 1 - i);
+        loop invariant hb->nodes + 1 + hb_nodes_from(\at(node->child[k].node, Pre), l - 1, 0) ==
+                         \at(hb->nodes, Pre) + HB_WALK_NODES(stack, next, d, l);
+        loop invariant hb->leaves + hb_leaves_from(\at(node->child[k].node, Pre), l - 1, 0) ==
+                         \at(hb->leaves, Pre) + HB_WALK_LEAVES(stack, next, d, l);
+        loop invariant used <= 2 * HB_WALK_POS(next, d, l);
+        loop assigns d, used, stack[0 .. HBITMAP_MAX_HEIGHT - 1], next[0 .. HBITMAP_MAX_HEIGHT - 1],
+                     hb->nodes, hb->leaves;
+        loop variant HB_WALK_VAR(stack, next, d, l);
+    */
     for (;;) {
         hb_node_t *n = stack[d];
         unsigned lvl = l - d; /* level of n */
@@ -1061,9 +1087,18 @@ static size_t free_subtree(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned 
             next[d]++;
             continue;
         }
+        /* The entries passed, with slot j's, fit the subtree: frame by
+         * frame from the top (frame i's position below its slot's span). */
+        /*@ assert 6 <= d ==> HB_POS_FROM_6(next, d, l) + hb_span(l - 1 - d) <= hb_slots_span(64, l - 7); */
+        /*@ assert 5 <= d ==> HB_POS_FROM_5(next, d, l) + hb_span(l - 1 - d) <= hb_slots_span(64, l - 6); */
+        /*@ assert 4 <= d ==> HB_POS_FROM_4(next, d, l) + hb_span(l - 1 - d) <= hb_slots_span(64, l - 5); */
+        /*@ assert 3 <= d ==> HB_POS_FROM_3(next, d, l) + hb_span(l - 1 - d) <= hb_slots_span(64, l - 4); */
+        /*@ assert 2 <= d ==> HB_POS_FROM_2(next, d, l) + hb_span(l - 1 - d) <= hb_slots_span(64, l - 3); */
+        /*@ assert 1 <= d ==> HB_POS_FROM_1(next, d, l) + hb_span(l - 1 - d) <= hb_slots_span(64, l - 2); */
+        /*@ assert HB_WALK_POS(next, d, l) + hb_span(l - 1 - d) <= hb_span(l) <= 18014398509481984; */
         if (n->child[j].node == 0) {
             if ((n->full & SLOT_BIT(j)) != 0)
-                used += SPAN(lvl - 1u);
+                used += span_mul(1, lvl - 1u); /* SPAN(lvl - 1) */
             next[d]++;
         } else if (lvl == 1) {
             used += leaf_used(n->child[j].leaf);
