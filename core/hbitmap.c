@@ -1186,7 +1186,24 @@ vmm_status_t hbitmap_init(hbitmap_t *hb, size_t num_entries, const vmm_allocator
 }
 
 /* Returns every node, leaf and spare to the allocator; the root's slots
- * that were not EMPTY become EMPTY (the others are not rewritten). */
+ * that were not EMPTY become EMPTY (the others are not rewritten). The
+ * subtrees are all freed before the first root pointer is cleared. */
+/*@ requires hb != \null ==> \valid(hb) && HB_READABLE(hb) && HB_ALLOCATOR(hb) &&
+               HB_POOL_OK(hb);
+    requires hb != \null ==> hb->nodes >= hb_nodes_from(&hb->root, hb->height - 1, 0) &&
+               hb->leaves >= hb_leaves_from(&hb->root, hb->height - 1, 0);
+    assigns hb->root, hb->nodes, hb->leaves, hb->num_free, hb->num_spare_nodes,
+            hb->num_spare_leaves, hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1],
+            hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1];
+    ensures hb != \null ==>
+              hb->nodes == \old(hb->nodes) - hb_nodes_from{Pre}(&hb->root, hb->height - 1, 0) &&
+              hb->leaves == \old(hb->leaves) - hb_leaves_from{Pre}(&hb->root, hb->height - 1, 0);
+    ensures hb != \null ==> hb->root.full == 0 &&
+              (\forall integer k; 0 <= k < 64 ==> hb->root.child[k].node == \null);
+    ensures hb != \null ==> HB_POOL_OK(hb) &&
+              hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0;
+    ensures hb != \null ==> hb->num_free == hb->num_entries && hb->height == \old(hb->height);
+*/
 void hbitmap_destroy(hbitmap_t *hb)
 {
     if (hb == 0)
@@ -1194,17 +1211,43 @@ void hbitmap_destroy(hbitmap_t *hb)
     unsigned l = hb->height - 1u;
     hb_node_t *root = &hb->root;
     uint64_t touched = root->full;
+    /*@ loop invariant 0 <= k <= 64;
+        loop invariant hb->nodes + hb_nodes_from(&hb->root, l, 0) ==
+                         \at(hb->nodes, Pre) + hb_nodes_from(&hb->root, l, k);
+        loop invariant hb->leaves + hb_leaves_from(&hb->root, l, 0) ==
+                         \at(hb->leaves, Pre) + hb_leaves_from(&hb->root, l, k);
+        loop assigns k, hb->nodes, hb->leaves;
+        loop variant 64 - k;
+    */
+    for (unsigned k = 0; k < HBITMAP_FANOUT; k++) {
+        if (root->child[k].node != 0)
+            (void)free_subtree(hb, root, k, l);
+    }
+    /*@ loop invariant 0 <= k <= 64;
+        loop invariant \forall integer j; 0 <= j < k ==> root->child[j].node == \null;
+        loop assigns k, touched, root->child[0 .. 63];
+        loop variant 64 - k;
+    */
     for (unsigned k = 0; k < HBITMAP_FANOUT; k++) {
         if (root->child[k].node != 0) {
-            (void)free_subtree(hb, root, k, l);
             root->child[k].node = 0;
             touched |= SLOT_BIT(k);
         }
     }
     root->full = 0;
     hb_runs_t empty = uniform_runs(false, l);
-    for (uint64_t m = touched; m != 0; m &= m - 1u)
-        store_runs(root, ctz64(m), empty);
+    /*@ loop invariant 0 <= k <= 64;
+        loop assigns k, root->pre[0 .. 63], root->suf[0 .. 63], root->max[0 .. 63];
+        loop variant 64 - k;
+    */
+    for (unsigned k = 0; k < HBITMAP_FANOUT; k++) {
+        if ((touched & SLOT_BIT(k)) != 0)
+            store_runs(root, k, empty);
+    }
+    /*@ loop invariant 0 <= g <= 8;
+        loop assigns g, root->gpre[0 .. 7], root->gsuf[0 .. 7], root->gmax[0 .. 7];
+        loop variant 8 - g;
+    */
     for (unsigned g = 0; g < HBITMAP_NODE_GROUPS; g++) {
         if (((touched >> (g * HBITMAP_GROUP_SLOTS)) & 0xFFu) != 0) {
             root->gpre[g] = empty.pre * HBITMAP_GROUP_SLOTS;
