@@ -1663,14 +1663,78 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
 }
 
 /* Replaces uniform slot k of node (level l) by a node or leaf of the same
- * content, taken from the pool. */
+ * content, taken from the pool; cannot fail (the caller filled the pool,
+ * so nothing is allocated here and there is no state to undo).
+ * (Not stated for a leaf: that the slot's .node then is not NULL. WP's
+ * typed model keeps the union's members apart and hides the value of a
+ * cast leaf pointer, so neither the .leaf store nor a store of the cast
+ * pointer through .node proves it; see proofs/RESULTS.md, Round 13.) */
+/*@ requires \valid(hb) && \valid(node) && l < HBITMAP_MAX_HEIGHT && k < 64;
+    requires node->child[k].node == \null;
+    requires \separated(node, &hb->nodes, &hb->leaves, &hb->num_spare_nodes,
+                         &hb->num_spare_leaves, &hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1],
+                         &hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1]);
+    behavior leaf:
+      assumes l == 0;
+      requires 0 < hb->num_spare_leaves <= HBITMAP_SPARE_LEAVES && hb->leaves < SIZE_MAX;
+      requires \valid(hb->spare_leaf[hb->num_spare_leaves - 1]);
+      requires \separated(hb->spare_leaf[hb->num_spare_leaves - 1], hb) &&
+               \separated(hb->spare_leaf[hb->num_spare_leaves - 1], node);
+      assigns hb->leaves, hb->num_spare_leaves, hb->spare_leaf[hb->num_spare_leaves - 1],
+              *hb->spare_leaf[hb->num_spare_leaves - 1], node->child[k], node->full;
+      ensures hb->leaves == \old(hb->leaves) + 1;
+      ensures hb->num_spare_leaves == \old(hb->num_spare_leaves) - 1;
+      ensures hb->spare_leaf[hb->num_spare_leaves] == \null;
+      ensures node->child[k].leaf == \old(hb->spare_leaf[hb->num_spare_leaves - 1]);
+      ensures \forall integer j; 0 <= j < 4096 ==>
+                (LEAF_USED(node->child[k].leaf, j) <==> BIT(\old(node->full), k));
+      ensures \forall integer g; 0 <= g < 8 ==>
+                node->child[k].leaf->gpre[g] == node->child[k].leaf->gsuf[g] ==
+                node->child[k].leaf->gmax[g] == (BIT(\old(node->full), k) ? 0 : 512);
+      ensures node->full == (\old(node->full) & ~((uint64_t)1 << k));
+    behavior node:
+      assumes l > 0;
+      requires 0 < hb->num_spare_nodes <= HBITMAP_SPARE_NODES && hb->nodes < SIZE_MAX;
+      requires \valid(hb->spare_node[hb->num_spare_nodes - 1]);
+      requires \separated(hb->spare_node[hb->num_spare_nodes - 1], hb) &&
+               \separated(hb->spare_node[hb->num_spare_nodes - 1], node);
+      assigns hb->nodes, hb->num_spare_nodes, hb->spare_node[hb->num_spare_nodes - 1],
+              *hb->spare_node[hb->num_spare_nodes - 1], node->child[k], node->full;
+      ensures hb->nodes == \old(hb->nodes) + 1;
+      ensures hb->num_spare_nodes == \old(hb->num_spare_nodes) - 1;
+      ensures hb->spare_node[hb->num_spare_nodes] == \null;
+      ensures node->child[k].node == \old(hb->spare_node[hb->num_spare_nodes - 1]);
+      ensures node->child[k].node != \null;
+      ensures \forall integer j; 0 <= j < 64 ==> node->child[k].node->child[j].node == \null;
+      ensures \forall integer j; 0 <= j < 64 ==>
+                node->child[k].node->pre[j] == node->child[k].node->suf[j] ==
+                node->child[k].node->max[j] == (BIT(\old(node->full), k) ? 0 : hb_span(l - 1));
+      ensures \forall integer g; 0 <= g < 8 ==>
+                node->child[k].node->gpre[g] == node->child[k].node->gsuf[g] ==
+                node->child[k].node->gmax[g] == 8 * (BIT(\old(node->full), k) ? 0 : hb_span(l - 1));
+      ensures node->child[k].node->full == (BIT(\old(node->full), k) ? 0xFFFFFFFFFFFFFFFF : 0);
+      ensures node->full == (\old(node->full) & ~((uint64_t)1 << k));
+    complete behaviors;
+    disjoint behaviors;
+*/
 static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
 {
     bool full = (node->full & SLOT_BIT(k)) != 0;
     if (l == 0) {
         hb_leaf_t *lf = take_leaf(hb);
+        /*@ loop invariant 0 <= w <= 64;
+            loop invariant \forall integer i; 0 <= i < w ==> lf->bits[i] == (full ? 0xFFFFFFFFFFFFFFFF : 0);
+            loop assigns w, lf->bits[0 .. 63];
+            loop variant 64 - w;
+        */
         for (unsigned w = 0; w < HBITMAP_LEAF_WORDS; w++)
             lf->bits[w] = full ? ALL_ONES : 0;
+        /*@ loop invariant 0 <= g <= 8;
+            loop invariant \forall integer i; 0 <= i < g ==>
+                             lf->gpre[i] == lf->gsuf[i] == lf->gmax[i] == (full ? 0 : 512);
+            loop assigns g, lf->gpre[0 .. 7], lf->gsuf[0 .. 7], lf->gmax[0 .. 7];
+            loop variant 8 - g;
+        */
         for (unsigned g = 0; g < HBITMAP_LEAF_GROUPS; g++) {
             uint16_t v = full ? 0 : (uint16_t)GROUP_ENTRIES;
             lf->gpre[g] = v;
@@ -1680,15 +1744,41 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
         node->child[k].leaf = lf;
     } else {
         hb_node_t *c = take_node(hb);
-        size_t v = full ? 0 : SPAN(l - 1u); /* node_fill, a stretch at a time */
+        size_t v = full ? 0 : span_mul(1, l - 1u); /* SPAN(l - 1); node_fill, a stretch at a time */
+        /*@ loop invariant 0 <= j <= 64;
+            loop invariant \forall integer i; 0 <= i < j ==> c->child[i].node == \null;
+            loop assigns j, c->child[0 .. 63];
+            loop variant 64 - j;
+        */
         for (unsigned j = 0; j < HBITMAP_FANOUT; j++)
             c->child[j].node = 0;
+        /*@ loop invariant 0 <= j <= 64;
+            loop invariant \forall integer i; 0 <= i < j ==> c->pre[i] == v;
+            loop assigns j, c->pre[0 .. 63];
+            loop variant 64 - j;
+        */
         for (unsigned j = 0; j < HBITMAP_FANOUT; j++)
             c->pre[j] = v;
+        /*@ loop invariant 0 <= j <= 64;
+            loop invariant \forall integer i; 0 <= i < j ==> c->suf[i] == v;
+            loop assigns j, c->suf[0 .. 63];
+            loop variant 64 - j;
+        */
         for (unsigned j = 0; j < HBITMAP_FANOUT; j++)
             c->suf[j] = v;
+        /*@ loop invariant 0 <= j <= 64;
+            loop invariant \forall integer i; 0 <= i < j ==> c->max[i] == v;
+            loop assigns j, c->max[0 .. 63];
+            loop variant 64 - j;
+        */
         for (unsigned j = 0; j < HBITMAP_FANOUT; j++)
             c->max[j] = v;
+        /*@ loop invariant 0 <= g <= 8;
+            loop invariant \forall integer i; 0 <= i < g ==>
+                             c->gpre[i] == c->gsuf[i] == c->gmax[i] == 8 * v;
+            loop assigns g, c->gpre[0 .. 7], c->gsuf[0 .. 7], c->gmax[0 .. 7];
+            loop variant 8 - g;
+        */
         for (unsigned g = 0; g < HBITMAP_NODE_GROUPS; g++) {
             c->gpre[g] = v * HBITMAP_GROUP_SLOTS;
             c->gsuf[g] = v * HBITMAP_GROUP_SLOTS;
