@@ -1664,11 +1664,7 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
 
 /* Replaces uniform slot k of node (level l) by a node or leaf of the same
  * content, taken from the pool; cannot fail (the caller filled the pool,
- * so nothing is allocated here and there is no state to undo).
- * (Not stated for a leaf: that the slot's .node then is not NULL. WP's
- * typed model keeps the union's members apart and hides the value of a
- * cast leaf pointer, so neither the .leaf store nor a store of the cast
- * pointer through .node proves it; see proofs/RESULTS.md, Round 13.) */
+ * so nothing is allocated here and there is no state to undo). */
 /*@ requires \valid(hb) && \valid(node) && l < HBITMAP_MAX_HEIGHT && k < 64;
     requires node->child[k].node == \null;
     requires \separated(node, &hb->nodes, &hb->leaves, &hb->num_spare_nodes,
@@ -1686,6 +1682,7 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
       ensures hb->num_spare_leaves == \old(hb->num_spare_leaves) - 1;
       ensures hb->spare_leaf[hb->num_spare_leaves] == \null;
       ensures node->child[k].leaf == \old(hb->spare_leaf[hb->num_spare_leaves - 1]);
+      ensures node->child[k].node != \null;
       ensures \forall integer j; 0 <= j < 4096 ==>
                 (LEAF_USED(node->child[k].leaf, j) <==> BIT(\old(node->full), k));
       ensures \forall integer g; 0 <= g < 8 ==>
@@ -1741,6 +1738,12 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
             lf->gsuf[g] = v;
             lf->gmax[g] = v;
         }
+        /* The slot holds the leaf. Its address is stored through both
+         * members of the union (the same bytes twice: callers test .node
+         * for "pointer slot", then read .leaf); the round trip through
+         * uintptr_t keeps the address (64-bit pointers, asserted above). */
+        uintptr_t addr = (uintptr_t)lf;
+        node->child[k].node = (hb_node_t *)addr;
         node->child[k].leaf = lf;
     } else {
         hb_node_t *c = take_node(hb);
