@@ -1203,6 +1203,9 @@ vmm_status_t hbitmap_init(hbitmap_t *hb, size_t num_entries, const vmm_allocator
     ensures hb != \null ==> HB_POOL_OK(hb) &&
               hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0;
     ensures hb != \null ==> hb->num_free == hb->num_entries && hb->height == \old(hb->height);
+    ensures hb != \null ==> \forall integer k; 0 <= k < 64 ==>
+              (\old(hb->root.child[k].node) != \null || BIT(\old(hb->root.full), k)) ==>
+              hb->root.pre[k] == hb->root.suf[k] == hb->root.max[k] == hb_span(hb->height - 1);
 */
 void hbitmap_destroy(hbitmap_t *hb)
 {
@@ -1223,27 +1226,28 @@ void hbitmap_destroy(hbitmap_t *hb)
         if (root->child[k].node != 0)
             (void)free_subtree(hb, root, k, l);
     }
+    hb_runs_t empty = uniform_runs(false, l);
     /*@ loop invariant 0 <= k <= 64;
         loop invariant \forall integer j; 0 <= j < k ==> root->child[j].node == \null;
-        loop assigns k, touched, root->child[0 .. 63];
+        loop invariant \forall integer j; k <= j < 64 ==>
+                         root->child[j].node == \at(hb->root.child[j].node, Pre);
+        loop invariant \forall integer j; 0 <= j < k ==>
+                         (\at(hb->root.child[j].node, Pre) != \null || BIT(root->full, j)) ==>
+                         root->pre[j] == root->suf[j] == root->max[j] == hb_span(l);
+        loop assigns k, touched, root->child[0 .. 63], root->pre[0 .. 63], root->suf[0 .. 63],
+                     root->max[0 .. 63];
         loop variant 64 - k;
     */
     for (unsigned k = 0; k < HBITMAP_FANOUT; k++) {
         if (root->child[k].node != 0) {
             root->child[k].node = 0;
             touched |= SLOT_BIT(k);
+            store_runs(root, k, empty);
+        } else if ((root->full & SLOT_BIT(k)) != 0) {
+            store_runs(root, k, empty);
         }
     }
     root->full = 0;
-    hb_runs_t empty = uniform_runs(false, l);
-    /*@ loop invariant 0 <= k <= 64;
-        loop assigns k, root->pre[0 .. 63], root->suf[0 .. 63], root->max[0 .. 63];
-        loop variant 64 - k;
-    */
-    for (unsigned k = 0; k < HBITMAP_FANOUT; k++) {
-        if ((touched & SLOT_BIT(k)) != 0)
-            store_runs(root, k, empty);
-    }
     /*@ loop invariant 0 <= g <= 8;
         loop assigns g, root->gpre[0 .. 7], root->gsuf[0 .. 7], root->gmax[0 .. 7];
         loop variant 8 - g;
