@@ -1081,6 +1081,19 @@ fail:
 
 /* Frees the subtree below slot k of node (level l, a pointer slot) and
  * returns how many entries in it were used. Walks with an explicit stack. */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && \valid_read(node);
+    requires l < HBITMAP_MAX_HEIGHT && k < 64 && node->child[k].node != \null;
+    requires l == 0 ==> \valid_read(node->child[k].leaf) && hb->leaves > 0;
+    requires l > 0 ==> hb_tree(node->child[k].node, l - 1) &&
+               hb->nodes >= 1 + hb_nodes_from(node->child[k].node, l - 1, 0) &&
+               hb->leaves >= hb_leaves_from(node->child[k].node, l - 1, 0);
+    assigns hb->nodes, hb->leaves;
+    ensures \result <= 2 * hb_span(l);
+    ensures l == 0 ==> hb->leaves == \old(hb->leaves) - 1 && hb->nodes == \old(hb->nodes);
+    ensures l > 0 ==>
+              hb->nodes == \old(hb->nodes) - 1 - hb_nodes_from(\old(node->child[k].node), l - 1, 0) &&
+              hb->leaves == \old(hb->leaves) - hb_leaves_from(\old(node->child[k].node), l - 1, 0);
+*/
 static size_t free_subtree(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
 {
     if (l == 0) {
@@ -1094,6 +1107,19 @@ static size_t free_subtree(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned 
     unsigned d = 0;
     stack[0] = node->child[k].node;
     next[0] = 0;
+    /*@ loop invariant 0 <= d < l;
+        loop invariant \forall integer i; 0 <= i <= d ==> next[i] <= 64;
+        loop invariant \forall integer i; 0 <= i < d ==> next[i] < 64;
+        loop invariant \forall integer i; 0 <= i <= d ==> hb_tree(stack[i], l - 1 - i);
+        loop invariant hb->nodes + 1 + hb_nodes_from(\at(node->child[k].node, Pre), l - 1, 0) ==
+                         \at(hb->nodes, Pre) + HB_WALK_NODES(stack, next, d, l);
+        loop invariant hb->leaves + hb_leaves_from(\at(node->child[k].node, Pre), l - 1, 0) ==
+                         \at(hb->leaves, Pre) + HB_WALK_LEAVES(stack, next, d, l);
+        loop invariant used <= 2 * HB_WALK_POS(next, d, l);
+        loop assigns d, used, stack[0 .. HBITMAP_MAX_HEIGHT - 1], next[0 .. HBITMAP_MAX_HEIGHT - 1],
+                     hb->nodes, hb->leaves;
+        loop variant HB_WALK_VAR(stack, next, d, l);
+    */
     for (;;) {
         hb_node_t *n = stack[d];
         unsigned lvl = l - d; /* level of n */
@@ -1106,9 +1132,18 @@ static size_t free_subtree(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned 
             next[d]++;
             continue;
         }
+        /* The entries passed, with slot j's, fit the subtree: frame by
+         * frame from the top (frame i's position below its slot's span). */
+        /*@ assert 6 <= d ==> HB_POS_FROM_6(next, d, l) + hb_span(l - 1 - d) <= hb_slots_span(64, l - 7); */
+        /*@ assert 5 <= d ==> HB_POS_FROM_5(next, d, l) + hb_span(l - 1 - d) <= hb_slots_span(64, l - 6); */
+        /*@ assert 4 <= d ==> HB_POS_FROM_4(next, d, l) + hb_span(l - 1 - d) <= hb_slots_span(64, l - 5); */
+        /*@ assert 3 <= d ==> HB_POS_FROM_3(next, d, l) + hb_span(l - 1 - d) <= hb_slots_span(64, l - 4); */
+        /*@ assert 2 <= d ==> HB_POS_FROM_2(next, d, l) + hb_span(l - 1 - d) <= hb_slots_span(64, l - 3); */
+        /*@ assert 1 <= d ==> HB_POS_FROM_1(next, d, l) + hb_span(l - 1 - d) <= hb_slots_span(64, l - 2); */
+        /*@ assert HB_WALK_POS(next, d, l) + hb_span(l - 1 - d) <= hb_span(l) <= 18014398509481984; */
         if (n->child[j].node == 0) {
             if ((n->full & SLOT_BIT(j)) != 0)
-                used += SPAN(lvl - 1u);
+                used += span_mul(1, lvl - 1u); /* SPAN(lvl - 1) */
             next[d]++;
         } else if (lvl == 1) {
             used += leaf_used(n->child[j].leaf);
@@ -1196,7 +1231,27 @@ vmm_status_t hbitmap_init(hbitmap_t *hb, size_t num_entries, const vmm_allocator
 }
 
 /* Returns every node, leaf and spare to the allocator; the root's slots
- * that were not EMPTY become EMPTY (the others are not rewritten). */
+ * that were not EMPTY become EMPTY (the others are not rewritten). The
+ * subtrees are all freed before the first root pointer is cleared. */
+/*@ requires hb != \null ==> \valid(hb) && HB_READABLE(hb) && HB_ALLOCATOR(hb) &&
+               HB_POOL_OK(hb);
+    requires hb != \null ==> hb->nodes >= hb_nodes_from(&hb->root, hb->height - 1, 0) &&
+               hb->leaves >= hb_leaves_from(&hb->root, hb->height - 1, 0);
+    assigns hb->root, hb->nodes, hb->leaves, hb->num_free, hb->num_spare_nodes,
+            hb->num_spare_leaves, hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1],
+            hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1];
+    ensures hb != \null ==>
+              hb->nodes == \old(hb->nodes) - hb_nodes_from{Pre}(&hb->root, hb->height - 1, 0) &&
+              hb->leaves == \old(hb->leaves) - hb_leaves_from{Pre}(&hb->root, hb->height - 1, 0);
+    ensures hb != \null ==> hb->root.full == 0 &&
+              (\forall integer k; 0 <= k < 64 ==> hb->root.child[k].node == \null);
+    ensures hb != \null ==> HB_POOL_OK(hb) &&
+              hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0;
+    ensures hb != \null ==> hb->num_free == hb->num_entries && hb->height == \old(hb->height);
+    ensures hb != \null ==> \forall integer k; 0 <= k < 64 ==>
+              (\old(hb->root.child[k].node) != \null || BIT(\old(hb->root.full), k)) ==>
+              hb->root.pre[k] == hb->root.suf[k] == hb->root.max[k] == hb_span(hb->height - 1);
+*/
 void hbitmap_destroy(hbitmap_t *hb)
 {
     if (hb == 0)
@@ -1204,17 +1259,44 @@ void hbitmap_destroy(hbitmap_t *hb)
     unsigned l = hb->height - 1u;
     hb_node_t *root = &hb->root;
     uint64_t touched = root->full;
+    /*@ loop invariant 0 <= k <= 64;
+        loop invariant hb->nodes + hb_nodes_from(&hb->root, l, 0) ==
+                         \at(hb->nodes, Pre) + hb_nodes_from(&hb->root, l, k);
+        loop invariant hb->leaves + hb_leaves_from(&hb->root, l, 0) ==
+                         \at(hb->leaves, Pre) + hb_leaves_from(&hb->root, l, k);
+        loop assigns k, hb->nodes, hb->leaves;
+        loop variant 64 - k;
+    */
+    for (unsigned k = 0; k < HBITMAP_FANOUT; k++) {
+        if (root->child[k].node != 0)
+            (void)free_subtree(hb, root, k, l);
+    }
+    hb_runs_t empty = uniform_runs(false, l);
+    /*@ loop invariant 0 <= k <= 64;
+        loop invariant \forall integer j; 0 <= j < k ==> root->child[j].node == \null;
+        loop invariant \forall integer j; k <= j < 64 ==>
+                         root->child[j].node == \at(hb->root.child[j].node, Pre);
+        loop invariant \forall integer j; 0 <= j < k ==>
+                         (\at(hb->root.child[j].node, Pre) != \null || BIT(root->full, j)) ==>
+                         root->pre[j] == root->suf[j] == root->max[j] == hb_span(l);
+        loop assigns k, touched, root->child[0 .. 63], root->pre[0 .. 63], root->suf[0 .. 63],
+                     root->max[0 .. 63];
+        loop variant 64 - k;
+    */
     for (unsigned k = 0; k < HBITMAP_FANOUT; k++) {
         if (root->child[k].node != 0) {
-            (void)free_subtree(hb, root, k, l);
             root->child[k].node = 0;
             touched |= SLOT_BIT(k);
+            store_runs(root, k, empty);
+        } else if ((root->full & SLOT_BIT(k)) != 0) {
+            store_runs(root, k, empty);
         }
     }
     root->full = 0;
-    hb_runs_t empty = uniform_runs(false, l);
-    for (uint64_t m = touched; m != 0; m &= m - 1u)
-        store_runs(root, ctz64(m), empty);
+    /*@ loop invariant 0 <= g <= 8;
+        loop assigns g, root->gpre[0 .. 7], root->gsuf[0 .. 7], root->gmax[0 .. 7];
+        loop variant 8 - g;
+    */
     for (unsigned g = 0; g < HBITMAP_NODE_GROUPS; g++) {
         if (((touched >> (g * HBITMAP_GROUP_SLOTS)) & 0xFFu) != 0) {
             root->gpre[g] = empty.pre * HBITMAP_GROUP_SLOTS;
@@ -1635,32 +1717,125 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
 }
 
 /* Replaces uniform slot k of node (level l) by a node or leaf of the same
- * content, taken from the pool. */
+ * content, taken from the pool; cannot fail (the caller filled the pool,
+ * so nothing is allocated here and there is no state to undo). */
+/*@ requires \valid(hb) && \valid(node) && l < HBITMAP_MAX_HEIGHT && k < 64;
+    requires node->child[k].node == \null;
+    requires \separated(node, &hb->nodes, &hb->leaves, &hb->num_spare_nodes,
+                         &hb->num_spare_leaves, &hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1],
+                         &hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1]);
+    behavior leaf:
+      assumes l == 0;
+      requires 0 < hb->num_spare_leaves <= HBITMAP_SPARE_LEAVES && hb->leaves < SIZE_MAX;
+      requires \valid(hb->spare_leaf[hb->num_spare_leaves - 1]);
+      requires \separated(hb->spare_leaf[hb->num_spare_leaves - 1], hb) &&
+               \separated(hb->spare_leaf[hb->num_spare_leaves - 1], node);
+      assigns hb->leaves, hb->num_spare_leaves, hb->spare_leaf[hb->num_spare_leaves - 1],
+              *hb->spare_leaf[hb->num_spare_leaves - 1], node->child[k], node->full;
+      ensures hb->leaves == \old(hb->leaves) + 1;
+      ensures hb->num_spare_leaves == \old(hb->num_spare_leaves) - 1;
+      ensures hb->spare_leaf[hb->num_spare_leaves] == \null;
+      ensures node->child[k].leaf == \old(hb->spare_leaf[hb->num_spare_leaves - 1]);
+      ensures node->child[k].node != \null;
+      ensures \forall integer j; 0 <= j < 4096 ==>
+                (LEAF_USED(node->child[k].leaf, j) <==> BIT(\old(node->full), k));
+      ensures \forall integer g; 0 <= g < 8 ==>
+                node->child[k].leaf->gpre[g] == node->child[k].leaf->gsuf[g] ==
+                node->child[k].leaf->gmax[g] == (BIT(\old(node->full), k) ? 0 : 512);
+      ensures node->full == (\old(node->full) & ~((uint64_t)1 << k));
+    behavior node:
+      assumes l > 0;
+      requires 0 < hb->num_spare_nodes <= HBITMAP_SPARE_NODES && hb->nodes < SIZE_MAX;
+      requires \valid(hb->spare_node[hb->num_spare_nodes - 1]);
+      requires \separated(hb->spare_node[hb->num_spare_nodes - 1], hb) &&
+               \separated(hb->spare_node[hb->num_spare_nodes - 1], node);
+      assigns hb->nodes, hb->num_spare_nodes, hb->spare_node[hb->num_spare_nodes - 1],
+              *hb->spare_node[hb->num_spare_nodes - 1], node->child[k], node->full;
+      ensures hb->nodes == \old(hb->nodes) + 1;
+      ensures hb->num_spare_nodes == \old(hb->num_spare_nodes) - 1;
+      ensures hb->spare_node[hb->num_spare_nodes] == \null;
+      ensures node->child[k].node == \old(hb->spare_node[hb->num_spare_nodes - 1]);
+      ensures node->child[k].node != \null;
+      ensures \forall integer j; 0 <= j < 64 ==> node->child[k].node->child[j].node == \null;
+      ensures \forall integer j; 0 <= j < 64 ==>
+                node->child[k].node->pre[j] == node->child[k].node->suf[j] ==
+                node->child[k].node->max[j] == (BIT(\old(node->full), k) ? 0 : hb_span(l - 1));
+      ensures \forall integer g; 0 <= g < 8 ==>
+                node->child[k].node->gpre[g] == node->child[k].node->gsuf[g] ==
+                node->child[k].node->gmax[g] == 8 * (BIT(\old(node->full), k) ? 0 : hb_span(l - 1));
+      ensures node->child[k].node->full == (BIT(\old(node->full), k) ? 0xFFFFFFFFFFFFFFFF : 0);
+      ensures node->full == (\old(node->full) & ~((uint64_t)1 << k));
+    complete behaviors;
+    disjoint behaviors;
+*/
 static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
 {
     bool full = (node->full & SLOT_BIT(k)) != 0;
     if (l == 0) {
         hb_leaf_t *lf = take_leaf(hb);
+        /*@ loop invariant 0 <= w <= 64;
+            loop invariant \forall integer i; 0 <= i < w ==> lf->bits[i] == (full ? 0xFFFFFFFFFFFFFFFF : 0);
+            loop assigns w, lf->bits[0 .. 63];
+            loop variant 64 - w;
+        */
         for (unsigned w = 0; w < HBITMAP_LEAF_WORDS; w++)
             lf->bits[w] = full ? ALL_ONES : 0;
+        /*@ loop invariant 0 <= g <= 8;
+            loop invariant \forall integer i; 0 <= i < g ==>
+                             lf->gpre[i] == lf->gsuf[i] == lf->gmax[i] == (full ? 0 : 512);
+            loop assigns g, lf->gpre[0 .. 7], lf->gsuf[0 .. 7], lf->gmax[0 .. 7];
+            loop variant 8 - g;
+        */
         for (unsigned g = 0; g < HBITMAP_LEAF_GROUPS; g++) {
             uint16_t v = full ? 0 : (uint16_t)GROUP_ENTRIES;
             lf->gpre[g] = v;
             lf->gsuf[g] = v;
             lf->gmax[g] = v;
         }
+        /* The slot holds the leaf. Its address is stored through both
+         * members of the union (the same bytes twice: callers test .node
+         * for "pointer slot", then read .leaf); the round trip through
+         * uintptr_t keeps the address (64-bit pointers, asserted above). */
+        uintptr_t addr = (uintptr_t)lf;
+        node->child[k].node = (hb_node_t *)addr;
         node->child[k].leaf = lf;
     } else {
         hb_node_t *c = take_node(hb);
-        size_t v = full ? 0 : SPAN(l - 1u); /* node_fill, a stretch at a time */
+        size_t v = full ? 0 : span_mul(1, l - 1u); /* SPAN(l - 1); node_fill, a stretch at a time */
+        /*@ loop invariant 0 <= j <= 64;
+            loop invariant \forall integer i; 0 <= i < j ==> c->child[i].node == \null;
+            loop assigns j, c->child[0 .. 63];
+            loop variant 64 - j;
+        */
         for (unsigned j = 0; j < HBITMAP_FANOUT; j++)
             c->child[j].node = 0;
+        /*@ loop invariant 0 <= j <= 64;
+            loop invariant \forall integer i; 0 <= i < j ==> c->pre[i] == v;
+            loop assigns j, c->pre[0 .. 63];
+            loop variant 64 - j;
+        */
         for (unsigned j = 0; j < HBITMAP_FANOUT; j++)
             c->pre[j] = v;
+        /*@ loop invariant 0 <= j <= 64;
+            loop invariant \forall integer i; 0 <= i < j ==> c->suf[i] == v;
+            loop assigns j, c->suf[0 .. 63];
+            loop variant 64 - j;
+        */
         for (unsigned j = 0; j < HBITMAP_FANOUT; j++)
             c->suf[j] = v;
+        /*@ loop invariant 0 <= j <= 64;
+            loop invariant \forall integer i; 0 <= i < j ==> c->max[i] == v;
+            loop assigns j, c->max[0 .. 63];
+            loop variant 64 - j;
+        */
         for (unsigned j = 0; j < HBITMAP_FANOUT; j++)
             c->max[j] = v;
+        /*@ loop invariant 0 <= g <= 8;
+            loop invariant \forall integer i; 0 <= i < g ==>
+                             c->gpre[i] == c->gsuf[i] == c->gmax[i] == 8 * v;
+            loop assigns g, c->gpre[0 .. 7], c->gsuf[0 .. 7], c->gmax[0 .. 7];
+            loop variant 8 - g;
+        */
         for (unsigned g = 0; g < HBITMAP_NODE_GROUPS; g++) {
             c->gpre[g] = v * HBITMAP_GROUP_SLOTS;
             c->gsuf[g] = v * HBITMAP_GROUP_SLOTS;
