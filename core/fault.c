@@ -7,7 +7,8 @@
  * page, so the tables alone would call such a fault spurious, and retrying
  * it would fault forever); a page
  * the mapper says is mapped is checked against the access (a fault that the
- * mapping allows now is spurious); an unmapped page of a lazy reservation is
+ * mapping allows now is spurious, unless the fault names a cause the VMM
+ * does not know: then retrying could fault forever, so it is fatal); an unmapped page of a lazy reservation is
  * checked against the reservation's attributes and then demand-mapped;
  * anything else is not present.
  */
@@ -91,8 +92,12 @@ vmm_fault_kind_t vmm_fault(vmm_t *vmm, uint64_t addr, vmm_access_t access,
     if (access.enclave)
         return out->kind = VMM_FAULT_ENCLAVE;
     vmm_attrs_t attrs;
-    if (vmm->mapper.query(vmm->mapper.ctx, addr, 0, &attrs, 0) == VMM_OK)
-        return out->kind = check_access(access, attrs);
+    if (vmm->mapper.query(vmm->mapper.ctx, addr, 0, &attrs, 0) == VMM_OK) {
+        vmm_fault_kind_t verdict = check_access(access, attrs);
+        if (verdict == VMM_FAULT_SPURIOUS && access.other)
+            verdict = VMM_FAULT_UNKNOWN_CAUSE;
+        return out->kind = verdict;
+    }
     const vmm_record_t *rec = lazy_record(vmm, addr);
     if (rec == 0)
         return out->kind = VMM_FAULT_NOT_PRESENT;
@@ -117,6 +122,7 @@ const char *vmm_fault_name(vmm_fault_kind_t kind)
     case VMM_FAULT_PROTECTION_KEY: return "protection-key violation";
     case VMM_FAULT_SHADOW_STACK: return "shadow-stack access";
     case VMM_FAULT_ENCLAVE: return "enclave (SGX) violation";
+    case VMM_FAULT_UNKNOWN_CAUSE: return "unknown cause";
     case VMM_FAULT_KIND_COUNT: break;
     }
     return "unknown fault";

@@ -44,6 +44,8 @@ typedef struct vmm_access {
     bool pkey;     /* denied by a protection key (x86 PKU/PKS)   */
     bool shadow_stack; /* a shadow-stack access (x86 CET)        */
     bool enclave;  /* enclave access-control violation (x86 SGX) */
+    bool other;    /* a cause the arch decoder does not know (x86: an error
+                      code bit outside pf.h's, e.g. AMD's RMP bit 31)    */
 } vmm_access_t;
 
 typedef enum vmm_fault_kind {
@@ -58,6 +60,9 @@ typedef enum vmm_fault_kind {
     VMM_FAULT_PROTECTION_KEY,  /* a protection key denied the access      */
     VMM_FAULT_SHADOW_STACK,    /* shadow-stack access (the VMM maps none) */
     VMM_FAULT_ENCLAVE,         /* enclave (SGX) access-control violation  */
+    VMM_FAULT_UNKNOWN_CAUSE,   /* the tables allow the access, but the
+                                  fault names a cause the VMM does not
+                                  know (access.other): not retryable      */
     VMM_FAULT_KIND_COUNT
 } vmm_fault_kind_t;
 

@@ -33,13 +33,24 @@ static void test_decode_every_combination(void)
         CHECK(a.pkey == ((ec & X86_PF_PK) != 0));
         CHECK(a.shadow_stack == ((ec & X86_PF_SS) != 0));
         CHECK(a.enclave == ((ec & X86_PF_SGX) != 0));
-        /* HLAT (bit 7), the other bits up to 14 and the high bits change
-         * nothing */
-        vmm_access_t b = x86_pf_decode(ec | (1u << 7) | 0x7F00u | 0xFFFF000000000000ull);
-        CHECK(a.present == b.present && a.write == b.write &&
-              a.user == b.user && a.reserved == b.reserved &&
-              a.fetch == b.fetch && a.pkey == b.pkey &&
-              a.shadow_stack == b.shadow_stack && a.enclave == b.enclave);
+        CHECK(!a.other);
+        /* HLAT (bit 7) only names the walk: nothing else changes */
+        vmm_access_t h = x86_pf_decode(ec | X86_PF_HLAT);
+        CHECK(a.present == h.present && a.write == h.write &&
+              a.user == h.user && a.reserved == h.reserved &&
+              a.fetch == h.fetch && a.pkey == h.pkey &&
+              a.shadow_stack == h.shadow_stack && a.enclave == h.enclave && !h.other);
+        /* every bit outside X86_PF_KNOWN (bits 8-14, AMD's RMP bit 31, the
+         * high bits) sets .other and changes nothing else */
+        for (unsigned bit = 8; bit < 64; bit++) {
+            if (bit == 15)
+                continue;
+            vmm_access_t b = x86_pf_decode(ec | ((uint64_t)1 << bit));
+            CHECK(a.present == b.present && a.write == b.write &&
+                  a.user == b.user && a.reserved == b.reserved &&
+                  a.fetch == b.fetch && a.pkey == b.pkey &&
+                  a.shadow_stack == b.shadow_stack && a.enclave == b.enclave && b.other);
+        }
     }
     /* the codes an emulated CPU reports (shared/notes/toolchain.md) */
     vmm_access_t a = x86_pf_decode(0x3);
@@ -152,6 +163,14 @@ static void test_arch_denied_faults(void)
     expect(rw, P | U | X86_PF_SS | X86_PF_SGX, VMM_FAULT_SHADOW_STACK);
     /* nothing mapped there: still fatal, with the same verdicts */
     expect(rw + 64 * K4, U | X86_PF_SS, VMM_FAULT_SHADOW_STACK);
+    /* a cause the decoder does not know (AMD's RMP bit 31): fatal where the
+     * tables allow the access (spurious would be retried forever), their
+     * verdict where they deny it, a demand map where the page is lazy */
+    const uint64_t RMP = (uint64_t)1 << 31;
+    expect(rw, P | W | U | RMP, VMM_FAULT_UNKNOWN_CAUSE);
+    expect(rw, P | U | X86_PF_I | RMP, VMM_FAULT_NX_FETCH);
+    expect(rw, P | W | U | X86_PF_HLAT, VMM_FAULT_SPURIOUS);
+    expect(rw + 64 * K4, U | RMP, VMM_FAULT_NOT_PRESENT);
     expect(lazy, W | U | X86_PF_SS, VMM_FAULT_SHADOW_STACK);
     expect(lazy, U | X86_PF_PK, VMM_FAULT_PROTECTION_KEY);
     expect(lazy, U | X86_PF_SGX, VMM_FAULT_ENCLAVE);

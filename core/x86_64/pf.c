@@ -7,8 +7,9 @@
 
 #include "core/x86_64/pf.h"
 
-/* Returns the access described by error_code (the eight bits of pf.h; HLAT
- * (bit 7) and the other bits are ignored). */
+/* Returns the access described by error_code: the bits of pf.h (HLAT, bit
+ * 7, only says which walk faulted and changes nothing); any bit outside
+ * X86_PF_KNOWN sets .other. */
 vmm_access_t x86_pf_decode(uint64_t error_code)
 {
     vmm_access_t a = {
@@ -20,6 +21,7 @@ vmm_access_t x86_pf_decode(uint64_t error_code)
         .pkey = (error_code & X86_PF_PK) != 0,
         .shadow_stack = (error_code & X86_PF_SS) != 0,
         .enclave = (error_code & X86_PF_SGX) != 0,
+        .other = (error_code & ~(uint64_t)X86_PF_KNOWN) != 0,
     };
     return a;
 }

@@ -15,9 +15,14 @@
 #define X86_PF_I    (1u << 4) /* instruction fetch                       */
 #define X86_PF_PK   (1u << 5) /* denied by a protection key (PKRU/PKRS)  */
 #define X86_PF_SS   (1u << 6) /* shadow-stack access                     */
+#define X86_PF_HLAT (1u << 7) /* the walk was HLAT paging (informative)  */
 #define X86_PF_SGX  (1u << 15) /* SGX access-control violation (EPCM)    */
+/* The bits x86_pf_decode knows; any other set bit (AMD's RMP bit 31, bits
+ * of future CPUs) decodes as vmm_access_t.other. */
+#define X86_PF_KNOWN (X86_PF_P | X86_PF_W | X86_PF_U | X86_PF_RSVD | X86_PF_I | \
+                      X86_PF_PK | X86_PF_SS | X86_PF_HLAT | X86_PF_SGX)
 
-/* Decodes an x86 #PF error code. */
+/* Decodes an x86 #PF error code (every bit: see X86_PF_KNOWN). */
 vmm_access_t x86_pf_decode(uint64_t error_code);
 
 /* The #PF handler's decision: cr2 and the error code in, verdict out. */
