@@ -170,23 +170,39 @@ static size_t leaf_used(const hb_leaf_t *lf)
     assigns \nothing;
     ensures \result <= 64;
     ensures \result < 64 ==> from <= \result && \result + n < 64;
+    ensures fits: \result < 64 ==> hb_inner_fits(x, \result, n);
+    ensures first: \forall integer t; from <= t < \result ==> !hb_inner_fits(x, t, n);
 */
 static unsigned word_inner_fit(uint64_t x, unsigned from, size_t n)
 {
     unsigned i = from;
     /*@ loop invariant from <= i <= 64;
+        loop invariant \forall integer t; from <= t < i ==> !hb_inner_fits(x, t, n);
         loop assigns i;
         loop variant 64 - i;
     */
     while (i < WORD_BITS) {
         uint64_t w = x >> i;
         unsigned z = MIN(ctz64(w), WORD_BITS - i);
+        /*@ assert zfree: \forall integer k; 0 <= k < z ==> !BIT(w, k) && !BIT(x, i + k); */
+        /*@ assert zfree_at: \forall integer j; i <= j < i + z ==> !BIT(w, j - i) && !BIT(x, j); */
+        /*@ assert zend: i + z < 64 ==> BIT(w, z) && BIT(x, i + z) && BIT(x, (uint8_t)(i + z)); */
+        /*@ assert i + z == 64 ==>
+                     \forall integer t; i <= t < 64 ==> !hb_inner_fits(x, t, n); */
         if (i + z == WORD_BITS)
             return WORD_BITS; /* reaches the end: a suffix */
+        /*@ assert z >= n ==> i + z < 64 && BIT(x, i + z) && WORD_FREE(x, i, i + n); */
         if (z >= n)
             return i;
+        /*@ assert short: \forall integer t; i <= t <= i + z ==> !hb_inner_fits(x, t, n); */
         i += z;
-        i += MIN(ctz64(~(x >> i)), WORD_BITS - i); /* the used bits */
+        unsigned u = MIN(ctz64(~(x >> i)), WORD_BITS - i);
+        /*@ assert uused: \forall integer k; 0 <= k < u ==>
+                     !BIT((uint64_t)~(x >> i), k) && BIT(x >> i, k) && BIT(x, i + k); */
+        /*@ assert uused_at: \forall integer j; i <= j < i + u ==> BIT(x >> i, j - i) && BIT(x, j); */
+        /*@ assert \forall integer t; i < t < i + u ==>
+                     BIT(x, t) && BIT(x, (uint8_t)t) && !hb_inner_fits(x, t, n); */
+        i += u; /* the used bits */
     }
     return WORD_BITS;
 }
