@@ -241,6 +241,14 @@ static unsigned word_inner_max(uint64_t x)
     assigns *run;
     ensures \result == NONE || \result + n <= s + to;
     ensures \result == NONE ==> *run <= s + to;
+    ensures fits: \result != NONE ==> s + from - \old(*run) <= \result &&
+              hb_win_free(lf, \max(from, \result - s), \result - s + n);
+    ensures first: \forall integer o; from - \old(*run) <= o && from < o + n && o + n <= to &&
+              s + o < \result ==> !\old(hb_fits_from(lf, from, o, n));
+    ensures run: \result == NONE ==> *run <= \old(*run) + (to - from) &&
+              hb_win_free(lf, \max(from, to - *run), to) &&
+              (*run == \old(*run) + (to - from) ||
+               (from <= to - *run - 1 && LEAF_USED(lf, to - *run - 1)));
 */
 static size_t words_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t to, size_t n,
                         size_t *run)
@@ -250,7 +258,18 @@ static size_t words_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t to, s
     /*@ loop invariant from / 64 <= w <= to / 64 || (from == to && w == from / 64);
         loop invariant w == from / 64 ==> b == from % 64;
         loop invariant w != from / 64 ==> b == 0;
+        loop invariant from <= 64 * w + b;
+        loop invariant w == to / 64 ==> 64 * w + b == to;
         loop invariant r <= s + 64 * w + b;
+        loop invariant r <= \at(*run, Pre) + (64 * w + b - from);
+        loop invariant hb_win_free(lf, \max(from, 64 * w + b - r), 64 * w + b);
+        loop invariant r == \at(*run, Pre) + (64 * w + b - from) ||
+                       (from <= 64 * w + b - r - 1 && LEAF_USED(lf, 64 * w + b - r - 1));
+        loop invariant \forall integer o; from - \at(*run, Pre) <= o && from < o + n &&
+                         o + n <= 64 * w + b ==> !hb_fits_from(lf, from, o, n);
+        loop invariant done: w >= to / 64 ==>
+                         \forall integer o; from - \at(*run, Pre) <= o && from < o + n &&
+                           o + n <= to ==> !hb_fits_from(lf, from, o, n);
         loop assigns w, b, r;
         loop variant to / 64 - w;
     */
@@ -258,19 +277,67 @@ static size_t words_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t to, s
         uint64_t x = lf->bits[w] >> b; /* bits from b on, as bits from 0 */
         unsigned avail = WORD_BITS - b;
         size_t base = w * WORD_BITS + b;
+        /*@ assert \forall integer j; 64 * w <= j < 64 * w + 64 ==>
+                     j / 64 == w && j % 64 == j - 64 * w; */
+        /*@ assert word: \forall integer k; 0 <= k < 64 ==>
+                     (LEAF_USED(lf, 64 * w + k) <==> BIT(lf->bits[w], k)); */
         unsigned pre = MIN(ctz64(x), avail);
+        /*@ assert pre_x: \forall integer k; 0 <= k < pre ==> !BIT(x, k) && !BIT(lf->bits[w], b + k); */
+        /*@ assert pre_free: \forall integer j; base <= j < base + pre ==>
+                     !BIT(x, j - base) && !LEAF_USED(lf, j); */
+        /*@ assert pre_end: pre < avail ==> BIT(x, pre) && BIT(lf->bits[w], b + pre) &&
+                     LEAF_USED(lf, base + pre); */
+        /*@ assert pre_w: \forall integer k; b <= k < b + pre ==> !BIT(lf->bits[w], (uint8_t)k); */
+        /*@ assert hb_win_free(lf, \max(from, base - r), base + pre); */
+        /*@ assert run_used: r != \at(*run, Pre) + (base - from) ==>
+                     from <= base - r - 1 && LEAF_USED8(lf, base - r - 1); */
+        /*@ assert before: \forall integer o; from - \at(*run, Pre) <= o < base - r &&
+                     base < o + n ==> !hb_fits_from(lf, from, o, n); */
+        /*@ assert r + pre >= n ==> hb_win_free(lf, \max(from, base - r), base - r + n) &&
+                     \forall integer o; from - \at(*run, Pre) <= o < base - r && from < o + n ==>
+                       !hb_fits_from(lf, from, o, n); */
         if (r + pre >= n)
             return s + base + pre - (r + pre);
+        /*@ assert short: \forall integer o; from - \at(*run, Pre) <= o && base < o + n &&
+                     o + n <= base + pre ==> !hb_fits_from(lf, from, o, n); */
         if (pre == avail) {
             r += avail;
             continue;
         }
+        /*@ assert e_used: LEAF_USED8(lf, base + pre) && from <= base + pre &&
+                     BIT(lf->bits[w], (uint8_t)(b + pre)); */
+        /*@ assert across: \forall integer o; from - \at(*run, Pre) <= o <= base + pre < o + n ==>
+                     !hb_fits_from(lf, from, o, n); */
         if (n < WORD_BITS) {
             unsigned at = word_inner_fit(lf->bits[w], b + pre, n);
+            /*@ assert at < 64 ==> \exists integer u; at + n <= u < 64 && BIT(lf->bits[w], (uint8_t)u); */
+            /*@ assert inner_first: at < 64 ==> \forall integer o; base + pre < o < 64 * w + at ==>
+                         !hb_inner_fits(lf->bits[w], o - 64 * w, n) && !hb_fits_from(lf, from, o, n); */
+            /*@ assert at < 64 ==> \forall integer k; at <= k < at + n ==> !BIT(lf->bits[w], (uint8_t)k); */
+            /*@ assert at < 64 ==> \forall integer w2, k; 0 <= w2 < 64 && 0 <= k < 64 &&
+                         64 * w + at <= 64 * w2 + k < 64 * w + at + n ==>
+                         w2 == w && at <= k < at + n && !BIT(lf->bits[w2], (uint8_t)k); */
+            /*@ assert at < 64 ==> hb_win_free(lf, 64 * w + at, 64 * w + at + n); */
+            /*@ assert inner_all: at < 64 ==> \forall integer o; from - \at(*run, Pre) <= o < 64 * w + at &&
+                         from < o + n ==> !hb_fits_from(lf, from, o, n); */
             if (at < WORD_BITS)
                 return s + w * WORD_BITS + at;
+            /*@ assert tail_inner: \forall integer o; base + pre < o < 64 * w + 64 ==>
+                         !hb_inner_fits(lf->bits[w], o - 64 * w, n); */
         }
         r = clz64(lf->bits[w]); /* the free suffix starts a new run */
+        /*@ assert suf: hb_win_free(lf, 64 * w + 64 - r, 64 * w + 64) && r < 64 - b - pre &&
+                     BIT(lf->bits[w], 63 - r) && LEAF_USED8(lf, 64 * w + 63 - r) &&
+                     LEAF_USED(lf, 64 * w + 63 - r) && BIT(lf->bits[w], (uint8_t)(63 - r)); */
+        /*@ assert tail_first: \forall integer o; base + pre < o < 64 * w + 64 - r &&
+                     o + n <= 64 * w + 64 ==>
+                     (n < 64 ==> !hb_inner_fits(lf->bits[w], o - 64 * w, n)) &&
+                     !hb_fits_from(lf, from, o, n); */
+        /*@ assert tail_cross: \forall integer o; base + pre < o < 64 * w + 64 - r &&
+                     o + n > 64 * w + 64 ==> !hb_fits_from(lf, from, o, n); */
+        /*@ assert r >= n ==> hb_win_free(lf, 64 * w + 64 - r, 64 * w + 64 - r + n) &&
+                     \forall integer o; from - \at(*run, Pre) <= o < 64 * w + 64 - r &&
+                       from < o + n ==> !hb_fits_from(lf, from, o, n); */
         if (r >= n)
             return s + (w + 1u) * WORD_BITS - r;
     }
