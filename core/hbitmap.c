@@ -351,6 +351,15 @@ static size_t words_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t to, s
  * at the leaf's end. The words of from's group when from lies inside it,
  * then the group runs: a group's words are read only when a run of n
  * starts inside it. */
+/*@ requires \valid_read(lf) && \valid(run) && \separated(run, lf);
+    requires from <= 4096 && 0 < n;
+    requires s <= HBITMAP_MAX_ENTRIES && *run <= s + from;
+    requires HB_LEAF_GROUPS_REAL(lf);
+    assigns *run;
+    ensures \result == NONE || \result + n <= s + 4096;
+    ensures fits: \result != NONE ==> s + from - \old(*run) <= \result &&
+              hb_win_free(lf, \max(from, \result - s), \result - s + n);
+*/
 static size_t leaf_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t n, size_t *run)
 {
     unsigned g = (unsigned)(from / GROUP_ENTRIES);
@@ -362,11 +371,25 @@ static size_t leaf_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t n, siz
         g++;
     }
     size_t r = *run;
+    /*@ loop invariant from <= 512 * g && g <= 8;
+        loop invariant r <= s + 512 * g;
+        loop invariant r <= \at(*run, Pre) + (512 * g - from);
+        loop invariant hb_win_free(lf, \max(from, 512 * g - r), 512 * g);
+        loop assigns g, r;
+        loop variant 8 - g;
+    */
     for (; g < HBITMAP_LEAF_GROUPS; g++) {
         size_t gs = g * GROUP_ENTRIES;
+        /*@ assert r + lf->gpre[g] >= n ==> hb_win_free(lf, \max(from, gs - r), gs - r + n); */
         if (r + lf->gpre[g] >= n)
             return s + gs - r;
         if (lf->gmax[g] >= n) {
+            /*@ assert real: \forall integer t; gs <= t && hb_run_at(lf, t, lf->gmax[g]) ==>
+                         hb_fits_from(lf, gs, t, n); */
+            /*@ assert wit: \exists integer t; gs <= t && t + lf->gmax[g] <= gs + 512 &&
+                         hb_run_at(lf, t, lf->gmax[g]); */
+            /*@ assert wit_n: \exists integer t; gs <= t && t + n <= gs + 512 &&
+                         hb_fits_from(lf, gs, t, n); */
             at = words_fit(lf, s, gs, gs + GROUP_ENTRIES, n, &r);
             VMM_ASSERT(at != NONE);
             return at;
