@@ -354,11 +354,13 @@ static size_t words_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t to, s
 /*@ requires \valid_read(lf) && \valid(run) && \separated(run, lf);
     requires from <= 4096 && 0 < n;
     requires s <= HBITMAP_MAX_ENTRIES && *run <= s + from;
-    requires HB_LEAF_GROUPS_REAL(lf);
+    requires HB_LEAF_GROUPS_EXACT(lf);
     assigns *run;
     ensures \result == NONE || \result + n <= s + 4096;
     ensures fits: \result != NONE ==> s + from - \old(*run) <= \result &&
               hb_win_free(lf, \max(from, \result - s), \result - s + n);
+    ensures first: \forall integer o; from - \old(*run) <= o && from < o + n && o + n <= 4096 &&
+              s + o < \result ==> !\old(hb_fits_from(lf, from, o, n));
 */
 static size_t leaf_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t n, size_t *run)
 {
@@ -375,14 +377,23 @@ static size_t leaf_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t n, siz
         loop invariant r <= s + 512 * g;
         loop invariant r <= \at(*run, Pre) + (512 * g - from);
         loop invariant hb_win_free(lf, \max(from, 512 * g - r), 512 * g);
+        loop invariant r == \at(*run, Pre) + (512 * g - from) ||
+                       (from <= 512 * g - r - 1 && LEAF_USED8(lf, 512 * g - r - 1));
+        loop invariant \forall integer o; from - \at(*run, Pre) <= o && from < o + n &&
+                         o + n <= 512 * g ==> !\at(hb_fits_from(lf, from, o, n), Pre);
         loop assigns g, r;
         loop variant 8 - g;
     */
     for (; g < HBITMAP_LEAF_GROUPS; g++) {
         size_t gs = g * GROUP_ENTRIES;
         /*@ assert r + lf->gpre[g] >= n ==> hb_win_free(lf, \max(from, gs - r), gs - r + n); */
+        /*@ assert before: \forall integer o; from - \at(*run, Pre) <= o < gs - r && gs < o + n ==>
+                     !hb_fits_from(lf, from, o, n) && !\at(hb_fits_from(lf, from, o, n), Pre); */
         if (r + lf->gpre[g] >= n)
             return s + gs - r;
+        /*@ assert pre_used: lf->gpre[g] < 512 ==> LEAF_USED8(lf, gs + lf->gpre[g]); */
+        /*@ assert mid: \forall integer o; gs - r <= o < gs && gs < o + n <= gs + 512 ==>
+                     !hb_fits_from(lf, from, o, n) && !\at(hb_fits_from(lf, from, o, n), Pre); */
         if (lf->gmax[g] >= n) {
             /*@ assert real: \forall integer t; gs <= t && hb_run_at(lf, t, lf->gmax[g]) ==>
                          hb_fits_from(lf, gs, t, n); */
@@ -392,8 +403,22 @@ static size_t leaf_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t n, siz
                          hb_fits_from(lf, gs, t, n); */
             at = words_fit(lf, s, gs, gs + GROUP_ENTRIES, n, &r);
             VMM_ASSERT(at != NONE);
+            /*@ assert in_group: \forall integer o; gs <= o && s + o < at ==>
+                         !hb_fits_from(lf, gs, o, n) && !hb_fits_from(lf, from, o, n) &&
+                         !\at(hb_fits_from(lf, from, o, n), Pre); */
             return at;
         }
+        /*@ assert longest0: \let m = lf->gmax[g] + 1; \let gg = g;
+                     \at(hb_no_run(lf, 512 * gg, 512 * gg + 512, m), Pre); */
+        /*@ assert longest1: \forall integer o; gs <= o && o + lf->gmax[g] < gs + 512 ==>
+                     \let m = lf->gmax[g] + 1; !\at(hb_run_at(lf, o, m), Pre); */
+        /*@ assert longest2: \forall integer o; gs <= o && o + n <= gs + 512 ==>
+                     \let m = lf->gmax[g] + 1;
+                     \at(hb_fits_from(lf, from, o, n), Pre) ==> \at(hb_run_at(lf, o, m), Pre); */
+        /*@ assert longest: \forall integer o; gs <= o && o + n <= gs + 512 ==>
+                     !\at(hb_fits_from(lf, from, o, n), Pre); */
+        /*@ assert suf_all: lf->gpre[g] < 512 ==> lf->gsuf[g] < 512; */
+        /*@ assert suf_used: lf->gpre[g] < 512 ==> LEAF_USED8(lf, gs + 511 - lf->gsuf[g]); */
         r = lf->gpre[g] == GROUP_ENTRIES ? r + GROUP_ENTRIES : lf->gsuf[g];
     }
     *run = r;
