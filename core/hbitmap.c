@@ -361,6 +361,10 @@ static size_t words_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t to, s
               hb_win_free(lf, \max(from, \result - s), \result - s + n);
     ensures first: \forall integer o; from - \old(*run) <= o && from < o + n && o + n <= 4096 &&
               s + o < \result ==> !\old(hb_fits_from(lf, from, o, n));
+    ensures run: \result == NONE ==> *run <= \old(*run) + (4096 - from) &&
+              hb_win_free(lf, \max(from, 4096 - *run), 4096) &&
+              (*run == \old(*run) + (4096 - from) ||
+               (from <= 4095 - *run && LEAF_USED8(lf, 4095 - *run)));
 */
 static size_t leaf_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t n, size_t *run)
 {
