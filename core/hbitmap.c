@@ -199,23 +199,39 @@ static size_t leaf_used(const hb_leaf_t *lf)
     assigns \nothing;
     ensures \result <= 64;
     ensures \result < 64 ==> from <= \result && \result + n < 64;
+    ensures fits: \result < 64 ==> hb_inner_fits(x, \result, n);
+    ensures first: \forall integer t; from <= t < \result ==> !hb_inner_fits(x, t, n);
 */
 static unsigned word_inner_fit(uint64_t x, unsigned from, size_t n)
 {
     unsigned i = from;
     /*@ loop invariant from <= i <= 64;
+        loop invariant \forall integer t; from <= t < i ==> !hb_inner_fits(x, t, n);
         loop assigns i;
         loop variant 64 - i;
     */
     while (i < WORD_BITS) {
         uint64_t w = x >> i;
         unsigned z = MIN(ctz64(w), WORD_BITS - i);
+        /*@ assert zfree: \forall integer k; 0 <= k < z ==> !BIT(w, k) && !BIT(x, i + k); */
+        /*@ assert zfree_at: \forall integer j; i <= j < i + z ==> !BIT(w, j - i) && !BIT(x, j); */
+        /*@ assert zend: i + z < 64 ==> BIT(w, z) && BIT(x, i + z) && BIT(x, (uint8_t)(i + z)); */
+        /*@ assert i + z == 64 ==>
+                     \forall integer t; i <= t < 64 ==> !hb_inner_fits(x, t, n); */
         if (i + z == WORD_BITS)
             return WORD_BITS; /* reaches the end: a suffix */
+        /*@ assert z >= n ==> i + z < 64 && BIT(x, i + z) && WORD_FREE(x, i, i + n); */
         if (z >= n)
             return i;
+        /*@ assert short: \forall integer t; i <= t <= i + z ==> !hb_inner_fits(x, t, n); */
         i += z;
-        i += MIN(ctz64(~(x >> i)), WORD_BITS - i); /* the used bits */
+        unsigned u = MIN(ctz64(~(x >> i)), WORD_BITS - i);
+        /*@ assert uused: \forall integer k; 0 <= k < u ==>
+                     !BIT((uint64_t)~(x >> i), k) && BIT(x >> i, k) && BIT(x, i + k); */
+        /*@ assert uused_at: \forall integer j; i <= j < i + u ==> BIT(x >> i, j - i) && BIT(x, j); */
+        /*@ assert \forall integer t; i < t < i + u ==>
+                     BIT(x, t) && BIT(x, (uint8_t)t) && !hb_inner_fits(x, t, n); */
+        i += u; /* the used bits */
     }
     return WORD_BITS;
 }
@@ -254,6 +270,14 @@ static unsigned word_inner_max(uint64_t x)
     assigns *run;
     ensures \result == NONE || \result + n <= s + to;
     ensures \result == NONE ==> *run <= s + to;
+    ensures fits: \result != NONE ==> s + from - \old(*run) <= \result &&
+              hb_win_free(lf, \max(from, \result - s), \result - s + n);
+    ensures first: \forall integer o; from - \old(*run) <= o && from < o + n && o + n <= to &&
+              s + o < \result ==> !\old(hb_fits_from(lf, from, o, n));
+    ensures run: \result == NONE ==> *run <= \old(*run) + (to - from) &&
+              hb_win_free(lf, \max(from, to - *run), to) &&
+              (*run == \old(*run) + (to - from) ||
+               (from <= to - *run - 1 && LEAF_USED(lf, to - *run - 1)));
 */
 static size_t words_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t to, size_t n,
                         size_t *run)
@@ -263,7 +287,18 @@ static size_t words_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t to, s
     /*@ loop invariant from / 64 <= w <= to / 64 || (from == to && w == from / 64);
         loop invariant w == from / 64 ==> b == from % 64;
         loop invariant w != from / 64 ==> b == 0;
+        loop invariant from <= 64 * w + b;
+        loop invariant w == to / 64 ==> 64 * w + b == to;
         loop invariant r <= s + 64 * w + b;
+        loop invariant r <= \at(*run, Pre) + (64 * w + b - from);
+        loop invariant hb_win_free(lf, \max(from, 64 * w + b - r), 64 * w + b);
+        loop invariant r == \at(*run, Pre) + (64 * w + b - from) ||
+                       (from <= 64 * w + b - r - 1 && LEAF_USED(lf, 64 * w + b - r - 1));
+        loop invariant \forall integer o; from - \at(*run, Pre) <= o && from < o + n &&
+                         o + n <= 64 * w + b ==> !hb_fits_from(lf, from, o, n);
+        loop invariant done: w >= to / 64 ==>
+                         \forall integer o; from - \at(*run, Pre) <= o && from < o + n &&
+                           o + n <= to ==> !hb_fits_from(lf, from, o, n);
         loop assigns w, b, r;
         loop variant to / 64 - w;
     */
@@ -271,19 +306,67 @@ static size_t words_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t to, s
         uint64_t x = lf->bits[w] >> b; /* bits from b on, as bits from 0 */
         unsigned avail = WORD_BITS - b;
         size_t base = w * WORD_BITS + b;
+        /*@ assert \forall integer j; 64 * w <= j < 64 * w + 64 ==>
+                     j / 64 == w && j % 64 == j - 64 * w; */
+        /*@ assert word: \forall integer k; 0 <= k < 64 ==>
+                     (LEAF_USED(lf, 64 * w + k) <==> BIT(lf->bits[w], k)); */
         unsigned pre = MIN(ctz64(x), avail);
+        /*@ assert pre_x: \forall integer k; 0 <= k < pre ==> !BIT(x, k) && !BIT(lf->bits[w], b + k); */
+        /*@ assert pre_free: \forall integer j; base <= j < base + pre ==>
+                     !BIT(x, j - base) && !LEAF_USED(lf, j); */
+        /*@ assert pre_end: pre < avail ==> BIT(x, pre) && BIT(lf->bits[w], b + pre) &&
+                     LEAF_USED(lf, base + pre); */
+        /*@ assert pre_w: \forall integer k; b <= k < b + pre ==> !BIT(lf->bits[w], (uint8_t)k); */
+        /*@ assert hb_win_free(lf, \max(from, base - r), base + pre); */
+        /*@ assert run_used: r != \at(*run, Pre) + (base - from) ==>
+                     from <= base - r - 1 && LEAF_USED8(lf, base - r - 1); */
+        /*@ assert before: \forall integer o; from - \at(*run, Pre) <= o < base - r &&
+                     base < o + n ==> !hb_fits_from(lf, from, o, n); */
+        /*@ assert r + pre >= n ==> hb_win_free(lf, \max(from, base - r), base - r + n) &&
+                     \forall integer o; from - \at(*run, Pre) <= o < base - r && from < o + n ==>
+                       !hb_fits_from(lf, from, o, n); */
         if (r + pre >= n)
             return s + base + pre - (r + pre);
+        /*@ assert short: \forall integer o; from - \at(*run, Pre) <= o && base < o + n &&
+                     o + n <= base + pre ==> !hb_fits_from(lf, from, o, n); */
         if (pre == avail) {
             r += avail;
             continue;
         }
+        /*@ assert e_used: LEAF_USED8(lf, base + pre) && from <= base + pre &&
+                     BIT(lf->bits[w], (uint8_t)(b + pre)); */
+        /*@ assert across: \forall integer o; from - \at(*run, Pre) <= o <= base + pre < o + n ==>
+                     !hb_fits_from(lf, from, o, n); */
         if (n < WORD_BITS) {
             unsigned at = word_inner_fit(lf->bits[w], b + pre, n);
+            /*@ assert at < 64 ==> \exists integer u; at + n <= u < 64 && BIT(lf->bits[w], (uint8_t)u); */
+            /*@ assert inner_first: at < 64 ==> \forall integer o; base + pre < o < 64 * w + at ==>
+                         !hb_inner_fits(lf->bits[w], o - 64 * w, n) && !hb_fits_from(lf, from, o, n); */
+            /*@ assert at < 64 ==> \forall integer k; at <= k < at + n ==> !BIT(lf->bits[w], (uint8_t)k); */
+            /*@ assert at < 64 ==> \forall integer w2, k; 0 <= w2 < 64 && 0 <= k < 64 &&
+                         64 * w + at <= 64 * w2 + k < 64 * w + at + n ==>
+                         w2 == w && at <= k < at + n && !BIT(lf->bits[w2], (uint8_t)k); */
+            /*@ assert at < 64 ==> hb_win_free(lf, 64 * w + at, 64 * w + at + n); */
+            /*@ assert inner_all: at < 64 ==> \forall integer o; from - \at(*run, Pre) <= o < 64 * w + at &&
+                         from < o + n ==> !hb_fits_from(lf, from, o, n); */
             if (at < WORD_BITS)
                 return s + w * WORD_BITS + at;
+            /*@ assert tail_inner: \forall integer o; base + pre < o < 64 * w + 64 ==>
+                         !hb_inner_fits(lf->bits[w], o - 64 * w, n); */
         }
         r = clz64(lf->bits[w]); /* the free suffix starts a new run */
+        /*@ assert suf: hb_win_free(lf, 64 * w + 64 - r, 64 * w + 64) && r < 64 - b - pre &&
+                     BIT(lf->bits[w], 63 - r) && LEAF_USED8(lf, 64 * w + 63 - r) &&
+                     LEAF_USED(lf, 64 * w + 63 - r) && BIT(lf->bits[w], (uint8_t)(63 - r)); */
+        /*@ assert tail_first: \forall integer o; base + pre < o < 64 * w + 64 - r &&
+                     o + n <= 64 * w + 64 ==>
+                     (n < 64 ==> !hb_inner_fits(lf->bits[w], o - 64 * w, n)) &&
+                     !hb_fits_from(lf, from, o, n); */
+        /*@ assert tail_cross: \forall integer o; base + pre < o < 64 * w + 64 - r &&
+                     o + n > 64 * w + 64 ==> !hb_fits_from(lf, from, o, n); */
+        /*@ assert r >= n ==> hb_win_free(lf, 64 * w + 64 - r, 64 * w + 64 - r + n) &&
+                     \forall integer o; from - \at(*run, Pre) <= o < 64 * w + 64 - r &&
+                       from < o + n ==> !hb_fits_from(lf, from, o, n); */
         if (r >= n)
             return s + (w + 1u) * WORD_BITS - r;
     }
@@ -297,6 +380,21 @@ static size_t words_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t to, s
  * at the leaf's end. The words of from's group when from lies inside it,
  * then the group runs: a group's words are read only when a run of n
  * starts inside it. */
+/*@ requires \valid_read(lf) && \valid(run) && \separated(run, lf);
+    requires from <= 4096 && 0 < n;
+    requires s <= HBITMAP_MAX_ENTRIES && *run <= s + from;
+    requires HB_LEAF_GROUPS_EXACT(lf);
+    assigns *run;
+    ensures \result == NONE || \result + n <= s + 4096;
+    ensures fits: \result != NONE ==> s + from - \old(*run) <= \result &&
+              hb_win_free(lf, \max(from, \result - s), \result - s + n);
+    ensures first: \forall integer o; from - \old(*run) <= o && from < o + n && o + n <= 4096 &&
+              s + o < \result ==> !\old(hb_fits_from(lf, from, o, n));
+    ensures run: \result == NONE ==> *run <= \old(*run) + (4096 - from) &&
+              hb_win_free(lf, \max(from, 4096 - *run), 4096) &&
+              (*run == \old(*run) + (4096 - from) ||
+               (from <= 4095 - *run && LEAF_USED8(lf, 4095 - *run)));
+*/
 static size_t leaf_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t n, size_t *run)
 {
     unsigned g = (unsigned)(from / GROUP_ENTRIES);
@@ -308,15 +406,52 @@ static size_t leaf_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t n, siz
         g++;
     }
     size_t r = *run;
+    /*@ loop invariant from <= 512 * g && g <= 8;
+        loop invariant r <= s + 512 * g;
+        loop invariant r <= \at(*run, Pre) + (512 * g - from);
+        loop invariant hb_win_free(lf, \max(from, 512 * g - r), 512 * g);
+        loop invariant r == \at(*run, Pre) + (512 * g - from) ||
+                       (from <= 512 * g - r - 1 && LEAF_USED8(lf, 512 * g - r - 1));
+        loop invariant \forall integer o; from - \at(*run, Pre) <= o && from < o + n &&
+                         o + n <= 512 * g ==> !\at(hb_fits_from(lf, from, o, n), Pre);
+        loop assigns g, r;
+        loop variant 8 - g;
+    */
     for (; g < HBITMAP_LEAF_GROUPS; g++) {
         size_t gs = g * GROUP_ENTRIES;
+        /*@ assert r + lf->gpre[g] >= n ==> hb_win_free(lf, \max(from, gs - r), gs - r + n); */
+        /*@ assert before: \forall integer o; from - \at(*run, Pre) <= o < gs - r && gs < o + n ==>
+                     !hb_fits_from(lf, from, o, n) && !\at(hb_fits_from(lf, from, o, n), Pre); */
         if (r + lf->gpre[g] >= n)
             return s + gs - r;
+        /*@ assert pre_used: lf->gpre[g] < 512 ==> LEAF_USED8(lf, gs + lf->gpre[g]); */
+        /*@ assert mid: \forall integer o; gs - r <= o < gs && gs < o + n <= gs + 512 ==>
+                     !hb_fits_from(lf, from, o, n) && !\at(hb_fits_from(lf, from, o, n), Pre); */
         if (lf->gmax[g] >= n) {
+            /*@ assert real: \forall integer t; gs <= t && hb_run_at(lf, t, lf->gmax[g]) ==>
+                         hb_fits_from(lf, gs, t, n); */
+            /*@ assert wit: \exists integer t; gs <= t && t + lf->gmax[g] <= gs + 512 &&
+                         hb_run_at(lf, t, lf->gmax[g]); */
+            /*@ assert wit_n: \exists integer t; gs <= t && t + n <= gs + 512 &&
+                         hb_fits_from(lf, gs, t, n); */
             at = words_fit(lf, s, gs, gs + GROUP_ENTRIES, n, &r);
             VMM_ASSERT(at != NONE);
+            /*@ assert in_group: \forall integer o; gs <= o && s + o < at ==>
+                         !hb_fits_from(lf, gs, o, n) && !hb_fits_from(lf, from, o, n) &&
+                         !\at(hb_fits_from(lf, from, o, n), Pre); */
             return at;
         }
+        /*@ assert longest0: \let m = lf->gmax[g] + 1; \let gg = g;
+                     \at(hb_no_run(lf, 512 * gg, 512 * gg + 512, m), Pre); */
+        /*@ assert longest1: \forall integer o; gs <= o && o + lf->gmax[g] < gs + 512 ==>
+                     \let m = lf->gmax[g] + 1; !\at(hb_run_at(lf, o, m), Pre); */
+        /*@ assert longest2: \forall integer o; gs <= o && o + n <= gs + 512 ==>
+                     \let m = lf->gmax[g] + 1;
+                     \at(hb_fits_from(lf, from, o, n), Pre) ==> \at(hb_run_at(lf, o, m), Pre); */
+        /*@ assert longest: \forall integer o; gs <= o && o + n <= gs + 512 ==>
+                     !\at(hb_fits_from(lf, from, o, n), Pre); */
+        /*@ assert suf_all: lf->gpre[g] < 512 ==> lf->gsuf[g] < 512; */
+        /*@ assert suf_used: lf->gpre[g] < 512 ==> LEAF_USED8(lf, gs + 511 - lf->gsuf[g]); */
         r = lf->gpre[g] == GROUP_ENTRIES ? r + GROUP_ENTRIES : lf->gsuf[g];
     }
     *run = r;
