@@ -910,16 +910,6 @@ static void test_vmm_whole_space(void)
 /* vmm.h: map_page, release, fault on a small window                  */
 /* ------------------------------------------------------------------ */
 
-/* Checks that expr returns code and leaves the fixture exactly as before. */
-#define FX_ERR_SAME(fx, expr, code)         \
-    do {                                    \
-        fx_snapshot_t s_;                   \
-        fx_snap((fx), &s_);                 \
-        CHECK_ERR((expr), (code));          \
-        CHECK(fx_same((fx), &s_));          \
-        fx_snap_free(&s_);                  \
-    } while (0)
-
 static void test_map_page_contracts(void)
 {
     vmm_fixture_t fx;
@@ -933,23 +923,23 @@ static void test_map_page_contracts(void)
     CHECK_OK(vmm_alloc(v, 2, RW, &al));
     CHECK_OK(fr.alloc(fr.ctx, 1, 1, &f));
     CHECK_OK(fr.alloc(fr.ctx, 1, 1, &f2));
-    FX_ERR_SAME(&fx, vmm_map_page(v, res + K4, res + K4, f, RW), VMM_ERR_NOT_START);
-    FX_ERR_SAME(&fx, vmm_map_page(v, start + 1500 * K4, start + 1500 * K4, f, RW),
+    CHECK_ERR_SAME(&fx, vmm_map_page(v, res + K4, res + K4, f, RW), VMM_ERR_NOT_START);
+    CHECK_ERR_SAME(&fx, vmm_map_page(v, start + 1500 * K4, start + 1500 * K4, f, RW),
                 VMM_ERR_NOT_ALLOCATED);
-    FX_ERR_SAME(&fx, vmm_map_page(v, start - K4, start - K4, f, RW), VMM_ERR_NOT_ALLOCATED);
-    FX_ERR_SAME(&fx, vmm_map_page(v, UINT64_MAX, 0, f, RW), VMM_ERR_NOT_ALLOCATED);
-    FX_ERR_SAME(&fx, vmm_map_page(v, al, al, f, RW), VMM_ERR_NOT_RESERVATION);
-    FX_ERR_SAME(&fx, vmm_map_page(v, res, res + 4 * K4, f, RW), VMM_ERR_NOT_IN_RESERVATION);
-    FX_ERR_SAME(&fx, vmm_map_page(v, res, res - 1, f, RW), VMM_ERR_NOT_IN_RESERVATION);
-    FX_ERR_SAME(&fx, vmm_map_page(v, res, res + 1, f, RW), VMM_ERR_MISALIGNED);
-    FX_ERR_SAME(&fx, vmm_map_page(v, res, res, f + 1, RW), VMM_ERR_MISALIGNED);
-    FX_ERR_SAME(&fx, vmm_map_page(v, big, big, f, RW), VMM_ERR_MISALIGNED); /* 4K frame */
-    FX_ERR_SAME(&fx, vmm_map_page(v, big, big + K4, 0x200000, RW), VMM_ERR_MISALIGNED);
-    FX_ERR_SAME(&fx, vmm_map_page(v, res, res, f, 0x10), VMM_ERR_INVALID_ARGUMENT);
-    FX_ERR_SAME(&fx, vmm_map_page(NULL, res, res, f, RW), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR_SAME(&fx, vmm_map_page(v, start - K4, start - K4, f, RW), VMM_ERR_NOT_ALLOCATED);
+    CHECK_ERR_SAME(&fx, vmm_map_page(v, UINT64_MAX, 0, f, RW), VMM_ERR_NOT_ALLOCATED);
+    CHECK_ERR_SAME(&fx, vmm_map_page(v, al, al, f, RW), VMM_ERR_NOT_RESERVATION);
+    CHECK_ERR_SAME(&fx, vmm_map_page(v, res, res + 4 * K4, f, RW), VMM_ERR_NOT_IN_RESERVATION);
+    CHECK_ERR_SAME(&fx, vmm_map_page(v, res, res - 1, f, RW), VMM_ERR_NOT_IN_RESERVATION);
+    CHECK_ERR_SAME(&fx, vmm_map_page(v, res, res + 1, f, RW), VMM_ERR_MISALIGNED);
+    CHECK_ERR_SAME(&fx, vmm_map_page(v, res, res, f + 1, RW), VMM_ERR_MISALIGNED);
+    CHECK_ERR_SAME(&fx, vmm_map_page(v, big, big, f, RW), VMM_ERR_MISALIGNED); /* 4K frame */
+    CHECK_ERR_SAME(&fx, vmm_map_page(v, big, big + K4, 0x200000, RW), VMM_ERR_MISALIGNED);
+    CHECK_ERR_SAME(&fx, vmm_map_page(v, res, res, f, 0x10), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR_SAME(&fx, vmm_map_page(NULL, res, res, f, RW), VMM_ERR_INVALID_ARGUMENT);
     CHECK_OK(vmm_map_page(v, res, res + 3 * K4, f, RW));
-    FX_ERR_SAME(&fx, vmm_map_page(v, res, res + 3 * K4, f2, RW), VMM_ERR_ALREADY_MAPPED);
-    FX_ERR_SAME(&fx, vmm_map_page(v, res, res + 3 * K4 + 8, f2, RW), VMM_ERR_MISALIGNED);
+    CHECK_ERR_SAME(&fx, vmm_map_page(v, res, res + 3 * K4, f2, RW), VMM_ERR_ALREADY_MAPPED);
+    CHECK_ERR_SAME(&fx, vmm_map_page(v, res, res + 3 * K4 + 8, f2, RW), VMM_ERR_MISALIGNED);
     CHECK(vmm_record_frame(vmm_find_record(v, res), 3) == f);
     CHECK(vmm_record_frame(vmm_find_record(v, res), 4) == VMM_NO_FRAME);
     CHECK(vmm_record_frame(vmm_find_record(v, res), SIZE_MAX) == VMM_NO_FRAME);
@@ -962,14 +952,14 @@ static void test_map_page_contracts(void)
     CHECK_OK(vmm_release(v, res));
     CHECK(pmm_free_count(&fx.pmm) == free_frames + 1); /* f back; the device frame skipped */
     fx.ff.outstanding++; /* the device frame went back through ff, never taken from it */
-    FX_ERR_SAME(&fx, vmm_release(v, res), VMM_ERR_NOT_ALLOCATED);
-    FX_ERR_SAME(&fx, vmm_free(v, res), VMM_ERR_NOT_ALLOCATED);
-    FX_ERR_SAME(&fx, vmm_map_page(v, res, res, f2, RW), VMM_ERR_NOT_ALLOCATED);
-    FX_ERR_SAME(&fx, vmm_release(v, al), VMM_ERR_NOT_RESERVATION);
-    FX_ERR_SAME(&fx, vmm_release(v, big + K4), VMM_ERR_NOT_START);
-    FX_ERR_SAME(&fx, vmm_release(v, start + 2048 * K4), VMM_ERR_OUT_OF_BOUNDS);
-    FX_ERR_SAME(&fx, vmm_free(NULL, al), VMM_ERR_INVALID_ARGUMENT);
-    FX_ERR_SAME(&fx, vmm_release(NULL, al), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR_SAME(&fx, vmm_release(v, res), VMM_ERR_NOT_ALLOCATED);
+    CHECK_ERR_SAME(&fx, vmm_free(v, res), VMM_ERR_NOT_ALLOCATED);
+    CHECK_ERR_SAME(&fx, vmm_map_page(v, res, res, f2, RW), VMM_ERR_NOT_ALLOCATED);
+    CHECK_ERR_SAME(&fx, vmm_release(v, al), VMM_ERR_NOT_RESERVATION);
+    CHECK_ERR_SAME(&fx, vmm_release(v, big + K4), VMM_ERR_NOT_START);
+    CHECK_ERR_SAME(&fx, vmm_release(v, start + 2048 * K4), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR_SAME(&fx, vmm_free(NULL, al), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR_SAME(&fx, vmm_release(NULL, al), VMM_ERR_INVALID_ARGUMENT);
     CHECK_OK(fr.free(fr.ctx, f2, 1));
     CHECK(fx_destroy(&fx));
 }
@@ -1096,27 +1086,27 @@ static void test_vmm_argument_edges(void)
     const uint64_t end = start + 1024 * K4;
     vmm_range_t p1 = {0x200000, 0x201000};
     /* set */
-    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start, start}, NULL, RW), VMM_ERR_INVALID_VIRT);
-    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start + K4, start}, NULL, RW),
+    CHECK_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start, start}, NULL, RW), VMM_ERR_INVALID_VIRT);
+    CHECK_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start + K4, start}, NULL, RW),
                 VMM_ERR_INVALID_VIRT);
-    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start + 1, start + K4}, NULL, RW),
+    CHECK_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start + 1, start + K4}, NULL, RW),
                 VMM_ERR_MISALIGNED);
-    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start - K4, start + K4}, NULL, RW),
+    CHECK_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start - K4, start + K4}, NULL, RW),
                 VMM_ERR_OUT_OF_BOUNDS);
-    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){end - K4, end + K4}, NULL, RW),
+    CHECK_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){end - K4, end + K4}, NULL, RW),
                 VMM_ERR_OUT_OF_BOUNDS);
-    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){end, end + K4}, NULL, RW), VMM_ERR_OUT_OF_BOUNDS);
-    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start, start + K4}, NULL, 0xFF),
+    CHECK_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){end, end + K4}, NULL, RW), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start, start + K4}, NULL, 0xFF),
                 VMM_ERR_INVALID_ARGUMENT);
-    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start, start + K4},
+    CHECK_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start, start + K4},
                              &(vmm_range_t){0x201000, 0x200000}, RW),
                 VMM_ERR_INVALID_PHYS);
-    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start, start + K4},
+    CHECK_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start, start + K4},
                              &(vmm_range_t){0x200000, 0x200000}, RW),
                 VMM_ERR_INVALID_PHYS);
-    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start, start + 2 * K4}, &p1, RW),
+    CHECK_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start, start + 2 * K4}, &p1, RW),
                 VMM_ERR_PHYS_VIRT_MISMATCH);
-    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start, start + K4},
+    CHECK_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start, start + K4},
                              &(vmm_range_t){0x200001, 0x201001}, RW),
                 VMM_ERR_MISALIGNED);
     /* a physical range below 1 MiB (reserved) and above RAM: skipped */
@@ -1126,58 +1116,58 @@ static void test_vmm_argument_edges(void)
     CHECK(pmm_free_count(&fx.pmm) == free_frames - 1);
     CHECK_OK(vmm_set(v, (vmm_range_t){end - K4, end},
                      &(vmm_range_t){0xFFFFFFFFFFFFE000ull, 0xFFFFFFFFFFFFF000ull}, RW));
-    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start + 4 * K4, start + 5 * K4},
+    CHECK_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start + 4 * K4, start + 5 * K4},
                              &(vmm_range_t){0x100000, 0x101000}, RW),
                 VMM_ERR_PHYS_ALREADY_ALLOCATED);
-    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start + K4, start + 3 * K4}, NULL, RW),
+    CHECK_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){start + K4, start + 3 * K4}, NULL, RW),
                 VMM_ERR_ALREADY_ALLOCATED); /* partial overlap */
-    FX_ERR_SAME(&fx, vmm_free(v, start + K4), VMM_ERR_NOT_START);
+    CHECK_ERR_SAME(&fx, vmm_free(v, start + K4), VMM_ERR_NOT_START);
     CHECK_OK(vmm_free(v, start));
     CHECK(pmm_free_count(&fx.pmm) == free_frames);
     CHECK_OK(vmm_free(v, end - K4));
     /* alloc */
-    FX_ERR_SAME(&fx, vmm_alloc(v, 0, RW, &va), VMM_ERR_INVALID_ARGUMENT);
-    FX_ERR_SAME(&fx, vmm_alloc(v, 1, RW, NULL), VMM_ERR_INVALID_ARGUMENT);
-    FX_ERR_SAME(&fx, vmm_alloc(v, 1, VMM_ATTR_ALL + 1, &va), VMM_ERR_INVALID_ARGUMENT);
-    FX_ERR_SAME(&fx, vmm_alloc(v, 1025, RW, &va), VMM_ERR_NO_SPACE);
-    FX_ERR_SAME(&fx, vmm_alloc(v, SIZE_MAX, RW, &va), VMM_ERR_NO_SPACE);
+    CHECK_ERR_SAME(&fx, vmm_alloc(v, 0, RW, &va), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR_SAME(&fx, vmm_alloc(v, 1, RW, NULL), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR_SAME(&fx, vmm_alloc(v, 1, VMM_ATTR_ALL + 1, &va), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR_SAME(&fx, vmm_alloc(v, 1025, RW, &va), VMM_ERR_NO_SPACE);
+    CHECK_ERR_SAME(&fx, vmm_alloc(v, SIZE_MAX, RW, &va), VMM_ERR_NO_SPACE);
     CHECK_OK(vmm_alloc(v, 1024, RW, &va)); /* the whole window */
     CHECK(va == start);
-    FX_ERR_SAME(&fx, vmm_alloc(v, 1, RW, &va), VMM_ERR_NO_SPACE);
+    CHECK_ERR_SAME(&fx, vmm_alloc(v, 1, RW, &va), VMM_ERR_NO_SPACE);
     CHECK_OK(vmm_free(v, start));
     /* reserve */
-    FX_ERR_SAME(&fx, vmm_reserve(v, 0, K4, RW, 0, &va), VMM_ERR_INVALID_ARGUMENT);
-    FX_ERR_SAME(&fx, vmm_reserve(v, 1, 8192, RW, 0, &va), VMM_ERR_INVALID_ARGUMENT);
-    FX_ERR_SAME(&fx, vmm_reserve(v, 1, 0, RW, 0, &va), VMM_ERR_INVALID_ARGUMENT);
-    FX_ERR_SAME(&fx, vmm_reserve(v, 1, K4, RW, 2, &va), VMM_ERR_INVALID_ARGUMENT);
-    FX_ERR_SAME(&fx, vmm_reserve(v, 1, K4, RW, 0, NULL), VMM_ERR_INVALID_ARGUMENT);
-    FX_ERR_SAME(&fx, vmm_reserve(v, 1, K4, 0x100, 0, &va), VMM_ERR_INVALID_ARGUMENT);
-    FX_ERR_SAME(&fx, vmm_reserve(v, 1025, K4, RW, 0, &va), VMM_ERR_NO_SPACE);
-    FX_ERR_SAME(&fx, vmm_reserve(v, 3, M2, RW, 0, &va), VMM_ERR_NO_SPACE);
-    FX_ERR_SAME(&fx, vmm_reserve(v, 1, G1, RW, 0, &va), VMM_ERR_NO_SPACE);
-    FX_ERR_SAME(&fx, vmm_reserve(v, SIZE_MAX, G1, RW, 0, &va), VMM_ERR_OVERFLOW);
-    FX_ERR_SAME(&fx, vmm_reserve(v, SIZE_MAX, K4, RW, 0, &va), VMM_ERR_OVERFLOW);
+    CHECK_ERR_SAME(&fx, vmm_reserve(v, 0, K4, RW, 0, &va), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR_SAME(&fx, vmm_reserve(v, 1, 8192, RW, 0, &va), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR_SAME(&fx, vmm_reserve(v, 1, 0, RW, 0, &va), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR_SAME(&fx, vmm_reserve(v, 1, K4, RW, 2, &va), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR_SAME(&fx, vmm_reserve(v, 1, K4, RW, 0, NULL), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR_SAME(&fx, vmm_reserve(v, 1, K4, 0x100, 0, &va), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR_SAME(&fx, vmm_reserve(v, 1025, K4, RW, 0, &va), VMM_ERR_NO_SPACE);
+    CHECK_ERR_SAME(&fx, vmm_reserve(v, 3, M2, RW, 0, &va), VMM_ERR_NO_SPACE);
+    CHECK_ERR_SAME(&fx, vmm_reserve(v, 1, G1, RW, 0, &va), VMM_ERR_NO_SPACE);
+    CHECK_ERR_SAME(&fx, vmm_reserve(v, SIZE_MAX, G1, RW, 0, &va), VMM_ERR_OVERFLOW);
+    CHECK_ERR_SAME(&fx, vmm_reserve(v, SIZE_MAX, K4, RW, 0, &va), VMM_ERR_OVERFLOW);
     /* claim */
-    FX_ERR_SAME(&fx, vmm_claim(v, start + 1, 1, K4, RW, 0), VMM_ERR_MISALIGNED);
-    FX_ERR_SAME(&fx, vmm_claim(v, start + K4, 1, M2, RW, 0), VMM_ERR_MISALIGNED);
-    FX_ERR_SAME(&fx, vmm_claim(v, start, 0, K4, RW, 0), VMM_ERR_INVALID_ARGUMENT);
-    FX_ERR_SAME(&fx, vmm_claim(v, start, 1, 3, RW, 0), VMM_ERR_INVALID_ARGUMENT);
-    FX_ERR_SAME(&fx, vmm_claim(v, start, 1, K4, RW, 4), VMM_ERR_INVALID_ARGUMENT);
-    FX_ERR_SAME(&fx, vmm_claim(NULL, start, 1, K4, RW, 0), VMM_ERR_INVALID_ARGUMENT);
-    FX_ERR_SAME(&fx, vmm_claim(v, end, 1, K4, RW, 0), VMM_ERR_OUT_OF_BOUNDS);
-    FX_ERR_SAME(&fx, vmm_claim(v, end - K4, 2, K4, RW, 0), VMM_ERR_OUT_OF_BOUNDS);
-    FX_ERR_SAME(&fx, vmm_claim(v, start - K4, 2, K4, RW, 0), VMM_ERR_OUT_OF_BOUNDS);
-    FX_ERR_SAME(&fx, vmm_claim(v, 0, 1, K4, RW, 0), VMM_ERR_OUT_OF_BOUNDS);
-    FX_ERR_SAME(&fx, vmm_claim(v, TOP_END, 2, K4, RW, 0), VMM_ERR_OVERFLOW);
-    FX_ERR_SAME(&fx, vmm_claim(v, 0 - G1, 1, G1, RW, 0), VMM_ERR_OUT_OF_BOUNDS);
-    FX_ERR_SAME(&fx, vmm_claim(v, 0 - G1, 2, G1, RW, 0), VMM_ERR_OVERFLOW);
+    CHECK_ERR_SAME(&fx, vmm_claim(v, start + 1, 1, K4, RW, 0), VMM_ERR_MISALIGNED);
+    CHECK_ERR_SAME(&fx, vmm_claim(v, start + K4, 1, M2, RW, 0), VMM_ERR_MISALIGNED);
+    CHECK_ERR_SAME(&fx, vmm_claim(v, start, 0, K4, RW, 0), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR_SAME(&fx, vmm_claim(v, start, 1, 3, RW, 0), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR_SAME(&fx, vmm_claim(v, start, 1, K4, RW, 4), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR_SAME(&fx, vmm_claim(NULL, start, 1, K4, RW, 0), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR_SAME(&fx, vmm_claim(v, end, 1, K4, RW, 0), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR_SAME(&fx, vmm_claim(v, end - K4, 2, K4, RW, 0), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR_SAME(&fx, vmm_claim(v, start - K4, 2, K4, RW, 0), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR_SAME(&fx, vmm_claim(v, 0, 1, K4, RW, 0), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR_SAME(&fx, vmm_claim(v, TOP_END, 2, K4, RW, 0), VMM_ERR_OVERFLOW);
+    CHECK_ERR_SAME(&fx, vmm_claim(v, 0 - G1, 1, G1, RW, 0), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR_SAME(&fx, vmm_claim(v, 0 - G1, 2, G1, RW, 0), VMM_ERR_OVERFLOW);
     CHECK_OK(vmm_claim(v, start + M2, 1, M2, RW, 0));
-    FX_ERR_SAME(&fx, vmm_claim(v, start + M2 - K4, 2, K4, RW, 0), VMM_ERR_ALREADY_ALLOCATED);
-    FX_ERR_SAME(&fx, vmm_claim(v, start + M2, 1, M2, RW, 0), VMM_ERR_ALREADY_ALLOCATED);
+    CHECK_ERR_SAME(&fx, vmm_claim(v, start + M2 - K4, 2, K4, RW, 0), VMM_ERR_ALREADY_ALLOCATED);
+    CHECK_ERR_SAME(&fx, vmm_claim(v, start + M2, 1, M2, RW, 0), VMM_ERR_ALREADY_ALLOCATED);
     /* fit */
-    FX_ERR_SAME(&fx, vmm_set_fit(v, (vmm_fit_t)2), VMM_ERR_INVALID_ARGUMENT);
-    FX_ERR_SAME(&fx, vmm_set_fit(v, (vmm_fit_t)-1), VMM_ERR_INVALID_ARGUMENT);
-    FX_ERR_SAME(&fx, vmm_set_fit(NULL, VMM_FIT_FIRST), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR_SAME(&fx, vmm_set_fit(v, (vmm_fit_t)2), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR_SAME(&fx, vmm_set_fit(v, (vmm_fit_t)-1), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR_SAME(&fx, vmm_set_fit(NULL, VMM_FIT_FIRST), VMM_ERR_INVALID_ARGUMENT);
     /* queries */
     CHECK(vmm_find_record(v, start + M2 - 1) == NULL);
     CHECK(vmm_find_record(v, start + 2 * M2) == NULL);
@@ -1187,8 +1177,8 @@ static void test_vmm_argument_edges(void)
     CHECK(vmm_record_count(NULL) == 0 && vmm_record_count(v) == 1);
     CHECK(vmm_record_frame(NULL, 0) == VMM_NO_FRAME && vmm_record_page_attrs(NULL, 0) == 0);
     bool set;
-    FX_ERR_SAME(&fx, vmm_is_set(v, start - 1, &set), VMM_ERR_OUT_OF_BOUNDS);
-    FX_ERR_SAME(&fx, vmm_is_set(NULL, start, &set), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR_SAME(&fx, vmm_is_set(v, start - 1, &set), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR_SAME(&fx, vmm_is_set(NULL, start, &set), VMM_ERR_INVALID_ARGUMENT);
     CHECK(fx_destroy(&fx));
 }
 
@@ -1198,10 +1188,10 @@ static void test_alloc_out_of_frames(void)
     vmm_fixture_t fx;
     fx_init(&fx, 0x40000000, 1024, 0x100000 + 10 * K4);
     uint64_t va;
-    FX_ERR_SAME(&fx, vmm_alloc(&fx.vmm, 11, RW, &va), VMM_ERR_OUT_OF_FRAMES);
-    FX_ERR_SAME(&fx, vmm_alloc(&fx.vmm, 1000, RW, &va), VMM_ERR_OUT_OF_FRAMES);
+    CHECK_ERR_SAME(&fx, vmm_alloc(&fx.vmm, 11, RW, &va), VMM_ERR_OUT_OF_FRAMES);
+    CHECK_ERR_SAME(&fx, vmm_alloc(&fx.vmm, 1000, RW, &va), VMM_ERR_OUT_OF_FRAMES);
     CHECK_OK(vmm_alloc(&fx.vmm, 10, RW, &va));
-    FX_ERR_SAME(&fx, vmm_alloc(&fx.vmm, 1, RW, &va), VMM_ERR_OUT_OF_FRAMES);
+    CHECK_ERR_SAME(&fx, vmm_alloc(&fx.vmm, 1, RW, &va), VMM_ERR_OUT_OF_FRAMES);
     uint64_t lazy;
     CHECK_OK(vmm_reserve(&fx.vmm, 1, K4, RW, VMM_RESERVE_LAZY, &lazy));
     fx_snapshot_t s;
@@ -1293,7 +1283,7 @@ static void test_pluto_set(void)
     vmm_t *v = &fx.vmm;
     const uint64_t vstart = K4 * 37, vend = K4 * 46;
     const uint64_t pstart = vstart + 0x400000, pend = vend + 0x400000;
-    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){vstart, vend},
+    CHECK_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){vstart, vend},
                              &(vmm_range_t){vstart + 123, vend + 123}, RW),
                 VMM_ERR_MISALIGNED);
     CHECK_OK(vmm_set(v, (vmm_range_t){vstart, vend}, &(vmm_range_t){pstart, pend}, RW));
@@ -1311,20 +1301,20 @@ static void test_pluto_set(void)
         }
     }
     /* Pluto's errors for set */
-    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){vstart, vend}, NULL, RW),
+    CHECK_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){vstart, vend}, NULL, RW),
                 VMM_ERR_ALREADY_ALLOCATED);
-    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){vend, vend + K4},
+    CHECK_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){vend, vend + K4},
                              &(vmm_range_t){pstart, pstart + K4}, RW),
                 VMM_ERR_PHYS_ALREADY_ALLOCATED);
-    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){vend, vend + K4},
+    CHECK_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){vend, vend + K4},
                              &(vmm_range_t){pend, pend + 2 * K4}, RW),
                 VMM_ERR_PHYS_VIRT_MISMATCH);
-    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){vend + K4, vend}, NULL, RW),
+    CHECK_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){vend + K4, vend}, NULL, RW),
                 VMM_ERR_INVALID_VIRT);
-    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){vend, vend + K4},
+    CHECK_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){vend, vend + K4},
                              &(vmm_range_t){pend + K4, pend}, RW),
                 VMM_ERR_INVALID_PHYS);
-    FX_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){num_entries * K4, (num_entries + 1) * K4}, NULL,
+    CHECK_ERR_SAME(&fx, vmm_set(v, (vmm_range_t){num_entries * K4, (num_entries + 1) * K4}, NULL,
                              RW),
                 VMM_ERR_OUT_OF_BOUNDS);
     CHECK_OK(vmm_free(v, vstart));
@@ -1351,13 +1341,13 @@ static void test_rust_seed_pages(void)
     CHECK_OK(vmm_reserve(v, 2, M2, RW, 0, &b));
     CHECK(a == start && b % M2 == 0 && b >= a + 3 * K4);
     CHECK_OK(vmm_claim(v, a + 3 * K4, 1, K4, RW, 0)); /* already_allocated */
-    FX_ERR_SAME(&fx, vmm_claim(v, a + 2 * K4, 1, K4, RW, 0), VMM_ERR_ALREADY_ALLOCATED);
+    CHECK_ERR_SAME(&fx, vmm_claim(v, a + 2 * K4, 1, K4, RW, 0), VMM_ERR_ALREADY_ALLOCATED);
     for (int i = 0; i < 3; i++) {
         CHECK_OK(fr.alloc(fr.ctx, 1, 1, &f));
         CHECK_OK(vmm_map_page(v, a, a + (uint64_t)i * K4, f, RW));
     }
     CHECK_OK(fr.alloc(fr.ctx, 1, 1, &f));
-    FX_ERR_SAME(&fx, vmm_map_page(v, a, a + 3 * K4, f, RW), VMM_ERR_NOT_IN_RESERVATION);
+    CHECK_ERR_SAME(&fx, vmm_map_page(v, a, a + 3 * K4, f, RW), VMM_ERR_NOT_IN_RESERVATION);
     CHECK_OK(vmm_map_page(v, a + 3 * K4, a + 3 * K4, f, RW));
     CHECK_OK(fr.alloc(fr.ctx, 512, 512, &f));
     CHECK_OK(vmm_map_page(v, b, b + M2, f, RW));

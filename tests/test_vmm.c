@@ -19,16 +19,6 @@
 static const uint64_t starts[] = {0, 0x40001000};
 #define NUM_STARTS (sizeof starts / sizeof starts[0])
 
-/* Checks that expr returns code and leaves the fixture exactly as before. */
-#define CHECK_ERR_SAME(fx, expr, code)      \
-    do {                                    \
-        fx_snapshot_t s_;                   \
-        fx_snap((fx), &s_);                 \
-        CHECK_ERR((expr), (code));          \
-        CHECK(fx_same((fx), &s_));          \
-        fx_snap_free(&s_);                  \
-    } while (0)
-
 static bool is_set(const vmm_t *vmm, uint64_t virt)
 {
     bool b = false;

@@ -22,16 +22,6 @@
 /* The highest page-aligned end a window can have. */
 #define TOP_END (UINT64_MAX & ~VMM_PAGE_MASK)
 
-/* Checks that expr returns code and leaves the fixture exactly as before. */
-#define CHECK_ERR_SAME(fx, expr, code)      \
-    do {                                    \
-        fx_snapshot_t s_;                   \
-        fx_snap((fx), &s_);                 \
-        CHECK_ERR((expr), (code));          \
-        CHECK(fx_same((fx), &s_));          \
-        fx_snap_free(&s_);                  \
-    } while (0)
-
 /* Checks that a fault at addr gets verdict and changes nothing. */
 static void check_verdict(vmm_fixture_t *fx, uint64_t addr, vmm_access_t acc,
                           vmm_fault_kind_t verdict)

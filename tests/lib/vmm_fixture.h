@@ -19,6 +19,7 @@
 
 #include "core/pmm.h"
 #include "core/vmm.h"
+#include "check.h"
 #include "fail_alloc.h"
 #include "fail_frames.h"
 #include "rec_mapper.h"
@@ -68,6 +69,17 @@ bool fx_same(const vmm_fixture_t *fx, const fx_snapshot_t *s);
  * read from its hierarchical bitmap now. */
 const uint64_t *fx_bits(vmm_fixture_t *fx);
 void fx_snap_free(fx_snapshot_t *s);
+
+/* Checks (check.h) that expr returns code and leaves the fixture exactly as
+ * before. */
+#define CHECK_ERR_SAME(fx, expr, code)      \
+    do {                                    \
+        fx_snapshot_t s_;                   \
+        fx_snap((fx), &s_);                 \
+        CHECK_ERR((expr), (code));          \
+        CHECK(fx_same((fx), &s_));          \
+        fx_snap_free(&s_);                  \
+    } while (0)
 
 /* Failure injection "at every point". For each kind of failure (allocator,
  * frame source alloc/claim, mapper map, mapper unmap) and N = 0, 1, 2, ...:
