@@ -103,7 +103,9 @@
         a mapped page unmapped (bit 0: and mapped one size smaller) behind the VMM, then
         vmm_release (bit 1: vmm_free) must refuse; the page is put back */ \
     X(VMM_OP_FAIL_UNMAP, 16, "fail_unmap", "1", 0) /* n: the mapper's (n+1)-th unmap from now,
-        inside vmm_free / vmm_release, fails once (with no frame failure armed) */
+        inside vmm_free / vmm_release, fails once (with no frame failure armed) */ \
+    X(VMM_OP_FAULT_CODE, 17, "fault_code", "124", 0, 1, 0x80000001) /* va, u32 #PF error code:
+        every bit as given, bits no CPU defines today (AMD's RMP bit 31) and HLAT (7) too */
 
 /* ---- pmm ---------------------------------------------------------------
  * config: u8 entries (% 9), per entry u16 base (x 256 B), u16 length

@@ -1608,11 +1608,16 @@ static void op_map_page(vmm_state_t *s, fuzz_data_t *fd)
 #define PF_CODE_PK 0x20u
 #define PF_CODE_SS 0x40u
 #define PF_CODE_SGX 0x8000u
+#define PF_CODE_HLAT 0x80u
+/* Every bit the model gives a meaning (HLAT's: none, it only says how the
+ * walk was done); any other set bit is a cause the decoder does not know. */
+#define PF_CODE_MEANT (PF_CODE_P | PF_CODE_W | PF_CODE_U | PF_CODE_RSVD | PF_CODE_I | \
+                       PF_CODE_PK | PF_CODE_SS | PF_CODE_HLAT | PF_CODE_SGX)
 /* The op's byte holds bits 0-6 of the error code; its bit 7 stands for SGX
- * (bit 15). */
+ * (bit 15). VMM_OP_FAULT_CODE gives all 32 bits. */
 #define PF_CODE_FROM_BYTE(b) (((uint32_t)(b) & 0x7Fu) | (((uint32_t)(b) & 0x80u) << 8))
 typedef struct model_access {
-    bool present, write, user, reserved, fetch, pkey, shadow_stack, enclave;
+    bool present, write, user, reserved, fetch, pkey, shadow_stack, enclave, other;
 } model_access_t;
 
 static model_access_t model_pf_decode(uint32_t code)
@@ -1621,14 +1626,13 @@ static model_access_t model_pf_decode(uint32_t code)
                              .user = code & PF_CODE_U, .reserved = code & PF_CODE_RSVD,
                              .fetch = code & PF_CODE_I, .pkey = code & PF_CODE_PK,
                              .shadow_stack = code & PF_CODE_SS,
-                             .enclave = code & PF_CODE_SGX };
+                             .enclave = code & PF_CODE_SGX,
+                             .other = (code & ~PF_CODE_MEANT) != 0 };
 }
 
-/* vmm_fault through x86_page_fault at va with a #PF error code built from
- * the op's byte (PF_CODE_FROM_BYTE). */
-static void op_fault(vmm_state_t *s, uint64_t va, uint8_t byte)
+/* vmm_fault through x86_page_fault at va with the #PF error code code. */
+static void op_fault_code(vmm_state_t *s, uint64_t va, uint32_t code)
 {
-    uint32_t code = PF_CODE_FROM_BYTE(byte);
     model_access_t a = model_pf_decode(code);
     /* the model's verdicts */
     uint64_t allowed = 0; /* bit per vmm_fault_kind_t */
@@ -1654,9 +1658,12 @@ static void op_fault(vmm_state_t *s, uint64_t va, uint8_t byte)
             allowed |= BIT(VMM_FAULT_WRITE_READONLY);
         if (a.fetch && !(mattrs & VMM_ATTR_EXECUTABLE))
             allowed |= BIT(VMM_FAULT_NX_FETCH);
-        if (!allowed)
-            allowed = mapped ? BIT(VMM_FAULT_SPURIOUS)
-                             : BIT(VMM_FAULT_RESOLVED) | BIT(VMM_FAULT_OUT_OF_MEMORY);
+        /* the tables allow the access: a retry would fault again when the
+         * CPU reported a cause nobody decodes, so that is fatal */
+        if (!allowed && mapped)
+            allowed = a.other ? BIT(VMM_FAULT_UNKNOWN_CAUSE) : BIT(VMM_FAULT_SPURIOUS);
+        else if (!allowed)
+            allowed = BIT(VMM_FAULT_RESOLVED) | BIT(VMM_FAULT_OUT_OF_MEMORY);
     } else {
         allowed = BIT(VMM_FAULT_NOT_PRESENT);
     }
@@ -1665,11 +1672,11 @@ static void op_fault(vmm_state_t *s, uint64_t va, uint8_t byte)
     FUZZ_CHECK(core_a.present == a.present && core_a.write == a.write && core_a.user == a.user &&
                    core_a.reserved == a.reserved && core_a.fetch == a.fetch &&
                    core_a.pkey == a.pkey && core_a.shadow_stack == a.shadow_stack &&
-                   core_a.enclave == a.enclave,
+                   core_a.enclave == a.enclave && core_a.other == a.other,
                "vmm-pf-decode", "x86_pf_decode(0x%x): present %d write %d user %d reserved %d "
-               "fetch %d pkey %d shadow_stack %d enclave %d", code, core_a.present,
+               "fetch %d pkey %d shadow_stack %d enclave %d other %d", code, core_a.present,
                core_a.write, core_a.user, core_a.reserved, core_a.fetch, core_a.pkey,
-               core_a.shadow_stack, core_a.enclave);
+               core_a.shadow_stack, core_a.enclave, core_a.other);
     op_start_range(s, va, VMM_PAGE_SIZE);
     vmm_fault_result_t out;
     vmm_fault_kind_t kind = x86_page_fault(&s->vmm, va, code, &out);
@@ -1714,6 +1721,13 @@ static void op_fault(vmm_state_t *s, uint64_t va, uint8_t byte)
         check_range(s, page, r->page_size, r->page_size);
     }
     op_end(s, done);
+}
+
+/* op_fault_code with the error code the op's byte stands for
+ * (PF_CODE_FROM_BYTE). */
+static void op_fault(vmm_state_t *s, uint64_t va, uint8_t byte)
+{
+    op_fault_code(s, va, PF_CODE_FROM_BYTE(byte));
 }
 
 /* Returns true and the page of model record r that mapped page number k
@@ -1921,6 +1935,11 @@ static void run_op(vmm_state_t *s, fuzz_data_t *fd, unsigned op)
         s->unmap_countdown = fd_u8(fd);
         TRACE("fail_unmap: unmap %ld from now fails (inside free / release)", s->unmap_countdown + 1);
         break;
+    case VMM_OP_FAULT_CODE: {
+        uint64_t va = read_va(s, fd);
+        op_fault_code(s, va, fd_u32(fd));
+        break;
+    }
     case VMM_OP_CHECK_ALL: {
         /* the full check runs at the end of every input (and after every op
          * with VMM_FUZZ_PARANOID=1): here the O(records) part of it */

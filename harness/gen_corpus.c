@@ -408,6 +408,10 @@ static void vm_fault(prog_t *p, unsigned mode, unsigned slot, unsigned code)
 {
     OP(p, "vmm", VMM_OP_FAULT, mode, slot, code);
 }
+static void vm_fault_code(prog_t *p, unsigned mode, unsigned slot, unsigned code)
+{
+    OP(p, "vmm", VMM_OP_FAULT_CODE, mode, slot, code);
+}
 static void vm_rec(prog_t *p, unsigned op, unsigned idx)
 {
     OP(p, "vmm", op, idx);
@@ -544,6 +548,21 @@ static void gen_vmm(void)
     vm_map_page(&p, 0, 0, 0, 0, 0);
     vm_map_page(&p, 0x80, 1, 0, 0, 0);
     save("vmm", "errors", &p);
+
+    /* #PF error codes with bits the decoder does not know (AMD's RMP bit
+     * 31, a future bit 20) and HLAT: fatal on a page the tables allow,
+     * spurious with HLAT alone, still not present / resolved elsewhere */
+    vm_config(&p, 3 + (1u << 3), 200, 0, 0, 0);
+    vm_alloc(&p, 2, KW);
+    vm_fault_code(&p, VA_START, 0, 0x80000001u | PF_W);
+    vm_fault_code(&p, VA_START, 1, 0x00100001u);
+    vm_fault_code(&p, VA_START, 0, 0x81u | PF_W);
+    vm_fault_code(&p, VA_START, 0, 0x80000001u | PF_U);
+    vm_fault_code(&p, VA_START, 40, 0x80000000u);
+    vm_reserve(&p, 4, 0, KW, 1);
+    vm_fault_rec(&p, 1, 0, PF_W);
+    vm_fault_code(&p, VA_START, 3, 0x80000000u | PF_W);
+    save("vmm", "pf_unknown_bits", &p);
 
     /* a window that runs into non-canonical space */
     vm_config(&p, 2, 1023, 0, 0, 0);
