@@ -33,8 +33,9 @@
 #      VMM_WP_SESSION=<dir> (default proofs/wp-session, committed: the
 #      split scripts, replayed; written in `update` mode only),
 #      VMM_WP_TIMEOUT=<s> (default 10), VMM_WP_JOBS=<n> frama-c runs at once
-#      (default 2 x nproc when replaying, nproc in `update` mode),
-#      VMM_WP_PAR=<n> WP's -wp-par per run (default 8 when replaying, else
+#      (default 2 x nproc when replaying, nproc in `update` mode or when
+#      the cache dir is empty), VMM_WP_PAR=<n> WP's -wp-par per run
+#      (default 8 when replaying, 2 when the cache dir is empty, else
 #      JOBS / shards), VMM_WP_FLAGS=<options> (extra frama-c options of
 #      every run, for experiments).
 # No global -wp-split (it made 3443 goals): the auto-search strategy wp:split
@@ -72,7 +73,18 @@ TIMEOUT=${VMM_WP_TIMEOUT:-10}
 # replay runs twice as many frama-c as cores, each with -wp-par 8 (warm:
 # 118 -> 66 s wall, same CPU; cold, empty cache: every goal still proved,
 # CVC4's limit is CPU time; proofs/RESULTS.md, "Round 11").
-if [[ $CACHE_MODE == replay || $CACHE_MODE == offline ]]; then
+# A cold replay (the cache dir holds no answer at all: a fresh or deleted
+# cache) is prover work, not look-ups: 2 x nproc runs x -wp-par 8 would
+# start up to 32 CVC4 on 2 cores, and that first pass lost goals at the
+# limit and left most of the work to the retries (round 13: 1043 s). So a
+# cold replay runs nproc frama-c with -wp-par 2: CVC4 on every core, WP
+# building the next goals meanwhile.
+COLD=
+if [[ $CACHE_MODE == replay && -z $(find "$CACHE" -maxdepth 1 -name '*.json' -print -quit 2>/dev/null) ]]; then
+  COLD=1
+  JOBS=${VMM_WP_JOBS:-$(nproc)}
+  REPLAY_PAR=2
+elif [[ $CACHE_MODE == replay || $CACHE_MODE == offline ]]; then
   JOBS=${VMM_WP_JOBS:-$(($(nproc) * 2))}
   REPLAY_PAR=8
 else
@@ -171,6 +183,11 @@ classify() {
 # proves nothing a prover does not (a cold run without it proves every
 # goal, proofs/RESULTS.md, "Round 11"); it changes the tasks, so the cache
 # holds the unpruned ones.
+# -wp-no-ground: Qed's "aggressive ground simplifications" were 40% of a
+# warm run's CPU (perf, round 14) and prove nothing the rest of Qed or CVC4
+# does not: the same goals are Qed's with or without them, and most tasks
+# sent to CVC4 are unchanged (80 of slot_split's 84 hit the old cache).
+# Warm CPU per shard: -15% to -23% (proofs/RESULTS.md, "Round 14").
 run_wp() {
   local dir=$OUT/$1/$2 rc=0 TIMEFORMAT="%R %U %S"
   mkdir -p "$dir"
@@ -181,7 +198,7 @@ run_wp() {
     -warn-unsigned-overflow \
     "$(unit_source "$1")" \
     -wp -wp-rte -wp-prover "$PROVERS" -wp-timeout "$TIMEOUT" -wp-par "$WP_PAR" \
-    -wp-auto wp:split,wp:range -wp-no-pruning -wp-session "$SESSION/$1" \
+    -wp-auto wp:split,wp:range -wp-no-pruning -wp-no-ground -wp-session "$SESSION/$1" \
     -wp-cache "$CACHE_MODE" -wp-cache-dir "$CACHE" \
     ${VMM_WP_FLAGS:-} $(shard_fcts "$1" "$2") \
     -wp-report-json "$dir/report.json" $(classify "$1") >"$dir/wp.log" 2>&1 || rc=$?
@@ -235,7 +252,7 @@ shard_open() {
     "$OUT/$1/$2/wp.log" 2>/dev/null
 }
 # A replay runs 2 x nproc frama-c with -wp-par 8: when the cache misses
-# (a changed goal, a cold run) that is up to 16 provers a core, and CVC4's
+# (a changed goal) that is up to 16 provers a core, and CVC4's
 # 10 s limit may then cut a goal that proves alone in 1 s. So a shard that
 # left a goal unproved is run again, alone, with -wp-par 1; its second
 # report is the verdict (a goal that does not prove fails both runs).
@@ -337,7 +354,7 @@ EOF
 table_rc=0
 summarize >"$OUT/table.txt" || table_rc=$?
 cat "$OUT/table.txt"
-echo "time: ${secs}s on $JOBS jobs (timeout ${TIMEOUT}s per goal, cache $CACHE), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "time: ${secs}s on $JOBS jobs x -wp-par $WP_PAR${COLD:+ (cold: the cache was empty)} (timeout ${TIMEOUT}s per goal, cache $CACHE), load $(cut -d' ' -f1-3 /proc/loadavg)"
 # Per shard: wall and CPU seconds of its frama-c run, and how many prover
 # answers came from the cache (a warm run should call no prover).
 for spec in "${shards[@]}"; do
