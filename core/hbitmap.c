@@ -1899,9 +1899,12 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
                  (BIT(node->full, j) <==> BIT(\at(node->full, Pre), j) && !BIT(mask, j)); */
     /*@ assert \forall integer j; 0 <= j < 64 ==>
                  (BIT(node->full, j) <==> (ka <= j <= kb ? set != 0 : BIT(\at(node->full, Pre), j))); */
+    /*@ ghost uint64_t nf = node->full; */
     size_t v = set ? 0 : SPAN(l);
     /*@ loop invariant ka <= k <= kb + 1;
         loop invariant \forall integer j; ka <= j < k ==> node->pre[j] == v;
+        loop invariant node->full == nf && hb->nodes == \at(hb->nodes, Pre) &&
+                       hb->leaves == \at(hb->leaves, Pre);
         loop assigns k, node->pre[ka .. kb];
         loop variant kb + 1 - k;
     */
@@ -1909,6 +1912,8 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
         node->pre[k] = v;
     /*@ loop invariant ka <= k <= kb + 1;
         loop invariant \forall integer j; ka <= j < k ==> node->suf[j] == v;
+        loop invariant node->full == nf && hb->nodes == \at(hb->nodes, Pre) &&
+                       hb->leaves == \at(hb->leaves, Pre);
         loop assigns k, node->suf[ka .. kb];
         loop variant kb + 1 - k;
     */
@@ -1916,12 +1921,16 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
         node->suf[k] = v;
     /*@ loop invariant ka <= k <= kb + 1;
         loop invariant \forall integer j; ka <= j < k ==> node->max[j] == v;
+        loop invariant node->full == nf && hb->nodes == \at(hb->nodes, Pre) &&
+                       hb->leaves == \at(hb->leaves, Pre);
         loop assigns k, node->max[ka .. kb];
         loop variant kb + 1 - k;
     */
     for (unsigned k = ka; k <= kb; k++)
         node->max[k] = v;
     node_groups_stale(node, ka, kb);
+    /*@ assert node->full == nf && hb->nodes == \at(hb->nodes, Pre) &&
+               hb->leaves == \at(hb->leaves, Pre); */
     /*@ loop invariant ka <= k <= kb + 1;
         loop invariant hb->nodes - hb_nodes_from(node, l, k) ==
                          \at(hb->nodes - hb_nodes_from(node, l, ka), Pre);
@@ -1929,6 +1938,7 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
                          \at(hb->leaves - hb_leaves_from(node, l, ka), Pre);
         loop invariant \let kk = k; used <= hb_slots_span(\at(hb_wsame(node->full, ka, kb + 1, 1), Pre) +
                          (kk - ka) - \at(hb_wsame(node->full, ka, kk, 1), Pre), l);
+        loop invariant node->full == nf;
         loop assigns k, used, hb->nodes, hb->leaves;
         loop variant kb + 1 - k;
     */
@@ -1950,6 +1960,7 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
     /*@ assert used <= hb_slots_span(kb - ka + 1, l); */
     /*@ loop invariant ka <= k <= kb + 1;
         loop invariant \forall integer j; ka <= j < k ==> node->child[j].node == \null;
+        loop invariant node->full == nf;
         loop assigns k, node->child[ka .. kb];
         loop variant kb + 1 - k;
     */
