@@ -2166,8 +2166,9 @@ static inline void free_count_update(hbitmap_t *hb, size_t n, bool set)
     requires a < b <= 4096;
     requires \forall integer g; 0 <= g < 8 ==> node->child[k].leaf->gpre[g] <= 512 &&
                node->child[k].leaf->gsuf[g] <= 512 && node->child[k].leaf->gmax[g] <= 512;
-    requires set != 0 ==> b - a <= hb->num_free;
-    requires set == 0 ==> hb->num_free + (b - a) <= SIZE_MAX;
+    requires set != 0 ==> (b - a) - hb_leaf_same(node->child[k].leaf, a, b, 1) <= hb->num_free;
+    requires set == 0 ==>
+               hb->num_free + ((b - a) - hb_leaf_same(node->child[k].leaf, a, b, 0)) <= SIZE_MAX;
     assigns hb->num_free, hb->nodes, hb->leaves, node->child[k].node, node->full,
             node->pre[k], node->suf[k], node->max[k], node->gmax[k / 8],
             node->child[k].leaf->bits[a / 64 .. (b - 1) / 64],
@@ -2176,6 +2177,10 @@ static inline void free_count_update(hbitmap_t *hb, size_t n, bool set)
             node->child[k].leaf->gmax[a / 512 .. (b - 1) / 512];
     ensures set != 0 ==> \old(hb->num_free) - (b - a) <= hb->num_free <= \old(hb->num_free);
     ensures set == 0 ==> \old(hb->num_free) <= hb->num_free <= \old(hb->num_free) + (b - a);
+    ensures free_set: set != 0 ==> hb->num_free ==
+              \old(hb->num_free - ((b - a) - hb_leaf_same(node->child[k].leaf, a, b, 1)));
+    ensures free_clear: set == 0 ==> hb->num_free ==
+              \old(hb->num_free + ((b - a) - hb_leaf_same(node->child[k].leaf, a, b, 0)));
     ensures \forall integer j; a <= j < b ==>
               (LEAF_USED(\old(node->child[k].leaf), j) <==> set != 0);
     ensures \forall integer j; 0 <= j < 4096 && (j < a || b <= j) ==>
