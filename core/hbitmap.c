@@ -1223,7 +1223,8 @@ fail:
                hb->nodes >= 1 + hb_nodes_from(node->child[k].node, l - 1, 0) &&
                hb->leaves >= hb_leaves_from(node->child[k].node, l - 1, 0);
     assigns hb->nodes, hb->leaves;
-    ensures \result <= 2 * hb_span(l);
+    ensures \result <= hb_span(l);
+    ensures l == 0 ==> \result == \old(hb_leaf_same(node->child[k].leaf, 0, 4096, 1));
     ensures l == 0 ==> hb->leaves == \old(hb->leaves) - 1 && hb->nodes == \old(hb->nodes);
     ensures l > 0 ==>
               hb->nodes == \old(hb->nodes) - 1 - hb_nodes_from(\old(node->child[k].node), l - 1, 0) &&
@@ -1250,7 +1251,7 @@ static size_t free_subtree(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned 
                          \at(hb->nodes, Pre) + HB_WALK_NODES(stack, next, d, l);
         loop invariant hb->leaves + hb_leaves_from(\at(node->child[k].node, Pre), l - 1, 0) ==
                          \at(hb->leaves, Pre) + HB_WALK_LEAVES(stack, next, d, l);
-        loop invariant used <= 2 * HB_WALK_POS(next, d, l);
+        loop invariant used <= HB_WALK_POS(next, d, l);
         loop assigns d, used, stack[0 .. HBITMAP_MAX_HEIGHT - 1], next[0 .. HBITMAP_MAX_HEIGHT - 1],
                      hb->nodes, hb->leaves;
         loop variant HB_WALK_VAR(stack, next, d, l);
@@ -1802,13 +1803,47 @@ static void count_splits(const hbitmap_t *hb, size_t first, size_t end, bool set
 
 /* Makes pointer-or-uniform slot k of node (level l) uniform: FULL when set.
  * Returns how many entries changed state. */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && \valid(node);
+    requires l < HBITMAP_MAX_HEIGHT && k < 64;
+    requires \separated(node, &hb->nodes, &hb->leaves);
+    requires node->child[k].node != \null && l == 0 ==>
+               \valid_read(node->child[k].leaf) && hb->leaves > 0;
+    requires node->child[k].node != \null && l > 0 ==>
+               hb_tree(node->child[k].node, l - 1) &&
+               hb->nodes >= 1 + hb_nodes_from(node->child[k].node, l - 1, 0) &&
+               hb->leaves >= hb_leaves_from(node->child[k].node, l - 1, 0);
+    assigns hb->nodes, hb->leaves, node->child[k].node, node->full, node->pre[k],
+            node->suf[k], node->max[k], node->gmax[k / 8];
+    ensures node->child[k].node == \null;
+    ensures set != 0 ==> node->full == (\old(node->full) | ((uint64_t)1 << k));
+    ensures set == 0 ==> node->full == (\old(node->full) & ~((uint64_t)1 << k));
+    ensures node->pre[k] == node->suf[k] == node->max[k] == (set != 0 ? 0 : hb_span(l));
+    ensures node->gmax[k / 8] == GROUP_STALE;
+    ensures \result <= hb_span(l);
+    behavior uniform:
+      assumes node->child[k].node == \null;
+      ensures hb->nodes == \old(hb->nodes) && hb->leaves == \old(hb->leaves);
+      ensures \result == (BIT(\old(node->full), k) ? (set != 0 ? 0 : hb_span(l))
+                                                   : (set != 0 ? hb_span(l) : 0));
+    behavior leaf:
+      assumes node->child[k].node != \null && l == 0;
+      ensures hb->nodes == \old(hb->nodes) && hb->leaves == \old(hb->leaves) - 1;
+      ensures \result == (set != 0 ? 4096 - \old(hb_leaf_same(node->child[k].leaf, 0, 4096, 1))
+                                    : \old(hb_leaf_same(node->child[k].leaf, 0, 4096, 1)));
+    behavior node:
+      assumes node->child[k].node != \null && l > 0;
+      ensures hb->nodes == \old(hb->nodes - 1 - hb_nodes_from(node->child[k].node, l - 1, 0));
+      ensures hb->leaves == \old(hb->leaves - hb_leaves_from(node->child[k].node, l - 1, 0));
+    complete behaviors;
+    disjoint behaviors;
+*/
 static size_t slot_fill(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, bool set)
 {
     size_t used;
     if (node->child[k].node != 0)
         used = free_subtree(hb, node, k, l);
     else
-        used = (node->full & SLOT_BIT(k)) != 0 ? SPAN(l) : 0;
+        used = (node->full & SLOT_BIT(k)) != 0 ? span_mul(1, l) : 0; /* SPAN(l) */
     node->child[k].node = 0;
     if (set)
         node->full |= SLOT_BIT(k);
@@ -1816,38 +1851,123 @@ static size_t slot_fill(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
         node->full &= ~SLOT_BIT(k);
     store_runs(node, k, uniform_runs(set, l));
     node_groups_stale(node, k, k);
-    return set ? SPAN(l) - used : used;
+    return set ? span_mul(1, l) - used : used; /* SPAN(l) - used */
 }
 
 /* Makes slots [ka, kb] of node (level l, pointer or uniform) uniform: FULL
  * when set, in one pass (the FULL bits at once, the summaries as three
- * stretches). Returns how many entries changed state. */
+ * stretches). Returns how many entries changed state. The flags and
+ * summaries are stored first, then the subtrees all freed, then the slots
+ * cleared (the same frees in the same order, the same final bytes): a
+ * pointer store into node would change what the proof knows of the
+ * subtrees still to free. */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && \valid(node) && hb_tree(node, l);
+    requires l < HBITMAP_MAX_HEIGHT && ka <= kb < 64;
+    requires \separated(node, &hb->nodes, &hb->leaves);
+    requires \forall integer j; ka <= j <= kb && node->child[j].node != \null ==> !BIT(node->full, j);
+    requires hb->nodes >= hb_nodes_from(node, l, ka) && hb->leaves >= hb_leaves_from(node, l, ka);
+    assigns hb->nodes, hb->leaves, node->child[ka .. kb], node->full, node->pre[ka .. kb],
+            node->suf[ka .. kb], node->max[ka .. kb], node->gmax[ka / 8 .. kb / 8];
+    ensures \forall integer j; ka <= j <= kb ==> node->child[j].node == \null;
+    ensures full_bits: \forall integer j; 0 <= j < 64 ==>
+              (BIT(node->full, j) <==> (ka <= j <= kb ? set != 0 : BIT(\old(node->full), j)));
+    ensures \forall integer j; ka <= j <= kb ==>
+              node->pre[j] == node->suf[j] == node->max[j] == (set != 0 ? 0 : hb_span(l));
+    ensures \forall integer g; ka / 8 <= g <= kb / 8 ==> node->gmax[g] == GROUP_STALE;
+    ensures nodes_count: hb->nodes == \old(hb->nodes - (hb_nodes_from(node, l, ka) - hb_nodes_from(node, l, kb + 1)));
+    ensures leaves_count: hb->leaves == \old(hb->leaves - (hb_leaves_from(node, l, ka) - hb_leaves_from(node, l, kb + 1)));
+    ensures \result <= hb_slots_span(kb - ka + 1, l);
+*/
 static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned kb, unsigned l,
                          bool set)
 {
     uint64_t mask = bits_between(ka, kb + 1u);
     /*@ ghost lemma_hb_wcount_and(node->full, mask);
               lemma_hb_wcount_between(mask, ka, kb + 1u);
+              lemma_hb_wcount_keep(node->full, node->full & mask, ka, kb + 1u, 1);
+              lemma_hb_wsame_rest(node->full, ka, kb + 1u, 1);
     */
     /*@ assert hb_wcount(node->full & mask, 64) <= kb - ka + 1; */
     size_t used = (size_t)popcount64(node->full & mask) * SPAN(l); /* FULL slots */
-    /*@ assert used <= (kb - ka + 1) * hb_span(l); */
-    for (unsigned k = ka; k <= kb; k++) {
-        if (node->child[k].node != 0) {
-            used += free_subtree(hb, node, k, l);
-            node->child[k].node = 0;
-        }
-    }
+    /*@ assert used == hb_slots_span(hb_wsame(node->full, ka, kb + 1, 1), l); */
+    /*@ assert used == hb_slots_span(\at(hb_wsame(node->full, ka, kb + 1, 1), Pre) + (ka - ka) -
+                                     \at(hb_wsame(node->full, ka, ka, 1), Pre), l); */
     node->full = set ? node->full | mask : node->full & ~mask;
+    /*@ assert set != 0 ==> \forall integer j; 0 <= j < 64 ==>
+                 (BIT(node->full, j) <==> BIT(\at(node->full, Pre), j) || BIT(mask, j)); */
+    /*@ assert set == 0 ==> \forall integer j; 0 <= j < 64 ==>
+                 (BIT(node->full, j) <==> BIT(\at(node->full, Pre), j) && !BIT(mask, j)); */
+    /*@ assert \forall integer j; 0 <= j < 64 ==>
+                 (BIT(node->full, j) <==> (ka <= j <= kb ? set != 0 : BIT(\at(node->full, Pre), j))); */
+    /*@ ghost uint64_t nf = node->full; */
     size_t v = set ? 0 : SPAN(l);
+    /*@ loop invariant ka <= k <= kb + 1;
+        loop invariant \forall integer j; ka <= j < k ==> node->pre[j] == v;
+        loop invariant node->full == nf && hb->nodes == \at(hb->nodes, Pre) &&
+                       hb->leaves == \at(hb->leaves, Pre);
+        loop assigns k, node->pre[ka .. kb];
+        loop variant kb + 1 - k;
+    */
     for (unsigned k = ka; k <= kb; k++)
         node->pre[k] = v;
+    /*@ loop invariant ka <= k <= kb + 1;
+        loop invariant \forall integer j; ka <= j < k ==> node->suf[j] == v;
+        loop invariant node->full == nf && hb->nodes == \at(hb->nodes, Pre) &&
+                       hb->leaves == \at(hb->leaves, Pre);
+        loop assigns k, node->suf[ka .. kb];
+        loop variant kb + 1 - k;
+    */
     for (unsigned k = ka; k <= kb; k++)
         node->suf[k] = v;
+    /*@ loop invariant ka <= k <= kb + 1;
+        loop invariant \forall integer j; ka <= j < k ==> node->max[j] == v;
+        loop invariant node->full == nf && hb->nodes == \at(hb->nodes, Pre) &&
+                       hb->leaves == \at(hb->leaves, Pre);
+        loop assigns k, node->max[ka .. kb];
+        loop variant kb + 1 - k;
+    */
     for (unsigned k = ka; k <= kb; k++)
         node->max[k] = v;
     node_groups_stale(node, ka, kb);
-    size_t all = (size_t)(kb - ka + 1u) << SHIFT(l);
+    /*@ assert node->full == nf && hb->nodes == \at(hb->nodes, Pre) &&
+               hb->leaves == \at(hb->leaves, Pre); */
+    /*@ loop invariant ka <= k <= kb + 1;
+        loop invariant hb->nodes - hb_nodes_from(node, l, k) ==
+                         \at(hb->nodes - hb_nodes_from(node, l, ka), Pre);
+        loop invariant hb->leaves - hb_leaves_from(node, l, k) ==
+                         \at(hb->leaves - hb_leaves_from(node, l, ka), Pre);
+        loop invariant \let kk = k; used <= hb_slots_span(\at(hb_wsame(node->full, ka, kb + 1, 1), Pre) +
+                         (kk - ka) - \at(hb_wsame(node->full, ka, kk, 1), Pre), l);
+        loop invariant node->full == nf;
+        loop assigns k, used, hb->nodes, hb->leaves;
+        loop variant kb + 1 - k;
+    */
+    for (unsigned k = ka; k <= kb; k++) {
+        /*@ assert hb_nodes_from(node, l, k) == hb_nodes_from(node, l, k + 1) +
+                     (l <= 0 || node->child[k].node == \null ? 0 :
+                      1 + hb_nodes_from(node->child[k].node, l - 1, 0)); */
+        /*@ assert hb_leaves_from(node, l, k) == hb_leaves_from(node, l, k + 1) +
+                     (node->child[k].node == \null ? 0 : l <= 0 ? 1 :
+                      hb_leaves_from(node->child[k].node, l - 1, 0)); */
+        /*@ assert \let kk = k; \at(hb_wsame(node->full, ka, kk + 1, 1), Pre) ==
+                     \at(hb_wsame(node->full, ka, kk, 1) + (BIT(node->full, kk) ? 1 : 0), Pre); */
+        if (node->child[k].node != 0) {
+            /*@ assert \let kk = k; \at(!BIT(node->full, kk) &&
+                       hb_wsame(node->full, ka, kb + 1, 1) - hb_wsame(node->full, ka, kk + 1, 1) <= kb - kk, Pre); */
+            used += free_subtree(hb, node, k, l);
+        }
+    }
+    /*@ assert used <= hb_slots_span(kb - ka + 1, l); */
+    /*@ loop invariant ka <= k <= kb + 1;
+        loop invariant \forall integer j; ka <= j < k ==> node->child[j].node == \null;
+        loop invariant node->full == nf;
+        loop assigns k, node->child[ka .. kb];
+        loop variant kb + 1 - k;
+    */
+    for (unsigned k = ka; k <= kb; k++)
+        node->child[k].node = 0;
+    size_t all = (size_t)(kb - ka + 1u) * SPAN(l); /* (kb - ka + 1) << SHIFT(l) */
+    /*@ assert all == hb_slots_span(kb - ka + 1, l); */
     return set ? all - used : used;
 }
 
@@ -2046,8 +2166,9 @@ static inline void free_count_update(hbitmap_t *hb, size_t n, bool set)
     requires a < b <= 4096;
     requires \forall integer g; 0 <= g < 8 ==> node->child[k].leaf->gpre[g] <= 512 &&
                node->child[k].leaf->gsuf[g] <= 512 && node->child[k].leaf->gmax[g] <= 512;
-    requires set != 0 ==> b - a <= hb->num_free;
-    requires set == 0 ==> hb->num_free + (b - a) <= SIZE_MAX;
+    requires set != 0 ==> (b - a) - hb_leaf_same(node->child[k].leaf, a, b, 1) <= hb->num_free;
+    requires set == 0 ==>
+               hb->num_free + ((b - a) - hb_leaf_same(node->child[k].leaf, a, b, 0)) <= SIZE_MAX;
     assigns hb->num_free, hb->nodes, hb->leaves, node->child[k].node, node->full,
             node->pre[k], node->suf[k], node->max[k], node->gmax[k / 8],
             node->child[k].leaf->bits[a / 64 .. (b - 1) / 64],
@@ -2056,6 +2177,10 @@ static inline void free_count_update(hbitmap_t *hb, size_t n, bool set)
             node->child[k].leaf->gmax[a / 512 .. (b - 1) / 512];
     ensures set != 0 ==> \old(hb->num_free) - (b - a) <= hb->num_free <= \old(hb->num_free);
     ensures set == 0 ==> \old(hb->num_free) <= hb->num_free <= \old(hb->num_free) + (b - a);
+    ensures free_set: set != 0 ==> hb->num_free ==
+              \old(hb->num_free - ((b - a) - hb_leaf_same(node->child[k].leaf, a, b, 1)));
+    ensures free_clear: set == 0 ==> hb->num_free ==
+              \old(hb->num_free + ((b - a) - hb_leaf_same(node->child[k].leaf, a, b, 0)));
     ensures \forall integer j; a <= j < b ==>
               (LEAF_USED(\old(node->child[k].leaf), j) <==> set != 0);
     ensures \forall integer j; 0 <= j < 4096 && (j < a || b <= j) ==>
