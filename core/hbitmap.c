@@ -1516,6 +1516,13 @@ vmm_status_t hbitmap_test(const hbitmap_t *hb, size_t i, bool *is_set)
  * or end. One walk over the slots the range touches (explicit stack of at
  * most height nodes): a uniform slot is answered at once, a leaf piece by
  * its words, a node entered. */
+/*@ requires HB_READABLE(hb);
+    requires first <= end <= hb->num_entries;
+    assigns \nothing;
+    ensures first <= \result <= end;
+    ensures hb_none_is(hb, first, \result, want_set);
+    ensures \result < end ==> (HB_USED(hb, \result) <==> want_set != 0);
+*/
 static size_t range_scan(const hbitmap_t *hb, size_t first, size_t end, bool want_set)
 {
     const hb_node_t *stack[HBITMAP_MAX_HEIGHT];
@@ -1528,6 +1535,28 @@ static size_t range_scan(const hbitmap_t *hb, size_t first, size_t end, bool wan
     base[0] = 0;
     next[0] = SLOT_OF(first, 0, hb->height - 1u);
     last[0] = SLOT_OF(end - 1u, 0, hb->height - 1u);
+    /*@ assert hb_frame(hb, stack[0], hb->height - 1, 0); */
+    /* Frame i (stack[i], slots of level HB_SCAN_LVL(i)) stands for the
+     * entries from base[i]; the slot ranges [next[i], last[i]] end inside [first,
+     * end); frame i + 1 is the node in slot next[i] of frame i; every entry
+     * before the top frame's slot next[d] is in the other state. */
+    /*@ loop invariant d < hb->height;
+        loop invariant \forall integer i; 0 <= i <= d ==>
+          hb_frame(hb, stack[i], HB_SCAN_LVL(i), base[i]) &&
+          last[i] < 64 && next[i] <= last[i] + 1 &&
+          base[i] + last[i] * hb_span(HB_SCAN_LVL(i)) < end &&
+          \min(end, base[i] + 64 * hb_span(HB_SCAN_LVL(i))) <=
+            base[i] + (last[i] + 1) * hb_span(HB_SCAN_LVL(i)) &&
+          first < base[i] + (next[i] + 1) * hb_span(HB_SCAN_LVL(i)) &&
+          base[i] + 64 * hb_span(HB_SCAN_LVL(i)) <= 64 * hb_span(hb->height - 1);
+        loop invariant \forall integer i; 0 <= i < d ==> next[i] <= last[i] &&
+          base[i + 1] == base[i] + next[i] * hb_span(HB_SCAN_LVL(i));
+        loop invariant hb_none_is(hb, first, HB_SCAN_POS(d), want_set);
+        loop assigns d, stack[0 .. HBITMAP_MAX_HEIGHT - 1], base[0 .. HBITMAP_MAX_HEIGHT - 1],
+                     next[0 .. HBITMAP_MAX_HEIGHT - 1], last[0 .. HBITMAP_MAX_HEIGHT - 1];
+        loop variant 20 * (64 * hb_span(hb->height - 1) - HB_SCAN_AT(d)) +
+                     (next[d] <= last[d] ? 8 - d : 10 + d);
+    */
     for (;;) {
         unsigned l = hb->height - 1u - d; /* level of the slots of stack[d] */
         if (next[d] > last[d]) {
@@ -1539,8 +1568,14 @@ static size_t range_scan(const hbitmap_t *hb, size_t first, size_t end, bool wan
         }
         const hb_node_t *node = stack[d];
         unsigned k = next[d];
+        /*@ assert hb_frame(hb, node, l, base[d]); */
         /* uniform slots of the other state before the last: skipped together */
         uint64_t other = want_set ? ~node->full : node->full;
+        /*@ loop invariant next[d] <= k <= last[d];
+            loop invariant hb_none_is(hb, first, \min(end, base[d] + k * hb_span(l)), want_set);
+            loop assigns k;
+            loop variant last[d] - k;
+        */
         while (k < last[d] && node->child[k].node == 0 && (other & SLOT_BIT(k)) != 0)
             k++;
         next[d] = k;
@@ -1568,12 +1603,24 @@ static size_t range_scan(const hbitmap_t *hb, size_t first, size_t end, bool wan
 }
 
 /* True when [first, first + n) is in bounds and all free. */
+/*@ requires hb != \null ==> HB_READABLE(hb);
+    assigns \nothing;
+    ensures \result != 0 <==> (hb != \null && n != 0 && first < hb->num_entries &&
+                               n <= hb->num_entries - first &&
+                               hb_none_is(hb, first, first + n, 1));
+*/
 bool hbitmap_range_clear(const hbitmap_t *hb, size_t first, size_t n)
 {
     return range_ok(hb, first, n) && range_scan(hb, first, first + n, true) == first + n;
 }
 
 /* True when [first, first + n) is in bounds and all used. */
+/*@ requires hb != \null ==> HB_READABLE(hb);
+    assigns \nothing;
+    ensures \result != 0 <==> (hb != \null && n != 0 && first < hb->num_entries &&
+                               n <= hb->num_entries - first &&
+                               hb_none_is(hb, first, first + n, 0));
+*/
 bool hbitmap_range_set(const hbitmap_t *hb, size_t first, size_t n)
 {
     return range_ok(hb, first, n) && range_scan(hb, first, first + n, false) == first + n;
