@@ -236,24 +236,52 @@ static unsigned word_inner_fit(uint64_t x, unsigned from, size_t n)
     return WORD_BITS;
 }
 
-/* Returns the longest run of free bits of x that touches neither end. */
+/* Returns the longest run of free bits of x that a used bit follows in the
+ * word (a free prefix counts; the free suffix, reaching bit 63, does not:
+ * it is the caller's, it may go on), 0 when there is none. */
 /*@ assigns \nothing;
     ensures \result < 64;
+    ensures real: \result > 0 ==> \exists integer t; hb_inner_fits(x, t, \result);
+    ensures longest: \forall integer t; !hb_inner_fits(x, t, \result + 1);
 */
 static unsigned word_inner_max(uint64_t x)
 {
     unsigned best = 0, i = ctz64(~x);
+    /*@ ghost unsigned bt = 0; */
+    /*@ assert \forall integer k; 0 <= k < i ==> BIT(x, (uint8_t)k); */
     /*@ loop invariant i <= 64 && best < 64;
-        loop assigns i, best;
+        loop invariant real: best > 0 ==> hb_inner_fits(x, bt, best);
+        loop invariant longest: \forall integer t; t < i ==> !hb_inner_fits(x, t, best + 1);
+        loop assigns i, best, bt;
         loop variant 64 - i;
     */
     while (i < WORD_BITS) {
         unsigned z = MIN(ctz64(x >> i), WORD_BITS - i);
+        /*@ assert zfree: \forall integer k; 0 <= k < z ==>
+                     !BIT(x >> i, k) && !BIT(x, i + k) && !BIT(x, (uint8_t)(i + k)); */
+        /*@ assert zfree_at: \forall integer j; i <= j < i + z ==> !BIT(x >> i, j - i) && !BIT(x, j); */
+        /*@ assert zfree_u8: \forall integer j; i <= j < i + z ==> !BIT(x, (uint8_t)j); */
+        /*@ assert zend: i + z < 64 ==> BIT(x >> i, z) && BIT(x, i + z) && BIT(x, (uint8_t)(i + z)); */
+        /*@ assert suffix: i + z == 64 ==> \forall integer t; i <= t ==> !hb_inner_fits(x, t, best + 1); */
         if (i + z == WORD_BITS)
             break;
-        best = MAX(best, z);
+        /*@ assert hb_inner_fits(x, i, z); */
+        /*@ assert before: \forall integer t; t < i ==> !hb_inner_fits(x, t, best + 1) &&
+                     (z > best ==> !hb_inner_fits(x, t, z + 1)); */
+        if (z > best) {
+            best = z;
+            /*@ ghost bt = i; */
+        }
+        /*@ assert short: \forall integer t; i <= t <= i + z ==> !hb_inner_fits(x, t, best + 1); */
+        /*@ assert upto: \forall integer t; t <= i + z ==> !hb_inner_fits(x, t, best + 1); */
         i += z;
-        i += MIN(ctz64(~(x >> i)), WORD_BITS - i);
+        unsigned u = MIN(ctz64(~(x >> i)), WORD_BITS - i);
+        /*@ assert uused: \forall integer k; 0 <= k < u ==>
+                     !BIT((uint64_t)~(x >> i), k) && BIT(x >> i, k) && BIT(x, i + k); */
+        /*@ assert uused_at: \forall integer j; i <= j < i + u ==> BIT(x >> i, j - i) && BIT(x, j); */
+        /*@ assert uused_u8: \forall integer j; i <= j < i + u ==> BIT(x, (uint8_t)j); */
+        /*@ assert used: \forall integer t; t < i + u ==> !hb_inner_fits(x, t, best + 1); */
+        i += u; /* the used bits */
     }
     return best;
 }
