@@ -242,7 +242,7 @@ static unsigned word_inner_fit(uint64_t x, unsigned from, size_t n)
 /*@ assigns \nothing;
     ensures \result < 64;
     ensures real: \result > 0 ==> \exists integer t; hb_inner_fits(x, t, \result);
-    ensures longest: \forall integer t; !hb_inner_fits(x, t, \result + 1);
+    ensures longest: \forall integer t, m; \result < m ==> !hb_inner_fits(x, t, m);
 */
 static unsigned word_inner_max(uint64_t x)
 {
@@ -251,7 +251,7 @@ static unsigned word_inner_max(uint64_t x)
     /*@ assert \forall integer k; 0 <= k < i ==> BIT(x, (uint8_t)k); */
     /*@ loop invariant i <= 64 && best < 64;
         loop invariant real: best > 0 ==> hb_inner_fits(x, bt, best);
-        loop invariant longest: \forall integer t; t < i ==> !hb_inner_fits(x, t, best + 1);
+        loop invariant longest: \forall integer t, m; t < i && best < m ==> !hb_inner_fits(x, t, m);
         loop assigns i, best, bt;
         loop variant 64 - i;
     */
@@ -262,25 +262,22 @@ static unsigned word_inner_max(uint64_t x)
         /*@ assert zfree_at: \forall integer j; i <= j < i + z ==> !BIT(x >> i, j - i) && !BIT(x, j); */
         /*@ assert zfree_u8: \forall integer j; i <= j < i + z ==> !BIT(x, (uint8_t)j); */
         /*@ assert zend: i + z < 64 ==> BIT(x >> i, z) && BIT(x, i + z) && BIT(x, (uint8_t)(i + z)); */
-        /*@ assert suffix: i + z == 64 ==> \forall integer t; i <= t ==> !hb_inner_fits(x, t, best + 1); */
+        /*@ assert suffix: i + z == 64 ==> \forall integer t, m; i <= t && best < m ==> !hb_inner_fits(x, t, m); */
         if (i + z == WORD_BITS)
             break;
         /*@ assert hb_inner_fits(x, i, z); */
-        /*@ assert before: \forall integer t; t < i ==> !hb_inner_fits(x, t, best + 1) &&
-                     (z > best ==> !hb_inner_fits(x, t, z + 1)); */
         if (z > best) {
             best = z;
             /*@ ghost bt = i; */
         }
-        /*@ assert short: \forall integer t; i <= t <= i + z ==> !hb_inner_fits(x, t, best + 1); */
-        /*@ assert upto: \forall integer t; t <= i + z ==> !hb_inner_fits(x, t, best + 1); */
+        /*@ assert short: \forall integer t, m; i <= t <= i + z && best < m ==> !hb_inner_fits(x, t, m); */
         i += z;
         unsigned u = MIN(ctz64(~(x >> i)), WORD_BITS - i);
         /*@ assert uused: \forall integer k; 0 <= k < u ==>
                      !BIT((uint64_t)~(x >> i), k) && BIT(x >> i, k) && BIT(x, i + k); */
         /*@ assert uused_at: \forall integer j; i <= j < i + u ==> BIT(x >> i, j - i) && BIT(x, j); */
         /*@ assert uused_u8: \forall integer j; i <= j < i + u ==> BIT(x, (uint8_t)j); */
-        /*@ assert used: \forall integer t; t < i + u ==> !hb_inner_fits(x, t, best + 1); */
+        /*@ assert used: \forall integer t, m; i < t < i + u && best < m ==> !hb_inner_fits(x, t, m); */
         i += u; /* the used bits */
     }
     return best;
