@@ -496,6 +496,10 @@ typedef struct hb_runs {
     ensures RUNS_OK(\result, 64 * (w1 - w0));
     ensures pre: LEAF_PRE_IS(lf, 64 * w0, 64 * w1, \result.pre);
     ensures suf: LEAF_SUF_IS(lf, 64 * w0, 64 * w1, \result.suf);
+    ensures pre8: hb_win_free(lf, 64 * w0, 64 * w0 + \result.pre) &&
+              (\result.pre < 64 * (w1 - w0) ==> LEAF_USED8(lf, 64 * w0 + \result.pre));
+    ensures suf8: hb_win_free(lf, 64 * w1 - \result.suf, 64 * w1) &&
+              (\result.suf < 64 * (w1 - w0) ==> LEAF_USED8(lf, 64 * w1 - \result.suf - 1));
     ensures real: \exists integer t; 64 * w0 <= t && t + \result.max <= 64 * w1 &&
               hb_run_at(lf, t, \result.max);
     ensures longest: \forall integer m; \result.max < m ==> hb_no_run(lf, 64 * w0, 64 * w1, m);
@@ -516,6 +520,8 @@ static hb_runs_t words_runs(const hb_leaf_t *lf, unsigned w0, unsigned w1)
         loop invariant LEAF_FREE(lf, 64 * w - run, 64 * w);
         loop invariant 64 * w - run == 64 * w0 || LEAF_USED(lf, 64 * w - run - 1);
         loop invariant run_free: hb_win_free(lf, 64 * w - run, 64 * w);
+        loop invariant pre8: !in_prefix ==> hb_win_free(lf, 64 * w0, 64 * w0 + r.pre) &&
+                         LEAF_USED8(lf, 64 * w0 + r.pre);
         loop invariant run_used: 64 * w - run == 64 * w0 || LEAF_USED8(lf, 64 * w - run - 1);
         loop invariant real: 64 * w0 <= bt && bt + r.max <= 64 * w && hb_run_at(lf, bt, r.max);
         loop invariant pure: !mixed ==> \forall integer v; w0 <= v < w ==>
@@ -622,6 +628,7 @@ static hb_runs_t leaf_runs(const hb_leaf_t *lf)
     ensures RUNS_OK(\result, 512);
     ensures pre: LEAF_PRE_IS(lf, 512 * g, 512 * g + 512, \result.pre);
     ensures suf: LEAF_SUF_IS(lf, 512 * g, 512 * g + 512, \result.suf);
+    ensures exact: hb_group_exact(lf, g, \result.pre, \result.suf, \result.max);
 */
 static hb_runs_t group_runs(const hb_leaf_t *lf, unsigned g)
 {
