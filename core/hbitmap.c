@@ -249,6 +249,7 @@ static unsigned word_inner_max(uint64_t x)
     unsigned best = 0, i = ctz64(~x);
     /*@ ghost unsigned bt = 0; */
     /*@ assert \forall integer k; 0 <= k < i ==> BIT(x, (uint8_t)k); */
+    /*@ assert \forall integer t, m; 0 <= t < i && 0 < m ==> BIT(x, (uint8_t)t) && !hb_inner_fits(x, t, m); */
     /*@ loop invariant i <= 64 && best < 64;
         loop invariant real: best > 0 ==> hb_inner_fits(x, bt, best);
         loop invariant longest: \forall integer t, m; t < i && best < m ==> !hb_inner_fits(x, t, m);
@@ -277,7 +278,8 @@ static unsigned word_inner_max(uint64_t x)
                      !BIT((uint64_t)~(x >> i), k) && BIT(x >> i, k) && BIT(x, i + k); */
         /*@ assert uused_at: \forall integer j; i <= j < i + u ==> BIT(x >> i, j - i) && BIT(x, j); */
         /*@ assert uused_u8: \forall integer j; i <= j < i + u ==> BIT(x, (uint8_t)j); */
-        /*@ assert used: \forall integer t, m; i < t < i + u && best < m ==> !hb_inner_fits(x, t, m); */
+        /*@ assert used: \forall integer t, m; i < t < i + u && best < m ==>
+                     BIT(x, (uint8_t)t) && !hb_inner_fits(x, t, m); */
         i += u; /* the used bits */
     }
     return best;
@@ -588,6 +590,9 @@ static hb_runs_t words_runs(const hb_leaf_t *lf, unsigned w0, unsigned w1)
     /*@ assert pass1: \forall integer t, m; r.max < m && 64 * w0 <= t && t + m <= 64 * w1 &&
                  hb_run_at(lf, t, m) ==> 0 < t % 64 && t % 64 + m < 64 && w0 <= t / 64 < w1 &&
                  hb_inner_fits(lf->bits[t / 64], t % 64, m); */
+    /*@ assert pure_none: !mixed ==> \forall integer v, k, m; w0 <= v < w1 && 0 < m ==>
+                 (0 <= k < 64 && lf->bits[v] != 0 ==> BIT(lf->bits[v], (uint8_t)k)) &&
+                 !hb_inner_fits(lf->bits[v], k, m); */
     if (mixed && r.max < WORD_BITS - 2u) {
         /*@ loop invariant w0 <= w <= w1 && r.max <= 64 * (w1 - w0);
             loop invariant RUNS_OK(r, 64 * (w1 - w0));
@@ -600,12 +605,15 @@ static hb_runs_t words_runs(const hb_leaf_t *lf, unsigned w0, unsigned w1)
             loop variant w1 - w;
         */
         for (unsigned w = w0; w < w1; w++) {
-            /*@ assert flat: \forall integer k, m; r.max < m && (lf->bits[w] == 0 ||
-                         lf->bits[w] == 18446744073709551615) ==> !hb_inner_fits(lf->bits[w], k, m); */
+            /*@ assert flat0: lf->bits[w] == 0 ==> \forall integer k, m; !hb_inner_fits(lf->bits[w], k, m); */
+            /*@ assert flat1: lf->bits[w] == 18446744073709551615 ==> \forall integer k, m; 0 < m ==>
+                         (0 <= k < 64 ==> BIT(lf->bits[w], (uint8_t)k)) && !hb_inner_fits(lf->bits[w], k, m); */
             if (lf->bits[w] != 0 && lf->bits[w] != ALL_ONES)
                 r.max = MAX(r.max, word_inner_max(lf->bits[w]));
         }
     }
+    /*@ assert fin: \forall integer t, m; r.max < m && 64 * w0 <= t && t + m <= 64 * w1 ==>
+                 !hb_run_at(lf, t, m); */
     return r;
 }
 
