@@ -236,24 +236,51 @@ static unsigned word_inner_fit(uint64_t x, unsigned from, size_t n)
     return WORD_BITS;
 }
 
-/* Returns the longest run of free bits of x that touches neither end. */
+/* Returns the longest run of free bits of x that a used bit follows in the
+ * word (a free prefix counts; the free suffix, reaching bit 63, does not:
+ * it is the caller's, it may go on), 0 when there is none. */
 /*@ assigns \nothing;
     ensures \result < 64;
+    ensures real: \result > 0 ==> \exists integer t; hb_inner_fits(x, t, \result);
+    ensures longest: \forall integer t, m; \result < m ==> !hb_inner_fits(x, t, m);
 */
 static unsigned word_inner_max(uint64_t x)
 {
     unsigned best = 0, i = ctz64(~x);
+    /*@ ghost unsigned bt = 0; */
+    /*@ assert \forall integer k; 0 <= k < i ==> BIT(x, (uint8_t)k); */
+    /*@ assert \forall integer t, m; 0 <= t < i && 0 < m ==> BIT(x, (uint8_t)t) && !hb_inner_fits(x, t, m); */
     /*@ loop invariant i <= 64 && best < 64;
-        loop assigns i, best;
+        loop invariant real: best > 0 ==> hb_inner_fits(x, bt, best);
+        loop invariant longest: \forall integer t, m; t < i && best < m ==> !hb_inner_fits(x, t, m);
+        loop assigns i, best, bt;
         loop variant 64 - i;
     */
     while (i < WORD_BITS) {
         unsigned z = MIN(ctz64(x >> i), WORD_BITS - i);
+        /*@ assert zfree: \forall integer k; 0 <= k < z ==>
+                     !BIT(x >> i, k) && !BIT(x, i + k) && !BIT(x, (uint8_t)(i + k)); */
+        /*@ assert zfree_at: \forall integer j; i <= j < i + z ==> !BIT(x >> i, j - i) && !BIT(x, j); */
+        /*@ assert zfree_u8: \forall integer j; i <= j < i + z ==> !BIT(x, (uint8_t)j); */
+        /*@ assert zend: i + z < 64 ==> BIT(x >> i, z) && BIT(x, i + z) && BIT(x, (uint8_t)(i + z)); */
+        /*@ assert suffix: i + z == 64 ==> \forall integer t, m; i <= t && best < m ==> !hb_inner_fits(x, t, m); */
         if (i + z == WORD_BITS)
             break;
-        best = MAX(best, z);
+        /*@ assert hb_inner_fits(x, i, z); */
+        if (z > best) {
+            best = z;
+            /*@ ghost bt = i; */
+        }
+        /*@ assert short: \forall integer t, m; i <= t <= i + z && best < m ==> !hb_inner_fits(x, t, m); */
         i += z;
-        i += MIN(ctz64(~(x >> i)), WORD_BITS - i);
+        unsigned u = MIN(ctz64(~(x >> i)), WORD_BITS - i);
+        /*@ assert uused: \forall integer k; 0 <= k < u ==>
+                     !BIT((uint64_t)~(x >> i), k) && BIT(x >> i, k) && BIT(x, i + k); */
+        /*@ assert uused_at: \forall integer j; i <= j < i + u ==> BIT(x >> i, j - i) && BIT(x, j); */
+        /*@ assert uused_u8: \forall integer j; i <= j < i + u ==> BIT(x, (uint8_t)j); */
+        /*@ assert used: \forall integer t, m; i < t < i + u && best < m ==>
+                     BIT(x, (uint8_t)t) && !hb_inner_fits(x, t, m); */
+        i += u; /* the used bits */
     }
     return best;
 }
@@ -471,12 +498,20 @@ typedef struct hb_runs {
     ensures RUNS_OK(\result, 64 * (w1 - w0));
     ensures pre: LEAF_PRE_IS(lf, 64 * w0, 64 * w1, \result.pre);
     ensures suf: LEAF_SUF_IS(lf, 64 * w0, 64 * w1, \result.suf);
+    ensures pre8: hb_win_free(lf, 64 * w0, 64 * w0 + \result.pre) &&
+              (\result.pre < 64 * (w1 - w0) ==> LEAF_USED8(lf, 64 * w0 + \result.pre));
+    ensures suf8: hb_win_free(lf, 64 * w1 - \result.suf, 64 * w1) &&
+              (\result.suf < 64 * (w1 - w0) ==> LEAF_USED8(lf, 64 * w1 - \result.suf - 1));
+    ensures real: \exists integer t; 64 * w0 <= t && t + \result.max <= 64 * w1 &&
+              hb_run_at(lf, t, \result.max);
+    ensures longest: \forall integer m; \result.max < m ==> hb_no_run(lf, 64 * w0, 64 * w1, m);
 */
 static hb_runs_t words_runs(const hb_leaf_t *lf, unsigned w0, unsigned w1)
 {
     hb_runs_t r = {0, 0, 0};
     size_t run = 0;
     bool in_prefix = true, mixed = false;
+    /*@ ghost size_t bt = 64 * w0; */
     /*@ loop invariant w0 <= w <= w1;
         loop invariant run <= 64 * (w - w0) && r.pre <= 64 * (w - w0) &&
                        r.max <= 64 * (w - w0) && r.suf == 0;
@@ -486,7 +521,17 @@ static hb_runs_t words_runs(const hb_leaf_t *lf, unsigned w0, unsigned w1)
                          LEAF_PRE_IS(lf, 64 * w0, 64 * w1, r.pre);
         loop invariant LEAF_FREE(lf, 64 * w - run, 64 * w);
         loop invariant 64 * w - run == 64 * w0 || LEAF_USED(lf, 64 * w - run - 1);
-        loop assigns w, run, r, in_prefix, mixed;
+        loop invariant run_free: hb_win_free(lf, 64 * w - run, 64 * w);
+        loop invariant pre8: !in_prefix ==> hb_win_free(lf, 64 * w0, 64 * w0 + r.pre) &&
+                         LEAF_USED8(lf, 64 * w0 + r.pre);
+        loop invariant run_used: 64 * w - run == 64 * w0 || LEAF_USED8(lf, 64 * w - run - 1);
+        loop invariant real: 64 * w0 <= bt && bt + r.max <= 64 * w && hb_run_at(lf, bt, r.max);
+        loop invariant pure: !mixed ==> \forall integer v; w0 <= v < w ==>
+                         lf->bits[v] == 0 || lf->bits[v] == 18446744073709551615;
+        loop invariant longest: \forall integer t, m; r.max < m && 64 * w0 <= t && t + m <= 64 * w &&
+                         hb_run_at(lf, t, m) ==> 64 * w - run <= t ||
+                         (0 < t % 64 && hb_inner_fits(lf->bits[t / 64], t % 64, m));
+        loop assigns w, run, r, in_prefix, mixed, bt;
         loop variant w1 - w;
     */
     for (unsigned w = w0; w < w1; w++) {
@@ -495,40 +540,80 @@ static hb_runs_t words_runs(const hb_leaf_t *lf, unsigned w0, unsigned w1)
                      j / 64 == w && j % 64 == j - 64 * w; */
         /*@ assert \forall integer k; 0 <= k < 64 ==>
                      (LEAF_USED(lf, 64 * w + k) <==> BIT(x, k)); */
+        /*@ assert \forall integer k; 0 <= k < 64 ==> (BIT(x, (uint8_t)k) <==> BIT(x, k)); */
+        /*@ assert before: \forall integer t, m; r.max < m && 64 * w0 <= t < 64 * w - run &&
+                     64 * w < t + m ==> !hb_run_at(lf, t, m); */
         if (x == 0) {
+            /*@ assert zero: hb_win_free(lf, 64 * w, 64 * w + 64); */
             run += WORD_BITS;
             continue;
         }
         if (x == ALL_ONES) { /* ends the run, has no inner run */
+            /*@ assert ones_lo: \forall integer t, m; t < 64 * w < t + m <= 64 * w + 64 ==>
+                         BIT(lf->bits[w], (uint8_t)(t + m - 1 - 64 * w)) && !hb_run_at(lf, t, m); */
+            /*@ assert ones_hi: \forall integer t, m; 64 * w <= t < 64 * w + 64 && 0 < m ==>
+                         BIT(lf->bits[w], (uint8_t)(t - 64 * w)) && !hb_run_at(lf, t, m); */
             if (in_prefix)
                 r.pre = run;
             in_prefix = false;
+            /*@ ghost if (run > r.max) bt = 64 * w - run; */
             r.max = MAX(r.max, run);
             run = 0;
             continue;
         }
-        run += ctz64(x);
+        unsigned c = ctz64(x);
+        /*@ assert c_free: \forall integer k; 0 <= k < c ==> !BIT(x, (uint8_t)k); */
+        /*@ assert c_used: BIT(x, (uint8_t)c) && LEAF_USED8(lf, 64 * w + c) && hb_win_free(lf, 64 * w, 64 * w + c); */
+        run += c;
         if (in_prefix)
             r.pre = run;
         in_prefix = false;
+        /*@ assert first: \forall integer t, m; 64 * w - (run - c) <= t <= 64 * w + c &&
+                     run < m ==> !hb_run_at(lf, t, m); */
+        /*@ ghost if (run > r.max) bt = 64 * w + c - run; */
         r.max = MAX(r.max, run);
         run = clz64(x);
+        /*@ assert d_free: \forall integer k; 64 - run <= k < 64 ==> !BIT(x, (uint8_t)k); */
+        /*@ assert d_used: BIT(x, (uint8_t)(63 - run)) && LEAF_USED8(lf, 64 * w + 63 - run) &&
+                     LEAF_USED(lf, 64 * w + 63 - run) && hb_win_free(lf, 64 * w + 64 - run, 64 * w + 64); */
+        /*@ assert inner: \forall integer t, m; 64 * w + c < t < 64 * w + 64 - run && 0 < m &&
+                     t + m <= 64 * w + 64 && hb_run_at(lf, t, m) ==>
+                     0 < t % 64 && hb_inner_fits(lf->bits[t / 64], t % 64, m); */
         mixed = true;
     }
     if (in_prefix)
         r.pre = run;
+    /*@ ghost if (run > r.max) bt = 64 * w1 - run; */
     r.max = MAX(r.max, run);
     r.suf = run;
+    /*@ assert real1: 64 * w0 <= bt && bt + r.max <= 64 * w1 && hb_run_at(lf, bt, r.max); */
+    /*@ assert pass1: \forall integer t, m; r.max < m && 64 * w0 <= t && t + m <= 64 * w1 &&
+                 hb_run_at(lf, t, m) ==> 0 < t % 64 && t % 64 + m < 64 && w0 <= t / 64 < w1 &&
+                 hb_inner_fits(lf->bits[t / 64], t % 64, m); */
+    /*@ assert pure_none: !mixed ==> \forall integer v, k, m; w0 <= v < w1 && 0 < m ==>
+                 (0 <= k < 64 && lf->bits[v] != 0 ==> BIT(lf->bits[v], (uint8_t)k)) &&
+                 !hb_inner_fits(lf->bits[v], k, m); */
     if (mixed && r.max < WORD_BITS - 2u) {
         /*@ loop invariant w0 <= w <= w1 && r.max <= 64 * (w1 - w0);
             loop invariant RUNS_OK(r, 64 * (w1 - w0));
+            loop invariant \at(r.max, LoopEntry) <= r.max;
+            loop invariant real: \exists integer t; 64 * w0 <= t && t + r.max <= 64 * w1 &&
+                             hb_run_at(lf, t, r.max);
+            loop invariant inner: \forall integer v, k, m; w0 <= v < w && r.max < m ==>
+                             !hb_inner_fits(lf->bits[v], k, m);
             loop assigns w, r.max;
             loop variant w1 - w;
         */
-        for (unsigned w = w0; w < w1; w++)
+        for (unsigned w = w0; w < w1; w++) {
+            /*@ assert flat0: lf->bits[w] == 0 ==> \forall integer k, m; !hb_inner_fits(lf->bits[w], k, m); */
+            /*@ assert flat1: lf->bits[w] == 18446744073709551615 ==> \forall integer k, m; 0 < m ==>
+                         (0 <= k < 64 ==> BIT(lf->bits[w], (uint8_t)k)) && !hb_inner_fits(lf->bits[w], k, m); */
             if (lf->bits[w] != 0 && lf->bits[w] != ALL_ONES)
                 r.max = MAX(r.max, word_inner_max(lf->bits[w]));
+        }
     }
+    /*@ assert fin: \forall integer t, m; r.max < m && 64 * w0 <= t && t + m <= 64 * w1 ==>
+                 !hb_run_at(lf, t, m); */
     return r;
 }
 
@@ -551,6 +636,7 @@ static hb_runs_t leaf_runs(const hb_leaf_t *lf)
     ensures RUNS_OK(\result, 512);
     ensures pre: LEAF_PRE_IS(lf, 512 * g, 512 * g + 512, \result.pre);
     ensures suf: LEAF_SUF_IS(lf, 512 * g, 512 * g + 512, \result.suf);
+    ensures exact: hb_group_exact(lf, g, \result.pre, \result.suf, \result.max);
 */
 static hb_runs_t group_runs(const hb_leaf_t *lf, unsigned g)
 {
