@@ -71,8 +71,7 @@ TIMEOUT=${VMM_WP_TIMEOUT:-10}
 # A replay is mostly cache look-ups: WP passes each cached answer through
 # its prover queue and idles between them with a small -wp-par, so a
 # replay runs twice as many frama-c as cores, each with -wp-par 8 (warm:
-# 118 -> 66 s wall, same CPU; cold, empty cache: every goal still proved,
-# CVC4's limit is CPU time; proofs/RESULTS.md, "Round 11").
+# 118 -> 66 s wall, same CPU; proofs/RESULTS.md, "Round 11").
 # A cold replay (the cache dir holds no answer at all: a fresh or deleted
 # cache) is prover work, not look-ups: 2 x nproc runs x -wp-par 8 would
 # start up to 32 CVC4 on 2 cores, and that first pass lost goals at the
@@ -183,11 +182,12 @@ classify() {
 # proves nothing a prover does not (a cold run without it proves every
 # goal, proofs/RESULTS.md, "Round 11"); it changes the tasks, so the cache
 # holds the unpruned ones.
-# -wp-no-ground: Qed's "aggressive ground simplifications" were 40% of a
-# warm run's CPU (perf, round 14) and prove nothing the rest of Qed or CVC4
-# does not: the same goals are Qed's with or without them, and most tasks
-# sent to CVC4 are unchanged (80 of slot_split's 84 hit the old cache).
-# Warm CPU per shard: -15% to -23% (proofs/RESULTS.md, "Round 14").
+# -wp-no-ground: Qed's ground pass was 44% of a warm shard's CPU (perf,
+# round 14) and its "aggressive" part, which this drops, proves nothing the
+# rest of Qed or CVC4 does not: the same goals are Qed's with or without
+# it, and most tasks sent to CVC4 are unchanged (80 of slot_split's 84 hit
+# the old cache). Warm CPU per shard: -15% to -23% (proofs/RESULTS.md,
+# "Round 14 (integrator)").
 run_wp() {
   local dir=$OUT/$1/$2 rc=0 TIMEFORMAT="%R %U %S"
   mkdir -p "$dir"
