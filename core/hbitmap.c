@@ -3004,19 +3004,19 @@ bool hbitmap_check(const hbitmap_t *hb)
         return false;
     /* Frame i (stack[i], slots of level HB_SCAN_LVL(i)) starts at entry
      * base[i]; frame i + 1 is the node in slot next[i] of frame i; the walk
-     * has passed the entries before HB_SCAN_AT(d), and counted at most
+     * has passed the entries before HB_CHECK_AT(d), and counted at most
      * those in used and (one leaf: 4096) in leaves. */
     /*@ loop invariant d < hb->height;
-        loop invariant \forall integer i; 0 <= i <= d ==>
+        loop invariant frames: \forall integer i; 0 <= i <= d ==>
           hb_tree(stack[i], HB_SCAN_LVL(i)) && next[i] <= 64 &&
           base[i] + 64 * hb_span(HB_SCAN_LVL(i)) <= 64 * hb_span(hb->height - 1);
-        loop invariant \forall integer i; 0 <= i < d ==> next[i] < 64 &&
-          base[i + 1] == base[i] + next[i] * hb_span(HB_SCAN_LVL(i));
-        loop invariant used <= HB_SCAN_AT(d) && 4096 * leaves <= HB_SCAN_AT(d) &&
+        loop invariant links: \forall integer i; 0 <= i < d ==> next[i] < 64 &&
+          base[i + 1] == hb_slot_at(base[i], next[i], HB_SCAN_LVL(i));
+        loop invariant counts: used <= HB_CHECK_AT(d) && 4096 * leaves <= HB_CHECK_AT(d) &&
           nodes <= hb->nodes;
         loop assigns d, used, nodes, leaves, r, stack[0 .. HBITMAP_MAX_HEIGHT - 1],
                      next[0 .. HBITMAP_MAX_HEIGHT - 1], base[0 .. HBITMAP_MAX_HEIGHT - 1];
-        loop variant 20 * (64 * hb_span(hb->height - 1) - HB_SCAN_AT(d)) +
+        loop variant 20 * (64 * hb_span(hb->height - 1) - HB_CHECK_AT(d)) +
                      (next[d] < 64 ? 8 - d : 10 + d);
     */
     for (;;) {
@@ -3030,8 +3030,9 @@ bool hbitmap_check(const hbitmap_t *hb)
             next[d]++;
             continue;
         }
-        /*@ assert HB_SCAN_AT(d) + hb_span(l) <= 64 * hb_span(hb->height - 1) <= HBITMAP_MAX_ENTRIES; */
+        /*@ assert HB_CHECK_AT(d) + hb_span(l) <= 64 * hb_span(hb->height - 1) <= HBITMAP_MAX_ENTRIES; */
         size_t s = base[d] + span_mul(k, l);
+        /*@ assert s == HB_CHECK_AT(d); */
         if (n->child[k].node == 0) {
             if ((n->full & SLOT_BIT(k)) != 0)
                 used += SPAN(l);
