@@ -3003,9 +3003,11 @@ bool hbitmap_check(const hbitmap_t *hb)
     if (!node_slots_ok(hb, &hb->root, hb->height - 1u, 0, &r))
         return false;
     /* Frame i (stack[i], slots of level HB_SCAN_LVL(i)) starts at entry
-     * base[i]; frame i + 1 is the node in slot next[i] of frame i; the walk
-     * has passed the entries before HB_CHECK_AT(d), and counted at most
-     * those in used and (one leaf: 4096) in leaves. */
+     * base[i]; frame i + 1 starts at slot next[i] of frame i; the walk has
+     * passed the entries before HB_CHECK_AT(d), and counted at most those
+     * in used and (one leaf: 4096) in leaves. Variant: round 14 pscan's, a
+     * frame done at next == 64 (a scan moves HB_CHECK_AT(d) a span on, a
+     * push keeps it and lowers 8 - d, a pop keeps it and lowers 10 + d). */
     /*@ loop invariant d < hb->height;
         loop invariant frames: \forall integer i; 0 <= i <= d ==>
           hb_tree(stack[i], HB_SCAN_LVL(i)) && next[i] <= 64 &&
