@@ -2977,6 +2977,13 @@ bool hbitmap_check_at(const hbitmap_t *hb, size_t i)
 /* Checks the whole tree (see hbitmap.h); walks with an explicit stack. Each
  * node's slots and runs in one pass when it is entered (node_slots_ok), each
  * leaf by slot_ok. */
+/*@ requires hb != \null ==> HB_READABLE(hb);
+    assigns \nothing;
+    ensures \result != 0 ==> hb != \null && hb->num_spare_nodes == 0 &&
+                             hb->num_spare_leaves == 0 && hb->num_free <= hb->num_entries;
+    ensures root: \result != 0 ==> \let node = &hb->root; \forall integer j; 0 <= j < 64 ==>
+              HB_SLOT_FLAGS_OK(node, j, hb_span(hb->height - 1));
+*/
 bool hbitmap_check(const hbitmap_t *hb)
 {
     if (hb == 0)
@@ -2995,6 +3002,25 @@ bool hbitmap_check(const hbitmap_t *hb)
     base[0] = 0;
     if (!node_slots_ok(hb, &hb->root, hb->height - 1u, 0, &r))
         return false;
+    /* Frame i (stack[i], slots of level HB_SCAN_LVL(i)) starts at entry
+     * base[i]; frame i + 1 starts at slot next[i] of frame i; the walk has
+     * passed the entries before HB_CHECK_AT(d), and counted at most those
+     * in used and (one leaf: 4096) in leaves. Variant: round 14 pscan's, a
+     * frame done at next == 64 (a scan moves HB_CHECK_AT(d) a span on, a
+     * push keeps it and lowers 8 - d, a pop keeps it and lowers 10 + d). */
+    /*@ loop invariant d < hb->height;
+        loop invariant frames: \forall integer i; 0 <= i <= d ==>
+          hb_tree(stack[i], HB_SCAN_LVL(i)) && next[i] <= 64 &&
+          base[i] + 64 * hb_span(HB_SCAN_LVL(i)) <= 64 * hb_span(hb->height - 1);
+        loop invariant links: \forall integer i; 0 <= i < d ==> next[i] < 64 &&
+          base[i + 1] == hb_slot_at(base[i], next[i], HB_SCAN_LVL(i));
+        loop invariant counts: used <= HB_CHECK_AT(d) && 4096 * leaves <= HB_CHECK_AT(d) &&
+          nodes <= hb->nodes;
+        loop assigns d, used, nodes, leaves, r, stack[0 .. HBITMAP_MAX_HEIGHT - 1],
+                     next[0 .. HBITMAP_MAX_HEIGHT - 1], base[0 .. HBITMAP_MAX_HEIGHT - 1];
+        loop variant 20 * (64 * hb_span(hb->height - 1) - HB_CHECK_AT(d)) +
+                     (next[d] < 64 ? 8 - d : 10 + d);
+    */
     for (;;) {
         const hb_node_t *n = stack[d];
         unsigned l = hb->height - 1u - d; /* level of n's slots */
@@ -3006,7 +3032,9 @@ bool hbitmap_check(const hbitmap_t *hb)
             next[d]++;
             continue;
         }
-        size_t s = base[d] + ((size_t)k << SHIFT(l));
+        /*@ assert HB_CHECK_AT(d) + hb_span(l) <= 64 * hb_span(hb->height - 1) <= HBITMAP_MAX_ENTRIES; */
+        size_t s = base[d] + span_mul(k, l);
+        /*@ assert s == HB_CHECK_AT(d); */
         if (n->child[k].node == 0) {
             if ((n->full & SLOT_BIT(k)) != 0)
                 used += SPAN(l);
@@ -3021,6 +3049,8 @@ bool hbitmap_check(const hbitmap_t *hb)
             const hb_node_t *c = n->child[k].node;
             if (!node_slots_ok(hb, c, l - 1u, s, &r) || !child_runs_ok(n, k, l, r))
                 return false;
+            if (nodes == hb->nodes)
+                return false; /* more nodes than hb->nodes: the counts differ */
             nodes++;
             d++;
             stack[d] = c;
