@@ -656,6 +656,9 @@ static hb_runs_t group_runs(const hb_leaf_t *lf, unsigned g)
               lf->gpre[g] == lf->gsuf[g] == lf->gmax[g] == (set ? 0 : 512);
     ensures exact: \forall integer g; a / 512 <= g <= (b - 1) / 512 ==>
               hb_group_exact(lf, g, lf->gpre[g], lf->gsuf[g], lf->gmax[g]);
+    ensures keep: \forall integer g; 0 <= g < 8 && (g < a / 512 || (b - 1) / 512 < g) ==>
+              \old(hb_group_exact(lf, g, lf->gpre[g], lf->gsuf[g], lf->gmax[g])) ==>
+              hb_group_exact(lf, g, lf->gpre[g], lf->gsuf[g], lf->gmax[g]);
 */
 static void groups_update(hb_leaf_t *lf, size_t a, size_t b, bool set)
 {
@@ -782,6 +785,8 @@ static bool groups_ok(const hb_leaf_t *lf)
     ensures \forall integer j; a <= j < b ==> (LEAF_USED(lf, j) <==> set != 0);
     ensures \forall integer j; 0 <= j < 4096 && (j < a || b <= j) ==>
               (LEAF_USED(lf, j) <==> \old(LEAF_USED(lf, j)));
+    ensures same: \forall integer g; 0 <= g < 8 && (g < a / 512 || (b - 1) / 512 < g) ==>
+              hb_group_same{Pre,Here}(lf, g);
 */
 static inline size_t leaf_apply(hb_leaf_t *lf, size_t a, size_t b, bool set)
 {
@@ -827,6 +832,7 @@ static inline size_t leaf_apply(hb_leaf_t *lf, size_t a, size_t b, bool set)
         if (keep != 0)
             same += popcount64(keep);
         lf->bits[w] = set ? (old | mask) : (old & ~mask);
+        /*@ assert w == last ==> (b - 1) / 512 == w / 8 && a / 512 == (a / 64) / 8; */
         if (w == last)
             return (b - a) - same;
     }
