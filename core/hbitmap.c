@@ -647,12 +647,18 @@ static hb_runs_t group_runs(const hb_leaf_t *lf, unsigned g)
  * made used (set) or free: a group inside [a, b) is uniform, its words
  * are not read. */
 /*@ requires \valid(lf) && a < b <= 4096;
+    requires \forall integer j; a <= j < b ==> (LEAF_USED(lf, j) <==> set != 0);
     assigns lf->gpre[a / 512 .. (b - 1) / 512], lf->gsuf[a / 512 .. (b - 1) / 512],
             lf->gmax[a / 512 .. (b - 1) / 512];
     ensures \forall integer g; a / 512 <= g <= (b - 1) / 512 ==>
               lf->gpre[g] <= 512 && lf->gsuf[g] <= 512 && lf->gmax[g] <= 512;
     ensures \forall integer g; a <= 512 * g && 512 * g + 512 <= b ==>
               lf->gpre[g] == lf->gsuf[g] == lf->gmax[g] == (set ? 0 : 512);
+    ensures exact: \forall integer g; a / 512 <= g <= (b - 1) / 512 ==>
+              hb_group_exact(lf, g, lf->gpre[g], lf->gsuf[g], lf->gmax[g]);
+    ensures keep: \forall integer g; 0 <= g < 8 && (g < a / 512 || (b - 1) / 512 < g) ==>
+              \old(hb_group_exact(lf, g, lf->gpre[g], lf->gsuf[g], lf->gmax[g])) ==>
+              hb_group_exact(lf, g, lf->gpre[g], lf->gsuf[g], lf->gmax[g]);
 */
 static void groups_update(hb_leaf_t *lf, size_t a, size_t b, bool set)
 {
@@ -661,6 +667,9 @@ static void groups_update(hb_leaf_t *lf, size_t a, size_t b, bool set)
                          lf->gpre[h] <= 512 && lf->gsuf[h] <= 512 && lf->gmax[h] <= 512;
         loop invariant \forall integer h; a / 512 <= h < g && a <= 512 * h && 512 * h + 512 <= b ==>
                          lf->gpre[h] == lf->gsuf[h] == lf->gmax[h] == (set ? 0 : 512);
+        loop invariant same: \forall integer h; 0 <= h < 8 ==> hb_group_same{Pre,Here}(lf, h);
+        loop invariant exact: \forall integer h; a / 512 <= h < g ==>
+                         hb_group_exact{Pre}(lf, h, lf->gpre[h], lf->gsuf[h], lf->gmax[h]);
         loop assigns g, lf->gpre[a / 512 .. (b - 1) / 512], lf->gsuf[a / 512 .. (b - 1) / 512],
                      lf->gmax[a / 512 .. (b - 1) / 512];
         loop variant (b - 1) / 512 + 1 - g;
@@ -669,8 +678,39 @@ static void groups_update(hb_leaf_t *lf, size_t a, size_t b, bool set)
         size_t gs = g * GROUP_ENTRIES;
         size_t v = set ? 0 : GROUP_ENTRIES;
         hb_runs_t r = {v, v, v};
+        /*@ assert uni_used: set != 0 && a <= gs && gs + 512 <= b ==> \forall integer t;
+                     gs <= t < gs + 512 ==> \at(LEAF_USED8(lf, t), Pre) && !hb_run_at{Pre}(lf, t, 1); */
+        /*@ assert uni_wk: \forall integer w, k; 0 <= w < 64 && 0 <= k < 64 ==>
+                     (64 * w + k) / 64 == w && (64 * w + k) % 64 == k; */
+        /*@ assert uni_ends1: set != 0 && a <= gs && gs + 512 <= b ==>
+                     !hb_run_at{Pre}(lf, gs, 1) && !hb_run_at{Pre}(lf, gs + 511, 1); */
+        /*@ assert uni_ends0: set != 0 && a <= gs && gs + 512 <= b ==> hb_run_at{Pre}(lf, gs, 0); */
+        /*@ assert uni_set_wk: set != 0 && a <= gs && gs + 512 <= b ==> \forall integer w, k;
+                     0 <= w < 64 && 0 <= k < 64 && gs <= 64 * w + k < gs + 512 ==>
+                     \at(LEAF_USED(lf, 64 * w + k), Pre); */
+        /*@ assert uni_set_bit: set != 0 && a <= gs && gs + 512 <= b ==> \forall integer w; \forall uint8_t k;
+                     0 <= w < 64 && k < 64 && gs <= 64 * w + k < gs + 512 ==>
+                     (64 * w + k) / 64 == w ==> (64 * w + k) % 64 == k ==>
+                     BIT(\at(lf->bits[w], Pre), k); */
+        /*@ assert uni_endsa: set != 0 && a <= gs && gs + 512 <= b ==>
+                     (\let s0 = gs; \at(LEAF_USED8(lf, s0), Pre)); */
+        /*@ assert uni_endsb: set != 0 && a <= gs && gs + 512 <= b ==>
+                     (\let s0 = gs; \at(LEAF_USED8(lf, s0 + 511), Pre)); */
+        /*@ assert uni_clear_wk: set == 0 && a <= gs && gs + 512 <= b ==> \forall integer w, k;
+                     0 <= w < 64 && 0 <= k < 64 && gs <= 64 * w + k < gs + 512 ==>
+                     !\at(LEAF_USED(lf, 64 * w + k), Pre); */
+        /*@ assert uni_clear_bit: set == 0 && a <= gs && gs + 512 <= b ==> \forall integer w, k;
+                     0 <= w < 64 && 0 <= k < 64 && gs <= 64 * w + k < gs + 512 ==>
+                     (64 * w + k) / 64 == w ==> (64 * w + k) % 64 == k ==>
+                     !BIT(\at(lf->bits[w], Pre), (uint8_t)k); */
+        /*@ assert uni_free: set == 0 && a <= gs && gs + 512 <= b ==> hb_win_free{Pre}(lf, gs, gs + 512) &&
+                     hb_run_at{Pre}(lf, gs, 512); */
+        /*@ assert uni_set: set != 0 && a <= gs && gs + 512 <= b ==> hb_group_exact{Pre}(lf, g, 0, 0, 0); */
+        /*@ assert uni_clear: set == 0 && a <= gs && gs + 512 <= b ==> hb_group_exact{Pre}(lf, g, 512, 512, 512); */
+        /*@ assert uni: a <= gs && gs + 512 <= b ==> hb_group_exact{Pre}(lf, g, v, v, v); */
         if (a > gs || b < gs + GROUP_ENTRIES)
             r = group_runs(lf, g);
+        /*@ assert run: hb_group_exact{Pre}(lf, g, r.pre, r.suf, r.max); */
         lf->gpre[g] = (uint16_t)r.pre;
         lf->gsuf[g] = (uint16_t)r.suf;
         lf->gmax[g] = (uint16_t)r.max;
@@ -745,6 +785,8 @@ static bool groups_ok(const hb_leaf_t *lf)
     ensures \forall integer j; a <= j < b ==> (LEAF_USED(lf, j) <==> set != 0);
     ensures \forall integer j; 0 <= j < 4096 && (j < a || b <= j) ==>
               (LEAF_USED(lf, j) <==> \old(LEAF_USED(lf, j)));
+    ensures same: \forall integer g; 0 <= g < 8 && (g < a / 512 || (b - 1) / 512 < g) ==>
+              hb_group_same{Pre,Here}(lf, g);
 */
 static inline size_t leaf_apply(hb_leaf_t *lf, size_t a, size_t b, bool set)
 {
@@ -790,6 +832,7 @@ static inline size_t leaf_apply(hb_leaf_t *lf, size_t a, size_t b, bool set)
         if (keep != 0)
             same += popcount64(keep);
         lf->bits[w] = set ? (old | mask) : (old & ~mask);
+        /*@ assert w == last ==> (b - 1) / 512 == w / 8 && a / 512 == (a / 64) / 8; */
         if (w == last)
             return (b - a) - same;
     }
