@@ -809,6 +809,26 @@ static void test_checks_reject_corruption(void)
           !hbitmap_check_at(&hb, p2) && hbitmap_check_at(&hb, p1));
     l2->gmax[(p2 % 4096u) / 512u]--;
     CHECK(hbitmap_check(&hb) && hbitmap_check_range(&hb, p2 - 5u, 30));
+    /* the header's counters: one off either way is caught by the whole
+     * walk (a node count below the tree's stops it at the first node too
+     * many), not by the path checks, which do not count */
+    size_t *counters[] = {&hb.nodes, &hb.leaves, &hb.num_free};
+    for (unsigned i = 0; i < sizeof counters / sizeof counters[0]; i++) {
+        size_t keep = *counters[i];
+        *counters[i] = keep - 1u;
+        CHECK(!hbitmap_check(&hb) && hbitmap_check_range(&hb, p1, p2 - p1 + 1u));
+        *counters[i] = keep + 1u;
+        CHECK(!hbitmap_check(&hb) && hbitmap_check_range(&hb, p1, p2 - p1 + 1u));
+        *counters[i] = keep;
+    }
+    size_t nodes = hb.nodes;
+    hb.nodes = 0; /* the first node entered is already one too many */
+    CHECK(!hbitmap_check(&hb));
+    hb.nodes = nodes;
+    hb.num_spare_nodes = 1; /* a prepared pool left over: not a resting state */
+    CHECK(!hbitmap_check(&hb));
+    hb.num_spare_nodes = 0;
+    CHECK(hbitmap_check(&hb));
     hbitmap_destroy(&hb);
     CHECK(fa.live == 0);
     /* a uniform slot over the padding made FULL, its summary to match */
