@@ -1992,7 +1992,7 @@ static void count_splits(const hbitmap_t *hb, size_t first, size_t end, bool set
             node->suf[k], node->max[k], node->gmax[k / 8];
     ensures node->child[k].node == \null;
     ensures set != 0 ==> node->full == (\old(node->full) | ((uint64_t)1 << k));
-    ensures set == 0 ==> node->full == (\old(node->full) & ~((uint64_t)1 << k));
+    ensures set == 0 ==> node->full == BIT_CLEARED(\old(node->full), k);
     ensures node->pre[k] == node->suf[k] == node->max[k] == (set != 0 ? 0 : hb_span(l));
     ensures node->gmax[k / 8] == GROUP_STALE;
     ensures \result <= hb_span(l);
@@ -2173,7 +2173,7 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
       ensures \forall integer g; 0 <= g < 8 ==>
                 node->child[k].leaf->gpre[g] == node->child[k].leaf->gsuf[g] ==
                 node->child[k].leaf->gmax[g] == (BIT(\old(node->full), k) ? 0 : 512);
-      ensures node->full == (\old(node->full) & ~((uint64_t)1 << k));
+      ensures node->full == BIT_CLEARED(\old(node->full), k);
     behavior node:
       assumes l > 0;
       requires 0 < hb->num_spare_nodes <= HBITMAP_SPARE_NODES && hb->nodes < SIZE_MAX;
@@ -2195,13 +2195,16 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
                 node->child[k].node->gpre[g] == node->child[k].node->gsuf[g] ==
                 node->child[k].node->gmax[g] == 8 * (BIT(\old(node->full), k) ? 0 : hb_span(l - 1));
       ensures node->child[k].node->full == (BIT(\old(node->full), k) ? 0xFFFFFFFFFFFFFFFF : 0);
-      ensures node->full == (\old(node->full) & ~((uint64_t)1 << k));
+      ensures node->full == BIT_CLEARED(\old(node->full), k);
     complete behaviors;
     disjoint behaviors;
 */
 static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
 {
     bool full = (node->full & SLOT_BIT(k)) != 0;
+    /* node's FULL flags without slot k's, stored last (read here, before
+     * the new child is written: the proof then needs no frame for them) */
+    uint64_t rest = node->full & ~SLOT_BIT(k);
     if (l == 0) {
         hb_leaf_t *lf = take_leaf(hb);
         /*@ loop invariant 0 <= w <= 64;
@@ -2272,10 +2275,13 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
             c->gsuf[g] = v * HBITMAP_GROUP_SLOTS;
             c->gmax[g] = v * HBITMAP_GROUP_SLOTS;
         }
+        /*@ assert hb->nodes == \at(hb->nodes, Pre) + 1 &&
+                   hb->num_spare_nodes == \at(hb->num_spare_nodes, Pre) - 1 &&
+                   hb->spare_node[hb->num_spare_nodes] == \null; */
         c->full = full ? ALL_ONES : 0;
         node->child[k].node = c;
     }
-    node->full &= ~SLOT_BIT(k);
+    node->full = rest;
 }
 
 /* Stores runs r as the new summary of pointer slot k of node (level l);
