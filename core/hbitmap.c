@@ -2293,6 +2293,8 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
     requires l == 0 ==> hb->leaves > 0;
     requires l > 0 ==> hb->nodes > 0;
     requires RUNS_OK(r, hb_span(l));
+    requires l == 0 ==> \separated(node->child[k].leaf, hb) &&
+               \separated(node->child[k].leaf, node);
     assigns hb->nodes, hb->leaves, node->child[k].node, node->full, node->pre[k],
             node->suf[k], node->max[k], node->gmax[k / 8];
     ensures node->pre[k] <= hb_span(l) && node->suf[k] <= hb_span(l) &&
@@ -2303,6 +2305,8 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
               node->suf[k] == \old(node->suf[k]) && node->max[k] == \old(node->max[k]) &&
               node->gmax[k / 8] == \old(node->gmax[k / 8]);
     ensures \result != 0 ==> node->gmax[k / 8] == GROUP_STALE;
+    ensures exact: l == 0 ==> \old(HB_GROUPS_EXACT(node->child[k].leaf)) ==>
+              HB_GROUPS_EXACT(\old(node->child[k].leaf));
 */
 static inline bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, hb_runs_t r)
 {
@@ -2321,6 +2325,26 @@ static inline bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsig
     }
     store_runs(node, k, r);
     node_groups_stale(node, k, k);
+    /* The leaf's bits are as at Pre (the stores hit node and hb), so are
+     * its free runs and exact group runs (no frame lemma: see RESULTS). */
+    /*@ assert bits: l == 0 ==> \forall integer v; 0 <= v < 64 ==>
+                 \at(node->child[k].leaf, Pre)->bits[v] ==
+                 \at(\at(node->child[k].leaf, Pre)->bits[v], Pre); */
+    /*@ assert win: l == 0 ==> \forall integer i, j;
+                 hb_win_free(\at(node->child[k].leaf, Pre), i, j) <==>
+                 hb_win_free{Pre}(\at(node->child[k].leaf, Pre), i, j); */
+    /*@ assert run: l == 0 ==> \forall integer t, m;
+                 hb_run_at(\at(node->child[k].leaf, Pre), t, m) <==>
+                 hb_run_at{Pre}(\at(node->child[k].leaf, Pre), t, m); */
+    /*@ assert none: l == 0 ==> \forall integer i, j, m;
+                 hb_no_run(\at(node->child[k].leaf, Pre), i, j, m) <==>
+                 hb_no_run{Pre}(\at(node->child[k].leaf, Pre), i, j, m); */
+    /*@ assert used: l == 0 ==> \forall integer j; 0 <= j < 4096 ==>
+                 (LEAF_USED8(\at(node->child[k].leaf, Pre), j) <==>
+                  \at(LEAF_USED8(\at(node->child[k].leaf, Pre), j), Pre)); */
+    /*@ assert keep: l == 0 ==> \forall integer g, p, s, mx; 0 <= g < 8 && 0 <= p && 0 <= s ==>
+                 hb_group_exact{Pre}(\at(node->child[k].leaf, Pre), g, p, s, mx) ==>
+                 hb_group_exact(\at(node->child[k].leaf, Pre), g, p, s, mx); */
     return true;
 }
 
