@@ -35,8 +35,8 @@
 #      VMM_WP_TIMEOUT=<s> (default 10), VMM_WP_JOBS=<n> frama-c runs at once
 #      (default 2 x nproc when replaying, nproc in `update` mode or when
 #      the cache dir is empty), VMM_WP_PAR=<n> WP's -wp-par per run
-#      (default 8 when replaying, 2 when the cache dir is empty, else
-#      JOBS / shards), VMM_WP_FLAGS=<options> (extra frama-c options of
+#      (default 8 when replaying, 2 in `update` mode or when the cache dir
+#      is empty), VMM_WP_FLAGS=<options> (extra frama-c options of
 #      every run, for experiments).
 # No global -wp-split (it made 3443 goals): the auto-search strategy wp:split
 # splits only a goal the prover failed on, wp:range does bit positions.
@@ -78,20 +78,19 @@ TIMEOUT=${VMM_WP_TIMEOUT:-10}
 # limit and left most of the work to the retries (round 13: 1043 s). So a
 # cold replay runs nproc frama-c with -wp-par 2: CVC4 on every core, WP
 # building the next goals meanwhile.
+# An update / rebuild run is prover work too, as a cold replay (at -wp-par
+# 1 the second core idled whenever one shard was left: round 14's rebuild
+# took 755 s against a cold replay's 617 s).
 COLD=
 if [[ $CACHE_MODE == replay && -z $(find "$CACHE" -maxdepth 1 -name '*.json' -print -quit 2>/dev/null) ]]; then
   COLD=1
-  JOBS=${VMM_WP_JOBS:-$(nproc)}
-  REPLAY_PAR=2
-elif [[ $CACHE_MODE == replay || $CACHE_MODE == offline ]]; then
+fi
+if [[ -z $COLD && ($CACHE_MODE == replay || $CACHE_MODE == offline) ]]; then
   JOBS=${VMM_WP_JOBS:-$(($(nproc) * 2))}
-  REPLAY_PAR=8
+  WP_PAR=${VMM_WP_PAR:-8}
 else
-  # update / rebuild: prover work, as a cold replay (with -wp-par 1 the
-  # second core idled whenever one shard was left: round 14's rebuild took
-  # 755 s against a cold replay's 617 s).
   JOBS=${VMM_WP_JOBS:-$(nproc)}
-  REPLAY_PAR=2
+  WP_PAR=${VMM_WP_PAR:-2}
 fi
 
 # unit_source/unit_flags NAME: the file a unit proves, and its extra flags
@@ -239,8 +238,6 @@ for unit in $UNITS; do
   rm -rf "${OUT:?}/$unit"
 done
 mapfile -t shards < <(printf '%s\n' "${shards[@]}" | sort -s -k1,1gr | cut -d' ' -f2-)
-WP_PAR=${REPLAY_PAR:-$((JOBS / ${#shards[@]} > 1 ? JOBS / ${#shards[@]} : 1))}
-WP_PAR=${VMM_WP_PAR:-$WP_PAR}
 start=$(date +%s)
 for spec in "${shards[@]}"; do
   while (($(jobs -rp | wc -l) >= JOBS)); do wait -n || true; done
@@ -257,9 +254,9 @@ shard_open() {
 # A replay runs 2 x nproc frama-c with -wp-par 8: when the cache misses
 # (a changed goal) that is up to 16 provers a core, and CVC4's
 # 10 s limit may then cut a goal that proves alone in 1 s. So a shard that
-# left a goal unproved is run again, alone, with -wp-par 1; its second
+# left a goal unproved (in any mode) is run again, alone, with -wp-par 1; its second
 # report is the verdict (a goal that does not prove fails both runs).
-if [[ -n $REPLAY_PAR && -z ${VMM_WP_PAR:-} ]]; then
+if [[ -z ${VMM_WP_PAR:-} ]]; then
   for spec in "${shards[@]}"; do
     # shellcheck disable=SC2086
     if shard_open $spec; then
