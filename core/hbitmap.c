@@ -2932,7 +2932,9 @@ static bool slot_flags_ok(const hb_node_t *node, unsigned j, hb_runs_t s, size_t
 static bool node_slots_ok(const hbitmap_t *hb, const hb_node_t *node, unsigned l, size_t base,
                           hb_runs_t *runs)
 {
-    size_t cs = SPAN(l), gs = cs * HBITMAP_GROUP_SLOTS;
+    size_t cs = SPAN(l);
+    /*@ assert cs == hb_span(l) && cs <= 18014398509481984; */
+    size_t gs = cs * HBITMAP_GROUP_SLOTS;
     hb_runs_t r = {0, 0, 0};
     /* slots [0, whole) end at or below num_entries, [0, some) start below */
     size_t below = hb->num_entries > base ? hb->num_entries - base : 0;
@@ -2958,6 +2960,8 @@ static bool node_slots_ok(const hbitmap_t *hb, const hb_node_t *node, unsigned l
             hb_runs_t s = {node->pre[j], node->suf[j], node->max[j]};
             if (!slot_flags_ok(node, j, s, cs, some))
                 return false;
+            /*@ ghost lemma_hb_mul_mono(i + 1u, 8u, cs); */
+            /*@ assert cs * i + cs == cs * (i + 1); */
             gr = runs_cat(gr, cs * i, s, cs);
         }
         if (!group_runs_ok(node, g, gr))
