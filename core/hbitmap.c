@@ -1105,6 +1105,7 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
     unsigned end = k % HBITMAP_GROUP_SLOTS == 0 ? k
                                                 : (k / HBITMAP_GROUP_SLOTS + 1u) * HBITMAP_GROUP_SLOTS;
     /*@ assert end % 8 == 0 && k <= end <= 64; */
+    /*@ ghost lemma_hb_mul_mono(k, 64u, cs); */
     /*@ assert 0 <= k <= 64 ==> 0 <= k * cs <= 64 * cs; */
     /*@ loop invariant \at(k, Pre) <= k <= end;
         loop invariant r <= \at(*run, Pre) + k * cs;
@@ -1121,6 +1122,7 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
         r = node->pre[k] == cs ? r + cs : node->suf[k];
     }
     /*@ assert k == 8 * (k / 8); */
+    /*@ ghost lemma_hb_mul_eq(k, 8u * (k / 8u), cs); */
     /*@ assert 0 <= k <= 64 ==> 8 * (k / 8) * cs == k * cs; */
     /*@ loop invariant \at(k, Pre) <= 8 * g && g <= 8;
         loop invariant r <= \at(*run, Pre) + 8 * g * cs;
