@@ -1106,6 +1106,7 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
     unsigned end = k % HBITMAP_GROUP_SLOTS == 0 ? k
                                                 : (k / HBITMAP_GROUP_SLOTS + 1u) * HBITMAP_GROUP_SLOTS;
     /*@ assert end % 8 == 0 && k <= end <= 64; */
+    /*@ ghost lemma_hb_mul_mono(k, 64u, cs); */
     /*@ assert 0 <= k <= 64 ==> 0 <= k * cs <= 64 * cs; */
     /*@ loop invariant \at(k, Pre) <= k <= end;
         loop invariant r <= \at(*run, Pre) + k * cs;
@@ -1122,6 +1123,7 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
         r = node->pre[k] == cs ? r + cs : node->suf[k];
     }
     /*@ assert k == 8 * (k / 8); */
+    /*@ ghost lemma_hb_mul_eq(k, 8u * (k / 8u), cs); */
     /*@ assert 0 <= k <= 64 ==> 8 * (k / 8) * cs == k * cs; */
     /*@ loop invariant \at(k, Pre) <= 8 * g && g <= 8;
         loop invariant r <= \at(*run, Pre) + 8 * g * cs;
@@ -2933,7 +2935,9 @@ static bool slot_flags_ok(const hb_node_t *node, unsigned j, hb_runs_t s, size_t
 static bool node_slots_ok(const hbitmap_t *hb, const hb_node_t *node, unsigned l, size_t base,
                           hb_runs_t *runs)
 {
-    size_t cs = SPAN(l), gs = cs * HBITMAP_GROUP_SLOTS;
+    size_t cs = SPAN(l);
+    /*@ assert cs == hb_span(l) && cs <= 18014398509481984; */
+    size_t gs = cs * HBITMAP_GROUP_SLOTS;
     hb_runs_t r = {0, 0, 0};
     /* slots [0, whole) end at or below num_entries, [0, some) start below */
     size_t below = hb->num_entries > base ? hb->num_entries - base : 0;
@@ -2959,6 +2963,8 @@ static bool node_slots_ok(const hbitmap_t *hb, const hb_node_t *node, unsigned l
             hb_runs_t s = {node->pre[j], node->suf[j], node->max[j]};
             if (!slot_flags_ok(node, j, s, cs, some))
                 return false;
+            /*@ ghost lemma_hb_mul_mono(i + 1u, 8u, cs); */
+            /*@ assert cs * i + cs == cs * (i + 1); */
             gr = runs_cat(gr, cs * i, s, cs);
         }
         if (!group_runs_ok(node, g, gr))
