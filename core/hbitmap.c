@@ -1645,92 +1645,88 @@ vmm_status_t hbitmap_test(const hbitmap_t *hb, size_t i, bool *is_set)
 }
 
 /* Returns the first entry of [first, end) that is used (want_set) or free,
- * or end. One walk over the slots the range touches (explicit stack of at
- * most height nodes): a uniform slot is answered at once, a leaf piece by
- * its words, a node entered. */
+ * or end. One walk over the slots the range touches, a slot at a time at
+ * the deepest node holding it: a uniform slot is answered by its flag, a
+ * leaf piece by its words, a node entered. After a node's last slot the
+ * walk goes down again from the root (no stack: at most height - 1 steps
+ * for each node it leaves). */
 /*@ requires HB_READABLE(hb);
     requires first <= end <= hb->num_entries;
     assigns \nothing;
     ensures first <= \result <= end;
     ensures hb_none_is(hb, first, \result, want_set);
-    ensures \result < end ==> (HB_USED(hb, \result) <==> want_set != 0);
+    ensures \result < end ==> (hb_at(hb, \result) <==> want_set != 0);
 */
 static size_t range_scan(const hbitmap_t *hb, size_t first, size_t end, bool want_set)
 {
-    const hb_node_t *stack[HBITMAP_MAX_HEIGHT];
-    size_t base[HBITMAP_MAX_HEIGHT];
-    unsigned next[HBITMAP_MAX_HEIGHT], last[HBITMAP_MAX_HEIGHT];
-    unsigned d = 0;
     if (first >= end)
         return end;
-    stack[0] = &hb->root;
-    base[0] = 0;
-    next[0] = SLOT_OF(first, 0, hb->height - 1u);
-    last[0] = SLOT_OF(end - 1u, 0, hb->height - 1u);
-    /*@ assert hb_frame(hb, stack[0], hb->height - 1, 0); */
-    /* Frame i (stack[i], slots of level HB_SCAN_LVL(i)) stands for the
-     * entries from base[i]; the slot ranges [next[i], last[i]] end inside [first,
-     * end); frame i + 1 is the node in slot next[i] of frame i; every entry
-     * before the top frame's slot next[d] is in the other state. */
-    /*@ loop invariant d < hb->height;
-        loop invariant \forall integer i; 0 <= i <= d ==>
-          hb_frame(hb, stack[i], HB_SCAN_LVL(i), base[i]) &&
-          last[i] < 64 && next[i] <= last[i] + 1 &&
-          base[i] + last[i] * hb_span(HB_SCAN_LVL(i)) < end &&
-          \min(end, base[i] + 64 * hb_span(HB_SCAN_LVL(i))) <=
-            base[i] + (last[i] + 1) * hb_span(HB_SCAN_LVL(i)) &&
-          first < base[i] + (next[i] + 1) * hb_span(HB_SCAN_LVL(i)) &&
-          base[i] + 64 * hb_span(HB_SCAN_LVL(i)) <= 64 * hb_span(hb->height - 1);
-        loop invariant \forall integer i; 0 <= i < d ==> next[i] <= last[i] &&
-          base[i + 1] == base[i] + next[i] * hb_span(HB_SCAN_LVL(i));
-        loop invariant hb_none_is(hb, first, HB_SCAN_POS(d), want_set);
-        loop assigns d, stack[0 .. HBITMAP_MAX_HEIGHT - 1], base[0 .. HBITMAP_MAX_HEIGHT - 1],
-                     next[0 .. HBITMAP_MAX_HEIGHT - 1], last[0 .. HBITMAP_MAX_HEIGHT - 1];
-        loop variant 20 * (64 * hb_span(hb->height - 1) - HB_SCAN_AT(d)) +
-                     (next[d] <= last[d] ? 8 - d : 10 + d);
+    const hb_node_t *node = &hb->root;
+    unsigned l = hb->height - 1u; /* level of node's slots */
+    size_t base = 0;              /* node's first entry */
+    size_t p = first;             /* the entry looked at: [first, p) is done */
+    unsigned k = SLOT_OF(p, base, l);
+    /*@ assert root: hb_frame(hb, node, l, base) && k == p / hb_span(l) && p < 64 * hb_span(l); */
+    /*@ assert root_slot: k * hb_span(l) <= p < k * hb_span(l) + hb_span(l) && k < 64; */
+    /*@ loop invariant l < hb->height;
+        loop invariant hb_frame(hb, node, l, base);
+        loop invariant k < 64 && base + k * hb_span(l) <= p < base + k * hb_span(l) + hb_span(l);
+        loop invariant base + 64 * hb_span(l) <= hb_span(hb->height);
+        loop invariant first <= p < end;
+        loop invariant hb_none_is(hb, first, p, want_set);
+        loop assigns node, l, base, p, k;
+        loop variant 8 * (end - p) + l;
     */
     for (;;) {
-        unsigned l = hb->height - 1u - d; /* level of the slots of stack[d] */
-        if (next[d] > last[d]) {
-            if (d == 0)
-                return end;
-            d--;
-            next[d]++;
+        size_t s = base + span_mul(k, l); /* slot k's first entry */
+        if (node->child[k].node != 0 && l > 0) {
+            /*@ assert child: hb_frame(hb, node->child[k].node, l - 1, s); */
+            /*@ assert child_in: s + hb_span(l) == hb_slot_at(base, k + 1, l) <= base + 64 * hb_span(l); */
+            /*@ assert child_span: hb_span(l) == 64 * hb_span(l - 1); */
+            node = node->child[k].node;
+            base = s;
+            l--;
+            k = SLOT_OF(p, base, l);
+            /*@ assert child_k: k == (p - base) / hb_span(l) && p - base < 64 * hb_span(l); */
+            /*@ assert child_slot: k * hb_span(l) <= p - base < k * hb_span(l) + hb_span(l) && k < 64; */
             continue;
         }
-        const hb_node_t *node = stack[d];
-        unsigned k = next[d];
-        /*@ assert hb_frame(hb, node, l, base[d]); */
-        /* uniform slots of the other state before the last: skipped together */
-        uint64_t other = want_set ? ~node->full : node->full;
-        /*@ loop invariant next[d] <= k <= last[d];
-            loop invariant hb_none_is(hb, first, \min(end, base[d] + k * hb_span(l)), want_set);
-            loop assigns k;
-            loop variant last[d] - k;
-        */
-        while (k < last[d] && node->child[k].node == 0 && (other & SLOT_BIT(k)) != 0)
-            k++;
-        next[d] = k;
-        size_t s = base[d] + span_mul(k, l);
-        size_t a = MAX(first, s), b = MIN(end, s + SPAN(l));
         if (node->child[k].node == 0) {
+            /*@ assert uniform: \forall integer j;
+                  base + k * hb_span(l) <= j < base + k * hb_span(l) + hb_span(l) ==>
+                    (hb_at(hb, j) <==> BIT(node->full, k)); */
+            /*@ assert uniform_p: hb_at(hb, p) <==> BIT(node->full, k); */
             if (((node->full & SLOT_BIT(k)) != 0) == want_set)
-                return a;
-            next[d]++;
-            continue;
-        }
-        if (l == 0) {
-            size_t q = leaf_scan(node->child[k].leaf, a - s, b - s, want_set);
-            if (q < b - s)
+                return p;
+        } else {
+            /*@ assert leaf_frame: l == 0 && \forall integer j;
+                  base + k * 4096 <= j < base + k * 4096 + 4096 ==>
+                    (hb_at(hb, j) <==> LEAF_USED(node->child[k].leaf, j - (base + k * 4096))); */
+            /*@ assert leaf_span: hb_span(l) == 4096; */
+            /*@ assert leaf_s: s == base + k * 4096; */
+            /*@ assert leaf: \forall integer j; s <= j < s + 4096 ==>
+                  (hb_at(hb, j) <==> LEAF_USED(node->child[k].leaf, j - s)); */
+            size_t b = MIN(end, s + SPAN(0));
+            size_t q = leaf_scan(node->child[k].leaf, p - s, b - s, want_set);
+            if (q < b - s) {
+                /*@ assert leaf_found: hb_none_is(hb, first, s + q, want_set); */
                 return s + q;
-            next[d]++;
+            }
+        }
+        /*@ assert slot_done: hb_none_is(hb, first, \min(end, s + hb_span(l)), want_set); */
+        p = s + SPAN(l); /* slot k is done */
+        if (p >= end)
+            return end;
+        if (k < 63u) {
+            k++;
             continue;
         }
-        d++;
-        stack[d] = node->child[k].node;
-        base[d] = s;
-        next[d] = SLOT_OF(a, s, l - 1u);
-        last[d] = SLOT_OF(b - 1u, s, l - 1u);
+        node = &hb->root;
+        l = hb->height - 1u;
+        base = 0;
+        k = SLOT_OF(p, base, l);
+        /*@ assert root_again: hb_frame(hb, node, l, base) && k == p / hb_span(l) && p < 64 * hb_span(l); */
+        /*@ assert root_again_slot: k * hb_span(l) <= p < k * hb_span(l) + hb_span(l) && k < 64; */
     }
 }
 

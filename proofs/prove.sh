@@ -20,7 +20,11 @@
 # precondition: "<unit>:<caller>@<callee>_requires_<n>").
 # A unit may be shared out between parallel frama-c runs (proofs/<unit>.shards):
 # with the cache, generating and simplifying the goals is nearly all the
-# work, and WP does it on one core per run. Every frama-c loads
+# work, and WP does it on one core per run. A shard line may also name an
+# extra logic file (lemmas that only its functions use, e.g.
+# proofs/hbitmap-frame.acsl): only that run loads it, and it proves that
+# file's lemmas too (see shard_fcts), so the other shards' tasks, hence the
+# committed cache, do not change. Every frama-c loads
 # proofs/wp_gc.ml (a larger OCaml minor heap: same goals, less CPU).
 # Exit: 0 every goal proved, 1 a goal unproved or a Frama-C error,
 #       77 Frama-C (or Why3) missing: the test is skipped, never passed.
@@ -103,8 +107,14 @@ fi
 unit_source() { echo "core/$1.c"; }
 unit_flags() { [[ $1 == hbitmap ]] && echo "-c11 -rte-no-pointer-call" || true; }
 # names FILE: the function names listed in FILE (comments and a shard line's
-# options dropped), comma-separated.
-names() { sed 's/#.*//' "$1" | tr -s ' \n' '\n' | grep -v '^-' | tr '\n' ',' | sed 's/^,*//; s/,*$//'; }
+# options and extra logic files dropped), comma-separated.
+names() {
+  sed 's/#.*//' "$1" | tr -s ' \n' '\n' | grep -v -e '^-' -e '\.acsl$' | tr '\n' ',' |
+    sed 's/^,*//; s/,*$//'
+}
+# lemma_names FILE: the lemmas an ACSL file declares (`lemma NAME:` or
+# `lemma NAME{L}:` at the start of a line), comma-separated.
+lemma_names() { grep -oP '^\s*lemma\s+\K\w+' "$1" | paste -sd, || true; }
 # unit_shards NAME: how many frama-c runs prove the unit: one per line of
 # proofs/NAME.shards (if any) plus one for the rest. Shards only share out
 # the work (WP generates and simplifies the goals of one run on one core,
@@ -116,17 +126,38 @@ unit_shards() {
 }
 # shard_fcts NAME N: frama-c's function selection for shard N of the unit.
 # Shard N >= 1 is line N of proofs/NAME.shards (-wp-fct; a word starting with
-# "-" on the line is a frama-c option of that run only). Shard 0 is the
+# "-" on the line is a frama-c option of that run only; a word ending in
+# .acsl is an extra logic file of that run only, see below). Shard 0 is the
 # rest: every function in no shard line and not in proofs/NAME.skip (the
 # functions without a contract yet, not handed to WP), so a new function
 # is always proved somewhere; then a second WP pass proves the lemmas
 # (-wp-prop=@lemma), which WP leaves out of a run that skips functions.
+# An extra logic file (path from the repository's root, e.g.
+# proofs/hbitmap-frame.acsl on range_scan's line) holds lemmas that only
+# that shard's functions use. Any lemma (or axiomatic block) added to
+# proofs/<unit>.acsl goes into every task of the unit and reorders the
+# Why3 theories of every task, so the whole committed cache misses (round
+# 15, pz3); an extra file changes nothing outside its shard. The run
+# force-includes it after the unit's file (-cpp-extra-args: repeated, the
+# option appends, Frama-C 25; gcc takes "-includeFILE" joined), and proves
+# its lemmas in a second pass (-then: every function back in the selection
+# but no new RTE annotation, only those lemmas by name, -wp-prop): each
+# lemma is proved once, there, and the report's "(lemmas)" count has them.
+# Such a file holds logic only (a ghost C function in it would be seen by
+# no other shard); the rest shard's lemma pass never loads it.
 shard_fcts() {
   local shards=$ROOT/proofs/$1.shards skip=$ROOT/proofs/$1.skip
   if (($2 > 0)); then
-    local line
+    local line opts lemmas="" f
     line=$(sed 's/#.*//' "$shards" | grep '[a-z]' | sed -n "$2p" | tr -s ' ' '\n' | grep .)
-    echo "-wp-fct $(grep -v '^-' <<<"$line" | paste -sd,) $(grep '^-' <<<"$line" | paste -sd' ')"
+    opts=$(grep '^-' <<<"$line" | paste -sd' ' || true)
+    for f in $(grep '\.acsl$' <<<"$line" || true); do
+      opts="$opts -cpp-extra-args=-include$ROOT/$f"
+      lemmas="$lemmas,$(lemma_names "$ROOT/$f")"
+    done
+    lemmas=$(sed 's/^,*//; s/,*$//; s/,,*/,/g' <<<"$lemmas")
+    [[ -z $lemmas ]] || opts="$opts -then -wp-fct= -wp-no-rte -wp-prop=$lemmas -wp"
+    echo "-wp-fct $(grep -v -e '^-' -e '\.acsl$' <<<"$line" | paste -sd,) $opts"
     return
   fi
   local skipped=""
@@ -139,6 +170,10 @@ shard_fcts() {
 for unit in $UNITS; do
   [[ -f $ROOT/$(unit_source "$unit") && -f $ROOT/proofs/$unit.acsl ]] ||
     { echo "prove.sh: unknown unit $unit"; exit 1; }
+  [[ -f $ROOT/proofs/$unit.shards ]] || continue
+  for f in $(sed 's/#.*//' "$ROOT/proofs/$unit.shards" | tr -s ' ' '\n' | grep '\.acsl$' || true); do
+    [[ -f $ROOT/$f ]] || { echo "prove.sh: no file $f (a shard line of proofs/$unit.shards)"; exit 1; }
+  done
 done
 
 for tool in frama-c why3; do
