@@ -2174,6 +2174,7 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
                 node->child[k].leaf->gpre[g] == node->child[k].leaf->gsuf[g] ==
                 node->child[k].leaf->gmax[g] == (BIT(\old(node->full), k) ? 0 : 512);
       ensures node->full == BIT_CLEARED(\old(node->full), k);
+      ensures exact: HB_GROUPS_EXACT(node->child[k].leaf);
     behavior node:
       assumes l > 0;
       requires 0 < hb->num_spare_nodes <= HBITMAP_SPARE_NODES && hb->nodes < SIZE_MAX;
@@ -2226,6 +2227,9 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
             lf->gsuf[g] = v;
             lf->gmax[g] = v;
         }
+        /*@ assert pool: hb->leaves == \at(hb->leaves, Pre) + 1 &&
+                   hb->num_spare_leaves == \at(hb->num_spare_leaves, Pre) - 1 &&
+                   hb->spare_leaf[hb->num_spare_leaves] == \null; */
         /* The slot holds the leaf. Its address is stored through both
          * members of the union (the same bytes twice: callers test .node
          * for "pointer slot", then read .leaf); the round trip through
@@ -2282,6 +2286,9 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
         node->child[k].node = c;
     }
     node->full = rest;
+    /* A uniform leaf's group runs are exact (at the end: node->full is
+     * stored in the words' memory, so the fact needs no frame). */
+    /*@ ghost if (l == 0) lemma_hb_leaf_uniform(node->child[k].leaf, full); */
 }
 
 /* Stores runs r as the new summary of pointer slot k of node (level l);
