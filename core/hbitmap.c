@@ -1451,6 +1451,7 @@ static size_t free_subtree(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned 
       ensures hb->nodes == 0 && hb->leaves == 0;
       ensures hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0;
       ensures \forall integer i; 0 <= i < num_entries ==> !HB_USED(hb, i);
+      ensures leaves: hb_leaves_exact(&hb->root, hb->height - 1);
     complete behaviors;
     disjoint behaviors;
 */
