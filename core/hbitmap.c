@@ -344,7 +344,7 @@ static size_t words_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t to, s
         /*@ assert pre_end: pre < avail ==> BIT(x, pre) && BIT(lf->bits[w], b + pre) &&
                      LEAF_USED(lf, base + pre); */
         /*@ assert pre_w: \forall integer k; b <= k < b + pre ==> !BIT(lf->bits[w], (uint8_t)k); */
-        /*@ assert hb_win_free(lf, \max(from, base - r), base + pre); */
+        /*@ ghost lemma_hb_win_grow(lf, from, r, w, b, pre); */
         /*@ assert run_used: r != \at(*run, Pre) + (base - from) ==>
                      from <= base - r - 1 && LEAF_USED8(lf, base - r - 1); */
         /*@ assert before: \forall integer o; from - \at(*run, Pre) <= o < base - r &&
@@ -382,6 +382,7 @@ static size_t words_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t to, s
                          !hb_inner_fits(lf->bits[w], o - 64 * w, n); */
         }
         r = clz64(lf->bits[w]); /* the free suffix starts a new run */
+        /*@ ghost lemma_hb_win_word(lf, w, 64 - r, 64); */
         /*@ assert suf: hb_win_free(lf, 64 * w + 64 - r, 64 * w + 64) && r < 64 - b - pre &&
                      BIT(lf->bits[w], 63 - r) && LEAF_USED8(lf, 64 * w + 63 - r) &&
                      LEAF_USED(lf, 64 * w + 63 - r) && BIT(lf->bits[w], (uint8_t)(63 - r)); */

@@ -27,7 +27,8 @@
 # Env: VMM_WP_CACHE=<dir> (default proofs/wp-cache, committed: WP keys it by
 #      goal, so a changed goal is simply proved again),
 #      VMM_WP_CACHE_MODE=<mode> (default replay: read the cache, prove what is
-#      missing, never write the committed folder; `update` to refresh it; to
+#      missing, never write the committed folder; `update` to refresh it,
+#      keeping only "valid" answers: a timeout is retried, never stored; to
 #      prune it, run with VMM_WP_CACHE=<empty dir> VMM_WP_CACHE_MODE=update and
 #      replace proofs/wp-cache by that dir),
 #      VMM_WP_SESSION=<dir> (default proofs/wp-session, committed: the
@@ -256,7 +257,18 @@ shard_open() {
 # 10 s limit may then cut a goal that proves alone in 1 s. So a shard that
 # left a goal unproved (in any mode) is run again, alone, with -wp-par 1; its second
 # report is the verdict (a goal that does not prove fails both runs).
+# drop_failed_answers: in a mode that writes the cache (update, rebuild),
+# deletes every cached answer that is not "valid". WP reuses a cached
+# timeout for the same time limit, so without this the retry below would
+# read the first pass's (load-made) timeout back instead of running CVC4,
+# and the folder, once committed, would hand it to every later run.
+drop_failed_answers() {
+  [[ $CACHE_MODE == update || $CACHE_MODE == rebuild ]] || return 0
+  find "$CACHE" -maxdepth 1 -name '*.json' -exec grep -LE '"verdict": *"valid"' {} + |
+    xargs -r rm -f
+}
 if [[ -z ${VMM_WP_PAR:-} ]]; then
+  drop_failed_answers
   for spec in "${shards[@]}"; do
     # shellcheck disable=SC2086
     if shard_open $spec; then
@@ -266,6 +278,7 @@ if [[ -z ${VMM_WP_PAR:-} ]]; then
     fi
   done
 fi
+drop_failed_answers
 secs=$(($(date +%s) - start))
 rc=0
 reports=()
