@@ -1454,6 +1454,7 @@ static size_t free_subtree(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned 
       ensures hb->nodes == 0 && hb->leaves == 0;
       ensures hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0;
       ensures \forall integer i; 0 <= i < num_entries ==> !HB_USED(hb, i);
+      ensures leaves: hb_leaves_exact(&hb->root, hb->height - 1);
     complete behaviors;
     disjoint behaviors;
 */
@@ -2173,6 +2174,7 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
                 node->child[k].leaf->gpre[g] == node->child[k].leaf->gsuf[g] ==
                 node->child[k].leaf->gmax[g] == (BIT(\old(node->full), k) ? 0 : 512);
       ensures node->full == BIT_CLEARED(\old(node->full), k);
+      ensures exact: HB_GROUPS_EXACT(node->child[k].leaf);
     behavior node:
       assumes l > 0;
       requires 0 < hb->num_spare_nodes <= HBITMAP_SPARE_NODES && hb->nodes < SIZE_MAX;
@@ -2225,6 +2227,9 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
             lf->gsuf[g] = v;
             lf->gmax[g] = v;
         }
+        /*@ assert pool: hb->leaves == \at(hb->leaves, Pre) + 1 &&
+                   hb->num_spare_leaves == \at(hb->num_spare_leaves, Pre) - 1 &&
+                   hb->spare_leaf[hb->num_spare_leaves] == \null; */
         /* The slot holds the leaf. Its address is stored through both
          * members of the union (the same bytes twice: callers test .node
          * for "pointer slot", then read .leaf); the round trip through
@@ -2281,6 +2286,9 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
         node->child[k].node = c;
     }
     node->full = rest;
+    /* A uniform leaf's group runs are exact (at the end: node->full is
+     * stored in the words' memory, so the fact needs no frame). */
+    /*@ ghost if (l == 0) lemma_hb_leaf_uniform(node->child[k].leaf, full); */
 }
 
 /* Stores runs r as the new summary of pointer slot k of node (level l);
@@ -2360,6 +2368,59 @@ static inline void free_count_update(hbitmap_t *hb, size_t n, bool set)
     hb->num_free = set ? hb->num_free - n : hb->num_free + n;
 }
 
+/* Sets (set) or clears entries [a, b) of leaf lf (offsets), keeping the
+ * free count and the runs of lf's groups: leaf_slot_apply's work inside
+ * the leaf. Returns nothing; it cannot fail. */
+/*@ requires \valid(hb) && \valid(lf) && \separated(lf, hb);
+    requires a < b <= 4096;
+    requires \forall integer g; 0 <= g < 8 ==>
+               lf->gpre[g] <= 512 && lf->gsuf[g] <= 512 && lf->gmax[g] <= 512;
+    requires set != 0 ==> (b - a) - hb_leaf_same(lf, a, b, 1) <= hb->num_free;
+    requires set == 0 ==> hb->num_free + ((b - a) - hb_leaf_same(lf, a, b, 0)) <= SIZE_MAX;
+    assigns hb->num_free, lf->bits[a / 64 .. (b - 1) / 64], lf->gpre[a / 512 .. (b - 1) / 512],
+            lf->gsuf[a / 512 .. (b - 1) / 512], lf->gmax[a / 512 .. (b - 1) / 512];
+    ensures set != 0 ==> \old(hb->num_free) - (b - a) <= hb->num_free <= \old(hb->num_free);
+    ensures set == 0 ==> \old(hb->num_free) <= hb->num_free <= \old(hb->num_free) + (b - a);
+    ensures free_set: set != 0 ==>
+              hb->num_free == \old(hb->num_free - ((b - a) - hb_leaf_same(lf, a, b, 1)));
+    ensures free_clear: set == 0 ==>
+              hb->num_free == \old(hb->num_free + ((b - a) - hb_leaf_same(lf, a, b, 0)));
+    ensures \forall integer j; a <= j < b ==> (LEAF_USED(lf, j) <==> set != 0);
+    ensures \forall integer j; 0 <= j < 4096 && (j < a || b <= j) ==>
+              (LEAF_USED(lf, j) <==> \old(LEAF_USED(lf, j)));
+    ensures \forall integer g; 0 <= g < 8 ==>
+              lf->gpre[g] <= 512 && lf->gsuf[g] <= 512 && lf->gmax[g] <= 512;
+    ensures exact: \old(HB_GROUPS_EXACT(lf)) ==> HB_GROUPS_EXACT(lf);
+*/
+static inline void leaf_count_apply(hbitmap_t *hb, hb_leaf_t *lf, size_t a, size_t b, bool set)
+{
+    free_count_update(hb, leaf_apply(lf, a, b, set), set);
+    /* The groups outside [a / 512, (b - 1) / 512] keep their bits, so
+     * their stored runs stay exact (one unfolding of a definition a step;
+     * A / B: the first / past-the-last entry of the groups rewritten). */
+    /*@ assert same: \forall integer g; 0 <= g < 8 && (g < a / 512 || (b - 1) / 512 < g) ==>
+                 hb_group_same{Pre,Here}(lf, g); */
+    /*@ assert wd: \forall integer v; 0 <= v < (512 * (a / 512)) / 64 ||
+                 (512 * ((b - 1) / 512) + 512) / 64 <= v < 64 ==>
+                 lf->bits[v] == \at(lf->bits[v], Pre); */
+    /*@ assert used: \forall integer j; 0 <= j < 512 * (a / 512) ||
+                 512 * ((b - 1) / 512) + 512 <= j < 4096 ==>
+                 (LEAF_USED8(lf, j) <==> \at(LEAF_USED8(lf, j), Pre)); */
+    /*@ assert win: \forall integer i, j; 0 <= i && j <= 512 * (a / 512) ||
+                 512 * ((b - 1) / 512) + 512 <= i && j <= 4096 ==>
+                 (hb_win_free(lf, i, j) <==> hb_win_free{Pre}(lf, i, j)); */
+    /*@ assert run: \forall integer t, m; 0 <= t && t + m <= 512 * (a / 512) ||
+                 512 * ((b - 1) / 512) + 512 <= t && t + m <= 4096 ==>
+                 (hb_run_at(lf, t, m) <==> hb_run_at{Pre}(lf, t, m)); */
+    /*@ assert none: \forall integer i, j, m; 0 <= i && j <= 512 * (a / 512) ||
+                 512 * ((b - 1) / 512) + 512 <= i && j <= 4096 ==>
+                 (hb_no_run(lf, i, j, m) <==> hb_no_run{Pre}(lf, i, j, m)); */
+    /*@ assert out: \forall integer g; 0 <= g < 8 && (g < a / 512 || (b - 1) / 512 < g) ==>
+                 hb_group_exact{Pre}(lf, g, lf->gpre[g], lf->gsuf[g], lf->gmax[g]) ==>
+                 hb_group_exact(lf, g, lf->gpre[g], lf->gsuf[g], lf->gmax[g]); */
+    groups_update(lf, a, b, set);
+}
+
 /* Sets (set) or clears entries [a, b) (offsets in the leaf) of the leaf in
  * pointer slot k of a level-0 node, keeping the free count and the leaf's
  * group runs. Returns slot_update's answer: false when slot k's summary is
@@ -2399,13 +2460,14 @@ static inline void free_count_update(hbitmap_t *hb, size_t n, bool set)
               node->pre[k] == \old(node->pre[k]) && node->suf[k] == \old(node->suf[k]) &&
               node->max[k] == \old(node->max[k]) && node->gmax[k / 8] == \old(node->gmax[k / 8]);
     ensures \result != 0 ==> node->gmax[k / 8] == GROUP_STALE;
+    ensures exact: \old(HB_GROUPS_EXACT(node->child[k].leaf)) ==>
+              HB_GROUPS_EXACT(\old(node->child[k].leaf));
 */
 static inline bool leaf_slot_apply(hbitmap_t *hb, hb_node_t *node, unsigned k, size_t a,
                                    size_t b, bool set)
 {
     hb_leaf_t *lf = node->child[k].leaf;
-    free_count_update(hb, leaf_apply(lf, a, b, set), set);
-    groups_update(lf, a, b, set);
+    leaf_count_apply(hb, lf, a, b, set);
     return slot_update(hb, node, k, 0, leaf_group_runs(lf));
 }
 
