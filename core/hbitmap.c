@@ -1098,10 +1098,13 @@ static hb_runs_t node_group_runs(hb_node_t *node, unsigned l)
     ensures \forall integer j; k <= j < \result ==> node->max[j] < n;
     ensures \result < 64 ==> *run + node->pre[\result] >= n || node->max[\result] >= n;
     ensures *run <= \old(*run) + \result * cs;
+    ensures exact: \let j = \result; \let v = *run; \old(hb_scan_exact(node, cs) ==>
+              hb_sec_suf(node, k, j, cs) <= v && (j == k || hb_sec_max(node, k, j, cs) < n));
 */
 static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n, size_t *run)
 {
     size_t r = *run, gs = cs * HBITMAP_GROUP_SLOTS;
+    /*@ ghost unsigned k0 = k; */
     unsigned end = k % HBITMAP_GROUP_SLOTS == 0 ? k
                                                 : (k / HBITMAP_GROUP_SLOTS + 1u) * HBITMAP_GROUP_SLOTS;
     /*@ assert end % 8 == 0 && k <= end <= 64; */
@@ -1110,6 +1113,8 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
         loop invariant r <= \at(*run, Pre) + k * cs;
         loop invariant 0 <= k <= 64 ==> 0 <= k * cs <= 64 * cs;
         loop invariant \forall integer j; \at(k, Pre) <= j < k ==> node->max[j] < n;
+        loop invariant hb_scan_exact(node, cs) ==> hb_sec_suf(node, k0, k, cs) <= r &&
+                         (k == k0 || hb_sec_max(node, k0, k, cs) < n);
         loop assigns k, r;
         loop variant end - k;
     */
@@ -1126,6 +1131,8 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
         loop invariant r <= \at(*run, Pre) + 8 * g * cs;
         loop invariant 0 <= g <= 8 ==> 0 <= 8 * g * cs <= 64 * cs;
         loop invariant \forall integer j; \at(k, Pre) <= j < 8 * g ==> node->max[j] < n;
+        loop invariant hb_scan_exact(node, cs) ==> hb_sec_suf(node, k0, 8 * g, cs) <= r &&
+                         (8 * g == k0 || hb_sec_max(node, k0, 8 * g, cs) < n);
         loop assigns g, k, r;
         loop variant 8 - g;
     */
@@ -1141,6 +1148,8 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
                                  r == rg + hb_sec_pre(node, 8 * g, k, cs);
                 loop invariant k == 8 * g || hb_sec_max(node, 8 * g, k, cs) < n;
                 loop invariant hb_sec_suf(node, 8 * g, k, cs) <= r;
+                loop invariant hb_scan_exact(node, cs) ==> hb_sec_suf(node, k0, k, cs) <= r &&
+                                 (k == k0 || hb_sec_max(node, k0, k, cs) < n);
                 loop assigns k, r;
                 loop variant 8 * g + 8 - k;
             */
@@ -1154,6 +1163,7 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
             VMM_ASSERT(node->gmax[g] == GROUP_STALE); /* else the group promised a slot */
             continue;
         }
+        /*@ ghost lemma_hb_sec_cat(node, k0, 8 * g, 8 * g + 8, cs); */
         r = node->gpre[g] == gs ? r + gs : node->gsuf[g];
     }
     *run = r;
