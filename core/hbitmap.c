@@ -1798,13 +1798,29 @@ size_t hbitmap_bytes(const hbitmap_t *hb)
 /* Returns the lowest entry of the pointer slot k of node (level l, first
  * entry s) that starts a free run of n inside it; the slot's max >= n
  * guarantees one. Descends without backtracking. */
+/*@ requires hb_fit_tree(node, l) && l <= 7 && k < 64 && 0 < n;
+    requires node->child[k].node != \null && node->max[k] >= n;
+    requires s + hb_span(l) <= HBITMAP_MAX_ENTRIES;
+    assigns \nothing;
+    ensures s <= \result && \result + n <= s + hb_span(l);
+*/
 static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t s, size_t n)
 {
+    /*@ loop invariant l <= \at(l, Pre) && k < 64;
+        loop invariant hb_fit_tree(node, l);
+        loop invariant node->child[k].node != \null && node->max[k] >= n;
+        loop invariant \at(s, Pre) <= s && s + hb_span(l) <= \at(s + hb_span(l), Pre);
+        loop assigns l, node, k, s;
+        loop variant l;
+    */
     while (l > 0) {
         const hb_node_t *c = node->child[k].node;
         size_t cs = SPAN(l - 1u), run = 0;
+        /*@ assert cs == hb_span(l - 1) && hb_span(l) == 64 * cs && cs <= 281474976710656; */
+        /*@ assert hb_fit_tree(c, l - 1) && node->max[k] <= hb_sec_max(c, 0, 64, cs); */
         unsigned j = node_scan(c, 0, cs, n, &run);
         VMM_ASSERT(j < HBITMAP_FANOUT);
+        /*@ assert 0 <= j <= 64 ==> 0 <= j * cs && j * cs + cs <= 64 * cs; */
         if (run + c->pre[j] >= n)
             return s + j * cs - run;
         VMM_ASSERT(c->child[j].node != 0); /* max[j] >= n */
@@ -1814,6 +1830,14 @@ static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t 
         l--;
     }
     size_t run = 0;
+    /*@ assert leaf: l == 0 && \valid_read(node->child[k].leaf) &&
+                 HB_LEAF_GROUPS_EXACT(node->child[k].leaf) &&
+                 \exists integer t; 0 <= t && t + node->max[k] <= 4096 &&
+                   hb_run_at(node->child[k].leaf, t, node->max[k]); */
+    /*@ assert real: \forall integer t; 0 <= t && hb_run_at(node->child[k].leaf, t, node->max[k]) ==>
+                 hb_fits_from(node->child[k].leaf, 0, t, n); */
+    /*@ assert wit: \exists integer t; 0 <= t && t + n <= 4096 &&
+                 hb_fits_from(node->child[k].leaf, 0, t, n); */
     size_t r = leaf_fit(node->child[k].leaf, s, 0, n, &run);
     VMM_ASSERT(r != NONE);
     return r;
