@@ -1097,7 +1097,7 @@ static hb_runs_t node_group_runs(hb_node_t *node, unsigned l)
     ensures k <= \result <= 64;
     ensures \forall integer j; k <= j < \result ==> node->max[j] < n;
     ensures \result < 64 ==> *run + node->pre[\result] >= n || node->max[\result] >= n;
-    ensures *run <= \old(*run) + \result * cs;
+    ensures *run <= \old(*run) + (\result - k) * cs;
     ensures exact: \let j = \result; \let v = *run; \old(hb_scan_exact(node, cs) ==>
               hb_sec_suf(node, k, j, cs) <= v && (j == k || hb_sec_max(node, k, j, cs) < n));
 */
@@ -1110,7 +1110,7 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
     /*@ assert end % 8 == 0 && k <= end <= 64; */
     /*@ assert 0 <= k <= 64 ==> 0 <= k * cs <= 64 * cs; */
     /*@ loop invariant \at(k, Pre) <= k <= end;
-        loop invariant r <= \at(*run, Pre) + k * cs;
+        loop invariant r <= \at(*run, Pre) + (k - k0) * cs;
         loop invariant 0 <= k <= 64 ==> 0 <= k * cs <= 64 * cs;
         loop invariant \forall integer j; \at(k, Pre) <= j < k ==> node->max[j] < n;
         loop invariant hb_scan_exact(node, cs) ==> hb_sec_suf(node, k0, k, cs) <= r &&
@@ -1128,7 +1128,7 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
     /*@ assert k == 8 * (k / 8); */
     /*@ assert 0 <= k <= 64 ==> 8 * (k / 8) * cs == k * cs; */
     /*@ loop invariant \at(k, Pre) <= 8 * g && g <= 8;
-        loop invariant r <= \at(*run, Pre) + 8 * g * cs;
+        loop invariant r <= \at(*run, Pre) + (8 * g - k0) * cs;
         loop invariant 0 <= g <= 8 ==> 0 <= 8 * g * cs <= 64 * cs;
         loop invariant \forall integer j; \at(k, Pre) <= j < 8 * g ==> node->max[j] < n;
         loop invariant hb_scan_exact(node, cs) ==> hb_sec_suf(node, k0, 8 * g, cs) <= r &&
@@ -1140,7 +1140,7 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
         if (node->gmax[g] >= n || r + node->gpre[g] >= n) { /* GROUP_STALE >= n */
             /*@ ghost size_t rg = r; */
             /*@ loop invariant 8 * g <= k <= 8 * g + 8;
-                loop invariant r <= \at(*run, Pre) + k * cs;
+                loop invariant r <= \at(*run, Pre) + (k - k0) * cs;
                 loop invariant 0 <= k <= 64 ==> 0 <= k * cs <= 64 * cs;
                 loop invariant \forall integer j; \at(k, Pre) <= j < k ==> node->max[j] < n;
                 loop invariant k == 8 * g || rg + hb_sec_pre(node, 8 * g, k, cs) < n;
