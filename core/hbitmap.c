@@ -1848,6 +1848,11 @@ static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t 
  * (stopping at the first slot that starts at x: its summary covers it),
  * then climbs, reading each later sibling's summary with the free run
  * carried from its left, and enters only a sibling whose longest run fits. */
+/*@ requires HB_READABLE(hb) && hb_fit_tree(&hb->root, hb->height - 1);
+    requires x < 64 * hb_span(hb->height - 1) && 0 < n;
+    assigns \nothing;
+    ensures \result == NONE || (x <= \result && \result + n <= 64 * hb_span(hb->height - 1));
+*/
 static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
 {
     const hb_node_t *path[HBITMAP_MAX_HEIGHT];
@@ -1856,26 +1861,47 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
     const hb_node_t *node = &hb->root;
     size_t base = 0, run = 0;
     unsigned d = 0;
+    /*@ loop invariant l < hb->height && d == hb->height - 1 - l;
+        loop invariant hb_fit_tree(node, l) && run == 0;
+        loop invariant base <= x < base + 64 * hb_span(l);
+        loop invariant base + 64 * hb_span(l) <= 64 * hb_span(hb->height - 1);
+        loop invariant frames: \forall integer i; 0 <= i < d ==> HB_FIT_FRAME(i);
+        loop invariant links: \forall integer i; 0 <= i && i + 1 < d ==> HB_FIT_LINK(i);
+        loop invariant d > 0 ==> base + 64 * hb_span(l) == HB_FIT_POS(d - 1);
+        loop assigns l, d, node, base, run, path[0 .. HBITMAP_MAX_HEIGHT - 1],
+                     slot[0 .. HBITMAP_MAX_HEIGHT - 1], bases[0 .. HBITMAP_MAX_HEIGHT - 1];
+        loop variant l;
+    */
     for (unsigned l = hb->height - 1u;; l--) {
         unsigned k = SLOT_OF(x, base, l);
+        /*@ assert k == (x - base) / hb_span(l) && k < 64; */
+        size_t s = base + span_mul(k, l);
+        /*@ assert s == base + k * hb_span(l) && 0 < hb_span(l); */
+        /*@ assert s <= x < s + hb_span(l); */
+        /*@ assert s + hb_span(l) == hb_slot_at(base, k + 1, l) <= base + 64 * hb_span(l); */
         path[d] = node;
-        slot[d] = k + 1u; /* where the climb goes on at this level */
+        /* where the climb goes on at this level: slot k itself when it
+         * starts at x (its summary covers it), else the next one */
+        slot[d] = k + (s != x ? 1u : 0u);
         bases[d] = base;
         d++;
-        size_t s = base + ((size_t)k << SHIFT(l));
-        if (s == x) {
-            slot[d - 1u] = k; /* the summary of slot k starts at x: use it */
+        /*@ assert HB_FIT_FRAME(d - 1); */
+        /*@ assert frames: \forall integer i; 0 <= i < d ==> HB_FIT_FRAME(i); */
+        /*@ assert links: \forall integer i; 0 <= i && i + 1 < d ==> HB_FIT_LINK(i); */
+        if (s == x)
             break;
-        }
         if (node->child[k].node == 0) {
             if ((node->full & SLOT_BIT(k)) == 0) {
                 run = s + SPAN(l) - x;
+                /*@ assert run == HB_FIT_POS(d - 1) - x; */
                 if (run >= n)
                     return x;
             }
             break;
         }
         if (l == 0) {
+            /*@ assert leaf: \valid_read(node->child[k].leaf) &&
+                         HB_LEAF_GROUPS_EXACT(node->child[k].leaf); */
             size_t r = leaf_fit(node->child[k].leaf, s, x - s, n, &run);
             if (r != NONE)
                 return r;
@@ -1884,18 +1910,31 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
         node = node->child[k].node;
         base = s;
     }
+    /*@ loop invariant d <= hb->height;
+        loop invariant frames: \forall integer i; 0 <= i < d ==> HB_FIT_FRAME(i);
+        loop invariant links: \forall integer i; 0 <= i && i + 1 < d ==> HB_FIT_LINK(i);
+        loop invariant d > 0 ==> run <= HB_FIT_POS(d - 1) - x;
+        loop assigns d, node, run;
+        loop variant d;
+    */
     while (d > 0) {
         d--;
         node = path[d];
         unsigned l = hb->height - 1u - d;
         size_t cs = SPAN(l);
+        /*@ assert cs == hb_span(l) && 0 < cs <= HB_SPAN_MAX; */
+        /*@ assert HB_FIT_POS(d) == bases[d] + slot[d] * cs; */
+        /*@ assert slot[d] * cs <= 64 * cs; */
         unsigned k = node_scan(node, slot[d], cs, n, &run);
         if (k < HBITMAP_FANOUT) {
+            /*@ assert 0 <= k <= 63 ==> 0 <= k * cs && k * cs + cs <= 64 * cs; */
             size_t s = bases[d] + k * cs;
+            /*@ assert x <= s - run && s + cs <= 64 * hb_span(hb->height - 1); */
             if (run + node->pre[k] >= n)
                 return s - run;
             return descend_fit(node, k, l, s, n);
         }
+        /*@ assert d > 0 ==> run <= HB_FIT_POS(d - 1) - x; */
     }
     return NONE;
 }
