@@ -1861,6 +1861,9 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
     const hb_node_t *node = &hb->root;
     size_t base = 0, run = 0;
     unsigned d = 0;
+    { /* the descent along x */
+    unsigned l = hb->height - 1u, k;
+    size_t s;
     /*@ loop invariant l < hb->height && d == hb->height - 1 - l;
         loop invariant hb_fit_tree(node, l) && run == 0;
         loop invariant base <= x < base + 64 * hb_span(l);
@@ -1868,14 +1871,14 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
         loop invariant frames: \forall integer i; 0 <= i < d ==> HB_FIT_FRAME(i);
         loop invariant links: \forall integer i; 0 <= i && i + 1 < d ==> HB_FIT_LINK(i);
         loop invariant d > 0 ==> base + 64 * hb_span(l) == HB_FIT_POS(d - 1);
-        loop assigns l, d, node, base, run, path[0 .. HBITMAP_MAX_HEIGHT - 1],
+        loop assigns l, d, node, base, k, s, path[0 .. HBITMAP_MAX_HEIGHT - 1],
                      slot[0 .. HBITMAP_MAX_HEIGHT - 1], bases[0 .. HBITMAP_MAX_HEIGHT - 1];
         loop variant l;
     */
-    for (unsigned l = hb->height - 1u;; l--) {
-        unsigned k = SLOT_OF(x, base, l);
+    for (;; l--) {
+        k = SLOT_OF(x, base, l);
         /*@ assert k == (x - base) / hb_span(l) && k < 64; */
-        size_t s = base + span_mul(k, l);
+        s = base + span_mul(k, l);
         /*@ assert s == base + k * hb_span(l) && 0 < hb_span(l); */
         /*@ assert s <= x < s + hb_span(l); */
         /*@ assert s + hb_span(l) == hb_slot_at(base, k + 1, l) <= base + 64 * hb_span(l); */
@@ -1888,8 +1891,14 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
         /*@ assert HB_FIT_FRAME(d - 1); */
         /*@ assert frames: \forall integer i; 0 <= i < d ==> HB_FIT_FRAME(i); */
         /*@ assert links: \forall integer i; 0 <= i && i + 1 < d ==> HB_FIT_LINK(i); */
-        if (s == x)
+        /* stop at the slot that starts at x, a uniform slot or a leaf (one
+         * test of the three: the loop has one exit) */
+        if ((s == x) | (node->child[k].node == 0) | (l == 0))
             break;
+        node = node->child[k].node;
+        base = s;
+    }
+    if (s != x) {
         if (node->child[k].node == 0) {
             if ((node->full & SLOT_BIT(k)) == 0) {
                 run = s + SPAN(l) - x;
@@ -1897,18 +1906,14 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
                 if (run >= n)
                     return x;
             }
-            break;
-        }
-        if (l == 0) {
-            /*@ assert leaf: \valid_read(node->child[k].leaf) &&
+        } else {
+            /*@ assert leaf: l == 0 && \valid_read(node->child[k].leaf) &&
                          HB_LEAF_GROUPS_EXACT(node->child[k].leaf); */
             size_t r = leaf_fit(node->child[k].leaf, s, x - s, n, &run);
             if (r != NONE)
                 return r;
-            break;
         }
-        node = node->child[k].node;
-        base = s;
+    }
     }
     /*@ loop invariant d <= hb->height;
         loop invariant frames: \forall integer i; 0 <= i < d ==> HB_FIT_FRAME(i);
@@ -1923,6 +1928,7 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
         unsigned l = hb->height - 1u - d;
         size_t cs = SPAN(l);
         /*@ assert cs == hb_span(l) && 0 < cs <= HB_SPAN_MAX; */
+        /*@ assert hb_fit_tree(node, l); */
         /*@ assert HB_FIT_POS(d) == bases[d] + slot[d] * cs; */
         /*@ assert slot[d] * cs <= 64 * cs; */
         unsigned k = node_scan(node, slot[d], cs, n, &run);
