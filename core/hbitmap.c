@@ -1098,20 +1098,25 @@ static hb_runs_t node_group_runs(hb_node_t *node, unsigned l)
     ensures k <= \result <= 64;
     ensures \forall integer j; k <= j < \result ==> node->max[j] < n;
     ensures \result < 64 ==> *run + node->pre[\result] >= n || node->max[\result] >= n;
-    ensures *run <= \old(*run) + \result * cs;
+    ensures *run <= \old(*run) + (\result - k) * cs;
+    ensures exact: \let j = \result; \let v = *run; \old(hb_scan_exact(node, cs) ==>
+              hb_sec_suf(node, k, j, cs) <= v && (j == k || hb_sec_max(node, k, j, cs) < n));
 */
 static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n, size_t *run)
 {
     size_t r = *run, gs = cs * HBITMAP_GROUP_SLOTS;
+    /*@ ghost unsigned k0 = k; */
     unsigned end = k % HBITMAP_GROUP_SLOTS == 0 ? k
                                                 : (k / HBITMAP_GROUP_SLOTS + 1u) * HBITMAP_GROUP_SLOTS;
     /*@ assert end % 8 == 0 && k <= end <= 64; */
     /*@ ghost lemma_hb_mul_mono(k, 64u, cs); */
     /*@ assert 0 <= k <= 64 ==> 0 <= k * cs <= 64 * cs; */
     /*@ loop invariant \at(k, Pre) <= k <= end;
-        loop invariant r <= \at(*run, Pre) + k * cs;
+        loop invariant r <= \at(*run, Pre) + (k - k0) * cs;
         loop invariant 0 <= k <= 64 ==> 0 <= k * cs <= 64 * cs;
         loop invariant \forall integer j; \at(k, Pre) <= j < k ==> node->max[j] < n;
+        loop invariant hb_scan_exact(node, cs) ==> hb_sec_suf(node, k0, k, cs) <= r &&
+                         (k == k0 || hb_sec_max(node, k0, k, cs) < n);
         loop assigns k, r;
         loop variant end - k;
     */
@@ -1126,9 +1131,11 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
     /*@ ghost lemma_hb_mul_eq(k, 8u * (k / 8u), cs); */
     /*@ assert 0 <= k <= 64 ==> 8 * (k / 8) * cs == k * cs; */
     /*@ loop invariant \at(k, Pre) <= 8 * g && g <= 8;
-        loop invariant r <= \at(*run, Pre) + 8 * g * cs;
+        loop invariant r <= \at(*run, Pre) + (8 * g - k0) * cs;
         loop invariant 0 <= g <= 8 ==> 0 <= 8 * g * cs <= 64 * cs;
         loop invariant \forall integer j; \at(k, Pre) <= j < 8 * g ==> node->max[j] < n;
+        loop invariant hb_scan_exact(node, cs) ==> hb_sec_suf(node, k0, 8 * g, cs) <= r &&
+                         (8 * g == k0 || hb_sec_max(node, k0, 8 * g, cs) < n);
         loop assigns g, k, r;
         loop variant 8 - g;
     */
@@ -1136,7 +1143,7 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
         if (node->gmax[g] >= n || r + node->gpre[g] >= n) { /* GROUP_STALE >= n */
             /*@ ghost size_t rg = r; */
             /*@ loop invariant 8 * g <= k <= 8 * g + 8;
-                loop invariant r <= \at(*run, Pre) + k * cs;
+                loop invariant r <= \at(*run, Pre) + (k - k0) * cs;
                 loop invariant 0 <= k <= 64 ==> 0 <= k * cs <= 64 * cs;
                 loop invariant \forall integer j; \at(k, Pre) <= j < k ==> node->max[j] < n;
                 loop invariant k == 8 * g || rg + hb_sec_pre(node, 8 * g, k, cs) < n;
@@ -1144,6 +1151,8 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
                                  r == rg + hb_sec_pre(node, 8 * g, k, cs);
                 loop invariant k == 8 * g || hb_sec_max(node, 8 * g, k, cs) < n;
                 loop invariant hb_sec_suf(node, 8 * g, k, cs) <= r;
+                loop invariant hb_scan_exact(node, cs) ==> hb_sec_suf(node, k0, k, cs) <= r &&
+                                 (k == k0 || hb_sec_max(node, k0, k, cs) < n);
                 loop assigns k, r;
                 loop variant 8 * g + 8 - k;
             */
@@ -1157,6 +1166,7 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
             VMM_ASSERT(node->gmax[g] == GROUP_STALE); /* else the group promised a slot */
             continue;
         }
+        /*@ ghost lemma_hb_sec_cat(node, k0, 8 * g, 8 * g + 8, cs); */
         r = node->gpre[g] == gs ? r + gs : node->gsuf[g];
     }
     *run = r;
@@ -1788,13 +1798,29 @@ size_t hbitmap_bytes(const hbitmap_t *hb)
 /* Returns the lowest entry of the pointer slot k of node (level l, first
  * entry s) that starts a free run of n inside it; the slot's max >= n
  * guarantees one. Descends without backtracking. */
+/*@ requires hb_fit_tree(node, l) && l <= 7 && k < 64 && 0 < n;
+    requires node->child[k].node != \null && node->max[k] >= n;
+    requires s + hb_span(l) <= HBITMAP_MAX_ENTRIES;
+    assigns \nothing;
+    ensures s <= \result && \result + n <= s + hb_span(l);
+*/
 static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t s, size_t n)
 {
+    /*@ loop invariant l <= \at(l, Pre) && k < 64;
+        loop invariant hb_fit_tree(node, l);
+        loop invariant node->child[k].node != \null && node->max[k] >= n;
+        loop invariant \at(s, Pre) <= s && s + hb_span(l) <= \at(s + hb_span(l), Pre);
+        loop assigns l, node, k, s;
+        loop variant l;
+    */
     while (l > 0) {
         const hb_node_t *c = node->child[k].node;
         size_t cs = SPAN(l - 1u), run = 0;
+        /*@ assert cs == hb_span(l - 1) && hb_span(l) == 64 * cs && cs <= 281474976710656; */
+        /*@ assert hb_fit_tree(c, l - 1) && node->max[k] <= hb_sec_max(c, 0, 64, cs); */
         unsigned j = node_scan(c, 0, cs, n, &run);
         VMM_ASSERT(j < HBITMAP_FANOUT);
+        /*@ assert 0 <= j <= 64 ==> 0 <= j * cs && j * cs + cs <= 64 * cs; */
         if (run + c->pre[j] >= n)
             return s + j * cs - run;
         VMM_ASSERT(c->child[j].node != 0); /* max[j] >= n */
@@ -1804,6 +1830,14 @@ static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t 
         l--;
     }
     size_t run = 0;
+    /*@ assert leaf: l == 0 && \valid_read(node->child[k].leaf) &&
+                 HB_LEAF_GROUPS_EXACT(node->child[k].leaf) &&
+                 \exists integer t; 0 <= t && t + node->max[k] <= 4096 &&
+                   hb_run_at(node->child[k].leaf, t, node->max[k]); */
+    /*@ assert real: \forall integer t; 0 <= t && hb_run_at(node->child[k].leaf, t, node->max[k]) ==>
+                 hb_fits_from(node->child[k].leaf, 0, t, n); */
+    /*@ assert wit: \exists integer t; 0 <= t && t + n <= 4096 &&
+                 hb_fits_from(node->child[k].leaf, 0, t, n); */
     size_t r = leaf_fit(node->child[k].leaf, s, 0, n, &run);
     VMM_ASSERT(r != NONE);
     return r;
@@ -1814,6 +1848,11 @@ static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t 
  * (stopping at the first slot that starts at x: its summary covers it),
  * then climbs, reading each later sibling's summary with the free run
  * carried from its left, and enters only a sibling whose longest run fits. */
+/*@ requires HB_READABLE(hb) && hb_fit_tree(&hb->root, hb->height - 1);
+    requires x < 64 * hb_span(hb->height - 1) && 0 < n;
+    assigns \nothing;
+    ensures \result == NONE || (x <= \result && \result + n <= 64 * hb_span(hb->height - 1));
+*/
 static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
 {
     const hb_node_t *path[HBITMAP_MAX_HEIGHT];
@@ -1822,46 +1861,86 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
     const hb_node_t *node = &hb->root;
     size_t base = 0, run = 0;
     unsigned d = 0;
-    for (unsigned l = hb->height - 1u;; l--) {
-        unsigned k = SLOT_OF(x, base, l);
+    { /* the descent along x */
+    unsigned l = hb->height - 1u, k;
+    size_t s;
+    /*@ loop invariant l < hb->height && d == hb->height - 1 - l;
+        loop invariant hb_fit_tree(node, l) && run == 0;
+        loop invariant base <= x < base + 64 * hb_span(l);
+        loop invariant base + 64 * hb_span(l) <= 64 * hb_span(hb->height - 1);
+        loop invariant frames: \forall integer i; 0 <= i < d ==> HB_FIT_FRAME(i);
+        loop invariant links: \forall integer i; 0 <= i && i + 1 < d ==> HB_FIT_LINK(i);
+        loop invariant d > 0 ==> base + 64 * hb_span(l) == HB_FIT_POS(d - 1);
+        loop assigns l, d, node, base, k, s, path[0 .. HBITMAP_MAX_HEIGHT - 1],
+                     slot[0 .. HBITMAP_MAX_HEIGHT - 1], bases[0 .. HBITMAP_MAX_HEIGHT - 1];
+        loop variant l;
+    */
+    for (;; l--) {
+        k = SLOT_OF(x, base, l);
+        /*@ assert k == (x - base) / hb_span(l) && k < 64; */
+        s = base + span_mul(k, l);
+        /*@ assert s == base + k * hb_span(l) && 0 < hb_span(l); */
+        /*@ assert s <= x < s + hb_span(l); */
+        /*@ assert s + hb_span(l) == hb_slot_at(base, k + 1, l) <= base + 64 * hb_span(l); */
         path[d] = node;
-        slot[d] = k + 1u; /* where the climb goes on at this level */
+        /* where the climb goes on at this level: slot k itself when it
+         * starts at x (its summary covers it), else the next one */
+        slot[d] = k + (s != x ? 1u : 0u);
         bases[d] = base;
         d++;
-        size_t s = base + ((size_t)k << SHIFT(l));
-        if (s == x) {
-            slot[d - 1u] = k; /* the summary of slot k starts at x: use it */
+        /*@ assert HB_FIT_FRAME(d - 1); */
+        /*@ assert frames: \forall integer i; 0 <= i < d ==> HB_FIT_FRAME(i); */
+        /*@ assert links: \forall integer i; 0 <= i && i + 1 < d ==> HB_FIT_LINK(i); */
+        /* stop at the slot that starts at x, a uniform slot or a leaf (one
+         * test of the three: the loop has one exit) */
+        if ((s == x) | (node->child[k].node == 0) | (l == 0))
             break;
-        }
-        if (node->child[k].node == 0) {
-            if ((node->full & SLOT_BIT(k)) == 0) {
-                run = s + SPAN(l) - x;
-                if (run >= n)
-                    return x;
-            }
-            break;
-        }
-        if (l == 0) {
-            size_t r = leaf_fit(node->child[k].leaf, s, x - s, n, &run);
-            if (r != NONE)
-                return r;
-            break;
-        }
         node = node->child[k].node;
         base = s;
     }
+    if (s != x) {
+        if (node->child[k].node == 0) {
+            if ((node->full & SLOT_BIT(k)) == 0) {
+                run = s + SPAN(l) - x;
+                /*@ assert run == HB_FIT_POS(d - 1) - x; */
+                if (run >= n)
+                    return x;
+            }
+        } else {
+            /*@ assert leaf: l == 0 && \valid_read(node->child[k].leaf) &&
+                         HB_LEAF_GROUPS_EXACT(node->child[k].leaf); */
+            size_t r = leaf_fit(node->child[k].leaf, s, x - s, n, &run);
+            if (r != NONE)
+                return r;
+        }
+    }
+    }
+    /*@ loop invariant d <= hb->height;
+        loop invariant frames: \forall integer i; 0 <= i < d ==> HB_FIT_FRAME(i);
+        loop invariant links: \forall integer i; 0 <= i && i + 1 < d ==> HB_FIT_LINK(i);
+        loop invariant d > 0 ==> run <= HB_FIT_POS(d - 1) - x;
+        loop assigns d, node, run;
+        loop variant d;
+    */
     while (d > 0) {
         d--;
         node = path[d];
         unsigned l = hb->height - 1u - d;
         size_t cs = SPAN(l);
+        /*@ assert cs == hb_span(l) && 0 < cs <= HB_SPAN_MAX; */
+        /*@ assert hb_fit_tree(node, l); */
+        /*@ assert HB_FIT_POS(d) == bases[d] + slot[d] * cs; */
+        /*@ assert slot[d] * cs <= 64 * cs; */
         unsigned k = node_scan(node, slot[d], cs, n, &run);
         if (k < HBITMAP_FANOUT) {
+            /*@ assert 0 <= k <= 63 ==> 0 <= k * cs && k * cs + cs <= 64 * cs; */
             size_t s = bases[d] + k * cs;
+            /*@ assert x <= s - run && s + cs <= 64 * hb_span(hb->height - 1); */
             if (run + node->pre[k] >= n)
                 return s - run;
             return descend_fit(node, k, l, s, n);
         }
+        /*@ assert d > 0 ==> run <= HB_FIT_POS(d - 1) - x; */
     }
     return NONE;
 }
