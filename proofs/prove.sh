@@ -230,6 +230,7 @@ run_wp() {
   local dir=$OUT/$1/$2 rc=0 TIMEFORMAT="%R %U %S"
   mkdir -p "$dir"
   cd "$ROOT"
+  shard_fcts "$1" "$2" >"$dir/fcts"
   # shellcheck disable=SC2046
   { time frama-c $GC_MODULE -machdep x86_64 $(unit_flags "$1") \
     -cpp-extra-args="-I$ROOT -include $ROOT/proofs/$1.acsl" \
@@ -259,15 +260,20 @@ shard_hint() {
 }
 
 # Every shard of every unit, at most JOBS frama-c runs at a time (each with
-# JOBS / shards prover processes, at least 1), the longest first: ordered by
-# the CPU seconds the shard took in the previous run into OUT, else by the
-# figure its line in proofs/<unit>.shards gives (a fresh clone), else first
+# -wp-par WP_PAR), the longest first: ordered by the CPU seconds the shard
+# took in the previous run into OUT if it had the same selection (run_wp
+# keeps it in OUT/<unit>/<n>/fcts: a shard number names other functions
+# once proofs/<unit>.shards changes), else by the figure its line in
+# proofs/<unit>.shards gives (a fresh clone, a changed line), else first
 # (a new shard), so no long shard starts last while the other cores idle.
 # The order changes only the wall time.
 shards=()
 for unit in $UNITS; do
   for ((n = 0; n < $(unit_shards "$unit"); n++)); do
-    cost=$(awk '{print $2 + $3; exit}' "$OUT/$unit/$n/time" 2>/dev/null || true)
+    cost=
+    if [[ -f $OUT/$unit/$n/fcts && "$(<"$OUT/$unit/$n/fcts")" == "$(shard_fcts "$unit" "$n")" ]]; then
+      cost=$(awk '{print $2 + $3; exit}' "$OUT/$unit/$n/time" 2>/dev/null || true)
+    fi
     [[ -n $cost ]] || cost=$(shard_hint "$unit" "$n")
     shards+=("${cost:-1e9} $unit $n")
   done
