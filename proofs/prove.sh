@@ -25,7 +25,8 @@
 # proofs/hbitmap-frame.acsl): only that run loads it, and it proves that
 # file's lemmas too (see shard_fcts), so the other shards' tasks, hence the
 # committed cache, do not change. Every frama-c loads
-# proofs/wp_gc.ml (a larger OCaml minor heap: same goals, less CPU).
+# proofs/wp_gc.ml (a larger OCaml minor heap, no backtraces, a 2 ms prover
+# poll: same goals, less CPU and idle).
 # Exit: 0 every goal proved, 1 a goal unproved or a Frama-C error,
 #       77 Frama-C (or Why3) missing: the test is skipped, never passed.
 # Env: VMM_WP_CACHE=<dir> (default proofs/wp-cache, committed: WP keys it by
@@ -38,8 +39,8 @@
 #      VMM_WP_SESSION=<dir> (default proofs/wp-session, committed: the
 #      split scripts, replayed; written in `update` mode only),
 #      VMM_WP_TIMEOUT=<s> (default 10), VMM_WP_JOBS=<n> frama-c runs at once
-#      (default 2 x nproc when replaying, nproc in `update` mode or when
-#      the cache dir is empty), VMM_WP_PAR=<n> WP's -wp-par per run
+#      (default nproc; 2 x nproc for a warm replay without proofs/wp_gc.ml),
+#      VMM_WP_PAR=<n> WP's -wp-par per run
 #      (default 8 when replaying, 2 in `update` mode or when the cache dir
 #      is empty), VMM_WP_FLAGS=<options> (extra frama-c options of
 #      every run, for experiments).
@@ -74,9 +75,11 @@ else
 fi
 TIMEOUT=${VMM_WP_TIMEOUT:-10}
 # A replay is mostly cache look-ups: WP passes each cached answer through
-# its prover queue and idles between them with a small -wp-par, so a
-# replay runs twice as many frama-c as cores, each with -wp-par 8 (warm:
-# 118 -> 66 s wall, same CPU; proofs/RESULTS.md, "Round 11").
+# its prover queue, with -wp-par 8. Frama-C's task loop sleeps 50 ms after
+# each poll of that queue; proofs/wp_gc.ml makes it 2 ms, and then nproc
+# frama-c keep the cores busy (round 16, warm: 4 runs 115 s, 226 CPU-s ->
+# 2 runs 98 s, 189 CPU-s: fewer runs contend less). Without that module
+# the runs idle, and twice as many as cores hide it (round 11: 118 -> 66 s).
 # A cold replay (the cache dir holds no answer at all: a fresh or deleted
 # cache) is prover work, not look-ups: 2 x nproc runs x -wp-par 8 would
 # start up to 32 CVC4 on 2 cores, and that first pass lost goals at the
@@ -90,8 +93,10 @@ COLD=
 if [[ $CACHE_MODE == replay && -z $(find "$CACHE" -maxdepth 1 -name '*.json' -print -quit 2>/dev/null) ]]; then
   COLD=1
 fi
+WARM=
 if [[ -z $COLD && ($CACHE_MODE == replay || $CACHE_MODE == offline) ]]; then
-  JOBS=${VMM_WP_JOBS:-$(($(nproc) * 2))}
+  WARM=1
+  JOBS=${VMM_WP_JOBS:-$(nproc)}
   WP_PAR=${VMM_WP_PAR:-8}
 else
   JOBS=${VMM_WP_JOBS:-$(nproc)}
@@ -187,8 +192,9 @@ export WHY3CONFIG=${WHY3CONFIG:-$ROOT/.tools/why3.conf}
 mkdir -p "$OUT" "$CACHE"
 
 # gc_module: frama-c's option to load proofs/wp_gc.ml (a larger minor heap:
-# about 19% less CPU, nothing else changes), compiled once into $OUT with
-# the OCaml compiler Frama-C's packages bring (ocamlopt -shared). Empty, and
+# about 19% less CPU; no backtraces; a 2 ms prover poll instead of 50 ms:
+# nothing else changes), compiled once into $OUT against Frama-C's kernel
+# with the OCaml compiler Frama-C's packages bring (ocamlopt -shared). Empty, and
 # the run simply slower, when there is no ocamlopt or when the module does
 # not load into this frama-c (another OCaml version).
 gc_module() {
@@ -196,13 +202,17 @@ gc_module() {
   command -v ocamlopt >/dev/null 2>&1 || return 0
   if [[ ! -f $dir/wp_gc.cmxs || $src -nt $dir/wp_gc.cmxs ]]; then
     rm -rf "$dir" && mkdir -p "$dir" && cp "$src" "$dir/wp_gc.ml"
-    (cd "$dir" && ocamlopt -shared -o wp_gc.cmxs wp_gc.ml) >/dev/null 2>&1 || return 0
+    (cd "$dir" && ocamlopt -shared -I "$(frama-c -print-lib-path)" -I +unix \
+      -o wp_gc.cmxs wp_gc.ml) >/dev/null 2>&1 || return 0
   fi
   frama-c -load-module "$dir/wp_gc.cmxs" >/dev/null 2>&1 || return 0
   echo "-load-module $dir/wp_gc.cmxs"
 }
 GC_MODULE=$(gc_module)
-[[ -n $GC_MODULE ]] || echo "prove.sh: note: proofs/wp_gc.ml not loaded (no ocamlopt?): slower, same proof"
+if [[ -z $GC_MODULE ]]; then
+  echo "prove.sh: note: proofs/wp_gc.ml not loaded (no ocamlopt?): slower, same proof"
+  [[ -z $WARM || -n ${VMM_WP_JOBS:-} ]] || JOBS=$(($(nproc) * 2))
+fi
 
 # classify UNIT: a unit proved in one run also has the report plug-in turn
 # any property left unknown into an error (frama-c exits non-zero). Not with
@@ -293,8 +303,8 @@ shard_open() {
   awk '/Proved goals:/ {seen = 1; if ($4 != $6) bad = 1} END {exit !(bad || !seen)}' \
     "$OUT/$1/$2/wp.log" 2>/dev/null
 }
-# A replay runs 2 x nproc frama-c with -wp-par 8: when the cache misses
-# (a changed goal) that is up to 16 provers a core, and CVC4's
+# A warm replay runs nproc frama-c with -wp-par 8: when the cache misses
+# (a changed goal) that is up to 8 provers a core, and CVC4's
 # 10 s limit may then cut a goal that proves alone in 1 s. So a shard that
 # left a goal unproved (in any mode) is run again, alone, with -wp-par 1; its second
 # report is the verdict (a goal that does not prove fails both runs).
