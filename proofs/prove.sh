@@ -94,14 +94,10 @@ if [[ $CACHE_MODE == replay && -z $(find "$CACHE" -maxdepth 1 -name '*.json' -pr
   COLD=1
 fi
 WARM=
-if [[ -z $COLD && ($CACHE_MODE == replay || $CACHE_MODE == offline) ]]; then
-  WARM=1
-  JOBS=${VMM_WP_JOBS:-$(nproc)}
-  WP_PAR=${VMM_WP_PAR:-8}
-else
-  JOBS=${VMM_WP_JOBS:-$(nproc)}
-  WP_PAR=${VMM_WP_PAR:-2}
-fi
+[[ -z $COLD && ($CACHE_MODE == replay || $CACHE_MODE == offline) ]] && WARM=1
+JOBS=${VMM_WP_JOBS:-$(nproc)}
+WP_PAR=${VMM_WP_PAR:-${WARM:+8}}
+WP_PAR=${WP_PAR:-2}
 
 # unit_source/unit_flags NAME: the file a unit proves, and its extra flags
 # (hbitmap.c uses _Static_assert: C11; its allocator calls go through
@@ -237,10 +233,11 @@ classify() {
 # the old cache). Warm CPU per shard: -15% to -23% (proofs/RESULTS.md,
 # "Round 14 (integrator)").
 run_wp() {
-  local dir=$OUT/$1/$2 rc=0 TIMEFORMAT="%R %U %S"
+  local dir=$OUT/$1/$2 rc=0 TIMEFORMAT="%R %U %S" fcts
   mkdir -p "$dir"
   cd "$ROOT"
-  shard_fcts "$1" "$2" >"$dir/fcts"
+  fcts=$(shard_fcts "$1" "$2")
+  echo "$fcts" >"$dir/fcts"
   # shellcheck disable=SC2046
   { time frama-c $GC_MODULE -machdep x86_64 $(unit_flags "$1") \
     -cpp-extra-args="-I$ROOT -include $ROOT/proofs/$1.acsl" \
@@ -249,7 +246,7 @@ run_wp() {
     -wp -wp-rte -wp-prover "$PROVERS" -wp-timeout "$TIMEOUT" -wp-par "$WP_PAR" \
     -wp-auto wp:split,wp:range -wp-no-pruning -wp-no-ground -wp-session "$SESSION/$1" \
     -wp-cache "$CACHE_MODE" -wp-cache-dir "$CACHE" \
-    ${VMM_WP_FLAGS:-} $(shard_fcts "$1" "$2") \
+    ${VMM_WP_FLAGS:-} $fcts \
     -wp-report-json "$dir/report.json" $(classify "$1") >"$dir/wp.log" 2>&1 || rc=$?
   } 2>"$dir/time"
   echo "$rc" >"$dir/rc"
