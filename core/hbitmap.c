@@ -1101,6 +1101,9 @@ static hb_runs_t node_group_runs(hb_node_t *node, unsigned l)
     ensures *run <= \old(*run) + (\result - k) * cs;
     ensures exact: \let j = \result; \let v = *run; \old(hb_scan_exact(node, cs) ==>
               hb_sec_suf(node, k, j, cs) <= v && (j == k || hb_sec_max(node, k, j, cs) < n));
+    ensures fold: \let j = \result; \let v = *run;
+              \old(hb_scan_exact(node, cs) && hb_gsuf_exact(node, cs) ==>
+              v <= hb_sec_suf(node, k, j, cs) + (hb_sec_whole(node, k, j, cs) == 1 ? *run : 0));
 */
 static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n, size_t *run)
 {
@@ -1117,6 +1120,9 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
         loop invariant \forall integer j; \at(k, Pre) <= j < k ==> node->max[j] < n;
         loop invariant hb_scan_exact(node, cs) ==> hb_sec_suf(node, k0, k, cs) <= r &&
                          (k == k0 || hb_sec_max(node, k0, k, cs) < n);
+        loop invariant fold: hb_scan_exact(node, cs) && hb_gsuf_exact(node, cs) ==>
+                         r <= hb_sec_suf(node, k0, k, cs) +
+                              (hb_sec_whole(node, k0, k, cs) == 1 ? \at(*run, Pre) : 0);
         loop assigns k, r;
         loop variant end - k;
     */
@@ -1136,6 +1142,9 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
         loop invariant \forall integer j; \at(k, Pre) <= j < 8 * g ==> node->max[j] < n;
         loop invariant hb_scan_exact(node, cs) ==> hb_sec_suf(node, k0, 8 * g, cs) <= r &&
                          (8 * g == k0 || hb_sec_max(node, k0, 8 * g, cs) < n);
+        loop invariant fold: hb_scan_exact(node, cs) && hb_gsuf_exact(node, cs) ==>
+                         r <= hb_sec_suf(node, k0, 8 * g, cs) +
+                              (hb_sec_whole(node, k0, 8 * g, cs) == 1 ? \at(*run, Pre) : 0);
         loop assigns g, k, r;
         loop variant 8 - g;
     */
@@ -1153,6 +1162,9 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
                 loop invariant hb_sec_suf(node, 8 * g, k, cs) <= r;
                 loop invariant hb_scan_exact(node, cs) ==> hb_sec_suf(node, k0, k, cs) <= r &&
                                  (k == k0 || hb_sec_max(node, k0, k, cs) < n);
+                loop invariant fold: hb_scan_exact(node, cs) && hb_gsuf_exact(node, cs) ==>
+                                 r <= hb_sec_suf(node, k0, k, cs) +
+                                      (hb_sec_whole(node, k0, k, cs) == 1 ? \at(*run, Pre) : 0);
                 loop assigns k, r;
                 loop variant 8 * g + 8 - k;
             */
@@ -1167,6 +1179,7 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
             continue;
         }
         /*@ ghost lemma_hb_sec_cat(node, k0, 8 * g, 8 * g + 8, cs); */
+        /*@ ghost lemma_hb_sec_grp(node, k0, 8 * g, 8 * g + 8, cs); */
         r = node->gpre[g] == gs ? r + gs : node->gsuf[g];
     }
     *run = r;
