@@ -1816,13 +1816,18 @@ size_t hbitmap_bytes(const hbitmap_t *hb)
     requires s + hb_span(l) <= HBITMAP_MAX_ENTRIES;
     assigns \nothing;
     ensures s <= \result && \result + n <= s + hb_span(l);
+    ensures free: hb_runs_exact(node, l) ==> hb_slot_free(node, l, k, \result - s, \result - s + n);
 */
 static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t s, size_t n)
 {
+    /*@ ghost const hb_node_t *n0 = node; unsigned l0 = l, k0 = k; size_t s0 = s; */
     /*@ loop invariant l <= \at(l, Pre) && k < 64;
         loop invariant hb_fit_tree(node, l);
         loop invariant node->child[k].node != \null && node->max[k] >= n;
         loop invariant \at(s, Pre) <= s && s + hb_span(l) <= \at(s + hb_span(l), Pre);
+        loop invariant sub: hb_runs_exact(n0, l0) ==> hb_runs_exact(node, l) &&
+                         \forall integer o; s - s0 <= o < s - s0 + hb_span(l) ==>
+                           hb_slot_used(n0, l0, k0, o) ==> hb_slot_used(node, l, k, o - (s - s0));
         loop assigns l, node, k, s;
         loop variant l;
     */
@@ -1834,9 +1839,22 @@ static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t 
         unsigned j = node_scan(c, 0, cs, n, &run);
         VMM_ASSERT(j < HBITMAP_FANOUT);
         /*@ assert 0 <= j <= 64 ==> 0 <= j * cs && j * cs + cs <= 64 * cs; */
-        if (run + c->pre[j] >= n)
+        /*@ ghost lemma_hb_slot_used(c, l - 1u, j, cs); */
+        /*@ assert cx: hb_runs_exact(n0, l0) ==> hb_runs_exact(c, l - 1) &&
+                 hb_slot_exact(c, l - 1, j) && hb_gsuf_exact(c, cs) && hb_scan_exact(c, cs); */
+        if (run + c->pre[j] >= n) {
+            /*@ ghost lemma_hb_sec_free(c, l - 1u, j, cs); */
+            /*@ assert win: hb_runs_exact(n0, l0) ==> run <= hb_sec_suf(c, 0, j, cs) &&
+                     hb_node_free(c, l - 1, j * cs - run, j * cs) &&
+                     hb_node_free(c, l - 1, j * cs, j * cs + c->pre[j]); */
+            /*@ assert up: hb_runs_exact(n0, l0) ==>
+                     hb_slot_free(node, l, k, j * cs - run, j * cs - run + n); */
             return s + j * cs - run;
+        }
         VMM_ASSERT(c->child[j].node != 0); /* max[j] >= n */
+        /*@ assert down: hb_runs_exact(n0, l0) ==> \forall integer o;
+                 s + j * cs - s0 <= o < s + j * cs - s0 + cs ==>
+                 hb_slot_used(n0, l0, k0, o) ==> hb_slot_used(c, l - 1, j, o - (s + j * cs - s0)); */
         node = c;
         k = j;
         s += j * cs;
@@ -1853,6 +1871,9 @@ static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t 
                  hb_fits_from(node->child[k].leaf, 0, t, n); */
     size_t r = leaf_fit(node->child[k].leaf, s, 0, n, &run);
     VMM_ASSERT(r != NONE);
+    /*@ assert wk: \forall integer t; 0 <= t < 4096 ==>
+                 0 <= t / 64 < 64 && 0 <= t % 64 < 64 && 64 * (t / 64) + t % 64 == t; */
+    /*@ assert lf: hb_slot_free(node, 0, k, r - s, r - s + n); */
     return r;
 }
 
