@@ -1817,6 +1817,8 @@ size_t hbitmap_bytes(const hbitmap_t *hb)
     assigns \nothing;
     ensures s <= \result && \result + n <= s + hb_span(l);
     ensures free: hb_runs_exact(node, l) ==> hb_slot_free(node, l, k, \result - s, \result - s + n);
+    ensures lowest: hb_runs_exact(node, l) ==>
+              \forall integer p; 0 <= p < \result - s ==> !hb_slot_run(node, l, k, p, n);
 */
 static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t s, size_t n)
 {
@@ -1828,6 +1830,10 @@ static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t 
         loop invariant sub: hb_runs_exact(n0, l0) ==> hb_runs_exact(node, l) &&
                          \forall integer o; s - s0 <= o < s - s0 + hb_span(l) ==>
                            hb_slot_used(n0, l0, k0, o) ==> hb_slot_used(node, l, k, o - (s - s0));
+        loop invariant sub2: hb_runs_exact(n0, l0) ==> \forall integer o; 0 <= o < hb_span(l) ==>
+                           (hb_slot_used(node, l, k, o) <==> hb_slot_used(n0, l0, k0, o + (s - s0)));
+        loop invariant low: hb_runs_exact(n0, l0) ==> \forall integer p; 0 <= p < s - s0 ==>
+                           !hb_slot_run(n0, l0, k0, p, n);
         loop assigns l, node, k, s;
         loop variant l;
     */
@@ -1842,6 +1848,15 @@ static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t 
         /*@ ghost lemma_hb_slot_used(c, l - 1u, j, cs); */
         /*@ assert cx: hb_runs_exact(n0, l0) ==> hb_runs_exact(c, l - 1) &&
                  hb_slot_exact(c, l - 1, j) && hb_gsuf_exact(c, cs) && hb_scan_exact(c, cs); */
+        /*@ ghost lemma_hb_sec_long(c, l - 1u, j, cs); */
+        /*@ assert curc: hb_runs_exact(n0, l0) ==> \forall integer o; 0 <= o < 64 * cs ==>
+                 (hb_slot_used(node, l, k, o) <==> hb_used(c, l - 1, o)) &&
+                 (hb_slot_used(node, l, k, o) <==> hb_slot_used(n0, l0, k0, o + (s - s0))); */
+        /*@ assert v: hb_runs_exact(n0, l0) ==> run == hb_sec_suf(c, 0, j, cs) &&
+                 (j * cs > run ==> hb_used(c, l - 1, j * cs - run - 1)) &&
+                 (j == 0 || hb_sec_max(c, 0, j, cs) < n); */
+        /*@ assert below: hb_runs_exact(n0, l0) ==> \forall integer t; 0 <= t < j * cs - run ==>
+                 !hb_node_run(c, l - 1, t, n); */
         if (run + c->pre[j] >= n) {
             /*@ ghost lemma_hb_sec_free(c, l - 1u, j, cs); */
             /*@ assert win: hb_runs_exact(n0, l0) ==> run <= hb_sec_suf(c, 0, j, cs) &&
@@ -1849,9 +1864,22 @@ static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t 
                      hb_node_free(c, l - 1, j * cs, j * cs + c->pre[j]); */
             /*@ assert up: hb_runs_exact(n0, l0) ==>
                      hb_slot_free(node, l, k, j * cs - run, j * cs - run + n); */
+            /*@ assert low_up: hb_runs_exact(n0, l0) ==> \forall integer p;
+                     s - s0 <= p < s - s0 + j * cs - run ==>
+                     !hb_node_run(c, l - 1, p - (s - s0), n) && !hb_slot_run(n0, l0, k0, p, n); */
             return s + j * cs - run;
         }
         VMM_ASSERT(c->child[j].node != 0); /* max[j] >= n */
+        /*@ assert pre_used: hb_runs_exact(n0, l0) ==> c->pre[j] < cs &&
+                 hb_used(c, l - 1, j * cs + c->pre[j]); */
+        /*@ assert cross: hb_runs_exact(n0, l0) ==> \forall integer t; j * cs - run <= t < j * cs ==>
+                 !hb_node_run(c, l - 1, t, n); */
+        /*@ assert low_down: hb_runs_exact(n0, l0) ==> \forall integer p;
+                 s - s0 <= p < s - s0 + j * cs ==>
+                 !hb_node_run(c, l - 1, p - (s - s0), n) && !hb_slot_run(n0, l0, k0, p, n); */
+        /*@ assert down2: hb_runs_exact(n0, l0) ==> \forall integer o; 0 <= o < cs ==>
+                 (hb_slot_used(c, l - 1, j, o) <==> hb_used(c, l - 1, j * cs + o)) &&
+                 (hb_slot_used(c, l - 1, j, o) <==> hb_slot_used(n0, l0, k0, o + (s + j * cs - s0))); */
         /*@ assert down: hb_runs_exact(n0, l0) ==> \forall integer o;
                  s + j * cs - s0 <= o < s + j * cs - s0 + cs ==>
                  hb_slot_used(n0, l0, k0, o) ==> hb_slot_used(c, l - 1, j, o - (s + j * cs - s0)); */
@@ -1874,6 +1902,12 @@ static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t 
     /*@ assert wk: \forall integer t; 0 <= t < 4096 ==>
                  0 <= t / 64 < 64 && 0 <= t % 64 < 64 && 64 * (t / 64) + t % 64 == t; */
     /*@ assert lf: hb_slot_free(node, 0, k, r - s, r - s + n); */
+    /*@ assert leafc: \forall integer w, b; 0 <= w < 64 && 0 <= b < 64 ==>
+                 (64 * w + b) / 64 == w && (64 * w + b) % 64 == b &&
+                 (BIT(node->child[k].leaf->bits[w], (uint8_t)b) <==> hb_slot_used(node, 0, k, 64 * w + b)); */
+    /*@ assert low_leaf: hb_runs_exact(n0, l0) ==> \forall integer p;
+                 s - s0 <= p < r - s0 ==>
+                 !hb_fits_from(node->child[k].leaf, 0, p - (s - s0), n) && !hb_slot_run(n0, l0, k0, p, n); */
     return r;
 }
 
