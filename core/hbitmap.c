@@ -2623,6 +2623,9 @@ static inline hb_runs_t node_runs_after(hb_node_t *node, unsigned l, unsigned k0
         return node_group_runs(node, l);
     size_t cs = SPAN(l - 1u);
     /*@ assert cs == hb_span(l - 1) && cs <= 18014398509481984; */
+    /* The section's and the slots' after it entry counts fit (no split by level). */
+    /*@ ghost lemma_hb_sec_size(k0, k1, cs); */
+    /*@ ghost lemma_hb_mul_mono(k1 - k0 + 1u, 64u, cs); */
     size_t ss = (size_t)(k1 - k0 + 1u) * cs;
     /*@ assert ss == (k1 - k0 + 1) * cs <= 64 * cs; */
     hb_runs_t c = section_runs(node, k0, k1, cs);
