@@ -2623,7 +2623,7 @@ static inline hb_runs_t node_runs_after(hb_node_t *node, unsigned l, unsigned k0
         return node_group_runs(node, l);
     size_t cs = SPAN(l - 1u);
     /*@ assert cs == hb_span(l - 1) && cs <= 18014398509481984; */
-    /* The section's and the slots' after it entry counts fit (no split by level). */
+    /* Ghost: slots [k0, k1] and those after k1 hold at most 64 spans (no split by level). */
     /*@ ghost lemma_hb_sec_size(k0, k1, cs); */
     /*@ ghost lemma_hb_mul_mono(k1 - k0 + 1u, 64u, cs); */
     size_t ss = (size_t)(k1 - k0 + 1u) * cs;
@@ -3247,7 +3247,7 @@ bool hbitmap_check(const hbitmap_t *hb)
                 break;
             d--;
             next[d]++;
-            /*@ assert pop: HB_CHECK_INV(d); */
+            /*@ assert pop: HB_CHECK_INV(d) && HB_CHECK_DOWN(d); */
             continue;
         }
         /*@ assert HB_CHECK_AT(d) + hb_span(l) <= 64 * hb_span(hb->height - 1) <= HBITMAP_MAX_ENTRIES; */
@@ -3257,14 +3257,14 @@ bool hbitmap_check(const hbitmap_t *hb)
             if ((n->full & SLOT_BIT(k)) != 0)
                 used += SPAN(l);
             next[d]++;
-            /*@ assert scan: HB_CHECK_INV(d); */
+            /*@ assert scan: HB_CHECK_INV(d) && HB_CHECK_DOWN(d); */
         } else if (l == 0) {
             if (!slot_ok(hb, n, k, 0, s))
                 return false;
             used += leaf_used(n->child[k].leaf);
             leaves++;
             next[d]++;
-            /*@ assert leaf: HB_CHECK_INV(d); */
+            /*@ assert leaf: HB_CHECK_INV(d) && HB_CHECK_DOWN(d); */
         } else {
             const hb_node_t *c = n->child[k].node;
             if (!node_slots_ok(hb, c, l - 1u, s, &r) || !child_runs_ok(n, k, l, r))
@@ -3278,7 +3278,7 @@ bool hbitmap_check(const hbitmap_t *hb)
             base[d] = s;
             /*@ assert kept: \forall integer i; 0 <= i < d - 1 ==> HB_CHECK_LINK(i); */
             /*@ assert top: \forall integer i; 0 <= i < d && !(i < d - 1) ==> HB_CHECK_LINK(i); */
-            /*@ assert push: HB_CHECK_INV(d); */
+            /*@ assert push: HB_CHECK_INV(d) && HB_CHECK_DOWN(d); */
         }
     }
     return nodes == hb->nodes && leaves == hb->leaves && used == hb->num_entries - hb->num_free;
