@@ -2691,6 +2691,9 @@ static inline hb_runs_t node_runs_after(hb_node_t *node, unsigned l, unsigned k0
         return node_group_runs(node, l);
     size_t cs = SPAN(l - 1u);
     /*@ assert cs == hb_span(l - 1) && cs <= 18014398509481984; */
+    /* Ghost: slots [k0, k1] and those after k1 hold at most 64 spans (no split by level). */
+    /*@ ghost lemma_hb_sec_size(k0, k1, cs); */
+    /*@ ghost lemma_hb_mul_mono(k1 - k0 + 1u, 64u, cs); */
     size_t ss = (size_t)(k1 - k0 + 1u) * cs;
     /*@ assert ss == (k1 - k0 + 1) * cs <= 64 * cs; */
     hb_runs_t c = section_runs(node, k0, k1, cs);
@@ -3294,27 +3297,25 @@ bool hbitmap_check(const hbitmap_t *hb)
      * frame done at next == 64 (a scan moves HB_CHECK_AT(d) a span on, a
      * push keeps it and lowers 8 - d, a pop keeps it and lowers 10 + d). */
     /*@ loop invariant d < hb->height;
-        loop invariant frames: \forall integer i; 0 <= i <= d ==>
-          hb_tree(stack[i], HB_SCAN_LVL(i)) && next[i] <= 64 &&
-          base[i] + 64 * hb_span(HB_SCAN_LVL(i)) <= 64 * hb_span(hb->height - 1);
-        loop invariant links: \forall integer i; 0 <= i < d ==> next[i] < 64 &&
-          base[i + 1] == hb_slot_at(base[i], next[i], HB_SCAN_LVL(i));
-        loop invariant counts: used <= HB_CHECK_AT(d) && 4096 * leaves <= HB_CHECK_AT(d) &&
-          nodes <= hb->nodes;
+        loop invariant frames: HB_CHECK_FRAMES(d);
+        loop invariant links: \forall integer i; 0 <= i < d ==> HB_CHECK_LINK(i);
+        loop invariant counts: HB_CHECK_COUNTS(d);
         loop assigns d, used, nodes, leaves, r, stack[0 .. HBITMAP_MAX_HEIGHT - 1],
                      next[0 .. HBITMAP_MAX_HEIGHT - 1], base[0 .. HBITMAP_MAX_HEIGHT - 1];
-        loop variant 20 * (64 * hb_span(hb->height - 1) - HB_CHECK_AT(d)) +
-                     (next[d] < 64 ? 8 - d : 10 + d);
+        loop variant HB_CHECK_VARIANT(d);
     */
     for (;;) {
         const hb_node_t *n = stack[d];
         unsigned l = hb->height - 1u - d; /* level of n's slots */
         unsigned k = next[d];
+        /*@ ghost lemma_hb_slot_at_le(base[d], k, l); */
+        /*@ assert pos: HB_CHECK_VARIANT(d) >= 0; */
         if (k == HBITMAP_FANOUT) {
             if (d == 0)
                 break;
             d--;
             next[d]++;
+            /*@ assert pop: HB_CHECK_INV(d) && HB_CHECK_DOWN(d); */
             continue;
         }
         /*@ assert HB_CHECK_AT(d) + hb_span(l) <= 64 * hb_span(hb->height - 1) <= HBITMAP_MAX_ENTRIES; */
@@ -3324,12 +3325,14 @@ bool hbitmap_check(const hbitmap_t *hb)
             if ((n->full & SLOT_BIT(k)) != 0)
                 used += SPAN(l);
             next[d]++;
+            /*@ assert scan: HB_CHECK_INV(d) && HB_CHECK_DOWN(d); */
         } else if (l == 0) {
             if (!slot_ok(hb, n, k, 0, s))
                 return false;
             used += leaf_used(n->child[k].leaf);
             leaves++;
             next[d]++;
+            /*@ assert leaf: HB_CHECK_INV(d) && HB_CHECK_DOWN(d); */
         } else {
             const hb_node_t *c = n->child[k].node;
             if (!node_slots_ok(hb, c, l - 1u, s, &r) || !child_runs_ok(n, k, l, r))
@@ -3341,6 +3344,9 @@ bool hbitmap_check(const hbitmap_t *hb)
             stack[d] = c;
             next[d] = 0;
             base[d] = s;
+            /*@ assert kept: \forall integer i; 0 <= i < d - 1 ==> HB_CHECK_LINK(i); */
+            /*@ assert top: \forall integer i; 0 <= i < d && !(i < d - 1) ==> HB_CHECK_LINK(i); */
+            /*@ assert push: HB_CHECK_INV(d) && HB_CHECK_DOWN(d); */
         }
     }
     return nodes == hb->nodes && leaves == hb->leaves && used == hb->num_entries - hb->num_free;
