@@ -1929,6 +1929,7 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
         size_t cs = SPAN(l);
         /*@ assert cs == hb_span(l) && 0 < cs <= HB_SPAN_MAX; */
         /*@ assert hb_fit_tree(node, l); */
+        /*@ ghost lemma_hb_fit_node(node, l); */
         /*@ assert HB_FIT_POS(d) == bases[d] + slot[d] * cs; */
         /*@ assert slot[d] * cs <= 64 * cs; */
         unsigned k = node_scan(node, slot[d], cs, n, &run);
