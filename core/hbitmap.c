@@ -1949,6 +1949,33 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
 }
 
 /* Finds the lowest aligned free run (see hbitmap.h); changes nothing. */
+/*@ requires hb != \null ==> HB_READABLE(hb) && hb_fit_tree(&hb->root, hb->height - 1);
+    requires hb != \null && first != \null ==> \valid(first) && \separated(first, hb);
+    assigns *first;
+    behavior invalid_argument:
+      assumes hb == \null || n == 0 || !IS_POW2(align) || first == \null;
+      assigns \nothing;
+      ensures \result == VMM_ERR_INVALID_ARGUMENT;
+    behavior out_of_bounds:
+      assumes hb != \null && n != 0 && IS_POW2(align) && first != \null;
+      assumes hint > hb->num_entries;
+      assigns \nothing;
+      ensures \result == VMM_ERR_OUT_OF_BOUNDS;
+    behavior too_long:
+      assumes hb != \null && n != 0 && IS_POW2(align) && first != \null;
+      assumes hint <= hb->num_entries && n > hb->num_entries - hint;
+      assigns \nothing;
+      ensures \result == VMM_ERR_NO_SPACE;
+    behavior search:
+      assumes hb != \null && n != 0 && IS_POW2(align) && first != \null;
+      assumes hint <= hb->num_entries && n <= hb->num_entries - hint;
+      assigns *first;
+      ensures \result == VMM_OK || \result == VMM_ERR_NO_SPACE;
+      ensures \result == VMM_OK ==> hint <= *first && *first + n <= hb->num_entries &&
+                (*first - hint) % align == 0;
+    complete behaviors;
+    disjoint behaviors;
+*/
 vmm_status_t hbitmap_find(const hbitmap_t *hb, size_t n, size_t align, size_t hint,
                           size_t *first)
 {
@@ -1961,14 +1988,25 @@ vmm_status_t hbitmap_find(const hbitmap_t *hb, size_t n, size_t align, size_t hi
         return VMM_ERR_NO_SPACE;
     size_t last = num - n; /* highest start that fits */
     size_t x = hint;
+    /*@ assert num <= 64 * hb_span(hb->height - 1); */
+    /*@ loop invariant hint <= x <= last;
+        loop assigns x;
+        loop variant last - x;
+    */
     for (;;) {
         size_t p = first_fit(hb, x, n);
         if (p == NONE || p > last)
             return VMM_ERR_NO_SPACE;
-        size_t off = (p - hint) & (align - 1u);
+        /* the distance to the next start in phase (align is a power of
+         * two; WP has no theory of the mask (p - hint) & (align - 1u), the
+         * same value) */
+        size_t off = (p - hint) % align;
+        /*@ assert phase: p - hint == align * ((p - hint) / align) + off && off < align; */
         if (off != 0 && align - off > last - p)
             return VMM_ERR_NO_SPACE;
         size_t s = off == 0 ? p : p + (align - off);
+        /*@ assert in_phase: s - hint == align * ((p - hint) / align + (off == 0 ? 0 : 1)); */
+        /*@ ghost lemma_hb_mod_mul(align, s - hint, (p - hint) / align + (off == 0 ? 0u : 1u)); */
         /* p starts a free run of n: only a moved start needs a look */
         size_t b = off == 0 ? s + n : range_scan(hb, s, s + n, true);
         if (b == s + n) {
