@@ -1892,6 +1892,7 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
         d++;
         /*@ assert HB_FIT_FRAME(d - 1); */
         /*@ assert frames: \forall integer i; 0 <= i < d ==> HB_FIT_FRAME(i); */
+        /*@ assert link_new: d >= 2 ==> HB_FIT_LINK(d - 2); */
         /*@ assert links: \forall integer i; 0 <= i && i + 1 < d ==> HB_FIT_LINK(i); */
         /* stop at the slot that starts at x, a uniform slot or a leaf (one
          * test of the three: the loop has one exit) */
@@ -1936,7 +1937,7 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
         /*@ assert slot[d] * cs <= 64 * cs; */
         unsigned k = node_scan(node, slot[d], cs, n, &run);
         if (k < HBITMAP_FANOUT) {
-            /*@ assert 0 <= k <= 63 ==> 0 <= k * cs && k * cs + cs <= 64 * cs; */
+            /*@ ghost lemma_hb_slot_mul(k, cs); */
             size_t s = bases[d] + k * cs;
             /*@ assert x <= s - run && s + cs <= 64 * hb_span(hb->height - 1); */
             if (run + node->pre[k] >= n)
