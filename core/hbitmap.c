@@ -1478,6 +1478,7 @@ static size_t free_subtree(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned 
       ensures hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0;
       ensures \forall integer i; 0 <= i < num_entries ==> !HB_USED(hb, i);
       ensures leaves: hb_leaves_exact(&hb->root, hb->height - 1);
+      ensures fit: hb_fit_tree(&hb->root, hb->height - 1);
     complete behaviors;
     disjoint behaviors;
 */
@@ -1518,6 +1519,7 @@ vmm_status_t hbitmap_init(hbitmap_t *hb, size_t num_entries, const vmm_allocator
     for (unsigned i = 0; i < HBITMAP_SPARE_LEAVES; i++)
         hb->spare_leaf[i] = 0;
     node_fill(&hb->root, false, height);
+    /*@ ghost lemma_hb_fit_free(&hb->root, height - 1u, SPAN(height - 1u)); */
     /*@ assert num_entries <= 64 * hb_span(height - 1); */
     return VMM_OK;
 }
@@ -1958,6 +1960,7 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
         d++;
         /*@ assert HB_FIT_FRAME(d - 1); */
         /*@ assert frames: \forall integer i; 0 <= i < d ==> HB_FIT_FRAME(i); */
+        /*@ assert link_new: d >= 2 ==> HB_FIT_LINK(d - 2); */
         /*@ assert links: \forall integer i; 0 <= i && i + 1 < d ==> HB_FIT_LINK(i); */
         /* stop at the slot that starts at x, a uniform slot or a leaf (one
          * test of the three: the loop has one exit) */
@@ -1997,11 +2000,12 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
         size_t cs = SPAN(l);
         /*@ assert cs == hb_span(l) && 0 < cs <= HB_SPAN_MAX; */
         /*@ assert hb_fit_tree(node, l); */
+        /*@ ghost lemma_hb_fit_node(node, l); */
         /*@ assert HB_FIT_POS(d) == bases[d] + slot[d] * cs; */
         /*@ assert slot[d] * cs <= 64 * cs; */
         unsigned k = node_scan(node, slot[d], cs, n, &run);
         if (k < HBITMAP_FANOUT) {
-            /*@ assert 0 <= k <= 63 ==> 0 <= k * cs && k * cs + cs <= 64 * cs; */
+            /*@ ghost lemma_hb_slot_mul(k, cs); */
             size_t s = bases[d] + k * cs;
             /*@ assert x <= s - run && s + cs <= 64 * hb_span(hb->height - 1); */
             if (run + node->pre[k] >= n)
@@ -2014,6 +2018,33 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
 }
 
 /* Finds the lowest aligned free run (see hbitmap.h); changes nothing. */
+/*@ requires hb != \null ==> HB_READABLE(hb) && hb_fit_tree(&hb->root, hb->height - 1);
+    requires hb != \null && first != \null ==> \valid(first) && \separated(first, hb);
+    assigns *first;
+    behavior invalid_argument:
+      assumes hb == \null || n == 0 || !IS_POW2(align) || first == \null;
+      assigns \nothing;
+      ensures \result == VMM_ERR_INVALID_ARGUMENT;
+    behavior out_of_bounds:
+      assumes hb != \null && n != 0 && IS_POW2(align) && first != \null;
+      assumes hint > hb->num_entries;
+      assigns \nothing;
+      ensures \result == VMM_ERR_OUT_OF_BOUNDS;
+    behavior too_long:
+      assumes hb != \null && n != 0 && IS_POW2(align) && first != \null;
+      assumes hint <= hb->num_entries && n > hb->num_entries - hint;
+      assigns \nothing;
+      ensures \result == VMM_ERR_NO_SPACE;
+    behavior search:
+      assumes hb != \null && n != 0 && IS_POW2(align) && first != \null;
+      assumes hint <= hb->num_entries && n <= hb->num_entries - hint;
+      assigns *first;
+      ensures \result == VMM_OK || \result == VMM_ERR_NO_SPACE;
+      ensures \result == VMM_OK ==> hint <= *first && *first + n <= hb->num_entries &&
+                (*first - hint) % align == 0;
+    complete behaviors;
+    disjoint behaviors;
+*/
 vmm_status_t hbitmap_find(const hbitmap_t *hb, size_t n, size_t align, size_t hint,
                           size_t *first)
 {
@@ -2026,14 +2057,25 @@ vmm_status_t hbitmap_find(const hbitmap_t *hb, size_t n, size_t align, size_t hi
         return VMM_ERR_NO_SPACE;
     size_t last = num - n; /* highest start that fits */
     size_t x = hint;
+    /*@ assert num <= 64 * hb_span(hb->height - 1); */
+    /*@ loop invariant hint <= x <= last;
+        loop assigns x;
+        loop variant last - x;
+    */
     for (;;) {
         size_t p = first_fit(hb, x, n);
         if (p == NONE || p > last)
             return VMM_ERR_NO_SPACE;
-        size_t off = (p - hint) & (align - 1u);
+        /* the distance to the next start in phase (align is a power of
+         * two; WP has no theory of the mask (p - hint) & (align - 1u), the
+         * same value) */
+        size_t off = (p - hint) % align;
+        /*@ assert phase: p - hint == align * ((p - hint) / align) + off && off < align; */
         if (off != 0 && align - off > last - p)
             return VMM_ERR_NO_SPACE;
         size_t s = off == 0 ? p : p + (align - off);
+        /*@ assert in_phase: s - hint == align * ((p - hint) / align + (off == 0 ? 0 : 1)); */
+        /*@ ghost lemma_hb_mod_mul(align, s - hint, (p - hint) / align + (off == 0 ? 0u : 1u)); */
         /* p starts a free run of n: only a moved start needs a look */
         size_t b = off == 0 ? s + n : range_scan(hb, s, s + n, true);
         if (b == s + n) {
