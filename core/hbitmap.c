@@ -1396,42 +1396,64 @@ static size_t free_subtree(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned 
     unsigned next[HBITMAP_MAX_HEIGHT];
     size_t used = 0;
     unsigned d = 0;
+    /* Ghost snapshots per frame i: base_* the counters and used when frame
+     * i was entered, mark_* when it last went down (its cursor's child is
+     * frame i + 1). */
+    /*@ ghost size_t base_n[HBITMAP_MAX_HEIGHT], base_l[HBITMAP_MAX_HEIGHT], base_u[HBITMAP_MAX_HEIGHT]; */
+    /*@ ghost size_t mark_n[HBITMAP_MAX_HEIGHT], mark_l[HBITMAP_MAX_HEIGHT], mark_u[HBITMAP_MAX_HEIGHT]; */
     stack[0] = node->child[k].node;
     next[0] = 0;
-    /*@ loop invariant 0 <= d < l;
-        loop invariant \forall integer i; 0 <= i <= d ==> next[i] <= 64;
-        loop invariant \forall integer i; 0 <= i < d ==> next[i] < 64;
-        loop invariant \forall integer i; 0 <= i <= d ==> hb_tree(stack[i], l - 1 - i);
-        loop invariant hb->nodes + 1 + hb_nodes_from(\at(node->child[k].node, Pre), l - 1, 0) ==
-                         \at(hb->nodes, Pre) + HB_WALK_NODES(stack, next, d, l);
-        loop invariant hb->leaves + hb_leaves_from(\at(node->child[k].node, Pre), l - 1, 0) ==
-                         \at(hb->leaves, Pre) + HB_WALK_LEAVES(stack, next, d, l);
-        loop invariant used <= HB_WALK_POS(next, d, l);
+    /*@ ghost base_n[0] = hb->nodes; base_l[0] = hb->leaves; base_u[0] = 0; */
+    /*@ loop invariant bounds: 0 <= d < l && next[d] <= 64;
+        loop invariant cursors: \forall integer i; 0 <= i < d ==> next[i] < 64;
+        loop invariant tree: FS_TREE;
+        loop invariant base: stack[0] == \at(node->child[k].node, Pre) &&
+                         base_n[0] == \at(hb->nodes, Pre) && base_l[0] == \at(hb->leaves, Pre) &&
+                         base_u[0] == 0;
+        loop invariant link: \forall integer i; 0 <= i < d ==>
+                         stack[i + 1] == stack[i]->child[next[i]].node && base_n[i + 1] == mark_n[i] &&
+                         base_l[i + 1] == mark_l[i] && base_u[i + 1] == mark_u[i];
+        loop invariant top: FS_TOP;
+        loop invariant below: FS_BELOW;
+        loop invariant room: FS_ROOM;
         loop assigns d, used, stack[0 .. HBITMAP_MAX_HEIGHT - 1], next[0 .. HBITMAP_MAX_HEIGHT - 1],
+                     base_n[0 .. HBITMAP_MAX_HEIGHT - 1], base_l[0 .. HBITMAP_MAX_HEIGHT - 1],
+                     base_u[0 .. HBITMAP_MAX_HEIGHT - 1], mark_n[0 .. HBITMAP_MAX_HEIGHT - 1],
+                     mark_l[0 .. HBITMAP_MAX_HEIGHT - 1], mark_u[0 .. HBITMAP_MAX_HEIGHT - 1],
                      hb->nodes, hb->leaves;
-        loop variant HB_WALK_VAR(stack, next, d, l);
+        loop variant 200 * hb->nodes + 64 - next[d] + 66 * (7 - d);
     */
     for (;;) {
         hb_node_t *n = stack[d];
         unsigned lvl = l - d; /* level of n */
         unsigned j = next[d];
+        /*@ assert frame: hb_tree(n, l - 1 - d) && base_n[d] >= 1 + hb_nodes_from(n, l - 1 - d, 0) &&
+                   base_l[d] >= hb_leaves_from(n, l - 1 - d, 0) &&
+                   base_u[d] + hb_slots_span(64, l - 1 - d) <= hb_span(l); */
         if (j == HBITMAP_FANOUT) {
+            /*@ ghost lemma_fs_end(n, lvl - 1u); */
             put_node(hb, n);
             if (d == 0)
                 return used;
+            /* The frame below: its cursor's child was n. */
+            /*@ assert pop: next[d - 1] < 64 && hb_tree(stack[d - 1], l - d) &&
+                       stack[d] == stack[d - 1]->child[next[d - 1]].node &&
+                       base_n[d] == mark_n[d - 1] && base_l[d] == mark_l[d - 1] &&
+                       base_u[d] == mark_u[d - 1] &&
+                       base_n[d - 1] - mark_n[d - 1] == hb_nodes_from(stack[d - 1], l - d, 0) -
+                         hb_nodes_from(stack[d - 1], l - d, next[d - 1]) &&
+                       base_l[d - 1] - mark_l[d - 1] == hb_leaves_from(stack[d - 1], l - d, 0) -
+                         hb_leaves_from(stack[d - 1], l - d, next[d - 1]) &&
+                       mark_u[d - 1] <= base_u[d - 1] + hb_slots_span(next[d - 1], l - d) &&
+                       base_n[d - 1] >= 1 + hb_nodes_from(stack[d - 1], l - d, 0) &&
+                       base_l[d - 1] >= hb_leaves_from(stack[d - 1], l - d, 0) &&
+                       base_u[d - 1] + hb_slots_span(64, l - d) <= hb_span(l); */
+            /*@ ghost lemma_fs_slot(stack[d - 1], lvl, next[d - 1]); */
             d--;
             next[d]++;
             continue;
         }
-        /* The entries passed, with slot j's, fit the subtree: frame by
-         * frame from the top (frame i's position below its slot's span). */
-        /*@ assert 6 <= d ==> HB_POS_FROM_6(next, d, l) + hb_span(l - 1 - d) <= hb_slots_span(64, l - 7); */
-        /*@ assert 5 <= d ==> HB_POS_FROM_5(next, d, l) + hb_span(l - 1 - d) <= hb_slots_span(64, l - 6); */
-        /*@ assert 4 <= d ==> HB_POS_FROM_4(next, d, l) + hb_span(l - 1 - d) <= hb_slots_span(64, l - 5); */
-        /*@ assert 3 <= d ==> HB_POS_FROM_3(next, d, l) + hb_span(l - 1 - d) <= hb_slots_span(64, l - 4); */
-        /*@ assert 2 <= d ==> HB_POS_FROM_2(next, d, l) + hb_span(l - 1 - d) <= hb_slots_span(64, l - 3); */
-        /*@ assert 1 <= d ==> HB_POS_FROM_1(next, d, l) + hb_span(l - 1 - d) <= hb_slots_span(64, l - 2); */
-        /*@ assert HB_WALK_POS(next, d, l) + hb_span(l - 1 - d) <= hb_span(l) <= 18014398509481984; */
+        /*@ ghost lemma_fs_slot(n, lvl - 1u, j); */
         if (n->child[j].node == 0) {
             if ((n->full & SLOT_BIT(j)) != 0)
                 used += span_mul(1, lvl - 1u); /* SPAN(lvl - 1) */
@@ -1441,9 +1463,17 @@ static size_t free_subtree(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned 
             put_leaf(hb, n->child[j].leaf);
             next[d]++;
         } else {
+            /*@ ghost mark_n[d] = hb->nodes; mark_l[d] = hb->leaves; mark_u[d] = used; */
+            /*@ assert push: \forall integer i; d <= i <= d ==>
+                       base_n[i] - mark_n[i] ==
+                         hb_nodes_from(stack[i], l - 1 - i, 0) - hb_nodes_from(stack[i], l - 1 - i, next[i]) &&
+                       base_l[i] - mark_l[i] ==
+                         hb_leaves_from(stack[i], l - 1 - i, 0) - hb_leaves_from(stack[i], l - 1 - i, next[i]) &&
+                       mark_u[i] <= base_u[i] + hb_slots_span(next[i], l - 1 - i); */
             d++;
             stack[d] = n->child[j].node;
             next[d] = 0;
+            /*@ ghost base_n[d] = hb->nodes; base_l[d] = hb->leaves; base_u[d] = used; */
         }
     }
 }
