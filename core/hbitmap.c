@@ -2374,6 +2374,11 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
     requires \separated(node, &hb->nodes, &hb->leaves, &hb->num_spare_nodes,
                          &hb->num_spare_leaves, &hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1],
                          &hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1]);
+    assigns hb->nodes, hb->leaves, hb->num_spare_nodes, hb->num_spare_leaves,
+            hb->spare_node[0 .. hb->num_spare_nodes - 1],
+            hb->spare_leaf[0 .. hb->num_spare_leaves - 1],
+            *hb->spare_node[0 .. hb->num_spare_nodes - 1],
+            *hb->spare_leaf[0 .. hb->num_spare_leaves - 1], node->child[k], node->full;
     behavior leaf:
       assumes l == 0;
       requires 0 < hb->num_spare_leaves <= HBITMAP_SPARE_LEAVES && hb->leaves < SIZE_MAX;
@@ -2533,6 +2538,9 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
     ensures \result != 0 ==> node->gmax[k / 8] == GROUP_STALE;
     ensures exact: l == 0 ==> \old(HB_GROUPS_EXACT(node->child[k].leaf)) ==>
               HB_GROUPS_EXACT(\old(node->child[k].leaf));
+    ensures nodes_leaf: l == 0 && \separated(node, &hb->nodes) ==> hb->nodes == \old(hb->nodes);
+    ensures nodes_node: l > 0 && \separated(node, &hb->nodes) ==>
+              hb->nodes >= \old(hb->nodes) - 1;
 */
 static inline bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, hb_runs_t r)
 {
@@ -2681,6 +2689,7 @@ static inline void leaf_count_apply(hbitmap_t *hb, hb_leaf_t *lf, size_t a, size
     ensures \result != 0 ==> node->gmax[k / 8] == GROUP_STALE;
     ensures exact: \old(HB_GROUPS_EXACT(node->child[k].leaf)) ==>
               HB_GROUPS_EXACT(\old(node->child[k].leaf));
+    ensures nodes: \separated(node, &hb->nodes) ==> hb->nodes == \old(hb->nodes);
 */
 static inline bool leaf_slot_apply(hbitmap_t *hb, hb_node_t *node, unsigned k, size_t a,
                                    size_t b, bool set)
@@ -2851,6 +2860,21 @@ static void frame_close(hbitmap_t *hb, const hb_frame_t *f, hb_frame_t *up, unsi
  * that updates each node's summary from its one changed slot, stopping at
  * the first summary that did not change. What range_apply's walk does for
  * such a range, without its frames (most updates are of this kind). */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && HB_READABLE(hb) && HB_POOL_OK(hb);
+    requires hb_wtree(hb, &hb->root, hb->height - 1);
+    requires HB_POOL_SPARES(hb) && HB_POOL_APART(hb);
+    requires hb->height - 1 <= hb->num_spare_nodes && 1 <= hb->num_spare_leaves;
+    requires hb->nodes >= hb_nodes_from(&hb->root, hb->height - 1, 0) &&
+             hb->leaves >= hb_leaves_from(&hb->root, hb->height - 1, 0);
+    requires hb->nodes <= HB_MAX_STORE && hb->leaves <= HB_MAX_STORE;
+    requires first < end <= hb->num_entries && first / 4096 == (end - 1) / 4096;
+    requires set != 0 ==> end - first <= hb->num_free;
+    requires set == 0 ==> hb->num_free + (end - first) <= SIZE_MAX;
+    ensures HB_ALLOCATOR(hb) && HB_POOL_OK(hb);
+    ensures hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries);
+    ensures hb->num_spare_nodes <= \old(hb->num_spare_nodes) &&
+            hb->num_spare_leaves <= \old(hb->num_spare_leaves);
+*/
 static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
 {
     hb_node_t *path[HBITMAP_MAX_HEIGHT];
@@ -2859,9 +2883,53 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
     size_t base = 0;
     unsigned d = 0;
     bool changed;
+    /*@ loop invariant lvl: 0 <= l < hb->height && d == hb->height - 1 - l;
+        loop invariant pos: base <= first < base + 64 * hb_span(l) && base % 4096 == 0;
+        loop invariant hdr: HB_ALLOCATOR(hb) && HB_POOL_OK(hb) &&
+                            hb->height == \at(hb->height, Pre) &&
+                            hb->num_entries == \at(hb->num_entries, Pre) &&
+                            hb->num_free == \at(hb->num_free, Pre) &&
+                            hb->num_spare_nodes <= \at(hb->num_spare_nodes, Pre) &&
+                            hb->num_spare_leaves <= \at(hb->num_spare_leaves, Pre);
+        loop invariant tree: hb_tree(node, l) && hb_wtree(hb, node, l);
+        loop invariant root: (d == 0 ==> node == &hb->root) && (d > 0 ==> \separated(node, hb));
+        loop invariant anc: \forall integer i; 0 <= i < d ==> hb_sep_node(node, l, path[i]);
+        loop invariant pool: l <= hb->num_spare_nodes && 1 <= hb->num_spare_leaves &&
+                             HB_POOL_SPARES(hb);
+        loop invariant spn: \forall integer j; 0 <= j < hb->num_spare_nodes ==>
+                              hb_sep_node(node, l, hb->spare_node[j]);
+        loop invariant spl: \forall integer j; 0 <= j < hb->num_spare_leaves ==>
+                              hb_sep_leaf(node, l, hb->spare_leaf[j]);
+        loop invariant path: \forall integer i; 0 <= i < d ==> \valid(path[i]) && slot[i] < 64 &&
+                               HB_SLOTS_RUNS_OK(path[i], hb_span(hb->height - 1 - i)) &&
+                               HB_GROUPS_RUNS_OK(path[i], hb_span(hb->height - 1 - i));
+        loop invariant link: \forall integer i; 0 <= i < d ==>
+                               path[i]->child[slot[i]].node == (i + 1 < d ? path[i + 1] : node);
+        loop invariant p0: d > 0 ==> path[0] == &hb->root;
+        loop invariant psep: \forall integer i; 1 <= i < d ==> \separated(path[i], hb);
+        loop invariant pp: \forall integer i, j; 0 <= i < j < d ==> \separated(path[i], path[j]);
+        loop invariant psp: \forall integer i, j; 0 <= i < d && 0 <= j < hb->num_spare_nodes ==>
+                              \separated(path[i], hb->spare_node[j]);
+        loop invariant psl: \forall integer i, j; 0 <= i < d && 0 <= j < hb->num_spare_leaves ==>
+                              \separated(path[i], hb->spare_leaf[j]);
+        loop invariant cnt: hb->nodes >= hb_nodes_from(node, l, 0) + d &&
+                            hb->leaves >= hb_leaves_from(node, l, 0);
+        loop invariant max: hb->nodes <= HB_MAX_STORE + d && hb->leaves <= HB_MAX_STORE;
+        loop assigns l, node, base, d, path[0 .. HBITMAP_MAX_HEIGHT - 1],
+                     slot[0 .. HBITMAP_MAX_HEIGHT - 1], hb->nodes, hb->leaves,
+                     hb->num_spare_nodes, hb->num_spare_leaves,
+                     hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1],
+                     hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1],
+                     *path[0 .. HBITMAP_MAX_HEIGHT - 1], *node;
+        loop variant l;
+    */
     for (unsigned l = hb->height - 1u;; l--) {
         unsigned k = SLOT_OF(first, base, l);
+        /*@ assert k == (first - base) / hb_span(l) && k < 64; */
         size_t s = base + span_mul(k, l);
+        /*@ assert s == base + k * hb_span(l) && s <= first < s + hb_span(l); */
+        /*@ assert align: (base + k * hb_span(l)) % 4096 == 0; */
+        /*@ ghost lemma_hb_lw_from_le(node, l, k); */
         path[d] = node;
         slot[d] = k;
         d++;
@@ -2875,14 +2943,33 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
             if (slot_is(node, k, set))
                 return;
             slot_split(hb, node, k, l);
+            /*@ ghost if (l > 0) lemma_hb_lw_from_null(node->child[k].node, l - 1u); */
         }
         if (l == 0) {
+            /*@ assert s % 4096 == 0 && end - s <= 4096; */
+            /*@ ghost lemma_hb_lw_same_pos(node->child[k].leaf, first - s, end - s, set); */
             changed = leaf_slot_apply(hb, node, k, first - s, end - s, set);
             break;
         }
         node = node->child[k].node;
         base = s;
     }
+    /*@ loop invariant 1 <= d <= hb->height && l == hb->height - d + 1;
+        loop invariant HB_ALLOCATOR(hb) && HB_POOL_OK(hb) && hb->height == \at(hb->height, Pre) &&
+                       hb->num_entries == \at(hb->num_entries, Pre) &&
+                       hb->num_spare_nodes <= \at(hb->num_spare_nodes, Pre) &&
+                       hb->num_spare_leaves <= \at(hb->num_spare_leaves, Pre);
+        loop invariant \forall integer i; 0 <= i < d ==> \valid(path[i]) && slot[i] < 64 &&
+                         HB_SLOTS_RUNS_OK(path[i], hb_span(hb->height - 1 - i)) &&
+                         HB_GROUPS_RUNS_OK(path[i], hb_span(hb->height - 1 - i));
+        loop invariant \forall integer i; 0 <= i < d - 1 ==> path[i]->child[slot[i]].node == path[i + 1];
+        loop invariant path[0] == &hb->root;
+        loop invariant \forall integer i; 1 <= i < d ==> \separated(path[i], hb);
+        loop invariant \forall integer i, j; 0 <= i < j < d ==> \separated(path[i], path[j]);
+        loop invariant hb->nodes >= d - 1;
+        loop assigns d, l, changed, hb->nodes, hb->leaves, *path[0 .. HBITMAP_MAX_HEIGHT - 1];
+        loop variant d;
+    */
     for (unsigned l = hb->height - d + 1u; changed && d > 1u; l++) {
         d--; /* path[d] (level l): slot[d] changed */
         hb_runs_t was = slot_runs(path[d - 1u], slot[d - 1u]);
