@@ -1509,6 +1509,7 @@ static size_t free_subtree(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned 
       ensures \forall integer i; 0 <= i < num_entries ==> !HB_USED(hb, i);
       ensures leaves: hb_leaves_exact(&hb->root, hb->height - 1);
       ensures fit: hb_fit_tree(&hb->root, hb->height - 1);
+      ensures exact: hb_runs_exact(&hb->root, hb->height - 1);
     complete behaviors;
     disjoint behaviors;
 */
@@ -1550,6 +1551,7 @@ vmm_status_t hbitmap_init(hbitmap_t *hb, size_t num_entries, const vmm_allocator
         hb->spare_leaf[i] = 0;
     node_fill(&hb->root, false, height);
     /*@ ghost lemma_hb_fit_free(&hb->root, height - 1u, SPAN(height - 1u)); */
+    /*@ ghost lemma_hb_exact_free(&hb->root, height - 1u, SPAN(height - 1u)); */
     /*@ assert num_entries <= 64 * hb_span(height - 1); */
     return VMM_OK;
 }
