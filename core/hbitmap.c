@@ -1550,7 +1550,6 @@ vmm_status_t hbitmap_init(hbitmap_t *hb, size_t num_entries, const vmm_allocator
     for (unsigned i = 0; i < HBITMAP_SPARE_LEAVES; i++)
         hb->spare_leaf[i] = 0;
     node_fill(&hb->root, false, height);
-    /*@ ghost lemma_hb_fit_free(&hb->root, height - 1u, SPAN(height - 1u)); */
     /*@ ghost lemma_hb_exact_free(&hb->root, height - 1u, SPAN(height - 1u)); */
     /*@ assert num_entries <= 64 * hb_span(height - 1); */
     return VMM_OK;
