@@ -107,12 +107,12 @@ WP_PAR=${WP_PAR:-2}
 # specified callback, proofs/hbitmap.acsl) WP proves.)
 unit_source() { echo "core/$1.c"; }
 unit_flags() { [[ $1 == hbitmap ]] && echo "-c11 -rte-no-pointer-call" || true; }
+# words FILE: the words of a list file (proofs/<unit>.shards or .skip), one
+# a line, comments dropped.
+words() { sed 's/#.*//' "$1" | tr -s ' \n' '\n' | grep . || true; }
 # names FILE: the function names listed in FILE (comments and a shard line's
 # options and extra logic files dropped), comma-separated.
-names() {
-  sed 's/#.*//' "$1" | tr -s ' \n' '\n' | grep -v -e '^-' -e '\.acsl$' | tr '\n' ',' |
-    sed 's/^,*//; s/,*$//'
-}
+names() { words "$1" | grep -v -e '^-' -e '\.acsl$' | paste -sd, || true; }
 # lemma_names FILE: the lemmas an ACSL file declares (`lemma NAME:` or
 # `lemma NAME{L}:` at the start of a line), comma-separated.
 lemma_names() { grep -oP '^\s*lemma\s+\K\w+' "$1" | paste -sd, || true; }
@@ -172,7 +172,7 @@ for unit in $UNITS; do
   [[ -f $ROOT/$(unit_source "$unit") && -f $ROOT/proofs/$unit.acsl ]] ||
     { echo "prove.sh: unknown unit $unit"; exit 1; }
   [[ -f $ROOT/proofs/$unit.shards ]] || continue
-  for f in $(sed 's/#.*//' "$ROOT/proofs/$unit.shards" | tr -s ' ' '\n' | grep '\.acsl$' || true); do
+  for f in $(words "$ROOT/proofs/$unit.shards" | grep '\.acsl$' || true); do
     [[ -f $ROOT/$f ]] || { echo "prove.sh: no file $f (a shard line of proofs/$unit.shards)"; exit 1; }
   done
 done
