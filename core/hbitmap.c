@@ -2987,15 +2987,87 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
  * first or end - 1) is split when uniform with the other state and
  * entered; each touched node's summary in its parent is updated once,
  * bottom up, when the node is left. */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && HB_READABLE(hb) && HB_POOL_OK(hb);
+    requires hb_wtree(hb, &hb->root, hb->height - 1);
+    requires HB_POOL_SPARES(hb) && HB_POOL_APART(hb);
+    requires pool: 2 * (hb->height - 1) <= hb->num_spare_nodes && 2 <= hb->num_spare_leaves;
+    requires hb->nodes >= hb_nodes_from(&hb->root, hb->height - 1, 0) &&
+             hb->leaves >= hb_leaves_from(&hb->root, hb->height - 1, 0);
+    requires hb->nodes <= HB_MAX_STORE && hb->leaves <= HB_MAX_STORE;
+    requires first < end <= hb->num_entries;
+    requires set != 0 ==> end - first <= hb->num_free;
+    requires set == 0 ==> hb->num_free + (end - first) <= SIZE_MAX;
+    ensures HB_ALLOCATOR(hb) && HB_POOL_OK(hb);
+    ensures hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries);
+    ensures hb->num_spare_nodes <= \old(hb->num_spare_nodes) &&
+            hb->num_spare_leaves <= \old(hb->num_spare_leaves);
+*/
 static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
 {
-    if (first >> HBITMAP_LEAF_SHIFT == (end - 1u) >> HBITMAP_LEAF_SHIFT) {
+    if (first / LEAF_ENTRIES == (end - 1u) / LEAF_ENTRIES) {
         leaf_range_apply(hb, first, end, set);
         return;
     }
     hb_frame_t fr[HBITMAP_MAX_HEIGHT];
     unsigned d = 0;
+    /*@ assert end <= 64 * hb_span(hb->height - 1); */
     frame_open(&fr[0], &hb->root, hb->height - 1u, 0, first, end);
+    /*@ ghost size_t pos = first; */
+    /*@ ghost lemma_pwalkr_div(first, SPAN(hb->height - 1u)); */
+    /*@ ghost lemma_pwalkr_div(end - 1u, SPAN(hb->height - 1u)); */
+    /*@ loop invariant lvl: 0 <= d < hb->height;
+        loop invariant hdr: HB_ALLOCATOR(hb) && HB_POOL_OK(hb) &&
+                            hb->height == \at(hb->height, Pre) &&
+                            hb->num_entries == \at(hb->num_entries, Pre) &&
+                            hb->num_spare_nodes <= \at(hb->num_spare_nodes, Pre) &&
+                            hb->num_spare_leaves <= \at(hb->num_spare_leaves, Pre);
+        loop invariant pool: HB_POOL_SPARES(hb);
+        loop invariant f0: fr[0].node == &hb->root;
+        loop invariant frames: \forall integer i; 0 <= i <= d ==>
+                 \valid(fr[i].node) && fr[i].k0 <= fr[i].k && fr[i].k1 < 64 &&
+                 (i < d ? fr[i].k <= fr[i].k1 : fr[i].k <= fr[i].k1 + 1) &&
+                 HB_SLOTS_RUNS_OK(fr[i].node, hb_span(hb->height - 1 - i)) &&
+                 HB_GROUPS_RUNS_OK(fr[i].node, hb_span(hb->height - 1 - i));
+        loop invariant link: \forall integer i; 0 <= i < d ==>
+                 fr[i].node->child[fr[i].k].node == fr[i + 1].node;
+        loop invariant fsep: \forall integer i; 1 <= i <= d ==> \separated(fr[i].node, hb);
+        loop invariant ffr: \forall integer i; 0 <= i <= d ==>
+                 \separated(fr[i].node, fr + (0 .. HBITMAP_MAX_HEIGHT - 1));
+        loop invariant fpp: \forall integer i, j; 0 <= i < j <= d ==>
+                 \separated(fr[i].node, fr[j].node);
+        loop invariant fsp: \forall integer i, j; 0 <= i <= d && 0 <= j < hb->num_spare_nodes ==>
+                 \separated(fr[i].node, hb->spare_node[j]);
+        loop invariant fsl: \forall integer i, j; 0 <= i <= d && 0 <= j < hb->num_spare_leaves ==>
+                 \separated(fr[i].node, hb->spare_leaf[j]);
+        loop invariant k01: \forall integer i; 0 <= i <= d ==> fr[i].k0 <= fr[i].k1;
+        loop invariant base0: fr[0].base == 0;
+        loop invariant bases: \forall integer i; 0 <= i < d ==>
+                 fr[i + 1].base == fr[i].base + fr[i].k * hb_span(hb->height - 1 - i);
+        loop invariant bound: \forall integer i; 0 <= i <= d ==>
+                 fr[i].base + 64 * hb_span(hb->height - 1 - i) <= 64 * hb_span(hb->height - 1);
+        loop invariant edge_a: \forall integer i; 0 <= i <= d ==>
+                 fr[i].base + fr[i].k0 * hb_span(hb->height - 1 - i) <= \max(first, fr[i].base) <
+                 fr[i].base + (fr[i].k0 + 1) * hb_span(hb->height - 1 - i);
+        loop invariant edge_b: \forall integer i; 0 <= i <= d ==>
+                 fr[i].base + fr[i].k1 * hb_span(hb->height - 1 - i) <
+                 \min(end, fr[i].base + 64 * hb_span(hb->height - 1 - i)) <=
+                 fr[i].base + (fr[i].k1 + 1) * hb_span(hb->height - 1 - i);
+        loop invariant pos: first <= pos <= end &&
+                 (fr[d].k <= fr[d].k1 ==>
+                    pos == \max(first, fr[d].base + fr[d].k * hb_span(hb->height - 1 - d))) &&
+                 (fr[d].k > fr[d].k1 ==>
+                    pos == \min(end, fr[d].base + (fr[d].k1 + 1) * hb_span(hb->height - 1 - d)));
+        loop invariant free: (set != 0 ==> end - pos <= hb->num_free) &&
+                 (set == 0 ==> hb->num_free + (end - pos) <= SIZE_MAX);
+        loop invariant cnt: hb->nodes >= d;
+        loop assigns d, pos, fr[0 .. HBITMAP_MAX_HEIGHT - 1], hb->nodes, hb->leaves,
+                     hb->num_free, hb->num_spare_nodes, hb->num_spare_leaves,
+                     hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1],
+                     hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1],
+                     *hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1],
+                     *hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1],
+                     *fr[0 .. d].node, *fr[0 .. d].node->child[0 .. 63].leaf;
+    */
     for (;;) {
         hb_frame_t *f = &fr[d];
         unsigned l = hb->height - 1u - d; /* level of f's slots */
@@ -3011,20 +3083,23 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
         unsigned k = f->k;
         size_t s = f->base + span_mul(k, l);
         size_t a = MAX(first, s), b = MIN(end, s + SPAN(l));
-        /* the slots covered whole: k up to kb (only k1 may end past end) */
-        unsigned kb = end - (f->base + span_mul(f->k1, l)) >= SPAN(l) ? f->k1 : f->k1 - 1u;
-        if (a != s || b - s != SPAN(l))
-            kb = k; /* k covered in part: alone */
         if (a == s && b - s == SPAN(l)) {
+            /* the slots covered whole: k up to kb (only k1 may end past end) */
+            unsigned kb = end - (f->base + span_mul(f->k1, l)) >= SPAN(l) ? f->k1 : f->k1 - 1u;
+            /*@ assert kb: k <= kb <= f->k1 &&
+                      f->base + (kb + 1) * hb_span(l) <= end; */
             size_t changed = slots_fill(hb, node, k, kb, l, set);
+            /*@ assert changed <= (kb + 1 - k) * hb_span(l); */
             free_count_update(hb, changed, set);
             f->dirty |= changed != 0;
             f->k = kb + 1u;
+            /*@ ghost pos = s + (size_t)(kb + 1u - k) * SPAN(l); */
             continue;
         }
         if (node->child[k].node == 0) {
             if (slot_is(node, k, set)) {
                 f->k++;
+                /*@ ghost pos = b; */
                 continue;
             }
             slot_split(hb, node, k, l);
@@ -3032,10 +3107,13 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
         if (l == 0) {
             f->dirty |= leaf_slot_apply(hb, node, k, a - s, b - s, set);
             f->k++;
+            /*@ ghost pos = b; */
             continue;
         }
         d++;
         frame_open(&fr[d], node->child[k].node, l - 1u, s, a, b);
+        /*@ ghost lemma_pwalkr_div(a - s, SPAN(l - 1u)); */
+        /*@ ghost lemma_pwalkr_div(b - 1u - s, SPAN(l - 1u)); */
     }
 }
 
@@ -3061,6 +3139,11 @@ static vmm_status_t range_check(const hbitmap_t *hb, size_t first, size_t n)
 /* Fills the pool for setting (set) or clearing [first, first + n). */
 /*@ requires hb != \null ==> HB_READABLE(hb) && \valid(hb) && HB_ALLOCATOR(hb) &&
                              HB_POOL_OK(hb);
+    // pwalkr: the behaviors' assigns as a default (without it WP keeps no
+    // frame at a call: every memory chunk of the caller is fresh after it)
+    assigns hb->num_spare_nodes, hb->num_spare_leaves,
+            hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1],
+            hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1];
     behavior invalid_argument:
       assumes hb == \null || n == 0;
       assigns \nothing;
@@ -3157,13 +3240,33 @@ static bool leaf_range_fits(const hbitmap_t *hb, size_t first, size_t end, bool 
 /* Sets or clears [first, first + n): prepare, apply, empty the pool. A
  * range in one leaf's span that splits nothing (most of them) is applied
  * at once: it needs no node from the pool. */
+/*@ requires hb != \null ==> \valid(hb) && HB_ALLOCATOR(hb) && HB_READABLE(hb) &&
+                             HB_POOL_OK(hb) && HB_WALK_OK(hb);
+    behavior invalid_argument:
+      assumes hb == \null || n == 0;
+      assigns \nothing;
+      ensures \result == VMM_ERR_INVALID_ARGUMENT;
+      ensures hb != \null ==> HB_KEPT(hb);
+    behavior out_of_bounds:
+      assumes hb != \null && n != 0 && !HB_IN_RANGE(hb, first, n);
+      assigns \nothing;
+      ensures \result == VMM_ERR_OUT_OF_BOUNDS && HB_KEPT(hb);
+    behavior in_range:
+      assumes hb != \null && HB_IN_RANGE(hb, first, n);
+      requires HB_FREE_FITS(hb, n, set);
+      ensures hdr: HB_UPDATE_HDR(hb);
+      ensures ok: \result == VMM_OK ==> hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0;
+      ensures failed: \result != VMM_OK ==> HB_KEPT(hb);
+    complete behaviors;
+    disjoint behaviors;
+*/
 static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set)
 {
     vmm_status_t st = range_check(hb, first, n);
     if (st != VMM_OK)
         return st;
     size_t end = first + n;
-    if (first >> HBITMAP_LEAF_SHIFT == (end - 1u) >> HBITMAP_LEAF_SHIFT &&
+    if (first / LEAF_ENTRIES == (end - 1u) / LEAF_ENTRIES &&
         leaf_range_fits(hb, first, end, set)) {
         leaf_range_apply(hb, first, end, set);
         pool_trim(hb, 0, 0);
@@ -3178,12 +3281,48 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
 }
 
 /* Sets [first, first + n) (see hbitmap.h). */
+/*@ requires hb != \null ==> \valid(hb) && HB_ALLOCATOR(hb) && HB_READABLE(hb) &&
+                             HB_POOL_OK(hb) && HB_WALK_OK(hb);
+    behavior invalid_argument:
+      assumes hb == \null || n == 0;
+      ensures \result == VMM_ERR_INVALID_ARGUMENT;
+      ensures hb != \null ==> HB_KEPT(hb);
+    behavior out_of_bounds:
+      assumes hb != \null && n != 0 && !HB_IN_RANGE(hb, first, n);
+      ensures \result == VMM_ERR_OUT_OF_BOUNDS && HB_KEPT(hb);
+    behavior in_range:
+      assumes hb != \null && HB_IN_RANGE(hb, first, n);
+      requires HB_FREE_FITS(hb, n, 1);
+      ensures hdr: HB_UPDATE_HDR(hb);
+      ensures ok: \result == VMM_OK ==> hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0;
+      ensures failed: \result != VMM_OK ==> HB_KEPT(hb);
+    complete behaviors;
+    disjoint behaviors;
+*/
 vmm_status_t hbitmap_set_range(hbitmap_t *hb, size_t first, size_t n)
 {
     return range_update(hb, first, n, true);
 }
 
 /* Clears [first, first + n) (see hbitmap.h). */
+/*@ requires hb != \null ==> \valid(hb) && HB_ALLOCATOR(hb) && HB_READABLE(hb) &&
+                             HB_POOL_OK(hb) && HB_WALK_OK(hb);
+    behavior invalid_argument:
+      assumes hb == \null || n == 0;
+      ensures \result == VMM_ERR_INVALID_ARGUMENT;
+      ensures hb != \null ==> HB_KEPT(hb);
+    behavior out_of_bounds:
+      assumes hb != \null && n != 0 && !HB_IN_RANGE(hb, first, n);
+      ensures \result == VMM_ERR_OUT_OF_BOUNDS && HB_KEPT(hb);
+    behavior in_range:
+      assumes hb != \null && HB_IN_RANGE(hb, first, n);
+      requires HB_FREE_FITS(hb, n, 0);
+      ensures hdr: HB_UPDATE_HDR(hb);
+      ensures ok: \result == VMM_OK ==> hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0;
+      ensures failed: \result != VMM_OK ==> HB_KEPT(hb);
+    complete behaviors;
+    disjoint behaviors;
+*/
 vmm_status_t hbitmap_clear_range(hbitmap_t *hb, size_t first, size_t n)
 {
     return range_update(hb, first, n, false);
