@@ -2121,6 +2121,70 @@ vmm_status_t hbitmap_find(const hbitmap_t *hb, size_t n, size_t align, size_t hi
 
 /* ---- range updates ---- */
 
+/* Adds to *nodes / *leaves the splits that setting (set) or clearing
+ * [first, end) needs on the path to entry x (count_splits' pass `pass`):
+ * each slot the range covers only in part that is uniform with the other
+ * state, or lies below such a slot. Pass 0 records in seen the slot start
+ * it passes at each level; pass 1 does not count a slot pass 0 counted. */
+/*@ requires HB_READABLE(hb);
+    requires first <= x < end <= hb->num_entries && pass <= 1;
+    requires \valid(seen + (0 .. HBITMAP_MAX_HEIGHT - 1));
+    requires \valid(nodes) && \valid(leaves);
+    requires \separated(nodes, leaves, hb, seen + (0 .. HBITMAP_MAX_HEIGHT - 1));
+    requires *nodes <= 2 * (hb->height - 1) && *leaves <= 2;
+    assigns *nodes, *leaves, seen[0 .. HBITMAP_MAX_HEIGHT - 1];
+    ensures *nodes <= \old(*nodes) + (hb->height - 1) && *leaves <= \old(*leaves) + 1;
+*/
+static inline void count_path(const hbitmap_t *hb, size_t x, size_t first, size_t end, bool set,
+                              unsigned pass, size_t *seen, size_t *nodes, size_t *leaves)
+{
+    const hb_node_t *node = &hb->root;
+    size_t base = 0;
+    bool split = false; /* below a slot that will be split */
+    /*@ loop invariant 0 <= l < hb->height;
+        loop invariant !split ==> hb_tree(node, l);
+        loop invariant base <= x < base + 64 * hb_span(l);
+        loop invariant *nodes <= \at(*nodes, Pre) + (hb->height - 1 - l);
+        loop invariant *leaves == \at(*leaves, Pre);
+        loop assigns l, node, base, split, *nodes, *leaves,
+                     seen[0 .. HBITMAP_MAX_HEIGHT - 1];
+        loop variant l;
+    */
+    for (unsigned l = hb->height - 1u;; l--) {
+        unsigned k = SLOT_OF(x, base, l);
+        /*@ assert k == (x - base) / hb_span(l) && k < 64; */
+        size_t s = base + span_mul(k, l);
+        /*@ assert s == base + k * hb_span(l) && 0 < hb_span(l); */
+        /*@ assert s <= x < s + hb_span(l); */
+        bool whole = first <= s && SPAN(l) <= end - s;
+        bool shared = pass == 1 && seen[l] == s;
+        if (pass == 0)
+            seen[l] = s;
+        if (whole)
+            break;
+        if (!split) {
+            if (node->child[k].node != 0) {
+                if (l == 0)
+                    break;
+                node = node->child[k].node;
+                base = s;
+                continue;
+            }
+            if (slot_is(node, k, set))
+                break;
+            split = true;
+        }
+        if (l == 0) {
+            if (!shared)
+                *leaves += 1u;
+            break;
+        }
+        if (!shared)
+            *nodes += 1u;
+        base = s;
+    }
+}
+
 /* Counts in *nodes / *leaves the splits that setting (set) or clearing
  * [first, end) needs: on the paths to first and to end - 1, each slot the
  * range covers only in part that is uniform with the other state, or lies
@@ -2146,55 +2210,14 @@ static void count_splits(const hbitmap_t *hb, size_t first, size_t end, bool set
     /* when first and end - 1 share their leaf, the second path is the first */
     unsigned passes = first >> HBITMAP_LEAF_SHIFT == (end - 1u) >> HBITMAP_LEAF_SHIFT ? 1u : 2u;
     /*@ loop invariant 0 <= pass <= passes <= 2;
-        loop invariant *nodes <= (hb->height - 1) * pass && *leaves <= pass;
+        loop invariant pass == 0 ==> *nodes == 0 && *leaves == 0;
+        loop invariant pass == 1 ==> *nodes <= hb->height - 1 && *leaves <= 1;
+        loop invariant *nodes <= 2 * (hb->height - 1) && *leaves <= 2;
         loop assigns pass, *nodes, *leaves, seen[0 .. HBITMAP_MAX_HEIGHT - 1];
         loop variant passes - pass;
     */
-    for (unsigned pass = 0; pass < passes; pass++) {
-        size_t x = pass == 0 ? first : end - 1u;
-        const hb_node_t *node = &hb->root;
-        size_t base = 0;
-        bool split = false; /* below a slot that will be split */
-        /*@ loop invariant 0 <= l < hb->height;
-            loop invariant !split ==> hb_tree(node, l);
-            loop invariant base <= x < base + 64 * hb_span(l);
-            loop invariant *nodes <= (hb->height - 1) * pass + (hb->height - 1 - l);
-            loop invariant *leaves <= pass;
-            loop assigns l, node, base, split, *nodes, *leaves,
-                         seen[0 .. HBITMAP_MAX_HEIGHT - 1];
-            loop variant l;
-        */
-        for (unsigned l = hb->height - 1u;; l--) {
-            unsigned k = SLOT_OF(x, base, l);
-            /*@ assert k == (x - base) / hb_span(l) && k < 64; */
-            size_t s = base + span_mul(k, l);
-            /*@ assert s == base + k * hb_span(l) && 0 < hb_span(l); */
-            /*@ assert s <= x < s + hb_span(l); */
-            bool whole = first <= s && SPAN(l) <= end - s;
-            bool shared = pass == 1 && seen[l] == s;
-            if (pass == 0)
-                seen[l] = s;
-            if (whole)
-                break;
-            if (!split) {
-                if (node->child[k].node != 0) {
-                    if (l == 0)
-                        break;
-                    node = node->child[k].node;
-                    base = s;
-                    continue;
-                }
-                if (slot_is(node, k, set))
-                    break;
-                split = true;
-            }
-            if (!shared)
-                *(l == 0 ? leaves : nodes) += 1u;
-            if (l == 0)
-                break;
-            base = s;
-        }
-    }
+    for (unsigned pass = 0; pass < passes; pass++)
+        count_path(hb, pass == 0 ? first : end - 1u, first, end, set, pass, seen, nodes, leaves);
 }
 
 /* Makes pointer-or-uniform slot k of node (level l) uniform: FULL when set.
