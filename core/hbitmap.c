@@ -2121,6 +2121,70 @@ vmm_status_t hbitmap_find(const hbitmap_t *hb, size_t n, size_t align, size_t hi
 
 /* ---- range updates ---- */
 
+/* Adds to *nodes / *leaves the splits that setting (set) or clearing
+ * [first, end) needs on the path to entry x (count_splits' pass `pass`):
+ * each slot the range covers only in part that is uniform with the other
+ * state, or lies below such a slot. Pass 0 records in seen the slot start
+ * it passes at each level; pass 1 does not count a slot pass 0 counted. */
+/*@ requires HB_READABLE(hb);
+    requires first <= x < end <= hb->num_entries && pass <= 1;
+    requires \valid(seen + (0 .. HBITMAP_MAX_HEIGHT - 1));
+    requires \valid(nodes) && \valid(leaves);
+    requires \separated(nodes, leaves, hb, seen + (0 .. HBITMAP_MAX_HEIGHT - 1));
+    requires *nodes <= 2 * (hb->height - 1) && *leaves <= 2;
+    assigns *nodes, *leaves, seen[0 .. HBITMAP_MAX_HEIGHT - 1];
+    ensures *nodes <= \old(*nodes) + (hb->height - 1) && *leaves <= \old(*leaves) + 1;
+*/
+static inline void count_path(const hbitmap_t *hb, size_t x, size_t first, size_t end, bool set,
+                              unsigned pass, size_t *seen, size_t *nodes, size_t *leaves)
+{
+    const hb_node_t *node = &hb->root;
+    size_t base = 0;
+    bool split = false; /* below a slot that will be split */
+    /*@ loop invariant 0 <= l < hb->height;
+        loop invariant !split ==> hb_tree(node, l);
+        loop invariant base <= x < base + 64 * hb_span(l);
+        loop invariant *nodes <= \at(*nodes, Pre) + (hb->height - 1 - l);
+        loop invariant *leaves == \at(*leaves, Pre);
+        loop assigns l, node, base, split, *nodes, *leaves,
+                     seen[0 .. HBITMAP_MAX_HEIGHT - 1];
+        loop variant l;
+    */
+    for (unsigned l = hb->height - 1u;; l--) {
+        unsigned k = SLOT_OF(x, base, l);
+        /*@ assert k == (x - base) / hb_span(l) && k < 64; */
+        size_t s = base + span_mul(k, l);
+        /*@ assert s == base + k * hb_span(l) && 0 < hb_span(l); */
+        /*@ assert s <= x < s + hb_span(l); */
+        bool whole = first <= s && SPAN(l) <= end - s;
+        bool shared = pass == 1 && seen[l] == s;
+        if (pass == 0)
+            seen[l] = s;
+        if (whole)
+            break;
+        if (!split) {
+            if (node->child[k].node != 0) {
+                if (l == 0)
+                    break;
+                node = node->child[k].node;
+                base = s;
+                continue;
+            }
+            if (slot_is(node, k, set))
+                break;
+            split = true;
+        }
+        if (l == 0) {
+            if (!shared)
+                *leaves += 1u;
+            break;
+        }
+        if (!shared)
+            *nodes += 1u;
+        base = s;
+    }
+}
+
 /* Counts in *nodes / *leaves the splits that setting (set) or clearing
  * [first, end) needs: on the paths to first and to end - 1, each slot the
  * range covers only in part that is uniform with the other state, or lies
@@ -2146,55 +2210,14 @@ static void count_splits(const hbitmap_t *hb, size_t first, size_t end, bool set
     /* when first and end - 1 share their leaf, the second path is the first */
     unsigned passes = first >> HBITMAP_LEAF_SHIFT == (end - 1u) >> HBITMAP_LEAF_SHIFT ? 1u : 2u;
     /*@ loop invariant 0 <= pass <= passes <= 2;
-        loop invariant *nodes <= (hb->height - 1) * pass && *leaves <= pass;
+        loop invariant pass == 0 ==> *nodes == 0 && *leaves == 0;
+        loop invariant pass == 1 ==> *nodes <= hb->height - 1 && *leaves <= 1;
+        loop invariant *nodes <= 2 * (hb->height - 1) && *leaves <= 2;
         loop assigns pass, *nodes, *leaves, seen[0 .. HBITMAP_MAX_HEIGHT - 1];
         loop variant passes - pass;
     */
-    for (unsigned pass = 0; pass < passes; pass++) {
-        size_t x = pass == 0 ? first : end - 1u;
-        const hb_node_t *node = &hb->root;
-        size_t base = 0;
-        bool split = false; /* below a slot that will be split */
-        /*@ loop invariant 0 <= l < hb->height;
-            loop invariant !split ==> hb_tree(node, l);
-            loop invariant base <= x < base + 64 * hb_span(l);
-            loop invariant *nodes <= (hb->height - 1) * pass + (hb->height - 1 - l);
-            loop invariant *leaves <= pass;
-            loop assigns l, node, base, split, *nodes, *leaves,
-                         seen[0 .. HBITMAP_MAX_HEIGHT - 1];
-            loop variant l;
-        */
-        for (unsigned l = hb->height - 1u;; l--) {
-            unsigned k = SLOT_OF(x, base, l);
-            /*@ assert k == (x - base) / hb_span(l) && k < 64; */
-            size_t s = base + span_mul(k, l);
-            /*@ assert s == base + k * hb_span(l) && 0 < hb_span(l); */
-            /*@ assert s <= x < s + hb_span(l); */
-            bool whole = first <= s && SPAN(l) <= end - s;
-            bool shared = pass == 1 && seen[l] == s;
-            if (pass == 0)
-                seen[l] = s;
-            if (whole)
-                break;
-            if (!split) {
-                if (node->child[k].node != 0) {
-                    if (l == 0)
-                        break;
-                    node = node->child[k].node;
-                    base = s;
-                    continue;
-                }
-                if (slot_is(node, k, set))
-                    break;
-                split = true;
-            }
-            if (!shared)
-                *(l == 0 ? leaves : nodes) += 1u;
-            if (l == 0)
-                break;
-            base = s;
-        }
-    }
+    for (unsigned pass = 0; pass < passes; pass++)
+        count_path(hb, pass == 0 ? first : end - 1u, first, end, set, pass, seen, nodes, leaves);
 }
 
 /* Makes pointer-or-uniform slot k of node (level l) uniform: FULL when set.
@@ -2250,13 +2273,161 @@ static size_t slot_fill(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     return set ? span_mul(1, l) - used : used; /* SPAN(l) - used */
 }
 
+/* Returns n * SPAN(l): the entries n slots of level l cover. */
+/*@ requires n <= 64 && l < HBITMAP_MAX_HEIGHT;
+    assigns \nothing;
+    ensures \result == hb_slots_span(n, l) <= 1152921504606846976;
+*/
+static inline size_t slots_span(unsigned n, unsigned l)
+{
+    /*@ ghost lemma_pstep_mul(n, l); */
+    return (size_t)n * span_mul(1, l); /* n << SHIFT(l) */
+}
+
+/* Frees the subtrees below the pointer slots among [ka, kb] of node (level
+ * l) and returns used plus how many entries in them were used; the slots
+ * keep their pointers (slots_unlink clears them). (Ghost f0: the FULL bits
+ * the slots had, none of a pointer slot; used counts the FULL ones.) */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && \valid(node) && hb_tree(node, l);
+    requires l < HBITMAP_MAX_HEIGHT && ka <= kb < 64;
+    requires \separated(node, &hb->nodes, &hb->leaves);
+    requires \forall integer j; ka <= j <= kb && node->child[j].node != \null ==> !BIT(f0, j);
+    requires hb->nodes >= hb_nodes_from(node, l, ka) && hb->leaves >= hb_leaves_from(node, l, ka);
+    requires 0 <= hb_slots_span(kb + 1 - ka - hb_wsame(f0, ka, kb + 1, 1), l);
+    requires used + hb_slots_span(kb + 1 - ka - hb_wsame(f0, ka, kb + 1, 1), l) ==
+               hb_slots_span(kb + 1 - ka, l) <= 1152921504606846976;
+    assigns hb->nodes, hb->leaves;
+    ensures nodes_count: hb->nodes == \old(hb->nodes - (hb_nodes_from(node, l, ka) - hb_nodes_from(node, l, kb + 1)));
+    ensures leaves_count: hb->leaves == \old(hb->leaves - (hb_leaves_from(node, l, ka) - hb_leaves_from(node, l, kb + 1)));
+    ensures node->full == \old(node->full);
+    ensures used: \result <= hb_slots_span(kb + 1 - ka, l);
+*/
+static inline size_t slots_free(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned kb, unsigned l,
+                                size_t used) /*@ ghost (uint64_t f0) */
+{
+    /*@ ghost size_t c = 0; */ /* the slots passed that were not FULL */
+    /*@ loop invariant ka <= k <= kb + 1;
+        loop invariant hb->nodes - hb_nodes_from(node, l, k) ==
+                         \at(hb->nodes - hb_nodes_from(node, l, ka), Pre);
+        loop invariant hb->leaves - hb_leaves_from(node, l, k) ==
+                         \at(hb->leaves - hb_leaves_from(node, l, ka), Pre);
+        loop invariant node->full == \at(node->full, Pre);
+        loop invariant c == k - ka - hb_wsame(f0, ka, k, 1) && c <= k - ka;
+        loop invariant used <= \at(used, Pre) + hb_slots_span(c, l);
+        loop assigns k, c, used, hb->nodes, hb->leaves;
+        loop variant kb + 1 - k;
+    */
+    for (unsigned k = ka; k <= kb; k++) {
+        /*@ ghost lemma_pstep_step(c, l); */
+        /*@ assert hb_nodes_from(node, l, k) == hb_nodes_from(node, l, k + 1) +
+                     (l <= 0 || node->child[k].node == \null ? 0 :
+                      1 + hb_nodes_from(node->child[k].node, l - 1, 0)); */
+        /*@ assert hb_leaves_from(node, l, k) == hb_leaves_from(node, l, k + 1) +
+                     (node->child[k].node == \null ? 0 : l <= 0 ? 1 :
+                      hb_leaves_from(node->child[k].node, l - 1, 0)); */
+        /*@ assert \let kk = k; hb_wsame(f0, ka, kk + 1, 1) ==
+                     hb_wsame(f0, ka, kk, 1) + (BIT(f0, kk) ? 1 : 0); */
+        if (node->child[k].node != 0)
+            used += free_subtree(hb, node, k, l);
+        /*@ ghost
+          if ((f0 & SLOT_BIT(k)) == 0)
+            c++;
+        */
+    }
+    return used;
+}
+
+/* Sets (set) or clears the FULL bits of slots [ka, kb] of node (level l).
+ * Returns the entries the FULL ones among them covered (their number times
+ * SPAN(l)). (Ghost hb: the header's counts, which it keeps.) */
+/*@ requires \valid(node) && l < HBITMAP_MAX_HEIGHT && ka <= kb < 64;
+    requires \separated(node, &hb->nodes, &hb->leaves);
+    assigns node->full;
+    ensures full_bits: \forall integer j; 0 <= j < 64 ==>
+              (BIT(node->full, j) <==> (ka <= j <= kb ? set != 0 : BIT(\old(node->full), j)));
+    ensures used: \result == hb_slots_span(hb_wsame(\old(node->full), ka, kb + 1, 1), l);
+    ensures rest: 0 <= hb_slots_span(kb + 1 - ka - hb_wsame(\old(node->full), ka, kb + 1, 1), l) &&
+                  \result + hb_slots_span(kb + 1 - ka - hb_wsame(\old(node->full), ka, kb + 1, 1), l) ==
+                    hb_slots_span(kb + 1 - ka, l) <= 1152921504606846976;
+    ensures frame: hb->nodes == \old(hb->nodes) && hb->leaves == \old(hb->leaves);
+*/
+static inline size_t slots_flags(hb_node_t *node, unsigned ka, unsigned kb, unsigned l, bool set)
+    /*@ ghost (hbitmap_t *hb) */
+{
+    uint64_t mask = bits_between(ka, kb + 1u);
+    /*@ ghost lemma_hb_wcount_and(node->full, mask);
+              lemma_hb_wcount_between(mask, ka, kb + 1u);
+              lemma_hb_wcount_keep(node->full, node->full & mask, ka, kb + 1u, 1);
+              lemma_hb_wsame_rest(node->full, ka, kb + 1u, 1);
+    */
+    unsigned c = popcount64(node->full & mask); /* FULL slots */
+    /*@ assert c == hb_wsame(node->full, ka, kb + 1, 1) <= kb + 1 - ka; */
+    /*@ ghost lemma_pstep_sum(kb + 1u - ka - c, c, l); */
+    size_t used = slots_span(c, l);
+    node->full = set ? node->full | mask : node->full & ~mask;
+    /*@ assert set != 0 ==> \forall integer j; 0 <= j < 64 ==>
+                 (BIT(node->full, j) <==> BIT(\at(node->full, Pre), j) || BIT(mask, j)); */
+    /*@ assert set == 0 ==> \forall integer j; 0 <= j < 64 ==>
+                 (BIT(node->full, j) <==> BIT(\at(node->full, Pre), j) && !BIT(mask, j)); */
+    return used;
+}
+
+/* Stores v as the summary (pre, suf, max) of slots [ka, kb] of node and
+ * marks their groups' runs unknown (node_groups_stale). (Ghost hb: the
+ * header's counts, which it keeps.) */
+/*@ requires \valid(node) && ka <= kb < 64;
+    requires \separated(node, &hb->nodes, &hb->leaves);
+    assigns node->pre[ka .. kb], node->suf[ka .. kb], node->max[ka .. kb],
+            node->gmax[ka / 8 .. kb / 8];
+    ensures \forall integer j; ka <= j <= kb ==> node->pre[j] == node->suf[j] == node->max[j] == v;
+    ensures \forall integer g; ka / 8 <= g <= kb / 8 ==> node->gmax[g] == GROUP_STALE;
+    ensures frame: node->full == \old(node->full) && hb->nodes == \old(hb->nodes) &&
+                   hb->leaves == \old(hb->leaves);
+*/
+static inline void slots_store(hb_node_t *node, unsigned ka, unsigned kb, size_t v)
+    /*@ ghost (hbitmap_t *hb) */
+{
+    /*@ loop invariant ka <= k <= kb + 1;
+        loop invariant \forall integer j; ka <= j < k ==>
+                         node->pre[j] == node->suf[j] == node->max[j] == v;
+        loop invariant node->full == \at(node->full, Pre) && hb->nodes == \at(hb->nodes, Pre) &&
+                       hb->leaves == \at(hb->leaves, Pre);
+        loop assigns k, node->pre[ka .. kb], node->suf[ka .. kb], node->max[ka .. kb];
+        loop variant kb + 1 - k;
+    */
+    for (unsigned k = ka; k <= kb; k++) {
+        node->pre[k] = v;
+        node->suf[k] = v;
+        node->max[k] = v;
+    }
+    node_groups_stale(node, ka, kb);
+    /*@ assert node->full == \at(node->full, Pre) && hb->nodes == \at(hb->nodes, Pre) &&
+               hb->leaves == \at(hb->leaves, Pre); */
+    /*@ assert \forall integer j; ka <= j <= kb ==> node->pre[j] == node->suf[j] == node->max[j] == v; */
+}
+
+/* Clears the pointers of slots [ka, kb] of node (their subtrees freed). */
+/*@ requires \valid(node) && ka <= kb < 64;
+    assigns node->child[ka .. kb];
+    ensures \forall integer j; ka <= j <= kb ==> node->child[j].node == \null;
+*/
+static inline void slots_unlink(hb_node_t *node, unsigned ka, unsigned kb)
+{
+    /*@ loop invariant ka <= k <= kb + 1;
+        loop invariant \forall integer j; ka <= j < k ==> node->child[j].node == \null;
+        loop assigns k, node->child[ka .. kb];
+        loop variant kb + 1 - k;
+    */
+    for (unsigned k = ka; k <= kb; k++)
+        node->child[k].node = 0;
+}
+
 /* Makes slots [ka, kb] of node (level l, pointer or uniform) uniform: FULL
- * when set, in one pass (the FULL bits at once, the summaries as three
- * stretches). Returns how many entries changed state. The flags and
- * summaries are stored first, then the subtrees all freed, then the slots
- * cleared (the same frees in the same order, the same final bytes): a
- * pointer store into node would change what the proof knows of the
- * subtrees still to free. */
+ * when set, in one pass (the FULL bits at once, the summaries as one
+ * stretch). Returns how many entries changed state. The subtrees are freed
+ * first, then the flags and summaries stored, then the slots cleared (the
+ * same frees in the same order, the same final bytes): a pointer store into
+ * node would change what the proof knows of the subtrees still to free. */
 /*@ requires \valid(hb) && HB_ALLOCATOR(hb) && \valid(node) && hb_tree(node, l);
     requires l < HBITMAP_MAX_HEIGHT && ka <= kb < 64;
     requires \separated(node, &hb->nodes, &hb->leaves);
@@ -2277,94 +2448,15 @@ static size_t slot_fill(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
 static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned kb, unsigned l,
                          bool set)
 {
-    uint64_t mask = bits_between(ka, kb + 1u);
-    /*@ ghost lemma_hb_wcount_and(node->full, mask);
-              lemma_hb_wcount_between(mask, ka, kb + 1u);
-              lemma_hb_wcount_keep(node->full, node->full & mask, ka, kb + 1u, 1);
-              lemma_hb_wsame_rest(node->full, ka, kb + 1u, 1);
-    */
-    /*@ assert hb_wcount(node->full & mask, 64) <= kb - ka + 1; */
-    size_t used = (size_t)popcount64(node->full & mask) * SPAN(l); /* FULL slots */
-    /*@ assert used == hb_slots_span(hb_wsame(node->full, ka, kb + 1, 1), l); */
-    /*@ assert used == hb_slots_span(\at(hb_wsame(node->full, ka, kb + 1, 1), Pre) + (ka - ka) -
-                                     \at(hb_wsame(node->full, ka, ka, 1), Pre), l); */
-    node->full = set ? node->full | mask : node->full & ~mask;
-    /*@ assert set != 0 ==> \forall integer j; 0 <= j < 64 ==>
-                 (BIT(node->full, j) <==> BIT(\at(node->full, Pre), j) || BIT(mask, j)); */
-    /*@ assert set == 0 ==> \forall integer j; 0 <= j < 64 ==>
-                 (BIT(node->full, j) <==> BIT(\at(node->full, Pre), j) && !BIT(mask, j)); */
-    /*@ assert \forall integer j; 0 <= j < 64 ==>
-                 (BIT(node->full, j) <==> (ka <= j <= kb ? set != 0 : BIT(\at(node->full, Pre), j))); */
-    /*@ ghost uint64_t nf = node->full; */
-    size_t v = set ? 0 : SPAN(l);
-    /*@ loop invariant ka <= k <= kb + 1;
-        loop invariant \forall integer j; ka <= j < k ==> node->pre[j] == v;
-        loop invariant node->full == nf && hb->nodes == \at(hb->nodes, Pre) &&
-                       hb->leaves == \at(hb->leaves, Pre);
-        loop assigns k, node->pre[ka .. kb];
-        loop variant kb + 1 - k;
-    */
-    for (unsigned k = ka; k <= kb; k++)
-        node->pre[k] = v;
-    /*@ loop invariant ka <= k <= kb + 1;
-        loop invariant \forall integer j; ka <= j < k ==> node->suf[j] == v;
-        loop invariant node->full == nf && hb->nodes == \at(hb->nodes, Pre) &&
-                       hb->leaves == \at(hb->leaves, Pre);
-        loop assigns k, node->suf[ka .. kb];
-        loop variant kb + 1 - k;
-    */
-    for (unsigned k = ka; k <= kb; k++)
-        node->suf[k] = v;
-    /*@ loop invariant ka <= k <= kb + 1;
-        loop invariant \forall integer j; ka <= j < k ==> node->max[j] == v;
-        loop invariant node->full == nf && hb->nodes == \at(hb->nodes, Pre) &&
-                       hb->leaves == \at(hb->leaves, Pre);
-        loop assigns k, node->max[ka .. kb];
-        loop variant kb + 1 - k;
-    */
-    for (unsigned k = ka; k <= kb; k++)
-        node->max[k] = v;
-    node_groups_stale(node, ka, kb);
-    /*@ assert node->full == nf && hb->nodes == \at(hb->nodes, Pre) &&
-               hb->leaves == \at(hb->leaves, Pre); */
-    /*@ loop invariant ka <= k <= kb + 1;
-        loop invariant hb->nodes - hb_nodes_from(node, l, k) ==
-                         \at(hb->nodes - hb_nodes_from(node, l, ka), Pre);
-        loop invariant hb->leaves - hb_leaves_from(node, l, k) ==
-                         \at(hb->leaves - hb_leaves_from(node, l, ka), Pre);
-        loop invariant \let kk = k; used <= hb_slots_span(\at(hb_wsame(node->full, ka, kb + 1, 1), Pre) +
-                         (kk - ka) - \at(hb_wsame(node->full, ka, kk, 1), Pre), l);
-        loop invariant node->full == nf;
-        loop assigns k, used, hb->nodes, hb->leaves;
-        loop variant kb + 1 - k;
-    */
-    for (unsigned k = ka; k <= kb; k++) {
-        /*@ assert hb_nodes_from(node, l, k) == hb_nodes_from(node, l, k + 1) +
-                     (l <= 0 || node->child[k].node == \null ? 0 :
-                      1 + hb_nodes_from(node->child[k].node, l - 1, 0)); */
-        /*@ assert hb_leaves_from(node, l, k) == hb_leaves_from(node, l, k + 1) +
-                     (node->child[k].node == \null ? 0 : l <= 0 ? 1 :
-                      hb_leaves_from(node->child[k].node, l - 1, 0)); */
-        /*@ assert \let kk = k; \at(hb_wsame(node->full, ka, kk + 1, 1), Pre) ==
-                     \at(hb_wsame(node->full, ka, kk, 1) + (BIT(node->full, kk) ? 1 : 0), Pre); */
-        if (node->child[k].node != 0) {
-            /*@ assert \let kk = k; \at(!BIT(node->full, kk) &&
-                       hb_wsame(node->full, ka, kb + 1, 1) - hb_wsame(node->full, ka, kk + 1, 1) <= kb - kk, Pre); */
-            used += free_subtree(hb, node, k, l);
-        }
-    }
-    /*@ assert used <= hb_slots_span(kb - ka + 1, l); */
-    /*@ loop invariant ka <= k <= kb + 1;
-        loop invariant \forall integer j; ka <= j < k ==> node->child[j].node == \null;
-        loop invariant node->full == nf;
-        loop assigns k, node->child[ka .. kb];
-        loop variant kb + 1 - k;
-    */
-    for (unsigned k = ka; k <= kb; k++)
-        node->child[k].node = 0;
-    size_t all = (size_t)(kb - ka + 1u) * SPAN(l); /* (kb - ka + 1) << SHIFT(l) */
-    /*@ assert all == hb_slots_span(kb - ka + 1, l); */
-    return set ? all - used : used;
+    size_t sp = span_mul(1, l); /* SPAN(l) */
+    /*@ ghost uint64_t f0 = node->full; */
+    size_t used = slots_flags(node, ka, kb, l, set) /*@ ghost (hb) */; /* the FULL slots */
+    used = slots_free(hb, node, ka, kb, l, used) /*@ ghost (f0) */;  /* and below the pointer slots */
+    size_t all = slots_span(kb - ka + 1u, l);
+    size_t changed = set ? all - used : used;
+    slots_store(node, ka, kb, set ? 0 : sp) /*@ ghost (hb) */;
+    slots_unlink(node, ka, kb);
+    return changed;
 }
 
 /* Replaces uniform slot k of node (level l) by a node or leaf of the same
