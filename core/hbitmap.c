@@ -1973,6 +1973,8 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
         loop invariant frames: \forall integer i; 0 <= i < d ==> HB_FIT_FRAME(i);
         loop invariant links: \forall integer i; 0 <= i && i + 1 < d ==> HB_FIT_LINK(i);
         loop invariant d > 0 ==> base + 64 * hb_span(l) == HB_FIT_POS(d - 1);
+        loop invariant link_q: \forall integer i; 0 <= i < d && d <= i + 1 ==>
+                         base + 64 * hb_span(l) == HB_FIT_POS(i);
         loop invariant fr: hb_frame(hb, node, l, base) && (HB_CLIMB_EXACT ==> hb_runs_exact(node, l));
         loop invariant subs: \forall integer i; 0 <= i < d ==> HB_CLIMB_SUB(i);
         loop assigns l, d, node, base, k, s, path[0 .. HBITMAP_MAX_HEIGHT - 1],
@@ -1992,7 +1994,7 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
         slot[d] = k + (s != x ? 1u : 0u);
         bases[d] = base;
         d++;
-        /*@ assert HB_FIT_FRAME(d - 1); */
+        /*@ assert frame_new: HB_FIT_FRAME(d - 1); */
         /*@ assert frames: \forall integer i; 0 <= i < d ==> HB_FIT_FRAME(i); */
         /*@ assert link_new: d >= 2 ==> HB_FIT_LINK(d - 2); */
         /*@ assert links: \forall integer i; 0 <= i && i + 1 < d ==> HB_FIT_LINK(i); */
@@ -2010,12 +2012,15 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
         if (node->child[k].node == 0) {
             if ((node->full & SLOT_BIT(k)) == 0) {
                 /*@ assert hb_slot_free(node, l, k, x - s, hb_span(l)); */
-                /*@ ghost lemma_pclimb_slot_up(hb, node, l, base, k, x - s, SPAN(l), SPAN(l)); */
+                /*@ ghost size_t sp = SPAN(l); */
+                /*@ assert sp == hb_span(l) && s == base + k * sp; */
+                /*@ ghost lemma_pclimb_slot_up(hb, node, l, base, k, x - s, sp, sp); */
                 run = s + SPAN(l) - x;
                 /*@ assert run == HB_FIT_POS(d - 1) - x; */
-                /*@ assert hb_none_is(hb, x, x + run, 1); */
+                /*@ assert fx: hb_none_is(hb, x, x + run, 1); */
                 if (run >= n) {
                     /*@ assert ret: x + n <= 64 * hb_span(hb->height - 1); */
+                    /*@ assert fret: hb_none_is(hb, x, x + n, 1); */
                     return x;
                 }
             }
@@ -2028,6 +2033,7 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
                 /*@ ghost lemma_pclimb_leaf(node, k, r - s, r - s + n); */
                 /*@ ghost lemma_pclimb_slot_up(hb, node, 0u, base, k, r - s, r - s + n, 4096u); */
                 /*@ assert ret: x <= r && r + n <= 64 * hb_span(hb->height - 1); */
+                /*@ assert fret: hb_none_is(hb, r, r + n, 1); */
                 return r;
             }
             /*@ assert hb_win_free(node->child[k].leaf, 4096 - run, 4096); */
@@ -2056,7 +2062,8 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
         /*@ assert hb_fit_tree(node, l); */
         /*@ ghost lemma_hb_fit_node(node, l); */
         /*@ assert HB_FIT_POS(d) == bases[d] + slot[d] * cs; */
-        /*@ assert slot[d] * cs <= 64 * cs; */
+        /*@ ghost lemma_hb_mul_mono(slot[d], 64u, cs); */
+        /*@ assert slot_cs: slot[d] * cs <= 64 * cs; */
         /*@ assert sub: HB_CLIMB_SUB(d); */
         /*@ ghost size_t r0 = run; */
         unsigned k = node_scan(node, slot[d], cs, n, &run);
@@ -2070,11 +2077,13 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
                 /*@ assert HB_CLIMB_EXACT ==> hb_slot_free(node, l, k, 0, node->pre[k]); */
                 /*@ ghost lemma_pclimb_slot_up(hb, node, l, bases[d], k, 0u, node->pre[k], cs); */
                 /*@ assert ret: x <= s - run && s - run + n <= 64 * hb_span(hb->height - 1); */
+                /*@ assert fret: HB_CLIMB_EXACT ==> hb_none_is(hb, s - run, s - run + n, 1); */
                 return s - run;
             }
             size_t r = descend_fit(node, k, l, s, n);
             /*@ ghost lemma_pclimb_slot_up(hb, node, l, bases[d], k, r - s, r - s + n, cs); */
             /*@ assert ret: x <= r && r + n <= 64 * hb_span(hb->height - 1); */
+            /*@ assert fret: HB_CLIMB_EXACT ==> hb_none_is(hb, r, r + n, 1); */
             return r;
         }
         /*@ assert d > 0 ==> run <= HB_FIT_POS(d - 1) - x; */
