@@ -2013,7 +2013,7 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
             if ((node->full & SLOT_BIT(k)) == 0) {
                 /*@ assert hb_slot_free(node, l, k, x - s, hb_span(l)); */
                 /*@ ghost size_t sp = SPAN(l); */
-                /*@ assert sp == hb_span(l) && s == base + k * sp; */
+                /*@ assert sp_l: sp == hb_span(l); */
                 /*@ ghost lemma_pclimb_slot_up(hb, node, l, base, k, x - s, sp, sp); */
                 run = s + SPAN(l) - x;
                 /*@ assert run == HB_FIT_POS(d - 1) - x; */
@@ -2046,7 +2046,7 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
     /*@ loop invariant d <= hb->height;
         loop invariant frames: \forall integer i; 0 <= i < d ==> HB_FIT_FRAME(i);
         loop invariant links: \forall integer i; 0 <= i && i + 1 < d ==> HB_FIT_LINK(i);
-        loop invariant d > 0 ==> run <= HB_FIT_POS(d - 1) - x;
+        loop invariant run_le: d > 0 ==> run <= HB_FIT_POS(d - 1) - x;
         loop invariant subs: \forall integer i; 0 <= i < d ==> HB_CLIMB_SUB(i);
         loop invariant frun: HB_CLIMB_EXACT ==> d > 0 ==>
                          hb_none_is(hb, HB_FIT_POS(d - 1) - run, HB_FIT_POS(d - 1), 1);
