@@ -1953,6 +1953,7 @@ static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t 
     requires x < 64 * hb_span(hb->height - 1) && 0 < n;
     assigns \nothing;
     ensures \result == NONE || (x <= \result && \result + n <= 64 * hb_span(hb->height - 1));
+    ensures free: HB_CLIMB_EXACT ==> \result != NONE ==> hb_none_is(hb, \result, \result + n, 1);
 */
 static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
 {
@@ -1972,6 +1973,10 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
         loop invariant frames: \forall integer i; 0 <= i < d ==> HB_FIT_FRAME(i);
         loop invariant links: \forall integer i; 0 <= i && i + 1 < d ==> HB_FIT_LINK(i);
         loop invariant d > 0 ==> base + 64 * hb_span(l) == HB_FIT_POS(d - 1);
+        loop invariant link_q: \forall integer i; 0 <= i < d && d <= i + 1 ==>
+                         base + 64 * hb_span(l) == HB_FIT_POS(i);
+        loop invariant fr: hb_frame(hb, node, l, base) && (HB_CLIMB_EXACT ==> hb_runs_exact(node, l));
+        loop invariant subs: \forall integer i; 0 <= i < d ==> HB_CLIMB_SUB(i);
         loop assigns l, d, node, base, k, s, path[0 .. HBITMAP_MAX_HEIGHT - 1],
                      slot[0 .. HBITMAP_MAX_HEIGHT - 1], bases[0 .. HBITMAP_MAX_HEIGHT - 1];
         loop variant l;
@@ -1989,38 +1994,62 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
         slot[d] = k + (s != x ? 1u : 0u);
         bases[d] = base;
         d++;
-        /*@ assert HB_FIT_FRAME(d - 1); */
+        /*@ assert frame_new: HB_FIT_FRAME(d - 1); */
         /*@ assert frames: \forall integer i; 0 <= i < d ==> HB_FIT_FRAME(i); */
         /*@ assert link_new: d >= 2 ==> HB_FIT_LINK(d - 2); */
         /*@ assert links: \forall integer i; 0 <= i && i + 1 < d ==> HB_FIT_LINK(i); */
+        /*@ assert sub_new: HB_CLIMB_SUB(d - 1); */
+        /*@ assert subs: \forall integer i; 0 <= i < d ==> HB_CLIMB_SUB(i); */
         /* stop at the slot that starts at x, a uniform slot or a leaf (one
          * test of the three: the loop has one exit) */
         if ((s == x) | (node->child[k].node == 0) | (l == 0))
             break;
+        /*@ ghost lemma_pclimb_frame_child(hb, node, l, base, k, SPAN(l)); */
         node = node->child[k].node;
         base = s;
     }
     if (s != x) {
         if (node->child[k].node == 0) {
             if ((node->full & SLOT_BIT(k)) == 0) {
+                /*@ assert hb_slot_free(node, l, k, x - s, hb_span(l)); */
+                /*@ ghost size_t sp = SPAN(l); */
+                /*@ assert sp_l: sp == hb_span(l); */
+                /*@ ghost lemma_pclimb_slot_up(hb, node, l, base, k, x - s, sp, sp); */
                 run = s + SPAN(l) - x;
                 /*@ assert run == HB_FIT_POS(d - 1) - x; */
-                if (run >= n)
+                /*@ assert fx: hb_none_is(hb, x, x + run, 1); */
+                if (run >= n) {
+                    /*@ assert ret: x + n <= 64 * hb_span(hb->height - 1); */
+                    /*@ assert fret: hb_none_is(hb, x, x + n, 1); */
                     return x;
+                }
             }
         } else {
             /*@ assert leaf: l == 0 && \valid_read(node->child[k].leaf) &&
                          HB_LEAF_GROUPS_EXACT(node->child[k].leaf); */
             size_t r = leaf_fit(node->child[k].leaf, s, x - s, n, &run);
-            if (r != NONE)
+            if (r != NONE) {
+                /*@ assert hb_win_free(node->child[k].leaf, r - s, r - s + n); */
+                /*@ ghost lemma_pclimb_leaf(node, k, r - s, r - s + n); */
+                /*@ ghost lemma_pclimb_slot_up(hb, node, 0u, base, k, r - s, r - s + n, 4096u); */
+                /*@ assert ret: x <= r && r + n <= 64 * hb_span(hb->height - 1); */
+                /*@ assert fret: hb_none_is(hb, r, r + n, 1); */
                 return r;
+            }
+            /*@ assert hb_win_free(node->child[k].leaf, 4096 - run, 4096); */
+            /*@ ghost lemma_pclimb_leaf(node, k, 4096u - run, 4096u); */
+            /*@ ghost lemma_pclimb_slot_up(hb, node, 0u, base, k, 4096u - run, 4096u, 4096u); */
+            /*@ assert HB_FIT_POS(d - 1) == s + 4096; */
         }
     }
     }
     /*@ loop invariant d <= hb->height;
         loop invariant frames: \forall integer i; 0 <= i < d ==> HB_FIT_FRAME(i);
         loop invariant links: \forall integer i; 0 <= i && i + 1 < d ==> HB_FIT_LINK(i);
-        loop invariant d > 0 ==> run <= HB_FIT_POS(d - 1) - x;
+        loop invariant run_le: d > 0 ==> run <= HB_FIT_POS(d - 1) - x;
+        loop invariant subs: \forall integer i; 0 <= i < d ==> HB_CLIMB_SUB(i);
+        loop invariant frun: HB_CLIMB_EXACT ==> d > 0 ==>
+                         hb_none_is(hb, HB_FIT_POS(d - 1) - run, HB_FIT_POS(d - 1), 1);
         loop assigns d, node, run;
         loop variant d;
     */
@@ -2033,15 +2062,29 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
         /*@ assert hb_fit_tree(node, l); */
         /*@ ghost lemma_hb_fit_node(node, l); */
         /*@ assert HB_FIT_POS(d) == bases[d] + slot[d] * cs; */
-        /*@ assert slot[d] * cs <= 64 * cs; */
+        /*@ ghost lemma_hb_mul_mono(slot[d], 64u, cs); */
+        /*@ assert slot_cs: slot[d] * cs <= 64 * cs; */
+        /*@ assert sub: HB_CLIMB_SUB(d); */
+        /*@ ghost size_t r0 = run; */
         unsigned k = node_scan(node, slot[d], cs, n, &run);
+        /*@ ghost lemma_pclimb_carry(hb, node, l, bases[d], slot[d], k, cs, r0, run); */
+        /*@ assert crun: HB_CLIMB_EXACT ==> hb_none_is(hb, bases[d] + k * cs - run, bases[d] + k * cs, 1); */
         if (k < HBITMAP_FANOUT) {
             /*@ ghost lemma_hb_slot_mul(k, cs); */
             size_t s = bases[d] + k * cs;
             /*@ assert x <= s - run && s + cs <= 64 * hb_span(hb->height - 1); */
-            if (run + node->pre[k] >= n)
+            if (run + node->pre[k] >= n) {
+                /*@ assert HB_CLIMB_EXACT ==> hb_slot_free(node, l, k, 0, node->pre[k]); */
+                /*@ ghost lemma_pclimb_slot_up(hb, node, l, bases[d], k, 0u, node->pre[k], cs); */
+                /*@ assert ret: x <= s - run && s - run + n <= 64 * hb_span(hb->height - 1); */
+                /*@ assert fret: HB_CLIMB_EXACT ==> hb_none_is(hb, s - run, s - run + n, 1); */
                 return s - run;
-            return descend_fit(node, k, l, s, n);
+            }
+            size_t r = descend_fit(node, k, l, s, n);
+            /*@ ghost lemma_pclimb_slot_up(hb, node, l, bases[d], k, r - s, r - s + n, cs); */
+            /*@ assert ret: x <= r && r + n <= 64 * hb_span(hb->height - 1); */
+            /*@ assert fret: HB_CLIMB_EXACT ==> hb_none_is(hb, r, r + n, 1); */
+            return r;
         }
         /*@ assert d > 0 ==> run <= HB_FIT_POS(d - 1) - x; */
     }
@@ -2073,6 +2116,8 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
       ensures \result == VMM_OK || \result == VMM_ERR_NO_SPACE;
       ensures \result == VMM_OK ==> hint <= *first && *first + n <= hb->num_entries &&
                 (*first - hint) % align == 0;
+      ensures free: \result == VMM_OK ==> \let f = *first;
+                \old(HB_CLIMB_EXACT ==> hb_none_is(hb, f, f + n, 1));
     complete behaviors;
     disjoint behaviors;
 */
@@ -2110,6 +2155,7 @@ vmm_status_t hbitmap_find(const hbitmap_t *hb, size_t n, size_t align, size_t hi
         /* p starts a free run of n: only a moved start needs a look */
         size_t b = off == 0 ? s + n : range_scan(hb, s, s + n, true);
         if (b == s + n) {
+            /*@ assert free: HB_CLIMB_EXACT ==> hb_none_is(hb, s, s + n, 1); */
             *first = s;
             return VMM_OK;
         }
