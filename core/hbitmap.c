@@ -2543,8 +2543,8 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
     ensures nodes_node: l > 0 && \separated(node, &hb->nodes) ==>
               hb->nodes >= \old(hb->nodes) - 1;
     // pkeep:
-    ensures wtree: \old(hb_wtree(hb, node, l)) && \separated(node, &hb->nodes, &hb->leaves) ==>
-              hb_wtree(hb, node, l);
+    ensures wtree: l > 0 && \old(hb_wtree(hb, node, l)) &&
+              \separated(node, &hb->nodes, &hb->leaves) ==> hb_wtree(hb, node, l);
 */
 static inline bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, hb_runs_t r)
 {
