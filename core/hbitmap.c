@@ -2680,6 +2680,9 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
     ensures nodes_leaf: l == 0 && \separated(node, &hb->nodes) ==> hb->nodes == \old(hb->nodes);
     ensures nodes_node: l > 0 && \separated(node, &hb->nodes) ==>
               hb->nodes >= \old(hb->nodes) - 1;
+    // pkeep:
+    ensures wtree: l > 0 && \old(hb_wtree(hb, node, l)) &&
+              \separated(node, &hb->nodes, &hb->leaves) ==> hb_wtree(hb, node, l);
 */
 static inline bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, hb_runs_t r)
 {
@@ -2698,26 +2701,51 @@ static inline bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsig
     }
     store_runs(node, k, r);
     node_groups_stale(node, k, k);
-    /* The leaf's bits are as at Pre (the stores hit node and hb), so are
-     * its free runs and exact group runs (no frame lemma: see RESULTS). */
-    /*@ assert bits: l == 0 ==> \forall integer v; 0 <= v < 64 ==>
-                 \at(node->child[k].leaf, Pre)->bits[v] ==
-                 \at(\at(node->child[k].leaf, Pre)->bits[v], Pre); */
-    /*@ assert win: l == 0 ==> \forall integer i, j;
-                 hb_win_free(\at(node->child[k].leaf, Pre), i, j) <==>
-                 hb_win_free{Pre}(\at(node->child[k].leaf, Pre), i, j); */
-    /*@ assert run: l == 0 ==> \forall integer t, m;
-                 hb_run_at(\at(node->child[k].leaf, Pre), t, m) <==>
-                 hb_run_at{Pre}(\at(node->child[k].leaf, Pre), t, m); */
-    /*@ assert none: l == 0 ==> \forall integer i, j, m;
-                 hb_no_run(\at(node->child[k].leaf, Pre), i, j, m) <==>
-                 hb_no_run{Pre}(\at(node->child[k].leaf, Pre), i, j, m); */
-    /*@ assert used: l == 0 ==> \forall integer j; 0 <= j < 4096 ==>
-                 (LEAF_USED8(\at(node->child[k].leaf, Pre), j) <==>
-                  \at(LEAF_USED8(\at(node->child[k].leaf, Pre), j), Pre)); */
-    /*@ assert keep: l == 0 ==> \forall integer g, p, s, mx; 0 <= g < 8 && 0 <= p && 0 <= s ==>
-                 hb_group_exact{Pre}(\at(node->child[k].leaf, Pre), g, p, s, mx) ==>
-                 hb_group_exact(\at(node->child[k].leaf, Pre), g, p, s, mx); */
+    /* pkeep: only node and hb were written (pkeep_unch): every node and
+     * leaf apart from them is as at Pre. So the leaf (apart from both) keeps
+     * its exact group runs (pkeep_exact, proofs/hbitmap-pkeep.acsl), and
+     * every subtree below node keeps hb_wtree (pkeep_fr, level by level: a
+     * ghost loop chains the lemma pkeep_step; pkeep_top closes the node). */
+    /*@ assert unch_c: \forall hb_node_t *m; \separated(m, hb) && \separated(m, node) ==>
+                 \at(m->full, Pre) == m->full && \forall integer j; 0 <= j < 64 ==>
+                 \at(m->child[j].node, Pre) == m->child[j].node &&
+                 \at(m->child[j].leaf, Pre) == m->child[j].leaf; */
+    /*@ assert unch_r: \forall hb_node_t *m; \separated(m, hb) && \separated(m, node) ==>
+                 \forall integer j; 0 <= j < 64 ==> \at(m->pre[j], Pre) == m->pre[j] &&
+                 \at(m->suf[j], Pre) == m->suf[j] && \at(m->max[j], Pre) == m->max[j]; */
+    /*@ assert unch_g: \forall hb_node_t *m; \separated(m, hb) && \separated(m, node) ==>
+                 \forall integer g; 0 <= g < 8 ==> \at(m->gpre[g], Pre) == m->gpre[g] &&
+                 \at(m->gsuf[g], Pre) == m->gsuf[g] && \at(m->gmax[g], Pre) == m->gmax[g]; */
+    /*@ assert unch_l: \forall hb_leaf_t *f; \separated(f, hb) && \separated(f, node) ==>
+                 pkeep_lsame{Pre,Here}(f); */
+    /*@ assert unch: pkeep_unch{Pre,Here}(hb, node, node); */
+    /*@ assert post: node->pre[k] <= hb_span(l) && node->suf[k] <= hb_span(l) &&
+                 node->max[k] <= hb_span(l); */
+    /*@ assert runs: \separated(node, &hb->nodes, &hb->leaves) ==>
+                 \at(HB_SLOTS_RUNS_OK(node, hb_span(l)), Pre) ==> HB_SLOTS_RUNS_OK(node, hb_span(l)); */
+    /*@ assert gk: node->gmax[k / 8] == GROUP_STALE; */
+    /*@ assert gm: \separated(node, &hb->nodes, &hb->leaves) ==>
+                 \forall integer g; 0 <= g < 8 && g != k / 8 ==>
+                 node->gmax[g] == \at(node->gmax[g], Pre) && node->gpre[g] == \at(node->gpre[g], Pre) &&
+                 node->gsuf[g] == \at(node->gsuf[g], Pre); */
+    /*@ assert grps: \separated(node, &hb->nodes, &hb->leaves) ==>
+                 \at(HB_GROUPS_RUNS_OK(node, hb_span(l)), Pre) ==> HB_GROUPS_RUNS_OK(node, hb_span(l)); */
+    /*@ assert leaf: l == 0 ==> pkeep_lsame{Pre,Here}(\at(node->child[k].leaf, Pre)); */
+    /*@ assert exact: l == 0 ==> \at(HB_GROUPS_EXACT(node->child[k].leaf), Pre) ==>
+                 HB_GROUPS_EXACT(\at(node->child[k].leaf, Pre)); */
+    /*@ ghost
+      /@ loop invariant 0 <= i <= l;
+         loop invariant fr: \forall integer i2; 0 <= i2 < i ==> pkeep_fr{Pre,Here}(hb, node, node, i2);
+         loop assigns i;
+         loop variant l - i;
+      @/
+      for (unsigned i = 0; i < l; i++) {
+      }
+    */
+    /*@ assert top: l > 0 ==> pkeep_fr{Pre,Here}(hb, node, node, l - 1); */
+    /*@ assert same: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+                 node->child[j].node == \at(node->child[j].node, Pre) &&
+                 node->child[j].leaf == \at(node->child[j].leaf, Pre); */
     return true;
 }
 
