@@ -3127,6 +3127,7 @@ void hbitmap_unprepare(hbitmap_t *hb)
 /*@ requires HB_READABLE(hb);
     requires first < end <= hb->num_entries && first / 4096 == (end - 1) / 4096;
     assigns \nothing;
+    ensures nosplit: \result != 0 ==> hb_nosplit(&hb->root, hb->height - 1, 0, first, end, set);
 */
 static bool leaf_range_fits(const hbitmap_t *hb, size_t first, size_t end, bool set)
 {
@@ -3135,6 +3136,8 @@ static bool leaf_range_fits(const hbitmap_t *hb, size_t first, size_t end, bool 
     /*@ loop invariant 0 <= l < hb->height;
         loop invariant hb_tree(node, l);
         loop invariant base <= first < base + 64 * hb_span(l);
+        loop invariant nosplit: hb_nosplit((hb_node_t *)node, l, base, first, end, set) ==>
+                                hb_nosplit(&hb->root, hb->height - 1, 0, first, end, set);
         loop assigns l, node, base;
         loop variant l;
     */
@@ -3143,6 +3146,12 @@ static bool leaf_range_fits(const hbitmap_t *hb, size_t first, size_t end, bool 
         /*@ assert k == (first - base) / hb_span(l) && k < 64; */
         size_t s = base + span_mul(k, l);
         /*@ assert s <= first < s + hb_span(l); */
+        /*@ assert s == hb_slot_at(base, k, l); */
+        /*@ assert unfold:
+                 (hb_nosplit((hb_node_t *)node, l, base, first, end, set) <==>
+                  (first == s && end - s == hb_span(l)) ||
+                  (node->child[k].node == \null ? (BIT(node->full, (uint8_t)k) <==> set != 0) :
+                     (l == 0 || hb_nosplit(node->child[k].node, l - 1, s, first, end, set)))); */
         if (first == s && end - s == SPAN(l))
             return true;
         if (node->child[k].node == 0)
