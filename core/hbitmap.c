@@ -2401,8 +2401,8 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
       ensures node->full == BIT_CLEARED(\old(node->full), k);
       ensures exact: HB_GROUPS_EXACT(node->child[k].leaf);
       // pdescent: what the set/clear descent keeps, first order (the spares
-      // left, the other count, node's summaries, the header, every node
-      // apart from node and the spare taken).
+      // left, the other count, node's summaries, the header, the slots and
+      // group runs of every node apart from node and the spare taken).
       ensures pd_spares: \forall integer j; 0 <= j < HBITMAP_SPARE_NODES && j < hb->num_spare_nodes ==>
                 hb->spare_node[j] == \old(hb->spare_node[j]);
       ensures pd_sparel: \forall integer j; 0 <= j < HBITMAP_SPARE_LEAVES && j < hb->num_spare_leaves ==>
@@ -2419,9 +2419,6 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
       ensures pd_frame_c: \forall hb_node_t *p; \separated(p, node) &&
                 PD_APART(p, hb) && \separated(p, \old(hb->spare_leaf[hb->num_spare_leaves - 1])) ==>
                 pd_same_child{Old, Here}(p);
-      ensures pd_frame_r: \forall hb_node_t *p; \separated(p, node) &&
-                PD_APART(p, hb) && \separated(p, \old(hb->spare_leaf[hb->num_spare_leaves - 1])) ==>
-                pd_same_runs{Old, Here}(p);
       ensures pd_frame_g: \forall hb_node_t *p; \separated(p, node) &&
                 PD_APART(p, hb) && \separated(p, \old(hb->spare_leaf[hb->num_spare_leaves - 1])) ==>
                 pd_same_groups{Old, Here}(p);
@@ -2448,21 +2445,15 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
       ensures node->child[k].node->full == (BIT(\old(node->full), k) ? 0xFFFFFFFFFFFFFFFF : 0);
       ensures node->full == BIT_CLEARED(\old(node->full), k);
       // pdescent: what the set/clear descent keeps, first order (the spares
-      // left, the other count, node's summaries, the header, every node
+      // left, the other count, node's group runs, the slots of every node
       // apart from node and the spare taken).
       ensures pd_spares: \forall integer j; 0 <= j < HBITMAP_SPARE_NODES && j < hb->num_spare_nodes ==>
                 hb->spare_node[j] == \old(hb->spare_node[j]);
       ensures pd_sparel: \forall integer j; 0 <= j < HBITMAP_SPARE_LEAVES && j < hb->num_spare_leaves ==>
                 hb->spare_leaf[j] == \old(hb->spare_leaf[j]);
       ensures pd_count: hb->leaves == \old(hb->leaves) && hb->num_spare_leaves == \old(hb->num_spare_leaves);
-      ensures pd_runs: \forall integer j; 0 <= j < 64 ==> node->pre[j] == \old(node->pre[j]) &&
-                node->suf[j] == \old(node->suf[j]) && node->max[j] == \old(node->max[j]);
       ensures pd_groups: \forall integer g; 0 <= g < 8 ==> node->gpre[g] == \old(node->gpre[g]) &&
                 node->gsuf[g] == \old(node->gsuf[g]) && node->gmax[g] == \old(node->gmax[g]);
-      ensures pd_hdr: \separated(node, &hb->height, &hb->num_entries, &hb->num_free,
-                                 &hb->allocator) ==>
-                hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries) &&
-                hb->num_free == \old(hb->num_free) && HB_ALLOCATOR(hb) == \old(HB_ALLOCATOR(hb));
       ensures pd_frame_c: \forall hb_node_t *p; \separated(p, node) &&
                 PD_APART(p, hb) && \separated(p, \old(hb->spare_node[hb->num_spare_nodes - 1])) ==>
                 pd_same_child{Old, Here}(p);
@@ -2584,17 +2575,12 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
             *hb->spare_node[0 .. hb->num_spare_nodes - 1],
             *hb->spare_leaf[0 .. hb->num_spare_leaves - 1], node->child[k], node->full;
     ensures \result != 0 ==> node->child[k].node != \null;
-    ensures \forall integer j; 0 <= j < 64 ==> node->pre[j] == \old(node->pre[j]) &&
-              node->suf[j] == \old(node->suf[j]) && node->max[j] == \old(node->max[j]);
     ensures \forall integer g; 0 <= g < 8 ==> node->gpre[g] == \old(node->gpre[g]) &&
               node->gsuf[g] == \old(node->gsuf[g]) && node->gmax[g] == \old(node->gmax[g]);
     ensures spares: \forall integer j; 0 <= j < HBITMAP_SPARE_NODES && j < hb->num_spare_nodes ==>
               hb->spare_node[j] == \old(hb->spare_node[j]);
     ensures sparel: \forall integer j; 0 <= j < HBITMAP_SPARE_LEAVES && j < hb->num_spare_leaves ==>
               hb->spare_leaf[j] == \old(hb->spare_leaf[j]);
-    ensures hdr: \separated(node, &hb->height, &hb->num_entries, &hb->num_free, &hb->allocator) ==>
-              hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries) &&
-              hb->num_free == \old(hb->num_free) && HB_ALLOCATOR(hb) == \old(HB_ALLOCATOR(hb));
     behavior ptr:
       assumes node->child[k].node != \null;
       ensures \result != 0 && node->child[k].node == \old(node->child[k].node) &&
@@ -2603,12 +2589,22 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
               hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
               hb->num_spare_leaves == \old(hb->num_spare_leaves);
       ensures \forall hb_node_t *p; hb_node_same{Old, Here}(p);
+      ensures runs: \forall integer j; 0 <= j < 64 ==> node->pre[j] == \old(node->pre[j]) &&
+                node->suf[j] == \old(node->suf[j]) && node->max[j] == \old(node->max[j]);
+      ensures hdr: \separated(node, &hb->height, &hb->num_entries, &hb->num_free, &hb->allocator) ==>
+                hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries) &&
+                hb->num_free == \old(hb->num_free) && HB_ALLOCATOR(hb) == \old(HB_ALLOCATOR(hb));
     behavior same:
       assumes node->child[k].node == \null && (BIT(node->full, k) <==> set != 0);
       ensures \result == 0;
       ensures hb->nodes == \old(hb->nodes) && hb->leaves == \old(hb->leaves) &&
               hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
               hb->num_spare_leaves == \old(hb->num_spare_leaves);
+      ensures runs: \forall integer j; 0 <= j < 64 ==> node->pre[j] == \old(node->pre[j]) &&
+                node->suf[j] == \old(node->suf[j]) && node->max[j] == \old(node->max[j]);
+      ensures hdr: \separated(node, &hb->height, &hb->num_entries, &hb->num_free, &hb->allocator) ==>
+                hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries) &&
+                hb->num_free == \old(hb->num_free) && HB_ALLOCATOR(hb) == \old(HB_ALLOCATOR(hb));
     behavior leaf:
       assumes node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) && l == 0;
       ensures \result != 0;
@@ -2621,7 +2617,12 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
                 node->child[k].leaf->gsuf[g] <= 512 && node->child[k].leaf->gmax[g] <= 512;
       ensures \forall hb_node_t *p; \separated(p, node) && PD_APART(p, hb) &&
                 \separated(p, \old(hb->spare_leaf[hb->num_spare_leaves - 1])) ==>
-                hb_node_same{Old, Here}(p);
+                pd_same_child{Old, Here}(p) && pd_same_groups{Old, Here}(p);
+      ensures runs: \forall integer j; 0 <= j < 64 ==> node->pre[j] == \old(node->pre[j]) &&
+                node->suf[j] == \old(node->suf[j]) && node->max[j] == \old(node->max[j]);
+      ensures hdr: \separated(node, &hb->height, &hb->num_entries, &hb->num_free, &hb->allocator) ==>
+                hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries) &&
+                hb->num_free == \old(hb->num_free) && HB_ALLOCATOR(hb) == \old(HB_ALLOCATOR(hb));
     behavior node:
       assumes node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) && l > 0;
       ensures \result != 0;
