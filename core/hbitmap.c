@@ -2419,6 +2419,9 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
       ensures pd_frame_c: \forall hb_node_t *p; \separated(p, node) &&
                 PD_APART(p, hb) && \separated(p, \old(hb->spare_leaf[hb->num_spare_leaves - 1])) ==>
                 pd_same_child{Old, Here}(p);
+      ensures pd_frame_r: \forall hb_node_t *p; \separated(p, node) &&
+                PD_APART(p, hb) && \separated(p, \old(hb->spare_leaf[hb->num_spare_leaves - 1])) ==>
+                pd_same_runs{Old, Here}(p);
       ensures pd_frame_g: \forall hb_node_t *p; \separated(p, node) &&
                 PD_APART(p, hb) && \separated(p, \old(hb->spare_leaf[hb->num_spare_leaves - 1])) ==>
                 pd_same_groups{Old, Here}(p);
@@ -2457,6 +2460,30 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
       ensures pd_frame_c: \forall hb_node_t *p; \separated(p, node) &&
                 PD_APART(p, hb) && \separated(p, \old(hb->spare_node[hb->num_spare_nodes - 1])) ==>
                 pd_same_child{Old, Here}(p);
+      ensures pd_runs: \forall integer j; 0 <= j < 64 ==> node->pre[j] == \old(node->pre[j]) &&
+                node->suf[j] == \old(node->suf[j]) && node->max[j] == \old(node->max[j]);
+      ensures pd_hdr: \separated(node, &hb->height, &hb->num_entries, &hb->num_free,
+                                 &hb->allocator) ==>
+                hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries) &&
+                hb->num_free == \old(hb->num_free) && HB_ALLOCATOR(hb) == \old(HB_ALLOCATOR(hb));
+      ensures pd_frame_pre: \forall hb_node_t *p; \separated(p, node) &&
+                PD_APART(p, hb) && \separated(p, \old(hb->spare_node[hb->num_spare_nodes - 1])) ==>
+                \forall integer j; 0 <= j < 64 ==> p->pre[j] == \old(p->pre[j]);
+      ensures pd_frame_suf: \forall hb_node_t *p; \separated(p, node) &&
+                PD_APART(p, hb) && \separated(p, \old(hb->spare_node[hb->num_spare_nodes - 1])) ==>
+                \forall integer j; 0 <= j < 64 ==> p->suf[j] == \old(p->suf[j]);
+      ensures pd_frame_max: \forall hb_node_t *p; \separated(p, node) &&
+                PD_APART(p, hb) && \separated(p, \old(hb->spare_node[hb->num_spare_nodes - 1])) ==>
+                \forall integer j; 0 <= j < 64 ==> p->max[j] == \old(p->max[j]);
+      ensures pd_frame_gpre: \forall hb_node_t *p; \separated(p, node) &&
+                PD_APART(p, hb) && \separated(p, \old(hb->spare_node[hb->num_spare_nodes - 1])) ==>
+                \forall integer g; 0 <= g < 8 ==> p->gpre[g] == \old(p->gpre[g]);
+      ensures pd_frame_gsuf: \forall hb_node_t *p; \separated(p, node) &&
+                PD_APART(p, hb) && \separated(p, \old(hb->spare_node[hb->num_spare_nodes - 1])) ==>
+                \forall integer g; 0 <= g < 8 ==> p->gsuf[g] == \old(p->gsuf[g]);
+      ensures pd_frame_gmax: \forall hb_node_t *p; \separated(p, node) &&
+                PD_APART(p, hb) && \separated(p, \old(hb->spare_node[hb->num_spare_nodes - 1])) ==>
+                \forall integer g; 0 <= g < 8 ==> p->gmax[g] == \old(p->gmax[g]);
     complete behaviors;
     disjoint behaviors;
 */
@@ -2617,7 +2644,7 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
                 node->child[k].leaf->gsuf[g] <= 512 && node->child[k].leaf->gmax[g] <= 512;
       ensures \forall hb_node_t *p; \separated(p, node) && PD_APART(p, hb) &&
                 \separated(p, \old(hb->spare_leaf[hb->num_spare_leaves - 1])) ==>
-                pd_same_child{Old, Here}(p) && pd_same_groups{Old, Here}(p);
+                hb_node_same{Old, Here}(p);
       ensures runs: \forall integer j; 0 <= j < 64 ==> node->pre[j] == \old(node->pre[j]) &&
                 node->suf[j] == \old(node->suf[j]) && node->max[j] == \old(node->max[j]);
       ensures hdr: \separated(node, &hb->height, &hb->num_entries, &hb->num_free, &hb->allocator) ==>
@@ -2636,7 +2663,12 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
               HB_GROUPS_RUNS_OK(node->child[k].node, hb_span(l - 1));
       ensures \forall hb_node_t *p; \separated(p, node) && PD_APART(p, hb) &&
                 \separated(p, \old(hb->spare_node[hb->num_spare_nodes - 1])) ==>
-                pd_same_child{Old, Here}(p);
+                hb_node_same{Old, Here}(p);
+      ensures runs: \forall integer j; 0 <= j < 64 ==> node->pre[j] == \old(node->pre[j]) &&
+                node->suf[j] == \old(node->suf[j]) && node->max[j] == \old(node->max[j]);
+      ensures hdr: \separated(node, &hb->height, &hb->num_entries, &hb->num_free, &hb->allocator) ==>
+                hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries) &&
+                hb->num_free == \old(hb->num_free) && HB_ALLOCATOR(hb) == \old(HB_ALLOCATOR(hb));
     complete behaviors;
     disjoint behaviors;
 */
