@@ -2538,6 +2538,31 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
                 node->child[k].leaf->gmax[g] == (BIT(\old(node->full), k) ? 0 : 512);
       ensures node->full == BIT_CLEARED(\old(node->full), k);
       ensures exact: HB_GROUPS_EXACT(node->child[k].leaf);
+      // pdescent: what the set/clear descent keeps, first order (the spares
+      // left, the other count, node's summaries, the header, the slots and
+      // group runs of every node apart from node and the spare taken).
+      ensures pd_spares: \forall integer j; 0 <= j < HBITMAP_SPARE_NODES && j < hb->num_spare_nodes ==>
+                hb->spare_node[j] == \old(hb->spare_node[j]);
+      ensures pd_sparel: \forall integer j; 0 <= j < HBITMAP_SPARE_LEAVES && j < hb->num_spare_leaves ==>
+                hb->spare_leaf[j] == \old(hb->spare_leaf[j]);
+      ensures pd_count: hb->nodes == \old(hb->nodes) && hb->num_spare_nodes == \old(hb->num_spare_nodes);
+      ensures pd_runs: \forall integer j; 0 <= j < 64 ==> node->pre[j] == \old(node->pre[j]) &&
+                node->suf[j] == \old(node->suf[j]) && node->max[j] == \old(node->max[j]);
+      ensures pd_groups: \forall integer g; 0 <= g < 8 ==> node->gpre[g] == \old(node->gpre[g]) &&
+                node->gsuf[g] == \old(node->gsuf[g]) && node->gmax[g] == \old(node->gmax[g]);
+      ensures pd_hdr: \separated(node, &hb->height, &hb->num_entries, &hb->num_free,
+                                 &hb->allocator) ==>
+                hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries) &&
+                hb->num_free == \old(hb->num_free) && HB_ALLOCATOR(hb) == \old(HB_ALLOCATOR(hb));
+      ensures pd_frame_c: \forall hb_node_t *p; \separated(p, node) &&
+                PD_APART(p, hb) && \separated(p, \old(hb->spare_leaf[hb->num_spare_leaves - 1])) ==>
+                pd_same_child{Old, Here}(p);
+      ensures pd_frame_r: \forall hb_node_t *p; \separated(p, node) &&
+                PD_APART(p, hb) && \separated(p, \old(hb->spare_leaf[hb->num_spare_leaves - 1])) ==>
+                pd_same_runs{Old, Here}(p);
+      ensures pd_frame_g: \forall hb_node_t *p; \separated(p, node) &&
+                PD_APART(p, hb) && \separated(p, \old(hb->spare_leaf[hb->num_spare_leaves - 1])) ==>
+                pd_same_groups{Old, Here}(p);
     behavior node:
       assumes l > 0;
       requires 0 < hb->num_spare_nodes <= HBITMAP_SPARE_NODES && hb->nodes < SIZE_MAX;
@@ -2560,6 +2585,43 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
                 node->child[k].node->gmax[g] == 8 * (BIT(\old(node->full), k) ? 0 : hb_span(l - 1));
       ensures node->child[k].node->full == (BIT(\old(node->full), k) ? 0xFFFFFFFFFFFFFFFF : 0);
       ensures node->full == BIT_CLEARED(\old(node->full), k);
+      // pdescent: what the set/clear descent keeps, first order (the spares
+      // left, the other count, node's group runs, the slots of every node
+      // apart from node and the spare taken).
+      ensures pd_spares: \forall integer j; 0 <= j < HBITMAP_SPARE_NODES && j < hb->num_spare_nodes ==>
+                hb->spare_node[j] == \old(hb->spare_node[j]);
+      ensures pd_sparel: \forall integer j; 0 <= j < HBITMAP_SPARE_LEAVES && j < hb->num_spare_leaves ==>
+                hb->spare_leaf[j] == \old(hb->spare_leaf[j]);
+      ensures pd_count: hb->leaves == \old(hb->leaves) && hb->num_spare_leaves == \old(hb->num_spare_leaves);
+      ensures pd_groups: \forall integer g; 0 <= g < 8 ==> node->gpre[g] == \old(node->gpre[g]) &&
+                node->gsuf[g] == \old(node->gsuf[g]) && node->gmax[g] == \old(node->gmax[g]);
+      ensures pd_frame_c: \forall hb_node_t *p; \separated(p, node) &&
+                PD_APART(p, hb) && \separated(p, \old(hb->spare_node[hb->num_spare_nodes - 1])) ==>
+                pd_same_child{Old, Here}(p);
+      ensures pd_runs: \forall integer j; 0 <= j < 64 ==> node->pre[j] == \old(node->pre[j]) &&
+                node->suf[j] == \old(node->suf[j]) && node->max[j] == \old(node->max[j]);
+      ensures pd_hdr: \separated(node, &hb->height, &hb->num_entries, &hb->num_free,
+                                 &hb->allocator) ==>
+                hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries) &&
+                hb->num_free == \old(hb->num_free) && HB_ALLOCATOR(hb) == \old(HB_ALLOCATOR(hb));
+      ensures pd_frame_pre: \forall hb_node_t *p; \separated(p, node) &&
+                PD_APART(p, hb) && \separated(p, \old(hb->spare_node[hb->num_spare_nodes - 1])) ==>
+                \forall integer j; 0 <= j < 64 ==> p->pre[j] == \old(p->pre[j]);
+      ensures pd_frame_suf: \forall hb_node_t *p; \separated(p, node) &&
+                PD_APART(p, hb) && \separated(p, \old(hb->spare_node[hb->num_spare_nodes - 1])) ==>
+                \forall integer j; 0 <= j < 64 ==> p->suf[j] == \old(p->suf[j]);
+      ensures pd_frame_max: \forall hb_node_t *p; \separated(p, node) &&
+                PD_APART(p, hb) && \separated(p, \old(hb->spare_node[hb->num_spare_nodes - 1])) ==>
+                \forall integer j; 0 <= j < 64 ==> p->max[j] == \old(p->max[j]);
+      ensures pd_frame_gpre: \forall hb_node_t *p; \separated(p, node) &&
+                PD_APART(p, hb) && \separated(p, \old(hb->spare_node[hb->num_spare_nodes - 1])) ==>
+                \forall integer g; 0 <= g < 8 ==> p->gpre[g] == \old(p->gpre[g]);
+      ensures pd_frame_gsuf: \forall hb_node_t *p; \separated(p, node) &&
+                PD_APART(p, hb) && \separated(p, \old(hb->spare_node[hb->num_spare_nodes - 1])) ==>
+                \forall integer g; 0 <= g < 8 ==> p->gsuf[g] == \old(p->gsuf[g]);
+      ensures pd_frame_gmax: \forall hb_node_t *p; \separated(p, node) &&
+                PD_APART(p, hb) && \separated(p, \old(hb->spare_node[hb->num_spare_nodes - 1])) ==>
+                \forall integer g; 0 <= g < 8 ==> p->gmax[g] == \old(p->gmax[g]);
     complete behaviors;
     disjoint behaviors;
 */
@@ -2652,6 +2714,110 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
     /* A uniform leaf's group runs are exact (at the end: node->full is
      * stored in the words' memory, so the fact needs no frame). */
     /*@ ghost if (l == 0) lemma_hb_leaf_uniform(node->child[k].leaf, full); */
+}
+
+/* Readies slot k of node (level l) for the descent of a set (set) or clear
+ * of a range that covers it in part: a uniform slot in the other state is
+ * split (slot_split, from the pool). Returns false when the slot is uniform
+ * in state set already (nothing to do below it), true when it points to a
+ * node or leaf. */
+/*@ requires \valid(hb) && \valid(node) && l < HBITMAP_MAX_HEIGHT && k < 64;
+    requires \separated(node, &hb->nodes, &hb->leaves, &hb->num_spare_nodes,
+                         &hb->num_spare_leaves, &hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1],
+                         &hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1]);
+    requires pool: node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) ==>
+               (l == 0 ==> 0 < hb->num_spare_leaves <= HBITMAP_SPARE_LEAVES &&
+                  hb->leaves < SIZE_MAX && \valid(hb->spare_leaf[hb->num_spare_leaves - 1]) &&
+                  \separated(hb->spare_leaf[hb->num_spare_leaves - 1], hb) &&
+                  \separated(hb->spare_leaf[hb->num_spare_leaves - 1], node)) &&
+               (l > 0 ==> 0 < hb->num_spare_nodes <= HBITMAP_SPARE_NODES &&
+                  hb->nodes < SIZE_MAX && \valid(hb->spare_node[hb->num_spare_nodes - 1]) &&
+                  \separated(hb->spare_node[hb->num_spare_nodes - 1], hb) &&
+                  \separated(hb->spare_node[hb->num_spare_nodes - 1], node));
+    assigns hb->nodes, hb->leaves, hb->num_spare_nodes, hb->num_spare_leaves,
+            hb->spare_node[0 .. hb->num_spare_nodes - 1],
+            hb->spare_leaf[0 .. hb->num_spare_leaves - 1],
+            *hb->spare_node[0 .. hb->num_spare_nodes - 1],
+            *hb->spare_leaf[0 .. hb->num_spare_leaves - 1], node->child[k], node->full;
+    ensures \result != 0 ==> node->child[k].node != \null;
+    ensures \forall integer g; 0 <= g < 8 ==> node->gpre[g] == \old(node->gpre[g]) &&
+              node->gsuf[g] == \old(node->gsuf[g]) && node->gmax[g] == \old(node->gmax[g]);
+    ensures spares: \forall integer j; 0 <= j < HBITMAP_SPARE_NODES && j < hb->num_spare_nodes ==>
+              hb->spare_node[j] == \old(hb->spare_node[j]);
+    ensures sparel: \forall integer j; 0 <= j < HBITMAP_SPARE_LEAVES && j < hb->num_spare_leaves ==>
+              hb->spare_leaf[j] == \old(hb->spare_leaf[j]);
+    behavior ptr:
+      assumes node->child[k].node != \null;
+      ensures \result != 0 && node->child[k].node == \old(node->child[k].node) &&
+              node->child[k].leaf == \old(node->child[k].leaf);
+      ensures hb->nodes == \old(hb->nodes) && hb->leaves == \old(hb->leaves) &&
+              hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
+              hb->num_spare_leaves == \old(hb->num_spare_leaves);
+      ensures \forall hb_node_t *p; hb_node_same{Old, Here}(p);
+      ensures runs: \forall integer j; 0 <= j < 64 ==> node->pre[j] == \old(node->pre[j]) &&
+                node->suf[j] == \old(node->suf[j]) && node->max[j] == \old(node->max[j]);
+      ensures hdr: \separated(node, &hb->height, &hb->num_entries, &hb->num_free, &hb->allocator) ==>
+                hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries) &&
+                hb->num_free == \old(hb->num_free) && HB_ALLOCATOR(hb) == \old(HB_ALLOCATOR(hb));
+    behavior same:
+      assumes node->child[k].node == \null && (BIT(node->full, k) <==> set != 0);
+      ensures \result == 0;
+      ensures hb->nodes == \old(hb->nodes) && hb->leaves == \old(hb->leaves) &&
+              hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
+              hb->num_spare_leaves == \old(hb->num_spare_leaves);
+      ensures runs: \forall integer j; 0 <= j < 64 ==> node->pre[j] == \old(node->pre[j]) &&
+                node->suf[j] == \old(node->suf[j]) && node->max[j] == \old(node->max[j]);
+      ensures hdr: \separated(node, &hb->height, &hb->num_entries, &hb->num_free, &hb->allocator) ==>
+                hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries) &&
+                hb->num_free == \old(hb->num_free) && HB_ALLOCATOR(hb) == \old(HB_ALLOCATOR(hb));
+    behavior leaf:
+      assumes node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) && l == 0;
+      ensures \result != 0;
+      ensures hb->leaves == \old(hb->leaves) + 1 && hb->nodes == \old(hb->nodes);
+      ensures hb->num_spare_leaves == \old(hb->num_spare_leaves) - 1 &&
+              hb->num_spare_nodes == \old(hb->num_spare_nodes);
+      ensures hb->spare_leaf[hb->num_spare_leaves] == \null;
+      ensures node->child[k].leaf == \old(hb->spare_leaf[hb->num_spare_leaves - 1]);
+      ensures \forall integer g; 0 <= g < 8 ==> node->child[k].leaf->gpre[g] <= 512 &&
+                node->child[k].leaf->gsuf[g] <= 512 && node->child[k].leaf->gmax[g] <= 512;
+      ensures \forall hb_node_t *p; \separated(p, node) && PD_APART(p, hb) &&
+                \separated(p, \old(hb->spare_leaf[hb->num_spare_leaves - 1])) ==>
+                hb_node_same{Old, Here}(p);
+      ensures runs: \forall integer j; 0 <= j < 64 ==> node->pre[j] == \old(node->pre[j]) &&
+                node->suf[j] == \old(node->suf[j]) && node->max[j] == \old(node->max[j]);
+      ensures hdr: \separated(node, &hb->height, &hb->num_entries, &hb->num_free, &hb->allocator) ==>
+                hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries) &&
+                hb->num_free == \old(hb->num_free) && HB_ALLOCATOR(hb) == \old(HB_ALLOCATOR(hb));
+    behavior node:
+      assumes node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) && l > 0;
+      ensures \result != 0;
+      ensures hb->nodes == \old(hb->nodes) + 1 && hb->leaves == \old(hb->leaves);
+      ensures hb->num_spare_nodes == \old(hb->num_spare_nodes) - 1 &&
+              hb->num_spare_leaves == \old(hb->num_spare_leaves);
+      ensures hb->spare_node[hb->num_spare_nodes] == \null;
+      ensures node->child[k].node == \old(hb->spare_node[hb->num_spare_nodes - 1]);
+      ensures \forall integer j; 0 <= j < 64 ==> node->child[k].node->child[j].node == \null;
+      ensures HB_SLOTS_RUNS_OK(node->child[k].node, hb_span(l - 1)) &&
+              HB_GROUPS_RUNS_OK(node->child[k].node, hb_span(l - 1));
+      ensures \forall hb_node_t *p; \separated(p, node) && PD_APART(p, hb) &&
+                \separated(p, \old(hb->spare_node[hb->num_spare_nodes - 1])) ==>
+                hb_node_same{Old, Here}(p);
+      ensures runs: \forall integer j; 0 <= j < 64 ==> node->pre[j] == \old(node->pre[j]) &&
+                node->suf[j] == \old(node->suf[j]) && node->max[j] == \old(node->max[j]);
+      ensures hdr: \separated(node, &hb->height, &hb->num_entries, &hb->num_free, &hb->allocator) ==>
+                hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries) &&
+                hb->num_free == \old(hb->num_free) && HB_ALLOCATOR(hb) == \old(HB_ALLOCATOR(hb));
+    complete behaviors;
+    disjoint behaviors;
+*/
+static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, bool set)
+{
+    if (node->child[k].node == 0) {
+        if (slot_is(node, k, set))
+            return false;
+        slot_split(hb, node, k, l);
+    }
+    return true;
 }
 
 /* Stores runs r as the new summary of pointer slot k of node (level l);
@@ -3030,7 +3196,8 @@ static void frame_close(hbitmap_t *hb, const hb_frame_t *f, hb_frame_t *up, unsi
 /*@ requires \valid(hb) && HB_ALLOCATOR(hb) && HB_READABLE(hb) && HB_POOL_OK(hb);
     requires hb_wtree(hb, &hb->root, hb->height - 1);
     requires HB_POOL_SPARES(hb) && HB_POOL_APART(hb);
-    requires hb->height - 1 <= hb->num_spare_nodes && 1 <= hb->num_spare_leaves;
+    requires pool: hb->height - 1 <= hb->num_spare_nodes && 1 <= hb->num_spare_leaves ||
+                   hb_nosplit(&hb->root, hb->height - 1, 0, first, end, set);
     requires hb->nodes >= hb_nodes_from(&hb->root, hb->height - 1, 0) &&
              hb->leaves >= hb_leaves_from(&hb->root, hb->height - 1, 0);
     requires hb->nodes <= HB_MAX_STORE && hb->leaves <= HB_MAX_STORE;
@@ -3061,8 +3228,8 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
         loop invariant tree: hb_tree(node, l) && hb_wtree(hb, node, l);
         loop invariant root: (d == 0 ==> node == &hb->root) && (d > 0 ==> \separated(node, hb));
         loop invariant anc: \forall integer i; 0 <= i < d ==> hb_sep_node(node, l, path[i]);
-        loop invariant pool: l <= hb->num_spare_nodes && 1 <= hb->num_spare_leaves &&
-                             HB_POOL_SPARES(hb);
+        loop invariant pool: (l <= hb->num_spare_nodes && 1 <= hb->num_spare_leaves ||
+                              hb_nosplit(node, l, base, first, end, set)) && HB_POOL_SPARES(hb);
         loop invariant spn: \forall integer j; 0 <= j < hb->num_spare_nodes ==>
                               hb_sep_node(node, l, hb->spare_node[j]);
         loop invariant spl: \forall integer j; 0 <= j < hb->num_spare_leaves ==>
@@ -3087,6 +3254,8 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
                      hb->num_spare_nodes, hb->num_spare_leaves,
                      hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1],
                      hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1],
+                     *hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1],
+                     *hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1],
                      *path[0 .. HBITMAP_MAX_HEIGHT - 1], *node;
         loop variant l;
     */
@@ -3094,8 +3263,15 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
         unsigned k = SLOT_OF(first, base, l);
         /*@ assert k == (first - base) / hb_span(l) && k < 64; */
         size_t s = base + span_mul(k, l);
-        /*@ assert s == base + k * hb_span(l) && s <= first < s + hb_span(l); */
-        /*@ assert align: (base + k * hb_span(l)) % 4096 == 0; */
+        /*@ assert s <= first < s + hb_span(l); */
+        /*@ assert s == hb_slot_at(base, k, l); */
+        /*@ ghost lemma_pdescent_align(base, k, l); */
+        /*@ assert align: s % 4096 == 0; */
+        /*@ assert unfold:
+                 (hb_nosplit(node, l, base, first, end, set) <==>
+                  (first == s && end - s == hb_span(l)) ||
+                  (node->child[k].node == \null ? (BIT(node->full, (uint8_t)k) <==> set != 0) :
+                     (l == 0 || hb_nosplit(node->child[k].node, l - 1, s, first, end, set)))); */
         /*@ ghost lemma_hb_lw_from_le(node, l, k); */
         path[d] = node;
         slot[d] = k;
@@ -3106,12 +3282,10 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
             changed = n != 0;
             break;
         }
-        if (node->child[k].node == 0) {
-            if (slot_is(node, k, set))
-                return;
-            slot_split(hb, node, k, l);
-            /*@ ghost if (l > 0) lemma_hb_lw_from_null(node->child[k].node, l - 1u); */
-        }
+        /*@ ghost bool split = node->child[k].node == 0; */
+        if (!slot_enter(hb, node, k, l, set))
+            return;
+        /*@ ghost if (l > 0 && split) lemma_hb_lw_from_null(node->child[k].node, l - 1u); */
         if (l == 0) {
             /*@ assert s % 4096 == 0 && end - s <= 4096; */
             /*@ ghost lemma_hb_lw_same_pos(node->child[k].leaf, first - s, end - s, set); */
@@ -3376,6 +3550,7 @@ void hbitmap_unprepare(hbitmap_t *hb)
 /*@ requires HB_READABLE(hb);
     requires first < end <= hb->num_entries && first / 4096 == (end - 1) / 4096;
     assigns \nothing;
+    ensures nosplit: \result != 0 ==> hb_nosplit(&hb->root, hb->height - 1, 0, first, end, set);
 */
 static bool leaf_range_fits(const hbitmap_t *hb, size_t first, size_t end, bool set)
 {
@@ -3384,6 +3559,8 @@ static bool leaf_range_fits(const hbitmap_t *hb, size_t first, size_t end, bool 
     /*@ loop invariant 0 <= l < hb->height;
         loop invariant hb_tree(node, l);
         loop invariant base <= first < base + 64 * hb_span(l);
+        loop invariant nosplit: hb_nosplit((hb_node_t *)node, l, base, first, end, set) ==>
+                                hb_nosplit(&hb->root, hb->height - 1, 0, first, end, set);
         loop assigns l, node, base;
         loop variant l;
     */
@@ -3392,6 +3569,12 @@ static bool leaf_range_fits(const hbitmap_t *hb, size_t first, size_t end, bool 
         /*@ assert k == (first - base) / hb_span(l) && k < 64; */
         size_t s = base + span_mul(k, l);
         /*@ assert s <= first < s + hb_span(l); */
+        /*@ assert s == hb_slot_at(base, k, l); */
+        /*@ assert unfold:
+                 (hb_nosplit((hb_node_t *)node, l, base, first, end, set) <==>
+                  (first == s && end - s == hb_span(l)) ||
+                  (node->child[k].node == \null ? (BIT(node->full, (uint8_t)k) <==> set != 0) :
+                     (l == 0 || hb_nosplit(node->child[k].node, l - 1, s, first, end, set)))); */
         if (first == s && end - s == SPAN(l))
             return true;
         if (node->child[k].node == 0)
