@@ -1948,7 +1948,7 @@ static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t 
  * entry base) from slot k on, *run free entries carried in right before
  * slot k: the run's first entry, or NONE when none starts in the node;
  * then *run holds the free entries at the node's end. One step of
- * first_fit's climb. */
+ * first_fit's climb (x: where its search started; hb: the tree). */
 /*@ requires HB_READABLE(hb) && l < hb->height && hb_fit_tree(node, l) && 0 < n;
     requires \valid(run) && \separated(run, hb);
     requires k <= 64 && x + *run <= base + k * hb_span(l);
@@ -1962,8 +1962,8 @@ static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t 
     ensures frun: \let v = *run; \result == NONE ==>
               \old(HB_CLIMB_EXACT ==> hb_none_is(hb, base + 64 * hb_span(l) - v, base + 64 * hb_span(l), 1));
 */
-static inline size_t climb_step(const hbitmap_t *hb, const hb_node_t *node, unsigned l, size_t base,
-                                unsigned k, size_t x, size_t n, size_t *run)
+static inline size_t climb_step(const hb_node_t *node, unsigned l, size_t base, unsigned k,
+                                size_t n, size_t *run) /*@ ghost (const hbitmap_t *hb, size_t x) */
 {
     size_t cs = SPAN(l), v = *run;
     /*@ assert cs == hb_span(l) && 0 < cs <= HB_SPAN_MAX; */
@@ -2108,7 +2108,8 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
         d--;
         /*@ assert HB_FIT_POS(d) == bases[d] + slot[d] * hb_span(HB_FIT_LVL(d)); */
         /*@ assert sub: HB_CLIMB_SUB(d); */
-        size_t r = climb_step(hb, path[d], hb->height - 1u - d, bases[d], slot[d], x, n, &run);
+        size_t r = climb_step(path[d], hb->height - 1u - d, bases[d], slot[d], n, &run)
+            /*@ ghost (hb, x) */;
         if (r != NONE)
             return r;
     }
