@@ -1946,34 +1946,34 @@ static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t 
 
 /* Returns where a free run of n starts in slot k of node (level l, first
  * entry s, a leaf when l == 0 and the slot points) at or after x, s < x,
- * or NONE; then *run holds the free entries at the slot's end. The slot
+ * or NONE; then *tail holds the free entries at the slot's end. The slot
  * at x of first_fit's descent (hb: the tree; base: node's first entry). */
 /*@ requires HB_READABLE(hb) && l < hb->height && hb_fit_tree(node, l) && 0 < n && k < 64;
-    requires \valid(run) && \separated(run, hb) && *run == 0;
+    requires \valid(tail) && \separated(tail, hb) && *tail == 0;
     requires node->child[k].node != \null ==> l == 0;
     requires s == base + k * hb_span(l) && s < x < s + hb_span(l);
     requires base + 64 * hb_span(l) <= 64 * hb_span(hb->height - 1);
     requires hb_frame(hb, node, l, base);
-    assigns *run;
+    assigns *tail;
     ensures \result == NONE || (x <= \result && \result + n <= 64 * hb_span(hb->height - 1));
     ensures free: \let r = \result; \old(r != NONE ==> hb_none_is(hb, r, r + n, 1));
-    ensures \result == NONE ==> x + *run <= s + hb_span(l);
-    ensures frun: \let v = *run; \result == NONE ==>
+    ensures \result == NONE ==> x + *tail <= s + hb_span(l);
+    ensures frun: \let v = *tail; \result == NONE ==>
               \old(hb_none_is(hb, s + hb_span(l) - v, s + hb_span(l), 1));
 */
 static inline size_t at_step(const hb_node_t *node, unsigned l, unsigned k, size_t s, size_t x,
-                             size_t n, size_t *run) /*@ ghost (const hbitmap_t *hb, size_t base) */
+                             size_t n, size_t *tail) /*@ ghost (const hbitmap_t *hb, size_t base) */
 {
-    size_t v = 0;
+    size_t run = 0;
     if (node->child[k].node == 0) {
         if ((node->full & SLOT_BIT(k)) == 0) {
             /*@ assert hb_slot_free(node, l, k, x - s, hb_span(l)); */
             /*@ ghost size_t sp = SPAN(l); */
             /*@ assert sp_l: sp == hb_span(l); */
             /*@ ghost lemma_pclimb_slot_up(hb, node, l, base, k, x - s, sp, sp); */
-            v = s + SPAN(l) - x;
-            /*@ assert fx: hb_none_is(hb, x, x + v, 1); */
-            if (v >= n) {
+            run = s + SPAN(l) - x;
+            /*@ assert fx: hb_none_is(hb, x, x + run, 1); */
+            if (run >= n) {
                 /*@ assert ret: x + n <= 64 * hb_span(hb->height - 1); */
                 /*@ assert fret: hb_none_is(hb, x, x + n, 1); */
                 return x;
@@ -1982,7 +1982,7 @@ static inline size_t at_step(const hb_node_t *node, unsigned l, unsigned k, size
     } else {
         /*@ assert leaf: l == 0 && \valid_read(node->child[k].leaf) &&
                      HB_LEAF_GROUPS_EXACT(node->child[k].leaf); */
-        size_t r = leaf_fit(node->child[k].leaf, s, x - s, n, &v);
+        size_t r = leaf_fit(node->child[k].leaf, s, x - s, n, &run);
         if (r != NONE) {
             /*@ assert hb_win_free(node->child[k].leaf, r - s, r - s + n); */
             /*@ ghost lemma_pclimb_leaf(node, k, r - s, r - s + n); */
@@ -1991,11 +1991,11 @@ static inline size_t at_step(const hb_node_t *node, unsigned l, unsigned k, size
             /*@ assert fret: hb_none_is(hb, r, r + n, 1); */
             return r;
         }
-        /*@ assert hb_win_free(node->child[k].leaf, 4096 - v, 4096); */
-        /*@ ghost lemma_pclimb_leaf(node, k, 4096u - v, 4096u); */
-        /*@ ghost lemma_pclimb_slot_up(hb, node, 0u, base, k, 4096u - v, 4096u, 4096u); */
+        /*@ assert hb_win_free(node->child[k].leaf, 4096 - run, 4096); */
+        /*@ ghost lemma_pclimb_leaf(node, k, 4096u - run, 4096u); */
+        /*@ ghost lemma_pclimb_slot_up(hb, node, 0u, base, k, 4096u - run, 4096u, 4096u); */
     }
-    *run = v;
+    *tail = run;
     return NONE;
 }
 
