@@ -1944,6 +1944,112 @@ static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t 
     return r;
 }
 
+/* Returns where a free run of n starts in slot k of node (level l, first
+ * entry s, a leaf when l == 0 and the slot points) at or after x, s < x,
+ * or NONE; then *tail holds the free entries at the slot's end. The slot
+ * at x of first_fit's descent (hb: the tree; base: node's first entry). */
+/*@ requires HB_READABLE(hb) && l < hb->height && hb_fit_tree(node, l) && 0 < n && k < 64;
+    requires \valid(tail) && \separated(tail, hb) && *tail == 0;
+    requires node->child[k].node != \null ==> l == 0;
+    requires s == base + k * hb_span(l) && s < x < s + hb_span(l);
+    requires base + 64 * hb_span(l) <= 64 * hb_span(hb->height - 1);
+    requires hb_frame(hb, node, l, base);
+    assigns *tail;
+    ensures \result == NONE || (x <= \result && \result + n <= 64 * hb_span(hb->height - 1));
+    ensures free: \let r = \result; \old(r != NONE ==> hb_none_is(hb, r, r + n, 1));
+    ensures \result == NONE ==> x + *tail <= s + hb_span(l);
+    ensures frun: \let v = *tail; \result == NONE ==>
+              \old(hb_none_is(hb, s + hb_span(l) - v, s + hb_span(l), 1));
+*/
+static inline size_t at_step(const hb_node_t *node, unsigned l, unsigned k, size_t s, size_t x,
+                             size_t n, size_t *tail) /*@ ghost (const hbitmap_t *hb, size_t base) */
+{
+    size_t run = 0;
+    if (node->child[k].node == 0) {
+        if ((node->full & SLOT_BIT(k)) == 0) {
+            /*@ assert hb_slot_free(node, l, k, x - s, hb_span(l)); */
+            /*@ ghost size_t sp = SPAN(l); */
+            /*@ assert sp_l: sp == hb_span(l); */
+            /*@ ghost lemma_pclimb_slot_up(hb, node, l, base, k, x - s, sp, sp); */
+            run = s + SPAN(l) - x;
+            /*@ assert fx: hb_none_is(hb, x, x + run, 1); */
+            if (run >= n) {
+                /*@ assert ret: x + n <= 64 * hb_span(hb->height - 1); */
+                /*@ assert fret: hb_none_is(hb, x, x + n, 1); */
+                return x;
+            }
+        }
+    } else {
+        /*@ assert leaf: l == 0 && \valid_read(node->child[k].leaf) &&
+                     HB_LEAF_GROUPS_EXACT(node->child[k].leaf); */
+        size_t r = leaf_fit(node->child[k].leaf, s, x - s, n, &run);
+        if (r != NONE) {
+            /*@ assert hb_win_free(node->child[k].leaf, r - s, r - s + n); */
+            /*@ ghost lemma_pclimb_leaf(node, k, r - s, r - s + n); */
+            /*@ ghost lemma_pclimb_slot_up(hb, node, 0u, base, k, r - s, r - s + n, 4096u); */
+            /*@ assert ret: x <= r && r + n <= 64 * hb_span(hb->height - 1); */
+            /*@ assert fret: hb_none_is(hb, r, r + n, 1); */
+            return r;
+        }
+        /*@ assert hb_win_free(node->child[k].leaf, 4096 - run, 4096); */
+        /*@ ghost lemma_pclimb_leaf(node, k, 4096u - run, 4096u); */
+        /*@ ghost lemma_pclimb_slot_up(hb, node, 0u, base, k, 4096u - run, 4096u, 4096u); */
+    }
+    *tail = run;
+    return NONE;
+}
+
+/* Returns where the climb finds a free run of n in node (level l, first
+ * entry base) from slot k on, *run free entries carried in right before
+ * slot k: the run's first entry, or NONE when none starts in the node;
+ * then *run holds the free entries at the node's end. One step of
+ * first_fit's climb (x: where its search started; hb: the tree). */
+/*@ requires HB_READABLE(hb) && l < hb->height && hb_fit_tree(node, l) && 0 < n;
+    requires \valid(run) && \separated(run, hb);
+    requires k <= 64 && x + *run <= base + k * hb_span(l);
+    requires base + 64 * hb_span(l) <= 64 * hb_span(hb->height - 1);
+    requires hb_frame(hb, node, l, base) && (HB_CLIMB_EXACT ==> hb_runs_exact(node, l));
+    requires HB_CLIMB_EXACT ==> hb_none_is(hb, base + k * hb_span(l) - *run, base + k * hb_span(l), 1);
+    assigns *run;
+    ensures \result == NONE || (x <= \result && \result + n <= 64 * hb_span(hb->height - 1));
+    ensures free: \let r = \result; \old(HB_CLIMB_EXACT ==> r != NONE ==> hb_none_is(hb, r, r + n, 1));
+    ensures \result == NONE ==> x + *run <= base + 64 * hb_span(l);
+    ensures frun: \let v = *run; \result == NONE ==>
+              \old(HB_CLIMB_EXACT ==> hb_none_is(hb, base + 64 * hb_span(l) - v, base + 64 * hb_span(l), 1));
+*/
+static inline size_t climb_step(const hb_node_t *node, unsigned l, size_t base, unsigned k,
+                                size_t n, size_t *run) /*@ ghost (const hbitmap_t *hb, size_t x) */
+{
+    size_t cs = SPAN(l), v = *run;
+    /*@ assert cs == hb_span(l) && 0 < cs <= HB_SPAN_MAX; */
+    /*@ ghost lemma_hb_fit_node(node, l); */
+    /*@ ghost lemma_hb_mul_mono(k, 64u, cs); */
+    /*@ assert slot_cs: k * cs <= 64 * cs; */
+    /*@ ghost size_t r0 = v; */
+    unsigned j = node_scan(node, k, cs, n, &v);
+    /*@ ghost lemma_pclimb_carry(hb, node, l, base, k, j, cs, r0, v); */
+    /*@ assert crun: HB_CLIMB_EXACT ==> hb_none_is(hb, base + j * cs - v, base + j * cs, 1); */
+    if (j < HBITMAP_FANOUT) {
+        /*@ ghost lemma_hb_slot_mul(j, cs); */
+        size_t s = base + j * cs;
+        /*@ assert x <= s - v && s + cs <= 64 * hb_span(hb->height - 1); */
+        if (v + node->pre[j] >= n) {
+            /*@ assert HB_CLIMB_EXACT ==> hb_slot_free(node, l, j, 0, node->pre[j]); */
+            /*@ ghost lemma_pclimb_slot_up(hb, node, l, base, j, 0u, node->pre[j], cs); */
+            /*@ assert ret: x <= s - v && s - v + n <= 64 * hb_span(hb->height - 1); */
+            /*@ assert fret: HB_CLIMB_EXACT ==> hb_none_is(hb, s - v, s - v + n, 1); */
+            return s - v;
+        }
+        size_t r = descend_fit(node, j, l, s, n);
+        /*@ ghost lemma_pclimb_slot_up(hb, node, l, base, j, r - s, r - s + n, cs); */
+        /*@ assert ret: x <= r && r + n <= 64 * hb_span(hb->height - 1); */
+        /*@ assert fret: HB_CLIMB_EXACT ==> hb_none_is(hb, r, r + n, 1); */
+        return r;
+    }
+    *run = v;
+    return NONE;
+}
+
 /* Returns the lowest p >= x such that [p, p + n) is free in the tree
  * (padding above num_entries counts as free), or NONE. Descends along x
  * (stopping at the first slot that starts at x: its summary covers it),
@@ -2009,38 +2115,10 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
         base = s;
     }
     if (s != x) {
-        if (node->child[k].node == 0) {
-            if ((node->full & SLOT_BIT(k)) == 0) {
-                /*@ assert hb_slot_free(node, l, k, x - s, hb_span(l)); */
-                /*@ ghost size_t sp = SPAN(l); */
-                /*@ assert sp_l: sp == hb_span(l); */
-                /*@ ghost lemma_pclimb_slot_up(hb, node, l, base, k, x - s, sp, sp); */
-                run = s + SPAN(l) - x;
-                /*@ assert run == HB_FIT_POS(d - 1) - x; */
-                /*@ assert fx: hb_none_is(hb, x, x + run, 1); */
-                if (run >= n) {
-                    /*@ assert ret: x + n <= 64 * hb_span(hb->height - 1); */
-                    /*@ assert fret: hb_none_is(hb, x, x + n, 1); */
-                    return x;
-                }
-            }
-        } else {
-            /*@ assert leaf: l == 0 && \valid_read(node->child[k].leaf) &&
-                         HB_LEAF_GROUPS_EXACT(node->child[k].leaf); */
-            size_t r = leaf_fit(node->child[k].leaf, s, x - s, n, &run);
-            if (r != NONE) {
-                /*@ assert hb_win_free(node->child[k].leaf, r - s, r - s + n); */
-                /*@ ghost lemma_pclimb_leaf(node, k, r - s, r - s + n); */
-                /*@ ghost lemma_pclimb_slot_up(hb, node, 0u, base, k, r - s, r - s + n, 4096u); */
-                /*@ assert ret: x <= r && r + n <= 64 * hb_span(hb->height - 1); */
-                /*@ assert fret: hb_none_is(hb, r, r + n, 1); */
-                return r;
-            }
-            /*@ assert hb_win_free(node->child[k].leaf, 4096 - run, 4096); */
-            /*@ ghost lemma_pclimb_leaf(node, k, 4096u - run, 4096u); */
-            /*@ ghost lemma_pclimb_slot_up(hb, node, 0u, base, k, 4096u - run, 4096u, 4096u); */
-            /*@ assert HB_FIT_POS(d - 1) == s + 4096; */
-        }
+        /*@ assert s + hb_span(l) == HB_FIT_POS(d - 1); */
+        size_t r = at_step(node, l, k, s, x, n, &run) /*@ ghost (hb, base) */;
+        if (r != NONE)
+            return r;
     }
     }
     /*@ loop invariant d <= hb->height;
@@ -2050,43 +2128,17 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
         loop invariant subs: \forall integer i; 0 <= i < d ==> HB_CLIMB_SUB(i);
         loop invariant frun: HB_CLIMB_EXACT ==> d > 0 ==>
                          hb_none_is(hb, HB_FIT_POS(d - 1) - run, HB_FIT_POS(d - 1), 1);
-        loop assigns d, node, run;
+        loop assigns d, run;
         loop variant d;
     */
     while (d > 0) {
         d--;
-        node = path[d];
-        unsigned l = hb->height - 1u - d;
-        size_t cs = SPAN(l);
-        /*@ assert cs == hb_span(l) && 0 < cs <= HB_SPAN_MAX; */
-        /*@ assert hb_fit_tree(node, l); */
-        /*@ ghost lemma_hb_fit_node(node, l); */
-        /*@ assert HB_FIT_POS(d) == bases[d] + slot[d] * cs; */
-        /*@ ghost lemma_hb_mul_mono(slot[d], 64u, cs); */
-        /*@ assert slot_cs: slot[d] * cs <= 64 * cs; */
+        /*@ assert HB_FIT_POS(d) == bases[d] + slot[d] * hb_span(HB_FIT_LVL(d)); */
         /*@ assert sub: HB_CLIMB_SUB(d); */
-        /*@ ghost size_t r0 = run; */
-        unsigned k = node_scan(node, slot[d], cs, n, &run);
-        /*@ ghost lemma_pclimb_carry(hb, node, l, bases[d], slot[d], k, cs, r0, run); */
-        /*@ assert crun: HB_CLIMB_EXACT ==> hb_none_is(hb, bases[d] + k * cs - run, bases[d] + k * cs, 1); */
-        if (k < HBITMAP_FANOUT) {
-            /*@ ghost lemma_hb_slot_mul(k, cs); */
-            size_t s = bases[d] + k * cs;
-            /*@ assert x <= s - run && s + cs <= 64 * hb_span(hb->height - 1); */
-            if (run + node->pre[k] >= n) {
-                /*@ assert HB_CLIMB_EXACT ==> hb_slot_free(node, l, k, 0, node->pre[k]); */
-                /*@ ghost lemma_pclimb_slot_up(hb, node, l, bases[d], k, 0u, node->pre[k], cs); */
-                /*@ assert ret: x <= s - run && s - run + n <= 64 * hb_span(hb->height - 1); */
-                /*@ assert fret: HB_CLIMB_EXACT ==> hb_none_is(hb, s - run, s - run + n, 1); */
-                return s - run;
-            }
-            size_t r = descend_fit(node, k, l, s, n);
-            /*@ ghost lemma_pclimb_slot_up(hb, node, l, bases[d], k, r - s, r - s + n, cs); */
-            /*@ assert ret: x <= r && r + n <= 64 * hb_span(hb->height - 1); */
-            /*@ assert fret: HB_CLIMB_EXACT ==> hb_none_is(hb, r, r + n, 1); */
+        size_t r = climb_step(path[d], hb->height - 1u - d, bases[d], slot[d], n, &run)
+            /*@ ghost (hb, x) */;
+        if (r != NONE)
             return r;
-        }
-        /*@ assert d > 0 ==> run <= HB_FIT_POS(d - 1) - x; */
     }
     return NONE;
 }
