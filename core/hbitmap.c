@@ -2756,6 +2756,17 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
             c->gsuf[g] = v * HBITMAP_GROUP_SLOTS;
             c->gmax[g] = v * HBITMAP_GROUP_SLOTS;
         }
+        /* psplit: the frame of the loops above, stated once (the node
+         * behavior's ensures pd_runs, pd_hdr, pd_frame_* then only pass
+         * the three stores below, not the five loops' havocs each). */
+        /*@ assert psplit_runs: \forall hb_node_t *p; \separated(p, c) && PD_APART(p, hb) ==>
+                   pd_same_runs{Pre, Here}(p); */
+        /*@ assert psplit_groups: \forall hb_node_t *p; \separated(p, c) && PD_APART(p, hb) ==>
+                   pd_same_groups{Pre, Here}(p); */
+        /*@ assert psplit_hdr: hb->height == \at(hb->height, Pre) &&
+                   hb->num_entries == \at(hb->num_entries, Pre) &&
+                   hb->num_free == \at(hb->num_free, Pre) &&
+                   HB_ALLOCATOR(hb) == \at(HB_ALLOCATOR(hb), Pre); */
         /*@ assert hb->nodes == \at(hb->nodes, Pre) + 1 &&
                    hb->num_spare_nodes == \at(hb->num_spare_nodes, Pre) - 1 &&
                    hb->spare_node[hb->num_spare_nodes] == \null; */
