@@ -3659,16 +3659,19 @@ static bool leaf_range_fits(const hbitmap_t *hb, size_t first, size_t end, bool 
       assigns \nothing;
       ensures \result == VMM_ERR_INVALID_ARGUMENT;
       ensures hb != \null ==> HB_KEPT(hb);
+      ensures kept: hb != \null ==> prange_kept{Pre,Here}(hb);
     behavior out_of_bounds:
       assumes hb != \null && n != 0 && !HB_IN_RANGE(hb, first, n);
       assigns \nothing;
       ensures \result == VMM_ERR_OUT_OF_BOUNDS && HB_KEPT(hb);
+      ensures kept: prange_kept{Pre,Here}(hb);
     behavior in_range:
       assumes hb != \null && HB_IN_RANGE(hb, first, n);
       requires HB_FREE_FITS(hb, n, set);
       ensures hdr: HB_UPDATE_HDR(hb);
       ensures ok: \result == VMM_OK ==> hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0;
       ensures failed: \result != VMM_OK ==> HB_KEPT(hb);
+      ensures kept: \result != VMM_OK ==> prange_kept{Pre,Here}(hb);
     complete behaviors;
     disjoint behaviors;
 */
@@ -3685,8 +3688,14 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
         return VMM_OK;
     }
     st = hbitmap_prepare(hb, first, n, set);
-    if (st != VMM_OK)
+    if (st != VMM_OK) {
+        /*@ assert kept_hdr: prange_hdr{Pre,Here}(hb); */
+        /*@ assert kept_root: pkeep_nsame{Pre,Here}(&hb->root); */
+        /*@ assert kept_nodes: \forall hb_node_t *m; \separated(m, hb) ==> pkeep_nsame{Pre,Here}(m); */
+        /*@ assert kept_leaves: \forall hb_leaf_t *f; \separated(f, hb) ==> pkeep_lsame{Pre,Here}(f); */
+        /*@ assert kept: prange_kept{Pre,Here}(hb); */
         return st;
+    }
     range_apply(hb, first, first + n, set);
     pool_trim(hb, 0, 0);
     return VMM_OK;
@@ -3699,15 +3708,18 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
       assumes hb == \null || n == 0;
       ensures \result == VMM_ERR_INVALID_ARGUMENT;
       ensures hb != \null ==> HB_KEPT(hb);
+      ensures kept: hb != \null ==> prange_kept{Pre,Here}(hb);
     behavior out_of_bounds:
       assumes hb != \null && n != 0 && !HB_IN_RANGE(hb, first, n);
       ensures \result == VMM_ERR_OUT_OF_BOUNDS && HB_KEPT(hb);
+      ensures kept: prange_kept{Pre,Here}(hb);
     behavior in_range:
       assumes hb != \null && HB_IN_RANGE(hb, first, n);
       requires HB_FREE_FITS(hb, n, 1);
       ensures hdr: HB_UPDATE_HDR(hb);
       ensures ok: \result == VMM_OK ==> hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0;
       ensures failed: \result != VMM_OK ==> HB_KEPT(hb);
+      ensures kept: \result != VMM_OK ==> prange_kept{Pre,Here}(hb);
     complete behaviors;
     disjoint behaviors;
 */
@@ -3723,15 +3735,18 @@ vmm_status_t hbitmap_set_range(hbitmap_t *hb, size_t first, size_t n)
       assumes hb == \null || n == 0;
       ensures \result == VMM_ERR_INVALID_ARGUMENT;
       ensures hb != \null ==> HB_KEPT(hb);
+      ensures kept: hb != \null ==> prange_kept{Pre,Here}(hb);
     behavior out_of_bounds:
       assumes hb != \null && n != 0 && !HB_IN_RANGE(hb, first, n);
       ensures \result == VMM_ERR_OUT_OF_BOUNDS && HB_KEPT(hb);
+      ensures kept: prange_kept{Pre,Here}(hb);
     behavior in_range:
       assumes hb != \null && HB_IN_RANGE(hb, first, n);
       requires HB_FREE_FITS(hb, n, 0);
       ensures hdr: HB_UPDATE_HDR(hb);
       ensures ok: \result == VMM_OK ==> hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0;
       ensures failed: \result != VMM_OK ==> HB_KEPT(hb);
+      ensures kept: \result != VMM_OK ==> prange_kept{Pre,Here}(hb);
     complete behaviors;
     disjoint behaviors;
 */
