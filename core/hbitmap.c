@@ -3574,6 +3574,8 @@ static vmm_status_t range_check(const hbitmap_t *hb, size_t first, size_t n)
       ensures \result != VMM_OK ==>
                 hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
                 hb->num_spare_leaves == \old(hb->num_spare_leaves);
+      // prange: a failed prepare changes nothing at all (the pool as it was)
+      ensures kept: \result != VMM_OK ==> prange_kept{Pre,Here}(hb);
     complete behaviors;
     disjoint behaviors;
 */
