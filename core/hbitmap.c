@@ -3404,6 +3404,9 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
     ensures hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries);
     ensures hb->num_spare_nodes <= \old(hb->num_spare_nodes) &&
             hb->num_spare_leaves <= \old(hb->num_spare_leaves);
+    // prange: hb stays valid (no assigns clause: a caller's WP havocs the
+    // allocation table; range_update's pool_trim needs it)
+    ensures valid: \valid(hb);
 */
 static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
 {
@@ -3571,6 +3574,8 @@ static vmm_status_t range_check(const hbitmap_t *hb, size_t first, size_t n)
       ensures \result != VMM_OK ==>
                 hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
                 hb->num_spare_leaves == \old(hb->num_spare_leaves);
+      // prange: a failed prepare changes nothing at all (the pool as it was)
+      ensures kept: \result != VMM_OK ==> prange_kept{Pre,Here}(hb);
     complete behaviors;
     disjoint behaviors;
 */
@@ -3659,16 +3664,19 @@ static bool leaf_range_fits(const hbitmap_t *hb, size_t first, size_t end, bool 
       assigns \nothing;
       ensures \result == VMM_ERR_INVALID_ARGUMENT;
       ensures hb != \null ==> HB_KEPT(hb);
+      ensures kept: hb != \null ==> prange_kept{Pre,Here}(hb);
     behavior out_of_bounds:
       assumes hb != \null && n != 0 && !HB_IN_RANGE(hb, first, n);
       assigns \nothing;
       ensures \result == VMM_ERR_OUT_OF_BOUNDS && HB_KEPT(hb);
+      ensures kept: prange_kept{Pre,Here}(hb);
     behavior in_range:
       assumes hb != \null && HB_IN_RANGE(hb, first, n);
       requires HB_FREE_FITS(hb, n, set);
       ensures hdr: HB_UPDATE_HDR(hb);
       ensures ok: \result == VMM_OK ==> hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0;
       ensures failed: \result != VMM_OK ==> HB_KEPT(hb);
+      ensures kept: \result != VMM_OK ==> prange_kept{Pre,Here}(hb);
     complete behaviors;
     disjoint behaviors;
 */
@@ -3685,8 +3693,78 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
         return VMM_OK;
     }
     st = hbitmap_prepare(hb, first, n, set);
-    if (st != VMM_OK)
+    if (st != VMM_OK) {
+        /*@ assert kept_hdr: prange_hdr{Pre,Here}(hb); */
+        /*@ assert kept_root: pkeep_nsame{Pre,Here}(&hb->root); */
+        /*@ assert kept_nodes: \forall hb_node_t *m; \separated(m, hb) ==> pkeep_nsame{Pre,Here}(m); */
+        /*@ assert kept_leaves: \forall hb_leaf_t *f; \separated(f, hb) ==> pkeep_lsame{Pre,Here}(f); */
+        /*@ assert kept: prange_kept{Pre,Here}(hb); */
         return st;
+    }
+    /* prange: hbitmap_prepare wrote the pool only (hb's fields): the tree
+     * keeps hb_wtree (pkeep's frame lemmas, proofs/hbitmap-pkeep.acsl, with
+     * p = q = the root: pkeep_step chained over the levels below it by a
+     * ghost loop, pkeep_top at the root) and hb_tree (prange_tree_s of
+     * proofs/hbitmap-prange.acsl, chained likewise). */
+    /*@ assert p_root: pkeep_nsame{Pre,Here}(&hb->root); */
+    /*@ assert p_nodes: \forall hb_node_t *m; \separated(m, hb) ==> pkeep_nsame{Pre,Here}(m); */
+    /*@ assert p_leaves: \forall hb_leaf_t *f; \separated(f, hb) ==> pkeep_lsame{Pre,Here}(f); */
+    /*@ assert p_valid: (\forall hb_node_t *m; \valid{Pre}(m) ==> \valid(m)) &&
+                        (\forall hb_leaf_t *f; \valid{Pre}(f) ==> \valid(f)); */
+    /*@ assert p_unch: pkeep_unch{Pre,Here}(hb, &hb->root, &hb->root); */
+    /*@ ghost
+      /@ loop invariant 0 <= i <= hb->height - 1;
+         loop invariant fr: \forall integer i2; 0 <= i2 < i ==>
+                              pkeep_fr{Pre,Here}(hb, &hb->root, &hb->root, i2);
+         loop assigns i;
+         loop variant hb->height - 1 - i;
+      @/
+      for (unsigned i = 0; i < hb->height - 1u; i++) {
+      }
+    */
+    /*@ assert p_wtree: hb_wtree(hb, &hb->root, hb->height - 1); */
+    /*@ assert p_read: (\forall hb_node_t *m; \valid_read{Pre}(m) ==> \valid_read(m)) &&
+                       (\forall hb_leaf_t *f; \valid_read{Pre}(f) ==> \valid_read(f)); */
+    /*@ ghost
+      /@ loop invariant 0 <= i <= hb->height - 1;
+         loop invariant tr: \forall integer i2; 0 <= i2 < i ==> prange_tr{Pre,Here}(hb, i2);
+         loop assigns i;
+         loop variant hb->height - 1 - i;
+      @/
+      for (unsigned i = 0; i < hb->height - 1u; i++) {
+      }
+    */
+    /*@ assert p_tree: hb_tree(&hb->root, hb->height - 1); */
+    /* prange: the node / leaf counts of the tree are as at Pre
+     * (proofs/hbitmap-prange.acsl: prange_cnt_k chained over each node's
+     * slots, then over the levels; the root last). */
+    /*@ ghost
+      /@ loop invariant 0 <= i <= hb->height - 1;
+         loop invariant cnt: \forall integer i2; 0 <= i2 < i ==> prange_cnt{Pre,Here}(hb, i2);
+         loop assigns i;
+         loop variant hb->height - 1 - i;
+      @/
+      for (unsigned i = 0; i < hb->height - 1u; i++) {
+        /@ loop invariant 0 <= k <= 64;
+           loop invariant \forall hb_node_t *m; \separated(m, hb) && hb_wtree{Pre}(hb, m, i) ==>
+                            prange_cnt_at{Pre,Here}(m, i, k);
+           loop assigns k;
+           loop variant k;
+        @/
+        for (unsigned k = 64; k > 0; k--) {
+        }
+      }
+    */
+    /*@ ghost
+      /@ loop invariant 0 <= k <= 64;
+         loop invariant prange_cnt_at{Pre,Here}(&hb->root, hb->height - 1, k);
+         loop assigns k;
+         loop variant k;
+      @/
+      for (unsigned k = 64; k > 0; k--) {
+      }
+    */
+    /*@ assert p_cnt: prange_cnt_at{Pre,Here}(&hb->root, hb->height - 1, 0); */
     range_apply(hb, first, first + n, set);
     pool_trim(hb, 0, 0);
     return VMM_OK;
@@ -3699,15 +3777,18 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
       assumes hb == \null || n == 0;
       ensures \result == VMM_ERR_INVALID_ARGUMENT;
       ensures hb != \null ==> HB_KEPT(hb);
+      ensures kept: hb != \null ==> prange_kept{Pre,Here}(hb);
     behavior out_of_bounds:
       assumes hb != \null && n != 0 && !HB_IN_RANGE(hb, first, n);
       ensures \result == VMM_ERR_OUT_OF_BOUNDS && HB_KEPT(hb);
+      ensures kept: prange_kept{Pre,Here}(hb);
     behavior in_range:
       assumes hb != \null && HB_IN_RANGE(hb, first, n);
       requires HB_FREE_FITS(hb, n, 1);
       ensures hdr: HB_UPDATE_HDR(hb);
       ensures ok: \result == VMM_OK ==> hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0;
       ensures failed: \result != VMM_OK ==> HB_KEPT(hb);
+      ensures kept: \result != VMM_OK ==> prange_kept{Pre,Here}(hb);
     complete behaviors;
     disjoint behaviors;
 */
@@ -3723,15 +3804,18 @@ vmm_status_t hbitmap_set_range(hbitmap_t *hb, size_t first, size_t n)
       assumes hb == \null || n == 0;
       ensures \result == VMM_ERR_INVALID_ARGUMENT;
       ensures hb != \null ==> HB_KEPT(hb);
+      ensures kept: hb != \null ==> prange_kept{Pre,Here}(hb);
     behavior out_of_bounds:
       assumes hb != \null && n != 0 && !HB_IN_RANGE(hb, first, n);
       ensures \result == VMM_ERR_OUT_OF_BOUNDS && HB_KEPT(hb);
+      ensures kept: prange_kept{Pre,Here}(hb);
     behavior in_range:
       assumes hb != \null && HB_IN_RANGE(hb, first, n);
       requires HB_FREE_FITS(hb, n, 0);
       ensures hdr: HB_UPDATE_HDR(hb);
       ensures ok: \result == VMM_OK ==> hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0;
       ensures failed: \result != VMM_OK ==> HB_KEPT(hb);
+      ensures kept: \result != VMM_OK ==> prange_kept{Pre,Here}(hb);
     complete behaviors;
     disjoint behaviors;
 */
