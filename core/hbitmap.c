@@ -1104,6 +1104,9 @@ static hb_runs_t node_group_runs(hb_node_t *node, unsigned l)
     ensures fold: \let j = \result; \let v = *run;
               \old(hb_scan_exact(node, cs) && hb_gsuf_exact(node, cs) ==>
               v <= hb_sec_suf(node, k, j, cs) + (hb_sec_whole(node, k, j, cs) == 1 ? *run : 0));
+    ensures whole: \let j = \result; \let v = *run; \old(hb_scan_exact(node, cs) ==>
+              (hb_sec_whole(node, k, j, cs) == 1 ==> v == *run + hb_sec_pre(node, k, j, cs)) &&
+              (j == k || *run + hb_sec_pre(node, k, j, cs) < n));
 */
 static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n, size_t *run)
 {
@@ -1123,6 +1126,9 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
         loop invariant fold: hb_scan_exact(node, cs) && hb_gsuf_exact(node, cs) ==>
                          r <= hb_sec_suf(node, k0, k, cs) +
                               (hb_sec_whole(node, k0, k, cs) == 1 ? \at(*run, Pre) : 0);
+        loop invariant whole: hb_scan_exact(node, cs) ==>
+                         (hb_sec_whole(node, k0, k, cs) == 1 ==> r == \at(*run, Pre) + hb_sec_pre(node, k0, k, cs)) &&
+                         (k == k0 || \at(*run, Pre) + hb_sec_pre(node, k0, k, cs) < n);
         loop assigns k, r;
         loop variant end - k;
     */
@@ -1145,6 +1151,9 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
         loop invariant fold: hb_scan_exact(node, cs) && hb_gsuf_exact(node, cs) ==>
                          r <= hb_sec_suf(node, k0, 8 * g, cs) +
                               (hb_sec_whole(node, k0, 8 * g, cs) == 1 ? \at(*run, Pre) : 0);
+        loop invariant whole: hb_scan_exact(node, cs) ==>
+                         (hb_sec_whole(node, k0, 8 * g, cs) == 1 ==> r == \at(*run, Pre) + hb_sec_pre(node, k0, 8 * g, cs)) &&
+                         (8 * g == k0 || \at(*run, Pre) + hb_sec_pre(node, k0, 8 * g, cs) < n);
         loop assigns g, k, r;
         loop variant 8 - g;
     */
@@ -1165,6 +1174,9 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
                 loop invariant fold: hb_scan_exact(node, cs) && hb_gsuf_exact(node, cs) ==>
                                  r <= hb_sec_suf(node, k0, k, cs) +
                                       (hb_sec_whole(node, k0, k, cs) == 1 ? \at(*run, Pre) : 0);
+                loop invariant whole: hb_scan_exact(node, cs) ==>
+                                 (hb_sec_whole(node, k0, k, cs) == 1 ==> r == \at(*run, Pre) + hb_sec_pre(node, k0, k, cs)) &&
+                                 (k == k0 || \at(*run, Pre) + hb_sec_pre(node, k0, k, cs) < n);
                 loop assigns k, r;
                 loop variant 8 * g + 8 - k;
             */
@@ -1180,6 +1192,7 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
         }
         /*@ ghost lemma_hb_sec_cat(node, k0, 8 * g, 8 * g + 8, cs); */
         /*@ ghost lemma_hb_sec_grp(node, k0, 8 * g, 8 * g + 8, cs); */
+        /*@ ghost lemma_plow_sec_pre(node, k0, 8 * g, 8 * g + 8, cs); */
         r = node->gpre[g] == gs ? r + gs : node->gsuf[g];
     }
     *run = r;
