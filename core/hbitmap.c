@@ -2219,6 +2219,7 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
       assumes hint <= hb->num_entries && n > hb->num_entries - hint;
       assigns \nothing;
       ensures \result == VMM_ERR_NO_SPACE;
+      ensures none: plow_anofit(hb, hint, align, hb->num_entries, n);
     behavior search:
       assumes hb != \null && n != 0 && IS_POW2(align) && first != \null;
       assumes hint <= hb->num_entries && n <= hb->num_entries - hint;
@@ -2228,6 +2229,10 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
                 (*first - hint) % align == 0;
       ensures free: \result == VMM_OK ==> \let f = *first;
                 \old(HB_CLIMB_EXACT ==> hb_none_is(hb, f, f + n, 1));
+      ensures lowest: \result == VMM_OK ==> \let f = *first;
+                \old(HB_CLIMB_EXACT ==> plow_anofit(hb, hint, align, f, n));
+      ensures none: \result == VMM_ERR_NO_SPACE ==>
+                \old(HB_CLIMB_EXACT ==> plow_anofit(hb, hint, align, hb->num_entries, n));
     complete behaviors;
     disjoint behaviors;
 */
@@ -2245,23 +2250,31 @@ vmm_status_t hbitmap_find(const hbitmap_t *hb, size_t n, size_t align, size_t hi
     size_t x = hint;
     /*@ assert num <= 64 * hb_span(hb->height - 1); */
     /*@ loop invariant hint <= x <= last;
+        loop invariant low: HB_CLIMB_EXACT ==> plow_anofit(hb, hint, align, x, n);
         loop assigns x;
         loop variant last - x;
     */
     for (;;) {
         size_t p = first_fit(hb, x, n);
-        if (p == NONE || p > last)
+        if (p == NONE || p > last) {
+            /*@ assert lnone: HB_CLIMB_EXACT ==> plow_anofit(hb, hint, align, num, n); */
             return VMM_ERR_NO_SPACE;
+        }
         /* the distance to the next start in phase (align is a power of
          * two; WP has no theory of the mask (p - hint) & (align - 1u), the
          * same value) */
         size_t off = (p - hint) % align;
         /*@ assert phase: p - hint == align * ((p - hint) / align) + off && off < align; */
-        if (off != 0 && align - off > last - p)
+        if (off != 0 && align - off > last - p) {
+            /*@ ghost lemma_plow_phase(hint, align, p, last + 1u); */
+            /*@ assert lphase: HB_CLIMB_EXACT ==> plow_anofit(hb, hint, align, num, n); */
             return VMM_ERR_NO_SPACE;
+        }
         size_t s = off == 0 ? p : p + (align - off);
         /*@ assert in_phase: s - hint == align * ((p - hint) / align + (off == 0 ? 0 : 1)); */
         /*@ ghost lemma_hb_mod_mul(align, s - hint, (p - hint) / align + (off == 0 ? 0u : 1u)); */
+        /*@ ghost if (off != 0) lemma_plow_phase(hint, align, p, s); */
+        /*@ assert below: HB_CLIMB_EXACT ==> plow_anofit(hb, hint, align, s, n); */
         /* p starts a free run of n: only a moved start needs a look */
         size_t b = off == 0 ? s + n : range_scan(hb, s, s + n, true);
         if (b == s + n) {
@@ -2269,6 +2282,8 @@ vmm_status_t hbitmap_find(const hbitmap_t *hb, size_t n, size_t align, size_t hi
             *first = s;
             return VMM_OK;
         }
+        /*@ assert used: s <= b < s + n && hb_at(hb, b); */
+        /*@ assert upto: HB_CLIMB_EXACT ==> plow_anofit(hb, hint, align, b + 1, n); */
         if (b >= last)
             return VMM_ERR_NO_SPACE; /* every start in phase up to b overlaps b */
         x = b + 1u; /* (<= last < num <= the root's span: a valid slot) */
