@@ -1974,8 +1974,9 @@ static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t 
     ensures frun: \let v = *tail; \result == NONE ==>
               \old(hb_none_is(hb, s + hb_span(l) - v, s + hb_span(l), 1));
     ensures lowest: \let r = \result; \old(r != NONE ==> plow_nofit(hb, x, r + n - 1, n));
-    ensures none: \let v = *tail; \let e = s + hb_span(l); \result == NONE ==>
-              \old(plow_nofit(hb, x, e, n) && (v == e - x || hb_at(hb, e - v - 1)));
+    ensures none: \result == NONE ==> \old(plow_nofit(hb, x, s + hb_span(l), n));
+    ensures nmax: \let v = *tail; \let e = s + hb_span(l); \result == NONE ==>
+              \old(v == e - x || hb_at(hb, e - v - 1));
 */
 static inline size_t at_step(const hb_node_t *node, unsigned l, unsigned k, size_t s, size_t x,
                              size_t n, size_t *tail) /*@ ghost (const hbitmap_t *hb, size_t base) */
@@ -2055,8 +2056,10 @@ static inline size_t at_step(const hb_node_t *node, unsigned l, unsigned k, size
     ensures frun: \let v = *run; \result == NONE ==>
               \old(HB_CLIMB_EXACT ==> hb_none_is(hb, base + 64 * hb_span(l) - v, base + 64 * hb_span(l), 1));
     ensures lowest: \let r = \result; \old(HB_CLIMB_EXACT ==> r != NONE ==> plow_nofit(hb, x, r + n - 1, n));
-    ensures none: \let v = *run; \let e = base + 64 * hb_span(l); \result == NONE ==>
-              \old(HB_CLIMB_EXACT ==> plow_nofit(hb, x, e, n) && (v == e - x || hb_at(hb, e - v - 1)));
+    ensures none: \result == NONE ==>
+              \old(HB_CLIMB_EXACT ==> plow_nofit(hb, x, base + 64 * hb_span(l), n));
+    ensures nmax: \let v = *run; \let e = base + 64 * hb_span(l); \result == NONE ==>
+              \old(HB_CLIMB_EXACT ==> v == e - x || hb_at(hb, e - v - 1));
 */
 static inline size_t climb_step(const hb_node_t *node, unsigned l, size_t base, unsigned k,
                                 size_t n, size_t *run) /*@ ghost (const hbitmap_t *hb, size_t x) */
