@@ -1104,7 +1104,7 @@ static hb_runs_t node_group_runs(hb_node_t *node, unsigned l)
     ensures fold: \let j = \result; \let v = *run;
               \old(hb_scan_exact(node, cs) && hb_gsuf_exact(node, cs) ==>
               v <= hb_sec_suf(node, k, j, cs) + (hb_sec_whole(node, k, j, cs) == 1 ? *run : 0));
-    ensures whole: \let j = \result; \let v = *run; \old(hb_scan_exact(node, cs) ==>
+    ensures whole: \let j = \result; \let v = *run; \old(*run != 0 && hb_scan_exact(node, cs) ==>
               (hb_sec_whole(node, k, j, cs) == 1 ==> v == *run + hb_sec_pre(node, k, j, cs)) &&
               (j == k || *run + hb_sec_pre(node, k, j, cs) < n));
 */
