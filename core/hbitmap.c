@@ -1104,6 +1104,9 @@ static hb_runs_t node_group_runs(hb_node_t *node, unsigned l)
     ensures fold: \let j = \result; \let v = *run;
               \old(hb_scan_exact(node, cs) && hb_gsuf_exact(node, cs) ==>
               v <= hb_sec_suf(node, k, j, cs) + (hb_sec_whole(node, k, j, cs) == 1 ? *run : 0));
+    ensures whole: \let j = \result; \let v = *run; \old(*run != 0 && hb_scan_exact(node, cs) ==>
+              (hb_sec_whole(node, k, j, cs) == 1 ==> v == *run + hb_sec_pre(node, k, j, cs)) &&
+              (j == k || *run + hb_sec_pre(node, k, j, cs) < n));
 */
 static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n, size_t *run)
 {
@@ -1123,6 +1126,9 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
         loop invariant fold: hb_scan_exact(node, cs) && hb_gsuf_exact(node, cs) ==>
                          r <= hb_sec_suf(node, k0, k, cs) +
                               (hb_sec_whole(node, k0, k, cs) == 1 ? \at(*run, Pre) : 0);
+        loop invariant whole: hb_scan_exact(node, cs) ==>
+                         (hb_sec_whole(node, k0, k, cs) == 1 ==> r == \at(*run, Pre) + hb_sec_pre(node, k0, k, cs)) &&
+                         (k == k0 || \at(*run, Pre) + hb_sec_pre(node, k0, k, cs) < n);
         loop assigns k, r;
         loop variant end - k;
     */
@@ -1145,6 +1151,9 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
         loop invariant fold: hb_scan_exact(node, cs) && hb_gsuf_exact(node, cs) ==>
                          r <= hb_sec_suf(node, k0, 8 * g, cs) +
                               (hb_sec_whole(node, k0, 8 * g, cs) == 1 ? \at(*run, Pre) : 0);
+        loop invariant whole: hb_scan_exact(node, cs) ==>
+                         (hb_sec_whole(node, k0, 8 * g, cs) == 1 ==> r == \at(*run, Pre) + hb_sec_pre(node, k0, 8 * g, cs)) &&
+                         (8 * g == k0 || \at(*run, Pre) + hb_sec_pre(node, k0, 8 * g, cs) < n);
         loop assigns g, k, r;
         loop variant 8 - g;
     */
@@ -1165,6 +1174,9 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
                 loop invariant fold: hb_scan_exact(node, cs) && hb_gsuf_exact(node, cs) ==>
                                  r <= hb_sec_suf(node, k0, k, cs) +
                                       (hb_sec_whole(node, k0, k, cs) == 1 ? \at(*run, Pre) : 0);
+                loop invariant whole: hb_scan_exact(node, cs) ==>
+                                 (hb_sec_whole(node, k0, k, cs) == 1 ==> r == \at(*run, Pre) + hb_sec_pre(node, k0, k, cs)) &&
+                                 (k == k0 || \at(*run, Pre) + hb_sec_pre(node, k0, k, cs) < n);
                 loop assigns k, r;
                 loop variant 8 * g + 8 - k;
             */
@@ -1180,6 +1192,7 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
         }
         /*@ ghost lemma_hb_sec_cat(node, k0, 8 * g, 8 * g + 8, cs); */
         /*@ ghost lemma_hb_sec_grp(node, k0, 8 * g, 8 * g + 8, cs); */
+        /*@ ghost lemma_plow_sec_pre(node, k0, 8 * g, 8 * g + 8, cs); */
         r = node->gpre[g] == gs ? r + gs : node->gsuf[g];
     }
     *run = r;
@@ -1960,11 +1973,19 @@ static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t 
     ensures \result == NONE ==> x + *tail <= s + hb_span(l);
     ensures frun: \let v = *tail; \result == NONE ==>
               \old(hb_none_is(hb, s + hb_span(l) - v, s + hb_span(l), 1));
+    ensures lowest: \let r = \result; \old(r != NONE ==> plow_nofit(hb, x, r + n - 1, n));
+    ensures none: \result == NONE ==> \old(plow_nofit(hb, x, s + hb_span(l), n));
+    ensures nmax: \let v = *tail; \let e = s + hb_span(l); \result == NONE ==>
+              \old(v == e - x || hb_at(hb, e - v - 1));
 */
 static inline size_t at_step(const hb_node_t *node, unsigned l, unsigned k, size_t s, size_t x,
                              size_t n, size_t *tail) /*@ ghost (const hbitmap_t *hb, size_t base) */
 {
     size_t run = 0;
+    /*@ ghost size_t sp0 = SPAN(l); */
+    /*@ assert sp0: sp0 == hb_span(l) && 0 < sp0 <= HB_SPAN_MAX; */
+    /*@ ghost lemma_hb_slot_mul(k, sp0); */
+    /*@ assert send: s + hb_span(l) <= base + 64 * hb_span(l) <= 1152921504606846976; */
     if (node->child[k].node == 0) {
         if ((node->full & SLOT_BIT(k)) == 0) {
             /*@ assert hb_slot_free(node, l, k, x - s, hb_span(l)); */
@@ -1976,8 +1997,18 @@ static inline size_t at_step(const hb_node_t *node, unsigned l, unsigned k, size
             if (run >= n) {
                 /*@ assert ret: x + n <= 64 * hb_span(hb->height - 1); */
                 /*@ assert fret: hb_none_is(hb, x, x + n, 1); */
+                /*@ assert lret: plow_nofit(hb, x, x + n - 1, n); */
                 return x;
             }
+            /*@ assert lnone: plow_nofit(hb, x, s + hb_span(l), n); */
+        } else {
+            /*@ ghost lemma_plow_slot_at(hb, node, l, base, k, sp0); */
+            /*@ assert full: BIT(node->full, (uint8_t)k); */
+            /*@ assert fused: \forall integer p; s <= p < s + hb_span(l) ==> hb_at(hb, p); */
+            /*@ assert lfull1: hb_at(hb, s + hb_span(l) - 1); */
+            /*@ assert lfull2: \forall integer p; x <= p && p + n <= s + hb_span(l) ==>
+                     hb_at(hb, p) && !plow_fit(hb, p, n); */
+            /*@ assert lfull: plow_nofit(hb, x, s + hb_span(l), n); */
         }
     } else {
         /*@ assert leaf: l == 0 && \valid_read(node->child[k].leaf) &&
@@ -1989,8 +2020,14 @@ static inline size_t at_step(const hb_node_t *node, unsigned l, unsigned k, size
             /*@ ghost lemma_pclimb_slot_up(hb, node, 0u, base, k, r - s, r - s + n, 4096u); */
             /*@ assert ret: x <= r && r + n <= 64 * hb_span(hb->height - 1); */
             /*@ assert fret: hb_none_is(hb, r, r + n, 1); */
+            /*@ ghost lemma_plow_leaf(hb, node, base, k, s, x, n, r + n - 1u); */
+            /*@ assert lret: plow_nofit(hb, x, r + n - 1, n); */
             return r;
         }
+        /*@ ghost lemma_plow_leaf(hb, node, base, k, s, x, n, s + 4096u); */
+        /*@ ghost lemma_plow_slot_at(hb, node, 0u, base, k, 4096u); */
+        /*@ assert lnone: plow_nofit(hb, x, s + 4096, n) &&
+                 (run == s + 4096 - x || hb_at(hb, s + 4096 - run - 1)); */
         /*@ assert hb_win_free(node->child[k].leaf, 4096 - run, 4096); */
         /*@ ghost lemma_pclimb_leaf(node, k, 4096u - run, 4096u); */
         /*@ ghost lemma_pclimb_slot_up(hb, node, 0u, base, k, 4096u - run, 4096u, 4096u); */
@@ -2010,12 +2047,19 @@ static inline size_t at_step(const hb_node_t *node, unsigned l, unsigned k, size
     requires base + 64 * hb_span(l) <= 64 * hb_span(hb->height - 1);
     requires hb_frame(hb, node, l, base) && (HB_CLIMB_EXACT ==> hb_runs_exact(node, l));
     requires HB_CLIMB_EXACT ==> hb_none_is(hb, base + k * hb_span(l) - *run, base + k * hb_span(l), 1);
+    requires low: HB_CLIMB_EXACT ==> \let p = base + k * hb_span(l); plow_nofit(hb, x, p, n) &&
+              (*run == p - x || hb_at(hb, p - *run - 1));
     assigns *run;
     ensures \result == NONE || (x <= \result && \result + n <= 64 * hb_span(hb->height - 1));
     ensures free: \let r = \result; \old(HB_CLIMB_EXACT ==> r != NONE ==> hb_none_is(hb, r, r + n, 1));
     ensures \result == NONE ==> x + *run <= base + 64 * hb_span(l);
     ensures frun: \let v = *run; \result == NONE ==>
               \old(HB_CLIMB_EXACT ==> hb_none_is(hb, base + 64 * hb_span(l) - v, base + 64 * hb_span(l), 1));
+    ensures lowest: \let r = \result; \old(HB_CLIMB_EXACT ==> r != NONE ==> plow_nofit(hb, x, r + n - 1, n));
+    ensures none: \result == NONE ==>
+              \old(HB_CLIMB_EXACT ==> plow_nofit(hb, x, base + 64 * hb_span(l), n));
+    ensures nmax: \let v = *run; \let e = base + 64 * hb_span(l); \result == NONE ==>
+              \old(HB_CLIMB_EXACT ==> v == e - x || hb_at(hb, e - v - 1));
 */
 static inline size_t climb_step(const hb_node_t *node, unsigned l, size_t base, unsigned k,
                                 size_t n, size_t *run) /*@ ghost (const hbitmap_t *hb, size_t x) */
@@ -2029,6 +2073,9 @@ static inline size_t climb_step(const hb_node_t *node, unsigned l, size_t base, 
     unsigned j = node_scan(node, k, cs, n, &v);
     /*@ ghost lemma_pclimb_carry(hb, node, l, base, k, j, cs, r0, v); */
     /*@ assert crun: HB_CLIMB_EXACT ==> hb_none_is(hb, base + j * cs - v, base + j * cs, 1); */
+    /*@ ghost lemma_plow_climb(hb, node, l, base, k, j, cs, r0, v, x, n, base + k * cs); */
+    /*@ assert low: HB_CLIMB_EXACT ==> plow_nofit(hb, x, base + j * cs, n) &&
+             (v == base + j * cs - x || hb_at(hb, base + j * cs - v - 1)); */
     if (j < HBITMAP_FANOUT) {
         /*@ ghost lemma_hb_slot_mul(j, cs); */
         size_t s = base + j * cs;
@@ -2038,12 +2085,16 @@ static inline size_t climb_step(const hb_node_t *node, unsigned l, size_t base, 
             /*@ ghost lemma_pclimb_slot_up(hb, node, l, base, j, 0u, node->pre[j], cs); */
             /*@ assert ret: x <= s - v && s - v + n <= 64 * hb_span(hb->height - 1); */
             /*@ assert fret: HB_CLIMB_EXACT ==> hb_none_is(hb, s - v, s - v + n, 1); */
+            /*@ ghost lemma_plow_cross(hb, x, s, v, n); */
+            /*@ assert lret: HB_CLIMB_EXACT ==> plow_nofit(hb, x, s - v + n - 1, n); */
             return s - v;
         }
         size_t r = descend_fit(node, j, l, s, n);
         /*@ ghost lemma_pclimb_slot_up(hb, node, l, base, j, r - s, r - s + n, cs); */
         /*@ assert ret: x <= r && r + n <= 64 * hb_span(hb->height - 1); */
         /*@ assert fret: HB_CLIMB_EXACT ==> hb_none_is(hb, r, r + n, 1); */
+        /*@ ghost lemma_plow_desc(hb, node, l, base, j, cs, s, v, r, x, n); */
+        /*@ assert lret: HB_CLIMB_EXACT ==> plow_nofit(hb, x, r + n - 1, n); */
         return r;
     }
     *run = v;
@@ -2060,6 +2111,9 @@ static inline size_t climb_step(const hb_node_t *node, unsigned l, size_t base, 
     assigns \nothing;
     ensures \result == NONE || (x <= \result && \result + n <= 64 * hb_span(hb->height - 1));
     ensures free: HB_CLIMB_EXACT ==> \result != NONE ==> hb_none_is(hb, \result, \result + n, 1);
+    ensures lowest: HB_CLIMB_EXACT ==> \result != NONE ==> plow_nofit(hb, x, \result + n - 1, n);
+    ensures none: HB_CLIMB_EXACT ==> \result == NONE ==>
+              plow_nofit(hb, x, 64 * hb_span(hb->height - 1), n);
 */
 static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
 {
@@ -2120,6 +2174,8 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
         if (r != NONE)
             return r;
     }
+    /*@ assert low: plow_nofit(hb, x, HB_FIT_POS(d - 1), n) &&
+             (run == HB_FIT_POS(d - 1) - x || hb_at(hb, HB_FIT_POS(d - 1) - run - 1)); */
     }
     /*@ loop invariant d <= hb->height;
         loop invariant frames: \forall integer i; 0 <= i < d ==> HB_FIT_FRAME(i);
@@ -2128,6 +2184,10 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
         loop invariant subs: \forall integer i; 0 <= i < d ==> HB_CLIMB_SUB(i);
         loop invariant frun: HB_CLIMB_EXACT ==> d > 0 ==>
                          hb_none_is(hb, HB_FIT_POS(d - 1) - run, HB_FIT_POS(d - 1), 1);
+        loop invariant low: HB_CLIMB_EXACT ==> d > 0 ==> plow_nofit(hb, x, HB_FIT_POS(d - 1), n) &&
+                         (run == HB_FIT_POS(d - 1) - x || hb_at(hb, HB_FIT_POS(d - 1) - run - 1));
+        loop invariant low0: HB_CLIMB_EXACT ==> d == 0 ==>
+                         plow_nofit(hb, x, 64 * hb_span(hb->height - 1), n);
         loop assigns d, run;
         loop variant d;
     */
@@ -2139,6 +2199,7 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
             /*@ ghost (hb, x) */;
         if (r != NONE)
             return r;
+        /*@ assert d == 0 ==> bases[0] == 0; */
     }
     return NONE;
 }
@@ -2161,6 +2222,7 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
       assumes hint <= hb->num_entries && n > hb->num_entries - hint;
       assigns \nothing;
       ensures \result == VMM_ERR_NO_SPACE;
+      ensures none: plow_anofit(hb, hint, align, hb->num_entries, n);
     behavior search:
       assumes hb != \null && n != 0 && IS_POW2(align) && first != \null;
       assumes hint <= hb->num_entries && n <= hb->num_entries - hint;
@@ -2170,6 +2232,10 @@ static size_t first_fit(const hbitmap_t *hb, size_t x, size_t n)
                 (*first - hint) % align == 0;
       ensures free: \result == VMM_OK ==> \let f = *first;
                 \old(HB_CLIMB_EXACT ==> hb_none_is(hb, f, f + n, 1));
+      ensures lowest: \result == VMM_OK ==> \let f = *first;
+                \old(HB_CLIMB_EXACT ==> plow_anofit(hb, hint, align, f, n));
+      ensures none: \result == VMM_ERR_NO_SPACE ==>
+                \old(HB_CLIMB_EXACT ==> plow_anofit(hb, hint, align, hb->num_entries, n));
     complete behaviors;
     disjoint behaviors;
 */
@@ -2187,23 +2253,31 @@ vmm_status_t hbitmap_find(const hbitmap_t *hb, size_t n, size_t align, size_t hi
     size_t x = hint;
     /*@ assert num <= 64 * hb_span(hb->height - 1); */
     /*@ loop invariant hint <= x <= last;
+        loop invariant low: HB_CLIMB_EXACT ==> plow_anofit(hb, hint, align, x, n);
         loop assigns x;
         loop variant last - x;
     */
     for (;;) {
         size_t p = first_fit(hb, x, n);
-        if (p == NONE || p > last)
+        if (p == NONE || p > last) {
+            /*@ assert lnone: HB_CLIMB_EXACT ==> plow_anofit(hb, hint, align, num, n); */
             return VMM_ERR_NO_SPACE;
+        }
         /* the distance to the next start in phase (align is a power of
          * two; WP has no theory of the mask (p - hint) & (align - 1u), the
          * same value) */
         size_t off = (p - hint) % align;
         /*@ assert phase: p - hint == align * ((p - hint) / align) + off && off < align; */
-        if (off != 0 && align - off > last - p)
+        if (off != 0 && align - off > last - p) {
+            /*@ ghost lemma_plow_phase(hint, align, p, last + 1u); */
+            /*@ assert lphase: HB_CLIMB_EXACT ==> plow_anofit(hb, hint, align, num, n); */
             return VMM_ERR_NO_SPACE;
+        }
         size_t s = off == 0 ? p : p + (align - off);
         /*@ assert in_phase: s - hint == align * ((p - hint) / align + (off == 0 ? 0 : 1)); */
         /*@ ghost lemma_hb_mod_mul(align, s - hint, (p - hint) / align + (off == 0 ? 0u : 1u)); */
+        /*@ ghost if (off != 0) lemma_plow_phase(hint, align, p, s); */
+        /*@ assert below: HB_CLIMB_EXACT ==> plow_anofit(hb, hint, align, s, n); */
         /* p starts a free run of n: only a moved start needs a look */
         size_t b = off == 0 ? s + n : range_scan(hb, s, s + n, true);
         if (b == s + n) {
@@ -2211,6 +2285,8 @@ vmm_status_t hbitmap_find(const hbitmap_t *hb, size_t n, size_t align, size_t hi
             *first = s;
             return VMM_OK;
         }
+        /*@ assert used: s <= b < s + n && hb_at(hb, b); */
+        /*@ assert upto: HB_CLIMB_EXACT ==> plow_anofit(hb, hint, align, b + 1, n); */
         if (b >= last)
             return VMM_ERR_NO_SPACE; /* every start in phase up to b overlaps b */
         x = b + 1u; /* (<= last < num <= the root's span: a valid slot) */
