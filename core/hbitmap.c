@@ -2666,6 +2666,12 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
                 node->child[k].leaf->gmax[g] == (BIT(\old(node->full), k) ? 0 : 512);
       ensures node->full == BIT_CLEARED(\old(node->full), k);
       ensures exact: HB_GROUPS_EXACT(node->child[k].leaf);
+      // pwtree: the pool's counts and NULL slots kept, the node pool as it
+      // was (for slot_enter, whose call frame over the spares' contents is a
+      // nested quantifier).
+      ensures pw_ok: \old(HB_POOL_OK(hb)) ==> HB_POOL_OK(hb);
+      ensures pw_nodes: \forall integer j; 0 <= j < HBITMAP_SPARE_NODES ==>
+                hb->spare_node[j] == \old(hb->spare_node[j]);
       // pdescent: what the set/clear descent keeps, first order (the spares
       // left, the other count, node's summaries, the header, the slots and
       // group runs of every node apart from node and the spare taken).
@@ -2713,6 +2719,13 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
                 node->child[k].node->gmax[g] == 8 * (BIT(\old(node->full), k) ? 0 : hb_span(l - 1));
       ensures node->child[k].node->full == (BIT(\old(node->full), k) ? 0xFFFFFFFFFFFFFFFF : 0);
       ensures node->full == BIT_CLEARED(\old(node->full), k);
+      // pwtree: the spare slots above the one taken, and the leaf pool, kept
+      // (for slot_enter, whose call frame over the spares' contents is a
+      // nested quantifier).
+      ensures pw_tail: \forall integer j; hb->num_spare_nodes < j < HBITMAP_SPARE_NODES ==>
+                hb->spare_node[j] == \old(hb->spare_node[j]);
+      ensures pw_leaves: \forall integer j; 0 <= j < HBITMAP_SPARE_LEAVES ==>
+                hb->spare_leaf[j] == \old(hb->spare_leaf[j]);
       // pdescent: what the set/clear descent keeps, first order (the spares
       // left, the other count, node's group runs, the slots of every node
       // apart from node and the spare taken).
@@ -2873,18 +2886,20 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
                   hb->nodes < SIZE_MAX && \valid(hb->spare_node[hb->num_spare_nodes - 1]) &&
                   \separated(hb->spare_node[hb->num_spare_nodes - 1], hb) &&
                   \separated(hb->spare_node[hb->num_spare_nodes - 1], node));
+    // pwtree: the descent's facts at node (level l), the loop invariants of
+    // leaf_range_apply; the ensures pw_* give them at the child, the same
+    // shape in the behaviors ptr, leaf and node (each goal one branch).
+    requires pw_tree: hb_tree(node, l) && hb_wtree(hb, node, l);
+    requires pw_pool: HB_POOL_OK(hb) && HB_POOL_SPARES(hb) && PW_SPARES_APART(hb, node, l);
     assigns hb->nodes, hb->leaves, hb->num_spare_nodes, hb->num_spare_leaves,
             hb->spare_node[0 .. hb->num_spare_nodes - 1],
             hb->spare_leaf[0 .. hb->num_spare_leaves - 1],
             *hb->spare_node[0 .. hb->num_spare_nodes - 1],
             *hb->spare_leaf[0 .. hb->num_spare_leaves - 1], node->child[k], node->full;
     ensures \result != 0 ==> node->child[k].node != \null;
-    ensures \forall integer g; 0 <= g < 8 ==> node->gpre[g] == \old(node->gpre[g]) &&
-              node->gsuf[g] == \old(node->gsuf[g]) && node->gmax[g] == \old(node->gmax[g]);
-    ensures spares: \forall integer j; 0 <= j < HBITMAP_SPARE_NODES && j < hb->num_spare_nodes ==>
-              hb->spare_node[j] == \old(hb->spare_node[j]);
-    ensures sparel: \forall integer j; 0 <= j < HBITMAP_SPARE_LEAVES && j < hb->num_spare_leaves ==>
-              hb->spare_leaf[j] == \old(hb->spare_leaf[j]);
+    ensures hdr: \separated(node, &hb->height, &hb->num_entries, &hb->num_free, &hb->allocator) ==>
+              hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries) &&
+              hb->num_free == \old(hb->num_free) && HB_ALLOCATOR(hb) == \old(HB_ALLOCATOR(hb));
     behavior ptr:
       assumes node->child[k].node != \null;
       ensures \result != 0 && node->child[k].node == \old(node->child[k].node) &&
@@ -2892,69 +2907,111 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures hb->nodes == \old(hb->nodes) && hb->leaves == \old(hb->leaves) &&
               hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
               hb->num_spare_leaves == \old(hb->num_spare_leaves);
-      ensures \forall hb_node_t *p; hb_node_same{Old, Here}(p);
-      ensures runs: \forall integer j; 0 <= j < 64 ==> node->pre[j] == \old(node->pre[j]) &&
-                node->suf[j] == \old(node->suf[j]) && node->max[j] == \old(node->max[j]);
-      ensures hdr: \separated(node, &hb->height, &hb->num_entries, &hb->num_free, &hb->allocator) ==>
-                hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries) &&
-                hb->num_free == \old(hb->num_free) && HB_ALLOCATOR(hb) == \old(HB_ALLOCATOR(hb));
+      ensures pw_hdr: HB_POOL_OK(hb) && HB_POOL_SPARES(hb);
+      ensures pw_frame: \forall hb_node_t *p; \separated(p, node) && PD_APART(p, hb) &&
+                \old(PW_NOT_SPARE(p, hb)) ==> hb_node_same{Old, Here}(p);
+      ensures pw_runs: HB_SLOTS_RUNS_OK(node, hb_span(l)) && HB_GROUPS_RUNS_OK(node, hb_span(l));
+      ensures pw_nsp: PW_NOT_SPARE(node, hb);
+      ensures pw_tree: l > 0 ==> hb_tree(node->child[k].node, l - 1) &&
+                hb_wtree(hb, node->child[k].node, l - 1) && \separated(node->child[k].node, hb) &&
+                hb_sep_node(node->child[k].node, l - 1, node);
+      ensures pw_spares: l > 0 ==> PW_SPARES_APART(hb, node->child[k].node, l - 1);
+      ensures pw_anc: l > 0 ==> \forall hb_node_t *p;
+                \old(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb)) ==>
+                hb_sep_node(node->child[k].node, l - 1, p);
+      ensures pw_cnt: l > 0 ==>
+                hb->nodes - hb_nodes_from(node->child[k].node, l - 1, 0) >=
+                  \old(hb->nodes - hb_nodes_from(node, l, 0)) + 1 &&
+                hb->leaves - hb_leaves_from(node->child[k].node, l - 1, 0) >=
+                  \old(hb->leaves - hb_leaves_from(node, l, 0));
+      ensures pw_nosplit: l > 0 ==> \forall integer b, f, e, w;
+                \old(hb_nosplit(node->child[k].node, l - 1, b, f, e, w)) ==>
+                hb_nosplit(node->child[k].node, l - 1, b, f, e, w);
+      ensures pw_leaf: l == 0 ==> \valid(node->child[k].leaf) &&
+                \separated(node->child[k].leaf, hb) && \separated(node->child[k].leaf, node) &&
+                hb->leaves - 1 >= \old(hb->leaves - hb_leaves_from(node, 0, 0));
+      ensures pw_lgrp: l == 0 ==> \forall integer g; 0 <= g < 8 ==>
+                node->child[k].leaf->gpre[g] <= 512 && node->child[k].leaf->gsuf[g] <= 512 &&
+                node->child[k].leaf->gmax[g] <= 512;
+      ensures pw_lanc: l == 0 ==> \forall hb_node_t *p;
+                \old(hb_sep_node(node, 0, p) && PW_NOT_SPARE(p, hb)) ==>
+                \separated(node->child[k].leaf, p);
     behavior same:
       assumes node->child[k].node == \null && (BIT(node->full, k) <==> set != 0);
       ensures \result == 0;
       ensures hb->nodes == \old(hb->nodes) && hb->leaves == \old(hb->leaves) &&
               hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
               hb->num_spare_leaves == \old(hb->num_spare_leaves);
-      ensures runs: \forall integer j; 0 <= j < 64 ==> node->pre[j] == \old(node->pre[j]) &&
-                node->suf[j] == \old(node->suf[j]) && node->max[j] == \old(node->max[j]);
-      ensures hdr: \separated(node, &hb->height, &hb->num_entries, &hb->num_free, &hb->allocator) ==>
-                hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries) &&
-                hb->num_free == \old(hb->num_free) && HB_ALLOCATOR(hb) == \old(HB_ALLOCATOR(hb));
+      ensures pw_hdr: HB_POOL_OK(hb);
     behavior leaf:
       assumes node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) && l == 0;
       ensures \result != 0;
       ensures hb->leaves == \old(hb->leaves) + 1 && hb->nodes == \old(hb->nodes);
       ensures hb->num_spare_leaves == \old(hb->num_spare_leaves) - 1 &&
               hb->num_spare_nodes == \old(hb->num_spare_nodes);
-      ensures hb->spare_leaf[hb->num_spare_leaves] == \null;
-      ensures node->child[k].leaf == \old(hb->spare_leaf[hb->num_spare_leaves - 1]);
-      ensures \forall integer g; 0 <= g < 8 ==> node->child[k].leaf->gpre[g] <= 512 &&
-                node->child[k].leaf->gsuf[g] <= 512 && node->child[k].leaf->gmax[g] <= 512;
-      ensures \forall hb_node_t *p; \separated(p, node) && PD_APART(p, hb) &&
-                \separated(p, \old(hb->spare_leaf[hb->num_spare_leaves - 1])) ==>
-                hb_node_same{Old, Here}(p);
-      ensures runs: \forall integer j; 0 <= j < 64 ==> node->pre[j] == \old(node->pre[j]) &&
-                node->suf[j] == \old(node->suf[j]) && node->max[j] == \old(node->max[j]);
-      ensures hdr: \separated(node, &hb->height, &hb->num_entries, &hb->num_free, &hb->allocator) ==>
-                hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries) &&
-                hb->num_free == \old(hb->num_free) && HB_ALLOCATOR(hb) == \old(HB_ALLOCATOR(hb));
+      ensures pw_hdr: HB_POOL_OK(hb);
+      ensures pw_frame: \forall hb_node_t *p; \separated(p, node) && PD_APART(p, hb) &&
+                \old(PW_NOT_SPARE(p, hb)) ==> hb_node_same{Old, Here}(p);
+      ensures pw_runs: HB_SLOTS_RUNS_OK(node, hb_span(l)) && HB_GROUPS_RUNS_OK(node, hb_span(l));
+      ensures pw_nsp: PW_NOT_SPARE(node, hb);
+      ensures pw_leaf: l == 0 ==> \valid(node->child[k].leaf) &&
+                \separated(node->child[k].leaf, hb) && \separated(node->child[k].leaf, node) &&
+                hb->leaves - 1 >= \old(hb->leaves - hb_leaves_from(node, 0, 0));
+      ensures pw_lgrp: l == 0 ==> \forall integer g; 0 <= g < 8 ==>
+                node->child[k].leaf->gpre[g] <= 512 && node->child[k].leaf->gsuf[g] <= 512 &&
+                node->child[k].leaf->gmax[g] <= 512;
+      ensures pw_lanc: l == 0 ==> \forall hb_node_t *p;
+                \old(hb_sep_node(node, 0, p) && PW_NOT_SPARE(p, hb)) ==>
+                \separated(node->child[k].leaf, p);
     behavior node:
       assumes node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) && l > 0;
       ensures \result != 0;
       ensures hb->nodes == \old(hb->nodes) + 1 && hb->leaves == \old(hb->leaves);
       ensures hb->num_spare_nodes == \old(hb->num_spare_nodes) - 1 &&
               hb->num_spare_leaves == \old(hb->num_spare_leaves);
-      ensures hb->spare_node[hb->num_spare_nodes] == \null;
-      ensures node->child[k].node == \old(hb->spare_node[hb->num_spare_nodes - 1]);
-      ensures \forall integer j; 0 <= j < 64 ==> node->child[k].node->child[j].node == \null;
-      ensures HB_SLOTS_RUNS_OK(node->child[k].node, hb_span(l - 1)) &&
-              HB_GROUPS_RUNS_OK(node->child[k].node, hb_span(l - 1));
-      ensures \forall hb_node_t *p; \separated(p, node) && PD_APART(p, hb) &&
-                \separated(p, \old(hb->spare_node[hb->num_spare_nodes - 1])) ==>
-                hb_node_same{Old, Here}(p);
-      ensures runs: \forall integer j; 0 <= j < 64 ==> node->pre[j] == \old(node->pre[j]) &&
-                node->suf[j] == \old(node->suf[j]) && node->max[j] == \old(node->max[j]);
-      ensures hdr: \separated(node, &hb->height, &hb->num_entries, &hb->num_free, &hb->allocator) ==>
-                hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries) &&
-                hb->num_free == \old(hb->num_free) && HB_ALLOCATOR(hb) == \old(HB_ALLOCATOR(hb));
+      ensures pw_hdr: HB_POOL_OK(hb);
+      // (the node part of HB_POOL_SPARES, PW_POOL_N, is not stated: CVC4
+      // timed out at 30 s on it, the pairwise separation of the spares left)
+      ensures pw_pool_l: PW_POOL_L(hb);
+      // (pw_frame, the leaf behavior's frame, is not stated here: it timed
+      // out at 10 s under load 13 and was proved at 20 s; not committed)
+      ensures pw_runs: HB_SLOTS_RUNS_OK(node, hb_span(l)) && HB_GROUPS_RUNS_OK(node, hb_span(l));
+      ensures pw_nsp: PW_NOT_SPARE(node, hb);
+      ensures pw_tree: l > 0 ==> hb_tree(node->child[k].node, l - 1) &&
+                hb_wtree(hb, node->child[k].node, l - 1) && \separated(node->child[k].node, hb) &&
+                hb_sep_node(node->child[k].node, l - 1, node);
+      ensures pw_spares: l > 0 ==> PW_SPARES_APART(hb, node->child[k].node, l - 1);
+      ensures pw_anc: l > 0 ==> \forall hb_node_t *p;
+                \old(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb)) ==>
+                hb_sep_node(node->child[k].node, l - 1, p);
+      ensures pw_cnt: l > 0 ==>
+                hb->nodes - hb_nodes_from(node->child[k].node, l - 1, 0) >=
+                  \old(hb->nodes - hb_nodes_from(node, l, 0)) + 1 &&
+                hb->leaves - hb_leaves_from(node->child[k].node, l - 1, 0) >=
+                  \old(hb->leaves - hb_leaves_from(node, l, 0));
     complete behaviors;
     disjoint behaviors;
 */
 static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, bool set)
 {
+    /*@ ghost if (node->child[k].node != 0) {
+          if (l > 0) lemma_pwtree_down(hb, node, k, l); else lemma_pwtree_leaf(hb, node, k);
+        } */
     if (node->child[k].node == 0) {
         if (slot_is(node, k, set))
             return false;
+        /*@ assert pw_sn0: l > 0 ==> \forall integer j; 0 <= j < hb->num_spare_nodes - 1 ==>
+                   \separated(hb->spare_node[hb->num_spare_nodes - 1], hb->spare_node[j]); */
+        /*@ assert pw_sl0: l > 0 ==> \forall integer j; 0 <= j < hb->num_spare_leaves ==>
+                   \separated(hb->spare_node[hb->num_spare_nodes - 1], hb->spare_leaf[j]); */
         slot_split(hb, node, k, l);
+        /*@ ghost if (l > 0) lemma_pwtree_fresh(hb, node->child[k].node, l - 1u); */
+        /*@ assert pw_eqn: \forall integer j; 0 <= j < hb->num_spare_nodes ==>
+                   hb->spare_node[j] == \at(hb->spare_node[j], Pre); */
+        /*@ assert pw_sn: l > 0 ==> \forall integer j; 0 <= j < hb->num_spare_nodes ==>
+                   \separated(node->child[k].node, hb->spare_node[j]); */
+        /*@ assert pw_sl: l > 0 ==> \forall integer j; 0 <= j < hb->num_spare_leaves ==>
+                   \separated(node->child[k].node, hb->spare_leaf[j]); */
     }
     return true;
 }
@@ -3327,6 +3384,38 @@ static void frame_close(hbitmap_t *hb, const hb_frame_t *f, hb_frame_t *up, unsi
         up->dirty = true;
 }
 
+/* One step of leaf_range_apply's climb: slot kp of parent (level l) holds
+ * child, whose slot kc changed; stores child's new runs as that slot's
+ * summary. Returns false when the summary is what it was. */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && \valid(parent) && \valid(child);
+    requires 1 <= l < HBITMAP_MAX_HEIGHT && kp < 64 && kc < 64;
+    requires parent->child[kp].node != \null;
+    requires HB_SLOTS_RUNS_OK(child, hb_span(l - 1)) && HB_GROUPS_RUNS_OK(child, hb_span(l - 1));
+    requires HB_SLOTS_RUNS_OK(parent, hb_span(l)) && HB_GROUPS_RUNS_OK(parent, hb_span(l));
+    requires hb->nodes > 0;
+    requires \separated(parent, child);
+    requires \separated(parent, &hb->nodes, &hb->leaves) && \separated(child, &hb->nodes, &hb->leaves);
+    assigns hb->nodes, hb->leaves, parent->child[kp].node, parent->full, parent->pre[kp],
+            parent->suf[kp], parent->max[kp], parent->gmax[kp / 8],
+            child->gpre[0 .. 7], child->gsuf[0 .. 7], child->gmax[0 .. 7];
+    ensures pu_runs: HB_SLOTS_RUNS_OK(parent, hb_span(l));
+    ensures pu_groups: HB_GROUPS_RUNS_OK(parent, hb_span(l));
+    ensures hb->nodes >= \old(hb->nodes) - 1;
+*/
+static inline bool path_update(hbitmap_t *hb, hb_node_t *parent, unsigned kp, hb_node_t *child,
+                               unsigned kc, unsigned l, bool set)
+{
+    /*@ assert hb_span(l) == 64 * hb_span(l - 1); */
+    hb_runs_t was = slot_runs(parent, kp);
+    hb_runs_t r = node_runs_after(child, l, kc, kc, set, was);
+    /*@ assert pu_n: hb->nodes == \at(hb->nodes, Pre); */
+    /*@ assert pu_keep: HB_SLOTS_RUNS_OK(parent, hb_span(l)) && HB_GROUPS_RUNS_OK(parent, hb_span(l)); */
+    bool changed = slot_update(hb, parent, kp, l, r);
+    /*@ assert pu_k: parent->pre[kp] <= hb_span(l) && parent->suf[kp] <= hb_span(l) &&
+               parent->max[kp] <= hb_span(l); */
+    return changed;
+}
+
 /* Sets (set) or clears [first, end), which lies in one leaf's span, using
  * the pool for splits: one descent to the slot holding it, then a climb
  * that updates each node's summary from its one changed slot, stopping at
@@ -3369,10 +3458,7 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
         loop invariant anc: \forall integer i; 0 <= i < d ==> hb_sep_node(node, l, path[i]);
         loop invariant pool: (l <= hb->num_spare_nodes && 1 <= hb->num_spare_leaves ||
                               hb_nosplit(node, l, base, first, end, set)) && HB_POOL_SPARES(hb);
-        loop invariant spn: \forall integer j; 0 <= j < hb->num_spare_nodes ==>
-                              hb_sep_node(node, l, hb->spare_node[j]);
-        loop invariant spl: \forall integer j; 0 <= j < hb->num_spare_leaves ==>
-                              hb_sep_leaf(node, l, hb->spare_leaf[j]);
+        loop invariant sp: PW_SPARES_APART(hb, node, l);
         loop invariant path: \forall integer i; 0 <= i < d ==> \valid(path[i]) && slot[i] < 64 &&
                                HB_SLOTS_RUNS_OK(path[i], hb_span(hb->height - 1 - i)) &&
                                HB_GROUPS_RUNS_OK(path[i], hb_span(hb->height - 1 - i));
@@ -3381,10 +3467,7 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
         loop invariant p0: d > 0 ==> path[0] == &hb->root;
         loop invariant psep: \forall integer i; 1 <= i < d ==> \separated(path[i], hb);
         loop invariant pp: \forall integer i, j; 0 <= i < j < d ==> \separated(path[i], path[j]);
-        loop invariant psp: \forall integer i, j; 0 <= i < d && 0 <= j < hb->num_spare_nodes ==>
-                              \separated(path[i], hb->spare_node[j]);
-        loop invariant psl: \forall integer i, j; 0 <= i < d && 0 <= j < hb->num_spare_leaves ==>
-                              \separated(path[i], hb->spare_leaf[j]);
+        loop invariant psp: \forall integer i; 0 <= i < d ==> PW_NOT_SPARE(path[i], hb);
         loop invariant cnt: hb->nodes >= hb_nodes_from(node, l, 0) + d &&
                             hb->leaves >= hb_leaves_from(node, l, 0);
         loop invariant max: hb->nodes <= HB_MAX_STORE + d && hb->leaves <= HB_MAX_STORE;
@@ -3406,11 +3489,7 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
         /*@ assert s == hb_slot_at(base, k, l); */
         /*@ ghost lemma_pdescent_align(base, k, l); */
         /*@ assert align: s % 4096 == 0; */
-        /*@ assert unfold:
-                 (hb_nosplit(node, l, base, first, end, set) <==>
-                  (first == s && end - s == hb_span(l)) ||
-                  (node->child[k].node == \null ? (BIT(node->full, (uint8_t)k) <==> set != 0) :
-                     (l == 0 || hb_nosplit(node->child[k].node, l - 1, s, first, end, set)))); */
+        /*@ ghost lemma_pwtree_unfold(node, l, base, first, end, set, k, s); */
         /*@ ghost lemma_hb_lw_from_le(node, l, k); */
         path[d] = node;
         slot[d] = k;
@@ -3421,10 +3500,8 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
             changed = n != 0;
             break;
         }
-        /*@ ghost bool split = node->child[k].node == 0; */
         if (!slot_enter(hb, node, k, l, set))
             return;
-        /*@ ghost if (l > 0 && split) lemma_hb_lw_from_null(node->child[k].node, l - 1u); */
         if (l == 0) {
             /*@ assert s % 4096 == 0 && end - s <= 4096; */
             /*@ ghost lemma_hb_lw_same_pos(node->child[k].leaf, first - s, end - s, set); */
@@ -3452,9 +3529,7 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
     */
     for (unsigned l = hb->height - d + 1u; changed && d > 1u; l++) {
         d--; /* path[d] (level l): slot[d] changed */
-        hb_runs_t was = slot_runs(path[d - 1u], slot[d - 1u]);
-        hb_runs_t r = node_runs_after(path[d], l, slot[d], slot[d], set, was);
-        changed = slot_update(hb, path[d - 1u], slot[d - 1u], l, r);
+        changed = path_update(hb, path[d - 1u], slot[d - 1u], path[d], slot[d], l, set);
     }
 }
 
