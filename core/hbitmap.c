@@ -402,45 +402,44 @@ static size_t words_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t to, s
     return NONE;
 }
 
-/* Scans lf from offset from for the first free run of n entries, where
- * *run free entries end right before from. Returns the run's first entry,
- * absolute (leaf starts at s), or NONE; then *run becomes the free entries
- * at the leaf's end. The words of from's group when from lies inside it,
- * then the group runs: a group's words are read only when a run of n
- * starts inside it. */
+/* leaf_fit's group loop: scans the groups g.. of lf for the first free run of
+ * n entries, where *run free entries end right before entry 512 g (r0: the
+ * free entries that ended before from, leaf_fit's *run on entry). Returns the
+ * run's first entry, absolute, or NONE; then *run becomes the free entries at
+ * the leaf's end. A group's words are read only when a run of n starts
+ * inside it. */
 /*@ requires \valid_read(lf) && \valid(run) && \separated(run, lf);
-    requires from <= 4096 && 0 < n;
-    requires s <= HBITMAP_MAX_ENTRIES && *run <= s + from;
+    requires from <= 512 * g && g <= 8 && 0 < n;
+    requires s <= HBITMAP_MAX_ENTRIES && r <= s + 512 * g;
     requires HB_LEAF_GROUPS_EXACT(lf);
+    requires r <= r0 + (512 * g - from);
+    requires hb_win_free(lf, \max(from, 512 * g - r), 512 * g);
+    requires r == r0 + (512 * g - from) ||
+             (from <= 512 * g - r - 1 && LEAF_USED8(lf, 512 * g - r - 1));
+    requires \forall integer o; from - r0 <= o && from < o + n && o + n <= 512 * g ==>
+               !hb_fits_from(lf, from, o, n);
     assigns *run;
     ensures \result == NONE || \result + n <= s + 4096;
-    ensures fits: \result != NONE ==> s + from - \old(*run) <= \result &&
+    ensures fits: \result != NONE ==> s + from - r0 <= \result &&
               hb_win_free(lf, \max(from, \result - s), \result - s + n);
-    ensures first: \forall integer o; from - \old(*run) <= o && from < o + n && o + n <= 4096 &&
+    ensures first: \forall integer o; from - r0 <= o && from < o + n && o + n <= 4096 &&
               s + o < \result ==> !\old(hb_fits_from(lf, from, o, n));
-    ensures run: \result == NONE ==> *run <= \old(*run) + (4096 - from) &&
+    ensures run: \result == NONE ==> *run <= r0 + (4096 - from) &&
               hb_win_free(lf, \max(from, 4096 - *run), 4096) &&
-              (*run == \old(*run) + (4096 - from) ||
+              (*run == r0 + (4096 - from) ||
                (from <= 4095 - *run && LEAF_USED8(lf, 4095 - *run)));
 */
-static size_t leaf_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t n, size_t *run)
+static size_t groups_fit(const hb_leaf_t *lf, size_t s, size_t from, unsigned g, size_t n,
+                         size_t r, size_t *run) /*@ ghost (size_t r0) */
 {
-    unsigned g = (unsigned)(from / GROUP_ENTRIES);
     size_t at;
-    if (from % GROUP_ENTRIES != 0) { /* inside a group: its words */
-        at = words_fit(lf, s, from, (g + 1u) * GROUP_ENTRIES, n, run);
-        if (at != NONE)
-            return at;
-        g++;
-    }
-    size_t r = *run;
     /*@ loop invariant from <= 512 * g && g <= 8;
         loop invariant r <= s + 512 * g;
-        loop invariant r <= \at(*run, Pre) + (512 * g - from);
+        loop invariant r <= r0 + (512 * g - from);
         loop invariant hb_win_free(lf, \max(from, 512 * g - r), 512 * g);
-        loop invariant r == \at(*run, Pre) + (512 * g - from) ||
+        loop invariant r == r0 + (512 * g - from) ||
                        (from <= 512 * g - r - 1 && LEAF_USED8(lf, 512 * g - r - 1));
-        loop invariant \forall integer o; from - \at(*run, Pre) <= o && from < o + n &&
+        loop invariant \forall integer o; from - r0 <= o && from < o + n &&
                          o + n <= 512 * g ==> !\at(hb_fits_from(lf, from, o, n), Pre);
         loop assigns g, r;
         loop variant 8 - g;
@@ -448,7 +447,7 @@ static size_t leaf_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t n, siz
     for (; g < HBITMAP_LEAF_GROUPS; g++) {
         size_t gs = g * GROUP_ENTRIES;
         /*@ assert r + lf->gpre[g] >= n ==> hb_win_free(lf, \max(from, gs - r), gs - r + n); */
-        /*@ assert before: \forall integer o; from - \at(*run, Pre) <= o < gs - r && gs < o + n ==>
+        /*@ assert before: \forall integer o; from - r0 <= o < gs - r && gs < o + n ==>
                      !hb_fits_from(lf, from, o, n) && !\at(hb_fits_from(lf, from, o, n), Pre); */
         if (r + lf->gpre[g] >= n)
             return s + gs - r;
@@ -484,6 +483,41 @@ static size_t leaf_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t n, siz
     }
     *run = r;
     return NONE;
+}
+
+/* Scans lf from offset from for the first free run of n entries, where
+ * *run free entries end right before from. Returns the run's first entry,
+ * absolute (leaf starts at s), or NONE; then *run becomes the free entries
+ * at the leaf's end. The words of from's group when from lies inside it,
+ * then the group runs: a group's words are read only when a run of n
+ * starts inside it. */
+/*@ requires \valid_read(lf) && \valid(run) && \separated(run, lf);
+    requires from <= 4096 && 0 < n;
+    requires s <= HBITMAP_MAX_ENTRIES && *run <= s + from;
+    requires HB_LEAF_GROUPS_EXACT(lf);
+    assigns *run;
+    ensures \result == NONE || \result + n <= s + 4096;
+    ensures fits: \result != NONE ==> s + from - \old(*run) <= \result &&
+              hb_win_free(lf, \max(from, \result - s), \result - s + n);
+    ensures first: \forall integer o; from - \old(*run) <= o && from < o + n && o + n <= 4096 &&
+              s + o < \result ==> !\old(hb_fits_from(lf, from, o, n));
+    ensures run: \result == NONE ==> *run <= \old(*run) + (4096 - from) &&
+              hb_win_free(lf, \max(from, 4096 - *run), 4096) &&
+              (*run == \old(*run) + (4096 - from) ||
+               (from <= 4095 - *run && LEAF_USED8(lf, 4095 - *run)));
+*/
+static size_t leaf_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t n, size_t *run)
+{
+    /*@ ghost size_t r0 = *run; */
+    unsigned g = (unsigned)(from / GROUP_ENTRIES);
+    if (from % GROUP_ENTRIES != 0) { /* inside a group: its words */
+        size_t r = *run;
+        size_t at = words_fit(lf, s, from, (g + 1u) * GROUP_ENTRIES, n, &r);
+        if (at != NONE)
+            return at;
+        return groups_fit(lf, s, from, g + 1u, n, r, run) /*@ ghost (r0) */;
+    }
+    return groups_fit(lf, s, from, g, n, *run, run) /*@ ghost (r0) */;
 }
 
 /* The free runs of a slot: first, last and longest. */
