@@ -1875,6 +1875,59 @@ size_t hbitmap_bytes(const hbitmap_t *hb)
 
 /* ---- first fit ---- */
 
+/* descend_fit's step: node c (slots of level l, span cs) holds a free run of
+ * n; scans it from slot 0 (node_scan) for the lowest one. Returns its start
+ * (an entry of c) when the run found ends in the prefix of slot *jp, else
+ * NONE with *jp the slot holding the lowest run (a pointer slot: the descent
+ * goes on there). */
+/*@ requires hb_fit_tree(c, l) && l <= 6 && 0 < n;
+    requires cs == hb_span(l) && cs <= 281474976710656;
+    requires n <= hb_sec_max(c, 0, 64, cs);
+    requires \valid(jp);
+    assigns *jp;
+    ensures *jp < 64 && 0 <= *jp * cs && *jp * cs + cs <= 64 * cs;
+    ensures found: \result != NONE ==> \result + n <= 64 * cs &&
+              (hb_runs_exact(c, l) ==> hb_node_free(c, l, \result, \result + n) &&
+               \forall integer t; 0 <= t < \result ==> !hb_node_run(c, l, t, n));
+    ensures down: \result == NONE ==> c->child[*jp].node != \null && c->max[*jp] >= n &&
+              (hb_runs_exact(c, l) ==>
+               \forall integer t; 0 <= t < *jp * cs ==> !hb_node_run(c, l, t, n));
+*/
+static inline size_t node_fit(const hb_node_t *c, unsigned l, size_t cs, size_t n, unsigned *jp)
+{
+    size_t run = 0;
+    unsigned j = node_scan(c, 0, cs, n, &run);
+    VMM_ASSERT(j < HBITMAP_FANOUT);
+    *jp = j;
+    /*@ ghost lemma_hb_mul_mono(j + 1u, 64u, cs); */
+    /*@ assert (j + 1) * cs == j * cs + cs; */
+    /*@ ghost lemma_hb_slot_used(c, l, j, cs); */
+    /*@ assert cx: hb_runs_exact(c, l) ==>
+             hb_slot_exact(c, l, j) && hb_gsuf_exact(c, cs) && hb_scan_exact(c, cs); */
+    /*@ ghost lemma_hb_sec_long(c, l, j, cs); */
+    /*@ assert v: hb_runs_exact(c, l) ==> run == hb_sec_suf(c, 0, j, cs) &&
+             (j * cs > run ==> hb_used(c, l, j * cs - run - 1)) &&
+             (j == 0 || hb_sec_max(c, 0, j, cs) < n); */
+    /*@ assert below: hb_runs_exact(c, l) ==> \forall integer t; 0 <= t < j * cs - run ==>
+             !hb_node_run(c, l, t, n); */
+    if (run + c->pre[j] >= n) {
+        /*@ ghost lemma_hb_sec_free(c, l, j, cs); */
+        /*@ assert win: hb_runs_exact(c, l) ==> run <= hb_sec_suf(c, 0, j, cs) &&
+                 hb_node_free(c, l, j * cs - run, j * cs) &&
+                 hb_node_free(c, l, j * cs, j * cs + c->pre[j]); */
+        /*@ assert fnd: j * cs - run + n <= 64 * cs && j * cs - run != NONE; */
+        return j * cs - run;
+    }
+    VMM_ASSERT(c->child[j].node != 0); /* max[j] >= n */
+    /*@ assert pre_used: hb_runs_exact(c, l) ==> c->pre[j] < cs &&
+             hb_used(c, l, j * cs + c->pre[j]); */
+    /*@ assert cross: hb_runs_exact(c, l) ==> \forall integer t; j * cs - run <= t < j * cs ==>
+             !hb_node_run(c, l, t, n); */
+    /*@ assert all: hb_runs_exact(c, l) ==> \forall integer t; 0 <= t < j * cs ==>
+             !hb_node_run(c, l, t, n); */
+    return NONE;
+}
+
 /* Returns the lowest entry of the pointer slot k of node (level l, first
  * entry s) that starts a free run of n inside it; the slot's max >= n
  * guarantees one. Descends without backtracking. */
@@ -1906,41 +1959,25 @@ static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t 
     */
     while (l > 0) {
         const hb_node_t *c = node->child[k].node;
-        size_t cs = SPAN(l - 1u), run = 0;
+        size_t cs = SPAN(l - 1u);
+        unsigned j;
         /*@ assert cs == hb_span(l - 1) && hb_span(l) == 64 * cs && cs <= 281474976710656; */
         /*@ assert hb_fit_tree(c, l - 1) && node->max[k] <= hb_sec_max(c, 0, 64, cs); */
-        unsigned j = node_scan(c, 0, cs, n, &run);
-        VMM_ASSERT(j < HBITMAP_FANOUT);
-        /*@ assert 0 <= j <= 64 ==> 0 <= j * cs && j * cs + cs <= 64 * cs; */
-        /*@ ghost lemma_hb_slot_used(c, l - 1u, j, cs); */
-        /*@ assert cx: hb_runs_exact(n0, l0) ==> hb_runs_exact(c, l - 1) &&
-                 hb_slot_exact(c, l - 1, j) && hb_gsuf_exact(c, cs) && hb_scan_exact(c, cs); */
-        /*@ ghost lemma_hb_sec_long(c, l - 1u, j, cs); */
+        /*@ assert cx: hb_runs_exact(n0, l0) ==> hb_runs_exact(c, l - 1); */
+        size_t off = node_fit(c, l - 1u, cs, n, &j);
         /*@ assert curc: hb_runs_exact(n0, l0) ==> \forall integer o; 0 <= o < 64 * cs ==>
                  (hb_slot_used(node, l, k, o) <==> hb_used(c, l - 1, o)) &&
                  (hb_slot_used(node, l, k, o) <==> hb_slot_used(n0, l0, k0, o + (s - s0))); */
-        /*@ assert v: hb_runs_exact(n0, l0) ==> run == hb_sec_suf(c, 0, j, cs) &&
-                 (j * cs > run ==> hb_used(c, l - 1, j * cs - run - 1)) &&
-                 (j == 0 || hb_sec_max(c, 0, j, cs) < n); */
-        /*@ assert below: hb_runs_exact(n0, l0) ==> \forall integer t; 0 <= t < j * cs - run ==>
-                 !hb_node_run(c, l - 1, t, n); */
-        if (run + c->pre[j] >= n) {
-            /*@ ghost lemma_hb_sec_free(c, l - 1u, j, cs); */
-            /*@ assert win: hb_runs_exact(n0, l0) ==> run <= hb_sec_suf(c, 0, j, cs) &&
-                     hb_node_free(c, l - 1, j * cs - run, j * cs) &&
-                     hb_node_free(c, l - 1, j * cs, j * cs + c->pre[j]); */
-            /*@ assert up: hb_runs_exact(n0, l0) ==>
-                     hb_slot_free(node, l, k, j * cs - run, j * cs - run + n); */
+        if (off != NONE) {
+            /*@ assert up: hb_runs_exact(n0, l0) ==> hb_slot_free(node, l, k, off, off + n); */
             /*@ assert low_up: hb_runs_exact(n0, l0) ==> \forall integer p;
-                     s - s0 <= p < s - s0 + j * cs - run ==>
+                     s - s0 <= p < s - s0 + off ==>
                      !hb_node_run(c, l - 1, p - (s - s0), n) && !hb_slot_run(n0, l0, k0, p, n); */
-            return s + j * cs - run;
+            /*@ assert free_up: hb_runs_exact(n0, l0) ==>
+                     hb_slot_free(n0, l0, k0, s + off - s0, s + off - s0 + n); */
+            return s + off;
         }
-        VMM_ASSERT(c->child[j].node != 0); /* max[j] >= n */
-        /*@ assert pre_used: hb_runs_exact(n0, l0) ==> c->pre[j] < cs &&
-                 hb_used(c, l - 1, j * cs + c->pre[j]); */
-        /*@ assert cross: hb_runs_exact(n0, l0) ==> \forall integer t; j * cs - run <= t < j * cs ==>
-                 !hb_node_run(c, l - 1, t, n); */
+        /*@ ghost lemma_hb_slot_used(c, l - 1u, j, cs); */
         /*@ assert low_down: hb_runs_exact(n0, l0) ==> \forall integer p;
                  s - s0 <= p < s - s0 + j * cs ==>
                  !hb_node_run(c, l - 1, p - (s - s0), n) && !hb_slot_run(n0, l0, k0, p, n); */
@@ -1975,6 +2012,7 @@ static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t 
     /*@ assert low_leaf: hb_runs_exact(n0, l0) ==> \forall integer p;
                  s - s0 <= p < r - s0 ==>
                  !hb_fits_from(node->child[k].leaf, 0, p - (s - s0), n) && !hb_slot_run(n0, l0, k0, p, n); */
+    /*@ assert free_leaf: hb_runs_exact(n0, l0) ==> hb_slot_free(n0, l0, k0, r - s0, r - s0 + n); */
     return r;
 }
 
