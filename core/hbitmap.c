@@ -429,8 +429,8 @@ static size_t words_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t to, s
               (*run == r0 + (4096 - from) ||
                (from <= 4095 - *run && LEAF_USED8(lf, 4095 - *run)));
 */
-static size_t groups_fit(const hb_leaf_t *lf, size_t s, size_t from, unsigned g, size_t n,
-                         size_t r, size_t *run) /*@ ghost (size_t r0) */
+static size_t groups_fit(const hb_leaf_t *lf, size_t s, unsigned g, size_t n, size_t r,
+                         size_t *run) /*@ ghost (size_t r0, size_t from) */
 {
     size_t at;
     /*@ loop invariant from <= 512 * g && g <= 8;
@@ -515,9 +515,9 @@ static size_t leaf_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t n, siz
         size_t at = words_fit(lf, s, from, (g + 1u) * GROUP_ENTRIES, n, &r);
         if (at != NONE)
             return at;
-        return groups_fit(lf, s, from, g + 1u, n, r, run) /*@ ghost (r0) */;
+        return groups_fit(lf, s, g + 1u, n, r, run) /*@ ghost (r0, from) */;
     }
-    return groups_fit(lf, s, from, g, n, *run, run) /*@ ghost (r0) */;
+    return groups_fit(lf, s, g, n, *run, run) /*@ ghost (r0, from) */;
 }
 
 /* The free runs of a slot: first, last and longest. */
@@ -1893,7 +1893,8 @@ size_t hbitmap_bytes(const hbitmap_t *hb)
               (hb_runs_exact(c, l) ==>
                \forall integer t; 0 <= t < *jp * cs ==> !hb_node_run(c, l, t, n));
 */
-static inline size_t node_fit(const hb_node_t *c, unsigned l, size_t cs, size_t n, unsigned *jp)
+static inline size_t node_fit(const hb_node_t *c, size_t cs, size_t n, unsigned *jp)
+    /*@ ghost (unsigned l) */
 {
     size_t run = 0;
     unsigned j = node_scan(c, 0, cs, n, &run);
@@ -1964,7 +1965,7 @@ static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t 
         /*@ assert cs == hb_span(l - 1) && hb_span(l) == 64 * cs && cs <= 281474976710656; */
         /*@ assert hb_fit_tree(c, l - 1) && node->max[k] <= hb_sec_max(c, 0, 64, cs); */
         /*@ assert cx: hb_runs_exact(n0, l0) ==> hb_runs_exact(c, l - 1); */
-        size_t off = node_fit(c, l - 1u, cs, n, &j);
+        size_t off = node_fit(c, cs, n, &j) /*@ ghost (l - 1u) */;
         /*@ assert curc: hb_runs_exact(n0, l0) ==> \forall integer o; 0 <= o < 64 * cs ==>
                  (hb_slot_used(node, l, k, o) <==> hb_used(c, l - 1, o)) &&
                  (hb_slot_used(node, l, k, o) <==> hb_slot_used(n0, l0, k0, o + (s - s0))); */
