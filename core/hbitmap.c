@@ -402,45 +402,44 @@ static size_t words_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t to, s
     return NONE;
 }
 
-/* Scans lf from offset from for the first free run of n entries, where
- * *run free entries end right before from. Returns the run's first entry,
- * absolute (leaf starts at s), or NONE; then *run becomes the free entries
- * at the leaf's end. The words of from's group when from lies inside it,
- * then the group runs: a group's words are read only when a run of n
- * starts inside it. */
+/* leaf_fit's group loop: scans the groups g.. of lf for the first free run of
+ * n entries, where *run free entries end right before entry 512 g (r0: the
+ * free entries that ended before from, leaf_fit's *run on entry). Returns the
+ * run's first entry, absolute, or NONE; then *run becomes the free entries at
+ * the leaf's end. A group's words are read only when a run of n starts
+ * inside it. */
 /*@ requires \valid_read(lf) && \valid(run) && \separated(run, lf);
-    requires from <= 4096 && 0 < n;
-    requires s <= HBITMAP_MAX_ENTRIES && *run <= s + from;
+    requires from <= 512 * g && g <= 8 && 0 < n;
+    requires s <= HBITMAP_MAX_ENTRIES && r <= s + 512 * g;
     requires HB_LEAF_GROUPS_EXACT(lf);
+    requires r <= r0 + (512 * g - from);
+    requires hb_win_free(lf, \max(from, 512 * g - r), 512 * g);
+    requires r == r0 + (512 * g - from) ||
+             (from <= 512 * g - r - 1 && LEAF_USED8(lf, 512 * g - r - 1));
+    requires \forall integer o; from - r0 <= o && from < o + n && o + n <= 512 * g ==>
+               !hb_fits_from(lf, from, o, n);
     assigns *run;
     ensures \result == NONE || \result + n <= s + 4096;
-    ensures fits: \result != NONE ==> s + from - \old(*run) <= \result &&
+    ensures fits: \result != NONE ==> s + from - r0 <= \result &&
               hb_win_free(lf, \max(from, \result - s), \result - s + n);
-    ensures first: \forall integer o; from - \old(*run) <= o && from < o + n && o + n <= 4096 &&
+    ensures first: \forall integer o; from - r0 <= o && from < o + n && o + n <= 4096 &&
               s + o < \result ==> !\old(hb_fits_from(lf, from, o, n));
-    ensures run: \result == NONE ==> *run <= \old(*run) + (4096 - from) &&
+    ensures run: \result == NONE ==> *run <= r0 + (4096 - from) &&
               hb_win_free(lf, \max(from, 4096 - *run), 4096) &&
-              (*run == \old(*run) + (4096 - from) ||
+              (*run == r0 + (4096 - from) ||
                (from <= 4095 - *run && LEAF_USED8(lf, 4095 - *run)));
 */
-static size_t leaf_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t n, size_t *run)
+static size_t groups_fit(const hb_leaf_t *lf, size_t s, unsigned g, size_t n, size_t r,
+                         size_t *run) /*@ ghost (size_t r0, size_t from) */
 {
-    unsigned g = (unsigned)(from / GROUP_ENTRIES);
     size_t at;
-    if (from % GROUP_ENTRIES != 0) { /* inside a group: its words */
-        at = words_fit(lf, s, from, (g + 1u) * GROUP_ENTRIES, n, run);
-        if (at != NONE)
-            return at;
-        g++;
-    }
-    size_t r = *run;
     /*@ loop invariant from <= 512 * g && g <= 8;
         loop invariant r <= s + 512 * g;
-        loop invariant r <= \at(*run, Pre) + (512 * g - from);
+        loop invariant r <= r0 + (512 * g - from);
         loop invariant hb_win_free(lf, \max(from, 512 * g - r), 512 * g);
-        loop invariant r == \at(*run, Pre) + (512 * g - from) ||
+        loop invariant r == r0 + (512 * g - from) ||
                        (from <= 512 * g - r - 1 && LEAF_USED8(lf, 512 * g - r - 1));
-        loop invariant \forall integer o; from - \at(*run, Pre) <= o && from < o + n &&
+        loop invariant \forall integer o; from - r0 <= o && from < o + n &&
                          o + n <= 512 * g ==> !\at(hb_fits_from(lf, from, o, n), Pre);
         loop assigns g, r;
         loop variant 8 - g;
@@ -448,7 +447,7 @@ static size_t leaf_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t n, siz
     for (; g < HBITMAP_LEAF_GROUPS; g++) {
         size_t gs = g * GROUP_ENTRIES;
         /*@ assert r + lf->gpre[g] >= n ==> hb_win_free(lf, \max(from, gs - r), gs - r + n); */
-        /*@ assert before: \forall integer o; from - \at(*run, Pre) <= o < gs - r && gs < o + n ==>
+        /*@ assert before: \forall integer o; from - r0 <= o < gs - r && gs < o + n ==>
                      !hb_fits_from(lf, from, o, n) && !\at(hb_fits_from(lf, from, o, n), Pre); */
         if (r + lf->gpre[g] >= n)
             return s + gs - r;
@@ -484,6 +483,41 @@ static size_t leaf_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t n, siz
     }
     *run = r;
     return NONE;
+}
+
+/* Scans lf from offset from for the first free run of n entries, where
+ * *run free entries end right before from. Returns the run's first entry,
+ * absolute (leaf starts at s), or NONE; then *run becomes the free entries
+ * at the leaf's end. The words of from's group when from lies inside it,
+ * then the group runs: a group's words are read only when a run of n
+ * starts inside it. */
+/*@ requires \valid_read(lf) && \valid(run) && \separated(run, lf);
+    requires from <= 4096 && 0 < n;
+    requires s <= HBITMAP_MAX_ENTRIES && *run <= s + from;
+    requires HB_LEAF_GROUPS_EXACT(lf);
+    assigns *run;
+    ensures \result == NONE || \result + n <= s + 4096;
+    ensures fits: \result != NONE ==> s + from - \old(*run) <= \result &&
+              hb_win_free(lf, \max(from, \result - s), \result - s + n);
+    ensures first: \forall integer o; from - \old(*run) <= o && from < o + n && o + n <= 4096 &&
+              s + o < \result ==> !\old(hb_fits_from(lf, from, o, n));
+    ensures run: \result == NONE ==> *run <= \old(*run) + (4096 - from) &&
+              hb_win_free(lf, \max(from, 4096 - *run), 4096) &&
+              (*run == \old(*run) + (4096 - from) ||
+               (from <= 4095 - *run && LEAF_USED8(lf, 4095 - *run)));
+*/
+static size_t leaf_fit(const hb_leaf_t *lf, size_t s, size_t from, size_t n, size_t *run)
+{
+    /*@ ghost size_t r0 = *run; */
+    unsigned g = (unsigned)(from / GROUP_ENTRIES);
+    if (from % GROUP_ENTRIES != 0) { /* inside a group: its words */
+        size_t r = *run;
+        size_t at = words_fit(lf, s, from, (g + 1u) * GROUP_ENTRIES, n, &r);
+        if (at != NONE)
+            return at;
+        return groups_fit(lf, s, g + 1u, n, r, run) /*@ ghost (r0, from) */;
+    }
+    return groups_fit(lf, s, g, n, *run, run) /*@ ghost (r0, from) */;
 }
 
 /* The free runs of a slot: first, last and longest. */
@@ -1854,6 +1888,60 @@ size_t hbitmap_bytes(const hbitmap_t *hb)
 
 /* ---- first fit ---- */
 
+/* descend_fit's step: node c (slots of level l, span cs) holds a free run of
+ * n; scans it from slot 0 (node_scan) for the lowest one. Returns its start
+ * (an entry of c) when the run found ends in the prefix of slot *jp, else
+ * NONE with *jp the slot holding the lowest run (a pointer slot: the descent
+ * goes on there). */
+/*@ requires hb_fit_tree(c, l) && l <= 6 && 0 < n;
+    requires cs == hb_span(l) && cs <= 281474976710656;
+    requires n <= hb_sec_max(c, 0, 64, cs);
+    requires \valid(jp);
+    assigns *jp;
+    ensures *jp < 64 && 0 <= *jp * cs && *jp * cs + cs <= 64 * cs;
+    ensures found: \result != NONE ==> \result + n <= 64 * cs &&
+              (hb_runs_exact(c, l) ==> hb_node_free(c, l, \result, \result + n) &&
+               \forall integer t; 0 <= t < \result ==> !hb_node_run(c, l, t, n));
+    ensures down: \result == NONE ==> c->child[*jp].node != \null && c->max[*jp] >= n &&
+              (hb_runs_exact(c, l) ==>
+               \forall integer t; 0 <= t < *jp * cs ==> !hb_node_run(c, l, t, n));
+*/
+static inline size_t node_fit(const hb_node_t *c, size_t cs, size_t n, unsigned *jp)
+    /*@ ghost (unsigned l) */
+{
+    size_t run = 0;
+    unsigned j = node_scan(c, 0, cs, n, &run);
+    VMM_ASSERT(j < HBITMAP_FANOUT);
+    *jp = j;
+    /*@ ghost lemma_hb_mul_mono(j + 1u, 64u, cs); */
+    /*@ assert (j + 1) * cs == j * cs + cs; */
+    /*@ ghost lemma_hb_slot_used(c, l, j, cs); */
+    /*@ assert cx: hb_runs_exact(c, l) ==>
+             hb_slot_exact(c, l, j) && hb_gsuf_exact(c, cs) && hb_scan_exact(c, cs); */
+    /*@ ghost lemma_hb_sec_long(c, l, j, cs); */
+    /*@ assert v: hb_runs_exact(c, l) ==> run == hb_sec_suf(c, 0, j, cs) &&
+             (j * cs > run ==> hb_used(c, l, j * cs - run - 1)) &&
+             (j == 0 || hb_sec_max(c, 0, j, cs) < n); */
+    /*@ assert below: hb_runs_exact(c, l) ==> \forall integer t; 0 <= t < j * cs - run ==>
+             !hb_node_run(c, l, t, n); */
+    if (run + c->pre[j] >= n) {
+        /*@ ghost lemma_hb_sec_free(c, l, j, cs); */
+        /*@ assert win: hb_runs_exact(c, l) ==> run <= hb_sec_suf(c, 0, j, cs) &&
+                 hb_node_free(c, l, j * cs - run, j * cs) &&
+                 hb_node_free(c, l, j * cs, j * cs + c->pre[j]); */
+        /*@ assert fnd: j * cs - run + n <= 64 * cs && j * cs - run != NONE; */
+        return j * cs - run;
+    }
+    VMM_ASSERT(c->child[j].node != 0); /* max[j] >= n */
+    /*@ assert pre_used: hb_runs_exact(c, l) ==> c->pre[j] < cs &&
+             hb_used(c, l, j * cs + c->pre[j]); */
+    /*@ assert cross: hb_runs_exact(c, l) ==> \forall integer t; j * cs - run <= t < j * cs ==>
+             !hb_node_run(c, l, t, n); */
+    /*@ assert all: hb_runs_exact(c, l) ==> \forall integer t; 0 <= t < j * cs ==>
+             !hb_node_run(c, l, t, n); */
+    return NONE;
+}
+
 /* Returns the lowest entry of the pointer slot k of node (level l, first
  * entry s) that starts a free run of n inside it; the slot's max >= n
  * guarantees one. Descends without backtracking. */
@@ -1885,41 +1973,25 @@ static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t 
     */
     while (l > 0) {
         const hb_node_t *c = node->child[k].node;
-        size_t cs = SPAN(l - 1u), run = 0;
+        size_t cs = SPAN(l - 1u);
+        unsigned j;
         /*@ assert cs == hb_span(l - 1) && hb_span(l) == 64 * cs && cs <= 281474976710656; */
         /*@ assert hb_fit_tree(c, l - 1) && node->max[k] <= hb_sec_max(c, 0, 64, cs); */
-        unsigned j = node_scan(c, 0, cs, n, &run);
-        VMM_ASSERT(j < HBITMAP_FANOUT);
-        /*@ assert 0 <= j <= 64 ==> 0 <= j * cs && j * cs + cs <= 64 * cs; */
-        /*@ ghost lemma_hb_slot_used(c, l - 1u, j, cs); */
-        /*@ assert cx: hb_runs_exact(n0, l0) ==> hb_runs_exact(c, l - 1) &&
-                 hb_slot_exact(c, l - 1, j) && hb_gsuf_exact(c, cs) && hb_scan_exact(c, cs); */
-        /*@ ghost lemma_hb_sec_long(c, l - 1u, j, cs); */
+        /*@ assert cx: hb_runs_exact(n0, l0) ==> hb_runs_exact(c, l - 1); */
+        size_t off = node_fit(c, cs, n, &j) /*@ ghost (l - 1u) */;
         /*@ assert curc: hb_runs_exact(n0, l0) ==> \forall integer o; 0 <= o < 64 * cs ==>
                  (hb_slot_used(node, l, k, o) <==> hb_used(c, l - 1, o)) &&
                  (hb_slot_used(node, l, k, o) <==> hb_slot_used(n0, l0, k0, o + (s - s0))); */
-        /*@ assert v: hb_runs_exact(n0, l0) ==> run == hb_sec_suf(c, 0, j, cs) &&
-                 (j * cs > run ==> hb_used(c, l - 1, j * cs - run - 1)) &&
-                 (j == 0 || hb_sec_max(c, 0, j, cs) < n); */
-        /*@ assert below: hb_runs_exact(n0, l0) ==> \forall integer t; 0 <= t < j * cs - run ==>
-                 !hb_node_run(c, l - 1, t, n); */
-        if (run + c->pre[j] >= n) {
-            /*@ ghost lemma_hb_sec_free(c, l - 1u, j, cs); */
-            /*@ assert win: hb_runs_exact(n0, l0) ==> run <= hb_sec_suf(c, 0, j, cs) &&
-                     hb_node_free(c, l - 1, j * cs - run, j * cs) &&
-                     hb_node_free(c, l - 1, j * cs, j * cs + c->pre[j]); */
-            /*@ assert up: hb_runs_exact(n0, l0) ==>
-                     hb_slot_free(node, l, k, j * cs - run, j * cs - run + n); */
+        if (off != NONE) {
+            /*@ assert up: hb_runs_exact(n0, l0) ==> hb_slot_free(node, l, k, off, off + n); */
             /*@ assert low_up: hb_runs_exact(n0, l0) ==> \forall integer p;
-                     s - s0 <= p < s - s0 + j * cs - run ==>
+                     s - s0 <= p < s - s0 + off ==>
                      !hb_node_run(c, l - 1, p - (s - s0), n) && !hb_slot_run(n0, l0, k0, p, n); */
-            return s + j * cs - run;
+            /*@ assert free_up: hb_runs_exact(n0, l0) ==>
+                     hb_slot_free(n0, l0, k0, s + off - s0, s + off - s0 + n); */
+            return s + off;
         }
-        VMM_ASSERT(c->child[j].node != 0); /* max[j] >= n */
-        /*@ assert pre_used: hb_runs_exact(n0, l0) ==> c->pre[j] < cs &&
-                 hb_used(c, l - 1, j * cs + c->pre[j]); */
-        /*@ assert cross: hb_runs_exact(n0, l0) ==> \forall integer t; j * cs - run <= t < j * cs ==>
-                 !hb_node_run(c, l - 1, t, n); */
+        /*@ ghost lemma_hb_slot_used(c, l - 1u, j, cs); */
         /*@ assert low_down: hb_runs_exact(n0, l0) ==> \forall integer p;
                  s - s0 <= p < s - s0 + j * cs ==>
                  !hb_node_run(c, l - 1, p - (s - s0), n) && !hb_slot_run(n0, l0, k0, p, n); */
@@ -1954,6 +2026,7 @@ static size_t descend_fit(const hb_node_t *node, unsigned k, unsigned l, size_t 
     /*@ assert low_leaf: hb_runs_exact(n0, l0) ==> \forall integer p;
                  s - s0 <= p < r - s0 ==>
                  !hb_fits_from(node->child[k].leaf, 0, p - (s - s0), n) && !hb_slot_run(n0, l0, k0, p, n); */
+    /*@ assert free_leaf: hb_runs_exact(n0, l0) ==> hb_slot_free(n0, l0, k0, r - s0, r - s0 + n); */
     return r;
 }
 
