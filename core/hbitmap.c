@@ -1585,6 +1585,7 @@ vmm_status_t hbitmap_init(hbitmap_t *hb, size_t num_entries, const vmm_allocator
     ensures hb != \null ==> HB_POOL_OK(hb) &&
               hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0;
     ensures hb != \null ==> hb->num_free == hb->num_entries && hb->height == \old(hb->height);
+    ensures count: hb != \null ==> HB_PCOUNT_OK(hb);
     ensures hb != \null ==> \forall integer k; 0 <= k < 64 ==>
               (\old(hb->root.child[k].node) != \null || BIT(\old(hb->root.full), k)) ==>
               hb->root.pre[k] == hb->root.suf[k] == hb->root.max[k] == hb_span(hb->height - 1);
@@ -1643,6 +1644,9 @@ void hbitmap_destroy(hbitmap_t *hb)
     }
     pool_trim(hb, 0, 0);
     hb->num_free = hb->num_entries;
+    /*@ assert hb->num_entries <= 64 * hb_span(hb->height - 1); */
+    /*@ ghost lemma_pcount_fresh(hb, hb->num_entries); */
+    /*@ ghost lemma_pcount_run(hb, 0, hb->num_entries, hb->num_entries); */
 }
 
 /* ---- queries ---- */
