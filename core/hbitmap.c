@@ -1557,6 +1557,11 @@ static size_t free_subtree(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned 
       ensures leaves: hb_leaves_exact(&hb->root, hb->height - 1);
       ensures fit: hb_fit_tree(&hb->root, hb->height - 1);
       ensures exact: hb_runs_exact(&hb->root, hb->height - 1);
+      ensures count: HB_PCOUNT_OK(hb);
+      ensures alloc: hb->allocator.alloc == \old(allocator->alloc) &&
+                hb->allocator.free == \old(allocator->free);
+      ensures pool: HB_POOL_OK(hb);
+      ensures walk: HB_WALK_OK(hb);
     complete behaviors;
     disjoint behaviors;
 */
@@ -1580,17 +1585,21 @@ vmm_status_t hbitmap_init(hbitmap_t *hb, size_t num_entries, const vmm_allocator
     hb->num_entries = num_entries;
     hb->num_free = num_entries;
     hb->allocator = *allocator;
+    /*@ assert alloc: hb->allocator.alloc == \at(allocator->alloc, Pre) &&
+               hb->allocator.free == \at(allocator->free, Pre); */
     hb->nodes = 0;
     hb->leaves = 0;
     hb->num_spare_nodes = 0;
     hb->num_spare_leaves = 0;
     /*@ loop invariant 0 <= i <= HBITMAP_SPARE_NODES;
+        loop invariant \forall integer j; 0 <= j < i ==> hb->spare_node[j] == \null;
         loop assigns i, hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1];
         loop variant HBITMAP_SPARE_NODES - i;
     */
     for (unsigned i = 0; i < HBITMAP_SPARE_NODES; i++)
         hb->spare_node[i] = 0;
     /*@ loop invariant 0 <= i <= HBITMAP_SPARE_LEAVES;
+        loop invariant \forall integer j; 0 <= j < i ==> hb->spare_leaf[j] == \null;
         loop assigns i, hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1];
         loop variant HBITMAP_SPARE_LEAVES - i;
     */
@@ -1599,6 +1608,9 @@ vmm_status_t hbitmap_init(hbitmap_t *hb, size_t num_entries, const vmm_allocator
     node_fill(&hb->root, false, height);
     /*@ ghost lemma_hb_exact_free(&hb->root, height - 1u, SPAN(height - 1u)); */
     /*@ assert num_entries <= 64 * hb_span(height - 1); */
+    /*@ ghost lemma_pcount_fresh(hb, num_entries); */
+    /*@ ghost lemma_pcount_run(hb, 0, num_entries, num_entries); */
+    /*@ ghost lemma_pcount_empty(&hb->root, height - 1u); */
     return VMM_OK;
 }
 
@@ -1620,6 +1632,7 @@ vmm_status_t hbitmap_init(hbitmap_t *hb, size_t num_entries, const vmm_allocator
     ensures hb != \null ==> HB_POOL_OK(hb) &&
               hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0;
     ensures hb != \null ==> hb->num_free == hb->num_entries && hb->height == \old(hb->height);
+    ensures count: hb != \null ==> HB_PCOUNT_OK(hb);
     ensures hb != \null ==> \forall integer k; 0 <= k < 64 ==>
               (\old(hb->root.child[k].node) != \null || BIT(\old(hb->root.full), k)) ==>
               hb->root.pre[k] == hb->root.suf[k] == hb->root.max[k] == hb_span(hb->height - 1);
@@ -1678,6 +1691,9 @@ void hbitmap_destroy(hbitmap_t *hb)
     }
     pool_trim(hb, 0, 0);
     hb->num_free = hb->num_entries;
+    /*@ assert hb->num_entries <= 64 * hb_span(hb->height - 1); */
+    /*@ ghost lemma_pcount_fresh(hb, hb->num_entries); */
+    /*@ ghost lemma_pcount_run(hb, 0, hb->num_entries, hb->num_entries); */
 }
 
 /* ---- queries ---- */
@@ -4049,6 +4065,37 @@ vmm_status_t hbitmap_clear_range(hbitmap_t *hb, size_t first, size_t n)
 }
 
 /* Finds the lowest aligned free run and sets it (see hbitmap.h). */
+/*@ requires hb != \null ==> \valid(hb) && HB_ALLOCATOR(hb) && HB_READABLE(hb) &&
+               HB_POOL_OK(hb) && HB_WALK_OK(hb) && hb_fit_tree(&hb->root, hb->height - 1) &&
+               hb_runs_exact(&hb->root, hb->height - 1) && HB_PCOUNT_OK(hb);
+    requires hb != \null && first != \null ==> \valid(first) && \separated(first, hb);
+    behavior invalid_argument:
+      assumes hb == \null || n == 0 || !IS_POW2(align) || first == \null;
+      assigns \nothing;
+      ensures \result == VMM_ERR_INVALID_ARGUMENT;
+    behavior out_of_bounds:
+      assumes hb != \null && n != 0 && IS_POW2(align) && first != \null;
+      assumes hint > hb->num_entries;
+      assigns \nothing;
+      ensures \result == VMM_ERR_OUT_OF_BOUNDS;
+    behavior too_long:
+      assumes hb != \null && n != 0 && IS_POW2(align) && first != \null;
+      assumes hint <= hb->num_entries && n > hb->num_entries - hint;
+      assigns \nothing;
+      ensures \result == VMM_ERR_NO_SPACE;
+    behavior search:
+      assumes hb != \null && n != 0 && IS_POW2(align) && first != \null;
+      assumes hint <= hb->num_entries && n <= hb->num_entries - hint;
+      ensures \result == VMM_OK || \result == VMM_ERR_NO_SPACE || \result == VMM_ERR_OUT_OF_MEMORY;
+      ensures ok: \result == VMM_OK ==> HB_UPDATE_HDR(hb) &&
+                hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0;
+      ensures found: \result == VMM_OK ==> \let f = *first;
+                hint <= f && f + n <= \old(hb->num_entries) && (f - hint) % align == 0 &&
+                \at(hb_none_is(hb, f, f + n, 1), Pre);
+      ensures failed: \result != VMM_OK ==> HB_KEPT(hb);
+    complete behaviors;
+    disjoint behaviors;
+*/
 vmm_status_t hbitmap_find_set(hbitmap_t *hb, size_t n, size_t align, size_t hint,
                               size_t *first)
 {
@@ -4058,10 +4105,12 @@ vmm_status_t hbitmap_find_set(hbitmap_t *hb, size_t n, size_t align, size_t hint
     vmm_status_t st = hbitmap_find(hb, n, align, hint, &s);
     if (st != VMM_OK)
         return st;
-    st = hbitmap_set_range(hb, s, n);
+    /*@ ghost lemma_pcount_run(hb, s, s + n, hb->num_entries); */
+    size_t found = s; /* not address-taken: no call can change it */
+    st = hbitmap_set_range(hb, found, n);
     if (st != VMM_OK)
         return st;
-    *first = s;
+    *first = found;
     return VMM_OK;
 }
 
