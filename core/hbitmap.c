@@ -3001,18 +3001,10 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
                 \old(PW_NOT_SPARE(p, hb)) ==> hb_node_same{Old, Here}(p);
       ensures pw_runs: HB_SLOTS_RUNS_OK(node, hb_span(l)) && HB_GROUPS_RUNS_OK(node, hb_span(l));
       ensures pw_nsp: PW_NOT_SPARE(node, hb);
-      ensures pw_tree: l > 0 ==> hb_tree(node->child[k].node, l - 1) &&
-                hb_wtree(hb, node->child[k].node, l - 1) && \separated(node->child[k].node, hb) &&
-                hb_sep_node(node->child[k].node, l - 1, node);
+      ensures pw_tree: l > 0 ==> PW_CHILD_TREE(hb, node, k, l);
       ensures pw_spares: l > 0 ==> PW_SPARES_APART(hb, node->child[k].node, l - 1);
-      ensures pw_anc: l > 0 ==> \forall hb_node_t *p;
-                \old(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb)) ==>
-                hb_sep_node(node->child[k].node, l - 1, p);
-      ensures pw_cnt: l > 0 ==>
-                hb->nodes - hb_nodes_from(node->child[k].node, l - 1, 0) >=
-                  \old(hb->nodes - hb_nodes_from(node, l, 0)) + 1 &&
-                hb->leaves - hb_leaves_from(node->child[k].node, l - 1, 0) >=
-                  \old(hb->leaves - hb_leaves_from(node, l, 0));
+      ensures pw_anc: l > 0 ==> PW_CHILD_ANC(hb, node, k, l);
+      ensures pw_cnt: l > 0 ==> PW_CHILD_CNT(hb, node, k, l);
       ensures pw_nosplit: l > 0 ==> \forall integer b, f, e, w;
                 \old(hb_nosplit(node->child[k].node, l - 1, b, f, e, w)) ==>
                 hb_nosplit(node->child[k].node, l - 1, b, f, e, w);
@@ -3066,18 +3058,10 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       // out at 10 s under load 13 and was proved at 20 s; not committed)
       ensures pw_runs: HB_SLOTS_RUNS_OK(node, hb_span(l)) && HB_GROUPS_RUNS_OK(node, hb_span(l));
       ensures pw_nsp: PW_NOT_SPARE(node, hb);
-      ensures pw_tree: l > 0 ==> hb_tree(node->child[k].node, l - 1) &&
-                hb_wtree(hb, node->child[k].node, l - 1) && \separated(node->child[k].node, hb) &&
-                hb_sep_node(node->child[k].node, l - 1, node);
+      ensures pw_tree: l > 0 ==> PW_CHILD_TREE(hb, node, k, l);
       ensures pw_spares: l > 0 ==> PW_SPARES_APART(hb, node->child[k].node, l - 1);
-      ensures pw_anc: l > 0 ==> \forall hb_node_t *p;
-                \old(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb)) ==>
-                hb_sep_node(node->child[k].node, l - 1, p);
-      ensures pw_cnt: l > 0 ==>
-                hb->nodes - hb_nodes_from(node->child[k].node, l - 1, 0) >=
-                  \old(hb->nodes - hb_nodes_from(node, l, 0)) + 1 &&
-                hb->leaves - hb_leaves_from(node->child[k].node, l - 1, 0) >=
-                  \old(hb->leaves - hb_leaves_from(node, l, 0));
+      ensures pw_anc: l > 0 ==> PW_CHILD_ANC(hb, node, k, l);
+      ensures pw_cnt: l > 0 ==> PW_CHILD_CNT(hb, node, k, l);
     complete behaviors;
     disjoint behaviors;
 */
