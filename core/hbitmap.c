@@ -3505,6 +3505,7 @@ static inline bool path_update(hbitmap_t *hb, hb_node_t *parent, unsigned kp, hb
     requires first < end <= hb->num_entries && first / 4096 == (end - 1) / 4096;
     requires set != 0 ==> end - first <= hb->num_free;
     requires set == 0 ==> hb->num_free + (end - first) <= SIZE_MAX;
+    ensures \valid(hb);
     ensures HB_ALLOCATOR(hb) && HB_POOL_OK(hb);
     ensures hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries);
     ensures hb->num_spare_nodes <= \old(hb->num_spare_nodes) &&
