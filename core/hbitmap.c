@@ -3884,23 +3884,23 @@ static bool leaf_range_fits(const hbitmap_t *hb, size_t first, size_t end, bool 
  * at once: it needs no node from the pool. */
 /*@ requires hb != \null ==> \valid(hb) && HB_ALLOCATOR(hb) && HB_READABLE(hb) &&
                              HB_POOL_OK(hb) && HB_WALK_OK(hb);
+    // pupdate: hb's fields, nodes and leaves apart from hb, nothing else
+    assigns PUPDATE_WRITES(hb);
     behavior invalid_argument:
       assumes hb == \null || n == 0;
       assigns \nothing;
       ensures \result == VMM_ERR_INVALID_ARGUMENT;
-      ensures hb != \null ==> HB_KEPT(hb);
       ensures kept: hb != \null ==> prange_kept{Pre,Here}(hb);
     behavior out_of_bounds:
       assumes hb != \null && n != 0 && !HB_IN_RANGE(hb, first, n);
       assigns \nothing;
-      ensures \result == VMM_ERR_OUT_OF_BOUNDS && HB_KEPT(hb);
+      ensures \result == VMM_ERR_OUT_OF_BOUNDS;
       ensures kept: prange_kept{Pre,Here}(hb);
     behavior in_range:
       assumes hb != \null && HB_IN_RANGE(hb, first, n);
       requires HB_FREE_FITS(hb, n, set);
       ensures hdr: HB_UPDATE_HDR(hb);
       ensures ok: \result == VMM_OK ==> hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0;
-      ensures failed: \result != VMM_OK ==> HB_KEPT(hb);
       ensures kept: \result != VMM_OK ==> prange_kept{Pre,Here}(hb);
     complete behaviors;
     disjoint behaviors;
@@ -3998,21 +3998,21 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
 /* Sets [first, first + n) (see hbitmap.h). */
 /*@ requires hb != \null ==> \valid(hb) && HB_ALLOCATOR(hb) && HB_READABLE(hb) &&
                              HB_POOL_OK(hb) && HB_WALK_OK(hb);
+    // pupdate: range_update's frame
+    assigns PUPDATE_WRITES(hb);
     behavior invalid_argument:
       assumes hb == \null || n == 0;
       ensures \result == VMM_ERR_INVALID_ARGUMENT;
-      ensures hb != \null ==> HB_KEPT(hb);
       ensures kept: hb != \null ==> prange_kept{Pre,Here}(hb);
     behavior out_of_bounds:
       assumes hb != \null && n != 0 && !HB_IN_RANGE(hb, first, n);
-      ensures \result == VMM_ERR_OUT_OF_BOUNDS && HB_KEPT(hb);
+      ensures \result == VMM_ERR_OUT_OF_BOUNDS;
       ensures kept: prange_kept{Pre,Here}(hb);
     behavior in_range:
       assumes hb != \null && HB_IN_RANGE(hb, first, n);
       requires HB_FREE_FITS(hb, n, 1);
       ensures hdr: HB_UPDATE_HDR(hb);
       ensures ok: \result == VMM_OK ==> hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0;
-      ensures failed: \result != VMM_OK ==> HB_KEPT(hb);
       ensures kept: \result != VMM_OK ==> prange_kept{Pre,Here}(hb);
     complete behaviors;
     disjoint behaviors;
@@ -4025,21 +4025,21 @@ vmm_status_t hbitmap_set_range(hbitmap_t *hb, size_t first, size_t n)
 /* Clears [first, first + n) (see hbitmap.h). */
 /*@ requires hb != \null ==> \valid(hb) && HB_ALLOCATOR(hb) && HB_READABLE(hb) &&
                              HB_POOL_OK(hb) && HB_WALK_OK(hb);
+    // pupdate: range_update's frame
+    assigns PUPDATE_WRITES(hb);
     behavior invalid_argument:
       assumes hb == \null || n == 0;
       ensures \result == VMM_ERR_INVALID_ARGUMENT;
-      ensures hb != \null ==> HB_KEPT(hb);
       ensures kept: hb != \null ==> prange_kept{Pre,Here}(hb);
     behavior out_of_bounds:
       assumes hb != \null && n != 0 && !HB_IN_RANGE(hb, first, n);
-      ensures \result == VMM_ERR_OUT_OF_BOUNDS && HB_KEPT(hb);
+      ensures \result == VMM_ERR_OUT_OF_BOUNDS;
       ensures kept: prange_kept{Pre,Here}(hb);
     behavior in_range:
       assumes hb != \null && HB_IN_RANGE(hb, first, n);
       requires HB_FREE_FITS(hb, n, 0);
       ensures hdr: HB_UPDATE_HDR(hb);
       ensures ok: \result == VMM_OK ==> hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0;
-      ensures failed: \result != VMM_OK ==> HB_KEPT(hb);
       ensures kept: \result != VMM_OK ==> prange_kept{Pre,Here}(hb);
     complete behaviors;
     disjoint behaviors;
@@ -4049,11 +4049,58 @@ vmm_status_t hbitmap_clear_range(hbitmap_t *hb, size_t first, size_t n)
     return range_update(hb, first, n, false);
 }
 
+/* hbitmap_find for hbitmap_find_set: the run comes back through run, which
+ * is only written (so a caller's &s stays a logic variable for WP: no heap
+ * local, no allocation between the caller's requires and its calls). */
+/*@ requires hb != \null ==> HB_READABLE(hb) && hb_fit_tree(&hb->root, hb->height - 1);
+    requires \valid(run);
+    assigns *run;
+    ensures args: hb == \null || n == 0 || !IS_POW2(align) ==>
+                    \result == VMM_ERR_INVALID_ARGUMENT;
+    ensures bounds: hb != \null && n != 0 && IS_POW2(align) && hint > \old(hb->num_entries) ==>
+                      \result == VMM_ERR_OUT_OF_BOUNDS;
+    ensures too_long: hb != \null && n != 0 && IS_POW2(align) && hint <= \old(hb->num_entries) &&
+                        n > \old(hb->num_entries) - hint ==> \result == VMM_ERR_NO_SPACE;
+    ensures search: hb != \null && n != 0 && IS_POW2(align) && hint <= \old(hb->num_entries) &&
+                      n <= \old(hb->num_entries) - hint ==>
+                      \result == VMM_OK || \result == VMM_ERR_NO_SPACE;
+    ensures found: \result == VMM_OK ==> hb != \null && \let f = *run;
+                     hint <= f && f + n <= \old(hb->num_entries) && (f - hint) % align == 0 &&
+                     \old(HB_CLIMB_EXACT ==> hb_none_is(hb, f, f + n, 1));
+*/
+static inline vmm_status_t find_run(const hbitmap_t *hb, size_t n, size_t align, size_t hint,
+                                    size_t *run)
+{
+    size_t s;
+    /*@ assert pu_read: (\forall hb_node_t *m; \valid_read{Pre}(m) ==> \valid_read(m)) &&
+                        (\forall hb_leaf_t *f; \valid_read{Pre}(f) ==> \valid_read(f)); */
+    /*@ ghost
+      if (hb != 0) {
+      /@ loop invariant 0 <= i <= hb->height - 1;
+         loop invariant fit: \forall integer i2; 0 <= i2 < i ==>
+                  (\forall hb_node_t *m; hb_fit_tree{Pre}(m, i2) ==> hb_fit_tree(m, i2));
+         loop invariant tree: \forall integer i2; 0 <= i2 < i ==>
+                  (\forall hb_node_t *m; hb_tree{Pre}(m, i2) ==> hb_tree(m, i2));
+         loop assigns i;
+         loop variant hb->height - 1 - i;
+      @/
+      for (unsigned i = 0; i < hb->height - 1u; i++) {
+      }
+      }
+    */
+    vmm_status_t st = hbitmap_find(hb, n, align, hint, &s);
+    if (st == VMM_OK)
+        *run = s;
+    return st;
+}
+
 /* Finds the lowest aligned free run and sets it (see hbitmap.h). */
 /*@ requires hb != \null ==> \valid(hb) && HB_ALLOCATOR(hb) && HB_READABLE(hb) &&
                HB_POOL_OK(hb) && HB_WALK_OK(hb) && hb_fit_tree(&hb->root, hb->height - 1) &&
                hb_runs_exact(&hb->root, hb->height - 1) && HB_PCOUNT_OK(hb);
     requires hb != \null && first != \null ==> \valid(first) && \separated(first, hb);
+    // pupdate: *first and set_range's frame
+    assigns *first, PUPDATE_WRITES(hb);
     behavior invalid_argument:
       assumes hb == \null || n == 0 || !IS_POW2(align) || first == \null;
       assigns \nothing;
@@ -4077,7 +4124,7 @@ vmm_status_t hbitmap_clear_range(hbitmap_t *hb, size_t first, size_t n)
       ensures found: \result == VMM_OK ==> \let f = *first;
                 hint <= f && f + n <= \old(hb->num_entries) && (f - hint) % align == 0 &&
                 \at(hb_none_is(hb, f, f + n, 1), Pre);
-      ensures failed: \result != VMM_OK ==> HB_KEPT(hb);
+      ensures failed: \result != VMM_OK ==> prange_kept{Pre,Here}(hb);
     complete behaviors;
     disjoint behaviors;
 */
@@ -4087,7 +4134,7 @@ vmm_status_t hbitmap_find_set(hbitmap_t *hb, size_t n, size_t align, size_t hint
     size_t s;
     if (first == 0)
         return VMM_ERR_INVALID_ARGUMENT;
-    vmm_status_t st = hbitmap_find(hb, n, align, hint, &s);
+    vmm_status_t st = find_run(hb, n, align, hint, &s);
     if (st != VMM_OK)
         return st;
     /*@ ghost lemma_pcount_run(hb, s, s + n, hb->num_entries); */
