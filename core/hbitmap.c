@@ -4067,6 +4067,10 @@ vmm_status_t hbitmap_clear_range(hbitmap_t *hb, size_t first, size_t n)
     ensures found: \result == VMM_OK ==> hb != \null && \let f = *run;
                      hint <= f && f + n <= \old(hb->num_entries) && (f - hint) % align == 0 &&
                      \old(HB_CLIMB_EXACT ==> hb_none_is(hb, f, f + n, 1));
+    ensures lowest: \result == VMM_OK ==> \let f = *run;
+                      \old(HB_CLIMB_EXACT ==> plow_anofit(hb, hint, align, f, n));
+    ensures none: \result == VMM_ERR_NO_SPACE ==>
+                    \old(HB_CLIMB_EXACT ==> plow_anofit(hb, hint, align, hb->num_entries, n));
 */
 static inline vmm_status_t find_run(const hbitmap_t *hb, size_t n, size_t align, size_t hint,
                                     size_t *run)
@@ -4124,6 +4128,12 @@ static inline vmm_status_t find_run(const hbitmap_t *hb, size_t n, size_t align,
       ensures found: \result == VMM_OK ==> \let f = *first;
                 hint <= f && f + n <= \old(hb->num_entries) && (f - hint) % align == 0 &&
                 \at(hb_none_is(hb, f, f + n, 1), Pre);
+      // pupdate: the LOWEST such start (hbitmap_find's lowest), and NO_SPACE
+      // means no aligned start from hint fits (its none)
+      ensures lowest: \result == VMM_OK ==> \let f = *first;
+                \at(plow_anofit(hb, hint, align, f, n), Pre);
+      ensures none: \result == VMM_ERR_NO_SPACE ==>
+                \at(plow_anofit(hb, hint, align, hb->num_entries, n), Pre);
       ensures failed: \result != VMM_OK ==> prange_kept{Pre,Here}(hb);
     complete behaviors;
     disjoint behaviors;
