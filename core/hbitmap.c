@@ -2979,7 +2979,10 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
     // leaf_range_apply; the ensures pw_* give them at the child, the same
     // shape in the behaviors ptr, leaf and node (each goal one branch).
     requires pw_tree: hb_tree(node, l) && hb_wtree(hb, node, l);
-    requires pw_pool: HB_POOL_OK(hb) && HB_POOL_SPARES(hb) && PW_SPARES_APART(hb, node, l);
+    // (pleaf: HB_POOL_SPARES as pleaf_pool_n && PW_POOL_L, the node part one
+    // predicate instance, so that the node behavior's ensures is one atom)
+    requires pw_pool: HB_POOL_OK(hb) && pleaf_pool_n(hb) && PW_POOL_L(hb) &&
+                      PW_SPARES_APART(hb, node, l);
     assigns hb->nodes, hb->leaves, hb->num_spare_nodes, hb->num_spare_leaves,
             hb->spare_node[0 .. hb->num_spare_nodes - 1],
             hb->spare_leaf[0 .. hb->num_spare_leaves - 1],
@@ -2996,9 +2999,10 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures hb->nodes == \old(hb->nodes) && hb->leaves == \old(hb->leaves) &&
               hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
               hb->num_spare_leaves == \old(hb->num_spare_leaves);
-      ensures pw_hdr: HB_POOL_OK(hb) && HB_POOL_SPARES(hb);
+      ensures pw_hdr: HB_POOL_OK(hb) && pleaf_pool_n(hb) && PW_POOL_L(hb);
       ensures pw_frame: \forall hb_node_t *p; \separated(p, node) && PD_APART(p, hb) &&
                 \old(PW_NOT_SPARE(p, hb)) ==> hb_node_same{Old, Here}(p);
+      ensures pleaf_k: pleaf_kept{Old, Here}(hb);
       ensures pw_runs: HB_SLOTS_RUNS_OK(node, hb_span(l)) && HB_GROUPS_RUNS_OK(node, hb_span(l));
       ensures pw_nsp: PW_NOT_SPARE(node, hb);
       ensures pw_tree: l > 0 ==> PW_CHILD_TREE(hb, node, k, l);
@@ -3051,11 +3055,14 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures hb->num_spare_nodes == \old(hb->num_spare_nodes) - 1 &&
               hb->num_spare_leaves == \old(hb->num_spare_leaves);
       ensures pw_hdr: HB_POOL_OK(hb);
-      // (the node part of HB_POOL_SPARES, PW_POOL_N, is not stated: CVC4
-      // timed out at 30 s on it, the pairwise separation of the spares left)
+      // pleaf: the node part of HB_POOL_SPARES (the spares left are the
+      // first ones, the same pointers: pleaf_kept, and the two-state lemma
+      // pleaf_pool_keep of proofs/hbitmap-pleaf.acsl)
+      ensures pw_pool_n: pleaf_pool_n(hb);
       ensures pw_pool_l: PW_POOL_L(hb);
-      // (pw_frame, the leaf behavior's frame, is not stated here: it timed
-      // out at 10 s under load 13 and was proved at 20 s; not committed)
+      ensures pw_frame: \forall hb_node_t *p; \separated(p, node) && PD_APART(p, hb) &&
+                \old(PW_NOT_SPARE(p, hb)) ==> hb_node_same{Old, Here}(p);
+      ensures pleaf_k: pleaf_kept{Old, Here}(hb);
       ensures pw_runs: HB_SLOTS_RUNS_OK(node, hb_span(l)) && HB_GROUPS_RUNS_OK(node, hb_span(l));
       ensures pw_nsp: PW_NOT_SPARE(node, hb);
       ensures pw_tree: l > 0 ==> PW_CHILD_TREE(hb, node, k, l);
@@ -3078,6 +3085,7 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
         /*@ assert pw_sl0: l > 0 ==> \forall integer j; 0 <= j < hb->num_spare_leaves ==>
                    \separated(hb->spare_node[hb->num_spare_nodes - 1], hb->spare_leaf[j]); */
         slot_split(hb, node, k, l);
+        /*@ assert pleaf_ok: HB_POOL_OK(hb); */
         /*@ ghost if (l > 0) lemma_pwtree_fresh(hb, node->child[k].node, l - 1u); */
         /*@ assert pw_eqn: \forall integer j; 0 <= j < hb->num_spare_nodes ==>
                    hb->spare_node[j] == \at(hb->spare_node[j], Pre); */
@@ -3085,6 +3093,9 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
                    \separated(node->child[k].node, hb->spare_node[j]); */
         /*@ assert pw_sl: l > 0 ==> \forall integer j; 0 <= j < hb->num_spare_leaves ==>
                    \separated(node->child[k].node, hb->spare_leaf[j]); */
+        /*@ assert pleaf_v: \forall hb_node_t *m; \valid{Pre}(m) ==> \valid(m); */
+        /*@ assert pleaf_k: l > 0 ==> pleaf_kept{Pre, Here}(hb); */
+        /*@ assert pleaf_p: l > 0 ==> pleaf_pool_n(hb); */
     }
     return true;
 }
@@ -3531,7 +3542,7 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
         loop invariant root: (d == 0 ==> node == &hb->root) && (d > 0 ==> \separated(node, hb));
         loop invariant anc: \forall integer i; 0 <= i < d ==> hb_sep_node(node, l, path[i]);
         loop invariant pool: (l <= hb->num_spare_nodes && 1 <= hb->num_spare_leaves ||
-                              hb_nosplit(node, l, base, first, end, set)) && HB_POOL_SPARES(hb);
+                              hb_nosplit(node, l, base, first, end, set)) && pleaf_pool_n(hb) && PW_POOL_L(hb);
         loop invariant sp: PW_SPARES_APART(hb, node, l);
         loop invariant path: \forall integer i; 0 <= i < d ==> \valid(path[i]) && slot[i] < 64 &&
                                HB_SLOTS_RUNS_OK(path[i], hb_span(hb->height - 1 - i)) &&
@@ -3541,7 +3552,7 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
         loop invariant p0: d > 0 ==> path[0] == &hb->root;
         loop invariant psep: \forall integer i; 1 <= i < d ==> \separated(path[i], hb);
         loop invariant pp: \forall integer i, j; 0 <= i < j < d ==> \separated(path[i], path[j]);
-        loop invariant psp: \forall integer i; 0 <= i < d ==> PW_NOT_SPARE(path[i], hb);
+        loop invariant psp: \forall integer i; 0 <= i < d ==> pleaf_nsp(hb, path[i]);
         loop invariant cnt: hb->nodes >= hb_nodes_from(node, l, 0) + d &&
                             hb->leaves >= hb_leaves_from(node, l, 0);
         loop invariant max: hb->nodes <= HB_MAX_STORE + d && hb->leaves <= HB_MAX_STORE;
@@ -3550,9 +3561,7 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
                      hb->num_spare_nodes, hb->num_spare_leaves,
                      hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1],
                      hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1],
-                     *hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1],
-                     *hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1],
-                     *path[0 .. HBITMAP_MAX_HEIGHT - 1], *node;
+                     PLEAF_SPN(hb), PLEAF_SPL(hb), PLEAF_PATH8(path), *node;
         loop variant l;
     */
     for (unsigned l = hb->height - 1u;; l--) {
@@ -3568,6 +3577,9 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
         path[d] = node;
         slot[d] = k;
         d++;
+        /* pleaf: the descent's goals, one step each (the asserts below). */
+        /*@ assert pleaf_sep: \forall integer i; 0 <= i < d - 1 ==>
+                   \separated(path[i], node) && PD_APART(path[i], hb); */
         if (first == s && end - s == SPAN(l)) {
             size_t n = slot_fill(hb, node, k, l, set);
             free_count_update(hb, n, set);
@@ -3582,6 +3594,13 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
             changed = leaf_slot_apply(hb, node, k, first - s, end - s, set);
             break;
         }
+        /*@ assert pleaf_same: \forall integer i; 0 <= i < d - 1 ==>
+                   hb_node_same{LoopCurrent, Here}(path[i]); */
+        /*@ assert pleaf_psp: \forall integer i; 0 <= i < d ==> pleaf_nsp(hb, path[i]); */
+        /*@ assert pleaf_anc: \forall integer i; 0 <= i < d - 1 ==>
+                   hb_sep_node(node->child[k].node, l - 1, path[i]); */
+        /*@ assert pleaf_pool: l - 1 <= hb->num_spare_nodes && 1 <= hb->num_spare_leaves ||
+                   hb_nosplit(node->child[k].node, l - 1, s, first, end, set); */
         node = node->child[k].node;
         base = s;
     }
@@ -3598,7 +3617,7 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
         loop invariant \forall integer i; 1 <= i < d ==> \separated(path[i], hb);
         loop invariant \forall integer i, j; 0 <= i < j < d ==> \separated(path[i], path[j]);
         loop invariant hb->nodes >= d - 1;
-        loop assigns d, l, changed, hb->nodes, hb->leaves, *path[0 .. HBITMAP_MAX_HEIGHT - 1];
+        loop assigns d, l, changed, hb->nodes, hb->leaves, PLEAF_PATH8(path);
         loop variant d;
     */
     for (unsigned l = hb->height - d + 1u; changed && d > 1u; l++) {
