@@ -455,6 +455,7 @@ static size_t groups_fit(const hb_leaf_t *lf, size_t s, unsigned g, size_t n, si
         /*@ assert mid: \forall integer o; gs - r <= o < gs && gs < o + n <= gs + 512 ==>
                      !hb_fits_from(lf, from, o, n) && !\at(hb_fits_from(lf, from, o, n), Pre); */
         if (lf->gmax[g] >= n) {
+            /*@ ghost lemma_pspeed_run_fits(lf, gs, lf->gmax[g], n); */
             /*@ assert real: \forall integer t; gs <= t && hb_run_at(lf, t, lf->gmax[g]) ==>
                          hb_fits_from(lf, gs, t, n); */
             /*@ assert wit: \exists integer t; gs <= t && t + lf->gmax[g] <= gs + 512 &&
