@@ -455,6 +455,7 @@ static size_t groups_fit(const hb_leaf_t *lf, size_t s, unsigned g, size_t n, si
         /*@ assert mid: \forall integer o; gs - r <= o < gs && gs < o + n <= gs + 512 ==>
                      !hb_fits_from(lf, from, o, n) && !\at(hb_fits_from(lf, from, o, n), Pre); */
         if (lf->gmax[g] >= n) {
+            /*@ ghost lemma_pspeed_run_fits(lf, gs, lf->gmax[g], n); */
             /*@ assert real: \forall integer t; gs <= t && hb_run_at(lf, t, lf->gmax[g]) ==>
                          hb_fits_from(lf, gs, t, n); */
             /*@ assert wit: \exists integer t; gs <= t && t + lf->gmax[g] <= gs + 512 &&
@@ -1172,6 +1173,7 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
             return k;
         }
         r = node->pre[k] == cs ? r + cs : node->suf[k];
+        /*@ ghost lemma_hb_mul_mono(k + 1u, 64u, cs); */
     }
     /*@ assert k == 8 * (k / 8); */
     /*@ ghost lemma_hb_mul_eq(k, 8u * (k / 8u), cs); */
@@ -1192,6 +1194,7 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
         loop variant 8 - g;
     */
     for (unsigned g = k / HBITMAP_GROUP_SLOTS; g < HBITMAP_NODE_GROUPS; g++) {
+        /*@ ghost lemma_hb_mul_mono(8u * g + 8u, 64u, cs); */
         if (node->gmax[g] >= n || r + node->gpre[g] >= n) { /* GROUP_STALE >= n */
             /*@ ghost size_t rg = r; */
             /*@ loop invariant 8 * g <= k <= 8 * g + 8;
@@ -1220,13 +1223,16 @@ static unsigned node_scan(const hb_node_t *node, unsigned k, size_t cs, size_t n
                     return k;
                 }
                 r = node->pre[k] == cs ? r + cs : node->suf[k];
+                /*@ ghost lemma_hb_mul_mono(k + 1u, 64u, cs); */
             }
+            /*@ ghost lemma_hb_mul_eq(k - k0, 8u * g + 8u - k0, cs); */
             VMM_ASSERT(node->gmax[g] == GROUP_STALE); /* else the group promised a slot */
             continue;
         }
         /*@ ghost lemma_hb_sec_cat(node, k0, 8 * g, 8 * g + 8, cs); */
         /*@ ghost lemma_hb_sec_grp(node, k0, 8 * g, 8 * g + 8, cs); */
         /*@ ghost lemma_plow_sec_pre(node, k0, 8 * g, 8 * g + 8, cs); */
+        /*@ ghost lemma_pspeed_mul_add(8u * g - k0, 8u, cs); */
         r = node->gpre[g] == gs ? r + gs : node->gsuf[g];
     }
     *run = r;
