@@ -2502,6 +2502,8 @@ static void count_splits(const hbitmap_t *hb, size_t first, size_t end, bool set
     ensures node->pre[k] == node->suf[k] == node->max[k] == (set != 0 ? 0 : hb_span(l));
     ensures node->gmax[k / 8] == GROUP_STALE;
     ensures \result <= hb_span(l);
+    // pcontent: every entry of slot k is now in the state set says.
+    ensures pc_fill: \forall integer o; hb_slot_used(node, l, k, o) <==> set != 0;
     behavior uniform:
       assumes node->child[k].node == \null;
       ensures hb->nodes == \old(hb->nodes) && hb->leaves == \old(hb->leaves);
@@ -2707,6 +2709,8 @@ static inline void slots_unlink(hb_node_t *node, unsigned ka, unsigned kb)
     ensures nodes_count: hb->nodes == \old(hb->nodes - (hb_nodes_from(node, l, ka) - hb_nodes_from(node, l, kb + 1)));
     ensures leaves_count: hb->leaves == \old(hb->leaves - (hb_leaves_from(node, l, ka) - hb_leaves_from(node, l, kb + 1)));
     ensures \result <= hb_slots_span(kb - ka + 1, l);
+    // pcontent: every entry of slots [ka, kb] is now in the state set says.
+    ensures pc_fill: \forall integer j, o; ka <= j <= kb ==> (hb_slot_used(node, l, j, o) <==> set != 0);
 */
 static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned kb, unsigned l,
                          bool set)
