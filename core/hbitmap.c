@@ -2508,6 +2508,8 @@ static void count_splits(const hbitmap_t *hb, size_t first, size_t end, bool set
     ensures node->pre[k] == node->suf[k] == node->max[k] == (set != 0 ? 0 : hb_span(l));
     ensures node->gmax[k / 8] == GROUP_STALE;
     ensures \result <= hb_span(l);
+    // pcontent: every entry of slot k is now in the state set says.
+    ensures pc_fill: \forall integer o; hb_slot_used(node, l, k, o) <==> set != 0;
     behavior uniform:
       assumes node->child[k].node == \null;
       ensures hb->nodes == \old(hb->nodes) && hb->leaves == \old(hb->leaves);
@@ -2713,6 +2715,8 @@ static inline void slots_unlink(hb_node_t *node, unsigned ka, unsigned kb)
     ensures nodes_count: hb->nodes == \old(hb->nodes - (hb_nodes_from(node, l, ka) - hb_nodes_from(node, l, kb + 1)));
     ensures leaves_count: hb->leaves == \old(hb->leaves - (hb_leaves_from(node, l, ka) - hb_leaves_from(node, l, kb + 1)));
     ensures \result <= hb_slots_span(kb - ka + 1, l);
+    // pcontent: every entry of slots [ka, kb] is now in the state set says.
+    ensures pc_fill: \forall integer j, o; ka <= j <= kb ==> (hb_slot_used(node, l, j, o) <==> set != 0);
 */
 static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned kb, unsigned l,
                          bool set)
@@ -3135,6 +3139,22 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
     // pkeep:
     ensures wtree: l > 0 && \old(hb_wtree(hb, node, l)) &&
               \separated(node, &hb->nodes, &hb->leaves) ==> hb_wtree(hb, node, l);
+    // pcontent (l > 0: the climb's calls; at l == 0 these facts made three
+    // of leaf_slot_apply's goals time out): a pointer slot k kept holds the
+    // same child (and node->full is as it was); a child freed leaves slot k
+    // uniform, FULL when r.max is 0 (r said max == 0 or pre == span) or it
+    // was FULL; the other FULL bits are kept; every subtree apart from node
+    // and hb keeps its entries (pc_fr, level l - 1: the lemmas
+    // pcontent_kids / _oth / _all of proofs/hbitmap-pcontent.acsl then give
+    // node's entries unchanged when r told the truth, pcontent_says).
+    ensures pc_ptr: l > 0 && node->child[k].node != \null ==>
+              node->child[k].node == \old(node->child[k].node) && node->full == \old(node->full);
+    ensures pc_uni: l > 0 && node->child[k].node == \null ==> (r.max == 0 || r.pre == hb_span(l)) &&
+              (\separated(node, &hb->nodes, &hb->leaves) ==> \forall integer o; hb_slot_used(node, l, k, o) <==>
+                 (r.max == 0 || \old(BIT(node->full, (uint8_t)k))));
+    ensures pc_bits: l > 0 && \separated(node, &hb->nodes, &hb->leaves) ==> \forall integer j; 0 <= j < 64 && j != k ==>
+              (BIT(node->full, (uint8_t)j) <==> \old(BIT(node->full, (uint8_t)j)));
+    ensures pc_fr: l > 0 ==> pcontent_fr{Old,Here}(hb, node, node, l - 1);
 */
 static inline bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, hb_runs_t r)
 {
@@ -3149,6 +3169,11 @@ static inline bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsig
         node->child[k].node = 0;
         if (full)
             node->full |= SLOT_BIT(k);
+        /*@ assert pc_sp: r.max == 0 || r.pre == hb_span(l); */
+        /*@ assert pc_b: \separated(node, &hb->nodes, &hb->leaves) ==>
+                   (BIT(node->full, (uint8_t)k) <==> (r.max == 0 || \at(BIT(node->full, (uint8_t)k), Pre))) &&
+                   \forall integer j; 0 <= j < 64 && j != k ==>
+                   (BIT(node->full, (uint8_t)j) <==> \at(BIT(node->full, (uint8_t)j), Pre)); */
         r = uniform_runs(full, l);
     }
     store_runs(node, k, r);
@@ -3188,6 +3213,7 @@ static inline bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsig
     /*@ ghost
       /@ loop invariant 0 <= i <= l;
          loop invariant fr: \forall integer i2; 0 <= i2 < i ==> pkeep_fr{Pre,Here}(hb, node, node, i2);
+         loop invariant fc: \forall integer i2; 0 <= i2 < i ==> pcontent_fr{Pre,Here}(hb, node, node, i2);
          loop assigns i;
          loop variant l - i;
       @/
@@ -3198,6 +3224,13 @@ static inline bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsig
     /*@ assert same: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
                  node->child[j].node == \at(node->child[j].node, Pre) &&
                  node->child[j].leaf == \at(node->child[j].leaf, Pre); */
+    /* pcontent: the frame pcontent_fr (level l - 1, the ghost loop above;
+     * ensures pc_fr) and the other slots' pointers and FULL bits kept. */
+    /*@ assert pc_fr: l > 0 ==> pcontent_fr{Pre,Here}(hb, node, node, l - 1); */
+    /*@ assert pc_oth: \separated(node, &hb->nodes, &hb->leaves) ==>
+                 \forall integer j; 0 <= j < 64 && j != k ==>
+                 node->child[j].node == \at(node->child[j].node, Pre) &&
+                 (BIT(\at(node->full, Pre), (uint8_t)j) <==> BIT(node->full, (uint8_t)j)); */
     return true;
 }
 
