@@ -3454,57 +3454,58 @@ typedef struct hb_frame {
 
 /* Opens the walk's frame for node (its slots of level l, first entry base)
  * and the part [a, b) of the range inside it. */
-/*@ requires \valid(f) && l < HBITMAP_MAX_HEIGHT;
+/*@ requires l < HBITMAP_MAX_HEIGHT;
     requires base <= a < b && b - base <= 64 * hb_span(l);
-    assigns *f;
-    ensures f->node == node && f->base == base && f->dirty == 0;
-    ensures f->k0 == (a - base) / hb_span(l) && f->k1 == (b - 1 - base) / hb_span(l);
-    ensures f->k == f->k0 && f->k0 <= f->k1 < 64;
+    assigns \nothing;
+    ensures \result.node == node && \result.base == base && \result.dirty == 0;
+    ensures \result.k0 == (a - base) / hb_span(l) && \result.k1 == (b - 1 - base) / hb_span(l);
+    ensures \result.k == \result.k0 && \result.k0 <= \result.k1 < 64;
 */
-static void frame_open(hb_frame_t *f, hb_node_t *node, unsigned l, size_t base, size_t a,
-                       size_t b)
+static hb_frame_t frame_open(hb_node_t *node, unsigned l, size_t base, size_t a, size_t b)
 {
-    f->node = node;
-    f->base = base;
-    f->k0 = SLOT_OF(a, base, l);
-    f->k1 = SLOT_OF(b - 1u, base, l);
+    hb_frame_t f;
+    f.node = node;
+    f.base = base;
+    f.k0 = SLOT_OF(a, base, l);
+    f.k1 = SLOT_OF(b - 1u, base, l);
     /*@ assert (a - base) / hb_span(l) <= (b - 1 - base) / hb_span(l) < 64; */
-    f->k = f->k0;
-    f->dirty = false;
+    f.k = f.k0;
+    f.dirty = false;
+    return f;
 }
 
-/* Closes frame f (its node at level l + 1) into slot up->k of the frame
- * above: the node's new runs become that slot's summary (the node is freed
- * when it became uniform). A node of which at most INCR_SLOTS slots were
- * touched gets its runs by node_runs_after; one of which more were, from
- * its group runs. Nothing when no summary of f changed. */
-/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && \valid_read(f) && \valid(up);
-    requires \valid(f->node) && \valid(up->node) && l < HBITMAP_MAX_HEIGHT - 1;
-    requires f->k0 <= f->k1 < 64 && up->k < 64 && up->node->child[up->k].node != \null;
-    requires HB_SLOTS_RUNS_OK(f->node, hb_span(l)) && HB_GROUPS_RUNS_OK(f->node, hb_span(l));
-    requires HB_SLOTS_RUNS_OK(up->node, hb_span(l + 1));
+/* Closes frame f (its node at level l + 1) into slot k of node up (the
+ * frame above's): the node's new runs become that slot's summary (the node
+ * is freed when it became uniform). A node of which at most INCR_SLOTS
+ * slots were touched gets its runs by node_runs_after; one of which more
+ * were, from its group runs. Nothing when no summary of f changed. Returns
+ * whether slot k's summary changed (the frame above becomes dirty). The
+ * frames are passed by value: range_apply's frame stack is then no memory
+ * for the proof (no separation of the tree from it to carry). */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb);
+    requires \valid(f.node) && \valid(up) && l < HBITMAP_MAX_HEIGHT - 1;
+    requires f.k0 <= f.k1 < 64 && k < 64 && up->child[k].node != \null;
+    requires HB_SLOTS_RUNS_OK(f.node, hb_span(l)) && HB_GROUPS_RUNS_OK(f.node, hb_span(l));
+    requires HB_SLOTS_RUNS_OK(up, hb_span(l + 1));
     requires hb->nodes > 0;
-    requires \separated(f, up, f->node, up->node, &hb->nodes, &hb->leaves);
-    assigns hb->nodes, hb->leaves, up->dirty, f->node->gpre[0 .. 7], f->node->gsuf[0 .. 7],
-            f->node->gmax[0 .. 7], up->node->child[up->k].node, up->node->full,
-            up->node->pre[up->k], up->node->suf[up->k], up->node->max[up->k],
-            up->node->gmax[up->k / 8];
-    ensures up->node->pre[up->k] <= hb_span(l + 1) && up->node->suf[up->k] <= hb_span(l + 1) &&
-            up->node->max[up->k] <= hb_span(l + 1);
-    ensures \old(up->dirty) != 0 ==> up->dirty != 0;
+    requires \separated(f.node, up, &hb->nodes, &hb->leaves);
+    assigns hb->nodes, hb->leaves, f.node->gpre[0 .. 7], f.node->gsuf[0 .. 7],
+            f.node->gmax[0 .. 7], up->child[k].node, up->full,
+            up->pre[k], up->suf[k], up->max[k], up->gmax[k / 8];
+    ensures up->pre[k] <= hb_span(l + 1) && up->suf[k] <= hb_span(l + 1) &&
+            up->max[k] <= hb_span(l + 1);
 */
-static void frame_close(hbitmap_t *hb, const hb_frame_t *f, hb_frame_t *up, unsigned l,
+static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, unsigned l,
                         bool set)
 {
     /*@ assert hb_span(l + 1) == 64 * hb_span(l); */
-    if (!f->dirty)
-        return;
-    hb_runs_t was = slot_runs(up->node, up->k);
-    hb_runs_t r = f->k1 - f->k0 < INCR_SLOTS
-                      ? node_runs_after(f->node, l + 1u, f->k0, f->k1, set, was)
-                      : node_group_runs(f->node, l + 1u);
-    if (slot_update(hb, up->node, up->k, l + 1u, r))
-        up->dirty = true;
+    if (!f.dirty)
+        return false;
+    hb_runs_t was = slot_runs(up, k);
+    hb_runs_t r = f.k1 - f.k0 < INCR_SLOTS
+                      ? node_runs_after(f.node, l + 1u, f.k0, f.k1, set, was)
+                      : node_group_runs(f.node, l + 1u);
+    return slot_update(hb, up, k, l + 1u, r);
 }
 
 /* One step of leaf_range_apply's climb: slot kp of parent (level l) holds
@@ -3665,6 +3666,115 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
     }
 }
 
+/* range_apply's step for slots covered whole: slots f.k up to kb (the last
+ * one the range [., end) covers whole: f.k1, or f.k1 - 1 when the range
+ * ends inside slot f.k1) of f's node (level l) become FULL (set) or EMPTY
+ * at once, the free count takes what changed; returns f moved past kb.
+ * (Slot offsets as hb_slots_span terms: no product with a symbolic span.) */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && l < HBITMAP_MAX_HEIGHT;
+    requires \valid(f.node) && hb_tree(f.node, l);
+    requires \separated(f.node, &hb->nodes, &hb->leaves, &hb->num_free);
+    requires f.k <= f.k1 < 64;
+    requires whole: f.base + hb_slots_span(f.k + 1, l) <= end;
+    requires last: f.base + hb_slots_span(f.k1, l) < end;
+    requires flags: \forall integer j; f.k <= j <= f.k1 && f.node->child[j].node != \null ==>
+               !BIT(f.node->full, j);
+    requires hb->nodes >= hb_nodes_from(f.node, l, f.k) &&
+             hb->leaves >= hb_leaves_from(f.node, l, f.k);
+    requires free: set != 0 ==> end - (f.base + hb_slots_span(f.k, l)) <= hb->num_free;
+    requires set == 0 ==> hb->num_free + (end - (f.base + hb_slots_span(f.k, l))) <= SIZE_MAX;
+    assigns hb->nodes, hb->leaves, hb->num_free,
+            f.node->child[f.k .. f.k1], f.node->full, f.node->pre[f.k .. f.k1],
+            f.node->suf[f.k .. f.k1], f.node->max[f.k .. f.k1],
+            f.node->gmax[f.k / 8 .. f.k1 / 8];
+    ensures frame: \result.node == f.node && \result.base == f.base &&
+              \result.k0 == f.k0 && \result.k1 == f.k1;
+    ensures step: f.k < \result.k <= f.k1 + 1;
+    ensures done: f.base + hb_slots_span(\result.k, l) <= end;
+    ensures rest: \result.k <= f.k1 ==> end < f.base + hb_slots_span(\result.k + 1, l);
+    ensures free_set: set != 0 ==> end - (f.base + hb_slots_span(\result.k, l)) <= hb->num_free;
+    ensures free_clear: set == 0 ==>
+              hb->num_free + (end - (f.base + hb_slots_span(\result.k, l))) <= SIZE_MAX;
+*/
+static inline hb_frame_t range_fill_step(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t end,
+                                         bool set)
+{
+    /*@ ghost lemma_pstep_mul(f.k1, l); */
+    /*@ ghost lemma_pstep_step(f.k1, l); */
+    unsigned kb = end - (f.base + span_mul(f.k1, l)) >= SPAN(l) ? f.k1 : f.k1 - 1u;
+    /*@ assert kb: f.k <= kb <= f.k1 && f.base + hb_slots_span(kb + 1, l) <= end; */
+    /*@ ghost lemma_pstep_sum(f.k, kb + 1u - f.k, l); */
+    /*@ assert g8: 0 <= f.k / 8 <= kb / 8 < 8; */
+    /*@ assert sep_nf: \separated(&hb->num_free, &f.node->child[f.k .. kb], &f.node->full,
+                 &f.node->pre[f.k .. kb], &f.node->suf[f.k .. kb], &f.node->max[f.k .. kb],
+                 &f.node->gmax[f.k / 8 .. kb / 8], &hb->nodes, &hb->leaves); */
+    size_t changed = slots_fill(hb, f.node, f.k, kb, l, set);
+    /*@ assert nf: hb->num_free == \at(hb->num_free, Pre); */
+    /*@ assert changed <= hb_slots_span(kb + 1, l) - hb_slots_span(f.k, l); */
+    free_count_update(hb, changed, set);
+    f.dirty |= changed != 0;
+    f.k = kb + 1u;
+    /*@ ghost lemma_pstep_step(f.k, l); */
+    return f;
+}
+
+/* range_apply's step into slot k of node (level l), which the range covers
+ * in part: false when the slot is uniform in state set already (nothing to
+ * do in it), else a uniform slot is split (from the pool) and true (the
+ * slot points to a node or leaf). slot_enter's code, with the slot's own
+ * facts as its requires (range_apply's walk does not carry slot_enter's
+ * whole-node tree requires). */
+/*@ requires \valid(hb) && \valid(node) && l < HBITMAP_MAX_HEIGHT && k < 64;
+    requires \separated(node, &hb->nodes, &hb->leaves, &hb->num_spare_nodes,
+                         &hb->num_spare_leaves, &hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1],
+                         &hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1]);
+    requires pool: node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) ==>
+               (l == 0 ==> 0 < hb->num_spare_leaves <= HBITMAP_SPARE_LEAVES &&
+                  hb->leaves < SIZE_MAX && \valid(hb->spare_leaf[hb->num_spare_leaves - 1]) &&
+                  \separated(hb->spare_leaf[hb->num_spare_leaves - 1], hb) &&
+                  \separated(hb->spare_leaf[hb->num_spare_leaves - 1], node)) &&
+               (l > 0 ==> 0 < hb->num_spare_nodes <= HBITMAP_SPARE_NODES &&
+                  hb->nodes < SIZE_MAX && \valid(hb->spare_node[hb->num_spare_nodes - 1]) &&
+                  \separated(hb->spare_node[hb->num_spare_nodes - 1], hb) &&
+                  \separated(hb->spare_node[hb->num_spare_nodes - 1], node));
+    assigns hb->nodes, hb->leaves, hb->num_spare_nodes, hb->num_spare_leaves,
+            hb->spare_node[0 .. hb->num_spare_nodes - 1],
+            hb->spare_leaf[0 .. hb->num_spare_leaves - 1],
+            *hb->spare_node[0 .. hb->num_spare_nodes - 1],
+            *hb->spare_leaf[0 .. hb->num_spare_leaves - 1], node->child[k], node->full;
+    ensures \result == 0 <==> \old(node->child[k].node) == \null &&
+              (BIT(\old(node->full), k) <==> set != 0);
+    ensures \result != 0 ==> node->child[k].node != \null;
+    ensures \result == 0 ==> hb->nodes == \old(hb->nodes) && hb->leaves == \old(hb->leaves) &&
+              hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
+              hb->num_spare_leaves == \old(hb->num_spare_leaves);
+    ensures pool: hb->num_spare_nodes <= \old(hb->num_spare_nodes) &&
+              hb->num_spare_leaves <= \old(hb->num_spare_leaves);
+    ensures runs: \old(HB_SLOTS_RUNS_OK(node, hb_span(l))) ==> HB_SLOTS_RUNS_OK(node, hb_span(l));
+    ensures groups: \old(HB_GROUPS_RUNS_OK(node, hb_span(l))) ==> HB_GROUPS_RUNS_OK(node, hb_span(l));
+    ensures hdr: \separated(node, &hb->height, &hb->num_entries, &hb->num_free, &hb->allocator) ==>
+              hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries) &&
+              hb->num_free == \old(hb->num_free) && HB_ALLOCATOR(hb) == \old(HB_ALLOCATOR(hb));
+    ensures leaf: \old(node->child[k].node) == \null && \result != 0 && l == 0 ==>
+              \valid(node->child[k].leaf) && \separated(node->child[k].leaf, hb) &&
+              \separated(node->child[k].leaf, node) && hb->leaves > 0 &&
+              (\forall integer g; 0 <= g < 8 ==> node->child[k].leaf->gpre[g] <= 512 &&
+                 node->child[k].leaf->gsuf[g] <= 512 && node->child[k].leaf->gmax[g] <= 512);
+    ensures ptr: \old(node->child[k].node) != \null ==>
+              node->child[k].node == \old(node->child[k].node) &&
+              node->child[k].leaf == \old(node->child[k].leaf) && hb->leaves == \old(hb->leaves);
+*/
+static inline bool range_slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
+                                    bool set)
+{
+    if (node->child[k].node == 0) {
+        if (slot_is(node, k, set))
+            return false;
+        slot_split(hb, node, k, l);
+    }
+    return true;
+}
+
 /* Sets (set) or clears [first, end) using the pool for splits; cannot fail
  * (the caller filled the pool with count_splits' figures). One walk over
  * the nodes the range touches, with an explicit stack of at most height
@@ -3700,7 +3810,7 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
     hb_frame_t fr[HBITMAP_MAX_HEIGHT];
     unsigned d = 0;
     /*@ assert end <= 64 * hb_span(hb->height - 1); */
-    frame_open(&fr[0], &hb->root, hb->height - 1u, 0, first, end);
+    fr[0] = frame_open(&hb->root, hb->height - 1u, 0, first, end);
     /*@ ghost size_t pos = first; */
     /*@ ghost lemma_pwalkr_div(first, SPAN(hb->height - 1u)); */
     /*@ ghost lemma_pwalkr_div(end - 1u, SPAN(hb->height - 1u)); */
@@ -3720,8 +3830,6 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
         loop invariant link: \forall integer i; 0 <= i < d ==>
                  fr[i].node->child[fr[i].k].node == fr[i + 1].node;
         loop invariant fsep: \forall integer i; 1 <= i <= d ==> \separated(fr[i].node, hb);
-        loop invariant ffr: \forall integer i; 0 <= i <= d ==>
-                 \separated(fr[i].node, fr + (0 .. HBITMAP_MAX_HEIGHT - 1));
         loop invariant fpp: \forall integer i, j; 0 <= i < j <= d ==>
                  \separated(fr[i].node, fr[j].node);
         loop invariant fsp: \forall integer i, j; 0 <= i <= d && 0 <= j < hb->num_spare_nodes ==>
@@ -3758,49 +3866,44 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
                      *fr[0 .. d].node, *fr[0 .. d].node->child[0 .. 63].leaf;
     */
     for (;;) {
-        hb_frame_t *f = &fr[d];
-        unsigned l = hb->height - 1u - d; /* level of f's slots */
-        if (f->k > f->k1) {
+        unsigned l = hb->height - 1u - d; /* level of fr[d]'s slots */
+        if (fr[d].k > fr[d].k1) {
             if (d == 0)
                 return;
-            frame_close(hb, f, &fr[d - 1u], l, set);
+            bool changed = frame_close(hb, fr[d], fr[d - 1u].node, fr[d - 1u].k, l, set);
             d--;
+            fr[d].dirty |= changed;
             fr[d].k++;
             continue;
         }
-        hb_node_t *node = f->node;
-        unsigned k = f->k;
-        size_t s = f->base + span_mul(k, l);
+        hb_node_t *node = fr[d].node;
+        unsigned k = fr[d].k;
+        size_t s = fr[d].base + span_mul(k, l);
+        /*@ ghost lemma_pstep_mul(k, l); */
+        /*@ ghost lemma_pstep_step(k, l); */
         size_t a = MAX(first, s), b = MIN(end, s + SPAN(l));
         if (a == s && b - s == SPAN(l)) {
-            /* the slots covered whole: k up to kb (only k1 may end past end) */
-            unsigned kb = end - (f->base + span_mul(f->k1, l)) >= SPAN(l) ? f->k1 : f->k1 - 1u;
-            /*@ assert kb: k <= kb <= f->k1 &&
-                      f->base + (kb + 1) * hb_span(l) <= end; */
-            size_t changed = slots_fill(hb, node, k, kb, l, set);
-            /*@ assert changed <= (kb + 1 - k) * hb_span(l); */
-            free_count_update(hb, changed, set);
-            f->dirty |= changed != 0;
-            f->k = kb + 1u;
-            /*@ ghost pos = s + (size_t)(kb + 1u - k) * SPAN(l); */
+            /* the slots covered whole: k up to the last one (only k1 may end past end) */
+            /*@ ghost lemma_pstep_mul(fr[d].k1, l); */
+            fr[d] = range_fill_step(hb, fr[d], l, end, set);
+            /*@ ghost lemma_pstep_mul(fr[d].k, l); */
+            /*@ ghost pos = fr[d].base + (size_t)fr[d].k * SPAN(l); */
             continue;
         }
-        if (node->child[k].node == 0) {
-            if (slot_is(node, k, set)) {
-                f->k++;
-                /*@ ghost pos = b; */
-                continue;
-            }
-            slot_split(hb, node, k, l);
+        if (!range_slot_enter(hb, node, k, l, set)) {
+            fr[d].k++;
+            /*@ ghost pos = b; */
+            continue;
         }
         if (l == 0) {
-            f->dirty |= leaf_slot_apply(hb, node, k, a - s, b - s, set);
-            f->k++;
+            /*@ ghost lemma_hb_lw_same_pos(node->child[k].leaf, a - s, b - s, set); */
+            fr[d].dirty |= leaf_slot_apply(hb, node, k, a - s, b - s, set);
+            fr[d].k++;
             /*@ ghost pos = b; */
             continue;
         }
         d++;
-        frame_open(&fr[d], node->child[k].node, l - 1u, s, a, b);
+        fr[d] = frame_open(node->child[k].node, l - 1u, s, a, b);
         /*@ ghost lemma_pwalkr_div(a - s, SPAN(l - 1u)); */
         /*@ ghost lemma_pwalkr_div(b - 1u - s, SPAN(l - 1u)); */
     }
