@@ -2973,18 +2973,8 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
  * in state set already (nothing to do below it), true when it points to a
  * node or leaf. */
 /*@ requires \valid(hb) && \valid(node) && l < HBITMAP_MAX_HEIGHT && k < 64;
-    requires \separated(node, &hb->nodes, &hb->leaves, &hb->num_spare_nodes,
-                         &hb->num_spare_leaves, &hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1],
-                         &hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1]);
-    requires pool: node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) ==>
-               (l == 0 ==> 0 < hb->num_spare_leaves <= HBITMAP_SPARE_LEAVES &&
-                  hb->leaves < SIZE_MAX && \valid(hb->spare_leaf[hb->num_spare_leaves - 1]) &&
-                  \separated(hb->spare_leaf[hb->num_spare_leaves - 1], hb) &&
-                  \separated(hb->spare_leaf[hb->num_spare_leaves - 1], node)) &&
-               (l > 0 ==> 0 < hb->num_spare_nodes <= HBITMAP_SPARE_NODES &&
-                  hb->nodes < SIZE_MAX && \valid(hb->spare_node[hb->num_spare_nodes - 1]) &&
-                  \separated(hb->spare_node[hb->num_spare_nodes - 1], hb) &&
-                  \separated(hb->spare_node[hb->num_spare_nodes - 1], node));
+    requires SE_APART(hb, node);
+    requires pool: SE_POOL(hb, node, k, l, set);
     // pwtree: the descent's facts at node (level l), the loop invariants of
     // leaf_range_apply; the ensures pw_* give them at the child, the same
     // shape in the behaviors ptr, leaf and node (each goal one branch).
@@ -3725,18 +3715,8 @@ static inline hb_frame_t range_fill_step(hbitmap_t *hb, hb_frame_t f, unsigned l
  * facts as its requires (range_apply's walk does not carry slot_enter's
  * whole-node tree requires). */
 /*@ requires \valid(hb) && \valid(node) && l < HBITMAP_MAX_HEIGHT && k < 64;
-    requires \separated(node, &hb->nodes, &hb->leaves, &hb->num_spare_nodes,
-                         &hb->num_spare_leaves, &hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1],
-                         &hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1]);
-    requires pool: node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) ==>
-               (l == 0 ==> 0 < hb->num_spare_leaves <= HBITMAP_SPARE_LEAVES &&
-                  hb->leaves < SIZE_MAX && \valid(hb->spare_leaf[hb->num_spare_leaves - 1]) &&
-                  \separated(hb->spare_leaf[hb->num_spare_leaves - 1], hb) &&
-                  \separated(hb->spare_leaf[hb->num_spare_leaves - 1], node)) &&
-               (l > 0 ==> 0 < hb->num_spare_nodes <= HBITMAP_SPARE_NODES &&
-                  hb->nodes < SIZE_MAX && \valid(hb->spare_node[hb->num_spare_nodes - 1]) &&
-                  \separated(hb->spare_node[hb->num_spare_nodes - 1], hb) &&
-                  \separated(hb->spare_node[hb->num_spare_nodes - 1], node));
+    requires SE_APART(hb, node);
+    requires pool: SE_POOL(hb, node, k, l, set);
     assigns hb->nodes, hb->leaves, hb->num_spare_nodes, hb->num_spare_leaves,
             hb->spare_node[0 .. hb->num_spare_nodes - 1],
             hb->spare_leaf[0 .. hb->num_spare_leaves - 1],
