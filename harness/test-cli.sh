@@ -200,9 +200,18 @@ case_forever() {
   before=$(find "$TMP/corpus" -type f | wc -l)
   (cd "$TMP" && exec "$ROOT/fuzz.sh" --forever --interval 3 --targets "bitmap pmm" --prebuilt "$BUILD" \
      --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log" 2>&1) &
-  local pid=$! rc
+  local pid=$! rc tick=0
   sleep 7
   kill -TERM "$pid"
+  # A stop that hangs fails here with its log and process tree (under
+  # ctest's 60 s timeout it would be killed with no output at all).
+  while kill -0 "$pid" 2>/dev/null && ((tick < 350)); do sleep 0.1; tick=$((tick + 1)); done
+  if kill -0 "$pid" 2>/dev/null; then
+    cat "$TMP/log"
+    fail "still running 35 s after SIGTERM; its processes: $(pgrep -af "$TMP/" | tr '\n' ';')"
+    pkill -KILL -f "$TMP/" 2>/dev/null; kill -KILL "$pid" 2>/dev/null
+    return
+  fi
   wait "$pid"; rc=$?
   cat "$TMP/log"
   after=$(find "$TMP/corpus" -type f | wc -l)
