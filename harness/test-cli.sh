@@ -201,8 +201,16 @@ case_forever() {
   (cd "$TMP" && exec "$ROOT/fuzz.sh" --forever --interval 3 --targets "bitmap pmm" --prebuilt "$BUILD" \
      --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log" 2>&1) &
   local pid=$! rc tick=0
-  sleep 7
+  # SIGTERM once the first interval's summary is out and the second round
+  # has run a while, not after a fixed sleep: on a loaded machine the first
+  # round may be all corpus loading (seen at load 11-17: no round ended in
+  # 7 s, so one summary and nothing merged).
+  while ! grep -q '^Summary after' "$TMP/log" 2>/dev/null && kill -0 "$pid" 2>/dev/null && ((tick < 300)); do
+    sleep 0.1; tick=$((tick + 1))
+  done
+  sleep 2
   kill -TERM "$pid"
+  tick=0
   # A stop that hangs fails here with its log and process tree (under
   # ctest's 60 s timeout it would be killed with no output at all).
   while kill -0 "$pid" 2>/dev/null && ((tick < 350)); do sleep 0.1; tick=$((tick + 1)); done
@@ -295,6 +303,43 @@ case_time() {
   # a target named twice is fuzzed once (one slot, one row)
   [[ $(grep -cE "^bitmap +[0-9]" "$TMP/log") == 1 ]] && ok "bitmap named twice, one row" \
     || fail "bitmap named twice: $(grep -cE "^bitmap +[0-9]" "$TMP/log") rows"
+}
+
+# A fuzzer that loses its first SIGTERM (as one forked just before the stop
+# does: the signal runs the slot's trap in the child, then the exec drops
+# it) must still be stopped at its slice's end, by the repeated SIGTERM,
+# not run on to its -max_total_time (the slice plus 60 s). It also leaves
+# an orphan naming the run's work/ (re-parented out of the run's tree, as a
+# merge child whose merge was timed out): the run's end must take it too.
+case_lost_term() {
+  need_build
+  local real wrap=$TMP/lossy/fuzz_bitmap t0 t1
+  real=$(awk -F'\t' '$1 == "bitmap" { print $4 }' "$BUILD/fuzz-targets.txt")
+  [[ -x $real ]] || { echo "SKIP: no libFuzzer bitmap target"; exit 77; }
+  mkdir -p "$TMP/lossy" "$TMP/corpus/bitmap"
+  ls "$ROOT/corpus/bitmap" | head -3 | while read -r f; do cp "$ROOT/corpus/bitmap/$f" "$TMP/corpus/bitmap/"; done
+  cat >"$wrap" <<WRAP
+#!/usr/bin/env bash
+( exec -a "$TMP/out/work/bitmap/orphan" sleep 300 & )
+"$real" "\$@" & child=\$! lost=0
+trap 'if ((lost)); then kill -TERM \$child; wait \$child; exit 0; fi; lost=1' TERM
+while kill -0 \$child 2>/dev/null; do wait \$child; done
+WRAP
+  chmod +x "$wrap"
+  awk -F'\t' -v OFS='\t' -v f="$wrap" '$1 == "bitmap" { $4 = f } { print }' \
+    "$BUILD/fuzz-targets.txt" >"$TMP/lossy/fuzz-targets.txt"
+  t0=$(date +%s)
+  (cd "$TMP" && exec timeout 90 "$ROOT/fuzz.sh" --time 4 --targets bitmap --prebuilt "$TMP/lossy" \
+     --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log" 2>&1)
+  local rc=$?
+  t1=$(date +%s)
+  cat "$TMP/log"
+  ((rc == 0)) && ok "exit 0" || fail "exit $rc"
+  ((t1 - t0 <= 30)) && ok "ended in $((t1 - t0)) s (--time 4)" || fail "ended in $((t1 - t0)) s (--time 4)"
+  grep -q '^Summary after' "$TMP/log" && ok "summary printed" || fail "no summary"
+  sleep 0.5
+  if pgrep -f "$TMP/" >/dev/null; then fail "processes left: $(pgrep -af "$TMP/")"; pkill -KILL -f "$TMP/"
+  else ok "no process left"; fi
 }
 
 case_dedup() {
