@@ -1568,6 +1568,8 @@ static size_t free_subtree(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned 
                 hb->allocator.free == \old(allocator->free);
       ensures pool: HB_POOL_OK(hb);
       ensures walk: HB_WALK_OK(hb);
+      // pfull: no pointer slot is FULL; the subtrees of distinct slots apart.
+      ensures pfull: pfull_nf(&hb->root, hb->height - 1) && pfull_sib(&hb->root, hb->height - 1);
     complete behaviors;
     disjoint behaviors;
 */
@@ -2717,6 +2719,9 @@ static inline void slots_unlink(hb_node_t *node, unsigned ka, unsigned kb)
     ensures \result <= hb_slots_span(kb - ka + 1, l);
     // pcontent: every entry of slots [ka, kb] is now in the state set says.
     ensures pc_fill: \forall integer j, o; ka <= j <= kb ==> (hb_slot_used(node, l, j, o) <==> set != 0);
+    // pfull: no pointer slot below node is FULL, kept (the filled slots are
+    // no pointers; the other subtrees untouched: proofs/hbitmap-pfull.acsl).
+    ensures pfull_nf: \old(hb_wtree(hb, node, l)) && \old(pfull_nf(node, l)) ==> pfull_nf(node, l);
 */
 static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned kb, unsigned l,
                          bool set)
@@ -2724,11 +2729,26 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
     size_t sp = span_mul(1, l); /* SPAN(l) */
     /*@ ghost uint64_t f0 = node->full; */
     size_t used = slots_flags(node, ka, kb, l, set) /*@ ghost (hb) */; /* the FULL slots */
+    /*@ assert pfull_u1: pfull_unch{Pre,Here}(hb, node, node); */
     used = slots_free(hb, node, ka, kb, l, used) /*@ ghost (f0) */;  /* and below the pointer slots */
+    /*@ assert pfull_u2: pfull_unch{Pre,Here}(hb, node, node); */
     size_t all = slots_span(kb - ka + 1u, l);
     size_t changed = set ? all - used : used;
+    /*@ assert pfull_sep: \forall hb_node_t *m; \separated(m, node) ==>
+               \separated(&m->full, &node->pre[ka .. kb], &node->suf[ka .. kb], &node->max[ka .. kb],
+                          &node->gmax[ka / 8 .. kb / 8]); */
     slots_store(node, ka, kb, set ? 0 : sp) /*@ ghost (hb) */;
+    /*@ assert pfull_u3f: \forall hb_node_t *m; \separated(m, hb) && \separated(m, node) ==>
+               \at(m->full, Pre) == m->full; */
+    /*@ assert pfull_u3c: \forall hb_node_t *m; \separated(m, hb) && \separated(m, node) ==>
+               \forall integer j; 0 <= j < 64 ==> \at(m->child[j].node, Pre) == m->child[j].node; */
+    /*@ assert pfull_u3: pfull_unch{Pre,Here}(hb, node, node); */
     slots_unlink(node, ka, kb);
+    /*@ assert pfull_u: pfull_unch{Pre,Here}(hb, node, node); */
+    /*@ assert pfull_f: l > 0 ==> pfull_fr{Pre,Here}(hb, node, node, l - 1); */
+    /*@ assert pfull_k: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+               node->child[j].node == \at(node->child[j].node, Pre) &&
+               (BIT(node->full, (uint8_t)j) <==> BIT(\at(node->full, Pre), (uint8_t)j)); */
     return changed;
 }
 
