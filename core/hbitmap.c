@@ -3514,6 +3514,10 @@ static hb_frame_t frame_open(hb_node_t *node, unsigned l, size_t base, size_t a,
             up->pre[k], up->suf[k], up->max[k], up->gmax[k / 8];
     ensures up->pre[k] <= hb_span(l + 1) && up->suf[k] <= hb_span(l + 1) &&
             up->max[k] <= hb_span(l + 1);
+    // pfull: up's other slots keep their FULL bits (range_apply's pfull_nf
+    // of the frame above; its pointers are kept by the assigns).
+    ensures pfull_up: \forall integer j; 0 <= j < 64 && j != k ==>
+              (BIT(up->full, (uint8_t)j) <==> BIT(\old(up->full), (uint8_t)j));
 */
 static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, unsigned l,
                         bool set)
@@ -3525,6 +3529,7 @@ static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, 
     hb_runs_t r = f.k1 - f.k0 < INCR_SLOTS
                       ? node_runs_after(f.node, l + 1u, f.k0, f.k1, set, was)
                       : node_group_runs(f.node, l + 1u);
+    /*@ assert pfull_f0: up->full == \at(up->full, Pre); */
     return slot_update(hb, up, k, l + 1u, r);
 }
 
@@ -3715,6 +3720,9 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
     ensures free_set: set != 0 ==> end - (f.base + hb_slots_span(\result.k, l)) <= hb->num_free;
     ensures free_clear: set == 0 ==>
               hb->num_free + (end - (f.base + hb_slots_span(\result.k, l))) <= SIZE_MAX;
+    // pfull: the slots after the ones filled keep their FULL bits.
+    ensures pfull_bits: \forall integer j; \result.k <= j < 64 ==>
+              (BIT(f.node->full, (uint8_t)j) <==> BIT(\old(f.node->full), (uint8_t)j));
 */
 static inline hb_frame_t range_fill_step(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t end,
                                          bool set)
@@ -3803,6 +3811,8 @@ static inline bool range_slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, 
     requires first < end <= hb->num_entries;
     requires set != 0 ==> end - first <= hb->num_free;
     requires set == 0 ==> hb->num_free + (end - first) <= SIZE_MAX;
+    // pfull: no pointer slot is FULL; the subtrees of distinct slots apart.
+    requires pfull: pfull_nf(&hb->root, hb->height - 1) && pfull_sib(&hb->root, hb->height - 1);
     ensures HB_ALLOCATOR(hb) && HB_POOL_OK(hb);
     ensures hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries);
     ensures hb->num_spare_nodes <= \old(hb->num_spare_nodes) &&
@@ -3867,6 +3877,14 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
         loop invariant free: (set != 0 ==> end - pos <= hb->num_free) &&
                  (set == 0 ==> hb->num_free + (end - pos) <= SIZE_MAX);
         loop invariant cnt: hb->nodes >= d;
+        // pfull: the slots still to do of each frame (fr[d]: from fr[d].k;
+        // below it: after fr[i].k, whose subtree is the walk's) hold no FULL
+        // pointer slot, down to the leaves (range_fill_step's `flags`).
+        loop invariant pfull_nf: \forall integer i, j; 0 <= i <= d &&
+                 (i < d ? fr[i].k < j : fr[i].k <= j) && j <= fr[i].k1 &&
+                 fr[i].node->child[j].node != \null ==>
+                 !BIT(fr[i].node->full, (uint8_t)j) &&
+                 (i < hb->height - 1 ==> pfull_nf(fr[i].node->child[j].node, hb->height - 2 - i));
         loop assigns d, pos, fr[0 .. HBITMAP_MAX_HEIGHT - 1], hb->nodes, hb->leaves,
                      hb->num_free, hb->num_spare_nodes, hb->num_spare_leaves,
                      hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1],
@@ -3895,6 +3913,8 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
         if (a == s && b - s == SPAN(l)) {
             /* the slots covered whole: k up to the last one (only k1 may end past end) */
             /*@ ghost lemma_pstep_mul(fr[d].k1, l); */
+            /*@ assert pfull_flags: \forall integer j; fr[d].k <= j <= fr[d].k1 &&
+                       fr[d].node->child[j].node != \null ==> !BIT(fr[d].node->full, j); */
             fr[d] = range_fill_step(hb, fr[d], l, end, set);
             /*@ ghost lemma_pstep_mul(fr[d].k, l); */
             /*@ ghost pos = fr[d].base + (size_t)fr[d].k * SPAN(l); */
