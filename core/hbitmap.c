@@ -2512,8 +2512,6 @@ static void count_splits(const hbitmap_t *hb, size_t first, size_t end, bool set
     ensures \result <= hb_span(l);
     // pcontent: every entry of slot k is now in the state set says.
     ensures pc_fill: \forall integer o; hb_slot_used(node, l, k, o) <==> set != 0;
-    // pfull: no pointer slot below node is FULL, kept (slot k is no pointer).
-    ensures pfull_nf: \old(hb_wtree(hb, node, l)) && \old(pfull_nf(node, l)) ==> pfull_nf(node, l);
     behavior uniform:
       assumes node->child[k].node == \null;
       ensures hb->nodes == \old(hb->nodes) && hb->leaves == \old(hb->leaves);
@@ -2543,16 +2541,8 @@ static size_t slot_fill(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
         node->full |= SLOT_BIT(k);
     else
         node->full &= ~SLOT_BIT(k);
-    /*@ assert pfull_u1: pfull_unch{Pre,Here}(hb, node, node); */
-    /*@ assert pfull_sep: \separated(&node->full, &node->pre[k], &node->suf[k], &node->max[k],
-               &node->gmax[k / 8]); */
     store_runs(node, k, uniform_runs(set, l));
     node_groups_stale(node, k, k);
-    /*@ assert pfull_u: pfull_unch{Pre,Here}(hb, node, node); */
-    /*@ assert pfull_f: l > 0 ==> pfull_fr{Pre,Here}(hb, node, node, l - 1); */
-    /*@ assert pfull_k: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
-               j != k && node->child[j].node == \at(node->child[j].node, Pre) &&
-               (BIT(node->full, (uint8_t)j) <==> BIT(\at(node->full, Pre), (uint8_t)j)); */
     return set ? span_mul(1, l) - used : used; /* SPAN(l) - used */
 }
 
