@@ -3273,12 +3273,6 @@ static inline void free_count_update(hbitmap_t *hb, size_t n, bool set)
     ensures \forall integer g; 0 <= g < 8 ==>
               lf->gpre[g] <= 512 && lf->gsuf[g] <= 512 && lf->gmax[g] <= 512;
     ensures exact: \old(HB_GROUPS_EXACT(lf)) ==> HB_GROUPS_EXACT(lf);
-    // psum: the groups written are exact whatever they were; the others keep theirs.
-    ensures psum_w: \forall integer g; a / 512 <= g <= (b - 1) / 512 ==>
-              hb_group_exact(lf, g, lf->gpre[g], lf->gsuf[g], lf->gmax[g]);
-    ensures psum_k: \forall integer g; 0 <= g < 8 && (g < a / 512 || (b - 1) / 512 < g) ==>
-              \old(hb_group_exact(lf, g, lf->gpre[g], lf->gsuf[g], lf->gmax[g])) ==>
-              hb_group_exact(lf, g, lf->gpre[g], lf->gsuf[g], lf->gmax[g]);
 */
 static inline void leaf_count_apply(hbitmap_t *hb, hb_leaf_t *lf, size_t a, size_t b, bool set)
 {
