@@ -955,6 +955,10 @@ static hb_runs_t slot_runs(const hb_node_t *node, unsigned k)
                node->pre[j] <= cs && node->suf[j] <= cs && node->max[j] <= cs;
     assigns \nothing;
     ensures RUNS_OK(\result, (k1 - k0 + 1) * cs);
+    // psum: the result is the fold hb_sec_pre / _suf / _max of slots [k0, k1].
+    ensures psum_fold: \result.pre == hb_sec_pre(node, k0, k1 + 1, cs) &&
+              \result.suf == hb_sec_suf(node, k0, k1 + 1, cs) &&
+              \result.max == hb_sec_max(node, k0, k1 + 1, cs);
 */
 static hb_runs_t section_runs(const hb_node_t *node, unsigned k0, unsigned k1, size_t cs)
 {
@@ -962,12 +966,21 @@ static hb_runs_t section_runs(const hb_node_t *node, unsigned k0, unsigned k1, s
     /*@ loop invariant k0 <= k <= k1 + 1;
         loop invariant RUNS_OK(r, (k - k0) * cs);
         loop invariant (k - k0) * cs <= 64 * 18014398509481984;
+        loop invariant psum_fold: r.pre == hb_sec_pre(node, k0, k, cs) &&
+                         r.suf == hb_sec_suf(node, k0, k, cs) && r.max == hb_sec_max(node, k0, k, cs);
+        loop invariant psum_whole: hb_sec_whole(node, k0, k, cs) == 1 <==> r.pre == (k - k0) * cs;
+        loop invariant psum_exit: k == k1 + 1 ==> RUNS_OK(r, (k1 - k0 + 1) * cs);
         loop assigns k, r;
         loop variant k1 + 1 - k;
     */
     for (unsigned k = k0; k <= k1; k++) {
         hb_runs_t c = {node->pre[k], node->suf[k], node->max[k]};
-        r = runs_cat(r, (size_t)(k - k0) * cs, c, cs);
+        unsigned d = k - k0;
+        /*@ ghost lemma_hb_mul_mono(d + 1u, 64u, cs); */
+        /*@ ghost lemma_hb_mul_mono(d, 64u, cs); */
+        /*@ assert psum_sa: (d + 1) * cs == d * cs + cs && (d + 1) * cs <= 64 * cs; */
+        r = runs_cat(r, (size_t)d * cs, c, cs);
+        /*@ assert psum_last: k == k1 ==> RUNS_OK(r, (k1 - k0 + 1) * cs); */
     }
     return r;
 }
