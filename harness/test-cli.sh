@@ -140,6 +140,24 @@ case_repro_missing() {
   no_installs "repro of a missing file"
 }
 
+# seed_corpus TARGET...: TMP/corpus/<target> holding the first three inputs
+# of corpus/<target>.
+seed_corpus() {
+  local t
+  for t in "$@"; do
+    mkdir -p "$TMP/corpus/$t"
+    ls "$ROOT/corpus/$t" | head -3 | while read -r f; do cp "$ROOT/corpus/$t/$f" "$TMP/corpus/$t/"; done
+  done
+}
+
+# no_process_left: checks, half a second after a run, that no process names
+# TMP (killing any that does, so that none outlives the test).
+no_process_left() {
+  sleep 0.5
+  if pgrep -f "$TMP/" >/dev/null; then fail "processes left: $(pgrep -af "$TMP/")"; pkill -KILL -f "$TMP/"
+  else ok "no process left"; fi
+}
+
 # fake_build: a prebuilt dir whose bitmap replayer and fuzzer are the mutants.
 fake_build() {
   [[ $MUTANT != - && -x $MUTANT && $MUTANT_FUZZ != - ]] || { echo "SKIP: no mutant binaries"; exit 77; }
@@ -190,12 +208,7 @@ case_repro_dir() {
 
 case_forever() {
   need_build
-  local t
-  mkdir -p "$TMP/corpus"
-  for t in bitmap pmm; do
-    mkdir -p "$TMP/corpus/$t"
-    ls "$ROOT/corpus/$t" | head -3 | while read -r f; do cp "$ROOT/corpus/$t/$f" "$TMP/corpus/$t/"; done
-  done
+  seed_corpus bitmap pmm
   local before after
   before=$(find "$TMP/corpus" -type f | wc -l)
   (cd "$TMP" && exec "$ROOT/fuzz.sh" --forever --interval 3 --targets "bitmap pmm" --prebuilt "$BUILD" \
@@ -233,14 +246,12 @@ case_forever() {
     || fail "no yield measured"
   grep -q "next round's shares" "$TMP/log" && ok "shares shown: $(grep -m1 "next round's shares" "$TMP/log")" \
     || fail "no shares shown"
-  sleep 0.5
-  if pgrep -f "$TMP/" >/dev/null; then fail "processes left: $(pgrep -af "$TMP/")"; else ok "no process left"; fi
+  no_process_left
 }
 
 case_forever_group() {
   need_build
-  mkdir -p "$TMP/corpus/bitmap"
-  ls "$ROOT/corpus/bitmap" | head -3 | while read -r f; do cp "$ROOT/corpus/bitmap/$f" "$TMP/corpus/bitmap/"; done
+  seed_corpus bitmap
   local before after rc
   before=$(find "$TMP/corpus" -type f | wc -l)
   (cd "$TMP" && exec timeout --preserve-status -s TERM 6 "$ROOT/fuzz.sh" --forever --targets bitmap \
@@ -252,17 +263,13 @@ case_forever_group() {
   grep -q 'stopped at once' "$TMP/log" && fail "one stop request taken for two" || ok "one stop request"
   grep -q '^Summary after' "$TMP/log" && ok "summary printed" || fail "no summary"
   ((after > before)) && ok "corpus merged: $before -> $after inputs" || fail "corpus not merged ($before -> $after)"
-  sleep 0.5
-  if pgrep -f "$TMP/" >/dev/null; then fail "processes left: $(pgrep -af "$TMP/")"; else ok "no process left"; fi
+  no_process_left
 }
 
 case_orphans() {
   need_build
   local t rc
-  for t in bitmap pmm; do
-    mkdir -p "$TMP/corpus/$t"
-    ls "$ROOT/corpus/$t" | head -3 | while read -r f; do cp "$ROOT/corpus/$t/$f" "$TMP/corpus/$t/"; done
-  done
+  seed_corpus bitmap pmm
   (cd "$TMP" && exec "$ROOT/fuzz.sh" --forever --interval 30 --targets "bitmap pmm" --prebuilt "$BUILD" \
      --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log" 2>&1) &
   local pid=$!
@@ -275,9 +282,7 @@ case_orphans() {
   wait "$pid"; rc=$?
   cat "$TMP/log"
   echo "exit $rc"
-  sleep 0.5
-  if pgrep -f "$TMP/" >/dev/null; then fail "processes left: $(pgrep -af "$TMP/")"; pkill -KILL -f "$TMP/"
-  else ok "no process left"; fi
+  no_process_left
 }
 
 case_time() {
@@ -316,8 +321,8 @@ case_lost_term() {
   local real wrap=$TMP/lossy/fuzz_bitmap t0 t1
   real=$(awk -F'\t' '$1 == "bitmap" { print $4 }' "$BUILD/fuzz-targets.txt")
   [[ -x $real ]] || { echo "SKIP: no libFuzzer bitmap target"; exit 77; }
-  mkdir -p "$TMP/lossy" "$TMP/corpus/bitmap"
-  ls "$ROOT/corpus/bitmap" | head -3 | while read -r f; do cp "$ROOT/corpus/bitmap/$f" "$TMP/corpus/bitmap/"; done
+  mkdir -p "$TMP/lossy"
+  seed_corpus bitmap
   cat >"$wrap" <<WRAP
 #!/usr/bin/env bash
 ( exec -a "$TMP/out/work/bitmap/orphan" sleep 300 & )
@@ -337,9 +342,7 @@ WRAP
   ((rc == 0)) && ok "exit 0" || fail "exit $rc"
   ((t1 - t0 <= 30)) && ok "ended in $((t1 - t0)) s (--time 4)" || fail "ended in $((t1 - t0)) s (--time 4)"
   grep -q '^Summary after' "$TMP/log" && ok "summary printed" || fail "no summary"
-  sleep 0.5
-  if pgrep -f "$TMP/" >/dev/null; then fail "processes left: $(pgrep -af "$TMP/")"; pkill -KILL -f "$TMP/"
-  else ok "no process left"; fi
+  no_process_left
 }
 
 case_dedup() {
