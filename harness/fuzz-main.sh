@@ -423,26 +423,34 @@ watch() {
         [[ $line == *"$marker"* ]] && INITED=$NOW
       else partial+=$line; break; fi
     done
-    if ((NOW >= end)) || [[ -f $OUT/state/.stop ]]; then KILLED=1; stop_fuzzer; break; fi
+    if ((NOW >= end)) || [[ -f $OUT/state/.stop ]]; then KILLED=1; end_pids 200 "$PID"; break; fi
     pause 0.05
   done
   exec {fd}<&-
   wait "$PID" 2>/dev/null || true
 }
 
-# stop_fuzzer: SIGTERM to the fuzzer PID, again every second while it
-# lives, SIGKILL after 10 s. One SIGTERM is not enough: sent just after the
-# fork, before the child has reset the slot's trap and exec'd the fuzzer,
-# it runs that trap's handler in the child and is lost, and the fuzzer runs
-# on to its -max_total_time (seen at load 15: a stop that hung for 60 s).
-stop_fuzzer() {
-  local i
-  for ((i = 0; i < 200; i++)); do
-    kill -0 "$PID" 2>/dev/null || return 0
-    ((i % 20)) || kill -TERM "$PID" 2>/dev/null || true
-    pause 0.05
+# end_pids TICKS PID...: SIGTERM to the PIDs, again every second to those
+# still alive, SIGKILL to those left after TICKS x 50 ms. One SIGTERM is not
+# enough: sent just after the fork, before the child has reset the slot's
+# trap and exec'd the fuzzer, it runs that trap's handler in the child and
+# is lost, and the fuzzer ran on to its -max_total_time (seen at load 15: a
+# stop that hung for 60 s). Sleeps without a process once cmd_fuzz has
+# opened SLEEP_FD (kill_tree, the EXIT trap, may run before).
+end_pids() {
+  local ticks=$1 i p alive pids; shift
+  pids="$*"
+  for ((i = 0; i < ticks; i++)); do
+    alive=""
+    for p in $pids; do kill -0 "$p" 2>/dev/null && alive+=" $p"; done
+    [[ -n $alive ]] || return 0
+    pids=$alive
+    # shellcheck disable=SC2086
+    ((i % 20)) || kill -TERM $pids 2>/dev/null || true
+    if [[ -n ${SLEEP_FD:-} ]]; then pause 0.05; else sleep 0.05; fi
   done
-  kill -KILL "$PID" 2>/dev/null || true
+  # shellcheck disable=SC2086
+  kill -KILL $pids 2>/dev/null || true
 }
 
 # fuzz_once <target> <dest> <fuzz end> <slice end> <seeds...>: one fuzzer
@@ -730,8 +738,8 @@ on_signal() {
   fi
 }
 
-# kill_tree: SIGTERM to every process below this one, then SIGKILL to those
-# still there after 2 s (the EXIT trap of a fuzzing run, whatever ended it:
+# kill_tree: SIGTERM to every process below this one (end_pids: again after
+# 1 s), then SIGKILL to those still there after 2 s (the EXIT trap of a fuzzing run, whatever ended it:
 # the end, a second signal, an error). The tree is read from /proc in one
 # pass before any is signalled, so a child whose parent dies first is still
 # reached; it spans process groups (`timeout` runs a merge in a group of
@@ -741,7 +749,7 @@ on_signal() {
 # merge child of a merge that `timeout` ended) is re-parented out of the
 # tree, but its command line still names OUT/work/ or OUT/crashes/.
 kill_tree() {
-  local pids p i
+  local pids
   pids=$(ps -e -o pid= -o ppid= -o stat= -o args= 2>/dev/null | awk -v root="$$" -v out="$OUT/" '
     $3 ~ /^Z/ { next }
     { kids[$2] = kids[$2] " " $1
@@ -751,16 +759,7 @@ kill_tree() {
           for (p in orphan) if (!(p in seen)) print p }') || true
   [[ -n $pids ]] || return 0
   # shellcheck disable=SC2086
-  kill -TERM $pids 2>/dev/null || true
-  for ((i = 0; i < 20; i++)); do
-    local alive=""
-    for p in $pids; do kill -0 "$p" 2>/dev/null && alive+=" $p"; done
-    [[ -n $alive ]] || return 0
-    pids=$alive
-    read -r -t 0.1 -u "${SLEEP_FD:-0}" _ 2>/dev/null || sleep 0.1
-  done
-  # shellcheck disable=SC2086
-  kill -KILL $pids 2>/dev/null || true
+  end_pids 40 $pids
 }
 
 cmd_fuzz() {
