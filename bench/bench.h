@@ -24,6 +24,9 @@ typedef struct bench_opts {
 
 /* Returns a monotonic time in nanoseconds. */
 uint64_t bench_now_ns(void);
+/* Returns the calling thread's CPU time in nanoseconds (what the
+ * contiguous groups time: a loaded machine does not inflate it). */
+uint64_t bench_cpu_ns(void);
 
 /* Deterministic xorshift64* generator: same seed, same sequence. */
 typedef struct bench_rng {

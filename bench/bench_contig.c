@@ -191,24 +191,34 @@ static double measure_core(const contig_state_t *st, bool next_fit,
     return best;
 }
 
-/* Runs Pluto's port on st within budget_ns; returns ns/op and leaves its
- * final words in storage, its iteration count in *iters. */
+/* Runs Pluto's port on st: CORE_REPS repetitions of the same iterations (the
+ * first within budget_ns, or max_iters when budget_ns is 0, as smoke runs
+ * do once); returns the best ns/op, as the measured rows do. Leaves its final
+ * words in storage and its iteration count in *iters. */
 static double measure_pluto(const contig_state_t *st, uint64_t *storage,
                             uint64_t budget_ns, uint64_t max_iters,
                             uint64_t *iters)
 {
-    pluto_bitmap_t pb;
-    memcpy(storage, st->words, BITMAP_WORDS(st->num_entries) * sizeof *storage);
-    pluto_bitmap_attach(&pb, storage, st->num_entries, st->num_free);
-    contig_ops_t ops = {pluto_alloc, pluto_free, &pb};
-    contig_live_t live;
-    contig_live_copy(&live, &st->live);
-    contig_result_t r = contig_run(&ops, &live, st->max_run, SEED_OPS, max_iters, budget_ns);
-    contig_live_free(&live);
-    *iters = (r.ops + 1u) / 2u;
-    if (pb.num_free_entries != count_free(storage, st->num_entries))
-        bench_fail("pluto num_free %zu != recount", pb.num_free_entries);
-    return (double)r.ns / (double)r.ops;
+    double best = 0;
+    int reps = budget_ns ? CORE_REPS : 1;
+    for (int rep = 0; rep < reps; rep++) {
+        pluto_bitmap_t pb;
+        memcpy(storage, st->words, BITMAP_WORDS(st->num_entries) * sizeof *storage);
+        pluto_bitmap_attach(&pb, storage, st->num_entries, st->num_free);
+        contig_ops_t ops = {pluto_alloc, pluto_free, &pb};
+        contig_live_t live;
+        contig_live_copy(&live, &st->live);
+        contig_result_t r = contig_run(&ops, &live, st->max_run, SEED_OPS, max_iters, budget_ns);
+        contig_live_free(&live);
+        *iters = max_iters = (r.ops + 1u) / 2u; /* later repetitions: same work */
+        budget_ns = 0;
+        if (pb.num_free_entries != count_free(storage, st->num_entries))
+            bench_fail("pluto num_free %zu != recount", pb.num_free_entries);
+        double per_op = (double)r.ns / (double)r.ops;
+        if (rep == 0 || per_op < best)
+            best = per_op;
+    }
+    return best;
 }
 
 /* Replays iters iterations with core first fit and compares the final words

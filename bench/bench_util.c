@@ -17,6 +17,15 @@ uint64_t bench_now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* Returns the calling thread's CPU time in nanoseconds: time the thread
+ * spent descheduled (another process on its core) is not in it. */
+uint64_t bench_cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 /* Seeds the generator; a zero seed is replaced (xorshift needs non-zero). */
 void bench_rng_seed(bench_rng_t *rng, uint64_t seed)
 {

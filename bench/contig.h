@@ -52,7 +52,7 @@ typedef struct contig_ops {
 typedef struct contig_result {
     uint64_t ops;       /* allocs + frees performed       */
     uint64_t failed;    /* allocs that found no space     */
-    uint64_t ns;        /* elapsed                        */
+    uint64_t ns;        /* the thread's CPU time (bench_cpu_ns) */
 } contig_result_t;
 
 /* Builds the fragmented state of n entries, runs of 1..max_run, from seed;
@@ -66,8 +66,9 @@ void contig_live_copy(contig_live_t *dst, const contig_live_t *src);
 void contig_live_free(contig_live_t *live);
 
 /* Runs up to max_iters iterations (one alloc of 1..max_run entries + one
- * free each) of the workload from seed, stopping early once budget_ns has elapsed (checked
- * every few iterations; 0 = no budget). live is updated in place. */
+ * free each) of the workload from seed, stopping early once budget_ns of the
+ * thread's CPU time has passed (checked every few iterations; 0 = no budget).
+ * live is updated in place. */
 contig_result_t contig_run(const contig_ops_t *ops, contig_live_t *live,
                            size_t max_run, uint64_t seed, uint64_t max_iters,
                            uint64_t budget_ns);
