@@ -3726,6 +3726,10 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
     // pfull: the slots after the ones filled keep their FULL bits.
     ensures pfull_bits: \forall integer j; \result.k <= j < 64 ==>
               (BIT(f.node->full, (uint8_t)j) <==> BIT(\old(f.node->full), (uint8_t)j));
+    // papart: ... and their pointers (the assigns name all of [f.k, f.k1]).
+    ensures papart_ptrs: \forall integer j; \result.k <= j < 64 ==>
+              f.node->child[j].node == \old(f.node->child[j].node) &&
+              f.node->child[j].leaf == \old(f.node->child[j].leaf);
 */
 static inline hb_frame_t range_fill_step(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t end,
                                          bool set)
@@ -3784,6 +3788,17 @@ static inline hb_frame_t range_fill_step(hbitmap_t *hb, hb_frame_t f, unsigned l
     ensures ptr: \old(node->child[k].node) != \null ==>
               node->child[k].node == \old(node->child[k].node) &&
               node->child[k].leaf == \old(node->child[k].leaf) && hb->leaves == \old(hb->leaves);
+    // papart: when it skips the slot or the slot was a pointer, nothing was
+    // written (the assigns name the spares' contents; the walk's pending
+    // subtrees need the frame).
+    ensures papart_none: \result == 0 || \old(node->child[k].node) != \null ==>
+              pkeep_unch{Pre,Here}(hb, node, node) && node->full == \old(node->full) &&
+              hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
+              hb->num_spare_leaves == \old(hb->num_spare_leaves) &&
+              (\forall integer s; 0 <= s < HBITMAP_SPARE_NODES ==>
+                 hb->spare_node[s] == \old(hb->spare_node[s])) &&
+              (\forall integer s; 0 <= s < HBITMAP_SPARE_LEAVES ==>
+                 hb->spare_leaf[s] == \old(hb->spare_leaf[s]));
 */
 static inline bool range_slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
                                     bool set)
