@@ -3726,6 +3726,10 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
     // pfull: the slots after the ones filled keep their FULL bits.
     ensures pfull_bits: \forall integer j; \result.k <= j < 64 ==>
               (BIT(f.node->full, (uint8_t)j) <==> BIT(\old(f.node->full), (uint8_t)j));
+    // papart: ... and their pointers (the assigns name all of [f.k, f.k1]).
+    ensures papart_ptrs: \forall integer j; \result.k <= j < 64 ==>
+              f.node->child[j].node == \old(f.node->child[j].node) &&
+              f.node->child[j].leaf == \old(f.node->child[j].leaf);
 */
 static inline hb_frame_t range_fill_step(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t end,
                                          bool set)
@@ -3784,6 +3788,17 @@ static inline hb_frame_t range_fill_step(hbitmap_t *hb, hb_frame_t f, unsigned l
     ensures ptr: \old(node->child[k].node) != \null ==>
               node->child[k].node == \old(node->child[k].node) &&
               node->child[k].leaf == \old(node->child[k].leaf) && hb->leaves == \old(hb->leaves);
+    // papart: when it skips the slot or the slot was a pointer, nothing was
+    // written (the assigns name the spares' contents; the walk's pending
+    // subtrees need the frame).
+    ensures papart_none: \result == 0 || \old(node->child[k].node) != \null ==>
+              pkeep_unch{Pre,Here}(hb, node, node) && node->full == \old(node->full) &&
+              hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
+              hb->num_spare_leaves == \old(hb->num_spare_leaves) &&
+              (\forall integer s; 0 <= s < HBITMAP_SPARE_NODES ==>
+                 hb->spare_node[s] == \old(hb->spare_node[s])) &&
+              (\forall integer s; 0 <= s < HBITMAP_SPARE_LEAVES ==>
+                 hb->spare_leaf[s] == \old(hb->spare_leaf[s]));
 */
 static inline bool range_slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
                                     bool set)
@@ -3837,6 +3852,11 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
     /*@ ghost size_t pos = first; */
     /*@ ghost lemma_pwalkr_div(first, SPAN(hb->height - 1u)); */
     /*@ ghost lemma_pwalkr_div(end - 1u, SPAN(hb->height - 1u)); */
+    /*@ assert papart_e0: \forall integer j; 0 <= j < 64 && hb->root.child[j].node != \null ==>
+               (hb->height - 1 > 0 ==> papart_pnode(hb, hb->root.child[j].node, hb->height - 2) &&
+                  hb_sep_node(hb->root.child[j].node, hb->height - 2, &hb->root)) &&
+               (hb->height - 1 == 0 ==> papart_pleaf(hb, hb->root.child[j].leaf) &&
+                  \separated(hb->root.child[j].leaf, &hb->root)); */
     /*@ loop invariant lvl: 0 <= d < hb->height;
         loop invariant hdr: HB_ALLOCATOR(hb) && HB_POOL_OK(hb) &&
                             hb->height == \at(hb->height, Pre) &&
@@ -3888,6 +3908,19 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
                  fr[i].node->child[j].node != \null ==>
                  !BIT(fr[i].node->full, (uint8_t)j) &&
                  (i < hb->height - 1 ==> pfull_nf(fr[i].node->child[j].node, hb->height - 2 - i));
+        // papart: the subtrees each frame still has to visit (the same
+        // slots) are apart from every frame node, from hb and the spares.
+        loop invariant papart_pend: \forall integer i, j; 0 <= i <= d &&
+                 (i < d ? fr[i].k < j : fr[i].k <= j) && j <= fr[i].k1 &&
+                 fr[i].node->child[j].node != \null ==>
+                 (i < hb->height - 1 ==>
+                    papart_pnode(hb, fr[i].node->child[j].node, hb->height - 2 - i) &&
+                    (\forall integer e; 0 <= e <= d ==>
+                       hb_sep_node(fr[i].node->child[j].node, hb->height - 2 - i, fr[e].node))) &&
+                 (i == hb->height - 1 ==>
+                    papart_pleaf(hb, fr[i].node->child[j].leaf) &&
+                    (\forall integer e; 0 <= e <= d ==>
+                       \separated(fr[i].node->child[j].leaf, fr[e].node)));
         loop assigns d, pos, fr[0 .. HBITMAP_MAX_HEIGHT - 1], hb->nodes, hb->leaves,
                      hb->num_free, hb->num_spare_nodes, hb->num_spare_leaves,
                      hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1],
