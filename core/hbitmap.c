@@ -2928,6 +2928,13 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
         /*@ assert pool: hb->leaves == \at(hb->leaves, Pre) + 1 &&
                    hb->num_spare_leaves == \at(hb->num_spare_leaves, Pre) - 1 &&
                    hb->spare_leaf[hb->num_spare_leaves] == \null; */
+        /* pslim: the pool as at Pre but for the leaf taken, and the slot
+         * apart from the pool's fields, before the stores (pw_ok then
+         * passes two stores whole, no split on k). */
+        /*@ assert pslim_lok: \at(HB_POOL_OK(hb), Pre) ==> HB_POOL_OK(hb); */
+        /*@ assert pslim_lsep: \separated(&node->child[k], &hb->num_spare_nodes,
+                   &hb->num_spare_leaves, &hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1],
+                   &hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1]); */
         /* The slot holds the leaf. Its address is stored through both
          * members of the union (the same bytes twice: callers test .node
          * for "pointer slot", then read .leaf); the round trip through
@@ -2991,6 +2998,15 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
         /*@ assert hb->nodes == \at(hb->nodes, Pre) + 1 &&
                    hb->num_spare_nodes == \at(hb->num_spare_nodes, Pre) - 1 &&
                    hb->spare_node[hb->num_spare_nodes] == \null; */
+        /* pslim: the leaf pool and its counts as at Pre (ground: two
+         * spares), and the slot apart from them, before the three stores
+         * (pw_leaves, pd_count then pass them whole, no split on k). */
+        /*@ assert pslim_nl: hb->spare_leaf[0] == \at(hb->spare_leaf[0], Pre) &&
+                   hb->spare_leaf[1] == \at(hb->spare_leaf[1], Pre) &&
+                   hb->leaves == \at(hb->leaves, Pre) &&
+                   hb->num_spare_leaves == \at(hb->num_spare_leaves, Pre); */
+        /*@ assert pslim_nsep: \separated(&node->child[k], &hb->leaves, &hb->num_spare_leaves,
+                   &hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1]); */
         c->full = full ? ALL_ONES : 0;
         node->child[k].node = c;
     }
