@@ -955,6 +955,10 @@ static hb_runs_t slot_runs(const hb_node_t *node, unsigned k)
                node->pre[j] <= cs && node->suf[j] <= cs && node->max[j] <= cs;
     assigns \nothing;
     ensures RUNS_OK(\result, (k1 - k0 + 1) * cs);
+    // psum: the result is the fold hb_sec_pre / _suf / _max of slots [k0, k1].
+    ensures psum_fold: \result.pre == hb_sec_pre(node, k0, k1 + 1, cs) &&
+              \result.suf == hb_sec_suf(node, k0, k1 + 1, cs) &&
+              \result.max == hb_sec_max(node, k0, k1 + 1, cs);
 */
 static hb_runs_t section_runs(const hb_node_t *node, unsigned k0, unsigned k1, size_t cs)
 {
@@ -962,12 +966,21 @@ static hb_runs_t section_runs(const hb_node_t *node, unsigned k0, unsigned k1, s
     /*@ loop invariant k0 <= k <= k1 + 1;
         loop invariant RUNS_OK(r, (k - k0) * cs);
         loop invariant (k - k0) * cs <= 64 * 18014398509481984;
+        loop invariant psum_fold: r.pre == hb_sec_pre(node, k0, k, cs) &&
+                         r.suf == hb_sec_suf(node, k0, k, cs) && r.max == hb_sec_max(node, k0, k, cs);
+        loop invariant psum_whole: hb_sec_whole(node, k0, k, cs) == 1 <==> r.pre == (k - k0) * cs;
+        loop invariant psum_exit: k == k1 + 1 ==> RUNS_OK(r, (k1 - k0 + 1) * cs);
         loop assigns k, r;
         loop variant k1 + 1 - k;
     */
     for (unsigned k = k0; k <= k1; k++) {
         hb_runs_t c = {node->pre[k], node->suf[k], node->max[k]};
-        r = runs_cat(r, (size_t)(k - k0) * cs, c, cs);
+        unsigned d = k - k0;
+        /*@ ghost lemma_hb_mul_mono(d + 1u, 64u, cs); */
+        /*@ ghost lemma_hb_mul_mono(d, 64u, cs); */
+        /*@ assert psum_sa: (d + 1) * cs == d * cs + cs && (d + 1) * cs <= 64 * cs; */
+        r = runs_cat(r, (size_t)d * cs, c, cs);
+        /*@ assert psum_last: k == k1 ==> RUNS_OK(r, (k1 - k0 + 1) * cs); */
     }
     return r;
 }
@@ -1568,6 +1581,8 @@ static size_t free_subtree(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned 
                 hb->allocator.free == \old(allocator->free);
       ensures pool: HB_POOL_OK(hb);
       ensures walk: HB_WALK_OK(hb);
+      // pfull: no pointer slot is FULL; the subtrees of distinct slots apart.
+      ensures pfull: pfull_nf(&hb->root, hb->height - 1) && pfull_sib(&hb->root, hb->height - 1);
     complete behaviors;
     disjoint behaviors;
 */
@@ -2717,6 +2732,9 @@ static inline void slots_unlink(hb_node_t *node, unsigned ka, unsigned kb)
     ensures \result <= hb_slots_span(kb - ka + 1, l);
     // pcontent: every entry of slots [ka, kb] is now in the state set says.
     ensures pc_fill: \forall integer j, o; ka <= j <= kb ==> (hb_slot_used(node, l, j, o) <==> set != 0);
+    // pfull: no pointer slot below node is FULL, kept (the filled slots are
+    // no pointers; the other subtrees untouched: proofs/hbitmap-pfull.acsl).
+    ensures pfull_nf: \old(hb_wtree(hb, node, l)) && \old(pfull_nf(node, l)) ==> pfull_nf(node, l);
 */
 static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned kb, unsigned l,
                          bool set)
@@ -2724,11 +2742,26 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
     size_t sp = span_mul(1, l); /* SPAN(l) */
     /*@ ghost uint64_t f0 = node->full; */
     size_t used = slots_flags(node, ka, kb, l, set) /*@ ghost (hb) */; /* the FULL slots */
+    /*@ assert pfull_u1: pfull_unch{Pre,Here}(hb, node, node); */
     used = slots_free(hb, node, ka, kb, l, used) /*@ ghost (f0) */;  /* and below the pointer slots */
+    /*@ assert pfull_u2: pfull_unch{Pre,Here}(hb, node, node); */
     size_t all = slots_span(kb - ka + 1u, l);
     size_t changed = set ? all - used : used;
+    /*@ assert pfull_sep: \forall hb_node_t *m; \separated(m, node) ==>
+               \separated(&m->full, &node->pre[ka .. kb], &node->suf[ka .. kb], &node->max[ka .. kb],
+                          &node->gmax[ka / 8 .. kb / 8]); */
     slots_store(node, ka, kb, set ? 0 : sp) /*@ ghost (hb) */;
+    /*@ assert pfull_u3f: \forall hb_node_t *m; \separated(m, hb) && \separated(m, node) ==>
+               \at(m->full, Pre) == m->full; */
+    /*@ assert pfull_u3c: \forall hb_node_t *m; \separated(m, hb) && \separated(m, node) ==>
+               \forall integer j; 0 <= j < 64 ==> \at(m->child[j].node, Pre) == m->child[j].node; */
+    /*@ assert pfull_u3: pfull_unch{Pre,Here}(hb, node, node); */
     slots_unlink(node, ka, kb);
+    /*@ assert pfull_u: pfull_unch{Pre,Here}(hb, node, node); */
+    /*@ assert pfull_f: l > 0 ==> pfull_fr{Pre,Here}(hb, node, node, l - 1); */
+    /*@ assert pfull_k: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+               node->child[j].node == \at(node->child[j].node, Pre) &&
+               (BIT(node->full, (uint8_t)j) <==> BIT(\at(node->full, Pre), (uint8_t)j)); */
     return changed;
 }
 
@@ -3486,6 +3519,10 @@ static hb_frame_t frame_open(hb_node_t *node, unsigned l, size_t base, size_t a,
             up->pre[k], up->suf[k], up->max[k], up->gmax[k / 8];
     ensures up->pre[k] <= hb_span(l + 1) && up->suf[k] <= hb_span(l + 1) &&
             up->max[k] <= hb_span(l + 1);
+    // pfull: up's other slots keep their FULL bits (range_apply's pfull_nf
+    // of the frame above; its pointers are kept by the assigns).
+    ensures pfull_up: \forall integer j; 0 <= j < 64 && j != k ==>
+              (BIT(up->full, (uint8_t)j) <==> BIT(\old(up->full), (uint8_t)j));
 */
 static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, unsigned l,
                         bool set)
@@ -3497,6 +3534,7 @@ static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, 
     hb_runs_t r = f.k1 - f.k0 < INCR_SLOTS
                       ? node_runs_after(f.node, l + 1u, f.k0, f.k1, set, was)
                       : node_group_runs(f.node, l + 1u);
+    /*@ assert pfull_f0: up->full == \at(up->full, Pre); */
     return slot_update(hb, up, k, l + 1u, r);
 }
 
@@ -3855,6 +3893,9 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
     ensures free_set: set != 0 ==> end - (f.base + hb_slots_span(\result.k, l)) <= hb->num_free;
     ensures free_clear: set == 0 ==>
               hb->num_free + (end - (f.base + hb_slots_span(\result.k, l))) <= SIZE_MAX;
+    // pfull: the slots after the ones filled keep their FULL bits.
+    ensures pfull_bits: \forall integer j; \result.k <= j < 64 ==>
+              (BIT(f.node->full, (uint8_t)j) <==> BIT(\old(f.node->full), (uint8_t)j));
 */
 static inline hb_frame_t range_fill_step(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t end,
                                          bool set)
@@ -3943,6 +3984,8 @@ static inline bool range_slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, 
     requires first < end <= hb->num_entries;
     requires set != 0 ==> end - first <= hb->num_free;
     requires set == 0 ==> hb->num_free + (end - first) <= SIZE_MAX;
+    // pfull: no pointer slot is FULL; the subtrees of distinct slots apart.
+    requires pfull: pfull_nf(&hb->root, hb->height - 1) && pfull_sib(&hb->root, hb->height - 1);
     ensures HB_ALLOCATOR(hb) && HB_POOL_OK(hb);
     ensures hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries);
     ensures hb->num_spare_nodes <= \old(hb->num_spare_nodes) &&
@@ -4007,6 +4050,14 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
         loop invariant free: (set != 0 ==> end - pos <= hb->num_free) &&
                  (set == 0 ==> hb->num_free + (end - pos) <= SIZE_MAX);
         loop invariant cnt: hb->nodes >= d;
+        // pfull: the slots still to do of each frame (fr[d]: from fr[d].k;
+        // below it: after fr[i].k, whose subtree is the walk's) hold no FULL
+        // pointer slot, down to the leaves (range_fill_step's `flags`).
+        loop invariant pfull_nf: \forall integer i, j; 0 <= i <= d &&
+                 (i < d ? fr[i].k < j : fr[i].k <= j) && j <= fr[i].k1 &&
+                 fr[i].node->child[j].node != \null ==>
+                 !BIT(fr[i].node->full, (uint8_t)j) &&
+                 (i < hb->height - 1 ==> pfull_nf(fr[i].node->child[j].node, hb->height - 2 - i));
         loop assigns d, pos, fr[0 .. HBITMAP_MAX_HEIGHT - 1], hb->nodes, hb->leaves,
                      hb->num_free, hb->num_spare_nodes, hb->num_spare_leaves,
                      hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1],
@@ -4035,6 +4086,8 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
         if (a == s && b - s == SPAN(l)) {
             /* the slots covered whole: k up to the last one (only k1 may end past end) */
             /*@ ghost lemma_pstep_mul(fr[d].k1, l); */
+            /*@ assert pfull_flags: \forall integer j; fr[d].k <= j <= fr[d].k1 &&
+                       fr[d].node->child[j].node != \null ==> !BIT(fr[d].node->full, j); */
             fr[d] = range_fill_step(hb, fr[d], l, end, set);
             /*@ ghost lemma_pstep_mul(fr[d].k, l); */
             /*@ ghost pos = fr[d].base + (size_t)fr[d].k * SPAN(l); */

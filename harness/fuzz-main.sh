@@ -36,6 +36,12 @@ MAX_LEN=2048          # bytes per input: 64-op programs need ~600; merges and
 MAX_JOBS=1024         # --jobs bound (make's jobserver hangs near -j100000)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# A corpus merge runs without LeakSanitizer's check at exit: it judges
+# coverage, not bugs, and that check stops the world with a ptrace tracer; a
+# SIGTERM arriving meanwhile (a merge cut short by its deadline) left the
+# merge child spinning at 100% CPU forever, an orphan outside the run's
+# tree (seen at load 15: `-merge_inner=1` with its tracer, minutes later).
+MERGE_ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0
 command -v llvm-symbolizer-14 >/dev/null && export ASAN_SYMBOLIZER_PATH=${ASAN_SYMBOLIZER_PATH:-$(command -v llvm-symbolizer-14)}
 
 # Options (cmd_fuzz's defaults; parse_fuzz_opts sets them).
@@ -317,8 +323,8 @@ merge_into_corpus() {
   fi
   nfiles "$CORPUS/$t"; before=$N
   local rc=0
-  "${limit[@]}" "$(tbin "$LF" fuzz "$t")" -merge=1 -use_counters=0 -max_len="$MAX_LEN" \
-    "$CORPUS/$t" "$OUT/work/$t" >"$OUT/logs/$t.merge.log" 2>&1 || rc=$?
+  ASAN_OPTIONS=$MERGE_ASAN_OPTIONS "${limit[@]}" "$(tbin "$LF" fuzz "$t")" -merge=1 -use_counters=0 \
+    -max_len="$MAX_LEN" "$CORPUS/$t" "$OUT/work/$t" >"$OUT/logs/$t.merge.log" 2>&1 || rc=$?
   now
   local per=$(( (NOW - t0 - 2 * STARTUP_MS) * 1000 / (before + n) ))
   ((per > 10)) || per=10
@@ -417,11 +423,34 @@ watch() {
         [[ $line == *"$marker"* ]] && INITED=$NOW
       else partial+=$line; break; fi
     done
-    if ((NOW >= end)) || [[ -f $OUT/state/.stop ]]; then KILLED=1; kill -TERM "$PID" 2>/dev/null || true; break; fi
+    if ((NOW >= end)) || [[ -f $OUT/state/.stop ]]; then KILLED=1; end_pids 200 "$PID"; break; fi
     pause 0.05
   done
   exec {fd}<&-
   wait "$PID" 2>/dev/null || true
+}
+
+# end_pids TICKS PID...: SIGTERM to the PIDs, again every second to those
+# still alive, SIGKILL to those left after TICKS x 50 ms. One SIGTERM is not
+# enough: sent just after the fork, before the child has reset the slot's
+# trap and exec'd the fuzzer, it runs that trap's handler in the child and
+# is lost, and the fuzzer ran on to its -max_total_time (seen at load 15: a
+# stop that hung for 60 s). Sleeps without a process once cmd_fuzz has
+# opened SLEEP_FD (kill_tree, the EXIT trap, may run before).
+end_pids() {
+  local ticks=$1 i p alive pids; shift
+  pids="$*"
+  for ((i = 0; i < ticks; i++)); do
+    alive=""
+    for p in $pids; do kill -0 "$p" 2>/dev/null && alive+=" $p"; done
+    [[ -n $alive ]] || return 0
+    pids=$alive
+    # shellcheck disable=SC2086
+    ((i % 20)) || kill -TERM $pids 2>/dev/null || true
+    if [[ -n ${SLEEP_FD:-} ]]; then pause 0.05; else sleep 0.05; fi
+  done
+  # shellcheck disable=SC2086
+  kill -KILL $pids 2>/dev/null || true
 }
 
 # fuzz_once <target> <dest> <fuzz end> <slice end> <seeds...>: one fuzzer
@@ -709,31 +738,28 @@ on_signal() {
   fi
 }
 
-# kill_tree: SIGTERM to every process below this one, then SIGKILL to those
-# still there after 2 s (the EXIT trap of a fuzzing run, whatever ended it:
+# kill_tree: SIGTERM to every process below this one (end_pids: again after
+# 1 s), then SIGKILL to those still there after 2 s (the EXIT trap of a fuzzing run, whatever ended it:
 # the end, a second signal, an error). The tree is read from /proc in one
 # pass before any is signalled, so a child whose parent dies first is still
 # reached; it spans process groups (`timeout` runs a merge in a group of
 # its own, which Ctrl-C or `kill -- -PGID` does not reach) and grandchildren
 # (libFuzzer's -merge and -minimize_crash run their work in child processes).
+# It also takes the run's orphans: a process whose parent died first (a
+# merge child of a merge that `timeout` ended) is re-parented out of the
+# tree, but its command line still names OUT/work/ or OUT/crashes/.
 kill_tree() {
-  local pids p i
-  pids=$(ps -e -o pid= -o ppid= -o stat= 2>/dev/null | awk -v root="$$" '
-    $3 !~ /^Z/ { kids[$2] = kids[$2] " " $1 }
+  local pids
+  pids=$(ps -e -o pid= -o ppid= -o stat= -o args= 2>/dev/null | awk -v root="$$" -v out="$OUT/" '
+    $3 ~ /^Z/ { next }
+    { kids[$2] = kids[$2] " " $1
+      if ($1 != root && (index($0, out "work/") || index($0, out "crashes/"))) orphan[$1] = 1 }
     END { q[1] = root; n = 1; for (i = 1; i <= n; i++) { m = split(kids[q[i]], k, " ")
-            for (j = 1; j <= m; j++) { q[++n] = k[j]; print k[j] } } }') || true
+            for (j = 1; j <= m; j++) { q[++n] = k[j]; seen[k[j]] = 1; print k[j] } }
+          for (p in orphan) if (!(p in seen)) print p }') || true
   [[ -n $pids ]] || return 0
   # shellcheck disable=SC2086
-  kill -TERM $pids 2>/dev/null || true
-  for ((i = 0; i < 20; i++)); do
-    local alive=""
-    for p in $pids; do kill -0 "$p" 2>/dev/null && alive+=" $p"; done
-    [[ -n $alive ]] || return 0
-    pids=$alive
-    read -r -t 0.1 -u "${SLEEP_FD:-0}" _ 2>/dev/null || sleep 0.1
-  done
-  # shellcheck disable=SC2086
-  kill -KILL $pids 2>/dev/null || true
+  end_pids 40 $pids
 }
 
 cmd_fuzz() {
@@ -907,8 +933,9 @@ cmd_minimize() {
     mkdir -p "$tmp/keep" "$merged"
     find "$CORPUS/$t" -maxdepth 1 -type f ! -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$tmp/keep/" \;
     find "$CORPUS/$t" -maxdepth 1 -type f -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$merged/" \;
-    "$(tbin "$LF" fuzz "$t")" -merge=1 -use_counters=0 -max_len="$MAX_LEN" "$tmp/keep" "$merged" \
-      >"$OUT/minimize-$t.log" 2>&1 || die "merge of $t failed ($OUT/minimize-$t.log)"
+    ASAN_OPTIONS=$MERGE_ASAN_OPTIONS "$(tbin "$LF" fuzz "$t")" -merge=1 -use_counters=0 \
+      -max_len="$MAX_LEN" "$tmp/keep" "$merged" >"$OUT/minimize-$t.log" 2>&1 \
+      || die "merge of $t failed ($OUT/minimize-$t.log)"
     find "$CORPUS/$t" -maxdepth 1 -type f -regex '.*/[0-9a-f]\{40\}' -delete
     find "$tmp/keep" -type f -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$CORPUS/$t/" \;
     rm -rf "$tmp"

@@ -140,6 +140,24 @@ case_repro_missing() {
   no_installs "repro of a missing file"
 }
 
+# seed_corpus TARGET...: TMP/corpus/<target> holding the first three inputs
+# of corpus/<target>.
+seed_corpus() {
+  local t
+  for t in "$@"; do
+    mkdir -p "$TMP/corpus/$t"
+    ls "$ROOT/corpus/$t" | head -3 | while read -r f; do cp "$ROOT/corpus/$t/$f" "$TMP/corpus/$t/"; done
+  done
+}
+
+# no_process_left: checks, half a second after a run, that no process names
+# TMP (killing any that does, so that none outlives the test).
+no_process_left() {
+  sleep 0.5
+  if pgrep -f "$TMP/" >/dev/null; then fail "processes left: $(pgrep -af "$TMP/")"; pkill -KILL -f "$TMP/"
+  else ok "no process left"; fi
+}
+
 # fake_build: a prebuilt dir whose bitmap replayer and fuzzer are the mutants.
 fake_build() {
   [[ $MUTANT != - && -x $MUTANT && $MUTANT_FUZZ != - ]] || { echo "SKIP: no mutant binaries"; exit 77; }
@@ -190,19 +208,22 @@ case_repro_dir() {
 
 case_forever() {
   need_build
-  local t
-  mkdir -p "$TMP/corpus"
-  for t in bitmap pmm; do
-    mkdir -p "$TMP/corpus/$t"
-    ls "$ROOT/corpus/$t" | head -3 | while read -r f; do cp "$ROOT/corpus/$t/$f" "$TMP/corpus/$t/"; done
-  done
+  seed_corpus bitmap pmm
   local before after
   before=$(find "$TMP/corpus" -type f | wc -l)
   (cd "$TMP" && exec "$ROOT/fuzz.sh" --forever --interval 3 --targets "bitmap pmm" --prebuilt "$BUILD" \
      --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log" 2>&1) &
   local pid=$! rc tick=0
-  sleep 7
+  # SIGTERM once the first interval's summary is out and the second round
+  # has run a while, not after a fixed sleep: on a loaded machine the first
+  # round may be all corpus loading (seen at load 11-17: no round ended in
+  # 7 s, so one summary and nothing merged).
+  while ! grep -q '^Summary after' "$TMP/log" 2>/dev/null && kill -0 "$pid" 2>/dev/null && ((tick < 300)); do
+    sleep 0.1; tick=$((tick + 1))
+  done
+  sleep 2
   kill -TERM "$pid"
+  tick=0
   # A stop that hangs fails here with its log and process tree (under
   # ctest's 60 s timeout it would be killed with no output at all).
   while kill -0 "$pid" 2>/dev/null && ((tick < 350)); do sleep 0.1; tick=$((tick + 1)); done
@@ -225,14 +246,12 @@ case_forever() {
     || fail "no yield measured"
   grep -q "next round's shares" "$TMP/log" && ok "shares shown: $(grep -m1 "next round's shares" "$TMP/log")" \
     || fail "no shares shown"
-  sleep 0.5
-  if pgrep -f "$TMP/" >/dev/null; then fail "processes left: $(pgrep -af "$TMP/")"; else ok "no process left"; fi
+  no_process_left
 }
 
 case_forever_group() {
   need_build
-  mkdir -p "$TMP/corpus/bitmap"
-  ls "$ROOT/corpus/bitmap" | head -3 | while read -r f; do cp "$ROOT/corpus/bitmap/$f" "$TMP/corpus/bitmap/"; done
+  seed_corpus bitmap
   local before after rc
   before=$(find "$TMP/corpus" -type f | wc -l)
   (cd "$TMP" && exec timeout --preserve-status -s TERM 6 "$ROOT/fuzz.sh" --forever --targets bitmap \
@@ -244,17 +263,13 @@ case_forever_group() {
   grep -q 'stopped at once' "$TMP/log" && fail "one stop request taken for two" || ok "one stop request"
   grep -q '^Summary after' "$TMP/log" && ok "summary printed" || fail "no summary"
   ((after > before)) && ok "corpus merged: $before -> $after inputs" || fail "corpus not merged ($before -> $after)"
-  sleep 0.5
-  if pgrep -f "$TMP/" >/dev/null; then fail "processes left: $(pgrep -af "$TMP/")"; else ok "no process left"; fi
+  no_process_left
 }
 
 case_orphans() {
   need_build
   local t rc
-  for t in bitmap pmm; do
-    mkdir -p "$TMP/corpus/$t"
-    ls "$ROOT/corpus/$t" | head -3 | while read -r f; do cp "$ROOT/corpus/$t/$f" "$TMP/corpus/$t/"; done
-  done
+  seed_corpus bitmap pmm
   (cd "$TMP" && exec "$ROOT/fuzz.sh" --forever --interval 30 --targets "bitmap pmm" --prebuilt "$BUILD" \
      --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log" 2>&1) &
   local pid=$!
@@ -267,9 +282,7 @@ case_orphans() {
   wait "$pid"; rc=$?
   cat "$TMP/log"
   echo "exit $rc"
-  sleep 0.5
-  if pgrep -f "$TMP/" >/dev/null; then fail "processes left: $(pgrep -af "$TMP/")"; pkill -KILL -f "$TMP/"
-  else ok "no process left"; fi
+  no_process_left
 }
 
 case_time() {
@@ -295,6 +308,41 @@ case_time() {
   # a target named twice is fuzzed once (one slot, one row)
   [[ $(grep -cE "^bitmap +[0-9]" "$TMP/log") == 1 ]] && ok "bitmap named twice, one row" \
     || fail "bitmap named twice: $(grep -cE "^bitmap +[0-9]" "$TMP/log") rows"
+}
+
+# A fuzzer that loses its first SIGTERM (as one forked just before the stop
+# does: the signal runs the slot's trap in the child, then the exec drops
+# it) must still be stopped at its slice's end, by the repeated SIGTERM,
+# not run on to its -max_total_time (the slice plus 60 s). It also leaves
+# an orphan naming the run's work/ (re-parented out of the run's tree, as a
+# merge child whose merge was timed out): the run's end must take it too.
+case_lost_term() {
+  need_build
+  local real wrap=$TMP/lossy/fuzz_bitmap t0 t1
+  real=$(awk -F'\t' '$1 == "bitmap" { print $4 }' "$BUILD/fuzz-targets.txt")
+  [[ -x $real ]] || { echo "SKIP: no libFuzzer bitmap target"; exit 77; }
+  mkdir -p "$TMP/lossy"
+  seed_corpus bitmap
+  cat >"$wrap" <<WRAP
+#!/usr/bin/env bash
+( exec -a "$TMP/out/work/bitmap/orphan" sleep 300 & )
+"$real" "\$@" & child=\$! lost=0
+trap 'if ((lost)); then kill -TERM \$child; wait \$child; exit 0; fi; lost=1' TERM
+while kill -0 \$child 2>/dev/null; do wait \$child; done
+WRAP
+  chmod +x "$wrap"
+  awk -F'\t' -v OFS='\t' -v f="$wrap" '$1 == "bitmap" { $4 = f } { print }' \
+    "$BUILD/fuzz-targets.txt" >"$TMP/lossy/fuzz-targets.txt"
+  t0=$(date +%s)
+  (cd "$TMP" && exec timeout 90 "$ROOT/fuzz.sh" --time 4 --targets bitmap --prebuilt "$TMP/lossy" \
+     --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log" 2>&1)
+  local rc=$?
+  t1=$(date +%s)
+  cat "$TMP/log"
+  ((rc == 0)) && ok "exit 0" || fail "exit $rc"
+  ((t1 - t0 <= 30)) && ok "ended in $((t1 - t0)) s (--time 4)" || fail "ended in $((t1 - t0)) s (--time 4)"
+  grep -q '^Summary after' "$TMP/log" && ok "summary printed" || fail "no summary"
+  no_process_left
 }
 
 case_dedup() {

@@ -10,7 +10,6 @@
 
 #define HEAP_ARENA_BYTES (64u * 1024u)
 #define HEAP_LOW_WATER (16u * 1024u)
-#define HEAP_GROW_PAGES 16u
 /* Above this many pages an unmap flushes the whole TLB instead. */
 #define TLB_FLUSH_ALL_PAGES 64u
 
@@ -319,9 +318,9 @@ void mm_heap_refill(void)
     if (!kmm.ready || kmm.heap.free_bytes >= HEAP_LOW_WATER)
         return;
     uint64_t v;
-    if (vmm_alloc(&kmm.vmm, HEAP_GROW_PAGES, MM_KERNEL_RW, &v) != VMM_OK)
+    if (vmm_alloc(&kmm.vmm, MM_HEAP_GROW_PAGES, MM_KERNEL_RW, &v) != VMM_OK)
         return;
-    kheap_add(&kmm.heap, (void *)(uintptr_t)v, HEAP_GROW_PAGES * VMM_PAGE_SIZE);
+    kheap_add(&kmm.heap, (void *)(uintptr_t)v, MM_HEAP_GROW_PAGES * VMM_PAGE_SIZE);
     kmm.heap_grows++;
 }
 

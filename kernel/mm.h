@@ -40,6 +40,8 @@
 #define MM_BOOT_IDENTITY_LIMIT ((uint64_t)4 << 30)
 /* Attributes of the kernel's own data pages. */
 #define MM_KERNEL_RW (VMM_ATTR_KERNEL | VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE)
+/* Pages the kernel heap takes from the window (one ALLOC record) when it runs low. */
+#define MM_HEAP_GROW_PAGES 16u
 
 /* Linker symbols (kernel.ld): page-aligned segment bounds at link address. */
 extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
