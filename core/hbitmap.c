@@ -3063,6 +3063,8 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_hdr: HB_POOL_OK(hb);
       // pdesc: nothing changed (leaf_range_down's frame on this path)
       ensures pw_same: \forall hb_node_t *p; hb_node_same{Old, Here}(p);
+      // pstep (round 22): node's runs (leaf_range_down's on this path)
+      ensures pw_runs: HB_SLOTS_RUNS_OK(node, hb_span(l)) && HB_GROUPS_RUNS_OK(node, hb_span(l));
     behavior leaf:
       assumes node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) && l == 0;
       ensures \result != 0;
@@ -3570,6 +3572,115 @@ static inline bool path_update(hbitmap_t *hb, hb_node_t *parent, unsigned kp, hb
     return changed;
 }
 
+/* pstep (round 22): leaf_range_up's climb as one call (no branch in its
+ * caller): path_update when the child's runs changed (go), else nothing. */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && \valid(parent) && \valid(child);
+    requires 1 <= l < HBITMAP_MAX_HEIGHT && kp < 64 && kc < 64;
+    requires parent->child[kp].node != \null;
+    requires HB_SLOTS_RUNS_OK(child, hb_span(l - 1)) && HB_GROUPS_RUNS_OK(child, hb_span(l - 1));
+    requires HB_SLOTS_RUNS_OK(parent, hb_span(l)) && HB_GROUPS_RUNS_OK(parent, hb_span(l));
+    requires hb->nodes > 0;
+    requires \separated(parent, child);
+    requires \separated(parent, &hb->nodes, &hb->leaves) && \separated(child, &hb->nodes, &hb->leaves);
+    assigns hb->nodes, hb->leaves, parent->child[kp].node, parent->full, parent->pre[kp],
+            parent->suf[kp], parent->max[kp], parent->gmax[kp / 8],
+            child->gpre[0 .. 7], child->gsuf[0 .. 7], child->gmax[0 .. 7];
+    ensures runs: PDESC_RUNS(parent, l);
+    ensures cnt: hb->nodes >= \old(hb->nodes) - 1;
+    ensures hdr: PDESC_APART(parent, hb) && \separated(child, hb) ==> HB_ALLOCATOR(hb) &&
+              hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries);
+    ensures pool: PDESC_APART(parent, hb) && \separated(child, hb) ==>
+              \old(HB_POOL_OK(hb)) ==> HB_POOL_OK(hb) &&
+              hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
+              hb->num_spare_leaves == \old(hb->num_spare_leaves);
+    ensures frame: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
+              \separated(p, child) ==> hb_node_same{Old, Here}(p);
+*/
+static inline bool leaf_range_climb(hbitmap_t *hb, hb_node_t *parent, unsigned kp,
+                                    hb_node_t *child, unsigned kc, unsigned l, bool set, bool go)
+{
+    if (!go)
+        return false;
+    /*@ assert pstep_g: kp / 8 < 8; */
+    bool changed = path_update(hb, parent, kp, child, kc, l, set);
+    /* The frame, one part of hb_node_same a goal. */
+    /*@ assert pstep_fc: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
+               \separated(p, child) ==> pd_same_child{Pre, Here}(p); */
+    /*@ assert pstep_fr1: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
+               \separated(p, child) ==> \forall integer j; 0 <= j < 64 ==> p->pre[j] == \at(p->pre[j], Pre); */
+    /*@ assert pstep_fr2: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
+               \separated(p, child) ==> \forall integer j; 0 <= j < 64 ==> p->suf[j] == \at(p->suf[j], Pre); */
+    /*@ assert pstep_fr3: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
+               \separated(p, child) ==> \forall integer j; 0 <= j < 64 ==> p->max[j] == \at(p->max[j], Pre); */
+    /*@ assert pstep_fg1: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
+               \separated(p, child) ==> \forall integer g; 0 <= g < 8 ==> p->gpre[g] == \at(p->gpre[g], Pre); */
+    /*@ assert pstep_fg2: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
+               \separated(p, child) ==> \forall integer g; 0 <= g < 8 ==> p->gsuf[g] == \at(p->gsuf[g], Pre); */
+    /*@ assert pstep_fg3: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
+               \separated(p, child) ==> \forall integer g; 0 <= g < 8 ==> p->gmax[g] == \at(p->gmax[g], Pre); */
+    /*@ assert pstep_fr: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
+               \separated(p, child) ==> pd_same_runs{Pre, Here}(p); */
+    /*@ assert pstep_fg: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
+               \separated(p, child) ==> pd_same_groups{Pre, Here}(p); */
+    return changed;
+}
+
+/* pstep (round 22): leaf_range_below's leaf step (l == 0): leaf_slot_apply
+ * with first-order assigns and the facts the descent needs (hb's header,
+ * node's runs, the frame), each proved in this small context. */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && \valid(node) && hb->leaves > 0;
+    requires k < 64 && node->child[k].node != \null && \valid(node->child[k].leaf);
+    requires \separated(node->child[k].leaf, hb) && \separated(node->child[k].leaf, node);
+    requires PDESC_APART(node, hb);
+    requires a < b <= 4096;
+    requires \forall integer g; 0 <= g < 8 ==> node->child[k].leaf->gpre[g] <= 512 &&
+               node->child[k].leaf->gsuf[g] <= 512 && node->child[k].leaf->gmax[g] <= 512;
+    requires set != 0 ==> (b - a) - hb_leaf_same(node->child[k].leaf, a, b, 1) <= hb->num_free;
+    requires set == 0 ==>
+               hb->num_free + ((b - a) - hb_leaf_same(node->child[k].leaf, a, b, 0)) <= SIZE_MAX;
+    assigns hb->num_free, hb->nodes, hb->leaves, *node, *node->child[k].leaf;
+    ensures hdr: HB_ALLOCATOR(hb) && hb->height == \old(hb->height) &&
+              hb->num_entries == \old(hb->num_entries) &&
+              hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
+              hb->num_spare_leaves == \old(hb->num_spare_leaves);
+    ensures pool: \old(HB_POOL_OK(hb)) ==> HB_POOL_OK(hb);
+    ensures runs: \old(PDESC_RUNS(node, 0)) ==> PDESC_RUNS(node, 0);
+    ensures cnt: hb->nodes == \old(hb->nodes);
+    ensures frame: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
+              \separated(p, \old(node->child[k].leaf)) ==> hb_node_same{Old, Here}(p);
+*/
+static inline bool leaf_range_leaf(hbitmap_t *hb, hb_node_t *node, unsigned k, size_t a,
+                                   size_t b, bool set)
+{
+    /*@ assert pstep_g: k / 8 < 8 && a / 64 <= (b - 1) / 64 < 64 && a / 512 <= (b - 1) / 512 < 8; */
+    bool changed = leaf_slot_apply(hb, node, k, a, b, set);
+    /*@ assert pstep_ha: HB_ALLOCATOR(hb); */
+    /*@ assert pstep_hh: hb->height == \at(hb->height, Pre) &&
+               hb->num_entries == \at(hb->num_entries, Pre); */
+    /*@ assert pstep_hs: hb->num_spare_nodes == \at(hb->num_spare_nodes, Pre) &&
+               hb->num_spare_leaves == \at(hb->num_spare_leaves, Pre); */
+    /*@ assert pstep_sn: \forall integer i; 0 <= i < HBITMAP_SPARE_NODES ==>
+               hb->spare_node[i] == \at(hb->spare_node[i], Pre); */
+    /*@ assert pstep_sl: \forall integer i; 0 <= i < HBITMAP_SPARE_LEAVES ==>
+               hb->spare_leaf[i] == \at(hb->spare_leaf[i], Pre); */
+    /*@ assert pstep_rs: \forall integer j; 0 <= j < 64 && j != k ==>
+               node->pre[j] == \at(node->pre[j], Pre) && node->suf[j] == \at(node->suf[j], Pre) &&
+               node->max[j] == \at(node->max[j], Pre); */
+    /*@ assert pstep_gs: \forall integer g; 0 <= g < 8 && g != k / 8 ==>
+               node->gpre[g] == \at(node->gpre[g], Pre) && node->gsuf[g] == \at(node->gsuf[g], Pre) &&
+               node->gmax[g] == \at(node->gmax[g], Pre); */
+    /*@ assert pstep_gk: node->gpre[k / 8] == \at(node->gpre[k / 8], Pre) &&
+               node->gsuf[k / 8] == \at(node->gsuf[k / 8], Pre); */
+    /* The frame, one part of hb_node_same a goal. */
+    /*@ assert pstep_fc: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
+               \separated(p, \at(node->child[k].leaf, Pre)) ==> pd_same_child{Pre, Here}(p); */
+    /*@ assert pstep_fr: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
+               \separated(p, \at(node->child[k].leaf, Pre)) ==> pd_same_runs{Pre, Here}(p); */
+    /*@ assert pstep_fg: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
+               \separated(p, \at(node->child[k].leaf, Pre)) ==> pd_same_groups{Pre, Here}(p); */
+    return changed;
+}
+
 /* pdesc (round 21): leaf_range_apply's descent and climb, recursive, one
  * level a call, cut into steps each with its own contract (no path array:
  * each level's facts are one contract's, each goal sees one step):
@@ -3646,9 +3757,10 @@ static bool leaf_range_up(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l
     requires max: l > 0 ==> hb->nodes + (l - 1) <= HB_MAX_STORE + 8 && hb->leaves <= HB_MAX_STORE;
     requires free: set != 0 ==> end - first <= hb->num_free;
     requires set == 0 ==> hb->num_free + (end - first) <= SIZE_MAX;
-    decreases 4 * l + 1;
+    decreases 6 * l + 1;
     assigns PUPDATE_WRITES(hb);
-    ensures hdr: PDESC_HDR(hb);
+    ensures hdr0: l == 0 ==> PDESC_HDR(hb);
+    ensures hdr: l != 0 ==> PDESC_HDR(hb);
     ensures runs: PDESC_RUNS(node, l);
     ensures cnt0: l == 0 ==> hb->nodes == \old(hb->nodes);
     ensures cnt: l > 0 ==>
@@ -3663,9 +3775,7 @@ static inline bool leaf_range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, 
     if (l == 0) {
         /*@ assert first - s < 4096 && end - s <= 4096; */
         /*@ ghost lemma_hb_lw_same_pos(node->child[k].leaf, first - s, end - s, set); */
-        /*@ assert pdesc_g: k / 8 < 8 && (first - s) / 64 <= (end - s - 1) / 64 < 64 &&
-                   (first - s) / 512 <= (end - s - 1) / 512 < 8; */
-        bool changed = leaf_slot_apply(hb, node, k, first - s, end - s, set);
+        bool changed = leaf_range_leaf(hb, node, k, first - s, end - s, set);
         /*@ assert pdesc_l1: HB_ALLOCATOR(hb) && hb->height == \at(hb->height, Pre) &&
                    hb->num_entries == \at(hb->num_entries, Pre); */
         /*@ assert pdesc_l2: HB_POOL_OK(hb) &&
@@ -3683,6 +3793,54 @@ static inline bool leaf_range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, 
                hb->num_spare_nodes <= \at(hb->num_spare_nodes, Pre) &&
                hb->num_spare_leaves <= \at(hb->num_spare_leaves, Pre); */
     return changed;
+}
+
+/* pstep (round 22): leaf_range_down's second half as one call (its caller
+ * then sees one state after it): the leaf or the child when slot_enter
+ * readied slot k (go), else nothing. Each ensures names its case. */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && HB_POOL_OK(hb) && \valid(node);
+    requires lvl: l < hb->height <= HBITMAP_MAX_HEIGHT && k < 64;
+    requires pos: s <= first && first - s < hb_span(l) && s % 4096 == 0;
+    requires rng: first < end && first / 4096 == (end - 1) / 4096;
+    requires apart: PDESC_APART(node, hb) && (go ==> PW_NOT_SPARE(node, hb));
+    requires root: node == &hb->root || \separated(node, hb);
+    requires runs: PDESC_RUNS(node, l);
+    requires ptr: go ==> node->child[k].node != \null;
+    requires leaf: go ==> (l == 0 ==> \valid(node->child[k].leaf) && hb->leaves > 0 &&
+               \separated(node->child[k].leaf, hb) && \separated(node->child[k].leaf, node) &&
+               (\forall integer g; 0 <= g < 8 ==> node->child[k].leaf->gpre[g] <= 512 &&
+                  node->child[k].leaf->gsuf[g] <= 512 && node->child[k].leaf->gmax[g] <= 512));
+    requires child: go ==> (l > 0 ==> PW_CHILD_TREE(hb, node, k, l));
+    requires pool: go ==> (l > 0 ==> (l - 1 <= hb->num_spare_nodes && 1 <= hb->num_spare_leaves ||
+                    hb_nosplit(node->child[k].node, l - 1, s, first, end, set)) &&
+                   pleaf_pool_n(hb) && PW_POOL_L(hb));
+    requires sp: go ==> (l > 0 ==> PW_SPARES_APART(hb, node->child[k].node, l - 1));
+    requires cnt: go ==> (l > 0 ==> hb->nodes >= hb_nodes_from(node->child[k].node, l - 1, 0) + 1 &&
+                  hb->leaves >= hb_leaves_from(node->child[k].node, l - 1, 0));
+    requires max: go ==> (l > 0 ==> hb->nodes + (l - 1) <= HB_MAX_STORE + 8 && hb->leaves <= HB_MAX_STORE);
+    requires free: go ==> (set != 0 ==> end - first <= hb->num_free) &&
+                   (set == 0 ==> hb->num_free + (end - first) <= SIZE_MAX);
+    decreases 6 * l + 2;
+    assigns PUPDATE_WRITES(hb);
+    ensures hdr_g: go ==> PDESC_HDR(hb);
+    ensures hdr: !go ==> PDESC_HDR(hb);
+    ensures runs_g: go ==> PDESC_RUNS(node, l);
+    ensures runs: !go ==> PDESC_RUNS(node, l);
+    ensures cnt0: go && l == 0 ==> hb->nodes == \old(hb->nodes);
+    ensures cnt_g: go && l > 0 ==>
+              hb->nodes >= \old(hb->nodes - hb_nodes_from(node->child[k].node, l - 1, 0)) - 1;
+    ensures cnt: !go ==> hb->nodes == \old(hb->nodes);
+    ensures frame_g: go ==> PDESC_SAME(hb, \separated(p_, node) &&
+              (l == 0 ==> \separated(node->child[k].leaf, p_)) &&
+              (l > 0 ==> hb_sep_node(node->child[k].node, l - 1, p_) && PW_NOT_SPARE(p_, hb)));
+    ensures frame: !go ==> \forall hb_node_t *p; hb_node_same{Old, Here}(p);
+*/
+static inline bool leaf_range_go(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
+                                 size_t s, size_t first, size_t end, bool set, bool go)
+{
+    if (!go)
+        return false;
+    return leaf_range_below(hb, node, k, l, s, first, end, set);
 }
 
 /* The step at slot k of node (level l) not covered whole: slot_enter, then
@@ -3705,7 +3863,7 @@ static inline bool leaf_range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, 
     requires max: hb->nodes + l <= HB_MAX_STORE + 8 && hb->leaves <= HB_MAX_STORE;
     requires free: set != 0 ==> end - first <= hb->num_free;
     requires set == 0 ==> hb->num_free + (end - first) <= SIZE_MAX;
-    decreases 4 * l + 2;
+    decreases 6 * l + 3;
     assigns PUPDATE_WRITES(hb);
     ensures hdr: PDESC_HDR(hb);
     ensures runs: PDESC_RUNS(node, l);
@@ -3715,19 +3873,92 @@ static inline bool leaf_range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, 
 static inline bool leaf_range_down(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
                                    size_t s, size_t first, size_t end, bool set)
 {
-    if (!slot_enter(hb, node, k, l, set))
-        return false;
+    /*@ assert pstep_sn: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+               \separated(hb->spare_node[i], hb); */
+    /*@ assert pstep_sl: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
+               \separated(hb->spare_leaf[i], hb); */
+    bool go = slot_enter(hb, node, k, l, set);
     /*@ assert pdesc_sep: \forall hb_node_t *p; \at(hb_sep_node(node, l, p), Pre) ==>
                \separated(p, node); */
-    /*@ assert pdesc_nsp: l > 0 ==> \forall hb_node_t *p; \at(PW_NOT_SPARE(p, hb), Pre) ==>
+    /*@ assert pstep_k: go && l > 0 ==> pleaf_kept{Pre, Here}(hb); */
+    /*@ assert pstep_nsp: go && l > 0 ==> \forall hb_node_t *p; pleaf_nsp{Pre}(hb, p) ==>
+               pleaf_nsp(hb, p); */
+    /*@ assert pdesc_nsp: go && l > 0 ==> \forall hb_node_t *p; \at(PW_NOT_SPARE(p, hb), Pre) ==>
                PW_NOT_SPARE(p, hb); */
-    bool changed = leaf_range_below(hb, node, k, l, s, first, end, set);
+    /*@ assert pstep_f1: \forall hb_node_t *p; PDESC_APART(p, hb) &&
+               \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+               hb_node_same{Pre, Here}(p); */
+    /*@ assert pstep_f2: go ==> \forall hb_node_t *p; PDESC_APART(p, hb) &&
+               \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+               \separated(p, node) && (l == 0 ==> \separated(node->child[k].leaf, p)) &&
+               (l > 0 ==> hb_sep_node(node->child[k].node, l - 1, p) && PW_NOT_SPARE(p, hb)); */
+    bool changed = leaf_range_go(hb, node, k, l, s, first, end, set, go);
+    /*@ assert pstep_f3a: !go ==> \forall hb_node_t *p; PDESC_APART(p, hb) &&
+               \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+               hb_node_same{Pre, Here}(p); */
+    /*@ assert pstep_f3b: go ==> \forall hb_node_t *p; PDESC_APART(p, hb) &&
+               \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+               hb_node_same{Pre, Here}(p); */
+    /*@ assert pstep_f3: \forall hb_node_t *p; PDESC_APART(p, hb) &&
+               \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+               hb_node_same{Pre, Here}(p); */
     /*@ assert pdesc_d1: HB_ALLOCATOR(hb) && hb->height == \at(hb->height, Pre) &&
                hb->num_entries == \at(hb->num_entries, Pre); */
     /*@ assert pdesc_d2: HB_POOL_OK(hb) &&
                hb->num_spare_nodes <= \at(hb->num_spare_nodes, Pre) &&
                hb->num_spare_leaves <= \at(hb->num_spare_leaves, Pre); */
     return changed;
+}
+
+/* pstep (round 22): leaf_range_at's two cases as one call (its caller then
+ * sees one state after it): slot k covered whole (whole: leaf_range_fill)
+ * or in part (leaf_range_down). Each ensures names its case. */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && HB_POOL_OK(hb) && \valid(node);
+    requires lvl: l < hb->height <= HBITMAP_MAX_HEIGHT && k < 64;
+    requires apart: PDESC_APART(node, hb);
+    requires wfill: whole ==> (node->child[k].node != \null && l == 0 ==>
+               \valid_read(node->child[k].leaf) && hb->leaves > 0);
+    requires wtree: whole ==> (node->child[k].node != \null && l > 0 ==>
+               hb_tree(node->child[k].node, l - 1) &&
+               hb->nodes >= 1 + hb_nodes_from(node->child[k].node, l - 1, 0) &&
+               hb->leaves >= hb_leaves_from(node->child[k].node, l - 1, 0) &&
+               hb_nodes_from(node->child[k].node, l - 1, 0) + 1 <= hb_nodes_from(node, l, 0));
+    requires wruns: whole ==> PDESC_RUNS(node, l);
+    requires wfree: whole ==> (set != 0 ==> hb_span(l) <= hb->num_free) &&
+                    (set == 0 ==> hb->num_free + hb_span(l) <= SIZE_MAX);
+    requires wsep: whole ==> \forall hb_node_t *p; hb_sep_node(node, l, p) ==> \separated(p, node);
+    requires pos: !whole ==> s <= first && first - s < hb_span(l) && s % 4096 == 0;
+    requires rng: !whole ==> first < end && first / 4096 == (end - 1) / 4096;
+    requires part: !whole ==> !(first == s && end - s == hb_span(l));
+    requires tree: !whole ==> hb_tree(node, l) && hb_wtree(hb, node, l);
+    requires root: node == &hb->root || \separated(node, hb);
+    requires pool: !whole ==> (l <= hb->num_spare_nodes && 1 <= hb->num_spare_leaves ||
+                    (node->child[k].node == \null ? (BIT(node->full, (uint8_t)k) <==> set != 0) :
+                       (l == 0 || hb_nosplit(node->child[k].node, l - 1, s, first, end, set)))) &&
+                   pleaf_pool_n(hb) && PW_POOL_L(hb);
+    requires sp: !whole ==> PW_SPARES_APART(hb, node, l);
+    requires cnt: !whole ==> hb->nodes >= hb_nodes_from(node, l, 0) &&
+                  hb->leaves >= hb_leaves_from(node, l, 0);
+    requires max: !whole ==> hb->nodes + l <= HB_MAX_STORE + 8 && hb->leaves <= HB_MAX_STORE;
+    requires free: !whole ==> (set != 0 ==> end - first <= hb->num_free) &&
+                   (set == 0 ==> hb->num_free + (end - first) <= SIZE_MAX);
+    decreases 6 * l + 4;
+    assigns PUPDATE_WRITES(hb);
+    ensures hdr_w: whole ==> PDESC_HDR(hb);
+    ensures hdr: !whole ==> PDESC_HDR(hb);
+    ensures runs_w: whole ==> PDESC_RUNS(node, l);
+    ensures runs: !whole ==> PDESC_RUNS(node, l);
+    ensures cnt_w: whole ==> hb->nodes >= \old(hb->nodes - hb_nodes_from(node, l, 0));
+    ensures cnt: !whole ==> hb->nodes >= \old(hb->nodes - hb_nodes_from(node, l, 0));
+    ensures frame_w: whole ==> PDESC_SAME(hb, hb_sep_node(node, l, p_) && PW_NOT_SPARE(p_, hb));
+    ensures frame: !whole ==> PDESC_SAME(hb, hb_sep_node(node, l, p_) && PW_NOT_SPARE(p_, hb));
+*/
+static inline bool leaf_range_step(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
+                                   size_t s, size_t first, size_t end, bool set, bool whole)
+{
+    if (whole)
+        return leaf_range_fill(hb, node, k, l, set);
+    return leaf_range_down(hb, node, k, l, s, first, end, set);
 }
 
 /* leaf_range_apply's level l at node (first entry base): the slot k
@@ -3749,7 +3980,7 @@ static inline bool leaf_range_down(hbitmap_t *hb, hb_node_t *node, unsigned k, u
     requires max: hb->nodes + l <= HB_MAX_STORE + 8 && hb->leaves <= HB_MAX_STORE;
     requires free: set != 0 ==> end - first <= hb->num_free;
     requires set == 0 ==> hb->num_free + (end - first) <= SIZE_MAX;
-    decreases 4 * l + 3;
+    decreases 6 * l + 5;
     assigns PUPDATE_WRITES(hb);
     ensures hdr: PDESC_HDR(hb);
     ensures runs: PDESC_RUNS(node, l);
@@ -3767,13 +3998,11 @@ static bool leaf_range_at(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t bas
     /*@ ghost lemma_pdescent_align(base, k, l); */
     /*@ assert align: s % 4096 == 0; */
     /*@ ghost lemma_pwtree_unfold(node, l, base, first, end, set, k, s); */
-    if (first == s && end - s == SPAN(l)) {
-        /*@ ghost if (l > 0 && node->child[k].node != 0) lemma_pwtree_down(hb, node, k, l); */
-        /*@ ghost if (l == 0 && node->child[k].node != 0) lemma_pwtree_leaf(hb, node, k); */
-        /*@ assert pdesc_sep: \forall hb_node_t *p; hb_sep_node(node, l, p) ==> \separated(p, node); */
-        return leaf_range_fill(hb, node, k, l, set);
-    }
-    return leaf_range_down(hb, node, k, l, s, first, end, set);
+    bool whole = first == s && end - s == SPAN(l);
+    /*@ ghost if (whole && l > 0 && node->child[k].node != 0) lemma_pwtree_down(hb, node, k, l); */
+    /*@ ghost if (whole && l == 0 && node->child[k].node != 0) lemma_pwtree_leaf(hb, node, k); */
+    /*@ assert pdesc_sep: \forall hb_node_t *p; hb_sep_node(node, l, p) ==> \separated(p, node); */
+    return leaf_range_step(hb, node, k, l, s, first, end, set, whole);
 }
 
 /* The child's step: [first, end) applied below the child node in slot k of
@@ -3796,7 +4025,7 @@ static bool leaf_range_at(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t bas
     requires max: hb->nodes + (l - 1) <= HB_MAX_STORE + 8 && hb->leaves <= HB_MAX_STORE;
     requires free: set != 0 ==> end - first <= hb->num_free;
     requires set == 0 ==> hb->num_free + (end - first) <= SIZE_MAX;
-    decreases 4 * l;
+    decreases 6 * l;
     assigns PUPDATE_WRITES(hb);
     ensures hdr: PDESC_HDR(hb);
     ensures runs: PDESC_RUNS(node, l);
@@ -3809,19 +4038,12 @@ static bool leaf_range_up(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l
 {
     hb_node_t *c = node->child[k].node;
     /*@ assert pdesc_c: \separated(c, node) && \separated(c, hb) && \valid(c); */
-    if (!leaf_range_at(hb, c, l - 1u, s, first, end, set)) {
-        /*@ assert pdesc_f1: HB_ALLOCATOR(hb) && hb->height == \at(hb->height, Pre) &&
-                   hb->num_entries == \at(hb->num_entries, Pre); */
-        /*@ assert pdesc_f2: HB_POOL_OK(hb) &&
-                   hb->num_spare_nodes <= \at(hb->num_spare_nodes, Pre) &&
-                   hb->num_spare_leaves <= \at(hb->num_spare_leaves, Pre); */
-        return false;
-    }
+    bool go = leaf_range_at(hb, c, l - 1u, s, first, end, set);
     /*@ assert pdesc_same: hb_node_same{Pre, Here}(node); */
     /*@ assert pdesc_hb: \forall hb_node_t *p; \at(hb_sep_node(node->child[k].node, l - 1, p), Pre) ==>
                \separated(p, c); */
     /*@ assert pdesc_g: k / 8 < 8; */
-    bool changed = path_update(hb, node, k, c, SLOT_OF(first, s, l - 1u), l, set);
+    bool changed = leaf_range_climb(hb, node, k, c, SLOT_OF(first, s, l - 1u), l, set, go);
     /*@ assert pdesc_u1: HB_ALLOCATOR(hb) && hb->height == \at(hb->height, Pre) &&
                hb->num_entries == \at(hb->num_entries, Pre); */
     /*@ assert pdesc_u2: HB_POOL_OK(hb) &&
