@@ -3077,6 +3077,10 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
               hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
               hb->num_spare_leaves == \old(hb->num_spare_leaves);
       ensures pw_hdr: HB_POOL_OK(hb);
+      // pdesc: nothing changed (leaf_range_down's frame on this path)
+      ensures pw_same: \forall hb_node_t *p; hb_node_same{Old, Here}(p);
+      // pstep (round 22): node's runs (leaf_range_down's on this path)
+      ensures pw_runs: HB_SLOTS_RUNS_OK(node, hb_span(l)) && HB_GROUPS_RUNS_OK(node, hb_span(l));
     behavior leaf:
       assumes node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) && l == 0;
       ensures \result != 0;
@@ -3584,11 +3588,495 @@ static inline bool path_update(hbitmap_t *hb, hb_node_t *parent, unsigned kp, hb
     return changed;
 }
 
+/* pstep (round 22): leaf_range_up's climb as one call (no branch in its
+ * caller): path_update when the child's runs changed (go), else nothing. */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && \valid(parent) && \valid(child);
+    requires 1 <= l < HBITMAP_MAX_HEIGHT && kp < 64 && kc < 64;
+    requires parent->child[kp].node != \null;
+    requires HB_SLOTS_RUNS_OK(child, hb_span(l - 1)) && HB_GROUPS_RUNS_OK(child, hb_span(l - 1));
+    requires HB_SLOTS_RUNS_OK(parent, hb_span(l)) && HB_GROUPS_RUNS_OK(parent, hb_span(l));
+    requires hb->nodes > 0;
+    requires \separated(parent, child);
+    requires \separated(parent, &hb->nodes, &hb->leaves) && \separated(child, &hb->nodes, &hb->leaves);
+    assigns hb->nodes, hb->leaves, parent->child[kp].node, parent->full, parent->pre[kp],
+            parent->suf[kp], parent->max[kp], parent->gmax[kp / 8],
+            child->gpre[0 .. 7], child->gsuf[0 .. 7], child->gmax[0 .. 7];
+    ensures runs: PDESC_RUNS(parent, l);
+    ensures cnt: hb->nodes >= \old(hb->nodes) - 1;
+    ensures hdr: PDESC_APART(parent, hb) && \separated(child, hb) ==> HB_ALLOCATOR(hb) &&
+              hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries);
+    ensures pool: PDESC_APART(parent, hb) && \separated(child, hb) ==>
+              \old(HB_POOL_OK(hb)) ==> HB_POOL_OK(hb) &&
+              hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
+              hb->num_spare_leaves == \old(hb->num_spare_leaves);
+    ensures frame: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
+              \separated(p, child) ==> hb_node_same{Old, Here}(p);
+*/
+static inline bool leaf_range_climb(hbitmap_t *hb, hb_node_t *parent, unsigned kp,
+                                    hb_node_t *child, unsigned kc, unsigned l, bool set, bool go)
+{
+    if (!go)
+        return false;
+    /*@ assert pstep_g: kp / 8 < 8; */
+    bool changed = path_update(hb, parent, kp, child, kc, l, set);
+    /* The frame, one part of hb_node_same a goal. */
+    /*@ assert pstep_fc: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
+               \separated(p, child) ==> pd_same_child{Pre, Here}(p); */
+    /*@ assert pstep_fr1: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
+               \separated(p, child) ==> \forall integer j; 0 <= j < 64 ==> p->pre[j] == \at(p->pre[j], Pre); */
+    /*@ assert pstep_fr2: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
+               \separated(p, child) ==> \forall integer j; 0 <= j < 64 ==> p->suf[j] == \at(p->suf[j], Pre); */
+    /*@ assert pstep_fr3: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
+               \separated(p, child) ==> \forall integer j; 0 <= j < 64 ==> p->max[j] == \at(p->max[j], Pre); */
+    /*@ assert pstep_fg1: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
+               \separated(p, child) ==> \forall integer g; 0 <= g < 8 ==> p->gpre[g] == \at(p->gpre[g], Pre); */
+    /*@ assert pstep_fg2: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
+               \separated(p, child) ==> \forall integer g; 0 <= g < 8 ==> p->gsuf[g] == \at(p->gsuf[g], Pre); */
+    /*@ assert pstep_fg3: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
+               \separated(p, child) ==> \forall integer g; 0 <= g < 8 ==> p->gmax[g] == \at(p->gmax[g], Pre); */
+    /*@ assert pstep_fr: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
+               \separated(p, child) ==> pd_same_runs{Pre, Here}(p); */
+    /*@ assert pstep_fg: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
+               \separated(p, child) ==> pd_same_groups{Pre, Here}(p); */
+    return changed;
+}
+
+/* pstep (round 22): leaf_range_below's leaf step (l == 0): leaf_slot_apply
+ * with first-order assigns and the facts the descent needs (hb's header,
+ * node's runs, the frame), each proved in this small context. */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && \valid(node) && hb->leaves > 0;
+    requires k < 64 && node->child[k].node != \null && \valid(node->child[k].leaf);
+    requires \separated(node->child[k].leaf, hb) && \separated(node->child[k].leaf, node);
+    requires PDESC_APART(node, hb);
+    requires a < b <= 4096;
+    requires \forall integer g; 0 <= g < 8 ==> node->child[k].leaf->gpre[g] <= 512 &&
+               node->child[k].leaf->gsuf[g] <= 512 && node->child[k].leaf->gmax[g] <= 512;
+    requires set != 0 ==> (b - a) - hb_leaf_same(node->child[k].leaf, a, b, 1) <= hb->num_free;
+    requires set == 0 ==>
+               hb->num_free + ((b - a) - hb_leaf_same(node->child[k].leaf, a, b, 0)) <= SIZE_MAX;
+    assigns hb->num_free, hb->nodes, hb->leaves, *node, *node->child[k].leaf;
+    ensures hdr: HB_ALLOCATOR(hb) && hb->height == \old(hb->height) &&
+              hb->num_entries == \old(hb->num_entries) &&
+              hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
+              hb->num_spare_leaves == \old(hb->num_spare_leaves);
+    ensures pool: \old(HB_POOL_OK(hb)) ==> HB_POOL_OK(hb);
+    ensures runs: \old(PDESC_RUNS(node, 0)) ==> PDESC_RUNS(node, 0);
+    ensures cnt: hb->nodes == \old(hb->nodes);
+    ensures frame: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
+              \separated(p, \old(node->child[k].leaf)) ==> hb_node_same{Old, Here}(p);
+*/
+static inline bool leaf_range_leaf(hbitmap_t *hb, hb_node_t *node, unsigned k, size_t a,
+                                   size_t b, bool set)
+{
+    /*@ assert pstep_g: k / 8 < 8 && a / 64 <= (b - 1) / 64 < 64 && a / 512 <= (b - 1) / 512 < 8; */
+    bool changed = leaf_slot_apply(hb, node, k, a, b, set);
+    /*@ assert pstep_ha: HB_ALLOCATOR(hb); */
+    /*@ assert pstep_hh: hb->height == \at(hb->height, Pre) &&
+               hb->num_entries == \at(hb->num_entries, Pre); */
+    /*@ assert pstep_hs: hb->num_spare_nodes == \at(hb->num_spare_nodes, Pre) &&
+               hb->num_spare_leaves == \at(hb->num_spare_leaves, Pre); */
+    /*@ assert pstep_sn: \forall integer i; 0 <= i < HBITMAP_SPARE_NODES ==>
+               hb->spare_node[i] == \at(hb->spare_node[i], Pre); */
+    /*@ assert pstep_sl: \forall integer i; 0 <= i < HBITMAP_SPARE_LEAVES ==>
+               hb->spare_leaf[i] == \at(hb->spare_leaf[i], Pre); */
+    /*@ assert pstep_rs: \forall integer j; 0 <= j < 64 && j != k ==>
+               node->pre[j] == \at(node->pre[j], Pre) && node->suf[j] == \at(node->suf[j], Pre) &&
+               node->max[j] == \at(node->max[j], Pre); */
+    /*@ assert pstep_gs: \forall integer g; 0 <= g < 8 && g != k / 8 ==>
+               node->gpre[g] == \at(node->gpre[g], Pre) && node->gsuf[g] == \at(node->gsuf[g], Pre) &&
+               node->gmax[g] == \at(node->gmax[g], Pre); */
+    /*@ assert pstep_gk: node->gpre[k / 8] == \at(node->gpre[k / 8], Pre) &&
+               node->gsuf[k / 8] == \at(node->gsuf[k / 8], Pre); */
+    /* The frame, one part of hb_node_same a goal. */
+    /*@ assert pstep_fc: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
+               \separated(p, \at(node->child[k].leaf, Pre)) ==> pd_same_child{Pre, Here}(p); */
+    /*@ assert pstep_fr: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
+               \separated(p, \at(node->child[k].leaf, Pre)) ==> pd_same_runs{Pre, Here}(p); */
+    /*@ assert pstep_fg: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
+               \separated(p, \at(node->child[k].leaf, Pre)) ==> pd_same_groups{Pre, Here}(p); */
+    return changed;
+}
+
+/* pdesc (round 21): leaf_range_apply's descent and climb, recursive, one
+ * level a call, cut into steps each with its own contract (no path array:
+ * each level's facts are one contract's, each goal sees one step):
+ * leaf_range_at (the slot k holding [first, end) at node, level l) ->
+ * leaf_range_fill (slot k covered whole) or leaf_range_down (slot_enter)
+ * -> leaf_range_below (the leaf, l == 0, or) -> leaf_range_up (the child
+ * node: leaf_range_at one level down, then path_update). Each returns false
+ * when node's runs are what they were (the levels above need no update).
+ * PDESC_HDR / PDESC_RUNS / PDESC_SAME: proofs/hbitmap.acsl, "pdesc". */
+
+/* The fill step: slot k of node (level l) covered whole by the range. */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && HB_POOL_OK(hb) && \valid(node);
+    requires l < HBITMAP_MAX_HEIGHT && k < 64;
+    requires PDESC_APART(node, hb);
+    requires node->child[k].node != \null && l == 0 ==>
+               \valid_read(node->child[k].leaf) && hb->leaves > 0;
+    requires node->child[k].node != \null && l > 0 ==>
+               hb_tree(node->child[k].node, l - 1) &&
+               hb->nodes >= 1 + hb_nodes_from(node->child[k].node, l - 1, 0) &&
+               hb->leaves >= hb_leaves_from(node->child[k].node, l - 1, 0) &&
+               hb_nodes_from(node->child[k].node, l - 1, 0) + 1 <= hb_nodes_from(node, l, 0);
+    requires runs: PDESC_RUNS(node, l);
+    requires free: set != 0 ==> hb_span(l) <= hb->num_free;
+    requires set == 0 ==> hb->num_free + hb_span(l) <= SIZE_MAX;
+    assigns hb->nodes, hb->leaves, hb->num_free, node->child[k], node->full, node->pre[k],
+            node->suf[k], node->max[k], node->gmax[k / 8];
+    ensures hdr: PDESC_HDR(hb);
+    ensures runs: PDESC_RUNS(node, l);
+    ensures cnt: hb->nodes >= \old(hb->nodes - hb_nodes_from(node, l, 0));
+    ensures frame: PDESC_SAME(hb, \separated(p_, node));
+*/
+static inline bool leaf_range_fill(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
+                                   bool set)
+{
+    /*@ assert pdesc_g: k / 8 < 8; */
+    size_t n = slot_fill(hb, node, k, l, set);
+    free_count_update(hb, n, set);
+    /* The frame, one part of hb_node_same a goal. */
+    /*@ assert pdesc_fc: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) ==>
+               pd_same_child{Pre, Here}(p); */
+    /*@ assert pdesc_fr: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) ==>
+               pd_same_runs{Pre, Here}(p); */
+    /*@ assert pdesc_fg: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) ==>
+               pd_same_groups{Pre, Here}(p); */
+    return n != 0;
+}
+
+/* (leaf_range_up's contract: at its definition below.) */
+static bool leaf_range_up(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, size_t s,
+                          size_t first, size_t end, bool set);
+
+/* The leaf step (l == 0) or the child's (l > 0) of slot k of node, a
+ * pointer slot now (after slot_enter); [first, end) lies in slot k (first
+ * entry s), not covering it whole. */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && HB_POOL_OK(hb) && \valid(node);
+    requires lvl: l < hb->height <= HBITMAP_MAX_HEIGHT && k < 64;
+    requires pos: s <= first && first - s < hb_span(l) && s % 4096 == 0;
+    requires rng: first < end && first / 4096 == (end - 1) / 4096;
+    requires apart: PDESC_APART(node, hb) && PW_NOT_SPARE(node, hb);
+    requires root: node == &hb->root || \separated(node, hb);
+    requires runs: PDESC_RUNS(node, l);
+    requires node->child[k].node != \null;
+    requires leaf: l == 0 ==> \valid(node->child[k].leaf) && hb->leaves > 0 &&
+               \separated(node->child[k].leaf, hb) && \separated(node->child[k].leaf, node) &&
+               (\forall integer g; 0 <= g < 8 ==> node->child[k].leaf->gpre[g] <= 512 &&
+                  node->child[k].leaf->gsuf[g] <= 512 && node->child[k].leaf->gmax[g] <= 512);
+    requires child: l > 0 ==> PW_CHILD_TREE(hb, node, k, l);
+    requires pool: l > 0 ==> (l - 1 <= hb->num_spare_nodes && 1 <= hb->num_spare_leaves ||
+                    hb_nosplit(node->child[k].node, l - 1, s, first, end, set)) &&
+                   pleaf_pool_n(hb) && PW_POOL_L(hb);
+    requires sp: l > 0 ==> PW_SPARES_APART(hb, node->child[k].node, l - 1);
+    requires cnt: l > 0 ==> hb->nodes >= hb_nodes_from(node->child[k].node, l - 1, 0) + 1 &&
+                  hb->leaves >= hb_leaves_from(node->child[k].node, l - 1, 0);
+    requires max: l > 0 ==> hb->nodes + (l - 1) <= HB_MAX_STORE + 8 && hb->leaves <= HB_MAX_STORE;
+    requires free: set != 0 ==> end - first <= hb->num_free;
+    requires set == 0 ==> hb->num_free + (end - first) <= SIZE_MAX;
+    decreases 6 * l + 1;
+    assigns PUPDATE_WRITES(hb);
+    ensures hdr0: l == 0 ==> PDESC_HDR(hb);
+    ensures hdr: l != 0 ==> PDESC_HDR(hb);
+    ensures runs: PDESC_RUNS(node, l);
+    ensures cnt0: l == 0 ==> hb->nodes == \old(hb->nodes);
+    ensures cnt: l > 0 ==>
+              hb->nodes >= \old(hb->nodes - hb_nodes_from(node->child[k].node, l - 1, 0)) - 1;
+    ensures frame: PDESC_SAME(hb, \separated(p_, node) &&
+              (l == 0 ==> \separated(node->child[k].leaf, p_)) &&
+              (l > 0 ==> hb_sep_node(node->child[k].node, l - 1, p_) && PW_NOT_SPARE(p_, hb)));
+*/
+static inline bool leaf_range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
+                                    size_t s, size_t first, size_t end, bool set)
+{
+    if (l == 0) {
+        /*@ assert first - s < 4096 && end - s <= 4096; */
+        /*@ ghost lemma_hb_lw_same_pos(node->child[k].leaf, first - s, end - s, set); */
+        bool changed = leaf_range_leaf(hb, node, k, first - s, end - s, set);
+        /*@ assert pdesc_l1: HB_ALLOCATOR(hb) && hb->height == \at(hb->height, Pre) &&
+                   hb->num_entries == \at(hb->num_entries, Pre); */
+        /*@ assert pdesc_l2: HB_POOL_OK(hb) &&
+                   hb->num_spare_nodes == \at(hb->num_spare_nodes, Pre) &&
+                   hb->num_spare_leaves == \at(hb->num_spare_leaves, Pre); */
+        /*@ assert pdesc_l3: PDESC_RUNS(node, l); */
+        /*@ assert pdesc_l4: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
+                   \at(\separated(node->child[k].leaf, p), Pre) ==> hb_node_same{Pre, Here}(p); */
+        return changed;
+    }
+    bool changed = leaf_range_up(hb, node, k, l, s, first, end, set);
+    /*@ assert pdesc_b1: HB_ALLOCATOR(hb) && hb->height == \at(hb->height, Pre) &&
+               hb->num_entries == \at(hb->num_entries, Pre); */
+    /*@ assert pdesc_b2: HB_POOL_OK(hb) &&
+               hb->num_spare_nodes <= \at(hb->num_spare_nodes, Pre) &&
+               hb->num_spare_leaves <= \at(hb->num_spare_leaves, Pre); */
+    return changed;
+}
+
+/* pstep (round 22): leaf_range_down's second half as one call (its caller
+ * then sees one state after it): the leaf or the child when slot_enter
+ * readied slot k (go), else nothing. Each ensures names its case. */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && HB_POOL_OK(hb) && \valid(node);
+    requires lvl: l < hb->height <= HBITMAP_MAX_HEIGHT && k < 64;
+    requires pos: s <= first && first - s < hb_span(l) && s % 4096 == 0;
+    requires rng: first < end && first / 4096 == (end - 1) / 4096;
+    requires apart: PDESC_APART(node, hb) && (go ==> PW_NOT_SPARE(node, hb));
+    requires root: node == &hb->root || \separated(node, hb);
+    requires runs: PDESC_RUNS(node, l);
+    requires ptr: go ==> node->child[k].node != \null;
+    requires leaf: go ==> (l == 0 ==> \valid(node->child[k].leaf) && hb->leaves > 0 &&
+               \separated(node->child[k].leaf, hb) && \separated(node->child[k].leaf, node) &&
+               (\forall integer g; 0 <= g < 8 ==> node->child[k].leaf->gpre[g] <= 512 &&
+                  node->child[k].leaf->gsuf[g] <= 512 && node->child[k].leaf->gmax[g] <= 512));
+    requires child: go ==> (l > 0 ==> PW_CHILD_TREE(hb, node, k, l));
+    requires pool: go ==> (l > 0 ==> (l - 1 <= hb->num_spare_nodes && 1 <= hb->num_spare_leaves ||
+                    hb_nosplit(node->child[k].node, l - 1, s, first, end, set)) &&
+                   pleaf_pool_n(hb) && PW_POOL_L(hb));
+    requires sp: go ==> (l > 0 ==> PW_SPARES_APART(hb, node->child[k].node, l - 1));
+    requires cnt: go ==> (l > 0 ==> hb->nodes >= hb_nodes_from(node->child[k].node, l - 1, 0) + 1 &&
+                  hb->leaves >= hb_leaves_from(node->child[k].node, l - 1, 0));
+    requires max: go ==> (l > 0 ==> hb->nodes + (l - 1) <= HB_MAX_STORE + 8 && hb->leaves <= HB_MAX_STORE);
+    requires free: go ==> (set != 0 ==> end - first <= hb->num_free) &&
+                   (set == 0 ==> hb->num_free + (end - first) <= SIZE_MAX);
+    decreases 6 * l + 2;
+    assigns PUPDATE_WRITES(hb);
+    ensures hdr_g: go ==> PDESC_HDR(hb);
+    ensures hdr: !go ==> PDESC_HDR(hb);
+    ensures runs_g: go ==> PDESC_RUNS(node, l);
+    ensures runs: !go ==> PDESC_RUNS(node, l);
+    ensures cnt0: go && l == 0 ==> hb->nodes == \old(hb->nodes);
+    ensures cnt_g: go && l > 0 ==>
+              hb->nodes >= \old(hb->nodes - hb_nodes_from(node->child[k].node, l - 1, 0)) - 1;
+    ensures cnt: !go ==> hb->nodes == \old(hb->nodes);
+    ensures frame_g: go ==> PDESC_SAME(hb, \separated(p_, node) &&
+              (l == 0 ==> \separated(node->child[k].leaf, p_)) &&
+              (l > 0 ==> hb_sep_node(node->child[k].node, l - 1, p_) && PW_NOT_SPARE(p_, hb)));
+    ensures frame: !go ==> \forall hb_node_t *p; hb_node_same{Old, Here}(p);
+*/
+static inline bool leaf_range_go(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
+                                 size_t s, size_t first, size_t end, bool set, bool go)
+{
+    if (!go)
+        return false;
+    return leaf_range_below(hb, node, k, l, s, first, end, set);
+}
+
+/* The step at slot k of node (level l) not covered whole: slot_enter, then
+ * the leaf or the child. */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && HB_POOL_OK(hb) && \valid(node);
+    requires lvl: l < hb->height <= HBITMAP_MAX_HEIGHT && k < 64;
+    requires pos: s <= first && first - s < hb_span(l) && s % 4096 == 0;
+    requires rng: first < end && first / 4096 == (end - 1) / 4096;
+    requires part: !(first == s && end - s == hb_span(l));
+    requires tree: hb_tree(node, l) && hb_wtree(hb, node, l);
+    requires apart: PDESC_APART(node, hb);
+    requires root: node == &hb->root || \separated(node, hb);
+    requires pool: (l <= hb->num_spare_nodes && 1 <= hb->num_spare_leaves ||
+                    (node->child[k].node == \null ? (BIT(node->full, (uint8_t)k) <==> set != 0) :
+                       (l == 0 || hb_nosplit(node->child[k].node, l - 1, s, first, end, set)))) &&
+                   pleaf_pool_n(hb) && PW_POOL_L(hb);
+    requires sp: PW_SPARES_APART(hb, node, l);
+    requires cnt: hb->nodes >= hb_nodes_from(node, l, 0) &&
+                  hb->leaves >= hb_leaves_from(node, l, 0);
+    requires max: hb->nodes + l <= HB_MAX_STORE + 8 && hb->leaves <= HB_MAX_STORE;
+    requires free: set != 0 ==> end - first <= hb->num_free;
+    requires set == 0 ==> hb->num_free + (end - first) <= SIZE_MAX;
+    decreases 6 * l + 3;
+    assigns PUPDATE_WRITES(hb);
+    ensures hdr: PDESC_HDR(hb);
+    ensures runs: PDESC_RUNS(node, l);
+    ensures cnt: hb->nodes >= \old(hb->nodes - hb_nodes_from(node, l, 0));
+    ensures frame: PDESC_SAME(hb, hb_sep_node(node, l, p_) && PW_NOT_SPARE(p_, hb));
+*/
+static inline bool leaf_range_down(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
+                                   size_t s, size_t first, size_t end, bool set)
+{
+    /*@ assert pstep_sn: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+               \separated(hb->spare_node[i], hb); */
+    /*@ assert pstep_sl: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
+               \separated(hb->spare_leaf[i], hb); */
+    bool go = slot_enter(hb, node, k, l, set);
+    /*@ assert pdesc_sep: \forall hb_node_t *p; \at(hb_sep_node(node, l, p), Pre) ==>
+               \separated(p, node); */
+    /*@ assert pstep_k: go && l > 0 ==> pleaf_kept{Pre, Here}(hb); */
+    /*@ assert pstep_nsp: go && l > 0 ==> \forall hb_node_t *p; pleaf_nsp{Pre}(hb, p) ==>
+               pleaf_nsp(hb, p); */
+    /*@ assert pdesc_nsp: go && l > 0 ==> \forall hb_node_t *p; \at(PW_NOT_SPARE(p, hb), Pre) ==>
+               PW_NOT_SPARE(p, hb); */
+    /*@ assert pstep_f1: \forall hb_node_t *p; PDESC_APART(p, hb) &&
+               \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+               hb_node_same{Pre, Here}(p); */
+    /*@ assert pstep_f2: go ==> \forall hb_node_t *p; PDESC_APART(p, hb) &&
+               \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+               \separated(p, node) && (l == 0 ==> \separated(node->child[k].leaf, p)) &&
+               (l > 0 ==> hb_sep_node(node->child[k].node, l - 1, p) && PW_NOT_SPARE(p, hb)); */
+    bool changed = leaf_range_go(hb, node, k, l, s, first, end, set, go);
+    /*@ assert pstep_f3a: !go ==> \forall hb_node_t *p; PDESC_APART(p, hb) &&
+               \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+               hb_node_same{Pre, Here}(p); */
+    /*@ assert pstep_f3b: go ==> \forall hb_node_t *p; PDESC_APART(p, hb) &&
+               \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+               hb_node_same{Pre, Here}(p); */
+    /*@ assert pstep_f3: \forall hb_node_t *p; PDESC_APART(p, hb) &&
+               \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+               hb_node_same{Pre, Here}(p); */
+    /*@ assert pdesc_d1: HB_ALLOCATOR(hb) && hb->height == \at(hb->height, Pre) &&
+               hb->num_entries == \at(hb->num_entries, Pre); */
+    /*@ assert pdesc_d2: HB_POOL_OK(hb) &&
+               hb->num_spare_nodes <= \at(hb->num_spare_nodes, Pre) &&
+               hb->num_spare_leaves <= \at(hb->num_spare_leaves, Pre); */
+    return changed;
+}
+
+/* pstep (round 22): leaf_range_at's two cases as one call (its caller then
+ * sees one state after it): slot k covered whole (whole: leaf_range_fill)
+ * or in part (leaf_range_down). Each ensures names its case. */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && HB_POOL_OK(hb) && \valid(node);
+    requires lvl: l < hb->height <= HBITMAP_MAX_HEIGHT && k < 64;
+    requires apart: PDESC_APART(node, hb);
+    requires wfill: whole ==> (node->child[k].node != \null && l == 0 ==>
+               \valid_read(node->child[k].leaf) && hb->leaves > 0);
+    requires wtree: whole ==> (node->child[k].node != \null && l > 0 ==>
+               hb_tree(node->child[k].node, l - 1) &&
+               hb->nodes >= 1 + hb_nodes_from(node->child[k].node, l - 1, 0) &&
+               hb->leaves >= hb_leaves_from(node->child[k].node, l - 1, 0) &&
+               hb_nodes_from(node->child[k].node, l - 1, 0) + 1 <= hb_nodes_from(node, l, 0));
+    requires wruns: whole ==> PDESC_RUNS(node, l);
+    requires wfree: whole ==> (set != 0 ==> hb_span(l) <= hb->num_free) &&
+                    (set == 0 ==> hb->num_free + hb_span(l) <= SIZE_MAX);
+    requires wsep: whole ==> \forall hb_node_t *p; hb_sep_node(node, l, p) ==> \separated(p, node);
+    requires pos: !whole ==> s <= first && first - s < hb_span(l) && s % 4096 == 0;
+    requires rng: !whole ==> first < end && first / 4096 == (end - 1) / 4096;
+    requires part: !whole ==> !(first == s && end - s == hb_span(l));
+    requires tree: !whole ==> hb_tree(node, l) && hb_wtree(hb, node, l);
+    requires root: node == &hb->root || \separated(node, hb);
+    requires pool: !whole ==> (l <= hb->num_spare_nodes && 1 <= hb->num_spare_leaves ||
+                    (node->child[k].node == \null ? (BIT(node->full, (uint8_t)k) <==> set != 0) :
+                       (l == 0 || hb_nosplit(node->child[k].node, l - 1, s, first, end, set)))) &&
+                   pleaf_pool_n(hb) && PW_POOL_L(hb);
+    requires sp: !whole ==> PW_SPARES_APART(hb, node, l);
+    requires cnt: !whole ==> hb->nodes >= hb_nodes_from(node, l, 0) &&
+                  hb->leaves >= hb_leaves_from(node, l, 0);
+    requires max: !whole ==> hb->nodes + l <= HB_MAX_STORE + 8 && hb->leaves <= HB_MAX_STORE;
+    requires free: !whole ==> (set != 0 ==> end - first <= hb->num_free) &&
+                   (set == 0 ==> hb->num_free + (end - first) <= SIZE_MAX);
+    decreases 6 * l + 4;
+    assigns PUPDATE_WRITES(hb);
+    ensures hdr_w: whole ==> PDESC_HDR(hb);
+    ensures hdr: !whole ==> PDESC_HDR(hb);
+    ensures runs_w: whole ==> PDESC_RUNS(node, l);
+    ensures runs: !whole ==> PDESC_RUNS(node, l);
+    ensures cnt_w: whole ==> hb->nodes >= \old(hb->nodes - hb_nodes_from(node, l, 0));
+    ensures cnt: !whole ==> hb->nodes >= \old(hb->nodes - hb_nodes_from(node, l, 0));
+    ensures frame_w: whole ==> PDESC_SAME(hb, hb_sep_node(node, l, p_) && PW_NOT_SPARE(p_, hb));
+    ensures frame: !whole ==> PDESC_SAME(hb, hb_sep_node(node, l, p_) && PW_NOT_SPARE(p_, hb));
+*/
+static inline bool leaf_range_step(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
+                                   size_t s, size_t first, size_t end, bool set, bool whole)
+{
+    if (whole)
+        return leaf_range_fill(hb, node, k, l, set);
+    return leaf_range_down(hb, node, k, l, s, first, end, set);
+}
+
+/* leaf_range_apply's level l at node (first entry base): the slot k
+ * holding [first, end) is filled when the range covers it whole, else
+ * readied and the range applied below it. */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && HB_POOL_OK(hb) && \valid(node);
+    requires lvl: l < hb->height <= HBITMAP_MAX_HEIGHT;
+    requires pos: base <= first && first - base < hb_span(l + 1) && base % 4096 == 0;
+    requires rng: first < end && first / 4096 == (end - 1) / 4096;
+    requires tree: hb_tree(node, l) && hb_wtree(hb, node, l);
+    requires apart: PDESC_APART(node, hb);
+    requires root: node == &hb->root || \separated(node, hb);
+    requires pool: (l <= hb->num_spare_nodes && 1 <= hb->num_spare_leaves ||
+                    hb_nosplit(node, l, base, first, end, set)) &&
+                   pleaf_pool_n(hb) && PW_POOL_L(hb);
+    requires sp: PW_SPARES_APART(hb, node, l);
+    requires cnt: hb->nodes >= hb_nodes_from(node, l, 0) &&
+                  hb->leaves >= hb_leaves_from(node, l, 0);
+    requires max: hb->nodes + l <= HB_MAX_STORE + 8 && hb->leaves <= HB_MAX_STORE;
+    requires free: set != 0 ==> end - first <= hb->num_free;
+    requires set == 0 ==> hb->num_free + (end - first) <= SIZE_MAX;
+    decreases 6 * l + 5;
+    assigns PUPDATE_WRITES(hb);
+    ensures hdr: PDESC_HDR(hb);
+    ensures runs: PDESC_RUNS(node, l);
+    ensures cnt: hb->nodes >= \old(hb->nodes - hb_nodes_from(node, l, 0));
+    ensures frame: PDESC_SAME(hb, hb_sep_node(node, l, p_) && PW_NOT_SPARE(p_, hb));
+*/
+static bool leaf_range_at(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t base, size_t first,
+                          size_t end, bool set)
+{
+    unsigned k = SLOT_OF(first, base, l);
+    /*@ assert k == (first - base) / hb_span(l) && k < 64; */
+    size_t s = base + span_mul(k, l);
+    /*@ assert s <= first < s + hb_span(l); */
+    /*@ assert s == hb_slot_at(base, k, l); */
+    /*@ ghost lemma_pdescent_align(base, k, l); */
+    /*@ assert align: s % 4096 == 0; */
+    /*@ ghost lemma_pwtree_unfold(node, l, base, first, end, set, k, s); */
+    bool whole = first == s && end - s == SPAN(l);
+    /*@ ghost if (whole && l > 0 && node->child[k].node != 0) lemma_pwtree_down(hb, node, k, l); */
+    /*@ ghost if (whole && l == 0 && node->child[k].node != 0) lemma_pwtree_leaf(hb, node, k); */
+    /*@ assert pdesc_sep: \forall hb_node_t *p; hb_sep_node(node, l, p) ==> \separated(p, node); */
+    return leaf_range_step(hb, node, k, l, s, first, end, set, whole);
+}
+
+/* The child's step: [first, end) applied below the child node in slot k of
+ * node (leaf_range_at, one level down), then the child's new runs stored
+ * as slot k's summary (path_update) when they changed. */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && HB_POOL_OK(hb) && \valid(node);
+    requires lvl: 0 < l < hb->height <= HBITMAP_MAX_HEIGHT && k < 64;
+    requires pos: s <= first && first - s < hb_span(l) && s % 4096 == 0;
+    requires rng: first < end && first / 4096 == (end - 1) / 4096;
+    requires apart: PDESC_APART(node, hb) && PW_NOT_SPARE(node, hb);
+    requires root: node == &hb->root || \separated(node, hb);
+    requires runs: PDESC_RUNS(node, l);
+    requires child: PW_CHILD_TREE(hb, node, k, l);
+    requires pool: (l - 1 <= hb->num_spare_nodes && 1 <= hb->num_spare_leaves ||
+                    hb_nosplit(node->child[k].node, l - 1, s, first, end, set)) &&
+                   pleaf_pool_n(hb) && PW_POOL_L(hb);
+    requires sp: PW_SPARES_APART(hb, node->child[k].node, l - 1);
+    requires cnt: hb->nodes >= hb_nodes_from(node->child[k].node, l - 1, 0) + 1 &&
+                  hb->leaves >= hb_leaves_from(node->child[k].node, l - 1, 0);
+    requires max: hb->nodes + (l - 1) <= HB_MAX_STORE + 8 && hb->leaves <= HB_MAX_STORE;
+    requires free: set != 0 ==> end - first <= hb->num_free;
+    requires set == 0 ==> hb->num_free + (end - first) <= SIZE_MAX;
+    decreases 6 * l;
+    assigns PUPDATE_WRITES(hb);
+    ensures hdr: PDESC_HDR(hb);
+    ensures runs: PDESC_RUNS(node, l);
+    ensures cnt: hb->nodes >= \old(hb->nodes - hb_nodes_from(node->child[k].node, l - 1, 0)) - 1;
+    ensures frame: PDESC_SAME(hb, \separated(p_, node) &&
+              hb_sep_node(node->child[k].node, l - 1, p_) && PW_NOT_SPARE(p_, hb));
+*/
+static bool leaf_range_up(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, size_t s,
+                          size_t first, size_t end, bool set)
+{
+    hb_node_t *c = node->child[k].node;
+    /*@ assert pdesc_c: \separated(c, node) && \separated(c, hb) && \valid(c); */
+    bool go = leaf_range_at(hb, c, l - 1u, s, first, end, set);
+    /*@ assert pdesc_same: hb_node_same{Pre, Here}(node); */
+    /*@ assert pdesc_hb: \forall hb_node_t *p; \at(hb_sep_node(node->child[k].node, l - 1, p), Pre) ==>
+               \separated(p, c); */
+    /*@ assert pdesc_g: k / 8 < 8; */
+    bool changed = leaf_range_climb(hb, node, k, c, SLOT_OF(first, s, l - 1u), l, set, go);
+    /*@ assert pdesc_u1: HB_ALLOCATOR(hb) && hb->height == \at(hb->height, Pre) &&
+               hb->num_entries == \at(hb->num_entries, Pre); */
+    /*@ assert pdesc_u2: HB_POOL_OK(hb) &&
+               hb->num_spare_nodes <= \at(hb->num_spare_nodes, Pre) &&
+               hb->num_spare_leaves <= \at(hb->num_spare_leaves, Pre); */
+    /*@ assert pdesc_u4: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
+               \at(hb_sep_node(node->child[k].node, l - 1, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+               hb_node_same{Pre, Here}(p); */
+    return changed;
+}
+
 /* Sets (set) or clears [first, end), which lies in one leaf's span, using
  * the pool for splits: one descent to the slot holding it, then a climb
  * that updates each node's summary from its one changed slot, stopping at
- * the first summary that did not change. What range_apply's walk does for
- * such a range, without its frames (most updates are of this kind). */
+ * the first summary that did not change (leaf_range_at and its steps).
+ * What range_apply's walk does for such a range, without its frames (most
+ * updates are of this kind). */
 /*@ requires \valid(hb) && HB_ALLOCATOR(hb) && HB_READABLE(hb) && HB_POOL_OK(hb);
     requires hb_wtree(hb, &hb->root, hb->height - 1);
     requires HB_POOL_SPARES(hb) && HB_POOL_APART(hb);
@@ -3600,6 +4088,7 @@ static inline bool path_update(hbitmap_t *hb, hb_node_t *parent, unsigned kp, hb
     requires first < end <= hb->num_entries && first / 4096 == (end - 1) / 4096;
     requires set != 0 ==> end - first <= hb->num_free;
     requires set == 0 ==> hb->num_free + (end - first) <= SIZE_MAX;
+    assigns PUPDATE_WRITES(hb);
     ensures \valid(hb);
     ensures HB_ALLOCATOR(hb) && HB_POOL_OK(hb);
     ensures hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries);
@@ -3608,106 +4097,9 @@ static inline bool path_update(hbitmap_t *hb, hb_node_t *parent, unsigned kp, hb
 */
 static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
 {
-    hb_node_t *path[HBITMAP_MAX_HEIGHT];
-    unsigned slot[HBITMAP_MAX_HEIGHT];
-    hb_node_t *node = &hb->root;
-    size_t base = 0;
-    unsigned d = 0;
-    bool changed;
-    /*@ loop invariant lvl: 0 <= l < hb->height && d == hb->height - 1 - l;
-        loop invariant pos: base <= first < base + 64 * hb_span(l) && base % 4096 == 0;
-        loop invariant hdr: HB_ALLOCATOR(hb) && HB_POOL_OK(hb) &&
-                            hb->height == \at(hb->height, Pre) &&
-                            hb->num_entries == \at(hb->num_entries, Pre) &&
-                            hb->num_free == \at(hb->num_free, Pre) &&
-                            hb->num_spare_nodes <= \at(hb->num_spare_nodes, Pre) &&
-                            hb->num_spare_leaves <= \at(hb->num_spare_leaves, Pre);
-        loop invariant tree: hb_tree(node, l) && hb_wtree(hb, node, l);
-        loop invariant root: (d == 0 ==> node == &hb->root) && (d > 0 ==> \separated(node, hb));
-        loop invariant anc: \forall integer i; 0 <= i < d ==> hb_sep_node(node, l, path[i]);
-        loop invariant pool: (l <= hb->num_spare_nodes && 1 <= hb->num_spare_leaves ||
-                              hb_nosplit(node, l, base, first, end, set)) && pleaf_pool_n(hb) && PW_POOL_L(hb);
-        loop invariant sp: PW_SPARES_APART(hb, node, l);
-        loop invariant path: \forall integer i; 0 <= i < d ==> \valid(path[i]) && slot[i] < 64 &&
-                               HB_SLOTS_RUNS_OK(path[i], hb_span(hb->height - 1 - i)) &&
-                               HB_GROUPS_RUNS_OK(path[i], hb_span(hb->height - 1 - i));
-        loop invariant link: \forall integer i; 0 <= i < d ==>
-                               path[i]->child[slot[i]].node == (i + 1 < d ? path[i + 1] : node);
-        loop invariant p0: d > 0 ==> path[0] == &hb->root;
-        loop invariant psep: \forall integer i; 1 <= i < d ==> \separated(path[i], hb);
-        loop invariant pp: \forall integer i, j; 0 <= i < j < d ==> \separated(path[i], path[j]);
-        loop invariant psp: \forall integer i; 0 <= i < d ==> pleaf_nsp(hb, path[i]);
-        loop invariant cnt: hb->nodes >= hb_nodes_from(node, l, 0) + d &&
-                            hb->leaves >= hb_leaves_from(node, l, 0);
-        loop invariant max: hb->nodes <= HB_MAX_STORE + d && hb->leaves <= HB_MAX_STORE;
-        loop assigns l, node, base, d, path[0 .. HBITMAP_MAX_HEIGHT - 1],
-                     slot[0 .. HBITMAP_MAX_HEIGHT - 1], hb->nodes, hb->leaves,
-                     hb->num_spare_nodes, hb->num_spare_leaves,
-                     hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1],
-                     hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1],
-                     PLEAF_SPN(hb), PLEAF_SPL(hb), PLEAF_PATH8(path), *node;
-        loop variant l;
-    */
-    for (unsigned l = hb->height - 1u;; l--) {
-        unsigned k = SLOT_OF(first, base, l);
-        /*@ assert k == (first - base) / hb_span(l) && k < 64; */
-        size_t s = base + span_mul(k, l);
-        /*@ assert s <= first < s + hb_span(l); */
-        /*@ assert s == hb_slot_at(base, k, l); */
-        /*@ ghost lemma_pdescent_align(base, k, l); */
-        /*@ assert align: s % 4096 == 0; */
-        /*@ ghost lemma_pwtree_unfold(node, l, base, first, end, set, k, s); */
-        /*@ ghost lemma_hb_lw_from_le(node, l, k); */
-        path[d] = node;
-        slot[d] = k;
-        d++;
-        /* pleaf: the descent's goals, one step each (the asserts below). */
-        /*@ assert pleaf_sep: \forall integer i; 0 <= i < d - 1 ==>
-                   \separated(path[i], node) && PD_APART(path[i], hb); */
-        if (first == s && end - s == SPAN(l)) {
-            size_t n = slot_fill(hb, node, k, l, set);
-            free_count_update(hb, n, set);
-            changed = n != 0;
-            break;
-        }
-        if (!slot_enter(hb, node, k, l, set))
-            return;
-        if (l == 0) {
-            /*@ assert s % 4096 == 0 && end - s <= 4096; */
-            /*@ ghost lemma_hb_lw_same_pos(node->child[k].leaf, first - s, end - s, set); */
-            changed = leaf_slot_apply(hb, node, k, first - s, end - s, set);
-            break;
-        }
-        /*@ assert pleaf_same: \forall integer i; 0 <= i < d - 1 ==>
-                   hb_node_same{LoopCurrent, Here}(path[i]); */
-        /*@ assert pleaf_psp: \forall integer i; 0 <= i < d ==> pleaf_nsp(hb, path[i]); */
-        /*@ assert pleaf_anc: \forall integer i; 0 <= i < d - 1 ==>
-                   hb_sep_node(node->child[k].node, l - 1, path[i]); */
-        /*@ assert pleaf_pool: l - 1 <= hb->num_spare_nodes && 1 <= hb->num_spare_leaves ||
-                   hb_nosplit(node->child[k].node, l - 1, s, first, end, set); */
-        node = node->child[k].node;
-        base = s;
-    }
-    /*@ loop invariant 1 <= d <= hb->height && l == hb->height - d + 1;
-        loop invariant HB_ALLOCATOR(hb) && HB_POOL_OK(hb) && hb->height == \at(hb->height, Pre) &&
-                       hb->num_entries == \at(hb->num_entries, Pre) &&
-                       hb->num_spare_nodes <= \at(hb->num_spare_nodes, Pre) &&
-                       hb->num_spare_leaves <= \at(hb->num_spare_leaves, Pre);
-        loop invariant \forall integer i; 0 <= i < d ==> \valid(path[i]) && slot[i] < 64 &&
-                         HB_SLOTS_RUNS_OK(path[i], hb_span(hb->height - 1 - i)) &&
-                         HB_GROUPS_RUNS_OK(path[i], hb_span(hb->height - 1 - i));
-        loop invariant \forall integer i; 0 <= i < d - 1 ==> path[i]->child[slot[i]].node == path[i + 1];
-        loop invariant path[0] == &hb->root;
-        loop invariant \forall integer i; 1 <= i < d ==> \separated(path[i], hb);
-        loop invariant \forall integer i, j; 0 <= i < j < d ==> \separated(path[i], path[j]);
-        loop invariant hb->nodes >= d - 1;
-        loop assigns d, l, changed, hb->nodes, hb->leaves, PLEAF_PATH8(path);
-        loop variant d;
-    */
-    for (unsigned l = hb->height - d + 1u; changed && d > 1u; l++) {
-        d--; /* path[d] (level l): slot[d] changed */
-        changed = path_update(hb, path[d - 1u], slot[d - 1u], path[d], slot[d], l, set);
-    }
+    /*@ assert pdesc_n: pleaf_pool_n(hb) && PW_POOL_L(hb); */
+    /*@ assert pdesc_sp: PW_SPARES_APART(hb, &hb->root, hb->height - 1); */
+    leaf_range_at(hb, &hb->root, hb->height - 1u, 0, first, end, set);
 }
 
 /* range_apply's step for slots covered whole: slots f.k up to kb (the last
