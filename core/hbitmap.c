@@ -3178,6 +3178,12 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
     ensures pc_bits: l > 0 && \separated(node, &hb->nodes, &hb->leaves) ==> \forall integer j; 0 <= j < 64 && j != k ==>
               (BIT(node->full, (uint8_t)j) <==> \old(BIT(node->full, (uint8_t)j)));
     ensures pc_fr: l > 0 ==> pcontent_fr{Old,Here}(hb, node, node, l - 1);
+    // pfold: no pointer slot at or below node is FULL, kept (slot k is kept
+    // with its bit or made uniform; the subtrees below node are apart from
+    // node and hb: proofs/hbitmap-pfold.acsl). For l > 0 only (the climb's
+    // calls), as pc_*: at l == 0 it timed out two of leaf_slot_apply's goals.
+    ensures pfull_nf: l > 0 && \separated(node, &hb->nodes, &hb->leaves) &&
+              \old(hb_wtree(hb, node, l)) && \old(pfull_nf(node, l)) ==> pfull_nf(node, l);
 */
 static inline bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, hb_runs_t r)
 {
@@ -3237,6 +3243,7 @@ static inline bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsig
       /@ loop invariant 0 <= i <= l;
          loop invariant fr: \forall integer i2; 0 <= i2 < i ==> pkeep_fr{Pre,Here}(hb, node, node, i2);
          loop invariant fc: \forall integer i2; 0 <= i2 < i ==> pcontent_fr{Pre,Here}(hb, node, node, i2);
+         loop invariant fn: \forall integer i2; 0 <= i2 < i ==> pfull_fr{Pre,Here}(hb, node, node, i2);
          loop assigns i;
          loop variant l - i;
       @/
@@ -3254,6 +3261,11 @@ static inline bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsig
                  \forall integer j; 0 <= j < 64 && j != k ==>
                  node->child[j].node == \at(node->child[j].node, Pre) &&
                  (BIT(\at(node->full, Pre), (uint8_t)j) <==> BIT(node->full, (uint8_t)j)); */
+    /*@ assert pfull_f: l > 0 ==> pfull_fr{Pre,Here}(hb, node, node, l - 1); */
+    /*@ assert pfull_k: \separated(node, &hb->nodes, &hb->leaves) ==>
+                 \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+                 node->child[j].node == \at(node->child[j].node, Pre) &&
+                 (BIT(node->full, (uint8_t)j) <==> BIT(\at(node->full, Pre), (uint8_t)j)); */
     return true;
 }
 
