@@ -3184,6 +3184,19 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
     // calls), as pc_*: at l == 0 it timed out two of leaf_slot_apply's goals.
     ensures pfull_nf: l > 0 && \separated(node, &hb->nodes, &hb->leaves) &&
               \old(hb_wtree(hb, node, l)) && \old(pfull_nf(node, l)) ==> pfull_nf(node, l);
+    // psum / pfold (every l): a pointer slot kept holds the same child and r
+    // as its summary; a slot made uniform holds the uniform summary, FULL
+    // (its bit set) when r.max == 0, else EMPTY with its bit as it was.
+    ensures psum_ptr: node->child[k].node != \null ==>
+              node->child[k].node == \old(node->child[k].node) &&
+              node->child[k].leaf == \old(node->child[k].leaf) &&
+              node->pre[k] == r.pre && node->suf[k] == r.suf && node->max[k] == r.max;
+    ensures psum_uni: node->child[k].node == \null ==>
+              (r.max == 0 ==> node->pre[k] == 0 && node->suf[k] == 0 && node->max[k] == 0 &&
+                 BIT(node->full, (uint8_t)k)) &&
+              (r.max != 0 ==> node->pre[k] == hb_span(l) && node->suf[k] == hb_span(l) &&
+                 node->max[k] == hb_span(l) && (\separated(node, &hb->nodes, &hb->leaves) ==>
+                   (BIT(node->full, (uint8_t)k) <==> \old(BIT(node->full, (uint8_t)k)))));
 */
 static inline bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, hb_runs_t r)
 {
