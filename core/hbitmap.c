@@ -3198,6 +3198,25 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
     ensures pc_bits: l > 0 && \separated(node, &hb->nodes, &hb->leaves) ==> \forall integer j; 0 <= j < 64 && j != k ==>
               (BIT(node->full, (uint8_t)j) <==> \old(BIT(node->full, (uint8_t)j)));
     ensures pc_fr: l > 0 ==> pcontent_fr{Old,Here}(hb, node, node, l - 1);
+    // pfold: no pointer slot at or below node is FULL, kept (slot k is kept
+    // with its bit or made uniform; the subtrees below node are apart from
+    // node and hb: proofs/hbitmap-pfold.acsl). For l > 0 only (the climb's
+    // calls), as pc_*: at l == 0 it timed out two of leaf_slot_apply's goals.
+    ensures pfull_nf: l > 0 && \separated(node, &hb->nodes, &hb->leaves) &&
+              \old(hb_wtree(hb, node, l)) && \old(pfull_nf(node, l)) ==> pfull_nf(node, l);
+    // psum / pfold (every l): a pointer slot kept holds the same child and r
+    // as its summary; a slot made uniform holds the uniform summary, FULL
+    // (its bit set) when r.max == 0, else EMPTY with its bit as it was.
+    ensures psum_ptr: node->child[k].node != \null ==>
+              node->child[k].node == \old(node->child[k].node) &&
+              node->child[k].leaf == \old(node->child[k].leaf) &&
+              node->pre[k] == r.pre && node->suf[k] == r.suf && node->max[k] == r.max;
+    ensures psum_uni: node->child[k].node == \null ==>
+              (r.max == 0 ==> node->pre[k] == 0 && node->suf[k] == 0 && node->max[k] == 0 &&
+                 BIT(node->full, (uint8_t)k)) &&
+              (r.max != 0 ==> node->pre[k] == hb_span(l) && node->suf[k] == hb_span(l) &&
+                 node->max[k] == hb_span(l) && (\separated(node, &hb->nodes, &hb->leaves) ==>
+                   (BIT(node->full, (uint8_t)k) <==> \old(BIT(node->full, (uint8_t)k)))));
 */
 static inline bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, hb_runs_t r)
 {
@@ -3257,6 +3276,7 @@ static inline bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsig
       /@ loop invariant 0 <= i <= l;
          loop invariant fr: \forall integer i2; 0 <= i2 < i ==> pkeep_fr{Pre,Here}(hb, node, node, i2);
          loop invariant fc: \forall integer i2; 0 <= i2 < i ==> pcontent_fr{Pre,Here}(hb, node, node, i2);
+         loop invariant fn: \forall integer i2; 0 <= i2 < i ==> pfull_fr{Pre,Here}(hb, node, node, i2);
          loop assigns i;
          loop variant l - i;
       @/
@@ -3274,6 +3294,11 @@ static inline bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsig
                  \forall integer j; 0 <= j < 64 && j != k ==>
                  node->child[j].node == \at(node->child[j].node, Pre) &&
                  (BIT(\at(node->full, Pre), (uint8_t)j) <==> BIT(node->full, (uint8_t)j)); */
+    /*@ assert pfull_f: l > 0 ==> pfull_fr{Pre,Here}(hb, node, node, l - 1); */
+    /*@ assert pfull_k: \separated(node, &hb->nodes, &hb->leaves) ==>
+                 \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+                 node->child[j].node == \at(node->child[j].node, Pre) &&
+                 (BIT(node->full, (uint8_t)j) <==> BIT(\at(node->full, Pre), (uint8_t)j)); */
     return true;
 }
 
