@@ -3584,17 +3584,8 @@ static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, 
 /* One step of leaf_range_apply's climb: slot kp of parent (level l) holds
  * child, whose slot kc changed; stores child's new runs as that slot's
  * summary. Returns false when the summary is what it was. */
-/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && \valid(parent) && \valid(child);
-    requires 1 <= l < HBITMAP_MAX_HEIGHT && kp < 64 && kc < 64;
-    requires parent->child[kp].node != \null;
-    requires HB_SLOTS_RUNS_OK(child, hb_span(l - 1)) && HB_GROUPS_RUNS_OK(child, hb_span(l - 1));
-    requires HB_SLOTS_RUNS_OK(parent, hb_span(l)) && HB_GROUPS_RUNS_OK(parent, hb_span(l));
-    requires hb->nodes > 0;
-    requires \separated(parent, child);
-    requires \separated(parent, &hb->nodes, &hb->leaves) && \separated(child, &hb->nodes, &hb->leaves);
-    assigns hb->nodes, hb->leaves, parent->child[kp].node, parent->full, parent->pre[kp],
-            parent->suf[kp], parent->max[kp], parent->gmax[kp / 8],
-            child->gpre[0 .. 7], child->gsuf[0 .. 7], child->gmax[0 .. 7];
+/*@ PATH_UPDATE_REQUIRES(hb, parent, kp, child, kc, l)
+    PATH_UPDATE_ASSIGNS(hb, parent, kp, child)
     ensures pu_runs: HB_SLOTS_RUNS_OK(parent, hb_span(l));
     ensures pu_groups: HB_GROUPS_RUNS_OK(parent, hb_span(l));
     ensures hb->nodes >= \old(hb->nodes) - 1;
@@ -3615,17 +3606,8 @@ static inline bool path_update(hbitmap_t *hb, hb_node_t *parent, unsigned kp, hb
 
 /* pstep (round 22): leaf_range_up's climb as one call (no branch in its
  * caller): path_update when the child's runs changed (go), else nothing. */
-/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && \valid(parent) && \valid(child);
-    requires 1 <= l < HBITMAP_MAX_HEIGHT && kp < 64 && kc < 64;
-    requires parent->child[kp].node != \null;
-    requires HB_SLOTS_RUNS_OK(child, hb_span(l - 1)) && HB_GROUPS_RUNS_OK(child, hb_span(l - 1));
-    requires HB_SLOTS_RUNS_OK(parent, hb_span(l)) && HB_GROUPS_RUNS_OK(parent, hb_span(l));
-    requires hb->nodes > 0;
-    requires \separated(parent, child);
-    requires \separated(parent, &hb->nodes, &hb->leaves) && \separated(child, &hb->nodes, &hb->leaves);
-    assigns hb->nodes, hb->leaves, parent->child[kp].node, parent->full, parent->pre[kp],
-            parent->suf[kp], parent->max[kp], parent->gmax[kp / 8],
-            child->gpre[0 .. 7], child->gsuf[0 .. 7], child->gmax[0 .. 7];
+/*@ PATH_UPDATE_REQUIRES(hb, parent, kp, child, kc, l)
+    PATH_UPDATE_ASSIGNS(hb, parent, kp, child)
     ensures runs: PDESC_RUNS(parent, l);
     ensures cnt: hb->nodes >= \old(hb->nodes) - 1;
     ensures hdr: PDESC_APART(parent, hb) && \separated(child, hb) ==> HB_ALLOCATOR(hb) &&
@@ -3898,18 +3880,9 @@ static inline bool leaf_range_go(hbitmap_t *hb, hb_node_t *node, unsigned k, uns
                     (node->child[k].node == \null ? (BIT(node->full, (uint8_t)k) <==> set != 0) :
                        (l == 0 || hb_nosplit(node->child[k].node, l - 1, s, first, end, set)))) &&
                    pleaf_pool_n(hb) && PW_POOL_L(hb);
-    requires sp: PW_SPARES_APART(hb, node, l);
-    requires cnt: hb->nodes >= hb_nodes_from(node, l, 0) &&
-                  hb->leaves >= hb_leaves_from(node, l, 0);
-    requires max: hb->nodes + l <= HB_MAX_STORE + 8 && hb->leaves <= HB_MAX_STORE;
-    requires free: set != 0 ==> end - first <= hb->num_free;
-    requires set == 0 ==> hb->num_free + (end - first) <= SIZE_MAX;
+    PDESC_WALK_REQUIRES(hb, node, l, first, end, set)
     decreases 6 * l + 3;
-    assigns PUPDATE_WRITES(hb);
-    ensures hdr: PDESC_HDR(hb);
-    ensures runs: PDESC_RUNS(node, l);
-    ensures cnt: hb->nodes >= \old(hb->nodes - hb_nodes_from(node, l, 0));
-    ensures frame: PDESC_SAME(hb, hb_sep_node(node, l, p_) && PW_NOT_SPARE(p_, hb));
+    PDESC_WALK_ENSURES(hb, node, l)
 */
 static inline bool leaf_range_down(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
                                    size_t s, size_t first, size_t end, bool set)
@@ -4015,18 +3988,9 @@ static inline bool leaf_range_step(hbitmap_t *hb, hb_node_t *node, unsigned k, u
     requires pool: (l <= hb->num_spare_nodes && 1 <= hb->num_spare_leaves ||
                     hb_nosplit(node, l, base, first, end, set)) &&
                    pleaf_pool_n(hb) && PW_POOL_L(hb);
-    requires sp: PW_SPARES_APART(hb, node, l);
-    requires cnt: hb->nodes >= hb_nodes_from(node, l, 0) &&
-                  hb->leaves >= hb_leaves_from(node, l, 0);
-    requires max: hb->nodes + l <= HB_MAX_STORE + 8 && hb->leaves <= HB_MAX_STORE;
-    requires free: set != 0 ==> end - first <= hb->num_free;
-    requires set == 0 ==> hb->num_free + (end - first) <= SIZE_MAX;
+    PDESC_WALK_REQUIRES(hb, node, l, first, end, set)
     decreases 6 * l + 5;
-    assigns PUPDATE_WRITES(hb);
-    ensures hdr: PDESC_HDR(hb);
-    ensures runs: PDESC_RUNS(node, l);
-    ensures cnt: hb->nodes >= \old(hb->nodes - hb_nodes_from(node, l, 0));
-    ensures frame: PDESC_SAME(hb, hb_sep_node(node, l, p_) && PW_NOT_SPARE(p_, hb));
+    PDESC_WALK_ENSURES(hb, node, l)
 */
 static bool leaf_range_at(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t base, size_t first,
                           size_t end, bool set)
