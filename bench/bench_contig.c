@@ -162,6 +162,28 @@ static size_t count_free(const uint64_t *words, size_t n)
     return n - used;
 }
 
+/* One repetition of the core or of Pluto's port on a fresh copy of st. */
+typedef struct flat_rep {
+    const contig_state_t *st;
+    uint64_t *storage;     /* the bitmap's words                     */
+    contig_ops_t ops;      /* ctx: the core_ctx_t or pluto_bitmap_t  */
+} flat_rep_t;
+
+/* contig_rep_fn of the core: loads st into storage, runs, checks the count. */
+static contig_result_t core_rep(void *ctx, uint64_t max_iters, uint64_t budget_ns)
+{
+    flat_rep_t *f = ctx;
+    core_ctx_t *c = f->ops.ctx;
+    contig_live_t live;
+    contig_live_copy(&live, &f->st->live);
+    core_load(c, f->storage, f->st);
+    contig_result_t r = contig_run(&f->ops, &live, f->st->max_run, SEED_OPS, max_iters, budget_ns);
+    if (c->bm.num_free != count_free(f->storage, f->st->num_entries))
+        bench_fail("core num_free %zu != recount", c->bm.num_free);
+    contig_live_free(&live);
+    return r;
+}
+
 /* Runs the core (alloc = first or next fit) on a fresh copy of st:
  * CORE_REPS repetitions of the same iterations; returns the best ns/op.
  * Smoke mode: SMOKE_ITERS iterations, one repetition. */
@@ -169,26 +191,26 @@ static double measure_core(const contig_state_t *st, bool next_fit,
                            uint64_t *storage, bool smoke)
 {
     core_ctx_t c;
-    contig_ops_t ops = {next_fit ? core_alloc_next : core_alloc_first,
-                        core_free, &c};
-    uint64_t iters = smoke ? SMOKE_ITERS : CORE_MAX_ITERS;
-    uint64_t budget = smoke ? 0 : CORE_BUDGET_NS;
-    double best = 0;
-    for (int rep = 0; rep < (smoke ? 1 : CORE_REPS); rep++) {
-        contig_live_t live;
-        contig_live_copy(&live, &st->live);
-        core_load(&c, storage, st);
-        contig_result_t r = contig_run(&ops, &live, st->max_run, SEED_OPS, iters, budget);
-        iters = r.ops / 2u; /* later repetitions: same work, no budget */
-        budget = 0;
-        double per_op = (double)r.ns / (double)r.ops;
-        if (rep == 0 || per_op < best)
-            best = per_op;
-        if (c.bm.num_free != count_free(storage, st->num_entries))
-            bench_fail("core num_free %zu != recount", c.bm.num_free);
-        contig_live_free(&live);
-    }
-    return best;
+    flat_rep_t f = {st, storage, {next_fit ? core_alloc_next : core_alloc_first, core_free, &c}};
+    return contig_best(core_rep, &f, smoke ? 1 : CORE_REPS, smoke ? SMOKE_ITERS : CORE_MAX_ITERS,
+                       smoke ? 0 : CORE_BUDGET_NS, NULL);
+}
+
+/* contig_rep_fn of Pluto's port: copies st's words into storage, runs,
+ * checks the count. */
+static contig_result_t pluto_rep(void *ctx, uint64_t max_iters, uint64_t budget_ns)
+{
+    flat_rep_t *f = ctx;
+    pluto_bitmap_t *pb = f->ops.ctx;
+    memcpy(f->storage, f->st->words, BITMAP_WORDS(f->st->num_entries) * sizeof *f->storage);
+    pluto_bitmap_attach(pb, f->storage, f->st->num_entries, f->st->num_free);
+    contig_live_t live;
+    contig_live_copy(&live, &f->st->live);
+    contig_result_t r = contig_run(&f->ops, &live, f->st->max_run, SEED_OPS, max_iters, budget_ns);
+    contig_live_free(&live);
+    if (pb->num_free_entries != count_free(f->storage, f->st->num_entries))
+        bench_fail("pluto num_free %zu != recount", pb->num_free_entries);
+    return r;
 }
 
 /* Runs Pluto's port on st: CORE_REPS repetitions of the same iterations (the
@@ -199,26 +221,9 @@ static double measure_pluto(const contig_state_t *st, uint64_t *storage,
                             uint64_t budget_ns, uint64_t max_iters,
                             uint64_t *iters)
 {
-    double best = 0;
-    int reps = budget_ns ? CORE_REPS : 1;
-    for (int rep = 0; rep < reps; rep++) {
-        pluto_bitmap_t pb;
-        memcpy(storage, st->words, BITMAP_WORDS(st->num_entries) * sizeof *storage);
-        pluto_bitmap_attach(&pb, storage, st->num_entries, st->num_free);
-        contig_ops_t ops = {pluto_alloc, pluto_free, &pb};
-        contig_live_t live;
-        contig_live_copy(&live, &st->live);
-        contig_result_t r = contig_run(&ops, &live, st->max_run, SEED_OPS, max_iters, budget_ns);
-        contig_live_free(&live);
-        *iters = max_iters = (r.ops + 1u) / 2u; /* later repetitions: same work */
-        budget_ns = 0;
-        if (pb.num_free_entries != count_free(storage, st->num_entries))
-            bench_fail("pluto num_free %zu != recount", pb.num_free_entries);
-        double per_op = (double)r.ns / (double)r.ops;
-        if (rep == 0 || per_op < best)
-            best = per_op;
-    }
-    return best;
+    pluto_bitmap_t pb;
+    flat_rep_t f = {st, storage, {pluto_alloc, pluto_free, &pb}};
+    return contig_best(pluto_rep, &f, budget_ns ? CORE_REPS : 1, max_iters, budget_ns, iters);
 }
 
 /* Replays iters iterations with core first fit and compares the final words
@@ -241,6 +246,30 @@ static void check_same_as(const contig_state_t *st, uint64_t iters,
                    st->num_entries);
 }
 
+/* One repetition of the hierarchical bitmap on st in a window. */
+typedef struct hb_rep {
+    const contig_state_t *st;
+    size_t window;
+    hb_ctx_t *c;
+    contig_ops_t ops;
+} hb_rep_t;
+
+/* contig_rep_fn of the hierarchical bitmap: loads, runs, checks the
+ * structure, destroys. */
+static contig_result_t hb_rep(void *ctx, uint64_t max_iters, uint64_t budget_ns)
+{
+    hb_rep_t *h = ctx;
+    contig_live_t live;
+    contig_live_copy(&live, &h->st->live);
+    hb_load(h->c, h->st, h->window);
+    contig_result_t r = contig_run(&h->ops, &live, h->st->max_run, SEED_OPS, max_iters, budget_ns);
+    contig_live_free(&live);
+    if (!hbitmap_check(&h->c->hb))
+        bench_fail("hbitmap structure broken after the workload");
+    hbitmap_destroy(&h->c->hb);
+    return r;
+}
+
 /* Runs the hierarchical bitmap (first or next fit) on st loaded into a
  * window of window entries (as measure_core); returns the best ns/op. First
  * fit is then checked against core first fit: same placements. */
@@ -248,25 +277,12 @@ static double measure_hb(const contig_state_t *st, size_t window, bool next_fit,
                          uint64_t *storage, uint64_t *scratch, bool smoke)
 {
     static hb_ctx_t c;
-    uint64_t iters = smoke ? SMOKE_ITERS : CORE_MAX_ITERS;
-    uint64_t budget = smoke ? 0 : CORE_BUDGET_NS;
     contig_ops_t ops = {next_fit ? hb_alloc_next : hb_alloc_first, hb_free, &c};
-    double best = 0;
-    for (int rep = 0; rep < (smoke ? 1 : CORE_REPS); rep++) {
-        contig_live_t live;
-        contig_live_copy(&live, &st->live);
-        hb_load(&c, st, window);
-        contig_result_t r = contig_run(&ops, &live, st->max_run, SEED_OPS, iters, budget);
-        contig_live_free(&live);
-        if (!hbitmap_check(&c.hb))
-            bench_fail("hbitmap structure broken after the workload");
-        hbitmap_destroy(&c.hb);
-        iters = r.ops / 2u;
-        budget = 0;
-        double per_op = (double)r.ns / (double)r.ops;
-        if (rep == 0 || per_op < best)
-            best = per_op;
-    }
+    hb_rep_t h = {st, window, &c, ops};
+    uint64_t iters;
+    double best = contig_best(hb_rep, &h, smoke ? 1 : CORE_REPS,
+                              smoke ? SMOKE_ITERS : CORE_MAX_ITERS,
+                              smoke ? 0 : CORE_BUDGET_NS, &iters);
     if (next_fit)
         return best;
     /* same placements as core first fit after the same iterations */

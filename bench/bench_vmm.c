@@ -151,28 +151,33 @@ static void vmm_unload(vmm_ctx_t *c, const contig_live_t *live)
     vmm_deinit(&c->vmm);
 }
 
+/* One repetition of a VMM workload on st. */
+typedef struct vmm_rep {
+    const contig_state_t *st;
+    bool with_frames;
+} vmm_rep_t;
+
+/* contig_rep_fn of the VMM: loads st, runs, checks and tears down. */
+static contig_result_t vmm_rep(void *ctx, uint64_t max_iters, uint64_t budget_ns)
+{
+    const vmm_rep_t *v = ctx;
+    vmm_ctx_t c;
+    contig_live_t live;
+    vmm_load(&c, v->st, &live);
+    contig_ops_t ops = {v->with_frames ? alloc_alloc : reserve_alloc,
+                        v->with_frames ? alloc_free : reserve_free, &c};
+    contig_result_t r = contig_run(&ops, &live, v->st->max_run, SEED_OPS, max_iters, budget_ns);
+    vmm_unload(&c, &live);
+    contig_live_free(&live);
+    return r;
+}
+
 /* Runs one VMM workload on st; returns the best ns/op over REPS. */
 static double measure(const contig_state_t *st, bool with_frames, bool smoke)
 {
-    uint64_t iters = smoke ? SMOKE_ITERS : MAX_ITERS;
-    uint64_t budget = smoke ? 0 : BUDGET_NS;
-    double best = 0;
-    for (int rep = 0; rep < (smoke ? 1 : REPS); rep++) {
-        vmm_ctx_t c;
-        contig_live_t live;
-        vmm_load(&c, st, &live);
-        contig_ops_t ops = {with_frames ? alloc_alloc : reserve_alloc,
-                            with_frames ? alloc_free : reserve_free, &c};
-        contig_result_t r = contig_run(&ops, &live, st->max_run, SEED_OPS, iters, budget);
-        iters = r.ops / 2u;
-        budget = 0;
-        double per_op = (double)r.ns / (double)r.ops;
-        if (rep == 0 || per_op < best)
-            best = per_op;
-        vmm_unload(&c, &live);
-        contig_live_free(&live);
-    }
-    return best;
+    vmm_rep_t v = {st, with_frames};
+    return contig_best(vmm_rep, &v, smoke ? 1 : REPS, smoke ? SMOKE_ITERS : MAX_ITERS,
+                       smoke ? 0 : BUDGET_NS, NULL);
 }
 
 /* Times vmm_find_record against vmm_is_set (one bitmap test) on random

@@ -101,7 +101,7 @@ contig_result_t contig_run(const contig_ops_t *ops, contig_live_t *live,
 {
     bench_rng_t rng;
     bench_rng_seed(&rng, seed);
-    contig_result_t res = {0, 0, 0};
+    contig_result_t res = {0, 0, 0, 0};
     uint64_t t0 = bench_cpu_ns();
     for (uint64_t it = 0; it < max_iters; it++) {
         size_t n = (size_t)bench_rng_range(&rng, 1, max_run);
@@ -117,10 +117,29 @@ contig_result_t contig_run(const contig_ops_t *ops, contig_live_t *live,
             ops->free(ops->ctx, run.first, run.n);
             res.ops++;
         }
+        res.iters++;
         if (budget_ns && it % CLOCK_EVERY == CLOCK_EVERY - 1u &&
             bench_cpu_ns() - t0 >= budget_ns)
             break;
     }
     res.ns = bench_cpu_ns() - t0;
     return res;
+}
+
+/* See contig.h. */
+double contig_best(contig_rep_fn rep, void *ctx, int reps, uint64_t max_iters,
+                   uint64_t budget_ns, uint64_t *iters)
+{
+    double best = 0;
+    for (int k = 0; k < reps; k++) {
+        contig_result_t r = rep(ctx, max_iters, budget_ns);
+        max_iters = r.iters;
+        budget_ns = 0;
+        double per_op = (double)r.ns / (double)r.ops;
+        if (k == 0 || per_op < best)
+            best = per_op;
+    }
+    if (iters != NULL)
+        *iters = max_iters;
+    return best;
 }

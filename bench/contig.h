@@ -50,6 +50,7 @@ typedef struct contig_ops {
 
 /* Result of a workload run. */
 typedef struct contig_result {
+    uint64_t iters;     /* iterations run                 */
     uint64_t ops;       /* allocs + frees performed       */
     uint64_t failed;    /* allocs that found no space     */
     uint64_t ns;        /* the thread's CPU time (bench_cpu_ns) */
@@ -72,5 +73,16 @@ void contig_live_free(contig_live_t *live);
 contig_result_t contig_run(const contig_ops_t *ops, contig_live_t *live,
                            size_t max_run, uint64_t seed, uint64_t max_iters,
                            uint64_t budget_ns);
+
+/* One repetition of a measured workload: loads a fresh copy of the state,
+ * runs contig_run with max_iters and budget_ns, checks and unloads; returns
+ * contig_run's result. */
+typedef contig_result_t (*contig_rep_fn)(void *ctx, uint64_t max_iters, uint64_t budget_ns);
+
+/* Runs rep reps times: the first with max_iters and budget_ns, the later
+ * ones with the first's iteration count and no budget (the same requests).
+ * Returns the best ns/op; stores the iteration count in *iters (if not NULL). */
+double contig_best(contig_rep_fn rep, void *ctx, int reps, uint64_t max_iters,
+                   uint64_t budget_ns, uint64_t *iters);
 
 #endif
