@@ -3566,6 +3566,8 @@ static hb_frame_t frame_open(hb_node_t *node, unsigned l, size_t base, size_t a,
     // of the frame above; its pointers are kept by the assigns).
     ensures pfull_up: \forall integer j; 0 <= j < 64 && j != k ==>
               (BIT(up->full, (uint8_t)j) <==> BIT(\old(up->full), (uint8_t)j));
+    // ppend: only hb, f.node and up were written (range_apply's pending subtrees).
+    ensures ppend_unch: pkeep_unch{Pre,Here}(hb, f.node, up);
 */
 static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, unsigned l,
                         bool set)
@@ -3578,7 +3580,29 @@ static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, 
                       ? node_runs_after(f.node, l + 1u, f.k0, f.k1, set, was)
                       : node_group_runs(f.node, l + 1u);
     /*@ assert pfull_f0: up->full == \at(up->full, Pre); */
-    return slot_update(hb, up, k, l + 1u, r);
+    /*@ assert ppend_m: \forall hb_node_t *m; \separated(m, f.node) ==> pkeep_nsame{Pre,Here}(m); */
+    /*@ assert ppend_ml: \forall hb_leaf_t *lf; \separated(lf, f.node) ==> pkeep_lsame{Pre,Here}(lf); */
+    /*@ ghost ppend_mid:; */
+    bool changed = slot_update(hb, up, k, l + 1u, r);
+    /*@ assert ppend_u: \forall hb_node_t *m; \separated(m, hb) && \separated(m, up) ==>
+                 pkeep_nsame{ppend_mid,Here}(m); */
+    /*@ assert ppend_ul: \forall hb_leaf_t *lf; \separated(lf, hb) && \separated(lf, up) ==>
+                 pkeep_lsame{ppend_mid,Here}(lf); */
+    /*@ assert ppend_nc: \forall hb_node_t *m; \separated(m, hb) && \separated(m, f.node) &&
+                 \separated(m, up) ==> \at(m->full, Pre) == m->full &&
+                 \forall integer j; 0 <= j < 64 ==> \at(m->child[j].node, Pre) == m->child[j].node &&
+                 \at(m->child[j].leaf, Pre) == m->child[j].leaf; */
+    /*@ assert ppend_nr: \forall hb_node_t *m; \separated(m, hb) && \separated(m, f.node) &&
+                 \separated(m, up) ==> \forall integer j; 0 <= j < 64 ==>
+                 \at(m->pre[j], Pre) == m->pre[j] && \at(m->suf[j], Pre) == m->suf[j] &&
+                 \at(m->max[j], Pre) == m->max[j]; */
+    /*@ assert ppend_ng: \forall hb_node_t *m; \separated(m, hb) && \separated(m, f.node) &&
+                 \separated(m, up) ==> \forall integer g; 0 <= g < 8 ==>
+                 \at(m->gpre[g], Pre) == m->gpre[g] && \at(m->gsuf[g], Pre) == m->gsuf[g] &&
+                 \at(m->gmax[g], Pre) == m->gmax[g]; */
+    /*@ assert ppend_l: \forall hb_leaf_t *lf; \separated(lf, hb) && \separated(lf, f.node) &&
+                 \separated(lf, up) ==> pkeep_lsame{Pre,Here}(lf); */
+    return changed;
 }
 
 /* One step of leaf_range_apply's climb: slot kp of parent (level l) holds
