@@ -3613,6 +3613,14 @@ static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, 
     ensures pu_runs: HB_SLOTS_RUNS_OK(parent, hb_span(l));
     ensures pu_groups: HB_GROUPS_RUNS_OK(parent, hb_span(l));
     ensures hb->nodes >= \old(hb->nodes) - 1;
+    // pwrap (round 23): hb's header and pool as they were (leaf_range_climb's
+    // hdr / pool, stated here where each call's writes are seen alone).
+    ensures pwrap_hdr: PDESC_APART(parent, hb) && \separated(child, hb) ==> HB_ALLOCATOR(hb) &&
+              hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries);
+    ensures pwrap_pool: PDESC_APART(parent, hb) && \separated(child, hb) ==>
+              \old(HB_POOL_OK(hb)) ==> HB_POOL_OK(hb) &&
+              hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
+              hb->num_spare_leaves == \old(hb->num_spare_leaves);
 */
 static inline bool path_update(hbitmap_t *hb, hb_node_t *parent, unsigned kp, hb_node_t *child,
                                unsigned kc, unsigned l, bool set)
@@ -3620,6 +3628,14 @@ static inline bool path_update(hbitmap_t *hb, hb_node_t *parent, unsigned kp, hb
     /*@ assert hb_span(l) == 64 * hb_span(l - 1); */
     hb_runs_t was = slot_runs(parent, kp);
     hb_runs_t r = node_runs_after(child, l, kc, kc, set, was);
+    /*@ assert pwrap_h1: \separated(child, hb) ==> HB_ALLOCATOR(hb) &&
+               hb->height == \at(hb->height, Pre) && hb->num_entries == \at(hb->num_entries, Pre) &&
+               hb->num_spare_nodes == \at(hb->num_spare_nodes, Pre) &&
+               hb->num_spare_leaves == \at(hb->num_spare_leaves, Pre) &&
+               (\forall integer i; 0 <= i < HBITMAP_SPARE_NODES ==>
+                  hb->spare_node[i] == \at(hb->spare_node[i], Pre)) &&
+               (\forall integer i; 0 <= i < HBITMAP_SPARE_LEAVES ==>
+                  hb->spare_leaf[i] == \at(hb->spare_leaf[i], Pre)); */
     /*@ assert pu_n: hb->nodes == \at(hb->nodes, Pre); */
     /*@ assert pu_keep: HB_SLOTS_RUNS_OK(parent, hb_span(l)) && HB_GROUPS_RUNS_OK(parent, hb_span(l)); */
     bool changed = slot_update(hb, parent, kp, l, r);
@@ -3650,7 +3666,8 @@ static inline bool leaf_range_climb(hbitmap_t *hb, hb_node_t *parent, unsigned k
         return false;
     /*@ assert pstep_g: kp / 8 < 8; */
     bool changed = path_update(hb, parent, kp, child, kc, l, set);
-    /* The frame, one part of hb_node_same a goal. */
+    /* The frame, one part of hb_node_same a goal (hdr and pool: path_update's
+     * ensures pwrap_hdr / pwrap_pool, round 23). */
     /*@ assert pstep_fc: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
                \separated(p, child) ==> pd_same_child{Pre, Here}(p); */
     /*@ assert pstep_fr1: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
