@@ -3615,12 +3615,8 @@ static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, 
     ensures hb->nodes >= \old(hb->nodes) - 1;
     // pwrap (round 23): hb's header and pool as they were (leaf_range_climb's
     // hdr / pool, stated here where each call's writes are seen alone).
-    ensures pwrap_hdr: PDESC_APART(parent, hb) && \separated(child, hb) ==> HB_ALLOCATOR(hb) &&
-              hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries);
-    ensures pwrap_pool: PDESC_APART(parent, hb) && \separated(child, hb) ==>
-              \old(HB_POOL_OK(hb)) ==> HB_POOL_OK(hb) &&
-              hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
-              hb->num_spare_leaves == \old(hb->num_spare_leaves);
+    ensures pwrap_hdr: PATH_UPDATE_HDR(hb, parent, child);
+    ensures pwrap_pool: PATH_UPDATE_POOL(hb, parent, child);
 */
 static inline bool path_update(hbitmap_t *hb, hb_node_t *parent, unsigned kp, hb_node_t *child,
                                unsigned kc, unsigned l, bool set)
@@ -3650,12 +3646,8 @@ static inline bool path_update(hbitmap_t *hb, hb_node_t *parent, unsigned kp, hb
     PATH_UPDATE_ASSIGNS(hb, parent, kp, child)
     ensures runs: PDESC_RUNS(parent, l);
     ensures cnt: hb->nodes >= \old(hb->nodes) - 1;
-    ensures hdr: PDESC_APART(parent, hb) && \separated(child, hb) ==> HB_ALLOCATOR(hb) &&
-              hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries);
-    ensures pool: PDESC_APART(parent, hb) && \separated(child, hb) ==>
-              \old(HB_POOL_OK(hb)) ==> HB_POOL_OK(hb) &&
-              hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
-              hb->num_spare_leaves == \old(hb->num_spare_leaves);
+    ensures hdr: PATH_UPDATE_HDR(hb, parent, child);
+    ensures pool: PATH_UPDATE_POOL(hb, parent, child);
     ensures frame: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
               \separated(p, child) ==> hb_node_same{Old, Here}(p);
 */
