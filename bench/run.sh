@@ -293,15 +293,16 @@ qemu_figures() {
 
 # Prints the table with where and when it was measured.
 print_table() {
-  local cpu commit
+  local cpu commit procs="one process"
+  ((CONTIG_PROCS > 1)) && procs="the median of $CONTIG_PROCS processes"
   cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
   commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "?")
   {
     echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores of ${cpu:-unknown CPU}," \
          "$(. /etc/os-release && echo "$PRETTY_NAME"), $(gcc -dumpfullversion 2>/dev/null | sed 's/^/gcc /')," \
          "commit $commit (plus working tree), load average $LOAD_START at start and" \
-         "$(cut -d' ' -f1 /proc/loadavg) at end (contiguous rows: the bench thread's CPU time, the median of" \
-         "$CONTIG_PROCS processes; other times are wall-clock; instruction rows are load-independent)." \
+         "$(cut -d' ' -f1 /proc/loadavg) at end (contiguous rows: the bench thread's CPU time, $procs;" \
+         "other times are wall-clock; instruction rows are load-independent)." \
          "Ratio > 1: core faster/better than the baseline; proof and boot rows: ratio = time / baseline time."
     echo
     echo "| Figure | Core | Baseline (same run) | Ratio | Note |"
