@@ -68,7 +68,8 @@ core_figures() {
   local rc=0 g p files
   # The contiguous groups: one process draws its 2^24 figures from a wide
   # range (where its memory landed), so each group runs in CONTIG_PROCS
-  # fresh processes and every row is the median process's.
+  # fresh processes and every row is the median process's. Then one process
+  # runs every other group.
   for g in contig vmm; do
     files=()
     for ((p = 1; p <= CONTIG_PROCS; p++)); do
@@ -77,9 +78,7 @@ core_figures() {
     done
     "$ROOT/bench/median-rows.sh" "${files[@]}" >>"$ROWS" || rc=$?
   done
-  for g in paging boot; do
-    "$REL/bench/vmm_bench" --max-log2 "$MAX_LOG2" --only "$g" >>"$ROWS" || rc=$?
-  done
+  "$REL/bench/vmm_bench" --max-log2 "$MAX_LOG2" --skip contig --skip vmm >>"$ROWS" || rc=$?
   return $rc
 }
 
