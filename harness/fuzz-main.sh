@@ -747,23 +747,36 @@ on_signal() {
 # (libFuzzer's -merge and -minimize_crash run their work in child processes).
 # It also takes the run's orphans: a process whose parent died first (a
 # merge child of a merge that `timeout` ended) is re-parented out of the
-# tree, but its command line still names OUT/work/ or OUT/crashes/.
+# tree, but its command line still names OUT/work/ or OUT/crashes/, and it
+# inherited this run's VMM_FUZZ_RUN (cmd_fuzz). Both must hold: a process
+# of someone else that merely names the folder (`tail -f out/fuzz/work/..`)
+# is not the run's, and is left alone (ctest cli_orphans).
 kill_tree() {
-  local pids
+  local pids p orphans env
   pids=$(ps -e -o pid= -o ppid= -o stat= -o args= 2>/dev/null | awk -v root="$$" -v out="$OUT/" '
     $3 ~ /^Z/ { next }
     { kids[$2] = kids[$2] " " $1
       if ($1 != root && (index($0, out "work/") || index($0, out "crashes/"))) orphan[$1] = 1 }
     END { q[1] = root; n = 1; for (i = 1; i <= n; i++) { m = split(kids[q[i]], k, " ")
             for (j = 1; j <= m; j++) { q[++n] = k[j]; seen[k[j]] = 1; print k[j] } }
-          for (p in orphan) if (!(p in seen)) print p }') || true
-  [[ -n $pids ]] || return 0
+          for (p in orphan) if (!(p in seen)) print "orphan:" p }') || true
+  orphans=$(grep '^orphan:' <<<"$pids" | cut -d: -f2) || true
+  pids=$(grep -v '^orphan:' <<<"$pids") || true
+  for p in $orphans; do
+    # /proc/PID/environ: NUL-separated, readable for our own processes only
+    env=$'\n'$(tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null)$'\n' || continue
+    [[ -n ${VMM_FUZZ_RUN:-} && $env == *$'\n'"VMM_FUZZ_RUN=$VMM_FUZZ_RUN"$'\n'* ]] && pids+=" $p"
+  done
+  [[ -n ${pids// /} ]] || return 0
   # shellcheck disable=SC2086
   end_pids 40 $pids
 }
 
 cmd_fuzz() {
   parse_fuzz_opts "$@"
+  # every process this run starts inherits it: kill_tree tells the run's
+  # orphans from other processes that name its folders by it
+  export VMM_FUZZ_RUN="$$.${EPOCHREALTIME/./}"
   trap kill_tree EXIT
   local b0 t start round
   CLK_TCK=$(getconf CLK_TCK 2>/dev/null) && ((CLK_TCK > 0)) || CLK_TCK=100

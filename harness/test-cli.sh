@@ -21,7 +21,8 @@
 #   orphans        the main job ends by an error in the middle of a round
 #                  (its state/ folder removed, then SIGTERM: the stop request
 #                  cannot be written): whatever its exit status, no slot,
-#                  fuzzer or merge it started is left running
+#                  fuzzer or merge it started is left running, and a process
+#                  it did not start that names its work/ is not killed
 #   time           --time 4 (bitmap named twice: fuzzed once): the summary comes within 4 s + 20% (and not before
 #                  60% of it; the build is
 #                  timed apart), every target got time
@@ -277,11 +278,19 @@ case_orphans() {
     [[ $(pgrep -f "$TMP/out/crashes/" | wc -l) -ge 2 ]] && break
     sleep 0.1
   done
+  # someone else's process naming the run's work/ (not started by the run):
+  # the run's end must leave it alone
+  mkdir -p "$TMP/out/work/bitmap"
+  bash -c 'exec -a "$1" sleep 300' _ "$TMP/out/work/bitmap/outsider" & local outsider=$!
   rm -rf "$TMP/out/state"
   kill -TERM "$pid"
   wait "$pid"; rc=$?
   cat "$TMP/log"
   echo "exit $rc"
+  sleep 0.5
+  kill -0 "$outsider" 2>/dev/null && ok "a process outside the run that names its work/ is left alone" \
+    || fail "the run's end killed a process it did not start (it names the run's work/)"
+  kill -KILL "$outsider" 2>/dev/null; wait "$outsider" 2>/dev/null
   no_process_left
 }
 
