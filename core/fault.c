@@ -79,9 +79,9 @@ vmm_fault_kind_t vmm_fault(vmm_t *vmm, uint64_t addr, vmm_access_t access,
     out->phys = 0;
     out->page_size = 0;
     out->status = VMM_OK;
-    if (vmm == 0) {
+    if (vmm == 0 || vmm->start >= vmm->end) { /* NULL, or zeroed: never initialised */
         out->status = VMM_ERR_INVALID_ARGUMENT;
-        return out->kind; /* nothing to resolve against: fatal */
+        return out->kind; /* nothing to resolve against (no mapper): fatal */
     }
     if (access.reserved)
         return out->kind = VMM_FAULT_RESERVED_BIT;

@@ -298,9 +298,9 @@ vmm_status_t vmm_reserve(vmm_t *vmm, size_t count, uint64_t page_size,
                          vmm_attrs_t attrs, uint32_t flags, uint64_t *virt)
 {
     size_t pages, first;
+    if (vmm == 0 || virt == 0) /* the NULL rule first (status.h) */
+        return VMM_ERR_INVALID_ARGUMENT;
     vmm_status_t st = reserve_check(count, page_size, attrs, flags, &pages);
-    if (st == VMM_OK && (vmm == 0 || virt == 0))
-        st = VMM_ERR_INVALID_ARGUMENT;
     if (st != VMM_OK)
         return st;
     if (pages > vmm->bitmap.num_free)
@@ -323,9 +323,9 @@ vmm_status_t vmm_claim(vmm_t *vmm, uint64_t virt, size_t count,
                        uint64_t page_size, vmm_attrs_t attrs, uint32_t flags)
 {
     size_t pages;
+    if (vmm == 0) /* the NULL rule first (status.h) */
+        return VMM_ERR_INVALID_ARGUMENT;
     vmm_status_t st = reserve_check(count, page_size, attrs, flags, &pages);
-    if (st == VMM_OK && vmm == 0)
-        st = VMM_ERR_INVALID_ARGUMENT;
     if (st != VMM_OK)
         return st;
     if (!IS_ALIGNED(virt, page_size))

@@ -174,7 +174,12 @@ typedef struct vmm {
  * the window (x86_64: VMM_ERR_NON_CANONICAL for a window touching the
  * canonical hole). Since every other call stays inside the window, no call
  * can then succeed on an address the hardware cannot map. The last page of
- * the address space, [2^64 - 4K, 2^64), can never be in a window. */
+ * the address space, [2^64 - 4K, 2^64), can never be in a window.
+ * A failed call leaves *vmm untouched. A ZEROED vmm_t (static storage whose
+ * init failed or never ran) is safe to pass to every function: each returns
+ * an error or nothing (its window is empty), vmm_fault reports
+ * VMM_FAULT_NOT_PRESENT with VMM_ERR_INVALID_ARGUMENT as for NULL (it calls
+ * no mapper), vmm_deinit does nothing. */
 vmm_status_t vmm_init(vmm_t *vmm, uint64_t start, uint64_t end,
                       const vmm_allocator_t *allocator,
                       const vmm_mapper_t *mapper, const vmm_frames_t *frames);

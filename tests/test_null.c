@@ -144,6 +144,106 @@ static void test_vmm_null(void)
     CHECK(vmm.bitmap.num_free == 1024 && fa.live == 0);
 }
 
+/* The NULL rule wins over every other error: a NULL pointer next to an
+ * argument that is also wrong (a count too large, a misaligned or
+ * non-canonical address, a bad size or attribute, an address outside the
+ * window) still gets VMM_ERR_INVALID_ARGUMENT. (An outside test found
+ * vmm_reserve and vmm_claim checking the count first.) */
+static void test_null_wins(void)
+{
+    const size_t huge = (size_t)1 << 33, too_big = SIZE_MAX;
+    const uint64_t odd = 0x40000123;
+    uint64_t va, phys;
+    bool b;
+    size_t first;
+    vmm_range_t bad_r = {0x40001000, 0x40000000};
+    vmm_frames_t frames = hm.frames;
+    vmm_t v2;
+    CHECK_ERR(vmm_init(NULL, odd, 0, &alloc_if, &mapper, &frames), INV);
+    CHECK_ERR(vmm_init(&v2, odd, 0, NULL, &mapper, &frames), INV);
+    for (int k = 0; k < 3; k++) { /* count: too large, SIZE_MAX, 0 */
+        size_t n = k == 0 ? huge : k == 1 ? too_big : 0;
+        CHECK_ERR(vmm_reserve(NULL, n, K4, 0, 0, &va), INV);
+        CHECK_ERR(vmm_reserve(&vmm, n, K4, 0, 0, NULL), INV);
+        CHECK_ERR(vmm_claim(NULL, 0x40000000, n, K4, 0, 0), INV);
+        CHECK_ERR(vmm_alloc(NULL, n, 0, &va), INV);
+        CHECK_ERR(vmm_alloc(&vmm, n, 0, NULL), INV);
+        CHECK_ERR(hbitmap_set_range(NULL, 1, n), INV);
+        CHECK_ERR(hbitmap_clear_range(NULL, 1, n), INV);
+        CHECK_ERR(hbitmap_prepare(NULL, 1, n, true), INV);
+        CHECK_ERR(hbitmap_find(NULL, n, 1, 0, &first), INV);
+        CHECK_ERR(hbitmap_find_set(NULL, n, 1, 0, &first), INV);
+        CHECK_ERR(pmm_alloc_contiguous(NULL, n, 1, &phys), INV);
+    }
+    CHECK_ERR(vmm_reserve(NULL, 1, 12345, 0, 0, &va), INV);          /* bad page size */
+    CHECK_ERR(vmm_reserve(&vmm, 1, K4, UINT32_MAX, 0, NULL), INV);   /* bad attrs */
+    CHECK_ERR(vmm_reserve(&vmm, 1, K4, 0, UINT32_MAX, NULL), INV);   /* bad flags */
+    CHECK_ERR(vmm_claim(NULL, odd, 1, K4, 0, 0), INV);               /* misaligned */
+    CHECK_ERR(vmm_claim(NULL, UINT64_MAX & ~(K4 - 1), 2, K4, 0, 0), INV); /* wraps */
+    CHECK_ERR(vmm_claim(NULL, 0x1000, 1, K4, 0, 0), INV);            /* outside */
+    CHECK_ERR(vmm_alloc(NULL, 1, UINT32_MAX, &va), INV);
+    CHECK_ERR(vmm_set(NULL, bad_r, NULL, 0), INV);
+    CHECK_ERR(vmm_is_set(NULL, 0x1000, &b), INV);
+    CHECK_ERR(vmm_is_set(&vmm, 0x1000, NULL), INV);
+    CHECK_ERR(vmm_free(NULL, odd), INV);
+    CHECK_ERR(vmm_free(NULL, 0x1000), INV);
+    CHECK_ERR(vmm_release(NULL, 0x1000), INV);
+    CHECK_ERR(vmm_map_page(NULL, odd, odd, odd, 0), INV);
+    CHECK_ERR(hbitmap_init(NULL, 0, &alloc_if), INV);
+    CHECK_ERR(hbitmap_test(NULL, too_big, &b), INV);
+    CHECK_ERR(hbitmap_find(NULL, 1, 3, too_big, &first), INV);
+    CHECK_ERR(pmm_reserve(NULL, odd, 1), INV);
+    CHECK_ERR(pmm_free(NULL, odd), INV);
+    CHECK_ERR(pmm_claim(NULL, odd), INV);
+    CHECK_ERR(pmm_is_used(NULL, odd, &b), INV);
+    CHECK_ERR(pmm_alloc_contiguous(NULL, 1, 3, &phys), INV);
+    x86_walk_t w;
+    CHECK_ERR(x86_map(NULL, odd, odd, K4, 12345, UINT32_MAX), INV);
+    CHECK_ERR(x86_map(NULL, 0x0000800000000000ull, 0x100000, K4, K4, 0), INV);
+    CHECK_ERR(x86_unmap(NULL, odd, 0, 12345), INV);
+    CHECK_ERR(x86_translate(NULL, 0x0000800000000000ull, &w), INV);
+    vmm_fault_result_t res;
+    CHECK(vmm_fault(NULL, 0x0000800000000000ull, (vmm_access_t){0}, &res) ==
+          VMM_FAULT_NOT_PRESENT);
+    CHECK(res.status == INV);
+    CHECK(vmm.bitmap.num_free == 1024 && fa.live == 0);
+}
+
+/* A zeroed vmm_t (init failed or never ran: static storage) is safe with
+ * every call: errors, and no callback called (it has none). An outside
+ * test found vmm_fault calling the NULL mapper.query and vmm_deinit
+ * destroying a bitmap never initialised. */
+static void test_zeroed_vmm(void)
+{
+    static vmm_t z; /* zeroed */
+    static const vmm_t zero;
+    uint64_t va;
+    bool b;
+    CHECK_ERR(vmm_init(&z, 0x2000, 0x1000, &alloc_if, &mapper, &hm.frames),
+              VMM_ERR_INVALID_VIRT);
+    CHECK(memcmp(&z, &zero, sizeof z) == 0); /* untouched */
+    vmm_fault_result_t res;
+    for (uint64_t a = 0; a < 3; a++) {
+        uint64_t addr = a == 0 ? 0 : a == 1 ? 0x1000 : 0xFFFFFFFFFFFFF000ull;
+        CHECK(vmm_fault(&z, addr, (vmm_access_t){.write = true}, &res) ==
+              VMM_FAULT_NOT_PRESENT);
+        CHECK(res.kind == VMM_FAULT_NOT_PRESENT && res.status == INV);
+        CHECK(vmm_is_set(&z, addr, &b) != VMM_OK);
+        CHECK(vmm_free(&z, addr) != VMM_OK && vmm_release(&z, addr) != VMM_OK);
+        CHECK(vmm_claim(&z, addr, 1, K4, 0, 0) != VMM_OK);
+        CHECK(vmm_map_page(&z, addr, addr, 0x100000, 0) != VMM_OK);
+        CHECK(vmm_find_record(&z, addr) == NULL);
+    }
+    CHECK(vmm_alloc(&z, 1, 0, &va) != VMM_OK);
+    CHECK(vmm_reserve(&z, 1, K4, 0, 0, &va) != VMM_OK);
+    vmm_range_t r = {0x1000, 0x2000};
+    CHECK(vmm_set(&z, r, NULL, 0) != VMM_OK);
+    CHECK(vmm_first_record(&z) == NULL);
+    vmm_deinit(&z);
+    vmm_deinit(&z);
+    CHECK(memcmp(&z, &zero, sizeof z) == 0 && fa.live == 0);
+}
+
 static void test_tree_null(void)
 {
     vmm_btree_t t;
@@ -231,6 +331,8 @@ int main(void)
     RUN(test_hbitmap_null);
     RUN(test_pmm_null);
     RUN(test_vmm_null);
+    RUN(test_null_wins);
+    RUN(test_zeroed_vmm);
     RUN(test_tree_null);
     RUN(test_x86_null);
     vmm_deinit(&vmm);
