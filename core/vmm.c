@@ -210,7 +210,7 @@ vmm_status_t vmm_alloc(vmm_t *vmm, size_t pages, vmm_attrs_t attrs,
 {
     if (vmm == 0 || pages == 0 || !ATTRS_VALID(attrs) || virt == 0)
         return VMM_ERR_INVALID_ARGUMENT;
-    if (pages > vmm->bitmap.num_free || pages > UINT32_MAX)
+    if (pages > vmm->bitmap.num_free) /* any count a window holds: its frames block fits a size_t */
         return VMM_ERR_NO_SPACE;
     size_t first, done = 0;
     vmm_bpath_t path;
@@ -260,7 +260,7 @@ static vmm_status_t reserve_check(size_t count, uint64_t page_size, vmm_attrs_t 
         (page_size != VMM_SIZE_4K && page_size != VMM_SIZE_2M && page_size != VMM_SIZE_1G))
         return VMM_ERR_INVALID_ARGUMENT;
     uint64_t per = PAGES_OF(page_size);
-    if (count > UINT32_MAX || (uint64_t)count > (SIZE_MAX >> VMM_PAGE_SHIFT) / per)
+    if ((uint64_t)count > (SIZE_MAX >> VMM_PAGE_SHIFT) / per)
         return VMM_ERR_OVERFLOW;
     *pages = (size_t)(count * per);
     return VMM_OK;
@@ -287,7 +287,7 @@ static vmm_status_t reservation_add(vmm_t *vmm, uint64_t virt, size_t pages, siz
     vmm_record_t *rec = vmm_record_new(vmm, VMM_REC_RESERVE, virt, pages, count);
     rec->page_size = page_size;
     rec->attrs = attrs;
-    rec->flags = flags;
+    rec->flags = (uint16_t)flags; /* reserve_check: within VMM_RESERVE_FLAGS_ALL */
     vmm_index_insert(vmm, rec, &path);
     return VMM_OK;
 }

@@ -85,7 +85,8 @@ typedef enum vmm_record_kind {
  * page in it is mapped (vmm_map_page, a demand fault), and everything is
  * given back with the record. The store is NULL until the first map, so
  * reserving costs nothing per page, and a map costs at most one chunk
- * (2304 bytes) plus one 4 KiB node per level (at most 3) whatever the
+ * (2304 bytes) plus one 4 KiB node per level (at most 3 up to 2^35 pages, 5
+ * for the largest reservation, 2^52 - 1 pages) whatever the
  * reservation's size: memory grows with the pages mapped, not with the
  * reservation (INTEGRATION.md, section 10). A reservation of at most
  * VMM_STORE_LEAF_PAGES pages has a single leaf of 9 bytes per page. SET
@@ -104,15 +105,18 @@ typedef struct vmm_record {
                                          next free one                     */
     };
     vmm_attrs_t attrs;
-    uint32_t kind;       /* vmm_record_kind_t; 0 while the slot is free    */
-    uint32_t flags;      /* VMM_RESERVE_* for reservations                 */
-    uint32_t nframes;    /* page_size pages: ALLOC pages, RESERVE
-                            pages / (page_size / 4K), SET 0                */
-    uint32_t mapped;     /* RESERVE: pages of the store that are mapped
+    uint16_t kind;       /* vmm_record_kind_t; 0 while the slot is free    */
+    uint16_t flags;      /* VMM_RESERVE_* for reservations                 */
+    uint64_t nframes;    /* page_size pages: ALLOC pages, RESERVE
+                            pages / (page_size / 4K), SET 0; any count a
+                            window holds (up to 2^52 - 1)                  */
+    uint64_t mapped;     /* RESERVE: pages of the store that are mapped
                             (store is NULL exactly when 0), else 0         */
 } vmm_record_t;
 
 _Static_assert(sizeof(vmm_record_t) == 64, "a record is one cache line");
+_Static_assert(VMM_RESERVE_FLAGS_ALL <= UINT16_MAX && VMM_REC_RESERVE <= UINT16_MAX,
+               "kind and flags fit their fields");
 
 #define VMM_INDEX_CHUNK_BYTES 4096u
 

@@ -21,7 +21,10 @@
 
 #include "vmm_assert.h"
 
-_Static_assert(SIZE_MAX / sizeof(uint64_t) >= UINT32_MAX, "a frames block of UINT32_MAX frames fits");
+/* the most pages a record covers: a window of 2^52 - 1 (vmm.c, vmm_init) */
+#define VMM_RECORD_MAX_PAGES (((uint64_t)1 << (64 - VMM_PAGE_SHIFT)) - 1u)
+_Static_assert(SIZE_MAX / sizeof(uint64_t) >= VMM_RECORD_MAX_PAGES,
+               "the bytes of a frames block of any record's pages fit a size_t");
 
 #define VMM_STORE_LEAF_MASK (VMM_STORE_LEAF_PAGES - 1u)
 #define VMM_STORE_NODE_MASK (VMM_STORE_NODE_SLOTS - 1u)
@@ -31,14 +34,17 @@ _Static_assert(SIZE_MAX / sizeof(uint64_t) >= UINT32_MAX, "a frames block of UIN
 #define PAST_SPAN(k, shift) ((((uint64_t)(k) >> (shift)) + 1u) << (shift))
 /* bytes per page of a chunk: its frame and its attribute byte */
 #define CHUNK_PAGE_BYTES (sizeof(uint64_t) + 1u)
-/* the levels above the chunks for 2^32 pages (2^35 >= 2^32) */
-#define VMM_STORE_MAX_HEIGHT 3u
+/* the levels above the chunks for 2^52 pages (8 + 9 x 5 = 53 >= 52; a
+ * reservation of up to 2^35 pages has at most 3) */
+#define VMM_STORE_MAX_HEIGHT 5u
 
-_Static_assert(VMM_STORE_LEAF_SHIFT + VMM_STORE_NODE_SHIFT * VMM_STORE_MAX_HEIGHT >= 32u,
-               "a store of VMM_STORE_MAX_HEIGHT levels covers UINT32_MAX pages");
+_Static_assert(VMM_STORE_LEAF_SHIFT + VMM_STORE_NODE_SHIFT * VMM_STORE_MAX_HEIGHT >=
+                   64u - VMM_PAGE_SHIFT,
+               "a store of VMM_STORE_MAX_HEIGHT levels covers any record's pages");
 
-/* Returns the height of the store of nframes (<= UINT32_MAX) pages: 0 when
- * one chunk covers them, else the levels of nodes above the chunks. */
+/* Returns the height of the store of nframes (<= VMM_RECORD_MAX_PAGES)
+ * pages: 0 when one chunk covers them, else the levels of nodes above the
+ * chunks. */
 static unsigned store_height(size_t nframes)
 {
     unsigned h = 0;
@@ -338,9 +344,9 @@ vmm_record_t *vmm_record_new(vmm_t *vmm, uint32_t kind, uint64_t virt, uint64_t 
     rec->phys = VMM_NO_FRAME;
     rec->frames = 0;
     rec->attrs = 0;
-    rec->kind = kind;
+    rec->kind = (uint16_t)kind;
     rec->flags = 0;
-    rec->nframes = (uint32_t)nframes;
+    rec->nframes = nframes;
     rec->mapped = 0;
     if (kind == VMM_REC_ALLOC && frames_new(vmm, rec) != VMM_OK) {
         vmm_index_put(vmm, rec);

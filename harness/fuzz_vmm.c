@@ -946,10 +946,11 @@ static void check_record(const vmm_record_t *r, const model_record_t *m)
                    r->page_size == m->page_size && r->attrs == m->attrs &&
                    r->flags == m->flags && r->phys == m->phys && r->nframes == m->nframes,
                "vmm-record", "record at 0x%llx: pages %llu kind %u size 0x%llx attrs 0x%x "
-               "flags %u phys 0x%llx nframes %u; model pages %llu kind %u size 0x%llx attrs "
+               "flags %u phys 0x%llx nframes %llu; model pages %llu kind %u size 0x%llx attrs "
                "0x%x flags %u phys 0x%llx nframes %u", (unsigned long long)r->virt,
                (unsigned long long)r->pages, r->kind, (unsigned long long)r->page_size, r->attrs,
-               r->flags, (unsigned long long)r->phys, r->nframes, (unsigned long long)m->pages,
+               r->flags, (unsigned long long)r->phys, (unsigned long long)r->nframes,
+               (unsigned long long)m->pages,
                m->kind, (unsigned long long)m->page_size, m->attrs, m->flags,
                (unsigned long long)m->phys, m->nframes);
     for (uint32_t k = 0; k < m->nframes; k++) {

@@ -1610,6 +1610,76 @@ static void test_sparse_partial_paths(void)
     big_fini(&b);
 }
 
+/* Reservations of 2^32 pages and more (an outside test found them refused
+ * with VMM_ERR_OVERFLOW: the record counted pages in 32 bits): a claim of
+ * the whole user half (2^35 - 1 pages), a lazy reservation of 2^33 pages,
+ * and a claim of every page of the whole-space window (2^52 - 1 pages, a
+ * store of 5 levels). Each demand-faults its first and last page (the far
+ * end with the allocator, frames and mapper failing at every call: nothing
+ * changed), is counted right (nframes, mapped) and gives everything back. */
+struct huge_ctx {
+    struct op_ctx o;
+    bool claim;
+};
+/* A fresh huge reservation with its first page faulted in. */
+static vmm_status_t fresh_huge(big_t *b, struct huge_ctx *h)
+{
+    uint64_t off = h->o.off;
+    vmm_status_t st = h->claim ? op_claim(b, &h->o) : op_reserve(b, &h->o);
+    h->o.res = h->o.va;
+    h->o.off = 0;
+    if (st == VMM_OK)
+        st = op_fault(b, &h->o);
+    h->o.off = off;
+    return st;
+}
+/* Undoes op_fault of the far end: the reservation again, as before it. */
+static vmm_status_t redo_huge(big_t *b, void *c)
+{
+    struct huge_ctx *h = c;
+    vmm_status_t st = vmm_release(&b->vmm, h->o.res);
+    return st != VMM_OK ? st : fresh_huge(b, h);
+}
+static void test_huge_reservations(void)
+{
+    static big_t b;
+    struct { uint64_t start, end; size_t count; bool claim; size_t path; } c[] = {
+        {0x1000, 0x0000800000000000ull, ((size_t)1 << 35) - 1, true, 4},
+        {0x1000, 0x0000800000000000ull, (size_t)1 << 33, false, 4},
+        {0, TOP_END, ((size_t)1 << 52) - 1, true, 6},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        big_init(&b, c[i].start, c[i].end);
+        size_t before = b.fa.live_bytes, blocks = b.fa.live;
+        struct huge_ctx h = {.claim = c[i].claim};
+        h.o.count = c[i].count;
+        h.o.page_size = K4;
+        h.o.flags = VMM_RESERVE_LAZY;
+        h.o.virt = c[i].start;
+        CHECK_OK(fresh_huge(&b, &h));
+        CHECK(h.o.res == c[i].start);
+        const vmm_record_t *r = vmm_find_record(&b.vmm, h.o.res);
+        CHECK(r != NULL && r->nframes == c[i].count && r->pages == c[i].count &&
+              r->mapped == 1 && vmm_record_next_mapped(r, 0) == 0);
+        CHECK(b.vmm.bitmap.num_free == b.vmm.bitmap.num_entries - c[i].count);
+        /* the record, its tree and bitmap nodes, then the top, the nodes
+         * below it and one chunk */
+        CHECK(b.fa.live >= blocks + c[i].path);
+        size_t live = b.fa.live;
+        h.o.off = (c[i].count - 1) * K4;
+        /* allocator: the missing nodes and the chunk; a frame; a map */
+        CHECK(inject_all(&b, "far-end fault", op_fault, redo_huge, &h) >= c[i].path + 1);
+        CHECK(b.fa.live == live + c[i].path - 1); /* the top exists already */
+        r = vmm_find_record(&b.vmm, h.o.res);
+        CHECK(r != NULL && r->mapped == 2 && vmm_record_next_mapped(r, 1) == c[i].count - 1);
+        CHECK(vmm_record_frame(r, c[i].count - 1) != VMM_NO_FRAME);
+        CHECK(vmm_index_check(&b.vmm));
+        CHECK_OK(vmm_release(&b.vmm, h.o.res));
+        CHECK(b.fa.live_bytes == before && b.vmm.bitmap.num_free == b.vmm.bitmap.num_entries);
+        big_fini(&b);
+    }
+}
+
 int main(void)
 {
     RUN(test_status_names);
@@ -1631,5 +1701,6 @@ int main(void)
     RUN(test_vmm_whole_space);
     RUN(test_lazy_reservation_costs);
     RUN(test_sparse_partial_paths);
+    RUN(test_huge_reservations);
     return check_exit();
 }
