@@ -3036,7 +3036,7 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
             hb->spare_node[0 .. hb->num_spare_nodes - 1],
             hb->spare_leaf[0 .. hb->num_spare_leaves - 1],
             *hb->spare_node[0 .. hb->num_spare_nodes - 1],
-            *hb->spare_leaf[0 .. hb->num_spare_leaves - 1], node->child[k], node->full;
+            *hb->spare_leaf[0 .. hb->num_spare_leaves - 1], *node;
     ensures \result != 0 ==> node->child[k].node != \null;
     ensures hdr: \separated(node, &hb->height, &hb->num_entries, &hb->num_free, &hb->allocator) ==>
               hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries) &&
