@@ -2587,6 +2587,10 @@ static inline size_t slots_span(unsigned n, unsigned l)
     ensures leaves_count: hb->leaves == \old(hb->leaves - (hb_leaves_from(node, l, ka) - hb_leaves_from(node, l, kb + 1)));
     ensures node->full == \old(node->full);
     ensures used: \result <= hb_slots_span(kb + 1 - ka, l);
+    // papply2: only hb's counts were written (range_fill_step's frame).
+    ensures papply2_v: papply2_v{Pre,Here};
+    ensures papply2_n: papply2_n{Pre,Here}(hb, node, node);
+    ensures papply2_l: papply2_l{Pre,Here}(hb, node, node);
 */
 static inline size_t slots_free(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned kb, unsigned l,
                                 size_t used) /*@ ghost (uint64_t f0) */
@@ -2636,6 +2640,10 @@ static inline size_t slots_free(hbitmap_t *hb, hb_node_t *node, unsigned ka, uns
                   \result + hb_slots_span(kb + 1 - ka - hb_wsame(\old(node->full), ka, kb + 1, 1), l) ==
                     hb_slots_span(kb + 1 - ka, l) <= 1152921504606846976;
     ensures frame: hb->nodes == \old(hb->nodes) && hb->leaves == \old(hb->leaves);
+    // papply2: only node was written (range_fill_step's frame).
+    ensures papply2_v: papply2_v{Pre,Here};
+    ensures papply2_n: papply2_n{Pre,Here}(hb, node, node);
+    ensures papply2_l: papply2_l{Pre,Here}(hb, node, node);
 */
 static inline size_t slots_flags(hb_node_t *node, unsigned ka, unsigned kb, unsigned l, bool set)
     /*@ ghost (hbitmap_t *hb) */
@@ -2669,6 +2677,10 @@ static inline size_t slots_flags(hb_node_t *node, unsigned ka, unsigned kb, unsi
     ensures \forall integer g; ka / 8 <= g <= kb / 8 ==> node->gmax[g] == GROUP_STALE;
     ensures frame: node->full == \old(node->full) && hb->nodes == \old(hb->nodes) &&
                    hb->leaves == \old(hb->leaves);
+    // papply2: only node was written (range_fill_step's frame).
+    ensures papply2_v: papply2_v{Pre,Here};
+    ensures papply2_n: papply2_n{Pre,Here}(hb, node, node);
+    ensures papply2_l: papply2_l{Pre,Here}(hb, node, node);
 */
 static inline void slots_store(hb_node_t *node, unsigned ka, unsigned kb, size_t v)
     /*@ ghost (hbitmap_t *hb) */
@@ -2692,12 +2704,18 @@ static inline void slots_store(hb_node_t *node, unsigned ka, unsigned kb, size_t
     /*@ assert \forall integer j; ka <= j <= kb ==> node->pre[j] == node->suf[j] == node->max[j] == v; */
 }
 
-/* Clears the pointers of slots [ka, kb] of node (their subtrees freed). */
+/* Clears the pointers of slots [ka, kb] of node (their subtrees freed).
+ * (Ghost hb: named by its frame only.) */
 /*@ requires \valid(node) && ka <= kb < 64;
     assigns node->child[ka .. kb];
     ensures \forall integer j; ka <= j <= kb ==> node->child[j].node == \null;
+    // papply2: only node was written (range_fill_step's frame).
+    ensures papply2_v: papply2_v{Pre,Here};
+    ensures papply2_n: papply2_n{Pre,Here}(hb, node, node);
+    ensures papply2_l: papply2_l{Pre,Here}(hb, node, node);
 */
 static inline void slots_unlink(hb_node_t *node, unsigned ka, unsigned kb)
+    /*@ ghost (hbitmap_t *hb) */
 {
     /*@ loop invariant ka <= k <= kb + 1;
         loop invariant \forall integer j; ka <= j < k ==> node->child[j].node == \null;
@@ -2735,6 +2753,8 @@ static inline void slots_unlink(hb_node_t *node, unsigned ka, unsigned kb)
     // pfull: no pointer slot below node is FULL, kept (the filled slots are
     // no pointers; the other subtrees untouched: proofs/hbitmap-pfull.acsl).
     ensures pfull_nf: \old(hb_wtree(hb, node, l)) && \old(pfull_nf(node, l)) ==> pfull_nf(node, l);
+    // papply2: only hb's counts and node were written (range_fill_step's frame).
+    ensures papply2_unch: pkeep_unch{Pre,Here}(hb, node, node);
 */
 static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned kb, unsigned l,
                          bool set)
@@ -2745,6 +2765,9 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
     /*@ assert pfull_u1: pfull_unch{Pre,Here}(hb, node, node); */
     used = slots_free(hb, node, ka, kb, l, used) /*@ ghost (f0) */;  /* and below the pointer slots */
     /*@ assert pfull_u2: pfull_unch{Pre,Here}(hb, node, node); */
+    /*@ assert papply2_v2: papply2_v{Pre,Here}; */
+    /*@ assert papply2_n2: papply2_n{Pre,Here}(hb, node, node); */
+    /*@ assert papply2_l2: papply2_l{Pre,Here}(hb, node, node); */
     size_t all = slots_span(kb - ka + 1u, l);
     size_t changed = set ? all - used : used;
     /*@ assert pfull_sep: \forall hb_node_t *m; \separated(m, node) ==>
@@ -2756,8 +2779,15 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
     /*@ assert pfull_u3c: \forall hb_node_t *m; \separated(m, hb) && \separated(m, node) ==>
                \forall integer j; 0 <= j < 64 ==> \at(m->child[j].node, Pre) == m->child[j].node; */
     /*@ assert pfull_u3: pfull_unch{Pre,Here}(hb, node, node); */
-    slots_unlink(node, ka, kb);
+    /*@ assert papply2_v3: papply2_v{Pre,Here}; */
+    /*@ assert papply2_n3: papply2_n{Pre,Here}(hb, node, node); */
+    /*@ assert papply2_l3: papply2_l{Pre,Here}(hb, node, node); */
+    slots_unlink(node, ka, kb) /*@ ghost (hb) */;
     /*@ assert pfull_u: pfull_unch{Pre,Here}(hb, node, node); */
+    /*@ assert papply2_v4: papply2_v{Pre,Here}; */
+    /*@ assert papply2_n4: papply2_n{Pre,Here}(hb, node, node); */
+    /*@ assert papply2_l4: papply2_l{Pre,Here}(hb, node, node); */
+    /*@ assert papply2_u: pkeep_unch{Pre,Here}(hb, node, node); */
     /*@ assert pfull_f: l > 0 ==> pfull_fr{Pre,Here}(hb, node, node, l - 1); */
     /*@ assert pfull_k: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
                node->child[j].node == \at(node->child[j].node, Pre) &&
@@ -4160,6 +4190,9 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
     ensures papart_ptrs: \forall integer j; \result.k <= j < 64 ==>
               f.node->child[j].node == \old(f.node->child[j].node) &&
               f.node->child[j].leaf == \old(f.node->child[j].leaf);
+    // papply2: only hb and f's node were written (range_apply's fill path
+    // frame, papart's open 4; frame_close states the same).
+    ensures papply2_unch: pkeep_unch{Pre,Here}(hb, f.node, f.node);
 */
 static inline hb_frame_t range_fill_step(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t end,
                                          bool set)
@@ -4176,7 +4209,14 @@ static inline hb_frame_t range_fill_step(hbitmap_t *hb, hb_frame_t f, unsigned l
     size_t changed = slots_fill(hb, f.node, f.k, kb, l, set);
     /*@ assert nf: hb->num_free == \at(hb->num_free, Pre); */
     /*@ assert changed <= hb_slots_span(kb + 1, l) - hb_slots_span(f.k, l); */
+    /*@ assert papply2_f1: pkeep_unch{Pre,Here}(hb, f.node, f.node); */
     free_count_update(hb, changed, set);
+    /*@ assert papply2_fv: papply2_v{Pre,Here}; */
+    /*@ assert papply2_fnc: papply2_nc{Pre,Here}(hb, f.node, f.node); */
+    /*@ assert papply2_fnr: papply2_nr{Pre,Here}(hb, f.node, f.node); */
+    /*@ assert papply2_fng: papply2_ng{Pre,Here}(hb, f.node, f.node); */
+    /*@ assert papply2_fn: papply2_n{Pre,Here}(hb, f.node, f.node); */
+    /*@ assert papply2_fl: papply2_l{Pre,Here}(hb, f.node, f.node); */
     f.dirty |= changed != 0;
     f.k = kb + 1u;
     /*@ ghost lemma_pstep_step(f.k, l); */
