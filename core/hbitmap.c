@@ -3484,6 +3484,11 @@ static size_t node_free_after(const hb_node_t *node, unsigned k, size_t cs)
     requires RUNS_OK(was, 64 * hb_span(l - 1));
     assigns node->gpre[0 .. 7], node->gsuf[0 .. 7], node->gmax[0 .. 7];
     ensures RUNS_OK(\result, 64 * hb_span(l - 1));
+    // pclimb (round 24): every node apart from node is as it was, per field
+    // group (path_update's frame through this call).
+    ensures pclimb_nc: \forall hb_node_t *p; \separated(p, node) ==> pd_same_child{Old, Here}(p);
+    ensures pclimb_nr: \forall hb_node_t *p; \separated(p, node) ==> pd_same_runs{Old, Here}(p);
+    ensures pclimb_ng: \forall hb_node_t *p; \separated(p, node) ==> pd_same_groups{Old, Here}(p);
 */
 static inline hb_runs_t node_runs_after(hb_node_t *node, unsigned l, unsigned k0, unsigned k1,
                                         bool set, hb_runs_t was)
@@ -3617,6 +3622,14 @@ static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, 
     // hdr / pool, stated here where each call's writes are seen alone).
     ensures pwrap_hdr: PATH_UPDATE_HDR(hb, parent, child);
     ensures pwrap_pool: PATH_UPDATE_POOL(hb, parent, child);
+    // pclimb (round 24): every node apart from hb's fields, parent and child
+    // is as it was, per field group (leaf_range_climb's frame).
+    ensures pclimb_fc: \forall hb_node_t *p; PCLIMB_APART(p, hb, parent, child) ==>
+              pd_same_child{Old, Here}(p);
+    ensures pclimb_fr: \forall hb_node_t *p; PCLIMB_APART(p, hb, parent, child) ==>
+              pd_same_runs{Old, Here}(p);
+    ensures pclimb_fg: \forall hb_node_t *p; PCLIMB_APART(p, hb, parent, child) ==>
+              pd_same_groups{Old, Here}(p);
 */
 static inline bool path_update(hbitmap_t *hb, hb_node_t *parent, unsigned kp, hb_node_t *child,
                                unsigned kc, unsigned l, bool set)
@@ -3634,7 +3647,17 @@ static inline bool path_update(hbitmap_t *hb, hb_node_t *parent, unsigned kp, hb
                   hb->spare_leaf[i] == \at(hb->spare_leaf[i], Pre)); */
     /*@ assert pu_n: hb->nodes == \at(hb->nodes, Pre); */
     /*@ assert pu_keep: HB_SLOTS_RUNS_OK(parent, hb_span(l)) && HB_GROUPS_RUNS_OK(parent, hb_span(l)); */
+    /*@ assert pclimb_ac: \forall hb_node_t *p; \separated(p, child) ==> pd_same_child{Pre, Here}(p); */
+    /*@ assert pclimb_ar: \forall hb_node_t *p; \separated(p, child) ==> pd_same_runs{Pre, Here}(p); */
+    /*@ assert pclimb_ag: \forall hb_node_t *p; \separated(p, child) ==> pd_same_groups{Pre, Here}(p); */
+    /*@ ghost pclimb_mid:; */
     bool changed = slot_update(hb, parent, kp, l, r);
+    /*@ assert pclimb_bc: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) ==>
+               pd_same_child{pclimb_mid, Here}(p); */
+    /*@ assert pclimb_br: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) ==>
+               pd_same_runs{pclimb_mid, Here}(p); */
+    /*@ assert pclimb_bg: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) ==>
+               pd_same_groups{pclimb_mid, Here}(p); */
     /*@ assert pu_k: parent->pre[kp] <= hb_span(l) && parent->suf[kp] <= hb_span(l) &&
                parent->max[kp] <= hb_span(l); */
     return changed;
@@ -3658,22 +3681,11 @@ static inline bool leaf_range_climb(hbitmap_t *hb, hb_node_t *parent, unsigned k
         return false;
     /*@ assert pstep_g: kp / 8 < 8; */
     bool changed = path_update(hb, parent, kp, child, kc, l, set);
-    /* The frame, one part of hb_node_same a goal (hdr and pool: path_update's
-     * ensures pwrap_hdr / pwrap_pool, round 23). */
+    /* The frame, one part of hb_node_same a goal, each an instance of
+     * path_update's ensures pclimb_fc / _fr / _fg (round 24; hdr and pool:
+     * its ensures pwrap_hdr / pwrap_pool, round 23). */
     /*@ assert pstep_fc: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
                \separated(p, child) ==> pd_same_child{Pre, Here}(p); */
-    /*@ assert pstep_fr1: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
-               \separated(p, child) ==> \forall integer j; 0 <= j < 64 ==> p->pre[j] == \at(p->pre[j], Pre); */
-    /*@ assert pstep_fr2: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
-               \separated(p, child) ==> \forall integer j; 0 <= j < 64 ==> p->suf[j] == \at(p->suf[j], Pre); */
-    /*@ assert pstep_fr3: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
-               \separated(p, child) ==> \forall integer j; 0 <= j < 64 ==> p->max[j] == \at(p->max[j], Pre); */
-    /*@ assert pstep_fg1: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
-               \separated(p, child) ==> \forall integer g; 0 <= g < 8 ==> p->gpre[g] == \at(p->gpre[g], Pre); */
-    /*@ assert pstep_fg2: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
-               \separated(p, child) ==> \forall integer g; 0 <= g < 8 ==> p->gsuf[g] == \at(p->gsuf[g], Pre); */
-    /*@ assert pstep_fg3: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
-               \separated(p, child) ==> \forall integer g; 0 <= g < 8 ==> p->gmax[g] == \at(p->gmax[g], Pre); */
     /*@ assert pstep_fr: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
                \separated(p, child) ==> pd_same_runs{Pre, Here}(p); */
     /*@ assert pstep_fg: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
