@@ -3368,6 +3368,65 @@ static inline void leaf_count_apply(hbitmap_t *hb, hb_leaf_t *lf, size_t a, size
     groups_update(lf, a, b, set);
 }
 
+/* pclimb (round 24): leaf_range_leaf's first step: leaf_count_apply, with
+ * the frame per field group stated where the leaf's ranges are written
+ * (every node apart from lf and hb's free count is as it was). */
+/*@ requires \valid(hb) && \valid(lf) && \separated(lf, hb);
+    requires a < b <= 4096;
+    requires \forall integer g; 0 <= g < 8 ==>
+               lf->gpre[g] <= 512 && lf->gsuf[g] <= 512 && lf->gmax[g] <= 512;
+    requires set != 0 ==> (b - a) - hb_leaf_same(lf, a, b, 1) <= hb->num_free;
+    requires set == 0 ==> hb->num_free + ((b - a) - hb_leaf_same(lf, a, b, 0)) <= SIZE_MAX;
+    assigns hb->num_free, lf->bits[a / 64 .. (b - 1) / 64], lf->gpre[a / 512 .. (b - 1) / 512],
+            lf->gsuf[a / 512 .. (b - 1) / 512], lf->gmax[a / 512 .. (b - 1) / 512];
+    ensures \forall integer g; 0 <= g < 8 ==>
+              lf->gpre[g] <= 512 && lf->gsuf[g] <= 512 && lf->gmax[g] <= 512;
+    ensures pclimb_lc: \forall hb_node_t *p; \separated(p, lf) && \separated(p, &hb->num_free) ==>
+              pd_same_child{Old, Here}(p);
+    ensures pclimb_lr: \forall hb_node_t *p; \separated(p, lf) && \separated(p, &hb->num_free) ==>
+              pd_same_runs{Old, Here}(p);
+    ensures pclimb_lg: \forall hb_node_t *p; \separated(p, lf) && \separated(p, &hb->num_free) ==>
+              pd_same_groups{Old, Here}(p);
+*/
+static inline void leaf_count_frame(hbitmap_t *hb, hb_leaf_t *lf, size_t a, size_t b, bool set)
+{
+    leaf_count_apply(hb, lf, a, b, set);
+}
+
+/* pclimb (round 24): leaf_range_leaf's second step (leaf_slot_apply's
+ * second statement): stores the runs of lf
+ * (the leaf in pointer slot k of a level-0 node, its groups rewritten) as
+ * slot k's summary (slot_update at level 0), and states its frame per field
+ * group where slot_update's cells are written. */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && \valid(node) && hb->leaves > 0;
+    requires k < 64 && node->child[k].node != \null && lf == node->child[k].leaf && \valid(lf);
+    requires \separated(lf, hb) && \separated(lf, node);
+    requires \forall integer g; 0 <= g < 8 ==> lf->gpre[g] <= 512 && lf->gsuf[g] <= 512 &&
+               lf->gmax[g] <= 512;
+    assigns hb->nodes, hb->leaves, node->child[k].node, node->full,
+            node->pre[k], node->suf[k], node->max[k], node->gmax[k / 8];
+    ensures node->pre[k] <= 4096 && node->suf[k] <= 4096 && node->max[k] <= 4096;
+    ensures \result == 0 ==> node->child[k].node == \old(node->child[k].node) &&
+              node->full == \old(node->full) && hb->leaves == \old(hb->leaves) &&
+              node->pre[k] == \old(node->pre[k]) && node->suf[k] == \old(node->suf[k]) &&
+              node->max[k] == \old(node->max[k]) && node->gmax[k / 8] == \old(node->gmax[k / 8]);
+    ensures \result != 0 ==> node->gmax[k / 8] == GROUP_STALE;
+    ensures exact: \old(HB_GROUPS_EXACT(lf)) ==> HB_GROUPS_EXACT(lf);
+    ensures nodes: \separated(node, &hb->nodes) ==> hb->nodes == \old(hb->nodes);
+    ensures pclimb_sb: \forall integer g; 0 <= g < 8 ==> lf->gpre[g] <= 512 && lf->gsuf[g] <= 512 &&
+              lf->gmax[g] <= 512;
+    ensures pclimb_sc: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) ==>
+              pd_same_child{Old, Here}(p);
+    ensures pclimb_sr: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) ==>
+              pd_same_runs{Old, Here}(p);
+    ensures pclimb_sg: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) ==>
+              pd_same_groups{Old, Here}(p);
+*/
+static inline bool leaf_slot_store(hbitmap_t *hb, hb_node_t *node, unsigned k, hb_leaf_t *lf)
+{
+    return slot_update(hb, node, k, 0, leaf_group_runs(lf));
+}
+
 /* Sets (set) or clears entries [a, b) (offsets in the leaf) of the leaf in
  * pointer slot k of a level-0 node, keeping the free count and the leaf's
  * group runs. Returns slot_update's answer: false when slot k's summary is
@@ -3721,7 +3780,15 @@ static inline bool leaf_range_leaf(hbitmap_t *hb, hb_node_t *node, unsigned k, s
                                    size_t b, bool set)
 {
     /*@ assert pstep_g: k / 8 < 8 && a / 64 <= (b - 1) / 64 < 64 && a / 512 <= (b - 1) / 512 < 8; */
-    bool changed = leaf_slot_apply(hb, node, k, a, b, set);
+    /* leaf_slot_apply's two statements, each a step whose ensures state
+     * its frame (pclimb, round 24). */
+    hb_leaf_t *lf = node->child[k].leaf;
+    leaf_count_frame(hb, lf, a, b, set);
+    /*@ assert pclimb_h1: hb->height == \at(hb->height, Pre) &&
+               hb->num_entries == \at(hb->num_entries, Pre) &&
+               hb->num_spare_nodes == \at(hb->num_spare_nodes, Pre) &&
+               hb->num_spare_leaves == \at(hb->num_spare_leaves, Pre); */
+    bool changed = leaf_slot_store(hb, node, k, lf);
     /*@ assert pstep_ha: HB_ALLOCATOR(hb); */
     /*@ assert pstep_hh: hb->height == \at(hb->height, Pre) &&
                hb->num_entries == \at(hb->num_entries, Pre); */
