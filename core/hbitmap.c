@@ -3449,6 +3449,65 @@ static inline void leaf_count_apply(hbitmap_t *hb, hb_leaf_t *lf, size_t a, size
     groups_update(lf, a, b, set);
 }
 
+/* pclimb (round 24): leaf_range_leaf's first step: leaf_count_apply, with
+ * the frame per field group stated where the leaf's ranges are written
+ * (every node apart from lf and hb's free count is as it was). */
+/*@ requires \valid(hb) && \valid(lf) && \separated(lf, hb);
+    requires a < b <= 4096;
+    requires \forall integer g; 0 <= g < 8 ==>
+               lf->gpre[g] <= 512 && lf->gsuf[g] <= 512 && lf->gmax[g] <= 512;
+    requires set != 0 ==> (b - a) - hb_leaf_same(lf, a, b, 1) <= hb->num_free;
+    requires set == 0 ==> hb->num_free + ((b - a) - hb_leaf_same(lf, a, b, 0)) <= SIZE_MAX;
+    assigns hb->num_free, lf->bits[a / 64 .. (b - 1) / 64], lf->gpre[a / 512 .. (b - 1) / 512],
+            lf->gsuf[a / 512 .. (b - 1) / 512], lf->gmax[a / 512 .. (b - 1) / 512];
+    ensures \forall integer g; 0 <= g < 8 ==>
+              lf->gpre[g] <= 512 && lf->gsuf[g] <= 512 && lf->gmax[g] <= 512;
+    ensures pclimb_lc: \forall hb_node_t *p; \separated(p, lf) && \separated(p, &hb->num_free) ==>
+              pd_same_child{Old, Here}(p);
+    ensures pclimb_lr: \forall hb_node_t *p; \separated(p, lf) && \separated(p, &hb->num_free) ==>
+              pd_same_runs{Old, Here}(p);
+    ensures pclimb_lg: \forall hb_node_t *p; \separated(p, lf) && \separated(p, &hb->num_free) ==>
+              pd_same_groups{Old, Here}(p);
+*/
+static inline void leaf_count_frame(hbitmap_t *hb, hb_leaf_t *lf, size_t a, size_t b, bool set)
+{
+    leaf_count_apply(hb, lf, a, b, set);
+}
+
+/* pclimb (round 24): leaf_range_leaf's second step (leaf_slot_apply's
+ * second statement): stores the runs of lf
+ * (the leaf in pointer slot k of a level-0 node, its groups rewritten) as
+ * slot k's summary (slot_update at level 0), and states its frame per field
+ * group where slot_update's cells are written. */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && \valid(node) && hb->leaves > 0;
+    requires k < 64 && node->child[k].node != \null && lf == node->child[k].leaf && \valid(lf);
+    requires \separated(lf, hb) && \separated(lf, node);
+    requires \forall integer g; 0 <= g < 8 ==> lf->gpre[g] <= 512 && lf->gsuf[g] <= 512 &&
+               lf->gmax[g] <= 512;
+    assigns hb->nodes, hb->leaves, node->child[k].node, node->full,
+            node->pre[k], node->suf[k], node->max[k], node->gmax[k / 8];
+    ensures node->pre[k] <= 4096 && node->suf[k] <= 4096 && node->max[k] <= 4096;
+    ensures \result == 0 ==> node->child[k].node == \old(node->child[k].node) &&
+              node->full == \old(node->full) && hb->leaves == \old(hb->leaves) &&
+              node->pre[k] == \old(node->pre[k]) && node->suf[k] == \old(node->suf[k]) &&
+              node->max[k] == \old(node->max[k]) && node->gmax[k / 8] == \old(node->gmax[k / 8]);
+    ensures \result != 0 ==> node->gmax[k / 8] == GROUP_STALE;
+    ensures exact: \old(HB_GROUPS_EXACT(lf)) ==> HB_GROUPS_EXACT(lf);
+    ensures nodes: \separated(node, &hb->nodes) ==> hb->nodes == \old(hb->nodes);
+    ensures pclimb_sb: \forall integer g; 0 <= g < 8 ==> lf->gpre[g] <= 512 && lf->gsuf[g] <= 512 &&
+              lf->gmax[g] <= 512;
+    ensures pclimb_sc: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) ==>
+              pd_same_child{Old, Here}(p);
+    ensures pclimb_sr: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) ==>
+              pd_same_runs{Old, Here}(p);
+    ensures pclimb_sg: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) ==>
+              pd_same_groups{Old, Here}(p);
+*/
+static inline bool leaf_slot_store(hbitmap_t *hb, hb_node_t *node, unsigned k, hb_leaf_t *lf)
+{
+    return slot_update(hb, node, k, 0, leaf_group_runs(lf));
+}
+
 /* Sets (set) or clears entries [a, b) (offsets in the leaf) of the leaf in
  * pointer slot k of a level-0 node, keeping the free count and the leaf's
  * group runs. Returns slot_update's answer: false when slot k's summary is
@@ -3565,6 +3624,11 @@ static size_t node_free_after(const hb_node_t *node, unsigned k, size_t cs)
     requires RUNS_OK(was, 64 * hb_span(l - 1));
     assigns node->gpre[0 .. 7], node->gsuf[0 .. 7], node->gmax[0 .. 7];
     ensures RUNS_OK(\result, 64 * hb_span(l - 1));
+    // pclimb (round 24): every node apart from node is as it was, per field
+    // group (path_update's frame through this call).
+    ensures pclimb_nc: \forall hb_node_t *p; \separated(p, node) ==> pd_same_child{Old, Here}(p);
+    ensures pclimb_nr: \forall hb_node_t *p; \separated(p, node) ==> pd_same_runs{Old, Here}(p);
+    ensures pclimb_ng: \forall hb_node_t *p; \separated(p, node) ==> pd_same_groups{Old, Here}(p);
 */
 static inline hb_runs_t node_runs_after(hb_node_t *node, unsigned l, unsigned k0, unsigned k1,
                                         bool set, hb_runs_t was)
@@ -3698,6 +3762,14 @@ static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, 
     // hdr / pool, stated here where each call's writes are seen alone).
     ensures pwrap_hdr: PATH_UPDATE_HDR(hb, parent, child);
     ensures pwrap_pool: PATH_UPDATE_POOL(hb, parent, child);
+    // pclimb (round 24): every node apart from hb's fields, parent and child
+    // is as it was, per field group (leaf_range_climb's frame).
+    ensures pclimb_fc: \forall hb_node_t *p; PCLIMB_APART(p, hb, parent, child) ==>
+              pd_same_child{Old, Here}(p);
+    ensures pclimb_fr: \forall hb_node_t *p; PCLIMB_APART(p, hb, parent, child) ==>
+              pd_same_runs{Old, Here}(p);
+    ensures pclimb_fg: \forall hb_node_t *p; PCLIMB_APART(p, hb, parent, child) ==>
+              pd_same_groups{Old, Here}(p);
 */
 static inline bool path_update(hbitmap_t *hb, hb_node_t *parent, unsigned kp, hb_node_t *child,
                                unsigned kc, unsigned l, bool set)
@@ -3715,7 +3787,17 @@ static inline bool path_update(hbitmap_t *hb, hb_node_t *parent, unsigned kp, hb
                   hb->spare_leaf[i] == \at(hb->spare_leaf[i], Pre)); */
     /*@ assert pu_n: hb->nodes == \at(hb->nodes, Pre); */
     /*@ assert pu_keep: HB_SLOTS_RUNS_OK(parent, hb_span(l)) && HB_GROUPS_RUNS_OK(parent, hb_span(l)); */
+    /*@ assert pclimb_ac: \forall hb_node_t *p; \separated(p, child) ==> pd_same_child{Pre, Here}(p); */
+    /*@ assert pclimb_ar: \forall hb_node_t *p; \separated(p, child) ==> pd_same_runs{Pre, Here}(p); */
+    /*@ assert pclimb_ag: \forall hb_node_t *p; \separated(p, child) ==> pd_same_groups{Pre, Here}(p); */
+    /*@ ghost pclimb_mid:; */
     bool changed = slot_update(hb, parent, kp, l, r);
+    /*@ assert pclimb_bc: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) ==>
+               pd_same_child{pclimb_mid, Here}(p); */
+    /*@ assert pclimb_br: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) ==>
+               pd_same_runs{pclimb_mid, Here}(p); */
+    /*@ assert pclimb_bg: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) ==>
+               pd_same_groups{pclimb_mid, Here}(p); */
     /*@ assert pu_k: parent->pre[kp] <= hb_span(l) && parent->suf[kp] <= hb_span(l) &&
                parent->max[kp] <= hb_span(l); */
     return changed;
@@ -3739,22 +3821,11 @@ static inline bool leaf_range_climb(hbitmap_t *hb, hb_node_t *parent, unsigned k
         return false;
     /*@ assert pstep_g: kp / 8 < 8; */
     bool changed = path_update(hb, parent, kp, child, kc, l, set);
-    /* The frame, one part of hb_node_same a goal (hdr and pool: path_update's
-     * ensures pwrap_hdr / pwrap_pool, round 23). */
+    /* The frame, one part of hb_node_same a goal, each an instance of
+     * path_update's ensures pclimb_fc / _fr / _fg (round 24; hdr and pool:
+     * its ensures pwrap_hdr / pwrap_pool, round 23). */
     /*@ assert pstep_fc: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
                \separated(p, child) ==> pd_same_child{Pre, Here}(p); */
-    /*@ assert pstep_fr1: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
-               \separated(p, child) ==> \forall integer j; 0 <= j < 64 ==> p->pre[j] == \at(p->pre[j], Pre); */
-    /*@ assert pstep_fr2: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
-               \separated(p, child) ==> \forall integer j; 0 <= j < 64 ==> p->suf[j] == \at(p->suf[j], Pre); */
-    /*@ assert pstep_fr3: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
-               \separated(p, child) ==> \forall integer j; 0 <= j < 64 ==> p->max[j] == \at(p->max[j], Pre); */
-    /*@ assert pstep_fg1: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
-               \separated(p, child) ==> \forall integer g; 0 <= g < 8 ==> p->gpre[g] == \at(p->gpre[g], Pre); */
-    /*@ assert pstep_fg2: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
-               \separated(p, child) ==> \forall integer g; 0 <= g < 8 ==> p->gsuf[g] == \at(p->gsuf[g], Pre); */
-    /*@ assert pstep_fg3: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
-               \separated(p, child) ==> \forall integer g; 0 <= g < 8 ==> p->gmax[g] == \at(p->gmax[g], Pre); */
     /*@ assert pstep_fr: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
                \separated(p, child) ==> pd_same_runs{Pre, Here}(p); */
     /*@ assert pstep_fg: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
@@ -3790,7 +3861,15 @@ static inline bool leaf_range_leaf(hbitmap_t *hb, hb_node_t *node, unsigned k, s
                                    size_t b, bool set)
 {
     /*@ assert pstep_g: k / 8 < 8 && a / 64 <= (b - 1) / 64 < 64 && a / 512 <= (b - 1) / 512 < 8; */
-    bool changed = leaf_slot_apply(hb, node, k, a, b, set);
+    /* leaf_slot_apply's two statements, each a step whose ensures state
+     * its frame (pclimb, round 24). */
+    hb_leaf_t *lf = node->child[k].leaf;
+    leaf_count_frame(hb, lf, a, b, set);
+    /*@ assert pclimb_h1: hb->height == \at(hb->height, Pre) &&
+               hb->num_entries == \at(hb->num_entries, Pre) &&
+               hb->num_spare_nodes == \at(hb->num_spare_nodes, Pre) &&
+               hb->num_spare_leaves == \at(hb->num_spare_leaves, Pre); */
+    bool changed = leaf_slot_store(hb, node, k, lf);
     /*@ assert pstep_ha: HB_ALLOCATOR(hb); */
     /*@ assert pstep_hh: hb->height == \at(hb->height, Pre) &&
                hb->num_entries == \at(hb->num_entries, Pre); */
