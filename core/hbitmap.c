@@ -3401,12 +3401,10 @@ static inline void free_count_update(hbitmap_t *hb, size_t n, bool set)
  * the leaf. Returns nothing; it cannot fail. */
 /*@ requires \valid(hb) && \valid(lf) && \separated(lf, hb);
     requires a < b <= 4096;
-    requires \forall integer g; 0 <= g < 8 ==>
-               lf->gpre[g] <= 512 && lf->gsuf[g] <= 512 && lf->gmax[g] <= 512;
-    requires set != 0 ==> (b - a) - hb_leaf_same(lf, a, b, 1) <= hb->num_free;
-    requires set == 0 ==> hb->num_free + ((b - a) - hb_leaf_same(lf, a, b, 0)) <= SIZE_MAX;
-    assigns hb->num_free, lf->bits[a / 64 .. (b - 1) / 64], lf->gpre[a / 512 .. (b - 1) / 512],
-            lf->gsuf[a / 512 .. (b - 1) / 512], lf->gmax[a / 512 .. (b - 1) / 512];
+    requires LEAF_GROUPS_BOUNDED(lf);
+    requires LEAF_COUNT_ROOM_SET(hb, lf, a, b, set);
+    requires LEAF_COUNT_ROOM_CLEAR(hb, lf, a, b, set);
+    assigns LEAF_COUNT_WRITES(hb, lf, a, b);
     ensures set != 0 ==> \old(hb->num_free) - (b - a) <= hb->num_free <= \old(hb->num_free);
     ensures set == 0 ==> \old(hb->num_free) <= hb->num_free <= \old(hb->num_free) + (b - a);
     ensures free_set: set != 0 ==>
@@ -3416,8 +3414,7 @@ static inline void free_count_update(hbitmap_t *hb, size_t n, bool set)
     ensures \forall integer j; a <= j < b ==> (LEAF_USED(lf, j) <==> set != 0);
     ensures \forall integer j; 0 <= j < 4096 && (j < a || b <= j) ==>
               (LEAF_USED(lf, j) <==> \old(LEAF_USED(lf, j)));
-    ensures \forall integer g; 0 <= g < 8 ==>
-              lf->gpre[g] <= 512 && lf->gsuf[g] <= 512 && lf->gmax[g] <= 512;
+    ensures LEAF_GROUPS_BOUNDED(lf);
     ensures exact: \old(HB_GROUPS_EXACT(lf)) ==> HB_GROUPS_EXACT(lf);
 */
 static inline void leaf_count_apply(hbitmap_t *hb, hb_leaf_t *lf, size_t a, size_t b, bool set)
@@ -3454,14 +3451,11 @@ static inline void leaf_count_apply(hbitmap_t *hb, hb_leaf_t *lf, size_t a, size
  * (every node apart from lf and hb's free count is as it was). */
 /*@ requires \valid(hb) && \valid(lf) && \separated(lf, hb);
     requires a < b <= 4096;
-    requires \forall integer g; 0 <= g < 8 ==>
-               lf->gpre[g] <= 512 && lf->gsuf[g] <= 512 && lf->gmax[g] <= 512;
-    requires set != 0 ==> (b - a) - hb_leaf_same(lf, a, b, 1) <= hb->num_free;
-    requires set == 0 ==> hb->num_free + ((b - a) - hb_leaf_same(lf, a, b, 0)) <= SIZE_MAX;
-    assigns hb->num_free, lf->bits[a / 64 .. (b - 1) / 64], lf->gpre[a / 512 .. (b - 1) / 512],
-            lf->gsuf[a / 512 .. (b - 1) / 512], lf->gmax[a / 512 .. (b - 1) / 512];
-    ensures \forall integer g; 0 <= g < 8 ==>
-              lf->gpre[g] <= 512 && lf->gsuf[g] <= 512 && lf->gmax[g] <= 512;
+    requires LEAF_GROUPS_BOUNDED(lf);
+    requires LEAF_COUNT_ROOM_SET(hb, lf, a, b, set);
+    requires LEAF_COUNT_ROOM_CLEAR(hb, lf, a, b, set);
+    assigns LEAF_COUNT_WRITES(hb, lf, a, b);
+    ensures LEAF_GROUPS_BOUNDED(lf);
     ensures pclimb_lc: \forall hb_node_t *p; \separated(p, lf) && \separated(p, &hb->num_free) ==>
               pd_same_child{Old, Here}(p);
     ensures pclimb_lr: \forall hb_node_t *p; \separated(p, lf) && \separated(p, &hb->num_free) ==>
@@ -3487,10 +3481,7 @@ static inline void leaf_count_frame(hbitmap_t *hb, hb_leaf_t *lf, size_t a, size
     assigns hb->nodes, hb->leaves, node->child[k].node, node->full,
             node->pre[k], node->suf[k], node->max[k], node->gmax[k / 8];
     ensures node->pre[k] <= 4096 && node->suf[k] <= 4096 && node->max[k] <= 4096;
-    ensures \result == 0 ==> node->child[k].node == \old(node->child[k].node) &&
-              node->full == \old(node->full) && hb->leaves == \old(hb->leaves) &&
-              node->pre[k] == \old(node->pre[k]) && node->suf[k] == \old(node->suf[k]) &&
-              node->max[k] == \old(node->max[k]) && node->gmax[k / 8] == \old(node->gmax[k / 8]);
+    ensures \result == 0 ==> LEAF_SLOT_KEPT(hb, node, k);
     ensures \result != 0 ==> node->gmax[k / 8] == GROUP_STALE;
     ensures exact: \old(HB_GROUPS_EXACT(lf)) ==> HB_GROUPS_EXACT(lf);
     ensures nodes: \separated(node, &hb->nodes) ==> hb->nodes == \old(hb->nodes);
@@ -3542,10 +3533,7 @@ static inline bool leaf_slot_store(hbitmap_t *hb, hb_node_t *node, unsigned k, h
     ensures \forall integer g; 0 <= g < 8 ==> \old(node->child[k].leaf)->gpre[g] <= 512 &&
               \old(node->child[k].leaf)->gsuf[g] <= 512 && \old(node->child[k].leaf)->gmax[g] <= 512;
     ensures node->pre[k] <= 4096 && node->suf[k] <= 4096 && node->max[k] <= 4096;
-    ensures \result == 0 ==> node->child[k].node == \old(node->child[k].node) &&
-              node->full == \old(node->full) && hb->leaves == \old(hb->leaves) &&
-              node->pre[k] == \old(node->pre[k]) && node->suf[k] == \old(node->suf[k]) &&
-              node->max[k] == \old(node->max[k]) && node->gmax[k / 8] == \old(node->gmax[k / 8]);
+    ensures \result == 0 ==> LEAF_SLOT_KEPT(hb, node, k);
     ensures \result != 0 ==> node->gmax[k / 8] == GROUP_STALE;
     ensures exact: \old(HB_GROUPS_EXACT(node->child[k].leaf)) ==>
               HB_GROUPS_EXACT(\old(node->child[k].leaf));
