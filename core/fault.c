@@ -15,6 +15,7 @@
 #include "fault.h"
 
 #include "vmm_assert.h"
+#include "vmm_internal.h"
 
 /* Returns the fatal verdict of access against attrs, or VMM_FAULT_SPURIOUS
  * when attrs allow the access. */
@@ -79,7 +80,7 @@ vmm_fault_kind_t vmm_fault(vmm_t *vmm, uint64_t addr, vmm_access_t access,
     out->phys = 0;
     out->page_size = 0;
     out->status = VMM_OK;
-    if (vmm == 0 || vmm->start >= vmm->end) { /* NULL, or zeroed: never initialised */
+    if (vmm == 0 || !vmm_initialised(vmm)) { /* NULL, or zeroed */
         out->status = VMM_ERR_INVALID_ARGUMENT;
         return out->kind; /* nothing to resolve against (no mapper): fatal */
     }

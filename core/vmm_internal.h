@@ -1,8 +1,8 @@
 /*
  * vmm_internal.h - the window arithmetic the three files of the VMM share:
  * vmm.c (init, set, alloc, reserve, claim, map_page), vmm_records.c (the
- * allocation records, vmm_records.h) and vmm_release.c (free, release,
- * deinit). Not part of the API: users include vmm.h.
+ * allocation records, vmm_records.h), vmm_release.c (free, release,
+ * deinit) and fault.c. Not part of the API: users include vmm.h.
  *
  * Bitmap index i <-> virtual address start + i * VMM_PAGE_SIZE.
  */
@@ -32,6 +32,14 @@ static inline size_t vmm_page_index(const vmm_t *vmm, uint64_t virt)
 static inline uint64_t vmm_page_addr(const vmm_t *vmm, size_t i)
 {
     return vmm->start + BYTES_OF(i);
+}
+
+/* Returns true when vmm was initialised: vmm_init never leaves an empty
+ * window, so a zeroed vmm_t (its init failed or never ran) reads false
+ * (vmm.h: such a vmm_t is safe with every call). */
+static inline bool vmm_initialised(const vmm_t *vmm)
+{
+    return vmm->start < vmm->end;
 }
 
 /* Returns true when virt lies in [start, end). */

@@ -191,8 +191,8 @@ vmm_status_t vmm_release(vmm_t *vmm, uint64_t reservation)
  * failure traps. */
 void vmm_deinit(vmm_t *vmm)
 {
-    if (vmm == 0 || vmm->start >= vmm->end)
-        return; /* NULL, or zeroed: never initialised, nothing to free */
+    if (vmm == 0 || !vmm_initialised(vmm))
+        return; /* NULL, or zeroed: nothing to free */
     vmm_bpath_t path;
     vmm_record_t *first;
     while ((first = vmm_btree_next(&vmm->tree, 0, true)) != 0) {
