@@ -26,6 +26,7 @@ static const char *const status_names[VMM_ERR_COUNT] = {
     NAME(VMM_ERR_ALREADY_MAPPED),
     NAME(VMM_ERR_NOT_MAPPED),
     NAME(VMM_ERR_LARGE_PAGE_CONFLICT),
+    NAME(VMM_ERR_PINNED),
 };
 
 /* Returns the name of status, or "VMM_ERR_UNKNOWN" when it is out of range. */

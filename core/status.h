@@ -48,6 +48,8 @@ typedef enum vmm_status {
     VMM_ERR_ALREADY_MAPPED,         /* a page of the request is already mapped    */
     VMM_ERR_NOT_MAPPED,             /* unmap/translate of an unmapped page        */
     VMM_ERR_LARGE_PAGE_CONFLICT,    /* request overlaps a larger/smaller mapping  */
+    /* appended (codes are stable) */
+    VMM_ERR_PINNED,                 /* record is permanent (vmm_pin): not freed   */
     VMM_ERR_COUNT                   /* number of codes; keep last                 */
 } vmm_status_t;
 

@@ -9,6 +9,8 @@
  *  - the Rust seed's: vmm_reserve (allocate_contiguous_pages), vmm_claim
  *    (already_allocated), vmm_map_page (map_to), vmm_release
  *    (unmap_and_deallocate; ours returns the frames, the original leaked them).
+ * Beside them: vmm_pin makes a record permanent (boot pins the direct map and
+ * the kernel image), vmm_set_fit chooses next or first fit.
  *
  * Every address is an absolute virtual address; start need not be 0 (Pluto's
  * bugs #136, #174, #178 all came from forgetting it). Page i of the bitmap is
@@ -57,6 +59,8 @@
 /* vmm_reserve / vmm_claim flags */
 #define VMM_RESERVE_LAZY (1u << 0) /* demand paging: faults map fresh frames */
 #define VMM_RESERVE_FLAGS_ALL VMM_RESERVE_LAZY
+/* vmm_record_t.flags of a permanent record (vmm_pin); never a reserve flag */
+#define VMM_RECORD_PINNED (1u << 15)
 
 typedef struct vmm_range {
     uint64_t start; /* first byte            */
@@ -106,7 +110,7 @@ typedef struct vmm_record {
     };
     vmm_attrs_t attrs;
     uint16_t kind;       /* vmm_record_kind_t; 0 while the slot is free    */
-    uint16_t flags;      /* VMM_RESERVE_* for reservations                 */
+    uint16_t flags;      /* VMM_RESERVE_* for reservations; VMM_RECORD_PINNED */
     uint64_t nframes;    /* page_size pages: ALLOC pages, RESERVE
                             pages / (page_size / 4K), SET 0; any count a
                             window holds (up to 2^52 - 1)                  */
@@ -115,8 +119,11 @@ typedef struct vmm_record {
 } vmm_record_t;
 
 _Static_assert(sizeof(vmm_record_t) == 64, "a record is one cache line");
-_Static_assert(VMM_RESERVE_FLAGS_ALL <= UINT16_MAX && VMM_REC_RESERVE <= UINT16_MAX,
+_Static_assert(VMM_RESERVE_FLAGS_ALL <= UINT16_MAX && VMM_REC_RESERVE <= UINT16_MAX &&
+                   VMM_RECORD_PINNED <= UINT16_MAX,
                "kind and flags fit their fields");
+_Static_assert((VMM_RESERVE_FLAGS_ALL & VMM_RECORD_PINNED) == 0,
+               "the pinned bit is no reservation flag");
 
 #define VMM_INDEX_CHUNK_BYTES 4096u
 
@@ -219,9 +226,14 @@ vmm_status_t vmm_set(vmm_t *vmm, vmm_range_t virt, const vmm_range_t *phys,
 vmm_status_t vmm_alloc(vmm_t *vmm, size_t pages, vmm_attrs_t attrs,
                        uint64_t *virt);
 
-/* Frees the record starting at virt: unmaps what is mapped, returns owned
- * frames, clears the range. VMM_ERR_OUT_OF_BOUNDS (outside the window),
- * VMM_ERR_NOT_START (inside a record, not its start), VMM_ERR_NOT_ALLOCATED,
+/* Frees the record starting at virt: unmaps what the VMM mapped (vmm_alloc,
+ * vmm_set with phys, vmm_map_page, demand faults), returns owned frames,
+ * clears the range. A vmm_set record without phys maps nothing: freeing it
+ * unmaps nothing, so the caller unmaps first what it mapped there itself
+ * (else the VMM would later place runs over live mappings). Errors:
+ * VMM_ERR_INVALID_ARGUMENT (vmm NULL), VMM_ERR_OUT_OF_BOUNDS (outside the
+ * window), VMM_ERR_NOT_START (inside a record, not its start), VMM_ERR_NOT_ALLOCATED,
+ * VMM_ERR_PINNED (a permanent record: vmm_pin),
  * the mapper's error (a page unmapped behind the VMM's back: see below), or
  * VMM_ERR_OUT_OF_MEMORY: freeing part of a wholly used region of the bitmap
  * splits it, which may need a node from the allocator (taken before
@@ -257,6 +269,17 @@ vmm_status_t vmm_map_page(vmm_t *vmm, uint64_t reservation, uint64_t virt,
 /* The Rust seed's unmap_and_deallocate: vmm_free restricted to reservations
  * (VMM_ERR_NOT_RESERVATION for other records). */
 vmm_status_t vmm_release(vmm_t *vmm, uint64_t reservation);
+
+/* Makes the record starting at virt permanent: from now on vmm_free and
+ * vmm_release of it fail with VMM_ERR_PINNED and change nothing; only
+ * vmm_deinit frees it. For ranges a kernel tracks but must never give
+ * back: x86_boot_init pins the direct map and the kernel image it records
+ * (they were mapped before the VMM existed, so a free would leave them
+ * mapped while the VMM handed the range out again). Pinning a pinned record
+ * is not an error; there is no unpin. Errors: VMM_ERR_INVALID_ARGUMENT (vmm
+ * NULL), VMM_ERR_OUT_OF_BOUNDS, VMM_ERR_NOT_START, VMM_ERR_NOT_ALLOCATED
+ * (as vmm_free), with nothing changed. */
+vmm_status_t vmm_pin(vmm_t *vmm, uint64_t virt);
 
 /* Returns the record containing virt, or NULL. O(log n). */
 const vmm_record_t *vmm_find_record(const vmm_t *vmm, uint64_t virt);

@@ -169,6 +169,8 @@ vmm_status_t vmm_free(vmm_t *vmm, uint64_t virt)
     vmm_status_t st = vmm_record_at(vmm, virt, &rec, &path);
     if (st != VMM_OK)
         return st;
+    if (rec->flags & VMM_RECORD_PINNED)
+        return VMM_ERR_PINNED;
     return record_release(vmm, rec, &path, true);
 }
 
@@ -184,7 +186,21 @@ vmm_status_t vmm_release(vmm_t *vmm, uint64_t reservation)
         return st;
     if (rec->kind != VMM_REC_RESERVE)
         return VMM_ERR_NOT_RESERVATION;
+    if (rec->flags & VMM_RECORD_PINNED)
+        return VMM_ERR_PINNED;
     return record_release(vmm, rec, &path, true);
+}
+
+/* Makes the record starting at virt permanent (see vmm.h for the errors). */
+vmm_status_t vmm_pin(vmm_t *vmm, uint64_t virt)
+{
+    vmm_record_t *rec;
+    vmm_bpath_t path;
+    vmm_status_t st = vmm_record_at(vmm, virt, &rec, &path);
+    if (st != VMM_OK)
+        return st;
+    rec->flags = (uint16_t)(rec->flags | VMM_RECORD_PINNED);
+    return VMM_OK;
 }
 
 /* Releases every record and bitmap node; cannot report an error, so any

@@ -445,6 +445,24 @@ static void check_records(const boot_state_t *s, const vmm_t *vmm)
                "not", (unsigned long long)(r ? r->virt : 0));
 }
 
+/* Checks that every record boot made is pinned and that vmm_free of it
+ * fails with VMM_ERR_PINNED, changing nothing (the vmm_t, the record count,
+ * the tables): a free that succeeded would leave the boot mapping under a
+ * range the VMM hands out again. */
+static void check_pinned(boot_state_t *s)
+{
+    vmm_t before = s->vmm;
+    size_t n = vmm_record_count(&s->vmm), tables = s->pt.table_frames;
+    for (const vmm_record_t *r = vmm_first_record(&s->vmm); r; r = vmm_next_record(r)) {
+        FUZZ_CHECK(r->flags & VMM_RECORD_PINNED, "boot-vmm-pinned",
+                   "the record at 0x%llx is not pinned", (unsigned long long)r->virt);
+        FUZZ_CHECK_STATUS(vmm_free(&s->vmm, r->virt), VMM_ERR_PINNED, "boot-vmm-pinned");
+    }
+    FUZZ_CHECK(memcmp(&before, &s->vmm, sizeof before) == 0 &&
+                   vmm_record_count(&s->vmm) == n && s->pt.table_frames == tables,
+               "boot-vmm-pinned", "a refused vmm_free changed the VMM or the tables");
+}
+
 /* Reads the input into s->cfg. */
 static void read_config(boot_state_t *s, fuzz_data_t *fd, uint8_t *frame_fail,
                         uint8_t *alloc_fail)
@@ -631,6 +649,7 @@ static void final_check(void *state)
                "%zu frames and uses %zu tables", s->ff.calls, tables);
     check_vmm(s, &s->vmm);
     check_records(s, &s->vmm);
+    check_pinned(s);
     TRACE("ok: %zu direct pages, %zu kernel pages, %zu table frames", s->direct_leaves,
           s->kernel_leaves, tables);
 }

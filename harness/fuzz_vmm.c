@@ -1365,6 +1365,8 @@ static void op_free(vmm_state_t *s, uint64_t va, bool release)
     uint64_t allowed = record_errors(s, va, &r);
     if (!allowed && release && r->kind != VMM_REC_RESERVE)
         allowed = BIT(VMM_ERR_NOT_RESERVATION);
+    else if (!allowed && (r->flags & VMM_RECORD_PINNED))
+        allowed = BIT(VMM_ERR_PINNED);
     model_record_t *holder = model_at(s, va);
     op_start_range(s, holder ? holder->virt : va,
                    holder ? holder->pages * VMM_PAGE_SIZE : VMM_PAGE_SIZE);
@@ -1755,6 +1757,27 @@ static bool model_mapped_page(const model_record_t *r, uint8_t k, uint64_t *va, 
     return false;
 }
 
+/* vmm_pin of record r (NULL: of the window's start, which the model
+ * judges): the record gets VMM_RECORD_PINNED, nothing else changes; a
+ * failed pin changes nothing (args_ok false: pin takes nothing, so no
+ * injected failure explains an error). */
+static void op_pin(vmm_state_t *s, model_record_t *r)
+{
+    uint64_t va = r ? r->virt : s->start;
+    model_record_t *m;
+    uint64_t allowed = record_errors(s, va, &m);
+    op_start_range(s, va, m ? m->pages * VMM_PAGE_SIZE : VMM_PAGE_SIZE);
+    vmm_status_t got = vmm_pin(&s->vmm, va);
+    TRACE("pin(0x%llx) -> %s", (unsigned long long)va, fuzz_status(got));
+    bool done = judge(s, got, allowed == 0, allowed, false, "vmm-pin-status");
+    if (done) { /* only the flag changed: the rest as a failed op leaves it */
+        m->flags |= VMM_RECORD_PINNED;
+        snapshot_check(s);
+        check_named_record(s, m);
+    }
+    op_end(s, done);
+}
+
 /* vmm_release (mode BEHIND_FREE: vmm_free) of a record one of whose mapped
  * pages was unmapped behind the VMM's back through the mapper and, with
  * BEHIND_REMAP, mapped again one page size smaller (4K pages stay
@@ -1799,6 +1822,8 @@ static void op_release_behind(vmm_state_t *s, fuzz_data_t *fd)
     vmm_status_t want = remapped ? VMM_ERR_LARGE_PAGE_CONFLICT : VMM_ERR_NOT_MAPPED;
     if (release && r->kind != VMM_REC_RESERVE)
         want = VMM_ERR_NOT_RESERVATION;
+    else if (r->flags & VMM_RECORD_PINNED)
+        want = VMM_ERR_PINNED; /* refused before anything is queried */
     op_start_range(s, r->virt, r->pages * VMM_PAGE_SIZE);
     size_t calls = s->ff.calls;
     long outstanding = s->ff.outstanding;
@@ -1911,6 +1936,7 @@ static void run_op(vmm_state_t *s, fuzz_data_t *fd, unsigned op)
         op_free(s, r ? r->virt : s->start, op == VMM_OP_RELEASE_RECORD);
         break;
     }
+    case VMM_OP_PIN_RECORD: op_pin(s, pick_record(s, fd_u8(fd))); break;
     case VMM_OP_FAULT_RECORD: {
         uint8_t idx = fd_u8(fd);
         uint64_t va = record_page(s, idx, fd_u16(fd));

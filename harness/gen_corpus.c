@@ -642,6 +642,30 @@ static void gen_vmm(void)
     vm_rec(&p, VMM_OP_RELEASE_RECORD, 0);
     OP(&p, "vmm", VMM_OP_CHECK_ALL);
     save("vmm", "release-behind-4k", &p);
+    /* pinned records (vmm_pin): free / release / release_behind refuse them
+     * with VMM_ERR_PINNED (a release of a non-reservation still says
+     * NOT_RESERVATION), nothing changed; pin errors; deinit frees them */
+    vm_config(&p, 1 + (1u << 3), 4095, 0, 0, 0);
+    vm_reserve(&p, 3, 0, KW, 1);
+    vm_fault_rec(&p, 0, 1, PF_W);
+    vm_alloc(&p, 2, KW);
+    vm_set(&p, VA_START, 3000, 2, 1, 100, KW);
+    vm_rec(&p, VMM_OP_PIN_RECORD, 0);
+    vm_rec(&p, VMM_OP_PIN_RECORD, 1);
+    vm_rec(&p, VMM_OP_PIN_RECORD, 1);
+    vm_rec(&p, VMM_OP_PIN_RECORD, 2);
+    vm_rec(&p, VMM_OP_RELEASE_RECORD, 0);
+    vm_rec(&p, VMM_OP_FREE_RECORD, 0);
+    vm_rec(&p, VMM_OP_FREE_RECORD, 1);
+    vm_rec(&p, VMM_OP_RELEASE_RECORD, 1);
+    vm_rec(&p, VMM_OP_FREE_RECORD, 2);
+    OP(&p, "vmm", VMM_OP_RELEASE_BEHIND, 0, 1, 0);
+    vm_fault_rec(&p, 0, 2, PF_W);
+    vm_at(&p, VMM_OP_FREE, VA_START, 1);
+    vm_alloc(&p, 1, KW);
+    vm_rec(&p, VMM_OP_FREE_RECORD, 3);
+    OP(&p, "vmm", VMM_OP_CHECK_ALL);
+    save("vmm", "pinned", &p);
     /* an unmap failing inside vmm_release / vmm_free: the runs already
      * unmapped are mapped again, the error returned, nothing changed */
     vm_config(&p, 1 + (1u << 3), 4095, 0, 0, 0);

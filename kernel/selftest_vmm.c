@@ -81,10 +81,18 @@ bool test_window_reserved(void)
         return false;
     EXPECT(used == boot_pages);
     records = vmm_record_count(&kmm.vmm);
-    for (const vmm_record_t *r = vmm_first_record(&kmm.vmm); r != 0; r = vmm_next_record(r))
-        if (in_image(r->virt))
+    size_t pinned = 0;
+    for (const vmm_record_t *r = vmm_first_record(&kmm.vmm); r != 0; r = vmm_next_record(r)) {
+        if (in_image(r->virt)) {
             image += r->pages;
-    EXPECT(image == image_pages());
+            EXPECT(r->flags & VMM_RECORD_PINNED); /* boot pins the image... */
+        }
+        if (r->flags & VMM_RECORD_PINNED) { /* ...and the direct map: never freed */
+            pinned++;
+            EXPECT_ST(vmm_free(&kmm.vmm, r->virt), VMM_ERR_PINNED);
+        }
+    }
+    EXPECT(image == image_pages() && pinned >= 2 && vmm_record_count(&kmm.vmm) == records);
     for (uint64_t v = (uint64_t)(uintptr_t)__text_start; v < (uint64_t)(uintptr_t)__data_end;
          v += PAGE) {
         EXPECT_ST(vmm_is_set(&kmm.vmm, v, &set), VMM_OK);

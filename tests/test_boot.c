@@ -642,6 +642,48 @@ static void test_records_per_run(void)
     teardown();
 }
 
+/* The records boot makes (the direct map, the kernel image) are pinned:
+ * vmm_free and vmm_release refuse them with nothing changed and the boot
+ * mappings stay; the VMM still allocates elsewhere; vmm_deinit drops them.
+ * (Before vmm_pin a free returned VMM_OK and left the mapping under a range
+ * the VMM handed out again: every later vmm_alloc failed with
+ * VMM_ERR_LARGE_PAGE_CONFLICT.) */
+static void test_boot_records_pinned(void)
+{
+    setup();
+    x86_boot_config_t c = config(qemu128, 10, false, HHDM);
+    c.vmm_start = HHDM;
+    c.vmm_end = 0 - K4; /* the whole higher half */
+    x86_paging_t pt;
+    vmm_t vmm;
+    x86_boot_result_t r;
+    vmm_frames_t frames = fail_frames_iface(&ff);
+    CHECK_OK(x86_boot_init(&c, &frames, &pt, &vmm, &r));
+    size_t n = vmm_record_count(&vmm), tables = pt.table_frames;
+    CHECK(n >= 2);
+    vmm_t before = vmm;
+    for (const vmm_record_t *rec = vmm_first_record(&vmm); rec; rec = vmm_next_record(rec)) {
+        CHECK(rec->flags & VMM_RECORD_PINNED);
+        CHECK(vmm_free(&vmm, rec->virt) == VMM_ERR_PINNED);
+        CHECK(vmm_release(&vmm, rec->virt) == VMM_ERR_NOT_RESERVATION);
+        x86_walk_t w;
+        CHECK_OK(x86_translate(&pt, rec->virt, &w)); /* still mapped */
+    }
+    CHECK(memcmp(&before, &vmm, sizeof vmm) == 0 && vmm_record_count(&vmm) == n);
+    CHECK(pt.table_frames == tables);
+    uint64_t va;
+    CHECK_OK(vmm_set_fit(&vmm, VMM_FIT_FIRST));
+    CHECK_OK(vmm_alloc(&vmm, 4, DIRECT_ATTRS, &va)); /* lands in a free range */
+    bool set;
+    CHECK_OK(vmm_is_set(&vmm, va, &set));
+    CHECK(set && !(vmm_find_record(&vmm, va)->flags & VMM_RECORD_PINNED));
+    CHECK_OK(vmm_free(&vmm, va));
+    vmm_deinit(&vmm);
+    x86_paging_destroy(&pt);
+    CHECK(fa.live == 0 && ff.outstanding == 0);
+    teardown();
+}
+
 int main(void)
 {
     RUN(test_qemu_128m);
@@ -652,5 +694,6 @@ int main(void)
     RUN(test_exhaustion_at_every_point);
     RUN(test_too_little_memory);
     RUN(test_records_per_run);
+    RUN(test_boot_records_pinned);
     return check_exit();
 }

@@ -303,7 +303,15 @@ static void test_x86_null(void)
     memset(&q, 0x5A, sizeof(q));
     x86_table_queue_init(NULL, &hm.frames, hm.access_offset);
     x86_table_queue_init(&q, NULL, hm.access_offset);
-    CHECK(q.count == 0x5A5A5A5A5A5A5A5Aull); /* untouched */
+    /* refused: q is inert (empty, the default hook, flush 0), not garbage */
+    CHECK(q.count == 0 && x86_table_queue_release(&q).release == NULL);
+    CHECK(x86_table_queue_flush(&q) == 0);
+    memset(&q, 0x5A, sizeof(q));
+    x86_table_queue_init(&q, &(vmm_frames_t){ .alloc = hm.frames.alloc }, hm.access_offset);
+    CHECK(x86_table_queue_flush(&q) == 0); /* a frame source without free */
+    memset(&q, 0, sizeof(q)); /* zeroed, never initialised: inert too */
+    CHECK(x86_table_queue_release(&q).release == NULL);
+    CHECK(x86_table_queue_flush(&q) == 0);
     CHECK(x86_table_queue_release(NULL).release == NULL);
     CHECK(x86_table_queue_flush(NULL) == 0);
     CHECK(m.mappable(m.ctx, 0x1000, K4) == VMM_OK);

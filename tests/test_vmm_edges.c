@@ -363,6 +363,52 @@ static void test_set_partly_managed(void)
     CHECK(fx_destroy(&fx));
 }
 
+/* ---- permanent records ---- */
+
+/* vmm_pin: every kind of record (vmm_set with and without phys, vmm_alloc,
+ * a mapped reservation) refuses vmm_free / vmm_release with
+ * VMM_ERR_PINNED and stays exactly as it was, mappings and frames
+ * included; pin's own errors change nothing; vmm_deinit frees them all. */
+static void test_pinned_records(void)
+{
+    vmm_fixture_t fx;
+    fx_init(&fx, 0x40000000, 2048, PHYS_BYTES);
+    vmm_t *v = &fx.vmm;
+    uint64_t a, res, set_virt = 0x40000000 + 1024 * K4, bare = set_virt + 16 * K4;
+    vmm_range_t phys = {0x100000, 0x100000 + 4 * K4};
+    CHECK_OK(vmm_set(v, (vmm_range_t){set_virt, set_virt + 4 * K4}, &phys, RW));
+    CHECK_OK(vmm_set(v, (vmm_range_t){bare, bare + 8 * K4}, NULL, RW));
+    CHECK_OK(vmm_alloc(v, 3, RW, &a));
+    res = mapped_reservation(&fx);
+    const uint64_t recs[] = {set_virt, bare, a, res};
+    for (size_t i = 0; i < sizeof recs / sizeof recs[0]; i++) {
+        CHECK_OK(vmm_pin(v, recs[i]));
+        CHECK_OK(vmm_pin(v, recs[i])); /* twice: no error */
+        CHECK(vmm_find_record(v, recs[i])->flags & VMM_RECORD_PINNED);
+        CHECK_ERR_SAME(&fx, vmm_free(v, recs[i]), VMM_ERR_PINNED);
+    }
+    CHECK_ERR_SAME(&fx, vmm_release(v, res), VMM_ERR_PINNED);
+    CHECK_ERR_SAME(&fx, vmm_release(v, a), VMM_ERR_NOT_RESERVATION); /* kind first */
+    CHECK(vmm_find_record(v, res)->flags == (VMM_RECORD_PINNED | 0u));
+    /* pin's errors, as vmm_free's, with nothing changed */
+    CHECK_ERR_SAME(&fx, vmm_pin(NULL, a), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR_SAME(&fx, vmm_pin(v, 0x1000), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR_SAME(&fx, vmm_pin(v, a + K4), VMM_ERR_NOT_START);
+    CHECK_ERR_SAME(&fx, vmm_pin(v, bare + 8 * K4), VMM_ERR_NOT_ALLOCATED);
+    /* a lazy reservation stays lazy once pinned: its faults still map */
+    uint64_t lazy;
+    CHECK_OK(vmm_reserve(v, 4, K4, RW, VMM_RESERVE_LAZY, &lazy));
+    CHECK_OK(vmm_pin(v, lazy));
+    vmm_fault_result_t out;
+    CHECK(vmm_fault(v, lazy + K4, (vmm_access_t){.write = true}, &out) == VMM_FAULT_RESOLVED);
+    CHECK(vmm_find_record(v, lazy)->flags == (VMM_RECORD_PINNED | VMM_RESERVE_LAZY));
+    CHECK_ERR_SAME(&fx, vmm_release(v, lazy), VMM_ERR_PINNED);
+    /* a reserve with the pinned bit as a flag is refused: it is no reserve flag */
+    CHECK_ERR_SAME(&fx, vmm_reserve(v, 1, K4, RW, VMM_RECORD_PINNED, &lazy),
+                   VMM_ERR_INVALID_ARGUMENT);
+    CHECK(fx_destroy(&fx)); /* vmm_deinit frees pinned records: nothing leaks */
+}
+
 int main(void)
 {
     RUN(test_window_at_top);
@@ -376,5 +422,6 @@ int main(void)
     RUN(test_null_objects);
     RUN(test_pmm_high_unsorted_overlapping);
     RUN(test_set_partly_managed);
+    RUN(test_pinned_records);
     return check_exit();
 }

@@ -12,6 +12,8 @@
 
 #include "core/x86_64/boot.h"
 
+#include "core/vmm_assert.h"
+
 /* Attributes of the direct map: kernel, writable, cached, not executable. */
 #define DIRECT_MAP_ATTRS (VMM_ATTR_KERNEL | VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE)
 
@@ -166,7 +168,9 @@ static vmm_status_t map_kernel(const x86_boot_config_t *cfg, x86_paging_t *pt)
 }
 
 /* Returns VMM_OK after recording in vmm the part of [virt, virt + len)
- * inside its window (nothing when disjoint), else vmm_set's error. */
+ * inside its window (nothing when disjoint) as a pinned record (vmm_pin:
+ * vmm_free would leave the boot mapping in place under a range the VMM
+ * hands out again), else vmm_set's error. */
 static vmm_status_t set_in_window(vmm_t *vmm, uint64_t virt, uint64_t len,
                                   vmm_attrs_t attrs)
 {
@@ -175,7 +179,10 @@ static vmm_status_t set_in_window(vmm_t *vmm, uint64_t virt, uint64_t len,
         return VMM_OK;
     vmm_range_t r = { .start = virt > vmm->start ? virt : vmm->start,
                       .end = last < vmm->end - 1u ? last + 1u : vmm->end };
-    return vmm_set(vmm, r, NULL, attrs);
+    vmm_status_t st = vmm_set(vmm, r, NULL, attrs);
+    if (st == VMM_OK)
+        VMM_ASSERT(vmm_pin(vmm, r.start) == VMM_OK); /* the record just made */
+    return st;
 }
 
 /* Returns VMM_OK after recording the direct map and the kernel segments

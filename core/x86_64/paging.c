@@ -667,8 +667,12 @@ vmm_status_t x86_paging_pin_kernel_half(x86_paging_t *pt)
 void x86_table_queue_init(x86_table_queue_t *q, const vmm_frames_t *frames,
                           uint64_t access_offset)
 {
-    if (q == NULL || frames == NULL || frames->free == NULL)
+    if (q == NULL)
         return;
+    if (frames == NULL || frames->free == NULL) { /* inert: see queue_usable */
+        *q = (x86_table_queue_t){ .head = X86_TABLE_QUEUE_END };
+        return;
+    }
     q->head = X86_TABLE_QUEUE_END;
     q->count = 0;
     q->access_offset = access_offset;
@@ -684,20 +688,28 @@ static void queue_push(void *ctx, uint64_t phys)
     q->count++;
 }
 
+/* Returns true when q can take frames and give them back: x86_table_queue_init
+ * gave it a frame source. A zeroed queue, or one init refused, is inert. */
+static bool queue_usable(const x86_table_queue_t *q)
+{
+    return q != NULL && q->frames.free != NULL;
+}
+
 /* Returns the release hook bound to q; see paging.h. */
 x86_table_release_t x86_table_queue_release(x86_table_queue_t *q)
 {
-    x86_table_release_t r = { .release = q != NULL ? queue_push : NULL, .ctx = q };
+    x86_table_release_t r = { .release = queue_usable(q) ? queue_push : NULL,
+                              .ctx = queue_usable(q) ? q : NULL };
     return r;
 }
 
 /* Returns the queued frames to the frame source; returns how many. */
 size_t x86_table_queue_flush(x86_table_queue_t *q)
 {
-    if (q == NULL)
+    if (!queue_usable(q))
         return 0;
     size_t n = 0;
-    while (q->head != X86_TABLE_QUEUE_END) {
+    while (n < q->count && q->head != X86_TABLE_QUEUE_END) {
         uint64_t phys = q->head;
         x86_pte_t *link = (x86_pte_t *)(uintptr_t)(phys + q->access_offset);
         q->head = *link;
@@ -707,6 +719,7 @@ size_t x86_table_queue_flush(x86_table_queue_t *q)
         n++;
     }
     VMM_ASSERT(n == q->count);
+    VMM_ASSERT(q->head == X86_TABLE_QUEUE_END);
     q->count = 0;
     return n;
 }

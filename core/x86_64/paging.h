@@ -122,15 +122,17 @@ void x86_paging_destroy(x86_paging_t *pt);
 vmm_status_t x86_paging_pin_kernel_half(x86_paging_t *pt);
 
 /* Empties q, to return released frames to frames (reached at
- * access_offset). Does nothing when q or frames is NULL or frames has no
- * free. */
+ * access_offset). Nothing when q is NULL; when frames is NULL or has no
+ * free, q becomes an inert queue (as a zeroed one): its hook is the
+ * default one and flushing it returns 0. */
 void x86_table_queue_init(x86_table_queue_t *q, const vmm_frames_t *frames,
                           uint64_t access_offset);
 /* The release hook that queues into q (q must outlive the tables); the
- * default hook (release NULL) for q == NULL. */
+ * default hook (release NULL: tables freed at once) for q == NULL or an
+ * inert q (zeroed, or its init refused). */
 x86_table_release_t x86_table_queue_release(x86_table_queue_t *q);
 /* Returns every queued frame to the frame source; returns how many (0 for
- * q == NULL). Call it
+ * q == NULL or an inert q). Call it
  * only once the invalidation covering every unmap that queued them has
  * completed on every CPU. */
 size_t x86_table_queue_flush(x86_table_queue_t *q);
