@@ -4,7 +4,7 @@
 # (Debian packages, the pinned Unicorn wheel), then runs. help installs
 # nothing; bad arguments exit 2 before anything is installed.
 set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 export VMM_ROOT=$ROOT
 PRESET=${VMM_PRESET:-asan-ubsan}
 BUILD=$ROOT/build/$PRESET

@@ -5,7 +5,7 @@
 # takes an hour; the rows say which run, when, and on what sample.
 # Prints Markdown rows: | Figure | Core | Baseline | Ratio | Note |
 set -euo pipefail
-ROOT=${VMM_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+ROOT=${VMM_ROOT:-$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)}
 dir=$ROOT/out/mutate
 [[ -f $dir/summary.tsv && -f $dir/run.txt ]] || dir=$ROOT/harness/mutate/last-run
 if [[ ! -f $dir/summary.tsv ]]; then

@@ -4,7 +4,7 @@
 # seconds, with the kernel's QEMU command line (-cpu CPU -m MEM, default max
 # 128M). Exit 77 when QEMU is missing, 1 when the image does not exit right.
 set -euo pipefail
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 out=${1:?usage: qemu-floor.sh OUTDIR [CPU [MEM]]}
 cpu=${2:-max}
 mem=${3:-128M}

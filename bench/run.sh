@@ -10,7 +10,7 @@
 # its row. Whole run: about 15 minutes on 2 cores, 8 of them the fuzz rows
 # (each target fuzzed 60 s on one core, issue 13); --quick: about 2.
 set -euo pipefail
-ROOT=${VMM_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+ROOT=${VMM_ROOT:-$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)}
 REL=$ROOT/build/bench-release      # gcc -O2: the core's figures
 FUZZB=$ROOT/build/bench-fuzz       # clang ASan+UBSan: the fuzzers as they run
 OUT=$ROOT/build/bench

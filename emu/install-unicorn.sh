@@ -4,7 +4,7 @@
 # Debian's libunicorn 2.0.1 is not enough (it discards the translated
 # physical address): see shared/notes/toolchain.md.
 set -euo pipefail
-ROOT=${VMM_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+ROOT=${VMM_ROOT:-$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)}
 VERSION=2.1.4
 DEST=$ROOT/.tools/unicorn
 STAMP=$DEST/.installed-$VERSION

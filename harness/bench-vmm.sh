@@ -10,7 +10,7 @@
 # 100000 runs mutating those inputs, after a 50000-run warm-up that grows
 # the corpus (new units, written to disk, are rare afterwards).
 set -euo pipefail
-ROOT=${VMM_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+ROOT=${VMM_ROOT:-$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)}
 BUILD=${1:-$ROOT/build/fuzz-libfuzzer}
 N=${2:-200}
 WORK=$(mktemp -d /tmp/bench-vmm.XXXXXX)

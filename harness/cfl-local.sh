@@ -5,7 +5,7 @@
 # compiler) has its files in $OUT and runs its seed corpus (-runs=0).
 # Exit 77 (skipped) without clang-14 or libFuzzer.
 set -euo pipefail
-ROOT=${1:-$(cd "$(dirname "$0")/.." && pwd)}
+ROOT=${1:-$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)}
 command -v clang-14 >/dev/null || { echo "SKIP: clang-14 missing"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

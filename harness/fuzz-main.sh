@@ -21,7 +21,7 @@
 # The fuzz targets come from the build's fuzz-targets.txt (harness/CMakeLists.txt).
 # Build dirs: build/fuzz-*; results: out/fuzz/ (crashes/, logs/, cov/, stats/).
 set -euo pipefail
-ROOT=${VMM_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+ROOT=${VMM_ROOT:-$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)}
 CC_CLANG=${VMM_FUZZ_CC:-clang-14}
 WARN="-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
@@ -72,7 +72,7 @@ creatable() {
 
 # parse_fuzz_opts <args...>: sets the options; exit 2 on any bad one.
 parse_fuzz_opts() {
-  local interval_given=0
+  local interval_given=0 time_given=0
   while (($#)); do
     local opt=$1 val=""
     if [[ $opt == --*=* ]]; then val=${opt#*=}; opt=${opt%%=*}; set -- "$opt" "$val" "${@:2}"; fi
@@ -86,13 +86,13 @@ parse_fuzz_opts() {
       # Numbers are bounded before bash's 64-bit arithmetic sees them: a
       # wrapped --time ran nothing and passed; make hangs on -j100000.
       --time) [[ $val =~ ^0*([0-9]{1,9})$ ]] || die "--time takes whole seconds up to 999999999 (0 = forever), not '$val'"
-              TIME=$((10#${BASH_REMATCH[1]})) ;;
+              TIME=$((10#${BASH_REMATCH[1]})) time_given=1 ;;
       --interval) INTERVAL=0 interval_given=1
                   [[ $val =~ ^0*([0-9]{1,9})$ ]] && INTERVAL=$((10#${BASH_REMATCH[1]}))
                   ((INTERVAL >= 2)) || die "--interval takes seconds (2 to 999999999), not '$val'" ;;
       --engine) [[ $val == libfuzzer || $val == afl ]] || die "--engine is libfuzzer or afl, not '$val'"
                 ENGINE=$val ;;
-      --targets) TARGETS=$val ;;
+      --targets) TARGETS=$val; known_targets $TARGETS ;;
       --jobs) [[ $val =~ ^[1-9][0-9]{0,3}$ ]] && ((val <= MAX_JOBS)) \
                 || die "--jobs takes a number from 1 to $MAX_JOBS, not '$val'"; JOBS=$val ;;
       --corpus) CORPUS=$(abs "$val"); creatable --corpus "$CORPUS" ;;
@@ -102,6 +102,8 @@ parse_fuzz_opts() {
                   LF=$PREBUILT ;;
     esac
   done
+  # --forever with a duration would silently run forever: say it
+  ((FOREVER && time_given && TIME > 0)) && die "--forever runs until stopped: it takes no --time $TIME (--time 0 is --forever)"
   ((TIME == 0)) && FOREVER=1
   ((FOREVER)) || ((TIME >= 1)) || die "--time takes seconds >= 1"
   # --interval paces --forever's summaries; alone it would be ignored silently
@@ -146,6 +148,17 @@ max_len() {
   n=$("$gen" --max-len "$2" 2>/dev/null) || n=$MAX_LEN
   [[ $n =~ ^[0-9]+$ ]] || n=$MAX_LEN
   echo "$n"
+}
+
+# known_targets <name>...: exit 2 on a name that is no fuzz target of the
+# project (harness/CMakeLists.txt's FUZZ_TARGETS, and emu), before anything
+# is built; pick_targets checks later that this build offers it.
+known_targets() {
+  local all t
+  all="$(sed -n 's/^set(FUZZ_TARGETS \(.*\))$/\1/p' "$ROOT/harness/CMakeLists.txt") emu"
+  for t in "$@"; do
+    [[ " $all " == *" $t "* ]] || die "unknown target '$t' (targets: $all)"
+  done
 }
 
 # pick_targets <dir>: TARGETS = the requested ones (all when none); exit 2

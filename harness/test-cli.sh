@@ -13,6 +13,9 @@
 #                  the target, prints the op listing and the failed check; a
 #                  clean file replays clean on every target
 #   repro_dir      repro of a directory replays each file in it
+#   symlink        ./fuzz.sh called through a symlink elsewhere (~/bin/fz):
+#                  help, a bad option (exit 2), repro of a clean file
+#                  (exit 0) all find the project, as a direct call does
 #   forever        --forever, SIGTERM after a few seconds: exit 0, summary,
 #                  corpus merged, no process left behind
 #   forever_group  --forever under `timeout` (SIGTERM to the process, then
@@ -123,6 +126,9 @@ boot --mem foo
 --corpus /etc/passwd --time 3
 boot --mem 0
 boot --mem 4X
+--forever --time 3
+--time 5 --forever
+--targets nosuch --time 3
 EOF
   no_installs "bad options"
 }
@@ -205,6 +211,23 @@ case_repro_dir() {
   PREBUILT=$TMP/fake run repro found
   if ((RC == 1)) && grep -q 'crash-1: FAILED on target bitmap' <<<"$OUT" && grep -q 'replayed 2 file' <<<"$OUT"
   then ok "directory: each file replayed"; else fail "directory: exit $RC: $OUT"; fi
+}
+
+case_symlink() {
+  need_build
+  mkdir -p "$TMP/bin" "$TMP/cwd"
+  ln -s "$ROOT/fuzz.sh" "$TMP/bin/fz"
+  cp "$ROOT"/corpus/pmm/"$(ls "$ROOT/corpus/pmm" | head -1)" "$TMP/cwd/clean-input"
+  local args
+  for args in "help:0" "--bogus:2" "repro clean-input:0"; do
+    # shellcheck disable=SC2086
+    OUT=$(cd "$TMP/cwd" && PATH="$TMP/trap:$PATH" VMM_FUZZ_PREBUILT="$BUILD" \
+          timeout 50 "$TMP/bin/fz" ${args%:*} 2>&1)
+    RC=$?
+    if ((RC == ${args##*:})) && ! grep -q 'No such file' <<<"$OUT"; then ok "fz ${args%:*} -> exit $RC"
+    else fail "fz ${args%:*} -> exit $RC (want ${args##*:}): $OUT"; fi
+  done
+  no_installs "through a symlink"
 }
 
 case_forever() {

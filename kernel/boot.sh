@@ -18,7 +18,7 @@
 # boot-to-verdict time of every run. Exit 0 (all passed), 1 (a failure),
 # 77 (QEMU missing).
 set -euo pipefail
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 root=$(dirname "$here")
 QEMU=${QEMU:-qemu-system-x86_64}
 PASS_STATUS=33

@@ -11,7 +11,7 @@ cc=${1:?usage: build.sh CC OUTDIR}
 out=${2:?usage: build.sh CC OUTDIR}
 shift 2
 defines=("$@")
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 root=$(dirname "$here")
 command -v "$cc" >/dev/null || { echo "build.sh: $cc not installed" >&2; exit 77; }
 

@@ -47,7 +47,7 @@
 # No global -wp-split (it made 3443 goals): the auto-search strategy wp:split
 # splits only a goal the prover failed on, wp:range does bit positions.
 set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 OPEN_LIST=""
 UNITS="bitmap hbitmap"
 while [[ $# -gt 0 ]]; do

@@ -4,7 +4,7 @@
 # and does nothing when that file already lists CVC4. The Debian packages
 # (frama-c-base why3 z3 cvc4 cvc5) are installed by ./fuzz.sh deps.
 set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 CONF=${WHY3CONFIG:-$ROOT/.tools/why3.conf}
 
 if ! command -v why3 >/dev/null 2>&1; then

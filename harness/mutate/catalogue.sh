@@ -13,7 +13,7 @@
 # block comments (ACSL contracts included) and #include lines are skipped by
 # the generator itself. Fails when the generator does not import.
 set -euo pipefail
-ROOT=${VMM_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+ROOT=${VMM_ROOT:-$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)}
 out=$1; shift
 cd "$ROOT"
 PYTHONPATH=$ROOT/.tools/universalmutator python3 -c '

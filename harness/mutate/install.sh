@@ -5,7 +5,7 @@
 # and nothing else: comby and python-levenshtein (its other requirements)
 # serve the comby mode and the analysis commands, so --no-deps.
 set -euo pipefail
-ROOT=${VMM_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+ROOT=${VMM_ROOT:-$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)}
 VERSION=1.14.1
 TABULATE=0.9.0
 DEST=$ROOT/.tools/universalmutator

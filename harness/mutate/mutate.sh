@@ -54,7 +54,7 @@
 # build is tried again as the original, and when that fails too the run
 # stops with exit 2 and says why.
 set -euo pipefail
-ROOT=${VMM_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+ROOT=${VMM_ROOT:-$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)}
 export VMM_ROOT=$ROOT
 HERE=$ROOT/harness/mutate
 SELF=$(readlink -f "${BASH_SOURCE[0]}")

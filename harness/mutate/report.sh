@@ -15,7 +15,7 @@
 # names survives fuzzing from the corpus) tolerates them until the check
 # lands and the line goes.
 set -euo pipefail
-ROOT=${VMM_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+ROOT=${VMM_ROOT:-$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)}
 OUT=$1
 STRICT=0; [[ ${2:-} == --strict ]] && STRICT=1
 EQUIV=${VMM_MUTATE_EQUIVALENT:-$ROOT/harness/mutate/equivalent.txt}
