@@ -4485,8 +4485,14 @@ static inline bool range_leaf_step(hbitmap_t *hb, hb_node_t *node, unsigned k, s
               \forall integer j, j2; 0 <= j < 64 && 0 <= j2 < 64 && j != j2 &&
               \result.node->child[j].node != \null && \result.node->child[j2].node != \null ==>
               \separated(\result.node->child[j].leaf, \result.node->child[j2].leaf);
-    ensures rwalk_ap: \forall hb_node_t *x, integer lx; pfull_apart(node, lc + 1, x, lx) ==>
-              pfull_apart(\result.node, lc, x, lx);
+    ensures rwalk_ap: lc > 0 ==> \forall hb_node_t *x, integer lx;
+              pfull_apart(\result.node, lc, x, lx) ==>
+              \forall integer j; 0 <= j < 64 && \result.node->child[j].node != \null ==>
+              pfull_apart(\result.node->child[j].node, lc - 1, x, lx);
+    ensures rwalk_apl: lc == 0 ==> \forall hb_node_t *x, integer lx;
+              pfull_apart(\result.node, lc, x, lx) ==>
+              \forall integer j; 0 <= j < 64 && \result.node->child[j].node != \null ==>
+              hb_sep_leaf(x, lx, \result.node->child[j].leaf);
 */
 static inline hb_frame_t range_push_step(hb_node_t *node, unsigned k, unsigned lc, size_t s,
                                          size_t a, size_t b) /*@ ghost (hbitmap_t *hb) */
@@ -4616,12 +4622,17 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
                                 fr[i].node->child[j2].node, hb->height - 2 - i)) &&
                  (i == hb->height - 1 ==>
                     \separated(fr[i].node->child[j].leaf, fr[i].node->child[j2].leaf));
-        // ... and each frame's pending subtrees are apart from the whole
-        // subtree of every frame below it (the slot it walks now).
-        loop invariant rwalk_up: \forall integer e, i, j; 0 <= i < e <= d &&
-                 fr[i].k < j <= fr[i].k1 && fr[i].node->child[j].node != \null ==>
-                 pfull_apart(fr[e].node, hb->height - 1 - e,
-                             fr[i].node->child[j].node, hb->height - 2 - i);
+        // ... and from those of every frame below (pending as above).
+        loop invariant rwalk_up: \forall integer e, i, j, j2; 0 <= i < e <= d &&
+                 fr[i].k < j <= fr[i].k1 && fr[i].node->child[j].node != \null &&
+                 (e < d ? fr[e].k < j2 : fr[e].k <= j2) && j2 <= fr[e].k1 &&
+                 fr[e].node->child[j2].node != \null ==>
+                 (e < hb->height - 1 ==>
+                    pfull_apart(fr[e].node->child[j2].node, hb->height - 2 - e,
+                                fr[i].node->child[j].node, hb->height - 2 - i)) &&
+                 (e == hb->height - 1 ==>
+                    hb_sep_leaf(fr[i].node->child[j].node, hb->height - 2 - i,
+                                fr[e].node->child[j2].leaf));
         loop assigns d, pos, fr[0 .. HBITMAP_MAX_HEIGHT - 1], hb->nodes, hb->leaves,
                      hb->num_free, hb->num_spare_nodes, hb->num_spare_leaves,
                      hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1],
