@@ -1443,6 +1443,12 @@ static void pool_trim(hbitmap_t *hb, size_t nodes, size_t leaves)
     ensures \result != VMM_OK ==>
               hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
               hb->num_spare_leaves == \old(hb->num_spare_leaves);
+    // rpool: the spares it adds are valid (hb_spec_alloc's node / leaf)
+    ensures fresh: \result == VMM_OK ==>
+              (\forall integer i; \old(hb->num_spare_nodes) <= i < hb->num_spare_nodes ==>
+                 \valid(hb->spare_node[i])) &&
+              (\forall integer i; \old(hb->num_spare_leaves) <= i < hb->num_spare_leaves ==>
+                 \valid(hb->spare_leaf[i]));
 */
 static vmm_status_t pool_fill(hbitmap_t *hb, size_t nodes, size_t leaves)
 {
@@ -1451,6 +1457,8 @@ static vmm_status_t pool_fill(hbitmap_t *hb, size_t nodes, size_t leaves)
         loop invariant had_nodes <= hb->num_spare_nodes <= \max(had_nodes, nodes);
         loop invariant \forall integer i; 0 <= i < had_nodes ==>
                          hb->spare_node[i] == \at(hb->spare_node[i], Pre);
+        loop invariant fresh_n: \forall integer i; had_nodes <= i < hb->num_spare_nodes ==>
+                                  \valid(hb->spare_node[i]);
         loop assigns hb->num_spare_nodes, hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1];
         loop variant HBITMAP_SPARE_NODES - hb->num_spare_nodes;
     */
@@ -1468,6 +1476,10 @@ static vmm_status_t pool_fill(hbitmap_t *hb, size_t nodes, size_t leaves)
                          hb->spare_node[i] == \at(hb->spare_node[i], Pre);
         loop invariant \forall integer i; 0 <= i < had_leaves ==>
                          hb->spare_leaf[i] == \at(hb->spare_leaf[i], Pre);
+        loop invariant fresh_n: \forall integer i; had_nodes <= i < hb->num_spare_nodes ==>
+                                  \valid(hb->spare_node[i]);
+        loop invariant fresh_l: \forall integer i; had_leaves <= i < hb->num_spare_leaves ==>
+                                  \valid(hb->spare_leaf[i]);
         loop assigns hb->num_spare_leaves, hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1];
         loop variant HBITMAP_SPARE_LEAVES - hb->num_spare_leaves;
     */
