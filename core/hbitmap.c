@@ -4935,6 +4935,60 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
       }
     */
     /*@ assert p_cnt: prange_cnt_at{Pre,Here}(&hb->root, hb->height - 1, 0); */
+    /* rpool: range_apply's pfull (no pointer slot FULL, sibling subtrees
+     * apart) at Pre holds here: rpool_u (every node apart from hb keeps its
+     * FULL bits and child pointers), the level frames chained by ghost loops
+     * (proofs/hbitmap-rpool.acsl), the root last. */
+    /*@ assert r_u: rpool_u{Pre,Here}(hb); */
+    /*@ assert r_root: rpool_same{Pre,Here}(&hb->root); */
+    /*@ ghost
+      /@ loop invariant 0 <= i <= hb->height - 1;
+         loop invariant sn: \forall integer i2; 0 <= i2 < i ==>
+                              rpool_sn{Pre,Here}(hb, i2) && rpool_sl{Pre,Here}(hb, i2) &&
+                              rpool_nf{Pre,Here}(hb, i2);
+         loop assigns i;
+         loop variant hb->height - 1 - i;
+      @/
+      for (unsigned i = 0; i < hb->height - 1u; i++) {
+      }
+    */
+    /*@ ghost
+      /@ loop invariant 0 <= lb <= hb->height - 1;
+         loop invariant ap: \forall integer i2; 0 <= i2 < lb ==> rpool_ap1{Pre,Here}(hb, i2, i2);
+         loop assigns lb;
+         loop variant hb->height - 1 - lb;
+      @/
+      for (unsigned lb = 0; lb < hb->height - 1u; lb++) {
+        /@ assert r_lb: rpool_sn{Pre,Here}(hb, lb) && rpool_sl{Pre,Here}(hb, lb); @/
+        /@ loop invariant 0 <= i <= lb + 1;
+           loop invariant ap1: \forall integer i2; 0 <= i2 < i ==> rpool_ap1{Pre,Here}(hb, i2, lb);
+           loop assigns i;
+           loop variant lb + 1 - i;
+        @/
+        for (unsigned i = 0; i <= lb; i++) {
+        }
+        /@ assert r_diag: rpool_ap1{Pre,Here}(hb, lb, lb); @/
+      }
+    */
+    /*@ ghost
+      /@ loop invariant 0 <= i <= hb->height - 1;
+         loop invariant sib: \forall integer i2; 0 <= i2 < i ==> rpool_sib{Pre,Here}(hb, i2);
+         loop assigns i;
+         loop variant hb->height - 1 - i;
+      @/
+      for (unsigned i = 0; i < hb->height - 1u; i++) {
+        /@ assert r_ap1: i > 0 ==> rpool_ap1{Pre,Here}(hb, i - 1, i - 1); @/
+      }
+    */
+    /*@ assert r_top: hb->height > 1 ==>
+                      rpool_nf{Pre,Here}(hb, hb->height - 2) &&
+                      rpool_sib{Pre,Here}(hb, hb->height - 2) &&
+                      rpool_ap1{Pre,Here}(hb, hb->height - 2, hb->height - 2); */
+    /*@ assert r_wt: \at(hb_wtree(hb, &hb->root, hb->height - 1), Pre); */
+    /*@ assert r_nf: \at(pfull_nf(&hb->root, hb->height - 1), Pre) ==>
+                     pfull_nf(&hb->root, hb->height - 1); */
+    /*@ assert r_sib: \at(pfull_sib(&hb->root, hb->height - 1), Pre) ==>
+                      pfull_sib(&hb->root, hb->height - 1); */
     range_apply(hb, first, first + n, set);
     pool_trim(hb, 0, 0);
     return VMM_OK;
