@@ -3503,22 +3503,7 @@ static inline bool leaf_slot_store(hbitmap_t *hb, hb_node_t *node, unsigned k, h
  * pointer slot k of a level-0 node, keeping the free count and the leaf's
  * group runs. Returns slot_update's answer: false when slot k's summary is
  * what it was. */
-/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && \valid(node) && hb->leaves > 0;
-    requires k < 64 && node->child[k].node != \null && \valid(node->child[k].leaf);
-    requires \separated(node->child[k].leaf, hb) && \separated(node->child[k].leaf, node);
-    requires \separated(&hb->num_free, node);
-    requires a < b <= 4096;
-    requires \forall integer g; 0 <= g < 8 ==> node->child[k].leaf->gpre[g] <= 512 &&
-               node->child[k].leaf->gsuf[g] <= 512 && node->child[k].leaf->gmax[g] <= 512;
-    requires set != 0 ==> (b - a) - hb_leaf_same(node->child[k].leaf, a, b, 1) <= hb->num_free;
-    requires set == 0 ==>
-               hb->num_free + ((b - a) - hb_leaf_same(node->child[k].leaf, a, b, 0)) <= SIZE_MAX;
-    assigns hb->num_free, hb->nodes, hb->leaves, node->child[k].node, node->full,
-            node->pre[k], node->suf[k], node->max[k], node->gmax[k / 8],
-            node->child[k].leaf->bits[a / 64 .. (b - 1) / 64],
-            node->child[k].leaf->gpre[a / 512 .. (b - 1) / 512],
-            node->child[k].leaf->gsuf[a / 512 .. (b - 1) / 512],
-            node->child[k].leaf->gmax[a / 512 .. (b - 1) / 512];
+/*@ LEAF_SLOT_APPLY_PRE(hb, node, k, a, b, set)
     ensures set != 0 ==> \old(hb->num_free) - (b - a) <= hb->num_free <= \old(hb->num_free);
     ensures set == 0 ==> \old(hb->num_free) <= hb->num_free <= \old(hb->num_free) + (b - a);
     ensures free_set: set != 0 ==> hb->num_free ==
@@ -4404,22 +4389,7 @@ static inline bool range_slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, 
  * whether slot k's summary changed. (The frame is not passed by value
  * here: that copy cost 2.5% of range_apply's instructions on the reserve
  * bench.) */
-/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && \valid(node) && hb->leaves > 0;
-    requires k < 64 && node->child[k].node != \null && \valid(node->child[k].leaf);
-    requires \separated(node->child[k].leaf, hb) && \separated(node->child[k].leaf, node);
-    requires \separated(&hb->num_free, node);
-    requires a < b <= 4096;
-    requires \forall integer g; 0 <= g < 8 ==> node->child[k].leaf->gpre[g] <= 512 &&
-               node->child[k].leaf->gsuf[g] <= 512 && node->child[k].leaf->gmax[g] <= 512;
-    requires set != 0 ==> (b - a) - hb_leaf_same(node->child[k].leaf, a, b, 1) <= hb->num_free;
-    requires set == 0 ==>
-               hb->num_free + ((b - a) - hb_leaf_same(node->child[k].leaf, a, b, 0)) <= SIZE_MAX;
-    assigns hb->num_free, hb->nodes, hb->leaves, node->child[k].node, node->full,
-            node->pre[k], node->suf[k], node->max[k], node->gmax[k / 8],
-            node->child[k].leaf->bits[a / 64 .. (b - 1) / 64],
-            node->child[k].leaf->gpre[a / 512 .. (b - 1) / 512],
-            node->child[k].leaf->gsuf[a / 512 .. (b - 1) / 512],
-            node->child[k].leaf->gmax[a / 512 .. (b - 1) / 512];
+/*@ LEAF_SLOT_APPLY_PRE(hb, node, k, a, b, set)
     ensures free_set: set != 0 ==> \old(hb->num_free) - (b - a) <= hb->num_free <= \old(hb->num_free);
     ensures free_clear: set == 0 ==> \old(hb->num_free) <= hb->num_free <= \old(hb->num_free) + (b - a);
     ensures runs: node->pre[k] <= 4096 && node->suf[k] <= 4096 && node->max[k] <= 4096;
