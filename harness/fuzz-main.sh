@@ -836,6 +836,7 @@ repro_args() {
   (($# >= 1 && $# <= 2)) || die "usage: repro FILE|DIR [TARGET]"
   [[ $1 != -* ]] || die "unknown option: $1 (usage: repro FILE|DIR [TARGET])"
   local path
+  (($# < 2)) || known_targets "$2"   # before anything is built
   path=$(abs "$1")
   if [[ ! -e $path ]]; then
     echo "fuzz-main.sh: repro: $1: no such file or directory" >&2

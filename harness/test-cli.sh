@@ -129,6 +129,9 @@ boot --mem 4X
 --forever --time 3
 --time 5 --forever
 --targets nosuch --time 3
+repro no-such-file bogus_target
+mutate --time 99999999999999999999
+mutate --jobs 0
 EOF
   no_installs "bad options"
 }

@@ -99,7 +99,8 @@ parse_options() {
   done
   local v
   for v in "$SAMPLE" "$SEED" "$TIME" "$JOBS"; do
-    [[ $v =~ ^[0-9]+$ && $v -ge 1 ]] || die "--sample, --seed, --time, --jobs take positive integers"
+    # bounded before bash's 64-bit arithmetic sees it (a 20-digit value wrapped)
+    [[ $v =~ ^0*[1-9][0-9]{0,8}$ ]] || die "--sample, --seed, --time, --jobs take positive integers up to 999999999"
   done
   [[ $MINUTES =~ ^[0-9]+$ ]] || die "--max-minutes takes minutes"
   for v in $MODES; do [[ $v == unit || $v == corpus || $v == empty ]] || die "unknown mode $v"; done
