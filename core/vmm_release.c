@@ -160,8 +160,10 @@ static void prefetch_page(const vmm_t *vmm, uint64_t virt)
         hbitmap_prefetch(&vmm->bitmap, vmm_page_index(vmm, virt));
 }
 
-/* Frees the record starting at virt (see vmm.h for the errors). */
-vmm_status_t vmm_free(vmm_t *vmm, uint64_t virt)
+/* Frees the record starting at virt, which must be a reservation when
+ * reservation_only: vmm_record_at's errors, then VMM_ERR_NOT_RESERVATION,
+ * VMM_ERR_PINNED, then record_release's. */
+static vmm_status_t free_at(vmm_t *vmm, uint64_t virt, bool reservation_only)
 {
     vmm_record_t *rec;
     vmm_bpath_t path;
@@ -169,26 +171,24 @@ vmm_status_t vmm_free(vmm_t *vmm, uint64_t virt)
     vmm_status_t st = vmm_record_at(vmm, virt, &rec, &path);
     if (st != VMM_OK)
         return st;
+    if (reservation_only && rec->kind != VMM_REC_RESERVE)
+        return VMM_ERR_NOT_RESERVATION;
     if (rec->flags & VMM_RECORD_PINNED)
         return VMM_ERR_PINNED;
     return record_release(vmm, rec, &path, true);
+}
+
+/* Frees the record starting at virt (see vmm.h for the errors). */
+vmm_status_t vmm_free(vmm_t *vmm, uint64_t virt)
+{
+    return free_at(vmm, virt, false);
 }
 
 /* Frees the reservation starting at reservation; VMM_ERR_NOT_RESERVATION
  * for another kind of record, else vmm_free's errors. */
 vmm_status_t vmm_release(vmm_t *vmm, uint64_t reservation)
 {
-    vmm_record_t *rec;
-    vmm_bpath_t path;
-    prefetch_page(vmm, reservation);
-    vmm_status_t st = vmm_record_at(vmm, reservation, &rec, &path);
-    if (st != VMM_OK)
-        return st;
-    if (rec->kind != VMM_REC_RESERVE)
-        return VMM_ERR_NOT_RESERVATION;
-    if (rec->flags & VMM_RECORD_PINNED)
-        return VMM_ERR_PINNED;
-    return record_release(vmm, rec, &path, true);
+    return free_at(vmm, reservation, true);
 }
 
 /* Makes the record starting at virt permanent (see vmm.h for the errors). */

@@ -669,14 +669,11 @@ void x86_table_queue_init(x86_table_queue_t *q, const vmm_frames_t *frames,
 {
     if (q == NULL)
         return;
-    if (frames == NULL || frames->free == NULL) { /* inert: see queue_usable */
-        *q = (x86_table_queue_t){ .head = X86_TABLE_QUEUE_END };
-        return;
+    *q = (x86_table_queue_t){ .head = X86_TABLE_QUEUE_END }; /* inert: see queue_usable */
+    if (frames != NULL && frames->free != NULL) {
+        q->access_offset = access_offset;
+        q->frames = *frames;
     }
-    q->head = X86_TABLE_QUEUE_END;
-    q->count = 0;
-    q->access_offset = access_offset;
-    q->frames = *frames;
 }
 
 /* Queues the released table frame phys (ctx: the queue). */
