@@ -149,6 +149,7 @@ kernel_entry64:
 
     .section .bss
     .p2align 12
+    .globl boot_stack
 boot_stack:
     .skip 16384
     .globl boot_stack_top

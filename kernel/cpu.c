@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "arch.h"
+#include "stack.h"
 
 /* Segment descriptor fields (flat 64-bit segments). */
 #define GDT_CODE64 0x00AF9A000000FFFFull /* P, DPL0, code, L=1 */
@@ -70,6 +71,8 @@ void gdt_init(void)
     gdt[2] = GDT_DATA;
     gdt[3] = GDT_USER_DATA;
     gdt[4] = GDT_USER_CODE64;
+    stack_paint((uint64_t *)rsp0_stack, (uint64_t *)(rsp0_stack + sizeof(rsp0_stack)));
+    stack_paint((uint64_t *)df_stack, (uint64_t *)(df_stack + sizeof(df_stack)));
     tss.rsp[0] = (uint64_t)(uintptr_t)(rsp0_stack + sizeof(rsp0_stack));
     tss.ist[IST_DOUBLE_FAULT - 1u] = (uint64_t)(uintptr_t)(df_stack + sizeof(df_stack));
     tss.iomap_base = sizeof(tss);
@@ -87,6 +90,13 @@ void gdt_init(void)
         "ltr %w3"
         : : "m"(ptr), "r"(SEL_KERNEL_DATA), "i"((uint64_t)SEL_KERNEL_CODE), "r"(SEL_TSS)
         : "rax", "memory");
+}
+
+void cpu_stacks(struct kstack *rsp0, struct kstack *df)
+{
+    *rsp0 = (kstack_t){ "rsp0", (uint64_t *)rsp0_stack,
+                        (uint64_t *)(rsp0_stack + sizeof(rsp0_stack)) };
+    *df = (kstack_t){ "#DF", (uint64_t *)df_stack, (uint64_t *)(df_stack + sizeof(df_stack)) };
 }
 
 /* Points IDT vector v at handler, on IST stack ist (0: current stack). */

@@ -21,6 +21,12 @@
 /* Loads the kernel's GDT (reloading every segment register) and the TSS. */
 void gdt_init(void);
 
+struct kstack;
+
+/* Stores the RSP0 stack (exceptions from CPL3) in *rsp0 and the #DF IST
+ * stack in *df (stack.h); gdt_init painted both. */
+void cpu_stacks(struct kstack *rsp0, struct kstack *df);
+
 /* Loads an IDT routing vectors 0..31 to isr.S (#DF on its own stack). */
 void idt_init(void);
 

@@ -10,6 +10,7 @@
 #include "mm.h"
 #include "selftest.h"
 #include "serial.h"
+#include "stack.h"
 
 void kernel_exit(bool pass)
 {
@@ -48,6 +49,7 @@ static void break_invariant(void)
 
 void kmain(uint64_t start_info_phys)
 {
+    stack_paint_boot();
     serial_init();
     kprintf("VMM-KERNEL: booted (PVH start info at 0x%lx)\n", start_info_phys);
     gdt_init();

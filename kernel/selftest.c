@@ -33,6 +33,7 @@ bool selftest_run(void)
         { "aspace_destroy_returns_every_frame", test_aspace_destroy_returns_frames },
         { "heap_grows_through_window", test_heap_grows },
         { "window_consistent_at_end", test_window_final },
+        { "stacks_within_bounds", test_stacks_within_bounds },
     };
     size_t n = sizeof(tests) / sizeof(tests[0]), passed = 0;
     for (size_t i = 0; i < n; i++) {

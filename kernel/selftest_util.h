@@ -100,5 +100,7 @@ bool test_global_kernel_mapping_survives_cr3_switch(void);
 bool test_aspace_destroy_returns_frames(void);
 bool test_heap_grows(void);
 bool test_window_final(void);
+/* selftest_stack.c */
+bool test_stacks_within_bounds(void);
 
 #endif
