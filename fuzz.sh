@@ -49,7 +49,7 @@ Other commands:
   deps                      install everything any command needs
   help, -h, --help          this text (installs nothing)
 
-Exit status: 0 success, 1 a failure (a test, a crash found, a failed replay), 2 bad usage.
+Exit status: 0 success, 1 a failure (a test; a crash found, or an earlier run's that still reproduces; a failed replay), 2 bad usage.
 EOF
 }
 
@@ -129,8 +129,15 @@ fuzz_job() {
 for arg in "$@"; do [[ $arg == -h || $arg == --help ]] && { usage; exit 0; }; done
 cmd=${1:-fuzz}
 [[ $cmd == -* ]] && cmd=fuzz || { (($#)) && shift; }
+COMMANDS=" fuzz repro cov minimize gen deps build test bench prove mutate boot help "
+# VMM_PRESET names the build dir of build / test: one of CMakePresets.json's
+grep -q "^ *\"name\": \"$PRESET\"" "$ROOT/CMakePresets.json" ||
+  die_usage "VMM_PRESET takes a configure preset of CMakePresets.json, not '$PRESET'"
 case $cmd in
-  help|-h|--help) usage ;;
+  help|-h|--help)
+    (($# == 0)) || { (($# == 1)) && [[ $COMMANDS == *" $1 "* ]]; } ||
+      die_usage "help takes nothing or one command name, not '$*'"
+    usage ;;
   fuzz|repro|cov|minimize|gen) fuzz_job "$cmd" "$@" ;;
   deps) check_opts "" "$@"; deps $ALL_GROUPS ;;
   build) check_opts "" "$@"; deps base unicorn; build ;;
@@ -151,6 +158,7 @@ case $cmd in
     deps base unicorn; "$ROOT/harness/mutate/install.sh"; exec "$ROOT/harness/mutate/mutate.sh" "$@" ;;
   boot)
     check_opts "--kernel= --cpu= --mem=M --quiet --expect-panic= --expect-fail= --timeout=#" "$@"
+    "$ROOT/kernel/boot.sh" --check-options "$@" || exit $? # e.g. --mem below its minimum
     deps base qemu; exec "$ROOT/kernel/boot.sh" "$@" ;;
   *) die_usage "unknown command: $cmd" ;;
 esac

@@ -92,7 +92,8 @@ parse_fuzz_opts() {
                   ((INTERVAL >= 2)) || die "--interval takes seconds (2 to 999999999), not '$val'" ;;
       --engine) [[ $val == libfuzzer || $val == afl ]] || die "--engine is libfuzzer or afl, not '$val'"
                 ENGINE=$val ;;
-      --targets) TARGETS=$val; known_targets $TARGETS ;;
+      --targets) [[ $val == *[![:space:]]* ]] || die "--targets takes target names, not '$val'"
+                 TARGETS=$val; known_targets $TARGETS ;;
       --jobs) [[ $val =~ ^[1-9][0-9]{0,3}$ ]] && ((val <= MAX_JOBS)) \
                 || die "--jobs takes a number from 1 to $MAX_JOBS, not '$val'"; JOBS=$val ;;
       --corpus) CORPUS=$(abs "$val"); creatable --corpus "$CORPUS" ;;
@@ -109,7 +110,17 @@ parse_fuzz_opts() {
   # --interval paces --forever's summaries; alone it would be ignored silently
   ((FOREVER || !interval_given)) || die "--interval takes effect with --forever (or --time 0) only"
   [[ $ENGINE == afl && -n $PREBUILT ]] && die "--prebuilt works with --engine libfuzzer only"
+  [[ $(realpath -m "$CORPUS") != "$(realpath -m "$OUT")" ]] \
+    || die "--corpus and --out take two different directories (the run's work would land in the corpus)"
   return 0
+}
+
+# lock_out: one run at a time per OUT (two clobbered each other's logs and
+# state). The lock is held until this process and its children end.
+lock_out() {
+  mkdir -p "$OUT"
+  exec {LOCK_FD}>>"$OUT/.lock"
+  flock -n "$LOCK_FD" || die "another fuzz.sh run is using $OUT: wait for it to end, or give this one its own --out"
 }
 
 # cmd_needs <command> <args...>: validates, prints the dependency groups.
@@ -268,6 +279,12 @@ STARTUP_MS=250        # a fuzzer process start (ASan), before its first input
 POST_MS=150           # a job's bookkeeping after its fuzzer stopped
 
 # ---------------------------------------------------------------- crashes
+# child <command...>: runs the command in a subshell. A replayer that a
+# sanitizer aborts dies of SIGABRT, and bash prints an "Aborted" notice for
+# it, late, wherever the run's output is at that moment; the subshell
+# prints it to the command's own (redirected) stderr instead.
+child() { ( "$@"; exit $? ); }
+
 # signature <target> <file>: "<failed check or sanitizer report> @ <top
 # frames>" of a crash, from a replay with a stack trace on abort.
 signature() {
@@ -284,6 +301,31 @@ signature() {
     | grep -vE '^(abort|raise|gsignal|__GI_|__pthread_kill|pthread_kill|__sanitizer|__asan|__ubsan|__interceptor|__lsan|fuzz_fail|_start|__libc_|main$|replay_|malloc|calloc|free$|fuzzer::)' \
     | head -3 | paste -sd' ' - || true)
   echo "$kind @ ${frames:-no stack}"
+}
+
+# recheck_bugs: each bug an earlier run filed for the run's targets is
+# replayed (its minimized input, the replayer, as signature does; 10 s for
+# a timeout bug, libFuzzer's -timeout): one that no longer fails moves to
+# crashes/<t>/fixed/<id>/ and is not reported again; the others are listed
+# in state/earlier (the summary marks them, and they still fail the run).
+recheck_bugs() {
+  local t d id limit
+  : >"$OUT/state/earlier"
+  for t in $TARGETS; do
+    for d in "$OUT/crashes/$t"/*/; do
+      [[ -f $d/count && -f $d/minimized ]] || continue
+      d=${d%/} id=${d##*/} limit=60
+      grep -q '^timeout' "$d/signature" 2>/dev/null && limit=10
+      if ASAN_OPTIONS=handle_abort=1:abort_on_error=1:detect_leaks=1:symbolize=0 \
+         child timeout "$limit" "$(tbin "$LF" replay "$t")" "$d/minimized" >/dev/null 2>&1; then
+        mkdir -p "$OUT/crashes/$t/fixed"
+        rm -rf "$OUT/crashes/$t/fixed/$id" && mv "$d" "$OUT/crashes/$t/fixed/$id"
+        log "an earlier bug of $t no longer reproduces: moved to $OUT/crashes/$t/fixed/$id"
+      else
+        echo "$t/$id" >>"$OUT/state/earlier"
+      fi
+    done
+  done
 }
 
 # take_crashes <target> <minimize seconds>: files each new crash artifact of
@@ -315,7 +357,7 @@ take_crashes() {
         -exact_artifact_path="$dir/minimized" "$dir/input" >"$dir/minimize.log" 2>&1 || true
     fi
     [[ -s $dir/minimized ]] || cp "$dir/input" "$dir/minimized"
-    timeout 60 "$(tbin "$LF" replay "$t")" -v "$dir/minimized" >"$dir/ops.txt" 2>&1 || true
+    child timeout 60 "$(tbin "$LF" replay "$t")" -v "$dir/minimized" >"$dir/ops.txt" 2>&1 || true
     A_bugs=$((A_bugs + 1))
   done
 }
@@ -459,7 +501,7 @@ end_pids() {
     [[ -n $alive ]] || return 0
     pids=$alive
     # shellcheck disable=SC2086
-    ((i % 20)) || kill -TERM $pids 2>/dev/null || true
+    ((i % 20)) || { kill -TERM $pids; kill -CONT $pids; } 2>/dev/null || true # a stopped process gets the TERM only once continued
     if [[ -n ${SLEEP_FD:-} ]]; then pause 0.05; else sleep 0.05; fi
   done
   # shellcheck disable=SC2086
@@ -492,6 +534,7 @@ fuzz_once() {
       [[ -f $c ]] && cp "$c" "$OUT/crashes/$t/crash-$(sha1sum "$c" | cut -c1-40)"
     done
     nfiles "$OUT/afl-in/$t"; nload=$N lastn=$N
+    kill_tree orphans
   else
     read -r execs A_cov A_ft ft0 A_corp nload lastn < <(awk '
       /^#[0-9]+/ { n = substr($1, 2); for (i = 2; i < NF; i++) {
@@ -617,9 +660,9 @@ plan() {
       for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (s[j] > s[i]) {
         x = s[i]; s[i] = s[j]; s[j] = x; x = t[i]; t[i] = t[j]; t[j] = x }
       for (i = 1; i <= n; i++) { b = 1; for (k = 2; k <= slots; k++) if (load[k] < load[b]) b = k
-        load[b] += s[i]; m[b] = m[b] " " t[i] ":" s[i] }
+        load[b] += s[i]; m[b] = m[b] " " t[i] ":" sprintf("%.0f", s[i]) }
       for (k = 1; k <= slots; k++) { c = 0; line = ""; split(substr(m[k], 2), a, " ")
-        for (q = 1; q in a; q++) { split(a[q], p, ":"); line = line " " p[1] ":" int(p[2] * R / load[k]) }
+        for (q = 1; q in a; q++) { split(a[q], p, ":"); line = line " " p[1] ":" sprintf("%.0f", int(p[2] * R / load[k])) }
         print substr(line, 2) } }'
 }
 
@@ -695,14 +738,17 @@ summary() {
   out+=" load + fuzz (wall clock); exec/cpu: per CPU second the fuzzer processes used (user + system),"$'\n'
   out+=" what one free core would give; +corpus: inputs merged into $CORPUS; pending: new inputs"$'\n'
   out+=" whose merge did not fit)"$'\n'
-  local d any=0 sig n
-  for d in "$OUT"/crashes/*/*/; do
-    [[ -f $d/signature ]] || continue
-    ((any)) || out+="BUGS, each once (folder with input, minimized, ops.txt; xN = times found):"$'\n'
-    any=1
-    sig=$(<"$d/signature") n=$(<"$d/count")
-    t=${d%/*/}; t=${t##*/}
-    out+="  $t x$n  ${d%/}"$'\n'"    $sig"$'\n'
+  local d any=0 sig n when
+  for t in $TARGETS; do
+    for d in "$OUT/crashes/$t"/*/; do
+      [[ -f $d/signature ]] || continue
+      ((any)) || out+="BUGS, each once (folder with input, minimized, ops.txt; xN = times found):"$'\n'
+      any=1
+      sig=$(<"$d/signature") n=$(<"$d/count") when=""
+      d=${d%/}
+      grep -qxF "$t/${d##*/}" "$OUT/state/earlier" 2>/dev/null && when="  (an earlier run's, still reproduces)"
+      out+="  $t x$n  $d$when"$'\n'"    $sig"$'\n'
+    done
   done
   if ((any)); then out+="Reproduce: ./fuzz.sh repro <folder>/minimized   (see harness/REPRODUCING.md)"$'\n'
   else out+="no crashes"$'\n'; fi
@@ -751,7 +797,7 @@ on_signal() {
   fi
 }
 
-# kill_tree: SIGTERM to every process below this one (end_pids: again after
+# kill_tree [orphans]: SIGTERM to every process below this one (end_pids: again after
 # 1 s), then SIGKILL to those still there after 2 s (the EXIT trap of a fuzzing run, whatever ended it:
 # the end, a second signal, an error). The tree is read from /proc in one
 # pass before any is signalled, so a child whose parent dies first is still
@@ -759,22 +805,28 @@ on_signal() {
 # its own, which Ctrl-C or `kill -- -PGID` does not reach) and grandchildren
 # (libFuzzer's -merge and -minimize_crash run their work in child processes).
 # It also takes the run's orphans: a process whose parent died first (a
-# merge child of a merge that `timeout` ended) is re-parented out of the
-# tree, but its command line still names OUT/work/ or OUT/crashes/, and it
-# inherited this run's VMM_FUZZ_RUN (cmd_fuzz). Both must hold: a process
+# merge child of a merge that `timeout` ended; a stopped CMPLOG target
+# afl-fuzz left behind) is re-parented out of the tree, but its command
+# line still names OUT/work/ or OUT/crashes/ or an AFL build's binary, and
+# it inherited this run's VMM_FUZZ_RUN (cmd_fuzz). Both must hold: a process
 # of someone else that merely names the folder (`tail -f out/fuzz/work/..`)
-# is not the run's, and is left alone (ctest cli_orphans).
+# is not the run's, and is left alone (ctest cli_orphans). With an
+# argument, only the orphans: after each AFL++ job, whose stopped CMPLOG
+# target would otherwise wait for the end of the run, holding its memory.
 kill_tree() {
-  local pids p orphans env
-  pids=$(ps -e -o pid= -o ppid= -o stat= -o args= 2>/dev/null | awk -v root="$$" -v out="$OUT/" '
+  local only_orphans=${1:-} pids p orphans env
+  pids=$(ps -e -o pid= -o ppid= -o stat= -o args= 2>/dev/null |
+    awk -v root="$$" -v out="$OUT/" -v afl="$BUILD_AFL" -v cmplog="$BUILD_CMPLOG" '
     $3 ~ /^Z/ { next }
     { kids[$2] = kids[$2] " " $1
-      if ($1 != root && (index($0, out "work/") || index($0, out "crashes/"))) orphan[$1] = 1 }
+      if ($1 != root && (index($0, out "work/") || index($0, out "crashes/") ||
+                         index($0, afl "/") || index($0, cmplog "/"))) orphan[$1] = 1 }
     END { q[1] = root; n = 1; for (i = 1; i <= n; i++) { m = split(kids[q[i]], k, " ")
             for (j = 1; j <= m; j++) { q[++n] = k[j]; seen[k[j]] = 1; print k[j] } }
           for (p in orphan) if (!(p in seen)) print "orphan:" p }') || true
   orphans=$(grep '^orphan:' <<<"$pids" | cut -d: -f2) || true
   pids=$(grep -v '^orphan:' <<<"$pids") || true
+  [[ -z $only_orphans ]] || pids=""
   for p in $orphans; do
     # /proc/PID/environ: NUL-separated, readable for our own processes only
     env=$'\n'$(tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null)$'\n' || continue
@@ -787,6 +839,7 @@ kill_tree() {
 
 cmd_fuzz() {
   parse_fuzz_opts "$@"
+  lock_out
   # every process this run starts inherits it: kill_tree tells the run's
   # orphans from other processes that name its folders by it
   export VMM_FUZZ_RUN="$$.${EPOCHREALTIME/./}"
@@ -802,6 +855,7 @@ cmd_fuzz() {
   rm -rf "$OUT/state" "$OUT/logs" "$OUT/new" "$OUT/sample" "$OUT/afl" "$OUT/afl-in"
   mkdir -p "$OUT/state" "$OUT/logs" "$OUT/crashes" "$OUT/stats"
   for t in $TARGETS; do mkdir -p "$CORPUS/$t" "$OUT/work/$t" "$OUT/crashes/$t"; done
+  recheck_bugs
   exec {SLEEP_FD}<> <(:)
   SLOT_PIDS=() STOP_S=0 PROGRESS_PID=""
   trap on_signal INT TERM
@@ -823,7 +877,8 @@ cmd_fuzz() {
   wait "$PROGRESS_PID" 2>/dev/null || true
   summary "$start"
   trap - INT TERM
-  # A bug found now or in an earlier run (still under crashes/) fails the run.
+  # A bug found now, or an earlier run's that still reproduces (recheck_bugs
+  # moved the others to crashes/<t>/fixed/), fails the run.
   for t in $TARGETS; do
     for b in "$OUT/crashes/$t"/*/; do [[ -f $b/count ]] && return 1; done
   done
@@ -869,13 +924,13 @@ target_of() {
 repro_one() {
   local file=$1 t=${2:-} rc=0
   [[ -n $t ]] || t=$(target_of "$file")
-  if [[ -n $t && -n ${3:-} ]] && timeout 300 "$(tbin "$LF" replay "$t")" "$file" >/dev/null 2>&1; then
+  if [[ -n $t && -n ${3:-} ]] && child timeout 300 "$(tbin "$LF" replay "$t")" "$file" >/dev/null 2>&1; then
     echo "RESULT: $file: no check failed, no sanitizer report (target $t)"
     return 0
   fi
   if [[ -n $t ]]; then
     log "replaying $file on target $t (ASan + UBSan)"
-    timeout 300 "$(tbin "$LF" replay "$t")" -v "$file" || rc=$?
+    child timeout 300 "$(tbin "$LF" replay "$t")" -v "$file" || rc=$?
     if ((rc == 0)); then echo "RESULT: $file: no check failed, no sanitizer report (target $t)"
     else echo "RESULT: $file: FAILED on target $t (exit $rc): the failed check is printed above, after the op listing"; fi
     return $((rc != 0))
@@ -883,7 +938,7 @@ repro_one() {
   # No target in the path: the one(s) whose replayer fails on the file.
   local failing=()
   for t in $TARGETS; do
-    timeout 300 "$(tbin "$LF" replay "$t")" "$file" >/dev/null 2>&1 || failing+=("$t")
+    child timeout 300 "$(tbin "$LF" replay "$t")" "$file" >/dev/null 2>&1 || failing+=("$t")
   done
   if ((${#failing[@]} == 0)); then
     echo "RESULT: $file replays clean on every target ($TARGETS): no check failed, no sanitizer report"
@@ -892,7 +947,7 @@ repro_one() {
   for t in "${failing[@]}"; do
     log "$file fails on target $t: replaying with the op listing (ASan + UBSan)"
     rc=0
-    timeout 300 "$(tbin "$LF" replay "$t")" -v "$file" || rc=$?
+    child timeout 300 "$(tbin "$LF" replay "$t")" -v "$file" || rc=$?
     echo "RESULT: $file: FAILED on target $t (exit $rc): the failed check is printed above, after the op listing"
   done
   return 1
@@ -909,7 +964,9 @@ cmd_repro() {
   TARGETS=${saved:-$TARGETS}
   if [[ -d $path ]]; then
     local files=()
-    mapfile -t files < <(find "$path" -type f ! -name '.*' | sort)
+    # a bug folder's inputs only, not what take_crashes wrote beside them
+    mapfile -t files < <(find "$path" -type f ! -name '.*' ! -name count ! -name signature \
+                           ! -name ops.txt ! -name '*.log' | sort)
     ((${#files[@]})) || { echo "repro: $path: no files in it" >&2; return 1; }
     for f in "${files[@]}"; do repro_one "$f" "$t" brief || status=1; done
     echo "replayed ${#files[@]} file(s) from $path: $([[ $status == 0 ]] && echo 'no failure' || echo 'FAILURES above')"
@@ -948,6 +1005,7 @@ cmd_cov() {
 }
 
 cmd_minimize() {
+  lock_out # it rewrites the corpus a fuzzing run merges into
   build_libfuzzer
   local t
   for t in $TARGETS; do

@@ -29,8 +29,11 @@
 #   time           --time 4 (bitmap named twice: fuzzed once): the summary comes within 4 s + 20% (and not before
 #                  60% of it; the build is
 #                  timed apart), every target got time
-#   dedup          two short runs over the mutant: the bug is filed once
-#                  (one folder, count >= 2), listed once, exit 1
+#   dedup          a run on an --out another run holds exits 2; two short
+#                  runs over the mutant: the bug is filed once (one folder,
+#                  count >= 2), listed once (the second time as an earlier
+#                  run's), exit 1; a third run with the fixed build moves
+#                  it to fixed/ and exits 0
 # Exit 77 (skipped) when the case needs binaries this build lacks.
 set -uo pipefail
 CASE=$1 ROOT=$2 BUILD=$3 MUTANT=${4:--} MUTANT_FUZZ=${5:--}
@@ -132,7 +135,27 @@ boot --mem 4X
 repro no-such-file bogus_target
 mutate --time 99999999999999999999
 mutate --jobs 0
+help bogus
+--corpus /tmp --out /tmp --time 3
+boot --mem 1400K
+boot --kernel
 EOF
+  # values the loop's word splitting cannot carry, and the preset
+  run --targets " " --time 3
+  if ((RC == 2)) && grep -q 'takes target names' <<<"$OUT"; then ok "--targets ' ' -> exit 2"
+  else fail "--targets ' ' -> exit $RC: $OUT"; fi
+  OUT=$(cd "$TMP" && PATH="$TMP/trap:$PATH" VMM_PRESET=bogus timeout 50 "$ROOT/fuzz.sh" build 2>&1); RC=$?
+  if ((RC == 2)) && grep -q "VMM_PRESET takes" <<<"$OUT"; then ok "VMM_PRESET=bogus -> exit 2"
+  else fail "VMM_PRESET=bogus -> exit $RC: $OUT"; fi
+  # kernel/boot.sh and kernel/build.sh called directly
+  for args in "--kernel" "--cpu" "--expect-fail" "--mem 1M"; do
+    # shellcheck disable=SC2086
+    OUT=$("$ROOT/kernel/boot.sh" $args 2>&1); RC=$?
+    if ((RC == 2)) && ! grep -q 'unbound variable' <<<"$OUT"; then ok "boot.sh $args -> exit 2: $OUT"
+    else fail "boot.sh $args -> exit $RC: $OUT"; fi
+  done
+  OUT=$("$ROOT/kernel/build.sh" 2>&1); RC=$?
+  ((RC == 2)) && grep -q usage <<<"$OUT" && ok "build.sh -> exit 2" || fail "build.sh -> exit $RC: $OUT"
   no_installs "bad options"
 }
 
@@ -386,6 +409,17 @@ case_dedup() {
   cp "$ROOT/corpus/bitmap.dict" "$TMP/corpus/" 2>/dev/null
   crash_file "$TMP/corpus/bitmap/seed"
   local run rc
+  # one run at a time per --out: a second one exits 2 at once
+  local lockfd
+  mkdir -p "$TMP/out"
+  exec {lockfd}>>"$TMP/out/.lock"
+  flock -n "$lockfd" || fail "could not take the lock of $TMP/out"
+  (cd "$TMP" && exec timeout 20 "$ROOT/fuzz.sh" --time 4 --targets bitmap --prebuilt "$TMP/fake" \
+     --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log0" 2>&1)
+  rc=$?
+  ((rc == 2)) && grep -q 'another fuzz.sh run is using' "$TMP/log0" && ok "a second run on the same --out: exit 2" \
+    || { fail "a second run on the same --out: exit $rc"; cat "$TMP/log0"; }
+  exec {lockfd}>&-
   for run in 1 2; do
     (cd "$TMP" && exec "$ROOT/fuzz.sh" --time 4 --targets bitmap --prebuilt "$TMP/fake" \
        --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log$run" 2>&1)
@@ -403,6 +437,17 @@ case_dedup() {
   [[ $(grep -c '^  bitmap x' "$TMP/log2") == 1 ]] && ok "listed once in the summary" || fail "not listed once"
   grep -q 'FUZZ CHECK FAILED' "$TMP/out/crashes/bitmap"/*/ops.txt && ok "ops.txt has the failed check" \
     || fail "ops.txt lacks the failed check"
+  grep -q "an earlier run's, still reproduces" "$TMP/log2" && ok "run 2 marks the bug as an earlier run's" \
+    || fail "run 2 does not mark the earlier bug"
+  ! grep -q 'Aborted' "$TMP/log1" "$TMP/log2" && ok "no shell 'Aborted' notice in the output" \
+    || fail "a shell 'Aborted' notice leaked into the output"
+  # the bug fixed (the real replayer and fuzzer): moved to fixed/, not reported, exit 0
+  (cd "$TMP" && exec "$ROOT/fuzz.sh" --time 3 --targets bitmap --prebuilt "$BUILD" \
+     --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log3" 2>&1)
+  rc=$?
+  if ((rc == 0)) && grep -q 'no longer reproduces' "$TMP/log3" && grep -q '^no crashes' "$TMP/log3" \
+     && [[ -n $(ls "$TMP/out/crashes/bitmap/fixed" 2>/dev/null) ]]; then ok "fixed bug: moved to fixed/, exit 0"
+  else fail "fixed bug: exit $rc"; cat "$TMP/log3"; fi
 }
 
 "case_$CASE"

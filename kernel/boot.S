@@ -26,6 +26,7 @@
 #define SEL_DATA        0x10
 #define DEBUG_EXIT_PORT 0xf4
 #define BOOT_FAIL_CODE  0x02   /* QEMU exits with 5: "no long mode" */
+#define COM1_PORT       0x3f8
 
 /* The PVH note: QEMU jumps to the 8-byte physical entry address it holds. */
     .section .note.Xen, "a", @note
@@ -77,12 +78,21 @@ pvh_start32:
     lgdt boot_gdt_ptr
     ljmp $SEL_CODE64, $boot_start64
 
-no_long_mode:
-    movw $DEBUG_EXIT_PORT, %dx
+no_long_mode:                   /* say why on COM1 (QEMU's UART needs no setup) */
+    movl $no_long_mode_msg, %esi
+1:  lodsb
+    testb %al, %al
+    jz 2f
+    movw $COM1_PORT, %dx
+    outb %al, %dx
+    jmp 1b
+2:  movw $DEBUG_EXIT_PORT, %dx
     movb $BOOT_FAIL_CODE, %al
     outb %al, %dx
-2:  hlt
-    jmp 2b
+3:  hlt
+    jmp 3b
+no_long_mode_msg:
+    .asciz "PANIC: the CPU has no long mode (CPUID 0x80000001 EDX.LM): a 64-bit kernel cannot run\n"
 
     .code64
 boot_start64:

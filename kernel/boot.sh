@@ -16,7 +16,9 @@
 # likewise with any line containing TEXT (e.g. a failed self-test). The pmm
 # must report every usable frame of the e820 map tracked. Prints the
 # boot-to-verdict time of every run. Exit 0 (all passed), 1 (a failure),
-# 77 (QEMU missing).
+# 2 (bad usage; --mem below 1536K, where the image itself no longer fits
+# in RAM), 77 (QEMU missing), 130 (interrupted: SIGINT / SIGTERM end the
+# running QEMU and boot nothing more).
 set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 root=$(dirname "$here")
@@ -27,22 +29,35 @@ MARKER="VMM-KERNEL: ALL TESTS PASSED"
 # The direct-map page size each CPU model must lead to (CPUID pdpe1gb).
 declare -A DIRECT_PAGE=([max]="1 GiB" [qemu64]="2 MiB")
 
-kernel="" cpus=() mems=() quiet=0 expect_panic="" expect_fail="" timeout_s=20
+usage() { echo "boot.sh: $*" >&2; exit 2; }
+# value OPTION ARG...: fails (exit 2) unless OPTION has a non-empty value.
+value() { (($# >= 2)) && [[ -n $2 ]] || usage "$1 needs a value (see --help)"; }
+# mem_kib SIZE: the size in KiB (a bare number is MiB, as QEMU reads it).
+mem_kib() {
+  local n=${1%[KMGT]} u=${1: -1}
+  case $u in K) echo "$n" ;; G) echo $((n << 20)) ;; T) echo $((n << 30)) ;; *) echo $((n << 10)) ;; esac
+}
+MIN_MEM_KIB=1536 # below it the image (loaded at 1 MiB) no longer fits in usable RAM
+
+kernel="" cpus=() mems=() quiet=0 expect_panic="" expect_fail="" timeout_s=20 check_only=0
 while (($#)); do
   case $1 in
-    --kernel) kernel=$2; shift 2 ;;
-    --cpu) cpus+=("$2"); shift 2 ;;
-    --mem) [[ ${2:-} =~ ^[1-9][0-9]{0,8}[KMGT]?$ ]] || { echo "boot.sh: --mem takes a memory size (128M, 4G, ...), not '${2:-}'" >&2; exit 2; }
+    --check-options) check_only=1; shift ;; # fuzz.sh: check, before installing QEMU
+    --kernel) value "$@"; kernel=$2; shift 2 ;;
+    --cpu) value "$@"; cpus+=("$2"); shift 2 ;;
+    --mem) [[ ${2:-} =~ ^[1-9][0-9]{0,8}[KMGT]?$ ]] || usage "--mem takes a memory size (128M, 4G, ...), not '${2:-}'"
+           (($(mem_kib "$2") >= MIN_MEM_KIB)) || usage "--mem takes at least ${MIN_MEM_KIB}K (below it the kernel image does not fit in RAM), not '$2'"
            mems+=("$2"); shift 2 ;;
     --quiet) quiet=1; shift ;;
-    --expect-panic) expect_panic=$2; shift 2 ;;
-    --expect-fail) expect_fail=$2; shift 2 ;;
+    --expect-panic) value "$@"; expect_panic=$2; shift 2 ;;
+    --expect-fail) value "$@"; expect_fail=$2; shift 2 ;;
     --timeout) [[ ${2:-} =~ ^[1-9][0-9]{0,8}$ ]] || { echo "boot.sh: --timeout takes whole seconds >= 1" >&2; exit 2; }
                timeout_s=$2; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
-    *) echo "boot.sh: unknown argument $1" >&2; exit 2 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    *) usage "unknown argument $1" ;;
   esac
 done
+((check_only == 0)) || exit 0
 ((${#cpus[@]})) || cpus=(max qemu64)
 ((${#mems[@]})) || mems=(128M 4G)
 
@@ -56,8 +71,13 @@ if [[ -z $kernel ]]; then
 fi
 [[ -f $kernel ]] || { echo "FAIL: no kernel image at $kernel"; exit 1; }
 
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+log=$(mktemp) raw=$(mktemp)
+trap 'rm -f "$log" "$raw"' EXIT
+# SIGINT / SIGTERM: `timeout` runs QEMU in a process group of its own, which
+# a Ctrl-C does not reach; the handler sends it TERM (timeout passes it on).
+qemu_pid="" interrupted=0
+on_signal() { interrupted=1; [[ -z $qemu_pid ]] || kill -TERM "$qemu_pid" 2>/dev/null || true; }
+trap on_signal INT TERM
 
 # run_one CPU MEM: boots once; prints the verdict line; returns 0 on success.
 run_one() {
@@ -71,9 +91,17 @@ run_one() {
     -accel tcg -cpu "$cpu" -m "$mem" \
     -display none -nodefaults -serial stdio -no-reboot \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$kernel" \
-    </dev/null 2>&1 | tr -d '\r' >"$log"
-  status=${PIPESTATUS[0]}
+    </dev/null >"$raw" 2>&1 &
+  qemu_pid=$!
+  wait "$qemu_pid"; status=$?
+  while kill -0 "$qemu_pid" 2>/dev/null; do wait "$qemu_pid"; status=$?; done
+  qemu_pid=""
   set -e
+  if ((interrupted)); then
+    echo "boot.sh: interrupted: QEMU stopped, nothing more booted" >&2
+    exit 130
+  fi
+  tr -d '\r' <"$raw" >"$log"
   end=$(date +%s%N)
   ms=$(((end - start) / 1000000))
   if [[ -n $expect_panic ]]; then
@@ -90,8 +118,12 @@ run_one() {
     fi
   elif [[ $status == 124 ]]; then
     verdict="FAIL (hang: no verdict within ${timeout_s} s)"
+  elif grep -q "terminating on signal" "$log"; then
+    verdict="FAIL (QEMU was killed: $(grep -m1 -o 'terminating on signal.*' "$log"))"
   elif [[ $status == 0 ]]; then
     verdict="FAIL (QEMU exited 0: triple fault or reset)"
+  elif [[ $status == 5 ]]; then
+    verdict="FAIL (QEMU exit status 5: the CPU has no long mode, boot.S stopped before kmain)"
   elif [[ $status != "$PASS_STATUS" ]]; then
     verdict="FAIL (QEMU exit status $status, want $PASS_STATUS)"
   elif ! grep -qxF "$MARKER" "$log"; then

@@ -7,8 +7,8 @@
 # The flags are set here only, so no host flag (sanitizers, PIE, coverage)
 # leaks in: CFLAGS/LDFLAGS from the environment are ignored on purpose.
 set -euo pipefail
-cc=${1:?usage: build.sh CC OUTDIR}
-out=${2:?usage: build.sh CC OUTDIR}
+(($# >= 2)) && [[ -n $1 && -n $2 ]] || { echo "usage: build.sh CC OUTDIR [-DKERNEL_MUTANT_...]" >&2; exit 2; }
+cc=$1 out=$2
 shift 2
 defines=("$@")
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
