@@ -58,7 +58,7 @@ log() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
 
 # The Debian packages of each dependency group.
 declare -A GROUP_PACKAGES=(
-  [base]="cmake gcc clang-14 libclang-rt-14-dev llvm-14 lld-14"
+  [base]="cmake gcc g++ clang-14 libclang-rt-14-dev llvm-14 lld-14"
   [unicorn]="python3-pip"
   [afl]="afl++"
   [prove]="frama-c-base why3 z3 cvc4 cvc5"

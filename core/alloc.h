@@ -13,6 +13,9 @@
 #define CORE_ALLOC_H
 
 #include <stddef.h>
+#include "vmm_cdefs.h"
+
+VMM_BEGIN_DECLS
 
 typedef struct vmm_allocator {
     /* Returns size bytes aligned to align (a power of two), or NULL. */
@@ -21,5 +24,7 @@ typedef struct vmm_allocator {
     void (*free)(void *ctx, void *ptr, size_t size);
     void *ctx;
 } vmm_allocator_t;
+
+VMM_END_DECLS
 
 #endif

@@ -23,6 +23,9 @@
 #include <stdint.h>
 
 #include "status.h"
+#include "vmm_cdefs.h"
+
+VMM_BEGIN_DECLS
 
 #define BITMAP_WORD_BITS 64u
 /* Number of uint64_t words needed to hold n entries. */
@@ -68,5 +71,7 @@ bool bitmap_range_set(const bitmap_t *bm, size_t first, size_t n);
  * VMM_ERR_NO_SPACE (no such run). */
 vmm_status_t bitmap_find_set(bitmap_t *bm, size_t n, size_t align, size_t hint,
                              size_t *first);
+
+VMM_END_DECLS
 
 #endif

@@ -33,6 +33,9 @@
 
 #include "status.h"
 #include "vmm.h"
+#include "vmm_cdefs.h"
+
+VMM_BEGIN_DECLS
 
 /* What the faulting access was, decoded from the arch's report. */
 typedef struct vmm_access {
@@ -93,5 +96,7 @@ static inline bool vmm_fault_retry(vmm_fault_kind_t kind)
 {
     return kind == VMM_FAULT_RESOLVED || kind == VMM_FAULT_SPURIOUS;
 }
+
+VMM_END_DECLS
 
 #endif

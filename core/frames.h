@@ -14,6 +14,9 @@
 #include <stdint.h>
 
 #include "status.h"
+#include "vmm_cdefs.h"
+
+VMM_BEGIN_DECLS
 
 #define VMM_PAGE_SHIFT 12u
 #define VMM_PAGE_SIZE ((uint64_t)1 << VMM_PAGE_SHIFT) /* 4 KiB */
@@ -48,5 +51,7 @@ typedef struct vmm_frames {
      * frames are zero already, or test doubles): a kernel must provide it. */
     void (*zero)(void *ctx, uint64_t phys, size_t count);
 } vmm_frames_t;
+
+VMM_END_DECLS
 
 #endif

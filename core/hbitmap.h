@@ -63,6 +63,9 @@
 
 #include "alloc.h"
 #include "status.h"
+#include "vmm_cdefs.h"
+
+VMM_BEGIN_DECLS
 
 #define HBITMAP_FANOUT 64u
 #define HBITMAP_LEAF_SHIFT 12u /* entries per leaf: 4096      */
@@ -200,5 +203,7 @@ void hbitmap_prefetch(const hbitmap_t *hb, size_t i);
 bool hbitmap_check(const hbitmap_t *hb);
 bool hbitmap_check_at(const hbitmap_t *hb, size_t i);
 bool hbitmap_check_range(const hbitmap_t *hb, size_t first, size_t n);
+
+VMM_END_DECLS
 
 #endif

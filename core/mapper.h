@@ -13,6 +13,9 @@
 #include <stdint.h>
 
 #include "status.h"
+#include "vmm_cdefs.h"
+
+VMM_BEGIN_DECLS
 
 /* Attributes (Pluto's kernel/writable/cachable, plus executable). The zero
  * value is user, read-only, uncached, not executable. */
@@ -58,5 +61,7 @@ typedef struct vmm_mapper {
      * address the hardware would answer with #GP instead of #PF. */
     vmm_status_t (*mappable)(void *ctx, uint64_t virt, uint64_t len);
 } vmm_mapper_t;
+
+VMM_END_DECLS
 
 #endif

@@ -9,6 +9,9 @@
 #define CORE_MEMMAP_H
 
 #include <stdint.h>
+#include "vmm_cdefs.h"
+
+VMM_BEGIN_DECLS
 
 typedef enum memmap_type {
     MEMMAP_USABLE = 0,
@@ -26,5 +29,7 @@ typedef struct memmap_entry {
     uint64_t length; /* bytes; 0-length entries are ignored */
     uint32_t type;   /* memmap_type_t                       */
 } memmap_entry_t;
+
+VMM_END_DECLS
 
 #endif

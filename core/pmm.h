@@ -20,6 +20,9 @@
 #include "frames.h"
 #include "memmap.h"
 #include "status.h"
+#include "vmm_cdefs.h"
+
+VMM_BEGIN_DECLS
 
 typedef struct pmm {
     bitmap_t used;      /* 1 = allocated or reserved                   */
@@ -76,5 +79,7 @@ size_t pmm_free_count(const pmm_t *pmm);
 
 /* Returns a frame source (frames.h) bound to pmm. */
 vmm_frames_t pmm_frames(pmm_t *pmm);
+
+VMM_END_DECLS
 
 #endif

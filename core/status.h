@@ -18,6 +18,9 @@
  */
 #ifndef CORE_STATUS_H
 #define CORE_STATUS_H
+#include "vmm_cdefs.h"
+
+VMM_BEGIN_DECLS
 
 typedef enum vmm_status {
     VMM_OK = 0,
@@ -56,5 +59,7 @@ typedef enum vmm_status {
 /* Returns a static, human-readable name for status ("VMM_ERR_NO_SPACE");
  * never NULL, "VMM_ERR_UNKNOWN" for values outside the enum. */
 const char *vmm_strerror(vmm_status_t status);
+
+VMM_END_DECLS
 
 #endif

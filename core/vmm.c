@@ -115,10 +115,11 @@ vmm_status_t vmm_init(vmm_t *vmm, uint64_t start, uint64_t end,
     return VMM_OK;
 }
 
-/* Chooses the placement of vmm_alloc / vmm_reserve. */
+/* Chooses the placement of vmm_alloc / vmm_reserve; VMM_ERR_INVALID_ARGUMENT
+ * for NULL, a zeroed vmm_t or an unknown fit, with nothing changed. */
 vmm_status_t vmm_set_fit(vmm_t *vmm, vmm_fit_t fit)
 {
-    if (vmm == 0 || (fit != VMM_FIT_NEXT && fit != VMM_FIT_FIRST))
+    if (vmm == 0 || !vmm_initialised(vmm) || (fit != VMM_FIT_NEXT && fit != VMM_FIT_FIRST))
         return VMM_ERR_INVALID_ARGUMENT;
     vmm->fit = fit;
     return VMM_OK;

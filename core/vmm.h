@@ -45,6 +45,9 @@
 #include "mapper.h"
 #include "status.h"
 #include "vmm_btree.h"
+#include "vmm_cdefs.h"
+
+VMM_BEGIN_DECLS
 
 /* The frame of a reservation page that is not mapped. */
 #define VMM_NO_FRAME UINT64_MAX
@@ -97,7 +100,7 @@ typedef enum vmm_record_kind {
  * records have none. Read a frame with vmm_record_frame, walk the mapped
  * pages with vmm_record_next_mapped. */
 typedef struct vmm_record {
-    _Alignas(64) uint64_t virt; /* first byte, inside the window           */
+    VMM_ALIGNAS(64) uint64_t virt; /* first byte, inside the window        */
     uint64_t pages;      /* 4 KiB pages covered                            */
     uint64_t page_size;  /* 4K for ALLOC/SET; the reservation's page size  */
     uint64_t phys;       /* SET: first physical byte or VMM_NO_FRAME       */
@@ -118,12 +121,12 @@ typedef struct vmm_record {
                             (store is NULL exactly when 0), else 0         */
 } vmm_record_t;
 
-_Static_assert(sizeof(vmm_record_t) == 64, "a record is one cache line");
-_Static_assert(VMM_RESERVE_FLAGS_ALL <= UINT16_MAX && VMM_REC_RESERVE <= UINT16_MAX &&
-                   VMM_RECORD_PINNED <= UINT16_MAX,
-               "kind and flags fit their fields");
-_Static_assert((VMM_RESERVE_FLAGS_ALL & VMM_RECORD_PINNED) == 0,
-               "the pinned bit is no reservation flag");
+VMM_STATIC_ASSERT(sizeof(vmm_record_t) == 64, "a record is one cache line");
+VMM_STATIC_ASSERT(VMM_RESERVE_FLAGS_ALL <= UINT16_MAX && VMM_REC_RESERVE <= UINT16_MAX &&
+                      VMM_RECORD_PINNED <= UINT16_MAX,
+                  "kind and flags fit their fields");
+VMM_STATIC_ASSERT((VMM_RESERVE_FLAGS_ALL & VMM_RECORD_PINNED) == 0,
+                  "the pinned bit is no reservation flag");
 
 #define VMM_INDEX_CHUNK_BYTES 4096u
 
@@ -142,7 +145,7 @@ typedef struct vmm_index_chunk {
     vmm_record_t records[VMM_INDEX_CHUNK_NODES];
 } vmm_index_chunk_t;
 
-_Static_assert(sizeof(vmm_index_chunk_t) <= VMM_INDEX_CHUNK_BYTES, "index chunk too big");
+VMM_STATIC_ASSERT(sizeof(vmm_index_chunk_t) <= VMM_INDEX_CHUNK_BYTES, "index chunk too big");
 
 typedef struct vmm_index {
     vmm_index_chunk_t *partial; /* the chunks with a free record, a list;
@@ -190,7 +193,9 @@ typedef struct vmm {
  * init failed or never ran) is safe to pass to every function: each returns
  * an error or nothing (its window is empty), vmm_fault reports
  * VMM_FAULT_NOT_PRESENT with VMM_ERR_INVALID_ARGUMENT as for NULL (it calls
- * no mapper), vmm_deinit does nothing. */
+ * no mapper), vmm_deinit does nothing. vmm_init of a vmm_t that is in use
+ * cannot tell it from garbage and starts afresh: what the old one held
+ * (records, frames, mappings, nodes) is lost; call vmm_deinit first. */
 vmm_status_t vmm_init(vmm_t *vmm, uint64_t start, uint64_t end,
                       const vmm_allocator_t *allocator,
                       const vmm_mapper_t *mapper, const vmm_frames_t *frames);
@@ -201,7 +206,8 @@ vmm_status_t vmm_init(vmm_t *vmm, uint64_t start, uint64_t end,
 void vmm_deinit(vmm_t *vmm);
 
 /* Chooses where vmm_alloc and vmm_reserve place runs from now on.
- * VMM_ERR_INVALID_ARGUMENT for an unknown fit. */
+ * VMM_ERR_INVALID_ARGUMENT for NULL, a vmm_t vmm_init never set up (zeroed)
+ * or an unknown fit, with nothing changed. */
 vmm_status_t vmm_set_fit(vmm_t *vmm, vmm_fit_t fit);
 
 /* *set = the page holding virt is in a record. VMM_ERR_OUT_OF_BOUNDS when
@@ -355,5 +361,7 @@ vmm_attrs_t vmm_record_page_attrs(const vmm_record_t *rec, size_t i);
  * twice (to two pages or two VMMs); that frame's second free fails at
  * release and traps.
  */
+
+VMM_END_DECLS
 
 #endif

@@ -12,6 +12,9 @@
  */
 #ifndef CORE_VMM_ASSERT_H
 #define CORE_VMM_ASSERT_H
+#include "vmm_cdefs.h"
+
+VMM_BEGIN_DECLS
 
 #ifdef VMM_ASSERT_HOOK
 __attribute__((noreturn)) void VMM_ASSERT_HOOK(const char *file, int line,
@@ -28,5 +31,7 @@ __attribute__((noreturn)) void VMM_ASSERT_HOOK(const char *file, int line,
             __builtin_trap();   \
     } while (0)
 #endif
+
+VMM_END_DECLS
 
 #endif

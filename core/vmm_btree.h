@@ -38,6 +38,9 @@
 
 #include "alloc.h"
 #include "status.h"
+#include "vmm_cdefs.h"
+
+VMM_BEGIN_DECLS
 
 #define VMM_BTREE_MAX 30u                   /* entries of a full node        */
 #define VMM_BTREE_MIN (VMM_BTREE_MAX / 3u)  /* of a node other than the root */
@@ -46,7 +49,7 @@
 #define VMM_BTREE_MAX_HEIGHT 18u
 
 typedef struct vmm_bnode {
-    _Alignas(64) uint32_t n;        /* entries                                */
+    VMM_ALIGNAS(64) uint32_t n;        /* entries                                */
     uint32_t leaf;                  /* 1: ptr[] are values, 0: children       */
     struct vmm_bnode *prev, *next;  /* leaves: the neighbours in key order    */
     uint64_t key[VMM_BTREE_MAX];
@@ -124,5 +127,7 @@ void *vmm_btree_next(const vmm_btree_t *tree, uint64_t key, bool first);
  * this file. Visits at most tree->nodes nodes, so a corrupted tree (cycles
  * included) cannot hang it. For tests and fuzz harnesses: O(n). */
 bool vmm_btree_check(const vmm_btree_t *tree);
+
+VMM_END_DECLS
 
 #endif

@@ -379,12 +379,12 @@ vmm_status_t vmm_record_at(vmm_t *vmm, uint64_t virt, vmm_record_t **rec, vmm_bp
     if (!vmm_in_window(vmm, virt))
         return VMM_ERR_OUT_OF_BOUNDS;
     vmm_btree_seek(&vmm->tree, virt, path);
-    const vmm_record_t *r = vmm_btree_path_le(path, 0);
+    vmm_record_t *r = vmm_btree_path_le(path, 0); /* the vmm is the caller's to change */
     if (r == 0 || virt >= vmm_record_end(r))
         return VMM_ERR_NOT_ALLOCATED;
     if (r->virt != virt)
         return VMM_ERR_NOT_START;
-    *rec = (vmm_record_t *)r; /* the vmm is the caller's to change */
+    *rec = r;
     return VMM_OK;
 }
 

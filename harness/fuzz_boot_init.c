@@ -276,6 +276,9 @@ static uint64_t config_errors(const boot_state_t *s)
         const x86_kernel_segment_t *k = &s->seg[i];
         if (k->attrs & ~VMM_ATTR_ALL)
             a |= BIT(VMM_ERR_INVALID_ARGUMENT);
+        if ((k->attrs & (VMM_ATTR_WRITABLE | VMM_ATTR_EXECUTABLE)) ==
+            (VMM_ATTR_WRITABLE | VMM_ATTR_EXECUTABLE))
+            a |= BIT(VMM_ERR_INVALID_ARGUMENT); /* W^X */
         if (!k->size)
             continue;
         if ((k->virt | k->phys) & VMM_PAGE_MASK)

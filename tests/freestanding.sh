@@ -12,7 +12,8 @@ out=$(mktemp -d); trap 'rm -rf "$out"' EXIT
 for src in "$root"/core/*.c "$root"/core/x86_64/*.c; do
   [[ -e $src ]] || continue
   if ! "$cc" -std=c11 -ffreestanding -nostdlib -mno-red-zone -mgeneral-regs-only \
-       -fno-builtin -Wall -Wextra -Werror -pedantic -O2 -I"$root" -c "$src" -o "$out/x.o"; then
+       -fno-builtin -Wall -Wextra -Werror -pedantic -Wconversion -Wshadow -Wcast-qual \
+       -Wstrict-prototypes -Wmissing-prototypes -O2 -I"$root" -c "$src" -o "$out/x.o"; then
     echo "FAIL: $src"; fail=1
   fi
 done

@@ -399,8 +399,10 @@ static void test_random_maps(void)
         x86_kernel_segment_t k[3];
         uint64_t virt = KTEXT - rnd(4) * M2 - rnd(512) * K4, phys = rnd(1024) * K4;
         for (size_t i = 0; i < 3; i++) {
-            k[i] = (x86_kernel_segment_t){ virt, phys, 1 + rnd(3 * M2),
-                                           (vmm_attrs_t)rnd(VMM_ATTR_ALL + 1) };
+            vmm_attrs_t a = (vmm_attrs_t)rnd(VMM_ATTR_ALL + 1);
+            if (a & VMM_ATTR_WRITABLE)
+                a &= ~VMM_ATTR_EXECUTABLE; /* W^X: boot refuses both */
+            k[i] = (x86_kernel_segment_t){ virt, phys, 1 + rnd(3 * M2), a };
             uint64_t len = (k[i].size + K4 - 1) & ~(K4 - 1);
             virt += len + rnd(3) * K4;
             phys += len;
@@ -490,6 +492,10 @@ static void test_errors(void)
     boot_fails(&c, VMM_ERR_MISALIGNED);
     k[1] = kernel3[1];
     k[1].attrs = 1u << 9;
+    boot_fails(&c, VMM_ERR_INVALID_ARGUMENT);
+    k[1].attrs = VMM_ATTR_WRITABLE | VMM_ATTR_EXECUTABLE; /* W^X (outside tester) */
+    boot_fails(&c, VMM_ERR_INVALID_ARGUMENT);
+    k[1].attrs = VMM_ATTR_KERNEL | VMM_ATTR_WRITABLE | VMM_ATTR_EXECUTABLE | VMM_ATTR_CACHABLE;
     boot_fails(&c, VMM_ERR_INVALID_ARGUMENT);
     k[1] = kernel3[1];
     k[1].virt = 0xFFFFFFFFFFFFF000ull;

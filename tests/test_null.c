@@ -233,7 +233,11 @@ static void test_zeroed_vmm(void)
         CHECK(vmm_claim(&z, addr, 1, K4, 0, 0) != VMM_OK);
         CHECK(vmm_map_page(&z, addr, addr, 0x100000, 0) != VMM_OK);
         CHECK(vmm_find_record(&z, addr) == NULL);
+        CHECK(vmm_pin(&z, addr) != VMM_OK);
     }
+    /* an outside test found vmm_set_fit writing a zeroed vmm_t, VMM_OK */
+    CHECK_ERR(vmm_set_fit(&z, VMM_FIT_FIRST), VMM_ERR_INVALID_ARGUMENT);
+    CHECK(vmm_record_count(&z) == 0 && vmm_index_check(&z));
     CHECK(vmm_alloc(&z, 1, 0, &va) != VMM_OK);
     CHECK(vmm_reserve(&z, 1, K4, 0, 0, &va) != VMM_OK);
     vmm_range_t r = {0x1000, 0x2000};

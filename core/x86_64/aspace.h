@@ -29,6 +29,9 @@
 #include "../frames.h"
 #include "../vmm.h"
 #include "paging.h"
+#include "../vmm_cdefs.h"
+
+VMM_BEGIN_DECLS
 
 /* The user half of the canonical address space (page 0 stays unmapped). */
 #define X86_USER_START ((uint64_t)0x1000)
@@ -71,5 +74,7 @@ void x86_aspace_destroy(x86_aspace_t *as);
 /* Returns the value to load into CR3 to run in *as (no PCID, write-back);
  * 0 for as == NULL. */
 uint64_t x86_aspace_cr3(const x86_aspace_t *as);
+
+VMM_END_DECLS
 
 #endif

@@ -93,14 +93,17 @@ static vmm_status_t check_map(const x86_boot_config_t *cfg)
     return VMM_OK;
 }
 
+/* A kernel segment may be writable or executable, never both (W^X). */
+#define SEGMENT_WX (VMM_ATTR_WRITABLE | VMM_ATTR_EXECUTABLE)
+
 /* Returns VMM_OK when every kernel segment is acceptable (size 0 segments
  * are skipped), else the first error found. */
 static vmm_status_t check_segments(const x86_boot_config_t *cfg)
 {
     for (size_t i = 0; i < cfg->kernel_len; i++) {
         const x86_kernel_segment_t *k = &cfg->kernel[i];
-        if (k->attrs & ~VMM_ATTR_ALL)
-            return VMM_ERR_INVALID_ARGUMENT;
+        if ((k->attrs & ~VMM_ATTR_ALL) || (k->attrs & SEGMENT_WX) == SEGMENT_WX)
+            return VMM_ERR_INVALID_ARGUMENT; /* unknown bits, or writable AND executable */
         if (k->size == 0)
             continue;
         if (k->virt < X86_KERNEL_BASE)

@@ -17,8 +17,13 @@
 #include "../memmap.h"
 #include "../vmm.h"
 #include "paging.h"
+#include "../vmm_cdefs.h"
 
-/* One piece of the kernel image, mapped with 4 KiB pages (W^X per piece). */
+VMM_BEGIN_DECLS
+
+/* One piece of the kernel image, mapped with 4 KiB pages and its own rights:
+ * W^X is enforced, a piece both writable and executable is refused
+ * (VMM_ERR_INVALID_ARGUMENT). */
 typedef struct x86_kernel_segment {
     uint64_t virt;      /* >= X86_KERNEL_BASE, 4 KiB aligned */
     uint64_t phys;      /* 4 KiB aligned                     */
@@ -65,7 +70,9 @@ typedef struct x86_boot_result {
  * pinned records, see vmm_start above) and fills *result. Cost: the pages
  * mapped, plus O(map_len^2) to find the direct map's runs in the unsorted
  * map without storage (1000 entries: about 50 ms; 8000: about 3 s).
- * Errors (nothing kept, every frame returned): VMM_ERR_INVALID_ARGUMENT,
+ * Errors (nothing kept, every frame returned): VMM_ERR_INVALID_ARGUMENT
+ * (also a kernel segment with unknown attribute bits, or writable and
+ * executable at once),
  * VMM_ERR_MISALIGNED, VMM_ERR_OUT_OF_FRAMES, VMM_ERR_OUT_OF_MEMORY, and the
  * errors of vmm_init / x86_map. */
 vmm_status_t x86_boot_init(const x86_boot_config_t *cfg,
@@ -75,5 +82,7 @@ vmm_status_t x86_boot_init(const x86_boot_config_t *cfg,
 /* The minimum number of table frames a direct map of cfg needs plus the
  * kernel segments (PML4 included): what x86_boot_init must use. */
 size_t x86_boot_min_table_frames(const x86_boot_config_t *cfg);
+
+VMM_END_DECLS
 
 #endif

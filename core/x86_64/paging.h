@@ -42,6 +42,9 @@
 #include "../mapper.h"
 #include "../status.h"
 #include "pte.h"
+#include "../vmm_cdefs.h"
+
+VMM_BEGIN_DECLS
 
 /* Where x86_unmap puts a page-table frame it emptied and unlinked. Until
  * the invalidation of the unmapped range has completed on every CPU, a TLB
@@ -175,5 +178,7 @@ vmm_status_t x86_range_mappable(uint64_t virt, uint64_t len);
 
 /* The core's mapper interface bound to pt (pt must outlive its users). */
 vmm_mapper_t x86_paging_mapper(x86_paging_t *pt);
+
+VMM_END_DECLS
 
 #endif

@@ -7,6 +7,9 @@
 #include <stdint.h>
 
 #include "../fault.h"
+#include "../vmm_cdefs.h"
+
+VMM_BEGIN_DECLS
 
 #define X86_PF_P    (1u << 0) /* 1: protection violation, 0: not present */
 #define X86_PF_W    (1u << 1) /* write access                            */
@@ -28,5 +31,7 @@ vmm_access_t x86_pf_decode(uint64_t error_code);
 /* The #PF handler's decision: cr2 and the error code in, verdict out. */
 vmm_fault_kind_t x86_page_fault(vmm_t *vmm, uint64_t cr2, uint64_t error_code,
                                 vmm_fault_result_t *out);
+
+VMM_END_DECLS
 
 #endif

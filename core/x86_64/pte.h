@@ -9,6 +9,9 @@
 #define CORE_X86_64_PTE_H
 
 #include <stdint.h>
+#include "../vmm_cdefs.h"
+
+VMM_BEGIN_DECLS
 
 typedef uint64_t x86_pte_t;
 
@@ -58,5 +61,7 @@ typedef uint64_t x86_pte_t;
 
 /* The top 512 GiB (PML4 slot 511): the kernel image lives here. */
 #define X86_KERNEL_BASE ((uint64_t)0xFFFFFF8000000000ull)
+
+VMM_END_DECLS
 
 #endif
