@@ -126,7 +126,15 @@ fuzz_job() {
   exec "$ROOT/harness/fuzz-main.sh" "$@"
 }
 
-for arg in "$@"; do [[ $arg == -h || $arg == --help ]] && { usage; exit 0; }; done
+# -h / --help anywhere: the command's own help where it has one, else this
+for arg in "$@"; do
+  [[ $arg == -h || $arg == --help ]] || continue
+  case ${1:-} in
+    boot) exec "$ROOT/kernel/boot.sh" --help ;;
+    mutate) exec "$ROOT/harness/mutate/mutate.sh" --help ;;
+    *) usage; exit 0 ;;
+  esac
+done
 cmd=${1:-fuzz}
 [[ $cmd == -* ]] && cmd=fuzz || { (($#)) && shift; }
 COMMANDS=" fuzz repro cov minimize gen deps build test bench prove mutate boot help "

@@ -83,6 +83,14 @@ case_help() {
     done
     no_installs "$form"
   done
+  # a command with its own help prints that one
+  run boot --help
+  ((RC == 0)) && grep -q -- '--expect-panic' <<<"$OUT" && ok "boot --help: boot.sh's help" \
+    || fail "boot --help: exit $RC: $OUT"
+  run mutate -h
+  ((RC == 0)) && grep -q 'mutation testing' <<<"$OUT" && ok "mutate -h: mutate.sh's help" \
+    || fail "mutate -h: exit $RC: $OUT"
+  no_installs "command helps"
 }
 
 case_bad_options() {

@@ -53,7 +53,7 @@ while (($#)); do
     --expect-fail) value "$@"; expect_fail=$2; shift 2 ;;
     --timeout) [[ ${2:-} =~ ^[1-9][0-9]{0,8}$ ]] || { echo "boot.sh: --timeout takes whole seconds >= 1" >&2; exit 2; }
                timeout_s=$2; shift 2 ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
     *) usage "unknown argument $1" ;;
   esac
 done
