@@ -4422,6 +4422,14 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
 /* The child step: the part [a, b) of the range in pointer slot k (first
  * entry s) of node (level l > 0) applied below its child node, whose runs
  * then become slot k's summary. Returns whether that summary changed. */
+/*@ RREC_PART_REQUIRES(hb, node, k, l, s, a, b, set)
+    requires up: 0 < l && RREC_SLOT_READY(hb, node, k, l);
+    requires pool: RREC_POOL(hb, l - 1, RREC_TWO(a, b, s, s + hb_span(l)));
+    decreases 8 * l + 2;
+    RREC_PART_ENSURES(hb, node, k, l, a, b, set)
+    ensures used: RREC_BELOW_USED(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
+    ensures grow: RREC_BELOW_GROW(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
+*/
 static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, size_t s,
                         size_t a, size_t b, bool set)
 {
@@ -4430,16 +4438,34 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
 }
 
 /* The pointer slot k of node (level l): its leaf (l == 0) or its child. */
+/*@ RREC_PART_REQUIRES(hb, node, k, l, s, a, b, set)
+    requires ready: RREC_SLOT_READY(hb, node, k, l);
+    requires pool: l > 0 ==> RREC_POOL(hb, l - 1, RREC_TWO(a, b, s, s + hb_span(l)));
+    decreases 8 * l + 3;
+    RREC_PART_ENSURES(hb, node, k, l, a, b, set)
+    ensures used: RREC_BELOW_USED(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
+    ensures grow: RREC_BELOW_GROW(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
+*/
 static inline bool range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, size_t s,
                                size_t a, size_t b, bool set)
 {
-    if (l == 0)
+    if (l == 0) {
+        /*@ ghost lemma_hb_lw_same_pos(node->child[k].leaf, a - s, b - s, set); */
         return range_leaf_step(hb, node, k, a - s, b - s, set);
+    }
     return range_child(hb, node, k, l, s, a, b, set);
 }
 
 /* range_part's second half as one call: the slot when range_slot_enter
  * readied it (go), else nothing. */
+/*@ RREC_PART_REQUIRES(hb, node, k, l, s, a, b, set)
+    requires ready: go ==> RREC_SLOT_READY(hb, node, k, l);
+    requires pool: go && l > 0 ==> RREC_POOL(hb, l - 1, RREC_TWO(a, b, s, s + hb_span(l)));
+    decreases 8 * l + 4;
+    RREC_PART_ENSURES(hb, node, k, l, a, b, set)
+    ensures used: RREC_BELOW_USED(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
+    ensures grow: RREC_BELOW_GROW(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
+*/
 static inline bool range_go(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, size_t s,
                             size_t a, size_t b, bool set, bool go)
 {
@@ -4451,6 +4477,14 @@ static inline bool range_go(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned
 /* Slot k of node (level l, first entry s) covered in part by [a, b):
  * nothing when it is uniform in state set already, else split when
  * uniform and entered. Returns whether slot k's summary changed. */
+/*@ RREC_PART_REQUIRES(hb, node, k, l, s, a, b, set)
+    requires pool: RREC_POOL(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
+    decreases 8 * l + 5;
+    RREC_PART_ENSURES(hb, node, k, l, a, b, set)
+    ensures used: RREC_USED(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
+    ensures grow: hb->nodes <= \old(hb->nodes) + RREC_NN(l, RREC_TWO(a, b, s, s + hb_span(l))) &&
+              hb->leaves <= \old(hb->leaves) + RREC_NL(RREC_TWO(a, b, s, s + hb_span(l)));
+*/
 static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, size_t s,
                               size_t a, size_t b, bool set)
 {
@@ -4460,6 +4494,21 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
 
 /* The head: slot f.k (== f.k0, first entry s) when [a, b) covers it in
  * part (the part [a, min(b, s + SPAN(l)))); f moved past it. */
+/*@ RREC_STEP_REQUIRES(hb, f, l, a, b)
+    requires head: f.k == f.k0 && s == f.base + hb_slots_span(f.k0, l);
+    requires pool: RREC_POOL(hb, l, RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l)));
+    requires free: RREC_FREE(hb, a, b, set);
+    decreases 8 * l + 6;
+    RREC_STEP_ENSURES(hb, f, l)
+    ensures whole: a == s && b - s >= hb_span(l) ==> \result.k == f.k &&
+              hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
+              hb->num_spare_leaves == \old(hb->num_spare_leaves) && RREC_FREE(hb, a, b, set);
+    ensures part: !(a == s && b - s >= hb_span(l)) ==> \result.k == f.k + 1 &&
+              RREC_USED(hb, l, f.k0 == f.k1 && RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l))) &&
+              (f.k0 < f.k1 ==> RREC_FREE(hb, s + hb_span(l), b, set) && RREC_POOL(hb, l, 0));
+    ensures grow: hb->nodes <= \old(hb->nodes) + RREC_NN(l, RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l))) &&
+              hb->leaves <= \old(hb->leaves) + RREC_NL(RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l)));
+*/
 static inline hb_frame_t range_head(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t s, size_t a,
                                     size_t b, bool set)
 {
@@ -4472,7 +4521,20 @@ static inline hb_frame_t range_head(hbitmap_t *hb, hb_frame_t f, unsigned l, siz
 
 /* The middle: the slots from f.k covered whole (range_fill_step), when
  * slot f.k is. */
+/*@ RREC_STEP_REQUIRES(hb, f, l, a, b)
+    requires mid: f.k > f.k0 || a == f.base + hb_slots_span(f.k, l);
+    requires free: f.k <= f.k1 ==> RREC_FREE(hb, f.base + hb_slots_span(f.k, l), b, set);
+    RREC_STEP_ENSURES(hb, f, l)
+    ensures pool: hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
+              hb->num_spare_leaves == \old(hb->num_spare_leaves) &&
+              hb->nodes <= \old(hb->nodes) && hb->leaves <= \old(hb->leaves);
+    ensures k: f.k <= \result.k <= f.k1 + 1;
+    ensures tail: \result.k <= f.k1 ==> \result.k == f.k1 &&
+              b < f.base + hb_slots_span(f.k1 + 1, l) &&
+              RREC_FREE(hb, f.base + hb_slots_span(f.k1, l), b, set);
+*/
 static inline hb_frame_t range_mid(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t b, bool set)
+    /*@ ghost (size_t a) */
 {
     if (f.k > f.k1 || b - (f.base + span_mul(f.k, l)) < SPAN(l))
         return f;
@@ -4481,7 +4543,18 @@ static inline hb_frame_t range_mid(hbitmap_t *hb, hb_frame_t f, unsigned l, size
 
 /* The tail: slot f.k1 when [a, b) covers it in part and the head did not
  * take it (the part [s1, b), s1 its first entry); f moved past it. */
+/*@ RREC_STEP_REQUIRES(hb, f, l, a, b)
+    requires tail: f.k <= f.k1 ==> f.k == f.k1 && f.k0 < f.k1 &&
+               b < f.base + hb_slots_span(f.k1 + 1, l) &&
+               RREC_FREE(hb, f.base + hb_slots_span(f.k1, l), b, set) && RREC_POOL(hb, l, 0);
+    decreases 8 * l + 6;
+    RREC_STEP_ENSURES(hb, f, l)
+    ensures done: \result.k == f.k1 + 1;
+    ensures used: RREC_USED(hb, l, 0);
+    ensures grow: hb->nodes <= \old(hb->nodes) + l && hb->leaves <= \old(hb->leaves) + 1;
+*/
 static inline hb_frame_t range_tail(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t b, bool set)
+    /*@ ghost (size_t a) */
 {
     if (f.k > f.k1)
         return f;
@@ -4493,14 +4566,27 @@ static inline hb_frame_t range_tail(hbitmap_t *hb, hb_frame_t f, unsigned l, siz
 
 /* One node of the walk: [a, b) (inside node's span, first entry base) on
  * node's slots of level l: head, middle, tail. Returns node's frame. */
+/*@ requires hb: RREC_HB_OK(hb) && \valid(node);
+    requires lvl: l < hb->height <= HBITMAP_MAX_HEIGHT;
+    requires rng: base <= a < b && b - base <= 64 * hb_span(l) && base % 4096 == 0;
+    requires node: RREC_NODE_OK(hb, node, l);
+    requires pool: RREC_POOL(hb, l, RREC_TWO(a, b, base, base + 64 * hb_span(l)));
+    requires cnt: RREC_COUNTS(hb, node, l);
+    requires free: RREC_FREE(hb, a, b, set);
+    decreases 8 * l + 7;
+    RREC_WALK_ENSURES(hb, node, l, a, b, set, RREC_TWO(a, b, base, base + 64 * hb_span(l)))
+    ensures open: \result.node == node && \result.base == base &&
+              \result.k0 == (a - base) / hb_span(l) && \result.k1 == (b - 1 - base) / hb_span(l) &&
+              \result.k0 <= \result.k1 < 64;
+*/
 static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t base, size_t a,
                              size_t b, bool set)
 {
     hb_frame_t f = frame_open(node, l, base, a, b);
     size_t s = base + span_mul(f.k0, l);
     f = range_head(hb, f, l, s, a, b, set);
-    f = range_mid(hb, f, l, b, set);
-    return range_tail(hb, f, l, b, set);
+    f = range_mid(hb, f, l, b, set) /*@ ghost (a) */;
+    return range_tail(hb, f, l, b, set) /*@ ghost (a) */;
 }
 
 /* Sets (set) or clears [first, end) using the pool for splits; cannot fail
@@ -4528,9 +4614,10 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
     ensures hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries);
     ensures hb->num_spare_nodes <= \old(hb->num_spare_nodes) &&
             hb->num_spare_leaves <= \old(hb->num_spare_leaves);
-    // prange: hb stays valid (no assigns clause: a caller's WP havocs the
-    // allocation table; range_update's pool_trim needs it)
+    // prange: hb stays valid (range_update's pool_trim needs it)
     ensures valid: \valid(hb);
+    // rrec (round 26): what it writes (range_update's assigns, rpool's open).
+    assigns PUPDATE_WRITES(hb);
 */
 static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
 {
@@ -4538,6 +4625,9 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
         leaf_range_apply(hb, first, end, set);
         return;
     }
+    /*@ assert rrec_rng: end <= 64 * hb_span(hb->height - 1); */
+    /*@ assert rrec_hb: pleaf_pool_n(hb) && PW_POOL_L(hb); */
+    /*@ assert rrec_root: PDESC_APART(&hb->root, hb) && PW_NOT_SPARE(&hb->root, hb); */
     range_node(hb, &hb->root, hb->height - 1u, 0, first, end, set);
 }
 
