@@ -4583,9 +4583,17 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
                              size_t b, bool set)
 {
     hb_frame_t f = frame_open(node, l, base, a, b);
+    /*@ ghost lemma_pstep_mul(f.k0, l); */
+    /*@ assert rrec_s: f.k0 * hb_span(l) <= a - base; */
     size_t s = base + span_mul(f.k0, l);
+    /*@ assert rrec_h: f.node == node && f.base == base && f.k == f.k0 &&
+               s == f.base + hb_slots_span(f.k0, l); */
     f = range_head(hb, f, l, s, a, b, set);
+    /*@ assert rrec_n1: f.node == node && f.base == base && PDESC_RUNS(node, l) &&
+               RREC_NODE_OK(hb, node, l); */
     f = range_mid(hb, f, l, b, set) /*@ ghost (a) */;
+    /*@ assert rrec_n2: f.node == node && f.base == base && PDESC_RUNS(node, l) &&
+               RREC_NODE_OK(hb, node, l); */
     return range_tail(hb, f, l, b, set) /*@ ghost (a) */;
 }
 
