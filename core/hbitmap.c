@@ -4403,81 +4403,209 @@ static inline bool range_leaf_step(hbitmap_t *hb, hb_node_t *node, unsigned k, s
     return leaf_slot_apply(hb, node, k, a, b, set);
 }
 
-/* rwalk (round 25): range_apply's push path as one call: the frame of the
- * node c in pointer slot k of node, its slots of level lc (node's level
- * minus 1), for the part [a, b) of the range in slot k (first entry s), and
- * the facts of c's own slots the walk's invariants need at the new frame,
- * each from what held of c (one unfolding of a tree predicate, proved here
- * in a small context). Writes nothing. */
-/*@ requires \valid_read(node) && lc < HBITMAP_MAX_HEIGHT - 1 && k < 64;
-    requires node->child[k].node != \null;
-    requires s <= a < b && b - s <= 64 * hb_span(lc);
-    assigns \nothing;
-    ensures open: \result.node == node->child[k].node && \result.base == s && \result.dirty == 0;
-    ensures \result.k0 == (a - s) / hb_span(lc) && \result.k1 == (b - 1 - s) / hb_span(lc);
-    ensures \result.k == \result.k0 && \result.k0 <= \result.k1 < 64;
-    ensures rwalk_nf: pfull_nf(\result.node, lc) ==> \forall integer j; 0 <= j < 64 &&
-              \result.node->child[j].node != \null ==> !BIT(\result.node->full, (uint8_t)j) &&
-              (lc > 0 ==> pfull_nf(\result.node->child[j].node, lc - 1));
-    ensures rwalk_pn: lc > 0 && papart_pnode(hb, \result.node, lc) ==>
-              \forall integer j; 0 <= j < 64 && \result.node->child[j].node != \null ==>
-              papart_pnode(hb, \result.node->child[j].node, lc - 1) &&
-              hb_sep_node(\result.node->child[j].node, lc - 1, \result.node);
-    ensures rwalk_pl1: lc == 0 && hb_wtree(hb, \result.node, 0) ==>
-              \forall integer j; 0 <= j < 64 && \result.node->child[j].node != \null ==>
-              \valid(\result.node->child[j].leaf) && \separated(\result.node->child[j].leaf, hb) &&
-              \separated(\result.node->child[j].leaf, \result.node) &&
-              \result.node->child[j].leaf->gpre[0] <= 512 &&
-              (\forall integer g; 0 <= g < 8 ==> \result.node->child[j].leaf->gpre[g] <= 512 &&
-                 \result.node->child[j].leaf->gsuf[g] <= 512 &&
-                 \result.node->child[j].leaf->gmax[g] <= 512);
-    ensures rwalk_pl2: lc == 0 && (\forall integer t; 0 <= t < hb->num_spare_nodes ==>
-                hb_sep_node(\result.node, 0, hb->spare_node[t])) ==>
-              \forall integer j; 0 <= j < 64 && \result.node->child[j].node != \null ==>
-              \forall integer t; 0 <= t < hb->num_spare_nodes ==>
-                \separated(\result.node->child[j].leaf, hb->spare_node[t]);
-    ensures rwalk_pl3: lc == 0 && (\forall integer t; 0 <= t < hb->num_spare_leaves ==>
-                hb_sep_leaf(\result.node, 0, hb->spare_leaf[t])) ==>
-              \forall integer j; 0 <= j < 64 && \result.node->child[j].node != \null ==>
-              \forall integer t; 0 <= t < hb->num_spare_leaves ==>
-                \separated(\result.node->child[j].leaf, hb->spare_leaf[t]);
-    ensures rwalk_sn: lc > 0 ==> \forall hb_node_t *x; hb_sep_node(\result.node, lc, x) ==>
-              \forall integer j; 0 <= j < 64 && \result.node->child[j].node != \null ==>
-              hb_sep_node(\result.node->child[j].node, lc - 1, x);
-    ensures rwalk_sl: lc == 0 ==> \forall hb_node_t *x; hb_sep_node(\result.node, lc, x) ==>
-              \forall integer j; 0 <= j < 64 && \result.node->child[j].node != \null ==>
-              \separated(\result.node->child[j].leaf, x);
-    ensures rwalk_sib: lc > 0 && pfull_sib(\result.node, lc) ==>
-              \forall integer j, j2; 0 <= j < 64 && 0 <= j2 < 64 && j != j2 &&
-              \result.node->child[j].node != \null && \result.node->child[j2].node != \null ==>
-              pfull_apart(\result.node->child[j].node, lc - 1, \result.node->child[j2].node, lc - 1);
-    ensures rwalk_sibl: lc == 0 && pfull_sib(\result.node, lc) ==>
-              \forall integer j, j2; 0 <= j < 64 && 0 <= j2 < 64 && j != j2 &&
-              \result.node->child[j].node != \null && \result.node->child[j2].node != \null ==>
-              \separated(\result.node->child[j].leaf, \result.node->child[j2].leaf);
-    ensures rwalk_ap: lc > 0 ==> \forall hb_node_t *x, integer lx;
-              pfull_apart(\result.node, lc, x, lx) ==>
-              \forall integer j; 0 <= j < 64 && \result.node->child[j].node != \null ==>
-              pfull_apart(\result.node->child[j].node, lc - 1, x, lx);
-    ensures rwalk_apl: lc == 0 ==> \forall hb_node_t *x, integer lx;
-              pfull_apart(\result.node, lc, x, lx) ==>
-              \forall integer j; 0 <= j < 64 && \result.node->child[j].node != \null ==>
-              hb_sep_leaf(x, lx, \result.node->child[j].leaf);
+/* rrec (round 26): range_apply's walk, recursive (no frame stack), one
+ * node a call of range_node, each step a small function with its own
+ * contract (leaf_range_apply's design, rounds 21 - 22): in node (its slots
+ * of level l, first entry base) the range [a, b) covers slots k0 .. k1:
+ * a head slot k0 covered in part (range_head -> range_part), the slots
+ * covered whole after it (range_mid -> range_fill_step), a tail slot k1
+ * covered in part (range_tail -> range_part). A slot covered in part is
+ * split when uniform with the other state (range_slot_enter) and entered:
+ * its leaf (range_leaf_step) or its child node (range_child: range_node one
+ * level down, then frame_close stores the child's runs as the slot's
+ * summary). The writes and their order are those of the frame-stack walk
+ * of rounds 18 - 25. Each returns the frame of its node (k0, k1, the next
+ * slot k, dirty: some slot's summary changed). */
+static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t base, size_t a,
+                             size_t b, bool set);
+
+/* The child step: the part [a, b) of the range in pointer slot k (first
+ * entry s) of node (level l > 0) applied below its child node, whose runs
+ * then become slot k's summary. Returns whether that summary changed. */
+/*@ RREC_PART_REQUIRES(hb, node, k, l, s, a, b, set)
+    requires up: 0 < l && RREC_SLOT_READY(hb, node, k, l);
+    requires pool: RREC_POOL(hb, l - 1, RREC_TWO(a, b, s, s + hb_span(l)));
+    decreases 8 * l + 2;
+    RREC_PART_ENSURES(hb, node, k, l, a, b, set)
+    ensures used: RREC_BELOW_USED(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
+    ensures grow: RREC_BELOW_GROW(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
 */
-static inline hb_frame_t range_push_step(hb_node_t *node, unsigned k, unsigned lc, size_t s,
-                                         size_t a, size_t b) /*@ ghost (hbitmap_t *hb) */
+static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, size_t s,
+                        size_t a, size_t b, bool set)
 {
-    return frame_open(node->child[k].node, lc, s, a, b);
+    hb_frame_t f = range_node(hb, node->child[k].node, l - 1u, s, a, b, set);
+    return frame_close(hb, f, node, k, l - 1u, set);
+}
+
+/* The pointer slot k of node (level l): its leaf (l == 0) or its child. */
+/*@ RREC_PART_REQUIRES(hb, node, k, l, s, a, b, set)
+    requires ready: RREC_SLOT_READY(hb, node, k, l);
+    requires pool: l > 0 ==> RREC_POOL(hb, l - 1, RREC_TWO(a, b, s, s + hb_span(l)));
+    decreases 8 * l + 3;
+    RREC_PART_ENSURES(hb, node, k, l, a, b, set)
+    ensures used: RREC_BELOW_USED(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
+    ensures grow: RREC_BELOW_GROW(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
+*/
+static inline bool range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, size_t s,
+                               size_t a, size_t b, bool set)
+{
+    if (l == 0) {
+        /*@ ghost lemma_hb_lw_same_pos(node->child[k].leaf, a - s, b - s, set); */
+        return range_leaf_step(hb, node, k, a - s, b - s, set);
+    }
+    return range_child(hb, node, k, l, s, a, b, set);
+}
+
+/* range_part's second half as one call: the slot when range_slot_enter
+ * readied it (go), else nothing. */
+/*@ RREC_PART_REQUIRES(hb, node, k, l, s, a, b, set)
+    requires ready: go ==> RREC_SLOT_READY(hb, node, k, l);
+    requires pool: go && l > 0 ==> RREC_POOL(hb, l - 1, RREC_TWO(a, b, s, s + hb_span(l)));
+    decreases 8 * l + 4;
+    RREC_PART_ENSURES(hb, node, k, l, a, b, set)
+    ensures used: RREC_BELOW_USED(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
+    ensures grow: RREC_BELOW_GROW(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
+*/
+static inline bool range_go(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, size_t s,
+                            size_t a, size_t b, bool set, bool go)
+{
+    if (!go)
+        return false;
+    return range_below(hb, node, k, l, s, a, b, set);
+}
+
+/* Slot k of node (level l, first entry s) covered in part by [a, b):
+ * nothing when it is uniform in state set already, else split when
+ * uniform and entered. Returns whether slot k's summary changed. */
+/*@ RREC_PART_REQUIRES(hb, node, k, l, s, a, b, set)
+    requires pool: RREC_POOL(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
+    decreases 8 * l + 5;
+    RREC_PART_ENSURES(hb, node, k, l, a, b, set)
+    ensures used: RREC_USED(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
+    ensures grow: hb->nodes <= \old(hb->nodes) + RREC_NN(l, RREC_TWO(a, b, s, s + hb_span(l))) &&
+              hb->leaves <= \old(hb->leaves) + RREC_NL(RREC_TWO(a, b, s, s + hb_span(l)));
+*/
+static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, size_t s,
+                              size_t a, size_t b, bool set)
+{
+    bool go = range_slot_enter(hb, node, k, l, set);
+    return range_go(hb, node, k, l, s, a, b, set, go);
+}
+
+/* The head: slot f.k (== f.k0, first entry s) when [a, b) covers it in
+ * part (the part [a, min(b, s + SPAN(l)))); f moved past it. */
+/*@ RREC_STEP_REQUIRES(hb, f, l, a, b)
+    requires head: f.k == f.k0 && s == f.base + hb_slots_span(f.k0, l);
+    requires pool: RREC_POOL(hb, l, RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l)));
+    requires free: RREC_FREE(hb, a, b, set);
+    decreases 8 * l + 6;
+    RREC_STEP_ENSURES(hb, f, l)
+    ensures whole: a == s && b - s >= hb_span(l) ==> \result.k == f.k &&
+              hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
+              hb->num_spare_leaves == \old(hb->num_spare_leaves) && RREC_FREE(hb, a, b, set);
+    ensures part: !(a == s && b - s >= hb_span(l)) ==> \result.k == f.k + 1 &&
+              RREC_USED(hb, l, f.k0 == f.k1 && RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l))) &&
+              (f.k0 < f.k1 ==> RREC_FREE(hb, s + hb_span(l), b, set) && RREC_POOL(hb, l, 0));
+    ensures grow: hb->nodes <= \old(hb->nodes) + RREC_NN(l, RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l))) &&
+              hb->leaves <= \old(hb->leaves) + RREC_NL(RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l)));
+*/
+static inline hb_frame_t range_head(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t s, size_t a,
+                                    size_t b, bool set)
+{
+    if (a == s && b - s >= SPAN(l))
+        return f;
+    f.dirty |= range_part(hb, f.node, f.k, l, s, a, MIN(b, s + SPAN(l)), set);
+    f.k++;
+    return f;
+}
+
+/* The middle: the slots from f.k covered whole (range_fill_step), when
+ * slot f.k is. */
+/*@ RREC_STEP_REQUIRES(hb, f, l, a, b)
+    requires mid: f.k > f.k0 || a == f.base + hb_slots_span(f.k, l);
+    requires free: f.k <= f.k1 ==> RREC_FREE(hb, f.base + hb_slots_span(f.k, l), b, set);
+    RREC_STEP_ENSURES(hb, f, l)
+    ensures pool: hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
+              hb->num_spare_leaves == \old(hb->num_spare_leaves) &&
+              hb->nodes <= \old(hb->nodes) && hb->leaves <= \old(hb->leaves);
+    ensures k: f.k <= \result.k <= f.k1 + 1;
+    ensures tail: \result.k <= f.k1 ==> \result.k == f.k1 &&
+              b < f.base + hb_slots_span(f.k1 + 1, l) &&
+              RREC_FREE(hb, f.base + hb_slots_span(f.k1, l), b, set);
+*/
+static inline hb_frame_t range_mid(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t b, bool set)
+    /*@ ghost (size_t a) */
+{
+    if (f.k > f.k1 || b - (f.base + span_mul(f.k, l)) < SPAN(l))
+        return f;
+    return range_fill_step(hb, f, l, b, set);
+}
+
+/* The tail: slot f.k1 when [a, b) covers it in part and the head did not
+ * take it (the part [s1, b), s1 its first entry); f moved past it. */
+/*@ RREC_STEP_REQUIRES(hb, f, l, a, b)
+    requires tail: f.k <= f.k1 ==> f.k == f.k1 && f.k0 < f.k1 &&
+               b < f.base + hb_slots_span(f.k1 + 1, l) &&
+               RREC_FREE(hb, f.base + hb_slots_span(f.k1, l), b, set) && RREC_POOL(hb, l, 0);
+    decreases 8 * l + 6;
+    RREC_STEP_ENSURES(hb, f, l)
+    ensures done: \result.k == f.k1 + 1;
+    ensures used: RREC_USED(hb, l, 0);
+    ensures grow: hb->nodes <= \old(hb->nodes) + l && hb->leaves <= \old(hb->leaves) + 1;
+*/
+static inline hb_frame_t range_tail(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t b, bool set)
+    /*@ ghost (size_t a) */
+{
+    if (f.k > f.k1)
+        return f;
+    size_t s1 = f.base + span_mul(f.k1, l);
+    f.dirty |= range_part(hb, f.node, f.k1, l, s1, s1, b, set);
+    f.k = f.k1 + 1u;
+    return f;
+}
+
+/* One node of the walk: [a, b) (inside node's span, first entry base) on
+ * node's slots of level l: head, middle, tail. Returns node's frame. */
+/*@ requires hb: RREC_HB_OK(hb) && \valid(node);
+    requires lvl: l < hb->height <= HBITMAP_MAX_HEIGHT;
+    requires rng: base <= a < b && b - base <= 64 * hb_span(l) && base % 4096 == 0;
+    requires node: RREC_NODE_OK(hb, node, l);
+    requires pool: RREC_POOL(hb, l, RREC_TWO(a, b, base, base + 64 * hb_span(l)));
+    requires cnt: RREC_COUNTS(hb, node, l);
+    requires free: RREC_FREE(hb, a, b, set);
+    decreases 8 * l + 7;
+    RREC_WALK_ENSURES(hb, node, l, a, b, set, RREC_TWO(a, b, base, base + 64 * hb_span(l)))
+    ensures open: \result.node == node && \result.base == base &&
+              \result.k0 == (a - base) / hb_span(l) && \result.k1 == (b - 1 - base) / hb_span(l) &&
+              \result.k0 <= \result.k1 < 64;
+*/
+static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t base, size_t a,
+                             size_t b, bool set)
+{
+    hb_frame_t f = frame_open(node, l, base, a, b);
+    /*@ ghost lemma_pstep_mul(f.k0, l); */
+    /*@ assert rrec_s: f.k0 * hb_span(l) <= a - base; */
+    size_t s = base + span_mul(f.k0, l);
+    /*@ assert rrec_h: f.node == node && f.base == base && f.k == f.k0 &&
+               s == f.base + hb_slots_span(f.k0, l); */
+    f = range_head(hb, f, l, s, a, b, set);
+    /*@ assert rrec_n1: f.node == node && f.base == base && PDESC_RUNS(node, l) &&
+               RREC_NODE_OK(hb, node, l); */
+    f = range_mid(hb, f, l, b, set) /*@ ghost (a) */;
+    /*@ assert rrec_n2: f.node == node && f.base == base && PDESC_RUNS(node, l) &&
+               RREC_NODE_OK(hb, node, l); */
+    return range_tail(hb, f, l, b, set) /*@ ghost (a) */;
 }
 
 /* Sets (set) or clears [first, end) using the pool for splits; cannot fail
- * (the caller filled the pool with count_splits' figures). One walk over
- * the nodes the range touches, with an explicit stack of at most height
- * frames: a slot the range covers whole becomes FULL / EMPTY at once
- * (freeing what was below), a slot covered in part (only those holding
- * first or end - 1) is split when uniform with the other state and
- * entered; each touched node's summary in its parent is updated once,
- * bottom up, when the node is left. */
+ * (the caller filled the pool with count_splits' figures). A range inside
+ * one leaf takes leaf_range_apply's one descent; any other, one recursive
+ * walk over the nodes it touches (range_node from the root): a slot the
+ * range covers whole becomes FULL / EMPTY at once (freeing what was
+ * below), a slot covered in part (only those holding first or end - 1) is
+ * split when uniform with the other state and entered; each touched node's
+ * summary in its parent is updated once, bottom up, when the node is
+ * done. */
 /*@ requires \valid(hb) && HB_ALLOCATOR(hb) && HB_READABLE(hb) && HB_POOL_OK(hb);
     requires hb_wtree(hb, &hb->root, hb->height - 1);
     requires HB_POOL_SPARES(hb) && HB_POOL_APART(hb);
@@ -4494,9 +4622,10 @@ static inline hb_frame_t range_push_step(hb_node_t *node, unsigned k, unsigned l
     ensures hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries);
     ensures hb->num_spare_nodes <= \old(hb->num_spare_nodes) &&
             hb->num_spare_leaves <= \old(hb->num_spare_leaves);
-    // prange: hb stays valid (no assigns clause: a caller's WP havocs the
-    // allocation table; range_update's pool_trim needs it)
+    // prange: hb stays valid (range_update's pool_trim needs it)
     ensures valid: \valid(hb);
+    // rrec (round 26): what it writes (range_update's assigns, rpool's open).
+    assigns PUPDATE_WRITES(hb);
 */
 static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
 {
@@ -4504,163 +4633,10 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
         leaf_range_apply(hb, first, end, set);
         return;
     }
-    hb_frame_t fr[HBITMAP_MAX_HEIGHT];
-    unsigned d = 0;
-    /*@ assert end <= 64 * hb_span(hb->height - 1); */
-    fr[0] = frame_open(&hb->root, hb->height - 1u, 0, first, end);
-    /*@ ghost size_t pos = first; */
-    /*@ ghost lemma_pwalkr_div(first, SPAN(hb->height - 1u)); */
-    /*@ ghost lemma_pwalkr_div(end - 1u, SPAN(hb->height - 1u)); */
-    /*@ ghost lemma_rwalk_sib(&hb->root, hb->height - 1u); */
-    /*@ assert papart_e0: \forall integer j; 0 <= j < 64 && hb->root.child[j].node != \null ==>
-               (hb->height - 1 > 0 ==> papart_pnode(hb, hb->root.child[j].node, hb->height - 2) &&
-                  hb_sep_node(hb->root.child[j].node, hb->height - 2, &hb->root)) &&
-               (hb->height - 1 == 0 ==> papart_pleaf(hb, hb->root.child[j].leaf) &&
-                  \separated(hb->root.child[j].leaf, &hb->root)); */
-    /*@ loop invariant lvl: 0 <= d < hb->height;
-        loop invariant hdr: HB_ALLOCATOR(hb) && HB_POOL_OK(hb) &&
-                            hb->height == \at(hb->height, Pre) &&
-                            hb->num_entries == \at(hb->num_entries, Pre) &&
-                            hb->num_spare_nodes <= \at(hb->num_spare_nodes, Pre) &&
-                            hb->num_spare_leaves <= \at(hb->num_spare_leaves, Pre);
-        loop invariant pool: HB_POOL_SPARES(hb);
-        loop invariant f0: fr[0].node == &hb->root;
-        loop invariant frames: \forall integer i; 0 <= i <= d ==>
-                 \valid(fr[i].node) && fr[i].k0 <= fr[i].k && fr[i].k1 < 64 &&
-                 (i < d ? fr[i].k <= fr[i].k1 : fr[i].k <= fr[i].k1 + 1) &&
-                 HB_SLOTS_RUNS_OK(fr[i].node, hb_span(hb->height - 1 - i)) &&
-                 HB_GROUPS_RUNS_OK(fr[i].node, hb_span(hb->height - 1 - i));
-        loop invariant link: \forall integer i; 0 <= i < d ==>
-                 fr[i].node->child[fr[i].k].node == fr[i + 1].node;
-        loop invariant fsep: \forall integer i; 1 <= i <= d ==> \separated(fr[i].node, hb);
-        loop invariant fpp: \forall integer i, j; 0 <= i < j <= d ==>
-                 \separated(fr[i].node, fr[j].node);
-        loop invariant fsp: \forall integer i, j; 0 <= i <= d && 0 <= j < hb->num_spare_nodes ==>
-                 \separated(fr[i].node, hb->spare_node[j]);
-        loop invariant fsl: \forall integer i, j; 0 <= i <= d && 0 <= j < hb->num_spare_leaves ==>
-                 \separated(fr[i].node, hb->spare_leaf[j]);
-        loop invariant k01: \forall integer i; 0 <= i <= d ==> fr[i].k0 <= fr[i].k1;
-        loop invariant base0: fr[0].base == 0;
-        loop invariant bases: \forall integer i; 0 <= i < d ==>
-                 fr[i + 1].base == fr[i].base + fr[i].k * hb_span(hb->height - 1 - i);
-        loop invariant bound: \forall integer i; 0 <= i <= d ==>
-                 fr[i].base + 64 * hb_span(hb->height - 1 - i) <= 64 * hb_span(hb->height - 1);
-        loop invariant edge_a: \forall integer i; 0 <= i <= d ==>
-                 fr[i].base + fr[i].k0 * hb_span(hb->height - 1 - i) <= \max(first, fr[i].base) <
-                 fr[i].base + (fr[i].k0 + 1) * hb_span(hb->height - 1 - i);
-        loop invariant edge_b: \forall integer i; 0 <= i <= d ==>
-                 fr[i].base + fr[i].k1 * hb_span(hb->height - 1 - i) <
-                 \min(end, fr[i].base + 64 * hb_span(hb->height - 1 - i)) <=
-                 fr[i].base + (fr[i].k1 + 1) * hb_span(hb->height - 1 - i);
-        loop invariant pos: first <= pos <= end &&
-                 (fr[d].k <= fr[d].k1 ==>
-                    pos == \max(first, fr[d].base + fr[d].k * hb_span(hb->height - 1 - d))) &&
-                 (fr[d].k > fr[d].k1 ==>
-                    pos == \min(end, fr[d].base + (fr[d].k1 + 1) * hb_span(hb->height - 1 - d)));
-        loop invariant free: (set != 0 ==> end - pos <= hb->num_free) &&
-                 (set == 0 ==> hb->num_free + (end - pos) <= SIZE_MAX);
-        loop invariant cnt: hb->nodes >= d;
-        // pfull: the slots still to do of each frame (fr[d]: from fr[d].k;
-        // below it: after fr[i].k, whose subtree is the walk's) hold no FULL
-        // pointer slot, down to the leaves (range_fill_step's `flags`).
-        loop invariant pfull_nf: \forall integer i, j; 0 <= i <= d &&
-                 (i < d ? fr[i].k < j : fr[i].k <= j) && j <= fr[i].k1 &&
-                 fr[i].node->child[j].node != \null ==>
-                 !BIT(fr[i].node->full, (uint8_t)j) &&
-                 (i < hb->height - 1 ==> pfull_nf(fr[i].node->child[j].node, hb->height - 2 - i));
-        // papart: the subtrees each frame still has to visit (the same
-        // slots) are apart from every frame node, from hb and the spares.
-        loop invariant papart_pend: \forall integer i, j; 0 <= i <= d &&
-                 (i < d ? fr[i].k < j : fr[i].k <= j) && j <= fr[i].k1 &&
-                 fr[i].node->child[j].node != \null ==>
-                 (i < hb->height - 1 ==>
-                    papart_pnode(hb, fr[i].node->child[j].node, hb->height - 2 - i) &&
-                    (\forall integer e; 0 <= e <= d ==>
-                       hb_sep_node(fr[i].node->child[j].node, hb->height - 2 - i, fr[e].node))) &&
-                 (i == hb->height - 1 ==>
-                    papart_pleaf(hb, fr[i].node->child[j].leaf) &&
-                    (\forall integer e; 0 <= e <= d ==>
-                       \separated(fr[i].node->child[j].leaf, fr[e].node)));
-        // rwalk: the subtrees each frame still has to visit are apart from
-        // each other (sibling separation, restricted to the pending slots) ...
-        loop invariant rwalk_sib: \forall integer i, j, j2; 0 <= i <= d &&
-                 (i < d ? fr[i].k < j : fr[i].k <= j) && j <= fr[i].k1 &&
-                 (i < d ? fr[i].k < j2 : fr[i].k <= j2) && j2 <= fr[i].k1 && j != j2 &&
-                 fr[i].node->child[j].node != \null && fr[i].node->child[j2].node != \null ==>
-                 (i < hb->height - 1 ==>
-                    pfull_apart(fr[i].node->child[j].node, hb->height - 2 - i,
-                                fr[i].node->child[j2].node, hb->height - 2 - i)) &&
-                 (i == hb->height - 1 ==>
-                    \separated(fr[i].node->child[j].leaf, fr[i].node->child[j2].leaf));
-        // ... and from those of every frame below (pending as above).
-        loop invariant rwalk_up: \forall integer e, i, j, j2; 0 <= i < e <= d &&
-                 fr[i].k < j <= fr[i].k1 && fr[i].node->child[j].node != \null &&
-                 (e < d ? fr[e].k < j2 : fr[e].k <= j2) && j2 <= fr[e].k1 &&
-                 fr[e].node->child[j2].node != \null ==>
-                 (e < hb->height - 1 ==>
-                    pfull_apart(fr[e].node->child[j2].node, hb->height - 2 - e,
-                                fr[i].node->child[j].node, hb->height - 2 - i)) &&
-                 (e == hb->height - 1 ==>
-                    hb_sep_leaf(fr[i].node->child[j].node, hb->height - 2 - i,
-                                fr[e].node->child[j2].leaf));
-        loop assigns d, pos, fr[0 .. HBITMAP_MAX_HEIGHT - 1], hb->nodes, hb->leaves,
-                     hb->num_free, hb->num_spare_nodes, hb->num_spare_leaves,
-                     hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1],
-                     hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1],
-                     *hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1],
-                     *hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1],
-                     *fr[0 .. d].node, *fr[0 .. d].node->child[0 .. 63].leaf;
-    */
-    for (;;) {
-        unsigned l = hb->height - 1u - d; /* level of fr[d]'s slots */
-        if (fr[d].k > fr[d].k1) {
-            if (d == 0)
-                return;
-            bool changed = frame_close(hb, fr[d], fr[d - 1u].node, fr[d - 1u].k, l, set);
-            d--;
-            fr[d].dirty |= changed;
-            fr[d].k++;
-            continue;
-        }
-        hb_node_t *node = fr[d].node;
-        unsigned k = fr[d].k;
-        size_t s = fr[d].base + span_mul(k, l);
-        /*@ ghost lemma_pstep_mul(k, l); */
-        /*@ ghost lemma_pstep_step(k, l); */
-        size_t a = MAX(first, s), b = MIN(end, s + SPAN(l));
-        if (a == s && b - s == SPAN(l)) {
-            /* the slots covered whole: k up to the last one (only k1 may end past end) */
-            /*@ ghost lemma_pstep_mul(fr[d].k1, l); */
-            /*@ assert pfull_flags: \forall integer j; fr[d].k <= j <= fr[d].k1 &&
-                       fr[d].node->child[j].node != \null ==> !BIT(fr[d].node->full, j); */
-            fr[d] = range_fill_step(hb, fr[d], l, end, set);
-            /*@ ghost lemma_pstep_mul(fr[d].k, l); */
-            /*@ ghost pos = fr[d].base + (size_t)fr[d].k * SPAN(l); */
-            continue;
-        }
-        /* rwalk (round 25): the skip path tested here (slot_is reads only),
-         * range_slot_enter called for a split only: the skip and pointer
-         * paths write nothing (range_slot_enter's code, same order). */
-        if (node->child[k].node == 0) {
-            if (slot_is(node, k, set)) {
-                fr[d].k++;
-                /*@ ghost pos = b; */
-                continue;
-            }
-            range_slot_enter(hb, node, k, l, set);
-        }
-        if (l == 0) {
-            /*@ ghost lemma_hb_lw_same_pos(node->child[k].leaf, a - s, b - s, set); */
-            fr[d].dirty |= range_leaf_step(hb, node, k, a - s, b - s, set);
-            fr[d].k++;
-            /*@ ghost pos = b; */
-            continue;
-        }
-        d++;
-        fr[d] = range_push_step(node, k, l - 1u, s, a, b) /*@ ghost (hb) */;
-        /*@ ghost lemma_pwalkr_div(a - s, SPAN(l - 1u)); */
-        /*@ ghost lemma_pwalkr_div(b - 1u - s, SPAN(l - 1u)); */
-    }
+    /*@ assert rrec_rng: end <= 64 * hb_span(hb->height - 1); */
+    /*@ assert rrec_hb: pleaf_pool_n(hb) && PW_POOL_L(hb); */
+    /*@ assert rrec_root: PDESC_APART(&hb->root, hb) && PW_NOT_SPARE(&hb->root, hb); */
+    range_node(hb, &hb->root, hb->height - 1u, 0, first, end, set);
 }
 
 /* Checks a range operation's arguments. */
