@@ -49,10 +49,11 @@
  * the pool when it ends.
  *
  * Limits: at most HBITMAP_MAX_ENTRIES (2^60) entries, so that every slot
- * start and end fits a size_t. One function recurses: the set / clear
- * descent (leaf_range_at), once per level, so at most HBITMAP_MAX_HEIGHT
- * calls deep; the other walks use explicit path stacks of at most
- * HBITMAP_MAX_HEIGHT entries. Stack use: INTEGRATION.md, section 11.
+ * start and end fits a size_t. The set / clear descents recurse, one round
+ * per level, so at most HBITMAP_MAX_HEIGHT rounds deep (leaf_range_at for a
+ * range inside one leaf; range_node and range_child for a longer one); the
+ * other walks use explicit path stacks of at most HBITMAP_MAX_HEIGHT
+ * entries. Stack use: INTEGRATION.md, section 11.
  */
 #ifndef CORE_HBITMAP_H
 #define CORE_HBITMAP_H

@@ -6,9 +6,8 @@
 # public function is summed. Calls through a function pointer (the caller's
 # allocator, frame source, mapper, hooks) are counted as their call site
 # only: their own stack is the integrator's (INTEGRATION.md, "Stack").
-# Recursion is allowed only in the set / clear descent of hbitmap.c
-# (leaf_range_*), one round per level of the tree: at most
-# HBITMAP_MAX_HEIGHT rounds, each counted as every frame of the cycle.
+# Recursion is allowed only in the functions listed below with their bound
+# (hbitmap.c's descents, a reservation store's walks, page-table teardown).
 # Fails (exit 1) when a function exceeds BUDGET bytes (default: the one
 # INTEGRATION.md promises), when a frame is unbounded (dynamic), when a
 # cycle leaves that set, or when core/ calls a function it does not define
@@ -18,7 +17,7 @@
 set -euo pipefail
 cc=${1:?usage: stack-usage.sh CC ROOT [BUDGET]}
 root=${2:?usage: stack-usage.sh CC ROOT [BUDGET]}
-budget=${3:-4096}
+budget=${3:-5120}
 command -v "$cc" >/dev/null || { echo "SKIP: $cc not installed"; exit 77; }
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
@@ -35,24 +34,31 @@ for src in "$root"/core/*.c "$root"/core/x86_64/*.c; do
   n=$((n + 1))
   (cd "$out" && "$cc" "${flags[@]}" -fstack-usage -fcallgraph-info=su -c "$src" -o "$out/u$n.o")
 done
-# The recursive functions and how deep each may go (read from the sources):
-# the hierarchical bitmap's descent, one call per tree level; a reservation
-# store's walks, one per store level plus the chunk; page-table teardown,
-# one per paging level.
+# The recursive functions and how deep each may go (read from the sources),
+# as groups "f+g=rounds": the functions of a group may call each other and
+# themselves, one round of the group per level, at most `rounds` rounds,
+# each counted as every frame of the group. The hierarchical bitmap's
+# descents go one level down per round (leaf_range_at; range_node and
+# range_child); a reservation store's walks one store level (plus the
+# chunk); page-table teardown one paging level.
 def() { sed -n "s/^#define $1 \([0-9]*\)u\{0,1\}\([[:space:]].*\)\{0,1\}$/\1/p" "$root/$2" | head -1; }
 hb=$(def HBITMAP_MAX_HEIGHT core/hbitmap.h)
 st=$(def VMM_STORE_MAX_HEIGHT core/vmm_records.c)
 pml4=$(def X86_LEVEL_PML4 core/x86_64/pte.h)
 [[ -n $hb && -n $st && -n $pml4 ]] || { echo "FAIL: a recursion bound was not found in the sources"; exit 1; }
-bounds="leaf_range_at=$hb subtree_bytes=$((st + 1)) subtree_mapped=$((st + 1))"
-bounds+=" subtree_delete=$((st + 1)) destroy_table=$((pml4 + 1))"
+groups="leaf_range_at=$hb range_node+range_child=$hb subtree_bytes=$((st + 1))"
+groups+=" subtree_mapped=$((st + 1)) subtree_delete=$((st + 1)) destroy_table=$((pml4 + 1))"
 
-awk -v budget="$budget" -v bounds="$bounds" '
+awk -v budget="$budget" -v groups="$groups" '
 BEGIN {
-  n = split(bounds, pairs, " ")
-  for (i = 1; i <= n; i++) { split(pairs[i], kv, "="); bound[kv[1]] = kv[2] + 0 }
+  n = split(groups, g, " ")
+  for (i = 1; i <= n; i++) {
+    split(g[i], kv, "="); rounds[i] = kv[2] + 0
+    m = split(kv[1], names, "+"); for (j = 1; j <= m; j++) group_of[names[j]] = i
+  }
 }
 function short(f) { sub(/.*:/, "", f); sub(/\..*/, "", f); return f }
+function grp(f) { return (short(f) in group_of) ? group_of[short(f)] : 0 }
 # node: { title: "T" label: "NAME\nFILE:LINE:COL\nN bytes (KIND)" }
 /^node:/ {
   t = $0; sub(/.*title: "/, "", t); sub(/".*/, "", t)
@@ -60,6 +66,7 @@ function short(f) { sub(/.*:/, "", f); sub(/\..*/, "", f); return f }
   if (t == "__indirect_call" || l !~ / bytes \(/) next
   b = l; sub(/.*\\n/, "", b); kind = b; sub(/ bytes.*/, "", b); sub(/.*\(/, "", kind); sub(/\).*/, "", kind)
   frame[t] = b + 0; defined[t] = 1; pub[t] = (t !~ /:/)
+  if (grp(t)) members[grp(t)] = members[grp(t)] " " t
   if (kind !~ /^(static|dynamic,bounded)$/) { print "FAIL: " short(t) ": its frame is " kind; bad = 1 }
   next
 }
@@ -67,29 +74,34 @@ function short(f) { sub(/.*:/, "", f); sub(/\..*/, "", f); return f }
   s = $0; sub(/.*sourcename: "/, "", s); sub(/".*/, "", s)
   d = $0; sub(/.*targetname: "/, "", d); sub(/".*/, "", d)
   if (d == "__indirect_call") next            # the integrator s callback
-  if (d == s) { self[s] = 1; next }           # bounded below, or refused
+  if (grp(s) && grp(s) == grp(d)) next        # a round of a known recursion
+  if (d == s) { print "FAIL: " short(s) " recurses with no known bound"; bad = 1; next }
   if (!((s, d) in seen)) { seen[s, d] = 1; ncallee[s]++; callee[s, ncallee[s]] = d }
   next
 }
-# deepest(f): the bytes from entering f to its deepest return. A function
-# that calls itself counts bound[] frames; any other cycle is refused.
-function deepest(f,    i, c, best, rounds) {
-  if (f in memo) return memo[f]
+# below(f): the deepest of f s callees; deepest(f): the bytes from entering
+# f to its deepest return (for a group member: the whole group s rounds).
+function below(f,    i, c, best) {
+  best = 0
+  for (i = 1; i <= ncallee[f]; i++) { c = deepest(callee[f, i]); if (c > best) best = c }
+  return best
+}
+function deepest(f,    G, m, k, sum, best, c, key) {
   if (!(f in defined)) {
     if (f !~ /^(memcpy|memset|memmove|memcmp)$/) { print "FAIL: core calls " f ", which it does not define"; bad = 1 }
     return 0
   }
-  if (f in onpath) { print "FAIL: recursion through several functions, at " short(f); bad = 1; return 0 }
-  onpath[f] = 1
-  best = 0
-  for (i = 1; i <= ncallee[f]; i++) { c = deepest(callee[f, i]); if (c > best) best = c }
-  delete onpath[f]
-  rounds = 1
-  if (f in self) {
-    if (!(short(f) in bound)) { print "FAIL: " short(f) " recurses with no known bound"; bad = 1 }
-    else rounds = bound[short(f)]
-  }
-  return memo[f] = frame[f] * rounds + best
+  G = grp(f); key = G ? "group " G : f
+  if (key in memo) return memo[key]
+  if (key in onpath) { print "FAIL: recursion through several functions, at " short(f); bad = 1; return 0 }
+  onpath[key] = 1
+  if (G) {
+    k = split(substr(members[G], 2), m, " "); sum = 0; best = 0
+    for (i = 1; i <= k; i++) { sum += frame[m[i]]; c = below(m[i]); if (c > best) best = c }
+    memo[key] = rounds[G] * sum + best
+  } else memo[key] = frame[f] + below(f)
+  delete onpath[key]
+  return memo[key]
 }
 END {
   for (f in defined) if (pub[f]) {
