@@ -772,6 +772,34 @@ static hb_runs_t runs_cat(hb_runs_t a, size_t sa, hb_runs_t b, size_t sb)
     return r;
 }
 
+/* leaf_group_runs' body (rexact, round 26: cut out so that its result as
+ * the fold pgroup_gpre / _gsuf / _gmax is an ensures only leaf_slot_store
+ * sees; as leaf_group_runs' ensures it slowed leaf_slot_apply, pgroup
+ * round 23). */
+/*@ requires \valid_read(lf);
+    requires \forall integer g; 0 <= g < 8 ==>
+               lf->gpre[g] <= 512 && lf->gsuf[g] <= 512 && lf->gmax[g] <= 512;
+    assigns \nothing;
+    ensures RUNS_OK(\result, 4096);
+    ensures rexact_fold: \result.pre == pgroup_gpre(lf, 8) && \result.suf == pgroup_gsuf(lf, 8) &&
+              \result.max == pgroup_gmax(lf, 8);
+*/
+static hb_runs_t leaf_group_fold(const hb_leaf_t *lf)
+{
+    hb_runs_t r = {0, 0, 0};
+    /*@ loop invariant 0 <= g <= 8 && RUNS_OK(r, 512 * g);
+        loop invariant rexact_fold: r.pre == pgroup_gpre(lf, g) && r.suf == pgroup_gsuf(lf, g) &&
+                         r.max == pgroup_gmax(lf, g);
+        loop assigns g, r;
+        loop variant 8 - g;
+    */
+    for (unsigned g = 0; g < HBITMAP_LEAF_GROUPS; g++) {
+        hb_runs_t c = {lf->gpre[g], lf->gsuf[g], lf->gmax[g]};
+        r = runs_cat(r, g * GROUP_ENTRIES, c, GROUP_ENTRIES);
+    }
+    return r;
+}
+
 /* Returns the free runs of lf from its group runs. */
 /*@ requires \valid_read(lf);
     requires \forall integer g; 0 <= g < 8 ==>
@@ -781,16 +809,7 @@ static hb_runs_t runs_cat(hb_runs_t a, size_t sa, hb_runs_t b, size_t sb)
 */
 static hb_runs_t leaf_group_runs(const hb_leaf_t *lf)
 {
-    hb_runs_t r = {0, 0, 0};
-    /*@ loop invariant 0 <= g <= 8 && RUNS_OK(r, 512 * g);
-        loop assigns g, r;
-        loop variant 8 - g;
-    */
-    for (unsigned g = 0; g < HBITMAP_LEAF_GROUPS; g++) {
-        hb_runs_t c = {lf->gpre[g], lf->gsuf[g], lf->gmax[g]};
-        r = runs_cat(r, g * GROUP_ENTRIES, c, GROUP_ENTRIES);
-    }
-    return r;
+    return leaf_group_fold(lf);
 }
 
 /* Returns true when the group runs of lf are those of its words. */
@@ -1092,8 +1111,10 @@ static void node_groups_stale(hb_node_t *node, unsigned ka, unsigned kb)
         node->gmax[g] = GROUP_STALE;
 }
 
-/* Returns the free runs of a node of level l from its group runs (what
- * node_runs computes from its slots), first recomputing the unknown ones. */
+/* node_group_runs' body (rexact, round 26: cut out so that its exactness
+ * is an ensures that only the callers wanting it see: as node_group_runs'
+ * ensures it brought the hb_sec_* folds into frame_close's frame goals,
+ * which then timed out). */
 /*@ requires \valid(node) && 1 <= l <= HBITMAP_MAX_HEIGHT;
     requires HB_SLOTS_RUNS_OK(node, hb_span(l - 1));
     requires HB_GROUPS_RUNS_OK(node, hb_span(l - 1));
@@ -1101,11 +1122,11 @@ static void node_groups_stale(hb_node_t *node, unsigned ka, unsigned kb)
     ensures RUNS_OK(\result, 64 * hb_span(l - 1));
     ensures \forall integer g; 0 <= g < 8 ==> node->gpre[g] <= 8 * hb_span(l - 1) &&
               node->gsuf[g] <= 8 * hb_span(l - 1) && node->gmax[g] <= 8 * hb_span(l - 1);
-    // pexact (round 24): the body proves PSUM_GRP_NEW for every group (assert pexact_fold: an
-    // unknown group now holds its 8 slots' fold, a known one is kept); NOT an ensures yet: in
-    // frame_close's context it made four of its goals time out at 10 s under load 10.
+    // pexact (round 24) / rexact (round 26): an unknown group now holds its
+    // 8 slots' fold, a known one is kept (the body's assert pexact_fold).
+    ensures pexact_grp: \forall integer g; 0 <= g < 8 ==> PSUM_GRP_NEW(node, g, hb_span(l - 1));
 */
-static hb_runs_t node_group_runs(hb_node_t *node, unsigned l)
+static hb_runs_t node_group_fold(hb_node_t *node, unsigned l)
 {
     size_t cs = SPAN(l - 1u), gs = cs * HBITMAP_GROUP_SLOTS;
     /*@ assert cs == hb_span(l - 1) && cs <= 18014398509481984; */
@@ -1180,6 +1201,21 @@ static hb_runs_t node_group_runs(hb_node_t *node, unsigned l)
     /*@ assert pexact_fold: \forall integer j; 0 <= j < 8 ==> pexact_gd{Pre,Here}(node, j, cs) &&
           pexact_geq{Pre,Here}(node, j, cs) && PSUM_GRP_NEW(node, j, cs); */
     return r;
+}
+
+/* Returns the free runs of a node of level l from its group runs (what
+ * node_runs computes from its slots), first recomputing the unknown ones. */
+/*@ requires \valid(node) && 1 <= l <= HBITMAP_MAX_HEIGHT;
+    requires HB_SLOTS_RUNS_OK(node, hb_span(l - 1));
+    requires HB_GROUPS_RUNS_OK(node, hb_span(l - 1));
+    assigns node->gpre[0 .. 7], node->gsuf[0 .. 7], node->gmax[0 .. 7];
+    ensures RUNS_OK(\result, 64 * hb_span(l - 1));
+    ensures \forall integer g; 0 <= g < 8 ==> node->gpre[g] <= 8 * hb_span(l - 1) &&
+              node->gsuf[g] <= 8 * hb_span(l - 1) && node->gmax[g] <= 8 * hb_span(l - 1);
+*/
+static hb_runs_t node_group_runs(hb_node_t *node, unsigned l)
+{
+    return node_group_fold(node, l);
 }
 
 /* Scans the slots of node (span cs) from slot k for the first slot j where
@@ -3462,6 +3498,17 @@ static inline void leaf_count_apply(hbitmap_t *hb, hb_leaf_t *lf, size_t a, size
               pd_same_runs{Old, Here}(p);
     ensures pclimb_lg: \forall hb_node_t *p; \separated(p, lf) && \separated(p, &hb->num_free) ==>
               pd_same_groups{Old, Here}(p);
+    // rexact (round 26): leaf_count_apply's content facts passed on (the
+    // free count changed by exactly the entries that changed state, the
+    // entries written, the others kept, exact group runs kept).
+    ensures rexact_fs: set != 0 ==>
+              hb->num_free == \old(hb->num_free - ((b - a) - hb_leaf_same(lf, a, b, 1)));
+    ensures rexact_fc: set == 0 ==>
+              hb->num_free == \old(hb->num_free + ((b - a) - hb_leaf_same(lf, a, b, 0)));
+    ensures rexact_in: \forall integer j; a <= j < b ==> (LEAF_USED(lf, j) <==> set != 0);
+    ensures rexact_out: \forall integer j; 0 <= j < 4096 && (j < a || b <= j) ==>
+              (LEAF_USED(lf, j) <==> \old(LEAF_USED(lf, j)));
+    ensures rexact_gx: \old(HB_GROUPS_EXACT(lf)) ==> HB_GROUPS_EXACT(lf);
 */
 static inline void leaf_count_frame(hbitmap_t *hb, hb_leaf_t *lf, size_t a, size_t b, bool set)
 {
@@ -3493,10 +3540,49 @@ static inline void leaf_count_frame(hbitmap_t *hb, hb_leaf_t *lf, size_t a, size
               pd_same_runs{Old, Here}(p);
     ensures pclimb_sg: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) ==>
               pd_same_groups{Old, Here}(p);
+    // rexact (round 26): slot k's new summary is exact (its leaf's exact
+    // runs, or uniform: FULL 0 / 0 / 0, EMPTY whole with its FULL bit clear
+    // as it was: no pointer slot is FULL, pfull_nf).
+    ensures rexact_k: \old(HB_GROUPS_EXACT(lf)) && !\old(BIT(node->full, (uint8_t)k)) &&
+              \separated(node, &hb->nodes, &hb->leaves) ==> hb_slot_exact(node, 0, k);
 */
 static inline bool leaf_slot_store(hbitmap_t *hb, hb_node_t *node, unsigned k, hb_leaf_t *lf)
 {
-    return slot_update(hb, node, k, 0, leaf_group_runs(lf));
+    /* rexact: leaf_group_runs' body, whose ensures names the fold. */
+    hb_runs_t r = leaf_group_fold(lf);
+    bool changed = slot_update(hb, node, k, 0, r);
+    /* The frame (pclimb_sc / _sr / _sg) stated before the ghost code below,
+     * in the call's context alone. */
+    /*@ assert rexact_sc: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) ==>
+                 pd_same_child{Pre, Here}(p); */
+    /*@ assert rexact_sr: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) ==>
+                 pd_same_runs{Pre, Here}(p); */
+    /*@ assert rexact_sg: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) ==>
+                 pd_same_groups{Pre, Here}(p); */
+    /*@ assert rexact_gs: \forall integer g; 0 <= g < 8 ==> lf->gpre[g] == \at(lf->gpre[g], Pre) &&
+                 lf->gsuf[g] == \at(lf->gsuf[g], Pre) && lf->gmax[g] == \at(lf->gmax[g], Pre); */
+    /*@ ghost
+      if (node->child[k].node != 0) {
+        /@ loop invariant 0 <= g <= 8;
+           loop invariant rexact_eq: pgroup_gpre{Pre}(lf, g) == pgroup_gpre(lf, g) &&
+             pgroup_gsuf{Pre}(lf, g) == pgroup_gsuf(lf, g) && pgroup_gmax{Pre}(lf, g) == pgroup_gmax(lf, g);
+           loop assigns g;
+           loop variant 8 - g;
+        @/
+        for (unsigned g = 0; g != 8; g++) {
+          /@ assert \let g_ = g; lf->gpre[g_] == \at(lf->gpre[g_], Pre) &&
+               lf->gsuf[g_] == \at(lf->gsuf[g_], Pre) && lf->gmax[g_] == \at(lf->gmax[g_], Pre); @/
+        }
+        lemma_pgroup_leaf(lf);
+        /@ assert rexact_lx: HB_GROUPS_EXACT(lf) ==> REXACT_LEAF_SAYS(node, k); @/
+        lemma_rexact_leaf_slot(node, k);
+      } else if (node->max[k] == 0) {
+        lemma_pgroup_full(node, 0u, k);
+      } else if ((node->full & SLOT_BIT(k)) == 0) {
+        lemma_pfold_empty(node, 0u, k);
+      }
+    */
+    return changed;
 }
 
 /* Sets (set) or clears entries [a, b) (offsets in the leaf) of the leaf in
