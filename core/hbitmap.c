@@ -4799,6 +4799,8 @@ static bool leaf_range_fits(const hbitmap_t *hb, size_t first, size_t end, bool 
  * at once: it needs no node from the pool. */
 /*@ requires hb != \null ==> \valid(hb) && HB_ALLOCATOR(hb) && HB_READABLE(hb) &&
                              HB_POOL_OK(hb) && HB_WALK_OK(hb);
+    // rpool2: range_apply's pfull (no pointer slot FULL, siblings apart)
+    requires pfull: hb != \null ==> RPOOL2_PFULL(hb);
     // pupdate: hb's fields, nodes and leaves apart from hb, nothing else
     assigns PUPDATE_WRITES(hb);
     behavior invalid_argument:
@@ -4967,6 +4969,8 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
 /* Sets [first, first + n) (see hbitmap.h). */
 /*@ requires hb != \null ==> \valid(hb) && HB_ALLOCATOR(hb) && HB_READABLE(hb) &&
                              HB_POOL_OK(hb) && HB_WALK_OK(hb);
+    // rpool2: range_update's pfull
+    requires pfull: hb != \null ==> RPOOL2_PFULL(hb);
     // pupdate: range_update's frame
     assigns PUPDATE_WRITES(hb);
     behavior invalid_argument:
@@ -4994,6 +4998,8 @@ vmm_status_t hbitmap_set_range(hbitmap_t *hb, size_t first, size_t n)
 /* Clears [first, first + n) (see hbitmap.h). */
 /*@ requires hb != \null ==> \valid(hb) && HB_ALLOCATOR(hb) && HB_READABLE(hb) &&
                              HB_POOL_OK(hb) && HB_WALK_OK(hb);
+    // rpool2: range_update's pfull
+    requires pfull: hb != \null ==> RPOOL2_PFULL(hb);
     // pupdate: range_update's frame
     assigns PUPDATE_WRITES(hb);
     behavior invalid_argument:
@@ -5071,6 +5077,8 @@ static inline vmm_status_t find_run(const hbitmap_t *hb, size_t n, size_t align,
 /*@ requires hb != \null ==> \valid(hb) && HB_ALLOCATOR(hb) && HB_READABLE(hb) &&
                HB_POOL_OK(hb) && HB_WALK_OK(hb) && hb_fit_tree(&hb->root, hb->height - 1) &&
                hb_runs_exact(&hb->root, hb->height - 1) && HB_PCOUNT_OK(hb);
+    // rpool2: set_range's pfull
+    requires pfull: hb != \null ==> RPOOL2_PFULL(hb);
     requires hb != \null && first != \null ==> \valid(first) && \separated(first, hb);
     // pupdate: *first and set_range's frame
     assigns *first, PUPDATE_WRITES(hb);
