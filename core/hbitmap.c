@@ -2492,33 +2492,50 @@ vmm_status_t hbitmap_find(const hbitmap_t *hb, size_t n, size_t align, size_t hi
 
 /* ---- range updates ---- */
 
-/* Adds to *nodes / *leaves the splits that setting (set) or clearing
- * [first, end) needs on the path to entry x (count_splits' pass `pass`):
- * each slot the range covers only in part that is uniform with the other
- * state, or lies below such a slot. Pass 0 records in seen the slot start
- * it passes at each level; pass 1 does not count a slot pass 0 counted. */
+/* The splits (nodes, leaves) a set or clear needs on one path. */
+typedef struct hb_need {
+    size_t nodes, leaves;
+} hb_need_t;
+
+/* Returns the splits that setting (set) or clearing [first, end) needs on
+ * the path to entry x (count_splits' pass `pass`): each slot the range
+ * covers only in part that is uniform with the other state, or lies below
+ * such a slot. Pass 1 (x = end - 1) does not count a slot that also holds
+ * first: pass 0 counted it (both walks cross the same slots, and take the
+ * same steps, down to the level where first's and x's slots part). */
 /*@ requires HB_READABLE(hb);
     requires first <= x < end <= hb->num_entries && pass <= 1;
-    requires \valid(seen + (0 .. HBITMAP_MAX_HEIGHT - 1));
-    requires \valid(nodes) && \valid(leaves);
-    requires \separated(nodes, leaves, hb, seen + (0 .. HBITMAP_MAX_HEIGHT - 1));
-    requires *nodes <= 2 * (hb->height - 1) && *leaves <= 2;
-    assigns *nodes, *leaves, seen[0 .. HBITMAP_MAX_HEIGHT - 1];
-    ensures *nodes <= \old(*nodes) + (hb->height - 1) && *leaves <= \old(*leaves) + 1;
+    assigns \nothing;
+    ensures \result.nodes <= hb->height - 1 && \result.leaves <= 1;
+    // rpool2: the exact count of this path (rpool_tnodes / rpool_tleaves)
+    ensures need_n: \result.nodes ==
+              rpool_tnodes(&hb->root, hb->height - 1, 0, x, RPOOL2_Y(pass, first), first, end, set);
+    ensures need_l: \result.leaves ==
+              rpool_tleaves(&hb->root, hb->height - 1, 0, x, RPOOL2_Y(pass, first), first, end, set);
 */
-static inline void count_path(const hbitmap_t *hb, size_t x, size_t first, size_t end, bool set,
-                              unsigned pass, size_t *seen, size_t *nodes, size_t *leaves)
+static inline hb_need_t count_path(const hbitmap_t *hb, size_t x, size_t first, size_t end,
+                                   bool set, unsigned pass)
 {
     const hb_node_t *node = &hb->root;
     size_t base = 0;
+    hb_need_t c = {0, 0};
     bool split = false; /* below a slot that will be split */
     /*@ loop invariant 0 <= l < hb->height;
         loop invariant !split ==> hb_tree(node, l);
         loop invariant base <= x < base + 64 * hb_span(l);
-        loop invariant *nodes <= \at(*nodes, Pre) + (hb->height - 1 - l);
-        loop invariant *leaves == \at(*leaves, Pre);
-        loop assigns l, node, base, split, *nodes, *leaves,
-                     seen[0 .. HBITMAP_MAX_HEIGHT - 1];
+        loop invariant c.nodes <= hb->height - 1 - l && c.leaves == 0;
+        loop invariant al: base % hb_span(l) == 0;
+        loop invariant cn: !split ==> c.nodes +
+                 rpool_tnodes((hb_node_t *)node, l, base, x, RPOOL2_Y(pass, first), first, end, set) ==
+                 rpool_tnodes(&hb->root, hb->height - 1, 0, x, RPOOL2_Y(pass, first), first, end, set);
+        loop invariant cns: split ==> c.nodes + rpool_vnodes(l, x, RPOOL2_Y(pass, first), first, end) ==
+                 rpool_tnodes(&hb->root, hb->height - 1, 0, x, RPOOL2_Y(pass, first), first, end, set);
+        loop invariant cl: !split ==>
+                 rpool_tleaves((hb_node_t *)node, l, base, x, RPOOL2_Y(pass, first), first, end, set) ==
+                 rpool_tleaves(&hb->root, hb->height - 1, 0, x, RPOOL2_Y(pass, first), first, end, set);
+        loop invariant cls: split ==> rpool_vleaves(l, x, RPOOL2_Y(pass, first), first, end) ==
+                 rpool_tleaves(&hb->root, hb->height - 1, 0, x, RPOOL2_Y(pass, first), first, end, set);
+        loop assigns l, node, base, split, c;
         loop variant l;
     */
     for (unsigned l = hb->height - 1u;; l--) {
@@ -2527,10 +2544,30 @@ static inline void count_path(const hbitmap_t *hb, size_t x, size_t first, size_
         size_t s = base + span_mul(k, l);
         /*@ assert s == base + k * hb_span(l) && 0 < hb_span(l); */
         /*@ assert s <= x < s + hb_span(l); */
+        /*@ ghost lemma_rpool2_slot(base, x, first, l); */
+        /*@ assert r_s: s == rpool_sstart(x, l) && s == hb_slot_at(base, k, l); */
         bool whole = first <= s && SPAN(l) <= end - s;
-        bool shared = pass == 1 && seen[l] == s;
-        if (pass == 0)
-            seen[l] = s;
+        /*@ assert r_w: whole <==> rpool_whole(s, l, first, end); */
+        bool shared = pass == 1 && span_div(x, l) == span_div(first, l);
+        /*@ assert r_sh: shared <==> rpool_new(x, RPOOL2_Y(pass, first), l) == 0; */
+        /*@ assert r_vn: rpool_vnodes(l, x, RPOOL2_Y(pass, first), first, end) ==
+                 (whole || l == 0 ? 0 : (shared ? 0 : 1) + rpool_vnodes(l - 1, x, RPOOL2_Y(pass, first), first, end)); */
+        /*@ assert r_vl: rpool_vleaves(l, x, RPOOL2_Y(pass, first), first, end) ==
+                 (whole ? 0 : l == 0 ? (shared ? 0 : 1) : rpool_vleaves(l - 1, x, RPOOL2_Y(pass, first), first, end)); */
+        /*@ assert r_tn: !split ==>
+                 rpool_tnodes((hb_node_t *)node, l, base, x, RPOOL2_Y(pass, first), first, end, set) ==
+                 (whole ? 0 :
+                  node->child[k].node != \null ? (l == 0 ? 0 :
+                    rpool_tnodes(node->child[k].node, l - 1, s, x, RPOOL2_Y(pass, first), first, end, set)) :
+                  (BIT(node->full, (uint8_t)k) == (set != 0)) ? 0 :
+                  l == 0 ? 0 : (shared ? 0 : 1) + rpool_vnodes(l - 1, x, RPOOL2_Y(pass, first), first, end)); */
+        /*@ assert r_tl: !split ==>
+                 rpool_tleaves((hb_node_t *)node, l, base, x, RPOOL2_Y(pass, first), first, end, set) ==
+                 (whole ? 0 :
+                  node->child[k].node != \null ? (l == 0 ? 0 :
+                    rpool_tleaves(node->child[k].node, l - 1, s, x, RPOOL2_Y(pass, first), first, end, set)) :
+                  (BIT(node->full, (uint8_t)k) == (set != 0)) ? 0 :
+                  l == 0 ? (shared ? 0 : 1) : rpool_vleaves(l - 1, x, RPOOL2_Y(pass, first), first, end)); */
         if (whole)
             break;
         if (!split) {
@@ -2541,54 +2578,62 @@ static inline void count_path(const hbitmap_t *hb, size_t x, size_t first, size_
                 base = s;
                 continue;
             }
-            if (slot_is(node, k, set))
+            if (slot_is(node, k, set)) {
+                /*@ assert r_is: BIT(node->full, (uint8_t)k) <==> set != 0; */
                 break;
+            }
+            /*@ assert r_nis: !(BIT(node->full, (uint8_t)k) <==> set != 0); */
             split = true;
         }
         if (l == 0) {
             if (!shared)
-                *leaves += 1u;
+                c.leaves += 1u;
             break;
         }
         if (!shared)
-            *nodes += 1u;
+            c.nodes += 1u;
         base = s;
     }
+    return c;
 }
 
-/* Counts in *nodes / *leaves the splits that setting (set) or clearing
+/* Returns the splits (nodes, leaves) that setting (set) or clearing
  * [first, end) needs: on the paths to first and to end - 1, each slot the
  * range covers only in part that is uniform with the other state, or lies
  * below such a slot. Slots on both paths count once. */
 /*@ requires HB_READABLE(hb);
     requires first < end <= hb->num_entries;
-    requires \valid(nodes) && \valid(leaves) && \separated(nodes, leaves, hb);
-    assigns *nodes, *leaves;
-    ensures *nodes <= 2 * (hb->height - 1) && *leaves <= 2;
+    assigns \nothing;
+    ensures \result.nodes <= 2 * (hb->height - 1) && \result.leaves <= 2;
+    // rpool2: the exact pool need
+    ensures need: rpool2_need(hb, first, end, set, \result.nodes, \result.leaves);
 */
-static void count_splits(const hbitmap_t *hb, size_t first, size_t end, bool set,
-                         size_t *nodes, size_t *leaves)
+static hb_need_t count_splits(const hbitmap_t *hb, size_t first, size_t end, bool set)
 {
-    size_t seen[HBITMAP_MAX_HEIGHT]; /* slot starts on first's path, per level */
-    /*@ loop invariant 0 <= l <= HBITMAP_MAX_HEIGHT;
-        loop assigns l, seen[0 .. HBITMAP_MAX_HEIGHT - 1];
-        loop variant HBITMAP_MAX_HEIGHT - l;
-    */
-    for (unsigned l = 0; l < HBITMAP_MAX_HEIGHT; l++)
-        seen[l] = NONE;
-    *nodes = 0;
-    *leaves = 0;
+    hb_need_t c = count_path(hb, first, first, end, set, 0);
     /* when first and end - 1 share their leaf, the second path is the first */
-    unsigned passes = first >> HBITMAP_LEAF_SHIFT == (end - 1u) >> HBITMAP_LEAF_SHIFT ? 1u : 2u;
-    /*@ loop invariant 0 <= pass <= passes <= 2;
-        loop invariant pass == 0 ==> *nodes == 0 && *leaves == 0;
-        loop invariant pass == 1 ==> *nodes <= hb->height - 1 && *leaves <= 1;
-        loop invariant *nodes <= 2 * (hb->height - 1) && *leaves <= 2;
-        loop assigns pass, *nodes, *leaves, seen[0 .. HBITMAP_MAX_HEIGHT - 1];
-        loop variant passes - pass;
-    */
-    for (unsigned pass = 0; pass < passes; pass++)
-        count_path(hb, pass == 0 ? first : end - 1u, first, end, set, pass, seen, nodes, leaves);
+    if (span_div(first, 0) != span_div(end - 1u, 0)) {
+        /*@ assert hb_span(0) == 4096 && first / 4096 != (end - 1) / 4096; */
+        hb_need_t c1 = count_path(hb, end - 1u, first, end, set, 1);
+        c.nodes += c1.nodes;
+        c.leaves += c1.leaves;
+    } else {
+        /*@ assert hb_span(0) == 4096 && first / 4096 == (end - 1) / 4096; */
+    }
+    return c;
+}
+
+/* count_splits for hbitmap_prepare: the bounds pool_fill takes (the exact
+ * need's recursive functions in hbitmap_prepare's context made its `kept`
+ * goal time out). */
+/*@ requires HB_READABLE(hb);
+    requires first < end <= hb->num_entries;
+    assigns \nothing;
+    ensures \result.nodes <= 2 * (hb->height - 1) && \result.leaves <= 2;
+*/
+static inline hb_need_t prepare_need(const hbitmap_t *hb, size_t first, size_t end, bool set)
+{
+    return count_splits(hb, first, end, set);
 }
 
 /* Makes pointer-or-uniform slot k of node (level l) uniform: FULL when set.
@@ -4786,9 +4831,8 @@ vmm_status_t hbitmap_prepare(hbitmap_t *hb, size_t first, size_t n, bool set)
     vmm_status_t st = range_check(hb, first, n);
     if (st != VMM_OK)
         return st;
-    size_t nodes, leaves;
-    count_splits(hb, first, first + n, set, &nodes, &leaves);
-    return pool_fill(hb, nodes, leaves);
+    hb_need_t need = prepare_need(hb, first, first + n, set);
+    return pool_fill(hb, need.nodes, need.leaves);
 }
 
 /* Returns the pool to the allocator. */
@@ -4861,6 +4905,8 @@ static bool leaf_range_fits(const hbitmap_t *hb, size_t first, size_t end, bool 
  * at once: it needs no node from the pool. */
 /*@ requires hb != \null ==> \valid(hb) && HB_ALLOCATOR(hb) && HB_READABLE(hb) &&
                              HB_POOL_OK(hb) && HB_WALK_OK(hb);
+    // rpool2: range_apply's pfull (no pointer slot FULL, siblings apart)
+    requires pfull: hb != \null ==> RPOOL2_PFULL(hb);
     // pupdate: hb's fields, nodes and leaves apart from hb, nothing else
     assigns PUPDATE_WRITES(hb);
     behavior invalid_argument:
@@ -5029,6 +5075,8 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
 /* Sets [first, first + n) (see hbitmap.h). */
 /*@ requires hb != \null ==> \valid(hb) && HB_ALLOCATOR(hb) && HB_READABLE(hb) &&
                              HB_POOL_OK(hb) && HB_WALK_OK(hb);
+    // rpool2: range_update's pfull
+    requires pfull: hb != \null ==> RPOOL2_PFULL(hb);
     // pupdate: range_update's frame
     assigns PUPDATE_WRITES(hb);
     behavior invalid_argument:
@@ -5056,6 +5104,8 @@ vmm_status_t hbitmap_set_range(hbitmap_t *hb, size_t first, size_t n)
 /* Clears [first, first + n) (see hbitmap.h). */
 /*@ requires hb != \null ==> \valid(hb) && HB_ALLOCATOR(hb) && HB_READABLE(hb) &&
                              HB_POOL_OK(hb) && HB_WALK_OK(hb);
+    // rpool2: range_update's pfull
+    requires pfull: hb != \null ==> RPOOL2_PFULL(hb);
     // pupdate: range_update's frame
     assigns PUPDATE_WRITES(hb);
     behavior invalid_argument:
@@ -5133,6 +5183,8 @@ static inline vmm_status_t find_run(const hbitmap_t *hb, size_t n, size_t align,
 /*@ requires hb != \null ==> \valid(hb) && HB_ALLOCATOR(hb) && HB_READABLE(hb) &&
                HB_POOL_OK(hb) && HB_WALK_OK(hb) && hb_fit_tree(&hb->root, hb->height - 1) &&
                hb_runs_exact(&hb->root, hb->height - 1) && HB_PCOUNT_OK(hb);
+    // rpool2: set_range's pfull
+    requires pfull: hb != \null ==> RPOOL2_PFULL(hb);
     requires hb != \null && first != \null ==> \valid(first) && \separated(first, hb);
     // pupdate: *first and set_range's frame
     assigns *first, PUPDATE_WRITES(hb);
