@@ -1115,13 +1115,7 @@ static void node_groups_stale(hb_node_t *node, unsigned ka, unsigned kb)
  * is an ensures that only the callers wanting it see: as node_group_runs'
  * ensures it brought the hb_sec_* folds into frame_close's frame goals,
  * which then timed out). */
-/*@ requires \valid(node) && 1 <= l <= HBITMAP_MAX_HEIGHT;
-    requires HB_SLOTS_RUNS_OK(node, hb_span(l - 1));
-    requires HB_GROUPS_RUNS_OK(node, hb_span(l - 1));
-    assigns node->gpre[0 .. 7], node->gsuf[0 .. 7], node->gmax[0 .. 7];
-    ensures RUNS_OK(\result, 64 * hb_span(l - 1));
-    ensures \forall integer g; 0 <= g < 8 ==> node->gpre[g] <= 8 * hb_span(l - 1) &&
-              node->gsuf[g] <= 8 * hb_span(l - 1) && node->gmax[g] <= 8 * hb_span(l - 1);
+/*@ NODE_GROUP_RUNS_SPEC(node, l)
     // pexact (round 24) / rexact (round 26): an unknown group now holds its
     // 8 slots' fold, a known one is kept (the body's assert pexact_fold).
     ensures pexact_grp: \forall integer g; 0 <= g < 8 ==> PSUM_GRP_NEW(node, g, hb_span(l - 1));
@@ -1205,14 +1199,7 @@ static hb_runs_t node_group_fold(hb_node_t *node, unsigned l)
 
 /* Returns the free runs of a node of level l from its group runs (what
  * node_runs computes from its slots), first recomputing the unknown ones. */
-/*@ requires \valid(node) && 1 <= l <= HBITMAP_MAX_HEIGHT;
-    requires HB_SLOTS_RUNS_OK(node, hb_span(l - 1));
-    requires HB_GROUPS_RUNS_OK(node, hb_span(l - 1));
-    assigns node->gpre[0 .. 7], node->gsuf[0 .. 7], node->gmax[0 .. 7];
-    ensures RUNS_OK(\result, 64 * hb_span(l - 1));
-    ensures \forall integer g; 0 <= g < 8 ==> node->gpre[g] <= 8 * hb_span(l - 1) &&
-              node->gsuf[g] <= 8 * hb_span(l - 1) && node->gmax[g] <= 8 * hb_span(l - 1);
-*/
+/*@ NODE_GROUP_RUNS_SPEC(node, l) */
 static hb_runs_t node_group_runs(hb_node_t *node, unsigned l)
 {
     return node_group_fold(node, l);
