@@ -116,11 +116,23 @@ parse_fuzz_opts() {
 }
 
 # lock_out: one run at a time per OUT (two clobbered each other's logs and
-# state). The lock is held until this process and its children end.
+# state), and no minimize of the corpus it merges into meanwhile (a shared
+# lock on the CORPUS folder itself: runs may share a corpus, minimize takes
+# it alone, lock_corpus). Held until this process and its children end.
 lock_out() {
   mkdir -p "$OUT"
   exec {LOCK_FD}>>"$OUT/.lock"
   flock -n "$LOCK_FD" || die "another fuzz.sh run is using $OUT: wait for it to end, or give this one its own --out"
+  mkdir -p "$CORPUS"
+  exec {CORPUS_FD}<"$CORPUS"
+  flock -s -n "$CORPUS_FD" || die "a minimize is rewriting $CORPUS: wait for it to end"
+}
+
+# lock_corpus: minimize rewrites CORPUS: alone, with no fuzzing run merging
+# into it (they hold lock_out's shared lock on the folder).
+lock_corpus() {
+  exec {CORPUS_FD}<"$CORPUS"
+  flock -x -n "$CORPUS_FD" || die "a fuzzing run or a minimize is using $CORPUS: wait for it to end"
 }
 
 # cmd_needs <command> <args...>: validates, prints the dependency groups.
@@ -1005,7 +1017,7 @@ cmd_cov() {
 }
 
 cmd_minimize() {
-  lock_out # it rewrites the corpus a fuzzing run merges into
+  lock_corpus
   build_libfuzzer
   local t
   for t in $TARGETS; do

@@ -428,6 +428,21 @@ case_dedup() {
   ((rc == 2)) && grep -q 'another fuzz.sh run is using' "$TMP/log0" && ok "a second run on the same --out: exit 2" \
     || { fail "a second run on the same --out: exit $rc"; cat "$TMP/log0"; }
   exec {lockfd}>&-
+  # no run merges into a corpus a minimize rewrites, and the reverse
+  exec {lockfd}<"$TMP/corpus"
+  flock -x -n "$lockfd" || fail "could not take the lock of $TMP/corpus"
+  (cd "$TMP" && exec timeout 20 "$ROOT/fuzz.sh" --time 4 --targets bitmap --prebuilt "$TMP/fake" \
+     --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log0" 2>&1)
+  rc=$?
+  ((rc == 2)) && grep -q 'a minimize is rewriting' "$TMP/log0" && ok "a run on a corpus being minimized: exit 2" \
+    || { fail "a run on a corpus being minimized: exit $rc"; cat "$TMP/log0"; }
+  exec {lockfd}>&-
+  exec {lockfd}<"$ROOT/corpus"
+  flock -s -n "$lockfd" || fail "could not share the lock of corpus/"
+  OUT=$(cd "$TMP" && VMM_FUZZ_PREBUILT="$BUILD" timeout 20 "$ROOT/harness/fuzz-main.sh" minimize 2>&1); rc=$?
+  ((rc == 2)) && grep -q 'is using' <<<"$OUT" && ok "minimize while a run uses corpus/: exit 2" \
+    || fail "minimize while a run uses corpus/: exit $rc: $OUT"
+  exec {lockfd}>&-
   for run in 1 2; do
     (cd "$TMP" && exec "$ROOT/fuzz.sh" --time 4 --targets bitmap --prebuilt "$TMP/fake" \
        --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log$run" 2>&1)
