@@ -258,6 +258,8 @@ static vmm_status_t reserve_check(size_t count, uint64_t page_size, vmm_attrs_t 
                                   uint32_t flags, size_t *pages)
 {
     if (count == 0 || !ATTRS_VALID(attrs) || (flags & ~VMM_RESERVE_FLAGS_ALL) != 0 ||
+        (flags & (VMM_RESERVE_LAZY | VMM_RESERVE_BORROWED)) ==
+            (VMM_RESERVE_LAZY | VMM_RESERVE_BORROWED) ||
         (page_size != VMM_SIZE_4K && page_size != VMM_SIZE_2M && page_size != VMM_SIZE_1G))
         return VMM_ERR_INVALID_ARGUMENT;
     uint64_t per = PAGES_OF(page_size);
@@ -344,7 +346,8 @@ vmm_status_t vmm_claim(vmm_t *vmm, uint64_t virt, size_t count,
 /* ---- map_page ---- */
 
 /* Maps page virt of the reservation starting at reservation to phys, whose
- * frames become the VMM's; see vmm.h for the errors. */
+ * frames become the VMM's (unless it is VMM_RESERVE_BORROWED); see vmm.h
+ * for the errors. */
 vmm_status_t vmm_map_page(vmm_t *vmm, uint64_t reservation, uint64_t virt,
                           uint64_t phys, vmm_attrs_t attrs)
 {

@@ -28,9 +28,10 @@
  * lazy pages. Fresh frames are zeroed (frames.zero) before they are mapped.
  *
  * Ownership of frames: frames from vmm_alloc and demand faults are allocated
- * by the VMM; frames passed to vmm_map_page become the VMM's; frames of a
+ * by the VMM; frames passed to vmm_map_page become the VMM's, unless the
+ * reservation is VMM_RESERVE_BORROWED (they stay the caller's); frames of a
  * vmm_set physical range are claimed (managed ones). Freeing a record returns
- * all of them to the frame source.
+ * all the VMM's frames to the frame source.
  */
 #ifndef CORE_VMM_H
 #define CORE_VMM_H
@@ -61,7 +62,14 @@ VMM_BEGIN_DECLS
 
 /* vmm_reserve / vmm_claim flags */
 #define VMM_RESERVE_LAZY (1u << 0) /* demand paging: faults map fresh frames */
-#define VMM_RESERVE_FLAGS_ALL VMM_RESERVE_LAZY
+/* The frames vmm_map_page maps stay the caller's: releasing the
+ * reservation unmaps them and returns none to the frame source (shared
+ * memory, one frame in two reservations or address spaces: the Rust
+ * seed's map_to). Not with VMM_RESERVE_LAZY (a demand page's frame is the
+ * VMM's): both together are VMM_ERR_INVALID_ARGUMENT. */
+/* (bit 8: the bits between stay unknown flags, as they were before it) */
+#define VMM_RESERVE_BORROWED (1u << 8)
+#define VMM_RESERVE_FLAGS_ALL (VMM_RESERVE_LAZY | VMM_RESERVE_BORROWED)
 /* vmm_record_t.flags of a permanent record (vmm_pin); never a reserve flag */
 #define VMM_RECORD_PINNED (1u << 15)
 
@@ -215,12 +223,15 @@ vmm_status_t vmm_set_fit(vmm_t *vmm, vmm_fit_t fit);
 vmm_status_t vmm_is_set(const vmm_t *vmm, uint64_t virt, bool *set);
 
 /* Records the virtual range (4 KiB aligned, non-empty) and, when phys is not
- * NULL, maps it to the physical range of the same size, claiming its managed
- * frames. Errors: VMM_ERR_INVALID_VIRT / VMM_ERR_INVALID_PHYS (start >= end),
- * VMM_ERR_MISALIGNED, VMM_ERR_OUT_OF_BOUNDS (outside the window),
- * VMM_ERR_PHYS_VIRT_MISMATCH, VMM_ERR_ALREADY_ALLOCATED,
- * VMM_ERR_PHYS_ALREADY_ALLOCATED, VMM_ERR_INVALID_ARGUMENT (attrs),
- * VMM_ERR_OUT_OF_MEMORY, or the mapper's error. */
+ * NULL, maps it to the physical range of the same size (phys->start 4 KiB
+ * aligned: Pluto took any), claiming its managed frames. Errors, the first
+ * that applies in this order: VMM_ERR_INVALID_ARGUMENT (vmm NULL, attrs),
+ * VMM_ERR_INVALID_VIRT (virt.start >= virt.end), VMM_ERR_MISALIGNED (virt),
+ * VMM_ERR_OUT_OF_BOUNDS (outside the window), VMM_ERR_INVALID_PHYS
+ * (phys->start >= phys->end), VMM_ERR_PHYS_VIRT_MISMATCH (sizes differ),
+ * VMM_ERR_MISALIGNED (phys->start), VMM_ERR_ALREADY_ALLOCATED (a page of virt
+ * is in a record), then VMM_ERR_OUT_OF_MEMORY, VMM_ERR_PHYS_ALREADY_ALLOCATED
+ * (a managed frame of phys is in use) or the mapper's error. */
 vmm_status_t vmm_set(vmm_t *vmm, vmm_range_t virt, const vmm_range_t *phys,
                      vmm_attrs_t attrs);
 
@@ -248,19 +259,26 @@ vmm_status_t vmm_free(vmm_t *vmm, uint64_t virt);
 
 /* Reserves count pages of page_size (4K/2M/1G), aligned to page_size, without
  * mapping; stores the first address in *virt. attrs are used by demand
- * faults when flags has VMM_RESERVE_LAZY. Errors: VMM_ERR_INVALID_ARGUMENT
+ * faults when flags has VMM_RESERVE_LAZY. flags: VMM_RESERVE_LAZY or
+ * VMM_RESERVE_BORROWED (not both) or 0. Errors: VMM_ERR_INVALID_ARGUMENT
  * (count == 0, page_size, attrs, flags), VMM_ERR_OVERFLOW, VMM_ERR_NO_SPACE,
  * VMM_ERR_OUT_OF_MEMORY. */
 vmm_status_t vmm_reserve(vmm_t *vmm, size_t count, uint64_t page_size,
                          vmm_attrs_t attrs, uint32_t flags, uint64_t *virt);
 
-/* Like vmm_reserve at the fixed address virt (already_allocated): fails with
- * VMM_ERR_MISALIGNED, VMM_ERR_OUT_OF_BOUNDS or VMM_ERR_ALREADY_ALLOCATED. */
+/* Like vmm_reserve at the fixed address virt, which must be free: the Rust
+ * seed's already_allocated wraps a range its caller knows, and so does
+ * this, but it also records the range (a range already in a record is
+ * VMM_ERR_ALREADY_ALLOCATED: free or release that record first). Errors:
+ * vmm_reserve's argument errors, then VMM_ERR_MISALIGNED (virt not aligned
+ * to page_size), VMM_ERR_OVERFLOW, VMM_ERR_OUT_OF_BOUNDS,
+ * VMM_ERR_ALREADY_ALLOCATED, VMM_ERR_OUT_OF_MEMORY. */
 vmm_status_t vmm_claim(vmm_t *vmm, uint64_t virt, size_t count,
                        uint64_t page_size, vmm_attrs_t attrs, uint32_t flags);
 
 /* Maps the page at virt of the reservation starting at reservation to the
- * frame(s) at phys (page_size bytes, which become the VMM's). Errors:
+ * frame(s) at phys (page_size bytes, which become the VMM's, or stay the
+ * caller's in a VMM_RESERVE_BORROWED reservation). Errors:
  * VMM_ERR_NOT_ALLOCATED / VMM_ERR_NOT_START / VMM_ERR_NOT_RESERVATION (bad
  * reservation), VMM_ERR_NOT_IN_RESERVATION (virt outside it),
  * VMM_ERR_MISALIGNED, VMM_ERR_ALREADY_MAPPED, VMM_ERR_FRAME_NOT_USED (a
@@ -359,7 +377,9 @@ vmm_attrs_t vmm_record_page_attrs(const vmm_record_t *rec, size_t i);
  * that phys is in use (allocated by the caller and handed over) or unmanaged
  * (device memory). What it cannot check: that a frame is not handed over
  * twice (to two pages or two VMMs); that frame's second free fails at
- * release and traps.
+ * release and traps. A frame mapped more than once (shared memory) goes
+ * into VMM_RESERVE_BORROWED reservations, which never free it: its owner
+ * frees it after releasing them.
  */
 
 VMM_END_DECLS

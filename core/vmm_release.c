@@ -91,8 +91,8 @@ static vmm_status_t record_unmap(vmm_t *vmm, vmm_record_t *rec)
     return vmm->mapper.unmap(vmm->mapper.ctx, rec->virt, BYTES_OF(rec->pages), VMM_PAGE_SIZE);
 }
 
-/* Returns every frame rec owns to the frame source; they are the VMM's, so
- * a failure traps. */
+/* Returns every frame rec owns to the frame source (none of a borrowed
+ * reservation's); they are the VMM's, so a failure traps. */
 static void record_free_frames(vmm_t *vmm, const vmm_record_t *rec)
 {
     if (rec->kind == VMM_REC_ALLOC) {
@@ -101,7 +101,7 @@ static void record_free_frames(vmm_t *vmm, const vmm_record_t *rec)
         if (rec->phys != VMM_NO_FRAME)
             VMM_ASSERT(vmm->frames.free(vmm->frames.ctx, rec->phys,
                                         (size_t)rec->pages) == VMM_OK);
-    } else if (rec->mapped != 0) {
+    } else if (rec->mapped != 0 && (rec->flags & VMM_RESERVE_BORROWED) == 0) {
         for (size_t k = vmm_record_next_mapped(rec, 0); k < rec->nframes;
              k = vmm_record_next_mapped(rec, k + 1))
             VMM_ASSERT(vmm->frames.free(vmm->frames.ctx, vmm_record_frame(rec, k),

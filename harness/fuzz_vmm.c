@@ -93,6 +93,8 @@
 static uint64_t work_budget; /* VMM_WORK_BUDGET (VMM_FUZZ_WORK=N to measure another) */
 #define ATTR_RAW_FLAG 0x80u
 #define FLAGS_RAW_FLAG 0x80u
+#define FLAGS_LAZY_BIT 0x01u     /* a flags byte: VMM_RESERVE_LAZY     */
+#define FLAGS_BORROWED_BIT 0x02u /* a flags byte: VMM_RESERVE_BORROWED */
 #define PAGES(bytes) ((bytes) >> VMM_PAGE_SHIFT)
 #define BIT(st) (1ull << (st))
 #define DIV_POW2(x, p) ((x) >> __builtin_ctzll(p)) /* x / p, p a power of two */
@@ -164,6 +166,10 @@ typedef struct vmm_state {
     uint64_t used_pages;
     uint64_t hint;            /* next fit: the page after the last alloc / reserve */
     size_t owned_frames;      /* pool frames the records own          */
+    size_t borrowed_frames;   /* pool frames the harness lent to
+                                 VMM_RESERVE_BORROWED reservations: still
+                                 the harness's, freed by it after the
+                                 release                              */
     uint8_t *owned;           /* per pool frame: owned by a record    */
     size_t owned_hi;          /* owned[] is 0 from here on            */
     size_t leaves_seen;
@@ -457,6 +463,34 @@ FUZZ_NO_ASAN static void own_frames(vmm_state_t *s, uint64_t phys, uint64_t coun
     s->owned_frames = own ? s->owned_frames + n : s->owned_frames - n;
 }
 
+/* Counts the pool frames of [phys, phys + count frames) as lent to a
+ * borrowed reservation (lend), or gives them back to the pool (the
+ * reservation is gone: they were the harness's all along). Returns how
+ * many pool frames that was. */
+static size_t borrowed_pool_frames(vmm_state_t *s, uint64_t phys, uint64_t count, bool lend)
+{
+    uint64_t base = s->pool.base, pool_end = base + (uint64_t)s->pool.nframes * VMM_PAGE_SIZE;
+    uint64_t end = phys + count * VMM_PAGE_SIZE; /* a mapped page: no wrap */
+    uint64_t lo = phys > base ? phys : base, hi = end < pool_end ? end : pool_end;
+    size_t n = lo < hi ? (size_t)PAGES(hi - lo) : 0;
+    if (lend) {
+        s->borrowed_frames += n;
+    } else if (n != 0) {
+        vmm_frames_t f = frame_pool_frames(&s->pool);
+        FUZZ_CHECK(f.free(f.ctx, lo, n) == VMM_OK, "vmm-borrowed-frames",
+                   "the pool frames 0x%llx (%zu) lent to a borrowed reservation are not in "
+                   "use after its release", (unsigned long long)lo, n);
+        s->borrowed_frames -= n;
+    }
+    return n;
+}
+
+/* Returns true when model record r is a borrowed reservation. */
+static bool model_borrowed(const model_record_t *r)
+{
+    return r->kind == VMM_REC_RESERVE && (r->flags & VMM_RESERVE_BORROWED) != 0;
+}
+
 static size_t model_store_blocks(const model_record_t *m);
 
 /* Adds a model record; returns it. */
@@ -491,9 +525,14 @@ static void model_remove(vmm_state_t *s, model_record_t *r)
     s->frame_blocks -= model_store_blocks(r);
     if (r->kind == VMM_REC_SET && r->phys != VMM_NO_FRAME)
         own_frames(s, r->phys, r->pages, false);
-    for (uint32_t k = 0; k < r->nframes; k++)
-        if (r->frames[k] != VMM_NO_FRAME)
+    for (uint32_t k = 0; k < r->nframes; k++) {
+        if (r->frames[k] == VMM_NO_FRAME)
+            continue;
+        if (model_borrowed(r)) /* the core unmapped them and freed none */
+            borrowed_pool_frames(s, r->frames[k], PAGES(r->page_size), false);
+        else
             own_frames(s, r->frames[k], PAGES(r->page_size), false);
+    }
     s->used_pages -= r->pages;
     s->tree_key = r->virt;
     s->tree_touched = true;
@@ -526,6 +565,7 @@ static void model_clear(vmm_state_t *s)
     memset(s->owned, 0, s->owned_hi);
     s->owned_hi = 0;
     s->owned_frames = 0;
+    s->borrowed_frames = 0;
     s->nrecs = 0;
     s->frame_blocks = 0;
     s->used_pages = 0;
@@ -671,9 +711,11 @@ static void check_counters(vmm_state_t *s)
     FUZZ_CHECK(chunks <= s->nrecs && chunks * VMM_INDEX_CHUNK_NODES >= s->nrecs &&
                    s->vmm.index.spare == NULL,
                "vmm-index-chunks", "%zu index chunks for %zu records", chunks, s->nrecs);
-    FUZZ_CHECK(frame_pool_in_use(&s->pool) == s->owned_frames + s->pt.table_frames,
-               "vmm-frames-in-use", "%zu frames in use; records own %zu + %zu table frames",
-               frame_pool_in_use(&s->pool), s->owned_frames, s->pt.table_frames);
+    FUZZ_CHECK(frame_pool_in_use(&s->pool) ==
+                   s->owned_frames + s->borrowed_frames + s->pt.table_frames,
+               "vmm-frames-in-use", "%zu frames in use; records own %zu, %zu lent to borrowed "
+               "reservations + %zu table frames", frame_pool_in_use(&s->pool), s->owned_frames,
+               s->borrowed_frames, s->pt.table_frames);
 }
 
 /* Returns true when the core's record list has exactly the model's records
@@ -1203,11 +1245,14 @@ static uint64_t read_size(fuzz_data_t *fd)
     return v < 3 ? unit_size[v] : (uint64_t)v << 12;
 }
 
-/* Reads reservation flags: LAZY bit, or raw (maybe invalid). */
+/* Reads reservation flags: LAZY and BORROWED bits, or raw (maybe invalid). */
 static uint32_t read_flags(fuzz_data_t *fd)
 {
     uint8_t v = fd_u8(fd);
-    return (v & FLAGS_RAW_FLAG) ? (uint32_t)(v & ~FLAGS_RAW_FLAG) : (v & VMM_RESERVE_LAZY);
+    if (v & FLAGS_RAW_FLAG)
+        return (uint32_t)(v & ~FLAGS_RAW_FLAG);
+    return (v & FLAGS_LAZY_BIT ? VMM_RESERVE_LAZY : 0u) |
+           (v & FLAGS_BORROWED_BIT ? VMM_RESERVE_BORROWED : 0u);
 }
 
 /* Returns the model record number idx % nrecs, or NULL when there is none. */
@@ -1437,6 +1482,7 @@ static void model_reserve(vmm_state_t *s, uint64_t virt, size_t count, uint64_t 
 static uint64_t reserve_arg_errors(size_t count, uint64_t size, vmm_attrs_t attrs, uint32_t flags)
 {
     if (count == 0 || (attrs & ~VMM_ATTR_ALL) || (flags & ~VMM_RESERVE_FLAGS_ALL) ||
+        (flags & VMM_RESERVE_LAZY && flags & VMM_RESERVE_BORROWED) ||
         (size != VMM_SIZE_4K && size != VMM_SIZE_2M && size != VMM_SIZE_1G))
         return BIT(VMM_ERR_INVALID_ARGUMENT);
     return 0;
@@ -1585,7 +1631,10 @@ static void op_map_page(vmm_state_t *s, fuzz_data_t *fd)
         m->frames[k] = phys;
         s->frame_blocks += model_store_blocks(m);
         m->page_attrs[k] = attrs;
-        own_frames(s, phys, PAGES(m->page_size), true);
+        if (model_borrowed(m)) /* still the harness's: lent */
+            borrowed_pool_frames(s, phys, PAGES(m->page_size), true);
+        else
+            own_frames(s, phys, PAGES(m->page_size), true);
         check_range(s, va, m->page_size, m->page_size);
     }
     if (!done) {
@@ -2033,6 +2082,7 @@ static bool setup(void *state, fuzz_data_t *fd)
     s->used_pages = 0;
     s->hint = 0;
     s->owned_frames = 0;
+    s->borrowed_frames = 0;
     s->tree_touched = false;
     fail_alloc_reset(&s->alloc);
     fail_frames_reset(&s->ff);
@@ -2135,6 +2185,13 @@ static void reset(void *state)
     s->unmap_countdown = -1;
     if (s->mappable) {
         vmm_deinit(&s->vmm);
+        /* deinit unmapped the borrowed reservations' frames and freed none:
+         * the harness gives back what it lent */
+        for (size_t i = 0; i < s->nrecs; i++)
+            for (uint32_t k = 0; model_borrowed(&s->recs[i]) && k < s->recs[i].nframes; k++)
+                if (s->recs[i].frames[k] != VMM_NO_FRAME)
+                    borrowed_pool_frames(s, s->recs[i].frames[k],
+                                         PAGES(s->recs[i].page_size), false);
         model_clear(s);
         FUZZ_CHECK(s->vmm.tree.root == NULL && s->vmm.tree.count == 0 && s->alloc.live == 0,
                    "vmm-deinit", "vmm_deinit left %zu record blocks, tree count %zu",

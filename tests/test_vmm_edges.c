@@ -409,6 +409,101 @@ static void test_pinned_records(void)
     CHECK(fx_destroy(&fx)); /* vmm_deinit frees pinned records: nothing leaks */
 }
 
+/* ---- borrowed frames (VMM_RESERVE_BORROWED) ---- */
+
+/* A borrowed reservation maps frames that stay the caller's (the Rust
+ * seed's map_to; shared memory): one frame mapped in two reservations,
+ * each release unmaps it and frees nothing, and the caller frees it after
+ * the last one (found by an outside seed-parity check: before the flag, a
+ * frame handed to two reservations was freed by the first release while
+ * the second still mapped it). LAZY with BORROWED is refused. */
+static void test_borrowed_frames(void)
+{
+    vmm_fixture_t fx;
+    fx_init(&fx, 0x40000000, 1024, PHYS_BYTES);
+    vmm_t *v = &fx.vmm;
+    vmm_frames_t fr = fail_frames_iface(&fx.ff);
+    vmm_mapper_t m = rec_mapper_iface(&fx.rm);
+    const uint32_t both = VMM_RESERVE_LAZY | VMM_RESERVE_BORROWED;
+    uint64_t r1, r2, f, g, phys = 0, size = 0;
+    CHECK_ERR_SAME(&fx, vmm_reserve(v, 1, K4, RW, both, &r1), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR_SAME(&fx, vmm_claim(v, 0x40000000, 1, K4, RW, both), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_OK(vmm_reserve(v, 2, K4, RW, VMM_RESERVE_BORROWED, &r1));
+    CHECK_OK(vmm_reserve(v, 1, K4, RW, VMM_RESERVE_BORROWED, &r2));
+    CHECK(vmm_find_record(v, r1)->flags == VMM_RESERVE_BORROWED);
+    CHECK_OK(fr.alloc(fr.ctx, 1, 1, &f));
+    CHECK_OK(fr.alloc(fr.ctx, 1, 1, &g));
+    /* a borrowed frame must still be the caller's (allocated) */
+    CHECK_OK(fr.free(fr.ctx, g, 1));
+    CHECK_ERR_SAME(&fx, vmm_map_page(v, r1, r1 + K4, g, RW), VMM_ERR_FRAME_NOT_USED);
+    CHECK_OK(fr.claim(fr.ctx, g, 1));
+    /* an allocator failure (the store's chunk) changes nothing */
+    fx.fa.countdown = 0;
+    CHECK_ERR_SAME(&fx, vmm_map_page(v, r1, r1, f, RW), VMM_ERR_OUT_OF_MEMORY);
+    fx_disarm(&fx);
+    CHECK_OK(vmm_map_page(v, r1, r1, f, RW));
+    CHECK_OK(vmm_map_page(v, r1, r1 + K4, g, RW));
+    CHECK_OK(vmm_map_page(v, r2, r2, f, RW)); /* the same frame again */
+    long outstanding = fx.ff.outstanding;
+    CHECK_OK(vmm_release(v, r1));
+    CHECK(fx.ff.outstanding == outstanding); /* no frame went back */
+    CHECK_OK(fr.in_use(fr.ctx, f, 1));
+    CHECK_OK(fr.in_use(fr.ctx, g, 1));
+    CHECK(m.query(m.ctx, r1, &phys, NULL, &size) == VMM_ERR_NOT_MAPPED);
+    CHECK_OK(m.query(m.ctx, r2, &phys, NULL, &size));
+    CHECK(phys == f && size == K4);
+    /* vmm_free of a borrowed reservation frees none either */
+    CHECK_OK(vmm_free(v, r2));
+    CHECK(fx.ff.outstanding == outstanding);
+    /* nor does vmm_deinit */
+    CHECK_OK(vmm_claim(v, r1, 1, K4, RW, VMM_RESERVE_BORROWED));
+    CHECK_OK(vmm_map_page(v, r1, r1, g, RW));
+    vmm_deinit(v);
+    CHECK(fx.ff.outstanding == outstanding && fx.rm.count == 0);
+    CHECK_OK(fr.free(fr.ctx, f, 1)); /* the owner frees them after */
+    CHECK_OK(fr.free(fr.ctx, g, 1));
+    CHECK(fx_destroy(&fx));
+}
+
+/* The frames a borrowed reservation mapped, its release's context. */
+typedef struct borrowed_ctx {
+    uint64_t res, frame[3];
+} borrowed_ctx_t;
+
+/* A borrowed reservation of 3 pages, pages 0 and 2 mapped. */
+static void borrowed_setup(vmm_fixture_t *fx, void *c)
+{
+    borrowed_ctx_t *b = c;
+    vmm_frames_t fr = fail_frames_iface(&fx->ff);
+    CHECK_OK(vmm_reserve(&fx->vmm, 3, K4, RW, VMM_RESERVE_BORROWED, &b->res));
+    for (size_t i = 0; i < 3; i += 2) {
+        CHECK_OK(fr.alloc(fr.ctx, 1, 1, &b->frame[i]));
+        CHECK_OK(vmm_map_page(&fx->vmm, b->res, b->res + i * K4, b->frame[i], RW));
+    }
+}
+
+/* Releases it; once it succeeds the caller frees its frames, still its own. */
+static vmm_status_t borrowed_release(vmm_fixture_t *fx, void *c)
+{
+    borrowed_ctx_t *b = c;
+    vmm_frames_t fr = fail_frames_iface(&fx->ff);
+    vmm_status_t st = vmm_release(&fx->vmm, b->res);
+    for (size_t i = 0; st == VMM_OK && i < 3; i += 2)
+        CHECK_OK(fr.free(fr.ctx, b->frame[i], 1));
+    return st;
+}
+
+/* A borrowed reservation's release fails atomically at every failure point
+ * (unmap of each run, the bitmap's node) like any other. */
+static void test_borrowed_release_atomic(void)
+{
+    borrowed_ctx_t b;
+    size_t points[FX_INJ_KINDS];
+    CHECK(fx_inject_everywhere("borrowed release", 0x40000000, 1024, PHYS_BYTES, borrowed_setup,
+                               borrowed_release, &b, points));
+    CHECK(points[FX_INJ_UNMAP] == 2); /* one call per mapped run */
+}
+
 int main(void)
 {
     RUN(test_window_at_top);
@@ -423,5 +518,7 @@ int main(void)
     RUN(test_pmm_high_unsorted_overlapping);
     RUN(test_set_partly_managed);
     RUN(test_pinned_records);
+    RUN(test_borrowed_frames);
+    RUN(test_borrowed_release_atomic);
     return check_exit();
 }
