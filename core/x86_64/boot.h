@@ -4,6 +4,13 @@
  * whose tracking already holds both.
  *
  * The caller reads CPUID (has_1g_pages) and writes CR3 itself.
+ *
+ * What is recorded: the direct-map runs and the image's segments, each as
+ * a pinned record. The Rust seed adds the whole top 512 GiB as one
+ * permanent interval; here only the segments are taken, and the rest of
+ * the top 512 GiB is free for kernel allocations like any other free part
+ * of the window (issue 11: "kernel allocations may land anywhere that is
+ * free"). A kernel that wants it closed claims it (vmm_claim) and pins it.
  */
 #ifndef CORE_X86_64_BOOT_H
 #define CORE_X86_64_BOOT_H
