@@ -115,6 +115,8 @@ static uint64_t work_budget; /* VMM_WORK_BUDGET (VMM_FUZZ_WORK=N to measure anot
 #define MAP_PHYS_MASK 0x3u
 #define MAP_PHYS_POOL 0x0u     /* else device memory; 2: one frame off */
 #define MAP_PHYS_ODD 0x2u
+#define MAP_PHYS_SHARED 0x8u   /* pool mode, a borrowed reservation: a frame
+                                  another borrowed page maps (shared memory) */
 #define FAIL_WHICH_FRAMES 0x1u
 #define SIZE_STRADDLE 0x8000u  /* config: small window across its base */
 #define ARENA_BYTES (8u << 20) /* record blocks: 256 ops x the largest, with room */
@@ -169,7 +171,9 @@ typedef struct vmm_state {
     size_t borrowed_frames;   /* pool frames the harness lent to
                                  VMM_RESERVE_BORROWED reservations: still
                                  the harness's, freed by it after the
-                                 release                              */
+                                 last release that maps them          */
+    uint8_t *lent;            /* per pool frame: borrowed pages mapping it */
+    size_t lent_hi;           /* lent[] is 0 from here on             */
     uint8_t *owned;           /* per pool frame: owned by a record    */
     size_t owned_hi;          /* owned[] is 0 from here on            */
     size_t leaves_seen;
@@ -463,26 +467,35 @@ FUZZ_NO_ASAN static void own_frames(vmm_state_t *s, uint64_t phys, uint64_t coun
     s->owned_frames = own ? s->owned_frames + n : s->owned_frames - n;
 }
 
-/* Counts the pool frames of [phys, phys + count frames) as lent to a
- * borrowed reservation (lend), or gives them back to the pool (the
- * reservation is gone: they were the harness's all along). Returns how
- * many pool frames that was. */
-static size_t borrowed_pool_frames(vmm_state_t *s, uint64_t phys, uint64_t count, bool lend)
+/* Counts the pool frames of [phys, phys + count frames) as lent once more
+ * to a borrowed reservation's page (lend), or once less: a frame no
+ * borrowed page maps any more goes back to the pool (it was the harness's
+ * all along; the core must have freed none of it). */
+static void borrowed_pool_frames(vmm_state_t *s, uint64_t phys, uint64_t count, bool lend)
 {
     uint64_t base = s->pool.base, pool_end = base + (uint64_t)s->pool.nframes * VMM_PAGE_SIZE;
     uint64_t end = phys + count * VMM_PAGE_SIZE; /* a mapped page: no wrap */
     uint64_t lo = phys > base ? phys : base, hi = end < pool_end ? end : pool_end;
+    size_t first = lo < hi ? (size_t)PAGES(lo - base) : 0;
     size_t n = lo < hi ? (size_t)PAGES(hi - lo) : 0;
-    if (lend) {
-        s->borrowed_frames += n;
-    } else if (n != 0) {
-        vmm_frames_t f = frame_pool_frames(&s->pool);
-        FUZZ_CHECK(f.free(f.ctx, lo, n) == VMM_OK, "vmm-borrowed-frames",
-                   "the pool frames 0x%llx (%zu) lent to a borrowed reservation are not in "
-                   "use after its release", (unsigned long long)lo, n);
-        s->borrowed_frames -= n;
+    vmm_frames_t f = frame_pool_frames(&s->pool);
+    if (lend && first + n > s->lent_hi)
+        s->lent_hi = first + n;
+    for (size_t i = first; i < first + n; i++) {
+        if (lend) {
+            FUZZ_CHECK(s->lent[i] < UINT8_MAX, "vmm-model-full", "a frame lent 255 times");
+            s->borrowed_frames += s->lent[i]++ == 0;
+            continue;
+        }
+        FUZZ_CHECK(s->lent[i] != 0, "vmm-borrowed-frames", "frame 0x%llx was not lent",
+                   (unsigned long long)(base + i * VMM_PAGE_SIZE));
+        if (--s->lent[i] != 0)
+            continue;
+        FUZZ_CHECK(f.free(f.ctx, base + i * VMM_PAGE_SIZE, 1) == VMM_OK, "vmm-borrowed-frames",
+                   "frame 0x%llx, lent to borrowed reservations, is not in use after their "
+                   "release", (unsigned long long)(base + i * VMM_PAGE_SIZE));
+        s->borrowed_frames--;
     }
-    return n;
 }
 
 /* Returns true when model record r is a borrowed reservation. */
@@ -566,6 +579,8 @@ static void model_clear(vmm_state_t *s)
     s->owned_hi = 0;
     s->owned_frames = 0;
     s->borrowed_frames = 0;
+    memset(s->lent, 0, s->lent_hi);
+    s->lent_hi = 0;
     s->nrecs = 0;
     s->frame_blocks = 0;
     s->used_pages = 0;
@@ -1571,6 +1586,35 @@ static void op_claim(vmm_state_t *s, fuzz_data_t *fd)
     op_end(s, done);
 }
 
+/* Finds a page of page_size that a borrowed reservation maps to pool
+ * frames, the pick-th such (mod their number) in model order; stores its
+ * frame in *phys. False when there is none. */
+static bool lent_frame(vmm_state_t *s, uint64_t page_size, uint64_t pick, uint64_t *phys)
+{
+    uint64_t base = s->pool.base, pool_end = base + (uint64_t)s->pool.nframes * VMM_PAGE_SIZE;
+    size_t n = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        size_t seen = 0;
+        for (size_t i = 0; i < s->nrecs; i++) {
+            const model_record_t *m = &s->recs[i];
+            for (uint32_t k = 0; model_borrowed(m) && m->page_size == page_size &&
+                                 k < m->nframes; k++) {
+                uint64_t f = m->frames[k];
+                if (f == VMM_NO_FRAME || f < base || f >= pool_end)
+                    continue;
+                if (pass == 1 && seen == pick % n) {
+                    *phys = f;
+                    return true;
+                }
+                seen++;
+            }
+        }
+        if ((n = seen) == 0)
+            return false;
+    }
+    return false;
+}
+
 /* vmm_map_page: reservation from the model (or a bogus address), page of
  * it, frames handed over (pool frames taken by the harness, or device
  * memory outside the pool). */
@@ -1593,7 +1637,9 @@ static void op_map_page(vmm_state_t *s, fuzz_data_t *fd)
     /* the frames to hand over */
     uint64_t phys = UNMANAGED_BASE + pframe * size;
     bool taken = false;
-    if ((pmode & MAP_PHYS_MASK) == MAP_PHYS_POOL && size != VMM_SIZE_1G)
+    bool shared = (pmode & MAP_PHYS_MASK) == MAP_PHYS_POOL && (pmode & MAP_PHYS_SHARED) &&
+                  r && model_borrowed(r) && lent_frame(s, size, pframe, &phys);
+    if ((pmode & MAP_PHYS_MASK) == MAP_PHYS_POOL && size != VMM_SIZE_1G && !shared)
         taken = frame_pool_take(&s->pool, (size_t)PAGES(size), (size_t)PAGES(size), &phys);
     if ((pmode & MAP_PHYS_MASK) == MAP_PHYS_ODD)
         phys += VMM_PAGE_SIZE;                             /* misaligned phys */
@@ -2116,7 +2162,7 @@ static bool setup(void *state, fuzz_data_t *fd)
 static void *create(void)
 {
     vmm_state_t *s = calloc(1, sizeof *s);
-    if (!s || !(s->owned = calloc(POOL_FRAMES, 1)))
+    if (!s || !(s->owned = calloc(POOL_FRAMES, 1)) || !(s->lent = calloc(POOL_FRAMES, 1)))
         abort();
     const char *paranoid = getenv("VMM_FUZZ_PARANOID");
     s->paranoid = paranoid && strcmp(paranoid, "1") == 0;

@@ -577,6 +577,23 @@ static void gen_vmm(void)
     OP(&p, "vmm", VMM_OP_CHECK_ALL);
     save("vmm", "noncanonical", &p);
 
+    /* borrowed reservations (flags byte bit 1): one pool frame mapped by
+     * two of them (pmode 0x8: a frame a borrowed page maps), each release
+     * frees none; LAZY with BORROWED is refused */
+    vm_config(&p, 3 + (1u << 3), 200, 0, 0, 1);
+    vm_reserve(&p, 2, 0, KW, 2);
+    vm_reserve(&p, 1, 0, KW, 2);
+    vm_reserve(&p, 1, 0, KW, 3);
+    vm_map_page(&p, 0, 0, 0, 0, KW);
+    vm_map_page(&p, 1, 0, 0x8, 0, KW);
+    vm_map_page(&p, 0, 1, 0x8, 0, KW);
+    OP(&p, "vmm", VMM_OP_CHECK_ALL);
+    vm_rec(&p, VMM_OP_RELEASE_RECORD, 0);
+    OP(&p, "vmm", VMM_OP_CHECK_ALL);
+    vm_rec(&p, VMM_OP_RELEASE_RECORD, 0);
+    OP(&p, "vmm", VMM_OP_CHECK_ALL);
+    save("vmm", "borrowed", &p);
+
     /* the top of the address space */
     vm_config(&p, 5 + (2u << 3), 4095, 0, 0, 0);
     vm_alloc(&p, 8, KW);
