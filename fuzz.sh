@@ -18,7 +18,8 @@ The two main commands:
   ./fuzz.sh [fuzz] [OPTIONS]   build, then fuzz every target (live table, summary,
                                new coverage merged into corpus/, crashes saved
                                and deduplicated under out/fuzz/crashes/)
-  ./fuzz.sh test               build and run every test (ctest, preset asan-ubsan)
+  ./fuzz.sh test               build and run every test (ctest; preset VMM_PRESET, default
+                               asan-ubsan)
 
 Fuzzing options:
   --time S          wall-clock seconds for loading, fuzzing and merging (default 240;
@@ -32,6 +33,8 @@ Fuzzing options:
   --corpus DIR      corpus to load and merge into (default corpus/)
   --out DIR         results (default out/fuzz/)
   --prebuilt DIR    use the binaries of an existing build dir, build nothing
+Environment: VMM_FUZZ_TARGETS (default --targets), VMM_FUZZ_CC (the clang that builds the
+  targets, default clang-14), VMM_PRESET (build / test preset).
 
 Other commands:
   repro FILE|DIR [TARGET]   replay a crash (any file, anywhere) under ASan+UBSan: finds
@@ -40,7 +43,9 @@ Other commands:
   minimize                  shrink corpus/<target> to the inputs that add coverage
   gen                       rewrite the generated seeds and dictionaries
   bench [--quick]           performance figures (bench/README.md)
-  prove [--ratchet]         Frama-C/WP proofs of core/bitmap.c and core/hbitmap.c
+  prove [--ratchet] [OUTDIR]
+                            Frama-C/WP proofs of core/bitmap.c and core/hbitmap.c (logs and
+                            tables in OUTDIR, default build/proofs-wp)
   boot [boot.sh options]    boot the kernel in QEMU and watch (kernel/boot.sh --help)
   mutate [--sample N --seed S --time T --jobs J]
                             mutation score of the harness (harness/mutate/mutate.sh --help;

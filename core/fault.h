@@ -21,7 +21,8 @@
  * demand page one frame allocation, one zeroing and one map; the first
  * page faulted in a chunk of 256 pages of a reservation also takes that
  * chunk of the reservation's store from the allocator (2304 bytes) and the
- * missing nodes above it (at most 3 of at most 4 KiB), whatever the
+ * missing nodes above it (at most 3 of at most 4 KiB up to 2^35 pages,
+ * every x86_64 window; 5 for the largest reservation), whatever the
  * reservation's size (vmm.h: VMM_FAULT_OUT_OF_MEMORY with
  * VMM_ERR_OUT_OF_MEMORY when the allocator has none, nothing taken).
  */

@@ -8,7 +8,8 @@
  * Codes are append-only: their numeric values appear in fuzz corpora and logs.
  *
  * The NULL rule, the same for every public function of core/ (tests/
- * test_null.c checks each pointer parameter of each one): a NULL pointer
+ * test_null.c checks each pointer parameter of each one; bitmap.h's are in
+ * test_bitmap.c, vmm_btree.h's in test_vmm_btree.c): a NULL pointer
  * argument (object, out-pointer, configuration) makes a function returning
  * vmm_status_t return VMM_ERR_INVALID_ARGUMENT and change nothing; a query
  * returning bool / size_t / a pointer / attributes returns false / 0 / NULL

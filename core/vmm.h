@@ -278,12 +278,13 @@ vmm_status_t vmm_claim(vmm_t *vmm, uint64_t virt, size_t count,
 
 /* Maps the page at virt of the reservation starting at reservation to the
  * frame(s) at phys (page_size bytes, which become the VMM's, or stay the
- * caller's in a VMM_RESERVE_BORROWED reservation). Errors:
+ * caller's in a VMM_RESERVE_BORROWED reservation). Errors, the first that
+ * applies in this order: VMM_ERR_INVALID_ARGUMENT (attrs; vmm NULL),
  * VMM_ERR_NOT_ALLOCATED / VMM_ERR_NOT_START / VMM_ERR_NOT_RESERVATION (bad
  * reservation), VMM_ERR_NOT_IN_RESERVATION (virt outside it),
- * VMM_ERR_MISALIGNED, VMM_ERR_ALREADY_MAPPED, VMM_ERR_FRAME_NOT_USED (a
- * managed frame of phys is free: the caller never allocated it; checked when
- * the frame source has in_use), VMM_ERR_INVALID_ARGUMENT (attrs),
+ * VMM_ERR_MISALIGNED (virt or phys), VMM_ERR_ALREADY_MAPPED,
+ * VMM_ERR_FRAME_NOT_USED (a managed frame of phys is free: the caller never
+ * allocated it; checked when the frame source has in_use), then
  * VMM_ERR_OUT_OF_MEMORY (the first mapped page of a chunk of the
  * reservation's store: the chunk and its path, vmm_record_t), or the
  * mapper's error. */
@@ -320,7 +321,8 @@ size_t vmm_record_count(const vmm_t *vmm);
 /* [added] Returns the frame page k of rec is mapped to (the first frame of
  * a page_size page), or VMM_NO_FRAME: an unmapped page, a reservation that
  * maps nothing (no store), a SET record, k >= nframes, rec NULL.
- * O(1) for ALLOC, O(store height) (at most 4 steps) for a reservation. */
+ * O(1) for ALLOC, O(store height) for a reservation (at most 4 steps up to
+ * 2^35 pages, every x86_64 window; 6 for the largest, 2^52 - 1 pages). */
 uint64_t vmm_record_frame(const vmm_record_t *rec, size_t k);
 
 /* [added] Returns the lowest page j >= k of rec that is mapped (its frame is

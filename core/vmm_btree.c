@@ -17,6 +17,8 @@ typedef vmm_bpath_t path_t;
 /* Makes tree empty. */
 void vmm_btree_init(vmm_btree_t *tree)
 {
+    if (tree == 0)
+        return;
     tree->root = 0;
     tree->count = 0;
     tree->nodes = 0;
@@ -69,9 +71,11 @@ static unsigned child_of(const vmm_bnode_t *b, uint64_t key)
 /* Descends to where key is or would be; see vmm_btree.h. */
 void vmm_btree_seek(const vmm_btree_t *tree, uint64_t key, path_t *p)
 {
-    vmm_bnode_t *b = tree->root;
+    if (p == 0)
+        return;
     p->leaf = 0;
     p->pos = 0;
+    vmm_bnode_t *b = tree != 0 ? tree->root : 0;
     if (b == 0)
         return;
     for (unsigned d = 0; !b->leaf; d++) {
@@ -89,6 +93,8 @@ void vmm_btree_seek(const vmm_btree_t *tree, uint64_t key, path_t *p)
  * vmm_btree.h. */
 void *vmm_btree_path_le(const path_t *p, uint64_t *found)
 {
+    if (p == 0)
+        return 0;
     const vmm_bnode_t *b = p->leaf;
     unsigned i = p->pos;
     if (b != 0 && i == 0) { /* every key of this leaf is above: the previous leaf's last */
@@ -155,6 +161,8 @@ static unsigned nodes_needed(const vmm_btree_t *tree, const path_t *p)
 /* Takes the nodes inserting at p needs; see vmm_btree.h. */
 vmm_status_t vmm_btree_prepare_at(vmm_btree_t *tree, const vmm_allocator_t *a, const path_t *p)
 {
+    if (tree == 0 || a == 0 || a->alloc == 0 || a->free == 0 || p == 0)
+        return VMM_ERR_INVALID_ARGUMENT;
     unsigned need = nodes_needed(tree, p);
     while (tree->nspare < need) {
         vmm_bnode_t *b = a->alloc(a->ctx, sizeof *b, _Alignof(vmm_bnode_t));
@@ -170,6 +178,8 @@ vmm_status_t vmm_btree_prepare_at(vmm_btree_t *tree, const vmm_allocator_t *a, c
 /* Takes the nodes inserting key needs; see vmm_btree.h. */
 vmm_status_t vmm_btree_prepare(vmm_btree_t *tree, const vmm_allocator_t *a, uint64_t key)
 {
+    if (tree == 0)
+        return VMM_ERR_INVALID_ARGUMENT;
     path_t p;
     vmm_btree_seek(tree, key, &p);
     return vmm_btree_prepare_at(tree, a, &p);
@@ -179,6 +189,8 @@ vmm_status_t vmm_btree_prepare(vmm_btree_t *tree, const vmm_allocator_t *a, uint
  * the tree byte for byte as it was). */
 void vmm_btree_unprepare(vmm_btree_t *tree, const vmm_allocator_t *a)
 {
+    if (tree == 0 || a == 0 || a->free == 0)
+        return;
     while (tree->nspare != 0) {
         vmm_bnode_t *b = tree->spare[--tree->nspare];
         tree->spare[tree->nspare] = 0;
@@ -221,7 +233,8 @@ static void split(vmm_bnode_t *b, vmm_bnode_t *r)
 /* Inserts key -> value at p after prepare; see vmm_btree.h. */
 void vmm_btree_insert_at(vmm_btree_t *tree, const path_t *p, uint64_t key, void *value)
 {
-    VMM_ASSERT(value != 0);
+    if (tree == 0 || p == 0 || value == 0)
+        return;
     vmm_bnode_t *b = p->leaf;
     unsigned i = p->pos, d = tree->height - 1u;
     if (b == 0) { /* an empty tree: the root leaf */
@@ -261,6 +274,8 @@ void vmm_btree_insert_at(vmm_btree_t *tree, const path_t *p, uint64_t key, void 
 /* Inserts key -> value after prepare; see vmm_btree.h. */
 void vmm_btree_insert(vmm_btree_t *tree, uint64_t key, void *value)
 {
+    if (tree == 0 || value == 0)
+        return;
     path_t p;
     vmm_btree_seek(tree, key, &p);
     vmm_btree_insert_at(tree, &p, key, value);
@@ -313,6 +328,8 @@ static void merge(vmm_btree_t *tree, const vmm_allocator_t *a, vmm_bnode_t *pare
 /* Removes the key p was sought for; see vmm_btree.h. */
 void vmm_btree_remove_at(vmm_btree_t *tree, const vmm_allocator_t *a, const path_t *p)
 {
+    if (tree == 0 || a == 0 || a->free == 0 || p == 0)
+        return;
     vmm_bnode_t *b = p->leaf;
     unsigned i = p->pos, d = tree->height - 1u;
     VMM_ASSERT(b != 0 && i != 0); /* the key is in the tree */
@@ -348,6 +365,8 @@ void vmm_btree_remove_at(vmm_btree_t *tree, const vmm_allocator_t *a, const path
 /* Removes key; see vmm_btree.h. */
 void vmm_btree_remove(vmm_btree_t *tree, const vmm_allocator_t *a, uint64_t key)
 {
+    if (tree == 0 || a == 0 || a->free == 0)
+        return;
     path_t p;
     vmm_btree_seek(tree, key, &p);
     VMM_ASSERT(p.leaf != 0 && p.pos != 0 && p.leaf->key[p.pos - 1u] == key); /* in the tree */

@@ -1047,7 +1047,10 @@ cmd_gen() {
   echo "seeds and dictionaries written to $CORPUS"
 }
 
-[[ -n $PREBUILT ]] && { PREBUILT=$(abs "$PREBUILT"); LF=$PREBUILT; }
+if [[ -n $PREBUILT ]]; then  # VMM_FUZZ_PREBUILT: the same check as --prebuilt
+  PREBUILT=$(abs "$PREBUILT"); LF=$PREBUILT
+  [[ -f $PREBUILT/fuzz-targets.txt ]] || die "VMM_FUZZ_PREBUILT=$PREBUILT: no fuzz-targets.txt there (configure that build first)"
+fi
 cmd=${1:-fuzz}
 [[ $# -gt 0 ]] && shift
 case $cmd in

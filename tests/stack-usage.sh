@@ -17,6 +17,7 @@
 set -euo pipefail
 cc=${1:?usage: stack-usage.sh CC ROOT [BUDGET]}
 root=${2:?usage: stack-usage.sh CC ROOT [BUDGET]}
+root=$(cd "$root" && pwd) || exit 2 # absolute: the compiles run in a scratch dir
 budget=${3:-5120}
 command -v "$cc" >/dev/null || { echo "SKIP: $cc not installed"; exit 77; }
 out=$(mktemp -d)

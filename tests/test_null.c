@@ -134,6 +134,10 @@ static void test_vmm_null(void)
     CHECK_ERR(vmm_release(NULL, 0x40000000), INV);
     CHECK(vmm_find_record(NULL, 0x40000000) == NULL);
     CHECK(vmm_record_page_attrs(NULL, 0) == 0);
+    size_t blocks = 7;
+    CHECK(vmm_record_frame(NULL, 0) == VMM_NO_FRAME && vmm_record_next_mapped(NULL, 0) == 0);
+    CHECK(vmm_record_store_bytes(NULL, &blocks) == 0 && blocks == 0);
+    CHECK(vmm_record_store_bytes(NULL, NULL) == 0);
     vmm_fault_result_t res;
     vmm_access_t acc = {0};
     /* a fault the VMM cannot decide: fatal, nothing changed */

@@ -289,10 +289,54 @@ static void test_check_rejects(void)
     CHECK(fa.live == 0);
 }
 
+/* status.h's NULL rule: prepare answers VMM_ERR_INVALID_ARGUMENT, lookups
+ * NULL, void functions do nothing; the tree is unchanged. */
+static void test_null_rule(void)
+{
+    fail_alloc_t fa;
+    fail_alloc_init(&fa);
+    vmm_allocator_t a = fail_alloc_iface(&fa), no_free = a;
+    no_free.free = NULL;
+    vmm_btree_t t;
+    vmm_bpath_t p;
+    int v = 1;
+    vmm_btree_init(NULL);
+    vmm_btree_init(&t);
+    CHECK_OK(vmm_btree_prepare(&t, &a, 5));
+    vmm_btree_insert(&t, 5, &v);
+    CHECK_ERR(vmm_btree_prepare(NULL, &a, 6), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(vmm_btree_prepare(&t, NULL, 6), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(vmm_btree_prepare(&t, &no_free, 6), VMM_ERR_INVALID_ARGUMENT);
+    vmm_btree_seek(&t, 5, &p);
+    CHECK_ERR(vmm_btree_prepare_at(&t, &a, NULL), VMM_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(vmm_btree_prepare_at(NULL, &a, &p), VMM_ERR_INVALID_ARGUMENT);
+    vmm_btree_seek(&t, 5, NULL);
+    vmm_btree_seek(NULL, 5, &p);
+    CHECK(p.leaf == NULL && vmm_btree_path_le(&p, NULL) == NULL);
+    CHECK(vmm_btree_path_le(NULL, NULL) == NULL);
+    CHECK(vmm_btree_find_le(NULL, 5, NULL) == NULL && vmm_btree_next(NULL, 0, true) == NULL);
+    vmm_btree_insert(NULL, 7, &v);
+    vmm_btree_insert(&t, 7, NULL);
+    vmm_btree_insert_at(NULL, &p, 7, &v);
+    vmm_btree_insert_at(&t, NULL, 7, &v);
+    vmm_btree_remove(NULL, &a, 5);
+    vmm_btree_remove(&t, NULL, 5);
+    vmm_btree_seek(&t, 5, &p);
+    vmm_btree_remove_at(&t, NULL, &p);
+    vmm_btree_remove_at(&t, &a, NULL);
+    vmm_btree_unprepare(NULL, &a);
+    vmm_btree_unprepare(&t, NULL);
+    CHECK(!vmm_btree_check(NULL));
+    CHECK(vmm_btree_check(&t) && t.count == 1 && vmm_btree_find_le(&t, 9, NULL) == &v);
+    vmm_btree_remove(&t, &a, 5);
+    CHECK(vmm_btree_check(&t) && t.count == 0 && fa.live == 0);
+}
+
 int main(void)
 {
     RUN(test_random_against_model);
     RUN(test_prepare_fails_cleanly);
     RUN(test_check_rejects);
+    RUN(test_null_rule);
     return check_exit();
 }

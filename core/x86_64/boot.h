@@ -79,9 +79,10 @@ typedef struct x86_boot_result {
  * map without storage (1000 entries: about 50 ms; 8000: about 3 s).
  * Errors (nothing kept, every frame returned): VMM_ERR_INVALID_ARGUMENT
  * (also a kernel segment with unknown attribute bits, or writable and
- * executable at once),
- * VMM_ERR_MISALIGNED, VMM_ERR_OUT_OF_FRAMES, VMM_ERR_OUT_OF_MEMORY, and the
- * errors of vmm_init / x86_map. */
+ * executable at once), VMM_ERR_NON_CANONICAL (the VMM window, checked
+ * first), VMM_ERR_MISALIGNED, VMM_ERR_OVERFLOW (a memory-map entry or a
+ * kernel segment whose end wraps), VMM_ERR_OUT_OF_FRAMES,
+ * VMM_ERR_OUT_OF_MEMORY, and the errors of vmm_init / x86_map. */
 vmm_status_t x86_boot_init(const x86_boot_config_t *cfg,
                            const vmm_frames_t *frames, x86_paging_t *pt,
                            vmm_t *vmm, x86_boot_result_t *result);

@@ -151,7 +151,9 @@ static void table_release(x86_paging_t *pt, uint64_t phys)
 }
 
 /* Returns VMM_OK when [virt, virt + len) is a valid request range for pages
- * of page_size, else the error paging.h lists (checked in that order). */
+ * of page_size, else the first of paging.h's errors for it (in its order:
+ * INVALID_ARGUMENT, MISALIGNED, then x86_range_mappable's OVERFLOW and
+ * NON_CANONICAL). */
 static vmm_status_t check_virt_range(uint64_t virt, uint64_t len,
                                      uint64_t page_size)
 {

@@ -141,9 +141,11 @@ x86_table_release_t x86_table_queue_release(x86_table_queue_t *q);
 size_t x86_table_queue_flush(x86_table_queue_t *q);
 
 /* Maps [virt, virt + len) to [phys, phys + len) with page_size pages.
- * Errors: VMM_ERR_INVALID_ARGUMENT (page_size, len == 0, attrs),
- * VMM_ERR_MISALIGNED, VMM_ERR_NON_CANONICAL, VMM_ERR_OVERFLOW,
- * VMM_ERR_INVALID_PHYS (beyond 52 bits), VMM_ERR_ALREADY_MAPPED,
+ * Errors, argument checks in this order: VMM_ERR_INVALID_ARGUMENT (pt,
+ * attrs, page_size, len == 0), VMM_ERR_MISALIGNED (virt or len),
+ * VMM_ERR_OVERFLOW (virt + len wraps), VMM_ERR_NON_CANONICAL,
+ * VMM_ERR_MISALIGNED (phys), VMM_ERR_INVALID_PHYS (beyond 52 bits); then
+ * VMM_ERR_ALREADY_MAPPED,
  * VMM_ERR_LARGE_PAGE_CONFLICT (a larger page covers it, or a smaller
  * mapping lies under a requested large page), VMM_ERR_OUT_OF_FRAMES,
  * VMM_ERR_OUT_OF_BOUNDS (the kernel half of tables that borrow it). */
@@ -152,8 +154,9 @@ vmm_status_t x86_map(x86_paging_t *pt, uint64_t virt, uint64_t phys,
 
 /* Unmaps [virt, virt + len), mapped with page_size pages; emptied tables go
  * to pt->release (the PML4, and a pinned kernel half's PDPTs, stay). The
- * caller then invalidates the TLB (see above). Errors:
- * VMM_ERR_INVALID_ARGUMENT, VMM_ERR_MISALIGNED, VMM_ERR_NON_CANONICAL,
+ * caller then invalidates the TLB (see above). Errors, in this order:
+ * VMM_ERR_INVALID_ARGUMENT (pt, page_size, len == 0), VMM_ERR_MISALIGNED,
+ * VMM_ERR_OVERFLOW (virt + len wraps), VMM_ERR_NON_CANONICAL, then
  * VMM_ERR_NOT_MAPPED (a page not mapped), VMM_ERR_LARGE_PAGE_CONFLICT (mapped
  * with another page size), VMM_ERR_OUT_OF_BOUNDS (a borrowed kernel half). */
 vmm_status_t x86_unmap(x86_paging_t *pt, uint64_t virt, uint64_t len,
