@@ -286,6 +286,39 @@ bool test_set_round_trip(void)
     return true;
 }
 
+/* One frame mapped by two borrowed reservations (VMM_RESERVE_BORROWED:
+ * shared memory): a write through one reads back through the other; each
+ * release unmaps its page and frees nothing, so the other still reads the
+ * frame; its owner frees it after the last release. */
+bool test_shared_frame_borrowed(void)
+{
+    uint64_t phys, a, b;
+    bool used = false;
+    EXPECT_ST(pmm_alloc(&kmm.pmm, &phys), VMM_OK);
+    mm_heap_refill();
+    size_t frames0 = free_frames();
+    EXPECT_ST(vmm_reserve(&kmm.vmm, 1, VMM_SIZE_4K, MM_KERNEL_RW,
+                          VMM_RESERVE_LAZY | VMM_RESERVE_BORROWED, &a),
+              VMM_ERR_INVALID_ARGUMENT);
+    EXPECT_ST(vmm_reserve(&kmm.vmm, 1, VMM_SIZE_4K, MM_KERNEL_RW, VMM_RESERVE_BORROWED, &a),
+              VMM_OK);
+    EXPECT_ST(vmm_reserve(&kmm.vmm, 1, VMM_SIZE_4K, MM_KERNEL_RW, VMM_RESERVE_BORROWED, &b),
+              VMM_OK);
+    EXPECT_ST(vmm_map_page(&kmm.vmm, a, a, phys, MM_KERNEL_RW), VMM_OK);
+    EXPECT_ST(vmm_map_page(&kmm.vmm, b, b, phys, MM_KERNEL_RW), VMM_OK);
+    *word_at(a) = PATTERN(a);
+    EXPECT(*word_at(b) == PATTERN(a));
+    EXPECT_ST(vmm_release(&kmm.vmm, a), VMM_OK);
+    EXPECT(faults_with(a, false, VMM_FAULT_NOT_PRESENT));
+    EXPECT_ST(pmm_is_used(&kmm.pmm, phys, &used), VMM_OK);
+    EXPECT(used && *word_at(b) == PATTERN(a));
+    EXPECT_ST(vmm_release(&kmm.vmm, b), VMM_OK);
+    EXPECT_ST(pmm_is_used(&kmm.pmm, phys, &used), VMM_OK);
+    EXPECT(used && free_frames() == frames0);
+    EXPECT_ST(pmm_free(&kmm.pmm, phys), VMM_OK);
+    return true;
+}
+
 /* Caller mistakes and failures part-way leave everything as it was. */
 bool test_errors_change_nothing(void)
 {
