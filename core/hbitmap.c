@@ -4560,16 +4560,8 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     /*@ assert rchild_n: pkeep_nsame{Pre, Here}(node); */
     /*@ ghost rchild_mid:; */
     bool changed = frame_close(hb, f, node, k, l - 1u, set);
-    /*@ assert rchild_k: hb->num_spare_nodes == \at(hb->num_spare_nodes, rchild_mid) &&
-               hb->num_spare_leaves == \at(hb->num_spare_leaves, rchild_mid) &&
-               hb->num_free == \at(hb->num_free, rchild_mid); */
-    /*@ assert rchild_h: RCHILD_HB_SAME(hb, rchild_mid); */
     /*@ assert rchild_v: (\forall hb_node_t *m; \valid{rchild_mid}(m) ==> \valid(m)) &&
                (\forall hb_leaf_t *lf; \valid{rchild_mid}(lf) ==> \valid(lf)); */
-    /*@ assert rchild_p1: pleaf_kept{rchild_mid, Here}(hb); */
-    /*@ assert rchild_p2: pleaf_pool_n(hb); */
-    /*@ assert rchild_p3: PW_POOL_L(hb); */
-    /*@ assert rchild_hp: pleaf_kept{Pre, Here}(hb) && RCHILD_HDR(hb, Pre); */
     /*@ assert rchild_o: \forall integer j; 0 <= j < 64 && j != k ==>
                node->child[j].node == \at(node->child[j].node, Pre) &&
                node->child[j].leaf == \at(node->child[j].leaf, Pre) &&
