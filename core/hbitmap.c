@@ -4551,8 +4551,26 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
 static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, size_t s,
                         size_t a, size_t b, bool set)
 {
-    hb_frame_t f = range_node(hb, node->child[k].node, l - 1u, s, a, b, set);
-    return frame_close(hb, f, node, k, l - 1u, set);
+    hb_node_t *c = node->child[k].node;
+    hb_frame_t f = range_node(hb, c, l - 1u, s, a, b, set);
+    /* rchild (round 27): the child's facts after its walk, node kept (it is
+     * apart from the child's subtree and from the spares), then one assert
+     * per field group after frame_close. */
+    /*@ assert rchild_c: f.node == c && PDESC_RUNS(c, l - 1) && PDESC_APART(c, hb); */
+    /*@ assert rchild_n: pkeep_nsame{Pre, Here}(node); */
+    /*@ ghost rchild_mid:; */
+    bool changed = frame_close(hb, f, node, k, l - 1u, set);
+    /*@ assert rchild_v: (\forall hb_node_t *m; \valid{rchild_mid}(m) ==> \valid(m)) &&
+               (\forall hb_leaf_t *lf; \valid{rchild_mid}(lf) ==> \valid(lf)); */
+    /*@ assert rchild_o: \forall integer j; 0 <= j < 64 && j != k ==>
+               node->child[j].node == \at(node->child[j].node, Pre) &&
+               node->child[j].leaf == \at(node->child[j].leaf, Pre) &&
+               (BIT(node->full, (uint8_t)j) <==> BIT(\at(node->full, Pre), (uint8_t)j)); */
+    /*@ assert rchild_fm: \forall hb_node_t *p; \separated(p, hb) && \separated(p, node) &&
+               hb_sep_node{Pre}(c, l - 1, p) ==> pkeep_nsame{rchild_mid, Here}(p); */
+    /*@ assert rchild_fl: \forall hb_leaf_t *lf; \separated(lf, hb) && \separated(lf, node) &&
+               hb_sep_leaf{Pre}(c, l - 1, lf) ==> pkeep_lsame{rchild_mid, Here}(lf); */
+    return changed;
 }
 
 /* The pointer slot k of node (level l): its leaf (l == 0) or its child. */
