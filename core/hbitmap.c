@@ -4641,16 +4641,24 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
               hb->num_spare_leaves == \old(hb->num_spare_leaves) && RREC_FREE(hb, a, b, set);
     ensures part: !(a == s && b - s >= hb_span(l)) ==> \result.k == f.k + 1 &&
               RREC_USED(hb, l, f.k0 == f.k1 && RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l))) &&
-              (f.k0 < f.k1 ==> RREC_FREE(hb, s + hb_span(l), b, set) && RREC_POOL(hb, l, 0));
+              (f.k0 < f.k1 ==> RREC_FREE(hb, s + hb_span(l), b, set) &&
+                 (b != f.base + 64 * hb_span(l) ==> RREC_POOL(hb, l, 0)));
     ensures grow: hb->nodes <= \old(hb->nodes) + RREC_NN(l, RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l))) &&
               hb->leaves <= \old(hb->leaves) + RREC_NL(RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l)));
 */
 static inline hb_frame_t range_head(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t s, size_t a,
                                     size_t b, bool set)
 {
+    /*@ ghost lemma_rnode_slots(f.base, a, b, f.k0, f.k1, l); */
+    /*@ ghost lemma_rnode_align(f.base, f.k0, l); */
     if (a == s && b - s >= SPAN(l))
         return f;
-    f.dirty |= range_part(hb, f.node, f.k, l, s, a, MIN(b, s + SPAN(l)), set);
+    /* MIN(b, s + SPAN(l)), without s + SPAN(l) when b is the smaller
+     * (rnode: no overflow for a slot at the top of the address space). */
+    size_t e = b - s <= SPAN(l) ? b : s + SPAN(l);
+    /*@ assert rnode_two: RREC_TWO(a, e, s, s + hb_span(l)) ==>
+               RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l)) && f.k0 == f.k1; */
+    f.dirty |= range_part(hb, f.node, f.k, l, s, a, e, set);
     f.k++;
     return f;
 }
@@ -4672,9 +4680,27 @@ static inline hb_frame_t range_head(hbitmap_t *hb, hb_frame_t f, unsigned l, siz
 static inline hb_frame_t range_mid(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t b, bool set)
     /*@ ghost (size_t a) */
 {
-    if (f.k > f.k1 || b - (f.base + span_mul(f.k, l)) < SPAN(l))
+    /*@ ghost lemma_rnode_slots(f.base, a, b, f.k0, f.k1, l); */
+    if (f.k > f.k1)
         return f;
-    return range_fill_step(hb, f, l, b, set);
+    /*@ ghost lemma_pstep_mul(f.k, l); */
+    /*@ ghost lemma_pstep_step(f.k, l); */
+    /*@ ghost lemma_pstep_sum(f.k, f.k1 - f.k, l); */
+    /*@ assert rnode_k: f.base + hb_slots_span(f.k, l) < b; */
+    if (b - (f.base + span_mul(f.k, l)) < SPAN(l))
+        return f;
+    /*@ ghost lemma_hb_lw_from_le(f.node, l, f.k); */
+    hb_frame_t r = range_fill_step(hb, f, l, b, set);
+    /*@ assert rnode_mh1: hb->num_spare_nodes == \at(hb->num_spare_nodes, Pre) &&
+               hb->num_spare_leaves == \at(hb->num_spare_leaves, Pre); */
+    /*@ assert rnode_mh2: hb->height == \at(hb->height, Pre) && hb->num_entries == \at(hb->num_entries, Pre); */
+    /*@ assert rnode_mh3: hb->allocator.free == \at(hb->allocator.free, Pre) &&
+               hb->allocator.alloc == \at(hb->allocator.alloc, Pre); */
+    /*@ assert rnode_mn: \forall integer j; 0 <= j < HBITMAP_SPARE_NODES ==>
+               hb->spare_node[j] == \at(hb->spare_node[j], Pre); */
+    /*@ assert rnode_ml: \forall integer j; 0 <= j < HBITMAP_SPARE_LEAVES ==>
+               hb->spare_leaf[j] == \at(hb->spare_leaf[j], Pre); */
+    return r;
 }
 
 /* The tail: slot f.k1 when [a, b) covers it in part and the head did not
@@ -4692,6 +4718,9 @@ static inline hb_frame_t range_mid(hbitmap_t *hb, hb_frame_t f, unsigned l, size
 static inline hb_frame_t range_tail(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t b, bool set)
     /*@ ghost (size_t a) */
 {
+    /*@ ghost lemma_rnode_slots(f.base, a, b, f.k0, f.k1, l); */
+    /*@ ghost lemma_rnode_sep_at(f.node, f.k1, l); */
+    /*@ ghost lemma_rnode_align(f.base, f.k1, l); */
     if (f.k > f.k1)
         return f;
     size_t s1 = f.base + span_mul(f.k1, l);
