@@ -4562,7 +4562,7 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     decreases 8 * l + 3;
     RREC_PART_ENSURES(hb, node, k, l, a, b, set)
     ensures used: RREC_BELOW_USED(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
-    ensures grow: RREC_BELOW_GROW(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
+    ensures grow: RPART_BELOW_GROW(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
 */
 static inline bool range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, size_t s,
                                size_t a, size_t b, bool set)
@@ -4582,7 +4582,7 @@ static inline bool range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, unsig
     decreases 8 * l + 4;
     RREC_PART_ENSURES(hb, node, k, l, a, b, set)
     ensures used: RREC_BELOW_USED(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
-    ensures grow: RREC_BELOW_GROW(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
+    ensures grow: RPART_BELOW_GROW(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
 */
 static inline bool range_go(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, size_t s,
                             size_t a, size_t b, bool set, bool go)
