@@ -4444,64 +4444,6 @@ static inline hb_frame_t range_fill_step(hbitmap_t *hb, hb_frame_t f, unsigned l
     return f;
 }
 
-/* range_apply's step into slot k of node (level l), which the range covers
- * in part: false when the slot is uniform in state set already (nothing to
- * do in it), else a uniform slot is split (from the pool) and true (the
- * slot points to a node or leaf). slot_enter's code, with the slot's own
- * facts as its requires (range_apply's walk does not carry slot_enter's
- * whole-node tree requires). */
-/*@ requires \valid(hb) && \valid(node) && l < HBITMAP_MAX_HEIGHT && k < 64;
-    requires SE_APART(hb, node);
-    requires pool: SE_POOL(hb, node, k, l, set);
-    assigns hb->nodes, hb->leaves, hb->num_spare_nodes, hb->num_spare_leaves,
-            hb->spare_node[0 .. hb->num_spare_nodes - 1],
-            hb->spare_leaf[0 .. hb->num_spare_leaves - 1],
-            *hb->spare_node[0 .. hb->num_spare_nodes - 1],
-            *hb->spare_leaf[0 .. hb->num_spare_leaves - 1], node->child[k], node->full;
-    ensures \result == 0 <==> \old(node->child[k].node) == \null &&
-              (BIT(\old(node->full), k) <==> set != 0);
-    ensures \result != 0 ==> node->child[k].node != \null;
-    ensures \result == 0 ==> hb->nodes == \old(hb->nodes) && hb->leaves == \old(hb->leaves) &&
-              hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
-              hb->num_spare_leaves == \old(hb->num_spare_leaves);
-    ensures pool: hb->num_spare_nodes <= \old(hb->num_spare_nodes) &&
-              hb->num_spare_leaves <= \old(hb->num_spare_leaves);
-    ensures runs: \old(HB_SLOTS_RUNS_OK(node, hb_span(l))) ==> HB_SLOTS_RUNS_OK(node, hb_span(l));
-    ensures groups: \old(HB_GROUPS_RUNS_OK(node, hb_span(l))) ==> HB_GROUPS_RUNS_OK(node, hb_span(l));
-    ensures hdr: \separated(node, &hb->height, &hb->num_entries, &hb->num_free, &hb->allocator) ==>
-              hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries) &&
-              hb->num_free == \old(hb->num_free) && HB_ALLOCATOR(hb) == \old(HB_ALLOCATOR(hb));
-    ensures leaf: \old(node->child[k].node) == \null && \result != 0 && l == 0 ==>
-              \valid(node->child[k].leaf) && \separated(node->child[k].leaf, hb) &&
-              \separated(node->child[k].leaf, node) && hb->leaves > 0 &&
-              (\forall integer g; 0 <= g < 8 ==> node->child[k].leaf->gpre[g] <= 512 &&
-                 node->child[k].leaf->gsuf[g] <= 512 && node->child[k].leaf->gmax[g] <= 512);
-    ensures ptr: \old(node->child[k].node) != \null ==>
-              node->child[k].node == \old(node->child[k].node) &&
-              node->child[k].leaf == \old(node->child[k].leaf) && hb->leaves == \old(hb->leaves);
-    // papart: when it skips the slot or the slot was a pointer, nothing was
-    // written (the assigns name the spares' contents; the walk's pending
-    // subtrees need the frame).
-    ensures papart_none: \result == 0 || \old(node->child[k].node) != \null ==>
-              pkeep_unch{Pre,Here}(hb, node, node) && node->full == \old(node->full) &&
-              hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
-              hb->num_spare_leaves == \old(hb->num_spare_leaves) &&
-              (\forall integer s; 0 <= s < HBITMAP_SPARE_NODES ==>
-                 hb->spare_node[s] == \old(hb->spare_node[s])) &&
-              (\forall integer s; 0 <= s < HBITMAP_SPARE_LEAVES ==>
-                 hb->spare_leaf[s] == \old(hb->spare_leaf[s]));
-*/
-static inline bool range_slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
-                                    bool set)
-{
-    if (node->child[k].node == 0) {
-        if (slot_is(node, k, set))
-            return false;
-        slot_split(hb, node, k, l);
-    }
-    return true;
-}
-
 /* rwalk (round 25): range_apply's leaf path as one call: leaf_slot_apply on
  * pointer slot k of node (level 0), entries [a, b) of its leaf; returns
  * whether slot k's summary changed. (The frame is not passed by value
@@ -4528,7 +4470,7 @@ static inline bool range_leaf_step(hbitmap_t *hb, hb_node_t *node, unsigned k, s
  * a head slot k0 covered in part (range_head -> range_part), the slots
  * covered whole after it (range_mid -> range_fill_step), a tail slot k1
  * covered in part (range_tail -> range_part). A slot covered in part is
- * split when uniform with the other state (range_slot_enter) and entered:
+ * split when uniform with the other state (slot_enter) and entered:
  * its leaf (range_leaf_step) or its child node (range_child: range_node one
  * level down, then frame_close stores the child's runs as the slot's
  * summary). The writes and their order are those of the frame-stack walk
@@ -4580,7 +4522,7 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     decreases 8 * l + 3;
     RREC_PART_ENSURES(hb, node, k, l, a, b, set)
     ensures used: RREC_BELOW_USED(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
-    ensures grow: RREC_BELOW_GROW(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
+    ensures grow: RPART_BELOW_GROW(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
 */
 static inline bool range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, size_t s,
                                size_t a, size_t b, bool set)
@@ -4592,7 +4534,7 @@ static inline bool range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, unsig
     return range_child(hb, node, k, l, s, a, b, set);
 }
 
-/* range_part's second half as one call: the slot when range_slot_enter
+/* range_part's second half as one call: the slot when slot_enter
  * readied it (go), else nothing. */
 /*@ RREC_PART_REQUIRES(hb, node, k, l, s, a, b, set)
     requires ready: go ==> RREC_SLOT_READY(hb, node, k, l);
@@ -4600,7 +4542,7 @@ static inline bool range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, unsig
     decreases 8 * l + 4;
     RREC_PART_ENSURES(hb, node, k, l, a, b, set)
     ensures used: RREC_BELOW_USED(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
-    ensures grow: RREC_BELOW_GROW(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
+    ensures grow: RPART_BELOW_GROW(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
 */
 static inline bool range_go(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, size_t s,
                             size_t a, size_t b, bool set, bool go)
@@ -4624,7 +4566,15 @@ static inline bool range_go(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned
 static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, size_t s,
                               size_t a, size_t b, bool set)
 {
-    bool go = range_slot_enter(hb, node, k, l, set);
+    /* rpart (round 27): slot_enter (its pw_* ensures: the child's facts),
+     * not range_slot_enter (its assigns named the spares' contents). */
+    /*@ assert rpart_sn: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+               \separated(hb->spare_node[i], hb); */
+    /*@ assert rpart_sl: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
+               \separated(hb->spare_leaf[i], hb); */
+    bool go = slot_enter(hb, node, k, l, set);
+    /*@ assert rpart_nf: hb->num_free == \at(hb->num_free, Pre) && hb->height == \at(hb->height, Pre) &&
+               hb->num_entries == \at(hb->num_entries, Pre) && HB_ALLOCATOR(hb) && HB_POOL_OK(hb); */
     return range_go(hb, node, k, l, s, a, b, set, go);
 }
 
