@@ -161,7 +161,7 @@ static unsigned nodes_needed(const vmm_btree_t *tree, const path_t *p)
 /* Takes the nodes inserting at p needs; see vmm_btree.h. */
 vmm_status_t vmm_btree_prepare_at(vmm_btree_t *tree, const vmm_allocator_t *a, const path_t *p)
 {
-    if (tree == 0 || a == 0 || a->alloc == 0 || a->free == 0 || p == 0)
+    if (tree == 0 || a == 0 || p == 0)
         return VMM_ERR_INVALID_ARGUMENT;
     unsigned need = nodes_needed(tree, p);
     while (tree->nspare < need) {
@@ -189,7 +189,7 @@ vmm_status_t vmm_btree_prepare(vmm_btree_t *tree, const vmm_allocator_t *a, uint
  * the tree byte for byte as it was). */
 void vmm_btree_unprepare(vmm_btree_t *tree, const vmm_allocator_t *a)
 {
-    if (tree == 0 || a == 0 || a->free == 0)
+    if (tree == 0 || a == 0)
         return;
     while (tree->nspare != 0) {
         vmm_bnode_t *b = tree->spare[--tree->nspare];
@@ -328,7 +328,7 @@ static void merge(vmm_btree_t *tree, const vmm_allocator_t *a, vmm_bnode_t *pare
 /* Removes the key p was sought for; see vmm_btree.h. */
 void vmm_btree_remove_at(vmm_btree_t *tree, const vmm_allocator_t *a, const path_t *p)
 {
-    if (tree == 0 || a == 0 || a->free == 0 || p == 0)
+    if (tree == 0 || a == 0 || p == 0)
         return;
     vmm_bnode_t *b = p->leaf;
     unsigned i = p->pos, d = tree->height - 1u;
@@ -365,7 +365,7 @@ void vmm_btree_remove_at(vmm_btree_t *tree, const vmm_allocator_t *a, const path
 /* Removes key; see vmm_btree.h. */
 void vmm_btree_remove(vmm_btree_t *tree, const vmm_allocator_t *a, uint64_t key)
 {
-    if (tree == 0 || a == 0 || a->free == 0)
+    if (tree == 0 || a == 0)
         return;
     path_t p;
     vmm_btree_seek(tree, key, &p);

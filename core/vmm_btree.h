@@ -29,8 +29,8 @@
  * the tree byte for byte as it was). Keys are below UINT64_MAX. Nothing recurses;
  * nothing uses libc.
  *
- * NULL (status.h's rule): a NULL tree, path, allocator (or allocator
- * callback) or value makes prepare VMM_ERR_INVALID_ARGUMENT, a lookup NULL
+ * NULL (status.h's rule): a NULL tree, path, allocator or value makes
+ * prepare VMM_ERR_INVALID_ARGUMENT, a lookup NULL
  * (seek leaves a non-NULL path empty), and every void function do nothing.
  * What traps is a broken precondition the VMM guarantees: an insert
  * without prepare, a duplicate key, removing a key not in the tree.

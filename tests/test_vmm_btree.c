@@ -295,8 +295,7 @@ static void test_null_rule(void)
 {
     fail_alloc_t fa;
     fail_alloc_init(&fa);
-    vmm_allocator_t a = fail_alloc_iface(&fa), no_free = a;
-    no_free.free = NULL;
+    vmm_allocator_t a = fail_alloc_iface(&fa);
     vmm_btree_t t;
     vmm_bpath_t p;
     int v = 1;
@@ -306,7 +305,6 @@ static void test_null_rule(void)
     vmm_btree_insert(&t, 5, &v);
     CHECK_ERR(vmm_btree_prepare(NULL, &a, 6), VMM_ERR_INVALID_ARGUMENT);
     CHECK_ERR(vmm_btree_prepare(&t, NULL, 6), VMM_ERR_INVALID_ARGUMENT);
-    CHECK_ERR(vmm_btree_prepare(&t, &no_free, 6), VMM_ERR_INVALID_ARGUMENT);
     vmm_btree_seek(&t, 5, &p);
     CHECK_ERR(vmm_btree_prepare_at(&t, &a, NULL), VMM_ERR_INVALID_ARGUMENT);
     CHECK_ERR(vmm_btree_prepare_at(NULL, &a, &p), VMM_ERR_INVALID_ARGUMENT);
