@@ -178,9 +178,7 @@ vmm_status_t vmm_btree_prepare_at(vmm_btree_t *tree, const vmm_allocator_t *a, c
 /* Takes the nodes inserting key needs; see vmm_btree.h. */
 vmm_status_t vmm_btree_prepare(vmm_btree_t *tree, const vmm_allocator_t *a, uint64_t key)
 {
-    if (tree == 0)
-        return VMM_ERR_INVALID_ARGUMENT;
-    path_t p;
+    path_t p; /* a NULL tree or a: seek fills p empty, prepare_at refuses */
     vmm_btree_seek(tree, key, &p);
     return vmm_btree_prepare_at(tree, a, &p);
 }
@@ -274,9 +272,7 @@ void vmm_btree_insert_at(vmm_btree_t *tree, const path_t *p, uint64_t key, void 
 /* Inserts key -> value after prepare; see vmm_btree.h. */
 void vmm_btree_insert(vmm_btree_t *tree, uint64_t key, void *value)
 {
-    if (tree == 0 || value == 0)
-        return;
-    path_t p;
+    path_t p; /* a NULL tree or value: insert_at does nothing */
     vmm_btree_seek(tree, key, &p);
     vmm_btree_insert_at(tree, &p, key, value);
 }

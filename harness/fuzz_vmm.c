@@ -473,11 +473,8 @@ FUZZ_NO_ASAN static void own_frames(vmm_state_t *s, uint64_t phys, uint64_t coun
  * all along; the core must have freed none of it). */
 static void borrowed_pool_frames(vmm_state_t *s, uint64_t phys, uint64_t count, bool lend)
 {
-    uint64_t base = s->pool.base, pool_end = base + (uint64_t)s->pool.nframes * VMM_PAGE_SIZE;
-    uint64_t end = phys + count * VMM_PAGE_SIZE; /* a mapped page: no wrap */
-    uint64_t lo = phys > base ? phys : base, hi = end < pool_end ? end : pool_end;
-    size_t first = lo < hi ? (size_t)PAGES(lo - base) : 0;
-    size_t n = lo < hi ? (size_t)PAGES(hi - lo) : 0;
+    uint64_t base = s->pool.base;
+    size_t first = 0, n = frame_pool_clip(&s->pool, phys, count, &first);
     vmm_frames_t f = frame_pool_frames(&s->pool);
     if (lend && first + n > s->lent_hi)
         s->lent_hi = first + n;
@@ -502,6 +499,16 @@ static void borrowed_pool_frames(vmm_state_t *s, uint64_t phys, uint64_t count, 
 static bool model_borrowed(const model_record_t *r)
 {
     return r->kind == VMM_REC_RESERVE && (r->flags & VMM_RESERVE_BORROWED) != 0;
+}
+
+/* Gives back what the harness lent to borrowed reservation r's mapped
+ * pages, r gone from the core (released, or the core deinit): the core
+ * unmapped them and freed none. */
+static void return_lent(vmm_state_t *s, const model_record_t *r)
+{
+    for (uint32_t k = 0; k < r->nframes; k++)
+        if (r->frames[k] != VMM_NO_FRAME)
+            borrowed_pool_frames(s, r->frames[k], PAGES(r->page_size), false);
 }
 
 static size_t model_store_blocks(const model_record_t *m);
@@ -538,14 +545,11 @@ static void model_remove(vmm_state_t *s, model_record_t *r)
     s->frame_blocks -= model_store_blocks(r);
     if (r->kind == VMM_REC_SET && r->phys != VMM_NO_FRAME)
         own_frames(s, r->phys, r->pages, false);
-    for (uint32_t k = 0; k < r->nframes; k++) {
-        if (r->frames[k] == VMM_NO_FRAME)
-            continue;
-        if (model_borrowed(r)) /* the core unmapped them and freed none */
-            borrowed_pool_frames(s, r->frames[k], PAGES(r->page_size), false);
-        else
+    if (model_borrowed(r))
+        return_lent(s, r);
+    for (uint32_t k = 0; !model_borrowed(r) && k < r->nframes; k++)
+        if (r->frames[k] != VMM_NO_FRAME)
             own_frames(s, r->frames[k], PAGES(r->page_size), false);
-    }
     s->used_pages -= r->pages;
     s->tree_key = r->virt;
     s->tree_touched = true;
@@ -1591,7 +1595,6 @@ static void op_claim(vmm_state_t *s, fuzz_data_t *fd)
  * frame in *phys. False when there is none. */
 static bool lent_frame(vmm_state_t *s, uint64_t page_size, uint64_t pick, uint64_t *phys)
 {
-    uint64_t base = s->pool.base, pool_end = base + (uint64_t)s->pool.nframes * VMM_PAGE_SIZE;
     size_t n = 0;
     for (int pass = 0; pass < 2; pass++) {
         size_t seen = 0;
@@ -1600,7 +1603,7 @@ static bool lent_frame(vmm_state_t *s, uint64_t page_size, uint64_t pick, uint64
             for (uint32_t k = 0; model_borrowed(m) && m->page_size == page_size &&
                                  k < m->nframes; k++) {
                 uint64_t f = m->frames[k];
-                if (f == VMM_NO_FRAME || f < base || f >= pool_end)
+                if (f == VMM_NO_FRAME || !frame_pool_owns(&s->pool, f))
                     continue;
                 if (pass == 1 && seen == pick % n) {
                     *phys = f;
@@ -2234,10 +2237,8 @@ static void reset(void *state)
         /* deinit unmapped the borrowed reservations' frames and freed none:
          * the harness gives back what it lent */
         for (size_t i = 0; i < s->nrecs; i++)
-            for (uint32_t k = 0; model_borrowed(&s->recs[i]) && k < s->recs[i].nframes; k++)
-                if (s->recs[i].frames[k] != VMM_NO_FRAME)
-                    borrowed_pool_frames(s, s->recs[i].frames[k],
-                                         PAGES(s->recs[i].page_size), false);
+            if (model_borrowed(&s->recs[i]))
+                return_lent(s, &s->recs[i]);
         model_clear(s);
         FUZZ_CHECK(s->vmm.tree.root == NULL && s->vmm.tree.count == 0 && s->alloc.live == 0,
                    "vmm-deinit", "vmm_deinit left %zu record blocks, tree count %zu",

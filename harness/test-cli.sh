@@ -411,6 +411,15 @@ WRAP
   no_process_left
 }
 
+# refused_run WHAT MESSAGE: a fuzzing run on $TMP's fake build, corpus and
+# --out, whose lock the caller holds, must exit 2 at once naming MESSAGE.
+refused_run() {
+  (cd "$TMP" && exec timeout 20 "$ROOT/fuzz.sh" --time 4 --targets bitmap --prebuilt "$TMP/fake" \
+     --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log0" 2>&1)
+  local rc=$?
+  ((rc == 2)) && grep -q "$2" "$TMP/log0" && ok "$1: exit 2" || { fail "$1: exit $rc"; cat "$TMP/log0"; }
+}
+
 case_dedup() {
   need_build; fake_build
   mkdir -p "$TMP/corpus/bitmap"
@@ -422,20 +431,12 @@ case_dedup() {
   mkdir -p "$TMP/out"
   exec {lockfd}>>"$TMP/out/.lock"
   flock -n "$lockfd" || fail "could not take the lock of $TMP/out"
-  (cd "$TMP" && exec timeout 20 "$ROOT/fuzz.sh" --time 4 --targets bitmap --prebuilt "$TMP/fake" \
-     --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log0" 2>&1)
-  rc=$?
-  ((rc == 2)) && grep -q 'another fuzz.sh run is using' "$TMP/log0" && ok "a second run on the same --out: exit 2" \
-    || { fail "a second run on the same --out: exit $rc"; cat "$TMP/log0"; }
+  refused_run "a second run on the same --out" 'another fuzz.sh run is using'
   exec {lockfd}>&-
   # no run merges into a corpus a minimize rewrites, and the reverse
   exec {lockfd}<"$TMP/corpus"
   flock -x -n "$lockfd" || fail "could not take the lock of $TMP/corpus"
-  (cd "$TMP" && exec timeout 20 "$ROOT/fuzz.sh" --time 4 --targets bitmap --prebuilt "$TMP/fake" \
-     --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log0" 2>&1)
-  rc=$?
-  ((rc == 2)) && grep -q 'a minimize is rewriting' "$TMP/log0" && ok "a run on a corpus being minimized: exit 2" \
-    || { fail "a run on a corpus being minimized: exit $rc"; cat "$TMP/log0"; }
+  refused_run "a run on a corpus being minimized" 'a minimize is rewriting'
   exec {lockfd}>&-
   exec {lockfd}<"$ROOT/corpus"
   flock -s -n "$lockfd" || fail "could not share the lock of corpus/"
