@@ -15,10 +15,8 @@ here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 root=$(dirname "$here")
 command -v "$cc" >/dev/null || { echo "build.sh: $cc not installed" >&2; exit 77; }
 
-cflags=(-std=c11 -O2 -g -ffreestanding -fno-builtin -fno-stack-protector
-        -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only -mcmodel=kernel
-        -fno-asynchronous-unwind-tables -fno-omit-frame-pointer
-        -fcf-protection=none -Wall -Wextra -Werror -Wshadow
+mapfile -t codegen < <(sed 's/#.*//' "$here/codegen.flags" | grep -v '^[[:space:]]*$')
+cflags=("${codegen[@]}" -g -Wall -Wextra -Werror -Wshadow
         -Wstrict-prototypes -I"$root" -DVMM_ASSERT_HOOK=kernel_vmm_assert
         "${defines[@]}")
 ldflags=(-nostdlib -static -T "$here/kernel.ld"

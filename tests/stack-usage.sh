@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # stack-usage.sh CC ROOT [BUDGET] - the worst-case stack depth of every
 # public function of core/, from the compiler's own call graph: each core
-# source is compiled with the kernel's flags (kernel/build.sh) plus
+# source is compiled with the kernel's flags (kernel/codegen.flags) plus
 # -fstack-usage -fcallgraph-info=su, and the deepest call chain from each
 # public function is summed. Calls through a function pointer (the caller's
 # allocator, frame source, mapper, hooks) are counted as their call site
@@ -26,10 +26,10 @@ if ! echo 'int f(void){return 0;}' | "$cc" -x c -c -fcallgraph-info=su -o "$out/
   echo "SKIP: $cc cannot write a call graph (-fcallgraph-info)"; exit 77
 fi
 rm -f "$out"/probe.*
-# kernel/build.sh's code-generation flags (the ones that change frames)
-flags=(-std=c11 -O2 -ffreestanding -fno-builtin -fno-stack-protector -fno-pic -fno-pie
-       -mno-red-zone -mgeneral-regs-only -mcmodel=kernel -fno-asynchronous-unwind-tables
-       -fno-omit-frame-pointer -fcf-protection=none -I"$root")
+# the kernel's code-generation flags (kernel/codegen.flags, which kernel/build.sh uses)
+mapfile -t flags < <(sed 's/#.*//' "$root/kernel/codegen.flags" | grep -v '^[[:space:]]*$')
+((${#flags[@]} > 0)) || { echo "FAIL: no flags in $root/kernel/codegen.flags"; exit 1; }
+flags+=(-I"$root")
 n=0
 for src in "$root"/core/*.c "$root"/core/x86_64/*.c; do
   n=$((n + 1))
