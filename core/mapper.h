@@ -44,7 +44,14 @@ typedef struct vmm_mapper {
      * translate the range (invlpg, or a full flush that drops global entries
      * too, plus a shootdown on SMP), because the VMM frees the frames right
      * after; page-table frames emptied by the unmap are freed only after
-     * that invalidation (x86_64/paging.h: the release hook). */
+     * that invalidation (x86_64/paging.h: the release hook).
+     * Undo contract: an unmap may fail only with a page that query does not
+     * report mapped with page_size (the VMM checks that first, vmm.h), OR, if
+     * it may fail otherwise, a map that re-creates within the same VMM call
+     * what an earlier unmap of that call removed must not fail: the VMM
+     * undoes a reservation's release that way and traps if it fails (keep
+     * emptied tables until the call returns, or reserve their frames).
+     * core/x86_64's mapper fails only in the first way. */
     vmm_status_t (*unmap)(void *ctx, uint64_t virt, uint64_t len,
                           uint64_t page_size);
     /* Looks up virt: on VMM_OK stores the physical address virt translates

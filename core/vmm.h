@@ -18,7 +18,9 @@
  *
  * Atomicity: a call that returns an error has changed nothing: bitmap,
  * records, frames and mappings are exactly as before, also when the allocator,
- * the frame source or the mapper fails part-way. Caller mistakes are errors;
+ * the frame source or the mapper fails part-way (page-table frames emptied
+ * by an undone unmap may wait in the mapper's release queue: see "How
+ * vmm_free / vmm_release / vmm_deinit undo" below). Caller mistakes are errors;
  * only a broken internal invariant traps (VMM_ASSERT).
  *
  * Locking and reentrancy (INTEGRATION.md): a vmm_t is not thread-safe and
@@ -210,7 +212,10 @@ vmm_status_t vmm_init(vmm_t *vmm, uint64_t start, uint64_t end,
 
 /* Frees every record (unmapping, returning frames) and every bitmap node:
  * the window is all free again and the allocator holds nothing of the vmm.
- * Cost is proportional to what the records cover. */
+ * The vmm_t stays usable: an empty VMM over the same window, allocator,
+ * mapper and frame source, as vmm_init left it (hint 0; the fit that
+ * vmm_set_fit chose is kept). Cost is proportional to what the records
+ * cover. */
 void vmm_deinit(vmm_t *vmm);
 
 /* Chooses where vmm_alloc and vmm_reserve place runs from now on.
@@ -250,11 +255,11 @@ vmm_status_t vmm_alloc(vmm_t *vmm, size_t pages, vmm_attrs_t attrs,
  * (else the VMM would later place runs over live mappings). Errors:
  * VMM_ERR_INVALID_ARGUMENT (vmm NULL), VMM_ERR_OUT_OF_BOUNDS (outside the
  * window), VMM_ERR_NOT_START (inside a record, not its start), VMM_ERR_NOT_ALLOCATED,
- * VMM_ERR_PINNED (a permanent record: vmm_pin),
- * the mapper's error (a page unmapped behind the VMM's back: see below), or
- * VMM_ERR_OUT_OF_MEMORY: freeing part of a wholly used region of the bitmap
- * splits it, which may need a node from the allocator (taken before
- * anything is unmapped). */
+ * VMM_ERR_PINNED (a permanent record: vmm_pin), then
+ * VMM_ERR_OUT_OF_MEMORY (freeing part of a wholly used region of the bitmap
+ * splits it, which may need a node from the allocator, taken before
+ * anything is unmapped), then the mapper's error (a page unmapped behind the
+ * VMM's back: see below). */
 vmm_status_t vmm_free(vmm_t *vmm, uint64_t virt);
 
 /* Reserves count pages of page_size (4K/2M/1G), aligned to page_size, without
@@ -262,7 +267,7 @@ vmm_status_t vmm_free(vmm_t *vmm, uint64_t virt);
  * faults when flags has VMM_RESERVE_LAZY. flags: VMM_RESERVE_LAZY or
  * VMM_RESERVE_BORROWED (not both) or 0. Errors: VMM_ERR_INVALID_ARGUMENT
  * (count == 0, page_size, attrs, flags), VMM_ERR_OVERFLOW, VMM_ERR_NO_SPACE,
- * VMM_ERR_OUT_OF_MEMORY. */
+ * VMM_ERR_OUT_OF_MEMORY. In that order. */
 vmm_status_t vmm_reserve(vmm_t *vmm, size_t count, uint64_t page_size,
                          vmm_attrs_t attrs, uint32_t flags, uint64_t *virt);
 
@@ -270,8 +275,9 @@ vmm_status_t vmm_reserve(vmm_t *vmm, size_t count, uint64_t page_size,
  * seed's already_allocated wraps a range its caller knows, and so does
  * this, but it also records the range (a range already in a record is
  * VMM_ERR_ALREADY_ALLOCATED: free or release that record first). Errors:
- * vmm_reserve's argument errors, then VMM_ERR_MISALIGNED (virt not aligned
- * to page_size), VMM_ERR_OVERFLOW, VMM_ERR_OUT_OF_BOUNDS,
+ * vmm_reserve's argument errors (INVALID_ARGUMENT, then OVERFLOW when count x
+ * page_size wraps), then VMM_ERR_MISALIGNED (virt not aligned to page_size),
+ * VMM_ERR_OVERFLOW (virt + that size wraps), VMM_ERR_OUT_OF_BOUNDS,
  * VMM_ERR_ALREADY_ALLOCATED, VMM_ERR_OUT_OF_MEMORY. */
 vmm_status_t vmm_claim(vmm_t *vmm, uint64_t virt, size_t count,
                        uint64_t page_size, vmm_attrs_t attrs, uint32_t flags);
@@ -371,7 +377,14 @@ vmm_attrs_t vmm_record_page_attrs(const vmm_record_t *rec, size_t i);
  * record stores, and the error is returned: nothing changed.
  * After the unmap the frames are returned to the frame source.
  *
- * Broken invariants (VMM_ASSERT): that re-map failing; frames.free failing
+ * "Nothing changed" there means the mappings, records and frames; which
+ * frames hold the page tables may differ: a table the undone unmap emptied
+ * went to the mapper's release hook (x86_64/paging.h, freed at the queue's
+ * flush) and the re-map took a fresh one.
+ *
+ * Broken invariants (VMM_ASSERT): that re-map failing (mapper.h's undo
+ * contract: with core/x86_64's mapper an unmap after a successful query
+ * does not fail, so it never gets there); frames.free failing
  * on frames the VMM owns; an undo unmap failing inside vmm_alloc; any
  * release failing inside vmm_deinit (which cannot report an error, so a
  * harness must disarm its failure injection before calling it).

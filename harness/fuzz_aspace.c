@@ -627,6 +627,7 @@ static void op_create(aspace_state_t *s, fuzz_data_t *fd)
     size_t in_use = frame_pool_in_use(&s->pool), failures = s->ff.failures;
     vmm_status_t want = window_status(cfg.user_start, cfg.user_end);
     sp->unmaps = 0;
+    memset(&sp->as, 0x5A, sizeof sp->as); /* a failed create keeps it (aspace.h) */
     vmm_status_t st = x86_aspace_create(&sp->as, &cfg);
     TRACE("create(space %u, [0x%llx, 0x%llx), %s mapper, %s) -> %s",
           (unsigned)(sp - s->spaces), (unsigned long long)cfg.user_start,
@@ -640,6 +641,8 @@ static void op_create(aspace_state_t *s, fuzz_data_t *fd)
         FUZZ_CHECK(frame_pool_in_use(&s->pool) == in_use && sp->alloc.live == 0,
                    "aspace-create-undo", "failed create kept %zu frames, %zu blocks",
                    frame_pool_in_use(&s->pool) - in_use, sp->alloc.live);
+        FUZZ_CHECK(all_bytes(&sp->as, sizeof sp->as, 0x5A), "aspace-create-undo",
+                   "failed create changed *as");
         return;
     }
     sp->live = true;

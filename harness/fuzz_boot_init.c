@@ -37,6 +37,7 @@
 #include "fuzz_walk.h"
 
 #define POOL_BASE 0x10000000000ull       /* tables at 1 TiB (outside the map) */
+#define PT_GARBAGE 0x5A                  /* *pt's bytes before each boot    */
 #define POOL_FRAMES 2048u
 #define ARENA_BYTES (1u << 20)           /* the VMM allocates one record at most */
 #define MAX_ENTRIES 8u
@@ -572,6 +573,16 @@ static void *create(void)
     return s;
 }
 
+/* Returns true when the n bytes at p all equal b. */
+static bool bytes_are(const void *p, size_t n, unsigned char b)
+{
+    const unsigned char *c = p;
+    for (size_t i = 0; i < n; i++)
+        if (c[i] != b)
+            return false;
+    return true;
+}
+
 /* Reads the configuration and runs x86_boot_init, judged by what the input
  * explains. Returns true when it succeeded (the final check follows). */
 static bool setup(void *state, fuzz_data_t *fd)
@@ -587,6 +598,10 @@ static bool setup(void *state, fuzz_data_t *fd)
     uint64_t allowed = config_errors(s) | layout_errors(s);
     vmm_frames_t frames = fail_frames_iface(&s->ff);
     x86_boot_result_t res;
+    /* *pt garbage, *vmm zeroed (a kernel's static storage): a failure must
+     * keep both byte for byte (boot.h: nothing kept) */
+    memset(&s->pt, PT_GARBAGE, sizeof(s->pt));
+    memset(&s->vmm, 0, sizeof(s->vmm));
     vmm_status_t st = x86_boot_init(&s->cfg, &frames, &s->pt, &s->vmm, &res);
     TRACE("x86_boot_init -> %s", fuzz_status(st));
     s->ff.countdown = -1;
@@ -601,6 +616,9 @@ static bool setup(void *state, fuzz_data_t *fd)
         FUZZ_CHECK(frame_pool_in_use(&s->pool) == 0 && s->alloc.live == 0, "boot-failed-leak",
                    "failed x86_boot_init kept %zu frames, %zu blocks",
                    frame_pool_in_use(&s->pool), s->alloc.live);
+        FUZZ_CHECK(bytes_are(&s->pt, sizeof(s->pt), PT_GARBAGE) &&
+                       bytes_are(&s->vmm, sizeof(s->vmm), 0),
+                   "boot-failed-kept", "failed x86_boot_init changed *pt or *vmm");
         return false;
     }
     FUZZ_CHECK(allowed == 0, "boot-status", "succeeded; the input should fail (mask 0x%llx)",

@@ -107,7 +107,9 @@
     X(VMM_OP_FAULT_CODE, 17, "fault_code", "124", 0, 1, 0x80000001) /* va, u32 #PF error code:
         every bit as given, bits no CPU defines today (AMD's RMP bit 31) and HLAT (7) too */ \
     X(VMM_OP_PIN_RECORD, 18, "pin_record", "1", 0) /* record: vmm_pin of a live one; its
-        vmm_free / vmm_release then fail with VMM_ERR_PINNED, changing nothing */
+        vmm_free / vmm_release then fail with VMM_ERR_PINNED, changing nothing */ \
+    X(VMM_OP_DEINIT, 19, "deinit", "") /* vmm_deinit (failures disarmed): everything given
+        back; the program goes on with the same vmm_t, an empty VMM over the window */
 
 /* ---- pmm ---------------------------------------------------------------
  * config: u8 entries (% 9), per entry u16 base (x 256 B), u16 length

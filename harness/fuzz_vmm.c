@@ -2012,6 +2012,34 @@ static void op_null_arg(vmm_state_t *s, unsigned call, uint64_t va)
     FUZZ_CHECK(out == 0, "vmm-null-arg", "a failed call wrote its out-pointer");
 }
 
+/* vmm_deinit in the middle of a program (vmm.h: the vmm_t stays usable, an
+ * empty VMM over the same window): every record, frame, table and block
+ * given back; the model starts afresh (next fit's hint 0) and the program
+ * goes on. Injections are disarmed: deinit cannot fail (vmm.h). */
+static void op_deinit(vmm_state_t *s)
+{
+    s->ff.countdown = -1;
+    s->alloc.countdown = -1;
+    s->unmap_countdown = -1;
+    vmm_deinit(&s->vmm);
+    s->snap_same = false; /* the vmm_t changed: the next snapshot copies it */
+    TRACE("deinit");
+    for (size_t i = 0; i < s->nrecs; i++) /* deinit freed none of them */
+        if (model_borrowed(&s->recs[i]))
+            return_lent(s, &s->recs[i]);
+    model_clear(s);
+    s->hint = 0;
+    FUZZ_CHECK(s->vmm.tree.root == NULL && s->vmm.tree.count == 0 && s->alloc.live == 0,
+               "vmm-deinit", "vmm_deinit left %zu record blocks, tree count %zu",
+               s->alloc.live, s->vmm.tree.count);
+    FUZZ_CHECK(s->pt.table_frames == 1 && frame_pool_in_use(&s->pool) == 1, "vmm-deinit",
+               "after vmm_deinit: %zu table frames, %zu frames in use (want the PML4 only)",
+               s->pt.table_frames, frame_pool_in_use(&s->pool));
+    FUZZ_CHECK(s->vmm.bitmap.num_free == s->vmm.bitmap.num_entries, "vmm-deinit",
+               "after vmm_deinit: %zu of %zu pages free", s->vmm.bitmap.num_free,
+               s->vmm.bitmap.num_entries);
+}
+
 static void run_op(vmm_state_t *s, fuzz_data_t *fd, unsigned op)
 {
     switch (op) {
@@ -2035,6 +2063,7 @@ static void run_op(vmm_state_t *s, fuzz_data_t *fd, unsigned op)
         break;
     }
     case VMM_OP_PIN_RECORD: op_pin(s, pick_record(s, fd_u8(fd))); break;
+    case VMM_OP_DEINIT: op_deinit(s); break;
     case VMM_OP_FAULT_RECORD: {
         uint8_t idx = fd_u8(fd);
         uint64_t va = record_page(s, idx, fd_u16(fd));

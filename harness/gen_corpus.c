@@ -683,6 +683,24 @@ static void gen_vmm(void)
     vm_rec(&p, VMM_OP_FREE_RECORD, 3);
     OP(&p, "vmm", VMM_OP_CHECK_ALL);
     save("vmm", "pinned", &p);
+    /* vmm_deinit mid-program (op deinit), then the same vmm_t used again:
+     * every kind of record, deinit, the same again, the window's lowest
+     * pages handed out first again (next fit's hint back to 0) */
+    for (unsigned round = 0; round < 2; round++) {
+        if (round == 0)
+            vm_config(&p, 1 + (1u << 3), 4095, 0, 0, 0);
+        vm_alloc(&p, 3, KW);
+        vm_reserve(&p, 2, 1, KW, 1);
+        vm_fault_rec(&p, 1, 0, PF_W);
+        vm_set(&p, VA_START, 3000, 2, 1, 100, KW);
+        vm_rec(&p, VMM_OP_PIN_RECORD, 2);
+        vm_reserve(&p, 1, 0, KW, 2);
+        vm_map_page(&p, 3, 0, 0x8, 0, KW);
+        OP(&p, "vmm", VMM_OP_CHECK_ALL);
+        OP(&p, "vmm", VMM_OP_DEINIT);
+        OP(&p, "vmm", VMM_OP_CHECK_ALL);
+    }
+    save("vmm", "deinit-reuse", &p);
     /* an unmap failing inside vmm_release / vmm_free: the runs already
      * unmapped are mapped again, the error returned, nothing changed */
     vm_config(&p, 1 + (1u << 3), 4095, 0, 0, 0);

@@ -214,6 +214,10 @@ static void test_aspaces_share_kernel_half(void)
     /* The kernel half cannot be mapped through an address space. */
     CHECK_ERR(x86_map(&a.pt, KVIRT + K4, 0x500000, K4, K4, KRW), VMM_ERR_OUT_OF_BOUNDS);
     CHECK_ERR(x86_unmap(&a.pt, KVIRT, K4, K4), VMM_ERR_OUT_OF_BOUNDS);
+    /* ... before NOT_MAPPED / ALREADY_MAPPED (paging.h's order). */
+    CHECK(phys_of(&kpt, KVIRT2 + M2) == UINT64_MAX);
+    CHECK_ERR(x86_unmap(&a.pt, KVIRT2 + M2, K4, K4), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK_ERR(x86_map(&a.pt, KVIRT, 0x500000, K4, K4, KRW), VMM_ERR_OUT_OF_BOUNDS);
     vmm_mapper_t m = x86_paging_mapper(&a.pt);
     CHECK_ERR(m.mappable(m.ctx, KVIRT, K4), VMM_ERR_OUT_OF_BOUNDS);
     CHECK_OK(m.mappable(m.ctx, UVIRT, K4));
@@ -275,14 +279,21 @@ static void test_aspace_destroy_returns_every_frame(void)
     hostmem_destroy(&hm);
 }
 
-/* Checks that create with c fails with want and keeps nothing. */
+/* Checks that create with c fails with want and keeps nothing: the frames,
+ * and *as byte for byte (zeroed and garbage-filled alike). */
 static void check_create_fails(const x86_aspace_config_t *c, vmm_status_t want)
 {
     hostmem_snap_t s;
     CHECK(hostmem_snap_take(&hm, &s));
-    x86_aspace_t a;
-    memset(&a, 0, sizeof(a));
-    CHECK_ERR(x86_aspace_create(&a, c), want);
+    static x86_aspace_t a, before;
+    long countdown = ff.countdown; /* the same injected failure each time */
+    for (int fill = 0; fill <= 0xA5; fill += 0xA5) {
+        ff.countdown = countdown;
+        memset(&a, fill, sizeof(a));
+        before = a;
+        CHECK_ERR(x86_aspace_create(&a, c), want);
+        CHECK(memcmp(&a, &before, sizeof(a)) == 0);
+    }
     CHECK(hostmem_snap_same(&hm, &s));
     CHECK(fa.live == 0);
     hostmem_snap_free(&s);
@@ -315,6 +326,11 @@ static void test_aspace_create_errors_keep_nothing(void)
     c = config(&f, bitmap_a);
     c.allocator.alloc = NULL;
     check_create_fails(&c, VMM_ERR_INVALID_ARGUMENT);
+    c = config(&f, bitmap_a);
+    c.frames.claim = NULL; /* vmm_init requires it: refused before the PML4 */
+    ff.countdown = 0;      /* a PML4 allocation would fail with OUT_OF_FRAMES */
+    check_create_fails(&c, VMM_ERR_INVALID_ARGUMENT);
+    ff.countdown = -1;
     c = config(&f, bitmap_a);
     c.mapper.map = x86_paging_mapper(&kpt).map; /* map without unmap/query */
     check_create_fails(&c, VMM_ERR_INVALID_ARGUMENT);

@@ -423,13 +423,20 @@ static void test_random_maps(void)
 /* A boot that must fail: the error, and every frame and record returned. */
 static void boot_fails(const x86_boot_config_t *c, vmm_status_t expected)
 {
-    x86_paging_t pt;
-    vmm_t vmm;
-    x86_boot_result_t r;
+    static x86_paging_t pt, pt_before;
+    static vmm_t vmm, vmm_before;
+    static x86_boot_result_t r, r_before;
+    memset(&pt, 0x5A, sizeof(pt));
+    memset(&vmm, 0xA5, sizeof(vmm)); /* garbage: vmm_init never succeeds here */
+    memset(&r, 0x3C, sizeof(r));
+    pt_before = pt, vmm_before = vmm, r_before = r;
     vmm_frames_t frames = fail_frames_iface(&ff);
     hostmem_snap_t before;
     CHECK(hostmem_snap_take(&hm, &before));
     CHECK_ERR(x86_boot_init(c, &frames, &pt, &vmm, &r), expected);
+    CHECK(memcmp(&pt, &pt_before, sizeof(pt)) == 0);
+    CHECK(memcmp(&vmm, &vmm_before, sizeof(vmm)) == 0);
+    CHECK(memcmp(&r, &r_before, sizeof(r)) == 0);
     CHECK(hostmem_snap_same(&hm, &before));
     CHECK(ff.outstanding == 0);
     CHECK(fa.live == 0);
@@ -547,8 +554,13 @@ static void exhaust(const x86_boot_config_t *c, bool frames_fail)
     CHECK(hostmem_snap_take(&hm, &before));
     size_t failures = 0;
     for (long n = 0; n < 100000; n++) {
-        x86_paging_t pt;
-        vmm_t vmm;
+        /* *pt garbage, *vmm zeroed (static storage): a failure keeps both
+         * byte for byte (boot.h) */
+        static x86_paging_t pt, pt_before;
+        static vmm_t vmm, zero_vmm;
+        memset(&pt, 0x5A, sizeof(pt));
+        pt_before = pt;
+        memset(&vmm, 0, sizeof(vmm));
         x86_boot_result_t r;
         if (frames_fail)
             ff.countdown = n;
@@ -566,6 +578,8 @@ static void exhaust(const x86_boot_config_t *c, bool frames_fail)
         CHECK_ERR(st, frames_fail ? VMM_ERR_OUT_OF_FRAMES : VMM_ERR_OUT_OF_MEMORY);
         CHECK(hostmem_snap_same(&hm, &before));
         CHECK(ff.outstanding == 0 && fa.live == 0);
+        CHECK(memcmp(&pt, &pt_before, sizeof(pt)) == 0);
+        CHECK(memcmp(&vmm, &zero_vmm, sizeof(vmm)) == 0);
         failures++;
     }
     if (frames_fail)

@@ -504,6 +504,48 @@ static void test_borrowed_release_atomic(void)
     CHECK(points[FX_INJ_UNMAP] == 2); /* one call per mapped run */
 }
 
+/* ---- a vmm_t after vmm_deinit ---- */
+
+/* vmm_deinit leaves an empty VMM over the same window, usable as vmm_init
+ * left it (vmm.h; asked by an outside review, since hbitmap.h says its
+ * bitmap must be initialised again after hbitmap_destroy): every record,
+ * frame, mapping and allocator block is gone, then each kind of record can
+ * be made and freed again, and a second deinit returns everything. */
+static void test_deinit_then_reuse(void)
+{
+    vmm_fixture_t fx;
+    const uint64_t start = 0x40000000;
+    const size_t pages = 4096;
+    fx_init(&fx, start, pages, PHYS_BYTES);
+    vmm_t *v = &fx.vmm;
+    size_t frames0 = pmm_free_count(&fx.pmm);
+    uint64_t a, r;
+    for (int round = 0; round < 2; round++) {
+        CHECK_OK(vmm_alloc(v, 5, RW, &a));
+        CHECK_OK(vmm_reserve(v, 1, M2, RW, VMM_RESERVE_LAZY, &r));
+        vmm_fault_result_t out;
+        CHECK(vmm_fault(v, r + K4, (vmm_access_t){.write = true}, &out) == VMM_FAULT_RESOLVED);
+        CHECK_OK(vmm_claim(v, start + (pages - 8) * K4, 8, K4, RW, 0));
+        CHECK_OK(vmm_pin(v, start + (pages - 8) * K4));
+        CHECK(vmm_record_count(v) == 3 && fx.rm.count == 6);
+        vmm_deinit(v);
+        CHECK(vmm_record_count(v) == 0 && fx.rm.count == 0 && fx.fa.live == 0);
+        CHECK(pmm_free_count(&fx.pmm) == frames0);
+        CHECK(v->start == start && v->end == start + pages * K4);
+        bool set = true;
+        for (size_t i = 0; i < pages; i += 97) {
+            CHECK_OK(vmm_is_set(v, start + i * K4, &set));
+            CHECK(!set);
+        }
+        /* the whole window is one free run again: the lowest fit is its start */
+        CHECK_OK(vmm_set_fit(v, VMM_FIT_FIRST));
+        CHECK_OK(vmm_reserve(v, pages, K4, RW, 0, &a));
+        CHECK(a == start);
+        CHECK_OK(vmm_release(v, a));
+    }
+    CHECK(fx_destroy(&fx));
+}
+
 int main(void)
 {
     RUN(test_window_at_top);
@@ -520,5 +562,6 @@ int main(void)
     RUN(test_pinned_records);
     RUN(test_borrowed_frames);
     RUN(test_borrowed_release_atomic);
+    RUN(test_deinit_then_reuse);
     return check_exit();
 }

@@ -7,11 +7,13 @@
 
 #include "core/vmm_assert.h"
 
-/* Returns true when the callbacks of frames and allocator are all set. */
+/* Returns true when the required callbacks of frames (alloc, free, claim:
+ * what vmm_init requires) and of the allocator are all set. */
 static bool sources_valid(const x86_aspace_config_t *cfg)
 {
     return cfg->frames.alloc != NULL && cfg->frames.free != NULL &&
-           cfg->allocator.alloc != NULL && cfg->allocator.free != NULL;
+           cfg->frames.claim != NULL && cfg->allocator.alloc != NULL &&
+           cfg->allocator.free != NULL;
 }
 
 /* Returns VMM_OK when cfg describes a valid address space, else the error
@@ -53,14 +55,13 @@ vmm_status_t x86_aspace_create(x86_aspace_t *as, const x86_aspace_config_t *cfg)
     vmm_status_t st = check_config(cfg);
     if (st != VMM_OK)
         return st;
-    x86_paging_t pt;
-    st = x86_paging_init(&pt, &cfg->frames, cfg->kernel->access_offset);
+    x86_paging_t caller_pt = as->pt; /* restored on failure: nothing kept */
+    st = x86_paging_init(&as->pt, &cfg->frames, cfg->kernel->access_offset);
     if (st != VMM_OK)
-        return st;
-    share_kernel_half(&pt, cfg->kernel);
-    pt.flags = X86_PAGING_KERNEL_HALF_BORROWED;
-    pt.release = cfg->release;
-    as->pt = pt;
+        return st; /* as->pt untouched */
+    share_kernel_half(&as->pt, cfg->kernel);
+    as->pt.flags = X86_PAGING_KERNEL_HALF_BORROWED;
+    as->pt.release = cfg->release;
     vmm_mapper_t mapper = cfg->mapper.map != NULL ? cfg->mapper : x86_paging_mapper(&as->pt);
     st = vmm_init(&as->vmm, cfg->user_start, cfg->user_end, &cfg->allocator, &mapper,
                   &cfg->frames);
@@ -70,6 +71,7 @@ vmm_status_t x86_aspace_create(x86_aspace_t *as, const x86_aspace_config_t *cfg)
 
 undo_tables:
     x86_paging_destroy(&as->pt);
+    as->pt = caller_pt;
     return st;
 }
 

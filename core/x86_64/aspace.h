@@ -57,11 +57,13 @@ typedef struct x86_aspace {
 
 /* Creates an address space in *as (which must not move afterwards): a new
  * PML4 holding the kernel's top-half entries, no user mapping, the user VMM
- * over the window. Errors, with nothing kept: VMM_ERR_INVALID_ARGUMENT (NULL,
- * kernel tables not pinned, NULL callbacks), VMM_ERR_OUT_OF_BOUNDS (window
- * outside the user half), VMM_ERR_OUT_OF_FRAMES (no frame for the PML4), and
- * vmm_init's errors. Cost: one frame, 256 entries copied (the VMM's bitmap
- * takes nodes from the allocator only as pages get used). */
+ * over the window. Errors, with nothing kept (*as as it was, every frame
+ * returned): VMM_ERR_INVALID_ARGUMENT (NULL, kernel tables not pinned, NULL
+ * callbacks: frames' alloc, free, claim, the allocator's),
+ * VMM_ERR_OUT_OF_BOUNDS (window outside the user half), VMM_ERR_OUT_OF_FRAMES
+ * (no frame for the PML4), and vmm_init's errors. Cost: one frame, 256
+ * entries copied (the VMM's bitmap takes nodes from the allocator only as
+ * pages get used). */
 vmm_status_t x86_aspace_create(x86_aspace_t *as, const x86_aspace_config_t *cfg);
 
 /* Destroys *as: frees every record of its VMM (unmapping, returning every

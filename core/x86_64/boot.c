@@ -216,11 +216,10 @@ vmm_status_t x86_boot_init(const x86_boot_config_t *cfg,
     vmm_status_t st = check_config(cfg, frames, pt, vmm, result);
     if (st != VMM_OK)
         return st;
-    x86_paging_t tables;
-    st = x86_paging_init(&tables, frames, cfg->access_offset);
+    x86_paging_t caller_pt = *pt; /* restored on failure: nothing kept */
+    st = x86_paging_init(pt, frames, cfg->access_offset);
     if (st != VMM_OK)
-        return st;
-    *pt = tables;
+        return st; /* *pt untouched */
     bool vmm_ready = false;
     st = map_direct(cfg, pt);
     if (st == VMM_OK)
@@ -233,9 +232,12 @@ vmm_status_t x86_boot_init(const x86_boot_config_t *cfg,
     if (st == VMM_OK)
         st = track_mappings(cfg, vmm);
     if (st != VMM_OK) {
-        if (vmm_ready)
+        if (vmm_ready) {
             vmm_deinit(vmm);
+            *vmm = (vmm_t){ 0 }; /* inert, as a vmm_t whose init failed */
+        }
         x86_paging_destroy(pt);
+        *pt = caller_pt;
         return st;
     }
     result->cr3_flags = 0;

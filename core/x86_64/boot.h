@@ -77,7 +77,11 @@ typedef struct x86_boot_result {
  * pinned records, see vmm_start above) and fills *result. Cost: the pages
  * mapped, plus O(map_len^2) to find the direct map's runs in the unsorted
  * map without storage (1000 entries: about 50 ms; 8000: about 3 s).
- * Errors (nothing kept, every frame returned): VMM_ERR_INVALID_ARGUMENT
+ * Errors (nothing kept, every frame and allocator block returned; *pt and
+ * *result as they were; *vmm as it was, except after a failure past
+ * vmm_init, which leaves it zeroed: inert, as a vmm_t whose init failed,
+ * vmm.h; a kernel's zeroed static vmm_t is thus unchanged either way):
+ * VMM_ERR_INVALID_ARGUMENT
  * (also a kernel segment with unknown attribute bits, or writable and
  * executable at once), VMM_ERR_NON_CANONICAL (the VMM window, checked
  * first), VMM_ERR_MISALIGNED, VMM_ERR_OVERFLOW (a memory-map entry or a

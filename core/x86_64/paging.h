@@ -144,11 +144,11 @@ size_t x86_table_queue_flush(x86_table_queue_t *q);
  * Errors, argument checks in this order: VMM_ERR_INVALID_ARGUMENT (pt,
  * attrs, page_size, len == 0), VMM_ERR_MISALIGNED (virt or len),
  * VMM_ERR_OVERFLOW (virt + len wraps), VMM_ERR_NON_CANONICAL,
- * VMM_ERR_MISALIGNED (phys), VMM_ERR_INVALID_PHYS (beyond 52 bits); then
+ * VMM_ERR_MISALIGNED (phys), VMM_ERR_INVALID_PHYS (beyond 52 bits),
+ * VMM_ERR_OUT_OF_BOUNDS (the kernel half of tables that borrow it); then
  * VMM_ERR_ALREADY_MAPPED,
  * VMM_ERR_LARGE_PAGE_CONFLICT (a larger page covers it, or a smaller
- * mapping lies under a requested large page), VMM_ERR_OUT_OF_FRAMES,
- * VMM_ERR_OUT_OF_BOUNDS (the kernel half of tables that borrow it). */
+ * mapping lies under a requested large page), VMM_ERR_OUT_OF_FRAMES. */
 vmm_status_t x86_map(x86_paging_t *pt, uint64_t virt, uint64_t phys,
                      uint64_t len, uint64_t page_size, vmm_attrs_t attrs);
 
@@ -156,9 +156,10 @@ vmm_status_t x86_map(x86_paging_t *pt, uint64_t virt, uint64_t phys,
  * to pt->release (the PML4, and a pinned kernel half's PDPTs, stay). The
  * caller then invalidates the TLB (see above). Errors, in this order:
  * VMM_ERR_INVALID_ARGUMENT (pt, page_size, len == 0), VMM_ERR_MISALIGNED,
- * VMM_ERR_OVERFLOW (virt + len wraps), VMM_ERR_NON_CANONICAL, then
- * VMM_ERR_NOT_MAPPED (a page not mapped), VMM_ERR_LARGE_PAGE_CONFLICT (mapped
- * with another page size), VMM_ERR_OUT_OF_BOUNDS (a borrowed kernel half). */
+ * VMM_ERR_OVERFLOW (virt + len wraps), VMM_ERR_NON_CANONICAL,
+ * VMM_ERR_OUT_OF_BOUNDS (a borrowed kernel half), then VMM_ERR_NOT_MAPPED (a
+ * page not mapped), VMM_ERR_LARGE_PAGE_CONFLICT (mapped with another page
+ * size). */
 vmm_status_t x86_unmap(x86_paging_t *pt, uint64_t virt, uint64_t len,
                        uint64_t page_size);
 
