@@ -25,7 +25,8 @@ Fuzzing options:
   --time S          wall-clock seconds for loading, fuzzing and merging (default 240;
                     the build comes first and is timed separately)
   --forever         run until stopped (same as --time 0): Ctrl-C or SIGTERM ends it
-                    cleanly with a corpus merge and the summary
+                    cleanly with a corpus merge and the summary (from a script or
+                    nohup, send SIGTERM: a background job ignores SIGINT)
   --interval S      --forever: merge and print the summary every S seconds (default 600)
   --engine E        libfuzzer (default) or afl
   --targets "A B"   fuzz only these targets (default: every target the build offers)
@@ -92,9 +93,11 @@ deps() {
   return 0
 }
 
+# build: configures and builds the preset; exit 1 (a failure, not bad
+# usage) when either fails.
 build() {
-  cmake --preset "$PRESET" -S "$ROOT" >/dev/null
-  cmake --build "$BUILD" -j"$JOBS"
+  cmake --preset "$PRESET" -S "$ROOT" >/dev/null || { echo "fuzz.sh: configure failed" >&2; exit 1; }
+  cmake --build "$BUILD" -j"$JOBS" || { echo "fuzz.sh: build failed" >&2; exit 1; }
 }
 
 # check_opts <allowed> <args...>: every argument is one of the allowed
@@ -144,8 +147,11 @@ cmd=${1:-fuzz}
 [[ $cmd == -* ]] && cmd=fuzz || { (($#)) && shift; }
 COMMANDS=" fuzz repro cov minimize gen deps build test bench prove mutate boot help "
 # VMM_PRESET names the build dir of build / test: one of CMakePresets.json's
-grep -q "^ *\"name\": \"$PRESET\"" "$ROOT/CMakePresets.json" ||
-  die_usage "VMM_PRESET takes a configure preset of CMakePresets.json, not '$PRESET'"
+# (checked by those two, so that help works whatever the environment holds).
+check_preset() {
+  grep -q "^ *\"name\": \"$PRESET\"" "$ROOT/CMakePresets.json" ||
+    die_usage "VMM_PRESET takes a configure preset of CMakePresets.json, not '$PRESET'"
+}
 case $cmd in
   help|-h|--help)
     (($# == 0)) || { (($# == 1)) && [[ $COMMANDS == *" $1 "* ]]; } ||
@@ -153,14 +159,14 @@ case $cmd in
     usage ;;
   fuzz|repro|cov|minimize|gen) fuzz_job "$cmd" "$@" ;;
   deps) check_opts "" "$@"; deps $ALL_GROUPS ;;
-  build) check_opts "" "$@"; deps base unicorn; build ;;
+  build) check_opts "" "$@"; check_preset; deps base unicorn; build ;;
   test)
-    check_opts "" "$@"
+    check_opts "" "$@"; check_preset
     deps base unicorn prove qemu cov
     "$ROOT/harness/mutate/install.sh"   # the mutant generator (ctest label mutate)
     build
     log "ctest ($PRESET)"
-    ctest --test-dir "$BUILD" --output-on-failure -j"$JOBS" ;;
+    ctest --test-dir "$BUILD" --output-on-failure -j"$JOBS" || exit 1 ;;
   bench) check_opts "--quick" "$@"; deps $ALL_GROUPS; exec "$ROOT/bench/run.sh" "$@" ;;
   prove)
     p=("$@"); [[ ${p[0]:-} == --ratchet ]] && p=("${p[@]:1}")

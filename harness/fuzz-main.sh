@@ -50,7 +50,8 @@ JOBS=$(nproc) CORPUS=$ROOT/corpus OUT=$ROOT/out/fuzz PREBUILT=${VMM_FUZZ_PREBUIL
 LF=${PREBUILT:-$BUILD_LF}   # the build dir whose binaries run (libFuzzer + replayers)
 
 log() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
-die() { echo "fuzz-main.sh: $*" >&2; exit 2; }
+die() { echo "fuzz-main.sh: $*" >&2; exit 2; }    # bad usage
+fail() { echo "fuzz-main.sh: $*" >&2; exit 1; }   # a failure: a build, a merge
 now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
 secs() { awk -v ms="$1" 'BEGIN { printf "%.1f", ms / 1000 }'; }
 count_files() { find "$1" -maxdepth 1 -type f 2>/dev/null | wc -l; }
@@ -112,7 +113,15 @@ parse_fuzz_opts() {
   [[ $ENGINE == afl && -n $PREBUILT ]] && die "--prebuilt works with --engine libfuzzer only"
   [[ $(realpath -m "$CORPUS") != "$(realpath -m "$OUT")" ]] \
     || die "--corpus and --out take two different directories (the run's work would land in the corpus)"
+  [[ -z $TARGETS ]] || known_targets $TARGETS   # also VMM_FUZZ_TARGETS, before any build
+  [[ $ENGINE == afl || -n $PREBUILT ]] || known_cc
   return 0
+}
+
+# known_cc: exit 2 when VMM_FUZZ_CC (default clang-14) is no command.
+known_cc() {
+  command -v "$CC_CLANG" >/dev/null ||
+    die "VMM_FUZZ_CC: no compiler '$CC_CLANG' (the clang that builds the targets, default clang-14)"
 }
 
 # lock_out: one run at a time per OUT (two clobbered each other's logs and
@@ -209,12 +218,17 @@ configure() {
   mkdir -p "$(dirname "$dir")"
   if [[ -f $dir/CMakeCache.txt && -f $dir/fuzz-targets.txt ]] \
      && grep -qxF "CMAKE_C_FLAGS:STRING=$cflags" "$dir/CMakeCache.txt" \
-     && grep -qxF "VMM_FUZZ_ENGINE:STRING=$engine" "$dir/CMakeCache.txt"; then
+     && grep -qxF "VMM_FUZZ_ENGINE:STRING=$engine" "$dir/CMakeCache.txt" \
+     && [[ $(cat "$dir/fuzz-cc.txt" 2>/dev/null) == "$cc" ]]; then
     return 0
   fi
+  # CMake cannot change the compiler of a configured dir: another
+  # VMM_FUZZ_CC (or none recorded) starts the dir afresh
+  [[ $(cat "$dir/fuzz-cc.txt" 2>/dev/null) == "$cc" ]] || rm -rf "$dir"
   cmake -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER="$cc" \
     -DCMAKE_C_FLAGS="$cflags" -DVMM_FUZZ_ENGINE="$engine" >"$dir.configure.log" 2>&1 \
-    || { cat "$dir.configure.log" >&2; die "configure of $dir failed"; }
+    || { cat "$dir.configure.log" >&2; fail "configure of $dir failed"; }
+  echo "$cc" >"$dir/fuzz-cc.txt"
 }
 
 # build_libfuzzer: fuzz_<t> (libFuzzer) and replay_<t> (ASan+UBSan) of
@@ -225,12 +239,12 @@ build_libfuzzer() {
   # First the generator: that build re-runs CMake when a CMakeLists.txt
   # changed (a target added since the last run), which rewrites the list.
   cmake --build "$BUILD_LF" -j"$JOBS" --target fuzz_gen_corpus >"$BUILD_LF.build.log" 2>&1 \
-    || { tail -40 "$BUILD_LF.build.log" >&2; die "build failed (log: $BUILD_LF.build.log)"; }
+    || { tail -40 "$BUILD_LF.build.log" >&2; fail "build failed (log: $BUILD_LF.build.log)"; }
   pick_targets "$BUILD_LF"
   local t list=()
   for t in $TARGETS; do list+=("fuzz_$t" "replay_$t"); done
   cmake --build "$BUILD_LF" -j"$JOBS" --target "${list[@]}" >"$BUILD_LF.build.log" 2>&1 \
-    || { tail -40 "$BUILD_LF.build.log" >&2; die "build failed (log: $BUILD_LF.build.log)"; }
+    || { tail -40 "$BUILD_LF.build.log" >&2; fail "build failed (log: $BUILD_LF.build.log)"; }
 }
 
 # build_afl: afl_<t> (persistent mode, ASan+UBSan) and a CMPLOG build.
@@ -245,7 +259,7 @@ build_afl() {
       else export AFL_USE_ASAN=1 AFL_USE_UBSAN=1; fi
       configure "$dir" afl-clang-fast afl "$WARN -O1 -g"
       cmake --build "$dir" -j"$JOBS" --target "${list[@]}" >"$dir.build.log" 2>&1 \
-        || { tail -40 "$dir.build.log" >&2; die "AFL build failed (log: $dir.build.log)"; }
+        || { tail -40 "$dir.build.log" >&2; fail "AFL build failed (log: $dir.build.log)"; }
     )
   done
 }
@@ -350,6 +364,9 @@ take_crashes() {
   for f in "$OUT/crashes/$t"/{crash,leak,timeout,oom}-*; do
     [[ -f $f ]] || continue
     TOOK=$((TOOK + 1))
+    # a libFuzzer crash before its corpus was loaded: the input (named by
+    # its sha1) is one of the seeds, which skip_crashers leaves out next
+    ((INITED)) || [[ $ENGINE == afl ]] || echo "${f##*-}" >>"$OUT/state/$t.crashers"
     local sig id dir fz
     sig=$(signature "$t" "$f")
     id=$(printf '%s\n' "$sig" | sha1sum | cut -c1-12)
@@ -586,6 +603,36 @@ fuzz_once() {
   [[ -z ${VMM_FUZZ_DEBUG:-} ]] || echo "debug: $t parsed+crashes from $t1 to $NOW" >&2
 }
 
+# skip_crashers <target> <dest>: when seeds of the target crashed it while they
+# loaded (state/<t>.crashers: their sha1s, take_crashes), seeds becomes a
+# copy of them without those inputs (hard links: corpus/ is untouched) and
+# they leave the pending inputs (dest; each is filed under crashes/): a bug
+# that an input of the corpus hits no longer stops its target from fuzzing
+# (every restart crashed on it again while loading, fuzzing nothing).
+skip_crashers() {
+  local t=$1 dest=$2 list=$OUT/state/$t.crashers keep=$OUT/skip/$t d sum f n=0 len
+  [[ -s $list ]] || return 0
+  len=$(max_len "$LF" "$t")   # libFuzzer runs a seed cut to -max_len bytes
+  rm -rf "$keep.new" && mkdir -p "$keep.new"   # seeds may be $keep itself
+  for d in "${seeds[@]}" "$dest"; do
+    [[ -d $d ]] || continue
+    while read -r sum f; do
+      [[ -n $f ]] || continue
+      [[ $sum == long ]] && sum=$(head -c "$len" "$f" | sha1sum) && sum=${sum%% *}
+      if grep -qxF "$sum" "$list"; then
+        n=$((n + 1))
+        [[ $d == "$dest" ]] && rm -f "$f"
+      elif [[ $d != "$dest" ]]; then
+        ln "$f" "$keep.new/" 2>/dev/null || cp "$f" "$keep.new/"
+      fi
+    done < <(find "$d" -maxdepth 1 -type f -size -$((len + 1))c -print0 | xargs -0 -r sha1sum
+             find "$d" -maxdepth 1 -type f -size +"$len"c -printf 'long %p\n')
+  done
+  rm -rf "$keep" && mv "$keep.new" "$keep"
+  seeds=("$keep")
+  ((n == 0)) || echo "note: $t: $n input(s) that crash it while loading left out of its loads (crashes/$t)" >&2
+}
+
 # job <target> <end ms>: one slice of a target on this slot: load, fuzz,
 # take crashes and merge the new inputs into the corpus, all before <end>.
 # When loading everything would eat the slice, it starts from a random
@@ -630,10 +677,12 @@ job() {
   SAMPLED=${sample:+1}
   echo running >"$OUT/state/$t.run"
   # Fuzz until the slice's end; after a crash, start again while a reload fits.
+  [[ $ENGINE == afl ]] || skip_crashers "$t" "$dest"
   while :; do
     fuzz_once "$t" "$dest" "$fuzz_end" "$end" "${seeds[@]}"
     ((KILLED || !TOOK)) || [[ -f $stop ]] && break
     now; ((NOW + load_est + 500 < fuzz_end)) || break
+    ((INITED)) || [[ $ENGINE == afl ]] || skip_crashers "$t" "$dest"
   done
   [[ -n $sample ]] && find "$dest" -maxdepth 1 -type f -exec mv -t "$work" {} + 2>/dev/null
   now
@@ -864,7 +913,7 @@ cmd_fuzz() {
   [[ $ENGINE == afl ]] && build_afl
   now; BUILD_MS=$((NOW - b0)) start=$NOW
   fmt_s "$BUILD_MS"; log "build: $S s (not counted in --time)"
-  rm -rf "$OUT/state" "$OUT/logs" "$OUT/new" "$OUT/sample" "$OUT/afl" "$OUT/afl-in"
+  rm -rf "$OUT/state" "$OUT/logs" "$OUT/new" "$OUT/sample" "$OUT/skip" "$OUT/afl" "$OUT/afl-in"
   mkdir -p "$OUT/state" "$OUT/logs" "$OUT/crashes" "$OUT/stats"
   for t in $TARGETS; do mkdir -p "$CORPUS/$t" "$OUT/work/$t" "$OUT/crashes/$t"; done
   recheck_bugs
@@ -997,7 +1046,7 @@ cmd_cov() {
   pick_targets "$BUILD_COV"
   for t in $TARGETS; do list+=("replay_$t"); done
   cmake --build "$BUILD_COV" -j"$JOBS" --target "${list[@]}" >"$BUILD_COV.build.log" 2>&1 \
-    || { tail -30 "$BUILD_COV.build.log" >&2; die "coverage build failed"; }
+    || { tail -30 "$BUILD_COV.build.log" >&2; fail "coverage build failed"; }
   rm -rf "$OUT/cov" && mkdir -p "$OUT/cov/prof"
   for t in $TARGETS; do
     LLVM_PROFILE_FILE="$OUT/cov/prof/$t.profraw" "$(tbin "$BUILD_COV" replay "$t")" "$CORPUS/$t" \
@@ -1032,7 +1081,7 @@ cmd_minimize() {
     find "$CORPUS/$t" -maxdepth 1 -type f -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$merged/" \;
     ASAN_OPTIONS=$MERGE_ASAN_OPTIONS "$(tbin "$LF" fuzz "$t")" -merge=1 -use_counters=0 \
       -max_len="$MAX_LEN" "$tmp/keep" "$merged" >"$OUT/minimize-$t.log" 2>&1 \
-      || die "merge of $t failed ($OUT/minimize-$t.log)"
+      || fail "merge of $t failed ($OUT/minimize-$t.log)"
     find "$CORPUS/$t" -maxdepth 1 -type f -regex '.*/[0-9a-f]\{40\}' -delete
     find "$tmp/keep" -type f -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$CORPUS/$t/" \;
     rm -rf "$tmp"

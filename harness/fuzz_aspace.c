@@ -54,7 +54,7 @@
 #define WIN_QUEUE 0x80u           /*   emptied tables go to the queue     */
 #define TABLE_FLAGS (X86_PTE_P | X86_PTE_W | X86_PTE_U) /* intermediate   */
 #define PAGE_BYTES VMM_PAGE_SIZE
-#define POISON_STRIDE 512u        /* frame_pool poisons a word per 512 B  */
+#define POISON_STRIDE FRAME_POOL_POISON_STRIDE /* frame_pool poisons a word per 512 B */
 #define FRAME_CLEAN 1u   /* fstate: zero but for the pool's poison words   */
 #define FRAME_HANDED 2u  /*   handed out since pool_zero last zeroed it    */
 

@@ -155,6 +155,22 @@ EOF
   OUT=$(cd "$TMP" && PATH="$TMP/trap:$PATH" VMM_PRESET=bogus timeout 50 "$ROOT/fuzz.sh" build 2>&1); RC=$?
   if ((RC == 2)) && grep -q "VMM_PRESET takes" <<<"$OUT"; then ok "VMM_PRESET=bogus -> exit 2"
   else fail "VMM_PRESET=bogus -> exit $RC: $OUT"; fi
+  OUT=$(cd "$TMP" && PATH="$TMP/trap:$PATH" VMM_PRESET=bogus timeout 50 "$ROOT/fuzz.sh" help 2>&1); RC=$?
+  if ((RC == 0)) && grep -q "Exit status" <<<"$OUT"; then ok "VMM_PRESET=bogus help -> help, exit 0"
+  else fail "VMM_PRESET=bogus help -> exit $RC: $OUT"; fi
+  # the environment's target list and compiler: refused before any build
+  # (cmake is a trap here, as the installers are)
+  printf '#!/bin/sh\necho "cmake $*" >>"%s/installs"\nexit 1\n' "$TMP" >"$TMP/trap/cmake"
+  chmod +x "$TMP/trap/cmake"
+  OUT=$(cd "$TMP" && PATH="$TMP/trap:$PATH" VMM_FUZZ_TARGETS=nosuch timeout 50 "$ROOT/fuzz.sh" --time 3 2>&1); RC=$?
+  if ((RC == 2)) && grep -q "unknown target 'nosuch'" <<<"$OUT" && [[ ! -s $TMP/installs ]]; then
+    ok "VMM_FUZZ_TARGETS=nosuch -> exit 2, nothing built"
+  else fail "VMM_FUZZ_TARGETS=nosuch -> exit $RC: $OUT $(cat "$TMP/installs" 2>/dev/null)"; fi
+  OUT=$(cd "$TMP" && PATH="$TMP/trap:$PATH" VMM_FUZZ_CC=no-such-clang timeout 50 "$ROOT/fuzz.sh" --time 3 --targets bitmap 2>&1); RC=$?
+  if ((RC == 2)) && grep -q "no compiler 'no-such-clang'" <<<"$OUT" && [[ ! -s $TMP/installs ]]; then
+    ok "VMM_FUZZ_CC=no-such-clang -> exit 2, nothing built"
+  else fail "VMM_FUZZ_CC=no-such-clang -> exit $RC: $OUT $(cat "$TMP/installs" 2>/dev/null)"; fi
+  rm -f "$TMP/trap/cmake" "$TMP/installs"
   # kernel/boot.sh and kernel/build.sh called directly
   for args in "--kernel" "--cpu" "--expect-fail" "--mem 1M"; do
     # shellcheck disable=SC2086

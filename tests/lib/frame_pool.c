@@ -11,8 +11,8 @@
 
 #define FRAME_INDEX(fp, p) ((size_t)(((p) - (fp)->base) >> VMM_PAGE_SHIFT))
 #define FRAME_ADDR(fp, i) ((fp)->base + ((uint64_t)(i) << VMM_PAGE_SHIFT))
-#define POISON_STRIDE 512u
-#define POISON_WORD (0x0101010101010101ull * FRAME_POOL_POISON)
+#define POISON_STRIDE FRAME_POOL_POISON_STRIDE
+#define POISON_WORD FRAME_POOL_POISON_WORD
 #define IS_POW2(x) ((x) != 0 && ((x) & ((x) - 1u)) == 0)
 /* The pool's host memory is an mmap ASan never poisons: its checks on the
  * poison stores can find nothing (the index is checked against nframes).

@@ -22,6 +22,10 @@
 #include "core/frames.h"
 
 #define FRAME_POOL_POISON 0xA5u
+/* A frame handed out holds FRAME_POOL_POISON_WORD at every multiple of
+ * FRAME_POOL_POISON_STRIDE bytes. */
+#define FRAME_POOL_POISON_STRIDE 512u
+#define FRAME_POOL_POISON_WORD (0x0101010101010101ull * FRAME_POOL_POISON)
 
 typedef struct frame_pool {
     uint8_t *host;         /* host bytes of frame 0                     */
