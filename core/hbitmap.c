@@ -4501,6 +4501,19 @@ static inline hb_frame_t range_fill_step(hbitmap_t *hb, hb_frame_t f, unsigned l
               hb->spare_node[j] == \old(hb->spare_node[j]);
     ensures rcnt_sl: \forall integer j; 0 <= j < HBITMAP_SPARE_LEAVES ==>
               hb->spare_leaf[j] == \old(hb->spare_leaf[j]);
+    // every node apart from f.node and from hb's fields kept, the root (not
+    // apart from hb) included, one field group a clause: range_mid's frame.
+    ensures rcnt_ff: \forall hb_node_t *p; \separated(p, f.node) && PDESC_APART(p, hb) ==>
+              p->full == \old(p->full);
+    ensures rcnt_fc: \forall hb_node_t *p; \separated(p, f.node) && PDESC_APART(p, hb) ==>
+              \forall integer j; 0 <= j < 64 ==> p->child[j].node == \old(p->child[j].node) &&
+                p->child[j].leaf == \old(p->child[j].leaf);
+    ensures rcnt_fr: \forall hb_node_t *p; \separated(p, f.node) && PDESC_APART(p, hb) ==>
+              \forall integer j; 0 <= j < 64 ==> p->pre[j] == \old(p->pre[j]) &&
+                p->suf[j] == \old(p->suf[j]) && p->max[j] == \old(p->max[j]);
+    ensures rcnt_fg: \forall hb_node_t *p; \separated(p, f.node) && PDESC_APART(p, hb) ==>
+              \forall integer g; 0 <= g < 8 ==> p->gpre[g] == \old(p->gpre[g]) &&
+                p->gsuf[g] == \old(p->gsuf[g]) && p->gmax[g] == \old(p->gmax[g]);
 */
 static inline hb_frame_t range_fill(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t end, bool set)
 {
@@ -4728,6 +4741,8 @@ static inline hb_frame_t range_mid(hbitmap_t *hb, hb_frame_t f, unsigned l, size
     /*@ assert rcnt_mo: HB_POOL_OK(hb) && HB_ALLOCATOR(hb); */
     /*@ assert rcnt_mn: pleaf_pool_n(hb); */
     /*@ assert rcnt_ml: PW_POOL_L(hb); */
+    /*@ assert rcnt_mf: \forall hb_node_t *p; \separated(p, f.node) && PDESC_APART(p, hb) ==>
+               pkeep_nsame{Pre, Here}(p); */
     return r;
 }
 
