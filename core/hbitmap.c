@@ -4501,19 +4501,6 @@ static inline hb_frame_t range_fill_step(hbitmap_t *hb, hb_frame_t f, unsigned l
               hb->spare_node[j] == \old(hb->spare_node[j]);
     ensures rcnt_sl: \forall integer j; 0 <= j < HBITMAP_SPARE_LEAVES ==>
               hb->spare_leaf[j] == \old(hb->spare_leaf[j]);
-    // every node apart from f.node and from hb's fields kept, the root (not
-    // apart from hb) included, one field group a clause: range_mid's frame.
-    ensures rcnt_ff: \forall hb_node_t *p; \separated(p, f.node) && PDESC_APART(p, hb) ==>
-              p->full == \old(p->full);
-    ensures rcnt_fc: \forall hb_node_t *p; \separated(p, f.node) && PDESC_APART(p, hb) ==>
-              \forall integer j; 0 <= j < 64 ==> p->child[j].node == \old(p->child[j].node) &&
-                p->child[j].leaf == \old(p->child[j].leaf);
-    ensures rcnt_fr: \forall hb_node_t *p; \separated(p, f.node) && PDESC_APART(p, hb) ==>
-              \forall integer j; 0 <= j < 64 ==> p->pre[j] == \old(p->pre[j]) &&
-                p->suf[j] == \old(p->suf[j]) && p->max[j] == \old(p->max[j]);
-    ensures rcnt_fg: \forall hb_node_t *p; \separated(p, f.node) && PDESC_APART(p, hb) ==>
-              \forall integer g; 0 <= g < 8 ==> p->gpre[g] == \old(p->gpre[g]) &&
-                p->gsuf[g] == \old(p->gsuf[g]) && p->gmax[g] == \old(p->gmax[g]);
 */
 static inline hb_frame_t range_fill(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t end, bool set)
 {
@@ -4741,8 +4728,6 @@ static inline hb_frame_t range_mid(hbitmap_t *hb, hb_frame_t f, unsigned l, size
     /*@ assert rcnt_mo: HB_POOL_OK(hb) && HB_ALLOCATOR(hb); */
     /*@ assert rcnt_mn: pleaf_pool_n(hb); */
     /*@ assert rcnt_ml: PW_POOL_L(hb); */
-    /*@ assert rcnt_mf: \forall hb_node_t *p; \separated(p, f.node) && PDESC_APART(p, hb) ==>
-               pkeep_nsame{Pre, Here}(p); */
     return r;
 }
 
@@ -4807,9 +4792,29 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
     f = range_head(hb, f, l, s, a, b, set);
     /*@ assert rrec_n1: f.node == node && f.base == base && PDESC_RUNS(node, l) &&
                RREC_NODE_OK(hb, node, l); */
+    /* rcnt (round 28): the frame chain, one assert per step and per kind:
+     * what was apart from node's subtree and from the spares still is
+     * (anc / lanc, the spares left a prefix: pleaf_kept), and is as it was
+     * (frame / lframe, by transitivity: proofs/hbitmap-rchild.acsl). */
+    /*@ assert rcnt_n1a: \forall hb_node_t *p; \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+               hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb); */
+    /*@ assert rcnt_n1f: \forall hb_node_t *p; PDESC_APART(p, hb) &&
+               \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==> pkeep_nsame{Pre, Here}(p); */
+    /*@ assert rcnt_l1a: \forall hb_leaf_t *lf; \at(hb_sep_leaf(node, l, lf) && RREC_LNSP(lf, hb), Pre) ==>
+               hb_sep_leaf(node, l, lf) && RREC_LNSP(lf, hb); */
+    /*@ assert rcnt_l1f: \forall hb_leaf_t *lf; \separated(lf, hb) &&
+               \at(hb_sep_leaf(node, l, lf) && RREC_LNSP(lf, hb), Pre) ==> pkeep_lsame{Pre, Here}(lf); */
     f = range_mid(hb, f, l, b, set) /*@ ghost (a) */;
     /*@ assert rrec_n2: f.node == node && f.base == base && PDESC_RUNS(node, l) &&
                RREC_NODE_OK(hb, node, l); */
+    /*@ assert rcnt_n2a: \forall hb_node_t *p; \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+               hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb); */
+    /*@ assert rcnt_n2f: \forall hb_node_t *p; PDESC_APART(p, hb) &&
+               \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==> pkeep_nsame{Pre, Here}(p); */
+    /*@ assert rcnt_l2a: \forall hb_leaf_t *lf; \at(hb_sep_leaf(node, l, lf) && RREC_LNSP(lf, hb), Pre) ==>
+               hb_sep_leaf(node, l, lf) && RREC_LNSP(lf, hb); */
+    /*@ assert rcnt_l2f: \forall hb_leaf_t *lf; \separated(lf, hb) &&
+               \at(hb_sep_leaf(node, l, lf) && RREC_LNSP(lf, hb), Pre) ==> pkeep_lsame{Pre, Here}(lf); */
     /* rcnt (round 28): a range inside one slot, or ending at the node's
      * end, leaves the tail nothing (range_node's used / grow: the head's
      * and the tail's splits are the two paths only when both ends are
