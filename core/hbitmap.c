@@ -4795,24 +4795,31 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
     /* rcnt (round 28): the frame chain, one assert per step and per kind:
      * what was apart from node's subtree and from the spares still is
      * (anc / lanc, the spares left a prefix: pleaf_kept), and is as it was
-     * (frame / lframe, by transitivity: proofs/hbitmap-rchild.acsl). */
+     * (frame / lframe, by transitivity: proofs/hbitmap-rchild.acsl; the
+     * spares left: pleaf_nsp_keep of proofs/hbitmap-pleaf.acsl). */
+    /*@ assert rcnt_k1: pleaf_kept{Pre, Here}(hb); */
+    /*@ assert rcnt_p1: \forall hb_node_t *p; pleaf_nsp{Pre}(hb, p) ==> pleaf_nsp{Here}(hb, p); */
     /*@ assert rcnt_n1a: \forall hb_node_t *p; \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
-               hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb); */
+               hb_sep_node(node, l, p); */
     /*@ assert rcnt_n1f: \forall hb_node_t *p; PDESC_APART(p, hb) &&
                \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==> pkeep_nsame{Pre, Here}(p); */
+    /*@ assert rcnt_q1: \forall hb_leaf_t *lf; \at(RREC_LNSP(lf, hb), Pre) ==> RREC_LNSP(lf, hb); */
     /*@ assert rcnt_l1a: \forall hb_leaf_t *lf; \at(hb_sep_leaf(node, l, lf) && RREC_LNSP(lf, hb), Pre) ==>
-               hb_sep_leaf(node, l, lf) && RREC_LNSP(lf, hb); */
+               hb_sep_leaf(node, l, lf); */
     /*@ assert rcnt_l1f: \forall hb_leaf_t *lf; \separated(lf, hb) &&
                \at(hb_sep_leaf(node, l, lf) && RREC_LNSP(lf, hb), Pre) ==> pkeep_lsame{Pre, Here}(lf); */
     f = range_mid(hb, f, l, b, set) /*@ ghost (a) */;
     /*@ assert rrec_n2: f.node == node && f.base == base && PDESC_RUNS(node, l) &&
                RREC_NODE_OK(hb, node, l); */
+    /*@ assert rcnt_k2: pleaf_kept{Pre, Here}(hb); */
+    /*@ assert rcnt_p2: \forall hb_node_t *p; pleaf_nsp{Pre}(hb, p) ==> pleaf_nsp{Here}(hb, p); */
     /*@ assert rcnt_n2a: \forall hb_node_t *p; \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
-               hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb); */
+               hb_sep_node(node, l, p); */
     /*@ assert rcnt_n2f: \forall hb_node_t *p; PDESC_APART(p, hb) &&
                \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==> pkeep_nsame{Pre, Here}(p); */
+    /*@ assert rcnt_q2: \forall hb_leaf_t *lf; \at(RREC_LNSP(lf, hb), Pre) ==> RREC_LNSP(lf, hb); */
     /*@ assert rcnt_l2a: \forall hb_leaf_t *lf; \at(hb_sep_leaf(node, l, lf) && RREC_LNSP(lf, hb), Pre) ==>
-               hb_sep_leaf(node, l, lf) && RREC_LNSP(lf, hb); */
+               hb_sep_leaf(node, l, lf); */
     /*@ assert rcnt_l2f: \forall hb_leaf_t *lf; \separated(lf, hb) &&
                \at(hb_sep_leaf(node, l, lf) && RREC_LNSP(lf, hb), Pre) ==> pkeep_lsame{Pre, Here}(lf); */
     /* rcnt (round 28): a range inside one slot, or ending at the node's
