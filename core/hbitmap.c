@@ -4404,6 +4404,8 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
     ensures free_set: set != 0 ==> end - (f.base + hb_slots_span(\result.k, l)) <= hb->num_free;
     ensures free_clear: set == 0 ==>
               hb->num_free + (end - (f.base + hb_slots_span(\result.k, l))) <= SIZE_MAX;
+    // rcnt (round 28): the slot reached is the last one or the one after.
+    ensures rcnt_k: \result.k == f.k1 || \result.k == f.k1 + 1;
     // pfull: the slots after the ones filled keep their FULL bits.
     ensures pfull_bits: \forall integer j; \result.k <= j < 64 ==>
               (BIT(f.node->full, (uint8_t)j) <==> BIT(\old(f.node->full), (uint8_t)j));
@@ -4414,6 +4416,12 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
     // papply2: only hb and f's node were written (range_apply's fill path
     // frame, papart's open 4; frame_close states the same).
     ensures papply2_unch: pkeep_unch{Pre,Here}(hb, f.node, f.node);
+    // rcnt (round 28): the counts fall by the subtrees of the slots filled
+    // (slots_fill's exact counts).
+    ensures rcnt_n: hb->nodes + hb_nodes_from{Pre}(f.node, l, f.k) ==
+              \old(hb->nodes) + hb_nodes_from{Pre}(f.node, l, \result.k);
+    ensures rcnt_l: hb->leaves + hb_leaves_from{Pre}(f.node, l, f.k) ==
+              \old(hb->leaves) + hb_leaves_from{Pre}(f.node, l, \result.k);
 */
 static inline hb_frame_t range_fill_step(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t end,
                                          bool set)
@@ -4442,6 +4450,76 @@ static inline hb_frame_t range_fill_step(hbitmap_t *hb, hb_frame_t f, unsigned l
     f.k = kb + 1u;
     /*@ ghost lemma_pstep_step(f.k, l); */
     return f;
+}
+
+/* rcnt (round 28): range_fill_step as range_mid's one call, with a small
+ * contract of its own: hb's header and pool kept (f.node apart from hb's
+ * fields: PDESC_APART), the counts only fall (range_fill_step's exact
+ * counts, lemma_rcnt_from_le). In range_mid's context the header
+ * equalities timed out (RESULTS "Round 27 (rnode ...)"). */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && l < HBITMAP_MAX_HEIGHT;
+    requires \valid(f.node) && hb_tree(f.node, l);
+    requires apart: PDESC_APART(f.node, hb) && (f.node == &hb->root || \separated(f.node, hb));
+    requires f.k <= f.k1 < 64;
+    requires whole: f.base + hb_slots_span(f.k + 1, l) <= end;
+    requires last: f.base + hb_slots_span(f.k1, l) < end;
+    requires flags: \forall integer j; f.k <= j <= f.k1 && f.node->child[j].node != \null ==>
+               !BIT(f.node->full, j);
+    requires cnt: hb->nodes >= hb_nodes_from(f.node, l, f.k) &&
+             hb->leaves >= hb_leaves_from(f.node, l, f.k);
+    requires free: set != 0 ==> end - (f.base + hb_slots_span(f.k, l)) <= hb->num_free;
+    requires set == 0 ==> hb->num_free + (end - (f.base + hb_slots_span(f.k, l))) <= SIZE_MAX;
+    assigns hb->nodes, hb->leaves, hb->num_free,
+            f.node->child[f.k .. f.k1], f.node->full, f.node->pre[f.k .. f.k1],
+            f.node->suf[f.k .. f.k1], f.node->max[f.k .. f.k1],
+            f.node->gmax[f.k / 8 .. f.k1 / 8];
+    ensures frame: \result.node == f.node && \result.base == f.base &&
+              \result.k0 == f.k0 && \result.k1 == f.k1;
+    ensures step: f.k < \result.k <= f.k1 + 1;
+    ensures done: f.base + hb_slots_span(\result.k, l) <= end;
+    ensures rest: \result.k <= f.k1 ==> end < f.base + hb_slots_span(\result.k + 1, l);
+    ensures free_set: set != 0 ==> end - (f.base + hb_slots_span(\result.k, l)) <= hb->num_free;
+    ensures free_clear: set == 0 ==>
+              hb->num_free + (end - (f.base + hb_slots_span(\result.k, l))) <= SIZE_MAX;
+    ensures pfull_bits: \forall integer j; \result.k <= j < 64 ==>
+              (BIT(f.node->full, (uint8_t)j) <==> BIT(\old(f.node->full), (uint8_t)j));
+    ensures papart_ptrs: \forall integer j; \result.k <= j < 64 ==>
+              f.node->child[j].node == \old(f.node->child[j].node) &&
+              f.node->child[j].leaf == \old(f.node->child[j].leaf);
+    ensures papply2_unch: pkeep_unch{Pre,Here}(hb, f.node, f.node);
+    ensures rcnt_n: hb->nodes + hb_nodes_from{Pre}(f.node, l, f.k) ==
+              \old(hb->nodes) + hb_nodes_from{Pre}(f.node, l, \result.k);
+    ensures rcnt_l: hb->leaves + hb_leaves_from{Pre}(f.node, l, f.k) ==
+              \old(hb->leaves) + hb_leaves_from{Pre}(f.node, l, \result.k);
+    ensures rcnt_fall: hb->nodes <= \old(hb->nodes) && hb->leaves <= \old(hb->leaves);
+    ensures rcnt_hs: hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
+              hb->num_spare_leaves == \old(hb->num_spare_leaves);
+    ensures rcnt_hh: hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries);
+    ensures rcnt_ha: hb->allocator.free == \old(hb->allocator.free) &&
+              hb->allocator.alloc == \old(hb->allocator.alloc);
+    ensures rcnt_sn: \forall integer j; 0 <= j < HBITMAP_SPARE_NODES ==>
+              hb->spare_node[j] == \old(hb->spare_node[j]);
+    ensures rcnt_sl: \forall integer j; 0 <= j < HBITMAP_SPARE_LEAVES ==>
+              hb->spare_leaf[j] == \old(hb->spare_leaf[j]);
+*/
+static inline hb_frame_t range_fill(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t end, bool set)
+{
+    /*@ ghost lemma_rcnt_from_le(f.node, l, f.k, f.k1); */
+    /*@ ghost lemma_rcnt_from_le(f.node, l, f.k, f.k1 + 1u); */
+    /*@ assert rcnt_g8: 0 <= f.k / 8 <= f.k1 / 8 < 8; */
+    /*@ assert rcnt_sep: \separated(&hb->num_spare_nodes, &f.node->child[f.k .. f.k1], &f.node->full,
+                 &f.node->pre[f.k .. f.k1], &f.node->suf[f.k .. f.k1], &f.node->max[f.k .. f.k1],
+                 &f.node->gmax[f.k / 8 .. f.k1 / 8], &hb->nodes, &hb->leaves, &hb->num_free) &&
+               \separated(&hb->num_spare_leaves, &f.node->child[f.k .. f.k1], &f.node->full,
+                 &f.node->pre[f.k .. f.k1], &f.node->suf[f.k .. f.k1], &f.node->max[f.k .. f.k1],
+                 &f.node->gmax[f.k / 8 .. f.k1 / 8], &hb->nodes, &hb->leaves, &hb->num_free); */
+    /*@ assert rcnt_seh: \separated(&hb->height, &f.node->child[f.k .. f.k1], &f.node->full,
+                 &f.node->pre[f.k .. f.k1], &f.node->suf[f.k .. f.k1], &f.node->max[f.k .. f.k1],
+                 &f.node->gmax[f.k / 8 .. f.k1 / 8], &hb->nodes, &hb->leaves, &hb->num_free) &&
+               \separated(&hb->num_entries, &f.node->child[f.k .. f.k1], &f.node->full,
+                 &f.node->pre[f.k .. f.k1], &f.node->suf[f.k .. f.k1], &f.node->max[f.k .. f.k1],
+                 &f.node->gmax[f.k / 8 .. f.k1 / 8], &hb->nodes, &hb->leaves, &hb->num_free); */
+    return range_fill_step(hb, f, l, end, set);
 }
 
 /* rwalk (round 25): range_apply's leaf path as one call: leaf_slot_apply on
@@ -4593,8 +4671,10 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
               RREC_USED(hb, l, f.k0 == f.k1 && RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l))) &&
               (f.k0 < f.k1 ==> RREC_FREE(hb, s + hb_span(l), b, set) &&
                  (b != f.base + 64 * hb_span(l) ==> RREC_POOL(hb, l, 0)));
-    ensures grow: hb->nodes <= \old(hb->nodes) + RREC_NN(l, RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l))) &&
-              hb->leaves <= \old(hb->leaves) + RREC_NL(RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l)));
+    ensures grow: hb->nodes <= \old(hb->nodes) +
+                RREC_NN(l, f.k0 == f.k1 && RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l))) &&
+              hb->leaves <= \old(hb->leaves) +
+                RREC_NL(f.k0 == f.k1 && RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l)));
 */
 static inline hb_frame_t range_head(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t s, size_t a,
                                     size_t b, bool set)
@@ -4640,16 +4720,14 @@ static inline hb_frame_t range_mid(hbitmap_t *hb, hb_frame_t f, unsigned l, size
     if (b - (f.base + span_mul(f.k, l)) < SPAN(l))
         return f;
     /*@ ghost lemma_hb_lw_from_le(f.node, l, f.k); */
-    hb_frame_t r = range_fill_step(hb, f, l, b, set);
-    /*@ assert rnode_mh1: hb->num_spare_nodes == \at(hb->num_spare_nodes, Pre) &&
-               hb->num_spare_leaves == \at(hb->num_spare_leaves, Pre); */
-    /*@ assert rnode_mh2: hb->height == \at(hb->height, Pre) && hb->num_entries == \at(hb->num_entries, Pre); */
-    /*@ assert rnode_mh3: hb->allocator.free == \at(hb->allocator.free, Pre) &&
-               hb->allocator.alloc == \at(hb->allocator.alloc, Pre); */
-    /*@ assert rnode_mn: \forall integer j; 0 <= j < HBITMAP_SPARE_NODES ==>
-               hb->spare_node[j] == \at(hb->spare_node[j], Pre); */
-    /*@ assert rnode_ml: \forall integer j; 0 <= j < HBITMAP_SPARE_LEAVES ==>
-               hb->spare_leaf[j] == \at(hb->spare_leaf[j], Pre); */
+    hb_frame_t r = range_fill(hb, f, l, b, set);
+    /* rcnt (round 28): hb's pool as it was (range_fill's equalities). */
+    /*@ assert rcnt_mv: (\forall hb_node_t *m; \valid{Pre}(m) ==> \valid(m)) &&
+               (\forall hb_leaf_t *lf; \valid{Pre}(lf) ==> \valid(lf)); */
+    /*@ assert rcnt_mk: pleaf_kept{Pre, Here}(hb); */
+    /*@ assert rcnt_mo: HB_POOL_OK(hb) && HB_ALLOCATOR(hb); */
+    /*@ assert rcnt_mn: pleaf_pool_n(hb); */
+    /*@ assert rcnt_ml: PW_POOL_L(hb); */
     return r;
 }
 
@@ -4664,6 +4742,11 @@ static inline hb_frame_t range_mid(hbitmap_t *hb, hb_frame_t f, unsigned l, size
     ensures done: \result.k == f.k1 + 1;
     ensures used: RREC_USED(hb, l, 0);
     ensures grow: hb->nodes <= \old(hb->nodes) + l && hb->leaves <= \old(hb->leaves) + 1;
+    // rcnt (round 28): no tail slot left, nothing done (range_node's used,
+    // grow and free over the three steps).
+    ensures skip: f.k > f.k1 ==> hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
+              hb->num_spare_leaves == \old(hb->num_spare_leaves) && hb->nodes == \old(hb->nodes) &&
+              hb->leaves == \old(hb->leaves) && hb->num_free == \old(hb->num_free);
 */
 static inline hb_frame_t range_tail(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t b, bool set)
     /*@ ghost (size_t a) */
@@ -4698,6 +4781,9 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
                              size_t b, bool set)
 {
     hb_frame_t f = frame_open(node, l, base, a, b);
+    /* rcnt (round 28): the frame's slot arithmetic (rrec_s; b at the node's
+     * end leaves no tail slot: range_node's used / grow). */
+    /*@ ghost lemma_rnode_slots(base, a, b, f.k0, f.k1, l); */
     /*@ ghost lemma_pstep_mul(f.k0, l); */
     /*@ assert rrec_s: f.k0 * hb_span(l) <= a - base; */
     size_t s = base + span_mul(f.k0, l);
@@ -4706,9 +4792,42 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
     f = range_head(hb, f, l, s, a, b, set);
     /*@ assert rrec_n1: f.node == node && f.base == base && PDESC_RUNS(node, l) &&
                RREC_NODE_OK(hb, node, l); */
+    /* rcnt (round 28): the frame chain, one assert per step and per kind:
+     * what was apart from node's subtree and from the spares still is
+     * (anc / lanc, the spares left a prefix: pleaf_kept), and is as it was
+     * (frame / lframe, by transitivity: proofs/hbitmap-rchild.acsl; the
+     * spares left: pleaf_nsp_keep of proofs/hbitmap-pleaf.acsl). */
+    /*@ assert rcnt_k1: pleaf_kept{Pre, Here}(hb); */
+    /*@ assert rcnt_p1: \forall hb_node_t *p; pleaf_nsp{Pre}(hb, p) ==> pleaf_nsp{Here}(hb, p); */
+    /*@ assert rcnt_n1a: \forall hb_node_t *p; \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+               hb_sep_node(node, l, p); */
+    /*@ assert rcnt_n1f: \forall hb_node_t *p; PDESC_APART(p, hb) &&
+               \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==> pkeep_nsame{Pre, Here}(p); */
+    /*@ assert rcnt_q1: \forall hb_leaf_t *lf; \at(RREC_LNSP(lf, hb), Pre) ==> RREC_LNSP(lf, hb); */
+    /*@ assert rcnt_l1a: \forall hb_leaf_t *lf; \at(hb_sep_leaf(node, l, lf) && RREC_LNSP(lf, hb), Pre) ==>
+               hb_sep_leaf(node, l, lf); */
+    /*@ assert rcnt_l1f: \forall hb_leaf_t *lf; \separated(lf, hb) &&
+               \at(hb_sep_leaf(node, l, lf) && RREC_LNSP(lf, hb), Pre) ==> pkeep_lsame{Pre, Here}(lf); */
     f = range_mid(hb, f, l, b, set) /*@ ghost (a) */;
     /*@ assert rrec_n2: f.node == node && f.base == base && PDESC_RUNS(node, l) &&
                RREC_NODE_OK(hb, node, l); */
+    /*@ assert rcnt_k2: pleaf_kept{Pre, Here}(hb); */
+    /*@ assert rcnt_p2: \forall hb_node_t *p; pleaf_nsp{Pre}(hb, p) ==> pleaf_nsp{Here}(hb, p); */
+    /*@ assert rcnt_n2a: \forall hb_node_t *p; \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+               hb_sep_node(node, l, p); */
+    /*@ assert rcnt_n2f: \forall hb_node_t *p; PDESC_APART(p, hb) &&
+               \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==> pkeep_nsame{Pre, Here}(p); */
+    /*@ assert rcnt_q2: \forall hb_leaf_t *lf; \at(RREC_LNSP(lf, hb), Pre) ==> RREC_LNSP(lf, hb); */
+    /*@ assert rcnt_l2a: \forall hb_leaf_t *lf; \at(hb_sep_leaf(node, l, lf) && RREC_LNSP(lf, hb), Pre) ==>
+               hb_sep_leaf(node, l, lf); */
+    /*@ assert rcnt_l2f: \forall hb_leaf_t *lf; \separated(lf, hb) &&
+               \at(hb_sep_leaf(node, l, lf) && RREC_LNSP(lf, hb), Pre) ==> pkeep_lsame{Pre, Here}(lf); */
+    /* rcnt (round 28): a range inside one slot, or ending at the node's
+     * end, leaves the tail nothing (range_node's used / grow: the head's
+     * and the tail's splits are the two paths only when both ends are
+     * inside the node). */
+    /*@ assert rcnt_m: (f.k0 == f.k1 ==> f.k > f.k1) &&
+               (b == base + 64 * hb_span(l) ==> f.k > f.k1); */
     return range_tail(hb, f, l, b, set) /*@ ghost (a) */;
 }
 
