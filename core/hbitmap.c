@@ -3230,6 +3230,8 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_same: \forall hb_node_t *p; hb_node_same{Old, Here}(p);
       // pstep (round 22): node's runs (leaf_range_down's on this path)
       ensures pw_runs: HB_SLOTS_RUNS_OK(node, hb_span(l)) && HB_GROUPS_RUNS_OK(node, hb_span(l));
+      // rpart2 (round 28): the pool as range_part needs it (RESULTS "Round 28 (rpart2)")
+      ensures rpart_pool: RPART2_POOL(hb);
     behavior leaf:
       assumes node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) && l == 0;
       ensures \result != 0;
@@ -3250,6 +3252,8 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_lanc: l == 0 ==> \forall hb_node_t *p;
                 \old(hb_sep_node(node, 0, p) && PW_NOT_SPARE(p, hb)) ==>
                 \separated(node->child[k].leaf, p);
+      // rpart2 (round 28): the pool as range_part needs it (RESULTS "Round 28 (rpart2)")
+      ensures rpart_pool: RPART2_POOL(hb);
     behavior node:
       assumes node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) && l > 0;
       ensures \result != 0;
