@@ -3230,6 +3230,8 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_same: \forall hb_node_t *p; hb_node_same{Old, Here}(p);
       // pstep (round 22): node's runs (leaf_range_down's on this path)
       ensures pw_runs: HB_SLOTS_RUNS_OK(node, hb_span(l)) && HB_GROUPS_RUNS_OK(node, hb_span(l));
+      // rpart2 (round 28): the pool as range_part needs it (RESULTS "Round 28 (rpart2)")
+      ensures rpart_pool: RPART2_POOL(hb);
     behavior leaf:
       assumes node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) && l == 0;
       ensures \result != 0;
@@ -3250,6 +3252,8 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_lanc: l == 0 ==> \forall hb_node_t *p;
                 \old(hb_sep_node(node, 0, p) && PW_NOT_SPARE(p, hb)) ==>
                 \separated(node->child[k].leaf, p);
+      // rpart2 (round 28): the pool as range_part needs it (RESULTS "Round 28 (rpart2)")
+      ensures rpart_pool: RPART2_POOL(hb);
     behavior node:
       assumes node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) && l > 0;
       ensures \result != 0;
@@ -4653,6 +4657,14 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
     bool go = slot_enter(hb, node, k, l, set);
     /*@ assert rpart_nf: hb->num_free == \at(hb->num_free, Pre) && hb->height == \at(hb->height, Pre) &&
                hb->num_entries == \at(hb->num_entries, Pre) && HB_ALLOCATOR(hb) && HB_POOL_OK(hb); */
+    /* rpart2 (round 28): slot_enter's rpart_* ensures at the call's end,
+     * the pool's and the spares' facts carried from Pre (lemmas of
+     * proofs/hbitmap-rpart.acsl), for range_go's requires and the chain of
+     * the ensures through range_go's. */
+    /*@ assert rpart2_k: pleaf_kept{Pre, Here}(hb); */
+    /*@ assert rpart2_nsp: \forall hb_node_t *p; \at(PW_NOT_SPARE(p, hb), Pre) ==>
+               PW_NOT_SPARE(p, hb); */
+    /*@ assert rpart2_lnsp: \forall hb_leaf_t *f; \at(RREC_LNSP(f, hb), Pre) ==> RREC_LNSP(f, hb); */
     return range_go(hb, node, k, l, s, a, b, set, go);
 }
 
