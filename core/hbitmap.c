@@ -3347,6 +3347,15 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
     ensures pc_bits: l > 0 && \separated(node, &hb->nodes, &hb->leaves) ==> \forall integer j; 0 <= j < 64 && j != k ==>
               (BIT(node->full, (uint8_t)j) <==> \old(BIT(node->full, (uint8_t)j)));
     ensures pc_fr: l > 0 ==> pcontent_fr{Old,Here}(hb, node, node, l - 1);
+    // rbelow (round 28): at level 0 too (range_below's leaf step), the other
+    // slots' FULL bits kept, and the leaf count falls by one exactly when
+    // slot k's leaf was freed (the slot made uniform).
+    ensures rbelow_bits: l == 0 && \separated(node, &hb->nodes, &hb->leaves) ==>
+              \forall integer j; 0 <= j < 64 && j != k ==>
+              (BIT(node->full, (uint8_t)j) <==> \old(BIT(node->full, (uint8_t)j)));
+    ensures rbelow_lv: l == 0 && \separated(node, &hb->leaves) ==>
+              hb->leaves == \old(hb->leaves) - (node->child[k].node == \null ? 1 : 0);
+    ensures rbelow_full: l == 0 && node->child[k].node != \null ==> node->full == \old(node->full);
     // pfold: no pointer slot at or below node is FULL, kept (slot k is kept
     // with its bit or made uniform; the subtrees below node are apart from
     // node and hb: proofs/hbitmap-pfold.acsl). For l > 0 only (the climb's
@@ -3577,6 +3586,19 @@ static inline void leaf_count_frame(hbitmap_t *hb, hb_leaf_t *lf, size_t a, size
     // as it was: no pointer slot is FULL, pfull_nf).
     ensures rexact_k: \old(HB_GROUPS_EXACT(lf)) && !\old(BIT(node->full, (uint8_t)k)) &&
               \separated(node, &hb->nodes, &hb->leaves) ==> hb_slot_exact(node, 0, k);
+    // rbelow (round 28): slot_update's level-0 facts passed on (range_leaf_step):
+    // the other slots' pointers and FULL bits kept; slot k, when not freed,
+    // holds lf with its FULL bit as it was; the leaf count falls by one
+    // exactly when slot k's leaf was freed.
+    ensures rbelow_oth: \separated(node, &hb->nodes, &hb->leaves) ==>
+              \forall integer j; 0 <= j < 64 && j != k ==>
+              node->child[j].node == \old(node->child[j].node) &&
+              node->child[j].leaf == \old(node->child[j].leaf) &&
+              (BIT(node->full, (uint8_t)j) <==> \old(BIT(node->full, (uint8_t)j)));
+    ensures rbelow_k: node->child[k].node != \null ==> node->child[k].leaf == lf &&
+              node->full == \old(node->full);
+    ensures rbelow_lv: \separated(node, &hb->leaves) ==>
+              hb->leaves == \old(hb->leaves) - (node->child[k].node == \null ? 1 : 0);
 */
 static inline bool leaf_slot_store(hbitmap_t *hb, hb_node_t *node, unsigned k, hb_leaf_t *lf)
 {
