@@ -800,17 +800,8 @@ static hb_runs_t leaf_group_fold(const hb_leaf_t *lf)
     return r;
 }
 
-/* Returns the free runs of lf from its group runs. */
-/*@ requires \valid_read(lf);
-    requires \forall integer g; 0 <= g < 8 ==>
-               lf->gpre[g] <= 512 && lf->gsuf[g] <= 512 && lf->gmax[g] <= 512;
-    assigns \nothing;
-    ensures RUNS_OK(\result, 4096);
-*/
-static hb_runs_t leaf_group_runs(const hb_leaf_t *lf)
-{
-    return leaf_group_fold(lf);
-}
+/* rbelow (round 28): leaf_group_runs (a call of leaf_group_fold) deleted
+ * with its only caller leaf_slot_apply (clang's -Wunused-function). */
 
 /* Returns true when the group runs of lf are those of its words. */
 /*@ requires \valid_read(lf);
@@ -3639,38 +3630,10 @@ static inline bool leaf_slot_store(hbitmap_t *hb, hb_node_t *node, unsigned k, h
     return changed;
 }
 
-/* Sets (set) or clears entries [a, b) (offsets in the leaf) of the leaf in
- * pointer slot k of a level-0 node, keeping the free count and the leaf's
- * group runs. Returns slot_update's answer: false when slot k's summary is
- * what it was. */
-/*@ LEAF_SLOT_APPLY_PRE(hb, node, k, a, b, set)
-    ensures set != 0 ==> \old(hb->num_free) - (b - a) <= hb->num_free <= \old(hb->num_free);
-    ensures set == 0 ==> \old(hb->num_free) <= hb->num_free <= \old(hb->num_free) + (b - a);
-    ensures free_set: set != 0 ==> hb->num_free ==
-              \old(hb->num_free - ((b - a) - hb_leaf_same(node->child[k].leaf, a, b, 1)));
-    ensures free_clear: set == 0 ==> hb->num_free ==
-              \old(hb->num_free + ((b - a) - hb_leaf_same(node->child[k].leaf, a, b, 0)));
-    ensures \forall integer j; a <= j < b ==>
-              (LEAF_USED(\old(node->child[k].leaf), j) <==> set != 0);
-    ensures \forall integer j; 0 <= j < 4096 && (j < a || b <= j) ==>
-              (LEAF_USED(\old(node->child[k].leaf), j) <==>
-               \old(LEAF_USED(node->child[k].leaf, j)));
-    ensures \forall integer g; 0 <= g < 8 ==> \old(node->child[k].leaf)->gpre[g] <= 512 &&
-              \old(node->child[k].leaf)->gsuf[g] <= 512 && \old(node->child[k].leaf)->gmax[g] <= 512;
-    ensures node->pre[k] <= 4096 && node->suf[k] <= 4096 && node->max[k] <= 4096;
-    ensures \result == 0 ==> LEAF_SLOT_KEPT(hb, node, k);
-    ensures \result != 0 ==> node->gmax[k / 8] == GROUP_STALE;
-    ensures exact: \old(HB_GROUPS_EXACT(node->child[k].leaf)) ==>
-              HB_GROUPS_EXACT(\old(node->child[k].leaf));
-    ensures nodes: \separated(node, &hb->nodes) ==> hb->nodes == \old(hb->nodes);
-*/
-static inline bool leaf_slot_apply(hbitmap_t *hb, hb_node_t *node, unsigned k, size_t a,
-                                   size_t b, bool set)
-{
-    hb_leaf_t *lf = node->child[k].leaf;
-    leaf_count_apply(hb, lf, a, b, set);
-    return slot_update(hb, node, k, 0, leaf_group_runs(lf));
-}
+/* rbelow (round 28): leaf_slot_apply (leaf_count_apply, then slot_update of
+ * the leaf's group runs) deleted: its only caller, range_leaf_step, now
+ * calls its two statements as the steps leaf_count_frame / leaf_slot_store
+ * (leaf_range_leaf's), whose ensures state the frame per field group. */
 
 /* Returns the free entries of node (slots of span cs) that end right
  * before slot k: the suffix of the nearest slot below k that is not all
