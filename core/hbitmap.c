@@ -4470,7 +4470,7 @@ static inline hb_frame_t range_fill_step(hbitmap_t *hb, hb_frame_t f, unsigned l
     ensures rbelow_fg: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
               \separated(p, \old(node->child[k].leaf)) ==> pd_same_groups{Old, Here}(p);
 */
-static inline bool range_leaf_step(hbitmap_t *hb, hb_node_t *node, unsigned k, size_t a,
+static inline __attribute__((always_inline)) bool range_leaf_step(hbitmap_t *hb, hb_node_t *node, unsigned k, size_t a,
                                    size_t b, bool set)
 {
     /*@ assert rbelow_g: k / 8 < 8 && a / 64 <= (b - 1) / 64 < 64 && a / 512 <= (b - 1) / 512 < 8; */
