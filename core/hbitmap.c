@@ -800,17 +800,8 @@ static hb_runs_t leaf_group_fold(const hb_leaf_t *lf)
     return r;
 }
 
-/* Returns the free runs of lf from its group runs. */
-/*@ requires \valid_read(lf);
-    requires \forall integer g; 0 <= g < 8 ==>
-               lf->gpre[g] <= 512 && lf->gsuf[g] <= 512 && lf->gmax[g] <= 512;
-    assigns \nothing;
-    ensures RUNS_OK(\result, 4096);
-*/
-static hb_runs_t leaf_group_runs(const hb_leaf_t *lf)
-{
-    return leaf_group_fold(lf);
-}
+/* rbelow (round 28): leaf_group_runs (a call of leaf_group_fold) deleted
+ * with its only caller leaf_slot_apply (clang's -Wunused-function). */
 
 /* Returns true when the group runs of lf are those of its words. */
 /*@ requires \valid_read(lf);
@@ -3351,6 +3342,15 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
     ensures pc_bits: l > 0 && \separated(node, &hb->nodes, &hb->leaves) ==> \forall integer j; 0 <= j < 64 && j != k ==>
               (BIT(node->full, (uint8_t)j) <==> \old(BIT(node->full, (uint8_t)j)));
     ensures pc_fr: l > 0 ==> pcontent_fr{Old,Here}(hb, node, node, l - 1);
+    // rbelow (round 28): at level 0 too (range_below's leaf step), the other
+    // slots' FULL bits kept, and the leaf count falls by one exactly when
+    // slot k's leaf was freed (the slot made uniform).
+    ensures rbelow_bits: l == 0 && \separated(node, &hb->nodes, &hb->leaves) ==>
+              \forall integer j; 0 <= j < 64 && j != k ==>
+              (BIT(node->full, (uint8_t)j) <==> \old(BIT(node->full, (uint8_t)j)));
+    ensures rbelow_lv: l == 0 && \separated(node, &hb->leaves) ==>
+              hb->leaves == \old(hb->leaves) - (node->child[k].node == \null ? 1 : 0);
+    ensures rbelow_full: l == 0 && node->child[k].node != \null ==> node->full == \old(node->full);
     // pfold: no pointer slot at or below node is FULL, kept (slot k is kept
     // with its bit or made uniform; the subtrees below node are apart from
     // node and hb: proofs/hbitmap-pfold.acsl). For l > 0 only (the climb's
@@ -3581,6 +3581,19 @@ static inline void leaf_count_frame(hbitmap_t *hb, hb_leaf_t *lf, size_t a, size
     // as it was: no pointer slot is FULL, pfull_nf).
     ensures rexact_k: \old(HB_GROUPS_EXACT(lf)) && !\old(BIT(node->full, (uint8_t)k)) &&
               \separated(node, &hb->nodes, &hb->leaves) ==> hb_slot_exact(node, 0, k);
+    // rbelow (round 28): slot_update's level-0 facts passed on (range_leaf_step):
+    // the other slots' pointers and FULL bits kept; slot k, when not freed,
+    // holds lf with its FULL bit as it was; the leaf count falls by one
+    // exactly when slot k's leaf was freed.
+    ensures rbelow_oth: \separated(node, &hb->nodes, &hb->leaves) ==>
+              \forall integer j; 0 <= j < 64 && j != k ==>
+              node->child[j].node == \old(node->child[j].node) &&
+              node->child[j].leaf == \old(node->child[j].leaf) &&
+              (BIT(node->full, (uint8_t)j) <==> \old(BIT(node->full, (uint8_t)j)));
+    ensures rbelow_k: node->child[k].node != \null ==> node->child[k].leaf == lf &&
+              node->full == \old(node->full);
+    ensures rbelow_lv: \separated(node, &hb->leaves) ==>
+              hb->leaves == \old(hb->leaves) - (node->child[k].node == \null ? 1 : 0);
 */
 static inline bool leaf_slot_store(hbitmap_t *hb, hb_node_t *node, unsigned k, hb_leaf_t *lf)
 {
@@ -3621,38 +3634,10 @@ static inline bool leaf_slot_store(hbitmap_t *hb, hb_node_t *node, unsigned k, h
     return changed;
 }
 
-/* Sets (set) or clears entries [a, b) (offsets in the leaf) of the leaf in
- * pointer slot k of a level-0 node, keeping the free count and the leaf's
- * group runs. Returns slot_update's answer: false when slot k's summary is
- * what it was. */
-/*@ LEAF_SLOT_APPLY_PRE(hb, node, k, a, b, set)
-    ensures set != 0 ==> \old(hb->num_free) - (b - a) <= hb->num_free <= \old(hb->num_free);
-    ensures set == 0 ==> \old(hb->num_free) <= hb->num_free <= \old(hb->num_free) + (b - a);
-    ensures free_set: set != 0 ==> hb->num_free ==
-              \old(hb->num_free - ((b - a) - hb_leaf_same(node->child[k].leaf, a, b, 1)));
-    ensures free_clear: set == 0 ==> hb->num_free ==
-              \old(hb->num_free + ((b - a) - hb_leaf_same(node->child[k].leaf, a, b, 0)));
-    ensures \forall integer j; a <= j < b ==>
-              (LEAF_USED(\old(node->child[k].leaf), j) <==> set != 0);
-    ensures \forall integer j; 0 <= j < 4096 && (j < a || b <= j) ==>
-              (LEAF_USED(\old(node->child[k].leaf), j) <==>
-               \old(LEAF_USED(node->child[k].leaf, j)));
-    ensures \forall integer g; 0 <= g < 8 ==> \old(node->child[k].leaf)->gpre[g] <= 512 &&
-              \old(node->child[k].leaf)->gsuf[g] <= 512 && \old(node->child[k].leaf)->gmax[g] <= 512;
-    ensures node->pre[k] <= 4096 && node->suf[k] <= 4096 && node->max[k] <= 4096;
-    ensures \result == 0 ==> LEAF_SLOT_KEPT(hb, node, k);
-    ensures \result != 0 ==> node->gmax[k / 8] == GROUP_STALE;
-    ensures exact: \old(HB_GROUPS_EXACT(node->child[k].leaf)) ==>
-              HB_GROUPS_EXACT(\old(node->child[k].leaf));
-    ensures nodes: \separated(node, &hb->nodes) ==> hb->nodes == \old(hb->nodes);
-*/
-static inline bool leaf_slot_apply(hbitmap_t *hb, hb_node_t *node, unsigned k, size_t a,
-                                   size_t b, bool set)
-{
-    hb_leaf_t *lf = node->child[k].leaf;
-    leaf_count_apply(hb, lf, a, b, set);
-    return slot_update(hb, node, k, 0, leaf_group_runs(lf));
-}
+/* rbelow (round 28): leaf_slot_apply (leaf_count_apply, then slot_update of
+ * the leaf's group runs) deleted: its only caller, range_leaf_step, now
+ * calls its two statements as the steps leaf_count_frame / leaf_slot_store
+ * (leaf_range_leaf's), whose ensures state the frame per field group. */
 
 /* Returns the free entries of node (slots of span cs) that end right
  * before slot k: the suffix of the nearest slot below k that is not all
@@ -4531,18 +4516,76 @@ static inline hb_frame_t range_fill(hbitmap_t *hb, hb_frame_t f, unsigned l, siz
  * whether slot k's summary changed. (The frame is not passed by value
  * here: that copy cost 2.5% of range_apply's instructions on the reserve
  * bench.) */
-/*@ LEAF_SLOT_APPLY_PRE(hb, node, k, a, b, set)
+/*@ // rbelow (round 28): the first-order facts range_below's leaf branch
+    // needs (RREC_PART_ENSURES at level 0 is then asserted there, the tree
+    // predicates unfolded in range_below's context: as ensures here, with
+    // the callees' quantified ensures beside them, they timed out).
+    requires rbelow_ap: PDESC_APART(node, hb);
+    LEAF_SLOT_APPLY_PRE(hb, node, k, a, b, set)
     ensures free_set: set != 0 ==> \old(hb->num_free) - (b - a) <= hb->num_free <= \old(hb->num_free);
     ensures free_clear: set == 0 ==> \old(hb->num_free) <= hb->num_free <= \old(hb->num_free) + (b - a);
     ensures runs: node->pre[k] <= 4096 && node->suf[k] <= 4096 && node->max[k] <= 4096;
     ensures kept: \result == 0 ==> LEAF_SLOT_KEPT(hb, node, k);
     ensures stale: \result != 0 ==> node->gmax[k / 8] == GROUP_STALE;
     ensures nodes: \separated(node, &hb->nodes) ==> hb->nodes == \old(hb->nodes);
+    ensures rbelow_h: HB_ALLOCATOR(hb) && hb->height == \old(hb->height) &&
+              hb->num_entries == \old(hb->num_entries) &&
+              hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
+              hb->num_spare_leaves == \old(hb->num_spare_leaves);
+    ensures rbelow_sl: \forall integer i; 0 <= i < HBITMAP_SPARE_LEAVES ==>
+              hb->spare_leaf[i] == \old(hb->spare_leaf[i]);
+    ensures rbelow_grow: hb->nodes == \old(hb->nodes) && hb->leaves <= \old(hb->leaves);
+    ensures rbelow_others: \forall integer j; 0 <= j < 64 && j != k ==>
+              node->child[j].node == \old(node->child[j].node) &&
+              node->child[j].leaf == \old(node->child[j].leaf) &&
+              (BIT(node->full, (uint8_t)j) <==> BIT(\old(node->full), (uint8_t)j));
+    ensures rbelow_k: node->child[k].node != \null ==>
+              node->child[k].leaf == \old(node->child[k].leaf) && node->full == \old(node->full);
+    ensures rbelow_cnt: \old(hb->nodes >= hb_nodes_from(node, 0, 0) && hb->leaves >= hb_leaves_from(node, 0, 0)) ==>
+              hb->nodes >= hb_nodes_from(node, 0, 0) && hb->leaves >= hb_leaves_from(node, 0, 0) &&
+              hb->nodes - hb_nodes_from(node, 0, 0) >= \old(hb->nodes - hb_nodes_from(node, 0, 0)) &&
+              hb->leaves - hb_leaves_from(node, 0, 0) >= \old(hb->leaves - hb_leaves_from(node, 0, 0));
+    ensures rbelow_fc: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
+              \separated(p, \old(node->child[k].leaf)) ==> pd_same_child{Old, Here}(p);
+    ensures rbelow_fr: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
+              \separated(p, \old(node->child[k].leaf)) ==> pd_same_runs{Old, Here}(p);
+    ensures rbelow_fg: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
+              \separated(p, \old(node->child[k].leaf)) ==> pd_same_groups{Old, Here}(p);
 */
-static inline bool range_leaf_step(hbitmap_t *hb, hb_node_t *node, unsigned k, size_t a,
+static inline __attribute__((always_inline)) bool range_leaf_step(hbitmap_t *hb, hb_node_t *node, unsigned k, size_t a,
                                    size_t b, bool set)
 {
-    return leaf_slot_apply(hb, node, k, a, b, set);
+    /*@ assert rbelow_g: k / 8 < 8 && a / 64 <= (b - 1) / 64 < 64 && a / 512 <= (b - 1) / 512 < 8; */
+    /* rbelow (round 28): leaf_slot_apply's two statements as its steps
+     * leaf_count_frame / leaf_slot_store (leaf_range_leaf's: the same
+     * calls), each ensuring its frame per field group. */
+    hb_leaf_t *lf = node->child[k].leaf;
+    /*@ ghost lemma_hb_lw_same_pos(lf, a, b, set); */
+    leaf_count_frame(hb, lf, a, b, set);
+    /*@ assert rbelow_h1: hb->height == \at(hb->height, Pre) &&
+               hb->num_entries == \at(hb->num_entries, Pre) && hb->leaves == \at(hb->leaves, Pre) &&
+               hb->nodes == \at(hb->nodes, Pre) &&
+               hb->num_spare_nodes == \at(hb->num_spare_nodes, Pre) &&
+               hb->num_spare_leaves == \at(hb->num_spare_leaves, Pre); */
+    /*@ assert rbelow_n1: node->full == \at(node->full, Pre) &&
+               \forall integer j; 0 <= j < 64 ==> node->child[j].node == \at(node->child[j].node, Pre) &&
+               node->child[j].leaf == \at(node->child[j].leaf, Pre); */
+    bool changed = leaf_slot_store(hb, node, k, lf);
+    /*@ assert rbelow_lv: hb->leaves == \at(hb->leaves, Pre) - (node->child[k].node == \null ? 1 : 0); */
+    /* The counts: hb_leaves_from / hb_nodes_from of node at level 0 read
+     * only the slots' pointers: slot k's leaf freed takes one off. */
+    /*@ ghost
+      /@ loop invariant 0 <= j <= 64;
+         loop invariant rbelow_lc: hb_leaves_from(node, 0, j) ==
+           hb_leaves_from{Pre}(node, 0, j) - (j <= k && node->child[k].node == \null ? 1 : 0);
+         loop invariant rbelow_nc: hb_nodes_from(node, 0, j) == hb_nodes_from{Pre}(node, 0, j);
+         loop assigns j;
+         loop variant j;
+      @/
+      for (unsigned j = 64; j != 0; j--) {
+      }
+    */
+    return changed;
 }
 
 /* rrec (round 26): range_apply's walk, recursive (no frame stack), one
@@ -4611,7 +4654,21 @@ static inline bool range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, unsig
 {
     if (l == 0) {
         /*@ ghost lemma_hb_lw_same_pos(node->child[k].leaf, a - s, b - s, set); */
-        return range_leaf_step(hb, node, k, a - s, b - s, set);
+        bool r = range_leaf_step(hb, node, k, a - s, b - s, set);
+        /* rbelow (round 28): RREC_PART_ENSURES at level 0 from
+         * range_leaf_step's first-order facts, one group an assert. */
+        /*@ assert rbelow_pk: pleaf_kept{Pre, Here}(hb); */
+        /*@ assert rbelow_pp: pleaf_pool_n(hb) && PW_POOL_L(hb) && HB_POOL_OK(hb); */
+        /*@ assert rbelow_same: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+                   node->child[j].node == \at(node->child[j].node, Pre) &&
+                   node->child[j].leaf == \at(node->child[j].leaf, Pre) &&
+                   (BIT(node->full, (uint8_t)j) <==> BIT(\at(node->full, Pre), (uint8_t)j)); */
+        /*@ assert rbelow_tree: hb_tree(node, 0); */
+        /*@ assert rbelow_nf: pfull_nf(node, 0); */
+        /*@ assert rbelow_sib: pfull_sib(node, 0); */
+        /*@ assert rbelow_lanc: \forall hb_leaf_t *f_; \at(hb_sep_leaf(node, 0, f_), Pre) ==>
+                   hb_sep_leaf(node, 0, f_); */
+        return r;
     }
     return range_child(hb, node, k, l, s, a, b, set);
 }
