@@ -2044,23 +2044,21 @@ static void op_null_arg(vmm_state_t *s, unsigned call, uint64_t va)
     FUZZ_CHECK(out == 0, "vmm-null-arg", "a failed call wrote its out-pointer");
 }
 
-/* vmm_deinit in the middle of a program (vmm.h: the vmm_t stays usable, an
- * empty VMM over the same window): every record, frame, table and block
- * given back; the model starts afresh (next fit's hint 0) and the program
- * goes on. Injections are disarmed: deinit cannot fail (vmm.h). */
-static void op_deinit(vmm_state_t *s)
+/* vmm_deinit with every injection disarmed (it cannot fail: vmm.h), then
+ * checks it gave everything back: records, blocks, tables, frames (the
+ * borrowed reservations' frames, which it unmapped and freed none of, go
+ * back to the harness that lent them), and the model starts afresh. */
+static void deinit_and_check(vmm_state_t *s)
 {
     s->ff.countdown = -1;
     s->alloc.countdown = -1;
     s->unmap_countdown = -1;
     vmm_deinit(&s->vmm);
     s->snap_same = false; /* the vmm_t changed: the next snapshot copies it */
-    TRACE("deinit");
-    for (size_t i = 0; i < s->nrecs; i++) /* deinit freed none of them */
+    for (size_t i = 0; i < s->nrecs; i++)
         if (model_borrowed(&s->recs[i]))
             return_lent(s, &s->recs[i]);
     model_clear(s);
-    s->hint = 0;
     FUZZ_CHECK(s->vmm.tree.root == NULL && s->vmm.tree.count == 0 && s->alloc.live == 0,
                "vmm-deinit", "vmm_deinit left %zu record blocks, tree count %zu",
                s->alloc.live, s->vmm.tree.count);
@@ -2070,6 +2068,16 @@ static void op_deinit(vmm_state_t *s)
     FUZZ_CHECK(s->vmm.bitmap.num_free == s->vmm.bitmap.num_entries, "vmm-deinit",
                "after vmm_deinit: %zu of %zu pages free", s->vmm.bitmap.num_free,
                s->vmm.bitmap.num_entries);
+}
+
+/* vmm_deinit in the middle of a program (vmm.h: the vmm_t stays usable, an
+ * empty VMM over the same window): the program goes on with the model
+ * afresh and next fit's hint back to 0. */
+static void op_deinit(vmm_state_t *s)
+{
+    TRACE("deinit");
+    deinit_and_check(s);
+    s->hint = 0;
 }
 
 static void run_op(vmm_state_t *s, fuzz_data_t *fd, unsigned op)
@@ -2294,21 +2302,8 @@ static void reset(void *state)
     s->ff.countdown = -1;
     s->alloc.countdown = -1;
     s->unmap_countdown = -1;
-    if (s->mappable) {
-        vmm_deinit(&s->vmm);
-        /* deinit unmapped the borrowed reservations' frames and freed none:
-         * the harness gives back what it lent */
-        for (size_t i = 0; i < s->nrecs; i++)
-            if (model_borrowed(&s->recs[i]))
-                return_lent(s, &s->recs[i]);
-        model_clear(s);
-        FUZZ_CHECK(s->vmm.tree.root == NULL && s->vmm.tree.count == 0 && s->alloc.live == 0,
-                   "vmm-deinit", "vmm_deinit left %zu record blocks, tree count %zu",
-                   s->alloc.live, s->vmm.tree.count);
-        FUZZ_CHECK(s->pt.table_frames == 1 && frame_pool_in_use(&s->pool) == 1, "vmm-deinit",
-                   "after vmm_deinit: %zu table frames, %zu frames in use (want the PML4 only)",
-                   s->pt.table_frames, frame_pool_in_use(&s->pool));
-    }
+    if (s->mappable)
+        deinit_and_check(s);
     pml4_reset(s);
     FUZZ_CHECK(frame_pool_reset(&s->pool), "vmm-leak", "frames leaked");
     fail_alloc_reset(&s->alloc);
