@@ -4,7 +4,9 @@
  * Built from a boot memory map: only MEMMAP_USABLE ranges (whole frames
  * inside them) become free; every other frame below the highest usable
  * address is "reserved" and can never be allocated or freed. Frames at or
- * above that address are outside managed memory.
+ * above that address are outside managed memory, and so are the reserved
+ * ones in frames.h's sense: the frame source (pmm_frames) skips both in
+ * free, claim and in_use.
  *
  * Two bitmaps share the caller's storage: `used` (allocated or reserved) and
  * `reserved`. Every function is all-or-nothing.
