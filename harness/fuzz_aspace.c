@@ -643,6 +643,9 @@ static void op_create(aspace_state_t *s, fuzz_data_t *fd)
                    frame_pool_in_use(&s->pool) - in_use, sp->alloc.live);
         FUZZ_CHECK(all_bytes(&sp->as, sizeof sp->as, 0x5A), "aspace-create-undo",
                    "failed create changed *as");
+        /* the space stays dead: zeroed storage, which a later destroy of it
+         * leaves alone (garbage would be destroyed as tables) */
+        memset(&sp->as, 0, sizeof sp->as);
         return;
     }
     sp->live = true;
