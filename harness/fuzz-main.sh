@@ -214,17 +214,17 @@ pick_targets() {
 # repo; skipped when the dir is configured so already (the build re-runs
 # CMake by itself when a CMakeLists.txt changed).
 configure() {
-  local dir=$1 cc=$2 engine=$3 cflags=$4
+  local dir=$1 cc=$2 engine=$3 cflags=$4 built_cc=""
   mkdir -p "$(dirname "$dir")"
-  if [[ -f $dir/CMakeCache.txt && -f $dir/fuzz-targets.txt ]] \
-     && grep -qxF "CMAKE_C_FLAGS:STRING=$cflags" "$dir/CMakeCache.txt" \
-     && grep -qxF "VMM_FUZZ_ENGINE:STRING=$engine" "$dir/CMakeCache.txt" \
-     && [[ $(cat "$dir/fuzz-cc.txt" 2>/dev/null) == "$cc" ]]; then
-    return 0
-  fi
+  [[ -f $dir/fuzz-cc.txt ]] && built_cc=$(<"$dir/fuzz-cc.txt")
   # CMake cannot change the compiler of a configured dir: another
   # VMM_FUZZ_CC (or none recorded) starts the dir afresh
-  [[ $(cat "$dir/fuzz-cc.txt" 2>/dev/null) == "$cc" ]] || rm -rf "$dir"
+  [[ $built_cc == "$cc" ]] || rm -rf "$dir"
+  if [[ -f $dir/CMakeCache.txt && -f $dir/fuzz-targets.txt ]] \
+     && grep -qxF "CMAKE_C_FLAGS:STRING=$cflags" "$dir/CMakeCache.txt" \
+     && grep -qxF "VMM_FUZZ_ENGINE:STRING=$engine" "$dir/CMakeCache.txt"; then
+    return 0
+  fi
   cmake -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER="$cc" \
     -DCMAKE_C_FLAGS="$cflags" -DVMM_FUZZ_ENGINE="$engine" >"$dir.configure.log" 2>&1 \
     || { cat "$dir.configure.log" >&2; fail "configure of $dir failed"; }
@@ -612,6 +612,8 @@ fuzz_once() {
 skip_crashers() {
   local t=$1 dest=$2 list=$OUT/state/$t.crashers keep=$OUT/skip/$t d sum f n=0 len
   [[ -s $list ]] || return 0
+  local -A bad=()
+  while read -r sum; do bad[$sum]=1; done <"$list"
   len=$(max_len "$LF" "$t")   # libFuzzer runs a seed cut to -max_len bytes
   rm -rf "$keep.new" && mkdir -p "$keep.new"   # seeds may be $keep itself
   for d in "${seeds[@]}" "$dest"; do
@@ -619,7 +621,7 @@ skip_crashers() {
     while read -r sum f; do
       [[ -n $f ]] || continue
       [[ $sum == long ]] && sum=$(head -c "$len" "$f" | sha1sum) && sum=${sum%% *}
-      if grep -qxF "$sum" "$list"; then
+      if [[ -n ${bad[$sum]:-} ]]; then
         n=$((n + 1))
         [[ $d == "$dest" ]] && rm -f "$f"
       elif [[ $d != "$dest" ]]; then

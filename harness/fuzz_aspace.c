@@ -495,14 +495,6 @@ static uint8_t *fstate_of(aspace_state_t *s, uint64_t phys)
     return &s->fstate[(phys - POOL_BASE) / PAGE_BYTES];
 }
 
-/* Zeroes the pool's poison words of the frame at b (all it may hold
- * besides zeros when FRAME_CLEAN). */
-FUZZ_NO_ASAN static void unpoison(uint8_t *b)
-{
-    for (size_t off = 0; off < PAGE_BYTES; off += POISON_STRIDE)
-        *(volatile uint64_t *)(void *)(b + off) = 0;
-}
-
 /* frames.zero of the spaces' frame source: zeroes pool frames. Lazily: a
  * frame zeroed here and not handed out since (it went back after serving
  * as a user page, which nothing writes) holds only the poison words the
@@ -516,7 +508,7 @@ static void pool_zero(void *ctx, uint64_t phys, size_t count)
     for (size_t i = 0; i < count; i++, phys += PAGE_BYTES) {
         uint8_t *st = fstate_of(s, phys), *b = frame_pool_host(&s->pool, phys);
         if (st && (*st & FRAME_CLEAN))
-            unpoison(b);
+            frame_pool_unpoison(&s->pool, phys, 1); /* all it holds besides zeros */
         else
             memset(b, 0, PAGE_BYTES);
         if (st)

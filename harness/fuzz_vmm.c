@@ -1282,34 +1282,22 @@ static model_record_t *pick_record(vmm_state_t *s, uint8_t idx)
 
 /* ================================================================ ops */
 
-/* frames.zero of the target's frame source (ctx: the pool). The pool puts a
- * poison word every FRAME_POOL_POISON_STRIDE bytes of each frame it hands
- * out; this clears those words only: nothing reads the rest of a data
- * frame, and the words are what fresh_frames_zeroed looks at. */
-FUZZ_NO_SAN static void pool_unpoison(void *ctx, uint64_t phys, size_t count)
+/* frames.zero of the target's frame source (ctx: the pool): clears the
+ * pool's poison words only (nothing reads the rest of a data frame), which
+ * is what fresh_frames_zeroed looks at. */
+static void pool_zero(void *ctx, uint64_t phys, size_t count)
 {
-    frame_pool_t *pool = ctx;
-    for (size_t i = 0; i < count; i++, phys += VMM_PAGE_SIZE) {
-        uint8_t *b = frame_pool_host(pool, phys);
-        for (size_t off = 0; off < VMM_PAGE_SIZE; off += FRAME_POOL_POISON_STRIDE)
-            *(volatile uint64_t *)(void *)(b + off) = 0;
-    }
+    frame_pool_unpoison(ctx, phys, count);
 }
 
 /* Checks that count fresh frames from phys, just mapped by vmm_alloc or a
- * demand fault, went through frames.zero (zero-before-visible, vmm.h): no
- * poison word of the pool is left in them. */
-FUZZ_NO_SAN static void fresh_frames_zeroed(vmm_state_t *s, uint64_t phys, size_t count,
-                                            const char *what)
+ * demand fault, went through frames.zero (zero-before-visible, vmm.h). */
+static void fresh_frames_zeroed(vmm_state_t *s, uint64_t phys, size_t count, const char *what)
 {
-    for (size_t i = 0; i < count; i++, phys += VMM_PAGE_SIZE) {
-        const uint8_t *b = frame_pool_host(&s->pool, phys);
-        for (size_t off = 0; off < VMM_PAGE_SIZE; off += FRAME_POOL_POISON_STRIDE)
-            FUZZ_CHECK(*(const volatile uint64_t *)(const void *)(b + off) !=
-                           FRAME_POOL_POISON_WORD,
-                       "vmm-zero", "%s: frame 0x%llx mapped without frames.zero", what,
-                       (unsigned long long)phys);
-    }
+    for (size_t i = 0; i < count; i++, phys += VMM_PAGE_SIZE)
+        FUZZ_CHECK(!frame_pool_poisoned(&s->pool, phys), "vmm-zero",
+                   "%s: frame 0x%llx mapped without frames.zero", what,
+                   (unsigned long long)phys);
 }
 
 /* vmm_alloc */
@@ -2243,7 +2231,7 @@ static void *create(void)
     s->mb_lo = SIZE_MAX; /* mbits: nothing written yet */
     memset(&s->init_dirt, 0x5A, sizeof s->init_dirt);
     fuzz_frames_create(&s->pool, &s->ff, POOL_BASE, POOL_FRAMES);
-    s->ff.inner.zero = pool_unpoison; /* frames.zero: fresh_frames_zeroed checks it ran */
+    s->ff.inner.zero = pool_zero; /* fresh_frames_zeroed checks it ran */
     /* the tables' PML4, kept across inputs (pml4_reset) */
     vmm_frames_t frames = fail_frames_iface(&s->ff);
     if (x86_paging_init(&s->pt, &frames, frame_pool_offset(&s->pool)) != VMM_OK ||

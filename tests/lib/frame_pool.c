@@ -12,7 +12,7 @@
 #define FRAME_INDEX(fp, p) ((size_t)(((p) - (fp)->base) >> VMM_PAGE_SHIFT))
 #define FRAME_ADDR(fp, i) ((fp)->base + ((uint64_t)(i) << VMM_PAGE_SHIFT))
 #define POISON_STRIDE FRAME_POOL_POISON_STRIDE
-#define POISON_WORD FRAME_POOL_POISON_WORD
+#define POISON_WORD (0x0101010101010101ull * FRAME_POOL_POISON)
 #define IS_POW2(x) ((x) != 0 && ((x) & ((x) - 1u)) == 0)
 /* The pool's host memory is an mmap ASan never poisons: its checks on the
  * poison stores can find nothing (the index is checked against nframes).
@@ -63,6 +63,26 @@ bool frame_pool_owns(const frame_pool_t *fp, uint64_t p)
 {
     return p >= fp->base && (p & VMM_PAGE_MASK) == 0 &&
            FRAME_INDEX(fp, p) < fp->nframes;
+}
+
+/* Clears the poison words of count frames; see frame_pool.h. */
+NO_ASAN void frame_pool_unpoison(const frame_pool_t *fp, uint64_t phys, size_t count)
+{
+    for (size_t i = 0; i < count; i++, phys += VMM_PAGE_SIZE) {
+        uint8_t *frame = frame_pool_host(fp, phys);
+        for (size_t off = 0; off < VMM_PAGE_SIZE; off += POISON_STRIDE)
+            *(volatile uint64_t *)(void *)(frame + off) = 0;
+    }
+}
+
+/* Returns true when a poison word is left; see frame_pool.h. */
+NO_ASAN bool frame_pool_poisoned(const frame_pool_t *fp, uint64_t phys)
+{
+    const uint8_t *frame = frame_pool_host(fp, phys);
+    for (size_t off = 0; off < VMM_PAGE_SIZE; off += POISON_STRIDE)
+        if (*(const volatile uint64_t *)(const void *)(frame + off) == POISON_WORD)
+            return true;
+    return false;
 }
 
 NO_ASAN bool frame_pool_is_used(const frame_pool_t *fp, uint64_t p)

@@ -22,10 +22,9 @@
 #include "core/frames.h"
 
 #define FRAME_POOL_POISON 0xA5u
-/* A frame handed out holds FRAME_POOL_POISON_WORD at every multiple of
- * FRAME_POOL_POISON_STRIDE bytes. */
+/* A frame handed out holds a word of FRAME_POOL_POISON bytes at every
+ * multiple of FRAME_POOL_POISON_STRIDE bytes. */
 #define FRAME_POOL_POISON_STRIDE 512u
-#define FRAME_POOL_POISON_WORD (0x0101010101010101ull * FRAME_POOL_POISON)
 
 typedef struct frame_pool {
     uint8_t *host;         /* host bytes of frame 0                     */
@@ -60,6 +59,14 @@ bool frame_pool_is_used(const frame_pool_t *fp, uint64_t p);
 /* Clips [phys, phys + count frames) to the pool: *first = index of its first
  * pool frame; returns the number of pool frames in it. */
 size_t frame_pool_clip(const frame_pool_t *fp, uint64_t phys, uint64_t count, size_t *first);
+
+/* Clears the poison words of the count frames from phys (all a frame the
+ * pool handed out holds besides what was written to it): a frames.zero for
+ * data frames nothing else writes. */
+void frame_pool_unpoison(const frame_pool_t *fp, uint64_t phys, size_t count);
+/* True when the frame at phys still holds a poison word (never zeroed
+ * since the pool handed it out). */
+bool frame_pool_poisoned(const frame_pool_t *fp, uint64_t phys);
 
 /* Takes count frames aligned to align frames for the harness itself (no
  * failure, no poison check). Returns false when there are none. */
