@@ -5,9 +5,20 @@
  * through this interface. A kernel passes its early heap, a harness an
  * allocator that fails on demand.
  *
- * It is called with the caller's vmm_t lock held (INTEGRATION.md): it must
- * not call back into that vmm_t, nor touch one of its lazy pages; grow it
- * between core calls, not from inside one.
+ * It is called with the caller's vmm_t lock held (INTEGRATION.md), from
+ * every call that may change the VMM and from vmm_fault (a demand page's
+ * store chunk: #PF context): it must not call back into that vmm_t (such a
+ * call returns VMM_ERR_BUSY: vmm.h, "Reentrancy"), nor touch one of its lazy
+ * pages; grow it between core calls, not from inside one.
+ *
+ * What it is asked for: record chunks of VMM_INDEX_CHUNK_BYTES aligned to
+ * their size (a record finds its chunk by masking its address: a block not
+ * aligned as asked traps, VMM_ASSERT), B+ tree nodes (512 bytes, aligned
+ * 64), bitmap nodes and leaves (hbitmap.h), reservation store chunks (2304
+ * bytes) and nodes (up to 4 KiB), and for vmm_alloc one block of 8 bytes per
+ * page (its frames: vmm_alloc of 100000 pages asks for 800000 contiguous
+ * bytes, before it knows whether the frames exist). Alignments are powers
+ * of two up to 4096.
  */
 #ifndef CORE_ALLOC_H
 #define CORE_ALLOC_H

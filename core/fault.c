@@ -54,7 +54,7 @@ static vmm_fault_kind_t demand_map(vmm_t *vmm, const vmm_record_t *rec, uint64_t
     if (st == VMM_OK) {
         if (vmm->frames.zero != 0)
             vmm->frames.zero(vmm->frames.ctx, phys, frames);
-        st = vmm_map_page(vmm, rec->virt, page, phys, rec->attrs);
+        st = vmm_map_page_unguarded(vmm, rec->virt, page, phys, rec->attrs);
         if (st != VMM_OK)
             VMM_ASSERT(vmm->frames.free(vmm->frames.ctx, phys, frames) == VMM_OK);
     }
@@ -68,22 +68,11 @@ static vmm_fault_kind_t demand_map(vmm_t *vmm, const vmm_record_t *rec, uint64_t
     return out->kind = VMM_FAULT_RESOLVED;
 }
 
-/* Decides the fault at addr for access (see fault.h); out may be NULL. */
-vmm_fault_kind_t vmm_fault(vmm_t *vmm, uint64_t addr, vmm_access_t access,
-                           vmm_fault_result_t *out)
+/* Decides the fault at addr for access on an initialised vmm, out set to
+ * NOT_PRESENT with status VMM_OK (see fault.h). */
+static vmm_fault_kind_t decide(vmm_t *vmm, uint64_t addr, vmm_access_t access,
+                               vmm_fault_result_t *out)
 {
-    vmm_fault_result_t ignored;
-    if (out == 0)
-        out = &ignored;
-    out->kind = VMM_FAULT_NOT_PRESENT;
-    out->page = 0;
-    out->phys = 0;
-    out->page_size = 0;
-    out->status = VMM_OK;
-    if (vmm == 0 || !vmm_initialised(vmm)) { /* NULL, or zeroed */
-        out->status = VMM_ERR_INVALID_ARGUMENT;
-        return out->kind; /* nothing to resolve against (no mapper): fatal */
-    }
     if (access.reserved)
         return out->kind = VMM_FAULT_RESERVED_BIT;
     if (access.pkey)
@@ -106,6 +95,32 @@ vmm_fault_kind_t vmm_fault(vmm_t *vmm, uint64_t addr, vmm_access_t access,
     if (verdict != VMM_FAULT_SPURIOUS)
         return out->kind = verdict;
     return demand_map(vmm, rec, addr, out);
+}
+
+/* Decides the fault at addr for access (see fault.h); out may be NULL. */
+vmm_fault_kind_t vmm_fault(vmm_t *vmm, uint64_t addr, vmm_access_t access,
+                           vmm_fault_result_t *out)
+{
+    vmm_fault_result_t ignored;
+    if (out == 0)
+        out = &ignored;
+    out->kind = VMM_FAULT_NOT_PRESENT;
+    out->page = 0;
+    out->phys = 0;
+    out->page_size = 0;
+    out->status = VMM_OK;
+    if (vmm == 0 || !vmm_initialised(vmm)) { /* NULL, or zeroed */
+        out->status = VMM_ERR_INVALID_ARGUMENT;
+        return out->kind; /* nothing to resolve against (no mapper): fatal */
+    }
+    if (vmm->busy) { /* a fault inside a call on vmm (vmm.h, "Reentrancy"): fatal */
+        out->status = VMM_ERR_BUSY;
+        return out->kind;
+    }
+    vmm->busy = true;
+    vmm_fault_kind_t verdict = decide(vmm, addr, access, out);
+    vmm->busy = false;
+    return verdict;
 }
 
 /* Returns the verdict's name, "unknown fault" outside the enum. */

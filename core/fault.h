@@ -16,8 +16,17 @@
  * touching an unmapped lazy page, or by the allocator, frame source or mapper
  * callbacks of this vmm_t) is a kernel bug, not something to resolve: those
  * callbacks must only touch memory that is already mapped (a direct map).
- * A fault on another vmm_t (user space while the kernel's lock is held) is
- * fine. Cost: one mapper query, one record lookup (O(log n)), and for a
+ * On one CPU the core sees it (vmm.h, "Reentrancy"): such a fault is
+ * VMM_FAULT_NOT_PRESENT with status VMM_ERR_BUSY, nothing changed, and the
+ * interrupted call goes on unharmed when the handler does not return to the
+ * faulting access (it must not: the access would fault again). A fault on
+ * another vmm_t (user space while the kernel's lock is held) is fine.
+ * Interrupts: the #PF handler usually runs with interrupts off (an
+ * interrupt gate). If it spins on a vmm_t lock that another CPU holds while
+ * that CPU waits for this one to acknowledge a TLB shootdown (mapper.h),
+ * neither moves: take the lock with interrupts enabled (re-enable them in
+ * the handler before taking it), or let the shootdown not wait for CPUs
+ * spinning on the lock (INTEGRATION.md, section 6). Cost: one mapper query, one record lookup (O(log n)), and for a
  * demand page one frame allocation, one zeroing and one map; the first
  * page faulted in a chunk of 256 pages of a reservation also takes that
  * chunk of the reservation's store from the allocator (2304 bytes) and the

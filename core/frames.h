@@ -6,6 +6,12 @@
  * wraps that to fail on demand. Frames are 4 KiB (VMM_PAGE_SIZE).
  *
  * Every operation is all-or-nothing: on error nothing changed.
+ *
+ * Context: a VMM calls it with its vmm_t lock held (INTEGRATION.md), from
+ * vmm_fault too (a demand page: #PF context); the page tables call it from
+ * x86_map / x86_unmap. One frame source shared by several vmm_t (a pmm_t,
+ * pmm.h) needs its own lock, taken after theirs. A callback must not call
+ * back into the vmm_t that called it (VMM_ERR_BUSY: vmm.h, "Reentrancy").
  */
 #ifndef CORE_FRAMES_H
 #define CORE_FRAMES_H

@@ -51,7 +51,10 @@ typedef struct vmm_mapper {
      * what an earlier unmap of that call removed must not fail: the VMM
      * undoes a reservation's release that way and traps if it fails (keep
      * emptied tables until the call returns, or reserve their frames).
-     * core/x86_64's mapper fails only in the first way. */
+     * core/x86_64's mapper fails only in the first way.
+     * Context: map and query run from vmm_fault (#PF context) too; unmap
+     * never does. The VMM makes one unmap call per run of mapped pages and
+     * frees their frames after the last one of the call. */
     vmm_status_t (*unmap)(void *ctx, uint64_t virt, uint64_t len,
                           uint64_t page_size);
     /* Looks up virt: on VMM_OK stores the physical address virt translates

@@ -10,6 +10,10 @@
  *
  * Two bitmaps share the caller's storage: `used` (allocated or reserved) and
  * `reserved`. Every function is all-or-nothing.
+ *
+ * Not thread-safe: a pmm_t shared by several vmm_t (every address space)
+ * needs its own lock, taken after a vmm_t's (the VMM calls it through the
+ * frame source with its own lock held: INTEGRATION.md, section 6).
  */
 #ifndef CORE_PMM_H
 #define CORE_PMM_H

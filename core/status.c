@@ -27,6 +27,7 @@ static const char *const status_names[VMM_ERR_COUNT] = {
     NAME(VMM_ERR_NOT_MAPPED),
     NAME(VMM_ERR_LARGE_PAGE_CONFLICT),
     NAME(VMM_ERR_PINNED),
+    NAME(VMM_ERR_BUSY),
 };
 
 /* Returns the name of status, or "VMM_ERR_UNKNOWN" when it is out of range. */

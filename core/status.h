@@ -54,6 +54,8 @@ typedef enum vmm_status {
     VMM_ERR_LARGE_PAGE_CONFLICT,    /* request overlaps a larger/smaller mapping  */
     /* appended (codes are stable) */
     VMM_ERR_PINNED,                 /* record is permanent (vmm_pin): not freed   */
+    VMM_ERR_BUSY,                   /* a call on this vmm_t is running: a callback
+                                       re-entered it (vmm.h, "Reentrancy")       */
     VMM_ERR_COUNT                   /* number of codes; keep last                 */
 } vmm_status_t;
 

@@ -112,13 +112,17 @@ vmm_status_t vmm_init(vmm_t *vmm, uint64_t start, uint64_t end,
     vmm_index_init(vmm);
     vmm->hint = 0;
     vmm->fit = VMM_FIT_NEXT;
+    vmm->busy = false;
     return VMM_OK;
 }
 
-/* Chooses the placement of vmm_alloc / vmm_reserve; VMM_ERR_INVALID_ARGUMENT
- * for NULL, a zeroed vmm_t or an unknown fit, with nothing changed. */
+/* Chooses the placement of vmm_alloc / vmm_reserve; VMM_ERR_BUSY inside a
+ * call on vmm, VMM_ERR_INVALID_ARGUMENT for NULL, a zeroed vmm_t or an
+ * unknown fit, with nothing changed. */
 vmm_status_t vmm_set_fit(vmm_t *vmm, vmm_fit_t fit)
 {
+    if (vmm != 0 && vmm->busy)
+        return VMM_ERR_BUSY;
     if (vmm == 0 || !vmm_initialised(vmm) || (fit != VMM_FIT_NEXT && fit != VMM_FIT_FIRST))
         return VMM_ERR_INVALID_ARGUMENT;
     vmm->fit = fit;
@@ -126,9 +130,12 @@ vmm_status_t vmm_set_fit(vmm_t *vmm, vmm_fit_t fit)
 }
 
 /* Stores in *set whether the page holding virt is in a record.
+ * VMM_ERR_BUSY (inside a call on vmm: the bitmap may be half written),
  * VMM_ERR_INVALID_ARGUMENT (set NULL), VMM_ERR_OUT_OF_BOUNDS (outside). */
 vmm_status_t vmm_is_set(const vmm_t *vmm, uint64_t virt, bool *set)
 {
+    if (vmm != 0 && vmm->busy)
+        return VMM_ERR_BUSY;
     if (vmm == 0 || set == 0)
         return VMM_ERR_INVALID_ARGUMENT;
     if (!vmm_in_window(vmm, virt))
@@ -166,8 +173,8 @@ static vmm_status_t set_check(const vmm_t *vmm, vmm_range_t virt,
 
 /* Records virt and maps it to phys (claimed) when phys is not NULL;
  * returns set_check's error, OUT_OF_MEMORY, or the frames' / mapper's. */
-vmm_status_t vmm_set(vmm_t *vmm, vmm_range_t virt, const vmm_range_t *phys,
-                     vmm_attrs_t attrs)
+static vmm_status_t set_range(vmm_t *vmm, vmm_range_t virt, const vmm_range_t *phys,
+                              vmm_attrs_t attrs)
 {
     vmm_status_t st = set_check(vmm, virt, phys, attrs);
     if (st != VMM_OK)
@@ -202,12 +209,18 @@ undo_record:
     return st;
 }
 
+/* set_range under the reentrancy guard (VMM_ERR_BUSY). */
+vmm_status_t vmm_set(vmm_t *vmm, vmm_range_t virt, const vmm_range_t *phys,
+                     vmm_attrs_t attrs)
+{
+    VMM_GUARDED(vmm, set_range(vmm, virt, phys, attrs));
+}
+
 /* ---- alloc ---- */
 
 /* Allocates pages pages, each on a fresh frame, and maps them; returns the
  * first address in *virt, or an error with nothing changed (vmm.h). */
-vmm_status_t vmm_alloc(vmm_t *vmm, size_t pages, vmm_attrs_t attrs,
-                       uint64_t *virt)
+static vmm_status_t alloc_pages(vmm_t *vmm, size_t pages, vmm_attrs_t attrs, uint64_t *virt)
 {
     if (vmm == 0 || pages == 0 || !ATTRS_VALID(attrs) || virt == 0)
         return VMM_ERR_INVALID_ARGUMENT;
@@ -248,6 +261,13 @@ undo_frames:
 undo_prepare:
     unprepare_pages(vmm);
     return st;
+}
+
+/* alloc_pages under the reentrancy guard (VMM_ERR_BUSY). */
+vmm_status_t vmm_alloc(vmm_t *vmm, size_t pages, vmm_attrs_t attrs,
+                       uint64_t *virt)
+{
+    VMM_GUARDED(vmm, alloc_pages(vmm, pages, attrs, virt));
 }
 
 /* ---- reserve / claim ---- */
@@ -297,8 +317,8 @@ static vmm_status_t reservation_add(vmm_t *vmm, uint64_t virt, size_t pages, siz
 
 /* Reserves count aligned pages of page_size anywhere in the window (next-fit);
  * returns the first address in *virt, or an error with nothing changed. */
-vmm_status_t vmm_reserve(vmm_t *vmm, size_t count, uint64_t page_size,
-                         vmm_attrs_t attrs, uint32_t flags, uint64_t *virt)
+static vmm_status_t reserve_pages(vmm_t *vmm, size_t count, uint64_t page_size,
+                                  vmm_attrs_t attrs, uint32_t flags, uint64_t *virt)
 {
     size_t pages, first;
     if (vmm == 0 || virt == 0) /* the NULL rule first (status.h) */
@@ -319,11 +339,18 @@ vmm_status_t vmm_reserve(vmm_t *vmm, size_t count, uint64_t page_size,
     return VMM_OK;
 }
 
+/* reserve_pages under the reentrancy guard (VMM_ERR_BUSY). */
+vmm_status_t vmm_reserve(vmm_t *vmm, size_t count, uint64_t page_size,
+                         vmm_attrs_t attrs, uint32_t flags, uint64_t *virt)
+{
+    VMM_GUARDED(vmm, reserve_pages(vmm, count, page_size, attrs, flags, virt));
+}
+
 /* Reserves count pages of page_size at the fixed address virt; returns an
  * error with nothing changed (reserve_check's, MISALIGNED, OVERFLOW,
  * OUT_OF_BOUNDS, ALREADY_ALLOCATED, OUT_OF_MEMORY). */
-vmm_status_t vmm_claim(vmm_t *vmm, uint64_t virt, size_t count,
-                       uint64_t page_size, vmm_attrs_t attrs, uint32_t flags)
+static vmm_status_t claim_pages(vmm_t *vmm, uint64_t virt, size_t count,
+                                uint64_t page_size, vmm_attrs_t attrs, uint32_t flags)
 {
     size_t pages;
     if (vmm == 0) /* the NULL rule first (status.h) */
@@ -343,13 +370,20 @@ vmm_status_t vmm_claim(vmm_t *vmm, uint64_t virt, size_t count,
     return reservation_add(vmm, virt, pages, count, page_size, attrs, flags);
 }
 
+/* claim_pages under the reentrancy guard (VMM_ERR_BUSY). */
+vmm_status_t vmm_claim(vmm_t *vmm, uint64_t virt, size_t count,
+                       uint64_t page_size, vmm_attrs_t attrs, uint32_t flags)
+{
+    VMM_GUARDED(vmm, claim_pages(vmm, virt, count, page_size, attrs, flags));
+}
+
 /* ---- map_page ---- */
 
 /* Maps page virt of the reservation starting at reservation to phys, whose
  * frames become the VMM's (unless it is VMM_RESERVE_BORROWED); see vmm.h
- * for the errors. */
-vmm_status_t vmm_map_page(vmm_t *vmm, uint64_t reservation, uint64_t virt,
-                          uint64_t phys, vmm_attrs_t attrs)
+ * for the errors. No guard: vmm_map_page and vmm_fault's demand map call it. */
+vmm_status_t vmm_map_page_unguarded(vmm_t *vmm, uint64_t reservation, uint64_t virt,
+                                    uint64_t phys, vmm_attrs_t attrs)
 {
     vmm_record_t *rec;
     if (!ATTRS_VALID(attrs))
@@ -384,4 +418,11 @@ vmm_status_t vmm_map_page(vmm_t *vmm, uint64_t reservation, uint64_t virt,
     }
     vmm_record_page_set(rec, k, phys, attrs);
     return VMM_OK;
+}
+
+/* vmm_map_page_unguarded under the reentrancy guard (VMM_ERR_BUSY). */
+vmm_status_t vmm_map_page(vmm_t *vmm, uint64_t reservation, uint64_t virt,
+                          uint64_t phys, vmm_attrs_t attrs)
+{
+    VMM_GUARDED(vmm, vmm_map_page_unguarded(vmm, reservation, virt, phys, attrs));
 }

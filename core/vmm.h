@@ -23,11 +23,30 @@
  * vmm_free / vmm_release / vmm_deinit undo" below). Caller mistakes are errors;
  * only a broken internal invariant traps (VMM_ASSERT).
  *
- * Locking and reentrancy (INTEGRATION.md): a vmm_t is not thread-safe and
- * not reentrant. One lock per vmm_t serialises every call on it, vmm_fault
- * included; the callbacks it makes (frames, allocator, mapper) run under that
- * lock and must not call back into the same vmm_t nor fault on one of its
- * lazy pages. Fresh frames are zeroed (frames.zero) before they are mapped.
+ * Locking (INTEGRATION.md): a vmm_t is not thread-safe. One lock per vmm_t
+ * serialises every call on it, vmm_fault included; the callbacks it makes
+ * (allocator, frames, mapper) run under that lock, from every call that may
+ * change the VMM and from vmm_fault (so in #PF context: alloc.h, frames.h,
+ * mapper.h). The core has no global state: two vmm_t need two locks, not
+ * one. A vmm_t holding records must not be moved in memory (its records
+ * point back to it); copy none.
+ *
+ * Reentrancy: a callback must not call back into the vmm_t that called it
+ * (nor fault on one of its lazy pages). The core detects it on one CPU: every
+ * call that may change a VMM (vmm_set, vmm_alloc, vmm_free, vmm_reserve,
+ * vmm_claim, vmm_map_page, vmm_release, vmm_pin, vmm_set_fit, vmm_deinit) and
+ * vmm_is_set return VMM_ERR_BUSY while another call on the same vmm_t is
+ * running, before anything else is checked (but a NULL vmm) and with nothing
+ * read or changed; vmm_fault reports VMM_FAULT_NOT_PRESENT with status
+ * VMM_ERR_BUSY (fatal: the kernel's bug). The running call then goes on as if
+ * nothing had happened. The flag (vmm_t.busy) is no lock: two CPUs without
+ * the lock are not detected. The record queries (vmm_find_record,
+ * vmm_first_record / vmm_next_record, vmm_record_count and the vmm_record_*
+ * readers) stay callable from a callback: they are memory-safe but see the
+ * running call half done (a record being allocated not yet there, one being
+ * freed still there). vmm_init cannot tell a vmm_t in use from garbage: from
+ * a callback it loses the VMM as anywhere else. Fresh frames are zeroed
+ * (frames.zero) before they are mapped.
  *
  * Ownership of frames: frames from vmm_alloc and demand faults are allocated
  * by the VMM; frames passed to vmm_map_page become the VMM's, unless the
@@ -185,6 +204,8 @@ typedef struct vmm {
     vmm_index_t index;        /* the chunks those nodes live in            */
     size_t hint;              /* next-fit search start (bitmap index)      */
     vmm_fit_t fit;
+    bool busy;                /* a call that may change the VMM is running
+                                 (vmm.h, "Reentrancy"); false between calls */
 } vmm_t;
 
 /* Initialises vmm over [start, end): all free, no records, next fit. The
@@ -203,9 +224,11 @@ typedef struct vmm {
  * init failed or never ran) is safe to pass to every function: each returns
  * an error or nothing (its window is empty), vmm_fault reports
  * VMM_FAULT_NOT_PRESENT with VMM_ERR_INVALID_ARGUMENT as for NULL (it calls
- * no mapper), vmm_deinit does nothing. vmm_init of a vmm_t that is in use
+ * no mapper), vmm_deinit frees nothing (VMM_OK). vmm_init of a vmm_t that is in use
  * cannot tell it from garbage and starts afresh: what the old one held
- * (records, frames, mappings, nodes) is lost; call vmm_deinit first. */
+ * (records, frames, mappings, nodes) is lost; call vmm_deinit first. Once
+ * records exist, the vmm_t must stay where it is (its records point back
+ * to it: vmm_next_record); move or copy none. */
 vmm_status_t vmm_init(vmm_t *vmm, uint64_t start, uint64_t end,
                       const vmm_allocator_t *allocator,
                       const vmm_mapper_t *mapper, const vmm_frames_t *frames);
@@ -215,8 +238,11 @@ vmm_status_t vmm_init(vmm_t *vmm, uint64_t start, uint64_t end,
  * The vmm_t stays usable: an empty VMM over the same window, allocator,
  * mapper and frame source, as vmm_init left it (hint 0; the fit that
  * vmm_set_fit chose is kept). Cost is proportional to what the records
- * cover. */
-void vmm_deinit(vmm_t *vmm);
+ * cover. Returns VMM_OK (also for a zeroed vmm_t: nothing to free);
+ * VMM_ERR_INVALID_ARGUMENT (NULL) or VMM_ERR_BUSY (from a callback of a
+ * call on vmm) with nothing changed. (It returned nothing before the
+ * reentrancy guard; a caller that ignores the status still compiles.) */
+vmm_status_t vmm_deinit(vmm_t *vmm);
 
 /* Chooses where vmm_alloc and vmm_reserve place runs from now on.
  * VMM_ERR_INVALID_ARGUMENT for NULL, a vmm_t vmm_init never set up (zeroed)
@@ -386,8 +412,9 @@ vmm_attrs_t vmm_record_page_attrs(const vmm_record_t *rec, size_t i);
  * contract: with core/x86_64's mapper an unmap after a successful query
  * does not fail, so it never gets there); frames.free failing
  * on frames the VMM owns; an undo unmap failing inside vmm_alloc; any
- * release failing inside vmm_deinit (which cannot report an error, so a
- * harness must disarm its failure injection before calling it).
+ * release failing inside vmm_deinit (whose only errors are a NULL vmm and
+ * VMM_ERR_BUSY, so a harness must disarm its failure injection before
+ * calling it).
  * vmm_map_page checks, through frames.in_use when the frame source has it,
  * that phys is in use (allocated by the caller and handed over) or unmanaged
  * (device memory). What it cannot check: that a frame is not handed over

@@ -347,10 +347,10 @@ void vmm_btree_remove_at(vmm_btree_t *tree, const vmm_allocator_t *a, const path
         b = parent;
     }
     vmm_bnode_t *root = tree->root;
-    if (root->n == 0) { /* the last entry went */
-        node_free(tree, a, root);
+    if (root->n == 0) { /* the last entry went: out of the tree, then freed */
         tree->root = 0;
         tree->height = 0;
+        node_free(tree, a, root);
     } else if (!root->leaf && root->n == 1) { /* a root of one child */
         tree->root = root->ptr[0];
         tree->height--;

@@ -55,4 +55,28 @@ static inline bool vmm_range_in_window(const vmm_t *vmm, uint64_t virt, uint64_t
     return vmm_in_window(vmm, virt) && len <= vmm->end - virt;
 }
 
+/* ---- the reentrancy guard (vmm.h, "Reentrancy") ---- */
+
+/* Runs `call`, a vmm_status_t expression, as a public entry of vmm and
+ * returns its status: VMM_ERR_BUSY instead, with nothing read or changed,
+ * when a call on vmm is already running (a callback re-entered it). A NULL
+ * vmm goes through to `call` (its own NULL check). */
+#define VMM_GUARDED(vmm, call)              \
+    do {                                    \
+        vmm_t *guarded_ = (vmm);            \
+        if (guarded_ != 0) {                \
+            if (guarded_->busy)             \
+                return VMM_ERR_BUSY;        \
+            guarded_->busy = true;          \
+        }                                   \
+        vmm_status_t guarded_st_ = (call);  \
+        if (guarded_ != 0)                  \
+            guarded_->busy = false;         \
+        return guarded_st_;                 \
+    } while (0)
+
+/* vmm_map_page without the guard, for vmm_fault's demand map (vmm.c). */
+vmm_status_t vmm_map_page_unguarded(vmm_t *vmm, uint64_t reservation, uint64_t virt,
+                                    uint64_t phys, vmm_attrs_t attrs);
+
 #endif

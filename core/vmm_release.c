@@ -181,19 +181,21 @@ static vmm_status_t free_at(vmm_t *vmm, uint64_t virt, bool reservation_only)
 /* Frees the record starting at virt (see vmm.h for the errors). */
 vmm_status_t vmm_free(vmm_t *vmm, uint64_t virt)
 {
-    return free_at(vmm, virt, false);
+    VMM_GUARDED(vmm, free_at(vmm, virt, false));
 }
 
 /* Frees the reservation starting at reservation; VMM_ERR_NOT_RESERVATION
  * for another kind of record, else vmm_free's errors. */
 vmm_status_t vmm_release(vmm_t *vmm, uint64_t reservation)
 {
-    return free_at(vmm, reservation, true);
+    VMM_GUARDED(vmm, free_at(vmm, reservation, true));
 }
 
 /* Makes the record starting at virt permanent (see vmm.h for the errors). */
 vmm_status_t vmm_pin(vmm_t *vmm, uint64_t virt)
 {
+    if (vmm != 0 && vmm->busy)
+        return VMM_ERR_BUSY; /* no callback below: the check alone */
     vmm_record_t *rec;
     vmm_bpath_t path;
     vmm_status_t st = vmm_record_at(vmm, virt, &rec, &path);
@@ -203,12 +205,10 @@ vmm_status_t vmm_pin(vmm_t *vmm, uint64_t virt)
     return VMM_OK;
 }
 
-/* Releases every record and bitmap node; cannot report an error, so any
- * failure traps. */
-void vmm_deinit(vmm_t *vmm)
+/* Releases every record and bitmap node of an initialised vmm; any failure
+ * traps (a release that frees everything cannot fail: vmm.h). */
+static void release_all(vmm_t *vmm)
 {
-    if (vmm == 0 || !vmm_initialised(vmm))
-        return; /* NULL, or zeroed: nothing to free */
     vmm_bpath_t path;
     vmm_record_t *first;
     while ((first = vmm_btree_next(&vmm->tree, 0, true)) != 0) {
@@ -219,4 +219,21 @@ void vmm_deinit(vmm_t *vmm)
     VMM_ASSERT(vmm->index.chunks == 0 && vmm->tree.nodes == 0);
     hbitmap_destroy(&vmm->bitmap); /* every node back; all free again */
     vmm->hint = 0;
+}
+
+/* Releases every record and bitmap node: VMM_OK (also for a zeroed vmm_t:
+ * nothing to free), VMM_ERR_INVALID_ARGUMENT (NULL) or VMM_ERR_BUSY, with
+ * nothing changed. */
+vmm_status_t vmm_deinit(vmm_t *vmm)
+{
+    if (vmm == 0)
+        return VMM_ERR_INVALID_ARGUMENT;
+    if (vmm->busy)
+        return VMM_ERR_BUSY;
+    if (!vmm_initialised(vmm))
+        return VMM_OK; /* zeroed: nothing to free */
+    vmm->busy = true;
+    release_all(vmm);
+    vmm->busy = false;
+    return VMM_OK;
 }

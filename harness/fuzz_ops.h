@@ -109,7 +109,12 @@
     X(VMM_OP_PIN_RECORD, 18, "pin_record", "1", 0) /* record: vmm_pin of a live one; its
         vmm_free / vmm_release then fail with VMM_ERR_PINNED, changing nothing */ \
     X(VMM_OP_DEINIT, 19, "deinit", "") /* vmm_deinit (failures disarmed): everything given
-        back; the program goes on with the same vmm_t, an empty VMM over the window */
+        back; the program goes on with the same vmm_t, an empty VMM over the window */ \
+    X(VMM_OP_REENTER, 20, "reenter", "11", 2, 0) /* kind (% 10: allocator.alloc, .free,
+        frames.alloc, .free, .claim, .zero, .in_use, mapper.map, .unmap, .query), n: that
+        kind's (n+1)-th call from now first calls back into the VMM (tests/lib/reentry.h):
+        every call that may change it must return VMM_ERR_BUSY; the op it interrupted goes
+        on as the model says */
 
 /* ---- pmm ---------------------------------------------------------------
  * config: u8 entries (% 9), per entry u16 base (x 256 B), u16 length

@@ -26,6 +26,9 @@
  *  - the record tree: the model's count, the B+ tree's height bound, no
  *    spare node, and vmm_btree_find_le / vmm_btree_next at the op's key
  *    against the model's records around it (O(log n));
+ *  - op reenter: the armed callback's calls back into the VMM were all
+ *    refused with VMM_ERR_BUSY (tests/lib/reentry.h; the op they
+ *    interrupted is checked as any other);
  *  - free / release never take a frame, and fail (changing nothing) when
  *    an unmap fails (fail_unmap: the VMM's mapper is the tables' one with
  *    an unmap that fails on demand); release_behind (a mapped page
@@ -68,6 +71,7 @@
 #include "fuzz_data.h"
 #include "fuzz_driver.h"
 #include "fuzz_walk.h"
+#include "reentry.h"
 
 /* Sanitizer-free harness code: FUZZ_NO_SAN for the vmm_t snapshot (below);
  * FUZZ_NO_ASAN for the model lookups run once per page an op touched and per
@@ -189,6 +193,9 @@ typedef struct vmm_state {
     /* the mapper the VMM gets: the tables' mapper behind a fail_mapper
      * (tests/lib), armed only inside vmm_free / vmm_release (op_free) */
     fail_mapper_t fm;
+    /* the interfaces the VMM gets wrap those three: op reenter arms one call
+       to call back into the VMM (tests/lib/reentry.h) */
+    reentry_t reent;
     long unmap_countdown;     /* VMM_OP_FAIL_UNMAP: unmap calls inside free /
                                  release left before the failing one; -1 never */
     size_t snap_unmap_failures;
@@ -2032,6 +2039,19 @@ static void op_null_arg(vmm_state_t *s, unsigned call, uint64_t va)
     FUZZ_CHECK(out == 0, "vmm-null-arg", "a failed call wrote its out-pointer");
 }
 
+/* Checks that every call a callback made back into the VMM (op reenter)
+ * was refused with VMM_ERR_BUSY (vmm.h, "Reentrancy"). The interrupted op
+ * itself was checked against the model as any other. */
+static void check_reentry(vmm_state_t *s)
+{
+    if (s->reent.fired == 0)
+        return;
+    TRACE("  reenter fired: %u calls back into the VMM refused, %u not", s->reent.refused,
+          s->reent.wrong);
+    FUZZ_CHECK(s->reent.wrong == 0, "vmm-reentry", "%s", s->reent.first_wrong);
+    s->reent.fired = 0;
+}
+
 /* vmm_deinit with every injection disarmed (it cannot fail: vmm.h), then
  * checks it gave everything back: records, blocks, tables, frames (the
  * borrowed reservations' frames, which it unmapped and freed none of, go
@@ -2041,7 +2061,8 @@ static void deinit_and_check(vmm_state_t *s)
     s->ff.countdown = -1;
     s->alloc.countdown = -1;
     s->unmap_countdown = -1;
-    vmm_deinit(&s->vmm);
+    FUZZ_CHECK_STATUS(vmm_deinit(&s->vmm), VMM_OK, "vmm-deinit");
+    check_reentry(s);
     s->snap_same = false; /* the vmm_t changed: the next snapshot copies it */
     for (size_t i = 0; i < s->nrecs; i++)
         if (model_borrowed(&s->recs[i]))
@@ -2136,8 +2157,17 @@ static void run_op(vmm_state_t *s, fuzz_data_t *fd, unsigned op)
             check_all(s);
         break;
     }
+    case VMM_OP_REENTER: {
+        int kind = fd_u8(fd) % REENTRY_KINDS;
+        long n = fd_u8(fd);
+        TRACE("reenter: %s call %ld from now calls back into the VMM", reentry_kind_name(kind),
+              n + 1);
+        reentry_arm(&s->reent, &s->vmm, kind, n);
+        break;
+    }
     default: TRACE("nop (opcode %u)", op); break;
     }
+    check_reentry(s);
 }
 
 /* Bad vmm_init calls: each must fail and leave *vmm untouched (a vmm_t of
@@ -2203,7 +2233,11 @@ static bool setup(void *state, fuzz_data_t *fd)
     check_bad_inits(s, &a, &m, &frames);
     /* a dirty vmm_t: vmm_init must set everything it uses */
     memset(&s->vmm, 0xFF, sizeof s->vmm);
-    st = vmm_init(&s->vmm, s->start, s->end, &a, &m, &frames);
+    vmm_allocator_t wa;
+    vmm_frames_t wf;
+    vmm_mapper_t wm;
+    reentry_wrap(&s->reent, &a, &frames, &m, &wa, &wf, &wm);
+    st = vmm_init(&s->vmm, s->start, s->end, &wa, &wm, &wf);
     TRACE("config: window [0x%llx, 0x%llx) (%llu pages), record alloc %d fails, frame alloc %d "
           "fails, paranoid=%d; vmm_init -> %s", (unsigned long long)s->start,
           (unsigned long long)s->end, (unsigned long long)s->window_pages,
@@ -2290,6 +2324,7 @@ static void reset(void *state)
     s->ff.countdown = -1;
     s->alloc.countdown = -1;
     s->unmap_countdown = -1;
+    reentry_arm(&s->reent, &s->vmm, -1, -1);
     if (s->mappable)
         deinit_and_check(s);
     pml4_reset(s);

@@ -701,6 +701,29 @@ static void gen_vmm(void)
         OP(&p, "vmm", VMM_OP_CHECK_ALL);
     }
     save("vmm", "deinit-reuse", &p);
+    /* callbacks calling back into the VMM (op reenter): inside an alloc's
+     * frame allocation and record allocation, a lazy reservation's demand
+     * fault, a release's unmap and frame free, a set's claim: every inner
+     * call refused (VMM_ERR_BUSY), every outer one as without it */
+    vm_config(&p, 1 + (1u << 3), 4095, 0, 0, 0);
+    OP(&p, "vmm", VMM_OP_REENTER, 2, 1);
+    vm_alloc(&p, 3, KW);
+    OP(&p, "vmm", VMM_OP_REENTER, 0, 0);
+    vm_reserve(&p, 2, 0, KW, 1);
+    OP(&p, "vmm", VMM_OP_REENTER, 5, 0);
+    vm_fault_rec(&p, 1, 1, PF_W);
+    OP(&p, "vmm", VMM_OP_REENTER, 9, 0);
+    vm_fault_rec(&p, 1, 0, PF_W);
+    OP(&p, "vmm", VMM_OP_REENTER, 8, 0);
+    vm_rec(&p, VMM_OP_RELEASE_RECORD, 1);
+    OP(&p, "vmm", VMM_OP_REENTER, 3, 1);
+    vm_rec(&p, VMM_OP_FREE_RECORD, 0);
+    OP(&p, "vmm", VMM_OP_REENTER, 4, 0);
+    vm_set(&p, VA_START, 3000, 2, 1, 100, KW);
+    OP(&p, "vmm", VMM_OP_REENTER, 1, 0);
+    OP(&p, "vmm", VMM_OP_DEINIT);
+    OP(&p, "vmm", VMM_OP_CHECK_ALL);
+    save("vmm", "reenter", &p);
     /* an unmap failing inside vmm_release / vmm_free: the runs already
      * unmapped are mapped again, the error returned, nothing changed */
     vm_config(&p, 1 + (1u << 3), 4095, 0, 0, 0);

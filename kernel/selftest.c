@@ -21,6 +21,7 @@ bool selftest_run(void)
         { "set_round_trip_through_mmu", test_set_round_trip },
         { "errors_and_failures_change_nothing", test_errors_change_nothing },
         { "shared_frame_in_two_borrowed_reservations", test_shared_frame_borrowed },
+        { "reentry_refused_call_unharmed", test_reentry_refused },
         { "demand_paging_4k", test_demand_paging_4k },
         { "demand_paging_2m", test_demand_paging_2m },
         { "fatal_faults_reported_and_recovered", test_fatal_faults },

@@ -88,6 +88,7 @@ bool test_alloc_free(void);
 bool test_set_round_trip(void);
 bool test_errors_change_nothing(void);
 bool test_shared_frame_borrowed(void);
+bool test_reentry_refused(void);
 bool test_demand_paging_4k(void);
 bool test_demand_paging_2m(void);
 bool test_fatal_faults(void);

@@ -286,6 +286,64 @@ bool test_set_round_trip(void)
     return true;
 }
 
+/* What reent_alloc saw when it called back into the kernel's VMM. */
+static struct {
+    vmm_frames_t inner;
+    unsigned calls;
+    vmm_status_t reserve, deinit;
+    vmm_fault_kind_t fault;
+    vmm_status_t fault_status;
+} reent;
+
+/* A frame source whose first call re-enters the kernel's VMM (a reserve, a
+ * deinit, a fault on a lazy-able page), then hands out the frame. */
+static vmm_status_t reent_alloc(void *ctx, size_t count, size_t align, uint64_t *phys)
+{
+    (void)ctx;
+    if (reent.calls++ == 0) {
+        uint64_t v;
+        vmm_fault_result_t out;
+        reent.reserve = vmm_reserve(&kmm.vmm, 1, VMM_SIZE_4K, MM_KERNEL_RW, 0, &v);
+        reent.deinit = vmm_deinit(&kmm.vmm);
+        reent.fault = vmm_fault(&kmm.vmm, MM_WINDOW_START, (vmm_access_t){ .write = true }, &out);
+        reent.fault_status = out.status;
+    }
+    return reent.inner.alloc(reent.inner.ctx, count, align, phys);
+}
+
+/* A callback that calls back into its vmm_t is refused (VMM_ERR_BUSY; a
+ * fault NOT_PRESENT with status VMM_ERR_BUSY) and the call it interrupted
+ * ends as it would have: its pages are mapped and read back, and free
+ * leaves the records as before (vmm.h, "Reentrancy"). */
+bool test_reentry_refused(void)
+{
+    mm_heap_refill();
+    size_t records = vmm_record_count(&kmm.vmm);
+    vmm_frames_t frames = kmm.vmm.frames;
+    vmm_frames_t hooked = frames;
+    hooked.alloc = reent_alloc;
+    reent.inner = frames;
+    reent.calls = 0;
+    kmm.vmm.frames = hooked;
+    uint64_t v = 0;
+    vmm_status_t st = vmm_alloc(&kmm.vmm, 2, MM_KERNEL_RW, &v);
+    kmm.vmm.frames = frames;
+    EXPECT_ST(st, VMM_OK);
+    EXPECT(reent.calls == 2);
+    EXPECT_ST(reent.reserve, VMM_ERR_BUSY);
+    EXPECT_ST(reent.deinit, VMM_ERR_BUSY);
+    EXPECT(reent.fault == VMM_FAULT_NOT_PRESENT);
+    EXPECT_ST(reent.fault_status, VMM_ERR_BUSY);
+    EXPECT(vmm_record_count(&kmm.vmm) == records + 1);
+    volatile uint64_t *p = (volatile uint64_t *)v;
+    p[0] = PATTERN(1);
+    p[PAGE / sizeof(uint64_t)] = PATTERN(2);
+    EXPECT(p[0] == PATTERN(1) && p[PAGE / sizeof(uint64_t)] == PATTERN(2));
+    EXPECT_ST(vmm_free(&kmm.vmm, v), VMM_OK);
+    EXPECT(vmm_record_count(&kmm.vmm) == records);
+    return true;
+}
+
 /* One frame mapped by two borrowed reservations (VMM_RESERVE_BORROWED:
  * shared memory): a write through one reads back through the other; each
  * release unmaps its page and frees nothing, so the other still reads the

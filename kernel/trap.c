@@ -138,13 +138,15 @@ static void page_fault(trap_frame_t *f)
         note_retry(f, cr2);
         return;
     }
-    kprintf("  #PF at 0x%lx (rip 0x%lx, error 0x%lx%s%s%s%s%s%s%s%s): %s\n", cr2,
+    kprintf("  #PF at 0x%lx (rip 0x%lx, error 0x%lx%s%s%s%s%s%s%s%s): %s%s%s\n", cr2,
             f->rip, f->error, (f->error & X86_PF_P) ? " P" : "",
             (f->error & X86_PF_W) ? " W" : "", (f->error & X86_PF_U) ? " U" : "",
             (f->error & X86_PF_RSVD) ? " RSVD" : "",
             (f->error & X86_PF_I) ? " I" : "", (f->error & X86_PF_PK) ? " PK" : "",
             (f->error & X86_PF_SS) ? " SS" : "", (f->error & X86_PF_SGX) ? " SGX" : "",
-            vmm_fault_name(kind));
+            vmm_fault_name(kind), res.status != VMM_OK ? ", " : "",
+            res.status != VMM_OK ? vmm_strerror(res.status) : ""); /* VMM_ERR_BUSY: a fault
+                                                inside a call on the same vmm_t */
     fatal(f, cr2, kind);
 }
 

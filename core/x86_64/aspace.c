@@ -78,14 +78,19 @@ undo_tables:
 /* Destroys *as; see aspace.h. Its tables are loaded nowhere and all go
  * back to the frame source at the end, so the VMM's unmaps leave emptied
  * tables in place (X86_PAGING_TEARDOWN) instead of scanning each one. */
-void x86_aspace_destroy(x86_aspace_t *as)
+vmm_status_t x86_aspace_destroy(x86_aspace_t *as)
 {
-    if (as == NULL || as->pt.table_frames == 0)
-        return;
+    if (as == NULL)
+        return VMM_ERR_INVALID_ARGUMENT;
+    if (as->pt.table_frames == 0)
+        return VMM_OK; /* destroyed already, or zeroed */
+    if (as->vmm.busy)
+        return VMM_ERR_BUSY; /* a callback of a call on as->vmm: vmm.h, "Reentrancy" */
     as->pt.release.release = NULL;
     as->pt.flags |= X86_PAGING_TEARDOWN;
-    vmm_deinit(&as->vmm);
+    VMM_ASSERT(vmm_deinit(&as->vmm) == VMM_OK); /* not NULL, not busy */
     x86_paging_destroy(&as->pt);
+    return VMM_OK;
 }
 
 /* Returns the CR3 value of *as; see aspace.h. */

@@ -69,9 +69,15 @@ vmm_status_t x86_aspace_create(x86_aspace_t *as, const x86_aspace_config_t *cfg)
 /* Destroys *as: frees every record of its VMM (unmapping, returning every
  * user frame) and every table frame it owns, the PML4 included, straight to
  * the frame source; the shared kernel half is untouched. Call it only when
- * no CPU has it loaded and every CPU that had has reloaded CR3 since. Cost:
- * proportional to what its records cover. */
-void x86_aspace_destroy(x86_aspace_t *as);
+ * no CPU has it loaded and every CPU that had has reloaded CR3 since. Table
+ * frames emptied earlier and handed to cfg.release stay in that queue: flush
+ * it after the destroy. Cost: proportional to what its records cover.
+ * Returns VMM_OK (also for a destroyed or zeroed *as: nothing to free);
+ * VMM_ERR_INVALID_ARGUMENT (NULL) or VMM_ERR_BUSY (from a callback of a call
+ * on as->vmm: vmm.h, "Reentrancy") with nothing changed. (It returned
+ * nothing before; a caller that ignores the status still compiles.)
+ * x86_aspace_create, like vmm_init, cannot tell a live *as from garbage. */
+vmm_status_t x86_aspace_destroy(x86_aspace_t *as);
 
 /* Returns the value to load into CR3 to run in *as (no PCID, write-back);
  * 0 for as == NULL. */

@@ -88,7 +88,10 @@ typedef struct x86_paging {
 } x86_paging_t;
 
 /* A queue of released table frames, chained through their first entry
- * (written not present, so a stale walk still sees an empty table). */
+ * (written not present, so a stale walk still sees an empty table). No
+ * lock of its own: use one queue per lock domain (the kernel's tables, each
+ * address space), or guard a shared one with its own lock and flush it only
+ * after every invalidation whose unmaps fed it (INTEGRATION.md, section 6). */
 typedef struct x86_table_queue {
     uint64_t head;          /* first queued frame, X86_TABLE_QUEUE_END if none */
     size_t count;           /* frames queued                                 */
