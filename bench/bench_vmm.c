@@ -118,7 +118,7 @@ static void alloc_free(void *ctx, size_t first, size_t n)
 static void vmm_load(vmm_ctx_t *c, const contig_state_t *st, contig_live_t *live)
 {
     vmm_allocator_t heap = bench_heap_allocator();
-    static const vmm_mapper_t noop = {noop_map, noop_unmap, noop_query, NULL, NULL};
+    static const vmm_mapper_t noop = { .map = noop_map, .unmap = noop_unmap, .query = noop_query };
     vmm_frames_t frames = {endless_alloc, endless_free, endless_claim, &c->next_frame, 0, 0};
     c->next_frame = 0x100000;
     if (vmm_init(&c->vmm, WINDOW_START, WINDOW_START + st->num_entries * VMM_PAGE_SIZE,

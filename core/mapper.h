@@ -32,6 +32,9 @@ typedef uint32_t vmm_attrs_t;
 #define VMM_SIZE_2M ((uint64_t)1 << 21)
 #define VMM_SIZE_1G ((uint64_t)1 << 30)
 
+/* Initialise it with designated initializers (.map = ...): optional fields
+ * are added at the end (flush was), and a positional initializer then
+ * misses them (-Wmissing-field-initializers). */
 typedef struct vmm_mapper {
     /* Maps [virt, virt + len) to [phys, phys + len) with pages of page_size
      * (VMM_SIZE_4K/2M/1G; virt, phys and len multiples of it). All or nothing:
@@ -54,7 +57,8 @@ typedef struct vmm_mapper {
      * core/x86_64's mapper fails only in the first way.
      * Context: map and query run from vmm_fault (#PF context) too; unmap
      * never does. The VMM makes one unmap call per run of mapped pages and
-     * frees their frames after the last one of the call. */
+     * frees their frames after the last one of the call (after `flush`,
+     * below, when the mapper has one). */
     vmm_status_t (*unmap)(void *ctx, uint64_t virt, uint64_t len,
                           uint64_t page_size);
     /* Looks up virt: on VMM_OK stores the physical address virt translates
@@ -70,6 +74,16 @@ typedef struct vmm_mapper {
      * a window that is not wholly mappable, so no VMM call can succeed on an
      * address the hardware would answer with #GP instead of #PF. */
     vmm_status_t (*mappable)(void *ctx, uint64_t virt, uint64_t len);
+    /* Optional (NULL: each unmap completes its invalidation before it
+     * returns, as above). When set, unmap may leave its invalidation (the
+     * shootdown on SMP) pending, and flush completes every pending one:
+     * the VMM calls it once after the unmaps of a free / release (one per
+     * record in vmm_deinit) or of vmm_alloc's undo, before it returns any
+     * frame they unmapped to the frame source and before the call returns,
+     * also when a release failed and was undone. So a
+     * sparse reservation released in many runs costs one shootdown, not
+     * one per run. A release-queue flush (x86_64/paging.h) belongs in it. */
+    void (*flush)(void *ctx);
 } vmm_mapper_t;
 
 VMM_END_DECLS

@@ -75,6 +75,15 @@ static inline bool vmm_range_in_window(const vmm_t *vmm, uint64_t virt, uint64_t
         return guarded_st_;                 \
     } while (0)
 
+/* Completes the invalidations the mapper left pending (mapper.h: flush),
+ * when it has a flush: after every unmap of a call, before a frame it
+ * unmapped goes back and before the call returns. */
+static inline void vmm_mapper_flush(const vmm_t *vmm)
+{
+    if (vmm->mapper.flush != 0)
+        vmm->mapper.flush(vmm->mapper.ctx);
+}
+
 /* vmm_map_page without the guard, for vmm_fault's demand map (vmm.c). */
 vmm_status_t vmm_map_page_unguarded(vmm_t *vmm, uint64_t reservation, uint64_t virt,
                                     uint64_t phys, vmm_attrs_t attrs);

@@ -419,9 +419,11 @@ vmm_status_t vmm_map_single_frames(vmm_t *vmm, const vmm_record_t *rec)
                                           rec->frames[i], BYTES_OF(run),
                                           VMM_PAGE_SIZE, rec->attrs);
         if (st != VMM_OK) {
-            if (i != 0)
+            if (i != 0) {
                 VMM_ASSERT(vmm->mapper.unmap(vmm->mapper.ctx, rec->virt, BYTES_OF(i),
                                              VMM_PAGE_SIZE) == VMM_OK);
+                vmm_mapper_flush(vmm); /* before vmm_alloc gives the frames back */
+            }
             return st;
         }
         i += run;

@@ -139,6 +139,8 @@ static vmm_status_t record_release(vmm_t *vmm, vmm_record_t *rec, const vmm_bpat
             return st;
     }
     st = record_unmap(vmm, rec);
+    if (!record_maps_nothing(rec))
+        vmm_mapper_flush(vmm); /* before a frame goes back; after an undo too */
     if (st != VMM_OK) {
         hbitmap_unprepare(&vmm->bitmap);
         return st;

@@ -29,6 +29,9 @@
  *  - op reenter: the armed callback's calls back into the VMM were all
  *    refused with VMM_ERR_BUSY (tests/lib/reentry.h; the op they
  *    interrupted is checked as any other);
+ *  - every unmap the VMM made was followed by the mapper's flush before the
+ *    op returned (fail_mapper's unflushed count; tests/test_vmm_flush.c
+ *    checks the order against frame frees);
  *  - free / release never take a frame, and fail (changing nothing) when
  *    an unmap fails (fail_unmap: the VMM's mapper is the tables' one with
  *    an unmap that fails on demand); release_behind (a mapped page
@@ -2168,6 +2171,8 @@ static void run_op(vmm_state_t *s, fuzz_data_t *fd, unsigned op)
     default: TRACE("nop (opcode %u)", op); break;
     }
     check_reentry(s);
+    FUZZ_CHECK(s->fm.unflushed == 0, "vmm-flush", "%zu unmaps not flushed when the op "
+               "returned (mapper.h: flush after a free / release's unmaps)", s->fm.unflushed);
 }
 
 /* Bad vmm_init calls: each must fail and leave *vmm untouched (a vmm_t of

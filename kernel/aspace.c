@@ -57,7 +57,8 @@ vmm_status_t mm_aspace_create(mm_aspace_t *a)
         .allocator = kheap_allocator(&kmm.heap),
         .user_start = MM_USER_START, .user_end = MM_USER_END,
         .release = x86_table_queue_release(&kmm.table_queue),
-        .mapper = { as_map, as_unmap, as_query, a, as_mappable },
+        .mapper = { .map = as_map, .unmap = as_unmap, .query = as_query, .ctx = a,
+                    .mappable = as_mappable },
     };
     return x86_aspace_create(&a->as, &cfg);
 }

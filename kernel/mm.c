@@ -272,7 +272,8 @@ void mm_init(uint64_t start_info_phys)
     x86_table_queue_init(&m->table_queue, &m->core_frames, MM_HHDM);
     m->pt.release = x86_table_queue_release(&m->table_queue);
     m->table_mapper = x86_paging_mapper(&m->pt);
-    m->vmm.mapper = (vmm_mapper_t){ tlb_map, tlb_unmap, tlb_query, m, tlb_mappable };
+    m->vmm.mapper = (vmm_mapper_t){ .map = tlb_map, .unmap = tlb_unmap, .query = tlb_query,
+                                    .ctx = m, .mappable = tlb_mappable };
     m->ready = true;
     kprintf("  switched to the core's tables; running at 0x%lx; CR4.PGE on, "
             "kernel half pinned (%lu table frames)\n",

@@ -115,7 +115,7 @@ static vmm_status_t any_query(void *c, uint64_t v, uint64_t *p, vmm_attrs_t *a, 
 
 static void test_mapper_without_limits(void)
 {
-    vmm_mapper_t any = {any_map, any_unmap, any_query, NULL, NULL};
+    vmm_mapper_t any = { .map = any_map, .unmap = any_unmap, .query = any_query };
     vmm_t vmm;
     CHECK_OK(vmm_init(&vmm, LOW_END - K4, LOW_END + K4, &alloc_if,
                       &any, &hm.frames));

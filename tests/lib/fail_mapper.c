@@ -28,7 +28,18 @@ static vmm_status_t fm_unmap(void *ctx, uint64_t virt, uint64_t len, uint64_t pa
         fm->failures++;
         return fm->unmap_error;
     }
-    return fm->inner.unmap(fm->inner.ctx, virt, len, page_size);
+    vmm_status_t st = fm->inner.unmap(fm->inner.ctx, virt, len, page_size);
+    if (st == VMM_OK)
+        fm->unflushed++;
+    return st;
+}
+
+static void fm_flush(void *ctx)
+{
+    fail_mapper_t *fm = ctx;
+    fm->unflushed = 0;
+    if (fm->inner.flush != 0)
+        fm->inner.flush(fm->inner.ctx);
 }
 
 static vmm_status_t fm_query(void *ctx, uint64_t virt, uint64_t *phys, vmm_attrs_t *attrs,
@@ -47,6 +58,6 @@ static vmm_status_t fm_mappable(void *ctx, uint64_t virt, uint64_t len)
 vmm_mapper_t fail_mapper_iface(fail_mapper_t *fm)
 {
     vmm_mapper_t m = { .map = fm_map, .unmap = fm_unmap, .query = fm_query, .ctx = fm,
-                       .mappable = fm->inner.mappable ? fm_mappable : 0 };
+                       .mappable = fm->inner.mappable ? fm_mappable : 0, .flush = fm_flush };
     return m;
 }

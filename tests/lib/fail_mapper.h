@@ -9,6 +9,10 @@
  *   fm.unmap_countdown = 0; // the next unmap fails with fm.unmap_error
  *                           // (VMM_ERR_NOT_MAPPED)
  *
+ * It also has a flush (mapper.h), forwarded to inner's when inner has one,
+ * and counts in `unflushed` the unmaps that succeeded since the last one:
+ * 0 after every VMM call that unmapped means the VMM flushed them.
+ *
  * An injected failure leaves inner untouched. For a mapper that records
  * instead of building tables, see rec_mapper.h (it injects on its own).
  */
@@ -26,6 +30,7 @@ typedef struct fail_mapper {
     vmm_status_t map_error;
     vmm_status_t unmap_error;
     size_t failures;       /* injected failures                               */
+    size_t unflushed;      /* unmaps that succeeded since the last flush      */
 } fail_mapper_t;
 
 /* Wraps inner (copied); no failure armed. */

@@ -141,6 +141,11 @@ static vmm_status_t w_query(void *ctx, uint64_t virt, uint64_t *phys, vmm_attrs_
     hit(r, REENTRY_QUERY);
     return r->m.query(r->m.ctx, virt, phys, attrs, page_size);
 }
+static void w_flush(void *ctx)
+{
+    reentry_t *r = ctx;
+    r->m.flush(r->m.ctx);
+}
 static vmm_status_t w_mappable(void *ctx, uint64_t virt, uint64_t len)
 {
     reentry_t *r = ctx;
@@ -166,6 +171,7 @@ void reentry_wrap(reentry_t *r, const vmm_allocator_t *a, const vmm_frames_t *f,
     out_m->unmap = w_unmap;
     out_m->query = w_query;
     out_m->mappable = m->mappable != NULL ? w_mappable : NULL;
+    out_m->flush = m->flush != NULL ? w_flush : NULL;
 }
 
 void reentry_arm(reentry_t *r, vmm_t *vmm, int kind, long n)
