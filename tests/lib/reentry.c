@@ -157,21 +157,16 @@ void reentry_wrap(reentry_t *r, const vmm_allocator_t *a, const vmm_frames_t *f,
                   vmm_mapper_t *out_m)
 {
     *r = (reentry_t){ .a = *a, .f = *f, .m = *m, .kind = -1, .countdown = -1 };
-    *out_a = (vmm_allocator_t){ w_alloc, w_alloc_free, r };
-    *out_f = *f;
-    out_f->ctx = r;
-    out_f->alloc = w_frames_alloc;
-    out_f->free = w_frames_free;
-    out_f->claim = w_frames_claim;
-    out_f->zero = f->zero != NULL ? w_frames_zero : NULL;
-    out_f->in_use = f->in_use != NULL ? w_frames_in_use : NULL;
-    *out_m = *m;
-    out_m->ctx = r;
-    out_m->map = w_map;
-    out_m->unmap = w_unmap;
-    out_m->query = w_query;
-    out_m->mappable = m->mappable != NULL ? w_mappable : NULL;
-    out_m->flush = m->flush != NULL ? w_flush : NULL;
+    /* every field named: one added to an interface later stays NULL here
+       instead of reaching the inner callback with r as its ctx */
+    *out_a = (vmm_allocator_t){ .alloc = w_alloc, .free = w_alloc_free, .ctx = r };
+    *out_f = (vmm_frames_t){ .alloc = w_frames_alloc, .free = w_frames_free,
+                             .claim = w_frames_claim, .ctx = r,
+                             .in_use = f->in_use != NULL ? w_frames_in_use : NULL,
+                             .zero = f->zero != NULL ? w_frames_zero : NULL };
+    *out_m = (vmm_mapper_t){ .map = w_map, .unmap = w_unmap, .query = w_query, .ctx = r,
+                             .mappable = m->mappable != NULL ? w_mappable : NULL,
+                             .flush = m->flush != NULL ? w_flush : NULL };
 }
 
 void reentry_arm(reentry_t *r, vmm_t *vmm, int kind, long n)
