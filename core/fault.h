@@ -85,7 +85,10 @@ typedef struct vmm_fault_result {
     uint64_t phys;       /* RESOLVED: its frame, zeroed before it was
                             mapped (vmm_frames_t.zero)                  */
     uint64_t page_size;  /* RESOLVED: size of that page                  */
-    vmm_status_t status; /* OUT_OF_MEMORY: the failing status: usually
+    vmm_status_t status; /* NOT_PRESENT: VMM_OK, or VMM_ERR_INVALID_ARGUMENT
+                            (NULL or zeroed vmm), VMM_ERR_BUSY (a fault
+                            inside a call on the same vmm_t).
+                            OUT_OF_MEMORY: the failing status: usually
                             VMM_ERR_OUT_OF_FRAMES / _OUT_OF_MEMORY, but
                             any error of the demand map lands here, e.g.
                             the mapper's VMM_ERR_LARGE_PAGE_CONFLICT for

@@ -80,7 +80,9 @@ typedef struct vmm_mapper {
      * the VMM calls it once after the unmaps of a free / release (one per
      * record in vmm_deinit) or of vmm_alloc's undo, before it returns any
      * frame they unmapped to the frame source and before the call returns,
-     * also when a release failed and was undone. So a
+     * also when a release failed and was undone (then perhaps with nothing
+     * pending: an unmap that failed left nothing to flush); never for a
+     * record that maps nothing. So a
      * sparse reservation released in many runs costs one shootdown, not
      * one per run. A release-queue flush (x86_64/paging.h) belongs in it. */
     void (*flush)(void *ctx);

@@ -16,6 +16,9 @@
  * / 0; a void function does nothing; vmm_fault reports VMM_FAULT_NOT_PRESENT
  * with status VMM_ERR_INVALID_ARGUMENT. Interface structs passed by value
  * (vmm_frames_t, vmm_mapper_t) are checked for their required callbacks.
+ * One exception: a call re-entered from a callback of a running call on the
+ * same object answers VMM_ERR_BUSY before it looks at its other arguments
+ * (a NULL out-pointer included; vmm.h, "Reentrancy").
  */
 #ifndef CORE_STATUS_H
 #define CORE_STATUS_H

@@ -226,7 +226,9 @@ typedef struct vmm {
  * VMM_FAULT_NOT_PRESENT with VMM_ERR_INVALID_ARGUMENT as for NULL (it calls
  * no mapper), vmm_deinit frees nothing (VMM_OK). vmm_init of a vmm_t that is in use
  * cannot tell it from garbage and starts afresh: what the old one held
- * (records, frames, mappings, nodes) is lost; call vmm_deinit first. Once
+ * (records, frames, mappings, nodes) is lost; call vmm_deinit first. A
+ * vmm_t whose init failed keeps its bytes: give it zeroed storage (garbage
+ * in its busy flag would make every later call VMM_ERR_BUSY). Once
  * records exist, the vmm_t must stay where it is (its records point back
  * to it: vmm_next_record); move or copy none. */
 vmm_status_t vmm_init(vmm_t *vmm, uint64_t start, uint64_t end,

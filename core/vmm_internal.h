@@ -84,6 +84,11 @@ static inline void vmm_mapper_flush(const vmm_t *vmm)
         vmm->mapper.flush(vmm->mapper.ctx);
 }
 
+/* vmm_deinit's work without the guard, for an initialised vmm_t
+ * (x86_aspace_destroy keeps the guard up across it and the tables'
+ * teardown). */
+void vmm_release_all(vmm_t *vmm);
+
 /* vmm_map_page without the guard, for vmm_fault's demand map (vmm.c). */
 vmm_status_t vmm_map_page_unguarded(vmm_t *vmm, uint64_t reservation, uint64_t virt,
                                     uint64_t phys, vmm_attrs_t attrs);

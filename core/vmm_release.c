@@ -207,9 +207,10 @@ vmm_status_t vmm_pin(vmm_t *vmm, uint64_t virt)
     return VMM_OK;
 }
 
-/* Releases every record and bitmap node of an initialised vmm; any failure
- * traps (a release that frees everything cannot fail: vmm.h). */
-static void release_all(vmm_t *vmm)
+/* Releases every record and bitmap node of an initialised vmm, without the
+ * guard (vmm_deinit, x86_aspace_destroy); any failure traps (a release that
+ * frees everything cannot fail: vmm.h). */
+void vmm_release_all(vmm_t *vmm)
 {
     vmm_bpath_t path;
     vmm_record_t *first;
@@ -235,7 +236,7 @@ vmm_status_t vmm_deinit(vmm_t *vmm)
     if (!vmm_initialised(vmm))
         return VMM_OK; /* zeroed: nothing to free */
     vmm->busy = true;
-    release_all(vmm);
+    vmm_release_all(vmm);
     vmm->busy = false;
     return VMM_OK;
 }

@@ -417,6 +417,104 @@ static void test_fresh_frames_zeroed_before_mapped(void)
     hostmem_destroy(&hm);
 }
 
+/* ---- reentrancy (vmm.h, "Reentrancy"): callbacks of a call on an address
+ * space or on page tables that call back into them are refused ---- */
+
+typedef struct reentered {
+    x86_aspace_t *as;      /* re-entered from frames.free / .alloc when set */
+    x86_paging_t *pt;
+    vmm_frames_t inner;
+    unsigned hits, refused, wrong;
+} reentered_t;
+static reentered_t re;
+
+/* Calls back into re.as (its VMM, its tables, its destroy) or re.pt. */
+static void re_enter(void)
+{
+    re.hits++;
+    uint64_t v;
+    vmm_status_t got[5];
+    unsigned n = 0;
+    if (re.as != NULL) {
+        got[n++] = vmm_alloc(&re.as->vmm, 1, URW, &v);
+        got[n++] = x86_aspace_destroy(re.as);
+        got[n++] = x86_map(&re.as->pt, UVIRT + 64 * M2, 0x200000, K4, K4, URW);
+        vmm_fault_result_t out;
+        vmm_fault(&re.as->vmm, UWIN_START, (vmm_access_t){ .write = true, .user = true }, &out);
+        got[n++] = out.status;
+    } else {
+        got[n++] = x86_map(re.pt, UVIRT + 64 * M2, 0x200000, K4, K4, URW);
+        got[n++] = x86_paging_destroy(re.pt);
+    }
+    for (unsigned i = 0; i < n; i++) {
+        if (got[i] == VMM_ERR_BUSY)
+            re.refused++;
+        else
+            re.wrong++;
+    }
+}
+static vmm_status_t re_free(void *ctx, uint64_t phys, size_t count)
+{
+    (void)ctx;
+    re_enter();
+    return re.inner.free(re.inner.ctx, phys, count);
+}
+static vmm_status_t re_alloc(void *ctx, size_t count, size_t align, uint64_t *phys)
+{
+    (void)ctx;
+    re_enter();
+    return re.inner.alloc(re.inner.ctx, count, align, phys);
+}
+
+/* x86_aspace_destroy keeps every call on the space refused until its tables
+ * are gone (its frames.free re-enters the VMM, the tables and destroy
+ * itself: all BUSY), returns every frame and block, and leaves as->vmm
+ * inert (zeroed): a reserve on it afterwards fails and takes nothing. */
+static void test_aspace_destroy_refuses_reentry(void)
+{
+    vmm_frames_t f = setup_kernel();
+    hostmem_snap_t s;
+    CHECK(hostmem_snap_take(&hm, &s));
+    x86_aspace_t a;
+    re = (reentered_t){ .inner = f };
+    vmm_frames_t hooked = f;
+    hooked.free = re_free;
+    x86_aspace_config_t ca = config(&hooked, bitmap_a);
+    CHECK_OK(x86_aspace_create(&a, &ca));
+    populate(&a, &f);
+    re.as = &a;
+    CHECK_OK(x86_aspace_destroy(&a));
+    re.as = NULL;
+    CHECK(re.hits > 0 && re.wrong == 0 && re.refused == 4 * re.hits);
+    CHECK(hostmem_snap_same(&hm, &s) && fa.live == 0);
+    uint64_t v;
+    CHECK(vmm_reserve(&a.vmm, 1, K4, URW, 0, &v) != VMM_OK && fa.live == 0);
+    CHECK_OK(x86_aspace_destroy(&a));
+    hostmem_snap_free(&s);
+    x86_paging_destroy(&kpt);
+    hostmem_destroy(&hm);
+}
+
+/* A frame source that calls x86_map / x86_paging_destroy on the tables it
+ * is allocating for gets VMM_ERR_BUSY; the outer map goes on unharmed. */
+static void test_paging_refuses_reentry(void)
+{
+    vmm_frames_t f = setup();
+    x86_paging_t pt;
+    CHECK_OK(x86_paging_init(&pt, &f, hm.access_offset));
+    re = (reentered_t){ .inner = f, .pt = &pt };
+    pt.frames.alloc = re_alloc;
+    CHECK_OK(x86_map(&pt, UVIRT, 0x200000, K4, K4, URW));
+    CHECK(re.hits == 3 && re.wrong == 0 && re.refused == 6);
+    CHECK(phys_of(&pt, UVIRT) == 0x200000 && pt.table_frames == 4);
+    CHECK(!(pt.flags & X86_PAGING_BUSY));
+    pt.frames.alloc = f.alloc;
+    CHECK_OK(x86_unmap(&pt, UVIRT, K4, K4));
+    CHECK_OK(x86_paging_destroy(&pt));
+    CHECK(pmm_free_count(&hm.pmm) == hm_free0);
+    hostmem_destroy(&hm);
+}
+
 int main(void)
 {
     RUN(test_unmap_hands_tables_to_release_hook);
@@ -426,5 +524,7 @@ int main(void)
     RUN(test_aspace_destroy_returns_every_frame);
     RUN(test_aspace_create_errors_keep_nothing);
     RUN(test_fresh_frames_zeroed_before_mapped);
+    RUN(test_aspace_destroy_refuses_reentry);
+    RUN(test_paging_refuses_reentry);
     return check_exit();
 }

@@ -2,7 +2,7 @@
  * invalidation of its unmaps pending until flush. The VMM must call flush
  * after the unmaps of a free / release and before it returns any frame
  * they unmapped, once per call (per record in vmm_deinit), also after a
- * failed release it undid; and never when it unmapped nothing. A mapper
+ * failed release it undid; and never for a record that maps nothing. A mapper
  * without flush (NULL) is called as before. */
 #include <stdbool.h>
 #include <stdint.h>

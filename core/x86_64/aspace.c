@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "core/vmm_assert.h"
+#include "core/vmm_internal.h"
 
 /* Returns true when the required callbacks of frames (alloc, free, claim:
  * what vmm_init requires) and of the allocator are all set. */
@@ -82,14 +83,17 @@ vmm_status_t x86_aspace_destroy(x86_aspace_t *as)
 {
     if (as == NULL)
         return VMM_ERR_INVALID_ARGUMENT;
+    if (as->vmm.busy || (as->pt.flags & X86_PAGING_BUSY))
+        return VMM_ERR_BUSY; /* a callback of a call on *as: vmm.h, "Reentrancy" */
     if (as->pt.table_frames == 0)
         return VMM_OK; /* destroyed already, or zeroed */
-    if (as->vmm.busy)
-        return VMM_ERR_BUSY; /* a callback of a call on as->vmm: vmm.h, "Reentrancy" */
     as->pt.release.release = NULL;
     as->pt.flags |= X86_PAGING_TEARDOWN;
-    VMM_ASSERT(vmm_deinit(&as->vmm) == VMM_OK); /* not NULL, not busy */
-    x86_paging_destroy(&as->pt);
+    as->vmm.busy = true; /* up until the tables are gone: callbacks get BUSY */
+    if (vmm_initialised(&as->vmm))
+        vmm_release_all(&as->vmm);
+    VMM_ASSERT(x86_paging_destroy(&as->pt) == VMM_OK); /* not NULL, not busy */
+    as->vmm = (vmm_t){ 0 }; /* inert: every call on it fails or does nothing */
     return VMM_OK;
 }
 

@@ -44,9 +44,11 @@ typedef struct x86_aspace_config {
     uint64_t user_start;        /* the user VMM window, 4 KiB aligned, inside */
     uint64_t user_end;          /* [X86_USER_START, X86_USER_END)             */
     x86_table_release_t release; /* emptied user tables (NULL: freed at once) */
-    /* The VMM's mapper. map == NULL: x86_paging_mapper(&as->pt) itself.
-     * Else a wrapper (TLB invalidation after unmap) whose calls act on
-     * &as->pt: its ctx can be the address space, known before create. */
+    /* The VMM's mapper. map == NULL: x86_paging_mapper(&as->pt) itself,
+     * and every other field is ignored (a flush alone is dropped: give the
+     * whole wrapper). Else a wrapper (TLB invalidation after unmap, or in
+     * flush: mapper.h) whose calls act on &as->pt: its ctx can be the
+     * address space, known before create. */
     vmm_mapper_t mapper;
 } x86_aspace_config_t;
 
@@ -74,8 +76,11 @@ vmm_status_t x86_aspace_create(x86_aspace_t *as, const x86_aspace_config_t *cfg)
  * it after the destroy. Cost: proportional to what its records cover.
  * Returns VMM_OK (also for a destroyed or zeroed *as: nothing to free);
  * VMM_ERR_INVALID_ARGUMENT (NULL) or VMM_ERR_BUSY (from a callback of a call
- * on as->vmm: vmm.h, "Reentrancy") with nothing changed. (It returned
- * nothing before; a caller that ignores the status still compiles.)
+ * on as->vmm or as->pt: vmm.h, "Reentrancy") with nothing changed. (It
+ * returned nothing before; a caller that ignores the status still
+ * compiles.) Calls on *as from its callbacks while it runs get VMM_ERR_BUSY.
+ * After it *as is inert: as->vmm is zeroed (every call on it fails or does
+ * nothing, vmm.h) until x86_aspace_create.
  * x86_aspace_create, like vmm_init, cannot tell a live *as from garbage. */
 vmm_status_t x86_aspace_destroy(x86_aspace_t *as);
 

@@ -325,9 +325,27 @@ static x86_pte_t leaf_flags(uint64_t virt, vmm_attrs_t attrs, uint64_t page_size
     return X86_PX(X86_LEVEL_PML4, virt) >= X86_KERNEL_HALF_SLOT ? e : e & ~X86_PTE_G;
 }
 
-/* Returns VMM_OK and maps the request; see paging.h. */
-vmm_status_t x86_map(x86_paging_t *pt, uint64_t virt, uint64_t phys,
-                     uint64_t len, uint64_t page_size, vmm_attrs_t attrs)
+/* Runs `call`, a vmm_status_t expression, as a public entry that may
+ * change the tables pt and returns its status: VMM_ERR_BUSY instead, with
+ * nothing changed, while another runs on them (X86_PAGING_BUSY: a callback
+ * re-entered). A NULL pt goes through to `call`. */
+#define PAGING_GUARDED(pt, call)                        \
+    do {                                                \
+        x86_paging_t *guarded_ = (pt);                  \
+        if (guarded_ != NULL) {                         \
+            if (guarded_->flags & X86_PAGING_BUSY)      \
+                return VMM_ERR_BUSY;                    \
+            guarded_->flags |= X86_PAGING_BUSY;         \
+        }                                               \
+        vmm_status_t guarded_st_ = (call);              \
+        if (guarded_ != NULL)                           \
+            guarded_->flags &= ~X86_PAGING_BUSY;        \
+        return guarded_st_;                             \
+    } while (0)
+
+/* Returns VMM_OK and maps the request (x86_map without the guard). */
+static vmm_status_t map_pages(x86_paging_t *pt, uint64_t virt, uint64_t phys,
+                              uint64_t len, uint64_t page_size, vmm_attrs_t attrs)
 {
     if (!has_tables(pt))
         return VMM_ERR_INVALID_ARGUMENT;
@@ -491,10 +509,20 @@ static void unmap_clear(x86_paging_t *pt, uint64_t virt, uint64_t pages,
     }
 }
 
-/* Returns VMM_OK and unmaps the request; see paging.h. Checks every page,
- * then clears one leaf table's run of entries at a time. */
-vmm_status_t x86_unmap(x86_paging_t *pt, uint64_t virt, uint64_t len,
-                       uint64_t page_size)
+/* Maps the request under the guard; see paging.h. */
+vmm_status_t x86_map(x86_paging_t *pt, uint64_t virt, uint64_t phys,
+                     uint64_t len, uint64_t page_size, vmm_attrs_t attrs)
+{
+    if (pt != NULL && (pt->flags & X86_PAGING_TEARDOWN))
+        return VMM_ERR_BUSY; /* tables being torn down: nothing new in them */
+    PAGING_GUARDED(pt, map_pages(pt, virt, phys, len, page_size, attrs));
+}
+
+/* Returns VMM_OK and unmaps the request (x86_unmap without the guard).
+ * Checks every page, then clears one leaf table's run of entries at a
+ * time. */
+static vmm_status_t unmap_pages(x86_paging_t *pt, uint64_t virt, uint64_t len,
+                                uint64_t page_size)
 {
     if (!has_tables(pt))
         return VMM_ERR_INVALID_ARGUMENT;
@@ -511,6 +539,13 @@ vmm_status_t x86_unmap(x86_paging_t *pt, uint64_t virt, uint64_t len,
         return st;
     unmap_clear(pt, virt, pages, page_size, leaf, path);
     return VMM_OK;
+}
+
+/* Unmaps the request under the guard; see paging.h. */
+vmm_status_t x86_unmap(x86_paging_t *pt, uint64_t virt, uint64_t len,
+                       uint64_t page_size)
+{
+    PAGING_GUARDED(pt, unmap_pages(pt, virt, len, page_size));
 }
 
 /* Returns VMM_OK and fills *out for virt; see paging.h. */
@@ -635,19 +670,28 @@ static void destroy_table(x86_paging_t *pt, uint64_t phys, int level)
     pt->table_frames--;
 }
 
-/* Frees every table frame; see paging.h. */
-void x86_paging_destroy(x86_paging_t *pt)
+/* Frees every table frame of pt (not destroyed yet). */
+static vmm_status_t destroy_all(x86_paging_t *pt)
 {
-    if (pt == NULL || pt->table_frames == 0)
-        return;
     destroy_table(pt, pt->pml4, X86_LEVEL_PML4);
     VMM_ASSERT(pt->table_frames == 0);
     pt->pml4 = 0;
+    return VMM_OK;
 }
 
-/* Returns VMM_OK with a PDPT in every kernel-half PML4 slot; see paging.h.
- * Allocates all missing PDPTs first, so a failure keeps nothing. */
-vmm_status_t x86_paging_pin_kernel_half(x86_paging_t *pt)
+/* Frees every table frame; see paging.h. */
+vmm_status_t x86_paging_destroy(x86_paging_t *pt)
+{
+    if (pt == NULL)
+        return VMM_ERR_INVALID_ARGUMENT;
+    if (pt->table_frames == 0)
+        return (pt->flags & X86_PAGING_BUSY) ? VMM_ERR_BUSY : VMM_OK;
+    PAGING_GUARDED(pt, destroy_all(pt));
+}
+
+/* Returns VMM_OK with a PDPT in every kernel-half PML4 slot (without the
+ * guard). Allocates all missing PDPTs first, so a failure keeps nothing. */
+static vmm_status_t pin_half(x86_paging_t *pt)
 {
     if (!has_tables(pt) || (pt->flags & X86_PAGING_KERNEL_HALF_BORROWED))
         return VMM_ERR_INVALID_ARGUMENT;
@@ -664,6 +708,12 @@ vmm_status_t x86_paging_pin_kernel_half(x86_paging_t *pt)
     VMM_ASSERT(chain == CHAIN_END);
     pt->flags |= X86_PAGING_KERNEL_HALF_PINNED;
     return VMM_OK;
+}
+
+/* Pins the kernel half under the guard; see paging.h. */
+vmm_status_t x86_paging_pin_kernel_half(x86_paging_t *pt)
+{
+    PAGING_GUARDED(pt, pin_half(pt));
 }
 
 /* The table queue: released frames chained through entry 0. */

@@ -73,8 +73,15 @@ typedef struct x86_table_release {
 /* The tables are being torn down (set right before x86_paging_destroy, as
  * x86_aspace_destroy does around vmm_deinit): x86_unmap still checks and
  * clears every entry but leaves emptied tables linked, without scanning them
- * for emptiness, since x86_paging_destroy frees every table next. */
+ * for emptiness, since x86_paging_destroy frees every table next; x86_map
+ * refuses with VMM_ERR_BUSY (a callback mapping into dying tables). */
 #define X86_PAGING_TEARDOWN (1u << 2)
+/* A call that may change the tables is running (x86_map, x86_unmap,
+ * x86_paging_pin_kernel_half, x86_paging_destroy, and the mapper's map /
+ * unmap): its callbacks (the frame source, the release hook) that call one
+ * of those on the same tables get VMM_ERR_BUSY, with nothing changed (vmm.h,
+ * "Reentrancy"). x86_translate, a read, stays callable. */
+#define X86_PAGING_BUSY (1u << 3)
 /* First PML4 slot of the kernel half (0xFFFF800000000000). */
 #define X86_KERNEL_HALF_SLOT 256u
 
@@ -118,13 +125,18 @@ vmm_status_t x86_paging_init(x86_paging_t *pt, const vmm_frames_t *frames,
 
 /* Frees every table frame it owns (not the frames mappings point to, not a
  * borrowed kernel half) straight to the frame source: call it only when no
- * CPU has these tables loaded or cached (switched away, TLB flushed). */
-void x86_paging_destroy(x86_paging_t *pt);
+ * CPU has these tables loaded or cached (switched away, TLB flushed).
+ * Returns VMM_OK (also when there is nothing to free: destroyed already, or
+ * zeroed); VMM_ERR_INVALID_ARGUMENT (NULL) or VMM_ERR_BUSY (from a callback
+ * of a call on pt: X86_PAGING_BUSY) with nothing changed. (It returned
+ * nothing before; a caller that ignores the status still compiles.) */
+vmm_status_t x86_paging_destroy(x86_paging_t *pt);
 
 /* Gives every empty PML4 slot of the kernel half (256-511) a zeroed PDPT and
  * sets X86_PAGING_KERNEL_HALF_PINNED, so the kernel half's PML4 entries never
  * change again. Call once, before creating address spaces. Costs up to 256
- * frames. VMM_ERR_INVALID_ARGUMENT, VMM_ERR_OUT_OF_FRAMES (nothing kept). */
+ * frames. VMM_ERR_BUSY (X86_PAGING_BUSY), VMM_ERR_INVALID_ARGUMENT,
+ * VMM_ERR_OUT_OF_FRAMES (nothing kept). */
 vmm_status_t x86_paging_pin_kernel_half(x86_paging_t *pt);
 
 /* Empties q, to return released frames to frames (reached at
@@ -144,7 +156,8 @@ x86_table_release_t x86_table_queue_release(x86_table_queue_t *q);
 size_t x86_table_queue_flush(x86_table_queue_t *q);
 
 /* Maps [virt, virt + len) to [phys, phys + len) with page_size pages.
- * Errors, argument checks in this order: VMM_ERR_INVALID_ARGUMENT (pt,
+ * Errors, argument checks in this order: VMM_ERR_BUSY (from a callback of a
+ * call on pt: X86_PAGING_BUSY; or X86_PAGING_TEARDOWN), VMM_ERR_INVALID_ARGUMENT (pt,
  * attrs, page_size, len == 0), VMM_ERR_MISALIGNED (virt or len),
  * VMM_ERR_OVERFLOW (virt + len wraps), VMM_ERR_NON_CANONICAL,
  * VMM_ERR_MISALIGNED (phys), VMM_ERR_INVALID_PHYS (beyond 52 bits),
@@ -158,7 +171,7 @@ vmm_status_t x86_map(x86_paging_t *pt, uint64_t virt, uint64_t phys,
 /* Unmaps [virt, virt + len), mapped with page_size pages; emptied tables go
  * to pt->release (the PML4, and a pinned kernel half's PDPTs, stay). The
  * caller then invalidates the TLB (see above). Errors, in this order:
- * VMM_ERR_INVALID_ARGUMENT (pt, page_size, len == 0), VMM_ERR_MISALIGNED,
+ * VMM_ERR_BUSY (X86_PAGING_BUSY), VMM_ERR_INVALID_ARGUMENT (pt, page_size, len == 0), VMM_ERR_MISALIGNED,
  * VMM_ERR_OVERFLOW (virt + len wraps), VMM_ERR_NON_CANONICAL,
  * VMM_ERR_OUT_OF_BOUNDS (a borrowed kernel half), then VMM_ERR_NOT_MAPPED (a
  * page not mapped), VMM_ERR_LARGE_PAGE_CONFLICT (mapped with another page
