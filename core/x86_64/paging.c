@@ -513,7 +513,7 @@ static void unmap_clear(x86_paging_t *pt, uint64_t virt, uint64_t pages,
 vmm_status_t x86_map(x86_paging_t *pt, uint64_t virt, uint64_t phys,
                      uint64_t len, uint64_t page_size, vmm_attrs_t attrs)
 {
-    if (pt != NULL && (pt->flags & X86_PAGING_TEARDOWN))
+    if (pt != NULL && pt->table_frames != 0 && (pt->flags & X86_PAGING_TEARDOWN))
         return VMM_ERR_BUSY; /* tables being torn down: nothing new in them */
     PAGING_GUARDED(pt, map_pages(pt, virt, phys, len, page_size, attrs));
 }
@@ -676,6 +676,7 @@ static vmm_status_t destroy_all(x86_paging_t *pt)
     destroy_table(pt, pt->pml4, X86_LEVEL_PML4);
     VMM_ASSERT(pt->table_frames == 0);
     pt->pml4 = 0;
+    pt->flags &= ~X86_PAGING_TEARDOWN; /* torn down: no tables left to refuse */
     return VMM_OK;
 }
 
