@@ -4165,6 +4165,9 @@ static inline bool leaf_range_down(hbitmap_t *hb, hb_node_t *node, unsigned k, u
     /*@ assert pstep_sl: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
                \separated(hb->spare_leaf[i], hb); */
     bool go = slot_enter(hb, node, k, l, set);
+    /* rsplit (round 29): the call's requires apart, stated right after the
+     * call (it timed out at 10 s at load 10 when proved at the call). */
+    /*@ assert rsplit_ap: PDESC_APART(node, hb) && (go ==> PW_NOT_SPARE(node, hb)); */
     /*@ assert pdesc_sep: \forall hb_node_t *p; \at(hb_sep_node(node, l, p), Pre) ==>
                \separated(p, node); */
     /*@ assert pstep_k: go && l > 0 ==> pleaf_kept{Pre, Here}(hb); */
