@@ -2969,6 +2969,20 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
       ensures pd_frame_g: \forall hb_node_t *p; \separated(p, node) &&
                 PD_APART(p, hb) && \separated(p, \old(hb->spare_leaf[hb->num_spare_leaves - 1])) ==>
                 pd_same_groups{Old, Here}(p);
+      // rsplit (round 29): the rest of the frame, first order (slot_enter's
+      // callers cannot get it through the top-level assigns, whose spares'
+      // contents are a set comprehension): node's other slots, every other
+      // node's FULL bits and .leaf, every leaf apart from hb, node and the
+      // spare taken.
+      ensures rsplit_oc: \forall integer j; 0 <= j < 64 && j != k ==>
+                node->child[j].node == \old(node->child[j].node) &&
+                node->child[j].leaf == \old(node->child[j].leaf);
+      ensures rsplit_of: \forall hb_node_t *p; \separated(p, node) &&
+                PD_APART(p, hb) && \separated(p, \old(hb->spare_leaf[hb->num_spare_leaves - 1])) ==>
+                RSPLIT_FL(Old, Here, p);
+      ensures rsplit_lf: \forall hb_leaf_t *f; \separated(f, hb) && \separated(f, node) &&
+                \separated(f, \old(hb->spare_leaf[hb->num_spare_leaves - 1])) ==>
+                pkeep_lsame{Old, Here}(f);
     behavior node:
       assumes l > 0;
       requires 0 < hb->num_spare_nodes <= HBITMAP_SPARE_NODES && hb->nodes < SIZE_MAX;
@@ -3035,6 +3049,16 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
       ensures pd_frame_gmax: \forall hb_node_t *p; \separated(p, node) &&
                 PD_APART(p, hb) && \separated(p, \old(hb->spare_node[hb->num_spare_nodes - 1])) ==>
                 \forall integer g; 0 <= g < 8 ==> p->gmax[g] == \old(p->gmax[g]);
+      // rsplit (round 29): as in behavior leaf.
+      ensures rsplit_oc: \forall integer j; 0 <= j < 64 && j != k ==>
+                node->child[j].node == \old(node->child[j].node) &&
+                node->child[j].leaf == \old(node->child[j].leaf);
+      ensures rsplit_of: \forall hb_node_t *p; \separated(p, node) &&
+                PD_APART(p, hb) && \separated(p, \old(hb->spare_node[hb->num_spare_nodes - 1])) ==>
+                RSPLIT_FL(Old, Here, p);
+      ensures rsplit_lf: \forall hb_leaf_t *f; \separated(f, hb) && \separated(f, node) &&
+                \separated(f, \old(hb->spare_node[hb->num_spare_nodes - 1])) ==>
+                pkeep_lsame{Old, Here}(f);
     complete behaviors;
     disjoint behaviors;
 */
@@ -3065,6 +3089,12 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
             lf->gsuf[g] = v;
             lf->gmax[g] = v;
         }
+        /* rsplit (round 29): the frame of take_leaf and the two loops, stated
+         * once (rsplit_of / _lf then only pass the three stores below). */
+        /*@ assert rsplit_lfl: \forall hb_node_t *p; \separated(p, lf) && PD_APART(p, hb) ==>
+                   RSPLIT_FL(Pre, Here, p); */
+        /*@ assert rsplit_lff: \forall hb_leaf_t *f; \separated(f, lf) && \separated(f, hb) ==>
+                   pkeep_lsame{Pre, Here}(f); */
         /*@ assert pool: hb->leaves == \at(hb->leaves, Pre) + 1 &&
                    hb->num_spare_leaves == \at(hb->num_spare_leaves, Pre) - 1 &&
                    hb->spare_leaf[hb->num_spare_leaves] == \null; */
@@ -3131,6 +3161,11 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
                    pd_same_runs{Pre, Here}(p); */
         /*@ assert psplit_groups: \forall hb_node_t *p; \separated(p, c) && PD_APART(p, hb) ==>
                    pd_same_groups{Pre, Here}(p); */
+        /* rsplit (round 29): the same for the FULL bits, .leaf and every leaf. */
+        /*@ assert rsplit_nfl: \forall hb_node_t *p; \separated(p, c) && PD_APART(p, hb) ==>
+                   RSPLIT_FL(Pre, Here, p); */
+        /*@ assert rsplit_nff: \forall hb_leaf_t *f; \separated(f, c) && \separated(f, hb) ==>
+                   pkeep_lsame{Pre, Here}(f); */
         /*@ assert psplit_hdr: hb->height == \at(hb->height, Pre) &&
                    hb->num_entries == \at(hb->num_entries, Pre) &&
                    hb->num_free == \at(hb->num_free, Pre) &&
