@@ -3245,6 +3245,11 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_lanc: l == 0 ==> \forall hb_node_t *p;
                 \old(hb_sep_node(node, 0, p) && PW_NOT_SPARE(p, hb)) ==>
                 \separated(node->child[k].leaf, p);
+      // rsplit (round 29): range_part's frame (part: its call; leaf_range_down
+      // passes 0, so these are no hypotheses of its goals).
+      ensures rsplit_oth: part != 0 ==> RPART2_OTH(node, k);
+      ensures rsplit_nfr: part != 0 ==> RPART2_NFRAME(hb, node);
+      ensures rsplit_ssep: part != 0 ==> RPART2_SSEP(hb, node, k, l);
     behavior same:
       assumes node->child[k].node == \null && (BIT(node->full, k) <==> set != 0);
       ensures \result == 0;
@@ -3258,6 +3263,11 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_runs: HB_SLOTS_RUNS_OK(node, hb_span(l)) && HB_GROUPS_RUNS_OK(node, hb_span(l));
       // rpart2 (round 28): the pool as range_part needs it (RESULTS "Round 28 (rpart2)")
       ensures rpart_pool: RPART2_POOL(hb);
+      // rsplit (round 29): range_part's frame (part: its call; leaf_range_down
+      // passes 0, so these are no hypotheses of its goals).
+      ensures rsplit_oth: part != 0 ==> RPART2_OTH(node, k);
+      ensures rsplit_nfr: part != 0 ==> RPART2_NFRAME(hb, node);
+      ensures rsplit_ssep: part != 0 ==> RPART2_SSEP(hb, node, k, l);
     behavior leaf:
       assumes node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) && l == 0;
       ensures \result != 0;
@@ -3280,6 +3290,11 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
                 \separated(node->child[k].leaf, p);
       // rpart2 (round 28): the pool as range_part needs it (RESULTS "Round 28 (rpart2)")
       ensures rpart_pool: RPART2_POOL(hb);
+      // rsplit (round 29): range_part's frame (part: its call; leaf_range_down
+      // passes 0, so these are no hypotheses of its goals).
+      ensures rsplit_oth: part != 0 ==> RPART2_OTH(node, k);
+      ensures rsplit_nfr: part != 0 ==> RPART2_NFRAME(hb, node);
+      ensures rsplit_ssep: part != 0 ==> RPART2_SSEP(hb, node, k, l);
     behavior node:
       assumes node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) && l > 0;
       ensures \result != 0;
@@ -3301,10 +3316,16 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_spares: l > 0 ==> PW_SPARES_APART(hb, node->child[k].node, l - 1);
       ensures pw_anc: l > 0 ==> PW_CHILD_ANC(hb, node, k, l);
       ensures pw_cnt: l > 0 ==> PW_CHILD_CNT(hb, node, k, l);
+      // rsplit (round 29): range_part's frame (part: its call; leaf_range_down
+      // passes 0, so these are no hypotheses of its goals).
+      ensures rsplit_oth: part != 0 ==> RPART2_OTH(node, k);
+      ensures rsplit_nfr: part != 0 ==> RPART2_NFRAME(hb, node);
+      ensures rsplit_ssep: part != 0 ==> RPART2_SSEP(hb, node, k, l);
     complete behaviors;
     disjoint behaviors;
 */
 static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, bool set)
+    /*@ ghost (bool part) */
 {
     /*@ ghost if (node->child[k].node != 0) {
           if (l > 0) lemma_pwtree_down(hb, node, k, l); else lemma_pwtree_leaf(hb, node, k);
@@ -3317,6 +3338,23 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
         /*@ assert pw_sl0: l > 0 ==> \forall integer j; 0 <= j < hb->num_spare_leaves ==>
                    \separated(hb->spare_node[hb->num_spare_nodes - 1], hb->spare_leaf[j]); */
         slot_split(hb, node, k, l);
+        /* rsplit (round 29): a node apart from the old spares is apart from
+         * the one taken (slot_split's rsplit_of / _lf name it). */
+        /*@ assert rsplit_spn: part != 0 && l > 0 ==> \forall hb_node_t *p;
+                   \at(PW_NOT_SPARE(p, hb), Pre) ==>
+                   \separated(p, \at(hb->spare_node[hb->num_spare_nodes - 1], Pre)); */
+        /*@ assert rsplit_spl: part != 0 && l == 0 ==> \forall hb_node_t *p;
+                   \at(PW_NOT_SPARE(p, hb), Pre) ==>
+                   \separated(p, \at(hb->spare_leaf[hb->num_spare_leaves - 1], Pre)); */
+        /*@ assert rsplit_nfc: part != 0 && l > 0 ==> \forall hb_node_t *p; \separated(p, node) &&
+                   PD_APART(p, hb) && \at(PW_NOT_SPARE(p, hb), Pre) ==>
+                   pd_same_child{Pre, Here}(p) && RSPLIT_FL(Pre, Here, p); */
+        /*@ assert rsplit_nfrr: part != 0 && l > 0 ==> \forall hb_node_t *p; \separated(p, node) &&
+                   PD_APART(p, hb) && \at(PW_NOT_SPARE(p, hb), Pre) ==> pd_same_runs{Pre, Here}(p); */
+        /*@ assert rsplit_nfg: part != 0 && l > 0 ==> \forall hb_node_t *p; \separated(p, node) &&
+                   PD_APART(p, hb) && \at(PW_NOT_SPARE(p, hb), Pre) ==> pd_same_groups{Pre, Here}(p); */
+        /*@ assert rsplit_nfa: part != 0 && l > 0 ==> \forall hb_node_t *p; \separated(p, node) &&
+                   PD_APART(p, hb) && \at(PW_NOT_SPARE(p, hb), Pre) ==> pkeep_nsame{Pre, Here}(p); */
         /*@ assert pleaf_ok: HB_POOL_OK(hb); */
         /*@ ghost if (l > 0) lemma_pwtree_fresh(hb, node->child[k].node, l - 1u); */
         /*@ assert pw_eqn: \forall integer j; 0 <= j < hb->num_spare_nodes ==>
@@ -4199,7 +4237,7 @@ static inline bool leaf_range_down(hbitmap_t *hb, hb_node_t *node, unsigned k, u
                \separated(hb->spare_node[i], hb); */
     /*@ assert pstep_sl: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
                \separated(hb->spare_leaf[i], hb); */
-    bool go = slot_enter(hb, node, k, l, set);
+    bool go = slot_enter(hb, node, k, l, set) /*@ ghost (0) */;
     /* rsplit (round 29): the call's requires apart, stated right after the
      * call (it timed out at 10 s at load 10 when proved at the call). */
     /*@ assert rsplit_ap: PDESC_APART(node, hb) && (go ==> PW_NOT_SPARE(node, hb)); */
@@ -4749,7 +4787,7 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
                \separated(hb->spare_node[i], hb); */
     /*@ assert rpart_sl: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
                \separated(hb->spare_leaf[i], hb); */
-    bool go = slot_enter(hb, node, k, l, set);
+    bool go = slot_enter(hb, node, k, l, set) /*@ ghost (1) */;
     /*@ assert rpart_nf: hb->num_free == \at(hb->num_free, Pre) && hb->height == \at(hb->height, Pre) &&
                hb->num_entries == \at(hb->num_entries, Pre) && HB_ALLOCATOR(hb) && HB_POOL_OK(hb); */
     /* rpart2 (round 28): slot_enter's rpart_* ensures at the call's end,
