@@ -3216,6 +3216,11 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
     ensures hdr: \separated(node, &hb->height, &hb->num_entries, &hb->num_free, &hb->allocator) ==>
               hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries) &&
               hb->num_free == \old(hb->num_free) && HB_ALLOCATOR(hb) == \old(HB_ALLOCATOR(hb));
+    // rsplit (round 29): range_part's frame, every behavior (part: its call;
+    // leaf_range_down passes 0, so these are no hypotheses of its goals).
+    ensures rsplit_oth: part != 0 ==> RPART2_OTH(node, k);
+    ensures rsplit_nfr: part != 0 ==> RPART2_NFRAME(hb, node);
+    ensures rsplit_ssep: part != 0 ==> RPART2_SSEP(hb, node, k, l);
     behavior ptr:
       assumes node->child[k].node != \null;
       ensures \result != 0 && node->child[k].node == \old(node->child[k].node) &&
@@ -3245,11 +3250,6 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_lanc: l == 0 ==> \forall hb_node_t *p;
                 \old(hb_sep_node(node, 0, p) && PW_NOT_SPARE(p, hb)) ==>
                 \separated(node->child[k].leaf, p);
-      // rsplit (round 29): range_part's frame (part: its call; leaf_range_down
-      // passes 0, so these are no hypotheses of its goals).
-      ensures rsplit_oth: part != 0 ==> RPART2_OTH(node, k);
-      ensures rsplit_nfr: part != 0 ==> RPART2_NFRAME(hb, node);
-      ensures rsplit_ssep: part != 0 ==> RPART2_SSEP(hb, node, k, l);
     behavior same:
       assumes node->child[k].node == \null && (BIT(node->full, k) <==> set != 0);
       ensures \result == 0;
@@ -3263,11 +3263,6 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_runs: HB_SLOTS_RUNS_OK(node, hb_span(l)) && HB_GROUPS_RUNS_OK(node, hb_span(l));
       // rpart2 (round 28): the pool as range_part needs it (RESULTS "Round 28 (rpart2)")
       ensures rpart_pool: RPART2_POOL(hb);
-      // rsplit (round 29): range_part's frame (part: its call; leaf_range_down
-      // passes 0, so these are no hypotheses of its goals).
-      ensures rsplit_oth: part != 0 ==> RPART2_OTH(node, k);
-      ensures rsplit_nfr: part != 0 ==> RPART2_NFRAME(hb, node);
-      ensures rsplit_ssep: part != 0 ==> RPART2_SSEP(hb, node, k, l);
     behavior leaf:
       assumes node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) && l == 0;
       ensures \result != 0;
@@ -3290,11 +3285,6 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
                 \separated(node->child[k].leaf, p);
       // rpart2 (round 28): the pool as range_part needs it (RESULTS "Round 28 (rpart2)")
       ensures rpart_pool: RPART2_POOL(hb);
-      // rsplit (round 29): range_part's frame (part: its call; leaf_range_down
-      // passes 0, so these are no hypotheses of its goals).
-      ensures rsplit_oth: part != 0 ==> RPART2_OTH(node, k);
-      ensures rsplit_nfr: part != 0 ==> RPART2_NFRAME(hb, node);
-      ensures rsplit_ssep: part != 0 ==> RPART2_SSEP(hb, node, k, l);
     behavior node:
       assumes node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) && l > 0;
       ensures \result != 0;
@@ -3316,11 +3306,6 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_spares: l > 0 ==> PW_SPARES_APART(hb, node->child[k].node, l - 1);
       ensures pw_anc: l > 0 ==> PW_CHILD_ANC(hb, node, k, l);
       ensures pw_cnt: l > 0 ==> PW_CHILD_CNT(hb, node, k, l);
-      // rsplit (round 29): range_part's frame (part: its call; leaf_range_down
-      // passes 0, so these are no hypotheses of its goals).
-      ensures rsplit_oth: part != 0 ==> RPART2_OTH(node, k);
-      ensures rsplit_nfr: part != 0 ==> RPART2_NFRAME(hb, node);
-      ensures rsplit_ssep: part != 0 ==> RPART2_SSEP(hb, node, k, l);
     complete behaviors;
     disjoint behaviors;
 */
@@ -4798,7 +4783,35 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
     /*@ assert rpart2_nsp: \forall hb_node_t *p; \at(PW_NOT_SPARE(p, hb), Pre) ==>
                PW_NOT_SPARE(p, hb); */
     /*@ assert rpart2_lnsp: \forall hb_leaf_t *f; \at(RREC_LNSP(f, hb), Pre) ==> RREC_LNSP(f, hb); */
-    return range_go(hb, node, k, l, s, a, b, set, go);
+    /* rsplit (round 29): the frame at the call's end, from slot_enter's
+     * rsplit_nfr / _ssep (range_go's frame then chains, rpart_nsame_trans). */
+    /*@ assert rsplit_pf1: \forall hb_node_t *p; PD_APART(p, hb) && \separated(p, node) &&
+               \at(PW_NOT_SPARE(p, hb), Pre) ==> pkeep_nsame{Pre, Here}(p); */
+    /*@ assert rsplit_pf2: \forall hb_node_t *p;
+               \at(RREC_SLOT_SEP(node, k, l, p) && PW_NOT_SPARE(p, hb), Pre) ==> RREC_SLOT_SEP(node, k, l, p); */
+    /*@ assert rsplit_pf: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
+               \at(RREC_SLOT_SEP(node, k, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+               pkeep_nsame{Pre, Here}(p) && RREC_SLOT_SEP(node, k, l, p) && PW_NOT_SPARE(p, hb); */
+    /*@ ghost rsplit_mid:; */
+    bool r = range_go(hb, node, k, l, s, a, b, set, go);
+    /*@ assert rsplit_pg: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
+               \at(RREC_SLOT_SEP(node, k, l, p) && PW_NOT_SPARE(p, hb), rsplit_mid) ==>
+               pkeep_nsame{rsplit_mid, Here}(p); */
+    /*@ assert rsplit_pt1: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
+               \at(RREC_SLOT_SEP(node, k, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+               pkeep_nsame{Pre, rsplit_mid}(p); */
+    /* OPEN (round 29): rsplit_pt2, rsplit_pf carried across range_go's call
+     * into its frame's premise: times out at 40 s (with or without the
+     * premise pkeep_nsame{Pre, rsplit_mid}(p)); rsplit_pf merely restated
+     * after the call proves at 60 s, not at 10 s (the context of two calls).
+     * rsplit_pt and the frame ensures follow from it (proved). */
+    /*@ assert rsplit_pt2: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
+               \at(RREC_SLOT_SEP(node, k, l, p) && PW_NOT_SPARE(p, hb), Pre) &&
+               pkeep_nsame{Pre, rsplit_mid}(p) ==> pkeep_nsame{rsplit_mid, Here}(p); */
+    /*@ assert rsplit_pt: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
+               \at(RREC_SLOT_SEP(node, k, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+               pkeep_nsame{Pre, rsplit_mid}(p) && pkeep_nsame{rsplit_mid, Here}(p); */
+    return r;
 }
 
 /* The head: slot f.k (== f.k0, first entry s) when [a, b) covers it in
