@@ -2969,6 +2969,20 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
       ensures pd_frame_g: \forall hb_node_t *p; \separated(p, node) &&
                 PD_APART(p, hb) && \separated(p, \old(hb->spare_leaf[hb->num_spare_leaves - 1])) ==>
                 pd_same_groups{Old, Here}(p);
+      // rsplit (round 29): the rest of the frame, first order (slot_enter's
+      // callers cannot get it through the top-level assigns, whose spares'
+      // contents are a set comprehension): node's other slots, every other
+      // node's FULL bits and .leaf, every leaf apart from hb, node and the
+      // spare taken.
+      ensures rsplit_oc: \forall integer j; 0 <= j < 64 && j != k ==>
+                node->child[j].node == \old(node->child[j].node) &&
+                node->child[j].leaf == \old(node->child[j].leaf);
+      ensures rsplit_of: \forall hb_node_t *p; \separated(p, node) &&
+                PD_APART(p, hb) && \separated(p, \old(hb->spare_leaf[hb->num_spare_leaves - 1])) ==>
+                RSPLIT_FL(Old, Here, p);
+      ensures rsplit_lf: \forall hb_leaf_t *f; \separated(f, hb) && \separated(f, node) &&
+                \separated(f, \old(hb->spare_leaf[hb->num_spare_leaves - 1])) ==>
+                pkeep_lsame{Old, Here}(f);
     behavior node:
       assumes l > 0;
       requires 0 < hb->num_spare_nodes <= HBITMAP_SPARE_NODES && hb->nodes < SIZE_MAX;
@@ -3035,6 +3049,16 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
       ensures pd_frame_gmax: \forall hb_node_t *p; \separated(p, node) &&
                 PD_APART(p, hb) && \separated(p, \old(hb->spare_node[hb->num_spare_nodes - 1])) ==>
                 \forall integer g; 0 <= g < 8 ==> p->gmax[g] == \old(p->gmax[g]);
+      // rsplit (round 29): as in behavior leaf.
+      ensures rsplit_oc: \forall integer j; 0 <= j < 64 && j != k ==>
+                node->child[j].node == \old(node->child[j].node) &&
+                node->child[j].leaf == \old(node->child[j].leaf);
+      ensures rsplit_of: \forall hb_node_t *p; \separated(p, node) &&
+                PD_APART(p, hb) && \separated(p, \old(hb->spare_node[hb->num_spare_nodes - 1])) ==>
+                RSPLIT_FL(Old, Here, p);
+      ensures rsplit_lf: \forall hb_leaf_t *f; \separated(f, hb) && \separated(f, node) &&
+                \separated(f, \old(hb->spare_node[hb->num_spare_nodes - 1])) ==>
+                pkeep_lsame{Old, Here}(f);
     complete behaviors;
     disjoint behaviors;
 */
@@ -3065,6 +3089,12 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
             lf->gsuf[g] = v;
             lf->gmax[g] = v;
         }
+        /* rsplit (round 29): the frame of take_leaf and the two loops, stated
+         * once (rsplit_of / _lf then only pass the three stores below). */
+        /*@ assert rsplit_lfl: \forall hb_node_t *p; \separated(p, lf) && PD_APART(p, hb) ==>
+                   RSPLIT_FL(Pre, Here, p); */
+        /*@ assert rsplit_lff: \forall hb_leaf_t *f; \separated(f, lf) && \separated(f, hb) ==>
+                   pkeep_lsame{Pre, Here}(f); */
         /*@ assert pool: hb->leaves == \at(hb->leaves, Pre) + 1 &&
                    hb->num_spare_leaves == \at(hb->num_spare_leaves, Pre) - 1 &&
                    hb->spare_leaf[hb->num_spare_leaves] == \null; */
@@ -3131,6 +3161,11 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
                    pd_same_runs{Pre, Here}(p); */
         /*@ assert psplit_groups: \forall hb_node_t *p; \separated(p, c) && PD_APART(p, hb) ==>
                    pd_same_groups{Pre, Here}(p); */
+        /* rsplit (round 29): the same for the FULL bits, .leaf and every leaf. */
+        /*@ assert rsplit_nfl: \forall hb_node_t *p; \separated(p, c) && PD_APART(p, hb) ==>
+                   RSPLIT_FL(Pre, Here, p); */
+        /*@ assert rsplit_nff: \forall hb_leaf_t *f; \separated(f, c) && \separated(f, hb) ==>
+                   pkeep_lsame{Pre, Here}(f); */
         /*@ assert psplit_hdr: hb->height == \at(hb->height, Pre) &&
                    hb->num_entries == \at(hb->num_entries, Pre) &&
                    hb->num_free == \at(hb->num_free, Pre) &&
@@ -3181,6 +3216,11 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
     ensures hdr: \separated(node, &hb->height, &hb->num_entries, &hb->num_free, &hb->allocator) ==>
               hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries) &&
               hb->num_free == \old(hb->num_free) && HB_ALLOCATOR(hb) == \old(HB_ALLOCATOR(hb));
+    // rsplit (round 29): range_part's frame, every behavior (part: its call;
+    // leaf_range_down passes 0, so these are no hypotheses of its goals).
+    ensures rsplit_oth: part != 0 ==> RPART2_OTH(node, k);
+    ensures rsplit_nfr: part != 0 ==> RPART2_NFRAME(hb, node);
+    ensures rsplit_ssep: part != 0 ==> RPART2_SSEP(hb, node, k, l);
     behavior ptr:
       assumes node->child[k].node != \null;
       ensures \result != 0 && node->child[k].node == \old(node->child[k].node) &&
@@ -3270,6 +3310,7 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
     disjoint behaviors;
 */
 static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, bool set)
+    /*@ ghost (bool part) */
 {
     /*@ ghost if (node->child[k].node != 0) {
           if (l > 0) lemma_pwtree_down(hb, node, k, l); else lemma_pwtree_leaf(hb, node, k);
@@ -3282,6 +3323,23 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
         /*@ assert pw_sl0: l > 0 ==> \forall integer j; 0 <= j < hb->num_spare_leaves ==>
                    \separated(hb->spare_node[hb->num_spare_nodes - 1], hb->spare_leaf[j]); */
         slot_split(hb, node, k, l);
+        /* rsplit (round 29): a node apart from the old spares is apart from
+         * the one taken (slot_split's rsplit_of / _lf name it). */
+        /*@ assert rsplit_spn: part != 0 && l > 0 ==> \forall hb_node_t *p;
+                   \at(PW_NOT_SPARE(p, hb), Pre) ==>
+                   \separated(p, \at(hb->spare_node[hb->num_spare_nodes - 1], Pre)); */
+        /*@ assert rsplit_spl: part != 0 && l == 0 ==> \forall hb_node_t *p;
+                   \at(PW_NOT_SPARE(p, hb), Pre) ==>
+                   \separated(p, \at(hb->spare_leaf[hb->num_spare_leaves - 1], Pre)); */
+        /*@ assert rsplit_nfc: part != 0 && l > 0 ==> \forall hb_node_t *p; \separated(p, node) &&
+                   PD_APART(p, hb) && \at(PW_NOT_SPARE(p, hb), Pre) ==>
+                   pd_same_child{Pre, Here}(p) && RSPLIT_FL(Pre, Here, p); */
+        /*@ assert rsplit_nfrr: part != 0 && l > 0 ==> \forall hb_node_t *p; \separated(p, node) &&
+                   PD_APART(p, hb) && \at(PW_NOT_SPARE(p, hb), Pre) ==> pd_same_runs{Pre, Here}(p); */
+        /*@ assert rsplit_nfg: part != 0 && l > 0 ==> \forall hb_node_t *p; \separated(p, node) &&
+                   PD_APART(p, hb) && \at(PW_NOT_SPARE(p, hb), Pre) ==> pd_same_groups{Pre, Here}(p); */
+        /*@ assert rsplit_nfa: part != 0 && l > 0 ==> \forall hb_node_t *p; \separated(p, node) &&
+                   PD_APART(p, hb) && \at(PW_NOT_SPARE(p, hb), Pre) ==> pkeep_nsame{Pre, Here}(p); */
         /*@ assert pleaf_ok: HB_POOL_OK(hb); */
         /*@ ghost if (l > 0) lemma_pwtree_fresh(hb, node->child[k].node, l - 1u); */
         /*@ assert pw_eqn: \forall integer j; 0 <= j < hb->num_spare_nodes ==>
@@ -4164,7 +4222,10 @@ static inline bool leaf_range_down(hbitmap_t *hb, hb_node_t *node, unsigned k, u
                \separated(hb->spare_node[i], hb); */
     /*@ assert pstep_sl: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
                \separated(hb->spare_leaf[i], hb); */
-    bool go = slot_enter(hb, node, k, l, set);
+    bool go = slot_enter(hb, node, k, l, set) /*@ ghost (0) */;
+    /* rsplit (round 29): the call's requires apart, stated right after the
+     * call (it timed out at 10 s at load 10 when proved at the call). */
+    /*@ assert rsplit_ap: PDESC_APART(node, hb) && (go ==> PW_NOT_SPARE(node, hb)); */
     /*@ assert pdesc_sep: \forall hb_node_t *p; \at(hb_sep_node(node, l, p), Pre) ==>
                \separated(p, node); */
     /*@ assert pstep_k: go && l > 0 ==> pleaf_kept{Pre, Here}(hb); */
@@ -4711,7 +4772,7 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
                \separated(hb->spare_node[i], hb); */
     /*@ assert rpart_sl: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
                \separated(hb->spare_leaf[i], hb); */
-    bool go = slot_enter(hb, node, k, l, set);
+    bool go = slot_enter(hb, node, k, l, set) /*@ ghost (1) */;
     /*@ assert rpart_nf: hb->num_free == \at(hb->num_free, Pre) && hb->height == \at(hb->height, Pre) &&
                hb->num_entries == \at(hb->num_entries, Pre) && HB_ALLOCATOR(hb) && HB_POOL_OK(hb); */
     /* rpart2 (round 28): slot_enter's rpart_* ensures at the call's end,
@@ -4722,7 +4783,35 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
     /*@ assert rpart2_nsp: \forall hb_node_t *p; \at(PW_NOT_SPARE(p, hb), Pre) ==>
                PW_NOT_SPARE(p, hb); */
     /*@ assert rpart2_lnsp: \forall hb_leaf_t *f; \at(RREC_LNSP(f, hb), Pre) ==> RREC_LNSP(f, hb); */
-    return range_go(hb, node, k, l, s, a, b, set, go);
+    /* rsplit (round 29): the frame at the call's end, from slot_enter's
+     * rsplit_nfr / _ssep (range_go's frame then chains, rpart_nsame_trans). */
+    /*@ assert rsplit_pf1: \forall hb_node_t *p; PD_APART(p, hb) && \separated(p, node) &&
+               \at(PW_NOT_SPARE(p, hb), Pre) ==> pkeep_nsame{Pre, Here}(p); */
+    /*@ assert rsplit_pf2: \forall hb_node_t *p;
+               \at(RREC_SLOT_SEP(node, k, l, p) && PW_NOT_SPARE(p, hb), Pre) ==> RREC_SLOT_SEP(node, k, l, p); */
+    /*@ assert rsplit_pf: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
+               \at(RREC_SLOT_SEP(node, k, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+               pkeep_nsame{Pre, Here}(p) && RREC_SLOT_SEP(node, k, l, p) && PW_NOT_SPARE(p, hb); */
+    /*@ ghost rsplit_mid:; */
+    bool r = range_go(hb, node, k, l, s, a, b, set, go);
+    /*@ assert rsplit_pg: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
+               \at(RREC_SLOT_SEP(node, k, l, p) && PW_NOT_SPARE(p, hb), rsplit_mid) ==>
+               pkeep_nsame{rsplit_mid, Here}(p); */
+    /*@ assert rsplit_pt1: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
+               \at(RREC_SLOT_SEP(node, k, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+               pkeep_nsame{Pre, rsplit_mid}(p); */
+    /* OPEN (round 29): rsplit_pt2, rsplit_pf carried across range_go's call
+     * into its frame's premise: times out at 40 s (with or without the
+     * premise pkeep_nsame{Pre, rsplit_mid}(p)); rsplit_pf merely restated
+     * after the call proves at 60 s, not at 10 s (the context of two calls).
+     * rsplit_pt and the frame ensures follow from it (proved). */
+    /*@ assert rsplit_pt2: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
+               \at(RREC_SLOT_SEP(node, k, l, p) && PW_NOT_SPARE(p, hb), Pre) &&
+               pkeep_nsame{Pre, rsplit_mid}(p) ==> pkeep_nsame{rsplit_mid, Here}(p); */
+    /*@ assert rsplit_pt: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
+               \at(RREC_SLOT_SEP(node, k, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+               pkeep_nsame{Pre, rsplit_mid}(p) && pkeep_nsame{rsplit_mid, Here}(p); */
+    return r;
 }
 
 /* The head: slot f.k (== f.k0, first entry s) when [a, b) covers it in
