@@ -4411,6 +4411,9 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
               \old(hb->nodes) + hb_nodes_from{Pre}(f.node, l, \result.k);
     ensures rcnt_l: hb->leaves + hb_leaves_from{Pre}(f.node, l, f.k) ==
               \old(hb->leaves) + hb_leaves_from{Pre}(f.node, l, \result.k);
+    // rnode2 (round 29): num_free moved by at most the entries of the
+    // slots filled (range_node's `free`, a sum of per-step moves).
+    ensures rnode2_mv: RNODE2_MV(hb, hb_slots_span(\result.k, l) - hb_slots_span(f.k, l), set);
 */
 static inline hb_frame_t range_fill_step(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t end,
                                          bool set)
@@ -4490,6 +4493,7 @@ static inline hb_frame_t range_fill_step(hbitmap_t *hb, hb_frame_t f, unsigned l
               hb->spare_node[j] == \old(hb->spare_node[j]);
     ensures rcnt_sl: \forall integer j; 0 <= j < HBITMAP_SPARE_LEAVES ==>
               hb->spare_leaf[j] == \old(hb->spare_leaf[j]);
+    ensures rnode2_mv: RNODE2_MV(hb, hb_slots_span(\result.k, l) - hb_slots_span(f.k, l), set);
 */
 static inline hb_frame_t range_fill(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t end, bool set)
 {
@@ -4744,6 +4748,8 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
                 RREC_NN(l, f.k0 == f.k1 && RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l))) &&
               hb->leaves <= \old(hb->leaves) +
                 RREC_NL(f.k0 == f.k1 && RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l)));
+    // rnode2 (round 29): num_free moved by at most the head's part.
+    ensures rnode2_mv: RNODE2_MV(hb, RNODE2_AT(f, \result.k, l, b) - a, set);
 */
 static inline hb_frame_t range_head(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t s, size_t a,
                                     size_t b, bool set)
@@ -4775,6 +4781,8 @@ static inline hb_frame_t range_head(hbitmap_t *hb, hb_frame_t f, unsigned l, siz
     ensures tail: \result.k <= f.k1 ==> \result.k == f.k1 &&
               b < f.base + hb_slots_span(f.k1 + 1, l) &&
               RREC_FREE(hb, f.base + hb_slots_span(f.k1, l), b, set);
+    // rnode2 (round 29): num_free moved by at most the slots filled.
+    ensures rnode2_mv: RNODE2_MV(hb, RNODE2_AT(f, \result.k, l, b) - RNODE2_AT(f, f.k, l, b), set);
 */
 static inline hb_frame_t range_mid(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t b, bool set)
     /*@ ghost (size_t a) */
@@ -4816,6 +4824,8 @@ static inline hb_frame_t range_mid(hbitmap_t *hb, hb_frame_t f, unsigned l, size
     ensures skip: f.k > f.k1 ==> hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
               hb->num_spare_leaves == \old(hb->num_spare_leaves) && hb->nodes == \old(hb->nodes) &&
               hb->leaves == \old(hb->leaves) && hb->num_free == \old(hb->num_free);
+    // rnode2 (round 29): num_free moved by at most the tail's part.
+    ensures rnode2_mv: RNODE2_MV(hb, b - RNODE2_AT(f, f.k, l, b), set);
 */
 static inline hb_frame_t range_tail(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t b, bool set)
     /*@ ghost (size_t a) */
