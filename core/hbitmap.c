@@ -3351,6 +3351,10 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
     ensures rbelow_lv: l == 0 && \separated(node, &hb->leaves) ==>
               hb->leaves == \old(hb->leaves) - (node->child[k].node == \null ? 1 : 0);
     ensures rbelow_full: l == 0 && node->child[k].node != \null ==> node->full == \old(node->full);
+    // rnode2 (round 29): the counts never grow (put_node / put_leaf only):
+    // frame_close's rcnt_fc, range_child's room.
+    ensures cnt_le: \separated(node, &hb->nodes, &hb->leaves) ==>
+              hb->nodes <= \old(hb->nodes) && hb->leaves <= \old(hb->leaves);
     // pfold: no pointer slot at or below node is FULL, kept (slot k is kept
     // with its bit or made uniform; the subtrees below node are apart from
     // node and hb: proofs/hbitmap-pfold.acsl). For l > 0 only (the climb's
@@ -3793,6 +3797,9 @@ static hb_frame_t frame_open(hb_node_t *node, unsigned l, size_t base, size_t a,
               (BIT(up->full, (uint8_t)j) <==> BIT(\old(up->full), (uint8_t)j));
     // ppend: only hb, f.node and up were written (range_apply's pending subtrees).
     ensures ppend_unch: pkeep_unch{Pre,Here}(hb, f.node, up);
+    // rnode2 (round 29): the counts never grow (slot_update's cnt_le; the
+    // spares are not in the assigns): range_child's room.
+    ensures rcnt_fc: hb->nodes <= \old(hb->nodes) && hb->leaves <= \old(hb->leaves);
 */
 static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, unsigned l,
                         bool set)
@@ -3809,6 +3816,7 @@ static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, 
     /*@ assert ppend_ml: \forall hb_leaf_t *lf; \separated(lf, f.node) ==> pkeep_lsame{Pre,Here}(lf); */
     /*@ ghost ppend_mid:; */
     bool changed = slot_update(hb, up, k, l + 1u, r);
+    /*@ assert rnode2_c: hb->nodes <= \at(hb->nodes, Pre) && hb->leaves <= \at(hb->leaves, Pre); */
     /*@ assert ppend_u: \forall hb_node_t *m; \separated(m, hb) && \separated(m, up) ==>
                  pkeep_nsame{ppend_mid,Here}(m); */
     /*@ assert ppend_ul: \forall hb_leaf_t *lf; \separated(lf, hb) && \separated(lf, up) ==>
