@@ -3816,7 +3816,6 @@ static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, 
     /*@ assert ppend_ml: \forall hb_leaf_t *lf; \separated(lf, f.node) ==> pkeep_lsame{Pre,Here}(lf); */
     /*@ ghost ppend_mid:; */
     bool changed = slot_update(hb, up, k, l + 1u, r);
-    /*@ assert rnode2_c: hb->nodes <= \at(hb->nodes, Pre) && hb->leaves <= \at(hb->leaves, Pre); */
     /*@ assert ppend_u: \forall hb_node_t *m; \separated(m, hb) && \separated(m, up) ==>
                  pkeep_nsame{ppend_mid,Here}(m); */
     /*@ assert ppend_ul: \forall hb_leaf_t *lf; \separated(lf, hb) && \separated(lf, up) ==>
@@ -3835,6 +3834,9 @@ static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, 
                  \at(m->gmax[g], Pre) == m->gmax[g]; */
     /*@ assert ppend_l: \forall hb_leaf_t *lf; \separated(lf, hb) && \separated(lf, f.node) &&
                  \separated(lf, up) ==> pkeep_lsame{Pre,Here}(lf); */
+    /* rnode2 (round 29): the counts never grew (slot_update's cnt_le):
+     * rcnt_fc. Last, so that the ppend_* goals' tasks are as before. */
+    /*@ assert rnode2_c: hb->nodes <= \at(hb->nodes, Pre) && hb->leaves <= \at(hb->leaves, Pre); */
     return changed;
 }
 
@@ -4639,6 +4641,18 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     /*@ assert rchild_n: pkeep_nsame{Pre, Here}(node); */
     /*@ ghost rchild_mid:; */
     bool changed = frame_close(hb, f, node, k, l - 1u, set);
+    /* rnode2 (round 29): the ensures carried across frame_close (which
+     * writes no pool field, nor num_free: rcnt_fc, its assigns), each in
+     * its ensures' own shape (\at(., Pre) for \old), so the ensures is
+     * a hypothesis as it stands. */
+    /*@ assert rnode2_cr: hb->nodes + hb->num_spare_nodes <= \at(hb->nodes + hb->num_spare_nodes, Pre) &&
+               hb->leaves + hb->num_spare_leaves <= \at(hb->leaves + hb->num_spare_leaves, Pre); */
+    /*@ assert rnode2_cf: (set != 0 ==> hb->num_free + (b - a) >= \at(hb->num_free, Pre)) &&
+               (set == 0 ==> hb->num_free <= \at(hb->num_free, Pre) + (b - a)); */
+    /*@ assert rnode2_cu: hb->num_spare_nodes + RREC_NN(l - 1, RREC_TWO(a, b, s, s + hb_span(l))) >=
+                 \at(hb->num_spare_nodes, Pre) &&
+               hb->num_spare_leaves + RREC_NL(RREC_TWO(a, b, s, s + hb_span(l))) >=
+                 \at(hb->num_spare_leaves, Pre); */
     /*@ assert rchild_v: (\forall hb_node_t *m; \valid{rchild_mid}(m) ==> \valid(m)) &&
                (\forall hb_leaf_t *lf; \valid{rchild_mid}(lf) ==> \valid(lf)); */
     /*@ assert rchild_o: \forall integer j; 0 <= j < 64 && j != k ==>
