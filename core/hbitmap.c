@@ -3409,6 +3409,10 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
     ensures rbelow_lv: l == 0 && \separated(node, &hb->leaves) ==>
               hb->leaves == \old(hb->leaves) - (node->child[k].node == \null ? 1 : 0);
     ensures rbelow_full: l == 0 && node->child[k].node != \null ==> node->full == \old(node->full);
+    // rnode2 (round 29): the counts never grow (put_node / put_leaf only):
+    // frame_close's rcnt_fc, range_child's room.
+    ensures cnt_le: \separated(node, &hb->nodes, &hb->leaves) ==>
+              hb->nodes <= \old(hb->nodes) && hb->leaves <= \old(hb->leaves);
     // pfold: no pointer slot at or below node is FULL, kept (slot k is kept
     // with its bit or made uniform; the subtrees below node are apart from
     // node and hb: proofs/hbitmap-pfold.acsl). For l > 0 only (the climb's
@@ -3851,6 +3855,9 @@ static hb_frame_t frame_open(hb_node_t *node, unsigned l, size_t base, size_t a,
               (BIT(up->full, (uint8_t)j) <==> BIT(\old(up->full), (uint8_t)j));
     // ppend: only hb, f.node and up were written (range_apply's pending subtrees).
     ensures ppend_unch: pkeep_unch{Pre,Here}(hb, f.node, up);
+    // rnode2 (round 29): the counts never grow (slot_update's cnt_le; the
+    // spares are not in the assigns): range_child's room.
+    ensures rcnt_fc: hb->nodes <= \old(hb->nodes) && hb->leaves <= \old(hb->leaves);
 */
 static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, unsigned l,
                         bool set)
@@ -3885,6 +3892,9 @@ static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, 
                  \at(m->gmax[g], Pre) == m->gmax[g]; */
     /*@ assert ppend_l: \forall hb_leaf_t *lf; \separated(lf, hb) && \separated(lf, f.node) &&
                  \separated(lf, up) ==> pkeep_lsame{Pre,Here}(lf); */
+    /* rnode2 (round 29): the counts never grew (slot_update's cnt_le):
+     * rcnt_fc. Last, so that the ppend_* goals' tasks are as before. */
+    /*@ assert rnode2_c: hb->nodes <= \at(hb->nodes, Pre) && hb->leaves <= \at(hb->leaves, Pre); */
     return changed;
 }
 
@@ -4472,6 +4482,9 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
               \old(hb->nodes) + hb_nodes_from{Pre}(f.node, l, \result.k);
     ensures rcnt_l: hb->leaves + hb_leaves_from{Pre}(f.node, l, f.k) ==
               \old(hb->leaves) + hb_leaves_from{Pre}(f.node, l, \result.k);
+    // rnode2 (round 29): num_free moved by at most the entries of the
+    // slots filled (range_node's `free`, a sum of per-step moves).
+    ensures rnode2_mv: RNODE2_MV(hb, hb_slots_span(\result.k, l) - hb_slots_span(f.k, l), set);
 */
 static inline hb_frame_t range_fill_step(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t end,
                                          bool set)
@@ -4551,6 +4564,7 @@ static inline hb_frame_t range_fill_step(hbitmap_t *hb, hb_frame_t f, unsigned l
               hb->spare_node[j] == \old(hb->spare_node[j]);
     ensures rcnt_sl: \forall integer j; 0 <= j < HBITMAP_SPARE_LEAVES ==>
               hb->spare_leaf[j] == \old(hb->spare_leaf[j]);
+    ensures rnode2_mv: RNODE2_MV(hb, hb_slots_span(\result.k, l) - hb_slots_span(f.k, l), set);
 */
 static inline hb_frame_t range_fill(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t end, bool set)
 {
@@ -4688,6 +4702,18 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     /*@ assert rchild_n: pkeep_nsame{Pre, Here}(node); */
     /*@ ghost rchild_mid:; */
     bool changed = frame_close(hb, f, node, k, l - 1u, set);
+    /* rnode2 (round 29): the ensures carried across frame_close (which
+     * writes no pool field, nor num_free: rcnt_fc, its assigns), each in
+     * its ensures' own shape (\at(., Pre) for \old), so the ensures is
+     * a hypothesis as it stands. */
+    /*@ assert rnode2_cr: hb->nodes + hb->num_spare_nodes <= \at(hb->nodes + hb->num_spare_nodes, Pre) &&
+               hb->leaves + hb->num_spare_leaves <= \at(hb->leaves + hb->num_spare_leaves, Pre); */
+    /*@ assert rnode2_cf: (set != 0 ==> hb->num_free + (b - a) >= \at(hb->num_free, Pre)) &&
+               (set == 0 ==> hb->num_free <= \at(hb->num_free, Pre) + (b - a)); */
+    /*@ assert rnode2_cu: hb->num_spare_nodes + RREC_NN(l - 1, RREC_TWO(a, b, s, s + hb_span(l))) >=
+                 \at(hb->num_spare_nodes, Pre) &&
+               hb->num_spare_leaves + RREC_NL(RREC_TWO(a, b, s, s + hb_span(l))) >=
+                 \at(hb->num_spare_leaves, Pre); */
     /*@ assert rchild_v: (\forall hb_node_t *m; \valid{rchild_mid}(m) ==> \valid(m)) &&
                (\forall hb_leaf_t *lf; \valid{rchild_mid}(lf) ==> \valid(lf)); */
     /*@ assert rchild_o: \forall integer j; 0 <= j < 64 && j != k ==>
@@ -4833,6 +4859,8 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
                 RREC_NN(l, f.k0 == f.k1 && RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l))) &&
               hb->leaves <= \old(hb->leaves) +
                 RREC_NL(f.k0 == f.k1 && RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l)));
+    // rnode2 (round 29): num_free moved by at most the head's part.
+    ensures rnode2_mv: RNODE2_MV(hb, RNODE2_AT(f, \result.k, l, b) - a, set);
 */
 static inline hb_frame_t range_head(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t s, size_t a,
                                     size_t b, bool set)
@@ -4864,6 +4892,8 @@ static inline hb_frame_t range_head(hbitmap_t *hb, hb_frame_t f, unsigned l, siz
     ensures tail: \result.k <= f.k1 ==> \result.k == f.k1 &&
               b < f.base + hb_slots_span(f.k1 + 1, l) &&
               RREC_FREE(hb, f.base + hb_slots_span(f.k1, l), b, set);
+    // rnode2 (round 29): num_free moved by at most the slots filled.
+    ensures rnode2_mv: RNODE2_MV(hb, RNODE2_AT(f, \result.k, l, b) - RNODE2_AT(f, f.k, l, b), set);
 */
 static inline hb_frame_t range_mid(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t b, bool set)
     /*@ ghost (size_t a) */
@@ -4905,6 +4935,8 @@ static inline hb_frame_t range_mid(hbitmap_t *hb, hb_frame_t f, unsigned l, size
     ensures skip: f.k > f.k1 ==> hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
               hb->num_spare_leaves == \old(hb->num_spare_leaves) && hb->nodes == \old(hb->nodes) &&
               hb->leaves == \old(hb->leaves) && hb->num_free == \old(hb->num_free);
+    // rnode2 (round 29): num_free moved by at most the tail's part.
+    ensures rnode2_mv: RNODE2_MV(hb, b - RNODE2_AT(f, f.k, l, b), set);
 */
 static inline hb_frame_t range_tail(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t b, bool set)
     /*@ ghost (size_t a) */
