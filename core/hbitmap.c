@@ -4719,26 +4719,22 @@ static inline bool range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, unsig
         /* rbelow (round 28) / rbelow2 (round 29): RREC_PART_ENSURES at
          * level 0 from range_leaf_step's first-order facts, one group an
          * assert. */
-        /*@ assert rbelow_pk: pleaf_kept{Pre, Here}(hb); */
-        /*@ assert rbelow_pp: pleaf_pool_n(hb) && PW_POOL_L(hb) && HB_POOL_OK(hb); */
-        /*@ assert rbelow2_fr: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
-                   \separated(p, \at(node->child[k].leaf, Pre)) ==> pkeep_nsame{Pre, Here}(p); */
-        /*@ assert rbelow2_lf: \forall hb_leaf_t *f; \separated(f, hb) && \separated(f, node) &&
-                   \separated(f, \at(node->child[k].leaf, Pre)) ==> pkeep_lsame{Pre, Here}(f); */
-        /*@ assert rbelow2_wl: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
-                   \valid(node->child[j].leaf) && \separated(node->child[j].leaf, hb) &&
-                   \separated(node->child[j].leaf, node) &&
-                   (\forall integer g; 0 <= g < 8 ==> node->child[j].leaf->gpre[g] <= 512 &&
-                      node->child[j].leaf->gsuf[g] <= 512 && node->child[j].leaf->gmax[g] <= 512); */
         /*@ assert rbelow_tree: hb_tree(node, 0); */
-        /*@ assert rbelow2_runs: PDESC_RUNS(node, 0); */
-        /*@ assert rbelow2_wt: hb_wtree(hb, node, 0); */
         /*@ assert rbelow_nf: pfull_nf(node, 0); */
         /*@ assert rbelow_sib: pfull_sib(node, 0); */
         /*@ assert rbelow2_ns: PW_NOT_SPARE(node, hb); */
         /*@ assert rbelow2_sa: PW_SPARES_APART(hb, node, 0); */
         /*@ assert rbelow_lanc: \forall hb_leaf_t *f_; \at(hb_sep_leaf(node, 0, f_), Pre) ==>
                    hb_sep_leaf(node, 0, f_); */
+        /*@ assert rbelow2_runs: PDESC_RUNS(node, 0); */
+        /*@ assert rbelow2_wl: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+                   \valid(node->child[j].leaf) && \separated(node->child[j].leaf, hb) &&
+                   \separated(node->child[j].leaf, node) &&
+                   (\forall integer g; 0 <= g < 8 ==> node->child[j].leaf->gpre[g] <= 512 &&
+                      node->child[j].leaf->gsuf[g] <= 512 && node->child[j].leaf->gmax[g] <= 512); */
+        /*@ assert rbelow2_wt: hb_wtree(hb, node, 0); */
+        /*@ assert rbelow_pk: pleaf_kept{Pre, Here}(hb); */
+        /*@ assert rbelow_pp: pleaf_pool_n(hb) && PW_POOL_L(hb) && HB_POOL_OK(hb); */
         return r;
     }
     return range_child(hb, node, k, l, s, a, b, set);
