@@ -4732,9 +4732,17 @@ static inline bool range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, unsig
                    \separated(node->child[j].leaf, node) &&
                    (\forall integer g; 0 <= g < 8 ==> node->child[j].leaf->gpre[g] <= 512 &&
                       node->child[j].leaf->gsuf[g] <= 512 && node->child[j].leaf->gmax[g] <= 512); */
+        /*@ ghost lemma_rbelow2_wt(hb, node); */
         /*@ assert rbelow2_wt: hb_wtree(hb, node, 0); */
         /*@ assert rbelow_pk: pleaf_kept{Pre, Here}(hb); */
         /*@ assert rbelow_pp: pleaf_pool_n(hb) && PW_POOL_L(hb) && HB_POOL_OK(hb); */
+        /* hdr as the ensures states it, this branch's copy (the ensures
+         * sees both branches' states merged). */
+        /*@ assert rbelow2_hdr: HB_ALLOCATOR(hb) && HB_POOL_OK(hb) &&
+                   hb->height == \at(hb->height, Pre) && hb->num_entries == \at(hb->num_entries, Pre) &&
+                   hb->num_spare_nodes <= \at(hb->num_spare_nodes, Pre) &&
+                   hb->num_spare_leaves <= \at(hb->num_spare_leaves, Pre) &&
+                   pleaf_pool_n(hb) && PW_POOL_L(hb) && pleaf_kept{Pre, Here}(hb); */
         return r;
     }
     return range_child(hb, node, k, l, s, a, b, set);
