@@ -4692,6 +4692,60 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     return changed;
 }
 
+/* rbelow2 (round 29): range_below's leaf branch (l == 0) as one call, a
+ * one-call wrapper of range_leaf_step: its ensures are RREC_PART_ENSURES
+ * at level 0, proved in this context alone (in range_below's the two
+ * branches' states are merged and hdr timed out). */
+/*@ RREC_PART_REQUIRES(hb, node, k, 0, s, a, b, set)
+    requires ready: RREC_SLOT_READY(hb, node, k, 0);
+    RREC_PART_ENSURES(hb, node, k, 0, a, b, set)
+    ensures used: RREC_BELOW_USED(hb, 0, RREC_TWO(a, b, s, s + hb_span(0)));
+    ensures grow: RPART_BELOW_GROW(hb, 0, RREC_TWO(a, b, s, s + hb_span(0)));
+*/
+static inline __attribute__((always_inline)) bool range_below_leaf(hbitmap_t *hb, hb_node_t *node,
+                                   unsigned k, size_t s, size_t a, size_t b, bool set)
+{
+    /* rbelow2 (round 29): the old leaves' facts the tree predicates
+     * need after the call, unfolded here before it (small context). */
+    /*@ assert rbelow2_os: \forall integer j; 0 <= j < 64 && j != k && node->child[j].node != \null ==>
+               \separated(node->child[j].leaf, node->child[k].leaf); */
+    /*@ assert rbelow2_ow: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+               \valid(node->child[j].leaf) && \separated(node->child[j].leaf, hb) &&
+               \separated(node->child[j].leaf, node) &&
+               (\forall integer g; 0 <= g < 8 ==> node->child[j].leaf->gpre[g] <= 512 &&
+                  node->child[j].leaf->gsuf[g] <= 512 && node->child[j].leaf->gmax[g] <= 512); */
+    /*@ ghost lemma_hb_lw_same_pos(node->child[k].leaf, a - s, b - s, set); */
+    bool r = range_leaf_step(hb, node, k, a - s, b - s, set);
+    /* rbelow (round 28) / rbelow2 (round 29): RREC_PART_ENSURES at
+     * level 0 from range_leaf_step's first-order facts, one group an
+     * assert. */
+    /*@ assert rbelow_tree: hb_tree(node, 0); */
+    /*@ assert rbelow_nf: pfull_nf(node, 0); */
+    /*@ assert rbelow_sib: pfull_sib(node, 0); */
+    /*@ assert rbelow2_ns: PW_NOT_SPARE(node, hb); */
+    /*@ assert rbelow2_sa: PW_SPARES_APART(hb, node, 0); */
+    /*@ assert rbelow_lanc: \forall hb_leaf_t *f_; \at(hb_sep_leaf(node, 0, f_), Pre) ==>
+               hb_sep_leaf(node, 0, f_); */
+    /*@ assert rbelow2_runs: PDESC_RUNS(node, 0); */
+    /*@ assert rbelow2_wl: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+               \valid(node->child[j].leaf) && \separated(node->child[j].leaf, hb) &&
+               \separated(node->child[j].leaf, node) &&
+               (\forall integer g; 0 <= g < 8 ==> node->child[j].leaf->gpre[g] <= 512 &&
+                  node->child[j].leaf->gsuf[g] <= 512 && node->child[j].leaf->gmax[g] <= 512); */
+    /*@ ghost lemma_rbelow2_wt(hb, node); */
+    /*@ assert rbelow2_wt: hb_wtree(hb, node, 0); */
+    /*@ assert rbelow_pk: pleaf_kept{Pre, Here}(hb); */
+    /*@ assert rbelow_pp: pleaf_pool_n(hb) && PW_POOL_L(hb) && HB_POOL_OK(hb); */
+    /* hdr as the ensures states it, this branch's copy (the ensures
+     * sees both branches' states merged). */
+    /*@ assert rbelow2_hdr: HB_ALLOCATOR(hb) && HB_POOL_OK(hb) &&
+               hb->height == \at(hb->height, Pre) && hb->num_entries == \at(hb->num_entries, Pre) &&
+               hb->num_spare_nodes <= \at(hb->num_spare_nodes, Pre) &&
+               hb->num_spare_leaves <= \at(hb->num_spare_leaves, Pre) &&
+               pleaf_pool_n(hb) && PW_POOL_L(hb) && pleaf_kept{Pre, Here}(hb); */
+    return r;
+}
+
 /* The pointer slot k of node (level l): its leaf (l == 0) or its child. */
 /*@ RREC_PART_REQUIRES(hb, node, k, l, s, a, b, set)
     requires ready: RREC_SLOT_READY(hb, node, k, l);
@@ -4704,47 +4758,8 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
 static inline bool range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, size_t s,
                                size_t a, size_t b, bool set)
 {
-    if (l == 0) {
-        /* rbelow2 (round 29): the old leaves' facts the tree predicates
-         * need after the call, unfolded here before it (small context). */
-        /*@ assert rbelow2_os: \forall integer j; 0 <= j < 64 && j != k && node->child[j].node != \null ==>
-                   \separated(node->child[j].leaf, node->child[k].leaf); */
-        /*@ assert rbelow2_ow: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
-                   \valid(node->child[j].leaf) && \separated(node->child[j].leaf, hb) &&
-                   \separated(node->child[j].leaf, node) &&
-                   (\forall integer g; 0 <= g < 8 ==> node->child[j].leaf->gpre[g] <= 512 &&
-                      node->child[j].leaf->gsuf[g] <= 512 && node->child[j].leaf->gmax[g] <= 512); */
-        /*@ ghost lemma_hb_lw_same_pos(node->child[k].leaf, a - s, b - s, set); */
-        bool r = range_leaf_step(hb, node, k, a - s, b - s, set);
-        /* rbelow (round 28) / rbelow2 (round 29): RREC_PART_ENSURES at
-         * level 0 from range_leaf_step's first-order facts, one group an
-         * assert. */
-        /*@ assert rbelow_tree: hb_tree(node, 0); */
-        /*@ assert rbelow_nf: pfull_nf(node, 0); */
-        /*@ assert rbelow_sib: pfull_sib(node, 0); */
-        /*@ assert rbelow2_ns: PW_NOT_SPARE(node, hb); */
-        /*@ assert rbelow2_sa: PW_SPARES_APART(hb, node, 0); */
-        /*@ assert rbelow_lanc: \forall hb_leaf_t *f_; \at(hb_sep_leaf(node, 0, f_), Pre) ==>
-                   hb_sep_leaf(node, 0, f_); */
-        /*@ assert rbelow2_runs: PDESC_RUNS(node, 0); */
-        /*@ assert rbelow2_wl: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
-                   \valid(node->child[j].leaf) && \separated(node->child[j].leaf, hb) &&
-                   \separated(node->child[j].leaf, node) &&
-                   (\forall integer g; 0 <= g < 8 ==> node->child[j].leaf->gpre[g] <= 512 &&
-                      node->child[j].leaf->gsuf[g] <= 512 && node->child[j].leaf->gmax[g] <= 512); */
-        /*@ ghost lemma_rbelow2_wt(hb, node); */
-        /*@ assert rbelow2_wt: hb_wtree(hb, node, 0); */
-        /*@ assert rbelow_pk: pleaf_kept{Pre, Here}(hb); */
-        /*@ assert rbelow_pp: pleaf_pool_n(hb) && PW_POOL_L(hb) && HB_POOL_OK(hb); */
-        /* hdr as the ensures states it, this branch's copy (the ensures
-         * sees both branches' states merged). */
-        /*@ assert rbelow2_hdr: HB_ALLOCATOR(hb) && HB_POOL_OK(hb) &&
-                   hb->height == \at(hb->height, Pre) && hb->num_entries == \at(hb->num_entries, Pre) &&
-                   hb->num_spare_nodes <= \at(hb->num_spare_nodes, Pre) &&
-                   hb->num_spare_leaves <= \at(hb->num_spare_leaves, Pre) &&
-                   pleaf_pool_n(hb) && PW_POOL_L(hb) && pleaf_kept{Pre, Here}(hb); */
-        return r;
-    }
+    if (l == 0)
+        return range_below_leaf(hb, node, k, s, a, b, set);
     return range_child(hb, node, k, l, s, a, b, set);
 }
 
