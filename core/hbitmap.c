@@ -3606,9 +3606,23 @@ static inline void leaf_count_apply(hbitmap_t *hb, hb_leaf_t *lf, size_t a, size
     ensures rexact_in: \forall integer j; a <= j < b ==> (LEAF_USED(lf, j) <==> set != 0);
     ensures rexact_out: \forall integer j; 0 <= j < 4096 && (j < a || b <= j) ==>
               (LEAF_USED(lf, j) <==> \old(LEAF_USED(lf, j)));
-    ensures rexact_gx: \old(HB_GROUPS_EXACT(lf)) ==> HB_GROUPS_EXACT(lf);
+    // rbelow2 (round 29): the exactness facts only for a caller that asks
+    // (ghost ex != 0): as hypotheses they slowed every goal of a caller
+    // that does not use them (range_leaf_step's trivial ensures: 8 - 13 s).
+    ensures rexact_gx: ex != 0 ==> (\old(HB_GROUPS_EXACT(lf)) ==> HB_GROUPS_EXACT(lf));
+    // rbelow2 (round 29): the rest of the frame, for range_leaf_step: the
+    // nodes' FULL bits and leaf pointers, the leaves apart from lf.
+    ensures rbelow2_cf: \forall hb_node_t *p; \separated(p, lf) && \separated(p, &hb->num_free) ==>
+              p->full == \old(p->full) &&
+              (\forall integer j; 0 <= j < 64 ==> p->child[j].leaf == \old(p->child[j].leaf));
+    ensures rbelow2_cb: \forall hb_leaf_t *f; \separated(f, lf) && \separated(f, &hb->num_free) ==>
+              \forall integer v; 0 <= v < 64 ==> f->bits[v] == \old(f->bits[v]);
+    ensures rbelow2_cg: \forall hb_leaf_t *f; \separated(f, lf) ==>
+              \forall integer g; 0 <= g < 8 ==> f->gpre[g] == \old(f->gpre[g]) &&
+              f->gsuf[g] == \old(f->gsuf[g]) && f->gmax[g] == \old(f->gmax[g]);
 */
 static inline void leaf_count_frame(hbitmap_t *hb, hb_leaf_t *lf, size_t a, size_t b, bool set)
+    /*@ ghost (unsigned ex) */
 {
     leaf_count_apply(hb, lf, a, b, set);
 }
@@ -3628,7 +3642,7 @@ static inline void leaf_count_frame(hbitmap_t *hb, hb_leaf_t *lf, size_t a, size
     ensures node->pre[k] <= 4096 && node->suf[k] <= 4096 && node->max[k] <= 4096;
     ensures \result == 0 ==> LEAF_SLOT_KEPT(hb, node, k);
     ensures \result != 0 ==> node->gmax[k / 8] == GROUP_STALE;
-    ensures exact: \old(HB_GROUPS_EXACT(lf)) ==> HB_GROUPS_EXACT(lf);
+    ensures exact: ex != 0 ==> (\old(HB_GROUPS_EXACT(lf)) ==> HB_GROUPS_EXACT(lf));
     ensures nodes: \separated(node, &hb->nodes) ==> hb->nodes == \old(hb->nodes);
     ensures pclimb_sb: \forall integer g; 0 <= g < 8 ==> lf->gpre[g] <= 512 && lf->gsuf[g] <= 512 &&
               lf->gmax[g] <= 512;
@@ -3641,8 +3655,10 @@ static inline void leaf_count_frame(hbitmap_t *hb, hb_leaf_t *lf, size_t a, size
     // rexact (round 26): slot k's new summary is exact (its leaf's exact
     // runs, or uniform: FULL 0 / 0 / 0, EMPTY whole with its FULL bit clear
     // as it was: no pointer slot is FULL, pfull_nf).
-    ensures rexact_k: \old(HB_GROUPS_EXACT(lf)) && !\old(BIT(node->full, (uint8_t)k)) &&
-              \separated(node, &hb->nodes, &hb->leaves) ==> hb_slot_exact(node, 0, k);
+    // rbelow2 (round 29): exact / rexact_k only when asked (ghost ex != 0:
+    // leaf_count_frame's comment).
+    ensures rexact_k: ex != 0 ==> (\old(HB_GROUPS_EXACT(lf)) && !\old(BIT(node->full, (uint8_t)k)) &&
+              \separated(node, &hb->nodes, &hb->leaves) ==> hb_slot_exact(node, 0, k));
     // rbelow (round 28): slot_update's level-0 facts passed on (range_leaf_step):
     // the other slots' pointers and FULL bits kept; slot k, when not freed,
     // holds lf with its FULL bit as it was; the leaf count falls by one
@@ -3656,8 +3672,19 @@ static inline void leaf_count_frame(hbitmap_t *hb, hb_leaf_t *lf, size_t a, size
               node->full == \old(node->full);
     ensures rbelow_lv: \separated(node, &hb->leaves) ==>
               hb->leaves == \old(hb->leaves) - (node->child[k].node == \null ? 1 : 0);
+    // rbelow2 (round 29): the rest of the frame, for range_leaf_step: the
+    // nodes' FULL bits and leaf pointers, the leaves apart from hb and node.
+    ensures rbelow2_sf: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) ==>
+              p->full == \old(p->full) &&
+              (\forall integer j; 0 <= j < 64 ==> p->child[j].leaf == \old(p->child[j].leaf));
+    ensures rbelow2_sb: \forall hb_leaf_t *f; \separated(f, hb) && \separated(f, node) ==>
+              \forall integer v; 0 <= v < 64 ==> f->bits[v] == \old(f->bits[v]);
+    ensures rbelow2_sg: \forall hb_leaf_t *f; \separated(f, hb) && \separated(f, node) ==>
+              \forall integer g; 0 <= g < 8 ==> f->gpre[g] == \old(f->gpre[g]) &&
+              f->gsuf[g] == \old(f->gsuf[g]) && f->gmax[g] == \old(f->gmax[g]);
 */
 static inline bool leaf_slot_store(hbitmap_t *hb, hb_node_t *node, unsigned k, hb_leaf_t *lf)
+    /*@ ghost (unsigned ex) */
 {
     /* rexact: leaf_group_runs' body, whose ensures names the fold. */
     hb_runs_t r = leaf_group_fold(lf);
@@ -4012,12 +4039,12 @@ static inline bool leaf_range_leaf(hbitmap_t *hb, hb_node_t *node, unsigned k, s
     /* leaf_slot_apply's two statements, each a step whose ensures state
      * its frame (pclimb, round 24). */
     hb_leaf_t *lf = node->child[k].leaf;
-    leaf_count_frame(hb, lf, a, b, set);
+    leaf_count_frame(hb, lf, a, b, set) /*@ ghost (0u) */;
     /*@ assert pclimb_h1: hb->height == \at(hb->height, Pre) &&
                hb->num_entries == \at(hb->num_entries, Pre) &&
                hb->num_spare_nodes == \at(hb->num_spare_nodes, Pre) &&
                hb->num_spare_leaves == \at(hb->num_spare_leaves, Pre); */
-    bool changed = leaf_slot_store(hb, node, k, lf);
+    bool changed = leaf_slot_store(hb, node, k, lf) /*@ ghost (0u) */;
     /*@ assert pstep_ha: HB_ALLOCATOR(hb); */
     /*@ assert pstep_hh: hb->height == \at(hb->height, Pre) &&
                hb->num_entries == \at(hb->num_entries, Pre); */
@@ -4626,6 +4653,31 @@ static inline hb_frame_t range_fill(hbitmap_t *hb, hb_frame_t f, unsigned l, siz
               \separated(p, \old(node->child[k].leaf)) ==> pd_same_runs{Old, Here}(p);
     ensures rbelow_fg: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
               \separated(p, \old(node->child[k].leaf)) ==> pd_same_groups{Old, Here}(p);
+    // rbelow2 (round 29): what range_below's hdr / node / frame / lframe
+    // need, first order, proved here in the call's small context: the pool
+    // arrays kept (with rbelow_h / _sl: the pool's predicates carried by
+    // lemma rbelow2_pool_same in range_below), every non-null slot the
+    // old one with its leaf and FULL bit, slot k's leaf's group runs in
+    // range, and the frame's remaining fields (p->full, the leaf pointers)
+    // and the leaf frame per field group.
+    ensures rbelow2_sn: \forall integer i; 0 <= i < HBITMAP_SPARE_NODES ==>
+              hb->spare_node[i] == \old(hb->spare_node[i]);
+    ensures rbelow2_same: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+              \old(node->child[j].node) != \null &&
+              node->child[j].leaf == \old(node->child[j].leaf) &&
+              (BIT(node->full, (uint8_t)j) <==> BIT(\old(node->full), (uint8_t)j));
+    ensures rbelow2_lfb: \forall integer g; 0 <= g < 8 ==> \old(node->child[k].leaf)->gpre[g] <= 512 &&
+              \old(node->child[k].leaf)->gsuf[g] <= 512 && \old(node->child[k].leaf)->gmax[g] <= 512;
+    ensures rbelow2_ff: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
+              \separated(p, \old(node->child[k].leaf)) ==> p->full == \old(p->full) &&
+              (\forall integer j; 0 <= j < 64 ==> p->child[j].leaf == \old(p->child[j].leaf));
+    ensures rbelow2_lb: \forall hb_leaf_t *f; \separated(f, hb) && \separated(f, node) &&
+              \separated(f, \old(node->child[k].leaf)) ==>
+              \forall integer v; 0 <= v < 64 ==> f->bits[v] == \old(f->bits[v]);
+    ensures rbelow2_lg: \forall hb_leaf_t *f; \separated(f, hb) && \separated(f, node) &&
+              \separated(f, \old(node->child[k].leaf)) ==>
+              \forall integer g; 0 <= g < 8 ==> f->gpre[g] == \old(f->gpre[g]) &&
+              f->gsuf[g] == \old(f->gsuf[g]) && f->gmax[g] == \old(f->gmax[g]);
 */
 static inline __attribute__((always_inline)) bool range_leaf_step(hbitmap_t *hb, hb_node_t *node, unsigned k, size_t a,
                                    size_t b, bool set)
@@ -4636,7 +4688,7 @@ static inline __attribute__((always_inline)) bool range_leaf_step(hbitmap_t *hb,
      * calls), each ensuring its frame per field group. */
     hb_leaf_t *lf = node->child[k].leaf;
     /*@ ghost lemma_hb_lw_same_pos(lf, a, b, set); */
-    leaf_count_frame(hb, lf, a, b, set);
+    leaf_count_frame(hb, lf, a, b, set) /*@ ghost (0u) */;
     /*@ assert rbelow_h1: hb->height == \at(hb->height, Pre) &&
                hb->num_entries == \at(hb->num_entries, Pre) && hb->leaves == \at(hb->leaves, Pre) &&
                hb->nodes == \at(hb->nodes, Pre) &&
@@ -4645,7 +4697,7 @@ static inline __attribute__((always_inline)) bool range_leaf_step(hbitmap_t *hb,
     /*@ assert rbelow_n1: node->full == \at(node->full, Pre) &&
                \forall integer j; 0 <= j < 64 ==> node->child[j].node == \at(node->child[j].node, Pre) &&
                node->child[j].leaf == \at(node->child[j].leaf, Pre); */
-    bool changed = leaf_slot_store(hb, node, k, lf);
+    bool changed = leaf_slot_store(hb, node, k, lf) /*@ ghost (0u) */;
     /*@ assert rbelow_lv: hb->leaves == \at(hb->leaves, Pre) - (node->child[k].node == \null ? 1 : 0); */
     /* The counts: hb_leaves_from / hb_nodes_from of node at level 0 read
      * only the slots' pointers: slot k's leaf freed takes one off. */
@@ -4727,6 +4779,60 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     return changed;
 }
 
+/* rbelow2 (round 29): range_below's leaf branch (l == 0) as one call, a
+ * one-call wrapper of range_leaf_step: its ensures are RREC_PART_ENSURES
+ * at level 0, proved in this context alone (in range_below's the two
+ * branches' states are merged and hdr timed out). */
+/*@ RREC_PART_REQUIRES(hb, node, k, 0, s, a, b, set)
+    requires ready: RREC_SLOT_READY(hb, node, k, 0);
+    RREC_PART_ENSURES(hb, node, k, 0, a, b, set)
+    ensures used: RREC_BELOW_USED(hb, 0, RREC_TWO(a, b, s, s + hb_span(0)));
+    ensures grow: RPART_BELOW_GROW(hb, 0, RREC_TWO(a, b, s, s + hb_span(0)));
+*/
+static inline __attribute__((always_inline)) bool range_below_leaf(hbitmap_t *hb, hb_node_t *node,
+                                   unsigned k, size_t s, size_t a, size_t b, bool set)
+{
+    /* rbelow2 (round 29): the old leaves' facts the tree predicates
+     * need after the call, unfolded here before it (small context). */
+    /*@ assert rbelow2_os: \forall integer j; 0 <= j < 64 && j != k && node->child[j].node != \null ==>
+               \separated(node->child[j].leaf, node->child[k].leaf); */
+    /*@ assert rbelow2_ow: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+               \valid(node->child[j].leaf) && \separated(node->child[j].leaf, hb) &&
+               \separated(node->child[j].leaf, node) &&
+               (\forall integer g; 0 <= g < 8 ==> node->child[j].leaf->gpre[g] <= 512 &&
+                  node->child[j].leaf->gsuf[g] <= 512 && node->child[j].leaf->gmax[g] <= 512); */
+    /*@ ghost lemma_hb_lw_same_pos(node->child[k].leaf, a - s, b - s, set); */
+    bool r = range_leaf_step(hb, node, k, a - s, b - s, set);
+    /* rbelow (round 28) / rbelow2 (round 29): RREC_PART_ENSURES at
+     * level 0 from range_leaf_step's first-order facts, one group an
+     * assert. */
+    /*@ assert rbelow_tree: hb_tree(node, 0); */
+    /*@ assert rbelow_nf: pfull_nf(node, 0); */
+    /*@ assert rbelow_sib: pfull_sib(node, 0); */
+    /*@ assert rbelow2_ns: PW_NOT_SPARE(node, hb); */
+    /*@ assert rbelow2_sa: PW_SPARES_APART(hb, node, 0); */
+    /*@ assert rbelow_lanc: \forall hb_leaf_t *f_; \at(hb_sep_leaf(node, 0, f_), Pre) ==>
+               hb_sep_leaf(node, 0, f_); */
+    /*@ assert rbelow2_runs: PDESC_RUNS(node, 0); */
+    /*@ assert rbelow2_wl: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+               \valid(node->child[j].leaf) && \separated(node->child[j].leaf, hb) &&
+               \separated(node->child[j].leaf, node) &&
+               (\forall integer g; 0 <= g < 8 ==> node->child[j].leaf->gpre[g] <= 512 &&
+                  node->child[j].leaf->gsuf[g] <= 512 && node->child[j].leaf->gmax[g] <= 512); */
+    /*@ ghost lemma_rbelow2_wt(hb, node); */
+    /*@ assert rbelow2_wt: hb_wtree(hb, node, 0); */
+    /*@ assert rbelow_pk: pleaf_kept{Pre, Here}(hb); */
+    /*@ assert rbelow_pp: pleaf_pool_n(hb) && PW_POOL_L(hb) && HB_POOL_OK(hb); */
+    /* hdr as the ensures states it, this branch's copy (the ensures
+     * sees both branches' states merged). */
+    /*@ assert rbelow2_hdr: HB_ALLOCATOR(hb) && HB_POOL_OK(hb) &&
+               hb->height == \at(hb->height, Pre) && hb->num_entries == \at(hb->num_entries, Pre) &&
+               hb->num_spare_nodes <= \at(hb->num_spare_nodes, Pre) &&
+               hb->num_spare_leaves <= \at(hb->num_spare_leaves, Pre) &&
+               pleaf_pool_n(hb) && PW_POOL_L(hb) && pleaf_kept{Pre, Here}(hb); */
+    return r;
+}
+
 /* The pointer slot k of node (level l): its leaf (l == 0) or its child. */
 /*@ RREC_PART_REQUIRES(hb, node, k, l, s, a, b, set)
     requires ready: RREC_SLOT_READY(hb, node, k, l);
@@ -4739,24 +4845,8 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
 static inline bool range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, size_t s,
                                size_t a, size_t b, bool set)
 {
-    if (l == 0) {
-        /*@ ghost lemma_hb_lw_same_pos(node->child[k].leaf, a - s, b - s, set); */
-        bool r = range_leaf_step(hb, node, k, a - s, b - s, set);
-        /* rbelow (round 28): RREC_PART_ENSURES at level 0 from
-         * range_leaf_step's first-order facts, one group an assert. */
-        /*@ assert rbelow_pk: pleaf_kept{Pre, Here}(hb); */
-        /*@ assert rbelow_pp: pleaf_pool_n(hb) && PW_POOL_L(hb) && HB_POOL_OK(hb); */
-        /*@ assert rbelow_same: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
-                   node->child[j].node == \at(node->child[j].node, Pre) &&
-                   node->child[j].leaf == \at(node->child[j].leaf, Pre) &&
-                   (BIT(node->full, (uint8_t)j) <==> BIT(\at(node->full, Pre), (uint8_t)j)); */
-        /*@ assert rbelow_tree: hb_tree(node, 0); */
-        /*@ assert rbelow_nf: pfull_nf(node, 0); */
-        /*@ assert rbelow_sib: pfull_sib(node, 0); */
-        /*@ assert rbelow_lanc: \forall hb_leaf_t *f_; \at(hb_sep_leaf(node, 0, f_), Pre) ==>
-                   hb_sep_leaf(node, 0, f_); */
-        return r;
-    }
+    if (l == 0)
+        return range_below_leaf(hb, node, k, s, a, b, set);
     return range_child(hb, node, k, l, s, a, b, set);
 }
 
