@@ -224,19 +224,19 @@ void vmm_release_all(vmm_t *vmm)
     vmm->hint = 0;
 }
 
-/* Releases every record and bitmap node: VMM_OK (also for a zeroed vmm_t:
- * nothing to free), VMM_ERR_INVALID_ARGUMENT (NULL) or VMM_ERR_BUSY, with
- * nothing changed. */
-vmm_status_t vmm_deinit(vmm_t *vmm)
+/* vmm_release_all for an initialised vmm: VMM_OK (also for a zeroed vmm_t:
+ * nothing to free), VMM_ERR_INVALID_ARGUMENT for NULL. */
+static vmm_status_t deinit_all(vmm_t *vmm)
 {
     if (vmm == 0)
         return VMM_ERR_INVALID_ARGUMENT;
-    if (vmm->busy)
-        return VMM_ERR_BUSY;
-    if (!vmm_initialised(vmm))
-        return VMM_OK; /* zeroed: nothing to free */
-    vmm->busy = true;
-    vmm_release_all(vmm);
-    vmm->busy = false;
+    if (vmm_initialised(vmm))
+        vmm_release_all(vmm);
     return VMM_OK;
+}
+
+/* deinit_all under the reentrancy guard (VMM_ERR_BUSY). */
+vmm_status_t vmm_deinit(vmm_t *vmm)
+{
+    VMM_GUARDED(vmm, deinit_all(vmm));
 }

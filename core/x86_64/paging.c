@@ -670,9 +670,11 @@ static void destroy_table(x86_paging_t *pt, uint64_t phys, int level)
     pt->table_frames--;
 }
 
-/* Frees every table frame of pt (not destroyed yet). */
+/* Frees every table frame of pt, if it has any (VMM_OK). */
 static vmm_status_t destroy_all(x86_paging_t *pt)
 {
+    if (pt->table_frames == 0)
+        return VMM_OK; /* destroyed already, or zeroed */
     destroy_table(pt, pt->pml4, X86_LEVEL_PML4);
     VMM_ASSERT(pt->table_frames == 0);
     pt->pml4 = 0;
@@ -685,8 +687,6 @@ vmm_status_t x86_paging_destroy(x86_paging_t *pt)
 {
     if (pt == NULL)
         return VMM_ERR_INVALID_ARGUMENT;
-    if (pt->table_frames == 0)
-        return (pt->flags & X86_PAGING_BUSY) ? VMM_ERR_BUSY : VMM_OK;
     PAGING_GUARDED(pt, destroy_all(pt));
 }
 
