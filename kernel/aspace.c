@@ -19,21 +19,26 @@ static vmm_status_t as_map(void *ctx, uint64_t virt, uint64_t phys, uint64_t len
     return a->tables.map(a->tables.ctx, virt, phys, len, page_size, attrs);
 }
 
-/* The core's unmap, then (INTEGRATION.md) the invalidation where the
- * tables are loaded (one CPU: here or nowhere; an address space not loaded
- * has no TLB entries since the CR3 load that left it), then the emptied
- * table frames go back. */
+/* The core's unmap; the invalidation (INTEGRATION.md) is left pending for
+ * as_flush where the tables are loaded (one CPU: here or nowhere; an address
+ * space not loaded has no TLB entries since the CR3 load that left it). */
 static vmm_status_t as_unmap(void *ctx, uint64_t virt, uint64_t len, uint64_t page_size)
 {
     mm_aspace_t *a = ctx;
     vmm_status_t st = a->tables.unmap(a->tables.ctx, virt, len, page_size);
-    if (st != VMM_OK)
-        return st;
-    if (is_loaded(a))
-        mm_invalidate(virt, len, page_size);
-    else
-        (void)x86_table_queue_flush(&kmm.table_queue);
+    if (st == VMM_OK && is_loaded(a))
+        mm_tlb_defer(&a->tlb, virt, len, page_size);
     return st;
+}
+
+/* The pending invalidations, then the emptied table frames go back: once
+ * per VMM call, after its unmaps and before it frees their frames. (A space
+ * switched away from with invalidations pending needs none: the CR3 load
+ * dropped its entries, and the flush still runs.) */
+static void as_flush(void *ctx)
+{
+    mm_aspace_t *a = ctx;
+    mm_tlb_flush(&a->tlb);
 }
 
 static vmm_status_t as_query(void *ctx, uint64_t virt, uint64_t *phys, vmm_attrs_t *attrs,
@@ -52,13 +57,14 @@ static vmm_status_t as_mappable(void *ctx, uint64_t virt, uint64_t len)
 vmm_status_t mm_aspace_create(mm_aspace_t *a)
 {
     a->tables = x86_paging_mapper(&a->as.pt);
+    a->tlb = (mm_tlb_batch_t){ 0 };
     x86_aspace_config_t cfg = {
         .kernel = &kmm.pt, .frames = kmm.core_frames,
         .allocator = kheap_allocator(&kmm.heap),
         .user_start = MM_USER_START, .user_end = MM_USER_END,
         .release = x86_table_queue_release(&kmm.table_queue),
         .mapper = { .map = as_map, .unmap = as_unmap, .query = as_query, .ctx = a,
-                    .mappable = as_mappable },
+                    .mappable = as_mappable, .flush = as_flush },
     };
     return x86_aspace_create(&a->as, &cfg);
 }

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "core/x86_64/aspace.h"
+#include "mm.h"
 
 #define MM_USER_START X86_USER_START
 #define MM_USER_END X86_USER_END
@@ -21,6 +22,7 @@
 typedef struct mm_aspace {
     x86_aspace_t as;       /* tables and the user VMM                   */
     vmm_mapper_t tables;   /* x86_paging_mapper(&as.pt), wrapped below  */
+    mm_tlb_batch_t tlb;    /* pending invalidations (while loaded)      */
 } mm_aspace_t;
 
 /* Creates a user address space in *a (which must not move). Returns the

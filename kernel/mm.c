@@ -10,8 +10,6 @@
 
 #define HEAP_ARENA_BYTES (64u * 1024u)
 #define HEAP_LOW_WATER (16u * 1024u)
-/* Above this many pages an unmap flushes the whole TLB instead. */
-#define TLB_FLUSH_ALL_PAGES 64u
 
 kernel_mm_t kmm;
 
@@ -68,35 +66,84 @@ static vmm_status_t tlb_map(void *ctx, uint64_t virt, uint64_t phys, uint64_t le
     return m->table_mapper.map(m->table_mapper.ctx, virt, phys, len, page_size, attrs);
 }
 
-void mm_invalidate(uint64_t virt, uint64_t len, uint64_t page_size)
+/* Drops every TLB entry, global ones too (a CR3 load would keep those). */
+static void invalidate_all(void)
 {
 #ifndef KERNEL_MUTANT_NO_INVLPG
-    if (len / page_size > TLB_FLUSH_ALL_PAGES) {
-        uint64_t cr4 = read_cr4();
-        write_cr4(cr4 & ~CR4_PGE); /* drops every entry, global ones too */
-        write_cr4(cr4);
-    } else {
-        for (uint64_t off = 0; off < len; off += page_size)
-            invlpg(virt + off);
-    }
-#else
-    /* Mutant (tests only, never core/): the wrapper forgets to invalidate
-     * after an unmap; the unmap self-tests must catch the stale entries. */
-    (void)virt, (void)len, (void)page_size;
+    uint64_t cr4 = read_cr4();
+    write_cr4(cr4 & ~CR4_PGE);
+    write_cr4(cr4);
 #endif
+}
+
+/* Invalidates [virt, virt + len): invlpg per page, or a full flush past
+ * MM_TLB_FLUSH_ALL_PAGES pages. Mutant KERNEL_MUTANT_NO_INVLPG (tests only,
+ * never core/): the wrapper forgets every invalidation; the unmap self-tests
+ * must catch the stale entries. */
+static void invalidate_range(uint64_t virt, uint64_t len, uint64_t page_size)
+{
+    if (len / page_size > MM_TLB_FLUSH_ALL_PAGES) {
+        invalidate_all();
+        return;
+    }
+#ifndef KERNEL_MUTANT_NO_INVLPG
+    for (uint64_t off = 0; off < len; off += page_size)
+        invlpg(virt + off);
+#else
+    (void)virt;
+#endif
+}
+
+void mm_tlb_defer(mm_tlb_batch_t *b, uint64_t virt, uint64_t len, uint64_t page_size)
+{
+    b->unmaps++;
+    b->pages += len / page_size;
+    if (b->all || b->n == MM_TLB_RANGES || b->pages > MM_TLB_FLUSH_ALL_PAGES) {
+        b->all = true;
+        return;
+    }
+    b->virt[b->n] = virt;
+    b->len[b->n] = len;
+    b->page_size[b->n] = page_size;
+    b->n++;
+}
+
+void mm_tlb_flush(mm_tlb_batch_t *b)
+{
+    if (b->all || b->n != 0) {
+        b->flushes++;
+        b->full_flushes += b->all;
+        if (b->all)
+            invalidate_all();
+        else
+            for (unsigned i = 0; i < b->n; i++)
+                invalidate_range(b->virt[i], b->len[i], b->page_size[i]);
+    }
+    b->n = 0;
+    b->pages = 0;
+    b->all = false;
     (void)x86_table_queue_flush(&kmm.table_queue);
 }
 
-/* The kernel window's unmap: the core's, then the invalidation (the kernel
- * half is in every address space, so always) and only then the release of
- * the emptied table frames. */
+/* The kernel window's unmap: the core's; its invalidation (the kernel half
+ * is in every address space, so always) waits for tlb_flush, which the VMM
+ * calls once after the call's unmaps and before it frees their frames. */
 static vmm_status_t tlb_unmap(void *ctx, uint64_t virt, uint64_t len, uint64_t page_size)
 {
     kernel_mm_t *m = ctx;
     vmm_status_t st = m->table_mapper.unmap(m->table_mapper.ctx, virt, len, page_size);
     if (st == VMM_OK && m->ready)
-        mm_invalidate(virt, len, page_size);
+        mm_tlb_defer(&m->tlb, virt, len, page_size);
     return st;
+}
+
+/* The kernel window's flush: the pending invalidations, then the emptied
+ * table frames go back. */
+static void tlb_flush(void *ctx)
+{
+    kernel_mm_t *m = ctx;
+    if (m->ready)
+        mm_tlb_flush(&m->tlb);
 }
 
 static vmm_status_t tlb_query(void *ctx, uint64_t virt, uint64_t *phys,
@@ -273,7 +320,12 @@ void mm_init(uint64_t start_info_phys)
     m->pt.release = x86_table_queue_release(&m->table_queue);
     m->table_mapper = x86_paging_mapper(&m->pt);
     m->vmm.mapper = (vmm_mapper_t){ .map = tlb_map, .unmap = tlb_unmap, .query = tlb_query,
-                                    .ctx = m, .mappable = tlb_mappable };
+                                    .ctx = m, .mappable = tlb_mappable, .flush = tlb_flush };
+#ifdef KERNEL_MUTANT_NO_FLUSH
+    /* Mutant (tests only, never core/): unmaps defer their invalidation but
+     * no flush completes it; the batching self-test must catch it. */
+    m->vmm.mapper.flush = 0;
+#endif
     m->ready = true;
     kprintf("  switched to the core's tables; running at 0x%lx; CR4.PGE on, "
             "kernel half pinned (%lu table frames)\n",

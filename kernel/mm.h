@@ -48,6 +48,23 @@ extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
 extern char __data_start[], __data_end[];
 extern char __image_phys_start[], __image_phys_end[];
 
+/* Invalidations an unmap left pending until the mapper's flush (core/mapper.h:
+ * the VMM calls flush once after a call's unmaps, before it frees their
+ * frames): up to MM_TLB_RANGES ranges, each invalidated page by page, or,
+ * past that or past MM_TLB_FLUSH_ALL_PAGES pages, one full flush. The
+ * counters let the self-tests see the batching. */
+#define MM_TLB_RANGES 8u
+#define MM_TLB_FLUSH_ALL_PAGES 64u
+typedef struct mm_tlb_batch {
+    uint64_t virt[MM_TLB_RANGES], len[MM_TLB_RANGES], page_size[MM_TLB_RANGES];
+    unsigned n;       /* ranges pending                              */
+    uint64_t pages;   /* pages pending                               */
+    bool all;         /* a full flush is pending                     */
+    uint64_t unmaps;  /* unmaps deferred, ever                       */
+    uint64_t flushes; /* flushes that invalidated something, ever    */
+    uint64_t full_flushes; /* of them, full flushes                  */
+} mm_tlb_batch_t;
+
 typedef struct kernel_mm {
     memmap_entry_t map[PVH_MAX_MAP];
     size_t map_len;
@@ -65,6 +82,7 @@ typedef struct kernel_mm {
     uint64_t usable_frames;  /* whole frames in the map's usable entries  */
     vmm_frames_t core_frames; /* the frame source given to the core       */
     x86_table_queue_t table_queue; /* released table frames until flushed */
+    mm_tlb_batch_t tlb;      /* the kernel window's pending invalidations  */
     struct mm_aspace *current; /* the user address space loaded, or NULL  */
 } kernel_mm_t;
 
@@ -87,12 +105,15 @@ static inline void *mm_phys_to_virt(uint64_t phys)
 vmm_fault_kind_t mm_page_fault(uint64_t cr2, uint64_t error,
                                vmm_fault_result_t *res);
 
-/* Invalidates the TLB for [virt, virt + len) mapped with page_size pages
- * (INTEGRATION.md): invlpg per page (global entries included), or for a large
- * range a full flush by toggling CR4.PGE (a CR3 reload would keep global
- * entries). Then returns the released table frames to the pmm (single CPU:
- * no shootdown to wait for). */
-void mm_invalidate(uint64_t virt, uint64_t len, uint64_t page_size);
+/* Notes [virt, virt + len), just unmapped with page_size pages, as pending
+ * in b (nothing is invalidated yet: mm_tlb_flush does it). */
+void mm_tlb_defer(mm_tlb_batch_t *b, uint64_t virt, uint64_t len, uint64_t page_size);
+
+/* Completes b's pending invalidations (invlpg per page, or for a large range
+ * or too many ranges a full flush by toggling CR4.PGE: a CR3 reload would
+ * keep global entries), then returns the released table frames to the
+ * pmm (single CPU: no shootdown to wait for). b is empty afterwards. */
+void mm_tlb_flush(mm_tlb_batch_t *b);
 
 /* Tops up the heap from the window when it runs low. Call it between core
  * calls, never from inside one (the core is not reentrant). */

@@ -30,6 +30,7 @@ bool selftest_run(void)
         { "two_aspaces_same_va_each_reads_its_own_at_cpl3", test_two_aspaces_same_va },
         { "unmap_then_access_faults", test_unmap_then_access_faults },
         { "remap_reads_new_frame", test_remap_reads_new_frame },
+        { "sparse_release_one_tlb_flush", test_sparse_release_one_flush },
         { "global_kernel_mapping_survives_cr3_switch",
           test_global_kernel_mapping_survives_cr3_switch },
         { "aspace_destroy_returns_every_frame", test_aspace_destroy_returns_frames },

@@ -153,6 +153,46 @@ bool test_unmap_then_access_faults(void)
     return true;
 }
 
+/* Reserves `pages` kernel pages, maps every `step`-th with a fresh frame,
+ * loads each one's TLB entry, releases the reservation and checks the
+ * batching (core/mapper.h's flush): one deferred unmap per mapped run, ONE
+ * flush, a full one when `full`, and afterwards every page faults (fails
+ * when the VMM frees frames before flushing, or forgets the flush). */
+static bool sparse_release_flushes_once(size_t pages, size_t step, bool full)
+{
+    mm_heap_refill();
+    size_t frames0 = free_frames();
+    uint64_t v, f;
+    EXPECT_ST(vmm_reserve(&kmm.vmm, pages, VMM_SIZE_4K, MM_KERNEL_RW, 0, &v), VMM_OK);
+    size_t runs = 0;
+    for (size_t k = 0; k < pages; k += step, runs++) {
+        uint64_t at = v + k * VMM_PAGE_SIZE;
+        EXPECT_ST(kmm.core_frames.alloc(kmm.core_frames.ctx, 1, 1, &f), VMM_OK);
+        EXPECT_ST(vmm_map_page(&kmm.vmm, v, at, f, MM_KERNEL_RW), VMM_OK);
+        *word_at(at) = PATTERN(at); /* loads the TLB entry */
+        EXPECT(*word_at(at) == PATTERN(at));
+    }
+    mm_tlb_batch_t before = kmm.tlb;
+    EXPECT_ST(vmm_release(&kmm.vmm, v), VMM_OK);
+    EXPECT(kmm.tlb.unmaps == before.unmaps + runs);
+    EXPECT(kmm.tlb.flushes == before.flushes + 1u);
+    EXPECT(kmm.tlb.full_flushes == before.full_flushes + (full ? 1u : 0u));
+    EXPECT(kmm.tlb.n == 0 && !kmm.tlb.all); /* nothing left pending */
+    for (size_t k = 0; k < pages; k += step)
+        EXPECT(faults_with(v + k * VMM_PAGE_SIZE, false, VMM_FAULT_NOT_PRESENT));
+    EXPECT(free_frames() == frames0);
+    return true;
+}
+
+/* A sparse release costs one TLB flush, not one per run: 3 runs are
+ * invalidated page by page, 12 (more than MM_TLB_RANGES) by a full flush. */
+bool test_sparse_release_one_flush(void)
+{
+    if (!sparse_release_flushes_once(6, 2, false))
+        return false;
+    return sparse_release_flushes_once(2u * (MM_TLB_RANGES + 4u), 2, true);
+}
+
 /* A remap of the same address to a new frame reads the new frame (fails
  * when the old translation stays cached). */
 bool test_remap_reads_new_frame(void)

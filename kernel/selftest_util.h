@@ -98,6 +98,7 @@ bool test_user_rights(void);
 bool test_two_aspaces_same_va(void);
 bool test_unmap_then_access_faults(void);
 bool test_remap_reads_new_frame(void);
+bool test_sparse_release_one_flush(void);
 bool test_global_kernel_mapping_survives_cr3_switch(void);
 bool test_aspace_destroy_returns_frames(void);
 bool test_heap_grows(void);
