@@ -134,9 +134,11 @@ typedef struct hbitmap {
 /* Initialises hb over num_entries entries, all free; allocates nothing.
  * VMM_ERR_INVALID_ARGUMENT (hb or allocator NULL, a NULL callback,
  * num_entries 0), VMM_ERR_OUT_OF_BOUNDS (num_entries > HBITMAP_MAX_ENTRIES).
- * Every other function takes an hb that hbitmap_init initialised (their
- * proved contracts require it): an hbitmap_t whose init failed or never ran
- * (even zeroed) may be passed to hbitmap_init only. (vmm_t, which embeds
+ * Every other function takes an hb that hbitmap_init initialised: an
+ * hbitmap_t whose init failed or never ran (even zeroed) may be passed to
+ * hbitmap_init only. (Their proved contracts require the tree invariants
+ * hbitmap_init establishes; that every set / clear keeps them is tested,
+ * not proved yet: README, "Proofs".) (vmm_t, which embeds
  * one, is safe zeroed: vmm.h.) */
 vmm_status_t hbitmap_init(hbitmap_t *hb, size_t num_entries, const vmm_allocator_t *allocator);
 
@@ -153,7 +155,8 @@ vmm_status_t hbitmap_test(const hbitmap_t *hb, size_t i, bool *is_set);
  * VMM_ERR_OUT_OF_BOUNDS (the range does not fit, overflow-safe),
  * VMM_ERR_OUT_OF_MEMORY (a split found the allocator empty); nothing
  * changed on error. Cannot fail with OUT_OF_MEMORY right after a successful
- * hbitmap_prepare of the same range and operation. */
+ * hbitmap_prepare of the same range and operation (tested; not a proved
+ * contract). */
 vmm_status_t hbitmap_set_range(hbitmap_t *hb, size_t first, size_t n);
 vmm_status_t hbitmap_clear_range(hbitmap_t *hb, size_t first, size_t n);
 
