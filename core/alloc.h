@@ -31,7 +31,9 @@ VMM_BEGIN_DECLS
 typedef struct vmm_allocator {
     /* Returns size bytes aligned to align (a power of two), or NULL. */
     void *(*alloc)(void *ctx, size_t size, size_t align);
-    /* Returns memory obtained from alloc with the same size. Never fails. */
+    /* Returns memory obtained from alloc with the same size (not the
+     * alignment: an allocator that needs it must derive it, e.g. from the
+     * size, or record it). Never fails. */
     void (*free)(void *ctx, void *ptr, size_t size);
     void *ctx;
 } vmm_allocator_t;

@@ -28,7 +28,8 @@
 VMM_BEGIN_DECLS
 
 #define BITMAP_WORD_BITS 64u
-/* Number of uint64_t words needed to hold n entries. */
+/* Number of uint64_t words needed to hold n entries (n <= SIZE_MAX - 63:
+ * above, it wraps; bitmap_init refuses such an n anyway). */
 #define BITMAP_WORDS(n) (((n) + (BITMAP_WORD_BITS - 1u)) / BITMAP_WORD_BITS)
 
 typedef struct bitmap {

@@ -42,6 +42,9 @@ typedef struct vmm_frames {
      * physical range, Pluto's set). Unmanaged frames are skipped. Fails with
      * VMM_ERR_PHYS_ALREADY_ALLOCATED when a managed frame is in use. */
     vmm_status_t (*claim)(void *ctx, uint64_t phys, size_t count);
+    /* Every callback: VMM_ERR_INVALID_ARGUMENT for count == 0, and the
+     * pmm's (pmm_frames) also VMM_ERR_MISALIGNED for a phys not 4 KiB
+     * aligned and VMM_ERR_OVERFLOW for a range past 2^64. */
     void *ctx;
     /* Optional (may be NULL: then nothing is checked). Returns VMM_OK when
      * every managed frame of [phys, phys + count frames) is in use (so it may

@@ -45,8 +45,29 @@
  * VMM_ERR_OUT_OF_MEMORY with the pool as it was: nothing changed.
  * hbitmap_prepare fills the pool for a later range operation, so that a
  * caller (the VMM's free, after unmapping) can perform it without a way to
- * fail; hbitmap_unprepare returns the pool. Every range operation empties
- * the pool when it ends.
+ * fail; hbitmap_unprepare returns the pool. A prepare only tops the pool up
+ * to its range's need (it never gives spares back), so after prepares of
+ * several ranges an operation on any of them cannot fail. A SUCCESSFUL
+ * range operation empties the pool when it ends; a failed one leaves it as
+ * it was, also what an earlier prepare put there (hbitmap_check then
+ * reports the pool not empty until hbitmap_unprepare or the next success).
+ *
+ * Memory: every block comes from the caller's allocator, aligned to 64
+ * bytes: a node is sizeof(hb_node_t) bytes, a leaf sizeof(hb_leaf_t) (about
+ * 2.2 KiB and 0.5 KiB on x86_64); one operation holds at most
+ * HBITMAP_SPARE_NODES nodes and HBITMAP_SPARE_LEAVES leaves in its pool at
+ * once (2 per level of the tree). hbitmap_bytes counts the tree and the
+ * pool. hbitmap_init copies *allocator.
+ *
+ * Callbacks and concurrency: there is no lock and, unlike vmm_t, NO guard.
+ * The allocator's alloc and free must not call into the same hbitmap_t: a
+ * nested call may trap (VMM_ASSERT) or never return. Inside a vmm_t the
+ * VMM's guard refuses such calls with VMM_ERR_BUSY before they reach the
+ * hbitmap (vmm.h, "Reentrancy"); a standalone user must not nest. (A guard
+ * here would change every public function's proved contract: README,
+ * "Proofs".) The queries (hbitmap_test, _find, _range_clear / _set,
+ * _num_free, _bytes, _check*, _prefetch) write nothing: readers may share an
+ * hbitmap_t with each other, never with a writer.
  *
  * Limits: at most HBITMAP_MAX_ENTRIES (2^60) entries, so that every slot
  * start and end fits a size_t. The set / clear descents recurse, one round
@@ -136,15 +157,17 @@ typedef struct hbitmap {
  * num_entries 0), VMM_ERR_OUT_OF_BOUNDS (num_entries > HBITMAP_MAX_ENTRIES).
  * Every other function takes an hb that hbitmap_init initialised: an
  * hbitmap_t whose init failed or never ran (even zeroed) may be passed to
- * hbitmap_init only. (Their proved contracts require the tree invariants
- * hbitmap_init establishes; that every set / clear keeps them is tested,
- * not proved yet: README, "Proofs".) (vmm_t, which embeds
- * one, is safe zeroed: vmm.h.) */
+ * hbitmap_init only (vmm_t, which embeds one, is safe zeroed: vmm.h), and
+ * hbitmap_init on a live hbitmap_t leaks its blocks (destroy it first).
+ * The proved contracts require the tree invariants hbitmap_init
+ * establishes; that every set / clear keeps them is tested, not proved
+ * yet (README, "Proofs"). */
 vmm_status_t hbitmap_init(hbitmap_t *hb, size_t num_entries, const vmm_allocator_t *allocator);
 
 /* Returns every node, leaf and spare to the allocator; hb is then all free
  * (what vmm_deinit relies on). hb must be initialised again before any
- * other use. */
+ * other use (only that is specified; a destroyed hb is not a zeroed one,
+ * and neither a zeroed nor a failed-init hbitmap_t may be destroyed). */
 void hbitmap_destroy(hbitmap_t *hb);
 
 /* Stores in *is_set whether entry i is used. VMM_ERR_OUT_OF_BOUNDS when

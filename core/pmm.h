@@ -1,12 +1,15 @@
 /*
  * pmm.h - the physical frame manager: one bit per 4 KiB frame.
  *
- * Built from a boot memory map: only MEMMAP_USABLE ranges (whole frames
- * inside them) become free; every other frame below the highest usable
- * address is "reserved" and can never be allocated or freed. Frames at or
- * above that address are outside managed memory, and so are the reserved
- * ones in frames.h's sense: the frame source (pmm_frames) skips both in
- * free, claim and in_use.
+ * Built from a boot memory map: only MEMMAP_USABLE ranges (the whole frames
+ * inside each entry, taken one entry at a time: a frame split between two
+ * adjacent usable entries is not free) become free; every other frame
+ * below the end of the highest whole usable frame (num_frames) is
+ * "reserved" and can never be allocated or freed. Frames at or above it
+ * are outside managed memory, and so are the reserved ones in frames.h's
+ * sense: the frame source (pmm_frames) skips both in free, claim and
+ * in_use. Frame 0 is a frame like any other: phys 0 is a valid answer of
+ * pmm_alloc when the map says it is usable.
  *
  * Two bitmaps share the caller's storage: `used` (allocated or reserved) and
  * `reserved`. Every function is all-or-nothing.
@@ -52,8 +55,8 @@ vmm_status_t pmm_init(pmm_t *pmm, const memmap_entry_t *map, size_t count,
                       uint64_t *storage, size_t storage_words);
 
 /* Reserves the frames touched by [base, base + length) (e.g. the kernel
- * image): they become used and reserved. Frames outside managed memory are
- * skipped. VMM_ERR_PHYS_ALREADY_ALLOCATED when one of them is allocated,
+ * image): they become used and reserved (reserving a reserved frame again
+ * changes nothing). Frames outside managed memory are skipped. VMM_ERR_PHYS_ALREADY_ALLOCATED when one of them is allocated,
  * VMM_ERR_INVALID_ARGUMENT when length is 0, VMM_ERR_OVERFLOW when
  * the range runs past 2^64 (it may end exactly there). */
 vmm_status_t pmm_reserve(pmm_t *pmm, uint64_t base, uint64_t length);

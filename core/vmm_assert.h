@@ -1,6 +1,10 @@
 /*
  * vmm_assert.h - the core's only panic: a broken internal invariant.
- * Caller mistakes never reach it; they get a vmm_status_t.
+ * Caller mistakes that a call can see get a vmm_status_t. What no call can
+ * see may reach it: a callback that breaks its documented contract (a
+ * frame source whose free fails for frames it gave, an allocator block
+ * misaligned, an allocator re-entering a standalone hbitmap_t: hbitmap.h),
+ * an object used uninitialised or after it moved.
  *
  * The assert hook: by default a broken invariant executes a trap instruction
  * (__builtin_trap: #UD on x86). A kernel routes it to its panic by compiling

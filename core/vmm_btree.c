@@ -178,7 +178,11 @@ vmm_status_t vmm_btree_prepare_at(vmm_btree_t *tree, const vmm_allocator_t *a, c
 /* Takes the nodes inserting key needs; see vmm_btree.h. */
 vmm_status_t vmm_btree_prepare(vmm_btree_t *tree, const vmm_allocator_t *a, uint64_t key)
 {
-    path_t p; /* a NULL tree or a: seek fills p empty, prepare_at refuses */
+    if (tree == 0 || a == 0)
+        return VMM_ERR_INVALID_ARGUMENT;
+    if (key == UINT64_MAX)
+        return VMM_ERR_OUT_OF_BOUNDS; /* keys are below it (the check's bound) */
+    path_t p;
     vmm_btree_seek(tree, key, &p);
     return vmm_btree_prepare_at(tree, a, &p);
 }
@@ -241,6 +245,7 @@ void vmm_btree_insert_at(vmm_btree_t *tree, const path_t *p, uint64_t key, void 
         tree->height = 1;
         d = 0;
     }
+    VMM_ASSERT(key != UINT64_MAX); /* keys are below it */
     VMM_ASSERT(i == 0 || b->key[i - 1u] < key); /* a duplicate, or not key's place */
     VMM_ASSERT(i == b->n || b->key[i] > key);   /* not key's place */
     void *ptr = value;

@@ -32,8 +32,10 @@
  * NULL (status.h's rule): a NULL tree, path, allocator or value makes
  * prepare VMM_ERR_INVALID_ARGUMENT, a lookup NULL
  * (seek leaves a non-NULL path empty), and every void function do nothing.
+ * vmm_btree_prepare of the key UINT64_MAX is VMM_ERR_OUT_OF_BOUNDS.
  * What traps is a broken precondition the VMM guarantees: an insert
- * without prepare, a duplicate key, removing a key not in the tree.
+ * without prepare, a duplicate key, the key UINT64_MAX, removing a key not
+ * in the tree.
  */
 #ifndef CORE_VMM_BTREE_H
 #define CORE_VMM_BTREE_H

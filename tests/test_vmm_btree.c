@@ -305,6 +305,10 @@ static void test_null_rule(void)
     vmm_btree_insert(&t, 5, &v);
     CHECK_ERR(vmm_btree_prepare(NULL, &a, 6), VMM_ERR_INVALID_ARGUMENT);
     CHECK_ERR(vmm_btree_prepare(&t, NULL, 6), VMM_ERR_INVALID_ARGUMENT);
+    /* keys are below UINT64_MAX: refused, nothing taken, the tree still checks */
+    CHECK_ERR(vmm_btree_prepare(&t, &a, UINT64_MAX), VMM_ERR_OUT_OF_BOUNDS);
+    CHECK(t.nspare == 0 && vmm_btree_check(&t));
+    CHECK_ERR(vmm_btree_prepare(NULL, &a, UINT64_MAX), VMM_ERR_INVALID_ARGUMENT);
     vmm_btree_seek(&t, 5, &p);
     CHECK_ERR(vmm_btree_prepare_at(&t, &a, NULL), VMM_ERR_INVALID_ARGUMENT);
     CHECK_ERR(vmm_btree_prepare_at(NULL, &a, &p), VMM_ERR_INVALID_ARGUMENT);
