@@ -63,9 +63,9 @@
  * The allocator's alloc and free must not call into the same hbitmap_t: a
  * nested call may trap (VMM_ASSERT) or never return. Inside a vmm_t the
  * VMM's guard refuses such calls with VMM_ERR_BUSY before they reach the
- * hbitmap (vmm.h, "Reentrancy"); a standalone user must not nest. (A guard
- * here would change every public function's proved contract: README,
- * "Proofs".) The queries (hbitmap_test, _find, _range_clear / _set,
+ * hbitmap (vmm.h, "Reentrancy"); a standalone user must not nest. (Not
+ * yet guarded: a flag in hbitmap_t changes every proof task, a full proof
+ * rebuild: proofs/RESULTS.md, "Round 30 (integrator)".) The queries (hbitmap_test, _find, _range_clear / _set,
  * _num_free, _bytes, _check*, _prefetch) write nothing: readers may share an
  * hbitmap_t with each other, never with a writer.
  *
