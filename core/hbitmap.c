@@ -3951,6 +3951,10 @@ static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, 
     ensures rnode3_fh: hb->num_free == \old(hb->num_free) &&
               hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
               hb->num_spare_leaves == \old(hb->num_spare_leaves);
+    ensures rnode3_fp: hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries) &&
+              HB_ALLOCATOR(hb) &&
+              (\forall integer j; 0 <= j < HBITMAP_SPARE_NODES ==> hb->spare_node[j] == \old(hb->spare_node[j])) &&
+              (\forall integer j; 0 <= j < HBITMAP_SPARE_LEAVES ==> hb->spare_leaf[j] == \old(hb->spare_leaf[j]));
 */
 static inline __attribute__((always_inline)) bool frame_close_c(hbitmap_t *hb, hb_frame_t f,
                                                                hb_node_t *up, unsigned k,
@@ -4814,6 +4818,12 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
                hb_sep_node{Pre}(c, l - 1, p) ==> pkeep_nsame{rchild_mid, Here}(p); */
     /*@ assert rchild_fl: \forall hb_leaf_t *lf; \separated(lf, hb) && \separated(lf, node) &&
                hb_sep_leaf{Pre}(c, l - 1, lf) ==> pkeep_lsame{rchild_mid, Here}(lf); */
+    /* rnode3 (round 30): hb's pool across frame_close_c (its rnode3_fh /
+     * _fp, rchild_v; rchild_pool_same), then from Pre (rchild_kept_trans):
+     * the ensures hdr. */
+    /*@ assert rnode3_k2: pleaf_kept{rchild_mid, Here}(hb) && pleaf_pool_n(hb) && PW_POOL_L(hb) &&
+               HB_POOL_OK(hb); */
+    /*@ assert rnode3_k: pleaf_kept{Pre, Here}(hb); */
     return changed;
 }
 
@@ -5120,36 +5130,9 @@ static inline __attribute__((always_inline)) hb_frame_t range_rest(hbitmap_t *hb
     return r;
 }
 
-/* rnode3 (round 30): range_node's three steps as one call (f as
- * frame_open left it, s the head slot's first entry): the head, then the
- * rest. Its ensures are range_node's. */
-/*@ RREC_STEP_REQUIRES(hb, f, l, a, b)
-    requires head: f.k == f.k0 && s == f.base + hb_slots_span(f.k0, l);
-    requires pool: RREC_POOL(hb, l, RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l)));
-    requires free: RREC_FREE(hb, a, b, set);
-    decreases 8 * l + 8;
-    RREC_STEP_ENSURES(hb, f, l)
-    ensures used: RREC_USED(hb, l, RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l)));
-    ensures grow: hb->nodes <= \old(hb->nodes) + RREC_NN(l, RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l))) &&
-              hb->leaves <= \old(hb->leaves) + RREC_NL(RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l)));
-    ensures free: RNODE2_MV(hb, b - a, set);
-*/
-static inline __attribute__((always_inline)) hb_frame_t range_steps(hbitmap_t *hb, hb_frame_t f,
-                                                                   unsigned l, size_t s, size_t a,
-                                                                   size_t b, bool set)
-{
-    /*@ ghost lemma_rnode_slots(f.base, a, b, f.k0, f.k1, l); */
-    hb_frame_t h = range_head(hb, f, l, s, a, b, set);
-    /*@ assert rnode3_r1: h.node == f.node && PDESC_RUNS(f.node, l); */
-    /*@ assert rnode3_n1: \forall hb_node_t *p; pleaf_nsp{Pre}(hb, p) ==> pleaf_nsp{Here}(hb, p); */
-    hb_frame_t r = range_rest(hb, h, l, b, set) /*@ ghost (a) */;
-    /*@ assert rnode3_r2: r.node == f.node && PDESC_RUNS(f.node, l); */
-    return r;
-}
-
 /* One node of the walk: [a, b) (inside node's span, first entry base) on
- * node's slots of level l: head, middle, tail (range_steps). Returns
- * node's frame. */
+ * node's slots of level l: head, then middle and tail (range_rest).
+ * Returns node's frame. */
 /*@ requires hb: RREC_HB_OK(hb) && \valid(node);
     requires lvl: l < hb->height <= HBITMAP_MAX_HEIGHT;
     requires rng: base <= a < b && b - base <= 64 * hb_span(l) && base % 4096 == 0;
@@ -5157,7 +5140,7 @@ static inline __attribute__((always_inline)) hb_frame_t range_steps(hbitmap_t *h
     requires pool: RREC_POOL(hb, l, RREC_TWO(a, b, base, base + 64 * hb_span(l)));
     requires cnt: RREC_COUNTS(hb, node, l);
     requires free: RREC_FREE(hb, a, b, set);
-    decreases 8 * l + 9;
+    decreases 8 * l + 8;
     RREC_WALK_ENSURES(hb, node, l, a, b, set, RREC_TWO(a, b, base, base + 64 * hb_span(l)))
     ensures open: \result.node == node && \result.base == base &&
               \result.k0 == (a - base) / hb_span(l) && \result.k1 == (b - 1 - base) / hb_span(l) &&
@@ -5174,7 +5157,12 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
     size_t s = base + span_mul(f.k0, l);
     /*@ assert rrec_h: f.node == node && f.base == base && f.k == f.k0 &&
                s == f.base + hb_slots_span(f.k0, l); */
-    return range_steps(hb, f, l, s, a, b, set);
+    f = range_head(hb, f, l, s, a, b, set);
+    /* rnode3 (round 30): the node and its runs after the head, the spares
+     * apart from p as at Pre (the chain through range_rest's ensures). */
+    /*@ assert rnode3_r1: f.node == node && PDESC_RUNS(node, l); */
+    /*@ assert rnode3_n1: \forall hb_node_t *p; pleaf_nsp{Pre}(hb, p) ==> pleaf_nsp{Here}(hb, p); */
+    return range_rest(hb, f, l, b, set) /*@ ghost (a) */;
 }
 
 /* Sets (set) or clears [first, end) using the pool for splits; cannot fail
