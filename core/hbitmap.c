@@ -3939,6 +3939,7 @@ static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, 
     requires hb->nodes > 0;
     requires \separated(f.node, up, &hb->nodes, &hb->leaves);
     requires ap: PDESC_APART(f.node, hb) && PDESC_APART(up, hb);
+    requires pool: HB_POOL_OK(hb) && pleaf_pool_n(hb) && PW_POOL_L(hb);
     assigns hb->nodes, hb->leaves, f.node->gpre[0 .. 7], f.node->gsuf[0 .. 7],
             f.node->gmax[0 .. 7], up->child[k].node, up->full,
             up->pre[k], up->suf[k], up->max[k], up->gmax[k / 8];
@@ -3955,12 +3956,21 @@ static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, 
               HB_ALLOCATOR(hb) &&
               (\forall integer j; 0 <= j < HBITMAP_SPARE_NODES ==> hb->spare_node[j] == \old(hb->spare_node[j])) &&
               (\forall integer j; 0 <= j < HBITMAP_SPARE_LEAVES ==> hb->spare_leaf[j] == \old(hb->spare_leaf[j]));
+    ensures rnode3_fk: pleaf_kept{Pre, Here}(hb) && pleaf_pool_n(hb) && PW_POOL_L(hb) && HB_POOL_OK(hb);
 */
 static inline __attribute__((always_inline)) bool frame_close_c(hbitmap_t *hb, hb_frame_t f,
                                                                hb_node_t *up, unsigned k,
                                                                unsigned l, bool set)
 {
-    return frame_close(hb, f, up, k, l, set);
+    bool changed = frame_close(hb, f, up, k, l, set);
+    /* hb's pool as it was (the assigns), nothing valid freed (ppend_unch). */
+    /*@ assert rnode3_w1: hb->num_spare_nodes == \at(hb->num_spare_nodes, Pre) &&
+               hb->num_spare_leaves == \at(hb->num_spare_leaves, Pre) &&
+               (\forall integer j; 0 <= j < HBITMAP_SPARE_NODES ==> hb->spare_node[j] == \at(hb->spare_node[j], Pre)) &&
+               (\forall integer j; 0 <= j < HBITMAP_SPARE_LEAVES ==> hb->spare_leaf[j] == \at(hb->spare_leaf[j], Pre)); */
+    /*@ assert rnode3_w2: (\forall hb_node_t *m; \valid{Pre}(m) ==> \valid(m)) &&
+               (\forall hb_leaf_t *lf; \valid{Pre}(lf) ==> \valid(lf)); */
+    return changed;
 }
 
 /* One step of leaf_range_apply's climb: slot kp of parent (level l) holds
