@@ -3925,54 +3925,6 @@ static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, 
     return changed;
 }
 
-/* rnode3 (round 30): frame_close as range_child calls it, a one-call
- * wrapper whose contract adds what range_child carries across the call:
- * hb's free and spare counts as they were (frame_close writes neither: its
- * assigns, with the child and up apart from hb's fields, seen here in a
- * small task; in range_child's and in frame_close's own they timed out:
- * proofs/RESULTS.md, "Round 29 (rnode2)"). */
-/*@ requires \valid(hb) && HB_ALLOCATOR(hb);
-    requires \valid(f.node) && \valid(up) && l < HBITMAP_MAX_HEIGHT - 1;
-    requires f.k0 <= f.k1 < 64 && k < 64 && up->child[k].node != \null;
-    requires HB_SLOTS_RUNS_OK(f.node, hb_span(l)) && HB_GROUPS_RUNS_OK(f.node, hb_span(l));
-    requires HB_SLOTS_RUNS_OK(up, hb_span(l + 1));
-    requires hb->nodes > 0;
-    requires \separated(f.node, up, &hb->nodes, &hb->leaves);
-    requires ap: PDESC_APART(f.node, hb) && PDESC_APART(up, hb);
-    requires pool: HB_POOL_OK(hb) && pleaf_pool_n(hb) && PW_POOL_L(hb);
-    assigns hb->nodes, hb->leaves, f.node->gpre[0 .. 7], f.node->gsuf[0 .. 7],
-            f.node->gmax[0 .. 7], up->child[k].node, up->full,
-            up->pre[k], up->suf[k], up->max[k], up->gmax[k / 8];
-    ensures up->pre[k] <= hb_span(l + 1) && up->suf[k] <= hb_span(l + 1) &&
-            up->max[k] <= hb_span(l + 1);
-    ensures pfull_up: \forall integer j; 0 <= j < 64 && j != k ==>
-              (BIT(up->full, (uint8_t)j) <==> BIT(\old(up->full), (uint8_t)j));
-    ensures ppend_unch: pkeep_unch{Pre,Here}(hb, f.node, up);
-    ensures rcnt_fc: hb->nodes <= \old(hb->nodes) && hb->leaves <= \old(hb->leaves);
-    ensures rnode3_fh: hb->num_free == \old(hb->num_free) &&
-              hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
-              hb->num_spare_leaves == \old(hb->num_spare_leaves);
-    ensures rnode3_fp: hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries) &&
-              HB_ALLOCATOR(hb) &&
-              (\forall integer j; 0 <= j < HBITMAP_SPARE_NODES ==> hb->spare_node[j] == \old(hb->spare_node[j])) &&
-              (\forall integer j; 0 <= j < HBITMAP_SPARE_LEAVES ==> hb->spare_leaf[j] == \old(hb->spare_leaf[j]));
-    ensures rnode3_fk: pleaf_kept{Pre, Here}(hb) && pleaf_pool_n(hb) && PW_POOL_L(hb) && HB_POOL_OK(hb);
-*/
-static inline __attribute__((always_inline)) bool frame_close_c(hbitmap_t *hb, hb_frame_t f,
-                                                               hb_node_t *up, unsigned k,
-                                                               unsigned l, bool set)
-{
-    bool changed = frame_close(hb, f, up, k, l, set);
-    /* hb's pool as it was (the assigns), nothing valid freed (ppend_unch). */
-    /*@ assert rnode3_w1: hb->num_spare_nodes == \at(hb->num_spare_nodes, Pre) &&
-               hb->num_spare_leaves == \at(hb->num_spare_leaves, Pre) &&
-               (\forall integer j; 0 <= j < HBITMAP_SPARE_NODES ==> hb->spare_node[j] == \at(hb->spare_node[j], Pre)) &&
-               (\forall integer j; 0 <= j < HBITMAP_SPARE_LEAVES ==> hb->spare_leaf[j] == \at(hb->spare_leaf[j], Pre)); */
-    /*@ assert rnode3_w2: (\forall hb_node_t *m; \valid{Pre}(m) ==> \valid(m)) &&
-               (\forall hb_leaf_t *lf; \valid{Pre}(lf) ==> \valid(lf)); */
-    return changed;
-}
-
 /* One step of leaf_range_apply's climb: slot kp of parent (level l) holds
  * child, whose slot kc changed; stores child's new runs as that slot's
  * summary. Returns false when the summary is what it was. */
@@ -4801,11 +4753,7 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     /*@ assert rchild_c: f.node == c && PDESC_RUNS(c, l - 1) && PDESC_APART(c, hb); */
     /*@ assert rchild_n: pkeep_nsame{Pre, Here}(node); */
     /*@ ghost rchild_mid:; */
-    /* rnode3 (round 30): the child and node apart from hb's fields, named
-     * as frame_close's writes name them (f.node, not c): frame_close_c's
-     * requires, which then ensures hb's free and spare counts as they were. */
-    /*@ assert rnode3_ap: PDESC_APART(f.node, hb) && PDESC_APART(node, hb); */
-    bool changed = frame_close_c(hb, f, node, k, l - 1u, set);
+    bool changed = frame_close(hb, f, node, k, l - 1u, set);
     /* rnode2 (round 29): the ensures carried across frame_close (which
      * writes no pool field, nor num_free: rcnt_fc, its assigns), each in
      * its ensures' own shape (\at(., Pre) for \old), so the ensures is
@@ -4828,12 +4776,6 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
                hb_sep_node{Pre}(c, l - 1, p) ==> pkeep_nsame{rchild_mid, Here}(p); */
     /*@ assert rchild_fl: \forall hb_leaf_t *lf; \separated(lf, hb) && \separated(lf, node) &&
                hb_sep_leaf{Pre}(c, l - 1, lf) ==> pkeep_lsame{rchild_mid, Here}(lf); */
-    /* rnode3 (round 30): hb's pool across frame_close_c (its rnode3_fh /
-     * _fp, rchild_v; rchild_pool_same), then from Pre (rchild_kept_trans):
-     * the ensures hdr. */
-    /*@ assert rnode3_k2: pleaf_kept{rchild_mid, Here}(hb) && pleaf_pool_n(hb) && PW_POOL_L(hb) &&
-               HB_POOL_OK(hb); */
-    /*@ assert rnode3_k: pleaf_kept{Pre, Here}(hb); */
     return changed;
 }
 
