@@ -5042,8 +5042,49 @@ static inline hb_frame_t range_tail(hbitmap_t *hb, hb_frame_t f, unsigned l, siz
     return f;
 }
 
+/* rnode3 (round 30): range_node's middle and tail as one call (f after
+ * the head), so that no task of the walk holds more than two steps'
+ * ensures (range_node's chain goals timed out in the context of three:
+ * proofs/RESULTS.md, "Round 29 (rnode2)"). `whole`: the head took no
+ * slot only when it covered slot k0 whole; `pool`: the tail's spares. */
+/*@ RREC_STEP_REQUIRES(hb, f, l, a, b)
+    requires mid: f.k > f.k0 || a == f.base + hb_slots_span(f.k, l);
+    requires free: f.k <= f.k1 ==> RREC_FREE(hb, f.base + hb_slots_span(f.k, l), b, set);
+    requires whole: f.k == f.k0 ==> b - (f.base + hb_slots_span(f.k0, l)) >= hb_span(l);
+    requires pool: f.k0 < f.k1 && b != f.base + 64 * hb_span(l) ==> RREC_POOL(hb, l, 0);
+    decreases 8 * l + 7;
+    RREC_STEP_ENSURES(hb, f, l)
+    ensures done: \result.k == f.k1 + 1;
+    ensures used: RREC_USED(hb, l, 0);
+    ensures grow: hb->nodes <= \old(hb->nodes) + l && hb->leaves <= \old(hb->leaves) + 1;
+    ensures skip: f.k0 == f.k1 || b == f.base + 64 * hb_span(l) ==>
+              hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
+              hb->num_spare_leaves == \old(hb->num_spare_leaves) &&
+              hb->nodes <= \old(hb->nodes) && hb->leaves <= \old(hb->leaves);
+    ensures rnode2_mv: RNODE2_MV(hb, b - RNODE2_AT(f, f.k, l, b), set);
+*/
+static inline __attribute__((always_inline)) hb_frame_t range_rest(hbitmap_t *hb, hb_frame_t f,
+                                                                  unsigned l, size_t b, bool set)
+    /*@ ghost (size_t a) */
+{
+    /*@ ghost lemma_rnode_slots(f.base, a, b, f.k0, f.k1, l); */
+    hb_frame_t m = range_mid(hb, f, l, b, set) /*@ ghost (a) */;
+    /* rnode3 (round 30): the node and its runs (for the ensures through
+     * the tail's), the spares apart from p as at Pre (the chain). */
+    /*@ assert rnode3_r1: m.node == f.node && PDESC_RUNS(f.node, l); */
+    /*@ assert rnode3_n1: \forall hb_node_t *p; pleaf_nsp{Pre}(hb, p) ==> pleaf_nsp{Here}(hb, p); */
+    /* rcnt (round 28): a range inside one slot, or ending at the node's
+     * end, leaves the tail nothing (the tail's `skip` then applies). */
+    /*@ assert rcnt_m: (m.k0 == m.k1 ==> m.k > m.k1) &&
+               (b == m.base + 64 * hb_span(l) ==> m.k > m.k1); */
+    hb_frame_t r = range_tail(hb, m, l, b, set) /*@ ghost (a) */;
+    /*@ assert rnode3_r2: r.node == f.node && PDESC_RUNS(f.node, l); */
+    return r;
+}
+
 /* One node of the walk: [a, b) (inside node's span, first entry base) on
- * node's slots of level l: head, middle, tail. Returns node's frame. */
+ * node's slots of level l: head, then middle and tail (range_rest).
+ * Returns node's frame. */
 /*@ requires hb: RREC_HB_OK(hb) && \valid(node);
     requires lvl: l < hb->height <= HBITMAP_MAX_HEIGHT;
     requires rng: base <= a < b && b - base <= 64 * hb_span(l) && base % 4096 == 0;
@@ -5051,7 +5092,7 @@ static inline hb_frame_t range_tail(hbitmap_t *hb, hb_frame_t f, unsigned l, siz
     requires pool: RREC_POOL(hb, l, RREC_TWO(a, b, base, base + 64 * hb_span(l)));
     requires cnt: RREC_COUNTS(hb, node, l);
     requires free: RREC_FREE(hb, a, b, set);
-    decreases 8 * l + 7;
+    decreases 8 * l + 8;
     RREC_WALK_ENSURES(hb, node, l, a, b, set, RREC_TWO(a, b, base, base + 64 * hb_span(l)))
     ensures open: \result.node == node && \result.base == base &&
               \result.k0 == (a - base) / hb_span(l) && \result.k1 == (b - 1 - base) / hb_span(l) &&
@@ -5061,8 +5102,7 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
                              size_t b, bool set)
 {
     hb_frame_t f = frame_open(node, l, base, a, b);
-    /* rcnt (round 28): the frame's slot arithmetic (rrec_s; b at the node's
-     * end leaves no tail slot: range_node's used / grow). */
+    /* rcnt (round 28): the frame's slot arithmetic (rrec_s). */
     /*@ ghost lemma_rnode_slots(base, a, b, f.k0, f.k1, l); */
     /*@ ghost lemma_pstep_mul(f.k0, l); */
     /*@ assert rrec_s: f.k0 * hb_span(l) <= a - base; */
@@ -5070,45 +5110,11 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
     /*@ assert rrec_h: f.node == node && f.base == base && f.k == f.k0 &&
                s == f.base + hb_slots_span(f.k0, l); */
     f = range_head(hb, f, l, s, a, b, set);
-    /*@ assert rrec_n1: f.node == node && f.base == base && PDESC_RUNS(node, l) &&
-               RREC_NODE_OK(hb, node, l); */
-    /* rcnt (round 28): the frame chain, one assert per step and per kind:
-     * what was apart from node's subtree and from the spares still is
-     * (anc / lanc, the spares left a prefix: pleaf_kept), and is as it was
-     * (frame / lframe, by transitivity: proofs/hbitmap-rchild.acsl; the
-     * spares left: pleaf_nsp_keep of proofs/hbitmap-pleaf.acsl). */
-    /*@ assert rcnt_k1: pleaf_kept{Pre, Here}(hb); */
-    /*@ assert rcnt_p1: \forall hb_node_t *p; pleaf_nsp{Pre}(hb, p) ==> pleaf_nsp{Here}(hb, p); */
-    /*@ assert rcnt_n1a: \forall hb_node_t *p; \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
-               hb_sep_node(node, l, p); */
-    /*@ assert rcnt_n1f: \forall hb_node_t *p; PDESC_APART(p, hb) &&
-               \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==> pkeep_nsame{Pre, Here}(p); */
-    /*@ assert rcnt_q1: \forall hb_leaf_t *lf; \at(RREC_LNSP(lf, hb), Pre) ==> RREC_LNSP(lf, hb); */
-    /*@ assert rcnt_l1a: \forall hb_leaf_t *lf; \at(hb_sep_leaf(node, l, lf) && RREC_LNSP(lf, hb), Pre) ==>
-               hb_sep_leaf(node, l, lf); */
-    /*@ assert rcnt_l1f: \forall hb_leaf_t *lf; \separated(lf, hb) &&
-               \at(hb_sep_leaf(node, l, lf) && RREC_LNSP(lf, hb), Pre) ==> pkeep_lsame{Pre, Here}(lf); */
-    f = range_mid(hb, f, l, b, set) /*@ ghost (a) */;
-    /*@ assert rrec_n2: f.node == node && f.base == base && PDESC_RUNS(node, l) &&
-               RREC_NODE_OK(hb, node, l); */
-    /*@ assert rcnt_k2: pleaf_kept{Pre, Here}(hb); */
-    /*@ assert rcnt_p2: \forall hb_node_t *p; pleaf_nsp{Pre}(hb, p) ==> pleaf_nsp{Here}(hb, p); */
-    /*@ assert rcnt_n2a: \forall hb_node_t *p; \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
-               hb_sep_node(node, l, p); */
-    /*@ assert rcnt_n2f: \forall hb_node_t *p; PDESC_APART(p, hb) &&
-               \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==> pkeep_nsame{Pre, Here}(p); */
-    /*@ assert rcnt_q2: \forall hb_leaf_t *lf; \at(RREC_LNSP(lf, hb), Pre) ==> RREC_LNSP(lf, hb); */
-    /*@ assert rcnt_l2a: \forall hb_leaf_t *lf; \at(hb_sep_leaf(node, l, lf) && RREC_LNSP(lf, hb), Pre) ==>
-               hb_sep_leaf(node, l, lf); */
-    /*@ assert rcnt_l2f: \forall hb_leaf_t *lf; \separated(lf, hb) &&
-               \at(hb_sep_leaf(node, l, lf) && RREC_LNSP(lf, hb), Pre) ==> pkeep_lsame{Pre, Here}(lf); */
-    /* rcnt (round 28): a range inside one slot, or ending at the node's
-     * end, leaves the tail nothing (range_node's used / grow: the head's
-     * and the tail's splits are the two paths only when both ends are
-     * inside the node). */
-    /*@ assert rcnt_m: (f.k0 == f.k1 ==> f.k > f.k1) &&
-               (b == base + 64 * hb_span(l) ==> f.k > f.k1); */
-    return range_tail(hb, f, l, b, set) /*@ ghost (a) */;
+    /* rnode3 (round 30): the node and its runs after the head, the spares
+     * apart from p as at Pre (the chain through range_rest's ensures). */
+    /*@ assert rnode3_r1: f.node == node && PDESC_RUNS(node, l); */
+    /*@ assert rnode3_n1: \forall hb_node_t *p; pleaf_nsp{Pre}(hb, p) ==> pleaf_nsp{Here}(hb, p); */
+    return range_rest(hb, f, l, b, set) /*@ ghost (a) */;
 }
 
 /* Sets (set) or clears [first, end) using the pool for splits; cannot fail
