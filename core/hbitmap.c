@@ -3603,9 +3603,12 @@ static inline void leaf_count_apply(hbitmap_t *hb, hb_leaf_t *lf, size_t a, size
               hb->num_free == \old(hb->num_free - ((b - a) - hb_leaf_same(lf, a, b, 1)));
     ensures rexact_fc: set == 0 ==>
               hb->num_free == \old(hb->num_free + ((b - a) - hb_leaf_same(lf, a, b, 0)));
-    ensures rexact_in: \forall integer j; a <= j < b ==> (LEAF_USED(lf, j) <==> set != 0);
-    ensures rexact_out: \forall integer j; 0 <= j < 4096 && (j < a || b <= j) ==>
-              (LEAF_USED(lf, j) <==> \old(LEAF_USED(lf, j)));
+    // rleaf (round 30): rexact_in / _out only when asked too (ghost ex != 0):
+    // no caller reads them (leaf_range_leaf, range_leaf_step pass 0u), and
+    // their 4096 bit tests sat in every goal after the call.
+    ensures rexact_in: ex != 0 ==> (\forall integer j; a <= j < b ==> (LEAF_USED(lf, j) <==> set != 0));
+    ensures rexact_out: ex != 0 ==> (\forall integer j; 0 <= j < 4096 && (j < a || b <= j) ==>
+              (LEAF_USED(lf, j) <==> \old(LEAF_USED(lf, j))));
     // rbelow2 (round 29): the exactness facts only for a caller that asks
     // (ghost ex != 0): as hypotheses they slowed every goal of a caller
     // that does not use them (range_leaf_step's trivial ensures: 8 - 13 s).
@@ -4678,6 +4681,16 @@ static inline hb_frame_t range_fill(hbitmap_t *hb, hb_frame_t f, unsigned l, siz
               \separated(f, \old(node->child[k].leaf)) ==>
               \forall integer g; 0 <= g < 8 ==> f->gpre[g] == \old(f->gpre[g]) &&
               f->gsuf[g] == \old(f->gsuf[g]) && f->gmax[g] == \old(f->gmax[g]);
+    // rleaf (round 30): RREC_PART_ENSURES' frame / anc / lanc at level 0 in
+    // the shape range_below_leaf's ensures read them (there they are then
+    // instances): every node apart from hb's counters, node and slot k's
+    // old leaf is the same node (no premise about the spares: it serves
+    // PW_NOT_SPARE's and pleaf_nsp's forms alike); node's subtree (its
+    // leaves) stays apart from whatever it was apart from.
+    ensures rleaf_fr: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
+              \separated(p, \old(node->child[k].leaf)) ==> pkeep_nsame{Old, Here}(p);
+    ensures rleaf_anc: \forall hb_node_t *p; \old(hb_sep_node(node, 0, p)) ==> hb_sep_node(node, 0, p);
+    ensures rleaf_lanc: \forall hb_leaf_t *f; \old(hb_sep_leaf(node, 0, f)) ==> hb_sep_leaf(node, 0, f);
 */
 static inline __attribute__((always_inline)) bool range_leaf_step(hbitmap_t *hb, hb_node_t *node, unsigned k, size_t a,
                                    size_t b, bool set)
@@ -4689,6 +4702,12 @@ static inline __attribute__((always_inline)) bool range_leaf_step(hbitmap_t *hb,
     hb_leaf_t *lf = node->child[k].leaf;
     /*@ ghost lemma_hb_lw_same_pos(lf, a, b, set); */
     leaf_count_frame(hb, lf, a, b, set) /*@ ghost (0u) */;
+    /* rleaf (round 30): the frame of each step as one pkeep_nsame, each
+     * under its callee's own premise (one instance of its four frame
+     * ensures), chained by lemma rleaf_nsame_trans for rleaf_fr. */
+    /*@ assert rleaf_c: \forall hb_node_t *p; \separated(p, lf) && \separated(p, &hb->num_free) ==>
+               pkeep_nsame{Pre, Here}(p); */
+    /*@ ghost rleaf_m:; */
     /*@ assert rbelow_h1: hb->height == \at(hb->height, Pre) &&
                hb->num_entries == \at(hb->num_entries, Pre) && hb->leaves == \at(hb->leaves, Pre) &&
                hb->nodes == \at(hb->nodes, Pre) &&
@@ -4698,6 +4717,11 @@ static inline __attribute__((always_inline)) bool range_leaf_step(hbitmap_t *hb,
                \forall integer j; 0 <= j < 64 ==> node->child[j].node == \at(node->child[j].node, Pre) &&
                node->child[j].leaf == \at(node->child[j].leaf, Pre); */
     bool changed = leaf_slot_store(hb, node, k, lf) /*@ ghost (0u) */;
+    /*@ assert rleaf_s: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) ==>
+               pkeep_nsame{rleaf_m, Here}(p); */
+    /*@ assert rleaf_sm: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+               \at(node->child[j].node, Pre) != \null &&
+               node->child[j].leaf == \at(node->child[j].leaf, Pre); */
     /*@ assert rbelow_lv: hb->leaves == \at(hb->leaves, Pre) - (node->child[k].node == \null ? 1 : 0); */
     /* The counts: hb_leaves_from / hb_nodes_from of node at level 0 read
      * only the slots' pointers: slot k's leaf freed takes one off. */
