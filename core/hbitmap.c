@@ -4902,19 +4902,20 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
     /* rsplit (round 29): the frame at the call's end, from slot_enter's
      * rsplit_nfr / _ssep (range_go's frame then chains, rpart_nsame_trans). */
     /*@ assert rsplit_pf1: \forall hb_node_t *p; PD_APART(p, hb) && \separated(p, node) &&
-               \at(PW_NOT_SPARE(p, hb), Pre) ==> pkeep_nsame{Pre, Here}(p); */
+               \at(pleaf_nsp(hb, p), Pre) ==> pkeep_nsame{Pre, Here}(p); */
     /*@ assert rsplit_pf2: \forall hb_node_t *p;
-               \at(RREC_SLOT_SEP(node, k, l, p) && PW_NOT_SPARE(p, hb), Pre) ==> RREC_SLOT_SEP(node, k, l, p); */
+               \at(RREC_SLOT_SEP(node, k, l, p) && pleaf_nsp(hb, p), Pre) ==> RREC_SLOT_SEP(node, k, l, p); */
+    /*@ assert rsplit_pn: \forall hb_node_t *p; pleaf_nsp{Pre}(hb, p) ==> pleaf_nsp(hb, p); */
     /*@ assert rsplit_pf: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
-               \at(RREC_SLOT_SEP(node, k, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
-               pkeep_nsame{Pre, Here}(p) && RREC_SLOT_SEP(node, k, l, p) && PW_NOT_SPARE(p, hb); */
+               \at(RREC_SLOT_SEP(node, k, l, p) && pleaf_nsp(hb, p), Pre) ==>
+               pkeep_nsame{Pre, Here}(p) && RREC_SLOT_SEP(node, k, l, p) && pleaf_nsp(hb, p); */
     /*@ ghost rsplit_mid:; */
     bool r = range_go(hb, node, k, l, s, a, b, set, go);
     /*@ assert rsplit_pg: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
-               \at(RREC_SLOT_SEP(node, k, l, p) && PW_NOT_SPARE(p, hb), rsplit_mid) ==>
+               \at(RREC_SLOT_SEP(node, k, l, p) && pleaf_nsp(hb, p), rsplit_mid) ==>
                pkeep_nsame{rsplit_mid, Here}(p); */
     /*@ assert rsplit_pt1: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
-               \at(RREC_SLOT_SEP(node, k, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+               \at(RREC_SLOT_SEP(node, k, l, p) && pleaf_nsp(hb, p), Pre) ==>
                pkeep_nsame{Pre, rsplit_mid}(p); */
     /* OPEN (round 29): rsplit_pt2, rsplit_pf carried across range_go's call
      * into its frame's premise: times out at 40 s (with or without the
@@ -4922,10 +4923,10 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
      * after the call proves at 60 s, not at 10 s (the context of two calls).
      * rsplit_pt and the frame ensures follow from it (proved). */
     /*@ assert rsplit_pt2: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
-               \at(RREC_SLOT_SEP(node, k, l, p) && PW_NOT_SPARE(p, hb), Pre) &&
+               \at(RREC_SLOT_SEP(node, k, l, p) && pleaf_nsp(hb, p), Pre) &&
                pkeep_nsame{Pre, rsplit_mid}(p) ==> pkeep_nsame{rsplit_mid, Here}(p); */
     /*@ assert rsplit_pt: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
-               \at(RREC_SLOT_SEP(node, k, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+               \at(RREC_SLOT_SEP(node, k, l, p) && pleaf_nsp(hb, p), Pre) ==>
                pkeep_nsame{Pre, rsplit_mid}(p) && pkeep_nsame{rsplit_mid, Here}(p); */
     return r;
 }
