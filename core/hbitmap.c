@@ -3221,6 +3221,9 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
     ensures rsplit_oth: part != 0 ==> RPART2_OTH(node, k);
     ensures rsplit_nfr: part != 0 ==> RPART2_NFRAME(hb, node);
     ensures rsplit_ssep: part != 0 ==> RPART2_SSEP(hb, node, k, l);
+    // rpart3 (round 30): the same for leaves (range_part's lframe).
+    ensures rpart3_lfr: part != 0 ==> RPART2_LFRAME(hb, node);
+    ensures rpart3_slsep: part != 0 ==> RPART2_SLSEP(hb, node, k, l);
     behavior ptr:
       assumes node->child[k].node != \null;
       ensures \result != 0 && node->child[k].node == \old(node->child[k].node) &&
@@ -3351,6 +3354,13 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
         /*@ assert pleaf_v: \forall hb_node_t *m; \valid{Pre}(m) ==> \valid(m); */
         /*@ assert pleaf_k: l > 0 ==> pleaf_kept{Pre, Here}(hb); */
         /*@ assert pleaf_p: l > 0 ==> pleaf_pool_n(hb); */
+        /* rpart3 (round 30): a leaf apart from the old spares is apart from
+         * the one taken, and so kept (slot_split's rsplit_lf). */
+        /*@ assert rpart3_spf: part != 0 ==> \forall hb_leaf_t *f; \at(PW_NOT_SPARE(f, hb), Pre) ==>
+                   (l > 0 ==> \separated(f, \at(hb->spare_node[hb->num_spare_nodes - 1], Pre))) &&
+                   (l == 0 ==> \separated(f, \at(hb->spare_leaf[hb->num_spare_leaves - 1], Pre))); */
+        /*@ assert rpart3_lfa: part != 0 ==> \forall hb_leaf_t *f; \separated(f, hb) &&
+                   \separated(f, node) && \at(PW_NOT_SPARE(f, hb), Pre) ==> pkeep_lsame{Pre, Here}(f); */
     }
     return true;
 }
@@ -4909,8 +4919,19 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
     /*@ assert rsplit_pf: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
                \at(RREC_SLOT_SEP(node, k, l, p) && pleaf_nsp(hb, p), Pre) ==>
                pkeep_nsame{Pre, Here}(p) && RREC_SLOT_SEP(node, k, l, p) && pleaf_nsp(hb, p); */
+    /* rpart3 (round 30): the leaf frame at the call's end (slot_enter's
+     * rpart3_lfr / _slsep), in range_go's lframe premise's shape. */
+    /*@ assert rpart3_lf: \forall hb_leaf_t *f; \separated(f, hb) && \separated(f, node) &&
+               \at(RREC_SLOT_LSEP(node, k, l, f) && RREC_LNSP(f, hb), Pre) ==>
+               pkeep_lsame{Pre, Here}(f) && RREC_SLOT_LSEP(node, k, l, f) && RREC_LNSP(f, hb); */
     /*@ ghost rsplit_mid:; */
     bool r = range_go(hb, node, k, l, s, a, b, set, go);
+    /*@ assert rpart3_lg: \forall hb_leaf_t *f; \separated(f, hb) && \separated(f, node) &&
+               \at(RREC_SLOT_LSEP(node, k, l, f) && RREC_LNSP(f, hb), rsplit_mid) ==>
+               pkeep_lsame{rsplit_mid, Here}(f); */
+    /*@ assert rpart3_lt: \forall hb_leaf_t *f; \separated(f, hb) && \separated(f, node) &&
+               \at(RREC_SLOT_LSEP(node, k, l, f) && RREC_LNSP(f, hb), Pre) ==>
+               pkeep_lsame{Pre, rsplit_mid}(f) && pkeep_lsame{rsplit_mid, Here}(f); */
     /*@ assert rsplit_pg: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
                \at(RREC_SLOT_SEP(node, k, l, p) && pleaf_nsp(hb, p), rsplit_mid) ==>
                pkeep_nsame{rsplit_mid, Here}(p); */
