@@ -4919,18 +4919,19 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
     /*@ assert rsplit_pf: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
                \at(RREC_SLOT_SEP(node, k, l, p) && pleaf_nsp(hb, p), Pre) ==>
                pkeep_nsame{Pre, Here}(p) && RREC_SLOT_SEP(node, k, l, p) && pleaf_nsp(hb, p); */
+    /*@ assert rpart3_ln: \forall hb_leaf_t *f; \at(RPART3_LNSP(f, hb), Pre) ==> RPART3_LNSP(f, hb); */
     /* rpart3 (round 30): the leaf frame at the call's end (slot_enter's
      * rpart3_lfr / _slsep), in range_go's lframe premise's shape. */
     /*@ assert rpart3_lf: \forall hb_leaf_t *f; \separated(f, hb) && \separated(f, node) &&
-               \at(RREC_SLOT_LSEP(node, k, l, f) && RREC_LNSP(f, hb), Pre) ==>
-               pkeep_lsame{Pre, Here}(f) && RREC_SLOT_LSEP(node, k, l, f) && RREC_LNSP(f, hb); */
+               \at(RREC_SLOT_LSEP(node, k, l, f) && RPART3_LNSP(f, hb), Pre) ==>
+               pkeep_lsame{Pre, Here}(f) && RREC_SLOT_LSEP(node, k, l, f) && RPART3_LNSP(f, hb); */
     /*@ ghost rsplit_mid:; */
     bool r = range_go(hb, node, k, l, s, a, b, set, go);
     /*@ assert rpart3_lg: \forall hb_leaf_t *f; \separated(f, hb) && \separated(f, node) &&
-               \at(RREC_SLOT_LSEP(node, k, l, f) && RREC_LNSP(f, hb), rsplit_mid) ==>
+               \at(RREC_SLOT_LSEP(node, k, l, f) && RPART3_LNSP(f, hb), rsplit_mid) ==>
                pkeep_lsame{rsplit_mid, Here}(f); */
     /*@ assert rpart3_lt: \forall hb_leaf_t *f; \separated(f, hb) && \separated(f, node) &&
-               \at(RREC_SLOT_LSEP(node, k, l, f) && RREC_LNSP(f, hb), Pre) ==>
+               \at(RREC_SLOT_LSEP(node, k, l, f) && RPART3_LNSP(f, hb), Pre) ==>
                pkeep_lsame{Pre, rsplit_mid}(f) && pkeep_lsame{rsplit_mid, Here}(f); */
     /*@ assert rsplit_pg: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
                \at(RREC_SLOT_SEP(node, k, l, p) && pleaf_nsp(hb, p), rsplit_mid) ==>
