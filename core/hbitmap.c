@@ -3225,6 +3225,7 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
     ensures rpart3_lfr: part != 0 ==> RPART2_LFRAME(hb, node);
     ensures rpart3_slsep: part != 0 ==> RPART2_SLSEP(hb, node, k, l);
     ensures rpart3_anc: part != 0 ==> RPART2_ANC(hb, node, l);
+    ensures rpart3_lanc: part != 0 ==> RPART2_LANC(hb, node, l);
     behavior ptr:
       assumes node->child[k].node != \null;
       ensures \result != 0 && node->child[k].node == \old(node->child[k].node) &&
@@ -3335,6 +3336,9 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
         /*@ assert rpart3_p2: part != 0 && l > 0 ==> \forall hb_node_t *p; \at(hb_sep_node(node, l, p), Pre) ==>
                    \forall integer j; 0 <= j < 64 && \at(node->child[j].node, Pre) != \null ==>
                    \at(hb_sep_node(node->child[j].node, l - 1, p), Pre); */
+        /*@ assert rpart3_lp2: part != 0 && l > 0 ==> \forall hb_leaf_t *f; \at(hb_sep_leaf(node, l, f), Pre) ==>
+                   \forall integer j; 0 <= j < 64 && \at(node->child[j].node, Pre) != \null ==>
+                   \at(hb_sep_leaf(node->child[j].node, l - 1, f), Pre); */
         slot_split(hb, node, k, l);
         /* rsplit (round 29): a node apart from the old spares is apart from
          * the one taken (slot_split's rsplit_of / _lf name it). */
@@ -3404,6 +3408,8 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
           /@ loop invariant 0 <= i <= 8;
              loop invariant fr: \forall integer i2; 0 <= i2 < i ==>
                pkeep_fr{Pre, Here}(hb, node, \at(hb->spare_node[hb->num_spare_nodes - 1], Pre), i2);
+             loop invariant frl: \forall integer i2; 0 <= i2 < i ==>
+               RPART3_FRL(Pre, Here, hb, node, \at(hb->spare_node[hb->num_spare_nodes - 1], Pre), i2);
              loop assigns i;
              loop variant 8 - i;
           @/
@@ -3424,6 +3430,22 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
                    hb_sep_node(node->child[j].node, l - 1, p); */
         /*@ assert rpart3_a4: part != 0 && l > 0 ==> \forall hb_node_t *p;
                    \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==> hb_sep_node(node, l, p); */
+        /* rpart3 (round 30): the same for leaves (RPART2_LANC: rpart3_lanc). */
+        /*@ assert rpart3_la0: part != 0 && l == 0 ==> \forall hb_leaf_t *f;
+                   \at(hb_sep_leaf(node, l, f) && PW_NOT_SPARE(f, hb), Pre) ==> hb_sep_leaf(node, l, f); */
+        /*@ assert rpart3_lfr: part != 0 && l > 0 ==> RPART3_FRL(Pre, Here, hb, node, \at(hb->spare_node[hb->num_spare_nodes - 1], Pre), l - 1); */
+        /*@ assert rpart3_la2: part != 0 && l > 0 ==> \forall integer j; 0 <= j < 64 && j != k &&
+                   \at(node->child[j].node, Pre) != \null ==> \forall hb_leaf_t *f;
+                   \at(hb_sep_leaf(node->child[j].node, l - 1, f), Pre) ==>
+                   hb_sep_leaf(\at(node->child[j].node, Pre), l - 1, f); */
+        /*@ assert rpart3_la3: part != 0 && l > 0 ==> \forall hb_leaf_t *f; \at(PW_NOT_SPARE(f, hb), Pre) ==>
+                   hb_sep_leaf(node->child[k].node, l - 1, f); */
+        /*@ assert rpart3_la4j: part != 0 && l > 0 ==> \forall hb_leaf_t *f;
+                   \at(hb_sep_leaf(node, l, f) && PW_NOT_SPARE(f, hb), Pre) ==>
+                   \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+                   hb_sep_leaf(node->child[j].node, l - 1, f); */
+        /*@ assert rpart3_la4: part != 0 && l > 0 ==> \forall hb_leaf_t *f;
+                   \at(hb_sep_leaf(node, l, f) && PW_NOT_SPARE(f, hb), Pre) ==> hb_sep_leaf(node, l, f); */
     }
     return true;
 }
@@ -4991,8 +5013,12 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
     /* rpart3 (round 30): anc at the call's end (slot_enter's rpart3_anc). */
     /*@ assert rpart3_a: \forall hb_node_t *p; \at(hb_sep_node(node, l, p) && RPART3_NSP(p, hb), Pre) ==>
                hb_sep_node(node, l, p) && RPART3_NSP(p, hb); */
+    /*@ assert rpart3_la: \forall hb_leaf_t *f; \at(hb_sep_leaf(node, l, f) && RPART3_LNSP(f, hb), Pre) ==>
+               hb_sep_leaf(node, l, f) && RPART3_LNSP(f, hb); */
     /*@ ghost rsplit_mid:; */
     bool r = range_go(hb, node, k, l, s, a, b, set, go);
+    /*@ assert rpart3_lag: \forall hb_leaf_t *f; \at(hb_sep_leaf(node, l, f) && RPART3_LNSP(f, hb), rsplit_mid) ==>
+               hb_sep_leaf(node, l, f); */
     /*@ assert rpart3_ag: \forall hb_node_t *p; \at(hb_sep_node(node, l, p) && RPART3_NSP(p, hb), rsplit_mid) ==>
                hb_sep_node(node, l, p); */
     /*@ assert rpart3_lg: \forall hb_leaf_t *f; \separated(f, hb) && \separated(f, node) &&
