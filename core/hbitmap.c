@@ -3221,6 +3221,11 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
     ensures rsplit_oth: part != 0 ==> RPART2_OTH(node, k);
     ensures rsplit_nfr: part != 0 ==> RPART2_NFRAME(hb, node);
     ensures rsplit_ssep: part != 0 ==> RPART2_SSEP(hb, node, k, l);
+    // rpart3 (round 30): the same for leaves (range_part's lframe).
+    ensures rpart3_lfr: part != 0 ==> RPART2_LFRAME(hb, node);
+    ensures rpart3_slsep: part != 0 ==> RPART2_SLSEP(hb, node, k, l);
+    ensures rpart3_anc: part != 0 ==> RPART2_ANC(hb, node, l);
+    ensures rpart3_lanc: part != 0 ==> RPART2_LANC(hb, node, l);
     behavior ptr:
       assumes node->child[k].node != \null;
       ensures \result != 0 && node->child[k].node == \old(node->child[k].node) &&
@@ -3322,6 +3327,18 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
                    \separated(hb->spare_node[hb->num_spare_nodes - 1], hb->spare_node[j]); */
         /*@ assert pw_sl0: l > 0 ==> \forall integer j; 0 <= j < hb->num_spare_leaves ==>
                    \separated(hb->spare_node[hb->num_spare_nodes - 1], hb->spare_leaf[j]); */
+        /* rpart3 (round 30): the facts at Pre that rpart3_a2 / _a4 below
+         * need, unfolded here (small context, before the call). */
+        /*@ assert rpart3_p1: part != 0 && l > 0 ==> \forall integer j; 0 <= j < 64 && j != k &&
+                   \at(node->child[j].node, Pre) != \null ==> \separated(\at(node->child[j].node, Pre), hb) &&
+                   \at(hb_wtree(hb, node->child[j].node, l - 1) && hb_sep_node(node->child[j].node, l - 1, node) &&
+                   hb_sep_node(node->child[j].node, l - 1, hb->spare_node[hb->num_spare_nodes - 1]), Pre); */
+        /*@ assert rpart3_p2: part != 0 && l > 0 ==> \forall hb_node_t *p; \at(hb_sep_node(node, l, p), Pre) ==>
+                   \forall integer j; 0 <= j < 64 && \at(node->child[j].node, Pre) != \null ==>
+                   \at(hb_sep_node(node->child[j].node, l - 1, p), Pre); */
+        /*@ assert rpart3_lp2: part != 0 && l > 0 ==> \forall hb_leaf_t *f; \at(hb_sep_leaf(node, l, f), Pre) ==>
+                   \forall integer j; 0 <= j < 64 && \at(node->child[j].node, Pre) != \null ==>
+                   \at(hb_sep_leaf(node->child[j].node, l - 1, f), Pre); */
         slot_split(hb, node, k, l);
         /* rsplit (round 29): a node apart from the old spares is apart from
          * the one taken (slot_split's rsplit_of / _lf name it). */
@@ -3351,6 +3368,84 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
         /*@ assert pleaf_v: \forall hb_node_t *m; \valid{Pre}(m) ==> \valid(m); */
         /*@ assert pleaf_k: l > 0 ==> pleaf_kept{Pre, Here}(hb); */
         /*@ assert pleaf_p: l > 0 ==> pleaf_pool_n(hb); */
+        /* rpart3 (round 30): a leaf apart from the old spares is apart from
+         * the one taken, and so kept (slot_split's rsplit_lf). */
+        /*@ assert rpart3_spf: part != 0 ==> \forall hb_leaf_t *f; \at(PW_NOT_SPARE(f, hb), Pre) ==>
+                   (l > 0 ==> \separated(f, \at(hb->spare_node[hb->num_spare_nodes - 1], Pre))) &&
+                   (l == 0 ==> \separated(f, \at(hb->spare_leaf[hb->num_spare_leaves - 1], Pre))); */
+        /*@ assert rpart3_lfa: part != 0 ==> \forall hb_leaf_t *f; \separated(f, hb) &&
+                   \separated(f, node) && \at(PW_NOT_SPARE(f, hb), Pre) ==> pkeep_lsame{Pre, Here}(f); */
+        /* rpart3 (round 30): node's subtree stays apart from a node apart
+         * from the old spares (RPART2_ANC). Level 0: slot k's leaf is the
+         * spare leaf taken. Level l > 0: only hb, node and the spare node
+         * taken (sp) were written (pkeep_unch), so the other slots' subtrees
+         * keep their separations (pkeep_fr, a ghost loop of rpart3_fstep,
+         * proofs/hbitmap-rpart.acsl: pkeep_step's copy; the loop runs to 8,
+         * not l: with i == l at its exit Qed wrote l - 1 two ways and CVC4
+         * matched no trigger); slot k's child is sp, childless. */
+        /*@ assert rpart3_a0: part != 0 && l == 0 ==> \forall hb_node_t *p;
+                   \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==> hb_sep_node(node, l, p); */
+        /*@ assert rpart3_uc: part != 0 && l > 0 ==> \forall hb_node_t *m; \separated(m, node) &&
+                   PD_APART(m, hb) && \separated(m, \at(hb->spare_node[hb->num_spare_nodes - 1], Pre)) ==>
+                   pd_same_child{Pre, Here}(m) && RSPLIT_FL(Pre, Here, m); */
+        /*@ assert rpart3_ur: part != 0 && l > 0 ==> \forall hb_node_t *m; \separated(m, node) &&
+                   PD_APART(m, hb) && \separated(m, \at(hb->spare_node[hb->num_spare_nodes - 1], Pre)) ==>
+                   pd_same_runs{Pre, Here}(m); */
+        /*@ assert rpart3_ug: part != 0 && l > 0 ==> \forall hb_node_t *m; \separated(m, node) &&
+                   PD_APART(m, hb) && \separated(m, \at(hb->spare_node[hb->num_spare_nodes - 1], Pre)) ==>
+                   pd_same_groups{Pre, Here}(m); */
+        /*@ assert rpart3_un: part != 0 && l > 0 ==> \forall hb_node_t *m; \separated(m, node) &&
+                   PD_APART(m, hb) && \separated(m, \at(hb->spare_node[hb->num_spare_nodes - 1], Pre)) ==>
+                   pkeep_nsame{Pre, Here}(m); */
+        /*@ assert rpart3_ul: part != 0 && l > 0 ==> \forall hb_leaf_t *f; \separated(f, hb) &&
+                   \separated(f, node) && \separated(f, \at(hb->spare_node[hb->num_spare_nodes - 1], Pre)) ==>
+                   pkeep_lsame{Pre, Here}(f); */
+        /*@ assert rpart3_uv: part != 0 && l > 0 ==> \forall hb_leaf_t *f; \valid{Pre}(f) ==> \valid(f); */
+        /*@ assert rpart3_pd: \forall hb_node_t *m; \separated(m, hb) ==> PD_APART(m, hb); */
+        /*@ assert rpart3_uu: part != 0 && l > 0 ==>
+                   pkeep_unch{Pre, Here}(hb, node, \at(hb->spare_node[hb->num_spare_nodes - 1], Pre)); */
+        /*@ ghost if (part && l > 0) {
+          /@ loop invariant 0 <= i <= 8;
+             loop invariant fr: \forall integer i2; 0 <= i2 < i ==>
+               pkeep_fr{Pre, Here}(hb, node, \at(hb->spare_node[hb->num_spare_nodes - 1], Pre), i2);
+             loop invariant frl: \forall integer i2; 0 <= i2 < i ==>
+               RPART3_FRL(Pre, Here, hb, node, \at(hb->spare_node[hb->num_spare_nodes - 1], Pre), i2);
+             loop assigns i;
+             loop variant 8 - i;
+          @/
+          for (unsigned i = 0; i < 8; i++) {
+          }
+        } */
+        /*@ assert rpart3_fr: part != 0 && l > 0 ==>
+                   pkeep_fr{Pre, Here}(hb, node, \at(hb->spare_node[hb->num_spare_nodes - 1], Pre), l - 1); */
+        /*@ assert rpart3_a2: part != 0 && l > 0 ==> \forall integer j; 0 <= j < 64 && j != k &&
+                   \at(node->child[j].node, Pre) != \null ==> \forall hb_node_t *p;
+                   \at(hb_sep_node(node->child[j].node, l - 1, p), Pre) ==>
+                   hb_sep_node(\at(node->child[j].node, Pre), l - 1, p); */
+        /*@ assert rpart3_a3: part != 0 && l > 0 ==> \forall hb_node_t *p; \at(PW_NOT_SPARE(p, hb), Pre) ==>
+                   hb_sep_node(node->child[k].node, l - 1, p); */
+        /*@ assert rpart3_a4j: part != 0 && l > 0 ==> \forall hb_node_t *p;
+                   \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+                   \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+                   hb_sep_node(node->child[j].node, l - 1, p); */
+        /*@ assert rpart3_a4: part != 0 && l > 0 ==> \forall hb_node_t *p;
+                   \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==> hb_sep_node(node, l, p); */
+        /* rpart3 (round 30): the same for leaves (RPART2_LANC: rpart3_lanc). */
+        /*@ assert rpart3_la0: part != 0 && l == 0 ==> \forall hb_leaf_t *f;
+                   \at(hb_sep_leaf(node, l, f) && PW_NOT_SPARE(f, hb), Pre) ==> hb_sep_leaf(node, l, f); */
+        /*@ assert rpart3_lfr: part != 0 && l > 0 ==> RPART3_FRL(Pre, Here, hb, node, \at(hb->spare_node[hb->num_spare_nodes - 1], Pre), l - 1); */
+        /*@ assert rpart3_la2: part != 0 && l > 0 ==> \forall integer j; 0 <= j < 64 && j != k &&
+                   \at(node->child[j].node, Pre) != \null ==> \forall hb_leaf_t *f;
+                   \at(hb_sep_leaf(node->child[j].node, l - 1, f), Pre) ==>
+                   hb_sep_leaf(\at(node->child[j].node, Pre), l - 1, f); */
+        /*@ assert rpart3_la3: part != 0 && l > 0 ==> \forall hb_leaf_t *f; \at(PW_NOT_SPARE(f, hb), Pre) ==>
+                   hb_sep_leaf(node->child[k].node, l - 1, f); */
+        /*@ assert rpart3_la4j: part != 0 && l > 0 ==> \forall hb_leaf_t *f;
+                   \at(hb_sep_leaf(node, l, f) && PW_NOT_SPARE(f, hb), Pre) ==>
+                   \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+                   hb_sep_leaf(node->child[j].node, l - 1, f); */
+        /*@ assert rpart3_la4: part != 0 && l > 0 ==> \forall hb_leaf_t *f;
+                   \at(hb_sep_leaf(node, l, f) && PW_NOT_SPARE(f, hb), Pre) ==> hb_sep_leaf(node, l, f); */
     }
     return true;
 }
@@ -4926,19 +5021,41 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
     /* rsplit (round 29): the frame at the call's end, from slot_enter's
      * rsplit_nfr / _ssep (range_go's frame then chains, rpart_nsame_trans). */
     /*@ assert rsplit_pf1: \forall hb_node_t *p; PD_APART(p, hb) && \separated(p, node) &&
-               \at(PW_NOT_SPARE(p, hb), Pre) ==> pkeep_nsame{Pre, Here}(p); */
+               \at(pleaf_nsp(hb, p), Pre) ==> pkeep_nsame{Pre, Here}(p); */
     /*@ assert rsplit_pf2: \forall hb_node_t *p;
-               \at(RREC_SLOT_SEP(node, k, l, p) && PW_NOT_SPARE(p, hb), Pre) ==> RREC_SLOT_SEP(node, k, l, p); */
+               \at(RREC_SLOT_SEP(node, k, l, p) && pleaf_nsp(hb, p), Pre) ==> RREC_SLOT_SEP(node, k, l, p); */
+    /*@ assert rsplit_pn: \forall hb_node_t *p; pleaf_nsp{Pre}(hb, p) ==> pleaf_nsp(hb, p); */
     /*@ assert rsplit_pf: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
-               \at(RREC_SLOT_SEP(node, k, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
-               pkeep_nsame{Pre, Here}(p) && RREC_SLOT_SEP(node, k, l, p) && PW_NOT_SPARE(p, hb); */
+               \at(RREC_SLOT_SEP(node, k, l, p) && pleaf_nsp(hb, p), Pre) ==>
+               pkeep_nsame{Pre, Here}(p) && RREC_SLOT_SEP(node, k, l, p) && pleaf_nsp(hb, p); */
+    /*@ assert rpart3_ln: \forall hb_leaf_t *f; \at(RPART3_LNSP(f, hb), Pre) ==> RPART3_LNSP(f, hb); */
+    /* rpart3 (round 30): the leaf frame at the call's end (slot_enter's
+     * rpart3_lfr / _slsep), in range_go's lframe premise's shape. */
+    /*@ assert rpart3_lf: \forall hb_leaf_t *f; \separated(f, hb) && \separated(f, node) &&
+               \at(RREC_SLOT_LSEP(node, k, l, f) && RPART3_LNSP(f, hb), Pre) ==>
+               pkeep_lsame{Pre, Here}(f) && RREC_SLOT_LSEP(node, k, l, f) && RPART3_LNSP(f, hb); */
+    /* rpart3 (round 30): anc at the call's end (slot_enter's rpart3_anc). */
+    /*@ assert rpart3_a: \forall hb_node_t *p; \at(hb_sep_node(node, l, p) && RPART3_NSP(p, hb), Pre) ==>
+               hb_sep_node(node, l, p) && RPART3_NSP(p, hb); */
+    /*@ assert rpart3_la: \forall hb_leaf_t *f; \at(hb_sep_leaf(node, l, f) && RPART3_LNSP(f, hb), Pre) ==>
+               hb_sep_leaf(node, l, f) && RPART3_LNSP(f, hb); */
     /*@ ghost rsplit_mid:; */
     bool r = range_go(hb, node, k, l, s, a, b, set, go);
+    /*@ assert rpart3_lag: \forall hb_leaf_t *f; \at(hb_sep_leaf(node, l, f) && RPART3_LNSP(f, hb), rsplit_mid) ==>
+               hb_sep_leaf(node, l, f); */
+    /*@ assert rpart3_ag: \forall hb_node_t *p; \at(hb_sep_node(node, l, p) && RPART3_NSP(p, hb), rsplit_mid) ==>
+               hb_sep_node(node, l, p); */
+    /*@ assert rpart3_lg: \forall hb_leaf_t *f; \separated(f, hb) && \separated(f, node) &&
+               \at(RREC_SLOT_LSEP(node, k, l, f) && RPART3_LNSP(f, hb), rsplit_mid) ==>
+               pkeep_lsame{rsplit_mid, Here}(f); */
+    /*@ assert rpart3_lt: \forall hb_leaf_t *f; \separated(f, hb) && \separated(f, node) &&
+               \at(RREC_SLOT_LSEP(node, k, l, f) && RPART3_LNSP(f, hb), Pre) ==>
+               pkeep_lsame{Pre, rsplit_mid}(f) && pkeep_lsame{rsplit_mid, Here}(f); */
     /*@ assert rsplit_pg: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
-               \at(RREC_SLOT_SEP(node, k, l, p) && PW_NOT_SPARE(p, hb), rsplit_mid) ==>
+               \at(RREC_SLOT_SEP(node, k, l, p) && pleaf_nsp(hb, p), rsplit_mid) ==>
                pkeep_nsame{rsplit_mid, Here}(p); */
     /*@ assert rsplit_pt1: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
-               \at(RREC_SLOT_SEP(node, k, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+               \at(RREC_SLOT_SEP(node, k, l, p) && pleaf_nsp(hb, p), Pre) ==>
                pkeep_nsame{Pre, rsplit_mid}(p); */
     /* OPEN (round 29): rsplit_pt2, rsplit_pf carried across range_go's call
      * into its frame's premise: times out at 40 s (with or without the
@@ -4946,10 +5063,10 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
      * after the call proves at 60 s, not at 10 s (the context of two calls).
      * rsplit_pt and the frame ensures follow from it (proved). */
     /*@ assert rsplit_pt2: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
-               \at(RREC_SLOT_SEP(node, k, l, p) && PW_NOT_SPARE(p, hb), Pre) &&
+               \at(RREC_SLOT_SEP(node, k, l, p) && pleaf_nsp(hb, p), Pre) &&
                pkeep_nsame{Pre, rsplit_mid}(p) ==> pkeep_nsame{rsplit_mid, Here}(p); */
     /*@ assert rsplit_pt: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
-               \at(RREC_SLOT_SEP(node, k, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+               \at(RREC_SLOT_SEP(node, k, l, p) && pleaf_nsp(hb, p), Pre) ==>
                pkeep_nsame{Pre, rsplit_mid}(p) && pkeep_nsame{rsplit_mid, Here}(p); */
     return r;
 }
