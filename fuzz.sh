@@ -32,7 +32,8 @@ Fuzzing options:
   --targets "A B"   fuzz only these targets (default: every target the build offers)
   --jobs N          parallel fuzzers (default: number of cores)
   --corpus DIR      corpus to load and merge into (default corpus/)
-  --out DIR         results (default out/fuzz/)
+  --out DIR         results (default out/fuzz/): a new or empty folder, or an
+                    earlier run's (a run clears its own subfolders there)
   --prebuilt DIR    use the binaries of an existing build dir, build nothing
 Environment: VMM_FUZZ_TARGETS (default --targets), VMM_FUZZ_CC (the clang that builds the
   targets, default clang-14), VMM_PRESET (build / test preset).
@@ -40,8 +41,9 @@ Environment: VMM_FUZZ_TARGETS (default --targets), VMM_FUZZ_CC (the clang that b
 Other commands:
   repro FILE|DIR [TARGET]   replay a crash (any file, anywhere) under ASan+UBSan: finds
                             the target, prints the op listing and the failed check
-  cov                       core/ line and branch coverage of corpus/ (HTML in out/fuzz/cov)
-  minimize                  shrink corpus/<target> to the inputs that add coverage
+  cov [--corpus DIR]        core/ line and branch coverage of corpus/ (HTML in out/fuzz/cov)
+  minimize [--corpus DIR]   shrink corpus/<target> to the inputs that add coverage (the
+                            merged ones, named by their SHA-1; named seeds stay)
   gen                       rewrite the generated seeds and dictionaries
   bench [--quick]           performance figures (bench/README.md)
   prove [--ratchet] [OUTDIR]
@@ -55,7 +57,7 @@ Other commands:
   deps                      install everything any command needs
   help, -h, --help          this text (installs nothing)
 
-Exit status: 0 success, 1 a failure (a test; a crash found, or an earlier run's that still reproduces; a failed replay), 2 bad usage.
+Exit status: 0 success, 1 a failure (a test; a crash found, or an earlier run's that still reproduces; a fuzzer that could not fuzz its slice: it could not start or was killed; a failed replay), 2 bad usage.
 EOF
 }
 
@@ -167,7 +169,7 @@ case $cmd in
     build
     log "ctest ($PRESET)"
     ctest --test-dir "$BUILD" --output-on-failure -j"$JOBS" || exit 1 ;;
-  bench) check_opts "--quick" "$@"; deps $ALL_GROUPS; exec "$ROOT/bench/run.sh" "$@" ;;
+  bench) check_opts "--quick" "$@"; deps base unicorn prove qemu bench; exec "$ROOT/bench/run.sh" "$@" ;;
   prove)
     p=("$@"); [[ ${p[0]:-} == --ratchet ]] && p=("${p[@]:1}")
     [[ ${#p[@]} -le 1 && ${p[0]:-x} != -* ]] || die_usage "prove takes [--ratchet] [OUTDIR]"

@@ -108,7 +108,7 @@ static void boot_case(hostmem_t *hm, uint64_t ram, bool has_1g, int reps)
         memset(hm->buf + f * VMM_PAGE_SIZE, 0, VMM_PAGE_SIZE);
     double zero_ns = (double)(bench_now_ns() - t0);
 
-    char fig[96], v[64], base[96], t[32], z[32];
+    char fig[96], v[64], base[96], t[112], z[32];
     snprintf(fig, sizeof fig, "boot init, %llu GiB map, %s direct map",
              (unsigned long long)(ram / GIB), has_1g ? "1G" : "2M");
     snprintf(v, sizeof v, "%s, %zu table frames", bench_fmt_time(t, sizeof t, best), frames);
@@ -123,7 +123,8 @@ static void boot_case(hostmem_t *hm, uint64_t ram, bool has_1g, int reps)
         snprintf(fig, sizeof fig, "VMM tracking memory, higher half after boot, 4 GiB RAM");
         snprintf(v, sizeof v, "%zu bytes", track);
         snprintf(base, sizeof base, "flat bitmap %llu bytes", (unsigned long long)flat);
-        snprintf(t, sizeof t, "%zu records; goal <= 65536 bytes", records);
+        snprintf(t, sizeof t, "ratio = bytes / flat (lower is better); %zu records; goal <= 65536 bytes",
+                 records);
         bench_row(fig, v, base, (double)track / (double)flat, t);
     }
 }

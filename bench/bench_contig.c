@@ -491,12 +491,13 @@ static void memory_row(bool smoke)
     if (!hbitmap_check(&c.hb))
         bench_fail("hbitmap structure broken after the memory workload");
     size_t bytes = hbitmap_bytes(&c.hb) + sizeof c.hb, flat = BITMAP_WORDS(top) * 8u;
-    char fig[128], v[48], base[96], note[96];
+    char fig[128], v[48], base[96], note[128];
     snprintf(fig, sizeof fig, "hbitmap tracking memory, 2^35 pages, %zu first-fit allocs of 1-64 "
              "pages, %zu random frees", allocs, frees);
     snprintf(v, sizeof v, "%zu bytes", bytes);
     snprintf(base, sizeof base, "flat bitmap over the %zu pages used: %zu bytes", top, flat);
-    snprintf(note, sizeof note, "%zu nodes, %zu leaves; goal <= 2x", c.hb.nodes, c.hb.leaves);
+    snprintf(note, sizeof note, "ratio = bytes / flat (lower is better); %zu nodes, %zu leaves; goal <= 2x",
+             c.hb.nodes, c.hb.leaves);
     bench_row(fig, v, base, (double)bytes / (double)flat, note);
     hbitmap_destroy(&c.hb);
     free(runs);

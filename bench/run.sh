@@ -90,8 +90,11 @@ ICOUNT_ITERS=500
 icount() {
   local out
   out=$(valgrind --tool=callgrind --toggle-collect=contig_run --callgrind-out-file=/dev/null \
-        "$REL/bench/vmm_bench" --icount "$1" "$2" "$ICOUNT_ITERS" 2>&1) || { echo 0; return; }
-  awk -v it="$ICOUNT_ITERS" '/Collected :/ { printf "%.0f\n", $NF / (2 * it) }' <<<"$out"
+        "$REL/bench/vmm_bench" --icount "$1" "$2" "$ICOUNT_ITERS" 2>&1) || { echo failed; return; }
+  # a count only from a run that reported one (a valgrind that printed
+  # nothing it could count is a failed measurement, not 0 instructions)
+  awk -v it="$ICOUNT_ITERS" '/Collected :/ && $NF > 0 { c = $NF }
+    END { if (c == "") print "failed"; else printf "%.0f\n", c / (2 * it) }' <<<"$out"
 }
 
 # The contiguous-allocation goals in instructions per operation.
@@ -106,7 +109,13 @@ icount_figures() {
   for w in pluto next first hbitmap reserve; do
     n[$w,$lo]=$(icount "$w" "$lo"); n[$w,$hi]=$(icount "$w" "$hi")
   done
-  local label
+  local label k
+  for k in "${!n[@]}"; do
+    if [[ ${n[$k]} == failed ]]; then
+      row "instructions/op (callgrind)" "FAILED" "-" "-" "valgrind ran but counted nothing (vmm_bench --icount ${k%,*} ${k#*,}): no figure"
+      return 1
+    fi
+  done
   for w in next first hbitmap reserve; do
     case $w in
       next) label="bitmap alloc+free, next fit" ;;
@@ -306,13 +315,19 @@ print_table() {
   ((CONTIG_PROCS > 1)) && procs="the median of $CONTIG_PROCS processes"
   cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
   commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "?")
+  # only when the tree differs from the commit (tracked files; untracked
+  # ones the build ignores)
+  local dirty=""
+  git -C "$ROOT" diff --quiet HEAD -- 2>/dev/null || dirty=" plus uncommitted changes"
   {
     echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores of ${cpu:-unknown CPU}," \
          "$(. /etc/os-release && echo "$PRETTY_NAME"), $(gcc -dumpfullversion 2>/dev/null | sed 's/^/gcc /')," \
-         "commit $commit (plus working tree), load average $LOAD_START at start and" \
+         "commit $commit$dirty, load average $LOAD_START at start and" \
          "$(cut -d' ' -f1 /proc/loadavg) at end (contiguous rows: the bench thread's CPU time, $procs;" \
          "other times are wall-clock; instruction rows are load-independent)." \
-         "Ratio > 1: core faster/better than the baseline; proof and boot rows: ratio = time / baseline time."
+         "Ratio: speed rows baseline / core (> 1: core faster); memory and frame rows core / baseline" \
+         "(lower is better, as their notes say); proof and boot rows time / baseline time." \
+         "Every baseline is measured in this run except the mutation rows, read from the run their note names."
     echo
     echo "| Figure | Core | Baseline (same run) | Ratio | Note |"
     echo "| --- | --- | --- | --- | --- |"
@@ -325,7 +340,7 @@ start=$(now)
 LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
 status=0
 core_figures || status=1
-icount_figures
+icount_figures || status=1
 emu_figures
 fuzz_figures
 prove_figures

@@ -13,9 +13,11 @@
 #       the summary after each, until SIGINT/SIGTERM, which ends the round
 #       early, merges and prints the summary. Crashes are deduplicated by
 #       failed check + top stack frames: one folder per bug, with a count.
-#       Exits 1 when a crash was found, 0 otherwise (also after a signal).
+#       Exits 1 when a crash was found or a fuzzer ended before its slice
+#       without one (it could not start, or was killed), 0 otherwise (also
+#       after a signal).
 #   fuzz-main.sh repro FILE|DIR [TARGET]   replay under ASan+UBSan with the op listing
-#   fuzz-main.sh cov | minimize | gen      coverage report | shrink corpus | rewrite seeds
+#   fuzz-main.sh cov | minimize [--corpus DIR] | gen   coverage report | shrink corpus | rewrite seeds
 #   fuzz-main.sh needs CMD ARGS...         check the arguments (exit 2 when bad, 1 for a
 #                                          missing file) and print the dependency groups
 # The fuzz targets come from the build's fuzz-targets.txt (harness/CMakeLists.txt).
@@ -48,6 +50,7 @@ command -v llvm-symbolizer-14 >/dev/null && export ASAN_SYMBOLIZER_PATH=${ASAN_S
 TIME=240 FOREVER=0 INTERVAL=600 ENGINE=libfuzzer TARGETS=${VMM_FUZZ_TARGETS:-}
 JOBS=$(nproc) CORPUS=$ROOT/corpus OUT=$ROOT/out/fuzz PREBUILT=${VMM_FUZZ_PREBUILT:-}
 LF=${PREBUILT:-$BUILD_LF}   # the build dir whose binaries run (libFuzzer + replayers)
+MAIN_PID=$$                 # the main job (its slots are subshells: $$ is still it)
 
 log() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
 die() { echo "fuzz-main.sh: $*" >&2; exit 2; }    # bad usage
@@ -55,6 +58,30 @@ fail() { echo "fuzz-main.sh: $*" >&2; exit 1; }   # a failure: a build, a merge
 now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
 secs() { awk -v ms="$1" 'BEGIN { printf "%.1f", ms / 1000 }'; }
 count_files() { find "$1" -maxdepth 1 -type f 2>/dev/null | wc -l; }
+
+# libFuzzer's -merge and -minimize_crash run their work in a child started
+# through a shell command line they build by joining the arguments with
+# spaces: a path with a space in it (a corpus in "~/my corpus", a clone under
+# "/src/vmm 2") splits there and every merge failed. SAFE is a folder
+# without spaces holding links to the folders a run names (make_safe);
+# nospace <path> prints the path through them when it has a space.
+SAFE=""
+make_safe() {
+  SAFE=$(mktemp -d /tmp/vmm-fuzz.XXXXXX)
+  ln -s "$CORPUS" "$SAFE/corpus" && ln -s "$OUT" "$SAFE/out" && ln -s "$LF" "$SAFE/lf" && ln -s "$ROOT" "$SAFE/root"
+}
+nospace() {
+  local p=$1
+  if [[ -n $SAFE && $p == *[[:space:]]* ]]; then
+    case $p in
+      "$CORPUS"/*) p=$SAFE/corpus/${p#"$CORPUS"/} ;;
+      "$OUT"/*) p=$SAFE/out/${p#"$OUT"/} ;;
+      "$LF"/*) p=$SAFE/lf/${p#"$LF"/} ;;
+      "$ROOT"/*) p=$SAFE/root/${p#"$ROOT"/} ;;
+    esac
+  fi
+  printf '%s\n' "$p"
+}
 
 # ---------------------------------------------------------------- options
 # need_value <option> <args...>: the option has a value, else exit 2.
@@ -69,6 +96,15 @@ abs() { [[ $1 == /* ]] && echo "$1" || echo "$PWD/$1"; }
 # --out or --corpus fails here, not with a mkdir error per target.
 creatable() {
   mkdir -p "$2" 2>/dev/null && [[ -w $2 ]] || die "$1 takes a directory that can be written or created, not '$2'"
+}
+
+# own_out <dir>: exit 2 unless dir is empty or an earlier run's output (its
+# .lock, lock_out): a run clears its own folders there (state/, logs/, new/,
+# sample/, skip/, afl/, afl-in/), which in any other folder (`--out .`,
+# `--out ~`) would be the user's.
+own_out() {
+  [[ -e $1/.lock || -z $(ls -A "$1" 2>/dev/null) ]] ||
+    die "--out takes a new or empty folder, or an earlier fuzz.sh run's output: $1 is neither (other files, no .lock), and a run clears its state/, logs/, new/, sample/, skip/, afl/ and afl-in/ there"
 }
 
 # parse_fuzz_opts <args...>: sets the options; exit 2 on any bad one.
@@ -94,11 +130,12 @@ parse_fuzz_opts() {
       --engine) [[ $val == libfuzzer || $val == afl ]] || die "--engine is libfuzzer or afl, not '$val'"
                 ENGINE=$val ;;
       --targets) [[ $val == *[![:space:]]* ]] || die "--targets takes target names, not '$val'"
+                 [[ $val != *[^a-z0-9_[:space:]]* ]] || die "--targets takes target names (letters, digits, _), not '$val'"
                  TARGETS=$val; known_targets $TARGETS ;;
       --jobs) [[ $val =~ ^[1-9][0-9]{0,3}$ ]] && ((val <= MAX_JOBS)) \
                 || die "--jobs takes a number from 1 to $MAX_JOBS, not '$val'"; JOBS=$val ;;
       --corpus) CORPUS=$(abs "$val"); creatable --corpus "$CORPUS" ;;
-      --out) OUT=$(abs "$val"); creatable --out "$OUT" ;;
+      --out) OUT=$(abs "$val"); creatable --out "$OUT"; own_out "$OUT" ;;
       --prebuilt) PREBUILT=$(abs "$val")
                   [[ -f $PREBUILT/fuzz-targets.txt ]] || die "--prebuilt $val: no fuzz-targets.txt there (configure that build first)"
                   LF=$PREBUILT ;;
@@ -144,6 +181,21 @@ lock_corpus() {
   flock -x -n "$CORPUS_FD" || die "a fuzzing run or a minimize is using $CORPUS: wait for it to end"
 }
 
+# corpus_opt <command> <args...>: cov and minimize take one option,
+# --corpus DIR (default corpus/), a folder that exists; else exit 2.
+corpus_opt() {
+  local cmd=$1 val; shift
+  while (($#)); do
+    case $1 in
+      --corpus=*) val=${1#*=}; shift ;;
+      --corpus) need_value "$@"; val=$2; shift 2 ;;
+      *) die "$cmd takes no arguments but --corpus DIR, not '$1'" ;;
+    esac
+    [[ -n $val && -d $val ]] || die "--corpus takes an existing corpus folder, not '$val'"
+    CORPUS=$(abs "$val")
+  done
+}
+
 # cmd_needs <command> <args...>: validates, prints the dependency groups.
 cmd_needs() {
   local cmd=${1:-}; shift || true
@@ -153,8 +205,9 @@ cmd_needs() {
       [[ -n $PREBUILT ]] && return 0
       if [[ $ENGINE == afl ]]; then echo "base unicorn afl"; else echo "base unicorn"; fi ;;
     repro) repro_args "$@" >/dev/null; [[ -n $PREBUILT ]] || echo "base unicorn" ;;
-    cov) (($# == 0)) || die "cov takes no arguments"; echo "base unicorn cov" ;;
-    minimize|gen) (($# == 0)) || die "$cmd takes no arguments"; echo "base unicorn" ;;
+    cov) corpus_opt cov "$@"; echo "base unicorn cov" ;;
+    minimize) corpus_opt minimize "$@"; echo "base unicorn" ;;
+    gen) (($# == 0)) || die "$cmd takes no arguments"; echo "base unicorn" ;;
     *) die "unknown command: $cmd" ;;
   esac
 }
@@ -277,7 +330,7 @@ pause() { read -r -t "$1" -u "$SLEEP_FD" _ || true; }        # sleep without a p
 # loading or merging, measured by jobs; <t>.cost), S_afl_us (AFL++'s, when
 # calibrating; <t>.afl.cost), S_load_us (the running engine's) and S_yield
 # (features per kilosecond, moving average, written between rounds; <t>.yield).
-ACC_KEYS="load_ms fuzz_ms merge_ms crash_ms cpu_ms jobs execs gained merged bugs"
+ACC_KEYS="load_ms fuzz_ms merge_ms crash_ms cpu_ms jobs execs gained merged bugs fails"
 acc_read() {
   local k
   for k in $ACC_KEYS; do printf -v "A_$k" 0; done
@@ -311,6 +364,18 @@ POST_MS=150           # a job's bookkeeping after its fuzzer stopped
 # prints it to the command's own (redirected) stderr instead.
 child() { ( "$@"; exit $? ); }
 
+# lf_kind <target> <file>: what the target's libFuzzer binary reports when it
+# runs the file under the run's limits (-rss_limit_mb=2048, -timeout=10):
+# "libFuzzer: out-of-memory" or "libFuzzer: timeout", which the replayer
+# (no such limits) cannot see; empty when it reports neither.
+lf_kind() {
+  local fz out
+  fz=$(tbin "$LF" fuzz "$1")
+  [[ -n $fz ]] || return 0
+  out=$(ASAN_OPTIONS=$MERGE_ASAN_OPTIONS child timeout 120 "$fz" -rss_limit_mb=2048 -timeout=10 "$2" 2>&1) && return 0
+  grep -m1 -oE 'ERROR: libFuzzer: (out-of-memory|timeout)' <<<"$out" | sed 's/^ERROR: //' || true
+}
+
 # signature <target> <file>: "<failed check or sanitizer report> @ <top
 # frames>" of a crash, from a replay with a stack trace on abort.
 signature() {
@@ -320,7 +385,11 @@ signature() {
   kind=$(grep -m1 -oE 'FUZZ CHECK FAILED: [^ ]+|ERROR: (AddressSanitizer|LeakSanitizer): [a-z-]+|runtime error: .*' <<<"$out" \
          | sed -E 's/FUZZ CHECK FAILED: /check /; s/ERROR: //; s/0x[0-9a-f]+/N/g; s/[0-9]+/N/g' || true)
   if [[ -z $kind ]]; then
-    if ((rc == 0)); then kind="no failure on replay (${2##*/})"; kind=${kind%%-*}
+    local art=${2##*/}
+    art=${art%%-*}
+    if ((rc == 0)); then
+      kind=$(lf_kind "$1" "$2")
+      [[ -n $kind ]] || kind="no failure on replay ($art artifact)"
     elif ((rc == 124)); then kind="timeout on replay"; else kind="exit $rc"; fi
   fi
   frames=$(grep -E '^ +#[0-9]+ 0x[0-9a-f]+ in ' <<<"$out" | awk '{ print $4 }' \
@@ -342,8 +411,15 @@ recheck_bugs() {
       [[ -f $d/count && -f $d/minimized ]] || continue
       d=${d%/} id=${d##*/} limit=60
       grep -q '^timeout' "$d/signature" 2>/dev/null && limit=10
-      if ASAN_OPTIONS=handle_abort=1:abort_on_error=1:detect_leaks=1:symbolize=0 \
+      local clean=0
+      if grep -q '^libFuzzer: ' "$d/signature" 2>/dev/null; then
+        # an out-of-memory / a timeout only libFuzzer's limits show
+        [[ -n $(lf_kind "$t" "$d/minimized") ]] || clean=1
+      elif ASAN_OPTIONS=handle_abort=1:abort_on_error=1:detect_leaks=1:symbolize=0 \
          child timeout "$limit" "$(tbin "$LF" replay "$t")" "$d/minimized" >/dev/null 2>&1; then
+        clean=1
+      fi
+      if ((clean)); then
         mkdir -p "$OUT/crashes/$t/fixed"
         rm -rf "$OUT/crashes/$t/fixed/$id" && mv "$d" "$OUT/crashes/$t/fixed/$id"
         log "an earlier bug of $t no longer reproduces: moved to $OUT/crashes/$t/fixed/$id"
@@ -382,8 +458,8 @@ take_crashes() {
     echo 1 >"$dir/count"
     fz=$(tbin "$LF" fuzz "$t")
     if [[ -n $fz ]] && ((min_s > 0)); then
-      "$fz" -minimize_crash=1 -runs=5000 -max_total_time="$min_s" \
-        -exact_artifact_path="$dir/minimized" "$dir/input" >"$dir/minimize.log" 2>&1 || true
+      "$(nospace "$fz")" -minimize_crash=1 -runs=5000 -max_total_time="$min_s" \
+        -exact_artifact_path="$(nospace "$dir/minimized")" "$(nospace "$dir/input")" >"$dir/minimize.log" 2>&1 || true
     fi
     [[ -s $dir/minimized ]] || cp "$dir/input" "$dir/minimized"
     child timeout 60 "$(tbin "$LF" replay "$t")" -v "$dir/minimized" >"$dir/ops.txt" 2>&1 || true
@@ -407,8 +483,8 @@ merge_into_corpus() {
   fi
   nfiles "$CORPUS/$t"; before=$N
   local rc=0
-  ASAN_OPTIONS=$MERGE_ASAN_OPTIONS "${limit[@]}" "$(tbin "$LF" fuzz "$t")" -merge=1 -use_counters=0 \
-    -max_len="$MAX_LEN" "$CORPUS/$t" "$OUT/work/$t" >"$OUT/logs/$t.merge.log" 2>&1 || rc=$?
+  ASAN_OPTIONS=$MERGE_ASAN_OPTIONS "${limit[@]}" "$(nospace "$(tbin "$LF" fuzz "$t")")" -merge=1 -use_counters=0 \
+    -max_len="$MAX_LEN" "$(nospace "$CORPUS/$t")" "$(nospace "$OUT/work/$t")" >"$OUT/logs/$t.merge.log" 2>&1 || rc=$?
   now
   local per=$(( (NOW - t0 - 2 * STARTUP_MS) * 1000 / (before + n) ))
   ((per > 10)) || per=10
@@ -460,6 +536,15 @@ afl_env() {
 }
 
 # ---------------------------------------------------------------- one job
+# dict_of <target>: DICT = the target's dictionary: <corpus>/<t>.dict, else
+# the project's corpus/<t>.dict (a run on a corpus of its own keeps the
+# dictionary); false when there is none.
+dict_of() {
+  DICT=$CORPUS/$1.dict
+  [[ -f $DICT ]] || DICT=$ROOT/corpus/$1.dict
+  [[ -f $DICT ]]
+}
+
 # start_fuzzer <target> <output dir> <seconds cap> <seed dirs...>: starts
 # the engine in the background (PID), its output in LOG.
 start_fuzzer() {
@@ -471,11 +556,11 @@ start_fuzzer() {
     rm -rf "$in" "$OUT/afl/$t" && mkdir -p "$in" "$OUT/afl"
     find "$@" -maxdepth 1 -type f -exec cp -t "$in" {} + 2>/dev/null || true
     [[ -n $(ls -A "$in") ]] || printf '\0' >"$in/empty"
-    [[ -f $CORPUS/$t.dict ]] && dict=(-x "$CORPUS/$t.dict")
+    dict_of "$t" && dict=(-x "$DICT")
     ( afl_env; exec afl-fuzz -i "$in" -o "$OUT/afl/$t" -m none -t 2000 -G $MAX_LEN -V "$cap" "${dict[@]}" \
         -c "$(tbin "$BUILD_CMPLOG" afl "$t")" -- "$(tbin "$BUILD_AFL" afl "$t")" ) >"$LOG" 2>&1 &
   else
-    [[ -f $CORPUS/$t.dict ]] && dict=(-dict="$CORPUS/$t.dict")
+    dict_of "$t" && dict=(-dict="$DICT")
     "$(tbin "$LF" fuzz "$t")" -max_total_time="$cap" -print_final_stats=1 -max_len="$(max_len "$LF" "$t")" \
       -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$OUT/crashes/$t/" "${dict[@]}" \
       "$dest" "$@" >"$LOG" 2>&1 &
@@ -491,7 +576,10 @@ CLK_TCK=100           # clock ticks per second (cmd_fuzz asks getconf)
 # watch <end ms>: waits for the fuzzer PID, noting in INITED when it had
 # loaded its corpus and in CPU_TICKS the CPU time it used (read from /proc
 # while it runs: a wall-clock rate on a shared machine says how much of a
-# core it got, not how fast it is); stops it at <end> or on a stop request.
+# core it got, not how fast it is); stops it at <end> or on a stop request,
+# also when the main job is gone (killed with SIGKILL: the slots would run
+# on to their ends holding its lock; they request the stop instead).
+# FZ_RC = the fuzzer's exit status.
 watch() {
   local end=$1 fd line partial="" marker=INITED stat
   [[ $ENGINE == afl ]] && marker="ing queue cycle"
@@ -507,11 +595,13 @@ watch() {
         [[ $line == *"$marker"* ]] && INITED=$NOW
       else partial+=$line; break; fi
     done
+    kill -0 "$MAIN_PID" 2>/dev/null || : >"$OUT/state/.stop"
     if ((NOW >= end)) || [[ -f $OUT/state/.stop ]]; then KILLED=1; end_pids 200 "$PID"; break; fi
     pause 0.05
   done
   exec {fd}<&-
-  wait "$PID" 2>/dev/null || true
+  FZ_RC=0
+  wait "$PID" 2>/dev/null || FZ_RC=$?
 }
 
 # end_pids TICKS PID...: SIGTERM to the PIDs, again every second to those
@@ -600,6 +690,22 @@ fuzz_once() {
   [[ -f $OUT/state/.stop ]] && left=0
   take_crashes "$t" "$left"
   now; A_crash_ms=$((A_crash_ms + NOW - t1))
+  # A fuzzer that ended by itself with no crash artifact did not fuzz its
+  # slice: it could not start (no memory for ASan under `ulimit -v`, a
+  # broken binary) or something killed it (the OOM killer). Not a bug of
+  # the core, but the run did not do what it was asked: it fails
+  # (state/failures, in the summary; its log kept as logs/<t>.failed.log).
+  # A fuzzer that a stop request (a signal to the group) ended is not one.
+  if ((!KILLED && TOOK == 0)) && [[ ! -f $OUT/state/.stop ]] &&
+     ! grep -qE 'libFuzzer: run interrupted|Testing aborted by user' "$LOG" 2>/dev/null; then
+    local why="exit status $FZ_RC"
+    ((FZ_RC > 128)) && why="killed by signal $((FZ_RC - 128))"
+    A_fails=$((A_fails + 1))
+    cp "$LOG" "$OUT/logs/$t.failed.log" 2>/dev/null || true
+    fmt_s $((NOW - t0))
+    echo "$t: its fuzzer ended before its slice did, after $S s ($why, $execs execs) without a crash artifact; log: $OUT/logs/$t.failed.log" \
+      >>"$OUT/state/failures"
+  fi
   [[ -z ${VMM_FUZZ_DEBUG:-} ]] || echo "debug: $t parsed+crashes from $t1 to $NOW" >&2
 }
 
@@ -800,7 +906,7 @@ summary() {
   out+="(time: seconds of one slot spent loading + fuzzing + merging + handling crashes; exec/s over"$'\n'
   out+=" load + fuzz (wall clock); exec/cpu: per CPU second the fuzzer processes used (user + system),"$'\n'
   out+=" what one free core would give; +corpus: inputs merged into $CORPUS; pending: new inputs"$'\n'
-  out+=" whose merge did not fit)"$'\n'
+  out+=" whose merge did not fit; cov: libFuzzer's edge count, AFL++'s bitmap coverage in %)"$'\n'
   local d any=0 sig n when
   for t in $TARGETS; do
     for d in "$OUT/crashes/$t"/*/; do
@@ -815,6 +921,10 @@ summary() {
   done
   if ((any)); then out+="Reproduce: ./fuzz.sh repro <folder>/minimized   (see harness/REPRODUCING.md)"$'\n'
   else out+="no crashes"$'\n'; fi
+  if [[ -s $OUT/state/failures ]]; then
+    out+="FUZZER FAILURES (slices that fuzzed less than asked; the run fails):"$'\n'
+    while IFS= read -r line; do out+="  $line"$'\n'; done <"$OUT/state/failures"
+  fi
   if ((FOREVER)) && [[ ! -f $OUT/state/.stop ]]; then
     out+="next round's shares (floor half an even share, the rest by recent yield):"
     out+=$(weights | awk '{ printf " %s %.0f%%", $1, $2 / 10 }')$'\n'
@@ -836,6 +946,7 @@ progress() {
     done
     drawn=1
     sleep 2
+    kill -0 "$MAIN_PID" 2>/dev/null || exit 0   # the main job was killed (SIGKILL)
   done
 }
 
@@ -906,7 +1017,9 @@ cmd_fuzz() {
   # every process this run starts inherits it: kill_tree tells the run's
   # orphans from other processes that name its folders by it
   export VMM_FUZZ_RUN="$$.${EPOCHREALTIME/./}"
-  trap kill_tree EXIT
+  MAIN_PID=$$
+  make_safe
+  trap 'kill_tree; rm -rf "$SAFE"' EXIT
   local b0 t start round
   CLK_TCK=$(getconf CLK_TCK 2>/dev/null) && ((CLK_TCK > 0)) || CLK_TCK=100
   now; b0=$NOW
@@ -945,7 +1058,8 @@ cmd_fuzz() {
   for t in $TARGETS; do
     for b in "$OUT/crashes/$t"/*/; do [[ -f $b/count ]] && return 1; done
   done
-  return 0
+  # so does a fuzzer that could not fuzz (fuzz_once)
+  [[ ! -s $OUT/state/failures ]]
 }
 
 # ---------------------------------------------------------------- repro
@@ -958,6 +1072,11 @@ repro_args() {
   path=$(abs "$1")
   if [[ ! -e $path ]]; then
     echo "fuzz-main.sh: repro: $1: no such file or directory" >&2
+    exit 1
+  fi
+  # the replayers' bound (harness/replay_main.c, REPLAY_MAX_INPUT)
+  if [[ -f $path ]] && (($(stat -c %s "$path") > 64 * 1024 * 1024)); then
+    echo "fuzz-main.sh: repro: $1: larger than 64 MiB, not a fuzz input" >&2
     exit 1
   fi
   echo "$path"
@@ -1069,6 +1188,8 @@ cmd_cov() {
 
 cmd_minimize() {
   lock_corpus
+  make_safe
+  trap 'rm -rf "$SAFE"' EXIT
   build_libfuzzer
   local t
   for t in $TARGETS; do
@@ -1079,13 +1200,15 @@ cmd_minimize() {
     # SHA-1) stay only when they reach edges the others do not.
     local merged=$tmp/merged
     mkdir -p "$tmp/keep" "$merged"
-    find "$CORPUS/$t" -maxdepth 1 -type f ! -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$tmp/keep/" \;
-    find "$CORPUS/$t" -maxdepth 1 -type f -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$merged/" \;
-    ASAN_OPTIONS=$MERGE_ASAN_OPTIONS "$(tbin "$LF" fuzz "$t")" -merge=1 -use_counters=0 \
+    # (find's default regex type has no {40}: posix-extended)
+    local re=(-regextype posix-extended) sha='.*/[0-9a-f]{40}'
+    find "$CORPUS/$t" "${re[@]}" -maxdepth 1 -type f ! -regex "$sha" -exec cp {} "$tmp/keep/" \;
+    find "$CORPUS/$t" "${re[@]}" -maxdepth 1 -type f -regex "$sha" -exec cp {} "$merged/" \;
+    ASAN_OPTIONS=$MERGE_ASAN_OPTIONS "$(nospace "$(tbin "$LF" fuzz "$t")")" -merge=1 -use_counters=0 \
       -max_len="$MAX_LEN" "$tmp/keep" "$merged" >"$OUT/minimize-$t.log" 2>&1 \
       || fail "merge of $t failed ($OUT/minimize-$t.log)"
-    find "$CORPUS/$t" -maxdepth 1 -type f -regex '.*/[0-9a-f]\{40\}' -delete
-    find "$tmp/keep" -type f -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$CORPUS/$t/" \;
+    find "$CORPUS/$t" "${re[@]}" -maxdepth 1 -type f -regex "$sha" -delete
+    find "$tmp/keep" "${re[@]}" -type f -regex "$sha" -exec cp {} "$CORPUS/$t/" \;
     rm -rf "$tmp"
     after=$(count_files "$CORPUS/$t")
     echo "$t: $before -> $after inputs"
@@ -1106,10 +1229,10 @@ cmd=${1:-fuzz}
 [[ $# -gt 0 ]] && shift
 case $cmd in
   needs) cmd_needs "$@" ;;
-  fuzz) mkdir -p "$OUT"; cmd_fuzz "$@" ;;
+  fuzz) cmd_fuzz "$@" ;;
   repro) cmd_repro "$@" ;;
-  cov) mkdir -p "$OUT"; cmd_cov ;;
-  minimize) mkdir -p "$OUT"; cmd_minimize ;;
+  cov) corpus_opt cov "$@"; mkdir -p "$OUT"; cmd_cov ;;
+  minimize) corpus_opt minimize "$@"; mkdir -p "$OUT"; cmd_minimize ;;
   gen) cmd_gen ;;
   *) die "unknown command: $cmd (fuzz, repro, cov, minimize, gen, needs)" ;;
 esac

@@ -24,7 +24,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define REPLAY_MAX_INPUT (1u << 20) /* larger files are not fuzz inputs */
+/* Larger files are refused (libFuzzer runs a file whole, whatever its
+ * -max_len: so does this, up to this bound). */
+#define REPLAY_MAX_INPUT ((size_t)64 << 20)
 #define BENCH_MAX_INPUTS 100000u
 
 typedef struct input {
@@ -41,11 +43,16 @@ static int replay_file(const char *path)
 {
     FILE *f = fopen(path, "rb");
     struct stat st;
-    if (!f || fstat(fileno(f), &st) != 0 || st.st_size < 0 ||
-        (size_t)st.st_size > REPLAY_MAX_INPUT) {
+    if (!f || fstat(fileno(f), &st) != 0) {
         perror(path);
         if (f)
             fclose(f);
+        return 1;
+    }
+    if (st.st_size < 0 || (uint64_t)st.st_size > REPLAY_MAX_INPUT) {
+        fprintf(stderr, "%s: %lld bytes, more than %zu MiB: not a fuzz input, not replayed\n", path,
+                (long long)st.st_size, REPLAY_MAX_INPUT >> 20);
+        fclose(f);
         return 1;
     }
     size_t size = (size_t)st.st_size;

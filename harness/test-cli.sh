@@ -34,6 +34,14 @@
 #                  count >= 2), listed once (the second time as an earlier
 #                  run's), exit 1; a third run with the fixed build moves
 #                  it to fixed/ and exits 0
+#   out_guard      --out on a folder with someone else's files: exit 2, nothing
+#                  deleted; an empty folder and an earlier run's are taken
+#   fuzzer_fails   a fuzzer that cannot start, or one killed with SIGKILL:
+#                  exit 1 and named under FUZZER FAILURES
+#   spaces         --corpus / --out with spaces: the merges work
+#   minimize       merged copies of a seed dropped, the named seed kept, --corpus
+#   main_killed    the main job killed with SIGKILL: nothing left running within
+#                  10 s, a new run on the same --out starts
 # Exit 77 (skipped) when the case needs binaries this build lacks.
 set -uo pipefail
 CASE=$1 ROOT=$2 BUILD=$3 MUTANT=${4:--} MUTANT_FUZZ=${5:--}
@@ -138,6 +146,9 @@ boot --mem foo
 boot --mem 0
 boot --mem 4X
 --forever --time 3
+--out /tmp --time 3
+minimize extra
+cov --corpus /no/such/dir
 --time 5 --forever
 --targets nosuch --time 3
 repro no-such-file bogus_target
@@ -488,6 +499,131 @@ case_dedup() {
   if ((rc == 0)) && grep -q 'no longer reproduces' "$TMP/log3" && grep -q '^no crashes' "$TMP/log3" \
      && [[ -n $(ls "$TMP/out/crashes/bitmap/fixed" 2>/dev/null) ]]; then ok "fixed bug: moved to fixed/, exit 0"
   else fail "fixed bug: exit $rc"; cat "$TMP/log3"; fi
+}
+
+# out_guard: --out on a folder that holds someone else's files (no .lock of
+# an earlier run) exits 2 and deletes nothing; an empty one is taken.
+case_out_guard() {
+  need_build
+  seed_corpus pmm
+  mkdir -p "$TMP/mine/logs" "$TMP/mine/new" "$TMP/mine/skip"
+  echo keep >"$TMP/mine/logs/app.log"; echo keep >"$TMP/mine/new/draft.txt"; echo keep >"$TMP/mine/skip/x"
+  (cd "$TMP/mine" && exec timeout 30 "$ROOT/fuzz.sh" --time 3 --targets pmm --prebuilt "$BUILD" \
+     --corpus "$TMP/corpus" --out . >"$TMP/log" 2>&1)
+  local rc=$?
+  ((rc == 2)) && grep -q 'takes a new or empty folder' "$TMP/log" && ok "--out on a foreign folder: exit 2" \
+    || { fail "--out on a foreign folder: exit $rc"; cat "$TMP/log"; }
+  [[ -f $TMP/mine/logs/app.log && -f $TMP/mine/new/draft.txt && -f $TMP/mine/skip/x ]] \
+    && ok "its files are all there" || fail "files of the foreign folder were deleted"
+  mkdir -p "$TMP/empty"
+  (cd "$TMP" && exec timeout 40 "$ROOT/fuzz.sh" --time 3 --targets pmm --prebuilt "$BUILD" \
+     --corpus "$TMP/corpus" --out "$TMP/empty" >"$TMP/log2" 2>&1)
+  rc=$?
+  ((rc == 0)) && ok "an empty --out: exit 0" || { fail "an empty --out: exit $rc"; cat "$TMP/log2"; }
+  (cd "$TMP" && exec timeout 40 "$ROOT/fuzz.sh" --time 3 --targets pmm --prebuilt "$BUILD" \
+     --corpus "$TMP/corpus" --out "$TMP/empty" >"$TMP/log3" 2>&1)
+  rc=$?
+  ((rc == 0)) && ok "the same --out again (an earlier run's): exit 0" || { fail "rerun: exit $rc"; cat "$TMP/log3"; }
+}
+
+# fuzzer_fails: a fuzzer that cannot run (exits at once, no crash file) or
+# that something kills (SIGKILL, as the OOM killer does) fails the run
+# (exit 1, FUZZER FAILURES in the summary), not "no crashes" and exit 0.
+case_fuzzer_fails() {
+  need_build
+  seed_corpus bitmap pmm
+  mkdir -p "$TMP/fake"
+  printf '#!/bin/sh\necho "cannot start" >&2\nexit 1\n' >"$TMP/fake/broken"
+  chmod +x "$TMP/fake/broken"
+  awk -F'\t' -v OFS='\t' -v f="$TMP/fake/broken" '$1 == "bitmap" { $4 = f } { print }' \
+    "$BUILD/fuzz-targets.txt" >"$TMP/fake/fuzz-targets.txt"
+  (cd "$TMP" && exec timeout 40 "$ROOT/fuzz.sh" --time 4 --targets "bitmap pmm" --prebuilt "$TMP/fake" \
+     --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log" 2>&1)
+  local rc=$?
+  cat "$TMP/log"
+  ((rc == 1)) && ok "a fuzzer that cannot start: exit 1" || fail "a fuzzer that cannot start: exit $rc"
+  grep -q '^FUZZER FAILURES' "$TMP/log" && grep -q '^  bitmap: its fuzzer ended before its slice did' "$TMP/log" \
+    && ok "named in the summary" || fail "not named in the summary"
+  grep -q '^  pmm:' "$TMP/log" && fail "pmm (which fuzzed) named as a failure" || ok "pmm not named"
+  # a fuzzer killed part-way
+  (cd "$TMP" && exec timeout 60 "$ROOT/fuzz.sh" --time 12 --targets pmm --prebuilt "$BUILD" \
+     --corpus "$TMP/corpus" --out "$TMP/out2" >"$TMP/log2" 2>&1) &
+  local pid=$! tick=0 fz=""
+  while [[ -z $fz ]] && ((tick < 200)); do
+    fz=$(pgrep -f "fuzz_pmm .*-artifact_prefix=$TMP/out2/" | head -1); sleep 0.1; tick=$((tick + 1))
+  done
+  sleep 1
+  [[ -n $fz ]] && kill -KILL "$fz"
+  wait "$pid"; rc=$?
+  cat "$TMP/log2"
+  ((rc == 1)) && grep -q 'killed by signal 9' "$TMP/log2" && ok "a fuzzer killed with SIGKILL: exit 1, named" \
+    || fail "a fuzzer killed with SIGKILL: exit $rc"
+  no_process_left
+}
+
+# spaces: --corpus and --out with spaces in their paths: the merges work
+# (libFuzzer's -merge splits its child's command line at spaces).
+case_spaces() {
+  need_build
+  seed_corpus pmm
+  mv "$TMP/corpus" "$TMP/my corpus"
+  (cd "$TMP" && exec timeout 40 "$ROOT/fuzz.sh" --time 6 --targets pmm --prebuilt "$BUILD" \
+     --corpus "$TMP/my corpus" --out "$TMP/my out" >"$TMP/log" 2>&1)
+  local rc=$?
+  cat "$TMP/log"
+  ((rc == 0)) && ok "exit 0" || fail "exit $rc"
+  ! grep -q 'does not exist' "$TMP/my out/logs/pmm.merge.log" 2>/dev/null && ok "no merge error" \
+    || fail "merge failed: $(grep -m1 'does not exist' "$TMP/my out/logs/pmm.merge.log")"
+  [[ -z $(find "$TMP/my out/work" -type f) ]] && ok "nothing left pending" || fail "inputs left unmerged"
+  (($(find "$TMP/my corpus/pmm" -type f | wc -l) > 3)) && ok "corpus merged" || fail "corpus not merged"
+  no_process_left
+}
+
+# minimize: merged inputs (named by their SHA-1) that add nothing are
+# dropped, named seeds stay; --corpus points it at another corpus.
+case_minimize() {
+  need_build
+  mkdir -p "$TMP/corpus/pmm"
+  local f i
+  f=$(ls "$ROOT/corpus/pmm" | head -1)
+  cp "$ROOT/corpus/pmm/$f" "$TMP/corpus/pmm/seed_one"
+  for i in 1 2 3 4 5; do
+    cp "$ROOT/corpus/pmm/$f" "$TMP/corpus/pmm/$(printf '%s%d' "$f" "$i" | sha1sum | cut -c1-40)"
+  done
+  OUT=$(cd "$TMP" && VMM_FUZZ_PREBUILT="$BUILD" VMM_FUZZ_TARGETS=pmm timeout 50 \
+        "$ROOT/harness/fuzz-main.sh" minimize --corpus "$TMP/corpus" 2>&1); RC=$?
+  echo "$OUT"
+  ((RC == 0)) && ok "minimize: exit 0" || fail "minimize: exit $RC"
+  [[ -f $TMP/corpus/pmm/seed_one ]] && ok "the named seed stays" || fail "the named seed was removed"
+  local n
+  n=$(find "$TMP/corpus/pmm" -type f | wc -l)
+  ((n == 1)) && ok "5 copies of the seed dropped (6 -> $n)" || fail "6 -> $n inputs"
+}
+
+# main_killed: the main job killed with SIGKILL: its slots and fuzzers end
+# within seconds (they hold its lock), and a new run on the same --out starts.
+case_main_killed() {
+  need_build
+  seed_corpus pmm
+  (cd "$TMP" && exec "$ROOT/fuzz.sh" --forever --interval 60 --targets pmm --prebuilt "$BUILD" \
+     --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log" 2>&1) &
+  local pid=$! tick=0
+  while ! pgrep -f "fuzz_pmm .*-artifact_prefix=$TMP/out/" >/dev/null && ((tick < 200)); do
+    sleep 0.1; tick=$((tick + 1))
+  done
+  sleep 1
+  kill -KILL "$pid"
+  wait "$pid" 2>/dev/null
+  tick=0
+  while pgrep -f "$TMP/" >/dev/null && ((tick < 100)); do sleep 0.1; tick=$((tick + 1)); done
+  if pgrep -f "$TMP/" >/dev/null; then
+    fail "processes left 10 s after the main job's SIGKILL: $(pgrep -af "$TMP/" | tr '\n' ';')"
+    pkill -KILL -f "$TMP/"
+  else ok "nothing left within $((tick / 10)) s"; fi
+  (cd "$TMP" && exec timeout 40 "$ROOT/fuzz.sh" --time 3 --targets pmm --prebuilt "$BUILD" \
+     --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log2" 2>&1)
+  local rc=$?
+  ((rc == 0)) && ok "a new run on the same --out: exit 0" || { fail "a new run: exit $rc"; cat "$TMP/log2"; }
 }
 
 "case_$CASE"
