@@ -40,6 +40,8 @@
 #                  exit 1 and named under FUZZER FAILURES
 #   spaces         --corpus / --out with spaces: the merges work
 #   minimize       merged copies of a seed dropped, the named seed kept, --corpus
+#   oom            an out-of-memory finding (a fake fuzzer reports one) is confirmed
+#                  with libFuzzer's limits on the next run, not taken for fixed
 #   main_killed    the main job killed with SIGKILL: nothing left running within
 #                  10 s, a new run on the same --out starts
 # Exit 77 (skipped) when the case needs binaries this build lacks.
@@ -624,6 +626,65 @@ case_main_killed() {
      --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log2" 2>&1)
   local rc=$?
   ((rc == 0)) && ok "a new run on the same --out: exit 0" || { fail "a new run: exit $rc"; cat "$TMP/log2"; }
+}
+
+# oom: an out-of-memory finding (libFuzzer's -rss_limit_mb; the replayer has
+# no such limit and runs the input clean) is confirmed with libFuzzer's
+# limits: filed as "libFuzzer: out-of-memory", still reproducing on the next
+# run (not moved to fixed/ and filed again), fixed/ once the fuzzer no
+# longer reports it. The fuzzer here is a fake that reports one.
+case_oom() {
+  need_build
+  seed_corpus pmm
+  mkdir -p "$TMP/fake"
+  cat >"$TMP/fake/oomer" <<'SH'
+#!/bin/bash
+# a libFuzzer stand-in: fuzzing files an oom- artifact (a copy of a seed),
+# a single input reports libFuzzer's out-of-memory, merges do nothing
+prefix="" files=()
+for a in "$@"; do
+  case $a in
+    -merge=1|-minimize_crash=1) exit 0 ;;
+    -artifact_prefix=*) prefix=${a#*=} ;;
+    -*) ;;
+    *) files+=("$a") ;;
+  esac
+done
+if [[ -n $prefix ]]; then
+  for d in "${files[@]}"; do
+    for f in "$d"/*; do
+      [[ -f $f ]] || continue
+      cp "$f" "${prefix}oom-$(sha1sum <"$f" | cut -c1-40)"
+      echo "==1== ERROR: libFuzzer: out-of-memory (used: 4000Mb; exceeds: 2048Mb)"; exit 1
+    done
+  done
+  exec sleep 60   # no seed left (the run leaves out those that crashed it): fuzz on
+fi
+echo "==1== ERROR: libFuzzer: out-of-memory (used: 4000Mb; exceeds: 2048Mb)"
+exit 1
+SH
+  chmod +x "$TMP/fake/oomer"
+  awk -F'\t' -v OFS='\t' -v f="$TMP/fake/oomer" '$1 == "pmm" { $4 = f } { print }' \
+    "$BUILD/fuzz-targets.txt" >"$TMP/fake/fuzz-targets.txt"
+  local run rc
+  for run in 1 2; do
+    (cd "$TMP" && exec timeout 40 "$ROOT/fuzz.sh" --time 3 --targets pmm --prebuilt "$TMP/fake" \
+       --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log$run" 2>&1)
+    rc=$?
+    ((rc == 1)) && ok "run $run: exit 1" || { fail "run $run: exit $rc"; cat "$TMP/log$run"; }
+  done
+  cat "$TMP/log2"
+  grep -q '^libFuzzer: out-of-memory' "$TMP/out/crashes/pmm"/*/signature 2>/dev/null \
+    && ok "signature: $(cat "$TMP/out/crashes/pmm"/*/signature)" || fail "no out-of-memory signature"
+  grep -q 'no longer reproduces' "$TMP/log2" && fail "run 2 took the out-of-memory for fixed" \
+    || ok "run 2 did not take it for fixed"
+  grep -q "an earlier run's, still reproduces" "$TMP/log2" && ok "run 2: an earlier run's, still reproduces" \
+    || fail "run 2 does not list it as an earlier run's"
+  (cd "$TMP" && exec timeout 40 "$ROOT/fuzz.sh" --time 3 --targets pmm --prebuilt "$BUILD" \
+     --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log3" 2>&1)
+  rc=$?
+  ((rc == 0)) && grep -q 'no longer reproduces' "$TMP/log3" && ok "the real fuzzer: moved to fixed/, exit 0" \
+    || { fail "the real fuzzer: exit $rc"; cat "$TMP/log3"; }
 }
 
 "case_$CASE"
