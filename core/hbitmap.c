@@ -5621,6 +5621,22 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
                        hb->spare_leaf[i] == \at(hb->spare_leaf[i], Pre) &&
                        \valid(hb->spare_leaf[i]) && \separated(hb->spare_leaf[i], hb) &&
                        hb_sep_leaf(&hb->root, hb->height - 1, hb->spare_leaf[i]); */
+    /* rleaf2 (round 31): the rest of range_apply's HB_POOL_SPARES /
+     * HB_POOL_APART, the fresh spares' part, stated alone: what an
+     * allocator-freshness model must give (OPEN: no such model). */
+    /*@ assert rl2_fresh:
+          (\forall integer i; \at(hb->num_spare_nodes, Pre) <= i < hb->num_spare_nodes ==>
+             \valid(hb->spare_node[i]) && \separated(hb->spare_node[i], hb) &&
+             (\forall integer j; 0 <= j < i ==> \separated(hb->spare_node[i], hb->spare_node[j])) &&
+             (\forall integer j; 0 <= j < hb->num_spare_leaves ==>
+                \separated(hb->spare_node[i], hb->spare_leaf[j])) &&
+             hb_sep_node(&hb->root, hb->height - 1, hb->spare_node[i])) &&
+          (\forall integer i; 0 <= i < \at(hb->num_spare_nodes, Pre) ==>
+             \forall integer j; \at(hb->num_spare_leaves, Pre) <= j < hb->num_spare_leaves ==>
+               \separated(hb->spare_node[i], hb->spare_leaf[j])) &&
+          (\forall integer i; \at(hb->num_spare_leaves, Pre) <= i < hb->num_spare_leaves ==>
+             \valid(hb->spare_leaf[i]) && \separated(hb->spare_leaf[i], hb) &&
+             hb_sep_leaf(&hb->root, hb->height - 1, hb->spare_leaf[i])); */
     range_apply(hb, first, first + n, set);
     pool_trim(hb, 0, 0);
     return VMM_OK;
