@@ -5597,6 +5597,46 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
                      pfull_nf(&hb->root, hb->height - 1); */
     /*@ assert r_sib: \at(pfull_sib(&hb->root, hb->height - 1), Pre) ==>
                       pfull_sib(&hb->root, hb->height - 1); */
+    /* rleaf2 (round 31): range_apply's HB_POOL_SPARES / HB_POOL_APART for
+     * the spares the pool held at Pre (the same pointers: prepare keeps
+     * them; the tree apart from them as at Pre: rpool_sn / _sl's chain);
+     * the call's requires is then open for the fresh spares only (those
+     * at indices >= the Pre counts: no allocator freshness). */
+    /*@ assert rl2_rsn: \forall hb_node_t *p; \at(hb_sep_node(&hb->root, hb->height - 1, p), Pre) ==>
+                        hb_sep_node(&hb->root, hb->height - 1, p); */
+    /*@ assert rl2_rsl: \forall hb_leaf_t *f; \at(hb_sep_leaf(&hb->root, hb->height - 1, f), Pre) ==>
+                        hb_sep_leaf(&hb->root, hb->height - 1, f); */
+    /*@ assert rl2_on: \at(hb->num_spare_nodes, Pre) <= hb->num_spare_nodes &&
+                       \forall integer i; 0 <= i < \at(hb->num_spare_nodes, Pre) ==>
+                       hb->spare_node[i] == \at(hb->spare_node[i], Pre) &&
+                       \valid(hb->spare_node[i]) && \separated(hb->spare_node[i], hb); */
+    /*@ assert rl2_onp: \forall integer i; 0 <= i < \at(hb->num_spare_nodes, Pre) ==>
+                       (\forall integer j; 0 <= j < i ==> \separated(hb->spare_node[i], hb->spare_node[j])) &&
+                       (\forall integer j; 0 <= j < \at(hb->num_spare_leaves, Pre) ==>
+                          \separated(hb->spare_node[i], hb->spare_leaf[j])); */
+    /*@ assert rl2_ona: \forall integer i; 0 <= i < \at(hb->num_spare_nodes, Pre) ==>
+                       hb_sep_node(&hb->root, hb->height - 1, hb->spare_node[i]); */
+    /*@ assert rl2_ol: \at(hb->num_spare_leaves, Pre) <= hb->num_spare_leaves &&
+                       \forall integer i; 0 <= i < \at(hb->num_spare_leaves, Pre) ==>
+                       hb->spare_leaf[i] == \at(hb->spare_leaf[i], Pre) &&
+                       \valid(hb->spare_leaf[i]) && \separated(hb->spare_leaf[i], hb) &&
+                       hb_sep_leaf(&hb->root, hb->height - 1, hb->spare_leaf[i]); */
+    /* rleaf2 (round 31): the rest of range_apply's HB_POOL_SPARES /
+     * HB_POOL_APART, the fresh spares' part, stated alone: what an
+     * allocator-freshness model must give (OPEN: no such model). */
+    /*@ assert rl2_fresh:
+          (\forall integer i; \at(hb->num_spare_nodes, Pre) <= i < hb->num_spare_nodes ==>
+             \valid(hb->spare_node[i]) && \separated(hb->spare_node[i], hb) &&
+             (\forall integer j; 0 <= j < i ==> \separated(hb->spare_node[i], hb->spare_node[j])) &&
+             (\forall integer j; 0 <= j < hb->num_spare_leaves ==>
+                \separated(hb->spare_node[i], hb->spare_leaf[j])) &&
+             hb_sep_node(&hb->root, hb->height - 1, hb->spare_node[i])) &&
+          (\forall integer i; 0 <= i < \at(hb->num_spare_nodes, Pre) ==>
+             \forall integer j; \at(hb->num_spare_leaves, Pre) <= j < hb->num_spare_leaves ==>
+               \separated(hb->spare_node[i], hb->spare_leaf[j])) &&
+          (\forall integer i; \at(hb->num_spare_leaves, Pre) <= i < hb->num_spare_leaves ==>
+             \valid(hb->spare_leaf[i]) && \separated(hb->spare_leaf[i], hb) &&
+             hb_sep_leaf(&hb->root, hb->height - 1, hb->spare_leaf[i])); */
     range_apply(hb, first, first + n, set);
     pool_trim(hb, 0, 0);
     return VMM_OK;
