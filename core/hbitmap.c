@@ -3261,6 +3261,13 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_lanc: l == 0 ==> \forall hb_node_t *p;
                 \old(hb_sep_node(node, 0, p) && PW_NOT_SPARE(p, hb)) ==>
                 \separated(node->child[k].leaf, p);
+      // rpart4 (round 31): nothing written on this path, so node and its
+      // child stay as range_part's range_go requires them (node, ready).
+      ensures rpart4_pok: part != 0 && \old(RREC_NODE_OK(hb, node, l)) ==> RREC_NODE_OK(hb, node, l);
+      ensures rpart4_pch: part != 0 && l > 0 && \old(RREC_NODE_OK(hb, node, l)) ==>
+                RREC_NODE_OK(hb, node->child[k].node, l - 1);
+      ensures rpart4_pl: part != 0 && l == 0 && \old(RREC_NODE_OK(hb, node, l)) ==>
+                papart_pleaf(hb, node->child[k].leaf);
     behavior same:
       assumes node->child[k].node == \null && (BIT(node->full, k) <==> set != 0);
       ensures \result == 0;
@@ -3274,6 +3281,8 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_runs: HB_SLOTS_RUNS_OK(node, hb_span(l)) && HB_GROUPS_RUNS_OK(node, hb_span(l));
       // rpart2 (round 28): the pool as range_part needs it (RESULTS "Round 28 (rpart2)")
       ensures rpart_pool: RPART2_POOL(hb);
+      // rpart4 (round 31): nothing written on this path.
+      ensures rpart4_sok: part != 0 && \old(RREC_NODE_OK(hb, node, l)) ==> RREC_NODE_OK(hb, node, l);
     behavior leaf:
       assumes node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) && l == 0;
       ensures \result != 0;
@@ -3516,6 +3525,10 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
                    (\forall integer i; 0 <= i < hb->num_spare_leaves ==>
                       hb_sep_leaf(node->child[k].node, l - 1, hb->spare_leaf[i])); */
         /*@ assert rpart4_s2: part != 0 && l > 0 ==> PW_NOT_SPARE(node, hb); */
+        /*@ assert rpart4_san: part != 0 && l > 0 ==> \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+                   hb_sep_node(node, l, hb->spare_node[i]); */
+        /*@ assert rpart4_sal: part != 0 && l > 0 ==> \forall integer i; 0 <= i < hb->num_spare_leaves ==>
+                   hb_sep_leaf(node, l, hb->spare_leaf[i]); */
         /*@ assert rpart4_sa: part != 0 && l > 0 ==> PW_SPARES_APART(hb, node, l); */
     }
     return true;
