@@ -3261,13 +3261,6 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_lanc: l == 0 ==> \forall hb_node_t *p;
                 \old(hb_sep_node(node, 0, p) && PW_NOT_SPARE(p, hb)) ==>
                 \separated(node->child[k].leaf, p);
-      // rpart4 (round 31): nothing written on this path, so node and its
-      // child stay as range_part's range_go requires them (node, ready).
-      ensures rpart4_pok: part != 0 && \old(RREC_NODE_OK(hb, node, l)) ==> RREC_NODE_OK(hb, node, l);
-      ensures rpart4_pch: part != 0 && l > 0 && \old(RREC_NODE_OK(hb, node, l)) ==>
-                RREC_NODE_OK(hb, node->child[k].node, l - 1);
-      ensures rpart4_pl: part != 0 && l == 0 && \old(RREC_NODE_OK(hb, node, l)) ==>
-                papart_pleaf(hb, node->child[k].leaf);
     behavior same:
       assumes node->child[k].node == \null && (BIT(node->full, k) <==> set != 0);
       ensures \result == 0;
@@ -3281,8 +3274,6 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_runs: HB_SLOTS_RUNS_OK(node, hb_span(l)) && HB_GROUPS_RUNS_OK(node, hb_span(l));
       // rpart2 (round 28): the pool as range_part needs it (RESULTS "Round 28 (rpart2)")
       ensures rpart_pool: RPART2_POOL(hb);
-      // rpart4 (round 31): nothing written on this path.
-      ensures rpart4_sok: part != 0 && \old(RREC_NODE_OK(hb, node, l)) ==> RREC_NODE_OK(hb, node, l);
     behavior leaf:
       assumes node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) && l == 0;
       ensures \result != 0;
