@@ -3226,6 +3226,12 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
     ensures rpart3_slsep: part != 0 ==> RPART2_SLSEP(hb, node, k, l);
     ensures rpart3_anc: part != 0 ==> RPART2_ANC(hb, node, l);
     ensures rpart3_lanc: part != 0 ==> RPART2_LANC(hb, node, l);
+    // rpart4 (round 31): node's counts (range_part's cnt: RPART4_CNT).
+    ensures rpart4_cnt: part != 0 ==> RPART4_CNT(hb, node, l);
+    // rpart4 (round 31): node a writable subtree apart from the spares left
+    // (range_part's range_go requires node), level l > 0.
+    ensures rpart4_wt: part != 0 && l > 0 ==> hb_wtree(hb, node, l);
+    ensures rpart4_sa: part != 0 && l > 0 ==> PW_SPARES_APART(hb, node, l);
     behavior ptr:
       assumes node->child[k].node != \null;
       ensures \result != 0 && node->child[k].node == \old(node->child[k].node) &&
@@ -3446,6 +3452,75 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
                    hb_sep_leaf(node->child[j].node, l - 1, f); */
         /*@ assert rpart3_la4: part != 0 && l > 0 ==> \forall hb_leaf_t *f;
                    \at(hb_sep_leaf(node, l, f) && PW_NOT_SPARE(f, hb), Pre) ==> hb_sep_leaf(node, l, f); */
+        /* rpart4 (round 31): node's counts (rpart4_cnt). Level l > 0: every
+         * subtree apart from hb, node and the spare taken (sp) keeps its
+         * counts (RPART4_CF, level by level; inside a level slot by slot:
+         * rpart4_ck, proofs/hbitmap-rpart.acsl; to 8, as the loop above),
+         * so node's other slots do (rpart3_p1 names their premises); then
+         * node's slots one by one (RPART4_NC): slot k gained sp, childless
+         * (lemma_pwtree_fresh above), or at level 0 the leaf taken. */
+        /*@ ghost if (part && l > 0) {
+          /@ loop invariant 0 <= i <= 8;
+             loop invariant cf: \forall integer i2; 0 <= i2 < i ==>
+               RPART4_CF(Pre, Here, hb, node, \at(hb->spare_node[hb->num_spare_nodes - 1], Pre), i2);
+             loop assigns i;
+             loop variant 8 - i;
+          @/
+          for (unsigned i = 0; i < 8; i++) {
+            /@ loop invariant 0 <= j <= 64;
+               loop invariant ck: RPART4_CK(Pre, Here, hb, node,
+                 \at(hb->spare_node[hb->num_spare_nodes - 1], Pre), i, j);
+               loop assigns j;
+               loop variant j;
+            @/
+            for (unsigned j = 64; j > 0; j--) {
+            }
+          }
+        } */
+        /*@ assert rpart4_kc: part != 0 && l > 0 ==> \forall integer j; 0 <= j < 64 && j != k &&
+                   \at(node->child[j].node, Pre) != \null ==>
+                   prange_cnt_at{Pre, Here}(\at(node->child[j].node, Pre), l - 1, 0); */
+        /*@ ghost if (part) {
+          /@ loop invariant 0 <= j <= 64;
+             loop invariant nc: RPART4_NC(Pre, Here, node, k, l, j);
+             loop assigns j;
+             loop variant j;
+          @/
+          for (unsigned j = 64; j > 0; j--) {
+          }
+        } */
+        /*@ assert rpart4_n: part != 0 ==> RPART4_NC(Pre, Here, node, k, l, 0); */
+        /* rpart4 (round 31): hb_wtree(node) and the spares left apart from
+         * node's subtree, slot by slot: the other slots' subtrees through
+         * pkeep_fr (rpart3_fr, premises rpart3_p1), slot k's the fresh sp
+         * (lemma_pwtree_fresh; pw_sn / pw_sl: apart from the spares left). */
+        /*@ assert rpart4_w1: part != 0 && l > 0 ==> \forall integer j; 0 <= j < 64 && j != k &&
+                   \at(node->child[j].node, Pre) != \null ==> node->child[j].node == \at(node->child[j].node, Pre) &&
+                   \separated(node->child[j].node, hb) && hb_sep_node(node->child[j].node, l - 1, node) &&
+                   hb_wtree(hb, node->child[j].node, l - 1); */
+        /*@ assert rpart4_w2: part != 0 && l > 0 ==> node->child[k].node != \null &&
+                   \separated(node->child[k].node, hb) && hb_sep_node(node->child[k].node, l - 1, node) &&
+                   hb_wtree(hb, node->child[k].node, l - 1); */
+        /*@ assert rpart4_w3: part != 0 && l > 0 ==> \valid(node) &&
+                   HB_SLOTS_RUNS_OK(node, hb_span(l)) && HB_GROUPS_RUNS_OK(node, hb_span(l)); */
+        /*@ assert rpart4_wt: part != 0 && l > 0 ==> hb_wtree(hb, node, l); */
+        /*@ assert rpart4_s0: part != 0 && l > 0 ==> \forall integer j; 0 <= j < 64 && j != k &&
+                   \at(node->child[j].node, Pre) != \null ==>
+                   (\forall integer i; 0 <= i < hb->num_spare_nodes ==>
+                      hb_sep_node(node->child[j].node, l - 1, hb->spare_node[i])) &&
+                   (\forall integer i; 0 <= i < hb->num_spare_leaves ==>
+                      hb_sep_leaf(node->child[j].node, l - 1, hb->spare_leaf[i])); */
+        /*@ assert rpart4_s1: part != 0 && l > 0 ==>
+                   (\forall integer i; 0 <= i < hb->num_spare_nodes ==>
+                      hb_sep_node(node->child[k].node, l - 1, hb->spare_node[i])) &&
+                   (\forall integer i; 0 <= i < hb->num_spare_leaves ==>
+                      hb_sep_leaf(node->child[k].node, l - 1, hb->spare_leaf[i])); */
+        /*@ assert rpart4_s2: part != 0 && l > 0 ==> PW_NOT_SPARE(node, hb); */
+        /*@ assert rpart4_san: part != 0 && l > 0 ==> \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+                   hb_sep_node(node, l, hb->spare_node[i]); */
+        /*@ assert rpart4_sal: part != 0 && l > 0 ==> \forall integer i; 0 <= i < hb->num_spare_leaves ==>
+                   hb_sep_leaf(node, l, hb->spare_leaf[i]); */
+        /*@ assert rpart4_sa: part != 0 && l > 0 ==> PW_SPARES_APART(hb, node, l); */
     }
     return true;
 }
