@@ -4709,6 +4709,8 @@ static inline hb_frame_t range_fill_step(hbitmap_t *hb, hb_frame_t f, unsigned l
     // lanc: each an instance there).
     ensures rnode4_runs: PDESC_RUNS(f.node, l);
     ensures rnode4_ptrs: RNODE4_PTRS(Old, Here, f.node);
+    ensures rnode4_anc: \forall hb_node_t *p_; \old(hb_sep_node(f.node, l, p_)) ==>
+              hb_sep_node(f.node, l, p_);
     ensures rnode4_lanc: \forall hb_leaf_t *f_; \old(hb_sep_leaf(f.node, l, f_)) ==>
               hb_sep_leaf(f.node, l, f_);
 */
@@ -4739,6 +4741,7 @@ static inline hb_frame_t range_fill(hbitmap_t *hb, hb_frame_t f, unsigned l, siz
     /*@ assert rnode4_p: RNODE4_PTRS(Pre, Here, f.node); */
     /*@ ghost
       /@ loop invariant 0 <= i <= l;
+         loop invariant fn: i > 0 ==> RNODE4_FRN(Pre, Here, hb, f.node, f.node, i - 1);
          loop invariant fl: i > 0 ==> RNODE4_FRL(Pre, Here, hb, f.node, f.node, i - 1);
          loop assigns i;
          loop variant l - i;
@@ -4746,6 +4749,7 @@ static inline hb_frame_t range_fill(hbitmap_t *hb, hb_frame_t f, unsigned l, siz
       for (unsigned i = 0; i < l; i++) {
       }
     */
+    /*@ assert rnode4_n1: l > 0 ==> RNODE4_FRN(Pre, Here, hb, f.node, f.node, l - 1); */
     /*@ assert rnode4_l1: l > 0 ==> RNODE4_FRL(Pre, Here, hb, f.node, f.node, l - 1); */
     return r;
 }
