@@ -4737,7 +4737,7 @@ static inline hb_frame_t range_fill(hbitmap_t *hb, hb_frame_t f, unsigned l, siz
     /*@ assert rnode4_rr: RNODE4_RUNS(f.node, l); */
     /* rnode4 (round 31): the leaves' frame below f.node, level by level
      * (pkeep_fr's leaf part RNODE4_FRL: rnode4_flstep, a ghost loop), then
-     * f.node itself (rnode4_lanc, proofs/hbitmap-rnode4.acsl). */
+     * f.node itself (rnode4_tanc / _tlanc, proofs/hbitmap-rnode4.acsl). */
     /*@ assert rnode4_p: RNODE4_PTRS(Pre, Here, f.node); */
     /*@ ghost
       /@ loop invariant 0 <= i <= l;
