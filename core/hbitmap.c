@@ -4685,6 +4685,18 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
     // rnode2 (round 29): num_free moved by at most the entries of the
     // slots filled (range_node's `free`, a sum of per-step moves).
     ensures rnode2_mv: RNODE2_MV(hb, hb_slots_span(\result.k, l) - hb_slots_span(f.k, l), set);
+    // rnode4 (round 31): the slots filled are uniform, their summaries in
+    // range; the other slots keep their summaries; a group run is kept or
+    // unknown (range_mid's runs, via range_fill's rnode4_runs).
+    ensures rnode4_null: \forall integer j; f.k <= j < \result.k ==>
+              f.node->child[j].node == \null && f.node->pre[j] <= hb_span(l) &&
+              f.node->suf[j] <= hb_span(l) && f.node->max[j] <= hb_span(l);
+    ensures rnode4_keep: \forall integer j; 0 <= j < 64 && !(f.k <= j < \result.k) ==>
+              f.node->pre[j] == \old(f.node->pre[j]) && f.node->suf[j] == \old(f.node->suf[j]) &&
+              f.node->max[j] == \old(f.node->max[j]);
+    ensures rnode4_g: \forall integer g; 0 <= g < 8 ==>
+              (f.node->gmax[g] == \old(f.node->gmax[g]) || f.node->gmax[g] == GROUP_STALE) &&
+              f.node->gpre[g] == \old(f.node->gpre[g]) && f.node->gsuf[g] == \old(f.node->gsuf[g]);
 */
 static inline hb_frame_t range_fill_step(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t end,
                                          bool set)
@@ -4723,6 +4735,8 @@ static inline hb_frame_t range_fill_step(hbitmap_t *hb, hb_frame_t f, unsigned l
 /*@ requires \valid(hb) && HB_ALLOCATOR(hb) && l < HBITMAP_MAX_HEIGHT;
     requires \valid(f.node) && hb_tree(f.node, l);
     requires apart: PDESC_APART(f.node, hb) && (f.node == &hb->root || \separated(f.node, hb));
+    // rnode4 (round 31): f.node a writable subtree (range_mid's RREC_NODE_OK).
+    requires rnode4_w: hb_wtree(hb, f.node, l);
     requires f.k <= f.k1 < 64;
     requires whole: f.base + hb_slots_span(f.k + 1, l) <= end;
     requires last: f.base + hb_slots_span(f.k1, l) < end;
@@ -4765,6 +4779,15 @@ static inline hb_frame_t range_fill_step(hbitmap_t *hb, hb_frame_t f, unsigned l
     ensures rcnt_sl: \forall integer j; 0 <= j < HBITMAP_SPARE_LEAVES ==>
               hb->spare_leaf[j] == \old(hb->spare_leaf[j]);
     ensures rnode2_mv: RNODE2_MV(hb, hb_slots_span(\result.k, l) - hb_slots_span(f.k, l), set);
+    // rnode4 (round 31): f.node's runs in range, its pointer slots old ones,
+    // f.node apart from every leaf it was apart from (range_mid's runs /
+    // lanc: each an instance there).
+    ensures rnode4_runs: PDESC_RUNS(f.node, l);
+    ensures rnode4_ptrs: RNODE4_PTRS(Old, Here, f.node);
+    ensures rnode4_anc: \forall hb_node_t *p_; \old(hb_sep_node(f.node, l, p_)) ==>
+              hb_sep_node(f.node, l, p_);
+    ensures rnode4_lanc: \forall hb_leaf_t *f_; \old(hb_sep_leaf(f.node, l, f_)) ==>
+              hb_sep_leaf(f.node, l, f_);
 */
 static inline hb_frame_t range_fill(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t end, bool set)
 {
@@ -4783,7 +4806,27 @@ static inline hb_frame_t range_fill(hbitmap_t *hb, hb_frame_t f, unsigned l, siz
                \separated(&hb->num_entries, &f.node->child[f.k .. f.k1], &f.node->full,
                  &f.node->pre[f.k .. f.k1], &f.node->suf[f.k .. f.k1], &f.node->max[f.k .. f.k1],
                  &f.node->gmax[f.k / 8 .. f.k1 / 8], &hb->nodes, &hb->leaves, &hb->num_free); */
-    return range_fill_step(hb, f, l, end, set);
+    /* rnode4 (round 31): f.node's runs (from hb_wtree). */
+    /*@ assert rnode4_r0: RNODE4_RUNS(f.node, l); */
+    hb_frame_t r = range_fill_step(hb, f, l, end, set);
+    /*@ assert rnode4_rr: RNODE4_RUNS(f.node, l); */
+    /* rnode4 (round 31): the leaves' frame below f.node, level by level
+     * (pkeep_fr's leaf part RNODE4_FRL: rnode4_flstep, a ghost loop), then
+     * f.node itself (rnode4_tanc / _tlanc, proofs/hbitmap-rnode4.acsl). */
+    /*@ assert rnode4_p: RNODE4_PTRS(Pre, Here, f.node); */
+    /*@ ghost
+      /@ loop invariant 0 <= i <= l;
+         loop invariant fn: i > 0 ==> RNODE4_FRN(Pre, Here, hb, f.node, f.node, i - 1);
+         loop invariant fl: i > 0 ==> RNODE4_FRL(Pre, Here, hb, f.node, f.node, i - 1);
+         loop assigns i;
+         loop variant l - i;
+      @/
+      for (unsigned i = 0; i < l; i++) {
+      }
+    */
+    /*@ assert rnode4_n1: l > 0 ==> RNODE4_FRN(Pre, Here, hb, f.node, f.node, l - 1); */
+    /*@ assert rnode4_l1: l > 0 ==> RNODE4_FRL(Pre, Here, hb, f.node, f.node, l - 1); */
+    return r;
 }
 
 /* rwalk (round 25): range_apply's leaf path as one call: leaf_slot_apply on
