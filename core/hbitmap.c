@@ -5296,7 +5296,7 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
     // (at \old(hb->height): with hb->height, CVC4 timed out on the one
     // rewrite height == \old(height) inside hb_wtree, 30 s). The pool's
     // facts (spares valid / apart) also proved, but are not stated: its one
-    // caller empties the pool, and they made range_update's hdr time out.
+    // caller empties the pool, and they slowed range_update's hdr.
     ensures rinv_wtree: RINV_WALK(first, end) ==> hb_wtree(hb, &hb->root, \old(hb->height) - 1);
     ensures rinv_pfull: RINV_WALK(first, end) ==> RPOOL2_PFULL(hb);
     ensures rinv_cnt: RINV_WALK(first, end) ==> RINV_CNT(hb);
