@@ -4627,6 +4627,8 @@ static bool leaf_range_up(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l
     ensures hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries);
     ensures hb->num_spare_nodes <= \old(hb->num_spare_nodes) &&
             hb->num_spare_leaves <= \old(hb->num_spare_leaves);
+    // rinv (round 31): the root's runs after the write (leaf_range_at's runs)
+    ensures rinv_runs: RINV_RUNS(hb);
 */
 static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
 {
@@ -5405,6 +5407,17 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
     ensures valid: \valid(hb);
     // rrec (round 26): what it writes (range_update's assigns, rpool's open).
     assigns PUPDATE_WRITES(hb);
+    // rinv (round 31): the tree after the write (section rinv of hbitmap.acsl):
+    // the root's runs on both paths; the rest only on range_node's path.
+    ensures rinv_runs: RINV_RUNS(hb);
+    ensures rinv_tree: RINV_WALK(first, end) ==> hb_tree(&hb->root, hb->height - 1);
+    // (at \old(hb->height): with hb->height, CVC4 timed out on the one
+    // rewrite height == \old(height) inside hb_wtree, 30 s). The pool's
+    // facts (spares valid / apart) also proved, but are not stated: its one
+    // caller empties the pool, and they slowed range_update's hdr.
+    ensures rinv_wtree: RINV_WALK(first, end) ==> hb_wtree(hb, &hb->root, \old(hb->height) - 1);
+    ensures rinv_pfull: RINV_WALK(first, end) ==> RPOOL2_PFULL(hb);
+    ensures rinv_cnt: RINV_WALK(first, end) ==> RINV_CNT(hb);
 */
 static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
 {
