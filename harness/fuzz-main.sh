@@ -595,7 +595,8 @@ watch() {
         [[ $line == *"$marker"* ]] && INITED=$NOW
       else partial+=$line; break; fi
     done
-    kill -0 "$MAIN_PID" 2>/dev/null || : >"$OUT/state/.stop"
+    # (and its EXIT trap did not run: its SAFE links go too; rm does not follow them)
+    kill -0 "$MAIN_PID" 2>/dev/null || { : >"$OUT/state/.stop"; [[ -z $SAFE ]] || rm -rf "$SAFE"; }
     if ((NOW >= end)) || [[ -f $OUT/state/.stop ]]; then KILLED=1; end_pids 200 "$PID"; break; fi
     pause 0.05
   done

@@ -622,6 +622,9 @@ case_main_killed() {
     fail "processes left 10 s after the main job's SIGKILL: $(pgrep -af "$TMP/" | tr '\n' ';')"
     pkill -KILL -f "$TMP/"
   else ok "nothing left within $((tick / 10)) s"; fi
+  local d left=""
+  for d in /tmp/vmm-fuzz.*; do [[ $(readlink "$d/out" 2>/dev/null) == "$TMP/out" ]] && left+=" $d"; done
+  [[ -z $left ]] && ok "its link folder removed" || { fail "its link folder left:$left"; rm -rf $left; }
   (cd "$TMP" && exec timeout 40 "$ROOT/fuzz.sh" --time 3 --targets pmm --prebuilt "$BUILD" \
      --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log2" 2>&1)
   local rc=$?
