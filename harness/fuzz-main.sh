@@ -982,7 +982,8 @@ on_signal() {
 # It also takes the run's orphans: a process whose parent died first (a
 # merge child of a merge that `timeout` ended; a stopped CMPLOG target
 # afl-fuzz left behind) is re-parented out of the tree, but its command
-# line still names OUT/work/ or OUT/crashes/ or an AFL build's binary, and
+# line still names OUT/work/ or OUT/crashes/ (or their space-free links,
+# nospace) or an AFL build's binary, and
 # it inherited this run's VMM_FUZZ_RUN (cmd_fuzz). Both must hold: a process
 # of someone else that merely names the folder (`tail -f out/fuzz/work/..`)
 # is not the run's, and is left alone (ctest cli_orphans). With an
@@ -991,10 +992,11 @@ on_signal() {
 kill_tree() {
   local only_orphans=${1:-} pids p orphans env
   pids=$(ps -e -o pid= -o ppid= -o stat= -o args= 2>/dev/null |
-    awk -v root="$$" -v out="$OUT/" -v afl="$BUILD_AFL" -v cmplog="$BUILD_CMPLOG" '
+    awk -v root="$$" -v out="$OUT/" -v safe="${SAFE:+$SAFE/out/}" -v afl="$BUILD_AFL" -v cmplog="$BUILD_CMPLOG" '
     $3 ~ /^Z/ { next }
     { kids[$2] = kids[$2] " " $1
       if ($1 != root && (index($0, out "work/") || index($0, out "crashes/") ||
+                         (safe != "" && (index($0, safe "work/") || index($0, safe "crashes/"))) ||
                          index($0, afl "/") || index($0, cmplog "/"))) orphan[$1] = 1 }
     END { q[1] = root; n = 1; for (i = 1; i <= n; i++) { m = split(kids[q[i]], k, " ")
             for (j = 1; j <= m; j++) { q[++n] = k[j]; seen[k[j]] = 1; print k[j] } }

@@ -228,12 +228,19 @@ no_process_left() {
   else ok "no process left"; fi
 }
 
+# fake_targets <dir> <target> <replayer|-> <fuzzer>: <dir>/fuzz-targets.txt,
+# the build's list with the target's replayer (unless -) and fuzzer replaced:
+# a prebuilt dir for --prebuilt.
+fake_targets() {
+  mkdir -p "$1"
+  awk -F'\t' -v OFS='\t' -v t="$2" -v r="$3" -v f="$4" '$1 == t { if (r != "-") $3 = r; $4 = f } { print }' \
+    "$BUILD/fuzz-targets.txt" >"$1/fuzz-targets.txt"
+}
+
 # fake_build: a prebuilt dir whose bitmap replayer and fuzzer are the mutants.
 fake_build() {
   [[ $MUTANT != - && -x $MUTANT && $MUTANT_FUZZ != - ]] || { echo "SKIP: no mutant binaries"; exit 77; }
-  mkdir -p "$TMP/fake"
-  awk -F'\t' -v OFS='\t' -v m="$MUTANT" -v f="$MUTANT_FUZZ" '$1 == "bitmap" { $3 = m; $4 = f } { print }' \
-    "$BUILD/fuzz-targets.txt" >"$TMP/fake/fuzz-targets.txt"
+  fake_targets "$TMP/fake" bitmap "$MUTANT" "$MUTANT_FUZZ"
 }
 
 # crash_file <dest>: a corpus/bitmap input that the mutant fails on.
@@ -426,8 +433,7 @@ trap 'if ((lost)); then kill -TERM \$child; wait \$child; exit 0; fi; lost=1' TE
 while kill -0 \$child 2>/dev/null; do wait \$child; done
 WRAP
   chmod +x "$wrap"
-  awk -F'\t' -v OFS='\t' -v f="$wrap" '$1 == "bitmap" { $4 = f } { print }' \
-    "$BUILD/fuzz-targets.txt" >"$TMP/lossy/fuzz-targets.txt"
+  fake_targets "$TMP/lossy" bitmap - "$wrap"
   t0=$(date +%s)
   (cd "$TMP" && exec timeout 90 "$ROOT/fuzz.sh" --time 4 --targets bitmap --prebuilt "$TMP/lossy" \
      --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log" 2>&1)
@@ -537,8 +543,7 @@ case_fuzzer_fails() {
   mkdir -p "$TMP/fake"
   printf '#!/bin/sh\necho "cannot start" >&2\nexit 1\n' >"$TMP/fake/broken"
   chmod +x "$TMP/fake/broken"
-  awk -F'\t' -v OFS='\t' -v f="$TMP/fake/broken" '$1 == "bitmap" { $4 = f } { print }' \
-    "$BUILD/fuzz-targets.txt" >"$TMP/fake/fuzz-targets.txt"
+  fake_targets "$TMP/fake" bitmap - "$TMP/fake/broken"
   (cd "$TMP" && exec timeout 40 "$ROOT/fuzz.sh" --time 4 --targets "bitmap pmm" --prebuilt "$TMP/fake" \
      --corpus "$TMP/corpus" --out "$TMP/out" >"$TMP/log" 2>&1)
   local rc=$?
@@ -667,8 +672,7 @@ echo "==1== ERROR: libFuzzer: out-of-memory (used: 4000Mb; exceeds: 2048Mb)"
 exit 1
 SH
   chmod +x "$TMP/fake/oomer"
-  awk -F'\t' -v OFS='\t' -v f="$TMP/fake/oomer" '$1 == "pmm" { $4 = f } { print }' \
-    "$BUILD/fuzz-targets.txt" >"$TMP/fake/fuzz-targets.txt"
+  fake_targets "$TMP/fake" pmm - "$TMP/fake/oomer"
   local run rc
   for run in 1 2; do
     (cd "$TMP" && exec timeout 40 "$ROOT/fuzz.sh" --time 3 --targets pmm --prebuilt "$TMP/fake" \
