@@ -10,6 +10,21 @@ PRESET=${VMM_PRESET:-asan-ubsan}
 BUILD=$ROOT/build/$PRESET
 JOBS=$(nproc)
 
+# require_all LOG: with VMM_REQUIRE_ALL=1 (CI: .ci/run), a test ctest
+# skipped (its tool missing: a failed install) fails the run; without it a
+# skip is reported and the run passes (a developer's machine may lack QEMU).
+require_all() {
+  local skipped
+  skipped=$(grep -E ' - .*\(Skipped\)$' "$1" | sed -E 's/^[[:space:]]*[0-9]+ *- *//; s/ *\(Skipped\)$//' || true)
+  [[ -n $skipped ]] || return 0
+  if [[ ${VMM_REQUIRE_ALL:-0} == 1 ]]; then
+    echo "fuzz.sh test: FAILED: VMM_REQUIRE_ALL=1 and ctest skipped these (a tool is missing):" >&2
+    printf '%s\n' "$skipped" >&2
+    exit 1
+  fi
+  echo "fuzz.sh test: note: some tests were skipped (a tool is missing; ./fuzz.sh deps installs it)"
+}
+
 usage() {
   cat <<'EOF'
 usage: ./fuzz.sh [COMMAND] [OPTIONS]
@@ -36,7 +51,8 @@ Fuzzing options:
                     earlier run's (a run clears its own subfolders there)
   --prebuilt DIR    use the binaries of an existing build dir, build nothing
 Environment: VMM_FUZZ_TARGETS (default --targets), VMM_FUZZ_CC (the clang that builds the
-  targets, default clang-14), VMM_PRESET (build / test preset).
+  targets, default clang-14), VMM_PRESET (build / test preset), VMM_REQUIRE_ALL=1 (test:
+  a skipped test, its tool missing, fails the run; .ci/run sets it).
 
 Other commands:
   repro FILE|DIR [TARGET]   replay a crash (any file, anywhere) under ASan+UBSan: finds
@@ -168,7 +184,8 @@ case $cmd in
     "$ROOT/harness/mutate/install.sh"   # the mutant generator (ctest label mutate)
     build
     log "ctest ($PRESET)"
-    ctest --test-dir "$BUILD" --output-on-failure -j"$JOBS" || exit 1 ;;
+    ctest --test-dir "$BUILD" --output-on-failure -j"$JOBS" | tee "$BUILD/ctest.log" || exit 1
+    require_all "$BUILD/ctest.log" ;;
   bench) check_opts "--quick" "$@"; deps base unicorn prove qemu bench; exec "$ROOT/bench/run.sh" "$@" ;;
   prove)
     p=("$@"); [[ ${p[0]:-} == --ratchet ]] && p=("${p[@]:1}")

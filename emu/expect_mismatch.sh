@@ -7,6 +7,13 @@ set -euo pipefail
 want=${EXPECT_REPORT:-MISMATCH}
 out=$("$@" 2>&1) && rc=0 || rc=$?
 printf '%s\n' "$out" | grep -m 12 -A 8 -e "$want" || true
+# A binary that could not start (not found, not executable, a library the
+# loader cannot find) proves nothing: say so, not "NOT detected".
+if [[ $rc -eq 126 || $rc -eq 127 ]] || grep -q "error while loading shared libraries" <<<"$out"; then
+  echo "mutant check could not run (exit $rc): $1" >&2
+  printf '%s\n' "$out" | tail -5 >&2
+  exit 1
+fi
 # Any failing exit counts (a broken core may also trap later on), but only
 # with the report printed.
 if [[ $rc -ne 0 ]] && grep -q -e "$want" <<<"$out"; then

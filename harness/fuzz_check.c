@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+unsigned long long fuzz_checks_run;
 static bool trace_on;
 static unsigned op_index;
 static const char *op_name = "(config)";

@@ -34,9 +34,15 @@ void fuzz_trace_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
 _Noreturn void fuzz_fail(const char *check, const char *file, int line,
                          const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* How many FUZZ_CHECKs the inputs ran in this process (the replayer
+ * prints it and fails on 0: a harness that checks nothing passes every
+ * input). */
+extern unsigned long long fuzz_checks_run;
+
 /* FUZZ_CHECK(cond, "check-name", "printf message", ...): aborts when !cond. */
 #define FUZZ_CHECK(cond, check, ...)                                 \
     do {                                                             \
+        fuzz_checks_run++;                                           \
         if (!(cond))                                                 \
             fuzz_fail(check, __FILE__, __LINE__, __VA_ARGS__);       \
     } while (0)

@@ -8,7 +8,8 @@
 # Without --cpu/--mem it runs every configuration: -cpu max (1 GiB pages)
 # and -cpu qemu64 (2 MiB pages), each with -m 128M and -m 4G.
 # A run passes only with QEMU exit status 33 (isa-debug-exit, value 0x10)
-# AND the marker line on COM1 (for max / qemu64 also the direct map built
+# AND the marker line on COM1 AND all SELFTESTS self-tests run and passed
+# (for max / qemu64 also the direct map built
 # with 1 GiB / 2 MiB pages, as their CPUID says); a triple fault (status 0),
 # a hang (timeout) or a missing line fails. --expect-panic TEXT inverts the
 # verdict for a mutant kernel: the run must end with the failure status (3)
@@ -26,6 +27,9 @@ QEMU=${QEMU:-qemu-system-x86_64}
 PASS_STATUS=33
 FAIL_STATUS=3
 MARKER="VMM-KERNEL: ALL TESTS PASSED"
+# The self-tests kernel/selftest.c's table runs: a pass needs all of them run
+# and passed, so dropping one from the table must change this number too.
+SELFTESTS=21
 # The direct-map page size each CPU model must lead to (CPUID pdpe1gb).
 declare -A DIRECT_PAGE=([max]="1 GiB" [qemu64]="2 MiB")
 
@@ -128,6 +132,8 @@ run_one() {
     verdict="FAIL (QEMU exit status $status, want $PASS_STATUS)"
   elif ! grep -qxF "$MARKER" "$log"; then
     verdict="FAIL (status $status but no marker line)"
+  elif ! grep -qx "VMM-KERNEL: $SELFTESTS of $SELFTESTS self-tests passed" "$log"; then
+    verdict="FAIL (want all $SELFTESTS self-tests run and passed: $(grep -m1 -o '[0-9]* of [0-9]* self-tests passed' "$log" || echo 'no count line'))"
   elif [[ -z $expect_fail ]] && ! grep -q "^  pmm: all [0-9]* usable frames tracked" "$log"; then
     verdict="FAIL (the pmm does not track every usable frame of the map)"
   elif [[ -n ${DIRECT_PAGE[$cpu]:-} ]] && ! grep -q "direct map with ${DIRECT_PAGE[$cpu]} pages" "$log"; then

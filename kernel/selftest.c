@@ -7,6 +7,8 @@
 
 #include "selftest_util.h"
 
+unsigned long selftest_expects;
+
 typedef struct selftest {
     const char *name;
     bool (*run)(void);
@@ -40,9 +42,15 @@ bool selftest_run(void)
     };
     size_t n = sizeof(tests) / sizeof(tests[0]), passed = 0;
     for (size_t i = 0; i < n; i++) {
+        unsigned long before = selftest_expects;
         bool ok = tests[i].run();
+        unsigned long made = selftest_expects - before;
+        if (ok && made == 0) {
+            kprintf("    checked no expectation: it would pass whatever the core did\n");
+            ok = false;
+        }
         passed += ok;
-        kprintf("TEST %s: %s\n", tests[i].name, ok ? "ok" : "FAILED");
+        kprintf("TEST %s: %s (%lu expectations)\n", tests[i].name, ok ? "ok" : "FAILED", made);
     }
     kprintf("VMM-KERNEL: %lu of %lu self-tests passed\n", (unsigned long)passed,
             (unsigned long)n);

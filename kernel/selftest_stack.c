@@ -26,6 +26,7 @@ bool test_stacks_within_bounds(void)
 #endif
     kstack_t stacks[3];
     size_t n = stack_list(stacks);
+    EXPECT(n > 0u && n <= sizeof stacks / sizeof stacks[0]);
     bool ok = true;
     for (size_t i = 0; i < n; i++) {
         size_t size = (size_t)((char *)stacks[i].hi - (char *)stacks[i].lo);

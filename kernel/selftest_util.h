@@ -17,8 +17,13 @@
 #include "serial.h"
 #include "trap.h"
 
+/* Expectations checked so far (EXPECT, EXPECT_ST): the runner fails a
+ * self-test that checked none, since it would pass whatever the core did. */
+extern unsigned long selftest_expects;
+
 #define EXPECT(cond)                                                        \
     do {                                                                    \
+        selftest_expects++;                                                 \
         if (!(cond)) {                                                      \
             kprintf("    expectation failed (line %d): %s\n", __LINE__, #cond); \
             return false;                                                   \
@@ -28,6 +33,7 @@
 #define EXPECT_ST(expr, want)                                               \
     do {                                                                    \
         vmm_status_t got_ = (expr);                                         \
+        selftest_expects++;                                                 \
         if (got_ != (want)) {                                               \
             kprintf("    line %d: %s = %s, want %s\n", __LINE__, #expr,     \
                     vmm_strerror(got_), vmm_strerror(want));                \

@@ -184,7 +184,15 @@ for tool in frama-c why3; do
   fi
 done
 export WHY3CONFIG=${WHY3CONFIG:-$ROOT/.tools/why3.conf}
-"$ROOT/proofs/setup.sh"
+"$ROOT/proofs/setup.sh" || true # no CVC4 found: the check below skips
+# The prover itself: without it a warm run would pass on the cache's answers
+# alone (and credit CVC4), and any changed goal would fail as "unknown".
+CVC4_PATH=$(awk '/^name = "CVC4"/ { c = 1; next } c && /^path = / { gsub(/"/, "", $3); print $3; exit }' \
+  "$WHY3CONFIG" 2>/dev/null || true)
+if [[ -z $CVC4_PATH || ! -x $CVC4_PATH ]]; then
+  echo "prove.sh: SKIPPED, CVC4 is not installed (${CVC4_PATH:-no CVC4 in $WHY3CONFIG}; ./fuzz.sh deps installs it)"
+  exit 77
+fi
 mkdir -p "$OUT" "$CACHE"
 
 # gc_module: frama-c's option to load proofs/wp_gc.ml (a larger minor heap:
