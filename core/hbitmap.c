@@ -3261,6 +3261,9 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_lanc: l == 0 ==> \forall hb_node_t *p;
                 \old(hb_sep_node(node, 0, p) && PW_NOT_SPARE(p, hb)) ==>
                 \separated(node->child[k].leaf, p);
+      // rpart5 (round 32): nothing written, node as the walk needs it
+      // (range_part's range_go requires node; one atom in its run).
+      ensures rpart5_nok: part != 0 && \old(RPART5_NOK(hb, node, l)) ==> RPART5_NOK(hb, node, l);
     behavior same:
       assumes node->child[k].node == \null && (BIT(node->full, k) <==> set != 0);
       ensures \result == 0;
@@ -3274,6 +3277,8 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_runs: HB_SLOTS_RUNS_OK(node, hb_span(l)) && HB_GROUPS_RUNS_OK(node, hb_span(l));
       // rpart2 (round 28): the pool as range_part needs it (RESULTS "Round 28 (rpart2)")
       ensures rpart_pool: RPART2_POOL(hb);
+      // rpart5 (round 32): as in behavior ptr.
+      ensures rpart5_nok: part != 0 && \old(RPART5_NOK(hb, node, l)) ==> RPART5_NOK(hb, node, l);
     behavior leaf:
       assumes node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) && l == 0;
       ensures \result != 0;
@@ -5159,6 +5164,12 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
                hb_sep_node(node, l, p) && RPART3_NSP(p, hb); */
     /*@ assert rpart3_la: \forall hb_leaf_t *f; \at(hb_sep_leaf(node, l, f) && RPART3_LNSP(f, hb), Pre) ==>
                hb_sep_leaf(node, l, f) && RPART3_LNSP(f, hb); */
+    /* rpart5 (round 32): node as the walk needs it after slot_enter (one
+     * atom: RPART5_NOK), then slot k's child / leaf ready (its counts:
+     * slot_enter's pw_cnt / pw_leaf). OPEN after a split (RESULTS "Round 32
+     * (rpart5)"): slot_enter's behaviors node / leaf do not ensure it. */
+    /*@ assert rpart5_nok: RPART5_NOK(hb, node, l); */
+    /*@ ghost if (go) lemma_rpart5_ready(hb, node, k, l); */
     /*@ ghost rsplit_mid:; */
     bool r = range_go(hb, node, k, l, s, a, b, set, go);
     /*@ assert rpart3_lag: \forall hb_leaf_t *f; \at(hb_sep_leaf(node, l, f) && RPART3_LNSP(f, hb), rsplit_mid) ==>
