@@ -3261,9 +3261,6 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_lanc: l == 0 ==> \forall hb_node_t *p;
                 \old(hb_sep_node(node, 0, p) && PW_NOT_SPARE(p, hb)) ==>
                 \separated(node->child[k].leaf, p);
-      // rpart5 (round 32): nothing written, node as the walk needs it
-      // (range_part's range_go requires node; one atom in its run).
-      ensures rpart5_nok: part != 0 && \old(RPART5_NOK(hb, node, l)) ==> RPART5_NOK(hb, node, l);
     behavior same:
       assumes node->child[k].node == \null && (BIT(node->full, k) <==> set != 0);
       ensures \result == 0;
@@ -3277,8 +3274,6 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_runs: HB_SLOTS_RUNS_OK(node, hb_span(l)) && HB_GROUPS_RUNS_OK(node, hb_span(l));
       // rpart2 (round 28): the pool as range_part needs it (RESULTS "Round 28 (rpart2)")
       ensures rpart_pool: RPART2_POOL(hb);
-      // rpart5 (round 32): as in behavior ptr.
-      ensures rpart5_nok: part != 0 && \old(RPART5_NOK(hb, node, l)) ==> RPART5_NOK(hb, node, l);
     behavior leaf:
       assumes node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) && l == 0;
       ensures \result != 0;
@@ -3322,11 +3317,6 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_spares: l > 0 ==> PW_SPARES_APART(hb, node->child[k].node, l - 1);
       ensures pw_anc: l > 0 ==> PW_CHILD_ANC(hb, node, k, l);
       ensures pw_cnt: l > 0 ==> PW_CHILD_CNT(hb, node, k, l);
-      // rpart5 (round 32): node's subtree readable (range_part's range_go
-      // requires node: its hb_tree part after a split).
-      ensures rpart5_tr: part != 0 ==> hb_tree(node, l);
-      ensures rpart5_nf: part != 0 && \old(pfull_nf(node, l)) ==> pfull_nf(node, l);
-      ensures rpart5_sb: part != 0 && \old(pfull_sib(node, l)) ==> pfull_sib(node, l);
     complete behaviors;
     disjoint behaviors;
 */
@@ -3531,81 +3521,6 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
         /*@ assert rpart4_sal: part != 0 && l > 0 ==> \forall integer i; 0 <= i < hb->num_spare_leaves ==>
                    hb_sep_leaf(node, l, hb->spare_leaf[i]); */
         /*@ assert rpart4_sa: part != 0 && l > 0 ==> PW_SPARES_APART(hb, node, l); */
-        /* rpart5 (round 32): hb_tree(node, l) after a node split (range_part's
-         * range_go requires node): every writable subtree is readable, a
-         * level at a time (RPART5_TW: lemmas rpart5_tw0 / _twstep of
-         * proofs/hbitmap-rpart.acsl; to 8, as the loops above), then node. */
-        /*@ ghost if (part && l > 0) {
-          /@ loop invariant 0 <= i <= 8;
-             loop invariant tw: \forall integer i2; 0 <= i2 < i ==> RPART5_TW(i2);
-             loop assigns i;
-             loop variant 8 - i;
-          @/
-          for (unsigned i = 0; i < 8; i++) {
-          }
-        } */
-        /*@ assert rpart5_tr: part != 0 && l > 0 ==> hb_tree(node, l); */
-        /* rpart5 (round 32): pfull_nf(node, l) after a node split, from Pre:
-         * the other slots' subtrees by the frame (pfull_fr{Pre, Here} of each
-         * level: a ghost loop of rpart5_pfstep; only hb, node and sp written:
-         * pfull_unch), slot k's sp childless (lemma_pfull_fresh), node's FULL
-         * bits (slot k's cleared), then one unfolding (lemma_rpart5_nf). */
-        /*@ assert rpart5_pu: part != 0 && l > 0 ==>
-                   pfull_unch{Pre, Here}(hb, node, \at(hb->spare_node[hb->num_spare_nodes - 1], Pre)); */
-        /*@ ghost if (part && l > 0) {
-          /@ loop invariant 0 <= i <= 8;
-             loop invariant pf: \forall integer i2; 0 <= i2 < i ==>
-               pfull_fr{Pre, Here}(hb, node, \at(hb->spare_node[hb->num_spare_nodes - 1], Pre), i2);
-             loop assigns i;
-             loop variant 8 - i;
-          @/
-          for (unsigned i = 0; i < 8; i++) {
-          }
-          lemma_pfull_fresh(node->child[k].node, l - 1u);
-          lemma_rpart5_nf(node, l);
-        } */
-        /*@ assert rpart5_nk: part != 0 && l > 0 && \at(pfull_nf(node, l), Pre) ==>
-                   \forall integer j; 0 <= j < 64 && j != k && node->child[j].node != \null ==>
-                   !BIT(node->full, (uint8_t)j) && pfull_nf(node->child[j].node, l - 1); */
-        /*@ assert rpart5_nkk: part != 0 && l > 0 ==>
-                   !BIT(node->full, (uint8_t)k) && pfull_nf(node->child[k].node, l - 1); */
-        /*@ assert rpart5_nf: part != 0 && l > 0 && \at(pfull_nf(node, l), Pre) ==> pfull_nf(node, l); */
-        /* rpart5 (round 32): pfull_sib(node, l) after a node split, from Pre:
-         * two old siblings stay apart and each keeps its own sibling
-         * separation (papart_ap / _sb{Pre, Here}: a ghost loop of rpart5_*_step,
-         * proofs/hbitmap-rpart.acsl, with the loops' pkeep_fr above), the
-         * fresh sp beside an old sibling (RPART5_FAP: rpart5_fap0 / _fapstep;
-         * sp childless), then one unfolding (lemma_rpart5_sib). */
-        /*@ ghost if (part && l > 0) {
-          /@ loop invariant 0 <= i <= 8;
-             loop invariant lf: \forall integer i2; 0 <= i2 < i ==> papart_lf{Pre, Here}(hb, node, \at(hb->spare_node[hb->num_spare_nodes - 1], Pre), i2);
-             loop invariant ap: \forall integer i2; 0 <= i2 < i ==> papart_ap{Pre, Here}(hb, node, \at(hb->spare_node[hb->num_spare_nodes - 1], Pre), i2);
-             loop invariant sb: \forall integer i2; 0 <= i2 < i ==> papart_sb{Pre, Here}(hb, node, \at(hb->spare_node[hb->num_spare_nodes - 1], Pre), i2);
-             loop invariant fap: \forall integer i2; 0 <= i2 < i ==> RPART5_FAP(i2);
-             loop assigns i;
-             loop variant 8 - i;
-          @/
-          for (unsigned i = 0; i < 8; i++) {
-          }
-          lemma_rpart5_sib(node, l);
-        } */
-        /*@ assert rpart5_ko: part != 0 && l > 0 ==> \forall integer j; 0 <= j < 64 && j != k &&
-                   \at(node->child[j].node, Pre) != \null ==>
-                   papart_out{Pre}(hb, node, \at(hb->spare_node[hb->num_spare_nodes - 1], Pre), \at(node->child[j].node, Pre), l - 1) &&
-                   papart_k{Pre, Here}(\at(node->child[j].node, Pre), l - 1); */
-        /*@ assert rpart5_sbo: part != 0 && l > 0 && \at(pfull_sib(node, l), Pre) ==>
-                   \forall integer j; 0 <= j < 64 && j != k && node->child[j].node != \null ==>
-                   pfull_sib(node->child[j].node, l - 1); */
-        /*@ assert rpart5_apo: part != 0 && l > 0 && \at(pfull_sib(node, l), Pre) ==>
-                   \forall integer i, j; 0 <= i < 64 && 0 <= j < 64 && i != j && i != k && j != k &&
-                   node->child[i].node != \null && node->child[j].node != \null ==>
-                   pfull_apart(node->child[i].node, l - 1, node->child[j].node, l - 1); */
-        /*@ assert rpart5_apk: part != 0 && l > 0 ==> \forall integer j; 0 <= j < 64 && j != k &&
-                   node->child[j].node != \null ==>
-                   pfull_apart(node->child[k].node, l - 1, node->child[j].node, l - 1) &&
-                   pfull_apart(node->child[j].node, l - 1, node->child[k].node, l - 1); */
-        /*@ assert rpart5_sbk: part != 0 && l > 0 ==> pfull_sib(node->child[k].node, l - 1); */
-        /*@ assert rpart5_sb: part != 0 && l > 0 && \at(pfull_sib(node, l), Pre) ==> pfull_sib(node, l); */
     }
     return true;
 }
@@ -5244,11 +5159,15 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
                hb_sep_node(node, l, p) && RPART3_NSP(p, hb); */
     /*@ assert rpart3_la: \forall hb_leaf_t *f; \at(hb_sep_leaf(node, l, f) && RPART3_LNSP(f, hb), Pre) ==>
                hb_sep_leaf(node, l, f) && RPART3_LNSP(f, hb); */
-    /* rpart5 (round 32): node as the walk needs it after slot_enter (one
-     * atom: RPART5_NOK), then slot k's child / leaf ready (its counts:
-     * slot_enter's pw_cnt / pw_leaf). OPEN after a split (RESULTS "Round 32
-     * (rpart5)"): slot_enter's behaviors node / leaf do not ensure it. */
-    /*@ assert rpart5_nok: RPART5_NOK(hb, node, l); */
+    /* rpart5 (round 32): node as the walk needs it after slot_enter
+     * (RREC_NODE_OK as range_go requires it: that requires and the lemma's
+     * are then this hypothesis as it stands), then slot k's child / leaf
+     * ready (lemma_rpart5_ready; its counts: slot_enter's pw_cnt / pw_leaf).
+     * OPEN (RESULTS "Round 32 (rpart5)"): slot_enter does not ensure it yet
+     * (ptr / same: nothing written; node split: hb_tree / pfull_nf / pfull_sib
+     * of node, lemmas in proofs/hbitmap-rpart5.acsl; leaf split: the spare
+     * leaves pairwise apart, which no requires states). */
+    /*@ assert rpart5_nok: RREC_NODE_OK(hb, node, l); */
     /*@ ghost if (go) lemma_rpart5_ready(hb, node, k, l); */
     /*@ ghost rsplit_mid:; */
     bool r = range_go(hb, node, k, l, s, a, b, set, go);
