@@ -5159,6 +5159,16 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
                hb_sep_node(node, l, p) && RPART3_NSP(p, hb); */
     /*@ assert rpart3_la: \forall hb_leaf_t *f; \at(hb_sep_leaf(node, l, f) && RPART3_LNSP(f, hb), Pre) ==>
                hb_sep_leaf(node, l, f) && RPART3_LNSP(f, hb); */
+    /* rpart5 (round 32): node as the walk needs it after slot_enter
+     * (RREC_NODE_OK as range_go requires it: that requires and the lemma's
+     * are then this hypothesis as it stands), then slot k's child / leaf
+     * ready (lemma_rpart5_ready; its counts: slot_enter's pw_cnt / pw_leaf).
+     * OPEN (RESULTS "Round 32 (rpart5)"): slot_enter does not ensure it yet
+     * (ptr / same: nothing written; node split: hb_tree / pfull_nf / pfull_sib
+     * of node, lemmas in proofs/hbitmap-rpart5.acsl; leaf split: the spare
+     * leaves pairwise apart, which no requires states). */
+    /*@ assert rpart5_nok: RREC_NODE_OK(hb, node, l); */
+    /*@ ghost if (go) lemma_rpart5_ready(hb, node, k, l); */
     /*@ ghost rsplit_mid:; */
     bool r = range_go(hb, node, k, l, s, a, b, set, go);
     /*@ assert rpart3_lag: \forall hb_leaf_t *f; \at(hb_sep_leaf(node, l, f) && RPART3_LNSP(f, hb), rsplit_mid) ==>
