@@ -4998,8 +4998,8 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
      * in range before it). */
     /*@ assert rnode3_ap: PDESC_APART(f.node, hb) && PDESC_APART(node, hb); */
     /*@ assert rchild2_s1: RCHILD2_SEP(&hb->num_free, f.node, node, k); */
-    /*@ assert rchild2_s2: RCHILD2_SEP(&hb->num_spare_nodes, f.node, node, k) &&
-               RCHILD2_SEP(&hb->num_spare_leaves, f.node, node, k); */
+    /*@ assert rchild2_s2: RCHILD2_SEP(&hb->num_spare_nodes, f.node, node, k); */
+    /*@ assert rchild2_s2l: RCHILD2_SEP(&hb->num_spare_leaves, f.node, node, k); */
     /*@ assert rchild2_s3: RCHILD2_SEP(&hb->num_entries, f.node, node, k) &&
                \separated(&hb->allocator, &node->child[k].node); */
     bool changed = frame_close(hb, f, node, k, l - 1u, set);
@@ -5007,7 +5007,8 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
      * (frame_close's assigns, under rnode3_ap), one assert per field group. */
     /*@ assert rchild2_h1: hb->num_free == \at(hb->num_free, rchild_mid); */
     /*@ assert rchild2_h2: hb->height == \at(hb->height, rchild_mid) &&
-               hb->num_entries == \at(hb->num_entries, rchild_mid) && HB_ALLOCATOR(hb); */
+               hb->num_entries == \at(hb->num_entries, rchild_mid); */
+    /*@ assert rchild2_h2a: HB_ALLOCATOR(hb); */
     /*@ assert rchild2_h3: hb->num_spare_nodes == \at(hb->num_spare_nodes, rchild_mid) &&
                hb->num_spare_leaves == \at(hb->num_spare_leaves, rchild_mid); */
     /*@ assert rchild2_h4: (\forall integer j; 0 <= j < HBITMAP_SPARE_NODES ==>
