@@ -4998,8 +4998,8 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
      * in range before it). */
     /*@ assert rnode3_ap: PDESC_APART(f.node, hb) && PDESC_APART(node, hb); */
     /*@ assert rchild2_s1: RCHILD2_SEP(&hb->num_free, f.node, node, k); */
-    /*@ assert rchild2_s2: RCHILD2_SEP(&hb->num_spare_nodes, f.node, node, k); */
-    /*@ assert rchild2_s2l: RCHILD2_SEP(&hb->num_spare_leaves, f.node, node, k); */
+    /*@ ghost lemma_rchild2_sep(f.node, node, &hb->num_spare_nodes, k); */
+    /*@ ghost lemma_rchild2_sep(f.node, node, &hb->num_spare_leaves, k); */
     /*@ assert rchild2_s3: RCHILD2_SEP(&hb->num_entries, f.node, node, k) &&
                \separated(&hb->allocator, &node->child[k].node); */
     bool changed = frame_close(hb, f, node, k, l - 1u, set);
