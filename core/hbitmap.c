@@ -4992,7 +4992,29 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     /*@ assert rchild_c: f.node == c && PDESC_RUNS(c, l - 1) && PDESC_APART(c, hb); */
     /*@ assert rchild_n: pkeep_nsame{Pre, Here}(node); */
     /*@ ghost rchild_mid:; */
+    /* rchild2 (round 32): frame_close's premises of rchild2_h / _p (the
+     * child and node apart from hb's fields, named as its writes name them:
+     * f.node, not c, rnode3's finding) and of rchild2_g (node's group runs
+     * in range before it). */
+    /*@ assert rnode3_ap: PDESC_APART(f.node, hb) && PDESC_APART(node, hb); */
+    /*@ assert rchild2_s1: RCHILD2_SEP(&hb->num_free, f.node, node, k); */
+    /*@ ghost lemma_rchild2_sep(f.node, node, &hb->num_spare_nodes, k); */
+    /*@ ghost lemma_rchild2_sep(f.node, node, &hb->num_spare_leaves, k); */
+    /*@ assert rchild2_s3: RCHILD2_SEP(&hb->num_entries, f.node, node, k) &&
+               \separated(&hb->allocator, &node->child[k].node); */
     bool changed = frame_close(hb, f, node, k, l - 1u, set);
+    /* rchild2 (round 32): hb's header, free count and pool as at rchild_mid
+     * (frame_close's assigns, under rnode3_ap), one assert per field group. */
+    /*@ assert rchild2_h1: hb->num_free == \at(hb->num_free, rchild_mid); */
+    /*@ assert rchild2_h2: hb->height == \at(hb->height, rchild_mid) &&
+               hb->num_entries == \at(hb->num_entries, rchild_mid); */
+    /*@ assert rchild2_h2a: HB_ALLOCATOR(hb); */
+    /*@ assert rchild2_h3: hb->num_spare_nodes == \at(hb->num_spare_nodes, rchild_mid) &&
+               hb->num_spare_leaves == \at(hb->num_spare_leaves, rchild_mid); */
+    /*@ assert rchild2_h4: (\forall integer j; 0 <= j < HBITMAP_SPARE_NODES ==>
+                  hb->spare_node[j] == \at(hb->spare_node[j], rchild_mid)) &&
+               (\forall integer j; 0 <= j < HBITMAP_SPARE_LEAVES ==>
+                  hb->spare_leaf[j] == \at(hb->spare_leaf[j], rchild_mid)); */
     /* rnode2 (round 29): the ensures carried across frame_close (which
      * writes no pool field, nor num_free: rcnt_fc, its assigns), each in
      * its ensures' own shape (\at(., Pre) for \old), so the ensures is
@@ -5015,6 +5037,14 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
                hb_sep_node{Pre}(c, l - 1, p) ==> pkeep_nsame{rchild_mid, Here}(p); */
     /*@ assert rchild_fl: \forall hb_leaf_t *lf; \separated(lf, hb) && \separated(lf, node) &&
                hb_sep_leaf{Pre}(c, l - 1, lf) ==> pkeep_lsame{rchild_mid, Here}(lf); */
+    /* rchild2 (round 32, rnode3's wrapper facts without the wrapper): hb's
+     * pool across frame_close (rchild2_h3 / _h4, rchild_v; pleaf_kept by its
+     * definition, the pool by rx_pool_keep), then from Pre
+     * (rchild_kept_trans): the ensures hdr. */
+    /*@ assert rchild2_k2a: pleaf_kept{rchild_mid, Here}(hb); */
+    /*@ assert rchild2_k2b: pleaf_pool_n(hb); */
+    /*@ assert rchild2_k2c: PW_POOL_L(hb) && HB_POOL_OK(hb); */
+    /*@ assert rnode3_k: pleaf_kept{Pre, Here}(hb); */
     return changed;
 }
 
