@@ -1409,8 +1409,28 @@ static void put_leaf(hbitmap_t *hb, hb_leaf_t *lf)
               hb->spare_node[i] == \null;
     ensures \forall integer i; leaves <= i < \old(hb->num_spare_leaves) ==>
               hb->spare_leaf[i] == \null;
+    // rinv2 (round 32): pool_trim writes hb's pool fields only, so the tree
+    // below the root keeps what the next write reads of it (the level frames
+    // chained in the body, proofs/hbitmap-rinv2.acsl). At \old(hb->height):
+    // the level is then one term for the caller (rinv, round 31). Under the
+    // ghost keep: a caller passing 0 (pool_fill, hbitmap_destroy,
+    // hbitmap_unprepare) sees none of it (Qed drops the clauses; with them
+    // pool_fill's ensures_4 / _5 and hbitmap_destroy's ensures_5 timed out).
+    ensures rinv2_wt: keep != 0 && \old(1 <= hb->height && hb_wtree(hb, &hb->root, hb->height - 1)) ==>
+              hb_wtree(hb, &hb->root, \old(hb->height) - 1);
+    ensures rinv2_tree: keep != 0 && \old(1 <= hb->height && hb_wtree(hb, &hb->root, hb->height - 1) &&
+                              hb_tree(&hb->root, hb->height - 1)) ==>
+              hb_tree(&hb->root, \old(hb->height) - 1);
+    ensures rinv2_cnt: keep != 0 && \old(1 <= hb->height && hb_wtree(hb, &hb->root, hb->height - 1)) ==>
+              prange_cnt_at{Old,Here}(&hb->root, \old(hb->height) - 1, 0);
+    ensures rinv2_nf: keep != 0 && \old(1 <= hb->height && hb_wtree(hb, &hb->root, hb->height - 1) &&
+                            pfull_nf(&hb->root, hb->height - 1)) ==>
+              pfull_nf(&hb->root, \old(hb->height) - 1);
+    ensures rinv2_sib: keep != 0 && \old(1 <= hb->height && hb_wtree(hb, &hb->root, hb->height - 1) &&
+                             pfull_sib(&hb->root, hb->height - 1)) ==>
+              pfull_sib(&hb->root, \old(hb->height) - 1);
 */
-static void pool_trim(hbitmap_t *hb, size_t nodes, size_t leaves)
+static void pool_trim(hbitmap_t *hb, size_t nodes, size_t leaves) /*@ ghost (int keep) */
 {
     /*@ loop invariant \min(\at(hb->num_spare_nodes, Pre), nodes) <= hb->num_spare_nodes
                          <= \at(hb->num_spare_nodes, Pre);
@@ -1436,6 +1456,109 @@ static void pool_trim(hbitmap_t *hb, size_t nodes, size_t leaves)
         hb->allocator.free(hb->allocator.ctx, hb->spare_leaf[i], sizeof(hb_leaf_t));
         hb->spare_leaf[i] = 0;
     }
+    /* rinv2 (round 32): the frame of the two loops (hb's pool fields only)
+     * carried over the tree, as range_update carries hbitmap_prepare's:
+     * pkeep's hb_wtree (rinv2_pkeep_step over the levels, rinv2_pkeep_top at
+     * the root), prange's hb_tree and counts, rpool's pfull_nf / pfull_sib
+     * (the rinv2_ copies of proofs/hbitmap-rinv2.acsl). Ghost only. */
+    /*@ assert rinv2_root: pkeep_nsame{Pre,Here}(&hb->root); */
+    /*@ assert rinv2_nodes: \forall hb_node_t *m; \separated(m, hb) ==> pkeep_nsame{Pre,Here}(m); */
+    /*@ assert rinv2_leaves: \forall hb_leaf_t *f; \separated(f, hb) ==> pkeep_lsame{Pre,Here}(f); */
+    /*@ assert rinv2_valid: (\forall hb_node_t *m; \valid{Pre}(m) ==> \valid(m)) &&
+                            (\forall hb_leaf_t *f; \valid{Pre}(f) ==> \valid(f)); */
+    /*@ assert rinv2_read: (\forall hb_node_t *m; \valid_read{Pre}(m) ==> \valid_read(m)) &&
+                           (\forall hb_leaf_t *f; \valid_read{Pre}(f) ==> \valid_read(f)); */
+    /*@ assert rinv2_unch: pkeep_unch{Pre,Here}(hb, &hb->root, &hb->root); */
+    /*@ assert rinv2_u: rpool_u{Pre,Here}(hb); */
+    /*@ assert rinv2_rs: rpool_same{Pre,Here}(&hb->root); */
+    /*@ ghost
+      if (1 <= hb->height) {
+        /@ loop invariant 0 <= i <= hb->height - 1;
+           loop invariant fr: \forall integer i2; 0 <= i2 < i ==>
+                                pkeep_fr{Pre,Here}(hb, &hb->root, &hb->root, i2);
+           loop invariant tr: \forall integer i2; 0 <= i2 < i ==> prange_tr{Pre,Here}(hb, i2);
+           loop assigns i;
+           loop variant hb->height - 1 - i;
+        @/
+        for (unsigned i = 0; i < hb->height - 1u; i++) {
+        }
+        /@ assert rinv2_fr: hb->height > 1 ==>
+                            pkeep_fr{Pre,Here}(hb, &hb->root, &hb->root, hb->height - 2); @/
+        /@ assert rinv2_rr: \at(hb_wtree(hb, &hb->root, hb->height - 1), Pre) ==>
+                            PDESC_RUNS(&hb->root, hb->height - 1); @/
+        /@ assert rinv2_wt: \at(hb_wtree(hb, &hb->root, hb->height - 1), Pre) ==>
+                            hb_wtree(hb, &hb->root, hb->height - 1); @/
+        /@ assert rinv2_tree: \at(hb_wtree(hb, &hb->root, hb->height - 1) &&
+                                   hb_tree(&hb->root, hb->height - 1), Pre) ==>
+                              hb_tree(&hb->root, hb->height - 1); @/
+        /@ loop invariant 0 <= i <= hb->height - 1;
+           loop invariant cnt: \forall integer i2; 0 <= i2 < i ==> prange_cnt{Pre,Here}(hb, i2);
+           loop assigns i;
+           loop variant hb->height - 1 - i;
+        @/
+        for (unsigned i = 0; i < hb->height - 1u; i++) {
+          /@ loop invariant 0 <= k <= 64;
+             loop invariant \forall hb_node_t *m; \separated(m, hb) && hb_wtree{Pre}(hb, m, i) ==>
+                              prange_cnt_at{Pre,Here}(m, i, k);
+             loop assigns k;
+             loop variant k;
+          @/
+          for (unsigned k = 64; k > 0; k--) {
+          }
+        }
+        /@ loop invariant 0 <= k <= 64;
+           loop invariant \at(hb_wtree(hb, &hb->root, hb->height - 1), Pre) ==>
+                          prange_cnt_at{Pre,Here}(&hb->root, hb->height - 1, k);
+           loop assigns k;
+           loop variant k;
+        @/
+        for (unsigned k = 64; k > 0; k--) {
+        }
+        /@ loop invariant 0 <= i <= hb->height - 1;
+           loop invariant sn: \forall integer i2; 0 <= i2 < i ==>
+                                rpool_sn{Pre,Here}(hb, i2) && rpool_sl{Pre,Here}(hb, i2) &&
+                                rpool_nf{Pre,Here}(hb, i2);
+           loop assigns i;
+           loop variant hb->height - 1 - i;
+        @/
+        for (unsigned i = 0; i < hb->height - 1u; i++) {
+        }
+        /@ loop invariant 0 <= lb <= hb->height - 1;
+           loop invariant ap: \forall integer i2; 0 <= i2 < lb ==> rpool_ap1{Pre,Here}(hb, i2, i2);
+           loop assigns lb;
+           loop variant hb->height - 1 - lb;
+        @/
+        for (unsigned lb = 0; lb < hb->height - 1u; lb++) {
+          /@ assert rinv2_lb: rpool_sn{Pre,Here}(hb, lb) && rpool_sl{Pre,Here}(hb, lb); @/
+          /@ loop invariant 0 <= i <= lb + 1;
+             loop invariant ap1: \forall integer i2; 0 <= i2 < i ==> rpool_ap1{Pre,Here}(hb, i2, lb);
+             loop assigns i;
+             loop variant lb + 1 - i;
+          @/
+          for (unsigned i = 0; i <= lb; i++) {
+          }
+          /@ assert rinv2_diag: rpool_ap1{Pre,Here}(hb, lb, lb); @/
+        }
+        /@ loop invariant 0 <= i <= hb->height - 1;
+           loop invariant sib: \forall integer i2; 0 <= i2 < i ==> rpool_sib{Pre,Here}(hb, i2);
+           loop assigns i;
+           loop variant hb->height - 1 - i;
+        @/
+        for (unsigned i = 0; i < hb->height - 1u; i++) {
+          /@ assert rinv2_ap1: i > 0 ==> rpool_ap1{Pre,Here}(hb, i - 1, i - 1); @/
+        }
+        /@ assert rinv2_top: hb->height > 1 ==>
+                             rpool_nf{Pre,Here}(hb, hb->height - 2) &&
+                             rpool_sib{Pre,Here}(hb, hb->height - 2) &&
+                             rpool_ap1{Pre,Here}(hb, hb->height - 2, hb->height - 2); @/
+        /@ assert rinv2_nf: \at(hb_wtree(hb, &hb->root, hb->height - 1) &&
+                                 pfull_nf(&hb->root, hb->height - 1), Pre) ==>
+                            pfull_nf(&hb->root, hb->height - 1); @/
+        /@ assert rinv2_sib: \at(hb_wtree(hb, &hb->root, hb->height - 1) &&
+                                  pfull_sib(&hb->root, hb->height - 1), Pre) ==>
+                             pfull_sib(&hb->root, hb->height - 1); @/
+      }
+    */
 }
 
 /* Fills the pool up to nodes / leaves entries. VMM_ERR_OUT_OF_MEMORY with
@@ -1496,7 +1619,7 @@ static vmm_status_t pool_fill(hbitmap_t *hb, size_t nodes, size_t leaves)
     return VMM_OK;
 
 fail:
-    pool_trim(hb, had_nodes, had_leaves);
+    pool_trim(hb, had_nodes, had_leaves) /*@ ghost (0) */;
     return VMM_ERR_OUT_OF_MEMORY;
 }
 
@@ -1775,7 +1898,7 @@ void hbitmap_destroy(hbitmap_t *hb)
             root->gmax[g] = empty.pre * HBITMAP_GROUP_SLOTS;
         }
     }
-    pool_trim(hb, 0, 0);
+    pool_trim(hb, 0, 0) /*@ ghost (0) */;
     hb->num_free = hb->num_entries;
     /*@ assert hb->num_entries <= 64 * hb_span(hb->height - 1); */
     /*@ ghost lemma_pcount_fresh(hb, hb->num_entries); */
@@ -5515,7 +5638,7 @@ void hbitmap_unprepare(hbitmap_t *hb)
 {
     if (hb == 0)
         return;
-    pool_trim(hb, 0, 0);
+    pool_trim(hb, 0, 0) /*@ ghost (0) */;
 }
 
 /* Returns true when setting (set) or clearing [first, end), which lies in
@@ -5598,7 +5721,7 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
     if (first / LEAF_ENTRIES == (end - 1u) / LEAF_ENTRIES &&
         leaf_range_fits(hb, first, end, set)) {
         leaf_range_apply(hb, first, end, set);
-        pool_trim(hb, 0, 0);
+        pool_trim(hb, 0, 0) /*@ ghost (1) */;
         return VMM_OK;
     }
     st = hbitmap_prepare(hb, first, n, set);
@@ -5769,7 +5892,7 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
              \valid(hb->spare_leaf[i]) && \separated(hb->spare_leaf[i], hb) &&
              hb_sep_leaf(&hb->root, hb->height - 1, hb->spare_leaf[i])); */
     range_apply(hb, first, first + n, set);
-    pool_trim(hb, 0, 0);
+    pool_trim(hb, 0, 0) /*@ ghost (1) */;
     return VMM_OK;
 }
 
