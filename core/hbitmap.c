@@ -5709,6 +5709,17 @@ static bool leaf_range_fits(const hbitmap_t *hb, size_t first, size_t end, bool 
       ensures hdr: HB_UPDATE_HDR(hb);
       ensures ok: \result == VMM_OK ==> hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0;
       ensures kept: \result != VMM_OK ==> prange_kept{Pre,Here}(hb);
+      // rinv / rinv2 (rounds 31, 32): what an OK write keeps for the next one
+      // (section rinv of hbitmap.acsl): the root's runs and the (empty) pool
+      // on every path; the tree facts (RINV_INV's) on range_apply's recursive
+      // path only (the one-leaf paths: leaf_range_at ensures no tree fact).
+      ensures rinv_runs: \result == VMM_OK ==> RINV_RUNS(hb);
+      ensures rinv_pool: \result == VMM_OK ==> RINV_POOL(hb);
+      ensures rinv2_rd: \result == VMM_OK && RINV_WALK(first, first + n) ==> HB_READABLE(hb);
+      ensures rinv2_wt: \result == VMM_OK && RINV_WALK(first, first + n) ==>
+                hb_wtree(hb, &hb->root, hb->height - 1);
+      ensures rinv2_cnt: \result == VMM_OK && RINV_WALK(first, first + n) ==> RINV_CNT(hb);
+      ensures rinv2_pfull: \result == VMM_OK && RINV_WALK(first, first + n) ==> RPOOL2_PFULL(hb);
     complete behaviors;
     disjoint behaviors;
 */
@@ -5892,6 +5903,11 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
              \valid(hb->spare_leaf[i]) && \separated(hb->spare_leaf[i], hb) &&
              hb_sep_leaf(&hb->root, hb->height - 1, hb->spare_leaf[i])); */
     range_apply(hb, first, first + n, set);
+    /* rinv2 (round 32): range_apply's tree facts (its recursive path) in
+     * the form of pool_trim's premises (the level at the height now). */
+    /*@ assert rinv2_ra: RINV_WALK(first, first + n) ==>
+                         hb_wtree(hb, &hb->root, hb->height - 1); */
+    /*@ assert rinv2_rt: RINV_WALK(first, first + n) ==> hb_tree(&hb->root, hb->height - 1); */
     pool_trim(hb, 0, 0) /*@ ghost (1) */;
     return VMM_OK;
 }
