@@ -5732,7 +5732,7 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
     if (first / LEAF_ENTRIES == (end - 1u) / LEAF_ENTRIES &&
         leaf_range_fits(hb, first, end, set)) {
         leaf_range_apply(hb, first, end, set);
-        pool_trim(hb, 0, 0) /*@ ghost (1) */;
+        pool_trim(hb, 0, 0) /*@ ghost (0) */;
         return VMM_OK;
     }
     st = hbitmap_prepare(hb, first, n, set);
@@ -5903,12 +5903,18 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
              \valid(hb->spare_leaf[i]) && \separated(hb->spare_leaf[i], hb) &&
              hb_sep_leaf(&hb->root, hb->height - 1, hb->spare_leaf[i])); */
     range_apply(hb, first, first + n, set);
+    /* rinv2 (round 32): hdr's facts here, before pool_trim's tree frame
+     * enters the context (with it, hdr timed out at 40 s). */
+    /*@ assert rinv2_h0: HB_ALLOCATOR(hb) && hb->height == \at(hb->height, Pre) &&
+                         hb->num_entries == \at(hb->num_entries, Pre); */
     /* rinv2 (round 32): range_apply's tree facts (its recursive path) in
      * the form of pool_trim's premises (the level at the height now). */
     /*@ assert rinv2_ra: RINV_WALK(first, first + n) ==>
                          hb_wtree(hb, &hb->root, hb->height - 1); */
     /*@ assert rinv2_rt: RINV_WALK(first, first + n) ==> hb_tree(&hb->root, hb->height - 1); */
     pool_trim(hb, 0, 0) /*@ ghost (1) */;
+    /*@ assert rinv2_h1: HB_ALLOCATOR(hb) && HB_POOL_OK(hb) && hb->height == \at(hb->height, Pre) &&
+                         hb->num_entries == \at(hb->num_entries, Pre); */
     return VMM_OK;
 }
 
@@ -5933,6 +5939,13 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
       ensures hdr: HB_UPDATE_HDR(hb);
       ensures ok: \result == VMM_OK ==> hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0;
       ensures kept: \result != VMM_OK ==> prange_kept{Pre,Here}(hb);
+      // rinv2 (round 32): range_update's rinv clauses: after OK the root's
+      // runs and the empty pool; on range_apply's recursive path (the range
+      // spans two leaves) RINV_INV, the invariant the next write requires
+      // (but HB_WALK_OK's HB_MAX_STORE bounds): a sequence of such writes.
+      ensures rinv_runs: \result == VMM_OK ==> RINV_RUNS(hb);
+      ensures rinv_pool: \result == VMM_OK ==> RINV_POOL(hb);
+      ensures rinv2_inv: \result == VMM_OK && RINV_WALK(first, first + n) ==> RINV_INV(hb);
     complete behaviors;
     disjoint behaviors;
 */
@@ -5962,6 +5975,13 @@ vmm_status_t hbitmap_set_range(hbitmap_t *hb, size_t first, size_t n)
       ensures hdr: HB_UPDATE_HDR(hb);
       ensures ok: \result == VMM_OK ==> hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0;
       ensures kept: \result != VMM_OK ==> prange_kept{Pre,Here}(hb);
+      // rinv2 (round 32): range_update's rinv clauses: after OK the root's
+      // runs and the empty pool; on range_apply's recursive path (the range
+      // spans two leaves) RINV_INV, the invariant the next write requires
+      // (but HB_WALK_OK's HB_MAX_STORE bounds): a sequence of such writes.
+      ensures rinv_runs: \result == VMM_OK ==> RINV_RUNS(hb);
+      ensures rinv_pool: \result == VMM_OK ==> RINV_POOL(hb);
+      ensures rinv2_inv: \result == VMM_OK && RINV_WALK(first, first + n) ==> RINV_INV(hb);
     complete behaviors;
     disjoint behaviors;
 */
@@ -6058,6 +6078,13 @@ static inline vmm_status_t find_run(const hbitmap_t *hb, size_t n, size_t align,
       ensures none: \result == VMM_ERR_NO_SPACE ==>
                 \at(plow_anofit(hb, hint, align, hb->num_entries, n), Pre);
       ensures failed: \result != VMM_OK ==> prange_kept{Pre,Here}(hb);
+      // rinv2 (round 32): set_range's root runs and empty pool (hb's own
+      // words: *first is apart from hb). Its RINV_INV is NOT stated: the
+      // store *first = found may hit a node or leaf (first is only apart
+      // from hb), and carrying the tree facts across it needs a requires
+      // (first apart from every valid node / leaf) and a frame chain.
+      ensures rinv_runs: \result == VMM_OK ==> RINV_RUNS(hb);
+      ensures rinv_pool: \result == VMM_OK ==> RINV_POOL(hb);
     complete behaviors;
     disjoint behaviors;
 */
