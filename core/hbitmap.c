@@ -5733,6 +5733,8 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
         leaf_range_fits(hb, first, end, set)) {
         leaf_range_apply(hb, first, end, set);
         pool_trim(hb, 0, 0) /*@ ghost (0) */;
+        /*@ assert rinv2_hf: HB_ALLOCATOR(hb) && HB_POOL_OK(hb) && hb->height == \at(hb->height, Pre) &&
+                             hb->num_entries == \at(hb->num_entries, Pre); */
         return VMM_OK;
     }
     st = hbitmap_prepare(hb, first, n, set);
