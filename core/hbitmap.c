@@ -5744,6 +5744,9 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
         /*@ assert kept_nodes: \forall hb_node_t *m; \separated(m, hb) ==> pkeep_nsame{Pre,Here}(m); */
         /*@ assert kept_leaves: \forall hb_leaf_t *f; \separated(f, hb) ==> pkeep_lsame{Pre,Here}(f); */
         /*@ assert kept: prange_kept{Pre,Here}(hb); */
+        /*@ assert rinv2_hk: st == VMM_ERR_OUT_OF_MEMORY && HB_ALLOCATOR(hb) && HB_POOL_OK(hb) &&
+                             hb->height == \at(hb->height, Pre) &&
+                             hb->num_entries == \at(hb->num_entries, Pre); */
         return st;
     }
     /* prange: hbitmap_prepare wrote the pool only (hb's fields): the tree
