@@ -5951,6 +5951,8 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
       ensures rinv_runs: \result == VMM_OK ==> RINV_RUNS(hb);
       ensures rinv_pool: \result == VMM_OK ==> RINV_POOL(hb);
       ensures rinv2_inv: \result == VMM_OK && RINV_WALK(first, first + n) ==> RINV_INV(hb);
+      // (and hb still valid: the writers' first requires, for the next call)
+      ensures rinv2_valid: \valid(hb);
     complete behaviors;
     disjoint behaviors;
 */
@@ -5987,6 +5989,8 @@ vmm_status_t hbitmap_set_range(hbitmap_t *hb, size_t first, size_t n)
       ensures rinv_runs: \result == VMM_OK ==> RINV_RUNS(hb);
       ensures rinv_pool: \result == VMM_OK ==> RINV_POOL(hb);
       ensures rinv2_inv: \result == VMM_OK && RINV_WALK(first, first + n) ==> RINV_INV(hb);
+      // (and hb still valid: the writers' first requires, for the next call)
+      ensures rinv2_valid: \valid(hb);
     complete behaviors;
     disjoint behaviors;
 */
