@@ -5706,7 +5706,12 @@ static bool leaf_range_fits(const hbitmap_t *hb, size_t first, size_t end, bool 
     behavior in_range:
       assumes hb != \null && HB_IN_RANGE(hb, first, n);
       requires HB_FREE_FITS(hb, n, set);
-      ensures hdr: HB_UPDATE_HDR(hb);
+      // rinv2 (round 32): HB_UPDATE_HDR(hb) in its four parts (as one goal
+      // it timed out at 10 s and 40 s: every path's facts are asserted)
+      ensures hdr: \result == VMM_OK || \result == VMM_ERR_OUT_OF_MEMORY;
+      ensures hdr_al: HB_ALLOCATOR(hb);
+      ensures hdr_pool: HB_POOL_OK(hb);
+      ensures hdr_h: hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries);
       ensures ok: \result == VMM_OK ==> hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0;
       ensures kept: \result != VMM_OK ==> prange_kept{Pre,Here}(hb);
       // rinv / rinv2 (rounds 31, 32): what an OK write keeps for the next one
