@@ -1409,8 +1409,28 @@ static void put_leaf(hbitmap_t *hb, hb_leaf_t *lf)
               hb->spare_node[i] == \null;
     ensures \forall integer i; leaves <= i < \old(hb->num_spare_leaves) ==>
               hb->spare_leaf[i] == \null;
+    // rinv2 (round 32): pool_trim writes hb's pool fields only, so the tree
+    // below the root keeps what the next write reads of it (the level frames
+    // chained in the body, proofs/hbitmap-rinv2.acsl). At \old(hb->height):
+    // the level is then one term for the caller (rinv, round 31). Under the
+    // ghost keep: a caller passing 0 (pool_fill, hbitmap_destroy,
+    // hbitmap_unprepare) sees none of it (Qed drops the clauses; with them
+    // pool_fill's ensures_4 / _5 and hbitmap_destroy's ensures_5 timed out).
+    ensures rinv2_wt: keep != 0 && \old(1 <= hb->height && hb_wtree(hb, &hb->root, hb->height - 1)) ==>
+              hb_wtree(hb, &hb->root, \old(hb->height) - 1);
+    ensures rinv2_tree: keep != 0 && \old(1 <= hb->height && hb_wtree(hb, &hb->root, hb->height - 1) &&
+                              hb_tree(&hb->root, hb->height - 1)) ==>
+              hb_tree(&hb->root, \old(hb->height) - 1);
+    ensures rinv2_cnt: keep != 0 && \old(1 <= hb->height && hb_wtree(hb, &hb->root, hb->height - 1)) ==>
+              prange_cnt_at{Old,Here}(&hb->root, \old(hb->height) - 1, 0);
+    ensures rinv2_nf: keep != 0 && \old(1 <= hb->height && hb_wtree(hb, &hb->root, hb->height - 1) &&
+                            pfull_nf(&hb->root, hb->height - 1)) ==>
+              pfull_nf(&hb->root, \old(hb->height) - 1);
+    ensures rinv2_sib: keep != 0 && \old(1 <= hb->height && hb_wtree(hb, &hb->root, hb->height - 1) &&
+                             pfull_sib(&hb->root, hb->height - 1)) ==>
+              pfull_sib(&hb->root, \old(hb->height) - 1);
 */
-static void pool_trim(hbitmap_t *hb, size_t nodes, size_t leaves)
+static void pool_trim(hbitmap_t *hb, size_t nodes, size_t leaves) /*@ ghost (int keep) */
 {
     /*@ loop invariant \min(\at(hb->num_spare_nodes, Pre), nodes) <= hb->num_spare_nodes
                          <= \at(hb->num_spare_nodes, Pre);
@@ -1436,6 +1456,109 @@ static void pool_trim(hbitmap_t *hb, size_t nodes, size_t leaves)
         hb->allocator.free(hb->allocator.ctx, hb->spare_leaf[i], sizeof(hb_leaf_t));
         hb->spare_leaf[i] = 0;
     }
+    /* rinv2 (round 32): the frame of the two loops (hb's pool fields only)
+     * carried over the tree, as range_update carries hbitmap_prepare's:
+     * pkeep's hb_wtree (rinv2_pkeep_step over the levels, rinv2_pkeep_top at
+     * the root), prange's hb_tree and counts, rpool's pfull_nf / pfull_sib
+     * (the rinv2_ copies of proofs/hbitmap-rinv2.acsl). Ghost only. */
+    /*@ assert rinv2_root: pkeep_nsame{Pre,Here}(&hb->root); */
+    /*@ assert rinv2_nodes: \forall hb_node_t *m; \separated(m, hb) ==> pkeep_nsame{Pre,Here}(m); */
+    /*@ assert rinv2_leaves: \forall hb_leaf_t *f; \separated(f, hb) ==> pkeep_lsame{Pre,Here}(f); */
+    /*@ assert rinv2_valid: (\forall hb_node_t *m; \valid{Pre}(m) ==> \valid(m)) &&
+                            (\forall hb_leaf_t *f; \valid{Pre}(f) ==> \valid(f)); */
+    /*@ assert rinv2_read: (\forall hb_node_t *m; \valid_read{Pre}(m) ==> \valid_read(m)) &&
+                           (\forall hb_leaf_t *f; \valid_read{Pre}(f) ==> \valid_read(f)); */
+    /*@ assert rinv2_unch: pkeep_unch{Pre,Here}(hb, &hb->root, &hb->root); */
+    /*@ assert rinv2_u: rpool_u{Pre,Here}(hb); */
+    /*@ assert rinv2_rs: rpool_same{Pre,Here}(&hb->root); */
+    /*@ ghost
+      if (1 <= hb->height) {
+        /@ loop invariant 0 <= i <= hb->height - 1;
+           loop invariant fr: \forall integer i2; 0 <= i2 < i ==>
+                                pkeep_fr{Pre,Here}(hb, &hb->root, &hb->root, i2);
+           loop invariant tr: \forall integer i2; 0 <= i2 < i ==> prange_tr{Pre,Here}(hb, i2);
+           loop assigns i;
+           loop variant hb->height - 1 - i;
+        @/
+        for (unsigned i = 0; i < hb->height - 1u; i++) {
+        }
+        /@ assert rinv2_fr: hb->height > 1 ==>
+                            pkeep_fr{Pre,Here}(hb, &hb->root, &hb->root, hb->height - 2); @/
+        /@ assert rinv2_rr: \at(hb_wtree(hb, &hb->root, hb->height - 1), Pre) ==>
+                            PDESC_RUNS(&hb->root, hb->height - 1); @/
+        /@ assert rinv2_wt: \at(hb_wtree(hb, &hb->root, hb->height - 1), Pre) ==>
+                            hb_wtree(hb, &hb->root, hb->height - 1); @/
+        /@ assert rinv2_tree: \at(hb_wtree(hb, &hb->root, hb->height - 1) &&
+                                   hb_tree(&hb->root, hb->height - 1), Pre) ==>
+                              hb_tree(&hb->root, hb->height - 1); @/
+        /@ loop invariant 0 <= i <= hb->height - 1;
+           loop invariant cnt: \forall integer i2; 0 <= i2 < i ==> prange_cnt{Pre,Here}(hb, i2);
+           loop assigns i;
+           loop variant hb->height - 1 - i;
+        @/
+        for (unsigned i = 0; i < hb->height - 1u; i++) {
+          /@ loop invariant 0 <= k <= 64;
+             loop invariant \forall hb_node_t *m; \separated(m, hb) && hb_wtree{Pre}(hb, m, i) ==>
+                              prange_cnt_at{Pre,Here}(m, i, k);
+             loop assigns k;
+             loop variant k;
+          @/
+          for (unsigned k = 64; k > 0; k--) {
+          }
+        }
+        /@ loop invariant 0 <= k <= 64;
+           loop invariant \at(hb_wtree(hb, &hb->root, hb->height - 1), Pre) ==>
+                          prange_cnt_at{Pre,Here}(&hb->root, hb->height - 1, k);
+           loop assigns k;
+           loop variant k;
+        @/
+        for (unsigned k = 64; k > 0; k--) {
+        }
+        /@ loop invariant 0 <= i <= hb->height - 1;
+           loop invariant sn: \forall integer i2; 0 <= i2 < i ==>
+                                rpool_sn{Pre,Here}(hb, i2) && rpool_sl{Pre,Here}(hb, i2) &&
+                                rpool_nf{Pre,Here}(hb, i2);
+           loop assigns i;
+           loop variant hb->height - 1 - i;
+        @/
+        for (unsigned i = 0; i < hb->height - 1u; i++) {
+        }
+        /@ loop invariant 0 <= lb <= hb->height - 1;
+           loop invariant ap: \forall integer i2; 0 <= i2 < lb ==> rpool_ap1{Pre,Here}(hb, i2, i2);
+           loop assigns lb;
+           loop variant hb->height - 1 - lb;
+        @/
+        for (unsigned lb = 0; lb < hb->height - 1u; lb++) {
+          /@ assert rinv2_lb: rpool_sn{Pre,Here}(hb, lb) && rpool_sl{Pre,Here}(hb, lb); @/
+          /@ loop invariant 0 <= i <= lb + 1;
+             loop invariant ap1: \forall integer i2; 0 <= i2 < i ==> rpool_ap1{Pre,Here}(hb, i2, lb);
+             loop assigns i;
+             loop variant lb + 1 - i;
+          @/
+          for (unsigned i = 0; i <= lb; i++) {
+          }
+          /@ assert rinv2_diag: rpool_ap1{Pre,Here}(hb, lb, lb); @/
+        }
+        /@ loop invariant 0 <= i <= hb->height - 1;
+           loop invariant sib: \forall integer i2; 0 <= i2 < i ==> rpool_sib{Pre,Here}(hb, i2);
+           loop assigns i;
+           loop variant hb->height - 1 - i;
+        @/
+        for (unsigned i = 0; i < hb->height - 1u; i++) {
+          /@ assert rinv2_ap1: i > 0 ==> rpool_ap1{Pre,Here}(hb, i - 1, i - 1); @/
+        }
+        /@ assert rinv2_top: hb->height > 1 ==>
+                             rpool_nf{Pre,Here}(hb, hb->height - 2) &&
+                             rpool_sib{Pre,Here}(hb, hb->height - 2) &&
+                             rpool_ap1{Pre,Here}(hb, hb->height - 2, hb->height - 2); @/
+        /@ assert rinv2_nf: \at(hb_wtree(hb, &hb->root, hb->height - 1) &&
+                                 pfull_nf(&hb->root, hb->height - 1), Pre) ==>
+                            pfull_nf(&hb->root, hb->height - 1); @/
+        /@ assert rinv2_sib: \at(hb_wtree(hb, &hb->root, hb->height - 1) &&
+                                  pfull_sib(&hb->root, hb->height - 1), Pre) ==>
+                             pfull_sib(&hb->root, hb->height - 1); @/
+      }
+    */
 }
 
 /* Fills the pool up to nodes / leaves entries. VMM_ERR_OUT_OF_MEMORY with
@@ -1496,7 +1619,7 @@ static vmm_status_t pool_fill(hbitmap_t *hb, size_t nodes, size_t leaves)
     return VMM_OK;
 
 fail:
-    pool_trim(hb, had_nodes, had_leaves);
+    pool_trim(hb, had_nodes, had_leaves) /*@ ghost (0) */;
     return VMM_ERR_OUT_OF_MEMORY;
 }
 
@@ -1775,7 +1898,7 @@ void hbitmap_destroy(hbitmap_t *hb)
             root->gmax[g] = empty.pre * HBITMAP_GROUP_SLOTS;
         }
     }
-    pool_trim(hb, 0, 0);
+    pool_trim(hb, 0, 0) /*@ ghost (0) */;
     hb->num_free = hb->num_entries;
     /*@ assert hb->num_entries <= 64 * hb_span(hb->height - 1); */
     /*@ ghost lemma_pcount_fresh(hb, hb->num_entries); */
@@ -5555,7 +5678,7 @@ void hbitmap_unprepare(hbitmap_t *hb)
 {
     if (hb == 0)
         return;
-    pool_trim(hb, 0, 0);
+    pool_trim(hb, 0, 0) /*@ ghost (0) */;
 }
 
 /* Returns true when setting (set) or clearing [first, end), which lies in
@@ -5623,9 +5746,25 @@ static bool leaf_range_fits(const hbitmap_t *hb, size_t first, size_t end, bool 
     behavior in_range:
       assumes hb != \null && HB_IN_RANGE(hb, first, n);
       requires HB_FREE_FITS(hb, n, set);
-      ensures hdr: HB_UPDATE_HDR(hb);
+      // rinv2 (round 32): HB_UPDATE_HDR(hb) in its four parts (as one goal
+      // it timed out at 10 s and 40 s: every path's facts are asserted)
+      ensures hdr: \result == VMM_OK || \result == VMM_ERR_OUT_OF_MEMORY;
+      ensures hdr_al: HB_ALLOCATOR(hb);
+      ensures hdr_pool: HB_POOL_OK(hb);
+      ensures hdr_h: hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries);
       ensures ok: \result == VMM_OK ==> hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0;
       ensures kept: \result != VMM_OK ==> prange_kept{Pre,Here}(hb);
+      // rinv / rinv2 (rounds 31, 32): what an OK write keeps for the next one
+      // (section rinv of hbitmap.acsl): the root's runs and the (empty) pool
+      // on every path; the tree facts (RINV_INV's) on range_apply's recursive
+      // path only (the one-leaf paths: leaf_range_at ensures no tree fact).
+      ensures rinv_runs: \result == VMM_OK ==> RINV_RUNS(hb);
+      ensures rinv_pool: \result == VMM_OK ==> RINV_POOL(hb);
+      ensures rinv2_rd: \result == VMM_OK && RINV_WALK(first, first + n) ==> HB_READABLE(hb);
+      ensures rinv2_wt: \result == VMM_OK && RINV_WALK(first, first + n) ==>
+                hb_wtree(hb, &hb->root, hb->height - 1);
+      ensures rinv2_cnt: \result == VMM_OK && RINV_WALK(first, first + n) ==> RINV_CNT(hb);
+      ensures rinv2_pfull: \result == VMM_OK && RINV_WALK(first, first + n) ==> RPOOL2_PFULL(hb);
     complete behaviors;
     disjoint behaviors;
 */
@@ -5638,7 +5777,9 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
     if (first / LEAF_ENTRIES == (end - 1u) / LEAF_ENTRIES &&
         leaf_range_fits(hb, first, end, set)) {
         leaf_range_apply(hb, first, end, set);
-        pool_trim(hb, 0, 0);
+        pool_trim(hb, 0, 0) /*@ ghost (0) */;
+        /*@ assert rinv2_hf: HB_ALLOCATOR(hb) && HB_POOL_OK(hb) && hb->height == \at(hb->height, Pre) &&
+                             hb->num_entries == \at(hb->num_entries, Pre); */
         return VMM_OK;
     }
     st = hbitmap_prepare(hb, first, n, set);
@@ -5648,6 +5789,9 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
         /*@ assert kept_nodes: \forall hb_node_t *m; \separated(m, hb) ==> pkeep_nsame{Pre,Here}(m); */
         /*@ assert kept_leaves: \forall hb_leaf_t *f; \separated(f, hb) ==> pkeep_lsame{Pre,Here}(f); */
         /*@ assert kept: prange_kept{Pre,Here}(hb); */
+        /*@ assert rinv2_hk: st == VMM_ERR_OUT_OF_MEMORY && HB_ALLOCATOR(hb) && HB_POOL_OK(hb) &&
+                             hb->height == \at(hb->height, Pre) &&
+                             hb->num_entries == \at(hb->num_entries, Pre); */
         return st;
     }
     /* prange: hbitmap_prepare wrote the pool only (hb's fields): the tree
@@ -5809,7 +5953,18 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
              \valid(hb->spare_leaf[i]) && \separated(hb->spare_leaf[i], hb) &&
              hb_sep_leaf(&hb->root, hb->height - 1, hb->spare_leaf[i])); */
     range_apply(hb, first, first + n, set);
-    pool_trim(hb, 0, 0);
+    /* rinv2 (round 32): hdr's facts here, before pool_trim's tree frame
+     * enters the context (with it, hdr timed out at 40 s). */
+    /*@ assert rinv2_h0: HB_ALLOCATOR(hb) && hb->height == \at(hb->height, Pre) &&
+                         hb->num_entries == \at(hb->num_entries, Pre); */
+    /* rinv2 (round 32): range_apply's tree facts (its recursive path) in
+     * the form of pool_trim's premises (the level at the height now). */
+    /*@ assert rinv2_ra: RINV_WALK(first, first + n) ==>
+                         hb_wtree(hb, &hb->root, hb->height - 1); */
+    /*@ assert rinv2_rt: RINV_WALK(first, first + n) ==> hb_tree(&hb->root, hb->height - 1); */
+    pool_trim(hb, 0, 0) /*@ ghost (1) */;
+    /*@ assert rinv2_h1: HB_ALLOCATOR(hb) && HB_POOL_OK(hb) && hb->height == \at(hb->height, Pre) &&
+                         hb->num_entries == \at(hb->num_entries, Pre); */
     return VMM_OK;
 }
 
@@ -5834,6 +5989,15 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
       ensures hdr: HB_UPDATE_HDR(hb);
       ensures ok: \result == VMM_OK ==> hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0;
       ensures kept: \result != VMM_OK ==> prange_kept{Pre,Here}(hb);
+      // rinv2 (round 32): range_update's rinv clauses: after OK the root's
+      // runs and the empty pool; on range_apply's recursive path (the range
+      // spans two leaves) RINV_INV, the invariant the next write requires
+      // (but HB_WALK_OK's HB_MAX_STORE bounds): a sequence of such writes.
+      ensures rinv_runs: \result == VMM_OK ==> RINV_RUNS(hb);
+      ensures rinv_pool: \result == VMM_OK ==> RINV_POOL(hb);
+      ensures rinv2_inv: \result == VMM_OK && RINV_WALK(first, first + n) ==> RINV_INV(hb);
+      // (and hb still valid: the writers' first requires, for the next call)
+      ensures rinv2_valid: \valid(hb);
     complete behaviors;
     disjoint behaviors;
 */
@@ -5863,6 +6027,15 @@ vmm_status_t hbitmap_set_range(hbitmap_t *hb, size_t first, size_t n)
       ensures hdr: HB_UPDATE_HDR(hb);
       ensures ok: \result == VMM_OK ==> hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0;
       ensures kept: \result != VMM_OK ==> prange_kept{Pre,Here}(hb);
+      // rinv2 (round 32): range_update's rinv clauses: after OK the root's
+      // runs and the empty pool; on range_apply's recursive path (the range
+      // spans two leaves) RINV_INV, the invariant the next write requires
+      // (but HB_WALK_OK's HB_MAX_STORE bounds): a sequence of such writes.
+      ensures rinv_runs: \result == VMM_OK ==> RINV_RUNS(hb);
+      ensures rinv_pool: \result == VMM_OK ==> RINV_POOL(hb);
+      ensures rinv2_inv: \result == VMM_OK && RINV_WALK(first, first + n) ==> RINV_INV(hb);
+      // (and hb still valid: the writers' first requires, for the next call)
+      ensures rinv2_valid: \valid(hb);
     complete behaviors;
     disjoint behaviors;
 */
@@ -5959,6 +6132,13 @@ static inline vmm_status_t find_run(const hbitmap_t *hb, size_t n, size_t align,
       ensures none: \result == VMM_ERR_NO_SPACE ==>
                 \at(plow_anofit(hb, hint, align, hb->num_entries, n), Pre);
       ensures failed: \result != VMM_OK ==> prange_kept{Pre,Here}(hb);
+      // rinv2 (round 32): set_range's root runs and empty pool (hb's own
+      // words: *first is apart from hb). Its RINV_INV is NOT stated: the
+      // store *first = found may hit a node or leaf (first is only apart
+      // from hb), and carrying the tree facts across it needs a requires
+      // (first apart from every valid node / leaf) and a frame chain.
+      ensures rinv_runs: \result == VMM_OK ==> RINV_RUNS(hb);
+      ensures rinv_pool: \result == VMM_OK ==> RINV_POOL(hb);
     complete behaviors;
     disjoint behaviors;
 */
