@@ -4870,7 +4870,8 @@ static inline hb_frame_t range_fill(hbitmap_t *hb, hb_frame_t f, unsigned l, siz
      * from 64 down (RMID2_NC: the filled slots are null now). */
     /*@ ghost
       /@ loop invariant 0 <= i <= l;
-         loop invariant cf: i > 0 ==> RMID2_CF(Pre, Here, hb, f.node, f.node, i - 1);
+         loop invariant cf: \forall integer i2; 0 <= i2 < i ==>
+           RMID2_CF(Pre, Here, hb, f.node, f.node, i2);
          loop assigns i;
          loop variant l - i;
       @/
