@@ -4822,6 +4822,13 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
     ensures rnode4_g: \forall integer g; 0 <= g < 8 ==>
               (f.node->gmax[g] == \old(f.node->gmax[g]) || f.node->gmax[g] == GROUP_STALE) &&
               f.node->gpre[g] == \old(f.node->gpre[g]) && f.node->gsuf[g] == \old(f.node->gsuf[g]);
+    // rmid2 (round 32): the slots before f.k keep their pointers and FULL bits
+    // (with papart_ptrs / pfull_bits: every slot not filled; range_fill's counts
+    // and pfull_nf).
+    ensures rmid2_lo: \forall integer j; 0 <= j < f.k ==>
+              f.node->child[j].node == \old(f.node->child[j].node) &&
+              f.node->child[j].leaf == \old(f.node->child[j].leaf) &&
+              (BIT(f.node->full, (uint8_t)j) <==> BIT(\old(f.node->full), (uint8_t)j));
 */
 static inline hb_frame_t range_fill_step(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t end,
                                          bool set)
@@ -4913,6 +4920,12 @@ static inline hb_frame_t range_fill_step(hbitmap_t *hb, hb_frame_t f, unsigned l
               hb_sep_node(f.node, l, p_);
     ensures rnode4_lanc: \forall hb_leaf_t *f_; \old(hb_sep_leaf(f.node, l, f_)) ==>
               hb_sep_leaf(f.node, l, f_);
+    // rmid2 (round 32): f.node's counts after the fill, exactly: before, less
+    // the slots [f.k, \result.k) filled (range_mid's cnt, with rcnt_n / _l).
+    ensures rmid2_cn: hb_nodes_from(f.node, l, 0) + hb_nodes_from{Pre}(f.node, l, f.k) ==
+              hb_nodes_from{Pre}(f.node, l, 0) + hb_nodes_from{Pre}(f.node, l, \result.k);
+    ensures rmid2_cl: hb_leaves_from(f.node, l, 0) + hb_leaves_from{Pre}(f.node, l, f.k) ==
+              hb_leaves_from{Pre}(f.node, l, 0) + hb_leaves_from{Pre}(f.node, l, \result.k);
 */
 static inline hb_frame_t range_fill(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t end, bool set)
 {
@@ -4951,6 +4964,48 @@ static inline hb_frame_t range_fill(hbitmap_t *hb, hb_frame_t f, unsigned l, siz
     */
     /*@ assert rnode4_n1: l > 0 ==> RNODE4_FRN(Pre, Here, hb, f.node, f.node, l - 1); */
     /*@ assert rnode4_l1: l > 0 ==> RNODE4_FRL(Pre, Here, hb, f.node, f.node, l - 1); */
+    /* rmid2 (round 32): f.node's counts (rmid2_cn / _cl). Every subtree below
+     * f.node keeps its counts (RMID2_CF level by level, inside a level slot by
+     * slot: rmid2_ck, proofs/hbitmap-rmid2.acsl; rpart4's chain), so f.node's
+     * unfilled pointer slots do (rmid2_kc); then f.node's slots one by one
+     * from 64 down (RMID2_NC: the filled slots are null now). */
+    /*@ ghost
+      /@ loop invariant 0 <= i <= l;
+         loop invariant cf: \forall integer i2; 0 <= i2 < i ==>
+           RMID2_CF(Pre, Here, hb, f.node, f.node, i2);
+         loop assigns i;
+         loop variant l - i;
+      @/
+      for (unsigned i = 0; i < l; i++) {
+        /@ loop invariant 0 <= j <= 64;
+           loop invariant ck: RMID2_CK(Pre, Here, hb, f.node, f.node, i, j);
+           loop assigns j;
+           loop variant j;
+        @/
+        for (unsigned j = 64; j > 0; j--) {
+        }
+      }
+    */
+    /*@ assert rmid2_cf: l > 0 ==> RMID2_CF(Pre, Here, hb, f.node, f.node, l - 1); */
+    /*@ assert rmid2_kw: l > 0 ==> \forall integer j; 0 <= j < 64 &&
+               \at(f.node->child[j].node, Pre) != \null ==>
+               \separated(\at(f.node->child[j].node, Pre), hb) &&
+               \at(hb_sep_node(f.node->child[j].node, l - 1, f.node), Pre) &&
+               \at(hb_wtree(hb, f.node->child[j].node, l - 1), Pre); */
+    /*@ assert rmid2_kc: l > 0 ==> \forall integer j; 0 <= j < 64 &&
+               \at(f.node->child[j].node, Pre) != \null ==>
+               prange_cnt_at{Pre, Here}(\at(f.node->child[j].node, Pre), l - 1, 0); */
+    /*@ assert rmid2_ks: \forall integer j; 0 <= j < 64 && !(f.k <= j < r.k) ==>
+               f.node->child[j].node == \at(f.node->child[j].node, Pre); */
+    /*@ ghost
+      /@ loop invariant 0 <= j <= 64;
+         loop invariant nc: RMID2_NC(Pre, Here, f.node, l, f.k, r.k, j);
+         loop assigns j;
+         loop variant j;
+      @/
+      for (unsigned j = 64; j > 0; j--) {
+      }
+    */
     return r;
 }
 
