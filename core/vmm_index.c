@@ -83,6 +83,8 @@ vmm_status_t vmm_index_prepare(vmm_t *vmm, uint64_t virt, vmm_bpath_t *path)
             return VMM_ERR_OUT_OF_MEMORY;
         vmm->index.chunks++;
     }
+    if (vmm->index.partial != 0) /* the record vmm_index_take will pop: a hint */
+        __builtin_prefetch(vmm->index.partial->free, 1);
     vmm_btree_seek(&vmm->tree, virt, path);
     vmm_status_t st = vmm_btree_prepare_at(&vmm->tree, &vmm->allocator, path);
     if (st != VMM_OK)
@@ -132,6 +134,12 @@ void vmm_index_put(vmm_t *vmm, vmm_record_t *rec)
         partial_unlink(&vmm->index, c);
         chunk_delete(vmm, c);
     }
+}
+
+/* Starts loading rec's chunk header; see vmm_index.h. */
+void vmm_index_prefetch(const vmm_record_t *rec)
+{
+    __builtin_prefetch(CHUNK_OF(rec), 1);
 }
 
 /* Inserts rec under rec->virt at path. */

@@ -48,6 +48,10 @@ void vmm_index_insert(vmm_t *vmm, vmm_record_t *rec, const vmm_bpath_t *path);
  * back). Cannot fail. */
 void vmm_index_remove(vmm_t *vmm, vmm_record_t *rec, const vmm_bpath_t *path);
 
+/* Starts loading the header of the chunk holding rec, which
+ * vmm_index_put will update: a hint, it changes nothing. */
+void vmm_index_prefetch(const vmm_record_t *rec);
+
 /* Returns the vmm_t whose chunk holds rec. */
 const vmm_t *vmm_index_owner(const vmm_record_t *rec);
 

@@ -177,6 +177,7 @@ static vmm_status_t free_at(vmm_t *vmm, uint64_t virt, bool reservation_only)
         return VMM_ERR_NOT_RESERVATION;
     if (rec->flags & VMM_RECORD_PINNED)
         return VMM_ERR_PINNED;
+    vmm_index_prefetch(rec); /* its put comes after the bitmap's clear */
     return record_release(vmm, rec, &path, true);
 }
 
