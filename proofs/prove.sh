@@ -434,6 +434,17 @@ for spec in "${shards[@]}"; do
     "$(grep -ohE '\(cached: [0-9]+\)|\(unknown: [0-9]+\)|\(interrupted: [0-9]+\)' "$OUT/$1/$2/wp.log" |
       tr -d '()' | awk -F': ' '{n[$1] += $2} END {for (k in n) printf "%s %d ", k, n[k]}')"
 done
+# The provers line counts answers, wherever they came from: say how many the
+# cache gave (a warm run asks no prover at all).
+cached_all=0
+for spec in "${shards[@]}"; do
+  # shellcheck disable=SC2086
+  set -- $spec
+  n=$(grep -ohE '\(cached: [0-9]+\)' "$OUT/$1/$2/wp.log" 2>/dev/null | tr -dc '0-9\n' |
+    awk '{s += $1} END {print s + 0}')
+  cached_all=$((cached_all + n))
+done
+echo "prover answers read from the cache: $cached_all (the provers line above counts them too)"
 # Ratchet: only known-open goals are unproved. An unproved goal does not
 # change frama-c's exit status (0), so a ratchet pass still needs every
 # frama-c run to have exited 0: a parse or plugin error fails it.
