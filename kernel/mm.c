@@ -58,11 +58,18 @@ static void frames_zero(void *ctx, uint64_t phys, size_t count)
 }
 
 /* Mapper for the VMM: the core's page tables, plus the TLB invalidation
- * the core cannot do (it has no privileged instructions). */
+ * the core cannot do (it has no privileged instructions). Mutant
+ * KERNEL_MUTANT_RO_WRITABLE (tests only, never core/): the wrapper maps
+ * every non-executable page writable; the user-rights self-test must catch
+ * the CPL3 write to a read-only page that no longer faults. */
 static vmm_status_t tlb_map(void *ctx, uint64_t virt, uint64_t phys, uint64_t len,
                             uint64_t page_size, vmm_attrs_t attrs)
 {
     kernel_mm_t *m = ctx;
+#ifdef KERNEL_MUTANT_RO_WRITABLE
+    if (!(attrs & VMM_ATTR_EXECUTABLE))
+        attrs |= VMM_ATTR_WRITABLE;
+#endif
     return m->table_mapper.map(m->table_mapper.ctx, virt, phys, len, page_size, attrs);
 }
 
