@@ -8,7 +8,7 @@ ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 export VMM_ROOT=$ROOT
 PRESET=${VMM_PRESET:-asan-ubsan}
 BUILD=$ROOT/build/$PRESET
-JOBS=$(nproc)
+JOBS=${VMM_JOBS:-$(nproc)} # checked below (not for help)
 
 # require_all LOG: with VMM_REQUIRE_ALL=1 (CI: .ci/run), a test ctest
 # skipped (its tool missing: a failed install) fails the run; without it a
@@ -52,7 +52,9 @@ Fuzzing options:
   --prebuilt DIR    use the binaries of an existing build dir, build nothing
 Environment: VMM_FUZZ_TARGETS (default --targets), VMM_FUZZ_CC (the clang that builds the
   targets, default clang-14), VMM_PRESET (build / test preset), VMM_REQUIRE_ALL=1 (test:
-  a skipped test, its tool missing, fails the run; .ci/run sets it).
+  a skipped test, its tool missing, fails the run; .ci/run sets it), VMM_JOBS=N (jobs at once
+  for build, test, cov, repro, minimize and fuzzing's builds and slots; default: the cores;
+  --jobs overrides it for fuzzing).
 
 Other commands:
   repro FILE|DIR [TARGET]   replay a crash (any file, anywhere) under ASan+UBSan: finds
@@ -170,6 +172,13 @@ check_preset() {
   grep -q "^ *\"name\": \"$PRESET\"" "$ROOT/CMakePresets.json" ||
     die_usage "VMM_PRESET takes a configure preset of CMakePresets.json, not '$PRESET'"
 }
+# VMM_JOBS: how many jobs build, test (ctest) and fuzz (its slots, its builds)
+# run at once; --jobs still overrides it for fuzzing.
+if [[ -n ${VMM_JOBS:-} && $cmd != help && $cmd != -h && $cmd != --help ]]; then
+  [[ $VMM_JOBS =~ ^[1-9][0-9]{0,3}$ ]] ||
+    die_usage "VMM_JOBS takes a number from 1 to 1024, not '$VMM_JOBS'"
+  ((VMM_JOBS <= 1024)) || die_usage "VMM_JOBS takes a number from 1 to 1024, not '$VMM_JOBS'"
+fi
 case $cmd in
   help|-h|--help)
     (($# == 0)) || { (($# == 1)) && [[ $COMMANDS == *" $1 "* ]]; } ||

@@ -48,7 +48,7 @@ command -v llvm-symbolizer-14 >/dev/null && export ASAN_SYMBOLIZER_PATH=${ASAN_S
 
 # Options (cmd_fuzz's defaults; parse_fuzz_opts sets them).
 TIME=240 FOREVER=0 INTERVAL=600 ENGINE=libfuzzer TARGETS=${VMM_FUZZ_TARGETS:-}
-JOBS=$(nproc) CORPUS=$ROOT/corpus OUT=$ROOT/out/fuzz PREBUILT=${VMM_FUZZ_PREBUILT:-}
+JOBS=${VMM_JOBS:-$(nproc)} CORPUS=$ROOT/corpus OUT=$ROOT/out/fuzz PREBUILT=${VMM_FUZZ_PREBUILT:-}
 LF=${PREBUILT:-$BUILD_LF}   # the build dir whose binaries run (libFuzzer + replayers)
 MAIN_PID=$$                 # the main job (its slots are subshells: $$ is still it)
 

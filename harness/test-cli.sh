@@ -168,6 +168,11 @@ EOF
   OUT=$(cd "$TMP" && PATH="$TMP/trap:$PATH" VMM_PRESET=bogus timeout 50 "$ROOT/fuzz.sh" build 2>&1); RC=$?
   if ((RC == 2)) && grep -q "VMM_PRESET takes" <<<"$OUT"; then ok "VMM_PRESET=bogus -> exit 2"
   else fail "VMM_PRESET=bogus -> exit $RC: $OUT"; fi
+  for jobs in 0 abc 2000; do
+    OUT=$(cd "$TMP" && PATH="$TMP/trap:$PATH" VMM_JOBS=$jobs timeout 50 "$ROOT/fuzz.sh" build 2>&1); RC=$?
+    if ((RC == 2)) && grep -q "VMM_JOBS takes" <<<"$OUT"; then ok "VMM_JOBS=$jobs -> exit 2"
+    else fail "VMM_JOBS=$jobs -> exit $RC: $OUT"; fi
+  done
   OUT=$(cd "$TMP" && PATH="$TMP/trap:$PATH" VMM_PRESET=bogus timeout 50 "$ROOT/fuzz.sh" help 2>&1); RC=$?
   if ((RC == 0)) && grep -q "Exit status" <<<"$OUT"; then ok "VMM_PRESET=bogus help -> help, exit 0"
   else fail "VMM_PRESET=bogus help -> exit $RC: $OUT"; fi
