@@ -175,9 +175,8 @@ check_preset() {
 # VMM_JOBS: how many jobs build, test (ctest) and fuzz (its slots, its builds)
 # run at once; --jobs still overrides it for fuzzing.
 if [[ -n ${VMM_JOBS:-} && $cmd != help && $cmd != -h && $cmd != --help ]]; then
-  [[ $VMM_JOBS =~ ^[1-9][0-9]{0,3}$ ]] ||
+  [[ $VMM_JOBS =~ ^[1-9][0-9]{0,3}$ ]] && ((VMM_JOBS <= 1024)) ||
     die_usage "VMM_JOBS takes a number from 1 to 1024, not '$VMM_JOBS'"
-  ((VMM_JOBS <= 1024)) || die_usage "VMM_JOBS takes a number from 1 to 1024, not '$VMM_JOBS'"
 fi
 case $cmd in
   help|-h|--help)

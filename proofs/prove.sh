@@ -425,24 +425,18 @@ summarize >"$OUT/table.txt" || table_rc=$?
 cat "$OUT/table.txt"
 echo "time: ${secs}s on $JOBS jobs x -wp-par $WP_PAR${COLD:+ (cold: the cache was empty)} (timeout ${TIMEOUT}s per goal, cache $CACHE), load $(cut -d' ' -f1-3 /proc/loadavg)"
 # Per shard: wall and CPU seconds of its frama-c run, and how many prover
-# answers came from the cache (a warm run should call no prover).
-for spec in "${shards[@]}"; do
-  # shellcheck disable=SC2086
-  set -- $spec
-  read -r w u s <"$OUT/$1/$2/time" 2>/dev/null || { w=?; u=?; s=?; }
-  printf 'shard %s/%s: wall %ss cpu %ss+%ss, %s\n' "$1" "$2" "$w" "$u" "$s" \
-    "$(grep -ohE '\(cached: [0-9]+\)|\(unknown: [0-9]+\)|\(interrupted: [0-9]+\)' "$OUT/$1/$2/wp.log" |
-      tr -d '()' | awk -F': ' '{n[$1] += $2} END {for (k in n) printf "%s %d ", k, n[k]}')"
-done
-# The provers line counts answers, wherever they came from: say how many the
-# cache gave (a warm run asks no prover at all).
+# answers came from the cache (a warm run should call no prover). The
+# provers line counts answers wherever they came from: the total the cache
+# gave is said after the shards.
 cached_all=0
 for spec in "${shards[@]}"; do
   # shellcheck disable=SC2086
   set -- $spec
-  n=$(grep -ohE '\(cached: [0-9]+\)' "$OUT/$1/$2/wp.log" 2>/dev/null | tr -dc '0-9\n' |
-    awk '{s += $1} END {print s + 0}')
-  cached_all=$((cached_all + n))
+  read -r w u s <"$OUT/$1/$2/time" 2>/dev/null || { w=?; u=?; s=?; }
+  counts=$(grep -ohE '\(cached: [0-9]+\)|\(unknown: [0-9]+\)|\(interrupted: [0-9]+\)' "$OUT/$1/$2/wp.log" |
+    tr -d '()' | awk -F': ' '{n[$1] += $2} END {for (k in n) printf "%s %d ", k, n[k]}' || true)
+  printf 'shard %s/%s: wall %ss cpu %ss+%ss, %s\n' "$1" "$2" "$w" "$u" "$s" "$counts"
+  if [[ $counts =~ cached\ ([0-9]+) ]]; then cached_all=$((cached_all + BASH_REMATCH[1])); fi
 done
 echo "prover answers read from the cache: $cached_all (the provers line above counts them too)"
 # Ratchet: only known-open goals are unproved. An unproved goal does not
