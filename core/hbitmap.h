@@ -47,8 +47,9 @@
  * caller (the VMM's free, after unmapping) can perform it without a way to
  * fail; hbitmap_unprepare returns the pool. A prepare only tops the pool up
  * to its range's need (it never gives spares back), so after prepares of
- * several ranges an operation on any of them cannot fail. A SUCCESSFUL
- * range operation empties the pool when it ends; a failed one leaves it as
+ * several ranges the NEXT operation, on any one of them, cannot fail (only
+ * one: a SUCCESSFUL range operation empties the pool when it ends, so an
+ * operation after it needs its own prepare); a failed one leaves it as
  * it was, also what an earlier prepare put there (hbitmap_check then
  * reports the pool not empty until hbitmap_unprepare or the next success).
  *

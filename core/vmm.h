@@ -239,7 +239,10 @@ vmm_status_t vmm_init(vmm_t *vmm, uint64_t start, uint64_t end,
  * the window is all free again and the allocator holds nothing of the vmm.
  * The vmm_t stays usable: an empty VMM over the same window, allocator,
  * mapper and frame source, as vmm_init left it (hint 0; the fit that
- * vmm_set_fit chose is kept). Cost is proportional to what the records
+ * vmm_set_fit chose is kept). A page the mapper no longer maps as its
+ * record did (unmapped or replaced behind the VMM's back, which vmm_free
+ * reports as an error) is left as it is: the rest is unmapped and every
+ * frame returned, no trap. Cost is proportional to what the records
  * cover. Returns VMM_OK (also for a zeroed vmm_t: nothing to free);
  * VMM_ERR_INVALID_ARGUMENT (NULL) or VMM_ERR_BUSY (from a callback of a
  * call on vmm) with nothing changed. (It returned nothing before the
@@ -413,10 +416,13 @@ vmm_attrs_t vmm_record_page_attrs(const vmm_record_t *rec, size_t i);
  * Broken invariants (VMM_ASSERT): that re-map failing (mapper.h's undo
  * contract: with core/x86_64's mapper an unmap after a successful query
  * does not fail, so it never gets there); frames.free failing
- * on frames the VMM owns; an undo unmap failing inside vmm_alloc; any
- * release failing inside vmm_deinit (whose only errors are a NULL vmm and
- * VMM_ERR_BUSY, so a harness must disarm its failure injection before
- * calling it).
+ * on frames the VMM owns; an undo unmap failing inside vmm_alloc; inside
+ * vmm_deinit (whose only errors are a NULL vmm and VMM_ERR_BUSY, so a
+ * harness must disarm its failure injection before calling it), an unmap
+ * failing on a page the mapper's query reports mapped as the record did.
+ * vmm_deinit does not trap on a caller's mistake it can see: when a
+ * record's unmap fails (and so changed nothing) it goes page by page and
+ * skips each page the query reports unmapped or of another size.
  * vmm_map_page checks, through frames.in_use when the frame source has it,
  * that phys is in use (allocated by the caller and handed over) or unmanaged
  * (device memory). What it cannot check: that a frame is not handed over

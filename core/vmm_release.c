@@ -91,6 +91,27 @@ static vmm_status_t record_unmap(vmm_t *vmm, vmm_record_t *rec)
     return vmm->mapper.unmap(vmm->mapper.ctx, rec->virt, BYTES_OF(rec->pages), VMM_PAGE_SIZE);
 }
 
+/* Unmaps what rec still maps, for vmm_release_all, which cannot fail: a
+ * page the mapper no longer maps as rec did (unmapped or replaced behind
+ * the VMM's back, a caller mistake that vmm_free reports) is left as it
+ * is, every other page is unmapped. One record_unmap first (a call per
+ * run); only when it fails, and so changed nothing, page by page. An unmap
+ * failing on a page the query reports mapped traps (mapper.h). */
+static void record_unmap_remains(vmm_t *vmm, vmm_record_t *rec)
+{
+    if (record_unmap(vmm, rec) == VMM_OK)
+        return;
+    bool sparse = rec->kind == VMM_REC_RESERVE;
+    uint64_t size = sparse ? rec->page_size : VMM_PAGE_SIZE;
+    size_t pages = sparse ? rec->nframes : (size_t)rec->pages;
+    for (size_t k = sparse ? vmm_record_next_mapped(rec, 0) : 0; k < pages;
+         k = sparse ? vmm_record_next_mapped(rec, k + 1) : k + 1) {
+        uint64_t virt = rec->virt + (uint64_t)k * size, got = 0;
+        if (vmm->mapper.query(vmm->mapper.ctx, virt, 0, 0, &got) == VMM_OK && got == size)
+            VMM_ASSERT(vmm->mapper.unmap(vmm->mapper.ctx, virt, size, size) == VMM_OK);
+    }
+}
+
 /* Returns every frame rec owns to the frame source (none of a borrowed
  * reservation's); they are the VMM's, so a failure traps. */
 static void record_free_frames(vmm_t *vmm, const vmm_record_t *rec)
@@ -117,16 +138,18 @@ static bool record_maps_nothing(const vmm_record_t *rec)
                                         : rec->kind == VMM_REC_SET && rec->phys == VMM_NO_FRAME;
 }
 
-/* Releases rec, found at path: bitmap nodes, unmap, then frames, bitmap
- * (unless clear is false: vmm_deinit drops the whole bitmap), index and
- * block. A record that maps nothing has no step that may fail but the
- * clear, which changes nothing when it fails: it is cleared at once,
- * without taking its nodes first. Returns VMM_ERR_OUT_OF_MEMORY or the
- * mapper's error with nothing changed. */
+/* Releases rec, found at path: bitmap nodes, unmap, then frames, bitmap,
+ * index and block. A record that maps nothing has no step that may fail
+ * but the clear, which changes nothing when it fails: it is cleared at
+ * once, without taking its nodes first. Returns VMM_ERR_OUT_OF_MEMORY or
+ * the mapper's error with nothing changed. teardown (vmm_release_all):
+ * no bitmap clear (the whole bitmap is dropped after), and the unmap skips
+ * what is no longer mapped (record_unmap_remains): VMM_OK. */
 static vmm_status_t record_release(vmm_t *vmm, vmm_record_t *rec, const vmm_bpath_t *path,
-                                   bool clear)
+                                   bool teardown)
 {
     size_t first = vmm_page_index(vmm, rec->virt);
+    bool clear = !teardown;
     vmm_status_t st = VMM_OK;
     if (clear && record_maps_nothing(rec)) {
         st = hbitmap_clear_range(&vmm->bitmap, first, (size_t)rec->pages);
@@ -138,7 +161,10 @@ static vmm_status_t record_release(vmm_t *vmm, vmm_record_t *rec, const vmm_bpat
         if (st != VMM_OK)
             return st;
     }
-    st = record_unmap(vmm, rec);
+    if (teardown)
+        record_unmap_remains(vmm, rec);
+    else
+        st = record_unmap(vmm, rec);
     if (!record_maps_nothing(rec))
         vmm_mapper_flush(vmm); /* before a frame goes back; after an undo too */
     if (st != VMM_OK) {
@@ -178,7 +204,7 @@ static vmm_status_t free_at(vmm_t *vmm, uint64_t virt, bool reservation_only)
     if (rec->flags & VMM_RECORD_PINNED)
         return VMM_ERR_PINNED;
     vmm_index_prefetch(rec); /* its put comes after the bitmap's clear */
-    return record_release(vmm, rec, &path, true);
+    return record_release(vmm, rec, &path, false);
 }
 
 /* Frees the record starting at virt (see vmm.h for the errors). */
@@ -217,7 +243,7 @@ void vmm_release_all(vmm_t *vmm)
     vmm_record_t *first;
     while ((first = vmm_btree_next(&vmm->tree, 0, true)) != 0) {
         vmm_btree_seek(&vmm->tree, first->virt, &path);
-        VMM_ASSERT(record_release(vmm, first, &path, false) == VMM_OK);
+        VMM_ASSERT(record_release(vmm, first, &path, true) == VMM_OK);
     }
     /* an empty chunk is given back at once, the tree's last node too */
     VMM_ASSERT(vmm->index.chunks == 0 && vmm->tree.nodes == 0);

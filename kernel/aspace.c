@@ -62,6 +62,9 @@ vmm_status_t mm_aspace_create(mm_aspace_t *a)
         .kernel = &kmm.pt, .frames = kmm.core_frames,
         .allocator = kheap_allocator(&kmm.heap),
         .user_start = MM_USER_START, .user_end = MM_USER_END,
+        /* The kernel's queue, shared: this kernel runs on one CPU, so one
+         * lock domain (INTEGRATION.md, 6: an SMP kernel gives each address
+         * space its own queue, or guards this one with its own lock). */
         .release = x86_table_queue_release(&kmm.table_queue),
         .mapper = { .map = as_map, .unmap = as_unmap, .query = as_query, .ctx = a,
                     .mappable = as_mappable, .flush = as_flush },

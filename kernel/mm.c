@@ -47,6 +47,15 @@ static vmm_status_t frames_claim(void *ctx, uint64_t phys, size_t count)
     return m->frames.claim(m->frames.ctx, phys, count);
 }
 
+/* The pmm's in_use: vmm_map_page refuses a free frame with it
+ * (VMM_ERR_FRAME_NOT_USED) instead of mapping a frame the pmm may hand out
+ * again (frames.h). */
+static vmm_status_t frames_in_use(void *ctx, uint64_t phys, size_t count)
+{
+    kernel_mm_t *m = ctx;
+    return m->frames.in_use(m->frames.ctx, phys, count);
+}
+
 /* Zeroes frames for the core (zero-before-visible): through the direct map
  * once it is live, through boot.S's identity map before. */
 static void frames_zero(void *ctx, uint64_t phys, size_t count)
@@ -295,8 +304,9 @@ void mm_init(uint64_t start_info_phys)
     kheap_init(&m->heap);
     kheap_add(&m->heap, heap_arena, sizeof(heap_arena));
 
-    vmm_frames_t boot_frames = { frames_alloc, frames_free, frames_claim, m, 0,
-                                 frames_zero };
+    vmm_frames_t boot_frames = { .alloc = frames_alloc, .free = frames_free,
+                                 .claim = frames_claim, .ctx = m,
+                                 .in_use = frames_in_use, .zero = frames_zero };
     x86_boot_config_t cfg = {
         .map = m->map, .map_len = m->map_len, .hhdm_offset = MM_HHDM,
         .has_1g_pages = m->has_1g_pages, .kernel = m->segments,

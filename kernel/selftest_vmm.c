@@ -393,6 +393,16 @@ bool test_errors_change_nothing(void)
     EXPECT_ST(vmm_free(&kmm.vmm, MM_WINDOW_END - PAGE), VMM_ERR_NOT_ALLOCATED);
     EXPECT_ST(vmm_reserve(&kmm.vmm, 1, 12345, MM_KERNEL_RW, 0, &v), VMM_ERR_INVALID_ARGUMENT);
 
+    /* A free frame handed to vmm_map_page is refused (the frame source's
+     * in_use), not mapped: the pmm could give it out again. */
+    uint64_t free_phys;
+    EXPECT_ST(pmm_alloc(&kmm.pmm, &free_phys), VMM_OK);
+    EXPECT_ST(pmm_free(&kmm.pmm, free_phys), VMM_OK);
+    EXPECT_ST(vmm_reserve(&kmm.vmm, 1, VMM_SIZE_4K, MM_KERNEL_RW, 0, &v), VMM_OK);
+    EXPECT_ST(vmm_map_page(&kmm.vmm, v, v, free_phys, MM_KERNEL_RW), VMM_ERR_FRAME_NOT_USED);
+    EXPECT(faults_with(v, false, VMM_FAULT_NOT_PRESENT));
+    EXPECT_ST(vmm_release(&kmm.vmm, v), VMM_OK);
+
     /* Frames run out after 5 of 8 pages: the 5 are unmapped and returned. */
     fail_frames_t failing;
     vmm_frames_t frames = kmm.vmm.frames;

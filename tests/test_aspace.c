@@ -279,6 +279,59 @@ static void test_aspace_destroy_returns_every_frame(void)
     hostmem_destroy(&hm);
 }
 
+/* Pages unmapped behind the VMM's back (x86_unmap on the address space's
+ * own tables: a caller mistake) in an ALLOC record, a reservation of 4 KiB
+ * pages, a lazy one of 2 MiB pages and a SET record with frames. vmm_free /
+ * vmm_release report each (VMM_ERR_NOT_MAPPED, nothing changed); destroy
+ * still completes without a trap: it unmaps the pages still mapped and
+ * returns every frame, user and table. */
+static void test_aspace_destroy_after_unmap_behind_back(void)
+{
+    vmm_frames_t f = setup_kernel();
+    x86_aspace_t a;
+    x86_aspace_config_t ca = config(&f, bitmap_a);
+    size_t free0 = pmm_free_count(&hm.pmm);
+    CHECK_OK(x86_aspace_create(&a, &ca));
+    uint64_t va, vr, lazy, phys[3], sphys;
+    CHECK_OK(vmm_alloc(&a.vmm, 4, URW, &va));
+    CHECK_OK(vmm_reserve(&a.vmm, 4, K4, URW, 0, &vr));
+    for (int i = 0; i < 3; i++) {
+        CHECK_OK(f.alloc(f.ctx, 1, 1, &phys[i]));
+        CHECK_OK(vmm_map_page(&a.vmm, vr, vr + (uint64_t)i * K4, phys[i], URW));
+    }
+    CHECK_OK(vmm_reserve(&a.vmm, 2, M2, URW, VMM_RESERVE_LAZY, &lazy));
+    vmm_access_t write = {.write = true, .user = true};
+    CHECK(vmm_fault(&a.vmm, lazy + 8, write, NULL) == VMM_FAULT_RESOLVED);
+    CHECK(vmm_fault(&a.vmm, lazy + M2 + 8, write, NULL) == VMM_FAULT_RESOLVED);
+    CHECK_OK(f.alloc(f.ctx, 3, 1, &sphys));
+    CHECK_OK(f.free(f.ctx, sphys, 3)); /* a free run for vmm_set to claim */
+    vmm_range_t sv = {UWIN_END - 8 * K4, UWIN_END - 5 * K4}, sp = {sphys, sphys + 3 * K4};
+    CHECK_OK(vmm_set(&a.vmm, sv, &sp, URW));
+    CHECK(pmm_free_count(&hm.pmm) < free0 - 10);
+    /* The mistakes: one page of each record unmapped directly. */
+    CHECK_OK(x86_unmap(&a.pt, va + K4, K4, K4));
+    CHECK_OK(x86_unmap(&a.pt, vr + K4, K4, K4));
+    CHECK_OK(x86_unmap(&a.pt, lazy + M2, M2, M2));
+    CHECK_OK(x86_unmap(&a.pt, sv.start + 2 * K4, K4, K4));
+    hostmem_snap_t s;
+    CHECK(hostmem_snap_take(&hm, &s));
+    size_t tables = a.pt.table_frames, live = fa.live;
+    CHECK_ERR(vmm_free(&a.vmm, va), VMM_ERR_NOT_MAPPED);
+    CHECK_ERR(vmm_release(&a.vmm, vr), VMM_ERR_NOT_MAPPED);
+    CHECK_ERR(vmm_release(&a.vmm, lazy), VMM_ERR_NOT_MAPPED);
+    CHECK_ERR(vmm_free(&a.vmm, sv.start), VMM_ERR_NOT_MAPPED);
+    CHECK(hostmem_snap_same(&hm, &s));
+    CHECK(a.pt.table_frames == tables && fa.live == live);
+    CHECK(phys_of(&a.pt, va) != UINT64_MAX && phys_of(&a.pt, vr + 2 * K4) == phys[2]);
+    hostmem_snap_free(&s);
+    CHECK_OK(x86_aspace_destroy(&a)); /* unmaps the rest, returns every frame */
+    CHECK(a.pt.table_frames == 0);
+    CHECK(fa.live == 0);
+    CHECK(pmm_free_count(&hm.pmm) == free0);
+    x86_paging_destroy(&kpt);
+    hostmem_destroy(&hm);
+}
+
 /* Checks that create with c fails with want and keeps nothing: the frames,
  * and *as byte for byte (zeroed and garbage-filled alike). */
 static void check_create_fails(const x86_aspace_config_t *c, vmm_status_t want)
@@ -522,6 +575,7 @@ int main(void)
     RUN(test_pin_kernel_half);
     RUN(test_aspaces_share_kernel_half);
     RUN(test_aspace_destroy_returns_every_frame);
+    RUN(test_aspace_destroy_after_unmap_behind_back);
     RUN(test_aspace_create_errors_keep_nothing);
     RUN(test_fresh_frames_zeroed_before_mapped);
     RUN(test_aspace_destroy_refuses_reentry);

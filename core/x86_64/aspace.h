@@ -73,7 +73,9 @@ vmm_status_t x86_aspace_create(x86_aspace_t *as, const x86_aspace_config_t *cfg)
  * the frame source; the shared kernel half is untouched. Call it only when
  * no CPU has it loaded and every CPU that had has reloaded CR3 since. Table
  * frames emptied earlier and handed to cfg.release stay in that queue: flush
- * it after the destroy. Cost: proportional to what its records cover.
+ * it after the destroy. A user page unmapped behind the VMM's back is left
+ * as it is, as vmm_deinit does (vmm.h): no trap. Cost: proportional to what
+ * its records cover.
  * Returns VMM_OK (also for a destroyed or zeroed *as: nothing to free);
  * VMM_ERR_INVALID_ARGUMENT (NULL) or VMM_ERR_BUSY (from a callback of a call
  * on as->vmm or as->pt: vmm.h, "Reentrancy") with nothing changed. (It
