@@ -10,7 +10,10 @@
  * queued in one x86_table_queue_t that an op drains. Ops map and unmap user
  * pages through each space's VMM, map kernel pages in the kernel tables,
  * try the kernel half through a space's own tables, switch (CR3), arm an
- * allocator or frame failure at any point.
+ * allocator or frame failure at any point, and unmap a user page straight
+ * from a space's tables, behind its VMM's back (a caller mistake: the
+ * record's free must then fail with VMM_ERR_NOT_MAPPED, changing nothing,
+ * and destroy must still return every frame, with no trap).
  *
  * The model is the harness's own: each space's records (sorted), the
  * kernel's pages, and from them the number of table frames each needs
@@ -87,7 +90,9 @@ typedef struct urec {
     uint64_t va;
     size_t pages;
     vmm_attrs_t attrs;
+    uint16_t gone; /* bit k: page k unmapped behind the VMM's back */
 } urec_t;
+_Static_assert(MAX_ALLOC <= 16u, "urec_t.gone has a bit per page");
 
 typedef struct space {
     x86_aspace_t as;
@@ -178,6 +183,22 @@ FUZZ_NO_ASAN static size_t user_pages(const space_t *sp)
     for (size_t i = 0; i < sp->nrecs; i++)
         n += sp->recs[i].pages;
     return n;
+}
+
+/* Returns the user pages the model has mapped in sp: its pages but those
+ * unmapped behind the VMM's back (their frames are still the VMM's). */
+FUZZ_NO_ASAN static size_t user_leaves(const space_t *sp)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sp->nrecs; i++)
+        n += sp->recs[i].pages - (size_t)__builtin_popcount(sp->recs[i].gone);
+    return n;
+}
+
+/* Returns true when page va of record r was unmapped behind the VMM's back. */
+static bool page_gone(const urec_t *r, uint64_t va)
+{
+    return (r->gone >> ((va - r->va) / PAGE_BYTES) & 1u) != 0;
 }
 
 /* Returns the kernel's table frames: PML4, pinned PDPTs, a PD per 1 GiB and
@@ -334,7 +355,7 @@ FUZZ_NO_ASAN static void check_page(aspace_state_t *s, const space_t *sp, uint64
     const urec_t *r = va < X86_USER_END ? rec_at(sp, va) : NULL;
     size_t k = va >= X86_USER_END ? kpage_index(s, va & ~(uint64_t)(PAGE_BYTES - 1u))
                                   : s->nkpages;
-    bool want = r != NULL || k < s->nkpages;
+    bool want = (r != NULL && !page_gone(r, va)) || k < s->nkpages;
     FUZZ_CHECK(mapped == want, "aspace-mapped", "va 0x%llx is %smapped, the model says %s",
                (unsigned long long)va, mapped ? "" : "not ", want ? "mapped" : "not mapped");
     if (!mapped)
@@ -443,7 +464,7 @@ FUZZ_NO_ASAN static size_t walk_user(aspace_state_t *s, const space_t *sp, size_
                     uint64_t va = ((uint64_t)a << 39) | ((uint64_t)b << 30) |
                                   ((uint64_t)c << 21) | ((uint64_t)d << 12);
                     const urec_t *r = rec_at(sp, va);
-                    FUZZ_CHECK(r && (l1[d] & ~X86_PTE_ADDR_MASK) ==
+                    FUZZ_CHECK(r && !page_gone(r, va) && (l1[d] & ~X86_PTE_ADDR_MASK) ==
                                         fuzz_expected_pte(r->attrs, VMM_SIZE_4K, va),
                                "aspace-stray-leaf", "va 0x%llx: entry 0x%llx, model %s",
                                (unsigned long long)va, (unsigned long long)l1[d],
@@ -476,9 +497,9 @@ static void check_all(aspace_state_t *s)
             continue;
         size_t leaves;
         size_t tables = walk_user(s, sp, &leaves);
-        FUZZ_CHECK(tables == user_tables(sp) && leaves == user_pages(sp), "aspace-walk-all",
+        FUZZ_CHECK(tables == user_tables(sp) && leaves == user_leaves(sp), "aspace-walk-all",
                    "space %u: %zu tables %zu leaves, model %zu tables %zu pages", i, tables,
-                   leaves, user_tables(sp), user_pages(sp));
+                   leaves, user_tables(sp), user_leaves(sp));
         FUZZ_CHECK(vmm_index_check(&sp->as.vmm) && sp->as.vmm.tree.count == sp->nrecs,
                    "aspace-tree", "space %u: record tree broken or %zu records, model %zu", i,
                    sp->as.vmm.tree.count, sp->nrecs);
@@ -751,7 +772,7 @@ static void op_alloc(aspace_state_t *s, fuzz_data_t *fd)
                        va >= sp->recs[i].va + sp->recs[i].pages * PAGE_BYTES,
                    "aspace-alloc-place", "0x%llx overlaps a record", (unsigned long long)va);
     size_t pdpts = user_pdpts(sp);
-    rec_insert(sp, (urec_t){ va, pages, attrs });
+    rec_insert(sp, (urec_t){ va, pages, attrs, 0 });
     if (user_pdpts(sp) != pdpts) /* a PML4 entry written */
         s->khalf |= bit_of(s, sp);
     check_run(s, va, pages, sp);
@@ -775,6 +796,14 @@ static void op_free(aspace_state_t *s, fuzz_data_t *fd)
                    "aspace-free-undo", "failed free changed frames or blocks");
         return;
     }
+    if (r.gone != 0) { /* a page unmapped behind its back: refused, nothing changed */
+        FUZZ_CHECK_STATUS(st, VMM_ERR_NOT_MAPPED, "aspace-free-gone");
+        FUZZ_CHECK(frame_pool_in_use(&s->pool) == in_use && sp->alloc.live == live &&
+                       user_tables(sp) == tables,
+                   "aspace-free-gone", "refused free changed frames or blocks");
+        check_run(s, r.va, r.pages, NULL);
+        return;
+    }
     FUZZ_CHECK_STATUS(st, VMM_OK, "aspace-free");
     size_t pdpts = user_pdpts(sp);
     memmove(&sp->recs[i], &sp->recs[i + 1u], (sp->nrecs - i - 1u) * sizeof sp->recs[0]);
@@ -786,6 +815,39 @@ static void op_free(aspace_state_t *s, fuzz_data_t *fd)
     FUZZ_CHECK(!sp->wrapper || sp->unmaps > unmaps, "aspace-free-unmap",
                "free unmapped nothing through the space's mapper");
     check_run(s, r.va, r.pages, NULL);
+}
+
+/* Unmaps page (% pages) of a record (% records) straight from the space's
+ * tables, behind its VMM's back: only a page whose 2 MiB region keeps
+ * another mapped page of the record, so no table empties and the model's
+ * table count stands. The frame stays the VMM's (in use) until destroy. */
+static void op_unmap_behind(aspace_state_t *s, fuzz_data_t *fd)
+{
+    space_t *sp = touch_space(s, fd_u8(fd));
+    uint8_t idx = fd_u8(fd), page = fd_u8(fd);
+    if (!sp->live || sp->nrecs == 0)
+        return;
+    urec_t *r = &sp->recs[idx % sp->nrecs];
+    size_t k = page % r->pages;
+    uint64_t va = r->va + k * PAGE_BYTES;
+    bool kept = false;
+    for (size_t j = 0; j < r->pages; j++)
+        kept |= j != k && !(r->gone >> j & 1u) && (r->va + j * PAGE_BYTES) >> 21 == va >> 21;
+    if (!kept || page_gone(r, va)) {
+        TRACE("unmap_behind(space %u, 0x%llx): would empty a table or gone already",
+              (unsigned)(sp - s->spaces), (unsigned long long)va);
+        return;
+    }
+    size_t in_use = frame_pool_in_use(&s->pool);
+    vmm_status_t st = x86_unmap(&sp->as.pt, va, PAGE_BYTES, VMM_SIZE_4K);
+    TRACE("unmap_behind(space %u, 0x%llx) -> %s", (unsigned)(sp - s->spaces),
+          (unsigned long long)va, fuzz_status(st));
+    FUZZ_CHECK_STATUS(st, VMM_OK, "aspace-unmap-behind");
+    FUZZ_CHECK(frame_pool_in_use(&s->pool) == in_use, "aspace-unmap-behind",
+               "unmapping a page beside a mapped one freed %zu frames",
+               in_use - frame_pool_in_use(&s->pool));
+    r->gone = (uint16_t)(r->gone | 1u << k);
+    check_run(s, va, 1, NULL);
 }
 
 /* Switches to a live space: its CR3 is its own PML4 (a frame in use, no
@@ -941,6 +1003,7 @@ static void run_op(void *state, fuzz_data_t *fd, unsigned op)
     case ASPACE_OP_FLUSH: s->touched = s->khalf = ALL_SPACES; op_flush(s); break;
     case ASPACE_OP_FAIL: op_fail(s, fd); break;
     case ASPACE_OP_CREATE_BAD: op_create_bad(s, fd); break;
+    case ASPACE_OP_UNMAP_BEHIND: op_unmap_behind(s, fd); break;
     case ASPACE_OP_CHECK_ALL:
         if (s->unchecked) /* (nothing ran since the last one: the same check) */
             check_all(s);

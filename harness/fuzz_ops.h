@@ -200,7 +200,8 @@
     X(ASPACE_OP_FLUSH, 8, "flush", "")                 /* drain the table release queue */ \
     X(ASPACE_OP_FAIL, 9, "fail", "111", 0, 0, 1)  /* which (0 allocator, 1 frames) slot n */ \
     X(ASPACE_OP_CREATE_BAD, 10, "create_bad", "11", 0, 3)         /* slot kind (% 14)   */ \
-    X(ASPACE_OP_CHECK_ALL, 11, "check_all", "")                   /* full check         */
+    X(ASPACE_OP_CHECK_ALL, 11, "check_all", "")                   /* full check         */ \
+    X(ASPACE_OP_UNMAP_BEHIND, 12, "unmap_behind", "111", 0, 0, 1) /* slot record page   */
 /* ---- emu (emu/fuzz_emu.c: the unchanged core walked by Unicorn) ---------
  * config: u8 mode (EMU_MODE_*, below). After the program, every probe
  * point is checked three ways (emu/probe.h).

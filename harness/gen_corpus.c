@@ -1304,6 +1304,25 @@ static void gen_aspace(void)
     OP(&p, "aspace", ASPACE_OP_CREATE, 0, AS_MID);
     OP(&p, "aspace", ASPACE_OP_ALLOC, 0, 1, AS_RW);
     save("aspace", "fail-first", &p);
+    /* pages unmapped behind the VMM's back (across a 2 MiB line, in the
+     * wrapper's space too): free refused, destroy returns every frame */
+    CONFIG(&p, "aspace", 0, 0);
+    OP(&p, "aspace", ASPACE_OP_CREATE, 0, AS_ACROSS | AS_QUEUE);
+    OP(&p, "aspace", ASPACE_OP_ALLOC, 0, 7, AS_RW);
+    OP(&p, "aspace", ASPACE_OP_UNMAP_BEHIND, 0, 0, 1);
+    OP(&p, "aspace", ASPACE_OP_UNMAP_BEHIND, 0, 0, 6);
+    OP(&p, "aspace", ASPACE_OP_UNMAP_BEHIND, 0, 0, 2);
+    OP(&p, "aspace", ASPACE_OP_FREE, 0, 0);
+    OP(&p, "aspace", ASPACE_OP_CHECK_ALL);
+    OP(&p, "aspace", ASPACE_OP_CREATE, 1, AS_MID | AS_WRAPPER);
+    OP(&p, "aspace", ASPACE_OP_ALLOC, 1, 3, AS_RW);
+    OP(&p, "aspace", ASPACE_OP_UNMAP_BEHIND, 1, 0, 3);
+    OP(&p, "aspace", ASPACE_OP_FREE, 1, 0);
+    OP(&p, "aspace", ASPACE_OP_DESTROY, 1);
+    OP(&p, "aspace", ASPACE_OP_DESTROY, 0);
+    OP(&p, "aspace", ASPACE_OP_FLUSH);
+    OP(&p, "aspace", ASPACE_OP_CHECK_ALL);
+    save("aspace", "unmap-behind", &p);
 }
 
 /* ---- hbitmap ------------------------------------------------------------ */
