@@ -49,7 +49,10 @@ static vmm_status_t frames_claim(void *ctx, uint64_t phys, size_t count)
 
 /* The pmm's in_use: vmm_map_page refuses a free frame with it
  * (VMM_ERR_FRAME_NOT_USED) instead of mapping a frame the pmm may hand out
- * again (frames.h). */
+ * again (frames.h). Mutant KERNEL_MUTANT_NO_IN_USE (tests only, never
+ * core/): the frame source has no in_use, as before the outside review's
+ * finding; errors_and_failures_change_nothing must catch the free frame
+ * mapped. */
 static vmm_status_t frames_in_use(void *ctx, uint64_t phys, size_t count)
 {
     kernel_mm_t *m = ctx;
@@ -57,10 +60,16 @@ static vmm_status_t frames_in_use(void *ctx, uint64_t phys, size_t count)
 }
 
 /* Zeroes frames for the core (zero-before-visible): through the direct map
- * once it is live, through boot.S's identity map before. */
+ * once it is live, through boot.S's identity map before. Mutant
+ * KERNEL_MUTANT_NO_ZERO (tests only): zeroes nothing; demand_paging_4k's
+ * recycled-looking (dirty) frames must then be caught. */
 static void frames_zero(void *ctx, uint64_t phys, size_t count)
 {
     kernel_mm_t *m = ctx;
+#ifdef KERNEL_MUTANT_NO_ZERO
+    if (m->ready)
+        return;
+#endif
     uint64_t *p = (uint64_t *)(uintptr_t)(m->ready ? phys + MM_HHDM : phys);
     for (uint64_t i = 0; i < count * (VMM_PAGE_SIZE / sizeof(uint64_t)); i++)
         p[i] = 0;
@@ -306,7 +315,12 @@ void mm_init(uint64_t start_info_phys)
 
     vmm_frames_t boot_frames = { .alloc = frames_alloc, .free = frames_free,
                                  .claim = frames_claim, .ctx = m,
-                                 .in_use = frames_in_use, .zero = frames_zero };
+#ifdef KERNEL_MUTANT_NO_IN_USE
+                                 .in_use = 0 ? frames_in_use : 0,
+#else
+                                 .in_use = frames_in_use,
+#endif
+                                 .zero = frames_zero };
     x86_boot_config_t cfg = {
         .map = m->map, .map_len = m->map_len, .hhdm_offset = MM_HHDM,
         .has_1g_pages = m->has_1g_pages, .kernel = m->segments,

@@ -127,6 +127,12 @@ static vmm_status_t dirty_claim(void *ctx, uint64_t phys, size_t count)
     return inner->claim(inner->ctx, phys, count);
 }
 
+static vmm_status_t dirty_in_use(void *ctx, uint64_t phys, size_t count)
+{
+    const vmm_frames_t *inner = ctx;
+    return inner->in_use(inner->ctx, phys, count);
+}
+
 static void dirty_zero(void *ctx, uint64_t phys, size_t count)
 {
     const vmm_frames_t *inner = ctx;
@@ -138,8 +144,9 @@ static vmm_frames_t clean_frames;
 void dirty_frames(void)
 {
     clean_frames = kmm.vmm.frames;
-    kmm.vmm.frames = (vmm_frames_t){ dirty_alloc, dirty_free, dirty_claim, &clean_frames, 0,
-                                     dirty_zero };
+    kmm.vmm.frames = (vmm_frames_t){ .alloc = dirty_alloc, .free = dirty_free,
+                                     .claim = dirty_claim, .ctx = &clean_frames,
+                                     .in_use = dirty_in_use, .zero = dirty_zero };
     COMPILER_BARRIER();
 }
 
