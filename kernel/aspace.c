@@ -26,6 +26,8 @@ static vmm_status_t as_unmap(void *ctx, uint64_t virt, uint64_t len, uint64_t pa
 {
     mm_aspace_t *a = ctx;
     vmm_status_t st = a->tables.unmap(a->tables.ctx, virt, len, page_size);
+    if (st == VMM_OK)
+        kmm.map_epoch++;
     if (st == VMM_OK && is_loaded(a))
         mm_tlb_defer(&a->tlb, virt, len, page_size);
     return st;
@@ -76,11 +78,20 @@ void mm_aspace_destroy(mm_aspace_t *a)
 {
     if (is_loaded(a))
         mm_aspace_switch(0);
-    x86_aspace_destroy(&a->as);
+    /* INTEGRATION.md, 9: never while loaded (its tables go straight back) */
+    if (read_cr3() == x86_aspace_cr3(&a->as))
+        panic("destroying the address space CR3 holds (switch away first)");
+    vmm_status_t st = x86_aspace_destroy(&a->as);
+    if (st != VMM_OK)
+        panic("x86_aspace_destroy: %s", vmm_strerror(st));
+    /* and then the release queue (tables its earlier unmaps emptied), after
+     * any invalidation still pending: mm_tlb_flush does both */
+    mm_tlb_flush(&kmm.tlb);
 }
 
 void mm_aspace_switch(mm_aspace_t *a)
 {
+    kmm.map_epoch++;
     kmm.current = a;
     write_cr3(a != 0 ? x86_aspace_cr3(&a->as) : kmm.boot.cr3);
 }

@@ -30,7 +30,9 @@ typedef struct mm_aspace {
 vmm_status_t mm_aspace_create(mm_aspace_t *a);
 
 /* Destroys *a, switching to the kernel's tables first if *a is loaded;
- * every frame it held goes back to the pmm. */
+ * every frame it held goes back to the pmm, then the release queue is
+ * flushed (INTEGRATION.md, 9). Panics if CR3 still holds *a or the core
+ * refuses (VMM_ERR_BUSY from inside a callback of a call on *a). */
 void mm_aspace_destroy(mm_aspace_t *a);
 
 /* Loads a's tables into CR3 (NULL: the kernel's own). Kernel mappings are

@@ -35,9 +35,24 @@ static vmm_status_t frames_alloc(void *ctx, size_t count, size_t align, uint64_t
     return VMM_OK;
 }
 
+/* Returns true when an unmap's invalidation is still pending: the kernel
+ * window's batch or the loaded address space's. */
+static bool tlb_pending(const kernel_mm_t *m)
+{
+    const mm_tlb_batch_t *u = m->current != 0 ? &m->current->tlb : 0;
+    return m->tlb.n != 0 || m->tlb.all || (u != 0 && (u->n != 0 || u->all));
+}
+
+/* Frees frames for the core. INTEGRATION.md, 3 and 4: a frame goes back only
+ * after the invalidation of every unmap that dropped it (else another CPU,
+ * or this one, may still reach it through a stale TLB entry): a frame freed
+ * while one is pending is a bug of this glue or of the core, so a panic. */
 static vmm_status_t frames_free(void *ctx, uint64_t phys, size_t count)
 {
     kernel_mm_t *m = ctx;
+    if (m->ready && tlb_pending(m))
+        panic("frame 0x%lx freed while a TLB invalidation is pending (flush first: "
+              "INTEGRATION.md, 3)", phys);
     return m->frames.free(m->frames.ctx, phys, count);
 }
 
@@ -154,6 +169,8 @@ static vmm_status_t tlb_unmap(void *ctx, uint64_t virt, uint64_t len, uint64_t p
 {
     kernel_mm_t *m = ctx;
     vmm_status_t st = m->table_mapper.unmap(m->table_mapper.ctx, virt, len, page_size);
+    if (st == VMM_OK)
+        m->map_epoch++;
     if (st == VMM_OK && m->ready)
         mm_tlb_defer(&m->tlb, virt, len, page_size);
     return st;
@@ -366,6 +383,10 @@ vmm_fault_kind_t mm_page_fault(uint64_t cr2, uint64_t error, vmm_fault_result_t 
         res->kind = VMM_FAULT_NOT_PRESENT;
         return res->kind;
     }
+    /* A demand fault takes record store and nodes from the heap
+     * (INTEGRATION.md, 7: top it up between calls). From inside a call on
+     * the window the refill's vmm_alloc gets VMM_ERR_BUSY and does nothing. */
+    mm_heap_refill();
 #ifdef KERNEL_MUTANT_SKIP_DEMAND_MAP
     /* Mutant (tests only, never core/): a handler that says "resolved" on a
      * demand fault without mapping; the kernel must fail, not hang. */

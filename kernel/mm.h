@@ -84,6 +84,9 @@ typedef struct kernel_mm {
     x86_table_queue_t table_queue; /* released table frames until flushed */
     mm_tlb_batch_t tlb;      /* the kernel window's pending invalidations  */
     struct mm_aspace *current; /* the user address space loaded, or NULL  */
+    uint64_t map_epoch;      /* bumped by every unmap and CR3 switch: a
+                                fault repeated across one is a new fault,
+                                not a fault loop (trap.c)                 */
 } kernel_mm_t;
 
 extern kernel_mm_t kmm;

@@ -295,12 +295,37 @@ bool test_aspace_destroy_returns_frames(void)
     EXPECT_ST(vmm_reserve(&a.as.vmm, 4, VMM_SIZE_4K, USER_RW, VMM_RESERVE_LAZY, &lazy), VMM_OK);
     if (!map_user_page(&a, PATTERN(4), &phys))
         return false;
+    /* Zero-before-visible in an address space (INTEGRATION.md, 5): the
+     * frame the demand fault takes (the pmm's lowest free: this one, dirtied
+     * and freed just before) must reach CPL3 zeroed. */
+    uint64_t dirty;
+    EXPECT_ST(pmm_alloc(&kmm.pmm, &dirty), VMM_OK);
+    volatile uint8_t *d = mm_phys_to_virt(dirty);
+    for (uint64_t i = 0; i < PAGE; i++)
+        d[i] = DIRTY_BYTE;
+    EXPECT_ST(pmm_free(&kmm.pmm, dirty), VMM_OK);
     uint64_t faults0 = trap_resolved_faults();
     mm_aspace_switch(&a);
     bool ran = user_copy_ok(lazy + PAGE) && user_copy_ok(v + 7 * PAGE) &&
                user_copy_ok(USER_VA);
     mm_aspace_switch(0);
     EXPECT(ran && trap_resolved_faults() == faults0 + 1);
+    x86_walk_t w;
+    EXPECT_ST(x86_translate(&a.as.pt, lazy + PAGE, &w), VMM_OK);
+    EXPECT(w.phys == dirty);
+    const volatile uint64_t *z = mm_phys_to_virt(w.phys);
+    bool zeroed = true;
+    for (uint64_t i = 0; i < PAGE / sizeof(uint64_t); i++)
+        zeroed = zeroed && z[i] == 0;
+    EXPECT(zeroed);
+    /* and a free frame handed to the space's vmm_map_page is refused
+     * (the frame source's in_use), not mapped */
+    uint64_t free_phys;
+    EXPECT_ST(pmm_alloc(&kmm.pmm, &free_phys), VMM_OK);
+    EXPECT_ST(pmm_free(&kmm.pmm, free_phys), VMM_OK);
+    EXPECT_ST(vmm_map_page(&a.as.vmm, lazy, lazy + 2 * PAGE, free_phys, USER_RW),
+              VMM_ERR_FRAME_NOT_USED);
+    EXPECT_ST(x86_translate(&a.as.pt, lazy + 2 * PAGE, &w), VMM_ERR_NOT_MAPPED);
     EXPECT(a.as.pt.table_frames >= 4);
     EXPECT(pmm_free_count(&kmm.pmm) < free0 - 10);
     mm_aspace_destroy(&a);

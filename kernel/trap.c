@@ -25,7 +25,7 @@ extern uint64_t user_kernel_rsp;
 static fault_record_t *expect_rec;   /* armed: where to record        */
 static uint64_t expect_call_target;  /* armed: allowed fetch target   */
 static unsigned expect_hits;         /* faults recovered while armed  */
-static uint64_t last_retry_rip, last_retry_addr;
+static uint64_t last_retry_rip, last_retry_addr, last_retry_epoch;
 static unsigned retry_repeats;
 static uint64_t resolved_faults;
 
@@ -112,16 +112,20 @@ static void fatal(trap_frame_t *f, uint64_t addr, vmm_fault_kind_t kind)
     kprintf("  recovered: %s, expected by the test\n", trap_name(f->vector));
 }
 
-/* Counts a retried fault; panics when the same access keeps faulting. */
+/* Counts a retried fault; panics when the same access (rip, address)
+ * keeps faulting with no unmap and no CR3 switch in between (kmm.map_epoch:
+ * a fault repeated across one, e.g. the same first touch in the next
+ * process, is a new fault). */
 static void note_retry(const trap_frame_t *f, uint64_t addr)
 {
-    if (f->rip == last_retry_rip && addr == last_retry_addr) {
+    if (f->rip == last_retry_rip && addr == last_retry_addr && kmm.map_epoch == last_retry_epoch) {
         if (++retry_repeats >= FAULT_LOOP_LIMIT)
             panic("fault loop: #PF at 0x%lx (rip 0x%lx) retried %u times "
                   "and still faults", addr, f->rip, retry_repeats);
     } else {
         last_retry_rip = f->rip;
         last_retry_addr = addr;
+        last_retry_epoch = kmm.map_epoch;
         retry_repeats = 1;
     }
 }
