@@ -60,8 +60,17 @@ vmm_status_t mm_aspace_create(mm_aspace_t *a)
 {
     a->tables = x86_paging_mapper(&a->as.pt);
     a->tlb = (mm_tlb_batch_t){ 0 };
+    /* the kernel's wrapped frame source: zero (zero-before-visible: a user
+     * page must never show another process's data) and in_use. Mutant
+     * KERNEL_MUTANT_ASPACE_RAW_FRAMES (tests only): the bare pmm source,
+     * which has neither; aspace_destroy_returns_every_frame must catch it. */
+#ifdef KERNEL_MUTANT_ASPACE_RAW_FRAMES
+    vmm_frames_t frames = kmm.frames;
+#else
+    vmm_frames_t frames = kmm.core_frames;
+#endif
     x86_aspace_config_t cfg = {
-        .kernel = &kmm.pt, .frames = kmm.core_frames,
+        .kernel = &kmm.pt, .frames = frames,
         .allocator = kheap_allocator(&kmm.heap),
         .user_start = MM_USER_START, .user_end = MM_USER_END,
         /* The kernel's queue, shared: this kernel runs on one CPU, so one
