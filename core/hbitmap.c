@@ -4327,6 +4327,20 @@ static inline bool leaf_range_climb(hbitmap_t *hb, hb_node_t *parent, unsigned k
     ensures cnt: hb->nodes == \old(hb->nodes);
     ensures frame: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
               \separated(p, \old(node->child[k].leaf)) ==> hb_node_same{Old, Here}(p);
+    // rinv3 (round 33): the level-0 facts leaf_range_below's rinv3_t0 needs
+    // (range_leaf_step's rbelow2_same / _lfb / _lg): every pointer slot is
+    // the old one, its leaf and FULL bit as they were; slot k's old leaf's
+    // group runs in range; every other leaf's group runs kept.
+    ensures rinv3_same: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+              \old(node->child[j].node) != \null &&
+              node->child[j].leaf == \old(node->child[j].leaf) &&
+              (BIT(node->full, (uint8_t)j) <==> BIT(\old(node->full), (uint8_t)j));
+    ensures rinv3_lfb: \forall integer g; 0 <= g < 8 ==> \old(node->child[k].leaf)->gpre[g] <= 512 &&
+              \old(node->child[k].leaf)->gsuf[g] <= 512 && \old(node->child[k].leaf)->gmax[g] <= 512;
+    ensures rinv3_lg: \forall hb_leaf_t *f; \separated(f, hb) && \separated(f, node) &&
+              \separated(f, \old(node->child[k].leaf)) ==>
+              \forall integer g; 0 <= g < 8 ==> f->gpre[g] == \old(f->gpre[g]) &&
+              f->gsuf[g] == \old(f->gsuf[g]) && f->gmax[g] == \old(f->gmax[g]);
 */
 static inline bool leaf_range_leaf(hbitmap_t *hb, hb_node_t *node, unsigned k, size_t a,
                                    size_t b, bool set)
