@@ -4469,6 +4469,8 @@ static bool leaf_range_up(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l
     ensures frame: PDESC_SAME(hb, \separated(p_, node) &&
               (l == 0 ==> \separated(node->child[k].leaf, p_)) &&
               (l > 0 ==> hb_sep_node(node->child[k].node, l - 1, p_) && PW_NOT_SPARE(p_, hb)));
+    // rinv3 (round 33): at level 0, node's tree facts kept (RINV3_T0).
+    ensures rinv3_t0: l == 0 ==> \old(RINV3_T0(hb, node)) ==> RINV3_T0(hb, node);
 */
 static inline bool leaf_range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
                                     size_t s, size_t first, size_t end, bool set)
@@ -4476,7 +4478,23 @@ static inline bool leaf_range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, 
     if (l == 0) {
         /*@ assert first - s < 4096 && end - s <= 4096; */
         /*@ ghost lemma_hb_lw_same_pos(node->child[k].leaf, first - s, end - s, set); */
+        /* rinv3 (round 33): the old leaves' facts, unfolded before the
+         * call (range_below_leaf's rbelow2_os / _ow, under their premise). */
+        /*@ assert rinv3_os: pfull_sib(node, 0) ==> \forall integer j; 0 <= j < 64 && j != k &&
+                   node->child[j].node != \null ==>
+                   \separated(node->child[j].leaf, node->child[k].leaf); */
+        /*@ assert rinv3_ow: hb_wtree(hb, node, 0) ==> RINV3_LW(hb, node); */
         bool changed = leaf_range_leaf(hb, node, k, first - s, end - s, set);
+        /* rinv3 (round 33): RINV3_T0 from leaf_range_leaf's rinv3_same /
+         * _lfb / _lg, one predicate an assert. */
+        /*@ assert rinv3_tr: \at(hb_tree(node, 0), Pre) ==> hb_tree(node, 0); */
+        /*@ assert rinv3_nf: \at(pfull_nf(node, 0), Pre) ==> pfull_nf(node, 0); */
+        /*@ assert rinv3_sb: \at(pfull_sib(node, 0), Pre) ==> pfull_sib(node, 0); */
+        /*@ assert rinv3_wl: \at(hb_wtree(hb, node, 0) && pfull_sib(node, 0), Pre) ==>
+                   RINV3_LW(hb, node); */
+        /*@ ghost lemma_rinv3_wt0(hb, node); */
+        /*@ assert rinv3_wt: \at(hb_wtree(hb, node, 0) && pfull_sib(node, 0), Pre) ==>
+                   hb_wtree(hb, node, 0); */
         /*@ assert pdesc_l1: HB_ALLOCATOR(hb) && hb->height == \at(hb->height, Pre) &&
                    hb->num_entries == \at(hb->num_entries, Pre); */
         /*@ assert pdesc_l2: HB_POOL_OK(hb) &&
