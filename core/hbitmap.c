@@ -4412,6 +4412,9 @@ static inline bool leaf_range_leaf(hbitmap_t *hb, hb_node_t *node, unsigned k, s
     ensures runs: PDESC_RUNS(node, l);
     ensures cnt: hb->nodes >= \old(hb->nodes - hb_nodes_from(node, l, 0));
     ensures frame: PDESC_SAME(hb, \separated(p_, node));
+    // rinv3 (round 33): at level 0, node's tree facts kept (slot k uniform
+    // now, the other slots and every leaf as they were).
+    ensures rinv3_t0: l == 0 ==> \old(RINV3_T0(hb, node)) ==> RINV3_T0(hb, node);
 */
 static inline bool leaf_range_fill(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
                                    bool set)
@@ -4426,6 +4429,29 @@ static inline bool leaf_range_fill(hbitmap_t *hb, hb_node_t *node, unsigned k, u
                pd_same_runs{Pre, Here}(p); */
     /*@ assert pdesc_fg: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) ==>
                pd_same_groups{Pre, Here}(p); */
+    /* rinv3 (round 33): rinv3_t0, one predicate an assert (slot k now
+     * uniform, the other slots' pointers and FULL bits and every leaf as
+     * they were). */
+    /*@ assert rinv3_fo: \forall integer j; 0 <= j < 64 && j != k ==>
+               node->child[j].node == \at(node->child[j].node, Pre) &&
+               node->child[j].leaf == \at(node->child[j].leaf, Pre); */
+    /*@ assert rinv3_fb: \forall integer j; 0 <= j < 64 && j != k ==>
+               (BIT(node->full, (uint8_t)j) <==> BIT(\at(node->full, Pre), (uint8_t)j)); */
+    /*@ assert rinv3_tr: l == 0 ==> \at(hb_tree(node, 0), Pre) ==> hb_tree(node, 0); */
+    /*@ assert rinv3_nf: l == 0 ==> \at(pfull_nf(node, 0), Pre) ==> pfull_nf(node, 0); */
+    /*@ assert rinv3_s0: l == 0 ==> \at(pfull_sib(node, 0), Pre) ==> \forall integer i, j;
+               0 <= i < 64 && 0 <= j < 64 && i != j && \at(node->child[i].node, Pre) != \null &&
+               \at(node->child[j].node, Pre) != \null ==>
+               \separated(\at(node->child[i].leaf, Pre), \at(node->child[j].leaf, Pre)); */
+    /*@ assert rinv3_s1: l == 0 ==> \at(pfull_sib(node, 0), Pre) ==> \forall integer i, j;
+               0 <= i < 64 && 0 <= j < 64 && i != j && node->child[i].node != \null &&
+               node->child[j].node != \null ==>
+               \separated(node->child[i].leaf, node->child[j].leaf); */
+    /*@ ghost if (l == 0) lemma_rinv3_sib0(node); */
+    /*@ assert rinv3_sb: l == 0 ==> \at(pfull_sib(node, 0), Pre) ==> pfull_sib(node, 0); */
+    /*@ assert rinv3_wl: l == 0 ==> \at(hb_wtree(hb, node, 0), Pre) ==> RINV3_LW(hb, node); */
+    /*@ ghost if (l == 0) lemma_rinv3_wt0(hb, node); */
+    /*@ assert rinv3_wt: l == 0 ==> \at(hb_wtree(hb, node, 0), Pre) ==> hb_wtree(hb, node, 0); */
     return n != 0;
 }
 
@@ -4553,6 +4579,8 @@ static inline bool leaf_range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, 
               (l == 0 ==> \separated(node->child[k].leaf, p_)) &&
               (l > 0 ==> hb_sep_node(node->child[k].node, l - 1, p_) && PW_NOT_SPARE(p_, hb)));
     ensures frame: !go ==> \forall hb_node_t *p; hb_node_same{Old, Here}(p);
+    // rinv3 (round 33): at level 0, node's tree facts kept (leaf_range_below's).
+    ensures rinv3_t0: go && l == 0 ==> \old(RINV3_T0(hb, node)) ==> RINV3_T0(hb, node);
 */
 static inline bool leaf_range_go(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
                                  size_t s, size_t first, size_t end, bool set, bool go)
