@@ -4693,6 +4693,10 @@ static inline bool leaf_range_down(hbitmap_t *hb, hb_node_t *node, unsigned k, u
     ensures cnt: !whole ==> hb->nodes >= \old(hb->nodes - hb_nodes_from(node, l, 0));
     ensures frame_w: whole ==> PDESC_SAME(hb, hb_sep_node(node, l, p_) && PW_NOT_SPARE(p_, hb));
     ensures frame: !whole ==> PDESC_SAME(hb, hb_sep_node(node, l, p_) && PW_NOT_SPARE(p_, hb));
+    // rinv3 (round 33): at level 0, a slot covered whole keeps node's tree
+    // facts (leaf_range_fill's); the other case waits on slot_enter (RESULTS
+    // "Round 33 (rinv3)").
+    ensures rinv3_t0w: whole && l == 0 ==> \old(RINV3_T0(hb, node)) ==> RINV3_T0(hb, node);
 */
 static inline bool leaf_range_step(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
                                    size_t s, size_t first, size_t end, bool set, bool whole)
@@ -6254,6 +6258,17 @@ static inline vmm_status_t find_run(const hbitmap_t *hb, size_t n, size_t align,
       // (first apart from every valid node / leaf) and a frame chain.
       ensures rinv_runs: \result == VMM_OK ==> RINV_RUNS(hb);
       ensures rinv_pool: \result == VMM_OK ==> RINV_POOL(hb);
+      // rinv3 (round 33): the part of set_range's RINV_INV that reads no
+      // integer word of the tree (*first = found writes one, in the words'
+      // memory: the pointers, validity and separation are untouched): the
+      // tree readable, the counts, the siblings apart. hb_wtree / pfull_nf
+      // (slot runs, FULL bits) stay open: they need first apart from every
+      // node and leaf, also those the prepare allocates (RESULTS "Round 33
+      // (rinv3)").
+      ensures rinv3_rd: \result == VMM_OK && RINV_WALK(*first, *first + n) ==> HB_READABLE(hb);
+      ensures rinv3_cnt: \result == VMM_OK && RINV_WALK(*first, *first + n) ==> RINV_CNT(hb);
+      ensures rinv3_sib: \result == VMM_OK && RINV_WALK(*first, *first + n) ==>
+                pfull_sib(&hb->root, hb->height - 1);
     complete behaviors;
     disjoint behaviors;
 */
