@@ -6244,11 +6244,11 @@ static inline void first_store(hbitmap_t *hb, size_t *first, size_t v)
     *first = v;
     /*@ assert rinv3_un: \forall hb_node_t *m; \valid{Pre}(m) ==> \valid(m) && pkeep_nsame{Pre, Here}(m); */
     /*@ assert rinv3_ul: \forall hb_leaf_t *f; \valid{Pre}(f) ==> \valid(f) && pkeep_lsame{Pre, Here}(f); */
-    /*@ assert rinv3_u: rinv3_unch{Pre, Here}(hb); */
+    /*@ assert rinv3_u: RINV3_UNCH(Pre, Here, hb); */
     /*@ ghost
       /@ loop invariant 0 <= i <= 8;
          loop invariant fr: \forall integer i2; 0 <= i2 < i ==>
-                              rinv3_fr{Pre, Here}(hb, i2) && rinv3_nfr{Pre, Here}(hb, i2);
+                              RINV3_FR(Pre, Here, hb, i2) && RINV3_NFR(Pre, Here, hb, i2);
          loop assigns i;
          loop variant 8 - i;
       @/
