@@ -4579,8 +4579,6 @@ static inline bool leaf_range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, 
               (l == 0 ==> \separated(node->child[k].leaf, p_)) &&
               (l > 0 ==> hb_sep_node(node->child[k].node, l - 1, p_) && PW_NOT_SPARE(p_, hb)));
     ensures frame: !go ==> \forall hb_node_t *p; hb_node_same{Old, Here}(p);
-    // rinv3 (round 33): at level 0, node's tree facts kept (leaf_range_below's).
-    ensures rinv3_t0: go && l == 0 ==> \old(RINV3_T0(hb, node)) ==> RINV3_T0(hb, node);
 */
 static inline bool leaf_range_go(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
                                  size_t s, size_t first, size_t end, bool set, bool go)
