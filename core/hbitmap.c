@@ -6330,6 +6330,8 @@ static inline void first_store(hbitmap_t *hb, size_t *first, size_t v)
                 hb_wtree(hb, &hb->root, hb->height - 1);
       ensures rinv3_nf: \result == VMM_OK && RINV_WALK(*first, *first + n) ==>
                 pfull_nf(&hb->root, hb->height - 1);
+      // (the parts above as one clause: set_range's rinv2_inv, for the next call)
+      ensures rinv3_inv: \result == VMM_OK && RINV_WALK(*first, *first + n) ==> RINV_INV(hb);
     complete behaviors;
     disjoint behaviors;
 */
