@@ -6215,7 +6215,8 @@ static inline vmm_status_t find_run(const hbitmap_t *hb, size_t n, size_t align,
  * leaf, so each is unchanged (rinv3_u), and hb_wtree / pfull_nf follow
  * level by level (proofs/hbitmap-rinv3.acsl's lemmas, a ghost loop), the
  * root last. In find_set's body the chain's quantified facts made its
- * ensures ok time out; here they are proved alone. */
+ * ensures ok time out; here they are proved alone. hb is a ghost
+ * parameter (the C store needs none). */
 /*@ requires \valid(first) && \valid(hb) && \separated(first, hb);
     requires (\forall hb_node_t *m; \valid(m) ==> \separated(first, m)) &&
              (\forall hb_leaf_t *f; \valid(f) ==> \separated(first, f));
@@ -6237,7 +6238,7 @@ static inline vmm_status_t find_run(const hbitmap_t *hb, size_t n, size_t align,
     ensures rinv3_nf: \old(1 <= hb->height <= 8 && hb_wtree(hb, &hb->root, hb->height - 1) &&
               pfull_nf(&hb->root, hb->height - 1)) ==> pfull_nf(&hb->root, hb->height - 1);
 */
-static inline void first_store(hbitmap_t *hb, size_t *first, size_t v)
+static inline void first_store(size_t *first, size_t v) /*@ ghost (hbitmap_t *hb) */
 {
     *first = v;
     /*@ assert rinv3_un: \forall hb_node_t *m; \valid{Pre}(m) ==> \valid(m) && pkeep_nsame{Pre, Here}(m); */
@@ -6349,7 +6350,7 @@ vmm_status_t hbitmap_find_set(hbitmap_t *hb, size_t n, size_t align, size_t hint
     st = hbitmap_set_range(hb, found, n);
     if (st != VMM_OK)
         return st;
-    first_store(hb, first, found);
+    first_store(first, found) /*@ ghost (hb) */;
     return VMM_OK;
 }
 
