@@ -202,7 +202,10 @@ bool hbitmap_range_set(const hbitmap_t *hb, size_t first, size_t n);
  * hbitmap_find_set also sets the run). Errors (nothing changed):
  * VMM_ERR_INVALID_ARGUMENT (n == 0, align not a power of two, first NULL),
  * VMM_ERR_OUT_OF_BOUNDS (hint > num_entries), VMM_ERR_NO_SPACE (no run),
- * VMM_ERR_OUT_OF_MEMORY (find_set only: the set's split failed). */
+ * VMM_ERR_OUT_OF_MEMORY (find_set only: the set's split failed). first
+ * must not point into the bitmap's own storage (hb or a block its
+ * allocator handed it): find_set's proved contract requires it apart from
+ * every node and leaf (a size_t of the caller's is). */
 vmm_status_t hbitmap_find(const hbitmap_t *hb, size_t n, size_t align, size_t hint,
                           size_t *first);
 vmm_status_t hbitmap_find_set(hbitmap_t *hb, size_t n, size_t align, size_t hint,
