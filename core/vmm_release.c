@@ -161,12 +161,13 @@ static vmm_status_t record_release(vmm_t *vmm, vmm_record_t *rec, const vmm_bpat
         if (st != VMM_OK)
             return st;
     }
-    if (teardown)
-        record_unmap_remains(vmm, rec);
-    else
-        st = record_unmap(vmm, rec);
-    if (!record_maps_nothing(rec))
+    if (!record_maps_nothing(rec)) { /* (else no mapper call at all) */
+        if (teardown)
+            record_unmap_remains(vmm, rec);
+        else
+            st = record_unmap(vmm, rec);
         vmm_mapper_flush(vmm); /* before a frame goes back; after an undo too */
+    }
     if (st != VMM_OK) {
         hbitmap_unprepare(&vmm->bitmap);
         return st;
