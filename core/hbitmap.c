@@ -4830,10 +4830,12 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
     ensures rnode4_g: \forall integer g; 0 <= g < 8 ==>
               (f.node->gmax[g] == \old(f.node->gmax[g]) || f.node->gmax[g] == GROUP_STALE) &&
               f.node->gpre[g] == \old(f.node->gpre[g]) && f.node->gsuf[g] == \old(f.node->gsuf[g]);
-    // rmid2 (round 32): every node apart from hb's written fields and from
-    // f.node (the root too, when f.node is below it) is the same node
-    // (range_mid's frame: papply2_unch covers nodes apart from all of hb only).
-    ensures rmid2_fn: RMID2_FN(Old, Here, hb, f.node);
+    // rmid3 (round 33): every node apart from hb's written fields and from
+    // f.node (the root too, when f.node is below it) keeps its fields, one
+    // group each (slots_fill's, through free_count_update: range_mid's frame;
+    // papply2_unch covers nodes apart from all of hb only). As ensures, not
+    // asserts: asserts here made papart_ptrs / rnode4_g time out.
+    RMID2_F4(Old, Here, hb, f.node)
     // rmid2 (round 32): the slots before f.k keep their pointers and FULL bits
     // (with papart_ptrs / pfull_bits: every slot not filled; range_fill's counts
     // and pfull_nf).
@@ -4865,12 +4867,6 @@ static inline hb_frame_t range_fill_step(hbitmap_t *hb, hb_frame_t f, unsigned l
     /*@ assert papply2_fng: papply2_ng{Pre,Here}(hb, f.node, f.node); */
     /*@ assert papply2_fn: papply2_n{Pre,Here}(hb, f.node, f.node); */
     /*@ assert papply2_fl: papply2_l{Pre,Here}(hb, f.node, f.node); */
-    /* rmid2 (round 32): slots_fill's frame of the nodes apart from hb's
-     * written fields and f.node, through free_count_update (num_free). */
-    /*@ assert rmid2_ff: RMID2_FF(Pre, Here, hb, f.node); */
-    /*@ assert rmid2_fc: RMID2_FC(Pre, Here, hb, f.node); */
-    /*@ assert rmid2_fr: RMID2_FR(Pre, Here, hb, f.node); */
-    /*@ assert rmid2_fg: RMID2_FG(Pre, Here, hb, f.node); */
     f.dirty |= changed != 0;
     f.k = kb + 1u;
     /*@ ghost lemma_pstep_step(f.k, l); */
