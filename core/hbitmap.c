@@ -4934,8 +4934,10 @@ static inline hb_frame_t range_fill_step(hbitmap_t *hb, hb_frame_t f, unsigned l
               hb_sep_node(f.node, l, p_);
     ensures rnode4_lanc: \forall hb_leaf_t *f_; \old(hb_sep_leaf(f.node, l, f_)) ==>
               hb_sep_leaf(f.node, l, f_);
-    // rmid2 (round 32): range_fill_step's rmid2_fn passed on (range_mid's frame).
-    ensures rmid2_fn: RMID2_FN(Old, Here, hb, f.node);
+    // rmid3 (round 33): range_fill_step's node frame per field group passed on
+    // (range_mid's frame; as one RMID2_FN it timed out here and in
+    // range_fill_step, with the formulas and as atoms with a lemma).
+    RMID2_F4(Old, Here, hb, f.node)
     // rmid2 (round 32): f.node's counts after the fill, exactly: before, less
     // the slots [f.k, \result.k) filled (range_mid's cnt, with rcnt_n / _l).
     ensures rmid2_cn: hb_nodes_from(f.node, l, 0) + hb_nodes_from{Pre}(f.node, l, f.k) ==
