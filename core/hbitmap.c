@@ -5503,6 +5503,13 @@ static inline hb_frame_t range_mid(hbitmap_t *hb, hb_frame_t f, unsigned l, size
     /*@ assert rcnt_mo: HB_POOL_OK(hb) && HB_ALLOCATOR(hb); */
     /*@ assert rcnt_mn: pleaf_pool_n(hb); */
     /*@ assert rcnt_ml: PW_POOL_L(hb); */
+    /*@ assert rmid3_n1: hb_tree(f.node, l); */
+    /*@ assert rmid3_n2: hb_wtree(hb, f.node, l); */
+    /*@ assert rmid3_n3: pfull_nf(f.node, l); */
+    /*@ assert rmid3_n4: pfull_sib(f.node, l); */
+    /*@ assert rmid3_n5: PDESC_APART(f.node, hb) && (f.node == &hb->root || \separated(f.node, hb)); */
+    /*@ assert rmid3_n6: PW_NOT_SPARE(f.node, hb); */
+    /*@ assert rmid3_n7: PW_SPARES_APART(hb, f.node, l); */
     return r;
 }
 
