@@ -2914,6 +2914,11 @@ static inline size_t slots_flags(hb_node_t *node, unsigned ka, unsigned kb, unsi
     ensures papply2_v: papply2_v{Pre,Here};
     ensures papply2_n: papply2_n{Pre,Here}(hb, node, node);
     ensures papply2_l: papply2_l{Pre,Here}(hb, node, node);
+    // rmid3 (round 33): the slot / group runs of every node apart from hb's
+    // written fields and from node kept (slots_fill's rmid2_fr / _fg: there,
+    // through this call's assigns, they timed out).
+    ensures rmid2_fr: RMID2_FR(Old, Here, hb, node);
+    ensures rmid2_fg: RMID2_FG(Old, Here, hb, node);
 */
 static inline void slots_store(hb_node_t *node, unsigned ka, unsigned kb, size_t v)
     /*@ ghost (hbitmap_t *hb) */
@@ -2988,6 +2993,9 @@ static inline void slots_unlink(hb_node_t *node, unsigned ka, unsigned kb)
     ensures pfull_nf: \old(hb_wtree(hb, node, l)) && \old(pfull_nf(node, l)) ==> pfull_nf(node, l);
     // papply2: only hb's counts and node were written (range_fill_step's frame).
     ensures papply2_unch: pkeep_unch{Pre,Here}(hb, node, node);
+    // rmid3 (round 33): nodes apart from hb's written fields and node kept,
+    // one field (group) each (range_mid's frame, through range_fill_step).
+    RMID2_F4(Old, Here, hb, node)
 */
 static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned kb, unsigned l,
                          bool set)
@@ -4968,6 +4976,12 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
     ensures rnode4_g: \forall integer g; 0 <= g < 8 ==>
               (f.node->gmax[g] == \old(f.node->gmax[g]) || f.node->gmax[g] == GROUP_STALE) &&
               f.node->gpre[g] == \old(f.node->gpre[g]) && f.node->gsuf[g] == \old(f.node->gsuf[g]);
+    // rmid3 (round 33): every node apart from hb's written fields and from
+    // f.node (the root too, when f.node is below it) keeps its fields, one
+    // group each (slots_fill's, through free_count_update: range_mid's frame;
+    // papply2_unch covers nodes apart from all of hb only). As ensures, not
+    // asserts: asserts here made papart_ptrs / rnode4_g time out.
+    RMID2_F4(Old, Here, hb, f.node)
     // rmid2 (round 32): the slots before f.k keep their pointers and FULL bits
     // (with papart_ptrs / pfull_bits: every slot not filled; range_fill's counts
     // and pfull_nf).
@@ -5066,6 +5080,10 @@ static inline hb_frame_t range_fill_step(hbitmap_t *hb, hb_frame_t f, unsigned l
               hb_sep_node(f.node, l, p_);
     ensures rnode4_lanc: \forall hb_leaf_t *f_; \old(hb_sep_leaf(f.node, l, f_)) ==>
               hb_sep_leaf(f.node, l, f_);
+    // rmid3 (round 33): range_fill_step's node frame per field group passed on
+    // (range_mid's frame; as one RMID2_FN it timed out here and in
+    // range_fill_step, with the formulas and as atoms with a lemma).
+    RMID2_F4(Old, Here, hb, f.node)
     // rmid2 (round 32): f.node's counts after the fill, exactly: before, less
     // the slots [f.k, \result.k) filled (range_mid's cnt, with rcnt_n / _l).
     ensures rmid2_cn: hb_nodes_from(f.node, l, 0) + hb_nodes_from{Pre}(f.node, l, f.k) ==
@@ -5645,6 +5663,13 @@ static inline hb_frame_t range_mid(hbitmap_t *hb, hb_frame_t f, unsigned l, size
     /*@ assert rcnt_mo: HB_POOL_OK(hb) && HB_ALLOCATOR(hb); */
     /*@ assert rcnt_mn: pleaf_pool_n(hb); */
     /*@ assert rcnt_ml: PW_POOL_L(hb); */
+    /*@ assert rmid3_n1: hb_tree(f.node, l); */
+    /*@ assert rmid3_n2: hb_wtree(hb, f.node, l); */
+    /*@ assert rmid3_n3: pfull_nf(f.node, l); */
+    /*@ assert rmid3_n4: pfull_sib(f.node, l); */
+    /*@ assert rmid3_n5: PDESC_APART(f.node, hb) && (f.node == &hb->root || \separated(f.node, hb)); */
+    /*@ assert rmid3_n6: PW_NOT_SPARE(f.node, hb); */
+    /*@ assert rmid3_n7: PW_SPARES_APART(hb, f.node, l); */
     return r;
 }
 
