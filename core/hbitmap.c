@@ -3139,6 +3139,9 @@ static size_t slots_fill(hbitmap_t *hb, hb_node_t *node, unsigned ka, unsigned k
       // pwtree: the spare slots above the one taken, and the leaf pool, kept
       // (for slot_enter, whose call frame over the spares' contents is a
       // nested quantifier).
+      // rpart6 (round 33): the pool's shape kept, as in behavior leaf (slot_enter's
+      // pleaf_ok then one instance: it timed out at load 5 when its task changed).
+      ensures pw_ok: \old(HB_POOL_OK(hb)) ==> HB_POOL_OK(hb);
       ensures pw_tail: \forall integer j; hb->num_spare_nodes < j < HBITMAP_SPARE_NODES ==>
                 hb->spare_node[j] == \old(hb->spare_node[j]);
       ensures pw_leaves: \forall integer j; 0 <= j < HBITMAP_SPARE_LEAVES ==>
@@ -3313,6 +3316,11 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
                    hb->num_spare_leaves == \at(hb->num_spare_leaves, Pre); */
         /*@ assert pslim_nsep: \separated(&node->child[k], &hb->leaves, &hb->num_spare_leaves,
                    &hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1]); */
+        /* rpart6 (round 33): the pool's shape as at Pre (behavior node's pw_ok
+         * then passes the three stores whole, as pslim_lok in the leaf branch). */
+        /*@ assert rpart6_pok: \at(HB_POOL_OK(hb), Pre) ==> HB_POOL_OK(hb); */
+        /*@ assert rpart6_nsep: \separated(&node->child[k], &hb->num_spare_nodes,
+                   &hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1]); */
         c->full = full ? ALL_ONES : 0;
         node->child[k].node = c;
     }
@@ -3460,6 +3468,13 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
     if (node->child[k].node == 0) {
         if (slot_is(node, k, set))
             return false;
+        /* rpart6 (round 33): node apart from every spare at Pre (rpart4_s2's
+         * premise), node's other FULL bits after the split (ensures
+         * rsplit_oth's) and node's counts slot by slot at Pre (the loop nc's
+         * premise): each timed out at load 6 - 7 once the task changed. */
+        /*@ ghost lemma_rpart6_nsp(hb, node, l); */
+        /*@ ghost lemma_rpart6_bc(node->full, k); */
+        /*@ ghost if (part) lemma_rpart6_unf(node, l); */
         /*@ assert pw_sn0: l > 0 ==> \forall integer j; 0 <= j < hb->num_spare_nodes - 1 ==>
                    \separated(hb->spare_node[hb->num_spare_nodes - 1], hb->spare_node[j]); */
         /*@ assert pw_sl0: l > 0 ==> \forall integer j; 0 <= j < hb->num_spare_leaves ==>
@@ -3476,6 +3491,15 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
         /*@ assert rpart3_lp2: part != 0 && l > 0 ==> \forall hb_leaf_t *f; \at(hb_sep_leaf(node, l, f), Pre) ==>
                    \forall integer j; 0 <= j < 64 && \at(node->child[j].node, Pre) != \null ==>
                    \at(hb_sep_leaf(node->child[j].node, l - 1, f), Pre); */
+        /* rpart6 (round 33): the other slots' subtrees apart from the spares
+         * left, at Pre (PW_SPARES_APART unfolded at each slot, small context):
+         * rpart4_s0's premise (it timed out at load 5). */
+        /*@ assert rpart6_p3: part != 0 && l > 0 ==> \forall integer j; 0 <= j < 64 && j != k &&
+                   node->child[j].node != \null ==>
+                   (\forall integer i; 0 <= i < hb->num_spare_nodes - 1 ==>
+                      hb_sep_node(node->child[j].node, l - 1, hb->spare_node[i])) &&
+                   (\forall integer i; 0 <= i < hb->num_spare_leaves ==>
+                      hb_sep_leaf(node->child[j].node, l - 1, hb->spare_leaf[i])); */
         slot_split(hb, node, k, l);
         /* rsplit (round 29): a node apart from the old spares is apart from
          * the one taken (slot_split's rsplit_of / _lf name it). */
@@ -3611,6 +3635,7 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
         /*@ assert rpart4_kc: part != 0 && l > 0 ==> \forall integer j; 0 <= j < 64 && j != k &&
                    \at(node->child[j].node, Pre) != \null ==>
                    prange_cnt_at{Pre, Here}(\at(node->child[j].node, Pre), l - 1, 0); */
+        /*@ ghost if (part) lemma_rpart6_unf(node, l); */
         /*@ ghost if (part) {
           /@ loop invariant 0 <= j <= 64;
              loop invariant nc: RPART4_NC(Pre, Here, node, k, l, j);
@@ -3647,6 +3672,13 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
                    (\forall integer i; 0 <= i < hb->num_spare_leaves ==>
                       hb_sep_leaf(node->child[k].node, l - 1, hb->spare_leaf[i])); */
         /*@ assert rpart4_s2: part != 0 && l > 0 ==> PW_NOT_SPARE(node, hb); */
+        /* rpart6 (round 33): rpart4_san as an instance (it timed out at load
+         * 5 - 7): the other slots' premise at Here (rsplit_oc), then one
+         * folding of hb_sep_node (lemma_rpart6_san). */
+        /*@ assert rpart6_s0h: part != 0 && l > 0 ==> \forall integer j; 0 <= j < 64 && j != k &&
+                   node->child[j].node != \null ==> \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+                   hb_sep_node(node->child[j].node, l - 1, hb->spare_node[i]); */
+        /*@ ghost if (part && l > 0) lemma_rpart6_san(hb, node, k, l); */
         /*@ assert rpart4_san: part != 0 && l > 0 ==> \forall integer i; 0 <= i < hb->num_spare_nodes ==>
                    hb_sep_node(node, l, hb->spare_node[i]); */
         /*@ assert rpart4_sal: part != 0 && l > 0 ==> \forall integer i; 0 <= i < hb->num_spare_leaves ==>
