@@ -35,12 +35,17 @@ static vmm_status_t frames_alloc(void *ctx, size_t count, size_t align, uint64_t
     return VMM_OK;
 }
 
+/* Returns true when batch b holds an invalidation not done yet. */
+static bool batch_pending(const mm_tlb_batch_t *b)
+{
+    return b->all || b->n != 0;
+}
+
 /* Returns true when an unmap's invalidation is still pending: the kernel
  * window's batch or the loaded address space's. */
 static bool tlb_pending(const kernel_mm_t *m)
 {
-    const mm_tlb_batch_t *u = m->current != 0 ? &m->current->tlb : 0;
-    return m->tlb.n != 0 || m->tlb.all || (u != 0 && (u->n != 0 || u->all));
+    return batch_pending(&m->tlb) || (m->current != 0 && batch_pending(&m->current->tlb));
 }
 
 /* Frees frames for the core. INTEGRATION.md, 3 and 4: a frame goes back only
@@ -147,7 +152,7 @@ void mm_tlb_defer(mm_tlb_batch_t *b, uint64_t virt, uint64_t len, uint64_t page_
 
 void mm_tlb_flush(mm_tlb_batch_t *b)
 {
-    if (b->all || b->n != 0) {
+    if (batch_pending(b)) {
         b->flushes++;
         b->full_flushes += b->all;
         if (b->all)

@@ -314,9 +314,7 @@ bool test_aspace_destroy_returns_frames(void)
      * and freed just before) must reach CPL3 zeroed. */
     uint64_t dirty;
     EXPECT_ST(pmm_alloc(&kmm.pmm, &dirty), VMM_OK);
-    volatile uint8_t *d = mm_phys_to_virt(dirty);
-    for (uint64_t i = 0; i < PAGE; i++)
-        d[i] = DIRTY_BYTE;
+    dirty_fill(dirty, 1);
     EXPECT_ST(pmm_free(&kmm.pmm, dirty), VMM_OK);
     uint64_t faults0 = trap_resolved_faults();
     mm_aspace_switch(&a);

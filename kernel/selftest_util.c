@@ -100,6 +100,13 @@ vmm_allocator_t null_allocator(void)
     return (vmm_allocator_t){ null_alloc, null_free, 0 };
 }
 
+void dirty_fill(uint64_t phys, size_t count)
+{
+    volatile uint8_t *p = mm_phys_to_virt(phys);
+    for (uint64_t i = 0; i < count * PAGE; i++)
+        p[i] = DIRTY_BYTE;
+}
+
 /* A frame source handing out recycled-looking frames: each is filled with
  * DIRTY_BYTE through the direct map, so a handler that forgets to zero a
  * demand page is caught. */
@@ -107,11 +114,8 @@ static vmm_status_t dirty_alloc(void *ctx, size_t count, size_t align, uint64_t 
 {
     const vmm_frames_t *inner = ctx;
     vmm_status_t st = inner->alloc(inner->ctx, count, align, phys);
-    if (st == VMM_OK) {
-        volatile uint8_t *p = mm_phys_to_virt(*phys);
-        for (uint64_t i = 0; i < count * PAGE; i++)
-            p[i] = DIRTY_BYTE;
-    }
+    if (st == VMM_OK)
+        dirty_fill(*phys, count);
     return st;
 }
 

@@ -81,6 +81,9 @@ void failing_frames_init(fail_frames_t *ff, const vmm_frames_t *inner, long allo
 /* Returns an allocator that always fails (tests/lib's fail_alloc takes its
  * blocks from malloc or mmap: it does not fit the freestanding kernel). */
 vmm_allocator_t null_allocator(void);
+/* Fills count frames from phys with DIRTY_BYTE (through the direct map). */
+void dirty_fill(uint64_t phys, size_t count);
+
 /* Makes the VMM's data frames dirty (DIRTY_BYTE) until undirty_frames(). */
 void dirty_frames(void);
 void undirty_frames(void);
