@@ -10,12 +10,21 @@
  * mapping allows now is spurious, unless the fault names a cause the VMM
  * does not know: then retrying could fault forever, so it is fatal); an unmapped page of a lazy reservation is
  * checked against the reservation's attributes and then demand-mapped;
- * anything else is not present.
+ * anything else is not present. A supervisor access to a user page that the
+ * CPU denies (SMEP / SMAP, as the access says) is fatal like a user access
+ * to a kernel page, and an unmapped lazy page is not demand-mapped for it:
+ * the retry would fault again.
  */
 #include "fault.h"
 
 #include "vmm_assert.h"
 #include "vmm_internal.h"
+
+/* True when the CPU denies a supervisor access to a user page (SMEP for a
+ * fetch, SMAP for a read or write) and access is one. */
+#define DENIED_TO_KERNEL(access, attrs)                          \
+    (!(access).user && !((attrs) & VMM_ATTR_KERNEL) &&           \
+     ((access).fetch ? (access).deny_user_fetch : (access).deny_user_data))
 
 /* Returns the fatal verdict of access against attrs, or VMM_FAULT_SPURIOUS
  * when attrs allow the access. */
@@ -23,6 +32,8 @@ static vmm_fault_kind_t check_access(vmm_access_t access, vmm_attrs_t attrs)
 {
     if (access.user && (attrs & VMM_ATTR_KERNEL))
         return VMM_FAULT_USER_KERNEL;
+    if (DENIED_TO_KERNEL(access, attrs))
+        return VMM_FAULT_KERNEL_USER;
     if (access.write && !(attrs & VMM_ATTR_WRITABLE))
         return VMM_FAULT_WRITE_READONLY;
     if (access.fetch && !(attrs & VMM_ATTR_EXECUTABLE))
@@ -139,6 +150,7 @@ const char *vmm_fault_name(vmm_fault_kind_t kind)
     case VMM_FAULT_SHADOW_STACK: return "shadow-stack access";
     case VMM_FAULT_ENCLAVE: return "enclave (SGX) violation";
     case VMM_FAULT_UNKNOWN_CAUSE: return "unknown cause";
+    case VMM_FAULT_KERNEL_USER: return "kernel access to user page";
     case VMM_FAULT_KIND_COUNT: break;
     }
     return "unknown fault";

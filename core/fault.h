@@ -59,6 +59,13 @@ typedef struct vmm_access {
     bool enclave;  /* enclave access-control violation (x86 SGX) */
     bool other;    /* a cause the arch decoder does not know (x86: an error
                       code bit outside pf.h's, e.g. AMD's RMP bit 31)    */
+    /* What the CPU enforced on this access besides the tables (the arch
+     * decoder fills them from the CPU state: x86_64/pf.h): */
+    bool deny_user_fetch; /* a supervisor fetch from a user page faults
+                             (x86: CR4.SMEP)                            */
+    bool deny_user_data;  /* a supervisor data access to a user page faults
+                             (x86: CR4.SMAP, and RFLAGS.AC clear in the
+                             faulting context)                          */
 } vmm_access_t;
 
 typedef enum vmm_fault_kind {
@@ -76,6 +83,9 @@ typedef enum vmm_fault_kind {
     VMM_FAULT_UNKNOWN_CAUSE,   /* the tables allow the access, but the
                                   fault names a cause the VMM does not
                                   know (access.other): not retryable      */
+    VMM_FAULT_KERNEL_USER,     /* supervisor access to a user page that
+                                  the CPU denies (access.deny_user_fetch /
+                                  deny_user_data: x86 SMEP / SMAP)        */
     VMM_FAULT_KIND_COUNT
 } vmm_fault_kind_t;
 

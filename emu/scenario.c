@@ -269,7 +269,8 @@ static bool verdict_command(interp_t *in, char **t, size_t n)
 {
     static const char *const names[VMM_FAULT_KIND_COUNT] = {
         "resolved", "spurious", "not-present", "readonly", "user-kernel", "nx",
-        "reserved", "oom", "pkey", "shadow-stack", "enclave", "unknown-cause"};
+        "reserved", "oom", "pkey", "shadow-stack", "enclave", "unknown-cause",
+        "kernel-user"};
     uint64_t va, code;
     if (n != 4 || !number(in, t[1], &va) || !number(in, t[2], &code))
         return false;

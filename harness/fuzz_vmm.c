@@ -1746,24 +1746,38 @@ static void op_map_page(vmm_state_t *s, fuzz_data_t *fd)
 /* The op's byte holds bits 0-6 of the error code; its bit 7 stands for SGX
  * (bit 15). VMM_OP_FAULT_CODE gives all 32 bits. */
 #define PF_CODE_FROM_BYTE(b) (((uint32_t)(b) & 0x7Fu) | (((uint32_t)(b) & 0x80u) << 8))
+/* VMM_OP_FAULT_CPU's CPU byte: bit 0 CR4.SMEP, bit 1 CR4.SMAP, bit 2
+ * RFLAGS.AC (SDM vol. 3, 4.6: SMAP denies a supervisor data access to a
+ * user page unless AC is set; SMEP a supervisor fetch from one). The CR4 and
+ * RFLAGS handed to the core carry other bits set too, which must not count. */
+#define CPU_SMEP 0x1u
+#define CPU_SMAP 0x2u
+#define CPU_AC 0x4u
+#define CR4_OTHER_BITS 0x6A0u  /* PAE, PGE, OSFXSR, OSXMMEXCPT */
+#define RFLAGS_OTHER_BITS 0x202u /* IF, the reserved bit 1 */
 typedef struct model_access {
     bool present, write, user, reserved, fetch, pkey, shadow_stack, enclave, other;
+    bool smep, smap; /* the CPU denies a supervisor fetch / data access to a user page */
 } model_access_t;
 
-static model_access_t model_pf_decode(uint32_t code)
+static model_access_t model_pf_decode(uint32_t code, uint8_t cpu)
 {
     return (model_access_t){ .present = code & PF_CODE_P, .write = code & PF_CODE_W,
                              .user = code & PF_CODE_U, .reserved = code & PF_CODE_RSVD,
                              .fetch = code & PF_CODE_I, .pkey = code & PF_CODE_PK,
                              .shadow_stack = code & PF_CODE_SS,
                              .enclave = code & PF_CODE_SGX,
-                             .other = (code & ~PF_CODE_MEANT) != 0 };
+                             .other = (code & ~PF_CODE_MEANT) != 0,
+                             .smep = cpu & CPU_SMEP,
+                             .smap = (cpu & CPU_SMAP) && !(cpu & CPU_AC) };
 }
 
-/* vmm_fault through x86_page_fault at va with the #PF error code code. */
-static void op_fault_code(vmm_state_t *s, uint64_t va, uint32_t code)
+/* vmm_fault at va with the #PF error code code: through x86_page_fault, or
+ * with cpu_state through x86_page_fault_cpu, cpu being its CPU byte. */
+static void op_fault_code(vmm_state_t *s, uint64_t va, uint32_t code, bool cpu_state,
+                          uint8_t cpu)
 {
-    model_access_t a = model_pf_decode(code);
+    model_access_t a = model_pf_decode(code, cpu_state ? cpu : 0);
     /* the model's verdicts */
     uint64_t allowed = 0; /* bit per vmm_fault_kind_t */
     uint64_t mphys = 0, msize = 0;
@@ -1784,6 +1798,8 @@ static void op_fault_code(vmm_state_t *s, uint64_t va, uint32_t code)
     } else if (mapped || lazy) {
         if (a.user && (mattrs & VMM_ATTR_KERNEL))
             allowed |= BIT(VMM_FAULT_USER_KERNEL);
+        if (!a.user && !(mattrs & VMM_ATTR_KERNEL) && (a.fetch ? a.smep : a.smap))
+            allowed |= BIT(VMM_FAULT_KERNEL_USER);
         if (a.write && !(mattrs & VMM_ATTR_WRITABLE))
             allowed |= BIT(VMM_FAULT_WRITE_READONLY);
         if (a.fetch && !(mattrs & VMM_ATTR_EXECUTABLE))
@@ -1798,19 +1814,27 @@ static void op_fault_code(vmm_state_t *s, uint64_t va, uint32_t code)
         allowed = BIT(VMM_FAULT_NOT_PRESENT);
     }
     /* the core's decode of the same code, against the model's */
-    vmm_access_t core_a = x86_pf_decode(code);
+    uint64_t cr4 = CR4_OTHER_BITS | (cpu & CPU_SMEP ? X86_CR4_SMEP : 0) |
+                   (cpu & CPU_SMAP ? X86_CR4_SMAP : 0);
+    uint64_t rflags = RFLAGS_OTHER_BITS | (cpu & CPU_AC ? X86_RFLAGS_AC : 0);
+    vmm_access_t core_a = cpu_state ? x86_pf_decode_cpu(code, cr4, rflags) : x86_pf_decode(code);
     FUZZ_CHECK(core_a.present == a.present && core_a.write == a.write && core_a.user == a.user &&
                    core_a.reserved == a.reserved && core_a.fetch == a.fetch &&
                    core_a.pkey == a.pkey && core_a.shadow_stack == a.shadow_stack &&
-                   core_a.enclave == a.enclave && core_a.other == a.other,
-               "vmm-pf-decode", "x86_pf_decode(0x%x): present %d write %d user %d reserved %d "
-               "fetch %d pkey %d shadow_stack %d enclave %d other %d", code, core_a.present,
-               core_a.write, core_a.user, core_a.reserved, core_a.fetch, core_a.pkey,
-               core_a.shadow_stack, core_a.enclave, core_a.other);
+                   core_a.enclave == a.enclave && core_a.other == a.other &&
+                   core_a.deny_user_fetch == a.smep && core_a.deny_user_data == a.smap,
+               "vmm-pf-decode", "x86_pf_decode(0x%x, cpu 0x%x): present %d write %d user %d "
+               "reserved %d fetch %d pkey %d shadow_stack %d enclave %d other %d "
+               "deny_user_fetch %d deny_user_data %d", code, cpu_state ? cpu : 0,
+               core_a.present, core_a.write, core_a.user, core_a.reserved, core_a.fetch,
+               core_a.pkey, core_a.shadow_stack, core_a.enclave, core_a.other,
+               core_a.deny_user_fetch, core_a.deny_user_data);
     op_start_range(s, va, VMM_PAGE_SIZE);
     vmm_fault_result_t out;
-    vmm_fault_kind_t kind = x86_page_fault(&s->vmm, va, code, &out);
-    TRACE("fault(0x%llx, code=0x%x) -> %s%s%s", (unsigned long long)va, code,
+    vmm_fault_kind_t kind = cpu_state ? x86_page_fault_cpu(&s->vmm, va, code, cr4, rflags, &out)
+                                      : x86_page_fault(&s->vmm, va, code, &out);
+    TRACE("fault(0x%llx, code=0x%x, cpu=%s%s%s) -> %s%s%s", (unsigned long long)va, code,
+          a.smep ? "SMEP " : "", a.smap ? "SMAP" : "", a.smep || a.smap ? "" : "-",
           vmm_fault_name(kind), kind == VMM_FAULT_OUT_OF_MEMORY ? " status " : "",
           kind == VMM_FAULT_OUT_OF_MEMORY ? fuzz_status(out.status) : "");
     FUZZ_CHECK(kind < VMM_FAULT_KIND_COUNT && ((allowed >> kind) & 1u) && out.kind == kind,
@@ -1858,7 +1882,7 @@ static void op_fault_code(vmm_state_t *s, uint64_t va, uint32_t code)
  * (PF_CODE_FROM_BYTE). */
 static void op_fault(vmm_state_t *s, uint64_t va, uint8_t byte)
 {
-    op_fault_code(s, va, PF_CODE_FROM_BYTE(byte));
+    op_fault_code(s, va, PF_CODE_FROM_BYTE(byte), false, 0);
 }
 
 /* Returns true and the page of model record r that mapped page number k
@@ -2143,7 +2167,13 @@ static void run_op(vmm_state_t *s, fuzz_data_t *fd, unsigned op)
         break;
     case VMM_OP_FAULT_CODE: {
         uint64_t va = read_va(s, fd);
-        op_fault_code(s, va, fd_u32(fd));
+        op_fault_code(s, va, fd_u32(fd), false, 0);
+        break;
+    }
+    case VMM_OP_FAULT_CPU: {
+        uint64_t va = read_va(s, fd);
+        uint32_t code = fd_u32(fd);
+        op_fault_code(s, va, code, true, fd_u8(fd));
         break;
     }
     case VMM_OP_CHECK_ALL: {

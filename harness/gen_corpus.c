@@ -412,6 +412,10 @@ static void vm_fault_code(prog_t *p, unsigned mode, unsigned slot, unsigned code
 {
     OP(p, "vmm", VMM_OP_FAULT_CODE, mode, slot, code);
 }
+static void vm_fault_cpu(prog_t *p, unsigned mode, unsigned slot, unsigned code, unsigned cpu)
+{
+    OP(p, "vmm", VMM_OP_FAULT_CPU, mode, slot, code, cpu);
+}
 static void vm_rec(prog_t *p, unsigned op, unsigned idx)
 {
     OP(p, "vmm", op, idx);
@@ -563,6 +567,26 @@ static void gen_vmm(void)
     vm_fault_rec(&p, 1, 0, PF_W);
     vm_fault_code(&p, VA_START, 3, 0x80000000u | PF_W);
     save("vmm", "pf_unknown_bits", &p);
+
+    /* SMEP / SMAP (the CPU byte: 1 SMEP, 2 SMAP, 4 RFLAGS.AC): a CPL0
+     * access to a user page that CR4 denies is fatal, a lazy user page is
+     * not mapped for it; AC lifts SMAP only; kernel pages and CPL3 accesses
+     * are judged as without them */
+    vm_config(&p, 3 + (1u << 3), 200, 0, 0, 0);
+    vm_alloc(&p, 1, 0xE);  /* user RWX */
+    vm_alloc(&p, 1, KW);
+    vm_fault_cpu(&p, VA_START, 0, 0x1u, 0x3);          /* SMAP read      */
+    vm_fault_cpu(&p, VA_START, 0, 0x1u | PF_W, 0x7);   /* stac'd write   */
+    vm_fault_cpu(&p, VA_START, 0, 0x1u | PF_I, 0x5);   /* SMEP fetch     */
+    vm_fault_cpu(&p, VA_START, 0, 0x1u | PF_I, 0x2);   /* SMAP: a fetch  */
+    vm_fault_cpu(&p, VA_START, 1, 0x1u | PF_W, 0x3);   /* kernel page    */
+    vm_fault_cpu(&p, VA_START, 0, 0x1u | PF_U, 0x3);   /* CPL3           */
+    vm_reserve(&p, 2, 0, 0x6, 1);                      /* lazy user RW   */
+    vm_fault_cpu(&p, VA_START, 2, PF_W, 0x2);
+    vm_fault_cpu(&p, VA_START, 2, PF_W, 0x6);
+    vm_fault_cpu(&p, VA_START, 3, PF_I, 0x1);
+    OP(&p, "vmm", VMM_OP_CHECK_ALL);
+    save("vmm", "smep_smap", &p);
 
     /* a window that runs into non-canonical space */
     vm_config(&p, 2, 1023, 0, 0, 0);

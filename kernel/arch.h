@@ -17,6 +17,9 @@
 #define CPUID_EDX_NX       BIT32(20)
 #define CPUID_EDX_PAGE1GB  BIT32(26)
 #define CPUID_EDX_LM       BIT32(29)
+#define CPUID_STRUCT_FEATURES 7u  /* leaf 7, sub-leaf 0: EBX              */
+#define CPUID_EBX_SMEP     BIT32(7)
+#define CPUID_EBX_SMAP     BIT32(20)
 
 /* The virtual address the kernel image is linked at (top 2 GiB, inside the
  * top 512 GiB): physical p of the image is at KERNEL_VMA + p. */
@@ -55,6 +58,17 @@ static inline bool cpuid_ext_edx(uint32_t bit)
     return (d & bit) != 0;
 }
 
+/* Returns true when CPUID leaf 7 (sub-leaf 0) reports bit in EBX. */
+static inline bool cpuid_leaf7_ebx(uint32_t bit)
+{
+    uint32_t a, b, c, d;
+    cpuid(0, &a, &b, &c, &d);
+    if (a < CPUID_STRUCT_FEATURES)
+        return false;
+    cpuid(CPUID_STRUCT_FEATURES, &a, &b, &c, &d);
+    return (b & bit) != 0;
+}
+
 /* Returns CR2 (the faulting address of the last #PF). */
 static inline uint64_t read_cr2(void)
 {
@@ -79,7 +93,10 @@ static inline void write_cr3(uint64_t v)
 }
 
 /* CR4 bits the kernel sets after boot.S. */
-#define CR4_PGE BIT64(7) /* global pages: G entries survive a CR3 load */
+#define CR4_PGE  BIT64(7)  /* global pages: G entries survive a CR3 load   */
+#define CR4_SMEP BIT64(20) /* CPL0 fetches from user pages fault           */
+#define CR4_SMAP BIT64(21) /* CPL0 data accesses to user pages fault,
+                              unless RFLAGS.AC is set (stac / clac)        */
 
 /* Returns CR4. */
 static inline uint64_t read_cr4(void)
@@ -100,6 +117,19 @@ static inline void write_cr4(uint64_t v)
 static inline void invlpg(uint64_t virt)
 {
     __asm__ volatile("invlpg (%0)" : : "r"(virt) : "memory");
+}
+
+/* Lets the kernel's explicit accesses reach user pages under SMAP (sets
+ * RFLAGS.AC; only on a CPU with SMAP: elsewhere stac is #UD). */
+static inline void stac(void)
+{
+    __asm__ volatile("stac" : : : "memory", "cc");
+}
+
+/* Ends what stac began (clears RFLAGS.AC). */
+static inline void clac(void)
+{
+    __asm__ volatile("clac" : : : "memory", "cc");
 }
 
 /* Stops the CPU for good (interrupts are never enabled). */

@@ -325,6 +325,24 @@ static void init_frames(kernel_mm_t *m, uint64_t start_info_phys)
             (unsigned long)pmm_free_count(&m->pmm), img, img_end, storage, storage + bytes);
 }
 
+/* Turns on SMEP and SMAP where the CPU has them (INTEGRATION.md, 3): the
+ * kernel then neither runs nor touches user pages by mistake, and the #PF
+ * handler hands CR4 to the core, which calls such a fault KERNEL_USER. The
+ * kernel touches user memory only through the direct map (or between stac
+ * and clac). */
+static void enable_smep_smap(kernel_mm_t *m)
+{
+    m->smep = cpuid_leaf7_ebx(CPUID_EBX_SMEP);
+    m->smap = cpuid_leaf7_ebx(CPUID_EBX_SMAP);
+    uint64_t cr4 = read_cr4();
+    if (m->smep)
+        cr4 |= CR4_SMEP;
+    if (m->smap)
+        cr4 |= CR4_SMAP;
+    write_cr4(cr4);
+    kprintf("  SMEP %s, SMAP %s\n", m->smep ? "on" : "absent", m->smap ? "on" : "absent");
+}
+
 void mm_init(uint64_t start_info_phys)
 {
     kernel_mm_t *m = &kmm;
@@ -362,6 +380,7 @@ void mm_init(uint64_t start_info_phys)
     m->pt.access_offset = MM_HHDM;
     boot_frame_limit = UINT64_MAX;
     write_cr4(read_cr4() | CR4_PGE); /* the core's kernel leaves carry G */
+    enable_smep_smap(m);
     st = x86_paging_pin_kernel_half(&m->pt);
     if (st != VMM_OK)
         panic("x86_paging_pin_kernel_half: %s", vmm_strerror(st));
@@ -382,7 +401,8 @@ void mm_init(uint64_t start_info_phys)
             (unsigned long)(uintptr_t)&mm_init, (unsigned long)m->pt.table_frames);
 }
 
-vmm_fault_kind_t mm_page_fault(uint64_t cr2, uint64_t error, vmm_fault_result_t *res)
+vmm_fault_kind_t mm_page_fault(uint64_t cr2, uint64_t error, uint64_t rflags,
+                               vmm_fault_result_t *res)
 {
     if (!kmm.ready) {
         res->kind = VMM_FAULT_NOT_PRESENT;
@@ -408,7 +428,14 @@ vmm_fault_kind_t mm_page_fault(uint64_t cr2, uint64_t error, vmm_fault_result_t 
         vmm = &kmm.current->as.vmm;
         pt = &kmm.current->as.pt;
     }
+#ifdef KERNEL_MUTANT_NO_CPU_STATE
+    /* Mutant (tests only, never core/): a handler that does not hand CR4 to
+     * the core: an SMAP violation then reads as SPURIOUS and is retried. */
+    (void)rflags;
     vmm_fault_kind_t kind = x86_page_fault(vmm, cr2, error, res);
+#else
+    vmm_fault_kind_t kind = x86_page_fault_cpu(vmm, cr2, error, read_cr4(), rflags, res);
+#endif
     if (kind == VMM_FAULT_RESOLVED) {
         /* The core zeroed the frame before mapping it (frames_zero). */
         x86_walk_t walk;

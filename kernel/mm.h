@@ -77,6 +77,7 @@ typedef struct kernel_mm {
     x86_boot_result_t boot;
     x86_kernel_segment_t segments[3];
     bool has_1g_pages;
+    bool smep, smap;         /* CR4.SMEP / CR4.SMAP on (the CPU has them) */
     bool ready;              /* CR3 switched: the #PF policy is live      */
     size_t heap_grows;       /* times the heap took pages from the window */
     uint64_t usable_frames;  /* whole frames in the map's usable entries  */
@@ -101,11 +102,12 @@ static inline void *mm_phys_to_virt(uint64_t phys)
     return (void *)(uintptr_t)(phys + MM_HHDM);
 }
 
-/* The #PF policy: the core's verdict (x86_page_fault) once the VMM is up,
+/* The #PF policy: the core's verdict (x86_page_fault_cpu, with CR4 and the
+ * faulting context's rflags: SMEP / SMAP) once the VMM is up,
  * VMM_FAULT_NOT_PRESENT before. On RESOLVED the new page (zeroed by the core
  * through frames_zero before it was mapped) is checked to be mapped (panics
  * otherwise). */
-vmm_fault_kind_t mm_page_fault(uint64_t cr2, uint64_t error,
+vmm_fault_kind_t mm_page_fault(uint64_t cr2, uint64_t error, uint64_t rflags,
                                vmm_fault_result_t *res);
 
 /* Notes [virt, virt + len), just unmapped with page_size pages, as pending

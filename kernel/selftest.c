@@ -29,6 +29,7 @@ bool selftest_run(void)
         { "fatal_faults_reported_and_recovered", test_fatal_faults },
         { "rare_fault_verdicts_reserved_bit_no_frame", test_rare_fault_verdicts },
         { "user_mode_rights_through_mmu", test_user_rights },
+        { "kernel_denied_user_pages_smep_smap", test_kernel_denied_user_pages },
         { "two_aspaces_same_va_each_reads_its_own_at_cpl3", test_two_aspaces_same_va },
         { "unmap_then_access_faults", test_unmap_then_access_faults },
         { "remap_reads_new_frame", test_remap_reads_new_frame },

@@ -102,9 +102,9 @@ bool test_two_aspaces_same_va(void)
         return false;
     EXPECT(pa != pb);
     mm_aspace_switch(&a);
-    bool ok_a = user_copy_ok(USER_VA) && *word_at(USER_VA) == PATTERN(1);
+    bool ok_a = user_copy_ok(USER_VA) && user_read64(USER_VA) == PATTERN(1);
     mm_aspace_switch(&b);
-    bool ok_b = user_copy_ok(USER_VA) && *word_at(USER_VA) == PATTERN(2);
+    bool ok_b = user_copy_ok(USER_VA) && user_read64(USER_VA) == PATTERN(2);
     mm_aspace_switch(0);
     EXPECT(ok_a && ok_b);
     EXPECT(((volatile uint64_t *)mm_phys_to_virt(pa))[1] == PATTERN(1));

@@ -66,6 +66,16 @@ static bool user_setup(user_pages_t *u)
     return true;
 }
 
+/* Returns the word at user address virt as the kernel reads it: through
+ * the direct map (SMAP denies the user address itself); ~0 when unmapped. */
+static uint64_t user_word(uint64_t virt)
+{
+    x86_walk_t w;
+    if (x86_translate(&kmm.pt, virt, &w) != VMM_OK)
+        return ~(uint64_t)0;
+    return *(volatile uint64_t *)mm_phys_to_virt(w.phys);
+}
+
 /* CPL3 reaches user pages with their rights and never kernel pages. */
 bool test_user_rights(void)
 {
@@ -79,7 +89,7 @@ bool test_user_rights(void)
     uint64_t ktext = (uint64_t)(uintptr_t)&test_user_rights;
     EXPECT(user_access(&u, rd, u.data, true, 0, 0));
     EXPECT(user_access(&u, wr, u.data, true, 0, 0));
-    EXPECT(*word_at(u.data) == u.data); /* the CPL3 write landed */
+    EXPECT(user_word(u.data) == u.data); /* the CPL3 write landed */
     EXPECT(user_access(&u, rd, u.ro, true, 0, 0));
     EXPECT(user_access(&u, wr, u.ro, false, u.ro, VMM_FAULT_WRITE_READONLY));
     EXPECT(user_access(&u, rd, kdata, false, kdata, VMM_FAULT_USER_KERNEL));
@@ -91,6 +101,67 @@ bool test_user_rights(void)
     EXPECT(user_access(&u, ktext, 0, false, ktext, VMM_FAULT_USER_KERNEL));
     EXPECT(user_access(&u, u.data, 0, false, u.data, VMM_FAULT_NX_FETCH));
     EXPECT(*word_at(kdata) == selftest_data_word);
+    EXPECT_ST(mm_free_pages(u.code), VMM_OK);
+    EXPECT_ST(mm_free_pages(u.stack), VMM_OK);
+    EXPECT_ST(mm_free_pages(u.data), VMM_OK);
+    EXPECT_ST(mm_free_pages(u.ro), VMM_OK);
+    EXPECT(free_frames() == frames0);
+    return true;
+}
+
+/* Returns true when a CPL0 call of the user code at virt faults on the
+ * fetch with the core's verdict KERNEL_USER (SMEP), recovered. */
+static bool call_denied(uint64_t virt)
+{
+    fault_record_t rec;
+    trap_expect(&rec, virt);
+    bool ran = probe_call(virt);
+    EXPECT(trap_disarm() == 1);
+    EXPECT(!ran && rec.vector == VEC_PF && rec.kind == VMM_FAULT_KERNEL_USER);
+    EXPECT(rec.addr == virt && (rec.error & X86_PF_I) && !(rec.error & X86_PF_U));
+    return true;
+}
+
+/* With SMEP / SMAP on (the CPU has them: -cpu max), CPL0 neither runs nor
+ * touches a user page: the #PF handler hands CR4 and the faulting RFLAGS to
+ * the core (x86_page_fault_cpu), which calls it KERNEL_USER, fatal, and
+ * maps no lazy user page for it; between stac and clac the kernel reads and
+ * writes user pages, lazy ones demand-mapped. Without CR4's part the core
+ * would call the same fault SPURIOUS, retried forever. Without SMEP / SMAP
+ * (-cpu qemu64) the same accesses simply work. */
+bool test_kernel_denied_user_pages(void)
+{
+    user_pages_t u;
+    size_t frames0 = free_frames();
+    if (!user_setup(&u))
+        return false;
+    uint64_t lazy, v = 0;
+    EXPECT_ST(vmm_reserve(&kmm.vmm, 1, PAGE, USER_RW, VMM_RESERVE_LAZY, &lazy), VMM_OK);
+    uint64_t cr4 = read_cr4();
+    EXPECT(kmm.smep == ((cr4 & CR4_SMEP) != 0) && kmm.smap == ((cr4 & CR4_SMAP) != 0));
+    x86_walk_t w;
+    if (kmm.smap) {
+        EXPECT(faults_with(u.data, false, VMM_FAULT_KERNEL_USER));
+        EXPECT(faults_with(u.data, true, VMM_FAULT_KERNEL_USER));
+        EXPECT(faults_with(lazy, true, VMM_FAULT_KERNEL_USER));
+        EXPECT_ST(x86_translate(&kmm.pt, lazy, &w), VMM_ERR_NOT_MAPPED);
+        stac();
+        bool wrote = probe_write64(u.data, PATTERN(1));
+        bool read = probe_read64(lazy + 8, &v);
+        clac();
+        EXPECT(wrote && read && v == 0 && user_word(u.data) == PATTERN(1));
+        vmm_fault_result_t out;
+        EXPECT(x86_page_fault(&kmm.vmm, u.data, X86_PF_P, &out) == VMM_FAULT_SPURIOUS);
+        EXPECT(x86_page_fault_cpu(&kmm.vmm, u.data, X86_PF_P, cr4, 0, &out) ==
+               VMM_FAULT_KERNEL_USER);
+    } else {
+        EXPECT(probe_write64(u.data, PATTERN(1)) && user_word(u.data) == PATTERN(1));
+        EXPECT(probe_read64(lazy + 8, &v) && v == 0);
+    }
+    EXPECT_ST(x86_translate(&kmm.pt, lazy, &w), VMM_OK);
+    if (kmm.smep)
+        EXPECT(call_denied(u.code));
+    EXPECT_ST(vmm_release(&kmm.vmm, lazy), VMM_OK);
     EXPECT_ST(mm_free_pages(u.code), VMM_OK);
     EXPECT_ST(mm_free_pages(u.stack), VMM_OK);
     EXPECT_ST(mm_free_pages(u.data), VMM_OK);

@@ -20,6 +20,18 @@ volatile uint64_t *word_at(uint64_t virt)
     return (volatile uint64_t *)(uintptr_t)virt;
 }
 
+/* Returns the word at user address virt, read at CPL0 as a kernel's
+ * copy_from_user reads it: between stac and clac when SMAP is on. */
+uint64_t user_read64(uint64_t virt)
+{
+    if (kmm.smap)
+        stac();
+    uint64_t v = *word_at(virt);
+    if (kmm.smap)
+        clac();
+    return v;
+}
+
 /* Returns true when virt is in the kernel image's segments. */
 bool in_image(uint64_t virt)
 {

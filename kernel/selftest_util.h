@@ -61,6 +61,9 @@ extern uint64_t selftest_code_in_data;
 size_t free_frames(void);
 /* Returns the volatile word at virt. */
 volatile uint64_t *word_at(uint64_t virt);
+/* Returns the word at user address virt, read at CPL0 between stac and
+ * clac when SMAP is on (the loaded address space's page). */
+uint64_t user_read64(uint64_t virt);
 /* Returns true when virt is in the kernel image's segments. */
 bool in_image(uint64_t virt);
 /* Returns the number of window pages the image occupies. */
@@ -103,6 +106,7 @@ bool test_demand_paging_2m(void);
 bool test_fatal_faults(void);
 bool test_rare_fault_verdicts(void);
 bool test_user_rights(void);
+bool test_kernel_denied_user_pages(void);
 /* selftest_aspace.c */
 bool test_two_aspaces_same_va(void);
 bool test_unmap_then_access_faults(void);

@@ -230,10 +230,60 @@ static void test_fault_inject_second_page(void)
           pts[FX_INJ_UNMAP] == 0);
 }
 
+/* SMEP / SMAP: a supervisor access to a user page that the CPU denies is
+ * KERNEL_USER (fetch: deny_user_fetch; read or write: deny_user_data),
+ * fatal, and a lazy user page is not demand-mapped for it; a kernel page,
+ * a user-mode access, or the other kind of access is judged as before. */
+static void test_kernel_user(void)
+{
+    vmm_fixture_t fx;
+    fx_init(&fx, START, PAGES, PHYS_BYTES);
+    uint64_t urw, ux, kx, lazy;
+    CHECK_OK(vmm_alloc(&fx.vmm, 1, VMM_ATTR_WRITABLE, &urw));
+    CHECK_OK(vmm_alloc(&fx.vmm, 1, VMM_ATTR_EXECUTABLE, &ux));
+    CHECK_OK(vmm_alloc(&fx.vmm, 1, VMM_ATTR_KERNEL | VMM_ATTR_EXECUTABLE, &kx));
+    const vmm_access_t smap_read = {.present = true, .deny_user_data = true};
+    const vmm_access_t smap_write = {.present = true, .write = true, .deny_user_data = true};
+    const vmm_access_t smep_fetch = {.present = true, .fetch = true, .deny_user_fetch = true};
+    check_fatal(&fx, urw, smap_read, VMM_FAULT_KERNEL_USER);
+    check_fatal(&fx, urw + 0xFFF, smap_write, VMM_FAULT_KERNEL_USER);
+    check_fatal(&fx, ux, smep_fetch, VMM_FAULT_KERNEL_USER);
+    /* SMEP alone does not deny data, SMAP alone (or AC set) not fetches */
+    check_fatal(&fx, urw, (vmm_access_t){.present = true, .deny_user_fetch = true},
+                VMM_FAULT_SPURIOUS);
+    check_fatal(&fx, ux, (vmm_access_t){.present = true, .fetch = true, .deny_user_data = true},
+                VMM_FAULT_SPURIOUS);
+    /* a kernel page, or a user-mode access: SMEP / SMAP change nothing */
+    check_fatal(&fx, kx, smep_fetch, VMM_FAULT_SPURIOUS);
+    check_fatal(&fx, kx, smap_read, VMM_FAULT_SPURIOUS);
+    check_fatal(&fx, urw, (vmm_access_t){.present = true, .user = true, .write = true,
+                                         .deny_user_data = true, .deny_user_fetch = true},
+                VMM_FAULT_SPURIOUS);
+    /* the other checks still apply to user pages: NX for a user's fetch */
+    check_fatal(&fx, urw, (vmm_access_t){.present = true, .user = true, .fetch = true,
+                                         .deny_user_fetch = true}, VMM_FAULT_NX_FETCH);
+    /* a reserved bit or a protection key still wins */
+    check_fatal(&fx, urw, (vmm_access_t){.present = true, .reserved = true,
+                                         .deny_user_data = true}, VMM_FAULT_RESERVED_BIT);
+    /* a lazy user page: refused before anything is mapped, then mapped for
+     * the same access with SMAP lifted (AC set: deny_user_data clear) */
+    CHECK_OK(vmm_reserve(&fx.vmm, 2, K4, VMM_ATTR_WRITABLE, VMM_RESERVE_LAZY, &lazy));
+    check_fatal(&fx, lazy + K4, (vmm_access_t){.write = true, .deny_user_data = true},
+                VMM_FAULT_KERNEL_USER);
+    check_fatal(&fx, lazy, (vmm_access_t){.fetch = true, .deny_user_fetch = true},
+                VMM_FAULT_KERNEL_USER);
+    vmm_fault_result_t out;
+    CHECK(fault(&fx, lazy + K4, (vmm_access_t){.write = true, .deny_user_fetch = true}, &out) ==
+          VMM_FAULT_RESOLVED);
+    CHECK(out.page == lazy + K4 && fx.rm.count == 4);
+    CHECK(fx_destroy(&fx));
+}
+
 int main(void)
 {
     RUN(test_names);
     RUN(test_mapped_pages);
+    RUN(test_kernel_user);
     RUN(test_demand_4k);
     RUN(test_demand_2m);
     RUN(test_demand_failures);

@@ -26,9 +26,27 @@ vmm_access_t x86_pf_decode(uint64_t error_code)
     return a;
 }
 
+/* Returns x86_pf_decode(error_code) with what SMEP and SMAP (cr4) denied:
+ * SMAP only while the faulting context's RFLAGS.AC is clear. */
+vmm_access_t x86_pf_decode_cpu(uint64_t error_code, uint64_t cr4, uint64_t rflags)
+{
+    vmm_access_t a = x86_pf_decode(error_code);
+    a.deny_user_fetch = (cr4 & X86_CR4_SMEP) != 0;
+    a.deny_user_data = (cr4 & X86_CR4_SMAP) != 0 && (rflags & X86_RFLAGS_AC) == 0;
+    return a;
+}
+
 /* Returns vmm_fault's verdict for a fault at cr2 with error_code. */
 vmm_fault_kind_t x86_page_fault(vmm_t *vmm, uint64_t cr2, uint64_t error_code,
                                 vmm_fault_result_t *out)
 {
     return vmm_fault(vmm, cr2, x86_pf_decode(error_code), out);
+}
+
+/* Returns vmm_fault's verdict for a fault at cr2 with error_code, on a CPU
+ * in state cr4 / rflags. */
+vmm_fault_kind_t x86_page_fault_cpu(vmm_t *vmm, uint64_t cr2, uint64_t error_code,
+                                    uint64_t cr4, uint64_t rflags, vmm_fault_result_t *out)
+{
+    return vmm_fault(vmm, cr2, x86_pf_decode_cpu(error_code, cr4, rflags), out);
 }
