@@ -460,7 +460,9 @@ void mm_heap_refill(void)
 
 uint64_t mm_alloc_pages(size_t pages, vmm_status_t *st)
 {
+#ifndef KERNEL_MUTANT_NO_ALLOC_REFILL /* tests only, never core/: see CMakeLists.txt */
     mm_heap_refill();
+#endif
     uint64_t v = 0;
     vmm_status_t s = vmm_alloc(&kmm.vmm, pages, MM_KERNEL_RW, &v);
     if (st != 0)

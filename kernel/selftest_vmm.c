@@ -473,11 +473,42 @@ static bool release_all(const uint64_t *virts, size_t n)
     return true;
 }
 
+/* Returns true when mm_alloc_pages tops the heap up by itself
+ * (INTEGRATION.md, 7): single pages taken with no refill in between until
+ * the heap has had to grow twice all succeed, unless the frames run out
+ * first (never OUT_OF_MEMORY while the pmm still has the frames a heap
+ * refill takes). Every page is freed again. */
+static bool alloc_pages_refill_heap(void)
+{
+    enum { N = 8192 };
+    static uint64_t virts[N];
+    size_t grows0 = kmm.heap_grows, n = 0;
+    vmm_status_t st = VMM_OK;
+    for (; n < N && kmm.heap_grows < grows0 + 2u; n++) {
+        virts[n] = mm_alloc_pages(1, &st);
+        if (st != VMM_OK)
+            break;
+    }
+    size_t frames_left = pmm_free_count(&kmm.pmm);
+    for (size_t i = 0; i < n; i++)
+        EXPECT_ST(mm_free_pages(virts[i]), VMM_OK);
+    kprintf("    mm_alloc_pages: %lu pages, the heap grew %lu times, %s, %lu frames free\n",
+            (unsigned long)n, (unsigned long)(kmm.heap_grows - grows0), vmm_strerror(st),
+            (unsigned long)frames_left);
+    if (st == VMM_OK)
+        EXPECT(kmm.heap_grows >= grows0 + 2u);
+    else
+        EXPECT(st == VMM_ERR_OUT_OF_FRAMES ||
+               (st == VMM_ERR_OUT_OF_MEMORY && frames_left <= 2u * MM_HEAP_GROW_PAGES));
+    return true;
+}
+
 /* The heap takes pages from the window as records pile up, and every
  * record of the pile is found and released. With RAM too small for the
  * pile (-m 2M), a reserve is OUT_OF_MEMORY once the heap cannot grow, and
  * that failed call changes nothing. Whatever happens, every page reserved
- * is released, so that a failure here does not fail the final check too. */
+ * is released, so that a failure here does not fail the final check too.
+ * Then the same through mm_alloc_pages, which refills the heap itself. */
 bool test_heap_grows(void)
 {
     enum { N = 1500 };
@@ -502,11 +533,11 @@ bool test_heap_grows(void)
         kprintf("    RAM exhausted after %lu reservations (%lu heap grows): out of memory\n",
                 (unsigned long)n, (unsigned long)grown);
         EXPECT(unchanged);
-        return true;
+        return alloc_pages_refill_heap();
     }
     EXPECT_ST(st, VMM_OK);
     EXPECT(grown > 0);
-    return true;
+    return alloc_pages_refill_heap();
 }
 
 /* At the end: the window holds boot's records and heap pages only (ALLOC
