@@ -116,7 +116,8 @@
         every call that may change it must return VMM_ERR_BUSY; the op it interrupted goes
         on as the model says */ \
     X(VMM_OP_FAULT_CPU, 21, "fault_cpu", "1241", 0, 1, 0x1, 0x3) /* va, u32 #PF error code,
-        u8 CPU state (bit 0 CR4.SMEP, 1 CR4.SMAP, 2 RFLAGS.AC): x86_page_fault_cpu */
+        u8 CPU state (bit 0 CR4.SMEP, 1 CR4.SMAP, 2 RFLAGS.AC, 3 CS at CPL3):
+        x86_page_fault_cpu */
 
 /* ---- pmm ---------------------------------------------------------------
  * config: u8 entries (% 9), per entry u16 base (x 256 B), u16 length

@@ -1747,12 +1747,17 @@ static void op_map_page(vmm_state_t *s, fuzz_data_t *fd)
  * (bit 15). VMM_OP_FAULT_CODE gives all 32 bits. */
 #define PF_CODE_FROM_BYTE(b) (((uint32_t)(b) & 0x7Fu) | (((uint32_t)(b) & 0x80u) << 8))
 /* VMM_OP_FAULT_CPU's CPU byte: bit 0 CR4.SMEP, bit 1 CR4.SMAP, bit 2
- * RFLAGS.AC (SDM vol. 3, 4.6: SMAP denies a supervisor data access to a
- * user page unless AC is set; SMEP a supervisor fetch from one). The CR4 and
- * RFLAGS handed to the core carry other bits set too, which must not count. */
+ * RFLAGS.AC, bit 3 the faulting context ran at CPL3 (SDM vol. 3, 4.6: SMAP
+ * denies a supervisor data access to a user page unless AC is set and the
+ * access is explicit, i.e. made below CPL3; SMEP a supervisor fetch from
+ * one). The CR4, RFLAGS and CS handed to the core carry other bits set too,
+ * which must not count. */
 #define CPU_SMEP 0x1u
 #define CPU_SMAP 0x2u
 #define CPU_AC 0x4u
+#define CPU_CPL3 0x8u
+#define CS_KERNEL 0x08u /* a kernel / a user code selector */
+#define CS_USER 0x2Bu
 #define CR4_OTHER_BITS 0x6A0u  /* PAE, PGE, OSFXSR, OSXMMEXCPT */
 #define RFLAGS_OTHER_BITS 0x202u /* IF, the reserved bit 1 */
 typedef struct model_access {
@@ -1769,7 +1774,7 @@ static model_access_t model_pf_decode(uint32_t code, uint8_t cpu)
                              .enclave = code & PF_CODE_SGX,
                              .other = (code & ~PF_CODE_MEANT) != 0,
                              .smep = cpu & CPU_SMEP,
-                             .smap = (cpu & CPU_SMAP) && !(cpu & CPU_AC) };
+                             .smap = (cpu & CPU_SMAP) && (!(cpu & CPU_AC) || (cpu & CPU_CPL3)) };
 }
 
 /* vmm_fault at va with the #PF error code code: through x86_page_fault, or
@@ -1817,7 +1822,8 @@ static void op_fault_code(vmm_state_t *s, uint64_t va, uint32_t code, bool cpu_s
     uint64_t cr4 = CR4_OTHER_BITS | (cpu & CPU_SMEP ? X86_CR4_SMEP : 0) |
                    (cpu & CPU_SMAP ? X86_CR4_SMAP : 0);
     uint64_t rflags = RFLAGS_OTHER_BITS | (cpu & CPU_AC ? X86_RFLAGS_AC : 0);
-    vmm_access_t core_a = cpu_state ? x86_pf_decode_cpu(code, cr4, rflags) : x86_pf_decode(code);
+    uint64_t cs = cpu & CPU_CPL3 ? CS_USER : CS_KERNEL;
+    vmm_access_t core_a = cpu_state ? x86_pf_decode_cpu(code, cr4, rflags, cs) : x86_pf_decode(code);
     FUZZ_CHECK(core_a.present == a.present && core_a.write == a.write && core_a.user == a.user &&
                    core_a.reserved == a.reserved && core_a.fetch == a.fetch &&
                    core_a.pkey == a.pkey && core_a.shadow_stack == a.shadow_stack &&
@@ -1831,7 +1837,7 @@ static void op_fault_code(vmm_state_t *s, uint64_t va, uint32_t code, bool cpu_s
                core_a.deny_user_fetch, core_a.deny_user_data);
     op_start_range(s, va, VMM_PAGE_SIZE);
     vmm_fault_result_t out;
-    vmm_fault_kind_t kind = cpu_state ? x86_page_fault_cpu(&s->vmm, va, code, cr4, rflags, &out)
+    vmm_fault_kind_t kind = cpu_state ? x86_page_fault_cpu(&s->vmm, va, code, cr4, rflags, cs, &out)
                                       : x86_page_fault(&s->vmm, va, code, &out);
     TRACE("fault(0x%llx, code=0x%x, cpu=%s%s%s) -> %s%s%s", (unsigned long long)va, code,
           a.smep ? "SMEP " : "", a.smap ? "SMAP" : "", a.smep || a.smap ? "" : "-",

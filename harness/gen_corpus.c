@@ -568,7 +568,7 @@ static void gen_vmm(void)
     vm_fault_code(&p, VA_START, 3, 0x80000000u | PF_W);
     save("vmm", "pf_unknown_bits", &p);
 
-    /* SMEP / SMAP (the CPU byte: 1 SMEP, 2 SMAP, 4 RFLAGS.AC): a CPL0
+    /* SMEP / SMAP (the CPU byte: 1 SMEP, 2 SMAP, 4 RFLAGS.AC, 8 CPL3): a CPL0
      * access to a user page that CR4 denies is fatal, a lazy user page is
      * not mapped for it; AC lifts SMAP only; kernel pages and CPL3 accesses
      * are judged as without them */
@@ -581,6 +581,7 @@ static void gen_vmm(void)
     vm_fault_cpu(&p, VA_START, 0, 0x1u | PF_I, 0x2);   /* SMAP: a fetch  */
     vm_fault_cpu(&p, VA_START, 1, 0x1u | PF_W, 0x3);   /* kernel page    */
     vm_fault_cpu(&p, VA_START, 0, 0x1u | PF_U, 0x3);   /* CPL3           */
+    vm_fault_cpu(&p, VA_START, 0, 0x1u, 0xE);          /* implicit, AC   */
     vm_reserve(&p, 2, 0, 0x6, 1);                      /* lazy user RW   */
     vm_fault_cpu(&p, VA_START, 2, PF_W, 0x2);
     vm_fault_cpu(&p, VA_START, 2, PF_W, 0x6);

@@ -94,9 +94,11 @@ static inline void write_cr3(uint64_t v)
 
 /* CR4 bits the kernel sets after boot.S. */
 #define CR4_PGE  BIT64(7)  /* global pages: G entries survive a CR3 load   */
+#define CR4_LA57 BIT64(12) /* 5-level paging (the kernel refuses it)      */
 #define CR4_SMEP BIT64(20) /* CPL0 fetches from user pages fault           */
 #define CR4_SMAP BIT64(21) /* CPL0 data accesses to user pages fault,
                               unless RFLAGS.AC is set (stac / clac)        */
+#define RFLAGS_AC BIT64(18)
 
 /* Returns CR4. */
 static inline uint64_t read_cr4(void)
@@ -124,6 +126,14 @@ static inline void invlpg(uint64_t virt)
 static inline void stac(void)
 {
     __asm__ volatile("stac" : : : "memory", "cc");
+}
+
+/* Returns RFLAGS. */
+static inline uint64_t read_rflags(void)
+{
+    uint64_t v;
+    __asm__ volatile("pushfq; popq %0" : "=r"(v));
+    return v;
 }
 
 /* Ends what stac began (clears RFLAGS.AC). */

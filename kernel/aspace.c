@@ -6,7 +6,9 @@
 #include "kernel.h"
 #include "mm.h"
 
-/* Returns true when a is the address space loaded in CR3. */
+/* Returns true when a is the address space loaded in CR3. (Invalidating
+ * only then is right because the kernel runs with CR4.PCIDE off: a CR3 load
+ * flushes every non-global entry. With PCIDs it is not: INTEGRATION.md, 3.) */
 static bool is_loaded(const mm_aspace_t *a)
 {
     return kmm.current == a;

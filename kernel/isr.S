@@ -2,9 +2,9 @@
  * isr.S - exception entry stubs and fault probes.
  *
  * Every CPU exception vector 0..31 pushes (error code or 0, vector) and
- * saves the general registers into a trap_frame_t (trap.h), then calls
- * trap_dispatch(frame); the handler may change the frame (rip, rsp, rax) to
- * recover, and the stub returns with iretq.
+ * saves the general registers into a trap_frame_t (trap.h), clears
+ * RFLAGS.AC, then calls trap_dispatch(frame); the handler may change the
+ * frame (rip, rsp, rax) to recover, and the stub returns with iretq.
  *
  * The probes do one access that may fault. When a fatal fault hits the
  * probe's access instruction, the handler resumes at the probe's fixup with
@@ -78,6 +78,14 @@ isr_common:
     pushq %r15
     movq %rsp, %rdi
     cld
+#ifndef KERNEL_MUTANT_AC_KEPT /* tests only: see CMakeLists.txt */
+    /* RFLAGS.AC off whatever the interrupted code had (a user's popf can set
+     * it, and no gate clears it): SMAP then guards the handler too. Any CPU
+     * runs this (clac needs SMAP); iretq gives the interrupted code its AC. */
+    pushfq
+    andq $~0x40000, (%rsp)
+    popfq
+#endif
     call trap_dispatch
     popq %r15
     popq %r14

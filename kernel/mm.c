@@ -375,11 +375,16 @@ void mm_init(uint64_t start_info_phys)
             m->boot.direct_map_page == VMM_SIZE_1G ? "1 GiB" : "2 MiB",
             (unsigned long)m->boot.table_frames, m->boot.cr3);
 
+    if (read_cr4() & CR4_LA57)
+        panic("CR4.LA57 is set: the core builds 4-level tables (INTEGRATION.md, CPU set-up)");
     write_cr3(m->boot.cr3);
     rebase_pmm_storage(m);
     m->pt.access_offset = MM_HHDM;
     boot_frame_limit = UINT64_MAX;
-    write_cr4(read_cr4() | CR4_PGE); /* the core's kernel leaves carry G */
+    /* The core's kernel leaves carry G. Clear, then set: a loader may have
+     * left PGE on with global entries of its own, which a plain set keeps. */
+    write_cr4(read_cr4() & ~CR4_PGE);
+    write_cr4(read_cr4() | CR4_PGE);
     enable_smep_smap(m);
     st = x86_paging_pin_kernel_half(&m->pt);
     if (st != VMM_OK)
@@ -402,7 +407,7 @@ void mm_init(uint64_t start_info_phys)
 }
 
 vmm_fault_kind_t mm_page_fault(uint64_t cr2, uint64_t error, uint64_t rflags,
-                               vmm_fault_result_t *res)
+                               uint64_t cs, vmm_fault_result_t *res)
 {
     if (!kmm.ready) {
         res->kind = VMM_FAULT_NOT_PRESENT;
@@ -431,10 +436,10 @@ vmm_fault_kind_t mm_page_fault(uint64_t cr2, uint64_t error, uint64_t rflags,
 #ifdef KERNEL_MUTANT_NO_CPU_STATE
     /* Mutant (tests only, never core/): a handler that does not hand CR4 to
      * the core: an SMAP violation then reads as SPURIOUS and is retried. */
-    (void)rflags;
+    (void)rflags, (void)cs;
     vmm_fault_kind_t kind = x86_page_fault(vmm, cr2, error, res);
 #else
-    vmm_fault_kind_t kind = x86_page_fault_cpu(vmm, cr2, error, read_cr4(), rflags, res);
+    vmm_fault_kind_t kind = x86_page_fault_cpu(vmm, cr2, error, read_cr4(), rflags, cs, res);
 #endif
     if (kind == VMM_FAULT_RESOLVED) {
         /* The core zeroed the frame before mapping it (frames_zero). */

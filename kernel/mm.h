@@ -103,12 +103,12 @@ static inline void *mm_phys_to_virt(uint64_t phys)
 }
 
 /* The #PF policy: the core's verdict (x86_page_fault_cpu, with CR4 and the
- * faulting context's rflags: SMEP / SMAP) once the VMM is up,
+ * faulting context's rflags and cs: SMEP / SMAP) once the VMM is up,
  * VMM_FAULT_NOT_PRESENT before. On RESOLVED the new page (zeroed by the core
  * through frames_zero before it was mapped) is checked to be mapped (panics
  * otherwise). */
 vmm_fault_kind_t mm_page_fault(uint64_t cr2, uint64_t error, uint64_t rflags,
-                               vmm_fault_result_t *res);
+                               uint64_t cs, vmm_fault_result_t *res);
 
 /* Notes [virt, virt + len), just unmapped with page_size pages, as pending
  * in b (nothing is invalidated yet: mm_tlb_flush does it). */

@@ -8,7 +8,11 @@
 /* User snippets: one access at rdi, then ud2 (the "it worked" fault). */
 static const uint8_t code_read[] = { 0x48, 0x8B, 0x07, 0x0F, 0x0B };  /* mov (%rdi),%rax */
 static const uint8_t code_write[] = { 0x48, 0x89, 0x3F, 0x0F, 0x0B }; /* mov %rdi,(%rdi) */
+/* pushfq; orl $0x40000, (%rsp); popfq (RFLAGS.AC set at CPL3); ud2 */
+static const uint8_t code_set_ac[] = { 0x9C, 0x81, 0x0C, 0x24, 0x00, 0x00, 0x04, 0x00,
+                                       0x9D, 0x0F, 0x0B };
 #define CODE_WRITE_OFFSET 64u
+#define CODE_SET_AC_OFFSET 128u
 #define USER_RX (VMM_ATTR_EXECUTABLE | VMM_ATTR_CACHABLE)
 #define USER_RW (VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE)
 #define USER_RO VMM_ATTR_CACHABLE
@@ -63,6 +67,8 @@ static bool user_setup(user_pages_t *u)
         code[i] = code_read[i];
         code[CODE_WRITE_OFFSET + i] = code_write[i];
     }
+    for (size_t i = 0; i < sizeof(code_set_ac); i++)
+        code[CODE_SET_AC_OFFSET + i] = code_set_ac[i];
     return true;
 }
 
@@ -123,7 +129,7 @@ static bool call_denied(uint64_t virt)
 }
 
 /* With SMEP / SMAP on (the CPU has them: -cpu max), CPL0 neither runs nor
- * touches a user page: the #PF handler hands CR4 and the faulting RFLAGS to
+ * touches a user page, traps from CPL3 included (the entry clears AC): the #PF handler hands CR4 and the faulting RFLAGS to
  * the core (x86_page_fault_cpu), which calls it KERNEL_USER, fatal, and
  * maps no lazy user page for it; between stac and clac the kernel reads and
  * writes user pages, lazy ones demand-mapped. Without CR4's part the core
@@ -152,7 +158,7 @@ bool test_kernel_denied_user_pages(void)
         EXPECT(wrote && read && v == 0 && user_word(u.data) == PATTERN(1));
         vmm_fault_result_t out;
         EXPECT(x86_page_fault(&kmm.vmm, u.data, X86_PF_P, &out) == VMM_FAULT_SPURIOUS);
-        EXPECT(x86_page_fault_cpu(&kmm.vmm, u.data, X86_PF_P, cr4, 0, &out) ==
+        EXPECT(x86_page_fault_cpu(&kmm.vmm, u.data, X86_PF_P, cr4, 0, SEL_KERNEL_CODE, &out) ==
                VMM_FAULT_KERNEL_USER);
     } else {
         EXPECT(probe_write64(u.data, PATTERN(1)) && user_word(u.data) == PATTERN(1));
@@ -161,6 +167,11 @@ bool test_kernel_denied_user_pages(void)
     EXPECT_ST(x86_translate(&kmm.pt, lazy, &w), VMM_OK);
     if (kmm.smep)
         EXPECT(call_denied(u.code));
+    /* A user's AC does not reach the handler (isr.S clears it): else SMAP
+     * would be off for every trap a user process chooses to take. */
+    fault_record_t rec = run_user(&u, u.code + CODE_SET_AC_OFFSET, 0);
+    EXPECT(rec.hit && rec.vector == VEC_UD);
+    EXPECT(!(trap_entry_rflags & RFLAGS_AC));
     EXPECT_ST(vmm_release(&kmm.vmm, lazy), VMM_OK);
     EXPECT_ST(mm_free_pages(u.code), VMM_OK);
     EXPECT_ST(mm_free_pages(u.stack), VMM_OK);

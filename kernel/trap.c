@@ -135,7 +135,7 @@ static void page_fault(trap_frame_t *f)
 {
     uint64_t cr2 = read_cr2();
     vmm_fault_result_t res;
-    vmm_fault_kind_t kind = mm_page_fault(cr2, f->error, f->rflags, &res);
+    vmm_fault_kind_t kind = mm_page_fault(cr2, f->error, f->rflags, f->cs, &res);
     if (vmm_fault_retry(kind)) {
         if (kind == VMM_FAULT_RESOLVED)
             resolved_faults++;
@@ -154,8 +154,11 @@ static void page_fault(trap_frame_t *f)
     fatal(f, cr2, kind);
 }
 
+uint64_t trap_entry_rflags;
+
 void trap_dispatch(trap_frame_t *f)
 {
+    trap_entry_rflags = read_rflags();
     if (f->vector == VEC_PF) {
         page_fault(f);
         return;

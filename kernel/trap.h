@@ -51,8 +51,11 @@ bool probe_call(uint64_t addr);
  * fault is recorded and user_run returns. */
 void user_run(uint64_t rip, uint64_t rsp, uint64_t arg);
 
-/* Called by isr.S for every exception. */
+/* Called by isr.S for every exception (RFLAGS.AC already cleared). */
 void trap_dispatch(trap_frame_t *frame);
+
+/* RFLAGS as the last trap_dispatch found it on entry. */
+extern uint64_t trap_entry_rflags;
 
 /* Returns "#PF page fault", "#GP general protection", ... for a vector. */
 const char *trap_name(uint64_t vector);

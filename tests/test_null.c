@@ -145,9 +145,9 @@ static void test_vmm_null(void)
     CHECK(res.kind == VMM_FAULT_NOT_PRESENT && res.status == INV);
     CHECK(vmm_fault(&vmm, 0x40000000, acc, NULL) == VMM_FAULT_NOT_PRESENT);
     CHECK(x86_page_fault(NULL, 0x40000000, 0, &res) == VMM_FAULT_NOT_PRESENT);
-    CHECK(x86_page_fault_cpu(NULL, 0x40000000, X86_PF_P, X86_CR4_SMEP | X86_CR4_SMAP, 0,
+    CHECK(x86_page_fault_cpu(NULL, 0x40000000, X86_PF_P, X86_CR4_SMEP | X86_CR4_SMAP, 0, 0,
                              &res) == VMM_FAULT_NOT_PRESENT && res.status == INV);
-    CHECK(x86_page_fault_cpu(&vmm, 0x40000000, X86_PF_P, X86_CR4_SMAP, 0, NULL) ==
+    CHECK(x86_page_fault_cpu(&vmm, 0x40000000, X86_PF_P, X86_CR4_SMAP, 0, 0, NULL) ==
           VMM_FAULT_NOT_PRESENT);
     CHECK(vmm.bitmap.num_free == 1024 && fa.live == 0);
 }

@@ -34,18 +34,19 @@ static void test_decode_every_combination(void)
         CHECK(a.shadow_stack == ((ec & X86_PF_SS) != 0));
         CHECK(a.enclave == ((ec & X86_PF_SGX) != 0));
         CHECK(!a.other && !a.deny_user_fetch && !a.deny_user_data);
-        /* with the CPU state: the same decode, and SMEP / SMAP as CR4 and
-         * RFLAGS.AC say (AC lifts SMAP only) */
-        for (unsigned cpu = 0; cpu < 8; cpu++) {
+        /* with the CPU state: the same decode, and SMEP / SMAP as CR4 says;
+         * RFLAGS.AC lifts SMAP only, and only below CPL3 (CS's RPL) */
+        for (unsigned cpu = 0; cpu < 16; cpu++) {
             uint64_t cr4 = (cpu & 1u ? X86_CR4_SMEP : 0) | (cpu & 2u ? X86_CR4_SMAP : 0) |
                            0x6A0u; /* PAE, PGE, OSFXSR, OSXMMEXCPT: ignored */
             uint64_t rflags = (cpu & 4u ? X86_RFLAGS_AC : 0) | 0x202u;
-            vmm_access_t c = x86_pf_decode_cpu(ec, cr4, rflags);
+            uint64_t cs = cpu & 8u ? 0x2Bu : 0x08u; /* a user / a kernel code selector */
+            vmm_access_t c = x86_pf_decode_cpu(ec, cr4, rflags, cs);
             CHECK(a.present == c.present && a.write == c.write && a.user == c.user &&
                   a.reserved == c.reserved && a.fetch == c.fetch && a.pkey == c.pkey &&
                   a.shadow_stack == c.shadow_stack && a.enclave == c.enclave && !c.other);
             CHECK(c.deny_user_fetch == ((cpu & 1u) != 0));
-            CHECK(c.deny_user_data == ((cpu & 2u) != 0 && (cpu & 4u) == 0));
+            CHECK(c.deny_user_data == ((cpu & 2u) != 0 && ((cpu & 4u) == 0 || (cpu & 8u) != 0)));
         }
         /* HLAT (bit 7) only names the walk: nothing else changes */
         vmm_access_t h = x86_pf_decode(ec | X86_PF_HLAT);
@@ -156,7 +157,8 @@ static void test_protection_faults(void)
 
 /* SMEP / SMAP through x86_page_fault_cpu: a CPL0 access to a user page that
  * CR4 denies is KERNEL_USER (a lazy page is not mapped for it); RFLAGS.AC
- * lifts SMAP, not SMEP; x86_page_fault keeps calling it spurious. */
+ * lifts SMAP, not SMEP, and not for an implicit access made while CPL3 ran;
+ * x86_page_fault keeps calling it spurious. */
 static void test_smep_smap(void)
 {
     setup();
@@ -167,25 +169,31 @@ static void test_smep_smap(void)
     CHECK_OK(vmm_reserve(&vmm, 1, K4, USER_RW, VMM_RESERVE_LAZY, &lazy));
     const uint64_t P = X86_PF_P, W = X86_PF_W, I = X86_PF_I;
     const uint64_t BOTH = X86_CR4_SMEP | X86_CR4_SMAP, AC = X86_RFLAGS_AC;
-    struct { uint64_t addr, ec, cr4, rflags; vmm_fault_kind_t want; } cases[] = {
-        { rw, P, BOTH, 0, VMM_FAULT_KERNEL_USER },               /* SMAP read    */
-        { rw, P | W, X86_CR4_SMAP, 0, VMM_FAULT_KERNEL_USER },   /* SMAP write   */
-        { rw, P | W, BOTH, AC, VMM_FAULT_SPURIOUS },             /* stac'd       */
-        { rw, P, X86_CR4_SMEP, 0, VMM_FAULT_SPURIOUS },          /* SMEP: data   */
-        { rx, P | I, X86_CR4_SMEP, AC, VMM_FAULT_KERNEL_USER },  /* SMEP fetch   */
-        { rx, P | I, X86_CR4_SMAP, 0, VMM_FAULT_SPURIOUS },      /* SMAP: fetch  */
-        { rw, P | I, BOTH, 0, VMM_FAULT_KERNEL_USER },           /* NX and SMEP  */
-        { krw, P | W, BOTH, 0, VMM_FAULT_SPURIOUS },             /* kernel page  */
-        { rw, P | W | X86_PF_U, BOTH, 0, VMM_FAULT_SPURIOUS },   /* CPL3         */
-        { rw, P | X86_PF_PK, BOTH, 0, VMM_FAULT_PROTECTION_KEY },
-        { rw + 64 * K4, W, BOTH, 0, VMM_FAULT_NOT_PRESENT },
-        { lazy, W, BOTH, 0, VMM_FAULT_KERNEL_USER },             /* not mapped   */
-        { lazy, I, BOTH, AC, VMM_FAULT_KERNEL_USER },
+    const uint64_t K = 0x08u, U3 = 0x2Bu; /* CS: a kernel, a user code selector */
+    struct { uint64_t addr, ec, cr4, rflags, cs; vmm_fault_kind_t want; } cases[] = {
+        { rw, P, BOTH, 0, K, VMM_FAULT_KERNEL_USER },               /* SMAP read    */
+        { rw, P | W, X86_CR4_SMAP, 0, K, VMM_FAULT_KERNEL_USER },   /* SMAP write   */
+        { rw, P | W, BOTH, AC, K, VMM_FAULT_SPURIOUS },             /* stac'd       */
+        { rw, P, X86_CR4_SMEP, 0, K, VMM_FAULT_SPURIOUS },          /* SMEP: data   */
+        { rx, P | I, X86_CR4_SMEP, AC, K, VMM_FAULT_KERNEL_USER },  /* SMEP fetch   */
+        { rx, P | I, X86_CR4_SMAP, 0, K, VMM_FAULT_SPURIOUS },      /* SMAP: fetch  */
+        { rw, P | I, BOTH, 0, K, VMM_FAULT_KERNEL_USER },           /* NX and SMEP  */
+        { krw, P | W, BOTH, 0, K, VMM_FAULT_SPURIOUS },             /* kernel page  */
+        { rw, P | W | X86_PF_U, BOTH, 0, U3, VMM_FAULT_SPURIOUS },  /* CPL3         */
+        { rw, P | X86_PF_PK, BOTH, 0, K, VMM_FAULT_PROTECTION_KEY },
+        { rw + 64 * K4, W, BOTH, 0, K, VMM_FAULT_NOT_PRESENT },
+        { lazy, W, BOTH, 0, K, VMM_FAULT_KERNEL_USER },             /* not mapped   */
+        { lazy, I, BOTH, AC, K, VMM_FAULT_KERNEL_USER },
+        /* a supervisor access while CPL3 ran (implicit): AC lifts nothing */
+        { rw, P, BOTH, AC, U3, VMM_FAULT_KERNEL_USER },
+        { lazy, W, X86_CR4_SMAP, AC, U3, VMM_FAULT_KERNEL_USER },
+        { rw, P | X86_PF_U, BOTH, AC, U3, VMM_FAULT_SPURIOUS },  /* explicit CPL3 */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         vmm_fault_result_t out;
         vmm_fault_kind_t got = x86_page_fault_cpu(&vmm, cases[i].addr, cases[i].ec,
-                                                  cases[i].cr4, cases[i].rflags, &out);
+                                                  cases[i].cr4, cases[i].rflags, cases[i].cs,
+                                                  &out);
         CHECK(got == cases[i].want && out.kind == got);
         if (got != cases[i].want)
             fprintf(stderr, "  case %zu: got \"%s\", expected \"%s\"\n", i,
@@ -195,7 +203,7 @@ static void test_smep_smap(void)
     CHECK_ERR(x86_translate(&pt, lazy, &w), VMM_ERR_NOT_MAPPED);
     expect(rw, P | W, VMM_FAULT_SPURIOUS); /* without the CPU state */
     vmm_fault_result_t out;
-    CHECK(x86_page_fault_cpu(&vmm, lazy, W, BOTH, AC, &out) == VMM_FAULT_RESOLVED);
+    CHECK(x86_page_fault_cpu(&vmm, lazy, W, BOTH, AC, K, &out) == VMM_FAULT_RESOLVED);
     CHECK_OK(x86_translate(&pt, lazy, &w));
     teardown();
 }

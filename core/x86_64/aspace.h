@@ -17,7 +17,9 @@
  *
  * Locking: the address space's vmm_t and tables form one unit under one
  * lock (the vmm_t's). Its mapper's TLB work concerns the CPUs that have this
- * address space loaded (none: nothing to invalidate beyond its own CR3).
+ * address space loaded (none: nothing to invalidate beyond its own CR3),
+ * without PCIDs; with CR4.PCIDE on, every CPU that used its PCID since that
+ * PCID was last flushed (INTEGRATION.md, section 3).
  */
 #ifndef CORE_X86_64_ASPACE_H
 #define CORE_X86_64_ASPACE_H

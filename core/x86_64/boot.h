@@ -71,7 +71,13 @@ typedef struct x86_boot_result {
  * and FRAMEBUFFER region at hhdm_offset + phys with 1 GiB pages (has_1g_pages)
  * or 2 MiB pages, rounded out to the page size, each page once even when
  * regions overlap or share a page; kernel, writable, not executable, global
- * (in the kernel half: paging.h).
+ * (in the kernel half: paging.h). Write-back (CACHABLE): the rounding can
+ * cover MMIO and firmware ranges next to RAM in the same large page (with
+ * 1 GiB pages, the local APIC and IOAPIC below 4 GiB), and a large page
+ * over ranges the MTRRs give different types is undefined behaviour (SDM
+ * vol. 3, 11.11.9): never touch MMIO through the direct map (map it with
+ * VMM_ATTR_CACHABLE clear elsewhere), and keep the MTRRs uniform inside
+ * each direct-map page or use 2 MiB pages (has_1g_pages false).
  * Maps each kernel segment at its virt with 4 KiB pages. Initialises *pt
  * (tables) and *vmm (mapper = pt; the parts of both inside its window are
  * pinned records, see vmm_start above) and fills *result. Cost: the pages

@@ -7,7 +7,9 @@
  * the direct map in the kernel, 0 under an identity map). Nothing here assumes
  * which.
  *
- * Attributes become flags: user = !KERNEL, W = WRITABLE, PCD = !CACHABLE,
+ * Attributes become flags: user = !KERNEL, W = WRITABLE, PCD = !CACHABLE
+ * (PWT clear: PAT entry 2, UC- with the power-on PAT, which a write-combining
+ * MTRR turns into WC; keep PAT entries 0 and 2 as WB and UC-),
  * NX = !EXECUTABLE, G for kernel mappings in the kernel half (PML4 slots
  * 256-511) only: a global entry survives a CR3 switch, so a user-half page,
  * a kernel-only one included, is never global (it would outlive the switch

@@ -27,12 +27,15 @@ vmm_access_t x86_pf_decode(uint64_t error_code)
 }
 
 /* Returns x86_pf_decode(error_code) with what SMEP and SMAP (cr4) denied:
- * SMAP only while the faulting context's RFLAGS.AC is clear. */
-vmm_access_t x86_pf_decode_cpu(uint64_t error_code, uint64_t cr4, uint64_t rflags)
+ * SMAP lifted only by RFLAGS.AC of a context below CPL3 (at CPL3 a
+ * supervisor access is implicit, and AC does not lift SMAP for those). */
+vmm_access_t x86_pf_decode_cpu(uint64_t error_code, uint64_t cr4, uint64_t rflags,
+                               uint64_t cs)
 {
     vmm_access_t a = x86_pf_decode(error_code);
+    bool ac_lifts = (rflags & X86_RFLAGS_AC) != 0 && (cs & X86_CS_RPL) != X86_CS_RPL;
     a.deny_user_fetch = (cr4 & X86_CR4_SMEP) != 0;
-    a.deny_user_data = (cr4 & X86_CR4_SMAP) != 0 && (rflags & X86_RFLAGS_AC) == 0;
+    a.deny_user_data = (cr4 & X86_CR4_SMAP) != 0 && !ac_lifts;
     return a;
 }
 
@@ -44,9 +47,10 @@ vmm_fault_kind_t x86_page_fault(vmm_t *vmm, uint64_t cr2, uint64_t error_code,
 }
 
 /* Returns vmm_fault's verdict for a fault at cr2 with error_code, on a CPU
- * in state cr4 / rflags. */
+ * in state cr4, the faulting context's rflags / cs. */
 vmm_fault_kind_t x86_page_fault_cpu(vmm_t *vmm, uint64_t cr2, uint64_t error_code,
-                                    uint64_t cr4, uint64_t rflags, vmm_fault_result_t *out)
+                                    uint64_t cr4, uint64_t rflags, uint64_t cs,
+                                    vmm_fault_result_t *out)
 {
-    return vmm_fault(vmm, cr2, x86_pf_decode_cpu(error_code, cr4, rflags), out);
+    return vmm_fault(vmm, cr2, x86_pf_decode_cpu(error_code, cr4, rflags, cs), out);
 }

@@ -28,22 +28,24 @@ VMM_BEGIN_DECLS
 /* The CPU state the decision reads besides the error code. */
 #define X86_CR4_SMEP   (1u << 20) /* supervisor fetches from user pages fault */
 #define X86_CR4_SMAP   (1u << 21) /* supervisor data accesses to them fault   */
-#define X86_RFLAGS_AC  (1u << 18) /* lifts SMAP for the context's explicit
+#define X86_RFLAGS_AC  (1u << 18) /* lifts SMAP for CPL0-2 code's explicit
                                      accesses (stac / clac)               */
+#define X86_CS_RPL     3u         /* the CS selector's RPL: the CPL        */
 
 /* Decodes an x86 #PF error code (every bit: see X86_PF_KNOWN), for a CPU
  * with SMEP and SMAP off. */
 vmm_access_t x86_pf_decode(uint64_t error_code);
 
 /* Decodes error_code as x86_pf_decode does, and what the CPU enforced: cr4
- * is CR4 at the fault, rflags the faulting context's RFLAGS (the #PF frame's:
- * AC set lets a supervisor read or write a user page under SMAP). A CPU with
- * SMEP or SMAP on needs this one: with x86_pf_decode, a supervisor access to
- * a user page that the tables allow reads as SPURIOUS, and retrying it faults
- * forever. (SMAP also checks implicit supervisor accesses, e.g. to a
- * descriptor table, whatever AC says; the error code does not tell them
- * apart: keep those tables in kernel pages.) */
-vmm_access_t x86_pf_decode_cpu(uint64_t error_code, uint64_t cr4, uint64_t rflags);
+ * is CR4 at the fault, rflags and cs the faulting context's RFLAGS and CS
+ * (the #PF frame's). AC set lets CPL0-2 code read or write a user page under
+ * SMAP; a supervisor access made while CPL3 ran (cs's RPL 3 with the error
+ * code's U clear: an implicit access, e.g. to a descriptor table) is checked
+ * whatever AC says, as the CPU does. A CPU with SMEP or SMAP on needs this
+ * one: with x86_pf_decode, a supervisor access to a user page that the
+ * tables allow reads as SPURIOUS, and retrying it faults forever. */
+vmm_access_t x86_pf_decode_cpu(uint64_t error_code, uint64_t cr4, uint64_t rflags,
+                               uint64_t cs);
 
 /* The #PF handler's decision: cr2 and the error code in, verdict out, for a
  * CPU with SMEP and SMAP off. */
@@ -54,7 +56,8 @@ vmm_fault_kind_t x86_page_fault(vmm_t *vmm, uint64_t cr2, uint64_t error_code,
  * supervisor access to a user page that SMEP / SMAP denied is
  * VMM_FAULT_KERNEL_USER, fatal. */
 vmm_fault_kind_t x86_page_fault_cpu(vmm_t *vmm, uint64_t cr2, uint64_t error_code,
-                                    uint64_t cr4, uint64_t rflags, vmm_fault_result_t *out);
+                                    uint64_t cr4, uint64_t rflags, uint64_t cs,
+                                    vmm_fault_result_t *out);
 
 VMM_END_DECLS
 
