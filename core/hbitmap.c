@@ -5070,10 +5070,11 @@ static inline hb_frame_t range_fill_step(hbitmap_t *hb, hb_frame_t f, unsigned l
              hb->leaves >= hb_leaves_from(f.node, l, f.k);
     requires free: set != 0 ==> end - (f.base + hb_slots_span(f.k, l)) <= hb->num_free;
     requires set == 0 ==> hb->num_free + (end - (f.base + hb_slots_span(f.k, l))) <= SIZE_MAX;
-    assigns hb->nodes, hb->leaves, hb->num_free,
-            f.node->child[f.k .. f.k1], f.node->full, f.node->pre[f.k .. f.k1],
-            f.node->suf[f.k .. f.k1], f.node->max[f.k .. f.k1],
-            f.node->gmax[f.k / 8 .. f.k1 / 8];
+    // rmid4 (round 34): *f.node whole (it was its fields [f.k, f.k1]): the
+    // call's inclusion in range_mid's PUPDATE_WRITES then needs no witness
+    // search per field (range_mid's assigns_exit_part3 timed out at 10 s);
+    // range_mid reads f.node after the call through the ensures only.
+    assigns hb->nodes, hb->leaves, hb->num_free, *f.node;
     ensures frame: \result.node == f.node && \result.base == f.base &&
               \result.k0 == f.k0 && \result.k1 == f.k1;
     ensures step: f.k < \result.k <= f.k1 + 1;
@@ -5122,6 +5123,11 @@ static inline hb_frame_t range_fill_step(hbitmap_t *hb, hb_frame_t f, unsigned l
               hb_nodes_from{Pre}(f.node, l, 0) + hb_nodes_from{Pre}(f.node, l, \result.k);
     ensures rmid2_cl: hb_leaves_from(f.node, l, 0) + hb_leaves_from{Pre}(f.node, l, f.k) ==
               hb_leaves_from{Pre}(f.node, l, 0) + hb_leaves_from{Pre}(f.node, l, \result.k);
+    // rmid4 (round 34): every pointer slot after the fill keeps its FULL bit
+    // (range_fill_step's rmid2_lo / pfull_bits / rnode4_null; range_mid's
+    // pfull_nf, with rnode4_ptrs).
+    ensures rmid4_fb: \forall integer j; 0 <= j < 64 && f.node->child[j].node != \null ==>
+              (BIT(f.node->full, (uint8_t)j) <==> BIT(\old(f.node->full), (uint8_t)j));
 */
 static inline hb_frame_t range_fill(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t end, bool set)
 {
@@ -5695,9 +5701,56 @@ static inline hb_frame_t range_mid(hbitmap_t *hb, hb_frame_t f, unsigned l, size
     /*@ assert rcnt_mo: HB_POOL_OK(hb) && HB_ALLOCATOR(hb); */
     /*@ assert rcnt_mn: pleaf_pool_n(hb); */
     /*@ assert rcnt_ml: PW_POOL_L(hb); */
-    /*@ assert rmid3_n1: hb_tree(f.node, l); */
+    /* rmid4 (round 34): f.node's tree facts after the fill. The frame below
+     * f.node level by level (range_fill's papply2_unch: only hb and f.node
+     * written), lemmas of proofs/hbitmap-rmid4.acsl (range_mid's line):
+     * pkeep_fr, pfull_fr, papart_lf / _ap / _sb, and RPART5_TW (a writable
+     * subtree is readable); then the top at f.node, whose pointer slots are
+     * old ones (rnode4_ptrs) with their FULL bits (rmid4_fb). */
+    /* The loop runs to HBITMAP_MAX_HEIGHT, not to l: with l as its bound,
+     * Qed rewrote l to the loop's counter in the goals after it (their
+     * hb->nodes / leaves terms then matched range_fill's ensures only
+     * through arithmetic: rcnt_mn, frame, n6 / n7 timed out). */
+    /*@ ghost
+      /@ loop invariant 0 <= i <= 8;
+         loop invariant tw: i <= l ==> RPART5_TW(i);
+         loop invariant twl: i > l ==> RPART5_TW(l);
+         loop invariant fr: \forall integer i2; 0 <= i2 < i && i2 < l ==>
+           pkeep_fr{Pre, Here}(hb, f.node, f.node, i2);
+         loop invariant pf: \forall integer i2; 0 <= i2 < i && i2 < l ==>
+           pfull_fr{Pre, Here}(hb, f.node, f.node, i2);
+         loop invariant lf: \forall integer i2; 0 <= i2 < i && i2 < l ==>
+           papart_lf{Pre, Here}(hb, f.node, f.node, i2);
+         loop invariant ap: \forall integer i2; 0 <= i2 < i && i2 < l ==>
+           papart_ap{Pre, Here}(hb, f.node, f.node, i2);
+         loop invariant sb: \forall integer i2; 0 <= i2 < i && i2 < l ==>
+           papart_sb{Pre, Here}(hb, f.node, f.node, i2);
+         loop assigns i;
+         loop variant 8 - i;
+      @/
+      for (unsigned i = 0; i < 8; i++) {
+      }
+    */
+    /*@ assert rmid4_fl: l > 0 ==> pkeep_fr{Pre, Here}(hb, f.node, f.node, l - 1) &&
+               pfull_fr{Pre, Here}(hb, f.node, f.node, l - 1) &&
+               papart_lf{Pre, Here}(hb, f.node, f.node, l - 1) &&
+               papart_ap{Pre, Here}(hb, f.node, f.node, l - 1) &&
+               papart_sb{Pre, Here}(hb, f.node, f.node, l - 1); */
+    /*@ assert rmid4_tw: RPART5_TW(l); */
     /*@ assert rmid3_n2: hb_wtree(hb, f.node, l); */
+    /*@ assert rmid3_n1: hb_tree(f.node, l); */
     /*@ assert rmid3_n3: pfull_nf(f.node, l); */
+    /*@ assert rmid4_s0: l == 0 ==> pfull_sib(f.node, l); */
+    /*@ assert rmid4_ko: l > 0 ==> \forall integer j; 0 <= j < 64 &&
+               f.node->child[j].node != \null ==>
+               papart_out{Pre}(hb, f.node, f.node, f.node->child[j].node, l - 1) &&
+               \at(pfull_sib(f.node->child[j].node, l - 1), Pre); */
+    /*@ assert rmid4_ap: l > 0 ==> \forall integer i, j; 0 <= i < 64 && 0 <= j < 64 && i != j &&
+               f.node->child[i].node != \null && f.node->child[j].node != \null ==>
+               pfull_apart(f.node->child[i].node, l - 1, f.node->child[j].node, l - 1); */
+    /*@ assert rmid4_sk: l > 0 ==> \forall integer j; 0 <= j < 64 &&
+               f.node->child[j].node != \null ==> pfull_sib(f.node->child[j].node, l - 1); */
+    /*@ ghost if (l > 0) lemma_rpart5_sib(f.node, l); */
     /*@ assert rmid3_n4: pfull_sib(f.node, l); */
     /*@ assert rmid3_n5: PDESC_APART(f.node, hb) && (f.node == &hb->root || \separated(f.node, hb)); */
     /*@ assert rmid3_n6: PW_NOT_SPARE(f.node, hb); */
