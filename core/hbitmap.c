@@ -1580,6 +1580,10 @@ static void pool_trim(hbitmap_t *hb, size_t nodes, size_t leaves) /*@ ghost (int
     ensures \result != VMM_OK ==>
               hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
               hb->num_spare_leaves == \old(hb->num_spare_leaves);
+    // rfresh (round 34): the spare nodes it added are valid (hb_spec_alloc's
+    // typed ensures; the leaves: nothing, the leaf call's result is hidden)
+    ensures rfresh_nv: \result == VMM_OK ==> \forall integer i;
+              \old(hb->num_spare_nodes) <= i < hb->num_spare_nodes ==> \valid(hb->spare_node[i]);
 */
 static vmm_status_t pool_fill(hbitmap_t *hb, size_t nodes, size_t leaves)
 {
@@ -1588,11 +1592,13 @@ static vmm_status_t pool_fill(hbitmap_t *hb, size_t nodes, size_t leaves)
         loop invariant had_nodes <= hb->num_spare_nodes <= \max(had_nodes, nodes);
         loop invariant \forall integer i; 0 <= i < had_nodes ==>
                          hb->spare_node[i] == \at(hb->spare_node[i], Pre);
+        loop invariant rfresh_nv: \forall integer i; had_nodes <= i < hb->num_spare_nodes ==>
+                         \valid(hb->spare_node[i]);
         loop assigns hb->num_spare_nodes, hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1];
         loop variant HBITMAP_SPARE_NODES - hb->num_spare_nodes;
     */
     while (hb->num_spare_nodes < nodes) {
-        void *p;
+        hb_node_t *p; /* rfresh: the spec's type (hbitmap.acsl, hb_spec_alloc) */
         /*@ calls hb_spec_alloc; */
         p = hb->allocator.alloc(hb->allocator.ctx, sizeof(hb_node_t), NODE_ALIGN);
         if (p == 0)
@@ -1605,6 +1611,8 @@ static vmm_status_t pool_fill(hbitmap_t *hb, size_t nodes, size_t leaves)
                          hb->spare_node[i] == \at(hb->spare_node[i], Pre);
         loop invariant \forall integer i; 0 <= i < had_leaves ==>
                          hb->spare_leaf[i] == \at(hb->spare_leaf[i], Pre);
+        loop invariant rfresh_nv: \forall integer i; had_nodes <= i < hb->num_spare_nodes ==>
+                         \valid(hb->spare_node[i]);
         loop assigns hb->num_spare_leaves, hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1];
         loop variant HBITMAP_SPARE_LEAVES - hb->num_spare_leaves;
     */
@@ -5972,6 +5980,9 @@ static vmm_status_t range_check(const hbitmap_t *hb, size_t first, size_t n)
                 hb->num_spare_leaves == \old(hb->num_spare_leaves);
       // prange: a failed prepare changes nothing at all (the pool as it was)
       ensures kept: \result != VMM_OK ==> prange_kept{Pre,Here}(hb);
+      // rfresh (round 34): the spare nodes it added are valid (pool_fill's)
+      ensures rfresh_nv: \result == VMM_OK ==> \forall integer i;
+                \old(hb->num_spare_nodes) <= i < hb->num_spare_nodes ==> \valid(hb->spare_node[i]);
     complete behaviors;
     disjoint behaviors;
 */
@@ -6264,9 +6275,14 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
     /* rleaf2 (round 31): the rest of range_apply's HB_POOL_SPARES /
      * HB_POOL_APART, the fresh spares' part, stated alone: what an
      * allocator-freshness model must give (OPEN: no such model). */
+    /* rfresh (round 34): the fresh spare nodes' validity, now proved
+     * (hbitmap_prepare's rfresh_nv: the typed allocation spec); the rest of
+     * rl2_fresh (separation, and all of the fresh leaves) stays open. */
+    /*@ assert rfresh_nv: \forall integer i; \at(hb->num_spare_nodes, Pre) <= i < hb->num_spare_nodes ==>
+                          \valid(hb->spare_node[i]); */
     /*@ assert rl2_fresh:
           (\forall integer i; \at(hb->num_spare_nodes, Pre) <= i < hb->num_spare_nodes ==>
-             \valid(hb->spare_node[i]) && \separated(hb->spare_node[i], hb) &&
+             \separated(hb->spare_node[i], hb) &&
              (\forall integer j; 0 <= j < i ==> \separated(hb->spare_node[i], hb->spare_node[j])) &&
              (\forall integer j; 0 <= j < hb->num_spare_leaves ==>
                 \separated(hb->spare_node[i], hb->spare_leaf[j])) &&

@@ -58,7 +58,11 @@
  * 2.2 KiB and 0.5 KiB on x86_64); one operation holds at most
  * HBITMAP_SPARE_NODES nodes and HBITMAP_SPARE_LEAVES leaves in its pool at
  * once (2 per level of the tree). hbitmap_bytes counts the tree and the
- * pool. hbitmap_init copies *allocator.
+ * pool. hbitmap_init copies *allocator. The proof models alloc as alloc.h
+ * documents it (proofs/hbitmap.acsl, hb_spec_alloc): a request of
+ * sizeof(hb_node_t) bytes returns NULL or storage valid for one hb_node_t.
+ * It assumes nothing else of it: that the storage is fresh (apart from the
+ * hbitmap_t and every block it holds) is not yet part of the proof.
  *
  * Callbacks and concurrency: there is no lock and, unlike vmm_t, NO guard.
  * The allocator's alloc and free must not call into the same hbitmap_t: a
