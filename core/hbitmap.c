@@ -4258,6 +4258,14 @@ static inline __attribute__((always_inline)) hb_runs_t node_runs_close(hb_node_t
     ensures rchild3_g: \old(HB_GROUPS_RUNS_OK(up, hb_span(l + 1))) ==> HB_GROUPS_RUNS_OK(up, hb_span(l + 1));
     ensures rchild3_fr: \forall hb_node_t *m; \separated(m, &hb->nodes) && \separated(m, &hb->leaves) &&
               \separated(m, f.node) && \separated(m, up) ==> pkeep_nsame{Old, Here}(m);
+    // rchild4 (round 34): slot k holds the child it held or none (range_child's
+    // anc / lanc / node: the slot's subtree is c's or empty).
+    ensures rchild4_k: up->child[k].node == \null || up->child[k].node == \old(up->child[k].node);
+    // rchild4 (round 34): f.node's slots' pointers kept (its groups only are
+    // written): range_child's c subtree across this call (rc4_ctop).
+    ensures rchild4_cc: \forall integer j; 0 <= j < 64 ==>
+              f.node->child[j].node == \old(f.node->child[j].node) &&
+              f.node->child[j].leaf == \old(f.node->child[j].leaf);
 */
 static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, unsigned l,
                         bool set)
@@ -5362,12 +5370,32 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     /* rchild3 (round 33): the child apart from all of hb (hb_wtree of node
      * at l > 0), frame_close's premise of rchild3_nf / _ne. */
     /*@ assert rchild3_c0: \separated(c, hb); */
+    /* rchild4 (round 34): the other slots' subtrees (siblings of c) at Pre:
+     * outside hb, writable, apart from c's subtree, from node and from every
+     * spare (rc4_in, proofs/hbitmap-rchild4.acsl): so every node of theirs
+     * is in range_node's and frame_close's frames (rchild4_kp), and they
+     * keep their separations (rc4_sn / rc4_sl: anc / lanc). */
+    /*@ assert rchild4_i1: \forall integer j; 0 <= j < 64 && j != k && node->child[j].node != \null ==>
+               \separated(node->child[j].node, hb) && hb_wtree(hb, node->child[j].node, l - 1) &&
+               hb_sep_node(node->child[j].node, l - 1, node); */
+    /*@ assert rchild4_i2: \forall integer j; 0 <= j < 64 && j != k && node->child[j].node != \null ==>
+               pfull_apart(node->child[j].node, l - 1, c, l - 1); */
+    /*@ assert rchild4_i3: \forall integer j; 0 <= j < 64 && j != k && node->child[j].node != \null ==>
+               PW_SPARES_APART(hb, node->child[j].node, l - 1); */
+    /*@ assert rchild4_in: \forall integer j; 0 <= j < 64 && j != k && node->child[j].node != \null ==>
+               rc4_in(hb, c, l - 1, node, node->child[j].node, l - 1); */
     hb_frame_t f = range_node(hb, c, l - 1u, s, a, b, set);
     /* rchild (round 27): the child's facts after its walk, node kept (it is
      * apart from the child's subtree and from the spares), then one assert
      * per field group after frame_close. */
     /*@ assert rchild_c: f.node == c && PDESC_RUNS(c, l - 1) && PDESC_APART(c, hb); */
     /*@ assert rchild_n: pkeep_nsame{Pre, Here}(node); */
+    /* rchild4 (round 34): range_node's frame for the nodes apart from all
+     * of hb (rc4_keep's first half), c's subtree apart from node (its anc
+     * at p = node) and writable (its node). */
+    /*@ assert rchild4_f0: \forall hb_node_t *p; \separated(p, hb) && hb_sep_node{Pre}(c, l - 1, p) &&
+               pleaf_nsp{Pre}(hb, p) ==> pkeep_nsame{Pre, Here}(p); */
+    /*@ assert rchild4_cm: hb_sep_node(c, l - 1, node) && hb_wtree(hb, c, l - 1); */
     /*@ ghost rchild_mid:; */
     /* rchild2 (round 32): frame_close's premises of rchild2_h / _p (the
      * child and node apart from hb's fields, named as its writes name them:
@@ -5433,6 +5461,40 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     /*@ assert rchild2_k2b: pleaf_pool_n(hb); */
     /*@ assert rchild2_k2c: PW_POOL_L(hb) && HB_POOL_OK(hb); */
     /*@ assert rnode3_k: pleaf_kept{Pre, Here}(hb); */
+    /* rchild4 (round 34): anc / lanc. The siblings of c: every node of
+     * theirs kept its fields from Pre (range_node's frame, then frame_close's:
+     * rc4_keep), so their separations hold (rc4_s_all). c's subtree: its
+     * separations after range_node (its anc / lanc) kept across frame_close,
+     * which wrote c's groups, node and hb only (ppend_unch: rc4_c_all for
+     * c's children, rc4_ctop for c); slot k holds c or nothing (rchild4_k). */
+    /*@ assert rchild4_kp: rc4_keep{Pre, Here}(hb, c, l - 1, node); */
+    /*@ assert rchild4_sn: rc4_sn{Pre, Here}(hb, c, l - 1, node, l - 1) &&
+               rc4_sl{Pre, Here}(hb, c, l - 1, node, l - 1); */
+    /*@ assert rchild4_o: \forall integer j; 0 <= j < 64 && j != k && node->child[j].node != \null ==>
+               (\forall hb_node_t *r; hb_sep_node{Pre}(node->child[j].node, l - 1, r) ==>
+                  hb_sep_node(node->child[j].node, l - 1, r)) &&
+               (\forall hb_leaf_t *lf; hb_sep_leaf{Pre}(node->child[j].node, l - 1, lf) ==>
+                  hb_sep_leaf(node->child[j].node, l - 1, lf)); */
+    /*@ assert rchild4_cc: \forall integer j; 0 <= j < 64 ==>
+               c->child[j].node == \at(c->child[j].node, rchild_mid) &&
+               c->child[j].leaf == \at(c->child[j].leaf, rchild_mid); */
+    /*@ assert rchild4_c2: l >= 2 ==> rc4_cn{rchild_mid, Here}(hb, c, node, l - 2) &&
+               rc4_cl{rchild_mid, Here}(hb, c, node, l - 2); */
+    /*@ assert rchild4_ca: (\forall hb_node_t *r; hb_sep_node{rchild_mid}(c, l - 1, r) ==>
+                  hb_sep_node(c, l - 1, r)) &&
+               (\forall hb_leaf_t *lf; hb_sep_leaf{rchild_mid}(c, l - 1, lf) ==>
+                  hb_sep_leaf(c, l - 1, lf)); */
+    /*@ assert rchild4_k2: node->child[k].node == \null || node->child[k].node == c; */
+    /*@ assert rchild4_an: \forall hb_node_t *p; \at(hb_sep_node(node, l, p) && RPART3_NSP(p, hb), Pre) ==>
+               hb_sep_node(c, l - 1, p); */
+    /*@ assert rchild4_al: \forall hb_leaf_t *lf; \at(hb_sep_leaf(node, l, lf) && RPART3_LNSP(lf, hb), Pre) ==>
+               hb_sep_leaf(c, l - 1, lf); */
+    /*@ assert rchild4_ax: \forall hb_node_t *p; \at(hb_sep_node(node, l, p) && RPART3_NSP(p, hb), Pre) ==>
+               \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+               hb_sep_node(node->child[j].node, l - 1, p); */
+    /*@ assert rchild4_lx: \forall hb_leaf_t *lf; \at(hb_sep_leaf(node, l, lf) && RPART3_LNSP(lf, hb), Pre) ==>
+               \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+               hb_sep_leaf(node->child[j].node, l - 1, lf); */
     return changed;
 }
 
