@@ -4206,6 +4206,10 @@ static hb_frame_t frame_open(hb_node_t *node, unsigned l, size_t base, size_t a,
     ensures RUNS_OK(\result, 64 * hb_span(l - 1));
     ensures rchild3_cn: \forall hb_node_t *p; \separated(p, node) ==> pkeep_nsame{Old, Here}(p);
     ensures rchild3_cl: \forall hb_leaf_t *lf; \separated(lf, node) ==> pkeep_lsame{Old, Here}(lf);
+    // rchild4 (round 34): node's FULL bits kept (only its groups are written):
+    // frame_close's rchild4_cf (in frame_close's task the havoc of node's
+    // groups beside its full field timed out).
+    ensures rchild4_f: node->full == \old(node->full);
 */
 static inline __attribute__((always_inline)) hb_runs_t node_runs_close(hb_node_t *node, unsigned l,
                                    unsigned k0, unsigned k1, bool set, hb_runs_t was)
@@ -4266,6 +4270,10 @@ static inline __attribute__((always_inline)) hb_runs_t node_runs_close(hb_node_t
     ensures rchild4_cc: \forall integer j; 0 <= j < 64 ==>
               f.node->child[j].node == \old(f.node->child[j].node) &&
               f.node->child[j].leaf == \old(f.node->child[j].leaf);
+    // rchild4 (round 34): f.node's FULL bits kept; slot k kept as a pointer
+    // keeps up's FULL bits (slot_update's pc_ptr): range_child's pfull_nf.
+    ensures rchild4_cf: f.node->full == \old(f.node->full);
+    ensures rchild4_kf: up->child[k].node != \null ==> up->full == \old(up->full);
 */
 static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, unsigned l,
                         bool set)
@@ -4297,6 +4305,9 @@ static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, 
      * tasks changed; it is now their instance; rchild3_fr's part). */
     /*@ assert rchild3_uf: \forall hb_node_t *m; \separated(m, &hb->nodes) && \separated(m, &hb->leaves) &&
                  \separated(m, up) ==> \at(m->full, ppend_mid) == m->full; */
+    /* rchild4 (round 34): f.node's FULL bits across slot_update (rchild3_uf
+     * at m = f.node), before it node_runs_close's rchild4_f: rchild4_cf. */
+    /*@ assert rchild4_c1: f.node->full == \at(f.node->full, ppend_mid); */
     /*@ assert rchild3_uc: \forall hb_node_t *m; \separated(m, &hb->nodes) && \separated(m, &hb->leaves) &&
                  \separated(m, up) ==> \forall integer j; 0 <= j < 64 ==>
                  \at(m->child[j].node, ppend_mid) == m->child[j].node &&
@@ -5383,7 +5394,7 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     /*@ assert rchild4_i3: \forall integer j; 0 <= j < 64 && j != k && node->child[j].node != \null ==>
                PW_SPARES_APART(hb, node->child[j].node, l - 1); */
     /*@ assert rchild4_in: \forall integer j; 0 <= j < 64 && j != k && node->child[j].node != \null ==>
-               rc4_in(hb, c, l - 1, node, node->child[j].node, l - 1); */
+               RCHILD4_IN(hb, c, l - 1, node, node->child[j].node, l - 1); */
     hb_frame_t f = range_node(hb, c, l - 1u, s, a, b, set);
     /* rchild (round 27): the child's facts after its walk, node kept (it is
      * apart from the child's subtree and from the spares), then one assert
@@ -5467,9 +5478,9 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
      * separations after range_node (its anc / lanc) kept across frame_close,
      * which wrote c's groups, node and hb only (ppend_unch: rc4_c_all for
      * c's children, rc4_ctop for c); slot k holds c or nothing (rchild4_k). */
-    /*@ assert rchild4_kp: rc4_keep{Pre, Here}(hb, c, l - 1, node); */
-    /*@ assert rchild4_sn: rc4_sn{Pre, Here}(hb, c, l - 1, node, l - 1) &&
-               rc4_sl{Pre, Here}(hb, c, l - 1, node, l - 1); */
+    /*@ assert rchild4_kp: RCHILD4_KEEP(Pre, Here, hb, c, l - 1, node); */
+    /*@ assert rchild4_sn: RCHILD4_SN(Pre, Here, hb, c, l - 1, node, l - 1) &&
+               RCHILD4_SL(Pre, Here, hb, c, l - 1, node, l - 1); */
     /*@ assert rchild4_o: \forall integer j; 0 <= j < 64 && j != k && node->child[j].node != \null ==>
                (\forall hb_node_t *r; hb_sep_node{Pre}(node->child[j].node, l - 1, r) ==>
                   hb_sep_node(node->child[j].node, l - 1, r)) &&
@@ -5478,8 +5489,8 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     /*@ assert rchild4_cc: \forall integer j; 0 <= j < 64 ==>
                c->child[j].node == \at(c->child[j].node, rchild_mid) &&
                c->child[j].leaf == \at(c->child[j].leaf, rchild_mid); */
-    /*@ assert rchild4_c2: l >= 2 ==> rc4_cn{rchild_mid, Here}(hb, c, node, l - 2) &&
-               rc4_cl{rchild_mid, Here}(hb, c, node, l - 2); */
+    /*@ assert rchild4_c2: l >= 2 ==> RCHILD4_CN(rchild_mid, Here, hb, c, node, l - 2) &&
+               RCHILD4_CL(rchild_mid, Here, hb, c, node, l - 2); */
     /*@ assert rchild4_ca: (\forall hb_node_t *r; hb_sep_node{rchild_mid}(c, l - 1, r) ==>
                   hb_sep_node(c, l - 1, r)) &&
                (\forall hb_leaf_t *lf; hb_sep_leaf{rchild_mid}(c, l - 1, lf) ==>
@@ -5495,6 +5506,44 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     /*@ assert rchild4_lx: \forall hb_leaf_t *lf; \at(hb_sep_leaf(node, l, lf) && RPART3_LNSP(lf, hb), Pre) ==>
                \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
                hb_sep_leaf(node->child[j].node, l - 1, lf); */
+    /* rchild4 (round 34): node's RREC_NODE_OK, one group an assert: its
+     * address facts and PW_NOT_SPARE (the spares now a prefix of Pre's:
+     * rnode3_k); PW_SPARES_APART (c's subtree apart from the spares at
+     * rchild_mid, range_node's node, the same spares since (rchild2_h3 /
+     * _h4), kept across frame_close (rchild4_ca); the siblings' by
+     * rchild4_o); pfull_nf (the siblings' by rc4_nf_all, c's children's
+     * by rc4_cnf_all, c's by rc4_nftop, node's slot k kept or uniform). */
+    /*@ assert rchild4_n5: PDESC_APART(node, hb) && PW_NOT_SPARE(node, hb) &&
+               (node == &hb->root || \separated(node, hb)); */
+    /*@ assert rchild4_sp: (\forall integer i; 0 <= i < hb->num_spare_nodes ==>
+                  i < \at(hb->num_spare_nodes, Pre) && hb->spare_node[i] == \at(hb->spare_node[i], Pre)) &&
+               (\forall integer i; 0 <= i < hb->num_spare_leaves ==>
+                  i < \at(hb->num_spare_leaves, Pre) && hb->spare_leaf[i] == \at(hb->spare_leaf[i], Pre)); */
+    /*@ assert rchild4_sc: (\forall integer i; 0 <= i < hb->num_spare_nodes ==>
+                  hb_sep_node(c, l - 1, hb->spare_node[i])) &&
+               (\forall integer i; 0 <= i < hb->num_spare_leaves ==>
+                  hb_sep_leaf(c, l - 1, hb->spare_leaf[i])); */
+    /*@ assert rchild4_so: \forall integer j; 0 <= j < 64 && j != k && node->child[j].node != \null ==>
+               (\forall integer i; 0 <= i < hb->num_spare_nodes ==>
+                  hb_sep_node(node->child[j].node, l - 1, hb->spare_node[i])) &&
+               (\forall integer i; 0 <= i < hb->num_spare_leaves ==>
+                  hb_sep_leaf(node->child[j].node, l - 1, hb->spare_leaf[i])); */
+    /*@ assert rchild4_n6: PW_SPARES_APART(hb, node, l); */
+    /*@ assert rchild4_nfo: RCHILD4_NF(Pre, Here, hb, c, l - 1, node, l - 1); */
+    /*@ assert rchild4_nfc2: l >= 2 ==> RCHILD4_CNF(rchild_mid, Here, hb, c, node, l - 2); */
+    /*@ assert rchild4_cf0: c->full == \at(c->full, rchild_mid); */
+    /*@ assert rchild4_nfc: pfull_nf(c, l - 1); */
+    /*@ assert rchild4_nfs: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+               pfull_nf(node->child[j].node, l - 1); */
+    /*@ assert rchild4_nfb: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+               !BIT(node->full, (uint8_t)j); */
+    /*@ assert rchild4_n3: pfull_nf(node, l); */
+    /* Open (round 34): hb_tree, hb_wtree and pfull_sib of node (the same
+     * families for hb_tree / hb_wtree / pfull_apart, not written yet:
+     * RESULTS "Round 34 (rchild4)"). */
+    /*@ assert rchild4_n1: hb_tree(node, l); */
+    /*@ assert rchild4_n2: hb_wtree(hb, node, l); */
+    /*@ assert rchild4_n4: pfull_sib(node, l); */
     return changed;
 }
 
