@@ -4294,6 +4294,10 @@ static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, 
     /*@ assert rchild3_h0c: hb->nodes == \at(hb->nodes, Pre) && hb->leaves == \at(hb->leaves, Pre); */
     /*@ assert rchild3_upm: pkeep_nsame{Pre, Here}(up); */
     /*@ ghost ppend_mid:; */
+    /* rchild4 (round 34): f.node's FULL field apart from what slot_update
+     * writes (rchild4_c1 after it: rchild4_cf). */
+    /*@ assert rchild4_c0: \separated(&f.node->full, &up->gmax[k / 8], &up->pre[k], &up->suf[k],
+               &up->max[k], &up->full, &hb->nodes, &hb->leaves); */
     bool changed = slot_update(hb, up, k, l + 1u, r);
     /* rnode2 (round 29): the counts never grew (slot_update's cnt_le):
      * rcnt_fc. rchild3 (round 33): first after the call, from rchild3_h0c
@@ -5513,8 +5517,7 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
      * _h4), kept across frame_close (rchild4_ca); the siblings' by
      * rchild4_o); pfull_nf (the siblings' by rc4_nf_all, c's children's
      * by rc4_cnf_all, c's by rc4_nftop, node's slot k kept or uniform). */
-    /*@ assert rchild4_n5: PDESC_APART(node, hb) && PW_NOT_SPARE(node, hb) &&
-               (node == &hb->root || \separated(node, hb)); */
+    /*@ assert rchild4_n5a: PDESC_APART(node, hb) && (node == &hb->root || \separated(node, hb)); */
     /*@ assert rchild4_sp: (\forall integer i; 0 <= i < hb->num_spare_nodes ==>
                   i < \at(hb->num_spare_nodes, Pre) && hb->spare_node[i] == \at(hb->spare_node[i], Pre)) &&
                (\forall integer i; 0 <= i < hb->num_spare_leaves ==>
@@ -5528,6 +5531,21 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
                   hb_sep_node(node->child[j].node, l - 1, hb->spare_node[i])) &&
                (\forall integer i; 0 <= i < hb->num_spare_leaves ==>
                   hb_sep_leaf(node->child[j].node, l - 1, hb->spare_leaf[i])); */
+    /*@ assert rchild4_n5b: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+               \separated(node, hb->spare_node[i]); */
+    /*@ assert rchild4_n5c: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
+               \separated(node, hb->spare_leaf[i]); */
+    /*@ assert rchild4_n5: PW_NOT_SPARE(node, hb); */
+    /*@ assert rchild4_n6c: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+               \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+               hb_sep_node(node->child[j].node, l - 1, hb->spare_node[i]); */
+    /*@ assert rchild4_n6d: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
+               \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+               hb_sep_leaf(node->child[j].node, l - 1, hb->spare_leaf[i]); */
+    /*@ assert rchild4_n6a: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+               hb_sep_node(node, l, hb->spare_node[i]); */
+    /*@ assert rchild4_n6b: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
+               hb_sep_leaf(node, l, hb->spare_leaf[i]); */
     /*@ assert rchild4_n6: PW_SPARES_APART(hb, node, l); */
     /*@ assert rchild4_nfo: RCHILD4_NF(Pre, Here, hb, c, l - 1, node, l - 1); */
     /*@ assert rchild4_nfc2: l >= 2 ==> RCHILD4_CNF(rchild_mid, Here, hb, c, node, l - 2); */
