@@ -5556,10 +5556,19 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     /*@ assert rchild4_nfb: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
                !BIT(node->full, (uint8_t)j); */
     /*@ assert rchild4_n3: pfull_nf(node, l); */
-    /* Open (round 34): hb_tree, hb_wtree and pfull_sib of node (the same
-     * families for hb_tree / hb_wtree / pfull_apart, not written yet:
-     * RESULTS "Round 34 (rchild4)"). */
+    /* hb_tree: the siblings' by rc4_tr_all, c's children's by rc4_ctr_all,
+     * c's by rc4_trtop (what was readable still is: rchild4_v / _vm). */
+    /*@ assert rchild4_v: RCHILD4_VAL(Pre, Here); */
+    /*@ assert rchild4_vm: RCHILD4_VAL(rchild_mid, Here); */
+    /*@ assert rchild4_tro: RCHILD4_TR(Pre, Here, hb, c, l - 1, node, l - 1); */
+    /*@ assert rchild4_trc2: l >= 2 ==> RCHILD4_CTR(rchild_mid, Here, hb, c, node, l - 2); */
+    /*@ assert rchild4_trc: hb_tree(c, l - 1); */
+    /*@ assert rchild4_trs: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+               hb_tree(node->child[j].node, l - 1); */
     /*@ assert rchild4_n1: hb_tree(node, l); */
+    /* Open (round 34): hb_wtree and pfull_sib of node (the same families
+     * for hb_wtree / pfull_apart, not written yet: RESULTS "Round 34
+     * (rchild4)"). */
     /*@ assert rchild4_n2: hb_wtree(hb, node, l); */
     /*@ assert rchild4_n4: pfull_sib(node, l); */
     return changed;
