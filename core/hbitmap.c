@@ -5566,9 +5566,14 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     /*@ assert rchild4_trs: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
                hb_tree(node->child[j].node, l - 1); */
     /*@ assert rchild4_n1: hb_tree(node, l); */
-    /* Open (round 34): hb_wtree and pfull_sib of node (the same families
-     * for hb_wtree / pfull_apart, not written yet: RESULTS "Round 34
-     * (rchild4)"). */
+    /* hb_wtree: node's runs (rchild3_r) and its slots' separations
+     * (rchild4_o at r = node, rchild4_cm / _ca for c) proved; its children's
+     * hb_wtree (rchild4_n2w) and pfull_sib open (the same families for
+     * hb_wtree / pfull_apart, not written yet: RESULTS "Round 34 (rchild4)"). */
+    /*@ assert rchild4_n2s: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+               \separated(node->child[j].node, hb) && hb_sep_node(node->child[j].node, l - 1, node); */
+    /*@ assert rchild4_n2w: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+               hb_wtree(hb, node->child[j].node, l - 1); */
     /*@ assert rchild4_n2: hb_wtree(hb, node, l); */
     /*@ assert rchild4_n4: pfull_sib(node, l); */
     return changed;
