@@ -4214,6 +4214,10 @@ static hb_frame_t frame_open(hb_node_t *node, unsigned l, size_t base, size_t a,
     ensures RUNS_OK(\result, 64 * hb_span(l - 1));
     ensures rchild3_cn: \forall hb_node_t *p; \separated(p, node) ==> pkeep_nsame{Old, Here}(p);
     ensures rchild3_cl: \forall hb_leaf_t *lf; \separated(lf, node) ==> pkeep_lsame{Old, Here}(lf);
+    // rchild4 (round 34): node's FULL bits kept (only its groups are written):
+    // frame_close's rchild4_cf (in frame_close's task the havoc of node's
+    // groups beside its full field timed out).
+    ensures rchild4_f: node->full == \old(node->full);
 */
 static inline __attribute__((always_inline)) hb_runs_t node_runs_close(hb_node_t *node, unsigned l,
                                    unsigned k0, unsigned k1, bool set, hb_runs_t was)
@@ -4266,6 +4270,18 @@ static inline __attribute__((always_inline)) hb_runs_t node_runs_close(hb_node_t
     ensures rchild3_g: \old(HB_GROUPS_RUNS_OK(up, hb_span(l + 1))) ==> HB_GROUPS_RUNS_OK(up, hb_span(l + 1));
     ensures rchild3_fr: \forall hb_node_t *m; \separated(m, &hb->nodes) && \separated(m, &hb->leaves) &&
               \separated(m, f.node) && \separated(m, up) ==> pkeep_nsame{Old, Here}(m);
+    // rchild4 (round 34): slot k holds the child it held or none (range_child's
+    // anc / lanc / node: the slot's subtree is c's or empty).
+    ensures rchild4_k: up->child[k].node == \null || up->child[k].node == \old(up->child[k].node);
+    // rchild4 (round 34): f.node's slots' pointers kept (its groups only are
+    // written): range_child's c subtree across this call (rc4_ctop).
+    ensures rchild4_cc: \forall integer j; 0 <= j < 64 ==>
+              f.node->child[j].node == \old(f.node->child[j].node) &&
+              f.node->child[j].leaf == \old(f.node->child[j].leaf);
+    // rchild4 (round 34): f.node's FULL bits kept; slot k kept as a pointer
+    // keeps up's FULL bits (slot_update's pc_ptr): range_child's pfull_nf.
+    ensures rchild4_cf: f.node->full == \old(f.node->full);
+    ensures rchild4_kf: up->child[k].node != \null ==> up->full == \old(up->full);
 */
 static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, unsigned l,
                         bool set)
@@ -4286,6 +4302,10 @@ static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, 
     /*@ assert rchild3_h0c: hb->nodes == \at(hb->nodes, Pre) && hb->leaves == \at(hb->leaves, Pre); */
     /*@ assert rchild3_upm: pkeep_nsame{Pre, Here}(up); */
     /*@ ghost ppend_mid:; */
+    /* rchild4 (round 34): f.node's FULL field apart from what slot_update
+     * writes (rchild4_c1 after it: rchild4_cf). */
+    /*@ assert rchild4_c0: \separated(&f.node->full, &up->gmax[k / 8], &up->pre[k], &up->suf[k],
+               &up->max[k], &up->full, &hb->nodes, &hb->leaves); */
     bool changed = slot_update(hb, up, k, l + 1u, r);
     /* rnode2 (round 29): the counts never grew (slot_update's cnt_le):
      * rcnt_fc. rchild3 (round 33): first after the call, from rchild3_h0c
@@ -4297,6 +4317,9 @@ static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, 
      * tasks changed; it is now their instance; rchild3_fr's part). */
     /*@ assert rchild3_uf: \forall hb_node_t *m; \separated(m, &hb->nodes) && \separated(m, &hb->leaves) &&
                  \separated(m, up) ==> \at(m->full, ppend_mid) == m->full; */
+    /* rchild4 (round 34): f.node's FULL bits across slot_update (rchild3_uf
+     * at m = f.node), before it node_runs_close's rchild4_f: rchild4_cf. */
+    /*@ assert rchild4_c1: f.node->full == \at(f.node->full, ppend_mid); */
     /*@ assert rchild3_uc: \forall hb_node_t *m; \separated(m, &hb->nodes) && \separated(m, &hb->leaves) &&
                  \separated(m, up) ==> \forall integer j; 0 <= j < 64 ==>
                  \at(m->child[j].node, ppend_mid) == m->child[j].node &&
@@ -5376,12 +5399,32 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     /* rchild3 (round 33): the child apart from all of hb (hb_wtree of node
      * at l > 0), frame_close's premise of rchild3_nf / _ne. */
     /*@ assert rchild3_c0: \separated(c, hb); */
+    /* rchild4 (round 34): the other slots' subtrees (siblings of c) at Pre:
+     * outside hb, writable, apart from c's subtree, from node and from every
+     * spare (rc4_in, proofs/hbitmap-rchild4.acsl): so every node of theirs
+     * is in range_node's and frame_close's frames (rchild4_kp), and they
+     * keep their separations (rc4_sn / rc4_sl: anc / lanc). */
+    /*@ assert rchild4_i1: \forall integer j; 0 <= j < 64 && j != k && node->child[j].node != \null ==>
+               \separated(node->child[j].node, hb) && hb_wtree(hb, node->child[j].node, l - 1) &&
+               hb_sep_node(node->child[j].node, l - 1, node); */
+    /*@ assert rchild4_i2: \forall integer j; 0 <= j < 64 && j != k && node->child[j].node != \null ==>
+               pfull_apart(node->child[j].node, l - 1, c, l - 1); */
+    /*@ assert rchild4_i3: \forall integer j; 0 <= j < 64 && j != k && node->child[j].node != \null ==>
+               PW_SPARES_APART(hb, node->child[j].node, l - 1); */
+    /*@ assert rchild4_in: \forall integer j; 0 <= j < 64 && j != k && node->child[j].node != \null ==>
+               RCHILD4_IN(hb, c, l - 1, node, node->child[j].node, l - 1); */
     hb_frame_t f = range_node(hb, c, l - 1u, s, a, b, set);
     /* rchild (round 27): the child's facts after its walk, node kept (it is
      * apart from the child's subtree and from the spares), then one assert
      * per field group after frame_close. */
     /*@ assert rchild_c: f.node == c && PDESC_RUNS(c, l - 1) && PDESC_APART(c, hb); */
     /*@ assert rchild_n: pkeep_nsame{Pre, Here}(node); */
+    /* rchild4 (round 34): range_node's frame for the nodes apart from all
+     * of hb (rc4_keep's first half), c's subtree apart from node (its anc
+     * at p = node) and writable (its node). */
+    /*@ assert rchild4_f0: \forall hb_node_t *p; \separated(p, hb) && hb_sep_node{Pre}(c, l - 1, p) &&
+               pleaf_nsp{Pre}(hb, p) ==> pkeep_nsame{Pre, Here}(p); */
+    /*@ assert rchild4_cm: hb_sep_node(c, l - 1, node) && hb_wtree(hb, c, l - 1); */
     /*@ ghost rchild_mid:; */
     /* rchild2 (round 32): frame_close's premises of rchild2_h / _p (the
      * child and node apart from hb's fields, named as its writes name them:
@@ -5447,6 +5490,106 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     /*@ assert rchild2_k2b: pleaf_pool_n(hb); */
     /*@ assert rchild2_k2c: PW_POOL_L(hb) && HB_POOL_OK(hb); */
     /*@ assert rnode3_k: pleaf_kept{Pre, Here}(hb); */
+    /* rchild4 (round 34): anc / lanc. The siblings of c: every node of
+     * theirs kept its fields from Pre (range_node's frame, then frame_close's:
+     * rc4_keep), so their separations hold (rc4_s_all). c's subtree: its
+     * separations after range_node (its anc / lanc) kept across frame_close,
+     * which wrote c's groups, node and hb only (ppend_unch: rc4_c_all for
+     * c's children, rc4_ctop for c); slot k holds c or nothing (rchild4_k). */
+    /*@ assert rchild4_kp: RCHILD4_KEEP(Pre, Here, hb, c, l - 1, node); */
+    /*@ assert rchild4_sn: RCHILD4_SN(Pre, Here, hb, c, l - 1, node, l - 1) &&
+               RCHILD4_SL(Pre, Here, hb, c, l - 1, node, l - 1); */
+    /*@ assert rchild4_o: \forall integer j; 0 <= j < 64 && j != k && node->child[j].node != \null ==>
+               (\forall hb_node_t *r; hb_sep_node{Pre}(node->child[j].node, l - 1, r) ==>
+                  hb_sep_node(node->child[j].node, l - 1, r)) &&
+               (\forall hb_leaf_t *lf; hb_sep_leaf{Pre}(node->child[j].node, l - 1, lf) ==>
+                  hb_sep_leaf(node->child[j].node, l - 1, lf)); */
+    /*@ assert rchild4_cc: \forall integer j; 0 <= j < 64 ==>
+               c->child[j].node == \at(c->child[j].node, rchild_mid) &&
+               c->child[j].leaf == \at(c->child[j].leaf, rchild_mid); */
+    /*@ assert rchild4_c2: l >= 2 ==> RCHILD4_CN(rchild_mid, Here, hb, c, node, l - 2) &&
+               RCHILD4_CL(rchild_mid, Here, hb, c, node, l - 2); */
+    /*@ assert rchild4_ca: (\forall hb_node_t *r; hb_sep_node{rchild_mid}(c, l - 1, r) ==>
+                  hb_sep_node(c, l - 1, r)) &&
+               (\forall hb_leaf_t *lf; hb_sep_leaf{rchild_mid}(c, l - 1, lf) ==>
+                  hb_sep_leaf(c, l - 1, lf)); */
+    /*@ assert rchild4_k2: node->child[k].node == \null || node->child[k].node == c; */
+    /*@ assert rchild4_an: \forall hb_node_t *p; \at(hb_sep_node(node, l, p) && RPART3_NSP(p, hb), Pre) ==>
+               hb_sep_node(c, l - 1, p); */
+    /*@ assert rchild4_al: \forall hb_leaf_t *lf; \at(hb_sep_leaf(node, l, lf) && RPART3_LNSP(lf, hb), Pre) ==>
+               hb_sep_leaf(c, l - 1, lf); */
+    /*@ assert rchild4_ax: \forall hb_node_t *p; \at(hb_sep_node(node, l, p) && RPART3_NSP(p, hb), Pre) ==>
+               \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+               hb_sep_node(node->child[j].node, l - 1, p); */
+    /*@ assert rchild4_lx: \forall hb_leaf_t *lf; \at(hb_sep_leaf(node, l, lf) && RPART3_LNSP(lf, hb), Pre) ==>
+               \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+               hb_sep_leaf(node->child[j].node, l - 1, lf); */
+    /* rchild4 (round 34): node's RREC_NODE_OK, one group an assert: its
+     * address facts and PW_NOT_SPARE (the spares now a prefix of Pre's:
+     * rnode3_k); PW_SPARES_APART (c's subtree apart from the spares at
+     * rchild_mid, range_node's node, the same spares since (rchild2_h3 /
+     * _h4), kept across frame_close (rchild4_ca); the siblings' by
+     * rchild4_o); pfull_nf (the siblings' by rc4_nf_all, c's children's
+     * by rc4_cnf_all, c's by rc4_nftop, node's slot k kept or uniform). */
+    /*@ assert rchild4_n5a: PDESC_APART(node, hb) && (node == &hb->root || \separated(node, hb)); */
+    /*@ assert rchild4_sp: (\forall integer i; 0 <= i < hb->num_spare_nodes ==>
+                  i < \at(hb->num_spare_nodes, Pre) && hb->spare_node[i] == \at(hb->spare_node[i], Pre)) &&
+               (\forall integer i; 0 <= i < hb->num_spare_leaves ==>
+                  i < \at(hb->num_spare_leaves, Pre) && hb->spare_leaf[i] == \at(hb->spare_leaf[i], Pre)); */
+    /*@ assert rchild4_sc: (\forall integer i; 0 <= i < hb->num_spare_nodes ==>
+                  hb_sep_node(c, l - 1, hb->spare_node[i])) &&
+               (\forall integer i; 0 <= i < hb->num_spare_leaves ==>
+                  hb_sep_leaf(c, l - 1, hb->spare_leaf[i])); */
+    /*@ assert rchild4_so: \forall integer j; 0 <= j < 64 && j != k && node->child[j].node != \null ==>
+               (\forall integer i; 0 <= i < hb->num_spare_nodes ==>
+                  hb_sep_node(node->child[j].node, l - 1, hb->spare_node[i])) &&
+               (\forall integer i; 0 <= i < hb->num_spare_leaves ==>
+                  hb_sep_leaf(node->child[j].node, l - 1, hb->spare_leaf[i])); */
+    /*@ assert rchild4_n5b: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+               \separated(node, hb->spare_node[i]); */
+    /*@ assert rchild4_n5c: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
+               \separated(node, hb->spare_leaf[i]); */
+    /*@ assert rchild4_n5: PW_NOT_SPARE(node, hb); */
+    /*@ assert rchild4_n6c: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+               \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+               hb_sep_node(node->child[j].node, l - 1, hb->spare_node[i]); */
+    /*@ assert rchild4_n6d: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
+               \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+               hb_sep_leaf(node->child[j].node, l - 1, hb->spare_leaf[i]); */
+    /*@ assert rchild4_n6a: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+               hb_sep_node(node, l, hb->spare_node[i]); */
+    /*@ assert rchild4_n6b: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
+               hb_sep_leaf(node, l, hb->spare_leaf[i]); */
+    /*@ assert rchild4_n6: PW_SPARES_APART(hb, node, l); */
+    /*@ assert rchild4_nfo: RCHILD4_NF(Pre, Here, hb, c, l - 1, node, l - 1); */
+    /*@ assert rchild4_nfc2: l >= 2 ==> RCHILD4_CNF(rchild_mid, Here, hb, c, node, l - 2); */
+    /*@ assert rchild4_cf0: c->full == \at(c->full, rchild_mid); */
+    /*@ assert rchild4_nfc: pfull_nf(c, l - 1); */
+    /*@ assert rchild4_nfs: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+               pfull_nf(node->child[j].node, l - 1); */
+    /*@ assert rchild4_nfb: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+               !BIT(node->full, (uint8_t)j); */
+    /*@ assert rchild4_n3: pfull_nf(node, l); */
+    /* hb_tree: the siblings' by rc4_tr_all, c's children's by rc4_ctr_all,
+     * c's by rc4_trtop (what was readable still is: rchild4_v / _vm). */
+    /*@ assert rchild4_v: RCHILD4_VAL(Pre, Here); */
+    /*@ assert rchild4_vm: RCHILD4_VAL(rchild_mid, Here); */
+    /*@ assert rchild4_tro: RCHILD4_TR(Pre, Here, hb, c, l - 1, node, l - 1); */
+    /*@ assert rchild4_trc2: l >= 2 ==> RCHILD4_CTR(rchild_mid, Here, hb, c, node, l - 2); */
+    /*@ assert rchild4_trc: hb_tree(c, l - 1); */
+    /*@ assert rchild4_trs: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+               hb_tree(node->child[j].node, l - 1); */
+    /*@ assert rchild4_n1: hb_tree(node, l); */
+    /* hb_wtree: node's runs (rchild3_r) and its slots' separations
+     * (rchild4_o at r = node, rchild4_cm / _ca for c) proved; its children's
+     * hb_wtree (rchild4_n2w) and pfull_sib open (the same families for
+     * hb_wtree / pfull_apart, not written yet: RESULTS "Round 34 (rchild4)"). */
+    /*@ assert rchild4_n2s: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+               \separated(node->child[j].node, hb) && hb_sep_node(node->child[j].node, l - 1, node); */
+    /*@ assert rchild4_n2w: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+               hb_wtree(hb, node->child[j].node, l - 1); */
+    /*@ assert rchild4_n2: hb_wtree(hb, node, l); */
+    /*@ assert rchild4_n4: pfull_sib(node, l); */
     return changed;
 }
 
