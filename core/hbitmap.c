@@ -3400,6 +3400,9 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_lanc: l == 0 ==> \forall hb_node_t *p;
                 \old(hb_sep_node(node, 0, p) && PW_NOT_SPARE(p, hb)) ==>
                 \separated(node->child[k].leaf, p);
+      // rpart7 (round 34): node as range_part's walk needs it, kept (nothing
+      // written on this path): range_part's rpart5_nok in this case.
+      ensures rpart7_nok: part != 0 && \old(RREC_NODE_OK(hb, node, l)) ==> RREC_NODE_OK(hb, node, l);
     behavior same:
       assumes node->child[k].node == \null && (BIT(node->full, k) <==> set != 0);
       ensures \result == 0;
@@ -3413,6 +3416,8 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_runs: HB_SLOTS_RUNS_OK(node, hb_span(l)) && HB_GROUPS_RUNS_OK(node, hb_span(l));
       // rpart2 (round 28): the pool as range_part needs it (RESULTS "Round 28 (rpart2)")
       ensures rpart_pool: RPART2_POOL(hb);
+      // rpart7 (round 34): as in behavior ptr.
+      ensures rpart7_nok: part != 0 && \old(RREC_NODE_OK(hb, node, l)) ==> RREC_NODE_OK(hb, node, l);
     behavior leaf:
       assumes node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) && l == 0;
       ensures \result != 0;
@@ -5555,7 +5560,6 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
     /*@ assert rpart2_k: pleaf_kept{Pre, Here}(hb); */
     /*@ assert rpart2_nsp: \forall hb_node_t *p; \at(PW_NOT_SPARE(p, hb), Pre) ==>
                PW_NOT_SPARE(p, hb); */
-    /*@ assert rpart2_lnsp: \forall hb_leaf_t *f; \at(RREC_LNSP(f, hb), Pre) ==> RREC_LNSP(f, hb); */
     /* rsplit (round 29): the frame at the call's end, from slot_enter's
      * rsplit_nfr / _ssep (range_go's frame then chains, rpart_nsame_trans). */
     /*@ assert rsplit_pf1: \forall hb_node_t *p; PD_APART(p, hb) && \separated(p, node) &&
@@ -5585,6 +5589,12 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
      * (ptr / same: nothing written; node split: hb_tree / pfull_nf / pfull_sib
      * of node, lemmas in proofs/hbitmap-rpart5.acsl; leaf split: the spare
      * leaves pairwise apart, which no requires states). */
+    /* rpart7 (round 34): the ptr / same case (slot_enter's rpart7_nok), a
+     * check: no hypothesis of the goals below (as an assert, with it in
+     * context rpart2_lnsp timed out: RESULTS "Round 33 (rpart6)", run A;
+     * rpart2_lnsp itself is gone: no goal read it, rpart3_ln is its atom form). */
+    /*@ check rpart7_nokp: \at(node->child[k].node, Pre) != \null ||
+               (BIT(\at(node->full, Pre), k) <==> set != 0) ==> RREC_NODE_OK(hb, node, l); */
     /*@ assert rpart5_nok: RREC_NODE_OK(hb, node, l); */
     /*@ ghost if (go) lemma_rpart5_ready(hb, node, k, l); */
     /*@ ghost rsplit_mid:; */
