@@ -3346,6 +3346,10 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
     // predicate instance, so that the node behavior's ensures is one atom)
     requires pw_pool: HB_POOL_OK(hb) && pleaf_pool_n(hb) && PW_POOL_L(hb) &&
                       PW_SPARES_APART(hb, node, l);
+    // rpart7 (round 34): the spare leaves apart (range_part's call: the
+    // leaf split's new leaf apart from the spare leaf left, behavior leaf's
+    // rpart7_nok; leaf_range_down passes part == 0).
+    requires rpart7_lsep: part != 0 ==> RPART7_LSEP(hb);
     assigns hb->nodes, hb->leaves, hb->num_spare_nodes, hb->num_spare_leaves,
             hb->spare_node[0 .. hb->num_spare_nodes - 1],
             hb->spare_leaf[0 .. hb->num_spare_leaves - 1],
@@ -3440,6 +3444,9 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
                 \separated(node->child[k].leaf, p);
       // rpart2 (round 28): the pool as range_part needs it (RESULTS "Round 28 (rpart2)")
       ensures rpart_pool: RPART2_POOL(hb);
+      // rpart7 (round 34): node as range_part's walk needs it after the leaf
+      // split (asserts rpart7_* at the body's end).
+      ensures rpart7_nok: part != 0 && \old(RREC_NODE_OK(hb, node, l)) ==> RREC_NODE_OK(hb, node, l);
     behavior node:
       assumes node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) && l > 0;
       ensures \result != 0;
@@ -3480,6 +3487,16 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
         /*@ ghost lemma_rpart6_nsp(hb, node, l); */
         /*@ ghost lemma_rpart6_bc(node->full, k); */
         /*@ ghost if (part) lemma_rpart6_unf(node, l); */
+        /* rpart7 (round 34): the leaf split (behavior leaf's rpart7_nok): slot
+         * k's FULL bit clear after it, node's old leaves apart from every
+         * spare at Pre (PW_SPARES_APART unfolded at level 0). */
+        /*@ ghost if (part && l == 0) lemma_rpart7_bk(node->full, k); */
+        /*@ assert rpart7_p0: part != 0 && l == 0 ==> \forall integer j; 0 <= j < 64 &&
+                   node->child[j].node != \null ==> PW_NOT_SPARE(node->child[j].leaf, hb); */
+        /*@ ghost if (part && l == 0) lemma_rpart7_w0(hb, node); */
+        /*@ assert rpart7_p1: part != 0 && l == 0 ==> \forall integer j; 0 <= j < 64 &&
+                   node->child[j].node != \null ==>
+                   \separated(node->child[j].leaf, hb) && \separated(node->child[j].leaf, node); */
         /*@ assert pw_sn0: l > 0 ==> \forall integer j; 0 <= j < hb->num_spare_nodes - 1 ==>
                    \separated(hb->spare_node[hb->num_spare_nodes - 1], hb->spare_node[j]); */
         /*@ assert pw_sl0: l > 0 ==> \forall integer j; 0 <= j < hb->num_spare_leaves ==>
@@ -3689,6 +3706,63 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
         /*@ assert rpart4_sal: part != 0 && l > 0 ==> \forall integer i; 0 <= i < hb->num_spare_leaves ==>
                    hb_sep_leaf(node, l, hb->spare_leaf[i]); */
         /*@ assert rpart4_sa: part != 0 && l > 0 ==> PW_SPARES_APART(hb, node, l); */
+        /* rpart7 (round 34): the leaf split's RREC_NODE_OK(node, 0) (behavior
+         * leaf's rpart7_nok), last and in a ghost branch (l == 0: the l > 0
+         * asserts above drop out; placed after rpart3_lfa, its 19 hypotheses
+         * made rpart3_un time out at load 6): the old leaves kept
+         * (rsplit_oc, rpart3_lfa at rpart7_p0's leaves), slot k the spare leaf
+         * taken (apart from the old leaves: rpart7_p0; from the spare leaf
+         * left: rpart7_lsep; from the spare nodes: pleaf_pool_n). pfull_nf /
+         * pfull_sib are no requires of slot_enter: under their Pre value. */
+        /*@ ghost if (part && l == 0) {
+          /@ assert rpart7_lk1: \forall integer j; 0 <= j < 64 && j != k ==>
+                     node->child[j].node == \at(node->child[j].node, Pre) &&
+                     node->child[j].leaf == \at(node->child[j].leaf, Pre); @/
+          /@ assert rpart7_lk2: \forall integer j; 0 <= j < 64 && j != k &&
+                     \at(node->child[j].node, Pre) != \null ==>
+                     pkeep_lsame{Pre, Here}(\at(node->child[j].leaf, Pre)); @/
+          /@ assert rpart7_ln: node->child[k].node != \null &&
+                     node->child[k].leaf == \at(hb->spare_leaf[hb->num_spare_leaves - 1], Pre) &&
+                     hb->num_spare_leaves == \at(hb->num_spare_leaves, Pre) - 1; @/
+          /@ assert rpart7_tr: hb_tree(node, l); @/
+          /@ assert rpart7_wr:
+                     HB_SLOTS_RUNS_OK(node, hb_span(l)) && HB_GROUPS_RUNS_OK(node, hb_span(l)); @/
+          /@ assert rpart7_wk: \valid(node->child[k].leaf) &&
+                     \separated(node->child[k].leaf, hb) && \separated(node->child[k].leaf, node) &&
+                     (\forall integer g; 0 <= g < 8 ==> node->child[k].leaf->gpre[g] <= 512 &&
+                        node->child[k].leaf->gsuf[g] <= 512 && node->child[k].leaf->gmax[g] <= 512); @/
+          /@ assert rpart7_wo: \forall integer j; 0 <= j < 64 && j != k &&
+                     node->child[j].node != \null ==>
+                     \valid(node->child[j].leaf) && \separated(node->child[j].leaf, hb) &&
+                     \separated(node->child[j].leaf, node) &&
+                     (\forall integer g; 0 <= g < 8 ==> node->child[j].leaf->gpre[g] <= 512 &&
+                        node->child[j].leaf->gsuf[g] <= 512 && node->child[j].leaf->gmax[g] <= 512); @/
+          lemma_rpart7_lw(hb, node, k);
+          /@ assert rpart7_lw: RINV3_LW(hb, node); @/
+          lemma_rinv3_wt0(hb, node);
+          /@ assert rpart7_wt0: hb_wtree(hb, node, 0); @/
+          /@ assert rpart7_wt: hb_wtree(hb, node, l); @/
+          /@ assert rpart7_nb: !BIT(node->full, (uint8_t)k) &&
+                     \forall integer j; 0 <= j < 64 && j != k ==>
+                     (BIT(node->full, (uint8_t)j) <==> BIT(\at(node->full, Pre), (uint8_t)j)); @/
+          /@ assert rpart7_nf: \at(pfull_nf(node, l), Pre) ==> pfull_nf(node, l); @/
+          /@ assert rpart7_sk: \forall integer j; 0 <= j < 64 && j != k &&
+                     node->child[j].node != \null ==> \separated(node->child[j].leaf, node->child[k].leaf); @/
+          /@ assert rpart7_sb: \at(pfull_sib(node, l), Pre) ==> pfull_sib(node, l); @/
+          /@ assert rpart7_sn1: hb->num_spare_nodes == \at(hb->num_spare_nodes, Pre) &&
+                     \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+                     hb->spare_node[i] == \at(hb->spare_node[i], Pre) &&
+                     \separated(node->child[k].leaf, hb->spare_node[i]) && \separated(node, hb->spare_node[i]); @/
+          /@ assert rpart7_sn2: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+                     \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+                     \separated(node->child[j].leaf, hb->spare_node[i]); @/
+          /@ assert rpart7_san0: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+                     hb_sep_node(node, 0, hb->spare_node[i]); @/
+          /@ assert rpart7_san: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+                     hb_sep_node(node, l, hb->spare_node[i]); @/
+          /@ assert rpart7_sal: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
+                     hb_sep_leaf(node, l, hb->spare_leaf[i]); @/
+        } */
     }
     return true;
 }
@@ -5353,6 +5427,7 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
  * entry s) of node (level l > 0) applied below its child node, whose runs
  * then become slot k's summary. Returns whether that summary changed. */
 /*@ RREC_PART_REQUIRES(hb, node, k, l, s, a, b, set)
+    requires rpart7_lsep: RPART7_LSEP(hb); // rpart7 (round 34): slot_enter's leaf split (range_part)
     requires up: 0 < l && RREC_SLOT_READY(hb, node, k, l);
     requires pool: RREC_POOL(hb, l - 1, RREC_TWO(a, b, s, s + hb_span(l)));
     decreases 8 * l + 2;
@@ -5497,6 +5572,7 @@ static inline __attribute__((always_inline)) bool range_below_leaf(hbitmap_t *hb
 
 /* The pointer slot k of node (level l): its leaf (l == 0) or its child. */
 /*@ RREC_PART_REQUIRES(hb, node, k, l, s, a, b, set)
+    requires rpart7_lsep: RPART7_LSEP(hb); // rpart7 (round 34): slot_enter's leaf split (range_part)
     requires ready: RREC_SLOT_READY(hb, node, k, l);
     requires pool: l > 0 ==> RREC_POOL(hb, l - 1, RREC_TWO(a, b, s, s + hb_span(l)));
     decreases 8 * l + 3;
@@ -5515,6 +5591,7 @@ static inline bool range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, unsig
 /* range_part's second half as one call: the slot when slot_enter
  * readied it (go), else nothing. */
 /*@ RREC_PART_REQUIRES(hb, node, k, l, s, a, b, set)
+    requires rpart7_lsep: RPART7_LSEP(hb); // rpart7 (round 34): slot_enter's leaf split (range_part)
     requires ready: go ==> RREC_SLOT_READY(hb, node, k, l);
     requires pool: go && l > 0 ==> RREC_POOL(hb, l - 1, RREC_TWO(a, b, s, s + hb_span(l)));
     decreases 8 * l + 4;
@@ -5534,6 +5611,7 @@ static inline bool range_go(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned
  * nothing when it is uniform in state set already, else split when
  * uniform and entered. Returns whether slot k's summary changed. */
 /*@ RREC_PART_REQUIRES(hb, node, k, l, s, a, b, set)
+    requires rpart7_lsep: RPART7_LSEP(hb); // rpart7 (round 34): slot_enter's leaf split (range_part)
     requires pool: RREC_POOL(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
     decreases 8 * l + 5;
     RREC_PART_ENSURES(hb, node, k, l, a, b, set)
@@ -5594,7 +5672,7 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
      * context rpart2_lnsp timed out: RESULTS "Round 33 (rpart6)", run A;
      * rpart2_lnsp itself is gone: no goal read it, rpart3_ln is its atom form). */
     /*@ check rpart7_nokp: \at(node->child[k].node, Pre) != \null ||
-               (BIT(\at(node->full, Pre), k) <==> set != 0) ==> RREC_NODE_OK(hb, node, l); */
+               (BIT(\at(node->full, Pre), k) <==> set != 0) || l == 0 ==> RREC_NODE_OK(hb, node, l); */
     /*@ assert rpart5_nok: RREC_NODE_OK(hb, node, l); */
     /*@ ghost if (go) lemma_rpart5_ready(hb, node, k, l); */
     /*@ ghost rsplit_mid:; */
@@ -5632,6 +5710,7 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
 /* The head: slot f.k (== f.k0, first entry s) when [a, b) covers it in
  * part (the part [a, min(b, s + SPAN(l)))); f moved past it. */
 /*@ RREC_STEP_REQUIRES(hb, f, l, a, b)
+    requires rpart7_lsep: RPART7_LSEP(hb); // rpart7 (round 34): slot_enter's leaf split (range_part)
     requires head: f.k == f.k0 && s == f.base + hb_slots_span(f.k0, l);
     requires pool: RREC_POOL(hb, l, RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l)));
     requires free: RREC_FREE(hb, a, b, set);
@@ -5718,6 +5797,7 @@ static inline hb_frame_t range_mid(hbitmap_t *hb, hb_frame_t f, unsigned l, size
 /* The tail: slot f.k1 when [a, b) covers it in part and the head did not
  * take it (the part [s1, b), s1 its first entry); f moved past it. */
 /*@ RREC_STEP_REQUIRES(hb, f, l, a, b)
+    requires rpart7_lsep: RPART7_LSEP(hb); // rpart7 (round 34): slot_enter's leaf split (range_part)
     requires tail: f.k <= f.k1 ==> f.k == f.k1 && f.k0 < f.k1 &&
                b < f.base + hb_slots_span(f.k1 + 1, l) &&
                RREC_FREE(hb, f.base + hb_slots_span(f.k1, l), b, set) && RREC_POOL(hb, l, 0);
@@ -5754,6 +5834,7 @@ static inline hb_frame_t range_tail(hbitmap_t *hb, hb_frame_t f, unsigned l, siz
  * proofs/RESULTS.md, "Round 29 (rnode2)"). `whole`: the head took no
  * slot only when it covered slot k0 whole; `pool`: the tail's spares. */
 /*@ RREC_STEP_REQUIRES(hb, f, l, a, b)
+    requires rpart7_lsep: RPART7_LSEP(hb); // rpart7 (round 34): slot_enter's leaf split (range_part)
     requires mid: f.k > f.k0 || a == f.base + hb_slots_span(f.k, l);
     requires free: f.k <= f.k1 ==> RREC_FREE(hb, f.base + hb_slots_span(f.k, l), b, set);
     requires whole: f.k == f.k0 ==> b - (f.base + hb_slots_span(f.k0, l)) >= hb_span(l);
@@ -5792,6 +5873,7 @@ static inline __attribute__((always_inline)) hb_frame_t range_rest(hbitmap_t *hb
  * node's slots of level l: head, then middle and tail (range_rest).
  * Returns node's frame. */
 /*@ requires hb: RREC_HB_OK(hb) && \valid(node);
+    requires rpart7_lsep: RPART7_LSEP(hb); // rpart7 (round 34): slot_enter's leaf split (range_part)
     requires lvl: l < hb->height <= HBITMAP_MAX_HEIGHT;
     requires rng: base <= a < b && b - base <= 64 * hb_span(l) && base % 4096 == 0;
     requires node: RREC_NODE_OK(hb, node, l);
@@ -5833,6 +5915,7 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
  * summary in its parent is updated once, bottom up, when the node is
  * done. */
 /*@ requires \valid(hb) && HB_ALLOCATOR(hb) && HB_READABLE(hb) && HB_POOL_OK(hb);
+    requires rpart7_lsep: RPART7_LSEP(hb); // rpart7 (round 34): slot_enter's leaf split (range_part)
     requires hb_wtree(hb, &hb->root, hb->height - 1);
     requires HB_POOL_SPARES(hb) && HB_POOL_APART(hb);
     requires pool: 2 * (hb->height - 1) <= hb->num_spare_nodes && 2 <= hb->num_spare_leaves;
