@@ -5427,7 +5427,6 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
  * entry s) of node (level l > 0) applied below its child node, whose runs
  * then become slot k's summary. Returns whether that summary changed. */
 /*@ RREC_PART_REQUIRES(hb, node, k, l, s, a, b, set)
-    requires rpart7_lsep: RPART7_LSEP(hb); // rpart7 (round 34): slot_enter's leaf split (range_part)
     requires up: 0 < l && RREC_SLOT_READY(hb, node, k, l);
     requires pool: RREC_POOL(hb, l - 1, RREC_TWO(a, b, s, s + hb_span(l)));
     decreases 8 * l + 2;
@@ -5572,7 +5571,6 @@ static inline __attribute__((always_inline)) bool range_below_leaf(hbitmap_t *hb
 
 /* The pointer slot k of node (level l): its leaf (l == 0) or its child. */
 /*@ RREC_PART_REQUIRES(hb, node, k, l, s, a, b, set)
-    requires rpart7_lsep: RPART7_LSEP(hb); // rpart7 (round 34): slot_enter's leaf split (range_part)
     requires ready: RREC_SLOT_READY(hb, node, k, l);
     requires pool: l > 0 ==> RREC_POOL(hb, l - 1, RREC_TWO(a, b, s, s + hb_span(l)));
     decreases 8 * l + 3;
@@ -5591,7 +5589,6 @@ static inline bool range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, unsig
 /* range_part's second half as one call: the slot when slot_enter
  * readied it (go), else nothing. */
 /*@ RREC_PART_REQUIRES(hb, node, k, l, s, a, b, set)
-    requires rpart7_lsep: RPART7_LSEP(hb); // rpart7 (round 34): slot_enter's leaf split (range_part)
     requires ready: go ==> RREC_SLOT_READY(hb, node, k, l);
     requires pool: go && l > 0 ==> RREC_POOL(hb, l - 1, RREC_TWO(a, b, s, s + hb_span(l)));
     decreases 8 * l + 4;
@@ -5611,7 +5608,6 @@ static inline bool range_go(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned
  * nothing when it is uniform in state set already, else split when
  * uniform and entered. Returns whether slot k's summary changed. */
 /*@ RREC_PART_REQUIRES(hb, node, k, l, s, a, b, set)
-    requires rpart7_lsep: RPART7_LSEP(hb); // rpart7 (round 34): slot_enter's leaf split (range_part)
     requires pool: RREC_POOL(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
     decreases 8 * l + 5;
     RREC_PART_ENSURES(hb, node, k, l, a, b, set)
@@ -5710,7 +5706,6 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
 /* The head: slot f.k (== f.k0, first entry s) when [a, b) covers it in
  * part (the part [a, min(b, s + SPAN(l)))); f moved past it. */
 /*@ RREC_STEP_REQUIRES(hb, f, l, a, b)
-    requires rpart7_lsep: RPART7_LSEP(hb); // rpart7 (round 34): slot_enter's leaf split (range_part)
     requires head: f.k == f.k0 && s == f.base + hb_slots_span(f.k0, l);
     requires pool: RREC_POOL(hb, l, RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l)));
     requires free: RREC_FREE(hb, a, b, set);
@@ -5797,7 +5792,6 @@ static inline hb_frame_t range_mid(hbitmap_t *hb, hb_frame_t f, unsigned l, size
 /* The tail: slot f.k1 when [a, b) covers it in part and the head did not
  * take it (the part [s1, b), s1 its first entry); f moved past it. */
 /*@ RREC_STEP_REQUIRES(hb, f, l, a, b)
-    requires rpart7_lsep: RPART7_LSEP(hb); // rpart7 (round 34): slot_enter's leaf split (range_part)
     requires tail: f.k <= f.k1 ==> f.k == f.k1 && f.k0 < f.k1 &&
                b < f.base + hb_slots_span(f.k1 + 1, l) &&
                RREC_FREE(hb, f.base + hb_slots_span(f.k1, l), b, set) && RREC_POOL(hb, l, 0);
@@ -5834,7 +5828,6 @@ static inline hb_frame_t range_tail(hbitmap_t *hb, hb_frame_t f, unsigned l, siz
  * proofs/RESULTS.md, "Round 29 (rnode2)"). `whole`: the head took no
  * slot only when it covered slot k0 whole; `pool`: the tail's spares. */
 /*@ RREC_STEP_REQUIRES(hb, f, l, a, b)
-    requires rpart7_lsep: RPART7_LSEP(hb); // rpart7 (round 34): slot_enter's leaf split (range_part)
     requires mid: f.k > f.k0 || a == f.base + hb_slots_span(f.k, l);
     requires free: f.k <= f.k1 ==> RREC_FREE(hb, f.base + hb_slots_span(f.k, l), b, set);
     requires whole: f.k == f.k0 ==> b - (f.base + hb_slots_span(f.k0, l)) >= hb_span(l);
@@ -5873,7 +5866,6 @@ static inline __attribute__((always_inline)) hb_frame_t range_rest(hbitmap_t *hb
  * node's slots of level l: head, then middle and tail (range_rest).
  * Returns node's frame. */
 /*@ requires hb: RREC_HB_OK(hb) && \valid(node);
-    requires rpart7_lsep: RPART7_LSEP(hb); // rpart7 (round 34): slot_enter's leaf split (range_part)
     requires lvl: l < hb->height <= HBITMAP_MAX_HEIGHT;
     requires rng: base <= a < b && b - base <= 64 * hb_span(l) && base % 4096 == 0;
     requires node: RREC_NODE_OK(hb, node, l);
@@ -5915,7 +5907,6 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
  * summary in its parent is updated once, bottom up, when the node is
  * done. */
 /*@ requires \valid(hb) && HB_ALLOCATOR(hb) && HB_READABLE(hb) && HB_POOL_OK(hb);
-    requires rpart7_lsep: RPART7_LSEP(hb); // rpart7 (round 34): slot_enter's leaf split (range_part)
     requires hb_wtree(hb, &hb->root, hb->height - 1);
     requires HB_POOL_SPARES(hb) && HB_POOL_APART(hb);
     requires pool: 2 * (hb->height - 1) <= hb->num_spare_nodes && 2 <= hb->num_spare_leaves;
