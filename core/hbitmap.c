@@ -3354,6 +3354,10 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
     // predicate instance, so that the node behavior's ensures is one atom)
     requires pw_pool: HB_POOL_OK(hb) && pleaf_pool_n(hb) && PW_POOL_L(hb) &&
                       PW_SPARES_APART(hb, node, l);
+    // rpart7 (round 34): the spare leaves apart (range_part's call: the
+    // leaf split's new leaf apart from the spare leaf left, behavior leaf's
+    // rpart7_nok; leaf_range_down passes part == 0).
+    requires rpart7_lsep: part != 0 ==> RPART7_LSEP(hb);
     assigns hb->nodes, hb->leaves, hb->num_spare_nodes, hb->num_spare_leaves,
             hb->spare_node[0 .. hb->num_spare_nodes - 1],
             hb->spare_leaf[0 .. hb->num_spare_leaves - 1],
@@ -3408,6 +3412,9 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_lanc: l == 0 ==> \forall hb_node_t *p;
                 \old(hb_sep_node(node, 0, p) && PW_NOT_SPARE(p, hb)) ==>
                 \separated(node->child[k].leaf, p);
+      // rpart7 (round 34): node as range_part's walk needs it, kept (nothing
+      // written on this path): range_part's rpart5_nok in this case.
+      ensures rpart7_nok: part != 0 && \old(RREC_NODE_OK(hb, node, l)) ==> RREC_NODE_OK(hb, node, l);
     behavior same:
       assumes node->child[k].node == \null && (BIT(node->full, k) <==> set != 0);
       ensures \result == 0;
@@ -3421,6 +3428,8 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_runs: HB_SLOTS_RUNS_OK(node, hb_span(l)) && HB_GROUPS_RUNS_OK(node, hb_span(l));
       // rpart2 (round 28): the pool as range_part needs it (RESULTS "Round 28 (rpart2)")
       ensures rpart_pool: RPART2_POOL(hb);
+      // rpart7 (round 34): as in behavior ptr.
+      ensures rpart7_nok: part != 0 && \old(RREC_NODE_OK(hb, node, l)) ==> RREC_NODE_OK(hb, node, l);
     behavior leaf:
       assumes node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) && l == 0;
       ensures \result != 0;
@@ -3443,6 +3452,9 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
                 \separated(node->child[k].leaf, p);
       // rpart2 (round 28): the pool as range_part needs it (RESULTS "Round 28 (rpart2)")
       ensures rpart_pool: RPART2_POOL(hb);
+      // rpart7 (round 34): node as range_part's walk needs it after the leaf
+      // split (asserts rpart7_* at the body's end).
+      ensures rpart7_nok: part != 0 && \old(RREC_NODE_OK(hb, node, l)) ==> RREC_NODE_OK(hb, node, l);
     behavior node:
       assumes node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) && l > 0;
       ensures \result != 0;
@@ -3483,6 +3495,16 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
         /*@ ghost lemma_rpart6_nsp(hb, node, l); */
         /*@ ghost lemma_rpart6_bc(node->full, k); */
         /*@ ghost if (part) lemma_rpart6_unf(node, l); */
+        /* rpart7 (round 34): the leaf split (behavior leaf's rpart7_nok): slot
+         * k's FULL bit clear after it, node's old leaves apart from every
+         * spare at Pre (PW_SPARES_APART unfolded at level 0). */
+        /*@ ghost if (part && l == 0) lemma_rpart7_bk(node->full, k); */
+        /*@ assert rpart7_p0: part != 0 && l == 0 ==> \forall integer j; 0 <= j < 64 &&
+                   node->child[j].node != \null ==> PW_NOT_SPARE(node->child[j].leaf, hb); */
+        /*@ ghost if (part && l == 0) lemma_rpart7_w0(hb, node); */
+        /*@ assert rpart7_p1: part != 0 && l == 0 ==> \forall integer j; 0 <= j < 64 &&
+                   node->child[j].node != \null ==>
+                   \separated(node->child[j].leaf, hb) && \separated(node->child[j].leaf, node); */
         /*@ assert pw_sn0: l > 0 ==> \forall integer j; 0 <= j < hb->num_spare_nodes - 1 ==>
                    \separated(hb->spare_node[hb->num_spare_nodes - 1], hb->spare_node[j]); */
         /*@ assert pw_sl0: l > 0 ==> \forall integer j; 0 <= j < hb->num_spare_leaves ==>
@@ -3692,6 +3714,63 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
         /*@ assert rpart4_sal: part != 0 && l > 0 ==> \forall integer i; 0 <= i < hb->num_spare_leaves ==>
                    hb_sep_leaf(node, l, hb->spare_leaf[i]); */
         /*@ assert rpart4_sa: part != 0 && l > 0 ==> PW_SPARES_APART(hb, node, l); */
+        /* rpart7 (round 34): the leaf split's RREC_NODE_OK(node, 0) (behavior
+         * leaf's rpart7_nok), last and in a ghost branch (l == 0: the l > 0
+         * asserts above drop out; placed after rpart3_lfa, its 19 hypotheses
+         * made rpart3_un time out at load 6): the old leaves kept
+         * (rsplit_oc, rpart3_lfa at rpart7_p0's leaves), slot k the spare leaf
+         * taken (apart from the old leaves: rpart7_p0; from the spare leaf
+         * left: rpart7_lsep; from the spare nodes: pleaf_pool_n). pfull_nf /
+         * pfull_sib are no requires of slot_enter: under their Pre value. */
+        /*@ ghost if (part && l == 0) {
+          /@ assert rpart7_lk1: \forall integer j; 0 <= j < 64 && j != k ==>
+                     node->child[j].node == \at(node->child[j].node, Pre) &&
+                     node->child[j].leaf == \at(node->child[j].leaf, Pre); @/
+          /@ assert rpart7_lk2: \forall integer j; 0 <= j < 64 && j != k &&
+                     \at(node->child[j].node, Pre) != \null ==>
+                     pkeep_lsame{Pre, Here}(\at(node->child[j].leaf, Pre)); @/
+          /@ assert rpart7_ln: node->child[k].node != \null &&
+                     node->child[k].leaf == \at(hb->spare_leaf[hb->num_spare_leaves - 1], Pre) &&
+                     hb->num_spare_leaves == \at(hb->num_spare_leaves, Pre) - 1; @/
+          /@ assert rpart7_tr: hb_tree(node, l); @/
+          /@ assert rpart7_wr:
+                     HB_SLOTS_RUNS_OK(node, hb_span(l)) && HB_GROUPS_RUNS_OK(node, hb_span(l)); @/
+          /@ assert rpart7_wk: \valid(node->child[k].leaf) &&
+                     \separated(node->child[k].leaf, hb) && \separated(node->child[k].leaf, node) &&
+                     (\forall integer g; 0 <= g < 8 ==> node->child[k].leaf->gpre[g] <= 512 &&
+                        node->child[k].leaf->gsuf[g] <= 512 && node->child[k].leaf->gmax[g] <= 512); @/
+          /@ assert rpart7_wo: \forall integer j; 0 <= j < 64 && j != k &&
+                     node->child[j].node != \null ==>
+                     \valid(node->child[j].leaf) && \separated(node->child[j].leaf, hb) &&
+                     \separated(node->child[j].leaf, node) &&
+                     (\forall integer g; 0 <= g < 8 ==> node->child[j].leaf->gpre[g] <= 512 &&
+                        node->child[j].leaf->gsuf[g] <= 512 && node->child[j].leaf->gmax[g] <= 512); @/
+          lemma_rpart7_lw(hb, node, k);
+          /@ assert rpart7_lw: RINV3_LW(hb, node); @/
+          lemma_rinv3_wt0(hb, node);
+          /@ assert rpart7_wt0: hb_wtree(hb, node, 0); @/
+          /@ assert rpart7_wt: hb_wtree(hb, node, l); @/
+          /@ assert rpart7_nb: !BIT(node->full, (uint8_t)k) &&
+                     \forall integer j; 0 <= j < 64 && j != k ==>
+                     (BIT(node->full, (uint8_t)j) <==> BIT(\at(node->full, Pre), (uint8_t)j)); @/
+          /@ assert rpart7_nf: \at(pfull_nf(node, l), Pre) ==> pfull_nf(node, l); @/
+          /@ assert rpart7_sk: \forall integer j; 0 <= j < 64 && j != k &&
+                     node->child[j].node != \null ==> \separated(node->child[j].leaf, node->child[k].leaf); @/
+          /@ assert rpart7_sb: \at(pfull_sib(node, l), Pre) ==> pfull_sib(node, l); @/
+          /@ assert rpart7_sn1: hb->num_spare_nodes == \at(hb->num_spare_nodes, Pre) &&
+                     \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+                     hb->spare_node[i] == \at(hb->spare_node[i], Pre) &&
+                     \separated(node->child[k].leaf, hb->spare_node[i]) && \separated(node, hb->spare_node[i]); @/
+          /@ assert rpart7_sn2: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+                     \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+                     \separated(node->child[j].leaf, hb->spare_node[i]); @/
+          /@ assert rpart7_san0: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+                     hb_sep_node(node, 0, hb->spare_node[i]); @/
+          /@ assert rpart7_san: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+                     hb_sep_node(node, l, hb->spare_node[i]); @/
+          /@ assert rpart7_sal: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
+                     hb_sep_leaf(node, l, hb->spare_leaf[i]); @/
+        } */
     }
     return true;
 }
@@ -5712,7 +5791,6 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
     /*@ assert rpart2_k: pleaf_kept{Pre, Here}(hb); */
     /*@ assert rpart2_nsp: \forall hb_node_t *p; \at(PW_NOT_SPARE(p, hb), Pre) ==>
                PW_NOT_SPARE(p, hb); */
-    /*@ assert rpart2_lnsp: \forall hb_leaf_t *f; \at(RREC_LNSP(f, hb), Pre) ==> RREC_LNSP(f, hb); */
     /* rsplit (round 29): the frame at the call's end, from slot_enter's
      * rsplit_nfr / _ssep (range_go's frame then chains, rpart_nsame_trans). */
     /*@ assert rsplit_pf1: \forall hb_node_t *p; PD_APART(p, hb) && \separated(p, node) &&
@@ -5742,6 +5820,12 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
      * (ptr / same: nothing written; node split: hb_tree / pfull_nf / pfull_sib
      * of node, lemmas in proofs/hbitmap-rpart5.acsl; leaf split: the spare
      * leaves pairwise apart, which no requires states). */
+    /* rpart7 (round 34): the ptr / same case (slot_enter's rpart7_nok), a
+     * check: no hypothesis of the goals below (as an assert, with it in
+     * context rpart2_lnsp timed out: RESULTS "Round 33 (rpart6)", run A;
+     * rpart2_lnsp itself is gone: no goal read it, rpart3_ln is its atom form). */
+    /*@ check rpart7_nokp: \at(node->child[k].node, Pre) != \null ||
+               (BIT(\at(node->full, Pre), k) <==> set != 0) || l == 0 ==> RREC_NODE_OK(hb, node, l); */
     /*@ assert rpart5_nok: RREC_NODE_OK(hb, node, l); */
     /*@ ghost if (go) lemma_rpart5_ready(hb, node, k, l); */
     /*@ ghost rsplit_mid:; */
