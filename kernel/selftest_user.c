@@ -72,6 +72,18 @@ static bool user_setup(user_pages_t *u)
     return true;
 }
 
+/* Frees the user test's pages; true when every frame is back (frames0:
+ * free_frames() before user_setup). */
+static bool user_teardown(const user_pages_t *u, size_t frames0)
+{
+    EXPECT_ST(mm_free_pages(u->code), VMM_OK);
+    EXPECT_ST(mm_free_pages(u->stack), VMM_OK);
+    EXPECT_ST(mm_free_pages(u->data), VMM_OK);
+    EXPECT_ST(mm_free_pages(u->ro), VMM_OK);
+    EXPECT(free_frames() == frames0);
+    return true;
+}
+
 /* Returns the word at user address virt as the kernel reads it: through
  * the direct map (SMAP denies the user address itself); ~0 when unmapped. */
 static uint64_t user_word(uint64_t virt)
@@ -107,12 +119,7 @@ bool test_user_rights(void)
     EXPECT(user_access(&u, ktext, 0, false, ktext, VMM_FAULT_USER_KERNEL));
     EXPECT(user_access(&u, u.data, 0, false, u.data, VMM_FAULT_NX_FETCH));
     EXPECT(*word_at(kdata) == selftest_data_word);
-    EXPECT_ST(mm_free_pages(u.code), VMM_OK);
-    EXPECT_ST(mm_free_pages(u.stack), VMM_OK);
-    EXPECT_ST(mm_free_pages(u.data), VMM_OK);
-    EXPECT_ST(mm_free_pages(u.ro), VMM_OK);
-    EXPECT(free_frames() == frames0);
-    return true;
+    return user_teardown(&u, frames0);
 }
 
 /* Returns true when a CPL0 call of the user code at virt faults on the
@@ -173,10 +180,5 @@ bool test_kernel_denied_user_pages(void)
     EXPECT(rec.hit && rec.vector == VEC_UD);
     EXPECT(!(trap_entry_rflags & RFLAGS_AC));
     EXPECT_ST(vmm_release(&kmm.vmm, lazy), VMM_OK);
-    EXPECT_ST(mm_free_pages(u.code), VMM_OK);
-    EXPECT_ST(mm_free_pages(u.stack), VMM_OK);
-    EXPECT_ST(mm_free_pages(u.data), VMM_OK);
-    EXPECT_ST(mm_free_pages(u.ro), VMM_OK);
-    EXPECT(free_frames() == frames0);
-    return true;
+    return user_teardown(&u, frames0);
 }
