@@ -65,7 +65,8 @@ typedef struct vmm_access {
                              (x86: CR4.SMEP)                            */
     bool deny_user_data;  /* a supervisor data access to a user page faults
                              (x86: CR4.SMAP, and RFLAGS.AC clear in the
-                             faulting context)                          */
+                             faulting context or that context at CPL3:
+                             x86_pf_decode_cpu)                         */
 } vmm_access_t;
 
 typedef enum vmm_fault_kind {
