@@ -92,13 +92,11 @@ static inline void write_cr3(uint64_t v)
     __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
 }
 
-/* CR4 bits the kernel sets after boot.S. */
+/* CR4 bits the kernel sets (or, LA57, refuses) after boot.S. */
 #define CR4_PGE  BIT64(7)  /* global pages: G entries survive a CR3 load   */
 #define CR4_LA57 BIT64(12) /* 5-level paging (the kernel refuses it)      */
-#define CR4_SMEP BIT64(20) /* CPL0 fetches from user pages fault           */
-#define CR4_SMAP BIT64(21) /* CPL0 data accesses to user pages fault,
-                              unless RFLAGS.AC is set (stac / clac)        */
-#define RFLAGS_AC BIT64(18)
+/* CR4.SMEP / CR4.SMAP and RFLAGS.AC: the core's X86_CR4_SMEP / _SMAP and
+ * X86_RFLAGS_AC (core/x86_64/pf.h), which the #PF handler hands it. */
 
 /* Returns CR4. */
 static inline uint64_t read_cr4(void)

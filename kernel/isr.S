@@ -12,6 +12,8 @@
  */
     .text
 
+#define RFLAGS_AC (1 << 18) /* core/x86_64/pf.h's X86_RFLAGS_AC (C only) */
+
 /* isr_noerr n: entry for an exception without a CPU error code. */
 .macro isr_noerr n
 isr_\n:
@@ -83,7 +85,7 @@ isr_common:
      * it, and no gate clears it): SMAP then guards the handler too. Any CPU
      * runs this (clac needs SMAP); iretq gives the interrupted code its AC. */
     pushfq
-    andq $~0x40000, (%rsp)
+    andq $~RFLAGS_AC, (%rsp)
     popfq
 #endif
     call trap_dispatch

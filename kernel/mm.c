@@ -336,9 +336,9 @@ static void enable_smep_smap(kernel_mm_t *m)
     m->smap = cpuid_leaf7_ebx(CPUID_EBX_SMAP);
     uint64_t cr4 = read_cr4();
     if (m->smep)
-        cr4 |= CR4_SMEP;
+        cr4 |= X86_CR4_SMEP;
     if (m->smap)
-        cr4 |= CR4_SMAP;
+        cr4 |= X86_CR4_SMAP;
     write_cr4(cr4);
     kprintf("  SMEP %s, SMAP %s\n", m->smep ? "on" : "absent", m->smap ? "on" : "absent");
 }

@@ -151,7 +151,7 @@ bool test_kernel_denied_user_pages(void)
     uint64_t lazy, v = 0;
     EXPECT_ST(vmm_reserve(&kmm.vmm, 1, PAGE, USER_RW, VMM_RESERVE_LAZY, &lazy), VMM_OK);
     uint64_t cr4 = read_cr4();
-    EXPECT(kmm.smep == ((cr4 & CR4_SMEP) != 0) && kmm.smap == ((cr4 & CR4_SMAP) != 0));
+    EXPECT(kmm.smep == ((cr4 & X86_CR4_SMEP) != 0) && kmm.smap == ((cr4 & X86_CR4_SMAP) != 0));
     x86_walk_t w;
     if (kmm.smap) {
         EXPECT(faults_with(u.data, false, VMM_FAULT_KERNEL_USER));
@@ -178,7 +178,7 @@ bool test_kernel_denied_user_pages(void)
      * would be off for every trap a user process chooses to take. */
     fault_record_t rec = run_user(&u, u.code + CODE_SET_AC_OFFSET, 0);
     EXPECT(rec.hit && rec.vector == VEC_UD);
-    EXPECT(!(trap_entry_rflags & RFLAGS_AC));
+    EXPECT(!(trap_entry_rflags & X86_RFLAGS_AC));
     EXPECT_ST(vmm_release(&kmm.vmm, lazy), VMM_OK);
     return user_teardown(&u, frames0);
 }
