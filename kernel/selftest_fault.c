@@ -98,13 +98,8 @@ bool test_fatal_faults(void)
     EXPECT(faults_with(ro, true, VMM_FAULT_WRITE_READONLY));
     EXPECT(selftest_rodata_word == 0x0123456789ABCDEFull);
 
-    fault_record_t rec;
     uint64_t nx = (uint64_t)(uintptr_t)&selftest_code_in_data;
-    trap_expect(&rec, nx);
-    bool ran = probe_call(nx);
-    EXPECT(trap_disarm() == 1);
-    EXPECT(!ran && rec.vector == VEC_PF && rec.kind == VMM_FAULT_NX_FETCH);
-    EXPECT((rec.error & X86_PF_I) && rec.addr == nx);
+    EXPECT(call_faults_with(nx, VMM_FAULT_NX_FETCH));
 
     /* A lazy read-only reservation: a write is refused, nothing mapped. */
     uint64_t v;
@@ -118,8 +113,9 @@ bool test_fatal_faults(void)
     EXPECT(probe_read64(v, &value) && value == 0); /* a read demand-maps it */
     EXPECT_ST(vmm_release(&kmm.vmm, v), VMM_OK);
 
+    fault_record_t rec;
     trap_expect(&rec, 0);
-    ran = probe_read64(NON_CANONICAL, &value);
+    bool ran = probe_read64(NON_CANONICAL, &value);
     EXPECT(trap_disarm() == 1);
     EXPECT(!ran && rec.vector == VEC_GP);
     return true;

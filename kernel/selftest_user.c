@@ -122,19 +122,6 @@ bool test_user_rights(void)
     return user_teardown(&u, frames0);
 }
 
-/* Returns true when a CPL0 call of the user code at virt faults on the
- * fetch with the core's verdict KERNEL_USER (SMEP), recovered. */
-static bool call_denied(uint64_t virt)
-{
-    fault_record_t rec;
-    trap_expect(&rec, virt);
-    bool ran = probe_call(virt);
-    EXPECT(trap_disarm() == 1);
-    EXPECT(!ran && rec.vector == VEC_PF && rec.kind == VMM_FAULT_KERNEL_USER);
-    EXPECT(rec.addr == virt && (rec.error & X86_PF_I) && !(rec.error & X86_PF_U));
-    return true;
-}
-
 /* With SMEP / SMAP on (the CPU has them: -cpu max), CPL0 neither runs nor
  * touches a user page, traps from CPL3 included (the entry clears AC): the #PF handler hands CR4 and the faulting RFLAGS to
  * the core (x86_page_fault_cpu), which calls it KERNEL_USER, fatal, and
@@ -173,7 +160,7 @@ bool test_kernel_denied_user_pages(void)
     }
     EXPECT_ST(x86_translate(&kmm.pt, lazy, &w), VMM_OK);
     if (kmm.smep)
-        EXPECT(call_denied(u.code));
+        EXPECT(call_faults_with(u.code, VMM_FAULT_KERNEL_USER));
     /* A user's AC does not reach the handler (isr.S clears it): else SMAP
      * would be off for every trap a user process chooses to take. */
     fault_record_t rec = run_user(&u, u.code + CODE_SET_AC_OFFSET, 0);

@@ -63,6 +63,19 @@ bool faults_with(uint64_t virt, bool write, vmm_fault_kind_t want)
     return true;
 }
 
+/* Returns true when a CPL0 call of virt faults on the fetch (error code:
+ * I set, U clear) with the core's verdict want, recovered. */
+bool call_faults_with(uint64_t virt, vmm_fault_kind_t want)
+{
+    fault_record_t rec;
+    trap_expect(&rec, virt);
+    bool ran = probe_call(virt);
+    EXPECT(trap_disarm() == 1);
+    EXPECT(!ran && rec.vector == VEC_PF && rec.kind == want);
+    EXPECT(rec.addr == virt && (rec.error & X86_PF_I) && !(rec.error & X86_PF_U));
+    return true;
+}
+
 /* Returns true when virt translates to phys with the given rights. */
 bool walk_is(uint64_t virt, uint64_t phys, bool writable, bool executable)
 {

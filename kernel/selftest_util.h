@@ -71,6 +71,9 @@ uint64_t image_pages(void);
 /* Returns true when an access to virt faults with the core's verdict want
  * (a probe read or write, recovered by the handler). */
 bool faults_with(uint64_t virt, bool write, vmm_fault_kind_t want);
+/* Returns true when a CPL0 call of virt faults on the fetch with the core's
+ * verdict want (probe_call, recovered). */
+bool call_faults_with(uint64_t virt, vmm_fault_kind_t want);
 /* Returns true when virt translates to phys with the given rights. */
 bool walk_is(uint64_t virt, uint64_t phys, bool writable, bool executable);
 /* Returns the address (through the direct map) of the 4 KiB leaf entry
