@@ -28,8 +28,34 @@ static bool direct_mapped_type(uint32_t type)
            type == MEMMAP_EXECUTABLE_AND_MODULES || type == MEMMAP_FRAMEBUFFER;
 }
 
+/* Returns true when the physical bytes [lo, hi] lie inside the direct map:
+ * the mapped regions rounded out to 4 KiB, wherever they overlap or touch
+ * (each pass over the unsorted map moves lo past a region holding it). */
+static bool direct_covers(const world_config_t *c, uint64_t lo, uint64_t hi)
+{
+    for (bool moved = true; moved;) {
+        moved = false;
+        for (size_t i = 0; i < c->map_len; i++) {
+            const memmap_entry_t *e = &c->map[i];
+            if (e->length == 0 || !direct_mapped_type(e->type))
+                continue;
+            uint64_t first = e->base & ~VMM_PAGE_MASK;
+            uint64_t last = (e->base + (e->length - 1u)) | VMM_PAGE_MASK;
+            if (first <= lo && lo <= last) {
+                if (last >= hi)
+                    return true;
+                lo = last + 1u;
+                moved = true;
+            }
+        }
+    }
+    return false;
+}
+
 /* Fills *it from the boot configuration (direct map, kernel segments);
- * true when va belongs to one of them. */
+ * true when va belongs to one of them. A direct-map address lies in the
+ * largest page (1 GiB only with has_1g_pages) whose aligned block the
+ * regions cover whole (boot.h). */
 static bool boot_intent(const world_t *w, uint64_t va, intent_t *it)
 {
     const world_config_t *c = &w->cfg;
@@ -44,17 +70,14 @@ static bool boot_intent(const world_t *w, uint64_t va, intent_t *it)
             return true;
         }
     }
-    uint64_t page = c->has_1g_pages ? VMM_SIZE_1G : VMM_SIZE_2M;
     if (va < c->hhdm_offset)
         return false;
-    uint64_t phys = va - c->hhdm_offset, first = phys & ~(page - 1u);
-    for (size_t i = 0; i < c->map_len; i++) {
-        const memmap_entry_t *e = &c->map[i];
-        if (e->length == 0 || !direct_mapped_type(e->type))
-            continue;
-        uint64_t lo = e->base & ~(page - 1u), last = e->base + (e->length - 1u);
-        if (first >= lo && first <= last) {
-            mapped(it, phys, page, DIRECT_MAP_ATTRS, "direct map");
+    uint64_t phys = va - c->hhdm_offset;
+    static const uint64_t sizes[] = { VMM_SIZE_1G, VMM_SIZE_2M, VMM_SIZE_4K };
+    for (size_t i = c->has_1g_pages ? 0 : 1; i < sizeof sizes / sizeof sizes[0]; i++) {
+        uint64_t first = phys & ~(sizes[i] - 1u);
+        if (direct_covers(c, first, first + (sizes[i] - 1u))) {
+            mapped(it, phys, sizes[i], DIRECT_MAP_ATTRS, "direct map");
             return true;
         }
     }

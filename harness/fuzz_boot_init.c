@@ -11,12 +11,14 @@
  * u8 top (bit k: segment k ends exactly at 2^64); u8 nulls (bit 0: map
  * NULL, bit 1: segments NULL, their counts kept).
  *
- * Success: every leaf is a direct-map page (page size per flags, phys = va -
- * hhdm, kernel+writable+NX+global) of a USABLE / BOOTLOADER_RECLAIMABLE /
- * EXECUTABLE_AND_MODULES / FRAMEBUFFER region, or a kernel segment page;
- * every such page is mapped once; table frames == the minimum computed here
- * (sort and merge) == x86_boot_min_table_frames == the frames x86_boot_init
- * took (no table frame taken and given back); the VMM window's bitmap says
+ * Success: every leaf is a kernel segment page or a direct-map page (phys =
+ * va - hhdm, kernel+writable+NX+global) lying inside one run of USABLE /
+ * BOOTLOADER_RECLAIMABLE / EXECUTABLE_AND_MODULES / FRAMEBUFFER regions
+ * rounded out to 4 KiB (sorted and merged here), and the largest page that
+ * fits there (the next larger aligned block is not inside a run, or is
+ * larger than flags allow); the direct leaves' bytes add up to the runs';
+ * table frames == the minimum computed here (sort and merge) ==
+ * x86_boot_min_table_frames == the frames x86_boot_init took (no table frame taken and given back); the VMM window's bitmap says
  * set exactly where something is mapped, and its records are one SET record
  * per maximal run of the direct map and one per kernel segment, each
  * clipped to the window. Failure: a status the input
@@ -43,6 +45,7 @@
 #define MAX_ENTRIES 8u
 #define MAX_SEGMENTS 3u
 #define MAX_INTERVALS (MAX_ENTRIES + MAX_SEGMENTS)
+#define MAX_TABLE_INTERVALS (MAX_SEGMENTS + 2u * MAX_ENTRIES) /* segments, run ends */
 #define WINDOW_PAGES 4096u
 #define WINDOW_WORDS BITMAP_WORDS(WINDOW_PAGES)
 #define MIB (1ull << 20)
@@ -88,11 +91,14 @@ typedef struct boot_state {
     x86_kernel_segment_t seg[MAX_SEGMENTS];
     x86_boot_config_t cfg;
     uint64_t mapped[WINDOW_WORDS]; /* window pages the walk found mapped */
-    uint64_t page;              /* direct-map page size */
-    size_t direct_leaves, kernel_leaves;
-    size_t last_hit;    /* the map entry of the last direct page (< map_len) */
+    uint64_t page;              /* largest direct-map page size */
+    uint64_t direct_bytes;      /* bytes of the direct leaves the walk found */
+    size_t kernel_leaves;
+    size_t last_hit;    /* the run of the last direct page (< nruns) */
     /* per input, before the walk: what every leaf is compared with */
-    x86_pte_t direct_pte;            /* flags of a direct-map page   */
+    interval_t runs[MAX_ENTRIES];    /* the direct map's runs, virtual */
+    size_t nruns;
+    x86_pte_t direct_pte[X86_LEVEL_PDPT + 1]; /* flags of a direct page, by level */
     x86_pte_t seg_pte[MAX_SEGMENTS]; /* flags of segment k's pages   */
     bool small_window;               /* s->mapped tracks the window  */
 } boot_state_t;
@@ -115,21 +121,29 @@ static uint64_t seg_len(const x86_kernel_segment_t *k)
  * an index past one (it lands in the next field), so its check of every
  * read found nothing and cost a fifth of the target's time. */
 
-/* Returns true when the direct-map page holding phys belongs to a mapped
- * region (the region touches that page). Every entry is tried, the one that
- * held the last page first (the walk meets a region's pages in a row). */
-FUZZ_NO_ASAN static bool direct_page_wanted(boot_state_t *s, uint64_t phys)
+/* Returns the run holding [lo, hi] whole, or -1. The run that held the last
+ * page is tried first (the walk meets a run's pages in a row). */
+FUZZ_NO_ASAN static long run_holding(boot_state_t *s, uint64_t lo, uint64_t hi)
 {
-    uint64_t first = phys & ~(s->page - 1u), last = first + (s->page - 1u);
-    size_t n = s->cfg.map_len;
-    size_t i = s->last_hit < n ? s->last_hit : 0;
-    for (size_t j = 0; j < n; j++, i = i + 1u < n ? i + 1u : 0) {
-        const memmap_entry_t *e = &s->map[i];
-        if (e->length && mapped_type(e->type) && e->base <= last &&
-            e->base + (e->length - 1u) >= first)
-            return s->last_hit = i, true;
-    }
-    return false;
+    size_t n = s->nruns, i = s->last_hit < n ? s->last_hit : 0;
+    for (size_t j = 0; j < n; j++, i = i + 1u < n ? i + 1u : 0)
+        if (s->runs[i].lo <= lo && hi <= s->runs[i].hi)
+            return (long)(s->last_hit = i);
+    return -1;
+}
+
+/* Returns true when the direct page [va, va + size) is one boot.h promises:
+ * inside a run, and the largest page that fits there (the aligned block of
+ * the next size up is not inside a run, or that size is not allowed). */
+FUZZ_NO_ASAN static bool direct_page_wanted(boot_state_t *s, uint64_t va, uint64_t size)
+{
+    if (size > s->page || run_holding(s, va, va + (size - 1u)) < 0)
+        return false;
+    if (size == s->page)
+        return true;
+    uint64_t up = size == VMM_SIZE_4K ? VMM_SIZE_2M : VMM_SIZE_1G;
+    uint64_t block = va & ~(up - 1u);
+    return run_holding(s, block, block + (up - 1u)) < 0;
 }
 
 /* Returns the segment holding va, or NULL. */
@@ -181,27 +195,16 @@ FUZZ_NO_ASAN static void leaf_seen(void *ctx, uint64_t va, x86_pte_t leaf, uint6
         return;
     }
     uint64_t phys = va - s->cfg.hhdm_offset;
-    FUZZ_CHECK(size == s->page && va >= s->cfg.hhdm_offset && direct_page_wanted(s, phys),
+    FUZZ_CHECK(va >= s->cfg.hhdm_offset && direct_page_wanted(s, va, size),
                "boot-stray-page", "0x%llx (size 0x%llx) is mapped but is neither a kernel "
-               "page nor a direct-map page of a mapped region", (unsigned long long)va,
-               (unsigned long long)size);
-    FUZZ_CHECK(X86_PTE_ADDR(leaf) == phys && (leaf & ~X86_PTE_ADDR_MASK) == s->direct_pte,
+               "page nor the largest direct-map page that fits inside a run of mapped "
+               "regions", (unsigned long long)va, (unsigned long long)size);
+    unsigned level = size == VMM_SIZE_1G ? X86_LEVEL_PDPT
+                     : size == VMM_SIZE_2M ? X86_LEVEL_PD : X86_LEVEL_PT;
+    FUZZ_CHECK(X86_PTE_ADDR(leaf) == phys && (leaf & ~X86_PTE_ADDR_MASK) == s->direct_pte[level],
                "boot-direct-page", "direct page 0x%llx: entry 0x%llx, want phys 0x%llx",
                (unsigned long long)va, (unsigned long long)leaf, (unsigned long long)phys);
-    s->direct_leaves++;
-}
-
-/* Computes once per input what leaf_seen compares every leaf with: the
- * direct map's flags (every direct page has size s->page), each segment's
- * (4K pages), and whether the window is small enough to track. */
-static void leaf_expect(boot_state_t *s)
-{
-    s->direct_pte = fuzz_expected_pte(VMM_ATTR_KERNEL | VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE,
-                                      s->page, s->cfg.hhdm_offset);
-    for (size_t i = 0; i < MAX_SEGMENTS; i++)
-        s->seg_pte[i] = fuzz_expected_pte(s->seg[i].attrs | VMM_ATTR_KERNEL, VMM_SIZE_4K,
-                                          s->seg[i].virt);
-    s->small_window = s->cfg.vmm_end - s->cfg.vmm_start <= (uint64_t)WINDOW_PAGES * VMM_PAGE_SIZE;
+    s->direct_bytes += size;
 }
 
 /* Sorts intervals by lo (insertion sort: a dozen at most). */
@@ -219,7 +222,7 @@ static void sort_intervals(interval_t *iv, size_t n)
  * of the intervals (sorted, then merged block-wise). */
 static uint64_t union_blocks(const interval_t *src, size_t n, unsigned shift)
 {
-    interval_t iv[MAX_INTERVALS];
+    interval_t iv[MAX_TABLE_INTERVALS];
     for (size_t i = 0; i < n; i++)
         iv[i] = (interval_t){ src[i].lo >> shift, src[i].hi >> shift };
     sort_intervals(iv, n);
@@ -233,8 +236,8 @@ static uint64_t union_blocks(const interval_t *src, size_t n, unsigned shift)
     return count;
 }
 
-/* Collects the direct-map intervals (rounded out to the page size, virtual)
- * and, when with_kernel, the kernel segments. Returns how many. */
+/* Collects the direct-map intervals (the mapped regions rounded out to
+ * 4 KiB, virtual) and, when kernel, the kernel segments. Returns how many. */
 static size_t collect(const boot_state_t *s, interval_t *iv, bool direct, bool kernel)
 {
     size_t n = 0;
@@ -242,8 +245,8 @@ static size_t collect(const boot_state_t *s, interval_t *iv, bool direct, bool k
         const memmap_entry_t *e = &s->map[i];
         if (!e->length || !mapped_type(e->type))
             continue;
-        uint64_t lo = e->base & ~(s->page - 1u);
-        uint64_t hi = ((e->base + (e->length - 1u)) & ~(s->page - 1u)) + (s->page - 1u);
+        uint64_t lo = e->base & ~(uint64_t)VMM_PAGE_MASK;
+        uint64_t hi = (e->base + (e->length - 1u)) | VMM_PAGE_MASK;
         iv[n++] = (interval_t){ s->cfg.hhdm_offset + lo, s->cfg.hhdm_offset + hi };
     }
     for (size_t i = 0; kernel && i < s->cfg.kernel_len; i++)
@@ -252,16 +255,61 @@ static size_t collect(const boot_state_t *s, interval_t *iv, bool direct, bool k
     return n;
 }
 
-/* The minimum number of table frames, computed here independently. */
+/* Computes once per input what leaf_seen compares every leaf with: the
+ * direct map's runs and flags (per page size), each segment's (4K pages),
+ * and whether the window is small enough to track. */
+static void leaf_expect(boot_state_t *s)
+{
+    interval_t iv[MAX_INTERVALS];
+    size_t n = collect(s, iv, true, false);
+    sort_intervals(iv, n);
+    s->nruns = 0;
+    for (size_t i = 0; i < n;) { /* merged where they overlap or touch */
+        uint64_t lo = iv[i].lo, hi = iv[i].hi;
+        for (i++; i < n && (hi == UINT64_MAX || iv[i].lo <= hi + 1u); i++)
+            hi = iv[i].hi > hi ? iv[i].hi : hi;
+        s->runs[s->nruns++] = (interval_t){ lo, hi };
+    }
+    for (unsigned level = X86_LEVEL_PT; level <= X86_LEVEL_PDPT; level++)
+        s->direct_pte[level] = fuzz_expected_pte(
+            VMM_ATTR_KERNEL | VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE, X86_LEVEL_SIZE(level),
+            s->cfg.hhdm_offset);
+    for (size_t i = 0; i < MAX_SEGMENTS; i++)
+        s->seg_pte[i] = fuzz_expected_pte(s->seg[i].attrs | VMM_ATTR_KERNEL, VMM_SIZE_4K,
+                                          s->seg[i].virt);
+    s->small_window = s->cfg.vmm_end - s->cfg.vmm_start <= (uint64_t)WINDOW_PAGES * VMM_PAGE_SIZE;
+}
+
+/* Appends to iv the one-block intervals (blocks of 1 << shift bytes) that
+ * hold an unaligned end of a direct run: the direct map uses smaller pages
+ * there, everywhere else pages of at least that size. Returns the count. */
+static size_t run_edges(const boot_state_t *s, interval_t *iv, size_t n, unsigned shift)
+{
+    uint64_t mask = ((uint64_t)1 << shift) - 1u;
+    for (size_t i = 0; i < s->nruns; i++) {
+        if (s->runs[i].lo & mask)
+            iv[n++] = (interval_t){ s->runs[i].lo, s->runs[i].lo };
+        if ((s->runs[i].hi + 1u) & mask)
+            iv[n++] = (interval_t){ s->runs[i].hi, s->runs[i].hi };
+    }
+    return n;
+}
+
+/* The minimum number of table frames, computed here independently: a PDPT
+ * per 512G block anything touches; a PD per 1G block a kernel segment or a
+ * run's unaligned end touches (every 1G block of the direct map without
+ * 1G pages); a PT per 2M block a kernel segment or a run's unaligned end
+ * touches. Needs leaf_expect's runs. */
 static uint64_t min_tables(const boot_state_t *s)
 {
-    interval_t all[MAX_INTERVALS], pd[MAX_INTERVALS], pt[MAX_INTERVALS];
+    interval_t all[MAX_INTERVALS], pd[MAX_TABLE_INTERVALS], pt[MAX_TABLE_INTERVALS];
+    unsigned pd_shift = X86_PX_SHIFT(X86_LEVEL_PDPT), pt_shift = X86_PX_SHIFT(X86_LEVEL_PD);
     size_t n_all = collect(s, all, true, true);
-    size_t n_pd = collect(s, pd, s->page != VMM_SIZE_1G, true);
-    size_t n_pt = collect(s, pt, false, true);
+    size_t n_pd = s->page == VMM_SIZE_1G ? run_edges(s, pd, collect(s, pd, false, true), pd_shift)
+                                         : collect(s, pd, true, true);
+    size_t n_pt = run_edges(s, pt, collect(s, pt, false, true), pt_shift);
     return 1u + union_blocks(all, n_all, X86_PX_SHIFT(X86_LEVEL_PML4)) +
-           union_blocks(pd, n_pd, X86_PX_SHIFT(X86_LEVEL_PDPT)) +
-           union_blocks(pt, n_pt, X86_PX_SHIFT(X86_LEVEL_PD));
+           union_blocks(pd, n_pd, pd_shift) + union_blocks(pt, n_pt, pt_shift);
 }
 
 /* Returns the errors the configuration itself explains (bit per status). */
@@ -642,19 +690,19 @@ static void run(void *state, fuzz_data_t *fd, unsigned op)
 static void final_check(void *state)
 {
     boot_state_t *s = state;
-    s->direct_leaves = s->kernel_leaves = s->last_hit = 0;
+    s->direct_bytes = 0;
+    s->kernel_leaves = s->last_hit = 0;
     memset(s->mapped, 0, sizeof s->mapped);
     leaf_expect(s);
     size_t tables = fuzz_walk_all(&s->pool, s->pt.pml4, leaf_seen, s);
-    interval_t iv[MAX_INTERVALS];
-    size_t n = collect(s, iv, true, false);
-    uint64_t direct_pages = 0, kernel_pages = 0;
-    direct_pages = union_blocks(iv, n, s->page == VMM_SIZE_1G ? 30u : 21u);
+    uint64_t direct_bytes = 0, kernel_pages = 0;
+    for (size_t i = 0; i < s->nruns; i++)
+        direct_bytes += s->runs[i].hi - s->runs[i].lo + 1u;
     for (size_t i = 0; i < s->cfg.kernel_len; i++)
         kernel_pages += seg_len(&s->seg[i]) >> VMM_PAGE_SHIFT;
-    FUZZ_CHECK(s->direct_leaves == direct_pages, "boot-direct-coverage",
-               "%zu direct-map pages mapped, the usable kinds touch %llu", s->direct_leaves,
-               (unsigned long long)direct_pages);
+    FUZZ_CHECK(s->direct_bytes == direct_bytes, "boot-direct-coverage",
+               "direct-map pages of 0x%llx bytes mapped, the runs of mapped regions hold "
+               "0x%llx", (unsigned long long)s->direct_bytes, (unsigned long long)direct_bytes);
     FUZZ_CHECK(s->kernel_leaves == kernel_pages, "boot-kernel-coverage",
                "%zu kernel pages mapped, segments hold %llu", s->kernel_leaves,
                (unsigned long long)kernel_pages);
@@ -671,8 +719,8 @@ static void final_check(void *state)
     check_vmm(s, &s->vmm);
     check_records(s, &s->vmm);
     check_pinned(s);
-    TRACE("ok: %zu direct pages, %zu kernel pages, %zu table frames", s->direct_leaves,
-          s->kernel_leaves, tables);
+    TRACE("ok: 0x%llx direct bytes, %zu kernel pages, %zu table frames",
+          (unsigned long long)s->direct_bytes, s->kernel_leaves, tables);
 }
 
 /* Tears down what x86_boot_init built: every frame and block back. */

@@ -371,7 +371,8 @@ void mm_init(uint64_t start_info_phys)
     vmm_status_t st = x86_boot_init(&cfg, &boot_frames, &m->pt, &m->vmm, &m->boot);
     if (st != VMM_OK)
         panic("x86_boot_init: %s", vmm_strerror(st));
-    kprintf("  boot init: direct map with %s pages, %lu table frames, cr3 0x%lx\n",
+    kprintf("  boot init: direct map of the regions, pages up to %s, %lu table frames, "
+            "cr3 0x%lx\n",
             m->boot.direct_map_page == VMM_SIZE_1G ? "1 GiB" : "2 MiB",
             (unsigned long)m->boot.table_frames, m->boot.cr3);
 

@@ -118,6 +118,61 @@ bool test_window_reserved(void)
     return true;
 }
 
+/* Returns true when the direct map must cover the physical bytes [lo, hi]:
+ * the regions boot.h maps, rounded out to 4 KiB, hold them (wherever they
+ * overlap or touch; each pass over the map moves lo past a region). */
+static bool direct_covers(uint64_t lo, uint64_t hi)
+{
+    for (bool moved = true; moved;) {
+        moved = false;
+        for (size_t i = 0; i < kmm.map_len; i++) {
+            const memmap_entry_t *e = &kmm.map[i];
+            uint32_t t = e->type;
+            if (e->length == 0 ||
+                (t != MEMMAP_USABLE && t != MEMMAP_BOOTLOADER_RECLAIMABLE &&
+                 t != MEMMAP_EXECUTABLE_AND_MODULES && t != MEMMAP_FRAMEBUFFER))
+                continue;
+            uint64_t first = e->base & ~(PAGE - 1), last = (e->base + e->length - 1) | (PAGE - 1);
+            if (first <= lo && lo <= last) {
+                if (last >= hi)
+                    return true;
+                lo = last + 1;
+                moved = true;
+            }
+        }
+    }
+    return false;
+}
+
+/* Returns the page size the direct map must use at phys (boot.h: the
+ * largest allowed whose aligned block the regions cover whole), or 0 where
+ * nothing may be mapped. */
+static uint64_t direct_page_at(uint64_t phys)
+{
+    static const uint64_t sizes[] = { VMM_SIZE_1G, VMM_SIZE_2M, VMM_SIZE_4K };
+    for (size_t i = kmm.has_1g_pages ? 0 : 1; i < 3; i++) {
+        uint64_t first = phys & ~(sizes[i] - 1);
+        if (direct_covers(first, first + sizes[i] - 1))
+            return sizes[i];
+    }
+    return 0;
+}
+
+/* Checks the direct map at phys against boot.h's rule: not mapped outside
+ * the regions, else mapped with the page size the rule gives. */
+static bool direct_is(uint64_t phys)
+{
+    x86_walk_t w;
+    uint64_t want = direct_page_at(phys);
+    if (want == 0) {
+        EXPECT_ST(x86_translate(&kmm.pt, MM_HHDM + phys, &w), VMM_ERR_NOT_MAPPED);
+        return true;
+    }
+    EXPECT_ST(x86_translate(&kmm.pt, MM_HHDM + phys, &w), VMM_OK);
+    EXPECT(w.phys == phys && w.page_size == want && w.writable && !w.executable);
+    return true;
+}
+
 /* The core's tables are live: CR3, image rights, the direct map. */
 bool test_tables_live(void)
 {
@@ -138,9 +193,28 @@ bool test_tables_live(void)
     EXPECT_ST(x86_translate(&kmm.pt, MM_HHDM + (rw - KERNEL_VMA), &w), VMM_OK);
     bool cpu_1g = cpuid_ext_edx(CPUID_EDX_PAGE1GB); /* TCG maps 1 GiB anyway */
     EXPECT(kmm.has_1g_pages == cpu_1g);
-    EXPECT(w.page_size == (cpu_1g ? VMM_SIZE_1G : VMM_SIZE_2M));
-    EXPECT(kmm.boot.direct_map_page == w.page_size);
+    EXPECT(w.page_size == direct_page_at(rw - KERNEL_VMA));
+    EXPECT(kmm.boot.direct_map_page == (cpu_1g ? VMM_SIZE_1G : VMM_SIZE_2M));
     EXPECT(w.writable && !w.executable && !w.user);
+    /* The direct map ends at the regions' 4 KiB edges (boot.h): at the
+     * first and last page of every entry of the map, the page before and
+     * after it, and where the local APIC, the IOAPIC and the VGA window
+     * sit, mapped with the rule's page size or not at all. */
+    for (size_t i = 0; i < kmm.map_len; i++) {
+        const memmap_entry_t *e = &kmm.map[i];
+        if (e->length == 0)
+            continue;
+        uint64_t first = e->base & ~(PAGE - 1), last = (e->base + e->length - 1) & ~(PAGE - 1);
+        if (!direct_is(first) || !direct_is(last) || !direct_is(last + PAGE) ||
+            (first != 0 && !direct_is(first - PAGE)))
+            return false;
+    }
+    static const uint64_t mmio[] = { 0xFEE00000, 0xFEC00000, 0xA0000, 0xB8000 };
+    for (size_t i = 0; i < sizeof mmio / sizeof mmio[0]; i++) {
+        EXPECT(direct_page_at(mmio[i]) == 0); /* QEMU's map: no RAM there */
+        if (!direct_is(mmio[i]))
+            return false;
+    }
     /* Every usable region is in the direct map, first and last frame. */
     for (size_t i = 0; i < kmm.map_len; i++) {
         const memmap_entry_t *e = &kmm.map[i];

@@ -1,10 +1,14 @@
 /*
  * boot.c - boot-time initialisation (the Rust seed's init); see boot.h.
  *
- * The direct map is built run by run: a run is a maximal stretch of
- * direct-map pages covered by mapped memory-map regions, found by scanning
- * the (unsorted, possibly overlapping) map without any storage, so every page
- * is mapped exactly once. The kernel segments follow with 4 KiB pages.
+ * The direct map is built run by run: a run is a maximal stretch of 4 KiB
+ * frames covered by mapped memory-map regions, found by scanning the
+ * (unsorted, possibly overlapping) map without any storage, so every frame
+ * is mapped exactly once and nothing outside the regions is. Each run is
+ * mapped with the largest page that fits at each point (as Linux does):
+ * 4 KiB up to the first 2 MiB boundary, 2 MiB up to the first 1 GiB one,
+ * 1 GiB pages (has_1g_pages), then 2 MiB and 4 KiB at the end. The kernel
+ * segments follow with 4 KiB pages.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -17,7 +21,11 @@
 /* Attributes of the direct map: kernel, writable, cached, not executable. */
 #define DIRECT_MAP_ATTRS (VMM_ATTR_KERNEL | VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE)
 
-/* Returns the page size of the direct map for cfg. */
+/* Frames (4 KiB) in a page or table span of a level: 1 at the PT, 512 at
+ * the PD (2 MiB), 512^2 at the PDPT (1 GiB), 512^3 at the PML4 (512 GiB). */
+#define FRAMES_AT(level) (X86_LEVEL_SIZE(level) / VMM_PAGE_SIZE)
+
+/* Returns the largest page size of the direct map for cfg. */
 static uint64_t direct_page_size(const x86_boot_config_t *cfg)
 {
     return cfg->has_1g_pages ? VMM_SIZE_1G : VMM_SIZE_2M;
@@ -30,27 +38,26 @@ static bool type_is_mapped(uint32_t type)
            type == MEMMAP_EXECUTABLE_AND_MODULES || type == MEMMAP_FRAMEBUFFER;
 }
 
-/* Returns true and the pages [*first, *end) of size page that entry e
- * touches, or false when e is not direct-mapped (type, zero length). */
-static bool entry_pages(const memmap_entry_t *e, uint64_t page,
-                        uint64_t *first, uint64_t *end)
+/* Returns true and the frames [*first, *end) that entry e touches, or false
+ * when e is not direct-mapped (type, zero length). */
+static bool entry_frames(const memmap_entry_t *e, uint64_t *first, uint64_t *end)
 {
     if (e->length == 0 || !type_is_mapped(e->type))
         return false;
-    *first = e->base / page;
-    *end = (e->base + (e->length - 1u)) / page + 1u;
+    *first = e->base >> VMM_PAGE_SHIFT;
+    *end = ((e->base + (e->length - 1u)) >> VMM_PAGE_SHIFT) + 1u;
     return true;
 }
 
-/* Returns true and the next run [*start, *end) of direct-map pages at or
- * after page index cursor; false when no mapped region reaches cursor. */
-static bool next_run(const x86_boot_config_t *cfg, uint64_t page,
-                     uint64_t cursor, uint64_t *start, uint64_t *end)
+/* Returns true and the next run [*start, *end) of direct-map frames at or
+ * after frame cursor; false when no mapped region reaches cursor. */
+static bool next_run(const x86_boot_config_t *cfg, uint64_t cursor,
+                     uint64_t *start, uint64_t *end)
 {
     uint64_t s = UINT64_MAX, first, stop;
     bool found = false;
     for (size_t i = 0; i < cfg->map_len; i++) {
-        if (!entry_pages(&cfg->map[i], page, &first, &stop) || stop <= cursor)
+        if (!entry_frames(&cfg->map[i], &first, &stop) || stop <= cursor)
             continue;
         uint64_t candidate = first > cursor ? first : cursor;
         if (candidate < s)
@@ -63,8 +70,7 @@ static bool next_run(const x86_boot_config_t *cfg, uint64_t page,
     for (bool grown = true; grown;) {
         grown = false;
         for (size_t i = 0; i < cfg->map_len; i++) {
-            if (entry_pages(&cfg->map[i], page, &first, &stop) &&
-                first <= e && stop > e) {
+            if (entry_frames(&cfg->map[i], &first, &stop) && first <= e && stop > e) {
                 e = stop;
                 grown = true;
             }
@@ -73,6 +79,27 @@ static bool next_run(const x86_boot_config_t *cfg, uint64_t page,
     *start = s;
     *end = e;
     return true;
+}
+
+/* Returns the level whose pages map frame p of a run ending before frame
+ * end: the largest the direct map may use that is aligned at p and fits
+ * before end. *count gets how many such pages follow from p, stopping at
+ * the next boundary where a larger page could start (a piece never crosses
+ * a 512 GiB boundary, so its length in bytes cannot wrap). */
+static unsigned direct_piece(const x86_boot_config_t *cfg, uint64_t p, uint64_t end,
+                             uint64_t *count)
+{
+    unsigned top = cfg->has_1g_pages ? X86_LEVEL_PDPT : X86_LEVEL_PD;
+    uint64_t bound = FRAMES_AT(X86_LEVEL_PML4);
+    for (unsigned level = top;; level--) {
+        uint64_t size = FRAMES_AT(level);
+        if (level == X86_LEVEL_PT || (p % size == 0 && end - p >= size)) {
+            uint64_t n = (end - p) / size, room = (bound - p % bound) / size;
+            *count = n < room ? n : room;
+            return level;
+        }
+        bound = size;
+    }
 }
 
 /* Returns the bytes of kernel segment k, rounded up to 4 KiB. */
@@ -138,17 +165,32 @@ static vmm_status_t check_config(const x86_boot_config_t *cfg,
     return check_segments(cfg);
 }
 
+/* Returns VMM_OK after direct-mapping the frames [start, end) with the
+ * largest pages that fit, else the first error. */
+static vmm_status_t map_run(const x86_boot_config_t *cfg, x86_paging_t *pt,
+                            uint64_t start, uint64_t end)
+{
+    for (uint64_t p = start, n; p < end; p += n) {
+        uint64_t pages;
+        unsigned level = direct_piece(cfg, p, end, &pages);
+        n = pages * FRAMES_AT(level); /* frames of this piece */
+        uint64_t phys = p << VMM_PAGE_SHIFT;
+        if (phys > UINT64_MAX - cfg->hhdm_offset)
+            return VMM_ERR_OVERFLOW;
+        vmm_status_t st = x86_map(pt, cfg->hhdm_offset + phys, phys, n << VMM_PAGE_SHIFT,
+                                  X86_LEVEL_SIZE(level), DIRECT_MAP_ATTRS);
+        if (st != VMM_OK)
+            return st;
+    }
+    return VMM_OK;
+}
+
 /* Returns VMM_OK after direct-mapping every run, else the first error. */
 static vmm_status_t map_direct(const x86_boot_config_t *cfg, x86_paging_t *pt)
 {
-    uint64_t page = direct_page_size(cfg), start, end;
-    for (uint64_t cursor = 0; next_run(cfg, page, cursor, &start, &end);
-         cursor = end) {
-        uint64_t phys = start * page;
-        if (phys > UINT64_MAX - cfg->hhdm_offset)
-            return VMM_ERR_OVERFLOW;
-        vmm_status_t st = x86_map(pt, cfg->hhdm_offset + phys, phys,
-                                  (end - start) * page, page, DIRECT_MAP_ATTRS);
+    uint64_t start, end;
+    for (uint64_t cursor = 0; next_run(cfg, cursor, &start, &end); cursor = end) {
+        vmm_status_t st = map_run(cfg, pt, start, end);
         if (st != VMM_OK)
             return st;
     }
@@ -192,13 +234,12 @@ static vmm_status_t set_in_window(vmm_t *vmm, uint64_t virt, uint64_t len,
  * inside the window of vmm, else the first error. */
 static vmm_status_t track_mappings(const x86_boot_config_t *cfg, vmm_t *vmm)
 {
-    uint64_t page = direct_page_size(cfg), start, end;
+    uint64_t start, end;
     vmm_status_t st = VMM_OK;
-    for (uint64_t cursor = 0;
-         st == VMM_OK && next_run(cfg, page, cursor, &start, &end);
+    for (uint64_t cursor = 0; st == VMM_OK && next_run(cfg, cursor, &start, &end);
          cursor = end)
-        st = set_in_window(vmm, cfg->hhdm_offset + start * page,
-                           (end - start) * page, DIRECT_MAP_ATTRS);
+        st = set_in_window(vmm, cfg->hhdm_offset + (start << VMM_PAGE_SHIFT),
+                           (end - start) << VMM_PAGE_SHIFT, DIRECT_MAP_ATTRS);
     for (size_t i = 0; st == VMM_OK && i < cfg->kernel_len; i++) {
         const x86_kernel_segment_t *k = &cfg->kernel[i];
         if (k->size != 0)
@@ -252,6 +293,9 @@ vmm_status_t x86_boot_init(const x86_boot_config_t *cfg,
  * is needed for every distinct region covered by one entry of level L + 1
  * that some mapping with pages smaller than that entry touches. Regions are
  * counted one by one in increasing order over the union of the intervals.
+ * The kernel segments use 4 KiB pages everywhere; the direct map uses
+ * pages smaller than a region only in the regions holding an unaligned end
+ * of a run (every other region it touches it covers whole: one page).
  */
 
 /* Which intervals a count includes. */
@@ -315,14 +359,51 @@ static size_t count_blocks(const x86_boot_config_t *cfg, unsigned shift,
     }
 }
 
+/* Returns true when a kernel segment touches the virtual block b of
+ * 1 << shift bytes. */
+static bool kernel_touches(const x86_boot_config_t *cfg, uint64_t b, unsigned shift)
+{
+    uint64_t lo, hi;
+    for (size_t i = 0; i < cfg->kernel_len; i++)
+        if (interval_blocks(cfg, COUNT_KERNEL, cfg->map_len + i, shift, &lo, &hi) &&
+            lo <= b && b <= hi)
+            return true;
+    return false;
+}
+
+/* Returns the number of distinct blocks of a level's span (1 << shift
+ * bytes, shift >= the largest direct-map page's) that hold an unaligned end
+ * of a direct-map run and that no kernel segment touches (count_blocks
+ * counts those). Runs come in address order, so a block met twice in a
+ * row is counted once. */
+static size_t edge_blocks(const x86_boot_config_t *cfg, unsigned shift)
+{
+    uint64_t per = ((uint64_t)1 << shift) >> VMM_PAGE_SHIFT, start, end;
+    uint64_t base = cfg->hhdm_offset >> shift, last = UINT64_MAX;
+    size_t count = 0;
+    for (uint64_t cursor = 0; next_run(cfg, cursor, &start, &end); cursor = end) {
+        bool unaligned[2] = { start % per != 0, end % per != 0 };
+        uint64_t block[2] = { start / per, (end - 1u) / per };
+        for (int k = 0; k < 2; k++) {
+            if (!unaligned[k] || block[k] == last)
+                continue;
+            last = block[k];
+            count += !kernel_touches(cfg, base + block[k], shift);
+        }
+    }
+    return count;
+}
+
 /* Returns the minimum number of table frames for cfg; see boot.h. */
 size_t x86_boot_min_table_frames(const x86_boot_config_t *cfg)
 {
     if (cfg == NULL || (cfg->map == NULL && cfg->map_len != 0) ||
         (cfg->kernel == NULL && cfg->kernel_len != 0))
         return 0;
-    unsigned pd_users = COUNT_KERNEL | (cfg->has_1g_pages ? 0u : COUNT_DIRECT);
+    unsigned pdpt = X86_PX_SHIFT(X86_LEVEL_PDPT), pd = X86_PX_SHIFT(X86_LEVEL_PD);
+    size_t pds = cfg->has_1g_pages
+                     ? count_blocks(cfg, pdpt, COUNT_KERNEL) + edge_blocks(cfg, pdpt)
+                     : count_blocks(cfg, pdpt, COUNT_DIRECT | COUNT_KERNEL);
     return 1u + count_blocks(cfg, X86_PX_SHIFT(X86_LEVEL_PML4), COUNT_DIRECT | COUNT_KERNEL) +
-           count_blocks(cfg, X86_PX_SHIFT(X86_LEVEL_PDPT), pd_users) +
-           count_blocks(cfg, X86_PX_SHIFT(X86_LEVEL_PD), COUNT_KERNEL);
+           pds + count_blocks(cfg, pd, COUNT_KERNEL) + edge_blocks(cfg, pd);
 }

@@ -63,26 +63,33 @@ typedef struct x86_boot_config {
 typedef struct x86_boot_result {
     uint64_t cr3;            /* value for CR3: PML4 address | cr3_flags     */
     uint64_t cr3_flags;      /* PWT/PCD bits of CR3 (0: write-back)         */
-    uint64_t direct_map_page;/* page size used for the direct map           */
+    uint64_t direct_map_page;/* largest page size the direct map may use
+                                (1 GiB with has_1g_pages, else 2 MiB): the
+                                ends of its runs use smaller pages           */
     size_t table_frames;     /* table frames used, the PML4 included        */
 } x86_boot_result_t;
 
 /* Direct-maps every USABLE, BOOTLOADER_RECLAIMABLE, EXECUTABLE_AND_MODULES
- * and FRAMEBUFFER region at hhdm_offset + phys with 1 GiB pages (has_1g_pages)
- * or 2 MiB pages, rounded out to the page size, each page once even when
- * regions overlap or share a page; kernel, writable, not executable, global
- * (in the kernel half: paging.h). Write-back (CACHABLE): the rounding can
- * cover MMIO and firmware ranges next to RAM in the same large page (with
- * 1 GiB pages, the local APIC and IOAPIC below 4 GiB), and a large page
- * over ranges the MTRRs give different types is undefined behaviour (SDM
- * vol. 3, 11.11.9): never touch MMIO through the direct map (map it with
- * VMM_ATTR_CACHABLE clear elsewhere), and keep the MTRRs uniform inside
- * each direct-map page or use 2 MiB pages (has_1g_pages false).
+ * and FRAMEBUFFER region at hhdm_offset + phys, rounded out to 4 KiB and
+ * nothing more: each maximal run of such frames (regions that overlap or
+ * touch merged) gets the largest pages that fit inside it, 4 KiB up to the
+ * first 2 MiB boundary, 2 MiB up to the first 1 GiB one, 1 GiB pages
+ * (has_1g_pages), then 2 MiB and 4 KiB to its end (as Linux does). So no
+ * direct-map page reaches MMIO, firmware or a hole next to RAM (the local
+ * APIC, the IOAPIC, the legacy VGA window stay unmapped), and a large page
+ * lies inside one run of frames the map reports as RAM or framebuffer (a
+ * large page over ranges the MTRRs give different types is undefined, SDM
+ * vol. 3, 11.11.9: a framebuffer that touches RAM in the map is merged into
+ * its run: leave such a FRAMEBUFFER out of cfg->map and map it yourself).
+ * Each frame is mapped once; kernel, writable, not executable, global (in
+ * the kernel half: paging.h), write-back (CACHABLE), the framebuffer too:
+ * map it again write-combining or uncached elsewhere to draw through it.
  * Maps each kernel segment at its virt with 4 KiB pages. Initialises *pt
  * (tables) and *vmm (mapper = pt; the parts of both inside its window are
  * pinned records, see vmm_start above) and fills *result. Cost: the pages
- * mapped, plus O(map_len^2) to find the direct map's runs in the unsorted
- * map without storage (1000 entries: about 50 ms; 8000: about 3 s).
+ * mapped (at most 2 x 511 4 KiB and 2 x 511 2 MiB pages per run besides
+ * its largest pages), plus O(map_len^2) to find the direct map's runs in
+ * the unsorted map without storage (1000 entries: about 50 ms; 8000: about 3 s).
  * Errors (nothing kept, every frame and allocator block returned; *pt and
  * *result as they were; *vmm as it was, except after a failure past
  * vmm_init, which leaves it zeroed: inert, as a vmm_t whose init failed,
