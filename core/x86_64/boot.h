@@ -11,6 +11,12 @@
  * the top 512 GiB is free for kernel allocations like any other free part
  * of the window (issue 11: "kernel allocations may land anywhere that is
  * free"). A kernel that wants it closed claims it (vmm_claim) and pins it.
+ * The same holds for the holes of the direct map (MMIO, firmware, the PCI
+ * hole): they are free in the VMM, so a kernel allocation may land at
+ * hhdm_offset + phys of a hole (first fit takes the lowest: on a PC the
+ * legacy window at 0xA0000), and a stray phys-to-virt of a hole then
+ * reads that allocation instead of faulting. Claim and pin the holes you
+ * want kept, or put the VMM window elsewhere.
  */
 #ifndef CORE_X86_64_BOOT_H
 #define CORE_X86_64_BOOT_H
