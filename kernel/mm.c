@@ -325,6 +325,42 @@ static void init_frames(kernel_mm_t *m, uint64_t start_info_phys)
             (unsigned long)pmm_free_count(&m->pmm), img, img_end, storage, storage + bytes);
 }
 
+/* Records and pins the holes of the direct map up to the end of the
+ * highest map entry (MMIO, firmware, ACPI, the PCI hole: boot.h leaves them
+ * free in the VMM), so that no kernel allocation lands at MM_HHDM + phys of
+ * one and a stray mm_phys_to_virt of a hole faults instead of reading that
+ * allocation. The direct map's runs are boot's records below the top
+ * 512 GiB, in address order. Panics on failure (boot cannot go on). */
+static void pin_direct_holes(kernel_mm_t *m)
+{
+    static vmm_range_t holes[PVH_MAX_MAP + 1];
+    size_t n = 0;
+    uint64_t prev = MM_HHDM;
+    for (size_t i = 0; i < m->map_len; i++) {
+        uint64_t end = (m->map[i].base + m->map[i].length + VMM_PAGE_MASK) & ~VMM_PAGE_MASK;
+        if (m->map[i].length != 0 && end > m->map_end)
+            m->map_end = end;
+    }
+    for (const vmm_record_t *r = vmm_first_record(&m->vmm); r != 0 && r->virt < X86_KERNEL_BASE;
+         r = vmm_next_record(r)) {
+        if (r->virt > prev && n < PVH_MAX_MAP)
+            holes[n++] = (vmm_range_t){ prev, r->virt };
+        prev = r->virt + r->pages * VMM_PAGE_SIZE;
+    }
+    if (MM_HHDM + m->map_end > prev)
+        holes[n++] = (vmm_range_t){ prev, MM_HHDM + m->map_end };
+    for (size_t i = 0; i < n; i++) {
+        vmm_status_t st = vmm_set(&m->vmm, holes[i], 0, VMM_ATTR_KERNEL);
+        if (st == VMM_OK)
+            st = vmm_pin(&m->vmm, holes[i].start);
+        if (st != VMM_OK)
+            panic("pinning the direct map's hole 0x%lx-0x%lx: %s", holes[i].start,
+                  holes[i].end, vmm_strerror(st));
+    }
+    m->direct_holes = n;
+    kprintf("  direct map: %lu holes up to 0x%lx pinned\n", (unsigned long)n, m->map_end);
+}
+
 /* Turns on SMEP and SMAP where the CPU has them (INTEGRATION.md, 3): the
  * kernel then neither runs nor touches user pages by mistake, and the #PF
  * handler hands CR4 to the core, which calls such a fault KERNEL_USER. The
@@ -376,6 +412,7 @@ void mm_init(uint64_t start_info_phys)
             m->boot.direct_map_page == VMM_SIZE_1G ? "1 GiB" : "2 MiB",
             (unsigned long)m->boot.table_frames, m->boot.cr3);
 
+    pin_direct_holes(m);
     if (read_cr4() & CR4_LA57)
         panic("CR4.LA57 is set: the core builds 4-level tables (INTEGRATION.md, CPU set-up)");
     write_cr3(m->boot.cr3);

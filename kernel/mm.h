@@ -81,6 +81,10 @@ typedef struct kernel_mm {
     bool ready;              /* CR3 switched: the #PF policy is live      */
     size_t heap_grows;       /* times the heap took pages from the window */
     uint64_t usable_frames;  /* whole frames in the map's usable entries  */
+    uint64_t map_end;        /* the highest end of any map entry (4 KiB):
+                                [MM_HHDM, MM_HHDM + map_end) holds only the
+                                direct map and its pinned holes           */
+    size_t direct_holes;     /* holes of the direct map pinned at boot     */
     vmm_frames_t core_frames; /* the frame source given to the core       */
     x86_table_queue_t table_queue; /* released table frames until flushed */
     mm_tlb_batch_t tlb;      /* the kernel window's pending invalidations  */

@@ -15,8 +15,9 @@
  * hole): they are free in the VMM, so a kernel allocation may land at
  * hhdm_offset + phys of a hole (first fit takes the lowest: on a PC the
  * legacy window at 0xA0000), and a stray phys-to-virt of a hole then
- * reads that allocation instead of faulting. Claim and pin the holes you
- * want kept, or put the VMM window elsewhere.
+ * reads that allocation instead of faulting. Record (vmm_set without phys)
+ * and pin the holes you want kept, as kernel/mm.c's pin_direct_holes does,
+ * or put the VMM window elsewhere.
  */
 #ifndef CORE_X86_64_BOOT_H
 #define CORE_X86_64_BOOT_H
