@@ -42,7 +42,7 @@ static bool direct_covers(const world_config_t *c, uint64_t lo, uint64_t hi)
             uint64_t first = e->base & ~VMM_PAGE_MASK;
             uint64_t last = (e->base + (e->length - 1u)) | VMM_PAGE_MASK;
             if (first <= lo && lo <= last) {
-                if (last >= hi)
+                if (last >= hi || last == UINT64_MAX)
                     return true;
                 lo = last + 1u;
                 moved = true;

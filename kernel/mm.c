@@ -315,8 +315,13 @@ static void init_frames(kernel_mm_t *m, uint64_t start_info_phys)
     st = pmm_reserve(&m->pmm, img, img_end - img);
     if (st == VMM_OK)
         st = pmm_reserve(&m->pmm, storage, bytes);
+    /* Frame 0 (the real-mode IVT and the BIOS data area) is never handed
+     * out, as Linux keeps it: not the PML4, not a page a NULL-based
+     * physical address could reach by mistake. */
+    if (st == VMM_OK)
+        st = pmm_reserve(&m->pmm, 0, VMM_PAGE_SIZE);
     if (st != VMM_OK)
-        panic("pmm_reserve(image, storage): %s", vmm_strerror(st));
+        panic("pmm_reserve(image, storage, frame 0): %s", vmm_strerror(st));
     m->frames = pmm_frames(&m->pmm);
     m->usable_frames = usable;
     kprintf("  pmm: all %lu usable frames tracked (%lu MiB), %lu free; image 0x%lx-0x%lx "
@@ -412,7 +417,10 @@ void mm_init(uint64_t start_info_phys)
             m->boot.direct_map_page == VMM_SIZE_1G ? "1 GiB" : "2 MiB",
             (unsigned long)m->boot.table_frames, m->boot.cr3);
 
-    pin_direct_holes(m);
+#ifdef KERNEL_MUTANT_HOLES_FREE /* tests only, never core/: see CMakeLists.txt */
+    if (0)
+#endif
+        pin_direct_holes(m);
     if (read_cr4() & CR4_LA57)
         panic("CR4.LA57 is set: the core builds 4-level tables (INTEGRATION.md, CPU set-up)");
     write_cr3(m->boot.cr3);

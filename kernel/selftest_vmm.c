@@ -134,7 +134,7 @@ static bool direct_covers(uint64_t lo, uint64_t hi)
                 continue;
             uint64_t first = e->base & ~(PAGE - 1), last = (e->base + e->length - 1) | (PAGE - 1);
             if (first <= lo && lo <= last) {
-                if (last >= hi)
+                if (last >= hi || last == UINT64_MAX)
                     return true;
                 lo = last + 1;
                 moved = true;
@@ -181,6 +181,7 @@ static bool direct_is(uint64_t phys)
 bool test_tables_live(void)
 {
     EXPECT((read_cr3() & X86_CR3_ADDR_MASK) == kmm.pt.pml4);
+    EXPECT(kmm.pt.pml4 != 0); /* frame 0 is reserved (mm.c) */
     uint64_t text = (uint64_t)(uintptr_t)&test_tables_live;
     uint64_t ro = (uint64_t)(uintptr_t)&selftest_rodata_word;
     uint64_t rw = (uint64_t)(uintptr_t)&selftest_data_word;

@@ -535,6 +535,10 @@ static void boot_fails(const x86_boot_config_t *c, vmm_status_t expected)
     hostmem_snap_t before;
     CHECK(hostmem_snap_take(&hm, &before));
     CHECK_ERR(x86_boot_init(c, &frames, &pt, &vmm, &r), expected);
+    /* refused before mapping: no table count either (boot.h) */
+    if (expected != VMM_ERR_ALREADY_MAPPED && expected != VMM_ERR_LARGE_PAGE_CONFLICT &&
+        expected != VMM_ERR_INVALID_VIRT && expected != VMM_ERR_OUT_OF_FRAMES)
+        CHECK(x86_boot_min_table_frames(c) == 0);
     CHECK(memcmp(&pt, &pt_before, sizeof(pt)) == 0);
     CHECK(memcmp(&vmm, &vmm_before, sizeof(vmm)) == 0);
     CHECK(memcmp(&r, &r_before, sizeof(r)) == 0);

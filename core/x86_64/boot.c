@@ -144,15 +144,11 @@ static vmm_status_t check_segments(const x86_boot_config_t *cfg)
     return VMM_OK;
 }
 
-/* Returns VMM_OK when cfg and the pointers can be used, else the error. */
-static vmm_status_t check_config(const x86_boot_config_t *cfg,
-                                 const vmm_frames_t *frames,
-                                 const x86_paging_t *pt, const vmm_t *vmm,
-                                 const x86_boot_result_t *result)
+/* Returns VMM_OK when cfg itself can be used (its arrays, window, hhdm, map
+ * and segments), else the error. */
+static vmm_status_t check_layout(const x86_boot_config_t *cfg)
 {
-    if (cfg == NULL || frames == NULL || pt == NULL || vmm == NULL ||
-        result == NULL || (cfg->map == NULL && cfg->map_len != 0) ||
-        (cfg->kernel == NULL && cfg->kernel_len != 0))
+    if ((cfg->map == NULL && cfg->map_len != 0) || (cfg->kernel == NULL && cfg->kernel_len != 0))
         return VMM_ERR_INVALID_ARGUMENT;
     if (cfg->vmm_start < cfg->vmm_end &&
         x86_range_mappable(cfg->vmm_start, cfg->vmm_end - cfg->vmm_start) != VMM_OK)
@@ -163,6 +159,17 @@ static vmm_status_t check_config(const x86_boot_config_t *cfg,
     if (st != VMM_OK)
         return st;
     return check_segments(cfg);
+}
+
+/* Returns VMM_OK when cfg and the pointers can be used, else the error. */
+static vmm_status_t check_config(const x86_boot_config_t *cfg,
+                                 const vmm_frames_t *frames,
+                                 const x86_paging_t *pt, const vmm_t *vmm,
+                                 const x86_boot_result_t *result)
+{
+    if (cfg == NULL || frames == NULL || pt == NULL || vmm == NULL || result == NULL)
+        return VMM_ERR_INVALID_ARGUMENT;
+    return check_layout(cfg);
 }
 
 /* Returns VMM_OK after direct-mapping the frames [start, end) with the
@@ -394,11 +401,24 @@ static size_t edge_blocks(const x86_boot_config_t *cfg, unsigned shift)
     return count;
 }
 
+/* Returns true when every run of the direct map lies at canonical virtual
+ * addresses that do not wrap (x86_boot_init refuses the others). */
+static bool direct_map_fits(const x86_boot_config_t *cfg)
+{
+    uint64_t start, end;
+    for (uint64_t cursor = 0; next_run(cfg, cursor, &start, &end); cursor = end) {
+        uint64_t first = start << VMM_PAGE_SHIFT, last = ((end - 1u) << VMM_PAGE_SHIFT) + VMM_PAGE_MASK;
+        if (last > UINT64_MAX - cfg->hhdm_offset || !X86_CANONICAL(cfg->hhdm_offset + first) ||
+            !X86_CANONICAL(cfg->hhdm_offset + last))
+            return false;
+    }
+    return true;
+}
+
 /* Returns the minimum number of table frames for cfg; see boot.h. */
 size_t x86_boot_min_table_frames(const x86_boot_config_t *cfg)
 {
-    if (cfg == NULL || (cfg->map == NULL && cfg->map_len != 0) ||
-        (cfg->kernel == NULL && cfg->kernel_len != 0))
+    if (cfg == NULL || check_layout(cfg) != VMM_OK || !direct_map_fits(cfg))
         return 0;
     unsigned pdpt = X86_PX_SHIFT(X86_LEVEL_PDPT), pd = X86_PX_SHIFT(X86_LEVEL_PD);
     size_t pds = cfg->has_1g_pages

@@ -91,6 +91,15 @@ typedef struct x86_boot_result {
  * Each frame is mapped once; kernel, writable, not executable, global (in
  * the kernel half: paging.h), write-back (CACHABLE), the framebuffer too:
  * map it again write-combining or uncached elsewhere to draw through it.
+ * W^X holds for the segments' own mappings: their frames, where the map
+ * reports them (USABLE, EXECUTABLE_AND_MODULES), are also reachable through
+ * the direct map, writable (Linux makes that alias read-only too). The
+ * legacy range [0xA0000, 0x100000) is mapped like any other RAM when the
+ * map calls it RAM (Linux maps the first MiB with 4 KiB pages whatever it
+ * holds; firmware maps normally report it reserved).
+ * ACPI_RECLAIMABLE, ACPI_NVS, RESERVED, BAD_MEMORY and unknown types are
+ * not mapped: read ACPI tables through a mapping of your own, and zero a
+ * reclaimed ACPI range only after adding it to the map you boot with.
  * Maps each kernel segment at its virt with 4 KiB pages. Initialises *pt
  * (tables) and *vmm (mapper = pt; the parts of both inside its window are
  * pinned records, see vmm_start above) and fills *result. Cost: the pages
@@ -105,14 +114,25 @@ typedef struct x86_boot_result {
  * (also a kernel segment with unknown attribute bits, or writable and
  * executable at once), VMM_ERR_NON_CANONICAL (the VMM window, checked
  * first), VMM_ERR_MISALIGNED, VMM_ERR_OVERFLOW (a memory-map entry or a
- * kernel segment whose end wraps), VMM_ERR_OUT_OF_FRAMES,
+ * kernel segment whose end wraps, or hhdm_offset + a mapped region's end:
+ * the direct map must fit below 2^64, clear of the image, so on a machine
+ * with more RAM than the space above hhdm_offset the whole boot fails;
+ * Linux clamps such RAM, the core leaves that to the caller's map),
+ * VMM_ERR_NON_CANONICAL (the direct map reaching the canonical hole),
+ * VMM_ERR_LARGE_PAGE_CONFLICT / VMM_ERR_ALREADY_MAPPED (a segment over the
+ * direct map), VMM_ERR_OUT_OF_FRAMES,
  * VMM_ERR_OUT_OF_MEMORY, and the errors of vmm_init / x86_map. */
 vmm_status_t x86_boot_init(const x86_boot_config_t *cfg,
                            const vmm_frames_t *frames, x86_paging_t *pt,
                            vmm_t *vmm, x86_boot_result_t *result);
 
 /* The minimum number of table frames a direct map of cfg needs plus the
- * kernel segments (PML4 included): what x86_boot_init must use. */
+ * kernel segments (PML4 included): what x86_boot_init must use. 0 for a
+ * configuration x86_boot_init refuses before mapping anything (cfg NULL,
+ * NULL arrays with entries, a non-canonical window, a misaligned hhdm,
+ * an entry or segment it rejects, a direct map that wraps or leaves
+ * canonical space); a layout whose mappings collide (a segment over the
+ * direct map) or that vmm_init refuses is still counted. */
 size_t x86_boot_min_table_frames(const x86_boot_config_t *cfg);
 
 VMM_END_DECLS
