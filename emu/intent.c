@@ -28,11 +28,32 @@ static bool direct_mapped_type(uint32_t type)
            type == MEMMAP_EXECUTABLE_AND_MODULES || type == MEMMAP_FRAMEBUFFER;
 }
 
+/* Returns true when a region of a type the direct map leaves out covers a
+ * whole 4 KiB frame inside the physical bytes [lo, hi] (its type wins over
+ * a mapped region that overlaps it, boot.h). */
+static bool direct_excludes(const world_config_t *c, uint64_t lo, uint64_t hi)
+{
+    for (size_t i = 0; i < c->map_len; i++) {
+        const memmap_entry_t *e = &c->map[i];
+        if (e->length == 0 || direct_mapped_type(e->type))
+            continue;
+        uint64_t last = e->base + (e->length - 1u);
+        uint64_t first = (e->base >> 12) + ((e->base & VMM_PAGE_MASK) != 0);
+        uint64_t end = (last >> 12) + ((last & VMM_PAGE_MASK) == VMM_PAGE_MASK);
+        if (first < end && first <= hi >> 12 && end - 1u >= lo >> 12)
+            return true;
+    }
+    return false;
+}
+
 /* Returns true when the physical bytes [lo, hi] lie inside the direct map:
  * the mapped regions rounded out to 4 KiB, wherever they overlap or touch
- * (each pass over the unsorted map moves lo past a region holding it). */
+ * (each pass over the unsorted map moves lo past a region holding it), and
+ * no frame of them excluded (direct_excludes). */
 static bool direct_covers(const world_config_t *c, uint64_t lo, uint64_t hi)
 {
+    if (direct_excludes(c, lo, hi))
+        return false;
     for (bool moved = true; moved;) {
         moved = false;
         for (size_t i = 0; i < c->map_len; i++) {

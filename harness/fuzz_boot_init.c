@@ -14,7 +14,8 @@
  * Success: every leaf is a kernel segment page or a direct-map page (phys =
  * va - hhdm, kernel+writable+NX+global) lying inside one run of USABLE /
  * BOOTLOADER_RECLAIMABLE / EXECUTABLE_AND_MODULES / FRAMEBUFFER regions
- * rounded out to 4 KiB (sorted and merged here), and the largest page that
+ * rounded out to 4 KiB, minus the frames a region of another type covers
+ * whole (sorted, merged and subtracted here), and the largest page that
  * fits there (the next larger aligned block is not inside a run, or is
  * larger than flags allow); the direct leaves' bytes add up to the runs';
  * table frames == the minimum computed here (sort and merge) ==
@@ -96,7 +97,8 @@ typedef struct boot_state {
     size_t kernel_leaves;
     size_t last_hit;    /* the run of the last direct page (< nruns) */
     /* per input, before the walk: what every leaf is compared with */
-    interval_t runs[MAX_ENTRIES];    /* the direct map's runs, virtual */
+    interval_t pruns[MAX_ENTRIES];   /* the direct map's runs, physical */
+    interval_t runs[MAX_ENTRIES];    /* the same, virtual (hhdm added) */
     size_t nruns;
     x86_pte_t direct_pte[X86_LEVEL_PDPT + 1]; /* flags of a direct page, by level */
     x86_pte_t seg_pte[MAX_SEGMENTS]; /* flags of segment k's pages   */
@@ -236,19 +238,77 @@ static uint64_t union_blocks(const interval_t *src, size_t n, unsigned shift)
     return count;
 }
 
-/* Collects the direct-map intervals (the mapped regions rounded out to
- * 4 KiB, virtual) and, when kernel, the kernel segments. Returns how many. */
+/* Sorts the n intervals of iv and merges those that overlap or touch;
+ * returns how many are left. */
+static size_t merge_touching(interval_t *iv, size_t n)
+{
+    sort_intervals(iv, n);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (m > 0 && (iv[m - 1].hi == UINT64_MAX || iv[i].lo <= iv[m - 1].hi + 1u))
+            iv[m - 1].hi = iv[i].hi > iv[m - 1].hi ? iv[i].hi : iv[m - 1].hi;
+        else
+            iv[m++] = iv[i];
+    }
+    return m;
+}
+
+/* Computes the direct map's runs as boot.h defines them, by sort, merge and
+ * subtraction (boot.c scans the map instead): the mapped regions rounded
+ * out to 4 KiB, minus the frames a region of another type covers whole.
+ * Physical (s->pruns) and virtual (s->runs, hhdm added). Entries that wrap
+ * are left out (the configuration is refused). */
+static void model_runs(boot_state_t *s)
+{
+    interval_t in[MAX_ENTRIES], ex[MAX_ENTRIES];
+    size_t n = 0, nx = 0;
+    for (size_t i = 0; i < s->cfg.map_len; i++) {
+        const memmap_entry_t *e = &s->map[i];
+        if (!e->length || e->length - 1u > UINT64_MAX - e->base)
+            continue;
+        uint64_t last = e->base + (e->length - 1u);
+        if (mapped_type(e->type)) {
+            in[n++] = (interval_t){ e->base & ~(uint64_t)VMM_PAGE_MASK, last | VMM_PAGE_MASK };
+            continue;
+        }
+        /* the frames [first, end) it covers whole (end << 12 wraps to 0 at
+         * 2^64, so hi is then UINT64_MAX, as it should be) */
+        uint64_t first = (e->base >> VMM_PAGE_SHIFT) + ((e->base & VMM_PAGE_MASK) != 0);
+        uint64_t end = (last >> VMM_PAGE_SHIFT) + ((last & VMM_PAGE_MASK) == VMM_PAGE_MASK);
+        if (first < end)
+            ex[nx++] = (interval_t){ first << VMM_PAGE_SHIFT, (end << VMM_PAGE_SHIFT) - 1u };
+    }
+    n = merge_touching(in, n);
+    nx = merge_touching(ex, nx);
+    s->nruns = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t cur = in[i].lo;
+        bool done = false;
+        for (size_t j = 0; j < nx && !done; j++) {
+            if (ex[j].hi < cur || ex[j].lo > in[i].hi)
+                continue;
+            if (ex[j].lo > cur)
+                s->pruns[s->nruns++] = (interval_t){ cur, ex[j].lo - 1u };
+            if (ex[j].hi >= in[i].hi)
+                done = true;
+            else
+                cur = ex[j].hi + 1u;
+        }
+        if (!done)
+            s->pruns[s->nruns++] = (interval_t){ cur, in[i].hi };
+    }
+    for (size_t i = 0; i < s->nruns; i++)
+        s->runs[i] = (interval_t){ s->cfg.hhdm_offset + s->pruns[i].lo,
+                                   s->cfg.hhdm_offset + s->pruns[i].hi };
+}
+
+/* Collects the direct map's runs (virtual: model_runs) and, when kernel,
+ * the kernel segments. Returns how many. */
 static size_t collect(const boot_state_t *s, interval_t *iv, bool direct, bool kernel)
 {
     size_t n = 0;
-    for (size_t i = 0; direct && i < s->cfg.map_len; i++) {
-        const memmap_entry_t *e = &s->map[i];
-        if (!e->length || !mapped_type(e->type))
-            continue;
-        uint64_t lo = e->base & ~(uint64_t)VMM_PAGE_MASK;
-        uint64_t hi = (e->base + (e->length - 1u)) | VMM_PAGE_MASK;
-        iv[n++] = (interval_t){ s->cfg.hhdm_offset + lo, s->cfg.hhdm_offset + hi };
-    }
+    for (size_t i = 0; direct && i < s->nruns; i++)
+        iv[n++] = s->runs[i];
     for (size_t i = 0; kernel && i < s->cfg.kernel_len; i++)
         if (s->seg[i].size)
             iv[n++] = (interval_t){ s->seg[i].virt, s->seg[i].virt + (seg_len(&s->seg[i]) - 1u) };
@@ -256,20 +316,10 @@ static size_t collect(const boot_state_t *s, interval_t *iv, bool direct, bool k
 }
 
 /* Computes once per input what leaf_seen compares every leaf with: the
- * direct map's runs and flags (per page size), each segment's (4K pages),
- * and whether the window is small enough to track. */
+ * direct map's flags (per page size), each segment's (4K pages), and
+ * whether the window is small enough to track (model_runs came first). */
 static void leaf_expect(boot_state_t *s)
 {
-    interval_t iv[MAX_INTERVALS];
-    size_t n = collect(s, iv, true, false);
-    sort_intervals(iv, n);
-    s->nruns = 0;
-    for (size_t i = 0; i < n;) { /* merged where they overlap or touch */
-        uint64_t lo = iv[i].lo, hi = iv[i].hi;
-        for (i++; i < n && (hi == UINT64_MAX || iv[i].lo <= hi + 1u); i++)
-            hi = iv[i].hi > hi ? iv[i].hi : hi;
-        s->runs[s->nruns++] = (interval_t){ lo, hi };
-    }
     for (unsigned level = X86_LEVEL_PT; level <= X86_LEVEL_PDPT; level++)
         s->direct_pte[level] = fuzz_expected_pte(
             VMM_ATTR_KERNEL | VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE, X86_LEVEL_SIZE(level),
@@ -346,7 +396,7 @@ static uint64_t config_errors(const boot_state_t *s)
 
 /* Returns the mapping errors the layout explains: kernel segments that
  * overlap each other or the direct map, a direct map that wraps or leaves
- * canonical space. */
+ * canonical space (model_runs came first). */
 static uint64_t layout_errors(const boot_state_t *s)
 {
     interval_t iv[MAX_INTERVALS];
@@ -356,12 +406,9 @@ static uint64_t layout_errors(const boot_state_t *s)
         if (iv[i].hi < iv[i].lo || !X86_CANONICAL(iv[i].lo) || !X86_CANONICAL(iv[i].hi))
             a |= BIT(VMM_ERR_OVERFLOW) | BIT(VMM_ERR_NON_CANONICAL);
     }
-    for (size_t i = 0; i < s->cfg.map_len; i++) {
-        const memmap_entry_t *e = &s->map[i];
-        if (e->length && mapped_type(e->type) &&
-            (e->base + (e->length - 1u)) > UINT64_MAX - s->cfg.hhdm_offset)
+    for (size_t i = 0; i < s->nruns; i++)
+        if (s->pruns[i].hi > UINT64_MAX - s->cfg.hhdm_offset)
             a |= BIT(VMM_ERR_OVERFLOW) | BIT(VMM_ERR_NON_CANONICAL);
-    }
     size_t m = collect(s, iv, true, true);
     for (size_t i = n; i < m; i++)
         for (size_t j = 0; j < m; j++)
@@ -643,6 +690,7 @@ static bool setup(void *state, fuzz_data_t *fd)
     trace_config(s);
     s->ff.countdown = fuzz_fail_countdown(frame_fail);
     s->alloc.countdown = fuzz_fail_countdown(alloc_fail);
+    model_runs(s);
     uint64_t allowed = config_errors(s) | layout_errors(s);
     vmm_frames_t frames = fail_frames_iface(&s->ff);
     x86_boot_result_t res;

@@ -118,11 +118,33 @@ bool test_window_reserved(void)
     return true;
 }
 
+/* Returns true when a map entry of a type boot.h leaves out covers a whole
+ * 4 KiB frame inside the physical bytes [lo, hi] (its type wins). */
+static bool direct_excludes(uint64_t lo, uint64_t hi)
+{
+    for (size_t i = 0; i < kmm.map_len; i++) {
+        const memmap_entry_t *e = &kmm.map[i];
+        uint32_t t = e->type;
+        if (e->length == 0 || t == MEMMAP_USABLE || t == MEMMAP_BOOTLOADER_RECLAIMABLE ||
+            t == MEMMAP_EXECUTABLE_AND_MODULES || t == MEMMAP_FRAMEBUFFER)
+            continue;
+        uint64_t last = e->base + e->length - 1;
+        uint64_t first = e->base / PAGE + (e->base % PAGE != 0);
+        uint64_t end = last / PAGE + (last % PAGE == PAGE - 1);
+        if (first < end && first <= hi / PAGE && end - 1 >= lo / PAGE)
+            return true;
+    }
+    return false;
+}
+
 /* Returns true when the direct map must cover the physical bytes [lo, hi]:
  * the regions boot.h maps, rounded out to 4 KiB, hold them (wherever they
- * overlap or touch; each pass over the map moves lo past a region). */
+ * overlap or touch; each pass over the map moves lo past a region) and no
+ * frame of them is excluded. */
 static bool direct_covers(uint64_t lo, uint64_t hi)
 {
+    if (direct_excludes(lo, hi))
+        return false;
     for (bool moved = true; moved;) {
         moved = false;
         for (size_t i = 0; i < kmm.map_len; i++) {

@@ -122,47 +122,87 @@ typedef struct leaf {
     uint64_t phys, size;
 } leaf_t;
 
-/* The model: the direct map's pages, in address order. The mapped regions
- * rounded out to 4 KiB, sorted and merged into runs; each run cut greedily,
- * at every point the largest page (1 GiB only with has_1g_pages) aligned
- * there that ends inside the run. */
-static leaf_t *expected_leaves(const x86_boot_config_t *c, size_t *count)
+/* Sorts the n intervals [lo, hi) of iv by lo and merges those that overlap
+ * or touch; returns how many are left. */
+static size_t merge_intervals(uint64_t (*iv)[2], size_t n)
 {
-    uint64_t (*iv)[2] = malloc((c->map_len + 1) * sizeof(*iv));
-    size_t n = 0;
-    for (size_t i = 0; i < c->map_len; i++) {
-        const memmap_entry_t *e = &c->map[i];
-        if (e->length == 0 || !is_mapped_type(e->type))
-            continue;
-        iv[n][0] = e->base & ~(K4 - 1);
-        iv[n][1] = ((e->base + e->length - 1) | (K4 - 1)) + 1; /* exclusive */
-        n++;
-    }
     for (size_t i = 1; i < n; i++) /* by start */
         for (size_t j = i; j > 0 && iv[j][0] < iv[j - 1][0]; j--) {
             uint64_t t0 = iv[j][0], t1 = iv[j][1];
             iv[j][0] = iv[j - 1][0], iv[j][1] = iv[j - 1][1];
             iv[j - 1][0] = t0, iv[j - 1][1] = t1;
         }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (m > 0 && iv[i][0] <= iv[m - 1][1]) {
+            if (iv[i][1] > iv[m - 1][1])
+                iv[m - 1][1] = iv[i][1];
+        } else {
+            iv[m][0] = iv[i][0], iv[m][1] = iv[i][1];
+            m++;
+        }
+    }
+    return m;
+}
+
+/* The model: the direct map's pages, in address order. The mapped regions
+ * rounded out to 4 KiB, minus the 4 KiB frames another region covers whole
+ * (its type wins, as in the pmm), sorted and merged into runs; each run cut
+ * greedily, at every point the largest page (1 GiB only with has_1g_pages)
+ * aligned there that ends inside the run. */
+static leaf_t *expected_leaves(const x86_boot_config_t *c, size_t *count)
+{
+    uint64_t (*iv)[2] = malloc((c->map_len + 1) * sizeof(*iv));
+    uint64_t (*ex)[2] = malloc((c->map_len + 1) * sizeof(*ex));
+    size_t n = 0, nx = 0;
+    for (size_t i = 0; i < c->map_len; i++) {
+        const memmap_entry_t *e = &c->map[i];
+        if (e->length == 0)
+            continue;
+        uint64_t last = e->base + e->length - 1;
+        if (is_mapped_type(e->type)) {
+            iv[n][0] = e->base & ~(K4 - 1);
+            iv[n][1] = (last | (K4 - 1)) + 1; /* exclusive (0 at 2^64: refused) */
+            n++;
+        } else if (((e->base + K4 - 1) & ~(K4 - 1)) < ((last + 1) & ~(K4 - 1)) ||
+                   (last == UINT64_MAX && e->base <= UINT64_MAX - (K4 - 1))) {
+            ex[nx][0] = (e->base + K4 - 1) & ~(K4 - 1);
+            ex[nx][1] = last == UINT64_MAX ? UINT64_MAX : (last + 1) & ~(K4 - 1);
+            nx++;
+        }
+    }
+    n = merge_intervals(iv, n);
+    nx = merge_intervals(ex, nx);
     size_t m = 0, cap = 1024;
     leaf_t *v = malloc(cap * sizeof(*v));
-    for (size_t i = 0; i < n;) {
-        uint64_t lo = iv[i][0], hi = iv[i][1];
-        for (i++; i < n && iv[i][0] <= hi; i++)
-            hi = iv[i][1] > hi ? iv[i][1] : hi;
-        for (uint64_t a = lo; a < hi;) {
-            uint64_t size = K4;
-            if (c->has_1g_pages && a % G1 == 0 && hi - a >= G1)
-                size = G1;
-            else if (a % M2 == 0 && hi - a >= M2)
-                size = M2;
-            if (m == cap)
-                v = realloc(v, (cap *= 2) * sizeof(*v));
-            v[m++] = (leaf_t){ a, size };
-            a += size;
+    for (size_t i = 0; i < n; i++) {
+        for (uint64_t lo = iv[i][0]; lo < iv[i][1];) {
+            uint64_t hi = iv[i][1]; /* this piece: [lo, hi) up to an exclusion */
+            size_t j = 0;
+            while (j < nx && ex[j][1] <= lo)
+                j++;
+            if (j < nx && ex[j][0] <= lo) { /* lo excluded: skip past it */
+                lo = ex[j][1];
+                continue;
+            }
+            if (j < nx && ex[j][0] < hi)
+                hi = ex[j][0];
+            for (uint64_t a = lo; a < hi;) {
+                uint64_t size = K4;
+                if (c->has_1g_pages && a % G1 == 0 && hi - a >= G1)
+                    size = G1;
+                else if (a % M2 == 0 && hi - a >= M2)
+                    size = M2;
+                if (m == cap)
+                    v = realloc(v, (cap *= 2) * sizeof(*v));
+                v[m++] = (leaf_t){ a, size };
+                a += size;
+            }
+            lo = hi;
         }
     }
     free(iv);
+    free(ex);
     *count = m;
     return v;
 }
@@ -432,6 +472,31 @@ static void test_only_regions(void)
     CHECK_ERR(x86_translate(&pt, HHDM + 0xFF000, &w), VMM_ERR_NOT_MAPPED);
     CHECK_ERR(x86_translate(&pt, HHDM + 0x80001000, &w), VMM_ERR_NOT_MAPPED);
     CHECK(r.direct_map_page == G1);
+    vmm_deinit(&vmm);
+    x86_paging_destroy(&pt);
+    /* Entries that overlap (a raw e820): a reserved or NVS entry inside RAM
+     * keeps the frames it covers whole out of the direct map (its type wins,
+     * as in the pmm); a frame it only shares with RAM stays mapped. */
+    static const memmap_entry_t nested[] = {
+        { 0x100000, 0xBFF00000, MEMMAP_USABLE },
+        { 0x7A2E3000, 0x1000, MEMMAP_ACPI_NVS },
+        { 0x8BD00000, 0x4300000, MEMMAP_RESERVED },
+        { 0x50000800, 0x1000, MEMMAP_RESERVED },
+    };
+    c = config(nested, 4, true, HHDM);
+    c.kernel_len = 0;
+    CHECK_OK(x86_boot_init(&c, &frames, &pt, &vmm, &r));
+    static const uint64_t nested_pages[][2] = {
+        { 0x7A2E3000, 0 }, { 0x8BD00000, 0 }, { 0x8FFFF000, 0 }, { 0x7A2E2000, K4 },
+        { 0x7A2E4000, K4 }, { 0x8BC00000, K4 }, { 0x90000000, M2 }, { 0x50000000, M2 },
+        { 0x50001000, M2 }, { 0x40000000, M2 },
+    };
+    for (size_t i = 0; i < sizeof nested_pages / sizeof nested_pages[0]; i++) {
+        vmm_status_t st = x86_translate(&pt, HHDM + nested_pages[i][0], &w);
+        CHECK(nested_pages[i][1] == 0 ? st == VMM_ERR_NOT_MAPPED
+                                      : st == VMM_OK && w.page_size == nested_pages[i][1]);
+    }
+    CHECK(r.table_frames == x86_boot_min_table_frames(&c));
     vmm_deinit(&vmm);
     x86_paging_destroy(&pt);
     teardown();

@@ -49,23 +49,56 @@ static bool entry_frames(const memmap_entry_t *e, uint64_t *first, uint64_t *end
     return true;
 }
 
+/* Returns true and the frames [*first, *end) that entry e covers whole
+ * when it is not direct-mapped (reserved, ACPI, ...): they stay out of the
+ * direct map even where a mapped entry overlaps them (the pmm's rule too:
+ * the non-usable type wins). False for a mapped type or no whole frame. */
+static bool entry_excluded(const memmap_entry_t *e, uint64_t *first, uint64_t *end)
+{
+    if (e->length == 0 || type_is_mapped(e->type))
+        return false;
+    uint64_t last = e->base + (e->length - 1u);
+    *first = (e->base >> VMM_PAGE_SHIFT) + ((e->base & VMM_PAGE_MASK) != 0);
+    *end = (last >> VMM_PAGE_SHIFT) + ((last & VMM_PAGE_MASK) == VMM_PAGE_MASK);
+    return *first < *end;
+}
+
+/* Returns the end of the excluded frames holding frame f, or f when no
+ * entry excludes it. */
+static uint64_t exclusion_end(const x86_boot_config_t *cfg, uint64_t f)
+{
+    uint64_t first, end;
+    for (size_t i = 0; i < cfg->map_len; i++)
+        if (entry_excluded(&cfg->map[i], &first, &end) && first <= f && f < end)
+            return end;
+    return f;
+}
+
 /* Returns true and the next run [*start, *end) of direct-map frames at or
- * after frame cursor; false when no mapped region reaches cursor. */
+ * after frame cursor: frames a mapped region touches and no other region
+ * excludes (entry_excluded); false when none is left. */
 static bool next_run(const x86_boot_config_t *cfg, uint64_t cursor,
                      uint64_t *start, uint64_t *end)
 {
-    uint64_t s = UINT64_MAX, first, stop;
-    bool found = false;
-    for (size_t i = 0; i < cfg->map_len; i++) {
-        if (!entry_frames(&cfg->map[i], &first, &stop) || stop <= cursor)
-            continue;
-        uint64_t candidate = first > cursor ? first : cursor;
-        if (candidate < s)
-            s = candidate;
-        found = true;
+    uint64_t s, first, stop;
+    for (;;) { /* the lowest touched frame >= cursor, past exclusions */
+        bool found = false;
+        s = UINT64_MAX;
+        for (size_t i = 0; i < cfg->map_len; i++) {
+            if (!entry_frames(&cfg->map[i], &first, &stop) || stop <= cursor)
+                continue;
+            uint64_t candidate = first > cursor ? first : cursor;
+            if (candidate < s)
+                s = candidate;
+            found = true;
+        }
+        if (!found)
+            return false;
+        uint64_t past = exclusion_end(cfg, s);
+        if (past == s)
+            break;
+        cursor = past;
     }
-    if (!found)
-        return false;
     uint64_t e = s;
     for (bool grown = true; grown;) {
         grown = false;
@@ -76,6 +109,9 @@ static bool next_run(const x86_boot_config_t *cfg, uint64_t cursor,
             }
         }
     }
+    for (size_t i = 0; i < cfg->map_len; i++) /* up to the first exclusion */
+        if (entry_excluded(&cfg->map[i], &first, &stop) && first > s && first < e)
+            e = first;
     *start = s;
     *end = e;
     return true;
@@ -302,48 +338,56 @@ vmm_status_t x86_boot_init(const x86_boot_config_t *cfg,
  * counted one by one in increasing order over the union of the intervals.
  * The kernel segments use 4 KiB pages everywhere; the direct map uses
  * pages smaller than a region only in the regions holding an unaligned end
- * of a run (every other region it touches it covers whole: one page).
+ * of a run (every other region it touches it covers whole: one page). The
+ * runs come from next_run, so exclusions shape the count as the mapping.
  */
 
-/* Which intervals a count includes. */
-#define COUNT_DIRECT 1u /* the direct map             */
-#define COUNT_KERNEL 2u /* the kernel image segments  */
-
 /* Returns true and the blocks [*lo, *hi] (address >> shift) touched by
- * interval i of the included ones (map entries first, then kernel
- * segments); false when interval i is excluded or empty. */
-static bool interval_blocks(const x86_boot_config_t *cfg, unsigned which,
-                            size_t i, unsigned shift, uint64_t *lo,
-                            uint64_t *hi)
+ * kernel segment i; false when it is empty. */
+static bool segment_blocks(const x86_boot_config_t *cfg, size_t i, unsigned shift,
+                           uint64_t *lo, uint64_t *hi)
 {
-    if (i < cfg->map_len) {
-        const memmap_entry_t *e = &cfg->map[i];
-        if (!(which & COUNT_DIRECT) || e->length == 0 || !type_is_mapped(e->type))
-            return false;
-        *lo = (cfg->hhdm_offset + e->base) >> shift;
-        *hi = (cfg->hhdm_offset + e->base + (e->length - 1u)) >> shift;
-        return true;
-    }
-    const x86_kernel_segment_t *k = &cfg->kernel[i - cfg->map_len];
-    if (!(which & COUNT_KERNEL) || k->size == 0)
+    const x86_kernel_segment_t *k = &cfg->kernel[i];
+    if (k->size == 0)
         return false;
     *lo = k->virt >> shift;
     *hi = (k->virt + (segment_len(k) - 1u)) >> shift;
     return true;
 }
 
-/* Returns the number of distinct blocks of 1 << shift bytes touched by the
- * union of the included intervals, counted run by run in address order. */
-static size_t count_blocks(const x86_boot_config_t *cfg, unsigned shift,
-                           unsigned which)
+/* Returns the number of distinct blocks of 1 << shift bytes inside the
+ * blocks [lo, hi] that the direct map's runs touch (runs come in address
+ * order: a block two runs share is counted once). */
+static uint64_t run_blocks(const x86_boot_config_t *cfg, unsigned shift, uint64_t lo,
+                           uint64_t hi)
 {
-    size_t n = cfg->map_len + cfg->kernel_len, count = 0;
-    uint64_t cursor = 0, lo, hi;
+    uint64_t start, end, count = 0, next = lo;
+    for (uint64_t cursor = 0; next_run(cfg, cursor, &start, &end); cursor = end) {
+        uint64_t a = (cfg->hhdm_offset + (start << VMM_PAGE_SHIFT)) >> shift;
+        uint64_t b = (cfg->hhdm_offset + ((end - 1u) << VMM_PAGE_SHIFT) + VMM_PAGE_MASK) >> shift;
+        uint64_t from = a > next ? a : next, to = b < hi ? b : hi;
+        if (from <= to) {
+            count += to - from + 1u;
+            next = to + 1u;
+        }
+        if (b >= hi)
+            break;
+    }
+    return count;
+}
+
+/* Returns the number of distinct blocks of 1 << shift bytes the kernel
+ * segments touch (with_runs false), or of those the direct map's runs
+ * touch too (with_runs true), counted stretch by stretch of the segments'
+ * union in address order. */
+static uint64_t kernel_blocks(const x86_boot_config_t *cfg, unsigned shift, bool with_runs)
+{
+    uint64_t count = 0, cursor = 0, lo, hi;
     for (;;) {
-        /* the lowest block >= cursor that an interval touches */
+        /* the lowest block >= cursor that a segment touches */
         uint64_t first = UINT64_MAX;
-        for (size_t i = 0; i < n; i++)
-            if (interval_blocks(cfg, which, i, shift, &lo, &hi) && hi >= cursor &&
+        for (size_t i = 0; i < cfg->kernel_len; i++)
+            if (segment_blocks(cfg, i, shift, &lo, &hi) && hi >= cursor &&
                 (lo > cursor ? lo : cursor) < first)
                 first = lo > cursor ? lo : cursor;
         if (first == UINT64_MAX)
@@ -352,18 +396,25 @@ static size_t count_blocks(const x86_boot_config_t *cfg, unsigned shift,
         uint64_t last = first;
         for (bool grown = true; grown;) {
             grown = false;
-            for (size_t i = 0; i < n; i++)
-                if (interval_blocks(cfg, which, i, shift, &lo, &hi) &&
-                    lo <= last + 1u && hi > last) {
+            for (size_t i = 0; i < cfg->kernel_len; i++)
+                if (segment_blocks(cfg, i, shift, &lo, &hi) && lo <= last + 1u && hi > last) {
                     last = hi;
                     grown = true;
                 }
         }
-        count += (size_t)(last - first + 1u);
+        count += with_runs ? run_blocks(cfg, shift, first, last) : last - first + 1u;
         if (last == UINT64_MAX >> shift)
             return count;
         cursor = last + 1u;
     }
+}
+
+/* Returns the number of distinct blocks of 1 << shift bytes the direct
+ * map's runs or the kernel segments touch. */
+static uint64_t all_blocks(const x86_boot_config_t *cfg, unsigned shift)
+{
+    return run_blocks(cfg, shift, 0, UINT64_MAX >> shift) + kernel_blocks(cfg, shift, false) -
+           kernel_blocks(cfg, shift, true);
 }
 
 /* Returns true when a kernel segment touches the virtual block b of
@@ -372,15 +423,14 @@ static bool kernel_touches(const x86_boot_config_t *cfg, uint64_t b, unsigned sh
 {
     uint64_t lo, hi;
     for (size_t i = 0; i < cfg->kernel_len; i++)
-        if (interval_blocks(cfg, COUNT_KERNEL, cfg->map_len + i, shift, &lo, &hi) &&
-            lo <= b && b <= hi)
+        if (segment_blocks(cfg, i, shift, &lo, &hi) && lo <= b && b <= hi)
             return true;
     return false;
 }
 
 /* Returns the number of distinct blocks of a level's span (1 << shift
  * bytes, shift >= the largest direct-map page's) that hold an unaligned end
- * of a direct-map run and that no kernel segment touches (count_blocks
+ * of a direct-map run and that no kernel segment touches (kernel_blocks
  * counts those). Runs come in address order, so a block met twice in a
  * row is counted once. */
 static size_t edge_blocks(const x86_boot_config_t *cfg, unsigned shift)
@@ -421,9 +471,8 @@ size_t x86_boot_min_table_frames(const x86_boot_config_t *cfg)
     if (cfg == NULL || check_layout(cfg) != VMM_OK || !direct_map_fits(cfg))
         return 0;
     unsigned pdpt = X86_PX_SHIFT(X86_LEVEL_PDPT), pd = X86_PX_SHIFT(X86_LEVEL_PD);
-    size_t pds = cfg->has_1g_pages
-                     ? count_blocks(cfg, pdpt, COUNT_KERNEL) + edge_blocks(cfg, pdpt)
-                     : count_blocks(cfg, pdpt, COUNT_DIRECT | COUNT_KERNEL);
-    return 1u + count_blocks(cfg, X86_PX_SHIFT(X86_LEVEL_PML4), COUNT_DIRECT | COUNT_KERNEL) +
-           pds + count_blocks(cfg, pd, COUNT_KERNEL) + edge_blocks(cfg, pd);
+    uint64_t pds = cfg->has_1g_pages ? kernel_blocks(cfg, pdpt, false) + edge_blocks(cfg, pdpt)
+                                     : all_blocks(cfg, pdpt);
+    return (size_t)(1u + all_blocks(cfg, X86_PX_SHIFT(X86_LEVEL_PML4)) + pds +
+                    kernel_blocks(cfg, pd, false) + edge_blocks(cfg, pd));
 }

@@ -77,9 +77,12 @@ typedef struct x86_boot_result {
 } x86_boot_result_t;
 
 /* Direct-maps every USABLE, BOOTLOADER_RECLAIMABLE, EXECUTABLE_AND_MODULES
- * and FRAMEBUFFER region at hhdm_offset + phys, rounded out to 4 KiB and
- * nothing more: each maximal run of such frames (regions that overlap or
- * touch merged) gets the largest pages that fit inside it, 4 KiB up to the
+ * and FRAMEBUFFER region at hhdm_offset + phys, rounded out to 4 KiB, minus
+ * the frames an entry of any other type covers whole (where a raw map's
+ * entries overlap, a reserved, ACPI, bad or unknown entry wins, as in the
+ * pmm; a frame it only shares with RAM stays mapped), and nothing more:
+ * each maximal run of such frames (regions that overlap or touch merged)
+ * gets the largest pages that fit inside it, 4 KiB up to the
  * first 2 MiB boundary, 2 MiB up to the first 1 GiB one, 1 GiB pages
  * (has_1g_pages), then 2 MiB and 4 KiB to its end (as Linux does). So no
  * direct-map page reaches MMIO, firmware or a hole next to RAM (the local
