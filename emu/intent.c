@@ -73,10 +73,41 @@ static bool direct_covers(const world_config_t *c, uint64_t lo, uint64_t hi)
     return false;
 }
 
+/* Returns how many of the bytes [lo, hi] alias a read-only kernel segment:
+ * 0 none, 1 all, 2 some (boot.h: a direct-map page never mixes them). */
+static int read_only_alias(const world_config_t *c, uint64_t lo, uint64_t hi)
+{
+    bool any = false;
+    for (size_t i = 0; i < c->kernel_len; i++) {
+        const x86_kernel_segment_t *k = &c->kernel[i];
+        uint64_t len = (k->size + VMM_PAGE_MASK) & ~VMM_PAGE_MASK;
+        any |= len != 0 && !(k->attrs & VMM_ATTR_WRITABLE) && k->phys <= hi &&
+               k->phys + (len - 1u) >= lo;
+    }
+    if (!any)
+        return 0;
+    for (bool moved = true; moved;) { /* all of it: move lo past each segment */
+        moved = false;
+        for (size_t i = 0; i < c->kernel_len; i++) {
+            const x86_kernel_segment_t *k = &c->kernel[i];
+            uint64_t len = (k->size + VMM_PAGE_MASK) & ~VMM_PAGE_MASK;
+            if (len == 0 || (k->attrs & VMM_ATTR_WRITABLE) || k->phys > lo ||
+                k->phys + (len - 1u) < lo)
+                continue;
+            if (k->phys + (len - 1u) >= hi)
+                return 1;
+            lo = k->phys + len;
+            moved = true;
+        }
+    }
+    return 2;
+}
+
 /* Fills *it from the boot configuration (direct map, kernel segments);
  * true when va belongs to one of them. A direct-map address lies in the
  * largest page (1 GiB only with has_1g_pages) whose aligned block the
- * regions cover whole (boot.h). */
+ * regions cover whole and that is all or none a read-only segment's alias
+ * (read-only then, boot.h). */
 static bool boot_intent(const world_t *w, uint64_t va, intent_t *it)
 {
     const world_config_t *c = &w->cfg;
@@ -97,8 +128,10 @@ static bool boot_intent(const world_t *w, uint64_t va, intent_t *it)
     static const uint64_t sizes[] = { VMM_SIZE_1G, VMM_SIZE_2M, VMM_SIZE_4K };
     for (size_t i = c->has_1g_pages ? 0 : 1; i < sizeof sizes / sizeof sizes[0]; i++) {
         uint64_t first = phys & ~(sizes[i] - 1u);
-        if (direct_covers(c, first, first + (sizes[i] - 1u))) {
-            mapped(it, phys, sizes[i], DIRECT_MAP_ATTRS, "direct map");
+        int ro = read_only_alias(c, first, first + (sizes[i] - 1u));
+        if (ro != 2 && direct_covers(c, first, first + (sizes[i] - 1u))) {
+            mapped(it, phys, sizes[i], ro ? DIRECT_MAP_ATTRS & ~VMM_ATTR_WRITABLE : DIRECT_MAP_ATTRS,
+                   "direct map");
             return true;
         }
     }

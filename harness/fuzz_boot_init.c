@@ -45,8 +45,9 @@
 #define ARENA_BYTES (1u << 20)           /* the VMM allocates one record at most */
 #define MAX_ENTRIES 8u
 #define MAX_SEGMENTS 3u
-#define MAX_INTERVALS (MAX_ENTRIES + MAX_SEGMENTS)
-#define MAX_TABLE_INTERVALS (MAX_SEGMENTS + 2u * MAX_ENTRIES) /* segments, run ends */
+#define MAX_RUNS (MAX_ENTRIES + 2u * MAX_SEGMENTS) /* cut by exclusions and aliases */
+#define MAX_INTERVALS (MAX_RUNS + MAX_SEGMENTS)
+#define MAX_TABLE_INTERVALS (MAX_SEGMENTS + 2u * MAX_RUNS) /* segments, run ends */
 #define WINDOW_PAGES 4096u
 #define WINDOW_WORDS BITMAP_WORDS(WINDOW_PAGES)
 #define MIB (1ull << 20)
@@ -97,10 +98,11 @@ typedef struct boot_state {
     size_t kernel_leaves;
     size_t last_hit;    /* the run of the last direct page (< nruns) */
     /* per input, before the walk: what every leaf is compared with */
-    interval_t pruns[MAX_ENTRIES];   /* the direct map's runs, physical */
-    interval_t runs[MAX_ENTRIES];    /* the same, virtual (hhdm added) */
+    interval_t pruns[MAX_RUNS];      /* the direct map's runs, physical */
+    interval_t runs[MAX_RUNS];       /* the same, virtual (hhdm added) */
+    bool run_ro[MAX_RUNS];           /* a read-only segment's alias     */
     size_t nruns;
-    x86_pte_t direct_pte[X86_LEVEL_PDPT + 1]; /* flags of a direct page, by level */
+    x86_pte_t direct_pte[X86_LEVEL_PDPT + 1][2]; /* flags of a direct page, by level, ro */
     x86_pte_t seg_pte[MAX_SEGMENTS]; /* flags of segment k's pages   */
     bool small_window;               /* s->mapped tracks the window  */
 } boot_state_t;
@@ -203,7 +205,9 @@ FUZZ_NO_ASAN static void leaf_seen(void *ctx, uint64_t va, x86_pte_t leaf, uint6
                "regions", (unsigned long long)va, (unsigned long long)size);
     unsigned level = size == VMM_SIZE_1G ? X86_LEVEL_PDPT
                      : size == VMM_SIZE_2M ? X86_LEVEL_PD : X86_LEVEL_PT;
-    FUZZ_CHECK(X86_PTE_ADDR(leaf) == phys && (leaf & ~X86_PTE_ADDR_MASK) == s->direct_pte[level],
+    bool ro = s->run_ro[s->last_hit]; /* the run direct_page_wanted found */
+    FUZZ_CHECK(X86_PTE_ADDR(leaf) == phys &&
+                   (leaf & ~X86_PTE_ADDR_MASK) == s->direct_pte[level][ro],
                "boot-direct-page", "direct page 0x%llx: entry 0x%llx, want phys 0x%llx",
                (unsigned long long)va, (unsigned long long)leaf, (unsigned long long)phys);
     s->direct_bytes += size;
@@ -253,9 +257,18 @@ static size_t merge_touching(interval_t *iv, size_t n)
     return m;
 }
 
+/* Returns the direct map's attributes: read-only over a read-only kernel
+ * segment's frames (its alias), else writable. */
+static vmm_attrs_t direct_attrs(bool ro)
+{
+    vmm_attrs_t a = VMM_ATTR_KERNEL | VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE;
+    return ro ? a & ~VMM_ATTR_WRITABLE : a;
+}
+
 /* Computes the direct map's runs as boot.h defines them, by sort, merge and
  * subtraction (boot.c scans the map instead): the mapped regions rounded
- * out to 4 KiB, minus the frames a region of another type covers whole.
+ * out to 4 KiB, minus the frames a region of another type covers whole,
+ * cut where a read-only kernel segment's alias starts or ends.
  * Physical (s->pruns) and virtual (s->runs, hhdm added). Entries that wrap
  * are left out (the configuration is refused). */
 static void model_runs(boot_state_t *s)
@@ -280,23 +293,47 @@ static void model_runs(boot_state_t *s)
     }
     n = merge_touching(in, n);
     nx = merge_touching(ex, nx);
-    s->nruns = 0;
-    for (size_t i = 0; i < n; i++) {
+    interval_t ro[MAX_SEGMENTS], kept[MAX_ENTRIES];
+    size_t nro = 0, nk = 0;
+    for (size_t i = 0; i < s->cfg.kernel_len; i++) /* the read-only aliases */
+        if (s->seg[i].size && !(s->seg[i].attrs & VMM_ATTR_WRITABLE) &&
+            seg_len(&s->seg[i]) - 1u <= UINT64_MAX - s->seg[i].phys)
+            ro[nro++] = (interval_t){ s->seg[i].phys, s->seg[i].phys + (seg_len(&s->seg[i]) - 1u) };
+    nro = merge_touching(ro, nro);
+    for (size_t i = 0; i < n; i++) { /* the mapped regions minus the exclusions */
         uint64_t cur = in[i].lo;
         bool done = false;
         for (size_t j = 0; j < nx && !done; j++) {
             if (ex[j].hi < cur || ex[j].lo > in[i].hi)
                 continue;
             if (ex[j].lo > cur)
-                s->pruns[s->nruns++] = (interval_t){ cur, ex[j].lo - 1u };
+                kept[nk++] = (interval_t){ cur, ex[j].lo - 1u };
             if (ex[j].hi >= in[i].hi)
                 done = true;
             else
                 cur = ex[j].hi + 1u;
         }
         if (!done)
-            s->pruns[s->nruns++] = (interval_t){ cur, in[i].hi };
+            kept[nk++] = (interval_t){ cur, in[i].hi };
     }
+    s->nruns = 0;
+    for (size_t i = 0; i < nk; i++) /* cut where the kind changes */
+        for (uint64_t cur = kept[i].lo, hi;; cur = hi + 1u) {
+            bool is_ro = false;
+            hi = kept[i].hi;
+            for (size_t j = 0; j < nro; j++) {
+                if (ro[j].lo <= cur && cur <= ro[j].hi) {
+                    is_ro = true;
+                    hi = ro[j].hi < hi ? ro[j].hi : hi;
+                } else if (ro[j].lo > cur && ro[j].lo - 1u < hi) {
+                    hi = ro[j].lo - 1u;
+                }
+            }
+            s->run_ro[s->nruns] = is_ro;
+            s->pruns[s->nruns++] = (interval_t){ cur, hi };
+            if (hi == kept[i].hi)
+                break;
+        }
     for (size_t i = 0; i < s->nruns; i++)
         s->runs[i] = (interval_t){ s->cfg.hhdm_offset + s->pruns[i].lo,
                                    s->cfg.hhdm_offset + s->pruns[i].hi };
@@ -321,9 +358,9 @@ static size_t collect(const boot_state_t *s, interval_t *iv, bool direct, bool k
 static void leaf_expect(boot_state_t *s)
 {
     for (unsigned level = X86_LEVEL_PT; level <= X86_LEVEL_PDPT; level++)
-        s->direct_pte[level] = fuzz_expected_pte(
-            VMM_ATTR_KERNEL | VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE, X86_LEVEL_SIZE(level),
-            s->cfg.hhdm_offset);
+        for (int ro = 0; ro < 2; ro++)
+            s->direct_pte[level][ro] = fuzz_expected_pte(direct_attrs(ro != 0),
+                                                         X86_LEVEL_SIZE(level), s->cfg.hhdm_offset);
     for (size_t i = 0; i < MAX_SEGMENTS; i++)
         s->seg_pte[i] = fuzz_expected_pte(s->seg[i].attrs | VMM_ATTR_KERNEL, VMM_SIZE_4K,
                                           s->seg[i].virt);
@@ -505,13 +542,9 @@ static void check_records(const boot_state_t *s, const vmm_t *vmm)
     interval_t iv[MAX_INTERVALS], want[MAX_INTERVALS];
     vmm_attrs_t attrs[MAX_INTERVALS];
     size_t n = collect(s, iv, true, false), m = 0;
-    sort_intervals(iv, n);
-    for (size_t i = 0; i < n;) { /* direct runs, merged */
-        uint64_t lo = iv[i].lo, hi = iv[i].hi;
-        for (i++; i < n && (hi == UINT64_MAX || iv[i].lo <= hi + 1u); i++)
-            hi = iv[i].hi > hi ? iv[i].hi : hi;
-        want[m] = (interval_t){ lo, hi };
-        attrs[m++] = VMM_ATTR_KERNEL | VMM_ATTR_WRITABLE | VMM_ATTR_CACHABLE;
+    for (size_t i = 0; i < n; i++) { /* one record per run, with its rights */
+        want[m] = iv[i];
+        attrs[m++] = direct_attrs(s->run_ro[i]);
     }
     for (size_t i = 0; i < s->cfg.kernel_len; i++)
         if (s->seg[i].size) {

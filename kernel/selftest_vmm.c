@@ -166,15 +166,47 @@ static bool direct_covers(uint64_t lo, uint64_t hi)
     return false;
 }
 
+/* Returns how much of the physical bytes [lo, hi] aliases a read-only
+ * segment of the image (text, rodata): 0 none, 1 all, 2 some (boot.h: a
+ * direct-map page never mixes them; the alias is read-only). */
+static int read_only_alias(uint64_t lo, uint64_t hi)
+{
+    bool any = false;
+    for (size_t i = 0; i < 3; i++) {
+        const x86_kernel_segment_t *k = &kmm.segments[i];
+        uint64_t len = (k->size + PAGE - 1) & ~(PAGE - 1);
+        any |= len != 0 && !(k->attrs & VMM_ATTR_WRITABLE) && k->phys <= hi &&
+               k->phys + len - 1 >= lo;
+    }
+    if (!any)
+        return 0;
+    for (bool moved = true; moved;) { /* all of it: move lo past each segment */
+        moved = false;
+        for (size_t i = 0; i < 3; i++) {
+            const x86_kernel_segment_t *k = &kmm.segments[i];
+            uint64_t len = (k->size + PAGE - 1) & ~(PAGE - 1);
+            if (len == 0 || (k->attrs & VMM_ATTR_WRITABLE) || k->phys > lo ||
+                k->phys + len - 1 < lo)
+                continue;
+            if (k->phys + len - 1 >= hi)
+                return 1;
+            lo = k->phys + len;
+            moved = true;
+        }
+    }
+    return 2;
+}
+
 /* Returns the page size the direct map must use at phys (boot.h: the
- * largest allowed whose aligned block the regions cover whole), or 0 where
- * nothing may be mapped. */
+ * largest allowed whose aligned block the regions cover whole and that is
+ * all or none a read-only alias), or 0 where nothing may be mapped. */
 static uint64_t direct_page_at(uint64_t phys)
 {
     static const uint64_t sizes[] = { VMM_SIZE_1G, VMM_SIZE_2M, VMM_SIZE_4K };
     for (size_t i = kmm.has_1g_pages ? 0 : 1; i < 3; i++) {
         uint64_t first = phys & ~(sizes[i] - 1);
-        if (direct_covers(first, first + sizes[i] - 1))
+        if (read_only_alias(first, first + sizes[i] - 1) != 2 &&
+            direct_covers(first, first + sizes[i] - 1))
             return sizes[i];
     }
     return 0;
@@ -195,7 +227,8 @@ static bool direct_is(uint64_t phys)
         return true;
     }
     EXPECT_ST(x86_translate(&kmm.pt, MM_HHDM + phys, &w), VMM_OK);
-    EXPECT(w.phys == phys && w.page_size == want && w.writable && !w.executable);
+    EXPECT(w.phys == phys && w.page_size == want && !w.executable);
+    EXPECT(w.writable == !read_only_alias(phys, phys)); /* the image's text / rodata */
     return true;
 }
 
@@ -236,6 +269,13 @@ bool test_tables_live(void)
             (first != 0 && !direct_is(first - PAGE)))
             return false;
     }
+    /* The image's text and rodata are read-only through the direct map too:
+     * a write there faults (W^X on both mappings of the image; the probe
+     * writes rodata's word, not code, in case it does not fault). */
+    if (!direct_is(text - KERNEL_VMA) || !direct_is(ro - KERNEL_VMA) ||
+        !direct_is(rw - KERNEL_VMA))
+        return false;
+    EXPECT(faults_with(MM_HHDM + (ro - KERNEL_VMA), true, VMM_FAULT_WRITE_READONLY));
     static const uint64_t mmio[] = { 0xFEE00000, 0xFEC00000, 0xA0000, 0xB8000 };
     for (size_t i = 0; i < sizeof mmio / sizeof mmio[0]; i++) {
         EXPECT(direct_page_at(mmio[i]) == 0); /* QEMU's map: no RAM there */

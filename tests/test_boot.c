@@ -120,6 +120,7 @@ static bool is_mapped_type(uint32_t t)
 /* One page of the model's direct map. */
 typedef struct leaf {
     uint64_t phys, size;
+    bool ro; /* the alias of a read-only kernel segment */
 } leaf_t;
 
 /* Sorts the n intervals [lo, hi) of iv by lo and merges those that overlap
@@ -173,6 +174,15 @@ static leaf_t *expected_leaves(const x86_boot_config_t *c, size_t *count)
     }
     n = merge_intervals(iv, n);
     nx = merge_intervals(ex, nx);
+    uint64_t (*ro)[2] = malloc((c->kernel_len + 1) * sizeof(*ro)); /* read-only aliases */
+    size_t nro = 0;
+    for (size_t i = 0; i < c->kernel_len; i++)
+        if (c->kernel[i].size && !(c->kernel[i].attrs & VMM_ATTR_WRITABLE)) {
+            ro[nro][0] = c->kernel[i].phys;
+            ro[nro][1] = c->kernel[i].phys + ((c->kernel[i].size + K4 - 1) & ~(K4 - 1));
+            nro++;
+        }
+    nro = merge_intervals(ro, nro);
     size_t m = 0, cap = 1024;
     leaf_t *v = malloc(cap * sizeof(*v));
     for (size_t i = 0; i < n; i++) {
@@ -187,6 +197,16 @@ static leaf_t *expected_leaves(const x86_boot_config_t *c, size_t *count)
             }
             if (j < nx && ex[j][0] < hi)
                 hi = ex[j][0];
+            /* cut again where the kind changes (a read-only alias or not) */
+            bool is_ro = false;
+            for (size_t k = 0; k < nro; k++) {
+                if (ro[k][0] <= lo && lo < ro[k][1]) {
+                    is_ro = true;
+                    hi = ro[k][1] < hi ? ro[k][1] : hi;
+                } else if (ro[k][0] > lo && ro[k][0] < hi) {
+                    hi = ro[k][0];
+                }
+            }
             for (uint64_t a = lo; a < hi;) {
                 uint64_t size = K4;
                 if (c->has_1g_pages && a % G1 == 0 && hi - a >= G1)
@@ -195,7 +215,7 @@ static leaf_t *expected_leaves(const x86_boot_config_t *c, size_t *count)
                     size = M2;
                 if (m == cap)
                     v = realloc(v, (cap *= 2) * sizeof(*v));
-                v[m++] = (leaf_t){ a, size };
+                v[m++] = (leaf_t){ a, size, is_ro };
                 a += size;
             }
             lo = hi;
@@ -203,6 +223,7 @@ static leaf_t *expected_leaves(const x86_boot_config_t *c, size_t *count)
     }
     free(iv);
     free(ex);
+    free(ro);
     *count = m;
     return v;
 }
@@ -294,8 +315,8 @@ static void walk_table(const x86_boot_config_t *c, uint64_t phys, int level,
         if ((e & X86_PTE_U) || ((e & X86_PTE_G) != 0) != ((virt >> 63) != 0))
             out->global_ok = false;
         const x86_kernel_segment_t *k = segment_of(c, virt);
-        if (k == NULL && virt - c->hhdm_offset == target &&
-            (e & X86_PTE_W) && (e & X86_PTE_NX) && !(e & X86_PTE_PCD))
+        if (k == NULL && virt - c->hhdm_offset == target && (e & X86_PTE_NX) &&
+            !(e & X86_PTE_PCD))
             out->direct++;
         else if (size == K4 && k != NULL && target == k->phys + (virt - k->virt))
             out->kernel++;
@@ -323,8 +344,8 @@ static void check_boot(const x86_boot_config_t *c, const x86_paging_t *pt,
         uint64_t phys = leaves[i].phys, size = leaves[i].size;
         x86_walk_t w;
         CHECK_OK(x86_translate(pt, c->hhdm_offset + phys + size - 1, &w));
-        if (w.phys != phys + size - 1 || w.page_size != size ||
-            x86_walk_attrs(&w) != DIRECT_ATTRS) {
+        vmm_attrs_t want = leaves[i].ro ? DIRECT_ATTRS & ~VMM_ATTR_WRITABLE : DIRECT_ATTRS;
+        if (w.phys != phys + size - 1 || w.page_size != size || x86_walk_attrs(&w) != want) {
             CHECK(!"direct map page wrong");
             fprintf(stderr, "  page %#llx size %#llx\n", (unsigned long long)phys,
                     (unsigned long long)size);
@@ -396,12 +417,13 @@ static void test_qemu_128m(void)
      * below 1G, so 1G pages change nothing. PML4, PDPT(256), PD(0..1G),
      * PD(3G..4G: framebuffer), PTs for the 2M blocks holding a run's
      * unaligned end: 0 (0xA0000 and 1M), 63 (0x7FE0000), 0x7E9
-     * (0xFD300000); kernel PDPT+PD+PT = 10. */
+     * (0xFD300000), 1 (the kernel image's read-only alias ends at
+     * 0x207000); kernel PDPT+PD+PT = 11. */
     x86_boot_config_t c = config(qemu128, 10, false, HHDM);
-    boot_case(&c, 10);
+    boot_case(&c, 11);
     c = config(qemu128, 10, true, HHDM);
-    boot_case(&c, 10);
-    /* without the kernel image: 7 and 7 */
+    boot_case(&c, 11);
+    /* without the kernel image (no read-only alias): 7 and 7 */
     c = config(qemu128, 10, false, HHDM);
     c.kernel_len = 0;
     boot_case(&c, 7);
@@ -411,7 +433,7 @@ static void test_qemu_128m(void)
     c = config(qemu128, 10, false, HHDM);
     c.vmm_start = HHDM + 0x1000000;
     c.vmm_end = HHDM + 0x1000000 + (uint64_t)WINDOW_PAGES * K4;
-    boot_case(&c, 10);
+    boot_case(&c, 11);
     teardown();
 }
 
@@ -430,7 +452,7 @@ static void test_only_regions(void)
     };
     static const uint64_t mapped[][2] = {
         { 0x0, K4 }, { 0x9F000, K4 }, { 0x100000, K4 }, { 0x1FF000, K4 },
-        { 0x200000, M2 }, { 0x7C00000, M2 }, { 0x7E00000, K4 }, { 0x7FDF000, K4 },
+        { 0x200000, K4 }, { 0x400000, M2 }, { 0x7C00000, M2 }, { 0x7E00000, K4 }, { 0x7FDF000, K4 },
         { 0xFD000000, M2 }, { 0xFD200000, K4 }, { 0xFD2FF000, K4 },
     };
     for (int g = 0; g < 2; g++) {
@@ -446,6 +468,16 @@ static void test_only_regions(void)
         for (size_t i = 0; i < sizeof mapped / sizeof mapped[0]; i++) {
             CHECK_OK(x86_translate(&pt, HHDM + mapped[i][0], &w));
             CHECK(w.phys == mapped[i][0] && w.page_size == mapped[i][1]);
+        }
+        /* the image's alias: text and rodata read-only (W^X on both
+         * mappings), data writable; recorded with those rights */
+        static const uint64_t alias[][2] = {
+            { 0x200000, 0 }, { 0x204000, 0 }, { 0x205000, 0 }, { 0x206000, 0 }, { 0x207000, 1 },
+            { 0x209000, 1 }, { 0x20A000, 1 },
+        };
+        for (size_t i = 0; i < sizeof alias / sizeof alias[0]; i++) {
+            CHECK_OK(x86_translate(&pt, HHDM + alias[i][0], &w));
+            CHECK(w.writable == (alias[i][1] != 0) && !w.executable);
         }
         vmm_deinit(&vmm);
         x86_paging_destroy(&pt);
@@ -508,22 +540,24 @@ static void test_8g_holes_overlaps(void)
     /* Runs [0, 2G + 4K) (the framebuffer straddles 2G), [4G, 8G + 1M)
      * (reclaimable over 8G), [9G, 10G), [10G + 4K, 10G + 8K) (unaligned).
      * 2M: PDs for 1G regions 0,1,2,4,5,6,7,8,9,10 = 10; PTs for the 2M
-     * blocks of the unaligned ends 2G + 4K, 8G + 1M, 10G + 4K = 3; PDPT,
-     * PML4, kernel 3: 18. 1G: PDs only for the 1G regions of those ends
-     * (2, 8, 10: [9G, 10G) is one 1G page), the same 3 PTs: 11. */
+     * blocks of the unaligned ends 2G + 4K, 8G + 1M, 10G + 4K and of the
+     * kernel's read-only alias (ends at 2M + 28K) = 4; PDPT, PML4, kernel
+     * 3: 19. 1G: PDs only for the 1G regions of those ends (0, 2, 8, 10:
+     * [9G, 10G) is one 1G page; [0, 1G) was one too before the alias cut
+     * it), the same 4 PTs: 13. */
     x86_boot_config_t c = config(holes8g, 13, false, HHDM);
-    boot_case(&c, 18);
+    boot_case(&c, 19);
     c = config(holes8g, 13, true, HHDM);
-    boot_case(&c, 11);
+    boot_case(&c, 13);
     /* a Linux-like offset in another PML4 slot */
     c = config(holes8g, 13, true, 0xFFFF888000000000ull);
-    boot_case(&c, 11);
+    boot_case(&c, 13);
     /* the same map in reverse order gives the same tables */
     memmap_entry_t rev[13];
     for (unsigned i = 0; i < 13; i++)
         rev[i] = holes8g[12 - i];
     c = config(rev, 13, false, HHDM);
-    boot_case(&c, 18);
+    boot_case(&c, 19);
     teardown();
 }
 
@@ -531,15 +565,16 @@ static void test_1tib(void)
 {
     setup();
     /* 1G: [1M, 1T) over PML4 slots 256 and 257: PML4 + 2 PDPT, the PD and
-     * PT holding the 4K / 2M pages from 1M up to 1G, kernel 3: 8 */
+     * PT holding the 4K / 2M pages from 1M up to 1G, the PT of the kernel's
+     * read-only alias (2M + 28K), kernel 3: 9 */
     x86_boot_config_t c = config(tib1, 2, true, HHDM);
-    boot_case(&c, 8);
-    /* 2M: a PD for each of the 1024 1G regions instead of one: 1031 */
+    boot_case(&c, 9);
+    /* 2M: a PD for each of the 1024 1G regions instead of one: 1032 */
     c = config(tib1, 2, false, HHDM);
-    boot_case(&c, 1031);
+    boot_case(&c, 1032);
     /* an offset that is not 512G aligned: 1 TiB spans 3 PML4 slots */
     c = config(tib1, 2, true, HHDM + 256 * G1);
-    boot_case(&c, 9);
+    boot_case(&c, 10);
     teardown();
 }
 
@@ -650,7 +685,7 @@ static void test_errors(void)
     c = config(qemu128, 10, true, HHDM + M2);
     boot_fails(&c, VMM_ERR_MISALIGNED);
     c.has_1g_pages = false;
-    boot_case(&c, 10);
+    boot_case(&c, 11);
     c.hhdm_offset = HHDM + K4;
     boot_fails(&c, VMM_ERR_MISALIGNED);
     /* kernel segments: below the top 512G, misaligned, bad attrs, wrap,
@@ -686,7 +721,7 @@ static void test_errors(void)
     /* a zero-size segment is skipped */
     k[1] = kernel3[1];
     k[1].size = 0;
-    boot_case(&c, 10);
+    boot_case(&c, 11);
     /* memory map: wrapping entry, physical beyond 52 bits */
     memmap_entry_t bad[2] = { { 0x100000, 0x100000, MEMMAP_USABLE },
                               { UINT64_MAX - 0xFFF, 0x2000, MEMMAP_RESERVED } };
@@ -783,7 +818,7 @@ static void test_too_little_memory(void)
     x86_boot_config_t c = config(tib1, 2, false, HHDM);
     boot_fails(&c, VMM_ERR_OUT_OF_FRAMES);
     c.has_1g_pages = true;
-    boot_case(&c, 8);
+    boot_case(&c, 9);
     teardown();
 }
 
@@ -800,6 +835,7 @@ static void test_records_per_run(void)
         { 0x2000000, 0x1000, MEMMAP_FRAMEBUFFER },
     };
     x86_boot_config_t c = config(chained, 5, false, HHDM);
+    c.kernel_len = 0; /* its read-only aliases would cut the run (test_only_regions) */
     c.vmm_start = HHDM;
     c.vmm_end = HHDM + G1;
     x86_paging_t pt;

@@ -74,9 +74,57 @@ static uint64_t exclusion_end(const x86_boot_config_t *cfg, uint64_t f)
     return f;
 }
 
+/* Returns true and the frames [*first, *end) of kernel segment k when it
+ * is not writable: the direct map's alias of them is read-only too (W^X
+ * on both mappings of the image, as Linux's alias handling does). */
+static bool segment_read_only(const x86_kernel_segment_t *k, uint64_t *first, uint64_t *end)
+{
+    if (k->size == 0 || (k->attrs & VMM_ATTR_WRITABLE))
+        return false;
+    *first = k->phys >> VMM_PAGE_SHIFT;
+    *end = *first + ((k->size + VMM_PAGE_MASK) >> VMM_PAGE_SHIFT);
+    return true;
+}
+
+/* Returns true when frame f is the alias of a read-only kernel segment;
+ * *edge gets the first frame after f where that changes (the end of the
+ * read-only segments' stretch holding f, or the start of the next one). */
+static bool frame_read_only(const x86_boot_config_t *cfg, uint64_t f, uint64_t *edge)
+{
+    uint64_t first, end;
+    bool ro = false;
+    *edge = f;
+    for (bool grown = true; grown;) { /* through segments that touch or overlap */
+        grown = false;
+        for (size_t i = 0; i < cfg->kernel_len; i++)
+            if (segment_read_only(&cfg->kernel[i], &first, &end) && first <= *edge &&
+                *edge < end && (first <= f || ro)) {
+                *edge = end;
+                ro = grown = true;
+            }
+    }
+    if (ro)
+        return true;
+    *edge = UINT64_MAX;
+    for (size_t i = 0; i < cfg->kernel_len; i++)
+        if (segment_read_only(&cfg->kernel[i], &first, &end) && first > f && first < *edge)
+            *edge = first;
+    return false;
+}
+
+/* Returns the attributes of the direct map's run starting at frame start
+ * (runs are cut where they change: next_run). */
+static vmm_attrs_t run_attrs(const x86_boot_config_t *cfg, uint64_t start)
+{
+    uint64_t edge;
+    return frame_read_only(cfg, start, &edge) ? DIRECT_MAP_ATTRS & ~VMM_ATTR_WRITABLE
+                                              : DIRECT_MAP_ATTRS;
+}
+
 /* Returns true and the next run [*start, *end) of direct-map frames at or
  * after frame cursor: frames a mapped region touches and no other region
- * excludes (entry_excluded); false when none is left. */
+ * excludes (entry_excluded), of one kind (a read-only segment's alias or
+ * not: runs of different kinds may touch); false when none is left. */
 static bool next_run(const x86_boot_config_t *cfg, uint64_t cursor,
                      uint64_t *start, uint64_t *end)
 {
@@ -112,6 +160,10 @@ static bool next_run(const x86_boot_config_t *cfg, uint64_t cursor,
     for (size_t i = 0; i < cfg->map_len; i++) /* up to the first exclusion */
         if (entry_excluded(&cfg->map[i], &first, &stop) && first > s && first < e)
             e = first;
+    uint64_t edge;
+    (void)frame_read_only(cfg, s, &edge); /* up to where the kind changes */
+    if (edge < e)
+        e = edge;
     *start = s;
     *end = e;
     return true;
@@ -221,7 +273,7 @@ static vmm_status_t map_run(const x86_boot_config_t *cfg, x86_paging_t *pt,
         if (phys > UINT64_MAX - cfg->hhdm_offset)
             return VMM_ERR_OVERFLOW;
         vmm_status_t st = x86_map(pt, cfg->hhdm_offset + phys, phys, n << VMM_PAGE_SHIFT,
-                                  X86_LEVEL_SIZE(level), DIRECT_MAP_ATTRS);
+                                  X86_LEVEL_SIZE(level), run_attrs(cfg, start));
         if (st != VMM_OK)
             return st;
     }
@@ -282,7 +334,7 @@ static vmm_status_t track_mappings(const x86_boot_config_t *cfg, vmm_t *vmm)
     for (uint64_t cursor = 0; st == VMM_OK && next_run(cfg, cursor, &start, &end);
          cursor = end)
         st = set_in_window(vmm, cfg->hhdm_offset + (start << VMM_PAGE_SHIFT),
-                           (end - start) << VMM_PAGE_SHIFT, DIRECT_MAP_ATTRS);
+                           (end - start) << VMM_PAGE_SHIFT, run_attrs(cfg, start));
     for (size_t i = 0; st == VMM_OK && i < cfg->kernel_len; i++) {
         const x86_kernel_segment_t *k = &cfg->kernel[i];
         if (k->size != 0)

@@ -37,7 +37,8 @@ VMM_BEGIN_DECLS
 
 /* One piece of the kernel image, mapped with 4 KiB pages and its own rights:
  * W^X is enforced, a piece both writable and executable is refused
- * (VMM_ERR_INVALID_ARGUMENT). */
+ * (VMM_ERR_INVALID_ARGUMENT), and the direct map's alias of a piece that is
+ * not writable is read-only (x86_boot_init). */
 typedef struct x86_kernel_segment {
     uint64_t virt;      /* >= X86_KERNEL_BASE, 4 KiB aligned */
     uint64_t phys;      /* 4 KiB aligned                     */
@@ -94,9 +95,11 @@ typedef struct x86_boot_result {
  * Each frame is mapped once; kernel, writable, not executable, global (in
  * the kernel half: paging.h), write-back (CACHABLE), the framebuffer too:
  * map it again write-combining or uncached elsewhere to draw through it.
- * W^X holds for the segments' own mappings: their frames, where the map
- * reports them (USABLE, EXECUTABLE_AND_MODULES), are also reachable through
- * the direct map, writable (Linux makes that alias read-only too). The
+ * The direct map's alias of a kernel segment that is not writable (text,
+ * rodata) is read-only too, so W^X holds on both mappings of the image (as
+ * Linux's alias handling does): a run is cut where such a segment's frames
+ * start and end, and the pages there are the largest that fit each part;
+ * the VMM records each part with its rights. The
  * legacy range [0xA0000, 0x100000) is mapped like any other RAM when the
  * map calls it RAM (Linux maps the first MiB with 4 KiB pages whatever it
  * holds; firmware maps normally report it reserved).
