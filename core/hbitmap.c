@@ -6164,7 +6164,11 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
     /*@ assert rrec_rng: end <= 64 * hb_span(hb->height - 1); */
     /*@ assert rrec_hb: pleaf_pool_n(hb) && PW_POOL_L(hb); */
     /*@ assert rrec_root: PDESC_APART(&hb->root, hb) && PW_NOT_SPARE(&hb->root, hb); */
+    /*@ ghost unsigned rlsep_h = hb->height; */
     range_node(hb, &hb->root, hb->height - 1u, 0, first, end, set);
+    /* rlsep (round 35): the rinv_* ensures at the new height as Qed goals
+     * (lemma_rlsep_root: the rewrite height == \old(height) in a small task). */
+    /*@ ghost lemma_rlsep_root(hb, rlsep_h); */
 }
 
 /* Checks a range operation's arguments. */
