@@ -5466,6 +5466,7 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
 /*@ RREC_PART_REQUIRES(hb, node, k, l, s, a, b, set)
     requires up: 0 < l && RREC_SLOT_READY(hb, node, k, l);
     requires pool: RREC_POOL(hb, l - 1, RREC_TWO(a, b, s, s + hb_span(l)));
+    requires rpart7_lsep: RPART7_LSEP(hb); // rlsep (round 35): slot_enter's leaf split (range_part)
     decreases 8 * l + 2;
     RREC_PART_ENSURES(hb, node, k, l, a, b, set)
     ensures used: RREC_BELOW_USED(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
@@ -5730,6 +5731,7 @@ static inline __attribute__((always_inline)) bool range_below_leaf(hbitmap_t *hb
 /*@ RREC_PART_REQUIRES(hb, node, k, l, s, a, b, set)
     requires ready: RREC_SLOT_READY(hb, node, k, l);
     requires pool: l > 0 ==> RREC_POOL(hb, l - 1, RREC_TWO(a, b, s, s + hb_span(l)));
+    requires rpart7_lsep: RPART7_LSEP(hb); // rlsep (round 35): slot_enter's leaf split (range_part)
     decreases 8 * l + 3;
     RREC_PART_ENSURES(hb, node, k, l, a, b, set)
     ensures used: RREC_BELOW_USED(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
@@ -5748,6 +5750,7 @@ static inline bool range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, unsig
 /*@ RREC_PART_REQUIRES(hb, node, k, l, s, a, b, set)
     requires ready: go ==> RREC_SLOT_READY(hb, node, k, l);
     requires pool: go && l > 0 ==> RREC_POOL(hb, l - 1, RREC_TWO(a, b, s, s + hb_span(l)));
+    requires rpart7_lsep: RPART7_LSEP(hb); // rlsep (round 35): slot_enter's leaf split (range_part)
     decreases 8 * l + 4;
     RREC_PART_ENSURES(hb, node, k, l, a, b, set)
     ensures used: RREC_BELOW_USED(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
@@ -5766,6 +5769,7 @@ static inline bool range_go(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned
  * uniform and entered. Returns whether slot k's summary changed. */
 /*@ RREC_PART_REQUIRES(hb, node, k, l, s, a, b, set)
     requires pool: RREC_POOL(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
+    requires rpart7_lsep: RPART7_LSEP(hb); // rlsep (round 35): slot_enter's leaf split (range_part)
     decreases 8 * l + 5;
     RREC_PART_ENSURES(hb, node, k, l, a, b, set)
     ensures used: RREC_USED(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
@@ -5866,6 +5870,7 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
     requires head: f.k == f.k0 && s == f.base + hb_slots_span(f.k0, l);
     requires pool: RREC_POOL(hb, l, RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l)));
     requires free: RREC_FREE(hb, a, b, set);
+    requires rpart7_lsep: RPART7_LSEP(hb); // rlsep (round 35): slot_enter's leaf split (range_part)
     decreases 8 * l + 6;
     RREC_STEP_ENSURES(hb, f, l)
     ensures whole: a == s && b - s >= hb_span(l) ==> \result.k == f.k &&
@@ -5892,6 +5897,10 @@ static inline hb_frame_t range_head(hbitmap_t *hb, hb_frame_t f, unsigned l, siz
     /* MIN(b, s + SPAN(l)), without s + SPAN(l) when b is the smaller
      * (rnode: no overflow for a slot at the top of the address space). */
     size_t e = b - s <= SPAN(l) ? b : s + SPAN(l);
+    /* rlsep (round 35): hb_sep_node / _leaf unfolded at slot f.k (range_tail's
+     * lemma), so range_part's frame / lframe lift to the node's without a
+     * session script (with rpart7_lsep in the context the scripts timed out). */
+    /*@ ghost lemma_rnode_sep_at(f.node, f.k, l); */
     /*@ assert rnode_two: RREC_TWO(a, e, s, s + hb_span(l)) ==>
                RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l)) && f.k0 == f.k1; */
     f.dirty |= range_part(hb, f.node, f.k, l, s, a, e, set);
@@ -5999,6 +6008,7 @@ static inline hb_frame_t range_mid(hbitmap_t *hb, hb_frame_t f, unsigned l, size
     requires tail: f.k <= f.k1 ==> f.k == f.k1 && f.k0 < f.k1 &&
                b < f.base + hb_slots_span(f.k1 + 1, l) &&
                RREC_FREE(hb, f.base + hb_slots_span(f.k1, l), b, set) && RREC_POOL(hb, l, 0);
+    requires rpart7_lsep: RPART7_LSEP(hb); // rlsep (round 35): slot_enter's leaf split (range_part)
     decreases 8 * l + 6;
     RREC_STEP_ENSURES(hb, f, l)
     ensures done: \result.k == f.k1 + 1;
@@ -6036,6 +6046,7 @@ static inline hb_frame_t range_tail(hbitmap_t *hb, hb_frame_t f, unsigned l, siz
     requires free: f.k <= f.k1 ==> RREC_FREE(hb, f.base + hb_slots_span(f.k, l), b, set);
     requires whole: f.k == f.k0 ==> b - (f.base + hb_slots_span(f.k0, l)) >= hb_span(l);
     requires pool: f.k0 < f.k1 && b != f.base + 64 * hb_span(l) ==> RREC_POOL(hb, l, 0);
+    requires rpart7_lsep: RPART7_LSEP(hb); // rlsep (round 35): slot_enter's leaf split (range_part)
     decreases 8 * l + 7;
     RREC_STEP_ENSURES(hb, f, l)
     ensures done: \result.k == f.k1 + 1;
@@ -6076,6 +6087,7 @@ static inline __attribute__((always_inline)) hb_frame_t range_rest(hbitmap_t *hb
     requires pool: RREC_POOL(hb, l, RREC_TWO(a, b, base, base + 64 * hb_span(l)));
     requires cnt: RREC_COUNTS(hb, node, l);
     requires free: RREC_FREE(hb, a, b, set);
+    requires rpart7_lsep: RPART7_LSEP(hb); // rlsep (round 35): slot_enter's leaf split (range_part)
     decreases 8 * l + 8;
     RREC_WALK_ENSURES(hb, node, l, a, b, set, RREC_TWO(a, b, base, base + 64 * hb_span(l)))
     ensures open: \result.node == node && \result.base == base &&
@@ -6122,6 +6134,7 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
     requires set == 0 ==> hb->num_free + (end - first) <= SIZE_MAX;
     // pfull: no pointer slot is FULL; the subtrees of distinct slots apart.
     requires pfull: pfull_nf(&hb->root, hb->height - 1) && pfull_sib(&hb->root, hb->height - 1);
+    requires rpart7_lsep: RPART7_LSEP(hb); // rlsep (round 35): slot_enter's leaf split (range_part)
     ensures HB_ALLOCATOR(hb) && HB_POOL_OK(hb);
     ensures hb->height == \old(hb->height) && hb->num_entries == \old(hb->num_entries);
     ensures hb->num_spare_nodes <= \old(hb->num_spare_nodes) &&
@@ -6151,7 +6164,11 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
     /*@ assert rrec_rng: end <= 64 * hb_span(hb->height - 1); */
     /*@ assert rrec_hb: pleaf_pool_n(hb) && PW_POOL_L(hb); */
     /*@ assert rrec_root: PDESC_APART(&hb->root, hb) && PW_NOT_SPARE(&hb->root, hb); */
+    /*@ ghost unsigned rlsep_h = hb->height; */
     range_node(hb, &hb->root, hb->height - 1u, 0, first, end, set);
+    /* rlsep (round 35): the rinv_* ensures at the new height as Qed goals
+     * (lemma_rlsep_root: the rewrite height == \old(height) in a small task). */
+    /*@ ghost lemma_rlsep_root(hb, rlsep_h); */
 }
 
 /* Checks a range operation's arguments. */
