@@ -3476,6 +3476,9 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_spares: l > 0 ==> PW_SPARES_APART(hb, node->child[k].node, l - 1);
       ensures pw_anc: l > 0 ==> PW_CHILD_ANC(hb, node, k, l);
       ensures pw_cnt: l > 0 ==> PW_CHILD_CNT(hb, node, k, l);
+      // rpart8 (round 35): as in behavior leaf, after the node split
+      // (asserts rpart8_* at the body's end).
+      ensures rpart7_nok: part != 0 && \old(RREC_NODE_OK(hb, node, l)) ==> RREC_NODE_OK(hb, node, l);
     complete behaviors;
     disjoint behaviors;
 */
@@ -3498,7 +3501,7 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
         /* rpart7 (round 34): the leaf split (behavior leaf's rpart7_nok): slot
          * k's FULL bit clear after it, node's old leaves apart from every
          * spare at Pre (PW_SPARES_APART unfolded at level 0). */
-        /*@ ghost if (part && l == 0) lemma_rpart7_bk(node->full, k); */
+        /*@ ghost if (part) lemma_rpart7_bk(node->full, k); */
         /*@ assert rpart7_p0: part != 0 && l == 0 ==> \forall integer j; 0 <= j < 64 &&
                    node->child[j].node != \null ==> PW_NOT_SPARE(node->child[j].leaf, hb); */
         /*@ ghost if (part && l == 0) lemma_rpart7_w0(hb, node); */
@@ -3770,6 +3773,94 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
                      hb_sep_node(node, l, hb->spare_node[i]); @/
           /@ assert rpart7_sal: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
                      hb_sep_leaf(node, l, hb->spare_leaf[i]); @/
+        } */
+        /* rpart8 (round 35): the node split's RREC_NODE_OK(node, l) (behavior
+         * node's rpart7_nok), last and in a ghost branch as the leaf's:
+         * hb_tree from hb_wtree (lemma_rpart8_tw); pfull_nf / pfull_sib under
+         * their Pre value, the old slots by the frame below node (only hb,
+         * node and the spare taken sp = RPART8_SP written: pkeep_unch,
+         * rpart3_uu; the ghost loops chain proofs/hbitmap-rpart5.acsl's step
+         * lemmas over the levels, to 8 as rpart3's), slot k the childless sp
+         * (lemma_pfull_fresh; beside an old sibling: lemma_rpart8_fap). */
+        /*@ ghost if (part && l > 0) {
+          lemma_rpart8_tw(l);
+          /@ assert rpart8_tr: hb_tree(node, l); @/
+          /@ assert rpart8_kn: node->child[k].node == RPART8_SP(hb) &&
+                     (\forall integer j; 0 <= j < 64 ==> node->child[k].node->child[j].node == \null) &&
+                     \forall integer j; 0 <= j < 64 && j != k ==>
+                     node->child[j].node == \at(node->child[j].node, Pre); @/
+          /@ assert rpart8_pu: pfull_unch{Pre, Here}(hb, node, RPART8_SP(hb)); @/
+          /@ loop invariant 0 <= i <= 8;
+             loop invariant pf: \forall integer i2; 0 <= i2 < i ==>
+               pfull_fr{Pre, Here}(hb, node, RPART8_SP(hb), i2);
+             loop assigns i;
+             loop variant 8 - i;
+          @/
+          for (unsigned i = 0; i < 8; i++) {
+          }
+          lemma_pfull_fresh(node->child[k].node, l - 1u);
+          /@ assert rpart8_nb: !BIT(node->full, (uint8_t)k) &&
+                     \forall integer j; 0 <= j < 64 && j != k ==>
+                     (BIT(node->full, (uint8_t)j) <==> BIT(\at(node->full, Pre), (uint8_t)j)); @/
+          /@ assert rpart8_n0: \at(pfull_nf(node, l), Pre) ==> \forall integer j; 0 <= j < 64 &&
+                     \at(node->child[j].node, Pre) != \null ==>
+                     !BIT(\at(node->full, Pre), (uint8_t)j) &&
+                     \at(pfull_nf(node->child[j].node, l - 1), Pre); @/
+          /@ assert rpart8_nc: \at(pfull_nf(node, l), Pre) ==> \forall integer j; 0 <= j < 64 && j != k &&
+                     \at(node->child[j].node, Pre) != \null ==>
+                     pfull_nf(\at(node->child[j].node, Pre), l - 1); @/
+          /@ assert rpart8_nk: \at(pfull_nf(node, l), Pre) ==> \forall integer j; 0 <= j < 64 &&
+                     node->child[j].node != \null ==>
+                     !BIT(node->full, (uint8_t)j) && pfull_nf(node->child[j].node, l - 1); @/
+          lemma_rpart5_nf(node, l);
+          /@ assert rpart8_nf: \at(pfull_nf(node, l), Pre) ==> pfull_nf(node, l); @/
+          /@ loop invariant 0 <= i <= 8;
+             loop invariant lf: \forall integer i2; 0 <= i2 < i ==>
+               papart_lf{Pre, Here}(hb, node, RPART8_SP(hb), i2);
+             loop invariant ap: \forall integer i2; 0 <= i2 < i ==>
+               papart_ap{Pre, Here}(hb, node, RPART8_SP(hb), i2);
+             loop invariant sb: \forall integer i2; 0 <= i2 < i ==>
+               papart_sb{Pre, Here}(hb, node, RPART8_SP(hb), i2);
+             loop assigns i;
+             loop variant 8 - i;
+          @/
+          for (unsigned i = 0; i < 8; i++) {
+          }
+          /@ assert rpart8_ko: \forall integer j; 0 <= j < 64 && j != k &&
+                     \at(node->child[j].node, Pre) != \null ==>
+                     papart_out{Pre}(hb, node, RPART8_SP(hb), \at(node->child[j].node, Pre), l - 1) &&
+                     papart_k{Pre, Here}(\at(node->child[j].node, Pre), l - 1); @/
+          /@ assert rpart8_s0: \at(pfull_sib(node, l), Pre) ==> \forall integer j; 0 <= j < 64 &&
+                     \at(node->child[j].node, Pre) != \null ==>
+                     \at(pfull_sib(node->child[j].node, l - 1), Pre); @/
+          /@ assert rpart8_a0: \at(pfull_sib(node, l), Pre) ==> \forall integer i, j;
+                     0 <= i < 64 && 0 <= j < 64 && i != j &&
+                     \at(node->child[i].node, Pre) != \null && \at(node->child[j].node, Pre) != \null ==>
+                     \at(pfull_apart(node->child[i].node, l - 1, node->child[j].node, l - 1), Pre); @/
+          /@ assert rpart8_sbo: \at(pfull_sib(node, l), Pre) ==> \forall integer j; 0 <= j < 64 && j != k &&
+                     \at(node->child[j].node, Pre) != \null ==>
+                     pfull_sib(\at(node->child[j].node, Pre), l - 1); @/
+          /@ assert rpart8_apo: \at(pfull_sib(node, l), Pre) ==> \forall integer i, j;
+                     0 <= i < 64 && 0 <= j < 64 && i != j && i != k && j != k &&
+                     \at(node->child[i].node, Pre) != \null && \at(node->child[j].node, Pre) != \null ==>
+                     pfull_apart(\at(node->child[i].node, Pre), l - 1, \at(node->child[j].node, Pre), l - 1); @/
+          lemma_rpart8_fap(l - 1u);
+          /@ assert rpart8_hk: \forall integer j; 0 <= j < 64 && j != k &&
+                     node->child[j].node != \null ==> hb_sep_node(node->child[j].node, l - 1, node->child[k].node); @/
+          /@ assert rpart8_apk: \forall integer j; 0 <= j < 64 && j != k &&
+                     node->child[j].node != \null ==>
+                     pfull_apart(node->child[j].node, l - 1, node->child[k].node, l - 1) &&
+                     pfull_apart(node->child[k].node, l - 1, node->child[j].node, l - 1); @/
+          /@ assert rpart8_sk: \at(pfull_sib(node, l), Pre) ==> \forall integer j; 0 <= j < 64 &&
+                     node->child[j].node != \null ==> pfull_sib(node->child[j].node, l - 1); @/
+          /@ assert rpart8_ak: \at(pfull_sib(node, l), Pre) ==> \forall integer i, j;
+                     0 <= i < 64 && 0 <= j < 64 && i != j &&
+                     node->child[i].node != \null && node->child[j].node != \null ==>
+                     pfull_apart(node->child[i].node, l - 1, node->child[j].node, l - 1); @/
+          lemma_rpart5_sib(node, l);
+          /@ assert rpart8_sb: \at(pfull_sib(node, l), Pre) ==> pfull_sib(node, l); @/
+          /@ assert rpart8_ad: \at(PDESC_APART(node, hb) && (node == &hb->root || \separated(node, hb)), Pre) ==>
+                     PDESC_APART(node, hb) && (node == &hb->root || \separated(node, hb)); @/
         } */
     }
     return true;
@@ -5824,8 +5915,8 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
      * check: no hypothesis of the goals below (as an assert, with it in
      * context rpart2_lnsp timed out: RESULTS "Round 33 (rpart6)", run A;
      * rpart2_lnsp itself is gone: no goal read it, rpart3_ln is its atom form). */
-    /*@ check rpart7_nokp: \at(node->child[k].node, Pre) != \null ||
-               (BIT(\at(node->full, Pre), k) <==> set != 0) || l == 0 ==> RREC_NODE_OK(hb, node, l); */
+    /* rpart8 (round 35): and the node split (behavior node's rpart7_nok):
+     * rpart5_nok from slot_enter's four behaviors, rpart7's check dropped. */
     /*@ assert rpart5_nok: RREC_NODE_OK(hb, node, l); */
     /*@ ghost if (go) lemma_rpart5_ready(hb, node, k, l); */
     /*@ ghost rsplit_mid:; */
