@@ -3806,7 +3806,10 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
                      \at(node->child[j].node, Pre) != \null ==>
                      !BIT(\at(node->full, Pre), (uint8_t)j) &&
                      \at(pfull_nf(node->child[j].node, l - 1), Pre); @/
-          /@ assert rpart8_nc: \at(pfull_nf(node, l), Pre) ==> \forall integer j; 0 <= j < 64 && j != k &&
+          /@ assert rpart8_po: \forall integer j; 0 <= j < 64 && \at(node->child[j].node, Pre) != \null ==>
+                     papart_out{Pre}(hb, node, RPART8_SP(hb), \at(node->child[j].node, Pre), l - 1); @/
+          /@ assert rpart8_pfl: pfull_fr{Pre, Here}(hb, node, RPART8_SP(hb), l - 1); @/
+          /@ assert rpart8_nc: \at(pfull_nf(node, l), Pre) ==> \forall integer j; 0 <= j < 64 &&
                      \at(node->child[j].node, Pre) != \null ==>
                      pfull_nf(\at(node->child[j].node, Pre), l - 1); @/
           /@ assert rpart8_nk: \at(pfull_nf(node, l), Pre) ==> \forall integer j; 0 <= j < 64 &&
@@ -3826,22 +3829,17 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
           @/
           for (unsigned i = 0; i < 8; i++) {
           }
-          /@ assert rpart8_ko: \forall integer j; 0 <= j < 64 && j != k &&
+          /@ assert rpart8_ko: \forall integer j; 0 <= j < 64 &&
                      \at(node->child[j].node, Pre) != \null ==>
                      papart_out{Pre}(hb, node, RPART8_SP(hb), \at(node->child[j].node, Pre), l - 1) &&
                      papart_k{Pre, Here}(\at(node->child[j].node, Pre), l - 1); @/
-          /@ assert rpart8_s0: \at(pfull_sib(node, l), Pre) ==> \forall integer j; 0 <= j < 64 &&
-                     \at(node->child[j].node, Pre) != \null ==>
-                     \at(pfull_sib(node->child[j].node, l - 1), Pre); @/
-          /@ assert rpart8_a0: \at(pfull_sib(node, l), Pre) ==> \forall integer i, j;
-                     0 <= i < 64 && 0 <= j < 64 && i != j &&
-                     \at(node->child[i].node, Pre) != \null && \at(node->child[j].node, Pre) != \null ==>
-                     \at(pfull_apart(node->child[i].node, l - 1, node->child[j].node, l - 1), Pre); @/
-          /@ assert rpart8_sbo: \at(pfull_sib(node, l), Pre) ==> \forall integer j; 0 <= j < 64 && j != k &&
+          /@ assert rpart8_sbl: papart_sb{Pre, Here}(hb, node, RPART8_SP(hb), l - 1); @/
+          /@ assert rpart8_sbo: \at(pfull_sib(node, l), Pre) ==> \forall integer j; 0 <= j < 64 &&
                      \at(node->child[j].node, Pre) != \null ==>
                      pfull_sib(\at(node->child[j].node, Pre), l - 1); @/
+          /@ assert rpart8_apl: papart_ap{Pre, Here}(hb, node, RPART8_SP(hb), l - 1); @/
           /@ assert rpart8_apo: \at(pfull_sib(node, l), Pre) ==> \forall integer i, j;
-                     0 <= i < 64 && 0 <= j < 64 && i != j && i != k && j != k &&
+                     0 <= i < 64 && 0 <= j < 64 && i != j &&
                      \at(node->child[i].node, Pre) != \null && \at(node->child[j].node, Pre) != \null ==>
                      pfull_apart(\at(node->child[i].node, Pre), l - 1, \at(node->child[j].node, Pre), l - 1); @/
           lemma_rpart8_fap(l - 1u);
