@@ -3383,6 +3383,12 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
     // (range_part's range_go requires node), level l > 0.
     ensures rpart4_wt: part != 0 && l > 0 ==> hb_wtree(hb, node, l);
     ensures rpart4_sa: part != 0 && l > 0 ==> PW_SPARES_APART(hb, node, l);
+    // rpart7 (round 34) / rpart8 (round 35): node as range_part's walk needs
+    // it, kept: ptr / same nothing written; leaf split: asserts rpart7_*,
+    // node split: asserts rpart8_* at the body's end. One ensures for all
+    // four cases (rpart8: as four behavior ensures, range_part's rpart5_nok
+    // had to split the cases and timed out at load 7; now it is this one).
+    ensures rpart7_nok: part != 0 && \old(RREC_NODE_OK(hb, node, l)) ==> RREC_NODE_OK(hb, node, l);
     behavior ptr:
       assumes node->child[k].node != \null;
       ensures \result != 0 && node->child[k].node == \old(node->child[k].node) &&
@@ -3412,9 +3418,6 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_lanc: l == 0 ==> \forall hb_node_t *p;
                 \old(hb_sep_node(node, 0, p) && PW_NOT_SPARE(p, hb)) ==>
                 \separated(node->child[k].leaf, p);
-      // rpart7 (round 34): node as range_part's walk needs it, kept (nothing
-      // written on this path): range_part's rpart5_nok in this case.
-      ensures rpart7_nok: part != 0 && \old(RREC_NODE_OK(hb, node, l)) ==> RREC_NODE_OK(hb, node, l);
     behavior same:
       assumes node->child[k].node == \null && (BIT(node->full, k) <==> set != 0);
       ensures \result == 0;
@@ -3428,8 +3431,6 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_runs: HB_SLOTS_RUNS_OK(node, hb_span(l)) && HB_GROUPS_RUNS_OK(node, hb_span(l));
       // rpart2 (round 28): the pool as range_part needs it (RESULTS "Round 28 (rpart2)")
       ensures rpart_pool: RPART2_POOL(hb);
-      // rpart7 (round 34): as in behavior ptr.
-      ensures rpart7_nok: part != 0 && \old(RREC_NODE_OK(hb, node, l)) ==> RREC_NODE_OK(hb, node, l);
     behavior leaf:
       assumes node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) && l == 0;
       ensures \result != 0;
@@ -3452,9 +3453,6 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
                 \separated(node->child[k].leaf, p);
       // rpart2 (round 28): the pool as range_part needs it (RESULTS "Round 28 (rpart2)")
       ensures rpart_pool: RPART2_POOL(hb);
-      // rpart7 (round 34): node as range_part's walk needs it after the leaf
-      // split (asserts rpart7_* at the body's end).
-      ensures rpart7_nok: part != 0 && \old(RREC_NODE_OK(hb, node, l)) ==> RREC_NODE_OK(hb, node, l);
     behavior node:
       assumes node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) && l > 0;
       ensures \result != 0;
@@ -3476,9 +3474,6 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_spares: l > 0 ==> PW_SPARES_APART(hb, node->child[k].node, l - 1);
       ensures pw_anc: l > 0 ==> PW_CHILD_ANC(hb, node, k, l);
       ensures pw_cnt: l > 0 ==> PW_CHILD_CNT(hb, node, k, l);
-      // rpart8 (round 35): as in behavior leaf, after the node split
-      // (asserts rpart8_* at the body's end).
-      ensures rpart7_nok: part != 0 && \old(RREC_NODE_OK(hb, node, l)) ==> RREC_NODE_OK(hb, node, l);
     complete behaviors;
     disjoint behaviors;
 */
@@ -3773,6 +3768,7 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
                      hb_sep_node(node, l, hb->spare_node[i]); @/
           /@ assert rpart7_sal: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
                      hb_sep_leaf(node, l, hb->spare_leaf[i]); @/
+          /@ assert rpart8_lok: \at(RREC_NODE_OK(hb, node, l), Pre) ==> RREC_NODE_OK(hb, node, l); @/
         } */
         /* rpart8 (round 35): the node split's RREC_NODE_OK(node, l) (behavior
          * node's rpart7_nok), last and in a ghost branch as the leaf's:
@@ -3859,6 +3855,7 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
           /@ assert rpart8_sb: \at(pfull_sib(node, l), Pre) ==> pfull_sib(node, l); @/
           /@ assert rpart8_ad: \at(PDESC_APART(node, hb) && (node == &hb->root || \separated(node, hb)), Pre) ==>
                      PDESC_APART(node, hb) && (node == &hb->root || \separated(node, hb)); @/
+          /@ assert rpart8_nok: \at(RREC_NODE_OK(hb, node, l), Pre) ==> RREC_NODE_OK(hb, node, l); @/
         } */
     }
     return true;
