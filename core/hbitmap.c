@@ -3857,6 +3857,10 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
                      PDESC_APART(node, hb) && (node == &hb->root || \separated(node, hb)); @/
           /@ assert rpart8_nok: \at(RREC_NODE_OK(hb, node, l), Pre) ==> RREC_NODE_OK(hb, node, l); @/
         } */
+        /* rpart8 (round 35): the split path's case of ensures rpart7_nok (the
+         * two ghost branches joined here), so that the ensures is one case per
+         * path (as one goal, CVC4 "unknown" and WP's split ~8 s at load 4). */
+        /*@ assert rpart8_sp: part != 0 && \at(RREC_NODE_OK(hb, node, l), Pre) ==> RREC_NODE_OK(hb, node, l); */
     }
     return true;
 }
