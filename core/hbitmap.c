@@ -3383,6 +3383,12 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
     // (range_part's range_go requires node), level l > 0.
     ensures rpart4_wt: part != 0 && l > 0 ==> hb_wtree(hb, node, l);
     ensures rpart4_sa: part != 0 && l > 0 ==> PW_SPARES_APART(hb, node, l);
+    // rpart7 (round 34) / rpart8 (round 35): node as range_part's walk needs
+    // it, kept: ptr / same nothing written; leaf split: asserts rpart7_*,
+    // node split: asserts rpart8_* at the body's end. One ensures for all
+    // four cases (rpart8: as four behavior ensures, range_part's rpart5_nok
+    // had to split the cases and timed out at load 7; now it is this one).
+    ensures rpart7_nok: part != 0 && \old(RREC_NODE_OK(hb, node, l)) ==> RREC_NODE_OK(hb, node, l);
     behavior ptr:
       assumes node->child[k].node != \null;
       ensures \result != 0 && node->child[k].node == \old(node->child[k].node) &&
@@ -3412,9 +3418,6 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_lanc: l == 0 ==> \forall hb_node_t *p;
                 \old(hb_sep_node(node, 0, p) && PW_NOT_SPARE(p, hb)) ==>
                 \separated(node->child[k].leaf, p);
-      // rpart7 (round 34): node as range_part's walk needs it, kept (nothing
-      // written on this path): range_part's rpart5_nok in this case.
-      ensures rpart7_nok: part != 0 && \old(RREC_NODE_OK(hb, node, l)) ==> RREC_NODE_OK(hb, node, l);
     behavior same:
       assumes node->child[k].node == \null && (BIT(node->full, k) <==> set != 0);
       ensures \result == 0;
@@ -3428,8 +3431,6 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_runs: HB_SLOTS_RUNS_OK(node, hb_span(l)) && HB_GROUPS_RUNS_OK(node, hb_span(l));
       // rpart2 (round 28): the pool as range_part needs it (RESULTS "Round 28 (rpart2)")
       ensures rpart_pool: RPART2_POOL(hb);
-      // rpart7 (round 34): as in behavior ptr.
-      ensures rpart7_nok: part != 0 && \old(RREC_NODE_OK(hb, node, l)) ==> RREC_NODE_OK(hb, node, l);
     behavior leaf:
       assumes node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) && l == 0;
       ensures \result != 0;
@@ -3452,9 +3453,6 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
                 \separated(node->child[k].leaf, p);
       // rpart2 (round 28): the pool as range_part needs it (RESULTS "Round 28 (rpart2)")
       ensures rpart_pool: RPART2_POOL(hb);
-      // rpart7 (round 34): node as range_part's walk needs it after the leaf
-      // split (asserts rpart7_* at the body's end).
-      ensures rpart7_nok: part != 0 && \old(RREC_NODE_OK(hb, node, l)) ==> RREC_NODE_OK(hb, node, l);
     behavior node:
       assumes node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) && l > 0;
       ensures \result != 0;
@@ -3498,7 +3496,7 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
         /* rpart7 (round 34): the leaf split (behavior leaf's rpart7_nok): slot
          * k's FULL bit clear after it, node's old leaves apart from every
          * spare at Pre (PW_SPARES_APART unfolded at level 0). */
-        /*@ ghost if (part && l == 0) lemma_rpart7_bk(node->full, k); */
+        /*@ ghost if (part) lemma_rpart7_bk(node->full, k); */
         /*@ assert rpart7_p0: part != 0 && l == 0 ==> \forall integer j; 0 <= j < 64 &&
                    node->child[j].node != \null ==> PW_NOT_SPARE(node->child[j].leaf, hb); */
         /*@ ghost if (part && l == 0) lemma_rpart7_w0(hb, node); */
@@ -3770,7 +3768,99 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
                      hb_sep_node(node, l, hb->spare_node[i]); @/
           /@ assert rpart7_sal: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
                      hb_sep_leaf(node, l, hb->spare_leaf[i]); @/
+          /@ assert rpart8_lok: \at(RREC_NODE_OK(hb, node, l), Pre) ==> RREC_NODE_OK(hb, node, l); @/
         } */
+        /* rpart8 (round 35): the node split's RREC_NODE_OK(node, l) (behavior
+         * node's rpart7_nok), last and in a ghost branch as the leaf's:
+         * hb_tree from hb_wtree (lemma_rpart8_tw); pfull_nf / pfull_sib under
+         * their Pre value, the old slots by the frame below node (only hb,
+         * node and the spare taken sp = RPART8_SP written: pkeep_unch,
+         * rpart3_uu; the ghost loops chain proofs/hbitmap-rpart5.acsl's step
+         * lemmas over the levels, to 8 as rpart3's), slot k the childless sp
+         * (lemma_pfull_fresh; beside an old sibling: lemma_rpart8_fap). */
+        /*@ ghost if (part && l > 0) {
+          lemma_rpart8_tw(l);
+          /@ assert rpart8_tr: hb_tree(node, l); @/
+          /@ assert rpart8_kn: node->child[k].node == RPART8_SP(hb) &&
+                     (\forall integer j; 0 <= j < 64 ==> node->child[k].node->child[j].node == \null) &&
+                     \forall integer j; 0 <= j < 64 && j != k ==>
+                     node->child[j].node == \at(node->child[j].node, Pre); @/
+          /@ assert rpart8_pu: pfull_unch{Pre, Here}(hb, node, RPART8_SP(hb)); @/
+          /@ loop invariant 0 <= i <= 8;
+             loop invariant pf: \forall integer i2; 0 <= i2 < i ==>
+               pfull_fr{Pre, Here}(hb, node, RPART8_SP(hb), i2);
+             loop assigns i;
+             loop variant 8 - i;
+          @/
+          for (unsigned i = 0; i < 8; i++) {
+          }
+          lemma_pfull_fresh(node->child[k].node, l - 1u);
+          /@ assert rpart8_nb: !BIT(node->full, (uint8_t)k) &&
+                     \forall integer j; 0 <= j < 64 && j != k ==>
+                     (BIT(node->full, (uint8_t)j) <==> BIT(\at(node->full, Pre), (uint8_t)j)); @/
+          /@ assert rpart8_n0: \at(pfull_nf(node, l), Pre) ==> \forall integer j; 0 <= j < 64 &&
+                     \at(node->child[j].node, Pre) != \null ==>
+                     !BIT(\at(node->full, Pre), (uint8_t)j) &&
+                     \at(pfull_nf(node->child[j].node, l - 1), Pre); @/
+          /@ assert rpart8_po: \forall integer j; 0 <= j < 64 && \at(node->child[j].node, Pre) != \null ==>
+                     papart_out{Pre}(hb, node, RPART8_SP(hb), \at(node->child[j].node, Pre), l - 1); @/
+          /@ assert rpart8_pfl: pfull_fr{Pre, Here}(hb, node, RPART8_SP(hb), l - 1); @/
+          /@ assert rpart8_nc: \at(pfull_nf(node, l), Pre) ==> \forall integer j; 0 <= j < 64 &&
+                     \at(node->child[j].node, Pre) != \null ==>
+                     pfull_nf(\at(node->child[j].node, Pre), l - 1); @/
+          /@ assert rpart8_nk: \at(pfull_nf(node, l), Pre) ==> \forall integer j; 0 <= j < 64 &&
+                     node->child[j].node != \null ==>
+                     !BIT(node->full, (uint8_t)j) && pfull_nf(node->child[j].node, l - 1); @/
+          lemma_rpart5_nf(node, l);
+          /@ assert rpart8_nf: \at(pfull_nf(node, l), Pre) ==> pfull_nf(node, l); @/
+          /@ loop invariant 0 <= i <= 8;
+             loop invariant lf: \forall integer i2; 0 <= i2 < i ==>
+               papart_lf{Pre, Here}(hb, node, RPART8_SP(hb), i2);
+             loop invariant ap: \forall integer i2; 0 <= i2 < i ==>
+               papart_ap{Pre, Here}(hb, node, RPART8_SP(hb), i2);
+             loop invariant sb: \forall integer i2; 0 <= i2 < i ==>
+               papart_sb{Pre, Here}(hb, node, RPART8_SP(hb), i2);
+             loop assigns i;
+             loop variant 8 - i;
+          @/
+          for (unsigned i = 0; i < 8; i++) {
+          }
+          /@ assert rpart8_ko: \forall integer j; 0 <= j < 64 &&
+                     \at(node->child[j].node, Pre) != \null ==>
+                     papart_out{Pre}(hb, node, RPART8_SP(hb), \at(node->child[j].node, Pre), l - 1) &&
+                     papart_k{Pre, Here}(\at(node->child[j].node, Pre), l - 1); @/
+          /@ assert rpart8_sbl: papart_sb{Pre, Here}(hb, node, RPART8_SP(hb), l - 1); @/
+          /@ assert rpart8_sbo: \at(pfull_sib(node, l), Pre) ==> \forall integer j; 0 <= j < 64 &&
+                     \at(node->child[j].node, Pre) != \null ==>
+                     pfull_sib(\at(node->child[j].node, Pre), l - 1); @/
+          /@ assert rpart8_apl: papart_ap{Pre, Here}(hb, node, RPART8_SP(hb), l - 1); @/
+          /@ assert rpart8_apo: \at(pfull_sib(node, l), Pre) ==> \forall integer i, j;
+                     0 <= i < 64 && 0 <= j < 64 && i != j &&
+                     \at(node->child[i].node, Pre) != \null && \at(node->child[j].node, Pre) != \null ==>
+                     pfull_apart(\at(node->child[i].node, Pre), l - 1, \at(node->child[j].node, Pre), l - 1); @/
+          lemma_rpart8_fap(l - 1u);
+          /@ assert rpart8_hk: \forall integer j; 0 <= j < 64 && j != k &&
+                     node->child[j].node != \null ==> hb_sep_node(node->child[j].node, l - 1, node->child[k].node); @/
+          /@ assert rpart8_apk: \forall integer j; 0 <= j < 64 && j != k &&
+                     node->child[j].node != \null ==>
+                     pfull_apart(node->child[j].node, l - 1, node->child[k].node, l - 1) &&
+                     pfull_apart(node->child[k].node, l - 1, node->child[j].node, l - 1); @/
+          /@ assert rpart8_sk: \at(pfull_sib(node, l), Pre) ==> \forall integer j; 0 <= j < 64 &&
+                     node->child[j].node != \null ==> pfull_sib(node->child[j].node, l - 1); @/
+          /@ assert rpart8_ak: \at(pfull_sib(node, l), Pre) ==> \forall integer i, j;
+                     0 <= i < 64 && 0 <= j < 64 && i != j &&
+                     node->child[i].node != \null && node->child[j].node != \null ==>
+                     pfull_apart(node->child[i].node, l - 1, node->child[j].node, l - 1); @/
+          lemma_rpart5_sib(node, l);
+          /@ assert rpart8_sb: \at(pfull_sib(node, l), Pre) ==> pfull_sib(node, l); @/
+          /@ assert rpart8_ad: \at(PDESC_APART(node, hb) && (node == &hb->root || \separated(node, hb)), Pre) ==>
+                     PDESC_APART(node, hb) && (node == &hb->root || \separated(node, hb)); @/
+          /@ assert rpart8_nok: \at(RREC_NODE_OK(hb, node, l), Pre) ==> RREC_NODE_OK(hb, node, l); @/
+        } */
+        /* rpart8 (round 35): the split path's case of ensures rpart7_nok (the
+         * two ghost branches joined here), so that the ensures is one case per
+         * path (as one goal, CVC4 "unknown" and WP's split ~8 s at load 4). */
+        /*@ assert rpart8_sp: part != 0 && \at(RREC_NODE_OK(hb, node, l), Pre) ==> RREC_NODE_OK(hb, node, l); */
     }
     return true;
 }
@@ -5828,8 +5918,8 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
      * check: no hypothesis of the goals below (as an assert, with it in
      * context rpart2_lnsp timed out: RESULTS "Round 33 (rpart6)", run A;
      * rpart2_lnsp itself is gone: no goal read it, rpart3_ln is its atom form). */
-    /*@ check rpart7_nokp: \at(node->child[k].node, Pre) != \null ||
-               (BIT(\at(node->full, Pre), k) <==> set != 0) || l == 0 ==> RREC_NODE_OK(hb, node, l); */
+    /* rpart8 (round 35): and the node split (behavior node's rpart7_nok):
+     * rpart5_nok from slot_enter's four behaviors, rpart7's check dropped. */
     /*@ assert rpart5_nok: RREC_NODE_OK(hb, node, l); */
     /*@ ghost if (go) lemma_rpart5_ready(hb, node, k, l); */
     /*@ ghost rsplit_mid:; */
