@@ -1561,6 +1561,35 @@ static void pool_trim(hbitmap_t *hb, size_t nodes, size_t leaves) /*@ ghost (int
     */
 }
 
+/* rfresh2 (round 35): the allocator's two block kinds, one adapter each.
+ * TRUSTED (proofs/hbitmap.trusted: prove.sh does not hand them to WP): each
+ * body is the callback's call, whose void * result WP 25's Typed model
+ * cannot see through at the block's type; the contract restates
+ * hb_spec_alloc (alloc.h: NULL or size fresh bytes) for a node- / leaf-sized
+ * request at that type, and what "fresh" means for the bitmap the pool
+ * belongs to: apart from hb, from every spare it holds and from every node
+ * and leaf of its tree (RFRESH2_*, proofs/hbitmap.acsl). Static and one
+ * statement: inlined, the object code is pool_fill's call as before. */
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && HB_POOL_OK(hb);
+    assigns \nothing;
+    ensures rfresh2_node: \result == \null || RFRESH2_NODE(hb, \result);
+*/
+static hb_node_t *node_block(hbitmap_t *hb)
+{
+    /*@ calls hb_spec_alloc; */
+    return hb->allocator.alloc(hb->allocator.ctx, sizeof(hb_node_t), NODE_ALIGN);
+}
+
+/*@ requires \valid(hb) && HB_ALLOCATOR(hb) && HB_POOL_OK(hb);
+    assigns \nothing;
+    ensures rfresh2_leaf: \result == \null || RFRESH2_LEAF(hb, \result);
+*/
+static hb_leaf_t *leaf_block(hbitmap_t *hb)
+{
+    /*@ calls hb_spec_alloc; */
+    return hb->allocator.alloc(hb->allocator.ctx, sizeof(hb_leaf_t), NODE_ALIGN);
+}
+
 /* Fills the pool up to nodes / leaves entries. VMM_ERR_OUT_OF_MEMORY with
  * the pool as it was when the allocator fails. */
 /*@ requires \valid(hb) && HB_ALLOCATOR(hb) && HB_POOL_OK(hb);
@@ -1584,6 +1613,17 @@ static void pool_trim(hbitmap_t *hb, size_t nodes, size_t leaves) /*@ ghost (int
     // typed ensures; the leaves: nothing, the leaf call's result is hidden)
     ensures rfresh_nv: \result == VMM_OK ==> \forall integer i;
               \old(hb->num_spare_nodes) <= i < hb->num_spare_nodes ==> \valid(hb->spare_node[i]);
+    // rfresh2 (round 35): the fresh spares are apart from hb, from each
+    // other and from every spare, and (the tree well formed at Pre) from
+    // the tree as it was at Pre (the adapters' trusted freshness; the tree
+    // at each call is the Pre tree: pool_fill writes the pool only)
+    ensures rfresh2_ns: \result == VMM_OK ==> RFRESH2_NS(hb, \old(hb->num_spare_nodes));
+    ensures rfresh2_nt: \result == VMM_OK ==> \old(RFRESH2_WT(hb)) ==>
+              RFRESH2_NT(Old, hb, \old(hb->num_spare_nodes), \old(hb->height));
+    ensures rfresh2_ls: \result == VMM_OK ==> RFRESH2_LS(hb, \old(hb->num_spare_leaves));
+    ensures rfresh2_lp: \result == VMM_OK ==> RFRESH2_LP(hb, \old(hb->num_spare_leaves));
+    ensures rfresh2_lt: \result == VMM_OK ==> \old(RFRESH2_WT(hb)) ==>
+              RFRESH2_LT(Old, hb, \old(hb->num_spare_leaves), \old(hb->height));
 */
 static vmm_status_t pool_fill(hbitmap_t *hb, size_t nodes, size_t leaves)
 {
@@ -1594,15 +1634,31 @@ static vmm_status_t pool_fill(hbitmap_t *hb, size_t nodes, size_t leaves)
                          hb->spare_node[i] == \at(hb->spare_node[i], Pre);
         loop invariant rfresh_nv: \forall integer i; had_nodes <= i < hb->num_spare_nodes ==>
                          \valid(hb->spare_node[i]);
+        loop invariant rfresh2_ns: RFRESH2_NS(hb, had_nodes);
+        loop invariant rfresh2_nt: \at(RFRESH2_WT(hb), Pre) ==>
+                         RFRESH2_NT(Pre, hb, had_nodes, \at(hb->height, Pre));
         loop assigns hb->num_spare_nodes, hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1];
         loop variant HBITMAP_SPARE_NODES - hb->num_spare_nodes;
     */
     while (hb->num_spare_nodes < nodes) {
-        hb_node_t *p; /* rfresh: the spec's type (hbitmap.acsl, hb_spec_alloc) */
-        /*@ calls hb_spec_alloc; */
-        p = hb->allocator.alloc(hb->allocator.ctx, sizeof(hb_node_t), NODE_ALIGN);
+        hb_node_t *p = node_block(hb);
         if (p == 0)
             goto fail;
+        /* rfresh2: p's freshness against the tree here is against the Pre
+         * tree (the loop wrote hb's pool fields only: rpool_u; the level
+         * frames chained below, proofs/hbitmap-rfresh2.acsl, the root last) */
+        /*@ assert rfresh2_u: rpool_u{Pre,Here}(hb) && rpool_same{Pre,Here}(&hb->root); */
+        /*@ ghost
+          /@ loop invariant 0 <= i <= hb->height;
+             loop invariant sn: \forall integer i2; 0 <= i2 < i ==> RFRESH2_SN(Pre, Here, hb, i2);
+             loop assigns i;
+             loop variant hb->height - i;
+          @/
+          for (unsigned i = 0; i < hb->height; i++) {
+          }
+        */
+        /*@ assert rfresh2_pn: \at(RFRESH2_WT(hb), Pre) ==>
+                    hb_sep_node{Pre}(&hb->root, \at(hb->height, Pre) - 1, p); */
         hb->spare_node[hb->num_spare_nodes++] = p;
     }
     /*@ loop invariant HB_POOL_OK(hb) && hb->num_spare_nodes == \max(had_nodes, nodes);
@@ -1613,15 +1669,32 @@ static vmm_status_t pool_fill(hbitmap_t *hb, size_t nodes, size_t leaves)
                          hb->spare_leaf[i] == \at(hb->spare_leaf[i], Pre);
         loop invariant rfresh_nv: \forall integer i; had_nodes <= i < hb->num_spare_nodes ==>
                          \valid(hb->spare_node[i]);
+        loop invariant rfresh2_ns: RFRESH2_NS(hb, had_nodes);
+        loop invariant rfresh2_nt: \at(RFRESH2_WT(hb), Pre) ==>
+                         RFRESH2_NT(Pre, hb, had_nodes, \at(hb->height, Pre));
+        loop invariant rfresh2_ls: RFRESH2_LS(hb, had_leaves);
+        loop invariant rfresh2_lp: RFRESH2_LP(hb, had_leaves);
+        loop invariant rfresh2_lt: \at(RFRESH2_WT(hb), Pre) ==>
+                         RFRESH2_LT(Pre, hb, had_leaves, \at(hb->height, Pre));
         loop assigns hb->num_spare_leaves, hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1];
         loop variant HBITMAP_SPARE_LEAVES - hb->num_spare_leaves;
     */
     while (hb->num_spare_leaves < leaves) {
-        void *p;
-        /*@ calls hb_spec_alloc; */
-        p = hb->allocator.alloc(hb->allocator.ctx, sizeof(hb_leaf_t), NODE_ALIGN);
+        hb_leaf_t *p = leaf_block(hb);
         if (p == 0)
             goto fail;
+        /*@ assert rfresh2_u: rpool_u{Pre,Here}(hb) && rpool_same{Pre,Here}(&hb->root); */
+        /*@ ghost
+          /@ loop invariant 0 <= i <= hb->height;
+             loop invariant sl: \forall integer i2; 0 <= i2 < i ==> RFRESH2_SL(Pre, Here, hb, i2);
+             loop assigns i;
+             loop variant hb->height - i;
+          @/
+          for (unsigned i = 0; i < hb->height; i++) {
+          }
+        */
+        /*@ assert rfresh2_pl: \at(RFRESH2_WT(hb), Pre) ==>
+                    hb_sep_leaf{Pre}(&hb->root, \at(hb->height, Pre) - 1, p); */
         hb->spare_leaf[hb->num_spare_leaves++] = p;
     }
     return VMM_OK;
@@ -6317,6 +6390,14 @@ static vmm_status_t range_check(const hbitmap_t *hb, size_t first, size_t n)
       // rfresh (round 34): the spare nodes it added are valid (pool_fill's)
       ensures rfresh_nv: \result == VMM_OK ==> \forall integer i;
                 \old(hb->num_spare_nodes) <= i < hb->num_spare_nodes ==> \valid(hb->spare_node[i]);
+      // rfresh2 (round 35): the fresh spares apart (pool_fill's)
+      ensures rfresh2_ns: \result == VMM_OK ==> RFRESH2_NS(hb, \old(hb->num_spare_nodes));
+      ensures rfresh2_nt: \result == VMM_OK ==> \old(RFRESH2_WT(hb)) ==>
+                RFRESH2_NT(Old, hb, \old(hb->num_spare_nodes), \old(hb->height));
+      ensures rfresh2_ls: \result == VMM_OK ==> RFRESH2_LS(hb, \old(hb->num_spare_leaves));
+      ensures rfresh2_lp: \result == VMM_OK ==> RFRESH2_LP(hb, \old(hb->num_spare_leaves));
+      ensures rfresh2_lt: \result == VMM_OK ==> \old(RFRESH2_WT(hb)) ==>
+                RFRESH2_LT(Old, hb, \old(hb->num_spare_leaves), \old(hb->height));
     complete behaviors;
     disjoint behaviors;
 */
@@ -6614,6 +6695,23 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
      * rl2_fresh (separation, and all of the fresh leaves) stays open. */
     /*@ assert rfresh_nv: \forall integer i; \at(hb->num_spare_nodes, Pre) <= i < hb->num_spare_nodes ==>
                           \valid(hb->spare_node[i]); */
+    /* rfresh2 (round 35): rl2_fresh PROVED: hbitmap_prepare's rfresh2_*
+     * (pool_fill's, from the trusted adapters node_block / leaf_block) give
+     * the fresh spares apart from hb, from each other and from every spare,
+     * and from the tree as it was at Pre; rl2_rsn / rl2_rsl carry the last
+     * to the tree here. One assert per part, then rl2_fresh as before. */
+    /*@ assert rfresh2_a: RFRESH2_NS(hb, \at(hb->num_spare_nodes, Pre)); */
+    /*@ assert rfresh2_b: \forall integer i; \at(hb->num_spare_nodes, Pre) <= i < hb->num_spare_nodes ==>
+                          hb_sep_node(&hb->root, hb->height - 1, hb->spare_node[i]); */
+    /*@ assert rfresh2_c: RFRESH2_LS(hb, \at(hb->num_spare_leaves, Pre)); */
+    /*@ assert rfresh2_d: \forall integer i; \at(hb->num_spare_leaves, Pre) <= i < hb->num_spare_leaves ==>
+                          hb_sep_leaf(&hb->root, hb->height - 1, hb->spare_leaf[i]); */
+    /* rfresh2: the fresh leaves apart from every earlier spare leaf, so the
+     * two spare leaves rpart7's slot_enter requires apart (RPART7_LSEP) are
+     * when the pool held at most one leaf at Pre (for a pair held at Pre
+     * nothing is known: HB_POOL_SPARES says nothing of it). Not a requires
+     * of range_apply yet (rpart7's step: pass it down the walk). */
+    /*@ assert rfresh2_lsep: \at(hb->num_spare_leaves, Pre) <= 1 ==> RPART7_LSEP(hb); */
     /*@ assert rl2_fresh:
           (\forall integer i; \at(hb->num_spare_nodes, Pre) <= i < hb->num_spare_nodes ==>
              \separated(hb->spare_node[i], hb) &&

@@ -59,10 +59,13 @@
  * HBITMAP_SPARE_NODES nodes and HBITMAP_SPARE_LEAVES leaves in its pool at
  * once (2 per level of the tree). hbitmap_bytes counts the tree and the
  * pool. hbitmap_init copies *allocator. The proof models alloc as alloc.h
- * documents it (proofs/hbitmap.acsl, hb_spec_alloc): a request of
- * sizeof(hb_node_t) bytes returns NULL or storage valid for one hb_node_t.
- * It assumes nothing else of it: that the storage is fresh (apart from the
- * hbitmap_t and every block it holds) is not yet part of the proof.
+ * documents it (proofs/hbitmap.acsl, hb_spec_alloc, and the two trusted
+ * adapters of proofs/hbitmap.trusted): a request of sizeof(hb_node_t)
+ * (sizeof(hb_leaf_t)) bytes returns NULL or storage valid for one hb_node_t
+ * (hb_leaf_t) that is fresh: while an hbitmap_t is live, its allocator's
+ * alloc returns storage that overlaps neither the hbitmap_t, nor a node or
+ * leaf of its tree, nor a spare of its pool (nobody else frees what the
+ * bitmap holds).
  *
  * Callbacks and concurrency: there is no lock and, unlike vmm_t, NO guard.
  * The allocator's alloc and free must not call into the same hbitmap_t: a

@@ -161,8 +161,10 @@ shard_fcts() {
     echo "-wp-fct $(grep -v -e '^-' -e '\.acsl$' <<<"$line" | paste -sd,) $opts"
     return
   fi
-  local skipped=""
+  local skipped="" trusted=$ROOT/proofs/$1.trusted
   [[ -f $skip ]] && skipped=$(names "$skip")
+  # the trusted contracts (proofs/NAME.trusted) are not handed to WP either
+  [[ -f $trusted ]] && skipped="$skipped,$(names "$trusted")"
   [[ -f $shards ]] && skipped="$skipped,$(names "$shards")"
   skipped=$(echo "$skipped" | sed 's/^,//; s/,$//')
   [[ -n $skipped ]] || return 0
@@ -439,6 +441,11 @@ for spec in "${shards[@]}"; do
   if [[ $counts =~ cached\ ([0-9]+) ]]; then cached_all=$((cached_all + BASH_REMATCH[1])); fi
 done
 echo "prover answers read from the cache: $cached_all (the provers line above counts them too)"
+# The functions whose contracts are trusted, not proved (proofs/NAME.trusted).
+for unit in $UNITS; do
+  [[ ! -f $ROOT/proofs/$unit.trusted ]] ||
+    echo "trusted: $(names "$ROOT/proofs/$unit.trusted" | tr ',' '\n' | grep -c .) functions ($unit: $(names "$ROOT/proofs/$unit.trusted"); proofs/$unit.trusted)"
+done
 # Ratchet: only known-open goals are unproved. An unproved goal does not
 # change frama-c's exit status (0), so a ratchet pass still needs every
 # frama-c run to have exited 0: a parse or plugin error fails it.
