@@ -4410,13 +4410,6 @@ static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, 
      * rcnt_fc. rchild3 (round 33): first after the call, from rchild3_h0c
      * (it timed out under load behind the quantified asserts below). */
     /*@ assert rnode2_c: hb->nodes <= \at(hb->nodes, Pre) && hb->leaves <= \at(hb->leaves, Pre); */
-    /* rchild5 (round 35): the counts across slot_update (its rchild5_nv,
-     * up apart from hb's counts: the requires), then from Pre (rchild3_h0c). */
-    /*@ assert rchild5_f1: hb->nodes == \at(hb->nodes, ppend_mid) - (up->child[k].node == \null ? 1 : 0) &&
-               hb->leaves == \at(hb->leaves, ppend_mid); */
-    /*@ assert rchild5_g1: HB_GROUPS_RUNS_OK(f.node, hb_span(l)); */
-    /*@ assert rchild5_f2: hb->nodes == \at(hb->nodes, Pre) - (up->child[k].node == \null ? 1 : 0) &&
-               hb->leaves == \at(hb->leaves, Pre); */
     /* rchild3 (round 33): every node apart from hb's two written counts
      * and up kept across slot_update, one field group an assert (ppend_u
      * was one CVC4 goal that timed out under load whenever frame_close's
@@ -4474,6 +4467,15 @@ static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, 
     /*@ assert rchild3_h1: \separated(up, &hb->num_free, &hb->num_entries, &hb->height) ==>
                hb->num_free == \at(hb->num_free, ppend_mid) &&
                hb->num_entries == \at(hb->num_entries, ppend_mid) && hb->height == \at(hb->height, ppend_mid); */
+    /* rchild5 (round 35): the counts across slot_update (its rchild5_nv,
+     * up apart from hb's counts: the requires), then from Pre (rchild3_h0c);
+     * f.node's groups (node_runs_close's rchild5_g, not written since). Last:
+     * before rchild3's asserts above, rchild3_u timed out at load 7.6. */
+    /*@ assert rchild5_f1: hb->nodes == \at(hb->nodes, ppend_mid) - (up->child[k].node == \null ? 1 : 0) &&
+               hb->leaves == \at(hb->leaves, ppend_mid); */
+    /*@ assert rchild5_g1: HB_GROUPS_RUNS_OK(f.node, hb_span(l)); */
+    /*@ assert rchild5_f2: hb->nodes == \at(hb->nodes, Pre) - (up->child[k].node == \null ? 1 : 0) &&
+               hb->leaves == \at(hb->leaves, Pre); */
     return changed;
 }
 
