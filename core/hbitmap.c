@@ -4380,6 +4380,8 @@ static inline __attribute__((always_inline)) hb_runs_t node_runs_close(hb_node_t
     // rchild5 (round 35): f.node's group runs in range (node_runs_close's
     // rchild5_g; slot_update writes up and hb only): range_child's hb_wtree.
     ensures rchild5_cg: HB_GROUPS_RUNS_OK(f.node, hb_span(l));
+    // rchild5 (round 35): f.node's slot runs in range (not written): the same.
+    ensures rchild5_cs: HB_SLOTS_RUNS_OK(f.node, hb_span(l));
 */
 static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, unsigned l,
                         bool set)
@@ -4400,6 +4402,7 @@ static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, 
     /*@ assert rchild3_h0c: hb->nodes == \at(hb->nodes, Pre) && hb->leaves == \at(hb->leaves, Pre); */
     /*@ assert rchild3_upm: pkeep_nsame{Pre, Here}(up); */
     /*@ assert rchild5_g0: HB_GROUPS_RUNS_OK(f.node, hb_span(l)); */
+    /*@ assert rchild5_s0: HB_SLOTS_RUNS_OK(f.node, hb_span(l)); */
     /*@ ghost ppend_mid:; */
     /* rchild4 (round 34): f.node's FULL field apart from what slot_update
      * writes (rchild4_c1 after it: rchild4_cf). */
@@ -4474,6 +4477,7 @@ static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, 
     /*@ assert rchild5_f1: hb->nodes == \at(hb->nodes, ppend_mid) - (up->child[k].node == \null ? 1 : 0) &&
                hb->leaves == \at(hb->leaves, ppend_mid); */
     /*@ assert rchild5_g1: HB_GROUPS_RUNS_OK(f.node, hb_span(l)); */
+    /*@ assert rchild5_s1: HB_SLOTS_RUNS_OK(f.node, hb_span(l)); */
     /*@ assert rchild5_f2: hb->nodes == \at(hb->nodes, Pre) - (up->child[k].node == \null ? 1 : 0) &&
                hb->leaves == \at(hb->leaves, Pre); */
     return changed;
@@ -5538,6 +5542,11 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     /*@ assert rchild4_f0: \forall hb_node_t *p; \separated(p, hb) && hb_sep_node{Pre}(c, l - 1, p) &&
                pleaf_nsp{Pre}(hb, p) ==> pkeep_nsame{Pre, Here}(p); */
     /*@ assert rchild4_cm: hb_sep_node(c, l - 1, node) && hb_wtree(hb, c, l - 1); */
+    /* rchild5 (round 35): rchild4_an's first half here, in the call's
+     * context (range_node's anc at c; slot k of node at Pre): rchild4_an
+     * timed out after this round's lemmas joined range_child's tasks. */
+    /*@ assert rchild5_an0: \forall hb_node_t *p; \at(hb_sep_node(node, l, p) && RPART3_NSP(p, hb), Pre) ==>
+               hb_sep_node(c, l - 1, p); */
     /*@ ghost rchild_mid:; */
     /* rchild2 (round 32): frame_close's premises of rchild2_h / _p (the
      * child and node apart from hb's fields, named as its writes name them:
@@ -5710,7 +5719,7 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     /*@ assert rchild5_ws: \forall integer j; 0 <= j < 64 && j != k && \at(node->child[j].node, Pre) != \null ==>
                hb_wtree(hb, \at(node->child[j].node, Pre), l - 1); */
     /*@ assert rchild5_fr: l >= 2 ==> pkeep_fr{rchild_mid, Here}(hb, c, node, l - 2); */
-    /*@ assert rchild5_cr: HB_SLOTS_RUNS_OK(c, hb_span(l - 1)) && HB_GROUPS_RUNS_OK(c, hb_span(l - 1)); */
+    /*@ assert rchild5_cr: f.node == c && HB_SLOTS_RUNS_OK(c, hb_span(l - 1)) && HB_GROUPS_RUNS_OK(c, hb_span(l - 1)); */
     /*@ assert rchild5_wc: hb_wtree(hb, c, l - 1); */
     /*@ assert rchild4_n2w: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
                hb_wtree(hb, node->child[j].node, l - 1); */
