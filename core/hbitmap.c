@@ -3996,6 +3996,12 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
     // frame_close's rcnt_fc, range_child's room.
     ensures cnt_le: \separated(node, &hb->nodes, &hb->leaves) ==>
               hb->nodes <= \old(hb->nodes) && hb->leaves <= \old(hb->leaves);
+    // rchild5 (round 35): at l > 0 the node count falls by one exactly when
+    // slot k's child was freed (put_node), the leaf count is kept: frame_close's
+    // rchild5_fc (range_child's cnt).
+    ensures rchild5_nv: l > 0 && \separated(node, &hb->nodes, &hb->leaves) ==>
+              hb->nodes == \old(hb->nodes) - (node->child[k].node == \null ? 1 : 0) &&
+              hb->leaves == \old(hb->leaves);
     // pfold: no pointer slot at or below node is FULL, kept (slot k is kept
     // with its bit or made uniform; the subtrees below node are apart from
     // node and hb: proofs/hbitmap-pfold.acsl). For l > 0 only (the climb's
@@ -4384,6 +4390,9 @@ static size_t node_free_after(const hb_node_t *node, unsigned k, size_t cs)
     ensures pclimb_nc: \forall hb_node_t *p; \separated(p, node) ==> pd_same_child{Old, Here}(p);
     ensures pclimb_nr: \forall hb_node_t *p; \separated(p, node) ==> pd_same_runs{Old, Here}(p);
     ensures pclimb_ng: \forall hb_node_t *p; \separated(p, node) ==> pd_same_groups{Old, Here}(p);
+    // rchild5 (round 35): node's group runs still in range (recomputed by
+    // node_group_runs, or not written): range_child's hb_wtree of its child.
+    ensures rchild5_g: HB_GROUPS_RUNS_OK(node, hb_span(l - 1));
 */
 static inline hb_runs_t node_runs_after(hb_node_t *node, unsigned l, unsigned k0, unsigned k1,
                                         bool set, hb_runs_t was)
@@ -4460,6 +4469,8 @@ static hb_frame_t frame_open(hb_node_t *node, unsigned l, size_t base, size_t a,
     // frame_close's rchild4_cf (in frame_close's task the havoc of node's
     // groups beside its full field timed out).
     ensures rchild4_f: node->full == \old(node->full);
+    // rchild5 (round 35): node's group runs in range (either branch's).
+    ensures rchild5_g: HB_GROUPS_RUNS_OK(node, hb_span(l - 1));
 */
 static inline __attribute__((always_inline)) hb_runs_t node_runs_close(hb_node_t *node, unsigned l,
                                    unsigned k0, unsigned k1, bool set, hb_runs_t was)
@@ -4524,6 +4535,16 @@ static inline __attribute__((always_inline)) hb_runs_t node_runs_close(hb_node_t
     // keeps up's FULL bits (slot_update's pc_ptr): range_child's pfull_nf.
     ensures rchild4_cf: f.node->full == \old(f.node->full);
     ensures rchild4_kf: up->child[k].node != \null ==> up->full == \old(up->full);
+    // rchild5 (round 35): the node count falls by one exactly when slot k's
+    // child was freed, the leaf count is kept (slot_update's rchild5_nv):
+    // range_child's cnt.
+    ensures rchild5_fc: hb->nodes == \old(hb->nodes) - (up->child[k].node == \null ? 1 : 0) &&
+              hb->leaves == \old(hb->leaves);
+    // rchild5 (round 35): f.node's group runs in range (node_runs_close's
+    // rchild5_g; slot_update writes up and hb only): range_child's hb_wtree.
+    ensures rchild5_cg: HB_GROUPS_RUNS_OK(f.node, hb_span(l));
+    // rchild5 (round 35): f.node's slot runs in range (not written): the same.
+    ensures rchild5_cs: HB_SLOTS_RUNS_OK(f.node, hb_span(l));
 */
 static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, unsigned l,
                         bool set)
@@ -4543,6 +4564,8 @@ static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, 
                hb->num_entries == \at(hb->num_entries, Pre) && hb->height == \at(hb->height, Pre); */
     /*@ assert rchild3_h0c: hb->nodes == \at(hb->nodes, Pre) && hb->leaves == \at(hb->leaves, Pre); */
     /*@ assert rchild3_upm: pkeep_nsame{Pre, Here}(up); */
+    /*@ assert rchild5_g0: HB_GROUPS_RUNS_OK(f.node, hb_span(l)); */
+    /*@ assert rchild5_s0: HB_SLOTS_RUNS_OK(f.node, hb_span(l)); */
     /*@ ghost ppend_mid:; */
     /* rchild4 (round 34): f.node's FULL field apart from what slot_update
      * writes (rchild4_c1 after it: rchild4_cf). */
@@ -4610,6 +4633,16 @@ static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, 
     /*@ assert rchild3_h1: \separated(up, &hb->num_free, &hb->num_entries, &hb->height) ==>
                hb->num_free == \at(hb->num_free, ppend_mid) &&
                hb->num_entries == \at(hb->num_entries, ppend_mid) && hb->height == \at(hb->height, ppend_mid); */
+    /* rchild5 (round 35): the counts across slot_update (its rchild5_nv,
+     * up apart from hb's counts: the requires), then from Pre (rchild3_h0c);
+     * f.node's groups (node_runs_close's rchild5_g, not written since). Last:
+     * before rchild3's asserts above, rchild3_u timed out at load 7.6. */
+    /*@ assert rchild5_f1: hb->nodes == \at(hb->nodes, ppend_mid) - (up->child[k].node == \null ? 1 : 0) &&
+               hb->leaves == \at(hb->leaves, ppend_mid); */
+    /*@ assert rchild5_g1: HB_GROUPS_RUNS_OK(f.node, hb_span(l)); */
+    /*@ assert rchild5_s1: HB_SLOTS_RUNS_OK(f.node, hb_span(l)); */
+    /*@ assert rchild5_f2: hb->nodes == \at(hb->nodes, Pre) - (up->child[k].node == \null ? 1 : 0) &&
+               hb->leaves == \at(hb->leaves, Pre); */
     return changed;
 }
 
@@ -5639,6 +5672,8 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
                         size_t a, size_t b, bool set)
 {
     hb_node_t *c = node->child[k].node;
+    /* rchild5 (round 35): Pre's memory with c in scope (its counts at Pre). */
+    /*@ ghost rchild5_c0:; */
     /* rchild3 (round 33): the child apart from all of hb (hb_wtree of node
      * at l > 0), frame_close's premise of rchild3_nf / _ne. */
     /*@ assert rchild3_c0: \separated(c, hb); */
@@ -5661,6 +5696,9 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
      * apart from the child's subtree and from the spares), then one assert
      * per field group after frame_close. */
     /*@ assert rchild_c: f.node == c && PDESC_RUNS(c, l - 1) && PDESC_APART(c, hb); */
+    /* rchild5 (round 35): range_node's cnt at c, restated from Pre. */
+    /*@ assert rchild5_rn: hb->nodes - hb_nodes_from(c, l - 1, 0) >= \at(hb->nodes - hb_nodes_from(c, l - 1, 0), rchild5_c0) &&
+               hb->leaves - hb_leaves_from(c, l - 1, 0) >= \at(hb->leaves - hb_leaves_from(c, l - 1, 0), rchild5_c0); */
     /*@ assert rchild_n: pkeep_nsame{Pre, Here}(node); */
     /* rchild4 (round 34): range_node's frame for the nodes apart from all
      * of hb (rc4_keep's first half), c's subtree apart from node (its anc
@@ -5668,6 +5706,11 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     /*@ assert rchild4_f0: \forall hb_node_t *p; \separated(p, hb) && hb_sep_node{Pre}(c, l - 1, p) &&
                pleaf_nsp{Pre}(hb, p) ==> pkeep_nsame{Pre, Here}(p); */
     /*@ assert rchild4_cm: hb_sep_node(c, l - 1, node) && hb_wtree(hb, c, l - 1); */
+    /* rchild5 (round 35): rchild4_an's first half here, in the call's
+     * context (range_node's anc at c; slot k of node at Pre): rchild4_an
+     * timed out after this round's lemmas joined range_child's tasks. */
+    /*@ assert rchild5_an0: \forall hb_node_t *p; \at(hb_sep_node(node, l, p) && RPART3_NSP(p, hb), Pre) ==>
+               hb_sep_node(c, l - 1, p); */
     /*@ ghost rchild_mid:; */
     /* rchild2 (round 32): frame_close's premises of rchild2_h / _p (the
      * child and node apart from hb's fields, named as its writes name them:
@@ -5829,10 +5872,49 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
      * hb_wtree / pfull_apart, not written yet: RESULTS "Round 34 (rchild4)"). */
     /*@ assert rchild4_n2s: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
                \separated(node->child[j].node, hb) && hb_sep_node(node->child[j].node, l - 1, node); */
+    /* rchild5 (round 35): rchild4_n2w. The siblings keep hb_wtree (rc5_wp_0:
+     * the frames rchild4_kp / rchild5_lk and validity; rc5_w_all at l - 1,
+     * under rchild4_in); c keeps it across frame_close (pkeep_fr at its
+     * children, rc5_fr_all under ppend_unch; rc5_wtop at c: pointers kept,
+     * slot runs not written, group runs in range: frame_close's rchild5_cg). */
+    /*@ assert rchild5_vl: RCHILD5_VL(Pre, Here); */
+    /*@ assert rchild5_lk: RCHILD5_LKEEP(Pre, Here, hb, c, l - 1, node); */
+    /*@ assert rchild5_w0: RCHILD5_WP(Pre, Here, hb, c, l - 1, node, 0); */
+    /*@ assert rchild5_ws: \forall integer j; 0 <= j < 64 && j != k && \at(node->child[j].node, Pre) != \null ==>
+               hb_wtree(hb, \at(node->child[j].node, Pre), l - 1); */
+    /*@ assert rchild5_fr: l >= 2 ==> pkeep_fr{rchild_mid, Here}(hb, c, node, l - 2); */
+    /*@ assert rchild5_cr: f.node == c && HB_SLOTS_RUNS_OK(c, hb_span(l - 1)) && HB_GROUPS_RUNS_OK(c, hb_span(l - 1)); */
+    /*@ assert rchild5_wc: hb_wtree(hb, c, l - 1); */
     /*@ assert rchild4_n2w: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
                hb_wtree(hb, node->child[j].node, l - 1); */
     /*@ assert rchild4_n2: hb_wtree(hb, node, l); */
     /*@ assert rchild4_n4: pfull_sib(node, l); */
+    /* rchild5 (round 35): ensures cnt. The siblings' counts as at Pre
+     * (rc5_cp_0 under rchild4_kp, rc5_c_all; at the siblings' rc4_in:
+     * rchild4_in); c's
+     * children's across frame_close (rc5_cc_all under its ppend_unch), then
+     * c's (rc5_t_0: its pointers kept, rchild4_cc); node's count then differs
+     * from Pre's by slot k's share only (rc5_n_0), and that share lost what
+     * hb's counts lost (range_node's cnt: rchild5_rn; frame_close's exact
+     * count: rchild5_fc). proofs/hbitmap-rchild5.acsl. */
+    /*@ assert rchild5_p0: RCHILD5_CP(Pre, Here, hb, c, l - 1, node, 0); */
+    /*@ assert rchild5_s: RCHILD5_CK(Pre, Here, hb, c, l - 1, node, l - 1, 0); */
+    /*@ assert rchild5_sk: \forall integer j; 0 <= j < 64 && j != k && \at(node->child[j].node, Pre) != \null ==>
+               prange_cnt_at{Pre, Here}(\at(node->child[j].node, Pre), l - 1, 0); */
+    /*@ assert rchild5_np: RCHILD5_NP(Pre, Here, node, l, k); */
+    /*@ assert rchild5_nk: RCHILD5_NK(Pre, Here, node, l, k, 0); */
+    /*@ assert rchild5_c2: l >= 2 ==> RCHILD5_CCK(rchild_mid, Here, hb, c, node, l - 2, 0); */
+    /*@ assert rchild5_cc: prange_cnt_at{rchild_mid, Here}(c, l - 1, 0); */
+    /*@ assert rchild5_fc: hb->nodes == \at(hb->nodes, rchild_mid) - (node->child[k].node == \null ? 1 : 0) &&
+               hb->leaves == \at(hb->leaves, rchild_mid); */
+    /*@ assert rchild5_xp: \at(RCHILD5_XN(node, l, k), Pre) == 1 + \at(hb_nodes_from(c, l - 1, 0), rchild5_c0) &&
+               \at(RCHILD5_XL(node, l, k), Pre) == \at(hb_leaves_from(c, l - 1, 0), rchild5_c0); */
+    /*@ assert rchild5_xh: RCHILD5_XN(node, l, k) ==
+                 (node->child[k].node == \null ? 0 : 1 + \at(hb_nodes_from(c, l - 1, 0), rchild_mid)) &&
+               RCHILD5_XL(node, l, k) ==
+                 (node->child[k].node == \null ? 0 : \at(hb_leaves_from(c, l - 1, 0), rchild_mid)); */
+    /*@ assert rchild5_cn: hb->nodes - hb_nodes_from(node, l, 0) >= \at(hb->nodes - hb_nodes_from(node, l, 0), Pre) &&
+               hb->leaves - hb_leaves_from(node, l, 0) >= \at(hb->leaves - hb_leaves_from(node, l, 0), Pre); */
     return changed;
 }
 
