@@ -74,6 +74,12 @@ static uint64_t exclusion_end(const x86_boot_config_t *cfg, uint64_t f)
     return f;
 }
 
+/* Returns the bytes of kernel segment k, rounded up to 4 KiB. */
+static uint64_t segment_len(const x86_kernel_segment_t *k)
+{
+    return (k->size + VMM_PAGE_MASK) & ~VMM_PAGE_MASK;
+}
+
 /* Returns true and the frames [*first, *end) of kernel segment k when it
  * is not writable: the direct map's alias of them is read-only too (W^X
  * on both mappings of the image, as Linux's alias handling does). */
@@ -82,7 +88,7 @@ static bool segment_read_only(const x86_kernel_segment_t *k, uint64_t *first, ui
     if (k->size == 0 || (k->attrs & VMM_ATTR_WRITABLE))
         return false;
     *first = k->phys >> VMM_PAGE_SHIFT;
-    *end = *first + ((k->size + VMM_PAGE_MASK) >> VMM_PAGE_SHIFT);
+    *end = *first + (segment_len(k) >> VMM_PAGE_SHIFT);
     return true;
 }
 
@@ -190,12 +196,6 @@ static unsigned direct_piece(const x86_boot_config_t *cfg, uint64_t p, uint64_t 
     }
 }
 
-/* Returns the bytes of kernel segment k, rounded up to 4 KiB. */
-static uint64_t segment_len(const x86_kernel_segment_t *k)
-{
-    return (k->size + VMM_PAGE_MASK) & ~VMM_PAGE_MASK;
-}
-
 /* Returns VMM_OK when the memory map is acceptable: VMM_ERR_OVERFLOW when an
  * entry's base + length wraps. */
 static vmm_status_t check_map(const x86_boot_config_t *cfg)
@@ -265,6 +265,7 @@ static vmm_status_t check_config(const x86_boot_config_t *cfg,
 static vmm_status_t map_run(const x86_boot_config_t *cfg, x86_paging_t *pt,
                             uint64_t start, uint64_t end)
 {
+    vmm_attrs_t attrs = run_attrs(cfg, start); /* one kind per run (next_run) */
     for (uint64_t p = start, n; p < end; p += n) {
         uint64_t pages;
         unsigned level = direct_piece(cfg, p, end, &pages);
@@ -273,7 +274,7 @@ static vmm_status_t map_run(const x86_boot_config_t *cfg, x86_paging_t *pt,
         if (phys > UINT64_MAX - cfg->hhdm_offset)
             return VMM_ERR_OVERFLOW;
         vmm_status_t st = x86_map(pt, cfg->hhdm_offset + phys, phys, n << VMM_PAGE_SHIFT,
-                                  X86_LEVEL_SIZE(level), run_attrs(cfg, start));
+                                  X86_LEVEL_SIZE(level), attrs);
         if (st != VMM_OK)
             return st;
     }
