@@ -1609,21 +1609,12 @@ static hb_leaf_t *leaf_block(hbitmap_t *hb)
     ensures \result != VMM_OK ==>
               hb->num_spare_nodes == \old(hb->num_spare_nodes) &&
               hb->num_spare_leaves == \old(hb->num_spare_leaves);
-    // rfresh (round 34): the spare nodes it added are valid (hb_spec_alloc's
-    // typed ensures; the leaves: nothing, the leaf call's result is hidden)
-    ensures rfresh_nv: \result == VMM_OK ==> \forall integer i;
-              \old(hb->num_spare_nodes) <= i < hb->num_spare_nodes ==> \valid(hb->spare_node[i]);
-    // rfresh2 (round 35): the fresh spares are apart from hb, from each
-    // other and from every spare, and (the tree well formed at Pre) from
-    // the tree as it was at Pre (the adapters' trusted freshness; the tree
-    // at each call is the Pre tree: pool_fill writes the pool only)
-    ensures rfresh2_ns: \result == VMM_OK ==> RFRESH2_NS(hb, \old(hb->num_spare_nodes));
-    ensures rfresh2_nt: \result == VMM_OK ==> \old(RFRESH2_WT(hb)) ==>
-              RFRESH2_NT(Old, hb, \old(hb->num_spare_nodes), \old(hb->height));
-    ensures rfresh2_ls: \result == VMM_OK ==> RFRESH2_LS(hb, \old(hb->num_spare_leaves));
-    ensures rfresh2_lp: \result == VMM_OK ==> RFRESH2_LP(hb, \old(hb->num_spare_leaves));
-    ensures rfresh2_lt: \result == VMM_OK ==> \old(RFRESH2_WT(hb)) ==>
-              RFRESH2_LT(Old, hb, \old(hb->num_spare_leaves), \old(hb->height));
+    // rfresh (round 34) / rfresh2 (round 35): the spares it added are valid
+    // and fresh: apart from hb, from each other and from every spare, and
+    // (the tree well formed at Pre) from the tree as it was at Pre (the
+    // adapters' trusted freshness; the tree at each call is the Pre tree:
+    // pool_fill writes the pool only)
+    RFRESH2_FILL_ENSURES(hb)
 */
 static vmm_status_t pool_fill(hbitmap_t *hb, size_t nodes, size_t leaves)
 {
@@ -6469,17 +6460,8 @@ static vmm_status_t range_check(const hbitmap_t *hb, size_t first, size_t n)
                 hb->num_spare_leaves == \old(hb->num_spare_leaves);
       // prange: a failed prepare changes nothing at all (the pool as it was)
       ensures kept: \result != VMM_OK ==> prange_kept{Pre,Here}(hb);
-      // rfresh (round 34): the spare nodes it added are valid (pool_fill's)
-      ensures rfresh_nv: \result == VMM_OK ==> \forall integer i;
-                \old(hb->num_spare_nodes) <= i < hb->num_spare_nodes ==> \valid(hb->spare_node[i]);
-      // rfresh2 (round 35): the fresh spares apart (pool_fill's)
-      ensures rfresh2_ns: \result == VMM_OK ==> RFRESH2_NS(hb, \old(hb->num_spare_nodes));
-      ensures rfresh2_nt: \result == VMM_OK ==> \old(RFRESH2_WT(hb)) ==>
-                RFRESH2_NT(Old, hb, \old(hb->num_spare_nodes), \old(hb->height));
-      ensures rfresh2_ls: \result == VMM_OK ==> RFRESH2_LS(hb, \old(hb->num_spare_leaves));
-      ensures rfresh2_lp: \result == VMM_OK ==> RFRESH2_LP(hb, \old(hb->num_spare_leaves));
-      ensures rfresh2_lt: \result == VMM_OK ==> \old(RFRESH2_WT(hb)) ==>
-                RFRESH2_LT(Old, hb, \old(hb->num_spare_leaves), \old(hb->height));
+      // rfresh / rfresh2: the fresh spares valid and apart (pool_fill's)
+      RFRESH2_FILL_ENSURES(hb)
     complete behaviors;
     disjoint behaviors;
 */
