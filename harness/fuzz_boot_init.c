@@ -386,7 +386,7 @@ static size_t run_edges(const boot_state_t *s, interval_t *iv, size_t n, unsigne
  * per 512G block anything touches; a PD per 1G block a kernel segment or a
  * run's unaligned end touches (every 1G block of the direct map without
  * 1G pages); a PT per 2M block a kernel segment or a run's unaligned end
- * touches. Needs leaf_expect's runs. */
+ * touches. Needs model_runs' runs. */
 static uint64_t min_tables(const boot_state_t *s)
 {
     interval_t all[MAX_INTERVALS], pd[MAX_TABLE_INTERVALS], pt[MAX_TABLE_INTERVALS];
@@ -539,13 +539,11 @@ static void check_vmm(boot_state_t *s, const vmm_t *vmm)
  * track_mappings: one vmm_set per run), in address order. */
 static void check_records(const boot_state_t *s, const vmm_t *vmm)
 {
-    interval_t iv[MAX_INTERVALS], want[MAX_INTERVALS];
+    interval_t want[MAX_INTERVALS];
     vmm_attrs_t attrs[MAX_INTERVALS];
-    size_t n = collect(s, iv, true, false), m = 0;
-    for (size_t i = 0; i < n; i++) { /* one record per run, with its rights */
-        want[m] = iv[i];
-        attrs[m++] = direct_attrs(s->run_ro[i]);
-    }
+    size_t m = collect(s, want, true, false);
+    for (size_t i = 0; i < m; i++) /* one record per run, with its rights */
+        attrs[i] = direct_attrs(s->run_ro[i]);
     for (size_t i = 0; i < s->cfg.kernel_len; i++)
         if (s->seg[i].size) {
             want[m] = (interval_t){ s->seg[i].virt, s->seg[i].virt + (seg_len(&s->seg[i]) - 1u) };

@@ -118,15 +118,20 @@ bool test_window_reserved(void)
     return true;
 }
 
+/* Returns true when boot.h direct-maps memory of type. */
+static bool direct_mapped_type(uint32_t t)
+{
+    return t == MEMMAP_USABLE || t == MEMMAP_BOOTLOADER_RECLAIMABLE ||
+           t == MEMMAP_EXECUTABLE_AND_MODULES || t == MEMMAP_FRAMEBUFFER;
+}
+
 /* Returns true when a map entry of a type boot.h leaves out covers a whole
  * 4 KiB frame inside the physical bytes [lo, hi] (its type wins). */
 static bool direct_excludes(uint64_t lo, uint64_t hi)
 {
     for (size_t i = 0; i < kmm.map_len; i++) {
         const memmap_entry_t *e = &kmm.map[i];
-        uint32_t t = e->type;
-        if (e->length == 0 || t == MEMMAP_USABLE || t == MEMMAP_BOOTLOADER_RECLAIMABLE ||
-            t == MEMMAP_EXECUTABLE_AND_MODULES || t == MEMMAP_FRAMEBUFFER)
+        if (e->length == 0 || direct_mapped_type(e->type))
             continue;
         uint64_t last = e->base + e->length - 1;
         uint64_t first = e->base / PAGE + (e->base % PAGE != 0);
@@ -149,10 +154,7 @@ static bool direct_covers(uint64_t lo, uint64_t hi)
         moved = false;
         for (size_t i = 0; i < kmm.map_len; i++) {
             const memmap_entry_t *e = &kmm.map[i];
-            uint32_t t = e->type;
-            if (e->length == 0 ||
-                (t != MEMMAP_USABLE && t != MEMMAP_BOOTLOADER_RECLAIMABLE &&
-                 t != MEMMAP_EXECUTABLE_AND_MODULES && t != MEMMAP_FRAMEBUFFER))
+            if (e->length == 0 || !direct_mapped_type(e->type))
                 continue;
             uint64_t first = e->base & ~(PAGE - 1), last = (e->base + e->length - 1) | (PAGE - 1);
             if (first <= lo && lo <= last) {
