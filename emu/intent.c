@@ -103,11 +103,48 @@ static int read_only_alias(const world_config_t *c, uint64_t lo, uint64_t hi)
     return 2;
 }
 
+/* Returns true and the framebuffer entry i's frames as bytes [*lo, *hi]
+ * (rounded out to 4 KiB), false when entry i is not a framebuffer. */
+static bool framebuffer_bytes(const world_config_t *c, size_t i, uint64_t *lo, uint64_t *hi)
+{
+    const memmap_entry_t *e = &c->map[i];
+    if (e->length == 0 || e->type != MEMMAP_FRAMEBUFFER)
+        return false;
+    *lo = e->base & ~VMM_PAGE_MASK;
+    *hi = (e->base + (e->length - 1u)) | VMM_PAGE_MASK;
+    return true;
+}
+
+/* Returns how many of the bytes [lo, hi] are framebuffer frames (those a
+ * FRAMEBUFFER entry touches): 0 none, 1 all, 2 some (boot.h: a direct-map
+ * page never holds framebuffer and RAM frames). */
+static int framebuffer_frames(const world_config_t *c, uint64_t lo, uint64_t hi)
+{
+    bool any = false;
+    uint64_t a, b;
+    for (size_t i = 0; i < c->map_len; i++)
+        any |= framebuffer_bytes(c, i, &a, &b) && a <= hi && b >= lo;
+    if (!any)
+        return 0;
+    for (bool moved = true; moved;) { /* all of it: move lo past each entry */
+        moved = false;
+        for (size_t i = 0; i < c->map_len; i++) {
+            if (!framebuffer_bytes(c, i, &a, &b) || a > lo || b < lo)
+                continue;
+            if (b >= hi)
+                return 1;
+            lo = b + 1u;
+            moved = true;
+        }
+    }
+    return 2;
+}
+
 /* Fills *it from the boot configuration (direct map, kernel segments);
  * true when va belongs to one of them. A direct-map address lies in the
  * largest page (1 GiB only with has_1g_pages) whose aligned block the
  * regions cover whole and that is all or none a read-only segment's alias
- * (read-only then, boot.h). */
+ * (read-only then, boot.h), all or none framebuffer frames. */
 static bool boot_intent(const world_t *w, uint64_t va, intent_t *it)
 {
     const world_config_t *c = &w->cfg;
@@ -129,7 +166,8 @@ static bool boot_intent(const world_t *w, uint64_t va, intent_t *it)
     for (size_t i = c->has_1g_pages ? 0 : 1; i < sizeof sizes / sizeof sizes[0]; i++) {
         uint64_t first = phys & ~(sizes[i] - 1u);
         int ro = read_only_alias(c, first, first + (sizes[i] - 1u));
-        if (ro != 2 && direct_covers(c, first, first + (sizes[i] - 1u))) {
+        if (ro != 2 && framebuffer_frames(c, first, first + (sizes[i] - 1u)) != 2 &&
+            direct_covers(c, first, first + (sizes[i] - 1u))) {
             mapped(it, phys, sizes[i], ro ? DIRECT_MAP_ATTRS & ~VMM_ATTR_WRITABLE : DIRECT_MAP_ATTRS,
                    "direct map");
             return true;

@@ -15,7 +15,8 @@
  * va - hhdm, kernel+writable+NX+global) lying inside one run of USABLE /
  * BOOTLOADER_RECLAIMABLE / EXECUTABLE_AND_MODULES / FRAMEBUFFER regions
  * rounded out to 4 KiB, minus the frames a region of another type covers
- * whole (sorted, merged and subtracted here), and the largest page that
+ * whole, cut where the framebuffer's frames or a read-only alias start and
+ * end (sorted, merged and subtracted here), and the largest page that
  * fits there (the next larger aligned block is not inside a run, or is
  * larger than flags allow); the direct leaves' bytes add up to the runs';
  * table frames == the minimum computed here (sort and merge) ==
@@ -45,7 +46,7 @@
 #define ARENA_BYTES (1u << 20)           /* the VMM allocates one record at most */
 #define MAX_ENTRIES 8u
 #define MAX_SEGMENTS 3u
-#define MAX_RUNS (MAX_ENTRIES + 2u * MAX_SEGMENTS) /* cut by exclusions and aliases */
+#define MAX_RUNS (3u * MAX_ENTRIES + 2u * MAX_SEGMENTS) /* cut by exclusions, framebuffers, aliases */
 #define MAX_INTERVALS (MAX_RUNS + MAX_SEGMENTS)
 #define MAX_TABLE_INTERVALS (MAX_SEGMENTS + 2u * MAX_RUNS) /* segments, run ends */
 #define WINDOW_PAGES 4096u
@@ -268,13 +269,14 @@ static vmm_attrs_t direct_attrs(bool ro)
 /* Computes the direct map's runs as boot.h defines them, by sort, merge and
  * subtraction (boot.c scans the map instead): the mapped regions rounded
  * out to 4 KiB, minus the frames a region of another type covers whole,
- * cut where a read-only kernel segment's alias starts or ends.
+ * cut where a read-only kernel segment's alias starts or ends and where
+ * the framebuffer's frames (those a FRAMEBUFFER region touches) do.
  * Physical (s->pruns) and virtual (s->runs, hhdm added). Entries that wrap
  * are left out (the configuration is refused). */
 static void model_runs(boot_state_t *s)
 {
-    interval_t in[MAX_ENTRIES], ex[MAX_ENTRIES];
-    size_t n = 0, nx = 0;
+    interval_t in[MAX_ENTRIES], ex[MAX_ENTRIES], fb[MAX_ENTRIES];
+    size_t n = 0, nx = 0, nfb = 0;
     for (size_t i = 0; i < s->cfg.map_len; i++) {
         const memmap_entry_t *e = &s->map[i];
         if (!e->length || e->length - 1u > UINT64_MAX - e->base)
@@ -282,6 +284,8 @@ static void model_runs(boot_state_t *s)
         uint64_t last = e->base + (e->length - 1u);
         if (mapped_type(e->type)) {
             in[n++] = (interval_t){ e->base & ~(uint64_t)VMM_PAGE_MASK, last | VMM_PAGE_MASK };
+            if (e->type == MEMMAP_FRAMEBUFFER)
+                fb[nfb++] = in[n - 1];
             continue;
         }
         /* the frames [first, end) it covers whole (end << 12 wraps to 0 at
@@ -293,6 +297,7 @@ static void model_runs(boot_state_t *s)
     }
     n = merge_touching(in, n);
     nx = merge_touching(ex, nx);
+    nfb = merge_touching(fb, nfb);
     interval_t ro[MAX_SEGMENTS], kept[MAX_ENTRIES];
     size_t nro = 0, nk = 0;
     for (size_t i = 0; i < s->cfg.kernel_len; i++) /* the read-only aliases */
@@ -328,6 +333,12 @@ static void model_runs(boot_state_t *s)
                 } else if (ro[j].lo > cur && ro[j].lo - 1u < hi) {
                     hi = ro[j].lo - 1u;
                 }
+            }
+            for (size_t j = 0; j < nfb; j++) {
+                if (fb[j].lo <= cur && cur <= fb[j].hi)
+                    hi = fb[j].hi < hi ? fb[j].hi : hi;
+                else if (fb[j].lo > cur && fb[j].lo - 1u < hi)
+                    hi = fb[j].lo - 1u;
             }
             s->run_ro[s->nruns] = is_ro;
             s->pruns[s->nruns++] = (interval_t){ cur, hi };

@@ -199,15 +199,54 @@ static int read_only_alias(uint64_t lo, uint64_t hi)
     return 2;
 }
 
+/* Returns true and map entry i's frames as bytes [*lo, *hi] when it is a
+ * framebuffer (rounded out to 4 KiB). */
+static bool framebuffer_bytes(size_t i, uint64_t *lo, uint64_t *hi)
+{
+    const memmap_entry_t *e = &kmm.map[i];
+    if (e->length == 0 || e->type != MEMMAP_FRAMEBUFFER)
+        return false;
+    *lo = e->base & ~(PAGE - 1);
+    *hi = (e->base + e->length - 1) | (PAGE - 1);
+    return true;
+}
+
+/* Returns how much of the physical bytes [lo, hi] is framebuffer frames
+ * (those a FRAMEBUFFER entry touches): 0 none, 1 all, 2 some (boot.h: a
+ * direct-map page never holds framebuffer and RAM frames). */
+static int framebuffer_frames(uint64_t lo, uint64_t hi)
+{
+    bool any = false;
+    uint64_t a, b;
+    for (size_t i = 0; i < kmm.map_len; i++)
+        any |= framebuffer_bytes(i, &a, &b) && a <= hi && b >= lo;
+    if (!any)
+        return 0;
+    for (bool moved = true; moved;) { /* all of it: move lo past each entry */
+        moved = false;
+        for (size_t i = 0; i < kmm.map_len; i++) {
+            if (!framebuffer_bytes(i, &a, &b) || a > lo || b < lo)
+                continue;
+            if (b >= hi)
+                return 1;
+            lo = b + 1;
+            moved = true;
+        }
+    }
+    return 2;
+}
+
 /* Returns the page size the direct map must use at phys (boot.h: the
  * largest allowed whose aligned block the regions cover whole and that is
- * all or none a read-only alias), or 0 where nothing may be mapped. */
+ * all or none a read-only alias, all or none framebuffer frames), or 0
+ * where nothing may be mapped. */
 static uint64_t direct_page_at(uint64_t phys)
 {
     static const uint64_t sizes[] = { VMM_SIZE_1G, VMM_SIZE_2M, VMM_SIZE_4K };
     for (size_t i = kmm.has_1g_pages ? 0 : 1; i < 3; i++) {
         uint64_t first = phys & ~(sizes[i] - 1);
         if (read_only_alias(first, first + sizes[i] - 1) != 2 &&
+            framebuffer_frames(first, first + sizes[i] - 1) != 2 &&
             direct_covers(first, first + sizes[i] - 1))
             return sizes[i];
     }

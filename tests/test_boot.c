@@ -148,7 +148,8 @@ static size_t merge_intervals(uint64_t (*iv)[2], size_t n)
 
 /* The model: the direct map's pages, in address order. The mapped regions
  * rounded out to 4 KiB, minus the 4 KiB frames another region covers whole
- * (its type wins, as in the pmm), sorted and merged into runs; each run cut
+ * (its type wins, as in the pmm), sorted and merged into runs, cut where a
+ * read-only alias or the framebuffer's frames start and end; each run cut
  * greedily, at every point the largest page (1 GiB only with has_1g_pages)
  * aligned there that ends inside the run. */
 static leaf_t *expected_leaves(const x86_boot_config_t *c, size_t *count)
@@ -183,6 +184,15 @@ static leaf_t *expected_leaves(const x86_boot_config_t *c, size_t *count)
             nro++;
         }
     nro = merge_intervals(ro, nro);
+    uint64_t (*fb)[2] = malloc((c->map_len + 1) * sizeof(*fb)); /* framebuffer frames */
+    size_t nfb = 0;
+    for (size_t i = 0; i < c->map_len; i++)
+        if (c->map[i].length && c->map[i].type == MEMMAP_FRAMEBUFFER) {
+            fb[nfb][0] = c->map[i].base & ~(K4 - 1);
+            fb[nfb][1] = ((c->map[i].base + c->map[i].length - 1) | (K4 - 1)) + 1;
+            nfb++;
+        }
+    nfb = merge_intervals(fb, nfb);
     size_t m = 0, cap = 1024;
     leaf_t *v = malloc(cap * sizeof(*v));
     for (size_t i = 0; i < n; i++) {
@@ -207,6 +217,11 @@ static leaf_t *expected_leaves(const x86_boot_config_t *c, size_t *count)
                     hi = ro[k][0];
                 }
             }
+            for (size_t k = 0; k < nfb; k++) /* and where framebuffer frames start / end */
+                if (fb[k][0] <= lo && lo < fb[k][1])
+                    hi = fb[k][1] < hi ? fb[k][1] : hi;
+                else if (fb[k][0] > lo && fb[k][0] < hi)
+                    hi = fb[k][0];
             for (uint64_t a = lo; a < hi;) {
                 uint64_t size = K4;
                 if (c->has_1g_pages && a % G1 == 0 && hi - a >= G1)
@@ -224,6 +239,7 @@ static leaf_t *expected_leaves(const x86_boot_config_t *c, size_t *count)
     free(iv);
     free(ex);
     free(ro);
+    free(fb);
     *count = m;
     return v;
 }
@@ -531,33 +547,65 @@ static void test_only_regions(void)
     CHECK(r.table_frames == x86_boot_min_table_frames(&c));
     vmm_deinit(&vmm);
     x86_paging_destroy(&pt);
+    /* A framebuffer between two RAM regions, touching both: no page holds
+     * framebuffer and RAM frames (the MTRRs may type them apart), so no
+     * 1 GiB page at 1G or 2G. A frame a framebuffer shares with RAM
+     * (0xC0010000) is the framebuffer's. Tables, 1G or 2M pages: PML4,
+     * PDPT, PDs for 1G regions 0 (1M), 1, 2 and 3 (the 4K ends), PTs for
+     * the 2M blocks 0 and 0xC0000000: 8 (with one run, 1G pages: 6). */
+    static const memmap_entry_t beside[] = {
+        { 0x100000, 0x7FD00000, MEMMAP_USABLE },
+        { 0x7FE00000, 0x400000, MEMMAP_FRAMEBUFFER },
+        { 0x80200000, 0x3FE00000, MEMMAP_USABLE },
+        { 0xC0000000, 0x10800, MEMMAP_USABLE },
+        { 0xC0010800, 0x1F800, MEMMAP_FRAMEBUFFER },
+    };
+    static const uint64_t beside_pages[][2] = {
+        { 0x40000000, M2 }, { 0x7FC00000, M2 }, { 0x7FE00000, M2 }, { 0x80000000, M2 },
+        { 0x80200000, M2 }, { 0xBFE00000, M2 }, { 0xC0000000, K4 }, { 0xC002F000, K4 },
+    };
+    for (int g = 0; g < 2; g++) {
+        c = config(beside, 5, g, HHDM);
+        c.kernel_len = 0;
+        boot_case(&c, 8);
+        CHECK_OK(x86_boot_init(&c, &frames, &pt, &vmm, &r));
+        for (size_t i = 0; i < sizeof beside_pages / sizeof beside_pages[0]; i++) {
+            CHECK_OK(x86_translate(&pt, HHDM + beside_pages[i][0], &w));
+            CHECK(w.page_size == beside_pages[i][1]);
+        }
+        CHECK_ERR(x86_translate(&pt, HHDM + 0xC0030000, &w), VMM_ERR_NOT_MAPPED);
+        vmm_deinit(&vmm);
+        x86_paging_destroy(&pt);
+    }
     teardown();
 }
 
 static void test_8g_holes_overlaps(void)
 {
     setup();
-    /* Runs [0, 2G + 4K) (the framebuffer straddles 2G), [4G, 8G + 1M)
+    /* Runs [0, 2G - 4K) (RAM), [2G - 4K, 2G + 4K) (the framebuffer, which
+     * straddles 2G and takes the frame it shares with RAM), [4G, 8G + 1M)
      * (reclaimable over 8G), [9G, 10G), [10G + 4K, 10G + 8K) (unaligned).
      * 2M: PDs for 1G regions 0,1,2,4,5,6,7,8,9,10 = 10; PTs for the 2M
-     * blocks of the unaligned ends 2G + 4K, 8G + 1M, 10G + 4K and of the
-     * kernel's read-only alias (ends at 2M + 28K) = 4; PDPT, PML4, kernel
-     * 3: 19. 1G: PDs only for the 1G regions of those ends (0, 2, 8, 10:
-     * [9G, 10G) is one 1G page; [0, 1G) was one too before the alias cut
-     * it), the same 4 PTs: 13. */
+     * blocks of the unaligned ends 2G - 4K, 2G + 4K, 8G + 1M, 10G + 4K and
+     * of the kernel's read-only alias (ends at 2M + 28K) = 5; PDPT, PML4,
+     * kernel 3: 20. 1G: PDs only for the 1G regions of those ends (0, 1, 2,
+     * 8, 10: [9G, 10G) is one 1G page; [0, 1G) was one too before the
+     * alias cut it, [1G, 2G) before the framebuffer's run), the same 5
+     * PTs: 15. */
     x86_boot_config_t c = config(holes8g, 13, false, HHDM);
-    boot_case(&c, 19);
+    boot_case(&c, 20);
     c = config(holes8g, 13, true, HHDM);
-    boot_case(&c, 13);
+    boot_case(&c, 15);
     /* a Linux-like offset in another PML4 slot */
     c = config(holes8g, 13, true, 0xFFFF888000000000ull);
-    boot_case(&c, 13);
+    boot_case(&c, 15);
     /* the same map in reverse order gives the same tables */
     memmap_entry_t rev[13];
     for (unsigned i = 0; i < 13; i++)
         rev[i] = holes8g[12 - i];
     c = config(rev, 13, false, HHDM);
-    boot_case(&c, 19);
+    boot_case(&c, 20);
     teardown();
 }
 

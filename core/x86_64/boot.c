@@ -2,9 +2,11 @@
  * boot.c - boot-time initialisation (the Rust seed's init); see boot.h.
  *
  * The direct map is built run by run: a run is a maximal stretch of 4 KiB
- * frames covered by mapped memory-map regions, found by scanning the
- * (unsorted, possibly overlapping) map without any storage, so every frame
- * is mapped exactly once and nothing outside the regions is. Each run is
+ * frames covered by mapped memory-map regions and of one kind (framebuffer
+ * frames apart from RAM, read-only kernel aliases apart from the rest),
+ * found by scanning the (unsorted, possibly overlapping) map without any
+ * storage, so every frame is mapped exactly once and nothing outside the
+ * regions is. Each run is
  * mapped with the largest page that fits at each point (as Linux does):
  * 4 KiB up to the first 2 MiB boundary, 2 MiB up to the first 1 GiB one,
  * 1 GiB pages (has_1g_pages), then 2 MiB and 4 KiB at the end. The kernel
@@ -92,30 +94,60 @@ static bool segment_read_only(const x86_kernel_segment_t *k, uint64_t *first, ui
     return true;
 }
 
-/* Returns true when frame f is the alias of a read-only kernel segment;
- * *edge gets the first frame after f where that changes (the end of the
- * read-only segments' stretch holding f, or the start of the next one). */
-static bool frame_read_only(const x86_boot_config_t *cfg, uint64_t f, uint64_t *edge)
+/* A kind of frame the direct map keeps in runs of their own: returns true
+ * and the frames [*first, *end) of item i of the kind's list (kernel
+ * segments or map entries), false when item i is not of that kind. */
+typedef bool (*frame_kind_t)(const x86_boot_config_t *cfg, size_t i, uint64_t *first,
+                             uint64_t *end);
+
+/* Kind: the alias of a read-only kernel segment (item i of cfg->kernel). */
+static bool read_only_alias(const x86_boot_config_t *cfg, size_t i, uint64_t *first,
+                            uint64_t *end)
+{
+    return segment_read_only(&cfg->kernel[i], first, end);
+}
+
+/* Kind: a framebuffer frame (item i of cfg->map): a frame a framebuffer
+ * entry touches, even one it shares with RAM. The framebuffer is often
+ * typed apart from RAM (MTRR UC / WC) and a page across both has an
+ * undefined memory type (SDM 11.11.9), so no page holds both. */
+static bool framebuffer(const x86_boot_config_t *cfg, size_t i, uint64_t *first, uint64_t *end)
+{
+    return cfg->map[i].type == MEMMAP_FRAMEBUFFER && entry_frames(&cfg->map[i], first, end);
+}
+
+/* Returns true when frame f is of kind (one of the n items of its list
+ * holds f); *edge gets the first frame after f where that changes (the end
+ * of the kind's stretch holding f, or the start of the next one). */
+static bool frame_of_kind(const x86_boot_config_t *cfg, frame_kind_t kind, size_t n,
+                          uint64_t f, uint64_t *edge)
 {
     uint64_t first, end;
-    bool ro = false;
+    bool in = false;
     *edge = f;
-    for (bool grown = true; grown;) { /* through segments that touch or overlap */
+    for (bool grown = true; grown;) { /* through items that touch or overlap */
         grown = false;
-        for (size_t i = 0; i < cfg->kernel_len; i++)
-            if (segment_read_only(&cfg->kernel[i], &first, &end) && first <= *edge &&
-                *edge < end && (first <= f || ro)) {
+        for (size_t i = 0; i < n; i++)
+            if (kind(cfg, i, &first, &end) && first <= *edge && *edge < end &&
+                (first <= f || in)) {
                 *edge = end;
-                ro = grown = true;
+                in = grown = true;
             }
     }
-    if (ro)
+    if (in)
         return true;
     *edge = UINT64_MAX;
-    for (size_t i = 0; i < cfg->kernel_len; i++)
-        if (segment_read_only(&cfg->kernel[i], &first, &end) && first > f && first < *edge)
+    for (size_t i = 0; i < n; i++)
+        if (kind(cfg, i, &first, &end) && first > f && first < *edge)
             *edge = first;
     return false;
+}
+
+/* Returns true when frame f is the alias of a read-only kernel segment;
+ * *edge as frame_of_kind's. */
+static bool frame_read_only(const x86_boot_config_t *cfg, uint64_t f, uint64_t *edge)
+{
+    return frame_of_kind(cfg, read_only_alias, cfg->kernel_len, f, edge);
 }
 
 /* Returns the attributes of the direct map's run starting at frame start
@@ -129,8 +161,9 @@ static vmm_attrs_t run_attrs(const x86_boot_config_t *cfg, uint64_t start)
 
 /* Returns true and the next run [*start, *end) of direct-map frames at or
  * after frame cursor: frames a mapped region touches and no other region
- * excludes (entry_excluded), of one kind (a read-only segment's alias or
- * not: runs of different kinds may touch); false when none is left. */
+ * excludes (entry_excluded), of one kind twice over (a read-only segment's
+ * alias or not; a framebuffer frame or not: runs of different kinds may
+ * touch, a page never spans two); false when none is left. */
 static bool next_run(const x86_boot_config_t *cfg, uint64_t cursor,
                      uint64_t *start, uint64_t *end)
 {
@@ -167,7 +200,10 @@ static bool next_run(const x86_boot_config_t *cfg, uint64_t cursor,
         if (entry_excluded(&cfg->map[i], &first, &stop) && first > s && first < e)
             e = first;
     uint64_t edge;
-    (void)frame_read_only(cfg, s, &edge); /* up to where the kind changes */
+    (void)frame_read_only(cfg, s, &edge); /* up to where a kind changes */
+    if (edge < e)
+        e = edge;
+    (void)frame_of_kind(cfg, framebuffer, cfg->map_len, s, &edge);
     if (edge < e)
         e = edge;
     *start = s;

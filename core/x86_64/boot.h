@@ -83,15 +83,15 @@ typedef struct x86_boot_result {
  * entries overlap, a reserved, ACPI, bad or unknown entry wins, as in the
  * pmm; a frame it only shares with RAM stays mapped), and nothing more:
  * each maximal run of such frames (regions that overlap or touch merged)
- * gets the largest pages that fit inside it, 4 KiB up to the
+ * of one kind (framebuffer frames, those a FRAMEBUFFER entry touches, in
+ * runs apart from RAM's) gets the largest pages that fit inside it, 4 KiB up to the
  * first 2 MiB boundary, 2 MiB up to the first 1 GiB one, 1 GiB pages
  * (has_1g_pages), then 2 MiB and 4 KiB to its end (as Linux does). So no
  * direct-map page reaches MMIO, firmware or a hole next to RAM (the local
  * APIC, the IOAPIC, the legacy VGA window stay unmapped), and a large page
- * lies inside one run of frames the map reports as RAM or framebuffer (a
- * large page over ranges the MTRRs give different types is undefined, SDM
- * vol. 3, 11.11.9: a framebuffer that touches RAM in the map is merged into
- * its run: leave such a FRAMEBUFFER out of cfg->map and map it yourself).
+ * lies inside one run of RAM frames or of framebuffer frames, never both
+ * (a large page over ranges the MTRRs give different types is undefined,
+ * SDM vol. 3, 11.11.9, and firmware types a framebuffer UC or WC).
  * Each frame is mapped once; kernel, writable, not executable, global (in
  * the kernel half: paging.h), write-back (CACHABLE), the framebuffer too:
  * map it again write-combining or uncached elsewhere to draw through it.
