@@ -144,7 +144,8 @@ static int framebuffer_frames(const world_config_t *c, uint64_t lo, uint64_t hi)
  * true when va belongs to one of them. A direct-map address lies in the
  * largest page (1 GiB only with has_1g_pages) whose aligned block the
  * regions cover whole and that is all or none a read-only segment's alias
- * (read-only then, boot.h), all or none framebuffer frames. */
+ * (read-only then, boot.h), all or none framebuffer frames; 4 KiB in the
+ * first 2 MiB. */
 static bool boot_intent(const world_t *w, uint64_t va, intent_t *it)
 {
     const world_config_t *c = &w->cfg;
@@ -165,6 +166,8 @@ static bool boot_intent(const world_t *w, uint64_t va, intent_t *it)
     static const uint64_t sizes[] = { VMM_SIZE_1G, VMM_SIZE_2M, VMM_SIZE_4K };
     for (size_t i = c->has_1g_pages ? 0 : 1; i < sizeof sizes / sizeof sizes[0]; i++) {
         uint64_t first = phys & ~(sizes[i] - 1u);
+        if (sizes[i] > VMM_SIZE_4K && first < VMM_SIZE_2M)
+            continue; /* 4 KiB only in the first 2 MiB */
         int ro = read_only_alias(c, first, first + (sizes[i] - 1u));
         if (ro != 2 && framebuffer_frames(c, first, first + (sizes[i] - 1u)) != 2 &&
             direct_covers(c, first, first + (sizes[i] - 1u))) {

@@ -139,16 +139,20 @@ FUZZ_NO_ASAN static long run_holding(boot_state_t *s, uint64_t lo, uint64_t hi)
 
 /* Returns true when the direct page [va, va + size) is one boot.h promises:
  * inside a run, and the largest page that fits there (the aligned block of
- * the next size up is not inside a run, or that size is not allowed). */
+ * the next size up is not inside a run, or that size is not allowed: 4 KiB
+ * only in the first 2 MiB). */
 FUZZ_NO_ASAN static bool direct_page_wanted(boot_state_t *s, uint64_t va, uint64_t size)
 {
     if (size > s->page || run_holding(s, va, va + (size - 1u)) < 0)
         return false;
+    if (size > VMM_SIZE_4K && va - s->cfg.hhdm_offset < VMM_SIZE_2M)
+        return false; /* 4 KiB only in the first 2 MiB */
     if (size == s->page)
         return true;
     uint64_t up = size == VMM_SIZE_4K ? VMM_SIZE_2M : VMM_SIZE_1G;
     uint64_t block = va & ~(up - 1u);
-    return run_holding(s, block, block + (up - 1u)) < 0;
+    return block - s->cfg.hhdm_offset < VMM_SIZE_2M || /* a larger page would hold it */
+           run_holding(s, block, block + (up - 1u)) < 0;
 }
 
 /* Returns the segment holding va, or NULL. */
@@ -379,13 +383,14 @@ static void leaf_expect(boot_state_t *s)
 }
 
 /* Appends to iv the one-block intervals (blocks of 1 << shift bytes) that
- * hold an unaligned end of a direct run: the direct map uses smaller pages
- * there, everywhere else pages of at least that size. Returns the count. */
+ * hold an unaligned end of a direct run or its start below 2 MiB: the
+ * direct map uses smaller pages there, everywhere else pages of at least
+ * that size. Returns the count. */
 static size_t run_edges(const boot_state_t *s, interval_t *iv, size_t n, unsigned shift)
 {
     uint64_t mask = ((uint64_t)1 << shift) - 1u;
     for (size_t i = 0; i < s->nruns; i++) {
-        if (s->runs[i].lo & mask)
+        if ((s->runs[i].lo & mask) || s->pruns[i].lo < VMM_SIZE_2M) /* 4 KiB there */
             iv[n++] = (interval_t){ s->runs[i].lo, s->runs[i].lo };
         if ((s->runs[i].hi + 1u) & mask)
             iv[n++] = (interval_t){ s->runs[i].hi, s->runs[i].hi };

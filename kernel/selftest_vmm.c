@@ -238,13 +238,15 @@ static int framebuffer_frames(uint64_t lo, uint64_t hi)
 
 /* Returns the page size the direct map must use at phys (boot.h: the
  * largest allowed whose aligned block the regions cover whole and that is
- * all or none a read-only alias, all or none framebuffer frames), or 0
- * where nothing may be mapped. */
+ * all or none a read-only alias, all or none framebuffer frames; 4 KiB in
+ * the first 2 MiB), or 0 where nothing may be mapped. */
 static uint64_t direct_page_at(uint64_t phys)
 {
     static const uint64_t sizes[] = { VMM_SIZE_1G, VMM_SIZE_2M, VMM_SIZE_4K };
     for (size_t i = kmm.has_1g_pages ? 0 : 1; i < 3; i++) {
         uint64_t first = phys & ~(sizes[i] - 1);
+        if (sizes[i] > VMM_SIZE_4K && first < VMM_SIZE_2M)
+            continue; /* 4 KiB only in the first 2 MiB */
         if (read_only_alias(first, first + sizes[i] - 1) != 2 &&
             framebuffer_frames(first, first + sizes[i] - 1) != 2 &&
             direct_covers(first, first + sizes[i] - 1))

@@ -151,7 +151,7 @@ static size_t merge_intervals(uint64_t (*iv)[2], size_t n)
  * (its type wins, as in the pmm), sorted and merged into runs, cut where a
  * read-only alias or the framebuffer's frames start and end; each run cut
  * greedily, at every point the largest page (1 GiB only with has_1g_pages)
- * aligned there that ends inside the run. */
+ * aligned there that ends inside the run (4 KiB in the first 2 MiB). */
 static leaf_t *expected_leaves(const x86_boot_config_t *c, size_t *count)
 {
     uint64_t (*iv)[2] = malloc((c->map_len + 1) * sizeof(*iv));
@@ -224,7 +224,9 @@ static leaf_t *expected_leaves(const x86_boot_config_t *c, size_t *count)
                     hi = fb[k][0];
             for (uint64_t a = lo; a < hi;) {
                 uint64_t size = K4;
-                if (c->has_1g_pages && a % G1 == 0 && hi - a >= G1)
+                if (a < M2) /* 4 KiB only in the first 2 MiB */
+                    size = K4;
+                else if (c->has_1g_pages && a % G1 == 0 && hi - a >= G1)
                     size = G1;
                 else if (a % M2 == 0 && hi - a >= M2)
                     size = M2;
@@ -577,6 +579,25 @@ static void test_only_regions(void)
         vmm_deinit(&vmm);
         x86_paging_destroy(&pt);
     }
+    /* RAM from 0 to 1G: 4K pages in the first 2M whatever the map says
+     * (the fixed-range MTRRs type the first MiB in pieces), then 2M pages,
+     * no 1G page at 0. PML4, PDPT, PD, PT: 4. */
+    static const memmap_entry_t from0[] = { { 0, G1, MEMMAP_USABLE } };
+    static const uint64_t from0_pages[][2] = {
+        { 0, K4 }, { 0xA0000, K4 }, { 0x1FF000, K4 }, { 0x200000, M2 }, { 0x3FE00000, M2 },
+    };
+    for (int g = 0; g < 2; g++) {
+        c = config(from0, 1, g, HHDM);
+        c.kernel_len = 0;
+        boot_case(&c, 4);
+        CHECK_OK(x86_boot_init(&c, &frames, &pt, &vmm, &r));
+        for (size_t i = 0; i < sizeof from0_pages / sizeof from0_pages[0]; i++) {
+            CHECK_OK(x86_translate(&pt, HHDM + from0_pages[i][0], &w));
+            CHECK(w.page_size == from0_pages[i][1]);
+        }
+        vmm_deinit(&vmm);
+        x86_paging_destroy(&pt);
+    }
     teardown();
 }
 
@@ -587,25 +608,25 @@ static void test_8g_holes_overlaps(void)
      * straddles 2G and takes the frame it shares with RAM), [4G, 8G + 1M)
      * (reclaimable over 8G), [9G, 10G), [10G + 4K, 10G + 8K) (unaligned).
      * 2M: PDs for 1G regions 0,1,2,4,5,6,7,8,9,10 = 10; PTs for the 2M
-     * blocks of the unaligned ends 2G - 4K, 2G + 4K, 8G + 1M, 10G + 4K and
-     * of the kernel's read-only alias (ends at 2M + 28K) = 5; PDPT, PML4,
-     * kernel 3: 20. 1G: PDs only for the 1G regions of those ends (0, 1, 2,
-     * 8, 10: [9G, 10G) is one 1G page; [0, 1G) was one too before the
-     * alias cut it, [1G, 2G) before the framebuffer's run), the same 5
-     * PTs: 15. */
+     * blocks of the unaligned ends 2G - 4K, 2G + 4K, 8G + 1M, 10G + 4K, of
+     * the kernel's read-only alias (ends at 2M + 28K) and of the first 2M
+     * (4K pages only) = 6; PDPT, PML4, kernel 3: 21. 1G: PDs only for the
+     * 1G regions of those ends (0, 1, 2, 8, 10: [9G, 10G) is one 1G page;
+     * [0, 1G) was one too before the alias cut it, [1G, 2G) before the
+     * framebuffer's run), the same 6 PTs: 16. */
     x86_boot_config_t c = config(holes8g, 13, false, HHDM);
-    boot_case(&c, 20);
+    boot_case(&c, 21);
     c = config(holes8g, 13, true, HHDM);
-    boot_case(&c, 15);
+    boot_case(&c, 16);
     /* a Linux-like offset in another PML4 slot */
     c = config(holes8g, 13, true, 0xFFFF888000000000ull);
-    boot_case(&c, 15);
+    boot_case(&c, 16);
     /* the same map in reverse order gives the same tables */
     memmap_entry_t rev[13];
     for (unsigned i = 0; i < 13; i++)
         rev[i] = holes8g[12 - i];
     c = config(rev, 13, false, HHDM);
-    boot_case(&c, 20);
+    boot_case(&c, 21);
     teardown();
 }
 

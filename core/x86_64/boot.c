@@ -9,7 +9,8 @@
  * regions is. Each run is
  * mapped with the largest page that fits at each point (as Linux does):
  * 4 KiB up to the first 2 MiB boundary, 2 MiB up to the first 1 GiB one,
- * 1 GiB pages (has_1g_pages), then 2 MiB and 4 KiB at the end. The kernel
+ * 1 GiB pages (has_1g_pages), then 2 MiB and 4 KiB at the end; 4 KiB
+ * pages only in the first 2 MiB of physical memory. The kernel
  * segments follow with 4 KiB pages.
  */
 #include <stdbool.h>
@@ -26,6 +27,12 @@
 /* Frames (4 KiB) in a page or table span of a level: 1 at the PT, 512 at
  * the PD (2 MiB), 512^2 at the PDPT (1 GiB), 512^3 at the PML4 (512 GiB). */
 #define FRAMES_AT(level) (X86_LEVEL_SIZE(level) / VMM_PAGE_SIZE)
+
+/* Frames below this (the first 2 MiB) get 4 KiB pages only, as in Linux:
+ * the fixed-range MTRRs type the first MiB in pieces (RAM, the VGA window,
+ * option ROMs, the BIOS), and a large page over ranges of different types
+ * is undefined (SDM vol. 3, 11.11.9). */
+#define SMALL_PAGES_BELOW FRAMES_AT(X86_LEVEL_PD)
 
 /* Returns the largest page size of the direct map for cfg. */
 static uint64_t direct_page_size(const x86_boot_config_t *cfg)
@@ -213,12 +220,17 @@ static bool next_run(const x86_boot_config_t *cfg, uint64_t cursor,
 
 /* Returns the level whose pages map frame p of a run ending before frame
  * end: the largest the direct map may use that is aligned at p and fits
- * before end. *count gets how many such pages follow from p, stopping at
- * the next boundary where a larger page could start (a piece never crosses
- * a 512 GiB boundary, so its length in bytes cannot wrap). */
+ * before end (4 KiB below SMALL_PAGES_BELOW). *count gets how many such
+ * pages follow from p, stopping at the next boundary where a larger page
+ * could start (a piece never crosses a 512 GiB boundary, so its length in
+ * bytes cannot wrap). */
 static unsigned direct_piece(const x86_boot_config_t *cfg, uint64_t p, uint64_t end,
                              uint64_t *count)
 {
+    if (p < SMALL_PAGES_BELOW) {
+        *count = (end < SMALL_PAGES_BELOW ? end : SMALL_PAGES_BELOW) - p;
+        return X86_LEVEL_PT;
+    }
     unsigned top = cfg->has_1g_pages ? X86_LEVEL_PDPT : X86_LEVEL_PD;
     uint64_t bound = FRAMES_AT(X86_LEVEL_PML4);
     for (unsigned level = top;; level--) {
@@ -427,7 +439,8 @@ vmm_status_t x86_boot_init(const x86_boot_config_t *cfg,
  * counted one by one in increasing order over the union of the intervals.
  * The kernel segments use 4 KiB pages everywhere; the direct map uses
  * pages smaller than a region only in the regions holding an unaligned end
- * of a run (every other region it touches it covers whole: one page). The
+ * of a run or the first 2 MiB (every other region it touches it covers
+ * whole: one page). The
  * runs come from next_run, so exclusions shape the count as the mapping.
  */
 
@@ -519,16 +532,16 @@ static bool kernel_touches(const x86_boot_config_t *cfg, uint64_t b, unsigned sh
 
 /* Returns the number of distinct blocks of a level's span (1 << shift
  * bytes, shift >= the largest direct-map page's) that hold an unaligned end
- * of a direct-map run and that no kernel segment touches (kernel_blocks
- * counts those). Runs come in address order, so a block met twice in a
- * row is counted once. */
+ * of a direct-map run, or the start of one below SMALL_PAGES_BELOW, and
+ * that no kernel segment touches (kernel_blocks counts those). Runs come
+ * in address order, so a block met twice in a row is counted once. */
 static size_t edge_blocks(const x86_boot_config_t *cfg, unsigned shift)
 {
     uint64_t per = ((uint64_t)1 << shift) >> VMM_PAGE_SHIFT, start, end;
     uint64_t base = cfg->hhdm_offset >> shift, last = UINT64_MAX;
     size_t count = 0;
     for (uint64_t cursor = 0; next_run(cfg, cursor, &start, &end); cursor = end) {
-        bool unaligned[2] = { start % per != 0, end % per != 0 };
+        bool unaligned[2] = { start % per != 0 || start < SMALL_PAGES_BELOW, end % per != 0 };
         uint64_t block[2] = { start / per, (end - 1u) / per };
         for (int k = 0; k < 2; k++) {
             if (!unaligned[k] || block[k] == last)

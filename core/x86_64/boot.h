@@ -86,12 +86,14 @@ typedef struct x86_boot_result {
  * of one kind (framebuffer frames, those a FRAMEBUFFER entry touches, in
  * runs apart from RAM's) gets the largest pages that fit inside it, 4 KiB up to the
  * first 2 MiB boundary, 2 MiB up to the first 1 GiB one, 1 GiB pages
- * (has_1g_pages), then 2 MiB and 4 KiB to its end (as Linux does). So no
+ * (has_1g_pages), then 2 MiB and 4 KiB to its end, and 4 KiB pages only
+ * in the first 2 MiB of physical memory (as Linux does). So no
  * direct-map page reaches MMIO, firmware or a hole next to RAM (the local
  * APIC, the IOAPIC, the legacy VGA window stay unmapped), and a large page
  * lies inside one run of RAM frames or of framebuffer frames, never both
- * (a large page over ranges the MTRRs give different types is undefined,
- * SDM vol. 3, 11.11.9, and firmware types a framebuffer UC or WC).
+ * nor over the first 2 MiB (a large page over ranges the MTRRs give
+ * different types is undefined, SDM vol. 3, 11.11.9: firmware types a
+ * framebuffer UC or WC, and the fixed-range MTRRs the first MiB in pieces).
  * Each frame is mapped once; kernel, writable, not executable, global (in
  * the kernel half: paging.h), write-back (CACHABLE), the framebuffer too:
  * map it again write-combining or uncached elsewhere to draw through it.
@@ -100,9 +102,8 @@ typedef struct x86_boot_result {
  * Linux's alias handling does): a run is cut where such a segment's frames
  * start and end, and the pages there are the largest that fit each part;
  * the VMM records each part with its rights. The
- * legacy range [0xA0000, 0x100000) is mapped like any other RAM when the
- * map calls it RAM (Linux maps the first MiB with 4 KiB pages whatever it
- * holds; firmware maps normally report it reserved).
+ * legacy range [0xA0000, 0x100000) is mapped (with 4 KiB pages) when the
+ * map calls it RAM; firmware maps normally report it reserved.
  * ACPI_RECLAIMABLE, ACPI_NVS, RESERVED, BAD_MEMORY and unknown types are
  * not mapped: read ACPI tables through a mapping of your own, and zero a
  * reclaimed ACPI range only after adding it to the map you boot with.
