@@ -330,9 +330,10 @@ static void init_frames(kernel_mm_t *m, uint64_t start_info_phys)
             (unsigned long)pmm_free_count(&m->pmm), img, img_end, storage, storage + bytes);
 }
 
-/* Records and pins the holes of the direct map up to the end of the
- * highest map entry (MMIO, firmware, ACPI, the PCI hole: boot.h leaves them
- * free in the VMM), so that no kernel allocation lands at MM_HHDM + phys of
+/* Records and pins the holes of the direct map (MMIO, firmware, ACPI, the
+ * PCI hole: boot.h leaves them free in the VMM) up to the end of the
+ * highest map entry, or to the kernel's top 512 GiB when an entry (a high
+ * 64-bit PCI window, say) reaches them, so that no kernel allocation lands at MM_HHDM + phys of
  * one and a stray mm_phys_to_virt of a hole faults instead of reading that
  * allocation. The direct map's runs are boot's records below the top
  * 512 GiB, in address order. Panics on failure (boot cannot go on). */
@@ -341,9 +342,13 @@ static void pin_direct_holes(kernel_mm_t *m)
     static vmm_range_t holes[PVH_MAX_MAP + 1];
     size_t n = 0;
     uint64_t prev = MM_HHDM;
+    uint64_t cap = X86_KERNEL_BASE - MM_HHDM; /* the direct map's span: below the top 512G */
     for (size_t i = 0; i < m->map_len; i++) {
-        uint64_t end = (m->map[i].base + m->map[i].length + VMM_PAGE_MASK) & ~VMM_PAGE_MASK;
-        if (m->map[i].length != 0 && end > m->map_end)
+        if (m->map[i].length == 0)
+            continue; /* boot refused any entry that wraps: last cannot */
+        uint64_t last = m->map[i].base + (m->map[i].length - 1);
+        uint64_t end = last >= cap ? cap : (last | VMM_PAGE_MASK) + 1;
+        if (end > m->map_end)
             m->map_end = end;
     }
     for (const vmm_record_t *r = vmm_first_record(&m->vmm); r != 0 && r->virt < X86_KERNEL_BASE;

@@ -193,26 +193,27 @@ static bool next_run(const x86_boot_config_t *cfg, uint64_t cursor,
             break;
         cursor = past;
     }
-    uint64_t e = s;
-    for (bool grown = true; grown;) {
+    uint64_t limit = UINT64_MAX, edge; /* the first exclusion or change of kind */
+    for (size_t i = 0; i < cfg->map_len; i++)
+        if (entry_excluded(&cfg->map[i], &first, &stop) && first > s && first < limit)
+            limit = first;
+    (void)frame_read_only(cfg, s, &edge);
+    if (edge < limit)
+        limit = edge;
+    (void)frame_of_kind(cfg, framebuffer, cfg->map_len, s, &edge);
+    if (edge < limit)
+        limit = edge;
+    uint64_t e = s; /* through touching regions, never past limit: each run
+                     * regrows only its own regions (O(map_len^2) in all) */
+    for (bool grown = true; grown && e < limit;) {
         grown = false;
         for (size_t i = 0; i < cfg->map_len; i++) {
             if (entry_frames(&cfg->map[i], &first, &stop) && first <= e && stop > e) {
-                e = stop;
+                e = stop < limit ? stop : limit;
                 grown = true;
             }
         }
     }
-    for (size_t i = 0; i < cfg->map_len; i++) /* up to the first exclusion */
-        if (entry_excluded(&cfg->map[i], &first, &stop) && first > s && first < e)
-            e = first;
-    uint64_t edge;
-    (void)frame_read_only(cfg, s, &edge); /* up to where a kind changes */
-    if (edge < e)
-        e = edge;
-    (void)frame_of_kind(cfg, framebuffer, cfg->map_len, s, &edge);
-    if (edge < e)
-        e = edge;
     *start = s;
     *end = e;
     return true;
