@@ -6429,11 +6429,16 @@ static vmm_status_t range_check(const hbitmap_t *hb, size_t first, size_t n)
 /* Fills the pool for setting (set) or clearing [first, first + n). */
 /*@ requires hb != \null ==> HB_READABLE(hb) && \valid(hb) && HB_ALLOCATOR(hb) &&
                              HB_POOL_OK(hb);
+    // rlsep2 (round 36): the two spare leaves apart (RPART7_LSEP), a pool
+    // invariant every function that writes the pool keeps: the fresh leaves
+    // are apart from the earlier ones (rfresh2_lp)
+    requires rlsep2: hb != \null ==> RPART7_LSEP(hb);
     // pwalkr: the behaviors' assigns as a default (without it WP keeps no
     // frame at a call: every memory chunk of the caller is fresh after it)
     assigns hb->num_spare_nodes, hb->num_spare_leaves,
             hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1],
             hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1];
+    ensures rlsep2: hb != \null ==> RPART7_LSEP(hb);
     behavior invalid_argument:
       assumes hb == \null || n == 0;
       assigns \nothing;
@@ -6546,6 +6551,8 @@ static bool leaf_range_fits(const hbitmap_t *hb, size_t first, size_t end, bool 
                              HB_POOL_OK(hb) && HB_WALK_OK(hb);
     // rpool2: range_apply's pfull (no pointer slot FULL, siblings apart)
     requires pfull: hb != \null ==> RPOOL2_PFULL(hb);
+    // rlsep2 (round 36): the two spare leaves apart (hbitmap_prepare's)
+    requires rlsep2: hb != \null ==> RPART7_LSEP(hb);
     // pupdate: hb's fields, nodes and leaves apart from hb, nothing else
     assigns PUPDATE_WRITES(hb);
     behavior invalid_argument:
@@ -6614,7 +6621,35 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
      * p = q = the root: pkeep_step chained over the levels below it by a
      * ghost loop, pkeep_top at the root) and hb_tree (prange_tree_s of
      * proofs/hbitmap-prange.acsl, chained likewise). */
+    /* rlsep2 (round 36): p_root / p_nodes proved only through the
+     * auto-search's split after a 10 s whole-goal timeout (rounds 25, 34:
+     * load-sensitive): their parts first, one memory kind each. */
+    /*@ assert p_root_f: \at(hb->root.full, Pre) == hb->root.full; */
+    /*@ assert p_root_c: \forall integer j; 0 <= j < 64 ==>
+                         \at(hb->root.child[j].node, Pre) == hb->root.child[j].node &&
+                         \at(hb->root.child[j].leaf, Pre) == hb->root.child[j].leaf; */
+    /*@ assert p_root_r: \forall integer j; 0 <= j < 64 ==>
+                         \at(hb->root.pre[j], Pre) == hb->root.pre[j] &&
+                         \at(hb->root.suf[j], Pre) == hb->root.suf[j] &&
+                         \at(hb->root.max[j], Pre) == hb->root.max[j]; */
+    /*@ assert p_root_g: \forall integer g; 0 <= g < 8 ==>
+                         \at(hb->root.gpre[g], Pre) == hb->root.gpre[g] &&
+                         \at(hb->root.gsuf[g], Pre) == hb->root.gsuf[g] &&
+                         \at(hb->root.gmax[g], Pre) == hb->root.gmax[g]; */
     /*@ assert p_root: pkeep_nsame{Pre,Here}(&hb->root); */
+    /*@ assert p_nodes_f: \forall hb_node_t *m; \separated(m, hb) ==> \at(m->full, Pre) == m->full; */
+    /*@ assert p_nodes_c: \forall hb_node_t *m; \separated(m, hb) ==>
+                          \forall integer j; 0 <= j < 64 ==>
+                          \at(m->child[j].node, Pre) == m->child[j].node &&
+                          \at(m->child[j].leaf, Pre) == m->child[j].leaf; */
+    /*@ assert p_nodes_r: \forall hb_node_t *m; \separated(m, hb) ==>
+                          \forall integer j; 0 <= j < 64 ==>
+                          \at(m->pre[j], Pre) == m->pre[j] && \at(m->suf[j], Pre) == m->suf[j] &&
+                          \at(m->max[j], Pre) == m->max[j]; */
+    /*@ assert p_nodes_g: \forall hb_node_t *m; \separated(m, hb) ==>
+                          \forall integer g; 0 <= g < 8 ==>
+                          \at(m->gpre[g], Pre) == m->gpre[g] && \at(m->gsuf[g], Pre) == m->gsuf[g] &&
+                          \at(m->gmax[g], Pre) == m->gmax[g]; */
     /*@ assert p_nodes: \forall hb_node_t *m; \separated(m, hb) ==> pkeep_nsame{Pre,Here}(m); */
     /*@ assert p_leaves: \forall hb_leaf_t *f; \separated(f, hb) ==> pkeep_lsame{Pre,Here}(f); */
     /*@ assert p_valid: (\forall hb_node_t *m; \valid{Pre}(m) ==> \valid(m)) &&
@@ -6770,12 +6805,11 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
     /*@ assert rfresh2_c: RFRESH2_LS(hb, \at(hb->num_spare_leaves, Pre)); */
     /*@ assert rfresh2_d: \forall integer i; \at(hb->num_spare_leaves, Pre) <= i < hb->num_spare_leaves ==>
                           hb_sep_leaf(&hb->root, hb->height - 1, hb->spare_leaf[i]); */
-    /* rfresh2: the fresh leaves apart from every earlier spare leaf, so the
-     * two spare leaves rpart7's slot_enter requires apart (RPART7_LSEP) are
-     * when the pool held at most one leaf at Pre (for a pair held at Pre
-     * nothing is known: HB_POOL_SPARES says nothing of it). Not a requires
-     * of range_apply yet (rpart7's step: pass it down the walk). */
-    /*@ assert rfresh2_lsep: \at(hb->num_spare_leaves, Pre) <= 1 ==> RPART7_LSEP(hb); */
+    /* rlsep2 (round 36): range_apply's requires rpart7_lsep (the two spare
+     * leaves apart) is hbitmap_prepare's ensures rlsep2 (from this
+     * function's requires rlsep2 for a pair held at Pre, from rfresh2_lp for
+     * a fresh leaf); rfresh2's assert rfresh2_lsep (the case of at most one
+     * leaf held at Pre) is now part of prepare's proof. */
     /*@ assert rl2_fresh:
           (\forall integer i; \at(hb->num_spare_nodes, Pre) <= i < hb->num_spare_nodes ==>
              \separated(hb->spare_node[i], hb) &&
@@ -6810,6 +6844,9 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
                              HB_POOL_OK(hb) && HB_WALK_OK(hb);
     // rpool2: range_update's pfull
     requires pfull: hb != \null ==> RPOOL2_PFULL(hb);
+    // rlsep2 (round 36): range_update's (kept: the pool is empty after OK,
+    // as it was after a failure: ensures ok / kept)
+    requires rlsep2: hb != \null ==> RPART7_LSEP(hb);
     // pupdate: range_update's frame
     assigns PUPDATE_WRITES(hb);
     behavior invalid_argument:
@@ -6848,6 +6885,9 @@ vmm_status_t hbitmap_set_range(hbitmap_t *hb, size_t first, size_t n)
                              HB_POOL_OK(hb) && HB_WALK_OK(hb);
     // rpool2: range_update's pfull
     requires pfull: hb != \null ==> RPOOL2_PFULL(hb);
+    // rlsep2 (round 36): range_update's (kept: the pool is empty after OK,
+    // as it was after a failure: ensures ok / kept)
+    requires rlsep2: hb != \null ==> RPART7_LSEP(hb);
     // pupdate: range_update's frame
     assigns PUPDATE_WRITES(hb);
     behavior invalid_argument:
@@ -6992,6 +7032,8 @@ static inline void first_store(size_t *first, size_t v) /*@ ghost (hbitmap_t *hb
     requires rinv3_fa: hb != \null && first != \null ==>
                (\forall hb_node_t *m; \valid(m) ==> \separated(first, m)) &&
                (\forall hb_leaf_t *f; \valid(f) ==> \separated(first, f));
+    // rlsep2 (round 36): set_range's (kept as there: ensures ok / failed)
+    requires rlsep2: hb != \null ==> RPART7_LSEP(hb);
     // pupdate: *first and set_range's frame
     assigns *first, PUPDATE_WRITES(hb);
     behavior invalid_argument:
