@@ -6467,6 +6467,10 @@ static vmm_status_t range_check(const hbitmap_t *hb, size_t first, size_t n)
       ensures kept: \result != VMM_OK ==> prange_kept{Pre,Here}(hb);
       // rfresh / rfresh2: the fresh spares valid and apart (pool_fill's)
       RFRESH2_FILL_ENSURES(hb)
+      // rlsep2 (round 36): the tree's nodes untouched (range_update's p_root
+      // / p_nodes as instances: in its context they were load-sensitive)
+      ensures rlsep2_root: pkeep_nsame{Pre,Here}(&hb->root);
+      ensures rlsep2_nodes: \forall hb_node_t *m; \separated(m, hb) ==> pkeep_nsame{Pre,Here}(m);
     complete behaviors;
     disjoint behaviors;
 */
@@ -6621,35 +6625,11 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
      * p = q = the root: pkeep_step chained over the levels below it by a
      * ghost loop, pkeep_top at the root) and hb_tree (prange_tree_s of
      * proofs/hbitmap-prange.acsl, chained likewise). */
-    /* rlsep2 (round 36): p_root / p_nodes proved only through the
-     * auto-search's split after a 10 s whole-goal timeout (rounds 25, 34:
-     * load-sensitive): their parts first, one memory kind each. */
-    /*@ assert p_root_f: \at(hb->root.full, Pre) == hb->root.full; */
-    /*@ assert p_root_c: \forall integer j; 0 <= j < 64 ==>
-                         \at(hb->root.child[j].node, Pre) == hb->root.child[j].node &&
-                         \at(hb->root.child[j].leaf, Pre) == hb->root.child[j].leaf; */
-    /*@ assert p_root_r: \forall integer j; 0 <= j < 64 ==>
-                         \at(hb->root.pre[j], Pre) == hb->root.pre[j] &&
-                         \at(hb->root.suf[j], Pre) == hb->root.suf[j] &&
-                         \at(hb->root.max[j], Pre) == hb->root.max[j]; */
-    /*@ assert p_root_g: \forall integer g; 0 <= g < 8 ==>
-                         \at(hb->root.gpre[g], Pre) == hb->root.gpre[g] &&
-                         \at(hb->root.gsuf[g], Pre) == hb->root.gsuf[g] &&
-                         \at(hb->root.gmax[g], Pre) == hb->root.gmax[g]; */
+    /* rlsep2 (round 36): p_root / p_nodes are instances of hbitmap_prepare's
+     * ensures rlsep2_root / _nodes (proved in prepare's small context; here
+     * they proved only through the auto-search's split after a 10 s
+     * whole-goal timeout, rounds 25 and 34: load-sensitive). */
     /*@ assert p_root: pkeep_nsame{Pre,Here}(&hb->root); */
-    /*@ assert p_nodes_f: \forall hb_node_t *m; \separated(m, hb) ==> \at(m->full, Pre) == m->full; */
-    /*@ assert p_nodes_c: \forall hb_node_t *m; \separated(m, hb) ==>
-                          \forall integer j; 0 <= j < 64 ==>
-                          \at(m->child[j].node, Pre) == m->child[j].node &&
-                          \at(m->child[j].leaf, Pre) == m->child[j].leaf; */
-    /*@ assert p_nodes_r: \forall hb_node_t *m; \separated(m, hb) ==>
-                          \forall integer j; 0 <= j < 64 ==>
-                          \at(m->pre[j], Pre) == m->pre[j] && \at(m->suf[j], Pre) == m->suf[j] &&
-                          \at(m->max[j], Pre) == m->max[j]; */
-    /*@ assert p_nodes_g: \forall hb_node_t *m; \separated(m, hb) ==>
-                          \forall integer g; 0 <= g < 8 ==>
-                          \at(m->gpre[g], Pre) == m->gpre[g] && \at(m->gsuf[g], Pre) == m->gsuf[g] &&
-                          \at(m->gmax[g], Pre) == m->gmax[g]; */
     /*@ assert p_nodes: \forall hb_node_t *m; \separated(m, hb) ==> pkeep_nsame{Pre,Here}(m); */
     /*@ assert p_leaves: \forall hb_leaf_t *f; \separated(f, hb) ==> pkeep_lsame{Pre,Here}(f); */
     /*@ assert p_valid: (\forall hb_node_t *m; \valid{Pre}(m) ==> \valid(m)) &&
