@@ -6429,11 +6429,16 @@ static vmm_status_t range_check(const hbitmap_t *hb, size_t first, size_t n)
 /* Fills the pool for setting (set) or clearing [first, first + n). */
 /*@ requires hb != \null ==> HB_READABLE(hb) && \valid(hb) && HB_ALLOCATOR(hb) &&
                              HB_POOL_OK(hb);
+    // rlsep2 (round 36): the two spare leaves apart (RPART7_LSEP), a pool
+    // invariant every function that writes the pool keeps: the fresh leaves
+    // are apart from the earlier ones (rfresh2_lp)
+    requires rlsep2: hb != \null ==> RPART7_LSEP(hb);
     // pwalkr: the behaviors' assigns as a default (without it WP keeps no
     // frame at a call: every memory chunk of the caller is fresh after it)
     assigns hb->num_spare_nodes, hb->num_spare_leaves,
             hb->spare_node[0 .. HBITMAP_SPARE_NODES - 1],
             hb->spare_leaf[0 .. HBITMAP_SPARE_LEAVES - 1];
+    ensures rlsep2: hb != \null ==> RPART7_LSEP(hb);
     behavior invalid_argument:
       assumes hb == \null || n == 0;
       assigns \nothing;
@@ -6462,6 +6467,10 @@ static vmm_status_t range_check(const hbitmap_t *hb, size_t first, size_t n)
       ensures kept: \result != VMM_OK ==> prange_kept{Pre,Here}(hb);
       // rfresh / rfresh2: the fresh spares valid and apart (pool_fill's)
       RFRESH2_FILL_ENSURES(hb)
+      // rlsep2 (round 36): the tree's nodes untouched (range_update's p_root
+      // / p_nodes as instances: in its context they were load-sensitive)
+      ensures rlsep2_root: pkeep_nsame{Pre,Here}(&hb->root);
+      ensures rlsep2_nodes: \forall hb_node_t *m; \separated(m, hb) ==> pkeep_nsame{Pre,Here}(m);
     complete behaviors;
     disjoint behaviors;
 */
@@ -6546,6 +6555,8 @@ static bool leaf_range_fits(const hbitmap_t *hb, size_t first, size_t end, bool 
                              HB_POOL_OK(hb) && HB_WALK_OK(hb);
     // rpool2: range_apply's pfull (no pointer slot FULL, siblings apart)
     requires pfull: hb != \null ==> RPOOL2_PFULL(hb);
+    // rlsep2 (round 36): the two spare leaves apart (hbitmap_prepare's)
+    requires rlsep2: hb != \null ==> RPART7_LSEP(hb);
     // pupdate: hb's fields, nodes and leaves apart from hb, nothing else
     assigns PUPDATE_WRITES(hb);
     behavior invalid_argument:
@@ -6614,6 +6625,10 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
      * p = q = the root: pkeep_step chained over the levels below it by a
      * ghost loop, pkeep_top at the root) and hb_tree (prange_tree_s of
      * proofs/hbitmap-prange.acsl, chained likewise). */
+    /* rlsep2 (round 36): p_root / p_nodes are instances of hbitmap_prepare's
+     * ensures rlsep2_root / _nodes (proved in prepare's small context; here
+     * they proved only through the auto-search's split after a 10 s
+     * whole-goal timeout, rounds 25 and 34: load-sensitive). */
     /*@ assert p_root: pkeep_nsame{Pre,Here}(&hb->root); */
     /*@ assert p_nodes: \forall hb_node_t *m; \separated(m, hb) ==> pkeep_nsame{Pre,Here}(m); */
     /*@ assert p_leaves: \forall hb_leaf_t *f; \separated(f, hb) ==> pkeep_lsame{Pre,Here}(f); */
@@ -6770,12 +6785,11 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
     /*@ assert rfresh2_c: RFRESH2_LS(hb, \at(hb->num_spare_leaves, Pre)); */
     /*@ assert rfresh2_d: \forall integer i; \at(hb->num_spare_leaves, Pre) <= i < hb->num_spare_leaves ==>
                           hb_sep_leaf(&hb->root, hb->height - 1, hb->spare_leaf[i]); */
-    /* rfresh2: the fresh leaves apart from every earlier spare leaf, so the
-     * two spare leaves rpart7's slot_enter requires apart (RPART7_LSEP) are
-     * when the pool held at most one leaf at Pre (for a pair held at Pre
-     * nothing is known: HB_POOL_SPARES says nothing of it). Not a requires
-     * of range_apply yet (rpart7's step: pass it down the walk). */
-    /*@ assert rfresh2_lsep: \at(hb->num_spare_leaves, Pre) <= 1 ==> RPART7_LSEP(hb); */
+    /* rlsep2 (round 36): range_apply's requires rpart7_lsep (the two spare
+     * leaves apart) is hbitmap_prepare's ensures rlsep2 (from this
+     * function's requires rlsep2 for a pair held at Pre, from rfresh2_lp for
+     * a fresh leaf); rfresh2's assert rfresh2_lsep (the case of at most one
+     * leaf held at Pre) is now part of prepare's proof. */
     /*@ assert rl2_fresh:
           (\forall integer i; \at(hb->num_spare_nodes, Pre) <= i < hb->num_spare_nodes ==>
              \separated(hb->spare_node[i], hb) &&
@@ -6810,6 +6824,9 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
                              HB_POOL_OK(hb) && HB_WALK_OK(hb);
     // rpool2: range_update's pfull
     requires pfull: hb != \null ==> RPOOL2_PFULL(hb);
+    // rlsep2 (round 36): range_update's (kept: the pool is empty after OK,
+    // as it was after a failure: ensures ok / kept)
+    requires rlsep2: hb != \null ==> RPART7_LSEP(hb);
     // pupdate: range_update's frame
     assigns PUPDATE_WRITES(hb);
     behavior invalid_argument:
@@ -6848,6 +6865,9 @@ vmm_status_t hbitmap_set_range(hbitmap_t *hb, size_t first, size_t n)
                              HB_POOL_OK(hb) && HB_WALK_OK(hb);
     // rpool2: range_update's pfull
     requires pfull: hb != \null ==> RPOOL2_PFULL(hb);
+    // rlsep2 (round 36): range_update's (kept: the pool is empty after OK,
+    // as it was after a failure: ensures ok / kept)
+    requires rlsep2: hb != \null ==> RPART7_LSEP(hb);
     // pupdate: range_update's frame
     assigns PUPDATE_WRITES(hb);
     behavior invalid_argument:
@@ -6992,6 +7012,8 @@ static inline void first_store(size_t *first, size_t v) /*@ ghost (hbitmap_t *hb
     requires rinv3_fa: hb != \null && first != \null ==>
                (\forall hb_node_t *m; \valid(m) ==> \separated(first, m)) &&
                (\forall hb_leaf_t *f; \valid(f) ==> \separated(first, f));
+    // rlsep2 (round 36): set_range's (kept as there: ensures ok / failed)
+    requires rlsep2: hb != \null ==> RPART7_LSEP(hb);
     // pupdate: *first and set_range's frame
     assigns *first, PUPDATE_WRITES(hb);
     behavior invalid_argument:
