@@ -2803,9 +2803,6 @@ static hb_need_t count_splits(const hbitmap_t *hb, size_t first, size_t end, boo
     requires first < end <= hb->num_entries;
     assigns \nothing;
     ensures \result.nodes <= 2 * (hb->height - 1) && \result.leaves <= 2;
-    // rneed (round 36): count_splits' exact need passed on (hbitmap_prepare's
-    // rneed_pool; round 26's `kept` worry measured: RESULTS "Round 36 (rneed)").
-    ensures rneed_need: rpool2_need(hb, first, end, set, \result.nodes, \result.leaves);
 */
 static inline hb_need_t prepare_need(const hbitmap_t *hb, size_t first, size_t end, bool set)
 {
@@ -6465,8 +6462,6 @@ static vmm_status_t range_check(const hbitmap_t *hb, size_t first, size_t n)
       ensures kept: \result != VMM_OK ==> prange_kept{Pre,Here}(hb);
       // rfresh / rfresh2: the fresh spares valid and apart (pool_fill's)
       RFRESH2_FILL_ENSURES(hb)
-      // rneed (round 36): the spares cover count_splits' exact need (at Pre)
-      RNEED_PREPARE_ENSURES(hb, first, n, set)
     complete behaviors;
     disjoint behaviors;
 */
