@@ -5829,6 +5829,10 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     /*@ assert rchild4_n5c: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
                \separated(node, hb->spare_leaf[i]); */
     /*@ assert rchild4_n5: PW_NOT_SPARE(node, hb); */
+    /* rchild6 (round 36): rchild4_n6c's slot k first (rchild4_k2, _sc). */
+    /*@ assert rchild6_n6k: node->child[k].node != \null ==>
+               \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+               hb_sep_node(node->child[k].node, l - 1, hb->spare_node[i]); */
     /*@ assert rchild4_n6c: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
                \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
                hb_sep_node(node->child[j].node, l - 1, hb->spare_node[i]); */
@@ -5927,11 +5931,9 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
                \forall integer j; 0 <= j < 64 && j != k && node->child[j].node != \null ==>
                pfull_apart(node->child[j].node, l - 1, node->child[k].node, l - 1) &&
                pfull_apart(node->child[k].node, l - 1, node->child[j].node, l - 1); */
-    /*@ assert rchild6_n4a: \forall integer i, j; 0 <= i < 64 && 0 <= j < 64 && i != j &&
-               node->child[i].node != \null && node->child[j].node != \null ==>
-               pfull_apart(node->child[i].node, l - 1, node->child[j].node, l - 1); */
     /*@ assert rchild6_n4b: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
                pfull_sib(node->child[j].node, l - 1); */
+    /*@ ghost lemma_rc6_sib(node, l, k); */
     /*@ assert rchild4_n4: pfull_sib(node, l); */
     /* rchild5 (round 35): ensures cnt. The siblings' counts as at Pre
      * (rc5_cp_0 under rchild4_kp, rc5_c_all; at the siblings' rc4_in:
