@@ -5702,6 +5702,8 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
      * timed out after this round's lemmas joined range_child's tasks. */
     /*@ assert rchild5_an0: \forall hb_node_t *p; \at(hb_sep_node(node, l, p) && RPART3_NSP(p, hb), Pre) ==>
                hb_sep_node(c, l - 1, p); */
+    /* rchild6 (round 36): c's sibling separation after its walk (range_node's node). */
+    /*@ assert rchild6_cs0: pfull_sib(c, l - 1); */
     /*@ ghost rchild_mid:; */
     /* rchild2 (round 32): frame_close's premises of rchild2_h / _p (the
      * child and node apart from hb's fields, named as its writes name them:
@@ -5827,12 +5829,17 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     /*@ assert rchild4_n5c: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
                \separated(node, hb->spare_leaf[i]); */
     /*@ assert rchild4_n5: PW_NOT_SPARE(node, hb); */
-    /*@ assert rchild4_n6c: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
-               \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
-               hb_sep_node(node->child[j].node, l - 1, hb->spare_node[i]); */
+    /* rchild6 (round 36): rchild4_n6c's slot k first (rchild4_k2, _sc). */
+    /*@ assert rchild6_n6k: node->child[k].node != \null ==>
+               \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+               hb_sep_node(node->child[k].node, l - 1, hb->spare_node[i]); */
+    /* rchild4_n6c (round 34's assert) is now this call's ensures (the same
+     * formula; as an assert after the call it timed out at 10 s). */
+    /*@ ghost lemma_rc6_n6c(hb, node, l, k); */
     /*@ assert rchild4_n6d: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
                \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
                hb_sep_leaf(node->child[j].node, l - 1, hb->spare_leaf[i]); */
+    /*@ ghost lemma_rc6_n6a(hb, node, l); */
     /*@ assert rchild4_n6a: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
                hb_sep_node(node, l, hb->spare_node[i]); */
     /*@ assert rchild4_n6b: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
@@ -5879,6 +5886,55 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     /*@ assert rchild4_n2w: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
                hb_wtree(hb, node->child[j].node, l - 1); */
     /*@ assert rchild4_n2: hb_wtree(hb, node, l); */
+    /* rchild6 (round 36): rchild4_n4, pfull_sib of node
+     * (proofs/hbitmap-rchild6.acsl). The siblings' pairs and their own
+     * pfull_sib kept (rc6_all from rc6_p at level 0: rchild4_kp; papart_k of
+     * a sibling by rchild4_sn, rc6_kb); each sibling apart from c's new
+     * subtree (rc6_x_all from rc6_xp at level 0: range_node's anc / lanc
+     * then rchild4_ca, rc6_anc), then c apart from each (the symmetry
+     * rc6_ys_all); c's own pfull_sib across frame_close (rc6_c_all under its
+     * ppend_unch, rc6_sbtop at c: its pointers kept). */
+    /*@ assert rchild6_i4: \forall integer i, j; 0 <= i < 64 && 0 <= j < 64 && i != j && i != k && j != k &&
+               \at(node->child[i].node, Pre) != \null && \at(node->child[j].node, Pre) != \null ==>
+               pfull_apart{Pre}(\at(node->child[i].node, Pre), l - 1, \at(node->child[j].node, Pre), l - 1); */
+    /*@ assert rchild6_i5: \forall integer j; 0 <= j < 64 && j != k && \at(node->child[j].node, Pre) != \null ==>
+               pfull_sib{Pre}(\at(node->child[j].node, Pre), l - 1); */
+    /*@ assert rchild6_p0: RCHILD6_P(Pre, Here, hb, c, l - 1, node, 0); */
+    /*@ assert rchild6_s: RCHILD6_AP(Pre, Here, hb, c, l - 1, node, l - 1) &&
+               RCHILD6_SB(Pre, Here, hb, c, l - 1, node, l - 1); */
+    /*@ assert rchild6_kb: \forall integer j; 0 <= j < 64 && j != k && \at(node->child[j].node, Pre) != \null ==>
+               papart_k{Pre, Here}(\at(node->child[j].node, Pre), l - 1); */
+    /*@ assert rchild6_ss: \forall integer j; 0 <= j < 64 && j != k && \at(node->child[j].node, Pre) != \null ==>
+               pfull_sib(\at(node->child[j].node, Pre), l - 1); */
+    /*@ assert rchild6_pa: \forall integer i; 0 <= i < 64 && i != k && \at(node->child[i].node, Pre) != \null ==>
+               \forall hb_node_t *b_, integer lb_; papart_k{Pre, Here}(b_, lb_) &&
+                 pfull_apart{Pre}(\at(node->child[i].node, Pre), l - 1, b_, lb_) ==>
+                 pfull_apart(\at(node->child[i].node, Pre), l - 1, b_, lb_); */
+    /*@ assert rchild6_pp: \forall integer i, j; 0 <= i < 64 && 0 <= j < 64 && i != j && i != k && j != k &&
+               \at(node->child[i].node, Pre) != \null && \at(node->child[j].node, Pre) != \null ==>
+               pfull_apart(\at(node->child[i].node, Pre), l - 1, \at(node->child[j].node, Pre), l - 1); */
+    /*@ assert rchild6_an: RCHILD6_ANC(Pre, Here, hb, c, l - 1); */
+    /*@ assert rchild6_x0: RCHILD6_XP(Pre, Here, hb, c, l - 1, node, 0); */
+    /*@ assert rchild6_x: RCHILD6_XC(Pre, Here, hb, c, l - 1, node, l - 1); */
+    /*@ assert rchild6_mc: \forall integer j; 0 <= j < 64 && j != k && \at(node->child[j].node, Pre) != \null ==>
+               pfull_apart(\at(node->child[j].node, Pre), l - 1, c, l - 1); */
+    /*@ assert rchild6_ys: RCHILD6_YS(l - 1, l - 1); */
+    /*@ assert rchild6_cm: \forall integer j; 0 <= j < 64 && j != k && \at(node->child[j].node, Pre) != \null ==>
+               pfull_apart(c, l - 1, \at(node->child[j].node, Pre), l - 1); */
+    /*@ assert rchild6_c0: RCHILD6_CP(rchild_mid, Here, hb, c, node, 0); */
+    /*@ assert rchild6_c2: l >= 2 ==> papart_ap{rchild_mid, Here}(hb, c, node, l - 2) &&
+               papart_sb{rchild_mid, Here}(hb, c, node, l - 2); */
+    /*@ assert rchild6_cs: pfull_sib(c, l - 1); */
+    /*@ assert rchild6_pph: \forall integer i, j; 0 <= i < 64 && 0 <= j < 64 && i != j && i != k && j != k &&
+               node->child[i].node != \null && node->child[j].node != \null ==>
+               pfull_apart(node->child[i].node, l - 1, node->child[j].node, l - 1); */
+    /*@ assert rchild6_mch: node->child[k].node != \null ==>
+               \forall integer j; 0 <= j < 64 && j != k && node->child[j].node != \null ==>
+               pfull_apart(node->child[j].node, l - 1, node->child[k].node, l - 1) &&
+               pfull_apart(node->child[k].node, l - 1, node->child[j].node, l - 1); */
+    /*@ assert rchild6_n4b: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+               pfull_sib(node->child[j].node, l - 1); */
+    /*@ ghost lemma_rc6_sib(node, l, k); */
     /*@ assert rchild4_n4: pfull_sib(node, l); */
     /* rchild5 (round 35): ensures cnt. The siblings' counts as at Pre
      * (rc5_cp_0 under rchild4_kp, rc5_c_all; at the siblings' rc4_in:
