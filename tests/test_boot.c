@@ -429,8 +429,9 @@ static void boot_case(const x86_boot_config_t *c, size_t hand_count)
 }
 
 /* Boots map (n entries, no kernel image) with 2M and with 1G pages through
- * boot_case (the model, tables == hand), then checks the direct map's page
- * size at each pages[i][0] (physical; size 0: not mapped). */
+ * boot_case (the model, tables == x86_boot_min_table_frames, and == hand
+ * unless 0), then checks the direct map's page size at each pages[i][0]
+ * (physical; size 0: not mapped). */
 static void check_direct_pages(const memmap_entry_t *map, size_t n, size_t hand,
                                const uint64_t (*pages)[2], size_t npages)
 {
@@ -559,22 +560,12 @@ static void test_only_regions(void)
         { 0x8BD00000, 0x4300000, MEMMAP_RESERVED },
         { 0x50000800, 0x1000, MEMMAP_RESERVED },
     };
-    c = config(nested, 4, true, HHDM);
-    c.kernel_len = 0;
-    CHECK_OK(x86_boot_init(&c, &frames, &pt, &vmm, &r));
     static const uint64_t nested_pages[][2] = {
         { 0x7A2E3000, 0 }, { 0x8BD00000, 0 }, { 0x8FFFF000, 0 }, { 0x7A2E2000, K4 },
         { 0x7A2E4000, K4 }, { 0x8BC00000, K4 }, { 0x90000000, M2 }, { 0x50000000, M2 },
         { 0x50001000, M2 }, { 0x40000000, M2 },
     };
-    for (size_t i = 0; i < sizeof nested_pages / sizeof nested_pages[0]; i++) {
-        vmm_status_t st = x86_translate(&pt, HHDM + nested_pages[i][0], &w);
-        CHECK(nested_pages[i][1] == 0 ? st == VMM_ERR_NOT_MAPPED
-                                      : st == VMM_OK && w.page_size == nested_pages[i][1]);
-    }
-    CHECK(r.table_frames == x86_boot_min_table_frames(&c));
-    vmm_deinit(&vmm);
-    x86_paging_destroy(&pt);
+    check_direct_pages(nested, 4, 0, nested_pages, sizeof nested_pages / sizeof nested_pages[0]);
     /* A framebuffer between two RAM regions, touching both: no page holds
      * framebuffer and RAM frames (the MTRRs may type them apart), so no
      * 1 GiB page at 1G or 2G. A frame a framebuffer shares with RAM
