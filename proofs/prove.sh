@@ -145,16 +145,22 @@ unit_shards() {
 # but no new RTE annotation, only those lemmas by name, -wp-prop): each
 # lemma is proved once, there, and the report's "(lemmas)" count has them.
 # Such a file holds logic only (a ghost C function in it would be seen by
-# no other shard); the rest shard's lemma pass never loads it.
+# no other shard); the rest shard's lemma pass never loads it. A file may
+# sit on several lines (functions of two lines use its lemmas: round 37,
+# range_child's line and range_node's share hbitmap-rchild.acsl, so that
+# range_node's tasks do not carry range_child's 218 other lemmas): every
+# such line loads it, and only the FIRST proves its lemmas.
 shard_fcts() {
   local shards=$ROOT/proofs/$1.shards skip=$ROOT/proofs/$1.skip
   if (($2 > 0)); then
-    local line opts lemmas="" f
+    local line opts lemmas="" f earlier
     line=$(sed 's/#.*//' "$shards" | grep '[a-z]' | sed -n "$2p" | tr -s ' ' '\n' | grep .)
+    earlier=$(sed 's/#.*//' "$shards" | grep '[a-z]' | sed -n "1,$(($2 - 1))p" | tr -s ' ' '\n' |
+      grep '\.acsl$' || true)
     opts=$(grep '^-' <<<"$line" | paste -sd' ' || true)
     for f in $(grep '\.acsl$' <<<"$line" || true); do
       opts="$opts -cpp-extra-args=-include$ROOT/$f"
-      lemmas="$lemmas,$(lemma_names "$ROOT/$f")"
+      grep -qxF "$f" <<<"$earlier" || lemmas="$lemmas,$(lemma_names "$ROOT/$f")"
     done
     lemmas=$(sed 's/^,*//; s/,*$//; s/,,*/,/g' <<<"$lemmas")
     [[ -z $lemmas ]] || opts="$opts -then -wp-fct= -wp-no-rte -wp-prop=$lemmas -wp"
