@@ -5058,6 +5058,9 @@ static inline bool leaf_range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, 
               (l == 0 ==> \separated(node->child[k].leaf, p_)) &&
               (l > 0 ==> hb_sep_node(node->child[k].node, l - 1, p_) && PW_NOT_SPARE(p_, hb)));
     ensures frame: !go ==> \forall hb_node_t *p; hb_node_same{Old, Here}(p);
+    // rinv4 (round 37): at level 0, node's tree facts kept (leaf_range_below's
+    // rinv3_t0; !go writes nothing).
+    ensures rinv4_t0: l == 0 ==> \old(RINV3_T0(hb, node)) ==> RINV3_T0(hb, node);
 */
 static inline bool leaf_range_go(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
                                  size_t s, size_t first, size_t end, bool set, bool go)
@@ -5084,6 +5087,9 @@ static inline bool leaf_range_go(hbitmap_t *hb, hb_node_t *node, unsigned k, uns
     PDESC_WALK_REQUIRES(hb, node, l, first, end, set)
     decreases 6 * l + 3;
     PDESC_WALK_ENSURES(hb, node, l)
+    // rinv4 (round 37): at level 0, node's tree facts kept (slot_enter's
+    // rinv4_t0, then leaf_range_go's).
+    ensures rinv4_t0: l == 0 ==> \old(RINV3_T0(hb, node)) ==> RINV3_T0(hb, node);
 */
 static inline bool leaf_range_down(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
                                    size_t s, size_t first, size_t end, bool set)
@@ -5174,6 +5180,8 @@ static inline bool leaf_range_down(hbitmap_t *hb, hb_node_t *node, unsigned k, u
     // facts (leaf_range_fill's); the other case waits on slot_enter (RESULTS
     // "Round 33 (rinv3)").
     ensures rinv3_t0w: whole && l == 0 ==> \old(RINV3_T0(hb, node)) ==> RINV3_T0(hb, node);
+    // rinv4 (round 37): the other case (leaf_range_down's rinv4_t0).
+    ensures rinv4_t0p: !whole && l == 0 ==> \old(RINV3_T0(hb, node)) ==> RINV3_T0(hb, node);
 */
 static inline bool leaf_range_step(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
                                    size_t s, size_t first, size_t end, bool set, bool whole)
@@ -5199,6 +5207,9 @@ static inline bool leaf_range_step(hbitmap_t *hb, hb_node_t *node, unsigned k, u
     PDESC_WALK_REQUIRES(hb, node, l, first, end, set)
     decreases 6 * l + 5;
     PDESC_WALK_ENSURES(hb, node, l)
+    // rinv4 (round 37): at level 0, node's tree facts kept (leaf_range_step's
+    // rinv3_t0w / rinv4_t0p).
+    ensures rinv4_t0: l == 0 ==> \old(RINV3_T0(hb, node)) ==> RINV3_T0(hb, node);
 */
 static bool leaf_range_at(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t base, size_t first,
                           size_t end, bool set)
@@ -5293,6 +5304,9 @@ static bool leaf_range_up(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l
             hb->num_spare_leaves <= \old(hb->num_spare_leaves);
     // rinv (round 31): the root's runs after the write (leaf_range_at's runs)
     ensures rinv_runs: RINV_RUNS(hb);
+    // rinv4 (round 37): a one-level bitmap (the root at level 0) keeps its
+    // tree facts (leaf_range_at's rinv4_t0); levels above 0: not yet.
+    ensures rinv4_t0: \old(hb->height) == 1 ==> \old(RPOOL2_PFULL(hb)) ==> RINV3_T0(hb, &hb->root);
 */
 static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
 {
