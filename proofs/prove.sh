@@ -149,11 +149,15 @@ unit_shards() {
 # sit on several lines (functions of two lines use its lemmas: round 37,
 # range_child's line and range_node's share hbitmap-rchild.acsl, so that
 # range_node's tasks do not carry range_child's 218 other lemmas): every
-# such line loads it, and only the FIRST proves its lemmas.
+# such line loads it, and only the FIRST proves its lemmas. A line of files
+# only (no function) proves the lemmas of its files that no earlier line
+# does, the other files giving them their logic (round 37: the one-leaf
+# equivalence of hbitmap-rneed2-one.acsl, whose lemmas slowed a goal of
+# count_splits' line when loaded there).
 shard_fcts() {
   local shards=$ROOT/proofs/$1.shards skip=$ROOT/proofs/$1.skip
   if (($2 > 0)); then
-    local line opts lemmas="" f earlier
+    local line opts lemmas="" f earlier fcts
     line=$(sed 's/#.*//' "$shards" | grep '[a-z]' | sed -n "$2p" | tr -s ' ' '\n' | grep .)
     earlier=$(sed 's/#.*//' "$shards" | grep '[a-z]' | sed -n "1,$(($2 - 1))p" | tr -s ' ' '\n' |
       grep '\.acsl$' || true)
@@ -163,8 +167,15 @@ shard_fcts() {
       grep -qxF "$f" <<<"$earlier" || lemmas="$lemmas,$(lemma_names "$ROOT/$f")"
     done
     lemmas=$(sed 's/^,*//; s/,*$//; s/,,*/,/g' <<<"$lemmas")
+    fcts=$(grep -v -e '^-' -e '\.acsl$' <<<"$line" | paste -sd, || true)
+    if [[ -z $fcts ]]; then # a line of files only: their lemmas (the first line's)
+      # (none: an unknown option, so that frama-c fails the shard loudly)
+      [[ -n $lemmas ]] || { echo "-error-shard-line-$2-has-no-function-and-no-new-lemma"; return; }
+      echo "$opts -wp-fct= -wp-no-rte -wp-prop=$lemmas"
+      return
+    fi
     [[ -z $lemmas ]] || opts="$opts -then -wp-fct= -wp-no-rte -wp-prop=$lemmas -wp"
-    echo "-wp-fct $(grep -v -e '^-' -e '\.acsl$' <<<"$line" | paste -sd,) $opts"
+    echo "-wp-fct $fcts $opts"
     return
   fi
   local skipped="" trusted=$ROOT/proofs/$1.trusted
