@@ -5055,6 +5055,7 @@ static inline bool leaf_range_down(hbitmap_t *hb, hb_node_t *node, unsigned k, u
                (l == 0 ==> 1 <= hb->num_spare_leaves) && (l > 0 ==> 1 <= hb->num_spare_nodes); */
     /*@ ghost hb_node_t *rdesc_c0 = node->child[k].node; */
     bool go = slot_enter(hb, node, k, l, set) /*@ ghost (0) */;
+    /*@ ghost rdesc_m:; */
     /* rdesc (round 37): the child's need after slot_enter: a pointer slot's
      * as it was (slot_enter's rdesc_tn / _tl), a split's fresh child's the
      * virtual count (rdesc_fresh_n / _l), one node fewer in the pool. */
@@ -5085,6 +5086,12 @@ static inline bool leaf_range_down(hbitmap_t *hb, hb_node_t *node, unsigned k, u
     /*@ assert pstep_f3a: !go ==> \forall hb_node_t *p; PDESC_APART(p, hb) &&
                \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
                hb_node_same{Pre, Here}(p); */
+    /* rdesc (round 37): pstep_f3b's second half (from rdesc_m, after slot_enter:
+     * pstep_f2 and leaf_range_go's frame_g) on its own: with slot_enter's
+     * rdesc_tn / _tl in its context pstep_f3b took a split and 5.9 s. */
+    /*@ assert rdesc_f3c: go ==> \forall hb_node_t *p; PDESC_APART(p, hb) &&
+               \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+               hb_node_same{rdesc_m, Here}(p); */
     /*@ assert pstep_f3b: go ==> \forall hb_node_t *p; PDESC_APART(p, hb) &&
                \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
                hb_node_same{Pre, Here}(p); */
