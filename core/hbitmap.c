@@ -5056,15 +5056,6 @@ static inline bool leaf_range_down(hbitmap_t *hb, hb_node_t *node, unsigned k, u
     /*@ ghost hb_node_t *rdesc_c0 = node->child[k].node; */
     bool go = slot_enter(hb, node, k, l, set) /*@ ghost (0) */;
     /*@ ghost rdesc_m:; */
-    /* rdesc (round 37): the child's need after slot_enter: a pointer slot's
-     * as it was (slot_enter's rdesc_tn / _tl), a split's fresh child's the
-     * virtual count (rdesc_fresh_n / _l), one node fewer in the pool. */
-    /*@ assert rdesc_dp: go && l > 0 && \at(node->child[k].node, Pre) != \null &&
-               \at(RDESC_SLOT(hb, node, k, l, s, first, end, set), Pre) ==>
-               RDESC_NEED(hb, node->child[k].node, l - 1, s, first, end, set); */
-    /*@ ghost if (go && l > 0 && rdesc_c0 == 0)
-          lemma_rdesc_dn(node->child[k].node, l - 1u, s, first, end, set,
-                         hb->num_spare_nodes, hb->num_spare_leaves); */
     /* rsplit (round 29): the call's requires apart, stated right after the
      * call (it timed out at 10 s at load 10 when proved at the call). */
     /*@ assert rsplit_ap: PDESC_APART(node, hb) && (go ==> PW_NOT_SPARE(node, hb)); */
@@ -5082,6 +5073,17 @@ static inline bool leaf_range_down(hbitmap_t *hb, hb_node_t *node, unsigned k, u
                \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
                \separated(p, node) && (l == 0 ==> \separated(node->child[k].leaf, p)) &&
                (l > 0 ==> hb_sep_node(node->child[k].node, l - 1, p) && PW_NOT_SPARE(p, hb)); */
+    /* rdesc (round 37): the child's need after slot_enter: a pointer slot's
+     * as it was (slot_enter's rdesc_tn / _tl), a split's fresh child's the
+     * virtual count (rdesc_fresh_n / _l), one node fewer in the pool; last
+     * before the call (the asserts above keep main's context: rsplit_ap
+     * needed a split over an empty cache with these before it). */
+    /*@ assert rdesc_dp: go && l > 0 && \at(node->child[k].node, Pre) != \null &&
+               \at(RDESC_SLOT(hb, node, k, l, s, first, end, set), Pre) ==>
+               RDESC_NEED(hb, node->child[k].node, l - 1, s, first, end, set); */
+    /*@ ghost if (go && l > 0 && rdesc_c0 == 0)
+          lemma_rdesc_dn(node->child[k].node, l - 1u, s, first, end, set,
+                         hb->num_spare_nodes, hb->num_spare_leaves); */
     bool changed = leaf_range_go(hb, node, k, l, s, first, end, set, go);
     /*@ assert pstep_f3a: !go ==> \forall hb_node_t *p; PDESC_APART(p, hb) &&
                \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
