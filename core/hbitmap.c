@@ -3477,6 +3477,14 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_nosplit: l > 0 ==> \forall integer b, f, e, w;
                 \old(hb_nosplit(node->child[k].node, l - 1, b, f, e, w)) ==>
                 hb_nosplit(node->child[k].node, l - 1, b, f, e, w);
+      // rdesc (round 37): the child's one-path need kept (leaf_range_down's
+      // exact pool; range_part passes part == 1 and sees none of it).
+      ensures rdesc_tn: part == 0 && l > 0 ==> \forall integer b, f, e, w;
+                \old(rpool_tnodes(node->child[k].node, l - 1, b, f, -1, f, e, w)) ==
+                rpool_tnodes(node->child[k].node, l - 1, b, f, -1, f, e, w);
+      ensures rdesc_tl: part == 0 && l > 0 ==> \forall integer b, f, e, w;
+                \old(rpool_tleaves(node->child[k].node, l - 1, b, f, -1, f, e, w)) ==
+                rpool_tleaves(node->child[k].node, l - 1, b, f, -1, f, e, w);
       ensures pw_leaf: l == 0 ==> \valid(node->child[k].leaf) &&
                 \separated(node->child[k].leaf, hb) && \separated(node->child[k].leaf, node) &&
                 hb->leaves - 1 >= \old(hb->leaves - hb_leaves_from(node, 0, 0));
@@ -3542,6 +3550,9 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       ensures pw_spares: l > 0 ==> PW_SPARES_APART(hb, node->child[k].node, l - 1);
       ensures pw_anc: l > 0 ==> PW_CHILD_ANC(hb, node, k, l);
       ensures pw_cnt: l > 0 ==> PW_CHILD_CNT(hb, node, k, l);
+      // rdesc (round 37): the child is fresh (slot_split's), uniform in the
+      // state other than set (leaf_range_down's exact pool; not for part).
+      ensures rdesc_fr: part == 0 ==> RDESC_FRESH(node->child[k].node, set);
     complete behaviors;
     disjoint behaviors;
 */
@@ -4955,7 +4966,8 @@ static bool leaf_range_up(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l
                   node->child[k].leaf->gsuf[g] <= 512 && node->child[k].leaf->gmax[g] <= 512);
     requires child: l > 0 ==> PW_CHILD_TREE(hb, node, k, l);
     requires pool: l > 0 ==> (l - 1 <= hb->num_spare_nodes && 1 <= hb->num_spare_leaves ||
-                    hb_nosplit(node->child[k].node, l - 1, s, first, end, set)) &&
+                    hb_nosplit(node->child[k].node, l - 1, s, first, end, set) ||
+                    RDESC_NEED(hb, node->child[k].node, l - 1, s, first, end, set)) &&
                    pleaf_pool_n(hb) && PW_POOL_L(hb);
     requires sp: l > 0 ==> PW_SPARES_APART(hb, node->child[k].node, l - 1);
     requires cnt: l > 0 ==> hb->nodes >= hb_nodes_from(node->child[k].node, l - 1, 0) + 1 &&
@@ -5036,7 +5048,8 @@ static inline bool leaf_range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, 
                   node->child[k].leaf->gsuf[g] <= 512 && node->child[k].leaf->gmax[g] <= 512));
     requires child: go ==> (l > 0 ==> PW_CHILD_TREE(hb, node, k, l));
     requires pool: go ==> (l > 0 ==> (l - 1 <= hb->num_spare_nodes && 1 <= hb->num_spare_leaves ||
-                    hb_nosplit(node->child[k].node, l - 1, s, first, end, set)) &&
+                    hb_nosplit(node->child[k].node, l - 1, s, first, end, set) ||
+                    RDESC_NEED(hb, node->child[k].node, l - 1, s, first, end, set)) &&
                    pleaf_pool_n(hb) && PW_POOL_L(hb));
     requires sp: go ==> (l > 0 ==> PW_SPARES_APART(hb, node->child[k].node, l - 1));
     requires cnt: go ==> (l > 0 ==> hb->nodes >= hb_nodes_from(node->child[k].node, l - 1, 0) + 1 &&
@@ -5082,7 +5095,8 @@ static inline bool leaf_range_go(hbitmap_t *hb, hb_node_t *node, unsigned k, uns
     requires root: node == &hb->root || \separated(node, hb);
     requires pool: (l <= hb->num_spare_nodes && 1 <= hb->num_spare_leaves ||
                     (node->child[k].node == \null ? (BIT(node->full, (uint8_t)k) <==> set != 0) :
-                       (l == 0 || hb_nosplit(node->child[k].node, l - 1, s, first, end, set)))) &&
+                       (l == 0 || hb_nosplit(node->child[k].node, l - 1, s, first, end, set))) ||
+                    RDESC_SLOT(hb, node, k, l, s, first, end, set)) &&
                    pleaf_pool_n(hb) && PW_POOL_L(hb);
     PDESC_WALK_REQUIRES(hb, node, l, first, end, set)
     decreases 6 * l + 3;
@@ -5098,7 +5112,14 @@ static inline bool leaf_range_down(hbitmap_t *hb, hb_node_t *node, unsigned k, u
                \separated(hb->spare_node[i], hb); */
     /*@ assert pstep_sl: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
                \separated(hb->spare_leaf[i], hb); */
+    /* rdesc (round 37): slot k is not covered whole as rpool_whole tests it
+     * either (a one-leaf range, s 4096-aligned: lemma rdesc_nw). */
+    /*@ assert rdesc_nw: !rpool_whole(s, l, first, end); */
+    /*@ assert rdesc_se: node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) ==>
+               (l == 0 ==> 1 <= hb->num_spare_leaves) && (l > 0 ==> 1 <= hb->num_spare_nodes); */
+    /*@ ghost hb_node_t *rdesc_c0 = node->child[k].node; */
     bool go = slot_enter(hb, node, k, l, set) /*@ ghost (0) */;
+    /*@ ghost rdesc_m:; */
     /* rsplit (round 29): the call's requires apart, stated right after the
      * call (it timed out at 10 s at load 10 when proved at the call). */
     /*@ assert rsplit_ap: PDESC_APART(node, hb) && (go ==> PW_NOT_SPARE(node, hb)); */
@@ -5116,10 +5137,27 @@ static inline bool leaf_range_down(hbitmap_t *hb, hb_node_t *node, unsigned k, u
                \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
                \separated(p, node) && (l == 0 ==> \separated(node->child[k].leaf, p)) &&
                (l > 0 ==> hb_sep_node(node->child[k].node, l - 1, p) && PW_NOT_SPARE(p, hb)); */
+    /* rdesc (round 37): the child's need after slot_enter: a pointer slot's
+     * as it was (slot_enter's rdesc_tn / _tl), a split's fresh child's the
+     * virtual count (rdesc_fresh_n / _l), one node fewer in the pool; last
+     * before the call (the asserts above keep main's context: rsplit_ap
+     * needed a split over an empty cache with these before it). */
+    /*@ assert rdesc_dp: go && l > 0 && \at(node->child[k].node, Pre) != \null &&
+               \at(RDESC_SLOT(hb, node, k, l, s, first, end, set), Pre) ==>
+               RDESC_NEED(hb, node->child[k].node, l - 1, s, first, end, set); */
+    /*@ ghost if (go && l > 0 && rdesc_c0 == 0)
+          lemma_rdesc_dn(node->child[k].node, l - 1u, s, first, end, set,
+                         hb->num_spare_nodes, hb->num_spare_leaves); */
     bool changed = leaf_range_go(hb, node, k, l, s, first, end, set, go);
     /*@ assert pstep_f3a: !go ==> \forall hb_node_t *p; PDESC_APART(p, hb) &&
                \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
                hb_node_same{Pre, Here}(p); */
+    /* rdesc (round 37): pstep_f3b's second half (from rdesc_m, after slot_enter:
+     * pstep_f2 and leaf_range_go's frame_g) on its own: with slot_enter's
+     * rdesc_tn / _tl in its context pstep_f3b took a split and 5.9 s. */
+    /*@ assert rdesc_f3c: go ==> \forall hb_node_t *p; PDESC_APART(p, hb) &&
+               \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+               hb_node_same{rdesc_m, Here}(p); */
     /* rinv4 (round 37): pstep_f3b per level case (with the rinv4_t0
      * hypotheses of slot_enter / leaf_range_go, all under l == 0, it went from
      * 2.7 s to 4.2 s at load 3 and timed out at 10 s under load; in each case
@@ -5168,7 +5206,8 @@ static inline bool leaf_range_down(hbitmap_t *hb, hb_node_t *node, unsigned k, u
     requires root: node == &hb->root || \separated(node, hb);
     requires pool: !whole ==> (l <= hb->num_spare_nodes && 1 <= hb->num_spare_leaves ||
                     (node->child[k].node == \null ? (BIT(node->full, (uint8_t)k) <==> set != 0) :
-                       (l == 0 || hb_nosplit(node->child[k].node, l - 1, s, first, end, set)))) &&
+                       (l == 0 || hb_nosplit(node->child[k].node, l - 1, s, first, end, set))) ||
+                    RDESC_SLOT(hb, node, k, l, s, first, end, set)) &&
                    pleaf_pool_n(hb) && PW_POOL_L(hb);
     requires sp: !whole ==> PW_SPARES_APART(hb, node, l);
     requires cnt: !whole ==> hb->nodes >= hb_nodes_from(node, l, 0) &&
@@ -5212,7 +5251,8 @@ static inline bool leaf_range_step(hbitmap_t *hb, hb_node_t *node, unsigned k, u
     requires apart: PDESC_APART(node, hb);
     requires root: node == &hb->root || \separated(node, hb);
     requires pool: (l <= hb->num_spare_nodes && 1 <= hb->num_spare_leaves ||
-                    hb_nosplit(node, l, base, first, end, set)) &&
+                    hb_nosplit(node, l, base, first, end, set) ||
+                    RDESC_NEED(hb, node, l, base, first, end, set)) &&
                    pleaf_pool_n(hb) && PW_POOL_L(hb);
     PDESC_WALK_REQUIRES(hb, node, l, first, end, set)
     decreases 6 * l + 5;
@@ -5236,6 +5276,11 @@ static bool leaf_range_at(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t bas
     /*@ ghost if (whole && l > 0 && node->child[k].node != 0) lemma_pwtree_down(hb, node, k, l); */
     /*@ ghost if (whole && l == 0 && node->child[k].node != 0) lemma_pwtree_leaf(hb, node, k); */
     /*@ assert pdesc_sep: \forall hb_node_t *p; hb_sep_node(node, l, p) ==> \separated(p, node); */
+    /* rdesc (round 37): the need at node unfolded at slot k (rpool_tnodes'
+     * definition, y = -1). */
+    /*@ ghost lemma_rdesc_unf(node, l, base, first, end, set, k, s); */
+    /*@ assert rdesc_a: RDESC_NEED(hb, node, l, base, first, end, set) ==>
+               RDESC_SLOT(hb, node, k, l, s, first, end, set); */
     return leaf_range_step(hb, node, k, l, s, first, end, set, whole);
 }
 
@@ -5251,7 +5296,8 @@ static bool leaf_range_at(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t bas
     requires runs: PDESC_RUNS(node, l);
     requires child: PW_CHILD_TREE(hb, node, k, l);
     requires pool: (l - 1 <= hb->num_spare_nodes && 1 <= hb->num_spare_leaves ||
-                    hb_nosplit(node->child[k].node, l - 1, s, first, end, set)) &&
+                    hb_nosplit(node->child[k].node, l - 1, s, first, end, set) ||
+                    RDESC_NEED(hb, node->child[k].node, l - 1, s, first, end, set)) &&
                    pleaf_pool_n(hb) && PW_POOL_L(hb);
     requires sp: PW_SPARES_APART(hb, node->child[k].node, l - 1);
     requires cnt: hb->nodes >= hb_nodes_from(node->child[k].node, l - 1, 0) + 1 &&
@@ -5299,7 +5345,8 @@ static bool leaf_range_up(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l
     requires hb_wtree(hb, &hb->root, hb->height - 1);
     requires HB_POOL_SPARES(hb) && HB_POOL_APART(hb);
     requires pool: hb->height - 1 <= hb->num_spare_nodes && 1 <= hb->num_spare_leaves ||
-                   hb_nosplit(&hb->root, hb->height - 1, 0, first, end, set);
+                   hb_nosplit(&hb->root, hb->height - 1, 0, first, end, set) ||
+                   rpool_pool_ok(hb, first, end, set);
     requires hb->nodes >= hb_nodes_from(&hb->root, hb->height - 1, 0) &&
              hb->leaves >= hb_leaves_from(&hb->root, hb->height - 1, 0);
     requires hb->nodes <= HB_MAX_STORE && hb->leaves <= HB_MAX_STORE;
@@ -5325,6 +5372,10 @@ static void leaf_range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
 {
     /*@ assert pdesc_n: pleaf_pool_n(hb) && PW_POOL_L(hb); */
     /*@ assert pdesc_sp: PW_SPARES_APART(hb, &hb->root, hb->height - 1); */
+    /* rdesc (round 37): for a one-leaf range count_splits' need is the one
+     * path's (rpool_need_nodes' second path is 0). */
+    /*@ assert rdesc_ok: rpool_pool_ok(hb, first, end, set) ==>
+               RDESC_NEED(hb, &hb->root, hb->height - 1, 0, first, end, set); */
     leaf_range_at(hb, &hb->root, hb->height - 1u, 0, first, end, set);
 }
 
