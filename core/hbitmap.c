@@ -6553,10 +6553,7 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
 /*@ requires \valid(hb) && HB_ALLOCATOR(hb) && HB_READABLE(hb) && HB_POOL_OK(hb);
     requires hb_wtree(hb, &hb->root, hb->height - 1);
     requires HB_POOL_SPARES(hb) && HB_POOL_APART(hb);
-    // integrator round 37: a range inside one leaf may have count_splits'
-    // exact pool (rdesc's leaf_range_apply); a wider one the worst case yet
-    requires pool: 2 * (hb->height - 1) <= hb->num_spare_nodes && 2 <= hb->num_spare_leaves ||
-                   first / 4096 == (end - 1) / 4096 && rpool_pool_ok(hb, first, end, set);
+    requires pool: 2 * (hb->height - 1) <= hb->num_spare_nodes && 2 <= hb->num_spare_leaves;
     requires hb->nodes >= hb_nodes_from(&hb->root, hb->height - 1, 0) &&
              hb->leaves >= hb_leaves_from(&hb->root, hb->height - 1, 0);
     requires hb->nodes <= HB_MAX_STORE && hb->leaves <= HB_MAX_STORE;
