@@ -3553,6 +3553,10 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       // rdesc (round 37): the child is fresh (slot_split's), uniform in the
       // state other than set (leaf_range_down's exact pool; not for part).
       ensures rdesc_fr: part == 0 ==> RDESC_FRESH(node->child[k].node, set);
+      // rwalk (round 38): the same for range_part (part 1): the fresh child
+      // is RNEED_FRESH(child, set) (the same text as RDESC_FRESH), the
+      // premise of rneed2_fresh_n / _l (the range walk's split step).
+      ensures rwalk_fr: part != 0 ==> RDESC_FRESH(node->child[k].node, set);
     complete behaviors;
     disjoint behaviors;
 */
