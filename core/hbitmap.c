@@ -6318,6 +6318,10 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
                 RREC_NL(f.k0 == f.k1 && RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l)));
     // rnode2 (round 29): num_free moved by at most the head's part.
     ensures rnode2_mv: RNODE2_MV(hb, RNODE2_AT(f, \result.k, l, b) - a, set);
+    // rwalk (round 38): the slot-level frame (range_part's others / frame
+    // at slot f.k0): the tail slot's need kept across the head (range_node).
+    ensures rwalk_oth: RWALK_OTH(f.node, f.k0);
+    ensures rwalk_sfr: RWALK_SFR(hb, f.node, f.k0, l);
 */
 static inline hb_frame_t range_head(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t s, size_t a,
                                     size_t b, bool set)
