@@ -6543,14 +6543,21 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
                s == f.base + hb_slots_span(f.k0, l); */
     /* rwalk (round 38): the tail slot's child meets the head's frame
      * premise below it (proofs/hbitmap-rwalk.acsl), before the head
-     * (label rwalk_h). */
+     * (label rwalk_h). The rwalk blocks below use hbitmap-rneed2.acsl's
+     * logic, which only range_node's shards line loads: they exist only
+     * where hbitmap-rwalk.acsl defines HB_RWALK_NEED (annotations only: the
+     * C code is the same either way; every other line parses without them). */
+#ifdef HB_RWALK_NEED
     /*@ ghost lemma_rwalk_in(hb, node, l, f.k0, f.k1); */
     /*@ ghost rwalk_h:; */
+#endif
     f = range_head(hb, f, l, s, a, b, set);
     /* rwalk (round 38): the spare leaves apart after the head (range_rest's
      * requires; with the rwalk asserts below and hbitmap-rneed2.acsl's
      * lemmas in its context it timed out at 10 s). */
+#ifdef HB_RWALK_NEED
     /*@ assert rwalk_ls: RPART7_LSEP(hb); */
+#endif
     /* rnode3 (round 30): the node and its runs after the head, the spares
      * apart from p as at Pre (the chain through range_rest's ensures). */
     /*@ assert rnode3_r1: f.node == node && PDESC_RUNS(node, l); */
@@ -6560,6 +6567,7 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
      * kept (rneed2_br from range_head's rwalk_sfr and lemma_rwalk_in's
      * rneed2_in), slot k1's pointer and FULL bit kept (rwalk_oth), then
      * rneed2_kept_pn / _pl (proofs/hbitmap-rneed2.acsl). */
+#ifdef HB_RWALK_NEED
     /*@ assert rwalk_fr: rneed2_fr{rwalk_h, Here}(hb, node, f.k0, l); */
     /*@ assert rwalk_br: f.k0 < f.k1 && l > 0 && \at(node->child[f.k1].node, rwalk_h) != \null ==>
                rneed2_same{rwalk_h, Here}(\at(node->child[f.k1].node, rwalk_h), l - 1); */
@@ -6569,6 +6577,7 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
     /*@ assert rwalk_tl: f.k0 < f.k1 ==>
                rneed_pl{rwalk_h}(node, f.k1, l, hb_slot_at(base, f.k1, l), hb_slot_at(base, f.k1, l), b, set) ==
                rneed_pl{Here}(node, f.k1, l, hb_slot_at(base, f.k1, l), hb_slot_at(base, f.k1, l), b, set); */
+#endif
     return range_rest(hb, f, l, b, set) /*@ ghost (a) */;
 }
 
