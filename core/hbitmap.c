@@ -6542,13 +6542,15 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
     /*@ assert rrec_h: f.node == node && f.base == base && f.k == f.k0 &&
                s == f.base + hb_slots_span(f.k0, l); */
     /* rwalk (round 38): the tail slot's child meets the head's frame
-     * premise below it (proofs/hbitmap-rwalk.acsl), before the head
+     * premise below it (rneed2_bi from lemma_rwalk_at), before the head
      * (label rwalk_h). The rwalk blocks below use hbitmap-rneed2.acsl's
      * logic, which only range_node's shards line loads: they exist only
      * where hbitmap-rwalk.acsl defines HB_RWALK_NEED (annotations only: the
      * C code is the same either way; every other line parses without them). */
 #ifdef HB_RWALK_NEED
-    /*@ ghost lemma_rwalk_in(hb, node, l, f.k0, f.k1); */
+    /*@ ghost lemma_rwalk_at(hb, node, l, f.k0, f.k1); */
+    /*@ assert rwalk_in: f.k0 < f.k1 && l > 0 && node->child[f.k1].node != \null ==>
+               rneed2_in(hb, node, f.k0, l, node->child[f.k1].node, l - 1); */
     /*@ ghost rwalk_h:; */
 #endif
     f = range_head(hb, f, l, s, a, b, set);
@@ -6564,8 +6566,7 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
     /*@ assert rnode3_n1: \forall hb_node_t *p; pleaf_nsp{Pre}(hb, p) ==> pleaf_nsp{Here}(hb, p); */
     /* rwalk (round 38): the tail part's need (slot k1 from its first entry
      * to b: rneed_n's tail term) kept across the head: the child's subtree
-     * kept (rneed2_br from range_head's rwalk_sfr and lemma_rwalk_in's
-     * rneed2_in), slot k1's pointer and FULL bit kept (rwalk_oth), then
+     * kept (rneed2_br from range_head's rwalk_sfr and rwalk_in), slot k1's pointer and FULL bit kept (rwalk_oth), then
      * rneed2_kept_pn / _pl (proofs/hbitmap-rneed2.acsl). */
 #ifdef HB_RWALK_NEED
     /*@ assert rwalk_fr: rneed2_fr{rwalk_h, Here}(hb, node, f.k0, l); */
