@@ -3553,6 +3553,10 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       // rdesc (round 37): the child is fresh (slot_split's), uniform in the
       // state other than set (leaf_range_down's exact pool; not for part).
       ensures rdesc_fr: part == 0 ==> RDESC_FRESH(node->child[k].node, set);
+      // rwalk (round 38): the same for range_part (part 1): the fresh child
+      // is RNEED_FRESH(child, set) (the same text as RDESC_FRESH), the
+      // premise of rneed2_fresh_n / _l (the range walk's split step).
+      ensures rwalk_fr: part != 0 ==> RDESC_FRESH(node->child[k].node, set);
     complete behaviors;
     disjoint behaviors;
 */
@@ -6314,6 +6318,10 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
                 RREC_NL(f.k0 == f.k1 && RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l)));
     // rnode2 (round 29): num_free moved by at most the head's part.
     ensures rnode2_mv: RNODE2_MV(hb, RNODE2_AT(f, \result.k, l, b) - a, set);
+    // rwalk (round 38): the slot-level frame (range_part's others / frame
+    // at slot f.k0): the tail slot's need kept across the head (range_node).
+    ensures rwalk_oth: RWALK_OTH(f.node, f.k0);
+    ensures rwalk_sfr: RWALK_SFR(hb, f.node, f.k0, l);
 */
 static inline hb_frame_t range_head(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t s, size_t a,
                                     size_t b, bool set)
@@ -6533,11 +6541,44 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
     size_t s = base + span_mul(f.k0, l);
     /*@ assert rrec_h: f.node == node && f.base == base && f.k == f.k0 &&
                s == f.base + hb_slots_span(f.k0, l); */
+    /* rwalk (round 38): the tail slot's child meets the head's frame
+     * premise below it (rneed2_bi from lemma_rwalk_at), before the head
+     * (label rwalk_h). The rwalk blocks below use hbitmap-rneed2.acsl's
+     * logic, which only range_node's shards line loads: they exist only
+     * where hbitmap-rwalk.acsl defines HB_RWALK_NEED (annotations only: the
+     * C code is the same either way; every other line parses without them). */
+#ifdef HB_RWALK_NEED
+    /*@ ghost lemma_rwalk_at(hb, node, l, f.k0, f.k1); */
+    /*@ assert rwalk_in: f.k0 < f.k1 && l > 0 && node->child[f.k1].node != \null ==>
+               rneed2_in(hb, node, f.k0, l, node->child[f.k1].node, l - 1); */
+    /*@ ghost rwalk_h:; */
+#endif
     f = range_head(hb, f, l, s, a, b, set);
+    /* rwalk (round 38): the spare leaves apart after the head (range_rest's
+     * requires; with the rwalk asserts below and hbitmap-rneed2.acsl's
+     * lemmas in its context it timed out at 10 s). */
+#ifdef HB_RWALK_NEED
+    /*@ assert rwalk_ls: RPART7_LSEP(hb); */
+#endif
     /* rnode3 (round 30): the node and its runs after the head, the spares
      * apart from p as at Pre (the chain through range_rest's ensures). */
     /*@ assert rnode3_r1: f.node == node && PDESC_RUNS(node, l); */
     /*@ assert rnode3_n1: \forall hb_node_t *p; pleaf_nsp{Pre}(hb, p) ==> pleaf_nsp{Here}(hb, p); */
+    /* rwalk (round 38): the tail part's need (slot k1 from its first entry
+     * to b: rneed_n's tail term) kept across the head: the child's subtree
+     * kept (rneed2_br from range_head's rwalk_sfr and rwalk_in), slot k1's pointer and FULL bit kept (rwalk_oth), then
+     * rneed2_kept_pn / _pl (proofs/hbitmap-rneed2.acsl). */
+#ifdef HB_RWALK_NEED
+    /*@ assert rwalk_fr: rneed2_fr{rwalk_h, Here}(hb, node, f.k0, l); */
+    /*@ assert rwalk_br: f.k0 < f.k1 && l > 0 && \at(node->child[f.k1].node, rwalk_h) != \null ==>
+               rneed2_same{rwalk_h, Here}(\at(node->child[f.k1].node, rwalk_h), l - 1); */
+    /*@ assert rwalk_tn: f.k0 < f.k1 ==>
+               rneed_pn{rwalk_h}(node, f.k1, l, hb_slot_at(base, f.k1, l), hb_slot_at(base, f.k1, l), b, set) ==
+               rneed_pn{Here}(node, f.k1, l, hb_slot_at(base, f.k1, l), hb_slot_at(base, f.k1, l), b, set); */
+    /*@ assert rwalk_tl: f.k0 < f.k1 ==>
+               rneed_pl{rwalk_h}(node, f.k1, l, hb_slot_at(base, f.k1, l), hb_slot_at(base, f.k1, l), b, set) ==
+               rneed_pl{Here}(node, f.k1, l, hb_slot_at(base, f.k1, l), hb_slot_at(base, f.k1, l), b, set); */
+#endif
     return range_rest(hb, f, l, b, set) /*@ ghost (a) */;
 }
 
