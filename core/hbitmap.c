@@ -6543,23 +6543,20 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
                s == f.base + hb_slots_span(f.k0, l); */
     /* rwalk (round 38): the tail slot's child meets the head's frame
      * premise below it (rneed2_bi from lemma_rwalk_at), before the head
-     * (label rwalk_h). The rwalk blocks below use hbitmap-rneed2.acsl's
-     * logic, which only range_node's shards line loads: they exist only
-     * where hbitmap-rwalk.acsl defines HB_RWALK_NEED (annotations only: the
-     * C code is the same either way; every other line parses without them). */
-#ifdef HB_RWALK_NEED
+     * (label rwalk_h). The rwalk asserts name hbitmap-rneed2.acsl's logic,
+     * which only range_node's shards line loads: they are RWALK_* macros,
+     * true in proofs/hbitmap.acsl and the real predicates where
+     * hbitmap-rwalk.acsl redefines them (body asserts only: range_node's
+     * body is proved on that line alone; a CONTRACT clause must never
+     * differ between lines). */
     /*@ ghost lemma_rwalk_at(hb, node, l, f.k0, f.k1); */
-    /*@ assert rwalk_in: f.k0 < f.k1 && l > 0 && node->child[f.k1].node != \null ==>
-               rneed2_in(hb, node, f.k0, l, node->child[f.k1].node, l - 1); */
+    /*@ assert rwalk_in: RWALK_IN(hb, node, l, f.k0, f.k1); */
     /*@ ghost rwalk_h:; */
-#endif
     f = range_head(hb, f, l, s, a, b, set);
     /* rwalk (round 38): the spare leaves apart after the head (range_rest's
      * requires; with the rwalk asserts below and hbitmap-rneed2.acsl's
      * lemmas in its context it timed out at 10 s). */
-#ifdef HB_RWALK_NEED
-    /*@ assert rwalk_ls: RPART7_LSEP(hb); */
-#endif
+    /*@ assert rwalk_ls: RWALK_LS(hb); */
     /* rnode3 (round 30): the node and its runs after the head, the spares
      * apart from p as at Pre (the chain through range_rest's ensures). */
     /*@ assert rnode3_r1: f.node == node && PDESC_RUNS(node, l); */
@@ -6568,17 +6565,10 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
      * to b: rneed_n's tail term) kept across the head: the child's subtree
      * kept (rneed2_br from range_head's rwalk_sfr and rwalk_in), slot k1's pointer and FULL bit kept (rwalk_oth), then
      * rneed2_kept_pn / _pl (proofs/hbitmap-rneed2.acsl). */
-#ifdef HB_RWALK_NEED
-    /*@ assert rwalk_fr: rneed2_fr{rwalk_h, Here}(hb, node, f.k0, l); */
-    /*@ assert rwalk_br: f.k0 < f.k1 && l > 0 && \at(node->child[f.k1].node, rwalk_h) != \null ==>
-               rneed2_same{rwalk_h, Here}(\at(node->child[f.k1].node, rwalk_h), l - 1); */
-    /*@ assert rwalk_tn: f.k0 < f.k1 ==>
-               rneed_pn{rwalk_h}(node, f.k1, l, hb_slot_at(base, f.k1, l), hb_slot_at(base, f.k1, l), b, set) ==
-               rneed_pn{Here}(node, f.k1, l, hb_slot_at(base, f.k1, l), hb_slot_at(base, f.k1, l), b, set); */
-    /*@ assert rwalk_tl: f.k0 < f.k1 ==>
-               rneed_pl{rwalk_h}(node, f.k1, l, hb_slot_at(base, f.k1, l), hb_slot_at(base, f.k1, l), b, set) ==
-               rneed_pl{Here}(node, f.k1, l, hb_slot_at(base, f.k1, l), hb_slot_at(base, f.k1, l), b, set); */
-#endif
+    /*@ assert rwalk_fr: RWALK_FR(hb, node, f.k0, l); */
+    /*@ assert rwalk_br: RWALK_BR(node, l, f.k0, f.k1); */
+    /*@ assert rwalk_tn: RWALK_TN(node, l, base, f.k0, f.k1, b, set); */
+    /*@ assert rwalk_tl: RWALK_TL(node, l, base, f.k0, f.k1, b, set); */
     return range_rest(hb, f, l, b, set) /*@ ghost (a) */;
 }
 
