@@ -4726,10 +4726,6 @@ static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, 
               pd_same_runs{Old, Here}(p);
     ensures pclimb_fg: \forall hb_node_t *p; PCLIMB_APART(p, hb, parent, child) ==>
               pd_same_groups{Old, Here}(p);
-    // rclimb (round 38): the parent keeps its tree facts (RCLIMB_T at level
-    // l) when the child is its slot kp's and they held at Pre.
-    ensures rclimb_t: \old(parent->child[kp].node) == child ==>
-              \old(RCLIMB_T(hb, parent, l)) ==> RCLIMB_T(hb, parent, l);
 */
 static inline bool path_update(hbitmap_t *hb, hb_node_t *parent, unsigned kp, hb_node_t *child,
                                unsigned kc, unsigned l, bool set)
@@ -4760,29 +4756,6 @@ static inline bool path_update(hbitmap_t *hb, hb_node_t *parent, unsigned kp, hb
                pd_same_groups{pclimb_mid, Here}(p); */
     /*@ assert pu_k: parent->pre[kp] <= hb_span(l) && parent->suf[kp] <= hb_span(l) &&
                parent->max[kp] <= hb_span(l); */
-    /* rclimb (round 38): the tree facts (ensures rclimb_t), last so that no
-     * older goal of the body sees them (in front of slot_update they timed
-     * out pclimb_b* and the ensures pwrap_* / pclimb_fr / _fg): the two
-     * calls' frames as pkeep_unch, the pointer-only facts across
-     * node_runs_after (Qed: only the child's group runs written), then
-     * rclimb_mc / _mw / _mn (proofs/hbitmap-rclimb.acsl) at pclimb_mid and
-     * rclimb_end after slot_update (its ensures wtree / pfull_nf). */
-    /*@ assert rclimb_u0: pkeep_unch{Pre, pclimb_mid}(hb, child, child); */
-    /*@ assert rclimb_f0: pfull_unch{Pre, pclimb_mid}(hb, parent, parent); */
-    /*@ assert rclimb_pn: pkeep_nsame{Pre, pclimb_mid}(parent); */
-    /*@ assert rclimb_cp: \forall integer j; 0 <= j < 64 ==>
-               \at(child->child[j].node, Pre) == \at(child->child[j].node, pclimb_mid) &&
-               \at(child->child[j].leaf, Pre) == \at(child->child[j].leaf, pclimb_mid); */
-    /*@ assert rclimb_q: RCLIMB_H(hb, parent, kp, child, l) ==>
-               \at(hb_tree(parent, l) && pfull_sib(parent, l), pclimb_mid) &&
-               (\forall hb_node_t *x; \at(hb_sep_node(child, l - 1, x), Pre) ==>
-                  \at(hb_sep_node(child, l - 1, x), pclimb_mid)); */
-    /*@ assert rclimb_m: RCLIMB_H(hb, parent, kp, child, l) ==>
-               \at(RCLIMB_T(hb, parent, l), pclimb_mid); */
-    /*@ assert rclimb_u1: pkeep_unch{pclimb_mid, Here}(hb, parent, parent); */
-    /*@ assert rclimb_pp: \forall integer j; 0 <= j < 64 && parent->child[j].node != \null ==>
-               parent->child[j].node == \at(parent->child[j].node, pclimb_mid); */
-    /*@ assert rclimb_e: RCLIMB_H(hb, parent, kp, child, l) ==> RCLIMB_T(hb, parent, l); */
     return changed;
 }
 
