@@ -3554,7 +3554,7 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
       // state other than set (leaf_range_down's exact pool; not for part).
       ensures rdesc_fr: part == 0 ==> RDESC_FRESH(node->child[k].node, set);
       // rwalk (round 38): the same for range_part (part 1): the fresh child
-      // is RNEED_FRESH(child, set) (the same text as RDESC_FRESH), the
+      // is RNEED_FRESH(child, set) (hbitmap.acsl's alias of RDESC_FRESH), the
       // premise of rneed2_fresh_n / _l (the range walk's split step).
       ensures rwalk_fr: part != 0 ==> RDESC_FRESH(node->child[k].node, set);
     complete behaviors;
