@@ -41,8 +41,8 @@ MEMO_TOOLS=""
 # digest (MEMO_SESSION_<unit>), computed once a run.
 memo_init() {
   local cvc4 u
-  cvc4=$("$CVC4_PATH" --version 2>/dev/null | head -1 || true)
-  MEMO_TOOLS="frama-c $(frama-c -version 2>/dev/null | head -1); why3 $(why3 --version 2>/dev/null | head -1); $cvc4"
+  cvc4=$("$CVC4_PATH" --version 2>/dev/null | sed -n 1p || true)
+  MEMO_TOOLS="frama-c $(frama-c -version 2>/dev/null | sed -n 1p); why3 $(why3 --version 2>/dev/null | sed -n 1p); $cvc4"
   for u in "$@"; do
     printf -v "MEMO_SESSION_$u" '%s' "$(cd "$SESSION" 2>/dev/null && find "$u" -type f 2>/dev/null |
       LC_ALL=C sort | xargs -r sha256sum | sha256sum | cut -c1-64)"
@@ -159,6 +159,7 @@ memo_prune() {
   shift
   for f in "$MEMO_DIR/$unit"/*.json; do
     [[ -f $f ]] || continue
-    printf '%s\n' "$@" | grep -qxF "$(basename "$f" .json)" || rm -f "$f"
+    # (grep reads every key: with -q, an early exit is a SIGPIPE, a failure)
+    printf '%s\n' "$@" | grep -xF "$(basename "$f" .json)" >/dev/null || rm -f "$f"
   done
 }
