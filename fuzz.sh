@@ -66,7 +66,9 @@ Other commands:
   bench [--quick]           performance figures (bench/README.md)
   prove [--ratchet] [OUTDIR]
                             Frama-C/WP proofs of core/bitmap.c and core/hbitmap.c (logs and
-                            tables in OUTDIR, default build/proofs-wp)
+                            tables in OUTDIR, default build/proofs-wp); a shard whose inputs
+                            are unchanged since a strict run reuses its record (proofs/memo.sh;
+                            VMM_WP_MEMO=off derives every goal again)
   boot [boot.sh options]    boot the kernel in QEMU and watch (kernel/boot.sh --help)
   mutate [--sample N --seed S --time T --jobs J]
                             mutation score of the harness (harness/mutate/mutate.sh --help;

@@ -20,7 +20,7 @@ FUZZ_SECONDS=60       # every fuzz row: a >= 60 s average (issue 13)
 EMU_FUZZ_SECONDS=60
 EMPTY_FUZZ_SECONDS=10 # the empty target's rate is steady after a second
 BENCH_FUZZ_SEED=${BENCH_FUZZ_SEED:-1} # libFuzzer -seed of every fuzz row (fuzz_rate)
-PROVE_TIMEOUT=900     # the warm run takes about 300 s on 2 cores (proofs/RESULTS.md)
+PROVE_TIMEOUT=1500    # the warm run (every goal derived) takes about 700 s on 2 cores (proofs/RESULTS.md)
 QUICK=0
 CONTIG_PROCS=5        # fresh processes per contiguous group; a row is the median one (median-rows.sh)
 [[ ${1:-} == --quick ]] && { MAX_LOG2=20; FUZZ_SECONDS=2; EMU_FUZZ_SECONDS=2; EMPTY_FUZZ_SECONDS=2; CONTIG_PROCS=1; QUICK=1; }
@@ -231,7 +231,11 @@ fuzz_rate() {
 
 # Frama-C: wall time of proofs/prove.sh (on a copy of its committed WP
 # cache, as ./fuzz.sh prove runs on a fresh clone; the bench never writes
-# into proofs/) against Frama-C parsing the same file.
+# into proofs/) against Frama-C parsing the same file. Two rows: the run
+# ./fuzz.sh prove makes on an unchanged tree (every shard's inputs match a
+# committed memo record: proofs/memo.sh), and the run after any change to
+# core/ (VMM_WP_MEMO=off: every goal derived again, the provers' answers
+# read from the WP cache).
 prove_figures() {
   log "Frama-C proof time (timeout ${PROVE_TIMEOUT}s)"
   if [[ ! -x $ROOT/proofs/prove.sh ]]; then
@@ -243,33 +247,48 @@ prove_figures() {
     return 0
   fi
   if ((QUICK)); then
-    row "Frama-C/WP proof time" "skipped with --quick" "-" "-" "about 300 s warm: ./fuzz.sh prove"
+    row "Frama-C/WP proof time" "skipped with --quick" "-" "-" "about 700 s warm: ./fuzz.sh prove"
     return 0
   fi
-  local cache=$OUT/wp-cache t0 t1 t2 rc=0
+  local cache=$OUT/wp-cache t0 t1 base memo
   rm -rf "$cache"
   if [[ -d $ROOT/proofs/wp-cache ]]; then cp -r "$ROOT/proofs/wp-cache" "$cache"; else mkdir -p "$cache"; fi
   t0=$(now)
   frama-c -machdep x86_64 "$ROOT/core/bitmap.c" -cpp-extra-args="-I$ROOT" >/dev/null 2>&1 || true
   t1=$(now)
-  VMM_WP_CACHE=$cache timeout "$PROVE_TIMEOUT" "$ROOT/proofs/prove.sh" "$OUT/prove" \
-    >"$OUT/prove.log" 2>&1 || rc=$?
-  t2=$(now)
-  local base proof goals verdict
-  base=$(secs "$t0" "$t1"); proof=$(secs "$t1" "$t2")
-  goals=$(awk '$1 == "TOTAL" { print $2 "/" $3 " goals" }' "$OUT/prove.log")
+  base=$(secs "$t0" "$t1")
+  for memo in use off; do
+    prove_row "$memo" "$cache" "$base"
+  done
+}
+
+# prove_row MEMO CACHE BASE: one timed proofs/prove.sh run with
+# VMM_WP_MEMO=MEMO and its row.
+prove_row() {
+  local t0 t1 rc=0 proof goals verdict what log=$OUT/prove-$1.log
+  t0=$(now)
+  VMM_WP_MEMO=$1 VMM_WP_CACHE=$2 timeout "$PROVE_TIMEOUT" "$ROOT/proofs/prove.sh" "$OUT/prove" \
+    >"$log" 2>&1 || rc=$?
+  t1=$(now)
+  proof=$(secs "$t0" "$t1")
+  goals=$(awk '$1 == "TOTAL" { print $2 "/" $3 " goals" }' "$log")
+  if [[ $1 == use ]]; then
+    what="unchanged tree ($(sed -n 's/^memo: \([0-9]* of [0-9]*\) shards.*/\1/p' "$log") shards from memo records)"
+  else
+    what="every goal derived (VMM_WP_MEMO=off)"
+  fi
   case $rc in
     0) verdict="${goals:-all goals} proved, committed WP cache" ;;
     77) verdict="skipped by prove.sh" ;;
     124) verdict="timeout after ${PROVE_TIMEOUT}s (cache cold or proofs changing)" ;;
-    *) verdict="exit $rc${goals:+, $goals}, see build/bench/prove.log" ;;
+    *) verdict="exit $rc${goals:+, $goals}, see ${log#"$ROOT"/}" ;;
   esac
   if ((rc == 124)); then # a time that was cut short is no figure: no ratio
-    row "Frama-C/WP proof time, proofs/prove.sh" "> ${PROVE_TIMEOUT} s" \
-        "frama-c parse of bitmap.c ${base} s" "-" "$verdict"
+    row "Frama-C/WP proof time, prove.sh, $what" "> ${PROVE_TIMEOUT} s" \
+        "frama-c parse of bitmap.c $3 s" "-" "$verdict"
   else
-    row "Frama-C/WP proof time, proofs/prove.sh" "${proof} s" \
-        "frama-c parse of bitmap.c ${base} s" "$(ratio "$proof" "$base")" "$verdict"
+    row "Frama-C/WP proof time, prove.sh, $what" "${proof} s" \
+        "frama-c parse of bitmap.c $3 s" "$(ratio "$proof" "$3")" "$verdict"
   fi
 }
 

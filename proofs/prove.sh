@@ -5,6 +5,8 @@
 #
 #   proofs/prove.sh [--ratchet] [--unit NAME] [OUTDIR]
 #     (./fuzz.sh prove: every unit, strict; ctest -L proof: one test a unit)
+#   proofs/prove.sh [--unit NAME] --keys
+#     (prints each shard's memo key, "<unit> <shard> <key>", and exits)
 #
 # Strict by default: exit 1 unless EVERY goal is proved. --ratchet (what the
 # ctest test runs while the proof is unfinished): the goals named in
@@ -43,17 +45,24 @@
 #      VMM_WP_PAR=<n> WP's -wp-par per run
 #      (default 8 when replaying, 2 in `update` mode or when the cache dir
 #      is empty), VMM_WP_FLAGS=<options> (extra frama-c options of
-#      every run, for experiments).
+#      every run, for experiments),
+#      VMM_WP_MEMO=use|off|check|record (the shard memo, proofs/memo.sh:
+#      a shard whose inputs are byte for byte those of a strict run that
+#      proved all its goals reuses that run's goal list; `use` by default
+#      in a warm replay, `off` in update mode or with an empty cache dir,
+#      `check` in ctest: prove everything and compare with the records).
 # No global -wp-split (it made 3443 goals): the auto-search strategy wp:split
 # splits only a goal the prover failed on, wp:range does bit positions.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 OPEN_LIST=""
+KEYS_ONLY=""
 UNITS="bitmap hbitmap"
 while [[ $# -gt 0 ]]; do
   case $1 in
     --ratchet) OPEN_LIST=$ROOT/proofs/open-goals.txt; shift ;;
     --unit) UNITS=${2:?--unit needs a name (bitmap, hbitmap)}; shift 2 ;;
+    --keys) KEYS_ONLY=1; shift ;;
     *) break ;;
   esac
 done
@@ -212,6 +221,19 @@ if [[ -z $CVC4_PATH || ! -x $CVC4_PATH ]]; then
   echo "prove.sh: SKIPPED, CVC4 is not installed (${CVC4_PATH:-no CVC4 in $WHY3CONFIG}; ./fuzz.sh deps installs it)"
   exit 77
 fi
+# shellcheck source=proofs/memo.sh
+source "$ROOT/proofs/memo.sh"
+MEMO=${VMM_WP_MEMO:-${WARM:+use}}
+MEMO=${MEMO:-off}
+case $MEMO in use|off|check|record) ;; *) echo "prove.sh: VMM_WP_MEMO=$MEMO: use, off, check or record"; exit 1 ;; esac
+if [[ -n $KEYS_ONLY ]]; then
+  # shellcheck disable=SC2086
+  memo_init $UNITS
+  for unit in $UNITS; do
+    for ((n = 0; n < $(unit_shards "$unit"); n++)); do echo "$unit $n $(memo_key "$unit" "$n")"; done
+  done
+  exit 0
+fi
 mkdir -p "$OUT" "$CACHE"
 
 # gc_module: frama-c's option to load proofs/wp_gc.ml (a larger minor heap:
@@ -315,7 +337,23 @@ for unit in $UNITS; do
 done
 mapfile -t shards < <(printf '%s\n' "${shards[@]}" | sort -s -k1,1gr | cut -d' ' -f2-)
 start=$(date +%s)
+# The memo's keys (empty: no record is read or written for that shard).
+declare -A memo_keys=()
+memo_hits=0
+if [[ $MEMO != off ]]; then
+  # shellcheck disable=SC2086
+  memo_init $UNITS
+  for spec in "${shards[@]}"; do
+    # shellcheck disable=SC2086
+    memo_keys[$spec]=$(memo_key $spec)
+  done
+fi
 for spec in "${shards[@]}"; do
+  # shellcheck disable=SC2086
+  if [[ $MEMO == use ]] && memo_restore $spec "${memo_keys[$spec]}" "$OUT/${spec/ //}"; then
+    memo_hits=$((memo_hits + 1))
+    continue
+  fi
   while (($(jobs -rp | wc -l) >= JOBS)); do wait -n || true; done
   # shellcheck disable=SC2086
   run_wp $spec &
@@ -354,6 +392,29 @@ if [[ -z ${VMM_WP_PAR:-} ]]; then
   done
 fi
 drop_failed_answers
+# check: a shard whose key has a record must have proved exactly its goals;
+# record: write the records of the shards that proved every goal.
+memo_rc=0
+memo_kept=0
+if [[ $MEMO == check || $MEMO == record ]]; then
+  for spec in "${shards[@]}"; do
+    key=${memo_keys[$spec]}
+    [[ -n $key && -f $MEMO_DIR/${spec%% *}/$key.json ]] && memo_kept=$((memo_kept + 1))
+    # shellcheck disable=SC2086
+    if [[ $MEMO == check ]] && ! memo_check $spec "$key" "$OUT/${spec/ //}"; then
+      echo "prove.sh: MEMO MISMATCH: shard ${spec/ //} did not prove exactly the goals of its record $MEMO_DIR/${spec%% *}/$key.json"
+      memo_rc=1
+    fi
+    # shellcheck disable=SC2086
+    [[ $MEMO == record ]] && memo_record $spec "$key" "$OUT/${spec/ //}"
+  done
+  if [[ $MEMO == record ]]; then
+    for unit in $UNITS; do
+      # shellcheck disable=SC2046
+      memo_prune "$unit" $(for spec in "${shards[@]}"; do [[ ${spec%% *} == "$unit" ]] && echo "${memo_keys[$spec]}"; done)
+    done
+  fi
+fi
 secs=$(($(date +%s) - start))
 rc=0
 reports=()
@@ -454,15 +515,29 @@ for spec in "${shards[@]}"; do
   read -r w u s <"$OUT/$1/$2/time" 2>/dev/null || { w=?; u=?; s=?; }
   counts=$(grep -ohE '\(cached: [0-9]+\)|\(unknown: [0-9]+\)|\(interrupted: [0-9]+\)' "$OUT/$1/$2/wp.log" |
     tr -d '()' | awk -F': ' '{n[$1] += $2} END {for (k in n) printf "%s %d ", k, n[k]}' || true)
+  if [[ -f $OUT/$1/$2/memo ]]; then
+    printf 'shard %s/%s: memo, inputs unchanged: %s/%s/%s.json\n' "$1" "$2" "${MEMO_DIR#"$ROOT"/}" "$1" "$(<"$OUT/$1/$2/memo")"
+    continue
+  fi
   printf 'shard %s/%s: wall %ss cpu %ss+%ss, %s\n' "$1" "$2" "$w" "$u" "$s" "$counts"
   if [[ $counts =~ cached\ ([0-9]+) ]]; then cached_all=$((cached_all + BASH_REMATCH[1])); fi
 done
 echo "prover answers read from the cache: $cached_all (the provers line above counts them too)"
+case $MEMO in
+  use) echo "memo: $memo_hits of ${#shards[@]} shards reused a strict run's record (their inputs unchanged: proofs/memo.sh); VMM_WP_MEMO=off derives every goal again" ;;
+  check) echo "memo: $memo_kept of ${#shards[@]} shards have a record for their inputs, each checked against this run's goals" ;;
+  record) echo "memo: $(for u in $UNITS; do find "$MEMO_DIR/$u" -name '*.json' 2>/dev/null; done | wc -l) records in $MEMO_DIR for ${#shards[@]} shards ($memo_kept kept as they were)" ;;
+  *) ;;
+esac
 # The functions whose contracts are trusted, not proved (proofs/NAME.trusted).
 for unit in $UNITS; do
   [[ ! -f $ROOT/proofs/$unit.trusted ]] ||
     echo "trusted: $(names "$ROOT/proofs/$unit.trusted" | tr ',' '\n' | grep -c .) functions ($unit: $(names "$ROOT/proofs/$unit.trusted"); proofs/$unit.trusted)"
 done
+if ((memo_rc != 0)); then
+  echo "prove.sh: FAILED: a memo record does not match what its shard proves (see MEMO MISMATCH above)"
+  exit 1
+fi
 # Ratchet: only known-open goals are unproved. An unproved goal does not
 # change frama-c's exit status (0), so a ratchet pass still needs every
 # frama-c run to have exited 0: a parse or plugin error fails it.

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# memo-test.sh - ctest proof_memo: prove.sh's shard memo (proofs/memo.sh) is
+# keyed by every input and nothing else, a record is reused only for the
+# inputs it was made from, and `check` fails on a record that lies.
+# Works on a copy of core/ and proofs/ (the committed goal cache is read,
+# never written). Exit 0 passed, 1 failed, 77 Frama-C / Why3 / gcc missing.
+set -euo pipefail
+SRC=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+for tool in frama-c why3 gcc python3; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "memo-test: SKIPPED, no $tool"; exit 77; }
+done
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+cp -r "$SRC/core" "$T/"
+mkdir -p "$T/proofs"
+(cd "$SRC/proofs" && cp prove.sh memo.sh setup.sh wp_gc.ml ./*.acsl ./*.shards ./*.skip ./*.trusted \
+  open-goals.txt "$T/proofs/" && cp -r wp-session "$T/proofs/")
+export WHY3CONFIG=${WHY3CONFIG:-$T/.tools/why3.conf} # its own: no race with a parallel setup.sh
+export VMM_WP_CACHE=$SRC/proofs/wp-cache VMM_WP_MEMO_DIR=$T/memo
+fails=0
+fail() { echo "memo-test: FAILED: $*"; fails=$((fails + 1)); }
+keys() { "$T/proofs/prove.sh" --keys; }
+# changed BEFORE AFTER UNIT: how many of UNIT's shard keys differ
+changed() { diff <(grep "^$3 " <<<"$1") <(grep "^$3 " <<<"$2") | grep -c '^>' || true; }
+
+k0=$(keys)
+nb=$(grep -c '^bitmap ' <<<"$k0")
+nh=$(grep -c '^hbitmap ' <<<"$k0")
+[[ $(awk '{print $3}' <<<"$k0" | grep -cE '^[0-9a-f]{64}$') == $((nb + nh)) ]] ||
+  fail "a shard has no key: $k0"
+echo "memo-test: $nb bitmap and $nh hbitmap shards keyed"
+
+# A file no run reads (README, the harness) changes no key.
+echo "# not an input" >>"$T/core/CMakeLists.txt"
+k1=$(keys)
+[[ $k1 == "$k0" ]] || fail "a file frama-c does not read changed a key"
+
+# One byte of a comment in core/hbitmap.c: every hbitmap key, no bitmap key.
+sed -i '1s/$/ /' "$T/core/hbitmap.c"
+k2=$(keys)
+[[ $(changed "$k1" "$k2" hbitmap) == "$nh" ]] || fail "core/hbitmap.c changed: not every hbitmap key changed"
+[[ $(changed "$k1" "$k2" bitmap) == 0 ]] || fail "core/hbitmap.c changed a bitmap key"
+
+# A header both units read: every key.
+echo "/* a comment */" >>"$T/core/vmm_cdefs.h"
+k3=$(keys)
+[[ $(changed "$k2" "$k3" bitmap) == "$nb" && $(changed "$k2" "$k3" hbitmap) == "$nh" ]] ||
+  fail "core/vmm_cdefs.h changed: not every key changed"
+
+# A line's extra logic file: exactly the shards whose line loads it.
+extra=$(grep -v '^#' "$T/proofs/hbitmap.shards" | grep -oE 'proofs/[a-z0-9-]+\.acsl' | sort | uniq -c |
+  sort -n | awk 'NR == 1 {print $2}')
+want=$(sed 's/#.*//' "$T/proofs/hbitmap.shards" | grep '[a-z]' | grep -cF "$extra")
+echo "/* a comment */" >>"$T/$extra"
+k4=$(keys)
+[[ $(changed "$k3" "$k4" hbitmap) == "$want" ]] ||
+  fail "$extra changed $(changed "$k3" "$k4" hbitmap) hbitmap keys, its lines: $want"
+
+# A session script: every key of that unit; the timeout: every key.
+f=$(find "$T/proofs/wp-session/hbitmap" -type f | sort | sed -n 1p)
+echo " " >>"$f"
+k5=$(keys)
+[[ $(changed "$k4" "$k5" hbitmap) == "$nh" && $(changed "$k4" "$k5" bitmap) == 0 ]] ||
+  fail "a session script changed: not exactly the hbitmap keys changed"
+[[ $(VMM_WP_TIMEOUT=11 keys) != "$k5" ]] || fail "the timeout is not in the key"
+
+# A record is made by a strict run, reused for the same inputs, and checked:
+# bitmap cut to one small function (range_ok) and the lemmas.
+fcts=$(grep -oP '^(?:static\s+)?(?:inline\s+)?(?:const\s+)?\w+\s+\**\K\w+(?=\()' "$T/core/bitmap.c" |
+  sort -u | grep -vx range_ok)
+echo "range_ok" >"$T/proofs/bitmap.shards"
+echo "$fcts" >"$T/proofs/bitmap.skip"
+prove() { "$T/proofs/prove.sh" --unit bitmap "$T/out" >"$T/log" 2>&1; }
+VMM_WP_MEMO=record prove || fail "record run: $(tail -5 "$T/log")"
+n=$( (find "$T/memo/bitmap" -name "*.json" 2>/dev/null || true) | wc -l)
+[[ $n == 2 ]] || fail "record run wrote $n records, want 2 (range_ok's shard, the lemmas' shard)"
+VMM_WP_MEMO=use prove || fail "use run: $(tail -5 "$T/log")"
+grep -q "^memo: 2 of 2 shards reused" "$T/log" || fail "use run did not reuse both records: $(tail -3 "$T/log")"
+VMM_WP_MEMO=check prove || fail "check run against true records: $(tail -5 "$T/log")"
+# A record that claims one goal fewer (or more) than its shard proves fails `check`.
+rec=$(grep -l '"range_ok"' "$T/memo/bitmap"/*.json)
+python3 - "$rec" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+r["goals"]["wp:functions"]["range_ok"]["range_ok_forged_goal"] = 1
+json.dump(r, open(sys.argv[1], "w"))
+EOF
+if VMM_WP_MEMO=check prove; then fail "check passed a forged record"; fi
+grep -q "MEMO MISMATCH: shard bitmap/1" "$T/log" || fail "check did not name the forged record's shard"
+# ... and after a change to the source, both shards are proved again (the
+# forged record is never read).
+echo "/* a comment */" >>"$T/core/bitmap.c"
+VMM_WP_MEMO=use prove || fail "use run after a source change: $(tail -5 "$T/log")"
+grep -q "^memo: 0 of 2 shards reused" "$T/log" || fail "a changed shard reused a record: $(tail -3 "$T/log")"
+grep -q "^TOTAL:bitmap " "$T/log" || fail "no goal table after a source change"
+
+((fails == 0)) || exit 1
+echo "memo-test: passed"
