@@ -6544,6 +6544,10 @@ static inline __attribute__((always_inline)) hb_frame_t range_rest(hbitmap_t *hb
     /*@ assert rmid5_br: RMID5_BR(f.node, l, f.k0, f.k1); */
     /*@ assert rmid5_tn: RMID5_TN(f.node, l, f.base, f.k0, f.k1, m.k, b, set); */
     /*@ assert rmid5_tl: RMID5_TL(f.node, l, f.base, f.k0, f.k1, m.k, b, set); */
+    /* rmid5 (round 39): the next round's range_rest -> range_tail step: the
+     * pool range_rest would require for the tail part (RNEED2_POOL_TAIL at
+     * Pre) holds it at range_tail's call when the tail runs (m.k <= m.k1). */
+    /*@ assert rmid5_pt: RMID5_PT(hb, f, m, l, b, set); */
     hb_frame_t r = range_tail(hb, m, l, b, set) /*@ ghost (a) */;
     /*@ assert rnode3_r2: r.node == f.node && PDESC_RUNS(f.node, l); */
     return r;
