@@ -6359,6 +6359,19 @@ static inline hb_frame_t range_head(hbitmap_t *hb, hb_frame_t f, unsigned l, siz
               RREC_FREE(hb, f.base + hb_slots_span(f.k1, l), b, set);
     // rnode2 (round 29): num_free moved by at most the slots filled.
     ensures rnode2_mv: RNODE2_MV(hb, RNODE2_AT(f, \result.k, l, b) - RNODE2_AT(f, f.k, l, b), set);
+    // rmid5 (round 39): the middle's slot-level frame (range_head's rwalk_oth
+    // / rwalk_sfr for the slots it does not fill): every slot from \result.k
+    // on keeps its pointer, leaf and FULL bit, and every node apart from hb's
+    // fields and from f.node keeps its fields (range_fill's papart_ptrs /
+    // pfull_bits / RMID2_F4, the four frames as one): the tail slot's need
+    // kept across the middle (range_rest's rmid5 asserts).
+    ensures rmid5_oth: RMID5_OTH(f.node, \result.k);
+    ensures rmid5_fn: RMID2_FN(Old, Here, hb, f.node);
+    // rmid5 (round 39): the spare leaves as they were (range_fill's rcnt_sl):
+    // range_tail's requires rpart7_lsep in range_rest without unfolding
+    // hdr's pleaf_kept (with rmid5_fn in the context that timed out).
+    ensures rmid5_sl: \forall integer j; 0 <= j < HBITMAP_SPARE_LEAVES ==>
+              hb->spare_leaf[j] == \old(hb->spare_leaf[j]);
 */
 static inline hb_frame_t range_mid(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t b, bool set)
     /*@ ghost (size_t a) */
@@ -6499,7 +6512,20 @@ static inline __attribute__((always_inline)) hb_frame_t range_rest(hbitmap_t *hb
     /*@ ghost (size_t a) */
 {
     /*@ ghost lemma_rnode_slots(f.base, a, b, f.k0, f.k1, l); */
+    /* rmid5 (round 39): the tail slot k1's child meets the middle's frame
+     * premise below it (rneed2_in for slot k0 != k1, from lemma_rwalk_at's
+     * unfolded tree facts and rneed2_bi), as range_node's rwalk_in before
+     * the head. The rmid5 asserts name hbitmap-rneed2.acsl's logic: they are
+     * RMID5_* macros, true (0 == 0) in proofs/hbitmap.acsl and the real
+     * predicates where proofs/hbitmap-rmid5.acsl redefines them (range_node's
+     * shards line, which proves this body; body asserts only). */
+    /*@ ghost lemma_rwalk_at(hb, f.node, l, f.k0, f.k1); */
     hb_frame_t m = range_mid(hb, f, l, b, set) /*@ ghost (a) */;
+    /* rmid5 (round 39): the spare leaves apart after the middle (range_tail's
+     * requires, from range_mid's rmid5_sl: through hdr's pleaf_kept, with
+     * range_mid's rmid5_fn in the context, it took 4.3 s at the call and
+     * timed out at 10 s as an assert here). */
+    /*@ assert rmid5_ls: RPART7_LSEP(hb); */
     /* rnode3 (round 30): the node and its runs (for the ensures through
      * the tail's), the spares apart from p as at Pre (the chain). */
     /*@ assert rnode3_r1: m.node == f.node && PDESC_RUNS(f.node, l); */
@@ -6508,6 +6534,20 @@ static inline __attribute__((always_inline)) hb_frame_t range_rest(hbitmap_t *hb
      * end, leaves the tail nothing (the tail's `skip` then applies). */
     /*@ assert rcnt_m: (m.k0 == m.k1 ==> m.k > m.k1) &&
                (b == m.base + 64 * hb_span(l) ==> m.k > m.k1); */
+    /* rmid5 (round 39): the tail part's need (slot k1 from its first entry
+     * to b) kept across the middle when the tail runs (m.k <= f.k1): slot
+     * k1's child subtree kept (rneed2_fr from range_mid's rmid5_fn, then
+     * rneed2_br with rmid5_in), slot k1's pointer and FULL bit kept
+     * (range_mid's rmid5_oth), then rneed2_kept_pn / _pl. */
+    /*@ assert rmid5_in: \at(RMID5_IN(hb, f.node, l, f.k0, f.k1), Pre); */
+    /*@ assert rmid5_fr: RMID5_FR(hb, f.node, f.k0, l); */
+    /*@ assert rmid5_br: RMID5_BR(f.node, l, f.k0, f.k1); */
+    /*@ assert rmid5_tn: RMID5_TN(f.node, l, f.base, f.k0, f.k1, m.k, b, set); */
+    /*@ assert rmid5_tl: RMID5_TL(f.node, l, f.base, f.k0, f.k1, m.k, b, set); */
+    /* rmid5 (round 39): the next round's range_rest -> range_tail step: the
+     * pool range_rest would require for the tail part (RNEED2_POOL_TAIL at
+     * Pre) holds it at range_tail's call when the tail runs (m.k <= m.k1). */
+    /*@ assert rmid5_pt: RMID5_PT(hb, f, m, l, b, set); */
     hb_frame_t r = range_tail(hb, m, l, b, set) /*@ ghost (a) */;
     /*@ assert rnode3_r2: r.node == f.node && PDESC_RUNS(f.node, l); */
     return r;
