@@ -56,12 +56,12 @@ k4=$(keys)
 [[ $(changed "$k3" "$k4" hbitmap) == "$want" ]] ||
   fail "$extra changed $(changed "$k3" "$k4" hbitmap) hbitmap keys, its lines: $want"
 
-# A session script: every key of that unit; the timeout: every key.
+# A session script (how a goal was found valid, not which goals are): no
+# key; the timeout: every key.
 f=$(find "$T/proofs/wp-session/hbitmap" -type f | sort | sed -n 1p)
 echo " " >>"$f"
 k5=$(keys)
-[[ $(changed "$k4" "$k5" hbitmap) == "$nh" && $(changed "$k4" "$k5" bitmap) == 0 ]] ||
-  fail "a session script changed: not exactly the hbitmap keys changed"
+[[ $k5 == "$k4" ]] || fail "a session script changed a key"
 [[ $(VMM_WP_TIMEOUT=11 keys) != "$k5" ]] || fail "the timeout is not in the key"
 
 # A record is made by a strict run, reused for the same inputs, and checked:

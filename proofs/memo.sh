@@ -14,14 +14,17 @@
 #     core/<unit>.c with proofs/<unit>.acsl and the line's files included
 #     (the source, its headers, the logic files); frama-c's own libc headers
 #     come with its version;
-#   - the session scripts (proofs/wp-session/<unit>), prove.sh, this file,
-#     proofs/wp_gc.ml;
+#   - prove.sh, this file, proofs/wp_gc.ml;
 #   - the unit's flags, the timeout, VMM_WP_FLAGS, the versions of Frama-C,
 #     Why3 and CVC4.
 # Any byte changed in any of these is a new key: that shard is proved again
 # from the goal cache (proofs/wp-cache) and CVC4. README, the harness, the
-# goal cache's folder are not inputs (a record says what was proved, not how
-# fast). A shard with no gcc (no key) is simply proved.
+# comments of proofs/<unit>.shards, the goal cache and the session scripts
+# (proofs/wp-session) are not inputs: a record says which goals are valid,
+# and a goal's validity depends on its task only, not on how (or how fast)
+# a prover found the proof; ctest's `check` derives every goal again, so a
+# script that no longer replays fails there. A shard with no gcc (no key)
+# is simply proved.
 #
 # VMM_WP_MEMO=<mode>:
 #   use    reuse the record of a shard whose key matches (the default of a warm
@@ -37,22 +40,17 @@
 MEMO_DIR=${VMM_WP_MEMO_DIR:-$ROOT/proofs/wp-memo}
 MEMO_TOOLS=""
 
-# memo_init UNIT...: the tools' identity, and each unit's session scripts'
-# digest (MEMO_SESSION_<unit>), computed once a run.
+# memo_init: the tools' identity, computed once a run.
 memo_init() {
-  local cvc4 u
+  local cvc4
   cvc4=$("$CVC4_PATH" --version 2>/dev/null | sed -n 1p || true)
   MEMO_TOOLS="frama-c $(frama-c -version 2>/dev/null | sed -n 1p); why3 $(why3 --version 2>/dev/null | sed -n 1p); $cvc4"
-  for u in "$@"; do
-    printf -v "MEMO_SESSION_$u" '%s' "$(cd "$SESSION" 2>/dev/null && find "$u" -type f 2>/dev/null |
-      LC_ALL=C sort | xargs -r sha256sum | sha256sum | cut -c1-64)"
-  done
 }
 
 # memo_key UNIT N: the key of shard N of UNIT (empty when gcc cannot list the
 # files the run reads).
 memo_key() {
-  local spec inc=() f deps sess
+  local spec inc=() f deps
   spec=$(shard_fcts "$1" "$2")
   for f in $(grep -oE -- "-include$ROOT/[^ ]+\.acsl" <<<"$spec" | sed "s|^-include$ROOT/||" || true); do
     inc+=(-include "$f")
@@ -61,14 +59,12 @@ memo_key() {
   deps=$(cd "$ROOT" && gcc -MM -I. -include "proofs/$1.acsl" "${inc[@]}" "$(unit_source "$1")" 2>/dev/null |
     tr -d '\\' | tr -s ' \n' '\n' | tail -n +2 | LC_ALL=C sort -u) || return 0
   [[ -n $deps ]] || return 0
-  sess=MEMO_SESSION_$1
   {
     echo "vmm wp memo 1"
     echo "unit $1"
     echo "selection ${spec//$ROOT/.}"
     echo "flags $(unit_flags "$1") timeout $TIMEOUT extra ${VMM_WP_FLAGS:-}"
     echo "tools $MEMO_TOOLS"
-    echo "session ${!sess:-}"
     (cd "$ROOT" && sha256sum proofs/prove.sh proofs/memo.sh proofs/wp_gc.ml $deps)
   } | sha256sum | cut -c1-64
 }

@@ -227,8 +227,7 @@ MEMO=${VMM_WP_MEMO:-${WARM:+use}}
 MEMO=${MEMO:-off}
 case $MEMO in use|off|check|record) ;; *) echo "prove.sh: VMM_WP_MEMO=$MEMO: use, off, check or record"; exit 1 ;; esac
 if [[ -n $KEYS_ONLY ]]; then
-  # shellcheck disable=SC2086
-  memo_init $UNITS
+  memo_init
   for unit in $UNITS; do
     for ((n = 0; n < $(unit_shards "$unit"); n++)); do echo "$unit $n $(memo_key "$unit" "$n")"; done
   done
@@ -341,8 +340,7 @@ start=$(date +%s)
 declare -A memo_keys=()
 memo_hits=0
 if [[ $MEMO != off ]]; then
-  # shellcheck disable=SC2086
-  memo_init $UNITS
+  memo_init
   for spec in "${shards[@]}"; do
     # shellcheck disable=SC2086
     memo_keys[$spec]=$(memo_key $spec)
