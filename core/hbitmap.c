@@ -4457,6 +4457,15 @@ static size_t node_free_after(const hb_node_t *node, unsigned k, size_t cs)
     // rchild5 (round 35): node's group runs still in range (recomputed by
     // node_group_runs, or not written): range_child's hb_wtree of its child.
     ensures rchild5_g: HB_GROUPS_RUNS_OK(node, hb_span(l - 1));
+    // rclimb (round 38): every node apart from node and every leaf apart
+    // from it unchanged, node's FULL bits, pointers and slot runs kept
+    // (path_update's rclimb_u0 / _f0: the frame of its tree facts).
+    ensures rclimb_rn: \forall hb_node_t *p; \separated(p, node) ==> pkeep_nsame{Old, Here}(p);
+    ensures rclimb_rl: \forall hb_leaf_t *f; \separated(f, node) ==> pkeep_lsame{Old, Here}(f);
+    // rclimb2 (round 39): as hbitmap.acsl's rpool_same (FULL bits and both
+    // pointers), a predicate Qed keeps at the call (`full == \old(full)`
+    // alone it proves and drops, and CVC4 did not redo it in path_update).
+    ensures rclimb_rf: rpool_same{Old, Here}(node) && pd_same_runs{Old, Here}(node);
 */
 static inline hb_runs_t node_runs_after(hb_node_t *node, unsigned l, unsigned k0, unsigned k1,
                                         bool set, hb_runs_t was)
@@ -4730,6 +4739,10 @@ static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, 
               pd_same_runs{Old, Here}(p);
     ensures pclimb_fg: \forall hb_node_t *p; PCLIMB_APART(p, hb, parent, child) ==>
               pd_same_groups{Old, Here}(p);
+    // rclimb (round 38): the parent keeps its tree facts (RCLIMB_T at level
+    // l) when the child is its slot kp's and they held at Pre.
+    ensures rclimb_t: \old(parent->child[kp].node) == child ==>
+              \old(RCLIMB_T(hb, parent, l)) ==> RCLIMB_T(hb, parent, l);
 */
 static inline bool path_update(hbitmap_t *hb, hb_node_t *parent, unsigned kp, hb_node_t *child,
                                unsigned kc, unsigned l, bool set)
@@ -4760,6 +4773,58 @@ static inline bool path_update(hbitmap_t *hb, hb_node_t *parent, unsigned kp, hb
                pd_same_groups{pclimb_mid, Here}(p); */
     /*@ assert pu_k: parent->pre[kp] <= hb_span(l) && parent->suf[kp] <= hb_span(l) &&
                parent->max[kp] <= hb_span(l); */
+    /* rclimb (round 38): the tree facts (ensures rclimb_t), last so that no
+     * older goal of the body sees them (in front of slot_update they timed
+     * out pclimb_b* and the ensures pwrap_* / pclimb_fr / _fg): the two
+     * calls' frames as pkeep_unch, the pointer-only facts across
+     * node_runs_after (Qed: only the child's group runs written), then
+     * rclimb_mc / _mw / _mn (proofs/hbitmap-rclimb.acsl) at pclimb_mid and
+     * rclimb_end after slot_update (its ensures wtree / pfull_nf). */
+    /*@ assert rclimb_u0: pkeep_unch{Pre, pclimb_mid}(hb, child, child); */
+    /*@ assert rclimb_pn: pkeep_nsame{Pre, pclimb_mid}(parent); */
+    /*@ assert rclimb_f0: pfull_unch{Pre, pclimb_mid}(hb, parent, child); */
+    /*@ assert rclimb_ff: pfull_fr{Pre, pclimb_mid}(hb, parent, child, l - 1) &&
+               (l > 1 ==> pfull_fr{Pre, pclimb_mid}(hb, parent, child, l - 2)); */
+    /*@ assert rclimb_cp: \forall integer j; 0 <= j < 64 ==>
+               \at(child->child[j].node, Pre) == \at(child->child[j].node, pclimb_mid) &&
+               \at(child->child[j].leaf, Pre) == \at(child->child[j].leaf, pclimb_mid); */
+    /*@ assert rclimb_q: RCLIMB_H(hb, parent, kp, child, l) ==>
+               \at(hb_tree(parent, l) && pfull_sib(parent, l), pclimb_mid) &&
+               (\forall hb_node_t *x; \at(hb_sep_node(child, l - 1, x), Pre) ==>
+                  \at(hb_sep_node(child, l - 1, x), pclimb_mid)); */
+    /*@ assert rclimb_cw: RCLIMB_H(hb, parent, kp, child, l) ==>
+               \at(hb_wtree(hb, child, l - 1), Pre) &&
+               \at(HB_SLOTS_RUNS_OK(child, hb_span(l - 1)) && HB_GROUPS_RUNS_OK(child, hb_span(l - 1)), pclimb_mid); */
+    /*@ assert rclimb_mc: RCLIMB_H(hb, parent, kp, child, l) ==>
+               \at(hb_wtree(hb, child, l - 1), pclimb_mid); */
+    /*@ assert rclimb_mw: RCLIMB_H(hb, parent, kp, child, l) ==>
+               \at(hb_wtree(hb, parent, l), pclimb_mid); */
+    /*@ assert rclimb_n1p: RCLIMB_H(hb, parent, kp, child, l) ==>
+               \at(hb_wtree(hb, child, l - 1) && hb_sep_node(child, l - 1, parent) &&
+                   pfull_nf(child, l - 1), Pre); */
+    /*@ assert rclimb_n1f: rpool_same{Pre, pclimb_mid}(child); */
+    /*@ assert rclimb_n1: RCLIMB_H(hb, parent, kp, child, l) ==>
+               \at(pfull_nf(child, l - 1), pclimb_mid); */
+    /*@ assert rclimb_n2: RCLIMB_H(hb, parent, kp, child, l) ==>
+               \forall integer j; 0 <= j < 64 && j != kp && \at(parent->child[j].node, Pre) != \null ==>
+               \at(pfull_nf(\at(parent->child[j].node, Pre), l - 1), pclimb_mid); */
+    /*@ assert rclimb_nn: RCLIMB_H(hb, parent, kp, child, l) ==>
+               \at(pfull_nf(parent, l), pclimb_mid); */
+    /*@ assert rclimb_m: RCLIMB_H(hb, parent, kp, child, l) ==>
+               \at(RCLIMB_T(hb, parent, l), pclimb_mid); */
+    /*@ assert rclimb_u1n: \forall hb_node_t *m; \separated(m, hb) && \separated(m, parent) ==>
+               \at(m->full, pclimb_mid) == m->full &&
+               pd_same_child{pclimb_mid, Here}(m) && pd_same_runs{pclimb_mid, Here}(m) &&
+               pd_same_groups{pclimb_mid, Here}(m) && \forall integer j; 0 <= j < 64 ==>
+               \at(m->child[j].leaf, pclimb_mid) == m->child[j].leaf; */
+    /*@ assert rclimb_u1l: \forall hb_leaf_t *f; \separated(f, hb) && \separated(f, parent) ==>
+               pkeep_lsame{pclimb_mid, Here}(f); */
+    /*@ assert rclimb_u1v: (\forall hb_node_t *m; \valid{pclimb_mid}(m) ==> \valid(m)) &&
+               (\forall hb_leaf_t *f; \valid{pclimb_mid}(f) ==> \valid(f)); */
+    /*@ assert rclimb_u1: pkeep_unch{pclimb_mid, Here}(hb, parent, parent); */
+    /*@ assert rclimb_pp: \forall integer j; 0 <= j < 64 && parent->child[j].node != \null ==>
+               parent->child[j].node == \at(parent->child[j].node, pclimb_mid); */
+    /*@ assert rclimb_e: RCLIMB_H(hb, parent, kp, child, l) ==> RCLIMB_T(hb, parent, l); */
     return changed;
 }
 
