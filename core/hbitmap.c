@@ -4085,6 +4085,9 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
               (r.max != 0 ==> node->pre[k] == hb_span(l) && node->suf[k] == hb_span(l) &&
                  node->max[k] == hb_span(l) && (\separated(node, &hb->nodes, &hb->leaves) ==>
                    (BIT(node->full, (uint8_t)k) <==> \old(BIT(node->full, (uint8_t)k)))));
+    // rclimb2 (round 39): only hb and node written (its body's `unch`):
+    // path_update's rclimb_u1 (the climb's tree facts), an instance now.
+    ensures rclimb2_u: pkeep_unch{Old, Here}(hb, node, node);
 */
 static inline bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, hb_runs_t r)
 {
@@ -4773,6 +4776,19 @@ static inline bool path_update(hbitmap_t *hb, hb_node_t *parent, unsigned kp, hb
                pd_same_groups{pclimb_mid, Here}(p); */
     /*@ assert pu_k: parent->pre[kp] <= hb_span(l) && parent->suf[kp] <= hb_span(l) &&
                parent->max[kp] <= hb_span(l); */
+    /* rclimb2 (round 39): the old ensures, each as an assert here, in front
+     * of the tree facts' asserts below: each ensures is then Qed (this
+     * hypothesis), and each of these is proved in the context the ensures
+     * had on main (none of the asserts below in it): pwrap_hdr / _pool's
+     * (pclimb_fc / _fr / _fg's too timed out as asserts: not kept). */
+    /*@ assert rclimb2_sr: HB_SLOTS_RUNS_OK(parent, hb_span(l)) && HB_GROUPS_RUNS_OK(parent, hb_span(l)) &&
+               hb->nodes >= \at(hb->nodes, Pre) - 1; */
+    /*@ assert rclimb2_sh: PDESC_APART(parent, hb) && \separated(child, hb) ==> HB_ALLOCATOR(hb) &&
+               hb->height == \at(hb->height, Pre) && hb->num_entries == \at(hb->num_entries, Pre); */
+    /*@ assert rclimb2_sp: PDESC_APART(parent, hb) && \separated(child, hb) ==>
+               \at(HB_POOL_OK(hb), Pre) ==> HB_POOL_OK(hb) &&
+               hb->num_spare_nodes == \at(hb->num_spare_nodes, Pre) &&
+               hb->num_spare_leaves == \at(hb->num_spare_leaves, Pre); */
     /* rclimb (round 38): the tree facts (ensures rclimb_t), last so that no
      * older goal of the body sees them (in front of slot_update they timed
      * out pclimb_b* and the ensures pwrap_* / pclimb_fr / _fg): the two
@@ -4812,15 +4828,9 @@ static inline bool path_update(hbitmap_t *hb, hb_node_t *parent, unsigned kp, hb
                \at(pfull_nf(parent, l), pclimb_mid); */
     /*@ assert rclimb_m: RCLIMB_H(hb, parent, kp, child, l) ==>
                \at(RCLIMB_T(hb, parent, l), pclimb_mid); */
-    /*@ assert rclimb_u1n: \forall hb_node_t *m; \separated(m, hb) && \separated(m, parent) ==>
-               \at(m->full, pclimb_mid) == m->full &&
-               pd_same_child{pclimb_mid, Here}(m) && pd_same_runs{pclimb_mid, Here}(m) &&
-               pd_same_groups{pclimb_mid, Here}(m) && \forall integer j; 0 <= j < 64 ==>
-               \at(m->child[j].leaf, pclimb_mid) == m->child[j].leaf; */
-    /*@ assert rclimb_u1l: \forall hb_leaf_t *f; \separated(f, hb) && \separated(f, parent) ==>
-               pkeep_lsame{pclimb_mid, Here}(f); */
-    /*@ assert rclimb_u1v: (\forall hb_node_t *m; \valid{pclimb_mid}(m) ==> \valid(m)) &&
-               (\forall hb_leaf_t *f; \valid{pclimb_mid}(f) ==> \valid(f)); */
+    /* rclimb2 (round 39): slot_update's frame (its ensures rclimb2_u; the
+     * round-38 asserts rclimb_u1n / _u1l / _u1v that built it here timed
+     * out under load), its pointer slots kept (pc_ptr / psum_ptr). */
     /*@ assert rclimb_u1: pkeep_unch{pclimb_mid, Here}(hb, parent, parent); */
     /*@ assert rclimb_pp: \forall integer j; 0 <= j < 64 && parent->child[j].node != \null ==>
                parent->child[j].node == \at(parent->child[j].node, pclimb_mid); */
