@@ -4087,7 +4087,9 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
                    (BIT(node->full, (uint8_t)k) <==> \old(BIT(node->full, (uint8_t)k)))));
     // rclimb2 (round 39): only hb and node written (its body's `unch`):
     // path_update's rclimb_u1 (the climb's tree facts), an instance now.
-    ensures rclimb2_u: pkeep_unch{Old, Here}(hb, node, node);
+    // For l > 0 only (the climb's calls), as pc_*: leaf_slot_store's call
+    // (l == 0) then sees nothing new (unguarded, its rexact_sc timed out).
+    ensures rclimb2_u: l > 0 ==> pkeep_unch{Old, Here}(hb, node, node);
 */
 static inline bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, hb_runs_t r)
 {
