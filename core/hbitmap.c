@@ -4087,11 +4087,13 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
                    (BIT(node->full, (uint8_t)k) <==> \old(BIT(node->full, (uint8_t)k)))));
     // rclimb2 (round 39): only hb and node written (its body's `unch`):
     // path_update's rclimb_u1 (the climb's tree facts), an instance now.
-    // For l > 0 only (the climb's calls), as pc_*: leaf_slot_store's call
-    // (l == 0) then sees nothing new (unguarded, its rexact_sc timed out).
-    ensures rclimb2_u: l > 0 ==> pkeep_unch{Old, Here}(hb, node, node);
+    // Only under the ghost `climb` (path_update passes 1, frame_close and
+    // leaf_slot_store 0: their tasks see nothing new; unguarded, their
+    // rexact_sc / rchild3_u timed out) and for l > 0.
+    ensures rclimb2_u: climb != 0 && l > 0 ==> pkeep_unch{Old, Here}(hb, node, node);
 */
 static inline bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, hb_runs_t r)
+    /*@ ghost (unsigned climb) */
 {
     if (node->pre[k] == r.pre && node->suf[k] == r.suf && node->max[k] == r.max)
         return false;
@@ -4349,7 +4351,7 @@ static inline bool leaf_slot_store(hbitmap_t *hb, hb_node_t *node, unsigned k, h
 {
     /* rexact: leaf_group_runs' body, whose ensures names the fold. */
     hb_runs_t r = leaf_group_fold(lf);
-    bool changed = slot_update(hb, node, k, 0, r);
+    bool changed = slot_update(hb, node, k, 0, r) /*@ ghost (0u) */;
     /* The frame (pclimb_sc / _sr / _sg) stated before the ghost code below,
      * in the call's context alone. */
     /*@ assert rexact_sc: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) ==>
@@ -4649,7 +4651,7 @@ static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, 
      * writes (rchild4_c1 after it: rchild4_cf). */
     /*@ assert rchild4_c0: \separated(&f.node->full, &up->gmax[k / 8], &up->pre[k], &up->suf[k],
                &up->max[k], &up->full, &hb->nodes, &hb->leaves); */
-    bool changed = slot_update(hb, up, k, l + 1u, r);
+    bool changed = slot_update(hb, up, k, l + 1u, r) /*@ ghost (0u) */;
     /* rnode2 (round 29): the counts never grew (slot_update's cnt_le):
      * rcnt_fc. rchild3 (round 33): first after the call, from rchild3_h0c
      * (it timed out under load behind the quantified asserts below). */
@@ -4769,7 +4771,7 @@ static inline bool path_update(hbitmap_t *hb, hb_node_t *parent, unsigned kp, hb
     /*@ assert pclimb_ar: \forall hb_node_t *p; \separated(p, child) ==> pd_same_runs{Pre, Here}(p); */
     /*@ assert pclimb_ag: \forall hb_node_t *p; \separated(p, child) ==> pd_same_groups{Pre, Here}(p); */
     /*@ ghost pclimb_mid:; */
-    bool changed = slot_update(hb, parent, kp, l, r);
+    bool changed = slot_update(hb, parent, kp, l, r) /*@ ghost (1u) */;
     /*@ assert pclimb_bc: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) ==>
                pd_same_child{pclimb_mid, Here}(p); */
     /*@ assert pclimb_br: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) ==>
