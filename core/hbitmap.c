@@ -4852,6 +4852,10 @@ static inline bool path_update(hbitmap_t *hb, hb_node_t *parent, unsigned kp, hb
     ensures pool: PATH_UPDATE_POOL(hb, parent, child);
     ensures frame: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
               \separated(p, child) ==> hb_node_same{Old, Here}(p);
+    // rclimb2 (round 39): the parent keeps its tree facts (path_update's
+    // rclimb_t; `!go` writes nothing).
+    ensures rclimb_t: \old(parent->child[kp].node) == child ==>
+              \old(RCLIMB_T(hb, parent, l)) ==> RCLIMB_T(hb, parent, l);
 */
 static inline bool leaf_range_climb(hbitmap_t *hb, hb_node_t *parent, unsigned kp,
                                     hb_node_t *child, unsigned kc, unsigned l, bool set, bool go)
