@@ -4085,8 +4085,15 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
               (r.max != 0 ==> node->pre[k] == hb_span(l) && node->suf[k] == hb_span(l) &&
                  node->max[k] == hb_span(l) && (\separated(node, &hb->nodes, &hb->leaves) ==>
                    (BIT(node->full, (uint8_t)k) <==> \old(BIT(node->full, (uint8_t)k)))));
+    // rclimb2 (round 39): only hb and node written (its body's `unch`):
+    // path_update's rclimb_u1 (the climb's tree facts), an instance now.
+    // Only under the ghost `climb` (path_update passes 1, frame_close and
+    // leaf_slot_store 0: their tasks see nothing new; unguarded, their
+    // rexact_sc / rchild3_u timed out) and for l > 0.
+    ensures rclimb2_u: climb != 0 && l > 0 ==> pkeep_unch{Old, Here}(hb, node, node);
 */
 static inline bool slot_update(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, hb_runs_t r)
+    /*@ ghost (unsigned climb) */
 {
     if (node->pre[k] == r.pre && node->suf[k] == r.suf && node->max[k] == r.max)
         return false;
@@ -4344,7 +4351,7 @@ static inline bool leaf_slot_store(hbitmap_t *hb, hb_node_t *node, unsigned k, h
 {
     /* rexact: leaf_group_runs' body, whose ensures names the fold. */
     hb_runs_t r = leaf_group_fold(lf);
-    bool changed = slot_update(hb, node, k, 0, r);
+    bool changed = slot_update(hb, node, k, 0, r) /*@ ghost (0u) */;
     /* The frame (pclimb_sc / _sr / _sg) stated before the ghost code below,
      * in the call's context alone. */
     /*@ assert rexact_sc: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) ==>
@@ -4457,6 +4464,15 @@ static size_t node_free_after(const hb_node_t *node, unsigned k, size_t cs)
     // rchild5 (round 35): node's group runs still in range (recomputed by
     // node_group_runs, or not written): range_child's hb_wtree of its child.
     ensures rchild5_g: HB_GROUPS_RUNS_OK(node, hb_span(l - 1));
+    // rclimb (round 38): every node apart from node and every leaf apart
+    // from it unchanged, node's FULL bits, pointers and slot runs kept
+    // (path_update's rclimb_u0 / _f0: the frame of its tree facts).
+    ensures rclimb_rn: \forall hb_node_t *p; \separated(p, node) ==> pkeep_nsame{Old, Here}(p);
+    ensures rclimb_rl: \forall hb_leaf_t *f; \separated(f, node) ==> pkeep_lsame{Old, Here}(f);
+    // rclimb2 (round 39): as hbitmap.acsl's rpool_same (FULL bits and both
+    // pointers), a predicate Qed keeps at the call (`full == \old(full)`
+    // alone it proves and drops, and CVC4 did not redo it in path_update).
+    ensures rclimb_rf: rpool_same{Old, Here}(node) && pd_same_runs{Old, Here}(node);
 */
 static inline hb_runs_t node_runs_after(hb_node_t *node, unsigned l, unsigned k0, unsigned k1,
                                         bool set, hb_runs_t was)
@@ -4635,7 +4651,7 @@ static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, 
      * writes (rchild4_c1 after it: rchild4_cf). */
     /*@ assert rchild4_c0: \separated(&f.node->full, &up->gmax[k / 8], &up->pre[k], &up->suf[k],
                &up->max[k], &up->full, &hb->nodes, &hb->leaves); */
-    bool changed = slot_update(hb, up, k, l + 1u, r);
+    bool changed = slot_update(hb, up, k, l + 1u, r) /*@ ghost (0u) */;
     /* rnode2 (round 29): the counts never grew (slot_update's cnt_le):
      * rcnt_fc. rchild3 (round 33): first after the call, from rchild3_h0c
      * (it timed out under load behind the quantified asserts below). */
@@ -4730,6 +4746,10 @@ static bool frame_close(hbitmap_t *hb, hb_frame_t f, hb_node_t *up, unsigned k, 
               pd_same_runs{Old, Here}(p);
     ensures pclimb_fg: \forall hb_node_t *p; PCLIMB_APART(p, hb, parent, child) ==>
               pd_same_groups{Old, Here}(p);
+    // rclimb (round 38): the parent keeps its tree facts (RCLIMB_T at level
+    // l) when the child is its slot kp's and they held at Pre.
+    ensures rclimb_t: \old(parent->child[kp].node) == child ==>
+              \old(RCLIMB_T(hb, parent, l)) ==> RCLIMB_T(hb, parent, l);
 */
 static inline bool path_update(hbitmap_t *hb, hb_node_t *parent, unsigned kp, hb_node_t *child,
                                unsigned kc, unsigned l, bool set)
@@ -4751,7 +4771,7 @@ static inline bool path_update(hbitmap_t *hb, hb_node_t *parent, unsigned kp, hb
     /*@ assert pclimb_ar: \forall hb_node_t *p; \separated(p, child) ==> pd_same_runs{Pre, Here}(p); */
     /*@ assert pclimb_ag: \forall hb_node_t *p; \separated(p, child) ==> pd_same_groups{Pre, Here}(p); */
     /*@ ghost pclimb_mid:; */
-    bool changed = slot_update(hb, parent, kp, l, r);
+    bool changed = slot_update(hb, parent, kp, l, r) /*@ ghost (1u) */;
     /*@ assert pclimb_bc: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) ==>
                pd_same_child{pclimb_mid, Here}(p); */
     /*@ assert pclimb_br: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) ==>
@@ -4760,6 +4780,65 @@ static inline bool path_update(hbitmap_t *hb, hb_node_t *parent, unsigned kp, hb
                pd_same_groups{pclimb_mid, Here}(p); */
     /*@ assert pu_k: parent->pre[kp] <= hb_span(l) && parent->suf[kp] <= hb_span(l) &&
                parent->max[kp] <= hb_span(l); */
+    /* rclimb2 (round 39): the old ensures, each as an assert here, in front
+     * of the tree facts' asserts below: each ensures is then Qed (this
+     * hypothesis), and each of these is proved in the context the ensures
+     * had on main (none of the asserts below in it): pwrap_hdr / _pool's
+     * (pclimb_fc / _fr / _fg's too timed out as asserts: not kept). */
+    /*@ assert rclimb2_sr: HB_SLOTS_RUNS_OK(parent, hb_span(l)) && HB_GROUPS_RUNS_OK(parent, hb_span(l)) &&
+               hb->nodes >= \at(hb->nodes, Pre) - 1; */
+    /*@ assert rclimb2_sh: PDESC_APART(parent, hb) && \separated(child, hb) ==> HB_ALLOCATOR(hb) &&
+               hb->height == \at(hb->height, Pre) && hb->num_entries == \at(hb->num_entries, Pre); */
+    /*@ assert rclimb2_sp: PDESC_APART(parent, hb) && \separated(child, hb) ==>
+               \at(HB_POOL_OK(hb), Pre) ==> HB_POOL_OK(hb) &&
+               hb->num_spare_nodes == \at(hb->num_spare_nodes, Pre) &&
+               hb->num_spare_leaves == \at(hb->num_spare_leaves, Pre); */
+    /* rclimb (round 38): the tree facts (ensures rclimb_t), last so that no
+     * older goal of the body sees them (in front of slot_update they timed
+     * out pclimb_b* and the ensures pwrap_* / pclimb_fr / _fg): the two
+     * calls' frames as pkeep_unch, the pointer-only facts across
+     * node_runs_after (Qed: only the child's group runs written), then
+     * rclimb_mc / _mw / _mn (proofs/hbitmap-rclimb.acsl) at pclimb_mid and
+     * rclimb_end after slot_update (its ensures wtree / pfull_nf). */
+    /*@ assert rclimb_u0: pkeep_unch{Pre, pclimb_mid}(hb, child, child); */
+    /*@ assert rclimb_pn: pkeep_nsame{Pre, pclimb_mid}(parent); */
+    /*@ assert rclimb_f0: pfull_unch{Pre, pclimb_mid}(hb, parent, child); */
+    /*@ assert rclimb_ff: pfull_fr{Pre, pclimb_mid}(hb, parent, child, l - 1) &&
+               (l > 1 ==> pfull_fr{Pre, pclimb_mid}(hb, parent, child, l - 2)); */
+    /*@ assert rclimb_cp: \forall integer j; 0 <= j < 64 ==>
+               \at(child->child[j].node, Pre) == \at(child->child[j].node, pclimb_mid) &&
+               \at(child->child[j].leaf, Pre) == \at(child->child[j].leaf, pclimb_mid); */
+    /*@ assert rclimb_q: RCLIMB_H(hb, parent, kp, child, l) ==>
+               \at(hb_tree(parent, l) && pfull_sib(parent, l), pclimb_mid) &&
+               (\forall hb_node_t *x; \at(hb_sep_node(child, l - 1, x), Pre) ==>
+                  \at(hb_sep_node(child, l - 1, x), pclimb_mid)); */
+    /*@ assert rclimb_cw: RCLIMB_H(hb, parent, kp, child, l) ==>
+               \at(hb_wtree(hb, child, l - 1), Pre) &&
+               \at(HB_SLOTS_RUNS_OK(child, hb_span(l - 1)) && HB_GROUPS_RUNS_OK(child, hb_span(l - 1)), pclimb_mid); */
+    /*@ assert rclimb_mc: RCLIMB_H(hb, parent, kp, child, l) ==>
+               \at(hb_wtree(hb, child, l - 1), pclimb_mid); */
+    /*@ assert rclimb_mw: RCLIMB_H(hb, parent, kp, child, l) ==>
+               \at(hb_wtree(hb, parent, l), pclimb_mid); */
+    /*@ assert rclimb_n1p: RCLIMB_H(hb, parent, kp, child, l) ==>
+               \at(hb_wtree(hb, child, l - 1) && hb_sep_node(child, l - 1, parent) &&
+                   pfull_nf(child, l - 1), Pre); */
+    /*@ assert rclimb_n1f: rpool_same{Pre, pclimb_mid}(child); */
+    /*@ assert rclimb_n1: RCLIMB_H(hb, parent, kp, child, l) ==>
+               \at(pfull_nf(child, l - 1), pclimb_mid); */
+    /*@ assert rclimb_n2: RCLIMB_H(hb, parent, kp, child, l) ==>
+               \forall integer j; 0 <= j < 64 && j != kp && \at(parent->child[j].node, Pre) != \null ==>
+               \at(pfull_nf(\at(parent->child[j].node, Pre), l - 1), pclimb_mid); */
+    /*@ assert rclimb_nn: RCLIMB_H(hb, parent, kp, child, l) ==>
+               \at(pfull_nf(parent, l), pclimb_mid); */
+    /*@ assert rclimb_m: RCLIMB_H(hb, parent, kp, child, l) ==>
+               \at(RCLIMB_T(hb, parent, l), pclimb_mid); */
+    /* rclimb2 (round 39): slot_update's frame (its ensures rclimb2_u; the
+     * round-38 asserts rclimb_u1n / _u1l / _u1v that built it here timed
+     * out under load), its pointer slots kept (pc_ptr / psum_ptr). */
+    /*@ assert rclimb_u1: pkeep_unch{pclimb_mid, Here}(hb, parent, parent); */
+    /*@ assert rclimb_pp: \forall integer j; 0 <= j < 64 && parent->child[j].node != \null ==>
+               parent->child[j].node == \at(parent->child[j].node, pclimb_mid); */
+    /*@ assert rclimb_e: RCLIMB_H(hb, parent, kp, child, l) ==> RCLIMB_T(hb, parent, l); */
     return changed;
 }
 
@@ -4773,6 +4852,10 @@ static inline bool path_update(hbitmap_t *hb, hb_node_t *parent, unsigned kp, hb
     ensures pool: PATH_UPDATE_POOL(hb, parent, child);
     ensures frame: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, parent) &&
               \separated(p, child) ==> hb_node_same{Old, Here}(p);
+    // rclimb2 (round 39): the parent keeps its tree facts (path_update's
+    // rclimb_t; `!go` writes nothing).
+    ensures rclimb_t: \old(parent->child[kp].node) == child ==>
+              \old(RCLIMB_T(hb, parent, l)) ==> RCLIMB_T(hb, parent, l);
 */
 static inline bool leaf_range_climb(hbitmap_t *hb, hb_node_t *parent, unsigned kp,
                                     hb_node_t *child, unsigned kc, unsigned l, bool set, bool go)
