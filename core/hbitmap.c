@@ -4815,9 +4815,9 @@ static inline bool path_update(hbitmap_t *hb, hb_node_t *parent, unsigned kp, hb
     /*@ assert rclimb_cw: RCLIMB_H(hb, parent, kp, child, l) ==>
                \at(hb_wtree(hb, child, l - 1), Pre) &&
                \at(HB_SLOTS_RUNS_OK(child, hb_span(l - 1)) && HB_GROUPS_RUNS_OK(child, hb_span(l - 1)), pclimb_mid); */
-    /*@ assert rclimb_mc: RCLIMB_H(hb, parent, kp, child, l) ==>
+    /*@ assert rclimb_amc: RCLIMB_H(hb, parent, kp, child, l) ==>
                \at(hb_wtree(hb, child, l - 1), pclimb_mid); */
-    /*@ assert rclimb_mw: RCLIMB_H(hb, parent, kp, child, l) ==>
+    /*@ assert rclimb_amw: RCLIMB_H(hb, parent, kp, child, l) ==>
                \at(hb_wtree(hb, parent, l), pclimb_mid); */
     /*@ assert rclimb_n1p: RCLIMB_H(hb, parent, kp, child, l) ==>
                \at(hb_wtree(hb, child, l - 1) && hb_sep_node(child, l - 1, parent) &&
@@ -5201,7 +5201,7 @@ static inline bool leaf_range_down(hbitmap_t *hb, hb_node_t *node, unsigned k, u
                \separated(hb->spare_leaf[i], hb); */
     /* rdesc (round 37): slot k is not covered whole as rpool_whole tests it
      * either (a one-leaf range, s 4096-aligned: lemma rdesc_nw). */
-    /*@ assert rdesc_nw: !rpool_whole(s, l, first, end); */
+    /*@ assert rdesc_nwa: !rpool_whole(s, l, first, end); */
     /*@ assert rdesc_se: node->child[k].node == \null && !(BIT(node->full, k) <==> set != 0) ==>
                (l == 0 ==> 1 <= hb->num_spare_leaves) && (l > 0 ==> 1 <= hb->num_spare_nodes); */
     /*@ ghost hb_node_t *rdesc_c0 = node->child[k].node; */

@@ -203,6 +203,15 @@ for unit in $UNITS; do
   for f in $(words "$ROOT/proofs/$unit.shards" | grep '\.acsl$' || true); do
     [[ -f $ROOT/$f ]] || { echo "prove.sh: no file $f (a shard line of proofs/$unit.shards)"; exit 1; }
   done
+  # A lemma pass selects its lemmas by name (-wp-prop), and a property of the
+  # source with the same name (an assert, an ensures, ...) would be proved
+  # there too, in that line's context, and counted twice (round 39: two of
+  # path_update's asserts were named as rclimb2's lemmas).
+  clash=$(comm -12 <(for f in $(words "$ROOT/proofs/$unit.shards" | grep '\.acsl$' | sort -u || true); do
+      lemma_names "$ROOT/$f" | tr ',' '\n'; done | sort -u) \
+    <(grep -oP '\b(assert|check|ensures|requires|invariant|assigns|variant|behavior)\s+\K\w+(?=\s*:)' \
+      "$ROOT/$(unit_source "$unit")" | sort -u) | paste -sd' ')
+  [[ -z $clash ]] || { echo "prove.sh: lemma names that are also property names of $(unit_source "$unit"): $clash (a lemma pass would prove both: rename one)"; exit 1; }
 done
 
 for tool in frama-c why3; do
@@ -390,8 +399,8 @@ if [[ -z ${VMM_WP_PAR:-} ]]; then
   done
 fi
 drop_failed_answers
-# check: a shard whose key has a record must have proved exactly its goals;
-# record: write the records of the shards that proved every goal.
+# check: a shard whose key has a record must have proved exactly its goals
+# (record: how many records are there already; they are written below).
 memo_rc=0
 memo_kept=0
 if [[ $MEMO == check || $MEMO == record ]]; then
@@ -403,15 +412,7 @@ if [[ $MEMO == check || $MEMO == record ]]; then
       echo "prove.sh: MEMO MISMATCH: shard ${spec/ //} did not prove exactly the goals of its record $MEMO_DIR/${spec%% *}/$key.json"
       memo_rc=1
     fi
-    # shellcheck disable=SC2086
-    [[ $MEMO == record ]] && memo_record $spec "$key" "$OUT/${spec/ //}"
   done
-  if [[ $MEMO == record ]]; then
-    for unit in $UNITS; do
-      # shellcheck disable=SC2046
-      memo_prune "$unit" $(for spec in "${shards[@]}"; do [[ ${spec%% *} == "$unit" ]] && echo "${memo_keys[$spec]}"; done)
-    done
-  fi
 fi
 secs=$(($(date +%s) - start))
 rc=0
@@ -500,6 +501,23 @@ EOF
 
 table_rc=0
 summarize >"$OUT/table.txt" || table_rc=$?
+# record: only after a run that proved every goal of every shard (strict,
+# no frama-c error), the records of its shards; then this unit's records
+# that no shard's key names are deleted.
+if [[ $MEMO == record ]]; then
+  if ((rc == 0 && table_rc == 0)); then
+    for spec in "${shards[@]}"; do
+      # shellcheck disable=SC2086
+      memo_record $spec "${memo_keys[$spec]}" "$OUT/${spec/ //}"
+    done
+    for unit in $UNITS; do
+      # shellcheck disable=SC2046
+      memo_prune "$unit" $(for spec in "${shards[@]}"; do [[ ${spec%% *} == "$unit" ]] && echo "${memo_keys[$spec]}"; done)
+    done
+  else
+    echo "memo: no record written: the run did not prove every goal"
+  fi
+fi
 cat "$OUT/table.txt"
 echo "time: ${secs}s on $JOBS jobs x -wp-par $WP_PAR${COLD:+ (cold: the cache was empty)} (timeout ${TIMEOUT}s per goal, cache $CACHE), load $(cut -d' ' -f1-3 /proc/loadavg)"
 # Per shard: wall and CPU seconds of its frama-c run, and how many prover
