@@ -6283,11 +6283,14 @@ static inline bool range_go(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned
  * nothing when it is uniform in state set already, else split when
  * uniform and entered. Returns whether slot k's summary changed. */
 /*@ RREC_PART_REQUIRES(hb, node, k, l, s, a, b, set)
-    requires pool: RREC_POOL(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
+    // round 40: or the part's exact need (rneed_pn / _pl, proofs/hbitmap.acsl)
+    requires pool: RREC_POOL(hb, l, RREC_TWO(a, b, s, s + hb_span(l))) ||
+                   RNEED2_POOL_PART(hb, node, k, l, s, a, b, set);
     requires rpart7_lsep: RPART7_LSEP(hb); // rlsep (round 35): slot_enter's leaf split (range_part)
     decreases 8 * l + 5;
     RREC_PART_ENSURES(hb, node, k, l, a, b, set)
     ensures used: RREC_USED(hb, l, RREC_TWO(a, b, s, s + hb_span(l)));
+    ensures rneed: RNEED2_USED_PART(hb, node, k, l, s, a, b, set);
     ensures grow: hb->nodes <= \old(hb->nodes) + RREC_NN(l, RREC_TWO(a, b, s, s + hb_span(l))) &&
               hb->leaves <= \old(hb->leaves) + RREC_NL(RREC_TWO(a, b, s, s + hb_span(l)));
 */
@@ -6643,12 +6646,15 @@ static inline __attribute__((always_inline)) hb_frame_t range_rest(hbitmap_t *hb
     requires lvl: l < hb->height <= HBITMAP_MAX_HEIGHT;
     requires rng: base <= a < b && b - base <= 64 * hb_span(l) && base % 4096 == 0;
     requires node: RREC_NODE_OK(hb, node, l);
-    requires pool: RREC_POOL(hb, l, RREC_TWO(a, b, base, base + 64 * hb_span(l)));
+    // round 40: or the walk's exact need (rneed_n / _l, proofs/hbitmap.acsl)
+    requires pool: RREC_POOL(hb, l, RREC_TWO(a, b, base, base + 64 * hb_span(l))) ||
+                   RNEED2_POOL_NODE(hb, node, l, base, a, b, set);
     requires cnt: RREC_COUNTS(hb, node, l);
     requires free: RREC_FREE(hb, a, b, set);
     requires rpart7_lsep: RPART7_LSEP(hb); // rlsep (round 35): slot_enter's leaf split (range_part)
     decreases 8 * l + 8;
     RREC_WALK_ENSURES(hb, node, l, a, b, set, RREC_TWO(a, b, base, base + 64 * hb_span(l)))
+    ensures rneed: RNEED2_USED_NODE(hb, node, l, base, a, b, set);
     ensures open: \result.node == node && \result.base == base &&
               \result.k0 == (a - base) / hb_span(l) && \result.k1 == (b - 1 - base) / hb_span(l) &&
               \result.k0 <= \result.k1 < 64;
