@@ -35,23 +35,49 @@ echo "# not an input" >>"$T/core/CMakeLists.txt"
 k1=$(keys)
 [[ $k1 == "$k0" ]] || fail "a file frama-c does not read changed a key"
 
-# One byte of a comment in core/hbitmap.c: every hbitmap key, no bitmap key.
-sed -i '1s/$/ /' "$T/core/hbitmap.c"
+# core/hbitmap.c: a plain comment or blank line changes no key (frama-c
+# drops it); an annotation in one function's body changes exactly the keys
+# of the shards that prove that function; its contract, or a call added to
+# a body (WP's recursion clusters), every hbitmap key and no bitmap key.
+hb=$T/core/hbitmap.c
+cp "$hb" "$T/hbitmap.c.orig"
+body() { awk -v s="$(grep -n "^static[a-z_ ]* $1(" "$hb" | cut -d: -f1)" 'NR > s && /^\{/ {print NR; exit}' "$hb"; }
+fn=range_mid
+want=$(sed 's/#.*//' "$T/proofs/hbitmap.shards" | grep '[a-z]' | grep -cw "$fn")
+b=$(body $fn)
+sed -i "1s/\$/ /; $((b + 1))s|^|    /* a comment */\n\n|" "$hb"
 k2=$(keys)
-[[ $(changed "$k1" "$k2" hbitmap) == "$nh" ]] || fail "core/hbitmap.c changed: not every hbitmap key changed"
-[[ $(changed "$k1" "$k2" bitmap) == 0 ]] || fail "core/hbitmap.c changed a bitmap key"
+[[ $k2 == "$k1" ]] || fail "a plain comment in core/hbitmap.c changed $(changed "$k1" "$k2" hbitmap) keys"
+sed -i "$((b + 1))s|^|    /*@ assert memo_test: 0 == 0; */|" "$hb"
+k2=$(keys)
+[[ $want == 1 && $(changed "$k1" "$k2" hbitmap) == 1 && $(changed "$k1" "$k2" bitmap) == 0 ]] ||
+  fail "an assert in $fn's body changed $(changed "$k1" "$k2" hbitmap) hbitmap keys, its lines: $want"
+cp "$T/hbitmap.c.orig" "$hb"
+sed -i "$(($(grep -n "^static[a-z_ ]* $fn(" "$hb" | cut -d: -f1) - 1))s|^\*/|    ensures memo_test: 0 == 0;\n*/|" "$hb"
+k2=$(keys)
+[[ $(changed "$k1" "$k2" hbitmap) == "$nh" && $(changed "$k1" "$k2" bitmap) == 0 ]] ||
+  fail "$fn's contract changed $(changed "$k1" "$k2" hbitmap) of $nh hbitmap keys (and bitmap's?)"
+cp "$T/hbitmap.c.orig" "$hb"
+sed -i "$(($(body $fn) + 1))s|^|    (void)span_div(0, 0);|" "$hb"
+k2=$(keys)
+[[ $(changed "$k1" "$k2" hbitmap) == "$nh" ]] ||
+  fail "a call added to $fn changed $(changed "$k1" "$k2" hbitmap) of $nh hbitmap keys"
 
 # A header both units read: every key.
-echo "/* a comment */" >>"$T/core/vmm_cdefs.h"
+echo "#define MEMO_TEST 1" >>"$T/core/vmm_cdefs.h"
 k3=$(keys)
 [[ $(changed "$k2" "$k3" bitmap) == "$nb" && $(changed "$k2" "$k3" hbitmap) == "$nh" ]] ||
   fail "core/vmm_cdefs.h changed: not every key changed"
 
-# A line's extra logic file: exactly the shards whose line loads it.
+# A line's extra logic file: a comment no key; logic exactly the shards
+# whose line loads it.
 extra=$(grep -v '^#' "$T/proofs/hbitmap.shards" | grep -oE 'proofs/[a-z0-9-]+\.acsl' | sort | uniq -c |
   sort -n | awk 'NR == 1 {print $2}')
 want=$(sed 's/#.*//' "$T/proofs/hbitmap.shards" | grep '[a-z]' | grep -cF "$extra")
 echo "/* a comment */" >>"$T/$extra"
+k4=$(keys)
+[[ $k4 == "$k3" ]] || fail "a comment in $extra changed a key"
+echo "/*@ predicate memo_test_p = \true; */" >>"$T/$extra"
 k4=$(keys)
 [[ $(changed "$k3" "$k4" hbitmap) == "$want" ]] ||
   fail "$extra changed $(changed "$k3" "$k4" hbitmap) hbitmap keys, its lines: $want"
@@ -87,12 +113,14 @@ json.dump(r, open(sys.argv[1], "w"))
 EOF
 if VMM_WP_MEMO=check prove; then fail "check passed a forged record"; fi
 grep -q "MEMO MISMATCH: shard bitmap/1" "$T/log" || fail "check did not name the forged record's shard"
-# ... and after a change to the source, both shards are proved again (the
-# forged record is never read).
-echo "/* a comment */" >>"$T/core/bitmap.c"
+# ... and after an annotation added to range_ok's body, its shard is proved
+# again (the forged record is never read) and the lemmas' record reused.
+b=$(awk -v s="$(grep -n "^static bool range_ok(" "$T/core/bitmap.c" | cut -d: -f1)" 'NR > s && /^\{/ {print NR; exit}' \
+  "$T/core/bitmap.c")
+sed -i "$((b + 1))s|^|    /*@ assert memo_test: 0 == 0; */|" "$T/core/bitmap.c"
 VMM_WP_MEMO=use prove || fail "use run after a source change: $(tail -5 "$T/log")"
-grep -q "^memo: 0 of 2 shards reused" "$T/log" || fail "a changed shard reused a record: $(tail -3 "$T/log")"
-grep -q "^TOTAL:bitmap " "$T/log" || fail "no goal table after a source change"
+grep -q "^memo: 1 of 2 shards reused" "$T/log" || fail "a changed shard reused a record: $(tail -3 "$T/log")"
+grep -q "^bitmap:range_ok .* 7 " "$T/log" || fail "range_ok's new assert not proved: $(grep range_ok "$T/log")"
 
 ((fails == 0)) || exit 1
 echo "memo-test: passed"

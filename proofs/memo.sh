@@ -1,31 +1,47 @@
 # memo.sh - prove.sh's shard memo (sourced by prove.sh, not run on its own).
 # shellcheck shell=bash
 #
-# A shard whose every input is byte for byte the same as in a strict run that
-# proved ALL its goals takes that run's goal list (a record) instead of
-# deriving its goals again. A record claims: "Frama-C/WP with these tools and
-# options, over exactly these files, proved every goal of this shard; these
-# are the goals". Records live in proofs/wp-memo/<unit>/<key>.json, committed.
+# A shard whose every input is the same as in a strict run that proved ALL
+# its goals takes that run's goal list (a record) instead of deriving its
+# goals again. A record claims: "Frama-C/WP with these tools and options,
+# over exactly these inputs, proved every goal of this shard; these are the
+# goals". Records live in proofs/wp-memo/<unit>/<key>.json, committed.
 #
 # The key is a SHA-256 over:
 #   - the shard's selection: functions, extra logic files, options, as
 #     shard_fcts prints them (paths relative to the repository);
-#   - by content, every file the run's C preprocessor reads: gcc -MM over
-#     core/<unit>.c with proofs/<unit>.acsl and the line's files included
-#     (the source, its headers, the logic files); frama-c's own libc headers
+#   - the unit's source (core/<unit>.c) as a proof reads it, per function
+#     (round 40): the text outside function bodies (every contract, type,
+#     macro, global annotation), each body replaced by the names of the
+#     functions it refers to (directly or through a macro: the call graph,
+#     whose recursion clusters decide WP's decreases goals), plus the
+#     bodies of the shard's own functions (all of them for the rest shard:
+#     every function on no line and not skipped). A body's annotations and
+#     statements are its function's: WP reads another function through its
+#     contract only. A function with no contract keeps its body in the
+#     shared text;
+#   - every other file the run's C preprocessor reads (gcc -MM over the
+#     source with proofs/<unit>.acsl and the line's files included: its
+#     headers and the logic files), by content; frama-c's own libc headers
 #     come with its version;
-#   - prove.sh, this file, proofs/wp_gc.ml;
+#   - prove.sh, this file, proofs/wp_gc.ml (byte for byte);
 #   - the unit's flags, the timeout, VMM_WP_FLAGS, the versions of Frama-C,
 #     Why3 and CVC4.
-# Any byte changed in any of these is a new key: that shard is proved again
-# from the goal cache (proofs/wp-cache) and CVC4. README, the harness, the
-# comments of proofs/<unit>.shards, the goal cache and the session scripts
-# (proofs/wp-session) are not inputs: a record says which goals are valid,
-# and a goal's validity depends on its task only, not on how (or how fast)
-# a prover found the proof; ctest's `check` derives every goal again, so a
-# script that no longer replays fails there. A shard with no gcc (no key)
-# is simply proved.
-#
+# Source, header and logic files are read as frama-c reads them: plain
+# comments dropped and white space between code tokens as one space (a
+# comment or a blank line changes no key; an annotation /*@ .. */ is kept
+# byte for byte). Anything else changed is a new key: that shard is proved
+# again from the goal cache (proofs/wp-cache) and CVC4. So a change to one
+# function's body re-derives only the shards that prove it; a change to a
+# contract, a type, a macro or a call re-derives every shard of the unit.
+# README, the harness, the comments of proofs/<unit>.shards, the goal cache
+# and the session scripts (proofs/wp-session) are not inputs: a record says
+# which goals are valid, and a goal's validity depends on its task only,
+# not on how (or how fast) a prover found the proof; ctest's `check`
+# derives every goal again, so a script that no longer replays fails there,
+# and so does a record whose shard's goals changed through an input the
+# key leaves out. A shard with no gcc (no key) is simply proved.
+
 # VMM_WP_MEMO=<mode>:
 #   use    reuse the record of a shard whose key matches (the default of a warm
 #          replay, so `./fuzz.sh prove` on an unchanged tree reads records);
@@ -47,30 +63,194 @@ memo_init() {
   MEMO_TOOLS="frama-c $(frama-c -version 2>/dev/null | sed -n 1p); why3 $(why3 --version 2>/dev/null | sed -n 1p); $cvc4"
 }
 
-# memo_key UNIT N: the key of shard N of UNIT (empty when gcc cannot list the
-# files the run reads).
-memo_key() {
-  local spec inc=() f deps
-  spec=$(shard_fcts "$1" "$2")
-  for f in $(grep -oE -- "-include$ROOT/[^ ]+\.acsl" <<<"$spec" | sed "s|^-include$ROOT/||" || true); do
-    inc+=(-include "$f")
-  done
-  command -v gcc >/dev/null 2>&1 || return 0
-  deps=$(cd "$ROOT" && gcc -MM -I. -include "proofs/$1.acsl" "${inc[@]}" "$(unit_source "$1")" 2>/dev/null |
-    tr -d '\\' | tr -s ' \n' '\n' | tail -n +2 | LC_ALL=C sort -u) || return 0
-  [[ -n $deps ]] || return 0
-  {
-    echo "vmm wp memo 1"
-    echo "unit $1"
-    echo "selection ${spec//$ROOT/.}"
-    echo "flags $(unit_flags "$1") timeout $TIMEOUT extra ${VMM_WP_FLAGS:-}"
-    echo "tools $MEMO_TOOLS"
-    (cd "$ROOT" && sha256sum proofs/prove.sh proofs/memo.sh proofs/wp_gc.ml $deps)
-  } | sha256sum | cut -c1-64
+# memo_keys UNIT: reads "N<TAB>SELECTION" lines (shard N of UNIT, what
+# shard_fcts prints for it) and prints "N KEY" for each; KEY is empty when
+# gcc cannot list the files that shard's run reads.
+memo_keys() {
+  command -v gcc >/dev/null 2>&1 || { sed 's/\t.*/ /'; return 0; }
+  python3 -c "$MEMO_KEYS_PY" "$ROOT" "$1" "$(unit_source "$1")" \
+    "$(printf 'vmm wp memo 2\nunit %s\nflags %s timeout %s extra %s\ntools %s' "$1" \
+      "$(unit_flags "$1")" "$TIMEOUT" "${VMM_WP_FLAGS:-}" "$MEMO_TOOLS")" \
+    "$(cd "$ROOT" && sha256sum proofs/prove.sh proofs/memo.sh proofs/wp_gc.ml | paste -sd' ')"
 }
+# (the key's Python: the source's slices and every file's hash computed
+# once a run, gcc -MM once a unit)
+MEMO_KEYS_PY=$(cat <<'EOF'
+import hashlib, os, re, subprocess, sys
 
-# memo_restore UNIT N KEY DIR: writes the record of KEY into DIR as run_wp
-# would have (report.json, wp.log, rc, time, fcts); fails when there is none.
+IDENT = re.compile(r"[A-Za-z_]\w*")
+
+
+TOKEN = re.compile(r"(?P<p>^[ \t]*#(?:[^\n]*\\\n)*[^\n]*)|(?P<x>/\*@.*?\*/|//@[^\n]*)"
+                   r"|(?P<c>/\*.*?\*/|//[^\n]*)|(?P<s>\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*')",
+                   re.M | re.S)
+
+
+def strip(text):
+    """The text frama-c reads, as far as a proof goes: plain comments
+    dropped, each run of white space in the code one space; annotations
+    (/*@, //@), strings and preprocessor lines kept as they are. Also a
+    mask, one char per char: 'c' code, 'p' preprocessor, 'x' the rest."""
+    parts, last = [], 0
+
+    def code(t):
+        if parts and parts[-1][0] == "c":
+            parts[-1][1] += t
+        else:
+            parts.append(["c", t])
+
+    for t in TOKEN.finditer(text):
+        code(text[last:t.start()])
+        if t.lastgroup == "c":
+            code(" ")
+        else:
+            parts.append(["p" if t.lastgroup == "p" else "x", t.group()])
+        last = t.end()
+    code(text[last:])
+    out = [re.sub(r"\s+", " ", t) if k == "c" else t for k, t in parts]
+    return "".join(out), "".join(k * len(t) for (k, _), t in zip(parts, out))
+
+
+def functions(s, m):
+    """Top-level function bodies of a stripped text: (name, start, end), the
+    body s[start:end] from its '{' to its '}'."""
+    found, depth, i = [], 0, 0
+    while i < len(s):
+        if m[i] == "c" and s[i] == "{":
+            if depth == 0:
+                j = i - 1
+                while j >= 0 and (m[j] != "c" or s[j].isspace()):
+                    j -= 1
+                if j >= 0 and s[j] == ")":
+                    d = 0
+                    while j >= 0:
+                        if m[j] == "c" and s[j] == ")":
+                            d += 1
+                        elif m[j] == "c" and s[j] == "(":
+                            d -= 1
+                            if d == 0:
+                                break
+                        j -= 1
+                    name = re.search(r"(\w+)\s*$", s[:j])
+                    k, d = i, 0
+                    while k < len(s):
+                        if m[k] == "c" and s[k] in "{}":
+                            d += 1 if s[k] == "{" else -1
+                            if d == 0:
+                                break
+                        k += 1
+                    if name and "p" not in m[i:k]:
+                        found.append((name.group(1), i, k + 1))
+                    i = k + 1
+                    continue
+            depth += 1
+        elif m[i] == "c" and s[i] == "}":
+            depth -= 1
+        i += 1
+    return found
+
+
+def sha(b):
+    return hashlib.sha256(b if isinstance(b, bytes) else b.encode()).hexdigest()
+
+
+def main():
+    root, unit, source, head, scripts = sys.argv[1:6]
+    shards = [l.rstrip("\n").split("\t", 1) for l in sys.stdin if l.strip()]
+    os.chdir(root)
+    src = open(source, encoding="utf-8").read()
+    s, m = strip(src)
+    fns = functions(s, m)
+    names = {f for f, _, _ in fns}
+    # Macros that reach a function (a call hidden in a macro): the unit's and
+    # its headers' #defines, to a fixed point.
+    deps_all = set()
+
+    def gcc_deps(extra):
+        inc = ["-include", "proofs/%s.acsl" % unit]
+        for f in extra:
+            inc += ["-include", f]
+        r = subprocess.run(["gcc", "-MM", "-I.", *inc, source], capture_output=True, text=True)
+        if r.returncode != 0:
+            return None
+        return sorted(set(r.stdout.replace("\\\n", " ").split()[1:]))
+
+    # Every file the run's preprocessor reads: the unit's own (gcc -MM, once)
+    # and the line's files; gcc again for a line whose file includes another.
+    base = gcc_deps([])
+
+    def deps_of(sel):
+        extra = re.findall(r"-include%s/(\S+\.acsl)" % re.escape(root), sel)
+        if base is None or any(re.search(r"^\s*#\s*include", open(f).read(), re.M) for f in extra):
+            return gcc_deps(extra)
+        return sorted(set(base) | set(extra))
+
+    deps = [deps_of(sel) for _, sel in shards]
+    for d in deps:
+        deps_all.update(d or [])
+    macro = {}
+    for f in sorted(deps_all):
+        if f.endswith((".h", ".c")):
+            for mm in re.finditer(r"^\s*#\s*define\s+(\w+)(.*(?:\\\n.*)*)", open(f).read(), re.M):
+                macro[mm.group(1)] = set(IDENT.findall(mm.group(2)))
+    reach = set(names)
+    while True:
+        new = {k for k, v in macro.items() if k not in reach and v & reach}
+        if not new:
+            break
+        reach |= new
+    # The part of the source every shard shares: each body replaced by what
+    # it refers to (a changed call graph changes every key: WP's decreases
+    # goals follow the recursion clusters); and each body's own hash.
+    # A function with no contract keeps its body there too (Frama-C may
+    # read a body for a spec it lacks).
+    common, last, body = [], 0, {}
+    for f, a, b in fns:
+        common.append(s[last:a])
+        specs = [t for t in re.finditer(r"/\*@(.*?)\*/", s[last:a], re.S)
+                 if m[last + t.start()] == "x" and not t.group(1).lstrip().startswith("ghost")]
+        if specs:
+            common.append("{%s}" % " ".join(sorted(set(IDENT.findall(s[a:b])) & reach)))
+            body[f] = sha(s[a:b])
+        else:
+            common.append(s[a:b])
+        last = b
+    common.append(s[last:])
+    common = sha("".join(common))
+    stripped = {}
+
+    def file_hash(f):
+        if f not in stripped:
+            t = open(f, encoding="utf-8", errors="surrogateescape").read()
+            stripped[f] = sha(strip(t)[0]) if f.endswith((".c", ".h", ".acsl")) else sha(t)
+        return stripped[f]
+
+    for (n, sel), d in zip(shards, deps):
+        if not d:
+            print(n, "")
+            continue
+        mfct = re.search(r"-wp-fct (\S+)", sel)
+        mskip = re.search(r"-wp-skip-fct (\S+)", sel)
+        if mfct:
+            keep = set(mfct.group(1).split(",")) & set(body)
+        elif mskip:
+            keep = set(body) - set(mskip.group(1).split(","))
+        else:
+            keep = set()
+        lines = [head, "selection " + sel.replace(root, "."), "source %s %s" % (source, common)]
+        lines += ["body %s %s" % (f, body[f]) for f in sorted(keep)]
+        lines += ["script %s" % scripts]
+        lines += ["file %s %s" % (f, file_hash(f)) for f in d if f != source]
+        print(n, sha("\n".join(lines) + "\n"))
+
+
+main()
+EOF
+)
+
+# memo_restore UNIT SELECTION KEY DIR: writes the record of KEY into DIR as
+# run_wp would have (report.json, wp.log, rc, time, fcts); fails when there
+# is none.
 memo_restore() {
   local rec=$MEMO_DIR/$1/$3.json
   [[ -n $3 && -f $rec ]] || return 1
@@ -95,7 +275,7 @@ with open(out + "/wp.log", "w") as log:
 EOF
   echo 0 >"$4/rc"
   echo "0 0 0" >"$4/time"
-  shard_fcts "$1" "$2" >"$4/fcts"
+  echo "$2" >"$4/fcts"
   echo "$3" >"$4/memo"
 }
 
@@ -104,31 +284,26 @@ EOF
 memo_goals() {
   [[ $(cat "$1/rc" 2>/dev/null) == 0 && -s $1/report.json ]] || return 1
   python3 - "$1/report.json" <<'EOF'
-import json, sys
-report = json.load(open(sys.argv[1]))
+import json, os, sys
+exec(os.environ["WP_GOALS_PY"])
 goals = {}
-for part in ("wp:functions", "wp:axiomatics"):
-    for s, gs in report.get(part, {}).items():
-        for g, st in gs.items():
-            if g.startswith("wp:"):
-                continue
-            m = st.get("wp:main", {})
-            if not (m.get("total", 0) > 0 and m.get("valid", 0) == m["total"]):
-                sys.exit(1)
-            goals.setdefault(part, {}).setdefault(s, {})[g] = m["total"]
+for part, s, g, m in wp_goals(json.load(open(sys.argv[1]))):
+    if not wp_valid(m):
+        sys.exit(1)
+    goals.setdefault(part, {}).setdefault(s, {})[g] = m["total"]
 print(json.dumps(goals, sort_keys=True))
 EOF
 }
 
-# memo_record UNIT N KEY DIR: writes KEY's record from the run in DIR when it
-# proved every goal of the shard.
+# memo_record UNIT N SELECTION KEY DIR: writes KEY's record of shard N (whose
+# selection is SELECTION) from the run in DIR when it proved every goal.
 memo_record() {
   local goals
-  [[ -n $3 && ! -f $MEMO_DIR/$1/$3.json ]] || return 0 # a key's record stays as first made
-  goals=$(memo_goals "$4") || return 0
+  [[ -n $4 && ! -f $MEMO_DIR/$1/$4.json ]] || return 0 # a key's record stays as first made
+  goals=$(memo_goals "$5") || return 0
   mkdir -p "$MEMO_DIR/$1"
-  python3 - "$MEMO_DIR/$1/$3.json" "$1" "$2" "$(date -u +%FT%TZ)" "$MEMO_TOOLS" \
-    "$(shard_fcts "$1" "$2" | sed "s|$ROOT/||g")" "$goals" <<'EOF'
+  python3 - "$MEMO_DIR/$1/$4.json" "$1" "$2" "$(date -u +%FT%TZ)" "$MEMO_TOOLS" \
+    "${3//"$ROOT/"/}" "$goals" <<'EOF'
 import json, sys
 path, unit, n, when, tools, sel, goals = sys.argv[1:]
 rec = {"unit": unit, "shard": int(n), "selection": sel, "recorded": when, "tools": tools,

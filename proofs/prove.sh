@@ -124,7 +124,19 @@ words() { sed 's/#.*//' "$1" | tr -s ' \n' '\n' | grep . || true; }
 names() { words "$1" | grep -v -e '^-' -e '\.acsl$' | paste -sd, || true; }
 # lemma_names FILE: the lemmas an ACSL file declares (`lemma NAME:` or
 # `lemma NAME{L}:` at the start of a line), comma-separated.
-lemma_names() { grep -oP '^\s*lemma\s+\K\w+' "$1" | paste -sd, || true; }
+# (read once a run for the files the shards files name: lemma_names_cache)
+declare -A LEMMA_NAMES=()
+lemma_names() {
+  [[ -n ${LEMMA_NAMES[$1]+set} ]] && { echo "${LEMMA_NAMES[$1]}"; return; }
+  grep -oP '^\s*lemma\s+\K\w+' "$1" | paste -sd, || true
+}
+lemma_names_cache() {
+  local f
+  for f in $(cat "$ROOT"/proofs/*.shards 2>/dev/null | sed 's/#.*//' | grep -oE '[^ ]+\.acsl' | sort -u); do
+    [[ -f $ROOT/$f ]] && LEMMA_NAMES[$ROOT/$f]=$(lemma_names "$ROOT/$f")
+  done
+  return 0
+}
 # unit_shards NAME: how many frama-c runs prove the unit: one per line of
 # proofs/NAME.shards (if any) plus one for the rest. Shards only share out
 # the work (WP generates and simplifies the goals of one run on one core,
@@ -196,6 +208,7 @@ shard_fcts() {
   [[ -n $skipped ]] || return 0
   echo "-wp-skip-fct $skipped -then -wp-skip-fct= -wp-prop=@lemma -wp"
 }
+lemma_names_cache
 for unit in $UNITS; do
   [[ -f $ROOT/$(unit_source "$unit") && -f $ROOT/proofs/$unit.acsl ]] ||
     { echo "prove.sh: unknown unit $unit"; exit 1; }
@@ -230,6 +243,24 @@ if [[ -z $CVC4_PATH || ! -x $CVC4_PATH ]]; then
   echo "prove.sh: SKIPPED, CVC4 is not installed (${CVC4_PATH:-no CVC4 in $WHY3CONFIG}; ./fuzz.sh deps installs it)"
   exit 77
 fi
+# The goals of a frama-c JSON report, for summarize below and the memo's
+# records (Python, run by both through the environment: `exec`).
+export WP_GOALS_PY='
+def wp_goals(report):
+    """(part, section, goal, its wp:main) for each goal of a report: the
+    lemmas (part wp:axiomatics) first, then the functions; keys starting
+    with "wp:" are section summaries, not goals."""
+    for part in ("wp:axiomatics", "wp:functions"):
+        for section, goals in report.get(part, {}).items():
+            for goal, st in goals.items():
+                if not goal.startswith("wp:"):
+                    yield part, section, goal, st.get("wp:main", {})
+
+
+def wp_valid(m):
+    """A goal is proved when every one of its proof obligations is valid."""
+    return m.get("total", 0) > 0 and m.get("valid", 0) == m["total"]
+'
 # shellcheck source=proofs/memo.sh
 source "$ROOT/proofs/memo.sh"
 MEMO=${VMM_WP_MEMO:-${WARM:+use}}
@@ -238,7 +269,8 @@ case $MEMO in use|off|check|record) ;; *) echo "prove.sh: VMM_WP_MEMO=$MEMO: use
 if [[ -n $KEYS_ONLY ]]; then
   memo_init
   for unit in $UNITS; do
-    for ((n = 0; n < $(unit_shards "$unit"); n++)); do echo "$unit $n $(memo_key "$unit" "$n")"; done
+    for ((n = 0; n < $(unit_shards "$unit"); n++)); do printf '%s\t%s\n' "$n" "$(shard_fcts "$unit" "$n")"; done |
+      memo_keys "$unit" | sed "s/^/$unit /"
   done
   exit 0
 fi
@@ -345,19 +377,26 @@ for unit in $UNITS; do
 done
 mapfile -t shards < <(printf '%s\n' "${shards[@]}" | sort -s -k1,1gr | cut -d' ' -f2-)
 start=$(date +%s)
-# The memo's keys (empty: no record is read or written for that shard).
-declare -A memo_keys=()
+# The memo's keys (empty: no record is read or written for that shard) and
+# each shard's selection, computed once.
+declare -A memo_keys=() memo_sel=()
 memo_hits=0
 if [[ $MEMO != off ]]; then
   memo_init
   for spec in "${shards[@]}"; do
     # shellcheck disable=SC2086
-    memo_keys[$spec]=$(memo_key $spec)
+    memo_sel[$spec]=$(shard_fcts $spec)
+  done
+  for unit in $UNITS; do
+    while read -r n key; do
+      memo_keys["$unit $n"]=$key
+    done < <(for spec in "${shards[@]}"; do
+      [[ ${spec%% *} == "$unit" ]] && printf '%s\t%s\n' "${spec#* }" "${memo_sel[$spec]}"
+    done | memo_keys "$unit")
   done
 fi
 for spec in "${shards[@]}"; do
-  # shellcheck disable=SC2086
-  if [[ $MEMO == use ]] && memo_restore $spec "${memo_keys[$spec]}" "$OUT/${spec/ //}"; then
+  if [[ $MEMO == use ]] && memo_restore "${spec%% *}" "${memo_sel[$spec]}" "${memo_keys[$spec]}" "$OUT/${spec/ //}"; then
     memo_hits=$((memo_hits + 1))
     continue
   fi
@@ -430,6 +469,7 @@ done
 summarize() {
   python3 - "$OPEN_LIST" "${reports[@]}" <<'EOF'
 import json, os, sys
+exec(os.environ["WP_GOALS_PY"])
 known_open = set()
 if sys.argv[1]:
     known_open = {l.split("#")[0].strip() for l in open(sys.argv[1])} - {""}
@@ -444,28 +484,23 @@ for unit, path in units:
     # call's precondition is listed under the caller, named after the
     # callee's requires and numbered per frama-c run: it is named
     # "caller@callee_requires_N" here, since shards of a unit are separate
-    # runs); lemmas under "(lemmas)". Keys starting with "wp:" are section
-    # summaries, not goals.
-    sections = [("(lemmas)", gs) for gs in report.get("wp:axiomatics", {}).values()]
-    sections += list(report.get("wp:functions", {}).items())
-    for owner, gs in sections:
-        for name, g in gs.items():
-            if name.startswith("wp:"):
-                continue
-            if owner != "(lemmas)" and not name.startswith(owner + "_"):
-                name = owner + "@" + name
-            name = unit + ":" + name
-            if name in seen:
-                print("duplicate goal name in the reports: " + name)
-                sys.exit(1)
-            seen.add(name)
-            m = g.get("wp:main", {})
-            ok = m.get("total", 0) > 0 and m.get("valid", 0) == m.get("total", 0)
-            if not ok:
-                unproved.append(name)
-            key = (unit, owner)
-            v, t = per.get(key, (0, 0))
-            per[key] = (v + ok, t + 1)
+    # runs); lemmas under "(lemmas)".
+    for part, owner, name, m in wp_goals(report):
+        if part == "wp:axiomatics":
+            owner = "(lemmas)"
+        elif not name.startswith(owner + "_"):
+            name = owner + "@" + name
+        name = unit + ":" + name
+        if name in seen:
+            print("duplicate goal name in the reports: " + name)
+            sys.exit(1)
+        seen.add(name)
+        ok = wp_valid(m)
+        if not ok:
+            unproved.append(name)
+        key = (unit, owner)
+        v, t = per.get(key, (0, 0))
+        per[key] = (v + ok, t + 1)
     for p, st in report.get("wp:global", {}).items():
         if p != "wp:main":
             provers[p] = provers.get(p, 0) + st.get("valid", 0)
@@ -508,7 +543,7 @@ if [[ $MEMO == record ]]; then
   if ((rc == 0 && table_rc == 0)); then
     for spec in "${shards[@]}"; do
       # shellcheck disable=SC2086
-      memo_record $spec "${memo_keys[$spec]}" "$OUT/${spec/ //}"
+      memo_record $spec "${memo_sel[$spec]}" "${memo_keys[$spec]}" "$OUT/${spec/ //}"
     done
     for unit in $UNITS; do
       # shellcheck disable=SC2046
