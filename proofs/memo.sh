@@ -162,8 +162,9 @@ def main():
     s, m = strip(src)
     fns = functions(s, m)
     names = {f for f, _, _ in fns}
-    # Macros that reach a function (a call hidden in a macro): the unit's and
-    # its headers' #defines, to a fixed point.
+    # Macros that reach a function (a call hidden in a macro): the #defines
+    # of every file a shard reads (logic files are included before the
+    # source), to a fixed point.
     deps_all = set()
 
     def gcc_deps(extra):
@@ -190,7 +191,7 @@ def main():
         deps_all.update(d or [])
     macro = {}
     for f in sorted(deps_all):
-        if f.endswith((".h", ".c")):
+        if f.endswith((".h", ".c", ".acsl")):
             for mm in re.finditer(r"^\s*#\s*define\s+(\w+)(.*(?:\\\n.*)*)", open(f).read(), re.M):
                 macro[mm.group(1)] = set(IDENT.findall(mm.group(2)))
     reach = set(names)
