@@ -6713,7 +6713,11 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
 /*@ requires \valid(hb) && HB_ALLOCATOR(hb) && HB_READABLE(hb) && HB_POOL_OK(hb);
     requires hb_wtree(hb, &hb->root, hb->height - 1);
     requires HB_POOL_SPARES(hb) && HB_POOL_APART(hb);
-    requires pool: 2 * (hb->height - 1) <= hb->num_spare_nodes && 2 <= hb->num_spare_leaves;
+    // rapply (round 40): or count_splits' exact need (what hbitmap_prepare
+    // fills): the one-leaf walk takes it as is (rdesc), the two-leaf walk as
+    // range_node's need at the root (rneed4_root_n / _l).
+    requires pool: (2 * (hb->height - 1) <= hb->num_spare_nodes && 2 <= hb->num_spare_leaves) ||
+                   RNEED2_POOL_APPLY(hb, first, end, set);
     requires hb->nodes >= hb_nodes_from(&hb->root, hb->height - 1, 0) &&
              hb->leaves >= hb_leaves_from(&hb->root, hb->height - 1, 0);
     requires hb->nodes <= HB_MAX_STORE && hb->leaves <= HB_MAX_STORE;
@@ -6750,6 +6754,13 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
         return;
     }
     /*@ assert rrec_rng: end <= 64 * hb_span(hb->height - 1); */
+    /* rapply (round 40): the exact need at the root is range_node's
+     * (proofs/hbitmap-rneed4-root.acsl's rneed4_root_n / _l: a range over two
+     * leaves). */
+    /*@ assert rapply_rng: 1 <= hb->height <= 8 && end <= hb_span(hb->height) &&
+                           first / 4096 != (end - 1) / 4096; */
+    /*@ assert rapply_pool: RNEED2_POOL_APPLY(hb, first, end, set) ==>
+               RNEED2_POOL_NODE(hb, &hb->root, hb->height - 1, 0, first, end, set); */
     /*@ assert rrec_hb: pleaf_pool_n(hb) && PW_POOL_L(hb); */
     /*@ assert rrec_root: PDESC_APART(&hb->root, hb) && PW_NOT_SPARE(&hb->root, hb); */
     /*@ ghost unsigned rlsep_h = hb->height; */
