@@ -1615,6 +1615,16 @@ static hb_leaf_t *leaf_block(hbitmap_t *hb)
     // adapters' trusted freshness; the tree at each call is the Pre tree:
     // pool_fill writes the pool only)
     RFRESH2_FILL_ENSURES(hb)
+    // rapply (round 40): count_splits' exact need of any range is as it was
+    // at Pre (the tree untouched: rpool_u, then proofs/hbitmap-rneed.acsl's
+    // frame lemmas, the body's rapply_* asserts): hbitmap_prepare's
+    // rapply_pool, range_apply's pool.
+    ensures rapply_kn: \result == VMM_OK && \old(RFRESH2_WT(hb)) && hb->height <= 8 ==>
+              \forall integer first, end, want; 0 <= first < end <= hb_span(hb->height) ==>
+                rpool_need_nodes(hb, first, end, want) == \old(rpool_need_nodes(hb, first, end, want));
+    ensures rapply_kl: \result == VMM_OK && \old(RFRESH2_WT(hb)) && hb->height <= 8 ==>
+              \forall integer first, end, want; 0 <= first < end <= hb_span(hb->height) ==>
+                rpool_need_leaves(hb, first, end, want) == \old(rpool_need_leaves(hb, first, end, want));
 */
 static vmm_status_t pool_fill(hbitmap_t *hb, size_t nodes, size_t leaves)
 {
@@ -1688,6 +1698,29 @@ static vmm_status_t pool_fill(hbitmap_t *hb, size_t nodes, size_t leaves)
                     hb_sep_leaf{Pre}(&hb->root, \at(hb->height, Pre) - 1, p); */
         hb->spare_leaf[hb->num_spare_leaves++] = p;
     }
+    /* rapply (round 40): the tree untouched (rpool_u), so every level below
+     * the root keeps its need (rneed_fn_all / _fl_all at height - 2), the
+     * two paths at the root theirs (rneed_p1_* / _p2_*, height 1 apart:
+     * _n1 / _l1), then rapply_kn / _kl (rneed_need_n / _l). */
+    /*@ assert rapply_u: rpool_u{Pre,Here}(hb) && rpool_same{Pre,Here}(&hb->root); */
+    /*@ assert rapply_fn: RAPPLY_FN(hb); */
+    /*@ assert rapply_fl: RAPPLY_FL(hb); */
+    /*@ assert rapply_p1n: \at(RFRESH2_WT(hb), Pre) && hb->height <= 8 ==>
+          \forall integer first, end, want; 0 <= first < end <= hb_span(hb->height) ==>
+            rpool_tnodes{Pre}(&hb->root, hb->height - 1, 0, first, -1, first, end, want) ==
+            rpool_tnodes(&hb->root, hb->height - 1, 0, first, -1, first, end, want); */
+    /*@ assert rapply_p2n: \at(RFRESH2_WT(hb), Pre) && hb->height <= 8 ==>
+          \forall integer first, end, want; 0 <= first < end <= hb_span(hb->height) ==>
+            rpool_tnodes{Pre}(&hb->root, hb->height - 1, 0, end - 1, first, first, end, want) ==
+            rpool_tnodes(&hb->root, hb->height - 1, 0, end - 1, first, first, end, want); */
+    /*@ assert rapply_p1l: \at(RFRESH2_WT(hb), Pre) && hb->height <= 8 ==>
+          \forall integer first, end, want; 0 <= first < end <= hb_span(hb->height) ==>
+            rpool_tleaves{Pre}(&hb->root, hb->height - 1, 0, first, -1, first, end, want) ==
+            rpool_tleaves(&hb->root, hb->height - 1, 0, first, -1, first, end, want); */
+    /*@ assert rapply_p2l: \at(RFRESH2_WT(hb), Pre) && hb->height <= 8 ==>
+          \forall integer first, end, want; 0 <= first < end <= hb_span(hb->height) ==>
+            rpool_tleaves{Pre}(&hb->root, hb->height - 1, 0, end - 1, first, first, end, want) ==
+            rpool_tleaves(&hb->root, hb->height - 1, 0, end - 1, first, first, end, want); */
     return VMM_OK;
 
 fail:
@@ -2803,6 +2836,9 @@ static hb_need_t count_splits(const hbitmap_t *hb, size_t first, size_t end, boo
     requires first < end <= hb->num_entries;
     assigns \nothing;
     ensures \result.nodes <= 2 * (hb->height - 1) && \result.leaves <= 2;
+    // rapply (round 40): count_splits' exact need passed on (hbitmap_prepare's
+    // rapply_pool: range_apply's pool)
+    ensures rapply_need: rpool2_need(hb, first, end, set, \result.nodes, \result.leaves);
 */
 static inline hb_need_t prepare_need(const hbitmap_t *hb, size_t first, size_t end, bool set)
 {
@@ -6834,6 +6870,12 @@ static vmm_status_t range_check(const hbitmap_t *hb, size_t first, size_t n)
       // / p_nodes as instances: in its context they were load-sensitive)
       ensures rlsep2_root: pkeep_nsame{Pre,Here}(&hb->root);
       ensures rlsep2_nodes: \forall hb_node_t *m; \separated(m, hb) ==> pkeep_nsame{Pre,Here}(m);
+      // rapply (round 40): after an OK prepare the spares hold count_splits'
+      // exact need of [first, first + n) in the tree NOW (prepare_need's
+      // rapply_need at Pre, pool_fill's rapply_kn / _kl): range_apply's pool
+      // (its RNEED2_POOL_APPLY) at range_update's call, with no frame there.
+      ensures rapply_pool: \result == VMM_OK && \old(RFRESH2_WT(hb)) ==>
+                rpool_pool_ok(hb, first, first + n, set);
     complete behaviors;
     disjoint behaviors;
 */
