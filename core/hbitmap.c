@@ -6874,8 +6874,13 @@ static vmm_status_t range_check(const hbitmap_t *hb, size_t first, size_t n)
       // exact need of [first, first + n) in the tree NOW (prepare_need's
       // rapply_need at Pre, pool_fill's rapply_kn / _kl): range_apply's pool
       // (its RNEED2_POOL_APPLY) at range_update's call, with no frame there.
+      // Under a \forall on the end (one value): the need's recursive
+      // functions then enter no goal of the caller as ground terms, only the
+      // goal that names rpool_pool_ok (range_apply's call), whose term
+      // instantiates it (as a plain hypothesis, five of range_update's
+      // asserts timed out at 10 s: a matching loop on rpool_tnodes).
       ensures rapply_pool: \result == VMM_OK && \old(RFRESH2_WT(hb)) ==>
-                rpool_pool_ok(hb, first, first + n, set);
+                \forall integer e; first + n <= e <= first + n ==> rpool_pool_ok(hb, first, e, set);
     complete behaviors;
     disjoint behaviors;
 */
