@@ -7014,6 +7014,7 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
         leaf_range_fits(hb, first, end, set)) {
         leaf_range_apply(hb, first, end, set);
         pool_trim(hb, 0, 0) /*@ ghost (0) */;
+        /*@ assert rapply_ok0: hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0; */
         /*@ assert rinv2_hf: HB_ALLOCATOR(hb) && HB_POOL_OK(hb) && hb->height == \at(hb->height, Pre) &&
                              hb->num_entries == \at(hb->num_entries, Pre); */
         return VMM_OK;
@@ -7030,6 +7031,38 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
                              hb->num_entries == \at(hb->num_entries, Pre); */
         return st;
     }
+    /* rapply (round 40): the spares held at Pre (rl2_on / _onp) and the
+     * fresh nodes' separations (rfresh2_a) moved here from before
+     * range_apply's call, ahead of the tree frame's ghost chains: in that
+     * context rl2_onp timed out at 10 s under load (load-sensitive since
+     * round 36). Nothing between here and the call writes memory. */
+    /*@ assert rl2_on: \at(hb->num_spare_nodes, Pre) <= hb->num_spare_nodes &&
+                       \forall integer i; 0 <= i < \at(hb->num_spare_nodes, Pre) ==>
+                       hb->spare_node[i] == \at(hb->spare_node[i], Pre) &&
+                       \valid(hb->spare_node[i]) && \separated(hb->spare_node[i], hb); */
+    /*@ assert rl2_onp: \forall integer i; 0 <= i < \at(hb->num_spare_nodes, Pre) ==>
+                       (\forall integer j; 0 <= j < i ==> \separated(hb->spare_node[i], hb->spare_node[j])) &&
+                       (\forall integer j; 0 <= j < \at(hb->num_spare_leaves, Pre) ==>
+                          \separated(hb->spare_node[i], hb->spare_leaf[j])); */
+    /*@ assert rfresh2_a: RFRESH2_NS(hb, \at(hb->num_spare_nodes, Pre)); */
+    /* rapply (round 40): HB_POOL_SPARES at range_apply's call (no tree
+     * fact: here, in the small context), per index range, then whole. */
+    /*@ assert rapply_ol0: \at(hb->num_spare_leaves, Pre) <= hb->num_spare_leaves &&
+                          \forall integer i; 0 <= i < \at(hb->num_spare_leaves, Pre) ==>
+                          hb->spare_leaf[i] == \at(hb->spare_leaf[i], Pre) &&
+                          \valid(hb->spare_leaf[i]) && \separated(hb->spare_leaf[i], hb); */
+    /*@ assert rapply_spn0: \forall integer i; 0 <= i < \at(hb->num_spare_nodes, Pre) ==>
+          (\forall integer j; \at(hb->num_spare_leaves, Pre) <= j < hb->num_spare_leaves ==>
+             \separated(hb->spare_node[i], hb->spare_leaf[j])); */
+    /*@ assert rapply_spn1: \forall integer i; \at(hb->num_spare_nodes, Pre) <= i < hb->num_spare_nodes ==>
+          \valid(hb->spare_node[i]); */
+    /*@ assert rapply_spn: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+          \valid(hb->spare_node[i]) && \separated(hb->spare_node[i], hb) &&
+          (\forall integer j; 0 <= j < i ==> \separated(hb->spare_node[i], hb->spare_node[j])) &&
+          (\forall integer j; 0 <= j < hb->num_spare_leaves ==>
+             \separated(hb->spare_node[i], hb->spare_leaf[j])); */
+    /*@ assert rapply_spl: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
+          \valid(hb->spare_leaf[i]) && \separated(hb->spare_leaf[i], hb); */
     /* prange: hbitmap_prepare wrote the pool only (hb's fields): the tree
      * keeps hb_wtree (pkeep's frame lemmas, proofs/hbitmap-pkeep.acsl, with
      * p = q = the root: pkeep_step chained over the levels below it by a
@@ -7161,14 +7194,6 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
                         hb_sep_node(&hb->root, hb->height - 1, p); */
     /*@ assert rl2_rsl: \forall hb_leaf_t *f; \at(hb_sep_leaf(&hb->root, hb->height - 1, f), Pre) ==>
                         hb_sep_leaf(&hb->root, hb->height - 1, f); */
-    /*@ assert rl2_on: \at(hb->num_spare_nodes, Pre) <= hb->num_spare_nodes &&
-                       \forall integer i; 0 <= i < \at(hb->num_spare_nodes, Pre) ==>
-                       hb->spare_node[i] == \at(hb->spare_node[i], Pre) &&
-                       \valid(hb->spare_node[i]) && \separated(hb->spare_node[i], hb); */
-    /*@ assert rl2_onp: \forall integer i; 0 <= i < \at(hb->num_spare_nodes, Pre) ==>
-                       (\forall integer j; 0 <= j < i ==> \separated(hb->spare_node[i], hb->spare_node[j])) &&
-                       (\forall integer j; 0 <= j < \at(hb->num_spare_leaves, Pre) ==>
-                          \separated(hb->spare_node[i], hb->spare_leaf[j])); */
     /*@ assert rl2_ona: \forall integer i; 0 <= i < \at(hb->num_spare_nodes, Pre) ==>
                        hb_sep_node(&hb->root, hb->height - 1, hb->spare_node[i]); */
     /*@ assert rl2_ol: \at(hb->num_spare_leaves, Pre) <= hb->num_spare_leaves &&
@@ -7189,7 +7214,6 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
      * the fresh spares apart from hb, from each other and from every spare,
      * and from the tree as it was at Pre; rl2_rsn / rl2_rsl carry the last
      * to the tree here. One assert per part, then rl2_fresh as before. */
-    /*@ assert rfresh2_a: RFRESH2_NS(hb, \at(hb->num_spare_nodes, Pre)); */
     /*@ assert rfresh2_b: \forall integer i; \at(hb->num_spare_nodes, Pre) <= i < hb->num_spare_nodes ==>
                           hb_sep_node(&hb->root, hb->height - 1, hb->spare_node[i]); */
     /*@ assert rfresh2_c: RFRESH2_LS(hb, \at(hb->num_spare_leaves, Pre)); */
@@ -7213,6 +7237,14 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
           (\forall integer i; \at(hb->num_spare_leaves, Pre) <= i < hb->num_spare_leaves ==>
              \valid(hb->spare_leaf[i]) && \separated(hb->spare_leaf[i], hb) &&
              hb_sep_leaf(&hb->root, hb->height - 1, hb->spare_leaf[i])); */
+    /* rapply (round 40): range_apply's requires HB_POOL_APART in two parts
+     * (HB_POOL_SPARES' two: rapply_spn / _spl, above the tree frame); the
+     * call's requires_3 is then their conjunction (as one goal it timed out
+     * at 10 s under load). */
+    /*@ assert rapply_apn: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+          hb_sep_node(&hb->root, hb->height - 1, hb->spare_node[i]); */
+    /*@ assert rapply_apl: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
+          hb_sep_leaf(&hb->root, hb->height - 1, hb->spare_leaf[i]); */
     range_apply(hb, first, first + n, set);
     /* rinv2 (round 32): hdr's facts here, before pool_trim's tree frame
      * enters the context (with it, hdr timed out at 40 s). */
@@ -7224,6 +7256,10 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
                          hb_wtree(hb, &hb->root, hb->height - 1); */
     /*@ assert rinv2_rt: RINV_WALK(first, first + n) ==> hb_tree(&hb->root, hb->height - 1); */
     pool_trim(hb, 0, 0) /*@ ghost (1) */;
+    /* rapply (round 40): ensures ok's facts on this path, one a goal (ok
+     * over the three exits timed out at 10 s under load). */
+    /*@ assert rapply_okl: hb->num_spare_leaves == 0; */
+    /*@ assert rapply_okn: hb->num_spare_nodes == 0; */
     /*@ assert rinv2_h1: HB_ALLOCATOR(hb) && HB_POOL_OK(hb) && hb->height == \at(hb->height, Pre) &&
                          hb->num_entries == \at(hb->num_entries, Pre); */
     return VMM_OK;
