@@ -7060,6 +7060,13 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
              \separated(hb->spare_node[i], hb->spare_leaf[j])); */
     /*@ assert rapply_spn1: \forall integer i; \at(hb->num_spare_nodes, Pre) <= i < hb->num_spare_nodes ==>
           \valid(hb->spare_node[i]); */
+    /*@ assert rapply_sv: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+          \valid(hb->spare_node[i]) && \separated(hb->spare_node[i], hb); */
+    /*@ assert rapply_snn: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+          \forall integer j; 0 <= j < i ==> \separated(hb->spare_node[i], hb->spare_node[j]); */
+    /*@ assert rapply_snl: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+          \forall integer j; 0 <= j < hb->num_spare_leaves ==>
+            \separated(hb->spare_node[i], hb->spare_leaf[j]); */
     /*@ assert rapply_spn: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
           \valid(hb->spare_node[i]) && \separated(hb->spare_node[i], hb) &&
           (\forall integer j; 0 <= j < i ==> \separated(hb->spare_node[i], hb->spare_node[j])) &&
@@ -7228,19 +7235,9 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
      * function's requires rlsep2 for a pair held at Pre, from rfresh2_lp for
      * a fresh leaf); rfresh2's assert rfresh2_lsep (the case of at most one
      * leaf held at Pre) is now part of prepare's proof. */
-    /*@ assert rl2_fresh:
-          (\forall integer i; \at(hb->num_spare_nodes, Pre) <= i < hb->num_spare_nodes ==>
-             \separated(hb->spare_node[i], hb) &&
-             (\forall integer j; 0 <= j < i ==> \separated(hb->spare_node[i], hb->spare_node[j])) &&
-             (\forall integer j; 0 <= j < hb->num_spare_leaves ==>
-                \separated(hb->spare_node[i], hb->spare_leaf[j])) &&
-             hb_sep_node(&hb->root, hb->height - 1, hb->spare_node[i])) &&
-          (\forall integer i; 0 <= i < \at(hb->num_spare_nodes, Pre) ==>
-             \forall integer j; \at(hb->num_spare_leaves, Pre) <= j < hb->num_spare_leaves ==>
-               \separated(hb->spare_node[i], hb->spare_leaf[j])) &&
-          (\forall integer i; \at(hb->num_spare_leaves, Pre) <= i < hb->num_spare_leaves ==>
-             \valid(hb->spare_leaf[i]) && \separated(hb->spare_leaf[i], hb) &&
-             hb_sep_leaf(&hb->root, hb->height - 1, hb->spare_leaf[i])); */
+    /* rapply (round 40): rl2_fresh (round 31 / 35) dropped: range_apply's
+     * requires_3 is now rapply_spn / _spl / _apn / _apl's conjunction, which
+     * read rfresh2_a / _b / _c / _d and rapply_spn0 directly. */
     /* rapply (round 40): range_apply's requires HB_POOL_APART in two parts
      * (HB_POOL_SPARES' two: rapply_spn / _spl, above the tree frame); the
      * call's requires_3 is then their conjunction (as one goal it timed out
