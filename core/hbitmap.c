@@ -1615,6 +1615,16 @@ static hb_leaf_t *leaf_block(hbitmap_t *hb)
     // adapters' trusted freshness; the tree at each call is the Pre tree:
     // pool_fill writes the pool only)
     RFRESH2_FILL_ENSURES(hb)
+    // rapply (round 40): count_splits' exact need of any range is as it was
+    // at Pre (the tree untouched: rpool_u, then proofs/hbitmap-rneed.acsl's
+    // frame lemmas, the body's rapply_* asserts): hbitmap_prepare's
+    // rapply_pool, range_apply's pool.
+    ensures rapply_kn: \result == VMM_OK && \old(RFRESH2_WT(hb)) && hb->height <= 8 ==>
+              \forall integer first, end, want; 0 <= first < end <= hb_span(hb->height) ==>
+                rpool_need_nodes(hb, first, end, want) == \old(rpool_need_nodes(hb, first, end, want));
+    ensures rapply_kl: \result == VMM_OK && \old(RFRESH2_WT(hb)) && hb->height <= 8 ==>
+              \forall integer first, end, want; 0 <= first < end <= hb_span(hb->height) ==>
+                rpool_need_leaves(hb, first, end, want) == \old(rpool_need_leaves(hb, first, end, want));
 */
 static vmm_status_t pool_fill(hbitmap_t *hb, size_t nodes, size_t leaves)
 {
@@ -1688,6 +1698,29 @@ static vmm_status_t pool_fill(hbitmap_t *hb, size_t nodes, size_t leaves)
                     hb_sep_leaf{Pre}(&hb->root, \at(hb->height, Pre) - 1, p); */
         hb->spare_leaf[hb->num_spare_leaves++] = p;
     }
+    /* rapply (round 40): the tree untouched (rpool_u), so every level below
+     * the root keeps its need (rneed_fn_all / _fl_all at height - 2), the
+     * two paths at the root theirs (rneed_p1_* / _p2_*, height 1 apart:
+     * _n1 / _l1), then rapply_kn / _kl (rneed_need_n / _l). */
+    /*@ assert rapply_u: rpool_u{Pre,Here}(hb) && rpool_same{Pre,Here}(&hb->root); */
+    /*@ assert rapply_fn: RAPPLY_FN(hb); */
+    /*@ assert rapply_fl: RAPPLY_FL(hb); */
+    /*@ assert rapply_p1n: \at(RFRESH2_WT(hb), Pre) && hb->height <= 8 ==>
+          \forall integer first, end, want; 0 <= first < end <= hb_span(hb->height) ==>
+            rpool_tnodes{Pre}(&hb->root, hb->height - 1, 0, first, -1, first, end, want) ==
+            rpool_tnodes(&hb->root, hb->height - 1, 0, first, -1, first, end, want); */
+    /*@ assert rapply_p2n: \at(RFRESH2_WT(hb), Pre) && hb->height <= 8 ==>
+          \forall integer first, end, want; 0 <= first < end <= hb_span(hb->height) ==>
+            rpool_tnodes{Pre}(&hb->root, hb->height - 1, 0, end - 1, first, first, end, want) ==
+            rpool_tnodes(&hb->root, hb->height - 1, 0, end - 1, first, first, end, want); */
+    /*@ assert rapply_p1l: \at(RFRESH2_WT(hb), Pre) && hb->height <= 8 ==>
+          \forall integer first, end, want; 0 <= first < end <= hb_span(hb->height) ==>
+            rpool_tleaves{Pre}(&hb->root, hb->height - 1, 0, first, -1, first, end, want) ==
+            rpool_tleaves(&hb->root, hb->height - 1, 0, first, -1, first, end, want); */
+    /*@ assert rapply_p2l: \at(RFRESH2_WT(hb), Pre) && hb->height <= 8 ==>
+          \forall integer first, end, want; 0 <= first < end <= hb_span(hb->height) ==>
+            rpool_tleaves{Pre}(&hb->root, hb->height - 1, 0, end - 1, first, first, end, want) ==
+            rpool_tleaves(&hb->root, hb->height - 1, 0, end - 1, first, first, end, want); */
     return VMM_OK;
 
 fail:
@@ -2803,6 +2836,13 @@ static hb_need_t count_splits(const hbitmap_t *hb, size_t first, size_t end, boo
     requires first < end <= hb->num_entries;
     assigns \nothing;
     ensures \result.nodes <= 2 * (hb->height - 1) && \result.leaves <= 2;
+    // rapply (round 40): count_splits' exact need passed on (hbitmap_prepare's
+    // rapply_pool: range_apply's pool), under a \forall on the end (one
+    // value) as rapply_pool: as a plain hypothesis it slowed hbitmap_prepare's
+    // `kept` from 0.7 s to 3.9 s (the need's recursive functions).
+    ensures rapply_need: \forall integer e; end <= e <= end ==>
+              \result.nodes == rpool_need_nodes(hb, first, e, set) &&
+              \result.leaves == rpool_need_leaves(hb, first, e, set);
 */
 static inline hb_need_t prepare_need(const hbitmap_t *hb, size_t first, size_t end, bool set)
 {
@@ -6713,7 +6753,11 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
 /*@ requires \valid(hb) && HB_ALLOCATOR(hb) && HB_READABLE(hb) && HB_POOL_OK(hb);
     requires hb_wtree(hb, &hb->root, hb->height - 1);
     requires HB_POOL_SPARES(hb) && HB_POOL_APART(hb);
-    requires pool: 2 * (hb->height - 1) <= hb->num_spare_nodes && 2 <= hb->num_spare_leaves;
+    // rapply (round 40): or count_splits' exact need (what hbitmap_prepare
+    // fills): the one-leaf walk takes it as is (rdesc), the two-leaf walk as
+    // range_node's need at the root (rneed4_root_n / _l).
+    requires pool: (2 * (hb->height - 1) <= hb->num_spare_nodes && 2 <= hb->num_spare_leaves) ||
+                   RNEED2_POOL_APPLY(hb, first, end, set);
     requires hb->nodes >= hb_nodes_from(&hb->root, hb->height - 1, 0) &&
              hb->leaves >= hb_leaves_from(&hb->root, hb->height - 1, 0);
     requires hb->nodes <= HB_MAX_STORE && hb->leaves <= HB_MAX_STORE;
@@ -6750,6 +6794,13 @@ static void range_apply(hbitmap_t *hb, size_t first, size_t end, bool set)
         return;
     }
     /*@ assert rrec_rng: end <= 64 * hb_span(hb->height - 1); */
+    /* rapply (round 40): the exact need at the root is range_node's
+     * (proofs/hbitmap-rneed4-root.acsl's rneed4_root_n / _l: a range over two
+     * leaves). */
+    /*@ assert rapply_rng: 1 <= hb->height <= 8 && end <= hb_span(hb->height) &&
+                           first / 4096 != (end - 1) / 4096; */
+    /*@ assert rapply_pool: RNEED2_POOL_APPLY(hb, first, end, set) ==>
+               RNEED2_POOL_NODE(hb, &hb->root, hb->height - 1, 0, first, end, set); */
     /*@ assert rrec_hb: pleaf_pool_n(hb) && PW_POOL_L(hb); */
     /*@ assert rrec_root: PDESC_APART(&hb->root, hb) && PW_NOT_SPARE(&hb->root, hb); */
     /*@ ghost unsigned rlsep_h = hb->height; */
@@ -6823,6 +6874,17 @@ static vmm_status_t range_check(const hbitmap_t *hb, size_t first, size_t n)
       // / p_nodes as instances: in its context they were load-sensitive)
       ensures rlsep2_root: pkeep_nsame{Pre,Here}(&hb->root);
       ensures rlsep2_nodes: \forall hb_node_t *m; \separated(m, hb) ==> pkeep_nsame{Pre,Here}(m);
+      // rapply (round 40): after an OK prepare the spares hold count_splits'
+      // exact need of [first, first + n) in the tree NOW (prepare_need's
+      // rapply_need at Pre, pool_fill's rapply_kn / _kl): range_apply's pool
+      // (its RNEED2_POOL_APPLY) at range_update's call, with no frame there.
+      // Under a \forall on the end (one value): the need's recursive
+      // functions then enter no goal of the caller as ground terms, only the
+      // goal that names rpool_pool_ok (range_apply's call), whose term
+      // instantiates it (as a plain hypothesis, five of range_update's
+      // asserts timed out at 10 s: a matching loop on rpool_tnodes).
+      ensures rapply_pool: \result == VMM_OK && \old(RFRESH2_WT(hb)) ==>
+                \forall integer e; first + n <= e <= first + n ==> rpool_pool_ok(hb, first, e, set);
     complete behaviors;
     disjoint behaviors;
 */
@@ -6956,6 +7018,7 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
         leaf_range_fits(hb, first, end, set)) {
         leaf_range_apply(hb, first, end, set);
         pool_trim(hb, 0, 0) /*@ ghost (0) */;
+        /*@ assert rapply_ok0: hb->num_spare_nodes == 0 && hb->num_spare_leaves == 0; */
         /*@ assert rinv2_hf: HB_ALLOCATOR(hb) && HB_POOL_OK(hb) && hb->height == \at(hb->height, Pre) &&
                              hb->num_entries == \at(hb->num_entries, Pre); */
         return VMM_OK;
@@ -6972,6 +7035,45 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
                              hb->num_entries == \at(hb->num_entries, Pre); */
         return st;
     }
+    /* rapply (round 40): the spares held at Pre (rl2_on / _onp) and the
+     * fresh nodes' separations (rfresh2_a) moved here from before
+     * range_apply's call, ahead of the tree frame's ghost chains: in that
+     * context rl2_onp timed out at 10 s under load (load-sensitive since
+     * round 36). Nothing between here and the call writes memory. */
+    /*@ assert rl2_on: \at(hb->num_spare_nodes, Pre) <= hb->num_spare_nodes &&
+                       \forall integer i; 0 <= i < \at(hb->num_spare_nodes, Pre) ==>
+                       hb->spare_node[i] == \at(hb->spare_node[i], Pre) &&
+                       \valid(hb->spare_node[i]) && \separated(hb->spare_node[i], hb); */
+    /*@ assert rl2_onp: \forall integer i; 0 <= i < \at(hb->num_spare_nodes, Pre) ==>
+                       (\forall integer j; 0 <= j < i ==> \separated(hb->spare_node[i], hb->spare_node[j])) &&
+                       (\forall integer j; 0 <= j < \at(hb->num_spare_leaves, Pre) ==>
+                          \separated(hb->spare_node[i], hb->spare_leaf[j])); */
+    /*@ assert rfresh2_a: RFRESH2_NS(hb, \at(hb->num_spare_nodes, Pre)); */
+    /* rapply (round 40): HB_POOL_SPARES at range_apply's call (no tree
+     * fact: here, in the small context), per index range, then whole. */
+    /*@ assert rapply_ol0: \at(hb->num_spare_leaves, Pre) <= hb->num_spare_leaves &&
+                          \forall integer i; 0 <= i < \at(hb->num_spare_leaves, Pre) ==>
+                          hb->spare_leaf[i] == \at(hb->spare_leaf[i], Pre) &&
+                          \valid(hb->spare_leaf[i]) && \separated(hb->spare_leaf[i], hb); */
+    /*@ assert rapply_spn0: \forall integer i; 0 <= i < \at(hb->num_spare_nodes, Pre) ==>
+          (\forall integer j; \at(hb->num_spare_leaves, Pre) <= j < hb->num_spare_leaves ==>
+             \separated(hb->spare_node[i], hb->spare_leaf[j])); */
+    /*@ assert rapply_spn1: \forall integer i; \at(hb->num_spare_nodes, Pre) <= i < hb->num_spare_nodes ==>
+          \valid(hb->spare_node[i]); */
+    /*@ assert rapply_sv: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+          \valid(hb->spare_node[i]) && \separated(hb->spare_node[i], hb); */
+    /*@ assert rapply_snn: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+          \forall integer j; 0 <= j < i ==> \separated(hb->spare_node[i], hb->spare_node[j]); */
+    /*@ assert rapply_snl: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+          \forall integer j; 0 <= j < hb->num_spare_leaves ==>
+            \separated(hb->spare_node[i], hb->spare_leaf[j]); */
+    /*@ assert rapply_spn: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+          \valid(hb->spare_node[i]) && \separated(hb->spare_node[i], hb) &&
+          (\forall integer j; 0 <= j < i ==> \separated(hb->spare_node[i], hb->spare_node[j])) &&
+          (\forall integer j; 0 <= j < hb->num_spare_leaves ==>
+             \separated(hb->spare_node[i], hb->spare_leaf[j])); */
+    /*@ assert rapply_spl: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
+          \valid(hb->spare_leaf[i]) && \separated(hb->spare_leaf[i], hb); */
     /* prange: hbitmap_prepare wrote the pool only (hb's fields): the tree
      * keeps hb_wtree (pkeep's frame lemmas, proofs/hbitmap-pkeep.acsl, with
      * p = q = the root: pkeep_step chained over the levels below it by a
@@ -7103,14 +7205,6 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
                         hb_sep_node(&hb->root, hb->height - 1, p); */
     /*@ assert rl2_rsl: \forall hb_leaf_t *f; \at(hb_sep_leaf(&hb->root, hb->height - 1, f), Pre) ==>
                         hb_sep_leaf(&hb->root, hb->height - 1, f); */
-    /*@ assert rl2_on: \at(hb->num_spare_nodes, Pre) <= hb->num_spare_nodes &&
-                       \forall integer i; 0 <= i < \at(hb->num_spare_nodes, Pre) ==>
-                       hb->spare_node[i] == \at(hb->spare_node[i], Pre) &&
-                       \valid(hb->spare_node[i]) && \separated(hb->spare_node[i], hb); */
-    /*@ assert rl2_onp: \forall integer i; 0 <= i < \at(hb->num_spare_nodes, Pre) ==>
-                       (\forall integer j; 0 <= j < i ==> \separated(hb->spare_node[i], hb->spare_node[j])) &&
-                       (\forall integer j; 0 <= j < \at(hb->num_spare_leaves, Pre) ==>
-                          \separated(hb->spare_node[i], hb->spare_leaf[j])); */
     /*@ assert rl2_ona: \forall integer i; 0 <= i < \at(hb->num_spare_nodes, Pre) ==>
                        hb_sep_node(&hb->root, hb->height - 1, hb->spare_node[i]); */
     /*@ assert rl2_ol: \at(hb->num_spare_leaves, Pre) <= hb->num_spare_leaves &&
@@ -7131,7 +7225,6 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
      * the fresh spares apart from hb, from each other and from every spare,
      * and from the tree as it was at Pre; rl2_rsn / rl2_rsl carry the last
      * to the tree here. One assert per part, then rl2_fresh as before. */
-    /*@ assert rfresh2_a: RFRESH2_NS(hb, \at(hb->num_spare_nodes, Pre)); */
     /*@ assert rfresh2_b: \forall integer i; \at(hb->num_spare_nodes, Pre) <= i < hb->num_spare_nodes ==>
                           hb_sep_node(&hb->root, hb->height - 1, hb->spare_node[i]); */
     /*@ assert rfresh2_c: RFRESH2_LS(hb, \at(hb->num_spare_leaves, Pre)); */
@@ -7142,19 +7235,17 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
      * function's requires rlsep2 for a pair held at Pre, from rfresh2_lp for
      * a fresh leaf); rfresh2's assert rfresh2_lsep (the case of at most one
      * leaf held at Pre) is now part of prepare's proof. */
-    /*@ assert rl2_fresh:
-          (\forall integer i; \at(hb->num_spare_nodes, Pre) <= i < hb->num_spare_nodes ==>
-             \separated(hb->spare_node[i], hb) &&
-             (\forall integer j; 0 <= j < i ==> \separated(hb->spare_node[i], hb->spare_node[j])) &&
-             (\forall integer j; 0 <= j < hb->num_spare_leaves ==>
-                \separated(hb->spare_node[i], hb->spare_leaf[j])) &&
-             hb_sep_node(&hb->root, hb->height - 1, hb->spare_node[i])) &&
-          (\forall integer i; 0 <= i < \at(hb->num_spare_nodes, Pre) ==>
-             \forall integer j; \at(hb->num_spare_leaves, Pre) <= j < hb->num_spare_leaves ==>
-               \separated(hb->spare_node[i], hb->spare_leaf[j])) &&
-          (\forall integer i; \at(hb->num_spare_leaves, Pre) <= i < hb->num_spare_leaves ==>
-             \valid(hb->spare_leaf[i]) && \separated(hb->spare_leaf[i], hb) &&
-             hb_sep_leaf(&hb->root, hb->height - 1, hb->spare_leaf[i])); */
+    /* rapply (round 40): rl2_fresh (round 31 / 35) dropped: range_apply's
+     * requires_3 is now rapply_spn / _spl / _apn / _apl's conjunction, which
+     * read rfresh2_a / _b / _c / _d and rapply_spn0 directly. */
+    /* rapply (round 40): range_apply's requires HB_POOL_APART in two parts
+     * (HB_POOL_SPARES' two: rapply_spn / _spl, above the tree frame); the
+     * call's requires_3 is then their conjunction (as one goal it timed out
+     * at 10 s under load). */
+    /*@ assert rapply_apn: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+          hb_sep_node(&hb->root, hb->height - 1, hb->spare_node[i]); */
+    /*@ assert rapply_apl: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
+          hb_sep_leaf(&hb->root, hb->height - 1, hb->spare_leaf[i]); */
     range_apply(hb, first, first + n, set);
     /* rinv2 (round 32): hdr's facts here, before pool_trim's tree frame
      * enters the context (with it, hdr timed out at 40 s). */
@@ -7166,6 +7257,10 @@ static vmm_status_t range_update(hbitmap_t *hb, size_t first, size_t n, bool set
                          hb_wtree(hb, &hb->root, hb->height - 1); */
     /*@ assert rinv2_rt: RINV_WALK(first, first + n) ==> hb_tree(&hb->root, hb->height - 1); */
     pool_trim(hb, 0, 0) /*@ ghost (1) */;
+    /* rapply (round 40): ensures ok's facts on this path, one a goal (ok
+     * over the three exits timed out at 10 s under load). */
+    /*@ assert rapply_okl: hb->num_spare_leaves == 0; */
+    /*@ assert rapply_okn: hb->num_spare_nodes == 0; */
     /*@ assert rinv2_h1: HB_ALLOCATOR(hb) && HB_POOL_OK(hb) && hb->height == \at(hb->height, Pre) &&
                          hb->num_entries == \at(hb->num_entries, Pre); */
     return VMM_OK;
