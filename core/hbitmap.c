@@ -6414,6 +6414,10 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
     ensures rwalk_sfr: RWALK_SFR(hb, f.node, f.k0, l);
     // rtop (round 40): at most the head part's exact need taken.
     ensures rneed: RNEED2_USED_HEAD(hb, f, l, s, a, b, set);
+    // rtop (round 40): the spare leaves apart after the head (range_node's
+    // rwalk_ls: through hdr's pleaf_kept in range_node's context, with
+    // hbitmap-rneed2.acsl's lemmas, it timed out at 10 s).
+    ensures rtop_ls: RPART7_LSEP(hb);
 */
 static inline hb_frame_t range_head(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t s, size_t a,
                                     size_t b, bool set)
@@ -6708,12 +6712,10 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
      * differ between lines). */
     /*@ ghost lemma_rwalk_at(hb, node, l, f.k0, f.k1); */
     /*@ assert rwalk_in: RWALK_IN(hb, node, l, f.k0, f.k1); */
-    /* rtop (round 40): the node's need is the head part's plus the tail
-     * part's (rneed2_unf_n / _l). */
-    /*@ assert rtop_un: rneed_n(node, l, base, a, b, set) == RNEED2_HEAD_N(f, l, s, a, b, set) +
-               (RNEED2_TP(l, base, a, b) ? RNEED2_TAIL_N(f, l, b, set) : 0) &&
-               rneed_l(node, l, base, a, b, set) == RNEED2_HEAD_L(f, l, s, a, b, set) +
-               (RNEED2_TP(l, base, a, b) ? RNEED2_TAIL_L(f, l, b, set) : 0); */
+    /* rtop (round 40): the head slot's first entry as rneed_n names it
+     * (RNEED2_S0: no rneed term in the context of the goals before rtop_un). */
+    /*@ ghost lemma_rtop_s0(l, base, a, f.k0, s); */
+    /*@ ghost lemma_rtop_unf(node, l, base, a, b, set); */
     /*@ ghost rwalk_h:; */
     f = range_head(hb, f, l, s, a, b, set);
     /* rwalk (round 38): the spare leaves apart after the head (range_rest's
@@ -6732,6 +6734,14 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
     /*@ assert rwalk_br: RWALK_BR(node, l, f.k0, f.k1); */
     /*@ assert rwalk_tn: RWALK_TN(node, l, base, f.k0, f.k1, b, set); */
     /*@ assert rwalk_tl: RWALK_TL(node, l, base, f.k0, f.k1, b, set); */
+    /* rtop (round 40): the node's need at the head's call is the head
+     * part's plus the tail part's (rneed2_unf_n / _l). */
+    /*@ assert rtop_un: \at(rneed_n(node, l, base, a, b, set), rwalk_h) ==
+               \at(RNEED2_HEAD_N(f, l, s, a, b, set) +
+                   (RNEED2_TP(l, base, a, b) ? RNEED2_TAIL_N(f, l, b, set) : 0), rwalk_h) &&
+               \at(rneed_l(node, l, base, a, b, set), rwalk_h) ==
+               \at(RNEED2_HEAD_L(f, l, s, a, b, set) +
+                   (RNEED2_TP(l, base, a, b) ? RNEED2_TAIL_L(f, l, b, set) : 0), rwalk_h); */
     /* rtop (round 40): the tail part's exact need left after the head
      * (which took at most the head part's: rtop_un, range_head's rneed,
      * rwalk_tn / _tl): range_rest's pool. */
