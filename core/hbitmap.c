@@ -6747,6 +6747,12 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
      * rwalk_tn / _tl): range_rest's pool. */
     /*@ assert rtop_pt: \at(RNEED2_POOL_NODE(hb, node, l, base, a, b, set), Pre) ==>
                RNEED2_POOL_TAIL(hb, f, l, b, set); */
+    /* rtop (round 40): anc's premise at range_rest's call (range_head's
+     * anc, rnode3_n1), so that range_node's anc is one step through
+     * range_rest's (in this context, with the rneed terms, anc as a chain
+     * of both steps took 3 s at load 7 and timed out at 10 s). */
+    /*@ assert rtop_an: \forall hb_node_t *p; \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+               hb_sep_node(node, l, p) && pleaf_nsp(hb, p); */
     return range_rest(hb, f, l, b, set) /*@ ghost (a) */;
 }
 
