@@ -6720,7 +6720,9 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
     f = range_head(hb, f, l, s, a, b, set);
     /* rwalk (round 38): the spare leaves apart after the head (range_rest's
      * requires; with the rwalk asserts below and hbitmap-rneed2.acsl's
-     * lemmas in its context it timed out at 10 s). */
+     * lemmas in its context it timed out at 10 s). rtop (round 40): now
+     * range_head's ensures rtop_ls (through hdr's pleaf_kept here, with the
+     * round's rneed terms, it took 3.9 s at load 7.8). */
     /*@ assert rwalk_ls: RWALK_LS(hb); */
     /* rnode3 (round 30): the node and its runs after the head, the spares
      * apart from p as at Pre (the chain through range_rest's ensures). */
@@ -6735,7 +6737,9 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
     /*@ assert rwalk_tn: RWALK_TN(node, l, base, f.k0, f.k1, b, set); */
     /*@ assert rwalk_tl: RWALK_TL(node, l, base, f.k0, f.k1, b, set); */
     /* rtop (round 40): the node's need at the head's call is the head
-     * part's plus the tail part's (rneed2_unf_n / _l). */
+     * part's plus the tail part's (lemma_rtop_unf's instance at rwalk_h,
+     * rewritten by Qed with lemma_rtop_s0's s == RNEED2_S0 as the goal is;
+     * from the lemma rneed2_unf_n it timed out at 40 s). */
     /*@ assert rtop_un: \at(rneed_n(node, l, base, a, b, set), rwalk_h) ==
                \at(RNEED2_HEAD_N(f, l, s, a, b, set) +
                    (RNEED2_TP(l, base, a, b) ? RNEED2_TAIL_N(f, l, b, set) : 0), rwalk_h) &&
