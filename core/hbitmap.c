@@ -6426,7 +6426,9 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
  * part (the part [a, min(b, s + SPAN(l)))); f moved past it. */
 /*@ RREC_STEP_REQUIRES(hb, f, l, a, b)
     requires head: f.k == f.k0 && s == f.base + hb_slots_span(f.k0, l);
-    requires pool: RREC_POOL(hb, l, RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l)));
+    // rtop (round 40): or the node's exact need (rneed_n / _l)
+    requires pool: RREC_POOL(hb, l, RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l))) ||
+                   RNEED2_POOL_HEAD(hb, f, l, a, b, set);
     requires free: RREC_FREE(hb, a, b, set);
     requires rpart7_lsep: RPART7_LSEP(hb); // rlsep (round 35): slot_enter's leaf split (range_part)
     decreases 8 * l + 6;
@@ -6437,7 +6439,9 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
     ensures part: !(a == s && b - s >= hb_span(l)) ==> \result.k == f.k + 1 &&
               RREC_USED(hb, l, f.k0 == f.k1 && RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l))) &&
               (f.k0 < f.k1 ==> RREC_FREE(hb, s + hb_span(l), b, set) &&
-                 (b != f.base + 64 * hb_span(l) ==> RREC_POOL(hb, l, 0)));
+                 (b != f.base + 64 * hb_span(l) &&
+                  \old(RREC_POOL(hb, l, RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l)))) ==>
+                    RREC_POOL(hb, l, 0)));
     ensures grow: hb->nodes <= \old(hb->nodes) +
                 RREC_NN(l, f.k0 == f.k1 && RREC_TWO(a, b, f.base, f.base + 64 * hb_span(l))) &&
               hb->leaves <= \old(hb->leaves) +
@@ -6448,17 +6452,28 @@ static inline bool range_part(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
     // at slot f.k0): the tail slot's need kept across the head (range_node).
     ensures rwalk_oth: RWALK_OTH(f.node, f.k0);
     ensures rwalk_sfr: RWALK_SFR(hb, f.node, f.k0, l);
+    // rtop (round 40): at most the head part's exact need taken.
+    ensures rneed: RNEED2_USED_HEAD(hb, f, l, s, a, b, set);
+    // rtop (round 40): the spare leaves apart after the head (range_node's
+    // rwalk_ls: through hdr's pleaf_kept in range_node's context, with
+    // hbitmap-rneed2.acsl's lemmas, it timed out at 10 s).
+    ensures rtop_ls: RPART7_LSEP(hb);
 */
 static inline hb_frame_t range_head(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t s, size_t a,
                                     size_t b, bool set)
 {
     /*@ ghost lemma_rnode_slots(f.base, a, b, f.k0, f.k1, l); */
     /*@ ghost lemma_rnode_align(f.base, f.k0, l); */
+    /* rtop (round 40): the head part's need <= the node's (range_part's
+     * pool under RNEED2_POOL_HEAD). */
+    /*@ ghost lemma_rtop_head(f.node, l, f.base, a, b, f.k0, s, set); */
+    /*@ assert rtop_sp: hb_span(l) == SPAN(l); */
     if (a == s && b - s >= SPAN(l))
         return f;
     /* MIN(b, s + SPAN(l)), without s + SPAN(l) when b is the smaller
      * (rnode: no overflow for a slot at the top of the address space). */
     size_t e = b - s <= SPAN(l) ? b : s + SPAN(l);
+    /*@ assert rtop_he: e == RNEED2_E0(l, f.base, a, b); */
     /* rlsep (round 35): hb_sep_node / _leaf unfolded at slot f.k (range_tail's
      * lemma), so range_part's frame / lframe lift to the node's without a
      * session script (with rpart7_lsep in the context the scripts timed out). */
@@ -6582,7 +6597,11 @@ static inline hb_frame_t range_mid(hbitmap_t *hb, hb_frame_t f, unsigned l, size
 /*@ RREC_STEP_REQUIRES(hb, f, l, a, b)
     requires tail: f.k <= f.k1 ==> f.k == f.k1 && f.k0 < f.k1 &&
                b < f.base + hb_slots_span(f.k1 + 1, l) &&
-               RREC_FREE(hb, f.base + hb_slots_span(f.k1, l), b, set) && RREC_POOL(hb, l, 0);
+               RREC_FREE(hb, f.base + hb_slots_span(f.k1, l), b, set);
+    // rtop (round 40): the worst case (tail's RREC_POOL before round 40) or
+    // the tail part's exact need.
+    requires pool: f.k <= f.k1 ==> RREC_POOL(hb, l, 0) ||
+               RNEED2_HAS(hb, RNEED2_TAIL_N(f, l, b, set), RNEED2_TAIL_L(f, l, b, set));
     requires rpart7_lsep: RPART7_LSEP(hb); // rlsep (round 35): slot_enter's leaf split (range_part)
     decreases 8 * l + 6;
     RREC_STEP_ENSURES(hb, f, l)
@@ -6596,16 +6615,22 @@ static inline hb_frame_t range_mid(hbitmap_t *hb, hb_frame_t f, unsigned l, size
               hb->leaves == \old(hb->leaves) && hb->num_free == \old(hb->num_free);
     // rnode2 (round 29): num_free moved by at most the tail's part.
     ensures rnode2_mv: RNODE2_MV(hb, b - RNODE2_AT(f, f.k, l, b), set);
+    // rtop (round 40): at most the tail part's exact need taken.
+    ensures rneed: RNEED2_USED_TAIL(hb, f, l, b, set);
 */
 static inline hb_frame_t range_tail(hbitmap_t *hb, hb_frame_t f, unsigned l, size_t b, bool set)
     /*@ ghost (size_t a) */
 {
     /*@ ghost lemma_rnode_slots(f.base, a, b, f.k0, f.k1, l); */
+    /* rtop (round 40): the tail part's need >= 0 (the skip: none taken). */
+    /*@ ghost lemma_rtop_ge(f.node, f.base, f.k1, l, b, set); */
     /*@ ghost lemma_rnode_sep_at(f.node, f.k1, l); */
     /*@ ghost lemma_rnode_align(f.base, f.k1, l); */
     if (f.k > f.k1)
         return f;
     size_t s1 = f.base + span_mul(f.k1, l);
+    /* rtop (round 40): the tail part as RNEED2_TAIL_N / _L name it. */
+    /*@ assert rtop_ts: s1 == RNEED2_S1F(f, l) && f.k0 < f.k1 && b - RNEED2_S1F(f, l) < hb_span(l); */
     f.dirty |= range_part(hb, f.node, f.k1, l, s1, s1, b, set);
     f.k = f.k1 + 1u;
     return f;
@@ -6620,7 +6645,9 @@ static inline hb_frame_t range_tail(hbitmap_t *hb, hb_frame_t f, unsigned l, siz
     requires mid: f.k > f.k0 || a == f.base + hb_slots_span(f.k, l);
     requires free: f.k <= f.k1 ==> RREC_FREE(hb, f.base + hb_slots_span(f.k, l), b, set);
     requires whole: f.k == f.k0 ==> b - (f.base + hb_slots_span(f.k0, l)) >= hb_span(l);
-    requires pool: f.k0 < f.k1 && b != f.base + 64 * hb_span(l) ==> RREC_POOL(hb, l, 0);
+    // rtop (round 40): or the tail part's exact need
+    requires pool: (f.k0 < f.k1 && b != f.base + 64 * hb_span(l) ==> RREC_POOL(hb, l, 0)) ||
+                   RNEED2_POOL_TAIL(hb, f, l, b, set);
     requires rpart7_lsep: RPART7_LSEP(hb); // rlsep (round 35): slot_enter's leaf split (range_part)
     decreases 8 * l + 7;
     RREC_STEP_ENSURES(hb, f, l)
@@ -6632,6 +6659,8 @@ static inline hb_frame_t range_tail(hbitmap_t *hb, hb_frame_t f, unsigned l, siz
               hb->num_spare_leaves == \old(hb->num_spare_leaves) &&
               hb->nodes <= \old(hb->nodes) && hb->leaves <= \old(hb->leaves);
     ensures rnode2_mv: RNODE2_MV(hb, b - RNODE2_AT(f, f.k, l, b), set);
+    // rtop (round 40): at most the tail part's exact need taken.
+    ensures rneed: RNEED2_USED_TAIL(hb, f, l, b, set);
 */
 static inline __attribute__((always_inline)) hb_frame_t range_rest(hbitmap_t *hb, hb_frame_t f,
                                                                   unsigned l, size_t b, bool set)
@@ -6646,6 +6675,9 @@ static inline __attribute__((always_inline)) hb_frame_t range_rest(hbitmap_t *hb
      * predicates where proofs/hbitmap-rmid5.acsl redefines them (range_node's
      * shards line, which proves this body; body asserts only). */
     /*@ ghost lemma_rwalk_at(hb, f.node, l, f.k0, f.k1); */
+    /* rtop (round 40): the tail part's need >= 0 (the tail skipped: none
+     * taken). */
+    /*@ ghost lemma_rtop_ge(f.node, f.base, f.k1, l, b, set); */
     hb_frame_t m = range_mid(hb, f, l, b, set) /*@ ghost (a) */;
     /* rmid5 (round 39): the spare leaves apart after the middle (range_tail's
      * requires, from range_mid's rmid5_sl: through hdr's pleaf_kept, with
@@ -6720,11 +6752,17 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
      * differ between lines). */
     /*@ ghost lemma_rwalk_at(hb, node, l, f.k0, f.k1); */
     /*@ assert rwalk_in: RWALK_IN(hb, node, l, f.k0, f.k1); */
+    /* rtop (round 40): the head slot's first entry as rneed_n names it
+     * (RNEED2_S0: no rneed term in the context of the goals before rtop_un). */
+    /*@ ghost lemma_rtop_s0(l, base, a, f.k0, s); */
+    /*@ ghost lemma_rtop_unf(node, l, base, a, b, set); */
     /*@ ghost rwalk_h:; */
     f = range_head(hb, f, l, s, a, b, set);
     /* rwalk (round 38): the spare leaves apart after the head (range_rest's
      * requires; with the rwalk asserts below and hbitmap-rneed2.acsl's
-     * lemmas in its context it timed out at 10 s). */
+     * lemmas in its context it timed out at 10 s). rtop (round 40): now
+     * range_head's ensures rtop_ls (through hdr's pleaf_kept here, with the
+     * round's rneed terms, it took 3.9 s at load 7.8). */
     /*@ assert rwalk_ls: RWALK_LS(hb); */
     /* rnode3 (round 30): the node and its runs after the head, the spares
      * apart from p as at Pre (the chain through range_rest's ensures). */
@@ -6738,6 +6776,27 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
     /*@ assert rwalk_br: RWALK_BR(node, l, f.k0, f.k1); */
     /*@ assert rwalk_tn: RWALK_TN(node, l, base, f.k0, f.k1, b, set); */
     /*@ assert rwalk_tl: RWALK_TL(node, l, base, f.k0, f.k1, b, set); */
+    /* rtop (round 40): the node's need at the head's call is the head
+     * part's plus the tail part's (lemma_rtop_unf's instance at rwalk_h,
+     * rewritten by Qed with lemma_rtop_s0's s == RNEED2_S0 as the goal is;
+     * from the lemma rneed2_unf_n it timed out at 40 s). */
+    /*@ assert rtop_un: \at(rneed_n(node, l, base, a, b, set), rwalk_h) ==
+               \at(RNEED2_HEAD_N(f, l, s, a, b, set) +
+                   (RNEED2_TP(l, base, a, b) ? RNEED2_TAIL_N(f, l, b, set) : 0), rwalk_h) &&
+               \at(rneed_l(node, l, base, a, b, set), rwalk_h) ==
+               \at(RNEED2_HEAD_L(f, l, s, a, b, set) +
+                   (RNEED2_TP(l, base, a, b) ? RNEED2_TAIL_L(f, l, b, set) : 0), rwalk_h); */
+    /* rtop (round 40): the tail part's exact need left after the head
+     * (which took at most the head part's: rtop_un, range_head's rneed,
+     * rwalk_tn / _tl): range_rest's pool. */
+    /*@ assert rtop_pt: \at(RNEED2_POOL_NODE(hb, node, l, base, a, b, set), Pre) ==>
+               RNEED2_POOL_TAIL(hb, f, l, b, set); */
+    /* rtop (round 40): anc's premise at range_rest's call (range_head's
+     * anc, rnode3_n1), so that range_node's anc is one step through
+     * range_rest's (in this context, with the rneed terms, anc as a chain
+     * of both steps took 3 s at load 7 and timed out at 10 s). */
+    /*@ assert rtop_an: \forall hb_node_t *p; \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+               hb_sep_node(node, l, p) && pleaf_nsp(hb, p); */
     return range_rest(hb, f, l, b, set) /*@ ghost (a) */;
 }
 
