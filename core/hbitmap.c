@@ -3459,10 +3459,15 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
     ensures rinv4_t0: part == 0 && l == 0 ==> \old(RINV3_T0(hb, node)) ==> RINV3_T0(hb, node);
     // rup (round 40): node's subtree at level 0 stays apart from what was
     // apart from it and from the spares (leaf_range_down's anc / lanc; the
-    // frame / lframe are the assigns'): ptr / same write nothing, the leaf
-    // split's slot k is the spare leaf taken (asserts rup_* at the end).
-    ensures rup_an: part == 0 && l == 0 ==> RPART2_ANC(hb, node, 0);
-    ensures rup_la: part == 0 && l == 0 ==> RPART2_LANC(hb, node, 0);
+    // frame / lframe, which leaf_range_down's context could not derive from
+    // the assigns at load 9): ptr / same write nothing, the leaf split's
+    // slot k is the spare leaf taken (asserts rup_* at the end). anc / lanc
+    // also say the node / leaf is still apart from the spares left
+    // (leaf_range_go's premise then as it stands).
+    ensures rup_an: part == 0 && l == 0 ==> RUP_SAN(hb, node, 0);
+    ensures rup_la: part == 0 && l == 0 ==> RUP_SLA(hb, node, 0);
+    ensures rup_sf: part == 0 && l == 0 ==> RUP_FR(hb, node, 0);
+    ensures rup_sl: part == 0 && l == 0 ==> RUP_LF(hb, node, 0);
     behavior ptr:
       assumes node->child[k].node != \null;
       ensures \result != 0 && node->child[k].node == \old(node->child[k].node) &&
@@ -5125,11 +5130,12 @@ static bool leaf_range_up(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l
     // rinv3 (round 33): at level 0, node's tree facts kept (RINV3_T0).
     ensures rinv3_t0: l == 0 ==> \old(RINV3_T0(hb, node)) ==> RINV3_T0(hb, node);
     // rup (round 40): at level 0 the frame parts (RUP_FR / _LF, anc / lanc:
-    // leaf_range_up's level-1 step reads them of leaf_range_at).
-    ensures rup_fr: l == 0 ==> RUP_FR(hb, node, 0);
-    ensures rup_lf: l == 0 ==> RUP_LF(hb, node, 0);
-    ensures rup_an: l == 0 ==> RPART2_ANC(hb, node, 0);
-    ensures rup_la: l == 0 ==> RPART2_LANC(hb, node, 0);
+    // leaf_range_up's level-1 step reads them of leaf_range_at; no spare
+    // premise here: no spare taken at level 0 below slot_enter).
+    ensures rup_fr: l == 0 ==> RUP_FR0(hb, node);
+    ensures rup_lf: l == 0 ==> RUP_LF0(hb, node);
+    ensures rup_an: l == 0 ==> RUP_AN0(node);
+    ensures rup_la: l == 0 ==> RUP_LA0(node);
 */
 static inline bool leaf_range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
                                     size_t s, size_t first, size_t end, bool set)
@@ -5223,11 +5229,12 @@ static inline bool leaf_range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, 
     // rinv3_t0; !go writes nothing).
     ensures rinv4_t0: l == 0 ==> \old(RINV3_T0(hb, node)) ==> RINV3_T0(hb, node);
     // rup (round 40): at level 0 the frame parts (RUP_FR / _LF, anc / lanc:
-    // leaf_range_up's level-1 step reads them of leaf_range_at).
-    ensures rup_fr: l == 0 ==> RUP_FR(hb, node, 0);
-    ensures rup_lf: l == 0 ==> RUP_LF(hb, node, 0);
-    ensures rup_an: l == 0 ==> RPART2_ANC(hb, node, 0);
-    ensures rup_la: l == 0 ==> RPART2_LANC(hb, node, 0);
+    // leaf_range_up's level-1 step reads them of leaf_range_at; no spare
+    // premise here: no spare taken at level 0 below slot_enter).
+    ensures rup_fr: l == 0 ==> RUP_FR0(hb, node);
+    ensures rup_lf: l == 0 ==> RUP_LF0(hb, node);
+    ensures rup_an: l == 0 ==> RUP_AN0(node);
+    ensures rup_la: l == 0 ==> RUP_LA0(node);
 */
 static inline bool leaf_range_go(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
                                  size_t s, size_t first, size_t end, bool set, bool go)
