@@ -5290,6 +5290,15 @@ static inline bool leaf_range_down(hbitmap_t *hb, hb_node_t *node, unsigned k, u
     /* rdesc (round 37): pstep_f3b's second half (from rdesc_m, after slot_enter:
      * pstep_f2 and leaf_range_go's frame_g) on its own: with slot_enter's
      * rdesc_tn / _tl in its context pstep_f3b took a split and 5.9 s. */
+    /* integrator (round 40): rdesc_f3c per level case first (5.3 s alone at
+     * load 0.2 and a timeout at load 2 once the base's tasks changed; in each
+     * case Qed drops the other case's hypotheses, as rinv4_f0 / _f1). */
+    /*@ assert rdesc_f3c0: go && l == 0 ==> \forall hb_node_t *p; PDESC_APART(p, hb) &&
+               \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+               hb_node_same{rdesc_m, Here}(p); */
+    /*@ assert rdesc_f3c1: go && l > 0 ==> \forall hb_node_t *p; PDESC_APART(p, hb) &&
+               \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
+               hb_node_same{rdesc_m, Here}(p); */
     /*@ assert rdesc_f3c: go ==> \forall hb_node_t *p; PDESC_APART(p, hb) &&
                \at(hb_sep_node(node, l, p) && PW_NOT_SPARE(p, hb), Pre) ==>
                hb_node_same{rdesc_m, Here}(p); */
