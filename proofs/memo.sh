@@ -11,15 +11,19 @@
 #   - the shard's selection: functions, extra logic files, options, as
 #     shard_fcts prints them (paths relative to the repository);
 #   - the unit's source (core/<unit>.c) as a proof reads it, per function
-#     (round 40): the text outside function bodies (every contract, type,
-#     macro, global annotation), each body replaced by the names of the
-#     functions it refers to (directly or through a macro: the call graph,
-#     whose recursion clusters decide WP's decreases goals), plus the
-#     bodies of the shard's own functions (all of them for the rest shard:
-#     every function on no line and not skipped). A body's annotations and
-#     statements are its function's: WP reads another function through its
-#     contract only. A function with no contract keeps its body in the
-#     shared text;
+#     (round 40): the text outside function bodies and contracts (types,
+#     macros, global annotations, signatures), each body replaced by the
+#     names of the functions it refers to (directly or through a macro: the
+#     call graph, whose recursion clusters decide WP's decreases goals);
+#     the bodies of the shard's own functions (all of them for the rest
+#     shard: every function on no line and not skipped); and (round 41) the
+#     contracts of those functions and of the functions their bodies call.
+#     A body's annotations and statements are its function's, and WP reads
+#     another function through its contract only, at a call. A contract is
+#     the annotation right above a definition whose first word is a clause
+#     (requires, ensures, .., or a macro that expands to one); any other
+#     annotation is shared text. A function with no contract keeps its body
+#     in the shared text;
 #   - every other file the run's C preprocessor reads (gcc -MM over the
 #     source with proofs/<unit>.acsl and the line's files included: its
 #     headers and the logic files), by content; frama-c's own libc headers
@@ -32,8 +36,9 @@
 # comment or a blank line changes no key; an annotation /*@ .. */ is kept
 # byte for byte). Anything else changed is a new key: that shard is proved
 # again from the goal cache (proofs/wp-cache) and CVC4. So a change to one
-# function's body re-derives only the shards that prove it; a change to a
-# contract, a type, a macro or a call re-derives every shard of the unit.
+# function's body re-derives only the shards that prove it; a change to its
+# contract only those that prove it or a caller; a change to a type, a
+# macro, a global annotation or a call every shard of the unit.
 # README, the harness, the comments of proofs/<unit>.shards, the goal cache
 # and the session scripts (proofs/wp-session) are not inputs: a record says
 # which goals are valid, and a goal's validity depends on its task only,
@@ -69,7 +74,7 @@ memo_init() {
 memo_keys() {
   command -v gcc >/dev/null 2>&1 || { sed 's/\t.*/ /'; return 0; }
   python3 -c "$MEMO_KEYS_PY" "$ROOT" "$1" "$(unit_source "$1")" \
-    "$(printf 'vmm wp memo 2\nunit %s\nflags %s timeout %s extra %s\ntools %s' "$1" \
+    "$(printf 'vmm wp memo 3\nunit %s\nflags %s timeout %s extra %s\ntools %s' "$1" \
       "$(unit_flags "$1")" "$TIMEOUT" "${VMM_WP_FLAGS:-}" "$MEMO_TOOLS")" \
     "$(cd "$ROOT" && sha256sum proofs/prove.sh proofs/memo.sh proofs/wp_gc.ml | paste -sd' ')"
 }
@@ -79,6 +84,8 @@ MEMO_KEYS_PY=$(cat <<'EOF'
 import hashlib, os, re, subprocess, sys
 
 IDENT = re.compile(r"[A-Za-z_]\w*")
+CLAUSE = re.compile(r"\s*(requires|ensures|assigns|behavior|terminates|decreases|allocates|frees|"
+                    r"exits|complete|disjoint)\b")
 
 
 TOKEN = re.compile(r"(?P<p>^[ \t]*#(?:[^\n]*\\\n)*[^\n]*)|(?P<x>/\*@.*?\*/|//@[^\n]*)"
@@ -180,44 +187,92 @@ def main():
     # and the line's files; gcc again for a line whose file includes another.
     base = gcc_deps([])
 
+    includes = {}
+
+    def includes_any(f):
+        if f not in includes:
+            includes[f] = bool(re.search(r"^\s*#\s*include", open(f).read(), re.M))
+        return includes[f]
+
     def deps_of(sel):
         extra = re.findall(r"-include%s/(\S+\.acsl)" % re.escape(root), sel)
-        if base is None or any(re.search(r"^\s*#\s*include", open(f).read(), re.M) for f in extra):
+        if base is None or any(includes_any(f) for f in extra):
             return gcc_deps(extra)
         return sorted(set(base) | set(extra))
 
     deps = [deps_of(sel) for _, sel in shards]
     for d in deps:
         deps_all.update(d or [])
-    macro = {}
+    macro, macro_text = {}, {}
     for f in sorted(deps_all):
         if f.endswith((".h", ".c", ".acsl")):
-            for mm in re.finditer(r"^\s*#\s*define\s+(\w+)(.*(?:\\\n.*)*)", open(f).read(), re.M):
+            for mm in re.finditer(r"^[ \t]*#[ \t]*define[ \t]+(\w+)((?:[^\n]*\\\n)*[^\n]*)", open(f).read(), re.M):
                 macro[mm.group(1)] = set(IDENT.findall(mm.group(2)))
+                text = re.sub(r"^\([^)]*\)", "", mm.group(2).replace("\\\n", " "))
+                macro_text[mm.group(1)] = re.sub(r"/\*.*?\*/|//[^\n]*", " ", text)
     reach = set(names)
     while True:
         new = {k for k, v in macro.items() if k not in reach and v & reach}
         if not new:
             break
         reach |= new
+    def is_clause(text, depth=0):
+        """Whether text starts with a contract clause, directly or through
+        macros (NODE_GROUP_RUNS_SPEC(..) expanding to requires ..)."""
+        text = re.sub(r"//[^\n]*", "", text)
+        if CLAUSE.match(text):
+            return True
+        w = re.match(r"\s*(\w+)", text)
+        return bool(w and w.group(1) in macro_text and depth < 16 and
+                    is_clause(macro_text[w.group(1)], depth + 1))
+
+    def expand(refs):
+        """refs and every name the macros among them reach, to a fixed point."""
+        out, todo = set(refs), list(refs)
+        while todo:
+            for r in macro.get(todo.pop(), set()) & reach:
+                if r not in out:
+                    out.add(r)
+                    todo.append(r)
+        return out
+
     # The part of the source every shard shares: each body replaced by what
     # it refers to (a changed call graph changes every key: WP's decreases
-    # goals follow the recursion clusters); and each body's own hash.
-    # A function with no contract keeps its body there too (Frama-C may
-    # read a body for a spec it lacks).
-    common, last, body = [], 0, {}
+    # goals follow the recursion clusters); each body's own hash; and each
+    # function's contract apart (round 41): WP reads a contract in the proof
+    # of its function and at its calls, nothing else. A contract is the
+    # annotation right above a definition (only the signature between them)
+    # whose first word is a contract clause's; any other annotation (a
+    # global one, a ghost function) stays in the shared text. A function
+    # with no such contract keeps its body there too (Frama-C may read a
+    # body for a spec it lacks).
+    common, last, body, contract, calls = [], 0, {}, {}, {}
     for f, a, b in fns:
-        common.append(s[last:a])
-        specs = [t for t in re.finditer(r"/\*@(.*?)\*/", s[last:a], re.S)
-                 if m[last + t.start()] == "x" and not t.group(1).lstrip().startswith("ghost")]
-        if specs:
+        gap = s[last:a]
+        specs = [t for t in re.finditer(r"/\*@(.*?)\*/", gap, re.S) if m[last + t.start()] == "x"]
+        t = None
+        for u in reversed(specs):  # the contract, then maybe ghost parameters
+            text = re.sub(r"//[^\n]*", "", u.group(1))
+            if is_clause(text):
+                t = u
+                break
+            if not re.match(r"\s*ghost\s*\(", text):
+                break
+        sig = "".join(c for c, k in zip(gap[t.end():], m[last + t.end():a]) if k != "x") if t else ";"
+        if t is not None and "p" not in m[last + t.end():a] and not re.search(r"[;{}]", sig):
+            common.append(gap[:t.start()] + "@contract " + gap[t.end():])
             common.append("{%s}" % " ".join(sorted(set(IDENT.findall(s[a:b])) & reach)))
             body[f] = sha(s[a:b])
+            contract[f] = sha(t.group(0))
+            calls[f] = expand(set(IDENT.findall(s[a:b])) & reach) & names
         else:
-            common.append(s[a:b])
+            common.append(gap + s[a:b])
         last = b
     common.append(s[last:])
     common = sha("".join(common))
+    if os.environ.get("VMM_WP_MEMO_DEBUG"):  # which functions' contracts stand apart
+        print("memo: %s: %d of %d functions with a contract apart; not: %s" % (
+            source, len(contract), len(fns), " ".join(sorted(names - set(contract)))), file=sys.stderr)
     stripped = {}
 
     def file_hash(f):
@@ -230,16 +285,23 @@ def main():
         if not d:
             print(n, "")
             continue
+        # The functions this shard proves, from shard_fcts' options: -wp-fct
+        # LIST, or every one but -wp-skip-fct LIST, or none for a line of
+        # logic files (-wp-fct= alone); anything else: all (never too few).
         mfct = re.search(r"-wp-fct (\S+)", sel)
         mskip = re.search(r"-wp-skip-fct (\S+)", sel)
         if mfct:
             keep = set(mfct.group(1).split(",")) & set(body)
         elif mskip:
             keep = set(body) - set(mskip.group(1).split(","))
-        else:
+        elif re.search(r"(?:^|\s)-wp-fct=(?:\s|$)", sel):
             keep = set()
+        else:
+            keep = set(body)
+        read = keep.union(*(calls[f] for f in keep)) & set(contract)
         lines = [head, "selection " + sel.replace(root, "."), "source %s %s" % (source, common)]
         lines += ["body %s %s" % (f, body[f]) for f in sorted(keep)]
+        lines += ["contract %s %s" % (f, contract[f]) for f in sorted(read)]
         lines += ["script %s" % scripts]
         lines += ["file %s %s" % (f, file_hash(f)) for f in d if f != source]
         print(n, sha("\n".join(lines) + "\n"))
