@@ -1705,22 +1705,10 @@ static vmm_status_t pool_fill(hbitmap_t *hb, size_t nodes, size_t leaves)
     /*@ assert rapply_u: rpool_u{Pre,Here}(hb) && rpool_same{Pre,Here}(&hb->root); */
     /*@ assert rapply_fn: RAPPLY_FN(hb); */
     /*@ assert rapply_fl: RAPPLY_FL(hb); */
-    /*@ assert rapply_p1n: \at(RFRESH2_WT(hb), Pre) && hb->height <= 8 ==>
-          \forall integer first, end, want; 0 <= first < end <= hb_span(hb->height) ==>
-            rpool_tnodes{Pre}(&hb->root, hb->height - 1, 0, first, -1, first, end, want) ==
-            rpool_tnodes(&hb->root, hb->height - 1, 0, first, -1, first, end, want); */
-    /*@ assert rapply_p2n: \at(RFRESH2_WT(hb), Pre) && hb->height <= 8 ==>
-          \forall integer first, end, want; 0 <= first < end <= hb_span(hb->height) ==>
-            rpool_tnodes{Pre}(&hb->root, hb->height - 1, 0, end - 1, first, first, end, want) ==
-            rpool_tnodes(&hb->root, hb->height - 1, 0, end - 1, first, first, end, want); */
-    /*@ assert rapply_p1l: \at(RFRESH2_WT(hb), Pre) && hb->height <= 8 ==>
-          \forall integer first, end, want; 0 <= first < end <= hb_span(hb->height) ==>
-            rpool_tleaves{Pre}(&hb->root, hb->height - 1, 0, first, -1, first, end, want) ==
-            rpool_tleaves(&hb->root, hb->height - 1, 0, first, -1, first, end, want); */
-    /*@ assert rapply_p2l: \at(RFRESH2_WT(hb), Pre) && hb->height <= 8 ==>
-          \forall integer first, end, want; 0 <= first < end <= hb_span(hb->height) ==>
-            rpool_tleaves{Pre}(&hb->root, hb->height - 1, 0, end - 1, first, first, end, want) ==
-            rpool_tleaves(&hb->root, hb->height - 1, 0, end - 1, first, first, end, want); */
+    /*@ assert rapply_p1n: RAPPLY_PATH_KEPT(hb, rpool_tnodes, first, -1); */
+    /*@ assert rapply_p2n: RAPPLY_PATH_KEPT(hb, rpool_tnodes, end - 1, first); */
+    /*@ assert rapply_p1l: RAPPLY_PATH_KEPT(hb, rpool_tleaves, first, -1); */
+    /*@ assert rapply_p2l: RAPPLY_PATH_KEPT(hb, rpool_tleaves, end - 1, first); */
     return VMM_OK;
 
 fail:
