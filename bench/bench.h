@@ -69,7 +69,8 @@ double bench_pluto_huge_ns(unsigned log2, bool smoke);
  * pages and runs iters iterations of one allocator ("first", "next",
  * "pluto", "hbitmap" (core/hbitmap.c, first fit) in bench_contig.c;
  * "reserve", "reserve-2m" (its memory in the huge-page arena), "alloc" in
- * bench_vmm.c) without timing; prints "ops N".
+ * bench_vmm.c) without timing; prints "ops N" (then the run's CPU
+ * time per op: a figure for A/B runs outside valgrind, not a table row).
  * Returns false for an unknown allocator. */
 bool bench_icount_bitmap(const char *what, unsigned log2, uint64_t iters);
 bool bench_icount_vmm(const char *what, unsigned log2, uint64_t iters);
