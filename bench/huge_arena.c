@@ -138,17 +138,24 @@ bool bench_arena_pages(const bench_arena_t *a, size_t *rss_kb, size_t *huge_kb)
     return got_rss && got_huge;
 }
 
-const char *bench_arena_note(const bench_arena_t *a, char *buf, size_t len)
+bool bench_arena_note(const bench_arena_t *a, char *buf, size_t len)
 {
     size_t rss, huge;
-    if (!bench_arena_pages(a, &rss, &huge))
-        snprintf(buf, len, "huge pages UNKNOWN (smaps unreadable): maybe a 4 KiB figure");
-    else if (huge == 0)
-        snprintf(buf, len, "the kernel gave NO huge page (THP off?): a 4 KiB figure, "
-                           "not the 2 MiB one (%zu KiB resident)", rss);
-    else if (huge < rss)
-        snprintf(buf, len, "only %zu of %zu KiB of the arena on 2 MiB pages", huge, rss);
-    else
-        snprintf(buf, len, "%zu KiB, all on 2 MiB pages", huge);
-    return buf;
+    if (!bench_arena_pages(a, &rss, &huge)) {
+        snprintf(buf, len, "NOT known to be on 2 MiB pages (/proc/self/smaps unreadable): "
+                           "maybe a 4 KiB figure");
+        return false;
+    }
+    if (huge == 0) {
+        snprintf(buf, len, "NOT on 2 MiB pages: the kernel gave the arena no huge page "
+                           "(THP off?), a 4 KiB figure (%zu KiB resident)", rss);
+        return false;
+    }
+    if (huge < rss) {
+        snprintf(buf, len, "NOT all on 2 MiB pages: %zu of the arena's %zu resident KiB",
+                 huge, rss);
+        return false;
+    }
+    snprintf(buf, len, "%zu KiB of arena, all on 2 MiB pages", huge);
+    return true;
 }

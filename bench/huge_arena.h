@@ -48,8 +48,9 @@ vmm_allocator_t bench_arena_allocator(bench_arena_t *a);
  * /proc/self/smaps); false when they could not be read. */
 bool bench_arena_pages(const bench_arena_t *a, size_t *rss_kb, size_t *huge_kb);
 
-/* Formats "2 MiB pages: H of R KiB of the arena", or the warning that the
- * kernel gave no (or not only) huge pages, into buf. */
-const char *bench_arena_note(const bench_arena_t *a, char *buf, size_t len);
+/* Formats "N KiB of arena, all on 2 MiB pages" into buf and returns true;
+ * or the warning that the kernel gave the arena no huge page, or not only
+ * huge pages (or that smaps could not be read), and returns false. */
+bool bench_arena_note(const bench_arena_t *a, char *buf, size_t len);
 
 #endif
