@@ -60,12 +60,17 @@ int bench_failures(void);
 /* Returns Pluto's setContiguous ns/op on the fragmented window of 2^log2
  * pages, measured once per run (by bench_contig, or here on first use). */
 double bench_pluto_ns(unsigned log2, bool smoke);
+/* The same with Pluto's words in the huge-page arena (huge_arena.h), as
+ * the huge-page VMM rows have their memory; 0 when there is no arena. */
+double bench_pluto_huge_ns(unsigned log2, bool smoke);
 
 /* Instruction-count mode (run under callgrind with
  * --toggle-collect=contig_run): builds the fragmented window of 2^log2
  * pages and runs iters iterations of one allocator ("first", "next",
  * "pluto", "hbitmap" (core/hbitmap.c, first fit) in bench_contig.c;
- * "reserve", "alloc" in bench_vmm.c) without timing; prints "ops N".
+ * "reserve", "reserve-2m" (its memory in the huge-page arena), "alloc" in
+ * bench_vmm.c) without timing; prints "ops N" (then the run's CPU
+ * time per op: a figure for A/B runs outside valgrind, not a table row).
  * Returns false for an unknown allocator. */
 bool bench_icount_bitmap(const char *what, unsigned log2, uint64_t iters);
 bool bench_icount_vmm(const char *what, unsigned log2, uint64_t iters);

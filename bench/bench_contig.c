@@ -19,6 +19,7 @@
 #include "bench.h"
 #include "contig.h"
 #include "core/bitmap.h"
+#include "huge_arena.h"
 #include "pluto_bitmap.h"
 #include "core/hbitmap.h"
 
@@ -353,6 +354,35 @@ double bench_pluto_ns(unsigned log2, bool smoke)
         contig_state_free(&st);
     }
     return pluto_cache[log2];
+}
+
+/* Pluto's ns/op per window size with its bitmap in the huge-page arena, 0
+ * until measured. */
+static double pluto_huge_cache[64];
+
+/* Measures Pluto once with its words in the huge-page arena; see bench.h. */
+double bench_pluto_huge_ns(unsigned log2, bool smoke)
+{
+    bench_arena_t *a = bench_huge_arena();
+    if (a == NULL)
+        return 0;
+    if (pluto_huge_cache[log2] == 0) {
+        contig_state_t st;
+        size_t n = (size_t)1 << log2;
+        contig_state_build(&st, n, CONTIG_MAX_RUN, SEED_STATE + log2);
+        size_t bytes = BITMAP_WORDS(n) * sizeof(uint64_t);
+        uint64_t *b = bench_arena_alloc(a, bytes, _Alignof(uint64_t));
+        if (!b) {
+            fprintf(stderr, "bench: huge-page arena full\n");
+            exit(2);
+        }
+        uint64_t iters;
+        pluto_huge_cache[log2] = measure_pluto(&st, b, smoke ? 0 : pluto_budget_ns(log2),
+                                               smoke ? SMOKE_ITERS : CORE_MAX_ITERS, &iters);
+        bench_arena_free(a, b, bytes);
+        contig_state_free(&st);
+    }
+    return pluto_huge_cache[log2];
 }
 
 /* Measures and prints the figures of one window size; returns core first-

@@ -3,7 +3,7 @@
  *
  *   vmm_bench [--smoke] [--max-log2 N] [--only GROUP] [--skip GROUP]...
  *             [--header]            GROUP: contig|vmm|paging|boot
- *   vmm_bench --icount first|next|pluto|hbitmap|reserve|alloc LOG2 ITERS
+ *   vmm_bench --icount first|next|pluto|hbitmap|reserve|reserve-2m|alloc LOG2 ITERS
  *
  * --icount runs one allocator without timing, for callgrind (bench.h).
  * --skip leaves a group out (run.sh runs contig and vmm in processes of
@@ -35,7 +35,7 @@ static int usage(void)
     fprintf(stderr, "usage: vmm_bench [--smoke] [--max-log2 N] "
                     "[--only GROUP] [--skip GROUP]... [--header]\n"
                     "       GROUP: contig|vmm|paging|boot\n"
-                    "       vmm_bench --icount first|next|pluto|hbitmap|reserve|alloc "
+                    "       vmm_bench --icount first|next|pluto|hbitmap|reserve|reserve-2m|alloc "
                     "LOG2 ITERS\n");
     return 2;
 }
