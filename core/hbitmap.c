@@ -3497,6 +3497,10 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
     // (leaf_range_down's call; range_part's, part 1, sees nothing): ptr /
     // same write nothing, the leaf split's ghost block rinv4_* at the end.
     ensures rinv4_t0: part == 0 && l == 0 ==> \old(RINV3_T0(hb, node)) ==> RINV3_T0(hb, node);
+    // rup2 (round 41): node apart from the spares left once slot k is
+    // readied, one clause for behaviors ptr / leaf / node (pw_nsp):
+    // leaf_range_down's rsplit_ap an instance (range_part, part 1, sees none).
+    ensures rup2_nsp: part == 0 && \result != 0 ==> PW_NOT_SPARE(node, hb);
     behavior ptr:
       assumes node->child[k].node != \null;
       ensures \result != 0 && node->child[k].node == \old(node->child[k].node) &&
