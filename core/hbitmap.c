@@ -5146,6 +5146,13 @@ static inline bool leaf_range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, 
         /*@ assert rinv3_tr: \at(hb_tree(node, 0), Pre) ==> hb_tree(node, 0); */
         /*@ assert rinv3_nf: \at(pfull_nf(node, 0), Pre) ==> pfull_nf(node, 0); */
         /*@ assert rinv3_sb: \at(pfull_sib(node, 0), Pre) ==> pfull_sib(node, 0); */
+        /* rup2 (round 41): rinv3_wl's hard part first (2.4 s at load 0.5 as
+         * one goal, a timeout at load 6 - 7 with more hypotheses): the other
+         * slots' leaves' groups (apart from slot k's leaf by pfull_sib). */
+        /*@ assert rup2_w3: \at(hb_wtree(hb, node, 0) && pfull_sib(node, 0), Pre) ==>
+                   \forall integer j; 0 <= j < 64 && j != k && node->child[j].node != \null ==>
+                   \forall integer g; 0 <= g < 8 ==> node->child[j].leaf->gpre[g] <= 512 &&
+                   node->child[j].leaf->gsuf[g] <= 512 && node->child[j].leaf->gmax[g] <= 512; */
         /*@ assert rinv3_wl: \at(hb_wtree(hb, node, 0) && pfull_sib(node, 0), Pre) ==>
                    RINV3_LW(hb, node); */
         /*@ ghost lemma_rinv3_wt0(hb, node); */
