@@ -5046,6 +5046,17 @@ static inline bool leaf_range_fill(hbitmap_t *hb, hb_node_t *node, unsigned k, u
     /*@ assert pdesc_g: k / 8 < 8; */
     size_t n = slot_fill(hb, node, k, l, set);
     free_count_update(hb, n, set);
+    /* rup2 (round 41): hdr's parts and rinv3_fo right after the two calls,
+     * in their small context (hdr took 3.9 s at load 3, rinv3_fo 2.5 s: their
+     * context held every assert below): the two writers' assigns. */
+    /*@ assert rup2_h1: HB_ALLOCATOR(hb) && hb->height == \at(hb->height, Pre) &&
+               hb->num_entries == \at(hb->num_entries, Pre) &&
+               hb->num_spare_nodes == \at(hb->num_spare_nodes, Pre) &&
+               hb->num_spare_leaves == \at(hb->num_spare_leaves, Pre); */
+    /*@ assert rup2_h2: HB_POOL_OK(hb); */
+    /*@ assert rup2_fo: \forall integer j; 0 <= j < 64 && j != k ==>
+               node->child[j].node == \at(node->child[j].node, Pre) &&
+               node->child[j].leaf == \at(node->child[j].leaf, Pre); */
     /* The frame, one part of hb_node_same a goal. */
     /*@ assert pdesc_fc: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) ==>
                pd_same_child{Pre, Here}(p); */
