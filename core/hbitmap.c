@@ -3501,17 +3501,6 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
     // readied, one clause for behaviors ptr / leaf / node (pw_nsp):
     // leaf_range_down's rsplit_ap an instance (range_part, part 1, sees none).
     ensures rup2_nsp: part == 0 && \result != 0 ==> PW_NOT_SPARE(node, hb);
-    // rup (round 40): node's subtree at level 0 stays apart from what was
-    // apart from it and from the spares (leaf_range_down's anc / lanc; the
-    // frame / lframe, which leaf_range_down's context could not derive from
-    // the assigns at load 9): ptr / same write nothing, the leaf split's
-    // slot k is the spare leaf taken (asserts rup_* at the end). anc / lanc
-    // also say the node / leaf is still apart from the spares left
-    // (leaf_range_go's premise then as it stands).
-    ensures rup_an: part == 0 && l == 0 ==> RUP_SAN(hb, node, 0);
-    ensures rup_la: part == 0 && l == 0 ==> RUP_SLA(hb, node, 0);
-    ensures rup_sf: part == 0 && l == 0 ==> RUP_FR(hb, node, 0);
-    ensures rup_sl: part == 0 && l == 0 ==> RUP_LF(hb, node, 0);
     behavior ptr:
       assumes node->child[k].node != \null;
       ensures \result != 0 && node->child[k].node == \old(node->child[k].node) &&
@@ -4060,10 +4049,6 @@ static inline bool slot_enter(hbitmap_t *hb, hb_node_t *node, unsigned k, unsign
           /@ assert rinv4_hd: \separated(node, &hb->height, &hb->num_entries, &hb->num_free, &hb->allocator) ==>
                      hb->height == \at(hb->height, Pre) && hb->num_entries == \at(hb->num_entries, Pre) &&
                      hb->num_free == \at(hb->num_free, Pre) && HB_ALLOCATOR(hb) == \at(HB_ALLOCATOR(hb), Pre); @/
-          /@ assert rup_san: \forall hb_node_t *p; \at(hb_sep_node(node, 0, p) && PW_NOT_SPARE(p, hb), Pre) ==>
-                     hb_sep_node(node, 0, p); @/
-          /@ assert rup_sla: \forall hb_leaf_t *f; \at(hb_sep_leaf(node, 0, f) && PW_NOT_SPARE(f, hb), Pre) ==>
-                     hb_sep_leaf(node, 0, f); @/
         } */
     }
     return true;
@@ -4980,12 +4965,6 @@ static inline bool leaf_range_climb(hbitmap_t *hb, hb_node_t *parent, unsigned k
               \separated(f, \old(node->child[k].leaf)) ==>
               \forall integer g; 0 <= g < 8 ==> f->gpre[g] == \old(f->gpre[g]) &&
               f->gsuf[g] == \old(f->gsuf[g]) && f->gmax[g] == \old(f->gmax[g]);
-    // rup (round 40): the rest of the frame (FULL bits, .leaf members: frame
-    // has the rest; the leaves whole: leaf_range_below's rup_fr / rup_lf).
-    ensures rup_lfr: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
-              \separated(p, \old(node->child[k].leaf)) ==> RSPLIT_FL(Old, Here, p);
-    ensures rup_llf: \forall hb_leaf_t *f; \separated(f, hb) && \separated(f, node) &&
-              \separated(f, \old(node->child[k].leaf)) ==> pkeep_lsame{Old, Here}(f);
 */
 static inline bool leaf_range_leaf(hbitmap_t *hb, hb_node_t *node, unsigned k, size_t a,
                                    size_t b, bool set)
@@ -5024,17 +5003,6 @@ static inline bool leaf_range_leaf(hbitmap_t *hb, hb_node_t *node, unsigned k, s
                \separated(p, \at(node->child[k].leaf, Pre)) ==> pd_same_runs{Pre, Here}(p); */
     /*@ assert pstep_fg: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
                \separated(p, \at(node->child[k].leaf, Pre)) ==> pd_same_groups{Pre, Here}(p); */
-    /* rup (round 40): the rest of pkeep_nsame / pkeep_lsame (rup_lfr / _llf). */
-    /*@ assert rup_l1: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
-               \separated(p, \at(node->child[k].leaf, Pre)) ==> p->full == \at(p->full, Pre) &&
-               \forall integer j; 0 <= j < 64 ==> p->child[j].leaf == \at(p->child[j].leaf, Pre); */
-    /*@ assert rup_l2: \forall hb_leaf_t *f; \separated(f, hb) && \separated(f, node) &&
-               \separated(f, \at(node->child[k].leaf, Pre)) ==>
-               \forall integer v; 0 <= v < 64 ==> f->bits[v] == \at(f->bits[v], Pre); */
-    /*@ assert rup_l3: \forall hb_leaf_t *f; \separated(f, hb) && \separated(f, node) &&
-               \separated(f, \at(node->child[k].leaf, Pre)) ==>
-               \forall integer g; 0 <= g < 8 ==> f->gpre[g] == \at(f->gpre[g], Pre) &&
-               f->gsuf[g] == \at(f->gsuf[g], Pre) && f->gmax[g] == \at(f->gmax[g], Pre); */
     return changed;
 }
 
@@ -5071,18 +5039,11 @@ static inline bool leaf_range_leaf(hbitmap_t *hb, hb_node_t *node, unsigned k, s
     // rinv3 (round 33): at level 0, node's tree facts kept (slot k uniform
     // now, the other slots and every leaf as they were).
     ensures rinv3_t0: l == 0 ==> \old(RINV3_T0(hb, node)) ==> RINV3_T0(hb, node);
-    // rup (round 40): at level 0 the frame parts (RUP_FR / _LF, anc / lanc:
-    // leaf_range_up's level-1 step reads them of leaf_range_at).
-    ensures rup_fr: l == 0 ==> RUP_FR(hb, node, 0);
-    ensures rup_lf: l == 0 ==> RUP_LF(hb, node, 0);
-    ensures rup_an: l == 0 ==> RPART2_ANC(hb, node, 0);
-    ensures rup_la: l == 0 ==> RPART2_LANC(hb, node, 0);
 */
 static inline bool leaf_range_fill(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
                                    bool set)
 {
     /*@ assert pdesc_g: k / 8 < 8; */
-    /*@ ghost uint64_t rup2_w0 = node->full; */
     size_t n = slot_fill(hb, node, k, l, set);
     free_count_update(hb, n, set);
     /* rup2 (round 41): hdr's parts and rinv3_fo right after the two calls,
@@ -5096,11 +5057,6 @@ static inline bool leaf_range_fill(hbitmap_t *hb, hb_node_t *node, unsigned k, u
     /*@ assert rup2_fo: \forall integer j; 0 <= j < 64 && j != k ==>
                node->child[j].node == \at(node->child[j].node, Pre) &&
                node->child[j].leaf == \at(node->child[j].leaf, Pre); */
-    /* rup2 (round 41): rup_f1's two parts here too (6.6 s at load 3.7 last). */
-    /*@ assert rup2_f1a: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) ==>
-               p->full == \at(p->full, Pre); */
-    /*@ assert rup2_f1b: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) ==>
-               \forall integer j; 0 <= j < 64 ==> p->child[j].leaf == \at(p->child[j].leaf, Pre); */
     /* The frame, one part of hb_node_same a goal. */
     /*@ assert pdesc_fc: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) ==>
                pd_same_child{Pre, Here}(p); */
@@ -5117,9 +5073,6 @@ static inline bool leaf_range_fill(hbitmap_t *hb, hb_node_t *node, unsigned k, u
     /* (the FULL bits per case: as one goal it timed out at 10 s, load 6.9) */
     /*@ assert rinv3_f1: set != 0 ==> \forall integer j; 0 <= j < 64 && j != k ==>
                (BIT(node->full, (uint8_t)j) <==> BIT(\at(node->full, Pre), (uint8_t)j)); */
-    /* rup2 (round 41): rinv3_f0's bit arithmetic as an instance (it timed
-     * out at load 4.6 - 4.9, on the base too). */
-    /*@ ghost if (set == 0) lemma_rpart6_bc(rup2_w0, k); */
     /*@ assert rinv3_f0: set == 0 ==> \forall integer j; 0 <= j < 64 && j != k ==>
                (BIT(node->full, (uint8_t)j) <==> BIT(\at(node->full, Pre), (uint8_t)j)); */
     /*@ assert rinv3_fb: \forall integer j; 0 <= j < 64 && j != k ==>
@@ -5139,22 +5092,6 @@ static inline bool leaf_range_fill(hbitmap_t *hb, hb_node_t *node, unsigned k, u
     /*@ assert rinv3_wl: l == 0 ==> \at(hb_wtree(hb, node, 0), Pre) ==> RINV3_LW(hb, node); */
     /*@ ghost if (l == 0) lemma_rinv3_wt0(hb, node); */
     /*@ assert rinv3_wt: l == 0 ==> \at(hb_wtree(hb, node, 0), Pre) ==> hb_wtree(hb, node, 0); */
-    /* rup (round 40): no leaf written (rup_lf); rup2: last, behind the old asserts. */
-    /*@ assert rup_f3: \forall hb_leaf_t *f; \separated(f, hb) && \separated(f, node) ==>
-               pkeep_lsame{Pre, Here}(f); */
-    /* rup (round 40): the frame parts at level 0 (slot_fill writes node and
-     * hb's counts only; slot k is EMPTY / FULL now, the other slots kept). */
-    /*@ assert rup_f1: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) ==>
-               p->full == \at(p->full, Pre) &&
-               (\forall integer j; 0 <= j < 64 ==> p->child[j].leaf == \at(p->child[j].leaf, Pre)); */
-    /*@ assert rup_f4: \forall hb_node_t *p; \at(hb_sep_node(node, 0, p), Pre) ==> \separated(p, node); */
-    /*@ assert rup_f5: l == 0 ==> \forall hb_node_t *p; \at(hb_sep_node(node, 0, p), Pre) ==>
-               \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
-               \separated(node->child[j].leaf, p); */
-    /*@ assert rup_f6: l == 0 ==> \forall hb_leaf_t *f; \at(hb_sep_leaf(node, 0, f), Pre) ==>
-               \separated(node, f) && \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
-               \separated(node->child[j].leaf, f); */
-    /*@ ghost if (l == 0) lemma_rup_sep0(node); */
     return n != 0;
 }
 
@@ -5201,13 +5138,6 @@ static bool leaf_range_up(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l
               (l > 0 ==> hb_sep_node(node->child[k].node, l - 1, p_) && PW_NOT_SPARE(p_, hb)));
     // rinv3 (round 33): at level 0, node's tree facts kept (RINV3_T0).
     ensures rinv3_t0: l == 0 ==> \old(RINV3_T0(hb, node)) ==> RINV3_T0(hb, node);
-    // rup (round 40): at level 0 the frame parts (RUP_FR / _LF, anc / lanc:
-    // leaf_range_up's level-1 step reads them of leaf_range_at; no spare
-    // premise here: no spare taken at level 0 below slot_enter).
-    ensures rup_fr: l == 0 ==> RUP_FR0(hb, node);
-    ensures rup_lf: l == 0 ==> RUP_LF0(hb, node);
-    ensures rup_an: l == 0 ==> RUP_AN0(node);
-    ensures rup_la: l == 0 ==> RUP_LA0(node);
 */
 static inline bool leaf_range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
                                     size_t s, size_t first, size_t end, bool set)
@@ -5247,12 +5177,6 @@ static inline bool leaf_range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, 
         /*@ assert pdesc_l3: PDESC_RUNS(node, l); */
         /*@ assert pdesc_l4: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
                    \at(\separated(node->child[k].leaf, p), Pre) ==> hb_node_same{Pre, Here}(p); */
-        /* rup (round 40): the frame parts (leaf_range_leaf writes node, slot
-         * k's leaf and hb's counts only), each premise unfolded at Pre. */
-        /*@ assert rup_b3: \forall hb_node_t *p; \at(hb_sep_node(node, 0, p), Pre) ==>
-                   \separated(p, node) && \at(\separated(node->child[k].leaf, p), Pre); */
-        /*@ assert rup_b4: \forall hb_leaf_t *f; \at(hb_sep_leaf(node, 0, f), Pre) ==>
-                   \separated(f, node) && \at(\separated(node->child[k].leaf, f), Pre); */
         return changed;
     }
     bool changed = leaf_range_up(hb, node, k, l, s, first, end, set);
@@ -5307,13 +5231,6 @@ static inline bool leaf_range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, 
     // rinv4 (round 37): at level 0, node's tree facts kept (leaf_range_below's
     // rinv3_t0; !go writes nothing).
     ensures rinv4_t0: l == 0 ==> \old(RINV3_T0(hb, node)) ==> RINV3_T0(hb, node);
-    // rup (round 40): at level 0 the frame parts (RUP_FR / _LF, anc / lanc:
-    // leaf_range_up's level-1 step reads them of leaf_range_at; no spare
-    // premise here: no spare taken at level 0 below slot_enter).
-    ensures rup_fr: l == 0 ==> RUP_FR0(hb, node);
-    ensures rup_lf: l == 0 ==> RUP_LF0(hb, node);
-    ensures rup_an: l == 0 ==> RUP_AN0(node);
-    ensures rup_la: l == 0 ==> RUP_LA0(node);
 */
 static inline bool leaf_range_go(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
                                  size_t s, size_t first, size_t end, bool set, bool go)
@@ -5344,12 +5261,6 @@ static inline bool leaf_range_go(hbitmap_t *hb, hb_node_t *node, unsigned k, uns
     // rinv4 (round 37): at level 0, node's tree facts kept (slot_enter's
     // rinv4_t0, then leaf_range_go's).
     ensures rinv4_t0: l == 0 ==> \old(RINV3_T0(hb, node)) ==> RINV3_T0(hb, node);
-    // rup (round 40): at level 0 the frame parts (RUP_FR / _LF, anc / lanc:
-    // leaf_range_up's level-1 step reads them of leaf_range_at).
-    ensures rup_fr: l == 0 ==> RUP_FR(hb, node, 0);
-    ensures rup_lf: l == 0 ==> RUP_LF(hb, node, 0);
-    ensures rup_an: l == 0 ==> RPART2_ANC(hb, node, 0);
-    ensures rup_la: l == 0 ==> RPART2_LANC(hb, node, 0);
 */
 static inline bool leaf_range_down(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
                                    size_t s, size_t first, size_t end, bool set)
@@ -5486,12 +5397,6 @@ static inline bool leaf_range_down(hbitmap_t *hb, hb_node_t *node, unsigned k, u
     ensures rinv3_t0w: whole && l == 0 ==> \old(RINV3_T0(hb, node)) ==> RINV3_T0(hb, node);
     // rinv4 (round 37): the other case (leaf_range_down's rinv4_t0).
     ensures rinv4_t0p: !whole && l == 0 ==> \old(RINV3_T0(hb, node)) ==> RINV3_T0(hb, node);
-    // rup (round 40): at level 0 the frame parts (RUP_FR / _LF, anc / lanc:
-    // leaf_range_up's level-1 step reads them of leaf_range_at).
-    ensures rup_fr: l == 0 ==> RUP_FR(hb, node, 0);
-    ensures rup_lf: l == 0 ==> RUP_LF(hb, node, 0);
-    ensures rup_an: l == 0 ==> RPART2_ANC(hb, node, 0);
-    ensures rup_la: l == 0 ==> RPART2_LANC(hb, node, 0);
 */
 static inline bool leaf_range_step(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
                                    size_t s, size_t first, size_t end, bool set, bool whole)
@@ -5521,12 +5426,6 @@ static inline bool leaf_range_step(hbitmap_t *hb, hb_node_t *node, unsigned k, u
     // rinv4 (round 37): at level 0, node's tree facts kept (leaf_range_step's
     // rinv3_t0w / rinv4_t0p).
     ensures rinv4_t0: l == 0 ==> \old(RINV3_T0(hb, node)) ==> RINV3_T0(hb, node);
-    // rup (round 40): at level 0 the frame parts (RUP_FR / _LF, anc / lanc:
-    // leaf_range_up's level-1 step reads them of leaf_range_at).
-    ensures rup_fr: l == 0 ==> RUP_FR(hb, node, 0);
-    ensures rup_lf: l == 0 ==> RUP_LF(hb, node, 0);
-    ensures rup_an: l == 0 ==> RPART2_ANC(hb, node, 0);
-    ensures rup_la: l == 0 ==> RPART2_LANC(hb, node, 0);
 */
 static bool leaf_range_at(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t base, size_t first,
                           size_t end, bool set)
