@@ -5044,6 +5044,7 @@ static inline bool leaf_range_fill(hbitmap_t *hb, hb_node_t *node, unsigned k, u
                                    bool set)
 {
     /*@ assert pdesc_g: k / 8 < 8; */
+    /*@ ghost uint64_t rup2_w0 = node->full; */
     size_t n = slot_fill(hb, node, k, l, set);
     free_count_update(hb, n, set);
     /* rup2 (round 41): hdr's parts and rinv3_fo right after the two calls,
@@ -5057,6 +5058,11 @@ static inline bool leaf_range_fill(hbitmap_t *hb, hb_node_t *node, unsigned k, u
     /*@ assert rup2_fo: \forall integer j; 0 <= j < 64 && j != k ==>
                node->child[j].node == \at(node->child[j].node, Pre) &&
                node->child[j].leaf == \at(node->child[j].leaf, Pre); */
+    /* rup2 (round 41): rinv3_f0's text here too (a timeout at load 4.6 -
+     * 4.9 after the frame asserts, on the base too). */
+    /*@ ghost if (set == 0) lemma_rpart6_bc(rup2_w0, k); */
+    /*@ assert rup2_f0: set == 0 ==> \forall integer j; 0 <= j < 64 && j != k ==>
+               (BIT(node->full, (uint8_t)j) <==> BIT(\at(node->full, Pre), (uint8_t)j)); */
     /* The frame, one part of hb_node_same a goal. */
     /*@ assert pdesc_fc: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) ==>
                pd_same_child{Pre, Here}(p); */
