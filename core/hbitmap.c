@@ -3485,6 +3485,10 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
     // (leaf_range_down's call; range_part's, part 1, sees nothing): ptr /
     // same write nothing, the leaf split's ghost block rinv4_* at the end.
     ensures rinv4_t0: part == 0 && l == 0 ==> \old(RINV3_T0(hb, node)) ==> RINV3_T0(hb, node);
+    // rup2 (round 41): node apart from the spares left once slot k is
+    // readied, one clause for behaviors ptr / leaf / node (pw_nsp):
+    // leaf_range_down's rsplit_ap an instance (range_part, part 1, sees none).
+    ensures rup2_nsp: part == 0 && \result != 0 ==> PW_NOT_SPARE(node, hb);
     behavior ptr:
       assumes node->child[k].node != \null;
       ensures \result != 0 && node->child[k].node == \old(node->child[k].node) &&
@@ -5028,8 +5032,25 @@ static inline bool leaf_range_fill(hbitmap_t *hb, hb_node_t *node, unsigned k, u
                                    bool set)
 {
     /*@ assert pdesc_g: k / 8 < 8; */
+    /*@ ghost uint64_t rup2_w0 = node->full; */
     size_t n = slot_fill(hb, node, k, l, set);
     free_count_update(hb, n, set);
+    /* rup2 (round 41): hdr's parts and rinv3_fo right after the two calls,
+     * in their small context (hdr took 3.9 s at load 3, rinv3_fo 2.5 s: their
+     * context held every assert below): the two writers' assigns. */
+    /*@ assert rup2_h1: HB_ALLOCATOR(hb) && hb->height == \at(hb->height, Pre) &&
+               hb->num_entries == \at(hb->num_entries, Pre) &&
+               hb->num_spare_nodes == \at(hb->num_spare_nodes, Pre) &&
+               hb->num_spare_leaves == \at(hb->num_spare_leaves, Pre); */
+    /*@ assert rup2_h2: HB_POOL_OK(hb); */
+    /*@ assert rup2_fo: \forall integer j; 0 <= j < 64 && j != k ==>
+               node->child[j].node == \at(node->child[j].node, Pre) &&
+               node->child[j].leaf == \at(node->child[j].leaf, Pre); */
+    /* rup2 (round 41): rinv3_f0's text here too (a timeout at load 4.6 -
+     * 4.9 after the frame asserts, on the base too). */
+    /*@ ghost if (set == 0) lemma_rpart6_bc(rup2_w0, k); */
+    /*@ assert rup2_f0: set == 0 ==> \forall integer j; 0 <= j < 64 && j != k ==>
+               (BIT(node->full, (uint8_t)j) <==> BIT(\at(node->full, Pre), (uint8_t)j)); */
     /* The frame, one part of hb_node_same a goal. */
     /*@ assert pdesc_fc: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) ==>
                pd_same_child{Pre, Here}(p); */
@@ -5130,6 +5151,13 @@ static inline bool leaf_range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, 
         /*@ assert rinv3_tr: \at(hb_tree(node, 0), Pre) ==> hb_tree(node, 0); */
         /*@ assert rinv3_nf: \at(pfull_nf(node, 0), Pre) ==> pfull_nf(node, 0); */
         /*@ assert rinv3_sb: \at(pfull_sib(node, 0), Pre) ==> pfull_sib(node, 0); */
+        /* rup2 (round 41): rinv3_wl's hard part first (2.4 s at load 0.5 as
+         * one goal, a timeout at load 6 - 7 with more hypotheses): the other
+         * slots' leaves' groups (apart from slot k's leaf by pfull_sib). */
+        /*@ assert rup2_w3: \at(hb_wtree(hb, node, 0) && pfull_sib(node, 0), Pre) ==>
+                   \forall integer j; 0 <= j < 64 && j != k && node->child[j].node != \null ==>
+                   \forall integer g; 0 <= g < 8 ==> node->child[j].leaf->gpre[g] <= 512 &&
+                   node->child[j].leaf->gsuf[g] <= 512 && node->child[j].leaf->gmax[g] <= 512; */
         /*@ assert rinv3_wl: \at(hb_wtree(hb, node, 0) && pfull_sib(node, 0), Pre) ==>
                    RINV3_LW(hb, node); */
         /*@ ghost lemma_rinv3_wt0(hb, node); */
