@@ -332,6 +332,18 @@ static uint64_t pluto_budget_ns(unsigned log2)
     return log2 >= 24 ? 2500000000ull : log2 >= 20 ? 1000000000ull : 300000000ull;
 }
 
+/* Measures Pluto on a window of 2^log2 pages with its words at b. */
+static double pluto_measure_at(unsigned log2, bool smoke, uint64_t *b)
+{
+    contig_state_t st;
+    contig_state_build(&st, (size_t)1 << log2, CONTIG_MAX_RUN, SEED_STATE + log2);
+    uint64_t iters;
+    double ns = measure_pluto(&st, b, smoke ? 0 : pluto_budget_ns(log2),
+                              smoke ? SMOKE_ITERS : CORE_MAX_ITERS, &iters);
+    contig_state_free(&st);
+    return ns;
+}
+
 /* Pluto's ns/op per window size, 0 until measured. */
 static double pluto_cache[64];
 
@@ -339,19 +351,13 @@ static double pluto_cache[64];
 double bench_pluto_ns(unsigned log2, bool smoke)
 {
     if (pluto_cache[log2] == 0) {
-        contig_state_t st;
-        size_t n = (size_t)1 << log2;
-        contig_state_build(&st, n, CONTIG_MAX_RUN, SEED_STATE + log2);
-        uint64_t *b = malloc(BITMAP_WORDS(n) * sizeof *b);
+        uint64_t *b = malloc(BITMAP_WORDS((size_t)1 << log2) * sizeof *b);
         if (!b) {
             fprintf(stderr, "bench: out of host memory\n");
             exit(2);
         }
-        uint64_t iters;
-        pluto_cache[log2] = measure_pluto(&st, b, smoke ? 0 : pluto_budget_ns(log2),
-                                          smoke ? SMOKE_ITERS : CORE_MAX_ITERS, &iters);
+        pluto_cache[log2] = pluto_measure_at(log2, smoke, b);
         free(b);
-        contig_state_free(&st);
     }
     return pluto_cache[log2];
 }
@@ -367,20 +373,14 @@ double bench_pluto_huge_ns(unsigned log2, bool smoke)
     if (a == NULL)
         return 0;
     if (pluto_huge_cache[log2] == 0) {
-        contig_state_t st;
-        size_t n = (size_t)1 << log2;
-        contig_state_build(&st, n, CONTIG_MAX_RUN, SEED_STATE + log2);
-        size_t bytes = BITMAP_WORDS(n) * sizeof(uint64_t);
+        size_t bytes = BITMAP_WORDS((size_t)1 << log2) * sizeof(uint64_t);
         uint64_t *b = bench_arena_alloc(a, bytes, _Alignof(uint64_t));
         if (!b) {
             fprintf(stderr, "bench: huge-page arena full\n");
             exit(2);
         }
-        uint64_t iters;
-        pluto_huge_cache[log2] = measure_pluto(&st, b, smoke ? 0 : pluto_budget_ns(log2),
-                                               smoke ? SMOKE_ITERS : CORE_MAX_ITERS, &iters);
+        pluto_huge_cache[log2] = pluto_measure_at(log2, smoke, b);
         bench_arena_free(a, b, bytes);
-        contig_state_free(&st);
     }
     return pluto_huge_cache[log2];
 }
