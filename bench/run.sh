@@ -234,9 +234,10 @@ fuzz_rate() {
 # into proofs/) against Frama-C parsing the same file. Two rows: the run
 # ./fuzz.sh prove makes on an unchanged tree (every shard's inputs match a
 # committed memo record: proofs/memo.sh), and the run after a change to a
-# contract, a type or a macro of core/ (VMM_WP_MEMO=off: every goal derived
-# again, the provers' answers read from the WP cache; a change to one
-# function's body re-derives only the shards that prove it).
+# type, a macro or a global annotation of core/ (VMM_WP_MEMO=off: every goal
+# derived again, the provers' answers read from the WP cache; a change to
+# one function's body re-derives only the shards that prove it, to its
+# contract only those that prove it or a caller).
 prove_figures() {
   log "Frama-C proof time (timeout ${PROVE_TIMEOUT}s)"
   if [[ ! -x $ROOT/proofs/prove.sh ]]; then
