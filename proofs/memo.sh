@@ -74,7 +74,7 @@ memo_init() {
 memo_keys() {
   command -v gcc >/dev/null 2>&1 || { sed 's/\t.*/ /'; return 0; }
   python3 -c "$MEMO_KEYS_PY" "$ROOT" "$1" "$(unit_source "$1")" \
-    "$(printf 'vmm wp memo 3\nunit %s\nflags %s timeout %s extra %s\ntools %s' "$1" \
+    "$(printf 'vmm wp memo 4\nunit %s\nflags %s timeout %s extra %s\ntools %s' "$1" \
       "$(unit_flags "$1")" "$TIMEOUT" "${VMM_WP_FLAGS:-}" "$MEMO_TOOLS")" \
     "$(cd "$ROOT" && sha256sum proofs/prove.sh proofs/memo.sh proofs/wp_gc.ml | paste -sd' ')"
 }
@@ -246,7 +246,16 @@ def main():
     # global one, a ghost function) stays in the shared text. A function
     # with no such contract keeps its body there too (Frama-C may read a
     # body for a spec it lacks).
+    # A ghost function (in a global /*@ ghost .. */ block) is proved where a
+    # line names it; the C functions such blocks call give their contracts
+    # to those shards (ghost_calls).
     common, last, body, contract, calls = [], 0, {}, {}, {}
+    ghost = set()
+    spans = [(a, b) for _, a, b in fns]
+    for t in re.finditer(r"/\*@\s*ghost\b(.*?)\*/", s, re.S):
+        if (m[t.start()] == "x" and not re.match(r"\s*\(", t.group(1))
+                and not any(a <= t.start() < b for a, b in spans)):
+            ghost |= set(IDENT.findall(t.group(1))) & reach
     for f, a, b in fns:
         gap = s[last:a]
         specs = [t for t in re.finditer(r"/\*@(.*?)\*/", gap, re.S) if m[last + t.start()] == "x"]
@@ -299,6 +308,8 @@ def main():
         else:
             keep = set(body)
         read = keep.union(*(calls[f] for f in keep)) & set(contract)
+        if not mfct or set(mfct.group(1).split(",")) - names:  # ghost functions too
+            read |= expand(ghost) & set(contract)
         lines = [head, "selection " + sel.replace(root, "."), "source %s %s" % (source, common)]
         lines += ["body %s %s" % (f, body[f]) for f in sorted(keep)]
         lines += ["contract %s %s" % (f, contract[f]) for f in sorted(read)]
