@@ -1077,6 +1077,12 @@ repro_args() {
     echo "fuzz-main.sh: repro: $1: no such file or directory" >&2
     exit 1
   fi
+  # a FIFO would block every replayer (300 s each, then a false "FAILED"),
+  # a device never end: only regular files and directories are inputs
+  if [[ ! -f $path && ! -d $path ]]; then
+    echo "fuzz-main.sh: repro: $1: not a regular file or a directory" >&2
+    exit 1
+  fi
   # the replayers' bound (harness/replay_main.c, REPLAY_MAX_INPUT)
   if [[ -f $path ]] && (($(stat -c %s "$path") > 64 * 1024 * 1024)); then
     echo "fuzz-main.sh: repro: $1: larger than 64 MiB, not a fuzz input" >&2

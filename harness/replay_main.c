@@ -5,11 +5,15 @@
  *
  *   replay_<target> [-v] FILE|DIR...
  *   replay_<target> -b ROUNDS FILE|DIR...
+ *   replay_<target> -h | --help
  *   -v   print the decoded op listing of every input
  *   -b   benchmark: load the inputs, run them all ROUNDS times, print the
  *        CPU time per input (getrusage, user + system; file I/O excluded)
+ *   --   ends the options (a file whose name starts with '-')
  * Exits 0 when every input ran (a failed check aborts), 1 on a usage or I/O
- * error or when no input was found.
+ * error (an unknown option, -b without a positive ROUNDS, a path that is
+ * neither a regular file nor a directory: a FIFO or a device would block or
+ * never end) or when no input was found; -h: the usage on stdout, 0.
  */
 #define _DEFAULT_SOURCE /* mmap flags, scandir, posix_memalign */
 #include <dirent.h>
@@ -117,6 +121,11 @@ static int replay_path(const char *path, unsigned *count)
         perror(path);
         return 1;
     }
+    if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
+        /* a FIFO would block the open, a device never end: refused */
+        fprintf(stderr, "%s: not a regular file or a directory: not replayed\n", path);
+        return 1;
+    }
     if (!S_ISDIR(st.st_mode)) {
         ++*count;
         return replay_file(path);
@@ -141,25 +150,78 @@ static int replay_path(const char *path, unsigned *count)
     return rc;
 }
 
+/* Prints the usage to f. */
+static void usage(FILE *f, const char *prog)
+{
+    fprintf(f,
+            "usage: %s [-v | -b ROUNDS] [--] FILE|DIR...\n"
+            "  replays fuzz inputs (files, or every regular file of a directory)\n"
+            "  -v         print the decoded op listing of every input\n"
+            "  -b ROUNDS  benchmark: run the loaded inputs ROUNDS times (ROUNDS > 0)\n"
+            "  -h, --help this text\n"
+            "exit 0: every input ran and passed its checks; 1: a usage or I/O error,\n"
+            "or no input found (a failed check aborts)\n",
+            prog);
+}
+
 int main(int argc, char **argv)
 {
     unsigned count = 0, rounds = 0;
     int rc = 0;
     int first = 1;
-    if (argc > 1 && strcmp(argv[1], "-v") == 0) {
-        fuzz_set_trace(true);
-        first = 2;
-    } else if (argc > 2 && strcmp(argv[1], "-b") == 0) {
-        rounds = (unsigned)strtoul(argv[2], NULL, 10);
-        bench_inputs = calloc(BENCH_MAX_INPUTS, sizeof *bench_inputs);
-        if (!bench_inputs || rounds == 0)
-            first = argc; /* usage */
+    bool trace = false;
+    for (; first < argc && argv[first][0] == '-' && argv[first][1] != '\0'; first++) {
+        const char *opt = argv[first];
+        if (strcmp(opt, "--") == 0) {
+            first++;
+            break;
+        }
+        if (strcmp(opt, "-h") == 0 || strcmp(opt, "--help") == 0) {
+            usage(stdout, argv[0]);
+            return 0;
+        }
+        if (strcmp(opt, "-v") == 0 && rounds == 0) {
+            trace = true;
+            continue;
+        }
+        if (strcmp(opt, "-b") == 0 && !trace && rounds == 0) {
+            char *end = NULL;
+            unsigned long r = 0;
+            if (first + 1 < argc && argv[first + 1][0] >= '0' && argv[first + 1][0] <= '9')
+                r = strtoul(argv[first + 1], &end, 10);
+            if (r == 0 || r > 1000000000ul || end == NULL || *end != '\0') {
+                fprintf(stderr, "%s: -b needs a number of rounds (1 .. 10^9), got %s%s%s\n",
+                        argv[0], first + 1 < argc ? "'" : "",
+                        first + 1 < argc ? argv[first + 1] : "nothing",
+                        first + 1 < argc ? "'" : "");
+                usage(stderr, argv[0]);
+                return 1;
+            }
+            rounds = (unsigned)r;
+            first++;
+            continue;
+        }
+        if (strcmp(opt, "-v") == 0 || strcmp(opt, "-b") == 0)
+            fprintf(stderr, "%s: -v and -b do not go together\n", argv[0]);
         else
-            first = 3;
+            fprintf(stderr, "%s: unknown option '%s' (a file named so: put -- before it)\n",
+                    argv[0], opt);
+        usage(stderr, argv[0]);
+        return 1;
     }
     if (first >= argc) {
-        fprintf(stderr, "usage: %s [-v | -b ROUNDS] FILE|DIR...\n", argv[0]);
+        fprintf(stderr, "%s: no FILE or DIR given\n", argv[0]);
+        usage(stderr, argv[0]);
         return 1;
+    }
+    if (trace)
+        fuzz_set_trace(true);
+    if (rounds != 0) {
+        bench_inputs = calloc(BENCH_MAX_INPUTS, sizeof *bench_inputs);
+        if (!bench_inputs) {
+            fprintf(stderr, "%s: out of memory\n", argv[0]);
+            return 1;
+        }
     }
     for (int i = first; i < argc; i++)
         rc |= replay_path(argv[i], &count);

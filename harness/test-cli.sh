@@ -13,6 +13,12 @@
 #                  the target, prints the op listing and the failed check; a
 #                  clean file replays clean on every target
 #   repro_dir      repro of a directory replays each file in it
+#   replay_args    the replayers' own command line (replay_<t>): a missing
+#                  file, an empty directory, a FIFO and a device (refused,
+#                  never a hang), unknown options, -b without a positive
+#                  ROUNDS, no file: a message and exit 1; an empty file runs
+#                  (libFuzzer's empty input); -h / --help: usage, exit 0;
+#                  ./fuzz.sh repro of a FIFO: refused at once
 #   symlink        ./fuzz.sh called through a symlink elsewhere (~/bin/fz):
 #                  help, a bad option (exit 2), repro of a clean file
 #                  (exit 0) all find the project, as a direct call does
@@ -213,6 +219,50 @@ case_repro_missing() {
   if ((RC != 0)) && grep -q 'no-such-crash-file: no such file' <<<"$OUT"; then ok "missing file: $OUT"
   else fail "missing file: exit $RC: $OUT"; fi
   no_installs "repro of a missing file"
+}
+
+case_replay_args() {
+  local rp=$BUILD/harness/replay_vmm out rc args want msg
+  [[ -x $rp ]] || { echo "SKIP: no $rp"; exit 77; }
+  mkdir -p "$TMP/ra/emptydir" "$TMP/ra/dir"
+  : >"$TMP/ra/empty"
+  : >"$TMP/ra/dir/empty"
+  mkfifo "$TMP/ra/fifo"
+  # args | exit | the message (ERE)
+  while IFS='|' read -r args want msg; do
+    # shellcheck disable=SC2086
+    out=$(cd "$TMP/ra" && timeout 20 "$rp" $args 2>&1); rc=$?
+    if ((rc == want)) && grep -qiE -- "$msg" <<<"$out" && ! grep -qE 'ERROR: |runtime error' <<<"$out"
+    then ok "replay_vmm $args -> exit $rc: $(tail -1 <<<"$out")"
+    else fail "replay_vmm $args -> exit $rc (want $want, /$msg/): $out"; fi
+  done <<'EOF'
+missing|1|missing: no such file
+empty|0|replayed 1 input.*all checks passed
+dir|0|replayed 1 input.*all checks passed
+emptydir|1|none found
+fifo|1|fifo: not a regular file or a directory
+/dev/null|1|not a regular file or a directory
+empty fifo|1|fifo: not a regular file
+-v|1|no FILE or DIR given
+-b|1|-b needs a number of rounds
+-b x empty|1|-b needs a number of rounds
+-b 0 empty|1|-b needs a number of rounds
+-b 3x empty|1|-b needs a number of rounds
+-b 3|1|no FILE or DIR given
+-v -b 2 empty|1|do not go together
+-x empty|1|unknown option '-x'
+--bogus|1|unknown option '--bogus'
+-h|0|usage:.*FILE
+--help|0|usage:.*FILE
+-- empty|0|all checks passed
+-b 2 empty|0|bench: 1 inputs x 2 rounds
+-v empty|0|all checks passed
+EOF
+  # ./fuzz.sh repro of a FIFO: refused before anything is built or replayed
+  run repro "$TMP/ra/fifo"
+  if ((RC == 1)) && grep -q 'not a regular file or a directory' <<<"$OUT"; then ok "repro fifo: $OUT"
+  else fail "repro fifo: exit $RC: $OUT"; fi
+  no_installs "repro of a FIFO"
 }
 
 # seed_corpus TARGET...: TMP/corpus/<target> holding the first three inputs
