@@ -1680,6 +1680,294 @@ static void test_huge_reservations(void)
     }
 }
 
+/* ------------------------------------------------------------------ */
+/* Round 42 audit: every placement call at both ends of odd windows    */
+/* ------------------------------------------------------------------ */
+
+/* A set without phys over [from, to) (nothing per page: fills a big
+ * window's low part cheaply), or nothing when from == to. */
+static void fill_low(big_t *b, uint64_t from, uint64_t to)
+{
+    if (from < to)
+        CHECK_OK(vmm_set(&b->vmm, (vmm_range_t){from, to}, NULL, RW));
+}
+static void unfill_low(big_t *b, uint64_t from, uint64_t to)
+{
+    if (from < to)
+        CHECK_OK(vmm_free(&b->vmm, from));
+}
+
+/* Checks *set of vmm_is_set at a. */
+static bool page_set(const big_t *b, uint64_t a)
+{
+    bool set = false;
+    CHECK_OK(vmm_is_set(&b->vmm, a, &set));
+    return set;
+}
+
+/* The highest address aligned to align whose page of align bytes lies in
+ * [s, e), or UINT64_MAX when none. */
+static uint64_t top_aligned(uint64_t s, uint64_t e, uint64_t align)
+{
+    uint64_t a = e & ~(align - 1u);
+    if (a < align || a - align < s)
+        return UINT64_MAX;
+    return a - align;
+}
+
+/* Wrong calls on an empty window [s, e) of n pages, each with the code the
+ * header names and nothing changed. */
+static void window_argument_errors(big_t *b, uint64_t s, uint64_t e, uint64_t n)
+{
+    vmm_t *v = &b->vmm;
+    uint64_t va = 0;
+    bool set;
+    BIG_ERR_SAME(b, vmm_is_set(v, e, &set), VMM_ERR_OUT_OF_BOUNDS);
+    BIG_ERR_SAME(b, vmm_claim(v, e, 1, K4, RW, 0), VMM_ERR_OUT_OF_BOUNDS);
+    /* ending exactly at 2^64 is no wrap: outside the window */
+    BIG_ERR_SAME(b, vmm_claim(v, e - K4, 2, K4, RW, 0), VMM_ERR_OUT_OF_BOUNDS);
+    BIG_ERR_SAME(b, vmm_claim(v, e - K4, 1, K4, RW, VMM_RESERVE_LAZY | VMM_RESERVE_BORROWED),
+                 VMM_ERR_INVALID_ARGUMENT);
+    BIG_ERR_SAME(b, vmm_claim(v, e - K4, 1, 2 * K4, RW, 0), VMM_ERR_INVALID_ARGUMENT);
+    BIG_ERR_SAME(b, vmm_claim(v, e - K4, 1, 2 * G1, RW, 0), VMM_ERR_INVALID_ARGUMENT);
+    BIG_ERR_SAME(b, vmm_claim(v, e - K4, 1, K4, RW, 1u << 15), VMM_ERR_INVALID_ARGUMENT);
+    BIG_ERR_SAME(b, vmm_reserve(v, 1, K4, RW, VMM_RECORD_PINNED, &va), VMM_ERR_INVALID_ARGUMENT);
+    if (e != TOP_END) {
+        BIG_ERR_SAME(b, vmm_set(v, (vmm_range_t){e - K4, e + K4}, NULL, RW),
+                     VMM_ERR_OUT_OF_BOUNDS);
+    } else {
+        /* [2^64 - 8K, 2^64): the end wraps to 0, an empty range */
+        BIG_ERR_SAME(b, vmm_set(v, (vmm_range_t){e - K4, 0}, NULL, RW), VMM_ERR_INVALID_VIRT);
+        BIG_ERR_SAME(b, vmm_set(v, (vmm_range_t){e, 0}, NULL, RW), VMM_ERR_INVALID_VIRT);
+        BIG_ERR_SAME(b, vmm_claim(v, e, 1, K4, RW, 0), VMM_ERR_OUT_OF_BOUNDS);
+    }
+    if (s >= K4) {
+        BIG_ERR_SAME(b, vmm_is_set(v, s - 1, &set), VMM_ERR_OUT_OF_BOUNDS);
+        BIG_ERR_SAME(b, vmm_claim(v, s - K4, 1, K4, RW, 0), VMM_ERR_OUT_OF_BOUNDS);
+        BIG_ERR_SAME(b, vmm_claim(v, s - K4, 2, K4, RW, 0), VMM_ERR_OUT_OF_BOUNDS);
+        BIG_ERR_SAME(b, vmm_set(v, (vmm_range_t){s - K4, s + K4}, NULL, RW),
+                     VMM_ERR_OUT_OF_BOUNDS);
+        BIG_ERR_SAME(b, vmm_free(v, s - K4), VMM_ERR_OUT_OF_BOUNDS);
+        BIG_ERR_SAME(b, vmm_pin(v, s - K4), VMM_ERR_OUT_OF_BOUNDS);
+    }
+    BIG_ERR_SAME(b, vmm_claim(v, s, (size_t)n + 1, K4, RW, 0),
+                 s + (n + 1) * K4 - 1 < s ? VMM_ERR_OVERFLOW : VMM_ERR_OUT_OF_BOUNDS);
+    BIG_ERR_SAME(b, vmm_free(v, s), VMM_ERR_NOT_ALLOCATED);
+    BIG_ERR_SAME(b, vmm_free(v, e - K4), VMM_ERR_NOT_ALLOCATED);
+    BIG_ERR_SAME(b, vmm_free(v, e), VMM_ERR_OUT_OF_BOUNDS);
+    BIG_ERR_SAME(b, vmm_release(v, e - K4), VMM_ERR_NOT_ALLOCATED);
+    BIG_ERR_SAME(b, vmm_release(v, e), VMM_ERR_OUT_OF_BOUNDS);
+    BIG_ERR_SAME(b, vmm_pin(v, e - K4), VMM_ERR_NOT_ALLOCATED);
+    BIG_ERR_SAME(b, vmm_pin(v, e), VMM_ERR_OUT_OF_BOUNDS);
+    BIG_ERR_SAME(b, vmm_map_page(v, e - K4, e - K4, 0x200000, RW), VMM_ERR_NOT_ALLOCATED);
+    BIG_ERR_SAME(b, vmm_map_page(v, e, e, 0x200000, RW), VMM_ERR_NOT_ALLOCATED);
+    BIG_ERR_SAME(b, vmm_alloc(v, (size_t)n + 1, RW, &va), VMM_ERR_NO_SPACE);
+    BIG_ERR_SAME(b, vmm_reserve(v, (size_t)n + 1, K4, RW, 0, &va), VMM_ERR_NO_SPACE);
+    BIG_ERR_SAME(b, vmm_reserve(v, (size_t)n + 1, K4, RW, VMM_RESERVE_LAZY, &va),
+                 VMM_ERR_NO_SPACE);
+    if (top_aligned(s, e, M2) == UINT64_MAX)
+        BIG_ERR_SAME(b, vmm_reserve(v, 1, M2, RW, 0, &va), VMM_ERR_NO_SPACE);
+    if (top_aligned(s, e, G1) == UINT64_MAX)
+        BIG_ERR_SAME(b, vmm_reserve(v, 1, G1, RW, 0, &va), VMM_ERR_NO_SPACE);
+    vmm_fault_result_t out;
+    view_t before;
+    take_view(b, &before);
+    CHECK(vmm_fault(v, e - 1, (vmm_access_t){.write = true}, &out) == VMM_FAULT_NOT_PRESENT);
+    CHECK(vmm_fault(v, e, (vmm_access_t){.write = true}, &out) == VMM_FAULT_NOT_PRESENT);
+    CHECK(same_view(b, &before, "faults at the end"));
+}
+
+/* One page of page_size at the top (at) and at the bottom of [s, e):
+ * claim, release, reserve (the window below filled so that first fit must
+ * land there), each with every failure injected; then the errors a record
+ * there gives. */
+static void window_page_at(big_t *b, uint64_t s, uint64_t e, uint64_t at, uint64_t ps,
+                           bool top)
+{
+    vmm_t *v = &b->vmm;
+    struct op_ctx o = {0};
+    o.virt = at;
+    o.count = 1;
+    o.page_size = ps;
+    o.flags = 0;
+    inject_all(b, top ? "claim at the top" : "claim at the bottom", op_claim, op_release_va,
+               &o);
+    CHECK(page_set(b, at) && page_set(b, at + ps - 1));
+    if (at > s)
+        CHECK(!page_set(b, at - K4));
+    if (at + ps < e)
+        CHECK(!page_set(b, at + ps));
+    const vmm_record_t *r = vmm_find_record(v, at + ps - 1);
+    CHECK(r != NULL && r->virt == at && r->pages == ps / K4 && r->nframes == 1);
+    CHECK(top ? vmm_next_record(r) == NULL : vmm_first_record(v) == r);
+    BIG_ERR_SAME(b, vmm_claim(v, at, 1, ps, RW, 0), VMM_ERR_ALREADY_ALLOCATED);
+    BIG_ERR_SAME(b, vmm_set(v, (vmm_range_t){at + ps - K4, at + ps}, NULL, RW),
+                 VMM_ERR_ALREADY_ALLOCATED);
+    if (ps > K4)
+        BIG_ERR_SAME(b, vmm_free(v, at + K4), VMM_ERR_NOT_START);
+    BIG_ERR_SAME(b, vmm_map_page(v, at, at + ps, 0x200000, RW), VMM_ERR_NOT_IN_RESERVATION);
+    if (at > s)
+        BIG_ERR_SAME(b, vmm_map_page(v, at, at - K4, 0x200000, RW), VMM_ERR_NOT_IN_RESERVATION);
+    /* pinned: free and release refused, nothing changed */
+    CHECK_OK(vmm_pin(v, at));
+    BIG_ERR_SAME(b, vmm_free(v, at), VMM_ERR_PINNED);
+    BIG_ERR_SAME(b, vmm_release(v, at), VMM_ERR_PINNED);
+    CHECK_OK(vmm_deinit(v)); /* the only way out of a pin */
+    CHECK(b->fa.live == 0 && vmm_record_count(v) == 0);
+    /* claim again, release with failures, then a double release */
+    CHECK_OK(op_claim(b, &o));
+    o.va = at;
+    inject_all(b, "release", op_release_va, op_claim, &o);
+    BIG_ERR_SAME(b, vmm_release(v, at), VMM_ERR_NOT_ALLOCATED);
+    BIG_ERR_SAME(b, vmm_free(v, at), VMM_ERR_NOT_ALLOCATED);
+    /* first fit must find it: the rest filled */
+    CHECK_OK(vmm_set_fit(v, VMM_FIT_FIRST));
+    if (top)
+        fill_low(b, s, at);
+    else if (at + ps < e)
+        CHECK_OK(vmm_claim(v, at + ps, 1, K4, RW, 0)); /* a neighbour above */
+    o.flags = VMM_RESERVE_LAZY;
+    inject_all(b, "reserve", op_reserve, op_release_va, &o);
+    CHECK(o.va == at);
+    uint64_t va;
+    if (top)
+        BIG_ERR_SAME(b, vmm_reserve(v, 1, ps, RW, 0, &va), VMM_ERR_NO_SPACE);
+    /* a demand fault on its last byte, with failures; then released */
+    o.res = at;
+    o.off = ps - 1;
+    if (ps != G1)
+        inject_all(b, "fault", op_fault, redo_reservation, &o);
+    o.va = at;
+    inject_all(b, "release reserved", op_release_va, op_reserve, &o);
+    if (top)
+        unfill_low(b, s, at);
+    else if (at + ps < e)
+        CHECK_OK(vmm_release(v, at + ps));
+    CHECK_OK(vmm_set_fit(v, VMM_FIT_NEXT));
+    CHECK(vmm_record_count(v) == 0 && v->bitmap.num_free == v->bitmap.num_entries);
+    CHECK(vmm_index_check(v) && hbitmap_check(&v->bitmap));
+}
+
+/* Undoes op_alloc and puts the next-fit hint back at o->count. */
+static vmm_status_t free_rewind(big_t *b, void *c)
+{
+    struct op_ctx *o = c;
+    vmm_status_t st = vmm_free(&b->vmm, o->va);
+    b->vmm.hint = o->count;
+    return st;
+}
+
+/* vmm_alloc and vmm_set with phys at the two ends, next fit wrapping from
+ * the top to the bottom. */
+static void window_alloc_ends(big_t *b, uint64_t s, uint64_t e, uint64_t n)
+{
+    vmm_t *v = &b->vmm;
+    struct op_ctx o = {0};
+    uint64_t va;
+    size_t k = n >= 3 ? 3 : (size_t)n;
+    /* the top k pages by first fit, the rest filled */
+    CHECK_OK(vmm_set_fit(v, VMM_FIT_FIRST));
+    fill_low(b, s, e - k * K4);
+    o.pages = k;
+    inject_all(b, "alloc at the top", op_alloc, op_free_va, &o);
+    CHECK(o.va == e - k * K4 && page_set(b, e - K4));
+    BIG_ERR_SAME(b, vmm_alloc(v, 1, RW, &va), VMM_ERR_NO_SPACE);
+    BIG_ERR_SAME(b, vmm_reserve(v, 1, K4, RW, 0, &va), VMM_ERR_NO_SPACE);
+    BIG_ERR_SAME(b, vmm_claim(v, e - K4, 1, K4, RW, 0), VMM_ERR_ALREADY_ALLOCATED);
+    BIG_ERR_SAME(b, vmm_release(v, o.va), VMM_ERR_NOT_RESERVATION);
+    if (k > 1)
+        BIG_ERR_SAME(b, vmm_free(v, e - K4), VMM_ERR_NOT_START);
+    BIG_ERR_SAME(b, vmm_map_page(v, o.va, o.va, 0x200000, RW), VMM_ERR_NOT_RESERVATION);
+    inject_all(b, "free at the top", op_free_va, op_alloc, &o);
+    CHECK(!page_set(b, e - K4));
+    unfill_low(b, s, e - k * K4);
+    /* next fit from the top: the hint at the window's end wraps to the
+     * lowest free page */
+    CHECK_OK(vmm_set_fit(v, VMM_FIT_NEXT));
+    fill_low(b, s, e - K4);
+    CHECK_OK(vmm_alloc(v, 1, RW, &va));
+    CHECK(va == e - K4 && v->hint == n);
+    CHECK_OK(vmm_free(v, va));
+    unfill_low(b, s, e - K4);
+    o.pages = 1;
+    o.count = (size_t)n;
+    inject_all(b, "alloc after the hint at the end", op_alloc, free_rewind, &o);
+    CHECK(o.va == s);
+    inject_all(b, "free at the bottom", op_free_va, op_alloc, &o);
+    /* a set with phys of the last page and of the first */
+    o.with_phys = true;
+    o.vr = (vmm_range_t){e - K4, e};
+    o.pr = (vmm_range_t){0x300000, 0x301000};
+    inject_all(b, "set phys at the top", op_set, op_free_va, &o);
+    BIG_ERR_SAME(b, vmm_set(v, (vmm_range_t){s, s + K4}, &o.pr, RW),
+                 n == 1 ? VMM_ERR_ALREADY_ALLOCATED : VMM_ERR_PHYS_ALREADY_ALLOCATED);
+    o.va = e - K4;
+    inject_all(b, "free set phys at the top", op_free_va, op_set, &o);
+    o.vr = (vmm_range_t){s, s + K4};
+    inject_all(b, "set phys at the bottom", op_set, op_free_va, &o);
+    o.va = s;
+    inject_all(b, "free set phys at the bottom", op_free_va, op_set, &o);
+    /* the whole window in one record (a set, or an alloc when it is small) */
+    o.with_phys = false;
+    o.vr = (vmm_range_t){s, e};
+    inject_all(b, "set the whole window", op_set, op_free_va, &o);
+    BIG_ERR_SAME(b, vmm_alloc(v, 1, RW, &va), VMM_ERR_NO_SPACE);
+    BIG_ERR_SAME(b, vmm_reserve(v, 1, K4, RW, VMM_RESERVE_LAZY, &va), VMM_ERR_NO_SPACE);
+    if (n > 1)
+        BIG_ERR_SAME(b, vmm_free(v, e - K4), VMM_ERR_NOT_START);
+    o.va = s;
+    inject_all(b, "free the whole window", op_free_va, op_set, &o);
+    if (n <= 4097) {
+        o.pages = (size_t)n;
+        inject_all(b, "alloc the whole window", op_alloc, op_free_va, &o);
+        CHECK(o.va == s);
+        inject_all(b, "free the whole alloc", op_free_va, op_alloc, &o);
+    }
+    CHECK(vmm_record_count(v) == 0 && v->bitmap.num_free == v->bitmap.num_entries);
+}
+
+/* Windows of one page, of sizes that are no multiple of a leaf (4096
+ * pages) or of a level-1 node (2^18 pages), of 2^35 + 1 pages, of 2^35
+ * pages ending at 2^64 - 4K, the user half, the kernel's higher half: at
+ * each end claim / release / reserve / fault of 4K, 2M and 1G pages, alloc
+ * and set, every failure injected (nothing changed, then success), and the
+ * wrong calls around them. */
+static void test_windows_at_both_ends(void)
+{
+    static big_t b;
+    const struct { uint64_t s, e; } w[] = {
+        {0x7000, 0x8000},                                  /* one page          */
+        {TOP_END - K4, TOP_END},                           /* the last one      */
+        {M2 - K4, M2 + K4},                                /* two, across 2M    */
+        {0x1000, 0x1000 + 4097 * K4},                      /* a leaf and a page */
+        {TOP_END - 4097 * K4, TOP_END},
+        {0x40000000 + 3 * K4, 0x40000000 + (3 + 262144 + 5) * K4},
+        {TOP_END - 2 * G1 - 5 * K4, TOP_END},              /* a 1G page fits    */
+        {0, ((uint64_t)1 << 35) * K4 + K4},                /* 2^35 + 1 pages    */
+        {TOP_END - ((uint64_t)1 << 47), TOP_END},          /* 2^35 at the top   */
+        {0x1000, 0x0000800000000000ull},                   /* the user half     */
+        {0xFFFF800000000000ull, TOP_END},                  /* the higher half   */
+    };
+    const uint64_t ps[] = {K4, M2, G1};
+    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++) {
+        uint64_t s = w[i].s, e = w[i].e, n = (e - s) / K4;
+        big_init(&b, s, e);
+        CHECK(b.vmm.bitmap.num_entries == n);
+        window_argument_errors(&b, s, e, n);
+        for (size_t p = 0; p < 3; p++) {
+            uint64_t hi = top_aligned(s, e, ps[p]);
+            if (hi == UINT64_MAX)
+                continue;
+            uint64_t lo = (s + ps[p] - 1) & ~(ps[p] - 1);
+            window_page_at(&b, s, e, hi, ps[p], true);
+            if (lo != hi)
+                window_page_at(&b, s, e, lo, ps[p], false);
+        }
+        window_alloc_ends(&b, s, e, n);
+        big_fini(&b);
+    }
+}
+
 int main(void)
 {
     RUN(test_status_names);
@@ -1702,5 +1990,6 @@ int main(void)
     RUN(test_lazy_reservation_costs);
     RUN(test_sparse_partial_paths);
     RUN(test_huge_reservations);
+    RUN(test_windows_at_both_ends);
     return check_exit();
 }
