@@ -1968,6 +1968,300 @@ static void test_windows_at_both_ends(void)
     }
 }
 
+/* ------------------------------------------------------------------ */
+/* Round 42 audit: the top of the higher half on the real x86 tables,  */
+/* the frame source (table frames included) and the allocator failing  */
+/* at every call                                                       */
+/* ------------------------------------------------------------------ */
+
+#define XW_START 0xFFFF800000000000ull
+#define XW_DEVICE 0x0000008000000000ull /* 512 GiB: above the RAM, unmanaged */
+
+typedef struct xworld {
+    hostmem_t hm;
+    fail_frames_t ff;
+    fail_alloc_t fa;
+    x86_paging_t pt;
+    vmm_t vmm;
+} xworld_t;
+
+/* What a failed call must leave as it was: the frame manager bit for bit,
+ * the table count, the VMM's counts and records, the translations of the
+ * probes (every record's ends and neighbours, the window's last pages). */
+typedef struct xview {
+    hostmem_snap_t snap;
+    size_t tables, num_free, nodes, leaves, records, fa_live, fa_bytes;
+    size_t nprobes;
+    uint64_t probe[MAX_PROBES];
+    vmm_status_t tr_st[MAX_PROBES];
+    uint64_t tr_phys[MAX_PROBES];
+    bool set[MAX_PROBES];
+    vmm_record_t rec[MAX_PROBES];
+    size_t nrec;
+} xview_t;
+
+static void xw_probe(xview_t *v, uint64_t a)
+{
+    if (v->nprobes < MAX_PROBES)
+        v->probe[v->nprobes++] = a;
+}
+
+static void xw_take(const xworld_t *w, xview_t *v)
+{
+    memset(v, 0, sizeof *v);
+    CHECK(hostmem_snap_take(&w->hm, &v->snap));
+    v->tables = w->pt.table_frames;
+    v->num_free = w->vmm.bitmap.num_free;
+    v->nodes = w->vmm.bitmap.nodes;
+    v->leaves = w->vmm.bitmap.leaves;
+    v->records = vmm_record_count(&w->vmm);
+    v->fa_live = w->fa.live;
+    v->fa_bytes = w->fa.live_bytes;
+    xw_probe(v, TOP_END - K4);
+    xw_probe(v, TOP_END - M2);
+    xw_probe(v, TOP_END - 2 * G1);
+    for (const vmm_record_t *r = vmm_first_record(&w->vmm); r != NULL; r = vmm_next_record(r)) {
+        uint64_t end = r->virt + r->pages * K4;
+        xw_probe(v, r->virt - K4);
+        xw_probe(v, r->virt);
+        xw_probe(v, end - K4);
+        if (end != TOP_END)
+            xw_probe(v, end);
+        if (v->nrec < MAX_PROBES)
+            v->rec[v->nrec++] = *r;
+    }
+    for (size_t i = 0; i < v->nprobes; i++) {
+        x86_walk_t walk;
+        v->tr_st[i] = x86_translate(&w->pt, v->probe[i], &walk);
+        v->tr_phys[i] = v->tr_st[i] == VMM_OK ? walk.phys : 0;
+        v->set[i] = false;
+        (void)vmm_is_set(&w->vmm, v->probe[i], &v->set[i]);
+    }
+}
+
+static bool xw_same(const xworld_t *w, xview_t *v, const char *what)
+{
+    xview_t now;
+    xw_take(w, &now);
+    const char *why = NULL;
+    if (!hostmem_snap_same(&w->hm, &v->snap)) why = "frame manager";
+    else if (now.tables != v->tables) why = "table frames";
+    else if (now.num_free != v->num_free || now.nodes != v->nodes || now.leaves != v->leaves)
+        why = "bitmap";
+    else if (now.records != v->records || now.nrec != v->nrec ||
+             memcmp(now.rec, v->rec, now.nrec * sizeof now.rec[0]) != 0) why = "records";
+    else if (now.fa_live != v->fa_live || now.fa_bytes != v->fa_bytes) why = "allocator";
+    else if (now.nprobes != v->nprobes) why = "probes";
+    else if (!vmm_index_check(&w->vmm) || !hbitmap_check(&w->vmm.bitmap)) why = "structure";
+    else
+        for (size_t i = 0; i < now.nprobes && why == NULL; i++)
+            if (now.tr_st[i] != v->tr_st[i] || now.tr_phys[i] != v->tr_phys[i] ||
+                now.set[i] != v->set[i])
+                why = "a translation";
+    if (why != NULL)
+        fprintf(stderr, "%s: state changed: %s\n", what, why);
+    hostmem_snap_free(&now.snap);
+    hostmem_snap_free(&v->snap);
+    return why == NULL;
+}
+
+typedef vmm_status_t (*xw_op_fn)(xworld_t *w, struct op_ctx *o);
+
+/* Fails the frame source (PML4-level tables, PDPTs, PDs, PTs and data
+ * frames alike), then the allocator, at call 0, 1, 2, ... of op until op
+ * succeeds: each failure returns an error and changes nothing. undo takes
+ * the first success back. Returns the failure points. */
+static size_t xw_sweep(xworld_t *w, const char *name, xw_op_fn op, xw_op_fn undo,
+                       struct op_ctx *o)
+{
+    size_t points = 0;
+    long *cd[2] = {&w->ff.countdown, &w->fa.countdown};
+    for (int k = 0; k < 2; k++) {
+        for (long n = 0;; n++) {
+            xview_t v;
+            xw_take(w, &v);
+            *cd[k] = n;
+            vmm_status_t st = op(w, o);
+            bool fired = *cd[k] == -1;
+            w->ff.countdown = -1;
+            w->fa.countdown = -1;
+            if (!fired) {
+                if (st != VMM_OK)
+                    fprintf(stderr, "%s: kind %d: no failure at call %ld, but %s\n", name, k, n,
+                            vmm_strerror(st));
+                CHECK(st == VMM_OK);
+                hostmem_snap_free(&v.snap);
+                break;
+            }
+            points++;
+            char what[160];
+            snprintf(what, sizeof what, "%s (kind %d, call %ld, %s)", name, k, n,
+                     vmm_strerror(st));
+            if (st == VMM_OK) {
+                fprintf(stderr, "%s: the failure was ignored\n", what);
+                CHECK(st != VMM_OK);
+                hostmem_snap_free(&v.snap);
+                break;
+            }
+            CHECK(xw_same(w, &v, what));
+        }
+        if (k == 0)
+            CHECK_OK(undo(w, o));
+    }
+    return points;
+}
+
+static vmm_status_t xw_alloc(xworld_t *w, struct op_ctx *o)
+{
+    return vmm_alloc(&w->vmm, o->pages, RW, &o->va);
+}
+static vmm_status_t xw_free(xworld_t *w, struct op_ctx *o)
+{
+    return vmm_free(&w->vmm, o->va);
+}
+static vmm_status_t xw_set(xworld_t *w, struct op_ctx *o)
+{
+    o->va = o->vr.start;
+    return vmm_set(&w->vmm, o->vr, &o->pr, RW);
+}
+/* A reservation at o->virt (claim) with its page o->off mapped: to the
+ * frame o->phys (map_page), or by a demand fault (o->flags lazy). */
+static vmm_status_t xw_claim_map(xworld_t *w, struct op_ctx *o)
+{
+    o->va = o->virt;
+    vmm_status_t st = vmm_claim(&w->vmm, o->virt, o->count, o->page_size, RW, o->flags);
+    if (st != VMM_OK)
+        return st;
+    if (o->flags & VMM_RESERVE_LAZY) {
+        vmm_fault_result_t r;
+        vmm_fault_kind_t k =
+            vmm_fault(&w->vmm, o->virt + o->off, (vmm_access_t){.write = true}, &r);
+        st = k == VMM_FAULT_RESOLVED ? VMM_OK
+             : k == VMM_FAULT_OUT_OF_MEMORY ? r.status : VMM_ERR_INVALID_ARGUMENT;
+    } else {
+        st = vmm_map_page(&w->vmm, o->virt, o->virt + o->off, o->phys, RW);
+    }
+    if (st != VMM_OK) /* the claim is no part of the failing call: taken back */
+        CHECK_OK(vmm_release(&w->vmm, o->virt));
+    return st;
+}
+static vmm_status_t xw_release(xworld_t *w, struct op_ctx *o)
+{
+    return vmm_release(&w->vmm, o->va);
+}
+
+/* Checks that [va, va + len) translates to phys.. (or is unmapped when
+ * phys is VMM_NO_FRAME) with pages of page_size. */
+static void xw_translates(const xworld_t *w, uint64_t va, uint64_t len, uint64_t phys,
+                          uint64_t page_size)
+{
+    x86_walk_t walk;
+    uint64_t probes[] = {va, va + len - 1};
+    for (size_t i = 0; i < 2; i++) {
+        vmm_status_t st = x86_translate(&w->pt, probes[i], &walk);
+        if (phys == VMM_NO_FRAME) {
+            CHECK(st == VMM_ERR_NOT_MAPPED);
+        } else {
+            CHECK_OK(st);
+            CHECK(walk.page_size == page_size &&
+                  (page_size == K4 && i == 1 ? walk.phys % K4 == K4 - 1 : true));
+            if (i == 0)
+                CHECK(walk.phys == phys);
+        }
+    }
+}
+
+static void test_x86_top_sweeps(void)
+{
+    static xworld_t w;
+    memset(&w, 0, sizeof w);
+    CHECK(hostmem_init(&w.hm, 0x100000, 24u << 20));
+    fail_frames_init(&w.ff, &w.hm.frames);
+    fail_alloc_init(&w.fa);
+    vmm_frames_t f = fail_frames_iface(&w.ff);
+    vmm_allocator_t a = fail_alloc_iface(&w.fa);
+    CHECK_OK(x86_paging_init(&w.pt, &f, w.hm.access_offset));
+    vmm_mapper_t m = x86_paging_mapper(&w.pt);
+    CHECK_OK(vmm_init(&w.vmm, XW_START, TOP_END, &a, &m, &f));
+    CHECK_OK(vmm_set_fit(&w.vmm, VMM_FIT_FIRST));
+    size_t frames0 = pmm_free_count(&w.hm.pmm);
+    struct op_ctx o = {0};
+    /* the last 3 pages of the address space by first fit (the rest set
+     * aside without phys): PDPT, PD, PT and 3 frames */
+    CHECK_OK(vmm_set(&w.vmm, (vmm_range_t){XW_START, TOP_END - 3 * K4}, NULL, RW));
+    o.pages = 3;
+    CHECK(xw_sweep(&w, "alloc the top 3 pages", xw_alloc, xw_free, &o) >= 6);
+    CHECK(o.va == TOP_END - 3 * K4);
+    x86_walk_t walk;
+    CHECK_OK(x86_translate(&w.pt, TOP_END - 1, &walk));
+    CHECK(walk.page_size == K4);
+    CHECK_ERR(x86_translate(&w.pt, TOP_END, &walk), VMM_ERR_NOT_MAPPED);
+    CHECK_OK(vmm_free(&w.vmm, o.va));
+    xw_translates(&w, TOP_END - 3 * K4, 3 * K4, VMM_NO_FRAME, K4);
+    CHECK_OK(vmm_free(&w.vmm, XW_START));
+    /* 513 pages across a 2M table boundary below the top 1G */
+    CHECK_OK(vmm_set(&w.vmm, (vmm_range_t){XW_START, TOP_END - G1 - M2 - 7 * K4}, NULL, RW));
+    o.pages = 513;
+    xw_sweep(&w, "alloc 513 across a PT boundary", xw_alloc, xw_free, &o);
+    CHECK(o.va == TOP_END - G1 - M2 - 7 * K4);
+    CHECK_OK(vmm_free(&w.vmm, o.va));
+    CHECK_OK(vmm_free(&w.vmm, XW_START));
+    /* a set with phys of the last 2M + 8K, across a PD entry, at the top */
+    o.vr = (vmm_range_t){TOP_END - M2 - 2 * K4, TOP_END};
+    o.pr = (vmm_range_t){0x400000, 0x400000 + M2 + 2 * K4};
+    CHECK(xw_sweep(&w, "set phys at the top", xw_set, xw_free, &o) >= 4);
+    xw_translates(&w, o.vr.start, M2 + 2 * K4, 0x400000, K4);
+    CHECK_ERR(vmm_set(&w.vmm, (vmm_range_t){TOP_END - 2 * M2, TOP_END - M2}, &o.pr, RW),
+              VMM_ERR_PHYS_VIRT_MISMATCH);
+    CHECK_OK(vmm_free(&w.vmm, o.va));
+    xw_translates(&w, o.vr.start, M2 + 2 * K4, VMM_NO_FRAME, K4);
+    /* map_page of the highest 1G page (device memory: unmanaged frames) and
+     * of the highest 2M page */
+    o.virt = 0 - 2 * G1; /* [2^64 - 1G, 2^64) holds the page no window has */
+    o.count = 1;
+    o.page_size = G1;
+    o.flags = 0;
+    o.off = 0;
+    o.phys = XW_DEVICE;
+    xw_sweep(&w, "map_page 1G at the top", xw_claim_map, xw_release, &o);
+    xw_translates(&w, o.virt, G1, XW_DEVICE, G1);
+    CHECK_OK(vmm_release(&w.vmm, o.virt));
+    xw_translates(&w, o.virt, G1, VMM_NO_FRAME, G1);
+    o.virt = 0 - 2 * M2;
+    o.count = 1;
+    o.page_size = M2;
+    o.phys = XW_DEVICE + G1;
+    xw_sweep(&w, "map_page 2M at the top", xw_claim_map, xw_release, &o);
+    xw_translates(&w, o.virt, M2, XW_DEVICE + G1, M2);
+    CHECK_OK(vmm_release(&w.vmm, o.virt));
+    /* demand faults: the last 4K page, the highest 2M page (its frames
+     * from the frame source, aligned) */
+    o.flags = VMM_RESERVE_LAZY;
+    o.virt = TOP_END - 4 * K4;
+    o.count = 4;
+    o.page_size = K4;
+    o.off = 3 * K4 + 123;
+    CHECK(xw_sweep(&w, "fault the last page", xw_claim_map, xw_release, &o) >= 5);
+    CHECK_OK(x86_translate(&w.pt, TOP_END - 1, &walk));
+    CHECK_ERR(x86_translate(&w.pt, TOP_END - 4 * K4, &walk), VMM_ERR_NOT_MAPPED);
+    CHECK_OK(vmm_release(&w.vmm, o.virt));
+    o.virt = 0 - 2 * M2;
+    o.count = 1;
+    o.page_size = M2;
+    o.off = M2 - 1;
+    xw_sweep(&w, "fault the top 2M page", xw_claim_map, xw_release, &o);
+    CHECK_OK(x86_translate(&w.pt, 0 - M2 - 1, &walk));
+    CHECK(walk.page_size == M2 && walk.phys % M2 == M2 - 1);
+    CHECK_OK(vmm_release(&w.vmm, o.virt));
+    /* everything back */
+    CHECK(vmm_record_count(&w.vmm) == 0 && w.vmm.bitmap.num_free == w.vmm.bitmap.num_entries);
+    CHECK_OK(vmm_deinit(&w.vmm));
+    CHECK(w.fa.live == 0);
+    CHECK_OK(x86_paging_destroy(&w.pt));
+    CHECK(pmm_free_count(&w.hm.pmm) == frames0 + 1); /* the PML4 too */
+    hostmem_destroy(&w.hm);
+}
+
 int main(void)
 {
     RUN(test_status_names);
@@ -1991,5 +2285,6 @@ int main(void)
     RUN(test_sparse_partial_paths);
     RUN(test_huge_reservations);
     RUN(test_windows_at_both_ends);
+    RUN(test_x86_top_sweeps);
     return check_exit();
 }
