@@ -100,11 +100,16 @@ static uint8_t *arena_alloc(fail_alloc_t *fa, size_t size, size_t align)
     return fa->arena + at;
 }
 
-/* Returns a malloc'd block, or NULL. */
+/* Returns a malloc'd block, or NULL: also for more than
+ * FAIL_ALLOC_HOST_MAX bytes, as a kernel's allocator answers a request it
+ * cannot meet (ASan's malloc would abort the process instead of returning
+ * NULL: vmm_alloc of 2^34 pages asks for a 128 GiB frames block). */
 static uint8_t *heap_alloc(size_t size, size_t align)
 {
     size_t offset = ALIGN_UP(HEADER_BYTES, align);
     void *raw = NULL;
+    if (size > FAIL_ALLOC_HOST_MAX)
+        return NULL;
     if (posix_memalign(&raw, align, offset + size) != 0)
         return NULL;
     uint8_t *block = (uint8_t *)raw + offset;

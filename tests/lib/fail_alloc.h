@@ -34,6 +34,9 @@
 #include "core/alloc.h"
 
 #define FAIL_ALLOC_FRESH 0xA5u /* the byte every fresh block is filled with */
+/* Larger requests get NULL (not counted as an injected failure), as from a
+ * kernel allocator: the host's malloc under ASan would abort instead. */
+#define FAIL_ALLOC_HOST_MAX ((size_t)1 << 30)
 
 typedef struct fail_alloc {
     long countdown;    /* calls left before the failing one; -1 = never fail */
