@@ -1067,9 +1067,18 @@ cmd_fuzz() {
 
 # ---------------------------------------------------------------- repro
 # repro_args FILE|DIR [TARGET]: checks the arguments, prints the absolute path.
+# repro_dir_files DIR: the inputs repro replays from a folder, sorted (a bug
+# folder's inputs only, not what take_crashes wrote beside them).
+repro_dir_files() {
+  find "$1" -type f ! -name '.*' ! -name count ! -name signature ! -name ops.txt \
+    ! -name '*.log' | sort
+}
+
 repro_args() {
   (($# >= 1 && $# <= 2)) || die "usage: repro FILE|DIR [TARGET]"
   [[ $1 != -* ]] || die "unknown option: $1 (usage: repro FILE|DIR [TARGET])"
+  # "" would become the current directory (abs): never what was meant
+  [[ -n $1 ]] || die "repro takes a FILE or DIR, not an empty string"
   local path
   (($# < 2)) || known_targets "$2"   # before anything is built
   path=$(abs "$1")
@@ -1081,6 +1090,11 @@ repro_args() {
   # a device never end: only regular files and directories are inputs
   if [[ ! -f $path && ! -d $path ]]; then
     echo "fuzz-main.sh: repro: $1: not a regular file or a directory" >&2
+    exit 1
+  fi
+  # a folder with no input: said before anything is installed or built
+  if [[ -d $path ]] && [[ -z $(repro_dir_files "$path" | head -1) ]]; then
+    echo "fuzz-main.sh: repro: $1: no files in it" >&2
     exit 1
   fi
   # the replayers' bound (harness/replay_main.c, REPLAY_MAX_INPUT)
@@ -1155,9 +1169,7 @@ cmd_repro() {
   TARGETS=${saved:-$TARGETS}
   if [[ -d $path ]]; then
     local files=()
-    # a bug folder's inputs only, not what take_crashes wrote beside them
-    mapfile -t files < <(find "$path" -type f ! -name '.*' ! -name count ! -name signature \
-                           ! -name ops.txt ! -name '*.log' | sort)
+    mapfile -t files < <(repro_dir_files "$path")
     ((${#files[@]})) || { echo "repro: $path: no files in it" >&2; return 1; }
     for f in "${files[@]}"; do repro_one "$f" "$t" brief || status=1; done
     echo "replayed ${#files[@]} file(s) from $path: $([[ $status == 0 ]] && echo 'no failure' || echo 'FAILURES above')"

@@ -18,7 +18,8 @@
 #                  never a hang), unknown options, -b without a positive
 #                  ROUNDS, no file: a message and exit 1; an empty file runs
 #                  (libFuzzer's empty input); -h / --help: usage, exit 0;
-#                  ./fuzz.sh repro of a FIFO: refused at once
+#                  ./fuzz.sh repro of a FIFO, of "" and of an empty folder:
+#                  refused before anything is installed or built
 #   symlink        ./fuzz.sh called through a symlink elsewhere (~/bin/fz):
 #                  help, a bad option (exit 2), repro of a clean file
 #                  (exit 0) all find the project, as a direct call does
@@ -263,6 +264,15 @@ EOF
   if ((RC == 1)) && grep -q 'not a regular file or a directory' <<<"$OUT"; then ok "repro fifo: $OUT"
   else fail "repro fifo: exit $RC: $OUT"; fi
   no_installs "repro of a FIFO"
+  # an empty string (it was taken for the current directory) and an empty
+  # folder (found only after the install and the build)
+  run repro ""
+  if ((RC == 2)) && grep -q 'not an empty string' <<<"$OUT"; then ok "repro '': $OUT"
+  else fail "repro '': exit $RC: $OUT"; fi
+  run repro "$TMP/ra/emptydir"
+  if ((RC == 1)) && grep -q 'emptydir: no files in it' <<<"$OUT"; then ok "repro empty dir: $OUT"
+  else fail "repro empty dir: exit $RC: $OUT"; fi
+  no_installs "repro of '' and of an empty folder"
 }
 
 # seed_corpus TARGET...: TMP/corpus/<target> holding the first three inputs
