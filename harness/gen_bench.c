@@ -12,6 +12,7 @@
  * arguments, failure injections and full checks. Same SEED, same bytes.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,12 +127,28 @@ static void program(prog_t *p, uint64_t *rng)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2 || argc > 4) {
-        fprintf(stderr, "usage: %s OUTDIR [N [SEED]]\n", argv[0]);
+    if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+        printf("usage: %s OUTDIR [N [SEED]]\n", argv[0]);
+        return 0;
+    }
+    /* an option is no OUTDIR (it made a folder called "--bogus"); N and
+     * SEED are whole numbers (strtoul took "x" for 0 inputs) */
+    char *end = NULL;
+    unsigned long count = DEFAULT_COUNT;
+    uint64_t rng = DEFAULT_SEED;
+    bool bad = argc < 2 || argc > 4 || argv[1][0] == '-' || argv[1][0] == '\0';
+    if (!bad && argc > 2) {
+        count = strtoul(argv[2], &end, 10);
+        bad = argv[2][0] < '0' || argv[2][0] > '9' || *end != '\0' || count == 0;
+    }
+    if (!bad && argc > 3) {
+        rng = strtoull(argv[3], &end, 10);
+        bad = argv[3][0] < '0' || argv[3][0] > '9' || *end != '\0';
+    }
+    if (bad) {
+        fprintf(stderr, "usage: %s OUTDIR [N [SEED]] (N > 0 inputs, SEED a number)\n", argv[0]);
         return 1;
     }
-    unsigned long count = argc > 2 ? strtoul(argv[2], NULL, 10) : DEFAULT_COUNT;
-    uint64_t rng = argc > 3 ? strtoull(argv[3], NULL, 10) : DEFAULT_SEED;
     rng = rng * 0x9E3779B97F4A7C15ull + 1u;
     if (mkdir(argv[1], 0755) != 0 && errno != EEXIST) {
         perror(argv[1]);

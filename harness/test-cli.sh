@@ -19,7 +19,8 @@
 #                  ROUNDS, no file: a message and exit 1; an empty file runs
 #                  (libFuzzer's empty input); -h / --help: usage, exit 0;
 #                  ./fuzz.sh repro of a FIFO, of "" and of an empty folder:
-#                  refused before anything is installed or built
+#                  refused before anything is installed or built;
+#                  fuzz_gen_bench: an option or a bad N is no OUTDIR
 #   symlink        ./fuzz.sh called through a symlink elsewhere (~/bin/fz):
 #                  help, a bad option (exit 2), repro of a clean file
 #                  (exit 0) all find the project, as a direct call does
@@ -264,6 +265,25 @@ EOF
   if ((RC == 1)) && grep -q 'not a regular file or a directory' <<<"$OUT"; then ok "repro fifo: $OUT"
   else fail "repro fifo: exit $RC: $OUT"; fi
   no_installs "repro of a FIFO"
+  # fuzz_gen_bench (bench-vmm.sh): an option is no OUTDIR (it made a folder
+  # called --bogus), N and SEED are numbers
+  local gb=$BUILD/harness/fuzz_gen_bench
+  if [[ -x $gb ]]; then
+    while IFS='|' read -r args want; do
+      # shellcheck disable=SC2086
+      out=$(cd "$TMP/ra" && timeout 20 "$gb" $args 2>&1); rc=$?
+      if ((rc == want)) && grep -q 'usage:' <<<"$out" && [[ ! -e $TMP/ra/--bogus && ! -e $TMP/ra/-h ]]
+      then ok "fuzz_gen_bench $args -> exit $rc"
+      else fail "fuzz_gen_bench $args -> exit $rc (want $want): $out"; fi
+    done <<'EOF'
+--bogus|1
+-h|0
+gb x|1
+gb 0|1
+gb 3 y|1
+EOF
+    [[ ! -e $TMP/ra/gb ]] && ok "no folder made by a bad call" || fail "a bad call made $TMP/ra/gb"
+  fi
   # an empty string (it was taken for the current directory) and an empty
   # folder (found only after the install and the build)
   run repro ""
