@@ -63,6 +63,7 @@ callers=$(awk -v f="$fn" '/^[a-z].*[a-z0-9_]+\(/ && !/;$/ {d = $0; gsub(/__attri
   index($0, f "(") && cur != f {print cur}' "$T/hbitmap.c.orig" | sort -u)
 want=$(sed 's/#.*//' "$T/proofs/hbitmap.shards" | grep '[a-z]' | grep -cwE "$(echo $fn $callers | tr ' ' '|')")
 [[ -n $callers && $want -ge 2 && $want -lt $nh ]] || fail "$fn: callers '$callers', lines $want: the test's premise"
+want_c=$want
 [[ $(changed "$k1" "$k2" hbitmap) == "$want" && $(changed "$k1" "$k2" bitmap) == 0 ]] ||
   fail "$fn's contract changed $(changed "$k1" "$k2" hbitmap) hbitmap keys, its and its callers' ($callers) lines: $want"
 cp "$T/hbitmap.c.orig" "$hb"
@@ -91,11 +92,15 @@ k2=$(keys)
 [[ $(changed "$k1" "$k2" hbitmap) == "$nh" ]] ||
   fail "a call added to $fn changed $(changed "$k1" "$k2" hbitmap) of $nh hbitmap keys"
 
-# A header both units read: every key.
-echo "#define MEMO_TEST 1" >>"$T/core/vmm_cdefs.h"
+# A header both units read: a macro no text uses no key (round 42); a
+# declaration every key.
+echo "#define MEMO_TEST_UNUSED 1" >>"$T/core/vmm_cdefs.h"
+k3=$(keys)
+[[ $k3 == "$k2" ]] || fail "a macro no text uses, in core/vmm_cdefs.h, changed a key"
+echo "extern int memo_test_v;" >>"$T/core/vmm_cdefs.h"
 k3=$(keys)
 [[ $(changed "$k2" "$k3" bitmap) == "$nb" && $(changed "$k2" "$k3" hbitmap) == "$nh" ]] ||
-  fail "core/vmm_cdefs.h changed: not every key changed"
+  fail "a declaration in core/vmm_cdefs.h: not every key changed"
 
 # A line's extra logic file: a comment no key; logic exactly the shards
 # whose line loads it.
@@ -117,6 +122,26 @@ echo " " >>"$f"
 k5=$(keys)
 [[ $k5 == "$k4" ]] || fail "a session script changed a key"
 [[ $(VMM_WP_TIMEOUT=11 keys) != "$k5" ]] || fail "the timeout is not in the key"
+
+# A macro's definition (round 42) keys exactly the shards whose text uses it,
+# directly or through another macro: one that fn's contract uses those of fn
+# and its callers (as its contract did above), no bitmap key; one that a
+# global annotation uses every hbitmap key.
+cp "$T/hbitmap.c.orig" "$hb"
+acsl=$T/proofs/hbitmap.acsl
+printf '#define MEMO_TEST_N 0 == 0\n#define MEMO_TEST_M MEMO_TEST_N\n#define MEMO_TEST_G 0 == 0\n' >>"$acsl"
+sed -i "$(($(grep -n "^static[a-z_ ]* $fn(" "$hb" | cut -d: -f1) - 1))s|^\*/|    ensures memo_test: MEMO_TEST_M;\n*/|" "$hb"
+k6=$(keys)
+sed -i 's/^#define MEMO_TEST_N 0 == 0$/#define MEMO_TEST_N 1 == 1/' "$acsl"
+k7=$(keys)
+[[ $(changed "$k6" "$k7" hbitmap) == "$want_c" && $(changed "$k6" "$k7" bitmap) == 0 ]] ||
+  fail "a macro $fn's contract uses changed $(changed "$k6" "$k7" hbitmap) hbitmap keys, its and its callers' lines: $want_c"
+printf '/*@ predicate memo_test_g = MEMO_TEST_G; */\n' >>"$acsl"
+k6=$(keys)
+sed -i 's/^#define MEMO_TEST_G 0 == 0$/#define MEMO_TEST_G 1 == 1/' "$acsl"
+k7=$(keys)
+[[ $(changed "$k6" "$k7" hbitmap) == "$nh" ]] ||
+  fail "a macro a global annotation uses changed $(changed "$k6" "$k7" hbitmap) of $nh hbitmap keys"
 
 # A record is made by a strict run, reused for the same inputs, and checked:
 # bitmap cut to one small function (range_ok) and the lemmas.

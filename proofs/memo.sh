@@ -23,11 +23,20 @@
 #     the annotation right above a definition whose first word is a clause
 #     (requires, ensures, .., or a macro that expands to one); any other
 #     annotation is shared text. A function with no contract keeps its body
-#     in the shared text;
+#     in the shared text. A ghost function (a global /*@ ghost .. */ block)
+#     is proved on the line that names it, and its calls are in no C body:
+#     a shard that proves one (or the rest shard) also holds the contracts
+#     of the C functions global ghost blocks call;
 #   - every other file the run's C preprocessor reads (gcc -MM over the
 #     source with proofs/<unit>.acsl and the line's files included: its
 #     headers and the logic files), by content; frama-c's own libc headers
 #     come with its version;
+#   - (round 42) the definitions of the macros the shard's text uses: each
+#     #define above (source and files) counts as "#define NAME" where it
+#     stands, and its whole line is keyed only by the shards whose text
+#     (the shared source text, their bodies and contracts, the files they
+#     read) names it, directly or through another macro's definition; a
+#     macro with ## in a used definition keys every definition;
 #   - prove.sh, this file, proofs/wp_gc.ml (byte for byte);
 #   - the unit's flags, the timeout, VMM_WP_FLAGS, the versions of Frama-C,
 #     Why3 and CVC4.
@@ -37,8 +46,9 @@
 # byte for byte). Anything else changed is a new key: that shard is proved
 # again from the goal cache (proofs/wp-cache) and CVC4. So a change to one
 # function's body re-derives only the shards that prove it; a change to its
-# contract only those that prove it or a caller; a change to a type, a
-# macro, a global annotation or a call every shard of the unit.
+# contract only those that prove it or a caller; a change to a macro only
+# the shards whose text uses it; a change to a type, a global annotation,
+# a macro a global annotation uses, or a call every shard of the unit.
 # README, the harness, the comments of proofs/<unit>.shards, the goal cache
 # and the session scripts (proofs/wp-session) are not inputs: a record says
 # which goals are valid, and a goal's validity depends on its task only,
@@ -74,7 +84,7 @@ memo_init() {
 memo_keys() {
   command -v gcc >/dev/null 2>&1 || { sed 's/\t.*/ /'; return 0; }
   python3 -c "$MEMO_KEYS_PY" "$ROOT" "$1" "$(unit_source "$1")" \
-    "$(printf 'vmm wp memo 4\nunit %s\nflags %s timeout %s extra %s\ntools %s' "$1" \
+    "$(printf 'vmm wp memo 5\nunit %s\nflags %s timeout %s extra %s\ntools %s' "$1" \
       "$(unit_flags "$1")" "$TIMEOUT" "${VMM_WP_FLAGS:-}" "$MEMO_TOOLS")" \
     "$(cd "$ROOT" && sha256sum proofs/prove.sh proofs/memo.sh proofs/wp_gc.ml | paste -sd' ')"
 }
@@ -93,11 +103,18 @@ TOKEN = re.compile(r"(?P<p>^[ \t]*#(?:[^\n]*\\\n)*[^\n]*)|(?P<x>/\*@.*?\*/|//@[^
                    re.M | re.S)
 
 
-def strip(text):
+DEFINE = re.compile(r"[ \t]*#[ \t]*define[ \t]+(\w+)(.*)", re.S)
+
+
+def strip(text, defs=None):
     """The text frama-c reads, as far as a proof goes: plain comments
     dropped, each run of white space in the code one space; annotations
     (/*@, //@), strings and preprocessor lines kept as they are. Also a
-    mask, one char per char: 'c' code, 'p' preprocessor, 'x' the rest."""
+    mask, one char per char: 'c' code, 'p' preprocessor, 'x' the rest.
+    With a list defs, each #define is taken out: [NAME, its whole line
+    with white space as one space] goes into defs and a mark "\\0i\\0" (the
+    i-th of defs) stands where it was, for place() to read: a shard's key
+    takes the definitions of the macros its text uses, with their places."""
     parts, last = [], 0
 
     def code(t):
@@ -108,8 +125,12 @@ def strip(text):
 
     for t in TOKEN.finditer(text):
         code(text[last:t.start()])
+        d = DEFINE.match(t.group()) if t.lastgroup == "p" and defs is not None else None
         if t.lastgroup == "c":
             code(" ")
+        elif d:
+            parts.append(["p", "\0%d\0" % len(defs)])
+            defs.append([d.group(1), re.sub(r"\s+", " ", t.group())])
         else:
             parts.append(["p" if t.lastgroup == "p" else "x", t.group()])
         last = t.end()
@@ -157,6 +178,32 @@ def functions(s, m):
     return found
 
 
+MARK = re.compile(r"\0(\d+)\0")
+
+
+def place(text, defs):
+    """text without strip()'s marks; each mark's macro gets its place, the
+    length of the text before it (a macro applies to the text after it:
+    moving it across other text moves its place, another macro does not)."""
+    out, n, last, space = [], 0, 0, False
+    for t in [*MARK.finditer(text), None]:
+        seg = text[last:t.start() if t else len(text)]
+        if space and seg.startswith(" "):
+            seg = seg[1:]  # the white space on both sides of a mark: one space
+        out.append(seg)
+        n += len(seg)
+        space = seg.endswith(" ") if seg else space or not n  # (marks first: the start)
+        if t:
+            defs[int(t.group(1))].append(n)
+            last = t.end()
+    return "".join(out)
+
+
+def uses(text):
+    """The names a text uses."""
+    return set(IDENT.findall(text))
+
+
 def sha(b):
     return hashlib.sha256(b if isinstance(b, bytes) else b.encode()).hexdigest()
 
@@ -166,7 +213,8 @@ def main():
     shards = [l.rstrip("\n").split("\t", 1) for l in sys.stdin if l.strip()]
     os.chdir(root)
     src = open(source, encoding="utf-8").read()
-    s, m = strip(src)
+    src_defs = []
+    s, m = strip(src, src_defs)
     fns = functions(s, m)
     names = {f for f, _, _ in fns}
     # Macros that reach a function (a call hidden in a macro): the #defines
@@ -218,8 +266,8 @@ def main():
         reach |= new
     def is_clause(text, depth=0):
         """Whether text starts with a contract clause, directly or through
-        macros (NODE_GROUP_RUNS_SPEC(..) expanding to requires ..)."""
-        text = re.sub(r"//[^\n]*", "", text)
+        macros (NODE_GROUP_RUNS_SPEC(..) expanding to requires ..); text
+        has no // comment (its callers drop them)."""
         if CLAUSE.match(text):
             return True
         w = re.match(r"\s*(\w+)", text)
@@ -249,7 +297,7 @@ def main():
     # A ghost function (in a global /*@ ghost .. */ block) is proved where a
     # line names it; the C functions such blocks call give their contracts
     # to those shards (ghost_calls).
-    common, last, body, contract, calls = [], 0, {}, {}, {}
+    common, last, body, contract, calls, contract_text = [], 0, {}, {}, {}, {}
     ghost = set()
     spans = [(a, b) for _, a, b in fns]
     for t in re.finditer(r"/\*@\s*ghost\b(.*?)\*/", s, re.S):
@@ -273,22 +321,49 @@ def main():
             common.append("{%s}" % " ".join(sorted(set(IDENT.findall(s[a:b])) & reach)))
             body[f] = sha(s[a:b])
             contract[f] = sha(t.group(0))
+            contract_text[f] = t.group(0)
             calls[f] = expand(set(IDENT.findall(s[a:b])) & reach) & names
         else:
             common.append(gap + s[a:b])
         last = b
     common.append(s[last:])
-    common = sha("".join(common))
+    ghost_read = expand(ghost) & set(contract)
+    common = place("".join(common), src_defs)
+    common_ids = uses(common)
+    common = sha(common)
     if os.environ.get("VMM_WP_MEMO_DEBUG"):  # which functions' contracts stand apart
         print("memo: %s: %d of %d functions with a contract apart; not: %s" % (
             source, len(contract), len(fns), " ".join(sorted(names - set(contract)))), file=sys.stderr)
-    stripped = {}
+    stripped, file_defs, file_ids = {}, {source: src_defs}, {}
 
     def file_hash(f):
         if f not in stripped:
             t = open(f, encoding="utf-8", errors="surrogateescape").read()
-            stripped[f] = sha(strip(t)[0]) if f.endswith((".c", ".h", ".acsl")) else sha(t)
+            file_defs[f] = []
+            if f.endswith((".c", ".h", ".acsl")):
+                t = place(strip(t, file_defs[f])[0], file_defs[f])
+                file_ids[f] = uses(t)
+            else:
+                file_ids[f] = set(IDENT.findall(t))
+            stripped[f] = sha(t)
         return stripped[f]
+
+    def macros(files, roots):
+        """The definitions of the macros roots use, directly or through
+        other macros: one line per name, over every file that defines it."""
+        avail = {}
+        for f in files:
+            for name, line, at in file_defs[f]:
+                avail.setdefault(name, []).append("%s@%d: %s" % (f, at, line))
+        out, todo = set(), list(roots & set(avail))
+        while todo:
+            name = todo.pop()
+            if name not in out:
+                out.add(name)
+                todo += [r for l in avail[name] for r in IDENT.findall(l.split(": ", 1)[1]) if r in avail]
+        if any("##" in l for n in out for l in avail[n]):  # pasting makes names no text shows
+            out = set(avail)
+        return ["macro %s %s" % (n, sha("\n".join(avail[n]))) for n in sorted(out)]
 
     for (n, sel), d in zip(shards, deps):
         if not d:
@@ -309,12 +384,19 @@ def main():
             keep = set(body)
         read = keep.union(*(calls[f] for f in keep)) & set(contract)
         if not mfct or set(mfct.group(1).split(",")) - names:  # ghost functions too
-            read |= expand(ghost) & set(contract)
+            read |= ghost_read
         lines = [head, "selection " + sel.replace(root, "."), "source %s %s" % (source, common)]
         lines += ["body %s %s" % (f, body[f]) for f in sorted(keep)]
         lines += ["contract %s %s" % (f, contract[f]) for f in sorted(read)]
         lines += ["script %s" % scripts]
         lines += ["file %s %s" % (f, file_hash(f)) for f in d if f != source]
+        roots = common_ids.union(*(uses(s[a:b]) for f, a, b in fns if f in keep),
+                                 *(uses(contract_text[f]) for f in read),
+                                 *(file_ids[f] for f in d if f != source))
+        lines += macros([source] + [f for f in d if f != source], roots)
+        if os.environ.get("VMM_WP_MEMO_DEBUG"):  # which macros a shard's key holds
+            print("memo: %s shard %s macros: %s" % (unit, n, " ".join(
+                l.split()[1] for l in lines if l.startswith("macro "))), file=sys.stderr)
         print(n, sha("\n".join(lines) + "\n"))
 
 
