@@ -4907,7 +4907,11 @@ static inline bool path_update(hbitmap_t *hb, hb_node_t *parent, unsigned kp, hb
 /* pstep (round 22): leaf_range_up's climb as one call (no branch in its
  * caller): path_update when the child's runs changed (go), else nothing. */
 /*@ PATH_UPDATE_REQUIRES(hb, parent, kp, child, kc, l)
-    PATH_UPDATE_ASSIGNS(hb, parent, kp, child)
+    // rup3 (round 42): parent and child written whole (path_update's fields
+    // inside them), so leaf_range_up's assigns_normal_part5 (these writes
+    // in PUPDATE_WRITES) needs no witness search over field offsets
+    // (leaf_range_down's device for slot_enter, round 24).
+    assigns hb->nodes, hb->leaves, *parent, *child;
     ensures runs: PDESC_RUNS(parent, l);
     ensures cnt: hb->nodes >= \old(hb->nodes) - 1;
     ensures hdr: PATH_UPDATE_HDR(hb, parent, child);
