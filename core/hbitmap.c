@@ -2858,6 +2858,17 @@ static inline hb_need_t prepare_need(const hbitmap_t *hb, size_t first, size_t e
     ensures \result <= hb_span(l);
     // pcontent: every entry of slot k is now in the state set says.
     ensures pc_fill: \forall integer o; hb_slot_used(node, l, k, o) <==> set != 0;
+    // rup3 (round 42): every other node keeps its FULL bits and .leaf
+    // members, no leaf is written (its assigns; leaf_range_fill's rup_fr /
+    // rup_lf: as leaf_range_fill asserts they took 6.6 s at load 3.7).
+    ensures rup3_fl: \forall hb_node_t *p; PD_APART(p, hb) && \separated(p, node) ==>
+              RSPLIT_FL(Old, Here, p);
+    // (and the .node members: leaf_range_fill's pdesc_fc an instance, it
+    // timed out with rup3_fl beside it)
+    ensures rup3_fc: \forall hb_node_t *p; PD_APART(p, hb) && \separated(p, node) ==>
+              pd_same_child{Old, Here}(p);
+    ensures rup3_lg: \forall hb_leaf_t *f; \separated(f, node) && \separated(f, hb) ==>
+              RUP_LG(Old, Here, f);
     behavior uniform:
       assumes node->child[k].node == \null;
       ensures hb->nodes == \old(hb->nodes) && hb->leaves == \old(hb->leaves);
@@ -3489,6 +3500,17 @@ static void slot_split(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l)
     // readied, one clause for behaviors ptr / leaf / node (pw_nsp):
     // leaf_range_down's rsplit_ap an instance (range_part, part 1, sees none).
     ensures rup2_nsp: part == 0 && \result != 0 ==> PW_NOT_SPARE(node, hb);
+    // rup (round 40): node's subtree at level 0 stays apart from what was
+    // apart from it and from the spares (leaf_range_down's anc / lanc; the
+    // frame / lframe, which leaf_range_down's context could not derive from
+    // the assigns at load 9): ptr / same write nothing, the leaf split's
+    // slot k is the spare leaf taken (asserts rup_* at the end). anc / lanc
+    // also say the node / leaf is still apart from the spares left
+    // (leaf_range_go's premise then as it stands).
+    ensures rup_an: part == 0 && l == 0 ==> RUP_SAN(hb, node, 0);
+    ensures rup_la: part == 0 && l == 0 ==> RUP_SLA(hb, node, 0);
+    ensures rup_sf: part == 0 && l == 0 ==> RUP_FR(hb, node, 0);
+    ensures rup_sl: part == 0 && l == 0 ==> RUP_LF(hb, node, 0);
     behavior ptr:
       assumes node->child[k].node != \null;
       ensures \result != 0 && node->child[k].node == \old(node->child[k].node) &&
@@ -4885,7 +4907,11 @@ static inline bool path_update(hbitmap_t *hb, hb_node_t *parent, unsigned kp, hb
 /* pstep (round 22): leaf_range_up's climb as one call (no branch in its
  * caller): path_update when the child's runs changed (go), else nothing. */
 /*@ PATH_UPDATE_REQUIRES(hb, parent, kp, child, kc, l)
-    PATH_UPDATE_ASSIGNS(hb, parent, kp, child)
+    // rup3 (round 42): parent and child written whole (path_update's fields
+    // inside them), so leaf_range_up's assigns_normal_part5 (these writes
+    // in PUPDATE_WRITES) needs no witness search over field offsets
+    // (leaf_range_down's device for slot_enter, round 24).
+    assigns hb->nodes, hb->leaves, *parent, *child;
     ensures runs: PDESC_RUNS(parent, l);
     ensures cnt: hb->nodes >= \old(hb->nodes) - 1;
     ensures hdr: PATH_UPDATE_HDR(hb, parent, child);
@@ -4953,6 +4979,15 @@ static inline bool leaf_range_climb(hbitmap_t *hb, hb_node_t *parent, unsigned k
               \separated(f, \old(node->child[k].leaf)) ==>
               \forall integer g; 0 <= g < 8 ==> f->gpre[g] == \old(f->gpre[g]) &&
               f->gsuf[g] == \old(f->gsuf[g]) && f->gmax[g] == \old(f->gmax[g]);
+    // rup (round 40): the rest of the frame (FULL bits, .leaf members: frame
+    // has the rest; the leaves' group runs: leaf_range_below's rup_fr /
+    // rup_lf). rup3 (round 42): no body assert (its callees' rbelow2_cf / _cg
+    // / _sf / _sg; a body change re-derived every goal, four old ones timed
+    // out at load 6), the leaves' part RUP_LG only (what rup_lf reads).
+    ensures rup_lfr: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
+              \separated(p, \old(node->child[k].leaf)) ==> RSPLIT_FL(Old, Here, p);
+    ensures rup_llf: \forall hb_leaf_t *f; \separated(f, hb) && \separated(f, node) &&
+              \separated(f, \old(node->child[k].leaf)) ==> RUP_LG(Old, Here, f);
 */
 static inline bool leaf_range_leaf(hbitmap_t *hb, hb_node_t *node, unsigned k, size_t a,
                                    size_t b, bool set)
@@ -5027,6 +5062,13 @@ static inline bool leaf_range_leaf(hbitmap_t *hb, hb_node_t *node, unsigned k, s
     // rinv3 (round 33): at level 0, node's tree facts kept (slot k uniform
     // now, the other slots and every leaf as they were).
     ensures rinv3_t0: l == 0 ==> \old(RINV3_T0(hb, node)) ==> RINV3_T0(hb, node);
+    // rup (round 40): at level 0 the frame parts (RUP_FR / _LF, anc / lanc:
+    // leaf_range_up's level-1 step reads them of leaf_range_at); rup3 (round
+    // 42): rup_fr / rup_lf through slot_fill's rup3_fl / rup3_lg.
+    ensures rup_fr: l == 0 ==> RUP_FR(hb, node, 0);
+    ensures rup_lf: l == 0 ==> RUP_LF(hb, node, 0);
+    ensures rup_an: l == 0 ==> RPART2_ANC(hb, node, 0);
+    ensures rup_la: l == 0 ==> RPART2_LANC(hb, node, 0);
 */
 static inline bool leaf_range_fill(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
                                    bool set)
@@ -5086,6 +5128,17 @@ static inline bool leaf_range_fill(hbitmap_t *hb, hb_node_t *node, unsigned k, u
     /*@ assert rinv3_wl: l == 0 ==> \at(hb_wtree(hb, node, 0), Pre) ==> RINV3_LW(hb, node); */
     /*@ ghost if (l == 0) lemma_rinv3_wt0(hb, node); */
     /*@ assert rinv3_wt: l == 0 ==> \at(hb_wtree(hb, node, 0), Pre) ==> hb_wtree(hb, node, 0); */
+    /* rup (round 40): anc / lanc at level 0 (slot k is EMPTY / FULL now,
+     * the other slots kept); rup3 (round 42): rup_fr / rup_lf are slot_fill's
+     * rup3_fl / rup3_lg (its assigns, a small context), no assert here. */
+    /*@ assert rup_f4: \forall hb_node_t *p; \at(hb_sep_node(node, 0, p), Pre) ==> \separated(p, node); */
+    /*@ assert rup_f5: l == 0 ==> \forall hb_node_t *p; \at(hb_sep_node(node, 0, p), Pre) ==>
+               \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+               \separated(node->child[j].leaf, p); */
+    /*@ assert rup_f6: l == 0 ==> \forall hb_leaf_t *f; \at(hb_sep_leaf(node, 0, f), Pre) ==>
+               \separated(node, f) && \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+               \separated(node->child[j].leaf, f); */
+    /*@ ghost if (l == 0) lemma_rup_sep0(node); */
     return n != 0;
 }
 
@@ -5132,6 +5185,13 @@ static bool leaf_range_up(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l
               (l > 0 ==> hb_sep_node(node->child[k].node, l - 1, p_) && PW_NOT_SPARE(p_, hb)));
     // rinv3 (round 33): at level 0, node's tree facts kept (RINV3_T0).
     ensures rinv3_t0: l == 0 ==> \old(RINV3_T0(hb, node)) ==> RINV3_T0(hb, node);
+    // rup (round 40): at level 0 the frame parts (RUP_FR / _LF, anc / lanc:
+    // leaf_range_up's level-1 step reads them of leaf_range_at; no spare
+    // premise here: no spare taken at level 0 below slot_enter).
+    ensures rup_fr: l == 0 ==> RUP_FR0(hb, node);
+    ensures rup_lf: l == 0 ==> RUP_LF0(hb, node);
+    ensures rup_an: l == 0 ==> RUP_AN0(node);
+    ensures rup_la: l == 0 ==> RUP_LA0(node);
 */
 static inline bool leaf_range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
                                     size_t s, size_t first, size_t end, bool set)
@@ -5171,6 +5231,12 @@ static inline bool leaf_range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, 
         /*@ assert pdesc_l3: PDESC_RUNS(node, l); */
         /*@ assert pdesc_l4: \forall hb_node_t *p; PDESC_APART(p, hb) && \separated(p, node) &&
                    \at(\separated(node->child[k].leaf, p), Pre) ==> hb_node_same{Pre, Here}(p); */
+        /* rup (round 40): the frame parts (leaf_range_leaf writes node, slot
+         * k's leaf and hb's counts only), each premise unfolded at Pre. */
+        /*@ assert rup_b3: \forall hb_node_t *p; \at(hb_sep_node(node, 0, p), Pre) ==>
+                   \separated(p, node) && \at(\separated(node->child[k].leaf, p), Pre); */
+        /*@ assert rup_b4: \forall hb_leaf_t *f; \at(hb_sep_leaf(node, 0, f), Pre) ==>
+                   \separated(f, node) && \at(\separated(node->child[k].leaf, f), Pre); */
         return changed;
     }
     bool changed = leaf_range_up(hb, node, k, l, s, first, end, set);
@@ -5225,6 +5291,13 @@ static inline bool leaf_range_below(hbitmap_t *hb, hb_node_t *node, unsigned k, 
     // rinv4 (round 37): at level 0, node's tree facts kept (leaf_range_below's
     // rinv3_t0; !go writes nothing).
     ensures rinv4_t0: l == 0 ==> \old(RINV3_T0(hb, node)) ==> RINV3_T0(hb, node);
+    // rup (round 40): at level 0 the frame parts (RUP_FR / _LF, anc / lanc:
+    // leaf_range_up's level-1 step reads them of leaf_range_at; no spare
+    // premise here: no spare taken at level 0 below slot_enter).
+    ensures rup_fr: l == 0 ==> RUP_FR0(hb, node);
+    ensures rup_lf: l == 0 ==> RUP_LF0(hb, node);
+    ensures rup_an: l == 0 ==> RUP_AN0(node);
+    ensures rup_la: l == 0 ==> RUP_LA0(node);
 */
 static inline bool leaf_range_go(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
                                  size_t s, size_t first, size_t end, bool set, bool go)
@@ -5255,6 +5328,12 @@ static inline bool leaf_range_go(hbitmap_t *hb, hb_node_t *node, unsigned k, uns
     // rinv4 (round 37): at level 0, node's tree facts kept (slot_enter's
     // rinv4_t0, then leaf_range_go's).
     ensures rinv4_t0: l == 0 ==> \old(RINV3_T0(hb, node)) ==> RINV3_T0(hb, node);
+    // rup (round 40): at level 0 the frame parts (RUP_FR / _LF, anc / lanc:
+    // leaf_range_up's level-1 step reads them of leaf_range_at).
+    ensures rup_fr: l == 0 ==> RUP_FR(hb, node, 0);
+    ensures rup_lf: l == 0 ==> RUP_LF(hb, node, 0);
+    ensures rup_an: l == 0 ==> RPART2_ANC(hb, node, 0);
+    ensures rup_la: l == 0 ==> RPART2_LANC(hb, node, 0);
 */
 static inline bool leaf_range_down(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
                                    size_t s, size_t first, size_t end, bool set)
@@ -5391,6 +5470,12 @@ static inline bool leaf_range_down(hbitmap_t *hb, hb_node_t *node, unsigned k, u
     ensures rinv3_t0w: whole && l == 0 ==> \old(RINV3_T0(hb, node)) ==> RINV3_T0(hb, node);
     // rinv4 (round 37): the other case (leaf_range_down's rinv4_t0).
     ensures rinv4_t0p: !whole && l == 0 ==> \old(RINV3_T0(hb, node)) ==> RINV3_T0(hb, node);
+    // rup (round 40): at level 0 the frame parts (RUP_FR / _LF, anc / lanc:
+    // leaf_range_up's level-1 step reads them of leaf_range_at).
+    ensures rup_fr: l == 0 ==> RUP_FR(hb, node, 0);
+    ensures rup_lf: l == 0 ==> RUP_LF(hb, node, 0);
+    ensures rup_an: l == 0 ==> RPART2_ANC(hb, node, 0);
+    ensures rup_la: l == 0 ==> RPART2_LANC(hb, node, 0);
 */
 static inline bool leaf_range_step(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l,
                                    size_t s, size_t first, size_t end, bool set, bool whole)
@@ -5420,6 +5505,12 @@ static inline bool leaf_range_step(hbitmap_t *hb, hb_node_t *node, unsigned k, u
     // rinv4 (round 37): at level 0, node's tree facts kept (leaf_range_step's
     // rinv3_t0w / rinv4_t0p).
     ensures rinv4_t0: l == 0 ==> \old(RINV3_T0(hb, node)) ==> RINV3_T0(hb, node);
+    // rup (round 40): at level 0 the frame parts (RUP_FR / _LF, anc / lanc:
+    // leaf_range_up's level-1 step reads them of leaf_range_at).
+    ensures rup_fr: l == 0 ==> RUP_FR(hb, node, 0);
+    ensures rup_lf: l == 0 ==> RUP_LF(hb, node, 0);
+    ensures rup_an: l == 0 ==> RPART2_ANC(hb, node, 0);
+    ensures rup_la: l == 0 ==> RPART2_LANC(hb, node, 0);
 */
 static bool leaf_range_at(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t base, size_t first,
                           size_t end, bool set)
