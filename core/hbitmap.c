@@ -5943,6 +5943,33 @@ static inline __attribute__((always_inline)) bool range_leaf_step(hbitmap_t *hb,
 static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t base, size_t a,
                              size_t b, bool set);
 
+/* rchild8 (round 42): node (level l > 0) apart from every spare, from its
+ * other slots' subtrees (rc8_so), slot k's child c (or none) and node
+ * itself apart from them (rchild4_sc, rchild4_n5b / _n5c word for word):
+ * range_child's rchild4_n6 as one call whose requires Qed closes (the atom
+ * rc8_so, the others' text as the asserts state it) and whose proof sees
+ * its requires only. The RC8_* macros are true in proofs/hbitmap.acsl
+ * and predicates of proofs/hbitmap-rchild8.acsl, which only range_child's
+ * shards line (where this function is proved) loads. */
+/*@ ghost
+  /@ requires rc8_r0: 0 < l && k < 64;
+     requires rc8_rk: node->child[k].node == \null || node->child[k].node == c;
+     requires rc8_rs: RC8_SO(hb, node, l, k);
+     requires rc8_rc: (\forall integer i; 0 <= i < hb->num_spare_nodes ==>
+                  hb_sep_node(c, l - 1, hb->spare_node[i])) &&
+               (\forall integer i; 0 <= i < hb->num_spare_leaves ==>
+                  hb_sep_leaf(c, l - 1, hb->spare_leaf[i]));
+     requires rc8_rn: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
+               \separated(node, hb->spare_node[i]);
+     requires rc8_rl: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
+               \separated(node, hb->spare_leaf[i]);
+     assigns \nothing;
+     ensures rc8_n6: PW_SPARES_APART(hb, node, l);
+  @/
+  static void lemma_rc8_n6(hbitmap_t *hb, hb_node_t *node, hb_node_t *c, unsigned l, unsigned k)
+  {
+  }
+*/
 /* The child step: the part [a, b) of the range in pointer slot k (first
  * entry s) of node (level l > 0) applied below its child node, whose runs
  * then become slot k's summary. Returns whether that summary changed. */
@@ -5984,6 +6011,8 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
                PW_SPARES_APART(hb, node->child[j].node, l - 1); */
     /*@ assert rchild4_in: \forall integer j; 0 <= j < 64 && j != k && node->child[j].node != \null ==>
                RCHILD4_IN(hb, c, l - 1, node, node->child[j].node, l - 1); */
+    /* rchild8 (round 42): rchild4_in as one atom (rc8_so_l's premise). */
+    /*@ assert rc8_in: RC8_IN(hb, c, node, l, k); */
     hb_frame_t f = range_node(hb, c, l - 1u, s, a, b, set);
     /* rchild (round 27): the child's facts after its walk, node kept (it is
      * apart from the child's subtree and from the spares), then one assert
@@ -6121,31 +6150,22 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
                   hb_sep_node(c, l - 1, hb->spare_node[i])) &&
                (\forall integer i; 0 <= i < hb->num_spare_leaves ==>
                   hb_sep_leaf(c, l - 1, hb->spare_leaf[i])); */
-    /*@ assert rchild4_so: \forall integer j; 0 <= j < 64 && j != k && node->child[j].node != \null ==>
-               (\forall integer i; 0 <= i < hb->num_spare_nodes ==>
-                  hb_sep_node(node->child[j].node, l - 1, hb->spare_node[i])) &&
-               (\forall integer i; 0 <= i < hb->num_spare_leaves ==>
-                  hb_sep_leaf(node->child[j].node, l - 1, hb->spare_leaf[i])); */
+    /* rchild8 (round 42): rchild4_so as the atom rc8_so (lemma rc8_so_l from
+     * the atoms rc8_in (entry), rchild4_sn's rc4_sn / rc4_sl, rc8_kc, rc8_ks;
+     * its raw text timed out here under the exact pool disjunct). */
+    /*@ assert rc8_kc: RC8_KC(Pre, Here, node, k); */
+    /*@ assert rc8_ks: RC8_KS(Pre, Here, hb); */
+    /*@ assert rchild4_so: RC8_SO(hb, node, l, k); */
     /*@ assert rchild4_n5b: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
                \separated(node, hb->spare_node[i]); */
     /*@ assert rchild4_n5c: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
                \separated(node, hb->spare_leaf[i]); */
     /*@ assert rchild4_n5: PW_NOT_SPARE(node, hb); */
-    /* rchild6 (round 36): rchild4_n6c's slot k first (rchild4_k2, _sc). */
-    /*@ assert rchild6_n6k: node->child[k].node != \null ==>
-               \forall integer i; 0 <= i < hb->num_spare_nodes ==>
-               hb_sep_node(node->child[k].node, l - 1, hb->spare_node[i]); */
-    /* rchild4_n6c (round 34's assert) is now this call's ensures (the same
-     * formula; as an assert after the call it timed out at 10 s). */
-    /*@ ghost lemma_rc6_n6c(hb, node, l, k); */
-    /*@ assert rchild4_n6d: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
-               \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
-               hb_sep_leaf(node->child[j].node, l - 1, hb->spare_leaf[i]); */
-    /*@ ghost lemma_rc6_n6a(hb, node, l); */
-    /*@ assert rchild4_n6a: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
-               hb_sep_node(node, l, hb->spare_node[i]); */
-    /*@ assert rchild4_n6b: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
-               hb_sep_leaf(node, l, hb->spare_leaf[i]); */
+    /* rchild8 (round 42): node apart from every spare (rchild4_n6) as one
+     * ghost call on atoms (round 36's lemma_rc6_n6c / _n6a calls and the
+     * asserts rchild6_n6k, rchild4_n6d / _n6a / _n6b between them dropped:
+     * n6d and n6a's requires_3 timed out here under the exact pool). */
+    /*@ ghost lemma_rc8_n6(hb, node, c, l, k); */
     /*@ assert rchild4_n6: PW_SPARES_APART(hb, node, l); */
     /*@ assert rchild4_nfo: RCHILD4_NF(Pre, Here, hb, c, l - 1, node, l - 1); */
     /*@ assert rchild4_nfc2: l >= 2 ==> RCHILD4_CNF(rchild_mid, Here, hb, c, node, l - 2); */
