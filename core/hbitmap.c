@@ -5970,6 +5970,21 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
   {
   }
 */
+/* rchild8 (round 42): hb's allocator apart from slot k's pointer of node
+ * up when up is apart from it, the whole and its two functions (one state;
+ * range_child's rchild2_s3 and, across frame_close's havoc of that slot,
+ * rchild2_h2a). */
+/*@ ghost
+  /@ requires rc8_ra: \separated(up, &hb->allocator) && k < 64;
+     assigns \nothing;
+     ensures rc8_al: \separated(&hb->allocator, &up->child[k].node);
+     ensures rc8_af: \separated(&hb->allocator.free, &up->child[k].node) &&
+               \separated(&hb->allocator.alloc, &up->child[k].node);
+  @/
+  static void lemma_rc8_alloc(hbitmap_t *hb, hb_node_t *up, unsigned k)
+  {
+  }
+*/
 /* The child step: the part [a, b) of the range in pointer slot k (first
  * entry s) of node (level l > 0) applied below its child node, whose runs
  * then become slot k's summary. Returns whether that summary changed. */
@@ -6041,9 +6056,14 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
      * f.node, not c, rnode3's finding) and of rchild2_g (node's group runs
      * in range before it). */
     /*@ assert rnode3_ap: PDESC_APART(f.node, hb) && PDESC_APART(node, hb); */
+    /* rchild8 (round 42): rchild2_s1 / _s3 as instances (Qed) of the ghost
+     * lemma functions (they timed out at load 4 - 7 as plain asserts). */
+    /*@ ghost lemma_rchild2_sep(f.node, node, &hb->num_free, k); */
     /*@ assert rchild2_s1: RCHILD2_SEP(&hb->num_free, f.node, node, k); */
     /*@ ghost lemma_rchild2_sep(f.node, node, &hb->num_spare_nodes, k); */
     /*@ ghost lemma_rchild2_sep(f.node, node, &hb->num_spare_leaves, k); */
+    /*@ ghost lemma_rchild2_sep(f.node, node, &hb->num_entries, k); */
+    /*@ ghost lemma_rc8_alloc(hb, node, k); */
     /*@ assert rchild2_s3: RCHILD2_SEP(&hb->num_entries, f.node, node, k) &&
                \separated(&hb->allocator, &node->child[k].node); */
     /* rchild3 (round 33): node's group runs in range before the call
