@@ -5945,10 +5945,9 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
 
 /* rchild8 (round 42): node (level l > 0) apart from every spare, from its
  * other slots' subtrees (rc8_so), slot k's child c (or none) and node
- * itself apart from them (rchild4_sc, rchild4_n5b / _n5c word for word):
- * range_child's rchild4_n6 as one call whose requires Qed closes (the atom
- * rc8_so, the others' text as the asserts state it) and whose proof sees
- * its requires only. The RC8_* macros are true in proofs/hbitmap.acsl
+ * itself not a spare (rchild4_sc word for word, the atoms rc8_so, rc8_ns):
+ * range_child's rchild4_n5 / _n6 as one call whose requires Qed closes and
+ * whose proof sees its requires only. The RC8_* macros are true in proofs/hbitmap.acsl
  * and predicates of proofs/hbitmap-rchild8.acsl, which only range_child's
  * shards line (where this function is proved) loads. */
 /*@ ghost
@@ -5959,11 +5958,9 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
                   hb_sep_node(c, l - 1, hb->spare_node[i])) &&
                (\forall integer i; 0 <= i < hb->num_spare_leaves ==>
                   hb_sep_leaf(c, l - 1, hb->spare_leaf[i]));
-     requires rc8_rn: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
-               \separated(node, hb->spare_node[i]);
-     requires rc8_rl: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
-               \separated(node, hb->spare_leaf[i]);
+     requires rc8_rn: RC8_NS(hb, node);
      assigns \nothing;
+     ensures rc8_n5: PW_NOT_SPARE(node, hb);
      ensures rc8_n6: PW_SPARES_APART(hb, node, l);
   @/
   static void lemma_rc8_n6(hbitmap_t *hb, hb_node_t *node, hb_node_t *c, unsigned l, unsigned k)
@@ -6028,6 +6025,9 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
                RCHILD4_IN(hb, c, l - 1, node, node->child[j].node, l - 1); */
     /* rchild8 (round 42): rchild4_in as one atom (rc8_so_l's premise). */
     /*@ assert rc8_in: RC8_IN(hb, c, node, l, k); */
+    /* rchild8 (round 42): node not a spare (RREC_NODE_OK's PW_NOT_SPARE) as
+     * one atom (rc8_ns_l's premise). */
+    /*@ assert rc8_ns0: RC8_NS(hb, node); */
     hb_frame_t f = range_node(hb, c, l - 1u, s, a, b, set);
     /* rchild (round 27): the child's facts after its walk, node kept (it is
      * apart from the child's subtree and from the spares), then one assert
@@ -6176,16 +6176,16 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     /*@ assert rc8_kc: RC8_KC(Pre, Here, node, k); */
     /*@ assert rc8_ks: RC8_KS(Pre, Here, hb); */
     /*@ assert rchild4_so: RC8_SO(hb, node, l, k); */
-    /*@ assert rchild4_n5b: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
-               \separated(node, hb->spare_node[i]); */
-    /*@ assert rchild4_n5c: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
-               \separated(node, hb->spare_leaf[i]); */
-    /*@ assert rchild4_n5: PW_NOT_SPARE(node, hb); */
+    /* rchild8 (round 42): node not a spare as the atom rc8_ns (lemma
+     * rc8_ns_l from rc8_ns0 and rc8_ks; the asserts rchild4_n5b / _n5c it
+     * replaces timed out here at load 2 - 3 after this round's calls). */
+    /*@ assert rc8_ns: RC8_NS(hb, node); */
     /* rchild8 (round 42): node apart from every spare (rchild4_n6) as one
      * ghost call on atoms (round 36's lemma_rc6_n6c / _n6a calls and the
      * asserts rchild6_n6k, rchild4_n6d / _n6a / _n6b between them dropped:
      * n6d and n6a's requires_3 timed out here under the exact pool). */
     /*@ ghost lemma_rc8_n6(hb, node, c, l, k); */
+    /*@ assert rchild4_n5: PW_NOT_SPARE(node, hb); */
     /*@ assert rchild4_n6: PW_SPARES_APART(hb, node, l); */
     /*@ assert rchild4_nfo: RCHILD4_NF(Pre, Here, hb, c, l - 1, node, l - 1); */
     /*@ assert rchild4_nfc2: l >= 2 ==> RCHILD4_CNF(rchild_mid, Here, hb, c, node, l - 2); */
@@ -6193,6 +6193,9 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     /*@ assert rchild4_nfc: pfull_nf(c, l - 1); */
     /*@ assert rchild4_nfs: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
                pfull_nf(node->child[j].node, l - 1); */
+    /* rchild8 (round 42): rchild4_nfb's slot k first (rchild4_k2, frame_close's
+     * rchild4_kf, rchild_n, Pre's pfull_nf). */
+    /*@ assert rc8_fk: node->child[k].node != \null ==> !BIT(node->full, (uint8_t)k); */
     /*@ assert rchild4_nfb: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
                !BIT(node->full, (uint8_t)j); */
     /*@ assert rchild4_n3: pfull_nf(node, l); */
