@@ -5982,6 +5982,21 @@ static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t 
   {
   }
 */
+/* rchild8 (round 42): pfull_nf of node (level l > 0) from its FULL bits
+ * (the atom rc8_nf) and its children's pfull_nf (rchild4_nfs word for
+ * word): range_child's rchild4_n3 in a context of these two only. */
+/*@ ghost
+  /@ requires rc8_q0: 0 < l;
+     requires rc8_qb: RC8_NF(node);
+     requires rc8_qs: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+               pfull_nf(node->child[j].node, l - 1);
+     assigns \nothing;
+     ensures rc8_n3: pfull_nf(node, l);
+  @/
+  static void lemma_rc8_n3(hb_node_t *node, unsigned l)
+  {
+  }
+*/
 /* The child step: the part [a, b) of the range in pointer slot k (first
  * entry s) of node (level l > 0) applied below its child node, whose runs
  * then become slot k's summary. Returns whether that summary changed. */
@@ -6028,6 +6043,9 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     /* rchild8 (round 42): node not a spare (RREC_NODE_OK's PW_NOT_SPARE) as
      * one atom (rc8_ns_l's premise). */
     /*@ assert rc8_ns0: RC8_NS(hb, node); */
+    /* rchild8 (round 42): pfull_nf's first conjunct at node as one atom
+     * (rc8_nf_l's premise). */
+    /*@ assert rc8_nf0: RC8_NF(node); */
     hb_frame_t f = range_node(hb, c, l - 1u, s, a, b, set);
     /* rchild (round 27): the child's facts after its walk, node kept (it is
      * apart from the child's subtree and from the spares), then one assert
@@ -6108,6 +6126,8 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
                node->child[j].node == \at(node->child[j].node, Pre) &&
                node->child[j].leaf == \at(node->child[j].leaf, Pre) &&
                (BIT(node->full, (uint8_t)j) <==> BIT(\at(node->full, Pre), (uint8_t)j)); */
+    /* rchild8 (round 42): rchild_o's pointers and FULL bits as one atom. */
+    /*@ assert rc8_ko: RC8_KO(Pre, Here, node, k); */
     /*@ assert rchild_fm: \forall hb_node_t *p; \separated(p, hb) && \separated(p, node) &&
                hb_sep_node{Pre}(c, l - 1, p) ==> pkeep_nsame{rchild_mid, Here}(p); */
     /*@ assert rchild_fl: \forall hb_leaf_t *lf; \separated(lf, hb) && \separated(lf, node) &&
@@ -6196,8 +6216,11 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     /* rchild8 (round 42): rchild4_nfb's slot k first (rchild4_k2, frame_close's
      * rchild4_kf, rchild_n, Pre's pfull_nf). */
     /*@ assert rc8_fk: node->child[k].node != \null ==> !BIT(node->full, (uint8_t)k); */
-    /*@ assert rchild4_nfb: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
-               !BIT(node->full, (uint8_t)j); */
+    /* rchild8 (round 42): rchild4_nfb as the atom rc8_nf (lemma rc8_nf_l from
+     * rc8_nf0, rc8_ko and rc8_fk: its raw text timed out at load 2 - 3), then
+     * rchild4_n3 as an instance of lemma_rc8_n3. */
+    /*@ assert rchild4_nfb: RC8_NF(node); */
+    /*@ ghost lemma_rc8_n3(node, l); */
     /*@ assert rchild4_n3: pfull_nf(node, l); */
     /* hb_tree: the siblings' by rc4_tr_all, c's children's by rc4_ctr_all,
      * c's by rc4_trtop (what was readable still is: rchild4_v / _vm). */
