@@ -6034,6 +6034,60 @@ static inline __attribute__((always_inline)) bool range_leaf_step(hbitmap_t *hb,
 static hb_frame_t range_node(hbitmap_t *hb, hb_node_t *node, unsigned l, size_t base, size_t a,
                              size_t b, bool set);
 
+/* rchild8 (round 42): node (level l > 0) apart from every spare, from its
+ * other slots' subtrees (rc8_so), slot k's child c (or none) and node
+ * itself not a spare (rchild4_sc word for word, the atoms rc8_so, rc8_ns):
+ * range_child's rchild4_n5 / _n6 as one call whose requires Qed closes and
+ * whose proof sees its requires only. The RC8_* macros are true in proofs/hbitmap.acsl
+ * and predicates of proofs/hbitmap-rchild8.acsl, which only range_child's
+ * shards line (where this function is proved) loads. */
+/*@ ghost
+  /@ requires rc8_r0: 0 < l && k < 64;
+     requires rc8_rk: node->child[k].node == \null || node->child[k].node == c;
+     requires rc8_rs: RC8_SO(hb, node, l, k);
+     requires rc8_rc: (\forall integer i; 0 <= i < hb->num_spare_nodes ==>
+                  hb_sep_node(c, l - 1, hb->spare_node[i])) &&
+               (\forall integer i; 0 <= i < hb->num_spare_leaves ==>
+                  hb_sep_leaf(c, l - 1, hb->spare_leaf[i]));
+     requires rc8_rn: RC8_NS(hb, node);
+     assigns \nothing;
+     ensures rc8_n5: PW_NOT_SPARE(node, hb);
+     ensures rc8_n6: PW_SPARES_APART(hb, node, l);
+  @/
+  static void lemma_rc8_n6(hbitmap_t *hb, hb_node_t *node, hb_node_t *c, unsigned l, unsigned k)
+  {
+  }
+*/
+/* rchild8 (round 42): hb's allocator apart from slot k's pointer of node
+ * up when up is apart from it, the whole and its two functions (one state;
+ * range_child's rchild2_s3 and, across frame_close's havoc of that slot,
+ * rchild2_h2a). */
+/*@ ghost
+  /@ requires rc8_ra: \separated(up, &hb->allocator) && k < 64;
+     assigns \nothing;
+     ensures rc8_al: \separated(&hb->allocator, &up->child[k].node);
+     ensures rc8_af: \separated(&hb->allocator.free, &up->child[k].node) &&
+               \separated(&hb->allocator.alloc, &up->child[k].node);
+  @/
+  static void lemma_rc8_alloc(hbitmap_t *hb, hb_node_t *up, unsigned k)
+  {
+  }
+*/
+/* rchild8 (round 42): pfull_nf of node (level l > 0) from its FULL bits
+ * (the atom rc8_nf) and its children's pfull_nf (rchild4_nfs word for
+ * word): range_child's rchild4_n3 in a context of these two only. */
+/*@ ghost
+  /@ requires rc8_q0: 0 < l;
+     requires rc8_qb: RC8_NF(node);
+     requires rc8_qs: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
+               pfull_nf(node->child[j].node, l - 1);
+     assigns \nothing;
+     ensures rc8_n3: pfull_nf(node, l);
+  @/
+  static void lemma_rc8_n3(hb_node_t *node, unsigned l)
+  {
+  }
+*/
 /* The child step: the part [a, b) of the range in pointer slot k (first
  * entry s) of node (level l > 0) applied below its child node, whose runs
  * then become slot k's summary. Returns whether that summary changed. */
@@ -6075,6 +6129,14 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
                PW_SPARES_APART(hb, node->child[j].node, l - 1); */
     /*@ assert rchild4_in: \forall integer j; 0 <= j < 64 && j != k && node->child[j].node != \null ==>
                RCHILD4_IN(hb, c, l - 1, node, node->child[j].node, l - 1); */
+    /* rchild8 (round 42): rchild4_in as one atom (rc8_so_l's premise). */
+    /*@ assert rc8_in: RC8_IN(hb, c, node, l, k); */
+    /* rchild8 (round 42): node not a spare (RREC_NODE_OK's PW_NOT_SPARE) as
+     * one atom (rc8_ns_l's premise). */
+    /*@ assert rc8_ns0: RC8_NS(hb, node); */
+    /* rchild8 (round 42): pfull_nf's first conjunct at node as one atom
+     * (rc8_nf_l's premise). */
+    /*@ assert rc8_nf0: RC8_NF(node); */
     hb_frame_t f = range_node(hb, c, l - 1u, s, a, b, set);
     /* rchild (round 27): the child's facts after its walk, node kept (it is
      * apart from the child's subtree and from the spares), then one assert
@@ -6103,9 +6165,14 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
      * f.node, not c, rnode3's finding) and of rchild2_g (node's group runs
      * in range before it). */
     /*@ assert rnode3_ap: PDESC_APART(f.node, hb) && PDESC_APART(node, hb); */
+    /* rchild8 (round 42): rchild2_s1 / _s3 as instances (Qed) of the ghost
+     * lemma functions (they timed out at load 4 - 7 as plain asserts). */
+    /*@ ghost lemma_rchild2_sep(f.node, node, &hb->num_free, k); */
     /*@ assert rchild2_s1: RCHILD2_SEP(&hb->num_free, f.node, node, k); */
     /*@ ghost lemma_rchild2_sep(f.node, node, &hb->num_spare_nodes, k); */
     /*@ ghost lemma_rchild2_sep(f.node, node, &hb->num_spare_leaves, k); */
+    /*@ ghost lemma_rchild2_sep(f.node, node, &hb->num_entries, k); */
+    /*@ ghost lemma_rc8_alloc(hb, node, k); */
     /*@ assert rchild2_s3: RCHILD2_SEP(&hb->num_entries, f.node, node, k) &&
                \separated(&hb->allocator, &node->child[k].node); */
     /* rchild3 (round 33): node's group runs in range before the call
@@ -6150,6 +6217,8 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
                node->child[j].node == \at(node->child[j].node, Pre) &&
                node->child[j].leaf == \at(node->child[j].leaf, Pre) &&
                (BIT(node->full, (uint8_t)j) <==> BIT(\at(node->full, Pre), (uint8_t)j)); */
+    /* rchild8 (round 42): rchild_o's pointers and FULL bits as one atom. */
+    /*@ assert rc8_ko: RC8_KO(Pre, Here, node, k); */
     /*@ assert rchild_fm: \forall hb_node_t *p; \separated(p, hb) && \separated(p, node) &&
                hb_sep_node{Pre}(c, l - 1, p) ==> pkeep_nsame{rchild_mid, Here}(p); */
     /*@ assert rchild_fl: \forall hb_leaf_t *lf; \separated(lf, hb) && \separated(lf, node) &&
@@ -6212,31 +6281,22 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
                   hb_sep_node(c, l - 1, hb->spare_node[i])) &&
                (\forall integer i; 0 <= i < hb->num_spare_leaves ==>
                   hb_sep_leaf(c, l - 1, hb->spare_leaf[i])); */
-    /*@ assert rchild4_so: \forall integer j; 0 <= j < 64 && j != k && node->child[j].node != \null ==>
-               (\forall integer i; 0 <= i < hb->num_spare_nodes ==>
-                  hb_sep_node(node->child[j].node, l - 1, hb->spare_node[i])) &&
-               (\forall integer i; 0 <= i < hb->num_spare_leaves ==>
-                  hb_sep_leaf(node->child[j].node, l - 1, hb->spare_leaf[i])); */
-    /*@ assert rchild4_n5b: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
-               \separated(node, hb->spare_node[i]); */
-    /*@ assert rchild4_n5c: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
-               \separated(node, hb->spare_leaf[i]); */
+    /* rchild8 (round 42): rchild4_so as the atom rc8_so (lemma rc8_so_l from
+     * the atoms rc8_in (entry), rchild4_sn's rc4_sn / rc4_sl, rc8_kc, rc8_ks;
+     * its raw text timed out here under the exact pool disjunct). */
+    /*@ assert rc8_kc: RC8_KC(Pre, Here, node, k); */
+    /*@ assert rc8_ks: RC8_KS(Pre, Here, hb); */
+    /*@ assert rchild4_so: RC8_SO(hb, node, l, k); */
+    /* rchild8 (round 42): node not a spare as the atom rc8_ns (lemma
+     * rc8_ns_l from rc8_ns0 and rc8_ks; the asserts rchild4_n5b / _n5c it
+     * replaces timed out here at load 2 - 3 after this round's calls). */
+    /*@ assert rc8_ns: RC8_NS(hb, node); */
+    /* rchild8 (round 42): node apart from every spare (rchild4_n6) as one
+     * ghost call on atoms (round 36's lemma_rc6_n6c / _n6a calls and the
+     * asserts rchild6_n6k, rchild4_n6d / _n6a / _n6b between them dropped:
+     * n6d and n6a's requires_3 timed out here under the exact pool). */
+    /*@ ghost lemma_rc8_n6(hb, node, c, l, k); */
     /*@ assert rchild4_n5: PW_NOT_SPARE(node, hb); */
-    /* rchild6 (round 36): rchild4_n6c's slot k first (rchild4_k2, _sc). */
-    /*@ assert rchild6_n6k: node->child[k].node != \null ==>
-               \forall integer i; 0 <= i < hb->num_spare_nodes ==>
-               hb_sep_node(node->child[k].node, l - 1, hb->spare_node[i]); */
-    /* rchild4_n6c (round 34's assert) is now this call's ensures (the same
-     * formula; as an assert after the call it timed out at 10 s). */
-    /*@ ghost lemma_rc6_n6c(hb, node, l, k); */
-    /*@ assert rchild4_n6d: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
-               \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
-               hb_sep_leaf(node->child[j].node, l - 1, hb->spare_leaf[i]); */
-    /*@ ghost lemma_rc6_n6a(hb, node, l); */
-    /*@ assert rchild4_n6a: \forall integer i; 0 <= i < hb->num_spare_nodes ==>
-               hb_sep_node(node, l, hb->spare_node[i]); */
-    /*@ assert rchild4_n6b: \forall integer i; 0 <= i < hb->num_spare_leaves ==>
-               hb_sep_leaf(node, l, hb->spare_leaf[i]); */
     /*@ assert rchild4_n6: PW_SPARES_APART(hb, node, l); */
     /*@ assert rchild4_nfo: RCHILD4_NF(Pre, Here, hb, c, l - 1, node, l - 1); */
     /*@ assert rchild4_nfc2: l >= 2 ==> RCHILD4_CNF(rchild_mid, Here, hb, c, node, l - 2); */
@@ -6244,8 +6304,14 @@ static bool range_child(hbitmap_t *hb, hb_node_t *node, unsigned k, unsigned l, 
     /*@ assert rchild4_nfc: pfull_nf(c, l - 1); */
     /*@ assert rchild4_nfs: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
                pfull_nf(node->child[j].node, l - 1); */
-    /*@ assert rchild4_nfb: \forall integer j; 0 <= j < 64 && node->child[j].node != \null ==>
-               !BIT(node->full, (uint8_t)j); */
+    /* rchild8 (round 42): rchild4_nfb's slot k first (rchild4_k2, frame_close's
+     * rchild4_kf, rchild_n, Pre's pfull_nf). */
+    /*@ assert rc8_fk: node->child[k].node != \null ==> !BIT(node->full, (uint8_t)k); */
+    /* rchild8 (round 42): rchild4_nfb as the atom rc8_nf (lemma rc8_nf_l from
+     * rc8_nf0, rc8_ko and rc8_fk: its raw text timed out at load 2 - 3), then
+     * rchild4_n3 as an instance of lemma_rc8_n3. */
+    /*@ assert rchild4_nfb: RC8_NF(node); */
+    /*@ ghost lemma_rc8_n3(node, l); */
     /*@ assert rchild4_n3: pfull_nf(node, l); */
     /* hb_tree: the siblings' by rc4_tr_all, c's children's by rc4_ctr_all,
      * c's by rc4_trtop (what was readable still is: rchild4_v / _vm). */
