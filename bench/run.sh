@@ -20,7 +20,7 @@ FUZZ_SECONDS=60       # every fuzz row: a >= 60 s average (issue 13)
 EMU_FUZZ_SECONDS=60
 EMPTY_FUZZ_SECONDS=10 # the empty target's rate is steady after a second
 BENCH_FUZZ_SEED=${BENCH_FUZZ_SEED:-1} # libFuzzer -seed of every fuzz row (fuzz_rate)
-PROVE_TIMEOUT=1500    # the warm run (every goal derived) takes about 700 s on 2 cores (proofs/RESULTS.md)
+PROVE_TIMEOUT=1500    # the warm run (every goal derived) takes about 900 s on 2 cores (proofs/RESULTS.md)
 QUICK=0
 CONTIG_PROCS=5        # fresh processes per contiguous group; a row is the median one (median-rows.sh)
 [[ ${1:-} == --quick ]] && { MAX_LOG2=20; FUZZ_SECONDS=2; EMU_FUZZ_SECONDS=2; EMPTY_FUZZ_SECONDS=2; CONTIG_PROCS=1; QUICK=1; }

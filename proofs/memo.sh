@@ -32,11 +32,13 @@
 #     headers and the logic files), by content; frama-c's own libc headers
 #     come with its version;
 #   - (round 42) the definitions of the macros the shard's text uses: each
-#     #define above (source and files) counts as "#define NAME" where it
-#     stands, and its whole line is keyed only by the shards whose text
-#     (the shared source text, their bodies and contracts, the files they
-#     read) names it, directly or through another macro's definition; a
-#     macro with ## in a used definition keys every definition;
+#     #define above (source and files) is taken out of the text, and its
+#     whole line with its place (the length of the text before it in its
+#     file: a macro applies to the text after it) is keyed only by the
+#     shards whose text (the shared source text, their bodies and the
+#     contracts they read, the files their run reads) names it, directly or
+#     through another macro's definition; a macro with ## in a used
+#     definition keys every definition;
 #   - prove.sh, this file, proofs/wp_gc.ml (byte for byte);
 #   - the unit's flags, the timeout, VMM_WP_FLAGS, the versions of Frama-C,
 #     Why3 and CVC4.
