@@ -201,7 +201,9 @@ int main(int argc, char **argv)
             first++;
             continue;
         }
-        if (strcmp(opt, "-v") == 0 || strcmp(opt, "-b") == 0)
+        if (strcmp(opt, "-b") == 0 && rounds != 0)
+            fprintf(stderr, "%s: -b given twice\n", argv[0]);
+        else if (strcmp(opt, "-v") == 0 || strcmp(opt, "-b") == 0)
             fprintf(stderr, "%s: -v and -b do not go together\n", argv[0]);
         else
             fprintf(stderr, "%s: unknown option '%s' (a file named so: put -- before it)\n",

@@ -252,6 +252,8 @@ empty fifo|1|fifo: not a regular file
 -b 3x empty|1|-b needs a number of rounds
 -b 3|1|no FILE or DIR given
 -v -b 2 empty|1|do not go together
+-b 2 -v empty|1|do not go together
+-b 2 -b 3 empty|1|-b given twice
 -x empty|1|unknown option '-x'
 --bogus|1|unknown option '--bogus'
 -h|0|usage:.*FILE
